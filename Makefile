@@ -1,0 +1,88 @@
+# Trellis build. `make` builds build/trellis; `make demo` and `make test`
+# are the two commands of the README; both first run scripts/bootstrap.
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
+BASE    := -std=c11 -D_GNU_SOURCE -Isrc -MMD -MP $(WARN)
+PKGCF   := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+CFLAGS  ?= -O2 -g
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+
+SRC      := $(shell find src -name '*.c' | sort)
+LIBSRC   := $(filter-out src/main.c,$(SRC))
+UNITSRC  := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+
+OBJ      := $(SRC:%.c=build/obj/%.o)
+SANOBJ   := $(SRC:%.c=build/san/%.o)
+SANLIB   := $(LIBSRC:%.c=build/san/%.o)
+UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/unit/%)
+
+.PHONY: all sanitize test unit api web demo bench lint format clean bootstrap fuzz
+
+all: build/trellis
+
+build/trellis: $(OBJ)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(PKGLIBS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(BASE) $(CFLAGS) $(PKGCF) -c -o $@ $<
+
+sanitize: build/san/trellis
+
+build/san/trellis: $(SANOBJ)
+	@echo "  LD san  $@"
+	@$(CC) $(SANFLAGS) -o $@ $^ $(PKGLIBS)
+
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC san  $<"
+	@$(CC) $(BASE) $(SANFLAGS) $(PKGCF) -c -o $@ $<
+
+build/san/unit/%: tests/unit/%.c $(SANLIB)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $<"
+	@$(CC) $(BASE) $(SANFLAGS) $(PKGCF) -o $@ $< $(SANLIB) $(PKGLIBS) -lcmocka
+
+bootstrap:
+	@scripts/bootstrap
+
+# Every test: unit tests, API tests on SQLite and PostgreSQL, browser tests,
+# all against the sanitizer build.
+test: bootstrap
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory sanitize unit-bins
+	@scripts/run-tests
+
+unit-bins: $(UNITBIN)
+
+unit: unit-bins
+	@scripts/run-tests unit
+
+api: sanitize
+	@scripts/run-tests api
+
+web: sanitize
+	@scripts/run-tests web
+
+demo: bootstrap all
+	@scripts/demo
+
+bench: bootstrap all
+	@scripts/bench
+
+lint:
+	@scripts/lint
+
+format:
+	@clang-format -i $(SRC) $(shell find src tests -name '*.h')
+
+clean:
+	rm -rf build
+
+-include $(OBJ:.o=.d) $(SANOBJ:.o=.d)

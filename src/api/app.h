@@ -1,0 +1,27 @@
+/** The application context handed to every handler: the database pool and
+ * the configuration read once at start. Owned by `trellis serve`. */
+#ifndef TR_API_APP_H
+#define TR_API_APP_H
+
+#include "db/db.h"
+#include "http/http.h"
+
+#include <stdatomic.h>
+
+struct app {
+	struct db *db;
+	char home[4096];     /* install root: migrations, data, web */
+	char web_dir[4096];  /* the single-page app */
+	atomic_ulong db_errors;
+};
+
+/** The route table, sorted by nothing in particular; api_nroutes entries. */
+extern const struct http_route api_routes[];
+extern const size_t api_nroutes;
+
+/** Serves files of app->web_dir for paths outside /api (the SPA). */
+int api_static(struct http_req *req, struct http_resp *resp);
+/** Appends application metrics (database errors) to /metrics. */
+void api_metrics_extra(void *app, struct buf *out);
+
+#endif

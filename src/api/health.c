@@ -1,0 +1,48 @@
+#include "api/api.h"
+#include "api/handlers.h"
+#include "core/err.h"
+
+#include <stdlib.h>
+
+
+/* Liveness: the process answers; no database round trip. */
+int api_healthz(struct http_req *req, struct http_resp *resp)
+{
+	(void)req;
+	http_resp_status(resp, 200);
+	buf_puts(http_resp_body(resp), "{\"status\":\"ok\"}");
+	return TR_OK;
+}
+
+/* Readiness: the database answers a query. */
+int api_readyz(struct http_req *req, struct http_resp *resp)
+{
+	struct db_conn *c = api_db(req);
+	int rc = db_run(c, "SELECT 1");
+	if (rc) {
+		api_db_fail(req, c, rc);
+		db_release(c);
+		return http_fail(req, TR_ERR_UNAVAILABLE, "the database does not answer");
+	}
+	db_release(c);
+	http_resp_status(resp, 200);
+	buf_puts(http_resp_body(resp), "{\"status\":\"ready\",\"database\":\"ok\"}");
+	return TR_OK;
+}
+
+int api_metrics(struct http_req *req, struct http_resp *resp)
+{
+	http_resp_status(resp, 200);
+	http_resp_type(resp, "text/plain; version=0.0.4");
+	http_metrics_write(http_server_of(req), http_resp_body(resp));
+	return TR_OK;
+}
+
+void api_metrics_extra(void *appv, struct buf *out)
+{
+	struct app *app = appv;
+	buf_printf(out,
+		   "# HELP trellis_db_errors_total Database operations that failed.\n"
+		   "# TYPE trellis_db_errors_total counter\ntrellis_db_errors_total %lu\n",
+		   atomic_load(&app->db_errors));
+}

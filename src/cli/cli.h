@@ -1,0 +1,15 @@
+/** Subcommands of the trellis binary. Each takes the arguments after its
+ * own name (argv[0] is the subcommand name) and returns the process exit
+ * status: 0 success, 1 a failed check, 2 bad usage or an unusable input. */
+#ifndef TR_CLI_CLI_H
+#define TR_CLI_CLI_H
+
+int cli_serve(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_seed(int argc, char **argv);
+/** `trellis analyze ears|farrington|cusum ...` (argv[0] is the method). */
+int cli_analyze_ts(int argc, char **argv);
+/** `trellis analyze gistar|stscan ...` (argv[0] is the method). */
+int cli_analyze_spatial(int argc, char **argv);
+
+#endif

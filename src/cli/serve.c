@@ -1,0 +1,114 @@
+#include "api/app.h"
+#include "cli/cli.h"
+#include "cli/common.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void serve_usage(FILE *f)
+{
+	fputs("usage: trellis serve [--listen HOST:PORT] [--db URL] [--threads N] [--web DIR]\n"
+	      "                     [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
+	      "  --listen   address to listen on (env TRELLIS_LISTEN; default 127.0.0.1:8080)\n"
+	      "  --db       sqlite:PATH or postgres://... (env TRELLIS_DB; default sqlite:trellis.db)\n"
+	      "  --threads  worker threads (default: one per core)\n"
+	      "  --web      directory of the web app (default: web/ of the install)\n"
+	      "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n",
+	      f);
+}
+
+static int parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || v > max || s[0] == '-')
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, 0, 'l'}, {"db", required_argument, 0, 'd'},
+		{"threads", required_argument, 0, 't'}, {"web", required_argument, 0, 'w'},
+		{"max-connections", required_argument, 0, 'm'},
+		{"per-ip", required_argument, 0, 'p'}, {"timeout", required_argument, 0, 'o'},
+		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	const char *listen_on = getenv("TRELLIS_LISTEN"), *dbflag = NULL, *web = NULL;
+	unsigned threads = 0, conns = 1024, per_ip = 256, timeout = 30;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		int bad = 0;
+		switch (c) {
+		case 'l': listen_on = optarg; break;
+		case 'd': dbflag = optarg; break;
+		case 'w': web = optarg; break;
+		case 't': bad = parse_uint(optarg, 256, &threads); break;
+		case 'm': bad = parse_uint(optarg, 100000, &conns) || conns == 0; break;
+		case 'p': bad = parse_uint(optarg, 100000, &per_ip); break;
+		case 'o': bad = parse_uint(optarg, 3600, &timeout) || timeout == 0; break;
+		case 'h': serve_usage(stdout); return 0;
+		default: serve_usage(stderr); return 2;
+		}
+		if (bad) {
+			fprintf(stderr, "trellis serve: bad value for --%s: '%s'\n",
+				opts[(c == 't') ? 2 : (c == 'm') ? 4 : (c == 'p') ? 5 : 6].name,
+				optarg);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "trellis serve: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!listen_on || !*listen_on)
+		listen_on = "127.0.0.1:8080";
+	struct app *app = calloc(1, sizeof(*app));
+	if (!app || cli_home(app->home, sizeof(app->home))) {
+		free(app);
+		return 2;
+	}
+	if (web)
+		snprintf(app->web_dir, sizeof(app->web_dir), "%s", web);
+	else
+		snprintf(app->web_dir, sizeof(app->web_dir), "%s/web", app->home);
+	unsigned pool = (threads ? threads : 2) + 2;
+	if (cli_db_open(cli_db_url(dbflag), (int)pool + 2, app->home, &app->db, 0)) {
+		free(app);
+		return 2;
+	}
+	/* workers inherit this mask; only sigwait below sees the signals */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct http_config cfg = {
+		.listen = listen_on, .threads = (int)threads, .conn_limit = conns,
+		.per_ip_limit = per_ip, .timeout_s = timeout, .conn_memory = 128 * 1024,
+		.routes = api_routes, .nroutes = api_nroutes, .app = app,
+		.fallback = api_static, .metrics_extra = api_metrics_extra};
+	struct http_server *srv;
+	char err[512] = "";
+	if (http_server_start(&cfg, &srv, err, sizeof(err))) {
+		fprintf(stderr, "trellis: %s\n", err);
+		db_close(app->db);
+		free(app);
+		return 2;
+	}
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"listening\",\"port\":%d}\n",
+		http_server_port(srv));
+	int sig = 0;
+	sigwait(&set, &sig);
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
+	http_server_stop(srv);
+	db_close(app->db);
+	free(app);
+	return 0;
+}

@@ -1,0 +1,114 @@
+#include "core/buf.h"
+#include "core/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void buf_init(struct buf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b, b->max);
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	b->err = TR_OK;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static int buf_reserve(struct buf *b, size_t extra)
+{
+	if (b->err)
+		return b->err;
+	if (extra > b->max || b->len > b->max - extra)
+		return b->err = TR_ERR_TOO_LARGE;
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return TR_OK;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	char *p = realloc(b->data, cap);
+	if (!p)
+		return b->err = TR_ERR_NOMEM;
+	b->data = p;
+	b->cap = cap;
+	return TR_OK;
+}
+
+int buf_append(struct buf *b, const void *p, size_t n)
+{
+	int rc = buf_reserve(b, n);
+	if (rc)
+		return rc;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return TR_OK;
+}
+
+int buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return b->err = TR_ERR_INTERNAL;
+	int rc = buf_reserve(b, (size_t)n);
+	if (rc)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return TR_OK;
+}
+
+int buf_json_str(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	int rc = buf_append(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
+		switch (*p) {
+		case '"': rc = buf_append(b, "\\\"", 2); break;
+		case '\\': rc = buf_append(b, "\\\\", 2); break;
+		case '\n': rc = buf_append(b, "\\n", 2); break;
+		case '\r': rc = buf_append(b, "\\r", 2); break;
+		case '\t': rc = buf_append(b, "\\t", 2); break;
+		default:
+			if (*p < 0x20) {
+				char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+				rc = buf_append(b, e, 6);
+			} else {
+				rc = buf_append(b, p, 1);
+			}
+		}
+	}
+	return rc ? rc : buf_append(b, "\"", 1);
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *p = b->data;
+	if (len)
+		*len = b->len;
+	buf_init(b, b->max);
+	return p;
+}

@@ -1,0 +1,103 @@
+#include "core/csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void csv_open(struct csv *c, const char *data, size_t len)
+{
+	memset(c, 0, sizeof(*c));
+	c->p = data;
+	c->end = data + len;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		c->p += 3;
+}
+
+void csv_close(struct csv *c)
+{
+	free(c->scratch);
+	c->scratch = NULL;
+	c->cap = 0;
+}
+
+/* The scratch area can hold the rest of the input plus one NUL per field,
+ * so pointers into it never move while a record is being read. */
+static int csv_reserve(struct csv *c)
+{
+	size_t need = (size_t)(c->end - c->p) + CSV_FIELDS_MAX + 1;
+	if (need <= c->cap)
+		return 0;
+	char *s = realloc(c->scratch, need);
+	if (!s)
+		return -1;
+	c->scratch = s;
+	c->cap = need;
+	return 0;
+}
+
+static int csv_fail(struct csv *c, const char *why)
+{
+	snprintf(c->error, sizeof(c->error), "row %zu: %s", c->row, why);
+	return -1;
+}
+
+int csv_next(struct csv *c)
+{
+	c->nfields = 0;
+	if (c->p >= c->end)
+		return 0;
+	if (csv_reserve(c))
+		return csv_fail(c, "out of memory");
+	c->row++;
+	char *out = c->scratch;
+	for (;;) {
+		if (c->nfields == CSV_FIELDS_MAX)
+			return csv_fail(c, "too many fields");
+		c->field[c->nfields++] = out;
+		if (c->p < c->end && *c->p == '"') {
+			c->p++;
+			for (;;) {
+				if (c->p >= c->end)
+					return csv_fail(c, "unterminated quoted field");
+				if (*c->p == '"') {
+					if (c->p + 1 < c->end && c->p[1] == '"') {
+						*out++ = '"';
+						c->p += 2;
+						continue;
+					}
+					c->p++;
+					break;
+				}
+				*out++ = *c->p++;
+			}
+			if (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
+				return csv_fail(c, "text after a closing quote");
+		} else {
+			while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
+				if (*c->p == '"')
+					return csv_fail(c, "quote inside an unquoted field");
+				*out++ = *c->p++;
+			}
+		}
+		*out++ = '\0';
+		if (c->p >= c->end)
+			return 1;
+		if (*c->p == ',') {
+			c->p++;
+			continue;
+		}
+		if (*c->p == '\r')
+			c->p++;
+		if (c->p < c->end && *c->p == '\n')
+			c->p++;
+		return 1;
+	}
+}
+
+int csv_find(const struct csv *c, const char *name)
+{
+	for (size_t i = 0; i < c->nfields; i++)
+		if (strcmp(c->field[i], name) == 0)
+			return (int)i;
+	return -1;
+}

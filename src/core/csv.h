@@ -1,0 +1,33 @@
+/** An RFC 4180 CSV reader over a buffer in memory: quoted fields with ""
+ * escapes and embedded line breaks, CRLF or LF records, a UTF-8 BOM
+ * skipped. Fields are copied into a buffer the reader owns; they stay valid
+ * until the next csv_next call. */
+#ifndef TR_CORE_CSV_H
+#define TR_CORE_CSV_H
+
+#include <stddef.h>
+
+#define CSV_FIELDS_MAX 128
+
+struct csv {
+	const char *p, *end;
+	size_t row;            /* 1-based number of the record last read */
+	char *scratch;         /* field storage, grown as needed */
+	size_t cap;
+	const char *field[CSV_FIELDS_MAX];
+	size_t nfields;
+	char error[160];
+};
+
+/** Starts reading len bytes at data (not copied; must outlive the reader). */
+void csv_open(struct csv *c, const char *data, size_t len);
+/** Reads the next record into c->field / c->nfields. Returns 1 for a
+ * record, 0 at the end, -1 on a malformed record (c->error says why:
+ * an unterminated quote, a quote inside an unquoted field, too many fields). */
+int csv_next(struct csv *c);
+/** Releases the scratch storage. */
+void csv_close(struct csv *c);
+/** The index of name among the fields of the current record, or -1. */
+int csv_find(const struct csv *c, const char *name);
+
+#endif

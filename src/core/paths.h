@@ -1,0 +1,12 @@
+/** Where the program's own files are (migrations, reference data, web). */
+#ifndef TR_CORE_PATHS_H
+#define TR_CORE_PATHS_H
+
+#include <stddef.h>
+
+/** The install root: $TRELLIS_HOME if set, else the nearest directory above
+ * the executable that holds db/migrations. Writes it to out; TR_OK or
+ * TR_ERR_IO when none is found. */
+int tr_home(char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,106 @@
+#include "core/timeutil.h"
+#include "core/err.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t tr_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t tr_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void tr_time_format(int64_t ms, char out[32])
+{
+	int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+	int milli = (int)(ms - sec * 1000);
+	time_t t = (time_t)sec;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (milli)
+		snprintf(out + n, 32 - n, ".%03dZ", milli);
+	else
+		snprintf(out + n, 32 - n, "Z");
+}
+
+/* Reads exactly n digits. */
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 ? 28 + leap : d[m - 1];
+}
+
+int tr_time_parse(const char *s, int64_t *ms)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0, milli = 0, off = 0;
+	const char *p = s;
+	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+	    digits(&p, 2, &d))
+		return TR_ERR_INVALID;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || y < 1900 || y > 9999)
+		return TR_ERR_INVALID;
+	if (*p) {
+		if ((*p != 'T' && *p != 't' && *p != ' ') || (p++, digits(&p, 2, &h)) ||
+		    *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &se))
+			return TR_ERR_INVALID;
+		if (h > 23 || mi > 59 || se > 60)
+			return TR_ERR_INVALID;
+		if (*p == '.') {
+			p++;
+			int nd = 0;
+			while (isdigit((unsigned char)*p)) {
+				if (nd < 3)
+					milli = milli * 10 + (*p - '0');
+				nd++;
+				p++;
+			}
+			if (nd == 0)
+				return TR_ERR_INVALID;
+			for (; nd < 3; nd++)
+				milli *= 10;
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int sign = *p++ == '-' ? -1 : 1, oh, om;
+			if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 ||
+			    om > 59)
+				return TR_ERR_INVALID;
+			off = sign * (oh * 60 + om);
+		} else {
+			return TR_ERR_INVALID;
+		}
+		if (*p)
+			return TR_ERR_INVALID;
+	}
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+			.tm_hour = h, .tm_min = mi, .tm_sec = se};
+	int64_t sec = (int64_t)timegm(&tm) - (int64_t)off * 60;
+	*ms = sec * 1000 + milli;
+	return TR_OK;
+}

@@ -1,0 +1,13 @@
+/** UUIDv7 identifiers: time-ordered, 74 random bits, as 36-character text. */
+#ifndef TR_CORE_UUID_H
+#define TR_CORE_UUID_H
+
+#include <stdbool.h>
+
+/** Writes a new UUIDv7 as text into out (37 bytes with the NUL). Needs
+ * sodium_init() to have run. */
+void tr_uuid7(char out[37]);
+/** Whether s is a UUID in canonical lower- or upper-case text form. */
+bool tr_uuid_valid(const char *s);
+
+#endif

@@ -1,0 +1,369 @@
+#include "db/db_impl.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int conn_open(struct db_conn *c, const char *url)
+{
+	if (c->engine == DB_SQLITE)
+		return dbsq_open(c, url + strlen("sqlite:"));
+	return dbpg_open(c, url);
+}
+
+static void stmt_free(struct db_stmt *s)
+{
+	if (s->sq)
+		sqlite3_finalize(s->sq);
+	for (int i = 0; i < DB_MAX_PARAMS; i++)
+		free(s->params[i]);
+	if (s->res)
+		PQclear(s->res);
+	free(s->sql);
+	free(s);
+}
+
+static void cache_clear(struct db_conn *c)
+{
+	for (int b = 0; b < DB_CACHE_BUCKETS; b++) {
+		struct db_stmt *s = c->cache[b];
+		while (s) {
+			struct db_stmt *next = s->next;
+			if (c->engine == DB_POSTGRES && c->pg && s->name[0]) {
+				char q[64];
+				snprintf(q, sizeof(q), "DEALLOCATE %s", s->name);
+				dbpg_exec(c, q);
+			}
+			stmt_free(s);
+			s = next;
+		}
+		c->cache[b] = NULL;
+	}
+	c->cached = 0;
+}
+
+static void conn_close(struct db_conn *c)
+{
+	cache_clear(c);
+	if (c->engine == DB_SQLITE)
+		dbsq_close(c);
+	else
+		dbpg_close(c);
+}
+
+int db_open(const char *url, int size, struct db **out, char *err, size_t errlen)
+{
+	enum db_engine engine;
+	if (strncmp(url, "sqlite:", 7) == 0 && url[7]) {
+		engine = DB_SQLITE;
+	} else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+		engine = DB_POSTGRES;
+	} else {
+		snprintf(err, errlen, "database URL must be sqlite:PATH or postgres://...");
+		return TR_ERR_INVALID;
+	}
+	if (size < 1)
+		size = 1;
+	struct db *db = calloc(1, sizeof(*db));
+	if (!db)
+		return TR_ERR_NOMEM;
+	db->engine = engine;
+	db->conns = calloc((size_t)size, sizeof(*db->conns));
+	db->free = calloc((size_t)size, sizeof(*db->free));
+	if (!db->conns || !db->free) {
+		free(db->conns);
+		free(db->free);
+		free(db);
+		return TR_ERR_NOMEM;
+	}
+	pthread_mutex_init(&db->mu, NULL);
+	pthread_cond_init(&db->cv, NULL);
+	for (int i = 0; i < size; i++) {
+		struct db_conn *c = &db->conns[i];
+		c->db = db;
+		c->engine = engine;
+		int rc = conn_open(c, url);
+		db->size = i + 1;
+		if (rc) {
+			snprintf(err, errlen, "database: %s", c->errmsg);
+			db_close(db);
+			return rc;
+		}
+		db->free[db->nfree++] = c;
+	}
+	*out = db;
+	return TR_OK;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < db->size; i++)
+		conn_close(&db->conns[i]);
+	pthread_mutex_destroy(&db->mu);
+	pthread_cond_destroy(&db->cv);
+	free(db->conns);
+	free(db->free);
+	free(db);
+}
+
+enum db_engine db_engine_of(const struct db *db)
+{
+	return db->engine;
+}
+
+struct db_conn *db_acquire(struct db *db)
+{
+	pthread_mutex_lock(&db->mu);
+	while (db->nfree == 0)
+		pthread_cond_wait(&db->cv, &db->mu);
+	struct db_conn *c = db->free[--db->nfree];
+	pthread_mutex_unlock(&db->mu);
+	return c;
+}
+
+void db_release(struct db_conn *c)
+{
+	if (c->in_tx)
+		db_rollback(c);
+	/* a statement left busy by an early return must not pin a read
+	 * snapshot (SQLite WAL) or hold a result */
+	for (int b = 0; b < DB_CACHE_BUCKETS; b++)
+		for (struct db_stmt *s = c->cache[b]; s; s = s->next)
+			if (s->busy)
+				db_done(s);
+	if (c->engine == DB_POSTGRES && PQstatus(c->pg) != CONNECTION_OK) {
+		/* the server went away: start afresh, statements included */
+		cache_clear(c);
+		PQreset(c->pg);
+	}
+	struct db *db = c->db;
+	pthread_mutex_lock(&db->mu);
+	db->free[db->nfree++] = c;
+	pthread_cond_signal(&db->cv);
+	pthread_mutex_unlock(&db->mu);
+}
+
+enum db_engine db_conn_engine(const struct db_conn *c)
+{
+	return c->engine;
+}
+
+const char *db_errmsg(struct db_conn *c)
+{
+	return c->errmsg;
+}
+
+int db_exec(struct db_conn *c, const char *sql)
+{
+	return c->engine == DB_SQLITE ? dbsq_exec(c, sql) : dbpg_exec(c, sql);
+}
+
+int db_begin(struct db_conn *c)
+{
+	int rc = db_exec(c, c->engine == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (!rc)
+		c->in_tx = 1;
+	return rc;
+}
+
+int db_commit(struct db_conn *c)
+{
+	int rc = db_exec(c, "COMMIT");
+	if (rc)
+		db_exec(c, "ROLLBACK");
+	c->in_tx = 0;
+	return rc;
+}
+
+int db_rollback(struct db_conn *c)
+{
+	c->in_tx = 0;
+	return db_exec(c, "ROLLBACK");
+}
+
+/* FNV-1a: statement texts are short and few. */
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+	uint64_t h = sql_hash(sql);
+	size_t b = h % DB_CACHE_BUCKETS;
+	for (struct db_stmt *s = c->cache[b]; s; s = s->next) {
+		if (s->hash == h && !s->busy && strcmp(s->sql, sql) == 0) {
+			s->busy = 1;
+			*out = s;
+			return TR_OK;
+		}
+	}
+	if (c->cached >= DB_CACHE_MAX)
+		cache_clear(c);
+	struct db_stmt *s = calloc(1, sizeof(*s));
+	if (!s || !(s->sql = strdup(sql))) {
+		free(s);
+		return TR_ERR_NOMEM;
+	}
+	s->conn = c;
+	s->hash = h;
+	int rc = c->engine == DB_SQLITE ? dbsq_prepare(s) : dbpg_prepare(s);
+	if (rc) {
+		stmt_free(s);
+		return rc;
+	}
+	s->next = c->cache[b];
+	c->cache[b] = s;
+	c->cached++;
+	s->busy = 1;
+	*out = s;
+	return TR_OK;
+}
+
+static int pg_param(struct db_stmt *s, int i, char *v)
+{
+	if (i < 1 || i > DB_MAX_PARAMS) {
+		free(v);
+		return TR_ERR_INTERNAL;
+	}
+	free(s->params[i - 1]);
+	s->params[i - 1] = v;
+	return TR_OK;
+}
+
+int db_bind_text(struct db_stmt *s, int i, const char *v)
+{
+	if (!v)
+		return db_bind_null(s, i);
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_bind_text(s->sq, i, v, -1, SQLITE_TRANSIENT) ? TR_ERR_DB : TR_OK;
+	char *copy = strdup(v);
+	return copy ? pg_param(s, i, copy) : TR_ERR_NOMEM;
+}
+
+int db_bind_text_or_null(struct db_stmt *s, int i, const char *v)
+{
+	return db_bind_text(s, i, v);
+}
+
+int db_bind_int64(struct db_stmt *s, int i, int64_t v)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_bind_int64(s->sq, i, v) ? TR_ERR_DB : TR_OK;
+	char tmp[32];
+	snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	char *copy = strdup(tmp);
+	return copy ? pg_param(s, i, copy) : TR_ERR_NOMEM;
+}
+
+int db_bind_double(struct db_stmt *s, int i, double v)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_bind_double(s->sq, i, v) ? TR_ERR_DB : TR_OK;
+	char tmp[40];
+	snprintf(tmp, sizeof(tmp), "%.17g", v);
+	char *copy = strdup(tmp);
+	return copy ? pg_param(s, i, copy) : TR_ERR_NOMEM;
+}
+
+int db_bind_null(struct db_stmt *s, int i)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_bind_null(s->sq, i) ? TR_ERR_DB : TR_OK;
+	return pg_param(s, i, NULL);
+}
+
+int db_step(struct db_stmt *s)
+{
+	return s->conn->engine == DB_SQLITE ? dbsq_step(s) : dbpg_step(s);
+}
+
+int db_col_count(struct db_stmt *s)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_column_count(s->sq);
+	return s->res ? PQnfields(s->res) : 0;
+}
+
+const char *db_col_name(struct db_stmt *s, int col)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_column_name(s->sq, col);
+	return s->res ? PQfname(s->res, col) : NULL;
+}
+
+int db_col_is_null(struct db_stmt *s, int col)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_column_type(s->sq, col) == SQLITE_NULL;
+	return PQgetisnull(s->res, s->row, col);
+}
+
+const char *db_col_text(struct db_stmt *s, int col)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return (const char *)sqlite3_column_text(s->sq, col);
+	if (PQgetisnull(s->res, s->row, col))
+		return NULL;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+int64_t db_col_int64(struct db_stmt *s, int col)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_column_int64(s->sq, col);
+	const char *v = db_col_text(s, col);
+	if (!v)
+		return 0;
+	if (v[0] == 't' || v[0] == 'f') /* boolean expressions */
+		return v[0] == 't';
+	return strtoll(v, NULL, 10);
+}
+
+double db_col_double(struct db_stmt *s, int col)
+{
+	if (s->conn->engine == DB_SQLITE)
+		return sqlite3_column_double(s->sq, col);
+	const char *v = db_col_text(s, col);
+	return v ? strtod(v, NULL) : 0.0;
+}
+
+void db_done(struct db_stmt *s)
+{
+	if (s->conn->engine == DB_SQLITE) {
+		sqlite3_reset(s->sq);
+		sqlite3_clear_bindings(s->sq);
+	} else {
+		for (int i = 0; i < DB_MAX_PARAMS; i++) {
+			free(s->params[i]);
+			s->params[i] = NULL;
+		}
+		if (s->res)
+			PQclear(s->res);
+		s->res = NULL;
+		s->executed = 0;
+		s->row = -1;
+	}
+	s->busy = 0;
+}
+
+int db_run(struct db_conn *c, const char *sql)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}

@@ -1,0 +1,84 @@
+/** Storage: one SQL text for SQLite and PostgreSQL.
+ *
+ * SQL is written once with `?` placeholders; the PostgreSQL backend rewrites
+ * them to $1..$n. A `struct db` is a pool of connections; a thread takes one
+ * with db_acquire, uses it, and gives it back with db_release. Prepared
+ * statements are cached per connection by their text, so a caller prepares
+ * the same text again on every use at no cost. Times are int64 ms. */
+#ifndef TR_DB_DB_H
+#define TR_DB_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_conn;
+struct db_stmt;
+
+enum db_engine { DB_SQLITE, DB_POSTGRES };
+
+/** db_step's answers besides errors (which are positive tr_err codes). */
+enum { DB_DONE = -1, DB_ROW = -2 };
+
+/** Opens a pool of `size` connections to url ("sqlite:PATH" or
+ * "postgres://..." / "postgresql://..."). On failure returns a tr_err and
+ * writes a one-line reason to err. The caller owns *out (db_close). */
+int db_open(const char *url, int size, struct db **out /* OUT */, char *err, size_t errlen);
+/** Closes every connection; all must have been released. NULL is fine. */
+void db_close(struct db *db);
+/** Which engine the pool talks to. */
+enum db_engine db_engine_of(const struct db *db);
+
+/** Takes a connection, waiting for one to be free. Never NULL. */
+struct db_conn *db_acquire(struct db *db);
+/** Gives c back to its pool; an open transaction is rolled back first. */
+void db_release(struct db_conn *c);
+/** The engine of c. */
+enum db_engine db_conn_engine(const struct db_conn *c);
+/** The last error message of c (static until the next call on c). */
+const char *db_errmsg(struct db_conn *c);
+
+/** Runs SQL without parameters or results; several statements allowed. */
+int db_exec(struct db_conn *c, const char *sql);
+/** Starts a write transaction (BEGIN IMMEDIATE on SQLite). */
+int db_begin(struct db_conn *c);
+int db_commit(struct db_conn *c);
+int db_rollback(struct db_conn *c);
+
+/** Prepares sql (cached by text) and returns a statement with no bindings.
+ * The statement belongs to c; finish with db_done before preparing the same
+ * text again. */
+int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out /* OUT */);
+/** Binds parameter i (1-based). Text is copied. */
+int db_bind_text(struct db_stmt *s, int i, const char *v);
+int db_bind_int64(struct db_stmt *s, int i, int64_t v);
+int db_bind_double(struct db_stmt *s, int i, double v);
+int db_bind_null(struct db_stmt *s, int i);
+/** Binds text, or NULL when v is NULL. */
+int db_bind_text_or_null(struct db_stmt *s, int i, const char *v);
+/** Runs or advances: DB_ROW, DB_DONE, or a tr_err (TR_ERR_CONFLICT for a
+ * constraint violation, TR_ERR_DB otherwise). */
+int db_step(struct db_stmt *s);
+/** Number of result columns and their names. */
+int db_col_count(struct db_stmt *s);
+const char *db_col_name(struct db_stmt *s, int col);
+/** Column values of the current row (0-based); text is valid until the next
+ * step; NULL values read as NULL / 0. */
+const char *db_col_text(struct db_stmt *s, int col);
+int64_t db_col_int64(struct db_stmt *s, int col);
+double db_col_double(struct db_stmt *s, int col);
+int db_col_is_null(struct db_stmt *s, int col);
+/** Resets s and clears its bindings, keeping it cached. */
+void db_done(struct db_stmt *s);
+
+/** Prepares, binds nothing, steps once and finishes: for statements with no
+ * parameters whose result does not matter. */
+int db_run(struct db_conn *c, const char *sql);
+
+/** Applies the numbered migrations found in dir (one sub-directory per
+ * engine: dir/sqlite, dir/postgres) that are not yet recorded in
+ * schema_migrations, each in its own transaction. Writes the count applied
+ * to *applied. */
+int db_migrate(struct db *db, const char *dir, int *applied /* OUT */, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,80 @@
+#include "domain/country.h"
+#include "core/err.h"
+
+#include <string.h>
+
+int country_status_valid(const char *status)
+{
+	static const char *const ok[] = {"participating_state", "asian_partner",
+					 "mediterranean_partner"};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcmp(status, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static json_t *country_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "iso2", db_col_text(s, 0), "iso3",
+			 db_col_text(s, 1), "name_en", db_col_text(s, 2), "name_fr",
+			 db_col_text(s, 3), "osce_status", db_col_text(s, 4));
+}
+
+int country_list(struct db_conn *c, const char *status, const char *after, int limit,
+		 json_t *items, int *more)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
+			    " WHERE (CAST(? AS TEXT) IS NULL OR osce_status = ?)"
+			    " AND (CAST(? AS TEXT) IS NULL OR iso2 > ?)"
+			    " ORDER BY iso2 LIMIT ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, status);
+	db_bind_text(s, 2, status);
+	db_bind_text(s, 3, after);
+	db_bind_text(s, 4, after);
+	db_bind_int64(s, 5, limit + 1);
+	int n = 0;
+	*more = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(items, country_row(s));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+int country_get(struct db_conn *c, const char *iso2, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
+			    " WHERE iso2 = ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, iso2);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*out = country_row(s);
+		rc = *out ? TR_OK : TR_ERR_NOMEM;
+	} else if (rc == DB_DONE) {
+		rc = TR_ERR_NOT_FOUND;
+	}
+	db_done(s);
+	return rc;
+}
+
+int country_exists(struct db_conn *c, const char *iso2)
+{
+	json_t *j = NULL;
+	int rc = country_get(c, iso2, &j);
+	json_decref(j);
+	return rc == TR_OK;
+}

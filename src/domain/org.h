@@ -1,0 +1,24 @@
+/** Organisations: every user belongs to one; each is in one country or is
+ * an international body. */
+#ifndef TR_DOMAIN_ORG_H
+#define TR_DOMAIN_ORG_H
+
+#include "db/db.h"
+
+#include <jansson.h>
+
+/** Whether kind is one of the organisation kinds of DESIGN.md. */
+int org_kind_valid(const char *kind);
+/** The kinds, NULL-terminated. */
+extern const char *const org_kinds[];
+
+/** Appends up to limit organisations with id > after, filtered by country
+ * and kind when not NULL; *more is set when another page follows. */
+int org_list(struct db_conn *c, const char *country, const char *kind, const char *after,
+	     int limit, json_t *items, int *more /* OUT */);
+/** One organisation by id, or TR_ERR_NOT_FOUND. Caller owns *out. */
+int org_get(struct db_conn *c, const char *id, json_t **out /* OUT */);
+/** Resolves an id or a seeded key ("osce-spmu") to the id (37 bytes). */
+int org_resolve(struct db_conn *c, const char *id_or_key, char id[37] /* OUT */);
+
+#endif

@@ -1,0 +1,129 @@
+/** The HTTP layer: GNU libmicrohttpd underneath (nothing else includes
+ * microhttpd.h), a static route table, a per-request arena, bodies read by
+ * us under a hard cap, problem+json errors, security headers, one JSON log
+ * line per request, metrics. */
+#ifndef TR_HTTP_HTTP_H
+#define TR_HTTP_HTTP_H
+
+#include "core/arena.h"
+#include "core/buf.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HTTP_BODY_MAX (1u << 20)   /* request bodies: 1 MiB, else 413 */
+#define HTTP_JSON_DEPTH 32         /* nesting of JSON bodies, else 400 */
+#define HTTP_PARAMS_MAX 4
+#define HTTP_HEADERS_MAX 16
+#define HTTP_ERRORS_MAX 32
+
+struct http_server;
+struct http_req;
+struct http_resp;
+
+/** A handler answers one request. It writes the response through resp and
+ * returns TR_OK, or a tr_err after recording what was wrong with
+ * http_fail/http_field_error; the layer then answers with problem+json. */
+typedef int (*http_handler)(struct http_req *req, struct http_resp *resp);
+
+/** One entry of the static route table: method, pattern with {name}
+ * segments ("/api/v1/countries/{iso2}"), handler. */
+struct http_route {
+	const char *method;
+	const char *pattern;
+	http_handler fn;
+};
+
+/** A streamed response body: fill writes up to max bytes into out and
+ * returns how many, 0 at the end, -1 on failure. free releases state. */
+struct http_stream {
+	void *state;
+	long (*fill)(void *state, char *out, size_t max);
+	void (*free)(void *state);
+};
+
+struct http_config {
+	const char *listen;        /* "127.0.0.1:8080" or "[::1]:8080" */
+	int threads;               /* workers; 0 = one per core */
+	unsigned conn_limit;       /* total connections */
+	unsigned per_ip_limit;     /* connections from one address */
+	unsigned timeout_s;        /* idle connection timeout */
+	size_t conn_memory;        /* per-connection memory limit of the parser */
+	const struct http_route *routes;
+	size_t nroutes;
+	void *app;                 /* handed to handlers as http_app(req) */
+	/** Called for GET/HEAD requests that match no route (static files);
+	 * return TR_ERR_NOT_FOUND to fall through to 404. May be NULL. */
+	http_handler fallback;
+	/** Metrics of the application appended to /metrics; may be NULL. */
+	void (*metrics_extra)(void *app, struct buf *out);
+};
+
+/** Binds and starts serving. On failure writes a one-line reason to err
+ * and returns a tr_err (TR_ERR_IO for a port in use or a bad address). */
+int http_server_start(const struct http_config *cfg, struct http_server **out /* OUT */,
+		      char *err, size_t errlen);
+/** Stops accepting, finishes requests in flight, frees the server. */
+void http_server_stop(struct http_server *s);
+/** The port actually bound (for --listen 127.0.0.1:0). */
+int http_server_port(const struct http_server *s);
+/** Prometheus text of the layer's own metrics plus the application's. */
+void http_metrics_write(struct http_server *s, struct buf *out);
+
+/* Request accessors. Strings live in the request arena. */
+struct arena *http_arena(struct http_req *req);
+void *http_app(struct http_req *req);
+struct http_server *http_server_of(struct http_req *req);
+const char *http_method(struct http_req *req);
+const char *http_path(struct http_req *req);
+const char *http_route_pattern(struct http_req *req);
+const char *http_request_id(struct http_req *req);
+/** A path parameter of the matched pattern, or NULL. */
+const char *http_param(struct http_req *req, const char *name);
+/** A query-string argument (decoded), or NULL. */
+const char *http_query(struct http_req *req, const char *name);
+/** Calls fn for every query argument; used to reject unknown ones. */
+void http_query_each(struct http_req *req, void (*fn)(void *ctx, const char *k, const char *v),
+		     void *ctx);
+/** A request header, or NULL. */
+const char *http_header(struct http_req *req, const char *name);
+/** A cookie of the request, or NULL. */
+const char *http_cookie(struct http_req *req, const char *name);
+/** The raw body and its length (NUL-terminated). */
+const char *http_body(struct http_req *req, size_t *len /* OUT */);
+/** The client address as text, for in-memory rate limits only: it must
+ * never be stored or logged. */
+const char *http_client_addr(struct http_req *req);
+/** Whether the connection is TLS (for the Secure cookie flag). */
+int http_is_tls(struct http_req *req);
+
+/** Parses the body as a JSON object: 415 without application/json, 400
+ * naming the line and column when malformed, 400 when nested deeper than
+ * HTTP_JSON_DEPTH or not an object. The caller owns *out (json_decref). */
+int http_json_body(struct http_req *req, json_t **out /* OUT */);
+
+/** Records the detail of the coming error answer. Returns rc. */
+int http_fail(struct http_req *req, int rc, const char *detail);
+/** Records a field error (the field named as in the body, dotted for nested
+ * ones). Returns TR_ERR_INVALID so a handler can `return http_field_error()`. */
+int http_field_error(struct http_req *req, const char *field, const char *message);
+/** How many field errors are recorded. */
+int http_field_errors(struct http_req *req);
+/** Adds a header (e.g. Retry-After) to the error answer as well as to a
+ * successful one. */
+void http_resp_header(struct http_resp *resp, const char *name, const char *value);
+
+/* Response writers. */
+void http_resp_status(struct http_resp *resp, int status);
+/** The body buffer; content type defaults to application/json. */
+struct buf *http_resp_body(struct http_resp *resp);
+void http_resp_type(struct http_resp *resp, const char *content_type);
+/** Serialises j (stolen) as the JSON body with the status. */
+int http_resp_json(struct http_resp *resp, int status, json_t *j);
+/** Sends a file's bytes (taken over: freed by the layer with free()). */
+void http_resp_take(struct http_resp *resp, char *data, size_t len);
+/** Streams the body (chunked); the layer calls stream->free when done. */
+void http_resp_stream(struct http_resp *resp, const struct http_stream *stream);
+
+#endif

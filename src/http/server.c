@@ -1,0 +1,643 @@
+#include "http/http.h"
+#include "http/metrics.h"
+#include "http/problem.h"
+#include "http/router.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+
+#include <arpa/inet.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct http_server {
+	struct MHD_Daemon *mhd;
+	struct http_config cfg;
+	int fd;
+	int port;
+	struct http_metrics metrics;
+	atomic_int inflight; /* requests begun and not yet completed */
+};
+
+struct http_resp {
+	int status;
+	const char *type;
+	struct buf body;
+	char *taken;
+	size_t taken_len;
+	struct http_stream stream;
+	int streaming;
+	int nheaders;
+	const char *hname[HTTP_HEADERS_MAX];
+	const char *hvalue[HTTP_HEADERS_MAX];
+};
+
+struct http_req {
+	struct http_server *server;
+	struct MHD_Connection *conn;
+	struct arena *arena;
+	const char *method;
+	const char *path;
+	const char *route;
+	int route_index;
+	char request_id[37];
+	int64_t started_ns;
+	struct buf body;
+	int too_large;
+	int nparams;
+	const char *pname[HTTP_PARAMS_MAX];
+	const char *pvalue[HTTP_PARAMS_MAX];
+	const char *detail;
+	int nerr;
+	const char *efield[HTTP_ERRORS_MAX];
+	const char *emsg[HTTP_ERRORS_MAX];
+	char addr[64];
+	struct http_resp resp;
+};
+
+/* ---- accessors ---- */
+
+struct arena *http_arena(struct http_req *req) { return req->arena; }
+void *http_app(struct http_req *req) { return req->server->cfg.app; }
+struct http_server *http_server_of(struct http_req *req) { return req->server; }
+const char *http_method(struct http_req *req) { return req->method; }
+const char *http_path(struct http_req *req) { return req->path; }
+const char *http_route_pattern(struct http_req *req) { return req->route; }
+const char *http_request_id(struct http_req *req) { return req->request_id; }
+int http_server_port(const struct http_server *s) { return s->port; }
+
+const char *http_param(struct http_req *req, const char *name)
+{
+	for (int i = 0; i < req->nparams; i++)
+		if (strcmp(req->pname[i], name) == 0)
+			return req->pvalue[i];
+	return NULL;
+}
+
+const char *http_query(struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+struct query_iter {
+	void (*fn)(void *ctx, const char *k, const char *v);
+	void *ctx;
+};
+
+static enum MHD_Result query_iter_cb(void *cls, enum MHD_ValueKind kind, const char *k,
+				     const char *v)
+{
+	struct query_iter *it = cls;
+	(void)kind;
+	it->fn(it->ctx, k, v ? v : "");
+	return MHD_YES;
+}
+
+void http_query_each(struct http_req *req, void (*fn)(void *ctx, const char *k, const char *v),
+		     void *ctx)
+{
+	struct query_iter it = {fn, ctx};
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_iter_cb, &it);
+}
+
+const char *http_header(struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *http_body(struct http_req *req, size_t *len)
+{
+	*len = req->body.len;
+	return req->body.data ? req->body.data : "";
+}
+
+const char *http_client_addr(struct http_req *req)
+{
+	if (req->addr[0])
+		return req->addr;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(req->addr, sizeof(req->addr), "unknown");
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  req->addr, sizeof(req->addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  req->addr, sizeof(req->addr));
+	}
+	return req->addr;
+}
+
+int http_is_tls(struct http_req *req)
+{
+	(void)req;
+	return 0; /* TLS terminates at a proxy in front of us */
+}
+
+int http_fail(struct http_req *req, int rc, const char *detail)
+{
+	req->detail = detail ? arena_strdup(req->arena, detail) : NULL;
+	return rc;
+}
+
+int http_field_error(struct http_req *req, const char *field, const char *message)
+{
+	if (req->nerr < HTTP_ERRORS_MAX) {
+		req->efield[req->nerr] = arena_strdup(req->arena, field);
+		req->emsg[req->nerr] = arena_strdup(req->arena, message);
+		req->nerr++;
+	}
+	return TR_ERR_INVALID;
+}
+
+int http_field_errors(struct http_req *req)
+{
+	return req->nerr;
+}
+
+/* ---- response writers ---- */
+
+void http_resp_header(struct http_resp *resp, const char *name, const char *value)
+{
+	struct http_req *req = (struct http_req *)((char *)resp - offsetof(struct http_req, resp));
+	if (resp->nheaders < HTTP_HEADERS_MAX) {
+		resp->hname[resp->nheaders] = arena_strdup(req->arena, name);
+		resp->hvalue[resp->nheaders] = arena_strdup(req->arena, value);
+		resp->nheaders++;
+	}
+}
+
+void http_resp_status(struct http_resp *resp, int status) { resp->status = status; }
+struct buf *http_resp_body(struct http_resp *resp) { return &resp->body; }
+void http_resp_type(struct http_resp *resp, const char *type) { resp->type = type; }
+
+int http_resp_json(struct http_resp *resp, int status, json_t *j)
+{
+	if (!j)
+		return TR_ERR_NOMEM;
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!s)
+		return TR_ERR_NOMEM;
+	free(resp->taken);
+	resp->taken = s;
+	resp->taken_len = strlen(s);
+	resp->status = status;
+	resp->type = "application/json";
+	return TR_OK;
+}
+
+void http_resp_take(struct http_resp *resp, char *data, size_t len)
+{
+	free(resp->taken);
+	resp->taken = data;
+	resp->taken_len = len;
+}
+
+void http_resp_stream(struct http_resp *resp, const struct http_stream *stream)
+{
+	resp->stream = *stream;
+	resp->streaming = 1;
+}
+
+/* ---- JSON bodies ---- */
+
+/* jansson has no depth limit of its own that we can set, so count the
+ * nesting first; strings are skipped so brackets inside them do not count. */
+static int json_too_deep(const char *s, size_t n, int max)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				return 1;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return 0;
+}
+
+int http_json_body(struct http_req *req, json_t **out)
+{
+	*out = NULL;
+	const char *ct = http_header(req, "Content-Type");
+	size_t ctlen = strlen("application/json");
+	if (!ct || strncasecmp(ct, "application/json", ctlen) != 0 ||
+	    (ct[ctlen] && ct[ctlen] != ';' && ct[ctlen] != ' '))
+		return http_fail(req, TR_ERR_MEDIA_TYPE, "Content-Type must be application/json");
+	size_t n;
+	const char *body = http_body(req, &n);
+	if (json_too_deep(body, n, HTTP_JSON_DEPTH))
+		return http_fail(req, TR_ERR_JSON, "JSON nested too deeply (at most 32 levels)");
+	json_error_t e;
+	json_t *j = json_loadb(body, n, JSON_REJECT_DUPLICATES, &e);
+	if (!j) {
+		char d[300];
+		snprintf(d, sizeof(d), "malformed JSON at line %d, column %d (byte %d): %s", e.line,
+			 e.column, e.position, e.text);
+		return http_fail(req, TR_ERR_JSON, d);
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return http_fail(req, TR_ERR_JSON, "the body must be a JSON object");
+	}
+	*out = j;
+	return TR_OK;
+}
+
+/* ---- routing ---- */
+
+/* Finds the route; 405 when the path matches with another method. */
+static int route_find(struct http_req *req, const char **allow)
+{
+	const struct http_config *cfg = &req->server->cfg;
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	int path_seen = 0;
+	char *allowed = arena_alloc(req->arena, 128);
+	if (!allowed)
+		return TR_ERR_NOMEM;
+	for (size_t i = 0; i < cfg->nroutes; i++) {
+		const struct http_route *r = &cfg->routes[i];
+		if (!http_route_match(r->pattern, req->path, NULL))
+			continue;
+		if (strcmp(r->method, method) == 0) {
+			struct http_match m;
+			http_route_match(r->pattern, req->path, &m);
+			for (int k = 0; k < m.n; k++) {
+				req->pname[k] = arena_strndup(req->arena, m.name[k], m.name_len[k]);
+				req->pvalue[k] = arena_strndup(req->arena, m.value[k], m.value_len[k]);
+			}
+			req->nparams = m.n;
+			req->route = r->pattern;
+			req->route_index = (int)i;
+			return TR_OK;
+		}
+		size_t used = strlen(allowed);
+		snprintf(allowed + used, 128 - used, "%s%s", path_seen ? ", " : "",
+			 r->method);
+		path_seen = 1;
+	}
+	*allow = allowed;
+	return path_seen ? TR_ERR_METHOD : TR_ERR_NOT_FOUND;
+}
+
+/* ---- the MHD callbacks ---- */
+
+static void add_security_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+				"script-src 'self'; connect-src 'self'; object-src 'none'; "
+				"base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+}
+
+static ssize_t stream_cb(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct http_stream *st = cls;
+	(void)pos;
+	long n = st->fill(st->state, out, max);
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	return (ssize_t)n;
+}
+
+static void stream_free_cb(void *cls)
+{
+	struct http_stream *st = cls;
+	if (st->free)
+		st->free(st->state);
+	free(st);
+}
+
+static struct MHD_Response *response_build(struct http_req *req)
+{
+	struct http_resp *resp = &req->resp;
+	struct MHD_Response *r;
+	if (resp->streaming) {
+		struct http_stream *st = malloc(sizeof(*st));
+		if (!st)
+			return NULL;
+		*st = resp->stream;
+		resp->streaming = 0;
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_cb, st,
+						      stream_free_cb);
+	} else if (resp->taken) {
+		r = MHD_create_response_from_buffer(resp->taken_len, resp->taken,
+						    MHD_RESPMEM_MUST_FREE);
+		if (r)
+			resp->taken = NULL;
+	} else {
+		size_t len;
+		char *data = buf_detach(&resp->body, &len);
+		r = MHD_create_response_from_buffer(len, data ? data : (char *)"",
+						    data ? MHD_RESPMEM_MUST_FREE
+							 : MHD_RESPMEM_PERSISTENT);
+	}
+	if (!r)
+		return NULL;
+	add_security_headers(r);
+	MHD_add_response_header(r, "Content-Type", resp->type ? resp->type : "application/json");
+	MHD_add_response_header(r, "X-Request-Id", req->request_id);
+	int has_cache = 0;
+	for (int i = 0; i < resp->nheaders; i++) {
+		MHD_add_response_header(r, resp->hname[i], resp->hvalue[i]);
+		has_cache |= strcasecmp(resp->hname[i], "Cache-Control") == 0;
+	}
+	if (!has_cache)
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	return r;
+}
+
+static void problem_answer(struct http_req *req, int rc)
+{
+	struct http_resp *resp = &req->resp;
+	free(resp->taken);
+	resp->taken = NULL;
+	resp->streaming = 0;
+	buf_reset(&resp->body);
+	resp->status = problem_status(rc);
+	resp->type = "application/problem+json";
+	if (!req->detail && req->nerr)
+		req->detail = arena_printf(req->arena, "%s: %s%s", req->efield[0], req->emsg[0],
+					   req->nerr > 1 ? " (and more, see errors)" : "");
+	problem_write(&resp->body, rc, req->detail, req->efield, req->emsg, req->nerr);
+}
+
+static void log_line(struct http_req *req)
+{
+	char when[32], line[512];
+	tr_time_format(tr_now_ms(), when);
+	double ms = (double)(tr_mono_ns() - req->started_ns) / 1e6;
+	/* the route pattern, never the raw path: paths can carry receipt codes */
+	int n = snprintf(line, sizeof(line),
+			 "{\"time\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,"
+			 "\"duration_ms\":%.3f,\"request_id\":\"%s\"}\n",
+			 when, req->method, req->route ? req->route : "unmatched", req->resp.status,
+			 ms, req->request_id);
+	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) < 0) {
+		/* nothing sensible to do when stderr is gone */
+	}
+}
+
+static enum MHD_Result dispatch(struct http_req *req)
+{
+	const char *allow = NULL;
+	int rc = req->too_large ? http_fail(req, TR_ERR_TOO_LARGE, "the body exceeds 1 MiB")
+				: route_find(req, &allow);
+	const struct http_config *cfg = &req->server->cfg;
+	if (rc == TR_ERR_NOT_FOUND && cfg->fallback &&
+	    (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
+		req->route = "static";
+		rc = cfg->fallback(req, &req->resp);
+	} else if (rc == TR_OK) {
+		rc = cfg->routes[req->route_index].fn(req, &req->resp);
+	} else if (rc == TR_ERR_METHOD) {
+		http_resp_header(&req->resp, "Allow", allow);
+		http_fail(req, rc, "this path does not accept this method");
+	} else if (rc == TR_ERR_NOT_FOUND) {
+		http_fail(req, rc, "no such route");
+	}
+	if (rc)
+		problem_answer(req, rc);
+	if (!req->resp.status)
+		req->resp.status = 200;
+	struct MHD_Response *r = response_build(req);
+	if (!r)
+		return MHD_NO;
+	enum MHD_Result ok = MHD_queue_response(req->conn, (unsigned)req->resp.status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static struct http_req *req_new(struct http_server *s, struct MHD_Connection *conn,
+				const char *url, const char *method)
+{
+	struct http_req *req = calloc(1, sizeof(*req));
+	if (!req)
+		return NULL;
+	req->arena = arena_new();
+	if (!req->arena) {
+		free(req);
+		return NULL;
+	}
+	req->server = s;
+	req->conn = conn;
+	req->started_ns = tr_mono_ns();
+	req->method = arena_strdup(req->arena, method);
+	req->path = arena_strdup(req->arena, url);
+	req->route_index = -1;
+	tr_uuid7(req->request_id);
+	atomic_fetch_add(&s->inflight, 1);
+	buf_init(&req->body, HTTP_BODY_MAX);
+	buf_init(&req->resp.body, 256u << 20);
+	return req;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *data,
+				  size_t *data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct http_req *req = *con_cls;
+	(void)version;
+	if (!req) {
+		req = req_new(s, conn, url, method);
+		if (!req)
+			return MHD_NO;
+		*con_cls = req;
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+			/* answer now rather than read a body we will refuse */
+			req->too_large = 1;
+			return dispatch(req);
+		}
+		return MHD_YES;
+	}
+	if (*data_size) {
+		if (!req->too_large && buf_append(&req->body, data, *data_size))
+			req->too_large = 1;
+		*data_size = 0;
+		return MHD_YES;
+	}
+	if (req->resp.status)
+		return MHD_YES; /* already answered (early 413) */
+	return dispatch(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct http_req *req = *con_cls;
+	(void)conn;
+	(void)toe;
+	if (!req)
+		return;
+	if (req->resp.status) {
+		double ms = (double)(tr_mono_ns() - req->started_ns) / 1e6;
+		metrics_observe(&s->metrics, req->route_index, req->resp.status, ms);
+		log_line(req);
+	}
+	if (req->resp.streaming && req->resp.stream.free)
+		req->resp.stream.free(req->resp.stream.state);
+	free(req->resp.taken);
+	buf_free(&req->resp.body);
+	buf_free(&req->body);
+	arena_free(req->arena);
+	free(req);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+/* ---- start and stop ---- */
+
+/* Binds ourselves so a port in use or a bad address gives a precise reason. */
+static int listen_socket(const char *listen_on, int *fd_out, int *port_out, char *err,
+			 size_t errlen)
+{
+	char host[128];
+	const char *colon = strrchr(listen_on, ':');
+	if (!colon || colon == listen_on || (size_t)(colon - listen_on) >= sizeof(host)) {
+		snprintf(err, errlen, "--listen must be HOST:PORT, got '%s'", listen_on);
+		return TR_ERR_INVALID;
+	}
+	memcpy(host, listen_on, (size_t)(colon - listen_on));
+	host[colon - listen_on] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 0 || port > 65535) {
+		snprintf(err, errlen, "--listen has a bad port: '%s'", colon + 1);
+		return TR_ERR_INVALID;
+	}
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	socklen_t len;
+	size_t hl = strlen(host);
+	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+			goto bad_host;
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		if (strcmp(host, "localhost") == 0)
+			snprintf(host, sizeof(host), "127.0.0.1");
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			goto bad_host;
+		len = sizeof(*a);
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 1024)) {
+		snprintf(err, errlen, "cannot listen on %s: %s", listen_on,
+			 errno == EADDRINUSE ? "port in use" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return TR_ERR_IO;
+	}
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	*port_out = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						   : ((struct sockaddr_in *)&ss)->sin_port);
+	*fd_out = fd;
+	return TR_OK;
+bad_host:
+	snprintf(err, errlen, "--listen has a bad address: '%s'", host);
+	return TR_ERR_INVALID;
+}
+
+int http_server_start(const struct http_config *cfg, struct http_server **out, char *err,
+		      size_t errlen)
+{
+	struct http_server *s = calloc(1, sizeof(*s));
+	if (!s)
+		return TR_ERR_NOMEM;
+	s->cfg = *cfg;
+	int rc = listen_socket(cfg->listen, &s->fd, &s->port, err, errlen);
+	if (rc) {
+		free(s);
+		return rc;
+	}
+	metrics_init(&s->metrics, cfg->routes, cfg->nroutes);
+	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
+					   : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	s->mhd = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC,
+		0, NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, s->fd,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+		cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		cfg->conn_memory, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	if (!s->mhd) {
+		snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
+		close(s->fd);
+		metrics_free(&s->metrics);
+		free(s);
+		return TR_ERR_IO;
+	}
+	*out = s;
+	return TR_OK;
+}
+
+void http_server_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	/* stop accepting first, then let the requests in flight finish (up to
+	 * 15 s); idle keep-alive connections hold no request and are closed */
+	MHD_socket fd = MHD_quiesce_daemon(s->mhd);
+	for (int i = 0; i < 1500 && atomic_load(&s->inflight) > 0; i++)
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+	MHD_stop_daemon(s->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	metrics_free(&s->metrics);
+	free(s);
+}
+
+void http_metrics_write(struct http_server *s, struct buf *out)
+{
+	metrics_write(&s->metrics, out);
+	if (s->cfg.metrics_extra)
+		s->cfg.metrics_extra(s->cfg.app, out);
+}

@@ -1,0 +1,153 @@
+/* Core helpers: arena, bounded buffer, times, ids, CSV. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+
+#include <sodium.h>
+#include <stdint.h>
+#include <string.h>
+
+static void arena_allocations_are_aligned_and_zeroed(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	for (int i = 1; i < 3000; i += 7) {
+		unsigned char *p = arena_alloc(a, (size_t)i);
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		for (int k = 0; k < i; k++)
+			assert_int_equal(p[k], 0);
+		memset(p, 0xAB, (size_t)i);
+	}
+	char *big = arena_alloc(a, 3u << 20);
+	assert_non_null(big);
+	assert_string_equal(arena_printf(a, "%s-%d", "x", 42), "x-42");
+	assert_string_equal(arena_strndup(a, "abcdef", 3), "abc");
+	assert_null(arena_strdup(a, NULL));
+	arena_free(a);
+}
+
+static void buf_refuses_to_grow_past_its_cap(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 10);
+	assert_int_equal(buf_puts(&b, "12345"), TR_OK);
+	assert_int_equal(buf_puts(&b, "67890"), TR_OK);
+	assert_int_equal(buf_puts(&b, "!"), TR_ERR_TOO_LARGE);
+	assert_string_equal(b.data, "1234567890");
+	assert_int_equal(b.err, TR_ERR_TOO_LARGE);
+	buf_free(&b);
+}
+
+static void buf_escapes_json_strings(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 1000);
+	buf_json_str(&b, "a\"b\\c\n\x01é");
+	assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001é\"");
+	buf_free(&b);
+}
+
+static void times_round_trip_in_rfc3339(void **state)
+{
+	(void)state;
+	int64_t ms;
+	char out[32];
+	assert_int_equal(tr_time_parse("2026-11-23T01:07:13Z", &ms), TR_OK);
+	assert_int_equal(ms, 1795396033000LL);
+	tr_time_format(ms, out);
+	assert_string_equal(out, "2026-11-23T01:07:13Z");
+	assert_int_equal(tr_time_parse("2026-11-23T03:07:13.250+02:00", &ms), TR_OK);
+	tr_time_format(ms, out);
+	assert_string_equal(out, "2026-11-23T01:07:13.250Z");
+	assert_int_equal(tr_time_parse("2024-02-29", &ms), TR_OK);
+	tr_time_format(ms, out);
+	assert_string_equal(out, "2024-02-29T00:00:00Z");
+}
+
+static void bad_times_are_refused(void **state)
+{
+	(void)state;
+	int64_t ms;
+	const char *bad[] = {"", "2026", "2026-13-01", "2026-02-30", "2023-02-29",
+			     "2026-11-23T25:00:00Z", "2026-11-23T01:07:13", "2026-11-23T01:07:13Zjunk",
+			     "2026-11-23T01:07:13.Z", "yesterday", "2026-11-23T01:07:13+2:00"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(tr_time_parse(bad[i], &ms), TR_ERR_INVALID);
+}
+
+static void uuid7_is_valid_and_time_ordered(void **state)
+{
+	(void)state;
+	char a[37], b[37];
+	tr_uuid7(a);
+	assert_true(tr_uuid_valid(a));
+	assert_int_equal(a[14], '7');
+	assert_true(strchr("89ab", a[19]) != NULL);
+	for (int i = 0; i < 50; i++) {
+		tr_uuid7(b);
+		assert_true(strncmp(a, b, 8) <= 0);
+	}
+	assert_false(tr_uuid_valid("01900000-0000-7000-8000-00000000000"));
+	assert_false(tr_uuid_valid("01900000-0000-7000-8000-00000000000g"));
+	assert_false(tr_uuid_valid(NULL));
+}
+
+static void csv_reads_quotes_and_line_breaks(void **state)
+{
+	(void)state;
+	const char *in = "\xEF\xBB\xBFid,text\r\n1,\"a, \"\"quoted\"\"\nline\"\n2,plain\n";
+	struct csv c;
+	csv_open(&c, in, strlen(in));
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(c.nfields, 2);
+	assert_string_equal(c.field[0], "id");
+	assert_int_equal(csv_find(&c, "text"), 1);
+	assert_int_equal(csv_next(&c), 1);
+	assert_string_equal(c.field[1], "a, \"quoted\"\nline");
+	assert_int_equal(csv_next(&c), 1);
+	assert_string_equal(c.field[1], "plain");
+	assert_int_equal(c.row, 3);
+	assert_int_equal(csv_next(&c), 0);
+	csv_close(&c);
+}
+
+static void csv_reports_malformed_rows(void **state)
+{
+	(void)state;
+	const char *bad[] = {"a,\"open\n", "a,b\"c\n", "\"x\"y\n"};
+	for (size_t i = 0; i < 3; i++) {
+		struct csv c;
+		csv_open(&c, bad[i], strlen(bad[i]));
+		assert_int_equal(csv_next(&c), -1);
+		assert_non_null(strstr(c.error, "row 1"));
+		csv_close(&c);
+	}
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),
+		cmocka_unit_test(buf_refuses_to_grow_past_its_cap),
+		cmocka_unit_test(buf_escapes_json_strings),
+		cmocka_unit_test(times_round_trip_in_rfc3339),
+		cmocka_unit_test(bad_times_are_refused),
+		cmocka_unit_test(uuid7_is_valid_and_time_ordered),
+		cmocka_unit_test(csv_reads_quotes_and_line_breaks),
+		cmocka_unit_test(csv_reports_malformed_rows),
+	};
+	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

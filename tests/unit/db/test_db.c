@@ -1,0 +1,168 @@
+/* The storage adapter on SQLite, and the placeholder rewriting for
+ * PostgreSQL (the API tests run every query on a real PostgreSQL too). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "db/db.h"
+#include "db/db_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void placeholders_become_numbered_outside_quotes(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 1000);
+	int n = 0;
+	dbpg_rewrite("SELECT '?', \"a?\" FROM t WHERE a = ? AND b IN (?, ?)", &b, &n);
+	assert_string_equal(b.data, "SELECT '?', \"a?\" FROM t WHERE a = $1 AND b IN ($2, $3)");
+	assert_int_equal(n, 3);
+	buf_free(&b);
+}
+
+static struct db *open_temp(char *path, size_t n)
+{
+	snprintf(path, n, "/tmp/trellis-unit-%d.db", (int)getpid());
+	unlink(path);
+	char url[300], err[300];
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	struct db *db = NULL;
+	assert_int_equal(db_open(url, 2, &db, err, sizeof(err)), TR_OK);
+	return db;
+}
+
+static void statements_bind_step_and_are_cached(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = open_temp(path, sizeof(path));
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec(c, "CREATE TABLE t (a TEXT, b BIGINT, c DOUBLE PRECISION)"), TR_OK);
+	for (int i = 0; i < 3; i++) {
+		struct db_stmt *s;
+		assert_int_equal(db_prepare(c, "INSERT INTO t VALUES (?, ?, ?)", &s), TR_OK);
+		db_bind_text(s, 1, i == 2 ? NULL : "x");
+		db_bind_int64(s, 2, 1LL << 40);
+		db_bind_double(s, 3, 0.5 * i);
+		assert_int_equal(db_step(s), DB_DONE);
+		db_done(s);
+	}
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(c, "SELECT a, b, c FROM t ORDER BY c", &s), TR_OK);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_col_text(s, 0), "x");
+	assert_int_equal(db_col_int64(s, 1), 1LL << 40);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_true(db_col_is_null(s, 0));
+	assert_null(db_col_text(s, 0));
+	assert_true(db_col_double(s, 2) == 1.0);
+	assert_int_equal(db_step(s), DB_DONE);
+	db_done(s);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
+static void a_unique_violation_is_a_conflict(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = open_temp(path, sizeof(path));
+	struct db_conn *c = db_acquire(db);
+	db_exec(c, "CREATE TABLE u (k TEXT PRIMARY KEY)");
+	assert_int_equal(db_run(c, "INSERT INTO u VALUES ('a')"), TR_OK);
+	assert_int_equal(db_run(c, "INSERT INTO u VALUES ('a')"), TR_ERR_CONFLICT);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
+static void release_rolls_back_an_open_transaction(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = open_temp(path, sizeof(path));
+	struct db_conn *c = db_acquire(db);
+	db_exec(c, "CREATE TABLE r (k TEXT)");
+	assert_int_equal(db_begin(c), TR_OK);
+	db_run(c, "INSERT INTO r VALUES ('lost')");
+	db_release(c);
+	c = db_acquire(db);
+	struct db_stmt *s;
+	db_prepare(c, "SELECT count(*) FROM r", &s);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_col_int64(s, 0), 0);
+	db_done(s);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
+static void migrations_apply_once_in_order(void **state)
+{
+	(void)state;
+	char path[256], dir[256], err[300] = "";
+	struct db *db = open_temp(path, sizeof(path));
+	snprintf(dir, sizeof(dir), "/tmp/trellis-mig-%d", (int)getpid());
+	char cmd[700];
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf %s && mkdir -p %s/sqlite && echo 'CREATE TABLE a (x TEXT);' > "
+		 "%s/sqlite/0001_a.sql && echo 'INSERT INTO a VALUES (1);' > %s/sqlite/0002_b.sql",
+		 dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	int applied = -1;
+	assert_int_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);
+	assert_int_equal(applied, 2);
+	assert_int_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);
+	assert_int_equal(applied, 0);
+	/* a failing migration leaves nothing behind */
+	snprintf(cmd, sizeof(cmd), "echo 'INSERT INTO a VALUES (2); BROKEN;' > %s/sqlite/0003_c.sql",
+		 dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_not_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);
+	assert_non_null(strstr(err, "0003_c.sql"));
+	struct db_conn *c = db_acquire(db);
+	struct db_stmt *s;
+	db_prepare(c, "SELECT count(*) FROM a", &s);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_int_equal(db_col_int64(s, 0), 1);
+	db_done(s);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void bad_urls_are_refused(void **state)
+{
+	(void)state;
+	struct db *db = NULL;
+	char err[300];
+	assert_int_equal(db_open("mysql://x", 1, &db, err, sizeof(err)), TR_ERR_INVALID);
+	assert_int_equal(db_open("sqlite:", 1, &db, err, sizeof(err)), TR_ERR_INVALID);
+	assert_int_not_equal(db_open("sqlite:/nonexistent/dir/x.db", 1, &db, err, sizeof(err)),
+			     TR_OK);
+	assert_null(strchr(err, '\n'));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(placeholders_become_numbered_outside_quotes),
+		cmocka_unit_test(statements_bind_step_and_are_cached),
+		cmocka_unit_test(a_unique_violation_is_a_conflict),
+		cmocka_unit_test(release_rolls_back_an_open_transaction),
+		cmocka_unit_test(migrations_apply_once_in_order),
+		cmocka_unit_test(bad_urls_are_refused),
+	};
+	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}
