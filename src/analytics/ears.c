@@ -1,0 +1,197 @@
+#include "analytics/ears.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "analytics/stats.h"
+#include "core/err.h"
+
+static int ears_fail(struct ts_error *err, size_t row, const char *column, const char *fmt, ...)
+{
+	if (!err)
+		return TR_ERR_INVALID;
+	va_list ap;
+	err->row = row;
+	snprintf(err->column, sizeof err->column, "%s", column);
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	return TR_ERR_INVALID;
+}
+
+/* R's pmax(a, b) without na.rm: NaN wins, where fmax() would drop it. */
+static double ears_pmax(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return NAN;
+	return a > b ? a : b;
+}
+
+/* Mean and standard deviation of x[0..b-1] by two passes, as R's mean()
+ * and sd() do. R sums in long double; plain doubles agree with it to about
+ * 1e-15 relative at a fraction of the cost. */
+static void ears_window(const double *x, size_t b, double *mean, double *sd)
+{
+	double s = 0.0;
+	for (size_t i = 0; i < b; i++)
+		s += x[i];
+	double m = s / (double)b, ss = 0.0;
+	for (size_t i = 0; i < b; i++)
+		ss += (x[i] - m) * (x[i] - m);
+	*mean = m;
+	*sd = sqrt(ss / (double)(b - 1));
+}
+
+/* Statistics of the window x[end - b .. end - 1] for end growing by one
+ * per call. With integer counts where b * max < 2^26 the running sum S and
+ * sum of squares Q are exact, and so is b Q - S^2: mean S / b and variance
+ * (b Q - S^2) / (b (b - 1)) then carry one rounding each, agree with R's two
+ * passes to about 1e-15, and are exactly 0 when R's are. This is the common
+ * case and saves most of the time; other data takes the two passes. */
+struct ears_win {
+	const double *x;
+	size_t b;
+	size_t end; /* the window s and q describe; 0 before the first */
+	int exact;
+	double s, q;
+};
+
+static int ears_exact(const double *x, size_t n, size_t b)
+{
+	for (size_t i = 0; i < n; i++)
+		if (x[i] * (double)b >= 67108864.0 || x[i] != (double)(long long)x[i])
+			return 0; /* the bound first: the cast is then defined */
+	return 1;
+}
+
+static void ears_win_stats(struct ears_win *w, size_t end, double *mean, double *sd)
+{
+	const double *x = w->x;
+	if (!w->exact) {
+		ears_window(x + end - w->b, w->b, mean, sd);
+		return;
+	}
+	if (w->end != 0 && end == w->end + 1) {
+		double in = x[end - 1], out = x[end - 1 - w->b];
+		w->s += in - out;
+		w->q += in * in - out * out;
+	} else {
+		w->s = w->q = 0.0;
+		for (size_t i = end - w->b; i < end; i++) {
+			w->s += x[i];
+			w->q += x[i] * x[i];
+		}
+	}
+	w->end = end;
+	double b = (double)w->b;
+	*mean = w->s / b;
+	*sd = sqrt((b * w->q - w->s * w->s) / (b * (b - 1.0)));
+}
+
+void ears_opts_default(struct ears_opts *o, enum ears_method m)
+{
+	o->method = m;
+	o->baseline = 7;
+	o->alpha = m == EARS_C3 ? 0.025 : 0.001;
+	o->min_sigma = 0.0;
+}
+
+size_t ears_min_from(const struct ears_opts *o)
+{
+	switch (o->method) {
+	case EARS_C2:
+		return o->baseline + 2;
+	case EARS_C3:
+		return o->baseline + 4;
+	default:
+		return o->baseline;
+	}
+}
+
+static int ears_check(const double *counts, size_t n, size_t from, const struct ears_opts *o,
+		      struct ts_error *err)
+{
+	if (o->method != EARS_C1 && o->method != EARS_C2 && o->method != EARS_C3)
+		return ears_fail(err, 0, "method", "method must be C1, C2 or C3");
+	if (o->baseline < 3 || o->baseline > n)
+		return ears_fail(err, 0, "baseline",
+				 "baseline must be at least 3 and at most the "
+				 "series length (%zu), got %zu",
+				 n, o->baseline);
+	if (!(o->alpha > 0.0 && o->alpha < 1.0))
+		return ears_fail(err, 0, "alpha", "alpha must be between 0 and 1 exclusive");
+	if (!(o->min_sigma >= 0.0) || !isfinite(o->min_sigma))
+		return ears_fail(err, 0, "min_sigma", "min_sigma must be a finite number >= 0");
+	size_t min = ears_min_from(o);
+	if (from < min || min >= n)
+		return ears_fail(err, from + 1, "from",
+				 "history too short: the first period evaluated needs %zu earlier "
+				 "periods, so it must be period %zu or later (series has %zu)",
+				 min, min + 1, n);
+	if (from >= n)
+		return ears_fail(
+		    err, from + 1, "from",
+		    "nothing to evaluate: first period %zu is past the end (%zu periods)", from + 1,
+		    n);
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(counts[i]) || counts[i] < 0.0)
+			return ears_fail(err, i + 1, "count",
+					 "count must be a finite number >= 0, got %g", counts[i]);
+	return TR_OK;
+}
+
+/* C1 and C2: the mean of the reference window plus z deviations. C1's
+ * window is the b periods just before t, C2's the b periods before t - 2. */
+static void ears_c12(const double *x, size_t n, size_t from, double z, const struct ears_opts *o,
+		     struct ts_point *out)
+{
+	size_t lag = o->method == EARS_C2 ? 2 : 0;
+	struct ears_win w = {x, o->baseline, 0, ears_exact(x, n, o->baseline), 0.0, 0.0};
+	for (size_t t = from; t < n; t++) {
+		double mean, sd;
+		ears_win_stats(&w, t - lag, &mean, &sd);
+		out[t].upperbound = mean + z * ears_pmax(sd, o->min_sigma);
+	}
+}
+
+/* C3: the C2 bound lowered by the excess over 1 of the two previous C2
+ * statistics, clipped at 0 (R's partUpperboundLag1/2). The window of
+ * period t gives both its C2 statistic and its bound, so each window is
+ * computed once and the two previous statistics are carried along. C2 is
+ * NaN or infinite when the deviation is 0, as in R. */
+static void ears_c3(const double *x, size_t n, size_t from, double z, const struct ears_opts *o,
+		    struct ts_point *out)
+{
+	struct ears_win w = {x, o->baseline, 0, ears_exact(x, n, o->baseline), 0.0, 0.0};
+	double lag2 = 0.0, lag1 = 0.0; /* max(0, C2 - 1) of t - 2 and t - 1 */
+	for (size_t t = from - 2; t < n; t++) {
+		double mean, sd;
+		ears_win_stats(&w, t - 2, &mean, &sd);
+		double sigma = ears_pmax(sd, o->min_sigma);
+		if (t >= from)
+			out[t].upperbound = ears_pmax(0.0, x[t] + sigma * (z - (lag2 + lag1)));
+		lag2 = lag1;
+		lag1 = ears_pmax(0.0, (x[t] - mean) / sigma - 1.0);
+	}
+}
+
+int ears_run(const double *counts, size_t n, size_t from, const struct ears_opts *o,
+	     struct ts_point *out, struct ts_error *err)
+{
+	int rc = ears_check(counts, n, from, o, err);
+	if (rc != TR_OK)
+		return rc;
+	double z = stats_qnorm(1.0 - o->alpha);
+	for (size_t t = 0; t < n; t++) {
+		out[t].expected = NAN;
+		out[t].upperbound = NAN;
+	}
+	if (o->method == EARS_C3)
+		ears_c3(counts, n, from, z, o, out);
+	else
+		ears_c12(counts, n, from, z, o, out);
+	for (size_t t = 0; t < n; t++)
+		out[t].alarm = t >= from && counts[t] > out[t].upperbound; /* false for NaN */
+	return TR_OK;
+}

@@ -1,0 +1,28 @@
+/** Distribution functions used by the detectors. Pure, thread-safe: no
+ * function here keeps state or touches a global (lgamma's signgam included). */
+#ifndef TR_ANALYTICS_STATS_H
+#define TR_ANALYTICS_STATS_H
+
+/** Standard normal CDF. */
+double stats_pnorm(double x);
+/** Standard normal upper tail 1 - Phi(x), accurate in the far tail. */
+double stats_pnorm_upper(double x);
+/** Standard normal quantile for 0 < p < 1 (NaN otherwise). */
+double stats_qnorm(double p);
+
+/** Regularized incomplete beta I_x(a, b) for a, b > 0 and 0 <= x <= 1
+ * (NaN otherwise); relative accuracy about 1e-13. */
+double stats_pbeta(double x, double a, double b);
+/** Student t CDF P(T <= t) with df > 0 degrees of freedom (NaN otherwise),
+ * as R's pt(t, df). */
+double stats_pt(double t, double df);
+/** Poisson quantile as R's qpois(p, mu): the smallest integer x with
+ * P(X <= x) >= p (with R's 64-epsilon fuzz). 0 < p < 1, mu >= 0 finite;
+ * NaN otherwise. */
+double stats_qpois(double p, double mu);
+/** Negative binomial quantile as R's qnbinom(p, size, prob): the smallest
+ * integer x with P(X <= x) >= p (with R's fuzz), X counting failures before
+ * the size-th success. 0 < p < 1, size >= 0, 0 < prob <= 1; NaN otherwise. */
+double stats_qnbinom(double p, double size, double prob);
+
+#endif

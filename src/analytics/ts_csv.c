@@ -1,0 +1,441 @@
+#include "analytics/ts_csv.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/err.h"
+
+/* Outcome of reading one record. */
+enum csv_scan {
+	CSV_OK,
+	CSV_END, /* no record left */
+	CSV_NOMEM,
+	CSV_UNTERMINATED, /* a quoted field runs to the end of the input */
+	CSV_AFTER_QUOTE,  /* a character other than , or a line end after a closing quote */
+	CSV_BARE_QUOTE,	  /* a quote inside an unquoted field */
+	CSV_NUL,	  /* a NUL byte, which the labels could not carry */
+	CSV_TOO_WIDE	  /* more than TS_CSV_MAX_COLUMNS fields */
+};
+
+struct csv_in {
+	const char *buf;
+	size_t len, pos;
+	size_t line; /* 1-based line at pos */
+};
+
+/* One record: its fields unescaped, each NUL-terminated, back to back in
+ * text; off[i] is where field i starts. Reused from record to record. */
+struct csv_rec {
+	char *text;
+	size_t tlen, tcap;
+	size_t *off;
+	size_t nf, ocap;
+	int any_quoted;
+	size_t row; /* line on which the record starts */
+};
+
+/* The series being built. */
+struct csv_out {
+	double *counts;
+	size_t n, cap;
+	size_t *poff; /* offset of each label in pool */
+	char *pool;
+	size_t plen, pcap;
+};
+
+static int csv_fail(struct ts_error *err, size_t row, const char *column, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err)
+		return TR_ERR_INVALID;
+	err->row = row;
+	snprintf(err->column, sizeof err->column, "%s", column);
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	return TR_ERR_INVALID;
+}
+
+/* Makes room for need more elements of size sz in *p holding len of cap. */
+static int csv_grow(void **p, size_t *cap, size_t len, size_t need, size_t sz)
+{
+	if (*cap - len >= need)
+		return 0;
+	size_t ncap = *cap ? *cap : 256;
+	while (ncap - len < need) {
+		if (ncap > SIZE_MAX / 2 / sz)
+			return -1;
+		ncap *= 2;
+	}
+	void *q = realloc(*p, ncap * sz);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+static int rec_put(struct csv_rec *r, char c)
+{
+	if (csv_grow((void **)&r->text, &r->tcap, r->tlen, 1, 1) != 0)
+		return CSV_NOMEM;
+	r->text[r->tlen++] = c;
+	return CSV_OK;
+}
+
+static int rec_field_begin(struct csv_rec *r)
+{
+	if (r->nf == TS_CSV_MAX_COLUMNS)
+		return CSV_TOO_WIDE;
+	if (csv_grow((void **)&r->off, &r->ocap, r->nf, 1, sizeof *r->off) != 0)
+		return CSV_NOMEM;
+	r->off[r->nf++] = r->tlen;
+	return CSV_OK;
+}
+
+static const char *rec_field(const struct csv_rec *r, size_t i)
+{
+	return r->text + r->off[i];
+}
+
+/* Consumes a line end (CRLF, LF or a lone CR) if one is at pos. */
+static int in_eol(struct csv_in *in)
+{
+	if (in->pos >= in->len)
+		return 1;
+	char c = in->buf[in->pos];
+	if (c != '\n' && c != '\r')
+		return 0;
+	in->pos++;
+	if (c == '\r' && in->pos < in->len && in->buf[in->pos] == '\n')
+		in->pos++;
+	in->line++;
+	return 1;
+}
+
+/* Reads a quoted field whose opening quote is at pos; stops after the
+ * closing quote. */
+static int csv_quoted(struct csv_in *in, struct csv_rec *r)
+{
+	in->pos++;
+	r->any_quoted = 1;
+	for (;;) {
+		if (in->pos >= in->len)
+			return CSV_UNTERMINATED;
+		char c = in->buf[in->pos++];
+		if (c == '"') {
+			if (in->pos < in->len && in->buf[in->pos] == '"')
+				in->pos++;
+			else
+				return CSV_OK;
+		} else if (c == '\0') {
+			return CSV_NUL;
+		} else if (c == '\n' ||
+			   (c == '\r' && (in->pos >= in->len || in->buf[in->pos] != '\n'))) {
+			in->line++;
+		}
+		int rc = rec_put(r, c);
+		if (rc != CSV_OK)
+			return rc;
+	}
+}
+
+/* The bytes that end or spoil an unquoted field. */
+static const unsigned char csv_special[256] = {
+    ['\0'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
+};
+
+/* Reads an unquoted field up to the next comma or line end, copying it in
+ * one piece (this loop is most of the time spent reading a file). */
+static int csv_bare(struct csv_in *in, struct csv_rec *r)
+{
+	const char *p = in->buf + in->pos, *e = in->buf + in->len, *q = p;
+	while (q < e && !csv_special[(unsigned char)*q])
+		q++;
+	size_t n = (size_t)(q - p);
+	if (csv_grow((void **)&r->text, &r->tcap, r->tlen, n + 1, 1) != 0)
+		return CSV_NOMEM;
+	memcpy(r->text + r->tlen, p, n);
+	r->tlen += n;
+	in->pos += n;
+	if (q < e && *q == '"')
+		return CSV_BARE_QUOTE;
+	return q < e && *q == '\0' ? CSV_NUL : CSV_OK;
+}
+
+/* Reads the next record into r. */
+static int csv_record(struct csv_in *in, struct csv_rec *r)
+{
+	r->tlen = r->nf = 0;
+	r->any_quoted = 0;
+	r->row = in->line;
+	if (in->pos >= in->len)
+		return CSV_END;
+	for (;;) {
+		int rc = rec_field_begin(r);
+		if (rc == CSV_OK) {
+			int q = in->pos < in->len && in->buf[in->pos] == '"';
+			rc = q ? csv_quoted(in, r) : csv_bare(in, r);
+		}
+		if (rc == CSV_OK)
+			rc = rec_put(r, '\0');
+		if (rc != CSV_OK)
+			return rc;
+		if (in_eol(in))
+			return CSV_OK;
+		if (in->buf[in->pos] != ',')
+			return CSV_AFTER_QUOTE;
+		in->pos++;
+	}
+}
+
+static int csv_blank(const struct csv_rec *r)
+{
+	return r->nf == 1 && !r->any_quoted && r->text[0] == '\0';
+}
+
+/* The field as a column name: surrounding blanks dropped, at most 31 bytes. */
+static void csv_name(const char *s, char *name, size_t size)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	snprintf(name, size, "%.*s", (int)(n < size ? n : size - 1), s);
+}
+
+/* The name of column i of the header h, for messages. */
+static void csv_colname(const struct csv_rec *h, size_t i, char *name, size_t size)
+{
+	if (h && i < h->nf)
+		csv_name(rec_field(h, i), name, size);
+	else
+		snprintf(name, size, "column %zu", i + 1);
+}
+
+static int csv_scan_fail(int rc, const struct csv_rec *r, const struct csv_rec *h,
+			 struct ts_error *err)
+{
+	char col[32];
+	size_t i = r->nf ? r->nf - 1 : 0;
+	if (rc == CSV_NOMEM)
+		return TR_ERR_NOMEM;
+	csv_colname(h, i, col, sizeof col);
+	switch (rc) {
+	case CSV_UNTERMINATED:
+		return csv_fail(err, r->row, col,
+				"row %zu, column %s: quoted field has no closing quote", r->row,
+				col);
+	case CSV_AFTER_QUOTE:
+		return csv_fail(err, r->row, col,
+				"row %zu, column %s: text after the closing quote of a field",
+				r->row, col);
+	case CSV_BARE_QUOTE:
+		return csv_fail(err, r->row, col,
+				"row %zu, column %s: a quote inside an unquoted field "
+				"(quote the field and double the quote)",
+				r->row, col);
+	case CSV_NUL:
+		return csv_fail(err, r->row, col, "row %zu, column %s: NUL byte in field", r->row,
+				col);
+	default:
+		return csv_fail(err, r->row, "", "row %zu: more than %d columns", r->row,
+				TS_CSV_MAX_COLUMNS);
+	}
+}
+
+/* Finds the count and period columns of header h (period -1 if absent). */
+static int csv_header(const struct csv_rec *h, long *count, long *period, struct ts_error *err)
+{
+	char name[32];
+	*count = *period = -1;
+	for (size_t i = 0; i < h->nf; i++) {
+		csv_name(rec_field(h, i), name, sizeof name);
+		long *slot = strcasecmp(name, "count") == 0    ? count
+			     : strcasecmp(name, "period") == 0 ? period
+							       : NULL;
+		if (!slot)
+			continue;
+		if (*slot >= 0)
+			return csv_fail(err, h->row, name, "row %zu: column %s appears twice",
+					h->row, name);
+		*slot = (long)i;
+	}
+	if (*count < 0)
+		return csv_fail(err, h->row, "count", "row %zu: the header has no count column",
+				h->row);
+	return TR_OK;
+}
+
+/* Parses a count: decimal digits, optionally a fraction of zeros ("12.0"),
+ * surrounded by blanks; at most 2^53 so the double is exact. Returns 0 or
+ * -1. Digits are summed in an integer: this runs once per row. */
+static int csv_count(const char *s, double *v)
+{
+	uint64_t x = 0;
+	int digits = 0, zeros = 0;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (; *s == '0'; s++)
+		zeros = 1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (++digits > 16)
+			return -1;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	if ((digits || zeros) && *s == '.')
+		for (s++; *s == '0'; s++)
+			;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if ((!digits && !zeros) || *s != '\0' || x > ((uint64_t)1 << 53))
+		return -1;
+	*v = (double)x;
+	return 0;
+}
+
+/* Room for one more period in counts and poff, which share a capacity. */
+static int out_reserve(struct csv_out *o)
+{
+	if (o->n < o->cap)
+		return TR_OK;
+	if (o->cap > SIZE_MAX / 2 / sizeof(double))
+		return TR_ERR_NOMEM;
+	size_t ncap = o->cap ? o->cap * 2 : 256;
+	double *c = realloc(o->counts, ncap * sizeof *c);
+	if (!c)
+		return TR_ERR_NOMEM;
+	o->counts = c;
+	size_t *p = realloc(o->poff, ncap * sizeof *p);
+	if (!p)
+		return TR_ERR_NOMEM;
+	o->poff = p;
+	o->cap = ncap;
+	return TR_OK;
+}
+
+/* Appends field i of r (with its NUL) to the labels. */
+static int out_label(struct csv_out *o, const struct csv_rec *r, size_t i)
+{
+	const char *s = rec_field(r, i);
+	size_t len = (i + 1 < r->nf ? r->off[i + 1] : r->tlen) - r->off[i];
+	if (csv_grow((void **)&o->pool, &o->pcap, o->plen, len, 1) != 0)
+		return TR_ERR_NOMEM;
+	memcpy(o->pool + o->plen, s, len);
+	o->poff[o->n] = o->plen;
+	o->plen += len;
+	return TR_OK;
+}
+
+/* Adds data record r to o. */
+static int csv_row(const struct csv_rec *r, const struct csv_rec *h, long count, long period,
+		   struct csv_out *o, struct ts_error *err)
+{
+	char col[32];
+	if (r->nf != h->nf) {
+		csv_colname(h, r->nf < h->nf ? r->nf : h->nf, col, sizeof col);
+		return csv_fail(err, r->row, r->nf < h->nf ? col : "",
+				"row %zu: %zu fields where the header has %zu", r->row, r->nf,
+				h->nf);
+	}
+	const char *s = rec_field(r, (size_t)count);
+	double v;
+	if (csv_count(s, &v) != 0) {
+		csv_colname(h, (size_t)count, col, sizeof col);
+		return csv_fail(err, r->row, col,
+				"row %zu, column %s: \"%.40s\" is not a non-negative integer",
+				r->row, col, s);
+	}
+	if (out_reserve(o) != TR_OK)
+		return TR_ERR_NOMEM;
+	if (period >= 0 && out_label(o, r, (size_t)period) != TR_OK)
+		return TR_ERR_NOMEM;
+	o->counts[o->n++] = v;
+	return TR_OK;
+}
+
+/* Hands the built series to the caller's struct. */
+static int csv_finish(struct csv_out *o, int has_period, struct ts_csv *t)
+{
+	if (has_period) {
+		t->periods = malloc(o->n * sizeof *t->periods);
+		if (!t->periods)
+			return TR_ERR_NOMEM;
+		for (size_t i = 0; i < o->n; i++)
+			t->periods[i] = o->pool + o->poff[i];
+		t->period_text = o->pool;
+		o->pool = NULL;
+	}
+	t->n = o->n;
+	t->counts = o->counts;
+	o->counts = NULL;
+	return TR_OK;
+}
+
+/* Reads the next record that is not a blank line. */
+static int csv_next(struct csv_in *in, struct csv_rec *r)
+{
+	int rc;
+	do
+		rc = csv_record(in, r);
+	while (rc == CSV_OK && csv_blank(r));
+	return rc;
+}
+
+static int csv_body(struct csv_in *in, struct csv_rec *h, struct csv_rec *r, struct csv_out *o,
+		    struct ts_csv *t, struct ts_error *err)
+{
+	long count, period;
+	int rc = csv_next(in, h);
+	if (rc == CSV_END)
+		return csv_fail(err, 0, "", "empty input: no header row");
+	if (rc != CSV_OK)
+		return csv_scan_fail(rc, h, NULL, err);
+	if ((rc = csv_header(h, &count, &period, err)) != TR_OK)
+		return rc;
+	while ((rc = csv_next(in, r)) == CSV_OK)
+		if ((rc = csv_row(r, h, count, period, o, err)) != TR_OK)
+			return rc;
+	if (rc != CSV_END)
+		return csv_scan_fail(rc, r, h, err);
+	if (o->n == 0)
+		return csv_fail(err, 0, "", "the input has a header but no data rows");
+	return csv_finish(o, period >= 0, t);
+}
+
+int ts_csv_read(const char *buf, size_t len, struct ts_csv *out, struct ts_error *err)
+{
+	struct csv_in in = {.buf = buf, .len = len, .pos = 0, .line = 1};
+	struct csv_rec head = {0}, rec = {0};
+	struct csv_out o = {0};
+	memset(out, 0, sizeof *out);
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		in.pos = 3;
+	int rc = csv_body(&in, &head, &rec, &o, out, err);
+	if (rc != TR_OK) {
+		ts_csv_free(out);
+		if (rc == TR_ERR_NOMEM)
+			csv_fail(err, 0, "", "out of memory reading the input");
+	}
+	free(head.text);
+	free(head.off);
+	free(rec.text);
+	free(rec.off);
+	free(o.counts);
+	free(o.poff);
+	free(o.pool);
+	return rc;
+}
+
+void ts_csv_free(struct ts_csv *t)
+{
+	free(t->counts);
+	free(t->periods);
+	free(t->period_text);
+	memset(t, 0, sizeof *t);
+}
