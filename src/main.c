@@ -15,6 +15,10 @@ static const struct {
 	{"serve", cli_serve, "serve the API and the web app"},
 	{"migrate", cli_migrate, "apply pending schema migrations"},
 	{"seed", cli_seed, "load reference data (--reference)"},
+	{"user", cli_user, "add a user (user add --email ... --password-stdin)"},
+	{"token", cli_token, "create an API token for a user (token create --email ...)"},
+	{"org", cli_org, "add an organisation (org add --name ... --kind ...)"},
+	{"audit", cli_audit, "verify the audit log's hash chain (audit verify)"},
 	{"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
 	{"version", NULL, "print the version"},
 };

@@ -1,5 +1,7 @@
 #include "api/api.h"
 #include "core/err.h"
+#include "core/timeutil.h"
+#include "api/validate.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -103,4 +105,117 @@ int api_db_fail(struct http_req *req, struct db_conn *c, int rc)
 		return http_fail(req, rc, "the database could not complete the request");
 	}
 	return rc;
+}
+
+const struct caller *api_caller(struct http_req *req)
+{
+	return http_user(req);
+}
+
+void api_etag(struct http_resp *resp, int64_t version)
+{
+	char etag[32];
+	snprintf(etag, sizeof(etag), "\"%lld\"", (long long)version);
+	http_resp_header(resp, "ETag", etag);
+}
+
+int api_if_match(struct http_req *req, int64_t *version)
+{
+	const char *h = http_header(req, "If-Match");
+	if (!h)
+		return http_fail(req, TR_ERR_PRECOND_REQUIRED,
+				 "send If-Match with the ETag of the record you read");
+	const char *p = h;
+	if (strncmp(p, "W/", 2) == 0)
+		p += 2;
+	char *end;
+	if (*p != '"' || p[1] == '-')
+		return http_fail(req, TR_ERR_PRECONDITION, "If-Match does not name a current version");
+	long long v = strtoll(p + 1, &end, 10);
+	if (end == p + 1 || *end != '"' || end[1] || v < 1)
+		return http_fail(req, TR_ERR_PRECONDITION, "If-Match does not name a current version");
+	*version = v;
+	return TR_OK;
+}
+
+int api_body(struct http_req *req, const struct vfield *spec, size_t n, int partial, json_t **out)
+{
+	int rc = http_json_body(req, out);
+	if (rc)
+		return rc;
+	rc = validate_body(req, *out, spec, n, partial);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int api_idem_replay(struct http_req *req, struct http_resp *resp, struct db_conn *c)
+{
+	const char *key = http_header(req, "Idempotency-Key");
+	const struct caller *who = api_caller(req);
+	if (!key || !who)
+		return 0;
+	struct db_stmt *s;
+	if (db_prepare(c, "SELECT status, body FROM idempotency_keys WHERE user_id = ? AND key = ?"
+			  " AND route = ?", &s))
+		return 0;
+	db_bind_text(s, 1, who->user_id);
+	db_bind_text(s, 2, key);
+	db_bind_text(s, 3, http_route_pattern(req));
+	int found = db_step(s) == DB_ROW;
+	if (found) {
+		http_resp_status(resp, (int)db_col_int64(s, 0));
+		buf_puts(http_resp_body(resp), db_col_text(s, 1));
+		http_resp_header(resp, "Idempotent-Replayed", "true");
+	}
+	db_done(s);
+	return found;
+}
+
+void api_idem_save(struct http_req *req, struct db_conn *c, int status, json_t *body)
+{
+	const char *key = http_header(req, "Idempotency-Key");
+	const struct caller *who = api_caller(req);
+	if (!key || !who || strlen(key) > 200)
+		return;
+	char *text = json_dumps(body, JSON_COMPACT);
+	struct db_stmt *s;
+	if (text && !db_prepare(c, "INSERT INTO idempotency_keys (user_id, key, route, status, body,"
+				   " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &s)) {
+		db_bind_text(s, 1, who->user_id);
+		db_bind_text(s, 2, key);
+		db_bind_text(s, 3, http_route_pattern(req));
+		db_bind_int64(s, 4, status);
+		db_bind_text(s, 5, text);
+		db_bind_int64(s, 6, tr_now_ms());
+		db_step(s);
+		db_done(s);
+	}
+	free(text);
+}
+
+int api_domain_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
+{
+	switch (rc) {
+	case TR_ERR_NOT_FOUND:
+		return http_fail(req, rc, "not found");
+	case TR_ERR_FORBIDDEN:
+		if (field)
+			http_field_error(req, field, "you may not change this");
+		return http_fail(req, rc, "your role or organisation does not allow this");
+	case TR_ERR_PRECONDITION:
+		return http_fail(req, rc, "the record changed since you read it; read it again");
+	case TR_ERR_CONFLICT:
+		if (field)
+			http_field_error(req, field, "is already taken");
+		return http_fail(req, rc, "the request conflicts with an existing record");
+	case TR_ERR_INVALID:
+		if (field)
+			http_field_error(req, field, "does not name an existing record or is not allowed");
+		return rc;
+	default:
+		return api_db_fail(req, c, rc);
+	}
 }

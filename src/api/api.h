@@ -5,6 +5,7 @@
 
 #include "api/app.h"
 #include "http/http.h"
+#include "domain/acl.h"
 
 #define API_LIMIT_DEFAULT 50
 #define API_LIMIT_MAX 500
@@ -30,5 +31,25 @@ json_t *api_page_json(json_t *items, const char *next_cursor);
 struct db_conn *api_db(struct http_req *req);
 /** Turns a database failure into the answer and counts it; returns rc. */
 int api_db_fail(struct http_req *req, struct db_conn *c, int rc);
+
+/** The authenticated caller (set by api_authenticate). */
+const struct caller *api_caller(struct http_req *req);
+/** Sets ETag from a record's version. */
+void api_etag(struct http_resp *resp, int64_t version);
+/** Reads If-Match: 428 when missing, 412 when not an ETag this server
+ * issued; *version gets the version it names. */
+int api_if_match(struct http_req *req, int64_t *version /* OUT */);
+/** Parses the JSON body and validates it against spec (see validate.h). */
+struct vfield;
+int api_body(struct http_req *req, const struct vfield *spec, size_t n, int partial,
+	     json_t **out /* OUT */);
+/** If the request carries an Idempotency-Key already used by this caller
+ * on this route, answers with the first response and returns 1. */
+int api_idem_replay(struct http_req *req, struct http_resp *resp, struct db_conn *c);
+/** Remembers the answer to a create under its Idempotency-Key (if any). */
+void api_idem_save(struct http_req *req, struct db_conn *c, int status, json_t *body);
+/** Maps a domain result to the answer: not-found, forbidden, conflict,
+ * stale, with field named when given. */
+int api_domain_fail(struct http_req *req, struct db_conn *c, int rc, const char *field);
 
 #endif

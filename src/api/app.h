@@ -7,13 +7,19 @@
 #include "http/http.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 
 struct app {
 	struct db *db;
 	char home[4096];     /* install root: migrations, data, web */
 	char web_dir[4096];  /* the single-page app */
 	atomic_ulong db_errors;
+	int64_t session_idle_ms;  /* idle timeout of a cookie session */
+	int64_t session_max_ms;   /* absolute lifetime of a cookie session */
 };
+
+/** Authenticates a request (bearer token or session cookie with CSRF). */
+int api_authenticate(struct http_req *req, struct http_resp *resp);
 
 /** The route table, sorted by nothing in particular; api_nroutes entries. */
 extern const struct http_route api_routes[];

@@ -4,13 +4,32 @@
 
 #include "http/http.h"
 
-int api_healthz(struct http_req *req, struct http_resp *resp);
-int api_readyz(struct http_req *req, struct http_resp *resp);
-int api_metrics(struct http_req *req, struct http_resp *resp);
-int api_openapi(struct http_req *req, struct http_resp *resp);
-int api_countries_list(struct http_req *req, struct http_resp *resp);
-int api_countries_get(struct http_req *req, struct http_resp *resp);
-int api_orgs_list(struct http_req *req, struct http_resp *resp);
-int api_orgs_get(struct http_req *req, struct http_resp *resp);
+#define HANDLER(name) int name(struct http_req *req, struct http_resp *resp)
+
+HANDLER(api_healthz);
+HANDLER(api_readyz);
+HANDLER(api_metrics);
+HANDLER(api_openapi);
+HANDLER(api_countries_list);
+HANDLER(api_countries_get);
+HANDLER(api_orgs_list);
+HANDLER(api_orgs_get);
+HANDLER(api_orgs_create);
+HANDLER(api_orgs_update);
+HANDLER(api_login);
+HANDLER(api_logout);
+HANDLER(api_me);
+HANDLER(api_tokens_create);
+HANDLER(api_tokens_list);
+HANDLER(api_tokens_delete);
+HANDLER(api_users_list);
+HANDLER(api_users_get);
+HANDLER(api_users_create);
+HANDLER(api_users_update);
+HANDLER(api_groups_list);
+HANDLER(api_groups_get);
+HANDLER(api_groups_create);
+HANDLER(api_groups_update);
+HANDLER(api_audit_list);
 
 #endif

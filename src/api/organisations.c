@@ -56,5 +56,8 @@ int api_orgs_get(struct http_req *req, struct http_resp *resp)
 	else if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
-	return rc ? rc : http_resp_json(resp, 200, j);
+	if (rc)
+		return rc;
+	api_etag(resp, json_integer_value(json_object_get(j, "version")));
+	return http_resp_json(resp, 200, j);
 }

@@ -2,16 +2,34 @@
 #include "api/handlers.h"
 
 /* The one route table. docs/openapi.json documents exactly these routes;
- * tests/unit/api/test_openapi.c holds the two equal. */
+ * tests/unit/api/test_openapi.c holds the two equal. Routes are signed-in
+ * unless marked HTTP_PUBLIC. */
 const struct http_route api_routes[] = {
-	{"GET", "/healthz", api_healthz},
-	{"GET", "/readyz", api_readyz},
-	{"GET", "/metrics", api_metrics},
-	{"GET", "/api/v1/openapi.json", api_openapi},
-	{"GET", "/api/v1/countries", api_countries_list},
-	{"GET", "/api/v1/countries/{iso2}", api_countries_get},
-	{"GET", "/api/v1/organisations", api_orgs_list},
-	{"GET", "/api/v1/organisations/{id}", api_orgs_get},
+	{"GET", "/healthz", api_healthz, HTTP_PUBLIC},
+	{"GET", "/readyz", api_readyz, HTTP_PUBLIC},
+	{"GET", "/metrics", api_metrics, HTTP_PUBLIC},
+	{"GET", "/api/v1/openapi.json", api_openapi, HTTP_PUBLIC},
+	{"GET", "/api/v1/countries", api_countries_list, HTTP_PUBLIC},
+	{"GET", "/api/v1/countries/{iso2}", api_countries_get, HTTP_PUBLIC},
+	{"POST", "/api/v1/auth/login", api_login, HTTP_PUBLIC},
+	{"POST", "/api/v1/auth/logout", api_logout, 0},
+	{"GET", "/api/v1/me", api_me, 0},
+	{"GET", "/api/v1/tokens", api_tokens_list, 0},
+	{"POST", "/api/v1/tokens", api_tokens_create, 0},
+	{"DELETE", "/api/v1/tokens/{id}", api_tokens_delete, 0},
+	{"GET", "/api/v1/organisations", api_orgs_list, 0},
+	{"POST", "/api/v1/organisations", api_orgs_create, 0},
+	{"GET", "/api/v1/organisations/{id}", api_orgs_get, 0},
+	{"PATCH", "/api/v1/organisations/{id}", api_orgs_update, 0},
+	{"GET", "/api/v1/users", api_users_list, 0},
+	{"POST", "/api/v1/users", api_users_create, 0},
+	{"GET", "/api/v1/users/{id}", api_users_get, 0},
+	{"PATCH", "/api/v1/users/{id}", api_users_update, 0},
+	{"GET", "/api/v1/sharing-groups", api_groups_list, 0},
+	{"POST", "/api/v1/sharing-groups", api_groups_create, 0},
+	{"GET", "/api/v1/sharing-groups/{id}", api_groups_get, 0},
+	{"PATCH", "/api/v1/sharing-groups/{id}", api_groups_update, 0},
+	{"GET", "/api/v1/audit", api_audit_list, 0},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

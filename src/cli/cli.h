@@ -7,6 +7,12 @@
 int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_seed(int argc, char **argv);
+/** `trellis user add ...`, `token create ...`, `org add ...`, `audit verify`
+ * (argv[0] is the command, argv[1] the verb). */
+int cli_user(int argc, char **argv);
+int cli_token(int argc, char **argv);
+int cli_org(int argc, char **argv);
+int cli_audit(int argc, char **argv);
 /** `trellis analyze ears|farrington|cusum ...` (argv[0] is the method). */
 int cli_analyze_ts(int argc, char **argv);
 /** `trellis analyze gistar|stscan ...` (argv[0] is the method). */

@@ -1,6 +1,7 @@
 #include "api/app.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "domain/acl.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -16,6 +17,8 @@ static void serve_usage(FILE *f)
 	      "  --db       sqlite:PATH or postgres://... (env TRELLIS_DB; default sqlite:trellis.db)\n"
 	      "  --threads  worker threads (default: one per core)\n"
 	      "  --web      directory of the web app (default: web/ of the install)\n"
+	      "  --session-idle MINUTES  sign-out after inactivity (default 30)\n"
+	      "  --session-max MINUTES   longest session (default 720)\n"
 	      "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n",
 	      f);
 }
@@ -37,9 +40,12 @@ int cli_serve(int argc, char **argv)
 		{"threads", required_argument, 0, 't'}, {"web", required_argument, 0, 'w'},
 		{"max-connections", required_argument, 0, 'm'},
 		{"per-ip", required_argument, 0, 'p'}, {"timeout", required_argument, 0, 'o'},
+		{"session-idle", required_argument, 0, 'i'},
+		{"session-max", required_argument, 0, 'x'},
 		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *listen_on = getenv("TRELLIS_LISTEN"), *dbflag = NULL, *web = NULL;
 	unsigned threads = 0, conns = 1024, per_ip = 256, timeout = 30;
+	unsigned idle_min = 30, max_min = 12 * 60;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -52,13 +58,17 @@ int cli_serve(int argc, char **argv)
 		case 'm': bad = parse_uint(optarg, 100000, &conns) || conns == 0; break;
 		case 'p': bad = parse_uint(optarg, 100000, &per_ip); break;
 		case 'o': bad = parse_uint(optarg, 3600, &timeout) || timeout == 0; break;
+		case 'i': bad = parse_uint(optarg, 10080, &idle_min) || idle_min == 0; break;
+		case 'x': bad = parse_uint(optarg, 43200, &max_min) || max_min == 0; break;
 		case 'h': serve_usage(stdout); return 0;
 		default: serve_usage(stderr); return 2;
 		}
 		if (bad) {
-			fprintf(stderr, "trellis serve: bad value for --%s: '%s'\n",
-				opts[(c == 't') ? 2 : (c == 'm') ? 4 : (c == 'p') ? 5 : 6].name,
-				optarg);
+			const char *name = "";
+			for (const struct option *o = opts; o->name; o++)
+				if (o->val == c)
+					name = o->name;
+			fprintf(stderr, "trellis serve: bad value for --%s: '%s'\n", name, optarg);
 			return 2;
 		}
 	}
@@ -73,6 +83,8 @@ int cli_serve(int argc, char **argv)
 		free(app);
 		return 2;
 	}
+	app->session_idle_ms = (int64_t)idle_min * 60000;
+	app->session_max_ms = (int64_t)max_min * 60000;
 	if (web)
 		snprintf(app->web_dir, sizeof(app->web_dir), "%s", web);
 	else
@@ -82,6 +94,7 @@ int cli_serve(int argc, char **argv)
 		free(app);
 		return 2;
 	}
+	db_guard_tables(app->db, acl_guarded_tables);
 	/* workers inherit this mask; only sigwait below sees the signals */
 	sigset_t set;
 	sigemptyset(&set);
@@ -93,7 +106,8 @@ int cli_serve(int argc, char **argv)
 		.listen = listen_on, .threads = (int)threads, .conn_limit = conns,
 		.per_ip_limit = per_ip, .timeout_s = timeout, .conn_memory = 128 * 1024,
 		.routes = api_routes, .nroutes = api_nroutes, .app = app,
-		.fallback = api_static, .metrics_extra = api_metrics_extra};
+		.fallback = api_static, .metrics_extra = api_metrics_extra,
+		.authenticate = api_authenticate};
 	struct http_server *srv;
 	char err[512] = "";
 	if (http_server_start(&cfg, &srv, err, sizeof(err))) {

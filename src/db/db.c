@@ -197,6 +197,31 @@ static uint64_t sql_hash(const char *s)
 	return h;
 }
 
+void db_guard_tables(struct db *db, const char *const *tables)
+{
+	db->guarded = tables;
+}
+
+static int is_word(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
+
+/* Whether sql names a guarded table without an access marker. */
+static const char *guard_violation(const struct db *db, const char *sql)
+{
+	if (!db->guarded || strstr(sql, DB_ACL_MARK) || strstr(sql, DB_ACL_EXEMPT))
+		return NULL;
+	for (const char *const *t = db->guarded; *t; t++) {
+		size_t n = strlen(*t);
+		for (const char *p = strstr(sql, *t); p; p = strstr(p + 1, *t))
+			if ((p == sql || !is_word(p[-1])) && !is_word(p[n]))
+				return *t;
+	}
+	return NULL;
+}
+
 int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
 	uint64_t h = sql_hash(sql);
@@ -207,6 +232,12 @@ int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 			*out = s;
 			return TR_OK;
 		}
+	}
+	const char *table = guard_violation(c->db, sql);
+	if (table) {
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 "refused: a statement on %s without the access predicate", table);
+		return TR_ERR_INTERNAL;
 	}
 	if (c->cached >= DB_CACHE_MAX)
 		cache_clear(c);

@@ -75,6 +75,15 @@ void db_done(struct db_stmt *s);
  * parameters whose result does not matter. */
 int db_run(struct db_conn *c, const char *sql);
 
+/** Names the tables whose rows carry a distribution (NULL-terminated,
+ * static). From then on db_prepare refuses any statement that names one of
+ * them unless it carries the marker that acl_visible writes, or the
+ * explicit exemption marker for writes by id after an access check: a read
+ * path cannot forget the access predicate. Call once, before serving. */
+void db_guard_tables(struct db *db, const char *const *tables);
+#define DB_ACL_MARK "/*acl*/"
+#define DB_ACL_EXEMPT "/*acl:checked*/"
+
 /** Applies the numbered migrations found in dir (one sub-directory per
  * engine: dir/sqlite, dir/postgres) that are not yet recorded in
  * schema_migrations, each in its own transaction. Writes the count applied

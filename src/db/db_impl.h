@@ -44,6 +44,7 @@ struct db_conn {
 
 struct db {
 	enum db_engine engine;
+	const char *const *guarded;
 	int size;
 	struct db_conn *conns;
 	struct db_conn **free;

@@ -1,6 +1,9 @@
 #include "domain/org.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/acl.h"
+#include "domain/audit.h"
 
 #include <string.h>
 
@@ -103,4 +106,167 @@ int org_resolve(struct db_conn *c, const char *id_or_key, char id[37])
 	}
 	db_done(s);
 	return rc;
+}
+
+static int country_known(struct db_conn *c, const char *iso2)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s))
+		return 0;
+	db_bind_text(s, 1, iso2);
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW;
+}
+
+/* Country required unless international; country and parent must exist. */
+static int org_check(struct db_conn *c, const char *kind, const char *country, const char *parent,
+		     const char **field)
+{
+	if (!country && strcmp(kind, "international_organisation") != 0) {
+		*field = "country";
+		return TR_ERR_INVALID;
+	}
+	if (country && !country_known(c, country)) {
+		*field = "country";
+		return TR_ERR_INVALID;
+	}
+	if (parent) {
+		json_t *p = NULL;
+		int rc = org_get(c, parent, &p);
+		json_decref(p);
+		if (rc) {
+			*field = "parent_id";
+			return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
+		}
+	}
+	return TR_OK;
+}
+
+static int org_insert(struct db_conn *c, const char *id, const char *key, const char *name,
+		      const char *kind, const char *country, const char *parent, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "INSERT INTO organisations (id, key, name, kind, country, parent_id,"
+			       " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, key);
+	db_bind_text(s, 3, name);
+	db_bind_text(s, 4, kind);
+	db_bind_text(s, 5, country);
+	db_bind_text(s, 6, parent);
+	db_bind_int64(s, 7, now);
+	db_bind_int64(s, 8, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int org_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
+	       char id[37], const char **field)
+{
+	const char *kind = json_string_value(json_object_get(body, "kind"));
+	const char *country = json_string_value(json_object_get(body, "country"));
+	const char *parent = json_string_value(json_object_get(body, "parent_id"));
+	const char *key = json_string_value(json_object_get(body, "key"));
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	if (!(rc = org_check(c, kind, country, parent, field))) {
+		rc = org_insert(c, id, key, json_string_value(json_object_get(body, "name")), kind,
+				country, parent, now);
+		if (rc == TR_ERR_CONFLICT)
+			*field = "key";
+	}
+	struct audit_entry e = {who->user_id, who->org_id, "create", "organisation", id,
+				request_id, NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int org_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+	       int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	if ((rc = org_get(c, id, &cur))) {
+		db_rollback(c);
+		return rc;
+	}
+	/* the result must satisfy the same rules as a new organisation */
+	json_t *merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	const char *kind = json_string_value(json_object_get(merged, "kind"));
+	const char *country = json_string_value(json_object_get(merged, "country"));
+	const char *parent = json_string_value(json_object_get(merged, "parent_id"));
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version")))
+		rc = TR_ERR_PRECONDITION;
+	else if (parent && strcmp(parent, id) == 0) {
+		*field = "parent_id";
+		rc = TR_ERR_INVALID;
+	} else
+		rc = org_check(c, kind, country, parent, field);
+	int64_t now = tr_now_ms();
+	struct db_stmt *s;
+	if (!rc && !(rc = db_prepare(c, "UPDATE organisations SET name = ?, kind = ?, country = ?,"
+				       " parent_id = ?, updated_at = ?, version = version + 1"
+				       " WHERE id = ?", &s))) {
+		db_bind_text(s, 1, json_string_value(json_object_get(merged, "name")));
+		db_bind_text(s, 2, kind);
+		db_bind_text(s, 3, country);
+		db_bind_text(s, 4, parent);
+		db_bind_int64(s, 5, now);
+		db_bind_text(s, 6, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	json_decref(cur);
+	json_decref(merged);
+	struct audit_entry e = {who->user_id, who->org_id, "update", "organisation", id,
+				request_id, NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int org_add_cli(struct db_conn *c, const char *name, const char *kind, const char *country,
+		char id[37], const char **field)
+{
+	*field = NULL;
+	if (!org_kind_valid(kind)) {
+		*field = "kind";
+		return TR_ERR_INVALID;
+	}
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	if (!(rc = org_check(c, kind, country, NULL, field)))
+		rc = org_insert(c, id, NULL, name, kind, country, NULL, now);
+	struct audit_entry e = {NULL, NULL, "create", "organisation", id, "cli", NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
 }

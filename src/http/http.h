@@ -33,7 +33,10 @@ struct http_route {
 	const char *method;
 	const char *pattern;
 	http_handler fn;
+	int flags; /* HTTP_PUBLIC: no authentication */
 };
+
+#define HTTP_PUBLIC 1
 
 /** A streamed response body: fill writes up to max bytes into out and
  * returns how many, 0 at the end, -1 on failure. free releases state. */
@@ -56,6 +59,9 @@ struct http_config {
 	/** Called for GET/HEAD requests that match no route (static files);
 	 * return TR_ERR_NOT_FOUND to fall through to 404. May be NULL. */
 	http_handler fallback;
+	/** Runs before the handler of every route without HTTP_PUBLIC; a
+	 * non-zero tr_err answers the request instead (401, 403). */
+	http_handler authenticate;
 	/** Metrics of the application appended to /metrics; may be NULL. */
 	void (*metrics_extra)(void *app, struct buf *out);
 };
@@ -97,6 +103,10 @@ const char *http_body(struct http_req *req, size_t *len /* OUT */);
 const char *http_client_addr(struct http_req *req);
 /** Whether the connection is TLS (for the Secure cookie flag). */
 int http_is_tls(struct http_req *req);
+
+/** The authenticated caller set by the authenticate hook (arena-owned). */
+void *http_user(struct http_req *req);
+void http_set_user(struct http_req *req, void *user);
 
 /** Parses the body as a JSON object: 415 without application/json, 400
  * naming the line and column when malformed, 400 when nested deeper than

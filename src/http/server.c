@@ -60,6 +60,7 @@ struct http_req {
 	const char *efield[HTTP_ERRORS_MAX];
 	const char *emsg[HTTP_ERRORS_MAX];
 	char addr[64];
+	void *user;
 	struct http_resp resp;
 };
 
@@ -73,6 +74,8 @@ const char *http_path(struct http_req *req) { return req->path; }
 const char *http_route_pattern(struct http_req *req) { return req->route; }
 const char *http_request_id(struct http_req *req) { return req->request_id; }
 int http_server_port(const struct http_server *s) { return s->port; }
+void *http_user(struct http_req *req) { return req->user; }
+void http_set_user(struct http_req *req, void *user) { req->user = user; }
 
 const char *http_param(struct http_req *req, const char *name)
 {
@@ -422,7 +425,11 @@ static enum MHD_Result dispatch(struct http_req *req)
 		req->route = "static";
 		rc = cfg->fallback(req, &req->resp);
 	} else if (rc == TR_OK) {
-		rc = cfg->routes[req->route_index].fn(req, &req->resp);
+		const struct http_route *r = &cfg->routes[req->route_index];
+		if (!(r->flags & HTTP_PUBLIC) && cfg->authenticate)
+			rc = cfg->authenticate(req, &req->resp);
+		if (rc == TR_OK)
+			rc = r->fn(req, &req->resp);
 	} else if (rc == TR_ERR_METHOD) {
 		http_resp_header(&req->resp, "Allow", allow);
 		http_fail(req, rc, "this path does not accept this method");

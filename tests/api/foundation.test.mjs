@@ -2,13 +2,17 @@
 // headers, logs and shutdown. Runs on SQLite and on PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, request, assertProblem, cli, freshDb } from './lib.mjs';
+import { startServer, request, assertProblem, cli, cliUser } from './lib.mjs';
 
-let srv;
-before(async () => { srv = await startServer(); });
+let srv, admin;
+before(async () => {
+  srv = await startServer();
+  admin = cliUser(srv, { email: 'admin@example.org' });
+});
 after(async () => { await srv?.stop(); });
 
-const get = (path, opts) => request(srv.base, 'GET', path, opts);
+const get = (path, opts = {}) => request(srv.base, 'GET', path,
+  { ...opts, headers: { Authorization: `Bearer ${admin.token}`, ...(opts.headers || {}) } });
 
 test('healthz answers ok', async () => {
   const r = await get('/healthz');
@@ -134,8 +138,37 @@ test('unknown route is 404 and wrong method is 405, both problem+json', async ()
 
 test('a body over 1 MiB is refused with 413 before it is read', async () => {
   const big = 'x'.repeat(1024 * 1024 + 10);
-  const r = await request(srv.base, 'POST', '/api/v1/countries', { raw: big, headers: { 'Content-Type': 'application/json' } });
+  const r = await request(srv.base, 'POST', '/api/v1/organisations', { raw: big,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin.token}` } });
   assertProblem(assert, r, 413);
+});
+
+const post = (path, opts = {}) => request(srv.base, 'POST', path,
+  { ...opts, headers: { Authorization: `Bearer ${admin.token}`, ...(opts.headers || {}) } });
+
+test('malformed JSON is 400 naming the position', async () => {
+  const r = await post('/api/v1/organisations', { raw: '{"name": "x",\n "kind": }', headers: { 'Content-Type': 'application/json' } });
+  assertProblem(assert, r, 400);
+  assert.match(r.body.detail, /line 2, column \d+/);
+});
+
+test('JSON nested deeper than 32 levels is 400', async () => {
+  const deep = '{"a":' + '['.repeat(40) + ']'.repeat(40) + '}';
+  const r = await post('/api/v1/organisations', { raw: deep, headers: { 'Content-Type': 'application/json' } });
+  assertProblem(assert, r, 400);
+  assert.match(r.body.detail, /nested too deeply/);
+});
+
+test('a body that is not application/json is 415', async () => {
+  const r = await post('/api/v1/organisations', { raw: 'name=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assertProblem(assert, r, 415);
+  const none = await post('/api/v1/organisations', { raw: '{}' });
+  assertProblem(assert, none, 415);
+});
+
+test('a JSON array or duplicate keys are refused', async () => {
+  assertProblem(assert, await post('/api/v1/organisations', { raw: '[1]', headers: { 'Content-Type': 'application/json' } }), 400);
+  assertProblem(assert, await post('/api/v1/organisations', { raw: '{"name":"a","name":"b"}', headers: { 'Content-Type': 'application/json' } }), 400);
 });
 
 test('metrics count requests by route and status and time them', async () => {

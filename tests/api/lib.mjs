@@ -111,3 +111,14 @@ export function assertProblem(assert, res, status, field) {
   if (field) assert.ok(res.body.errors.some((e) => e.field === field),
     `no error naming ${field}: ${JSON.stringify(res.body.errors)}`);
 }
+
+/** Adds a user with the CLI and returns an API token for them. */
+export function cliUser(srv, { email, role = 'admin', org = 'osce-spmu', name = 'Test User', password } = {}) {
+  const args = ['user', 'add', '--email', email, '--name', name, '--org', org, '--role', role, '--db', srv.db.url];
+  if (password) args.push('--password-stdin');
+  const r = cli(args, password ? { input: password + '\n' } : {});
+  if (r.status !== 0) throw new Error(`user add failed: ${r.stderr}`);
+  const t = cli(['token', 'create', '--email', email, '--db', srv.db.url]);
+  if (t.status !== 0) throw new Error(`token create failed: ${t.stderr}`);
+  return { id: r.stdout.trim(), token: t.stdout.trim(), email };
+}

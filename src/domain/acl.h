@@ -1,0 +1,61 @@
+/** Access control: who may do what (the role table of docs/access.md) and
+ * which shareable records a caller may see (the distribution predicate).
+ * Every read path of a shareable table goes through acl_visible; the
+ * storage layer refuses statements on those tables without it. */
+#ifndef TR_DOMAIN_ACL_H
+#define TR_DOMAIN_ACL_H
+
+#include "db/query.h"
+
+#include <stdbool.h>
+
+enum role { ROLE_ADMIN, ROLE_ORG_ADMIN, ROLE_ANALYST, ROLE_OFFICER, ROLE_PARTNER, ROLE_VIEWER,
+	    ROLE__MAX };
+
+/** The authenticated caller of a request. */
+struct caller {
+	char user_id[37];
+	char org_id[37];
+	char country[3];  /* of the organisation; "" for international bodies */
+	enum role role;
+	bool reviewer;
+	bool read_only;   /* a read-only API token */
+	bool via_session; /* cookie session: unsafe methods need the CSRF token */
+	char token_id[37];/* the API token used, if any */
+};
+
+/** Resources of the role table. */
+enum resource { RES_ORGANISATION, RES_USER, RES_SHARING_GROUP, RES_AUDIT, RES_TOKEN,
+		RES_ALERT, RES_SIGHTING, RES_COMMENT, RES_SUBSTANCE, RES__MAX };
+enum action { ACT_LIST, ACT_READ, ACT_CREATE, ACT_UPDATE, ACT_DELETE, ACT_SHARE, ACT__MAX };
+
+/** Parses a role name; -1 when unknown. */
+int role_parse(const char *name);
+/** The name of a role. */
+const char *role_name(enum role r);
+/** The role table: whether role may perform act on res at all (the
+ * record-level rules, such as "own organisation only", come on top). */
+bool acl_role_can(enum role r, enum resource res, enum action act);
+
+/** The distributions, NULL-terminated: organisation, country,
+ * sharing_group, network, federation. */
+extern const char *const acl_distributions[];
+/** The TLP labels, NULL-terminated: clear, green, amber, amber+strict, red. */
+extern const char *const acl_tlps[];
+/** Whether a distribution is one of acl_distributions. */
+bool acl_distribution_valid(const char *d);
+/** Whether a distribution is at most as wide as another (organisation <
+ * country, sharing_group < network < federation; country and sharing_group
+ * are not comparable and each is narrower than network). */
+bool acl_distribution_within(const char *d, const char *limit);
+
+/** Appends " AND <predicate>" for rows of alias (which must have org_id,
+ * country, distribution and sharing_group_id columns) visible to c:
+ * own organisation; country distribution and the same country; a sharing
+ * group the caller's organisation belongs to; network and federation. */
+void acl_visible(struct query *q, const struct caller *c, const char *alias);
+
+/** The shareable tables, for db_guard_tables. */
+extern const char *const acl_guarded_tables[];
+
+#endif

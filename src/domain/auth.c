@@ -1,0 +1,379 @@
+#include "domain/auth.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Verified against when the email is unknown, so that an unknown account
+ * costs the same argon2id work as a wrong password. */
+static const char dummy_hash[] =
+	"$argon2id$v=19$m=65536,t=2,p=1$LDWJINRpyvTyO4aR8Xe9CA$"
+	"ejcFUjo9aadVE/6b/8NI48T8mbMpFtI+7o19OM0NCF0";
+
+static void hash_hex(const char *secret, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)secret, strlen(secret), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static void secret_new(char out[AUTH_SECRET_LEN])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(out, AUTH_SECRET_LEN, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int auth_password_hash(const char *password, char *out, size_t outlen)
+{
+	if (outlen < crypto_pwhash_STRBYTES)
+		return TR_ERR_INTERNAL;
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return TR_ERR_NOMEM;
+	return TR_OK;
+}
+
+static void email_key(const char *email, char out[65])
+{
+	char lower[320];
+	size_t i = 0;
+	for (; email[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = (char)tolower((unsigned char)email[i]);
+	lower[i] = '\0';
+	hash_hex(lower, out);
+}
+
+static int failures_recent(struct db_conn *c, const char *key, int64_t now, int *count,
+			   int64_t *oldest)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT count(*), min(at) FROM (SELECT at FROM login_failures"
+			    " WHERE email_hash = ? AND at > ? ORDER BY at DESC LIMIT 5) recent",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, key);
+	db_bind_int64(s, 2, now - AUTH_FAILURE_WINDOW_MS);
+	rc = db_step(s);
+	*count = rc == DB_ROW ? (int)db_col_int64(s, 0) : 0;
+	*oldest = rc == DB_ROW ? db_col_int64(s, 1) : 0;
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc;
+}
+
+static int failure_note(struct db_conn *c, const char *key, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "INSERT INTO login_failures (email_hash, at) VALUES (?, ?)", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, key);
+	db_bind_int64(s, 2, now);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	/* old failures no longer count; keep the table small */
+	if (!(rc = db_prepare(c, "DELETE FROM login_failures WHERE at < ?", &s))) {
+		db_bind_int64(s, 1, now - AUTH_FAILURE_WINDOW_MS);
+		db_step(s);
+		db_done(s);
+	}
+	return TR_OK;
+}
+
+int auth_login(struct db_conn *c, const char *email, const char *password, int64_t now,
+	       char user_id[37], int *retry_after_s)
+{
+	char key[65];
+	email_key(email, key);
+	int count = 0;
+	int64_t oldest = 0;
+	int rc = failures_recent(c, key, now, &count, &oldest);
+	if (rc)
+		return rc;
+	if (count >= AUTH_FAILURES_MAX) {
+		int64_t wait = oldest + AUTH_FAILURE_WINDOW_MS - now;
+		*retry_after_s = (int)(wait / 1000) + 1;
+		return TR_ERR_RATE_LIMIT;
+	}
+	struct db_stmt *s;
+	if ((rc = db_prepare(c, "SELECT id, password_hash, disabled FROM users WHERE email = ?",
+			     &s)))
+		return rc;
+	char lower[320];
+	size_t i = 0;
+	for (; email[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = (char)tolower((unsigned char)email[i]);
+	lower[i] = '\0';
+	db_bind_text(s, 1, lower);
+	rc = db_step(s);
+	char hash[crypto_pwhash_STRBYTES] = "";
+	int usable = 0;
+	if (rc == DB_ROW && db_col_text(s, 1)) {
+		snprintf(hash, sizeof(hash), "%s", db_col_text(s, 1));
+		snprintf(user_id, 37, "%s", db_col_text(s, 0));
+		usable = db_col_int64(s, 2) == 0;
+	}
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	if (!usable)
+		snprintf(hash, sizeof(hash), "%s", dummy_hash);
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	if (ok && usable) {
+		if (!db_prepare(c, "DELETE FROM login_failures WHERE email_hash = ?", &s)) {
+			db_bind_text(s, 1, key);
+			db_step(s);
+			db_done(s);
+		}
+		return TR_OK;
+	}
+	rc = failure_note(c, key, now);
+	return rc ? rc : TR_ERR_UNAUTH;
+}
+
+int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
+			char token[AUTH_SECRET_LEN], char csrf[AUTH_SECRET_LEN])
+{
+	char h[65];
+	secret_new(token);
+	secret_new(csrf);
+	hash_hex(token, h);
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
+			    " VALUES (?, ?, ?, ?, ?)",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, h);
+	db_bind_text(s, 2, user_id);
+	db_bind_text(s, 3, csrf);
+	db_bind_int64(s, 4, now);
+	db_bind_int64(s, 5, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+#define CALLER_COLS "u.id, u.org_id, COALESCE(o.country, ''), u.role, u.reviewer"
+#define CALLER_JOIN " FROM users u JOIN organisations o ON o.id = u.org_id"
+
+static void caller_fill(struct db_stmt *s, int first, struct caller *who)
+{
+	memset(who, 0, sizeof(*who));
+	snprintf(who->user_id, sizeof(who->user_id), "%s", db_col_text(s, first));
+	snprintf(who->org_id, sizeof(who->org_id), "%s", db_col_text(s, first + 1));
+	snprintf(who->country, sizeof(who->country), "%s", db_col_text(s, first + 2));
+	int r = role_parse(db_col_text(s, first + 3));
+	who->role = r < 0 ? ROLE_VIEWER : (enum role)r;
+	who->reviewer = db_col_int64(s, first + 4) != 0;
+}
+
+int auth_caller_load(struct db_conn *c, const char *user_id, struct caller *who)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, user_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		caller_fill(s, 0, who);
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;
+}
+
+int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64_t idle_ms,
+			int64_t max_ms, struct caller *who, char csrf[AUTH_SECRET_LEN])
+{
+	char h[65];
+	hash_hex(token, h);
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT " CALLER_COLS ", s.csrf, s.created_at, s.last_seen"
+			    " FROM sessions s JOIN users u ON u.id = s.user_id"
+			    " JOIN organisations o ON o.id = u.org_id"
+			    " WHERE s.token_hash = ? AND u.disabled = 0",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, h);
+	rc = db_step(s);
+	int64_t created = 0, seen = 0;
+	if (rc == DB_ROW) {
+		caller_fill(s, 0, who);
+		snprintf(csrf, AUTH_SECRET_LEN, "%s", db_col_text(s, 5));
+		created = db_col_int64(s, 6);
+		seen = db_col_int64(s, 7);
+	}
+	db_done(s);
+	if (rc == DB_DONE)
+		return TR_ERR_UNAUTH;
+	if (rc != DB_ROW)
+		return rc;
+	if (now - seen > idle_ms || now - created > max_ms) {
+		auth_session_delete(c, token);
+		return TR_ERR_UNAUTH;
+	}
+	who->via_session = true;
+	if (now - seen > 60 * 1000 && !db_prepare(c, "UPDATE sessions SET last_seen = ?"
+						     " WHERE token_hash = ?", &s)) {
+		db_bind_int64(s, 1, now);
+		db_bind_text(s, 2, h);
+		db_step(s);
+		db_done(s);
+	}
+	return TR_OK;
+}
+
+int auth_session_delete(struct db_conn *c, const char *token)
+{
+	char h[65];
+	hash_hex(token, h);
+	struct db_stmt *s;
+	int rc = db_prepare(c, "DELETE FROM sessions WHERE token_hash = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, h);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int auth_token_create(struct db_conn *c, const char *user_id, const char *name,
+		      int64_t expires_at, int read_only, int64_t now, char id[37],
+		      char secret[AUTH_SECRET_LEN + 8])
+{
+	char raw[AUTH_SECRET_LEN], h[65];
+	secret_new(raw);
+	snprintf(secret, AUTH_SECRET_LEN + 8, "trl_%s", raw);
+	hash_hex(secret, h);
+	tr_uuid7(id);
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
+			    " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, user_id);
+	db_bind_text(s, 3, name);
+	db_bind_text(s, 4, h);
+	db_bind_int64(s, 5, read_only ? 1 : 0);
+	db_bind_int64(s, 6, now);
+	db_bind_int64(s, 7, expires_at);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct caller *who)
+{
+	char h[65];
+	hash_hex(secret, h);
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT " CALLER_COLS ", t.read_only, t.id"
+			    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+			    " JOIN organisations o ON o.id = u.org_id"
+			    " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
+			    " AND u.disabled = 0",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, h);
+	db_bind_int64(s, 2, now);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		caller_fill(s, 0, who);
+		who->read_only = db_col_int64(s, 5) != 0;
+		snprintf(who->token_id, sizeof(who->token_id), "%s", db_col_text(s, 6));
+	}
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;
+}
+
+int auth_token_revoke(struct db_conn *c, const char *user_id, const char *id, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
+			    " AND revoked_at IS NULL",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, id);
+	db_bind_text(s, 3, user_id);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	/* how many rows changed is engine-specific; read the result back */
+	if ((rc = db_prepare(c, "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
+				" AND revoked_at = ?", &s)))
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, user_id);
+	db_bind_int64(s, 3, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT id, name, read_only, created_at, expires_at, revoked_at,"
+			    " last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, user_id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		char created[32], expires[32], revoked[32];
+		tr_time_format(db_col_int64(s, 3), created);
+		tr_time_format(db_col_int64(s, 4), expires);
+		tr_time_format(db_col_int64(s, 5), revoked);
+		json_array_append_new(
+			items, json_pack("{s:s, s:s, s:b, s:s, s:s, s:s?}", "id", db_col_text(s, 0),
+					 "name", db_col_text(s, 1), "read_only",
+					 (int)db_col_int64(s, 2), "created_at", created, "expires_at",
+					 expires, "revoked_at", db_col_is_null(s, 5) ? NULL : revoked));
+	}
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "DELETE FROM sessions WHERE user_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, user_id);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	if ((rc = db_prepare(c, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+				" AND revoked_at IS NULL", &s)))
+		return rc;
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, user_id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}

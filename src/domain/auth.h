@@ -1,0 +1,57 @@
+/** Authentication: argon2id passwords, cookie sessions with a CSRF token,
+ * API tokens stored only as hashes, sign-in throttling. Secrets are 256
+ * random bits, base64url; the database holds their BLAKE2b hashes only. */
+#ifndef TR_DOMAIN_AUTH_H
+#define TR_DOMAIN_AUTH_H
+
+#include "db/db.h"
+#include "domain/acl.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+#define AUTH_SECRET_LEN 48   /* text of a session or token secret, with NUL */
+#define AUTH_FAILURES_MAX 5  /* sign-in failures per account ... */
+#define AUTH_FAILURE_WINDOW_MS (15 * 60 * 1000) /* ... within this window */
+
+/** Hashes a password with argon2id (interactive limits) into out. */
+int auth_password_hash(const char *password, char *out, size_t outlen);
+/** Checks email and password. TR_OK with the user id; TR_ERR_UNAUTH for an
+ * unknown email, a wrong password or a disabled account alike (same work
+ * done in each case); TR_ERR_RATE_LIMIT with *retry_after_s after too
+ * many failures for the address. */
+int auth_login(struct db_conn *c, const char *email, const char *password, int64_t now,
+	       char user_id[37] /* OUT */, int *retry_after_s /* OUT */);
+
+/** A new session for user_id: the cookie secret and the CSRF token. */
+int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
+			char token[AUTH_SECRET_LEN] /* OUT */, char csrf[AUTH_SECRET_LEN] /* OUT */);
+/** Resolves a session secret: TR_ERR_UNAUTH when unknown, idle longer than
+ * idle_ms, older than max_ms or its user disabled. Fills the caller and the
+ * session's CSRF token; refreshes the idle clock (at most once a minute). */
+int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64_t idle_ms,
+			int64_t max_ms, struct caller *who /* OUT */,
+			char csrf[AUTH_SECRET_LEN] /* OUT */);
+/** Ends a session. */
+int auth_session_delete(struct db_conn *c, const char *token);
+
+/** A new API token for user_id; the secret is returned once and only its
+ * hash is kept. */
+int auth_token_create(struct db_conn *c, const char *user_id, const char *name,
+		      int64_t expires_at, int read_only, int64_t now,
+		      char id[37] /* OUT */, char secret[AUTH_SECRET_LEN + 8] /* OUT */);
+/** Resolves a bearer token: TR_ERR_UNAUTH when unknown, expired, revoked or
+ * its user disabled. */
+int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now,
+		      struct caller *who /* OUT */);
+/** Revokes one of user_id's tokens; TR_ERR_NOT_FOUND when not theirs. */
+int auth_token_revoke(struct db_conn *c, const char *user_id, const char *id, int64_t now);
+/** Appends user_id's tokens (never the secret or its hash) to items. */
+int auth_token_list(struct db_conn *c, const char *user_id, json_t *items);
+
+/** Ends every session and revokes every token of user_id. */
+int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t now);
+/** Loads the caller for a user id (disabled users give TR_ERR_UNAUTH). */
+int auth_caller_load(struct db_conn *c, const char *user_id, struct caller *who /* OUT */);
+
+#endif

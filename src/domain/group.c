@@ -1,0 +1,322 @@
+#include "domain/group.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/audit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define GROUP_COLS "g.id, g.name, g.description, g.owner_org_id, g.members_can_add," \
+		   " g.created_at, g.updated_at, g.version"
+#define GROUP_VISIBLE " EXISTS (SELECT 1 FROM sharing_group_members v" \
+		      " WHERE v.group_id = g.id AND v.org_id = ?)"
+
+static int members_json(struct db_conn *c, const char *id, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT org_id FROM sharing_group_members WHERE group_id = ?"
+			       " ORDER BY org_id", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	*out = json_array();
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(*out, json_string(db_col_text(s, 0)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static json_t *group_row(struct db_stmt *s)
+{
+	char created[32], updated[32];
+	tr_time_format(db_col_int64(s, 5), created);
+	tr_time_format(db_col_int64(s, 6), updated);
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I}", "id", db_col_text(s, 0),
+			 "name", db_col_text(s, 1), "description", db_col_text(s, 2),
+			 "owner_org_id", db_col_text(s, 3), "members_can_add",
+			 (int)db_col_int64(s, 4), "created_at", created, "updated_at", updated,
+			 "version", (json_int_t)db_col_int64(s, 7));
+}
+
+int group_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE g.id = ? AND"
+			       GROUP_VISIBLE, &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, who->org_id);
+	rc = db_step(s);
+	json_t *g = rc == DB_ROW ? group_row(s) : NULL;
+	db_done(s);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	json_t *members;
+	if ((rc = members_json(c, id, &members))) {
+		json_decref(g);
+		return rc;
+	}
+	json_object_set_new(g, "members", members);
+	*out = g;
+	return TR_OK;
+}
+
+int group_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
+	       json_t *items, int *more)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE" GROUP_VISIBLE
+			       " AND (CAST(? AS TEXT) IS NULL OR g.id > ?) ORDER BY g.id LIMIT ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, who->org_id);
+	db_bind_text(s, 2, after);
+	db_bind_text(s, 3, after);
+	db_bind_int64(s, 4, limit + 1);
+	int n = 0;
+	*more = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(items, group_row(s));
+	}
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	size_t i;
+	json_t *g;
+	json_array_foreach(items, i, g) {
+		json_t *members;
+		if ((rc = members_json(c, json_string_value(json_object_get(g, "id")), &members)))
+			return rc;
+		json_object_set_new(g, "members", members);
+	}
+	return TR_OK;
+}
+
+static int member_add(struct db_conn *c, const char *id, const char *org, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, org);
+	rc = db_step(s);
+	db_done(s);
+	if (rc == DB_DONE)
+		return TR_ERR_INVALID;
+	if (rc != DB_ROW)
+		return rc;
+	if ((rc = db_prepare(c, "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
+				" VALUES (?, ?, ?) ON CONFLICT DO NOTHING", &s)))
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, org);
+	db_bind_int64(s, 3, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int members_add(struct db_conn *c, const char *id, json_t *list, int64_t now,
+		       const char **field)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(list, i, m) {
+		int rc = member_add(c, id, json_string_value(m), now);
+		if (rc == TR_ERR_INVALID)
+			*field = "members";
+		if (rc)
+			return rc;
+	}
+	return TR_OK;
+}
+
+int group_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
+		 char id[37], const char **field)
+{
+	*field = NULL;
+	if (!acl_role_can(who->role, RES_SHARING_GROUP, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	const char *desc = json_string_value(json_object_get(body, "description"));
+	struct db_stmt *s;
+	if (!(rc = db_prepare(c, "INSERT INTO sharing_groups (id, name, description, owner_org_id,"
+				 " members_can_add, created_at, updated_at)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?)", &s))) {
+		db_bind_text(s, 1, id);
+		db_bind_text(s, 2, json_string_value(json_object_get(body, "name")));
+		db_bind_text(s, 3, desc ? desc : "");
+		db_bind_text(s, 4, who->org_id);
+		db_bind_int64(s, 5, json_is_true(json_object_get(body, "members_can_add")));
+		db_bind_int64(s, 6, now);
+		db_bind_int64(s, 7, now);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	if (!rc)
+		rc = member_add(c, id, who->org_id, now);
+	if (!rc && json_object_get(body, "members"))
+		rc = members_add(c, id, json_object_get(body, "members"), now, field);
+	struct audit_entry e = {who->user_id, who->org_id, "create", "sharing_group", id,
+				request_id, NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int group_has_member(struct db_conn *c, const char *id, const char *org_id)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
+		       &s))
+		return 0;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, org_id);
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW;
+}
+
+static int group_load(struct db_conn *c, const char *id, char owner[37], int *can_add,
+		      int64_t *version)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
+			       " WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(owner, 37, "%s", db_col_text(s, 0));
+		*can_add = (int)db_col_int64(s, 1);
+		*version = db_col_int64(s, 2);
+	}
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+static int set_column(struct db_conn *c, const char *id, const char *key, json_t *v)
+{
+	const char *sql = strcmp(key, "name") == 0 ? "UPDATE sharing_groups SET name = ? WHERE id = ?"
+			  : strcmp(key, "description") == 0
+				  ? "UPDATE sharing_groups SET description = ? WHERE id = ?"
+				  : "UPDATE sharing_groups SET members_can_add = ? WHERE id = ?";
+	struct db_stmt *s;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	if (json_is_boolean(v))
+		db_bind_int64(s, 1, json_is_true(v));
+	else
+		db_bind_text(s, 1, json_string_value(v));
+	db_bind_text(s, 2, id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int members_remove(struct db_conn *c, const char *id, const char *owner, json_t *list,
+			  const char **field)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(list, i, m) {
+		if (strcmp(json_string_value(m), owner) == 0) {
+			*field = "remove_members";
+			return TR_ERR_INVALID; /* the owner stays a member */
+		}
+		struct db_stmt *s;
+		int rc = db_prepare(c, "DELETE FROM sharing_group_members WHERE group_id = ?"
+				       " AND org_id = ?", &s);
+		if (rc)
+			return rc;
+		db_bind_text(s, 1, id);
+		db_bind_text(s, 2, json_string_value(m));
+		rc = db_step(s);
+		db_done(s);
+		if (rc != DB_DONE)
+			return rc;
+	}
+	return TR_OK;
+}
+
+static int group_apply(struct db_conn *c, const char *id, const char *owner, json_t *body,
+		       int64_t now, const char **field)
+{
+	const char *key;
+	json_t *v;
+	int rc = TR_OK;
+	json_object_foreach(body, key, v) {
+		if (rc)
+			break;
+		if (strcmp(key, "add_members") == 0) {
+			rc = members_add(c, id, v, now, field);
+			if (rc == TR_ERR_INVALID)
+				*field = "add_members";
+		} else if (strcmp(key, "remove_members") == 0) {
+			rc = members_remove(c, id, owner, v, field);
+		} else {
+			rc = set_column(c, id, key, v);
+		}
+	}
+	struct db_stmt *s;
+	if (!rc && !(rc = db_prepare(c, "UPDATE sharing_groups SET version = version + 1,"
+				       " updated_at = ? WHERE id = ?", &s))) {
+		db_bind_int64(s, 1, now);
+		db_bind_text(s, 2, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	return rc;
+}
+
+int group_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		 int64_t version, const char *request_id, const char **field)
+{
+	char owner[37];
+	int can_add = 0;
+	int64_t current = 0;
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if ((rc = group_load(c, id, owner, &can_add, &current)) == TR_OK) {
+		int is_owner = strcmp(owner, who->org_id) == 0;
+		if (!is_owner && !group_has_member(c, id, who->org_id))
+			rc = TR_ERR_NOT_FOUND;
+		else if (!acl_role_can(who->role, RES_SHARING_GROUP, ACT_UPDATE))
+			rc = TR_ERR_FORBIDDEN;
+		else if (!is_owner && (json_object_size(body) != 1 ||
+				       !json_object_get(body, "add_members") || !can_add))
+			rc = TR_ERR_FORBIDDEN;
+		else if (version >= 0 && version != current)
+			rc = TR_ERR_PRECONDITION;
+	}
+	int64_t now = tr_now_ms();
+	if (!rc)
+		rc = group_apply(c, id, owner, body, now, field);
+	struct audit_entry e = {who->user_id, who->org_id, "update", "sharing_group", id,
+				request_id, NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}

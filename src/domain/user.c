@@ -1,0 +1,355 @@
+#include "domain/user.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/audit.h"
+#include "domain/auth.h"
+
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define USER_COLS "id, email, name, org_id, role, reviewer, disabled, created_at, updated_at, version"
+
+static json_t *user_row(struct db_stmt *s)
+{
+	char created[32], updated[32];
+	tr_time_format(db_col_int64(s, 7), created);
+	tr_time_format(db_col_int64(s, 8), updated);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:I}", "id",
+			 db_col_text(s, 0), "email", db_col_text(s, 1), "name", db_col_text(s, 2),
+			 "org_id", db_col_text(s, 3), "role", db_col_text(s, 4), "reviewer",
+			 (int)db_col_int64(s, 5), "disabled", (int)db_col_int64(s, 6), "created_at",
+			 created, "updated_at", updated, "version",
+			 (json_int_t)db_col_int64(s, 9));
+}
+
+/* Everyone sees their own organisation's users; an admin sees all. */
+static const char *scope_org(const struct caller *who)
+{
+	return who->role == ROLE_ADMIN ? NULL : who->org_id;
+}
+
+int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT " USER_COLS " FROM users WHERE id = ?"
+			       " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, scope_org(who));
+	db_bind_text(s, 3, scope_org(who));
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = user_row(s)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+int user_list(struct db_conn *c, const struct caller *who, const char *org_id, const char *role,
+	      const char *after, int limit, json_t *items, int *more)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT " USER_COLS " FROM users"
+			    " WHERE (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+			    " AND (CAST(? AS TEXT) IS NULL OR role = ?)"
+			    " AND (CAST(? AS TEXT) IS NULL OR id > ?) ORDER BY id LIMIT ?",
+			    &s);
+	if (rc)
+		return rc;
+	const char *scope = scope_org(who);
+	const char *v[4] = {scope, org_id, role, after};
+	for (int i = 0; i < 4; i++) {
+		db_bind_text(s, 2 * i + 1, v[i]);
+		db_bind_text(s, 2 * i + 2, v[i]);
+	}
+	db_bind_int64(s, 9, limit + 1);
+	int n = 0;
+	*more = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(items, user_row(s));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+static void lower_copy(const char *in, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; in[i] && i + 1 < n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+}
+
+static int org_exists(struct db_conn *c, const char *org_id)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s))
+		return 0;
+	db_bind_text(s, 1, org_id);
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW;
+}
+
+static int insert_user(struct db_conn *c, const char *id, const char *email, const char *name,
+		       const char *org_id, const char *role, const char *password, int reviewer,
+		       int64_t now)
+{
+	char hash[crypto_pwhash_STRBYTES], lower[320];
+	int rc;
+	if (password && (rc = auth_password_hash(password, hash, sizeof(hash))))
+		return rc;
+	lower_copy(email, lower, sizeof(lower));
+	struct db_stmt *s;
+	if ((rc = db_prepare(c,
+			     "INSERT INTO users (id, email, name, org_id, role, password_hash,"
+			     " reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     &s)))
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, lower);
+	db_bind_text(s, 3, name);
+	db_bind_text(s, 4, org_id);
+	db_bind_text(s, 5, role);
+	db_bind_text(s, 6, password ? hash : NULL);
+	db_bind_int64(s, 7, reviewer);
+	db_bind_int64(s, 8, now);
+	db_bind_int64(s, 9, now);
+	rc = db_step(s);
+	db_done(s);
+	sodium_memzero(hash, sizeof(hash));
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int user_create(struct db_conn *c, const struct caller *who, json_t *body,
+		const char *request_id, char id[37], const char **field)
+{
+	const char *org = json_string_value(json_object_get(body, "org_id"));
+	const char *role = json_string_value(json_object_get(body, "role"));
+	*field = NULL;
+	if (!acl_role_can(who->role, RES_USER, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	if (who->role != ROLE_ADMIN && (strcmp(org, who->org_id) != 0 || strcmp(role, "admin") == 0))
+		return TR_ERR_FORBIDDEN;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if (!org_exists(c, org)) {
+		db_rollback(c);
+		*field = "org_id";
+		return TR_ERR_INVALID;
+	}
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	rc = insert_user(c, id, json_string_value(json_object_get(body, "email")),
+			 json_string_value(json_object_get(body, "name")), org, role,
+			 json_string_value(json_object_get(body, "password")),
+			 json_is_true(json_object_get(body, "reviewer")), now);
+	if (rc == TR_ERR_CONFLICT)
+		*field = "email";
+	struct audit_entry e = {who->user_id, who->org_id, "create", "user", id, request_id,
+				NULL, NULL};
+	char detail[200];
+	snprintf(detail, sizeof(detail), "{\"role\":\"%s\",\"org_id\":\"%s\"}", role, org);
+	e.detail = detail;
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+struct user_row {
+	char org_id[37];
+	int role;
+	int64_t version;
+};
+
+static int load_for_update(struct db_conn *c, const char *id, struct user_row *u)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT org_id, role, version FROM users WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));
+		u->role = role_parse(db_col_text(s, 1));
+		u->version = db_col_int64(s, 2);
+	}
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+/* The rules of docs/access.md for changing a user. */
+static int may_update(const struct caller *who, const char *id, const struct user_row *u,
+		      json_t *body, const char **field)
+{
+	int self = strcmp(who->user_id, id) == 0;
+	int admin = who->role == ROLE_ADMIN;
+	int orgadmin = who->role == ROLE_ORG_ADMIN && strcmp(who->org_id, u->org_id) == 0;
+	const char *key;
+	json_t *v;
+	if (!self && !admin && !orgadmin)
+		return TR_ERR_NOT_FOUND; /* other organisations' users are invisible */
+	if (!self && !admin && u->role == ROLE_ADMIN)
+		return TR_ERR_FORBIDDEN;
+	json_object_foreach(body, key, v) {
+		int personal = strcmp(key, "name") == 0 || strcmp(key, "password") == 0;
+		if (self && !personal) {
+			*field = key;
+			return TR_ERR_FORBIDDEN; /* no one raises their own role or moves */
+		}
+		if (strcmp(key, "org_id") == 0 && !admin) {
+			*field = key;
+			return TR_ERR_FORBIDDEN;
+		}
+		if (strcmp(key, "role") == 0 && !admin && strcmp(json_string_value(v), "admin") == 0) {
+			*field = key;
+			return TR_ERR_FORBIDDEN;
+		}
+	}
+	return TR_OK;
+}
+
+static int apply_field(struct db_conn *c, const char *id, const char *key, json_t *v, int64_t now)
+{
+	static const char *const cols[][2] = {
+		{"name", "UPDATE users SET name = ? WHERE id = ?"},
+		{"role", "UPDATE users SET role = ? WHERE id = ?"},
+		{"org_id", "UPDATE users SET org_id = ? WHERE id = ?"},
+		{"reviewer", "UPDATE users SET reviewer = ? WHERE id = ?"},
+		{"disabled", "UPDATE users SET disabled = ? WHERE id = ?"},
+		{"password", "UPDATE users SET password_hash = ? WHERE id = ?"},
+	};
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		if (strcmp(cols[i][0], key) != 0)
+			continue;
+		struct db_stmt *s;
+		int rc = db_prepare(c, cols[i][1], &s);
+		if (rc)
+			return rc;
+		char hash[crypto_pwhash_STRBYTES];
+		if (json_is_boolean(v)) {
+			db_bind_int64(s, 1, json_is_true(v));
+		} else if (strcmp(key, "password") == 0) {
+			if ((rc = auth_password_hash(json_string_value(v), hash, sizeof(hash)))) {
+				db_done(s);
+				return rc;
+			}
+			db_bind_text(s, 1, hash);
+		} else {
+			db_bind_text(s, 1, json_string_value(v));
+		}
+		db_bind_text(s, 2, id);
+		rc = db_step(s);
+		db_done(s);
+		if (rc != DB_DONE)
+			return rc;
+		if ((strcmp(key, "disabled") == 0 && json_is_true(v)) ||
+		    strcmp(key, "password") == 0 || strcmp(key, "org_id") == 0)
+			return auth_user_logout_everywhere(c, id, now);
+		return TR_OK;
+	}
+	return TR_ERR_INTERNAL;
+}
+
+int user_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		int64_t version, const char *request_id, const char **field)
+{
+	struct user_row u;
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if (!(rc = load_for_update(c, id, &u)))
+		rc = may_update(who, id, &u, body, field);
+	if (!rc && version >= 0 && version != u.version)
+		rc = TR_ERR_PRECONDITION;
+	const char *org = json_string_value(json_object_get(body, "org_id"));
+	if (!rc && org && !org_exists(c, org)) {
+		*field = "org_id";
+		rc = TR_ERR_INVALID;
+	}
+	int64_t now = tr_now_ms();
+	const char *key;
+	json_t *v;
+	struct buf changed;
+	buf_init(&changed, 1024);
+	buf_puts(&changed, "{\"fields\":[");
+	json_object_foreach(body, key, v) {
+		if (rc)
+			break;
+		rc = apply_field(c, id, key, v, now);
+		buf_printf(&changed, "%s\"%s\"", changed.len > 11 ? "," : "", key);
+	}
+	buf_puts(&changed, "]}");
+	struct db_stmt *s;
+	if (!rc && !(rc = db_prepare(c, "UPDATE users SET version = version + 1, updated_at = ?"
+				       " WHERE id = ?", &s))) {
+		db_bind_int64(s, 1, now);
+		db_bind_text(s, 2, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	struct audit_entry e = {who->user_id, who->org_id, "update", "user", id, request_id, NULL,
+				changed.data};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	buf_free(&changed);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int user_add_cli(struct db_conn *c, const char *email, const char *name, const char *org_id,
+		 const char *role, const char *password, char id[37])
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	rc = insert_user(c, id, email, name, org_id, role, password, 0, now);
+	struct audit_entry e = {NULL, NULL, "create", "user", id, "cli", NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int user_find_by_email(struct db_conn *c, const char *email, char id[37])
+{
+	char lower[320];
+	lower_copy(email, lower, sizeof(lower));
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT id FROM users WHERE email = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, lower);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(id, 37, "%s", db_col_text(s, 0));
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
