@@ -31,5 +31,18 @@ HANDLER(api_groups_get);
 HANDLER(api_groups_create);
 HANDLER(api_groups_update);
 HANDLER(api_audit_list);
+HANDLER(api_alerts_list);
+HANDLER(api_alerts_create);
+HANDLER(api_alerts_get);
+HANDLER(api_alerts_update);
+HANDLER(api_alerts_related);
+HANDLER(api_sightings_list);
+HANDLER(api_sightings_create);
+HANDLER(api_comments_list);
+HANDLER(api_comments_create);
+HANDLER(api_substances_list);
+HANDLER(api_substances_create);
+HANDLER(api_substances_get);
+HANDLER(api_substances_update);
 
 #endif

@@ -30,6 +30,19 @@ const struct http_route api_routes[] = {
 	{"GET", "/api/v1/sharing-groups/{id}", api_groups_get, 0},
 	{"PATCH", "/api/v1/sharing-groups/{id}", api_groups_update, 0},
 	{"GET", "/api/v1/audit", api_audit_list, 0},
+	{"GET", "/api/v1/substances", api_substances_list, 0},
+	{"POST", "/api/v1/substances", api_substances_create, 0},
+	{"GET", "/api/v1/substances/{id}", api_substances_get, 0},
+	{"PATCH", "/api/v1/substances/{id}", api_substances_update, 0},
+	{"GET", "/api/v1/alerts", api_alerts_list, 0},
+	{"POST", "/api/v1/alerts", api_alerts_create, 0},
+	{"GET", "/api/v1/alerts/{id}", api_alerts_get, 0},
+	{"PATCH", "/api/v1/alerts/{id}", api_alerts_update, 0},
+	{"GET", "/api/v1/alerts/{id}/related", api_alerts_related, 0},
+	{"GET", "/api/v1/alerts/{id}/sightings", api_sightings_list, 0},
+	{"POST", "/api/v1/alerts/{id}/sightings", api_sightings_create, 0},
+	{"GET", "/api/v1/alerts/{id}/comments", api_comments_list, 0},
+	{"POST", "/api/v1/alerts/{id}/comments", api_comments_create, 0},
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

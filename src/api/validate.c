@@ -131,6 +131,8 @@ static int check_one(struct http_req *req, const char *name, json_t *v, const st
 	}
 	case V_OBJECT:
 		return json_is_object(v) ? TR_OK : http_field_error(req, name, "must be an object");
+	case V_ARRAY:
+		return json_is_array(v) ? TR_OK : http_field_error(req, name, "must be an array");
 	}
 	return TR_ERR_INTERNAL;
 }

@@ -22,6 +22,7 @@ enum vtype {
 	V_STRINGS, /* array of strings, each length in [1, max], at most 100 */
 	V_UUIDS,   /* array of UUIDs, at most 100 */
 	V_OBJECT,  /* any JSON object (validated by the handler) */
+	V_ARRAY,   /* any JSON array (validated by the handler) */
 };
 
 struct vfield {

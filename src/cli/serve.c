@@ -13,12 +13,13 @@ static void serve_usage(FILE *f)
 {
 	fputs("usage: trellis serve [--listen HOST:PORT] [--db URL] [--threads N] [--web DIR]\n"
 	      "                     [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
+	      "                     [--session-idle SECONDS] [--session-max SECONDS]\n"
 	      "  --listen   address to listen on (env TRELLIS_LISTEN; default 127.0.0.1:8080)\n"
 	      "  --db       sqlite:PATH or postgres://... (env TRELLIS_DB; default sqlite:trellis.db)\n"
 	      "  --threads  worker threads (default: one per core)\n"
 	      "  --web      directory of the web app (default: web/ of the install)\n"
-	      "  --session-idle MINUTES  sign-out after inactivity (default 30)\n"
-	      "  --session-max MINUTES   longest session (default 720)\n"
+	      "  --session-idle SECONDS  sign-out after inactivity (default 1800)\n"
+	      "  --session-max SECONDS   longest session (default 43200)\n"
 	      "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n",
 	      f);
 }
@@ -45,7 +46,7 @@ int cli_serve(int argc, char **argv)
 		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *listen_on = getenv("TRELLIS_LISTEN"), *dbflag = NULL, *web = NULL;
 	unsigned threads = 0, conns = 1024, per_ip = 256, timeout = 30;
-	unsigned idle_min = 30, max_min = 12 * 60;
+	unsigned idle_s = 30 * 60, max_s = 12 * 3600;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -58,8 +59,8 @@ int cli_serve(int argc, char **argv)
 		case 'm': bad = parse_uint(optarg, 100000, &conns) || conns == 0; break;
 		case 'p': bad = parse_uint(optarg, 100000, &per_ip); break;
 		case 'o': bad = parse_uint(optarg, 3600, &timeout) || timeout == 0; break;
-		case 'i': bad = parse_uint(optarg, 10080, &idle_min) || idle_min == 0; break;
-		case 'x': bad = parse_uint(optarg, 43200, &max_min) || max_min == 0; break;
+		case 'i': bad = parse_uint(optarg, 7 * 86400, &idle_s) || idle_s == 0; break;
+		case 'x': bad = parse_uint(optarg, 30 * 86400, &max_s) || max_s == 0; break;
 		case 'h': serve_usage(stdout); return 0;
 		default: serve_usage(stderr); return 2;
 		}
@@ -83,8 +84,8 @@ int cli_serve(int argc, char **argv)
 		free(app);
 		return 2;
 	}
-	app->session_idle_ms = (int64_t)idle_min * 60000;
-	app->session_max_ms = (int64_t)max_min * 60000;
+	app->session_idle_ms = (int64_t)idle_s * 1000;
+	app->session_max_ms = (int64_t)max_s * 1000;
 	if (web)
 		snprintf(app->web_dir, sizeof(app->web_dir), "%s", web);
 	else

@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/country.h"
+#include "domain/substance.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,9 @@ int seed_reference(struct db *db, const char *data_dir, int *countries, int *org
 		rc = seed_structures(c, &in, pass, orgs, err, errlen);
 		csv_close(&in);
 	}
+	int substances = 0;
+	if (!rc && (rc = substance_seed(c, data_dir, &substances)))
+		snprintf(err, errlen, "substances.csv could not be loaded");
 	if (!rc)
 		rc = db_commit(c);
 	if (rc && !err[0])

@@ -122,3 +122,20 @@ export function cliUser(srv, { email, role = 'admin', org = 'osce-spmu', name = 
   if (t.status !== 0) throw new Error(`token create failed: ${t.stderr}`);
   return { id: r.stdout.trim(), token: t.stdout.trim(), email };
 }
+
+/** Runs SQL straight on the test database (for tampering and clocks). */
+export function sql(srv, text) {
+  const url = srv.db.url;
+  if (url.startsWith('sqlite:')) {
+    return execFileSync('sqlite3', [url.slice(7), text], { encoding: 'utf8' });
+  }
+  return execFileSync('psql', [url, '-q', '-t', '-A', '-c', text], { encoding: 'utf8' });
+}
+
+/** Signs in with a password; returns { cookie, csrf, user }. */
+export async function login(base, email, password) {
+  const r = await request(base, 'POST', '/api/v1/auth/login', { body: { email, password } });
+  if (r.status !== 200) return { status: r.status, res: r };
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  return { status: 200, cookie, csrf: r.body.csrf_token, user: r.body.user, res: r };
+}

@@ -1,0 +1,539 @@
+#include "api/api.h"
+#include "api/handlers.h"
+#include "api/validate.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/alert.h"
+#include "domain/substance.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const statuses_create[] = {"draft", "published", NULL};
+static const char *const sighting_types[] = {"seen", "false_positive", NULL};
+
+#define ALERT_FIELDS(req)                                                                   \
+	{"title", V_STRING, req, 3, 300, NULL, 0},                                          \
+	{"summary", V_STRING, 0, 0, 2000, NULL, 0},                                         \
+	{"body", V_STRING, 0, 0, 50000, NULL, 0},                                           \
+	{"category", V_ENUM, req, 0, 0, alert_categories, 0},                               \
+	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                          \
+	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                     \
+	{"tlp", V_ENUM, req, 0, 0, acl_tlps, 0},                                            \
+	{"location", V_OBJECT, 0, 0, 0, NULL, 1},                                           \
+	{"observed_from", V_TIME, 0, 0, 0, NULL, 1},                                        \
+	{"observed_to", V_TIME, 0, 0, 0, NULL, 1},                                          \
+	{"reliability", V_ENUM, 0, 0, 0, alert_reliabilities, 1},                           \
+	{"credibility", V_INT, 0, 1, 6, NULL, 1},                                           \
+	{"substances", V_UUIDS, 0, 0, 0, NULL, 0},                                          \
+	{"countries", V_STRINGS, 0, 0, 2, NULL, 0},                                         \
+	{"tags", V_STRINGS, 0, 0, 50, NULL, 0},                                             \
+	{"ews", V_OBJECT, 0, 0, 0, NULL, 0}
+
+static const struct vfield alert_spec[] = {
+	ALERT_FIELDS(1),
+	{"status", V_ENUM, 0, 0, 0, statuses_create, 0},
+};
+static const struct vfield alert_patch_spec[] = {
+	ALERT_FIELDS(0),
+	{"status", V_ENUM, 0, 0, 0, alert_statuses, 0},
+	{"retraction_reason", V_STRING, 0, 3, 2000, NULL, 0},
+};
+
+/* The nested objects: location and the early-warning fields. */
+static int alert_nested(struct http_req *req, json_t *body)
+{
+	int rc = TR_OK;
+	json_t *loc = json_object_get(body, "location");
+	if (json_is_object(loc)) {
+		static const struct vfield spec[] = {
+			{"lat", V_NUMBER, 1, -90, 90, NULL, 0},
+			{"lon", V_NUMBER, 1, -180, 180, NULL, 0},
+			{"place_name", V_STRING, 0, 0, 300, NULL, 1},
+			{"precision_m", V_INT, 0, 0, 1e7, NULL, 1},
+		};
+		const char *key;
+		json_t *v;
+		json_object_foreach(loc, key, v) {
+			const struct vfield *f = NULL;
+			for (size_t i = 0; i < 4; i++)
+				if (strcmp(spec[i].name, key) == 0)
+					f = &spec[i];
+			char name[64];
+			snprintf(name, sizeof(name), "location.%s", key);
+			if (!f)
+				rc = http_field_error(req, name, "is not a field of a location");
+			else if (!(json_is_null(v) && f->nullable) &&
+				 (f->type == V_NUMBER ? !json_is_number(v) || json_number_value(v) < f->min ||
+							     json_number_value(v) > f->max
+				  : f->type == V_INT ? !json_is_integer(v) || json_integer_value(v) < 0
+				  : !json_is_string(v) || strlen(json_string_value(v)) > 300))
+				rc = http_field_error(req, name, f->type == V_NUMBER && f->max == 90
+								 ? "must be a number from -90 to 90"
+							 : f->type == V_NUMBER
+								 ? "must be a number from -180 to 180"
+								 : "has a wrong type or length");
+		}
+		if (!json_object_get(loc, "lat"))
+			rc = http_field_error(req, "location.lat", "is required");
+		if (!json_object_get(loc, "lon"))
+			rc = http_field_error(req, "location.lon", "is required");
+	}
+	json_t *ews = json_object_get(body, "ews");
+	const char *key;
+	json_t *v;
+	json_object_foreach(ews, key, v) {
+		int known = 0;
+		for (const char *const *k = alert_ews_fields; *k; k++)
+			known |= strcmp(*k, key) == 0;
+		char name[80];
+		snprintf(name, sizeof(name), "ews.%s", key);
+		if (!known)
+			rc = http_field_error(req, name, "is not an early-warning field");
+		else if (!json_is_string(v) || json_string_length(v) > 10000)
+			rc = http_field_error(req, name, "must be text of at most 10000 characters");
+	}
+	return rc;
+}
+
+static int alert_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+			const char *id, int status)
+{
+	json_t *a = NULL;
+	int rc = alert_get(c, api_caller(req), id, &a);
+	if (rc)
+		return api_domain_fail(req, c, rc, NULL);
+	api_etag(resp, json_integer_value(json_object_get(a, "version")));
+	if (status == 201)
+		api_idem_save(req, c, status, a);
+	return http_resp_json(resp, status, a);
+}
+
+static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
+{
+	static const struct {
+		const char *field, *message;
+	} why[] = {
+		{"tlp", "red can never be combined with federation"},
+		{"sharing_group_id", "is required with distribution sharing_group (only then), and "
+				     "your organisation must belong to the group"},
+		{"observed_to", "must not be before observed_from"},
+		{"substances", "names a substance that does not exist"},
+		{"countries", "names a country that does not exist"},
+		{"retraction_reason", "is required to retract"},
+		{"status", "cannot move this way (draft -> published -> retracted; retracted is final)"},
+		{"distribution", "may be changed only by analysts and organisation administrators of "
+				 "the owning organisation, and a comment's may not be wider than "
+				 "its alert's"},
+	};
+	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
+		if (strcmp(why[i].field, field) == 0 &&
+		    (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN)) {
+			http_field_error(req, field, why[i].message);
+			return http_fail(req, rc, why[i].message);
+		}
+	return api_domain_fail(req, c, rc, field);
+}
+
+int api_alerts_create(struct http_req *req, struct http_resp *resp)
+{
+	if (!acl_role_can(api_caller(req)->role, RES_ALERT, ACT_CREATE))
+		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not create alerts");
+	json_t *body;
+	int rc = api_body(req, alert_spec, sizeof(alert_spec) / sizeof(alert_spec[0]), 0, &body);
+	if (!rc && (rc = alert_nested(req, body)))
+		json_decref(body);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	if (api_idem_replay(req, resp, c)) {
+		db_release(c);
+		json_decref(body);
+		return TR_OK;
+	}
+	char id[37];
+	const char *field = NULL;
+	rc = alert_create(c, api_caller(req), body, http_request_id(req), id, &field);
+	rc = rc ? alert_fail(req, c, rc, field) : alert_answer(req, resp, c, id, 201);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}
+
+int api_alerts_update(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *body;
+	int64_t version;
+	int rc = api_body(req, alert_patch_spec,
+			  sizeof(alert_patch_spec) / sizeof(alert_patch_spec[0]), 1, &body);
+	if (!rc && (rc = alert_nested(req, body)))
+		json_decref(body);
+	if (rc)
+		return rc;
+	if ((rc = api_if_match(req, &version))) {
+		json_decref(body);
+		return rc;
+	}
+	struct db_conn *c = api_db(req);
+	const char *field = NULL;
+	rc = alert_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
+	rc = rc ? alert_fail(req, c, rc, field) : alert_answer(req, resp, c, id, 200);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}
+
+int api_alerts_get(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	int rc = alert_answer(req, resp, c, id, 200);
+	db_release(c);
+	return rc;
+}
+
+static int enum_query(struct http_req *req, const char *name, const char *const *values,
+		      const char **out)
+{
+	*out = http_query(req, name);
+	if (!*out)
+		return TR_OK;
+	for (const char *const *v = values; *v; v++)
+		if (strcmp(*v, *out) == 0)
+			return TR_OK;
+	return http_field_error(req, name, "is not one of the allowed values");
+}
+
+static int time_query(struct http_req *req, const char *name, int64_t *out)
+{
+	const char *v = http_query(req, name);
+	*out = 0;
+	if (v && tr_time_parse(v, out))
+		return http_field_error(req, name, "must be an RFC 3339 date-time");
+	return TR_OK;
+}
+
+static int bbox_query(struct http_req *req, struct alert_filter *f)
+{
+	const char *v = http_query(req, "bbox");
+	if (!v)
+		return TR_OK;
+	char *end;
+	const char *p = v;
+	for (int i = 0; i < 4; i++) {
+		f->bbox[i] = strtod(p, &end);
+		if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(f->bbox[i]))
+			return http_field_error(req, "bbox", "must be min_lon,min_lat,max_lon,max_lat");
+		p = end + 1;
+	}
+	if (f->bbox[0] > f->bbox[2] || f->bbox[1] > f->bbox[3] || fabs(f->bbox[1]) > 90 ||
+	    fabs(f->bbox[3]) > 90)
+		return http_field_error(req, "bbox", "must be min_lon,min_lat,max_lon,max_lat");
+	f->has_bbox = 1;
+	return TR_OK;
+}
+
+int api_alerts_list(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"status", "category", "substance", "country",
+					      "organisation", "tlp", "tag", "observed_from",
+					      "observed_to", "bbox", "updated_since", "sort", NULL};
+	static const char *const sorts[] = {"updated", "observed", NULL};
+	struct api_page page;
+	struct alert_filter f = {0};
+	const char *sort = NULL;
+	int rc = api_query_allow(req, allowed);
+	rc |= api_page_read(req, &page);
+	rc |= enum_query(req, "status", alert_statuses, &f.status);
+	rc |= enum_query(req, "category", alert_categories, &f.category);
+	rc |= enum_query(req, "tlp", acl_tlps, &f.tlp);
+	rc |= enum_query(req, "sort", sorts, &sort);
+	rc |= time_query(req, "observed_from", &f.observed_from);
+	rc |= time_query(req, "observed_to", &f.observed_to);
+	rc |= time_query(req, "updated_since", &f.updated_since);
+	rc |= bbox_query(req, &f);
+	f.substance = http_query(req, "substance");
+	f.country = http_query(req, "country");
+	f.org_id = http_query(req, "organisation");
+	f.tag = http_query(req, "tag");
+	f.sort_observed = sort && strcmp(sort, "observed") == 0;
+	if (f.substance && !tr_uuid_valid(f.substance))
+		rc = http_field_error(req, "substance", "must be a substance id");
+	if (f.org_id && !tr_uuid_valid(f.org_id))
+		rc = http_field_error(req, "organisation", "must be an organisation id");
+	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
+		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
+	if (rc)
+		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+	json_t *items = json_array();
+	char *next = NULL;
+	struct db_conn *c = api_db(req);
+	rc = alert_list(c, api_caller(req), &f, page.after, page.limit, items, &next);
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	const char *cursor = next ? api_cursor_make(req, next) : NULL;
+	free(next);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	return http_resp_json(resp, 200, api_page_json(items, cursor));
+}
+
+static const struct vfield sighting_spec[] = {
+	{"type", V_ENUM, 1, 0, 0, sighting_types, 0},
+	{"place_name", V_STRING, 0, 0, 300, NULL, 1},
+	{"lat", V_NUMBER, 0, -90, 90, NULL, 1},
+	{"lon", V_NUMBER, 0, -180, 180, NULL, 1},
+	{"observed_at", V_TIME, 0, 0, 0, NULL, 1},
+	{"count", V_INT, 0, 1, 1000000, NULL, 0},
+};
+
+int api_sightings_create(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *body;
+	int rc = api_body(req, sighting_spec, sizeof(sighting_spec) / sizeof(sighting_spec[0]), 0,
+			  &body);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	char sid[37];
+	rc = alert_sighting_add(c, api_caller(req), id, body, sid);
+	if (rc == TR_ERR_CONFLICT)
+		rc = http_fail(req, rc, "only published alerts can be sighted");
+	else if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	json_decref(body);
+	return rc ? rc : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", sid, "alert_id", id));
+}
+
+int api_sightings_list(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	json_t *out = NULL;
+	int rc = alert_sightings(c, api_caller(req), id, &out);
+	if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	return rc ? rc : http_resp_json(resp, 200, out);
+}
+
+static const struct vfield comment_spec[] = {
+	{"body", V_STRING, 1, 1, 10000, NULL, 0},
+	{"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
+	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
+};
+
+int api_comments_create(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *body;
+	int rc = api_body(req, comment_spec, 3, 0, &body);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	char cid[37];
+	const char *field = NULL;
+	rc = alert_comment_add(c, api_caller(req), id, body, cid, &field);
+	if (rc)
+		rc = alert_fail(req, c, rc, field);
+	db_release(c);
+	json_decref(body);
+	return rc ? rc : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "alert_id", id));
+}
+
+int api_comments_list(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	json_t *items = json_array();
+	int rc = alert_comments(c, api_caller(req), id, items);
+	if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	return http_resp_json(resp, 200, api_page_json(items, NULL));
+}
+
+int api_alerts_related(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"distance_km", "days", NULL};
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct api_page page;
+	int rc = api_query_allow(req, allowed);
+	if (!rc)
+		rc = api_page_read(req, &page);
+	double km = 50;
+	long days = 30;
+	const char *v = http_query(req, "distance_km");
+	char *end;
+	if (v && (km = strtod(v, &end), *end || !(km > 0 && km <= 2000)))
+		rc = http_field_error(req, "distance_km", "must be a number above 0, at most 2000");
+	v = http_query(req, "days");
+	if (v && (days = strtol(v, &end, 10), *end || days < 0 || days > 3650))
+		rc = http_field_error(req, "days", "must be an integer from 0 to 3650");
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	json_t *items = json_array();
+	rc = alert_related(c, api_caller(req), id, km, (int)days, page.limit, items);
+	if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	return http_resp_json(resp, 200, api_page_json(items, NULL));
+}
+
+/* ---- substances ---- */
+
+static const struct vfield substance_spec[] = {
+	{"name", V_STRING, 1, 1, 200, NULL, 0},
+	{"class", V_ENUM, 1, 0, 0, substance_classes, 0},
+	{"description", V_STRING, 0, 0, 5000, NULL, 0},
+	{"synonyms", V_ARRAY, 0, 0, 0, NULL, 0},
+};
+
+/* synonyms: [{"lang": "fr", "name": "..."}] */
+static int synonyms_check(struct http_req *req, json_t *body)
+{
+	json_t *syn = json_object_get(body, "synonyms");
+	if (!syn)
+		return TR_OK;
+	if (!json_is_array(syn) || json_array_size(syn) > 100)
+		return http_field_error(req, "synonyms", "must be an array of {lang, name}");
+	size_t i;
+	json_t *e;
+	json_array_foreach(syn, i, e) {
+		const char *lang = json_string_value(json_object_get(e, "lang"));
+		const char *name = json_string_value(json_object_get(e, "name"));
+		if (!json_is_object(e) || json_object_size(e) != 2 || !lang || strlen(lang) < 2 ||
+		    strlen(lang) > 8 || !name || !*name || strlen(name) > 200)
+			return http_field_error(req, "synonyms", "must be an array of {lang, name}");
+	}
+	return TR_OK;
+}
+
+static int substance_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+			    const char *id, int status)
+{
+	json_t *s = NULL;
+	int rc = substance_get(c, id, &s);
+	if (rc)
+		return api_domain_fail(req, c, rc, NULL);
+	api_etag(resp, json_integer_value(json_object_get(s, "version")));
+	return http_resp_json(resp, status, s);
+}
+
+int api_substances_list(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"class", "q", NULL};
+	struct api_page page;
+	const char *cls;
+	int rc = api_query_allow(req, allowed);
+	rc |= api_page_read(req, &page);
+	rc |= enum_query(req, "class", substance_classes, &cls);
+	if (rc)
+		return TR_ERR_INVALID;
+	json_t *items = json_array();
+	int more = 0;
+	struct db_conn *c = api_db(req);
+	rc = substance_list(c, cls, http_query(req, "q"), page.after, page.limit, items, &more);
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	size_t n = json_array_size(items);
+	const char *next = more && n ? api_cursor_make(req, json_string_value(json_object_get(
+								  json_array_get(items, n - 1), "name")))
+				     : NULL;
+	return http_resp_json(resp, 200, api_page_json(items, next));
+}
+
+int api_substances_get(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	int rc = substance_answer(req, resp, c, id, 200);
+	db_release(c);
+	return rc;
+}
+
+int api_substances_create(struct http_req *req, struct http_resp *resp)
+{
+	const struct caller *who = api_caller(req);
+	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_CREATE))
+		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not add substances");
+	json_t *body;
+	int rc = api_body(req, substance_spec, 4, 0, &body);
+	if (!rc && (rc = synonyms_check(req, body)))
+		json_decref(body);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	char id[37];
+	rc = substance_create(c, body, who->user_id, who->org_id, http_request_id(req), id);
+	rc = rc ? api_domain_fail(req, c, rc, "name") : substance_answer(req, resp, c, id, 201);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}
+
+int api_substances_update(struct http_req *req, struct http_resp *resp)
+{
+	const struct caller *who = api_caller(req);
+	const char *id = http_param(req, "id");
+	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_UPDATE))
+		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not change substances");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *body;
+	int64_t version;
+	int rc = api_body(req, substance_spec, 4, 1, &body);
+	if (!rc && (rc = synonyms_check(req, body)))
+		json_decref(body);
+	if (rc)
+		return rc;
+	if ((rc = api_if_match(req, &version))) {
+		json_decref(body);
+		return rc;
+	}
+	struct db_conn *c = api_db(req);
+	rc = substance_update(c, id, body, version, who->user_id, who->org_id, http_request_id(req));
+	rc = rc ? api_domain_fail(req, c, rc, "name") : substance_answer(req, resp, c, id, 200);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}

@@ -1,0 +1,847 @@
+#include "domain/alert.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/audit.h"
+#include "domain/group.h"
+#include "domain/substance.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const alert_categories[] = {
+	"new_substance", "adulterant_or_contamination", "overdose_cluster", "street_distribution",
+	"online_sales", "youth_recruitment", "trafficking_route", "precursor_diversion", "other",
+	NULL};
+const char *const alert_statuses[] = {"draft", "published", "retracted", NULL};
+const char *const alert_reliabilities[] = {"A", "B", "C", "D", "E", "F", NULL};
+const char *const alert_ews_fields[] = {
+	"risk_type", "risk_origin", "exposure_means", "analytical_findings",
+	"toxicological_findings", "identification_method", "health_risks", "social_risks",
+	"security_risks", "measures", NULL};
+
+#define CELL_DEG 0.5
+#define ALERT_COLS                                                                              \
+	"a.id, a.org_id, a.country, a.created_by, a.title, a.summary, a.body, a.category,"      \
+	" a.status, a.retraction_reason, a.distribution, a.sharing_group_id, a.tlp, a.lat,"     \
+	" a.lon, a.place_name, a.precision_m, a.observed_from, a.observed_to, a.reliability,"   \
+	" a.credibility, a.tags, a.countries, a.substances, a.ews, a.created_at, a.updated_at," \
+	" a.published_at, a.version"
+
+static json_t *time_or_null(struct db_stmt *s, int col)
+{
+	if (db_col_is_null(s, col))
+		return json_null();
+	char t[32];
+	tr_time_format(db_col_int64(s, col), t);
+	return json_string(t);
+}
+
+static json_t *text_or_null(struct db_stmt *s, int col)
+{
+	const char *v = db_col_text(s, col);
+	return v ? json_string(v) : json_null();
+}
+
+static json_t *json_col(struct db_stmt *s, int col, int object)
+{
+	json_t *j = db_col_text(s, col) ? json_loads(db_col_text(s, col), 0, NULL) : NULL;
+	return j ? j : object ? json_object() : json_array();
+}
+
+static json_t *alert_row(struct db_stmt *s)
+{
+	json_t *a = json_object();
+	static const char *const text_cols[] = {"id", "org_id", "country", "created_by", "title",
+						 "summary", "body", "category", "status",
+						 "retraction_reason", "distribution",
+						 "sharing_group_id", "tlp"};
+	for (int i = 0; i < 13; i++)
+		json_object_set_new(a, text_cols[i], text_or_null(s, i));
+	if (db_col_is_null(s, 13)) {
+		json_object_set_new(a, "location", json_null());
+	} else {
+		json_t *loc = json_pack("{s:f, s:f}", "lat", db_col_double(s, 13), "lon",
+					db_col_double(s, 14));
+		json_object_set_new(loc, "place_name", text_or_null(s, 15));
+		json_object_set_new(loc, "precision_m", db_col_is_null(s, 16)
+							  ? json_null()
+							  : json_integer(db_col_int64(s, 16)));
+		json_object_set_new(a, "location", loc);
+	}
+	json_object_set_new(a, "observed_from", time_or_null(s, 17));
+	json_object_set_new(a, "observed_to", time_or_null(s, 18));
+	json_object_set_new(a, "reliability", text_or_null(s, 19));
+	json_object_set_new(a, "credibility",
+			    db_col_is_null(s, 20) ? json_null() : json_integer(db_col_int64(s, 20)));
+	json_object_set_new(a, "tags", json_col(s, 21, 0));
+	json_object_set_new(a, "countries", json_col(s, 22, 0));
+	json_object_set_new(a, "substances", json_col(s, 23, 0));
+	json_object_set_new(a, "ews", json_col(s, 24, 1));
+	json_object_set_new(a, "created_at", time_or_null(s, 25));
+	json_object_set_new(a, "updated_at", time_or_null(s, 26));
+	json_object_set_new(a, "published_at", time_or_null(s, 27));
+	json_object_set_new(a, "version", json_integer(db_col_int64(s, 28)));
+	return a;
+}
+
+/* The distribution predicate, and drafts for their organisation only. */
+static void alert_visible(struct query *q, const struct caller *who, const char *alias)
+{
+	char part[128];
+	acl_visible(q, who, alias);
+	snprintf(part, sizeof(part), " AND (%s.status <> 'draft' OR %s.org_id = ?)", alias, alias);
+	query_text(q, part, who->org_id);
+}
+
+int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT " ALERT_COLS " FROM alerts a WHERE a.id = ?", id);
+	alert_visible(&q, who, "a");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = alert_row(s)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+static void list_filters(struct query *q, const struct alert_filter *f)
+{
+	if (f->status)
+		query_text(q, " AND a.status = ?", f->status);
+	if (f->category)
+		query_text(q, " AND a.category = ?", f->category);
+	if (f->tlp)
+		query_text(q, " AND a.tlp = ?", f->tlp);
+	if (f->org_id)
+		query_text(q, " AND a.org_id = ?", f->org_id);
+	if (f->substance)
+		query_text(q, " AND EXISTS (SELECT 1 FROM alert_substances x WHERE x.alert_id = a.id"
+			      " AND x.substance_id = ?)", f->substance);
+	if (f->country)
+		query_text(q, " AND EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
+			      " AND x.country = ?)", f->country);
+	if (f->tag)
+		query_text(q, " AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id"
+			      " AND x.tag = ?)", f->tag);
+	if (f->observed_from)
+		query_int(q, " AND a.observed_to >= ?", f->observed_from);
+	if (f->observed_to)
+		query_int(q, " AND a.observed_from <= ?", f->observed_to);
+	if (f->updated_since)
+		query_int(q, " AND a.updated_at >= ?", f->updated_since);
+	if (f->has_bbox) {
+		query_double(q, " AND a.lon >= ?", f->bbox[0]);
+		query_double(q, " AND a.lat >= ?", f->bbox[1]);
+		query_double(q, " AND a.lon <= ?", f->bbox[2]);
+		query_double(q, " AND a.lat <= ?", f->bbox[3]);
+	}
+}
+
+int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+	       const char *after, int limit, json_t *items, char **next_key)
+{
+	const char *key = f->sort_observed ? "COALESCE(a.observed_from, 0)" : "a.updated_at";
+	char part[256];
+	struct query q;
+	*next_key = NULL;
+	query_init(&q);
+	query_sql(&q, "SELECT " ALERT_COLS ", ");
+	query_sql(&q, key);
+	query_sql(&q, " FROM alerts a WHERE 1 = 1");
+	alert_visible(&q, who, "a");
+	list_filters(&q, f);
+	char after_id[64] = "";
+	if (after) {
+		/* the cursor is "<sort value>:<id>": continue strictly after it */
+		const char *colon = strchr(after, ':');
+		long long v = strtoll(after, NULL, 10);
+		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
+		snprintf(part, sizeof(part), " AND (%s < ? OR (%s = ? AND a.id < ?))", key, key);
+		query_sql(&q, part);
+		query_param_int(&q, v);
+		query_param_int(&q, v);
+		query_param_text(&q, after_id);
+	}
+	snprintf(part, sizeof(part), " ORDER BY %s DESC, a.id DESC LIMIT ?", key);
+	query_int(&q, part, limit + 1);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	int n = 0;
+	char last[100] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		json_array_append_new(items, alert_row(s));
+		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 29),
+			 db_col_text(s, 0));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+/* ---- writing ---- */
+
+static int cell_of(double deg, double offset)
+{
+	return (int)floor((deg + offset) / CELL_DEG);
+}
+
+static int links_write(struct db_conn *c, const char *id, const char *table, const char *col,
+		       json_t *values)
+{
+	char sql[200];
+	struct db_stmt *s;
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE alert_id = ?", table);
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (alert_id, %s) VALUES (?, ?)"
+		 " ON CONFLICT DO NOTHING", table, col);
+	size_t i;
+	json_t *v;
+	json_array_foreach(values, i, v) {
+		if ((rc = db_prepare(c, sql, &s)))
+			return rc;
+		db_bind_text(s, 1, id);
+		db_bind_text(s, 2, json_string_value(v));
+		rc = db_step(s);
+		db_done(s);
+		if (rc != DB_DONE)
+			return rc;
+	}
+	return TR_OK;
+}
+
+static int64_t time_field(json_t *a, const char *name, int *has)
+{
+	int64_t ms = 0;
+	const char *v = json_string_value(json_object_get(a, name));
+	*has = v && tr_time_parse(v, &ms) == TR_OK;
+	return ms;
+}
+
+/* Rules across fields, on the merged record. */
+static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, const char **field)
+{
+	const char *dist = json_string_value(json_object_get(a, "distribution"));
+	const char *tlp = json_string_value(json_object_get(a, "tlp"));
+	const char *group = json_string_value(json_object_get(a, "sharing_group_id"));
+	int hf, ht;
+	int64_t from = time_field(a, "observed_from", &hf), to = time_field(a, "observed_to", &ht);
+	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
+		return *field = "tlp", TR_ERR_INVALID;
+	if (strcmp(dist, "sharing_group") == 0 && !group)
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (strcmp(dist, "sharing_group") != 0 && group)
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group && !group_has_member(c, group, who->org_id))
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (hf && ht && to < from)
+		return *field = "observed_to", TR_ERR_INVALID;
+	const char *bad;
+	int rc = substance_all_exist(c, json_object_get(a, "substances"), &bad);
+	if (rc == TR_ERR_INVALID)
+		*field = "substances";
+	if (rc)
+		return rc;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(a, "countries"), i, v) {
+		struct db_stmt *s;
+		if ((rc = db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s)))
+			return rc;
+		db_bind_text(s, 1, json_string_value(v));
+		rc = db_step(s);
+		db_done(s);
+		if (rc == DB_DONE)
+			return *field = "countries", TR_ERR_INVALID;
+	}
+	return TR_OK;
+}
+
+static void bind_json(struct db_stmt *s, int i, json_t *a, const char *name, int object)
+{
+	json_t *v = json_object_get(a, name);
+	char *text = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
+	db_bind_text(s, i, text ? text : object ? "{}" : "[]");
+	free(text);
+}
+
+/* Writes every column of the merged record a (insert or full update). */
+static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
+		       const struct caller *who, int64_t now)
+{
+	const char *sql =
+		insert ? "INSERT INTO alerts " DB_ACL_EXEMPT " (title, summary, body, category,"
+			 " status, retraction_reason, distribution, sharing_group_id, tlp, lat, lon,"
+			 " place_name, precision_m, cell_x, cell_y, observed_from, observed_to,"
+			 " reliability, credibility, tags, countries, substances, ews, updated_at,"
+			 " published_at, id, org_id, country, created_by, created_at)"
+			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			 " ?, ?, ?, ?, ?, ?, ?, ?)"
+		       : "UPDATE alerts " DB_ACL_EXEMPT " SET title = ?, summary = ?, body = ?,"
+			 " category = ?, status = ?, retraction_reason = ?, distribution = ?,"
+			 " sharing_group_id = ?, tlp = ?, lat = ?, lon = ?, place_name = ?,"
+			 " precision_m = ?, cell_x = ?, cell_y = ?, observed_from = ?,"
+			 " observed_to = ?, reliability = ?, credibility = ?, tags = ?,"
+			 " countries = ?, substances = ?, ews = ?, updated_at = ?, published_at = ?,"
+			 " version = version + 1 WHERE id = ?";
+	struct db_stmt *s;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	static const char *const texts[] = {"title", "summary", "body", "category", "status",
+					    "retraction_reason", "distribution",
+					    "sharing_group_id", "tlp"};
+	for (int i = 0; i < 9; i++) {
+		const char *v = json_string_value(json_object_get(a, texts[i]));
+		db_bind_text(s, i + 1, v ? v : (i == 1 || i == 2) ? "" : NULL);
+	}
+	json_t *loc = json_object_get(a, "location");
+	if (json_is_object(loc)) {
+		double lat = json_number_value(json_object_get(loc, "lat"));
+		double lon = json_number_value(json_object_get(loc, "lon"));
+		json_t *prec = json_object_get(loc, "precision_m");
+		db_bind_double(s, 10, lat);
+		db_bind_double(s, 11, lon);
+		db_bind_text(s, 12, json_string_value(json_object_get(loc, "place_name")));
+		if (json_is_integer(prec))
+			db_bind_int64(s, 13, json_integer_value(prec));
+		else
+			db_bind_null(s, 13);
+		db_bind_int64(s, 14, cell_of(lon, 180));
+		db_bind_int64(s, 15, cell_of(lat, 90));
+	} else {
+		for (int i = 10; i <= 15; i++)
+			db_bind_null(s, i);
+	}
+	int has;
+	int64_t t = time_field(a, "observed_from", &has);
+	has ? db_bind_int64(s, 16, t) : db_bind_null(s, 16);
+	t = time_field(a, "observed_to", &has);
+	has ? db_bind_int64(s, 17, t) : db_bind_null(s, 17);
+	db_bind_text(s, 18, json_string_value(json_object_get(a, "reliability")));
+	json_t *cred = json_object_get(a, "credibility");
+	json_is_integer(cred) ? db_bind_int64(s, 19, json_integer_value(cred)) : db_bind_null(s, 19);
+	bind_json(s, 20, a, "tags", 0);
+	bind_json(s, 21, a, "countries", 0);
+	bind_json(s, 22, a, "substances", 0);
+	bind_json(s, 23, a, "ews", 1);
+	db_bind_int64(s, 24, now);
+	t = time_field(a, "published_at", &has);
+	has ? db_bind_int64(s, 25, t) : db_bind_null(s, 25);
+	db_bind_text(s, 26, id);
+	if (insert) {
+		db_bind_text(s, 27, who->org_id);
+		db_bind_text(s, 28, who->country[0] ? who->country : NULL);
+		db_bind_text(s, 29, who->user_id);
+		db_bind_int64(s, 30, now);
+	}
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	if ((rc = links_write(c, id, "alert_substances", "substance_id",
+			      json_object_get(a, "substances"))) ||
+	    (rc = links_write(c, id, "alert_countries", "country", json_object_get(a, "countries"))))
+		return rc;
+	return links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"));
+}
+
+static void defaults_fill(json_t *a)
+{
+	static const char *const arrays[] = {"tags", "countries", "substances"};
+	for (int i = 0; i < 3; i++)
+		if (!json_is_array(json_object_get(a, arrays[i])))
+			json_object_set_new(a, arrays[i], json_array());
+	if (!json_object_get(a, "status"))
+		json_object_set_new(a, "status", json_string("draft"));
+}
+
+static void stamp_published(json_t *a, int64_t now)
+{
+	if (strcmp(json_string_value(json_object_get(a, "status")), "published") == 0 &&
+	    json_is_null(json_object_get(a, "published_at"))) {
+		char t[32];
+		tr_time_format(now, t);
+		json_object_set_new(a, "published_at", json_string(t));
+	}
+}
+
+int alert_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
+		 char id[37], const char **field)
+{
+	*field = NULL;
+	if (!acl_role_can(who->role, RES_ALERT, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	json_t *a = json_deep_copy(body);
+	defaults_fill(a);
+	json_object_set_new(a, "published_at", json_null());
+	if (strcmp(json_string_value(json_object_get(a, "status")), "retracted") == 0) {
+		json_decref(a);
+		return *field = "status", TR_ERR_INVALID;
+	}
+	int rc = db_begin(c);
+	if (!rc)
+		rc = alert_check(c, who, a, field);
+	int64_t now = tr_now_ms();
+	stamp_published(a, now);
+	tr_uuid7(id);
+	if (!rc)
+		rc = alert_write(c, id, a, 1, who, now);
+	struct audit_entry e = {who->user_id, who->org_id, "create", "alert", id, request_id, NULL,
+				NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	json_decref(a);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* draft -> published -> retracted; a retraction says why. */
+static int status_check(const char *from, const char *to, json_t *merged, const char **field)
+{
+	if (strcmp(from, to) == 0)
+		return TR_OK;
+	int ok = (strcmp(from, "draft") == 0 && strcmp(to, "published") == 0) ||
+		 (strcmp(from, "published") == 0 && strcmp(to, "retracted") == 0) ||
+		 (strcmp(from, "draft") == 0 && strcmp(to, "retracted") == 0);
+	if (!ok)
+		return *field = "status", TR_ERR_CONFLICT;
+	const char *why = json_string_value(json_object_get(merged, "retraction_reason"));
+	if (strcmp(to, "retracted") == 0 && (!why || !*why))
+		return *field = "retraction_reason", TR_ERR_INVALID;
+	return TR_OK;
+}
+
+static int share_changed(json_t *cur, json_t *body)
+{
+	static const char *const keys[] = {"distribution", "tlp", "sharing_group_id"};
+	for (int i = 0; i < 3; i++) {
+		json_t *v = json_object_get(body, keys[i]);
+		if (v && !json_equal(v, json_object_get(cur, keys[i])))
+			return 1;
+	}
+	return 0;
+}
+
+int alert_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		 int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL, *merged = NULL;
+	if ((rc = alert_get(c, who, id, &cur)))
+		goto out;
+	const char *org = json_string_value(json_object_get(cur, "org_id"));
+	int share = share_changed(cur, body);
+	if (strcmp(org, who->org_id) != 0 || !acl_role_can(who->role, RES_ALERT, ACT_UPDATE) ||
+	    (share && !acl_role_can(who->role, RES_ALERT, ACT_SHARE))) {
+		*field = share ? "distribution" : NULL;
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
+	if (strcmp(json_string_value(json_object_get(cur, "status")), "retracted") == 0) {
+		*field = "status";
+		rc = TR_ERR_CONFLICT; /* a retraction is final */
+		goto out;
+	}
+	merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	defaults_fill(merged);
+	if ((rc = status_check(json_string_value(json_object_get(cur, "status")),
+			       json_string_value(json_object_get(merged, "status")), merged, field)) ||
+	    (rc = alert_check(c, who, merged, field)))
+		goto out;
+	int64_t now = tr_now_ms();
+	stamp_published(merged, now);
+	if ((rc = alert_write(c, id, merged, 0, who, now)))
+		goto out;
+	char detail[400] = "";
+	if (share)
+		snprintf(detail, sizeof(detail),
+			 "{\"distribution\":[\"%s\",\"%s\"],\"tlp\":[\"%s\",\"%s\"]}",
+			 json_string_value(json_object_get(cur, "distribution")),
+			 json_string_value(json_object_get(merged, "distribution")),
+			 json_string_value(json_object_get(cur, "tlp")),
+			 json_string_value(json_object_get(merged, "tlp")));
+	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "alert", id,
+				request_id, NULL, share ? detail : NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	json_decref(merged);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* ---- sightings and comments ---- */
+
+int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *alert_id,
+		       json_t *body, char id[37])
+{
+	json_t *a = NULL;
+	int rc = alert_get(c, who, alert_id, &a);
+	if (rc)
+		return rc;
+	int published = strcmp(json_string_value(json_object_get(a, "status")), "published") == 0;
+	json_decref(a);
+	if (!acl_role_can(who->role, RES_SIGHTING, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	if (!published)
+		return TR_ERR_CONFLICT;
+	int64_t now = tr_now_ms(), at = now;
+	const char *when = json_string_value(json_object_get(body, "observed_at"));
+	if (when)
+		tr_time_parse(when, &at);
+	json_t *cnt = json_object_get(body, "count");
+	tr_uuid7(id);
+	struct db_stmt *s;
+	if ((rc = db_prepare(c, "INSERT INTO alert_sightings " DB_ACL_EXEMPT " (id, alert_id, org_id,"
+				" country, user_id, type, place_name, lat, lon, observed_at, count,"
+				" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s)))
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, alert_id);
+	db_bind_text(s, 3, who->org_id);
+	db_bind_text(s, 4, who->country[0] ? who->country : NULL);
+	db_bind_text(s, 5, who->user_id);
+	db_bind_text(s, 6, json_string_value(json_object_get(body, "type")));
+	db_bind_text(s, 7, json_string_value(json_object_get(body, "place_name")));
+	json_t *lat = json_object_get(body, "lat"), *lon = json_object_get(body, "lon");
+	json_is_number(lat) ? db_bind_double(s, 8, json_number_value(lat)) : db_bind_null(s, 8);
+	json_is_number(lon) ? db_bind_double(s, 9, json_number_value(lon)) : db_bind_null(s, 9);
+	db_bind_int64(s, 10, at);
+	db_bind_int64(s, 11, cnt ? json_integer_value(cnt) : 1);
+	db_bind_int64(s, 12, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int alert_sightings(struct db_conn *c, const struct caller *who, const char *alert_id,
+		    json_t **out)
+{
+	struct query q;
+	query_init(&q);
+	/* a sighting is seen with its alert: the predicate is the alert's */
+	query_text(&q, "SELECT x.id, x.org_id, x.country, x.type, x.place_name, x.lat, x.lon,"
+		       " x.observed_at, x.count FROM alert_sightings x JOIN alerts a"
+		       " ON a.id = x.alert_id WHERE x.alert_id = ?", alert_id);
+	alert_visible(&q, who, "a");
+	query_sql(&q, " ORDER BY x.observed_at DESC, x.id DESC LIMIT 1000");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	json_t *items = json_array(), *by = json_object();
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *country = db_col_text(s, 2) ? db_col_text(s, 2) : "international";
+		const char *type = db_col_text(s, 3);
+		json_t *row = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o, s:o, s:o, s:I}", "id",
+					db_col_text(s, 0), "org_id", db_col_text(s, 1), "country",
+					db_col_text(s, 2), "type", type, "place_name",
+					db_col_text(s, 4),
+					"lat", db_col_is_null(s, 5) ? json_null() : json_real(db_col_double(s, 5)),
+					"lon", db_col_is_null(s, 6) ? json_null() : json_real(db_col_double(s, 6)),
+					"observed_at", time_or_null(s, 7), "count",
+					(json_int_t)db_col_int64(s, 8));
+		json_array_append_new(items, row);
+		json_t *cc = json_object_get(by, country);
+		if (!cc) {
+			cc = json_pack("{s:i, s:i}", "seen", 0, "false_positive", 0);
+			json_object_set_new(by, country, cc);
+		}
+		json_object_set_new(cc, type, json_integer(json_integer_value(json_object_get(cc, type)) +
+							   db_col_int64(s, 8)));
+	}
+	db_done(s);
+	if (rc != DB_DONE) {
+		json_decref(items);
+		json_decref(by);
+		return rc;
+	}
+	json_t *a = NULL;
+	if ((rc = alert_get(c, who, alert_id, &a))) {
+		json_decref(items);
+		json_decref(by);
+		return rc;
+	}
+	json_decref(a);
+	*out = json_pack("{s:o, s:o}", "items", items, "by_country", by);
+	return TR_OK;
+}
+
+int alert_comment_add(struct db_conn *c, const struct caller *who, const char *alert_id,
+		      json_t *body, char id[37], const char **field)
+{
+	json_t *a = NULL;
+	*field = NULL;
+	int rc = alert_get(c, who, alert_id, &a);
+	if (rc)
+		return rc;
+	const char *adist = json_string_value(json_object_get(a, "distribution"));
+	const char *agroup = json_string_value(json_object_get(a, "sharing_group_id"));
+	const char *dist = json_string_value(json_object_get(body, "distribution"));
+	const char *group = json_string_value(json_object_get(body, "sharing_group_id"));
+	if (!dist) {
+		dist = adist;
+		group = agroup;
+	}
+	if (!acl_role_can(who->role, RES_COMMENT, ACT_CREATE))
+		rc = TR_ERR_FORBIDDEN;
+	else if (!acl_distribution_within(dist, adist) ||
+		 (strcmp(dist, "sharing_group") == 0 && strcmp(adist, "sharing_group") == 0 &&
+		  (!group || !agroup || strcmp(group, agroup) != 0)))
+		rc = (*field = "distribution", TR_ERR_INVALID);
+	else if (strcmp(dist, "sharing_group") == 0 &&
+		 (!group || !group_has_member(c, group, who->org_id)))
+		rc = (*field = "sharing_group_id", TR_ERR_INVALID);
+	tr_uuid7(id);
+	struct db_stmt *s;
+	if (!rc && !(rc = db_prepare(c, "INSERT INTO alert_comments " DB_ACL_EXEMPT " (id, alert_id,"
+				       " org_id, country, user_id, body, distribution,"
+				       " sharing_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				       &s))) {
+		db_bind_text(s, 1, id);
+		db_bind_text(s, 2, alert_id);
+		db_bind_text(s, 3, who->org_id);
+		db_bind_text(s, 4, who->country[0] ? who->country : NULL);
+		db_bind_text(s, 5, who->user_id);
+		db_bind_text(s, 6, json_string_value(json_object_get(body, "body")));
+		db_bind_text(s, 7, dist);
+		db_bind_text(s, 8, strcmp(dist, "sharing_group") == 0 ? group : NULL);
+		db_bind_int64(s, 9, tr_now_ms());
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	json_decref(a);
+	return rc;
+}
+
+int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id,
+		   json_t *items)
+{
+	json_t *a = NULL;
+	int rc = alert_get(c, who, alert_id, &a);
+	json_decref(a);
+	if (rc)
+		return rc;
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT x.id, x.org_id, x.user_id, x.body, x.distribution, x.created_at"
+		       " FROM alert_comments x WHERE x.alert_id = ?", alert_id);
+	acl_visible(&q, who, "x");
+	query_sql(&q, " ORDER BY x.id LIMIT 1000");
+	struct db_stmt *s;
+	rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "id",
+						       db_col_text(s, 0), "org_id", db_col_text(s, 1),
+						       "user_id", db_col_text(s, 2), "body",
+						       db_col_text(s, 3), "distribution",
+						       db_col_text(s, 4), "created_at",
+						       time_or_null(s, 5)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* ---- correlation ---- */
+
+static double km_between(double lat1, double lon1, double lat2, double lon2)
+{
+	double p1 = lat1 * M_PI / 180, p2 = lat2 * M_PI / 180;
+	double dp = p2 - p1, dl = (lon2 - lon1) * M_PI / 180;
+	double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
+	return 2 * 6371.0088 * asin(fmin(1.0, sqrt(h)));
+}
+
+struct related {
+	json_t *alert;
+	double score;
+	json_t *reasons;
+};
+
+static struct related *related_find(struct related *r, int n, const char *id)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(json_string_value(json_object_get(r[i].alert, "id")), id) == 0)
+			return &r[i];
+	return NULL;
+}
+
+static int related_add(struct related *r, int *n, int max, json_t *alert, double score,
+		       json_t *reason)
+{
+	struct related *hit = related_find(r, *n, json_string_value(json_object_get(alert, "id")));
+	if (!hit) {
+		if (*n >= max) {
+			json_decref(alert);
+			json_decref(reason);
+			return 0;
+		}
+		hit = &r[(*n)++];
+		hit->alert = alert;
+		hit->score = 0;
+		hit->reasons = json_array();
+	} else {
+		json_decref(alert);
+	}
+	hit->score += score;
+	json_array_append_new(hit->reasons, reason);
+	return 0;
+}
+
+static int by_substance(struct db_conn *c, const struct caller *who, const char *id,
+			struct related *r, int *n, int max)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT " ALERT_COLS ", x2.substance_id, sub.name FROM alert_substances x1"
+		       " JOIN alert_substances x2 ON x2.substance_id = x1.substance_id"
+		       " AND x2.alert_id <> x1.alert_id JOIN alerts a ON a.id = x2.alert_id"
+		       " JOIN substances sub ON sub.id = x2.substance_id WHERE x1.alert_id = ?", id);
+	alert_visible(&q, who, "a");
+	query_sql(&q, " AND a.status <> 'retracted' ORDER BY a.updated_at DESC LIMIT 2000");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		related_add(r, n, max, alert_row(s), 1.0,
+			    json_pack("{s:s, s:s, s:s}", "kind", "substance", "substance_id",
+				      db_col_text(s, 29), "detail", db_col_text(s, 30)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int by_place_time(struct db_conn *c, const struct caller *who, json_t *self, double km,
+			 int days, struct related *r, int *n, int max)
+{
+	json_t *loc = json_object_get(self, "location");
+	if (!json_is_object(loc))
+		return TR_OK;
+	double lat = json_number_value(json_object_get(loc, "lat"));
+	double lon = json_number_value(json_object_get(loc, "lon"));
+	int has_from, has_to;
+	int64_t from = time_field(self, "observed_from", &has_from);
+	int64_t to = time_field(self, "observed_to", &has_to);
+	if (!has_from)
+		from = to = tr_now_ms();
+	if (!has_to)
+		to = from;
+	int64_t window = (int64_t)days * 86400000LL;
+	/* the grid cells that can hold a point within km */
+	double dlat = km / 111.2, coslat = fmax(cos(lat * M_PI / 180), 0.01);
+	double dlon = fmin(km / (111.2 * coslat), 180);
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT " ALERT_COLS " FROM alerts a WHERE a.category = ?",
+		   json_string_value(json_object_get(self, "category")));
+	query_int(&q, " AND a.cell_y BETWEEN ?", cell_of(lat - dlat, 90));
+	query_int(&q, " AND ?", cell_of(lat + dlat, 90));
+	query_int(&q, " AND a.cell_x BETWEEN ?", cell_of(lon - dlon, 180));
+	query_int(&q, " AND ?", cell_of(lon + dlon, 180));
+	query_int(&q, " AND COALESCE(a.observed_to, a.observed_from, a.created_at) >= ?",
+		  from - window);
+	query_int(&q, " AND COALESCE(a.observed_from, a.created_at) <= ?", to + window);
+	query_text(&q, " AND a.id <> ?", json_string_value(json_object_get(self, "id")));
+	alert_visible(&q, who, "a");
+	query_sql(&q, " AND a.status <> 'retracted' LIMIT 5000");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		double d = km_between(lat, lon, db_col_double(s, 13), db_col_double(s, 14));
+		if (d > km)
+			continue;
+		char detail[160];
+		snprintf(detail, sizeof(detail), "same category within %.1f km and %d days", d, days);
+		related_add(r, n, max, alert_row(s), 0.5 + 0.5 * (1 - d / km),
+			    json_pack("{s:s, s:f, s:s}", "kind", "near", "distance_km", d, "detail",
+				      detail));
+	}
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int related_cmp(const void *x, const void *y)
+{
+	const struct related *a = x, *b = y;
+	return a->score < b->score ? 1 : a->score > b->score ? -1 : 0;
+}
+
+int alert_related(struct db_conn *c, const struct caller *who, const char *id, double distance_km,
+		  int days, int limit, json_t *items)
+{
+	json_t *self = NULL;
+	int rc = alert_get(c, who, id, &self);
+	if (rc)
+		return rc;
+	enum { MAX = 2000 };
+	struct related *r = calloc(MAX, sizeof(*r));
+	int n = 0;
+	if (!r) {
+		json_decref(self);
+		return TR_ERR_NOMEM;
+	}
+	rc = by_substance(c, who, id, r, &n, MAX);
+	if (!rc)
+		rc = by_place_time(c, who, self, distance_km, days, r, &n, MAX);
+	qsort(r, (size_t)n, sizeof(*r), related_cmp);
+	for (int i = 0; i < n; i++) {
+		if (!rc && i < limit)
+			json_array_append_new(items, json_pack("{s:o, s:f, s:o}", "alert", r[i].alert,
+							       "score", r[i].score, "reasons",
+							       r[i].reasons));
+		else {
+			json_decref(r[i].alert);
+			json_decref(r[i].reasons);
+		}
+	}
+	free(r);
+	json_decref(self);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/** Alerts: drug-related information shared across States under a
+ * distribution, with sightings, comments and related alerts. Every read
+ * goes through acl_visible; drafts are visible to their organisation only. */
+#ifndef TR_DOMAIN_ALERT_H
+#define TR_DOMAIN_ALERT_H
+
+#include "db/db.h"
+#include "domain/acl.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+extern const char *const alert_categories[];
+extern const char *const alert_statuses[];
+extern const char *const alert_reliabilities[];
+extern const char *const alert_ews_fields[];
+
+/** Filters of the list (NULL or 0 when not given). */
+struct alert_filter {
+	const char *status, *category, *substance, *country, *org_id, *tlp, *tag;
+	int64_t observed_from, observed_to, updated_since;
+	int has_bbox;
+	double bbox[4]; /* min lon, min lat, max lon, max lat */
+	int sort_observed; /* else by updated_at */
+};
+
+/** One visible alert, or TR_ERR_NOT_FOUND. */
+int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
+/** A page of visible alerts, newest first by the sort key; `after` is the
+ * cursor key ("<sortvalue>:<id>"), *next_key the key of the last row when
+ * another page follows (arena-free: caller frees with free()). */
+int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+	       const char *after, int limit, json_t *items, char **next_key /* OUT */);
+/** Creates an alert from a validated body. *field names the offending field
+ * for TR_ERR_INVALID / TR_ERR_FORBIDDEN. */
+int alert_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
+		 char id[37] /* OUT */, const char **field /* OUT */);
+/** Applies a validated PATCH at version (If-Match). */
+int alert_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		 int64_t version, const char *request_id, const char **field /* OUT */);
+/** Adds a sighting to a visible, published alert. */
+int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *alert_id,
+		       json_t *body, char id[37] /* OUT */);
+/** The sightings of a visible alert and their counts per country. */
+int alert_sightings(struct db_conn *c, const struct caller *who, const char *alert_id,
+		    json_t **out /* OUT */);
+/** Adds a comment whose distribution is no wider than the alert's. */
+int alert_comment_add(struct db_conn *c, const struct caller *who, const char *alert_id,
+		      json_t *body, char id[37] /* OUT */, const char **field /* OUT */);
+/** The visible comments of a visible alert. */
+int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id,
+		   json_t *items);
+/** Visible alerts related to a visible one: shared substances, or the same
+ * category within distance_km and days; ranked, each with its reasons. */
+int alert_related(struct db_conn *c, const struct caller *who, const char *id, double distance_km,
+		  int days, int limit, json_t *items);
+
+#endif

@@ -1,0 +1,239 @@
+#include "domain/substance.h"
+#include "core/csv.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const substance_classes[] = {
+	"synthetic_cannabinoid", "synthetic_cathinone", "synthetic_opioid", "benzodiazepine",
+	"stimulant", "hallucinogen", "cannabis", "cocaine", "heroin", "precursor", "adulterant",
+	"other", NULL};
+
+#define SUB_COLS "id, name, class, description, synonyms, created_at, updated_at, version"
+
+static json_t *sub_row(struct db_stmt *s)
+{
+	char created[32], updated[32];
+	tr_time_format(db_col_int64(s, 5), created);
+	tr_time_format(db_col_int64(s, 6), updated);
+	json_t *syn = json_loads(db_col_text(s, 4), 0, NULL);
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "id", db_col_text(s, 0), "name",
+			 db_col_text(s, 1), "class", db_col_text(s, 2), "description",
+			 db_col_text(s, 3), "synonyms", syn ? syn : json_array(), "created_at",
+			 created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 7));
+}
+
+int substance_get(struct db_conn *c, const char *id, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT " SUB_COLS " FROM substances WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = sub_row(s)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+int substance_list(struct db_conn *c, const char *cls, const char *q, const char *after,
+		   int limit, json_t *items, int *more)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT " SUB_COLS " FROM substances"
+			       " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
+			       " AND (CAST(? AS TEXT) IS NULL OR lower(name) LIKE lower(?) || '%'"
+			       "  OR lower(synonyms) LIKE '%' || lower(?) || '%')"
+			       " AND (CAST(? AS TEXT) IS NULL OR name > ?)"
+			       " ORDER BY name LIMIT ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, cls);
+	db_bind_text(s, 2, cls);
+	db_bind_text(s, 3, q);
+	db_bind_text(s, 4, q);
+	db_bind_text(s, 5, q);
+	db_bind_text(s, 6, after);
+	db_bind_text(s, 7, after);
+	db_bind_int64(s, 8, limit + 1);
+	int n = 0;
+	*more = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(items, sub_row(s));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+static int sub_write(struct db_conn *c, const char *sql, const char *id, json_t *body,
+		     int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	char *syn = json_dumps(json_object_get(body, "synonyms") ? json_object_get(body, "synonyms")
+								  : json_array(),
+			       JSON_COMPACT);
+	const char *desc = json_string_value(json_object_get(body, "description"));
+	db_bind_text(s, 1, json_string_value(json_object_get(body, "name")));
+	db_bind_text(s, 2, json_string_value(json_object_get(body, "class")));
+	db_bind_text(s, 3, desc ? desc : "");
+	db_bind_text(s, 4, syn ? syn : "[]");
+	db_bind_int64(s, 5, now);
+	db_bind_text(s, 6, id);
+	if (strncmp(sql, "INSERT", 6) == 0)
+		db_bind_int64(s, 7, now);
+	rc = db_step(s);
+	db_done(s);
+	free(syn);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int substance_create(struct db_conn *c, json_t *body, const char *user_id, const char *org_id,
+		     const char *request_id, char id[37])
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	rc = sub_write(c, "INSERT INTO substances (name, class, description, synonyms,"
+			   " updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", id, body, now);
+	struct audit_entry e = {user_id, org_id, "create", "substance", id, request_id, NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int substance_update(struct db_conn *c, const char *id, json_t *body, int64_t version,
+		     const char *user_id, const char *org_id, const char *request_id)
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	if ((rc = substance_get(c, id, &cur))) {
+		db_rollback(c);
+		return rc;
+	}
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+		json_decref(cur);
+		db_rollback(c);
+		return TR_ERR_PRECONDITION;
+	}
+	json_object_update(cur, body);
+	int64_t now = tr_now_ms();
+	rc = sub_write(c, "UPDATE substances SET name = ?, class = ?, description = ?, synonyms = ?,"
+			  " updated_at = ?, version = version + 1 WHERE id = ?", id, cur, now);
+	json_decref(cur);
+	struct audit_entry e = {user_id, org_id, "update", "substance", id, request_id, NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int substance_all_exist(struct db_conn *c, json_t *ids, const char **bad)
+{
+	size_t i;
+	json_t *v;
+	*bad = NULL;
+	json_array_foreach(ids, i, v) {
+		struct db_stmt *s;
+		int rc = db_prepare(c, "SELECT 1 FROM substances WHERE id = ?", &s);
+		if (rc)
+			return rc;
+		db_bind_text(s, 1, json_string_value(v));
+		rc = db_step(s);
+		db_done(s);
+		if (rc == DB_DONE) {
+			*bad = json_string_value(v);
+			return TR_ERR_INVALID;
+		}
+		if (rc != DB_ROW)
+			return rc;
+	}
+	return TR_OK;
+}
+
+/* Synonyms of the CSV: "a;b;c" in English plus the French name. */
+static json_t *seed_synonyms(const char *fr, const char *list, const char *name)
+{
+	json_t *syn = json_array();
+	if (fr[0] && strcmp(fr, name) != 0)
+		json_array_append_new(syn, json_pack("{s:s, s:s}", "lang", "fr", "name", fr));
+	char copy[512];
+	snprintf(copy, sizeof(copy), "%s", list);
+	char *save = NULL;
+	for (char *t = strtok_r(copy, ";", &save); t; t = strtok_r(NULL, ";", &save))
+		json_array_append_new(syn, json_pack("{s:s, s:s}", "lang", "en", "name", t));
+	return syn;
+}
+
+int substance_seed(struct db_conn *c, const char *data_dir, int *count)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/substances.csv", data_dir);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return TR_ERR_IO;
+	char *data = malloc(1 << 16);
+	size_t n = data ? fread(data, 1, (1 << 16) - 1, f) : 0;
+	fclose(f);
+	if (!data)
+		return TR_ERR_NOMEM;
+	struct csv in;
+	csv_open(&in, data, n);
+	int r = csv_next(&in), rc = TR_OK;
+	int cn = csv_find(&in, "name_en"), cf = csv_find(&in, "name_fr"), cc = csv_find(&in, "class"),
+	    cs = csv_find(&in, "synonyms");
+	if (r != 1 || cn < 0 || cf < 0 || cc < 0 || cs < 0)
+		rc = TR_ERR_INVALID;
+	int64_t now = tr_now_ms();
+	*count = 0;
+	while (!rc && (r = csv_next(&in)) == 1 && in.nfields >= 4) {
+		json_t *syn = seed_synonyms(in.field[cf], in.field[cs], in.field[cn]);
+		char *text = json_dumps(syn, JSON_COMPACT);
+		json_decref(syn);
+		char id[37];
+		tr_uuid7(id);
+		struct db_stmt *s;
+		if (!(rc = db_prepare(c, "INSERT INTO substances (id, name, class, synonyms, created_at,"
+					 " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+					 " ON CONFLICT (name) DO NOTHING", &s))) {
+			db_bind_text(s, 1, id);
+			db_bind_text(s, 2, in.field[cn]);
+			db_bind_text(s, 3, in.field[cc]);
+			db_bind_text(s, 4, text);
+			db_bind_int64(s, 5, now);
+			db_bind_int64(s, 6, now);
+			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+			db_done(s);
+		}
+		free(text);
+		(*count)++;
+	}
+	csv_close(&in);
+	free(data);
+	return rc ? rc : r < 0 ? TR_ERR_INVALID : TR_OK;
+}
