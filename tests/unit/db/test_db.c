@@ -142,6 +142,33 @@ static void migrations_apply_once_in_order(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+static void guarded_tables_need_the_access_predicate(void **state)
+{
+	(void)state;
+	char path[256];
+	static const char *const guarded[] = {"alerts", NULL};
+	struct db *db = open_temp(path, sizeof(path));
+	db_guard_tables(db, guarded);
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec(c, "CREATE TABLE alerts (id TEXT); CREATE TABLE alerts_x (id TEXT)"),
+			 TR_OK);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(c, "SELECT id FROM alerts", &s), TR_ERR_INTERNAL);
+	assert_non_null(strstr(db_errmsg(c), "alerts"));
+	assert_int_equal(db_prepare(c, "SELECT a.id FROM x JOIN alerts a ON 1", &s), TR_ERR_INTERNAL);
+	/* other tables whose names contain the word are not guarded */
+	assert_int_equal(db_prepare(c, "SELECT id FROM alerts_x", &s), TR_OK);
+	db_done(s);
+	assert_int_equal(db_prepare(c, "SELECT id FROM alerts a WHERE 1 " DB_ACL_MARK " AND 1", &s),
+			 TR_OK);
+	db_done(s);
+	assert_int_equal(db_prepare(c, "UPDATE alerts " DB_ACL_EXEMPT " SET id = 'x'", &s), TR_OK);
+	db_done(s);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
 static void bad_urls_are_refused(void **state)
 {
 	(void)state;
@@ -162,6 +189,7 @@ int main(void)
 		cmocka_unit_test(a_unique_violation_is_a_conflict),
 		cmocka_unit_test(release_rolls_back_an_open_transaction),
 		cmocka_unit_test(migrations_apply_once_in_order),
+		cmocka_unit_test(guarded_tables_need_the_access_predicate),
 		cmocka_unit_test(bad_urls_are_refused),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
