@@ -45,4 +45,8 @@ HANDLER(api_substances_create);
 HANDLER(api_substances_get);
 HANDLER(api_substances_update);
 
+#include "api/handlers_activities.h"
+#include "api/handlers_tips.h"
+
+
 #endif

@@ -43,6 +43,8 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/alerts/{id}/sightings", api_sightings_create, 0},
 	{"GET", "/api/v1/alerts/{id}/comments", api_comments_list, 0},
 	{"POST", "/api/v1/alerts/{id}/comments", api_comments_create, 0},
+#include "api/routes_tips.inc"
+#include "api/routes_activities.inc"
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);
