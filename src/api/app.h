@@ -7,6 +7,7 @@
 #include "http/http.h"
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct app {
@@ -16,7 +17,17 @@ struct app {
 	atomic_ulong db_errors;
 	int64_t session_idle_ms;  /* idle timeout of a cookie session */
 	int64_t session_max_ms;   /* absolute lifetime of a cookie session */
+	void *tips;               /* state of the tips module (module_tips.c) */
+	void *signals;            /* state of the early-warning module (module_signals.c) */
 };
+
+/** Module lifecycles, called by `trellis serve` after the database is
+ * open and before/after serving: background writers and schedulers.
+ * start returns TR_OK or a tr_err (serve then exits 2 with the message). */
+int tips_module_start(struct app *app, char *err, size_t errlen);
+void tips_module_stop(struct app *app);
+int signals_module_start(struct app *app, char *err, size_t errlen);
+void signals_module_stop(struct app *app);
 
 /** Authenticates a request (bearer token or session cookie with CSRF). */
 int api_authenticate(struct http_req *req, struct http_resp *resp);

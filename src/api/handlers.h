@@ -46,6 +46,7 @@ HANDLER(api_substances_get);
 HANDLER(api_substances_update);
 
 #include "api/handlers_activities.h"
+#include "api/handlers_analytics.h"
 #include "api/handlers_tips.h"
 
 

@@ -45,6 +45,7 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/alerts/{id}/comments", api_comments_create, 0},
 #include "api/routes_tips.inc"
 #include "api/routes_activities.inc"
+#include "api/routes_analytics.inc"
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

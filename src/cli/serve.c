@@ -111,8 +111,12 @@ int cli_serve(int argc, char **argv)
 		.authenticate = api_authenticate};
 	struct http_server *srv;
 	char err[512] = "";
-	if (http_server_start(&cfg, &srv, err, sizeof(err))) {
+	if (tips_module_start(app, err, sizeof(err)) ||
+	    signals_module_start(app, err, sizeof(err)) ||
+	    http_server_start(&cfg, &srv, err, sizeof(err))) {
 		fprintf(stderr, "trellis: %s\n", err);
+		signals_module_stop(app);
+		tips_module_stop(app);
 		db_close(app->db);
 		free(app);
 		return 2;
@@ -123,6 +127,8 @@ int cli_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
 	http_server_stop(srv);
+	signals_module_stop(app);
+	tips_module_stop(app);
 	db_close(app->db);
 	free(app);
 	return 0;
