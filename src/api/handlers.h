@@ -44,6 +44,9 @@ HANDLER(api_substances_list);
 HANDLER(api_substances_create);
 HANDLER(api_substances_get);
 HANDLER(api_substances_update);
+HANDLER(api_search);
+HANDLER(api_alerts_export);
+HANDLER(api_alerts_import);
 
 #include "api/handlers_activities.h"
 #include "api/handlers_analytics.h"

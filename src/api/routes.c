@@ -36,6 +36,8 @@ const struct http_route api_routes[] = {
 	{"PATCH", "/api/v1/substances/{id}", api_substances_update, 0},
 	{"GET", "/api/v1/alerts", api_alerts_list, 0},
 	{"POST", "/api/v1/alerts", api_alerts_create, 0},
+	{"GET", "/api/v1/alerts/export", api_alerts_export, 0},
+	{"POST", "/api/v1/alerts/import", api_alerts_import, 0},
 	{"GET", "/api/v1/alerts/{id}", api_alerts_get, 0},
 	{"PATCH", "/api/v1/alerts/{id}", api_alerts_update, 0},
 	{"GET", "/api/v1/alerts/{id}/related", api_alerts_related, 0},
@@ -43,6 +45,7 @@ const struct http_route api_routes[] = {
 	{"POST", "/api/v1/alerts/{id}/sightings", api_sightings_create, 0},
 	{"GET", "/api/v1/alerts/{id}/comments", api_comments_list, 0},
 	{"POST", "/api/v1/alerts/{id}/comments", api_comments_create, 0},
+	{"GET", "/api/v1/search", api_search, 0},
 #include "api/routes_tips.inc"
 #include "api/routes_activities.inc"
 #include "api/routes_analytics.inc"

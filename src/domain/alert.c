@@ -5,6 +5,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/group.h"
+#include "domain/search.h"
 #include "domain/substance.h"
 
 #include <math.h>
@@ -290,6 +291,8 @@ static void bind_json(struct db_stmt *s, int i, json_t *a, const char *name, int
 	free(text);
 }
 
+static int alert_index(struct db_conn *c, const char *id, json_t *a);
+
 /* Writes every column of the merged record a (insert or full update). */
 static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		       const struct caller *who, int64_t now)
@@ -368,7 +371,32 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 			      json_object_get(a, "substances"))) ||
 	    (rc = links_write(c, id, "alert_countries", "country", json_object_get(a, "countries"))))
 		return rc;
-	return links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"));
+	if ((rc = links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"))))
+		return rc;
+	return alert_index(c, id, a);
+}
+
+/* The searchable text: title, summary, body, tags and the early-warning
+ * fields. */
+static int alert_index(struct db_conn *c, const char *id, json_t *a)
+{
+	struct buf text;
+	buf_init(&text, 1u << 20);
+	static const char *const keys[] = {"title", "summary", "body"};
+	for (int i = 0; i < 3; i++) {
+		const char *v = json_string_value(json_object_get(a, keys[i]));
+		buf_printf(&text, "%s\n", v ? v : "");
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(a, "tags"), i, v)
+		buf_printf(&text, "%s ", json_string_value(v));
+	const char *k;
+	json_object_foreach(json_object_get(a, "ews"), k, v)
+		buf_printf(&text, "\n%s", json_string_value(v) ? json_string_value(v) : "");
+	int rc = text.err ? text.err : search_index_put(c, "alert", id, text.data ? text.data : "");
+	buf_free(&text);
+	return rc;
 }
 
 static void defaults_fill(json_t *a)
@@ -844,4 +872,110 @@ int alert_related(struct db_conn *c, const struct caller *who, const char *id, d
 	free(r);
 	json_decref(self);
 	return rc;
+}
+
+/* ---- import ---- */
+
+static int org_country(struct db_conn *c, const char *org_id, char country[3])
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT COALESCE(country, '') FROM organisations WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, org_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(country, 3, "%s", db_col_text(s, 0));
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+/* The distribution the record has here already, if any. */
+static int existing_distribution(struct db_conn *c, const char *id, char org[37], char dist[24])
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT org_id, distribution FROM alerts " DB_ACL_EXEMPT
+			       " WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(org, 37, "%s", db_col_text(s, 0));
+		snprintf(dist, 24, "%s", db_col_text(s, 1));
+	}
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+static int import_one(struct db_conn *c, const struct caller *who, json_t *item, int64_t now,
+		      const char **field, const char **why)
+{
+	const char *id = json_string_value(json_object_get(item, "id"));
+	const char *org = json_string_value(json_object_get(item, "org_id"));
+	const char *dist = json_string_value(json_object_get(item, "distribution"));
+	struct caller owner = *who;
+	if (!id || !org || !dist)
+		return *field = !id ? "id" : !org ? "org_id" : "distribution",
+		       *why = "is required", TR_ERR_INVALID;
+	if (strcmp(org, who->org_id) != 0 && strcmp(dist, "federation") != 0)
+		return *field = "distribution",
+		       *why = "a record of another organisation can only arrive as federation;"
+			      " importing it would widen its distribution", TR_ERR_INVALID;
+	snprintf(owner.org_id, sizeof(owner.org_id), "%s", org);
+	int rc = org_country(c, org, owner.country);
+	if (rc == TR_ERR_NOT_FOUND)
+		return *field = "org_id", *why = "no such organisation on this instance", TR_ERR_INVALID;
+	char had_org[37], had_dist[24];
+	int exists = existing_distribution(c, id, had_org, had_dist) == TR_OK;
+	if (exists && (strcmp(had_org, org) != 0 || !acl_distribution_within(dist, had_dist)))
+		return *field = "distribution", *why = "would widen the distribution of the record"
+						       " already here", TR_ERR_INVALID;
+	json_t *a = json_deep_copy(item);
+	defaults_fill(a);
+	if (strcmp(json_string_value(json_object_get(a, "status")), "draft") == 0 ||
+	    (rc = alert_check(c, &owner, a, field))) {
+		json_decref(a);
+		if (!rc)
+			*field = "status", rc = TR_ERR_INVALID;
+		*why = "is not valid here";
+		return rc;
+	}
+	rc = alert_write(c, id, a, !exists, &owner, now);
+	json_decref(a);
+	return rc;
+}
+
+int alert_import(struct db_conn *c, const struct caller *who, json_t *items, const char *request_id,
+		 int *imported, size_t *bad, const char **field, const char **why)
+{
+	*imported = 0;
+	*field = *why = NULL;
+	if (!acl_role_can(who->role, RES_ALERT, ACT_SHARE))
+		return TR_ERR_FORBIDDEN;
+	int rc = db_begin(c);
+	int64_t now = tr_now_ms();
+	size_t i;
+	json_t *item;
+	json_array_foreach(items, i, item) {
+		if (rc)
+			break;
+		rc = import_one(c, who, item, now, field, why);
+		if (rc)
+			*bad = i;
+		else
+			(*imported)++;
+	}
+	char detail[64];
+	snprintf(detail, sizeof(detail), "{\"imported\":%d}", *imported);
+	struct audit_entry e = {who->user_id, who->org_id, "import", "alert", NULL, request_id, NULL,
+				detail};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		*imported = 0;
+		return rc;
+	}
+	return db_commit(c);
 }

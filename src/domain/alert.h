@@ -55,4 +55,13 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 int alert_related(struct db_conn *c, const struct caller *who, const char *id, double distance_km,
 		  int days, int limit, json_t *items);
 
+/** Imports alerts in the export format, keeping their ids and
+ * organisations, in one transaction: all or nothing. A record of another
+ * organisation is accepted only with distribution federation (it reached
+ * us from a peer); an existing record may not be widened. On a refusal
+ * bad is the index of the item, field and why say what was wrong. */
+int alert_import(struct db_conn *c, const struct caller *who, json_t *items, const char *request_id,
+		 int *imported /* OUT */, size_t *bad /* OUT */, const char **field /* OUT */,
+		 const char **why /* OUT */);
+
 #endif

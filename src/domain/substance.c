@@ -1,10 +1,13 @@
 #include "domain/substance.h"
+#include "core/buf.h"
 #include "core/csv.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/search.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +80,23 @@ int substance_list(struct db_conn *c, const char *cls, const char *q, const char
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+/* Name, synonyms and description are what a search finds a substance by. */
+static int sub_index(struct db_conn *c, const char *id, const char *name, json_t *syn,
+		     const char *desc)
+{
+	struct buf text;
+	buf_init(&text, 1u << 16);
+	buf_printf(&text, "%s", name);
+	size_t i;
+	json_t *e;
+	json_array_foreach(syn, i, e)
+		buf_printf(&text, " %s", json_string_value(json_object_get(e, "name")));
+	buf_printf(&text, " %s", desc ? desc : "");
+	int rc = text.err ? text.err : search_index_put(c, "substance", id, text.data);
+	buf_free(&text);
+	return rc;
+}
+
 static int sub_write(struct db_conn *c, const char *sql, const char *id, json_t *body,
 		     int64_t now)
 {
@@ -99,7 +119,10 @@ static int sub_write(struct db_conn *c, const char *sql, const char *id, json_t 
 	rc = db_step(s);
 	db_done(s);
 	free(syn);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return rc;
+	return sub_index(c, id, json_string_value(json_object_get(body, "name")),
+			 json_object_get(body, "synonyms"), desc);
 }
 
 int substance_create(struct db_conn *c, json_t *body, const char *user_id, const char *org_id,
@@ -190,6 +213,29 @@ static json_t *seed_synonyms(const char *fr, const char *list, const char *name)
 	return syn;
 }
 
+/* Seeded substances get the same id on every instance (a UUIDv8 from a
+ * hash of the name), so alerts that name them travel between instances. */
+static void seed_id(const char *name, char id[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char h[16];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)"trellis-substance:", 18);
+	crypto_generichash_update(&st, (const unsigned char *)name, strlen(name));
+	crypto_generichash_final(&st, h, sizeof(h));
+	h[6] = (unsigned char)(0x80 | (h[6] & 0x0f));
+	h[8] = (unsigned char)(0x80 | (h[8] & 0x3f));
+	int o = 0;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			id[o++] = '-';
+		id[o++] = hex[h[i] >> 4];
+		id[o++] = hex[h[i] & 15];
+	}
+	id[o] = '\0';
+}
+
 int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 {
 	char path[4200];
@@ -216,7 +262,7 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 		char *text = json_dumps(syn, JSON_COMPACT);
 		json_decref(syn);
 		char id[37];
-		tr_uuid7(id);
+		seed_id(in.field[cn], id);
 		struct db_stmt *s;
 		if (!(rc = db_prepare(c, "INSERT INTO substances (id, name, class, synonyms, created_at,"
 					 " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
@@ -230,6 +276,18 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 			db_done(s);
 		}
+		/* index under the id the row has (an earlier seed may have made it) */
+		char real[37] = "";
+		if (!rc && !(rc = db_prepare(c, "SELECT id FROM substances WHERE name = ?", &s))) {
+			db_bind_text(s, 1, in.field[cn]);
+			if (db_step(s) == DB_ROW)
+				snprintf(real, sizeof(real), "%s", db_col_text(s, 0));
+			db_done(s);
+		}
+		json_t *sj = json_loads(text, 0, NULL);
+		if (!rc && real[0])
+			rc = sub_index(c, real, in.field[cn], sj, "");
+		json_decref(sj);
 		free(text);
 		(*count)++;
 	}

@@ -1,0 +1,260 @@
+/* Export and import of alerts. The export is streamed: each chunk is a
+ * page fetched with its own short use of a database connection, so a slow
+ * reader holds no connection and no whole result is ever buffered. */
+#include "api/api.h"
+#include "api/handlers.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "domain/alert.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum fmt { FMT_JSON, FMT_CSV, FMT_GEOJSON };
+
+struct export {
+	struct db *db;
+	struct caller who;
+	struct alert_filter f;
+	char *strings[8]; /* owned copies of the filter's strings */
+	enum fmt fmt;
+	char *after;      /* keyset cursor of the next page */
+	int started, done, first;
+	struct buf out;   /* rendered, not yet sent */
+	size_t sent;
+};
+
+static const char *const csv_cols[] = {
+	"id", "org_id", "country", "title", "summary", "category", "status", "distribution", "tlp",
+	"lat", "lon", "place_name", "observed_from", "observed_to", "reliability", "credibility",
+	"substances", "countries", "tags", "created_at", "updated_at", NULL};
+
+/* RFC 4180 quoting; a leading = + - @ is defused so spreadsheets do not
+ * run it as a formula. */
+static void csv_field(struct buf *b, const char *v)
+{
+	if (!v)
+		return;
+	int quote = strpbrk(v, ",\"\r\n") != NULL || strchr("=+-@", v[0]);
+	if (!quote) {
+		buf_puts(b, v);
+		return;
+	}
+	buf_puts(b, "\"");
+	if (v[0] && strchr("=+-@", v[0]))
+		buf_puts(b, "'");
+	for (const char *p = v; *p; p++)
+		buf_append(b, p, *p == '"' ? (buf_append(b, "\"", 1), 1) : 1);
+	buf_puts(b, "\"");
+}
+
+static void csv_list(struct buf *b, json_t *arr)
+{
+	struct buf tmp;
+	buf_init(&tmp, 1u << 16);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		buf_printf(&tmp, "%s%s", i ? ";" : "", json_string_value(v));
+	csv_field(b, tmp.data ? tmp.data : "");
+	buf_free(&tmp);
+}
+
+static void render_csv(struct buf *b, json_t *a)
+{
+	json_t *loc = json_object_get(a, "location");
+	for (int i = 0; csv_cols[i]; i++) {
+		const char *k = csv_cols[i];
+		if (i)
+			buf_puts(b, ",");
+		json_t *v = strcmp(k, "lat") == 0 || strcmp(k, "lon") == 0 || strcmp(k, "place_name") == 0
+				    ? json_object_get(loc, k)
+				    : json_object_get(a, k);
+		if (json_is_array(v))
+			csv_list(b, v);
+		else if (json_is_number(v))
+			buf_printf(b, "%.17g", json_number_value(v));
+		else if (json_is_string(v))
+			csv_field(b, json_string_value(v));
+	}
+	buf_puts(b, "\r\n");
+}
+
+static void render(struct export *e, json_t *a)
+{
+	char *s;
+	switch (e->fmt) {
+	case FMT_CSV:
+		render_csv(&e->out, a);
+		return;
+	case FMT_JSON:
+		s = json_dumps(a, JSON_COMPACT);
+		buf_printf(&e->out, "%s%s", e->first ? "" : ",", s ? s : "null");
+		free(s);
+		break;
+	case FMT_GEOJSON: {
+		json_t *loc = json_object_get(a, "location");
+		json_t *geom = json_is_object(loc)
+				       ? json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates",
+						   json_number_value(json_object_get(loc, "lon")),
+						   json_number_value(json_object_get(loc, "lat")))
+				       : json_null();
+		json_t *feat = json_pack("{s:s, s:s, s:o, s:O}", "type", "Feature", "id",
+					 json_string_value(json_object_get(a, "id")), "geometry", geom,
+					 "properties", a);
+		s = json_dumps(feat, JSON_COMPACT);
+		buf_printf(&e->out, "%s%s", e->first ? "" : ",", s ? s : "null");
+		free(s);
+		json_decref(feat);
+		break;
+	}
+	}
+	e->first = 0;
+}
+
+/* Renders the next page into e->out; sets done after the last. */
+static int export_next(struct export *e)
+{
+	if (!e->started) {
+		e->started = 1;
+		e->first = 1;
+		if (e->fmt == FMT_CSV) {
+			for (int i = 0; csv_cols[i]; i++)
+				buf_printf(&e->out, "%s%s", i ? "," : "", csv_cols[i]);
+			buf_puts(&e->out, "\r\n");
+		} else {
+			buf_puts(&e->out, e->fmt == FMT_JSON ? "{\"items\":["
+							     : "{\"type\":\"FeatureCollection\",\"features\":[");
+		}
+		return TR_OK;
+	}
+	json_t *items = json_array();
+	char *next = NULL;
+	struct db_conn *c = db_acquire(e->db);
+	int rc = alert_list(c, &e->who, &e->f, e->after, 200, items, &next);
+	db_release(c);
+	size_t i;
+	json_t *a;
+	json_array_foreach(items, i, a)
+		render(e, a);
+	json_decref(items);
+	free(e->after);
+	e->after = next;
+	if (!next) {
+		if (e->fmt != FMT_CSV)
+			buf_puts(&e->out, "]}");
+		e->done = 1;
+	}
+	return rc;
+}
+
+static long export_fill(void *state, char *out, size_t max)
+{
+	struct export *e = state;
+	while (e->sent == e->out.len) {
+		if (e->done)
+			return 0;
+		buf_reset(&e->out);
+		e->sent = 0;
+		if (export_next(e) || e->out.err)
+			return -1;
+	}
+	size_t n = e->out.len - e->sent;
+	if (n > max)
+		n = max;
+	memcpy(out, e->out.data + e->sent, n);
+	e->sent += n;
+	return (long)n;
+}
+
+static void export_free(void *state)
+{
+	struct export *e = state;
+	for (int i = 0; i < 8; i++)
+		free(e->strings[i]);
+	free(e->after);
+	buf_free(&e->out);
+	free(e);
+}
+
+static const char *keep(struct export *e, int slot, const char *v)
+{
+	return v ? (e->strings[slot] = strdup(v)) : NULL;
+}
+
+int api_alerts_export(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"format", "status", "category", "country", "tlp",
+					      "tag", "organisation", NULL};
+	int rc = api_query_allow(req, allowed);
+	const char *format = http_query(req, "format");
+	enum fmt fmt = FMT_JSON;
+	if (!format || strcmp(format, "json") == 0)
+		fmt = FMT_JSON;
+	else if (strcmp(format, "csv") == 0)
+		fmt = FMT_CSV;
+	else if (strcmp(format, "geojson") == 0)
+		fmt = FMT_GEOJSON;
+	else
+		rc = http_field_error(req, "format", "must be json, csv or geojson");
+	if (rc)
+		return rc;
+	struct export *e = calloc(1, sizeof(*e));
+	if (!e)
+		return TR_ERR_NOMEM;
+	struct app *app = http_app(req);
+	e->db = app->db;
+	e->who = *api_caller(req);
+	e->fmt = fmt;
+	buf_init(&e->out, 8u << 20);
+	e->f.status = keep(e, 0, http_query(req, "status"));
+	e->f.category = keep(e, 1, http_query(req, "category"));
+	e->f.country = keep(e, 2, http_query(req, "country"));
+	e->f.tlp = keep(e, 3, http_query(req, "tlp"));
+	e->f.tag = keep(e, 4, http_query(req, "tag"));
+	e->f.org_id = keep(e, 5, http_query(req, "organisation"));
+	struct http_stream st = {e, export_fill, export_free};
+	http_resp_stream(resp, &st);
+	http_resp_status(resp, 200);
+	http_resp_type(resp, fmt == FMT_CSV ? "text/csv; charset=utf-8"
+			     : fmt == FMT_GEOJSON ? "application/geo+json"
+						  : "application/json");
+	http_resp_header(resp, "Content-Disposition",
+			 fmt == FMT_CSV ? "attachment; filename=\"alerts.csv\""
+			 : fmt == FMT_GEOJSON ? "attachment; filename=\"alerts.geojson\""
+					      : "attachment; filename=\"alerts.json\"");
+	return TR_OK;
+}
+
+int api_alerts_import(struct http_req *req, struct http_resp *resp)
+{
+	json_t *body;
+	int rc = http_json_body(req, &body);
+	if (rc)
+		return rc;
+	json_t *items = json_object_get(body, "items");
+	if (!json_is_array(items) || json_object_size(body) != 1) {
+		json_decref(body);
+		return http_field_error(req, "items", "the body must be {\"items\": [...]}, as exported");
+	}
+	struct db_conn *c = api_db(req);
+	int imported = 0;
+	size_t bad = 0;
+	const char *field = NULL, *why = NULL;
+	rc = alert_import(c, api_caller(req), items, http_request_id(req), &imported, &bad, &field,
+			  &why);
+	if (rc == TR_ERR_FORBIDDEN) {
+		rc = http_fail(req, rc, "importing needs a role that may set distributions");
+	} else if (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT) {
+		char name[96];
+		snprintf(name, sizeof(name), "items[%zu].%s", bad, field ? field : "");
+		http_field_error(req, name, why ? why : "is not valid");
+		rc = http_fail(req, TR_ERR_INVALID, "nothing was imported");
+	} else if (rc) {
+		rc = api_db_fail(req, c, rc);
+	}
+	db_release(c);
+	json_decref(body);
+	return rc ? rc : http_resp_json(resp, 200, json_pack("{s:i}", "imported", imported));
+}

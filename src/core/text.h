@@ -1,0 +1,34 @@
+/** Words for full-text search, the same on both engines: text is split into
+ * words, case and accents are folded (héroïne -> heroine, Ё -> е), and each
+ * word is stemmed by the languages its script can be (English and French for
+ * Latin letters, Russian for Cyrillic). Index and query use the same code,
+ * so the same query finds the same records on SQLite and PostgreSQL. */
+#ifndef TR_CORE_TEXT_H
+#define TR_CORE_TEXT_H
+
+#include "core/buf.h"
+
+#include <stddef.h>
+
+#define TEXT_WORD_MAX 64   /* longer words are cut */
+#define TEXT_ALTS_MAX 3
+
+struct text_stemmers;
+
+/** Stemmers for one thread (libstemmer's are not thread-safe); NULL when
+ * out of memory. Free with text_stemmers_free. */
+struct text_stemmers *text_stemmers_new(void);
+void text_stemmers_free(struct text_stemmers *t);
+
+/** Appends the index terms of text to out, separated by spaces. */
+int text_index_terms(struct text_stemmers *t, const char *text, struct buf *out);
+
+/** Calls fn once per word of a query with its alternative terms (any of
+ * which matches); returns the number of words. */
+int text_query_terms(struct text_stemmers *t, const char *q,
+		     void (*fn)(void *ctx, const char *const *alts, int n), void *ctx);
+
+/** Folds one word (case and accents) into out; returns its length. */
+size_t text_fold_word(const char *word, size_t len, char *out, size_t outlen);
+
+#endif
