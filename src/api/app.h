@@ -17,6 +17,7 @@ struct app {
 	atomic_ulong db_errors;
 	int64_t session_idle_ms;  /* idle timeout of a cookie session */
 	int64_t session_max_ms;   /* absolute lifetime of a cookie session */
+	struct country_cache *countries; /* reference data, loaded once at start */
 	void *tips;               /* state of the tips module (module_tips.c) */
 	void *signals;            /* state of the early-warning module (module_signals.c) */
 };
@@ -28,6 +29,12 @@ int tips_module_start(struct app *app, char *err, size_t errlen);
 void tips_module_stop(struct app *app);
 int signals_module_start(struct app *app, char *err, size_t errlen);
 void signals_module_stop(struct app *app);
+
+/** Loads the countries into memory: they change only with `trellis seed`,
+ * and the list is the busiest public page. TR_OK or a tr_err. */
+int api_countries_cache(struct app *app);
+/** Frees what api_countries_cache built. */
+void api_countries_cache_free(struct app *app);
 
 /** Authenticates a request (bearer token or session cookie with CSRF). */
 int api_authenticate(struct http_req *req, struct http_resp *resp);

@@ -96,6 +96,12 @@ int cli_serve(int argc, char **argv)
 		return 2;
 	}
 	db_guard_tables(app->db, acl_guarded_tables);
+	if (api_countries_cache(app)) {
+		fprintf(stderr, "trellis: cannot read the countries from the database\n");
+		db_close(app->db);
+		free(app);
+		return 2;
+	}
 	/* workers inherit this mask; only sigwait below sees the signals */
 	sigset_t set;
 	sigemptyset(&set);
@@ -105,7 +111,7 @@ int cli_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	struct http_config cfg = {
 		.listen = listen_on, .threads = (int)threads, .conn_limit = conns,
-		.per_ip_limit = per_ip, .timeout_s = timeout, .conn_memory = 128 * 1024,
+		.per_ip_limit = per_ip, .timeout_s = timeout, .conn_memory = 32 * 1024,
 		.routes = api_routes, .nroutes = api_nroutes, .app = app,
 		.fallback = api_static, .metrics_extra = api_metrics_extra,
 		.authenticate = api_authenticate};
@@ -117,6 +123,7 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "trellis: %s\n", err);
 		signals_module_stop(app);
 		tips_module_stop(app);
+		api_countries_cache_free(app);
 		db_close(app->db);
 		free(app);
 		return 2;
@@ -129,6 +136,7 @@ int cli_serve(int argc, char **argv)
 	http_server_stop(srv);
 	signals_module_stop(app);
 	tips_module_stop(app);
+	api_countries_cache_free(app);
 	db_close(app->db);
 	free(app);
 	return 0;

@@ -101,6 +101,10 @@ int tr_time_parse(const char *s, int64_t *ms)
 	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
 			.tm_hour = h, .tm_min = mi, .tm_sec = se};
 	int64_t sec = (int64_t)timegm(&tm) - (int64_t)off * 60;
-	*ms = sec * 1000 + milli;
+	int64_t v = sec * 1000 + milli;
+	/* what is accepted must format back: 1900-01-01Z to 9999-12-31T23:59:59.999Z */
+	if (v < -2208988800000LL || v > 253402300799999LL)
+		return TR_ERR_INVALID;
+	*ms = v;
 	return TR_OK;
 }

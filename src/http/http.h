@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define HTTP_BODY_MAX (1u << 20)   /* request bodies: 1 MiB, else 413 */
+#define HTTP_BODY_DRAIN_MAX (16u << 20) /* above this, 413 without reading */
 #define HTTP_JSON_DEPTH 32         /* nesting of JSON bodies, else 400 */
 #define HTTP_PARAMS_MAX 4
 #define HTTP_HEADERS_MAX 16
@@ -133,6 +134,9 @@ void http_resp_type(struct http_resp *resp, const char *content_type);
 int http_resp_json(struct http_resp *resp, int status, json_t *j);
 /** Sends a file's bytes (taken over: freed by the layer with free()). */
 void http_resp_take(struct http_resp *resp, char *data, size_t len);
+/** Sends data as the body without copying it: it must outlive the server
+ * (caches of the application). */
+void http_resp_static(struct http_resp *resp, const char *data, size_t len);
 /** Streams the body (chunked); the layer calls stream->free when done. */
 void http_resp_stream(struct http_resp *resp, const struct http_stream *stream);
 

@@ -7,6 +7,8 @@
 #include "core/uuid.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <errno.h>
@@ -25,6 +27,16 @@ struct http_server {
 	int port;
 	struct http_metrics metrics;
 	atomic_int inflight; /* requests begun and not yet completed */
+	/* request ids: a random prefix per process and a counter, so that an
+	 * id costs no system call */
+	unsigned long long id_prefix;
+	atomic_ullong id_next;
+	/* request log lines, written in batches by the flusher thread */
+	pthread_mutex_t log_mu;
+	char log_buf[64 * 1024];
+	size_t log_len;
+	pthread_t flusher;
+	atomic_int stopping;
 };
 
 struct http_resp {
@@ -35,6 +47,8 @@ struct http_resp {
 	size_t taken_len;
 	struct http_stream stream;
 	int streaming;
+	const char *fixed; /* a body that outlives the response (not copied) */
+	size_t fixed_len;
 	int nheaders;
 	const char *hname[HTTP_HEADERS_MAX];
 	const char *hvalue[HTTP_HEADERS_MAX];
@@ -213,6 +227,12 @@ void http_resp_take(struct http_resp *resp, char *data, size_t len)
 	resp->taken_len = len;
 }
 
+void http_resp_static(struct http_resp *resp, const char *data, size_t len)
+{
+	resp->fixed = data;
+	resp->fixed_len = len;
+}
+
 void http_resp_stream(struct http_resp *resp, const struct http_stream *stream)
 {
 	resp->stream = *stream;
@@ -356,6 +376,9 @@ static struct MHD_Response *response_build(struct http_req *req)
 		resp->streaming = 0;
 		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_cb, st,
 						      stream_free_cb);
+	} else if (resp->fixed) {
+		r = MHD_create_response_from_buffer(resp->fixed_len, (void *)(uintptr_t)resp->fixed,
+						    MHD_RESPMEM_PERSISTENT);
 	} else if (resp->taken) {
 		r = MHD_create_response_from_buffer(resp->taken_len, resp->taken,
 						    MHD_RESPMEM_MUST_FREE);
@@ -388,6 +411,7 @@ static void problem_answer(struct http_req *req, int rc)
 	struct http_resp *resp = &req->resp;
 	free(resp->taken);
 	resp->taken = NULL;
+	resp->fixed = NULL;
 	resp->streaming = 0;
 	buf_reset(&resp->body);
 	resp->status = problem_status(rc);
@@ -396,6 +420,41 @@ static void problem_answer(struct http_req *req, int rc)
 		req->detail = arena_printf(req->arena, "%s: %s%s", req->efield[0], req->emsg[0],
 					   req->nerr > 1 ? " (and more, see errors)" : "");
 	problem_write(&resp->body, rc, req->detail, req->efield, req->emsg, req->nerr);
+}
+
+static void log_flush_locked(struct http_server *s)
+{
+	size_t off = 0;
+	while (off < s->log_len) {
+		ssize_t n = write(STDERR_FILENO, s->log_buf + off, s->log_len - off);
+		if (n <= 0)
+			break; /* nothing sensible to do when stderr is gone */
+		off += (size_t)n;
+	}
+	s->log_len = 0;
+}
+
+static void log_append(struct http_server *s, const char *line, size_t n)
+{
+	pthread_mutex_lock(&s->log_mu);
+	if (s->log_len + n > sizeof(s->log_buf))
+		log_flush_locked(s);
+	memcpy(s->log_buf + s->log_len, line, n);
+	s->log_len += n;
+	pthread_mutex_unlock(&s->log_mu);
+}
+
+/* Writes the request log every 20 ms: one system call for many lines. */
+static void *log_flusher(void *arg)
+{
+	struct http_server *s = arg;
+	while (!atomic_load(&s->stopping)) {
+		nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+		pthread_mutex_lock(&s->log_mu);
+		log_flush_locked(s);
+		pthread_mutex_unlock(&s->log_mu);
+	}
+	return NULL;
 }
 
 static void log_line(struct http_req *req)
@@ -409,9 +468,8 @@ static void log_line(struct http_req *req)
 			 "\"duration_ms\":%.3f,\"request_id\":\"%s\"}\n",
 			 when, req->method, req->route ? req->route : "unmatched", req->resp.status,
 			 ms, req->request_id);
-	if (n > 0 && write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) < 0) {
-		/* nothing sensible to do when stderr is gone */
-	}
+	if (n > 0)
+		log_append(req->server, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 static enum MHD_Result dispatch(struct http_req *req)
@@ -465,7 +523,8 @@ static struct http_req *req_new(struct http_server *s, struct MHD_Connection *co
 	req->method = arena_strdup(req->arena, method);
 	req->path = arena_strdup(req->arena, url);
 	req->route_index = -1;
-	tr_uuid7(req->request_id);
+	snprintf(req->request_id, sizeof(req->request_id), "%016llx-%016llx", s->id_prefix,
+		 (unsigned long long)atomic_fetch_add(&s->id_next, 1));
 	atomic_fetch_add(&s->inflight, 1);
 	buf_init(&req->body, HTTP_BODY_MAX);
 	buf_init(&req->resp.body, 256u << 20);
@@ -485,11 +544,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		*con_cls = req;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
-			/* answer now rather than read a body we will refuse */
+		unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+		if (len > HTTP_BODY_MAX)
 			req->too_large = 1;
+		/* A body somewhat over the cap is read and dropped so that the
+		 * client, still sending, can read the 413; a huge one is answered
+		 * at once and the connection closed. */
+		if (len > HTTP_BODY_DRAIN_MAX)
 			return dispatch(req);
-		}
 		return MHD_YES;
 	}
 	if (*data_size) {
@@ -603,6 +665,17 @@ int http_server_start(const struct http_config *cfg, struct http_server **out, c
 		return rc;
 	}
 	metrics_init(&s->metrics, cfg->routes, cfg->nroutes);
+	randombytes_buf(&s->id_prefix, sizeof(s->id_prefix));
+	atomic_init(&s->id_next, 1);
+	pthread_mutex_init(&s->log_mu, NULL);
+	atomic_init(&s->stopping, 0);
+	if (pthread_create(&s->flusher, NULL, log_flusher, s) != 0) {
+		snprintf(err, errlen, "cannot start the log writer");
+		close(s->fd);
+		metrics_free(&s->metrics);
+		free(s);
+		return TR_ERR_IO;
+	}
 	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
 					   : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
@@ -617,6 +690,8 @@ int http_server_start(const struct http_config *cfg, struct http_server **out, c
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!s->mhd) {
 		snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
+		atomic_store(&s->stopping, 1);
+		pthread_join(s->flusher, NULL);
 		close(s->fd);
 		metrics_free(&s->metrics);
 		free(s);
@@ -638,6 +713,12 @@ void http_server_stop(struct http_server *s)
 	MHD_stop_daemon(s->mhd);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	atomic_store(&s->stopping, 1);
+	pthread_join(s->flusher, NULL);
+	pthread_mutex_lock(&s->log_mu);
+	log_flush_locked(s);
+	pthread_mutex_unlock(&s->log_mu);
+	pthread_mutex_destroy(&s->log_mu);
 	metrics_free(&s->metrics);
 	free(s);
 }

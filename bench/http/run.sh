@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# HTTP benchmark of `make bench`; run from the repository root after `make`.
+#
+# Measures, in one run and on loopback: a bare libmicrohttpd server with
+# Trellis's threading model (bench/http/ceiling.c, the ceiling), then
+# Trellis endpoints on a fresh reference database, and prints each
+# endpoint's requests/s and p99 latency with its ratio to the ceiling
+# measured in this run, against the endpoint's floor.
+#
+# Environment: BENCH_DURATION (seconds per endpoint, default 10),
+# BENCH_WARMUP (seconds, default 2), BENCH_CONNECTIONS (64), BENCH_THREADS
+# (wrk threads, 2). Exit status 1 when a row is BELOW its floor or FAILED.
+#
+# To add a row, call bench_endpoint at the end of this file:
+#   FLOOR=0.40 bench_endpoint NAME PATH ["Header: value"]
+# (FLOOR is optional; without it the row is informative only).
+set -u
+
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-2}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+WRK_THREADS=${BENCH_THREADS:-2}
+TRELLIS=${TRELLIS:-build/trellis}
+CEILING=build/bench/ceiling
+
+tmp=$(mktemp -d)
+pids=()
+failed=0
+
+cleanup()
+{
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die()
+{
+	echo "bench/http: $*" >&2
+	exit 2
+}
+
+# start_server NAME COMMAND...: starts COMMAND with stderr in $tmp/NAME.log,
+# waits (at most 10 s) for its {"msg":"listening","port":N} line and sets
+# PORT. The process is killed on exit.
+start_server()
+{
+	local name=$1
+	shift
+	"$@" 2>"$tmp/$name.log" >/dev/null &
+	pids+=($!)
+	local pid=$!
+	PORT=
+	for _ in $(seq 100); do
+		PORT=$(grep -m1 -o '"msg":"listening","port":[0-9]*' "$tmp/$name.log" 2>/dev/null |
+			grep -o '[0-9]*$')
+		[ -n "$PORT" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$tmp/$name.log" >&2
+	die "$name did not start"
+}
+
+# to_ms VALUE: wrk's "850.00us", "1.23ms" or "1.05s" in milliseconds.
+to_ms()
+{
+	awk -v v="$1" 'BEGIN {
+		n = v + 0
+		if (v ~ /us$/) n /= 1000
+		else if (v ~ /ms$/) n = n
+		else if (v ~ /s$/) n *= 1000
+		else if (v ~ /m$/) n *= 60000
+		printf "%.2f", n
+	}'
+}
+
+# wrk_run SECONDS URL [HEADER]: runs wrk and sets RPS, P99 (ms) and BAD
+# (non-2xx/3xx responses plus socket errors other than the final closes).
+wrk_run()
+{
+	local secs=$1 url=$2 out
+	local args=(-t "$WRK_THREADS" -c "$CONNECTIONS" -d "${secs}s" --timeout 5s --latency)
+	[ $# -ge 3 ] && [ -n "$3" ] && args+=(-H "$3")
+	out=$(timeout $((secs + 30)) wrk "${args[@]}" "$url" 2>&1)
+	RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+	P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+	BAD=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
+		/Socket errors:/ { gsub(/,/, ""); n += $6 + $8 + $10 }
+		END { print n + 0 }' <<<"$out")
+	echo "$out" >>"$tmp/wrk.out"
+	[ -n "$RPS" ] || { RPS=0; BAD=$((BAD + 1)); }
+}
+
+row()
+{
+	printf '%-28s %10s %10s %8s %7s  %s\n' "$@"
+}
+
+# bench_ceiling: measures the ceiling; sets CEILING_RPS.
+bench_ceiling()
+{
+	local url="http://127.0.0.1:$CEILING_PORT/healthz"
+	wrk_run "$WARMUP" "$url"
+	wrk_run "$DURATION" "$url"
+	CEILING_RPS=$RPS
+	row "ceiling (bare MHD)" "$RPS" "$P99" "1.00" "-" "$([ "$BAD" = 0 ] && echo ref || echo "FAILED ($BAD errors)")"
+	[ "$BAD" = 0 ] && [ "$RPS" -gt 0 ] || die "the ceiling server failed"
+}
+
+# bench_endpoint NAME PATH [HEADER]: GET PATH on Trellis with wrk (warm-up
+# then measurement) and prints one row. FLOOR (environment, optional) is the
+# least acceptable ratio to the ceiling.
+bench_endpoint()
+{
+	local name=$1 path=$2 header=${3:-} floor=${FLOOR:-} verdict ratio
+	local url="http://127.0.0.1:$TRELLIS_PORT$path"
+	wrk_run "$WARMUP" "$url" "$header"
+	wrk_run "$DURATION" "$url" "$header"
+	ratio=$(awk -v a="$RPS" -v b="$CEILING_RPS" 'BEGIN { printf "%.2f", a / b }')
+	if [ "$BAD" != 0 ]; then
+		verdict="FAILED ($BAD errors or non-2xx)"
+		failed=1
+	elif [ -z "$floor" ]; then
+		verdict=info
+	elif awk -v r="$ratio" -v f="$floor" 'BEGIN { exit !(r >= f) }'; then
+		verdict=PASS
+	else
+		verdict=BELOW
+		failed=1
+	fi
+	row "$name" "$RPS" "$P99" "$ratio" "${floor:--}" "$verdict"
+}
+
+# ---- setup ----
+[ -x "$TRELLIS" ] || die "$TRELLIS not found: run make first"
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+mkdir -p build/bench
+cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -pthread -o "$CEILING" \
+	bench/http/ceiling.c -lmicrohttpd || die "cannot build the ceiling"
+"$TRELLIS" seed --reference --db "sqlite:$tmp/bench.db" >/dev/null 2>"$tmp/seed.log" ||
+	{ cat "$tmp/seed.log" >&2; die "seed failed"; }
+
+cores=$(nproc)
+start_server ceiling "$CEILING" 0 "$cores"
+CEILING_PORT=$PORT
+start_server trellis "$TRELLIS" serve --listen 127.0.0.1:0 --db "sqlite:$tmp/bench.db"
+TRELLIS_PORT=$PORT
+
+echo "HTTP benchmark: wrk -t$WRK_THREADS -c$CONNECTIONS, ${DURATION}s per row after ${WARMUP}s warm-up;" \
+	"$cores cores; trellis $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+row "endpoint" "req/s" "p99 ms" "ratio" "floor" "verdict"
+row "--------" "-----" "------" "-----" "-----" "-------"
+
+# ---- rows (add new ones below) ----
+bench_ceiling
+FLOOR=0.70 bench_endpoint "GET /healthz" /healthz
+FLOOR=0.40 bench_endpoint "GET /api/v1/countries" /api/v1/countries
+
+exit $failed
