@@ -70,11 +70,19 @@ api: sanitize
 web: sanitize
 	@scripts/run-tests web
 
-demo: bootstrap all
+demo:
+	@scripts/bootstrap demo
+	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
-bench: bootstrap all
+bench:
+	@scripts/bootstrap bench
+	@$(MAKE) --no-print-directory all
 	@scripts/bench
+
+fuzz:
+	@scripts/bootstrap bench
+	@scripts/fuzz
 
 lint:
 	@scripts/lint

@@ -2,7 +2,7 @@
 // reference data and users, launch Debian's chromium through playwright-core,
 // and keep every request on 127.0.0.1.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -22,11 +22,13 @@ function run(args, input) {
   return execFileSync(BIN, args, { cwd: ROOT, input, stdio: ['pipe', 'pipe', 'pipe'] }).toString().trim();
 }
 
-/** Makes sure web/vendor exists (copied from node_modules by scripts/web-vendor). */
+/**
+ * Runs scripts/web-vendor: copies web/vendor when missing and refreshes the
+ * .gz copies, which the server prefers, so a stale one never hides an edit.
+ * It only redoes what changed, so running it every time is cheap.
+ */
 export function vendor() {
-  if (!existsSync(join(ROOT, 'web/vendor/preact.module.js'))) {
-    execFileSync(join(ROOT, 'scripts/web-vendor'), { cwd: ROOT, stdio: 'inherit' });
-  }
+  execFileSync(join(ROOT, 'scripts/web-vendor'), { cwd: ROOT, stdio: 'inherit' });
 }
 
 /**
@@ -88,6 +90,7 @@ export async function launch() {
 export async function newPage(browser, { viewport = { width: 1280, height: 860 }, locale = 'en-GB' } = {}) {
   const context = await browser.newContext({ viewport, locale });
   const page = await context.newPage();
+  page.setDefaultTimeout(10000);
   page.foreign = [];
   page.errors = [];
   page.on('request', (r) => {

@@ -1,0 +1,54 @@
+// Every string key exists in every locale file, with the plural forms each
+// language needs; no browser needed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './lib.mjs';
+
+const LANGS = ['en', 'fr', 'ru'];
+const PLURAL = /\.(zero|one|two|few|many|other)$/;
+const load = (l) => JSON.parse(readFileSync(join(ROOT, 'web/i18n', `${l}.json`), 'utf8'));
+const dicts = Object.fromEntries(LANGS.map((l) => [l, load(l)]));
+// a plural key counts once, by its stem
+const stems = (d) => new Set(Object.keys(d).map((k) => k.replace(PLURAL, '')));
+
+for (const a of LANGS) {
+  for (const b of LANGS) {
+    if (a === b) continue;
+    test(`every key of ${a}.json is in ${b}.json`, () => {
+      const missing = [...stems(dicts[a])].filter((k) => !stems(dicts[b]).has(k));
+      assert.deepEqual(missing, []);
+    });
+  }
+}
+
+test('plural keys have the forms each language needs', () => {
+  const need = { en: ['one', 'other'], fr: ['one', 'other'], ru: ['one', 'few', 'many', 'other'] };
+  for (const l of LANGS) {
+    const plurals = new Set(Object.keys(dicts[l]).filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, '')));
+    for (const stem of plurals) {
+      for (const form of need[l]) assert.ok(`${stem}.${form}` in dicts[l], `${l}: ${stem}.${form}`);
+    }
+  }
+});
+
+test('no string is empty and placeholders match English', () => {
+  const names = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+  for (const l of LANGS) {
+    for (const [k, v] of Object.entries(dicts[l])) {
+      assert.ok(typeof v === 'string' && v.trim() !== '', `${l}: ${k} is empty`);
+      const en = dicts.en[k] ?? dicts.en[`${k.replace(PLURAL, '')}.other`];
+      if (en !== undefined) assert.equal(names(v), names(en), `${l}: ${k} placeholders`);
+    }
+  }
+});
+
+test('every key the app uses is in en.json', () => {
+  const src = ['app', 'components', 'routes', 'dashboard-panels', 'map', 'page-signin', 'page-dashboard',
+    'page-organisations', 'page-users', 'page-groups', 'page-tokens', 'page-audit', 'page-notfound']
+    .map((f) => readFileSync(join(ROOT, 'web/js', `${f}.js`), 'utf8')).join('\n');
+  const used = new Set([...src.matchAll(/\b(?:t|tn)\('([a-z_.]+)'|(?:nav|title): '([a-z_]+\.[a-z_.]+)'/g)].map((m) => m[1] || m[2]));
+  const have = stems(dicts.en);
+  assert.deepEqual([...used].filter((k) => !have.has(k)), []);
+});

@@ -1,0 +1,102 @@
+// The API client: same-origin fetch with the session cookie, the CSRF header
+// on unsafe methods, problem+json errors as ApiError, ETags for If-Match.
+import { t } from './i18n.js';
+
+let csrfToken = null;
+let onUnauthorized = null;
+
+export function setCsrfToken(tok) { csrfToken = tok || null; }
+/** Called with no argument when a request answers 401 (the session ended). */
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+/** An error answer: status, the problem's detail, and errors by field. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+    this.fields = {};
+    for (const e of problem.errors || []) {
+      if (e && e.field && !(e.field in this.fields)) this.fields[e.field] = e.message;
+    }
+  }
+}
+
+function withQuery(path, query) {
+  if (!query) return path;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
+}
+
+/**
+ * Sends one request. Answers { data, etag, status }; throws ApiError on an
+ * error status (status 0 when the server could not be reached).
+ */
+export async function request(method, path, { body, query, etag, headers } = {}) {
+  const h = { Accept: 'application/json', ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) h['X-CSRF-Token'] = csrfToken;
+  if (etag) h['If-Match'] = etag;
+  let res;
+  try {
+    res = await fetch(withQuery(`/api/v1${path}`, query), {
+      method,
+      headers: h,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { title: t('error.network'), detail: t('error.network') });
+  }
+  const type = res.headers.get('Content-Type') || '';
+  let data = null;
+  if (res.status !== 204 && type.includes('json')) {
+    try { data = await res.json(); } catch { data = null; }
+  }
+  if (!res.ok) {
+    const problem = data && typeof data === 'object' ? data
+      : { title: res.statusText, detail: t('error.status', { status: res.status }) };
+    if (res.status === 412 && !problem.detail) problem.detail = t('error.stale');
+    const err = new ApiError(res.status, problem);
+    if (res.status === 401 && path !== '/auth/login' && onUnauthorized) onUnauthorized();
+    throw err;
+  }
+  return { data, etag: res.headers.get('ETag'), status: res.status };
+}
+
+export const get = async (path, query) => (await request('GET', path, { query })).data;
+export const post = async (path, body) => (await request('POST', path, { body: body ?? {} })).data;
+export const patch = async (path, body, etag) => (await request('PATCH', path, { body, etag })).data;
+export const del = async (path) => (await request('DELETE', path)).data;
+/** GET answering { data, etag } for a later PATCH. */
+export const getVersioned = (path) => request('GET', path);
+
+/**
+ * Follows next_cursor until the end or max items: for the small reference
+ * lists (countries, organisations) that pickers need whole.
+ */
+export async function listAll(path, query = {}, max = 5000) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(path, { ...query, limit: 500, cursor });
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor && items.length < max);
+  return { items, more: Boolean(cursor) };
+}
+
+// Reference lists change rarely: keep one copy per page load, dropped by
+// forget() after a change.
+const memo = new Map();
+export function cached(key, fn) {
+  if (!memo.has(key)) memo.set(key, fn().catch((e) => { memo.delete(key); throw e; }));
+  return memo.get(key);
+}
+export function forget(key) { memo.delete(key); }
+export const countries = () => cached('countries', async () => (await listAll('/countries')).items);
+export const organisations = () => cached('organisations', async () => (await listAll('/organisations')).items);

@@ -1,0 +1,125 @@
+// The shell: top bar (who is signed in, navigation, language, sign-out) and
+// the page of the current route.
+import { html, useState, useEffect, useRef } from './lib.js';
+import { t, LANGUAGES, language, setLanguage } from './i18n.js';
+import { request, post, get, setCsrfToken, setUnauthorizedHandler } from './api.js';
+import { useLocation, matchRoute, navigate } from './router.js';
+import { routes, allowed } from './routes.js';
+import { Loading, ProblemAlert } from './components.js';
+import SignIn from './page-signin.js';
+import NotFound from './page-notfound.js';
+
+export function LanguageSelect({ onChange, id = 'lang' }) {
+  return html`
+    <div class="lang">
+      <label for=${id}>${t('app.language')}</label>
+      <select id=${id} value=${language()} onChange=${(e) => onChange(e.currentTarget.value)}>
+        ${LANGUAGES.map((l) => html`<option value=${l.code} lang=${l.code} selected=${l.code === language()}>${l.name}</option>`)}
+      </select>
+    </div>`;
+}
+
+function TopBar({ me, org, path, onLang, onSignOut }) {
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
+  const items = me ? routes.filter((r) => r.nav && allowed(r, me)) : [];
+  const active = (r) => (r.path === '/' ? path === '/' : path === r.path || path.startsWith(`${r.path}/`));
+  return html`
+    <header class="topbar">
+      <a class="skip-link" href="#main">${t('app.skip')}</a>
+      <div class="topbar-row">
+        <a class="brand" href="/" aria-label=${t('app.home')}>
+          <span class="brand-mark" aria-hidden="true"></span>
+          <span class="brand-name">Trellis</span>
+        </a>
+        <span class="brand-tag">${t('app.tagline')}</span>
+        <div class="topbar-tools">
+          ${me && html`
+            <div class="userbox">
+              <span class="user-name">${me.name}</span>
+              <span class="user-meta">${org ? org.name : ''}${org ? ' · ' : ''}${t(`role.${me.role}`)}</span>
+            </div>`}
+          <${LanguageSelect} onChange=${onLang} />
+          ${me && html`<button type="button" class="btn btn-quiet signout" onClick=${onSignOut}>${t('app.sign_out')}</button>`}
+          ${me && html`
+            <button type="button" class="btn btn-quiet menu-toggle" aria-expanded=${open ? 'true' : 'false'}
+              aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('app.menu')}</button>`}
+        </div>
+      </div>
+      ${me && html`
+        <nav id="main-nav" class=${`mainnav${open ? ' open' : ''}`} aria-label=${t('app.nav_label')}>
+          <ul>
+            ${items.map((r) => html`
+              <li><a href=${r.path} aria-current=${active(r) ? 'page' : undefined}>${t(r.nav)}</a></li>`)}
+          </ul>
+        </nav>`}
+    </header>`;
+}
+
+function Page({ me, loc, org, onMe }) {
+  const m = matchRoute(routes, loc.path);
+  const [mod, setMod] = useState(null);
+  const [err, setErr] = useState(null);
+  const route = m && m.route;
+  useEffect(() => {
+    if (!route || !allowed(route, me)) return;
+    let live = true;
+    setErr(null);
+    route.load().then((x) => live && setMod({ route, Comp: x[route.view || 'default'] }), (e) => live && setErr(e));
+    return () => { live = false; };
+  }, [route]);
+  if (!m || !allowed(m.route, me)) return html`<${NotFound} />`;
+  if (err) return html`<${ProblemAlert} error=${{ message: t('error.load_page'), fields: {} }} />`;
+  if (!mod || mod.route !== route) return html`<${Loading} />`;
+  const { Comp } = mod;
+  return html`<${Comp} me=${me} org=${org} params=${m.params} query=${loc.query} onMe=${onMe} />`;
+}
+
+export function App({ initialMe }) {
+  const [me, setMe] = useState(initialMe);
+  const [org, setOrg] = useState(null);
+  const [, setLangTick] = useState(0);
+  const loc = useLocation();
+  const first = useRef(true);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => { setCsrfToken(null); setMe(null); });
+  }, []);
+  useEffect(() => {
+    setOrg(null);
+    if (me && me.org_id) get(`/organisations/${me.org_id}`).then(setOrg, () => setOrg(null));
+  }, [me && me.org_id]);
+  // After navigation, move focus to the new page's heading and name the tab.
+  useEffect(() => {
+    const id = setTimeout(() => {
+      const h1 = document.getElementById('page-title');
+      document.title = h1 ? `${h1.textContent} · Trellis` : 'Trellis';
+      if (!first.current && h1) h1.focus();
+      first.current = false;
+    }, 60);
+    return () => clearTimeout(id);
+  }, [loc.path, Boolean(me)]);
+
+  const onLang = async (code) => {
+    await setLanguage(code);
+    setLangTick((n) => n + 1);
+  };
+  const onSignIn = (user, csrf) => { setCsrfToken(csrf); setMe(user); };
+  const onSignOut = async () => {
+    try { await post('/auth/logout'); } catch { /* the session may be gone already */ }
+    setCsrfToken(null);
+    setMe(null);
+    navigate('/');
+  };
+  const onMe = async () => {
+    const r = await request('GET', '/me');
+    setMe(r.data);
+  };
+
+  return html`
+    <${TopBar} me=${me} org=${org} path=${loc.path} onLang=${onLang} onSignOut=${onSignOut} />
+    <main id="main" tabindex="-1" class=${me ? 'page' : 'page page-signin'}>
+      ${me ? html`<${Page} me=${me} org=${org} loc=${loc} onMe=${onMe} />` : html`<${SignIn} onSignIn=${onSignIn} />`}
+    </main>
+    <footer class="footer"><p>${t('app.footer')}</p></footer>`;
+}

@@ -1,0 +1,167 @@
+// Small shared pieces: form fields with their errors, problem alerts, page
+// headings, tables, loading states and data hooks.
+import { html, useState, useEffect, useRef, useCallback } from './lib.js';
+import { t } from './i18n.js';
+import { get } from './api.js';
+
+let nextId = 0;
+const uid = (p) => `${p}-${++nextId}`;
+
+function useId(prefix) {
+  const ref = useRef(null);
+  if (!ref.current) ref.current = uid(prefix);
+  return ref.current;
+}
+
+/** A labelled input; `error` is shown under it and announced with it. */
+export function Field({ label, error, hint, type = 'text', value, onInput, name, ...rest }) {
+  const id = useId(`f-${name || 'field'}`);
+  const errId = `${id}-err`;
+  const hintId = `${id}-hint`;
+  const described = [hint && hintId, error && errId].filter(Boolean).join(' ') || undefined;
+  return html`
+    <div class=${`field${error ? ' has-error' : ''}`}>
+      <label for=${id}>${label}${rest.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+      ${hint && html`<p class="hint" id=${hintId}>${hint}</p>`}
+      <input id=${id} name=${name} type=${type} value=${value ?? ''}
+        onInput=${(e) => onInput && onInput(e.currentTarget.value)}
+        aria-invalid=${error ? 'true' : undefined} aria-describedby=${described} ...${rest} />
+      ${error && html`<p class="field-error" id=${errId}>${error}</p>`}
+    </div>`;
+}
+
+export function TextArea({ label, error, value, onInput, name, ...rest }) {
+  const id = useId(`f-${name || 'text'}`);
+  const errId = `${id}-err`;
+  return html`
+    <div class=${`field${error ? ' has-error' : ''}`}>
+      <label for=${id}>${label}</label>
+      <textarea id=${id} name=${name} value=${value ?? ''} rows="3"
+        onInput=${(e) => onInput && onInput(e.currentTarget.value)}
+        aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? errId : undefined} ...${rest}></textarea>
+      ${error && html`<p class="field-error" id=${errId}>${error}</p>`}
+    </div>`;
+}
+
+/** A labelled select; options are [{ value, label }]. */
+export function Select({ label, error, value, onChange, options, name, empty, ...rest }) {
+  const id = useId(`f-${name || 'select'}`);
+  const errId = `${id}-err`;
+  return html`
+    <div class=${`field${error ? ' has-error' : ''}`}>
+      <label for=${id}>${label}${rest.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+      <select id=${id} name=${name} value=${value ?? ''}
+        onChange=${(e) => onChange && onChange(e.currentTarget.value)}
+        aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? errId : undefined} ...${rest}>
+        ${empty !== undefined && html`<option value="">${empty}</option>`}
+        ${options.map((o) => html`<option value=${o.value} selected=${o.value === value}>${o.label}</option>`)}
+      </select>
+      ${error && html`<p class="field-error" id=${errId}>${error}</p>`}
+    </div>`;
+}
+
+export function Checkbox({ label, checked, onChange, name, hint, ...rest }) {
+  const id = useId(`f-${name || 'check'}`);
+  return html`
+    <div class="field check">
+      <input id=${id} type="checkbox" name=${name} checked=${Boolean(checked)}
+        onChange=${(e) => onChange && onChange(e.currentTarget.checked)} ...${rest} />
+      <label for=${id}>${label}</label>
+      ${hint && html`<p class="hint">${hint}</p>`}
+    </div>`;
+}
+
+/** The problem of a failed request: its detail, announced to screen readers. */
+export function ProblemAlert({ error }) {
+  if (!error) return null;
+  const fields = Object.keys(error.fields || {});
+  return html`
+    <div class="alert alert-error" role="alert">
+      <p class="alert-title">${error.status === 0 ? t('error.network') : error.message}</p>
+      ${fields.length > 0 && html`<p>${t('form.fix_fields')}</p>`}
+    </div>`;
+}
+
+export function Notice({ kind = 'ok', children }) {
+  return html`<div class=${`alert alert-${kind}`} role="status">${children}</div>`;
+}
+
+/** The page's heading; takes focus after navigation (see app.js). */
+export function PageHeader({ title, subtitle, children }) {
+  return html`
+    <div class="page-header">
+      <div>
+        <h1 tabindex="-1" id="page-title">${title}</h1>
+        ${subtitle && html`<p class="subtitle">${subtitle}</p>`}
+      </div>
+      ${children && html`<div class="page-actions">${children}</div>`}
+    </div>`;
+}
+
+export function Loading() {
+  return html`<p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${t('common.loading')}</p>`;
+}
+
+/** A table that scrolls sideways on a phone; the region is focusable for keyboards. */
+export function Table({ caption, head, children }) {
+  return html`
+    <div class="table-wrap" role="region" aria-label=${caption} tabindex="0">
+      <table>
+        <caption class="visually-hidden">${caption}</caption>
+        <thead><tr>${head.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+        <tbody>${children}</tbody>
+      </table>
+    </div>`;
+}
+
+/** Runs fn() now and whenever deps change: { data, error, loading, reload }. */
+export function useAsync(fn, deps) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    fn().then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error) => live && setState({ data: null, error, loading: false }),
+    );
+    return () => { live = false; };
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+/** A paged list: first page for query, then more() appends the next page. */
+export function usePagedList(path, query, deps) {
+  const [state, setState] = useState({ items: [], next: null, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  const live = useRef(0);
+  useEffect(() => {
+    const gen = ++live.current;
+    setState({ items: [], next: null, error: null, loading: true });
+    get(path, { ...query, limit: 50 }).then(
+      (p) => gen === live.current && setState({ items: p.items, next: p.next_cursor, error: null, loading: false }),
+      (error) => gen === live.current && setState({ items: [], next: null, error, loading: false }),
+    );
+  }, [...deps, tick]);
+  const more = async () => {
+    const gen = live.current;
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const p = await get(path, { ...query, limit: 50, cursor: state.next });
+      if (gen === live.current) setState((s) => ({ items: [...s.items, ...p.items], next: p.next_cursor, error: null, loading: false }));
+    } catch (error) {
+      if (gen === live.current) setState((s) => ({ ...s, error, loading: false }));
+    }
+  };
+  return { ...state, more, reload: () => setTick((n) => n + 1) };
+}
+
+export function MoreButton({ list }) {
+  if (!list.next) return null;
+  return html`<p class="more"><button type="button" class="btn" onClick=${list.more} disabled=${list.loading}>${t('common.load_more')}</button></p>`;
+}
+
+export function Badge({ kind = 'neutral', children }) {
+  return html`<span class=${`badge badge-${kind}`}>${children}</span>`;
+}

@@ -1,0 +1,10 @@
+// The dashboard's count panels, one line each. A module whose API is not
+// there yet (404) shows as "coming"; when its endpoint lands the panel fills.
+export const panels = [
+  { id: 'alerts', title: 'panel.alerts', endpoint: '/alerts', href: '/alerts' },
+  { id: 'tips', title: 'panel.tips', endpoint: '/tips', href: '/tips' },
+  { id: 'activities', title: 'panel.activities', endpoint: '/activities', href: '/activities' },
+  { id: 'organisations', title: 'panel.organisations', endpoint: '/organisations', href: '/organisations' },
+  { id: 'users', title: 'panel.users', endpoint: '/users', href: '/users', roles: ['admin', 'org_admin'] },
+  { id: 'groups', title: 'panel.groups', endpoint: '/sharing-groups', href: '/sharing-groups' },
+];

@@ -1,0 +1,104 @@
+// Strings come from web/i18n/<lang>.json; dates and numbers are formatted by
+// Intl for the chosen language. The choice is remembered in localStorage.
+export const LANGUAGES = [
+  { code: 'en', name: 'English' },
+  { code: 'fr', name: 'Français' },
+  { code: 'ru', name: 'Русский' },
+];
+const STORE_KEY = 'trellis.lang';
+const cache = new Map();
+let lang = 'en';
+let dict = {};
+let fallback = {};
+
+async function fetchDict(code) {
+  if (!cache.has(code)) {
+    const r = await fetch(`/i18n/${code}.json`, { credentials: 'same-origin' });
+    if (!r.ok) throw new Error(`cannot load language ${code}`);
+    cache.set(code, await r.json());
+  }
+  return cache.get(code);
+}
+
+/** The language to start with: the remembered one, else the browser's. */
+export function initialLanguage() {
+  let saved = null;
+  try { saved = localStorage.getItem(STORE_KEY); } catch { /* private mode */ }
+  const known = LANGUAGES.map((l) => l.code);
+  if (saved && known.includes(saved)) return saved;
+  for (const l of navigator.languages || [navigator.language || 'en']) {
+    const base = String(l).slice(0, 2).toLowerCase();
+    if (known.includes(base)) return base;
+  }
+  return 'en';
+}
+
+/** Loads and switches to a language; resolves when t() answers in it. */
+export async function setLanguage(code) {
+  fallback = await fetchDict('en');
+  dict = code === 'en' ? fallback : await fetchDict(code);
+  lang = code;
+  document.documentElement.lang = code;
+  try { localStorage.setItem(STORE_KEY, code); } catch { /* private mode */ }
+}
+
+export function language() { return lang; }
+
+// Intl locale for a language: British conventions for English (24-hour
+// clock, day before month), as used across the OSCE's working documents.
+const LOCALE = { en: 'en-GB', fr: 'fr-FR', ru: 'ru-RU' };
+const locale = () => LOCALE[lang] || lang;
+
+/** The string for key, with {name} placeholders filled from params. */
+export function t(key, params) {
+  let s = dict[key] ?? fallback[key] ?? key;
+  if (params) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in params ? String(params[k]) : m));
+  return s;
+}
+
+/** Like t(), choosing key.one / key.few / key.many / key.other by count. */
+export function tn(key, count, params) {
+  const cat = new Intl.PluralRules(locale()).select(count);
+  const k = `${key}.${cat}`;
+  const chosen = (dict[k] ?? fallback[k]) ? k : `${key}.other`;
+  return t(chosen, { count: formatNumber(count), ...params });
+}
+
+export function formatNumber(n) {
+  return new Intl.NumberFormat(locale()).format(n);
+}
+
+export function formatDateTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+export function formatDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(d);
+}
+
+/** Day and month, short: for chart axes. */
+export function formatDay(ms) {
+  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short' }).format(new Date(ms));
+}
+
+/** A country's name in the chosen language (Intl), else the API's names. */
+export function countryName(c) {
+  if (!c) return '';
+  const iso2 = typeof c === 'string' ? c : c.iso2;
+  try {
+    const n = new Intl.DisplayNames([lang], { type: 'region' }).of(iso2);
+    if (n && n !== iso2) return n;
+  } catch { /* unknown code */ }
+  if (typeof c === 'object') return (lang === 'fr' && c.name_fr) || c.name_en || iso2;
+  return iso2;
+}
+
+export function compareText(a, b) {
+  return new Intl.Collator(locale()).compare(a, b);
+}

@@ -1,0 +1,125 @@
+// A Leaflet map of country shapes (world-atlas, Natural Earth 1:50m) on a
+// plain background, no tile server: OSCE participating States and Partners
+// for Co-operation are highlighted. Loaded only by the pages that show it.
+import { html, useEffect, useRef, useState } from './lib.js';
+import { t, countryName } from './i18n.js';
+import { navigate } from './router.js';
+
+// world-atlas names shapes by ISO 3166-1 numeric code; the API uses alpha-2.
+// Covers the States and Partners of data/osce_countries.csv.
+const NUMERIC = {
+  AL: '008', AD: '020', AM: '051', AT: '040', AZ: '031', BE: '056', BY: '112', BA: '070',
+  BG: '100', CA: '124', HR: '191', CY: '196', CZ: '203', DK: '208', EE: '233', FI: '246',
+  FR: '250', GE: '268', DE: '276', GR: '300', VA: '336', HU: '348', IS: '352', IE: '372',
+  IT: '380', KZ: '398', KG: '417', LV: '428', LI: '438', LT: '440', LU: '442', MT: '470',
+  MD: '498', MC: '492', MN: '496', ME: '499', NL: '528', MK: '807', NO: '578', PL: '616',
+  PT: '620', RO: '642', RU: '643', SM: '674', RS: '688', SK: '703', SI: '705', ES: '724',
+  SE: '752', CH: '756', TJ: '762', TR: '792', TM: '795', UA: '804', GB: '826', US: '840',
+  UZ: '860', AF: '004', AU: '036', JP: '392', KR: '410', TH: '764', DZ: '012', EG: '818',
+  IL: '376', JO: '400', MA: '504', TN: '788',
+};
+
+const STYLE = {
+  participating_state: { fillColor: '#2b6cb0', fillOpacity: 0.85 },
+  asian_partner: { fillColor: '#48a38a', fillOpacity: 0.85 },
+  mediterranean_partner: { fillColor: '#48a38a', fillOpacity: 0.85 },
+  other: { fillColor: '#d9dee5', fillOpacity: 1 },
+};
+
+// Rings that cross the antimeridian (Russia's Chukotka, Fiji, Alaska's
+// Aleutians) jump from +180 to -180; unwrap them so Leaflet does not draw a
+// band across the whole map.
+function unwrapRing(ring) {
+  let shift = 0;
+  return ring.map(([lng, lat], i) => {
+    if (i > 0) {
+      const prev = ring[i - 1][0];
+      if (lng - prev > 180) shift -= 360;
+      else if (prev - lng > 180) shift += 360;
+    }
+    return [lng + shift, lat];
+  });
+}
+
+function unwrap(feature) {
+  const g = feature.geometry;
+  if (!g) return feature;
+  let coords = g.coordinates;
+  if (g.type === 'Polygon') coords = coords.map(unwrapRing);
+  else if (g.type === 'MultiPolygon') coords = coords.map((poly) => poly.map(unwrapRing));
+  return { ...feature, geometry: { ...g, coordinates: coords } };
+}
+
+let shapes = null;
+function loadShapes() {
+  if (!shapes) {
+    shapes = Promise.all([
+      import('../vendor/leaflet.esm.js'),
+      import('../vendor/topojson-client/index.js'),
+      fetch('/vendor/countries-50m.json').then((r) => {
+        if (!r.ok) throw new Error('map shapes');
+        return r.json();
+      }),
+    ]).then(([L, topo, world]) => ({ L, features: topo.feature(world, world.objects.countries).features.map(unwrap) }));
+    shapes.catch(() => { shapes = null; });
+  }
+  return shapes;
+}
+
+/** The map; `countries` is the API's list; clicking a State opens its organisations. */
+export function CountryMap({ countries, lang }) {
+  const el = useRef(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let map = null;
+    let observer = null;
+    let live = true;
+    const byNumeric = new Map();
+    for (const c of countries || []) if (NUMERIC[c.iso2]) byNumeric.set(NUMERIC[c.iso2], c);
+    loadShapes().then(({ L, features }) => {
+      if (!live || !el.current) return;
+      map = L.map(el.current, {
+        attributionControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 7,
+        worldCopyJump: false, maxBounds: [[-85, -220], [85, 220]],
+      });
+      const layer = L.geoJSON(features, {
+        style: (f) => {
+          const c = byNumeric.get(f.id);
+          return { ...STYLE[c ? c.osce_status : 'other'], color: '#ffffff', weight: 0.6, className: c ? 'osce-country' : 'other-country' };
+        },
+        onEachFeature: (f, lyr) => {
+          const c = byNumeric.get(f.id);
+          if (!c) return;
+          const tip = document.createElement('span');
+          const name = document.createElement('strong');
+          name.textContent = countryName(c);
+          tip.append(name, document.createElement('br'), t(`osce_status.${c.osce_status}`));
+          lyr.bindTooltip(tip, { sticky: true });
+          lyr.on('mouseover', () => lyr.setStyle({ weight: 2, color: '#1a202c' }));
+          lyr.on('mouseout', () => lyr.setStyle({ weight: 0.6, color: '#ffffff' }));
+          lyr.on('click', () => navigate(`/organisations?country=${c.iso2}`));
+        },
+      }).addTo(map);
+      map.fitBounds([[24, -126], [72, 148]]);
+      el.current.dataset.ready = String(layer.getLayers().length);
+      observer = new ResizeObserver(() => map && map.invalidateSize());
+      observer.observe(el.current);
+    }, () => live && setFailed(true));
+    return () => {
+      live = false;
+      if (observer) observer.disconnect();
+      if (map) map.remove();
+    };
+  }, [countries, lang]);
+  return html`
+    <div class="map-frame">
+      <div class="map" ref=${el} role="region" aria-label=${t('map.label')}></div>
+      ${failed && html`<p class="alert alert-error" role="alert">${t('map.failed')}</p>`}
+      <ul class="legend" aria-label=${t('map.legend')}>
+        <li><span class="swatch swatch-ps" aria-hidden="true"></span>${t('map.participating')}</li>
+        <li><span class="swatch swatch-partner" aria-hidden="true"></span>${t('map.partners')}</li>
+        <li><span class="swatch swatch-other" aria-hidden="true"></span>${t('map.other_country')}</li>
+      </ul>
+      <p class="map-credit">${t('map.credit')}</p>
+    </div>`;
+}

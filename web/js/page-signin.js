@@ -1,0 +1,45 @@
+// Sign-in form: email and password; a wrong one shows the server's detail.
+import { html, useState } from './lib.js';
+import { t } from './i18n.js';
+import { request } from './api.js';
+import { Field, ProblemAlert } from './components.js';
+
+export default function SignIn({ onSignIn }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await request('POST', '/auth/login', { body: { email, password } });
+      onSignIn(r.data.user, r.data.csrf_token);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  const f = (error && error.fields) || {};
+  return html`
+    <div class="signin">
+      <section class="signin-intro" aria-labelledby="intro-title">
+        <h2 id="intro-title">${t('signin.intro_title')}</h2>
+        <p>${t('signin.intro')}</p>
+      </section>
+      <section class="card signin-card" aria-labelledby="page-title">
+        <h1 id="page-title" tabindex="-1">${t('signin.title')}</h1>
+        <${ProblemAlert} error=${error} />
+        <form onSubmit=${submit} novalidate>
+          <${Field} label=${t('signin.email')} name="email" type="email" autocomplete="username"
+            value=${email} onInput=${setEmail} error=${f.email} required />
+          <${Field} label=${t('signin.password')} name="password" type="password" autocomplete="current-password"
+            value=${password} onInput=${setPassword} error=${f.password} required />
+          <button type="submit" class="btn btn-primary btn-block" disabled=${busy}>
+            ${busy ? t('signin.signing_in') : t('signin.submit')}
+          </button>
+        </form>
+      </section>
+    </div>`;
+}
