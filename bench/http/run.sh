@@ -148,6 +148,21 @@ cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -pthread -o "$CEILING" \
 "$TRELLIS" seed --reference --db "sqlite:$tmp/bench.db" >/dev/null 2>"$tmp/seed.log" ||
 	{ cat "$tmp/seed.log" >&2; die "seed failed"; }
 
+# 100,000 alerts for the alert rows (BENCH_ALERTS=0 skips them), made by
+# bench/alerts/gen.c through the same domain code as the API.
+ALERTS=${BENCH_ALERTS:-100000}
+if [ "$ALERTS" -gt 0 ]; then
+	objs=$(find build/obj/src -name '*.o' ! -name main.o | sort)
+	cc -std=c11 -D_GNU_SOURCE -O2 -Isrc $(pkg-config --cflags jansson libpq) \
+		-o build/bench/gen-alerts bench/alerts/gen.c $objs \
+		$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq libsodium) -lstemmer -lpthread -lm ||
+		die "cannot build the alert generator"
+	t0=$(date +%s)
+	email=$(build/bench/gen-alerts "sqlite:$tmp/bench.db" "$ALERTS") || die "alert generation failed"
+	echo "generated $ALERTS alerts in $(($(date +%s) - t0)) s"
+	TOKEN=$("$TRELLIS" token create --email "$email" --db "sqlite:$tmp/bench.db") || die "token failed"
+fi
+
 cores=$(nproc)
 start_server ceiling "$CEILING" 0 "$cores"
 CEILING_PORT=$PORT
@@ -163,5 +178,13 @@ row "--------" "-----" "------" "-----" "-----" "-------"
 bench_ceiling
 FLOOR=0.70 bench_endpoint "GET /healthz" /healthz
 FLOOR=0.40 bench_endpoint "GET /api/v1/countries" /api/v1/countries
+if [ "$ALERTS" -gt 0 ]; then
+	auth="Authorization: Bearer $TOKEN"
+	ANCHOR=$(curl -s -H "$auth" "http://127.0.0.1:$TRELLIS_PORT/api/v1/alerts?limit=1" |
+		grep -o '"id":"[0-9a-f-]*"' | head -1 | cut -d'"' -f4)
+	FLOOR=0.20 bench_endpoint "alerts: list 50 (analyst)" /api/v1/alerts "$auth"
+	FLOOR=0.10 bench_endpoint "alerts: search" "/api/v1/search?q=fentanyl+tablets&type=alert&limit=20" "$auth"
+	FLOOR=0.10 bench_endpoint "alerts: related" "/api/v1/alerts/$ANCHOR/related?limit=20" "$auth"
+fi
 
 exit $failed

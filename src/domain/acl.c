@@ -76,22 +76,27 @@ bool acl_distribution_within(const char *d, const char *limit)
 	return wd <= wl;
 }
 
+/* The columns are wrapped (x || '') so that the planner does not answer
+ * the OR with one index per branch and a sort of everything visible: lists
+ * walk their ordering index and test this predicate row by row, stopping
+ * at the page size. */
 void acl_visible(struct query *q, const struct caller *c, const char *alias)
 {
 	char part[512];
 	query_sql(q, " AND " DB_ACL_MARK " (");
-	snprintf(part, sizeof(part), "%s.org_id = ?", alias);
+	snprintf(part, sizeof(part), "%s.org_id || '' = ?", alias);
 	query_text(q, part, c->org_id);
-	snprintf(part, sizeof(part), " OR (%s.distribution = 'country' AND %s.country = ?)", alias,
-		 alias);
+	snprintf(part, sizeof(part),
+		 " OR (%s.distribution || '' = 'country' AND %s.country || '' = ?)", alias, alias);
 	query_text(q, part, c->country[0] ? c->country : "--");
 	snprintf(part, sizeof(part),
-		 " OR (%s.distribution = 'sharing_group' AND %s.sharing_group_id IN"
+		 " OR (%s.distribution || '' = 'sharing_group' AND %s.sharing_group_id IN"
 		 " (SELECT m.group_id FROM sharing_group_members m WHERE m.org_id = ?))",
 		 alias, alias);
 	query_text(q, part, c->org_id);
-	snprintf(part, sizeof(part), " OR %s.distribution IN ('network', 'federation'))", alias);
+	snprintf(part, sizeof(part), " OR %s.distribution || '' IN ('network', 'federation'))",
+		 alias);
 	query_sql(q, part);
 }
 
-const char *const acl_guarded_tables[] = {"alerts", "alert_sightings", "alert_comments", NULL};
+const char *const acl_guarded_tables[] = {"alerts", "alert_sightings", "alert_comments", "activities", "practices", "proposals", "tips", "problems", NULL};
