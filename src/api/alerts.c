@@ -273,20 +273,26 @@ int api_alerts_list(struct http_req *req, struct http_resp *resp)
 		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
 	if (rc)
 		return http_field_errors(req) ? TR_ERR_INVALID : rc;
-	json_t *items = json_array();
+	struct buf *b = http_resp_body(resp);
 	char *next = NULL;
+	buf_puts(b, "{\"items\":");
 	struct db_conn *c = api_db(req);
-	rc = alert_list(c, api_caller(req), &f, page.after, page.limit, items, &next);
+	rc = alert_list_text(c, api_caller(req), &f, page.after, page.limit, b, &next);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
 	const char *cursor = next ? api_cursor_make(req, next) : NULL;
 	free(next);
-	if (rc) {
-		json_decref(items);
+	if (rc)
 		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, cursor));
+	buf_puts(b, ",\"next_cursor\":");
+	if (cursor)
+		buf_json_str(b, cursor);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, "}");
+	http_resp_status(resp, 200);
+	return b->err;
 }
 
 static const struct vfield sighting_spec[] = {

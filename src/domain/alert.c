@@ -89,6 +89,88 @@ static json_t *alert_row(struct db_stmt *s)
 	return a;
 }
 
+/* The same object as alert_row, written straight as text: lists are the
+ * busiest reads and building a tree per row costs more than the query. */
+static void put_key(struct buf *b, int *first, const char *k)
+{
+	buf_printf(b, "%s\"%s\":", *first ? "" : ",", k);
+	*first = 0;
+}
+
+static void put_text(struct buf *b, int *first, const char *k, struct db_stmt *s, int col)
+{
+	put_key(b, first, k);
+	const char *v = db_col_text(s, col);
+	if (v)
+		buf_json_str(b, v);
+	else
+		buf_puts(b, "null");
+}
+
+static void put_time(struct buf *b, int *first, const char *k, struct db_stmt *s, int col)
+{
+	put_key(b, first, k);
+	if (db_col_is_null(s, col)) {
+		buf_puts(b, "null");
+		return;
+	}
+	char t[32];
+	tr_time_format(db_col_int64(s, col), t);
+	buf_printf(b, "\"%s\"", t);
+}
+
+/* Columns holding JSON the program wrote itself go out as they are. */
+static void put_raw(struct buf *b, int *first, const char *k, struct db_stmt *s, int col,
+		    const char *dflt)
+{
+	put_key(b, first, k);
+	const char *v = db_col_text(s, col);
+	buf_puts(b, v && *v ? v : dflt);
+}
+
+static void alert_row_text(struct db_stmt *s, struct buf *b)
+{
+	static const char *const text_cols[] = {"id", "org_id", "country", "created_by", "title",
+						 "summary", "body", "category", "status",
+						 "retraction_reason", "distribution",
+						 "sharing_group_id", "tlp"};
+	int first = 1;
+	buf_puts(b, "{");
+	for (int i = 0; i < 13; i++)
+		put_text(b, &first, text_cols[i], s, i);
+	put_key(b, &first, "location");
+	if (db_col_is_null(s, 13)) {
+		buf_puts(b, "null");
+	} else {
+		buf_printf(b, "{\"lat\":%.17g,\"lon\":%.17g,", db_col_double(s, 13),
+			   db_col_double(s, 14));
+		int f2 = 1;
+		put_text(b, &f2, "place_name", s, 15);
+		buf_puts(b, ",\"precision_m\":");
+		if (db_col_is_null(s, 16))
+			buf_puts(b, "null");
+		else
+			buf_printf(b, "%lld", (long long)db_col_int64(s, 16));
+		buf_puts(b, "}");
+	}
+	put_time(b, &first, "observed_from", s, 17);
+	put_time(b, &first, "observed_to", s, 18);
+	put_text(b, &first, "reliability", s, 19);
+	put_key(b, &first, "credibility");
+	if (db_col_is_null(s, 20))
+		buf_puts(b, "null");
+	else
+		buf_printf(b, "%lld", (long long)db_col_int64(s, 20));
+	put_raw(b, &first, "tags", s, 21, "[]");
+	put_raw(b, &first, "countries", s, 22, "[]");
+	put_raw(b, &first, "substances", s, 23, "[]");
+	put_raw(b, &first, "ews", s, 24, "{}");
+	put_time(b, &first, "created_at", s, 25);
+	put_time(b, &first, "updated_at", s, 26);
+	put_time(b, &first, "published_at", s, 27);
+	buf_printf(b, ",\"version\":%lld}", (long long)db_col_int64(s, 28));
+}
+
 /* The distribution predicate, and drafts for their organisation only. */
 static void alert_visible(struct query *q, const struct caller *who, const char *alias)
 {
@@ -151,13 +233,13 @@ static void list_filters(struct query *q, const struct alert_filter *f)
 	}
 }
 
-int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
-	       const char *after, int limit, json_t *items, char **next_key)
+/* The page query of a list: filters, access, keyset cursor, order. */
+static int list_prepare(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+			const char *after, int limit, struct db_stmt **out)
 {
 	const char *key = f->sort_observed ? "COALESCE(a.observed_from, 0)" : "a.updated_at";
 	char part[256];
 	struct query q;
-	*next_key = NULL;
 	query_init(&q);
 	query_sql(&q, "SELECT " ALERT_COLS ", ");
 	query_sql(&q, key);
@@ -178,9 +260,17 @@ int alert_list(struct db_conn *c, const struct caller *who, const struct alert_f
 	}
 	snprintf(part, sizeof(part), " ORDER BY %s DESC, a.id DESC LIMIT ?", key);
 	query_int(&q, part, limit + 1);
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
+	int rc = query_prepare(&q, c, out);
 	query_free(&q);
+	return rc;
+}
+
+int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+	       const char *after, int limit, json_t *items, char **next_key)
+{
+	struct db_stmt *s;
+	*next_key = NULL;
+	int rc = list_prepare(c, who, f, after, limit, &s);
 	if (rc)
 		return rc;
 	int n = 0;
@@ -196,6 +286,33 @@ int alert_list(struct db_conn *c, const struct caller *who, const struct alert_f
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+int alert_list_text(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+		    const char *after, int limit, struct buf *out, char **next_key)
+{
+	struct db_stmt *s;
+	*next_key = NULL;
+	int rc = list_prepare(c, who, f, after, limit, &s);
+	if (rc)
+		return rc;
+	int n = 0;
+	char last[100] = "";
+	buf_puts(out, "[");
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		if (n > 1)
+			buf_puts(out, ",");
+		alert_row_text(s, out);
+		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 29),
+			 db_col_text(s, 0));
+	}
+	buf_puts(out, "]");
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? out->err : rc;
 }
 
 /* ---- writing ---- */

@@ -31,6 +31,10 @@ int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_
  * another page follows (arena-free: caller frees with free()). */
 int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
 	       const char *after, int limit, json_t *items, char **next_key /* OUT */);
+/** The same page written as a JSON array into out (the API's list). */
+struct buf;
+int alert_list_text(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+		    const char *after, int limit, struct buf *out, char **next_key /* OUT */);
 /** Creates an alert from a validated body. *field names the offending field
  * for TR_ERR_INVALID / TR_ERR_FORBIDDEN. */
 int alert_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
