@@ -840,68 +840,71 @@ static double km_between(double lat1, double lon1, double lat2, double lon2)
 	return 2 * 6371.0088 * asin(fmin(1.0, sqrt(h)));
 }
 
+/* Candidates are gathered as ids with a score and reasons from light
+ * queries; only the best `limit` are read in full. */
 struct related {
-	json_t *alert;
+	char id[37];
 	double score;
 	json_t *reasons;
 };
 
-static struct related *related_find(struct related *r, int n, const char *id)
+struct related_set {
+	struct related *r;
+	int n, max;
+};
+
+static struct related *related_hit(struct related_set *set, const char *id)
 {
-	for (int i = 0; i < n; i++)
-		if (strcmp(json_string_value(json_object_get(r[i].alert, "id")), id) == 0)
-			return &r[i];
-	return NULL;
+	for (int i = 0; i < set->n; i++)
+		if (strcmp(set->r[i].id, id) == 0)
+			return &set->r[i];
+	if (set->n >= set->max)
+		return NULL;
+	struct related *hit = &set->r[set->n++];
+	snprintf(hit->id, sizeof(hit->id), "%s", id);
+	hit->score = 0;
+	hit->reasons = json_array();
+	return hit;
 }
 
-static int related_add(struct related *r, int *n, int max, json_t *alert, double score,
-		       json_t *reason)
+static void related_add(struct related_set *set, const char *id, double score, json_t *reason)
 {
-	struct related *hit = related_find(r, *n, json_string_value(json_object_get(alert, "id")));
+	struct related *hit = related_hit(set, id);
 	if (!hit) {
-		if (*n >= max) {
-			json_decref(alert);
-			json_decref(reason);
-			return 0;
-		}
-		hit = &r[(*n)++];
-		hit->alert = alert;
-		hit->score = 0;
-		hit->reasons = json_array();
-	} else {
-		json_decref(alert);
+		json_decref(reason);
+		return;
 	}
 	hit->score += score;
 	json_array_append_new(hit->reasons, reason);
-	return 0;
 }
 
+/* Alerts sharing a substance: the most recent few hundred per substance. */
 static int by_substance(struct db_conn *c, const struct caller *who, const char *id,
-			struct related *r, int *n, int max)
+			struct related_set *set)
 {
 	struct query q;
 	query_init(&q);
-	query_text(&q, "SELECT " ALERT_COLS ", x2.substance_id, sub.name FROM alert_substances x1"
+	query_text(&q, "SELECT a.id, x2.substance_id, sub.name FROM alert_substances x1"
 		       " JOIN alert_substances x2 ON x2.substance_id = x1.substance_id"
 		       " AND x2.alert_id <> x1.alert_id JOIN alerts a ON a.id = x2.alert_id"
 		       " JOIN substances sub ON sub.id = x2.substance_id WHERE x1.alert_id = ?", id);
 	alert_visible(&q, who, "a");
-	query_sql(&q, " AND a.status <> 'retracted' ORDER BY a.updated_at DESC LIMIT 2000");
+	query_sql(&q, " AND a.status <> 'retracted' ORDER BY a.updated_at DESC LIMIT 500");
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
-		related_add(r, n, max, alert_row(s), 1.0,
+		related_add(set, db_col_text(s, 0), 1.0,
 			    json_pack("{s:s, s:s, s:s}", "kind", "substance", "substance_id",
-				      db_col_text(s, 29), "detail", db_col_text(s, 30)));
+				      db_col_text(s, 1), "detail", db_col_text(s, 2)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
 static int by_place_time(struct db_conn *c, const struct caller *who, json_t *self, double km,
-			 int days, struct related *r, int *n, int max)
+			 int days, struct related_set *set)
 {
 	json_t *loc = json_object_get(self, "location");
 	if (!json_is_object(loc))
@@ -921,7 +924,7 @@ static int by_place_time(struct db_conn *c, const struct caller *who, json_t *se
 	double dlon = fmin(km / (111.2 * coslat), 180);
 	struct query q;
 	query_init(&q);
-	query_text(&q, "SELECT " ALERT_COLS " FROM alerts a WHERE a.category = ?",
+	query_text(&q, "SELECT a.id, a.lat, a.lon FROM alerts a WHERE a.category = ?",
 		   json_string_value(json_object_get(self, "category")));
 	query_int(&q, " AND a.cell_y BETWEEN ?", cell_of(lat - dlat, 90));
 	query_int(&q, " AND ?", cell_of(lat + dlat, 90));
@@ -939,12 +942,12 @@ static int by_place_time(struct db_conn *c, const struct caller *who, json_t *se
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
-		double d = km_between(lat, lon, db_col_double(s, 13), db_col_double(s, 14));
+		double d = km_between(lat, lon, db_col_double(s, 1), db_col_double(s, 2));
 		if (d > km)
 			continue;
 		char detail[160];
 		snprintf(detail, sizeof(detail), "same category within %.1f km and %d days", d, days);
-		related_add(r, n, max, alert_row(s), 0.5 + 0.5 * (1 - d / km),
+		related_add(set, db_col_text(s, 0), 0.5 + 0.5 * (1 - d / km),
 			    json_pack("{s:s, s:f, s:s}", "kind", "near", "distance_km", d, "detail",
 				      detail));
 	}
@@ -955,7 +958,9 @@ static int by_place_time(struct db_conn *c, const struct caller *who, json_t *se
 static int related_cmp(const void *x, const void *y)
 {
 	const struct related *a = x, *b = y;
-	return a->score < b->score ? 1 : a->score > b->score ? -1 : 0;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return strcmp(b->id, a->id); /* newer first among equals */
 }
 
 int alert_related(struct db_conn *c, const struct caller *who, const char *id, double distance_km,
@@ -965,28 +970,28 @@ int alert_related(struct db_conn *c, const struct caller *who, const char *id, d
 	int rc = alert_get(c, who, id, &self);
 	if (rc)
 		return rc;
-	enum { MAX = 2000 };
-	struct related *r = calloc(MAX, sizeof(*r));
-	int n = 0;
-	if (!r) {
+	struct related_set set = {calloc(6000, sizeof(struct related)), 0, 6000};
+	if (!set.r) {
 		json_decref(self);
 		return TR_ERR_NOMEM;
 	}
-	rc = by_substance(c, who, id, r, &n, MAX);
+	rc = by_substance(c, who, id, &set);
 	if (!rc)
-		rc = by_place_time(c, who, self, distance_km, days, r, &n, MAX);
-	qsort(r, (size_t)n, sizeof(*r), related_cmp);
-	for (int i = 0; i < n; i++) {
-		if (!rc && i < limit)
-			json_array_append_new(items, json_pack("{s:o, s:f, s:o}", "alert", r[i].alert,
-							       "score", r[i].score, "reasons",
-							       r[i].reasons));
-		else {
-			json_decref(r[i].alert);
-			json_decref(r[i].reasons);
+		rc = by_place_time(c, who, self, distance_km, days, &set);
+	qsort(set.r, (size_t)set.n, sizeof(*set.r), related_cmp);
+	int shown = 0;
+	for (int i = 0; i < set.n; i++) {
+		json_t *a = NULL;
+		if (!rc && shown < limit && alert_get(c, who, set.r[i].id, &a) == TR_OK) {
+			json_array_append_new(items, json_pack("{s:o, s:f, s:o}", "alert", a, "score",
+							       set.r[i].score, "reasons",
+							       set.r[i].reasons));
+			shown++;
+		} else {
+			json_decref(set.r[i].reasons);
 		}
 	}
-	free(r);
+	free(set.r);
 	json_decref(self);
 	return rc;
 }
