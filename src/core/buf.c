@@ -65,12 +65,24 @@ int buf_puts(struct buf *b, const char *s)
 
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
+	if (b->err)
+		return b->err;
+	/* most writes fit in what is already allocated: one pass then */
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return b->err = TR_ERR_INTERNAL;
+	if ((size_t)n < room) {
+		if (b->len + (size_t)n > b->max) {
+			b->data[b->len] = '\0';
+			return b->err = TR_ERR_TOO_LARGE;
+		}
+		b->len += (size_t)n;
+		return TR_OK;
+	}
 	int rc = buf_reserve(b, (size_t)n);
 	if (rc)
 		return rc;

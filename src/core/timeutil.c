@@ -20,18 +20,61 @@ int64_t tr_mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm):
+ * formatting is on every row of every list, and gmtime_r with strftime
+ * costs more than the rest of a row. */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static char *put2(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
 void tr_time_format(int64_t ms, char out[32])
 {
 	int64_t sec = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 	int milli = (int)(ms - sec * 1000);
-	time_t t = (time_t)sec;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (milli)
-		snprintf(out + n, 32 - n, ".%03dZ", milli);
-	else
-		snprintf(out + n, 32 - n, "Z");
+	int64_t days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+	int64_t rem = sec - days * 86400;
+	int y, mo, d;
+	civil_from_days(days, &y, &mo, &d);
+	if (y < 0 || y > 9999) {
+		snprintf(out, 32, "%s", "0000-01-01T00:00:00Z");
+		return;
+	}
+	char *p = out;
+	p = put2(p, y / 100);
+	p = put2(p, y % 100);
+	*p++ = '-';
+	p = put2(p, mo);
+	*p++ = '-';
+	p = put2(p, d);
+	*p++ = 'T';
+	p = put2(p, (int)(rem / 3600));
+	*p++ = ':';
+	p = put2(p, (int)(rem / 60 % 60));
+	*p++ = ':';
+	p = put2(p, (int)(rem % 60));
+	if (milli) {
+		*p++ = '.';
+		*p++ = (char)('0' + milli / 100);
+		p = put2(p, milli % 100);
+	}
+	*p++ = 'Z';
+	*p = '\0';
 }
 
 /* Reads exactly n digits. */

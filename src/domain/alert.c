@@ -93,7 +93,12 @@ static json_t *alert_row(struct db_stmt *s)
  * busiest reads and building a tree per row costs more than the query. */
 static void put_key(struct buf *b, int *first, const char *k)
 {
-	buf_printf(b, "%s\"%s\":", *first ? "" : ",", k);
+	if (*first)
+		buf_append(b, "\"", 1);
+	else
+		buf_append(b, ",\"", 2);
+	buf_puts(b, k);
+	buf_append(b, "\":", 2);
 	*first = 0;
 }
 
@@ -114,9 +119,12 @@ static void put_time(struct buf *b, int *first, const char *k, struct db_stmt *s
 		buf_puts(b, "null");
 		return;
 	}
-	char t[32];
-	tr_time_format(db_col_int64(s, col), t);
-	buf_printf(b, "\"%s\"", t);
+	char t[34];
+	t[0] = '"';
+	tr_time_format(db_col_int64(s, col), t + 1);
+	size_t n = strlen(t);
+	t[n] = '"';
+	buf_append(b, t, n + 1);
 }
 
 /* Columns holding JSON the program wrote itself go out as they are. */
@@ -142,7 +150,7 @@ static void alert_row_text(struct db_stmt *s, struct buf *b)
 	if (db_col_is_null(s, 13)) {
 		buf_puts(b, "null");
 	} else {
-		buf_printf(b, "{\"lat\":%.17g,\"lon\":%.17g,", db_col_double(s, 13),
+		buf_printf(b, "{\"lat\":%.15g,\"lon\":%.15g,", db_col_double(s, 13),
 			   db_col_double(s, 14));
 		int f2 = 1;
 		put_text(b, &f2, "place_name", s, 15);

@@ -208,7 +208,9 @@ int http_resp_json(struct http_resp *resp, int status, json_t *j)
 {
 	if (!j)
 		return TR_ERR_NOMEM;
-	char *s = json_dumps(j, JSON_COMPACT);
+	/* 15 digits: 48.2 stays 48.2, and a coordinate keeps far more than
+	 * it needs */
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(j);
 	if (!s)
 		return TR_ERR_NOMEM;
