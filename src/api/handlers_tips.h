@@ -1,7 +1,57 @@
-/** Handlers of the tips module (routes in routes_tips.inc). */
+/** Handlers of the tips module (routes in routes_tips.inc) and the state
+ * the module keeps while serving (module_tips.c). */
 #ifndef TR_API_HANDLERS_TIPS_H
 #define TR_API_HANDLERS_TIPS_H
 
+#include "domain/tip.h"
+#include "domain/tip_intake.h"
 #include "http/http.h"
 
+#include <pthread.h>
+#include <stdint.h>
+
+struct tips_job;
+
+/** Read once at start from the environment (docs/access.md, "Tips"):
+ * TRELLIS_SECRET_KEY, TRELLIS_TIP_POW_BITS, TRELLIS_TIP_RATE,
+ * TRELLIS_TIP_PENDING_MAX, TRELLIS_TIP_ACK_DAYS. Owned by app->tips. */
+struct tips_state {
+	unsigned char key[TIP_KEY_LEN];
+	int has_key;                /* contacts can be accepted */
+	struct tip_pow *pow;
+	struct tip_rate *rate;      /* tips and sender messages per address */
+	int64_t pending_max;
+	int64_t ack_days;
+	/* the group-commit writer */
+	struct db_conn *conn;
+	pthread_t thread;
+	int running, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	struct tips_job *head, *tail;
+};
+
+/** Queues a validated tip for the writer thread and waits until the batch
+ * holding it is committed (or failed): the answer to the sender comes only
+ * after the tip is durable. Returns tip_insert's result. */
+int tips_submit(struct tips_state *st, struct tip_new *t);
+
+HANDLER(api_tips_challenge);
+HANDLER(api_tips_submit);
+HANDLER(api_tips_receipt);
+HANDLER(api_tips_sender_message);
+HANDLER(api_tips_list);
+HANDLER(api_tips_get);
+HANDLER(api_tips_update);
+HANDLER(api_tips_notes_list);
+HANDLER(api_tips_notes_create);
+HANDLER(api_tips_messages_list);
+HANDLER(api_tips_messages_create);
+HANDLER(api_tips_contact);
+HANDLER(api_tips_areas_list);
+HANDLER(api_tips_areas_create);
+HANDLER(api_problems_list);
+HANDLER(api_problems_create);
+HANDLER(api_problems_get);
+HANDLER(api_problems_update);
 #endif

@@ -1,17 +1,214 @@
 #include "api/app.h"
+#include "api/handlers.h"
 #include "core/err.h"
 
-/* Nothing runs in the background for this module yet. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_MAX 256
+
+/* One queued submission; lives on the submitting request's stack. */
+struct tips_job {
+	struct tip_new *tip;
+	int rc;
+	int done;
+	pthread_cond_t cv; /* its own: waking every waiter per batch is a herd */
+	struct tips_job *next;
+};
+
+static int env_int(const char *name, long def, long min, long max, int64_t *out, char *err,
+		   size_t errlen)
+{
+	const char *v = getenv(name);
+	*out = def;
+	if (!v || !*v)
+		return TR_OK;
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (*end || errno || n < min || n > max) {
+		snprintf(err, errlen, "%s must be an integer from %ld to %ld, got '%s'", name, min,
+			 max, v);
+		return TR_ERR_INVALID;
+	}
+	*out = n;
+	return TR_OK;
+}
+
+/* The whole batch in one transaction, without savepoints: the common case,
+ * and the cheapest. 0 when every tip went in and the commit held. */
+static int batch_fast(struct db_conn *c, struct tips_job *jobs)
+{
+	int rc = db_begin(c);
+	for (struct tips_job *j = jobs; j && !rc; j = j->next)
+		rc = tip_insert(c, j->tip);
+	if (!rc && !(rc = db_commit(c)))
+		return 0;
+	db_rollback(c);
+	return rc;
+}
+
+/* One transaction with a savepoint per tip, so one bad tip (a code clash,
+ * an area over its bound) does not sink the others. */
+static void batch_careful(struct db_conn *c, struct tips_job *jobs)
+{
+	int rc = db_begin(c);
+	for (struct tips_job *j = jobs; j; j = j->next) {
+		if (rc) {
+			j->rc = rc;
+			continue;
+		}
+		for (int attempt = 0; attempt < 4; attempt++) {
+			if ((j->rc = db_exec(c, "SAVEPOINT tip")))
+				break;
+			j->rc = tip_insert(c, j->tip);
+			db_exec(c, j->rc ? "ROLLBACK TO SAVEPOINT tip; RELEASE SAVEPOINT tip"
+					 : "RELEASE SAVEPOINT tip");
+			if (j->rc != TR_ERR_CONFLICT)
+				break;
+			tip_code_new(j->tip->code); /* 49 bits: a clash is rare, draw again */
+		}
+	}
+	if (!rc && (rc = db_commit(c)) != TR_OK)
+		db_rollback(c);
+	if (rc)
+		for (struct tips_job *j = jobs; j; j = j->next)
+			if (!j->rc)
+				j->rc = rc;
+}
+
+static void batch_write(struct db_conn *c, struct tips_job *jobs)
+{
+	for (struct tips_job *j = jobs; j; j = j->next)
+		j->rc = TR_OK;
+	if (batch_fast(c, jobs))
+		batch_careful(c, jobs);
+}
+
+static void *writer_main(void *arg)
+{
+	struct tips_state *st = arg;
+	pthread_mutex_lock(&st->mu);
+	for (;;) {
+		while (!st->head && !st->stop)
+			pthread_cond_wait(&st->work, &st->mu);
+		if (!st->head && st->stop)
+			break;
+		/* take up to BATCH_MAX: everything that queued during the last commit */
+		struct tips_job *batch = st->head, *last = batch;
+		int n = 1;
+		while (last->next && n < BATCH_MAX) {
+			last = last->next;
+			n++;
+		}
+		st->head = last->next;
+		if (!st->head)
+			st->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&st->mu);
+		batch_write(st->conn, batch);
+		pthread_mutex_lock(&st->mu);
+		for (struct tips_job *j = batch, *next; j; j = next) {
+			next = j->next; /* j may be gone once its waiter wakes */
+			j->done = 1;
+			pthread_cond_signal(&j->cv);
+		}
+	}
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+int tips_submit(struct tips_state *st, struct tip_new *t)
+{
+	struct tips_job job = {.tip = t, .rc = TR_OK};
+	pthread_cond_init(&job.cv, NULL);
+	pthread_mutex_lock(&st->mu);
+	if (st->stop || !st->running) {
+		pthread_mutex_unlock(&st->mu);
+		pthread_cond_destroy(&job.cv);
+		return TR_ERR_UNAVAILABLE;
+	}
+	if (st->tail)
+		st->tail->next = &job;
+	else
+		st->head = &job;
+	st->tail = &job;
+	pthread_cond_signal(&st->work);
+	while (!job.done)
+		pthread_cond_wait(&job.cv, &st->mu);
+	pthread_mutex_unlock(&st->mu);
+	pthread_cond_destroy(&job.cv);
+	return job.rc;
+}
+
+static void state_free(struct tips_state *st)
+{
+	tip_pow_free(st->pow);
+	tip_rate_free(st->rate);
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->work);
+	sodium_memzero(st->key, sizeof(st->key));
+	free(st);
+}
+
 int tips_module_start(struct app *app, char *err, size_t errlen)
 {
-	(void)app;
-	(void)err;
-	(void)errlen;
+	struct tips_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return TR_ERR_NOMEM;
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->work, NULL);
+	int64_t bits = 0, rate = 0;
+	int rc = env_int("TRELLIS_TIP_POW_BITS", 16, 0, 30, &bits, err, errlen);
+	if (!rc)
+		rc = env_int("TRELLIS_TIP_RATE", 10, 0, 1000000, &rate, err, errlen);
+	if (!rc)
+		rc = env_int("TRELLIS_TIP_PENDING_MAX", 500, 0, 100000000, &st->pending_max, err,
+			     errlen);
+	if (!rc)
+		rc = env_int("TRELLIS_TIP_ACK_DAYS", 7, 1, 365, &st->ack_days, err, errlen);
+	const char *key = getenv("TRELLIS_SECRET_KEY");
+	if (!rc && key && *key) {
+		if (tip_key_parse(key, st->key)) {
+			snprintf(err, errlen, "TRELLIS_SECRET_KEY must be 64 hexadecimal characters");
+			rc = TR_ERR_INVALID;
+		}
+		st->has_key = 1;
+	}
+	if (!rc && (!(st->pow = tip_pow_new((int)bits)) ||
+		    !(st->rate = tip_rate_new((int)rate, 3600 * 1000))))
+		rc = TR_ERR_NOMEM;
+	if (rc) {
+		state_free(st);
+		return rc;
+	}
+	st->conn = db_acquire(app->db);
+	st->running = 1;
+	if (pthread_create(&st->thread, NULL, writer_main, st) != 0) {
+		db_release(st->conn);
+		state_free(st);
+		snprintf(err, errlen, "tips: cannot start the writer thread");
+		return TR_ERR_INTERNAL;
+	}
+	app->tips = st;
 	return TR_OK;
 }
 
 /* Must be safe to call when start failed or never ran. */
 void tips_module_stop(struct app *app)
 {
-	(void)app;
+	struct tips_state *st = app->tips;
+	if (!st)
+		return;
+	pthread_mutex_lock(&st->mu);
+	st->stop = 1;
+	pthread_cond_broadcast(&st->work);
+	pthread_mutex_unlock(&st->mu);
+	pthread_join(st->thread, NULL);
+	db_release(st->conn);
+	state_free(st);
+	app->tips = NULL;
 }

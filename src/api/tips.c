@@ -1,0 +1,562 @@
+#include "api/api.h"
+#include "api/handlers.h"
+#include "api/validate.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/tip.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SECRET_HEADER "X-Receipt-Secret"
+
+static struct tips_state *tips_of(struct http_req *req)
+{
+	struct app *app = http_app(req);
+	return app ? app->tips : NULL;
+}
+
+/* Counts one submission from the request's address (in memory only). */
+static int rate_take(struct http_req *req, struct http_resp *resp, struct tips_state *st)
+{
+	int retry = 0;
+	if (!tip_rate_take(st->rate, http_client_addr(req), tr_now_ms(), &retry))
+		return TR_OK;
+	char v[16];
+	snprintf(v, sizeof(v), "%d", retry);
+	http_resp_header(resp, "Retry-After", v);
+	return http_fail(req, TR_ERR_RATE_LIMIT, "too many submissions from your network; try later");
+}
+
+static int no_module(struct http_req *req)
+{
+	return http_fail(req, TR_ERR_UNAVAILABLE, "tip intake is not running");
+}
+
+int api_tips_challenge(struct http_req *req, struct http_resp *resp)
+{
+	struct tips_state *st = tips_of(req);
+	if (!st)
+		return no_module(req);
+	int rc = api_query_allow(req, NULL);
+	if (rc)
+		return rc;
+	char ch[64], exp[32];
+	int64_t expires;
+	tip_pow_challenge(st->pow, tr_now_ms(), ch, &expires);
+	tr_time_format(expires, exp);
+	http_resp_header(resp, "Cache-Control", "no-store");
+	return http_resp_json(resp, 200,
+			      json_pack("{s:s, s:i, s:s, s:s}", "challenge", ch, "bits",
+					tip_pow_bits(st->pow), "expires_at", exp, "algorithm",
+					"find a nonce (1 to 64 characters) such that BLAKE2b-512 of "
+					"the challenge text followed by the nonce text starts with "
+					"`bits` zero bits; send both with the tip"));
+}
+
+static const struct vfield tip_spec[] = {
+	{"category", V_ENUM, 1, 0, 0, tip_categories, 0},
+	{"description", V_STRING, 1, 10, 5000, NULL, 0},
+	{"country", V_COUNTRY, 1, 0, 0, NULL, 0},
+	{"lat", V_NUMBER, 0, -90, 90, NULL, 1},
+	{"lon", V_NUMBER, 0, -180, 180, NULL, 1},
+	{"place", V_STRING, 0, 2, 300, NULL, 1},
+	{"precision_m", V_INT, 0, 0, 100000, NULL, 1},
+	{"observed_at", V_TIME, 0, 0, 0, NULL, 1},
+	{"language", V_STRING, 0, 2, 16, NULL, 1},
+	{"contact", V_STRING, 0, 3, 500, NULL, 1},
+	{"challenge", V_STRING, 0, 0, 100, NULL, 1},
+	{"nonce", V_STRING, 0, 0, 100, NULL, 1},
+};
+
+/* Rules across fields: a place or a point; not observed in the future. */
+static int tip_fields(struct http_req *req, json_t *b, struct tip_new *t)
+{
+	json_t *lat = json_object_get(b, "lat"), *lon = json_object_get(b, "lon");
+	int rc = TR_OK;
+	t->has_loc = json_is_number(lat) && json_is_number(lon);
+	if (json_is_number(lat) != json_is_number(lon))
+		rc = http_field_error(req, json_is_number(lat) ? "lon" : "lat",
+				      "give both lat and lon");
+	t->place = vstr(b, "place");
+	if (!t->has_loc && !t->place && !rc)
+		rc = http_field_error(req, "lat", "give lat and lon, or place");
+	t->lat = t->has_loc ? json_number_value(lat) : 0;
+	t->lon = t->has_loc ? json_number_value(lon) : 0;
+	json_t *prec = json_object_get(b, "precision_m");
+	t->precision_m = json_is_integer(prec) ? json_integer_value(prec) : -1;
+	t->observed_at = 0;
+	const char *obs = vstr(b, "observed_at");
+	if (obs && (tr_time_parse(obs, &t->observed_at) ||
+		    t->observed_at > tr_now_ms() + 86400000LL))
+		rc = http_field_error(req, "observed_at", "must not be in the future");
+	t->category = vstr(b, "category");
+	t->description = vstr(b, "description");
+	t->country = vstr(b, "country");
+	t->language = vstr(b, "language");
+	return rc;
+}
+
+static int submit_fail(struct http_req *req, struct http_resp *resp, int rc)
+{
+	switch (rc) {
+	case TR_ERR_NOT_FOUND:
+		http_field_error(req, "country", "no police organisation receives tips for this "
+						 "country on this server");
+		return TR_ERR_INVALID;
+	case TR_ERR_RATE_LIMIT:
+		http_resp_header(resp, "Retry-After", "3600");
+		http_field_error(req, "lat", "this area has too many tips waiting for review");
+		return http_fail(req, rc, "this area has too many tips waiting for review; try later");
+	case TR_ERR_UNAVAILABLE:
+		return no_module(req);
+	default:
+		return http_fail(req, TR_ERR_DB, "the tip could not be stored; send it again");
+	}
+}
+
+int api_tips_submit(struct http_req *req, struct http_resp *resp)
+{
+	struct tips_state *st = tips_of(req);
+	if (!st)
+		return no_module(req);
+	int rc = rate_take(req, resp, st);
+	if (rc)
+		return rc;
+	json_t *b;
+	if ((rc = api_body(req, tip_spec, sizeof(tip_spec) / sizeof(tip_spec[0]), 0, &b)))
+		return rc;
+	struct tip_new t;
+	memset(&t, 0, sizeof(t));
+	rc = tip_fields(req, b, &t);
+	const char *field, *why;
+	if (!rc && tip_pow_bits(st->pow) > 0 &&
+	    tip_pow_check(st->pow, vstr(b, "challenge"), vstr(b, "nonce"), tr_now_ms(), &field, &why))
+		rc = http_field_error(req, field, why);
+	const char *contact = vstr(b, "contact");
+	if (!rc && contact && !st->has_key) {
+		http_field_error(req, "contact", "cannot be kept safely on this server (it has no "
+						 "TRELLIS_SECRET_KEY); send the tip without it");
+		rc = http_fail(req, TR_ERR_UNAVAILABLE, "contact details cannot be accepted now");
+	}
+	if (!rc && contact && !(t.contact_enc = tip_contact_seal(st->key, contact)))
+		rc = http_fail(req, TR_ERR_NOMEM, "out of memory");
+	if (rc) {
+		json_decref(b);
+		return rc;
+	}
+	char secret[TIP_SECRET_LEN + 1];
+	tip_code_new(t.code);
+	tip_secret_new(secret);
+	tip_secret_hash(secret, t.secret_hash);
+	t.ack_days = st->ack_days;
+	t.pending_max = st->pending_max;
+	rc = tips_submit(st, &t);
+	free(t.contact_enc);
+	json_decref(b);
+	if (rc) {
+		sodium_memzero(secret, sizeof(secret));
+		return submit_fail(req, resp, rc);
+	}
+	http_resp_header(resp, "Cache-Control", "no-store");
+	char url[80];
+	snprintf(url, sizeof(url), "/api/v1/public/tips/%s", t.code);
+	rc = http_resp_json(resp, 201,
+			    json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", t.code, "secret", secret,
+				      "status", "new", "follow_up", url, "note",
+				      "keep the code and the secret: the secret is shown only "
+				      "once and is needed, in the X-Receipt-Secret header, to "
+				      "read answers and add information"));
+	sodium_memzero(secret, sizeof(secret));
+	return rc;
+}
+
+/* The code from the path and the secret from the header, well-formed. */
+static int receipt_read(struct http_req *req, const char **code, const char **secret)
+{
+	*code = http_param(req, "code");
+	*secret = http_header(req, SECRET_HEADER);
+	int rc = TR_OK;
+	if (!tip_receipt_shape(*code, TIP_CODE_LEN))
+		rc = http_field_error(req, "code", "is not a receipt code (10 letters and digits)");
+	if (!*secret)
+		rc = http_field_error(req, SECRET_HEADER, "is required: the secret of the receipt");
+	else if (!tip_receipt_shape(*secret, TIP_SECRET_LEN))
+		rc = http_field_error(req, SECRET_HEADER, "is not a receipt secret");
+	return rc;
+}
+
+int api_tips_receipt(struct http_req *req, struct http_resp *resp)
+{
+	const char *code, *secret;
+	int rc = api_query_allow(req, NULL);
+	if (rc || (rc = receipt_read(req, &code, &secret)))
+		return rc;
+	struct db_conn *c = api_db(req);
+	json_t *out = NULL;
+	rc = tip_receipt_get(c, code, secret, &out);
+	if (rc == TR_ERR_NOT_FOUND)
+		rc = http_fail(req, rc, "no tip has this receipt");
+	else if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	if (rc)
+		return rc;
+	http_resp_header(resp, "Cache-Control", "no-store");
+	return http_resp_json(resp, 200, out);
+}
+
+static const struct vfield message_spec[] = {
+	{"body", V_STRING, 1, 1, 5000, NULL, 0},
+};
+
+int api_tips_sender_message(struct http_req *req, struct http_resp *resp)
+{
+	struct tips_state *st = tips_of(req);
+	if (!st)
+		return no_module(req);
+	const char *code, *secret;
+	int rc = rate_take(req, resp, st);
+	if (rc || (rc = receipt_read(req, &code, &secret)))
+		return rc;
+	json_t *b;
+	if ((rc = api_body(req, message_spec, 1, 0, &b)))
+		return rc;
+	struct db_conn *c = api_db(req);
+	rc = tip_sender_message(c, code, secret, vstr(b, "body"));
+	if (rc == TR_ERR_NOT_FOUND)
+		rc = http_fail(req, rc, "no tip has this receipt");
+	else if (rc == TR_ERR_CONFLICT)
+		rc = http_fail(req, rc, "this tip is closed; send a new tip");
+	else if (rc == TR_ERR_RATE_LIMIT) {
+		http_resp_header(resp, "Retry-After", "86400");
+		rc = http_fail(req, rc, "this tip holds as many messages as it can");
+	} else if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	json_decref(b);
+	return rc ? rc : http_resp_json(resp, 201, json_pack("{s:s}", "status", "received"));
+}
+
+/* ---- triage ---- */
+
+static int tip_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+		      const char *id, int status)
+{
+	json_t *t = NULL;
+	int rc = tip_get(c, api_caller(req), id, &t);
+	if (rc)
+		return api_domain_fail(req, c, rc, NULL);
+	api_etag(resp, json_integer_value(json_object_get(t, "version")));
+	return http_resp_json(resp, status, t);
+}
+
+static int role_gate(struct http_req *req, enum tip_resource res, enum action act)
+{
+	if (tip_role_can(api_caller(req)->role, res, act))
+		return TR_OK;
+	return http_fail(req, TR_ERR_FORBIDDEN, "your role may not do this with tips");
+}
+
+static int enum_query(struct http_req *req, const char *name, const char *const *values,
+		      const char **out)
+{
+	*out = http_query(req, name);
+	if (!*out)
+		return TR_OK;
+	for (const char *const *v = values; *v; v++)
+		if (strcmp(*v, *out) == 0)
+			return TR_OK;
+	return http_field_error(req, name, "is not one of the allowed values");
+}
+
+int api_tips_list(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"status", "category", "overdue", NULL};
+	static const char *const bools[] = {"true", "false", NULL};
+	int rc = role_gate(req, TIPR_TIP, ACT_LIST);
+	if (rc)
+		return rc;
+	struct api_page page;
+	struct tip_filter f = {NULL, NULL, -1};
+	const char *overdue;
+	rc = api_query_allow(req, allowed);
+	rc |= api_page_read(req, &page);
+	rc |= enum_query(req, "status", tip_statuses, &f.status);
+	rc |= enum_query(req, "category", tip_categories, &f.category);
+	rc |= enum_query(req, "overdue", bools, &overdue);
+	if (overdue)
+		f.overdue = strcmp(overdue, "true") == 0;
+	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
+		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
+	if (rc)
+		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+	json_t *items = json_array();
+	char *next = NULL;
+	struct db_conn *c = api_db(req);
+	rc = tip_list(c, api_caller(req), &f, page.after, page.limit, items, &next);
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	const char *cursor = next ? api_cursor_make(req, next) : NULL;
+	free(next);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	return http_resp_json(resp, 200, api_page_json(items, cursor));
+}
+
+int api_tips_get(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	int rc = role_gate(req, TIPR_TIP, ACT_READ);
+	if (rc)
+		return rc;
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	rc = tip_answer(req, resp, c, id, 200);
+	db_release(c);
+	return rc;
+}
+
+static const struct vfield triage_spec[] = {
+	{"status", V_ENUM, 0, 0, 0, tip_statuses, 0},
+	{"assigned_user_id", V_UUID, 0, 0, 0, NULL, 1},
+	{"assigned_org_id", V_UUID, 0, 0, 0, NULL, 1},
+	{"outcome", V_ENUM, 0, 0, 0, tip_outcomes, 1},
+	{"duplicate_of", V_UUID, 0, 0, 0, NULL, 1},
+	{"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
+	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
+	{"coarsen_m", V_INT, 0, 0, 100000, NULL, 0},
+};
+
+static int triage_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
+{
+	static const struct {
+		const char *field, *message;
+	} why[] = {
+		{"status", "cannot move this way (new -> triaged -> assigned -> actioned -> "
+			   "closed, or closed from any; closed is final)"},
+		{"outcome", "is required to close, and only then"},
+		{"sharing_group_id", "is required with distribution sharing_group (only then), and "
+				     "your organisation must belong to the group"},
+		{"assigned_user_id", "must name an active user of the receiving or assigned "
+				     "organisation (assigned needs a user or an organisation)"},
+		{"assigned_org_id", "must be an organisation that sees the tip: widen its "
+				    "distribution first"},
+		{"duplicate_of", "must name another tip you can see"},
+		{"distribution", "may be changed only by analysts and organisation administrators "
+				 "of the receiving organisation"},
+	};
+	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
+		if (strcmp(why[i].field, field) == 0 &&
+		    (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN)) {
+			http_field_error(req, field, why[i].message);
+			return http_fail(req, rc, why[i].message);
+		}
+	return api_domain_fail(req, c, rc, field);
+}
+
+int api_tips_update(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	int rc = role_gate(req, TIPR_TIP, ACT_READ);
+	if (rc)
+		return rc;
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *body;
+	int64_t version;
+	if ((rc = api_body(req, triage_spec, sizeof(triage_spec) / sizeof(triage_spec[0]), 1, &body)))
+		return rc;
+	if ((rc = api_if_match(req, &version))) {
+		json_decref(body);
+		return rc;
+	}
+	struct db_conn *c = api_db(req);
+	const char *field = NULL;
+	rc = tip_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
+	rc = rc ? triage_fail(req, c, rc, field) : tip_answer(req, resp, c, id, 200);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}
+
+static const struct vfield note_spec[] = {
+	{"body", V_STRING, 1, 1, 10000, NULL, 0},
+};
+
+typedef int (*tip_add_fn)(struct db_conn *, const struct caller *, const char *, const char *,
+			  const char *, char[37]);
+typedef int (*tip_list_fn)(struct db_conn *, const struct caller *, const char *, json_t *);
+
+static int child_add(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
+		     tip_add_fn add)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *b;
+	int rc = api_body(req, spec, 1, 0, &b);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	char cid[37];
+	rc = add(c, api_caller(req), id, vstr(b, "body"), http_request_id(req), cid);
+	if (rc == TR_ERR_FORBIDDEN)
+		rc = http_fail(req, rc, "only the receiving organisation's triage roles may do this");
+	else if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	json_decref(b);
+	return rc ? rc : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "tip_id", id));
+}
+
+static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn list)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	json_t *items = json_array();
+	int rc = list(c, api_caller(req), id, items);
+	if (rc == TR_ERR_FORBIDDEN)
+		rc = http_fail(req, rc, "only the receiving organisation's triage roles may do this");
+	else if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	return http_resp_json(resp, 200, api_page_json(items, NULL));
+}
+
+int api_tips_notes_list(struct http_req *req, struct http_resp *resp)
+{
+	return child_list(req, resp, tip_notes);
+}
+
+int api_tips_notes_create(struct http_req *req, struct http_resp *resp)
+{
+	return child_add(req, resp, note_spec, tip_note_add);
+}
+
+int api_tips_messages_list(struct http_req *req, struct http_resp *resp)
+{
+	return child_list(req, resp, tip_messages);
+}
+
+int api_tips_messages_create(struct http_req *req, struct http_resp *resp)
+{
+	return child_add(req, resp, message_spec, tip_message_add);
+}
+
+int api_tips_contact(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"justification", NULL};
+	const char *id = http_param(req, "id");
+	struct tips_state *st = tips_of(req);
+	int rc = api_query_allow(req, allowed);
+	if (rc)
+		return rc;
+	if ((rc = role_gate(req, TIPR_CONTACT, ACT_READ)))
+		return rc;
+	const char *why = http_query(req, "justification");
+	if (!why || strlen(why) < 10 || strlen(why) > 500)
+		return http_field_error(req, "justification",
+					"is required: why you need the contact (10 to 500 characters)");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	char *sealed = NULL;
+	rc = tip_contact_sealed(c, api_caller(req), id, why, http_request_id(req), &sealed);
+	if (rc == TR_ERR_FORBIDDEN)
+		rc = http_fail(req, rc, "only the receiving organisation may read the contact");
+	else if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	if (rc)
+		return rc;
+	char *plain = NULL;
+	if (sealed && (!st || !st->has_key || !(plain = tip_contact_open(st->key, sealed)))) {
+		free(sealed);
+		http_field_error(req, "contact", "cannot be decrypted with this server's "
+						 "TRELLIS_SECRET_KEY");
+		return http_fail(req, TR_ERR_UNAVAILABLE, "the contact cannot be read now");
+	}
+	free(sealed);
+	http_resp_header(resp, "Cache-Control", "no-store");
+	rc = http_resp_json(resp, 200, json_pack("{s:s, s:s?}", "tip_id", id, "contact", plain));
+	if (plain) {
+		sodium_memzero(plain, strlen(plain));
+		free(plain);
+	}
+	return rc;
+}
+
+static const struct vfield area_spec[] = {
+	{"org_id", V_UUID, 0, 0, 0, NULL, 0},
+	{"lat", V_NUMBER, 1, -90, 90, NULL, 0},
+	{"lon", V_NUMBER, 1, -180, 180, NULL, 0},
+	{"radius_m", V_NUMBER, 1, 100, 2000000, NULL, 0},
+};
+
+int api_tips_areas_list(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"organisation", NULL};
+	int rc = api_query_allow(req, allowed);
+	const char *org = http_query(req, "organisation");
+	if (!rc && org && !tr_uuid_valid(org))
+		rc = http_field_error(req, "organisation", "must be an organisation id");
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	json_t *items = json_array();
+	rc = tip_areas(c, org, items);
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	return http_resp_json(resp, 200, api_page_json(items, NULL));
+}
+
+int api_tips_areas_create(struct http_req *req, struct http_resp *resp)
+{
+	json_t *b;
+	int rc = api_body(req, area_spec, 4, 0, &b);
+	if (rc)
+		return rc;
+	const struct caller *who = api_caller(req);
+	const char *org = vstr(b, "org_id") ? vstr(b, "org_id") : who->org_id;
+	struct db_conn *c = api_db(req);
+	char id[37];
+	rc = tip_area_add(c, who, org, json_number_value(json_object_get(b, "lat")),
+			  json_number_value(json_object_get(b, "lon")),
+			  json_number_value(json_object_get(b, "radius_m")), http_request_id(req), id);
+	if (rc == TR_ERR_INVALID) {
+		http_field_error(req, "org_id", "must be a police organisation");
+	} else if (rc == TR_ERR_FORBIDDEN) {
+		rc = http_fail(req, rc, "only organisation administrators declare their own area");
+	} else if (rc) {
+		rc = api_db_fail(req, c, rc);
+	}
+	db_release(c);
+	json_t *out = json_pack("{s:s, s:s, s:O, s:O, s:O}", "id", rc ? "" : id, "org_id", org,
+				"lat", json_object_get(b, "lat"), "lon", json_object_get(b, "lon"),
+				"radius_m", json_object_get(b, "radius_m"));
+	json_decref(b);
+	if (rc) {
+		json_decref(out);
+		return rc;
+	}
+	return http_resp_json(resp, 201, out);
+}

@@ -1,0 +1,521 @@
+#include "domain/problem.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/audit.h"
+#include "domain/group.h"
+#include "domain/tip.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const problem_phases[] = {"scanning", "analysis", "response", "assessment", NULL};
+/* the problem-analysis triangle */
+const char *const problem_analysis_keys[] = {"offender", "target", "place", NULL};
+
+#define WEEK_MS (7 * 86400000LL)
+#define PROBLEM_COLS                                                                         \
+	"p.id, p.org_id, p.country, p.created_by, p.distribution, p.sharing_group_id, p.tlp," \
+	" p.title, p.description, p.phase, p.lat, p.lon, p.radius_m, p.place_name,"          \
+	" p.analysis, p.responses, p.response_started_at, p.created_at, p.updated_at,"       \
+	" p.version"
+
+static json_t *time_or_null(struct db_stmt *s, int col)
+{
+	if (db_col_is_null(s, col))
+		return json_null();
+	char t[32];
+	tr_time_format(db_col_int64(s, col), t);
+	return json_string(t);
+}
+
+static json_t *text_or_null(struct db_stmt *s, int col)
+{
+	const char *v = db_col_text(s, col);
+	return v ? json_string(v) : json_null();
+}
+
+static json_t *json_col(struct db_stmt *s, int col, int object)
+{
+	json_t *j = db_col_text(s, col) ? json_loads(db_col_text(s, col), 0, NULL) : NULL;
+	return j ? j : object ? json_object() : json_array();
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static json_t *problem_row(struct db_stmt *s)
+{
+	json_t *p = json_object();
+	static const char *const text_cols[] = {"id", "org_id", "country", "created_by",
+						 "distribution", "sharing_group_id", "tlp", "title",
+						 "description", "phase"};
+	for (int i = 0; i < 10; i++)
+		json_object_set_new(p, text_cols[i], text_or_null(s, i));
+	if (db_col_is_null(s, 10))
+		json_object_set_new(p, "area", json_null());
+	else
+		json_object_set_new(p, "area",
+				    json_pack("{s:f, s:f, s:f, s:o}", "lat", db_col_double(s, 10),
+					      "lon", db_col_double(s, 11), "radius_m",
+					      db_col_double(s, 12), "place_name", text_or_null(s, 13)));
+	json_object_set_new(p, "analysis", json_col(s, 14, 1));
+	json_object_set_new(p, "responses", json_col(s, 15, 0));
+	json_object_set_new(p, "response_started_at", time_or_null(s, 16));
+	json_object_set_new(p, "created_at", time_or_null(s, 17));
+	json_object_set_new(p, "updated_at", time_or_null(s, 18));
+	json_object_set_new(p, "version", json_integer(db_col_int64(s, 19)));
+	return p;
+}
+
+static int problem_row_get(struct db_conn *c, const struct caller *who, const char *id,
+			   json_t **out)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT " PROBLEM_COLS " FROM problems p WHERE p.id = ?", id);
+	acl_visible(&q, who, "p");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = problem_row(s)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+/* The linked records the caller sees: a link never reveals more than the
+ * record it points to. */
+static int links_read(struct db_conn *c, const struct caller *who, const char *id, json_t *p)
+{
+	struct query q;
+	struct db_stmt *s;
+	json_t *tips = json_array(), *alerts = json_array(), *partners = json_array();
+	json_object_set_new(p, "tips", tips);
+	json_object_set_new(p, "alerts", alerts);
+	json_object_set_new(p, "partners", partners);
+	query_init(&q);
+	query_text(&q, "SELECT t.id, t.category, t.status FROM problem_tips x JOIN tips t"
+		       " ON t.id = x.tip_id WHERE x.problem_id = ?", id);
+	acl_visible(&q, who, "t");
+	query_sql(&q, " ORDER BY t.id LIMIT 1000");
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(tips, json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0),
+						      "category", db_col_text(s, 1), "status",
+						      db_col_text(s, 2)));
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	query_init(&q);
+	query_text(&q, "SELECT a.id, a.title, a.status FROM problem_alerts x JOIN alerts a"
+		       " ON a.id = x.alert_id WHERE x.problem_id = ?", id);
+	acl_visible(&q, who, "a");
+	query_text(&q, " AND (a.status <> 'draft' OR a.org_id = ?) ORDER BY a.id LIMIT 1000",
+		   who->org_id);
+	rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(alerts, json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0),
+							"title", db_col_text(s, 1), "status",
+							db_col_text(s, 2)));
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	if ((rc = db_prepare(c, "SELECT o.id, o.name, o.kind FROM problem_partners x JOIN"
+				" organisations o ON o.id = x.org_id WHERE x.problem_id = ?"
+				" ORDER BY o.name LIMIT 1000", &s)))
+		return rc;
+	db_bind_text(s, 1, id);
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(partners, json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0),
+							  "name", db_col_text(s, 1), "kind",
+							  db_col_text(s, 2)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* The start of the response: the field, else the earliest response. */
+static int64_t response_start(json_t *p)
+{
+	int64_t start = 0, t;
+	if (jstr(p, "response_started_at") && !tr_time_parse(jstr(p, "response_started_at"), &t))
+		return t;
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(p, "responses"), i, r) {
+		const char *at = jstr(r, "started_at");
+		if (at && !tr_time_parse(at, &t) && (!start || t < start))
+			start = t;
+	}
+	return start;
+}
+
+static json_t *weekly_json(const int64_t *v, int n, double *mean)
+{
+	json_t *a = json_array();
+	int64_t sum = 0;
+	for (int i = 0; i < n; i++) {
+		json_array_append_new(a, json_integer(v[i]));
+		sum += v[i];
+	}
+	*mean = n ? (double)sum / n : 0;
+	return a;
+}
+
+/* Tips per week in the area before and after the response start, counted
+ * over the tips the caller can see; only elapsed weeks count after. */
+static int indicators(struct db_conn *c, const struct caller *who, json_t *p, int weeks)
+{
+	json_t *area = json_object_get(p, "area");
+	int64_t start = response_start(p);
+	if (!json_is_object(area) || !start) {
+		json_object_set_new(p, "indicators", json_null());
+		return TR_OK;
+	}
+	double lat = json_number_value(json_object_get(area, "lat"));
+	double lon = json_number_value(json_object_get(area, "lon"));
+	double radius = json_number_value(json_object_get(area, "radius_m"));
+	int64_t before[52], after[52];
+	int rc = tip_count_weeks(c, who, lat, lon, radius, start - weeks * WEEK_MS, weeks, before);
+	if (!rc)
+		rc = tip_count_weeks(c, who, lat, lon, radius, start, weeks, after);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	int elapsed = now <= start ? 0 : (int)((now - start + WEEK_MS - 1) / WEEK_MS);
+	if (elapsed > weeks)
+		elapsed = weeks;
+	double mb, ma;
+	json_t *wb = weekly_json(before, weeks, &mb), *wa = weekly_json(after, elapsed, &ma);
+	char t[32];
+	tr_time_format(start, t);
+	json_t *ind = json_pack("{s:i, s:s, s:{s:o, s:f}, s:{s:o, s:f}, s:s}", "weeks", weeks,
+				"response_started_at", t, "before", "weekly", wb, "per_week", mb,
+				"after", "weekly", wa, "per_week", ma, "counts",
+				"tips you can see within the area, by time observed (else received)");
+	json_object_set_new(ind, "change_per_week", elapsed ? json_real(ma - mb) : json_null());
+	json_object_set_new(ind, "change_pct",
+			    elapsed && mb > 0 ? json_real(100.0 * (ma - mb) / mb) : json_null());
+	json_object_set_new(p, "indicators", ind);
+	return TR_OK;
+}
+
+int problem_get(struct db_conn *c, const struct caller *who, const char *id, int weeks,
+		json_t **out)
+{
+	json_t *p = NULL;
+	int rc = problem_row_get(c, who, id, &p);
+	if (!rc)
+		rc = links_read(c, who, id, p);
+	if (!rc)
+		rc = indicators(c, who, p, weeks < 1 ? 1 : weeks > 52 ? 52 : weeks);
+	if (rc) {
+		json_decref(p);
+		return rc;
+	}
+	*out = p;
+	return TR_OK;
+}
+
+int problem_list(struct db_conn *c, const struct caller *who, const struct problem_filter *f,
+		 const char *after, int limit, json_t *items, char **next_key)
+{
+	struct query q;
+	*next_key = NULL;
+	query_init(&q);
+	query_sql(&q, "SELECT " PROBLEM_COLS " FROM problems p WHERE 1 = 1");
+	acl_visible(&q, who, "p");
+	if (f->phase)
+		query_text(&q, " AND p.phase = ?", f->phase);
+	if (f->country)
+		query_text(&q, " AND p.country = ?", f->country);
+	char after_id[64] = "";
+	if (after) {
+		const char *colon = strchr(after, ':');
+		long long v = strtoll(after, NULL, 10);
+		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
+		query_sql(&q, " AND (p.updated_at < ? OR (p.updated_at = ? AND p.id < ?))");
+		query_param_int(&q, v);
+		query_param_int(&q, v);
+		query_param_text(&q, after_id);
+	}
+	query_int(&q, " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", limit + 1);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	int n = 0;
+	char last[100] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		json_array_append_new(items, problem_row(s));
+		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 18),
+			 db_col_text(s, 0));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+/* ---- writing ---- */
+
+static int visible_one(struct db_conn *c, const struct caller *who, const char *table,
+		       const char *id)
+{
+	struct query q;
+	char sql[160];
+	query_init(&q);
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s x WHERE x.id = ?", table);
+	query_text(&q, sql, id);
+	acl_visible(&q, who, "x");
+	if (strcmp(table, "alerts") == 0)
+		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
+}
+
+static int org_exists(struct db_conn *c, const char *id)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
+}
+
+static int problem_check(struct db_conn *c, const struct caller *who, json_t *body, json_t *m,
+			 const char **field)
+{
+	const char *dist = jstr(m, "distribution"), *tlp = jstr(m, "tlp");
+	const char *group = jstr(m, "sharing_group_id");
+	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
+		return *field = "tlp", TR_ERR_INVALID;
+	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL))
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group && !group_has_member(c, group, who->org_id))
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	static const char *const lists[] = {"tips", "alerts", "partners"};
+	for (int k = 0; k < 3; k++) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(json_object_get(body, lists[k]), i, v) {
+			const char *id = json_string_value(v);
+			int rc = k == 0 ? visible_one(c, who, "tips", id)
+				 : k == 1 ? visible_one(c, who, "alerts", id)
+					  : org_exists(c, id);
+			if (rc == TR_ERR_INVALID)
+				*field = lists[k];
+			if (rc)
+				return rc;
+		}
+	}
+	return TR_OK;
+}
+
+static int links_write(struct db_conn *c, const char *id, json_t *body)
+{
+	static const char *const keys[] = {"tips", "alerts", "partners"};
+	static const char *const del[] = {"DELETE FROM problem_tips WHERE problem_id = ?",
+					  "DELETE FROM problem_alerts WHERE problem_id = ?",
+					  "DELETE FROM problem_partners WHERE problem_id = ?"};
+	static const char *const ins[] = {
+		"INSERT INTO problem_tips (problem_id, tip_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+		"INSERT INTO problem_alerts (problem_id, alert_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+		"INSERT INTO problem_partners (problem_id, org_id) VALUES (?, ?) ON CONFLICT DO NOTHING"};
+	for (int k = 0; k < 3; k++) {
+		json_t *list = json_object_get(body, keys[k]);
+		if (!json_is_array(list))
+			continue;
+		struct db_stmt *s;
+		int rc = db_prepare(c, del[k], &s);
+		if (rc)
+			return rc;
+		db_bind_text(s, 1, id);
+		rc = db_step(s);
+		db_done(s);
+		if (rc != DB_DONE)
+			return rc;
+		size_t i;
+		json_t *v;
+		json_array_foreach(list, i, v) {
+			if ((rc = db_prepare(c, ins[k], &s)))
+				return rc;
+			db_bind_text(s, 1, id);
+			db_bind_text(s, 2, json_string_value(v));
+			rc = db_step(s);
+			db_done(s);
+			if (rc != DB_DONE)
+				return rc;
+		}
+	}
+	return TR_OK;
+}
+
+static void bind_json(struct db_stmt *s, int i, json_t *v, const char *empty)
+{
+	char *text = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
+	db_bind_text(s, i, text ? text : empty);
+	free(text);
+}
+
+static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
+		     const struct caller *who, int64_t now)
+{
+	const char *sql =
+		insert ? "INSERT INTO problems " DB_ACL_EXEMPT " (distribution, sharing_group_id, tlp,"
+			 " title, description, phase, lat, lon, radius_m, place_name, analysis,"
+			 " responses, response_started_at, updated_at, id, org_id, country,"
+			 " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			 " ?, ?, ?, ?, ?)"
+		       : "UPDATE problems " DB_ACL_EXEMPT " SET distribution = ?, sharing_group_id = ?,"
+			 " tlp = ?, title = ?, description = ?, phase = ?, lat = ?, lon = ?,"
+			 " radius_m = ?, place_name = ?, analysis = ?, responses = ?,"
+			 " response_started_at = ?, updated_at = ?, version = version + 1"
+			 " WHERE id = ?";
+	struct db_stmt *s;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	static const char *const texts[] = {"distribution", "sharing_group_id", "tlp", "title",
+					    "description", "phase"};
+	for (int i = 0; i < 6; i++)
+		db_bind_text(s, i + 1, jstr(m, texts[i]) ? jstr(m, texts[i])
+							  : i == 4 ? "" : NULL);
+	json_t *area = json_object_get(m, "area");
+	if (json_is_object(area)) {
+		db_bind_double(s, 7, json_number_value(json_object_get(area, "lat")));
+		db_bind_double(s, 8, json_number_value(json_object_get(area, "lon")));
+		db_bind_double(s, 9, json_number_value(json_object_get(area, "radius_m")));
+		db_bind_text_or_null(s, 10, jstr(area, "place_name"));
+	} else {
+		for (int i = 7; i <= 10; i++)
+			db_bind_null(s, i);
+	}
+	bind_json(s, 11, json_object_get(m, "analysis"), "{}");
+	bind_json(s, 12, json_object_get(m, "responses"), "[]");
+	int64_t start = 0;
+	const char *rs = jstr(m, "response_started_at");
+	rs && !tr_time_parse(rs, &start) ? db_bind_int64(s, 13, start) : db_bind_null(s, 13);
+	db_bind_int64(s, 14, now);
+	db_bind_text(s, 15, id);
+	if (insert) {
+		db_bind_text(s, 16, who->org_id);
+		db_bind_text_or_null(s, 17, who->country[0] ? who->country : NULL);
+		db_bind_text(s, 18, who->user_id);
+		db_bind_int64(s, 19, now);
+	}
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
+		   const char *request_id, char id[37], const char **field)
+{
+	*field = NULL;
+	if (!tip_role_can(who->role, TIPR_PROBLEM, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	json_t *m = json_deep_copy(body);
+	if (!jstr(m, "tlp"))
+		json_object_set_new(m, "tlp", json_string("amber"));
+	if (!jstr(m, "phase"))
+		json_object_set_new(m, "phase", json_string("scanning"));
+	int rc = db_begin(c);
+	if (!rc)
+		rc = problem_check(c, who, body, m, field);
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	if (!rc)
+		rc = row_write(c, id, m, 1, who, now);
+	if (!rc)
+		rc = links_write(c, id, body);
+	struct audit_entry e = {who->user_id, who->org_id, "create", "problem", id, request_id,
+				NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	json_decref(m);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+static int share_changed(json_t *cur, json_t *body)
+{
+	static const char *const keys[] = {"distribution", "tlp", "sharing_group_id"};
+	for (int i = 0; i < 3; i++) {
+		json_t *v = json_object_get(body, keys[i]);
+		if (v && !json_equal(v, json_object_get(cur, keys[i])))
+			return 1;
+	}
+	return 0;
+}
+
+int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		   int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL, *m = NULL;
+	if ((rc = problem_row_get(c, who, id, &cur)))
+		goto out;
+	int share = share_changed(cur, body);
+	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
+	    !tip_role_can(who->role, TIPR_PROBLEM, ACT_UPDATE) ||
+	    (share && !tip_role_can(who->role, TIPR_PROBLEM, ACT_SHARE))) {
+		*field = share ? "distribution" : NULL;
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
+	m = json_deep_copy(cur);
+	json_object_update(m, body);
+	int64_t now = tr_now_ms();
+	if ((rc = problem_check(c, who, body, m, field)) || (rc = row_write(c, id, m, 0, who, now)) ||
+	    (rc = links_write(c, id, body)))
+		goto out;
+	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "problem",
+				id, request_id, NULL, NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	json_decref(m);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}

@@ -1,0 +1,910 @@
+#include "domain/tip.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/audit.h"
+#include "domain/group.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const tip_categories[] = {"dealing_near_school", "public_drug_use",
+				      "discarded_needles", "suspected_stash_house",
+				      "youth_recruitment", "online_dealing", "other", NULL};
+const char *const tip_statuses[] = {"new", "triaged", "assigned", "actioned", "closed", NULL};
+const char *const tip_outcomes[] = {"resolved", "referred", "no_action_needed",
+				    "insufficient_information", "duplicate", "unfounded", NULL};
+
+#define L (1 << ACT_LIST)
+#define R (1 << ACT_READ)
+#define C (1 << ACT_CREATE)
+#define U (1 << ACT_UPDATE)
+#define S (1 << ACT_SHARE)
+
+/* The role table of docs/access.md, "Tips and problems". Record rules come
+ * on top: triage, notes, messages and contact belong to the receiving
+ * organisation; problems are changed by their own organisation. */
+static const unsigned char tip_table[ROLE__MAX][TIPR__MAX] = {
+	/*                 tip        note    message contact problem      area */
+	[ROLE_ADMIN] = {L | R | U | S, L | R | C, L | R | C, 0, L | R | C | U | S, L | R | C},
+	[ROLE_ORG_ADMIN] = {L | R | U | S, L | R | C, L | R | C, R, L | R | C | U | S, L | R | C},
+	[ROLE_ANALYST] = {L | R | U | S, L | R | C, L | R | C, R, L | R | C | U | S, L | R},
+	[ROLE_OFFICER] = {L | R | U, L | R | C, L | R | C, R, L | R | C | U, L | R},
+	[ROLE_PARTNER] = {L | R, 0, 0, 0, L | R, L | R},
+	[ROLE_VIEWER] = {0, 0, 0, 0, L | R, L | R},
+};
+
+bool tip_role_can(enum role r, enum tip_resource res, enum action act)
+{
+	if (r >= ROLE__MAX || res >= TIPR__MAX || act >= ACT__MAX)
+		return false;
+	return tip_table[r][res] & (1u << act);
+}
+
+#define CELL_DEG 0.5
+#define DAY_MS 86400000LL
+#define SENDER_MESSAGES_MAX 50
+
+/* A random (version 4) id: a UUIDv7 would carry the exact time of a
+ * public submission. */
+static void uuid4(char out[37])
+{
+	unsigned char b[16];
+	randombytes_buf(b, sizeof(b));
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+		 b[14], b[15]);
+}
+
+/* Times written by a sender's request are kept to the minute, so a stored
+ * row cannot be matched to a connection in some front proxy's log. */
+static int64_t coarse_now(void)
+{
+	int64_t now = tr_now_ms();
+	return now - now % 60000;
+}
+
+double tip_distance_m(double lat1, double lon1, double lat2, double lon2)
+{
+	double p1 = lat1 * M_PI / 180, p2 = lat2 * M_PI / 180;
+	double dp = p2 - p1, dl = (lon2 - lon1) * M_PI / 180;
+	double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
+	return 2 * 6371008.8 * asin(fmin(1.0, sqrt(h)));
+}
+
+static int cell_of(double deg, double offset)
+{
+	return (int)floor((deg + offset) / CELL_DEG);
+}
+
+static json_t *time_or_null(struct db_stmt *s, int col)
+{
+	if (db_col_is_null(s, col))
+		return json_null();
+	char t[32];
+	tr_time_format(db_col_int64(s, col), t);
+	return json_string(t);
+}
+
+static json_t *text_or_null(struct db_stmt *s, int col)
+{
+	const char *v = db_col_text(s, col);
+	return v ? json_string(v) : json_null();
+}
+
+/* ---- routing and intake ---- */
+
+int tip_route(struct db_conn *c, const char *country, int has_loc, double lat, double lon,
+	      char org_id[37])
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT o.id, a.lat, a.lon, a.radius_m FROM organisations o"
+			       " LEFT JOIN org_areas a ON a.org_id = o.id"
+			       " WHERE o.country = ? AND o.kind = 'police' ORDER BY o.id", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, country);
+	double best = -1;
+	org_id[0] = '\0';
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (!org_id[0])
+			snprintf(org_id, 37, "%s", db_col_text(s, 0)); /* the fallback */
+		if (!has_loc || db_col_is_null(s, 1))
+			continue;
+		double r = db_col_double(s, 3);
+		/* the smallest area holding the point is the most local force */
+		if (tip_distance_m(lat, lon, db_col_double(s, 1), db_col_double(s, 2)) <= r &&
+		    (best < 0 || r < best)) {
+			best = r;
+			snprintf(org_id, 37, "%s", db_col_text(s, 0));
+		}
+	}
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	return org_id[0] ? TR_OK : TR_ERR_NOT_FOUND;
+}
+
+static int pending_count(struct db_conn *c, const struct tip_new *t, int64_t *n)
+{
+	struct db_stmt *s;
+	int rc = t->has_loc
+			 ? db_prepare(c, "SELECT COUNT(*) FROM tips " DB_ACL_EXEMPT " WHERE country = ?"
+					 " AND cell_x = ? AND cell_y = ? AND status = 'new'", &s)
+			 : db_prepare(c, "SELECT COUNT(*) FROM tips " DB_ACL_EXEMPT " WHERE country = ?"
+					 " AND cell_x IS NULL AND status = 'new'", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, t->country);
+	if (t->has_loc) {
+		db_bind_int64(s, 2, cell_of(t->lon, 180));
+		db_bind_int64(s, 3, cell_of(t->lat, 90));
+	}
+	rc = db_step(s);
+	*n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc;
+}
+
+int tip_insert(struct db_conn *c, struct tip_new *t)
+{
+	int rc = tip_route(c, t->country, t->has_loc, t->lat, t->lon, t->org_id);
+	if (rc)
+		return rc;
+	int64_t pending = 0;
+	if (t->pending_max > 0 && (rc = pending_count(c, t, &pending)))
+		return rc;
+	if (t->pending_max > 0 && pending >= t->pending_max)
+		return TR_ERR_RATE_LIMIT;
+	int64_t now = coarse_now();
+	uuid4(t->id);
+	struct db_stmt *s;
+	if ((rc = db_prepare(c, "INSERT INTO tips " DB_ACL_EXEMPT " (id, code, secret_hash, org_id,"
+				" country, distribution, category, description, status, lat, lon,"
+				" place, precision_m, cell_x, cell_y, observed_at, language,"
+				" contact_enc, ack_due_at, created_at, updated_at) VALUES (?, ?, ?,"
+				" ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+				" ?)", &s)))
+		return rc;
+	db_bind_text(s, 1, t->id);
+	db_bind_text(s, 2, t->code);
+	db_bind_text(s, 3, t->secret_hash);
+	db_bind_text(s, 4, t->org_id);
+	db_bind_text(s, 5, t->country);
+	db_bind_text(s, 6, t->category);
+	db_bind_text(s, 7, t->description);
+	if (t->has_loc) {
+		db_bind_double(s, 8, t->lat);
+		db_bind_double(s, 9, t->lon);
+		db_bind_int64(s, 12, cell_of(t->lon, 180));
+		db_bind_int64(s, 13, cell_of(t->lat, 90));
+	} else {
+		db_bind_null(s, 8);
+		db_bind_null(s, 9);
+		db_bind_null(s, 12);
+		db_bind_null(s, 13);
+	}
+	db_bind_text_or_null(s, 10, t->place);
+	t->precision_m >= 0 ? db_bind_int64(s, 11, t->precision_m) : db_bind_null(s, 11);
+	t->observed_at ? db_bind_int64(s, 14, t->observed_at) : db_bind_null(s, 14);
+	db_bind_text_or_null(s, 15, t->language);
+	db_bind_text_or_null(s, 16, t->contact_enc);
+	db_bind_int64(s, 17, now + t->ack_days * DAY_MS);
+	db_bind_int64(s, 18, now);
+	db_bind_int64(s, 19, now);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	struct audit_entry e = {NULL, t->org_id, "create", "tip", t->id, NULL, NULL, NULL};
+	return audit_append(c, &e, now);
+}
+
+/* ---- the sender's side ---- */
+
+/* Finds the tip of a receipt. The hash is compared in constant time, and
+ * an unknown code is compared against a dummy so both cost the same. */
+static int receipt_find(struct db_conn *c, const char *code, const char *secret, char id[37],
+			json_t **row)
+{
+	char want[TIP_HASH_HEX], up[TIP_CODE_LEN + 1];
+	for (int i = 0; i < TIP_CODE_LEN && code[i]; i++)
+		up[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
+	up[TIP_CODE_LEN] = '\0';
+	tip_secret_hash(secret, want);
+	struct db_stmt *s;
+	/* the secret stands in for the access predicate on this path */
+	int rc = db_prepare(c, "SELECT id, secret_hash, status, category, outcome, created_at,"
+			       " acknowledged_at FROM tips " DB_ACL_EXEMPT " WHERE code = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, up);
+	rc = db_step(s);
+	int ok = 0;
+	if (rc == DB_ROW) {
+		ok = tip_hash_equal(want, db_col_text(s, 1));
+		if (ok && row) {
+			*row = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "code", up, "status",
+					 db_col_text(s, 2), "category", db_col_text(s, 3), "outcome",
+					 text_or_null(s, 4), "received_at", time_or_null(s, 5),
+					 "acknowledged", !db_col_is_null(s, 6));
+		}
+		snprintf(id, 37, "%s", db_col_text(s, 0));
+	} else if (rc == DB_DONE) {
+		static const char dummy[] =
+			"0000000000000000000000000000000000000000000000000000000000000000";
+		(void)tip_hash_equal(want, dummy);
+		ok = 0;
+	}
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	return ok ? TR_OK : TR_ERR_NOT_FOUND;
+}
+
+static int sender_messages(struct db_conn *c, const char *tip_id, json_t *items)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT direction, body, created_at FROM tip_messages"
+			       " WHERE tip_id = ? ORDER BY created_at, id LIMIT 1000", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, tip_id);
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:o}", "direction",
+						       db_col_text(s, 0), "body", db_col_text(s, 1),
+						       "at", time_or_null(s, 2)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int tip_receipt_get(struct db_conn *c, const char *code, const char *secret, json_t **out)
+{
+	char id[37];
+	json_t *row = NULL;
+	int rc = receipt_find(c, code, secret, id, &row);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	if ((rc = sender_messages(c, id, items))) {
+		json_decref(items);
+		json_decref(row);
+		return rc;
+	}
+	json_object_set_new(row, "messages", items);
+	*out = row;
+	return TR_OK;
+}
+
+static int message_insert(struct db_conn *c, const char *tip_id, const char *direction,
+			  const char *user_id, const char *body, int64_t now, char id[37])
+{
+	struct db_stmt *s;
+	uuid4(id);
+	int rc = db_prepare(c, "INSERT INTO tip_messages (id, tip_id, direction, user_id, body,"
+			       " created_at) VALUES (?, ?, ?, ?, ?, ?)", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, tip_id);
+	db_bind_text(s, 3, direction);
+	db_bind_text_or_null(s, 4, user_id);
+	db_bind_text(s, 5, body);
+	db_bind_int64(s, 6, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int tip_sender_message(struct db_conn *c, const char *code, const char *secret, const char *body)
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	char id[37], mid[37];
+	json_t *row = NULL;
+	struct db_stmt *s;
+	if ((rc = receipt_find(c, code, secret, id, &row)))
+		goto out;
+	if (strcmp(json_string_value(json_object_get(row, "status")), "closed") == 0) {
+		rc = TR_ERR_CONFLICT;
+		goto out;
+	}
+	if ((rc = db_prepare(c, "SELECT COUNT(*) FROM tip_messages WHERE tip_id = ?"
+				" AND direction = 'from_sender'", &s)))
+		goto out;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_done(s);
+	if (rc != DB_ROW)
+		goto out;
+	if (n >= SENDER_MESSAGES_MAX) {
+		rc = TR_ERR_RATE_LIMIT;
+		goto out;
+	}
+	int64_t now = coarse_now();
+	if ((rc = message_insert(c, id, "from_sender", NULL, body, now, mid)))
+		goto out;
+	struct audit_entry e = {NULL, NULL, "message_from_sender", "tip", id, NULL, NULL, NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(row);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* ---- triage ---- */
+
+#define TIP_COLS                                                                             \
+	"t.id, t.org_id, t.country, t.distribution, t.sharing_group_id, t.category,"         \
+	" t.description, t.status, t.lat, t.lon, t.place, t.precision_m, t.coarsen_m,"       \
+	" t.observed_at, t.language, CASE WHEN t.contact_enc IS NULL THEN 0 ELSE 1 END,"     \
+	" t.assigned_user_id, t.assigned_org_id, t.outcome, t.duplicate_of, t.ack_due_at,"   \
+	" t.acknowledged_at, t.created_at, t.updated_at, t.version"
+
+/* Snaps to the centre of a cell of grid_m metres. */
+static void coarsen(double *lat, double *lon, double grid_m)
+{
+	double dlat = grid_m / 111320.0;
+	*lat = fmax(-90, fmin(90, (floor(*lat / dlat) + 0.5) * dlat));
+	double dlon = grid_m / (111320.0 * fmax(cos(*lat * M_PI / 180), 0.01));
+	*lon = fmax(-180, fmin(180, (floor(*lon / dlon) + 0.5) * dlon));
+}
+
+static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
+{
+	json_t *t = json_object();
+	static const char *const text_cols[] = {"id", "org_id", "country", "distribution",
+						 "sharing_group_id", "category", "description",
+						 "status"};
+	for (int i = 0; i < 8; i++)
+		json_object_set_new(t, text_cols[i], text_or_null(s, i));
+	int home = strcmp(db_col_text(s, 1), who->org_id) == 0;
+	json_t *loc = json_object();
+	if (!db_col_is_null(s, 8)) {
+		double lat = db_col_double(s, 8), lon = db_col_double(s, 9);
+		int64_t grid = db_col_int64(s, 12);
+		if (!home && grid > 0)
+			coarsen(&lat, &lon, (double)grid);
+		json_object_set_new(loc, "lat", json_real(lat));
+		json_object_set_new(loc, "lon", json_real(lon));
+	}
+	json_object_set_new(loc, "place", text_or_null(s, 10));
+	int64_t prec = db_col_int64(s, 11), grid = db_col_int64(s, 12);
+	if (!home && grid > prec)
+		prec = grid;
+	json_object_set_new(loc, "precision_m",
+			    db_col_is_null(s, 11) && (home || grid <= 0) ? json_null() : json_integer(prec));
+	json_object_set_new(loc, "coarsened", json_boolean(!home && grid > 0 && !db_col_is_null(s, 8)));
+	json_object_set_new(t, "location", loc);
+	json_object_set_new(t, "coarsen_m", json_integer(grid));
+	json_object_set_new(t, "observed_at", time_or_null(s, 13));
+	json_object_set_new(t, "language", text_or_null(s, 14));
+	json_object_set_new(t, "has_contact", json_boolean(home && db_col_int64(s, 15)));
+	json_object_set_new(t, "assigned_user_id", text_or_null(s, 16));
+	json_object_set_new(t, "assigned_org_id", text_or_null(s, 17));
+	json_object_set_new(t, "outcome", text_or_null(s, 18));
+	json_object_set_new(t, "duplicate_of", text_or_null(s, 19));
+	json_object_set_new(t, "ack_due_at", time_or_null(s, 20));
+	json_object_set_new(t, "acknowledged_at", time_or_null(s, 21));
+	json_object_set_new(t, "overdue", json_boolean(strcmp(db_col_text(s, 7), "new") == 0 &&
+						       db_col_int64(s, 20) < now));
+	json_object_set_new(t, "created_at", time_or_null(s, 22));
+	json_object_set_new(t, "updated_at", time_or_null(s, 23));
+	json_object_set_new(t, "version", json_integer(db_col_int64(s, 24)));
+	return t;
+}
+
+int tip_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT " TIP_COLS " FROM tips t WHERE t.id = ?", id);
+	acl_visible(&q, who, "t");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = tip_row(s, who, tr_now_ms())) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filter *f,
+	     const char *after, int limit, json_t *items, char **next_key)
+{
+	struct query q;
+	int64_t now = tr_now_ms();
+	*next_key = NULL;
+	query_init(&q);
+	query_sql(&q, "SELECT " TIP_COLS " FROM tips t WHERE 1 = 1");
+	acl_visible(&q, who, "t");
+	if (f->status)
+		query_text(&q, " AND t.status = ?", f->status);
+	if (f->category)
+		query_text(&q, " AND t.category = ?", f->category);
+	if (f->overdue == 1)
+		query_int(&q, " AND t.status = 'new' AND t.ack_due_at < ?", now);
+	else if (f->overdue == 0)
+		query_int(&q, " AND (t.status <> 'new' OR t.ack_due_at >= ?)", now);
+	char after_id[64] = "";
+	if (after) {
+		const char *colon = strchr(after, ':');
+		long long v = strtoll(after, NULL, 10);
+		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
+		query_sql(&q, " AND (t.created_at < ? OR (t.created_at = ? AND t.id < ?))");
+		query_param_int(&q, v);
+		query_param_int(&q, v);
+		query_param_text(&q, after_id);
+	}
+	query_int(&q, " ORDER BY t.created_at DESC, t.id DESC LIMIT ?", limit + 1);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	int n = 0;
+	char last[100] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		json_array_append_new(items, tip_row(s, who, now));
+		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 22),
+			 db_col_text(s, 0));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static int status_rank(const char *st)
+{
+	for (int i = 0; tip_statuses[i]; i++)
+		if (strcmp(tip_statuses[i], st) == 0)
+			return i;
+	return -1;
+}
+
+/* Whether an organisation would see a tip of this distribution. */
+static int org_sees(struct db_conn *c, const char *org, json_t *tip)
+{
+	const char *dist = jstr(tip, "distribution");
+	if (strcmp(org, jstr(tip, "org_id")) == 0 || strcmp(dist, "network") == 0 ||
+	    strcmp(dist, "federation") == 0)
+		return 1;
+	if (strcmp(dist, "sharing_group") == 0)
+		return jstr(tip, "sharing_group_id") &&
+		       group_has_member(c, jstr(tip, "sharing_group_id"), org);
+	if (strcmp(dist, "country") != 0)
+		return 0;
+	struct db_stmt *s;
+	if (db_prepare(c, "SELECT country FROM organisations WHERE id = ?", &s))
+		return 0;
+	db_bind_text(s, 1, org);
+	int ok = db_step(s) == DB_ROW && db_col_text(s, 0) &&
+		 strcmp(db_col_text(s, 0), jstr(tip, "country")) == 0;
+	db_done(s);
+	return ok;
+}
+
+static int user_in_org(struct db_conn *c, const char *user, const char *org1, const char *org2)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, "SELECT org_id FROM users WHERE id = ? AND disabled = 0", &s))
+		return 0;
+	db_bind_text(s, 1, user);
+	int ok = db_step(s) == DB_ROW && (strcmp(db_col_text(s, 0), org1) == 0 ||
+					  (org2 && strcmp(db_col_text(s, 0), org2) == 0));
+	db_done(s);
+	return ok;
+}
+
+/* The rules across fields of the merged record. */
+static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur, json_t *m,
+			const char **field)
+{
+	const char *from = jstr(cur, "status"), *to = jstr(m, "status");
+	int rf = status_rank(from), rt = status_rank(to);
+	if (strcmp(from, "closed") == 0 && strcmp(to, "closed") != 0)
+		return *field = "status", TR_ERR_CONFLICT;
+	if (rt != rf && rt != rf + 1 && strcmp(to, "closed") != 0)
+		return *field = "status", TR_ERR_CONFLICT;
+	if (strcmp(to, "closed") == 0 && !jstr(m, "outcome"))
+		return *field = "outcome", TR_ERR_INVALID;
+	if (strcmp(to, "closed") != 0 && jstr(m, "outcome"))
+		return *field = "outcome", TR_ERR_INVALID;
+	const char *dist = jstr(m, "distribution"), *group = jstr(m, "sharing_group_id");
+	if (strcmp(dist, "sharing_group") == 0 && !group)
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (strcmp(dist, "sharing_group") != 0 && group)
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group && !group_has_member(c, group, who->org_id))
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	const char *aorg = jstr(m, "assigned_org_id"), *auser = jstr(m, "assigned_user_id");
+	if (rt >= 2 && rt < 4 && !aorg && !auser)
+		return *field = "assigned_user_id", TR_ERR_INVALID;
+	if (aorg && !org_sees(c, aorg, m))
+		return *field = "assigned_org_id", TR_ERR_INVALID;
+	if (auser && !user_in_org(c, auser, jstr(m, "org_id"), aorg))
+		return *field = "assigned_user_id", TR_ERR_INVALID;
+	const char *dup = jstr(m, "duplicate_of");
+	if (dup && !json_equal(json_object_get(cur, "duplicate_of"), json_object_get(m, "duplicate_of"))) {
+		json_t *other = NULL;
+		if (strcmp(dup, jstr(m, "id")) == 0 || tip_get(c, who, dup, &other))
+			return *field = "duplicate_of", TR_ERR_INVALID;
+		json_decref(other);
+	}
+	return TR_OK;
+}
+
+static int share_changed(json_t *cur, json_t *body)
+{
+	static const char *const keys[] = {"distribution", "sharing_group_id", "coarsen_m"};
+	for (int i = 0; i < 3; i++) {
+		json_t *v = json_object_get(body, keys[i]);
+		if (v && !json_equal(v, json_object_get(cur, keys[i])))
+			return 1;
+	}
+	return 0;
+}
+
+static int triage_write(struct db_conn *c, const char *id, json_t *cur, json_t *m, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "UPDATE tips " DB_ACL_EXEMPT " SET status = ?, distribution = ?,"
+			       " sharing_group_id = ?, assigned_user_id = ?, assigned_org_id = ?,"
+			       " outcome = ?, duplicate_of = ?, coarsen_m = ?, acknowledged_at = ?,"
+			       " updated_at = ?, version = version + 1 WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	static const char *const keys[] = {"status", "distribution", "sharing_group_id",
+					   "assigned_user_id", "assigned_org_id", "outcome",
+					   "duplicate_of"};
+	for (int i = 0; i < 7; i++)
+		db_bind_text_or_null(s, i + 1, jstr(m, keys[i]));
+	db_bind_int64(s, 8, json_integer_value(json_object_get(m, "coarsen_m")));
+	int64_t ack = 0;
+	if (jstr(cur, "acknowledged_at"))
+		tr_time_parse(jstr(cur, "acknowledged_at"), &ack);
+	else if (strcmp(jstr(m, "status"), "new") != 0)
+		ack = now;
+	ack ? db_bind_int64(s, 9, ack) : db_bind_null(s, 9);
+	db_bind_int64(s, 10, now);
+	db_bind_text(s, 11, id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int tip_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+	       int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL, *m = NULL;
+	if ((rc = tip_get(c, who, id, &cur)))
+		goto out;
+	int share = share_changed(cur, body);
+	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
+	    !tip_role_can(who->role, TIPR_TIP, ACT_UPDATE) ||
+	    (share && !tip_role_can(who->role, TIPR_TIP, ACT_SHARE))) {
+		*field = share ? "distribution" : NULL;
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
+	m = json_deep_copy(cur);
+	json_object_update(m, body);
+	if ((rc = triage_check(c, who, cur, m, field)))
+		goto out;
+	int64_t now = tr_now_ms();
+	if ((rc = triage_write(c, id, cur, m, now)))
+		goto out;
+	char detail[300] = "";
+	snprintf(detail, sizeof(detail),
+		 "{\"status\":[\"%s\",\"%s\"],\"distribution\":[\"%s\",\"%s\"]}", jstr(cur, "status"),
+		 jstr(m, "status"), jstr(cur, "distribution"), jstr(m, "distribution"));
+	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "tip", id,
+				request_id, NULL, detail};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	json_decref(m);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* The tip must be visible, and notes, messages and contact belong to the
+ * receiving organisation: elsewhere 403 (the tip itself is no secret to a
+ * caller who sees it). */
+static int home_check(struct db_conn *c, const struct caller *who, const char *id,
+		      enum tip_resource res, enum action act)
+{
+	json_t *t = NULL;
+	int rc = tip_get(c, who, id, &t);
+	if (rc)
+		return rc;
+	int home = strcmp(jstr(t, "org_id"), who->org_id) == 0;
+	json_decref(t);
+	return home && tip_role_can(who->role, res, act) ? TR_OK : TR_ERR_FORBIDDEN;
+}
+
+int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
+		 const char *request_id, char note_id[37])
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	struct db_stmt *s;
+	int64_t now = tr_now_ms();
+	if ((rc = home_check(c, who, id, TIPR_NOTE, ACT_CREATE)))
+		goto out;
+	tr_uuid7(note_id);
+	if ((rc = db_prepare(c, "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
+				" created_at) VALUES (?, ?, ?, ?, ?, ?)", &s)))
+		goto out;
+	db_bind_text(s, 1, note_id);
+	db_bind_text(s, 2, id);
+	db_bind_text(s, 3, who->org_id);
+	db_bind_text(s, 4, who->user_id);
+	db_bind_text(s, 5, body);
+	db_bind_int64(s, 6, now);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	if (!rc) {
+		struct audit_entry e = {who->user_id, who->org_id, "note", "tip", id, request_id,
+					NULL, NULL};
+		rc = audit_append(c, &e, now);
+	}
+out:
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
+{
+	int rc = home_check(c, who, id, TIPR_NOTE, ACT_LIST);
+	if (rc)
+		return rc;
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT n.id, n.user_id, n.body, n.created_at FROM tip_notes n"
+		       " JOIN tips t ON t.id = n.tip_id WHERE n.tip_id = ?", id);
+	acl_visible(&q, who, "t");
+	query_text(&q, " AND t.org_id = ? ORDER BY n.created_at, n.id LIMIT 1000", who->org_id);
+	struct db_stmt *s;
+	rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
+						       "user_id", db_col_text(s, 1), "body",
+						       db_col_text(s, 2), "created_at",
+						       time_or_null(s, 3)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
+		    const char *body, const char *request_id, char msg_id[37])
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	if (!(rc = home_check(c, who, id, TIPR_MESSAGE, ACT_CREATE)))
+		rc = message_insert(c, id, "to_sender", who->user_id, body, now, msg_id);
+	if (!rc) {
+		struct audit_entry e = {who->user_id, who->org_id, "message_to_sender", "tip", id,
+					request_id, NULL, NULL};
+		rc = audit_append(c, &e, now);
+	}
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int tip_messages(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
+{
+	int rc = home_check(c, who, id, TIPR_MESSAGE, ACT_LIST);
+	if (rc)
+		return rc;
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT m.id, m.direction, m.user_id, m.body, m.created_at FROM"
+		       " tip_messages m JOIN tips t ON t.id = m.tip_id WHERE m.tip_id = ?", id);
+	acl_visible(&q, who, "t");
+	query_text(&q, " AND t.org_id = ? ORDER BY m.created_at, m.id LIMIT 1000", who->org_id);
+	struct db_stmt *s;
+	rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:s, s:o}", "id",
+						       db_col_text(s, 0), "direction",
+						       db_col_text(s, 1), "user_id", text_or_null(s, 2),
+						       "body", db_col_text(s, 3), "at",
+						       time_or_null(s, 4)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *id,
+		       const char *justification, const char *request_id, char **sealed)
+{
+	*sealed = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	struct db_stmt *s;
+	if ((rc = home_check(c, who, id, TIPR_CONTACT, ACT_READ)))
+		goto out;
+	/* the access check above is the predicate of this read */
+	if ((rc = db_prepare(c, "SELECT contact_enc FROM tips " DB_ACL_EXEMPT " WHERE id = ?", &s)))
+		goto out;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW && db_col_text(s, 0))
+		*sealed = strdup(db_col_text(s, 0));
+	db_done(s);
+	if (rc != DB_ROW)
+		goto out;
+	struct audit_entry e = {who->user_id, who->org_id, "read_sensitive", "tip", id,
+				request_id, justification, "{\"field\":\"contact\"}"};
+	rc = audit_append(c, &e, tr_now_ms());
+out:
+	if (rc) {
+		free(*sealed);
+		*sealed = NULL;
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* ---- routing areas ---- */
+
+int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id, double lat,
+		 double lon, double radius_m, const char *request_id, char id[37])
+{
+	if (!tip_role_can(who->role, TIPR_AREA, ACT_CREATE) ||
+	    (who->role != ROLE_ADMIN && strcmp(org_id, who->org_id) != 0))
+		return TR_ERR_FORBIDDEN;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	struct db_stmt *s;
+	if ((rc = db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s)))
+		goto out;
+	db_bind_text(s, 1, org_id);
+	rc = db_step(s);
+	int police = rc == DB_ROW && strcmp(db_col_text(s, 0), "police") == 0;
+	db_done(s);
+	if (rc != DB_ROW) {
+		rc = rc == DB_DONE ? TR_ERR_INVALID : rc;
+		goto out;
+	}
+	if (!police) {
+		rc = TR_ERR_INVALID;
+		goto out;
+	}
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	if ((rc = db_prepare(c, "INSERT INTO org_areas (id, org_id, lat, lon, radius_m, created_at)"
+				" VALUES (?, ?, ?, ?, ?, ?)", &s)))
+		goto out;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, org_id);
+	db_bind_double(s, 3, lat);
+	db_bind_double(s, 4, lon);
+	db_bind_double(s, 5, radius_m);
+	db_bind_int64(s, 6, now);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	if (!rc) {
+		struct audit_entry e = {who->user_id, who->org_id, "create", "org_area", id,
+					request_id, NULL, NULL};
+		rc = audit_append(c, &e, now);
+	}
+out:
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int tip_areas(struct db_conn *c, const char *org_id, json_t *items)
+{
+	struct db_stmt *s;
+	int rc = org_id ? db_prepare(c, "SELECT id, org_id, lat, lon, radius_m FROM org_areas"
+					" WHERE org_id = ? ORDER BY id LIMIT 1000", &s)
+			: db_prepare(c, "SELECT id, org_id, lat, lon, radius_m FROM org_areas"
+					" ORDER BY id LIMIT 1000", &s);
+	if (rc)
+		return rc;
+	if (org_id)
+		db_bind_text(s, 1, org_id);
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:f, s:f}", "id",
+						       db_col_text(s, 0), "org_id", db_col_text(s, 1),
+						       "lat", db_col_double(s, 2), "lon",
+						       db_col_double(s, 3), "radius_m",
+						       db_col_double(s, 4)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* ---- counts for problems ---- */
+
+int tip_count_weeks(struct db_conn *c, const struct caller *who, double lat, double lon,
+		    double radius_m, int64_t from, int weeks, int64_t *counts)
+{
+	double dlat = radius_m / 111320.0;
+	double dlon = fmin(radius_m / (111320.0 * fmax(cos(lat * M_PI / 180), 0.01)), 360);
+	int64_t to = from + (int64_t)weeks * 7 * DAY_MS;
+	for (int i = 0; i < weeks; i++)
+		counts[i] = 0;
+	struct query q;
+	query_init(&q);
+	/* a tip counts when it was observed (else received) in the window */
+	query_double(&q, "SELECT t.lat, t.lon, COALESCE(t.observed_at, t.created_at) FROM tips t"
+			 " WHERE t.lat BETWEEN ?", lat - dlat);
+	query_double(&q, " AND ?", lat + dlat);
+	query_double(&q, " AND t.lon BETWEEN ?", lon - dlon);
+	query_double(&q, " AND ?", lon + dlon);
+	query_int(&q, " AND COALESCE(t.observed_at, t.created_at) >= ?", from);
+	query_int(&q, " AND COALESCE(t.observed_at, t.created_at) < ?", to);
+	acl_visible(&q, who, "t");
+	query_sql(&q, " LIMIT 100000");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (tip_distance_m(lat, lon, db_col_double(s, 0), db_col_double(s, 1)) > radius_m)
+			continue;
+		int64_t w = (db_col_int64(s, 2) - from) / (7 * DAY_MS);
+		if (w >= 0 && w < weeks)
+			counts[w]++;
+	}
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}

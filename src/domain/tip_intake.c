@@ -1,0 +1,377 @@
+#include "domain/tip_intake.h"
+
+#include <arpa/inet.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* No 0/O or 1/I/L to confuse when a receipt is copied by hand: 31
+ * symbols, so 10 give 49 bits for the code and 26 give 128.8 bits for the
+ * secret. */
+static const char receipt_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+#define ALPHABET_N (sizeof(receipt_alphabet) - 1)
+
+static void receipt_fill(char *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = receipt_alphabet[randombytes_uniform((uint32_t)ALPHABET_N)];
+	out[n] = '\0';
+}
+
+void tip_code_new(char out[TIP_CODE_LEN + 1])
+{
+	receipt_fill(out, TIP_CODE_LEN);
+}
+
+void tip_secret_new(char out[TIP_SECRET_LEN + 1])
+{
+	receipt_fill(out, TIP_SECRET_LEN);
+}
+
+int tip_receipt_shape(const char *s, size_t len)
+{
+	if (!s || strlen(s) != len)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+		if (!memchr(receipt_alphabet, ch, ALPHABET_N))
+			return 0;
+	}
+	return 1;
+}
+
+void tip_secret_hash(const char *secret, char out[TIP_HASH_HEX])
+{
+	/* 128+ random bits need no slow hash: nothing to brute-force */
+	unsigned char up[TIP_SECRET_LEN + 1], h[32];
+	size_t n = strlen(secret) < TIP_SECRET_LEN ? strlen(secret) : TIP_SECRET_LEN;
+	for (size_t i = 0; i < n; i++)
+		up[i] = (unsigned char)(secret[i] >= 'a' && secret[i] <= 'z' ? secret[i] - 32
+									    : secret[i]);
+	static const unsigned char ctx[] = "trellis tip receipt v1";
+	crypto_generichash(h, sizeof(h), up, n, ctx, sizeof(ctx) - 1);
+	sodium_bin2hex(out, TIP_HASH_HEX, h, sizeof(h));
+}
+
+int tip_hash_equal(const char *a, const char *b)
+{
+	if (strlen(a) != TIP_HASH_HEX - 1 || strlen(b) != TIP_HASH_HEX - 1)
+		return 0;
+	return sodium_memcmp(a, b, TIP_HASH_HEX - 1) == 0;
+}
+
+int tip_key_parse(const char *hex, unsigned char key[TIP_KEY_LEN])
+{
+	size_t n = 0;
+	if (!hex || strlen(hex) != 2 * TIP_KEY_LEN)
+		return -1;
+	if (sodium_hex2bin(key, TIP_KEY_LEN, hex, strlen(hex), NULL, &n, NULL) != 0 ||
+	    n != TIP_KEY_LEN)
+		return -1;
+	return 0;
+}
+
+char *tip_contact_seal(const unsigned char key[TIP_KEY_LEN], const char *text)
+{
+	size_t len = strlen(text);
+	size_t raw_len = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
+	unsigned char *raw = malloc(raw_len);
+	if (!raw)
+		return NULL;
+	randombytes_buf(raw, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(raw + crypto_secretbox_NONCEBYTES, (const unsigned char *)text, len,
+			      raw, key);
+	size_t out_len = sodium_base64_ENCODED_LEN(raw_len, sodium_base64_VARIANT_ORIGINAL);
+	char *out = malloc(out_len);
+	if (out)
+		sodium_bin2base64(out, out_len, raw, raw_len, sodium_base64_VARIANT_ORIGINAL);
+	sodium_memzero(raw, raw_len);
+	free(raw);
+	return out;
+}
+
+char *tip_contact_open(const unsigned char key[TIP_KEY_LEN], const char *sealed)
+{
+	size_t n = strlen(sealed), raw_len = 0;
+	unsigned char *raw = malloc(n + 1);
+	if (!raw)
+		return NULL;
+	if (sodium_base642bin(raw, n + 1, sealed, n, NULL, &raw_len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    raw_len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+		free(raw);
+		return NULL;
+	}
+	size_t len = raw_len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+	char *out = malloc(len + 1);
+	if (out && crypto_secretbox_open_easy((unsigned char *)out,
+					      raw + crypto_secretbox_NONCEBYTES,
+					      raw_len - crypto_secretbox_NONCEBYTES, raw, key) != 0) {
+		free(out);
+		out = NULL;
+	}
+	if (out)
+		out[len] = '\0';
+	free(raw);
+	return out;
+}
+
+/* ---- proof of work ---- */
+
+#define POW_RAW 41          /* expiry(8) random(16) bits(1) mac(16) */
+#define POW_SPENT 65536     /* spent challenges remembered until they expire */
+#define POW_PROBE 16
+
+struct pow_spent {
+	unsigned char mac[16];
+	int64_t expires;
+};
+
+struct tip_pow {
+	int bits;
+	unsigned char key[32];
+	pthread_mutex_t mu;
+	struct pow_spent *spent;
+};
+
+struct tip_pow *tip_pow_new(int bits)
+{
+	struct tip_pow *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->spent = calloc(POW_SPENT, sizeof(*p->spent));
+	if (!p->spent) {
+		free(p);
+		return NULL;
+	}
+	p->bits = bits;
+	randombytes_buf(p->key, sizeof(p->key));
+	pthread_mutex_init(&p->mu, NULL);
+	return p;
+}
+
+void tip_pow_free(struct tip_pow *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_destroy(&p->mu);
+	free(p->spent);
+	sodium_memzero(p->key, sizeof(p->key));
+	free(p);
+}
+
+int tip_pow_bits(const struct tip_pow *p)
+{
+	return p->bits;
+}
+
+static void pow_mac(const struct tip_pow *p, const unsigned char *raw, unsigned char mac[16])
+{
+	crypto_generichash(mac, 16, raw, POW_RAW - 16, p->key, sizeof(p->key));
+}
+
+void tip_pow_challenge(struct tip_pow *p, int64_t now, char out[64], int64_t *expires)
+{
+	unsigned char raw[POW_RAW];
+	*expires = now + TIP_POW_TTL_MS;
+	for (int i = 0; i < 8; i++)
+		raw[i] = (unsigned char)((uint64_t)*expires >> (56 - 8 * i));
+	randombytes_buf(raw + 8, 16);
+	raw[24] = (unsigned char)p->bits;
+	pow_mac(p, raw, raw + 25);
+	sodium_bin2base64(out, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static int leading_zero_bits(const unsigned char *h, size_t n)
+{
+	int z = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (h[i] == 0) {
+			z += 8;
+			continue;
+		}
+		for (int b = 7; b >= 0 && !(h[i] & (1 << b)); b--)
+			z++;
+		break;
+	}
+	return z;
+}
+
+/* Records mac as spent; 0 when it was not spent before, 1 when it was, 2
+ * when the table has no room (a flood: refuse rather than forget). */
+static int pow_spend(struct tip_pow *p, const unsigned char mac[16], int64_t expires,
+		     int64_t now)
+{
+	uint32_t h;
+	memcpy(&h, mac, sizeof(h));
+	int rc = 2;
+	pthread_mutex_lock(&p->mu);
+	for (int i = 0; i < POW_PROBE; i++) {
+		struct pow_spent *s = &p->spent[(h + (uint32_t)i) % POW_SPENT];
+		if (s->expires > now && sodium_memcmp(s->mac, mac, 16) == 0) {
+			rc = 1;
+			break;
+		}
+		if (s->expires <= now && rc == 2) {
+			memcpy(s->mac, mac, 16);
+			s->expires = expires;
+			rc = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+int tip_pow_check(struct tip_pow *p, const char *challenge, const char *nonce, int64_t now,
+		  const char **field, const char **why)
+{
+	unsigned char raw[POW_RAW + 4], mac[16];
+	size_t n = 0;
+	*field = "challenge";
+	if (!challenge || !*challenge) {
+		*why = "is required: GET /api/v1/public/tips/challenge and solve it";
+		return -1;
+	}
+	if (strlen(challenge) > 60 ||
+	    sodium_base642bin(raw, sizeof(raw), challenge, strlen(challenge), NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n != POW_RAW) {
+		*why = "is not a challenge this server issued";
+		return -1;
+	}
+	pow_mac(p, raw, mac);
+	if (sodium_memcmp(mac, raw + 25, 16) != 0) {
+		*why = "is not a challenge this server issued";
+		return -1;
+	}
+	int64_t expires = 0;
+	for (int i = 0; i < 8; i++)
+		expires = (int64_t)((uint64_t)expires << 8 | raw[i]);
+	if (expires <= now) {
+		*why = "has expired: ask for a new one";
+		return -1;
+	}
+	*field = "nonce";
+	if (!nonce || !*nonce || strlen(nonce) > 64) {
+		*why = "is required: text of 1 to 64 characters that solves the challenge";
+		return -1;
+	}
+	unsigned char h[64];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)challenge, strlen(challenge));
+	crypto_generichash_update(&st, (const unsigned char *)nonce, strlen(nonce));
+	crypto_generichash_final(&st, h, sizeof(h));
+	if (leading_zero_bits(h, sizeof(h)) < raw[24] || raw[24] < p->bits) {
+		*why = "does not solve the challenge";
+		return -1;
+	}
+	int spent = pow_spend(p, raw + 25, expires, now);
+	if (spent) {
+		*field = "challenge";
+		*why = spent == 1 ? "was already used: ask for a new one"
+				  : "cannot be accepted now: try again in a minute";
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- rate limit ---- */
+
+#define RATE_SLOTS 8192
+#define RATE_PROBE 16
+
+struct rate_slot {
+	uint64_t who;     /* keyed hash of the address; 0 = free */
+	int64_t window;   /* start of the window */
+	uint32_t n;
+};
+
+struct tip_rate {
+	int limit;
+	int64_t window_ms;
+	unsigned char key[32];
+	pthread_mutex_t mu;
+	struct rate_slot *slot;
+};
+
+struct tip_rate *tip_rate_new(int limit, int64_t window_ms)
+{
+	struct tip_rate *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->slot = calloc(RATE_SLOTS, sizeof(*r->slot));
+	if (!r->slot) {
+		free(r);
+		return NULL;
+	}
+	r->limit = limit;
+	r->window_ms = window_ms > 0 ? window_ms : 3600000;
+	randombytes_buf(r->key, sizeof(r->key));
+	pthread_mutex_init(&r->mu, NULL);
+	return r;
+}
+
+void tip_rate_free(struct tip_rate *r)
+{
+	if (!r)
+		return;
+	pthread_mutex_destroy(&r->mu);
+	free(r->slot);
+	free(r);
+}
+
+static uint64_t rate_who(const struct tip_rate *r, const char *addr)
+{
+	unsigned char bin[16];
+	const unsigned char *p = (const unsigned char *)addr;
+	size_t n = strlen(addr);
+	if (strchr(addr, ':') && inet_pton(AF_INET6, addr, bin) == 1) {
+		p = bin; /* one /64 is one source: an attacker holds them whole */
+		n = 8;
+	}
+	uint64_t h = 0;
+	crypto_generichash((unsigned char *)&h, sizeof(h), p, n, r->key, sizeof(r->key));
+	return h ? h : 1;
+}
+
+int tip_rate_take(struct tip_rate *r, const char *addr, int64_t now, int *retry_s)
+{
+	*retry_s = 0;
+	if (!r || r->limit <= 0)
+		return 0;
+	uint64_t who = rate_who(r, addr ? addr : "unknown");
+	int limited = 0;
+	pthread_mutex_lock(&r->mu);
+	struct rate_slot *hit = NULL, *oldest = NULL;
+	for (int i = 0; i < RATE_PROBE && !hit; i++) {
+		struct rate_slot *s = &r->slot[(who + (uint64_t)i) % RATE_SLOTS];
+		if (s->who == who)
+			hit = s;
+		else if (!oldest || s->who == 0 || s->window < oldest->window)
+			oldest = oldest && oldest->who == 0 ? oldest : s;
+	}
+	if (!hit) {
+		/* evicting the oldest window forgets a source early: bounded memory
+		 * matters more under a flood of addresses */
+		hit = oldest;
+		hit->who = who;
+		hit->window = now;
+		hit->n = 0;
+	}
+	if (now - hit->window >= r->window_ms) {
+		hit->window = now;
+		hit->n = 0;
+	}
+	if (hit->n >= (uint32_t)r->limit) {
+		limited = 1;
+		*retry_s = (int)((hit->window + r->window_ms - now + 999) / 1000);
+		if (*retry_s < 1)
+			*retry_s = 1;
+	} else {
+		hit->n++;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return limited;
+}
