@@ -19,6 +19,7 @@ static const struct {
 	{"token", cli_token, "create an API token for a user (token create --email ...)"},
 	{"org", cli_org, "add an organisation (org add --name ... --kind ...)"},
 	{"audit", cli_audit, "verify the audit log's hash chain (audit verify)"},
+	{"import", cli_import, "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
 	{"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
 	{"version", NULL, "print the version"},
 };

@@ -4,4 +4,33 @@
 
 #include "http/http.h"
 
+struct db_conn;
+
+int api_activities_list(struct http_req *req, struct http_resp *resp);
+int api_activities_create(struct http_req *req, struct http_resp *resp);
+int api_activities_get(struct http_req *req, struct http_resp *resp);
+int api_activities_update(struct http_req *req, struct http_resp *resp);
+int api_activities_overlaps(struct http_req *req, struct http_resp *resp);
+int api_activities_overlaps_country(struct http_req *req, struct http_resp *resp);
+int api_activities_gaps(struct http_req *req, struct http_resp *resp);
+int api_activities_import(struct http_req *req, struct http_resp *resp);
+int api_activities_export(struct http_req *req, struct http_resp *resp);
+int api_practices_list(struct http_req *req, struct http_resp *resp);
+int api_practices_create(struct http_req *req, struct http_resp *resp);
+int api_practices_get(struct http_req *req, struct http_resp *resp);
+int api_practices_update(struct http_req *req, struct http_resp *resp);
+int api_practices_review(struct http_req *req, struct http_resp *resp);
+int api_proposals_list(struct http_req *req, struct http_resp *resp);
+int api_proposals_create(struct http_req *req, struct http_resp *resp);
+int api_proposals_get(struct http_req *req, struct http_resp *resp);
+int api_proposals_update(struct http_req *req, struct http_resp *resp);
+int api_proposals_endorse(struct http_req *req, struct http_resp *resp);
+int api_proposals_review(struct http_req *req, struct http_resp *resp);
+
+/** The answer to a refused change of this module: a field error with
+ * message when field is set and rc is a validation, conflict or permission
+ * failure, else the usual mapping (api_domain_fail). */
+int api_activities_fail(struct http_req *req, struct db_conn *c, int rc, const char *field,
+			const char *message);
+
 #endif

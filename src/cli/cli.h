@@ -13,6 +13,8 @@ int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_org(int argc, char **argv);
 int cli_audit(int argc, char **argv);
+/** `trellis import activities FILE.csv --org ORG` (argv[0] is "import"). */
+int cli_import(int argc, char **argv);
 /** `trellis analyze ears|farrington|cusum ...` (argv[0] is the method). */
 int cli_analyze_ts(int argc, char **argv);
 /** `trellis analyze gistar|stscan ...` (argv[0] is the method). */

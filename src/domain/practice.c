@@ -1,0 +1,503 @@
+#include "domain/practice.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/activity.h"
+#include "domain/audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const practice_statuses[] = {"draft",    "submitted", "in_review", "verified",
+					  "published", "rejected", NULL};
+const char *const practice_evidence_levels[] = {"beneficial", "likely_beneficial", "unknown",
+						 "likely_ineffective", "possibly_harmful", NULL};
+const char *const practice_designs[] = {"rct", "quasi_experimental", "pre_post", "qualitative",
+					 "none", NULL};
+const char *const practice_verdicts[] = {"verify", "reject", NULL};
+
+#define L (1u << ACT_LIST)
+#define R (1u << ACT_READ)
+#define C (1u << ACT_CREATE)
+#define U (1u << ACT_UPDATE)
+#define S (1u << ACT_SHARE)
+/* S here: speaking for the organisation (endorsing a proposal). Reviewing
+ * needs the reviewer flag, whatever the role. */
+static const unsigned role_acts[ROLE__MAX] = {
+	[ROLE_ADMIN] = L | R | C | U | S, [ROLE_ORG_ADMIN] = L | R | C | U | S,
+	[ROLE_ANALYST] = L | R | C | U | S, [ROLE_OFFICER] = L | R | C | U,
+	[ROLE_PARTNER] = L | R | C | U, [ROLE_VIEWER] = L | R,
+};
+
+bool practice_role_can(enum role r, enum action act)
+{
+	return r < ROLE__MAX && act < ACT__MAX && (role_acts[r] & (1u << act));
+}
+
+static const struct activity_rec_col cols[] = {
+	{"id", "id", REC_TEXT},
+	{"org_id", "org_id", REC_TEXT},
+	{"country", "country", REC_TEXT},
+	{"created_by", "created_by", REC_TEXT},
+	{"title", "title", REC_TEXT},
+	{"summary", "summary", REC_TEXT},
+	{"description", "description", REC_TEXT},
+	{"origin_country", "origin_country", REC_TEXT},
+	{"target_group", "target_group", REC_TEXT},
+	{"setting", "setting", REC_TEXT},
+	{"approach", "approach", REC_TEXT},
+	{"evidence_level", "evidence_level", REC_TEXT},
+	{"evidence_rationale", "evidence_rationale", REC_TEXT},
+	{"evaluation_design", "evaluation_design", REC_TEXT},
+	{"evaluation_findings", "evaluation_findings", REC_TEXT},
+	{"resources_needed", "resources_needed", REC_TEXT},
+	{"lessons_learned", "lessons_learned", REC_TEXT},
+	{"language", "language", REC_TEXT},
+	{"links", "links", REC_JSON},
+	{"status", "status", REC_TEXT},
+	{"rejection_reasons", "rejection_reasons", REC_TEXT},
+	{"submitted_at", "submitted_at", REC_TIME},
+	{"updated_at", "updated_at", REC_TIME},
+	{"published_at", "published_at", REC_TIME},
+	{"created_at", "created_at", REC_TIME},
+	{"version", "version", REC_INT},
+};
+/* columns [COL_WRITABLE, COL_CREATED) are written on every change */
+enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 24 };
+
+void practice_visible(struct query *q, const struct caller *who, const char *alias)
+{
+	char part[300];
+	snprintf(part, sizeof(part), " AND " DB_ACL_MARK " (%s.org_id = ? OR %s.status = 'published'",
+		 alias, alias);
+	query_text(q, part, who->org_id);
+	if (who->reviewer) {
+		snprintf(part, sizeof(part), " OR %s.status IN ('submitted', 'in_review', 'verified')",
+			 alias);
+		query_sql(q, part);
+	}
+	query_sql(q, ")");
+}
+
+static void select_start(struct query *q)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_puts(&b, "SELECT ");
+	activity_rec_select(&b, "p", cols, NCOLS);
+	buf_puts(&b, " FROM practices p WHERE 1 = 1");
+	query_init(q);
+	query_sql(q, b.data);
+	buf_free(&b);
+}
+
+int practice_check_visible(struct db_conn *c, const struct caller *who, const char *id)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT 1 FROM practices p WHERE p.id = ?", id);
+	practice_visible(&q, who, "p");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+static int reviews_of(struct db_conn *c, const char *id, json_t *items)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
+			       " r.created_at FROM practice_reviews r WHERE r.practice_id = ?"
+			       " ORDER BY r.created_at, r.id", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id",
+						       db_col_text(s, 0), "reviewer_id",
+						       db_col_text(s, 1), "org_id", db_col_text(s, 2),
+						       "verdict", db_col_text(s, 3), "comments",
+						       db_col_text(s, 4), "created_at",
+						       activity_time_json(s, 5)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int practice_read(struct db_conn *c, const struct caller *who, const char *id,
+			 json_t **out)
+{
+	struct query q;
+	select_start(&q);
+	query_text(&q, " AND p.id = ?", id);
+	practice_visible(&q, who, "p");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = activity_rec_json(s, cols, NCOLS)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+int practice_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	int rc = practice_read(c, who, id, out);
+	if (rc)
+		return rc;
+	json_t *reviews = json_array();
+	json_object_set_new(*out, "reviews", reviews);
+	return reviews_of(c, id, reviews);
+}
+
+int practice_list(struct db_conn *c, const struct caller *who, const char *status,
+		  const char *country, const char *evidence, const char *q_text, const char *after,
+		  int limit, json_t *items, char **next_key)
+{
+	*next_key = NULL;
+	struct query q;
+	select_start(&q);
+	practice_visible(&q, who, "p");
+	if (status)
+		query_text(&q, " AND p.status = ?", status);
+	if (country)
+		query_text(&q, " AND p.origin_country = ?", country);
+	if (evidence)
+		query_text(&q, " AND p.evidence_level = ?", evidence);
+	char like[300];
+	if (q_text) {
+		/* a stopgap until full-text search: a plain substring, with the
+		 * LIKE wildcards of the input escaped */
+		size_t k = 0;
+		like[k++] = '%';
+		for (const char *p = q_text; *p && k + 3 < sizeof(like); p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				like[k++] = '\\';
+			like[k++] = *p;
+		}
+		like[k++] = '%';
+		like[k] = 0;
+		query_text(&q, " AND (LOWER(p.title) LIKE LOWER(?) ESCAPE '\\'", like);
+		query_text(&q, " OR LOWER(p.summary) LIKE LOWER(?) ESCAPE '\\')", like);
+	}
+	char after_id[64] = "";
+	if (after) {
+		const char *colon = strchr(after, ':');
+		long long v = strtoll(after, NULL, 10);
+		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
+		query_int(&q, " AND (p.updated_at < ?", v);
+		query_int(&q, " OR (p.updated_at = ?", v);
+		query_text(&q, " AND p.id < ?))", after_id);
+	}
+	query_int(&q, " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", limit + 1);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	int n = 0;
+	char last[100] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		json_t *row = activity_rec_json(s, cols, NCOLS);
+		int64_t upd = 0;
+		tr_time_parse(json_string_value(json_object_get(row, "updated_at")), &upd);
+		snprintf(last, sizeof(last), "%lld:%s", (long long)upd,
+			 json_string_value(json_object_get(row, "id")));
+		json_array_append_new(items, row);
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+static void stamp(json_t *a, const char *key, int64_t ms)
+{
+	char t[32];
+	tr_time_format(ms, t);
+	json_object_set_new(a, key, json_string(t));
+}
+
+static void defaults_fill(json_t *p)
+{
+	static const struct {
+		const char *key, *value;
+	} d[] = {{"summary", ""},          {"description", ""},         {"target_group", ""},
+		 {"approach", ""},         {"evidence_level", "unknown"}, {"evidence_rationale", ""},
+		 {"evaluation_design", "none"}, {"evaluation_findings", ""}, {"resources_needed", ""},
+		 {"lessons_learned", ""},  {"language", "en"},          {"status", "draft"}};
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
+		json_t *v = json_object_get(p, d[i].key);
+		if (!v || json_is_null(v))
+			json_object_set_new(p, d[i].key, json_string(d[i].value));
+	}
+	if (!json_is_array(json_object_get(p, "links")))
+		json_object_set_new(p, "links", json_array());
+}
+
+static int practice_check(struct db_conn *c, json_t *p, const char **field)
+{
+	const char *country = json_string_value(json_object_get(p, "origin_country"));
+	if (!country)
+		return TR_OK;
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, country);
+	rc = db_step(s);
+	db_done(s);
+	if (rc == DB_DONE)
+		return *field = "origin_country", TR_ERR_INVALID;
+	return rc == DB_ROW ? TR_OK : rc;
+}
+
+static int practice_write(struct db_conn *c, json_t *p, int insert)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	if (insert) {
+		buf_puts(&b, "INSERT INTO practices " DB_ACL_EXEMPT " (");
+		for (int i = 0; i < NCOLS - 1; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", cols[i].col);
+		buf_puts(&b, ") VALUES (");
+		for (int i = 0; i < NCOLS - 1; i++)
+			buf_puts(&b, i ? ", ?" : "?");
+		buf_puts(&b, ")");
+	} else {
+		buf_puts(&b, "UPDATE practices " DB_ACL_EXEMPT " SET ");
+		for (int i = COL_WRITABLE; i < COL_CREATED; i++)
+			buf_printf(&b, "%s = ?, ", cols[i].col);
+		buf_puts(&b, "version = version + 1 WHERE id = ?");
+	}
+	struct db_stmt *s;
+	int rc = db_prepare(c, b.data, &s);
+	buf_free(&b);
+	if (rc)
+		return rc;
+	if (insert) {
+		activity_rec_bind(s, 1, p, cols, NCOLS - 1);
+	} else {
+		int k = activity_rec_bind(s, 1, p, cols + COL_WRITABLE, COL_CREATED - COL_WRITABLE);
+		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
+	}
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int finish(struct db_conn *c, int rc)
+{
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
+		    const char *request_id, char id[37], const char **field)
+{
+	*field = NULL;
+	if (!practice_role_can(who->role, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	json_t *p = json_deep_copy(body);
+	defaults_fill(p);
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	json_object_set_new(p, "id", json_string(id));
+	json_object_set_new(p, "org_id", json_string(who->org_id));
+	json_object_set_new(p, "country", who->country[0] ? json_string(who->country) : json_null());
+	json_object_set_new(p, "created_by", json_string(who->user_id));
+	stamp(p, "created_at", now);
+	stamp(p, "updated_at", now);
+	if (strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
+		stamp(p, "submitted_at", now);
+	int rc = db_begin(c);
+	if (!rc)
+		rc = practice_check(c, p, field);
+	if (!rc)
+		rc = practice_write(c, p, 1);
+	struct audit_entry e = {who->user_id, who->org_id, "create", "practice", id, request_id,
+				NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	json_decref(p);
+	return finish(c, rc);
+}
+
+/* The author's moves; reviews make the others. */
+static int status_move_ok(const char *from, const char *to)
+{
+	static const char *const moves[][2] = {{"draft", "submitted"},
+					       {"submitted", "draft"},
+					       {"rejected", "draft"},
+					       {"rejected", "submitted"}};
+	if (strcmp(from, to) == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
+			return 1;
+	return 0;
+}
+
+int practice_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		    int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL, *merged = NULL;
+	if ((rc = practice_read(c, who, id, &cur)))
+		goto out;
+	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
+	    !practice_role_can(who->role, ACT_UPDATE)) {
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
+	const char *from = json_string_value(json_object_get(cur, "status"));
+	const char *to = json_string_value(json_object_get(body, "status"));
+	int content = json_object_size(body) > (to ? 1u : 0u);
+	if (!status_move_ok(from, to ? to : from) ||
+	    (content && strcmp(from, "draft") != 0 && strcmp(from, "rejected") != 0)) {
+		*field = "status";
+		rc = TR_ERR_CONFLICT;
+		goto out;
+	}
+	merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	json_object_del(merged, "reviews");
+	defaults_fill(merged);
+	if ((rc = practice_check(c, merged, field)))
+		goto out;
+	int64_t now = tr_now_ms();
+	stamp(merged, "updated_at", now);
+	if (to && strcmp(to, "submitted") == 0 && strcmp(from, "submitted") != 0)
+		stamp(merged, "submitted_at", now); /* a new round of reviews */
+	if ((rc = practice_write(c, merged, 0)))
+		goto out;
+	struct audit_entry e = {who->user_id, who->org_id, to && strcmp(to, from) ? to : "update",
+				"practice", id, request_id, NULL, NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	json_decref(merged);
+	return finish(c, rc);
+}
+
+/* The verifying reviews of the current round (since the last submission),
+ * and whether who already reviewed in it. */
+static int round_count(struct db_conn *c, const char *id, int64_t since, const char *user,
+		       int *verifies, int *mine)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT r.verdict, r.reviewer_id FROM practice_reviews r"
+			       " WHERE r.practice_id = ? AND r.created_at >= ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_int64(s, 2, since);
+	*verifies = *mine = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		*verifies += strcmp(db_col_text(s, 0), "verify") == 0;
+		*mine |= strcmp(db_col_text(s, 1), user) == 0;
+	}
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int practice_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+			const char *request_id, char rid[37], char status_out[16], const char **field)
+{
+	*field = NULL;
+	status_out[0] = 0;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	if ((rc = practice_read(c, who, id, &cur)))
+		goto out;
+	if (!who->reviewer || strcmp(json_string_value(json_object_get(cur, "org_id")),
+				     who->org_id) == 0) {
+		*field = "reviewer";
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	const char *status = json_string_value(json_object_get(cur, "status"));
+	if (strcmp(status, "submitted") != 0 && strcmp(status, "in_review") != 0) {
+		*field = "status";
+		rc = TR_ERR_CONFLICT;
+		goto out;
+	}
+	const char *verdict = json_string_value(json_object_get(body, "verdict"));
+	const char *comments = json_string_value(json_object_get(body, "comments"));
+	if (strcmp(verdict, "reject") == 0 && (!comments || !*comments)) {
+		*field = "comments";
+		rc = TR_ERR_INVALID;
+		goto out;
+	}
+	int64_t since = 0, now = tr_now_ms();
+	tr_time_parse(json_string_value(json_object_get(cur, "submitted_at")), &since);
+	int verifies, mine;
+	if ((rc = round_count(c, id, since, who->user_id, &verifies, &mine)))
+		goto out;
+	if (mine) {
+		*field = "reviewer";
+		rc = TR_ERR_CONFLICT;
+		goto out;
+	}
+	struct db_stmt *s;
+	tr_uuid7(rid);
+	if ((rc = db_prepare(c, "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
+				" verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &s)))
+		goto out;
+	db_bind_text(s, 1, rid);
+	db_bind_text(s, 2, id);
+	db_bind_text(s, 3, who->user_id);
+	db_bind_text(s, 4, who->org_id);
+	db_bind_text(s, 5, verdict);
+	db_bind_text(s, 6, comments ? comments : "");
+	db_bind_int64(s, 7, now);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	if (rc)
+		goto out;
+	int reject = strcmp(verdict, "reject") == 0;
+	int publish = !reject && verifies + 1 >= 2;
+	json_object_set_new(cur, "status", json_string(reject ? "rejected" : publish ? "published"
+										: "in_review"));
+	if (reject)
+		json_object_set_new(cur, "rejection_reasons", json_string(comments));
+	if (publish)
+		stamp(cur, "published_at", now);
+	stamp(cur, "updated_at", now);
+	if ((rc = practice_write(c, cur, 0)))
+		goto out;
+	snprintf(status_out, 16, "%s", json_string_value(json_object_get(cur, "status")));
+	char detail[120];
+	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\",\"status\":\"%s\"}", verdict,
+		 json_string_value(json_object_get(cur, "status")));
+	struct audit_entry e = {who->user_id, who->org_id, "review", "practice", id, request_id,
+				NULL, detail};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	return finish(c, rc);
+}

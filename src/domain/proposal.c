@@ -1,0 +1,470 @@
+#include "domain/proposal.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/activity.h"
+#include "domain/audit.h"
+#include "domain/group.h"
+#include "domain/practice.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const proposal_statuses[] = {"draft",  "open",        "verified", "agreed",
+					  "implemented", "closed", NULL};
+
+static const struct activity_rec_col cols[] = {
+	{"id", "id", REC_TEXT},
+	{"org_id", "org_id", REC_TEXT},
+	{"country", "country", REC_TEXT},
+	{"created_by", "created_by", REC_TEXT},
+	{"title", "title", REC_TEXT},
+	{"description", "description", REC_TEXT},
+	{"partners", "partners", REC_JSON},
+	{"countries", "countries", REC_JSON},
+	{"practices", "practices", REC_JSON},
+	{"activities", "activities", REC_JSON},
+	{"status", "status", REC_TEXT},
+	{"distribution", "distribution", REC_TEXT},
+	{"sharing_group_id", "sharing_group_id", REC_TEXT},
+	{"verified_by", "verified_by", REC_TEXT},
+	{"verified_at", "verified_at", REC_TIME},
+	{"updated_at", "updated_at", REC_TIME},
+	{"created_at", "created_at", REC_TIME},
+	{"version", "version", REC_INT},
+};
+enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 16 };
+
+/* The distribution predicate, and drafts for their organisation only. */
+static void proposal_visible(struct query *q, const struct caller *who, const char *alias)
+{
+	char part[128];
+	acl_visible(q, who, alias);
+	snprintf(part, sizeof(part), " AND (%s.status <> 'draft' OR %s.org_id = ?)", alias, alias);
+	query_text(q, part, who->org_id);
+}
+
+static void select_start(struct query *q)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_puts(&b, "SELECT ");
+	activity_rec_select(&b, "p", cols, NCOLS);
+	buf_puts(&b, " FROM proposals p WHERE 1 = 1");
+	query_init(q);
+	query_sql(q, b.data);
+	buf_free(&b);
+}
+
+static int proposal_read(struct db_conn *c, const struct caller *who, const char *id,
+			 json_t **out)
+{
+	struct query q;
+	select_start(&q);
+	query_text(&q, " AND p.id = ?", id);
+	proposal_visible(&q, who, "p");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = activity_rec_json(s, cols, NCOLS)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+static int children(struct db_conn *c, const char *sql, const char *id, json_t *items,
+		    const char *const *keys, int n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; i < n; i++)
+			json_object_set_new(o, keys[i], i == n - 1 ? activity_time_json(s, i)
+							    : json_string(db_col_text(s, i)
+									      ? db_col_text(s, i)
+									      : ""));
+		json_array_append_new(items, o);
+	}
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int proposal_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	static const char *const ekeys[] = {"org_id", "user_id", "comment", "created_at"};
+	static const char *const rkeys[] = {"id", "reviewer_id", "org_id", "verdict", "comments",
+					    "created_at"};
+	int rc = proposal_read(c, who, id, out);
+	if (rc)
+		return rc;
+	json_t *ends = json_array(), *revs = json_array();
+	json_object_set_new(*out, "endorsements", ends);
+	json_object_set_new(*out, "reviews", revs);
+	rc = children(c, "SELECT e.org_id, e.user_id, e.comment, e.created_at FROM"
+			 " proposal_endorsements e WHERE e.proposal_id = ? ORDER BY e.created_at",
+		      id, ends, ekeys, 4);
+	if (!rc)
+		rc = children(c, "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
+				 " r.created_at FROM proposal_reviews r WHERE r.proposal_id = ?"
+				 " ORDER BY r.created_at", id, revs, rkeys, 6);
+	return rc;
+}
+
+int proposal_list(struct db_conn *c, const struct caller *who, const char *status,
+		  const char *after, int limit, json_t *items, char **next_key)
+{
+	*next_key = NULL;
+	struct query q;
+	select_start(&q);
+	proposal_visible(&q, who, "p");
+	if (status)
+		query_text(&q, " AND p.status = ?", status);
+	char after_id[64] = "";
+	if (after) {
+		const char *colon = strchr(after, ':');
+		long long v = strtoll(after, NULL, 10);
+		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
+		query_int(&q, " AND (p.updated_at < ?", v);
+		query_int(&q, " OR (p.updated_at = ?", v);
+		query_text(&q, " AND p.id < ?))", after_id);
+	}
+	query_int(&q, " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", limit + 1);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	int n = 0;
+	char last[100] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		json_t *row = activity_rec_json(s, cols, NCOLS);
+		int64_t upd = 0;
+		tr_time_parse(json_string_value(json_object_get(row, "updated_at")), &upd);
+		snprintf(last, sizeof(last), "%lld:%s", (long long)upd,
+			 json_string_value(json_object_get(row, "id")));
+		json_array_append_new(items, row);
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+static void stamp(json_t *a, const char *key, int64_t ms)
+{
+	char t[32];
+	tr_time_format(ms, t);
+	json_object_set_new(a, key, json_string(t));
+}
+
+static int exists(struct db_conn *c, const char *sql, const char *v)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, sql, &s))
+		return -1;
+	db_bind_text(s, 1, v);
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p,
+			  const char **field)
+{
+	const char *dist = json_string_value(json_object_get(p, "distribution"));
+	const char *group = json_string_value(json_object_get(p, "sharing_group_id"));
+	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
+	    (group && !group_has_member(c, group, who->org_id)))
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	size_t i;
+	json_t *v;
+	int e;
+	json_array_foreach(json_object_get(p, "partners"), i, v)
+		if (strcmp(json_string_value(v), who->org_id) == 0 ||
+		    (e = exists(c, "SELECT 1 FROM organisations WHERE id = ?", json_string_value(v))) <= 0)
+			return *field = "partners", TR_ERR_INVALID;
+	json_array_foreach(json_object_get(p, "countries"), i, v)
+		if (exists(c, "SELECT 1 FROM countries WHERE iso2 = ?", json_string_value(v)) <= 0)
+			return *field = "countries", TR_ERR_INVALID;
+	json_array_foreach(json_object_get(p, "practices"), i, v)
+		if (practice_check_visible(c, who, json_string_value(v)))
+			return *field = "practices", TR_ERR_INVALID;
+	json_array_foreach(json_object_get(p, "activities"), i, v) {
+		json_t *a = NULL;
+		int rc = activity_get(c, who, json_string_value(v), &a);
+		json_decref(a);
+		if (rc)
+			return *field = "activities", TR_ERR_INVALID;
+	}
+	return TR_OK;
+}
+
+static int proposal_write(struct db_conn *c, json_t *p, int insert)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	if (insert) {
+		buf_puts(&b, "INSERT INTO proposals " DB_ACL_EXEMPT " (");
+		for (int i = 0; i < NCOLS - 1; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", cols[i].col);
+		buf_puts(&b, ") VALUES (");
+		for (int i = 0; i < NCOLS - 1; i++)
+			buf_puts(&b, i ? ", ?" : "?");
+		buf_puts(&b, ")");
+	} else {
+		buf_puts(&b, "UPDATE proposals " DB_ACL_EXEMPT " SET ");
+		for (int i = COL_WRITABLE; i < COL_CREATED; i++)
+			buf_printf(&b, "%s = ?, ", cols[i].col);
+		buf_puts(&b, "version = version + 1 WHERE id = ?");
+	}
+	struct db_stmt *s;
+	int rc = db_prepare(c, b.data, &s);
+	buf_free(&b);
+	if (rc)
+		return rc;
+	if (insert) {
+		activity_rec_bind(s, 1, p, cols, NCOLS - 1);
+	} else {
+		int k = activity_rec_bind(s, 1, p, cols + COL_WRITABLE, COL_CREATED - COL_WRITABLE);
+		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
+	}
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int finish(struct db_conn *c, int rc)
+{
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+static void defaults_fill(json_t *p)
+{
+	static const char *const arrays[] = {"partners", "countries", "practices", "activities"};
+	for (int i = 0; i < 4; i++)
+		if (!json_is_array(json_object_get(p, arrays[i])))
+			json_object_set_new(p, arrays[i], json_array());
+	if (!json_is_string(json_object_get(p, "description")))
+		json_object_set_new(p, "description", json_string(""));
+	if (!json_is_string(json_object_get(p, "status")))
+		json_object_set_new(p, "status", json_string("draft"));
+}
+
+int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
+		    const char *request_id, char id[37], const char **field)
+{
+	*field = NULL;
+	if (!practice_role_can(who->role, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	json_t *p = json_deep_copy(body);
+	defaults_fill(p);
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	json_object_set_new(p, "id", json_string(id));
+	json_object_set_new(p, "org_id", json_string(who->org_id));
+	json_object_set_new(p, "country", who->country[0] ? json_string(who->country) : json_null());
+	json_object_set_new(p, "created_by", json_string(who->user_id));
+	stamp(p, "created_at", now);
+	stamp(p, "updated_at", now);
+	int rc = db_begin(c);
+	if (!rc)
+		rc = proposal_check(c, who, p, field);
+	if (!rc)
+		rc = proposal_write(c, p, 1);
+	struct audit_entry e = {who->user_id, who->org_id, "create", "proposal", id, request_id,
+				NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	json_decref(p);
+	return finish(c, rc);
+}
+
+/* The proposer's moves; open -> verified is a reviewer's. */
+static int status_move_ok(const char *from, const char *to)
+{
+	static const char *const moves[][2] = {{"draft", "open"},         {"open", "draft"},
+					       {"verified", "agreed"},    {"agreed", "implemented"},
+					       {"draft", "closed"},       {"open", "closed"},
+					       {"verified", "closed"},    {"agreed", "closed"},
+					       {"implemented", "closed"}};
+	if (strcmp(from, to) == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
+			return 1;
+	return 0;
+}
+
+int proposal_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		    int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL, *merged = NULL;
+	if ((rc = proposal_read(c, who, id, &cur)))
+		goto out;
+	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
+	    !practice_role_can(who->role, ACT_UPDATE)) {
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
+	const char *from = json_string_value(json_object_get(cur, "status"));
+	const char *to = json_string_value(json_object_get(body, "status"));
+	if (!status_move_ok(from, to ? to : from) || strcmp(from, "closed") == 0) {
+		*field = "status";
+		rc = TR_ERR_CONFLICT;
+		goto out;
+	}
+	merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	defaults_fill(merged);
+	if ((rc = proposal_check(c, who, merged, field)))
+		goto out;
+	int64_t now = tr_now_ms();
+	stamp(merged, "updated_at", now);
+	if ((rc = proposal_write(c, merged, 0)))
+		goto out;
+	struct audit_entry e = {who->user_id, who->org_id, "update", "proposal", id, request_id,
+				NULL, NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	json_decref(merged);
+	return finish(c, rc);
+}
+
+int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		     const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	if ((rc = proposal_read(c, who, id, &cur)))
+		goto out;
+	if (!practice_role_can(who->role, ACT_SHARE)) {
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	const char *status = json_string_value(json_object_get(cur, "status"));
+	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0 ||
+	    strcmp(status, "draft") == 0 || strcmp(status, "closed") == 0) {
+		*field = strcmp(status, "draft") == 0 || strcmp(status, "closed") == 0 ? "status"
+										       : "org_id";
+		rc = TR_ERR_CONFLICT;
+		goto out;
+	}
+	int64_t now = tr_now_ms();
+	struct db_stmt *s;
+	if ((rc = db_prepare(c, "INSERT INTO proposal_endorsements (proposal_id, org_id, user_id,"
+				" comment, created_at) VALUES (?, ?, ?, ?, ?)", &s)))
+		goto out;
+	const char *comment = json_string_value(json_object_get(body, "comment"));
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, who->org_id);
+	db_bind_text(s, 3, who->user_id);
+	db_bind_text(s, 4, comment ? comment : "");
+	db_bind_int64(s, 5, now);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE) {
+		*field = rc == TR_ERR_CONFLICT ? "endorsement" : NULL;
+		goto out;
+	}
+	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal", id, request_id,
+				NULL, NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	return finish(c, rc);
+}
+
+int proposal_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+			const char *request_id, char rid[37], const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	if ((rc = proposal_read(c, who, id, &cur)))
+		goto out;
+	if (!who->reviewer ||
+	    strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0) {
+		*field = "reviewer";
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if (strcmp(json_string_value(json_object_get(cur, "status")), "open") != 0) {
+		*field = "status";
+		rc = TR_ERR_CONFLICT;
+		goto out;
+	}
+	const char *verdict = json_string_value(json_object_get(body, "verdict"));
+	const char *comments = json_string_value(json_object_get(body, "comments"));
+	if (strcmp(verdict, "reject") == 0 && (!comments || !*comments)) {
+		*field = "comments";
+		rc = TR_ERR_INVALID;
+		goto out;
+	}
+	int64_t now = tr_now_ms();
+	struct db_stmt *s;
+	tr_uuid7(rid);
+	if ((rc = db_prepare(c, "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
+				" verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &s)))
+		goto out;
+	db_bind_text(s, 1, rid);
+	db_bind_text(s, 2, id);
+	db_bind_text(s, 3, who->user_id);
+	db_bind_text(s, 4, who->org_id);
+	db_bind_text(s, 5, verdict);
+	db_bind_text(s, 6, comments ? comments : "");
+	db_bind_int64(s, 7, now);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE) {
+		*field = rc == TR_ERR_CONFLICT ? "reviewer" : NULL;
+		goto out;
+	}
+	rc = TR_OK;
+	if (strcmp(verdict, "verify") == 0) {
+		json_object_set_new(cur, "status", json_string("verified"));
+		json_object_set_new(cur, "verified_by", json_string(who->user_id));
+		stamp(cur, "verified_at", now);
+	}
+	stamp(cur, "updated_at", now);
+	if ((rc = proposal_write(c, cur, 0)))
+		goto out;
+	char detail[80];
+	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\"}", verdict);
+	struct audit_entry e = {who->user_id, who->org_id, "review", "proposal", id, request_id,
+				NULL, detail};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	return finish(c, rc);
+}
