@@ -20,6 +20,7 @@ static const struct {
 	{"org", cli_org, "add an organisation (org add --name ... --kind ...)"},
 	{"audit", cli_audit, "verify the audit log's hash chain (audit verify)"},
 	{"import", cli_import, "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
+	{"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
 	{"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
 	{"version", NULL, "print the version"},
 };

@@ -1,7 +1,28 @@
-/** Handlers of the analytics module (routes in routes_analytics.inc). */
+/** Handlers of the analytics module (routes in routes_analytics.inc):
+ * time series, aberrations, hot spots and the space-time scan over the
+ * records a caller may see, and the early-warning signals. */
 #ifndef TR_API_HANDLERS_ANALYTICS_H
 #define TR_API_HANDLERS_ANALYTICS_H
 
 #include "http/http.h"
+
+int api_analytics_timeseries(struct http_req *req, struct http_resp *resp);
+int api_analytics_aberrations(struct http_req *req, struct http_resp *resp);
+int api_analytics_hotspots(struct http_req *req, struct http_resp *resp);
+int api_analytics_scan(struct http_req *req, struct http_resp *resp);
+int api_signals_list(struct http_req *req, struct http_resp *resp);
+int api_signals_get(struct http_req *req, struct http_resp *resp);
+int api_signals_update(struct http_req *req, struct http_resp *resp);
+
+struct app;
+/** What the analytics read once at start (module_signals.c): the
+ * small-count threshold and whether the tips table exists. */
+struct analytics_config {
+	int suppress_below;
+	int tips_present;
+};
+/** The configuration of the running module (defaults when it never
+ * started: threshold 5, no tips). */
+void analytics_config_of(struct app *app, struct analytics_config *out /* OUT */);
 
 #endif

@@ -19,5 +19,7 @@ int cli_import(int argc, char **argv);
 int cli_analyze_ts(int argc, char **argv);
 /** `trellis analyze gistar|stscan ...` (argv[0] is the method). */
 int cli_analyze_spatial(int argc, char **argv);
+/** `trellis detect [--db URL] [--at TIME]`: one early-warning detection run. */
+int cli_detect(int argc, char **argv);
 
 #endif

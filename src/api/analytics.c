@@ -1,0 +1,781 @@
+/* The analytics endpoints: counts per period, aberrations, hot spots and
+ * the space-time scan, always computed over the records the caller may see
+ * (aq_records_load applies acl_visible), with small counts that involve
+ * other organisations' records shown as null. */
+#include "analytics/cusum.h"
+#include "analytics/ears.h"
+#include "analytics/farrington.h"
+#include "analytics/gistar.h"
+#include "analytics/stscan.h"
+#include "api/api.h"
+#include "api/handlers.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "domain/analytics_q.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SERIES_PERIODS_MAX 5000
+#define GRID_CELLS_MAX 100000
+#define SCAN_EVENTS_MAX 20000 /* about 15 s with 199 replications on 2 cores */
+#define KM_PER_DEG_LAT 111.195
+
+/* The parameters every endpoint shares. */
+struct an_common {
+	struct aq_filter f;
+	enum aq_interval iv;
+	int64_t from, to; /* as given, or the defaults */
+	struct analytics_config cfg;
+};
+
+static const char *const intervals[] = {"day", "week", NULL};
+static const char *const methods[] = {"ears_c1", "ears_c2", "ears_c3", "farrington", "cusum", NULL};
+
+static int an_enum(struct http_req *req, const char *name, const char *const *values, int *out)
+{
+	const char *v = http_query(req, name);
+	if (!v)
+		return TR_OK;
+	for (int i = 0; values[i]; i++)
+		if (strcmp(values[i], v) == 0) {
+			*out = i;
+			return TR_OK;
+		}
+	char msg[300] = "must be one of:";
+	size_t len = strlen(msg);
+	for (int i = 0; values[i] && len < sizeof(msg) - 40; i++)
+		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s %s", i ? "," : "",
+					values[i]);
+	return http_field_error(req, name, msg);
+}
+
+/* A number within [min, max]; integer when asked. Absent: *out unchanged. */
+static int an_number(struct http_req *req, const char *name, double min, double max, int integer,
+		     double *out)
+{
+	const char *v = http_query(req, name);
+	if (!v)
+		return TR_OK;
+	char *end, msg[120];
+	double x = strtod(v, &end);
+	if (end == v || *end || !isfinite(x) || x < min || x > max || (integer && x != floor(x))) {
+		snprintf(msg, sizeof(msg), "must be %s from %g to %g",
+			 integer ? "an integer" : "a number", min, max);
+		return http_field_error(req, name, msg);
+	}
+	*out = x;
+	return TR_OK;
+}
+
+static int an_bool(struct http_req *req, const char *name, int *out)
+{
+	const char *v = http_query(req, name);
+	if (!v)
+		return TR_OK;
+	if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+		*out = v[0] == 't';
+		return TR_OK;
+	}
+	return http_field_error(req, name, "must be true or false");
+}
+
+static int an_time(struct http_req *req, const char *name, int64_t *out)
+{
+	const char *v = http_query(req, name);
+	if (v && tr_time_parse(v, out))
+		return http_field_error(req, name, "must be an RFC 3339 date-time or a date");
+	return TR_OK;
+}
+
+static int an_bbox(struct http_req *req, struct aq_filter *f)
+{
+	const char *v = http_query(req, "bbox");
+	if (!v)
+		return TR_OK;
+	const char *p = v;
+	char *end;
+	for (int i = 0; i < 4; i++) {
+		f->bbox[i] = strtod(p, &end);
+		if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(f->bbox[i]))
+			return http_field_error(req, "bbox",
+						"must be min_lon,min_lat,max_lon,max_lat");
+		p = end + 1;
+	}
+	if (f->bbox[0] >= f->bbox[2] || f->bbox[1] >= f->bbox[3] || fabs(f->bbox[0]) > 180 ||
+	    fabs(f->bbox[2]) > 180 || fabs(f->bbox[1]) > 90 || fabs(f->bbox[3]) > 90)
+		return http_field_error(req, "bbox",
+					"must be min_lon,min_lat,max_lon,max_lat with "
+					"min below max, longitudes within 180 and "
+					"latitudes within 90");
+	f->has_bbox = 1;
+	return TR_OK;
+}
+
+/* source, country, category, interval, from, to, bbox. */
+static int an_common_read(struct http_req *req, struct an_common *a, int default_periods)
+{
+	memset(a, 0, sizeof(*a));
+	analytics_config_of(http_app(req), &a->cfg);
+	int src = -1, iv = AQ_WEEK, rc = TR_OK;
+	const char *s = http_query(req, "source");
+	if (!s)
+		rc = http_field_error(req, "source", "is required: alerts, sightings or tips");
+	else if (an_enum(req, "source", aq_sources, &src))
+		rc = TR_ERR_INVALID;
+	else if (src == AQ_TIPS && !a->cfg.tips_present)
+		rc = http_field_error(req, "source", "tips are not available on this instance yet");
+	a->f.source = src < 0 ? AQ_ALERTS : (enum aq_source)src;
+	rc |= an_enum(req, "interval", intervals, &iv);
+	a->iv = (enum aq_interval)iv;
+	const char *country = http_query(req, "country");
+	if (country && (strlen(country) != 2 || country[0] < 'A' || country[0] > 'Z' ||
+			country[1] < 'A' || country[1] > 'Z'))
+		rc = http_field_error(req, "country",
+				      "must be an ISO 3166-1 alpha-2 code (upper case)");
+	a->f.country = country;
+	int cat = -1;
+	if (src >= 0 && an_enum(req, "category", aq_categories(a->f.source), &cat))
+		rc = TR_ERR_INVALID;
+	a->f.category = http_query(req, "category");
+	rc |= an_bbox(req, &a->f);
+	a->to = tr_now_ms();
+	a->from = 0;
+	rc |= an_time(req, "from", &a->from);
+	rc |= an_time(req, "to", &a->to);
+	if (!http_query(req, "from"))
+		a->from = a->to - (int64_t)default_periods * aq_period_ms(a->iv);
+	if (a->from > a->to)
+		rc = http_field_error(req, "to", "must not be before from");
+	return rc ? TR_ERR_INVALID : TR_OK;
+}
+
+static int an_load(struct http_req *req, struct aq_filter *f, struct aq_records *r)
+{
+	struct db_conn *c = api_db(req);
+	int rc = aq_records_load(c, api_caller(req), f, r);
+	if (rc == TR_ERR_TOO_LARGE) {
+		db_release(c);
+		http_field_error(req, "from", "too many records: narrow from, to, bbox or country");
+		return TR_ERR_INVALID;
+	}
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	return rc;
+}
+
+static json_t *an_time_json(int64_t ms)
+{
+	char t[32];
+	tr_time_format(ms, t);
+	return json_string(t);
+}
+
+static json_t *an_num(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* A count as shown to this caller: null when suppressed. */
+static void an_count_set(json_t *o, const char *key, double n, double foreign, int threshold)
+{
+	int sup = aq_suppressed(n, foreign, threshold);
+	json_object_set_new(o, key, sup ? json_null() : json_integer((json_int_t)n));
+	json_object_set_new(o, "suppressed", json_boolean(sup));
+}
+
+/* ---- time series ---- */
+
+struct an_series {
+	int64_t start; /* first period */
+	size_t n;
+	double *count, *foreign;
+};
+
+static int an_series_build(struct http_req *req, struct an_common *a, struct an_series *s)
+{
+	int64_t len = aq_period_ms(a->iv);
+	s->start = aq_period_start(a->from, a->iv);
+	int64_t last = aq_period_start(a->to, a->iv);
+	if ((last - s->start) / len + 1 > SERIES_PERIODS_MAX)
+		return http_field_error(req, "from",
+					"the series would be longer than 5000 periods");
+	s->n = (size_t)((last - s->start) / len + 1);
+	a->f.from = s->start;
+	a->f.to = last + len;
+	struct aq_records r;
+	int rc = an_load(req, &a->f, &r);
+	if (rc)
+		return rc;
+	s->count = calloc(s->n, sizeof(double));
+	s->foreign = calloc(s->n, sizeof(double));
+	if (!s->count || !s->foreign) {
+		aq_records_free(&r);
+		return http_fail(req, TR_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		size_t k = (size_t)((r.v[i].t - s->start) / len);
+		if (k < s->n) {
+			s->count[k] += 1;
+			s->foreign[k] += !r.v[i].own;
+		}
+	}
+	aq_records_free(&r);
+	return TR_OK;
+}
+
+static void an_series_free(struct an_series *s)
+{
+	free(s->count);
+	free(s->foreign);
+}
+
+static json_t *an_head(const struct an_common *a, const struct an_series *s)
+{
+	int64_t len = aq_period_ms(a->iv);
+	json_t *o = json_object();
+	json_object_set_new(o, "source", json_string(aq_sources[a->f.source]));
+	json_object_set_new(o, "interval", json_string(intervals[a->iv]));
+	json_object_set_new(o, "country", a->f.country ? json_string(a->f.country) : json_null());
+	json_object_set_new(o, "category",
+			    a->f.category ? json_string(a->f.category) : json_null());
+	json_object_set_new(o, "from", an_time_json(s->start));
+	json_object_set_new(o, "to", an_time_json(s->start + (int64_t)s->n * len));
+	json_object_set_new(o, "suppress_below", json_integer(a->cfg.suppress_below));
+	return o;
+}
+
+static const char *const series_params[] = {"source", "country", "category", "interval",
+					    "from",   "to",	 NULL};
+
+int api_analytics_timeseries(struct http_req *req, struct http_resp *resp)
+{
+	struct an_common a;
+	struct an_series s = {0};
+	int rc = api_query_allow(req, series_params);
+	rc |= an_common_read(req, &a, 52);
+	if (rc)
+		return TR_ERR_INVALID;
+	if ((rc = an_series_build(req, &a, &s)))
+		return rc;
+	json_t *o = an_head(&a, &s), *items = json_array();
+	for (size_t i = 0; i < s.n; i++) {
+		json_t *it = json_object();
+		json_object_set_new(it, "period",
+				    an_time_json(s.start + (int64_t)i * aq_period_ms(a.iv)));
+		an_count_set(it, "count", s.count[i], s.foreign[i], a.cfg.suppress_below);
+		json_array_append_new(items, it);
+	}
+	json_object_set_new(o, "items", items);
+	an_series_free(&s);
+	return http_resp_json(resp, 200, o);
+}
+
+/* ---- aberrations ---- */
+
+struct an_method {
+	int method; /* index into methods */
+	struct ears_opts ears;
+	struct far_opts far;
+	struct cusum_opts cusum;
+	double evaluate; /* last periods to evaluate; 0: all with enough history */
+};
+
+static int an_method_read(struct http_req *req, enum aq_interval iv, struct an_method *m)
+{
+	static const char *const thresholds[] = {"delta", "nbplugin", "muan", NULL};
+	int rc = TR_OK, thr = 0, trend = 1, reweight = 1;
+	double x;
+	m->method = 2;
+	rc |= an_enum(req, "method", methods, &m->method);
+	ears_opts_default(&m->ears, m->method == 0 ? EARS_C1 : m->method == 1 ? EARS_C2 : EARS_C3);
+	far_opts_default(&m->far);
+	m->far.frequency = iv == AQ_WEEK ? 52 : 365;
+	cusum_opts_default(&m->cusum);
+	x = (double)m->ears.baseline;
+	rc |= an_number(req, "baseline", 3, 1000, 1, &x);
+	m->ears.baseline = (size_t)x;
+	double alpha = NAN;
+	rc |= an_number(req, "alpha", 1e-12, 0.5, 0, &alpha);
+	if (isfinite(alpha))
+		m->ears.alpha = m->far.alpha = alpha;
+	rc |= an_number(req, "min_sigma", 0, 1e9, 0, &m->ears.min_sigma);
+	x = m->far.b;
+	rc |= an_number(req, "b", 1, 20, 1, &x);
+	m->far.b = (int)x;
+	x = m->far.w;
+	rc |= an_number(req, "w", 0, 26, 1, &x);
+	m->far.w = (int)x;
+	m->far.past_weeks_not_included = m->far.w;
+	rc |= an_bool(req, "trend", &trend);
+	rc |= an_bool(req, "reweight", &reweight);
+	m->far.trend = trend;
+	m->far.reweight = reweight;
+	rc |= an_enum(req, "threshold", thresholds, &thr);
+	m->far.threshold = thr == 0 ? FAR_THR_DELTA : thr == 1 ? FAR_THR_NBPLUGIN : FAR_THR_MUAN;
+	rc |= an_number(req, "k", 0, 100, 0, &m->cusum.k);
+	rc |= an_number(req, "h", 0, 1000, 0, &m->cusum.h);
+	rc |= an_number(req, "m", 1e-9, 1e9, 0, &m->cusum.m);
+	m->evaluate = 0;
+	rc |= an_number(req, "evaluate", 1, SERIES_PERIODS_MAX, 1, &m->evaluate);
+	return rc ? TR_ERR_INVALID : TR_OK;
+}
+
+static size_t an_min_from(const struct an_method *m)
+{
+	if (m->method <= 2)
+		return ears_min_from(&m->ears);
+	return m->method == 3 ? far_min_from(&m->far) : cusum_min_from(&m->cusum);
+}
+
+/* The library's error names one of its options; the API's name for it. */
+static const char *an_err_field(const char *column)
+{
+	static const char *const map[][2] = {
+	    {"from", "from"},
+	    {"count", "from"},
+	    {"baseline", "baseline"},
+	    {"alpha", "alpha"},
+	    {"min_sigma", "min_sigma"},
+	    {"b", "b"},
+	    {"w", "w"},
+	    {"k", "k"},
+	    {"h", "h"},
+	    {"m", "m"},
+	    {"frequency", "interval"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i][0], column) == 0)
+			return map[i][1];
+	return "method";
+}
+
+static int an_detect(const struct an_method *m, const double *y, size_t n, size_t from,
+		     struct ts_point *p, struct ts_error *err)
+{
+	if (m->method <= 2)
+		return ears_run(y, n, from, &m->ears, p, err);
+	if (m->method == 3)
+		return far_run(y, n, from, &m->far, p, err);
+	return cusum_run(y, n, from, &m->cusum, p, err);
+}
+
+static const char *const aberration_params[] = {
+    "source",	 "country", "category",	 "interval", "from",	 "to",	  "method",
+    "baseline",	 "alpha",   "min_sigma", "b",	     "w",	 "trend", "reweight",
+    "threshold", "k",	    "h",	 "m",	     "evaluate", NULL};
+
+int api_analytics_aberrations(struct http_req *req, struct http_resp *resp)
+{
+	struct an_common a;
+	struct an_method m;
+	struct an_series s = {0};
+	int rc = api_query_allow(req, aberration_params);
+	rc |= an_common_read(req, &a, 52);
+	rc |= an_method_read(req, a.iv, &m);
+	if (rc)
+		return TR_ERR_INVALID;
+	if ((rc = an_series_build(req, &a, &s)))
+		return rc;
+	size_t from = an_min_from(&m);
+	if (m.evaluate > 0 && (size_t)m.evaluate < s.n && s.n - (size_t)m.evaluate > from)
+		from = s.n - (size_t)m.evaluate;
+	struct ts_point *p = calloc(s.n, sizeof(*p));
+	struct ts_error err = {0};
+	if (m.method <= 2 && s.n < m.ears.baseline && !http_query(req, "baseline")) {
+		/* earsC checks the baseline against the length first; with the
+		 * default baseline the series is what is short: say so as the
+		 * library does when the baseline fits */
+		snprintf(err.column, sizeof(err.column), "from");
+		snprintf(err.message, sizeof(err.message),
+			 "history too short: the first period evaluated needs %zu earlier periods, "
+			 "so it must be period %zu or later (series has %zu)",
+			 from, from + 1, s.n);
+		rc = TR_ERR_INVALID;
+	} else {
+		rc = p ? an_detect(&m, s.count, s.n, from, p, &err) : TR_ERR_NOMEM;
+	}
+	if (rc) {
+		free(p);
+		an_series_free(&s);
+		if (rc == TR_ERR_NOMEM)
+			return http_fail(req, rc, "out of memory");
+		char msg[300];
+		snprintf(msg, sizeof(msg), "%s (the series from %s to %s has %zu %s periods)",
+			 err.message[0] ? err.message : "the method cannot run on this series",
+			 http_query(req, "from") ? "from" : "the default start",
+			 http_query(req, "to") ? "to" : "now", s.n, intervals[a.iv]);
+		http_field_error(req, an_err_field(err.column), msg);
+		return http_fail(req, TR_ERR_INVALID, msg);
+	}
+	json_t *o = an_head(&a, &s), *items = json_array();
+	json_object_set_new(o, "method", json_string(methods[m.method]));
+	json_object_set_new(o, "evaluated_from",
+			    an_time_json(s.start + (int64_t)from * aq_period_ms(a.iv)));
+	int alarms = 0;
+	for (size_t i = 0; i < s.n; i++) {
+		json_t *it = json_object();
+		json_object_set_new(it, "period",
+				    an_time_json(s.start + (int64_t)i * aq_period_ms(a.iv)));
+		an_count_set(it, "observed", s.count[i], s.foreign[i], a.cfg.suppress_below);
+		int has = i >= from && !isnan(p[i].upperbound);
+		json_object_set_new(it, "expected",
+				    i >= from ? an_num(p[i].expected) : json_null());
+		json_object_set_new(it, "upperbound", has ? an_num(p[i].upperbound) : json_null());
+		json_object_set_new(it, "alarm", has ? json_boolean(p[i].alarm) : json_null());
+		alarms += has && p[i].alarm;
+		json_array_append_new(items, it);
+	}
+	json_object_set_new(o, "alarms", json_integer(alarms));
+	json_object_set_new(o, "items", items);
+	free(p);
+	an_series_free(&s);
+	return http_resp_json(resp, 200, o);
+}
+
+/* ---- hot spots ---- */
+
+/* A grid of cells of about cell_km on a side over the box: rows of equal
+ * latitude step, columns of a longitude step scaled by the cosine of the
+ * box's middle latitude, so cells are near square in the box. */
+struct an_grid {
+	double box[4];
+	double dlat, dlon;
+	size_t rows, cols;
+};
+
+static int an_grid_make(struct http_req *req, struct an_grid *g, const double box[4],
+			double cell_km)
+{
+	memcpy(g->box, box, sizeof(g->box));
+	g->dlat = cell_km / KM_PER_DEG_LAT;
+	double mid = (box[1] + box[3]) / 2 * M_PI / 180;
+	g->dlon = g->dlat / fmax(cos(mid), 0.05);
+	double rows = ceil((box[3] - box[1]) / g->dlat), cols = ceil((box[2] - box[0]) / g->dlon);
+	rows = fmax(rows, 1);
+	cols = fmax(cols, 1);
+	if (rows * cols > GRID_CELLS_MAX)
+		return http_field_error(req, "cell_km",
+					"the area holds more than 100000 cells: "
+					"make cell_km larger or bbox smaller");
+	if (rows * cols < 2)
+		return http_field_error(req, "cell_km",
+					"the area holds a single cell: make "
+					"cell_km smaller or bbox larger");
+	g->rows = (size_t)rows;
+	g->cols = (size_t)cols;
+	return TR_OK;
+}
+
+static size_t an_grid_cell(const struct an_grid *g, double lat, double lon)
+{
+	double r = floor((lat - g->box[1]) / g->dlat), c = floor((lon - g->box[0]) / g->dlon);
+	size_t ri = r < 0 ? 0 : r >= (double)g->rows ? g->rows - 1 : (size_t)r;
+	size_t ci = c < 0 ? 0 : c >= (double)g->cols ? g->cols - 1 : (size_t)c;
+	return ri * g->cols + ci;
+}
+
+struct an_hot {
+	size_t cell;
+	double z;
+};
+
+static int an_hot_cmp(const void *a, const void *b)
+{
+	double x = ((const struct an_hot *)a)->z, y = ((const struct an_hot *)b)->z;
+	if (isnan(x) || isnan(y))
+		return isnan(x) - isnan(y);
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+struct an_cells {
+	double *x, *y, *v, *foreign, *z, *p;
+	size_t *card;
+	struct an_hot *order;
+};
+
+static void an_cells_free(struct an_cells *c)
+{
+	free(c->x);
+	free(c->y);
+	free(c->v);
+	free(c->foreign);
+	free(c->z);
+	free(c->p);
+	free(c->card);
+	free(c->order);
+}
+
+static int an_cells_alloc(struct an_cells *c, size_t n)
+{
+	c->x = calloc(n, sizeof(double));
+	c->y = calloc(n, sizeof(double));
+	c->v = calloc(n, sizeof(double));
+	c->foreign = calloc(n, sizeof(double));
+	c->z = calloc(n, sizeof(double));
+	c->p = calloc(n, sizeof(double));
+	c->card = calloc(n, sizeof(size_t));
+	c->order = calloc(n, sizeof(struct an_hot));
+	return c->x && c->y && c->v && c->foreign && c->z && c->p && c->card && c->order
+		   ? TR_OK
+		   : TR_ERR_NOMEM;
+}
+
+static json_t *an_cell_json(const struct an_grid *g, const struct an_cells *c, size_t i,
+			    int threshold)
+{
+	size_t r = i / g->cols, col = i % g->cols;
+	double lat0 = g->box[1] + (double)r * g->dlat, lon0 = g->box[0] + (double)col * g->dlon;
+	json_t *it = json_pack("{s:{s:f, s:f}, s:[f, f, f, f]}", "centre", "lat", c->y[i], "lon",
+			       c->x[i], "bbox", lon0, lat0, lon0 + g->dlon, lat0 + g->dlat);
+	an_count_set(it, "count", c->v[i], c->foreign[i], threshold);
+	json_object_set_new(it, "gi_star_z", an_num(c->z[i]));
+	json_object_set_new(it, "p_value", an_num(c->p[i]));
+	json_object_set_new(it, "neighbours", json_integer((json_int_t)c->card[i]));
+	json_object_set_new(it, "hot", json_boolean(c->p[i] < 0.05 && c->z[i] > 0));
+	return it;
+}
+
+/* The box: as given, else the records' extent widened by half a cell. */
+static void an_box_of(const struct aq_filter *f, const struct aq_records *r, double cell_km,
+		      double box[4])
+{
+	if (f->has_bbox) {
+		memcpy(box, f->bbox, 4 * sizeof(double));
+		return;
+	}
+	box[0] = box[1] = INFINITY;
+	box[2] = box[3] = -INFINITY;
+	for (size_t i = 0; i < r->n; i++) {
+		box[0] = fmin(box[0], r->v[i].lon);
+		box[1] = fmin(box[1], r->v[i].lat);
+		box[2] = fmax(box[2], r->v[i].lon);
+		box[3] = fmax(box[3], r->v[i].lat);
+	}
+	double pad = cell_km / KM_PER_DEG_LAT / 2;
+	box[0] = fmax(box[0] - pad, -180);
+	box[1] = fmax(box[1] - pad, -90);
+	box[2] = fmin(box[2] + pad, 180);
+	box[3] = fmin(box[3] + pad, 90);
+}
+
+static const char *const hotspot_params[] = {"source", "country",     "category", "from", "to",
+					     "bbox",   "distance_km", "cell_km",  NULL};
+
+static int an_hot_answer(struct http_req *req, struct http_resp *resp, const struct an_common *a,
+			 const struct aq_records *r, double km, double cell_km, int limit)
+{
+	double box[4];
+	struct an_grid g = {0};
+	an_box_of(&a->f, r, cell_km, box);
+	if (an_grid_make(req, &g, box, cell_km))
+		return TR_ERR_INVALID;
+	size_t n = g.rows * g.cols;
+	struct an_cells c = {0};
+	if (an_cells_alloc(&c, n)) {
+		an_cells_free(&c);
+		return http_fail(req, TR_ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		c.y[i] = box[1] + ((double)(i / g.cols) + 0.5) * g.dlat;
+		c.x[i] = box[0] + ((double)(i % g.cols) + 0.5) * g.dlon;
+		c.y[i] = fmin(fmax(c.y[i], -90), 90);
+		c.x[i] = fmin(fmax(c.x[i], -180), 180);
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		size_t k = an_grid_cell(&g, r->v[i].lat, r->v[i].lon);
+		c.v[k] += 1;
+		c.foreign[k] += !r->v[i].own;
+	}
+	struct gistar_params gp = {km, SPATIAL_HAVERSINE};
+	struct ts_error err = {0};
+	int rc = gistar_compute(c.x, c.y, c.v, n, &gp, c.z, c.p, c.card, &err);
+	if (rc) {
+		an_cells_free(&c);
+		if (rc == TR_ERR_NOMEM)
+			return http_fail(req, rc, "out of memory");
+		http_field_error(req, strcmp(err.column, "distance") == 0 ? "distance_km" : "bbox",
+				 err.message);
+		return http_fail(req, TR_ERR_INVALID, err.message);
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (c.v[i] > 0 || (c.p[i] < 0.05 && c.z[i] > 0))
+			c.order[m++] = (struct an_hot){i, c.z[i]};
+	qsort(c.order, m, sizeof(*c.order), an_hot_cmp);
+	json_t *items = json_array();
+	for (size_t i = 0; i < m && i < (size_t)limit; i++)
+		json_array_append_new(items,
+				      an_cell_json(&g, &c, c.order[i].cell, a->cfg.suppress_below));
+	json_t *o = json_pack("{s:s, s:f, s:{s:f, s:i, s:i, s:[f, f, f, f]}, s:I, s:o}", "source",
+			      aq_sources[a->f.source], "distance_km", km, "grid", "cell_km",
+			      cell_km, "rows", (int)g.rows, "cols", (int)g.cols, "bbox", box[0],
+			      box[1], box[2], box[3], "records", (json_int_t)r->n, "items", items);
+	json_object_set_new(o, "suppress_below", json_integer(a->cfg.suppress_below));
+	an_cells_free(&c);
+	return http_resp_json(resp, 200, o);
+}
+
+int api_analytics_hotspots(struct http_req *req, struct http_resp *resp)
+{
+	struct an_common a;
+	struct api_page page;
+	double km = 25, cell_km = 5;
+	int rc = api_query_allow(req, hotspot_params);
+	rc |= api_page_read(req, &page);
+	rc |= an_common_read(req, &a, 52);
+	rc |= an_number(req, "distance_km", 0.001, 2000, 0, &km);
+	rc |= an_number(req, "cell_km", 0.05, 500, 0, &cell_km);
+	if (rc)
+		return TR_ERR_INVALID;
+	a.f.from = http_query(req, "from") ? a.from : 0;
+	a.f.to = http_query(req, "to") ? a.to : 0;
+	a.f.located_only = 1;
+	struct aq_records r;
+	if ((rc = an_load(req, &a.f, &r)))
+		return rc;
+	if (r.n == 0) {
+		aq_records_free(&r);
+		return http_resp_json(resp, 200,
+				      json_pack("{s:s, s:f, s:I, s:[], s:i}", "source",
+						aq_sources[a.f.source], "distance_km", km,
+						"records", (json_int_t)0, "items", "suppress_below",
+						a.cfg.suppress_below));
+	}
+	rc = an_hot_answer(req, resp, &a, &r, km, cell_km, page.limit);
+	aq_records_free(&r);
+	return rc;
+}
+
+/* ---- space-time scan ---- */
+
+static const char *const scan_params[] = {"source",	  "country", "category",      "from",
+					  "to",		  "bbox",    "max_radius_km", "max_days",
+					  "replications", "seed",    "prospective",   NULL};
+
+static json_t *an_day_json(int32_t day)
+{
+	char t[32];
+	tr_time_format((int64_t)day * AQ_DAY_MS, t);
+	t[10] = '\0';
+	return json_string(t);
+}
+
+static json_t *an_cluster_json(const struct stscan_cluster *k, size_t rank,
+			       const struct aq_records *r, int threshold)
+{
+	double foreign = 0;
+	for (size_t j = 0; j < k->n_events; j++)
+		foreign += !r->v[k->events[j]].own;
+	json_t *it = json_pack("{s:I, s:{s:f, s:f}, s:f}", "rank", (json_int_t)rank, "centre",
+			       "lat", k->y, "lon", k->x, "radius_km", k->radius);
+	json_object_set_new(it, "start", an_day_json(k->start));
+	json_object_set_new(it, "end", an_day_json(k->end));
+	an_count_set(it, "observed", (double)k->observed, foreign, threshold);
+	json_object_set_new(it, "expected", an_num(k->expected));
+	json_object_set_new(it, "llr", an_num(k->llr));
+	json_object_set_new(it, "p_value", an_num(k->p));
+	json_t *ids = json_array();
+	for (size_t j = 0; j < k->n_events; j++)
+		json_array_append_new(ids, json_string(r->v[k->events[j]].id));
+	/* the ids would give away a count that is shown as null */
+	json_object_set_new(it, "record_ids",
+			    aq_suppressed((double)k->observed, foreign, threshold) ? json_null()
+										   : ids);
+	if (aq_suppressed((double)k->observed, foreign, threshold))
+		json_decref(ids);
+	return it;
+}
+
+static int an_scan_run(struct http_req *req, struct http_resp *resp, const struct an_common *a,
+		       const struct aq_records *r, const struct stscan_params *sp)
+{
+	double *x = malloc(r->n * sizeof(double)), *y = malloc(r->n * sizeof(double));
+	int32_t *day = malloc(r->n * sizeof(int32_t));
+	struct stscan_result res = {0};
+	struct ts_error err = {0};
+	int rc = x && y && day ? TR_OK : TR_ERR_NOMEM;
+	for (size_t i = 0; !rc && i < r->n; i++) {
+		x[i] = r->v[i].lon;
+		y[i] = r->v[i].lat;
+		day[i] = (int32_t)(aq_period_start(r->v[i].t, AQ_DAY) / AQ_DAY_MS);
+	}
+	if (!rc)
+		rc = stscan_run(x, y, day, r->n, sp, &res, &err);
+	free(x);
+	free(y);
+	free(day);
+	if (rc == TR_ERR_INVALID) {
+		http_field_error(req,
+				 strcmp(err.column, "max_radius") == 0 ? "max_radius_km"
+				 : strcmp(err.column, "max_days") == 0 ? "max_days"
+								       : "bbox",
+				 err.message);
+		return http_fail(req, rc, err.message);
+	}
+	if (rc)
+		return http_fail(req, rc, "out of memory");
+	json_t *items = json_array();
+	for (size_t i = 0; i < res.n; i++)
+		json_array_append_new(
+		    items, an_cluster_json(&res.clusters[i], i + 1, r, a->cfg.suppress_below));
+	json_t *o =
+	    json_pack("{s:s, s:I, s:I, s:f, s:i, s:i, s:b}", "source", aq_sources[a->f.source],
+		      "events", (json_int_t)r->n, "locations", (json_int_t)res.locations,
+		      "max_radius_km", sp->max_radius, "max_days", sp->max_days, "replications",
+		      (int)sp->replications, "prospective", sp->prospective);
+	json_object_set_new(o, "suppress_below", json_integer(a->cfg.suppress_below));
+	json_object_set_new(o, "items", items);
+	stscan_result_free(&res);
+	return http_resp_json(resp, 200, o);
+}
+
+int api_analytics_scan(struct http_req *req, struct http_resp *resp)
+{
+	struct an_common a;
+	struct stscan_params sp;
+	stscan_params_default(&sp);
+	double radius = 5, days = 7, reps = 199, seed = 1;
+	int prospective = 0;
+	int rc = api_query_allow(req, scan_params);
+	rc |= an_common_read(req, &a, 52);
+	rc |= an_number(req, "max_radius_km", 0.001, 1000, 0, &radius);
+	rc |= an_number(req, "max_days", 1, 366, 1, &days);
+	rc |= an_number(req, "replications", 0, 999, 1, &reps);
+	rc |= an_number(req, "seed", 0, 1e15, 1, &seed);
+	rc |= an_bool(req, "prospective", &prospective);
+	if (rc)
+		return TR_ERR_INVALID;
+	a.f.from = http_query(req, "from") ? a.from : a.to - 52 * AQ_WEEK_MS;
+	a.f.to = a.to + 1;
+	a.f.located_only = 1;
+	struct aq_records r;
+	if ((rc = an_load(req, &a.f, &r)))
+		return rc;
+	if (r.n > SCAN_EVENTS_MAX) {
+		aq_records_free(&r);
+		return http_field_error(req, "from",
+					"more than 20000 events: narrow from, to, "
+					"bbox or country");
+	}
+	sp.max_radius = radius;
+	sp.max_days = (int)days;
+	sp.replications = (unsigned)reps;
+	sp.seed = (uint64_t)seed;
+	sp.prospective = prospective;
+	sp.threads = 2;
+	sp.max_clusters = 10;
+	sp.metric = SPATIAL_HAVERSINE;
+	if (r.n == 0)
+		rc = http_resp_json(resp, 200,
+				    json_pack("{s:s, s:I, s:[], s:i}", "source",
+					      aq_sources[a.f.source], "events", (json_int_t)0,
+					      "items", "suppress_below", a.cfg.suppress_below));
+	else
+		rc = an_scan_run(req, resp, &a, &r, &sp);
+	aq_records_free(&r);
+	return rc;
+}

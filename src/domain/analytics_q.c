@@ -1,0 +1,222 @@
+#include "domain/analytics_q.h"
+#include "core/err.h"
+#include "domain/alert.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const aq_sources[] = {"alerts", "sightings", "tips", NULL};
+const char *const aq_tip_categories[] = {"dealing_near_school",
+					 "public_drug_use",
+					 "discarded_needles",
+					 "suspected_stash_house",
+					 "youth_recruitment",
+					 "online_dealing",
+					 "other",
+					 NULL};
+
+const char *const *aq_categories(enum aq_source s)
+{
+	return s == AQ_TIPS ? aq_tip_categories : alert_categories;
+}
+
+int64_t aq_period_ms(enum aq_interval iv)
+{
+	return iv == AQ_WEEK ? AQ_WEEK_MS : AQ_DAY_MS;
+}
+
+int64_t aq_period_start(int64_t t, enum aq_interval iv)
+{
+	/* 1970-01-01 was a Thursday: Mondays fall 4 days after multiples of 7 */
+	int64_t off = iv == AQ_WEEK ? 4 * AQ_DAY_MS : 0, len = aq_period_ms(iv);
+	int64_t k = t - off;
+	int64_t q = k / len - (k % len < 0);
+	return q * len + off;
+}
+
+int aq_suppress_below_env(void)
+{
+	const char *v = getenv("TRELLIS_SUPPRESS_BELOW");
+	char *end;
+	if (!v || !*v)
+		return 5;
+	long n = strtol(v, &end, 10);
+	return *end || n < 0 || n > 1000000 ? 5 : (int)n;
+}
+
+int aq_suppressed(double count, double foreign, int threshold)
+{
+	return count > 0 && count < threshold && foreign > 0;
+}
+
+int aq_tips_present(struct db_conn *c)
+{
+	/* the marker: the guard would take the table's name for a read of it */
+	const char *sql = db_conn_engine(c) == DB_POSTGRES
+			      ? "SELECT 1 " DB_ACL_EXEMPT " FROM information_schema.tables"
+				" WHERE table_name = 'tips' AND table_schema = current_schema()"
+			      : "SELECT 1 " DB_ACL_EXEMPT " FROM sqlite_master WHERE type = 'table'"
+				" AND name = 'tips'";
+	struct db_stmt *s;
+	if (db_prepare(c, sql, &s))
+		return 0;
+	int yes = db_step(s) == DB_ROW;
+	db_done(s);
+	return yes;
+}
+
+/* The select list is the same for every source: id, country, category,
+ * org_id, time, lat, lon. */
+static void aq_select(struct query *q, const struct caller *who, const struct aq_filter *f,
+		      const char **tcol, const char **alias)
+{
+	switch (f->source) {
+	case AQ_ALERTS:
+		*tcol = "COALESCE(a.observed_from, a.created_at)";
+		*alias = "a";
+		if (f->per_country)
+			query_sql(q,
+				  "SELECT a.id, COALESCE(x.country, a.country), a.category,"
+				  " a.org_id, COALESCE(a.observed_from, a.created_at), a.lat, a.lon"
+				  " FROM alerts a LEFT JOIN alert_countries x ON x.alert_id = a.id"
+				  " WHERE a.status = 'published'");
+		else
+			query_sql(q, "SELECT a.id, a.country, a.category, a.org_id,"
+				     " COALESCE(a.observed_from, a.created_at), a.lat, a.lon"
+				     " FROM alerts a WHERE a.status = 'published'");
+		if (f->country) {
+			query_text(q,
+				   " AND (EXISTS (SELECT 1 FROM alert_countries y"
+				   " WHERE y.alert_id = a.id AND y.country = ?)",
+				   f->country);
+			query_text(q,
+				   " OR (a.country = ? AND NOT EXISTS (SELECT 1 FROM"
+				   " alert_countries z WHERE z.alert_id = a.id)))",
+				   f->country);
+			if (f->per_country)
+				query_text(q, " AND COALESCE(x.country, a.country) = ?",
+					   f->country);
+		}
+		if (f->category)
+			query_text(q, " AND a.category = ?", f->category);
+		break;
+	case AQ_SIGHTINGS:
+		*tcol = "s.observed_at";
+		*alias = "s";
+		query_sql(q, "SELECT s.id, s.country, a.category, s.org_id, s.observed_at, s.lat,"
+			     " s.lon FROM alert_sightings s JOIN alerts a ON a.id = s.alert_id"
+			     " WHERE s.type = 'seen' AND a.status = 'published'");
+		if (f->country)
+			query_text(q, " AND s.country = ?", f->country);
+		if (f->category)
+			query_text(q, " AND a.category = ?", f->category);
+		break;
+	default:
+		*tcol = "COALESCE(t.observed_at, t.created_at)";
+		*alias = "t";
+		query_sql(q, "SELECT t.id, t.country, t.category, t.org_id,"
+			     " COALESCE(t.observed_at, t.created_at), t.lat, t.lon FROM tips t"
+			     " WHERE t.duplicate_of IS NULL");
+		if (f->country)
+			query_text(q, " AND t.country = ?", f->country);
+		if (f->category)
+			query_text(q, " AND t.category = ?", f->category);
+		break;
+	}
+	/* a sighting is seen with its alert: the predicate is the alert's */
+	if (who)
+		acl_visible(q, who, f->source == AQ_TIPS ? "t" : "a");
+	else
+		query_sql(q, " AND 1 = 1 " DB_ACL_EXEMPT); /* system view: see signal.c */
+}
+
+static void aq_where(struct query *q, const struct aq_filter *f, const char *tcol,
+		     const char *alias)
+{
+	char part[160];
+	if (f->from) {
+		snprintf(part, sizeof(part), " AND %s >= ?", tcol);
+		query_int(q, part, f->from);
+	}
+	if (f->to) {
+		snprintf(part, sizeof(part), " AND %s < ?", tcol);
+		query_int(q, part, f->to);
+	}
+	if (f->located_only || f->has_bbox) {
+		snprintf(part, sizeof(part), " AND %s.lat IS NOT NULL AND %s.lon IS NOT NULL",
+			 alias, alias);
+		query_sql(q, part);
+	}
+	if (f->has_bbox) {
+		static const char *const ops[] = {"lon >=", "lat >=", "lon <=", "lat <="};
+		for (int i = 0; i < 4; i++) {
+			snprintf(part, sizeof(part), " AND %s.%s ?", alias, ops[i]);
+			query_double(q, part, f->bbox[i]);
+		}
+	}
+	snprintf(part, sizeof(part), " ORDER BY %s, %s.id", tcol, alias);
+	query_sql(q, part);
+}
+
+static int aq_push(struct aq_records *r, struct db_stmt *s, const struct caller *who)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct aq_record *v = realloc(r->v, cap * sizeof(*v));
+		if (!v)
+			return TR_ERR_NOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	struct aq_record *e = &r->v[r->n++];
+	memset(e, 0, sizeof(*e));
+	const char *t;
+	snprintf(e->id, sizeof(e->id), "%s", (t = db_col_text(s, 0)) ? t : "");
+	snprintf(e->country, sizeof(e->country), "%s", (t = db_col_text(s, 1)) ? t : "");
+	snprintf(e->category, sizeof(e->category), "%s", (t = db_col_text(s, 2)) ? t : "");
+	snprintf(e->org_id, sizeof(e->org_id), "%s", (t = db_col_text(s, 3)) ? t : "");
+	e->own = who && strcmp(e->org_id, who->org_id) == 0;
+	e->t = db_col_int64(s, 4);
+	e->has_loc = !db_col_is_null(s, 5) && !db_col_is_null(s, 6);
+	e->lat = e->has_loc ? db_col_double(s, 5) : NAN;
+	e->lon = e->has_loc ? db_col_double(s, 6) : NAN;
+	return TR_OK;
+}
+
+int aq_records_load(struct db_conn *c, const struct caller *who, const struct aq_filter *f,
+		    struct aq_records *out)
+{
+	struct query q;
+	const char *tcol, *alias;
+	memset(out, 0, sizeof(*out));
+	query_init(&q);
+	aq_select(&q, who, f, &tcol, &alias);
+	aq_where(&q, f, tcol, alias);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (out->n >= AQ_RECORDS_MAX) {
+			rc = TR_ERR_TOO_LARGE;
+			break;
+		}
+		if ((rc = aq_push(out, s, who)))
+			break;
+	}
+	db_done(s);
+	if (rc != DB_DONE) {
+		aq_records_free(out);
+		return rc;
+	}
+	return TR_OK;
+}
+
+void aq_records_free(struct aq_records *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,664 @@
+#include "domain/signal.h"
+#include "analytics/ears.h"
+#include "analytics/farrington.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/analytics_q.h"
+#include "domain/audit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const signal_statuses[] = {"new", "acknowledged", "dismissed", NULL};
+const char *const signal_methods[] = {"ears_c3", "farrington", NULL};
+
+/* Detection reads at most this many weeks back: Farrington's five years
+ * of history (b = 5, w = 3) and a margin. */
+#define DETECT_WEEKS 320
+/* EARS with R's minSigma 0 has no upper bound after a silent baseline
+ * (sd 0), which is exactly when something new starts; a floor of one
+ * record per week lets the first burst after silence raise a signal. */
+#define DETECT_MIN_SIGMA 1.0
+/* Record ids kept with a signal. */
+#define SIGNAL_IDS_MAX 1000
+/* Ids per visibility query (the access predicate takes 4 parameters). */
+#define IDS_CHUNK 40
+
+/* The role rules of signals (docs/access.md, "Early-warning signals"):
+ * every role sees the signals addressed to its organisation; country_wide
+ * roles also see those addressed to other organisations of their country;
+ * update: may acknowledge or dismiss its organisation's signals. */
+static const struct {
+	int country_wide, update;
+} signal_roles[ROLE__MAX] = {
+    [ROLE_ADMIN] = {1, 1},   [ROLE_ORG_ADMIN] = {1, 1}, [ROLE_ANALYST] = {1, 1},
+    [ROLE_OFFICER] = {0, 1}, [ROLE_PARTNER] = {0, 0},	[ROLE_VIEWER] = {0, 0},
+};
+
+/* ---- detection ---- */
+
+static int rec_cmp(const void *a, const void *b)
+{
+	const struct aq_record *x = a, *y = b;
+	int c = strcmp(x->country, y->country);
+	if (!c)
+		c = strcmp(x->category, y->category);
+	if (!c)
+		c = x->t < y->t ? -1 : x->t > y->t;
+	return c;
+}
+
+/* One alarming (series, method) of the latest week. */
+struct detect_hit {
+	enum aq_source src;
+	const char *method;
+	const char *country, *category;
+	int64_t week;
+	double observed, expected, upperbound;
+	json_t *ids;
+};
+
+static int signal_find(struct db_conn *c, const char *org_key, const struct detect_hit *h,
+		       int64_t week, char id[37], double *observed)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT id, observed FROM signals WHERE org_key = ? AND method = ?"
+			    " AND source = ? AND country = ? AND category = ? AND cell = ''"
+			    " AND period_start = ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, org_key);
+	db_bind_text(s, 2, h->method);
+	db_bind_text(s, 3, aq_sources[h->src]);
+	db_bind_text(s, 4, h->country);
+	db_bind_text(s, 5, h->category);
+	db_bind_int64(s, 6, week);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(id, 37, "%s", db_col_text(s, 0));
+		if (observed)
+			*observed = db_col_double(s, 1);
+		rc = TR_OK;
+	} else if (rc == DB_DONE) {
+		id[0] = '\0';
+		rc = TR_OK;
+	}
+	db_done(s);
+	return rc;
+}
+
+static void bind_num(struct db_stmt *s, int i, double x)
+{
+	isfinite(x) ? db_bind_double(s, i, x) : db_bind_null(s, i);
+}
+
+static int signal_insert(struct db_conn *c, const char *org, const struct detect_hit *h,
+			 const char *prev, int64_t now, char id[37])
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO signals (id, org_id, org_key, country, cell, method,"
+			    " source, category, period_start, period_end, observed, expected,"
+			    " upperbound, score, record_ids, status, first_seen, last_seen,"
+			    " continues, created_at, updated_at) VALUES (?, ?, ?, ?, '', ?, ?, ?,"
+			    " ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)",
+			    &s);
+	if (rc)
+		return rc;
+	tr_uuid7(id);
+	char *ids = json_dumps(h->ids, JSON_COMPACT);
+	db_bind_text(s, 1, id);
+	db_bind_text_or_null(s, 2, org);
+	db_bind_text(s, 3, org ? org : "");
+	db_bind_text(s, 4, h->country);
+	db_bind_text(s, 5, h->method);
+	db_bind_text(s, 6, aq_sources[h->src]);
+	db_bind_text(s, 7, h->category);
+	db_bind_int64(s, 8, h->week);
+	db_bind_int64(s, 9, h->week + AQ_WEEK_MS);
+	db_bind_double(s, 10, h->observed);
+	bind_num(s, 11, h->expected);
+	bind_num(s, 12, h->upperbound);
+	bind_num(s, 13, h->observed - h->upperbound);
+	db_bind_text(s, 14, ids ? ids : "[]");
+	db_bind_int64(s, 15, now);
+	db_bind_int64(s, 16, now);
+	db_bind_text_or_null(s, 17, prev && *prev ? prev : NULL);
+	db_bind_int64(s, 18, now);
+	db_bind_int64(s, 19, now);
+	free(ids);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int signal_refresh(struct db_conn *c, const char *id, const struct detect_hit *h,
+			  int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "UPDATE signals SET observed = ?, expected = ?, upperbound = ?,"
+			    " score = ?, record_ids = ?, last_seen = ?, updated_at = ?,"
+			    " version = version + 1 WHERE id = ?",
+			    &s);
+	if (rc)
+		return rc;
+	char *ids = json_dumps(h->ids, JSON_COMPACT);
+	db_bind_double(s, 1, h->observed);
+	bind_num(s, 2, h->expected);
+	bind_num(s, 3, h->upperbound);
+	bind_num(s, 4, h->observed - h->upperbound);
+	db_bind_text(s, 5, ids ? ids : "[]");
+	db_bind_int64(s, 6, now);
+	db_bind_int64(s, 7, now);
+	db_bind_text(s, 8, id);
+	free(ids);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int signal_touch(struct db_conn *c, const char *id, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "UPDATE signals SET last_seen = ? WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* Stores or refreshes the signal of one addressee, in one transaction. */
+static int signal_store(struct db_conn *c, const char *org, const struct detect_hit *h, int64_t now,
+			struct signal_run *run)
+{
+	char id[37], prev[37];
+	double seen = 0;
+	const char *key = org ? org : "";
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if ((rc = signal_find(c, key, h, h->week, id, &seen)))
+		goto out;
+	const char *action = NULL;
+	if (id[0] && seen != h->observed) {
+		action = "update";
+		rc = signal_refresh(c, id, h, now);
+		run->refreshed++;
+	} else if (id[0]) {
+		rc = signal_touch(c, id, now);
+		run->refreshed++;
+	} else if (!(rc = signal_find(c, key, h, h->week - AQ_WEEK_MS, prev, NULL))) {
+		action = "create";
+		rc = signal_insert(c, org, h, prev, now, id);
+		run->created++;
+		run->continued += prev[0] != '\0';
+	}
+	if (!rc && action) {
+		char detail[200];
+		snprintf(detail, sizeof(detail),
+			 "{\"method\":\"%s\",\"source\":\"%s\",\"country\":\"%s\",\"observed\":%g}",
+			 h->method, aq_sources[h->src], h->country, h->observed);
+		struct audit_entry e = {NULL, org, action, "signal", id, NULL, NULL, detail};
+		rc = audit_append(c, &e, now);
+	}
+out:
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* The organisations responsible for a country: its police and drug-control
+ * agencies. A JSON array of ids, empty when there are none. */
+static int signal_addressees(struct db_conn *c, const char *country, json_t *orgs)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT id FROM organisations WHERE country = ? AND kind IN"
+			    " ('police', 'drug_control_agency') ORDER BY id",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, country);
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(orgs, json_string(db_col_text(s, 0)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int signal_emit(struct db_conn *c, const struct detect_hit *h, int64_t now,
+		       struct signal_run *run)
+{
+	json_t *orgs = json_array();
+	int rc = signal_addressees(c, h->country, orgs);
+	size_t n = json_array_size(orgs);
+	/* no responsible organisation: one signal for the country's analysts */
+	for (size_t i = 0; !rc && i < (n ? n : 1); i++) {
+		rc = signal_store(c, n ? json_string_value(json_array_get(orgs, i)) : NULL, h, now,
+				  run);
+		if (rc == TR_ERR_CONFLICT) {
+			run->skipped++;
+			rc = TR_OK;
+		}
+	}
+	json_decref(orgs);
+	return rc;
+}
+
+/* The mean of C2/C3's reference periods (lag 2), EARS's expected level. */
+static double ears_expected(const double *y, size_t t, size_t baseline)
+{
+	double sum = 0;
+	for (size_t i = t - 2 - baseline; i < t - 2; i++)
+		sum += y[i];
+	return sum / (double)baseline;
+}
+
+/* Evaluates the latest week of one series with each method. */
+static int detect_series(struct db_conn *c, struct detect_hit *h, const double *y, size_t n,
+			 int64_t now, struct signal_run *run)
+{
+	struct ts_point *p = calloc(n, sizeof(*p));
+	struct ts_error err;
+	int rc = p ? TR_OK : TR_ERR_NOMEM;
+	struct ears_opts eo;
+	ears_opts_default(&eo, EARS_C3);
+	eo.min_sigma = DETECT_MIN_SIGMA;
+	struct far_opts fo;
+	far_opts_default(&fo);
+	run->series++;
+	h->observed = n ? y[n - 1] : 0;
+	if (!rc && n > ears_min_from(&eo) && ears_run(y, n, n - 1, &eo, p, &err) == TR_OK &&
+	    p[n - 1].alarm) {
+		h->method = "ears_c3";
+		h->expected = ears_expected(y, n - 1, eo.baseline);
+		h->upperbound = p[n - 1].upperbound;
+		run->alarms++;
+		rc = signal_emit(c, h, now, run);
+	}
+	if (!rc && n > far_min_from(&fo) && far_run(y, n, n - 1, &fo, p, &err) == TR_OK &&
+	    p[n - 1].alarm) {
+		h->method = "farrington";
+		h->expected = p[n - 1].expected;
+		h->upperbound = p[n - 1].upperbound;
+		run->alarms++;
+		rc = signal_emit(c, h, now, run);
+	}
+	free(p);
+	return rc;
+}
+
+/* Every country x category series of one source. */
+static int detect_source(struct db_conn *c, enum aq_source src, int64_t now, struct signal_run *run)
+{
+	int64_t week = aq_period_start(now, AQ_WEEK);
+	struct aq_filter f = {.source = src, .per_country = 1};
+	f.from = week - (int64_t)DETECT_WEEKS * AQ_WEEK_MS;
+	f.to = week + AQ_WEEK_MS;
+	struct aq_records r;
+	int rc = aq_records_load(c, NULL, &f, &r);
+	if (rc || r.n == 0) {
+		aq_records_free(&r);
+		return rc;
+	}
+	/* the series start with the source's first record: earlier weeks are
+	 * not known to be zero */
+	int64_t start = aq_period_start(r.v[0].t, AQ_WEEK);
+	size_t n = (size_t)((week - start) / AQ_WEEK_MS + 1);
+	qsort(r.v, r.n, sizeof(*r.v), rec_cmp);
+	double *y = calloc(n, sizeof(double));
+	if (!y) {
+		aq_records_free(&r);
+		return TR_ERR_NOMEM;
+	}
+	for (size_t i = 0; !rc && i < r.n;) {
+		size_t j = i;
+		memset(y, 0, n * sizeof(double));
+		struct detect_hit h = {src, NULL, r.v[i].country, r.v[i].category, week, 0,
+				       0,   0,	  json_array()};
+		for (; j < r.n && strcmp(r.v[j].country, r.v[i].country) == 0 &&
+		       strcmp(r.v[j].category, r.v[i].category) == 0;
+		     j++) {
+			size_t k = (size_t)((r.v[j].t - start) / AQ_WEEK_MS);
+			y[k] += 1;
+			if (k == n - 1 && json_array_size(h.ids) < SIGNAL_IDS_MAX)
+				json_array_append_new(h.ids, json_string(r.v[j].id));
+		}
+		if (r.v[i].country[0])
+			rc = detect_series(c, &h, y, n, now, run);
+		json_decref(h.ids);
+		i = j;
+	}
+	free(y);
+	aq_records_free(&r);
+	return rc;
+}
+
+int signal_detect(struct db_conn *c, int64_t now, int tips_present, struct signal_run *out)
+{
+	memset(out, 0, sizeof(*out));
+	int rc = TR_OK;
+	for (int s = 0; !rc && s < AQ__MAX; s++)
+		if (s != AQ_TIPS || tips_present)
+			rc = detect_source(c, (enum aq_source)s, now, out);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+#define SIGNAL_COLS                                                                                \
+	"g.id, g.org_id, g.country, g.cell, g.method, g.source, g.category, g.period_start,"       \
+	" g.period_end, g.observed, g.expected, g.upperbound, g.score, g.record_ids,"              \
+	" g.status, g.dismissal_reason, g.status_by, g.status_at, g.first_seen, g.last_seen,"      \
+	" g.continues, g.version"
+
+/* Signals addressed to the caller's organisation, and for country-wide
+ * roles to any organisation of the caller's country. */
+static void signal_visible(struct query *q, const struct caller *who)
+{
+	query_text(q, " AND (g.org_key = ?", who->org_id);
+	if (signal_roles[who->role].country_wide && who->country[0])
+		query_text(q, " OR g.country = ?", who->country);
+	query_sql(q, ")");
+}
+
+/* Which of ids (a chunk) the caller may see, and whose they are. */
+static int ids_chunk(struct db_conn *c, const struct caller *who, const char *source, json_t *ids,
+		     size_t from, size_t to, json_t *seen)
+{
+	struct query q;
+	query_init(&q);
+	int tips = strcmp(source, "tips") == 0, sight = strcmp(source, "sightings") == 0;
+	query_sql(&q, tips    ? "SELECT t.id, t.org_id FROM tips t WHERE t.id IN ("
+		      : sight ? "SELECT s.id, s.org_id FROM alert_sightings s JOIN alerts a"
+				" ON a.id = s.alert_id WHERE s.id IN ("
+			      : "SELECT a.id, a.org_id FROM alerts a WHERE a.id IN (");
+	for (size_t i = from; i < to; i++)
+		query_text(&q, i > from ? ", ?" : "?", json_string_value(json_array_get(ids, i)));
+	query_sql(&q, ")");
+	acl_visible(&q, who, tips ? "t" : "a");
+	if (!tips)
+		query_text(&q, " AND (a.status <> 'draft' OR a.org_id = ?)", who->org_id);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_object_set_new(seen, db_col_text(s, 0),
+				    json_boolean(strcmp(db_col_text(s, 1), who->org_id) == 0));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* The record ids the caller may see (in stored order), and how many of
+ * the stored ones are of the caller's organisation. */
+static int signal_ids(struct db_conn *c, const struct caller *who, const char *source,
+		      const char *text, json_t **out, size_t *own)
+{
+	json_t *ids = text ? json_loads(text, 0, NULL) : NULL, *seen = json_object();
+	int rc = TR_OK;
+	*own = 0;
+	*out = json_array();
+	if (!json_is_array(ids) || (strcmp(source, "tips") == 0 && !aq_tips_present(c))) {
+		json_decref(ids);
+		json_decref(seen);
+		return TR_OK;
+	}
+	size_t n = json_array_size(ids);
+	for (size_t i = 0; !rc && i < n; i += IDS_CHUNK)
+		rc = ids_chunk(c, who, source, ids, i, i + IDS_CHUNK < n ? i + IDS_CHUNK : n, seen);
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *id = json_string_value(json_array_get(ids, i));
+		json_t *mine = id ? json_object_get(seen, id) : NULL;
+		if (mine) {
+			json_array_append_new(*out, json_string(id));
+			*own += json_is_true(mine);
+		}
+	}
+	json_decref(ids);
+	json_decref(seen);
+	return rc;
+}
+
+static json_t *time_json(struct db_stmt *s, int col)
+{
+	if (db_col_is_null(s, col))
+		return json_null();
+	char t[32];
+	tr_time_format(db_col_int64(s, col), t);
+	return json_string(t);
+}
+
+static json_t *num_json(struct db_stmt *s, int col)
+{
+	return db_col_is_null(s, col) ? json_null() : json_real(db_col_double(s, col));
+}
+
+static json_t *text_json(struct db_stmt *s, int col)
+{
+	const char *v = db_col_text(s, col);
+	return v && *v ? json_string(v) : json_null();
+}
+
+static int signal_row(struct db_stmt *s, json_t **out)
+{
+	static const char *const texts[] = {"id",     "org_id", "country", "cell",
+					    "method", "source", "category"};
+	json_t *g = json_object();
+	for (int i = 0; i < 7; i++)
+		json_object_set_new(g, texts[i], text_json(s, i));
+	json_object_set_new(g, "period_start", time_json(s, 7));
+	json_object_set_new(g, "period_end", time_json(s, 8));
+	double observed = db_col_double(s, 9);
+	json_object_set_new(g, "expected", num_json(s, 10));
+	json_object_set_new(g, "upperbound", num_json(s, 11));
+	json_object_set_new(g, "score", num_json(s, 12));
+	json_object_set_new(g, "status", text_json(s, 14));
+	json_object_set_new(g, "dismissal_reason", text_json(s, 15));
+	json_object_set_new(g, "status_by", text_json(s, 16));
+	json_object_set_new(g, "status_at", time_json(s, 17));
+	json_object_set_new(g, "first_seen", time_json(s, 18));
+	json_object_set_new(g, "last_seen", time_json(s, 19));
+	json_object_set_new(g, "continues", text_json(s, 20));
+	json_object_set_new(g, "version", json_integer(db_col_int64(s, 21)));
+	/* the ids are filtered by signal_finish once the statement is done */
+	json_object_set_new(g, "observed", json_real(observed));
+	const char *ids = db_col_text(s, 13);
+	json_object_set_new(g, "_ids", json_string(ids ? ids : "[]"));
+	*out = g;
+	return TR_OK;
+}
+
+/* Replaces the stored ids by those the caller may see, and applies the
+ * small-count rule to observed. Runs after the statement is finished. */
+static int signal_finish(struct db_conn *c, const struct caller *who, int suppress_below, json_t *g)
+{
+	json_t *ids;
+	size_t own;
+	int rc = signal_ids(c, who, json_string_value(json_object_get(g, "source")),
+			    json_string_value(json_object_get(g, "_ids")), &ids, &own);
+	json_object_del(g, "_ids");
+	if (rc)
+		return rc;
+	double observed = json_real_value(json_object_get(g, "observed"));
+	int sup = aq_suppressed(observed, observed - (double)own, suppress_below);
+	json_object_set_new(g, "observed", sup ? json_null() : json_integer((json_int_t)observed));
+	json_object_set_new(g, "suppressed", json_boolean(sup));
+	json_object_set_new(g, "record_ids", ids);
+	return TR_OK;
+}
+
+int signal_get(struct db_conn *c, const struct caller *who, const char *id, int suppress_below,
+	       json_t **out)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT " SIGNAL_COLS " FROM signals g WHERE g.id = ?", id);
+	signal_visible(&q, who);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	*out = NULL;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = signal_row(s, out);
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	if (!rc)
+		rc = signal_finish(c, who, suppress_below, *out);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int signal_list(struct db_conn *c, const struct caller *who, const struct signal_filter *f,
+		const char *after, int limit, int suppress_below, json_t *items, char **next_key)
+{
+	struct query q;
+	*next_key = NULL;
+	query_init(&q);
+	query_sql(&q, "SELECT " SIGNAL_COLS " FROM signals g WHERE 1 = 1");
+	signal_visible(&q, who);
+	if (f->status)
+		query_text(&q, " AND g.status = ?", f->status);
+	if (f->country)
+		query_text(&q, " AND g.country = ?", f->country);
+	if (f->source)
+		query_text(&q, " AND g.source = ?", f->source);
+	if (f->method)
+		query_text(&q, " AND g.method = ?", f->method);
+	if (after) {
+		const char *colon = strchr(after, ':');
+		long long v = strtoll(after, NULL, 10);
+		query_int(&q, " AND (g.first_seen < ?", v);
+		query_int(&q, " OR (g.first_seen = ?", v);
+		query_text(&q, " AND g.id < ?))", colon ? colon + 1 : "");
+	}
+	query_int(&q, " ORDER BY g.first_seen DESC, g.id DESC LIMIT ?", limit + 1);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	int n = 0;
+	char last[100] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		json_t *g = NULL;
+		if ((rc = signal_row(s, &g)))
+			break;
+		json_array_append_new(items, g);
+		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 18),
+			 db_col_text(s, 0));
+	}
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE && rc != TR_OK)
+		return rc;
+	size_t i;
+	json_t *g;
+	json_array_foreach(items, i, g)
+	{
+		if ((rc = signal_finish(c, who, suppress_below, g)))
+			return rc;
+	}
+	return TR_OK;
+}
+
+/* ---- acknowledging and dismissing ---- */
+
+int signal_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		  int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT g.org_key, g.status, g.version FROM signals g WHERE g.id = ?", id);
+	signal_visible(&q, who);
+	struct db_stmt *s;
+	char org[40] = "", status[20] = "";
+	int64_t cur = 0;
+	rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (!rc) {
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			snprintf(org, sizeof(org), "%s", db_col_text(s, 0));
+			snprintf(status, sizeof(status), "%s", db_col_text(s, 1));
+			cur = db_col_int64(s, 2);
+			rc = TR_OK;
+		} else if (rc == DB_DONE) {
+			rc = TR_ERR_NOT_FOUND;
+		}
+		db_done(s);
+	}
+	const char *to = json_string_value(json_object_get(body, "status"));
+	const char *why = json_string_value(json_object_get(body, "dismissal_reason"));
+	if (!rc && (strcmp(org, who->org_id) != 0 || !signal_roles[who->role].update))
+		rc = TR_ERR_FORBIDDEN;
+	else if (!rc && version != cur)
+		rc = TR_ERR_PRECONDITION;
+	else if (!rc && !to)
+		rc = (*field = "status", TR_ERR_INVALID);
+	else if (!rc && strcmp(status, "dismissed") == 0 && strcmp(to, "dismissed") != 0)
+		rc = (*field = "status", TR_ERR_CONFLICT); /* a dismissal is final */
+	else if (!rc && strcmp(to, "dismissed") == 0 && (!why || !*why))
+		rc = (*field = "dismissal_reason", TR_ERR_INVALID);
+	else if (!rc && why && strcmp(to, "dismissed") != 0)
+		rc = (*field = "dismissal_reason", TR_ERR_INVALID);
+	int64_t now = tr_now_ms();
+	if (!rc && !(rc = db_prepare(c,
+				     "UPDATE signals SET status = ?, dismissal_reason = ?,"
+				     " status_by = ?, status_at = ?, updated_at = ?,"
+				     " version = version + 1 WHERE id = ?",
+				     &s))) {
+		db_bind_text(s, 1, to);
+		db_bind_text_or_null(s, 2, why);
+		db_bind_text(s, 3, who->user_id);
+		db_bind_int64(s, 4, now);
+		db_bind_int64(s, 5, now);
+		db_bind_text(s, 6, id);
+		rc = db_step(s);
+		db_done(s);
+		rc = rc == DB_DONE ? TR_OK : rc;
+	}
+	if (!rc) {
+		char detail[64];
+		snprintf(detail, sizeof(detail), "{\"status\":[\"%s\",\"%s\"]}", status, to);
+		struct audit_entry e = {who->user_id,
+					who->org_id,
+					strcmp(to, "dismissed") == 0 ? "dismiss" : "acknowledge",
+					"signal",
+					id,
+					request_id,
+					NULL,
+					detail};
+		rc = audit_append(c, &e, now);
+	}
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
