@@ -131,6 +131,28 @@ test('sightings, comments and related alerts never reveal what the caller may no
   assert.deepEqual(leaks, []);
 });
 
+test('search and export find exactly the alerts the caller may see', async () => {
+  const ours = new Set(DISTS.map((d) => alerts[d].id));
+  for (const rel of RELATIONS) {
+    for (const role of ROLES) {
+      const u = users[`${rel}:${role}`];
+      const tag = `${rel}/${role}`;
+      const hits = await u.api.get('/api/v1/search?q=pills&type=alert&limit=500');
+      assert.equal(hits.status, 200);
+      const found = new Set(hits.body.items.map((h) => h.id));
+      const exp = await u.api.get('/api/v1/alerts/export?format=json');
+      assert.equal(exp.status, 200);
+      const exported = new Set(exp.body.items.map((a) => a.id).filter((id) => ours.has(id)));
+      for (const dist of DISTS) {
+        const vis = expectVisible(rel, dist);
+        check(found.has(alerts[dist].id) === vis, `search ${tag}/${dist}`);
+        check(exported.has(alerts[dist].id) === vis, `export ${tag}/${dist}`);
+      }
+    }
+  }
+  assert.deepEqual(leaks, []);
+});
+
 test('sharing groups: visible to owner and members, changed by the owner', async () => {
   for (const rel of RELATIONS) {
     for (const role of ROLES) {
