@@ -15,7 +15,7 @@ int api_search(struct http_req *req, struct http_resp *resp)
 		rc = api_page_read(req, &page);
 	const char *q = http_query(req, "q");
 	const char *type = http_query(req, "type");
-	unsigned types = SEARCH_ALERTS | SEARCH_SUBSTANCES;
+	unsigned types = SEARCH_ALERTS | SEARCH_SUBSTANCES | SEARCH_PRACTICES;
 	if (!q || !*q || strlen(q) > 500)
 		rc = http_field_error(req, "q", "is required: up to 500 characters to search for");
 	if (type) {
@@ -28,11 +28,13 @@ int api_search(struct http_req *req, struct http_resp *resp)
 				types |= SEARCH_ALERTS;
 			else if (strcmp(t, "substance") == 0)
 				types |= SEARCH_SUBSTANCES;
+			else if (strcmp(t, "practice") == 0)
+				types |= SEARCH_PRACTICES;
 			else
-				rc = http_field_error(req, "type", "must list alert and/or substance");
+				rc = http_field_error(req, "type", "must list alert, substance or practice");
 		}
 		if (!types)
-			rc = http_field_error(req, "type", "must list alert and/or substance");
+			rc = http_field_error(req, "type", "must list alert, substance or practice");
 	}
 	if (rc)
 		return rc;

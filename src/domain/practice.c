@@ -1,4 +1,5 @@
 #include "domain/practice.h"
+#include "domain/search.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -264,6 +265,26 @@ static int practice_check(struct db_conn *c, json_t *p, const char **field)
 	return rc == DB_ROW ? TR_OK : rc;
 }
 
+/* What a search finds a practice by, in whatever language it is written. */
+static int practice_index(struct db_conn *c, json_t *p)
+{
+	static const char *const keys[] = {"title", "summary", "description", "target_group",
+					    "approach", "evidence_rationale", "evaluation_findings",
+					    "lessons_learned"};
+	struct buf text;
+	buf_init(&text, 1u << 20);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = json_string_value(json_object_get(p, keys[i]));
+		if (v)
+			buf_printf(&text, "%s\n", v);
+	}
+	int rc = text.err ? text.err
+			  : search_index_put(c, "practice", json_string_value(json_object_get(p, "id")),
+					     text.data ? text.data : "");
+	buf_free(&text);
+	return rc;
+}
+
 static int practice_write(struct db_conn *c, json_t *p, int insert)
 {
 	struct buf b;
@@ -295,7 +316,9 @@ static int practice_write(struct db_conn *c, json_t *p, int insert)
 	}
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return rc;
+	return practice_index(c, p);
 }
 
 static int finish(struct db_conn *c, int rc)

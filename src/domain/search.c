@@ -2,6 +2,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/text.h"
+#include "domain/practice.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,47 @@ static int search_substances(struct db_conn *c, struct qbuild *b, struct text_st
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
+/* Practices: published ones for everyone, the rest as practice_visible says. */
+static int search_practices(struct db_conn *c, const struct caller *who, struct qbuild *b,
+			    struct text_stemmers *t, int limit, json_t *items)
+{
+	struct query q;
+	query_init(&q);
+	if (db_conn_engine(c) == DB_POSTGRES)
+		query_text(&q, "SELECT p.id, p.title, p.summary, p.description, ts_rank(d.tsv,"
+			       " to_tsquery('simple', ?)) AS r FROM search_docs d JOIN practices p"
+			       " ON p.id = d.doc_id WHERE d.doc_type = 'practice'"
+			       " AND d.tsv @@ to_tsquery('simple', ?)", b->pg.data);
+	else
+		query_sql(&q, "SELECT p.id, p.title, p.summary, p.description, f.r FROM (SELECT rowid,"
+			      " -rank AS r FROM search_fts WHERE search_fts MATCH ? ORDER BY rank"
+			      " LIMIT 1000) f JOIN search_docs d ON d.id = f.rowid"
+			      " JOIN practices p ON p.id = d.doc_id WHERE d.doc_type = 'practice'");
+	query_param_text(&q, db_conn_engine(c) == DB_POSTGRES ? b->pg.data : b->fts.data);
+	practice_visible(&q, who, "p");
+	query_int(&q, " ORDER BY r DESC, p.id LIMIT ?", limit);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct buf text;
+		buf_init(&text, 1u << 20);
+		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1), db_col_text(s, 2) ? db_col_text(s, 2) : "",
+			   db_col_text(s, 3) ? db_col_text(s, 3) : "");
+		char *snip = snippet_make(t, text.data, b->terms.data);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "practice",
+						       "id", db_col_text(s, 0), "title",
+						       db_col_text(s, 1), "snippet", snip ? snip : "",
+						       "rank", db_col_double(s, 4)));
+		free(snip);
+		buf_free(&text);
+	}
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
 static int rank_cmp(const void *x, const void *y)
 {
 	double a = json_real_value(json_object_get(*(json_t *const *)x, "rank"));
@@ -289,6 +331,8 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 		rc = search_alerts(c, who, &b, t, limit, all);
 	if (!rc && (types & SEARCH_SUBSTANCES))
 		rc = search_substances(c, &b, t, limit, all);
+	if (!rc && (types & SEARCH_PRACTICES))
+		rc = search_practices(c, who, &b, t, limit, all);
 	/* merge the kinds by rank; each engine's ranks are comparable within it */
 	size_t n = json_array_size(all);
 	json_t **v = calloc(n ? n : 1, sizeof(*v));

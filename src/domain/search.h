@@ -12,13 +12,14 @@
  * the caller's transaction. */
 int search_index_put(struct db_conn *c, const char *type, const char *id, const char *text);
 
-/** Searches q in the record types of `types` (bit 1 alerts, bit 2
- * substances); appends up to limit hits {type, id, title, snippet, rank},
+/** Searches q in the record types of `types` (SEARCH_ALERTS,
+ * SEARCH_SUBSTANCES, SEARCH_PRACTICES); appends up to limit hits {type, id, title, snippet, rank},
  * best first. TR_ERR_INVALID when q has no word. */
 int search_run(struct db_conn *c, const struct caller *who, const char *q, unsigned types,
 	       int limit, json_t *items);
 
 #define SEARCH_ALERTS 1u
 #define SEARCH_SUBSTANCES 2u
+#define SEARCH_PRACTICES 4u
 
 #endif
