@@ -859,16 +859,31 @@ struct related {
 struct related_set {
 	struct related *r;
 	int n, max;
+	int *slot; /* open addressing over ids: index + 1, 0 when empty */
+	int nslots;
 };
+
+static unsigned id_hash(const char *id)
+{
+	unsigned h = 2166136261u;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
 
 static struct related *related_hit(struct related_set *set, const char *id)
 {
-	for (int i = 0; i < set->n; i++)
-		if (strcmp(set->r[i].id, id) == 0)
-			return &set->r[i];
+	unsigned i = id_hash(id) & (unsigned)(set->nslots - 1);
+	while (set->slot[i]) {
+		struct related *r = &set->r[set->slot[i] - 1];
+		if (strcmp(r->id, id) == 0)
+			return r;
+		i = (i + 1) & (unsigned)(set->nslots - 1);
+	}
 	if (set->n >= set->max)
 		return NULL;
 	struct related *hit = &set->r[set->n++];
+	set->slot[i] = set->n;
 	snprintf(hit->id, sizeof(hit->id), "%s", id);
 	hit->score = 0;
 	hit->reasons = json_array();
@@ -892,12 +907,16 @@ static int by_substance(struct db_conn *c, const struct caller *who, const char 
 {
 	struct query q;
 	query_init(&q);
-	query_text(&q, "SELECT a.id, x2.substance_id, sub.name FROM alert_substances x1"
-		       " JOIN alert_substances x2 ON x2.substance_id = x1.substance_id"
-		       " AND x2.alert_id <> x1.alert_id JOIN alerts a ON a.id = x2.alert_id"
-		       " JOIN substances sub ON sub.id = x2.substance_id WHERE x1.alert_id = ?", id);
+	/* the newest links of each substance come straight from the index
+	 * (ids are time-ordered); only those are joined and checked */
+	query_text(&q, "SELECT a.id, x2.substance_id, sub.name FROM (SELECT y.alert_id,"
+		       " y.substance_id FROM alert_substances y WHERE y.substance_id IN"
+		       " (SELECT substance_id FROM alert_substances WHERE alert_id = ?)", id);
+	query_text(&q, " AND y.alert_id <> ? ORDER BY y.alert_id DESC LIMIT 400) x2"
+		       " JOIN alerts a ON a.id = x2.alert_id"
+		       " JOIN substances sub ON sub.id = x2.substance_id WHERE 1 = 1", id);
 	alert_visible(&q, who, "a");
-	query_sql(&q, " AND a.status <> 'retracted' ORDER BY a.updated_at DESC LIMIT 500");
+	query_sql(&q, " AND a.status <> 'retracted'");
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
@@ -978,8 +997,11 @@ int alert_related(struct db_conn *c, const struct caller *who, const char *id, d
 	int rc = alert_get(c, who, id, &self);
 	if (rc)
 		return rc;
-	struct related_set set = {calloc(6000, sizeof(struct related)), 0, 6000};
-	if (!set.r) {
+	struct related_set set = {calloc(6000, sizeof(struct related)), 0, 6000,
+				  calloc(8192, sizeof(int)), 8192};
+	if (!set.r || !set.slot) {
+		free(set.r);
+		free(set.slot);
 		json_decref(self);
 		return TR_ERR_NOMEM;
 	}
@@ -1000,6 +1022,7 @@ int alert_related(struct db_conn *c, const struct caller *who, const char *id, d
 		}
 	}
 	free(set.r);
+	free(set.slot);
 	json_decref(self);
 	return rc;
 }
