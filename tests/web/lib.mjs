@@ -18,7 +18,8 @@ export const USERS = {
   'viewer@example.org': { name: 'Victor Viewer', org: 'unodc', role: 'viewer' },
 };
 
-function run(args, input) {
+/** Runs the CLI (with stdin input) and answers its trimmed output. */
+export function run(args, input) {
   return execFileSync(BIN, args, { cwd: ROOT, input, stdio: ['pipe', 'pipe', 'pipe'] }).toString().trim();
 }
 
@@ -34,8 +35,9 @@ export function vendor() {
 /**
  * Starts `trellis serve` on a free loopback port against a new database.
  * Answers { url, stop() }; stop() sends SIGTERM and removes the database.
+ * env adds to the server's environment (tip intake settings, keys).
  */
-export async function startServer() {
+export async function startServer({ env = {} } = {}) {
   vendor();
   const dir = mkdtempSync(join(tmpdir(), 'trellis-web-'));
   const db = `sqlite:${join(dir, 't.db')}`;
@@ -45,7 +47,7 @@ export async function startServer() {
       '--password-stdin', '--db', db], `${PASSWORD}\n`);
   }
   const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--web', 'web', '--threads', '2'],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   const port = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start:\n${log}`)), 15000);

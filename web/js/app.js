@@ -68,7 +68,7 @@ function Page({ me, loc, org, onMe }) {
     route.load().then((x) => live && setMod({ route, Comp: x[route.view || 'default'] }), (e) => live && setErr(e));
     return () => { live = false; };
   }, [route]);
-  if (!m || !allowed(m.route, me)) return html`<${NotFound} />`;
+  if (!m || !allowed(m.route, me) || (!me && !m.route.public)) return html`<${NotFound} />`;
   if (err) return html`<${ProblemAlert} error=${{ message: t('error.load_page'), fields: {} }} />`;
   if (!mod || mod.route !== route) return html`<${Loading} />`;
   const { Comp } = mod;
@@ -116,10 +116,13 @@ export function App({ initialMe }) {
     setMe(r.data);
   };
 
+  // public pages (the tip form and its receipt) need no sign-in
+  const m = matchRoute(routes, loc.path);
+  const open = Boolean(me) || Boolean(m && m.route.public);
   return html`
     <${TopBar} me=${me} org=${org} path=${loc.path} onLang=${onLang} onSignOut=${onSignOut} />
-    <main id="main" tabindex="-1" class=${me ? 'page' : 'page page-signin'}>
-      ${me ? html`<${Page} me=${me} org=${org} loc=${loc} onMe=${onMe} />` : html`<${SignIn} onSignIn=${onSignIn} />`}
+    <main id="main" tabindex="-1" class=${open ? 'page' : 'page page-signin'}>
+      ${open ? html`<${Page} me=${me} org=${org} loc=${loc} onMe=${onMe} />` : html`<${SignIn} onSignIn=${onSignIn} />`}
     </main>
     <footer class="footer"><p>${t('app.footer')}</p></footer>`;
 }

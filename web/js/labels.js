@@ -19,3 +19,28 @@ export const orgOptions = (list) => (list || [])
   .map((o) => ({ value: o.id, label: o.country ? `${o.name} (${o.country})` : o.name }))
   .sort((a, b) => compareText(a.label, b.label));
 export const kindLabel = (k) => (k ? t(`kind.${k}`) : '');
+
+export const DISTRIBUTIONS = ['organisation', 'country', 'sharing_group', 'network', 'federation'];
+export const TLPS = ['clear', 'green', 'amber', 'amber+strict', 'red'];
+export const ALERT_CATEGORIES = ['new_substance', 'adulterant_or_contamination', 'overdose_cluster', 'street_distribution',
+  'online_sales', 'youth_recruitment', 'trafficking_route', 'precursor_diversion', 'other'];
+export const ALERT_STATUSES = ['draft', 'published', 'retracted'];
+/** i18n key part of a TLP (amber+strict has no plus in keys). */
+export const tlpKey = (tlp) => String(tlp || '').replace('+', '_');
+export const tlpLabel = (tlp) => (tlp ? t(`tlp.${tlpKey(tlp)}`) : '');
+export const enumOptions = (values, prefix) => values.map((v) => ({ value: v, label: t(`${prefix}.${v}`) }));
+
+/**
+ * Who will be able to see a record, in words: the distribution with the
+ * organisation, its country or the sharing group named.
+ */
+export function audience({ distribution, org, group }) {
+  switch (distribution) {
+    case 'organisation': return t('audience.organisation', { org: org ? org.name : '' });
+    case 'country': return t('audience.country', { country: org && org.country ? countryName(org.country) : '' });
+    case 'sharing_group': return group ? t('audience.group', { group: group.name, n: (group.members || []).length }) : t('audience.group_none');
+    case 'network': return t('audience.network');
+    case 'federation': return t('audience.federation');
+    default: return '';
+  }
+}

@@ -7,7 +7,7 @@ import { navigate } from './router.js';
 
 // world-atlas names shapes by ISO 3166-1 numeric code; the API uses alpha-2.
 // Covers the States and Partners of data/osce_countries.csv.
-const NUMERIC = {
+export const NUMERIC = {
   AL: '008', AD: '020', AM: '051', AT: '040', AZ: '031', BE: '056', BY: '112', BA: '070',
   BG: '100', CA: '124', HR: '191', CY: '196', CZ: '203', DK: '208', EE: '233', FI: '246',
   FR: '250', GE: '268', DE: '276', GR: '300', VA: '336', HU: '348', IS: '352', IE: '372',
@@ -51,7 +51,8 @@ function unwrap(feature) {
 }
 
 let shapes = null;
-function loadShapes() {
+/** Leaflet and the country features, loaded once. */
+export function loadShapes() {
   if (!shapes) {
     shapes = Promise.all([
       import('../vendor/leaflet.esm.js'),

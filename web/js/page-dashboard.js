@@ -17,11 +17,11 @@ function StatCard({ value, label, href }) {
 
 function Panel({ panel, me }) {
   const { data, error, loading } = useAsync(async () => {
-    const page = await get(panel.endpoint, { limit: 500 });
+    const page = await get(panel.endpoint, { ...panel.query, limit: 500 });
     return { n: page.items.length, more: Boolean(page.next_cursor) };
   }, [panel.id]);
   const missing = error && (error.status === 404 || error.status === 405);
-  const m = matchRoute(routes, panel.href || '');
+  const m = matchRoute(routes, (panel.href || '').split('?')[0]);
   const href = m && allowed(m.route, me) ? panel.href : null;
   let value = '…';
   if (data) value = `${formatNumber(data.n)}${data.more ? '+' : ''}`;

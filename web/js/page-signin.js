@@ -27,6 +27,8 @@ export default function SignIn({ onSignIn }) {
       <section class="signin-intro" aria-labelledby="intro-title">
         <h2 id="intro-title">${t('signin.intro_title')}</h2>
         <p>${t('signin.intro')}</p>
+        <p class="report-link"><a class="btn btn-report" href="/report">${t('signin.report')}</a></p>
+        <p class="muted small"><a href="/report/receipt">${t('signin.have_receipt')}</a></p>
       </section>
       <section class="card signin-card" aria-labelledby="page-title">
         <h1 id="page-title" tabindex="-1">${t('signin.title')}</h1>

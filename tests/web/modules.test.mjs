@@ -1,0 +1,283 @@
+// The pages of the modules in headless chromium against the real server: an
+// anonymous tip from a phone with its receipt, triage by the police, an alert
+// for one sharing group, overlapping activities, a signal, analytics, the
+// languages and accessibility.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD } from './lib.mjs';
+
+let server;
+let browser;
+let token;
+const orgs = {};
+const receipt = {};
+const WEEK = 7 * 86400000;
+const MONDAY = Date.parse('2026-01-05T00:00:00Z');
+
+async function api(method, path, body, bearer = token) {
+  const r = await fetch(`${server.url}/api/v1${path}`, {
+    method, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = r.status === 204 ? null : await r.json();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+const activity = (over) => ({
+  title: 'School prevention talks', type: 'school_prevention', setting: 'school', area_country: 'AT',
+  lat: 48.2, lon: 16.37, radius_km: 5, start: '2026-09-01', end: '2027-06-01', status: 'active',
+  age_min: 12, age_max: 16, gender: 'all', distribution: 'network', tlp: 'green', ...over,
+});
+
+async function axe(page, name) {
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(bad, [], `${name}:\n${bad.join('\n')}`);
+}
+
+before(async () => {
+  // the real proof-of-work difficulty (the default, 16 bits) stays on
+  server = await startServer({ env: { TRELLIS_TIP_RATE: '0', TRELLIS_SECRET_KEY: 'b2'.repeat(32), TRELLIS_DETECT_INTERVAL_S: '0' } });
+  browser = await launch();
+  token = run(['token', 'create', '--email', 'admin@example.org', '--db', server.db]);
+  const mk = async (name, kind, country) => (await api('POST', '/organisations', { name, kind, country })).id;
+  orgs.vienna = await mk('Vienna Police', 'police', 'AT');
+  orgs.ministry = await mk('Austrian Ministry of Health', 'ministry_health', 'AT');
+  orgs.berlin = await mk('Berlin Police', 'police', 'DE');
+  orgs.paris = await mk('Paris Police', 'police', 'FR');
+  for (const [email, org, role] of [['officer@vienna.at', 'vienna', 'officer'], ['analyst@vienna.at', 'vienna', 'analyst'],
+    ['analyst@ministry.at', 'ministry', 'analyst'], ['analyst@berlin.de', 'berlin', 'analyst'], ['analyst@paris.fr', 'paris', 'analyst']]) {
+    const r = await api('POST', '/users', { email, name: email.split('@')[0], org_id: orgs[org], role, password: PASSWORD });
+    orgs[email] = run(['token', 'create', '--email', email, '--db', server.db]);
+    assert.ok(r.id);
+  }
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+describe('module pages', () => {
+  test('a tip sent from a phone, with the browser solving the proof-of-work, and followed up with its receipt', async () => {
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'Report something anonymously' }).click();
+    await page.getByRole('heading', { name: 'Report something anonymously' }).waitFor();
+    await page.getByLabel('What is it about?').selectOption('dealing_near_school');
+    await page.getByLabel('What happened?').fill('Two men sell pills to pupils at the school gate after class.');
+    await page.getByLabel('Country').selectOption('AT');
+    await page.getByLabel('Place', { exact: true }).fill('Karlsplatz, Wien');
+    await page.waitForSelector('.map[data-ready]');
+    await page.locator('.map').click({ position: { x: 180, y: 120 } });
+    await page.getByText(/Point marked/).waitFor();
+    await screenshot(page, 'tip-form-phone');
+    await page.getByRole('button', { name: 'Send the tip' }).click();
+    const code = page.locator('[data-receipt=code]');
+    await code.waitFor({ timeout: 60000 });
+    receipt.code = (await code.textContent()).trim();
+    receipt.secret = (await page.locator('[data-receipt=secret]').textContent()).trim();
+    assert.match(receipt.code, /^[2-9A-HJKMNP-Z]{10}$/);
+    assert.ok(receipt.secret.length >= 26);
+    await page.getByText('Keep them now: the secret is shown only once').waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `page is ${width}px wide`);
+    await screenshot(page, 'tip-receipt-phone');
+    assert.deepEqual(await page.context().cookies(), [], 'no cookies on the public pages');
+
+    await page.getByRole('link', { name: 'Check this tip' }).click();
+    assert.equal(await page.getByLabel('Receipt code').inputValue(), receipt.code);
+    await page.getByLabel('Secret').fill(receipt.secret);
+    await page.getByRole('button', { name: 'Check' }).click();
+    await page.getByRole('heading', { name: 'Your tip' }).waitFor();
+    await page.locator('.facts').getByText('New').waitFor();
+    await page.getByLabel('Add information or answer a question').fill('One of them wears a red jacket.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.locator('.thread').getByText('One of them wears a red jacket.').waitFor();
+    await screenshot(page, 'tip-follow-up-phone');
+    assert.deepEqual(await page.context().cookies(), []);
+    assert.deepEqual(page.errors.filter((e) => !/status of 40[14]/.test(e)), []);
+    assert.deepEqual(page.foreign, []);
+  });
+
+  test('an officer triages the tip: status, a note, a message the sender reads', async () => {
+    assert.ok(receipt.code, 'the tip of the previous test');
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'officer@vienna.at');
+    await page.getByRole('navigation').getByRole('link', { name: 'Tips' }).click();
+    await page.getByRole('link', { name: /Two men sell pills/ }).click();
+    await page.getByRole('heading', { name: 'Dealing near a school' }).waitFor();
+    await page.locator('.thread').getByText('One of them wears a red jacket.').waitFor();
+    await page.getByRole('button', { name: 'Mark as triaged' }).click();
+    await page.getByText('Status changed to Triaged.').waitFor();
+    await page.getByLabel('Note (never shown to the sender)').fill('INTERNAL: matches last week’s report.');
+    await page.getByRole('button', { name: 'Add the note' }).click();
+    await page.getByText('INTERNAL: matches last week’s report.').waitFor();
+    await page.getByLabel(/Message to the sender/).fill('Thank you. At what time does this happen?');
+    await page.getByRole('button', { name: 'Send to the sender' }).click();
+    await page.locator('.thread').getByText('Thank you. At what time does this happen?').waitFor();
+    await screenshot(page, 'tip-triage');
+    await axe(page, 'tip triage');
+
+    const sender = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    await sender.goto(`${server.url}/report/receipt?code=${receipt.code}`);
+    await sender.getByLabel('Secret').fill(receipt.secret);
+    await sender.getByRole('button', { name: 'Check' }).click();
+    await sender.getByText('Thank you. At what time does this happen?').waitFor();
+    assert.equal(await sender.getByText(/INTERNAL/).count(), 0, 'notes never reach the sender');
+    await sender.locator('.facts').getByText('Triaged').waitFor();
+    await screenshot(sender, 'tip-answer-phone');
+  });
+
+  test('an alert for one sharing group: a member sees it, another organisation does not', async () => {
+    const group = await api('POST', '/sharing-groups', { name: 'Vienna–Berlin', members: [orgs.berlin] }, orgs['analyst@vienna.at']);
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@vienna.at');
+    await page.goto(`${server.url}/alerts/new`);
+    await page.getByLabel('Title').fill('Blue pills sold as ecstasy contain nitazenes');
+    await page.getByLabel('Category').selectOption('new_substance');
+    await page.getByLabel('Summary').fill('Pills with a dolphin logo tested positive for a nitazene.');
+    await page.getByText('Choose a distribution.').waitFor();
+    await page.getByRole('radio', { name: /Sharing group/ }).check();
+    await page.getByRole('combobox', { name: 'Sharing group' }).selectOption(group.id);
+    await page.locator('.audience-text').getByText('Members of sharing group Vienna–Berlin (2 organisations)').waitFor();
+    await page.locator('#tlp-amber').check();
+    await screenshot(page, 'alert-form');
+    await axe(page, 'alert form');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: 'Blue pills sold as ecstasy contain nitazenes' }).waitFor();
+    const id = page.url().split('/').pop();
+    await page.getByText('Members of sharing group Vienna–Berlin (2 organisations)').waitFor();
+    await screenshot(page, 'alert-detail');
+
+    const berlin = await newPage(browser);
+    await signIn(berlin, server.url, 'analyst@berlin.de');
+    await berlin.getByRole('navigation').getByRole('link', { name: 'Alerts' }).click();
+    await berlin.getByRole('link', { name: 'Blue pills sold as ecstasy contain nitazenes' }).click();
+    await berlin.getByLabel('How many').fill('3');
+    await berlin.getByLabel('Place', { exact: true }).fill('Berlin-Neukölln');
+    await berlin.getByRole('button', { name: 'Report' }).click();
+    await berlin.getByText('Thank you: your sighting was recorded.').waitFor();
+    await berlin.getByRole('region', { name: 'Sightings by country' }).getByText('Germany').waitFor();
+    await screenshot(berlin, 'alert-seen-by-member');
+
+    const paris = await newPage(browser);
+    await signIn(paris, server.url, 'analyst@paris.fr');
+    await paris.goto(`${server.url}/alerts`);
+    await paris.locator('#page-title').waitFor();
+    await paris.waitForLoadState('networkidle');
+    assert.equal(await paris.getByText('Blue pills sold as ecstasy').count(), 0, 'not in the list of another organisation');
+    await paris.goto(`${server.url}/alerts/${id}`);
+    await paris.getByRole('alert').waitFor();
+    assert.equal(await paris.getByText('Blue pills sold as ecstasy').count(), 0);
+    await screenshot(paris, 'alert-invisible-to-others');
+  });
+
+  test('overlapping activities are shown side by side with their reasons', async () => {
+    await api('POST', '/activities', activity({ title: 'Police school talks, Wien Mitte' }), orgs['analyst@vienna.at']);
+    await api('POST', '/activities', activity({ title: 'Ministry drug education, Wien Mitte', start: '2026-10-01' }), orgs['analyst@ministry.at']);
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@vienna.at');
+    await page.getByRole('navigation').getByRole('link', { name: 'Activities' }).click();
+    await page.waitForSelector('.map[data-ready="2"]');
+    await page.getByRole('link', { name: 'Overlaps' }).click();
+    const pair = page.locator('.overlap').first();
+    await pair.getByRole('link', { name: 'Police school talks, Wien Mitte' }).waitFor();
+    await pair.getByRole('link', { name: 'Ministry drug education, Wien Mitte' }).waitFor();
+    await pair.getByText(/circles .* intersect/).waitFor();
+    await pair.getByText(/periods share/).waitFor();
+    await screenshot(page, 'activities-overlap');
+    await axe(page, 'overlaps');
+  });
+
+  test('a signal is read on the map and acknowledged', async () => {
+    const base = [1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 9, 12];
+    for (let w = 0; w < base.length; w++) {
+      for (let i = 0; i < base[w]; i++) {
+        await api('POST', '/alerts', {
+          title: `Overdose w${w} #${i}`, category: 'overdose_cluster', tlp: 'amber', distribution: 'network', status: 'published',
+          location: { lat: 48.2 + i * 0.002, lon: 16.37 + w * 0.001 }, observed_from: new Date(MONDAY + w * WEEK + 3600000 * (i + 1)).toISOString(),
+        }, orgs['analyst@ministry.at']);
+      }
+    }
+    const out = JSON.parse(run(['detect', '--db', server.db, '--at', '2026-04-08T12:00:00Z']));
+    assert.ok(out, 'detect ran');
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'officer@vienna.at');
+    await page.getByRole('navigation').getByRole('link', { name: 'Signals' }).click();
+    await page.getByRole('link', { name: /Alerts · overdose_cluster · Austria/ }).first().click();
+    await page.waitForSelector('.map[data-ready]');
+    const marks = await page.locator('.map path.mark-hot').count();
+    assert.ok(marks > 0, 'the records of the signal are on the map');
+    await screenshot(page, 'signal-map');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByText('The signal is acknowledged.').waitFor();
+    await axe(page, 'signal');
+  });
+
+  test('analytics draws the series with its bounds, the hot spots and the scan', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@vienna.at');
+    await page.goto(`${server.url}/analytics?source=alerts&country=AT&method=ears_c3&cell_km=1`);
+    await page.waitForSelector('.chart-aberration[data-ready]');
+    await page.getByText(/^Alarms: \d+/).waitFor();
+    await page.waitForSelector('#hot-title');
+    await page.waitForFunction(() => document.querySelectorAll('.map path.mark').length > 0);
+    await screenshot(page, 'analytics');
+    await axe(page, 'analytics');
+  });
+
+  test('the dashboard panels count alerts, tips, overdue tips, activities and signals', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'officer@vienna.at');
+    const panel = (name) => page.locator('.panel', { has: page.getByRole('link', { name, exact: true }) });
+    await panel('Community tips').locator('.panel-value').filter({ hasText: '1' }).waitFor();
+    await panel('Overdue tips').locator('.panel-value').filter({ hasText: '0' }).waitFor();
+    await panel('Activities').locator('.panel-value').filter({ hasText: '2' }).waitFor();
+    await screenshot(page, 'dashboard-panels');
+  });
+
+  test('the tip form and the alerts speak French and Russian', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/report`);
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { name: 'Signaler anonymement' }).waitFor();
+    await page.getByRole('button', { name: 'Envoyer le signalement' }).waitFor();
+    await screenshot(page, 'tip-form-fr');
+    await page.getByLabel('Langue').selectOption('ru');
+    await page.getByRole('heading', { name: 'Анонимное сообщение' }).waitFor();
+    await screenshot(page, 'tip-form-ru');
+    await signIn(page, server.url, 'analyst@vienna.at');
+    await page.getByRole('navigation').getByRole('link', { name: 'Оповещения' }).click();
+    await page.getByRole('heading', { name: 'Оповещения' }).waitFor();
+    await page.locator('td .badge').getByText('Опубликовано').first().waitFor();
+    await screenshot(page, 'alerts-ru');
+    await page.goto(`${server.url}/alerts/new`);
+    await page.getByText('Все пользователи этого сервера', { exact: true }).waitFor();
+    await page.getByLabel('Язык').selectOption('fr');
+    await page.getByText('Tout le monde sur cette instance', { exact: true }).waitFor();
+    await screenshot(page, 'alert-form-fr');
+  });
+
+  test('axe finds no serious problems on the public tip pages and the lists', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${server.url}/report`);
+    await page.waitForSelector('.map[data-ready]');
+    await axe(page, 'report');
+    await page.goto(`${server.url}/report/receipt`);
+    await page.getByRole('heading', { name: 'Check a tip' }).waitFor();
+    await axe(page, 'receipt');
+    await signIn(page, server.url, 'analyst@vienna.at');
+    for (const path of ['/alerts', '/tips', '/activities', '/practices', '/proposals', '/signals']) {
+      await page.goto(`${server.url}${path}`);
+      await page.locator('#page-title').waitFor();
+      await page.waitForLoadState('networkidle');
+      await axe(page, path);
+    }
+  });
+});

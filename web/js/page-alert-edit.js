@@ -1,0 +1,123 @@
+// Create or edit an alert. Distribution and TLP have no default: the author
+// chooses both, and the form says in words who will be able to see it.
+import { html, useState, useMemo } from './lib.js';
+import { t } from './i18n.js';
+import { request, getVersioned, listAll, organisations } from './api.js';
+import { navigate } from './router.js';
+import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync } from './components.js';
+import { ALERT_CATEGORIES, DISTRIBUTIONS, TLPS, enumOptions, tlpKey, tlpLabel, audience } from './labels.js';
+import { DataMap } from './map-data.js';
+
+const round = (x) => Math.round(x * 10000) / 10000;
+const localInput = (iso) => (iso ? new Date(iso).toISOString().slice(0, 16) : '');
+
+function Radios({ legend, name, value, onChange, options, error }) {
+  return html`
+    <fieldset class=${`radios${error ? ' has-error' : ''}`}>
+      <legend>${legend}<span class="req" aria-hidden="true"> *</span></legend>
+      ${options.map((o) => html`
+        <div class="radio" key=${o.value}>
+          <input type="radio" id=${`${name}-${o.value}`} name=${name} value=${o.value} checked=${value === o.value}
+            disabled=${o.disabled} onChange=${() => onChange(o.value)} />
+          <label for=${`${name}-${o.value}`}>${o.label}${o.hint && html`<span class="hint">${o.hint}</span>`}</label>
+        </div>`)}
+      ${error && html`<p class="field-error">${error}</p>`}
+    </fieldset>`;
+}
+
+export default function AlertEdit({ me, params }) {
+  const data = useAsync(async () => {
+    const [orgs, groups] = await Promise.all([organisations(), listAll('/sharing-groups')]);
+    let alert = null;
+    let etag = null;
+    if (params.id) { const r = await getVersioned(`/alerts/${params.id}`); alert = r.data; etag = r.etag; }
+    return { orgs, groups: groups.items, alert, etag };
+  }, [params.id]);
+  if (data.error) return html`<${PageHeader} title=${t('alerts.title')} /><${ProblemAlert} error=${data.error} />`;
+  if (!data.data) return html`<${Loading} />`;
+  return html`<${Form} me=${me} ...${data.data} />`;
+}
+
+function Form({ me, orgs, groups, alert, etag }) {
+  const a = alert || {};
+  const [form, setForm] = useState({
+    title: a.title || '', summary: a.summary || '', body: a.body || '', category: a.category || '',
+    distribution: a.distribution || '', sharing_group_id: a.sharing_group_id || '', tlp: a.tlp || '',
+    place_name: (a.location && a.location.place_name) || '', observed_from: localInput(a.observed_from),
+    tags: (a.tags || []).join(', '),
+  });
+  const [point, setPoint] = useState(a.location && a.location.lat != null ? { lat: a.location.lat, lon: a.location.lon } : null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  const org = useMemo(() => orgs.find((o) => o.id === me.org_id), [orgs]);
+  const group = groups.find((g) => g.id === form.sharing_group_id);
+  const save = async (status) => {
+    setBusy(true);
+    setError(null);
+    const body = {
+      title: form.title, summary: form.summary, body: form.body, category: form.category || undefined,
+      distribution: form.distribution || undefined, tlp: form.tlp || undefined,
+      sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : null,
+      observed_from: form.observed_from ? new Date(form.observed_from).toISOString() : null,
+      tags: form.tags.split(',').map((x) => x.trim()).filter(Boolean),
+    };
+    if (point || form.place_name) {
+      body.location = { ...(point ? { lat: round(point.lat), lon: round(point.lon) } : {}), ...(form.place_name ? { place_name: form.place_name } : {}) };
+    } else body.location = null;
+    if (status) body.status = status;
+    try {
+      const r = alert ? await request('PATCH', `/alerts/${alert.id}`, { body, etag })
+        : await request('POST', '/alerts', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
+      navigate(`/alerts/${r.data.id}`, { replace: true });
+    } catch (err) { setError(err); setBusy(false); }
+  };
+  const f = (error && error.fields) || {};
+  const distOptions = DISTRIBUTIONS.map((d) => ({
+    value: d, label: t(`dist.${d}`), disabled: d === 'federation' && form.tlp === 'red',
+    hint: d === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: d, org }),
+  }));
+  const tlpOptions = TLPS.map((x) => ({ value: x, label: tlpLabel(x), hint: t(`tlpdesc.${tlpKey(x)}`), disabled: x === 'red' && form.distribution === 'federation' }));
+  return html`
+    <p class="breadcrumb"><a href="/alerts">${t('alerts.title')}</a></p>
+    <${PageHeader} title=${alert ? t('alerts.edit_title', { title: alert.title }) : t('alerts.new')} subtitle=${t('alerts.form_hint')} />
+    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save(null); }} novalidate>
+      <${ProblemAlert} error=${error} />
+      <${Field} label=${t('alerts.alert_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
+      <${Select} label=${t('alerts.category')} name="category" value=${form.category} onChange=${set('category')}
+        options=${enumOptions(ALERT_CATEGORIES, 'alertcat')} empty=${t('common.choose')} error=${f.category} required />
+      <${TextArea} label=${t('alerts.summary')} name="summary" value=${form.summary} onInput=${set('summary')} error=${f.summary} />
+      <${TextArea} label=${t('alerts.body')} name="body" value=${form.body} onInput=${set('body')} error=${f.body} rows="6" />
+      <div class="two-col">
+        <${Radios} legend=${t('alerts.distribution')} name="distribution" value=${form.distribution} onChange=${set('distribution')}
+          options=${distOptions} error=${f.distribution} />
+        <${Radios} legend=${t('alerts.tlp')} name="tlp" value=${form.tlp} onChange=${set('tlp')} options=${tlpOptions} error=${f.tlp} />
+      </div>
+      ${form.distribution === 'sharing_group' && html`
+        <${Select} label=${t('alerts.sharing_group')} name="sharing_group_id" value=${form.sharing_group_id} onChange=${set('sharing_group_id')}
+          options=${groups.map((g) => ({ value: g.id, label: g.name }))} empty=${t('common.choose')} error=${f.sharing_group_id} required />`}
+      <div class="audience" role="status" aria-live="polite">
+        <p class="audience-title">${t('alerts.who_sees')}</p>
+        <p class="audience-text">${form.distribution ? audience({ distribution: form.distribution, org, group }) : t('audience.choose')}</p>
+        <p class="muted small">${form.tlp ? `${tlpLabel(form.tlp)}: ${t(`tlpdesc.${tlpKey(form.tlp)}`)}` : ''}</p>
+        <p class="muted small">${t('audience.drafts')}</p>
+      </div>
+      <fieldset class="where">
+        <legend>${t('alerts.where')}</legend>
+        <${Field} label=${t('alerts.place')} name="place_name" value=${form.place_name} onInput=${set('place_name')} error=${f['location.place_name']} />
+        <p class="hint">${t('alerts.map_hint')}</p>
+        <${DataMap} label=${t('report.map_label')} onPick=${(lat, lon) => setPoint({ lat, lon })} pick=${point} height="small" />
+        ${point && html`<p class="muted small">${t('report.point_chosen', { lat: round(point.lat), lon: round(point.lon) })}
+          <button type="button" class="btn btn-small btn-quiet" onClick=${() => setPoint(null)}>${t('report.clear_point')}</button></p>`}
+      </fieldset>
+      <${Field} label=${t('alerts.observed')} name="observed_from" type="datetime-local" value=${form.observed_from} onInput=${set('observed_from')} error=${f.observed_from} />
+      <${Field} label=${t('alerts.tags')} name="tags" value=${form.tags} onInput=${set('tags')} hint=${t('alerts.tags_hint')} error=${f.tags} />
+      <div class="form-actions">
+        ${alert ? html`<button type="submit" class="btn btn-primary" disabled=${busy}>${t('common.save')}</button>`
+          : html`
+            <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('published')}>${t('alerts.publish')}</button>
+            <button type="button" class="btn" disabled=${busy} onClick=${() => save('draft')}>${t('alerts.save_draft')}</button>`}
+        <a class="btn btn-quiet" href=${alert ? `/alerts/${alert.id}` : '/alerts'}>${t('common.cancel')}</a>
+      </div>
+    </form>`;
+}

@@ -1,0 +1,98 @@
+// The good-practice registry: search and filters; the detail with its
+// reviews; authors submit, reviewers of other organisations verify or reject
+// (two verifying reviews publish a practice).
+import { html, useState } from './lib.js';
+import { t, formatDateTime, countryName } from './i18n.js';
+import { post, getVersioned, request, countries as loadCountries, organisations } from './api.js';
+import { setQuery } from './router.js';
+import {
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+} from './components.js';
+import { countryOptions, enumOptions } from './labels.js';
+
+const STATUSES = ['draft', 'submitted', 'in_review', 'verified', 'published', 'rejected'];
+const LEVELS = ['beneficial', 'likely_beneficial', 'unknown', 'likely_ineffective', 'possibly_harmful'];
+
+export default function Practices({ query }) {
+  const countries = useAsync(loadCountries, []);
+  const cur = Object.fromEntries(query.entries());
+  const [q, setQ] = useState(cur.q || '');
+  const filt = {};
+  for (const k of ['status', 'country', 'evidence_level', 'q']) if (cur[k]) filt[k] = cur[k];
+  const list = usePagedList('/practices', filt, [JSON.stringify(filt)]);
+  const change = (k) => (v) => setQuery({ ...cur, [k]: v });
+  return html`
+    <${PageHeader} title=${t('prac.title')} subtitle=${t('prac.subtitle')} />
+    <form class="filters card" role="search" aria-label=${t('prac.filters')} onSubmit=${(e) => { e.preventDefault(); setQuery({ ...cur, q }); }}>
+      <div class="search-row">
+        <${Field} label=${t('alerts.search')} name="q" type="search" value=${q} onInput=${setQ} />
+        <button type="submit" class="btn btn-primary">${t('alerts.search_button')}</button>
+      </div>
+      <div class="filter-row">
+        <${Select} label=${t('prac.status')} name="status" value=${cur.status || ''} onChange=${change('status')} options=${enumOptions(STATUSES, 'pracstatus')} empty=${t('common.all')} />
+        <${Select} label=${t('alerts.country')} name="country" value=${cur.country || ''} onChange=${change('country')} options=${countryOptions(countries.data)} empty=${t('common.all')} />
+        <${Select} label=${t('prac.evidence')} name="evidence_level" value=${cur.evidence_level || ''} onChange=${change('evidence_level')} options=${enumOptions(LEVELS, 'evidence')} empty=${t('common.all')} />
+      </div>
+    </form>
+    <${ProblemAlert} error=${list.error} />
+    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
+      : list.items.length === 0 ? html`<p class="empty">${t('prac.empty')}</p>` : html`
+      <${Table} caption=${t('prac.title')} head=${[t('prac.practice'), t('alerts.country'), t('prac.evidence'), t('prac.status')]}>
+        ${list.items.map((p) => html`<tr key=${p.id}>
+          <td><a href=${`/practices/${p.id}`}>${p.title}</a>${p.summary && html`<div class="muted small">${p.summary}</div>`}</td>
+          <td>${countryName(p.origin_country)}</td>
+          <td>${t(`evidence.${p.evidence_level}`)}</td>
+          <td><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></td>
+        </tr>`)}
+      </${Table}>
+      <${MoreButton} list=${list} />`}`;
+}
+
+export function Detail({ me, params }) {
+  const [tick, setTick] = useState(0);
+  const d = useAsync(async () => ({ r: await getVersioned(`/practices/${params.id}`), orgs: await organisations() }), [params.id, tick]);
+  const [verdict, setVerdict] = useState('');
+  const [comments, setComments] = useState('');
+  const [error, setError] = useState(null);
+  const [notice, setNotice] = useState('');
+  if (d.error) return html`<${PageHeader} title=${t('prac.title')} /><${ProblemAlert} error=${d.error} />`;
+  if (!d.data) return html`<${Loading} />`;
+  const p = d.data.r.data;
+  const org = d.data.orgs.find((o) => o.id === p.org_id);
+  const own = p.org_id === me.org_id && me.role !== 'viewer';
+  const act = async (fn, msg) => {
+    setError(null);
+    try { await fn(); setNotice(msg); setTick((n) => n + 1); } catch (err) { setError(err); }
+  };
+  const reviewable = !own && me.reviewer && ['submitted', 'in_review'].includes(p.status);
+  return html`
+    <p class="breadcrumb"><a href="/practices">${t('prac.title')}</a></p>
+    <${PageHeader} title=${p.title} subtitle=${`${org ? org.name : ''} · ${countryName(p.origin_country)}`}>
+      ${own && ['draft', 'rejected'].includes(p.status) && html`<button type="button" class="btn btn-primary"
+        onClick=${() => act(() => request('PATCH', `/practices/${p.id}`, { body: { status: 'submitted' }, etag: d.data.r.etag }), t('prac.submitted'))}>${t('prac.submit')}</button>`}
+    </${PageHeader}>
+    ${notice && html`<${Notice}>${notice}</${Notice}>`}
+    <${ProblemAlert} error=${error} />
+    <section class="card">
+      <dl class="facts">
+        <div><dt>${t('prac.status')}</dt><dd><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></dd></div>
+        <div><dt>${t('prac.evidence')}</dt><dd>${t(`evidence.${p.evidence_level}`)}</dd></div>
+        ${p.target_group && html`<div><dt>${t('prac.target')}</dt><dd>${p.target_group}</dd></div>`}
+      </dl>
+      ${p.summary && html`<p class="lead">${p.summary}</p>`}
+      ${p.description && html`<p class="prewrap">${p.description}</p>`}
+      ${p.rejection_reasons && html`<p class="alert alert-warn">${p.rejection_reasons}</p>`}
+    </section>
+    <section class="card" aria-labelledby="reviews-title">
+      <h2 id="reviews-title">${t('prac.reviews')}</h2>
+      ${(p.reviews || []).length === 0 ? html`<p class="empty">${t('prac.no_reviews')}</p>` : html`
+        <ul class="thread">${p.reviews.map((r) => html`<li class="msg"><span class="msg-who">${t(`verdict.${r.verdict}`)} · ${formatDateTime(r.created_at)}</span><p>${r.comments}</p></li>`)}</ul>`}
+      ${reviewable && html`
+        <form onSubmit=${(e) => { e.preventDefault(); act(() => post(`/practices/${p.id}/reviews`, { verdict, comments }), t('prac.reviewed')); }}>
+          <${Select} label=${t('prac.verdict')} name="verdict" value=${verdict} onChange=${setVerdict}
+            options=${enumOptions(['verify', 'reject'], 'verdict')} empty=${t('common.choose')} required />
+          <${TextArea} label=${t('prac.comments')} name="comments" value=${comments} onInput=${setComments} error=${error && error.fields.comments} />
+          <div class="form-actions"><button type="submit" class="btn btn-primary" disabled=${!verdict}>${t('prac.send_review')}</button></div>
+        </form>`}
+    </section>`;
+}
