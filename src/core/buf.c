@@ -97,22 +97,27 @@ int buf_json_str(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	int rc = buf_append(b, "\"", 1);
+	const char *run = s;
+	/* runs of characters that need no escape are copied at once */
 	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		rc = buf_append(b, run, (size_t)((const char *)p - run));
+		run = (const char *)p + 1;
 		switch (*p) {
-		case '"': rc = buf_append(b, "\\\"", 2); break;
-		case '\\': rc = buf_append(b, "\\\\", 2); break;
-		case '\n': rc = buf_append(b, "\\n", 2); break;
-		case '\r': rc = buf_append(b, "\\r", 2); break;
-		case '\t': rc = buf_append(b, "\\t", 2); break;
-		default:
-			if (*p < 0x20) {
-				char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-				rc = buf_append(b, e, 6);
-			} else {
-				rc = buf_append(b, p, 1);
-			}
+		case '"': rc = rc ? rc : buf_append(b, "\\\"", 2); break;
+		case '\\': rc = rc ? rc : buf_append(b, "\\\\", 2); break;
+		case '\n': rc = rc ? rc : buf_append(b, "\\n", 2); break;
+		case '\r': rc = rc ? rc : buf_append(b, "\\r", 2); break;
+		case '\t': rc = rc ? rc : buf_append(b, "\\t", 2); break;
+		default: {
+			char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+			rc = rc ? rc : buf_append(b, e, 6);
+		}
 		}
 	}
+	if (!rc)
+		rc = buf_append(b, run, strlen(run));
 	return rc ? rc : buf_append(b, "\"", 1);
 }
 
