@@ -163,8 +163,10 @@ const char *http_client_addr(struct http_req *req)
 
 int http_is_tls(struct http_req *req)
 {
-	(void)req;
-	return 0; /* TLS terminates at a proxy in front of us */
+	/* TLS terminates at a proxy in front of us; trusting its header can
+	 * only make cookies stricter (Secure), never looser */
+	const char *proto = http_header(req, "X-Forwarded-Proto");
+	return proto && strcasecmp(proto, "https") == 0;
 }
 
 int http_fail(struct http_req *req, int rc, const char *detail)

@@ -40,6 +40,12 @@ test('sign-in sets an HttpOnly SameSite=Strict cookie and gives a CSRF token', a
   assert.equal(me.body.csrf_token, s.csrf);
 });
 
+test('behind a TLS proxy the session cookie is Secure', async () => {
+  const r = await request(srv.base, 'POST', '/api/v1/auth/login', { body: { email: 'admin@example.org', password: PASSWORD }, headers: { 'X-Forwarded-Proto': 'https' } });
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('set-cookie'), /; Secure/);
+});
+
 test('unsafe methods with a session need the CSRF token', async () => {
   const s = await login(srv.base, 'admin@example.org', PASSWORD);
   const body = { name: 'csrf test', kind: 'police', country: 'AT' };
