@@ -2,7 +2,10 @@
 import { html, useEffect, useRef } from './lib.js';
 import { formatDay } from './i18n.js';
 
-export function LineChart({ x, series, label, height = 180 }) {
+const COLOURS = ['#2b6cb0', '#b7791f', '#2f855a', '#c53030'];
+
+/** series may carry a colour; with more than one series the legend shows. */
+export function LineChart({ x, series, label, height = 180, className = '' }) {
   const el = useRef(null);
   useEffect(() => {
     let plot = null;
@@ -12,17 +15,21 @@ export function LineChart({ x, series, label, height = 180 }) {
       if (!live || !el.current) return;
       const width = el.current.clientWidth || 300;
       plot = new UPlot({
-        width, height, legend: { show: false }, cursor: { drag: { x: false, y: false } },
+        width, height, legend: { show: series.length > 1 }, cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true } },
         axes: [{ stroke: '#4a5568', values: (u, splits) => splits.map((v) => formatDay(v * 1000)) }, { stroke: '#4a5568', grid: { stroke: '#edf0f4' } }],
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: '#2b6cb0', width: 2, fill: 'rgba(43,108,176,0.12)' }))],
+        series: [{}, ...series.map((s, i) => ({
+          label: s.label, stroke: s.colour || COLOURS[i % COLOURS.length], width: 2,
+          fill: series.length > 1 ? undefined : 'rgba(43,108,176,0.12)', spanGaps: false,
+        }))],
       }, [x, ...series.map((s) => s.values)], el.current);
       observer = new ResizeObserver(() => plot && plot.setSize({ width: el.current.clientWidth, height }));
       observer.observe(el.current);
+      el.current.dataset.ready = '1';
     });
     return () => { live = false; if (observer) observer.disconnect(); if (plot) plot.destroy(); };
   }, [x, series]);
-  return html`<div class="chart" ref=${el} role="img" aria-label=${label}></div>`;
+  return html`<div class=${`chart ${className}`} ref=${el} role="img" aria-label=${label}></div>`;
 }
 
 /**

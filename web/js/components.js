@@ -35,7 +35,7 @@ export function TextArea({ label, error, value, onInput, name, ...rest }) {
   const errId = `${id}-err`;
   return html`
     <div class=${`field${error ? ' has-error' : ''}`}>
-      <label for=${id}>${label}</label>
+      <label for=${id}>${label}${rest.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
       <textarea id=${id} name=${name} value=${value ?? ''} rows="3"
         onInput=${(e) => onInput && onInput(e.currentTarget.value)}
         aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? errId : undefined} ...${rest}></textarea>
@@ -58,6 +58,21 @@ export function Select({ label, error, value, onChange, options, name, empty, ..
       </select>
       ${error && html`<p class="field-error" id=${errId}>${error}</p>`}
     </div>`;
+}
+
+/** Radio buttons in a fieldset, for choices the author must make (no default). */
+export function Radios({ legend, name, value, onChange, options, error }) {
+  return html`
+    <fieldset class=${`radios${error ? ' has-error' : ''}`}>
+      <legend>${legend}<span class="req" aria-hidden="true"> *</span></legend>
+      ${options.map((o) => html`
+        <div class="radio" key=${o.value}>
+          <input type="radio" id=${`${name}-${o.value}`} name=${name} value=${o.value} checked=${value === o.value}
+            disabled=${o.disabled} onChange=${() => onChange(o.value)} />
+          <label for=${`${name}-${o.value}`}>${o.label}${o.hint && html`<span class="hint">${o.hint}</span>`}</label>
+        </div>`)}
+      ${error && html`<p class="field-error">${error}</p>`}
+    </fieldset>`;
 }
 
 export function Checkbox({ label, checked, onChange, name, hint, ...rest }) {

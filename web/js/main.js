@@ -5,12 +5,14 @@ import { request, setCsrfToken } from './api.js';
 import { App } from './app.js';
 
 async function start() {
-  await setLanguage(initialLanguage());
-  let me = null;
-  try {
-    me = (await request('GET', '/me')).data;
-    setCsrfToken(me.csrf_token);
-  } catch { /* 401: not signed in */ }
+  // the dashboard is the first page after sign-in: fetch its module (and the
+  // map it starts loading) while the language and the session are asked for
+  if (location.pathname === '/') import('./page-dashboard.js').catch(() => {});
+  const [, me] = await Promise.all([
+    setLanguage(initialLanguage()),
+    request('GET', '/me').then((r) => r.data, () => null), // 401: not signed in
+  ]);
+  if (me) setCsrfToken(me.csrf_token);
   const root = document.getElementById('app');
   root.textContent = '';
   render(html`<${App} initialMe=${me} />`, root);

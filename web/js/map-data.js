@@ -9,9 +9,10 @@ import { loadShapes, NUMERIC } from './map.js';
 /**
  * items: [{ kind: 'point'|'circle'|'cell', lat, lon, radius_km, bbox: [w,s,e,n],
  *   tone: 'a'|'b'|'hot'|'cold'|'gap'|'pick', label, href }]
- * highlight: ISO alpha-2 codes to tint; fit: [[s,w],[n,e]] or null (fit the items).
+ * highlight: ISO alpha-2 codes to tint; fit: [[s,w],[n,e]] or null (fit the items);
+ * noFit: leave the view where the user put it (forms that draw what is picked).
  */
-export function DataMap({ items = [], highlight = [], fit = null, onPick, pick = null, label, height = 'normal' }) {
+export function DataMap({ items = [], highlight = [], fit = null, noFit = false, onPick, pick = null, label, height = 'normal' }) {
   const el = useRef(null);
   const state = useRef({});
   const [failed, setFailed] = useState(false);
@@ -69,7 +70,7 @@ export function DataMap({ items = [], highlight = [], fit = null, onPick, pick =
       lyr.addTo(layer);
     }
     if (fit) map.fitBounds(fit);
-    else if (bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
+    else if (bounds.length && !noFit) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
     el.current.dataset.ready = String(items.length);
   }, [ready, items, fit && fit.join(',')]);
   // the picked point

@@ -56,21 +56,27 @@ export function loadShapes() {
   if (!shapes) {
     shapes = Promise.all([
       import('../vendor/leaflet.esm.js'),
-      import('../vendor/topojson-client/index.js'),
+      import('../vendor/topojson-client/feature.js'), // only feature(): 4 modules, not 13
       fetch('/vendor/countries-50m.json').then((r) => {
         if (!r.ok) throw new Error('map shapes');
         return r.json();
       }),
-    ]).then(([L, topo, world]) => ({ L, features: topo.feature(world, world.objects.countries).features.map(unwrap) }));
+    ]).then(([L, topo, world]) => ({ L, features: topo.default(world, world.objects.countries).features.map(unwrap) }));
     shapes.catch(() => { shapes = null; });
   }
   return shapes;
 }
 
-/** The map; `countries` is the API's list; clicking a State opens its organisations. */
-export function CountryMap({ countries, lang }) {
+/**
+ * The map; `countries` is the API's list; clicking a State opens its
+ * organisations. layers: [{ id, label, points: [{ lat, lon, label, href }] }]
+ * drawn on top as points of class mark-<id>; shown: the ids to draw.
+ */
+export function CountryMap({ countries, lang, layers = null, shown = null }) {
   const el = useRef(null);
+  const state = useRef({});
   const [failed, setFailed] = useState(false);
+  const [ready, setReady] = useState(0);
   useEffect(() => {
     let map = null;
     let observer = null;
@@ -103,20 +109,42 @@ export function CountryMap({ countries, lang }) {
       }).addTo(map);
       map.fitBounds([[24, -126], [72, 148]]);
       el.current.dataset.ready = String(layer.getLayers().length);
+      state.current = { L, map, overlay: L.layerGroup().addTo(map) };
+      setReady((n) => n + 1);
       observer = new ResizeObserver(() => map && map.invalidateSize());
       observer.observe(el.current);
     }, () => live && setFailed(true));
     return () => {
       live = false;
+      state.current = {};
       if (observer) observer.disconnect();
       if (map) map.remove();
     };
   }, [countries, lang]);
+  // the layers of points, redrawn when they or the choice of layers change
+  useEffect(() => {
+    const { L, overlay } = state.current;
+    if (!ready || !overlay || !layers) return;
+    overlay.clearLayers();
+    let n = 0;
+    for (const lyr of layers) {
+      if (shown && !shown.includes(lyr.id)) continue;
+      for (const p of lyr.points) {
+        const m = L.circleMarker([p.lat, p.lon], { radius: 5, weight: 1.5, className: `mark mark-${lyr.id}` });
+        if (p.label) m.bindTooltip(`${lyr.label}: ${p.label}`, { sticky: true });
+        if (p.href) m.on('click', () => navigate(p.href));
+        m.addTo(overlay);
+        n += 1;
+      }
+    }
+    el.current.dataset.points = String(n);
+  }, [ready, layers, shown && shown.join(',')]);
   return html`
     <div class="map-frame">
       <div class="map" ref=${el} role="region" aria-label=${t('map.label')}></div>
       ${failed && html`<p class="alert alert-error" role="alert">${t('map.failed')}</p>`}
       <ul class="legend" aria-label=${t('map.legend')}>
+        ${(layers || []).map((l) => html`<li key=${l.id}><span class=${`swatch swatch-dot swatch-${l.id}`} aria-hidden="true"></span>${l.label}</li>`)}
         <li><span class="swatch swatch-ps" aria-hidden="true"></span>${t('map.participating')}</li>
         <li><span class="swatch swatch-partner" aria-hidden="true"></span>${t('map.partners')}</li>
         <li><span class="swatch swatch-other" aria-hidden="true"></span>${t('map.other_country')}</li>

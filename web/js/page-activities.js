@@ -2,7 +2,7 @@
 // country shown side by side with their reasons; gaps (recent alerts and
 // tips with no activity covering them) as cells on the map.
 import { html, useState, useMemo } from './lib.js';
-import { t, formatDate, countryName, formatNumber } from './i18n.js';
+import { t, tn, formatDate, countryName } from './i18n.js';
 import { get, countries as loadCountries, organisations } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Badge } from './components.js';
@@ -63,7 +63,7 @@ function Overlaps({ country, byId }) {
   if (!r.data) return html`<${Loading} />`;
   if (r.data.items.length === 0) return html`<p class="empty">${t('act.no_overlaps', { country: countryName(country) })}</p>`;
   return html`
-    <p>${t('act.overlaps_found', { n: formatNumber(r.data.total ?? r.data.items.length), country: countryName(country) })}</p>
+    <p>${tn('act.overlaps_found', r.data.total ?? r.data.items.length, { country: countryName(country) })}</p>
     <ol class="overlaps">
       ${r.data.items.map((x) => html`
         <li class="overlap card" key=${`${x.a.id}|${x.b.id}`}>

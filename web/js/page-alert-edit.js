@@ -4,26 +4,12 @@ import { html, useState, useMemo } from './lib.js';
 import { t } from './i18n.js';
 import { request, getVersioned, listAll, organisations } from './api.js';
 import { navigate } from './router.js';
-import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync } from './components.js';
+import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Radios, useAsync } from './components.js';
 import { ALERT_CATEGORIES, DISTRIBUTIONS, TLPS, enumOptions, tlpKey, tlpLabel, audience } from './labels.js';
 import { DataMap } from './map-data.js';
 
 const round = (x) => Math.round(x * 10000) / 10000;
 const localInput = (iso) => (iso ? new Date(iso).toISOString().slice(0, 16) : '');
-
-function Radios({ legend, name, value, onChange, options, error }) {
-  return html`
-    <fieldset class=${`radios${error ? ' has-error' : ''}`}>
-      <legend>${legend}<span class="req" aria-hidden="true"> *</span></legend>
-      ${options.map((o) => html`
-        <div class="radio" key=${o.value}>
-          <input type="radio" id=${`${name}-${o.value}`} name=${name} value=${o.value} checked=${value === o.value}
-            disabled=${o.disabled} onChange=${() => onChange(o.value)} />
-          <label for=${`${name}-${o.value}`}>${o.label}${o.hint && html`<span class="hint">${o.hint}</span>`}</label>
-        </div>`)}
-      ${error && html`<p class="field-error">${error}</p>`}
-    </fieldset>`;
-}
 
 export default function AlertEdit({ me, params }) {
   const data = useAsync(async () => {

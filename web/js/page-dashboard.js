@@ -1,10 +1,11 @@
-// The dashboard: who and where the caller is, the OSCE area on a map, and
-// count panels that the later modules (alerts, tips, activities) fill.
-import { html, useMemo } from './lib.js';
-import { t, countryName, formatNumber, language } from './i18n.js';
+// The dashboard: who and where the caller is, the OSCE area on a map with the
+// visible alerts, tips and activities as layers, count panels (open signals,
+// overdue tips), the overdue tips themselves and the counts by week.
+import { html, useMemo, useState } from './lib.js';
+import { t, tn, countryName, formatNumber, formatDateTime, language } from './i18n.js';
 import { get, countries as loadCountries } from './api.js';
 import { PageHeader, useAsync } from './components.js';
-import { CountryMap } from './map.js';
+import { CountryMap, loadShapes } from './map.js';
 import { LineChart } from './chart.js';
 import { panels } from './dashboard-panels.js';
 import { routes, allowed } from './routes.js';
@@ -15,9 +16,29 @@ function StatCard({ value, label, href }) {
   return html`<li class="stat">${href ? html`<a href=${href}>${body}</a>` : body}</li>`;
 }
 
-function Panel({ panel, me }) {
+// Start the map's shapes and the chart library now, alongside the API
+// requests, rather than after them: the first render is what users wait for.
+loadShapes().catch(() => {});
+import('../vendor/uplot.esm.js').catch(() => {});
+
+// The roles that may list tips (others get 403: the dashboard does not ask).
+const TIP_ROLES = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
+
+/** One request per path and query for the whole dashboard: panels and map share them. */
+function useShared() {
+  return useMemo(() => {
+    const cache = new Map();
+    return (path, query) => {
+      const key = `${path}?${new URLSearchParams(query)}`;
+      if (!cache.has(key)) cache.set(key, get(path, query));
+      return cache.get(key);
+    };
+  }, []);
+}
+
+function Panel({ panel, me, fetch }) {
   const { data, error, loading } = useAsync(async () => {
-    const page = await get(panel.endpoint, { ...panel.query, limit: 500 });
+    const page = await fetch(panel.endpoint, { ...panel.query, limit: 500 });
     return { n: page.items.length, more: Boolean(page.next_cursor) };
   }, [panel.id]);
   const missing = error && (error.status === 404 || error.status === 405);
@@ -61,13 +82,92 @@ function AuditChart() {
     </section>`;
 }
 
+const LAYERS = ['alerts', 'tips', 'activities'];
+
+/** The points of the map: the visible records with a location; a list that fails is left out quietly. */
+function useMapLayers(me, fetch) {
+  return useAsync(async () => {
+    const quiet = (p) => p.then((r) => r.items, () => []);
+    const tips = TIP_ROLES.includes(me.role);
+    const [alerts, tipItems, activities] = await Promise.all([
+      quiet(fetch('/alerts', { limit: 500 })),
+      tips ? quiet(fetch('/tips', { limit: 500 })) : Promise.resolve(null),
+      quiet(fetch('/activities', { limit: 500 })),
+    ]);
+    const has = (l) => l && l.lat != null && l.lon != null;
+    const layers = [
+      { id: 'alerts', label: t('dash.layer_alerts'), points: alerts.filter((a) => has(a.location))
+        .map((a) => ({ lat: a.location.lat, lon: a.location.lon, label: a.title, href: `/alerts/${a.id}` })) },
+      tipItems && { id: 'tips', label: t('dash.layer_tips'), points: tipItems.filter((x) => has(x.location))
+        .map((x) => ({ lat: x.location.lat, lon: x.location.lon, label: t(`tipcat.${x.category}`), href: `/tips/${x.id}` })) },
+      { id: 'activities', label: t('dash.layer_activities'), points: activities.filter((a) => has(a))
+        .map((a) => ({ lat: a.lat, lon: a.lon, label: a.title, href: `/activities/${a.id}` })) },
+    ].filter(Boolean);
+    return layers;
+  }, [me.role, language()]);
+}
+
+function LayerToggles({ layers, shown, setShown }) {
+  return html`
+    <fieldset class="layer-toggles">
+      <legend>${t('dash.layers')}</legend>
+      ${layers.map((l) => html`
+        <span class="check-inline" key=${l.id}>
+          <input type="checkbox" id=${`layer-${l.id}`} checked=${shown.includes(l.id)}
+            onChange=${(e) => setShown(e.currentTarget.checked ? [...shown, l.id] : shown.filter((x) => x !== l.id))} />
+          <label for=${`layer-${l.id}`}><span class=${`swatch swatch-dot swatch-${l.id}`} aria-hidden="true"></span>
+            ${l.label} (${formatNumber(l.points.length)})</label>
+        </span>`)}
+    </fieldset>`;
+}
+
+/** Counts by week over the last year: alerts, and tips for the roles that may see them. */
+function WeeklyChart({ me }) {
+  const { data, error } = useAsync(async () => {
+    const sources = ['alerts', ...(TIP_ROLES.includes(me.role) ? ['tips'] : [])];
+    const all = await Promise.all(sources.map((source) => get('/analytics/timeseries', { source, interval: 'week' })
+      .then((r) => ({ source, items: r.items }), () => null)));
+    const got = all.filter(Boolean);
+    if (!got.length) return null;
+    const x = got[0].items.map((i) => Date.parse(i.period) / 1000);
+    return { x, series: got.map((g) => ({ label: t(`source.${g.source}`), values: g.items.map((i) => i.count) })) };
+  }, [me.role, language()]);
+  return html`
+    <section class="card" aria-labelledby="weekly-title">
+      <h2 id="weekly-title">${t('dash.weekly')}</h2>
+      <p class="muted small">${t('dash.weekly_hint')}</p>
+      ${data ? html`<${LineChart} x=${data.x} series=${data.series} label=${t('dash.weekly')} className="chart-weekly" />`
+        : error || data === null ? html`<p class="empty">${t('dash.weekly_none')}</p>` : ''}
+    </section>`;
+}
+
+function OverdueTips({ fetch }) {
+  const { data } = useAsync(() => fetch('/tips', { overdue: 'true', limit: 500 }).then((p) => p.items, () => []), []);
+  if (!data || data.length === 0) return null;
+  return html`
+    <section class="card" aria-labelledby="overdue-title">
+      <h2 id="overdue-title">${tn('dash.overdue_n', data.length)}</h2>
+      <ul class="plain-list">
+        ${data.slice(0, 8).map((x) => html`<li key=${x.id}>
+          <a href=${`/tips/${x.id}`}>${t(`tipcat.${x.category}`)}</a>
+          <span class="muted small"> · ${formatDateTime(x.created_at)}${x.location && x.location.place ? ` · ${x.location.place}` : ''}</span>
+        </li>`)}
+      </ul>
+      ${data.length > 8 && html`<p><a href="/tips?overdue=true">${t('dash.all_overdue')}</a></p>`}
+    </section>`;
+}
+
 export default function Dashboard({ me, org }) {
+  const fetch = useShared();
   const countries = useAsync(loadCountries, []);
+  const layers = useMapLayers(me, fetch);
+  const [shown, setShown] = useState(LAYERS);
   const list = countries.data || [];
   const ps = list.filter((c) => c.osce_status === 'participating_state').length;
   const partners = list.length - ps;
   const visible = useMemo(() => panels.filter((p) => !p.roles || p.roles.includes(me.role)), [me.role]);
   const lang = language();
+  const tips = TIP_ROLES.includes(me.role);
   return html`
     <${PageHeader} title=${t('dash.welcome', { name: me.name })}
       subtitle=${[org && org.name, me.country && countryName(me.country), t(`role.${me.role}`)].filter(Boolean).join(' · ')} />
@@ -78,13 +178,16 @@ export default function Dashboard({ me, org }) {
     <div class="dash-grid">
       <section class="card map-card" aria-labelledby="map-title">
         <h2 id="map-title">${t('dash.map_title')}</h2>
-        <p class="muted">${t('dash.map_hint')}</p>
-        ${countries.data && html`<${CountryMap} countries=${countries.data} lang=${lang} />`}
+        <p class="muted">${t(tips ? 'dash.map_hint_records' : 'dash.map_hint_records_no_tips')}</p>
+        ${layers.data && html`<${LayerToggles} layers=${layers.data} shown=${shown} setShown=${setShown} />`}
+        ${countries.data && html`<${CountryMap} countries=${countries.data} lang=${lang} layers=${layers.data} shown=${shown} />`}
       </section>
       <section class="card" aria-labelledby="panels-title">
         <h2 id="panels-title">${t('dash.overview')}</h2>
-        <ul class="panels">${visible.map((p) => html`<${Panel} key=${p.id} panel=${p} me=${me} />`)}</ul>
+        <ul class="panels">${visible.map((p) => html`<${Panel} key=${p.id} panel=${p} me=${me} fetch=${fetch} />`)}</ul>
       </section>
     </div>
+    ${tips && html`<${OverdueTips} fetch=${fetch} />`}
+    <${WeeklyChart} me=${me} />
     ${me.role === 'admin' && html`<${AuditChart} />`}`;
 }

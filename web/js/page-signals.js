@@ -14,8 +14,16 @@ const STATUSES = ['new', 'acknowledged', 'dismissed'];
 const KIND = { new: 'info', acknowledged: 'ok', dismissed: 'neutral' };
 const num = (v) => (v == null ? '—' : formatNumber(Math.round(v * 10) / 10));
 
+/** A signal's category by its label: alert categories for alerts and sightings, tip categories for tips. */
+function categoryLabel(s) {
+  if (!s.category) return '';
+  const key = `${s.source === 'tips' ? 'tipcat' : 'alertcat'}.${s.category}`;
+  const label = t(key);
+  return label === key ? s.category : label;
+}
+
 function what(s) {
-  return `${t(`source.${s.source}`)}${s.category ? ` · ${s.category}` : ''} · ${countryName(s.country)}`;
+  return `${t(`source.${s.source}`)}${s.category ? ` · ${categoryLabel(s)}` : ''} · ${countryName(s.country)}`;
 }
 
 export default function Signals({ query }) {

@@ -1,0 +1,289 @@
+// Problems (SARA: scanning, analysis, response, assessment): the list, a
+// detail with the area on the map, the linked tips and alerts, the analysis
+// triangle and the before/after indicators as a chart, and a create form with
+// the area picked on the map and distribution and TLP chosen explicitly.
+import { html, useState, useMemo } from './lib.js';
+import { t, formatDate, formatDateTime, formatNumber, countryName } from './i18n.js';
+import { get, request, getVersioned, listAll, organisations } from './api.js';
+import { navigate, setQuery } from './router.js';
+import {
+  PageHeader, Field, TextArea, Select, Checkbox, Radios, ProblemAlert, Loading, Table, Badge, Notice,
+  useAsync, usePagedList, MoreButton,
+} from './components.js';
+import { DISTRIBUTIONS, TLPS, enumOptions, tlpKey, tlpLabel, audience } from './labels.js';
+import { DataMap } from './map-data.js';
+import { LineChart } from './chart.js';
+
+export const PHASES = ['scanning', 'analysis', 'response', 'assessment'];
+const EDIT_ROLES = ['admin', 'org_admin', 'analyst', 'officer'];
+const TIP_ROLES = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
+const PHASE_KIND = { scanning: 'info', analysis: 'neutral', response: 'warn', assessment: 'ok' };
+const WEEK_S = 7 * 86400;
+const round = (x) => Math.round(x * 10000) / 10000;
+const one = (v) => (v == null ? '—' : formatNumber(Math.round(v * 10) / 10));
+
+const PhaseBadge = ({ phase }) => html`<${Badge} kind=${PHASE_KIND[phase] || 'neutral'}>${t(`phase.${phase}`)}</${Badge}>`;
+
+export default function Problems({ me, query }) {
+  const cur = Object.fromEntries(query.entries());
+  const phase = cur.phase || '';
+  const list = usePagedList('/problems', phase ? { phase } : {}, [phase]);
+  return html`
+    <${PageHeader} title=${t('prob.title')} subtitle=${t('prob.subtitle')}>
+      ${EDIT_ROLES.includes(me.role) && html`<a class="btn btn-primary" href="/problems/new">${t('prob.new')}</a>`}
+    </${PageHeader}>
+    <form class="filters card" aria-label=${t('prob.filters')} onSubmit=${(e) => e.preventDefault()}>
+      <div class="filter-row">
+        <${Select} label=${t('prob.phase')} name="phase" value=${phase} onChange=${(v) => setQuery({ ...cur, phase: v })}
+          options=${enumOptions(PHASES, 'phase')} empty=${t('common.all')} />
+      </div>
+    </form>
+    <${ProblemAlert} error=${list.error} />
+    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
+      : list.items.length === 0 ? html`<p class="empty">${t('prob.empty')}</p>` : html`
+      <${Table} caption=${t('prob.title')} head=${[t('prob.problem_title'), t('prob.phase'), t('prob.country'), t('prob.area'), t('prob.updated')]}>
+        ${list.items.map((p) => html`<tr key=${p.id}>
+          <td><a href=${`/problems/${p.id}`}>${p.title}</a></td>
+          <td><${PhaseBadge} phase=${p.phase} /></td>
+          <td>${countryName(p.country)}</td>
+          <td>${p.area ? (p.area.place_name || t('prob.radius_km', { km: one(p.area.radius_m / 1000) })) : '—'}</td>
+          <td>${formatDate(p.updated_at)}</td>
+        </tr>`)}
+      </${Table}>
+      <${MoreButton} list=${list} />`}`;
+}
+
+/** The weekly tip counts before and after the response started, as two lines. */
+function Indicators({ ind }) {
+  const data = useMemo(() => {
+    const start = Date.parse(ind.response_started_at) / 1000;
+    const n = ind.weeks;
+    const x = [];
+    const before = [];
+    const after = [];
+    for (let i = 0; i < n; i++) { x.push(start - (n - i) * WEEK_S); before.push(ind.before.weekly[i] ?? null); after.push(null); }
+    // the last week before joins the first week after, so the lines meet
+    for (let i = 0; i < n; i++) { x.push(start + i * WEEK_S); before.push(null); after.push(ind.after.weekly[i] ?? null); }
+    return { x, series: [{ label: t('prob.before'), values: before, colour: '#2b6cb0' }, { label: t('prob.after'), values: after, colour: '#b7791f' }] };
+  }, [ind]);
+  const pct = ind.change_pct == null ? null : Math.round(ind.change_pct);
+  return html`
+    <p class="an-summary">${t('prob.ind_summary', { before: one(ind.before.per_week), after: one(ind.after.per_week), weeks: ind.weeks })}</p>
+    <p class="muted small">${pct == null ? t('prob.change_none') : t('prob.change_pct', { pct: `${pct > 0 ? '+' : ''}${formatNumber(pct)}` })}
+      · ${t('prob.started', { date: formatDate(ind.response_started_at) })}</p>
+    <${LineChart} x=${data.x} series=${data.series} label=${t('prob.ind_chart')} height=${220} className="chart-indicators" />
+    <p class="muted small">${t('prob.ind_counts')}</p>`;
+}
+
+export function Detail({ me, params }) {
+  const [tick, setTick] = useState(0);
+  const d = useAsync(async () => {
+    const r = await getVersioned(`/problems/${params.id}`);
+    return { p: r.data, etag: r.etag };
+  }, [params.id, tick]);
+  const [phase, setPhase] = useState(null);
+  const [error, setError] = useState(null);
+  const [notice, setNotice] = useState('');
+  if (d.error) return html`<p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p><${ProblemAlert} error=${d.error} />`;
+  if (!d.data) return html`<${Loading} />`;
+  const { p, etag } = d.data;
+  const a = p.analysis || {};
+  const canEdit = EDIT_ROLES.includes(me.role) && p.org_id === me.org_id;
+  const savePhase = async () => {
+    setError(null);
+    try {
+      await request('PATCH', `/problems/${p.id}`, { body: { phase }, etag });
+      setNotice(t('prob.phase_saved', { phase: t(`phase.${phase}`) }));
+      setPhase(null);
+      setTick((n) => n + 1);
+    } catch (err) { setError(err); }
+  };
+  const items = p.area ? [{ kind: 'circle', lat: p.area.lat, lon: p.area.lon, radius_km: p.area.radius_m / 1000, label: p.area.place_name || p.title }] : [];
+  return html`
+    <p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p>
+    <${PageHeader} title=${p.title} subtitle=${[t(`phase.${p.phase}`), countryName(p.country)].filter(Boolean).join(' · ')} />
+    ${notice && html`<${Notice}>${notice}</${Notice}>`}
+    <${ProblemAlert} error=${error} />
+    <div class="two-col">
+      <section class="card" aria-labelledby="prob-facts">
+        <h2 id="prob-facts">${t('prob.facts')}</h2>
+        <dl class="facts">
+          <div><dt>${t('prob.phase')}</dt><dd><${PhaseBadge} phase=${p.phase} /></dd></div>
+          <div><dt>${t('alerts.distribution')}</dt><dd>${t(`dist.${p.distribution}`)}</dd></div>
+          <div><dt>${t('alerts.tlp')}</dt><dd>${tlpLabel(p.tlp)}</dd></div>
+          ${p.area && html`<div><dt>${t('prob.area')}</dt><dd>${p.area.place_name ? `${p.area.place_name} · ` : ''}${t('prob.radius_km', { km: one(p.area.radius_m / 1000) })}</dd></div>`}
+          ${p.response_started_at && html`<div><dt>${t('prob.response_started')}</dt><dd>${formatDate(p.response_started_at)}</dd></div>`}
+          <div><dt>${t('prob.updated')}</dt><dd>${formatDateTime(p.updated_at)}</dd></div>
+        </dl>
+        ${p.description && html`<p>${p.description}</p>`}
+        ${canEdit && html`
+          <div class="actions-row">
+            <${Select} label=${t('prob.change_phase')} name="phase" value=${phase ?? p.phase} onChange=${setPhase} options=${enumOptions(PHASES, 'phase')} />
+            <button type="button" class="btn" disabled=${!phase || phase === p.phase} onClick=${savePhase}>${t('prob.save_phase')}</button>
+          </div>`}
+      </section>
+      <section class="card" aria-labelledby="prob-map">
+        <h2 id="prob-map">${t('prob.area')}</h2>
+        ${p.area ? html`<${DataMap} items=${items} highlight=${[p.country].filter(Boolean)} label=${t('prob.area')} height="small" />`
+          : html`<p class="empty">${t('prob.no_area')}</p>`}
+      </section>
+    </div>
+    <section class="card" aria-labelledby="prob-triangle">
+      <h2 id="prob-triangle">${t('prob.triangle')}</h2>
+      <div class="triangle">
+        ${['offender', 'target', 'place'].map((k) => html`<div key=${k}><h3>${t(`prob.${k}`)}</h3><p>${a[k] || html`<span class="muted">—</span>`}</p></div>`)}
+      </div>
+    </section>
+    <section class="card" aria-labelledby="prob-ind">
+      <h2 id="prob-ind">${t('prob.indicators')}</h2>
+      ${p.indicators ? html`<${Indicators} ind=${p.indicators} />` : html`<p class="empty">${t('prob.no_indicators')}</p>`}
+    </section>
+    <div class="two-col">
+      <section class="card" aria-labelledby="prob-tips">
+        <h2 id="prob-tips">${t('prob.linked_tips')}</h2>
+        ${(p.tips || []).length === 0 ? html`<p class="empty">${t('prob.none_linked')}</p>` : html`
+          <ul class="plain-list">${p.tips.map((x) => html`<li key=${x.id}>
+            ${TIP_ROLES.includes(me.role) ? html`<a href=${`/tips/${x.id}`}>${t(`tipcat.${x.category}`)}</a>` : t(`tipcat.${x.category}`)}
+            <span class="muted small"> · ${t(`tipstatus.${x.status}`)}</span></li>`)}</ul>`}
+      </section>
+      <section class="card" aria-labelledby="prob-alerts">
+        <h2 id="prob-alerts">${t('prob.linked_alerts')}</h2>
+        ${(p.alerts || []).length === 0 ? html`<p class="empty">${t('prob.none_linked')}</p>` : html`
+          <ul class="plain-list">${p.alerts.map((x) => html`<li key=${x.id}><a href=${`/alerts/${x.id}`}>${x.title}</a>
+            <span class="muted small"> · ${t(`alertstatus.${x.status}`)}</span></li>`)}</ul>`}
+        ${(p.partners || []).length > 0 && html`
+          <h3>${t('prob.partners')}</h3>
+          <ul class="plain-list">${p.partners.map((o) => html`<li key=${o.id}>${o.name}</li>`)}</ul>`}
+      </section>
+    </div>
+    ${(p.responses || []).length > 0 && html`
+      <section class="card" aria-labelledby="prob-resp">
+        <h2 id="prob-resp">${t('prob.responses')}</h2>
+        <ul class="plain-list">${p.responses.map((r, i) => html`<li key=${i}>${r.text}${r.started_at && html`<span class="muted small"> · ${formatDate(r.started_at)}</span>`}</li>`)}</ul>
+      </section>`}`;
+}
+
+export function New({ me }) {
+  const data = useAsync(async () => {
+    const quiet = (p) => p.then((r) => r.items, () => []);
+    const [orgs, groups, alerts, tips] = await Promise.all([
+      organisations(), listAll('/sharing-groups').then((r) => r.items),
+      quiet(get('/alerts', { limit: 50 })),
+      TIP_ROLES.includes(me.role) ? quiet(get('/tips', { limit: 50 })) : Promise.resolve([]),
+    ]);
+    return { orgs, groups, alerts, tips };
+  }, []);
+  if (data.error) return html`<${PageHeader} title=${t('prob.new')} /><${ProblemAlert} error=${data.error} />`;
+  if (!data.data) return html`<${Loading} />`;
+  return html`<${Form} me=${me} ...${data.data} />`;
+}
+
+function Picker({ legend, items, chosen, setChosen, label }) {
+  if (items.length === 0) return null;
+  return html`
+    <fieldset class="picker">
+      <legend>${legend}</legend>
+      <ul class="picker-list">
+        ${items.map((x) => html`<li key=${x.id}><${Checkbox} name=${`link-${x.id}`} label=${label(x)} checked=${chosen.includes(x.id)}
+          onChange=${(on) => setChosen(on ? [...chosen, x.id] : chosen.filter((y) => y !== x.id))} /></li>`)}
+      </ul>
+    </fieldset>`;
+}
+
+function Form({ me, orgs, groups, alerts, tips }) {
+  const [form, setForm] = useState({
+    title: '', description: '', phase: 'scanning', distribution: '', sharing_group_id: '', tlp: '',
+    place_name: '', radius_km: '1', offender: '', target: '', place: '', response_started_at: '',
+  });
+  const [centre, setCentre] = useState(null);
+  const [linkAlerts, setLinkAlerts] = useState([]);
+  const [linkTips, setLinkTips] = useState([]);
+  const [error, setError] = useState(null);
+  const [local, setLocal] = useState({});
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  const org = useMemo(() => orgs.find((o) => o.id === me.org_id), [orgs]);
+  const group = groups.find((g) => g.id === form.sharing_group_id);
+  const radius = Number(form.radius_km);
+  const save = async () => {
+    // distribution and TLP have no default: the author chooses both
+    const missing = {};
+    if (!form.distribution) missing.distribution = t('prob.choose_distribution');
+    if (!form.tlp) missing.tlp = t('prob.choose_tlp');
+    if (centre && !(radius >= 0.01 && radius <= 1000)) missing.radius = t('prob.radius_range');
+    setLocal(missing);
+    if (Object.keys(missing).length) return;
+    setBusy(true);
+    setError(null);
+    const analysis = Object.fromEntries(['offender', 'target', 'place'].filter((k) => form[k].trim()).map((k) => [k, form[k]]));
+    const body = {
+      title: form.title, description: form.description || undefined, phase: form.phase,
+      distribution: form.distribution, tlp: form.tlp,
+      sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : undefined,
+      area: centre ? { lat: round(centre.lat), lon: round(centre.lon), radius_m: Math.round(radius * 1000), ...(form.place_name ? { place_name: form.place_name } : {}) } : undefined,
+      analysis, alerts: linkAlerts, tips: linkTips,
+      response_started_at: form.response_started_at ? `${form.response_started_at}T00:00:00Z` : undefined,
+    };
+    try {
+      const r = await request('POST', '/problems', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
+      navigate(`/problems/${r.data.id}`, { replace: true });
+    } catch (err) { setError(err); setBusy(false); }
+  };
+  const f = { ...((error && error.fields) || {}), ...local };
+  const distOptions = DISTRIBUTIONS.map((d) => ({
+    value: d, label: t(`dist.${d}`), disabled: d === 'federation' && form.tlp === 'red',
+    hint: d === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: d, org }),
+  }));
+  const tlpOptions = TLPS.map((x) => ({ value: x, label: tlpLabel(x), hint: t(`tlpdesc.${tlpKey(x)}`), disabled: x === 'red' && form.distribution === 'federation' }));
+  const circle = centre && radius > 0 ? [{ kind: 'circle', lat: centre.lat, lon: centre.lon, radius_km: radius, tone: 'b' }] : [];
+  return html`
+    <p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p>
+    <${PageHeader} title=${t('prob.new')} subtitle=${t('prob.form_hint')} />
+    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
+      <${ProblemAlert} error=${error} />
+      <${Field} label=${t('prob.problem_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
+      <${TextArea} label=${t('prob.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} />
+      <${Select} label=${t('prob.phase')} name="phase" value=${form.phase} onChange=${set('phase')} options=${enumOptions(PHASES, 'phase')} error=${f.phase} />
+      <div class="two-col">
+        <${Radios} legend=${t('alerts.distribution')} name="distribution" value=${form.distribution} onChange=${set('distribution')}
+          options=${distOptions} error=${f.distribution} />
+        <${Radios} legend=${t('alerts.tlp')} name="tlp" value=${form.tlp} onChange=${set('tlp')} options=${tlpOptions} error=${f.tlp} />
+      </div>
+      ${form.distribution === 'sharing_group' && html`
+        <${Select} label=${t('alerts.sharing_group')} name="sharing_group_id" value=${form.sharing_group_id} onChange=${set('sharing_group_id')}
+          options=${groups.map((g) => ({ value: g.id, label: g.name }))} empty=${t('common.choose')} error=${f.sharing_group_id} required />`}
+      <div class="audience" role="status" aria-live="polite">
+        <p class="audience-title">${t('alerts.who_sees')}</p>
+        <p class="audience-text">${form.distribution ? audience({ distribution: form.distribution, org, group }) : t('audience.choose')}</p>
+        <p class="muted small">${form.tlp ? `${tlpLabel(form.tlp)}: ${t(`tlpdesc.${tlpKey(form.tlp)}`)}` : ''}</p>
+      </div>
+      <fieldset class="where">
+        <legend>${t('prob.area')}</legend>
+        <p class="hint">${t('prob.area_hint')}</p>
+        <${DataMap} label=${t('prob.area_map')} onPick=${(lat, lon) => setCentre({ lat, lon })} pick=${centre} items=${circle} noFit height="small" />
+        ${centre && html`<p class="muted small">${t('prob.centre_chosen', { lat: round(centre.lat), lon: round(centre.lon) })}
+          <button type="button" class="btn btn-small btn-quiet" onClick=${() => setCentre(null)}>${t('report.clear_point')}</button></p>`}
+        <div class="two-col">
+          <${Field} label=${t('prob.radius')} name="radius_km" type="number" min="0.01" max="1000" step="0.1" value=${form.radius_km}
+            onInput=${set('radius_km')} error=${f.radius || f['area.radius_m']} />
+          <${Field} label=${t('alerts.place')} name="place_name" value=${form.place_name} onInput=${set('place_name')} error=${f['area.place_name']} />
+        </div>
+      </fieldset>
+      <fieldset class="where">
+        <legend>${t('prob.triangle')}</legend>
+        <p class="hint">${t('prob.triangle_hint')}</p>
+        <${TextArea} label=${t('prob.offender')} name="offender" value=${form.offender} onInput=${set('offender')} />
+        <${TextArea} label=${t('prob.target')} name="target" value=${form.target} onInput=${set('target')} />
+        <${TextArea} label=${t('prob.place')} name="place" value=${form.place} onInput=${set('place')} error=${f.analysis} />
+      </fieldset>
+      <${Field} label=${t('prob.response_started')} name="response_started_at" type="date" value=${form.response_started_at}
+        onInput=${set('response_started_at')} hint=${t('prob.response_started_hint')} error=${f.response_started_at} />
+      <${Picker} legend=${t('prob.link_alerts')} items=${alerts} chosen=${linkAlerts} setChosen=${setLinkAlerts} label=${(x) => x.title} />
+      <${Picker} legend=${t('prob.link_tips')} items=${tips} chosen=${linkTips} setChosen=${setLinkTips}
+        label=${(x) => `${t(`tipcat.${x.category}`)} · ${formatDate(x.created_at)}${x.location && x.location.place ? ` · ${x.location.place}` : ''}`} />
+      <div class="form-actions">
+        <button type="submit" class="btn btn-primary" disabled=${busy}>${t('prob.create')}</button>
+        <a class="btn btn-quiet" href="/problems">${t('common.cancel')}</a>
+      </div>
+    </form>`;
+}
