@@ -12,17 +12,18 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"serve", cli_serve, "serve the API and the web app"},
-	{"migrate", cli_migrate, "apply pending schema migrations"},
-	{"seed", cli_seed, "load reference data (--reference)"},
-	{"user", cli_user, "add a user (user add --email ... --password-stdin)"},
-	{"token", cli_token, "create an API token for a user (token create --email ...)"},
-	{"org", cli_org, "add an organisation (org add --name ... --kind ...)"},
-	{"audit", cli_audit, "verify the audit log's hash chain (audit verify)"},
-	{"import", cli_import, "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
-	{"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
-	{"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
-	{"version", NULL, "print the version"},
+    {"serve", cli_serve, "serve the API and the web app"},
+    {"migrate", cli_migrate, "apply pending schema migrations"},
+    {"seed", cli_seed, "load reference data (--reference)"},
+    {"user", cli_user, "add a user (user add --email ... --password-stdin)"},
+    {"token", cli_token, "create an API token for a user (token create --email ...)"},
+    {"org", cli_org, "add an organisation (org add --name ... --kind ...)"},
+    {"audit", cli_audit, "verify the audit log's hash chain (audit verify)"},
+    {"import", cli_import,
+     "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
+    {"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
+    {"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
+    {"version", NULL, "print the version"},
 };
 
 static void usage(FILE *f)

@@ -9,7 +9,7 @@
 struct ts_point {
 	double expected;   /* NaN when the method gives none */
 	double upperbound; /* NaN when the method gives none (R: NA) */
-	int alarm;         /* 0 or 1; 0 when upperbound is NaN */
+	int alarm;	   /* 0 or 1; 0 when upperbound is NaN */
 };
 
 /** Error detail filled by the detectors and the CSV reader: a message in

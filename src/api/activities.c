@@ -16,36 +16,33 @@
 #include <string.h>
 #include <strings.h>
 
-#define ACTIVITY_FIELDS(req)                                                      \
-	{"title", V_STRING, req, 3, 300, NULL, 0},                                \
-	{"description", V_STRING, 0, 0, 10000, NULL, 0},                          \
-	{"type", V_ENUM, req, 0, 0, activity_types, 0},                           \
-	{"partners", V_UUIDS, 0, 0, 0, NULL, 0},                                  \
-	{"age_min", V_INT, 0, 0, 120, NULL, 0},                                   \
-	{"age_max", V_INT, 0, 0, 120, NULL, 0},                                   \
-	{"gender", V_ENUM, 0, 0, 0, activity_genders, 0},                         \
-	{"setting", V_ENUM, req, 0, 0, activity_settings, 0},                     \
-	{"area_country", V_COUNTRY, req, 0, 0, NULL, 0},                          \
-	{"admin_name", V_STRING, 0, 1, 200, NULL, 1},                             \
-	{"admin_code", V_STRING, 0, 1, 40, NULL, 1},                              \
-	{"place_name", V_STRING, 0, 1, 300, NULL, 1},                             \
-	{"lat", V_NUMBER, 0, -90, 90, NULL, 1},                                   \
-	{"lon", V_NUMBER, 0, -180, 180, NULL, 1},                                 \
-	{"radius_km", V_NUMBER, 0, 0.01, 500, NULL, 1},                           \
-	{"polygon", V_ARRAY, 0, 0, 0, NULL, 1},                                   \
-	{"start", V_TIME, req, 0, 0, NULL, 0},                                    \
-	{"end", V_TIME, 0, 0, 0, NULL, 1},                                        \
-	{"status", V_ENUM, 0, 0, 0, activity_statuses, 0},                        \
-	{"planned_female", V_INT, 0, 0, 1e9, NULL, 1},                            \
-	{"planned_male", V_INT, 0, 0, 1e9, NULL, 1},                              \
-	{"reached_female", V_INT, 0, 0, 1e9, NULL, 1},                            \
-	{"reached_male", V_INT, 0, 0, 1e9, NULL, 1},                              \
-	{"budget", V_NUMBER, 0, 0, 1e12, NULL, 1},                                \
-	{"currency", V_STRING, 0, 3, 3, NULL, 1},                                 \
-	{"practice_id", V_UUID, 0, 0, 0, NULL, 1},                                \
-	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                \
-	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                           \
-	{"tlp", V_ENUM, req, 0, 0, acl_tlps, 0}
+#define ACTIVITY_FIELDS(req)                                                                       \
+	{"title", V_STRING, req, 3, 300, NULL, 0},                                                 \
+	    {"description", V_STRING, 0, 0, 10000, NULL, 0},                                       \
+	    {"type", V_ENUM, req, 0, 0, activity_types, 0},                                        \
+	    {"partners", V_UUIDS, 0, 0, 0, NULL, 0}, {"age_min", V_INT, 0, 0, 120, NULL, 0},       \
+	    {"age_max", V_INT, 0, 0, 120, NULL, 0},                                                \
+	    {"gender", V_ENUM, 0, 0, 0, activity_genders, 0},                                      \
+	    {"setting", V_ENUM, req, 0, 0, activity_settings, 0},                                  \
+	    {"area_country", V_COUNTRY, req, 0, 0, NULL, 0},                                       \
+	    {"admin_name", V_STRING, 0, 1, 200, NULL, 1},                                          \
+	    {"admin_code", V_STRING, 0, 1, 40, NULL, 1},                                           \
+	    {"place_name", V_STRING, 0, 1, 300, NULL, 1}, {"lat", V_NUMBER, 0, -90, 90, NULL, 1},  \
+	    {"lon", V_NUMBER, 0, -180, 180, NULL, 1},                                              \
+	    {"radius_km", V_NUMBER, 0, 0.01, 500, NULL, 1},                                        \
+	    {"polygon", V_ARRAY, 0, 0, 0, NULL, 1}, {"start", V_TIME, req, 0, 0, NULL, 0},         \
+	    {"end", V_TIME, 0, 0, 0, NULL, 1}, {"status", V_ENUM, 0, 0, 0, activity_statuses, 0},  \
+	    {"planned_female", V_INT, 0, 0, 1e9, NULL, 1},                                         \
+	    {"planned_male", V_INT, 0, 0, 1e9, NULL, 1},                                           \
+	    {"reached_female", V_INT, 0, 0, 1e9, NULL, 1},                                         \
+	    {"reached_male", V_INT, 0, 0, 1e9, NULL, 1},                                           \
+	    {"budget", V_NUMBER, 0, 0, 1e12, NULL, 1}, {"currency", V_STRING, 0, 3, 3, NULL, 1},   \
+	    {"practice_id", V_UUID, 0, 0, 0, NULL, 1},                                             \
+	    {"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                             \
+	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                        \
+	{                                                                                          \
+		"tlp", V_ENUM, req, 0, 0, acl_tlps, 0                                              \
+	}
 
 static const struct vfield create_spec[] = {ACTIVITY_FIELDS(1)};
 static const struct vfield patch_spec[] = {ACTIVITY_FIELDS(0)};
@@ -64,12 +61,12 @@ int api_activities_fail(struct http_req *req, struct db_conn *c, int rc, const c
 
 static int activity_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
 {
-	const char *msg = !field ? NULL
+	const char *msg = !field			 ? NULL
 			  : strcmp(field, "status") == 0 ? "a cancelled activity stays cancelled"
 			  : rc == TR_ERR_FORBIDDEN
-				  ? "may be changed only by analysts and administrators of the owning "
-				    "organisation"
-				  : activity_check_message(field);
+			      ? "may be changed only by analysts and administrators of the owning "
+				"organisation"
+			      : activity_check_message(field);
 	return api_activities_fail(req, c, rc, field, msg);
 }
 
@@ -185,7 +182,8 @@ static int bbox_query(struct http_req *req, struct activity_filter *f)
 	for (int i = 0; i < 4; i++) {
 		f->bbox[i] = strtod(p, &end);
 		if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(f->bbox[i]))
-			return http_field_error(req, "bbox", "must be min_lon,min_lat,max_lon,max_lat");
+			return http_field_error(req, "bbox",
+						"must be min_lon,min_lat,max_lon,max_lat");
 		p = end + 1;
 	}
 	if (f->bbox[0] > f->bbox[2] || f->bbox[1] > f->bbox[3] || fabs(f->bbox[1]) > 90 ||
@@ -212,8 +210,8 @@ static int filter_read(struct http_req *req, struct activity_filter *f)
 
 int api_activities_list(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"type", "status", "country", "organisation", "from",
-					      "to", "bbox", NULL};
+	static const char *const allowed[] = {"type", "status", "country", "organisation",
+					      "from", "to",	"bbox",	   NULL};
 	struct api_page page;
 	struct activity_filter f = {0};
 	int rc = api_query_allow(req, allowed);
@@ -335,9 +333,8 @@ static int report_fail(struct http_req *req, const struct activity_import_report
 			snprintf(field, sizeof(field), "%s", e->column);
 		http_field_error(req, field, e->message);
 	}
-	snprintf(detail, sizeof(detail),
-		 "%ld problem(s) in %ld data row(s); nothing was imported", rep->errors_total,
-		 rep->rows);
+	snprintf(detail, sizeof(detail), "%ld problem(s) in %ld data row(s); nothing was imported",
+		 rep->errors_total, rep->rows);
 	return http_fail(req, TR_ERR_INVALID, detail);
 }
 
@@ -371,8 +368,8 @@ int api_activities_import(struct http_req *req, struct http_resp *resp)
 	if (!rc)
 		rc = activity_import_begin(c, who, http_request_id(req), rep, &im);
 	if (!rc) {
-		rc = hxl_read(data, len, json_string_value(json_object_get(org, "name")), who->country,
-			      import_row, im, rep, NULL, NULL);
+		rc = hxl_read(data, len, json_string_value(json_object_get(org, "name")),
+			      who->country, import_row, im, rep, NULL, NULL);
 		rc = activity_import_end(im, rc);
 	}
 	if (rc == TR_ERR_INVALID) {
@@ -396,7 +393,8 @@ static json_t *geojson_of(json_t *acts)
 	json_t *features = json_array();
 	size_t i;
 	json_t *a;
-	json_array_foreach(acts, i, a) {
+	json_array_foreach(acts, i, a)
+	{
 		json_t *props = json_deep_copy(a);
 		json_t *geom = json_null();
 		json_t *poly = json_object_get(a, "polygon");
@@ -415,7 +413,7 @@ static json_t *geojson_of(json_t *acts)
 int api_activities_export(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {"format", "type", "status", "country", "organisation",
-					      "from", "to", "bbox", NULL};
+					      "from",	"to",	"bbox",	  NULL};
 	static const char *const formats[] = {"csv", "hxl", "geojson", "json", NULL};
 	struct activity_filter f = {0};
 	const char *format;

@@ -15,32 +15,30 @@
 static const char *const statuses_create[] = {"draft", "published", NULL};
 static const char *const sighting_types[] = {"seen", "false_positive", NULL};
 
-#define ALERT_FIELDS(req)                                                                   \
-	{"title", V_STRING, req, 3, 300, NULL, 0},                                          \
-	{"summary", V_STRING, 0, 0, 2000, NULL, 0},                                         \
-	{"body", V_STRING, 0, 0, 50000, NULL, 0},                                           \
-	{"category", V_ENUM, req, 0, 0, alert_categories, 0},                               \
-	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                          \
-	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                     \
-	{"tlp", V_ENUM, req, 0, 0, acl_tlps, 0},                                            \
-	{"location", V_OBJECT, 0, 0, 0, NULL, 1},                                           \
-	{"observed_from", V_TIME, 0, 0, 0, NULL, 1},                                        \
-	{"observed_to", V_TIME, 0, 0, 0, NULL, 1},                                          \
-	{"reliability", V_ENUM, 0, 0, 0, alert_reliabilities, 1},                           \
-	{"credibility", V_INT, 0, 1, 6, NULL, 1},                                           \
-	{"substances", V_UUIDS, 0, 0, 0, NULL, 0},                                          \
-	{"countries", V_STRINGS, 0, 0, 2, NULL, 0},                                         \
-	{"tags", V_STRINGS, 0, 0, 50, NULL, 0},                                             \
-	{"ews", V_OBJECT, 0, 0, 0, NULL, 0}
+#define ALERT_FIELDS(req)                                                                          \
+	{"title", V_STRING, req, 3, 300, NULL, 0}, {"summary", V_STRING, 0, 0, 2000, NULL, 0},     \
+	    {"body", V_STRING, 0, 0, 50000, NULL, 0},                                              \
+	    {"category", V_ENUM, req, 0, 0, alert_categories, 0},                                  \
+	    {"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                             \
+	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                        \
+	    {"tlp", V_ENUM, req, 0, 0, acl_tlps, 0}, {"location", V_OBJECT, 0, 0, 0, NULL, 1},     \
+	    {"observed_from", V_TIME, 0, 0, 0, NULL, 1},                                           \
+	    {"observed_to", V_TIME, 0, 0, 0, NULL, 1},                                             \
+	    {"reliability", V_ENUM, 0, 0, 0, alert_reliabilities, 1},                              \
+	    {"credibility", V_INT, 0, 1, 6, NULL, 1}, {"substances", V_UUIDS, 0, 0, 0, NULL, 0},   \
+	    {"countries", V_STRINGS, 0, 0, 2, NULL, 0}, {"tags", V_STRINGS, 0, 0, 50, NULL, 0},    \
+	{                                                                                          \
+		"ews", V_OBJECT, 0, 0, 0, NULL, 0                                                  \
+	}
 
 static const struct vfield alert_spec[] = {
-	ALERT_FIELDS(1),
-	{"status", V_ENUM, 0, 0, 0, statuses_create, 0},
+    ALERT_FIELDS(1),
+    {"status", V_ENUM, 0, 0, 0, statuses_create, 0},
 };
 static const struct vfield alert_patch_spec[] = {
-	ALERT_FIELDS(0),
-	{"status", V_ENUM, 0, 0, 0, alert_statuses, 0},
-	{"retraction_reason", V_STRING, 0, 3, 2000, NULL, 0},
+    ALERT_FIELDS(0),
+    {"status", V_ENUM, 0, 0, 0, alert_statuses, 0},
+    {"retraction_reason", V_STRING, 0, 3, 2000, NULL, 0},
 };
 
 /* The nested objects: location and the early-warning fields. */
@@ -50,14 +48,15 @@ static int alert_nested(struct http_req *req, json_t *body)
 	json_t *loc = json_object_get(body, "location");
 	if (json_is_object(loc)) {
 		static const struct vfield spec[] = {
-			{"lat", V_NUMBER, 1, -90, 90, NULL, 0},
-			{"lon", V_NUMBER, 1, -180, 180, NULL, 0},
-			{"place_name", V_STRING, 0, 0, 300, NULL, 1},
-			{"precision_m", V_INT, 0, 0, 1e7, NULL, 1},
+		    {"lat", V_NUMBER, 1, -90, 90, NULL, 0},
+		    {"lon", V_NUMBER, 1, -180, 180, NULL, 0},
+		    {"place_name", V_STRING, 0, 0, 300, NULL, 1},
+		    {"precision_m", V_INT, 0, 0, 1e7, NULL, 1},
 		};
 		const char *key;
 		json_t *v;
-		json_object_foreach(loc, key, v) {
+		json_object_foreach(loc, key, v)
+		{
 			const struct vfield *f = NULL;
 			for (size_t i = 0; i < 4; i++)
 				if (strcmp(spec[i].name, key) == 0)
@@ -67,15 +66,18 @@ static int alert_nested(struct http_req *req, json_t *body)
 			if (!f)
 				rc = http_field_error(req, name, "is not a field of a location");
 			else if (!(json_is_null(v) && f->nullable) &&
-				 (f->type == V_NUMBER ? !json_is_number(v) || json_number_value(v) < f->min ||
-							     json_number_value(v) > f->max
-				  : f->type == V_INT ? !json_is_integer(v) || json_integer_value(v) < 0
-				  : !json_is_string(v) || strlen(json_string_value(v)) > 300))
-				rc = http_field_error(req, name, f->type == V_NUMBER && f->max == 90
-								 ? "must be a number from -90 to 90"
-							 : f->type == V_NUMBER
-								 ? "must be a number from -180 to 180"
-								 : "has a wrong type or length");
+				 (f->type == V_NUMBER
+				      ? !json_is_number(v) || json_number_value(v) < f->min ||
+					    json_number_value(v) > f->max
+				  : f->type == V_INT
+				      ? !json_is_integer(v) || json_integer_value(v) < 0
+				      : !json_is_string(v) || strlen(json_string_value(v)) > 300))
+				rc = http_field_error(req, name,
+						      f->type == V_NUMBER && f->max == 90
+							  ? "must be a number from -90 to 90"
+						      : f->type == V_NUMBER
+							  ? "must be a number from -180 to 180"
+							  : "has a wrong type or length");
 		}
 		if (!json_object_get(loc, "lat"))
 			rc = http_field_error(req, "location.lat", "is required");
@@ -85,7 +87,8 @@ static int alert_nested(struct http_req *req, json_t *body)
 	json_t *ews = json_object_get(body, "ews");
 	const char *key;
 	json_t *v;
-	json_object_foreach(ews, key, v) {
+	json_object_foreach(ews, key, v)
+	{
 		int known = 0;
 		for (const char *const *k = alert_ews_fields; *k; k++)
 			known |= strcmp(*k, key) == 0;
@@ -94,7 +97,8 @@ static int alert_nested(struct http_req *req, json_t *body)
 		if (!known)
 			rc = http_field_error(req, name, "is not an early-warning field");
 		else if (!json_is_string(v) || json_string_length(v) > 10000)
-			rc = http_field_error(req, name, "must be text of at most 10000 characters");
+			rc =
+			    http_field_error(req, name, "must be text of at most 10000 characters");
 	}
 	return rc;
 }
@@ -117,17 +121,18 @@ static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const cha
 	static const struct {
 		const char *field, *message;
 	} why[] = {
-		{"tlp", "red can never be combined with federation"},
-		{"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				     "your organisation must belong to the group"},
-		{"observed_to", "must not be before observed_from"},
-		{"substances", "names a substance that does not exist"},
-		{"countries", "names a country that does not exist"},
-		{"retraction_reason", "is required to retract"},
-		{"status", "cannot move this way (draft -> published -> retracted; retracted is final)"},
-		{"distribution", "may be changed only by analysts and organisation administrators of "
-				 "the owning organisation, and a comment's may not be wider than "
-				 "its alert's"},
+	    {"tlp", "red can never be combined with federation"},
+	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+				 "your organisation must belong to the group"},
+	    {"observed_to", "must not be before observed_from"},
+	    {"substances", "names a substance that does not exist"},
+	    {"countries", "names a country that does not exist"},
+	    {"retraction_reason", "is required to retract"},
+	    {"status",
+	     "cannot move this way (draft -> published -> retracted; retracted is final)"},
+	    {"distribution", "may be changed only by analysts and organisation administrators of "
+			     "the owning organisation, and a comment's may not be wider than "
+			     "its alert's"},
 	};
 	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
 		if (strcmp(why[i].field, field) == 0 &&
@@ -231,7 +236,8 @@ static int bbox_query(struct http_req *req, struct alert_filter *f)
 	for (int i = 0; i < 4; i++) {
 		f->bbox[i] = strtod(p, &end);
 		if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(f->bbox[i]))
-			return http_field_error(req, "bbox", "must be min_lon,min_lat,max_lon,max_lat");
+			return http_field_error(req, "bbox",
+						"must be min_lon,min_lat,max_lon,max_lat");
 		p = end + 1;
 	}
 	if (f->bbox[0] > f->bbox[2] || f->bbox[1] > f->bbox[3] || fabs(f->bbox[1]) > 90 ||
@@ -243,9 +249,10 @@ static int bbox_query(struct http_req *req, struct alert_filter *f)
 
 int api_alerts_list(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"status", "category", "substance", "country",
-					      "organisation", "tlp", "tag", "observed_from",
-					      "observed_to", "bbox", "updated_since", "sort", NULL};
+	static const char *const allowed[] = {
+	    "status", "category",      "substance",   "country", "organisation",  "tlp",
+	    "tag",    "observed_from", "observed_to", "bbox",	 "updated_since", "sort",
+	    NULL};
 	static const char *const sorts[] = {"updated", "observed", NULL};
 	struct api_page page;
 	struct alert_filter f = {0};
@@ -296,12 +303,9 @@ int api_alerts_list(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield sighting_spec[] = {
-	{"type", V_ENUM, 1, 0, 0, sighting_types, 0},
-	{"place_name", V_STRING, 0, 0, 300, NULL, 1},
-	{"lat", V_NUMBER, 0, -90, 90, NULL, 1},
-	{"lon", V_NUMBER, 0, -180, 180, NULL, 1},
-	{"observed_at", V_TIME, 0, 0, 0, NULL, 1},
-	{"count", V_INT, 0, 1, 1000000, NULL, 0},
+    {"type", V_ENUM, 1, 0, 0, sighting_types, 0}, {"place_name", V_STRING, 0, 0, 300, NULL, 1},
+    {"lat", V_NUMBER, 0, -90, 90, NULL, 1},	  {"lon", V_NUMBER, 0, -180, 180, NULL, 1},
+    {"observed_at", V_TIME, 0, 0, 0, NULL, 1},	  {"count", V_INT, 0, 1, 1000000, NULL, 0},
 };
 
 int api_sightings_create(struct http_req *req, struct http_resp *resp)
@@ -323,7 +327,8 @@ int api_sightings_create(struct http_req *req, struct http_resp *resp)
 		rc = api_domain_fail(req, c, rc, NULL);
 	db_release(c);
 	json_decref(body);
-	return rc ? rc : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", sid, "alert_id", id));
+	return rc ? rc
+		  : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", sid, "alert_id", id));
 }
 
 int api_sightings_list(struct http_req *req, struct http_resp *resp)
@@ -341,9 +346,9 @@ int api_sightings_list(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield comment_spec[] = {
-	{"body", V_STRING, 1, 1, 10000, NULL, 0},
-	{"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
-	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"body", V_STRING, 1, 1, 10000, NULL, 0},
+    {"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
+    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
 };
 
 int api_comments_create(struct http_req *req, struct http_resp *resp)
@@ -363,7 +368,8 @@ int api_comments_create(struct http_req *req, struct http_resp *resp)
 		rc = alert_fail(req, c, rc, field);
 	db_release(c);
 	json_decref(body);
-	return rc ? rc : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "alert_id", id));
+	return rc ? rc
+		  : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "alert_id", id));
 }
 
 int api_comments_list(struct http_req *req, struct http_resp *resp)
@@ -421,10 +427,10 @@ int api_alerts_related(struct http_req *req, struct http_resp *resp)
 /* ---- substances ---- */
 
 static const struct vfield substance_spec[] = {
-	{"name", V_STRING, 1, 1, 200, NULL, 0},
-	{"class", V_ENUM, 1, 0, 0, substance_classes, 0},
-	{"description", V_STRING, 0, 0, 5000, NULL, 0},
-	{"synonyms", V_ARRAY, 0, 0, 0, NULL, 0},
+    {"name", V_STRING, 1, 1, 200, NULL, 0},
+    {"class", V_ENUM, 1, 0, 0, substance_classes, 0},
+    {"description", V_STRING, 0, 0, 5000, NULL, 0},
+    {"synonyms", V_ARRAY, 0, 0, 0, NULL, 0},
 };
 
 /* synonyms: [{"lang": "fr", "name": "..."}] */
@@ -437,12 +443,14 @@ static int synonyms_check(struct http_req *req, json_t *body)
 		return http_field_error(req, "synonyms", "must be an array of {lang, name}");
 	size_t i;
 	json_t *e;
-	json_array_foreach(syn, i, e) {
+	json_array_foreach(syn, i, e)
+	{
 		const char *lang = json_string_value(json_object_get(e, "lang"));
 		const char *name = json_string_value(json_object_get(e, "name"));
 		if (!json_is_object(e) || json_object_size(e) != 2 || !lang || strlen(lang) < 2 ||
 		    strlen(lang) > 8 || !name || !*name || strlen(name) > 200)
-			return http_field_error(req, "synonyms", "must be an array of {lang, name}");
+			return http_field_error(req, "synonyms",
+						"must be an array of {lang, name}");
 	}
 	return TR_OK;
 }
@@ -480,9 +488,11 @@ int api_substances_list(struct http_req *req, struct http_resp *resp)
 		return rc;
 	}
 	size_t n = json_array_size(items);
-	const char *next = more && n ? api_cursor_make(req, json_string_value(json_object_get(
-								  json_array_get(items, n - 1), "name")))
-				     : NULL;
+	const char *next =
+	    more && n
+		? api_cursor_make(
+		      req, json_string_value(json_object_get(json_array_get(items, n - 1), "name")))
+		: NULL;
 	return http_resp_json(resp, 200, api_page_json(items, next));
 }
 
@@ -537,7 +547,8 @@ int api_substances_update(struct http_req *req, struct http_resp *resp)
 		return rc;
 	}
 	struct db_conn *c = api_db(req);
-	rc = substance_update(c, id, body, version, who->user_id, who->org_id, http_request_id(req));
+	rc =
+	    substance_update(c, id, body, version, who->user_id, who->org_id, http_request_id(req));
 	rc = rc ? api_domain_fail(req, c, rc, "name") : substance_answer(req, resp, c, id, 200);
 	db_release(c);
 	json_decref(body);

@@ -13,22 +13,25 @@
 
 enum fmt { FMT_JSON, FMT_CSV, FMT_GEOJSON };
 
-struct export {
+struct export
+{
 	struct db *db;
 	struct caller who;
 	struct alert_filter f;
 	char *strings[8]; /* owned copies of the filter's strings */
 	enum fmt fmt;
-	char *after;      /* keyset cursor of the next page */
+	char *after; /* keyset cursor of the next page */
 	int started, done, first;
-	struct buf out;   /* rendered, not yet sent */
+	struct buf out; /* rendered, not yet sent */
 	size_t sent;
 };
 
 static const char *const csv_cols[] = {
-	"id", "org_id", "country", "title", "summary", "category", "status", "distribution", "tlp",
-	"lat", "lon", "place_name", "observed_from", "observed_to", "reliability", "credibility",
-	"substances", "countries", "tags", "created_at", "updated_at", NULL};
+    "id",	   "org_id",	 "country",	  "title",	 "summary",
+    "category",	   "status",	 "distribution",  "tlp",	 "lat",
+    "lon",	   "place_name", "observed_from", "observed_to", "reliability",
+    "credibility", "substances", "countries",	  "tags",	 "created_at",
+    "updated_at",  NULL};
 
 /* RFC 4180 quoting; a leading = + - @ is defused so spreadsheets do not
  * run it as a formula. */
@@ -55,8 +58,7 @@ static void csv_list(struct buf *b, json_t *arr)
 	buf_init(&tmp, 1u << 16);
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v)
-		buf_printf(&tmp, "%s%s", i ? ";" : "", json_string_value(v));
+	json_array_foreach(arr, i, v) buf_printf(&tmp, "%s%s", i ? ";" : "", json_string_value(v));
 	csv_field(b, tmp.data ? tmp.data : "");
 	buf_free(&tmp);
 }
@@ -68,9 +70,10 @@ static void render_csv(struct buf *b, json_t *a)
 		const char *k = csv_cols[i];
 		if (i)
 			buf_puts(b, ",");
-		json_t *v = strcmp(k, "lat") == 0 || strcmp(k, "lon") == 0 || strcmp(k, "place_name") == 0
-				    ? json_object_get(loc, k)
-				    : json_object_get(a, k);
+		json_t *v =
+		    strcmp(k, "lat") == 0 || strcmp(k, "lon") == 0 || strcmp(k, "place_name") == 0
+			? json_object_get(loc, k)
+			: json_object_get(a, k);
 		if (json_is_array(v))
 			csv_list(b, v);
 		else if (json_is_number(v))
@@ -96,13 +99,13 @@ static void render(struct export *e, json_t *a)
 	case FMT_GEOJSON: {
 		json_t *loc = json_object_get(a, "location");
 		json_t *geom = json_is_object(loc)
-				       ? json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates",
-						   json_number_value(json_object_get(loc, "lon")),
-						   json_number_value(json_object_get(loc, "lat")))
-				       : json_null();
+				   ? json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates",
+					       json_number_value(json_object_get(loc, "lon")),
+					       json_number_value(json_object_get(loc, "lat")))
+				   : json_null();
 		json_t *feat = json_pack("{s:s, s:s, s:o, s:O}", "type", "Feature", "id",
-					 json_string_value(json_object_get(a, "id")), "geometry", geom,
-					 "properties", a);
+					 json_string_value(json_object_get(a, "id")), "geometry",
+					 geom, "properties", a);
 		s = json_dumps(feat, JSON_COMPACT);
 		buf_printf(&e->out, "%s%s", e->first ? "" : ",", s ? s : "null");
 		free(s);
@@ -124,8 +127,9 @@ static int export_next(struct export *e)
 				buf_printf(&e->out, "%s%s", i ? "," : "", csv_cols[i]);
 			buf_puts(&e->out, "\r\n");
 		} else {
-			buf_puts(&e->out, e->fmt == FMT_JSON ? "{\"items\":["
-							     : "{\"type\":\"FeatureCollection\",\"features\":[");
+			buf_puts(&e->out, e->fmt == FMT_JSON
+					      ? "{\"items\":["
+					      : "{\"type\":\"FeatureCollection\",\"features\":[");
 		}
 		return TR_OK;
 	}
@@ -136,8 +140,7 @@ static int export_next(struct export *e)
 	db_release(c);
 	size_t i;
 	json_t *a;
-	json_array_foreach(items, i, a)
-		render(e, a);
+	json_array_foreach(items, i, a) render(e, a);
 	json_decref(items);
 	free(e->after);
 	e->after = next;
@@ -185,8 +188,8 @@ static const char *keep(struct export *e, int slot, const char *v)
 
 int api_alerts_export(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"format", "status", "category", "country", "tlp",
-					      "tag", "organisation", NULL};
+	static const char *const allowed[] = {"format", "status", "category",	  "country",
+					      "tlp",	"tag",	  "organisation", NULL};
 	int rc = api_query_allow(req, allowed);
 	const char *format = http_query(req, "format");
 	enum fmt fmt = FMT_JSON;
@@ -217,11 +220,11 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	struct http_stream st = {e, export_fill, export_free};
 	http_resp_stream(resp, &st);
 	http_resp_status(resp, 200);
-	http_resp_type(resp, fmt == FMT_CSV ? "text/csv; charset=utf-8"
+	http_resp_type(resp, fmt == FMT_CSV	  ? "text/csv; charset=utf-8"
 			     : fmt == FMT_GEOJSON ? "application/geo+json"
 						  : "application/json");
 	http_resp_header(resp, "Content-Disposition",
-			 fmt == FMT_CSV ? "attachment; filename=\"alerts.csv\""
+			 fmt == FMT_CSV	      ? "attachment; filename=\"alerts.csv\""
 			 : fmt == FMT_GEOJSON ? "attachment; filename=\"alerts.geojson\""
 					      : "attachment; filename=\"alerts.json\"");
 	return TR_OK;
@@ -236,7 +239,8 @@ int api_alerts_import(struct http_req *req, struct http_resp *resp)
 	json_t *items = json_object_get(body, "items");
 	if (!json_is_array(items) || json_object_size(body) != 1) {
 		json_decref(body);
-		return http_field_error(req, "items", "the body must be {\"items\": [...]}, as exported");
+		return http_field_error(req, "items",
+					"the body must be {\"items\": [...]}, as exported");
 	}
 	struct db_conn *c = api_db(req);
 	int imported = 0;

@@ -55,10 +55,12 @@ int api_page_read(struct http_req *req, struct api_page *page)
 		    sodium_base642bin(raw, API_CURSOR_MAX, c, n, NULL, &rawlen, NULL,
 				      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 		    rawlen < 3 || memcmp(raw, "k1:", 3) != 0)
-			return http_field_error(req, "cursor", "is not a cursor this server issued");
+			return http_field_error(req, "cursor",
+						"is not a cursor this server issued");
 		raw[rawlen] = '\0';
 		if (strlen((char *)raw) != rawlen)
-			return http_field_error(req, "cursor", "is not a cursor this server issued");
+			return http_field_error(req, "cursor",
+						"is not a cursor this server issued");
 		page->after = arena_strdup(http_arena(req), (char *)raw + 3);
 	}
 	return TR_OK;
@@ -70,7 +72,8 @@ const char *api_cursor_make(struct http_req *req, const char *key)
 	int n = snprintf(raw, sizeof(raw), "k1:%s", key);
 	if (n < 0 || n >= (int)sizeof(raw))
 		return NULL;
-	size_t outlen = sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	size_t outlen =
+	    sodium_base64_ENCODED_LEN((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = arena_alloc(http_arena(req), outlen);
 	if (!out)
 		return NULL;
@@ -130,10 +133,12 @@ int api_if_match(struct http_req *req, int64_t *version)
 		p += 2;
 	char *end;
 	if (*p != '"' || p[1] == '-')
-		return http_fail(req, TR_ERR_PRECONDITION, "If-Match does not name a current version");
+		return http_fail(req, TR_ERR_PRECONDITION,
+				 "If-Match does not name a current version");
 	long long v = strtoll(p + 1, &end, 10);
 	if (end == p + 1 || *end != '"' || end[1] || v < 1)
-		return http_fail(req, TR_ERR_PRECONDITION, "If-Match does not name a current version");
+		return http_fail(req, TR_ERR_PRECONDITION,
+				 "If-Match does not name a current version");
 	*version = v;
 	return TR_OK;
 }
@@ -158,8 +163,10 @@ int api_idem_replay(struct http_req *req, struct http_resp *resp, struct db_conn
 	if (!key || !who)
 		return 0;
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT status, body FROM idempotency_keys WHERE user_id = ? AND key = ?"
-			  " AND route = ?", &s))
+	if (db_prepare(c,
+		       "SELECT status, body FROM idempotency_keys WHERE user_id = ? AND key = ?"
+		       " AND route = ?",
+		       &s))
 		return 0;
 	db_bind_text(s, 1, who->user_id);
 	db_bind_text(s, 2, key);
@@ -182,8 +189,10 @@ void api_idem_save(struct http_req *req, struct db_conn *c, int status, json_t *
 		return;
 	char *text = json_dumps(body, JSON_COMPACT);
 	struct db_stmt *s;
-	if (text && !db_prepare(c, "INSERT INTO idempotency_keys (user_id, key, route, status, body,"
-				   " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &s)) {
+	if (text && !db_prepare(c,
+				"INSERT INTO idempotency_keys (user_id, key, route, status, body,"
+				" created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+				&s)) {
 		db_bind_text(s, 1, who->user_id);
 		db_bind_text(s, 2, key);
 		db_bind_text(s, 3, http_route_pattern(req));
@@ -213,7 +222,8 @@ int api_domain_fail(struct http_req *req, struct db_conn *c, int rc, const char 
 		return http_fail(req, rc, "the request conflicts with an existing record");
 	case TR_ERR_INVALID:
 		if (field)
-			http_field_error(req, field, "does not name an existing record or is not allowed");
+			http_field_error(req, field,
+					 "does not name an existing record or is not allowed");
 		return rc;
 	default:
 		return api_db_fail(req, c, rc);

@@ -12,14 +12,14 @@
 
 struct app {
 	struct db *db;
-	char home[4096];     /* install root: migrations, data, web */
-	char web_dir[4096];  /* the single-page app */
+	char home[4096];    /* install root: migrations, data, web */
+	char web_dir[4096]; /* the single-page app */
 	atomic_ulong db_errors;
-	int64_t session_idle_ms;  /* idle timeout of a cookie session */
-	int64_t session_max_ms;   /* absolute lifetime of a cookie session */
+	int64_t session_idle_ms;	 /* idle timeout of a cookie session */
+	int64_t session_max_ms;		 /* absolute lifetime of a cookie session */
 	struct country_cache *countries; /* reference data, loaded once at start */
-	void *tips;               /* state of the tips module (module_tips.c) */
-	void *signals;            /* state of the early-warning module (module_signals.c) */
+	void *tips;			 /* state of the tips module (module_tips.c) */
+	void *signals;			 /* state of the early-warning module (module_signals.c) */
 };
 
 /** Module lifecycles, called by `trellis serve` after the database is

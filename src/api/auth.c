@@ -62,8 +62,8 @@ int api_authenticate(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield login_spec[] = {
-	{"email", V_STRING, 1, 1, 320, NULL, 0},
-	{"password", V_STRING, 1, 1, 1024, NULL, 0},
+    {"email", V_STRING, 1, 1, 320, NULL, 0},
+    {"password", V_STRING, 1, 1, 1024, NULL, 0},
 };
 
 static json_t *me_json(struct db_conn *c, const struct caller *who, int *rc)
@@ -108,8 +108,10 @@ int api_login(struct http_req *req, struct http_resp *resp)
 		return rc;
 	struct app *app = http_app(req);
 	char cookie[200];
-	snprintf(cookie, sizeof(cookie), SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
-		 "Max-Age=%lld%s", token, (long long)(app->session_max_ms / 1000),
+	snprintf(cookie, sizeof(cookie),
+		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
+				"Max-Age=%lld%s",
+		 token, (long long)(app->session_max_ms / 1000),
 		 http_is_tls(req) ? "; Secure" : "");
 	http_resp_header(resp, "Set-Cookie", cookie);
 	sodium_memzero(token, sizeof(token));
@@ -153,7 +155,8 @@ int api_me(struct http_req *req, struct http_resp *resp)
 	db_release(c);
 	if (rc)
 		return rc;
-	json_object_set_new(u, "country", who->country[0] ? json_string(who->country) : json_null());
+	json_object_set_new(u, "country",
+			    who->country[0] ? json_string(who->country) : json_null());
 	json_object_set_new(u, "read_only", json_boolean(who->read_only));
 	if (csrf[0])
 		json_object_set_new(u, "csrf_token", json_string(csrf));
@@ -161,9 +164,9 @@ int api_me(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield token_spec[] = {
-	{"name", V_STRING, 1, 1, 100, NULL, 0},
-	{"expires_in_days", V_INT, 0, 1, 366, NULL, 0},
-	{"read_only", V_BOOL, 0, 0, 0, NULL, 0},
+    {"name", V_STRING, 1, 1, 100, NULL, 0},
+    {"expires_in_days", V_INT, 0, 1, 366, NULL, 0},
+    {"read_only", V_BOOL, 0, 0, 0, NULL, 0},
 };
 
 int api_tokens_create(struct http_req *req, struct http_resp *resp)
@@ -184,9 +187,10 @@ int api_tokens_create(struct http_req *req, struct http_resp *resp)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
 	tr_time_format(expires, exp);
-	json_t *out = rc ? NULL
-			 : json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", id, "name", vstr(body, "name"),
-				     "token", secret, "expires_at", exp, "read_only", ro);
+	json_t *out =
+	    rc ? NULL
+	       : json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", id, "name", vstr(body, "name"),
+			   "token", secret, "expires_at", exp, "read_only", ro);
 	json_decref(body);
 	sodium_memzero(secret, sizeof(secret));
 	return rc ? rc : http_resp_json(resp, 201, out);

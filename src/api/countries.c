@@ -16,7 +16,7 @@ struct country_cache {
 		char iso2[3];
 		char *status;
 		char *json;
-	} *c;
+	} * c;
 	char *first_page; /* GET /api/v1/countries with no arguments */
 	size_t first_len;
 };
@@ -167,7 +167,8 @@ int api_countries_get(struct http_req *req, struct http_resp *resp)
 	for (size_t i = 0; i < app->countries->n; i++) {
 		if (strcmp(app->countries->c[i].iso2, iso2) == 0) {
 			http_resp_status(resp, 200);
-			http_resp_static(resp, app->countries->c[i].json, strlen(app->countries->c[i].json));
+			http_resp_static(resp, app->countries->c[i].json,
+					 strlen(app->countries->c[i].json));
 			return TR_OK;
 		}
 	}

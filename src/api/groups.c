@@ -12,18 +12,16 @@
 #include <string.h>
 
 static const struct vfield group_spec[] = {
-	{"name", V_STRING, 1, 1, 200, NULL, 0},
-	{"description", V_STRING, 0, 0, 2000, NULL, 0},
-	{"members_can_add", V_BOOL, 0, 0, 0, NULL, 0},
-	{"members", V_UUIDS, 0, 0, 0, NULL, 0},
+    {"name", V_STRING, 1, 1, 200, NULL, 0},
+    {"description", V_STRING, 0, 0, 2000, NULL, 0},
+    {"members_can_add", V_BOOL, 0, 0, 0, NULL, 0},
+    {"members", V_UUIDS, 0, 0, 0, NULL, 0},
 };
 
 static const struct vfield group_patch_spec[] = {
-	{"name", V_STRING, 0, 1, 200, NULL, 0},
-	{"description", V_STRING, 0, 0, 2000, NULL, 0},
-	{"members_can_add", V_BOOL, 0, 0, 0, NULL, 0},
-	{"add_members", V_UUIDS, 0, 0, 0, NULL, 0},
-	{"remove_members", V_UUIDS, 0, 0, 0, NULL, 0},
+    {"name", V_STRING, 0, 1, 200, NULL, 0},	   {"description", V_STRING, 0, 0, 2000, NULL, 0},
+    {"members_can_add", V_BOOL, 0, 0, 0, NULL, 0}, {"add_members", V_UUIDS, 0, 0, 0, NULL, 0},
+    {"remove_members", V_UUIDS, 0, 0, 0, NULL, 0},
 };
 
 static int group_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
@@ -61,9 +59,11 @@ int api_groups_list(struct http_req *req, struct http_resp *resp)
 		return rc;
 	}
 	size_t n = json_array_size(items);
-	const char *next = more && n ? api_cursor_make(req, json_string_value(json_object_get(
-								  json_array_get(items, n - 1), "id")))
-				     : NULL;
+	const char *next =
+	    more && n
+		? api_cursor_make(
+		      req, json_string_value(json_object_get(json_array_get(items, n - 1), "id")))
+		: NULL;
 	return http_resp_json(resp, 200, api_page_json(items, next));
 }
 
@@ -127,10 +127,11 @@ int api_groups_update(struct http_req *req, struct http_resp *resp)
 
 int api_audit_list(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"user_id", "resource_type", "resource_id", "from",
-					      "to", NULL};
+	static const char *const allowed[] = {
+	    "user_id", "resource_type", "resource_id", "from", "to", NULL};
 	if (!acl_role_can(api_caller(req)->role, RES_AUDIT, ACT_LIST))
-		return http_fail(req, TR_ERR_FORBIDDEN, "only instance administrators read the audit log");
+		return http_fail(req, TR_ERR_FORBIDDEN,
+				 "only instance administrators read the audit log");
 	struct api_page page;
 	int rc = api_query_allow(req, allowed);
 	if (!rc)
@@ -166,7 +167,8 @@ int api_audit_list(struct http_req *req, struct http_resp *resp)
 	if (more && n) {
 		char seq[32];
 		snprintf(seq, sizeof(seq), "%lld",
-			 (long long)json_integer_value(json_object_get(json_array_get(items, n - 1), "seq")));
+			 (long long)json_integer_value(
+			     json_object_get(json_array_get(items, n - 1), "seq")));
 		next = api_cursor_make(req, seq);
 	}
 	return http_resp_json(resp, 200, api_page_json(items, next));

@@ -52,5 +52,4 @@ HANDLER(api_alerts_import);
 #include "api/handlers_analytics.h"
 #include "api/handlers_tips.h"
 
-
 #endif

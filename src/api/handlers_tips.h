@@ -17,9 +17,9 @@ struct tips_job;
  * TRELLIS_TIP_PENDING_MAX, TRELLIS_TIP_ACK_DAYS. Owned by app->tips. */
 struct tips_state {
 	unsigned char key[TIP_KEY_LEN];
-	int has_key;                /* contacts can be accepted */
+	int has_key; /* contacts can be accepted */
 	struct tip_pow *pow;
-	struct tip_rate *rate;      /* tips and sender messages per address */
+	struct tip_rate *rate; /* tips and sender messages per address */
 	int64_t pending_max;
 	int64_t ack_days;
 	/* the group-commit writer */

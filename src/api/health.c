@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 
-
 /* Liveness: the process answers; no database round trip. */
 int api_healthz(struct http_req *req, struct http_resp *resp)
 {

@@ -173,7 +173,8 @@ int tips_module_start(struct app *app, char *err, size_t errlen)
 	const char *key = getenv("TRELLIS_SECRET_KEY");
 	if (!rc && key && *key) {
 		if (tip_key_parse(key, st->key)) {
-			snprintf(err, errlen, "TRELLIS_SECRET_KEY must be 64 hexadecimal characters");
+			snprintf(err, errlen,
+				 "TRELLIS_SECRET_KEY must be 64 hexadecimal characters");
 			rc = TR_ERR_INVALID;
 		}
 		st->has_key = 1;

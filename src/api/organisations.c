@@ -6,7 +6,6 @@
 
 #include <string.h>
 
-
 int api_orgs_list(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {"country", "kind", NULL};
@@ -38,8 +37,8 @@ int api_orgs_list(struct http_req *req, struct http_resp *resp)
 	const char *next = NULL;
 	size_t n = json_array_size(items);
 	if (more && n)
-		next = api_cursor_make(req, json_string_value(json_object_get(
-						    json_array_get(items, n - 1), "id")));
+		next = api_cursor_make(
+		    req, json_string_value(json_object_get(json_array_get(items, n - 1), "id")));
 	return http_resp_json(resp, 200, api_page_json(items, next));
 }
 

@@ -13,34 +13,35 @@
 
 static const char *const statuses_create[] = {"draft", "submitted", NULL};
 
-#define PRACTICE_FIELDS(req)                                                      \
-	{"title", V_STRING, req, 3, 300, NULL, 0},                                \
-	{"summary", V_STRING, 0, 0, 2000, NULL, 0},                               \
-	{"description", V_STRING, 0, 0, 50000, NULL, 0},                          \
-	{"origin_country", V_COUNTRY, 0, 0, 0, NULL, 1},                          \
-	{"target_group", V_STRING, 0, 0, 500, NULL, 0},                           \
-	{"setting", V_ENUM, 0, 0, 0, activity_settings, 1},                       \
-	{"approach", V_STRING, 0, 0, 10000, NULL, 0},                             \
-	{"evidence_level", V_ENUM, 0, 0, 0, practice_evidence_levels, 0},         \
-	{"evidence_rationale", V_STRING, 0, 0, 10000, NULL, 0},                   \
-	{"evaluation_design", V_ENUM, 0, 0, 0, practice_designs, 0},              \
-	{"evaluation_findings", V_STRING, 0, 0, 10000, NULL, 0},                  \
-	{"resources_needed", V_STRING, 0, 0, 10000, NULL, 0},                     \
-	{"lessons_learned", V_STRING, 0, 0, 10000, NULL, 0},                      \
-	{"language", V_STRING, 0, 2, 8, NULL, 0},                                 \
-	{"links", V_STRINGS, 0, 0, 2000, NULL, 0}
+#define PRACTICE_FIELDS(req)                                                                       \
+	{"title", V_STRING, req, 3, 300, NULL, 0}, {"summary", V_STRING, 0, 0, 2000, NULL, 0},     \
+	    {"description", V_STRING, 0, 0, 50000, NULL, 0},                                       \
+	    {"origin_country", V_COUNTRY, 0, 0, 0, NULL, 1},                                       \
+	    {"target_group", V_STRING, 0, 0, 500, NULL, 0},                                        \
+	    {"setting", V_ENUM, 0, 0, 0, activity_settings, 1},                                    \
+	    {"approach", V_STRING, 0, 0, 10000, NULL, 0},                                          \
+	    {"evidence_level", V_ENUM, 0, 0, 0, practice_evidence_levels, 0},                      \
+	    {"evidence_rationale", V_STRING, 0, 0, 10000, NULL, 0},                                \
+	    {"evaluation_design", V_ENUM, 0, 0, 0, practice_designs, 0},                           \
+	    {"evaluation_findings", V_STRING, 0, 0, 10000, NULL, 0},                               \
+	    {"resources_needed", V_STRING, 0, 0, 10000, NULL, 0},                                  \
+	    {"lessons_learned", V_STRING, 0, 0, 10000, NULL, 0},                                   \
+	    {"language", V_STRING, 0, 2, 8, NULL, 0},                                              \
+	{                                                                                          \
+		"links", V_STRINGS, 0, 0, 2000, NULL, 0                                            \
+	}
 
 static const struct vfield create_spec[] = {
-	PRACTICE_FIELDS(1),
-	{"status", V_ENUM, 0, 0, 0, statuses_create, 0},
+    PRACTICE_FIELDS(1),
+    {"status", V_ENUM, 0, 0, 0, statuses_create, 0},
 };
 static const struct vfield patch_spec[] = {
-	PRACTICE_FIELDS(0),
-	{"status", V_ENUM, 0, 0, 0, practice_statuses, 0},
+    PRACTICE_FIELDS(0),
+    {"status", V_ENUM, 0, 0, 0, practice_statuses, 0},
 };
 static const struct vfield review_spec[] = {
-	{"verdict", V_ENUM, 1, 0, 0, practice_verdicts, 0},
-	{"comments", V_STRING, 0, 0, 10000, NULL, 0},
+    {"verdict", V_ENUM, 1, 0, 0, practice_verdicts, 0},
+    {"comments", V_STRING, 0, 0, 10000, NULL, 0},
 };
 #define N(a) (sizeof(a) / sizeof(a[0]))
 
@@ -49,13 +50,13 @@ static int practice_fail(struct http_req *req, struct db_conn *c, int rc, const 
 	static const struct {
 		const char *field, *message;
 	} why[] = {
-		{"origin_country", "names a country that does not exist"},
-		{"status", "cannot move this way: the author moves draft <-> submitted and "
-			   "rejected -> draft or submitted, and changes the content only while "
-			   "draft or rejected; reviews move the rest"},
-		{"reviewer", "reviews are by users with the reviewer flag, of another organisation "
-			     "than the author's, once per round"},
-		{"comments", "are required to reject"},
+	    {"origin_country", "names a country that does not exist"},
+	    {"status", "cannot move this way: the author moves draft <-> submitted and "
+		       "rejected -> draft or submitted, and changes the content only while "
+		       "draft or rejected; reviews move the rest"},
+	    {"reviewer", "reviews are by users with the reviewer flag, of another organisation "
+			 "than the author's, once per round"},
+	    {"comments", "are required to reject"},
 	};
 	for (size_t i = 0; field && i < N(why); i++)
 		if (strcmp(why[i].field, field) == 0)
@@ -150,7 +151,7 @@ int api_practices_list(struct http_req *req, struct http_resp *resp)
 	static const char *const allowed[] = {"status", "country", "evidence_level", "q", NULL};
 	struct api_page page;
 	const char *status, *evidence, *country = http_query(req, "country"),
-			   *q = http_query(req, "q");
+				       *q = http_query(req, "q");
 	int rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
 	rc |= enum_query(req, "status", practice_statuses, &status);
@@ -199,8 +200,9 @@ int api_practices_review(struct http_req *req, struct http_resp *resp)
 	} else if (strcmp(status, "rejected") == 0) {
 		/* a rejected practice goes back to its organisation: the reviewer
 		 * learns only the outcome */
-		rc = http_resp_json(resp, 201, json_pack("{s:s, s:s, s:s}", "id", id, "review_id", rid,
-							 "status", status));
+		rc = http_resp_json(
+		    resp, 201,
+		    json_pack("{s:s, s:s, s:s}", "id", id, "review_id", rid, "status", status));
 	} else {
 		rc = practice_answer(req, resp, c, id, 201);
 	}

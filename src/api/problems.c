@@ -11,20 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PROBLEM_FIELDS(req)                                                  \
-	{"title", V_STRING, req, 3, 300, NULL, 0},                           \
-	{"description", V_STRING, 0, 0, 20000, NULL, 0},                     \
-	{"phase", V_ENUM, 0, 0, 0, problem_phases, 0},                       \
-	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},           \
-	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                      \
-	{"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0},                               \
-	{"area", V_OBJECT, 0, 0, 0, NULL, 1},                                \
-	{"tips", V_UUIDS, 0, 0, 0, NULL, 0},                                 \
-	{"alerts", V_UUIDS, 0, 0, 0, NULL, 0},                               \
-	{"partners", V_UUIDS, 0, 0, 0, NULL, 0},                             \
-	{"analysis", V_OBJECT, 0, 0, 0, NULL, 0},                            \
-	{"responses", V_ARRAY, 0, 0, 0, NULL, 0},                            \
-	{"response_started_at", V_TIME, 0, 0, 0, NULL, 1}
+#define PROBLEM_FIELDS(req)                                                                        \
+	{"title", V_STRING, req, 3, 300, NULL, 0},                                                 \
+	    {"description", V_STRING, 0, 0, 20000, NULL, 0},                                       \
+	    {"phase", V_ENUM, 0, 0, 0, problem_phases, 0},                                         \
+	    {"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                             \
+	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1}, {"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0}, \
+	    {"area", V_OBJECT, 0, 0, 0, NULL, 1}, {"tips", V_UUIDS, 0, 0, 0, NULL, 0},             \
+	    {"alerts", V_UUIDS, 0, 0, 0, NULL, 0}, {"partners", V_UUIDS, 0, 0, 0, NULL, 0},        \
+	    {"analysis", V_OBJECT, 0, 0, 0, NULL, 0}, {"responses", V_ARRAY, 0, 0, 0, NULL, 0},    \
+	{                                                                                          \
+		"response_started_at", V_TIME, 0, 0, 0, NULL, 1                                    \
+	}
 
 static const struct vfield problem_spec[] = {PROBLEM_FIELDS(1)};
 static const struct vfield problem_patch_spec[] = {PROBLEM_FIELDS(0)};
@@ -38,51 +36,62 @@ static int problem_nested(struct http_req *req, json_t *b)
 	json_t *area = json_object_get(b, "area");
 	if (json_is_object(area)) {
 		json_t *lat = json_object_get(area, "lat"), *lon = json_object_get(area, "lon");
-		json_t *r = json_object_get(area, "radius_m"), *pn = json_object_get(area, "place_name");
+		json_t *r = json_object_get(area, "radius_m"),
+		       *pn = json_object_get(area, "place_name");
 		const char *k;
 		json_t *v;
 		json_object_foreach(area, k, v) if (strcmp(k, "lat") && strcmp(k, "lon") &&
-						    strcmp(k, "radius_m") && strcmp(k, "place_name"))
-			rc = http_field_error(req, "area", "has a field that is not lat, lon, radius_m "
-							  "or place_name");
-		if (!json_is_number(lat) || json_number_value(lat) < -90 || json_number_value(lat) > 90)
+						    strcmp(k, "radius_m") &&
+						    strcmp(k, "place_name")) rc =
+		    http_field_error(req, "area",
+				     "has a field that is not lat, lon, radius_m "
+				     "or place_name");
+		if (!json_is_number(lat) || json_number_value(lat) < -90 ||
+		    json_number_value(lat) > 90)
 			rc = http_field_error(req, "area.lat", "must be a number from -90 to 90");
 		if (!json_is_number(lon) || json_number_value(lon) < -180 ||
 		    json_number_value(lon) > 180)
 			rc = http_field_error(req, "area.lon", "must be a number from -180 to 180");
-		if (!json_is_number(r) || json_number_value(r) < 10 || json_number_value(r) > 1000000)
-			rc = http_field_error(req, "area.radius_m", "must be a number from 10 to 1000000");
-		if (pn && !json_is_null(pn) && (!json_is_string(pn) || json_string_length(pn) > 300))
-			rc = http_field_error(req, "area.place_name", "must be text of at most 300 "
-								      "characters");
+		if (!json_is_number(r) || json_number_value(r) < 10 ||
+		    json_number_value(r) > 1000000)
+			rc = http_field_error(req, "area.radius_m",
+					      "must be a number from 10 to 1000000");
+		if (pn && !json_is_null(pn) &&
+		    (!json_is_string(pn) || json_string_length(pn) > 300))
+			rc = http_field_error(req, "area.place_name",
+					      "must be text of at most 300 "
+					      "characters");
 	}
 	const char *k;
 	json_t *v;
-	json_object_foreach(json_object_get(b, "analysis"), k, v) {
+	json_object_foreach(json_object_get(b, "analysis"), k, v)
+	{
 		int known = 0;
 		for (const char *const *p = problem_analysis_keys; *p; p++)
 			known |= strcmp(*p, k) == 0;
 		if (!known || !json_is_string(v) || json_string_length(v) > 10000)
-			rc = http_field_error(req, "analysis", "holds offender, target and place, each "
-							      "text of at most 10000 characters");
+			rc = http_field_error(req, "analysis",
+					      "holds offender, target and place, each "
+					      "text of at most 10000 characters");
 	}
 	json_t *resp = json_object_get(b, "responses");
 	size_t i;
 	json_t *r;
 	if (resp && json_array_size(resp) > 100)
 		rc = http_field_error(req, "responses", "must be at most 100 responses");
-	json_array_foreach(resp, i, r) {
+	json_array_foreach(resp, i, r)
+	{
 		const char *text = json_string_value(json_object_get(r, "text"));
 		json_t *at = json_object_get(r, "started_at");
 		int64_t ms;
 		char name[40];
 		snprintf(name, sizeof(name), "responses[%zu]", i);
 		if (!json_is_object(r) || !text || !*text || strlen(text) > 5000 ||
-		    json_object_size(r) > 2 ||
-		    (json_object_size(r) == 2 && !at) ||
+		    json_object_size(r) > 2 || (json_object_size(r) == 2 && !at) ||
 		    (at && (!json_is_string(at) || tr_time_parse(json_string_value(at), &ms))))
-			rc = http_field_error(req, name, "must be {text (1 to 5000 characters), "
-							 "started_at (optional date-time)}");
+			rc = http_field_error(req, name,
+					      "must be {text (1 to 5000 characters), "
+					      "started_at (optional date-time)}");
 	}
 	return rc;
 }
@@ -119,17 +128,18 @@ static int problem_fail(struct http_req *req, struct db_conn *c, int rc, const c
 	static const struct {
 		const char *field, *message;
 	} why[] = {
-		{"tlp", "red can never be combined with federation"},
-		{"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				     "your organisation must belong to the group"},
-		{"tips", "names a tip that does not exist or that you cannot see"},
-		{"alerts", "names an alert that does not exist or that you cannot see"},
-		{"partners", "names an organisation that does not exist"},
-		{"distribution", "may be changed only by analysts and organisation administrators of "
-				 "the owning organisation"},
+	    {"tlp", "red can never be combined with federation"},
+	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+				 "your organisation must belong to the group"},
+	    {"tips", "names a tip that does not exist or that you cannot see"},
+	    {"alerts", "names an alert that does not exist or that you cannot see"},
+	    {"partners", "names an organisation that does not exist"},
+	    {"distribution", "may be changed only by analysts and organisation administrators of "
+			     "the owning organisation"},
 	};
 	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
-		if (strcmp(why[i].field, field) == 0 && (rc == TR_ERR_INVALID || rc == TR_ERR_FORBIDDEN)) {
+		if (strcmp(why[i].field, field) == 0 &&
+		    (rc == TR_ERR_INVALID || rc == TR_ERR_FORBIDDEN)) {
 			http_field_error(req, field, why[i].message);
 			return http_fail(req, rc, why[i].message);
 		}

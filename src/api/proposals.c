@@ -12,30 +12,30 @@
 
 static const char *const statuses_create[] = {"draft", "open", NULL};
 
-#define PROPOSAL_FIELDS(req)                                                      \
-	{"title", V_STRING, req, 3, 300, NULL, 0},                                \
-	{"description", V_STRING, 0, 0, 20000, NULL, 0},                          \
-	{"partners", V_UUIDS, 0, 0, 0, NULL, 0},                                  \
-	{"countries", V_STRINGS, 0, 0, 2, NULL, 0},                               \
-	{"practices", V_UUIDS, 0, 0, 0, NULL, 0},                                 \
-	{"activities", V_UUIDS, 0, 0, 0, NULL, 0},                                \
-	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                \
-	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1}
+#define PROPOSAL_FIELDS(req)                                                                       \
+	{"title", V_STRING, req, 3, 300, NULL, 0},                                                 \
+	    {"description", V_STRING, 0, 0, 20000, NULL, 0},                                       \
+	    {"partners", V_UUIDS, 0, 0, 0, NULL, 0}, {"countries", V_STRINGS, 0, 0, 2, NULL, 0},   \
+	    {"practices", V_UUIDS, 0, 0, 0, NULL, 0}, {"activities", V_UUIDS, 0, 0, 0, NULL, 0},   \
+	    {"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                             \
+	{                                                                                          \
+		"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1                                       \
+	}
 
 static const struct vfield create_spec[] = {
-	PROPOSAL_FIELDS(1),
-	{"status", V_ENUM, 0, 0, 0, statuses_create, 0},
+    PROPOSAL_FIELDS(1),
+    {"status", V_ENUM, 0, 0, 0, statuses_create, 0},
 };
 static const struct vfield patch_spec[] = {
-	PROPOSAL_FIELDS(0),
-	{"status", V_ENUM, 0, 0, 0, proposal_statuses, 0},
+    PROPOSAL_FIELDS(0),
+    {"status", V_ENUM, 0, 0, 0, proposal_statuses, 0},
 };
 static const struct vfield review_spec[] = {
-	{"verdict", V_ENUM, 1, 0, 0, practice_verdicts, 0},
-	{"comments", V_STRING, 0, 0, 10000, NULL, 0},
+    {"verdict", V_ENUM, 1, 0, 0, practice_verdicts, 0},
+    {"comments", V_STRING, 0, 0, 10000, NULL, 0},
 };
 static const struct vfield endorse_spec[] = {
-	{"comment", V_STRING, 0, 0, 2000, NULL, 0},
+    {"comment", V_STRING, 0, 0, 2000, NULL, 0},
 };
 #define N(a) (sizeof(a) / sizeof(a[0]))
 
@@ -44,20 +44,20 @@ static int proposal_fail(struct http_req *req, struct db_conn *c, int rc, const 
 	static const struct {
 		const char *field, *message;
 	} why[] = {
-		{"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				     "your organisation must belong to the group"},
-		{"partners", "must name existing organisations other than your own"},
-		{"countries", "names a country that does not exist"},
-		{"practices", "names a practice you cannot see"},
-		{"activities", "names an activity you cannot see"},
-		{"status", "cannot move this way (draft <-> open, verified -> agreed -> implemented, "
-			   "closed from any; a reviewer verifies an open proposal; drafts and closed "
-			   "proposals take no endorsements)"},
-		{"reviewer", "reviews are by users with the reviewer flag, of another organisation "
-			     "than the proposer's, once each"},
-		{"comments", "are required to reject"},
-		{"org_id", "an organisation does not endorse its own proposal"},
-		{"endorsement", "your organisation has already endorsed this proposal"},
+	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+				 "your organisation must belong to the group"},
+	    {"partners", "must name existing organisations other than your own"},
+	    {"countries", "names a country that does not exist"},
+	    {"practices", "names a practice you cannot see"},
+	    {"activities", "names an activity you cannot see"},
+	    {"status", "cannot move this way (draft <-> open, verified -> agreed -> implemented, "
+		       "closed from any; a reviewer verifies an open proposal; drafts and closed "
+		       "proposals take no endorsements)"},
+	    {"reviewer", "reviews are by users with the reviewer flag, of another organisation "
+			 "than the proposer's, once each"},
+	    {"comments", "are required to reject"},
+	    {"org_id", "an organisation does not endorse its own proposal"},
+	    {"endorsement", "your organisation has already endorsed this proposal"},
 	};
 	for (size_t i = 0; field && i < N(why); i++)
 		if (strcmp(why[i].field, field) == 0)

@@ -31,10 +31,12 @@ int api_search(struct http_req *req, struct http_resp *resp)
 			else if (strcmp(t, "practice") == 0)
 				types |= SEARCH_PRACTICES;
 			else
-				rc = http_field_error(req, "type", "must list alert, substance or practice");
+				rc = http_field_error(req, "type",
+						      "must list alert, substance or practice");
 		}
 		if (!types)
-			rc = http_field_error(req, "type", "must list alert, substance or practice");
+			rc =
+			    http_field_error(req, "type", "must list alert, substance or practice");
 	}
 	if (rc)
 		return rc;

@@ -28,7 +28,8 @@ static int rate_take(struct http_req *req, struct http_resp *resp, struct tips_s
 	char v[16];
 	snprintf(v, sizeof(v), "%d", retry);
 	http_resp_header(resp, "Retry-After", v);
-	return http_fail(req, TR_ERR_RATE_LIMIT, "too many submissions from your network; try later");
+	return http_fail(req, TR_ERR_RATE_LIMIT,
+			 "too many submissions from your network; try later");
 }
 
 static int no_module(struct http_req *req)
@@ -49,27 +50,28 @@ int api_tips_challenge(struct http_req *req, struct http_resp *resp)
 	tip_pow_challenge(st->pow, tr_now_ms(), ch, &expires);
 	tr_time_format(expires, exp);
 	http_resp_header(resp, "Cache-Control", "no-store");
-	return http_resp_json(resp, 200,
-			      json_pack("{s:s, s:i, s:s, s:s}", "challenge", ch, "bits",
-					tip_pow_bits(st->pow), "expires_at", exp, "algorithm",
-					"find a nonce (1 to 64 characters) such that BLAKE2b-512 of "
-					"the challenge text followed by the nonce text starts with "
-					"`bits` zero bits; send both with the tip"));
+	return http_resp_json(
+	    resp, 200,
+	    json_pack("{s:s, s:i, s:s, s:s}", "challenge", ch, "bits", tip_pow_bits(st->pow),
+		      "expires_at", exp, "algorithm",
+		      "find a nonce (1 to 64 characters) such that BLAKE2b-512 of "
+		      "the challenge text followed by the nonce text starts with "
+		      "`bits` zero bits; send both with the tip"));
 }
 
 static const struct vfield tip_spec[] = {
-	{"category", V_ENUM, 1, 0, 0, tip_categories, 0},
-	{"description", V_STRING, 1, 10, 5000, NULL, 0},
-	{"country", V_COUNTRY, 1, 0, 0, NULL, 0},
-	{"lat", V_NUMBER, 0, -90, 90, NULL, 1},
-	{"lon", V_NUMBER, 0, -180, 180, NULL, 1},
-	{"place", V_STRING, 0, 2, 300, NULL, 1},
-	{"precision_m", V_INT, 0, 0, 100000, NULL, 1},
-	{"observed_at", V_TIME, 0, 0, 0, NULL, 1},
-	{"language", V_STRING, 0, 2, 16, NULL, 1},
-	{"contact", V_STRING, 0, 3, 500, NULL, 1},
-	{"challenge", V_STRING, 0, 0, 100, NULL, 1},
-	{"nonce", V_STRING, 0, 0, 100, NULL, 1},
+    {"category", V_ENUM, 1, 0, 0, tip_categories, 0},
+    {"description", V_STRING, 1, 10, 5000, NULL, 0},
+    {"country", V_COUNTRY, 1, 0, 0, NULL, 0},
+    {"lat", V_NUMBER, 0, -90, 90, NULL, 1},
+    {"lon", V_NUMBER, 0, -180, 180, NULL, 1},
+    {"place", V_STRING, 0, 2, 300, NULL, 1},
+    {"precision_m", V_INT, 0, 0, 100000, NULL, 1},
+    {"observed_at", V_TIME, 0, 0, 0, NULL, 1},
+    {"language", V_STRING, 0, 2, 16, NULL, 1},
+    {"contact", V_STRING, 0, 3, 500, NULL, 1},
+    {"challenge", V_STRING, 0, 0, 100, NULL, 1},
+    {"nonce", V_STRING, 0, 0, 100, NULL, 1},
 };
 
 /* Rules across fields: a place or a point; not observed in the future. */
@@ -90,8 +92,8 @@ static int tip_fields(struct http_req *req, json_t *b, struct tip_new *t)
 	t->precision_m = json_is_integer(prec) ? json_integer_value(prec) : -1;
 	t->observed_at = 0;
 	const char *obs = vstr(b, "observed_at");
-	if (obs && (tr_time_parse(obs, &t->observed_at) ||
-		    t->observed_at > tr_now_ms() + 86400000LL))
+	if (obs &&
+	    (tr_time_parse(obs, &t->observed_at) || t->observed_at > tr_now_ms() + 86400000LL))
 		rc = http_field_error(req, "observed_at", "must not be in the future");
 	t->category = vstr(b, "category");
 	t->description = vstr(b, "description");
@@ -104,13 +106,15 @@ static int submit_fail(struct http_req *req, struct http_resp *resp, int rc)
 {
 	switch (rc) {
 	case TR_ERR_NOT_FOUND:
-		http_field_error(req, "country", "no police organisation receives tips for this "
-						 "country on this server");
+		http_field_error(req, "country",
+				 "no police organisation receives tips for this "
+				 "country on this server");
 		return TR_ERR_INVALID;
 	case TR_ERR_RATE_LIMIT:
 		http_resp_header(resp, "Retry-After", "3600");
 		http_field_error(req, "lat", "this area has too many tips waiting for review");
-		return http_fail(req, rc, "this area has too many tips waiting for review; try later");
+		return http_fail(req, rc,
+				 "this area has too many tips waiting for review; try later");
 	case TR_ERR_UNAVAILABLE:
 		return no_module(req);
 	default:
@@ -134,12 +138,14 @@ int api_tips_submit(struct http_req *req, struct http_resp *resp)
 	rc = tip_fields(req, b, &t);
 	const char *field, *why;
 	if (!rc && tip_pow_bits(st->pow) > 0 &&
-	    tip_pow_check(st->pow, vstr(b, "challenge"), vstr(b, "nonce"), tr_now_ms(), &field, &why))
+	    tip_pow_check(st->pow, vstr(b, "challenge"), vstr(b, "nonce"), tr_now_ms(), &field,
+			  &why))
 		rc = http_field_error(req, field, why);
 	const char *contact = vstr(b, "contact");
 	if (!rc && contact && !st->has_key) {
-		http_field_error(req, "contact", "cannot be kept safely on this server (it has no "
-						 "TRELLIS_SECRET_KEY); send the tip without it");
+		http_field_error(req, "contact",
+				 "cannot be kept safely on this server (it has no "
+				 "TRELLIS_SECRET_KEY); send the tip without it");
 		rc = http_fail(req, TR_ERR_UNAVAILABLE, "contact details cannot be accepted now");
 	}
 	if (!rc && contact && !(t.contact_enc = tip_contact_seal(st->key, contact)))
@@ -210,7 +216,7 @@ int api_tips_receipt(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield message_spec[] = {
-	{"body", V_STRING, 1, 1, 5000, NULL, 0},
+    {"body", V_STRING, 1, 1, 5000, NULL, 0},
 };
 
 int api_tips_sender_message(struct http_req *req, struct http_resp *resp)
@@ -325,14 +331,14 @@ int api_tips_get(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield triage_spec[] = {
-	{"status", V_ENUM, 0, 0, 0, tip_statuses, 0},
-	{"assigned_user_id", V_UUID, 0, 0, 0, NULL, 1},
-	{"assigned_org_id", V_UUID, 0, 0, 0, NULL, 1},
-	{"outcome", V_ENUM, 0, 0, 0, tip_outcomes, 1},
-	{"duplicate_of", V_UUID, 0, 0, 0, NULL, 1},
-	{"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
-	{"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
-	{"coarsen_m", V_INT, 0, 0, 100000, NULL, 0},
+    {"status", V_ENUM, 0, 0, 0, tip_statuses, 0},
+    {"assigned_user_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"assigned_org_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"outcome", V_ENUM, 0, 0, 0, tip_outcomes, 1},
+    {"duplicate_of", V_UUID, 0, 0, 0, NULL, 1},
+    {"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
+    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"coarsen_m", V_INT, 0, 0, 100000, NULL, 0},
 };
 
 static int triage_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
@@ -340,18 +346,18 @@ static int triage_fail(struct http_req *req, struct db_conn *c, int rc, const ch
 	static const struct {
 		const char *field, *message;
 	} why[] = {
-		{"status", "cannot move this way (new -> triaged -> assigned -> actioned -> "
-			   "closed, or closed from any; closed is final)"},
-		{"outcome", "is required to close, and only then"},
-		{"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				     "your organisation must belong to the group"},
-		{"assigned_user_id", "must name an active user of the receiving or assigned "
-				     "organisation (assigned needs a user or an organisation)"},
-		{"assigned_org_id", "must be an organisation that sees the tip: widen its "
-				    "distribution first"},
-		{"duplicate_of", "must name another tip you can see"},
-		{"distribution", "may be changed only by analysts and organisation administrators "
-				 "of the receiving organisation"},
+	    {"status", "cannot move this way (new -> triaged -> assigned -> actioned -> "
+		       "closed, or closed from any; closed is final)"},
+	    {"outcome", "is required to close, and only then"},
+	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+				 "your organisation must belong to the group"},
+	    {"assigned_user_id", "must name an active user of the receiving or assigned "
+				 "organisation (assigned needs a user or an organisation)"},
+	    {"assigned_org_id", "must be an organisation that sees the tip: widen its "
+				"distribution first"},
+	    {"duplicate_of", "must name another tip you can see"},
+	    {"distribution", "may be changed only by analysts and organisation administrators "
+			     "of the receiving organisation"},
 	};
 	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
 		if (strcmp(why[i].field, field) == 0 &&
@@ -372,7 +378,8 @@ int api_tips_update(struct http_req *req, struct http_resp *resp)
 		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	json_t *body;
 	int64_t version;
-	if ((rc = api_body(req, triage_spec, sizeof(triage_spec) / sizeof(triage_spec[0]), 1, &body)))
+	if ((rc = api_body(req, triage_spec, sizeof(triage_spec) / sizeof(triage_spec[0]), 1,
+			   &body)))
 		return rc;
 	if ((rc = api_if_match(req, &version))) {
 		json_decref(body);
@@ -388,7 +395,7 @@ int api_tips_update(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield note_spec[] = {
-	{"body", V_STRING, 1, 1, 10000, NULL, 0},
+    {"body", V_STRING, 1, 1, 10000, NULL, 0},
 };
 
 typedef int (*tip_add_fn)(struct db_conn *, const struct caller *, const char *, const char *,
@@ -409,12 +416,14 @@ static int child_add(struct http_req *req, struct http_resp *resp, const struct 
 	char cid[37];
 	rc = add(c, api_caller(req), id, vstr(b, "body"), http_request_id(req), cid);
 	if (rc == TR_ERR_FORBIDDEN)
-		rc = http_fail(req, rc, "only the receiving organisation's triage roles may do this");
+		rc = http_fail(req, rc,
+			       "only the receiving organisation's triage roles may do this");
 	else if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
 	db_release(c);
 	json_decref(b);
-	return rc ? rc : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "tip_id", id));
+	return rc ? rc
+		  : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "tip_id", id));
 }
 
 static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn list)
@@ -426,7 +435,8 @@ static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn 
 	json_t *items = json_array();
 	int rc = list(c, api_caller(req), id, items);
 	if (rc == TR_ERR_FORBIDDEN)
-		rc = http_fail(req, rc, "only the receiving organisation's triage roles may do this");
+		rc = http_fail(req, rc,
+			       "only the receiving organisation's triage roles may do this");
 	else if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
 	db_release(c);
@@ -469,8 +479,9 @@ int api_tips_contact(struct http_req *req, struct http_resp *resp)
 		return rc;
 	const char *why = http_query(req, "justification");
 	if (!why || strlen(why) < 10 || strlen(why) > 500)
-		return http_field_error(req, "justification",
-					"is required: why you need the contact (10 to 500 characters)");
+		return http_field_error(
+		    req, "justification",
+		    "is required: why you need the contact (10 to 500 characters)");
 	if (!tr_uuid_valid(id))
 		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	struct db_conn *c = api_db(req);
@@ -486,8 +497,9 @@ int api_tips_contact(struct http_req *req, struct http_resp *resp)
 	char *plain = NULL;
 	if (sealed && (!st || !st->has_key || !(plain = tip_contact_open(st->key, sealed)))) {
 		free(sealed);
-		http_field_error(req, "contact", "cannot be decrypted with this server's "
-						 "TRELLIS_SECRET_KEY");
+		http_field_error(req, "contact",
+				 "cannot be decrypted with this server's "
+				 "TRELLIS_SECRET_KEY");
 		return http_fail(req, TR_ERR_UNAVAILABLE, "the contact cannot be read now");
 	}
 	free(sealed);
@@ -501,10 +513,10 @@ int api_tips_contact(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield area_spec[] = {
-	{"org_id", V_UUID, 0, 0, 0, NULL, 0},
-	{"lat", V_NUMBER, 1, -90, 90, NULL, 0},
-	{"lon", V_NUMBER, 1, -180, 180, NULL, 0},
-	{"radius_m", V_NUMBER, 1, 100, 2000000, NULL, 0},
+    {"org_id", V_UUID, 0, 0, 0, NULL, 0},
+    {"lat", V_NUMBER, 1, -90, 90, NULL, 0},
+    {"lon", V_NUMBER, 1, -180, 180, NULL, 0},
+    {"radius_m", V_NUMBER, 1, 100, 2000000, NULL, 0},
 };
 
 int api_tips_areas_list(struct http_req *req, struct http_resp *resp)
@@ -541,7 +553,8 @@ int api_tips_areas_create(struct http_req *req, struct http_resp *resp)
 	char id[37];
 	rc = tip_area_add(c, who, org, json_number_value(json_object_get(b, "lat")),
 			  json_number_value(json_object_get(b, "lon")),
-			  json_number_value(json_object_get(b, "radius_m")), http_request_id(req), id);
+			  json_number_value(json_object_get(b, "radius_m")), http_request_id(req),
+			  id);
 	if (rc == TR_ERR_INVALID) {
 		http_field_error(req, "org_id", "must be a police organisation");
 	} else if (rc == TR_ERR_FORBIDDEN) {

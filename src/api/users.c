@@ -8,25 +8,19 @@
 
 #include <string.h>
 
-static const char *const roles[] = {"admin", "org_admin", "analyst", "officer", "partner",
-				    "viewer", NULL};
+static const char *const roles[] = {"admin",   "org_admin", "analyst", "officer",
+				    "partner", "viewer",    NULL};
 
 static const struct vfield user_spec[] = {
-	{"email", V_EMAIL, 1, 0, 0, NULL, 0},
-	{"name", V_STRING, 1, 1, 200, NULL, 0},
-	{"org_id", V_UUID, 1, 0, 0, NULL, 0},
-	{"role", V_ENUM, 1, 0, 0, roles, 0},
-	{"password", V_STRING, 0, 12, 1024, NULL, 0},
-	{"reviewer", V_BOOL, 0, 0, 0, NULL, 0},
+    {"email", V_EMAIL, 1, 0, 0, NULL, 0},	  {"name", V_STRING, 1, 1, 200, NULL, 0},
+    {"org_id", V_UUID, 1, 0, 0, NULL, 0},	  {"role", V_ENUM, 1, 0, 0, roles, 0},
+    {"password", V_STRING, 0, 12, 1024, NULL, 0}, {"reviewer", V_BOOL, 0, 0, 0, NULL, 0},
 };
 
 static const struct vfield user_patch_spec[] = {
-	{"name", V_STRING, 0, 1, 200, NULL, 0},
-	{"org_id", V_UUID, 0, 0, 0, NULL, 0},
-	{"role", V_ENUM, 0, 0, 0, roles, 0},
-	{"password", V_STRING, 0, 12, 1024, NULL, 0},
-	{"reviewer", V_BOOL, 0, 0, 0, NULL, 0},
-	{"disabled", V_BOOL, 0, 0, 0, NULL, 0},
+    {"name", V_STRING, 0, 1, 200, NULL, 0}, {"org_id", V_UUID, 0, 0, 0, NULL, 0},
+    {"role", V_ENUM, 0, 0, 0, roles, 0},    {"password", V_STRING, 0, 12, 1024, NULL, 0},
+    {"reviewer", V_BOOL, 0, 0, 0, NULL, 0}, {"disabled", V_BOOL, 0, 0, 0, NULL, 0},
 };
 
 static int user_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
@@ -69,9 +63,11 @@ int api_users_list(struct http_req *req, struct http_resp *resp)
 		return rc;
 	}
 	size_t n = json_array_size(items);
-	const char *next = more && n ? api_cursor_make(req, json_string_value(json_object_get(
-								  json_array_get(items, n - 1), "id")))
-				     : NULL;
+	const char *next =
+	    more && n
+		? api_cursor_make(
+		      req, json_string_value(json_object_get(json_array_get(items, n - 1), "id")))
+		: NULL;
 	return http_resp_json(resp, 200, api_page_json(items, next));
 }
 
@@ -104,8 +100,9 @@ int api_users_create(struct http_req *req, struct http_resp *resp)
 	const char *field = NULL;
 	rc = user_create(c, api_caller(req), body, http_request_id(req), id, &field);
 	if (rc == TR_ERR_FORBIDDEN)
-		rc = http_fail(req, rc, "you may create users of your own organisation only, "
-					"and no instance administrators");
+		rc = http_fail(req, rc,
+			       "you may create users of your own organisation only, "
+			       "and no instance administrators");
 	else if (rc)
 		rc = api_domain_fail(req, c, rc, field);
 	else
@@ -122,8 +119,8 @@ int api_users_update(struct http_req *req, struct http_resp *resp)
 		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	int64_t version;
 	json_t *body;
-	int rc = api_body(req, user_patch_spec, sizeof(user_patch_spec) / sizeof(user_patch_spec[0]),
-			  1, &body);
+	int rc = api_body(req, user_patch_spec,
+			  sizeof(user_patch_spec) / sizeof(user_patch_spec[0]), 1, &body);
 	if (rc)
 		return rc;
 	if ((rc = api_if_match(req, &version))) {
@@ -140,11 +137,9 @@ int api_users_update(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct vfield org_spec[] = {
-	{"name", V_STRING, 1, 1, 300, NULL, 0},
-	{"kind", V_ENUM, 1, 0, 0, org_kinds, 0},
-	{"country", V_COUNTRY, 0, 0, 0, NULL, 1},
-	{"parent_id", V_UUID, 0, 0, 0, NULL, 1},
-	{"key", V_STRING, 0, 2, 64, NULL, 0},
+    {"name", V_STRING, 1, 1, 300, NULL, 0},   {"kind", V_ENUM, 1, 0, 0, org_kinds, 0},
+    {"country", V_COUNTRY, 0, 0, 0, NULL, 1}, {"parent_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"key", V_STRING, 0, 2, 64, NULL, 0},
 };
 
 static int org_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
@@ -163,7 +158,8 @@ static int org_answer(struct http_req *req, struct http_resp *resp, struct db_co
 int api_orgs_create(struct http_req *req, struct http_resp *resp)
 {
 	if (!acl_role_can(api_caller(req)->role, RES_ORGANISATION, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "only instance administrators add organisations");
+		return http_fail(req, TR_ERR_FORBIDDEN,
+				 "only instance administrators add organisations");
 	json_t *body;
 	int rc = api_body(req, org_spec, sizeof(org_spec) / sizeof(org_spec[0]), 0, &body);
 	if (rc)
@@ -178,8 +174,9 @@ int api_orgs_create(struct http_req *req, struct http_resp *resp)
 	const char *field = NULL;
 	rc = org_create(c, api_caller(req), body, http_request_id(req), id, &field);
 	if (rc == TR_ERR_INVALID && field && strcmp(field, "country") == 0)
-		rc = http_field_error(req, field, "is required (except for international organisations)"
-						  " and must be a known country");
+		rc = http_field_error(req, field,
+				      "is required (except for international organisations)"
+				      " and must be a known country");
 	else
 		rc = rc ? api_domain_fail(req, c, rc, field) : org_answer(req, resp, c, id, 201);
 	db_release(c);
@@ -191,7 +188,8 @@ int api_orgs_update(struct http_req *req, struct http_resp *resp)
 {
 	const char *id = http_param(req, "id");
 	if (!acl_role_can(api_caller(req)->role, RES_ORGANISATION, ACT_UPDATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "only instance administrators change organisations");
+		return http_fail(req, TR_ERR_FORBIDDEN,
+				 "only instance administrators change organisations");
 	if (!tr_uuid_valid(id))
 		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	json_t *body;
@@ -207,8 +205,9 @@ int api_orgs_update(struct http_req *req, struct http_resp *resp)
 	const char *field = NULL;
 	rc = org_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
 	if (rc == TR_ERR_INVALID && field && strcmp(field, "country") == 0)
-		rc = http_field_error(req, field, "is required (except for international organisations)"
-						  " and must be a known country");
+		rc = http_field_error(req, field,
+				      "is required (except for international organisations)"
+				      " and must be a known country");
 	else
 		rc = rc ? api_domain_fail(req, c, rc, field) : org_answer(req, resp, c, id, 200);
 	db_release(c);

@@ -25,8 +25,7 @@ static int has_control(const char *s)
 	return 0;
 }
 
-static int check_string(struct http_req *req, const char *name, json_t *v,
-			const struct vfield *f)
+static int check_string(struct http_req *req, const char *name, json_t *v, const struct vfield *f)
 {
 	char msg[128];
 	if (!json_is_string(v))
@@ -82,16 +81,18 @@ static int check_one(struct http_req *req, const char *name, json_t *v, const st
 	case V_NUMBER:
 		if (!json_is_number(v) || !isfinite(json_number_value(v)) ||
 		    json_number_value(v) < f->min || json_number_value(v) > f->max) {
-			snprintf(msg, sizeof(msg), "must be a number from %g to %g", f->min, f->max);
+			snprintf(msg, sizeof(msg), "must be a number from %g to %g", f->min,
+				 f->max);
 			return http_field_error(req, name, msg);
 		}
 		return TR_OK;
 	case V_BOOL:
-		return json_is_boolean(v) ? TR_OK : http_field_error(req, name, "must be true or false");
+		return json_is_boolean(v) ? TR_OK
+					  : http_field_error(req, name, "must be true or false");
 	case V_UUID:
 		return json_is_string(v) && tr_uuid_valid(json_string_value(v))
-			       ? TR_OK
-			       : http_field_error(req, name, "must be an id (UUID)");
+			   ? TR_OK
+			   : http_field_error(req, name, "must be an id (UUID)");
 	case V_COUNTRY: {
 		const char *s = json_string_value(v);
 		if (!s || strlen(s) != 2 || !isupper((unsigned char)s[0]) ||
@@ -101,23 +102,24 @@ static int check_one(struct http_req *req, const char *name, json_t *v, const st
 	}
 	case V_TIME:
 		return json_is_string(v) && tr_time_parse(json_string_value(v), &t) == TR_OK
-			       ? TR_OK
-			       : http_field_error(req, name, "must be an RFC 3339 date-time");
+			   ? TR_OK
+			   : http_field_error(req, name, "must be an RFC 3339 date-time");
 	case V_EMAIL:
 		return json_is_string(v) && check_email(json_string_value(v))
-			       ? TR_OK
-			       : http_field_error(req, name, "must be an email address");
+			   ? TR_OK
+			   : http_field_error(req, name, "must be an email address");
 	case V_STRINGS:
 	case V_UUIDS: {
 		if (!json_is_array(v) || json_array_size(v) > 100)
 			return http_field_error(req, name, "must be an array of at most 100 items");
 		size_t i;
 		json_t *e;
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			char item[96];
 			snprintf(item, sizeof(item), "%s[%zu]", name, i);
-			if (f->type == V_UUIDS && !(json_is_string(e) &&
-						    tr_uuid_valid(json_string_value(e))))
+			if (f->type == V_UUIDS &&
+			    !(json_is_string(e) && tr_uuid_valid(json_string_value(e))))
 				return http_field_error(req, item, "must be an id (UUID)");
 			if (f->type == V_STRINGS) {
 				struct vfield each = {name, V_STRING, 0, 1, f->max ? f->max : 200,
@@ -143,7 +145,8 @@ int validate_body(struct http_req *req, json_t *body, const struct vfield *spec,
 	const char *key;
 	json_t *v;
 	int bad = 0;
-	json_object_foreach(body, key, v) {
+	json_object_foreach(body, key, v)
+	{
 		const struct vfield *f = NULL;
 		for (size_t i = 0; i < nfields && !f; i++)
 			if (strcmp(spec[i].name, key) == 0)

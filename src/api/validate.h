@@ -10,14 +10,14 @@
 #include <jansson.h>
 
 enum vtype {
-	V_STRING,  /* UTF-8 text, length in [min, max] characters */
-	V_ENUM,    /* one of values (NULL-terminated) */
-	V_INT,     /* integer in [min, max] */
-	V_NUMBER,  /* real in [min, max] */
+	V_STRING, /* UTF-8 text, length in [min, max] characters */
+	V_ENUM,	  /* one of values (NULL-terminated) */
+	V_INT,	  /* integer in [min, max] */
+	V_NUMBER, /* real in [min, max] */
 	V_BOOL,
 	V_UUID,
 	V_COUNTRY, /* ISO 3166-1 alpha-2, upper case */
-	V_TIME,    /* RFC 3339 date-time or date */
+	V_TIME,	   /* RFC 3339 date-time or date */
 	V_EMAIL,
 	V_STRINGS, /* array of strings, each length in [1, max], at most 100 */
 	V_UUIDS,   /* array of UUIDs, at most 100 */
@@ -28,10 +28,10 @@ enum vtype {
 struct vfield {
 	const char *name;
 	enum vtype type;
-	int required;   /* on create; PATCH never requires */
+	int required; /* on create; PATCH never requires */
 	double min, max;
 	const char *const *values;
-	int nullable;   /* JSON null accepted (clears the field on PATCH) */
+	int nullable; /* JSON null accepted (clears the field on PATCH) */
 };
 
 /** Checks body against the nfields of spec. For a PATCH (partial = 1)

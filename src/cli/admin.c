@@ -19,14 +19,16 @@
 static int open_db(const char *dbflag, struct db **db)
 {
 	char home[4096];
-	return cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, db, 1) ? 2 : 0;
+	return cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, db, 1) ? 2
+											       : 0;
 }
 
 static const char user_usage[] =
-	"usage: trellis user add --email E --name N --org ORG --role ROLE [--password-stdin] [--db URL]\n"
-	"  ORG is an organisation id or a seeded key such as osce-spmu;\n"
-	"  ROLE is admin, org_admin, analyst, officer, partner or viewer;\n"
-	"  --password-stdin reads the password (at least 12 characters) from standard input.\n";
+    "usage: trellis user add --email E --name N --org ORG --role ROLE [--password-stdin] [--db "
+    "URL]\n"
+    "  ORG is an organisation id or a seeded key such as osce-spmu;\n"
+    "  ROLE is admin, org_admin, analyst, officer, partner or viewer;\n"
+    "  --password-stdin reads the password (at least 12 characters) from standard input.\n";
 
 static int read_password(char *out, size_t n)
 {
@@ -39,10 +41,10 @@ static int read_password(char *out, size_t n)
 int cli_user(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"email", required_argument, 0, 'e'}, {"name", required_argument, 0, 'n'},
-		{"org", required_argument, 0, 'o'}, {"role", required_argument, 0, 'r'},
-		{"password-stdin", no_argument, 0, 'p'}, {"db", required_argument, 0, 'd'},
-		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	    {"email", required_argument, 0, 'e'},    {"name", required_argument, 0, 'n'},
+	    {"org", required_argument, 0, 'o'},	     {"role", required_argument, 0, 'r'},
+	    {"password-stdin", no_argument, 0, 'p'}, {"db", required_argument, 0, 'd'},
+	    {"help", no_argument, 0, 'h'},	     {0, 0, 0, 0}};
 	const char *email = NULL, *name = NULL, *org = NULL, *role = NULL, *dbflag = NULL;
 	int c, pw = 0;
 	if (argc < 2 || strcmp(argv[1], "add") != 0) {
@@ -53,14 +55,30 @@ int cli_user(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'e': email = optarg; break;
-		case 'n': name = optarg; break;
-		case 'o': org = optarg; break;
-		case 'r': role = optarg; break;
-		case 'p': pw = 1; break;
-		case 'd': dbflag = optarg; break;
-		case 'h': fputs(user_usage, stdout); return 0;
-		default: fputs(user_usage, stderr); return 2;
+		case 'e':
+			email = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'o':
+			org = optarg;
+			break;
+		case 'r':
+			role = optarg;
+			break;
+		case 'p':
+			pw = 1;
+			break;
+		case 'd':
+			dbflag = optarg;
+			break;
+		case 'h':
+			fputs(user_usage, stdout);
+			return 0;
+		default:
+			fputs(user_usage, stderr);
+			return 2;
 		}
 	}
 	if (!email || !name || !org || !role || !strchr(email, '@')) {
@@ -73,7 +91,8 @@ int cli_user(int argc, char **argv)
 	}
 	char password[1100] = "";
 	if (pw && read_password(password, sizeof(password))) {
-		fputs("trellis user add: the password on stdin must be at least 12 characters\n", stderr);
+		fputs("trellis user add: the password on stdin must be at least 12 characters\n",
+		      stderr);
 		return 2;
 	}
 	struct db *db;
@@ -96,15 +115,18 @@ int cli_user(int argc, char **argv)
 }
 
 static const char token_usage[] =
-	"usage: trellis token create --email E [--name N] [--expires-days D] [--read-only] [--db URL]\n"
-	"  prints a new API token for the user; it is shown only this once.\n";
+    "usage: trellis token create --email E [--name N] [--expires-days D] [--read-only] [--db URL]\n"
+    "  prints a new API token for the user; it is shown only this once.\n";
 
 int cli_token(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"email", required_argument, 0, 'e'}, {"name", required_argument, 0, 'n'},
-		{"expires-days", required_argument, 0, 'x'}, {"read-only", no_argument, 0, 'r'},
-		{"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {{"email", required_argument, 0, 'e'},
+					     {"name", required_argument, 0, 'n'},
+					     {"expires-days", required_argument, 0, 'x'},
+					     {"read-only", no_argument, 0, 'r'},
+					     {"db", required_argument, 0, 'd'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
 	const char *email = NULL, *name = "cli", *dbflag = NULL;
 	long days = 90;
 	int c, ro = 0;
@@ -117,19 +139,32 @@ int cli_token(int argc, char **argv)
 	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
-		case 'e': email = optarg; break;
-		case 'n': name = optarg; break;
-		case 'r': ro = 1; break;
-		case 'd': dbflag = optarg; break;
+		case 'e':
+			email = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'r':
+			ro = 1;
+			break;
+		case 'd':
+			dbflag = optarg;
+			break;
 		case 'x':
 			days = strtol(optarg, &end, 10);
 			if (*end || days < 1 || days > 3660) {
-				fprintf(stderr, "trellis token create: bad --expires-days '%s'\n", optarg);
+				fprintf(stderr, "trellis token create: bad --expires-days '%s'\n",
+					optarg);
 				return 2;
 			}
 			break;
-		case 'h': fputs(token_usage, stdout); return 0;
-		default: fputs(token_usage, stderr); return 2;
+		case 'h':
+			fputs(token_usage, stdout);
+			return 0;
+		default:
+			fputs(token_usage, stderr);
+			return 2;
 		}
 	}
 	if (!email) {
@@ -157,16 +192,16 @@ int cli_token(int argc, char **argv)
 }
 
 static const char org_usage[] =
-	"usage: trellis org add --name N --kind K [--country XX] [--db URL]\n"
-	"  prints the new organisation's id; --country is required unless K is\n"
-	"  international_organisation.\n";
+    "usage: trellis org add --name N --kind K [--country XX] [--db URL]\n"
+    "  prints the new organisation's id; --country is required unless K is\n"
+    "  international_organisation.\n";
 
 int cli_org(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"name", required_argument, 0, 'n'}, {"kind", required_argument, 0, 'k'},
-		{"country", required_argument, 0, 'c'}, {"db", required_argument, 0, 'd'},
-		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	    {"name", required_argument, 0, 'n'},    {"kind", required_argument, 0, 'k'},
+	    {"country", required_argument, 0, 'c'}, {"db", required_argument, 0, 'd'},
+	    {"help", no_argument, 0, 'h'},	    {0, 0, 0, 0}};
 	const char *name = NULL, *kind = NULL, *country = NULL, *dbflag = NULL;
 	int c;
 	if (argc < 2 || strcmp(argv[1], "add") != 0) {
@@ -177,12 +212,24 @@ int cli_org(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n': name = optarg; break;
-		case 'k': kind = optarg; break;
-		case 'c': country = optarg; break;
-		case 'd': dbflag = optarg; break;
-		case 'h': fputs(org_usage, stdout); return 0;
-		default: fputs(org_usage, stderr); return 2;
+		case 'n':
+			name = optarg;
+			break;
+		case 'k':
+			kind = optarg;
+			break;
+		case 'c':
+			country = optarg;
+			break;
+		case 'd':
+			dbflag = optarg;
+			break;
+		case 'h':
+			fputs(org_usage, stdout);
+			return 0;
+		default:
+			fputs(org_usage, stderr);
+			return 2;
 		}
 	}
 	if (!name || !kind) {
@@ -199,7 +246,8 @@ int cli_org(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "trellis org add: %s\n",
 			field && strcmp(field, "kind") == 0 ? "unknown --kind"
-			: field ? "--country is missing or unknown" : db_errmsg(conn));
+			: field				    ? "--country is missing or unknown"
+							    : db_errmsg(conn));
 	else
 		printf("%s\n", id);
 	db_release(conn);
@@ -209,8 +257,8 @@ int cli_org(int argc, char **argv)
 
 int cli_audit(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *dbflag = NULL;
 	int c;
 	const char *usage = "usage: trellis audit verify [--db URL]\n"
@@ -240,7 +288,8 @@ int cli_audit(int argc, char **argv)
 	if (rc == TR_OK)
 		printf("audit log verified: %" PRId64 " entries\n", count);
 	else if (rc == TR_ERR_CONFLICT)
-		printf("audit log broken at entry %" PRId64 ": %s (%" PRId64 " verified before it)\n",
+		printf("audit log broken at entry %" PRId64 ": %s (%" PRId64
+		       " verified before it)\n",
 		       broken, why, count);
 	else
 		fprintf(stderr, "trellis audit verify: %s\n", db_errmsg(conn));

@@ -46,7 +46,7 @@ struct ts_flag {
 	size_t off;		    /* where the value goes in struct ts_args */
 	double min, max;	    /* bounds of numbers */
 	const char *const *choices; /* K_CHOICE: NULL-terminated names */
-	size_t off2;		    /* K_PAIR: the second int; K_DOUBLE, K_INT: a "given" flag or 0 */
+	size_t off2; /* K_PAIR: the second int; K_DOUBLE, K_INT: a "given" flag or 0 */
 };
 
 #define A(field) offsetof(struct ts_args, field)
@@ -86,7 +86,8 @@ static const struct ts_flag far_flags[] = {
     {"--limit54", K_PAIR, A(far.limit54_cases), 0, 1e9, NULL, A(far.limit54_weeks)},
     {"--powertrans", K_CHOICE, A(choice_powertrans), 0, 0, far_powers, 0},
     {"--no-periods", K_INT, A(far.no_periods), 1, 10000, NULL, 0},
-    {"--past-weeks-not-included", K_INT, A(far.past_weeks_not_included), 0, 1e6, NULL, A(past_weeks_given)},
+    {"--past-weeks-not-included", K_INT, A(far.past_weeks_not_included), 0, 1e6, NULL,
+     A(past_weeks_given)},
     {"--threshold", K_CHOICE, A(choice_threshold), 0, 0, far_thresholds, 0},
     TS_COMMON_FLAGS,
 };

@@ -39,6 +39,7 @@ int cli_db_open(const char *url, int pool, const char *home, struct db **db, int
 		return 2;
 	}
 	if (applied && !quiet)
-		fprintf(stderr, "trellis: applied %d migration%s\n", applied, applied == 1 ? "" : "s");
+		fprintf(stderr, "trellis: applied %d migration%s\n", applied,
+			applied == 1 ? "" : "s");
 	return 0;
 }

@@ -12,7 +12,6 @@ const char *cli_db_url(const char *flag);
 int cli_home(char *home, size_t len);
 /** Opens the database and applies pending migrations; prints a one-line
  * error and returns 2 on failure, 0 with *db set on success. */
-int cli_db_open(const char *url, int pool, const char *home, struct db **db /* OUT */,
-		int quiet);
+int cli_db_open(const char *url, int pool, const char *home, struct db **db /* OUT */, int quiet);
 
 #endif

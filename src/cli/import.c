@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: trellis import activities FILE.csv --org ORG [--db URL]\n"
-	"  FILE is CSV with an HXL hashtag row (#org, #sector, #activity, #date+start and\n"
-	"  #status required); ORG is an organisation id or seeded key, and #org must name it.\n"
-	"  Every row is checked; nothing is imported unless all are good.\n";
+    "usage: trellis import activities FILE.csv --org ORG [--db URL]\n"
+    "  FILE is CSV with an HXL hashtag row (#org, #sector, #activity, #date+start and\n"
+    "  #status required); ORG is an organisation id or seeded key, and #org must name it.\n"
+    "  Every row is checked; nothing is imported unless all are good.\n";
 
 struct bar {
 	const char *what;
@@ -125,8 +125,8 @@ static int run(struct db *db, const char *path, const char *org_flag)
 	if (!rc)
 		rc = activity_import_begin(c, &who, NULL, rep, &im);
 	if (!rc) {
-		rc = hxl_read(data, len, json_string_value(json_object_get(org, "name")), who.country,
-			      import_row, im, rep, tty ? bar_show : NULL, &bar);
+		rc = hxl_read(data, len, json_string_value(json_object_get(org, "name")),
+			      who.country, import_row, im, rep, tty ? bar_show : NULL, &bar);
 		rc = activity_import_end(im, rc);
 	}
 	int status = 0;
@@ -149,10 +149,10 @@ static int run(struct db *db, const char *path, const char *org_flag)
 int cli_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"org", required_argument, NULL, 'o'},
-		{"db", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"org", required_argument, NULL, 'o'},
+	    {"db", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	if (argc < 2 || strcmp(argv[1], "activities") != 0) {
 		fputs(usage, argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);

@@ -8,8 +8,8 @@
 
 int cli_migrate(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {
+	    {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *dbflag = NULL;
 	int c;
 	optind = 1;
@@ -42,7 +42,8 @@ int cli_seed(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
 					     {"reference", no_argument, 0, 'r'},
-					     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
 	const char *dbflag = NULL;
 	int c, reference = 0;
 	optind = 1;

@@ -15,7 +15,8 @@ static void serve_usage(FILE *f)
 	      "                     [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
 	      "                     [--session-idle SECONDS] [--session-max SECONDS]\n"
 	      "  --listen   address to listen on (env TRELLIS_LISTEN; default 127.0.0.1:8080)\n"
-	      "  --db       sqlite:PATH or postgres://... (env TRELLIS_DB; default sqlite:trellis.db)\n"
+	      "  --db       sqlite:PATH or postgres://... (env TRELLIS_DB; default "
+	      "sqlite:trellis.db)\n"
 	      "  --threads  worker threads (default: one per core)\n"
 	      "  --web      directory of the web app (default: web/ of the install)\n"
 	      "  --session-idle SECONDS  sign-out after inactivity (default 1800)\n"
@@ -36,14 +37,17 @@ static int parse_uint(const char *s, unsigned max, unsigned *out)
 
 int cli_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"listen", required_argument, 0, 'l'}, {"db", required_argument, 0, 'd'},
-		{"threads", required_argument, 0, 't'}, {"web", required_argument, 0, 'w'},
-		{"max-connections", required_argument, 0, 'm'},
-		{"per-ip", required_argument, 0, 'p'}, {"timeout", required_argument, 0, 'o'},
-		{"session-idle", required_argument, 0, 'i'},
-		{"session-max", required_argument, 0, 'x'},
-		{"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
+					     {"db", required_argument, 0, 'd'},
+					     {"threads", required_argument, 0, 't'},
+					     {"web", required_argument, 0, 'w'},
+					     {"max-connections", required_argument, 0, 'm'},
+					     {"per-ip", required_argument, 0, 'p'},
+					     {"timeout", required_argument, 0, 'o'},
+					     {"session-idle", required_argument, 0, 'i'},
+					     {"session-max", required_argument, 0, 'x'},
+					     {"help", no_argument, 0, 'h'},
+					     {0, 0, 0, 0}};
 	const char *listen_on = getenv("TRELLIS_LISTEN"), *dbflag = NULL, *web = NULL;
 	unsigned threads = 0, conns = 1024, per_ip = 256, timeout = 30;
 	unsigned idle_s = 30 * 60, max_s = 12 * 3600;
@@ -52,17 +56,39 @@ int cli_serve(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		int bad = 0;
 		switch (c) {
-		case 'l': listen_on = optarg; break;
-		case 'd': dbflag = optarg; break;
-		case 'w': web = optarg; break;
-		case 't': bad = parse_uint(optarg, 256, &threads); break;
-		case 'm': bad = parse_uint(optarg, 100000, &conns) || conns == 0; break;
-		case 'p': bad = parse_uint(optarg, 100000, &per_ip); break;
-		case 'o': bad = parse_uint(optarg, 3600, &timeout) || timeout == 0; break;
-		case 'i': bad = parse_uint(optarg, 7 * 86400, &idle_s) || idle_s == 0; break;
-		case 'x': bad = parse_uint(optarg, 30 * 86400, &max_s) || max_s == 0; break;
-		case 'h': serve_usage(stdout); return 0;
-		default: serve_usage(stderr); return 2;
+		case 'l':
+			listen_on = optarg;
+			break;
+		case 'd':
+			dbflag = optarg;
+			break;
+		case 'w':
+			web = optarg;
+			break;
+		case 't':
+			bad = parse_uint(optarg, 256, &threads);
+			break;
+		case 'm':
+			bad = parse_uint(optarg, 100000, &conns) || conns == 0;
+			break;
+		case 'p':
+			bad = parse_uint(optarg, 100000, &per_ip);
+			break;
+		case 'o':
+			bad = parse_uint(optarg, 3600, &timeout) || timeout == 0;
+			break;
+		case 'i':
+			bad = parse_uint(optarg, 7 * 86400, &idle_s) || idle_s == 0;
+			break;
+		case 'x':
+			bad = parse_uint(optarg, 30 * 86400, &max_s) || max_s == 0;
+			break;
+		case 'h':
+			serve_usage(stdout);
+			return 0;
+		default:
+			serve_usage(stderr);
+			return 2;
 		}
 		if (bad) {
 			const char *name = "";
@@ -109,12 +135,18 @@ int cli_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	struct http_config cfg = {
-		.listen = listen_on, .threads = (int)threads, .conn_limit = conns,
-		.per_ip_limit = per_ip, .timeout_s = timeout, .conn_memory = 32 * 1024,
-		.routes = api_routes, .nroutes = api_nroutes, .app = app,
-		.fallback = api_static, .metrics_extra = api_metrics_extra,
-		.authenticate = api_authenticate};
+	struct http_config cfg = {.listen = listen_on,
+				  .threads = (int)threads,
+				  .conn_limit = conns,
+				  .per_ip_limit = per_ip,
+				  .timeout_s = timeout,
+				  .conn_memory = 32 * 1024,
+				  .routes = api_routes,
+				  .nroutes = api_nroutes,
+				  .app = app,
+				  .fallback = api_static,
+				  .metrics_extra = api_metrics_extra,
+				  .authenticate = api_authenticate};
 	struct http_server *srv;
 	char err[512] = "";
 	if (tips_module_start(app, err, sizeof(err)) ||

@@ -105,11 +105,21 @@ int buf_json_str(struct buf *b, const char *s)
 		rc = buf_append(b, run, (size_t)((const char *)p - run));
 		run = (const char *)p + 1;
 		switch (*p) {
-		case '"': rc = rc ? rc : buf_append(b, "\\\"", 2); break;
-		case '\\': rc = rc ? rc : buf_append(b, "\\\\", 2); break;
-		case '\n': rc = rc ? rc : buf_append(b, "\\n", 2); break;
-		case '\r': rc = rc ? rc : buf_append(b, "\\r", 2); break;
-		case '\t': rc = rc ? rc : buf_append(b, "\\t", 2); break;
+		case '"':
+			rc = rc ? rc : buf_append(b, "\\\"", 2);
+			break;
+		case '\\':
+			rc = rc ? rc : buf_append(b, "\\\\", 2);
+			break;
+		case '\n':
+			rc = rc ? rc : buf_append(b, "\\n", 2);
+			break;
+		case '\r':
+			rc = rc ? rc : buf_append(b, "\\r", 2);
+			break;
+		case '\t':
+			rc = rc ? rc : buf_append(b, "\\t", 2);
+			break;
 		default: {
 			char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
 			rc = rc ? rc : buf_append(b, e, 6);

@@ -7,11 +7,11 @@
 #include <stddef.h>
 
 struct buf {
-	char *data;  /* NUL-terminated; NULL until the first append */
+	char *data; /* NUL-terminated; NULL until the first append */
 	size_t len;
-	size_t cap;  /* allocated */
-	size_t max;  /* hard limit on len */
-	int err;     /* first failure: TR_ERR_NOMEM or TR_ERR_TOO_LARGE */
+	size_t cap; /* allocated */
+	size_t max; /* hard limit on len */
+	int err;    /* first failure: TR_ERR_NOMEM or TR_ERR_TOO_LARGE */
 };
 
 /** Sets up an empty buffer that will refuse to grow past max bytes. */

@@ -11,8 +11,8 @@
 
 struct csv {
 	const char *p, *end;
-	size_t row;            /* 1-based number of the record last read */
-	char *scratch;         /* field storage, grown as needed */
+	size_t row;    /* 1-based number of the record last read */
+	char *scratch; /* field storage, grown as needed */
 	size_t cap;
 	const char *field[CSV_FIELDS_MAX];
 	size_t nfields;

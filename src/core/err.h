@@ -5,23 +5,23 @@
 
 enum tr_err {
 	TR_OK = 0,
-	TR_ERR_NOMEM,        /* allocation failed */
-	TR_ERR_INVALID,      /* a field or argument has a bad value */
-	TR_ERR_JSON,         /* a body is not well-formed JSON */
-	TR_ERR_UNAUTH,       /* no or bad credentials */
-	TR_ERR_FORBIDDEN,    /* authenticated, not allowed */
-	TR_ERR_NOT_FOUND,    /* no such record, or not visible to the caller */
-	TR_ERR_METHOD,       /* route exists, method does not */
-	TR_ERR_CONFLICT,     /* unique constraint, state transition */
-	TR_ERR_PRECONDITION, /* stale If-Match */
+	TR_ERR_NOMEM,		 /* allocation failed */
+	TR_ERR_INVALID,		 /* a field or argument has a bad value */
+	TR_ERR_JSON,		 /* a body is not well-formed JSON */
+	TR_ERR_UNAUTH,		 /* no or bad credentials */
+	TR_ERR_FORBIDDEN,	 /* authenticated, not allowed */
+	TR_ERR_NOT_FOUND,	 /* no such record, or not visible to the caller */
+	TR_ERR_METHOD,		 /* route exists, method does not */
+	TR_ERR_CONFLICT,	 /* unique constraint, state transition */
+	TR_ERR_PRECONDITION,	 /* stale If-Match */
 	TR_ERR_PRECOND_REQUIRED, /* If-Match missing */
-	TR_ERR_TOO_LARGE,    /* body over the cap */
-	TR_ERR_MEDIA_TYPE,   /* body without application/json */
-	TR_ERR_RATE_LIMIT,   /* throttled */
-	TR_ERR_DB,           /* database failure */
-	TR_ERR_IO,           /* file or socket failure */
-	TR_ERR_UNAVAILABLE,  /* not ready, shutting down */
-	TR_ERR_INTERNAL,     /* a bug */
+	TR_ERR_TOO_LARGE,	 /* body over the cap */
+	TR_ERR_MEDIA_TYPE,	 /* body without application/json */
+	TR_ERR_RATE_LIMIT,	 /* throttled */
+	TR_ERR_DB,		 /* database failure */
+	TR_ERR_IO,		 /* file or socket failure */
+	TR_ERR_UNAVAILABLE,	 /* not ready, shutting down */
+	TR_ERR_INTERNAL,	 /* a bug */
 	TR_ERR__MAX
 };
 

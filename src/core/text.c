@@ -10,6 +10,7 @@ struct text_stemmers {
 };
 
 /* Latin letters U+00C0..U+024F folded to lower-case ASCII ("" when not a letter). */
+/* clang-format off */
 static const char *const latin_fold[0x250 - 0xC0] = {
 	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n",
 	"o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss", "a", "a", "a", "a",
@@ -33,6 +34,7 @@ static const char *const latin_fold[0x250 - 0xC0] = {
 	"", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
 	"", "",
 };
+/* clang-format on */
 
 struct text_stemmers *text_stemmers_new(void)
 {
@@ -67,7 +69,11 @@ static unsigned utf8_next(const unsigned char **p)
 {
 	const unsigned char *s = *p;
 	unsigned c = s[0];
-	int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+	int n = c < 0x80	     ? 0
+		: (c & 0xE0) == 0xC0 ? 1
+		: (c & 0xF0) == 0xE0 ? 2
+		: (c & 0xF8) == 0xF0 ? 3
+				     : -1;
 	if (n < 0) {
 		*p = s + 1;
 		return 0xFFFD;

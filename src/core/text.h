@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#define TEXT_WORD_MAX 64   /* longer words are cut */
+#define TEXT_WORD_MAX 64 /* longer words are cut */
 #define TEXT_ALTS_MAX 3
 
 struct text_stemmers;

@@ -141,8 +141,12 @@ int tr_time_parse(const char *s, int64_t *ms)
 		if (*p)
 			return TR_ERR_INVALID;
 	}
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-			.tm_hour = h, .tm_min = mi, .tm_sec = se};
+	struct tm tm = {.tm_year = y - 1900,
+			.tm_mon = mo - 1,
+			.tm_mday = d,
+			.tm_hour = h,
+			.tm_min = mi,
+			.tm_sec = se};
 	int64_t sec = (int64_t)timegm(&tm) - (int64_t)off * 60;
 	int64_t v = sec * 1000 + milli;
 	/* what is accepted must format back: 1900-01-01Z to 9999-12-31T23:59:59.999Z */

@@ -16,9 +16,9 @@
 struct db_stmt {
 	struct db_stmt *next; /* cache chain */
 	struct db_conn *conn;
-	char *sql;            /* the text as given (cache key) */
+	char *sql; /* the text as given (cache key) */
 	uint64_t hash;
-	int busy;             /* prepared and not yet done */
+	int busy; /* prepared and not yet done */
 	/* SQLite */
 	sqlite3_stmt *sq;
 	/* PostgreSQL */
@@ -26,7 +26,7 @@ struct db_stmt {
 	int nparams;
 	char *params[DB_MAX_PARAMS];
 	PGresult *res;
-	int row;        /* current row, -1 before the first step */
+	int row; /* current row, -1 before the first step */
 	int executed;
 };
 

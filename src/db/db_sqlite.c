@@ -56,8 +56,8 @@ int dbsq_exec(struct db_conn *c, const char *sql)
 
 int dbsq_prepare(struct db_stmt *s)
 {
-	int rc = sqlite3_prepare_v3(s->conn->sq, s->sql, -1, SQLITE_PREPARE_PERSISTENT, &s->sq,
-				    NULL);
+	int rc =
+	    sqlite3_prepare_v3(s->conn->sq, s->sql, -1, SQLITE_PREPARE_PERSISTENT, &s->sq, NULL);
 	if (rc != SQLITE_OK)
 		return sq_fail(s->conn, rc);
 	return TR_OK;

@@ -82,8 +82,10 @@ static int apply_one(struct db_conn *c, const char *path, const char *name, int 
 		rc = sql ? db_exec(c, sql) : TR_ERR_IO;
 		free(sql);
 		struct db_stmt *s;
-		if (!rc && !(rc = db_prepare(c, "INSERT INTO schema_migrations (version, name, "
-						"applied_at) VALUES (?, ?, ?)", &s))) {
+		if (!rc && !(rc = db_prepare(c,
+					     "INSERT INTO schema_migrations (version, name, "
+					     "applied_at) VALUES (?, ?, ?)",
+					     &s))) {
 			db_bind_int64(s, 1, version);
 			db_bind_text(s, 2, name);
 			db_bind_int64(s, 3, tr_now_ms());

@@ -78,10 +78,18 @@ int query_prepare(struct query *q, struct db_conn *c, struct db_stmt **out)
 		return rc;
 	for (int i = 0; i < q->n; i++) {
 		switch (q->p[i].type) {
-		case 0: db_bind_null(*out, i + 1); break;
-		case 1: db_bind_text(*out, i + 1, q->p[i].text); break;
-		case 2: db_bind_int64(*out, i + 1, q->p[i].i); break;
-		default: db_bind_double(*out, i + 1, q->p[i].d); break;
+		case 0:
+			db_bind_null(*out, i + 1);
+			break;
+		case 1:
+			db_bind_text(*out, i + 1, q->p[i].text);
+			break;
+		case 2:
+			db_bind_int64(*out, i + 1, q->p[i].i);
+			break;
+		default:
+			db_bind_double(*out, i + 1, q->p[i].d);
+			break;
 		}
 	}
 	return TR_OK;

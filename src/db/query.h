@@ -15,7 +15,7 @@ struct query {
 	struct buf sql;
 	int n;
 	struct {
-		int type; /* 0 null, 1 text, 2 int64, 3 double */
+		int type;	  /* 0 null, 1 text, 2 int64, 3 double */
 		const char *text; /* borrowed: must outlive query_prepare */
 		int64_t i;
 		double d;

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const role_names[ROLE__MAX] = {"admin", "org_admin", "analyst", "officer",
-						  "partner", "viewer"};
+static const char *const role_names[ROLE__MAX] = {"admin",   "org_admin", "analyst",
+						  "officer", "partner",	  "viewer"};
 
 int role_parse(const char *name)
 {
@@ -28,6 +28,7 @@ const char *role_name(enum role r)
 #define D (1 << ACT_DELETE)
 #define S (1 << ACT_SHARE)
 
+/* clang-format off */
 static const unsigned char table[ROLE__MAX][RES__MAX] = {
 	/*              org        user         group        audit  token        alert        sighting  comment  substance */
 	[ROLE_ADMIN] = {L|R|C|U,   L|R|C|U,     L|R|C|U,     L|R,   L|R|C|D,     L|R|C|U|S,   L|R|C,    L|R|C,   L|R|C|U},
@@ -37,6 +38,7 @@ static const unsigned char table[ROLE__MAX][RES__MAX] = {
 	[ROLE_PARTNER] = {L|R,     L|R,         L|R,         0,     L|R|C|D,     L|R,         L|R,      L|R|C,   L|R},
 	[ROLE_VIEWER] = {L|R,      L|R,         L|R,         0,     L|R|C|D,     L|R,         L|R,      L|R,     L|R},
 };
+/* clang-format on */
 
 bool acl_role_can(enum role r, enum resource res, enum action act)
 {
@@ -45,8 +47,8 @@ bool acl_role_can(enum role r, enum resource res, enum action act)
 	return table[r][res] & (1u << act);
 }
 
-const char *const acl_distributions[] = {"organisation", "country", "sharing_group", "network",
-					 "federation", NULL};
+const char *const acl_distributions[] = {"organisation", "country",    "sharing_group",
+					 "network",	 "federation", NULL};
 const char *const acl_tlps[] = {"clear", "green", "amber", "amber+strict", "red", NULL};
 
 bool acl_distribution_valid(const char *d)
@@ -99,4 +101,6 @@ void acl_visible(struct query *q, const struct caller *c, const char *alias)
 	query_sql(q, part);
 }
 
-const char *const acl_guarded_tables[] = {"alerts", "alert_sightings", "alert_comments", "activities", "practices", "proposals", "tips", "problems", NULL};
+const char *const acl_guarded_tables[] = {"alerts",	"alert_sightings", "alert_comments",
+					  "activities", "practices",	   "proposals",
+					  "tips",	"problems",	   NULL};

@@ -9,24 +9,41 @@
 
 #include <stdbool.h>
 
-enum role { ROLE_ADMIN, ROLE_ORG_ADMIN, ROLE_ANALYST, ROLE_OFFICER, ROLE_PARTNER, ROLE_VIEWER,
-	    ROLE__MAX };
+enum role {
+	ROLE_ADMIN,
+	ROLE_ORG_ADMIN,
+	ROLE_ANALYST,
+	ROLE_OFFICER,
+	ROLE_PARTNER,
+	ROLE_VIEWER,
+	ROLE__MAX
+};
 
 /** The authenticated caller of a request. */
 struct caller {
 	char user_id[37];
 	char org_id[37];
-	char country[3];  /* of the organisation; "" for international bodies */
+	char country[3]; /* of the organisation; "" for international bodies */
 	enum role role;
 	bool reviewer;
-	bool read_only;   /* a read-only API token */
-	bool via_session; /* cookie session: unsafe methods need the CSRF token */
-	char token_id[37];/* the API token used, if any */
+	bool read_only;	   /* a read-only API token */
+	bool via_session;  /* cookie session: unsafe methods need the CSRF token */
+	char token_id[37]; /* the API token used, if any */
 };
 
 /** Resources of the role table. */
-enum resource { RES_ORGANISATION, RES_USER, RES_SHARING_GROUP, RES_AUDIT, RES_TOKEN,
-		RES_ALERT, RES_SIGHTING, RES_COMMENT, RES_SUBSTANCE, RES__MAX };
+enum resource {
+	RES_ORGANISATION,
+	RES_USER,
+	RES_SHARING_GROUP,
+	RES_AUDIT,
+	RES_TOKEN,
+	RES_ALERT,
+	RES_SIGHTING,
+	RES_COMMENT,
+	RES_SUBSTANCE,
+	RES__MAX
+};
 enum action { ACT_LIST, ACT_READ, ACT_CREATE, ACT_UPDATE, ACT_DELETE, ACT_SHARE, ACT__MAX };
 
 /** Parses a role name; -1 when unknown. */

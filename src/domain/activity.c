@@ -15,14 +15,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const activity_types[] = {
-	"school_prevention", "family_skills", "youth_alternative_activities", "outreach",
-	"awareness_campaign", "police_school_liaison", "community_meeting", "environmental_design",
-	"treatment_referral_programme", "diversion_programme", "training", "other", NULL};
+const char *const activity_types[] = {"school_prevention",
+				      "family_skills",
+				      "youth_alternative_activities",
+				      "outreach",
+				      "awareness_campaign",
+				      "police_school_liaison",
+				      "community_meeting",
+				      "environmental_design",
+				      "treatment_referral_programme",
+				      "diversion_programme",
+				      "training",
+				      "other",
+				      NULL};
 const char *const activity_statuses[] = {"planned", "active", "completed", "cancelled", NULL};
 const char *const activity_genders[] = {"female", "male", "all", NULL};
-const char *const activity_settings[] = {"school", "family", "community", "nightlife",
-					  "online", "workplace", NULL};
+const char *const activity_settings[] = {"school", "family",	"community", "nightlife",
+					 "online", "workplace", NULL};
 
 #define L (1u << ACT_LIST)
 #define R (1u << ACT_READ)
@@ -32,9 +41,9 @@ const char *const activity_settings[] = {"school", "family", "community", "night
 /* Partners run prevention work too (schools, NGOs), so they record it;
  * changing who sees a record stays with analysts and administrators. */
 static const unsigned role_acts[ROLE__MAX] = {
-	[ROLE_ADMIN] = L | R | C | U | S, [ROLE_ORG_ADMIN] = L | R | C | U | S,
-	[ROLE_ANALYST] = L | R | C | U | S, [ROLE_OFFICER] = L | R | C | U,
-	[ROLE_PARTNER] = L | R | C | U, [ROLE_VIEWER] = L | R,
+    [ROLE_ADMIN] = L | R | C | U | S,	[ROLE_ORG_ADMIN] = L | R | C | U | S,
+    [ROLE_ANALYST] = L | R | C | U | S, [ROLE_OFFICER] = L | R | C | U,
+    [ROLE_PARTNER] = L | R | C | U,	[ROLE_VIEWER] = L | R,
 };
 
 bool activity_role_can(enum role r, enum action act)
@@ -127,46 +136,51 @@ int activity_rec_bind(struct db_stmt *s, int first, json_t *r, const struct acti
 /* ---- the activities table ---- */
 
 static const struct activity_rec_col cols[] = {
-	{"id", "id", REC_TEXT},
-	{"org_id", "org_id", REC_TEXT},
-	{"country", "country", REC_TEXT},
-	{"created_by", "created_by", REC_TEXT},
-	/* from here on the columns a PATCH may change (through updated_at) */
-	{"partners", "partners", REC_JSON},
-	{"type", "type", REC_TEXT},
-	{"title", "title", REC_TEXT},
-	{"description", "description", REC_TEXT},
-	{"age_min", "age_min", REC_INT},
-	{"age_max", "age_max", REC_INT},
-	{"gender", "gender", REC_TEXT},
-	{"setting", "setting", REC_TEXT},
-	{"area_country", "area_country", REC_TEXT},
-	{"admin_name", "admin_name", REC_TEXT},
-	{"admin_code", "admin_code", REC_TEXT},
-	{"place_name", "place_name", REC_TEXT},
-	{"lat", "lat", REC_REAL},
-	{"lon", "lon", REC_REAL},
-	{"radius_km", "radius_km", REC_REAL},
-	{"polygon", "polygon", REC_JSON},
-	{"start", "start_at", REC_TIME},
-	{"end", "end_at", REC_TIME},
-	{"status", "status", REC_TEXT},
-	{"planned_female", "planned_female", REC_INT},
-	{"planned_male", "planned_male", REC_INT},
-	{"reached_female", "reached_female", REC_INT},
-	{"reached_male", "reached_male", REC_INT},
-	{"budget", "budget", REC_REAL},
-	{"currency", "currency", REC_TEXT},
-	{"practice_id", "practice_id", REC_TEXT},
-	{"distribution", "distribution", REC_TEXT},
-	{"sharing_group_id", "sharing_group_id", REC_TEXT},
-	{"tlp", "tlp", REC_TEXT},
-	{"created_at", "created_at", REC_TIME},
-	{"updated_at", "updated_at", REC_TIME},
-	{"version", "version", REC_INT},
+    {"id", "id", REC_TEXT},
+    {"org_id", "org_id", REC_TEXT},
+    {"country", "country", REC_TEXT},
+    {"created_by", "created_by", REC_TEXT},
+    /* from here on the columns a PATCH may change (through updated_at) */
+    {"partners", "partners", REC_JSON},
+    {"type", "type", REC_TEXT},
+    {"title", "title", REC_TEXT},
+    {"description", "description", REC_TEXT},
+    {"age_min", "age_min", REC_INT},
+    {"age_max", "age_max", REC_INT},
+    {"gender", "gender", REC_TEXT},
+    {"setting", "setting", REC_TEXT},
+    {"area_country", "area_country", REC_TEXT},
+    {"admin_name", "admin_name", REC_TEXT},
+    {"admin_code", "admin_code", REC_TEXT},
+    {"place_name", "place_name", REC_TEXT},
+    {"lat", "lat", REC_REAL},
+    {"lon", "lon", REC_REAL},
+    {"radius_km", "radius_km", REC_REAL},
+    {"polygon", "polygon", REC_JSON},
+    {"start", "start_at", REC_TIME},
+    {"end", "end_at", REC_TIME},
+    {"status", "status", REC_TEXT},
+    {"planned_female", "planned_female", REC_INT},
+    {"planned_male", "planned_male", REC_INT},
+    {"reached_female", "reached_female", REC_INT},
+    {"reached_male", "reached_male", REC_INT},
+    {"budget", "budget", REC_REAL},
+    {"currency", "currency", REC_TEXT},
+    {"practice_id", "practice_id", REC_TEXT},
+    {"distribution", "distribution", REC_TEXT},
+    {"sharing_group_id", "sharing_group_id", REC_TEXT},
+    {"tlp", "tlp", REC_TEXT},
+    {"created_at", "created_at", REC_TIME},
+    {"updated_at", "updated_at", REC_TIME},
+    {"version", "version", REC_INT},
 };
-enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 33,
-       COL_UPDATED = 34, COL_VERSION = 35 };
+enum {
+	NCOLS = sizeof(cols) / sizeof(cols[0]),
+	COL_WRITABLE = 4,
+	COL_CREATED = 33,
+	COL_UPDATED = 34,
+	COL_VERSION = 35
+};
 
 static int select_prepare(struct db_conn *c, struct query *q, struct db_stmt **s)
 {
@@ -280,8 +294,11 @@ static void defaults_fill(json_t *a)
 	static const struct {
 		const char *key, *text;
 		int number;
-	} d[] = {{"description", "", 0}, {"gender", "all", 0}, {"status", "planned", 0},
-		 {"age_min", NULL, 0},    {"age_max", NULL, 120}};
+	} d[] = {{"description", "", 0},
+		 {"gender", "all", 0},
+		 {"status", "planned", 0},
+		 {"age_min", NULL, 0},
+		 {"age_max", NULL, 120}};
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		json_t *v = json_object_get(a, d[i].key);
 		if (v && !json_is_null(v))
@@ -345,7 +362,8 @@ static int polygon_check(json_t *a)
 		return TR_ERR_INVALID;
 	double slat = 0, slon = 0;
 	json_t *v;
-	json_array_foreach(p, i, v) {
+	json_array_foreach(p, i, v)
+	{
 		json_t *x = json_array_get(v, 0), *y = json_array_get(v, 1);
 		if (json_array_size(v) != 2 || !json_is_number(x) || !json_is_number(y) ||
 		    fabs(json_number_value(x)) > 180 || fabs(json_number_value(y)) > 90)
@@ -360,9 +378,9 @@ static int polygon_check(json_t *a)
 	if (json_is_number(json_object_get(a, "lat")))
 		return TR_OK;
 	double clat = slat / (double)(n - 1), clon = slon / (double)(n - 1), r = 0;
-	json_array_foreach(p, i, v)
-		r = fmax(r, overlap_km(clat, clon, json_number_value(json_array_get(v, 1)),
-				       json_number_value(json_array_get(v, 0))));
+	json_array_foreach(p, i, v) r =
+	    fmax(r, overlap_km(clat, clon, json_number_value(json_array_get(v, 1)),
+			       json_number_value(json_array_get(v, 0))));
 	json_object_set_new(a, "lat", json_real(clat));
 	json_object_set_new(a, "lon", json_real(clon));
 	json_object_set_new(a, "radius_km", json_real(fmax(r, 0.01)));
@@ -413,7 +431,8 @@ static int activity_check(struct db_conn *c, const struct caller *who, json_t *a
 		return *field = "area_country", TR_ERR_INVALID;
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(a, "partners"), i, v) {
+	json_array_foreach(json_object_get(a, "partners"), i, v)
+	{
 		if (strcmp(json_string_value(v), who->org_id) == 0)
 			return *field = "partners", TR_ERR_INVALID;
 		if ((e = row_exists(c, "SELECT 1 FROM organisations WHERE id = ?",
@@ -445,7 +464,9 @@ static const char *write_sql(struct buf *b, int insert)
 		buf_puts(b, "UPDATE activities " DB_ACL_EXEMPT " SET ");
 		for (int i = COL_WRITABLE; i < COL_CREATED; i++)
 			buf_printf(b, "%s = ?, ", cols[i].col);
-		buf_puts(b, "updated_at = ?, cell_x = ?, cell_y = ?, version = version + 1 WHERE id = ?");
+		buf_puts(
+		    b,
+		    "updated_at = ?, cell_x = ?, cell_y = ?, version = version + 1 WHERE id = ?");
 	}
 	return b->data;
 }
@@ -494,9 +515,10 @@ static void owner_fill(json_t *a, const struct caller *who, const char *id, int6
 {
 	json_object_set_new(a, "id", json_string(id));
 	json_object_set_new(a, "org_id", json_string(who->org_id));
-	json_object_set_new(a, "country", who->country[0] ? json_string(who->country) : json_null());
-	json_object_set_new(a, "created_by", who->user_id[0] ? json_string(who->user_id)
-							      : json_null());
+	json_object_set_new(a, "country",
+			    who->country[0] ? json_string(who->country) : json_null());
+	json_object_set_new(a, "created_by",
+			    who->user_id[0] ? json_string(who->user_id) : json_null());
 	stamp(a, "created_at", now);
 	stamp(a, "updated_at", now);
 }
@@ -517,8 +539,8 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = activity_check(c, who, a, NULL, field);
 	if (!rc)
 		rc = activity_write(c, a, 1);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "activity", id, request_id,
-				NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "activity",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(a);
@@ -582,8 +604,9 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	stamp(merged, "updated_at", now);
 	if ((rc = activity_write(c, merged, 0)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "activity",
-				id, request_id, NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update",
+				"activity",   id,	   request_id,
+				NULL,	      NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
@@ -625,13 +648,13 @@ static json_t *result_json(const struct overlap_result *r)
 	for (int i = 0; i < r->nreasons; i++)
 		json_array_append_new(reasons, json_pack("{s:s, s:s}", "kind", r->reasons[i].kind,
 							 "detail", r->reasons[i].detail));
-	json_t *o = json_pack("{s:f, s:{s:f, s:f, s:f}, s:o}", "score", r->score, "components",
-			      "area", round(r->area * 1000) / 1000, "period",
-			      round(r->period * 1000) / 1000, "target",
-			      round(r->target * 1000) / 1000, "reasons", reasons);
-	json_object_set_new(o, "distance_km", r->distance_km < 0
-						       ? json_null()
-						       : json_real(round(r->distance_km * 100) / 100));
+	json_t *o =
+	    json_pack("{s:f, s:{s:f, s:f, s:f}, s:o}", "score", r->score, "components", "area",
+		      round(r->area * 1000) / 1000, "period", round(r->period * 1000) / 1000,
+		      "target", round(r->target * 1000) / 1000, "reasons", reasons);
+	json_object_set_new(o, "distance_km",
+			    r->distance_km < 0 ? json_null()
+					       : json_real(round(r->distance_km * 100) / 100));
 	return o;
 }
 
@@ -666,8 +689,9 @@ static double radius_max(struct db_conn *c, const char *type)
 {
 	struct db_stmt *s;
 	double r = 0;
-	if (db_prepare(c, "SELECT MAX(a.radius_km) FROM activities a " DB_ACL_EXEMPT
-			  " WHERE a.type = ?", &s))
+	if (db_prepare(
+		c, "SELECT MAX(a.radius_km) FROM activities a " DB_ACL_EXEMPT " WHERE a.type = ?",
+		&s))
 		return 1000;
 	db_bind_text(s, 1, type);
 	if (db_step(s) == DB_ROW)
@@ -728,7 +752,8 @@ int activity_overlaps_of(struct db_conn *c, const struct caller *who, const char
 	json_t *row;
 	if (!found)
 		rc = TR_ERR_NOMEM;
-	json_object_foreach(cands, key, row) {
+	json_object_foreach(cands, key, row)
+	{
 		struct overlap_act other;
 		struct overlap_result r;
 		if (rc || strcmp(key, id) == 0)
@@ -800,9 +825,11 @@ int activity_overlaps_country(struct db_conn *c, const struct caller *who, const
 	*total = 0;
 	struct query q;
 	query_init(&q);
-	query_text(&q, "SELECT a.id, a.org_id, a.type, a.admin_code, a.gender, a.setting, a.lat,"
-		       " a.lon, a.radius_km, a.start_at, a.end_at, a.age_min, a.age_max, a.title"
-		       " FROM activities a WHERE a.area_country = ?", country);
+	query_text(&q,
+		   "SELECT a.id, a.org_id, a.type, a.admin_code, a.gender, a.setting, a.lat,"
+		   " a.lon, a.radius_km, a.start_at, a.end_at, a.age_min, a.age_max, a.title"
+		   " FROM activities a WHERE a.area_country = ?",
+		   country);
 	if (from)
 		query_int(&q, " AND (a.end_at IS NULL OR a.end_at > ?)", from);
 	if (to)
@@ -909,9 +936,9 @@ static struct cell *cell_find(struct cell **cells, size_t *n, size_t *cap, int x
 static int tips_table(struct db_conn *c)
 {
 	const char *sql = db_conn_engine(c) == DB_SQLITE
-				  ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tips'"
-				  : "SELECT 1 FROM information_schema.tables WHERE table_name = 'tips'"
-				    " AND table_schema = current_schema()";
+			      ? "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tips'"
+			      : "SELECT 1 FROM information_schema.tables WHERE table_name = 'tips'"
+				" AND table_schema = current_schema()";
 	struct db_stmt *s;
 	if (db_prepare(c, sql, &s))
 		return 0;
@@ -929,8 +956,8 @@ static int incidents_add(struct db_conn *c, struct query *q, int tips, struct ce
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		double lat = db_col_double(s, 0), lon = db_col_double(s, 1);
-		struct cell *cl = cell_find(cells, n, cap, overlap_cell(lon, 180),
-					    overlap_cell(lat, 90));
+		struct cell *cl =
+		    cell_find(cells, n, cap, overlap_cell(lon, 180), overlap_cell(lat, 90));
 		if (!cl) {
 			rc = TR_ERR_NOMEM;
 			break;
@@ -960,18 +987,23 @@ int activity_gaps(struct db_conn *c, const struct caller *who, const char *count
 	size_t n = 0, cap = 0;
 	struct query q;
 	query_init(&q);
-	query_int(&q, "SELECT a.lat, a.lon FROM alerts a WHERE a.status = 'published'"
-		      " AND a.lat IS NOT NULL AND a.lon IS NOT NULL"
-		      " AND COALESCE(a.observed_to, a.observed_from, a.created_at) >= ?", since);
+	query_int(&q,
+		  "SELECT a.lat, a.lon FROM alerts a WHERE a.status = 'published'"
+		  " AND a.lat IS NOT NULL AND a.lon IS NOT NULL"
+		  " AND COALESCE(a.observed_to, a.observed_from, a.created_at) >= ?",
+		  since);
 	query_text(&q, " AND (a.country = ?", country);
-	query_text(&q, " OR EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
-		       " AND x.country = ?))", country);
+	query_text(&q,
+		   " OR EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
+		   " AND x.country = ?))",
+		   country);
 	acl_visible(&q, who, "a");
 	int rc = incidents_add(c, &q, 0, &cells, &n, &cap);
 	if (!rc && tips_table(c)) {
 		query_init(&q);
-		query_int(&q, "SELECT t.lat, t.lon FROM tips t WHERE t.lat IS NOT NULL"
-			      " AND t.lon IS NOT NULL AND COALESCE(t.observed_at, t.created_at) >= ?",
+		query_int(&q,
+			  "SELECT t.lat, t.lon FROM tips t WHERE t.lat IS NOT NULL"
+			  " AND t.lon IS NOT NULL AND COALESCE(t.observed_at, t.created_at) >= ?",
 			  since);
 		query_text(&q, " AND t.country = ?", country);
 		acl_visible(&q, who, "t");
@@ -1003,9 +1035,11 @@ int activity_gaps(struct db_conn *c, const struct caller *who, const char *count
 		int covered = 0;
 		size_t k;
 		json_t *a;
-		json_array_foreach(active, k, a) {
-			double d = overlap_km(clat, clon, json_number_value(json_object_get(a, "lat")),
-					      json_number_value(json_object_get(a, "lon")));
+		json_array_foreach(active, k, a)
+		{
+			double d =
+			    overlap_km(clat, clon, json_number_value(json_object_get(a, "lat")),
+				       json_number_value(json_object_get(a, "lon")));
 			double edge = d - json_number_value(json_object_get(a, "radius_km"));
 			covered |= edge <= 0;
 			if (nearest < 0 || edge < nearest)
@@ -1013,15 +1047,17 @@ int activity_gaps(struct db_conn *c, const struct caller *who, const char *count
 		}
 		if (covered)
 			continue;
-		double lat0 = cells[i].y * OVERLAP_CELL_DEG - 90, lon0 = cells[i].x * OVERLAP_CELL_DEG - 180;
-		json_t *g = json_pack("{s:{s:i, s:i, s:f, s:f, s:f, s:f}, s:{s:f, s:f}, s:I, s:I, s:I}",
-				      "cell", "x", cells[i].x, "y", cells[i].y, "lat_min", lat0,
-				      "lon_min", lon0, "lat_max", lat0 + OVERLAP_CELL_DEG, "lon_max",
-				      lon0 + OVERLAP_CELL_DEG, "centroid", "lat", clat, "lon", clon,
-				      "alerts", (json_int_t)cells[i].alerts, "tips",
-				      (json_int_t)cells[i].tips, "incidents", (json_int_t)total);
+		double lat0 = cells[i].y * OVERLAP_CELL_DEG - 90,
+		       lon0 = cells[i].x * OVERLAP_CELL_DEG - 180;
+		json_t *g = json_pack(
+		    "{s:{s:i, s:i, s:f, s:f, s:f, s:f}, s:{s:f, s:f}, s:I, s:I, s:I}", "cell", "x",
+		    cells[i].x, "y", cells[i].y, "lat_min", lat0, "lon_min", lon0, "lat_max",
+		    lat0 + OVERLAP_CELL_DEG, "lon_max", lon0 + OVERLAP_CELL_DEG, "centroid", "lat",
+		    clat, "lon", clon, "alerts", (json_int_t)cells[i].alerts, "tips",
+		    (json_int_t)cells[i].tips, "incidents", (json_int_t)total);
 		json_object_set_new(g, "nearest_active_km",
-				    nearest < 0 ? json_null() : json_real(round(nearest * 10) / 10));
+				    nearest < 0 ? json_null()
+						: json_real(round(nearest * 10) / 10));
 		json_object_set_new(g, "rank", json_integer(++emitted));
 		json_array_append_new(items, g);
 	}
@@ -1049,21 +1085,21 @@ static const char *check_message(const char *field)
 	static const struct {
 		const char *field, *message;
 	} m[] = {
-		{"distribution", "is not a distribution"},
-		{"tlp", "red can never be combined with federation"},
-		{"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				     "your organisation must belong to the group"},
-		{"polygon", "must be a closed ring of at least four [lon, lat] positions"},
-		{"lat", "is required with a longitude"},
-		{"lon", "is required with a latitude"},
-		{"radius_km", "needs a point (lat and lon)"},
-		{"age_max", "must not be below age_min"},
-		{"start", "is required"},
-		{"end", "must be after the start"},
-		{"currency", "must be an ISO 4217 code such as EUR"},
-		{"area_country", "names a country that does not exist"},
-		{"partners", "must name existing organisations other than your own"},
-		{"practice_id", "names no practice you can see"},
+	    {"distribution", "is not a distribution"},
+	    {"tlp", "red can never be combined with federation"},
+	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+				 "your organisation must belong to the group"},
+	    {"polygon", "must be a closed ring of at least four [lon, lat] positions"},
+	    {"lat", "is required with a longitude"},
+	    {"lon", "is required with a latitude"},
+	    {"radius_km", "needs a point (lat and lon)"},
+	    {"age_max", "must not be below age_min"},
+	    {"start", "is required"},
+	    {"end", "must be after the start"},
+	    {"currency", "must be an ISO 4217 code such as EUR"},
+	    {"area_country", "names a country that does not exist"},
+	    {"partners", "must name existing organisations other than your own"},
+	    {"practice_id", "names no practice you can see"},
 	};
 	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
 		if (strcmp(m[i].field, field) == 0)
@@ -1121,11 +1157,13 @@ static int partners_resolve(json_t *a, json_t *by_name, long row,
 	size_t i;
 	json_t *v;
 	int bad = 0;
-	json_array_foreach(names, i, v) {
+	json_array_foreach(names, i, v)
+	{
 		const char *id = json_string_value(json_object_get(by_name, json_string_value(v)));
 		if (!id) {
 			char msg[200];
-			snprintf(msg, sizeof(msg), "names no organisation: %.150s", json_string_value(v));
+			snprintf(msg, sizeof(msg), "names no organisation: %.150s",
+				 json_string_value(v));
 			activity_report_add(rep, row, hxl_tag_of("partners"), msg);
 			bad = 1;
 		} else {
@@ -1146,8 +1184,8 @@ int activity_import_begin(struct db_conn *c, const struct caller *who, const cha
 	struct activity_import *im = calloc(1, sizeof(*im));
 	if (!im)
 		return TR_ERR_NOMEM;
-	*im = (struct activity_import){c, who, request_id, rep, json_object(), json_object(),
-				       tr_now_ms(), "", ""};
+	*im = (struct activity_import){
+	    c, who, request_id, rep, json_object(), json_object(), tr_now_ms(), "", ""};
 	int rc = db_begin(c);
 	if (!rc && (rc = org_ids_by_name(c, im->by_name)))
 		db_rollback(c);
@@ -1195,11 +1233,18 @@ int activity_import_end(struct activity_import *im, int rc)
 		rc = TR_ERR_INVALID;
 	if (!rc && rep->imported) {
 		char detail[200];
-		snprintf(detail, sizeof(detail), "{\"count\":%ld,\"first_id\":\"%s\",\"last_id\":\"%s\"}",
-			 rep->imported, im->first, im->last);
+		snprintf(detail, sizeof(detail),
+			 "{\"count\":%ld,\"first_id\":\"%s\",\"last_id\":\"%s\"}", rep->imported,
+			 im->first, im->last);
 		const struct caller *who = im->who;
-		struct audit_entry e = {who->user_id[0] ? who->user_id : NULL, who->org_id, "import",
-					"activity", im->first, im->request_id, NULL, detail};
+		struct audit_entry e = {who->user_id[0] ? who->user_id : NULL,
+					who->org_id,
+					"import",
+					"activity",
+					im->first,
+					im->request_id,
+					NULL,
+					detail};
 		rc = audit_append(im->c, &e, im->now);
 	}
 	struct db_conn *c = im->c;

@@ -27,11 +27,12 @@ struct activity_filter {
 	const char *area_country, *type, *status, *org_id;
 	int64_t from, to; /* the period meets [from, to) */
 	int has_bbox;
-	double bbox[4];   /* min lon, min lat, max lon, max lat */
+	double bbox[4]; /* min lon, min lat, max lon, max lat */
 };
 
 /** One visible activity, or TR_ERR_NOT_FOUND. */
-int activity_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
+int activity_get(struct db_conn *c, const struct caller *who, const char *id,
+		 json_t **out /* OUT */);
 /** A page of visible activities, newest change first; `after` is the cursor
  * key ("<updated_at>:<id>"); *next_key (free()) when another page follows.
  * limit 0 means every visible row (the export). */
@@ -86,7 +87,8 @@ struct activity_import;
 /** Starts an import by who (the report is shared with the reader of the
  * file, whose row errors count too). */
 int activity_import_begin(struct db_conn *c, const struct caller *who, const char *request_id,
-			  struct activity_import_report *rep, struct activity_import **out /* OUT */);
+			  struct activity_import_report *rep,
+			  struct activity_import **out /* OUT */);
 /** One row: an object with the fields of a create body plus "_row" (its
  * number in the file) and "_partner_names". Checked always; written only
  * while no row of the import has been bad. Not stolen. TR_OK, or a

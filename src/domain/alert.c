@@ -13,23 +13,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const alert_categories[] = {
-	"new_substance", "adulterant_or_contamination", "overdose_cluster", "street_distribution",
-	"online_sales", "youth_recruitment", "trafficking_route", "precursor_diversion", "other",
-	NULL};
+const char *const alert_categories[] = {"new_substance",
+					"adulterant_or_contamination",
+					"overdose_cluster",
+					"street_distribution",
+					"online_sales",
+					"youth_recruitment",
+					"trafficking_route",
+					"precursor_diversion",
+					"other",
+					NULL};
 const char *const alert_statuses[] = {"draft", "published", "retracted", NULL};
 const char *const alert_reliabilities[] = {"A", "B", "C", "D", "E", "F", NULL};
-const char *const alert_ews_fields[] = {
-	"risk_type", "risk_origin", "exposure_means", "analytical_findings",
-	"toxicological_findings", "identification_method", "health_risks", "social_risks",
-	"security_risks", "measures", NULL};
+const char *const alert_ews_fields[] = {"risk_type",
+					"risk_origin",
+					"exposure_means",
+					"analytical_findings",
+					"toxicological_findings",
+					"identification_method",
+					"health_risks",
+					"social_risks",
+					"security_risks",
+					"measures",
+					NULL};
 
 #define CELL_DEG 0.5
-#define ALERT_COLS                                                                              \
-	"a.id, a.org_id, a.country, a.created_by, a.title, a.summary, a.body, a.category,"      \
-	" a.status, a.retraction_reason, a.distribution, a.sharing_group_id, a.tlp, a.lat,"     \
-	" a.lon, a.place_name, a.precision_m, a.observed_from, a.observed_to, a.reliability,"   \
-	" a.credibility, a.tags, a.countries, a.substances, a.ews, a.created_at, a.updated_at," \
+#define ALERT_COLS                                                                                 \
+	"a.id, a.org_id, a.country, a.created_by, a.title, a.summary, a.body, a.category,"         \
+	" a.status, a.retraction_reason, a.distribution, a.sharing_group_id, a.tlp, a.lat,"        \
+	" a.lon, a.place_name, a.precision_m, a.observed_from, a.observed_to, a.reliability,"      \
+	" a.credibility, a.tags, a.countries, a.substances, a.ews, a.created_at, a.updated_at,"    \
 	" a.published_at, a.version"
 
 static json_t *time_or_null(struct db_stmt *s, int col)
@@ -56,10 +69,10 @@ static json_t *json_col(struct db_stmt *s, int col, int object)
 static json_t *alert_row(struct db_stmt *s)
 {
 	json_t *a = json_object();
-	static const char *const text_cols[] = {"id", "org_id", "country", "created_by", "title",
-						 "summary", "body", "category", "status",
-						 "retraction_reason", "distribution",
-						 "sharing_group_id", "tlp"};
+	static const char *const text_cols[] = {
+	    "id",   "org_id",	"country", "created_by",	"title",	"summary",
+	    "body", "category", "status",  "retraction_reason", "distribution", "sharing_group_id",
+	    "tlp"};
 	for (int i = 0; i < 13; i++)
 		json_object_set_new(a, text_cols[i], text_or_null(s, i));
 	if (db_col_is_null(s, 13)) {
@@ -68,8 +81,8 @@ static json_t *alert_row(struct db_stmt *s)
 		json_t *loc = json_pack("{s:f, s:f}", "lat", db_col_double(s, 13), "lon",
 					db_col_double(s, 14));
 		json_object_set_new(loc, "place_name", text_or_null(s, 15));
-		json_object_set_new(loc, "precision_m", db_col_is_null(s, 16)
-							  ? json_null()
+		json_object_set_new(loc, "precision_m",
+				    db_col_is_null(s, 16) ? json_null()
 							  : json_integer(db_col_int64(s, 16)));
 		json_object_set_new(a, "location", loc);
 	}
@@ -77,7 +90,8 @@ static json_t *alert_row(struct db_stmt *s)
 	json_object_set_new(a, "observed_to", time_or_null(s, 18));
 	json_object_set_new(a, "reliability", text_or_null(s, 19));
 	json_object_set_new(a, "credibility",
-			    db_col_is_null(s, 20) ? json_null() : json_integer(db_col_int64(s, 20)));
+			    db_col_is_null(s, 20) ? json_null()
+						  : json_integer(db_col_int64(s, 20)));
 	json_object_set_new(a, "tags", json_col(s, 21, 0));
 	json_object_set_new(a, "countries", json_col(s, 22, 0));
 	json_object_set_new(a, "substances", json_col(s, 23, 0));
@@ -138,10 +152,10 @@ static void put_raw(struct buf *b, int *first, const char *k, struct db_stmt *s,
 
 static void alert_row_text(struct db_stmt *s, struct buf *b)
 {
-	static const char *const text_cols[] = {"id", "org_id", "country", "created_by", "title",
-						 "summary", "body", "category", "status",
-						 "retraction_reason", "distribution",
-						 "sharing_group_id", "tlp"};
+	static const char *const text_cols[] = {
+	    "id",   "org_id",	"country", "created_by",	"title",	"summary",
+	    "body", "category", "status",  "retraction_reason", "distribution", "sharing_group_id",
+	    "tlp"};
 	int first = 1;
 	buf_puts(b, "{");
 	for (int i = 0; i < 13; i++)
@@ -219,14 +233,20 @@ static void list_filters(struct query *q, const struct alert_filter *f)
 	if (f->org_id)
 		query_text(q, " AND a.org_id = ?", f->org_id);
 	if (f->substance)
-		query_text(q, " AND EXISTS (SELECT 1 FROM alert_substances x WHERE x.alert_id = a.id"
-			      " AND x.substance_id = ?)", f->substance);
+		query_text(q,
+			   " AND EXISTS (SELECT 1 FROM alert_substances x WHERE x.alert_id = a.id"
+			   " AND x.substance_id = ?)",
+			   f->substance);
 	if (f->country)
-		query_text(q, " AND EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
-			      " AND x.country = ?)", f->country);
+		query_text(q,
+			   " AND EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
+			   " AND x.country = ?)",
+			   f->country);
 	if (f->tag)
-		query_text(q, " AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id"
-			      " AND x.tag = ?)", f->tag);
+		query_text(q,
+			   " AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id"
+			   " AND x.tag = ?)",
+			   f->tag);
 	if (f->observed_from)
 		query_int(q, " AND a.observed_to >= ?", f->observed_from);
 	if (f->observed_to)
@@ -344,11 +364,14 @@ static int links_write(struct db_conn *c, const char *id, const char *table, con
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (alert_id, %s) VALUES (?, ?)"
-		 " ON CONFLICT DO NOTHING", table, col);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO %s (alert_id, %s) VALUES (?, ?)"
+		 " ON CONFLICT DO NOTHING",
+		 table, col);
 	size_t i;
 	json_t *v;
-	json_array_foreach(values, i, v) {
+	json_array_foreach(values, i, v)
+	{
 		if ((rc = db_prepare(c, sql, &s)))
 			return rc;
 		db_bind_text(s, 1, id);
@@ -395,7 +418,8 @@ static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, c
 		return rc;
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(a, "countries"), i, v) {
+	json_array_foreach(json_object_get(a, "countries"), i, v)
+	{
 		struct db_stmt *s;
 		if ((rc = db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s)))
 			return rc;
@@ -423,27 +447,27 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		       const struct caller *who, int64_t now)
 {
 	const char *sql =
-		insert ? "INSERT INTO alerts " DB_ACL_EXEMPT " (title, summary, body, category,"
-			 " status, retraction_reason, distribution, sharing_group_id, tlp, lat, lon,"
-			 " place_name, precision_m, cell_x, cell_y, observed_from, observed_to,"
-			 " reliability, credibility, tags, countries, substances, ews, updated_at,"
-			 " published_at, id, org_id, country, created_by, created_at)"
-			 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " ?, ?, ?, ?, ?, ?, ?, ?)"
-		       : "UPDATE alerts " DB_ACL_EXEMPT " SET title = ?, summary = ?, body = ?,"
-			 " category = ?, status = ?, retraction_reason = ?, distribution = ?,"
-			 " sharing_group_id = ?, tlp = ?, lat = ?, lon = ?, place_name = ?,"
-			 " precision_m = ?, cell_x = ?, cell_y = ?, observed_from = ?,"
-			 " observed_to = ?, reliability = ?, credibility = ?, tags = ?,"
-			 " countries = ?, substances = ?, ews = ?, updated_at = ?, published_at = ?,"
-			 " version = version + 1 WHERE id = ?";
+	    insert ? "INSERT INTO alerts " DB_ACL_EXEMPT " (title, summary, body, category,"
+		     " status, retraction_reason, distribution, sharing_group_id, tlp, lat, lon,"
+		     " place_name, precision_m, cell_x, cell_y, observed_from, observed_to,"
+		     " reliability, credibility, tags, countries, substances, ews, updated_at,"
+		     " published_at, id, org_id, country, created_by, created_at)"
+		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		     " ?, ?, ?, ?, ?, ?, ?, ?)"
+		   : "UPDATE alerts " DB_ACL_EXEMPT " SET title = ?, summary = ?, body = ?,"
+		     " category = ?, status = ?, retraction_reason = ?, distribution = ?,"
+		     " sharing_group_id = ?, tlp = ?, lat = ?, lon = ?, place_name = ?,"
+		     " precision_m = ?, cell_x = ?, cell_y = ?, observed_from = ?,"
+		     " observed_to = ?, reliability = ?, credibility = ?, tags = ?,"
+		     " countries = ?, substances = ?, ews = ?, updated_at = ?, published_at = ?,"
+		     " version = version + 1 WHERE id = ?";
 	struct db_stmt *s;
 	int rc = db_prepare(c, sql, &s);
 	if (rc)
 		return rc;
-	static const char *const texts[] = {"title", "summary", "body", "category", "status",
-					    "retraction_reason", "distribution",
-					    "sharing_group_id", "tlp"};
+	static const char *const texts[] = {"title",	    "summary",		"body",
+					    "category",	    "status",		"retraction_reason",
+					    "distribution", "sharing_group_id", "tlp"};
 	for (int i = 0; i < 9; i++) {
 		const char *v = json_string_value(json_object_get(a, texts[i]));
 		db_bind_text(s, i + 1, v ? v : (i == 1 || i == 2) ? "" : NULL);
@@ -473,7 +497,8 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 	has ? db_bind_int64(s, 17, t) : db_bind_null(s, 17);
 	db_bind_text(s, 18, json_string_value(json_object_get(a, "reliability")));
 	json_t *cred = json_object_get(a, "credibility");
-	json_is_integer(cred) ? db_bind_int64(s, 19, json_integer_value(cred)) : db_bind_null(s, 19);
+	json_is_integer(cred) ? db_bind_int64(s, 19, json_integer_value(cred))
+			      : db_bind_null(s, 19);
 	bind_json(s, 20, a, "tags", 0);
 	bind_json(s, 21, a, "countries", 0);
 	bind_json(s, 22, a, "substances", 0);
@@ -494,7 +519,8 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		return rc;
 	if ((rc = links_write(c, id, "alert_substances", "substance_id",
 			      json_object_get(a, "substances"))) ||
-	    (rc = links_write(c, id, "alert_countries", "country", json_object_get(a, "countries"))))
+	    (rc =
+		 links_write(c, id, "alert_countries", "country", json_object_get(a, "countries"))))
 		return rc;
 	if ((rc = links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"))))
 		return rc;
@@ -515,10 +541,10 @@ static int alert_index(struct db_conn *c, const char *id, json_t *a)
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(a, "tags"), i, v)
-		buf_printf(&text, "%s ", json_string_value(v));
+	    buf_printf(&text, "%s ", json_string_value(v));
 	const char *k;
 	json_object_foreach(json_object_get(a, "ews"), k, v)
-		buf_printf(&text, "\n%s", json_string_value(v) ? json_string_value(v) : "");
+	    buf_printf(&text, "\n%s", json_string_value(v) ? json_string_value(v) : "");
 	int rc = text.err ? text.err : search_index_put(c, "alert", id, text.data ? text.data : "");
 	buf_free(&text);
 	return rc;
@@ -565,8 +591,8 @@ int alert_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 	tr_uuid7(id);
 	if (!rc)
 		rc = alert_write(c, id, a, 1, who, now);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "alert", id, request_id, NULL,
-				NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "alert",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(a);
@@ -635,7 +661,8 @@ int alert_update(struct db_conn *c, const struct caller *who, const char *id, js
 	json_object_update(merged, body);
 	defaults_fill(merged);
 	if ((rc = status_check(json_string_value(json_object_get(cur, "status")),
-			       json_string_value(json_object_get(merged, "status")), merged, field)) ||
+			       json_string_value(json_object_get(merged, "status")), merged,
+			       field)) ||
 	    (rc = alert_check(c, who, merged, field)))
 		goto out;
 	int64_t now = tr_now_ms();
@@ -651,7 +678,7 @@ int alert_update(struct db_conn *c, const struct caller *who, const char *id, js
 			 json_string_value(json_object_get(cur, "tlp")),
 			 json_string_value(json_object_get(merged, "tlp")));
 	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "alert", id,
-				request_id, NULL, share ? detail : NULL};
+				request_id,   NULL,	   share ? detail : NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
@@ -685,9 +712,11 @@ int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *
 	json_t *cnt = json_object_get(body, "count");
 	tr_uuid7(id);
 	struct db_stmt *s;
-	if ((rc = db_prepare(c, "INSERT INTO alert_sightings " DB_ACL_EXEMPT " (id, alert_id, org_id,"
-				" country, user_id, type, place_name, lat, lon, observed_at, count,"
-				" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s)))
+	if ((rc = db_prepare(c,
+			     "INSERT INTO alert_sightings " DB_ACL_EXEMPT " (id, alert_id, org_id,"
+			     " country, user_id, type, place_name, lat, lon, observed_at, count,"
+			     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     &s)))
 		return rc;
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, alert_id);
@@ -707,15 +736,16 @@ int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-int alert_sightings(struct db_conn *c, const struct caller *who, const char *alert_id,
-		    json_t **out)
+int alert_sightings(struct db_conn *c, const struct caller *who, const char *alert_id, json_t **out)
 {
 	struct query q;
 	query_init(&q);
 	/* a sighting is seen with its alert: the predicate is the alert's */
-	query_text(&q, "SELECT x.id, x.org_id, x.country, x.type, x.place_name, x.lat, x.lon,"
-		       " x.observed_at, x.count FROM alert_sightings x JOIN alerts a"
-		       " ON a.id = x.alert_id WHERE x.alert_id = ?", alert_id);
+	query_text(&q,
+		   "SELECT x.id, x.org_id, x.country, x.type, x.place_name, x.lat, x.lon,"
+		   " x.observed_at, x.count FROM alert_sightings x JOIN alerts a"
+		   " ON a.id = x.alert_id WHERE x.alert_id = ?",
+		   alert_id);
 	alert_visible(&q, who, "a");
 	query_sql(&q, " ORDER BY x.observed_at DESC, x.id DESC LIMIT 1000");
 	struct db_stmt *s;
@@ -727,22 +757,22 @@ int alert_sightings(struct db_conn *c, const struct caller *who, const char *ale
 	while ((rc = db_step(s)) == DB_ROW) {
 		const char *country = db_col_text(s, 2) ? db_col_text(s, 2) : "international";
 		const char *type = db_col_text(s, 3);
-		json_t *row = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o, s:o, s:o, s:I}", "id",
-					db_col_text(s, 0), "org_id", db_col_text(s, 1), "country",
-					db_col_text(s, 2), "type", type, "place_name",
-					db_col_text(s, 4),
-					"lat", db_col_is_null(s, 5) ? json_null() : json_real(db_col_double(s, 5)),
-					"lon", db_col_is_null(s, 6) ? json_null() : json_real(db_col_double(s, 6)),
-					"observed_at", time_or_null(s, 7), "count",
-					(json_int_t)db_col_int64(s, 8));
+		json_t *row = json_pack(
+		    "{s:s, s:s, s:s?, s:s, s:s?, s:o, s:o, s:o, s:I}", "id", db_col_text(s, 0),
+		    "org_id", db_col_text(s, 1), "country", db_col_text(s, 2), "type", type,
+		    "place_name", db_col_text(s, 4), "lat",
+		    db_col_is_null(s, 5) ? json_null() : json_real(db_col_double(s, 5)), "lon",
+		    db_col_is_null(s, 6) ? json_null() : json_real(db_col_double(s, 6)),
+		    "observed_at", time_or_null(s, 7), "count", (json_int_t)db_col_int64(s, 8));
 		json_array_append_new(items, row);
 		json_t *cc = json_object_get(by, country);
 		if (!cc) {
 			cc = json_pack("{s:i, s:i}", "seen", 0, "false_positive", 0);
 			json_object_set_new(by, country, cc);
 		}
-		json_object_set_new(cc, type, json_integer(json_integer_value(json_object_get(cc, type)) +
-							   db_col_int64(s, 8)));
+		json_object_set_new(cc, type,
+				    json_integer(json_integer_value(json_object_get(cc, type)) +
+						 db_col_int64(s, 8)));
 	}
 	db_done(s);
 	if (rc != DB_DONE) {
@@ -788,10 +818,12 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 		rc = (*field = "sharing_group_id", TR_ERR_INVALID);
 	tr_uuid7(id);
 	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c, "INSERT INTO alert_comments " DB_ACL_EXEMPT " (id, alert_id,"
-				       " org_id, country, user_id, body, distribution,"
-				       " sharing_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				       &s))) {
+	if (!rc &&
+	    !(rc = db_prepare(c,
+			      "INSERT INTO alert_comments " DB_ACL_EXEMPT " (id, alert_id,"
+			      " org_id, country, user_id, body, distribution,"
+			      " sharing_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			      &s))) {
 		db_bind_text(s, 1, id);
 		db_bind_text(s, 2, alert_id);
 		db_bind_text(s, 3, who->org_id);
@@ -808,8 +840,7 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 	return rc;
 }
 
-int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id,
-		   json_t *items)
+int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id, json_t *items)
 {
 	json_t *a = NULL;
 	int rc = alert_get(c, who, alert_id, &a);
@@ -818,8 +849,10 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 		return rc;
 	struct query q;
 	query_init(&q);
-	query_text(&q, "SELECT x.id, x.org_id, x.user_id, x.body, x.distribution, x.created_at"
-		       " FROM alert_comments x WHERE x.alert_id = ?", alert_id);
+	query_text(&q,
+		   "SELECT x.id, x.org_id, x.user_id, x.body, x.distribution, x.created_at"
+		   " FROM alert_comments x WHERE x.alert_id = ?",
+		   alert_id);
 	acl_visible(&q, who, "x");
 	query_sql(&q, " ORDER BY x.id LIMIT 1000");
 	struct db_stmt *s;
@@ -828,12 +861,11 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "id",
-						       db_col_text(s, 0), "org_id", db_col_text(s, 1),
-						       "user_id", db_col_text(s, 2), "body",
-						       db_col_text(s, 3), "distribution",
-						       db_col_text(s, 4), "created_at",
-						       time_or_null(s, 5)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "id", db_col_text(s, 0),
+				     "org_id", db_col_text(s, 1), "user_id", db_col_text(s, 2),
+				     "body", db_col_text(s, 3), "distribution", db_col_text(s, 4),
+				     "created_at", time_or_null(s, 5)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
@@ -909,12 +941,16 @@ static int by_substance(struct db_conn *c, const struct caller *who, const char 
 	query_init(&q);
 	/* the newest links of each substance come straight from the index
 	 * (ids are time-ordered); only those are joined and checked */
-	query_text(&q, "SELECT a.id, x2.substance_id, sub.name FROM (SELECT y.alert_id,"
-		       " y.substance_id FROM alert_substances y WHERE y.substance_id IN"
-		       " (SELECT substance_id FROM alert_substances WHERE alert_id = ?)", id);
-	query_text(&q, " AND y.alert_id <> ? ORDER BY y.alert_id DESC LIMIT 400) x2"
-		       " JOIN alerts a ON a.id = x2.alert_id"
-		       " JOIN substances sub ON sub.id = x2.substance_id WHERE 1 = 1", id);
+	query_text(&q,
+		   "SELECT a.id, x2.substance_id, sub.name FROM (SELECT y.alert_id,"
+		   " y.substance_id FROM alert_substances y WHERE y.substance_id IN"
+		   " (SELECT substance_id FROM alert_substances WHERE alert_id = ?)",
+		   id);
+	query_text(&q,
+		   " AND y.alert_id <> ? ORDER BY y.alert_id DESC LIMIT 400) x2"
+		   " JOIN alerts a ON a.id = x2.alert_id"
+		   " JOIN substances sub ON sub.id = x2.substance_id WHERE 1 = 1",
+		   id);
 	alert_visible(&q, who, "a");
 	query_sql(&q, " AND a.status <> 'retracted'");
 	struct db_stmt *s;
@@ -973,7 +1009,8 @@ static int by_place_time(struct db_conn *c, const struct caller *who, json_t *se
 		if (d > km)
 			continue;
 		char detail[160];
-		snprintf(detail, sizeof(detail), "same category within %.1f km and %d days", d, days);
+		snprintf(detail, sizeof(detail), "same category within %.1f km and %d days", d,
+			 days);
 		related_add(set, db_col_text(s, 0), 0.5 + 0.5 * (1 - d / km),
 			    json_pack("{s:s, s:f, s:s}", "kind", "near", "distance_km", d, "detail",
 				      detail));
@@ -1013,8 +1050,8 @@ int alert_related(struct db_conn *c, const struct caller *who, const char *id, d
 	for (int i = 0; i < set.n; i++) {
 		json_t *a = NULL;
 		if (!rc && shown < limit && alert_get(c, who, set.r[i].id, &a) == TR_OK) {
-			json_array_append_new(items, json_pack("{s:o, s:f, s:o}", "alert", a, "score",
-							       set.r[i].score, "reasons",
+			json_array_append_new(items, json_pack("{s:o, s:f, s:o}", "alert", a,
+							       "score", set.r[i].score, "reasons",
 							       set.r[i].reasons));
 			shown++;
 		} else {
@@ -1047,8 +1084,8 @@ static int org_country(struct db_conn *c, const char *org_id, char country[3])
 static int existing_distribution(struct db_conn *c, const char *id, char org[37], char dist[24])
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT org_id, distribution FROM alerts " DB_ACL_EXEMPT
-			       " WHERE id = ?", &s);
+	int rc = db_prepare(
+	    c, "SELECT org_id, distribution FROM alerts " DB_ACL_EXEMPT " WHERE id = ?", &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -1069,21 +1106,27 @@ static int import_one(struct db_conn *c, const struct caller *who, json_t *item,
 	const char *dist = json_string_value(json_object_get(item, "distribution"));
 	struct caller owner = *who;
 	if (!id || !org || !dist)
-		return *field = !id ? "id" : !org ? "org_id" : "distribution",
+		return *field = !id    ? "id"
+				: !org ? "org_id"
+				       : "distribution",
 		       *why = "is required", TR_ERR_INVALID;
 	if (strcmp(org, who->org_id) != 0 && strcmp(dist, "federation") != 0)
 		return *field = "distribution",
 		       *why = "a record of another organisation can only arrive as federation;"
-			      " importing it would widen its distribution", TR_ERR_INVALID;
+			      " importing it would widen its distribution",
+		       TR_ERR_INVALID;
 	snprintf(owner.org_id, sizeof(owner.org_id), "%s", org);
 	int rc = org_country(c, org, owner.country);
 	if (rc == TR_ERR_NOT_FOUND)
-		return *field = "org_id", *why = "no such organisation on this instance", TR_ERR_INVALID;
+		return *field = "org_id", *why = "no such organisation on this instance",
+		       TR_ERR_INVALID;
 	char had_org[37], had_dist[24];
 	int exists = existing_distribution(c, id, had_org, had_dist) == TR_OK;
 	if (exists && (strcmp(had_org, org) != 0 || !acl_distribution_within(dist, had_dist)))
-		return *field = "distribution", *why = "would widen the distribution of the record"
-						       " already here", TR_ERR_INVALID;
+		return *field = "distribution",
+		       *why = "would widen the distribution of the record"
+			      " already here",
+		       TR_ERR_INVALID;
 	json_t *a = json_deep_copy(item);
 	defaults_fill(a);
 	if (strcmp(json_string_value(json_object_get(a, "status")), "draft") == 0 ||
@@ -1110,7 +1153,8 @@ int alert_import(struct db_conn *c, const struct caller *who, json_t *items, con
 	int64_t now = tr_now_ms();
 	size_t i;
 	json_t *item;
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		if (rc)
 			break;
 		rc = import_one(c, who, item, now, field, why);
@@ -1121,8 +1165,8 @@ int alert_import(struct db_conn *c, const struct caller *who, json_t *items, con
 	}
 	char detail[64];
 	snprintf(detail, sizeof(detail), "{\"imported\":%d}", *imported);
-	struct audit_entry e = {who->user_id, who->org_id, "import", "alert", NULL, request_id, NULL,
-				detail};
+	struct audit_entry e = {who->user_id, who->org_id, "import", "alert",
+				NULL,	      request_id,  NULL,     detail};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	if (rc) {

@@ -20,7 +20,7 @@ struct alert_filter {
 	const char *status, *category, *substance, *country, *org_id, *tlp, *tag;
 	int64_t observed_from, observed_to, updated_since;
 	int has_bbox;
-	double bbox[4]; /* min lon, min lat, max lon, max lat */
+	double bbox[4];	   /* min lon, min lat, max lon, max lat */
 	int sort_observed; /* else by updated_at */
 };
 

@@ -45,8 +45,10 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now)
 	struct db_stmt *s;
 	/* the row lock taken here orders concurrent writers on PostgreSQL;
 	 * SQLite writers are already serialised */
-	int rc = db_prepare(c, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1"
-			       " RETURNING seq, hash", &s);
+	int rc = db_prepare(c,
+			    "UPDATE audit_head SET seq = seq + 1 WHERE id = 1"
+			    " RETURNING seq, hash",
+			    &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -59,15 +61,16 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now)
 	db_done(s);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? TR_ERR_DB : rc;
-	const char *f[8] = {e->user_id, e->org_id, e->action, e->resource_type,
+	const char *f[8] = {e->user_id,	    e->org_id,	   e->action,	     e->resource_type,
 			    e->resource_id, e->request_id, e->justification, e->detail};
 	char hash[65];
 	entry_hash(prev, seq, now, f, hash);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO audit_log (seq, at, user_id, org_id, action, resource_type,"
-			     " resource_id, request_id, justification, detail, prev_hash, hash)"
-			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare(
+		 c,
+		 "INSERT INTO audit_log (seq, at, user_id, org_id, action, resource_type,"
+		 " resource_id, request_id, justification, detail, prev_hash, hash)"
+		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		 &s)))
 		return rc;
 	db_bind_int64(s, 1, seq);
 	db_bind_int64(s, 2, now);
@@ -112,7 +115,8 @@ int audit_verify(struct db_conn *c, int64_t *count, int64_t *broken, char *why, 
 		if (seq != expect)
 			snprintf(why, whylen, "entry %" PRId64 " is missing", expect);
 		else if (!stored_prev || strcmp(stored_prev, prev) != 0)
-			snprintf(why, whylen, "entry %" PRId64 " does not follow its predecessor", seq);
+			snprintf(why, whylen, "entry %" PRId64 " does not follow its predecessor",
+				 seq);
 		else if (!stored || strcmp(stored, h) != 0)
 			snprintf(why, whylen, "entry %" PRId64 " was changed", seq);
 		else {
@@ -182,13 +186,13 @@ int audit_list(struct db_conn *c, const char *user_id, const char *resource_type
 		if (db_col_text(s, 9))
 			detail = json_loads(db_col_text(s, 9), 0, NULL);
 		json_array_append_new(
-			items, json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:o?, s:s}",
-					 "seq", (json_int_t)db_col_int64(s, 0), "at", at, "user_id",
-					 db_col_text(s, 2), "org_id", db_col_text(s, 3), "action",
-					 db_col_text(s, 4), "resource_type", db_col_text(s, 5),
-					 "resource_id", db_col_text(s, 6), "request_id",
-					 db_col_text(s, 7), "justification", db_col_text(s, 8),
-					 "detail", detail, "hash", db_col_text(s, 10)));
+		    items,
+		    json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:o?, s:s}",
+			      "seq", (json_int_t)db_col_int64(s, 0), "at", at, "user_id",
+			      db_col_text(s, 2), "org_id", db_col_text(s, 3), "action",
+			      db_col_text(s, 4), "resource_type", db_col_text(s, 5), "resource_id",
+			      db_col_text(s, 6), "request_id", db_col_text(s, 7), "justification",
+			      db_col_text(s, 8), "detail", detail, "hash", db_col_text(s, 10)));
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;

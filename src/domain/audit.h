@@ -10,14 +10,14 @@
 #include <stdint.h>
 
 struct audit_entry {
-	const char *user_id;       /* NULL for the system or the command line */
+	const char *user_id; /* NULL for the system or the command line */
 	const char *org_id;
-	const char *action;        /* "create", "update", "login", "read_sensitive", ... */
+	const char *action;	   /* "create", "update", "login", "read_sensitive", ... */
 	const char *resource_type; /* "user", "organisation", "alert", ... */
 	const char *resource_id;
 	const char *request_id;
 	const char *justification; /* for reads of sensitive fields */
-	const char *detail;        /* JSON text, e.g. the fields changed */
+	const char *detail;	   /* JSON text, e.g. the fields changed */
 };
 
 /** Appends e; must run inside a transaction of c (db_begin). */
@@ -25,8 +25,8 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now);
 
 /** Walks the chain. TR_OK with *count verified, or TR_ERR_CONFLICT with
  * *broken the sequence number of the first bad entry and why. */
-int audit_verify(struct db_conn *c, int64_t *count /* OUT */, int64_t *broken /* OUT */,
-		 char *why, size_t whylen);
+int audit_verify(struct db_conn *c, int64_t *count /* OUT */, int64_t *broken /* OUT */, char *why,
+		 size_t whylen);
 
 /** Appends entries with seq < before (0: from the newest), newest first,
  * filtered by user, resource type, resource id and time when not NULL/0. */

@@ -10,9 +10,8 @@
 
 /* Verified against when the email is unknown, so that an unknown account
  * costs the same argon2id work as a wrong password. */
-static const char dummy_hash[] =
-	"$argon2id$v=19$m=65536,t=2,p=1$LDWJINRpyvTyO4aR8Xe9CA$"
-	"ejcFUjo9aadVE/6b/8NI48T8mbMpFtI+7o19OM0NCF0";
+static const char dummy_hash[] = "$argon2id$v=19$m=65536,t=2,p=1$LDWJINRpyvTyO4aR8Xe9CA$"
+				 "ejcFUjo9aadVE/6b/8NI48T8mbMpFtI+7o19OM0NCF0";
 
 static void hash_hex(const char *secret, char out[65])
 {
@@ -148,10 +147,11 @@ int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 	secret_new(csrf);
 	hash_hex(token, h);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
-			    " VALUES (?, ?, ?, ?, ?)",
-			    &s);
+	int rc =
+	    db_prepare(c,
+		       "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
+		       " VALUES (?, ?, ?, ?, ?)",
+		       &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, h);
@@ -181,8 +181,8 @@ static void caller_fill(struct db_stmt *s, int first, struct caller *who)
 int auth_caller_load(struct db_conn *c, const char *user_id, struct caller *who)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0",
-			    &s);
+	int rc = db_prepare(
+	    c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0", &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, user_id);
@@ -226,8 +226,10 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 		return TR_ERR_UNAUTH;
 	}
 	who->via_session = true;
-	if (now - seen > 60 * 1000 && !db_prepare(c, "UPDATE sessions SET last_seen = ?"
-						     " WHERE token_hash = ?", &s)) {
+	if (now - seen > 60 * 1000 && !db_prepare(c,
+						  "UPDATE sessions SET last_seen = ?"
+						  " WHERE token_hash = ?",
+						  &s)) {
 		db_bind_int64(s, 1, now);
 		db_bind_text(s, 2, h);
 		db_step(s);
@@ -250,9 +252,8 @@ int auth_session_delete(struct db_conn *c, const char *token)
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-int auth_token_create(struct db_conn *c, const char *user_id, const char *name,
-		      int64_t expires_at, int read_only, int64_t now, char id[37],
-		      char secret[AUTH_SECRET_LEN + 8])
+int auth_token_create(struct db_conn *c, const char *user_id, const char *name, int64_t expires_at,
+		      int read_only, int64_t now, char id[37], char secret[AUTH_SECRET_LEN + 8])
 {
 	char raw[AUTH_SECRET_LEN], h[65];
 	secret_new(raw);
@@ -321,8 +322,10 @@ int auth_token_revoke(struct db_conn *c, const char *user_id, const char *id, in
 	if (rc != DB_DONE)
 		return rc;
 	/* how many rows changed is engine-specific; read the result back */
-	if ((rc = db_prepare(c, "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
-				" AND revoked_at = ?", &s)))
+	if ((rc = db_prepare(c,
+			     "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
+			     " AND revoked_at = ?",
+			     &s)))
 		return rc;
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, user_id);
@@ -348,10 +351,10 @@ int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)
 		tr_time_format(db_col_int64(s, 4), expires);
 		tr_time_format(db_col_int64(s, 5), revoked);
 		json_array_append_new(
-			items, json_pack("{s:s, s:s, s:b, s:s, s:s, s:s?}", "id", db_col_text(s, 0),
-					 "name", db_col_text(s, 1), "read_only",
-					 (int)db_col_int64(s, 2), "created_at", created, "expires_at",
-					 expires, "revoked_at", db_col_is_null(s, 5) ? NULL : revoked));
+		    items, json_pack("{s:s, s:s, s:b, s:s, s:s, s:s?}", "id", db_col_text(s, 0),
+				     "name", db_col_text(s, 1), "read_only",
+				     (int)db_col_int64(s, 2), "created_at", created, "expires_at",
+				     expires, "revoked_at", db_col_is_null(s, 5) ? NULL : revoked));
 	}
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
@@ -368,8 +371,10 @@ int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t 
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	if ((rc = db_prepare(c, "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
-				" AND revoked_at IS NULL", &s)))
+	if ((rc = db_prepare(c,
+			     "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+			     " AND revoked_at IS NULL",
+			     &s)))
 		return rc;
 	db_bind_int64(s, 1, now);
 	db_bind_text(s, 2, user_id);

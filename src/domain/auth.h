@@ -10,8 +10,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#define AUTH_SECRET_LEN 48   /* text of a session or token secret, with NUL */
-#define AUTH_FAILURES_MAX 5  /* sign-in failures per account ... */
+#define AUTH_SECRET_LEN 48			/* text of a session or token secret, with NUL */
+#define AUTH_FAILURES_MAX 5			/* sign-in failures per account ... */
 #define AUTH_FAILURE_WINDOW_MS (15 * 60 * 1000) /* ... within this window */
 
 /** Hashes a password with argon2id (interactive limits) into out. */
@@ -25,7 +25,8 @@ int auth_login(struct db_conn *c, const char *email, const char *password, int64
 
 /** A new session for user_id: the cookie secret and the CSRF token. */
 int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
-			char token[AUTH_SECRET_LEN] /* OUT */, char csrf[AUTH_SECRET_LEN] /* OUT */);
+			char token[AUTH_SECRET_LEN] /* OUT */,
+			char csrf[AUTH_SECRET_LEN] /* OUT */);
 /** Resolves a session secret: TR_ERR_UNAUTH when unknown, idle longer than
  * idle_ms, older than max_ms or its user disabled. Fills the caller and the
  * session's CSRF token; refreshes the idle clock (at most once a minute). */
@@ -37,9 +38,9 @@ int auth_session_delete(struct db_conn *c, const char *token);
 
 /** A new API token for user_id; the secret is returned once and only its
  * hash is kept. */
-int auth_token_create(struct db_conn *c, const char *user_id, const char *name,
-		      int64_t expires_at, int read_only, int64_t now,
-		      char id[37] /* OUT */, char secret[AUTH_SECRET_LEN + 8] /* OUT */);
+int auth_token_create(struct db_conn *c, const char *user_id, const char *name, int64_t expires_at,
+		      int read_only, int64_t now, char id[37] /* OUT */,
+		      char secret[AUTH_SECRET_LEN + 8] /* OUT */);
 /** Resolves a bearer token: TR_ERR_UNAUTH when unknown, expired, revoked or
  * its user disabled. */
 int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now,

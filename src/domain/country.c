@@ -20,8 +20,8 @@ static json_t *country_row(struct db_stmt *s)
 			 db_col_text(s, 3), "osce_status", db_col_text(s, 4));
 }
 
-int country_list(struct db_conn *c, const char *status, const char *after, int limit,
-		 json_t *items, int *more)
+int country_list(struct db_conn *c, const char *status, const char *after, int limit, json_t *items,
+		 int *more)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,

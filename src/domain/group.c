@@ -7,16 +7,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#define GROUP_COLS "g.id, g.name, g.description, g.owner_org_id, g.members_can_add," \
-		   " g.created_at, g.updated_at, g.version"
-#define GROUP_VISIBLE " EXISTS (SELECT 1 FROM sharing_group_members v" \
-		      " WHERE v.group_id = g.id AND v.org_id = ?)"
+#define GROUP_COLS                                                                                 \
+	"g.id, g.name, g.description, g.owner_org_id, g.members_can_add,"                          \
+	" g.created_at, g.updated_at, g.version"
+#define GROUP_VISIBLE                                                                              \
+	" EXISTS (SELECT 1 FROM sharing_group_members v"                                           \
+	" WHERE v.group_id = g.id AND v.org_id = ?)"
 
 static int members_json(struct db_conn *c, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT org_id FROM sharing_group_members WHERE group_id = ?"
-			       " ORDER BY org_id", &s);
+	int rc = db_prepare(c,
+			    "SELECT org_id FROM sharing_group_members WHERE group_id = ?"
+			    " ORDER BY org_id",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -42,8 +46,8 @@ static json_t *group_row(struct db_stmt *s)
 int group_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE g.id = ? AND"
-			       GROUP_VISIBLE, &s);
+	int rc = db_prepare(
+	    c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE g.id = ? AND" GROUP_VISIBLE, &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -67,8 +71,10 @@ int group_list(struct db_conn *c, const struct caller *who, const char *after, i
 	       json_t *items, int *more)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE" GROUP_VISIBLE
-			       " AND (CAST(? AS TEXT) IS NULL OR g.id > ?) ORDER BY g.id LIMIT ?", &s);
+	int rc = db_prepare(c,
+			    "SELECT " GROUP_COLS " FROM sharing_groups g WHERE" GROUP_VISIBLE
+			    " AND (CAST(? AS TEXT) IS NULL OR g.id > ?) ORDER BY g.id LIMIT ?",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, who->org_id);
@@ -89,7 +95,8 @@ int group_list(struct db_conn *c, const struct caller *who, const char *after, i
 		return rc;
 	size_t i;
 	json_t *g;
-	json_array_foreach(items, i, g) {
+	json_array_foreach(items, i, g)
+	{
 		json_t *members;
 		if ((rc = members_json(c, json_string_value(json_object_get(g, "id")), &members)))
 			return rc;
@@ -111,8 +118,10 @@ static int member_add(struct db_conn *c, const char *id, const char *org, int64_
 		return TR_ERR_INVALID;
 	if (rc != DB_ROW)
 		return rc;
-	if ((rc = db_prepare(c, "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
-				" VALUES (?, ?, ?) ON CONFLICT DO NOTHING", &s)))
+	if ((rc = db_prepare(c,
+			     "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
+			     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			     &s)))
 		return rc;
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, org);
@@ -127,7 +136,8 @@ static int members_add(struct db_conn *c, const char *id, json_t *list, int64_t 
 {
 	size_t i;
 	json_t *m;
-	json_array_foreach(list, i, m) {
+	json_array_foreach(list, i, m)
+	{
 		int rc = member_add(c, id, json_string_value(m), now);
 		if (rc == TR_ERR_INVALID)
 			*field = "members";
@@ -150,9 +160,11 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 	tr_uuid7(id);
 	const char *desc = json_string_value(json_object_get(body, "description"));
 	struct db_stmt *s;
-	if (!(rc = db_prepare(c, "INSERT INTO sharing_groups (id, name, description, owner_org_id,"
-				 " members_can_add, created_at, updated_at)"
-				 " VALUES (?, ?, ?, ?, ?, ?, ?)", &s))) {
+	if (!(rc = db_prepare(c,
+			      "INSERT INTO sharing_groups (id, name, description, owner_org_id,"
+			      " members_can_add, created_at, updated_at)"
+			      " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			      &s))) {
 		db_bind_text(s, 1, id);
 		db_bind_text(s, 2, json_string_value(json_object_get(body, "name")));
 		db_bind_text(s, 3, desc ? desc : "");
@@ -167,8 +179,8 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		rc = member_add(c, id, who->org_id, now);
 	if (!rc && json_object_get(body, "members"))
 		rc = members_add(c, id, json_object_get(body, "members"), now, field);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "sharing_group", id,
-				request_id, NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "sharing_group",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	if (rc) {
@@ -195,8 +207,10 @@ static int group_load(struct db_conn *c, const char *id, char owner[37], int *ca
 		      int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
-			       " WHERE id = ?", &s);
+	int rc = db_prepare(c,
+			    "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
+			    " WHERE id = ?",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -212,10 +226,11 @@ static int group_load(struct db_conn *c, const char *id, char owner[37], int *ca
 
 static int set_column(struct db_conn *c, const char *id, const char *key, json_t *v)
 {
-	const char *sql = strcmp(key, "name") == 0 ? "UPDATE sharing_groups SET name = ? WHERE id = ?"
+	const char *sql = strcmp(key, "name") == 0
+			      ? "UPDATE sharing_groups SET name = ? WHERE id = ?"
 			  : strcmp(key, "description") == 0
-				  ? "UPDATE sharing_groups SET description = ? WHERE id = ?"
-				  : "UPDATE sharing_groups SET members_can_add = ? WHERE id = ?";
+			      ? "UPDATE sharing_groups SET description = ? WHERE id = ?"
+			      : "UPDATE sharing_groups SET members_can_add = ? WHERE id = ?";
 	struct db_stmt *s;
 	int rc = db_prepare(c, sql, &s);
 	if (rc)
@@ -235,14 +250,17 @@ static int members_remove(struct db_conn *c, const char *id, const char *owner, 
 {
 	size_t i;
 	json_t *m;
-	json_array_foreach(list, i, m) {
+	json_array_foreach(list, i, m)
+	{
 		if (strcmp(json_string_value(m), owner) == 0) {
 			*field = "remove_members";
 			return TR_ERR_INVALID; /* the owner stays a member */
 		}
 		struct db_stmt *s;
-		int rc = db_prepare(c, "DELETE FROM sharing_group_members WHERE group_id = ?"
-				       " AND org_id = ?", &s);
+		int rc = db_prepare(c,
+				    "DELETE FROM sharing_group_members WHERE group_id = ?"
+				    " AND org_id = ?",
+				    &s);
 		if (rc)
 			return rc;
 		db_bind_text(s, 1, id);
@@ -261,7 +279,8 @@ static int group_apply(struct db_conn *c, const char *id, const char *owner, jso
 	const char *key;
 	json_t *v;
 	int rc = TR_OK;
-	json_object_foreach(body, key, v) {
+	json_object_foreach(body, key, v)
+	{
 		if (rc)
 			break;
 		if (strcmp(key, "add_members") == 0) {
@@ -275,8 +294,10 @@ static int group_apply(struct db_conn *c, const char *id, const char *owner, jso
 		}
 	}
 	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c, "UPDATE sharing_groups SET version = version + 1,"
-				       " updated_at = ? WHERE id = ?", &s))) {
+	if (!rc && !(rc = db_prepare(c,
+				     "UPDATE sharing_groups SET version = version + 1,"
+				     " updated_at = ? WHERE id = ?",
+				     &s))) {
 		db_bind_int64(s, 1, now);
 		db_bind_text(s, 2, id);
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
@@ -310,8 +331,8 @@ int group_update(struct db_conn *c, const struct caller *who, const char *id, js
 	int64_t now = tr_now_ms();
 	if (!rc)
 		rc = group_apply(c, id, owner, body, now, field);
-	struct audit_entry e = {who->user_id, who->org_id, "update", "sharing_group", id,
-				request_id, NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "update", "sharing_group",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	if (rc) {

@@ -19,33 +19,33 @@ static const struct spec {
 	const char *const *values;
 	int required;
 } specs[] = {
-	{"#org", "_org", "Organisation", H_ORG, 1, 300, NULL, 1},
-	{"#org+impl", "_partner_names", "Implementing partners", H_LIST, 0, 0, NULL, 0},
-	{"#sector", "type", "Type", H_ENUM, 0, 0, activity_types, 1},
-	{"#activity", "title", "Activity", H_TEXT, 3, 300, NULL, 1},
-	{"#activity+description", "description", "Description", H_TEXT, 0, 10000, NULL, 0},
-	{"#country+code", "area_country", "Country", H_COUNTRY, 0, 0, NULL, 0},
-	{"#adm1+name", "admin_name", "Admin area", H_TEXT, 1, 200, NULL, 0},
-	{"#adm1+code", "admin_code", "Admin area code", H_TEXT, 1, 40, NULL, 0},
-	{"#loc", "place_name", "Location", H_TEXT, 1, 300, NULL, 0},
-	{"#geo+lat", "lat", "Latitude", H_NUM, -90, 90, NULL, 0},
-	{"#geo+lon", "lon", "Longitude", H_NUM, -180, 180, NULL, 0},
-	{"#geo+radius", "radius_km", "Radius km", H_NUM, 0.01, 500, NULL, 0},
-	{"#date+start", "start", "Start", H_DATE, 0, 0, NULL, 1},
-	{"#date+end", "end", "End", H_DATE, 0, 0, NULL, 0},
-	{"#status", "status", "Status", H_ENUM, 0, 0, activity_statuses, 1},
-	{"#targeted+age+min", "age_min", "Age from", H_INT, 0, 120, NULL, 0},
-	{"#targeted+age+max", "age_max", "Age to", H_INT, 0, 120, NULL, 0},
-	{"#targeted+gender", "gender", "Gender", H_ENUM, 0, 0, activity_genders, 0},
-	{"#targeted+setting", "setting", "Setting", H_ENUM, 0, 0, activity_settings, 0},
-	{"#targeted+f", "planned_female", "Planned young women", H_INT, 0, 1e9, NULL, 0},
-	{"#targeted+m", "planned_male", "Planned young men", H_INT, 0, 1e9, NULL, 0},
-	{"#reached+f", "reached_female", "Reached young women", H_INT, 0, 1e9, NULL, 0},
-	{"#reached+m", "reached_male", "Reached young men", H_INT, 0, 1e9, NULL, 0},
-	{"#value+budget", "budget", "Budget", H_NUM, 0, 1e12, NULL, 0},
-	{"#currency", "currency", "Currency", H_TEXT, 3, 3, NULL, 0},
-	{"#meta+distribution", "distribution", "Distribution", H_ENUM, 0, 0, acl_distributions, 0},
-	{"#meta+tlp", "tlp", "TLP", H_ENUM, 0, 0, acl_tlps, 0},
+    {"#org", "_org", "Organisation", H_ORG, 1, 300, NULL, 1},
+    {"#org+impl", "_partner_names", "Implementing partners", H_LIST, 0, 0, NULL, 0},
+    {"#sector", "type", "Type", H_ENUM, 0, 0, activity_types, 1},
+    {"#activity", "title", "Activity", H_TEXT, 3, 300, NULL, 1},
+    {"#activity+description", "description", "Description", H_TEXT, 0, 10000, NULL, 0},
+    {"#country+code", "area_country", "Country", H_COUNTRY, 0, 0, NULL, 0},
+    {"#adm1+name", "admin_name", "Admin area", H_TEXT, 1, 200, NULL, 0},
+    {"#adm1+code", "admin_code", "Admin area code", H_TEXT, 1, 40, NULL, 0},
+    {"#loc", "place_name", "Location", H_TEXT, 1, 300, NULL, 0},
+    {"#geo+lat", "lat", "Latitude", H_NUM, -90, 90, NULL, 0},
+    {"#geo+lon", "lon", "Longitude", H_NUM, -180, 180, NULL, 0},
+    {"#geo+radius", "radius_km", "Radius km", H_NUM, 0.01, 500, NULL, 0},
+    {"#date+start", "start", "Start", H_DATE, 0, 0, NULL, 1},
+    {"#date+end", "end", "End", H_DATE, 0, 0, NULL, 0},
+    {"#status", "status", "Status", H_ENUM, 0, 0, activity_statuses, 1},
+    {"#targeted+age+min", "age_min", "Age from", H_INT, 0, 120, NULL, 0},
+    {"#targeted+age+max", "age_max", "Age to", H_INT, 0, 120, NULL, 0},
+    {"#targeted+gender", "gender", "Gender", H_ENUM, 0, 0, activity_genders, 0},
+    {"#targeted+setting", "setting", "Setting", H_ENUM, 0, 0, activity_settings, 0},
+    {"#targeted+f", "planned_female", "Planned young women", H_INT, 0, 1e9, NULL, 0},
+    {"#targeted+m", "planned_male", "Planned young men", H_INT, 0, 1e9, NULL, 0},
+    {"#reached+f", "reached_female", "Reached young women", H_INT, 0, 1e9, NULL, 0},
+    {"#reached+m", "reached_male", "Reached young men", H_INT, 0, 1e9, NULL, 0},
+    {"#value+budget", "budget", "Budget", H_NUM, 0, 1e12, NULL, 0},
+    {"#currency", "currency", "Currency", H_TEXT, 3, 3, NULL, 0},
+    {"#meta+distribution", "distribution", "Distribution", H_ENUM, 0, 0, acl_distributions, 0},
+    {"#meta+tlp", "tlp", "TLP", H_ENUM, 0, 0, acl_tlps, 0},
 };
 enum { NSPECS = sizeof(specs) / sizeof(specs[0]) };
 
@@ -165,7 +165,8 @@ static const char *cell_read(const struct spec *sp, const char *v, const char *o
 	switch (sp->kind) {
 	case H_ORG:
 		if (org_name && strcasecmp(v, org_name) != 0) {
-			snprintf(msg, msglen, "must be the importing organisation (%.120s)", org_name);
+			snprintf(msg, msglen, "must be the importing organisation (%.120s)",
+				 org_name);
 			return msg;
 		}
 		return NULL;
@@ -182,7 +183,8 @@ static const char *cell_read(const struct spec *sp, const char *v, const char *o
 		return NULL;
 	}
 	case H_COUNTRY:
-		if (strlen(v) != 2 || !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1]))
+		if (strlen(v) != 2 || !isalpha((unsigned char)v[0]) ||
+		    !isalpha((unsigned char)v[1]))
 			return "must be an ISO 3166-1 alpha-2 code";
 		buf[0] = (char)toupper((unsigned char)v[0]);
 		buf[1] = (char)toupper((unsigned char)v[1]);
@@ -194,7 +196,8 @@ static const char *cell_read(const struct spec *sp, const char *v, const char *o
 		if (!enum_has(sp->values, buf)) {
 			size_t k = (size_t)snprintf(msg, msglen, "'%.60s' is not one of", v);
 			for (const char *const *p = sp->values; *p && k < msglen; p++)
-				k += (size_t)snprintf(msg + k, msglen - k, "%s %s", p == sp->values ? "" : ",", *p);
+				k += (size_t)snprintf(msg + k, msglen - k, "%s %s",
+						      p == sp->values ? "" : ",", *p);
 			return msg;
 		}
 		json_object_set_new(row, sp->key, json_string(buf));
@@ -202,7 +205,8 @@ static const char *cell_read(const struct spec *sp, const char *v, const char *o
 	case H_INT: {
 		long long x = strtoll(v, &end, 10);
 		if (end == v || *end || x < sp->min || x > sp->max) {
-			snprintf(msg, msglen, "must be a whole number from %.0f to %.0f", sp->min, sp->max);
+			snprintf(msg, msglen, "must be a whole number from %.0f to %.0f", sp->min,
+				 sp->max);
 			return msg;
 		}
 		json_object_set_new(row, sp->key, json_integer(x));
@@ -266,7 +270,8 @@ static void row_defaults(json_t *row, const char *default_country)
 
 int hxl_read(const char *data, size_t len, const char *org_name, const char *default_country,
 	     int (*row_fn)(void *ctx, json_t *row), void *row_ctx,
-	     struct activity_import_report *rep, void (*progress)(void *ctx, long done, long total), void *ctx)
+	     struct activity_import_report *rep, void (*progress)(void *ctx, long done, long total),
+	     void *ctx)
 {
 	struct csv c;
 	csv_open(&c, data, len);
@@ -322,7 +327,8 @@ int hxl_read(const char *data, size_t len, const char *org_name, const char *def
 			const char *v = trim(cell);
 			if (!*v) {
 				if (sp->required) {
-					activity_report_add(rep, (long)c.row, sp->tag, "is required");
+					activity_report_add(rep, (long)c.row, sp->tag,
+							    "is required");
 					bad = 1;
 				}
 				continue;
@@ -385,14 +391,18 @@ static void value_text(const struct spec *sp, json_t *a, json_t *names, char *ou
 	out[0] = 0;
 	if (sp->kind == H_ORG) {
 		const char *org = json_string_value(json_object_get(a, "org_id"));
-		snprintf(out, n, "%s", org && json_string_value(json_object_get(names, org))
-					       ? json_string_value(json_object_get(names, org))
-					       : org ? org : "");
+		snprintf(out, n, "%s",
+			 org && json_string_value(json_object_get(names, org))
+			     ? json_string_value(json_object_get(names, org))
+			 : org ? org
+			       : "");
 	} else if (sp->kind == H_LIST) {
 		size_t i, k = 0;
 		json_t *p;
-		json_array_foreach(json_object_get(a, "partners"), i, p) {
-			const char *name = json_string_value(json_object_get(names, json_string_value(p)));
+		json_array_foreach(json_object_get(a, "partners"), i, p)
+		{
+			const char *name =
+			    json_string_value(json_object_get(names, json_string_value(p)));
 			k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", i ? "; " : "",
 					      name ? name : json_string_value(p));
 			if (k >= n)
@@ -429,7 +439,8 @@ int hxl_write(json_t *acts, json_t *names, int with_tags, struct buf *out)
 	char *text = malloc(12000);
 	if (!text)
 		return TR_ERR_NOMEM;
-	json_array_foreach(acts, k, a) {
+	json_array_foreach(acts, k, a)
+	{
 		for (int i = 0; i < NSPECS; i++) {
 			value_text(&specs[i], a, names, text, 12000);
 			csv_cell(out, text, i == 0);

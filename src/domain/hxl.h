@@ -23,8 +23,8 @@
  * NULL) gets bytes read and the total. */
 int hxl_read(const char *data, size_t len, const char *org_name, const char *default_country,
 	     int (*row_fn)(void *ctx, json_t *row), void *row_ctx,
-	     struct activity_import_report *rep,
-	     void (*progress)(void *ctx, long done, long total), void *ctx);
+	     struct activity_import_report *rep, void (*progress)(void *ctx, long done, long total),
+	     void *ctx);
 /** Writes activities as CSV: a header row, the hashtag row when with_tags,
  * one row per activity; org names from names (id -> name). */
 int hxl_write(json_t *acts, json_t *names, int with_tags, struct buf *out);

@@ -7,11 +7,22 @@
 
 #include <string.h>
 
-const char *const org_kinds[] = {
-	"police", "drug_control_agency", "ministry_interior", "ministry_justice",
-	"ministry_health", "ministry_foreign_affairs", "ministry_education", "local_government",
-	"school", "treatment_provider", "social_services", "civil_society", "youth_organisation",
-	"international_organisation", "research", NULL};
+const char *const org_kinds[] = {"police",
+				 "drug_control_agency",
+				 "ministry_interior",
+				 "ministry_justice",
+				 "ministry_health",
+				 "ministry_foreign_affairs",
+				 "ministry_education",
+				 "local_government",
+				 "school",
+				 "treatment_provider",
+				 "social_services",
+				 "civil_society",
+				 "youth_organisation",
+				 "international_organisation",
+				 "research",
+				 NULL};
 
 int org_kind_valid(const char *kind)
 {
@@ -31,12 +42,12 @@ static json_t *org_row(struct db_stmt *s)
 	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I}", "id",
 			 db_col_text(s, 0), "key", db_col_text(s, 1), "name", db_col_text(s, 2),
 			 "kind", db_col_text(s, 3), "country", db_col_text(s, 4), "parent_id",
-			 db_col_text(s, 5), "created_at", created, "updated_at", updated,
-			 "version", (json_int_t)db_col_int64(s, 8));
+			 db_col_text(s, 5), "created_at", created, "updated_at", updated, "version",
+			 (json_int_t)db_col_int64(s, 8));
 }
 
-int org_list(struct db_conn *c, const char *country, const char *kind, const char *after,
-	     int limit, json_t *items, int *more)
+int org_list(struct db_conn *c, const char *country, const char *kind, const char *after, int limit,
+	     json_t *items, int *more)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,
@@ -147,8 +158,10 @@ static int org_insert(struct db_conn *c, const char *id, const char *key, const 
 		      const char *kind, const char *country, const char *parent, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "INSERT INTO organisations (id, key, name, kind, country, parent_id,"
-			       " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &s);
+	int rc = db_prepare(c,
+			    "INSERT INTO organisations (id, key, name, kind, country, parent_id,"
+			    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -183,8 +196,8 @@ int org_create(struct db_conn *c, const struct caller *who, json_t *body, const 
 		if (rc == TR_ERR_CONFLICT)
 			*field = "key";
 	}
-	struct audit_entry e = {who->user_id, who->org_id, "create", "organisation", id,
-				request_id, NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "organisation",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	if (rc) {
@@ -221,9 +234,11 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 		rc = org_check(c, kind, country, parent, field);
 	int64_t now = tr_now_ms();
 	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c, "UPDATE organisations SET name = ?, kind = ?, country = ?,"
-				       " parent_id = ?, updated_at = ?, version = version + 1"
-				       " WHERE id = ?", &s))) {
+	if (!rc && !(rc = db_prepare(c,
+				     "UPDATE organisations SET name = ?, kind = ?, country = ?,"
+				     " parent_id = ?, updated_at = ?, version = version + 1"
+				     " WHERE id = ?",
+				     &s))) {
 		db_bind_text(s, 1, json_string_value(json_object_get(merged, "name")));
 		db_bind_text(s, 2, kind);
 		db_bind_text(s, 3, country);
@@ -235,8 +250,8 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 	}
 	json_decref(cur);
 	json_decref(merged);
-	struct audit_entry e = {who->user_id, who->org_id, "update", "organisation", id,
-				request_id, NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "update", "organisation",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	if (rc) {

@@ -15,8 +15,8 @@ extern const char *const org_kinds[];
 
 /** Appends up to limit organisations with id > after, filtered by country
  * and kind when not NULL; *more is set when another page follows. */
-int org_list(struct db_conn *c, const char *country, const char *kind, const char *after,
-	     int limit, json_t *items, int *more /* OUT */);
+int org_list(struct db_conn *c, const char *country, const char *kind, const char *after, int limit,
+	     json_t *items, int *more /* OUT */);
 /** One organisation by id, or TR_ERR_NOT_FOUND. Caller owns *out. */
 int org_get(struct db_conn *c, const char *id, json_t **out /* OUT */);
 /** Resolves an id or a seeded key ("osce-spmu") to the id (37 bytes). */

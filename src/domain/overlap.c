@@ -26,8 +26,8 @@ int overlap_cell(double deg, double offset)
 	return (int)floor((deg + offset) / OVERLAP_CELL_DEG);
 }
 
-__attribute__((format(printf, 3, 4))) static void reason(struct overlap_result *r,
-							 const char *kind, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void reason(struct overlap_result *r, const char *kind,
+							 const char *fmt, ...)
 {
 	if (r->nreasons >= OVERLAP_REASONS)
 		return;
@@ -185,8 +185,9 @@ static size_t slot_lower(const struct slot *s, size_t n, const char *type, int c
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(s[mid].a->type, type);
 		if (!c)
-			c = s[mid].cy != cy ? (s[mid].cy < cy ? -1 : 1)
-			    : s[mid].cx != cx ? (s[mid].cx < cx ? -1 : 1) : 0;
+			c = s[mid].cy != cy   ? (s[mid].cy < cy ? -1 : 1)
+			    : s[mid].cx != cx ? (s[mid].cx < cx ? -1 : 1)
+					      : 0;
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -218,8 +219,10 @@ static void grid_pairs(const struct overlap_act *acts, struct slot *s, size_t n,
 			double dlat = reach / KM_PER_DEG;
 			double maxlat = fmin(fabs(a->lat) + dlat, 89.9);
 			double dlon = fmin(reach / (KM_PER_DEG * cos(maxlat * M_PI / 180)), 360);
-			int y0 = overlap_cell(a->lat - dlat, 90), y1 = overlap_cell(a->lat + dlat, 90);
-			int x0 = overlap_cell(a->lon - dlon, 180), x1 = overlap_cell(a->lon + dlon, 180);
+			int y0 = overlap_cell(a->lat - dlat, 90),
+			    y1 = overlap_cell(a->lat + dlat, 90);
+			int x0 = overlap_cell(a->lon - dlon, 180),
+			    x1 = overlap_cell(a->lon + dlon, 180);
 			for (int cy = y0; cy <= y1; cy++) {
 				/* the slots of this type and row between x0 and x1 (the
 				 * antimeridian is left out: no OSCE State spans it) */
@@ -258,7 +261,8 @@ static void admin_pairs(const struct overlap_act *acts, struct slot *s, size_t n
 		       strcmp(s[p - 1].a->admin_code, a->admin_code) == 0)
 			p--;
 		for (; p < n && strcmp(s[p].a->type, a->type) == 0 &&
-		       strncmp(s[p].a->admin_code, a->admin_code, len) == 0; p++) {
+		       strncmp(s[p].a->admin_code, a->admin_code, len) == 0;
+		     p++) {
 			const struct overlap_act *b = s[p].a;
 			if (p == k || (!b->has_point && strcmp(b->admin_code, a->admin_code) == 0 &&
 				       s[p].index < s[k].index))
@@ -285,7 +289,8 @@ static void admin_pairs(const struct overlap_act *acts, struct slot *s, size_t n
 			}
 			for (; lo < n && strcmp(s[lo].a->type, a->type) == 0 &&
 			       strlen(s[lo].a->admin_code) == l &&
-			       strncmp(s[lo].a->admin_code, a->admin_code, l) == 0; lo++)
+			       strncmp(s[lo].a->admin_code, a->admin_code, l) == 0;
+			     lo++)
 				/* a parent without a point is met again from its own
 				 * side among the longer codes: count it there */
 				if (s[lo].a->has_point)

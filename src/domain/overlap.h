@@ -25,9 +25,9 @@ struct overlap_act {
 };
 
 struct overlap_result {
-	double score;                      /* 0.4 area + 0.3 period + 0.3 target */
-	double area, period, target;       /* each in (0, 1] */
-	double distance_km;                /* between the points, or -1 */
+	double score;		     /* 0.4 area + 0.3 period + 0.3 target */
+	double area, period, target; /* each in (0, 1] */
+	double distance_km;	     /* between the points, or -1 */
 	int nreasons;
 	struct {
 		const char *kind; /* "area", "period", "type", "target" */

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const practice_statuses[] = {"draft",    "submitted", "in_review", "verified",
-					  "published", "rejected", NULL};
-const char *const practice_evidence_levels[] = {"beneficial", "likely_beneficial", "unknown",
-						 "likely_ineffective", "possibly_harmful", NULL};
-const char *const practice_designs[] = {"rct", "quasi_experimental", "pre_post", "qualitative",
-					 "none", NULL};
+const char *const practice_statuses[] = {"draft",     "submitted", "in_review", "verified",
+					 "published", "rejected",  NULL};
+const char *const practice_evidence_levels[] = {
+    "beneficial", "likely_beneficial", "unknown", "likely_ineffective", "possibly_harmful", NULL};
+const char *const practice_designs[] = {
+    "rct", "quasi_experimental", "pre_post", "qualitative", "none", NULL};
 const char *const practice_verdicts[] = {"verify", "reject", NULL};
 
 #define L (1u << ACT_LIST)
@@ -27,9 +27,9 @@ const char *const practice_verdicts[] = {"verify", "reject", NULL};
 /* S here: speaking for the organisation (endorsing a proposal). Reviewing
  * needs the reviewer flag, whatever the role. */
 static const unsigned role_acts[ROLE__MAX] = {
-	[ROLE_ADMIN] = L | R | C | U | S, [ROLE_ORG_ADMIN] = L | R | C | U | S,
-	[ROLE_ANALYST] = L | R | C | U | S, [ROLE_OFFICER] = L | R | C | U,
-	[ROLE_PARTNER] = L | R | C | U, [ROLE_VIEWER] = L | R,
+    [ROLE_ADMIN] = L | R | C | U | S,	[ROLE_ORG_ADMIN] = L | R | C | U | S,
+    [ROLE_ANALYST] = L | R | C | U | S, [ROLE_OFFICER] = L | R | C | U,
+    [ROLE_PARTNER] = L | R | C | U,	[ROLE_VIEWER] = L | R,
 };
 
 bool practice_role_can(enum role r, enum action act)
@@ -38,32 +38,32 @@ bool practice_role_can(enum role r, enum action act)
 }
 
 static const struct activity_rec_col cols[] = {
-	{"id", "id", REC_TEXT},
-	{"org_id", "org_id", REC_TEXT},
-	{"country", "country", REC_TEXT},
-	{"created_by", "created_by", REC_TEXT},
-	{"title", "title", REC_TEXT},
-	{"summary", "summary", REC_TEXT},
-	{"description", "description", REC_TEXT},
-	{"origin_country", "origin_country", REC_TEXT},
-	{"target_group", "target_group", REC_TEXT},
-	{"setting", "setting", REC_TEXT},
-	{"approach", "approach", REC_TEXT},
-	{"evidence_level", "evidence_level", REC_TEXT},
-	{"evidence_rationale", "evidence_rationale", REC_TEXT},
-	{"evaluation_design", "evaluation_design", REC_TEXT},
-	{"evaluation_findings", "evaluation_findings", REC_TEXT},
-	{"resources_needed", "resources_needed", REC_TEXT},
-	{"lessons_learned", "lessons_learned", REC_TEXT},
-	{"language", "language", REC_TEXT},
-	{"links", "links", REC_JSON},
-	{"status", "status", REC_TEXT},
-	{"rejection_reasons", "rejection_reasons", REC_TEXT},
-	{"submitted_at", "submitted_at", REC_TIME},
-	{"updated_at", "updated_at", REC_TIME},
-	{"published_at", "published_at", REC_TIME},
-	{"created_at", "created_at", REC_TIME},
-	{"version", "version", REC_INT},
+    {"id", "id", REC_TEXT},
+    {"org_id", "org_id", REC_TEXT},
+    {"country", "country", REC_TEXT},
+    {"created_by", "created_by", REC_TEXT},
+    {"title", "title", REC_TEXT},
+    {"summary", "summary", REC_TEXT},
+    {"description", "description", REC_TEXT},
+    {"origin_country", "origin_country", REC_TEXT},
+    {"target_group", "target_group", REC_TEXT},
+    {"setting", "setting", REC_TEXT},
+    {"approach", "approach", REC_TEXT},
+    {"evidence_level", "evidence_level", REC_TEXT},
+    {"evidence_rationale", "evidence_rationale", REC_TEXT},
+    {"evaluation_design", "evaluation_design", REC_TEXT},
+    {"evaluation_findings", "evaluation_findings", REC_TEXT},
+    {"resources_needed", "resources_needed", REC_TEXT},
+    {"lessons_learned", "lessons_learned", REC_TEXT},
+    {"language", "language", REC_TEXT},
+    {"links", "links", REC_JSON},
+    {"status", "status", REC_TEXT},
+    {"rejection_reasons", "rejection_reasons", REC_TEXT},
+    {"submitted_at", "submitted_at", REC_TIME},
+    {"updated_at", "updated_at", REC_TIME},
+    {"published_at", "published_at", REC_TIME},
+    {"created_at", "created_at", REC_TIME},
+    {"version", "version", REC_INT},
 };
 /* columns [COL_WRITABLE, COL_CREATED) are written on every change */
 enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 24 };
@@ -71,12 +71,12 @@ enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 2
 void practice_visible(struct query *q, const struct caller *who, const char *alias)
 {
 	char part[300];
-	snprintf(part, sizeof(part), " AND " DB_ACL_MARK " (%s.org_id = ? OR %s.status = 'published'",
-		 alias, alias);
+	snprintf(part, sizeof(part),
+		 " AND " DB_ACL_MARK " (%s.org_id = ? OR %s.status = 'published'", alias, alias);
 	query_text(q, part, who->org_id);
 	if (who->reviewer) {
-		snprintf(part, sizeof(part), " OR %s.status IN ('submitted', 'in_review', 'verified')",
-			 alias);
+		snprintf(part, sizeof(part),
+			 " OR %s.status IN ('submitted', 'in_review', 'verified')", alias);
 		query_sql(q, part);
 	}
 	query_sql(q, ")");
@@ -113,25 +113,25 @@ int practice_check_visible(struct db_conn *c, const struct caller *who, const ch
 static int reviews_of(struct db_conn *c, const char *id, json_t *items)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
-			       " r.created_at FROM practice_reviews r WHERE r.practice_id = ?"
-			       " ORDER BY r.created_at, r.id", &s);
+	int rc = db_prepare(c,
+			    "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
+			    " r.created_at FROM practice_reviews r WHERE r.practice_id = ?"
+			    " ORDER BY r.created_at, r.id",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id",
-						       db_col_text(s, 0), "reviewer_id",
-						       db_col_text(s, 1), "org_id", db_col_text(s, 2),
-						       "verdict", db_col_text(s, 3), "comments",
-						       db_col_text(s, 4), "created_at",
-						       activity_time_json(s, 5)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
+				     "reviewer_id", db_col_text(s, 1), "org_id", db_col_text(s, 2),
+				     "verdict", db_col_text(s, 3), "comments", db_col_text(s, 4),
+				     "created_at", activity_time_json(s, 5)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-static int practice_read(struct db_conn *c, const struct caller *who, const char *id,
-			 json_t **out)
+static int practice_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct query q;
 	select_start(&q);
@@ -235,10 +235,18 @@ static void defaults_fill(json_t *p)
 {
 	static const struct {
 		const char *key, *value;
-	} d[] = {{"summary", ""},          {"description", ""},         {"target_group", ""},
-		 {"approach", ""},         {"evidence_level", "unknown"}, {"evidence_rationale", ""},
-		 {"evaluation_design", "none"}, {"evaluation_findings", ""}, {"resources_needed", ""},
-		 {"lessons_learned", ""},  {"language", "en"},          {"status", "draft"}};
+	} d[] = {{"summary", ""},
+		 {"description", ""},
+		 {"target_group", ""},
+		 {"approach", ""},
+		 {"evidence_level", "unknown"},
+		 {"evidence_rationale", ""},
+		 {"evaluation_design", "none"},
+		 {"evaluation_findings", ""},
+		 {"resources_needed", ""},
+		 {"lessons_learned", ""},
+		 {"language", "en"},
+		 {"status", "draft"}};
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++) {
 		json_t *v = json_object_get(p, d[i].key);
 		if (!v || json_is_null(v))
@@ -268,9 +276,14 @@ static int practice_check(struct db_conn *c, json_t *p, const char **field)
 /* What a search finds a practice by, in whatever language it is written. */
 static int practice_index(struct db_conn *c, json_t *p)
 {
-	static const char *const keys[] = {"title", "summary", "description", "target_group",
-					    "approach", "evidence_rationale", "evaluation_findings",
-					    "lessons_learned"};
+	static const char *const keys[] = {"title",
+					   "summary",
+					   "description",
+					   "target_group",
+					   "approach",
+					   "evidence_rationale",
+					   "evaluation_findings",
+					   "lessons_learned"};
 	struct buf text;
 	buf_init(&text, 1u << 20);
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -278,9 +291,10 @@ static int practice_index(struct db_conn *c, json_t *p)
 		if (v)
 			buf_printf(&text, "%s\n", v);
 	}
-	int rc = text.err ? text.err
-			  : search_index_put(c, "practice", json_string_value(json_object_get(p, "id")),
-					     text.data ? text.data : "");
+	int rc = text.err
+		     ? text.err
+		     : search_index_put(c, "practice", json_string_value(json_object_get(p, "id")),
+					text.data ? text.data : "");
 	buf_free(&text);
 	return rc;
 }
@@ -342,7 +356,8 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 	tr_uuid7(id);
 	json_object_set_new(p, "id", json_string(id));
 	json_object_set_new(p, "org_id", json_string(who->org_id));
-	json_object_set_new(p, "country", who->country[0] ? json_string(who->country) : json_null());
+	json_object_set_new(p, "country",
+			    who->country[0] ? json_string(who->country) : json_null());
 	json_object_set_new(p, "created_by", json_string(who->user_id));
 	stamp(p, "created_at", now);
 	stamp(p, "updated_at", now);
@@ -353,8 +368,8 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = practice_check(c, p, field);
 	if (!rc)
 		rc = practice_write(c, p, 1);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "practice", id, request_id,
-				NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "practice",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(p);
@@ -417,7 +432,8 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 	if ((rc = practice_write(c, merged, 0)))
 		goto out;
 	struct audit_entry e = {who->user_id, who->org_id, to && strcmp(to, from) ? to : "update",
-				"practice", id, request_id, NULL, NULL};
+				"practice",   id,	   request_id,
+				NULL,	      NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
@@ -431,8 +447,10 @@ static int round_count(struct db_conn *c, const char *id, int64_t since, const c
 		       int *verifies, int *mine)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT r.verdict, r.reviewer_id FROM practice_reviews r"
-			       " WHERE r.practice_id = ? AND r.created_at >= ?", &s);
+	int rc = db_prepare(c,
+			    "SELECT r.verdict, r.reviewer_id FROM practice_reviews r"
+			    " WHERE r.practice_id = ? AND r.created_at >= ?",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -447,7 +465,8 @@ static int round_count(struct db_conn *c, const char *id, int64_t since, const c
 }
 
 int practice_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-			const char *request_id, char rid[37], char status_out[16], const char **field)
+			const char *request_id, char rid[37], char status_out[16],
+			const char **field)
 {
 	*field = NULL;
 	status_out[0] = 0;
@@ -457,8 +476,8 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	json_t *cur = NULL;
 	if ((rc = practice_read(c, who, id, &cur)))
 		goto out;
-	if (!who->reviewer || strcmp(json_string_value(json_object_get(cur, "org_id")),
-				     who->org_id) == 0) {
+	if (!who->reviewer ||
+	    strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0) {
 		*field = "reviewer";
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
@@ -488,8 +507,10 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	}
 	struct db_stmt *s;
 	tr_uuid7(rid);
-	if ((rc = db_prepare(c, "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
-				" verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &s)))
+	if ((rc = db_prepare(c,
+			     "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
+			     " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			     &s)))
 		goto out;
 	db_bind_text(s, 1, rid);
 	db_bind_text(s, 2, id);
@@ -504,8 +525,10 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 		goto out;
 	int reject = strcmp(verdict, "reject") == 0;
 	int publish = !reject && verifies + 1 >= 2;
-	json_object_set_new(cur, "status", json_string(reject ? "rejected" : publish ? "published"
-										: "in_review"));
+	json_object_set_new(cur, "status",
+			    json_string(reject	  ? "rejected"
+					: publish ? "published"
+						  : "in_review"));
 	if (reject)
 		json_object_set_new(cur, "rejection_reasons", json_string(comments));
 	if (publish)
@@ -517,8 +540,8 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	char detail[120];
 	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\",\"status\":\"%s\"}", verdict,
 		 json_string_value(json_object_get(cur, "status")));
-	struct audit_entry e = {who->user_id, who->org_id, "review", "practice", id, request_id,
-				NULL, detail};
+	struct audit_entry e = {who->user_id, who->org_id, "review", "practice",
+				id,	      request_id,  NULL,     detail};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);

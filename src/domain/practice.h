@@ -29,7 +29,8 @@ void practice_visible(struct query *q, const struct caller *who, const char *ali
 int practice_check_visible(struct db_conn *c, const struct caller *who, const char *id);
 
 /** One visible practice with its reviews, or TR_ERR_NOT_FOUND. */
-int practice_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
+int practice_get(struct db_conn *c, const struct caller *who, const char *id,
+		 json_t **out /* OUT */);
 /** A page of visible practices, newest change first, filtered by status,
  * country of origin, evidence level and q (case-insensitive substring of
  * title or summary) when not NULL. */

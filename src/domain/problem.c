@@ -16,10 +16,10 @@ const char *const problem_phases[] = {"scanning", "analysis", "response", "asses
 const char *const problem_analysis_keys[] = {"offender", "target", "place", NULL};
 
 #define WEEK_MS (7 * 86400000LL)
-#define PROBLEM_COLS                                                                         \
-	"p.id, p.org_id, p.country, p.created_by, p.distribution, p.sharing_group_id, p.tlp," \
-	" p.title, p.description, p.phase, p.lat, p.lon, p.radius_m, p.place_name,"          \
-	" p.analysis, p.responses, p.response_started_at, p.created_at, p.updated_at,"       \
+#define PROBLEM_COLS                                                                               \
+	"p.id, p.org_id, p.country, p.created_by, p.distribution, p.sharing_group_id, p.tlp,"      \
+	" p.title, p.description, p.phase, p.lat, p.lon, p.radius_m, p.place_name,"                \
+	" p.analysis, p.responses, p.response_started_at, p.created_at, p.updated_at,"             \
 	" p.version"
 
 static json_t *time_or_null(struct db_stmt *s, int col)
@@ -51,9 +51,9 @@ static const char *jstr(json_t *o, const char *k)
 static json_t *problem_row(struct db_stmt *s)
 {
 	json_t *p = json_object();
-	static const char *const text_cols[] = {"id", "org_id", "country", "created_by",
-						 "distribution", "sharing_group_id", "tlp", "title",
-						 "description", "phase"};
+	static const char *const text_cols[] = {
+	    "id",  "org_id", "country",	    "created_by", "distribution", "sharing_group_id",
+	    "tlp", "title",  "description", "phase"};
 	for (int i = 0; i < 10; i++)
 		json_object_set_new(p, text_cols[i], text_or_null(s, i));
 	if (db_col_is_null(s, 10))
@@ -62,7 +62,8 @@ static json_t *problem_row(struct db_stmt *s)
 		json_object_set_new(p, "area",
 				    json_pack("{s:f, s:f, s:f, s:o}", "lat", db_col_double(s, 10),
 					      "lon", db_col_double(s, 11), "radius_m",
-					      db_col_double(s, 12), "place_name", text_or_null(s, 13)));
+					      db_col_double(s, 12), "place_name",
+					      text_or_null(s, 13)));
 	json_object_set_new(p, "analysis", json_col(s, 14, 1));
 	json_object_set_new(p, "responses", json_col(s, 15, 0));
 	json_object_set_new(p, "response_started_at", time_or_null(s, 16));
@@ -104,8 +105,10 @@ static int links_read(struct db_conn *c, const struct caller *who, const char *i
 	json_object_set_new(p, "alerts", alerts);
 	json_object_set_new(p, "partners", partners);
 	query_init(&q);
-	query_text(&q, "SELECT t.id, t.category, t.status FROM problem_tips x JOIN tips t"
-		       " ON t.id = x.tip_id WHERE x.problem_id = ?", id);
+	query_text(&q,
+		   "SELECT t.id, t.category, t.status FROM problem_tips x JOIN tips t"
+		   " ON t.id = x.tip_id WHERE x.problem_id = ?",
+		   id);
 	acl_visible(&q, who, "t");
 	query_sql(&q, " ORDER BY t.id LIMIT 1000");
 	int rc = query_prepare(&q, c, &s);
@@ -120,8 +123,10 @@ static int links_read(struct db_conn *c, const struct caller *who, const char *i
 	if (rc != DB_DONE)
 		return rc;
 	query_init(&q);
-	query_text(&q, "SELECT a.id, a.title, a.status FROM problem_alerts x JOIN alerts a"
-		       " ON a.id = x.alert_id WHERE x.problem_id = ?", id);
+	query_text(&q,
+		   "SELECT a.id, a.title, a.status FROM problem_alerts x JOIN alerts a"
+		   " ON a.id = x.alert_id WHERE x.problem_id = ?",
+		   id);
 	acl_visible(&q, who, "a");
 	query_text(&q, " AND (a.status <> 'draft' OR a.org_id = ?) ORDER BY a.id LIMIT 1000",
 		   who->org_id);
@@ -130,21 +135,23 @@ static int links_read(struct db_conn *c, const struct caller *who, const char *i
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(alerts, json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0),
-							"title", db_col_text(s, 1), "status",
-							db_col_text(s, 2)));
+		json_array_append_new(alerts,
+				      json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0), "title",
+						db_col_text(s, 1), "status", db_col_text(s, 2)));
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	if ((rc = db_prepare(c, "SELECT o.id, o.name, o.kind FROM problem_partners x JOIN"
-				" organisations o ON o.id = x.org_id WHERE x.problem_id = ?"
-				" ORDER BY o.name LIMIT 1000", &s)))
+	if ((rc = db_prepare(c,
+			     "SELECT o.id, o.name, o.kind FROM problem_partners x JOIN"
+			     " organisations o ON o.id = x.org_id WHERE x.problem_id = ?"
+			     " ORDER BY o.name LIMIT 1000",
+			     &s)))
 		return rc;
 	db_bind_text(s, 1, id);
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(partners, json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0),
-							  "name", db_col_text(s, 1), "kind",
-							  db_col_text(s, 2)));
+		json_array_append_new(partners,
+				      json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0), "name",
+						db_col_text(s, 1), "kind", db_col_text(s, 2)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
@@ -157,7 +164,8 @@ static int64_t response_start(json_t *p)
 		return t;
 	size_t i;
 	json_t *r;
-	json_array_foreach(json_object_get(p, "responses"), i, r) {
+	json_array_foreach(json_object_get(p, "responses"), i, r)
+	{
 		const char *at = jstr(r, "started_at");
 		if (at && !tr_time_parse(at, &t) && (!start || t < start))
 			start = t;
@@ -204,10 +212,10 @@ static int indicators(struct db_conn *c, const struct caller *who, json_t *p, in
 	json_t *wb = weekly_json(before, weeks, &mb), *wa = weekly_json(after, elapsed, &ma);
 	char t[32];
 	tr_time_format(start, t);
-	json_t *ind = json_pack("{s:i, s:s, s:{s:o, s:f}, s:{s:o, s:f}, s:s}", "weeks", weeks,
-				"response_started_at", t, "before", "weekly", wb, "per_week", mb,
-				"after", "weekly", wa, "per_week", ma, "counts",
-				"tips you can see within the area, by time observed (else received)");
+	json_t *ind = json_pack(
+	    "{s:i, s:s, s:{s:o, s:f}, s:{s:o, s:f}, s:s}", "weeks", weeks, "response_started_at", t,
+	    "before", "weekly", wb, "per_week", mb, "after", "weekly", wa, "per_week", ma, "counts",
+	    "tips you can see within the area, by time observed (else received)");
 	json_object_set_new(ind, "change_per_week", elapsed ? json_real(ma - mb) : json_null());
 	json_object_set_new(ind, "change_pct",
 			    elapsed && mb > 0 ? json_real(100.0 * (ma - mb) / mb) : json_null());
@@ -325,9 +333,10 @@ static int problem_check(struct db_conn *c, const struct caller *who, json_t *bo
 	for (int k = 0; k < 3; k++) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(json_object_get(body, lists[k]), i, v) {
+		json_array_foreach(json_object_get(body, lists[k]), i, v)
+		{
 			const char *id = json_string_value(v);
-			int rc = k == 0 ? visible_one(c, who, "tips", id)
+			int rc = k == 0	  ? visible_one(c, who, "tips", id)
 				 : k == 1 ? visible_one(c, who, "alerts", id)
 					  : org_exists(c, id);
 			if (rc == TR_ERR_INVALID)
@@ -346,9 +355,11 @@ static int links_write(struct db_conn *c, const char *id, json_t *body)
 					  "DELETE FROM problem_alerts WHERE problem_id = ?",
 					  "DELETE FROM problem_partners WHERE problem_id = ?"};
 	static const char *const ins[] = {
-		"INSERT INTO problem_tips (problem_id, tip_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-		"INSERT INTO problem_alerts (problem_id, alert_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-		"INSERT INTO problem_partners (problem_id, org_id) VALUES (?, ?) ON CONFLICT DO NOTHING"};
+	    "INSERT INTO problem_tips (problem_id, tip_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+	    "INSERT INTO problem_alerts (problem_id, alert_id) VALUES (?, ?) ON CONFLICT DO "
+	    "NOTHING",
+	    "INSERT INTO problem_partners (problem_id, org_id) VALUES (?, ?) ON CONFLICT DO "
+	    "NOTHING"};
 	for (int k = 0; k < 3; k++) {
 		json_t *list = json_object_get(body, keys[k]);
 		if (!json_is_array(list))
@@ -364,7 +375,8 @@ static int links_write(struct db_conn *c, const char *id, json_t *body)
 			return rc;
 		size_t i;
 		json_t *v;
-		json_array_foreach(list, i, v) {
+		json_array_foreach(list, i, v)
+		{
 			if ((rc = db_prepare(c, ins[k], &s)))
 				return rc;
 			db_bind_text(s, 1, id);
@@ -389,25 +401,24 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		     const struct caller *who, int64_t now)
 {
 	const char *sql =
-		insert ? "INSERT INTO problems " DB_ACL_EXEMPT " (distribution, sharing_group_id, tlp,"
-			 " title, description, phase, lat, lon, radius_m, place_name, analysis,"
-			 " responses, response_started_at, updated_at, id, org_id, country,"
-			 " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			 " ?, ?, ?, ?, ?)"
-		       : "UPDATE problems " DB_ACL_EXEMPT " SET distribution = ?, sharing_group_id = ?,"
-			 " tlp = ?, title = ?, description = ?, phase = ?, lat = ?, lon = ?,"
-			 " radius_m = ?, place_name = ?, analysis = ?, responses = ?,"
-			 " response_started_at = ?, updated_at = ?, version = version + 1"
-			 " WHERE id = ?";
+	    insert ? "INSERT INTO problems " DB_ACL_EXEMPT " (distribution, sharing_group_id, tlp,"
+		     " title, description, phase, lat, lon, radius_m, place_name, analysis,"
+		     " responses, response_started_at, updated_at, id, org_id, country,"
+		     " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		     " ?, ?, ?, ?, ?)"
+		   : "UPDATE problems " DB_ACL_EXEMPT " SET distribution = ?, sharing_group_id = ?,"
+		     " tlp = ?, title = ?, description = ?, phase = ?, lat = ?, lon = ?,"
+		     " radius_m = ?, place_name = ?, analysis = ?, responses = ?,"
+		     " response_started_at = ?, updated_at = ?, version = version + 1"
+		     " WHERE id = ?";
 	struct db_stmt *s;
 	int rc = db_prepare(c, sql, &s);
 	if (rc)
 		return rc;
-	static const char *const texts[] = {"distribution", "sharing_group_id", "tlp", "title",
-					    "description", "phase"};
+	static const char *const texts[] = {"distribution", "sharing_group_id", "tlp",
+					    "title",	    "description",	"phase"};
 	for (int i = 0; i < 6; i++)
-		db_bind_text(s, i + 1, jstr(m, texts[i]) ? jstr(m, texts[i])
-							  : i == 4 ? "" : NULL);
+		db_bind_text(s, i + 1, jstr(m, texts[i]) ? jstr(m, texts[i]) : i == 4 ? "" : NULL);
 	json_t *area = json_object_get(m, "area");
 	if (json_is_object(area)) {
 		db_bind_double(s, 7, json_number_value(json_object_get(area, "lat")));
@@ -456,8 +467,8 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = row_write(c, id, m, 1, who, now);
 	if (!rc)
 		rc = links_write(c, id, body);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "problem", id, request_id,
-				NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "problem",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(m);
@@ -504,11 +515,12 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	m = json_deep_copy(cur);
 	json_object_update(m, body);
 	int64_t now = tr_now_ms();
-	if ((rc = problem_check(c, who, body, m, field)) || (rc = row_write(c, id, m, 0, who, now)) ||
-	    (rc = links_write(c, id, body)))
+	if ((rc = problem_check(c, who, body, m, field)) ||
+	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, id, body)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "problem",
-				id, request_id, NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update",
+				"problem",    id,	   request_id,
+				NULL,	      NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);

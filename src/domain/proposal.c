@@ -12,28 +12,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const proposal_statuses[] = {"draft",  "open",        "verified", "agreed",
-					  "implemented", "closed", NULL};
+const char *const proposal_statuses[] = {"draft",	"open",	  "verified", "agreed",
+					 "implemented", "closed", NULL};
 
 static const struct activity_rec_col cols[] = {
-	{"id", "id", REC_TEXT},
-	{"org_id", "org_id", REC_TEXT},
-	{"country", "country", REC_TEXT},
-	{"created_by", "created_by", REC_TEXT},
-	{"title", "title", REC_TEXT},
-	{"description", "description", REC_TEXT},
-	{"partners", "partners", REC_JSON},
-	{"countries", "countries", REC_JSON},
-	{"practices", "practices", REC_JSON},
-	{"activities", "activities", REC_JSON},
-	{"status", "status", REC_TEXT},
-	{"distribution", "distribution", REC_TEXT},
-	{"sharing_group_id", "sharing_group_id", REC_TEXT},
-	{"verified_by", "verified_by", REC_TEXT},
-	{"verified_at", "verified_at", REC_TIME},
-	{"updated_at", "updated_at", REC_TIME},
-	{"created_at", "created_at", REC_TIME},
-	{"version", "version", REC_INT},
+    {"id", "id", REC_TEXT},
+    {"org_id", "org_id", REC_TEXT},
+    {"country", "country", REC_TEXT},
+    {"created_by", "created_by", REC_TEXT},
+    {"title", "title", REC_TEXT},
+    {"description", "description", REC_TEXT},
+    {"partners", "partners", REC_JSON},
+    {"countries", "countries", REC_JSON},
+    {"practices", "practices", REC_JSON},
+    {"activities", "activities", REC_JSON},
+    {"status", "status", REC_TEXT},
+    {"distribution", "distribution", REC_TEXT},
+    {"sharing_group_id", "sharing_group_id", REC_TEXT},
+    {"verified_by", "verified_by", REC_TEXT},
+    {"verified_at", "verified_at", REC_TIME},
+    {"updated_at", "updated_at", REC_TIME},
+    {"created_at", "created_at", REC_TIME},
+    {"version", "version", REC_INT},
 };
 enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 16 };
 
@@ -58,8 +58,7 @@ static void select_start(struct query *q)
 	buf_free(&b);
 }
 
-static int proposal_read(struct db_conn *c, const struct caller *who, const char *id,
-			 json_t **out)
+static int proposal_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct query q;
 	select_start(&q);
@@ -90,10 +89,10 @@ static int children(struct db_conn *c, const char *sql, const char *id, json_t *
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *o = json_object();
 		for (int i = 0; i < n; i++)
-			json_object_set_new(o, keys[i], i == n - 1 ? activity_time_json(s, i)
-							    : json_string(db_col_text(s, i)
-									      ? db_col_text(s, i)
-									      : ""));
+			json_object_set_new(
+			    o, keys[i],
+			    i == n - 1 ? activity_time_json(s, i)
+				       : json_string(db_col_text(s, i) ? db_col_text(s, i) : ""));
 		json_array_append_new(items, o);
 	}
 	db_done(s);
@@ -103,21 +102,24 @@ static int children(struct db_conn *c, const char *sql, const char *id, json_t *
 int proposal_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	static const char *const ekeys[] = {"org_id", "user_id", "comment", "created_at"};
-	static const char *const rkeys[] = {"id", "reviewer_id", "org_id", "verdict", "comments",
-					    "created_at"};
+	static const char *const rkeys[] = {"id",      "reviewer_id", "org_id",
+					    "verdict", "comments",    "created_at"};
 	int rc = proposal_read(c, who, id, out);
 	if (rc)
 		return rc;
 	json_t *ends = json_array(), *revs = json_array();
 	json_object_set_new(*out, "endorsements", ends);
 	json_object_set_new(*out, "reviews", revs);
-	rc = children(c, "SELECT e.org_id, e.user_id, e.comment, e.created_at FROM"
-			 " proposal_endorsements e WHERE e.proposal_id = ? ORDER BY e.created_at",
+	rc = children(c,
+		      "SELECT e.org_id, e.user_id, e.comment, e.created_at FROM"
+		      " proposal_endorsements e WHERE e.proposal_id = ? ORDER BY e.created_at",
 		      id, ends, ekeys, 4);
 	if (!rc)
-		rc = children(c, "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
-				 " r.created_at FROM proposal_reviews r WHERE r.proposal_id = ?"
-				 " ORDER BY r.created_at", id, revs, rkeys, 6);
+		rc = children(c,
+			      "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
+			      " r.created_at FROM proposal_reviews r WHERE r.proposal_id = ?"
+			      " ORDER BY r.created_at",
+			      id, revs, rkeys, 6);
 	return rc;
 }
 
@@ -192,17 +194,23 @@ static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p
 	size_t i;
 	json_t *v;
 	int e;
-	json_array_foreach(json_object_get(p, "partners"), i, v)
-		if (strcmp(json_string_value(v), who->org_id) == 0 ||
-		    (e = exists(c, "SELECT 1 FROM organisations WHERE id = ?", json_string_value(v))) <= 0)
-			return *field = "partners", TR_ERR_INVALID;
-	json_array_foreach(json_object_get(p, "countries"), i, v)
-		if (exists(c, "SELECT 1 FROM countries WHERE iso2 = ?", json_string_value(v)) <= 0)
-			return *field = "countries", TR_ERR_INVALID;
-	json_array_foreach(json_object_get(p, "practices"), i, v)
-		if (practice_check_visible(c, who, json_string_value(v)))
-			return *field = "practices", TR_ERR_INVALID;
-	json_array_foreach(json_object_get(p, "activities"), i, v) {
+	json_array_foreach(json_object_get(p, "partners"), i,
+			   v) if (strcmp(json_string_value(v), who->org_id) == 0 ||
+				  (e = exists(c, "SELECT 1 FROM organisations WHERE id = ?",
+					      json_string_value(v))) <= 0) return *field =
+	    "partners",
+										  TR_ERR_INVALID;
+	json_array_foreach(json_object_get(p, "countries"), i,
+			   v) if (exists(c, "SELECT 1 FROM countries WHERE iso2 = ?",
+					 json_string_value(v)) <= 0) return *field = "countries",
+									    TR_ERR_INVALID;
+	json_array_foreach(
+	    json_object_get(p, "practices"), i,
+	    v) if (practice_check_visible(c, who, json_string_value(v))) return *field =
+	    "practices",
+										TR_ERR_INVALID;
+	json_array_foreach(json_object_get(p, "activities"), i, v)
+	{
 		json_t *a = NULL;
 		int rc = activity_get(c, who, json_string_value(v), &a);
 		json_decref(a);
@@ -279,7 +287,8 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	tr_uuid7(id);
 	json_object_set_new(p, "id", json_string(id));
 	json_object_set_new(p, "org_id", json_string(who->org_id));
-	json_object_set_new(p, "country", who->country[0] ? json_string(who->country) : json_null());
+	json_object_set_new(p, "country",
+			    who->country[0] ? json_string(who->country) : json_null());
 	json_object_set_new(p, "created_by", json_string(who->user_id));
 	stamp(p, "created_at", now);
 	stamp(p, "updated_at", now);
@@ -288,8 +297,8 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = proposal_check(c, who, p, field);
 	if (!rc)
 		rc = proposal_write(c, p, 1);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "proposal", id, request_id,
-				NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "proposal",
+				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(p);
@@ -299,11 +308,10 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 /* The proposer's moves; open -> verified is a reviewer's. */
 static int status_move_ok(const char *from, const char *to)
 {
-	static const char *const moves[][2] = {{"draft", "open"},         {"open", "draft"},
-					       {"verified", "agreed"},    {"agreed", "implemented"},
-					       {"draft", "closed"},       {"open", "closed"},
-					       {"verified", "closed"},    {"agreed", "closed"},
-					       {"implemented", "closed"}};
+	static const char *const moves[][2] = {
+	    {"draft", "open"},	       {"open", "draft"},    {"verified", "agreed"},
+	    {"agreed", "implemented"}, {"draft", "closed"},  {"open", "closed"},
+	    {"verified", "closed"},    {"agreed", "closed"}, {"implemented", "closed"}};
 	if (strcmp(from, to) == 0)
 		return 1;
 	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
@@ -347,8 +355,8 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	stamp(merged, "updated_at", now);
 	if ((rc = proposal_write(c, merged, 0)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "update", "proposal", id, request_id,
-				NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "update", "proposal",
+				id,	      request_id,  NULL,     NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
@@ -380,8 +388,10 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 	}
 	int64_t now = tr_now_ms();
 	struct db_stmt *s;
-	if ((rc = db_prepare(c, "INSERT INTO proposal_endorsements (proposal_id, org_id, user_id,"
-				" comment, created_at) VALUES (?, ?, ?, ?, ?)", &s)))
+	if ((rc = db_prepare(c,
+			     "INSERT INTO proposal_endorsements (proposal_id, org_id, user_id,"
+			     " comment, created_at) VALUES (?, ?, ?, ?, ?)",
+			     &s)))
 		goto out;
 	const char *comment = json_string_value(json_object_get(body, "comment"));
 	db_bind_text(s, 1, id);
@@ -395,8 +405,8 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 		*field = rc == TR_ERR_CONFLICT ? "endorsement" : NULL;
 		goto out;
 	}
-	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal", id, request_id,
-				NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal",
+				id,	      request_id,  NULL,      NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
@@ -434,8 +444,10 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	int64_t now = tr_now_ms();
 	struct db_stmt *s;
 	tr_uuid7(rid);
-	if ((rc = db_prepare(c, "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
-				" verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &s)))
+	if ((rc = db_prepare(c,
+			     "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
+			     " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			     &s)))
 		goto out;
 	db_bind_text(s, 1, rid);
 	db_bind_text(s, 2, id);
@@ -461,8 +473,8 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		goto out;
 	char detail[80];
 	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\"}", verdict);
-	struct audit_entry e = {who->user_id, who->org_id, "review", "proposal", id, request_id,
-				NULL, detail};
+	struct audit_entry e = {who->user_id, who->org_id, "review", "proposal",
+				id,	      request_id,  NULL,     detail};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);

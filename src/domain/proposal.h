@@ -15,7 +15,8 @@
 extern const char *const proposal_statuses[];
 
 /** One visible proposal with its endorsements and reviews. */
-int proposal_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
+int proposal_get(struct db_conn *c, const struct caller *who, const char *id,
+		 json_t **out /* OUT */);
 /** A page of visible proposals, newest change first (status filter). */
 int proposal_list(struct db_conn *c, const struct caller *who, const char *status,
 		  const char *after, int limit, json_t *items, char **next_key /* OUT */);
@@ -32,6 +33,7 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 /** A reviewer of another organisation verifies (or rejects, with comments)
  * an open proposal. */
 int proposal_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-			const char *request_id, char rid[37] /* OUT */, const char **field /* OUT */);
+			const char *request_id, char rid[37] /* OUT */,
+			const char **field /* OUT */);
 
 #endif

@@ -19,9 +19,11 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 	const char *v = terms.data ? terms.data : "";
 	struct db_stmt *s;
 	if (!rc && db_conn_engine(c) == DB_POSTGRES) {
-		if (!(rc = db_prepare(c, "INSERT INTO search_docs (doc_type, doc_id, terms)"
-					 " VALUES (?, ?, ?) ON CONFLICT (doc_type, doc_id)"
-					 " DO UPDATE SET terms = excluded.terms", &s))) {
+		if (!(rc = db_prepare(c,
+				      "INSERT INTO search_docs (doc_type, doc_id, terms)"
+				      " VALUES (?, ?, ?) ON CONFLICT (doc_type, doc_id)"
+				      " DO UPDATE SET terms = excluded.terms",
+				      &s))) {
 			db_bind_text(s, 1, type);
 			db_bind_text(s, 2, id);
 			db_bind_text(s, 3, v);
@@ -30,22 +32,28 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 		}
 	} else if (!rc) {
 		/* the FTS row shares its rowid with search_docs */
-		if (!(rc = db_prepare(c, "INSERT INTO search_docs (doc_type, doc_id) VALUES (?, ?)"
-					 " ON CONFLICT (doc_type, doc_id) DO NOTHING", &s))) {
+		if (!(rc = db_prepare(c,
+				      "INSERT INTO search_docs (doc_type, doc_id) VALUES (?, ?)"
+				      " ON CONFLICT (doc_type, doc_id) DO NOTHING",
+				      &s))) {
 			db_bind_text(s, 1, type);
 			db_bind_text(s, 2, id);
 			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 			db_done(s);
 		}
-		if (!rc && !(rc = db_prepare(c, "DELETE FROM search_fts WHERE rowid = (SELECT id FROM"
-					       " search_docs WHERE doc_type = ? AND doc_id = ?)", &s))) {
+		if (!rc && !(rc = db_prepare(c,
+					     "DELETE FROM search_fts WHERE rowid = (SELECT id FROM"
+					     " search_docs WHERE doc_type = ? AND doc_id = ?)",
+					     &s))) {
 			db_bind_text(s, 1, type);
 			db_bind_text(s, 2, id);
 			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 			db_done(s);
 		}
-		if (!rc && !(rc = db_prepare(c, "INSERT INTO search_fts (rowid, terms) SELECT id, ?"
-					       " FROM search_docs WHERE doc_type = ? AND doc_id = ?", &s))) {
+		if (!rc && !(rc = db_prepare(c,
+					     "INSERT INTO search_fts (rowid, terms) SELECT id, ?"
+					     " FROM search_docs WHERE doc_type = ? AND doc_id = ?",
+					     &s))) {
 			db_bind_text(s, 1, v);
 			db_bind_text(s, 2, type);
 			db_bind_text(s, 3, id);
@@ -59,8 +67,8 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 
 /* The query in each engine's syntax, and the set of terms for snippets. */
 struct qbuild {
-	struct buf fts;   /* ("a" OR "b") AND ("c") */
-	struct buf pg;    /* ('a' | 'b') & ('c') */
+	struct buf fts;	  /* ("a" OR "b") AND ("c") */
+	struct buf pg;	  /* ('a' | 'b') & ('c') */
 	struct buf terms; /* " a b c " */
 	int words;
 };
@@ -87,10 +95,18 @@ static void html_escape(struct buf *out, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		switch (s[i]) {
-		case '<': buf_puts(out, "&lt;"); break;
-		case '>': buf_puts(out, "&gt;"); break;
-		case '&': buf_puts(out, "&amp;"); break;
-		case '"': buf_puts(out, "&quot;"); break;
+		case '<':
+			buf_puts(out, "&lt;");
+			break;
+		case '>':
+			buf_puts(out, "&gt;");
+			break;
+		case '&':
+			buf_puts(out, "&amp;");
+			break;
+		case '"':
+			buf_puts(out, "&quot;");
+			break;
 		default:
 			if ((unsigned char)s[i] >= 0x20 || s[i] == '\t')
 				buf_append(out, s + i, 1);
@@ -178,17 +194,20 @@ static int search_alerts(struct db_conn *c, const struct caller *who, struct qbu
 	struct query q;
 	query_init(&q);
 	if (db_conn_engine(c) == DB_POSTGRES)
-		query_text(&q, "SELECT a.id, a.title, a.summary, a.body, ts_rank(d.tsv, to_tsquery("
-			       "'simple', ?)) AS r FROM search_docs d JOIN alerts a ON a.id = d.doc_id"
-			       " WHERE d.doc_type = 'alert'", b->pg.data);
+		query_text(&q,
+			   "SELECT a.id, a.title, a.summary, a.body, ts_rank(d.tsv, to_tsquery("
+			   "'simple', ?)) AS r FROM search_docs d JOIN alerts a ON a.id = d.doc_id"
+			   " WHERE d.doc_type = 'alert'",
+			   b->pg.data);
 	else
 		/* the 300 newest matches, ranked, then access: ranking every
 		 * match of a common word costs tens of milliseconds, and for
 		 * alerts the recent ones matter most */
-		query_sql(&q, "SELECT a.id, a.title, a.summary, a.body, f.r FROM (SELECT rowid,"
-			      " -bm25(search_fts) AS r FROM search_fts WHERE search_fts MATCH ?"
-			      " ORDER BY rowid DESC LIMIT 300) f JOIN search_docs d ON d.id = f.rowid"
-			      " JOIN alerts a ON a.id = d.doc_id WHERE d.doc_type = 'alert'");
+		query_sql(&q,
+			  "SELECT a.id, a.title, a.summary, a.body, f.r FROM (SELECT rowid,"
+			  " -bm25(search_fts) AS r FROM search_fts WHERE search_fts MATCH ?"
+			  " ORDER BY rowid DESC LIMIT 300) f JOIN search_docs d ON d.id = f.rowid"
+			  " JOIN alerts a ON a.id = d.doc_id WHERE d.doc_type = 'alert'");
 	if (db_conn_engine(c) == DB_POSTGRES)
 		query_text(&q, " AND d.tsv @@ to_tsquery('simple', ?)", b->pg.data);
 	else
@@ -204,12 +223,13 @@ static int search_alerts(struct db_conn *c, const struct caller *who, struct qbu
 	while ((rc = db_step(s)) == DB_ROW) {
 		struct buf text;
 		buf_init(&text, 1u << 20);
-		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1), db_col_text(s, 2), db_col_text(s, 3));
+		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1), db_col_text(s, 2),
+			   db_col_text(s, 3));
 		char *snip = snippet_make(t, text.data, b->terms.data);
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "alert",
-						       "id", db_col_text(s, 0), "title",
-						       db_col_text(s, 1), "snippet", snip ? snip : "",
-						       "rank", db_col_double(s, 4)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "alert", "id",
+				     db_col_text(s, 0), "title", db_col_text(s, 1), "snippet",
+				     snip ? snip : "", "rank", db_col_double(s, 4)));
 		free(snip);
 		buf_free(&text);
 	}
@@ -223,15 +243,18 @@ static int search_substances(struct db_conn *c, struct qbuild *b, struct text_st
 	struct query q;
 	query_init(&q);
 	if (db_conn_engine(c) == DB_POSTGRES)
-		query_text(&q, "SELECT x.id, x.name, x.synonyms, x.description, ts_rank(d.tsv,"
-			       " to_tsquery('simple', ?)) AS r FROM search_docs d JOIN substances x"
-			       " ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
-			       " AND d.tsv @@ to_tsquery('simple', ?)", b->pg.data);
+		query_text(&q,
+			   "SELECT x.id, x.name, x.synonyms, x.description, ts_rank(d.tsv,"
+			   " to_tsquery('simple', ?)) AS r FROM search_docs d JOIN substances x"
+			   " ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
+			   " AND d.tsv @@ to_tsquery('simple', ?)",
+			   b->pg.data);
 	else
-		query_sql(&q, "SELECT x.id, x.name, x.synonyms, x.description, -bm25(search_fts) AS r"
-			      " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
-			      " JOIN substances x ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
-			      " AND search_fts MATCH ?");
+		query_sql(&q,
+			  "SELECT x.id, x.name, x.synonyms, x.description, -bm25(search_fts) AS r"
+			  " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
+			  " JOIN substances x ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
+			  " AND search_fts MATCH ?");
 	if (db_conn_engine(c) == DB_POSTGRES)
 		query_param_text(&q, b->pg.data);
 	else
@@ -251,14 +274,14 @@ static int search_substances(struct db_conn *c, struct qbuild *b, struct text_st
 		size_t i;
 		json_t *e;
 		json_array_foreach(syn, i, e)
-			buf_printf(&text, ", %s", json_string_value(json_object_get(e, "name")));
+		    buf_printf(&text, ", %s", json_string_value(json_object_get(e, "name")));
 		buf_printf(&text, ". %s", db_col_text(s, 3));
 		json_decref(syn);
 		char *snip = snippet_make(t, text.data, b->terms.data);
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "substance",
-						       "id", db_col_text(s, 0), "title",
-						       db_col_text(s, 1), "snippet", snip ? snip : "",
-						       "rank", db_col_double(s, 4)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "substance", "id",
+				     db_col_text(s, 0), "title", db_col_text(s, 1), "snippet",
+				     snip ? snip : "", "rank", db_col_double(s, 4)));
 		free(snip);
 		buf_free(&text);
 	}
@@ -273,15 +296,18 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 	struct query q;
 	query_init(&q);
 	if (db_conn_engine(c) == DB_POSTGRES)
-		query_text(&q, "SELECT p.id, p.title, p.summary, p.description, ts_rank(d.tsv,"
-			       " to_tsquery('simple', ?)) AS r FROM search_docs d JOIN practices p"
-			       " ON p.id = d.doc_id WHERE d.doc_type = 'practice'"
-			       " AND d.tsv @@ to_tsquery('simple', ?)", b->pg.data);
+		query_text(&q,
+			   "SELECT p.id, p.title, p.summary, p.description, ts_rank(d.tsv,"
+			   " to_tsquery('simple', ?)) AS r FROM search_docs d JOIN practices p"
+			   " ON p.id = d.doc_id WHERE d.doc_type = 'practice'"
+			   " AND d.tsv @@ to_tsquery('simple', ?)",
+			   b->pg.data);
 	else
-		query_sql(&q, "SELECT p.id, p.title, p.summary, p.description, f.r FROM (SELECT rowid,"
-			      " -bm25(search_fts) AS r FROM search_fts WHERE search_fts MATCH ?"
-			      " ORDER BY rowid DESC LIMIT 300) f JOIN search_docs d ON d.id = f.rowid"
-			      " JOIN practices p ON p.id = d.doc_id WHERE d.doc_type = 'practice'");
+		query_sql(&q,
+			  "SELECT p.id, p.title, p.summary, p.description, f.r FROM (SELECT rowid,"
+			  " -bm25(search_fts) AS r FROM search_fts WHERE search_fts MATCH ?"
+			  " ORDER BY rowid DESC LIMIT 300) f JOIN search_docs d ON d.id = f.rowid"
+			  " JOIN practices p ON p.id = d.doc_id WHERE d.doc_type = 'practice'");
 	query_param_text(&q, db_conn_engine(c) == DB_POSTGRES ? b->pg.data : b->fts.data);
 	practice_visible(&q, who, "p");
 	query_int(&q, " ORDER BY r DESC, p.id LIMIT ?", limit);
@@ -293,13 +319,14 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 	while ((rc = db_step(s)) == DB_ROW) {
 		struct buf text;
 		buf_init(&text, 1u << 20);
-		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1), db_col_text(s, 2) ? db_col_text(s, 2) : "",
+		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1),
+			   db_col_text(s, 2) ? db_col_text(s, 2) : "",
 			   db_col_text(s, 3) ? db_col_text(s, 3) : "");
 		char *snip = snippet_make(t, text.data, b->terms.data);
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "practice",
-						       "id", db_col_text(s, 0), "title",
-						       db_col_text(s, 1), "snippet", snip ? snip : "",
-						       "rank", db_col_double(s, 4)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "practice", "id",
+				     db_col_text(s, 0), "title", db_col_text(s, 1), "snippet",
+				     snip ? snip : "", "rank", db_col_double(s, 4)));
 		free(snip);
 		buf_free(&text);
 	}

@@ -15,7 +15,10 @@ static char *slurp(const char *path, size_t *len)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
-	struct { char *p; size_t n, cap; } b = {0};
+	struct {
+		char *p;
+		size_t n, cap;
+	} b = {0};
 	char chunk[8192];
 	size_t got;
 	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
@@ -57,12 +60,13 @@ static int seed_countries(struct db_conn *c, struct csv *in, int *count, char *e
 			return TR_ERR_INVALID;
 		}
 		struct db_stmt *s;
-		int rc = db_prepare(c,
-				    "INSERT INTO countries (iso2, iso3, name_en, name_fr, osce_status)"
-				    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (iso2) DO UPDATE SET"
-				    " iso3 = excluded.iso3, name_en = excluded.name_en,"
-				    " name_fr = excluded.name_fr, osce_status = excluded.osce_status",
-				    &s);
+		int rc =
+		    db_prepare(c,
+			       "INSERT INTO countries (iso2, iso3, name_en, name_fr, osce_status)"
+			       " VALUES (?, ?, ?, ?, ?) ON CONFLICT (iso2) DO UPDATE SET"
+			       " iso3 = excluded.iso3, name_en = excluded.name_en,"
+			       " name_fr = excluded.name_fr, osce_status = excluded.osce_status",
+			       &s);
 		if (rc)
 			return rc;
 		for (int i = 0; i < 5; i++)

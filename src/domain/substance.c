@@ -12,10 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const substance_classes[] = {
-	"synthetic_cannabinoid", "synthetic_cathinone", "synthetic_opioid", "benzodiazepine",
-	"stimulant", "hallucinogen", "cannabis", "cocaine", "heroin", "precursor", "adulterant",
-	"other", NULL};
+const char *const substance_classes[] = {"synthetic_cannabinoid",
+					 "synthetic_cathinone",
+					 "synthetic_opioid",
+					 "benzodiazepine",
+					 "stimulant",
+					 "hallucinogen",
+					 "cannabis",
+					 "cocaine",
+					 "heroin",
+					 "precursor",
+					 "adulterant",
+					 "other",
+					 NULL};
 
 #define SUB_COLS "id, name, class, description, synonyms, created_at, updated_at, version"
 
@@ -25,8 +34,8 @@ static json_t *sub_row(struct db_stmt *s)
 	tr_time_format(db_col_int64(s, 5), created);
 	tr_time_format(db_col_int64(s, 6), updated);
 	json_t *syn = json_loads(db_col_text(s, 4), 0, NULL);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "id", db_col_text(s, 0), "name",
-			 db_col_text(s, 1), "class", db_col_text(s, 2), "description",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "id", db_col_text(s, 0),
+			 "name", db_col_text(s, 1), "class", db_col_text(s, 2), "description",
 			 db_col_text(s, 3), "synonyms", syn ? syn : json_array(), "created_at",
 			 created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 7));
 }
@@ -47,16 +56,18 @@ int substance_get(struct db_conn *c, const char *id, json_t **out)
 	return rc;
 }
 
-int substance_list(struct db_conn *c, const char *cls, const char *q, const char *after,
-		   int limit, json_t *items, int *more)
+int substance_list(struct db_conn *c, const char *cls, const char *q, const char *after, int limit,
+		   json_t *items, int *more)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT " SUB_COLS " FROM substances"
-			       " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
-			       " AND (CAST(? AS TEXT) IS NULL OR lower(name) LIKE lower(?) || '%'"
-			       "  OR lower(synonyms) LIKE '%' || lower(?) || '%')"
-			       " AND (CAST(? AS TEXT) IS NULL OR name > ?)"
-			       " ORDER BY name LIMIT ?", &s);
+	int rc = db_prepare(c,
+			    "SELECT " SUB_COLS " FROM substances"
+			    " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
+			    " AND (CAST(? AS TEXT) IS NULL OR lower(name) LIKE lower(?) || '%'"
+			    "  OR lower(synonyms) LIKE '%' || lower(?) || '%')"
+			    " AND (CAST(? AS TEXT) IS NULL OR name > ?)"
+			    " ORDER BY name LIMIT ?",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, cls);
@@ -90,22 +101,21 @@ static int sub_index(struct db_conn *c, const char *id, const char *name, json_t
 	size_t i;
 	json_t *e;
 	json_array_foreach(syn, i, e)
-		buf_printf(&text, " %s", json_string_value(json_object_get(e, "name")));
+	    buf_printf(&text, " %s", json_string_value(json_object_get(e, "name")));
 	buf_printf(&text, " %s", desc ? desc : "");
 	int rc = text.err ? text.err : search_index_put(c, "substance", id, text.data);
 	buf_free(&text);
 	return rc;
 }
 
-static int sub_write(struct db_conn *c, const char *sql, const char *id, json_t *body,
-		     int64_t now)
+static int sub_write(struct db_conn *c, const char *sql, const char *id, json_t *body, int64_t now)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c, sql, &s);
 	if (rc)
 		return rc;
 	char *syn = json_dumps(json_object_get(body, "synonyms") ? json_object_get(body, "synonyms")
-								  : json_array(),
+								 : json_array(),
 			       JSON_COMPACT);
 	const char *desc = json_string_value(json_object_get(body, "description"));
 	db_bind_text(s, 1, json_string_value(json_object_get(body, "name")));
@@ -133,8 +143,10 @@ int substance_create(struct db_conn *c, json_t *body, const char *user_id, const
 		return rc;
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	rc = sub_write(c, "INSERT INTO substances (name, class, description, synonyms,"
-			   " updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", id, body, now);
+	rc = sub_write(c,
+		       "INSERT INTO substances (name, class, description, synonyms,"
+		       " updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		       id, body, now);
 	struct audit_entry e = {user_id, org_id, "create", "substance", id, request_id, NULL, NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
@@ -163,8 +175,10 @@ int substance_update(struct db_conn *c, const char *id, json_t *body, int64_t ve
 	}
 	json_object_update(cur, body);
 	int64_t now = tr_now_ms();
-	rc = sub_write(c, "UPDATE substances SET name = ?, class = ?, description = ?, synonyms = ?,"
-			  " updated_at = ?, version = version + 1 WHERE id = ?", id, cur, now);
+	rc = sub_write(c,
+		       "UPDATE substances SET name = ?, class = ?, description = ?, synonyms = ?,"
+		       " updated_at = ?, version = version + 1 WHERE id = ?",
+		       id, cur, now);
 	json_decref(cur);
 	struct audit_entry e = {user_id, org_id, "update", "substance", id, request_id, NULL, NULL};
 	if (!rc)
@@ -181,7 +195,8 @@ int substance_all_exist(struct db_conn *c, json_t *ids, const char **bad)
 	size_t i;
 	json_t *v;
 	*bad = NULL;
-	json_array_foreach(ids, i, v) {
+	json_array_foreach(ids, i, v)
+	{
 		struct db_stmt *s;
 		int rc = db_prepare(c, "SELECT 1 FROM substances WHERE id = ?", &s);
 		if (rc)
@@ -251,8 +266,8 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 	struct csv in;
 	csv_open(&in, data, n);
 	int r = csv_next(&in), rc = TR_OK;
-	int cn = csv_find(&in, "name_en"), cf = csv_find(&in, "name_fr"), cc = csv_find(&in, "class"),
-	    cs = csv_find(&in, "synonyms");
+	int cn = csv_find(&in, "name_en"), cf = csv_find(&in, "name_fr"),
+	    cc = csv_find(&in, "class"), cs = csv_find(&in, "synonyms");
 	if (r != 1 || cn < 0 || cf < 0 || cc < 0 || cs < 0)
 		rc = TR_ERR_INVALID;
 	int64_t now = tr_now_ms();
@@ -264,9 +279,12 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 		char id[37];
 		seed_id(in.field[cn], id);
 		struct db_stmt *s;
-		if (!(rc = db_prepare(c, "INSERT INTO substances (id, name, class, synonyms, created_at,"
-					 " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-					 " ON CONFLICT (name) DO NOTHING", &s))) {
+		if (!(rc = db_prepare(
+			  c,
+			  "INSERT INTO substances (id, name, class, synonyms, created_at,"
+			  " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+			  " ON CONFLICT (name) DO NOTHING",
+			  &s))) {
 			db_bind_text(s, 1, id);
 			db_bind_text(s, 2, in.field[cn]);
 			db_bind_text(s, 3, in.field[cc]);

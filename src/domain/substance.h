@@ -12,8 +12,8 @@ extern const char *const substance_classes[];
 
 int substance_get(struct db_conn *c, const char *id, json_t **out /* OUT */);
 /** A page ordered by name, filtered by class and a name prefix (q). */
-int substance_list(struct db_conn *c, const char *cls, const char *q, const char *after,
-		   int limit, json_t *items, int *more /* OUT */);
+int substance_list(struct db_conn *c, const char *cls, const char *q, const char *after, int limit,
+		   json_t *items, int *more /* OUT */);
 /** Creates from validated fields (name, class, description?, synonyms?). */
 int substance_create(struct db_conn *c, json_t *body, const char *user_id, const char *org_id,
 		     const char *request_id, char id[37] /* OUT */);

@@ -11,12 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const tip_categories[] = {"dealing_near_school", "public_drug_use",
-				      "discarded_needles", "suspected_stash_house",
-				      "youth_recruitment", "online_dealing", "other", NULL};
+const char *const tip_categories[] = {"dealing_near_school",
+				      "public_drug_use",
+				      "discarded_needles",
+				      "suspected_stash_house",
+				      "youth_recruitment",
+				      "online_dealing",
+				      "other",
+				      NULL};
 const char *const tip_statuses[] = {"new", "triaged", "assigned", "actioned", "closed", NULL};
-const char *const tip_outcomes[] = {"resolved", "referred", "no_action_needed",
-				    "insufficient_information", "duplicate", "unfounded", NULL};
+const char *const tip_outcomes[] = {
+    "resolved",	 "referred", "no_action_needed", "insufficient_information", "duplicate",
+    "unfounded", NULL};
 
 #define L (1 << ACT_LIST)
 #define R (1 << ACT_READ)
@@ -28,13 +34,13 @@ const char *const tip_outcomes[] = {"resolved", "referred", "no_action_needed",
  * on top: triage, notes, messages and contact belong to the receiving
  * organisation; problems are changed by their own organisation. */
 static const unsigned char tip_table[ROLE__MAX][TIPR__MAX] = {
-	/*                 tip        note    message contact problem      area */
-	[ROLE_ADMIN] = {L | R | U | S, L | R | C, L | R | C, 0, L | R | C | U | S, L | R | C},
-	[ROLE_ORG_ADMIN] = {L | R | U | S, L | R | C, L | R | C, R, L | R | C | U | S, L | R | C},
-	[ROLE_ANALYST] = {L | R | U | S, L | R | C, L | R | C, R, L | R | C | U | S, L | R},
-	[ROLE_OFFICER] = {L | R | U, L | R | C, L | R | C, R, L | R | C | U, L | R},
-	[ROLE_PARTNER] = {L | R, 0, 0, 0, L | R, L | R},
-	[ROLE_VIEWER] = {0, 0, 0, 0, L | R, L | R},
+    /*                 tip        note    message contact problem      area */
+    [ROLE_ADMIN] = {L | R | U | S, L | R | C, L | R | C, 0, L | R | C | U | S, L | R | C},
+    [ROLE_ORG_ADMIN] = {L | R | U | S, L | R | C, L | R | C, R, L | R | C | U | S, L | R | C},
+    [ROLE_ANALYST] = {L | R | U | S, L | R | C, L | R | C, R, L | R | C | U | S, L | R},
+    [ROLE_OFFICER] = {L | R | U, L | R | C, L | R | C, R, L | R | C | U, L | R},
+    [ROLE_PARTNER] = {L | R, 0, 0, 0, L | R, L | R},
+    [ROLE_VIEWER] = {0, 0, 0, 0, L | R, L | R},
 };
 
 bool tip_role_can(enum role r, enum tip_resource res, enum action act)
@@ -56,10 +62,9 @@ static void uuid4(char out[37])
 	randombytes_buf(b, sizeof(b));
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-		 b[14], b[15]);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
 }
 
 /* Times written by a sender's request are kept to the minute, so a stored
@@ -104,9 +109,11 @@ int tip_route(struct db_conn *c, const char *country, int has_loc, double lat, d
 	      char org_id[37])
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT o.id, a.lat, a.lon, a.radius_m FROM organisations o"
-			       " LEFT JOIN org_areas a ON a.org_id = o.id"
-			       " WHERE o.country = ? AND o.kind = 'police' ORDER BY o.id", &s);
+	int rc = db_prepare(c,
+			    "SELECT o.id, a.lat, a.lon, a.radius_m FROM organisations o"
+			    " LEFT JOIN org_areas a ON a.org_id = o.id"
+			    " WHERE o.country = ? AND o.kind = 'police' ORDER BY o.id",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, country);
@@ -135,10 +142,14 @@ static int pending_count(struct db_conn *c, const struct tip_new *t, int64_t *n)
 {
 	struct db_stmt *s;
 	int rc = t->has_loc
-			 ? db_prepare(c, "SELECT COUNT(*) FROM tips " DB_ACL_EXEMPT " WHERE country = ?"
-					 " AND cell_x = ? AND cell_y = ? AND status = 'new'", &s)
-			 : db_prepare(c, "SELECT COUNT(*) FROM tips " DB_ACL_EXEMPT " WHERE country = ?"
-					 " AND cell_x IS NULL AND status = 'new'", &s);
+		     ? db_prepare(c,
+				  "SELECT COUNT(*) FROM tips " DB_ACL_EXEMPT " WHERE country = ?"
+				  " AND cell_x = ? AND cell_y = ? AND status = 'new'",
+				  &s)
+		     : db_prepare(c,
+				  "SELECT COUNT(*) FROM tips " DB_ACL_EXEMPT " WHERE country = ?"
+				  " AND cell_x IS NULL AND status = 'new'",
+				  &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, t->country);
@@ -165,12 +176,14 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 	int64_t now = coarse_now();
 	uuid4(t->id);
 	struct db_stmt *s;
-	if ((rc = db_prepare(c, "INSERT INTO tips " DB_ACL_EXEMPT " (id, code, secret_hash, org_id,"
-				" country, distribution, category, description, status, lat, lon,"
-				" place, precision_m, cell_x, cell_y, observed_at, language,"
-				" contact_enc, ack_due_at, created_at, updated_at) VALUES (?, ?, ?,"
-				" ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-				" ?)", &s)))
+	if ((rc = db_prepare(c,
+			     "INSERT INTO tips " DB_ACL_EXEMPT " (id, code, secret_hash, org_id,"
+			     " country, distribution, category, description, status, lat, lon,"
+			     " place, precision_m, cell_x, cell_y, observed_at, language,"
+			     " contact_enc, ack_due_at, created_at, updated_at) VALUES (?, ?, ?,"
+			     " ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			     " ?)",
+			     &s)))
 		return rc;
 	db_bind_text(s, 1, t->id);
 	db_bind_text(s, 2, t->code);
@@ -220,8 +233,10 @@ static int receipt_find(struct db_conn *c, const char *code, const char *secret,
 	tip_secret_hash(secret, want);
 	struct db_stmt *s;
 	/* the secret stands in for the access predicate on this path */
-	int rc = db_prepare(c, "SELECT id, secret_hash, status, category, outcome, created_at,"
-			       " acknowledged_at FROM tips " DB_ACL_EXEMPT " WHERE code = ?", &s);
+	int rc = db_prepare(c,
+			    "SELECT id, secret_hash, status, category, outcome, created_at,"
+			    " acknowledged_at FROM tips " DB_ACL_EXEMPT " WHERE code = ?",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, up);
@@ -231,14 +246,14 @@ static int receipt_find(struct db_conn *c, const char *code, const char *secret,
 		ok = tip_hash_equal(want, db_col_text(s, 1));
 		if (ok && row) {
 			*row = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "code", up, "status",
-					 db_col_text(s, 2), "category", db_col_text(s, 3), "outcome",
-					 text_or_null(s, 4), "received_at", time_or_null(s, 5),
-					 "acknowledged", !db_col_is_null(s, 6));
+					 db_col_text(s, 2), "category", db_col_text(s, 3),
+					 "outcome", text_or_null(s, 4), "received_at",
+					 time_or_null(s, 5), "acknowledged", !db_col_is_null(s, 6));
 		}
 		snprintf(id, 37, "%s", db_col_text(s, 0));
 	} else if (rc == DB_DONE) {
 		static const char dummy[] =
-			"0000000000000000000000000000000000000000000000000000000000000000";
+		    "0000000000000000000000000000000000000000000000000000000000000000";
 		(void)tip_hash_equal(want, dummy);
 		ok = 0;
 	}
@@ -251,8 +266,10 @@ static int receipt_find(struct db_conn *c, const char *code, const char *secret,
 static int sender_messages(struct db_conn *c, const char *tip_id, json_t *items)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT direction, body, created_at FROM tip_messages"
-			       " WHERE tip_id = ? ORDER BY created_at, id LIMIT 1000", &s);
+	int rc = db_prepare(c,
+			    "SELECT direction, body, created_at FROM tip_messages"
+			    " WHERE tip_id = ? ORDER BY created_at, id LIMIT 1000",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, tip_id);
@@ -287,8 +304,10 @@ static int message_insert(struct db_conn *c, const char *tip_id, const char *dir
 {
 	struct db_stmt *s;
 	uuid4(id);
-	int rc = db_prepare(c, "INSERT INTO tip_messages (id, tip_id, direction, user_id, body,"
-			       " created_at) VALUES (?, ?, ?, ?, ?, ?)", &s);
+	int rc = db_prepare(c,
+			    "INSERT INTO tip_messages (id, tip_id, direction, user_id, body,"
+			    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -316,8 +335,10 @@ int tip_sender_message(struct db_conn *c, const char *code, const char *secret, 
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	if ((rc = db_prepare(c, "SELECT COUNT(*) FROM tip_messages WHERE tip_id = ?"
-				" AND direction = 'from_sender'", &s)))
+	if ((rc = db_prepare(c,
+			     "SELECT COUNT(*) FROM tip_messages WHERE tip_id = ?"
+			     " AND direction = 'from_sender'",
+			     &s)))
 		goto out;
 	db_bind_text(s, 1, id);
 	rc = db_step(s);
@@ -345,11 +366,11 @@ out:
 
 /* ---- triage ---- */
 
-#define TIP_COLS                                                                             \
-	"t.id, t.org_id, t.country, t.distribution, t.sharing_group_id, t.category,"         \
-	" t.description, t.status, t.lat, t.lon, t.place, t.precision_m, t.coarsen_m,"       \
-	" t.observed_at, t.language, CASE WHEN t.contact_enc IS NULL THEN 0 ELSE 1 END,"     \
-	" t.assigned_user_id, t.assigned_org_id, t.outcome, t.duplicate_of, t.ack_due_at,"   \
+#define TIP_COLS                                                                                   \
+	"t.id, t.org_id, t.country, t.distribution, t.sharing_group_id, t.category,"               \
+	" t.description, t.status, t.lat, t.lon, t.place, t.precision_m, t.coarsen_m,"             \
+	" t.observed_at, t.language, CASE WHEN t.contact_enc IS NULL THEN 0 ELSE 1 END,"           \
+	" t.assigned_user_id, t.assigned_org_id, t.outcome, t.duplicate_of, t.ack_due_at,"         \
 	" t.acknowledged_at, t.created_at, t.updated_at, t.version"
 
 /* Snaps to the centre of a cell of grid_m metres. */
@@ -364,9 +385,9 @@ static void coarsen(double *lat, double *lon, double grid_m)
 static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 {
 	json_t *t = json_object();
-	static const char *const text_cols[] = {"id", "org_id", "country", "distribution",
-						 "sharing_group_id", "category", "description",
-						 "status"};
+	static const char *const text_cols[] = {
+	    "id",	"org_id",      "country", "distribution", "sharing_group_id",
+	    "category", "description", "status"};
 	for (int i = 0; i < 8; i++)
 		json_object_set_new(t, text_cols[i], text_or_null(s, i));
 	int home = strcmp(db_col_text(s, 1), who->org_id) == 0;
@@ -384,8 +405,10 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 	if (!home && grid > prec)
 		prec = grid;
 	json_object_set_new(loc, "precision_m",
-			    db_col_is_null(s, 11) && (home || grid <= 0) ? json_null() : json_integer(prec));
-	json_object_set_new(loc, "coarsened", json_boolean(!home && grid > 0 && !db_col_is_null(s, 8)));
+			    db_col_is_null(s, 11) && (home || grid <= 0) ? json_null()
+									 : json_integer(prec));
+	json_object_set_new(loc, "coarsened",
+			    json_boolean(!home && grid > 0 && !db_col_is_null(s, 8)));
 	json_object_set_new(t, "location", loc);
 	json_object_set_new(t, "coarsen_m", json_integer(grid));
 	json_object_set_new(t, "observed_at", time_or_null(s, 13));
@@ -397,8 +420,9 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 	json_object_set_new(t, "duplicate_of", text_or_null(s, 19));
 	json_object_set_new(t, "ack_due_at", time_or_null(s, 20));
 	json_object_set_new(t, "acknowledged_at", time_or_null(s, 21));
-	json_object_set_new(t, "overdue", json_boolean(strcmp(db_col_text(s, 7), "new") == 0 &&
-						       db_col_int64(s, 20) < now));
+	json_object_set_new(
+	    t, "overdue",
+	    json_boolean(strcmp(db_col_text(s, 7), "new") == 0 && db_col_int64(s, 20) < now));
 	json_object_set_new(t, "created_at", time_or_null(s, 22));
 	json_object_set_new(t, "updated_at", time_or_null(s, 23));
 	json_object_set_new(t, "version", json_integer(db_col_int64(s, 24)));
@@ -549,7 +573,8 @@ static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur
 	if (auser && !user_in_org(c, auser, jstr(m, "org_id"), aorg))
 		return *field = "assigned_user_id", TR_ERR_INVALID;
 	const char *dup = jstr(m, "duplicate_of");
-	if (dup && !json_equal(json_object_get(cur, "duplicate_of"), json_object_get(m, "duplicate_of"))) {
+	if (dup &&
+	    !json_equal(json_object_get(cur, "duplicate_of"), json_object_get(m, "duplicate_of"))) {
 		json_t *other = NULL;
 		if (strcmp(dup, jstr(m, "id")) == 0 || tip_get(c, who, dup, &other))
 			return *field = "duplicate_of", TR_ERR_INVALID;
@@ -572,15 +597,17 @@ static int share_changed(json_t *cur, json_t *body)
 static int triage_write(struct db_conn *c, const char *id, json_t *cur, json_t *m, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "UPDATE tips " DB_ACL_EXEMPT " SET status = ?, distribution = ?,"
-			       " sharing_group_id = ?, assigned_user_id = ?, assigned_org_id = ?,"
-			       " outcome = ?, duplicate_of = ?, coarsen_m = ?, acknowledged_at = ?,"
-			       " updated_at = ?, version = version + 1 WHERE id = ?", &s);
+	int rc = db_prepare(c,
+			    "UPDATE tips " DB_ACL_EXEMPT " SET status = ?, distribution = ?,"
+			    " sharing_group_id = ?, assigned_user_id = ?, assigned_org_id = ?,"
+			    " outcome = ?, duplicate_of = ?, coarsen_m = ?, acknowledged_at = ?,"
+			    " updated_at = ?, version = version + 1 WHERE id = ?",
+			    &s);
 	if (rc)
 		return rc;
-	static const char *const keys[] = {"status", "distribution", "sharing_group_id",
-					   "assigned_user_id", "assigned_org_id", "outcome",
-					   "duplicate_of"};
+	static const char *const keys[] = {
+	    "status",	       "distribution", "sharing_group_id", "assigned_user_id",
+	    "assigned_org_id", "outcome",      "duplicate_of"};
 	for (int i = 0; i < 7; i++)
 		db_bind_text_or_null(s, i + 1, jstr(m, keys[i]));
 	db_bind_int64(s, 8, json_integer_value(json_object_get(m, "coarsen_m")));
@@ -628,10 +655,12 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 		goto out;
 	char detail[300] = "";
 	snprintf(detail, sizeof(detail),
-		 "{\"status\":[\"%s\",\"%s\"],\"distribution\":[\"%s\",\"%s\"]}", jstr(cur, "status"),
-		 jstr(m, "status"), jstr(cur, "distribution"), jstr(m, "distribution"));
-	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "tip", id,
-				request_id, NULL, detail};
+		 "{\"status\":[\"%s\",\"%s\"],\"distribution\":[\"%s\",\"%s\"]}",
+		 jstr(cur, "status"), jstr(m, "status"), jstr(cur, "distribution"),
+		 jstr(m, "distribution"));
+	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update",
+				"tip",	      id,	   request_id,
+				NULL,	      detail};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
@@ -669,8 +698,10 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, co
 	if ((rc = home_check(c, who, id, TIPR_NOTE, ACT_CREATE)))
 		goto out;
 	tr_uuid7(note_id);
-	if ((rc = db_prepare(c, "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
-				" created_at) VALUES (?, ?, ?, ?, ?, ?)", &s)))
+	if ((rc = db_prepare(c,
+			     "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
+			     " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			     &s)))
 		goto out;
 	db_bind_text(s, 1, note_id);
 	db_bind_text(s, 2, id);
@@ -681,8 +712,8 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, co
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	if (!rc) {
-		struct audit_entry e = {who->user_id, who->org_id, "note", "tip", id, request_id,
-					NULL, NULL};
+		struct audit_entry e = {who->user_id, who->org_id, "note", "tip",
+					id,	      request_id,  NULL,   NULL};
 		rc = audit_append(c, &e, now);
 	}
 out:
@@ -700,8 +731,10 @@ int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_
 		return rc;
 	struct query q;
 	query_init(&q);
-	query_text(&q, "SELECT n.id, n.user_id, n.body, n.created_at FROM tip_notes n"
-		       " JOIN tips t ON t.id = n.tip_id WHERE n.tip_id = ?", id);
+	query_text(&q,
+		   "SELECT n.id, n.user_id, n.body, n.created_at FROM tip_notes n"
+		   " JOIN tips t ON t.id = n.tip_id WHERE n.tip_id = ?",
+		   id);
 	acl_visible(&q, who, "t");
 	query_text(&q, " AND t.org_id = ? ORDER BY n.created_at, n.id LIMIT 1000", who->org_id);
 	struct db_stmt *s;
@@ -710,16 +743,16 @@ int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
-						       "user_id", db_col_text(s, 1), "body",
-						       db_col_text(s, 2), "created_at",
-						       time_or_null(s, 3)));
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o}", "id",
+						       db_col_text(s, 0), "user_id",
+						       db_col_text(s, 1), "body", db_col_text(s, 2),
+						       "created_at", time_or_null(s, 3)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
-		    const char *body, const char *request_id, char msg_id[37])
+int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
+		    const char *request_id, char msg_id[37])
 {
 	int rc = db_begin(c);
 	if (rc)
@@ -728,8 +761,9 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 	if (!(rc = home_check(c, who, id, TIPR_MESSAGE, ACT_CREATE)))
 		rc = message_insert(c, id, "to_sender", who->user_id, body, now, msg_id);
 	if (!rc) {
-		struct audit_entry e = {who->user_id, who->org_id, "message_to_sender", "tip", id,
-					request_id, NULL, NULL};
+		struct audit_entry e = {who->user_id, who->org_id, "message_to_sender",
+					"tip",	      id,	   request_id,
+					NULL,	      NULL};
 		rc = audit_append(c, &e, now);
 	}
 	if (rc) {
@@ -746,8 +780,10 @@ int tip_messages(struct db_conn *c, const struct caller *who, const char *id, js
 		return rc;
 	struct query q;
 	query_init(&q);
-	query_text(&q, "SELECT m.id, m.direction, m.user_id, m.body, m.created_at FROM"
-		       " tip_messages m JOIN tips t ON t.id = m.tip_id WHERE m.tip_id = ?", id);
+	query_text(&q,
+		   "SELECT m.id, m.direction, m.user_id, m.body, m.created_at FROM"
+		   " tip_messages m JOIN tips t ON t.id = m.tip_id WHERE m.tip_id = ?",
+		   id);
 	acl_visible(&q, who, "t");
 	query_text(&q, " AND t.org_id = ? ORDER BY m.created_at, m.id LIMIT 1000", who->org_id);
 	struct db_stmt *s;
@@ -756,11 +792,10 @@ int tip_messages(struct db_conn *c, const struct caller *who, const char *id, js
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:s, s:o}", "id",
-						       db_col_text(s, 0), "direction",
-						       db_col_text(s, 1), "user_id", text_or_null(s, 2),
-						       "body", db_col_text(s, 3), "at",
-						       time_or_null(s, 4)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
+				     "direction", db_col_text(s, 1), "user_id", text_or_null(s, 2),
+				     "body", db_col_text(s, 3), "at", time_or_null(s, 4)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
@@ -785,8 +820,8 @@ int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *
 	db_done(s);
 	if (rc != DB_ROW)
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "read_sensitive", "tip", id,
-				request_id, justification, "{\"field\":\"contact\"}"};
+	struct audit_entry e = {who->user_id, who->org_id,   "read_sensitive",	       "tip", id,
+				request_id,   justification, "{\"field\":\"contact\"}"};
 	rc = audit_append(c, &e, tr_now_ms());
 out:
 	if (rc) {
@@ -826,8 +861,10 @@ int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id
 	}
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	if ((rc = db_prepare(c, "INSERT INTO org_areas (id, org_id, lat, lon, radius_m, created_at)"
-				" VALUES (?, ?, ?, ?, ?, ?)", &s)))
+	if ((rc = db_prepare(c,
+			     "INSERT INTO org_areas (id, org_id, lat, lon, radius_m, created_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?)",
+			     &s)))
 		goto out;
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, org_id);
@@ -838,8 +875,8 @@ int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	if (!rc) {
-		struct audit_entry e = {who->user_id, who->org_id, "create", "org_area", id,
-					request_id, NULL, NULL};
+		struct audit_entry e = {who->user_id, who->org_id, "create", "org_area",
+					id,	      request_id,  NULL,     NULL};
 		rc = audit_append(c, &e, now);
 	}
 out:
@@ -853,20 +890,23 @@ out:
 int tip_areas(struct db_conn *c, const char *org_id, json_t *items)
 {
 	struct db_stmt *s;
-	int rc = org_id ? db_prepare(c, "SELECT id, org_id, lat, lon, radius_m FROM org_areas"
-					" WHERE org_id = ? ORDER BY id LIMIT 1000", &s)
-			: db_prepare(c, "SELECT id, org_id, lat, lon, radius_m FROM org_areas"
-					" ORDER BY id LIMIT 1000", &s);
+	int rc = org_id ? db_prepare(c,
+				     "SELECT id, org_id, lat, lon, radius_m FROM org_areas"
+				     " WHERE org_id = ? ORDER BY id LIMIT 1000",
+				     &s)
+			: db_prepare(c,
+				     "SELECT id, org_id, lat, lon, radius_m FROM org_areas"
+				     " ORDER BY id LIMIT 1000",
+				     &s);
 	if (rc)
 		return rc;
 	if (org_id)
 		db_bind_text(s, 1, org_id);
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:f, s:f}", "id",
-						       db_col_text(s, 0), "org_id", db_col_text(s, 1),
-						       "lat", db_col_double(s, 2), "lon",
-						       db_col_double(s, 3), "radius_m",
-						       db_col_double(s, 4)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:f, s:f, s:f}", "id", db_col_text(s, 0), "org_id",
+				     db_col_text(s, 1), "lat", db_col_double(s, 2), "lon",
+				     db_col_double(s, 3), "radius_m", db_col_double(s, 4)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
@@ -884,8 +924,10 @@ int tip_count_weeks(struct db_conn *c, const struct caller *who, double lat, dou
 	struct query q;
 	query_init(&q);
 	/* a tip counts when it was observed (else received) in the window */
-	query_double(&q, "SELECT t.lat, t.lon, COALESCE(t.observed_at, t.created_at) FROM tips t"
-			 " WHERE t.lat BETWEEN ?", lat - dlat);
+	query_double(&q,
+		     "SELECT t.lat, t.lon, COALESCE(t.observed_at, t.created_at) FROM tips t"
+		     " WHERE t.lat BETWEEN ?",
+		     lat - dlat);
 	query_double(&q, " AND ?", lat + dlat);
 	query_double(&q, " AND t.lon BETWEEN ?", lon - dlon);
 	query_double(&q, " AND ?", lon + dlon);

@@ -20,8 +20,15 @@ extern const char *const tip_statuses[];
 extern const char *const tip_outcomes[];
 
 /** The module's own role table (docs/access.md, "Tips and problems"). */
-enum tip_resource { TIPR_TIP, TIPR_NOTE, TIPR_MESSAGE, TIPR_CONTACT, TIPR_PROBLEM, TIPR_AREA,
-		    TIPR__MAX };
+enum tip_resource {
+	TIPR_TIP,
+	TIPR_NOTE,
+	TIPR_MESSAGE,
+	TIPR_CONTACT,
+	TIPR_PROBLEM,
+	TIPR_AREA,
+	TIPR__MAX
+};
 bool tip_role_can(enum role r, enum tip_resource res, enum action act);
 
 /** A validated public submission, ready to insert (strings borrowed). */
@@ -29,15 +36,15 @@ struct tip_new {
 	const char *category, *description, *place, *language, *country;
 	int has_loc;
 	double lat, lon;
-	int64_t precision_m;   /* -1 when not given */
-	int64_t observed_at;   /* 0 when not given */
-	char *contact_enc;     /* sealed contact or NULL (owned by the submitter) */
+	int64_t precision_m; /* -1 when not given */
+	int64_t observed_at; /* 0 when not given */
+	char *contact_enc;   /* sealed contact or NULL (owned by the submitter) */
 	char code[TIP_CODE_LEN + 1];
 	char secret_hash[TIP_HASH_HEX];
 	int64_t ack_days;
-	int64_t pending_max;   /* status new per country and 0.5 degree cell */
-	char id[37];           /* OUT */
-	char org_id[37];       /* OUT: the receiving organisation */
+	int64_t pending_max; /* status new per country and 0.5 degree cell */
+	char id[37];	     /* OUT */
+	char org_id[37];     /* OUT: the receiving organisation */
 };
 
 /** Inserts one tip inside the caller's transaction: routes it, checks the
@@ -52,7 +59,8 @@ int tip_route(struct db_conn *c, const char *country, int has_loc, double lat, d
 
 /** The sender's view by receipt: status and messages, never notes. A wrong
  * secret answers TR_ERR_NOT_FOUND exactly like an unknown code. */
-int tip_receipt_get(struct db_conn *c, const char *code, const char *secret, json_t **out /* OUT */);
+int tip_receipt_get(struct db_conn *c, const char *code, const char *secret,
+		    json_t **out /* OUT */);
 /** A message from the sender; TR_ERR_NOT_FOUND as above, TR_ERR_RATE_LIMIT
  * when the tip holds too many already, TR_ERR_CONFLICT when closed. */
 int tip_sender_message(struct db_conn *c, const char *code, const char *secret, const char *body);
@@ -75,15 +83,14 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, co
 		 const char *request_id, char note_id[37] /* OUT */);
 int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_t *items);
 /** Messages to and from the sender (receiving organisation only). */
-int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
-		    const char *body, const char *request_id, char msg_id[37] /* OUT */);
+int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
+		    const char *request_id, char msg_id[37] /* OUT */);
 int tip_messages(struct db_conn *c, const struct caller *who, const char *id, json_t *items);
 /** The sealed contact of a tip for a role that may read it, audited with
  * the justification in the same transaction; *sealed is malloc'ed or NULL
  * when the tip has no contact. */
 int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *id,
-		       const char *justification, const char *request_id,
-		       char **sealed /* OUT */);
+		       const char *justification, const char *request_id, char **sealed /* OUT */);
 
 /** Routing areas: an organisation declares centre + radius. */
 int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id, double lat,

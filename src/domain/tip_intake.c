@@ -47,7 +47,7 @@ void tip_secret_hash(const char *secret, char out[TIP_HASH_HEX])
 	size_t n = strlen(secret) < TIP_SECRET_LEN ? strlen(secret) : TIP_SECRET_LEN;
 	for (size_t i = 0; i < n; i++)
 		up[i] = (unsigned char)(secret[i] >= 'a' && secret[i] <= 'z' ? secret[i] - 32
-									    : secret[i]);
+									     : secret[i]);
 	static const unsigned char ctx[] = "trellis tip receipt v1";
 	crypto_generichash(h, sizeof(h), up, n, ctx, sizeof(ctx) - 1);
 	sodium_bin2hex(out, TIP_HASH_HEX, h, sizeof(h));
@@ -104,9 +104,9 @@ char *tip_contact_open(const unsigned char key[TIP_KEY_LEN], const char *sealed)
 	}
 	size_t len = raw_len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
 	char *out = malloc(len + 1);
-	if (out && crypto_secretbox_open_easy((unsigned char *)out,
-					      raw + crypto_secretbox_NONCEBYTES,
-					      raw_len - crypto_secretbox_NONCEBYTES, raw, key) != 0) {
+	if (out &&
+	    crypto_secretbox_open_easy((unsigned char *)out, raw + crypto_secretbox_NONCEBYTES,
+				       raw_len - crypto_secretbox_NONCEBYTES, raw, key) != 0) {
 		free(out);
 		out = NULL;
 	}
@@ -118,8 +118,8 @@ char *tip_contact_open(const unsigned char key[TIP_KEY_LEN], const char *sealed)
 
 /* ---- proof of work ---- */
 
-#define POW_RAW 41          /* expiry(8) random(16) bits(1) mac(16) */
-#define POW_SPENT 65536     /* spent challenges remembered until they expire */
+#define POW_RAW 41	/* expiry(8) random(16) bits(1) mac(16) */
+#define POW_SPENT 65536 /* spent challenges remembered until they expire */
 #define POW_PROBE 16
 
 struct pow_spent {
@@ -199,8 +199,7 @@ static int leading_zero_bits(const unsigned char *h, size_t n)
 
 /* Records mac as spent; 0 when it was not spent before, 1 when it was, 2
  * when the table has no room (a flood: refuse rather than forget). */
-static int pow_spend(struct tip_pow *p, const unsigned char mac[16], int64_t expires,
-		     int64_t now)
+static int pow_spend(struct tip_pow *p, const unsigned char mac[16], int64_t expires, int64_t now)
 {
 	uint32_t h;
 	memcpy(&h, mac, sizeof(h));
@@ -283,8 +282,8 @@ int tip_pow_check(struct tip_pow *p, const char *challenge, const char *nonce, i
 #define RATE_PROBE 16
 
 struct rate_slot {
-	uint64_t who;     /* keyed hash of the address; 0 = free */
-	int64_t window;   /* start of the window */
+	uint64_t who;	/* keyed hash of the address; 0 = free */
+	int64_t window; /* start of the window */
 	uint32_t n;
 };
 

@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TIP_CODE_LEN 10    /* receipt code: 49 bits from an unambiguous alphabet */
-#define TIP_SECRET_LEN 26  /* receipt secret: 128.8 random bits, same alphabet */
-#define TIP_HASH_HEX 65    /* hex BLAKE2b-256 of the secret, with the NUL */
+#define TIP_CODE_LEN 10	  /* receipt code: 49 bits from an unambiguous alphabet */
+#define TIP_SECRET_LEN 26 /* receipt secret: 128.8 random bits, same alphabet */
+#define TIP_HASH_HEX 65	  /* hex BLAKE2b-256 of the secret, with the NUL */
 #define TIP_KEY_LEN 32
 #define TIP_POW_TTL_MS (10 * 60 * 1000)
 

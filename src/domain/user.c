@@ -11,7 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define USER_COLS "id, email, name, org_id, role, reviewer, disabled, created_at, updated_at, version"
+#define USER_COLS                                                                                  \
+	"id, email, name, org_id, role, reviewer, disabled, created_at, updated_at, version"
 
 static json_t *user_row(struct db_stmt *s)
 {
@@ -22,8 +23,7 @@ static json_t *user_row(struct db_stmt *s)
 			 db_col_text(s, 0), "email", db_col_text(s, 1), "name", db_col_text(s, 2),
 			 "org_id", db_col_text(s, 3), "role", db_col_text(s, 4), "reviewer",
 			 (int)db_col_int64(s, 5), "disabled", (int)db_col_int64(s, 6), "created_at",
-			 created, "updated_at", updated, "version",
-			 (json_int_t)db_col_int64(s, 9));
+			 created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 9));
 }
 
 /* Everyone sees their own organisation's users; an admin sees all. */
@@ -35,8 +35,10 @@ static const char *scope_org(const struct caller *who)
 int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT " USER_COLS " FROM users WHERE id = ?"
-			       " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)", &s);
+	int rc = db_prepare(c,
+			    "SELECT " USER_COLS " FROM users WHERE id = ?"
+			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -113,10 +115,11 @@ static int insert_user(struct db_conn *c, const char *id, const char *email, con
 		return rc;
 	lower_copy(email, lower, sizeof(lower));
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO users (id, email, name, org_id, role, password_hash,"
-			     " reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc =
+		 db_prepare(c,
+			    "INSERT INTO users (id, email, name, org_id, role, password_hash,"
+			    " reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    &s)))
 		return rc;
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, lower);
@@ -133,15 +136,16 @@ static int insert_user(struct db_conn *c, const char *id, const char *email, con
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-int user_create(struct db_conn *c, const struct caller *who, json_t *body,
-		const char *request_id, char id[37], const char **field)
+int user_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
+		char id[37], const char **field)
 {
 	const char *org = json_string_value(json_object_get(body, "org_id"));
 	const char *role = json_string_value(json_object_get(body, "role"));
 	*field = NULL;
 	if (!acl_role_can(who->role, RES_USER, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
-	if (who->role != ROLE_ADMIN && (strcmp(org, who->org_id) != 0 || strcmp(role, "admin") == 0))
+	if (who->role != ROLE_ADMIN &&
+	    (strcmp(org, who->org_id) != 0 || strcmp(role, "admin") == 0))
 		return TR_ERR_FORBIDDEN;
 	int rc = db_begin(c);
 	if (rc)
@@ -159,8 +163,8 @@ int user_create(struct db_conn *c, const struct caller *who, json_t *body,
 			 json_is_true(json_object_get(body, "reviewer")), now);
 	if (rc == TR_ERR_CONFLICT)
 		*field = "email";
-	struct audit_entry e = {who->user_id, who->org_id, "create", "user", id, request_id,
-				NULL, NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "user",
+				id,	      request_id,  NULL,     NULL};
 	char detail[200];
 	snprintf(detail, sizeof(detail), "{\"role\":\"%s\",\"org_id\":\"%s\"}", role, org);
 	e.detail = detail;
@@ -209,7 +213,8 @@ static int may_update(const struct caller *who, const char *id, const struct use
 		return TR_ERR_NOT_FOUND; /* other organisations' users are invisible */
 	if (!self && !admin && u->role == ROLE_ADMIN)
 		return TR_ERR_FORBIDDEN;
-	json_object_foreach(body, key, v) {
+	json_object_foreach(body, key, v)
+	{
 		int personal = strcmp(key, "name") == 0 || strcmp(key, "password") == 0;
 		if (self && !personal) {
 			*field = key;
@@ -219,7 +224,8 @@ static int may_update(const struct caller *who, const char *id, const struct use
 			*field = key;
 			return TR_ERR_FORBIDDEN;
 		}
-		if (strcmp(key, "role") == 0 && !admin && strcmp(json_string_value(v), "admin") == 0) {
+		if (strcmp(key, "role") == 0 && !admin &&
+		    strcmp(json_string_value(v), "admin") == 0) {
 			*field = key;
 			return TR_ERR_FORBIDDEN;
 		}
@@ -230,12 +236,12 @@ static int may_update(const struct caller *who, const char *id, const struct use
 static int apply_field(struct db_conn *c, const char *id, const char *key, json_t *v, int64_t now)
 {
 	static const char *const cols[][2] = {
-		{"name", "UPDATE users SET name = ? WHERE id = ?"},
-		{"role", "UPDATE users SET role = ? WHERE id = ?"},
-		{"org_id", "UPDATE users SET org_id = ? WHERE id = ?"},
-		{"reviewer", "UPDATE users SET reviewer = ? WHERE id = ?"},
-		{"disabled", "UPDATE users SET disabled = ? WHERE id = ?"},
-		{"password", "UPDATE users SET password_hash = ? WHERE id = ?"},
+	    {"name", "UPDATE users SET name = ? WHERE id = ?"},
+	    {"role", "UPDATE users SET role = ? WHERE id = ?"},
+	    {"org_id", "UPDATE users SET org_id = ? WHERE id = ?"},
+	    {"reviewer", "UPDATE users SET reviewer = ? WHERE id = ?"},
+	    {"disabled", "UPDATE users SET disabled = ? WHERE id = ?"},
+	    {"password", "UPDATE users SET password_hash = ? WHERE id = ?"},
 	};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 		if (strcmp(cols[i][0], key) != 0)
@@ -292,7 +298,8 @@ int user_update(struct db_conn *c, const struct caller *who, const char *id, jso
 	struct buf changed;
 	buf_init(&changed, 1024);
 	buf_puts(&changed, "{\"fields\":[");
-	json_object_foreach(body, key, v) {
+	json_object_foreach(body, key, v)
+	{
 		if (rc)
 			break;
 		rc = apply_field(c, id, key, v, now);
@@ -300,15 +307,17 @@ int user_update(struct db_conn *c, const struct caller *who, const char *id, jso
 	}
 	buf_puts(&changed, "]}");
 	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c, "UPDATE users SET version = version + 1, updated_at = ?"
-				       " WHERE id = ?", &s))) {
+	if (!rc && !(rc = db_prepare(c,
+				     "UPDATE users SET version = version + 1, updated_at = ?"
+				     " WHERE id = ?",
+				     &s))) {
 		db_bind_int64(s, 1, now);
 		db_bind_text(s, 2, id);
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
-	struct audit_entry e = {who->user_id, who->org_id, "update", "user", id, request_id, NULL,
-				changed.data};
+	struct audit_entry e = {who->user_id, who->org_id, "update", "user",
+				id,	      request_id,  NULL,     changed.data};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	buf_free(&changed);

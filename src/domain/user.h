@@ -20,8 +20,8 @@ int user_list(struct db_conn *c, const struct caller *who, const char *org_id, c
  * password?, reviewer?) after checking who may; writes the audit entry.
  * TR_ERR_FORBIDDEN, TR_ERR_CONFLICT (email taken), TR_ERR_INVALID (org
  * unknown, with *field set). */
-int user_create(struct db_conn *c, const struct caller *who, json_t *body,
-		const char *request_id, char id[37] /* OUT */, const char **field /* OUT */);
+int user_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
+		char id[37] /* OUT */, const char **field /* OUT */);
 /** Applies a validated PATCH at the given version (If-Match); -1 skips the
  * check. TR_ERR_PRECONDITION when stale. */
 int user_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HTTP_BODY_MAX (1u << 20)   /* request bodies: 1 MiB, else 413 */
+#define HTTP_BODY_MAX (1u << 20)	/* request bodies: 1 MiB, else 413 */
 #define HTTP_BODY_DRAIN_MAX (16u << 20) /* above this, 413 without reading */
-#define HTTP_JSON_DEPTH 32         /* nesting of JSON bodies, else 400 */
+#define HTTP_JSON_DEPTH 32		/* nesting of JSON bodies, else 400 */
 #define HTTP_PARAMS_MAX 4
 #define HTTP_HEADERS_MAX 16
 #define HTTP_ERRORS_MAX 32
@@ -48,15 +48,15 @@ struct http_stream {
 };
 
 struct http_config {
-	const char *listen;        /* "127.0.0.1:8080" or "[::1]:8080" */
-	int threads;               /* workers; 0 = one per core */
-	unsigned conn_limit;       /* total connections */
-	unsigned per_ip_limit;     /* connections from one address */
-	unsigned timeout_s;        /* idle connection timeout */
-	size_t conn_memory;        /* per-connection memory limit of the parser */
+	const char *listen;    /* "127.0.0.1:8080" or "[::1]:8080" */
+	int threads;	       /* workers; 0 = one per core */
+	unsigned conn_limit;   /* total connections */
+	unsigned per_ip_limit; /* connections from one address */
+	unsigned timeout_s;    /* idle connection timeout */
+	size_t conn_memory;    /* per-connection memory limit of the parser */
 	const struct http_route *routes;
 	size_t nroutes;
-	void *app;                 /* handed to handlers as http_app(req) */
+	void *app; /* handed to handlers as http_app(req) */
 	/** Called for GET/HEAD requests that match no route (static files);
 	 * return TR_ERR_NOT_FOUND to fall through to 404. May be NULL. */
 	http_handler fallback;
@@ -69,8 +69,8 @@ struct http_config {
 
 /** Binds and starts serving. On failure writes a one-line reason to err
  * and returns a tr_err (TR_ERR_IO for a port in use or a bad address). */
-int http_server_start(const struct http_config *cfg, struct http_server **out /* OUT */,
-		      char *err, size_t errlen);
+int http_server_start(const struct http_config *cfg, struct http_server **out /* OUT */, char *err,
+		      size_t errlen);
 /** Stops accepting, finishes requests in flight, frees the server. */
 void http_server_stop(struct http_server *s);
 /** The port actually bound (for --listen 127.0.0.1:0). */

@@ -2,9 +2,10 @@
 
 #include <stdlib.h>
 
-static const int statuses[METRICS_STATUSES] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
-					       409, 412, 413, 415, 422, 428, 429, 500, 503, 0, 0};
-static const double bounds_ms[METRICS_BUCKETS] = {0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 5000};
+static const int statuses[METRICS_STATUSES] = {200, 201, 204, 304, 400, 401, 403, 404, 405, 409,
+					       412, 413, 415, 422, 428, 429, 500, 503, 0,   0};
+static const double bounds_ms[METRICS_BUCKETS] = {0.5, 1,   2.5, 5,   10,   25,
+						  50,  100, 250, 500, 1000, 5000};
 
 void metrics_init(struct http_metrics *m, const struct http_route *routes, size_t nroutes)
 {
@@ -35,8 +36,9 @@ void metrics_observe(struct http_metrics *m, int route, int status, double ms)
 {
 	size_t r = route < 0 ? m->nroutes : (size_t)route;
 	if (m->count)
-		atomic_fetch_add_explicit(&m->count[r * METRICS_STATUSES + (size_t)status_slot(status)],
-					  1, memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    &m->count[r * METRICS_STATUSES + (size_t)status_slot(status)], 1,
+		    memory_order_relaxed);
 	int b = 0;
 	while (b < METRICS_BUCKETS && ms > bounds_ms[b])
 		b++;
@@ -57,11 +59,15 @@ void metrics_write(struct http_metrics *m, struct buf *out)
 			const char *method = r < m->nroutes ? m->routes[r].method : "";
 			const char *route = r < m->nroutes ? m->routes[r].pattern : "unmatched";
 			if (statuses[i])
-				buf_printf(out, "trellis_http_requests_total{method=\"%s\",route=\"%s\","
-						"status=\"%d\"} %lu\n", method, route, statuses[i], n);
+				buf_printf(out,
+					   "trellis_http_requests_total{method=\"%s\",route=\"%s\","
+					   "status=\"%d\"} %lu\n",
+					   method, route, statuses[i], n);
 			else
-				buf_printf(out, "trellis_http_requests_total{method=\"%s\",route=\"%s\","
-						"status=\"other\"} %lu\n", method, route, n);
+				buf_printf(out,
+					   "trellis_http_requests_total{method=\"%s\",route=\"%s\","
+					   "status=\"other\"} %lu\n",
+					   method, route, n);
 		}
 	}
 	buf_puts(out, "# HELP trellis_http_request_duration_seconds Time to answer a request.\n"

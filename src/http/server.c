@@ -80,16 +80,46 @@ struct http_req {
 
 /* ---- accessors ---- */
 
-struct arena *http_arena(struct http_req *req) { return req->arena; }
-void *http_app(struct http_req *req) { return req->server->cfg.app; }
-struct http_server *http_server_of(struct http_req *req) { return req->server; }
-const char *http_method(struct http_req *req) { return req->method; }
-const char *http_path(struct http_req *req) { return req->path; }
-const char *http_route_pattern(struct http_req *req) { return req->route; }
-const char *http_request_id(struct http_req *req) { return req->request_id; }
-int http_server_port(const struct http_server *s) { return s->port; }
-void *http_user(struct http_req *req) { return req->user; }
-void http_set_user(struct http_req *req, void *user) { req->user = user; }
+struct arena *http_arena(struct http_req *req)
+{
+	return req->arena;
+}
+void *http_app(struct http_req *req)
+{
+	return req->server->cfg.app;
+}
+struct http_server *http_server_of(struct http_req *req)
+{
+	return req->server;
+}
+const char *http_method(struct http_req *req)
+{
+	return req->method;
+}
+const char *http_path(struct http_req *req)
+{
+	return req->path;
+}
+const char *http_route_pattern(struct http_req *req)
+{
+	return req->route;
+}
+const char *http_request_id(struct http_req *req)
+{
+	return req->request_id;
+}
+int http_server_port(const struct http_server *s)
+{
+	return s->port;
+}
+void *http_user(struct http_req *req)
+{
+	return req->user;
+}
+void http_set_user(struct http_req *req, void *user)
+{
+	req->user = user;
+}
 
 const char *http_param(struct http_req *req, const char *name)
 {
@@ -146,12 +176,13 @@ const char *http_client_addr(struct http_req *req)
 	if (req->addr[0])
 		return req->addr;
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	snprintf(req->addr, sizeof(req->addr), "unknown");
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			inet_ntop(AF_INET,
+				  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
 				  req->addr, sizeof(req->addr));
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6,
@@ -202,9 +233,18 @@ void http_resp_header(struct http_resp *resp, const char *name, const char *valu
 	}
 }
 
-void http_resp_status(struct http_resp *resp, int status) { resp->status = status; }
-struct buf *http_resp_body(struct http_resp *resp) { return &resp->body; }
-void http_resp_type(struct http_resp *resp, const char *type) { resp->type = type; }
+void http_resp_status(struct http_resp *resp, int status)
+{
+	resp->status = status;
+}
+struct buf *http_resp_body(struct http_resp *resp)
+{
+	return &resp->body;
+}
+void http_resp_type(struct http_resp *resp, const char *type)
+{
+	resp->type = type;
+}
 
 int http_resp_json(struct http_resp *resp, int status, json_t *j)
 {
@@ -317,7 +357,8 @@ static int route_find(struct http_req *req, const char **allow)
 			http_route_match(r->pattern, req->path, &m);
 			for (int k = 0; k < m.n; k++) {
 				req->pname[k] = arena_strndup(req->arena, m.name[k], m.name_len[k]);
-				req->pvalue[k] = arena_strndup(req->arena, m.value[k], m.value_len[k]);
+				req->pvalue[k] =
+				    arena_strndup(req->arena, m.value[k], m.value_len[k]);
 			}
 			req->nparams = m.n;
 			req->route = r->pattern;
@@ -325,8 +366,7 @@ static int route_find(struct http_req *req, const char **allow)
 			return TR_OK;
 		}
 		size_t used = strlen(allowed);
-		snprintf(allowed + used, 128 - used, "%s%s", path_seen ? ", " : "",
-			 r->method);
+		snprintf(allowed + used, 128 - used, "%s%s", path_seen ? ", " : "", r->method);
 		path_seen = 1;
 	}
 	*allow = allowed;
@@ -473,7 +513,8 @@ static void log_line(struct http_req *req)
 			 when, req->method, req->route ? req->route : "unmatched", req->resp.status,
 			 ms, req->request_id);
 	if (n > 0)
-		log_append(req->server, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		log_append(req->server, line,
+			   (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 static enum MHD_Result dispatch(struct http_req *req)
@@ -510,8 +551,8 @@ static enum MHD_Result dispatch(struct http_req *req)
 	return ok;
 }
 
-static struct http_req *req_new(struct http_server *s, struct MHD_Connection *conn,
-				const char *url, const char *method)
+static struct http_req *req_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
+				const char *method)
 {
 	struct http_req *req = calloc(1, sizeof(*req));
 	if (!req)
@@ -547,7 +588,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!req)
 			return MHD_NO;
 		*con_cls = req;
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		const char *cl =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
 		if (len > HTTP_BODY_MAX)
 			req->too_large = 1;
@@ -680,18 +722,17 @@ int http_server_start(const struct http_config *cfg, struct http_server **out, c
 		free(s);
 		return TR_ERR_IO;
 	}
-	unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
-					   : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads =
+	    cfg->threads > 0 ? (unsigned)cfg->threads : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
 	s->mhd = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC,
-		0, NULL, NULL, on_request, s, MHD_OPTION_LISTEN_SOCKET, s->fd,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
-		cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
-		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		cfg->conn_memory, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_request, s,
+	    MHD_OPTION_LISTEN_SOCKET, s->fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    cfg->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!s->mhd) {
 		snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
 		atomic_store(&s->stopping, 1);
