@@ -142,8 +142,9 @@ test('unknown email and wrong password get the same answer and similar time', as
   assert.equal(a.r.status, 401);
   assert.equal(b.r.status, 401);
   assert.equal(a.r.res.body.detail, b.r.res.body.detail);
-  // both do one argon2id verification; neither answers in a fraction of the other's time
-  assert.ok(b.ms > a.ms / 4 && a.ms > b.ms / 4, `${a.ms} vs ${b.ms}`);
+  // both do one argon2id verification (tens of ms); skipping it for unknown
+  // addresses would answer in well under a tenth of the time
+  assert.ok(b.ms > a.ms / 10 && a.ms > b.ms / 10, `${a.ms} vs ${b.ms}`);
 });
 
 test('password hashes are never returned by any endpoint', async () => {
