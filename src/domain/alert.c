@@ -150,6 +150,27 @@ static void put_raw(struct buf *b, int *first, const char *k, struct db_stmt *s,
 	buf_puts(b, v && *v ? v : dflt);
 }
 
+/* Coordinates usually have a few decimals: those are written without
+ * printf's multi-precision path, the rest with %.15g. */
+static void put_coord(struct buf *b, double v)
+{
+	if (fabs(v) < 1e6) {
+		long long scaled = llround(v * 1e7);
+		if ((double)scaled / 1e7 == v) {
+			char tmp[40];
+			int n = snprintf(tmp, sizeof(tmp), "%s%lld.%07lld", scaled < 0 ? "-" : "",
+					 llabs(scaled) / 10000000, llabs(scaled) % 10000000);
+			while (n > 0 && tmp[n - 1] == '0')
+				n--;
+			if (n > 0 && tmp[n - 1] == '.')
+				n--;
+			buf_append(b, tmp, (size_t)n);
+			return;
+		}
+	}
+	buf_printf(b, "%.15g", v);
+}
+
 static void alert_row_text(struct db_stmt *s, struct buf *b)
 {
 	static const char *const text_cols[] = {
@@ -164,8 +185,11 @@ static void alert_row_text(struct db_stmt *s, struct buf *b)
 	if (db_col_is_null(s, 13)) {
 		buf_puts(b, "null");
 	} else {
-		buf_printf(b, "{\"lat\":%.15g,\"lon\":%.15g,", db_col_double(s, 13),
-			   db_col_double(s, 14));
+		buf_puts(b, "{\"lat\":");
+		put_coord(b, db_col_double(s, 13));
+		buf_puts(b, ",\"lon\":");
+		put_coord(b, db_col_double(s, 14));
+		buf_puts(b, ",");
 		int f2 = 1;
 		put_text(b, &f2, "place_name", s, 15);
 		buf_puts(b, ",\"precision_m\":");
