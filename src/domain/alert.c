@@ -1,4 +1,5 @@
 #include "domain/alert.h"
+#include "domain/row.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -45,27 +46,6 @@ const char *const alert_ews_fields[] = {"risk_type",
 	" a.credibility, a.tags, a.countries, a.substances, a.ews, a.created_at, a.updated_at,"    \
 	" a.published_at, a.version"
 
-static json_t *time_or_null(struct db_stmt *s, int col)
-{
-	if (db_col_is_null(s, col))
-		return json_null();
-	char t[32];
-	tr_time_format(db_col_int64(s, col), t);
-	return json_string(t);
-}
-
-static json_t *text_or_null(struct db_stmt *s, int col)
-{
-	const char *v = db_col_text(s, col);
-	return v ? json_string(v) : json_null();
-}
-
-static json_t *json_col(struct db_stmt *s, int col, int object)
-{
-	json_t *j = db_col_text(s, col) ? json_loads(db_col_text(s, col), 0, NULL) : NULL;
-	return j ? j : object ? json_object() : json_array();
-}
-
 static json_t *alert_row(struct db_stmt *s)
 {
 	json_t *a = json_object();
@@ -74,31 +54,31 @@ static json_t *alert_row(struct db_stmt *s)
 	    "body", "category", "status",  "retraction_reason", "distribution", "sharing_group_id",
 	    "tlp"};
 	for (int i = 0; i < 13; i++)
-		json_object_set_new(a, text_cols[i], text_or_null(s, i));
+		json_object_set_new(a, text_cols[i], row_text(s, i));
 	if (db_col_is_null(s, 13)) {
 		json_object_set_new(a, "location", json_null());
 	} else {
 		json_t *loc = json_pack("{s:f, s:f}", "lat", db_col_double(s, 13), "lon",
 					db_col_double(s, 14));
-		json_object_set_new(loc, "place_name", text_or_null(s, 15));
+		json_object_set_new(loc, "place_name", row_text(s, 15));
 		json_object_set_new(loc, "precision_m",
 				    db_col_is_null(s, 16) ? json_null()
 							  : json_integer(db_col_int64(s, 16)));
 		json_object_set_new(a, "location", loc);
 	}
-	json_object_set_new(a, "observed_from", time_or_null(s, 17));
-	json_object_set_new(a, "observed_to", time_or_null(s, 18));
-	json_object_set_new(a, "reliability", text_or_null(s, 19));
+	json_object_set_new(a, "observed_from", row_time(s, 17));
+	json_object_set_new(a, "observed_to", row_time(s, 18));
+	json_object_set_new(a, "reliability", row_text(s, 19));
 	json_object_set_new(a, "credibility",
 			    db_col_is_null(s, 20) ? json_null()
 						  : json_integer(db_col_int64(s, 20)));
-	json_object_set_new(a, "tags", json_col(s, 21, 0));
-	json_object_set_new(a, "countries", json_col(s, 22, 0));
-	json_object_set_new(a, "substances", json_col(s, 23, 0));
-	json_object_set_new(a, "ews", json_col(s, 24, 1));
-	json_object_set_new(a, "created_at", time_or_null(s, 25));
-	json_object_set_new(a, "updated_at", time_or_null(s, 26));
-	json_object_set_new(a, "published_at", time_or_null(s, 27));
+	json_object_set_new(a, "tags", row_json(s, 21, 0));
+	json_object_set_new(a, "countries", row_json(s, 22, 0));
+	json_object_set_new(a, "substances", row_json(s, 23, 0));
+	json_object_set_new(a, "ews", row_json(s, 24, 1));
+	json_object_set_new(a, "created_at", row_time(s, 25));
+	json_object_set_new(a, "updated_at", row_time(s, 26));
+	json_object_set_new(a, "published_at", row_time(s, 27));
 	json_object_set_new(a, "version", json_integer(db_col_int64(s, 28)));
 	return a;
 }
@@ -787,7 +767,7 @@ int alert_sightings(struct db_conn *c, const struct caller *who, const char *ale
 		    "place_name", db_col_text(s, 4), "lat",
 		    db_col_is_null(s, 5) ? json_null() : json_real(db_col_double(s, 5)), "lon",
 		    db_col_is_null(s, 6) ? json_null() : json_real(db_col_double(s, 6)),
-		    "observed_at", time_or_null(s, 7), "count", (json_int_t)db_col_int64(s, 8));
+		    "observed_at", row_time(s, 7), "count", (json_int_t)db_col_int64(s, 8));
 		json_array_append_new(items, row);
 		json_t *cc = json_object_get(by, country);
 		if (!cc) {
@@ -889,7 +869,7 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 		    items, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "id", db_col_text(s, 0),
 				     "org_id", db_col_text(s, 1), "user_id", db_col_text(s, 2),
 				     "body", db_col_text(s, 3), "distribution", db_col_text(s, 4),
-				     "created_at", time_or_null(s, 5)));
+				     "created_at", row_time(s, 5)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }

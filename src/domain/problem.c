@@ -1,4 +1,5 @@
 #include "domain/problem.h"
+#include "domain/row.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -22,27 +23,6 @@ const char *const problem_analysis_keys[] = {"offender", "target", "place", NULL
 	" p.analysis, p.responses, p.response_started_at, p.created_at, p.updated_at,"             \
 	" p.version"
 
-static json_t *time_or_null(struct db_stmt *s, int col)
-{
-	if (db_col_is_null(s, col))
-		return json_null();
-	char t[32];
-	tr_time_format(db_col_int64(s, col), t);
-	return json_string(t);
-}
-
-static json_t *text_or_null(struct db_stmt *s, int col)
-{
-	const char *v = db_col_text(s, col);
-	return v ? json_string(v) : json_null();
-}
-
-static json_t *json_col(struct db_stmt *s, int col, int object)
-{
-	json_t *j = db_col_text(s, col) ? json_loads(db_col_text(s, col), 0, NULL) : NULL;
-	return j ? j : object ? json_object() : json_array();
-}
-
 static const char *jstr(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
@@ -55,20 +35,19 @@ static json_t *problem_row(struct db_stmt *s)
 	    "id",  "org_id", "country",	    "created_by", "distribution", "sharing_group_id",
 	    "tlp", "title",  "description", "phase"};
 	for (int i = 0; i < 10; i++)
-		json_object_set_new(p, text_cols[i], text_or_null(s, i));
+		json_object_set_new(p, text_cols[i], row_text(s, i));
 	if (db_col_is_null(s, 10))
 		json_object_set_new(p, "area", json_null());
 	else
 		json_object_set_new(p, "area",
 				    json_pack("{s:f, s:f, s:f, s:o}", "lat", db_col_double(s, 10),
 					      "lon", db_col_double(s, 11), "radius_m",
-					      db_col_double(s, 12), "place_name",
-					      text_or_null(s, 13)));
-	json_object_set_new(p, "analysis", json_col(s, 14, 1));
-	json_object_set_new(p, "responses", json_col(s, 15, 0));
-	json_object_set_new(p, "response_started_at", time_or_null(s, 16));
-	json_object_set_new(p, "created_at", time_or_null(s, 17));
-	json_object_set_new(p, "updated_at", time_or_null(s, 18));
+					      db_col_double(s, 12), "place_name", row_text(s, 13)));
+	json_object_set_new(p, "analysis", row_json(s, 14, 1));
+	json_object_set_new(p, "responses", row_json(s, 15, 0));
+	json_object_set_new(p, "response_started_at", row_time(s, 16));
+	json_object_set_new(p, "created_at", row_time(s, 17));
+	json_object_set_new(p, "updated_at", row_time(s, 18));
 	json_object_set_new(p, "version", json_integer(db_col_int64(s, 19)));
 	return p;
 }

@@ -1,4 +1,5 @@
 #include "domain/signal.h"
+#include "domain/row.h"
 #include "analytics/ears.h"
 #include "analytics/farrington.h"
 #include "core/err.h"
@@ -431,15 +432,6 @@ static int signal_ids(struct db_conn *c, const struct caller *who, const char *s
 	return rc;
 }
 
-static json_t *time_json(struct db_stmt *s, int col)
-{
-	if (db_col_is_null(s, col))
-		return json_null();
-	char t[32];
-	tr_time_format(db_col_int64(s, col), t);
-	return json_string(t);
-}
-
 static json_t *num_json(struct db_stmt *s, int col)
 {
 	return db_col_is_null(s, col) ? json_null() : json_real(db_col_double(s, col));
@@ -458,8 +450,8 @@ static int signal_row(struct db_stmt *s, json_t **out)
 	json_t *g = json_object();
 	for (int i = 0; i < 7; i++)
 		json_object_set_new(g, texts[i], text_json(s, i));
-	json_object_set_new(g, "period_start", time_json(s, 7));
-	json_object_set_new(g, "period_end", time_json(s, 8));
+	json_object_set_new(g, "period_start", row_time(s, 7));
+	json_object_set_new(g, "period_end", row_time(s, 8));
 	double observed = db_col_double(s, 9);
 	json_object_set_new(g, "expected", num_json(s, 10));
 	json_object_set_new(g, "upperbound", num_json(s, 11));
@@ -467,9 +459,9 @@ static int signal_row(struct db_stmt *s, json_t **out)
 	json_object_set_new(g, "status", text_json(s, 14));
 	json_object_set_new(g, "dismissal_reason", text_json(s, 15));
 	json_object_set_new(g, "status_by", text_json(s, 16));
-	json_object_set_new(g, "status_at", time_json(s, 17));
-	json_object_set_new(g, "first_seen", time_json(s, 18));
-	json_object_set_new(g, "last_seen", time_json(s, 19));
+	json_object_set_new(g, "status_at", row_time(s, 17));
+	json_object_set_new(g, "first_seen", row_time(s, 18));
+	json_object_set_new(g, "last_seen", row_time(s, 19));
 	json_object_set_new(g, "continues", text_json(s, 20));
 	json_object_set_new(g, "version", json_integer(db_col_int64(s, 21)));
 	/* the ids are filtered by signal_finish once the statement is done */

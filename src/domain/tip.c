@@ -1,4 +1,5 @@
 #include "domain/tip.h"
+#include "domain/row.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -86,21 +87,6 @@ double tip_distance_m(double lat1, double lon1, double lat2, double lon2)
 static int cell_of(double deg, double offset)
 {
 	return (int)floor((deg + offset) / CELL_DEG);
-}
-
-static json_t *time_or_null(struct db_stmt *s, int col)
-{
-	if (db_col_is_null(s, col))
-		return json_null();
-	char t[32];
-	tr_time_format(db_col_int64(s, col), t);
-	return json_string(t);
-}
-
-static json_t *text_or_null(struct db_stmt *s, int col)
-{
-	const char *v = db_col_text(s, col);
-	return v ? json_string(v) : json_null();
 }
 
 /* ---- routing and intake ---- */
@@ -247,8 +233,8 @@ static int receipt_find(struct db_conn *c, const char *code, const char *secret,
 		if (ok && row) {
 			*row = json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "code", up, "status",
 					 db_col_text(s, 2), "category", db_col_text(s, 3),
-					 "outcome", text_or_null(s, 4), "received_at",
-					 time_or_null(s, 5), "acknowledged", !db_col_is_null(s, 6));
+					 "outcome", row_text(s, 4), "received_at", row_time(s, 5),
+					 "acknowledged", !db_col_is_null(s, 6));
 		}
 		snprintf(id, 37, "%s", db_col_text(s, 0));
 	} else if (rc == DB_DONE) {
@@ -274,9 +260,9 @@ static int sender_messages(struct db_conn *c, const char *tip_id, json_t *items)
 		return rc;
 	db_bind_text(s, 1, tip_id);
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:o}", "direction",
-						       db_col_text(s, 0), "body", db_col_text(s, 1),
-						       "at", time_or_null(s, 2)));
+		json_array_append_new(items,
+				      json_pack("{s:s, s:s, s:o}", "direction", db_col_text(s, 0),
+						"body", db_col_text(s, 1), "at", row_time(s, 2)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
@@ -389,7 +375,7 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 	    "id",	"org_id",      "country", "distribution", "sharing_group_id",
 	    "category", "description", "status"};
 	for (int i = 0; i < 8; i++)
-		json_object_set_new(t, text_cols[i], text_or_null(s, i));
+		json_object_set_new(t, text_cols[i], row_text(s, i));
 	int home = strcmp(db_col_text(s, 1), who->org_id) == 0;
 	json_t *loc = json_object();
 	if (!db_col_is_null(s, 8)) {
@@ -400,7 +386,7 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 		json_object_set_new(loc, "lat", json_real(lat));
 		json_object_set_new(loc, "lon", json_real(lon));
 	}
-	json_object_set_new(loc, "place", text_or_null(s, 10));
+	json_object_set_new(loc, "place", row_text(s, 10));
 	int64_t prec = db_col_int64(s, 11), grid = db_col_int64(s, 12);
 	if (!home && grid > prec)
 		prec = grid;
@@ -411,20 +397,20 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 			    json_boolean(!home && grid > 0 && !db_col_is_null(s, 8)));
 	json_object_set_new(t, "location", loc);
 	json_object_set_new(t, "coarsen_m", json_integer(grid));
-	json_object_set_new(t, "observed_at", time_or_null(s, 13));
-	json_object_set_new(t, "language", text_or_null(s, 14));
+	json_object_set_new(t, "observed_at", row_time(s, 13));
+	json_object_set_new(t, "language", row_text(s, 14));
 	json_object_set_new(t, "has_contact", json_boolean(home && db_col_int64(s, 15)));
-	json_object_set_new(t, "assigned_user_id", text_or_null(s, 16));
-	json_object_set_new(t, "assigned_org_id", text_or_null(s, 17));
-	json_object_set_new(t, "outcome", text_or_null(s, 18));
-	json_object_set_new(t, "duplicate_of", text_or_null(s, 19));
-	json_object_set_new(t, "ack_due_at", time_or_null(s, 20));
-	json_object_set_new(t, "acknowledged_at", time_or_null(s, 21));
+	json_object_set_new(t, "assigned_user_id", row_text(s, 16));
+	json_object_set_new(t, "assigned_org_id", row_text(s, 17));
+	json_object_set_new(t, "outcome", row_text(s, 18));
+	json_object_set_new(t, "duplicate_of", row_text(s, 19));
+	json_object_set_new(t, "ack_due_at", row_time(s, 20));
+	json_object_set_new(t, "acknowledged_at", row_time(s, 21));
 	json_object_set_new(
 	    t, "overdue",
 	    json_boolean(strcmp(db_col_text(s, 7), "new") == 0 && db_col_int64(s, 20) < now));
-	json_object_set_new(t, "created_at", time_or_null(s, 22));
-	json_object_set_new(t, "updated_at", time_or_null(s, 23));
+	json_object_set_new(t, "created_at", row_time(s, 22));
+	json_object_set_new(t, "updated_at", row_time(s, 23));
 	json_object_set_new(t, "version", json_integer(db_col_int64(s, 24)));
 	return t;
 }
@@ -743,10 +729,10 @@ int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:o}", "id",
-						       db_col_text(s, 0), "user_id",
-						       db_col_text(s, 1), "body", db_col_text(s, 2),
-						       "created_at", time_or_null(s, 3)));
+		json_array_append_new(items,
+				      json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
+						"user_id", db_col_text(s, 1), "body",
+						db_col_text(s, 2), "created_at", row_time(s, 3)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
@@ -794,8 +780,8 @@ int tip_messages(struct db_conn *c, const struct caller *who, const char *id, js
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(
 		    items, json_pack("{s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
-				     "direction", db_col_text(s, 1), "user_id", text_or_null(s, 2),
-				     "body", db_col_text(s, 3), "at", time_or_null(s, 4)));
+				     "direction", db_col_text(s, 1), "user_id", row_text(s, 2),
+				     "body", db_col_text(s, 3), "at", row_time(s, 4)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
