@@ -10,7 +10,6 @@
 #include "domain/hxl.h"
 #include "domain/org.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,27 +139,6 @@ int api_activities_get(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
-static int enum_query(struct http_req *req, const char *name, const char *const *values,
-		      const char **out)
-{
-	*out = http_query(req, name);
-	if (!*out)
-		return TR_OK;
-	for (const char *const *v = values; *v; v++)
-		if (strcmp(*v, *out) == 0)
-			return TR_OK;
-	return http_field_error(req, name, "is not one of the allowed values");
-}
-
-static int time_query(struct http_req *req, const char *name, int64_t *out)
-{
-	const char *v = http_query(req, name);
-	*out = 0;
-	if (v && tr_time_parse(v, out))
-		return http_field_error(req, name, "must be a date or an RFC 3339 date-time");
-	return TR_OK;
-}
-
 static int country_query(struct http_req *req, const char *name, int required, const char **out)
 {
 	*out = http_query(req, name);
@@ -172,36 +150,15 @@ static int country_query(struct http_req *req, const char *name, int required, c
 	return TR_OK;
 }
 
-static int bbox_query(struct http_req *req, struct activity_filter *f)
-{
-	const char *v = http_query(req, "bbox");
-	if (!v)
-		return TR_OK;
-	char *end;
-	const char *p = v;
-	for (int i = 0; i < 4; i++) {
-		f->bbox[i] = strtod(p, &end);
-		if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(f->bbox[i]))
-			return http_field_error(req, "bbox",
-						"must be min_lon,min_lat,max_lon,max_lat");
-		p = end + 1;
-	}
-	if (f->bbox[0] > f->bbox[2] || f->bbox[1] > f->bbox[3] || fabs(f->bbox[1]) > 90 ||
-	    fabs(f->bbox[3]) > 90)
-		return http_field_error(req, "bbox", "must be min_lon,min_lat,max_lon,max_lat");
-	f->has_bbox = 1;
-	return TR_OK;
-}
-
 /* The filters shared by the list and the export. */
 static int filter_read(struct http_req *req, struct activity_filter *f)
 {
-	int rc = enum_query(req, "type", activity_types, &f->type);
-	rc |= enum_query(req, "status", activity_statuses, &f->status);
+	int rc = api_query_enum(req, "type", activity_types, &f->type);
+	rc |= api_query_enum(req, "status", activity_statuses, &f->status);
 	rc |= country_query(req, "country", 0, &f->area_country);
-	rc |= time_query(req, "from", &f->from);
-	rc |= time_query(req, "to", &f->to);
-	rc |= bbox_query(req, f);
+	rc |= api_query_time(req, "from", &f->from);
+	rc |= api_query_time(req, "to", &f->to);
+	rc |= api_query_bbox(req, f->bbox, &f->has_bbox);
 	f->org_id = http_query(req, "organisation");
 	if (f->org_id && !tr_uuid_valid(f->org_id))
 		rc |= http_field_error(req, "organisation", "must be an organisation id");
@@ -270,8 +227,8 @@ int api_activities_overlaps_country(struct http_req *req, struct http_resp *resp
 	int rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
 	rc |= country_query(req, "country", 1, &country);
-	rc |= time_query(req, "from", &from);
-	rc |= time_query(req, "to", &to);
+	rc |= api_query_time(req, "from", &from);
+	rc |= api_query_time(req, "to", &to);
 	if (!rc && from && to && to <= from)
 		rc = http_field_error(req, "to", "must be after from");
 	if (rc)
@@ -419,7 +376,7 @@ int api_activities_export(struct http_req *req, struct http_resp *resp)
 	const char *format;
 	int rc = api_query_allow(req, allowed);
 	rc |= filter_read(req, &f);
-	rc |= enum_query(req, "format", formats, &format);
+	rc |= api_query_enum(req, "format", formats, &format);
 	if (rc)
 		return TR_ERR_INVALID;
 	if (!format)

@@ -7,7 +7,6 @@
 #include "domain/alert.h"
 #include "domain/substance.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,48 +204,6 @@ int api_alerts_get(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
-static int enum_query(struct http_req *req, const char *name, const char *const *values,
-		      const char **out)
-{
-	*out = http_query(req, name);
-	if (!*out)
-		return TR_OK;
-	for (const char *const *v = values; *v; v++)
-		if (strcmp(*v, *out) == 0)
-			return TR_OK;
-	return http_field_error(req, name, "is not one of the allowed values");
-}
-
-static int time_query(struct http_req *req, const char *name, int64_t *out)
-{
-	const char *v = http_query(req, name);
-	*out = 0;
-	if (v && tr_time_parse(v, out))
-		return http_field_error(req, name, "must be an RFC 3339 date-time");
-	return TR_OK;
-}
-
-static int bbox_query(struct http_req *req, struct alert_filter *f)
-{
-	const char *v = http_query(req, "bbox");
-	if (!v)
-		return TR_OK;
-	char *end;
-	const char *p = v;
-	for (int i = 0; i < 4; i++) {
-		f->bbox[i] = strtod(p, &end);
-		if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(f->bbox[i]))
-			return http_field_error(req, "bbox",
-						"must be min_lon,min_lat,max_lon,max_lat");
-		p = end + 1;
-	}
-	if (f->bbox[0] > f->bbox[2] || f->bbox[1] > f->bbox[3] || fabs(f->bbox[1]) > 90 ||
-	    fabs(f->bbox[3]) > 90)
-		return http_field_error(req, "bbox", "must be min_lon,min_lat,max_lon,max_lat");
-	f->has_bbox = 1;
-	return TR_OK;
-}
-
 int api_alerts_list(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {
@@ -259,14 +216,14 @@ int api_alerts_list(struct http_req *req, struct http_resp *resp)
 	const char *sort = NULL;
 	int rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
-	rc |= enum_query(req, "status", alert_statuses, &f.status);
-	rc |= enum_query(req, "category", alert_categories, &f.category);
-	rc |= enum_query(req, "tlp", acl_tlps, &f.tlp);
-	rc |= enum_query(req, "sort", sorts, &sort);
-	rc |= time_query(req, "observed_from", &f.observed_from);
-	rc |= time_query(req, "observed_to", &f.observed_to);
-	rc |= time_query(req, "updated_since", &f.updated_since);
-	rc |= bbox_query(req, &f);
+	rc |= api_query_enum(req, "status", alert_statuses, &f.status);
+	rc |= api_query_enum(req, "category", alert_categories, &f.category);
+	rc |= api_query_enum(req, "tlp", acl_tlps, &f.tlp);
+	rc |= api_query_enum(req, "sort", sorts, &sort);
+	rc |= api_query_time(req, "observed_from", &f.observed_from);
+	rc |= api_query_time(req, "observed_to", &f.observed_to);
+	rc |= api_query_time(req, "updated_since", &f.updated_since);
+	rc |= api_query_bbox(req, f.bbox, &f.has_bbox);
 	f.substance = http_query(req, "substance");
 	f.country = http_query(req, "country");
 	f.org_id = http_query(req, "organisation");
@@ -473,7 +430,7 @@ int api_substances_list(struct http_req *req, struct http_resp *resp)
 	const char *cls;
 	int rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
-	rc |= enum_query(req, "class", substance_classes, &cls);
+	rc |= api_query_enum(req, "class", substance_classes, &cls);
 	if (rc)
 		return TR_ERR_INVALID;
 	json_t *items = json_array();

@@ -90,27 +90,20 @@ static int an_time(struct http_req *req, const char *name, int64_t *out)
 	return TR_OK;
 }
 
+/* Analytics also need a box with an area and longitudes within range. */
 static int an_bbox(struct http_req *req, struct aq_filter *f)
 {
-	const char *v = http_query(req, "bbox");
-	if (!v)
-		return TR_OK;
-	const char *p = v;
-	char *end;
-	for (int i = 0; i < 4; i++) {
-		f->bbox[i] = strtod(p, &end);
-		if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(f->bbox[i]))
-			return http_field_error(req, "bbox",
-						"must be min_lon,min_lat,max_lon,max_lat");
-		p = end + 1;
-	}
+	int rc = api_query_bbox(req, f->bbox, &f->has_bbox);
+	if (rc || !f->has_bbox)
+		return rc;
 	if (f->bbox[0] >= f->bbox[2] || f->bbox[1] >= f->bbox[3] || fabs(f->bbox[0]) > 180 ||
-	    fabs(f->bbox[2]) > 180 || fabs(f->bbox[1]) > 90 || fabs(f->bbox[3]) > 90)
+	    fabs(f->bbox[2]) > 180) {
+		f->has_bbox = 0;
 		return http_field_error(req, "bbox",
 					"must be min_lon,min_lat,max_lon,max_lat with "
 					"min below max, longitudes within 180 and "
 					"latitudes within 90");
-	f->has_bbox = 1;
+	}
 	return TR_OK;
 }
 

@@ -3,6 +3,7 @@
 #include "core/timeutil.h"
 #include "api/validate.h"
 
+#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,4 +229,46 @@ int api_domain_fail(struct http_req *req, struct db_conn *c, int rc, const char 
 	default:
 		return api_db_fail(req, c, rc);
 	}
+}
+
+int api_query_enum(struct http_req *req, const char *name, const char *const *values,
+		   const char **out)
+{
+	*out = http_query(req, name);
+	if (!*out)
+		return TR_OK;
+	for (const char *const *v = values; *v; v++)
+		if (strcmp(*v, *out) == 0)
+			return TR_OK;
+	return http_field_error(req, name, "is not one of the allowed values");
+}
+
+int api_query_time(struct http_req *req, const char *name, int64_t *out)
+{
+	const char *v = http_query(req, name);
+	*out = 0;
+	if (v && tr_time_parse(v, out))
+		return http_field_error(req, name, "must be a date or an RFC 3339 date-time");
+	return TR_OK;
+}
+
+int api_query_bbox(struct http_req *req, double box[4], int *has)
+{
+	const char *v = http_query(req, "bbox");
+	*has = 0;
+	if (!v)
+		return TR_OK;
+	char *end;
+	const char *p = v;
+	for (int i = 0; i < 4; i++) {
+		box[i] = strtod(p, &end);
+		if (end == p || (i < 3 && *end != ',') || (i == 3 && *end) || !isfinite(box[i]))
+			return http_field_error(req, "bbox",
+						"must be min_lon,min_lat,max_lon,max_lat");
+		p = end + 1;
+	}
+	if (box[0] > box[2] || box[1] > box[3] || fabs(box[1]) > 90 || fabs(box[3]) > 90)
+		return http_field_error(req, "bbox", "must be min_lon,min_lat,max_lon,max_lat");
+	*has = 1;
+	return TR_OK;
 }

@@ -32,6 +32,17 @@ struct db_conn *api_db(struct http_req *req);
 /** Turns a database failure into the answer and counts it; returns rc. */
 int api_db_fail(struct http_req *req, struct db_conn *c, int rc);
 
+/** Reads an optional query argument that must be one of values
+ * (NULL-terminated) into *out; 400 naming it otherwise. */
+int api_query_enum(struct http_req *req, const char *name, const char *const *values,
+		   const char **out /* OUT */);
+/** Reads an optional date or RFC 3339 date-time argument as ms (0 when
+ * absent); 400 naming it when malformed. */
+int api_query_time(struct http_req *req, const char *name, int64_t *out /* OUT */);
+/** Reads an optional ?bbox=min_lon,min_lat,max_lon,max_lat (min not above
+ * max, latitudes within 90); *has is set when given. */
+int api_query_bbox(struct http_req *req, double box[4] /* OUT */, int *has /* OUT */);
+
 /** The authenticated caller (set by api_authenticate). */
 const struct caller *api_caller(struct http_req *req);
 /** Sets ETag from a record's version. */

@@ -134,18 +134,6 @@ int api_practices_get(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
-static int enum_query(struct http_req *req, const char *name, const char *const *values,
-		      const char **out)
-{
-	*out = http_query(req, name);
-	if (!*out)
-		return TR_OK;
-	for (const char *const *v = values; *v; v++)
-		if (strcmp(*v, *out) == 0)
-			return TR_OK;
-	return http_field_error(req, name, "is not one of the allowed values");
-}
-
 int api_practices_list(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {"status", "country", "evidence_level", "q", NULL};
@@ -154,8 +142,8 @@ int api_practices_list(struct http_req *req, struct http_resp *resp)
 				       *q = http_query(req, "q");
 	int rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
-	rc |= enum_query(req, "status", practice_statuses, &status);
-	rc |= enum_query(req, "evidence_level", practice_evidence_levels, &evidence);
+	rc |= api_query_enum(req, "status", practice_statuses, &status);
+	rc |= api_query_enum(req, "evidence_level", practice_evidence_levels, &evidence);
 	if (country && strlen(country) != 2)
 		rc |= http_field_error(req, "country", "must be an ISO 3166-1 alpha-2 code");
 	if (q && (strlen(q) < 1 || strlen(q) > 200))

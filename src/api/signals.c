@@ -46,18 +46,6 @@ int api_signals_get(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
-static int enum_query(struct http_req *req, const char *name, const char *const *values,
-		      const char **out)
-{
-	*out = http_query(req, name);
-	if (!*out)
-		return TR_OK;
-	for (const char *const *v = values; *v; v++)
-		if (strcmp(*v, *out) == 0)
-			return TR_OK;
-	return http_field_error(req, name, "is not one of the allowed values");
-}
-
 int api_signals_list(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {"status", "country", "source", "method", NULL};
@@ -65,9 +53,9 @@ int api_signals_list(struct http_req *req, struct http_resp *resp)
 	struct signal_filter f = {0};
 	int rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
-	rc |= enum_query(req, "status", signal_statuses, &f.status);
-	rc |= enum_query(req, "source", aq_sources, &f.source);
-	rc |= enum_query(req, "method", signal_methods, &f.method);
+	rc |= api_query_enum(req, "status", signal_statuses, &f.status);
+	rc |= api_query_enum(req, "source", aq_sources, &f.source);
+	rc |= api_query_enum(req, "method", signal_methods, &f.method);
 	f.country = http_query(req, "country");
 	if (f.country && strlen(f.country) != 2)
 		rc = http_field_error(req, "country", "must be an ISO 3166-1 alpha-2 code");

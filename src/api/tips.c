@@ -267,18 +267,6 @@ static int role_gate(struct http_req *req, enum tip_resource res, enum action ac
 	return http_fail(req, TR_ERR_FORBIDDEN, "your role may not do this with tips");
 }
 
-static int enum_query(struct http_req *req, const char *name, const char *const *values,
-		      const char **out)
-{
-	*out = http_query(req, name);
-	if (!*out)
-		return TR_OK;
-	for (const char *const *v = values; *v; v++)
-		if (strcmp(*v, *out) == 0)
-			return TR_OK;
-	return http_field_error(req, name, "is not one of the allowed values");
-}
-
 int api_tips_list(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {"status", "category", "overdue", NULL};
@@ -291,9 +279,9 @@ int api_tips_list(struct http_req *req, struct http_resp *resp)
 	const char *overdue;
 	rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
-	rc |= enum_query(req, "status", tip_statuses, &f.status);
-	rc |= enum_query(req, "category", tip_categories, &f.category);
-	rc |= enum_query(req, "overdue", bools, &overdue);
+	rc |= api_query_enum(req, "status", tip_statuses, &f.status);
+	rc |= api_query_enum(req, "category", tip_categories, &f.category);
+	rc |= api_query_enum(req, "overdue", bools, &overdue);
 	if (overdue)
 		f.overdue = strcmp(overdue, "true") == 0;
 	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
