@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/alert.h"
+#include "domain/alert_cache.h"
 #include "domain/substance.h"
 
 #include <stdio.h>
@@ -241,7 +242,7 @@ int api_alerts_list(struct http_req *req, struct http_resp *resp)
 	char *next = NULL;
 	buf_puts(b, "{\"items\":");
 	struct db_conn *c = api_db(req);
-	rc = alert_list_text(c, api_caller(req), &f, page.after, page.limit, b, &next);
+	rc = alert_cache_list(c, api_caller(req), &f, page.after, page.limit, b, &next);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
@@ -369,16 +370,17 @@ int api_alerts_related(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);
-	json_t *items = json_array();
-	rc = alert_related(c, api_caller(req), id, km, (int)days, page.limit, items);
+	struct buf *b = http_resp_body(resp);
+	buf_puts(b, "{\"items\":");
+	rc = alert_cache_related(c, api_caller(req), id, km, (int)days, page.limit, b);
 	if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
 	db_release(c);
-	if (rc) {
-		json_decref(items);
+	if (rc)
 		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	buf_puts(b, ",\"next_cursor\":null}");
+	http_resp_status(resp, 200);
+	return b->err;
 }
 
 /* ---- substances ---- */

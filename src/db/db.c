@@ -106,11 +106,26 @@ void db_close(struct db *db)
 		return;
 	for (int i = 0; i < db->size; i++)
 		conn_close(&db->conns[i]);
+	if (db->ext && db->ext_free)
+		db->ext_free(db->ext);
 	pthread_mutex_destroy(&db->mu);
 	pthread_cond_destroy(&db->cv);
 	free(db->conns);
 	free(db->free);
 	free(db);
+}
+
+void *db_ext(struct db_conn *c, void *(*make)(void), void (*drop)(void *))
+{
+	struct db *db = c->db;
+	pthread_mutex_lock(&db->mu);
+	if (!db->ext && make) {
+		db->ext = make();
+		db->ext_free = drop;
+	}
+	void *v = db->ext;
+	pthread_mutex_unlock(&db->mu);
+	return v;
 }
 
 enum db_engine db_engine_of(const struct db *db)

@@ -29,6 +29,10 @@ void db_close(struct db *db);
 /** Which engine the pool talks to. */
 enum db_engine db_engine_of(const struct db *db);
 
+/** The pool's one extension object (a read model kept beside the storage):
+ * made by make() on first call, released with drop() by db_close. */
+void *db_ext(struct db_conn *c, void *(*make)(void), void (*drop)(void *));
+
 /** Takes a connection, waiting for one to be free. Never NULL. */
 struct db_conn *db_acquire(struct db *db);
 /** Gives c back to its pool; an open transaction is rolled back first. */

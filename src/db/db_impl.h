@@ -51,6 +51,8 @@ struct db {
 	int nfree;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	void *ext; /* db_ext's object */
+	void (*ext_free)(void *);
 };
 
 int dbsq_open(struct db_conn *c, const char *path);

@@ -101,6 +101,24 @@ void acl_visible(struct query *q, const struct caller *c, const char *alias)
 	query_sql(q, part);
 }
 
+bool acl_row_visible(const struct caller *c, bool own_org, enum distribution d,
+		     const char *row_country, bool in_group)
+{
+	if (own_org)
+		return true;
+	switch (d) {
+	case DIST_COUNTRY:
+		return c->country[0] && row_country && strcmp(row_country, c->country) == 0;
+	case DIST_SHARING_GROUP:
+		return in_group;
+	case DIST_NETWORK:
+	case DIST_FEDERATION:
+		return true;
+	default:
+		return false;
+	}
+}
+
 const char *const acl_guarded_tables[] = {"alerts",	"alert_sightings", "alert_comments",
 					  "activities", "practices",	   "proposals",
 					  "tips",	"problems",	   NULL};

@@ -72,6 +72,21 @@ bool acl_distribution_within(const char *d, const char *limit);
  * group the caller's organisation belongs to; network and federation. */
 void acl_visible(struct query *q, const struct caller *c, const char *alias);
 
+/** Indexes into acl_distributions. */
+enum distribution {
+	DIST_ORGANISATION,
+	DIST_COUNTRY,
+	DIST_SHARING_GROUP,
+	DIST_NETWORK,
+	DIST_FEDERATION
+};
+/** acl_visible's rule for one row already in memory: own_org when the row's
+ * organisation is the caller's, row_country the row's country (NULL or ""
+ * when none), in_group when the row's sharing group has the caller's
+ * organisation as a member. */
+bool acl_row_visible(const struct caller *c, bool own_org, enum distribution d,
+		     const char *row_country, bool in_group);
+
 /** The shareable tables, for db_guard_tables. */
 extern const char *const acl_guarded_tables[];
 

@@ -39,13 +39,6 @@ const char *const alert_ews_fields[] = {"risk_type",
 					NULL};
 
 #define CELL_DEG 0.5
-#define ALERT_COLS                                                                                 \
-	"a.id, a.org_id, a.country, a.created_by, a.title, a.summary, a.body, a.category,"         \
-	" a.status, a.retraction_reason, a.distribution, a.sharing_group_id, a.tlp, a.lat,"        \
-	" a.lon, a.place_name, a.precision_m, a.observed_from, a.observed_to, a.reliability,"      \
-	" a.credibility, a.tags, a.countries, a.substances, a.ews, a.created_at, a.updated_at,"    \
-	" a.published_at, a.version"
-
 static json_t *alert_row(struct db_stmt *s)
 {
 	json_t *a = json_object();
@@ -151,7 +144,7 @@ static void put_coord(struct buf *b, double v)
 	buf_printf(b, "%.15g", v);
 }
 
-static void alert_row_text(struct db_stmt *s, struct buf *b)
+void alert_row_text(struct db_stmt *s, struct buf *b)
 {
 	static const char *const text_cols[] = {
 	    "id",   "org_id",	"country", "created_by",	"title",	"summary",
@@ -446,6 +439,22 @@ static void bind_json(struct db_stmt *s, int i, json_t *a, const char *name, int
 
 static int alert_index(struct db_conn *c, const char *id, json_t *a);
 
+/* The next change number on the row (see alert_cache.h). */
+static int alert_stamp(struct db_conn *c, const char *id)
+{
+	int rc = db_run(c, "UPDATE alert_seq SET n = n + 1 WHERE id = 1");
+	struct db_stmt *s;
+	if (!rc && !(rc = db_prepare(c,
+				     "UPDATE alerts " DB_ACL_EXEMPT " SET seq = (SELECT n FROM"
+				     " alert_seq WHERE id = 1) WHERE id = ?",
+				     &s))) {
+		db_bind_text(s, 1, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	return rc;
+}
+
 /* Writes every column of the merged record a (insert or full update). */
 static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		       const struct caller *who, int64_t now)
@@ -526,9 +535,10 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 	    (rc =
 		 links_write(c, id, "alert_countries", "country", json_object_get(a, "countries"))))
 		return rc;
-	if ((rc = links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"))))
+	if ((rc = links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"))) ||
+	    (rc = alert_index(c, id, a)))
 		return rc;
-	return alert_index(c, id, a);
+	return alert_stamp(c, id);
 }
 
 /* The searchable text: title, summary, body, tags and the early-warning
@@ -872,200 +882,6 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 				     "created_at", row_time(s, 5)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
-}
-
-/* ---- correlation ---- */
-
-static double km_between(double lat1, double lon1, double lat2, double lon2)
-{
-	double p1 = lat1 * M_PI / 180, p2 = lat2 * M_PI / 180;
-	double dp = p2 - p1, dl = (lon2 - lon1) * M_PI / 180;
-	double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
-	return 2 * 6371.0088 * asin(fmin(1.0, sqrt(h)));
-}
-
-/* Candidates are gathered as ids with a score and reasons from light
- * queries; only the best `limit` are read in full. */
-struct related {
-	char id[37];
-	double score;
-	json_t *reasons;
-};
-
-struct related_set {
-	struct related *r;
-	int n, max;
-	int *slot; /* open addressing over ids: index + 1, 0 when empty */
-	int nslots;
-};
-
-static unsigned id_hash(const char *id)
-{
-	unsigned h = 2166136261u;
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
-	return h;
-}
-
-static struct related *related_hit(struct related_set *set, const char *id)
-{
-	unsigned i = id_hash(id) & (unsigned)(set->nslots - 1);
-	while (set->slot[i]) {
-		struct related *r = &set->r[set->slot[i] - 1];
-		if (strcmp(r->id, id) == 0)
-			return r;
-		i = (i + 1) & (unsigned)(set->nslots - 1);
-	}
-	if (set->n >= set->max)
-		return NULL;
-	struct related *hit = &set->r[set->n++];
-	set->slot[i] = set->n;
-	snprintf(hit->id, sizeof(hit->id), "%s", id);
-	hit->score = 0;
-	hit->reasons = json_array();
-	return hit;
-}
-
-static void related_add(struct related_set *set, const char *id, double score, json_t *reason)
-{
-	struct related *hit = related_hit(set, id);
-	if (!hit) {
-		json_decref(reason);
-		return;
-	}
-	hit->score += score;
-	json_array_append_new(hit->reasons, reason);
-}
-
-/* Alerts sharing a substance: the most recent few hundred per substance. */
-static int by_substance(struct db_conn *c, const struct caller *who, const char *id,
-			struct related_set *set)
-{
-	struct query q;
-	query_init(&q);
-	/* the newest links of each substance come straight from the index
-	 * (ids are time-ordered); only those are joined and checked */
-	query_text(&q,
-		   "SELECT a.id, x2.substance_id, sub.name FROM (SELECT y.alert_id,"
-		   " y.substance_id FROM alert_substances y WHERE y.substance_id IN"
-		   " (SELECT substance_id FROM alert_substances WHERE alert_id = ?)",
-		   id);
-	query_text(&q,
-		   " AND y.alert_id <> ? ORDER BY y.alert_id DESC LIMIT 400) x2"
-		   " JOIN alerts a ON a.id = x2.alert_id"
-		   " JOIN substances sub ON sub.id = x2.substance_id WHERE 1 = 1",
-		   id);
-	alert_visible(&q, who, "a");
-	query_sql(&q, " AND a.status <> 'retracted'");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		related_add(set, db_col_text(s, 0), 1.0,
-			    json_pack("{s:s, s:s, s:s}", "kind", "substance", "substance_id",
-				      db_col_text(s, 1), "detail", db_col_text(s, 2)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
-}
-
-static int by_place_time(struct db_conn *c, const struct caller *who, json_t *self, double km,
-			 int days, struct related_set *set)
-{
-	json_t *loc = json_object_get(self, "location");
-	if (!json_is_object(loc))
-		return TR_OK;
-	double lat = json_number_value(json_object_get(loc, "lat"));
-	double lon = json_number_value(json_object_get(loc, "lon"));
-	int has_from, has_to;
-	int64_t from = time_field(self, "observed_from", &has_from);
-	int64_t to = time_field(self, "observed_to", &has_to);
-	if (!has_from)
-		from = to = tr_now_ms();
-	if (!has_to)
-		to = from;
-	int64_t window = (int64_t)days * 86400000LL;
-	/* the grid cells that can hold a point within km */
-	double dlat = km / 111.2, coslat = fmax(cos(lat * M_PI / 180), 0.01);
-	double dlon = fmin(km / (111.2 * coslat), 180);
-	struct query q;
-	query_init(&q);
-	query_text(&q, "SELECT a.id, a.lat, a.lon FROM alerts a WHERE a.category = ?",
-		   json_string_value(json_object_get(self, "category")));
-	query_int(&q, " AND a.cell_y BETWEEN ?", cell_of(lat - dlat, 90));
-	query_int(&q, " AND ?", cell_of(lat + dlat, 90));
-	query_int(&q, " AND a.cell_x BETWEEN ?", cell_of(lon - dlon, 180));
-	query_int(&q, " AND ?", cell_of(lon + dlon, 180));
-	query_int(&q, " AND COALESCE(a.observed_to, a.observed_from, a.created_at) >= ?",
-		  from - window);
-	query_int(&q, " AND COALESCE(a.observed_from, a.created_at) <= ?", to + window);
-	query_text(&q, " AND a.id <> ?", json_string_value(json_object_get(self, "id")));
-	alert_visible(&q, who, "a");
-	query_sql(&q, " AND a.status <> 'retracted' LIMIT 5000");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		double d = km_between(lat, lon, db_col_double(s, 1), db_col_double(s, 2));
-		if (d > km)
-			continue;
-		char detail[160];
-		snprintf(detail, sizeof(detail), "same category within %.1f km and %d days", d,
-			 days);
-		related_add(set, db_col_text(s, 0), 0.5 + 0.5 * (1 - d / km),
-			    json_pack("{s:s, s:f, s:s}", "kind", "near", "distance_km", d, "detail",
-				      detail));
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
-}
-
-static int related_cmp(const void *x, const void *y)
-{
-	const struct related *a = x, *b = y;
-	if (a->score != b->score)
-		return a->score < b->score ? 1 : -1;
-	return strcmp(b->id, a->id); /* newer first among equals */
-}
-
-int alert_related(struct db_conn *c, const struct caller *who, const char *id, double distance_km,
-		  int days, int limit, json_t *items)
-{
-	json_t *self = NULL;
-	int rc = alert_get(c, who, id, &self);
-	if (rc)
-		return rc;
-	struct related_set set = {calloc(6000, sizeof(struct related)), 0, 6000,
-				  calloc(8192, sizeof(int)), 8192};
-	if (!set.r || !set.slot) {
-		free(set.r);
-		free(set.slot);
-		json_decref(self);
-		return TR_ERR_NOMEM;
-	}
-	rc = by_substance(c, who, id, &set);
-	if (!rc)
-		rc = by_place_time(c, who, self, distance_km, days, &set);
-	qsort(set.r, (size_t)set.n, sizeof(*set.r), related_cmp);
-	int shown = 0;
-	for (int i = 0; i < set.n; i++) {
-		json_t *a = NULL;
-		if (!rc && shown < limit && alert_get(c, who, set.r[i].id, &a) == TR_OK) {
-			json_array_append_new(items, json_pack("{s:o, s:f, s:o}", "alert", a,
-							       "score", set.r[i].score, "reasons",
-							       set.r[i].reasons));
-			shown++;
-		} else {
-			json_decref(set.r[i].reasons);
-		}
-	}
-	free(set.r);
-	free(set.slot);
-	json_decref(self);
-	return rc;
 }
 
 /* ---- import ---- */

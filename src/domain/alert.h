@@ -24,6 +24,19 @@ struct alert_filter {
 	int sort_observed; /* else by updated_at */
 };
 
+/** The columns alert_row_text reads, in order (table alias a). */
+#define ALERT_COLS                                                                                 \
+	"a.id, a.org_id, a.country, a.created_by, a.title, a.summary, a.body, a.category,"         \
+	" a.status, a.retraction_reason, a.distribution, a.sharing_group_id, a.tlp, a.lat,"        \
+	" a.lon, a.place_name, a.precision_m, a.observed_from, a.observed_to, a.reliability,"      \
+	" a.credibility, a.tags, a.countries, a.substances, a.ews, a.created_at, a.updated_at,"    \
+	" a.published_at, a.version"
+
+struct buf;
+struct db_stmt;
+/** Writes the row of s (ALERT_COLS first) as the API's alert object. */
+void alert_row_text(struct db_stmt *s, struct buf *b);
+
 /** One visible alert, or TR_ERR_NOT_FOUND. */
 int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
 /** A page of visible alerts, newest first by the sort key; `after` is the
@@ -54,11 +67,6 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 /** The visible comments of a visible alert. */
 int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id,
 		   json_t *items);
-/** Visible alerts related to a visible one: shared substances, or the same
- * category within distance_km and days; ranked, each with its reasons. */
-int alert_related(struct db_conn *c, const struct caller *who, const char *id, double distance_km,
-		  int days, int limit, json_t *items);
-
 /** Imports alerts in the export format, keeping their ids and
  * organisations, in one transaction: all or nothing. A record of another
  * organisation is accepted only with distribution federation (it reached

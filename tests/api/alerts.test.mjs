@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, assertProblem, cliUser } from './lib.mjs';
 
-let srv, api, other, subs;
+let srv, api, other, subs, tokens;
 before(async () => {
   srv = await startServer();
   const root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
@@ -12,6 +12,7 @@ before(async () => {
   const org2 = (await root.post('/api/v1/organisations', { body: { name: 'Almaty Police', kind: 'police', country: 'KZ' } })).body;
   const u = cliUser(srv, { email: 'analyst@example.org', role: 'analyst', org: org.id });
   const u2 = cliUser(srv, { email: 'analyst2@example.org', role: 'analyst', org: org2.id });
+  tokens = { api: u.token, other: u2.token };
   api = client(srv.base, { token: u.token });
   other = client(srv.base, { token: u2.token });
   subs = Object.fromEntries((await api.get('/api/v1/substances?limit=500')).body.items.map((s) => [s.name, s]));
@@ -250,5 +251,36 @@ test('import keeps ids and organisations and refuses to widen distribution', asy
     assert.ok(orgId);
   } finally {
     await s2.stop();
+  }
+});
+
+test('a second server process on the same database sees every write at once', async () => {
+  // several `trellis serve` share one database; each keeps a read model of
+  // the alerts and must never answer from a stale one
+  const peer = await startServer({ seed: false, db: { ...srv.db, cleanup() {} } });
+  try {
+    const papi = client(peer.base, { token: tokens.api });
+    const pother = client(peer.base, { token: tokens.other });
+    // warm the peer's model
+    assert.equal((await pother.get('/api/v1/alerts?limit=1')).status, 200);
+    for (let i = 0; i < 5; i++) {
+      const r = await api.post('/api/v1/alerts', { body: base({ title: `Shared across processes ${i}` }) });
+      assert.equal(r.status, 201, r.text);
+      const seen = await pother.get('/api/v1/alerts?limit=5');
+      assert.equal(seen.body.items[0].id, r.body.id, 'the peer lists the new alert at once');
+      // narrow it on the first server: the peer must hide it from the other organisation
+      const n = await api.patch(`/api/v1/alerts/${r.body.id}`, { body: { distribution: 'organisation' }, headers: { 'If-Match': '"1"' } });
+      assert.equal(n.status, 200, n.text);
+      const gone = await pother.get('/api/v1/alerts?limit=50');
+      assert.ok(!gone.body.items.some((a) => a.id === r.body.id), 'narrowed on one server, hidden on the other');
+      assert.equal((await pother.get(`/api/v1/alerts/${r.body.id}/related`)).status, 404);
+      const mine = await papi.get('/api/v1/alerts?limit=5');
+      assert.equal(mine.body.items[0].id, r.body.id);
+      assert.equal(mine.body.items[0].distribution, 'organisation');
+      assert.equal(mine.body.items[0].version, 2);
+    }
+  } finally {
+    peer.proc.kill('SIGTERM');
+    await peer.exited;
   }
 });

@@ -1,0 +1,1087 @@
+#include "domain/alert_cache.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CELL_DEG 0.5	    /* as the cell_x / cell_y columns */
+#define SUBS_PER_ALERT 32   /* substances of one alert considered by related */
+#define RELATED_PER_SUB 400 /* newest visible alerts taken per shared substance */
+#define RELATED_NEAR 5000   /* alerts taken from the place and time window */
+
+/* ---- interned strings: ids from 1, 0 for none ---- */
+
+struct strtab {
+	char **s; /* s[0] unused */
+	uint32_t n, cap;
+	uint32_t *slot; /* open addressing over ids, 0 when empty */
+	uint32_t nslot; /* a power of two */
+};
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static uint32_t st_find(const struct strtab *t, const char *s)
+{
+	if (!s || !t->nslot)
+		return 0;
+	uint32_t m = t->nslot - 1;
+	for (uint32_t i = hash_str(s) & m; t->slot[i]; i = (i + 1) & m)
+		if (strcmp(t->s[t->slot[i]], s) == 0)
+			return t->slot[i];
+	return 0;
+}
+
+/* 0 for NULL or when memory runs out. */
+static uint32_t st_add(struct strtab *t, const char *s)
+{
+	uint32_t id = st_find(t, s);
+	if (id || !s)
+		return id;
+	if ((t->n + 1) * 2 > t->nslot) {
+		uint32_t ns = t->nslot ? t->nslot * 2 : 256;
+		uint32_t *slot = calloc(ns, sizeof(*slot));
+		if (!slot)
+			return 0;
+		for (uint32_t k = 1; k < t->n; k++) {
+			uint32_t i = hash_str(t->s[k]) & (ns - 1);
+			while (slot[i])
+				i = (i + 1) & (ns - 1);
+			slot[i] = k;
+		}
+		free(t->slot);
+		t->slot = slot;
+		t->nslot = ns;
+	}
+	if (t->n >= t->cap) {
+		uint32_t nc = t->cap ? t->cap * 2 : 256;
+		char **v = realloc(t->s, nc * sizeof(*v));
+		if (!v)
+			return 0;
+		t->s = v;
+		t->cap = nc;
+	}
+	if (t->n == 0)
+		t->s[t->n++] = NULL;
+	char *copy = strdup(s);
+	if (!copy)
+		return 0;
+	id = t->n++;
+	t->s[id] = copy;
+	uint32_t i = hash_str(s) & (t->nslot - 1);
+	while (t->slot[i])
+		i = (i + 1) & (t->nslot - 1);
+	t->slot[i] = id;
+	return id;
+}
+
+/* ---- growable index vectors ---- */
+
+struct vec {
+	uint32_t *v;
+	uint32_t n, cap;
+};
+
+static int vec_insert(struct vec *x, uint32_t at, uint32_t val)
+{
+	if (x->n == x->cap) {
+		uint32_t nc = x->cap ? x->cap * 2 : 8;
+		uint32_t *v = realloc(x->v, nc * sizeof(*v));
+		if (!v)
+			return TR_ERR_NOMEM;
+		x->v = v;
+		x->cap = nc;
+	}
+	if (at < x->n)
+		memmove(x->v + at + 1, x->v + at, (x->n - at) * sizeof(*x->v));
+	x->v[at] = val;
+	x->n++;
+	return TR_OK;
+}
+
+static void vec_remove_value(struct vec *x, uint32_t val)
+{
+	for (uint32_t i = 0; i < x->n; i++)
+		if (x->v[i] == val) {
+			memmove(x->v + i, x->v + i + 1, (x->n - i - 1) * sizeof(*x->v));
+			x->n--;
+			return;
+		}
+}
+
+/* ---- the model ---- */
+
+enum { ST_DRAFT, ST_PUBLISHED, ST_RETRACTED };
+
+struct entry {
+	char id[37];
+	char country[3];
+	uint8_t dist, status, tlp, category, has_loc, has_from, has_to;
+	uint32_t org, group;
+	uint32_t nsubs, ntags, nctry;
+	uint32_t *lists; /* substances, tags, countries: interned */
+	int64_t from, to, updated, created, seq;
+	double lat, lon;
+	char *text; /* the API's object */
+	uint32_t len;
+};
+
+/* (category, cell) -> entries, for the place-and-time correlation */
+struct grid {
+	uint64_t *keys; /* 0 when empty */
+	struct vec *cells;
+	uint32_t n, nslot;
+};
+
+struct alert_cache {
+	pthread_rwlock_t rw;  /* readers answer; sync applies changes */
+	pthread_mutex_t sync; /* one loader at a time */
+	_Atomic int64_t seen; /* last alert_seq number applied; -1 before the load */
+	struct strtab str;
+	struct entry *e;
+	uint32_t n, cap;
+	uint32_t *ids; /* open addressing: entry index + 1 */
+	uint32_t nids;
+	struct vec by_upd, by_obs; /* entry indexes in list order */
+	struct vec *subs;	   /* per interned substance: entries, newest id first */
+	uint32_t nsubs;
+	struct grid grid;
+	long group_rows; /* entries distributed to a sharing group */
+};
+
+static void *ac_new(void)
+{
+	struct alert_cache *ac = calloc(1, sizeof(*ac));
+	if (!ac)
+		return NULL;
+	pthread_rwlockattr_t at;
+	pthread_rwlockattr_init(&at);
+	pthread_rwlockattr_setkind_np(&at, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&ac->rw, &at);
+	pthread_rwlockattr_destroy(&at);
+	pthread_mutex_init(&ac->sync, NULL);
+	atomic_store(&ac->seen, -1);
+	return ac;
+}
+
+static void entry_free(struct entry *e)
+{
+	free(e->lists);
+	free(e->text);
+	e->lists = NULL;
+	e->text = NULL;
+}
+
+static void ac_free(void *p)
+{
+	struct alert_cache *ac = p;
+	if (!ac)
+		return;
+	for (uint32_t i = 0; i < ac->n; i++)
+		entry_free(&ac->e[i]);
+	free(ac->e);
+	free(ac->ids);
+	free(ac->by_upd.v);
+	free(ac->by_obs.v);
+	for (uint32_t i = 0; i < ac->nsubs; i++)
+		free(ac->subs[i].v);
+	free(ac->subs);
+	for (uint32_t i = 0; i < ac->grid.nslot; i++)
+		free(ac->grid.cells[i].v);
+	free(ac->grid.keys);
+	free(ac->grid.cells);
+	for (uint32_t i = 1; i < ac->str.n; i++)
+		free(ac->str.s[i]);
+	free(ac->str.s);
+	free(ac->str.slot);
+	pthread_rwlock_destroy(&ac->rw);
+	pthread_mutex_destroy(&ac->sync);
+	free(ac);
+}
+
+static struct alert_cache *cache_of(struct db_conn *c)
+{
+	return db_ext(c, ac_new, ac_free);
+}
+
+static int index_of(const char *const *names, const char *v)
+{
+	for (int i = 0; v && names[i]; i++)
+		if (strcmp(names[i], v) == 0)
+			return i;
+	return 255;
+}
+
+/* ---- ids ---- */
+
+static uint32_t id_find(const struct alert_cache *ac, const char *id)
+{
+	if (!ac->nids)
+		return UINT32_MAX;
+	uint32_t m = ac->nids - 1;
+	for (uint32_t i = hash_str(id) & m; ac->ids[i]; i = (i + 1) & m)
+		if (strcmp(ac->e[ac->ids[i] - 1].id, id) == 0)
+			return ac->ids[i] - 1;
+	return UINT32_MAX;
+}
+
+static int id_add(struct alert_cache *ac, uint32_t idx)
+{
+	if ((ac->n + 1) * 2 > ac->nids) {
+		uint32_t ns = ac->nids ? ac->nids * 2 : 1024;
+		uint32_t *slot = calloc(ns, sizeof(*slot));
+		if (!slot)
+			return TR_ERR_NOMEM;
+		for (uint32_t k = 0; k < ac->n; k++) {
+			if (k == idx)
+				continue;
+			uint32_t i = hash_str(ac->e[k].id) & (ns - 1);
+			while (slot[i])
+				i = (i + 1) & (ns - 1);
+			slot[i] = k + 1;
+		}
+		free(ac->ids);
+		ac->ids = slot;
+		ac->nids = ns;
+	}
+	uint32_t i = hash_str(ac->e[idx].id) & (ac->nids - 1);
+	while (ac->ids[i])
+		i = (i + 1) & (ac->nids - 1);
+	ac->ids[i] = idx + 1;
+	return TR_OK;
+}
+
+/* ---- list order: newest first by (key, id) ---- */
+
+static int64_t key_of(const struct entry *e, int obs)
+{
+	return obs ? (e->has_from ? e->from : 0) : e->updated;
+}
+
+/* >0 when (k1, id1) comes before (k2, id2) in the list. */
+static int order_cmp(int64_t k1, const char *id1, int64_t k2, const char *id2)
+{
+	if (k1 != k2)
+		return k1 > k2 ? 1 : -1;
+	return strcmp(id1, id2);
+}
+
+/* The first position whose element does not come before (k, id)
+ * (inclusive) or that comes after it (strict). */
+static uint32_t order_seek(const struct alert_cache *ac, const struct vec *o, int obs, int64_t k,
+			   const char *id, int strict)
+{
+	uint32_t lo = 0, hi = o->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct entry *e = &ac->e[o->v[mid]];
+		int c = order_cmp(key_of(e, obs), e->id, k, id);
+		if (c > 0 || (strict && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void order_remove(struct alert_cache *ac, struct vec *o, int obs, uint32_t idx)
+{
+	const struct entry *e = &ac->e[idx];
+	uint32_t at = order_seek(ac, o, obs, key_of(e, obs), e->id, 0);
+	if (at < o->n && o->v[at] == idx) {
+		memmove(o->v + at, o->v + at + 1, (o->n - at - 1) * sizeof(*o->v));
+		o->n--;
+	}
+}
+
+static int order_insert(struct alert_cache *ac, struct vec *o, int obs, uint32_t idx)
+{
+	const struct entry *e = &ac->e[idx];
+	return vec_insert(o, order_seek(ac, o, obs, key_of(e, obs), e->id, 0), idx);
+}
+
+static _Thread_local const struct alert_cache *sort_ac;
+static _Thread_local int sort_obs;
+
+static int sort_cmp(const void *x, const void *y)
+{
+	const struct entry *a = &sort_ac->e[*(const uint32_t *)x];
+	const struct entry *b = &sort_ac->e[*(const uint32_t *)y];
+	return order_cmp(key_of(b, sort_obs), b->id, key_of(a, sort_obs), a->id);
+}
+
+/* ---- substance lists: newest id first ---- */
+
+static struct vec *subs_of(struct alert_cache *ac, uint32_t sid)
+{
+	if (sid >= ac->nsubs) {
+		uint32_t nn = sid + 64;
+		struct vec *v = realloc(ac->subs, nn * sizeof(*v));
+		if (!v)
+			return NULL;
+		memset(v + ac->nsubs, 0, (nn - ac->nsubs) * sizeof(*v));
+		ac->subs = v;
+		ac->nsubs = nn;
+	}
+	return &ac->subs[sid];
+}
+
+static int subs_insert(struct alert_cache *ac, struct vec *x, uint32_t idx)
+{
+	uint32_t lo = 0, hi = x->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ac->e[x->v[mid]].id, ac->e[idx].id) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return vec_insert(x, lo, idx);
+}
+
+/* ---- grid ---- */
+
+static int cell_of(double deg, double offset)
+{
+	return (int)floor((deg + offset) / CELL_DEG);
+}
+
+static uint64_t grid_key(unsigned category, int cx, int cy)
+{
+	return ((uint64_t)category << 40 | (uint64_t)(uint32_t)(cx + 1024) << 20 |
+		(uint64_t)(uint32_t)(cy + 1024)) +
+	       1;
+}
+
+static uint32_t key_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return (uint32_t)k;
+}
+
+static struct vec *grid_find(const struct grid *g, uint64_t key)
+{
+	if (!g->nslot)
+		return NULL;
+	uint32_t m = g->nslot - 1;
+	for (uint32_t i = key_hash(key) & m; g->keys[i]; i = (i + 1) & m)
+		if (g->keys[i] == key)
+			return &g->cells[i];
+	return NULL;
+}
+
+static struct vec *grid_get(struct grid *g, uint64_t key)
+{
+	struct vec *v = grid_find(g, key);
+	if (v)
+		return v;
+	if ((g->n + 1) * 2 > g->nslot) {
+		uint32_t ns = g->nslot ? g->nslot * 2 : 1024;
+		uint64_t *keys = calloc(ns, sizeof(*keys));
+		struct vec *cells = calloc(ns, sizeof(*cells));
+		if (!keys || !cells) {
+			free(keys);
+			free(cells);
+			return NULL;
+		}
+		for (uint32_t k = 0; k < g->nslot; k++) {
+			if (!g->keys[k])
+				continue;
+			uint32_t i = key_hash(g->keys[k]) & (ns - 1);
+			while (keys[i])
+				i = (i + 1) & (ns - 1);
+			keys[i] = g->keys[k];
+			cells[i] = g->cells[k];
+		}
+		free(g->keys);
+		free(g->cells);
+		g->keys = keys;
+		g->cells = cells;
+		g->nslot = ns;
+	}
+	uint32_t i = key_hash(key) & (g->nslot - 1);
+	while (g->keys[i])
+		i = (i + 1) & (g->nslot - 1);
+	g->keys[i] = key;
+	g->n++;
+	return &g->cells[i];
+}
+
+static uint64_t entry_cell(const struct entry *e)
+{
+	return grid_key(e->category, cell_of(e->lon, 180), cell_of(e->lat, 90));
+}
+
+/* ---- applying rows ---- */
+
+/* Links entry idx into the orders (unless bulk), substance lists and grid. */
+static int entry_link(struct alert_cache *ac, uint32_t idx, int bulk)
+{
+	struct entry *e = &ac->e[idx];
+	int rc = TR_OK;
+	if (bulk) {
+		rc = vec_insert(&ac->by_upd, ac->by_upd.n, idx);
+		if (!rc)
+			rc = vec_insert(&ac->by_obs, ac->by_obs.n, idx);
+	} else {
+		rc = order_insert(ac, &ac->by_upd, 0, idx);
+		if (!rc)
+			rc = order_insert(ac, &ac->by_obs, 1, idx);
+	}
+	for (uint32_t i = 0; !rc && i < e->nsubs; i++) {
+		struct vec *x = subs_of(ac, e->lists[i]);
+		rc = !x ? TR_ERR_NOMEM : bulk ? vec_insert(x, x->n, idx) : subs_insert(ac, x, idx);
+	}
+	if (!rc && e->has_loc) {
+		struct vec *x = grid_get(&ac->grid, entry_cell(e));
+		rc = x ? vec_insert(x, x->n, idx) : TR_ERR_NOMEM;
+	}
+	if (e->dist == DIST_SHARING_GROUP)
+		ac->group_rows++;
+	return rc;
+}
+
+static void entry_unlink(struct alert_cache *ac, uint32_t idx)
+{
+	struct entry *e = &ac->e[idx];
+	order_remove(ac, &ac->by_upd, 0, idx);
+	order_remove(ac, &ac->by_obs, 1, idx);
+	for (uint32_t i = 0; i < e->nsubs; i++)
+		if (e->lists[i] < ac->nsubs)
+			vec_remove_value(&ac->subs[e->lists[i]], idx);
+	struct vec *x = e->has_loc ? grid_find(&ac->grid, entry_cell(e)) : NULL;
+	if (x)
+		vec_remove_value(x, idx);
+	if (e->dist == DIST_SHARING_GROUP)
+		ac->group_rows--;
+}
+
+/* A JSON array of strings, interned into out; returns the count. */
+static uint32_t intern_list(struct strtab *t, const char *json, uint32_t *out, uint32_t max)
+{
+	json_t *a = json_loads(json ? json : "[]", 0, NULL);
+	uint32_t n = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		uint32_t id = st_add(t, json_string_value(v));
+		if (id && n < max)
+			out[n++] = id;
+	}
+	json_decref(a);
+	return n;
+}
+
+static uint32_t json_count(const char *json)
+{
+	uint32_t n = 0;
+	for (const char *p = json; p && *p; p++)
+		n += *p == ',';
+	return n + 1;
+}
+
+/* A row read as an entry (not yet linked). Interning happens under the
+ * write lock, so the caller holds it. */
+static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	snprintf(e->id, sizeof(e->id), "%s", db_col_text(s, 0));
+	e->org = st_add(&ac->str, db_col_text(s, 1));
+	snprintf(e->country, sizeof(e->country), "%s", db_col_text(s, 2) ? db_col_text(s, 2) : "");
+	e->category = (uint8_t)index_of(alert_categories, db_col_text(s, 7));
+	e->status = (uint8_t)index_of(alert_statuses, db_col_text(s, 8));
+	e->dist = (uint8_t)index_of(acl_distributions, db_col_text(s, 10));
+	e->group = st_add(&ac->str, db_col_text(s, 11));
+	e->tlp = (uint8_t)index_of(acl_tlps, db_col_text(s, 12));
+	e->has_loc = !db_col_is_null(s, 13) && !db_col_is_null(s, 14);
+	e->lat = db_col_double(s, 13);
+	e->lon = db_col_double(s, 14);
+	e->has_from = !db_col_is_null(s, 17);
+	e->from = db_col_int64(s, 17);
+	e->has_to = !db_col_is_null(s, 18);
+	e->to = db_col_int64(s, 18);
+	e->created = db_col_int64(s, 25);
+	e->updated = db_col_int64(s, 26);
+	e->seq = db_col_int64(s, 29);
+	uint32_t cap = json_count(db_col_text(s, 23)) + json_count(db_col_text(s, 21)) +
+		       json_count(db_col_text(s, 22));
+	e->lists = malloc(cap * sizeof(*e->lists));
+	struct buf b;
+	buf_init(&b, 1u << 26);
+	alert_row_text(s, &b);
+	if (!e->lists || b.err || !b.data) {
+		buf_free(&b);
+		entry_free(e);
+		return TR_ERR_NOMEM;
+	}
+	e->nsubs = intern_list(&ac->str, db_col_text(s, 23), e->lists, cap);
+	e->ntags = intern_list(&ac->str, db_col_text(s, 21), e->lists + e->nsubs, cap - e->nsubs);
+	e->nctry = intern_list(&ac->str, db_col_text(s, 22), e->lists + e->nsubs + e->ntags,
+			       cap - e->nsubs - e->ntags);
+	size_t len;
+	e->text = buf_detach(&b, &len);
+	e->len = (uint32_t)len;
+	return TR_OK;
+}
+
+static int entry_put(struct alert_cache *ac, struct entry *ne, int bulk)
+{
+	uint32_t idx = id_find(ac, ne->id);
+	if (idx != UINT32_MAX) {
+		entry_unlink(ac, idx);
+		entry_free(&ac->e[idx]);
+		ac->e[idx] = *ne;
+		return entry_link(ac, idx, 0);
+	}
+	if (ac->n == ac->cap) {
+		uint32_t nc = ac->cap ? ac->cap * 2 : 1024;
+		struct entry *v = realloc(ac->e, nc * sizeof(*v));
+		if (!v)
+			return TR_ERR_NOMEM;
+		ac->e = v;
+		ac->cap = nc;
+	}
+	idx = ac->n;
+	ac->e[idx] = *ne;
+	int rc = id_add(ac, idx);
+	if (rc)
+		return rc;
+	ac->n++;
+	return entry_link(ac, idx, bulk);
+}
+
+static int subs_cmp(const void *x, const void *y)
+{
+	return strcmp(sort_ac->e[*(const uint32_t *)y].id, sort_ac->e[*(const uint32_t *)x].id);
+}
+
+static void vec_sort(struct vec *x, int (*cmp)(const void *, const void *))
+{
+	if (x->n > 1)
+		qsort(x->v, x->n, sizeof(uint32_t), cmp);
+}
+
+static void bulk_sort(struct alert_cache *ac)
+{
+	sort_ac = ac;
+	sort_obs = 0;
+	vec_sort(&ac->by_upd, sort_cmp);
+	sort_obs = 1;
+	vec_sort(&ac->by_obs, sort_cmp);
+	for (uint32_t i = 0; i < ac->nsubs; i++)
+		vec_sort(&ac->subs[i], subs_cmp);
+}
+
+static int seq_now(struct db_conn *c, int64_t *n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT n FROM alert_seq WHERE id = 1", &s);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	*n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+/* Loads the rows stamped after `after`, under the write lock. A failure
+ * leaves the model as it was before the failing row; the next call loads
+ * from the same number again. */
+static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_t *high)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT " ALERT_COLS ", a.seq FROM alerts a " DB_ACL_EXEMPT
+			    " WHERE a.seq > ? ORDER BY a.seq",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, after);
+	int bulk = ac->n == 0;
+	pthread_rwlock_wrlock(&ac->rw);
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct entry ne;
+		if ((rc = entry_read(ac, s, &ne)))
+			break;
+		if ((rc = entry_put(ac, &ne, bulk))) {
+			entry_free(&ne);
+			break;
+		}
+		if (ne.seq > *high)
+			*high = ne.seq;
+	}
+	if (bulk)
+		bulk_sort(ac);
+	pthread_rwlock_unlock(&ac->rw);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int alert_cache_sync(struct db_conn *c)
+{
+	struct alert_cache *ac = cache_of(c);
+	if (!ac)
+		return TR_ERR_NOMEM;
+	int64_t n;
+	int rc = seq_now(c, &n);
+	if (rc)
+		return rc;
+	int64_t seen = atomic_load(&ac->seen);
+	if (seen >= 0 && seen >= n)
+		return TR_OK;
+	pthread_mutex_lock(&ac->sync);
+	seen = atomic_load(&ac->seen);
+	if (seen < 0 || seen < n) {
+		int64_t high = n;
+		rc = load(c, ac, seen, &high);
+		if (!rc)
+			atomic_store(&ac->seen, high);
+	}
+	pthread_mutex_unlock(&ac->sync);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+/* The caller as the model sees it: its organisation and sharing groups
+ * interned. */
+struct vis {
+	const struct caller *who;
+	uint32_t org;
+	uint32_t groups[256];
+	int ngroups;
+};
+
+/* The caller's groups, read before the lock is taken. */
+struct group_ids {
+	char id[256][37];
+	int n;
+};
+
+static int groups_read(struct db_conn *c, struct alert_cache *ac, const struct caller *who,
+		       struct group_ids *g)
+{
+	g->n = 0;
+	pthread_rwlock_rdlock(&ac->rw);
+	long any = ac->group_rows;
+	pthread_rwlock_unlock(&ac->rw);
+	if (!any)
+		return TR_OK;
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT group_id FROM sharing_group_members WHERE org_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, who->org_id);
+	while ((rc = db_step(s)) == DB_ROW && g->n < 256)
+		snprintf(g->id[g->n++], 37, "%s", db_col_text(s, 0));
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+/* Under the read lock. */
+static void vis_make(const struct alert_cache *ac, const struct caller *who,
+		     const struct group_ids *g, struct vis *v)
+{
+	v->who = who;
+	v->org = st_find(&ac->str, who->org_id);
+	v->ngroups = 0;
+	for (int i = 0; i < g->n; i++) {
+		uint32_t id = st_find(&ac->str, g->id[i]);
+		if (id)
+			v->groups[v->ngroups++] = id;
+	}
+}
+
+static int visible(const struct vis *v, const struct entry *e)
+{
+	bool own = v->org && e->org == v->org;
+	if (e->status == ST_DRAFT && !own)
+		return 0;
+	bool in_group = false;
+	for (int i = 0; e->dist == DIST_SHARING_GROUP && e->group && i < v->ngroups; i++)
+		in_group |= v->groups[i] == e->group;
+	return acl_row_visible(v->who, own, (enum distribution)e->dist, e->country, in_group);
+}
+
+static int has_id(const uint32_t *v, uint32_t n, uint32_t id)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The filters resolved to the model's values; `none` when one names a
+ * value no alert has. */
+struct want {
+	int none;
+	int status, category, tlp;
+	uint32_t org, substance, country, tag;
+};
+
+static void want_make(const struct alert_cache *ac, const struct alert_filter *f, struct want *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->status = f->status ? index_of(alert_statuses, f->status) : -1;
+	w->category = f->category ? index_of(alert_categories, f->category) : -1;
+	w->tlp = f->tlp ? index_of(acl_tlps, f->tlp) : -1;
+	const char *names[] = {f->org_id, f->substance, f->country, f->tag};
+	uint32_t *ids[] = {&w->org, &w->substance, &w->country, &w->tag};
+	for (int i = 0; i < 4; i++)
+		if (names[i] && !(*ids[i] = st_find(&ac->str, names[i])))
+			w->none = 1;
+}
+
+static int matches(const struct alert_filter *f, const struct want *w, const struct entry *e)
+{
+	if ((w->status >= 0 && e->status != w->status) ||
+	    (w->category >= 0 && e->category != w->category) || (w->tlp >= 0 && e->tlp != w->tlp) ||
+	    (w->org && e->org != w->org))
+		return 0;
+	if ((w->substance && !has_id(e->lists, e->nsubs, w->substance)) ||
+	    (w->tag && !has_id(e->lists + e->nsubs, e->ntags, w->tag)) ||
+	    (w->country && !has_id(e->lists + e->nsubs + e->ntags, e->nctry, w->country)))
+		return 0;
+	if ((f->observed_from && !(e->has_to && e->to >= f->observed_from)) ||
+	    (f->observed_to && !(e->has_from && e->from <= f->observed_to)) ||
+	    (f->updated_since && e->updated < f->updated_since))
+		return 0;
+	if (f->has_bbox && !(e->has_loc && e->lon >= f->bbox[0] && e->lat >= f->bbox[1] &&
+			     e->lon <= f->bbox[2] && e->lat <= f->bbox[3]))
+		return 0;
+	return 1;
+}
+
+int alert_cache_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+		     const char *after, int limit, struct buf *out, char **next_key)
+{
+	*next_key = NULL;
+	struct alert_cache *ac = cache_of(c);
+	if (!ac)
+		return TR_ERR_NOMEM;
+	struct group_ids *g = malloc(sizeof(*g));
+	int rc = g ? alert_cache_sync(c) : TR_ERR_NOMEM;
+	if (!rc)
+		rc = groups_read(c, ac, who, g);
+	if (rc) {
+		free(g);
+		return rc;
+	}
+	pthread_rwlock_rdlock(&ac->rw);
+	struct vis v;
+	vis_make(ac, who, g, &v);
+	struct want w;
+	want_make(ac, f, &w);
+	int obs = f->sort_observed;
+	const struct vec *o = obs ? &ac->by_obs : &ac->by_upd;
+	uint32_t i = 0;
+	if (after) {
+		const char *colon = strchr(after, ':');
+		i = order_seek(ac, o, obs, strtoll(after, NULL, 10), colon ? colon + 1 : "", 1);
+	}
+	int n = 0;
+	const struct entry *last = NULL;
+	buf_puts(out, "[");
+	for (; !w.none && i < o->n; i++) {
+		const struct entry *e = &ac->e[o->v[i]];
+		if (!visible(&v, e) || !matches(f, &w, e))
+			continue;
+		if (n == limit) {
+			char key[100];
+			snprintf(key, sizeof(key), "%lld:%s", (long long)key_of(last, obs),
+				 last->id);
+			*next_key = strdup(key);
+			break;
+		}
+		if (n++)
+			buf_append(out, ",", 1);
+		buf_append(out, e->text, e->len);
+		last = e;
+	}
+	buf_puts(out, "]");
+	pthread_rwlock_unlock(&ac->rw);
+	free(g);
+	return out->err;
+}
+
+/* ---- related ---- */
+
+struct cand {
+	uint32_t idx;
+	uint32_t sub_mask; /* which of the anchor's substances it shares */
+	int near;
+	double km, score;
+};
+
+struct cands {
+	struct cand *c;
+	int n, max;
+	int32_t *slot; /* open addressing over entry indexes: cand + 1 */
+	uint32_t nslot;
+};
+
+static struct cand *cand_get(struct cands *cs, uint32_t idx)
+{
+	uint32_t m = cs->nslot - 1;
+	uint32_t i = (idx * 2654435761u) & m;
+	for (; cs->slot[i]; i = (i + 1) & m)
+		if (cs->c[cs->slot[i] - 1].idx == idx)
+			return &cs->c[cs->slot[i] - 1];
+	if (cs->n >= cs->max)
+		return NULL;
+	struct cand *k = &cs->c[cs->n++];
+	memset(k, 0, sizeof(*k));
+	k->idx = idx;
+	cs->slot[i] = cs->n;
+	return k;
+}
+
+static _Thread_local const struct alert_cache *cand_ac;
+
+static int cand_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return strcmp(cand_ac->e[b->idx].id, cand_ac->e[a->idx].id); /* newer first */
+}
+
+static void put_double(struct buf *b, double v)
+{
+	char t[40];
+	int n = snprintf(t, sizeof(t), "%.17g", v);
+	buf_append(b, t, (size_t)n);
+	if (!strpbrk(t, ".en"))
+		buf_puts(b, ".0");
+}
+
+static void by_substance(const struct alert_cache *ac, const struct vis *v, uint32_t self,
+			 struct cands *cs)
+{
+	const struct entry *a = &ac->e[self];
+	for (uint32_t j = 0; j < a->nsubs && j < SUBS_PER_ALERT; j++) {
+		if (a->lists[j] >= ac->nsubs)
+			continue;
+		const struct vec *x = &ac->subs[a->lists[j]];
+		int taken = 0;
+		for (uint32_t i = 0; i < x->n && taken < RELATED_PER_SUB; i++) {
+			const struct entry *e = &ac->e[x->v[i]];
+			if (x->v[i] == self || e->status == ST_RETRACTED || !visible(v, e))
+				continue;
+			struct cand *k = cand_get(cs, x->v[i]);
+			if (!k)
+				return;
+			if (!(k->sub_mask & (1u << j))) {
+				k->sub_mask |= 1u << j;
+				k->score += 1.0;
+			}
+			taken++;
+		}
+	}
+}
+
+static double km_between(double lat1, double lon1, double lat2, double lon2)
+{
+	double p1 = lat1 * M_PI / 180, p2 = lat2 * M_PI / 180;
+	double dp = p2 - p1, dl = (lon2 - lon1) * M_PI / 180;
+	double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
+	return 2 * 6371.0088 * asin(fmin(1.0, sqrt(h)));
+}
+
+static void by_place_time(const struct alert_cache *ac, const struct vis *v, uint32_t self,
+			  double km, int days, struct cands *cs)
+{
+	const struct entry *a = &ac->e[self];
+	if (!a->has_loc)
+		return;
+	int64_t from = a->from, to = a->to;
+	if (!a->has_from)
+		from = to = tr_now_ms();
+	else if (!a->has_to)
+		to = from;
+	int64_t window = (int64_t)days * 86400000LL;
+	double dlat = km / 111.2, coslat = fmax(cos(a->lat * M_PI / 180), 0.01);
+	double dlon = fmin(km / (111.2 * coslat), 180);
+	int taken = 0;
+	for (int cy = cell_of(a->lat - dlat, 90); cy <= cell_of(a->lat + dlat, 90); cy++)
+		for (int cx = cell_of(a->lon - dlon, 180); cx <= cell_of(a->lon + dlon, 180);
+		     cx++) {
+			const struct vec *x = grid_find(&ac->grid, grid_key(a->category, cx, cy));
+			for (uint32_t i = 0; x && i < x->n && taken < RELATED_NEAR; i++) {
+				const struct entry *e = &ac->e[x->v[i]];
+				int64_t end = e->has_to	    ? e->to
+					      : e->has_from ? e->from
+							    : e->created;
+				int64_t start = e->has_from ? e->from : e->created;
+				if (x->v[i] == self || e->status == ST_RETRACTED ||
+				    end < from - window || start > to + window || !visible(v, e))
+					continue;
+				double d = km_between(a->lat, a->lon, e->lat, e->lon);
+				if (d > km)
+					continue;
+				struct cand *k = cand_get(cs, x->v[i]);
+				if (!k)
+					return;
+				k->near = 1;
+				k->km = d;
+				k->score += 0.5 + 0.5 * (1 - d / km);
+				taken++;
+			}
+		}
+}
+
+/* The anchor's substances by id and name, read before the lock is taken. */
+struct sub_name {
+	char id[37];
+	char name[201];
+};
+
+static int substance_names(struct db_conn *c, json_t *ids, struct sub_name *names, int max)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT name FROM substances WHERE id = ?", &s);
+	size_t i;
+	json_t *id;
+	json_array_foreach(ids, i, id)
+	{
+		if (rc || (int)i >= max)
+			break;
+		snprintf(names[i].id, sizeof(names[i].id), "%s", json_string_value(id));
+		db_bind_text(s, 1, json_string_value(id));
+		int r = db_step(s);
+		if (r == DB_ROW)
+			snprintf(names[i].name, sizeof(names[i].name), "%s", db_col_text(s, 0));
+		else if (r != DB_DONE)
+			rc = r;
+		db_done(s);
+	}
+	return rc;
+}
+
+static const char *name_of(const struct sub_name *names, const char *id)
+{
+	for (int i = 0; i < SUBS_PER_ALERT && names[i].id[0]; i++)
+		if (strcmp(names[i].id, id) == 0)
+			return names[i].name;
+	return "";
+}
+
+static void related_write(const struct alert_cache *ac, const struct entry *a,
+			  const struct sub_name *names, int days, const struct cands *cs, int limit,
+			  struct buf *out)
+{
+	buf_puts(out, "[");
+	for (int i = 0; i < cs->n && i < limit; i++) {
+		const struct cand *k = &cs->c[i];
+		const struct entry *e = &ac->e[k->idx];
+		if (i)
+			buf_puts(out, ",");
+		buf_puts(out, "{\"alert\":");
+		buf_append(out, e->text, e->len);
+		buf_puts(out, ",\"score\":");
+		put_double(out, k->score);
+		buf_puts(out, ",\"reasons\":[");
+		int first = 1;
+		for (uint32_t j = 0; j < a->nsubs && j < SUBS_PER_ALERT; j++) {
+			if (!(k->sub_mask & (1u << j)))
+				continue;
+			buf_puts(out, first ? "{\"kind\":\"substance\",\"substance_id\":"
+					    : ",{\"kind\":\"substance\",\"substance_id\":");
+			buf_json_str(out, ac->str.s[a->lists[j]]);
+			buf_puts(out, ",\"detail\":");
+			buf_json_str(out, name_of(names, ac->str.s[a->lists[j]]));
+			buf_puts(out, "}");
+			first = 0;
+		}
+		if (k->near) {
+			char detail[160];
+			snprintf(detail, sizeof(detail), "same category within %.1f km and %d days",
+				 k->km, days);
+			buf_puts(out, first ? "{\"kind\":\"near\",\"distance_km\":"
+					    : ",{\"kind\":\"near\",\"distance_km\":");
+			put_double(out, k->km);
+			buf_puts(out, ",\"detail\":");
+			buf_json_str(out, detail);
+			buf_puts(out, "}");
+		}
+		buf_puts(out, "]}");
+	}
+	buf_puts(out, "]");
+}
+
+/* The anchor's substance ids, or NULL when it is not visible. */
+static json_t *anchor_substances(struct alert_cache *ac, const struct caller *who,
+				 const struct group_ids *g, const char *id)
+{
+	pthread_rwlock_rdlock(&ac->rw);
+	struct vis v;
+	vis_make(ac, who, g, &v);
+	uint32_t self = id_find(ac, id);
+	json_t *ids = NULL;
+	if (self != UINT32_MAX && visible(&v, &ac->e[self])) {
+		ids = json_array();
+		const struct entry *a = &ac->e[self];
+		for (uint32_t j = 0; j < a->nsubs && j < SUBS_PER_ALERT; j++)
+			json_array_append_new(ids, json_string(ac->str.s[a->lists[j]]));
+	}
+	pthread_rwlock_unlock(&ac->rw);
+	return ids;
+}
+
+int alert_cache_related(struct db_conn *c, const struct caller *who, const char *id,
+			double distance_km, int days, int limit, struct buf *out)
+{
+	struct alert_cache *ac = cache_of(c);
+	if (!ac)
+		return TR_ERR_NOMEM;
+	struct group_ids *g = malloc(sizeof(*g));
+	struct sub_name *names = calloc(SUBS_PER_ALERT, sizeof(*names));
+	struct cands cs = {calloc(6000, sizeof(struct cand)), 0, 6000,
+			   calloc(8192, sizeof(int32_t)), 8192};
+	int rc = g && names && cs.c && cs.slot ? alert_cache_sync(c) : TR_ERR_NOMEM;
+	if (!rc)
+		rc = groups_read(c, ac, who, g);
+	json_t *subs = rc ? NULL : anchor_substances(ac, who, g, id);
+	if (!rc && !subs)
+		rc = TR_ERR_NOT_FOUND;
+	if (!rc)
+		rc = substance_names(c, subs, names, SUBS_PER_ALERT);
+	if (!rc) {
+		pthread_rwlock_rdlock(&ac->rw);
+		struct vis v;
+		vis_make(ac, who, g, &v);
+		uint32_t self = id_find(ac, id);
+		if (self != UINT32_MAX && visible(&v, &ac->e[self])) {
+			by_substance(ac, &v, self, &cs);
+			by_place_time(ac, &v, self, distance_km, days, &cs);
+			cand_ac = ac;
+			qsort(cs.c, (size_t)cs.n, sizeof(*cs.c), cand_cmp);
+			related_write(ac, &ac->e[self], names, days, &cs, limit, out);
+			rc = out->err;
+		} else {
+			rc = TR_ERR_NOT_FOUND;
+		}
+		pthread_rwlock_unlock(&ac->rw);
+	}
+	json_decref(subs);
+	free(g);
+	free(names);
+	free(cs.c);
+	free(cs.slot);
+	return rc;
+}
