@@ -1,5 +1,6 @@
 #include "api/api.h"
 #include "api/handlers.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "domain/search.h"
 
@@ -40,17 +41,18 @@ int api_search(struct http_req *req, struct http_resp *resp)
 	}
 	if (rc)
 		return rc;
-	json_t *items = json_array();
 	struct db_conn *c = api_db(req);
-	rc = search_run(c, api_caller(req), q, types, page.limit, items);
+	struct buf *b = http_resp_body(resp);
+	buf_puts(b, "{\"items\":");
+	rc = search_run(c, api_caller(req), q, types, page.limit, b);
 	if (rc == TR_ERR_INVALID)
 		rc = http_field_error(req, "q", "has no word to search for");
 	else if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
-	if (rc) {
-		json_decref(items);
+	if (rc)
 		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	buf_puts(b, ",\"next_cursor\":null}");
+	http_resp_status(resp, 200);
+	return b->err;
 }

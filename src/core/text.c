@@ -2,6 +2,7 @@
 #include "core/err.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,30 @@ struct text_stemmers *text_stemmers_new(void)
 	if (!t->en || !t->fr || !t->ru) {
 		text_stemmers_free(t);
 		return NULL;
+	}
+	return t;
+}
+
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+static void thread_free(void *p)
+{
+	text_stemmers_free(p);
+}
+
+static void thread_key_make(void)
+{
+	pthread_key_create(&thread_key, thread_free);
+}
+
+struct text_stemmers *text_stemmers_thread(void)
+{
+	pthread_once(&thread_once, thread_key_make);
+	struct text_stemmers *t = pthread_getspecific(thread_key);
+	if (!t && (t = text_stemmers_new()) && pthread_setspecific(thread_key, t)) {
+		text_stemmers_free(t);
+		t = NULL;
 	}
 	return t;
 }
@@ -172,9 +197,11 @@ static int word_terms(struct text_stemmers *t, const char *w, size_t n, int cyr,
 	return k;
 }
 
-/* Walks the words of text, calling fn with each one's terms. */
+/* Walks the words of text, calling fn with each one's terms; when keep is
+ * given, words it refuses (folded) are not stemmed. */
 static int text_walk(struct text_stemmers *t, const char *text,
-		     void (*fn)(void *ctx, const char *const *alts, int n), void *ctx)
+		     void (*fn)(void *ctx, const char *const *alts, int n), void *ctx,
+		     int (*keep)(void *ctx, const char *folded, size_t n))
 {
 	const unsigned char *p = (const unsigned char *)text;
 	int words = 0;
@@ -198,7 +225,7 @@ static int text_walk(struct text_stemmers *t, const char *text,
 		size_t n = text_fold_word((const char *)start, (size_t)(end - start), folded,
 					  sizeof(folded));
 		p = end;
-		if (n == 0)
+		if (n == 0 || (keep && !keep(ctx, folded, n)))
 			continue;
 		char alts[TEXT_ALTS_MAX][TEXT_WORD_MAX * 2 + 1];
 		int k = word_terms(t, folded, n, cyr, alts);
@@ -224,12 +251,47 @@ static void index_emit(void *ctx, const char *const *alts, int n)
 int text_index_terms(struct text_stemmers *t, const char *text, struct buf *out)
 {
 	if (text)
-		text_walk(t, text, index_emit, out);
+		text_walk(t, text, index_emit, out, NULL);
 	return out->err;
 }
 
 int text_query_terms(struct text_stemmers *t, const char *q,
 		     void (*fn)(void *ctx, const char *const *alts, int n), void *ctx)
 {
-	return text_walk(t, q, fn, ctx);
+	return text_walk(t, q, fn, ctx, NULL);
+}
+
+struct has_term {
+	const char *terms;
+	int hit;
+};
+
+/* Stems keep the start of their word: a word none of whose first two bytes
+ * begin a term cannot match, and is not stemmed. */
+static int has_term_keep(void *ctx, const char *folded, size_t n)
+{
+	struct has_term *h = ctx;
+	char key[4] = {' ', folded[0], n > 1 ? folded[1] : ' ', '\0'};
+	return !h->hit && strstr(h->terms, key) != NULL;
+}
+
+static void has_term_check(void *ctx, const char *const *alts, int n)
+{
+	struct has_term *h = ctx;
+	char key[TEXT_WORD_MAX * 2 + 4];
+	for (int i = 0; i < n && !h->hit; i++) {
+		size_t len = strlen(alts[i]);
+		key[0] = ' ';
+		memcpy(key + 1, alts[i], len);
+		key[len + 1] = ' ';
+		key[len + 2] = '\0';
+		h->hit = strstr(h->terms, key) != NULL;
+	}
+}
+
+int text_has_term(struct text_stemmers *t, const char *text, const char *terms)
+{
+	struct has_term h = {terms, 0};
+	text_walk(t, text, has_term_check, &h, has_term_keep);
+	return h.hit;
 }

@@ -19,6 +19,9 @@ struct text_stemmers;
  * out of memory. Free with text_stemmers_free. */
 struct text_stemmers *text_stemmers_new(void);
 void text_stemmers_free(struct text_stemmers *t);
+/** The calling thread's stemmers, made on first use and freed when the
+ * thread ends (not to be freed by the caller); NULL when out of memory. */
+struct text_stemmers *text_stemmers_thread(void);
 
 /** Appends the index terms of text to out, separated by spaces. */
 int text_index_terms(struct text_stemmers *t, const char *text, struct buf *out);
@@ -27,6 +30,11 @@ int text_index_terms(struct text_stemmers *t, const char *text, struct buf *out)
  * which matches); returns the number of words. */
 int text_query_terms(struct text_stemmers *t, const char *q,
 		     void (*fn)(void *ctx, const char *const *alts, int n), void *ctx);
+
+/** Whether a word of text has one of terms (" a b c ", as the query's
+ * terms): the test text_query_terms would make, without stemming the words
+ * that cannot match. */
+int text_has_term(struct text_stemmers *t, const char *text, const char *terms);
 
 /** Folds one word (case and accents) into out; returns its length. */
 size_t text_fold_word(const char *word, size_t len, char *out, size_t outlen);

@@ -121,21 +121,95 @@ static void vec_remove_value(struct vec *x, uint32_t val)
 		}
 }
 
+/* ---- postings: the entries holding a term, by entry index; frequent
+ * terms also keep a bitmap over entry indexes for membership tests ---- */
+
+struct tf {
+	uint32_t term, n;
+};
+
+struct plist {
+	uint32_t *v;
+	uint16_t *tf; /* the term's frequency in entry v[i] */
+	uint32_t n, cap;
+	uint64_t *bits; /* NULL until the term is frequent */
+};
+
+/* The first position whose entry index is not below idx. */
+static uint32_t plist_seek(const struct plist *l, uint32_t idx)
+{
+	uint32_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (l->v[mid] < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int plist_insert(struct plist *l, uint32_t idx, uint32_t tf)
+{
+	if (l->n == l->cap) {
+		uint32_t nc = l->cap ? l->cap * 2 : 4;
+		uint32_t *v = realloc(l->v, nc * sizeof(*v));
+		if (v)
+			l->v = v;
+		uint16_t *f = v ? realloc(l->tf, nc * sizeof(*f)) : NULL;
+		if (!f)
+			return TR_ERR_NOMEM;
+		l->tf = f;
+		l->cap = nc;
+	}
+	uint32_t at = l->n && l->v[l->n - 1] > idx ? plist_seek(l, idx) : l->n;
+	if (at < l->n) {
+		memmove(l->v + at + 1, l->v + at, (l->n - at) * sizeof(*l->v));
+		memmove(l->tf + at + 1, l->tf + at, (l->n - at) * sizeof(*l->tf));
+	}
+	l->v[at] = idx;
+	l->tf[at] = (uint16_t)(tf < 65535 ? tf : 65535);
+	l->n++;
+	if (l->bits)
+		l->bits[idx / 64] |= 1ull << (idx % 64);
+	return TR_OK;
+}
+
+static void plist_remove(struct plist *l, uint32_t idx)
+{
+	uint32_t at = plist_seek(l, idx);
+	if (at < l->n && l->v[at] == idx) {
+		memmove(l->v + at, l->v + at + 1, (l->n - at - 1) * sizeof(*l->v));
+		memmove(l->tf + at, l->tf + at + 1, (l->n - at - 1) * sizeof(*l->tf));
+		l->n--;
+		if (l->bits)
+			l->bits[idx / 64] &= ~(1ull << (idx % 64));
+	}
+}
+
 /* ---- the model ---- */
 
 enum { ST_DRAFT, ST_PUBLISHED, ST_RETRACTED };
 
+/* What access and ranking read of every candidate, kept dense. */
+struct hot {
+	uint32_t org, group, dl; /* dl: the number of search terms */
+	uint8_t dist, status;
+	char country[3];
+};
+
 struct entry {
 	char id[37];
-	char country[3];
-	uint8_t dist, status, tlp, category, has_loc, has_from, has_to;
-	uint32_t org, group;
+	struct hot h; /* also in the model's dense hot array */
+	uint8_t tlp, category, has_loc, has_from, has_to;
 	uint32_t nsubs, ntags, nctry;
 	uint32_t *lists; /* substances, tags, countries: interned */
 	int64_t from, to, updated, created, seq;
 	double lat, lon;
 	char *text; /* the API's object */
 	uint32_t len;
+	struct tf *terms; /* by term, each once */
+	uint32_t nterms;
 };
 
 /* (category, cell) -> entries, for the place-and-time correlation */
@@ -151,6 +225,7 @@ struct alert_cache {
 	_Atomic int64_t seen; /* last alert_seq number applied; -1 before the load */
 	struct strtab str;
 	struct entry *e;
+	struct hot *hot; /* entry i's h, dense */
 	uint32_t n, cap;
 	uint32_t *ids; /* open addressing: entry index + 1 */
 	uint32_t nids;
@@ -158,7 +233,12 @@ struct alert_cache {
 	struct vec *subs;	   /* per interned substance: entries, newest id first */
 	uint32_t nsubs;
 	struct grid grid;
-	long group_rows; /* entries distributed to a sharing group */
+	long group_rows;     /* entries distributed to a sharing group */
+	struct strtab terms; /* search terms */
+	struct plist *posts; /* per term */
+	uint32_t nposts;
+	uint64_t total_len; /* of all entries' terms, for BM25's average */
+	uint32_t bit_words; /* length of every bitmap: entry capacity / 64 */
 };
 
 static void *ac_new(void)
@@ -180,8 +260,10 @@ static void entry_free(struct entry *e)
 {
 	free(e->lists);
 	free(e->text);
+	free(e->terms);
 	e->lists = NULL;
 	e->text = NULL;
+	e->terms = NULL;
 }
 
 static void ac_free(void *p)
@@ -192,6 +274,7 @@ static void ac_free(void *p)
 	for (uint32_t i = 0; i < ac->n; i++)
 		entry_free(&ac->e[i]);
 	free(ac->e);
+	free(ac->hot);
 	free(ac->ids);
 	free(ac->by_upd.v);
 	free(ac->by_obs.v);
@@ -202,10 +285,19 @@ static void ac_free(void *p)
 		free(ac->grid.cells[i].v);
 	free(ac->grid.keys);
 	free(ac->grid.cells);
-	for (uint32_t i = 1; i < ac->str.n; i++)
-		free(ac->str.s[i]);
-	free(ac->str.s);
-	free(ac->str.slot);
+	struct strtab *tabs[] = {&ac->str, &ac->terms};
+	for (int t = 0; t < 2; t++) {
+		for (uint32_t i = 1; i < tabs[t]->n; i++)
+			free(tabs[t]->s[i]);
+		free(tabs[t]->s);
+		free(tabs[t]->slot);
+	}
+	for (uint32_t i = 0; i < ac->nposts; i++) {
+		free(ac->posts[i].v);
+		free(ac->posts[i].tf);
+		free(ac->posts[i].bits);
+	}
+	free(ac->posts);
 	pthread_rwlock_destroy(&ac->rw);
 	pthread_mutex_destroy(&ac->sync);
 	free(ac);
@@ -428,6 +520,39 @@ static uint64_t entry_cell(const struct entry *e)
 
 /* ---- applying rows ---- */
 
+/* A term in at least 1/64 of the entries (and 256) gets a bitmap: it is
+ * then no larger than its list. */
+static int bits_maybe(struct alert_cache *ac, struct plist *l)
+{
+	if (l->bits || l->n < 256 || (uint64_t)l->n * 64 < ac->n || !ac->bit_words)
+		return TR_OK;
+	if (!(l->bits = calloc(ac->bit_words, sizeof(uint64_t))))
+		return TR_ERR_NOMEM;
+	for (uint32_t i = 0; i < l->n; i++)
+		l->bits[l->v[i] / 64] |= 1ull << (l->v[i] % 64);
+	return TR_OK;
+}
+
+/* Every bitmap covers the capacity of the entries array. */
+static int bits_grow(struct alert_cache *ac)
+{
+	uint32_t words = (ac->cap + 63) / 64;
+	if (words <= ac->bit_words)
+		return TR_OK;
+	for (uint32_t t = 0; t < ac->nposts; t++) {
+		struct plist *l = &ac->posts[t];
+		if (!l->bits)
+			continue;
+		uint64_t *b = realloc(l->bits, words * sizeof(*b));
+		if (!b)
+			return TR_ERR_NOMEM;
+		memset(b + ac->bit_words, 0, (words - ac->bit_words) * sizeof(*b));
+		l->bits = b;
+	}
+	ac->bit_words = words;
+	return TR_OK;
+}
+
 /* Links entry idx into the orders (unless bulk), substance lists and grid. */
 static int entry_link(struct alert_cache *ac, uint32_t idx, int bulk)
 {
@@ -450,7 +575,23 @@ static int entry_link(struct alert_cache *ac, uint32_t idx, int bulk)
 		struct vec *x = grid_get(&ac->grid, entry_cell(e));
 		rc = x ? vec_insert(x, x->n, idx) : TR_ERR_NOMEM;
 	}
-	if (e->dist == DIST_SHARING_GROUP)
+	for (uint32_t i = 0; !rc && i < e->nterms; i++) {
+		uint32_t t = e->terms[i].term;
+		if (t >= ac->nposts) {
+			uint32_t nn = t + 1024;
+			struct plist *v = realloc(ac->posts, nn * sizeof(*v));
+			if (!v)
+				return TR_ERR_NOMEM;
+			memset(v + ac->nposts, 0, (nn - ac->nposts) * sizeof(*v));
+			ac->posts = v;
+			ac->nposts = nn;
+		}
+		rc = plist_insert(&ac->posts[t], idx, e->terms[i].n);
+		if (!rc && !bulk)
+			rc = bits_maybe(ac, &ac->posts[t]);
+	}
+	ac->total_len += e->h.dl;
+	if (e->h.dist == DIST_SHARING_GROUP)
 		ac->group_rows++;
 	return rc;
 }
@@ -466,7 +607,11 @@ static void entry_unlink(struct alert_cache *ac, uint32_t idx)
 	struct vec *x = e->has_loc ? grid_find(&ac->grid, entry_cell(e)) : NULL;
 	if (x)
 		vec_remove_value(x, idx);
-	if (e->dist == DIST_SHARING_GROUP)
+	for (uint32_t i = 0; i < e->nterms; i++)
+		if (e->terms[i].term < ac->nposts)
+			plist_remove(&ac->posts[e->terms[i].term], idx);
+	ac->total_len -= e->h.dl;
+	if (e->h.dist == DIST_SHARING_GROUP)
 		ac->group_rows--;
 }
 
@@ -495,18 +640,67 @@ static uint32_t json_count(const char *json)
 	return n + 1;
 }
 
+static int tf_by_term(const void *x, const void *y)
+{
+	uint32_t a = ((const struct tf *)x)->term, b = ((const struct tf *)y)->term;
+	return a < b ? -1 : a > b;
+}
+
+/* The space-separated terms as (term, frequency) pairs. */
+static int terms_read(struct strtab *t, const char *text, struct entry *e)
+{
+	uint32_t cap = 0;
+	for (const char *p = text; p && *p; p++)
+		cap += *p == ' ';
+	if (!text || !*text)
+		return TR_OK;
+	struct tf *v = malloc((cap + 1) * sizeof(*v));
+	if (!v)
+		return TR_ERR_NOMEM;
+	uint32_t n = 0;
+	char word[256];
+	for (const char *p = text; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t len = strcspn(p, " ");
+		if (!len)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)len, p);
+		p += len;
+		uint32_t id = st_add(t, word);
+		if (!id) {
+			free(v);
+			return TR_ERR_NOMEM;
+		}
+		v[n++] = (struct tf){id, 1};
+	}
+	e->h.dl = n;
+	qsort(v, n, sizeof(*v), tf_by_term);
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if (k && v[k - 1].term == v[i].term)
+			v[k - 1].n++;
+		else
+			v[k++] = v[i];
+	}
+	e->terms = v;
+	e->nterms = k;
+	return TR_OK;
+}
+
 /* A row read as an entry (not yet linked). Interning happens under the
  * write lock, so the caller holds it. */
 static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e)
 {
 	memset(e, 0, sizeof(*e));
 	snprintf(e->id, sizeof(e->id), "%s", db_col_text(s, 0));
-	e->org = st_add(&ac->str, db_col_text(s, 1));
-	snprintf(e->country, sizeof(e->country), "%s", db_col_text(s, 2) ? db_col_text(s, 2) : "");
+	e->h.org = st_add(&ac->str, db_col_text(s, 1));
+	snprintf(e->h.country, sizeof(e->h.country), "%s",
+		 db_col_text(s, 2) ? db_col_text(s, 2) : "");
 	e->category = (uint8_t)index_of(alert_categories, db_col_text(s, 7));
-	e->status = (uint8_t)index_of(alert_statuses, db_col_text(s, 8));
-	e->dist = (uint8_t)index_of(acl_distributions, db_col_text(s, 10));
-	e->group = st_add(&ac->str, db_col_text(s, 11));
+	e->h.status = (uint8_t)index_of(alert_statuses, db_col_text(s, 8));
+	e->h.dist = (uint8_t)index_of(acl_distributions, db_col_text(s, 10));
+	e->h.group = st_add(&ac->str, db_col_text(s, 11));
 	e->tlp = (uint8_t)index_of(acl_tlps, db_col_text(s, 12));
 	e->has_loc = !db_col_is_null(s, 13) && !db_col_is_null(s, 14);
 	e->lat = db_col_double(s, 13);
@@ -536,7 +730,10 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 	size_t len;
 	e->text = buf_detach(&b, &len);
 	e->len = (uint32_t)len;
-	return TR_OK;
+	int rc = terms_read(&ac->terms, db_col_text(s, 30), e);
+	if (rc)
+		entry_free(e);
+	return rc;
 }
 
 static int entry_put(struct alert_cache *ac, struct entry *ne, int bulk)
@@ -546,6 +743,7 @@ static int entry_put(struct alert_cache *ac, struct entry *ne, int bulk)
 		entry_unlink(ac, idx);
 		entry_free(&ac->e[idx]);
 		ac->e[idx] = *ne;
+		ac->hot[idx] = ne->h;
 		return entry_link(ac, idx, 0);
 	}
 	if (ac->n == ac->cap) {
@@ -554,10 +752,17 @@ static int entry_put(struct alert_cache *ac, struct entry *ne, int bulk)
 		if (!v)
 			return TR_ERR_NOMEM;
 		ac->e = v;
+		struct hot *h = realloc(ac->hot, nc * sizeof(*h));
+		if (!h)
+			return TR_ERR_NOMEM;
+		ac->hot = h;
 		ac->cap = nc;
+		if (bits_grow(ac))
+			return TR_ERR_NOMEM;
 	}
 	idx = ac->n;
 	ac->e[idx] = *ne;
+	ac->hot[idx] = ne->h;
 	int rc = id_add(ac, idx);
 	if (rc)
 		return rc;
@@ -587,6 +792,14 @@ static void bulk_sort(struct alert_cache *ac)
 		vec_sort(&ac->subs[i], subs_cmp);
 }
 
+static int bulk_bits(struct alert_cache *ac)
+{
+	int rc = TR_OK;
+	for (uint32_t t = 0; !rc && t < ac->nposts; t++)
+		rc = bits_maybe(ac, &ac->posts[t]);
+	return rc;
+}
+
 static int seq_now(struct db_conn *c, int64_t *n)
 {
 	struct db_stmt *s;
@@ -604,15 +817,28 @@ static int seq_now(struct db_conn *c, int64_t *n)
  * from the same number again. */
 static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_t *high)
 {
+	/* the search terms: SQLite keeps them in the FTS table, PostgreSQL
+	 * beside its tsvector; a first load numbers the alerts in the order
+	 * they were made, later ones add what changed */
+	static const char *const sql[2][2] = {
+	    {"SELECT " ALERT_COLS ", a.seq, f.terms FROM alerts a " DB_ACL_EXEMPT
+	     " LEFT JOIN search_docs d ON d.doc_type = 'alert' AND d.doc_id = a.id"
+	     " LEFT JOIN search_fts f ON f.rowid = d.id WHERE a.seq > ? ORDER BY a.seq",
+	     "SELECT " ALERT_COLS ", a.seq, f.terms FROM alerts a " DB_ACL_EXEMPT
+	     " LEFT JOIN search_docs d ON d.doc_type = 'alert' AND d.doc_id = a.id"
+	     " LEFT JOIN search_fts f ON f.rowid = d.id WHERE a.seq > ? ORDER BY a.id"},
+	    {"SELECT " ALERT_COLS ", a.seq, d.terms FROM alerts a " DB_ACL_EXEMPT
+	     " LEFT JOIN search_docs d ON d.doc_type = 'alert' AND d.doc_id = a.id"
+	     " WHERE a.seq > ? ORDER BY a.seq",
+	     "SELECT " ALERT_COLS ", a.seq, d.terms FROM alerts a " DB_ACL_EXEMPT
+	     " LEFT JOIN search_docs d ON d.doc_type = 'alert' AND d.doc_id = a.id"
+	     " WHERE a.seq > ? ORDER BY a.id"}};
+	int bulk = ac->n == 0;
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " ALERT_COLS ", a.seq FROM alerts a " DB_ACL_EXEMPT
-			    " WHERE a.seq > ? ORDER BY a.seq",
-			    &s);
+	int rc = db_prepare(c, sql[db_conn_engine(c) == DB_POSTGRES][bulk], &s);
 	if (rc)
 		return rc;
 	db_bind_int64(s, 1, after);
-	int bulk = ac->n == 0;
 	pthread_rwlock_wrlock(&ac->rw);
 	while ((rc = db_step(s)) == DB_ROW) {
 		struct entry ne;
@@ -625,8 +851,12 @@ static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_
 		if (ne.seq > *high)
 			*high = ne.seq;
 	}
-	if (bulk)
+	if (bulk) {
 		bulk_sort(ac);
+		int brc = bulk_bits(ac);
+		if (!rc || rc == DB_DONE)
+			rc = brc ? brc : rc;
+	}
 	pthread_rwlock_unlock(&ac->rw);
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
@@ -707,7 +937,7 @@ static void vis_make(const struct alert_cache *ac, const struct caller *who,
 	}
 }
 
-static int visible(const struct vis *v, const struct entry *e)
+static int visible(const struct vis *v, const struct hot *e)
 {
 	bool own = v->org && e->org == v->org;
 	if (e->status == ST_DRAFT && !own)
@@ -749,9 +979,9 @@ static void want_make(const struct alert_cache *ac, const struct alert_filter *f
 
 static int matches(const struct alert_filter *f, const struct want *w, const struct entry *e)
 {
-	if ((w->status >= 0 && e->status != w->status) ||
+	if ((w->status >= 0 && e->h.status != w->status) ||
 	    (w->category >= 0 && e->category != w->category) || (w->tlp >= 0 && e->tlp != w->tlp) ||
-	    (w->org && e->org != w->org))
+	    (w->org && e->h.org != w->org))
 		return 0;
 	if ((w->substance && !has_id(e->lists, e->nsubs, w->substance)) ||
 	    (w->tag && !has_id(e->lists + e->nsubs, e->ntags, w->tag)) ||
@@ -799,7 +1029,7 @@ int alert_cache_list(struct db_conn *c, const struct caller *who, const struct a
 	buf_puts(out, "[");
 	for (; !w.none && i < o->n; i++) {
 		const struct entry *e = &ac->e[o->v[i]];
-		if (!visible(&v, e) || !matches(f, &w, e))
+		if (!visible(&v, &e->h) || !matches(f, &w, e))
 			continue;
 		if (n == limit) {
 			char key[100];
@@ -881,7 +1111,7 @@ static void by_substance(const struct alert_cache *ac, const struct vis *v, uint
 		int taken = 0;
 		for (uint32_t i = 0; i < x->n && taken < RELATED_PER_SUB; i++) {
 			const struct entry *e = &ac->e[x->v[i]];
-			if (x->v[i] == self || e->status == ST_RETRACTED || !visible(v, e))
+			if (x->v[i] == self || e->h.status == ST_RETRACTED || !visible(v, &e->h))
 				continue;
 			struct cand *k = cand_get(cs, x->v[i]);
 			if (!k)
@@ -928,8 +1158,9 @@ static void by_place_time(const struct alert_cache *ac, const struct vis *v, uin
 					      : e->has_from ? e->from
 							    : e->created;
 				int64_t start = e->has_from ? e->from : e->created;
-				if (x->v[i] == self || e->status == ST_RETRACTED ||
-				    end < from - window || start > to + window || !visible(v, e))
+				if (x->v[i] == self || e->h.status == ST_RETRACTED ||
+				    end < from - window || start > to + window ||
+				    !visible(v, &e->h))
 					continue;
 				double d = km_between(a->lat, a->lon, e->lat, e->lon);
 				if (d > km)
@@ -1033,7 +1264,7 @@ static json_t *anchor_substances(struct alert_cache *ac, const struct caller *wh
 	vis_make(ac, who, g, &v);
 	uint32_t self = id_find(ac, id);
 	json_t *ids = NULL;
-	if (self != UINT32_MAX && visible(&v, &ac->e[self])) {
+	if (self != UINT32_MAX && visible(&v, &ac->e[self].h)) {
 		ids = json_array();
 		const struct entry *a = &ac->e[self];
 		for (uint32_t j = 0; j < a->nsubs && j < SUBS_PER_ALERT; j++)
@@ -1066,7 +1297,7 @@ int alert_cache_related(struct db_conn *c, const struct caller *who, const char 
 		struct vis v;
 		vis_make(ac, who, g, &v);
 		uint32_t self = id_find(ac, id);
-		if (self != UINT32_MAX && visible(&v, &ac->e[self])) {
+		if (self != UINT32_MAX && visible(&v, &ac->e[self].h)) {
 			by_substance(ac, &v, self, &cs);
 			by_place_time(ac, &v, self, distance_km, days, &cs);
 			cand_ac = ac;
@@ -1084,4 +1315,271 @@ int alert_cache_related(struct db_conn *c, const struct caller *who, const char 
 	free(cs.c);
 	free(cs.slot);
 	return rc;
+}
+
+/* ---- search ---- */
+
+/* One term of the query, with two cursors walking down its postings: one
+ * for the driving word's walk, one for lookups at descending entries. */
+struct qterm {
+	const struct plist *l;
+	int64_t dpos, pos; /* -1 when done */
+	double idf;
+};
+
+struct qword {
+	struct qterm *t;
+	int n;
+	uint64_t df; /* postings of all its terms */
+};
+
+/* The term's frequency in entry idx (0 when absent); idx only decreases
+ * from call to call, so the cursor gallops down from where it was. */
+static uint32_t tf_at(struct qterm *t, uint32_t idx)
+{
+	const uint32_t *v = t->l->v;
+	if (t->l->bits && !((t->l->bits[idx / 64] >> (idx % 64)) & 1))
+		return 0;
+	if (t->pos < 0)
+		return 0;
+	if (v[t->pos] > idx) {
+		int64_t hi = t->pos, step = 1, lo = hi - 1;
+		while (lo >= 0 && v[lo] > idx) {
+			hi = lo;
+			step *= 2;
+			lo = hi - step;
+		}
+		if (lo < 0)
+			lo = -1;
+		while (hi - lo > 1) { /* v[lo] <= idx (or lo = -1) < v[hi] */
+			int64_t mid = lo + (hi - lo) / 2;
+			if (v[mid] > idx)
+				hi = mid;
+			else
+				lo = mid;
+		}
+		t->pos = lo;
+	}
+	return t->pos >= 0 && v[t->pos] == idx ? t->l->tf[t->pos] : 0;
+}
+
+/* The driving word's next entry index walking down, advancing past it;
+ * -1 when done. */
+static int64_t driver_next(struct qword *d)
+{
+	int64_t best = -1;
+	for (int i = 0; i < d->n; i++)
+		if (d->t[i].dpos >= 0 && (int64_t)d->t[i].l->v[d->t[i].dpos] > best)
+			best = d->t[i].l->v[d->t[i].dpos];
+	for (int i = 0; best >= 0 && i < d->n; i++)
+		if (d->t[i].dpos >= 0 && (int64_t)d->t[i].l->v[d->t[i].dpos] == best)
+			d->t[i].dpos--;
+	return best;
+}
+
+/* Appends the JSON string value of key in an object this module wrote. */
+static void field_copy(const char *text, const char *key, struct buf *out)
+{
+	char pat[40];
+	snprintf(pat, sizeof(pat), ",\"%s\":\"", key);
+	const char *p = strstr(text, pat);
+	if (!p)
+		return;
+	for (p += strlen(pat); *p && *p != '"'; p++) {
+		if (*p != '\\') {
+			size_t run = strcspn(p, "\"\\");
+			buf_append(out, p, run);
+			p += run - 1;
+			continue;
+		}
+		p++;
+		char ch = *p == 'n'   ? '\n'
+			  : *p == 't' ? '\t'
+			  : *p == 'r' ? '\r'
+			  : *p == 'b' ? '\b'
+			  : *p == 'f' ? '\f'
+				      : *p;
+		if (*p != 'u') {
+			if (*p)
+				buf_append(out, &ch, 1);
+			else
+				break;
+			continue;
+		}
+		unsigned cp = 0;
+		for (int i = 1; i <= 4 && p[i]; i++)
+			cp =
+			    cp * 16 + (unsigned)(p[i] <= '9' ? p[i] - '0' : (p[i] | 32) - 'a' + 10);
+		p += 4;
+		if (cp >= 0xD800 && cp < 0xDC00 && p[1] == '\\' && p[2] == 'u') {
+			unsigned lo = 0;
+			for (int i = 3; i <= 6 && p[i]; i++)
+				lo = lo * 16 +
+				     (unsigned)(p[i] <= '9' ? p[i] - '0' : (p[i] | 32) - 'a' + 10);
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			p += 6;
+		}
+		char u[4];
+		int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		if (n == 1)
+			u[0] = (char)cp;
+		else if (n == 2)
+			u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F));
+		else if (n == 3)
+			u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+			u[2] = (char)(0x80 | (cp & 0x3F));
+		else
+			u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+			u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F));
+		buf_append(out, u, (size_t)n);
+	}
+}
+
+struct scored {
+	uint32_t idx;
+	double rank;
+};
+
+/* Keeps the best `limit` in hits[0..*n), best first (rank, then newer). */
+static void keep_best(struct scored *best, int limit, int *n, uint32_t idx, double rank)
+{
+	int at = *n;
+	while (at > 0 &&
+	       (best[at - 1].rank < rank || (best[at - 1].rank == rank && best[at - 1].idx < idx)))
+		at--;
+	if (at >= limit)
+		return;
+	int last = *n < limit ? *n : limit - 1;
+	memmove(best + at + 1, best + at, (size_t)(last - at) * sizeof(*best));
+	best[at] = (struct scored){idx, rank};
+	if (*n < limit)
+		(*n)++;
+}
+
+/* Every term's frequency has been looked up at e (cursors sit on it). */
+static double bm25(const struct alert_cache *ac, struct qword *words, int nwords,
+		   const struct hot *e, uint32_t idx)
+{
+	const double k1 = 1.2, b = 0.75;
+	double avg = ac->n && ac->total_len ? (double)ac->total_len / ac->n : 1;
+	double norm = k1 * (1 - b + b * e->dl / avg), score = 0;
+	for (int w = 0; w < nwords; w++)
+		for (int i = 0; i < words[w].n; i++) {
+			double tf = tf_at(&words[w].t[i], idx);
+			if (tf > 0)
+				score += words[w].t[i].idf * tf * (k1 + 1) / (tf + norm);
+		}
+	return score;
+}
+
+/* Under the read lock: the best hits among the newest visible matches.
+ * The word with the fewest postings drives; the others are looked up at
+ * each of its entries (a bitmap answers most misses at once). */
+static int search_locked(const struct alert_cache *ac, const struct vis *v,
+			 const struct alert_qword *q, int nwords, int limit, struct alert_hit *hits,
+			 int *nhits)
+{
+	int total = 0;
+	for (int w = 0; w < nwords; w++)
+		total += q[w].n;
+	struct qterm *terms = calloc((size_t)total + 1, sizeof(*terms));
+	struct qword *words = calloc((size_t)nwords + 1, sizeof(*words));
+	struct scored *best = calloc((size_t)limit + 1, sizeof(*best));
+	if (!terms || !words || !best) {
+		free(terms);
+		free(words);
+		free(best);
+		return TR_ERR_NOMEM;
+	}
+	int k = 0, empty = 0, driver = 0;
+	for (int w = 0; w < nwords; w++) {
+		words[w].t = terms + k;
+		for (int i = 0; i < q[w].n; i++) {
+			uint32_t id = st_find(&ac->terms, q[w].alts[i]);
+			const struct plist *l = id && id < ac->nposts ? &ac->posts[id] : NULL;
+			if (!l || !l->n)
+				continue;
+			double df = l->n, idf = log((ac->n - df + 0.5) / (df + 0.5));
+			terms[k++] = (struct qterm){l, (int64_t)l->n - 1, (int64_t)l->n - 1,
+						    idf > 1e-6 ? idf : 1e-6};
+			words[w].n++;
+			words[w].df += l->n;
+		}
+		empty |= words[w].n == 0;
+		if (words[w].df < words[driver].df)
+			driver = w;
+	}
+	int n = 0, seen = 0;
+	int64_t idx;
+	while (!empty && seen < ALERT_SEARCH_WINDOW && (idx = driver_next(&words[driver])) >= 0) {
+		int all = 1;
+		for (int w = 0; all && w < nwords; w++) {
+			if (w == driver)
+				continue;
+			int any = 0;
+			for (int i = 0; i < words[w].n; i++)
+				any |= tf_at(&words[w].t[i], (uint32_t)idx) > 0;
+			all = any;
+		}
+		const struct hot *h = &ac->hot[idx];
+		if (!all || !visible(v, h))
+			continue;
+		keep_best(best, limit, &n, (uint32_t)idx,
+			  bm25(ac, words, nwords, h, (uint32_t)idx));
+		seen++;
+	}
+	int rc = TR_OK;
+	for (int i = 0; i < n; i++) {
+		const struct entry *e = &ac->e[best[i].idx];
+		struct buf t, x;
+		buf_init(&t, 1u << 20);
+		buf_init(&x, 1u << 22);
+		field_copy(e->text, "title", &t);
+		field_copy(e->text, "title", &x);
+		buf_puts(&x, "\n");
+		field_copy(e->text, "summary", &x);
+		buf_puts(&x, "\n");
+		field_copy(e->text, "body", &x);
+		snprintf(hits[i].id, sizeof(hits[i].id), "%s", e->id);
+		hits[i].rank = best[i].rank;
+		hits[i].title = t.data ? buf_detach(&t, NULL) : strdup("");
+		hits[i].text = buf_detach(&x, NULL);
+		if (!hits[i].title || !hits[i].text)
+			rc = TR_ERR_NOMEM;
+	}
+	*nhits = n;
+	free(terms);
+	free(words);
+	free(best);
+	return rc;
+}
+
+int alert_cache_search(struct db_conn *c, const struct caller *who, const struct alert_qword *words,
+		       int nwords, int limit, struct alert_hit *hits, int *n)
+{
+	*n = 0;
+	struct alert_cache *ac = cache_of(c);
+	if (!ac)
+		return TR_ERR_NOMEM;
+	struct group_ids *g = malloc(sizeof(*g));
+	int rc = g ? alert_cache_sync(c) : TR_ERR_NOMEM;
+	if (!rc)
+		rc = groups_read(c, ac, who, g);
+	if (!rc && nwords > 0 && limit > 0) {
+		pthread_rwlock_rdlock(&ac->rw);
+		struct vis v;
+		vis_make(ac, who, g, &v);
+		rc = search_locked(ac, &v, words, nwords, limit, hits, n);
+		pthread_rwlock_unlock(&ac->rw);
+	}
+	free(g);
+	return rc;
+}
+
+void alert_hits_free(struct alert_hit *hits, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(hits[i].title);
+		free(hits[i].text);
+	}
 }

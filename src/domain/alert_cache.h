@@ -35,4 +35,30 @@ int alert_cache_list(struct db_conn *c, const struct caller *who, const struct a
 int alert_cache_related(struct db_conn *c, const struct caller *who, const char *id,
 			double distance_km, int days, int limit, struct buf *out);
 
+/** One word of a search: a record matches it when it has any of its
+ * terms (text.h). */
+struct alert_qword {
+	const char *const *alts;
+	int n;
+};
+
+/** A hit of alert_cache_search; title and text (title, summary and body,
+ * one per line) are the caller's to free with alert_hits_free. */
+struct alert_hit {
+	char id[37];
+	char *title, *text;
+	double rank;
+};
+
+/** How many of the newest visible matches of a search are ranked. */
+#define ALERT_SEARCH_WINDOW 1000
+
+/** Full-text search over the visible alerts: a match has every word. The
+ * ALERT_SEARCH_WINDOW newest visible matches (by when they arrived) are
+ * ranked by BM25 (k1 1.2, b 0.75, as SQLite FTS5) and the best `limit`
+ * written to hits, best first; *n is their count. */
+int alert_cache_search(struct db_conn *c, const struct caller *who, const struct alert_qword *words,
+		       int nwords, int limit, struct alert_hit *hits, int *n /* OUT */);
+void alert_hits_free(struct alert_hit *hits, int n);
+
 #endif

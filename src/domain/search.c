@@ -2,20 +2,22 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/text.h"
+#include "domain/alert_cache.h"
 #include "domain/practice.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int search_index_put(struct db_conn *c, const char *type, const char *id, const char *text)
 {
-	struct text_stemmers *t = text_stemmers_new();
+	struct text_stemmers *t = text_stemmers_thread();
 	if (!t)
 		return TR_ERR_NOMEM;
 	struct buf terms;
 	buf_init(&terms, 4u << 20);
 	int rc = text_index_terms(t, text, &terms);
-	text_stemmers_free(t);
 	const char *v = terms.data ? terms.data : "";
 	struct db_stmt *s;
 	if (!rc && db_conn_engine(c) == DB_POSTGRES) {
@@ -71,11 +73,22 @@ struct qbuild {
 	struct buf pg;	  /* ('a' | 'b') & ('c') */
 	struct buf terms; /* " a b c " */
 	int words;
+	/* the words for the alerts' read model */
+	char *alts[SEARCH_WORDS_MAX][TEXT_ALTS_MAX];
+	struct alert_qword w[SEARCH_WORDS_MAX];
+	int err;
 };
 
 static void qbuild_word(void *ctx, const char *const *alts, int n)
 {
 	struct qbuild *b = ctx;
+	if (b->words < SEARCH_WORDS_MAX) {
+		struct alert_qword *w = &b->w[b->words];
+		for (int i = 0; i < n && i < TEXT_ALTS_MAX; i++)
+			b->err |= !(b->alts[b->words][i] = strdup(alts[i]));
+		w->alts = (const char *const *)b->alts[b->words];
+		w->n = n < TEXT_ALTS_MAX ? n : TEXT_ALTS_MAX;
+	}
 	if (b->words++) {
 		buf_puts(&b->fts, " AND ");
 		buf_puts(&b->pg, " & ");
@@ -93,65 +106,84 @@ static void qbuild_word(void *ctx, const char *const *alts, int n)
 
 static void html_escape(struct buf *out, const char *s, size_t n)
 {
+	size_t run = 0; /* bytes copied as they are, waiting */
 	for (size_t i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '<':
-			buf_puts(out, "&lt;");
-			break;
-		case '>':
-			buf_puts(out, "&gt;");
-			break;
-		case '&':
-			buf_puts(out, "&amp;");
-			break;
-		case '"':
-			buf_puts(out, "&quot;");
-			break;
-		default:
-			if ((unsigned char)s[i] >= 0x20 || s[i] == '\t')
-				buf_append(out, s + i, 1);
-			else
-				buf_append(out, " ", 1);
+		unsigned char ch = (unsigned char)s[i];
+		const char *rep = ch == '<'		    ? "&lt;"
+				  : ch == '>'		    ? "&gt;"
+				  : ch == '&'		    ? "&amp;"
+				  : ch == '"'		    ? "&quot;"
+				  : ch < 0x20 && ch != '\t' ? " "
+							    : NULL;
+		if (!rep) {
+			run++;
+			continue;
 		}
+		buf_append(out, s + i - run, run);
+		run = 0;
+		buf_puts(out, rep);
 	}
+	buf_append(out, s + n - run, run);
 }
 
-struct snip {
-	struct text_stemmers *t;
-	const char *terms;
-	int hit;
+/* What the snippets of one search need: the stemmers, the query's terms
+ * (" a b c ") and the answers for the tokens already tested, since the
+ * same words come back in hit after hit and stemming is the cost. */
+#define MEMO_SLOTS 1024
+struct memo_slot {
+	uint32_t hash;
+	uint8_t len, used;
+	int8_t hit;
+	char w[57];
 };
 
-static void snip_check(void *ctx, const char *const *alts, int n)
-{
-	struct snip *s = ctx;
-	char key[200];
-	for (int i = 0; i < n && !s->hit; i++) {
-		snprintf(key, sizeof(key), " %s ", alts[i]);
-		s->hit = strstr(s->terms, key) != NULL;
-	}
-}
+struct snipper {
+	struct text_stemmers *t;
+	const char *terms;
+	struct memo_slot *memo; /* MEMO_SLOTS, or NULL */
+	int used;
+};
 
-static int word_matches(struct text_stemmers *t, const char *w, size_t n, const char *terms)
+static int word_matches(struct snipper *sp, const char *w, size_t n)
 {
 	char tmp[256];
 	if (n >= sizeof(tmp))
 		n = sizeof(tmp) - 1;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	struct memo_slot *m = NULL;
+	if (sp->memo && n < sizeof(m->w)) {
+		for (uint32_t i = h & (MEMO_SLOTS - 1);; i = (i + 1) & (MEMO_SLOTS - 1)) {
+			m = &sp->memo[i];
+			if (!m->used)
+				break;
+			if (m->hash == h && m->len == n && memcmp(m->w, w, n) == 0)
+				return m->hit;
+		}
+		if (sp->used >= MEMO_SLOTS / 2)
+			m = NULL; /* full enough: stop remembering */
+	}
 	memcpy(tmp, w, n);
 	tmp[n] = '\0';
-	struct snip s = {t, terms, 0};
-	text_query_terms(t, tmp, snip_check, &s);
-	return s.hit;
+	int hit = text_has_term(sp->t, tmp, sp->terms);
+	if (m) {
+		*m = (struct memo_slot){h, (uint8_t)n, 1, (int8_t)hit, ""};
+		memcpy(m->w, w, n);
+		sp->used++;
+	}
+	return hit;
 }
 
 /* About 30 words around the first match, matches in <mark>, HTML-escaped. */
-static char *snippet_make(struct text_stemmers *t, const char *text, const char *terms)
+static char *snippet_make(struct snipper *sp, const char *text)
 {
 	struct buf out;
 	buf_init(&out, 8192);
 	const char *p = text, *first = NULL;
 	const char *words[4096];
 	size_t lens[4096];
+	signed char hit[4096]; /* -1 until tested */
 	int n = 0, firsti = -1;
 	while (*p && n < 4096) {
 		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
@@ -163,7 +195,8 @@ static char *snippet_make(struct text_stemmers *t, const char *text, const char 
 			e++;
 		words[n] = p;
 		lens[n] = (size_t)(e - p);
-		if (!first && word_matches(t, p, lens[n], terms)) {
+		hit[n] = -1;
+		if (!first && (hit[n] = (signed char)word_matches(sp, p, lens[n]))) {
 			first = p;
 			firsti = n;
 		}
@@ -176,7 +209,7 @@ static char *snippet_make(struct text_stemmers *t, const char *text, const char 
 	for (int i = from; i < to; i++) {
 		if (i > from)
 			buf_puts(&out, " ");
-		int m = word_matches(t, words[i], lens[i], terms);
+		int m = hit[i] >= 0 ? hit[i] : word_matches(sp, words[i], lens[i]);
 		if (m)
 			buf_puts(&out, "<mark>");
 		html_escape(&out, words[i], lens[i]);
@@ -188,57 +221,73 @@ static char *snippet_make(struct text_stemmers *t, const char *text, const char 
 	return buf_detach(&out, NULL);
 }
 
-static int search_alerts(struct db_conn *c, const struct caller *who, struct qbuild *b,
-			 struct text_stemmers *t, int limit, json_t *items)
+/* The hits of every kind, merged by rank before they are written. */
+struct hit {
+	const char *type;
+	char id[37];
+	char *title, *snippet;
+	double rank;
+	int ord; /* arrival, to keep each kind's order among equal ranks */
+};
+
+struct hits {
+	struct hit *v;
+	int n, cap, err;
+};
+
+/* Takes snippet (malloc'd). */
+static void hit_add(struct hits *h, const char *type, const char *id, const char *title,
+		    char *snippet, double rank)
 {
-	struct query q;
-	query_init(&q);
-	if (db_conn_engine(c) == DB_POSTGRES)
-		query_text(&q,
-			   "SELECT a.id, a.title, a.summary, a.body, ts_rank(d.tsv, to_tsquery("
-			   "'simple', ?)) AS r FROM search_docs d JOIN alerts a ON a.id = d.doc_id"
-			   " WHERE d.doc_type = 'alert'",
-			   b->pg.data);
-	else
-		/* the 300 newest matches, ranked, then access: ranking every
-		 * match of a common word costs tens of milliseconds, and for
-		 * alerts the recent ones matter most */
-		query_sql(&q,
-			  "SELECT a.id, a.title, a.summary, a.body, f.r FROM (SELECT rowid,"
-			  " -bm25(search_fts) AS r FROM search_fts WHERE search_fts MATCH ?"
-			  " ORDER BY rowid DESC LIMIT 300) f JOIN search_docs d ON d.id = f.rowid"
-			  " JOIN alerts a ON a.id = d.doc_id WHERE d.doc_type = 'alert'");
-	if (db_conn_engine(c) == DB_POSTGRES)
-		query_text(&q, " AND d.tsv @@ to_tsquery('simple', ?)", b->pg.data);
-	else
-		query_param_text(&q, b->fts.data); /* the MATCH of the subquery */
-	acl_visible(&q, who, "a");
-	query_text(&q, " AND (a.status <> 'draft' OR a.org_id = ?)", who->org_id);
-	query_int(&q, " ORDER BY r DESC, a.id LIMIT ?", limit);
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct buf text;
-		buf_init(&text, 1u << 20);
-		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1), db_col_text(s, 2),
-			   db_col_text(s, 3));
-		char *snip = snippet_make(t, text.data, b->terms.data);
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "alert", "id",
-				     db_col_text(s, 0), "title", db_col_text(s, 1), "snippet",
-				     snip ? snip : "", "rank", db_col_double(s, 4)));
-		free(snip);
-		buf_free(&text);
+	if (h->n == h->cap) {
+		int nc = h->cap ? h->cap * 2 : 32;
+		struct hit *v = realloc(h->v, (size_t)nc * sizeof(*v));
+		if (!v) {
+			free(snippet);
+			h->err = TR_ERR_NOMEM;
+			return;
+		}
+		h->v = v;
+		h->cap = nc;
 	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	struct hit *x = &h->v[h->n];
+	x->type = type;
+	size_t idn = id ? strnlen(id, sizeof(x->id) - 1) : 0;
+	memcpy(x->id, id ? id : "", idn);
+	x->id[idn] = '\0';
+	x->title = strdup(title ? title : "");
+	x->snippet = snippet;
+	x->rank = rank;
+	x->ord = h->n;
+	if (!x->title || !snippet) {
+		free(x->title);
+		free(snippet);
+		h->err = TR_ERR_NOMEM;
+		return;
+	}
+	h->n++;
 }
 
-static int search_substances(struct db_conn *c, struct qbuild *b, struct text_stemmers *t,
-			     int limit, json_t *items)
+/* Alerts come from the read model (alert_cache.h): the same hits and ranks
+ * on both engines. */
+static int search_alerts(struct db_conn *c, const struct caller *who, struct qbuild *b,
+			 struct snipper *sp, int limit, struct hits *items)
+{
+	struct alert_hit *hits = calloc((size_t)limit + 1, sizeof(*hits));
+	if (!hits)
+		return TR_ERR_NOMEM;
+	int n = 0;
+	int rc = alert_cache_search(c, who, b->w, b->words, limit, hits, &n);
+	for (int i = 0; !rc && i < n; i++)
+		hit_add(items, "alert", hits[i].id, hits[i].title, snippet_make(sp, hits[i].text),
+			hits[i].rank);
+	alert_hits_free(hits, n);
+	free(hits);
+	return rc;
+}
+
+static int search_substances(struct db_conn *c, struct qbuild *b, struct snipper *sp, int limit,
+			     struct hits *items)
 {
 	struct query q;
 	query_init(&q);
@@ -277,12 +326,8 @@ static int search_substances(struct db_conn *c, struct qbuild *b, struct text_st
 		    buf_printf(&text, ", %s", json_string_value(json_object_get(e, "name")));
 		buf_printf(&text, ". %s", db_col_text(s, 3));
 		json_decref(syn);
-		char *snip = snippet_make(t, text.data, b->terms.data);
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "substance", "id",
-				     db_col_text(s, 0), "title", db_col_text(s, 1), "snippet",
-				     snip ? snip : "", "rank", db_col_double(s, 4)));
-		free(snip);
+		hit_add(items, "substance", db_col_text(s, 0), db_col_text(s, 1),
+			snippet_make(sp, text.data), db_col_double(s, 4));
 		buf_free(&text);
 	}
 	db_done(s);
@@ -291,7 +336,7 @@ static int search_substances(struct db_conn *c, struct qbuild *b, struct text_st
 
 /* Practices: published ones for everyone, the rest as practice_visible says. */
 static int search_practices(struct db_conn *c, const struct caller *who, struct qbuild *b,
-			    struct text_stemmers *t, int limit, json_t *items)
+			    struct snipper *sp, int limit, struct hits *items)
 {
 	struct query q;
 	query_init(&q);
@@ -322,12 +367,8 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1),
 			   db_col_text(s, 2) ? db_col_text(s, 2) : "",
 			   db_col_text(s, 3) ? db_col_text(s, 3) : "");
-		char *snip = snippet_make(t, text.data, b->terms.data);
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s, s:s, s:f}", "type", "practice", "id",
-				     db_col_text(s, 0), "title", db_col_text(s, 1), "snippet",
-				     snip ? snip : "", "rank", db_col_double(s, 4)));
-		free(snip);
+		hit_add(items, "practice", db_col_text(s, 0), db_col_text(s, 1),
+			snippet_make(sp, text.data), db_col_double(s, 4));
 		buf_free(&text);
 	}
 	db_done(s);
@@ -336,15 +377,38 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 
 static int rank_cmp(const void *x, const void *y)
 {
-	double a = json_real_value(json_object_get(*(json_t *const *)x, "rank"));
-	double b = json_real_value(json_object_get(*(json_t *const *)y, "rank"));
-	return a < b ? 1 : a > b ? -1 : 0;
+	const struct hit *a = x, *b = y;
+	if (a->rank != b->rank)
+		return a->rank < b->rank ? 1 : -1;
+	return a->ord - b->ord;
+}
+
+/* Ranks go out with six decimals, written without printf's floating-point
+ * path (a search writes many). */
+static void rank_put(struct buf *out, double v)
+{
+	if (!isfinite(v) || fabs(v) >= 1e12) {
+		buf_printf(out, "%.6f", isfinite(v) ? v : 0.0);
+		return;
+	}
+	long long m = llround(fabs(v) * 1e6);
+	char t[40], *p = t + sizeof(t);
+	for (int i = 0; i < 6; i++, m /= 10)
+		*--p = (char)('0' + m % 10);
+	*--p = '.';
+	do {
+		*--p = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	if (v < 0)
+		*--p = '-';
+	buf_append(out, p, (size_t)(t + sizeof(t) - p));
 }
 
 int search_run(struct db_conn *c, const struct caller *who, const char *q, unsigned types,
-	       int limit, json_t *items)
+	       int limit, struct buf *out)
 {
-	struct text_stemmers *t = text_stemmers_new();
+	struct text_stemmers *t = text_stemmers_thread();
 	if (!t)
 		return TR_ERR_NOMEM;
 	struct qbuild b = {0};
@@ -353,28 +417,49 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 	buf_init(&b.terms, 8192);
 	buf_puts(&b.terms, " ");
 	text_query_terms(t, q, qbuild_word, &b);
-	int rc = b.words == 0 ? TR_ERR_INVALID : b.fts.err || b.pg.err ? TR_ERR_INVALID : TR_OK;
-	json_t *all = json_array();
+	int rc = b.words == 0 || b.words > SEARCH_WORDS_MAX ? TR_ERR_INVALID
+		 : b.err || b.fts.err || b.pg.err	    ? TR_ERR_NOMEM
+							    : TR_OK;
+	struct hits all = {0};
+	struct snipper sp = {t, b.terms.data, calloc(MEMO_SLOTS, sizeof(struct memo_slot)), 0};
 	if (!rc && (types & SEARCH_ALERTS))
-		rc = search_alerts(c, who, &b, t, limit, all);
+		rc = search_alerts(c, who, &b, &sp, limit, &all);
 	if (!rc && (types & SEARCH_SUBSTANCES))
-		rc = search_substances(c, &b, t, limit, all);
+		rc = search_substances(c, &b, &sp, limit, &all);
 	if (!rc && (types & SEARCH_PRACTICES))
-		rc = search_practices(c, who, &b, t, limit, all);
-	/* merge the kinds by rank; each engine's ranks are comparable within it */
-	size_t n = json_array_size(all);
-	json_t **v = calloc(n ? n : 1, sizeof(*v));
-	for (size_t i = 0; v && i < n; i++)
-		v[i] = json_array_get(all, i);
-	if (v)
-		qsort(v, n, sizeof(*v), rank_cmp);
-	for (size_t i = 0; v && i < n && (int)i < limit; i++)
-		json_array_append(items, v[i]);
-	free(v);
-	json_decref(all);
+		rc = search_practices(c, who, &b, &sp, limit, &all);
+	free(sp.memo);
+	if (!rc)
+		rc = all.err;
+	/* merge the kinds by rank; ranks are comparable within a kind */
+	if (all.n > 1)
+		qsort(all.v, (size_t)all.n, sizeof(*all.v), rank_cmp);
+	buf_puts(out, "[");
+	for (int i = 0; !rc && i < all.n && i < limit; i++) {
+		struct hit *h = &all.v[i];
+		buf_puts(out, i ? ",{\"type\":\"" : "{\"type\":\"");
+		buf_puts(out, h->type);
+		buf_puts(out, "\",\"id\":");
+		buf_json_str(out, h->id);
+		buf_puts(out, ",\"title\":");
+		buf_json_str(out, h->title);
+		buf_puts(out, ",\"snippet\":");
+		buf_json_str(out, h->snippet);
+		buf_puts(out, ",\"rank\":");
+		rank_put(out, h->rank);
+		buf_puts(out, "}");
+	}
+	buf_puts(out, "]");
+	for (int i = 0; i < all.n; i++) {
+		free(all.v[i].title);
+		free(all.v[i].snippet);
+	}
+	free(all.v);
 	buf_free(&b.fts);
 	buf_free(&b.pg);
 	buf_free(&b.terms);
-	text_stemmers_free(t);
-	return rc;
+	for (int i = 0; i < b.words && i < SEARCH_WORDS_MAX; i++)
+		for (int k = 0; k < TEXT_ALTS_MAX; k++)
+			free(b.alts[i][k]);
+	return rc ? rc : out->err;
 }

@@ -18,6 +18,7 @@
 #include "domain/auth.h"
 #include "domain/group.h"
 #include "domain/org.h"
+#include "domain/search.h"
 #include "domain/seed.h"
 #include "domain/user.h"
 
@@ -48,12 +49,17 @@ static unsigned rnd(unsigned n)
 static json_t *random_alert(int creator)
 {
 	static const char *const cats[] = {"new_substance", "online_sales", "overdose_cluster"};
-	static const char *const tags[] = {"school", "festival", "port"};
+	static const char *const tags[] = {"youth", "festival", "port"};
 	static const char *const ctry[] = {"AT", "FR", "DE"};
 	const char *dist = acl_distributions[rnd(5)];
 	if (strcmp(dist, "sharing_group") == 0 && creator == 1)
 		dist = "country"; /* the AT ministry is not in the group */
-	json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", "Alert of the test", "category",
+	static const char *const topics[] = {"harbour", "school", "nightclub", "pharmacy",
+					     "telegram", "border"};
+	char title[120];
+	snprintf(title, sizeof(title), "Alert of the test: %s and %s", topics[rnd(6)],
+		 topics[rnd(6)]);
+	json_t *a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "title", title, "category",
 			      cats[rnd(3)], "distribution", dist, "tlp",
 			      strcmp(dist, "federation") == 0 ? "green" : acl_tlps[rnd(5)], "status",
 			      rnd(4) ? "published" : "draft");
@@ -309,12 +315,93 @@ static void related_never_shows_what_the_caller_may_not_see(void **state)
 	db_release(c);
 }
 
+/* The ids a search gives, as a JSON array of strings. */
+static json_t *search_ids(struct db_conn *c, const struct caller *w, const char *q)
+{
+	struct buf b;
+	buf_init(&b, 1u << 24);
+	assert_int_equal(search_run(c, w, q, SEARCH_ALERTS, 1000, &b), TR_OK);
+	json_t *hits = json_loads(b.data, 0, NULL), *out = json_array();
+	assert_non_null(hits);
+	size_t i;
+	json_t *h;
+	double last = 1e9;
+	json_array_foreach(hits, i, h)
+	{
+		json_array_append(out, json_object_get(h, "id"));
+		double r = json_number_value(json_object_get(h, "rank"));
+		assert_true(r <= last); /* best first */
+		last = r;
+	}
+	json_decref(hits);
+	buf_free(&b);
+	return out;
+}
+
+static void search_finds_every_visible_match_and_nothing_else(void **state)
+{
+	(void)state;
+	struct db_conn *c = db_acquire(db);
+	/* "test" is in every title (its postings get a bitmap), the topics in
+	 * about a third */
+	static const char *const queries[][3] = {
+	    {"harbour", "harbour", NULL}, {"school border", "school", "border"},
+	    {"tests harbour", "harbour", NULL}, {"Pharmacies", "pharmacy", NULL},
+	    {"test", "test", NULL}, {"nightclub telegram", "nightclub", "telegram"},
+	    {"volcano", "volcano", NULL}};
+	int checked = 0;
+	for (int w = 0; w < NORGS; w++)
+		for (size_t k = 0; k < sizeof(queries) / sizeof(queries[0]); k++) {
+			json_t *got = search_ids(c, &who[w], queries[k][0]);
+			int expected = 0;
+			for (int i = 0; i < NALERTS; i++) {
+				json_t *a = NULL;
+				if (alert_get(c, &who[w], ids[i], &a) != TR_OK)
+					continue;
+				char title[300];
+				snprintf(title, sizeof(title), "%s",
+					 json_string_value(json_object_get(a, "title")));
+				int match = 1;
+				for (int q = 1; q < 3 && queries[k][q]; q++)
+					match &= strstr(title, queries[k][q]) != NULL;
+				json_decref(a);
+				if (!match)
+					continue;
+				expected++;
+				int found = 0;
+				size_t j;
+				json_t *id;
+				json_array_foreach(got, j, id) found |=
+				    strcmp(json_string_value(id), ids[i]) == 0;
+				if (!found)
+					printf("w=%d k=%zu missing %s: %s (%zu hits)\n", w, k, ids[i],
+					       title, json_array_size(got));
+				assert_true(found);
+			}
+			/* and nothing else: the alerts made by the freshness test
+			 * are not in ids[], so count only what ids[] covers */
+			size_t j;
+			json_t *id;
+			int known = 0;
+			json_array_foreach(got, j, id) for (int i = 0; i < NALERTS; i++) known +=
+			    strcmp(json_string_value(id), ids[i]) == 0;
+			if (known != expected)
+				printf("w=%d k=%zu known=%d expected=%d\n", w, k, known, expected);
+			assert_int_equal(known, expected);
+			checked += expected;
+			json_decref(got);
+		}
+	assert_true(checked > 500);
+	db_release(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(lists_equal_the_sql_for_every_caller_and_filter),
 	    cmocka_unit_test(writes_through_another_pool_are_seen_by_the_next_read),
 	    cmocka_unit_test(related_never_shows_what_the_caller_may_not_see),
+	    cmocka_unit_test(search_finds_every_visible_match_and_nothing_else),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
