@@ -1377,11 +1377,11 @@ static int64_t driver_next(struct qword *d)
 	return best;
 }
 
-/* Appends the JSON string value of key in an object this module wrote. */
-static void field_copy(const char *text, const char *key, struct buf *out)
+/* Appends the JSON string value after pat (,"key":") in an object this
+ * module wrote: a quote inside a value is always escaped, so pat only
+ * matches a key. */
+static void field_copy(const char *text, const char *pat, struct buf *out)
 {
-	char pat[40];
-	snprintf(pat, sizeof(pat), ",\"%s\":\"", key);
 	const char *p = strstr(text, pat);
 	if (!p)
 		return;
@@ -1457,12 +1457,15 @@ static void keep_best(struct scored *best, int limit, int *n, uint32_t idx, doub
 }
 
 /* Every term's frequency has been looked up at e (cursors sit on it). */
-static double bm25(const struct alert_cache *ac, struct qword *words, int nwords,
-		   const struct hot *e, uint32_t idx)
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+/* inv_avg: the number of entries over their total length. */
+static double bm25(struct qword *words, int nwords, const struct hot *e, uint32_t idx,
+		   double inv_avg)
 {
-	const double k1 = 1.2, b = 0.75;
-	double avg = ac->n && ac->total_len ? (double)ac->total_len / ac->n : 1;
-	double norm = k1 * (1 - b + b * e->dl / avg), score = 0;
+	const double k1 = BM25_K1, b = BM25_B;
+	double norm = k1 * (1 - b) + k1 * b * e->dl * inv_avg, score = 0;
 	for (int w = 0; w < nwords; w++)
 		for (int i = 0; i < words[w].n; i++) {
 			double tf = tf_at(&words[w].t[i], idx);
@@ -1511,6 +1514,7 @@ static int search_locked(const struct alert_cache *ac, const struct vis *v,
 	}
 	int n = 0, seen = 0;
 	int64_t idx;
+	double inv_avg = ac->total_len ? (double)ac->n / (double)ac->total_len : 1;
 	while (!empty && seen < ALERT_SEARCH_WINDOW && (idx = driver_next(&words[driver])) >= 0) {
 		int all = 1;
 		for (int w = 0; all && w < nwords; w++) {
@@ -1525,7 +1529,7 @@ static int search_locked(const struct alert_cache *ac, const struct vis *v,
 		if (!all || !visible(v, h))
 			continue;
 		keep_best(best, limit, &n, (uint32_t)idx,
-			  bm25(ac, words, nwords, h, (uint32_t)idx));
+			  bm25(words, nwords, h, (uint32_t)idx, inv_avg));
 		seen++;
 	}
 	int rc = TR_OK;
@@ -1534,13 +1538,13 @@ static int search_locked(const struct alert_cache *ac, const struct vis *v,
 		struct buf t, x;
 		buf_init(&t, 1u << 20);
 		buf_init(&x, 1u << 22);
-		field_copy(e->text, "title", &t);
-		field_copy(e->text, "title", &x);
+		field_copy(e->text, ",\"title\":\"", &t);
+		buf_append(&x, t.data ? t.data : "", t.len);
 		buf_puts(&x, "\n");
-		field_copy(e->text, "summary", &x);
+		field_copy(e->text, ",\"summary\":\"", &x);
 		buf_puts(&x, "\n");
-		field_copy(e->text, "body", &x);
-		snprintf(hits[i].id, sizeof(hits[i].id), "%s", e->id);
+		field_copy(e->text, ",\"body\":\"", &x);
+		memcpy(hits[i].id, e->id, sizeof(hits[i].id));
 		hits[i].rank = best[i].rank;
 		hits[i].title = t.data ? buf_detach(&t, NULL) : strdup("");
 		hits[i].text = buf_detach(&x, NULL);

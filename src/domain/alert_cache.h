@@ -51,7 +51,7 @@ struct alert_hit {
 };
 
 /** How many of the newest visible matches of a search are ranked. */
-#define ALERT_SEARCH_WINDOW 1000
+#define ALERT_SEARCH_WINDOW 500
 
 /** Full-text search over the visible alerts: a match has every word. The
  * ALERT_SEARCH_WINDOW newest visible matches (by when they arrived) are

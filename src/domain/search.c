@@ -131,16 +131,22 @@ static void html_escape(struct buf *out, const char *s, size_t n)
  * same words come back in hit after hit and stemming is the cost. */
 #define MEMO_SLOTS 1024
 struct memo_slot {
-	uint32_t hash;
-	uint8_t len, used;
+	uint32_t hash, gen; /* a slot is used when gen is the search's */
+	uint8_t len;
 	int8_t hit;
-	char w[57];
+	char w[54];
 };
+
+/* Each thread keeps its slots; a search takes the next generation instead
+ * of clearing them. */
+static _Thread_local struct memo_slot memo_slots[MEMO_SLOTS];
+static _Thread_local uint32_t memo_gen;
 
 struct snipper {
 	struct text_stemmers *t;
 	const char *terms;
-	struct memo_slot *memo; /* MEMO_SLOTS, or NULL */
+	struct memo_slot *memo;
+	uint32_t gen;
 	int used;
 };
 
@@ -156,7 +162,7 @@ static int word_matches(struct snipper *sp, const char *w, size_t n)
 	if (sp->memo && n < sizeof(m->w)) {
 		for (uint32_t i = h & (MEMO_SLOTS - 1);; i = (i + 1) & (MEMO_SLOTS - 1)) {
 			m = &sp->memo[i];
-			if (!m->used)
+			if (m->gen != sp->gen)
 				break;
 			if (m->hash == h && m->len == n && memcmp(m->w, w, n) == 0)
 				return m->hit;
@@ -168,7 +174,7 @@ static int word_matches(struct snipper *sp, const char *w, size_t n)
 	tmp[n] = '\0';
 	int hit = text_has_term(sp->t, tmp, sp->terms);
 	if (m) {
-		*m = (struct memo_slot){h, (uint8_t)n, 1, (int8_t)hit, ""};
+		*m = (struct memo_slot){h, sp->gen, (uint8_t)n, (int8_t)hit, ""};
 		memcpy(m->w, w, n);
 		sp->used++;
 	}
@@ -421,14 +427,17 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 		 : b.err || b.fts.err || b.pg.err	    ? TR_ERR_NOMEM
 							    : TR_OK;
 	struct hits all = {0};
-	struct snipper sp = {t, b.terms.data, calloc(MEMO_SLOTS, sizeof(struct memo_slot)), 0};
+	if (++memo_gen == 0) { /* wrapped: slots of old generations could match */
+		memset(memo_slots, 0, sizeof(memo_slots));
+		memo_gen = 1;
+	}
+	struct snipper sp = {t, b.terms.data, memo_slots, memo_gen, 0};
 	if (!rc && (types & SEARCH_ALERTS))
 		rc = search_alerts(c, who, &b, &sp, limit, &all);
 	if (!rc && (types & SEARCH_SUBSTANCES))
 		rc = search_substances(c, &b, &sp, limit, &all);
 	if (!rc && (types & SEARCH_PRACTICES))
 		rc = search_practices(c, who, &b, &sp, limit, &all);
-	free(sp.memo);
 	if (!rc)
 		rc = all.err;
 	/* merge the kinds by rank; ranks are comparable within a kind */
