@@ -1,7 +1,9 @@
 #include "api/app.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/timeutil.h"
 #include "domain/acl.h"
+#include "domain/alert_cache.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -128,6 +130,20 @@ int cli_serve(int argc, char **argv)
 		free(app);
 		return 2;
 	}
+	/* the alerts' read model is loaded before any request needs it */
+	struct db_conn *conn = db_acquire(app->db);
+	int64_t t0 = tr_now_ms();
+	int loaded = alert_cache_sync(conn);
+	db_release(conn);
+	if (loaded) {
+		fprintf(stderr, "trellis: cannot load the alerts from the database\n");
+		api_countries_cache_free(app);
+		db_close(app->db);
+		free(app);
+		return 2;
+	}
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"alerts loaded\",\"ms\":%lld}\n",
+		(long long)(tr_now_ms() - t0));
 	/* workers inherit this mask; only sigwait below sees the signals */
 	sigset_t set;
 	sigemptyset(&set);

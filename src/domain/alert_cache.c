@@ -191,6 +191,14 @@ static void plist_remove(struct plist *l, uint32_t idx)
 
 enum { ST_DRAFT, ST_PUBLISHED, ST_RETRACTED };
 
+/* An alert's rendered object. Texts are kept within a budget: filled
+ * under the read lock (compare-and-swap into an empty slot), dropped only
+ * under the write lock, so a reader holding the read lock may use one. */
+struct text {
+	uint32_t len;
+	char s[];
+};
+
 /* What access and ranking read of every candidate, kept dense. */
 struct hot {
 	uint32_t org, group, dl; /* dl: the number of search terms */
@@ -206,9 +214,9 @@ struct entry {
 	uint32_t *lists; /* substances, tags, countries: interned */
 	int64_t from, to, updated, created, seq;
 	double lat, lon;
-	char *text; /* the API's object */
-	uint32_t len;
-	struct tf *terms; /* by term, each once */
+	_Atomic(struct text *) text; /* the API's object, while it is kept */
+	_Atomic uint8_t ref;	     /* read since the clock hand last passed */
+	struct tf *terms;	     /* by term, each once */
 	uint32_t nterms;
 };
 
@@ -239,6 +247,9 @@ struct alert_cache {
 	uint32_t nposts;
 	uint64_t total_len; /* of all entries' terms, for BM25's average */
 	uint32_t bit_words; /* length of every bitmap: entry capacity / 64 */
+	_Atomic size_t text_bytes;
+	size_t text_budget;
+	uint32_t hand; /* the clock hand over entries */
 };
 
 static void *ac_new(void)
@@ -253,17 +264,25 @@ static void *ac_new(void)
 	pthread_rwlockattr_destroy(&at);
 	pthread_mutex_init(&ac->sync, NULL);
 	atomic_store(&ac->seen, -1);
+	const char *mb = getenv("TRELLIS_ALERT_TEXT_MB");
+	ac->text_budget = (size_t)(mb && atol(mb) > 0 ? atol(mb) : 64) << 20;
 	return ac;
 }
 
 static void entry_free(struct entry *e)
 {
 	free(e->lists);
-	free(e->text);
+	free(atomic_load(&e->text));
 	free(e->terms);
 	e->lists = NULL;
-	e->text = NULL;
+	atomic_store(&e->text, NULL);
 	e->terms = NULL;
+}
+
+static size_t text_size(const struct entry *e)
+{
+	struct text *t = atomic_load(&e->text);
+	return t ? sizeof(*t) + t->len : 0;
 }
 
 static void ac_free(void *p)
@@ -688,9 +707,24 @@ static int terms_read(struct strtab *t, const char *text, struct entry *e)
 	return TR_OK;
 }
 
-/* A row read as an entry (not yet linked). Interning happens under the
- * write lock, so the caller holds it. */
-static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e)
+/* The row of s (ALERT_COLS first) rendered; NULL when out of memory. */
+static struct text *text_render(struct db_stmt *s)
+{
+	struct buf b;
+	buf_init(&b, 1u << 26);
+	alert_row_text(s, &b);
+	struct text *t = b.err || !b.data ? NULL : malloc(sizeof(*t) + b.len + 1);
+	if (t) {
+		t->len = (uint32_t)b.len;
+		memcpy(t->s, b.data, b.len + 1);
+	}
+	buf_free(&b);
+	return t;
+}
+
+/* A row read as an entry (not yet linked), with its text when with_text.
+ * Interning happens under the write lock, so the caller holds it. */
+static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e, int with_text)
 {
 	memset(e, 0, sizeof(*e));
 	snprintf(e->id, sizeof(e->id), "%s", db_col_text(s, 0));
@@ -715,21 +749,18 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 	uint32_t cap = json_count(db_col_text(s, 23)) + json_count(db_col_text(s, 21)) +
 		       json_count(db_col_text(s, 22));
 	e->lists = malloc(cap * sizeof(*e->lists));
-	struct buf b;
-	buf_init(&b, 1u << 26);
-	alert_row_text(s, &b);
-	if (!e->lists || b.err || !b.data) {
-		buf_free(&b);
+	struct text *t = with_text ? text_render(s) : NULL;
+	if (!e->lists || (with_text && !t)) {
+		free(t);
 		entry_free(e);
 		return TR_ERR_NOMEM;
 	}
+	atomic_store(&e->text, t);
+	atomic_store(&e->ref, 1);
 	e->nsubs = intern_list(&ac->str, db_col_text(s, 23), e->lists, cap);
 	e->ntags = intern_list(&ac->str, db_col_text(s, 21), e->lists + e->nsubs, cap - e->nsubs);
 	e->nctry = intern_list(&ac->str, db_col_text(s, 22), e->lists + e->nsubs + e->ntags,
 			       cap - e->nsubs - e->ntags);
-	size_t len;
-	e->text = buf_detach(&b, &len);
-	e->len = (uint32_t)len;
 	int rc = terms_read(&ac->terms, db_col_text(s, 30), e);
 	if (rc)
 		entry_free(e);
@@ -739,8 +770,10 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 static int entry_put(struct alert_cache *ac, struct entry *ne, int bulk)
 {
 	uint32_t idx = id_find(ac, ne->id);
+	atomic_fetch_add(&ac->text_bytes, text_size(ne));
 	if (idx != UINT32_MAX) {
 		entry_unlink(ac, idx);
+		atomic_fetch_sub(&ac->text_bytes, text_size(&ac->e[idx]));
 		entry_free(&ac->e[idx]);
 		ac->e[idx] = *ne;
 		ac->hot[idx] = ne->h;
@@ -800,6 +833,198 @@ static int bulk_bits(struct alert_cache *ac)
 	return rc;
 }
 
+/* ---- texts within their budget ---- */
+
+/* Under the write lock: drops texts by the clock (a text read since the hand
+ * last passed gets another round) until they fit in 7/8 of the budget. */
+static void evict(struct alert_cache *ac)
+{
+	if (atomic_load(&ac->text_bytes) <= ac->text_budget || !ac->n)
+		return;
+	size_t goal = ac->text_budget / 8 * 7;
+	for (uint64_t steps = 0; steps < 2ull * ac->n && atomic_load(&ac->text_bytes) > goal;
+	     steps++) {
+		struct entry *e = &ac->e[ac->hand];
+		ac->hand = (ac->hand + 1) % ac->n;
+		if (!atomic_load(&e->text))
+			continue;
+		if (atomic_exchange(&e->ref, 0))
+			continue;
+		atomic_fetch_sub(&ac->text_bytes, text_size(e));
+		free(atomic_exchange(&e->text, NULL));
+	}
+}
+
+/* Texts one answer needs that were not kept: the entries, then the texts
+ * fetched for them (the answer uses its own copies, so it finishes however
+ * small the budget). */
+struct fetched {
+	uint32_t idx;
+	int64_t seq;
+	struct text *t;
+};
+
+struct need {
+	uint32_t idx[256];
+	int n;
+	struct fetched *f;
+	int nf, capf;
+};
+
+static void need_free(struct need *nd)
+{
+	for (int i = 0; i < nd->nf; i++)
+		free(nd->f[i].t);
+	free(nd->f);
+}
+
+/* Under the read lock: entry idx's text, or NULL after noting it. */
+static const struct text *text_of(struct alert_cache *ac, uint32_t idx, struct need *nd)
+{
+	struct entry *e = &ac->e[idx];
+	struct text *t = atomic_load(&e->text);
+	if (t) {
+		atomic_store_explicit(&e->ref, 1, memory_order_relaxed);
+		return t;
+	}
+	for (int i = 0; i < nd->nf; i++)
+		if (nd->f[i].idx == idx && nd->f[i].seq == e->seq && nd->f[i].t)
+			return nd->f[i].t;
+	int seen = 0;
+	for (int i = 0; i < nd->n; i++)
+		seen |= nd->idx[i] == idx;
+	if (!seen && nd->n < (int)(sizeof(nd->idx) / sizeof(nd->idx[0])))
+		nd->idx[nd->n++] = idx;
+	return NULL;
+}
+
+#define FETCH_IDS 32
+
+/* Reads the noted entries' rows, renders them and offers each text to the
+ * model (kept when the entry is still that version and has none). */
+static int texts_fetch(struct db_conn *c, struct alert_cache *ac, struct need *nd)
+{
+	char ids[FETCH_IDS][37];
+	int rc = TR_OK;
+	for (int from = 0; !rc && from < nd->n; from += FETCH_IDS) {
+		int k = nd->n - from < FETCH_IDS ? nd->n - from : FETCH_IDS;
+		pthread_rwlock_rdlock(&ac->rw);
+		for (int i = 0; i < k; i++)
+			memcpy(ids[i], ac->e[nd->idx[from + i]].id, 37);
+		pthread_rwlock_unlock(&ac->rw);
+		struct db_stmt *s;
+		char sql[2048];
+		int n = snprintf(sql, sizeof(sql),
+				 "SELECT " ALERT_COLS ", a.seq FROM alerts a " DB_ACL_EXEMPT
+				 " WHERE a.id IN (?");
+		for (int i = 1; i < FETCH_IDS; i++)
+			n += snprintf(sql + n, sizeof(sql) - (size_t)n, ", ?");
+		snprintf(sql + n, sizeof(sql) - (size_t)n, ")");
+		if ((rc = db_prepare(c, sql, &s)))
+			break;
+		for (int i = 0; i < FETCH_IDS; i++) /* the last id fills the rest */
+			db_bind_text(s, i + 1, ids[i < k ? i : k - 1]);
+		while ((rc = db_step(s)) == DB_ROW) {
+			if (nd->nf == nd->capf) {
+				int nc = nd->capf ? nd->capf * 2 : 64;
+				struct fetched *v = realloc(nd->f, (size_t)nc * sizeof(*v));
+				if (!v) {
+					rc = TR_ERR_NOMEM;
+					break;
+				}
+				nd->f = v;
+				nd->capf = nc;
+			}
+			struct fetched *f = &nd->f[nd->nf];
+			f->t = text_render(s);
+			f->seq = db_col_int64(s, 29);
+			f->idx = UINT32_MAX;
+			for (int i = 0; i < k; i++)
+				if (strcmp(ids[i], db_col_text(s, 0)) == 0)
+					f->idx = nd->idx[from + i];
+			if (!f->t) {
+				rc = TR_ERR_NOMEM;
+				break;
+			}
+			nd->nf++;
+		}
+		db_done(s);
+		if (rc == DB_DONE)
+			rc = TR_OK;
+	}
+	nd->n = 0;
+	if (rc)
+		return rc;
+	pthread_rwlock_rdlock(&ac->rw);
+	for (int i = 0; i < nd->nf; i++) {
+		struct fetched *f = &nd->f[i];
+		if (!f->t || f->idx == UINT32_MAX || ac->e[f->idx].seq != f->seq ||
+		    atomic_load(&ac->e[f->idx].text))
+			continue;
+		/* the model keeps a copy; the answer keeps its own, which no
+		 * other request's eviction can take away */
+		size_t size = sizeof(*f->t) + f->t->len + 1;
+		struct text *copy = malloc(size), *none = NULL;
+		if (!copy)
+			continue;
+		memcpy(copy, f->t, size);
+		if (atomic_compare_exchange_strong(&ac->e[f->idx].text, &none, copy)) {
+			atomic_fetch_add(&ac->text_bytes, sizeof(*f->t) + f->t->len);
+			atomic_store(&ac->e[f->idx].ref, 1);
+		} else {
+			free(copy);
+		}
+	}
+	pthread_rwlock_unlock(&ac->rw);
+	return TR_OK;
+}
+
+/* Runs body under the read lock until it has every text it needs: body
+ * notes the missing ones (text_of) and returns how many; they are fetched
+ * and body runs again. Texts over the budget are dropped first. */
+static int with_texts(struct db_conn *c, struct alert_cache *ac,
+		      int (*body)(struct alert_cache *ac, void *ctx, struct need *nd), void *ctx)
+{
+	struct need *nd = calloc(1, sizeof(*nd));
+	if (!nd)
+		return TR_ERR_NOMEM;
+	int rc = TR_OK;
+	for (int attempt = 0;; attempt++) {
+		if (atomic_load(&ac->text_bytes) > ac->text_budget) {
+			pthread_rwlock_wrlock(&ac->rw);
+			evict(ac);
+			pthread_rwlock_unlock(&ac->rw);
+		}
+		pthread_rwlock_rdlock(&ac->rw);
+		int missing = body(ac, ctx, nd);
+		pthread_rwlock_unlock(&ac->rw);
+		if (missing <= 0) {
+			rc = -missing;
+			break;
+		}
+		if (attempt == 8) { /* rows changing faster than they can be read */
+			rc = TR_ERR_DB;
+			break;
+		}
+		if ((rc = texts_fetch(c, ac, nd)))
+			break;
+	}
+	need_free(nd);
+	free(nd);
+	return rc;
+}
+
+void alert_cache_text_budget(struct db_conn *c, size_t bytes)
+{
+	struct alert_cache *ac = cache_of(c);
+	if (!ac)
+		return;
+	pthread_rwlock_wrlock(&ac->rw);
+	ac->text_budget = bytes;
+	evict(ac);
+	pthread_rwlock_unlock(&ac->rw);
+}
+
 static int seq_now(struct db_conn *c, int64_t *n)
 {
 	struct db_stmt *s;
@@ -842,7 +1067,7 @@ static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_
 	pthread_rwlock_wrlock(&ac->rw);
 	while ((rc = db_step(s)) == DB_ROW) {
 		struct entry ne;
-		if ((rc = entry_read(ac, s, &ne)))
+		if ((rc = entry_read(ac, s, &ne, !bulk)))
 			break;
 		if ((rc = entry_put(ac, &ne, bulk))) {
 			entry_free(&ne);
@@ -857,6 +1082,7 @@ static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_
 		if (!rc || rc == DB_DONE)
 			rc = brc ? brc : rc;
 	}
+	evict(ac);
 	pthread_rwlock_unlock(&ac->rw);
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
@@ -997,6 +1223,70 @@ static int matches(const struct alert_filter *f, const struct want *w, const str
 	return 1;
 }
 
+struct list_job {
+	const struct caller *who;
+	const struct group_ids *g;
+	const struct alert_filter *f;
+	const char *after;
+	int limit;
+	struct buf *out;
+	size_t start;
+	char **next_key;
+};
+
+/* Rewinds out to where the answer starts (a body runs again when it lacked
+ * a text). */
+static void rewind_to(struct buf *out, size_t start)
+{
+	out->len = start;
+	if (out->data)
+		out->data[start] = '\0';
+}
+
+static int list_body(struct alert_cache *ac, void *ctx, struct need *nd)
+{
+	struct list_job *j = ctx;
+	const struct alert_filter *f = j->f;
+	struct buf *out = j->out;
+	rewind_to(out, j->start);
+	free(*j->next_key);
+	*j->next_key = NULL;
+	struct vis v;
+	vis_make(ac, j->who, j->g, &v);
+	struct want w;
+	want_make(ac, f, &w);
+	int obs = f->sort_observed;
+	const struct vec *o = obs ? &ac->by_obs : &ac->by_upd;
+	uint32_t i = 0;
+	if (j->after) {
+		const char *colon = strchr(j->after, ':');
+		i = order_seek(ac, o, obs, strtoll(j->after, NULL, 10), colon ? colon + 1 : "", 1);
+	}
+	int n = 0;
+	const struct entry *last = NULL;
+	buf_puts(out, "[");
+	for (; !w.none && i < o->n; i++) {
+		const struct entry *e = &ac->e[o->v[i]];
+		if (!visible(&v, &e->h) || !matches(f, &w, e))
+			continue;
+		if (n == j->limit) {
+			char key[100];
+			snprintf(key, sizeof(key), "%lld:%s", (long long)key_of(last, obs),
+				 last->id);
+			*j->next_key = strdup(key);
+			break;
+		}
+		const struct text *t = text_of(ac, o->v[i], nd);
+		if (n++)
+			buf_append(out, ",", 1);
+		if (t)
+			buf_append(out, t->s, t->len);
+		last = e;
+	}
+	buf_puts(out, "]");
+	return nd->n ? nd->n : -out->err;
+}
+
 int alert_cache_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
 		     const char *after, int limit, struct buf *out, char **next_key)
 {
@@ -1008,45 +1298,12 @@ int alert_cache_list(struct db_conn *c, const struct caller *who, const struct a
 	int rc = g ? alert_cache_sync(c) : TR_ERR_NOMEM;
 	if (!rc)
 		rc = groups_read(c, ac, who, g);
-	if (rc) {
-		free(g);
-		return rc;
+	if (!rc) {
+		struct list_job j = {who, g, f, after, limit, out, out->len, next_key};
+		rc = with_texts(c, ac, list_body, &j);
 	}
-	pthread_rwlock_rdlock(&ac->rw);
-	struct vis v;
-	vis_make(ac, who, g, &v);
-	struct want w;
-	want_make(ac, f, &w);
-	int obs = f->sort_observed;
-	const struct vec *o = obs ? &ac->by_obs : &ac->by_upd;
-	uint32_t i = 0;
-	if (after) {
-		const char *colon = strchr(after, ':');
-		i = order_seek(ac, o, obs, strtoll(after, NULL, 10), colon ? colon + 1 : "", 1);
-	}
-	int n = 0;
-	const struct entry *last = NULL;
-	buf_puts(out, "[");
-	for (; !w.none && i < o->n; i++) {
-		const struct entry *e = &ac->e[o->v[i]];
-		if (!visible(&v, &e->h) || !matches(f, &w, e))
-			continue;
-		if (n == limit) {
-			char key[100];
-			snprintf(key, sizeof(key), "%lld:%s", (long long)key_of(last, obs),
-				 last->id);
-			*next_key = strdup(key);
-			break;
-		}
-		if (n++)
-			buf_append(out, ",", 1);
-		buf_append(out, e->text, e->len);
-		last = e;
-	}
-	buf_puts(out, "]");
-	pthread_rwlock_unlock(&ac->rw);
 	free(g);
-	return out->err;
+	return rc;
 }
 
 /* ---- related ---- */
@@ -1212,18 +1469,19 @@ static const char *name_of(const struct sub_name *names, const char *id)
 	return "";
 }
 
-static void related_write(const struct alert_cache *ac, const struct entry *a,
+static void related_write(struct alert_cache *ac, const struct entry *a,
 			  const struct sub_name *names, int days, const struct cands *cs, int limit,
-			  struct buf *out)
+			  struct buf *out, struct need *nd)
 {
 	buf_puts(out, "[");
 	for (int i = 0; i < cs->n && i < limit; i++) {
 		const struct cand *k = &cs->c[i];
-		const struct entry *e = &ac->e[k->idx];
+		const struct text *t = text_of(ac, k->idx, nd);
 		if (i)
 			buf_puts(out, ",");
 		buf_puts(out, "{\"alert\":");
-		buf_append(out, e->text, e->len);
+		if (t)
+			buf_append(out, t->s, t->len);
 		buf_puts(out, ",\"score\":");
 		put_double(out, k->score);
 		buf_puts(out, ",\"reasons\":[");
@@ -1274,6 +1532,39 @@ static json_t *anchor_substances(struct alert_cache *ac, const struct caller *wh
 	return ids;
 }
 
+struct related_job {
+	const struct caller *who;
+	const struct group_ids *g;
+	const char *id;
+	double km;
+	int days, limit;
+	const struct sub_name *names;
+	struct cands *cs;
+	struct buf *out;
+	size_t start;
+};
+
+static int related_body(struct alert_cache *ac, void *ctx, struct need *nd)
+{
+	struct related_job *j = ctx;
+	rewind_to(j->out, j->start);
+	if (j->cs->n) {
+		j->cs->n = 0;
+		memset(j->cs->slot, 0, j->cs->nslot * sizeof(*j->cs->slot));
+	}
+	struct vis v;
+	vis_make(ac, j->who, j->g, &v);
+	uint32_t self = id_find(ac, j->id);
+	if (self == UINT32_MAX || !visible(&v, &ac->e[self].h))
+		return -TR_ERR_NOT_FOUND;
+	by_substance(ac, &v, self, j->cs);
+	by_place_time(ac, &v, self, j->km, j->days, j->cs);
+	cand_ac = ac;
+	qsort(j->cs->c, (size_t)j->cs->n, sizeof(*j->cs->c), cand_cmp);
+	related_write(ac, &ac->e[self], j->names, j->days, j->cs, j->limit, j->out, nd);
+	return nd->n ? nd->n : -j->out->err;
+}
+
 int alert_cache_related(struct db_conn *c, const struct caller *who, const char *id,
 			double distance_km, int days, int limit, struct buf *out)
 {
@@ -1293,21 +1584,9 @@ int alert_cache_related(struct db_conn *c, const struct caller *who, const char 
 	if (!rc)
 		rc = substance_names(c, subs, names, SUBS_PER_ALERT);
 	if (!rc) {
-		pthread_rwlock_rdlock(&ac->rw);
-		struct vis v;
-		vis_make(ac, who, g, &v);
-		uint32_t self = id_find(ac, id);
-		if (self != UINT32_MAX && visible(&v, &ac->e[self].h)) {
-			by_substance(ac, &v, self, &cs);
-			by_place_time(ac, &v, self, distance_km, days, &cs);
-			cand_ac = ac;
-			qsort(cs.c, (size_t)cs.n, sizeof(*cs.c), cand_cmp);
-			related_write(ac, &ac->e[self], names, days, &cs, limit, out);
-			rc = out->err;
-		} else {
-			rc = TR_ERR_NOT_FOUND;
-		}
-		pthread_rwlock_unlock(&ac->rw);
+		struct related_job j = {who,   g,     id,  distance_km, days,
+					limit, names, &cs, out,		out->len};
+		rc = with_texts(c, ac, related_body, &j);
 	}
 	json_decref(subs);
 	free(g);
@@ -1478,9 +1757,8 @@ static double bm25(struct qword *words, int nwords, const struct hot *e, uint32_
 /* Under the read lock: the best hits among the newest visible matches.
  * The word with the fewest postings drives; the others are looked up at
  * each of its entries (a bitmap answers most misses at once). */
-static int search_locked(const struct alert_cache *ac, const struct vis *v,
-			 const struct alert_qword *q, int nwords, int limit, struct alert_hit *hits,
-			 int *nhits)
+static int search_locked(struct alert_cache *ac, const struct vis *v, const struct alert_qword *q,
+			 int nwords, int limit, struct alert_hit *hits, int *nhits, struct need *nd)
 {
 	int total = 0;
 	for (int w = 0; w < nwords; w++)
@@ -1532,30 +1810,53 @@ static int search_locked(const struct alert_cache *ac, const struct vis *v,
 			  bm25(words, nwords, h, (uint32_t)idx, inv_avg));
 		seen++;
 	}
-	int rc = TR_OK;
+	int rc = TR_OK, k2 = 0;
 	for (int i = 0; i < n; i++) {
-		const struct entry *e = &ac->e[best[i].idx];
+		const struct text *tx = text_of(ac, best[i].idx, nd);
+		if (!tx)
+			continue;
 		struct buf t, x;
 		buf_init(&t, 1u << 20);
 		buf_init(&x, 1u << 22);
-		field_copy(e->text, ",\"title\":\"", &t);
+		field_copy(tx->s, ",\"title\":\"", &t);
 		buf_append(&x, t.data ? t.data : "", t.len);
 		buf_puts(&x, "\n");
-		field_copy(e->text, ",\"summary\":\"", &x);
+		field_copy(tx->s, ",\"summary\":\"", &x);
 		buf_puts(&x, "\n");
-		field_copy(e->text, ",\"body\":\"", &x);
-		memcpy(hits[i].id, e->id, sizeof(hits[i].id));
-		hits[i].rank = best[i].rank;
-		hits[i].title = t.data ? buf_detach(&t, NULL) : strdup("");
-		hits[i].text = buf_detach(&x, NULL);
-		if (!hits[i].title || !hits[i].text)
+		field_copy(tx->s, ",\"body\":\"", &x);
+		struct alert_hit *h = &hits[k2++];
+		memcpy(h->id, ac->e[best[i].idx].id, sizeof(h->id));
+		h->rank = best[i].rank;
+		h->title = t.data ? buf_detach(&t, NULL) : strdup("");
+		h->text = buf_detach(&x, NULL);
+		if (!h->title || !h->text)
 			rc = TR_ERR_NOMEM;
 	}
-	*nhits = n;
+	*nhits = k2;
 	free(terms);
 	free(words);
 	free(best);
 	return rc;
+}
+
+struct search_job {
+	const struct caller *who;
+	const struct group_ids *g;
+	const struct alert_qword *words;
+	int nwords, limit;
+	struct alert_hit *hits;
+	int *n;
+};
+
+static int search_body(struct alert_cache *ac, void *ctx, struct need *nd)
+{
+	struct search_job *j = ctx;
+	alert_hits_free(j->hits, *j->n);
+	*j->n = 0;
+	struct vis v;
+	vis_make(ac, j->who, j->g, &v);
+	int rc = search_locked(ac, &v, j->words, j->nwords, j->limit, j->hits, j->n, nd);
+	return rc ? -rc : nd->n;
 }
 
 int alert_cache_search(struct db_conn *c, const struct caller *who, const struct alert_qword *words,
@@ -1570,11 +1871,12 @@ int alert_cache_search(struct db_conn *c, const struct caller *who, const struct
 	if (!rc)
 		rc = groups_read(c, ac, who, g);
 	if (!rc && nwords > 0 && limit > 0) {
-		pthread_rwlock_rdlock(&ac->rw);
-		struct vis v;
-		vis_make(ac, who, g, &v);
-		rc = search_locked(ac, &v, words, nwords, limit, hits, n);
-		pthread_rwlock_unlock(&ac->rw);
+		struct search_job j = {who, g, words, nwords, limit, hits, n};
+		rc = with_texts(c, ac, search_body, &j);
+		if (rc) {
+			alert_hits_free(hits, *n);
+			*n = 0;
+		}
 	}
 	free(g);
 	return rc;
@@ -1585,5 +1887,6 @@ void alert_hits_free(struct alert_hit *hits, int n)
 	for (int i = 0; i < n; i++) {
 		free(hits[i].title);
 		free(hits[i].text);
+		hits[i].title = hits[i].text = NULL;
 	}
 }

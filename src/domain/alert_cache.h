@@ -19,6 +19,12 @@
 
 struct buf;
 
+/** Every alert's access, filter and search fields stay in memory; the
+ * rendered objects are kept within a budget (TRELLIS_ALERT_TEXT_MB, 64 MiB
+ * by default), the least recently read dropped first and read again from
+ * the database when an answer needs them. Sets that budget in bytes. */
+void alert_cache_text_budget(struct db_conn *c, size_t bytes);
+
 /** Brings the model of c's pool up to date (loading it on first use). */
 int alert_cache_sync(struct db_conn *c);
 

@@ -395,6 +395,21 @@ static void search_finds_every_visible_match_and_nothing_else(void **state)
 	db_release(c);
 }
 
+/* With room for a few texts only, every answer reads most of them again
+ * from the database and must still be the same. */
+static void answers_are_the_same_when_few_texts_are_kept(void **state)
+{
+	struct db_conn *c = db_acquire(db);
+	alert_cache_text_budget(c, 8 * 1024);
+	db_release(c);
+	lists_equal_the_sql_for_every_caller_and_filter(state);
+	related_never_shows_what_the_caller_may_not_see(state);
+	search_finds_every_visible_match_and_nothing_else(state);
+	c = db_acquire(db);
+	alert_cache_text_budget(c, 64u << 20);
+	db_release(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +417,7 @@ int main(void)
 	    cmocka_unit_test(writes_through_another_pool_are_seen_by_the_next_read),
 	    cmocka_unit_test(related_never_shows_what_the_caller_may_not_see),
 	    cmocka_unit_test(search_finds_every_visible_match_and_nothing_else),
+	    cmocka_unit_test(answers_are_the_same_when_few_texts_are_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
