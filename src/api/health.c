@@ -1,6 +1,7 @@
 #include "api/api.h"
 #include "api/handlers.h"
 #include "core/err.h"
+#include "domain/alert_cache.h"
 
 #include <stdlib.h>
 
@@ -44,4 +45,21 @@ void api_metrics_extra(void *appv, struct buf *out)
 		   "# HELP trellis_db_errors_total Database operations that failed.\n"
 		   "# TYPE trellis_db_errors_total counter\ntrellis_db_errors_total %lu\n",
 		   atomic_load(&app->db_errors));
+	struct db_conn *c = db_acquire(app->db);
+	long alerts = 0, kept = 0;
+	size_t bytes = 0, budget = 0;
+	alert_cache_stats(c, &alerts, &kept, &bytes, &budget);
+	db_release(c);
+	buf_printf(
+	    out,
+	    "# HELP trellis_alert_model_alerts Alerts in the read model.\n"
+	    "# TYPE trellis_alert_model_alerts gauge\ntrellis_alert_model_alerts %ld\n"
+	    "# HELP trellis_alert_model_texts Rendered alerts kept in memory.\n"
+	    "# TYPE trellis_alert_model_texts gauge\ntrellis_alert_model_texts %ld\n"
+	    "# HELP trellis_alert_model_text_bytes Bytes of the rendered alerts kept.\n"
+	    "# TYPE trellis_alert_model_text_bytes gauge\ntrellis_alert_model_text_bytes %zu\n"
+	    "# HELP trellis_alert_model_text_budget_bytes Budget of the rendered alerts.\n"
+	    "# TYPE trellis_alert_model_text_budget_bytes gauge\n"
+	    "trellis_alert_model_text_budget_bytes %zu\n",
+	    alerts, kept, bytes, budget);
 }

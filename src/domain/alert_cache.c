@@ -1025,6 +1025,22 @@ void alert_cache_text_budget(struct db_conn *c, size_t bytes)
 	pthread_rwlock_unlock(&ac->rw);
 }
 
+void alert_cache_stats(struct db_conn *c, long *alerts, long *texts, size_t *bytes, size_t *budget)
+{
+	struct alert_cache *ac = cache_of(c);
+	*alerts = *texts = 0;
+	*bytes = *budget = 0;
+	if (!ac)
+		return;
+	pthread_rwlock_rdlock(&ac->rw);
+	*alerts = ac->n;
+	for (uint32_t i = 0; i < ac->n; i++)
+		*texts += atomic_load(&ac->e[i].text) != NULL;
+	*bytes = atomic_load(&ac->text_bytes);
+	*budget = ac->text_budget;
+	pthread_rwlock_unlock(&ac->rw);
+}
+
 static int seq_now(struct db_conn *c, int64_t *n)
 {
 	struct db_stmt *s;

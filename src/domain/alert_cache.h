@@ -25,6 +25,9 @@ struct buf;
  * the database when an answer needs them. Sets that budget in bytes. */
 void alert_cache_text_budget(struct db_conn *c, size_t bytes);
 
+/** The model's size: alerts, rendered texts kept, their bytes, the budget. */
+void alert_cache_stats(struct db_conn *c, long *alerts, long *texts, size_t *bytes, size_t *budget);
+
 /** Brings the model of c's pool up to date (loading it on first use). */
 int alert_cache_sync(struct db_conn *c);
 

@@ -279,6 +279,11 @@ test('a second server process on the same database sees every write at once', as
       assert.equal(mine.body.items[0].distribution, 'organisation');
       assert.equal(mine.body.items[0].version, 2);
     }
+    const m = await fetch(`${peer.base}/metrics`).then((r) => r.text());
+    const model = Number(m.match(/^trellis_alert_model_alerts (\d+)$/m)[1]);
+    const all = (await api.get('/api/v1/alerts?limit=200')).body.items.length;
+    assert.ok(model >= all && all >= 5, `the peer's model holds ${model} alerts`);
+    assert.match(m, /^trellis_alert_model_text_budget_bytes 67108864$/m);
   } finally {
     peer.proc.kill('SIGTERM');
     await peer.exited;
