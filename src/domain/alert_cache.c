@@ -433,19 +433,30 @@ static int sort_cmp(const void *x, const void *y)
 	return order_cmp(key_of(b, sort_obs), b->id, key_of(a, sort_obs), a->id);
 }
 
+/* Makes *arr (of *n elements of size elem) hold index i, the new elements
+ * zeroed, with `extra` more to spare. */
+static int grow_zeroed(void **arr, uint32_t *n, uint32_t i, uint32_t extra, size_t elem)
+{
+	if (i < *n)
+		return TR_OK;
+	uint32_t nn = i + extra;
+	char *v = realloc(*arr, nn * elem);
+	if (!v)
+		return TR_ERR_NOMEM;
+	memset(v + (size_t)*n * elem, 0, (size_t)(nn - *n) * elem);
+	*arr = v;
+	*n = nn;
+	return TR_OK;
+}
+
 /* ---- substance lists: newest id first ---- */
 
 static struct vec *subs_of(struct alert_cache *ac, uint32_t sid)
 {
-	if (sid >= ac->nsubs) {
-		uint32_t nn = sid + 64;
-		struct vec *v = realloc(ac->subs, nn * sizeof(*v));
-		if (!v)
-			return NULL;
-		memset(v + ac->nsubs, 0, (nn - ac->nsubs) * sizeof(*v));
-		ac->subs = v;
-		ac->nsubs = nn;
-	}
+	void *v = ac->subs;
+	if (grow_zeroed(&v, &ac->nsubs, sid, 64, sizeof(*ac->subs)))
+		return NULL;
+	ac->subs = v;
 	return &ac->subs[sid];
 }
 
@@ -596,15 +607,10 @@ static int entry_link(struct alert_cache *ac, uint32_t idx, int bulk)
 	}
 	for (uint32_t i = 0; !rc && i < e->nterms; i++) {
 		uint32_t t = e->terms[i].term;
-		if (t >= ac->nposts) {
-			uint32_t nn = t + 1024;
-			struct plist *v = realloc(ac->posts, nn * sizeof(*v));
-			if (!v)
-				return TR_ERR_NOMEM;
-			memset(v + ac->nposts, 0, (nn - ac->nposts) * sizeof(*v));
-			ac->posts = v;
-			ac->nposts = nn;
-		}
+		void *v = ac->posts;
+		if (grow_zeroed(&v, &ac->nposts, t, 1024, sizeof(*ac->posts)))
+			return TR_ERR_NOMEM;
+		ac->posts = v;
 		rc = plist_insert(&ac->posts[t], idx, e->terms[i].n);
 		if (!rc && !bulk)
 			rc = bits_maybe(ac, &ac->posts[t]);
