@@ -178,9 +178,49 @@ describe('module pages', () => {
     await screenshot(paris, 'alert-invisible-to-others');
   });
 
-  test('overlapping activities are shown side by side with their reasons', async () => {
+  test('an activity recorded in the form shows the overlapping activity of another organisation', async () => {
     await api('POST', '/activities', activity({ title: 'Police school talks, Wien Mitte' }), orgs['analyst@vienna.at']);
-    await api('POST', '/activities', activity({ title: 'Ministry drug education, Wien Mitte', start: '2026-10-01' }), orgs['analyst@ministry.at']);
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@ministry.at');
+    await page.getByRole('navigation').getByRole('link', { name: 'Activities' }).click();
+    await page.getByRole('link', { name: 'New activity' }).click();
+    await page.getByLabel('Title').fill('Ministry drug education, Wien Mitte');
+    await page.getByRole('combobox', { name: 'Type' }).selectOption('school_prevention');
+    await page.getByRole('combobox', { name: 'Setting' }).selectOption('school');
+    assert.equal(await page.getByRole('combobox', { name: 'Country' }).inputValue(), 'AT', 'the organisation\'s country by default');
+    await page.getByLabel('Place', { exact: true }).fill('Wien Mitte');
+    await page.getByLabel('Latitude').fill('48.205');
+    await page.getByLabel('Longitude').fill('16.38');
+    await page.getByLabel('Radius (km)').fill('3');
+    await page.getByLabel('Start').fill('2026-10-01');
+    await page.getByLabel('End').fill('2027-03-31');
+    await page.getByLabel('Youngest age').fill('13');
+    await page.getByLabel('Oldest age').fill('15');
+    await page.locator('#distribution-network').check();
+    await page.locator('#tlp-green').check();
+    await page.locator('.map[data-ready]').waitFor();
+    await screenshot(page, 'activity-form');
+    await axe(page, 'activity form');
+    await page.getByRole('button', { name: 'Save the activity' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ministry drug education, Wien Mitte' }).waitFor();
+    const pair = page.locator('.overlap').first();
+    await pair.getByRole('link', { name: 'Police school talks, Wien Mitte' }).waitFor();
+    await pair.getByText(/circles .* intersect/).waitFor();
+    await pair.getByText(/periods share/).waitFor();
+
+    // a bad field is named, and nothing is recorded
+    await page.goto(`${server.url}/activities/new`);
+    await page.getByLabel('Title').fill('No dates');
+    await page.getByRole('combobox', { name: 'Type' }).selectOption('outreach');
+    await page.getByRole('combobox', { name: 'Setting' }).selectOption('community');
+    await page.locator('#distribution-organisation').check();
+    await page.locator('#tlp-amber').check();
+    await page.getByRole('button', { name: 'Save the activity' }).click();
+    await page.locator('.field.has-error').getByText(/required/).first().waitFor();
+    assert.match(page.url(), /\/activities\/new$/);
+  });
+
+  test('overlapping activities are shown side by side with their reasons', async () => {
     const page = await newPage(browser);
     await signIn(page, server.url, 'analyst@vienna.at');
     await page.getByRole('navigation').getByRole('link', { name: 'Activities' }).click();

@@ -13,6 +13,7 @@ export const ACTIVITY_TYPES = ['school_prevention', 'family_skills', 'youth_alte
   'awareness_campaign', 'police_school_liaison', 'community_meeting', 'environmental_design',
   'treatment_referral_programme', 'diversion_programme', 'training', 'other'];
 const STATUSES = ['planned', 'active', 'completed', 'cancelled'];
+const RECORDERS = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
 const mapItem = (a, tone = 'a') => ({
   kind: a.radius_km ? 'circle' : 'point', lat: a.lat, lon: a.lon, radius_km: a.radius_km, tone, label: a.title,
@@ -110,7 +111,9 @@ export default function Activities({ me, org, query }) {
   const change = (k) => (v) => setQuery({ ...cur, [k]: v });
   const tabs = ['list', 'overlaps', 'gaps'];
   return html`
-    <${PageHeader} title=${t('act.title')} subtitle=${t('act.subtitle')} />
+    <${PageHeader} title=${t('act.title')} subtitle=${t('act.subtitle')}>
+      ${RECORDERS.includes(me.role) && html`<a class="btn btn-primary" href="/activities/new">${t('act.new')}</a>`}
+    </${PageHeader}>
     <nav class="tabs" aria-label=${t('act.views')}>
       ${tabs.map((v) => html`<a href=${`/activities?${new URLSearchParams({ ...cur, view: v })}`} aria-current=${view === v ? 'page' : undefined}>${t(`act.view_${v}`)}</a>`)}
     </nav>

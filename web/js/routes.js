@@ -16,6 +16,7 @@ export const routes = [
   { path: '/problems/new', load: () => import('./page-problems.js'), view: 'New', roles: ['admin', 'org_admin', 'analyst', 'officer'] },
   { path: '/problems/:id', load: () => import('./page-problems.js'), view: 'Detail' },
   { path: '/activities', load: () => import('./page-activities.js'), nav: 'nav.activities', section: 'main' },
+  { path: '/activities/new', load: () => import('./page-activity-edit.js'), roles: ['admin', 'org_admin', 'analyst', 'officer', 'partner'] },
   { path: '/activities/:id', load: () => import('./page-activities.js'), view: 'Detail' },
   { path: '/practices', load: () => import('./page-practices.js'), nav: 'nav.practices', section: 'main' },
   { path: '/practices/:id', load: () => import('./page-practices.js'), view: 'Detail' },
