@@ -235,6 +235,26 @@ describe('module pages', () => {
     await axe(page, 'overlaps');
   });
 
+  test('a practice is described in the form and submitted for review', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@vienna.at');
+    await page.getByRole('navigation').getByRole('link', { name: 'Practices' }).click();
+    await page.getByRole('link', { name: 'Describe a practice' }).click();
+    await page.getByLabel('Title').fill('Peer educators at music festivals');
+    await page.getByLabel('Summary').fill('Trained young volunteers talk with festival-goers about drugs and risks.');
+    await page.getByRole('combobox', { name: 'Setting' }).selectOption('nightlife');
+    await page.getByLabel('Target group').fill('16 to 25 year olds at festivals');
+    await page.getByRole('combobox', { name: 'Evaluation design' }).selectOption('pre_post');
+    await page.getByLabel('What the evaluation found').fill('Knowledge of risks rose in surveys before and after.');
+    await page.getByLabel('Links').fill('https://example.org/report.pdf');
+    await screenshot(page, 'practice-form');
+    await axe(page, 'practice form');
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Peer educators at music festivals' }).waitFor();
+    await page.locator('.facts').getByText('Submitted').waitFor();
+    await page.getByText('16 to 25 year olds at festivals').waitFor();
+  });
+
   test('a signal is read on the map and acknowledged', async () => {
     const base = [1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 9, 12];
     for (let w = 0; w < base.length; w++) {

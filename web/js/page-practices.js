@@ -4,7 +4,7 @@
 import { html, useState } from './lib.js';
 import { t, formatDateTime, countryName } from './i18n.js';
 import { post, getVersioned, request, countries as loadCountries, organisations } from './api.js';
-import { setQuery } from './router.js';
+import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
 } from './components.js';
@@ -12,8 +12,11 @@ import { countryOptions, enumOptions } from './labels.js';
 
 const STATUSES = ['draft', 'submitted', 'in_review', 'verified', 'published', 'rejected'];
 const LEVELS = ['beneficial', 'likely_beneficial', 'unknown', 'likely_ineffective', 'possibly_harmful'];
+const DESIGNS = ['rct', 'quasi_experimental', 'pre_post', 'qualitative', 'none'];
+const SETTINGS = ['school', 'family', 'community', 'nightlife', 'online', 'workplace'];
+const AUTHORS = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
-export default function Practices({ query }) {
+export default function Practices({ me, query }) {
   const countries = useAsync(loadCountries, []);
   const cur = Object.fromEntries(query.entries());
   const [q, setQ] = useState(cur.q || '');
@@ -22,7 +25,9 @@ export default function Practices({ query }) {
   const list = usePagedList('/practices', filt, [JSON.stringify(filt)]);
   const change = (k) => (v) => setQuery({ ...cur, [k]: v });
   return html`
-    <${PageHeader} title=${t('prac.title')} subtitle=${t('prac.subtitle')} />
+    <${PageHeader} title=${t('prac.title')} subtitle=${t('prac.subtitle')}>
+      ${AUTHORS.includes(me.role) && html`<a class="btn btn-primary" href="/practices/new">${t('prac.new')}</a>`}
+    </${PageHeader}>
     <form class="filters card" role="search" aria-label=${t('prac.filters')} onSubmit=${(e) => { e.preventDefault(); setQuery({ ...cur, q }); }}>
       <div class="search-row">
         <${Field} label=${t('alerts.search')} name="q" type="search" value=${q} onInput=${setQ} />
@@ -95,4 +100,63 @@ export function Detail({ me, params }) {
           <div class="form-actions"><button type="submit" class="btn btn-primary" disabled=${!verdict}>${t('prac.send_review')}</button></div>
         </form>`}
     </section>`;
+}
+
+/** /practices/new: describe a practice, keep it as a draft or submit it for
+ * review by other organisations. */
+export function New({ org }) {
+  const countries = useAsync(loadCountries, []);
+  const [form, setForm] = useState({
+    title: '', summary: '', description: '', origin_country: (org && org.country) || '', target_group: '', setting: '',
+    approach: '', evidence_level: 'unknown', evidence_rationale: '', evaluation_design: 'none', evaluation_findings: '',
+    resources_needed: '', lessons_learned: '', links: '',
+  });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  const save = async (status) => {
+    setBusy(true);
+    setError(null);
+    const body = { ...form, status, origin_country: form.origin_country || null, setting: form.setting || null,
+      links: form.links.split(/\s+/).map((x) => x.trim()).filter(Boolean) };
+    try {
+      const r = await request('POST', '/practices', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
+      navigate(`/practices/${r.data.id}`, { replace: true });
+    } catch (err) { setError(err); setBusy(false); }
+  };
+  const f = (error && error.fields) || {};
+  const text = (k, label, rows) => html`<${TextArea} label=${t(label)} name=${k} value=${form[k]} onInput=${set(k)} error=${f[k]} rows=${rows || 3} />`;
+  return html`
+    <p class="breadcrumb"><a href="/practices">${t('prac.title')}</a></p>
+    <${PageHeader} title=${t('prac.new')} subtitle=${t('prac.form_hint')} />
+    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save('draft'); }} novalidate>
+      <${ProblemAlert} error=${error} />
+      <${Field} label=${t('act.activity_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
+      ${text('summary', 'prac.summary')}
+      ${text('description', 'act.description', 5)}
+      <div class="three-col">
+        <${Select} label=${t('alerts.country')} name="origin_country" value=${form.origin_country} onChange=${set('origin_country')}
+          options=${countryOptions(countries.data)} empty=${t('common.choose')} error=${f.origin_country} />
+        <${Select} label=${t('act.setting')} name="setting" value=${form.setting} onChange=${set('setting')}
+          options=${enumOptions(SETTINGS, 'actsetting')} empty=${t('common.choose')} error=${f.setting} />
+        <${Field} label=${t('prac.target')} name="target_group" value=${form.target_group} onInput=${set('target_group')} error=${f.target_group} />
+      </div>
+      ${text('approach', 'prac.approach', 4)}
+      <div class="two-col">
+        <${Select} label=${t('prac.evidence')} name="evidence_level" value=${form.evidence_level} onChange=${set('evidence_level')}
+          options=${enumOptions(LEVELS, 'evidence')} error=${f.evidence_level} />
+        <${Select} label=${t('prac.design')} name="evaluation_design" value=${form.evaluation_design} onChange=${set('evaluation_design')}
+          options=${enumOptions(DESIGNS, 'design')} error=${f.evaluation_design} />
+      </div>
+      ${text('evidence_rationale', 'prac.rationale')}
+      ${text('evaluation_findings', 'prac.findings')}
+      ${text('resources_needed', 'prac.resources')}
+      ${text('lessons_learned', 'prac.lessons')}
+      <${Field} label=${t('prac.links')} name="links" value=${form.links} onInput=${set('links')} hint=${t('prac.links_hint')} error=${f.links} />
+      <div class="form-actions">
+        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('submitted')}>${t('prac.submit')}</button>
+        <button type="submit" class="btn" disabled=${busy}>${t('alerts.save_draft')}</button>
+        <a class="btn btn-quiet" href="/practices">${t('common.cancel')}</a>
+      </div>
+    </form>`;
 }

@@ -19,6 +19,7 @@ export const routes = [
   { path: '/activities/new', load: () => import('./page-activity-edit.js'), roles: ['admin', 'org_admin', 'analyst', 'officer', 'partner'] },
   { path: '/activities/:id', load: () => import('./page-activities.js'), view: 'Detail' },
   { path: '/practices', load: () => import('./page-practices.js'), nav: 'nav.practices', section: 'main' },
+  { path: '/practices/new', load: () => import('./page-practices.js'), view: 'New', roles: ['admin', 'org_admin', 'analyst', 'officer', 'partner'] },
   { path: '/practices/:id', load: () => import('./page-practices.js'), view: 'Detail' },
   { path: '/proposals', load: () => import('./page-proposals.js'), nav: 'nav.proposals', section: 'main' },
   { path: '/proposals/:id', load: () => import('./page-proposals.js'), view: 'Detail' },
