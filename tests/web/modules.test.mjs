@@ -255,6 +255,29 @@ describe('module pages', () => {
     await page.getByText('16 to 25 year olds at festivals').waitFor();
   });
 
+  test('a proposal is written in the form, opened, and endorsed by another organisation', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@vienna.at');
+    await page.getByRole('navigation').getByRole('link', { name: 'Proposals' }).click();
+    await page.getByRole('link', { name: 'New proposal' }).click();
+    await page.getByLabel('Title').fill('Joint festival outreach on the Danube');
+    await page.getByLabel('Description').fill('Police and health services share one stand at three festivals.');
+    await page.getByLabel('Countries').selectOption(['AT', 'DE']);
+    await page.getByLabel('Partners').selectOption([orgs.ministry]);
+    await page.locator('#distribution-network').check();
+    await screenshot(page, 'proposal-form');
+    await axe(page, 'proposal form');
+    await page.getByRole('button', { name: 'Open for endorsement' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Joint festival outreach on the Danube' }).waitFor();
+    await page.locator('.facts').getByText('Austria, Germany').waitFor();
+
+    const berlin = await newPage(browser);
+    await signIn(berlin, server.url, 'analyst@berlin.de');
+    await berlin.goto(page.url());
+    await berlin.getByRole('button', { name: 'Endorse' }).click();
+    await berlin.getByRole('region', { name: 'Endorsements' }).getByText('Berlin Police').waitFor();
+  });
+
   test('a signal is read on the map and acknowledged', async () => {
     const base = [1, 2, 1, 1, 2, 1, 2, 1, 1, 2, 1, 2, 9, 12];
     for (let w = 0; w < base.length; w++) {

@@ -1,21 +1,26 @@
 // Proposals for co-operation: the list; the detail with endorsements, and
 // an endorse button for other organisations' admins and analysts.
-import { html, useState } from './lib.js';
+import { html, useState, useMemo } from './lib.js';
 import { t, formatDateTime, countryName } from './i18n.js';
-import { get, post, organisations } from './api.js';
-import { setQuery } from './router.js';
-import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge } from './components.js';
-import { enumOptions } from './labels.js';
+import { get, post, request, listAll, countries as loadCountries, organisations } from './api.js';
+import { setQuery, navigate } from './router.js';
+import {
+  PageHeader, Field, TextArea, Select, Radios, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+} from './components.js';
+import { DISTRIBUTIONS, audience, countryOptions, enumOptions } from './labels.js';
 
 const STATUSES = ['draft', 'open', 'verified', 'agreed', 'implemented', 'closed'];
 const ENDORSERS = ['admin', 'org_admin', 'analyst'];
+const AUTHORS = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
-export default function Proposals({ query }) {
+export default function Proposals({ me, query }) {
   const cur = Object.fromEntries(query.entries());
   const filt = cur.status ? { status: cur.status } : {};
   const list = usePagedList('/proposals', filt, [cur.status]);
   return html`
-    <${PageHeader} title=${t('prop.title')} subtitle=${t('prop.subtitle')} />
+    <${PageHeader} title=${t('prop.title')} subtitle=${t('prop.subtitle')}>
+      ${AUTHORS.includes(me.role) && html`<a class="btn btn-primary" href="/proposals/new">${t('prop.new')}</a>`}
+    </${PageHeader}>
     <form class="filters card" aria-label=${t('prop.filters')} onSubmit=${(e) => e.preventDefault()}>
       <div class="filter-row">
         <${Select} label=${t('prop.status')} name="status" value=${cur.status || ''} onChange=${(v) => setQuery({ ...cur, status: v })}
@@ -70,4 +75,79 @@ export function Detail({ me, params }) {
       ${(p.endorsements || []).length === 0 ? html`<p class="empty">${t('prop.no_endorsements')}</p>` : html`
         <ul class="member-list">${p.endorsements.map((e) => html`<li><span>${name(e.org_id)}</span><span class="muted small">${formatDateTime(e.created_at)}</span></li>`)}</ul>`}
     </section>`;
+}
+
+/** A list box choosing several values; answers the chosen ones. */
+function MultiSelect({ label, name, options, value, onChange, hint, error }) {
+  const id = `f-${name}`;
+  return html`
+    <div class=${`field${error ? ' has-error' : ''}`}>
+      <label for=${id}>${label}</label>
+      ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+      <select id=${id} name=${name} multiple size="6" aria-describedby=${hint ? `${id}-hint` : undefined}
+        onChange=${(e) => onChange([...e.currentTarget.selectedOptions].map((o) => o.value))}>
+        ${options.map((o) => html`<option value=${o.value} selected=${value.includes(o.value)}>${o.label}</option>`)}
+      </select>
+      ${error && html`<p class="field-error">${error}</p>`}
+    </div>`;
+}
+
+/** /proposals/new: a proposal for co-operation, kept as a draft or opened
+ * for other organisations to endorse. */
+export function New({ me }) {
+  const d = useAsync(async () => {
+    const [countries, orgs, groups] = await Promise.all([loadCountries(), organisations(), listAll('/sharing-groups')]);
+    return { countries, orgs, groups: groups.items };
+  }, []);
+  const [form, setForm] = useState({ title: '', description: '', countries: [], partners: [], distribution: '', sharing_group_id: '' });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const org = useMemo(() => (d.data ? d.data.orgs.find((o) => o.id === me.org_id) : null), [d.data]);
+  if (d.error) return html`<${PageHeader} title=${t('prop.new')} /><${ProblemAlert} error=${d.error} />`;
+  if (!d.data) return html`<${Loading} />`;
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  const save = async (status) => {
+    setBusy(true);
+    setError(null);
+    const body = { ...form, status, distribution: form.distribution || undefined,
+      sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : null };
+    try {
+      const r = await request('POST', '/proposals', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
+      navigate(`/proposals/${r.data.id}`, { replace: true });
+    } catch (err) { setError(err); setBusy(false); }
+  };
+  const f = (error && error.fields) || {};
+  const group = d.data.groups.find((g) => g.id === form.sharing_group_id);
+  const distOptions = DISTRIBUTIONS.map((x) => ({
+    value: x, label: t(`dist.${x}`), hint: x === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: x, org }),
+  }));
+  return html`
+    <p class="breadcrumb"><a href="/proposals">${t('prop.title')}</a></p>
+    <${PageHeader} title=${t('prop.new')} subtitle=${t('prop.form_hint')} />
+    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save('draft'); }} novalidate>
+      <${ProblemAlert} error=${error} />
+      <${Field} label=${t('act.activity_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
+      <${TextArea} label=${t('act.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} rows="6" />
+      <div class="two-col">
+        <${MultiSelect} label=${t('alerts.countries')} name="countries" value=${form.countries} onChange=${set('countries')}
+          options=${countryOptions(d.data.countries)} hint=${t('prop.many_hint')} error=${f.countries} />
+        <${MultiSelect} label=${t('prop.partners')} name="partners" value=${form.partners} onChange=${set('partners')}
+          options=${d.data.orgs.filter((o) => o.id !== me.org_id).map((o) => ({ value: o.id, label: o.name }))}
+          hint=${t('prop.many_hint')} error=${f.partners} />
+      </div>
+      <${Radios} legend=${t('alerts.distribution')} name="distribution" value=${form.distribution} onChange=${set('distribution')}
+        options=${distOptions} error=${f.distribution} />
+      ${form.distribution === 'sharing_group' && html`
+        <${Select} label=${t('alerts.sharing_group')} name="sharing_group_id" value=${form.sharing_group_id} onChange=${set('sharing_group_id')}
+          options=${d.data.groups.map((g) => ({ value: g.id, label: g.name }))} empty=${t('common.choose')} error=${f.sharing_group_id} required />`}
+      <div class="audience" role="status" aria-live="polite">
+        <p class="audience-title">${t('alerts.who_sees')}</p>
+        <p class="audience-text">${form.distribution ? audience({ distribution: form.distribution, org, group }) : t('audience.choose')}</p>
+      </div>
+      <div class="form-actions">
+        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('open')}>${t('prop.open')}</button>
+        <button type="submit" class="btn" disabled=${busy}>${t('alerts.save_draft')}</button>
+        <a class="btn btn-quiet" href="/proposals">${t('common.cancel')}</a>
+      </div>
+    </form>`;
 }

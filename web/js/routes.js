@@ -22,6 +22,7 @@ export const routes = [
   { path: '/practices/new', load: () => import('./page-practices.js'), view: 'New', roles: ['admin', 'org_admin', 'analyst', 'officer', 'partner'] },
   { path: '/practices/:id', load: () => import('./page-practices.js'), view: 'Detail' },
   { path: '/proposals', load: () => import('./page-proposals.js'), nav: 'nav.proposals', section: 'main' },
+  { path: '/proposals/new', load: () => import('./page-proposals.js'), view: 'New', roles: ['admin', 'org_admin', 'analyst', 'officer', 'partner'] },
   { path: '/proposals/:id', load: () => import('./page-proposals.js'), view: 'Detail' },
   { path: '/analytics', load: () => import('./page-analytics.js'), nav: 'nav.analytics', section: 'main' },
   { path: '/signals', load: () => import('./page-signals.js'), nav: 'nav.signals', section: 'main' },
