@@ -73,6 +73,7 @@ describe('module pages', () => {
     await page.getByLabel('What happened?').fill('Two men sell pills to pupils at the school gate after class.');
     await page.getByLabel('Country').selectOption('AT');
     await page.getByLabel('Place', { exact: true }).fill('Karlsplatz, Wien');
+    await page.getByLabel('How can the police reach you? (optional)').fill('Signal +43 660 1234567');
     await page.waitForSelector('.map[data-ready]');
     await page.locator('.map').click({ position: { x: 180, y: 120 } });
     await page.getByText(/Point marked/).waitFor();
@@ -132,6 +133,37 @@ describe('module pages', () => {
     assert.equal(await sender.getByText(/INTERNAL/).count(), 0, 'notes never reach the sender');
     await sender.locator('.facts').getByText('Triaged').waitFor();
     await screenshot(sender, 'tip-answer-phone');
+  });
+
+  test('an analyst assigns the tip to a colleague, shares it with the country and reads the contact with a reason', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@vienna.at');
+    await page.getByRole('navigation').getByRole('link', { name: 'Tips' }).click();
+    await page.getByRole('link', { name: /Two men sell pills/ }).click();
+    await page.getByRole('heading', { name: 'Dealing near a school' }).waitFor();
+    await page.getByRole('combobox', { name: 'Assign to' }).selectOption({ label: 'officer' });
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await page.getByText('Assigned to officer.').waitFor();
+    await page.locator('.facts').getByText('Assigned', { exact: true }).waitFor();
+    await page.locator('.facts').getByText('officer', { exact: true }).waitFor();
+    await page.getByRole('combobox', { name: 'Shared with' }).selectOption('country');
+    await page.getByRole('button', { name: 'Change' }).click();
+    await page.getByText('Now shared with: Country.').waitFor();
+    await page.getByLabel('Why you need the contact').fill('Short');
+    assert.ok(await page.getByRole('button', { name: 'Read the contact' }).isDisabled(), 'a reason of ten characters at least');
+    await page.getByLabel('Why you need the contact').fill('Arrange a meeting to take a witness statement.');
+    await page.getByRole('button', { name: 'Read the contact' }).click();
+    await page.locator('[data-contact]').getByText('Signal +43 660 1234567').waitFor();
+    await screenshot(page, 'tip-assign-share-contact');
+    await axe(page, 'tip assignment and contact');
+    // the ministry (same country) now sees the tip, without notes, messages or contact
+    const ministry = await newPage(browser);
+    await signIn(ministry, server.url, 'analyst@ministry.at');
+    await ministry.getByRole('navigation').getByRole('link', { name: 'Tips' }).click();
+    await ministry.getByRole('link', { name: /Two men sell pills/ }).click();
+    await ministry.getByRole('heading', { name: 'Dealing near a school' }).waitFor();
+    assert.equal(await ministry.getByRole('button', { name: 'Read the contact' }).count(), 0);
+    assert.equal(await ministry.getByText('Signal +43').count(), 0);
   });
 
   test('an alert for one sharing group: a member sees it, another organisation does not', async () => {

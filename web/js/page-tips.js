@@ -16,6 +16,33 @@ const STATUSES = ['new', 'triaged', 'assigned', 'actioned', 'closed'];
 const OUTCOMES = ['resolved', 'referred', 'no_action_needed', 'insufficient_information', 'duplicate', 'unfounded'];
 const NEXT = { new: 'triaged', triaged: 'assigned', assigned: 'actioned', actioned: 'closed' };
 const TRIAGERS = ['admin', 'org_admin', 'analyst', 'officer'];
+const SHARERS = ['admin', 'org_admin', 'analyst'];
+const CONTACT_READERS = ['org_admin', 'analyst', 'officer'];
+const TIP_DISTRIBUTIONS = ['organisation', 'country', 'network'];
+
+/** Reading a sender's contact: only with a reason, which the audit log keeps. */
+function Contact({ tip }) {
+  const [why, setWhy] = useState('');
+  const [contact, setContact] = useState(null);
+  const [error, setError] = useState(null);
+  const read = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try { setContact((await get(`/tips/${tip.id}/contact`, { justification: why })).contact); } catch (err) { setError(err); }
+  };
+  return html`
+    <section class="card" aria-labelledby="contact-title">
+      <h2 id="contact-title">${t('tips.contact_title')}</h2>
+      ${contact ? html`<p class="lead" data-contact>${contact}</p><p class="muted small">${t('tips.contact_audited')}</p>` : html`
+        <form onSubmit=${read}>
+          <${TextArea} label=${t('tips.contact_why')} name="justification" value=${why} onInput=${setWhy}
+            error=${error && error.fields.justification} />
+          <p class="hint">${t('tips.contact_audited')}</p>
+          <div class="form-actions"><button type="submit" class="btn" disabled=${why.trim().length < 10}>${t('tips.contact_read')}</button></div>
+        </form>
+        <${ProblemAlert} error=${error && !error.fields.justification ? error : null} />`}
+    </section>`;
+}
 
 export default function Tips({ query }) {
   const cur = Object.fromEntries(query.entries());
@@ -90,6 +117,9 @@ export function Detail({ me, params }) {
   const [tick, setTick] = useState(0);
   const d = useAsync(() => getVersioned(`/tips/${params.id}`), [params.id, tick]);
   const others = useAsync(async () => (await get('/tips', { limit: 100 })).items.filter((x) => x.id !== params.id), [params.id]);
+  const people = useAsync(async () => (TRIAGERS.includes(me.role) ? (await get('/users', { org_id: me.org_id, limit: 200 })).items : []), [me.org_id]);
+  const [assignee, setAssignee] = useState('');
+  const [dist, setDist] = useState('');
   const [outcome, setOutcome] = useState('');
   const [dup, setDup] = useState('');
   const [error, setError] = useState(null);
@@ -125,6 +155,8 @@ export function Detail({ me, params }) {
           <div><dt>${t('tips.due')}</dt><dd>${tip.acknowledged_at ? t('tips.acknowledged_at', { at: formatDateTime(tip.acknowledged_at) }) : formatDateTime(tip.ack_due_at)}</dd></div>
           ${loc.place && html`<div><dt>${t('report.place')}</dt><dd>${loc.place}</dd></div>`}
           ${tip.observed_at && html`<div><dt>${t('report.when')}</dt><dd>${formatDateTime(tip.observed_at)}</dd></div>`}
+          ${tip.assigned_user_id && (people.data || []).some((u) => u.id === tip.assigned_user_id) && html`
+            <div><dt>${t('tips.assignee')}</dt><dd>${people.data.find((u) => u.id === tip.assigned_user_id).name}</dd></div>`}
           <div><dt>${t('tips.contact')}</dt><dd>${tip.has_contact ? t('tips.has_contact') : t('tips.no_contact')}</dd></div>
           ${tip.outcome && html`<div><dt>${t('tips.outcome')}</dt><dd>${t(`tipoutcome.${tip.outcome}`)}</dd></div>`}
           ${tip.duplicate_of && html`<div><dt>${t('tips.duplicate_of')}</dt><dd><a href=${`/tips/${tip.duplicate_of}`}>${t('tips.open_original')}</a></dd></div>`}
@@ -145,6 +177,19 @@ export function Detail({ me, params }) {
           ${next === 'assigned' && html`
             <button type="button" class="btn btn-primary" onClick=${() => change({ status: 'assigned', assigned_user_id: me.id }, t('tips.moved', { status: t('tipstatus.assigned') }))}>${t('tips.assign_me')}</button>`}
         </div>
+        ${['triaged', 'assigned', 'actioned'].includes(tip.status) && html`
+          <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); change({ status: tip.status === 'triaged' ? 'assigned' : tip.status, assigned_user_id: assignee }, t('tips.assigned_to', { name: ((people.data || []).find((u) => u.id === assignee) || {}).name || '' })); }}>
+            <${Select} label=${t('tips.assign_to')} name="assignee" value=${assignee} onChange=${setAssignee}
+              options=${(people.data || []).filter((u) => !u.disabled).map((u) => ({ value: u.id, label: u.name }))}
+              empty=${t('common.choose')} error=${error && error.fields.assigned_user_id} />
+            <button type="submit" class="btn" disabled=${!assignee}>${t('tips.assign')}</button>
+          </form>`}
+        ${SHARERS.includes(me.role) && html`
+          <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); change({ distribution: dist, sharing_group_id: null }, t('tips.shared', { dist: t(`dist.${dist}`) })); }}>
+            <${Select} label=${t('tips.share_with')} name="distribution" value=${dist || tip.distribution} onChange=${setDist}
+              options=${enumOptions(TIP_DISTRIBUTIONS, 'dist')} error=${error && error.fields.distribution} />
+            <button type="submit" class="btn" disabled=${!dist || dist === tip.distribution}>${t('tips.share')}</button>
+          </form>`}
         <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); change({ status: 'closed', outcome }, t('tips.moved', { status: t('tipstatus.closed') })); }}>
           <${Select} label=${t('tips.outcome')} name="outcome" value=${outcome} onChange=${setOutcome}
             options=${enumOptions(OUTCOMES, 'tipoutcome')} empty=${t('common.choose')} error=${error && error.fields.outcome} />
@@ -157,6 +202,7 @@ export function Detail({ me, params }) {
           <button type="submit" class="btn" disabled=${!dup}>${t('tips.mark')}</button>
         </form>
       </section>`}
+    ${own && tip.has_contact && CONTACT_READERS.includes(me.role) && html`<${Contact} tip=${tip} />`}
     ${own && TRIAGERS.includes(me.role) && html`
       <div class="two-col">
         <${Thread} path=${`/tips/${tip.id}/messages`} title=${t('tips.messages')} empty=${t('tips.no_messages')} me=${me}
