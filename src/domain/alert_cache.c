@@ -200,9 +200,12 @@ struct text {
 };
 
 /* What access and ranking read of every candidate, kept dense. */
+enum { HOT_LOC = 1, HOT_FROM = 2, HOT_TO = 4 };
+
 struct hot {
 	uint32_t org, group, dl; /* dl: the number of search terms */
-	uint8_t dist, status;
+	uint8_t dist, status, category, tlp;
+	uint8_t flags; /* HOT_*: which of location, observed from and to it has */
 	char country[3];
 };
 
@@ -748,6 +751,10 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 	e->has_from = !db_col_is_null(s, 17);
 	e->from = db_col_int64(s, 17);
 	e->has_to = !db_col_is_null(s, 18);
+	e->h.category = e->category;
+	e->h.tlp = e->tlp;
+	e->h.flags = (uint8_t)((e->has_loc ? HOT_LOC : 0) | (e->has_from ? HOT_FROM : 0) |
+			       (e->has_to ? HOT_TO : 0));
 	e->to = db_col_int64(s, 18);
 	e->created = db_col_int64(s, 25);
 	e->updated = db_col_int64(s, 26);
@@ -1225,12 +1232,22 @@ static void want_make(const struct alert_cache *ac, const struct alert_filter *f
 			w->none = 1;
 }
 
+/* The filters the dense part answers: most rows are decided here without
+ * reading the rest of the entry. */
+static int hot_matches(const struct alert_filter *f, const struct want *w, const struct hot *h)
+{
+	if ((w->status >= 0 && h->status != w->status) ||
+	    (w->category >= 0 && h->category != w->category) || (w->tlp >= 0 && h->tlp != w->tlp) ||
+	    (w->org && h->org != w->org))
+		return 0;
+	return !(f->observed_from && !(h->flags & HOT_TO)) &&
+	       !(f->observed_to && !(h->flags & HOT_FROM)) &&
+	       !(f->has_bbox && !(h->flags & HOT_LOC));
+}
+
+/* The rest, on an entry hot_matches let through. */
 static int matches(const struct alert_filter *f, const struct want *w, const struct entry *e)
 {
-	if ((w->status >= 0 && e->h.status != w->status) ||
-	    (w->category >= 0 && e->category != w->category) || (w->tlp >= 0 && e->tlp != w->tlp) ||
-	    (w->org && e->h.org != w->org))
-		return 0;
 	if ((w->substance && !has_id(e->lists, e->nsubs, w->substance)) ||
 	    (w->tag && !has_id(e->lists + e->nsubs, e->ntags, w->tag)) ||
 	    (w->country && !has_id(e->lists + e->nsubs + e->ntags, e->nctry, w->country)))
@@ -1288,8 +1305,11 @@ static int list_body(struct alert_cache *ac, void *ctx, struct need *nd)
 	const struct entry *last = NULL;
 	buf_puts(out, "[");
 	for (; !w.none && i < o->n; i++) {
+		const struct hot *h = &ac->hot[o->v[i]];
+		if (!visible(&v, h) || !hot_matches(f, &w, h))
+			continue;
 		const struct entry *e = &ac->e[o->v[i]];
-		if (!visible(&v, &e->h) || !matches(f, &w, e))
+		if (!matches(f, &w, e))
 			continue;
 		if (n == j->limit) {
 			char key[100];
