@@ -244,8 +244,9 @@ static void list_filters(struct query *q, const struct alert_filter *f)
 			   " AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id"
 			   " AND x.tag = ?)",
 			   f->tag);
-	if (f->observed_from)
-		query_int(q, " AND a.observed_to >= ?", f->observed_from);
+	if (f->observed_from) /* an alert seen once ends when it starts */
+		query_int(q, " AND COALESCE(a.observed_to, a.observed_from) >= ?",
+			  f->observed_from);
 	if (f->observed_to)
 		query_int(q, " AND a.observed_from <= ?", f->observed_to);
 	if (f->updated_since)

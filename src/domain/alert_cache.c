@@ -1240,7 +1240,7 @@ static int hot_matches(const struct alert_filter *f, const struct want *w, const
 	    (w->category >= 0 && h->category != w->category) || (w->tlp >= 0 && h->tlp != w->tlp) ||
 	    (w->org && h->org != w->org))
 		return 0;
-	return !(f->observed_from && !(h->flags & HOT_TO)) &&
+	return !(f->observed_from && !(h->flags & (HOT_TO | HOT_FROM))) &&
 	       !(f->observed_to && !(h->flags & HOT_FROM)) &&
 	       !(f->has_bbox && !(h->flags & HOT_LOC));
 }
@@ -1252,7 +1252,9 @@ static int matches(const struct alert_filter *f, const struct want *w, const str
 	    (w->tag && !has_id(e->lists + e->nsubs, e->ntags, w->tag)) ||
 	    (w->country && !has_id(e->lists + e->nsubs + e->ntags, e->nctry, w->country)))
 		return 0;
-	if ((f->observed_from && !(e->has_to && e->to >= f->observed_from)) ||
+	/* an alert seen once (no observed_to) ends when it starts */
+	if ((f->observed_from && !(e->has_to ? e->to >= f->observed_from
+					     : e->has_from && e->from >= f->observed_from)) ||
 	    (f->observed_to && !(e->has_from && e->from <= f->observed_to)) ||
 	    (f->updated_since && e->updated < f->updated_since))
 		return 0;

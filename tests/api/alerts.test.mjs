@@ -120,6 +120,11 @@ test('list filters and cursors', async () => {
   assert.equal((await q(`substance=${subs.Cocaine.id}`)).length, 3);
   assert.equal((await q('bbox=9,52.5,11,55.5')).length, 3);
   assert.equal((await q('observed_from=2026-03-01T00:00:00Z&observed_to=2026-05-01T12:00:00Z')).length, 3);
+  // seen once: no observed_to, so it ends when it starts
+  const once = await api.post('/api/v1/alerts', { body: base({ title: 'Filter test once', observed_from: '2026-04-10T00:00:00Z' }) });
+  assert.equal(once.status, 201);
+  assert.equal((await q('observed_from=2026-03-01T00:00:00Z&observed_to=2026-05-01T12:00:00Z')).length, 4);
+  assert.equal((await q('observed_from=2026-04-11T00:00:00Z&observed_to=2026-04-20T00:00:00Z')).length, 0);
   const obs = await q('sort=observed');
   assert.equal(obs[0].title, 'Filter test 6');
   const seen = new Set();
