@@ -5,8 +5,9 @@ import { html, useState, useMemo } from './lib.js';
 import { t } from './i18n.js';
 import { request, listAll, countries as loadCountries, organisations } from './api.js';
 import { navigate } from './router.js';
-import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Radios, useAsync } from './components.js';
-import { DISTRIBUTIONS, TLPS, countryOptions, enumOptions, tlpKey, tlpLabel, audience } from './labels.js';
+import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync } from './components.js';
+import { countryOptions, enumOptions } from './labels.js';
+import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
 import { ACTIVITY_TYPES } from './page-activities.js';
 
@@ -56,12 +57,6 @@ function Form({ me, countries, orgs, groups }) {
     } catch (err) { setError(err); setBusy(false); }
   };
   const f = (error && error.fields) || {};
-  const group = groups.find((g) => g.id === form.sharing_group_id);
-  const distOptions = DISTRIBUTIONS.map((d) => ({
-    value: d, label: t(`dist.${d}`), disabled: d === 'federation' && form.tlp === 'red',
-    hint: d === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: d, org }),
-  }));
-  const tlpOptions = TLPS.map((x) => ({ value: x, label: tlpLabel(x), hint: t(`tlpdesc.${tlpKey(x)}`), disabled: x === 'red' && form.distribution === 'federation' }));
   return html`
     <p class="breadcrumb"><a href="/activities">${t('act.title')}</a></p>
     <${PageHeader} title=${t('act.new')} subtitle=${t('act.form_hint')} />
@@ -103,18 +98,7 @@ function Form({ me, countries, orgs, groups }) {
         <${Select} label=${t('act.gender')} name="gender" value=${form.gender} onChange=${set('gender')}
           options=${enumOptions(GENDERS, 'actgender')} error=${f.gender} />
       </div>
-      <div class="two-col">
-        <${Radios} legend=${t('alerts.distribution')} name="distribution" value=${form.distribution} onChange=${set('distribution')}
-          options=${distOptions} error=${f.distribution} />
-        <${Radios} legend=${t('alerts.tlp')} name="tlp" value=${form.tlp} onChange=${set('tlp')} options=${tlpOptions} error=${f.tlp} />
-      </div>
-      ${form.distribution === 'sharing_group' && html`
-        <${Select} label=${t('alerts.sharing_group')} name="sharing_group_id" value=${form.sharing_group_id} onChange=${set('sharing_group_id')}
-          options=${groups.map((g) => ({ value: g.id, label: g.name }))} empty=${t('common.choose')} error=${f.sharing_group_id} required />`}
-      <div class="audience" role="status" aria-live="polite">
-        <p class="audience-title">${t('alerts.who_sees')}</p>
-        <p class="audience-text">${form.distribution ? audience({ distribution: form.distribution, org, group }) : t('audience.choose')}</p>
-      </div>
+      <${ShareChooser} form=${form} set=${set} org=${org} groups=${groups} errors=${f} />
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled=${busy}>${t('act.save')}</button>
         <a class="btn btn-quiet" href="/activities">${t('common.cancel')}</a>

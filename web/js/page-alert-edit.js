@@ -4,8 +4,9 @@ import { html, useState, useMemo } from './lib.js';
 import { t } from './i18n.js';
 import { request, getVersioned, listAll, organisations } from './api.js';
 import { navigate } from './router.js';
-import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Radios, useAsync } from './components.js';
-import { ALERT_CATEGORIES, DISTRIBUTIONS, TLPS, enumOptions, tlpKey, tlpLabel, audience } from './labels.js';
+import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync } from './components.js';
+import { ALERT_CATEGORIES, enumOptions } from './labels.js';
+import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
 
 const round = (x) => Math.round(x * 10000) / 10000;
@@ -37,7 +38,6 @@ function Form({ me, orgs, groups, alert, etag }) {
   const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const org = useMemo(() => orgs.find((o) => o.id === me.org_id), [orgs]);
-  const group = groups.find((g) => g.id === form.sharing_group_id);
   const save = async (status) => {
     setBusy(true);
     setError(null);
@@ -59,11 +59,6 @@ function Form({ me, orgs, groups, alert, etag }) {
     } catch (err) { setError(err); setBusy(false); }
   };
   const f = (error && error.fields) || {};
-  const distOptions = DISTRIBUTIONS.map((d) => ({
-    value: d, label: t(`dist.${d}`), disabled: d === 'federation' && form.tlp === 'red',
-    hint: d === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: d, org }),
-  }));
-  const tlpOptions = TLPS.map((x) => ({ value: x, label: tlpLabel(x), hint: t(`tlpdesc.${tlpKey(x)}`), disabled: x === 'red' && form.distribution === 'federation' }));
   return html`
     <p class="breadcrumb"><a href="/alerts">${t('alerts.title')}</a></p>
     <${PageHeader} title=${alert ? t('alerts.edit_title', { title: alert.title }) : t('alerts.new')} subtitle=${t('alerts.form_hint')} />
@@ -74,20 +69,7 @@ function Form({ me, orgs, groups, alert, etag }) {
         options=${enumOptions(ALERT_CATEGORIES, 'alertcat')} empty=${t('common.choose')} error=${f.category} required />
       <${TextArea} label=${t('alerts.summary')} name="summary" value=${form.summary} onInput=${set('summary')} error=${f.summary} />
       <${TextArea} label=${t('alerts.body')} name="body" value=${form.body} onInput=${set('body')} error=${f.body} rows="6" />
-      <div class="two-col">
-        <${Radios} legend=${t('alerts.distribution')} name="distribution" value=${form.distribution} onChange=${set('distribution')}
-          options=${distOptions} error=${f.distribution} />
-        <${Radios} legend=${t('alerts.tlp')} name="tlp" value=${form.tlp} onChange=${set('tlp')} options=${tlpOptions} error=${f.tlp} />
-      </div>
-      ${form.distribution === 'sharing_group' && html`
-        <${Select} label=${t('alerts.sharing_group')} name="sharing_group_id" value=${form.sharing_group_id} onChange=${set('sharing_group_id')}
-          options=${groups.map((g) => ({ value: g.id, label: g.name }))} empty=${t('common.choose')} error=${f.sharing_group_id} required />`}
-      <div class="audience" role="status" aria-live="polite">
-        <p class="audience-title">${t('alerts.who_sees')}</p>
-        <p class="audience-text">${form.distribution ? audience({ distribution: form.distribution, org, group }) : t('audience.choose')}</p>
-        <p class="muted small">${form.tlp ? `${tlpLabel(form.tlp)}: ${t(`tlpdesc.${tlpKey(form.tlp)}`)}` : ''}</p>
-        <p class="muted small">${t('audience.drafts')}</p>
-      </div>
+      <${ShareChooser} form=${form} set=${set} org=${org} groups=${groups} errors=${f} note=${t('audience.drafts')} />
       <fieldset class="where">
         <legend>${t('alerts.where')}</legend>
         <${Field} label=${t('alerts.place')} name="place_name" value=${form.place_name} onInput=${set('place_name')} error=${f['location.place_name']} />

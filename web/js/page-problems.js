@@ -7,10 +7,11 @@ import { t, formatDate, formatDateTime, formatNumber, countryName } from './i18n
 import { get, request, getVersioned, listAll, organisations } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Checkbox, Radios, ProblemAlert, Loading, Table, Badge, Notice,
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, Badge, Notice,
   useAsync, usePagedList, MoreButton,
 } from './components.js';
-import { DISTRIBUTIONS, TLPS, enumOptions, tlpKey, tlpLabel, audience } from './labels.js';
+import { enumOptions, tlpLabel } from './labels.js';
+import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
 import { LineChart } from './chart.js';
 
@@ -203,7 +204,6 @@ function Form({ me, orgs, groups, alerts, tips }) {
   const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const org = useMemo(() => orgs.find((o) => o.id === me.org_id), [orgs]);
-  const group = groups.find((g) => g.id === form.sharing_group_id);
   const radius = Number(form.radius_km);
   const save = async () => {
     // distribution and TLP have no default: the author chooses both
@@ -230,11 +230,6 @@ function Form({ me, orgs, groups, alerts, tips }) {
     } catch (err) { setError(err); setBusy(false); }
   };
   const f = { ...((error && error.fields) || {}), ...local };
-  const distOptions = DISTRIBUTIONS.map((d) => ({
-    value: d, label: t(`dist.${d}`), disabled: d === 'federation' && form.tlp === 'red',
-    hint: d === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: d, org }),
-  }));
-  const tlpOptions = TLPS.map((x) => ({ value: x, label: tlpLabel(x), hint: t(`tlpdesc.${tlpKey(x)}`), disabled: x === 'red' && form.distribution === 'federation' }));
   const circle = centre && radius > 0 ? [{ kind: 'circle', lat: centre.lat, lon: centre.lon, radius_km: radius, tone: 'b' }] : [];
   return html`
     <p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p>
@@ -244,19 +239,7 @@ function Form({ me, orgs, groups, alerts, tips }) {
       <${Field} label=${t('prob.problem_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <${TextArea} label=${t('prob.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} />
       <${Select} label=${t('prob.phase')} name="phase" value=${form.phase} onChange=${set('phase')} options=${enumOptions(PHASES, 'phase')} error=${f.phase} />
-      <div class="two-col">
-        <${Radios} legend=${t('alerts.distribution')} name="distribution" value=${form.distribution} onChange=${set('distribution')}
-          options=${distOptions} error=${f.distribution} />
-        <${Radios} legend=${t('alerts.tlp')} name="tlp" value=${form.tlp} onChange=${set('tlp')} options=${tlpOptions} error=${f.tlp} />
-      </div>
-      ${form.distribution === 'sharing_group' && html`
-        <${Select} label=${t('alerts.sharing_group')} name="sharing_group_id" value=${form.sharing_group_id} onChange=${set('sharing_group_id')}
-          options=${groups.map((g) => ({ value: g.id, label: g.name }))} empty=${t('common.choose')} error=${f.sharing_group_id} required />`}
-      <div class="audience" role="status" aria-live="polite">
-        <p class="audience-title">${t('alerts.who_sees')}</p>
-        <p class="audience-text">${form.distribution ? audience({ distribution: form.distribution, org, group }) : t('audience.choose')}</p>
-        <p class="muted small">${form.tlp ? `${tlpLabel(form.tlp)}: ${t(`tlpdesc.${tlpKey(form.tlp)}`)}` : ''}</p>
-      </div>
+      <${ShareChooser} form=${form} set=${set} org=${org} groups=${groups} errors=${f} />
       <fieldset class="where">
         <legend>${t('prob.area')}</legend>
         <p class="hint">${t('prob.area_hint')}</p>

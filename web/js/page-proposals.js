@@ -5,9 +5,10 @@ import { t, formatDateTime, countryName } from './i18n.js';
 import { get, post, request, listAll, countries as loadCountries, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Radios, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
 } from './components.js';
-import { DISTRIBUTIONS, audience, countryOptions, enumOptions } from './labels.js';
+import { countryOptions, enumOptions } from './labels.js';
+import { ShareChooser } from './share.js';
 
 const STATUSES = ['draft', 'open', 'verified', 'agreed', 'implemented', 'closed'];
 const ENDORSERS = ['admin', 'org_admin', 'analyst'];
@@ -117,10 +118,6 @@ export function New({ me }) {
     } catch (err) { setError(err); setBusy(false); }
   };
   const f = (error && error.fields) || {};
-  const group = d.data.groups.find((g) => g.id === form.sharing_group_id);
-  const distOptions = DISTRIBUTIONS.map((x) => ({
-    value: x, label: t(`dist.${x}`), hint: x === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: x, org }),
-  }));
   return html`
     <p class="breadcrumb"><a href="/proposals">${t('prop.title')}</a></p>
     <${PageHeader} title=${t('prop.new')} subtitle=${t('prop.form_hint')} />
@@ -135,15 +132,7 @@ export function New({ me }) {
           options=${d.data.orgs.filter((o) => o.id !== me.org_id).map((o) => ({ value: o.id, label: o.name }))}
           hint=${t('prop.many_hint')} error=${f.partners} />
       </div>
-      <${Radios} legend=${t('alerts.distribution')} name="distribution" value=${form.distribution} onChange=${set('distribution')}
-        options=${distOptions} error=${f.distribution} />
-      ${form.distribution === 'sharing_group' && html`
-        <${Select} label=${t('alerts.sharing_group')} name="sharing_group_id" value=${form.sharing_group_id} onChange=${set('sharing_group_id')}
-          options=${d.data.groups.map((g) => ({ value: g.id, label: g.name }))} empty=${t('common.choose')} error=${f.sharing_group_id} required />`}
-      <div class="audience" role="status" aria-live="polite">
-        <p class="audience-title">${t('alerts.who_sees')}</p>
-        <p class="audience-text">${form.distribution ? audience({ distribution: form.distribution, org, group }) : t('audience.choose')}</p>
-      </div>
+      <${ShareChooser} form=${form} set=${set} org=${org} groups=${d.data.groups} errors=${f} tlp=${false} />
       <div class="form-actions">
         <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('open')}>${t('prop.open')}</button>
         <button type="submit" class="btn" disabled=${busy}>${t('alerts.save_draft')}</button>
