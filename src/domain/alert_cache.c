@@ -1178,6 +1178,18 @@ static int groups_read(struct db_conn *c, struct alert_cache *ac, const struct c
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+/* What every answer does first: the model brought up to date and the
+ * caller's groups read. *g is the caller's to free, also on failure. */
+static int answer_begin(struct db_conn *c, const struct caller *who, struct alert_cache **ac,
+			struct group_ids **g)
+{
+	*g = NULL;
+	if (!(*ac = cache_of(c)) || !(*g = malloc(sizeof(**g))))
+		return TR_ERR_NOMEM;
+	int rc = alert_cache_sync(c);
+	return rc ? rc : groups_read(c, *ac, who, *g);
+}
+
 /* Under the read lock. */
 static void vis_make(const struct alert_cache *ac, const struct caller *who,
 		     const struct group_ids *g, struct vis *v)
@@ -1335,13 +1347,9 @@ int alert_cache_list(struct db_conn *c, const struct caller *who, const struct a
 		     const char *after, int limit, struct buf *out, char **next_key)
 {
 	*next_key = NULL;
-	struct alert_cache *ac = cache_of(c);
-	if (!ac)
-		return TR_ERR_NOMEM;
-	struct group_ids *g = malloc(sizeof(*g));
-	int rc = g ? alert_cache_sync(c) : TR_ERR_NOMEM;
-	if (!rc)
-		rc = groups_read(c, ac, who, g);
+	struct alert_cache *ac;
+	struct group_ids *g;
+	int rc = answer_begin(c, who, &ac, &g);
 	if (!rc) {
 		struct list_job j = {who, g, f, after, limit, out, out->len, next_key};
 		rc = with_texts(c, ac, list_body, &j);
@@ -1612,16 +1620,14 @@ static int related_body(struct alert_cache *ac, void *ctx, struct need *nd)
 int alert_cache_related(struct db_conn *c, const struct caller *who, const char *id,
 			double distance_km, int days, int limit, struct buf *out)
 {
-	struct alert_cache *ac = cache_of(c);
-	if (!ac)
-		return TR_ERR_NOMEM;
-	struct group_ids *g = malloc(sizeof(*g));
+	struct alert_cache *ac;
+	struct group_ids *g;
 	struct sub_name *names = calloc(SUBS_PER_ALERT, sizeof(*names));
 	struct cands cs = {calloc(6000, sizeof(struct cand)), 0, 6000,
 			   calloc(8192, sizeof(int32_t)), 8192};
-	int rc = g && names && cs.c && cs.slot ? alert_cache_sync(c) : TR_ERR_NOMEM;
-	if (!rc)
-		rc = groups_read(c, ac, who, g);
+	int rc = answer_begin(c, who, &ac, &g);
+	if (!rc && (!names || !cs.c || !cs.slot))
+		rc = TR_ERR_NOMEM;
 	json_t *subs = rc ? NULL : anchor_substances(ac, who, g, id);
 	if (!rc && !subs)
 		rc = TR_ERR_NOT_FOUND;
@@ -1907,13 +1913,9 @@ int alert_cache_search(struct db_conn *c, const struct caller *who, const struct
 		       int nwords, int limit, struct alert_hit *hits, int *n)
 {
 	*n = 0;
-	struct alert_cache *ac = cache_of(c);
-	if (!ac)
-		return TR_ERR_NOMEM;
-	struct group_ids *g = malloc(sizeof(*g));
-	int rc = g ? alert_cache_sync(c) : TR_ERR_NOMEM;
-	if (!rc)
-		rc = groups_read(c, ac, who, g);
+	struct alert_cache *ac;
+	struct group_ids *g;
+	int rc = answer_begin(c, who, &ac, &g);
 	if (!rc && nwords > 0 && limit > 0) {
 		struct search_job j = {who, g, words, nwords, limit, hits, n};
 		rc = with_texts(c, ac, search_body, &j);
