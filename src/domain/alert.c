@@ -6,6 +6,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/group.h"
+#include "domain/overlap.h"
 #include "domain/search.h"
 #include "domain/substance.h"
 
@@ -38,7 +39,6 @@ const char *const alert_ews_fields[] = {"risk_type",
 					"measures",
 					NULL};
 
-#define CELL_DEG 0.5
 static json_t *alert_row(struct db_stmt *s)
 {
 	json_t *a = json_object();
@@ -343,11 +343,6 @@ int alert_list_text(struct db_conn *c, const struct caller *who, const struct al
 
 /* ---- writing ---- */
 
-static int cell_of(double deg, double offset)
-{
-	return (int)floor((deg + offset) / CELL_DEG);
-}
-
 static int links_write(struct db_conn *c, const char *id, const char *table, const char *col,
 		       json_t *values)
 {
@@ -498,8 +493,8 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 			db_bind_int64(s, 13, json_integer_value(prec));
 		else
 			db_bind_null(s, 13);
-		db_bind_int64(s, 14, cell_of(lon, 180));
-		db_bind_int64(s, 15, cell_of(lat, 90));
+		db_bind_int64(s, 14, overlap_cell(lon, 180));
+		db_bind_int64(s, 15, overlap_cell(lat, 90));
 	} else {
 		for (int i = 10; i <= 15; i++)
 			db_bind_null(s, i);

@@ -1,7 +1,9 @@
 #include "domain/alert_cache.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/hash.h"
 #include "core/timeutil.h"
+#include "domain/overlap.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -11,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CELL_DEG 0.5	    /* as the cell_x / cell_y columns */
 #define SUBS_PER_ALERT 32   /* substances of one alert considered by related */
 #define RELATED_PER_SUB 400 /* newest visible alerts taken per shared substance */
 #define RELATED_NEAR 5000   /* alerts taken from the place and time window */
@@ -27,10 +28,7 @@ struct strtab {
 
 static uint32_t hash_str(const char *s)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return tr_fnv1a(s, strlen(s));
 }
 
 static uint32_t st_find(const struct strtab *t, const char *s)
@@ -212,7 +210,6 @@ struct hot {
 struct entry {
 	char id[37];
 	struct hot h; /* also in the model's dense hot array */
-	uint8_t tlp, category, has_loc, has_from, has_to;
 	uint32_t nsubs, ntags, nctry;
 	uint32_t *lists; /* substances, tags, countries: interned */
 	int64_t from, to, updated, created, seq;
@@ -381,7 +378,7 @@ static int id_add(struct alert_cache *ac, uint32_t idx)
 
 static int64_t key_of(const struct entry *e, int obs)
 {
-	return obs ? (e->has_from ? e->from : 0) : e->updated;
+	return obs ? ((e->h.flags & HOT_FROM) ? e->from : 0) : e->updated;
 }
 
 /* >0 when (k1, id1) comes before (k2, id2) in the list. */
@@ -478,11 +475,6 @@ static int subs_insert(struct alert_cache *ac, struct vec *x, uint32_t idx)
 
 /* ---- grid ---- */
 
-static int cell_of(double deg, double offset)
-{
-	return (int)floor((deg + offset) / CELL_DEG);
-}
-
 static uint64_t grid_key(unsigned category, int cx, int cy)
 {
 	return ((uint64_t)category << 40 | (uint64_t)(uint32_t)(cx + 1024) << 20 |
@@ -548,7 +540,7 @@ static struct vec *grid_get(struct grid *g, uint64_t key)
 
 static uint64_t entry_cell(const struct entry *e)
 {
-	return grid_key(e->category, cell_of(e->lon, 180), cell_of(e->lat, 90));
+	return grid_key(e->h.category, overlap_cell(e->lon, 180), overlap_cell(e->lat, 90));
 }
 
 /* ---- applying rows ---- */
@@ -604,7 +596,7 @@ static int entry_link(struct alert_cache *ac, uint32_t idx, int bulk)
 		struct vec *x = subs_of(ac, e->lists[i]);
 		rc = !x ? TR_ERR_NOMEM : bulk ? vec_insert(x, x->n, idx) : subs_insert(ac, x, idx);
 	}
-	if (!rc && e->has_loc) {
+	if (!rc && (e->h.flags & HOT_LOC)) {
 		struct vec *x = grid_get(&ac->grid, entry_cell(e));
 		rc = x ? vec_insert(x, x->n, idx) : TR_ERR_NOMEM;
 	}
@@ -632,7 +624,7 @@ static void entry_unlink(struct alert_cache *ac, uint32_t idx)
 	for (uint32_t i = 0; i < e->nsubs; i++)
 		if (e->lists[i] < ac->nsubs)
 			vec_remove_value(&ac->subs[e->lists[i]], idx);
-	struct vec *x = e->has_loc ? grid_find(&ac->grid, entry_cell(e)) : NULL;
+	struct vec *x = (e->h.flags & HOT_LOC) ? grid_find(&ac->grid, entry_cell(e)) : NULL;
 	if (x)
 		vec_remove_value(x, idx);
 	for (uint32_t i = 0; i < e->nterms; i++)
@@ -740,21 +732,20 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 	e->h.org = st_add(&ac->str, db_col_text(s, 1));
 	snprintf(e->h.country, sizeof(e->h.country), "%s",
 		 db_col_text(s, 2) ? db_col_text(s, 2) : "");
-	e->category = (uint8_t)index_of(alert_categories, db_col_text(s, 7));
+	e->h.category = (uint8_t)index_of(alert_categories, db_col_text(s, 7));
 	e->h.status = (uint8_t)index_of(alert_statuses, db_col_text(s, 8));
 	e->h.dist = (uint8_t)index_of(acl_distributions, db_col_text(s, 10));
 	e->h.group = st_add(&ac->str, db_col_text(s, 11));
-	e->tlp = (uint8_t)index_of(acl_tlps, db_col_text(s, 12));
-	e->has_loc = !db_col_is_null(s, 13) && !db_col_is_null(s, 14);
+	e->h.tlp = (uint8_t)index_of(acl_tlps, db_col_text(s, 12));
+	if (!db_col_is_null(s, 13) && !db_col_is_null(s, 14))
+		e->h.flags |= HOT_LOC;
 	e->lat = db_col_double(s, 13);
 	e->lon = db_col_double(s, 14);
-	e->has_from = !db_col_is_null(s, 17);
+	if (!db_col_is_null(s, 17))
+		e->h.flags |= HOT_FROM;
 	e->from = db_col_int64(s, 17);
-	e->has_to = !db_col_is_null(s, 18);
-	e->h.category = e->category;
-	e->h.tlp = e->tlp;
-	e->h.flags = (uint8_t)((e->has_loc ? HOT_LOC : 0) | (e->has_from ? HOT_FROM : 0) |
-			       (e->has_to ? HOT_TO : 0));
+	if (!db_col_is_null(s, 18))
+		e->h.flags |= HOT_TO;
 	e->to = db_col_int64(s, 18);
 	e->created = db_col_int64(s, 25);
 	e->updated = db_col_int64(s, 26);
@@ -1257,23 +1248,21 @@ static int hot_matches(const struct alert_filter *f, const struct want *w, const
 	       !(f->has_bbox && !(h->flags & HOT_LOC));
 }
 
-/* The rest, on an entry hot_matches let through. */
+/* The rest, on an entry hot_matches let through (so it has the dates and
+ * place the filters ask about). */
 static int matches(const struct alert_filter *f, const struct want *w, const struct entry *e)
 {
 	if ((w->substance && !has_id(e->lists, e->nsubs, w->substance)) ||
 	    (w->tag && !has_id(e->lists + e->nsubs, e->ntags, w->tag)) ||
 	    (w->country && !has_id(e->lists + e->nsubs + e->ntags, e->nctry, w->country)))
 		return 0;
-	/* an alert seen once (no observed_to) ends when it starts */
-	if ((f->observed_from && !(e->has_to ? e->to >= f->observed_from
-					     : e->has_from && e->from >= f->observed_from)) ||
-	    (f->observed_to && !(e->has_from && e->from <= f->observed_to)) ||
+	int64_t end = (e->h.flags & HOT_TO) ? e->to : e->from; /* seen once: ends as it starts */
+	if ((f->observed_from && end < f->observed_from) ||
+	    (f->observed_to && e->from > f->observed_to) ||
 	    (f->updated_since && e->updated < f->updated_since))
 		return 0;
-	if (f->has_bbox && !(e->has_loc && e->lon >= f->bbox[0] && e->lat >= f->bbox[1] &&
-			     e->lon <= f->bbox[2] && e->lat <= f->bbox[3]))
-		return 0;
-	return 1;
+	return !f->has_bbox || (e->lon >= f->bbox[0] && e->lat >= f->bbox[1] &&
+				e->lon <= f->bbox[2] && e->lat <= f->bbox[3]);
 }
 
 struct list_job {
@@ -1434,44 +1423,36 @@ static void by_substance(const struct alert_cache *ac, const struct vis *v, uint
 	}
 }
 
-static double km_between(double lat1, double lon1, double lat2, double lon2)
-{
-	double p1 = lat1 * M_PI / 180, p2 = lat2 * M_PI / 180;
-	double dp = p2 - p1, dl = (lon2 - lon1) * M_PI / 180;
-	double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
-	return 2 * 6371.0088 * asin(fmin(1.0, sqrt(h)));
-}
-
 static void by_place_time(const struct alert_cache *ac, const struct vis *v, uint32_t self,
 			  double km, int days, struct cands *cs)
 {
 	const struct entry *a = &ac->e[self];
-	if (!a->has_loc)
+	if (!(a->h.flags & HOT_LOC))
 		return;
 	int64_t from = a->from, to = a->to;
-	if (!a->has_from)
+	if (!(a->h.flags & HOT_FROM))
 		from = to = tr_now_ms();
-	else if (!a->has_to)
+	else if (!(a->h.flags & HOT_TO))
 		to = from;
 	int64_t window = (int64_t)days * 86400000LL;
 	double dlat = km / 111.2, coslat = fmax(cos(a->lat * M_PI / 180), 0.01);
 	double dlon = fmin(km / (111.2 * coslat), 180);
 	int taken = 0;
-	for (int cy = cell_of(a->lat - dlat, 90); cy <= cell_of(a->lat + dlat, 90); cy++)
-		for (int cx = cell_of(a->lon - dlon, 180); cx <= cell_of(a->lon + dlon, 180);
-		     cx++) {
-			const struct vec *x = grid_find(&ac->grid, grid_key(a->category, cx, cy));
+	for (int cy = overlap_cell(a->lat - dlat, 90); cy <= overlap_cell(a->lat + dlat, 90); cy++)
+		for (int cx = overlap_cell(a->lon - dlon, 180);
+		     cx <= overlap_cell(a->lon + dlon, 180); cx++) {
+			const struct vec *x = grid_find(&ac->grid, grid_key(a->h.category, cx, cy));
 			for (uint32_t i = 0; x && i < x->n && taken < RELATED_NEAR; i++) {
 				const struct entry *e = &ac->e[x->v[i]];
-				int64_t end = e->has_to	    ? e->to
-					      : e->has_from ? e->from
-							    : e->created;
-				int64_t start = e->has_from ? e->from : e->created;
+				int64_t end = (e->h.flags & HOT_TO)	? e->to
+					      : (e->h.flags & HOT_FROM) ? e->from
+									: e->created;
+				int64_t start = (e->h.flags & HOT_FROM) ? e->from : e->created;
 				if (x->v[i] == self || e->h.status == ST_RETRACTED ||
 				    end < from - window || start > to + window ||
 				    !visible(v, &e->h))
 					continue;
-				double d = km_between(a->lat, a->lon, e->lat, e->lon);
+				double d = overlap_km(a->lat, a->lon, e->lat, e->lon);
 				if (d > km)
 					continue;
 				struct cand *k = cand_get(cs, x->v[i]);

@@ -1,6 +1,7 @@
 #include "domain/search.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/hash.h"
 #include "core/text.h"
 #include "domain/alert_cache.h"
 #include "domain/practice.h"
@@ -155,9 +156,7 @@ static int word_matches(struct snipper *sp, const char *w, size_t n)
 	char tmp[256];
 	if (n >= sizeof(tmp))
 		n = sizeof(tmp) - 1;
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	uint32_t h = tr_fnv1a(w, n);
 	struct memo_slot *m = NULL;
 	if (sp->memo && n < sizeof(m->w)) {
 		for (uint32_t i = h & (MEMO_SLOTS - 1);; i = (i + 1) & (MEMO_SLOTS - 1)) {

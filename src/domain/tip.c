@@ -5,6 +5,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/group.h"
+#include "domain/overlap.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -51,7 +52,6 @@ bool tip_role_can(enum role r, enum tip_resource res, enum action act)
 	return tip_table[r][res] & (1u << act);
 }
 
-#define CELL_DEG 0.5
 #define DAY_MS 86400000LL
 #define SENDER_MESSAGES_MAX 50
 
@@ -78,15 +78,7 @@ static int64_t coarse_now(void)
 
 double tip_distance_m(double lat1, double lon1, double lat2, double lon2)
 {
-	double p1 = lat1 * M_PI / 180, p2 = lat2 * M_PI / 180;
-	double dp = p2 - p1, dl = (lon2 - lon1) * M_PI / 180;
-	double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
-	return 2 * 6371008.8 * asin(fmin(1.0, sqrt(h)));
-}
-
-static int cell_of(double deg, double offset)
-{
-	return (int)floor((deg + offset) / CELL_DEG);
+	return overlap_km(lat1, lon1, lat2, lon2) * 1000;
 }
 
 /* ---- routing and intake ---- */
@@ -140,8 +132,8 @@ static int pending_count(struct db_conn *c, const struct tip_new *t, int64_t *n)
 		return rc;
 	db_bind_text(s, 1, t->country);
 	if (t->has_loc) {
-		db_bind_int64(s, 2, cell_of(t->lon, 180));
-		db_bind_int64(s, 3, cell_of(t->lat, 90));
+		db_bind_int64(s, 2, overlap_cell(t->lon, 180));
+		db_bind_int64(s, 3, overlap_cell(t->lat, 90));
 	}
 	rc = db_step(s);
 	*n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
@@ -181,8 +173,8 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 	if (t->has_loc) {
 		db_bind_double(s, 8, t->lat);
 		db_bind_double(s, 9, t->lon);
-		db_bind_int64(s, 12, cell_of(t->lon, 180));
-		db_bind_int64(s, 13, cell_of(t->lat, 90));
+		db_bind_int64(s, 12, overlap_cell(t->lon, 180));
+		db_bind_int64(s, 13, overlap_cell(t->lat, 90));
 	} else {
 		db_bind_null(s, 8);
 		db_bind_null(s, 9);

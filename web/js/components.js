@@ -44,6 +44,21 @@ export function TextArea({ label, error, value, onInput, name, ...rest }) {
 }
 
 /** A labelled select; options are [{ value, label }]. */
+/** A list box choosing several values; answers the chosen ones. */
+export function MultiSelect({ label, name, options, value, onChange, hint, error }) {
+  const id = useId(`f-${name || 'multi'}`);
+  return html`
+    <div class=${`field${error ? ' has-error' : ''}`}>
+      <label for=${id}>${label}</label>
+      ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+      <select id=${id} name=${name} multiple size="6" aria-describedby=${hint ? `${id}-hint` : undefined}
+        onChange=${(e) => onChange([...e.currentTarget.selectedOptions].map((o) => o.value))}>
+        ${options.map((o) => html`<option value=${o.value} selected=${value.includes(o.value)}>${o.label}</option>`)}
+      </select>
+      ${error && html`<p class="field-error">${error}</p>`}
+    </div>`;
+}
+
 export function Select({ label, error, value, onChange, options, name, empty, ...rest }) {
   const id = useId(`f-${name || 'select'}`);
   const errId = `${id}-err`;

@@ -25,6 +25,13 @@ export const TLPS = ['clear', 'green', 'amber', 'amber+strict', 'red'];
 export const ALERT_CATEGORIES = ['new_substance', 'adulterant_or_contamination', 'overdose_cluster', 'street_distribution',
   'online_sales', 'youth_recruitment', 'trafficking_route', 'precursor_diversion', 'other'];
 export const ALERT_STATUSES = ['draft', 'published', 'retracted'];
+export const ACTIVITY_TYPES = ['school_prevention', 'family_skills', 'youth_alternative_activities', 'outreach',
+  'awareness_campaign', 'police_school_liaison', 'community_meeting', 'environmental_design',
+  'treatment_referral_programme', 'diversion_programme', 'training', 'other'];
+export const ACTIVITY_STATUSES = ['planned', 'active', 'completed', 'cancelled'];
+/** Settings of activities and practices. */
+export const SETTINGS = ['school', 'family', 'community', 'nightlife', 'online', 'workplace'];
+export const GENDERS = ['all', 'female', 'male'];
 /** i18n key part of a TLP (amber+strict has no plus in keys). */
 export const tlpKey = (tlp) => String(tlp || '').replace('+', '_');
 export const tlpLabel = (tlp) => (tlp ? t(`tlp.${tlpKey(tlp)}`) : '');

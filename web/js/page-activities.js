@@ -6,13 +6,9 @@ import { t, tn, formatDate, countryName } from './i18n.js';
 import { get, countries as loadCountries, organisations } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Badge } from './components.js';
-import { countryOptions, enumOptions } from './labels.js';
+import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 
-export const ACTIVITY_TYPES = ['school_prevention', 'family_skills', 'youth_alternative_activities', 'outreach',
-  'awareness_campaign', 'police_school_liaison', 'community_meeting', 'environmental_design',
-  'treatment_referral_programme', 'diversion_programme', 'training', 'other'];
-const STATUSES = ['planned', 'active', 'completed', 'cancelled'];
 const RECORDERS = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
 const mapItem = (a, tone = 'a') => ({
@@ -123,7 +119,7 @@ export default function Activities({ me, org, query }) {
           options=${countryOptions(countries.data)} empty=${view === 'list' ? t('common.all') : t('common.choose')} />
         ${view === 'list' && html`
           <${Select} label=${t('act.type')} name="type" value=${cur.type || ''} onChange=${change('type')} options=${enumOptions(ACTIVITY_TYPES, 'acttype')} empty=${t('common.all')} />
-          <${Select} label=${t('act.status')} name="status" value=${cur.status || ''} onChange=${change('status')} options=${enumOptions(STATUSES, 'actstatus')} empty=${t('common.all')} />`}
+          <${Select} label=${t('act.status')} name="status" value=${cur.status || ''} onChange=${change('status')} options=${enumOptions(ACTIVITY_STATUSES, 'actstatus')} empty=${t('common.all')} />`}
       </div>
     </form>
     ${view === 'overlaps' && (country ? html`<${Overlaps} country=${country} byId=${byId} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}

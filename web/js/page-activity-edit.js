@@ -6,13 +6,9 @@ import { t } from './i18n.js';
 import { request, listAll, countries as loadCountries, organisations } from './api.js';
 import { navigate } from './router.js';
 import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync } from './components.js';
-import { countryOptions, enumOptions } from './labels.js';
+import { ACTIVITY_TYPES, ACTIVITY_STATUSES, SETTINGS, GENDERS, countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
-import { ACTIVITY_TYPES } from './page-activities.js';
-
-const SETTINGS = ['school', 'family', 'community', 'nightlife', 'online', 'workplace'];
-const GENDERS = ['all', 'female', 'male'];
 const round = (x) => Math.round(x * 10000) / 10000;
 const num = (v) => (v === '' || v == null ? undefined : Number(v));
 
@@ -90,7 +86,7 @@ function Form({ me, countries, orgs, groups }) {
         <${Field} label=${t('act.start')} name="start" type="date" value=${form.start} onInput=${set('start')} error=${f.start} required />
         <${Field} label=${t('act.end')} name="end" type="date" value=${form.end} onInput=${set('end')} error=${f.end} />
         <${Select} label=${t('act.status')} name="status" value=${form.status} onChange=${set('status')}
-          options=${enumOptions(['planned', 'active', 'completed', 'cancelled'], 'actstatus')} error=${f.status} />
+          options=${enumOptions(ACTIVITY_STATUSES, 'actstatus')} error=${f.status} />
       </div>
       <div class="three-col">
         <${Field} label=${t('act.age_min')} name="age_min" type="number" min="0" max="120" value=${form.age_min} onInput=${set('age_min')} error=${f.age_min} />

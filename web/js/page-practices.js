@@ -8,12 +8,11 @@ import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
 } from './components.js';
-import { countryOptions, enumOptions } from './labels.js';
+import { SETTINGS, countryOptions, enumOptions } from './labels.js';
 
 const STATUSES = ['draft', 'submitted', 'in_review', 'verified', 'published', 'rejected'];
 const LEVELS = ['beneficial', 'likely_beneficial', 'unknown', 'likely_ineffective', 'possibly_harmful'];
 const DESIGNS = ['rct', 'quasi_experimental', 'pre_post', 'qualitative', 'none'];
-const SETTINGS = ['school', 'family', 'community', 'nightlife', 'online', 'workplace'];
 const AUTHORS = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
 export default function Practices({ me, query }) {

@@ -5,7 +5,7 @@ import { t, formatDateTime, countryName } from './i18n.js';
 import { get, post, request, listAll, countries as loadCountries, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
 } from './components.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
@@ -76,21 +76,6 @@ export function Detail({ me, params }) {
       ${(p.endorsements || []).length === 0 ? html`<p class="empty">${t('prop.no_endorsements')}</p>` : html`
         <ul class="member-list">${p.endorsements.map((e) => html`<li><span>${name(e.org_id)}</span><span class="muted small">${formatDateTime(e.created_at)}</span></li>`)}</ul>`}
     </section>`;
-}
-
-/** A list box choosing several values; answers the chosen ones. */
-function MultiSelect({ label, name, options, value, onChange, hint, error }) {
-  const id = `f-${name}`;
-  return html`
-    <div class=${`field${error ? ' has-error' : ''}`}>
-      <label for=${id}>${label}</label>
-      ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
-      <select id=${id} name=${name} multiple size="6" aria-describedby=${hint ? `${id}-hint` : undefined}
-        onChange=${(e) => onChange([...e.currentTarget.selectedOptions].map((o) => o.value))}>
-        ${options.map((o) => html`<option value=${o.value} selected=${value.includes(o.value)}>${o.label}</option>`)}
-      </select>
-      ${error && html`<p class="field-error">${error}</p>`}
-    </div>`;
 }
 
 /** /proposals/new: a proposal for co-operation, kept as a draft or opened
