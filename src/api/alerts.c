@@ -116,7 +116,8 @@ static int alert_answer(struct http_req *req, struct http_resp *resp, struct db_
 	return http_resp_json(resp, status, a);
 }
 
-static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
+/* What a domain refusal on a field means, or NULL. */
+static const char *alert_why(const char *field)
 {
 	static const struct {
 		const char *field, *message;
@@ -135,11 +136,18 @@ static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const cha
 			     "its alert's"},
 	};
 	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
-		if (strcmp(why[i].field, field) == 0 &&
-		    (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN)) {
-			http_field_error(req, field, why[i].message);
-			return http_fail(req, rc, why[i].message);
-		}
+		if (strcmp(why[i].field, field) == 0)
+			return why[i].message;
+	return NULL;
+}
+
+static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
+{
+	const char *why = alert_why(field);
+	if (why && (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN)) {
+		http_field_error(req, field, why);
+		return http_fail(req, rc, why);
+	}
 	return api_domain_fail(req, c, rc, field);
 }
 
@@ -512,4 +520,111 @@ int api_substances_update(struct http_req *req, struct http_resp *resp)
 	db_release(c);
 	json_decref(body);
 	return rc;
+}
+
+/* ---- import ---- */
+
+/* One item of an import, as exported: the fields the server keeps (who
+ * made it, when, its country) are dropped, null means absent, and the rest
+ * is checked as a PATCH body with the fields a POST requires. */
+static int import_item(struct http_req *req, json_t *item, size_t i, struct alert_import_item *out)
+{
+	char prefix[40];
+	int from = http_field_errors(req);
+	if (!json_is_object(item)) {
+		snprintf(prefix, sizeof(prefix), "items[%zu]", i);
+		return http_field_error(req, prefix, "must be an alert object, as exported");
+	}
+	static const char *const dropped[] = {"id",	    "org_id",	  "version",	"country",
+					      "created_by", "created_at", "updated_at", "published_at"};
+	json_t *body = json_object(), *v;
+	const char *key;
+	json_object_foreach(item, key, v)
+	{
+		int drop = json_is_null(v);
+		for (size_t k = 0; k < sizeof(dropped) / sizeof(dropped[0]) && !drop; k++)
+			drop = strcmp(key, dropped[k]) == 0;
+		if (!drop)
+			json_object_set(body, key, v);
+	}
+	const char *id = json_string_value(json_object_get(item, "id"));
+	const char *org = json_string_value(json_object_get(item, "org_id"));
+	json_t *ver = json_object_get(item, "version");
+	int rc = TR_OK;
+	if (!id || !tr_uuid_valid(id))
+		rc = http_field_error(req, "id", "is required: an id (UUID)");
+	if (!org || !tr_uuid_valid(org))
+		rc = http_field_error(req, "org_id", "is required: an id (UUID)");
+	if (ver && !json_is_null(ver) && (!json_is_integer(ver) || json_integer_value(ver) < 1))
+		rc = http_field_error(req, "version", "must be a whole number from 1");
+	for (size_t k = 0; k < sizeof(alert_spec) / sizeof(alert_spec[0]); k++)
+		if (alert_spec[k].required && !json_object_get(body, alert_spec[k].name))
+			rc = http_field_error(req, alert_spec[k].name, "is required");
+	if (validate_body(req, body, alert_patch_spec,
+			  sizeof(alert_patch_spec) / sizeof(alert_patch_spec[0]), 0) ||
+	    alert_nested(req, body))
+		rc = TR_ERR_INVALID;
+	snprintf(prefix, sizeof(prefix), "items[%zu].", i);
+	http_field_errors_prefix(req, from, prefix);
+	if (rc) {
+		json_decref(body);
+		return rc;
+	}
+	*out = (struct alert_import_item){id, org, json_is_integer(ver) ? json_integer_value(ver) : -1,
+					  body};
+	return TR_OK;
+}
+
+/* A refusal of the domain, named items[i].field. */
+static int import_fail(struct http_req *req, struct db_conn *c, int rc, size_t bad,
+		       const char *field, const char *why)
+{
+	if (rc == TR_ERR_FORBIDDEN && !field)
+		return http_fail(req, rc, "your role may not create or change alerts");
+	if (rc != TR_ERR_INVALID && rc != TR_ERR_CONFLICT && rc != TR_ERR_PRECONDITION &&
+	    rc != TR_ERR_FORBIDDEN)
+		return api_db_fail(req, c, rc);
+	char name[96];
+	snprintf(name, sizeof(name), "items[%zu].%s", bad, field ? field : "");
+	const char *msg = why ? why : alert_why(field);
+	http_field_error(req, name, msg ? msg : "is not valid");
+	return http_fail(req, rc, "nothing was imported");
+}
+
+int api_alerts_import(struct http_req *req, struct http_resp *resp)
+{
+	json_t *body;
+	int rc = http_json_body(req, &body);
+	if (rc)
+		return rc;
+	json_t *items = json_object_get(body, "items");
+	size_t n = json_array_size(items);
+	if (!json_is_array(items) || json_object_size(body) != 1 || n == 0) {
+		json_decref(body);
+		return http_field_error(req, "items",
+					"the body must be {\"items\": [...]} with at least one"
+					" alert, as exported");
+	}
+	struct alert_import_item *list = calloc(n, sizeof(*list));
+	size_t ready = 0;
+	rc = list ? TR_OK : TR_ERR_NOMEM;
+	for (; !rc && ready < n; ready++)
+		if ((rc = import_item(req, json_array_get(items, ready), ready, &list[ready])))
+			break;
+	int imported = 0;
+	if (!rc) {
+		struct db_conn *c = api_db(req);
+		size_t bad = 0;
+		const char *field = NULL, *why = NULL;
+		rc = alert_import(c, api_caller(req), list, n, http_request_id(req), &imported,
+				  &bad, &field, &why);
+		if (rc)
+			rc = import_fail(req, c, rc, bad, field, why);
+		db_release(c);
+	}
+	for (size_t i = 0; list && i < ready; i++)
+		json_decref(list[i].body);
+	free(list);
+	json_decref(body);
+	return rc ? rc : http_resp_json(resp, 200, json_pack("{s:i}", "imported", imported));
 }

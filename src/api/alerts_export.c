@@ -1,4 +1,4 @@
-/* Export and import of alerts. The export is streamed: each chunk is a
+/* Export of alerts, streamed: each chunk is a
  * page fetched with its own short use of a database connection, so a slow
  * reader holds no connection and no whole result is ever buffered. */
 #include "api/api.h"
@@ -228,37 +228,4 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 			 : fmt == FMT_GEOJSON ? "attachment; filename=\"alerts.geojson\""
 					      : "attachment; filename=\"alerts.json\"");
 	return TR_OK;
-}
-
-int api_alerts_import(struct http_req *req, struct http_resp *resp)
-{
-	json_t *body;
-	int rc = http_json_body(req, &body);
-	if (rc)
-		return rc;
-	json_t *items = json_object_get(body, "items");
-	if (!json_is_array(items) || json_object_size(body) != 1) {
-		json_decref(body);
-		return http_field_error(req, "items",
-					"the body must be {\"items\": [...]}, as exported");
-	}
-	struct db_conn *c = api_db(req);
-	int imported = 0;
-	size_t bad = 0;
-	const char *field = NULL, *why = NULL;
-	rc = alert_import(c, api_caller(req), items, http_request_id(req), &imported, &bad, &field,
-			  &why);
-	if (rc == TR_ERR_FORBIDDEN) {
-		rc = http_fail(req, rc, "importing needs a role that may set distributions");
-	} else if (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT) {
-		char name[96];
-		snprintf(name, sizeof(name), "items[%zu].%s", bad, field ? field : "");
-		http_field_error(req, name, why ? why : "is not valid");
-		rc = http_fail(req, TR_ERR_INVALID, "nothing was imported");
-	} else if (rc) {
-		rc = api_db_fail(req, c, rc);
-	}
-	db_release(c);
-	json_decref(body);
-	return rc ? rc : http_resp_json(resp, 200, json_pack("{s:i}", "imported", imported));
 }

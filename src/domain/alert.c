@@ -580,32 +580,46 @@ static void stamp_published(json_t *a, int64_t now)
 	}
 }
 
+/* Creates the alert id inside the caller's transaction; via names the
+ * path in the audit entry ("import") or is NULL. */
+static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *body,
+			const char *id, const char *request_id, const char *via,
+			const char **field)
+{
+	if (!acl_role_can(who->role, RES_ALERT, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	json_t *a = json_deep_copy(body);
+	defaults_fill(a);
+	json_object_set_new(a, "published_at", json_null());
+	int rc = TR_OK;
+	if (strcmp(json_string_value(json_object_get(a, "status")), "retracted") == 0)
+		rc = (*field = "status", TR_ERR_INVALID);
+	if (!rc)
+		rc = alert_check(c, who, a, field);
+	int64_t now = tr_now_ms();
+	stamp_published(a, now);
+	if (!rc)
+		rc = alert_write(c, id, a, 1, who, now);
+	char detail[64];
+	snprintf(detail, sizeof(detail), "{\"via\":\"%s\"}", via ? via : "");
+	struct audit_entry e = {who->user_id, who->org_id, "create",		 "alert",
+				id,	      request_id,  NULL, via ? detail : NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	json_decref(a);
+	return rc;
+}
+
 int alert_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
 		 char id[37], const char **field)
 {
 	*field = NULL;
 	if (!acl_role_can(who->role, RES_ALERT, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
-	json_t *a = json_deep_copy(body);
-	defaults_fill(a);
-	json_object_set_new(a, "published_at", json_null());
-	if (strcmp(json_string_value(json_object_get(a, "status")), "retracted") == 0) {
-		json_decref(a);
-		return *field = "status", TR_ERR_INVALID;
-	}
+	tr_uuid7(id);
 	int rc = db_begin(c);
 	if (!rc)
-		rc = alert_check(c, who, a, field);
-	int64_t now = tr_now_ms();
-	stamp_published(a, now);
-	tr_uuid7(id);
-	if (!rc)
-		rc = alert_write(c, id, a, 1, who, now);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "alert",
-				id,	      request_id,  NULL,     NULL};
-	if (!rc)
-		rc = audit_append(c, &e, now);
-	json_decref(a);
+		rc = create_in_tx(c, who, body, id, request_id, NULL, field);
 	if (rc) {
 		db_rollback(c);
 		return rc;
@@ -640,15 +654,15 @@ static int share_changed(json_t *cur, json_t *body)
 	return 0;
 }
 
-int alert_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-		 int64_t version, const char *request_id, const char **field)
+/* Applies body at version (-1: any) inside the caller's transaction; via
+ * names the path in the audit entry ("import") or is NULL. */
+static int update_in_tx(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+			int64_t version, const char *request_id, const char *via,
+			const char **field)
 {
-	*field = NULL;
-	int rc = db_begin(c);
-	if (rc)
-		return rc;
 	json_t *cur = NULL, *merged = NULL;
-	if ((rc = alert_get(c, who, id, &cur)))
+	int rc = alert_get(c, who, id, &cur);
+	if (rc)
 		goto out;
 	const char *org = json_string_value(json_object_get(cur, "org_id"));
 	int share = share_changed(cur, body);
@@ -682,17 +696,30 @@ int alert_update(struct db_conn *c, const struct caller *who, const char *id, js
 	char detail[400] = "";
 	if (share)
 		snprintf(detail, sizeof(detail),
-			 "{\"distribution\":[\"%s\",\"%s\"],\"tlp\":[\"%s\",\"%s\"]}",
+			 "{\"distribution\":[\"%s\",\"%s\"],\"tlp\":[\"%s\",\"%s\"]%s}",
 			 json_string_value(json_object_get(cur, "distribution")),
 			 json_string_value(json_object_get(merged, "distribution")),
 			 json_string_value(json_object_get(cur, "tlp")),
-			 json_string_value(json_object_get(merged, "tlp")));
+			 json_string_value(json_object_get(merged, "tlp")),
+			 via ? ",\"via\":\"import\"" : "");
+	else if (via)
+		snprintf(detail, sizeof(detail), "{\"via\":\"%s\"}", via);
 	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "alert", id,
-				request_id,   NULL,	   share ? detail : NULL};
+				request_id,   NULL,	   detail[0] ? detail : NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
 	json_decref(merged);
+	return rc;
+}
+
+int alert_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		 int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (!rc)
+		rc = update_in_tx(c, who, id, body, version, request_id, NULL, field);
 	if (rc) {
 		db_rollback(c);
 		return rc;
@@ -882,26 +909,16 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 
 /* ---- import ---- */
 
-static int org_country(struct db_conn *c, const char *org_id, char country[3])
+/* The owner, distribution and version of a record already here, whoever
+ * may see it: an import must never write over another's record. */
+static int import_existing(struct db_conn *c, const char *id, char org[37], char dist[24],
+			   int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT COALESCE(country, '') FROM organisations WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, org_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(country, 3, "%s", db_col_text(s, 0));
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
-}
-
-/* The distribution the record has here already, if any. */
-static int existing_distribution(struct db_conn *c, const char *id, char org[37], char dist[24])
-{
-	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT org_id, distribution FROM alerts " DB_ACL_EXEMPT " WHERE id = ?", &s);
+	int rc = db_prepare(c,
+			    "SELECT org_id, distribution, version FROM alerts " DB_ACL_EXEMPT
+			    " WHERE id = ?",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -909,71 +926,64 @@ static int existing_distribution(struct db_conn *c, const char *id, char org[37]
 	if (rc == DB_ROW) {
 		snprintf(org, 37, "%s", db_col_text(s, 0));
 		snprintf(dist, 24, "%s", db_col_text(s, 1));
+		*version = db_col_int64(s, 2);
 	}
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
 }
 
-static int import_one(struct db_conn *c, const struct caller *who, json_t *item, int64_t now,
+/* A new record is created as by POST; one already here is updated as by
+ * PATCH with If-Match: the item's version, and never widened. */
+static int import_one(struct db_conn *c, const struct caller *who,
+		      const struct alert_import_item *item, const char *request_id,
 		      const char **field, const char **why)
 {
-	const char *id = json_string_value(json_object_get(item, "id"));
-	const char *org = json_string_value(json_object_get(item, "org_id"));
-	const char *dist = json_string_value(json_object_get(item, "distribution"));
-	struct caller owner = *who;
-	if (!id || !org || !dist)
-		return *field = !id    ? "id"
-				: !org ? "org_id"
-				       : "distribution",
-		       *why = "is required", TR_ERR_INVALID;
-	if (strcmp(org, who->org_id) != 0 && strcmp(dist, "federation") != 0)
-		return *field = "distribution",
-		       *why = "a record of another organisation can only arrive as federation;"
-			      " importing it would widen its distribution",
-		       TR_ERR_INVALID;
-	snprintf(owner.org_id, sizeof(owner.org_id), "%s", org);
-	int rc = org_country(c, org, owner.country);
+	char org[37], dist[24];
+	int64_t version = 0;
+	int rc = import_existing(c, item->id, org, dist, &version);
 	if (rc == TR_ERR_NOT_FOUND)
-		return *field = "org_id", *why = "no such organisation on this instance",
-		       TR_ERR_INVALID;
-	char had_org[37], had_dist[24];
-	int exists = existing_distribution(c, id, had_org, had_dist) == TR_OK;
-	if (exists && (strcmp(had_org, org) != 0 || !acl_distribution_within(dist, had_dist)))
-		return *field = "distribution",
-		       *why = "would widen the distribution of the record"
-			      " already here",
-		       TR_ERR_INVALID;
-	json_t *a = json_deep_copy(item);
-	defaults_fill(a);
-	if (strcmp(json_string_value(json_object_get(a, "status")), "draft") == 0 ||
-	    (rc = alert_check(c, &owner, a, field))) {
-		json_decref(a);
-		if (!rc)
-			*field = "status", rc = TR_ERR_INVALID;
-		*why = "is not valid here";
+		return create_in_tx(c, who, item->body, item->id, request_id, "import", field);
+	if (rc)
 		return rc;
-	}
-	rc = alert_write(c, id, a, !exists, &owner, now);
-	json_decref(a);
-	return rc;
+	if (strcmp(org, who->org_id) != 0)
+		return *field = "id",
+		       *why = "is the id of a record your organisation does not own; records of"
+			      " other organisations arrive only through federation",
+		       TR_ERR_CONFLICT;
+	if (item->version < 0)
+		return *field = "version",
+		       *why = "is required to change a record already here (it works as If-Match)",
+		       TR_ERR_INVALID;
+	if (item->version != version)
+		return *field = "version",
+		       *why = "is not the version here: the record changed since it was exported",
+		       TR_ERR_PRECONDITION;
+	const char *to = json_string_value(json_object_get(item->body, "distribution"));
+	if (to && !acl_distribution_within(to, dist))
+		return *field = "distribution",
+		       *why = "would widen the distribution of the record already here",
+		       TR_ERR_INVALID;
+	return update_in_tx(c, who, item->id, item->body, item->version, request_id, "import",
+			    field);
 }
 
-int alert_import(struct db_conn *c, const struct caller *who, json_t *items, const char *request_id,
-		 int *imported, size_t *bad, const char **field, const char **why)
+int alert_import(struct db_conn *c, const struct caller *who, const struct alert_import_item *items,
+		 size_t n, const char *request_id, int *imported, size_t *bad, const char **field,
+		 const char **why)
 {
 	*imported = 0;
 	*field = *why = NULL;
-	if (!acl_role_can(who->role, RES_ALERT, ACT_SHARE))
-		return TR_ERR_FORBIDDEN;
 	int rc = db_begin(c);
-	int64_t now = tr_now_ms();
-	size_t i;
-	json_t *item;
-	json_array_foreach(items, i, item)
-	{
-		if (rc)
-			break;
-		rc = import_one(c, who, item, now, field, why);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct alert_import_item *it = &items[i];
+		if (strcmp(it->org_id, who->org_id) != 0)
+			rc = (*field = "org_id",
+			      *why = "is not your organisation: an import creates or changes only"
+				     " your organisation's records; others' arrive only through"
+				     " federation",
+			      TR_ERR_INVALID);
+		else
+			rc = import_one(c, who, it, request_id, field, why);
 		if (rc)
 			*bad = i;
 		else
@@ -984,7 +994,7 @@ int alert_import(struct db_conn *c, const struct caller *who, json_t *items, con
 	struct audit_entry e = {who->user_id, who->org_id, "import", "alert",
 				NULL,	      request_id,  NULL,     detail};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_append(c, &e, tr_now_ms());
 	if (rc) {
 		db_rollback(c);
 		*imported = 0;

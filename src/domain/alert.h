@@ -67,13 +67,23 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 /** The visible comments of a visible alert. */
 int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id,
 		   json_t *items);
-/** Imports alerts in the export format, keeping their ids and
- * organisations, in one transaction: all or nothing. A record of another
- * organisation is accepted only with distribution federation (it reached
- * us from a peer); an existing record may not be widened. On a refusal
- * bad is the index of the item, field and why say what was wrong. */
-int alert_import(struct db_conn *c, const struct caller *who, json_t *items, const char *request_id,
-		 int *imported /* OUT */, size_t *bad /* OUT */, const char **field /* OUT */,
-		 const char **why /* OUT */);
+/** One item of an import, validated by the API layer: its id, the
+ * organisation it names, the version it was exported at (-1 when absent)
+ * and its fields as for a PATCH. */
+struct alert_import_item {
+	const char *id;
+	const char *org_id;
+	int64_t version;
+	json_t *body;
+};
+/** Imports alerts in the export format in one transaction, all or nothing,
+ * under the rules of POST and PATCH: only records of the caller's own
+ * organisation; a new id is created, a record already here is changed only
+ * at the item's version (If-Match) and never widened. Every record is
+ * audited with its id. On a refusal bad is the index of the item, field and
+ * why (NULL: the field's usual message) say what was wrong. */
+int alert_import(struct db_conn *c, const struct caller *who, const struct alert_import_item *items,
+		 size_t n, const char *request_id, int *imported /* OUT */, size_t *bad /* OUT */,
+		 const char **field /* OUT */, const char **why /* OUT */);
 
 #endif

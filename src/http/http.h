@@ -121,6 +121,9 @@ int http_fail(struct http_req *req, int rc, const char *detail);
 int http_field_error(struct http_req *req, const char *field, const char *message);
 /** How many field errors are recorded. */
 int http_field_errors(struct http_req *req);
+/** Puts prefix before the field names of the errors recorded from index
+ * from on (the items of an array body: "items[3]."). */
+void http_field_errors_prefix(struct http_req *req, int from, const char *prefix);
 /** Adds a header (e.g. Retry-After) to the error answer as well as to a
  * successful one. */
 void http_resp_header(struct http_resp *resp, const char *name, const char *value);

@@ -221,6 +221,12 @@ int http_field_errors(struct http_req *req)
 	return req->nerr;
 }
 
+void http_field_errors_prefix(struct http_req *req, int from, const char *prefix)
+{
+	for (int i = from < 0 ? 0 : from; i < req->nerr; i++)
+		req->efield[i] = arena_printf(req->arena, "%s%s", prefix, req->efield[i]);
+}
+
 /* ---- response writers ---- */
 
 void http_resp_header(struct http_resp *resp, const char *name, const char *value)
