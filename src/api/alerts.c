@@ -535,8 +535,9 @@ static int import_item(struct http_req *req, json_t *item, size_t i, struct aler
 		snprintf(prefix, sizeof(prefix), "items[%zu]", i);
 		return http_field_error(req, prefix, "must be an alert object, as exported");
 	}
-	static const char *const dropped[] = {"id",	    "org_id",	  "version",	"country",
-					      "created_by", "created_at", "updated_at", "published_at"};
+	static const char *const dropped[] = {"id",	    "org_id",	   "version",
+					      "country",    "created_by",  "created_at",
+					      "updated_at", "published_at"};
 	json_t *body = json_object(), *v;
 	const char *key;
 	json_object_foreach(item, key, v)
@@ -570,8 +571,8 @@ static int import_item(struct http_req *req, json_t *item, size_t i, struct aler
 		json_decref(body);
 		return rc;
 	}
-	*out = (struct alert_import_item){id, org, json_is_integer(ver) ? json_integer_value(ver) : -1,
-					  body};
+	*out = (struct alert_import_item){
+	    id, org, json_is_integer(ver) ? json_integer_value(ver) : -1, body};
 	return TR_OK;
 }
 
@@ -605,7 +606,8 @@ int api_alerts_import(struct http_req *req, struct http_resp *resp)
 					"the body must be {\"items\": [...]} with at least one"
 					" alert, as exported");
 	}
-	struct alert_import_item *list = calloc(n, sizeof(*list));
+	struct alert_import_item *list =
+	    n <= SIZE_MAX / sizeof(*list) ? arena_alloc(http_arena(req), n * sizeof(*list)) : NULL;
 	size_t ready = 0;
 	rc = list ? TR_OK : TR_ERR_NOMEM;
 	for (; !rc && ready < n; ready++)
@@ -624,7 +626,6 @@ int api_alerts_import(struct http_req *req, struct http_resp *resp)
 	}
 	for (size_t i = 0; list && i < ready; i++)
 		json_decref(list[i].body);
-	free(list);
 	json_decref(body);
 	return rc ? rc : http_resp_json(resp, 200, json_pack("{s:i}", "imported", imported));
 }
