@@ -210,6 +210,32 @@ describe('module pages', () => {
     await screenshot(paris, 'alert-invisible-to-others');
   });
 
+  test('an alert names its substances in the form; related alerts are found by them', async () => {
+    const subs = (await api('GET', '/substances?limit=500')).items;
+    const iso = subs.find((x) => x.name === 'Isotonitazene');
+    await api('POST', '/alerts', {
+      title: 'Isotonitazene powder seized at a Berlin station', category: 'street_distribution', distribution: 'network',
+      tlp: 'green', status: 'published', substances: [iso.id],
+    }, orgs['analyst@berlin.de']);
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@paris.fr');
+    await page.goto(`${server.url}/alerts/new`);
+    await page.getByLabel('Title').fill('Overdoses after nitazene tablets in Paris');
+    await page.getByLabel('Category').selectOption('overdose_cluster');
+    await page.getByLabel('Substances').selectOption([iso.id]);
+    await page.getByRole('radio', { name: /This instance/ }).check();
+    await page.locator('#tlp-green').check();
+    await axe(page, 'alert form with substances');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('heading', { name: 'Overdoses after nitazene tablets in Paris' }).waitFor();
+    const facts = page.locator('dl.facts');
+    await facts.getByText('Isotonitazene').waitFor();
+    await page.getByRole('link', { name: 'Isotonitazene powder seized at a Berlin station' }).waitFor();
+    const id = page.url().split('/').pop();
+    const saved = await api('GET', `/alerts/${id}`, undefined, orgs['analyst@paris.fr']);
+    assert.deepEqual(saved.substances, [iso.id]);
+  });
+
   test('an activity recorded in the form shows the overlapping activity of another organisation', async () => {
     await api('POST', '/activities', activity({ title: 'Police school talks, Wien Mitte' }), orgs['analyst@vienna.at']);
     const page = await newPage(browser);

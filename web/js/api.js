@@ -100,3 +100,4 @@ export function cached(key, fn) {
 export function forget(key) { memo.delete(key); }
 export const countries = () => cached('countries', async () => (await listAll('/countries')).items);
 export const organisations = () => cached('organisations', async () => (await listAll('/organisations')).items);
+export const substances = () => cached('substances', async () => (await listAll('/substances')).items);

@@ -51,3 +51,19 @@ export function audience({ distribution, org, group }) {
     default: return '';
   }
 }
+
+/**
+ * A substance's name in the language of the page where one is known: the
+ * name is English, and the first synonym of another language is its name
+ * there (English synonyms are street names).
+ */
+export function substanceName(s, lang) {
+  const syn = lang !== 'en' && (s.synonyms || []).find((x) => x.lang === lang);
+  return syn ? syn.name : s.name;
+}
+
+/** Substances as picker options, sorted in the page's language. */
+export function substanceOptions(list, lang) {
+  return list.map((s) => ({ value: s.id, label: substanceName(s, lang) }))
+    .sort((a, b) => a.label.localeCompare(b.label, lang));
+}

@@ -1,11 +1,11 @@
 // Create or edit an alert. Distribution and TLP have no default: the author
 // chooses both, and the form says in words who will be able to see it.
 import { html, useState, useMemo } from './lib.js';
-import { t } from './i18n.js';
-import { request, getVersioned, listAll, organisations } from './api.js';
+import { t, language } from './i18n.js';
+import { request, getVersioned, listAll, organisations, substances } from './api.js';
 import { navigate } from './router.js';
-import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync } from './components.js';
-import { ALERT_CATEGORIES, enumOptions } from './labels.js';
+import { PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, useAsync } from './components.js';
+import { ALERT_CATEGORIES, enumOptions, substanceOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
 
@@ -14,25 +14,26 @@ const localInput = (iso) => (iso ? new Date(iso).toISOString().slice(0, 16) : ''
 
 export default function AlertEdit({ me, params }) {
   const data = useAsync(async () => {
-    const [orgs, groups] = await Promise.all([organisations(), listAll('/sharing-groups')]);
+    const [orgs, groups, subs] = await Promise.all([organisations(), listAll('/sharing-groups'), substances()]);
     let alert = null;
     let etag = null;
     if (params.id) { const r = await getVersioned(`/alerts/${params.id}`); alert = r.data; etag = r.etag; }
-    return { orgs, groups: groups.items, alert, etag };
+    return { orgs, groups: groups.items, subs, alert, etag };
   }, [params.id]);
   if (data.error) return html`<${PageHeader} title=${t('alerts.title')} /><${ProblemAlert} error=${data.error} />`;
   if (!data.data) return html`<${Loading} />`;
   return html`<${Form} me=${me} ...${data.data} />`;
 }
 
-function Form({ me, orgs, groups, alert, etag }) {
+function Form({ me, orgs, groups, subs, alert, etag }) {
   const a = alert || {};
   const [form, setForm] = useState({
     title: a.title || '', summary: a.summary || '', body: a.body || '', category: a.category || '',
     distribution: a.distribution || '', sharing_group_id: a.sharing_group_id || '', tlp: a.tlp || '',
     place_name: (a.location && a.location.place_name) || '', observed_from: localInput(a.observed_from),
-    tags: (a.tags || []).join(', '),
+    tags: (a.tags || []).join(', '), substances: a.substances || [],
   });
+  const subOptions = useMemo(() => substanceOptions(subs, language()), [subs]);
   const [point, setPoint] = useState(a.location && a.location.lat != null ? { lat: a.location.lat, lon: a.location.lon } : null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -47,6 +48,7 @@ function Form({ me, orgs, groups, alert, etag }) {
       sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : null,
       observed_from: form.observed_from ? new Date(form.observed_from).toISOString() : null,
       tags: form.tags.split(',').map((x) => x.trim()).filter(Boolean),
+      substances: form.substances,
     };
     if (point || form.place_name) {
       body.location = { ...(point ? { lat: round(point.lat), lon: round(point.lon) } : {}), ...(form.place_name ? { place_name: form.place_name } : {}) };
@@ -67,6 +69,8 @@ function Form({ me, orgs, groups, alert, etag }) {
       <${Field} label=${t('alerts.alert_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <${Select} label=${t('alerts.category')} name="category" value=${form.category} onChange=${set('category')}
         options=${enumOptions(ALERT_CATEGORIES, 'alertcat')} empty=${t('common.choose')} error=${f.category} required />
+      <${MultiSelect} label=${t('alerts.substances')} name="substances" options=${subOptions} value=${form.substances}
+        onChange=${set('substances')} hint=${t('alerts.substances_hint')} error=${f.substances} />
       <${TextArea} label=${t('alerts.summary')} name="summary" value=${form.summary} onInput=${set('summary')} error=${f.summary} />
       <${TextArea} label=${t('alerts.body')} name="body" value=${form.body} onInput=${set('body')} error=${f.body} rows="6" />
       <${ShareChooser} form=${form} set=${set} org=${org} groups=${groups} errors=${f} note=${t('audience.drafts')} />

@@ -2,14 +2,14 @@
 // sightings (counts per country), related alerts with their reasons,
 // comments, and the status workflow (publish, retract with a reason).
 import { html, useState, useMemo } from './lib.js';
-import { t, formatDateTime, countryName } from './i18n.js';
-import { get, post, patch, getVersioned, countries as loadCountries, organisations } from './api.js';
+import { t, formatDateTime, countryName, language } from './i18n.js';
+import { get, post, patch, getVersioned, countries as loadCountries, organisations, substances } from './api.js';
 import { setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
 } from './components.js';
 import {
-  ALERT_CATEGORIES, ALERT_STATUSES, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience,
+  ALERT_CATEGORIES, ALERT_STATUSES, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience, substanceName,
 } from './labels.js';
 import { DataMap } from './map-data.js';
 
@@ -188,10 +188,10 @@ export function Detail({ me, params }) {
   const [tick, setTick] = useState(0);
   const a = useAsync(async () => {
     const r = await getVersioned(`/alerts/${params.id}`);
-    const orgs = await organisations();
+    const [orgs, subs] = await Promise.all([organisations(), r.data.substances.length ? substances() : []]);
     let group = null;
     if (r.data.sharing_group_id) { try { group = await get(`/sharing-groups/${r.data.sharing_group_id}`); } catch { /* not a member */ } }
-    return { alert: r.data, etag: r.etag, orgs, group };
+    return { alert: r.data, etag: r.etag, orgs, group, subs: new Map(subs.map((x) => [x.id, x])) };
   }, [params.id, tick]);
   const [reason, setReason] = useState('');
   const [retracting, setRetracting] = useState(false);
@@ -200,7 +200,7 @@ export function Detail({ me, params }) {
   const byId = useMemo(() => new Map(((a.data && a.data.orgs) || []).map((o) => [o.id, o])), [a.data]);
   if (a.error) return html`<${PageHeader} title=${t('alerts.title')} /><${ProblemAlert} error=${a.error} />`;
   if (!a.data) return html`<${Loading} />`;
-  const { alert, etag, group } = a.data;
+  const { alert, etag, group, subs } = a.data;
   const org = byId.get(alert.org_id);
   const own = alert.org_id === me.org_id && EDITORS.includes(me.role);
   const change = async (body, msg) => {
@@ -241,6 +241,7 @@ export function Detail({ me, params }) {
           ${alert.retraction_reason && html`<div><dt>${t('alerts.retraction_reason')}</dt><dd>${alert.retraction_reason}</dd></div>`}
           ${loc && loc.place_name && html`<div><dt>${t('alerts.place')}</dt><dd>${loc.place_name}</dd></div>`}
           ${alert.observed_from && html`<div><dt>${t('alerts.observed')}</dt><dd>${formatDateTime(alert.observed_from)}${alert.observed_to ? ` – ${formatDateTime(alert.observed_to)}` : ''}</dd></div>`}
+          ${alert.substances.length > 0 && html`<div><dt>${t('alerts.substances')}</dt><dd>${alert.substances.map((id) => (subs.get(id) ? substanceName(subs.get(id), language()) : id)).join(', ')}</dd></div>`}
           ${alert.countries.length > 0 && html`<div><dt>${t('alerts.countries')}</dt><dd>${alert.countries.map(countryName).join(', ')}</dd></div>`}
           ${alert.tags.length > 0 && html`<div><dt>${t('alerts.tags')}</dt><dd>${alert.tags.map((x) => html`<${Badge}>${x}</${Badge}> `)}</dd></div>`}
           <div><dt>${t('alerts.updated')}</dt><dd>${formatDateTime(alert.updated_at)}</dd></div>
