@@ -106,6 +106,36 @@ describe('module pages', () => {
     assert.deepEqual(page.foreign, []);
   });
 
+  test('the tip form checks its answers before any work and warns of a point outside the chosen country', async () => {
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    const challenges = [];
+    page.on('request', (r) => { if (r.url().includes('/public/tips/challenge')) challenges.push(r.url()); });
+    await page.goto(`${server.url}/report`);
+    await page.waitForSelector('.map[data-ready]');
+    await page.getByRole('button', { name: 'Send the tip' }).click();
+    const summary = page.locator('[data-problem]');
+    await summary.getByText('Some answers are missing: nothing was sent yet.').waitFor();
+    assert.ok(await summary.evaluate((el) => el === document.activeElement), 'the error summary takes focus');
+    const box = await summary.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y < 844, `the error summary is on screen (y = ${box && box.y})`);
+    await page.getByText('Describe what you saw in at least 10 characters.').waitFor();
+    assert.deepEqual(challenges, [], 'no proof-of-work before the answers are complete');
+    await page.getByLabel('What is it about?').selectOption('public_drug_use');
+    await page.getByLabel('What happened?').fill('People inject in the park near the playground every evening.');
+    await page.getByLabel('Country').selectOption('AT');
+    // the map shows Austria: its centre is in Austria
+    await page.locator('.map').focus();
+    await page.keyboard.press('Enter');
+    await page.getByText(/Point marked/).waitFor();
+    assert.equal(await page.locator('[data-point-warning]').count(), 0);
+    await page.getByLabel('Country').selectOption('PL');
+    await page.locator('[data-point-warning]').getByText(/in another country \(Austria\)|is in Austria, not in Poland/).waitFor();
+    await page.getByRole('button', { name: 'Send the tip' }).click();
+    await summary.waitFor();
+    assert.deepEqual(challenges, [], 'nothing sent with the point in another country');
+    await axe(page, 'tip form with problems');
+  });
+
   test('an officer triages the tip: status, a note, a message the sender reads', async () => {
     assert.ok(receipt.code, 'the tip of the previous test');
     const page = await newPage(browser);

@@ -102,11 +102,19 @@ export function Checkbox({ label, checked, onChange, name, hint, ...rest }) {
 }
 
 /** The problem of a failed request: its detail, announced to screen readers. */
+/** The error summary: takes focus and comes into view when it appears, so
+ * that a phone user sees it and a screen reader reads it. */
 export function ProblemAlert({ error }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (!error || !ref.current) return;
+    ref.current.focus({ preventScroll: true });
+    ref.current.scrollIntoView({ block: 'center' });
+  }, [error]);
   if (!error) return null;
   const fields = Object.keys(error.fields || {});
   return html`
-    <div class="alert alert-error" role="alert">
+    <div class="alert alert-error" role="alert" tabindex="-1" ref=${ref} data-problem>
       <p class="alert-title">${error.status === 0 ? t('error.network') : error.message}</p>
       ${fields.length > 0 && html`<p>${t('form.fix_fields')}</p>`}
     </div>`;

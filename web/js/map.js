@@ -19,6 +19,56 @@ export const NUMERIC = {
   IL: '376', JO: '400', MA: '504', TN: '788',
 };
 
+const ALPHA2 = Object.fromEntries(Object.entries(NUMERIC).map(([a, n]) => [n, a]));
+
+function inRing(ring, x, y) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+function polygons(feature) {
+  const g = feature.geometry;
+  if (!g) return [];
+  return g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
+}
+
+/** The ISO alpha-2 code of the State or Partner at a point, or null. */
+export async function countryAt(lat, lon) {
+  const { features } = await loadShapes();
+  for (const f of features) {
+    if (!ALPHA2[f.id]) continue;
+    for (const poly of polygons(f)) {
+      // a ring unwrapped across the antimeridian may run past 180
+      const hit = (x) => inRing(poly[0], x, lat) && !poly.slice(1).some((hole) => inRing(hole, x, lat));
+      if (hit(lon) || hit(lon + 360) || hit(lon - 360)) return ALPHA2[f.id];
+    }
+  }
+  return null;
+}
+
+/** [[south, west], [north, east]] around a State's largest part, or null. */
+export async function countryBounds(iso2) {
+  const { features } = await loadShapes();
+  const f = features.find((x) => x.id === NUMERIC[iso2]);
+  if (!f) return null;
+  // the largest polygon: overseas parts would zoom France out to the world
+  let best = null;
+  let area = -1;
+  for (const poly of polygons(f)) {
+    const xs = poly[0].map((p) => p[0]);
+    const ys = poly[0].map((p) => p[1]);
+    const b = [[Math.min(...ys), Math.min(...xs)], [Math.max(...ys), Math.max(...xs)]];
+    const a = (b[1][0] - b[0][0]) * (b[1][1] - b[0][1]);
+    if (a > area) { area = a; best = b; }
+  }
+  return best;
+}
+
 const STYLE = {
   participating_state: { fillColor: '#2b6cb0', fillOpacity: 0.85 },
   asian_partner: { fillColor: '#48a38a', fillOpacity: 0.85 },

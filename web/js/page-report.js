@@ -2,18 +2,28 @@
 // optional contact; the browser solves the server's proof-of-work, then the
 // receipt (code and secret) is shown once. /report/receipt checks a receipt
 // and exchanges messages with the police.
-import { html, useState } from './lib.js';
-import { t, language, formatDateTime } from './i18n.js';
+import { html, useState, useEffect } from './lib.js';
+import { t, language, formatDateTime, countryName } from './i18n.js';
 import { request, countries as loadCountries } from './api.js';
 import { Field, TextArea, Select, ProblemAlert, PageHeader, Notice, useAsync, Badge } from './components.js';
 import { countryOptions } from './labels.js';
 import { DataMap } from './map-data.js';
+import { countryAt, countryBounds } from './map.js';
 import { solveChallenge } from './pow.js';
 
 export const TIP_CATEGORIES = ['dealing_near_school', 'public_drug_use', 'discarded_needles', 'suspected_stash_house',
   'youth_recruitment', 'online_dealing', 'other'];
 
 const round = (x) => Math.round(x * 10000) / 10000;
+
+/** What the browser can tell before any work is done: field -> message. */
+function checkTip(form) {
+  const fields = {};
+  if (!form.category) fields.category = t('form.choose_one');
+  if (form.description.trim().length < 10) fields.description = t('report.description_short');
+  if (!form.country) fields.country = t('form.choose_one');
+  return Object.keys(fields).length ? { status: 400, message: t('form.fix_before_sending'), fields } : null;
+}
 
 function ReceiptCard({ receipt }) {
   const [copied, setCopied] = useState(false);
@@ -52,10 +62,33 @@ export default function Report() {
   const [phase, setPhase] = useState('form'); // form, solving, sending
   const [tries, setTries] = useState(0);
   const [receipt, setReceipt] = useState(null);
+  const [pointCountry, setPointCountry] = useState(null);
+  const [fit, setFit] = useState(null);
   const set = (k) => (v) => setForm({ ...form, [k]: v });
+  // choosing a State shows it on the map
+  useEffect(() => {
+    let live = true;
+    if (form.country) countryBounds(form.country).then((b) => live && b && setFit(b), () => {});
+    return () => { live = false; };
+  }, [form.country]);
+  // a point is checked against the State chosen (and chooses it when none is)
+  const pickPoint = async (lat, lon) => {
+    setPoint({ lat, lon });
+    let at = null;
+    try { at = await countryAt(lat, lon); } catch { /* no shapes: no check */ }
+    setPointCountry(at);
+    if (at && !form.country) setForm((cur) => ({ ...cur, country: at }));
+  };
+  const mismatch = point && pointCountry && form.country && pointCountry !== form.country;
   const submit = async (e) => {
     e.preventDefault();
     setError(null);
+    const local = checkTip(form);
+    if (local) { setError(local); return; }
+    if (mismatch) {
+      setError({ status: 400, message: t('report.point_elsewhere', { at: countryName(pointCountry), chosen: countryName(form.country) }), fields: { lat: t('report.point_move') } });
+      return;
+    }
     try {
       setPhase('solving');
       setTries(0);
@@ -110,11 +143,14 @@ export default function Report() {
             <${Field} label=${t('report.place')} name="place" value=${form.place} onInput=${set('place')} error=${f.place}
               hint=${t('report.place_hint')} autocomplete="off" />
             <p class="hint" id="map-hint">${t('report.map_hint')}</p>
-            <${DataMap} label=${t('report.map_label')} onPick=${(lat, lon) => setPoint({ lat, lon })} pick=${point} height="small" />
+            <${DataMap} label=${t('report.map_label')} onPick=${pickPoint} pick=${point} height="small"
+              fit=${fit} />
             <p class="muted small" role="status">
               ${point ? t('report.point_chosen', { lat: round(point.lat), lon: round(point.lon) }) : t('report.no_point')}
-              ${point && html` <button type="button" class="btn btn-small btn-quiet" onClick=${() => setPoint(null)}>${t('report.clear_point')}</button>`}
+              ${point && html` <button type="button" class="btn btn-small btn-quiet" onClick=${() => { setPoint(null); setPointCountry(null); }}>${t('report.clear_point')}</button>`}
             </p>
+            ${mismatch && html`<p class="alert alert-warn" role="alert" data-point-warning>
+              ${t('report.point_elsewhere', { at: countryName(pointCountry), chosen: countryName(form.country) })}</p>`}
             ${(f.lat || f.lon) && html`<p class="field-error">${f.lat || f.lon}</p>`}
           </fieldset>
           <${Field} label=${t('report.when')} name="observed_at" type="datetime-local" value=${form.observed_at}
