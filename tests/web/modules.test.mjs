@@ -266,6 +266,32 @@ describe('module pages', () => {
     assert.deepEqual(saved.substances, [iso.id]);
   });
 
+  test('a filtered list downloads as CSV and JSON, and an alert prints without the app around it', async () => {
+    await api('POST', '/alerts', {
+      title: 'Fentanyl patches resold near a youth centre', category: 'street_distribution', distribution: 'organisation',
+      tlp: 'amber', status: 'published',
+    }, orgs['analyst@vienna.at']);
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'analyst@vienna.at');
+    await page.goto(`${server.url}/alerts?category=street_distribution`);
+    await page.getByRole('link', { name: 'Fentanyl patches resold near a youth centre' }).waitFor();
+    const links = page.locator('[data-export]');
+    assert.match(await links.getByRole('link', { name: 'CSV', exact: true }).getAttribute('href'), /^\/api\/v1\/alerts\/export\?category=street_distribution&format=csv$/);
+    const [dl] = await Promise.all([page.waitForEvent('download'), links.getByRole('link', { name: 'JSON', exact: true }).click()]);
+    const text = await new Promise((ok, fail) => dl.createReadStream().then((st) => {
+      let b = ''; st.on('data', (c) => { b += c; }); st.on('end', () => ok(b)); st.on('error', fail);
+    }, fail));
+    const items = JSON.parse(text).items;
+    assert.ok(items.length >= 1 && items.every((a) => a.category === 'street_distribution'), 'the download keeps the filter');
+    await page.getByRole('link', { name: 'Fentanyl patches resold near a youth centre' }).click();
+    await page.getByRole('heading', { name: 'Fentanyl patches resold near a youth centre' }).waitFor();
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.topbar').isVisible(), false, 'no navigation on paper');
+    assert.equal(await page.getByRole('button').filter({ visible: true }).count(), 0, 'no buttons on paper');
+    assert.ok(await page.locator('.facts .tlp').isVisible(), 'the TLP label is printed');
+    await page.emulateMedia({ media: 'screen' });
+  });
+
   test('an activity recorded in the form shows the overlapping activity of another organisation', async () => {
     await api('POST', '/activities', activity({ title: 'Police school talks, Wien Mitte' }), orgs['analyst@vienna.at']);
     const page = await newPage(browser);

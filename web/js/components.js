@@ -203,3 +203,19 @@ export function MoreButton({ list }) {
 export function Badge({ kind = 'neutral', children }) {
   return html`<span class=${`badge badge-${kind}`}>${children}</span>`;
 }
+
+/**
+ * Links that download a list with its current filters: { path: '/alerts/export',
+ * query: { status: 'published' }, formats: ['csv', 'json', 'geojson'] }.
+ */
+export function ExportLinks({ path, query = {}, formats }) {
+  const href = (format) => {
+    const q = new URLSearchParams({ ...query, format });
+    return `/api/v1${path}?${q}`;
+  };
+  return html`
+    <p class="export-links" data-export>
+      <span class="muted small">${t('export.label')}</span>
+      ${formats.map((f) => html` <a class="btn btn-small" href=${href(f)} download>${t(`export.${f}`)}</a>`)}
+    </p>`;
+}

@@ -5,7 +5,7 @@ import { html, useState, useMemo } from './lib.js';
 import { t, tn, formatDate, countryName } from './i18n.js';
 import { get, countries as loadCountries, organisations } from './api.js';
 import { setQuery } from './router.js';
-import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Badge } from './components.js';
+import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Badge, ExportLinks } from './components.js';
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 
@@ -125,6 +125,7 @@ export default function Activities({ me, org, query }) {
     ${view === 'overlaps' && (country ? html`<${Overlaps} country=${country} byId=${byId} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
     ${view === 'gaps' && (country ? html`<${Gaps} country=${country} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
     ${view === 'list' && html`
+      <${ExportLinks} path="/activities/export" query=${filt} formats=${['csv', 'hxl', 'json', 'geojson']} />
       <${ProblemAlert} error=${list.error} />
       <section class="card" aria-labelledby="act-map-title">
         <h2 id="act-map-title">${t('act.map')}</h2>

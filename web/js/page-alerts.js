@@ -7,6 +7,7 @@ import { get, post, patch, getVersioned, countries as loadCountries, organisatio
 import { setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  ExportLinks,
 } from './components.js';
 import {
   ALERT_CATEGORIES, ALERT_STATUSES, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience, substanceName,
@@ -72,6 +73,7 @@ export default function Alerts({ me, query }) {
       ${EDITORS.includes(me.role) && html`<a class="btn btn-primary" href="/alerts/new">${t('alerts.new')}</a>`}
     </${PageHeader}>
     <${Filters} query=${query} countries=${countries.data} />
+    ${!q && html`<${ExportLinks} path="/alerts/export" query=${filt} formats=${['csv', 'json', 'geojson']} />`}
     ${q ? html`<${SearchResults} q=${q} />` : html`
       <${ProblemAlert} error=${list.error} />
       ${list.loading && list.items.length === 0 ? html`<${Loading} />`
