@@ -78,9 +78,11 @@ describe('web app', () => {
     await page.getByRole('link', { name: 'New organisation' }).click();
     await page.getByLabel('Name').fill('Polizei Wien, Präventionsdienst');
     await page.getByLabel('Kind').selectOption('police');
+    assert.equal(await page.getByLabel('Country').locator('option:checked').textContent(), 'Choose…', 'no country chosen for the user');
     await page.getByLabel('Country').selectOption('AT');
     await page.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('heading', { name: 'Polizei Wien, Präventionsdienst' }).waitFor();
+    await page.getByRole('status').getByText('Polizei Wien, Präventionsdienst was created.').waitFor();
     const orgId = page.url().split('/').pop();
     await screenshot(page, 'organisation-created');
 

@@ -59,15 +59,18 @@ export function MultiSelect({ label, name, options, value, onChange, hint, error
     </div>`;
 }
 
-export function Select({ label, error, value, onChange, options, name, empty, ...rest }) {
+export function Select({ label, error, hint, value, onChange, options, name, empty, ...rest }) {
   const id = useId(`f-${name || 'select'}`);
   const errId = `${id}-err`;
+  const hintId = `${id}-hint`;
+  const described = [hint && hintId, error && errId].filter(Boolean).join(' ') || undefined;
   return html`
     <div class=${`field${error ? ' has-error' : ''}`}>
       <label for=${id}>${label}${rest.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+      ${hint && html`<p class="hint" id=${hintId}>${hint}</p>`}
       <select id=${id} name=${name} value=${value ?? ''}
         onChange=${(e) => onChange && onChange(e.currentTarget.value)}
-        aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? errId : undefined} ...${rest}>
+        aria-invalid=${error ? 'true' : undefined} aria-describedby=${described} ...${rest}>
         ${empty !== undefined && html`<option value="">${empty}</option>`}
         ${options.map((o) => html`<option value=${o.value} selected=${o.value === value}>${o.label}</option>`)}
       </select>
@@ -218,4 +221,15 @@ export function ExportLinks({ path, query = {}, formats }) {
       <span class="muted small">${t('export.label')}</span>
       ${formats.map((f) => html` <a class="btn btn-small" href=${href(f)} download>${t(`export.${f}`)}</a>`)}
     </p>`;
+}
+
+// A confirmation carried to the next page (after a create that navigates).
+let flashed = null;
+/** Keeps a message for the next page to show once. */
+export function setFlash(message) { flashed = message; }
+/** The message kept by setFlash, once. */
+export function takeFlash() {
+  const m = flashed;
+  flashed = null;
+  return m;
 }

@@ -4,7 +4,7 @@ import { t, tn, countryName, compareText, formatDateTime } from './i18n.js';
 import { post, patch, getVersioned, countries, organisations, forget } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
-  PageHeader, Field, Select, ProblemAlert, Loading, Table, useAsync, Notice,
+  PageHeader, Field, Select, ProblemAlert, Loading, Table, useAsync, Notice, setFlash, takeFlash,
 } from './components.js';
 import { kindOptions, countryOptions, orgOptions, kindLabel } from './labels.js';
 
@@ -58,6 +58,7 @@ export function Edit({ me, params }) {
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [created] = useState(() => (isNew ? null : takeFlash()));
   const refs = useAsync(async () => {
     const [cs, os] = [await countries(), await organisations()];
     if (isNew) setForm({ name: '', kind: '', country: '', parent_id: '', key: '' });
@@ -84,6 +85,7 @@ export function Edit({ me, params }) {
         if (form.key) body.key = form.key;
         const o = await post('/organisations', body);
         forget('organisations');
+        setFlash(t('orgs.created', { name: o.name }));
         navigate(`/organisations/${o.id}`, { replace: true });
       } else {
         await patch(`/organisations/${params.id}`, body, etag);
@@ -104,6 +106,7 @@ export function Edit({ me, params }) {
     <${PageHeader} title=${title} subtitle=${isNew ? '' : t('common.updated', { when: formatDateTime(form.updated_at) })} />
     <div class="card form-card">
       ${saved && html`<${Notice}>${t('common.saved')}</${Notice}>`}
+      ${!saved && created && html`<${Notice}>${created}</${Notice}>`}
       <${ProblemAlert} error=${error} />
       <form onSubmit=${submit} novalidate>
         <fieldset disabled=${!canEdit || busy}>
@@ -112,7 +115,9 @@ export function Edit({ me, params }) {
           <${Select} label=${t('orgs.kind')} name="kind" value=${form.kind} onChange=${set('kind')} error=${f.kind}
             options=${kindOptions()} empty=${t('common.choose')} required />
           <${Select} label=${t('orgs.country')} name="country" value=${form.country} onChange=${set('country')} error=${f.country}
-            options=${countryOptions(refs.data.countries)} empty=${t('orgs.international')} />
+            options=${countryOptions(refs.data.countries)} required=${form.kind !== 'international_organisation'}
+            empty=${form.kind === 'international_organisation' ? t('orgs.international') : t('common.choose')}
+            hint=${t('orgs.country_hint')} />
           <${Select} label=${t('orgs.parent')} name="parent_id" value=${form.parent_id} onChange=${set('parent_id')} error=${f.parent_id}
             options=${orgOptions(refs.data.orgs.filter((o) => o.id !== params.id))} empty=${t('common.none')} />
           ${isNew && html`<${Field} label=${t('orgs.key')} name="key" value=${form.key} onInput=${set('key')} error=${f.key} hint=${t('orgs.key_hint')} />`}
