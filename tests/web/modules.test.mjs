@@ -196,6 +196,19 @@ describe('module pages', () => {
     assert.equal(await ministry.getByText('Signal +43').count(), 0);
   });
 
+  test('the audit log reads in words: the contact read with its reason, linked to the tip', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'admin@example.org');
+    await page.goto(`${server.url}/audit?resource_type=tip`);
+    const row = page.locator('tr', { has: page.locator('[data-reason]') }).first();
+    await row.getByText('Reason: Arrange a meeting to take a witness statement.').waitFor();
+    await row.getByText('read a sensitive field').waitFor();
+    const link = row.locator('a[href^="/tips/"]');
+    assert.equal(await link.count(), 1, 'the record is a link');
+    await link.click();
+    await page.getByRole('heading', { name: 'Dealing near a school' }).waitFor();
+  });
+
   test('an alert for one sharing group: a member sees it, another organisation does not', async () => {
     const group = await api('POST', '/sharing-groups', { name: 'Vienna–Berlin', members: [orgs.berlin] }, orgs['analyst@vienna.at']);
     const page = await newPage(browser);

@@ -7,7 +7,31 @@ import {
   PageHeader, Field, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton,
 } from './components.js';
 
-const RESOURCES = ['user', 'organisation', 'token', 'session', 'sharing_group'];
+const RESOURCES = ['alert', 'tip', 'problem', 'activity', 'practice', 'proposal', 'signal', 'substance',
+  'organisation', 'user', 'token', 'session', 'sharing_group'];
+
+// where a record of each type is read in the app
+const PAGES = {
+  alert: '/alerts/', tip: '/tips/', problem: '/problems/', activity: '/activities/', practice: '/practices/',
+  proposal: '/proposals/', signal: '/signals/', organisation: '/organisations/', user: '/users/',
+  sharing_group: '/sharing-groups/',
+};
+
+// a label from the locale, or the code made readable
+const label = (prefix, code) => {
+  const s = t(`${prefix}.${code}`);
+  return s === `${prefix}.${code}` ? String(code).replace(/_/g, ' ') : s;
+};
+
+/** The entry's detail in words: "distribution: organisation → network". */
+function details(d) {
+  if (!d || typeof d !== 'object') return [];
+  return Object.entries(d).map(([k, v]) => {
+    const name = label('auditkey', k);
+    if (Array.isArray(v) && v.length === 2) return `${name}: ${v[0] ?? '—'} → ${v[1] ?? '—'}`;
+    return `${name}: ${typeof v === 'object' ? JSON.stringify(v) : label('auditval', v)}`;
+  });
+}
 
 // a date input's day, as the start (or end) of that day in UTC
 const dayStart = (d) => (d ? `${d}T00:00:00Z` : '');
@@ -44,9 +68,14 @@ export default function Audit({ query }) {
           <tr key=${e.seq}>
             <td class="nowrap">${formatDateTime(e.at)}</td>
             <td>${e.user_id ? (names.get(e.user_id) || e.user_id) : html`<span class="muted">${t('audit.system')}</span>`}</td>
-            <td>${t(`action.${e.action}`) === `action.${e.action}` ? e.action : t(`action.${e.action}`)}</td>
-            <td>${t(`resource.${e.resource_type}`) === `resource.${e.resource_type}` ? e.resource_type : t(`resource.${e.resource_type}`)}
-              ${e.resource_id && html`<div class="muted small mono">${e.resource_id}</div>`}</td>
+            <td>${label('action', e.action)}
+              ${e.justification && html`<div class="small" data-reason>${t('audit.reason')}: ${e.justification}</div>`}
+              ${details(e.detail).map((d) => html`<div class="muted small">${d}</div>`)}</td>
+            <td>${label('resource', e.resource_type)}
+              ${e.resource_id && (PAGES[e.resource_type]
+    ? html`<div class="small"><a class="mono" href=${PAGES[e.resource_type] + e.resource_id}>${e.resource_id.slice(0, 8)}…</a>
+                <a class="muted" href=${`/audit?${new URLSearchParams({ resource_id: e.resource_id })}`}>${t('audit.history')}</a></div>`
+    : html`<div class="muted small mono">${e.resource_id}</div>`)}</td>
             <td class="mono small">${e.request_id || ''}</td>
           </tr>`)}
       </${Table}>
