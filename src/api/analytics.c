@@ -1,7 +1,10 @@
 /* The analytics endpoints: counts per period, aberrations, hot spots and
  * the space-time scan, always computed over the records the caller may see
- * (aq_records_load applies acl_visible), with small counts that involve
- * other organisations' records shown as null. */
+ * (aq_records_load applies acl_visible) as the caller sees them (other
+ * organisations' tips at their coarsened point), with small counts that
+ * involve other organisations' records shown as null. Windows are whole
+ * ISO weeks and boxes snap to the coarsening grid, so that two questions
+ * differing by less than a week or a grid step get the same answer. */
 #include "analytics/cusum.h"
 #include "analytics/ears.h"
 #include "analytics/farrington.h"
@@ -27,7 +30,7 @@
 struct an_common {
 	struct aq_filter f;
 	enum aq_interval iv;
-	int64_t from, to; /* as given, or the defaults */
+	int64_t from, to; /* whole weeks: from a Monday 00:00 to the last ms of a Sunday */
 	struct analytics_config cfg;
 };
 
@@ -104,6 +107,7 @@ static int an_bbox(struct http_req *req, struct aq_filter *f)
 					"min below max, longitudes within 180 and "
 					"latitudes within 90");
 	}
+	aq_bbox_snap(f->bbox);
 	return TR_OK;
 }
 
@@ -142,6 +146,9 @@ static int an_common_read(struct http_req *req, struct an_common *a, int default
 		a->from = a->to - (int64_t)default_periods * aq_period_ms(a->iv);
 	if (a->from > a->to)
 		rc = http_field_error(req, "to", "must not be before from");
+	/* whole ISO weeks: the week of from through the week of to */
+	a->from = aq_week_floor(a->from);
+	a->to = aq_week_floor(a->to) + AQ_WEEK_MS - 1;
 	return rc ? TR_ERR_INVALID : TR_OK;
 }
 
@@ -553,13 +560,39 @@ static void an_box_of(const struct aq_filter *f, const struct aq_records *r, dou
 	box[1] = fmax(box[1] - pad, -90);
 	box[2] = fmin(box[2] + pad, 180);
 	box[3] = fmin(box[3] + pad, 90);
+	aq_bbox_snap(box);
 }
 
 static const char *const hotspot_params[] = {"source", "country",     "category", "from", "to",
 					     "bbox",   "distance_km", "cell_km",  NULL};
 
+/* The total of records, null when it or the cells shown as null would
+ * give away a small count (the total less the cells shown is theirs). */
+static void an_hot_total(json_t *o, const struct an_cells *c, size_t n, double total, int threshold)
+{
+	double foreign = 0, hidden = 0, hidden_foreign = 0;
+	for (size_t i = 0; i < n; i++) {
+		foreign += c->foreign[i];
+		if (aq_suppressed(c->v[i], c->foreign[i], threshold)) {
+			hidden += c->v[i];
+			hidden_foreign += c->foreign[i];
+		}
+	}
+	int sup = aq_total_suppressed(total, foreign, hidden, hidden_foreign, threshold);
+	json_object_set_new(o, "records", sup ? json_null() : json_integer((json_int_t)total));
+	json_object_set_new(o, "suppressed", json_boolean(sup));
+}
+
+/* from and to of an answer: the window searched, null when open. */
+static void an_window_set(json_t *o, const struct aq_filter *f)
+{
+	json_object_set_new(o, "from", f->from ? an_time_json(f->from) : json_null());
+	json_object_set_new(o, "to", f->to ? an_time_json(f->to) : json_null());
+}
+
 static int an_hot_answer(struct http_req *req, struct http_resp *resp, const struct an_common *a,
-			 const struct aq_records *r, double km, double cell_km, int limit)
+			 const struct aq_records *r, double km, double cell_km, double coarsen_m,
+			 int limit)
 {
 	double box[4];
 	struct an_grid g = {0};
@@ -603,10 +636,13 @@ static int an_hot_answer(struct http_req *req, struct http_resp *resp, const str
 	for (size_t i = 0; i < m && i < (size_t)limit; i++)
 		json_array_append_new(items,
 				      an_cell_json(&g, &c, c.order[i].cell, a->cfg.suppress_below));
-	json_t *o = json_pack("{s:s, s:f, s:{s:f, s:i, s:i, s:[f, f, f, f]}, s:I, s:o}", "source",
-			      aq_sources[a->f.source], "distance_km", km, "grid", "cell_km",
-			      cell_km, "rows", (int)g.rows, "cols", (int)g.cols, "bbox", box[0],
-			      box[1], box[2], box[3], "records", (json_int_t)r->n, "items", items);
+	json_t *o =
+	    json_pack("{s:s, s:f, s:{s:f, s:i, s:i, s:[f, f, f, f], s:I}, s:o}", "source",
+		      aq_sources[a->f.source], "distance_km", km, "grid", "cell_km", cell_km,
+		      "rows", (int)g.rows, "cols", (int)g.cols, "bbox", box[0], box[1], box[2],
+		      box[3], "coarsen_m", (json_int_t)coarsen_m, "items", items);
+	an_hot_total(o, &c, n, (double)r->n, a->cfg.suppress_below);
+	an_window_set(o, &a->f);
 	json_object_set_new(o, "suppress_below", json_integer(a->cfg.suppress_below));
 	an_cells_free(&c);
 	return http_resp_json(resp, 200, o);
@@ -625,20 +661,28 @@ int api_analytics_hotspots(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return TR_ERR_INVALID;
 	a.f.from = http_query(req, "from") ? a.from : 0;
-	a.f.to = http_query(req, "to") ? a.to : 0;
+	a.f.to = http_query(req, "to") ? a.to + 1 : 0;
 	a.f.located_only = 1;
 	struct aq_records r;
 	if ((rc = an_load(req, &a.f, &r)))
 		return rc;
 	if (r.n == 0) {
 		aq_records_free(&r);
-		return http_resp_json(resp, 200,
-				      json_pack("{s:s, s:f, s:I, s:[], s:i}", "source",
-						aq_sources[a.f.source], "distance_km", km,
-						"records", (json_int_t)0, "items", "suppress_below",
-						a.cfg.suppress_below));
+		json_t *o =
+		    json_pack("{s:s, s:f, s:I, s:b, s:[], s:i}", "source", aq_sources[a.f.source],
+			      "distance_km", km, "records", (json_int_t)0, "suppressed", 0, "items",
+			      "suppress_below", a.cfg.suppress_below);
+		an_window_set(o, &a.f);
+		return http_resp_json(resp, 200, o);
 	}
-	rc = an_hot_answer(req, resp, &a, &r, km, cell_km, page.limit);
+	/* no cell finer than the grid other organisations' points were
+	 * coarsened to: a smaller one would only scatter the same points */
+	double coarsen_m = 0;
+	for (size_t i = 0; i < r.n; i++)
+		if (!r.v[i].own)
+			coarsen_m = fmax(coarsen_m, r.v[i].grid_m);
+	cell_km = fmax(cell_km, coarsen_m / 1000);
+	rc = an_hot_answer(req, resp, &a, &r, km, cell_km, coarsen_m, page.limit);
 	aq_records_free(&r);
 	return rc;
 }
@@ -669,7 +713,10 @@ static json_t *an_cluster_json(const struct stscan_cluster *k, size_t rank,
 	json_object_set_new(it, "end", an_day_json(k->end));
 	an_count_set(it, "observed", (double)k->observed, foreign, threshold);
 	json_object_set_new(it, "expected", an_num(k->expected));
-	json_object_set_new(it, "llr", an_num(k->llr));
+	/* with expected, the LLR gives a suppressed observed count back */
+	json_object_set_new(
+	    it, "llr",
+	    aq_suppressed((double)k->observed, foreign, threshold) ? json_null() : an_num(k->llr));
 	json_object_set_new(it, "p_value", an_num(k->p));
 	json_t *ids = json_array();
 	for (size_t j = 0; j < k->n_events; j++)
@@ -716,10 +763,19 @@ static int an_scan_run(struct http_req *req, struct http_resp *resp, const struc
 		json_array_append_new(
 		    items, an_cluster_json(&res.clusters[i], i + 1, r, a->cfg.suppress_below));
 	json_t *o =
-	    json_pack("{s:s, s:I, s:I, s:f, s:i, s:i, s:b}", "source", aq_sources[a->f.source],
-		      "events", (json_int_t)r->n, "locations", (json_int_t)res.locations,
+	    json_pack("{s:s, s:f, s:i, s:i, s:b}", "source", aq_sources[a->f.source],
 		      "max_radius_km", sp->max_radius, "max_days", sp->max_days, "replications",
 		      (int)sp->replications, "prospective", sp->prospective);
+	double foreign = 0;
+	for (size_t i = 0; i < r->n; i++)
+		foreign += !r->v[i].own;
+	int thr = a->cfg.suppress_below, sup_e = aq_suppressed((double)r->n, foreign, thr);
+	int sup_l = aq_suppressed((double)res.locations, foreign, thr);
+	json_object_set_new(o, "events", sup_e ? json_null() : json_integer((json_int_t)r->n));
+	json_object_set_new(o, "locations",
+			    sup_l ? json_null() : json_integer((json_int_t)res.locations));
+	json_object_set_new(o, "suppressed", json_boolean(sup_e || sup_l));
+	an_window_set(o, &a->f);
 	json_object_set_new(o, "suppress_below", json_integer(a->cfg.suppress_below));
 	json_object_set_new(o, "items", items);
 	stscan_result_free(&res);
@@ -742,7 +798,7 @@ int api_analytics_scan(struct http_req *req, struct http_resp *resp)
 	rc |= an_bool(req, "prospective", &prospective);
 	if (rc)
 		return TR_ERR_INVALID;
-	a.f.from = http_query(req, "from") ? a.from : a.to - 52 * AQ_WEEK_MS;
+	a.f.from = a.from; /* default: the 52 weeks before to's */
 	a.f.to = a.to + 1;
 	a.f.located_only = 1;
 	struct aq_records r;
@@ -762,12 +818,13 @@ int api_analytics_scan(struct http_req *req, struct http_resp *resp)
 	sp.threads = 2;
 	sp.max_clusters = 10;
 	sp.metric = SPATIAL_HAVERSINE;
-	if (r.n == 0)
-		rc = http_resp_json(resp, 200,
-				    json_pack("{s:s, s:I, s:[], s:i}", "source",
-					      aq_sources[a.f.source], "events", (json_int_t)0,
-					      "items", "suppress_below", a.cfg.suppress_below));
-	else
+	if (r.n == 0) {
+		json_t *o = json_pack("{s:s, s:I, s:b, s:[], s:i}", "source",
+				      aq_sources[a.f.source], "events", (json_int_t)0, "suppressed",
+				      0, "items", "suppress_below", a.cfg.suppress_below);
+		an_window_set(o, &a.f);
+		rc = http_resp_json(resp, 200, o);
+	} else
 		rc = an_scan_run(req, resp, &a, &r, &sp);
 	aq_records_free(&r);
 	return rc;

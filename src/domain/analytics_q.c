@@ -1,6 +1,7 @@
 #include "domain/analytics_q.h"
 #include "core/err.h"
 #include "domain/alert.h"
+#include "domain/tip.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -36,6 +37,23 @@ int64_t aq_period_start(int64_t t, enum aq_interval iv)
 	return q * len + off;
 }
 
+int64_t aq_week_floor(int64_t t)
+{
+	return aq_period_start(t, AQ_WEEK);
+}
+
+void aq_bbox_snap(double bbox[4])
+{
+	const double step = AQ_GRID_M / AQ_M_PER_DEG;
+	static const double lim[4] = {-180, -90, 180, 90};
+	for (int i = 0; i < 4; i++) {
+		double k = bbox[i] / step;
+		/* a bound already on the grid stays (within rounding error) */
+		k = fabs(k - nearbyint(k)) < 1e-9 ? nearbyint(k) : i < 2 ? floor(k) : ceil(k);
+		bbox[i] = i < 2 ? fmax(k * step, lim[i]) : fmin(k * step, lim[i]);
+	}
+}
+
 int aq_suppress_below_env(void)
 {
 	const char *v = getenv("TRELLIS_SUPPRESS_BELOW");
@@ -49,6 +67,13 @@ int aq_suppress_below_env(void)
 int aq_suppressed(double count, double foreign, int threshold)
 {
 	return count > 0 && count < threshold && foreign > 0;
+}
+
+int aq_total_suppressed(double total, double foreign, double hidden, double hidden_foreign,
+			int threshold)
+{
+	return aq_suppressed(total, foreign, threshold) ||
+	       aq_suppressed(hidden, hidden_foreign, threshold);
 }
 
 int aq_tips_present(struct db_conn *c)
@@ -68,7 +93,7 @@ int aq_tips_present(struct db_conn *c)
 }
 
 /* The select list is the same for every source: id, country, category,
- * org_id, time, lat, lon. */
+ * org_id, time, lat, lon, coarsening grid (m; tips only). */
 static void aq_select(struct query *q, const struct caller *who, const struct aq_filter *f,
 		      const char **tcol, const char **alias)
 {
@@ -77,14 +102,14 @@ static void aq_select(struct query *q, const struct caller *who, const struct aq
 		*tcol = "COALESCE(a.observed_from, a.created_at)";
 		*alias = "a";
 		if (f->per_country)
-			query_sql(q,
-				  "SELECT a.id, COALESCE(x.country, a.country), a.category,"
-				  " a.org_id, COALESCE(a.observed_from, a.created_at), a.lat, a.lon"
-				  " FROM alerts a LEFT JOIN alert_countries x ON x.alert_id = a.id"
-				  " WHERE a.status = 'published'");
+			query_sql(
+			    q, "SELECT a.id, COALESCE(x.country, a.country), a.category,"
+			       " a.org_id, COALESCE(a.observed_from, a.created_at), a.lat, a.lon, 0"
+			       " FROM alerts a LEFT JOIN alert_countries x ON x.alert_id = a.id"
+			       " WHERE a.status = 'published'");
 		else
 			query_sql(q, "SELECT a.id, a.country, a.category, a.org_id,"
-				     " COALESCE(a.observed_from, a.created_at), a.lat, a.lon"
+				     " COALESCE(a.observed_from, a.created_at), a.lat, a.lon, 0"
 				     " FROM alerts a WHERE a.status = 'published'");
 		if (f->country) {
 			query_text(q,
@@ -106,7 +131,7 @@ static void aq_select(struct query *q, const struct caller *who, const struct aq
 		*tcol = "s.observed_at";
 		*alias = "s";
 		query_sql(q, "SELECT s.id, s.country, a.category, s.org_id, s.observed_at, s.lat,"
-			     " s.lon FROM alert_sightings s JOIN alerts a ON a.id = s.alert_id"
+			     " s.lon, 0 FROM alert_sightings s JOIN alerts a ON a.id = s.alert_id"
 			     " WHERE s.type = 'seen' AND a.status = 'published'");
 		if (f->country)
 			query_text(q, " AND s.country = ?", f->country);
@@ -117,7 +142,8 @@ static void aq_select(struct query *q, const struct caller *who, const struct aq
 		*tcol = "COALESCE(t.observed_at, t.created_at)";
 		*alias = "t";
 		query_sql(q, "SELECT t.id, t.country, t.category, t.org_id,"
-			     " COALESCE(t.observed_at, t.created_at), t.lat, t.lon FROM tips t"
+			     " COALESCE(t.observed_at, t.created_at), t.lat, t.lon, t.coarsen_m"
+			     " FROM tips t"
 			     " WHERE t.duplicate_of IS NULL");
 		if (f->country)
 			query_text(q, " AND t.country = ?", f->country);
@@ -132,8 +158,31 @@ static void aq_select(struct query *q, const struct caller *who, const struct aq
 		query_sql(q, " AND 1 = 1 " DB_ACL_EXEMPT); /* system view: see signal.c */
 }
 
-static void aq_where(struct query *q, const struct aq_filter *f, const char *tcol,
-		     const char *alias)
+/* A tip may be coarsened into the box from up to half a cell outside it
+ * (and out of it from inside): the statement keeps every tip within a
+ * whole cell of its coarsen_m around the box, and aq_push decides on the
+ * point the caller sees. A cell's longitude step grows with the latitude;
+ * the widest within the box bounds it (the coarsened latitude is inside). */
+static void aq_where_tip_box(struct query *q, const struct aq_filter *f)
+{
+	double lat = fmin(90, fmax(fabs(f->bbox[1]), fabs(f->bbox[3])));
+	double per_m[4], k_lat = 1 / AQ_M_PER_DEG;
+	double k_lon = 1 / (AQ_M_PER_DEG * fmax(cos(lat * M_PI / 180), 0.01));
+	static const char *const ops[][2] = {
+	    {" AND t.lon + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", " >= ?"},
+	    {" AND t.lat + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", " >= ?"},
+	    {" AND t.lon - t.coarsen_m * CAST(? AS DOUBLE PRECISION)", " <= ?"},
+	    {" AND t.lat - t.coarsen_m * CAST(? AS DOUBLE PRECISION)", " <= ?"}};
+	per_m[0] = per_m[2] = k_lon;
+	per_m[1] = per_m[3] = k_lat;
+	for (int i = 0; i < 4; i++) {
+		query_double(q, ops[i][0], per_m[i]);
+		query_double(q, ops[i][1], f->bbox[i]);
+	}
+}
+
+static void aq_where(struct query *q, const struct caller *who, const struct aq_filter *f,
+		     const char *tcol, const char *alias)
 {
 	char part[160];
 	if (f->from) {
@@ -149,7 +198,9 @@ static void aq_where(struct query *q, const struct aq_filter *f, const char *tco
 			 alias, alias);
 		query_sql(q, part);
 	}
-	if (f->has_bbox) {
+	if (f->has_bbox && f->source == AQ_TIPS && who)
+		aq_where_tip_box(q, f);
+	else if (f->has_bbox) {
 		static const char *const ops[] = {"lon >=", "lat >=", "lon <=", "lat <="};
 		for (int i = 0; i < 4; i++) {
 			snprintf(part, sizeof(part), " AND %s.%s ?", alias, ops[i]);
@@ -160,7 +211,23 @@ static void aq_where(struct query *q, const struct aq_filter *f, const char *tco
 	query_sql(q, part);
 }
 
-static int aq_push(struct aq_records *r, struct db_stmt *s, const struct caller *who)
+/* What the caller sees of a record's point: a tip of another organisation
+ * coarsened by the tips' rule; 0 when the point falls outside the box. */
+static int aq_point_seen(struct aq_record *e, const struct aq_filter *f, const struct caller *who,
+			 int64_t coarsen_m)
+{
+	if (!e->has_loc)
+		return !f->has_bbox;
+	if (who && !e->own && f->source == AQ_TIPS && coarsen_m > 0) {
+		tip_point_coarsen(&e->lat, &e->lon, (double)coarsen_m);
+		e->grid_m = (double)coarsen_m;
+	}
+	return !f->has_bbox || (e->lon >= f->bbox[0] && e->lat >= f->bbox[1] &&
+				e->lon <= f->bbox[2] && e->lat <= f->bbox[3]);
+}
+
+static int aq_push(struct aq_records *r, struct db_stmt *s, const struct aq_filter *f,
+		   const struct caller *who)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 256;
@@ -182,6 +249,8 @@ static int aq_push(struct aq_records *r, struct db_stmt *s, const struct caller 
 	e->has_loc = !db_col_is_null(s, 5) && !db_col_is_null(s, 6);
 	e->lat = e->has_loc ? db_col_double(s, 5) : NAN;
 	e->lon = e->has_loc ? db_col_double(s, 6) : NAN;
+	if (!aq_point_seen(e, f, who, db_col_int64(s, 7)))
+		r->n--;
 	return TR_OK;
 }
 
@@ -193,7 +262,7 @@ int aq_records_load(struct db_conn *c, const struct caller *who, const struct aq
 	memset(out, 0, sizeof(*out));
 	query_init(&q);
 	aq_select(&q, who, f, &tcol, &alias);
-	aq_where(&q, f, tcol, alias);
+	aq_where(&q, who, f, tcol, alias);
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
@@ -204,7 +273,7 @@ int aq_records_load(struct db_conn *c, const struct caller *who, const struct aq
 			rc = TR_ERR_TOO_LARGE;
 			break;
 		}
-		if ((rc = aq_push(out, s, who)))
+		if ((rc = aq_push(out, s, f, who)))
 			break;
 	}
 	db_done(s);

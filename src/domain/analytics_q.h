@@ -31,6 +31,20 @@ int64_t aq_period_start(int64_t t, enum aq_interval iv);
 /** The length of one period in ms. */
 int64_t aq_period_ms(enum aq_interval iv);
 
+/** The coarsening grid of the analytics, in metres: the tips' default
+ * coarsen_m. Boxes given to an analysis are snapped outward to multiples of
+ * AQ_GRID_M / 111320 degrees, so that a box moved by less than that asks
+ * the same question. */
+#define AQ_GRID_M 1000
+#define AQ_M_PER_DEG 111320.0
+
+/** Snaps a box (min lon, min lat, max lon, max lat) outward to the grid,
+ * within [-180, 180] x [-90, 90]. */
+void aq_bbox_snap(double bbox[4]);
+
+/** The Monday 00:00 UTC on or before t (ISO week start). */
+int64_t aq_week_floor(int64_t t);
+
 /** The most records one analysis reads; more is refused (narrow the
  * filters) rather than held in memory. */
 #define AQ_RECORDS_MAX 2000000
@@ -55,7 +69,8 @@ struct aq_record {
 	char category[40];
 	int own; /* of the caller's organisation */
 	int has_loc;
-	int64_t t; /* ms UTC: observed, else created */
+	double grid_m; /* the point was coarsened to cells of grid_m metres; 0: exact */
+	int64_t t;     /* ms UTC: observed, else created */
 	double lat, lon;
 };
 
@@ -67,6 +82,10 @@ struct aq_records {
 
 /** Loads the records matching f that who may see (acl_visible), or every
  * record when who is NULL (the detection's system view), ordered by time.
+ * The analysis sees what the caller sees: the point of a tip of another
+ * organisation than who's is coarsened (tip_point_coarsen with the tip's
+ * coarsen_m) as it is read, before anything else, and the box of f is
+ * applied to that coarsened point.
  * Alerts: published; time observed_from, else created_at; countries those
  * of alert_countries, else the alert's own. Sightings: of type "seen" on a
  * published alert, visible with their alert. Tips: not a duplicate of another.
@@ -86,5 +105,12 @@ int aq_suppress_below_env(void);
  * least one record behind it belongs to another organisation than the
  * caller's (foreign > 0). Zero is shown: it reveals no one. */
 int aq_suppressed(double count, double foreign, int threshold);
+
+/** Whether a total over parts must be shown as null: when the total itself
+ * is suppressed, or when the parts shown as null add up to a count that
+ * would be (hidden, of which hidden_foreign of other organisations):
+ * subtracting the shown parts from the total would give it back. */
+int aq_total_suppressed(double total, double foreign, double hidden, double hidden_foreign,
+			int threshold);
 
 #endif

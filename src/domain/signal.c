@@ -487,6 +487,13 @@ static int signal_finish(struct db_conn *c, const struct caller *who, int suppre
 	int sup = aq_suppressed(observed, observed - (double)own, suppress_below);
 	json_object_set_new(g, "observed", sup ? json_null() : json_integer((json_int_t)observed));
 	json_object_set_new(g, "suppressed", json_boolean(sup));
+	/* score is observed less upperbound, and the ids count the records
+	 * seen: either would give a suppressed count back */
+	if (sup) {
+		json_object_set_new(g, "score", json_null());
+		json_decref(ids);
+		ids = json_null();
+	}
 	json_object_set_new(g, "record_ids", ids);
 	return TR_OK;
 }

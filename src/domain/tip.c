@@ -351,8 +351,7 @@ out:
 	" t.assigned_user_id, t.assigned_org_id, t.outcome, t.duplicate_of, t.ack_due_at,"         \
 	" t.acknowledged_at, t.created_at, t.updated_at, t.version"
 
-/* Snaps to the centre of a cell of grid_m metres. */
-static void coarsen(double *lat, double *lon, double grid_m)
+void tip_point_coarsen(double *lat, double *lon, double grid_m)
 {
 	double dlat = grid_m / 111320.0;
 	*lat = fmax(-90, fmin(90, (floor(*lat / dlat) + 0.5) * dlat));
@@ -374,7 +373,7 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 		double lat = db_col_double(s, 8), lon = db_col_double(s, 9);
 		int64_t grid = db_col_int64(s, 12);
 		if (!home && grid > 0)
-			coarsen(&lat, &lon, (double)grid);
+			tip_point_coarsen(&lat, &lon, (double)grid);
 		json_object_set_new(loc, "lat", json_real(lat));
 		json_object_set_new(loc, "lon", json_real(lon));
 	}

@@ -70,6 +70,13 @@ struct tip_filter {
 	int overdue; /* -1 any, 0 not overdue, 1 overdue */
 };
 
+/** The one coarsening rule of a tip's point outside its receiving
+ * organisation: snaps (lat, lon) to the centre of a cell of grid_m metres
+ * (rows of grid_m / 111320 degrees of latitude, columns of the same
+ * distance at the snapped latitude). The tip views and the analytics both
+ * call it. grid_m > 0. */
+void tip_point_coarsen(double *lat, double *lon, double grid_m);
+
 /** One visible tip (coarsened when the caller is not the receiver). */
 int tip_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
 /** A page of visible tips, newest first; keys as in alert_list. */
