@@ -156,7 +156,7 @@ int cli_serve(int argc, char **argv)
 				  .conn_limit = conns,
 				  .per_ip_limit = per_ip,
 				  .timeout_s = timeout,
-				  .conn_memory = 32 * 1024,
+				  .conn_memory = 48 * 1024,
 				  .routes = api_routes,
 				  .nroutes = api_nroutes,
 				  .app = app,

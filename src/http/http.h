@@ -15,6 +15,8 @@
 #define HTTP_BODY_MAX (1u << 20)	/* request bodies: 1 MiB, else 413 */
 #define HTTP_BODY_DRAIN_MAX (16u << 20) /* above this, 413 without reading */
 #define HTTP_JSON_DEPTH 32		/* nesting of JSON bodies, else 400 */
+#define HTTP_TARGET_MAX (8u << 10)	/* path and query (decoded), else 414 */
+#define HTTP_FIELDS_MAX (16u << 10)	/* header fields together, else 431 */
 #define HTTP_PARAMS_MAX 4
 #define HTTP_HEADERS_MAX 16
 #define HTTP_ERRORS_MAX 32

@@ -66,6 +66,7 @@ struct http_req {
 	int64_t started_ns;
 	struct buf body;
 	int too_large;
+	int refused; /* a tr_err found in the request line or headers */
 	int nparams;
 	const char *pname[HTTP_PARAMS_MAX];
 	const char *pvalue[HTTP_PARAMS_MAX];
@@ -520,11 +521,20 @@ static void log_line(struct http_req *req)
 static enum MHD_Result dispatch(struct http_req *req)
 {
 	const char *allow = NULL;
-	int rc = req->too_large ? http_fail(req, TR_ERR_TOO_LARGE, "the body exceeds 1 MiB")
-				: route_find(req, &allow);
+	int rc;
+	if (req->refused)
+		rc = req->refused;
+	else if (req->too_large)
+		rc = http_fail(req, TR_ERR_TOO_LARGE, "the body exceeds 1 MiB");
+	else
+		rc = route_find(req, &allow);
 	const struct http_config *cfg = &req->server->cfg;
-	if (rc == TR_ERR_NOT_FOUND && cfg->fallback &&
-	    (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
+	if (req->refused) {
+		/* the request's framing cannot be trusted: nothing after it on
+		 * this connection is read */
+		http_resp_header(&req->resp, "Connection", "close");
+	} else if (rc == TR_ERR_NOT_FOUND && cfg->fallback &&
+		   (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
 		req->route = "static";
 		rc = cfg->fallback(req, &req->resp);
 	} else if (rc == TR_OK) {
@@ -576,6 +586,72 @@ static struct http_req *req_new(struct http_server *s, struct MHD_Connection *co
 	return req;
 }
 
+/* What the header fields say about the request's size and framing. */
+struct fields_seen {
+	size_t bytes;	      /* of all fields, as "name: value\r\n" */
+	int content_lengths;  /* Content-Length fields */
+	int lengths_differ;   /* two of them with different values */
+	const char *length;   /* the first one */
+	int transfer_codings; /* Transfer-Encoding fields */
+	int coding_other;     /* one of them is not exactly "chunked" */
+};
+
+static enum MHD_Result fields_seen_cb(void *cls, enum MHD_ValueKind kind, const char *k,
+				      const char *v)
+{
+	struct fields_seen *f = cls;
+	(void)kind;
+	v = v ? v : "";
+	f->bytes += strlen(k) + strlen(v) + 4;
+	if (strcasecmp(k, "Content-Length") == 0) {
+		if (f->content_lengths++ && strcmp(f->length, v) != 0)
+			f->lengths_differ = 1;
+		else if (!f->length)
+			f->length = v;
+	} else if (strcasecmp(k, "Transfer-Encoding") == 0) {
+		f->transfer_codings++;
+		f->coding_other |= strcasecmp(v, "chunked") != 0;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result target_bytes_cb(void *cls, enum MHD_ValueKind kind, const char *k,
+				       const char *v)
+{
+	size_t *n = cls;
+	(void)kind;
+	*n += strlen(k) + (v ? strlen(v) : 0) + 2;
+	return MHD_YES;
+}
+
+/* Refuses, before any handler, what libmicrohttpd lets through: a target or
+ * header fields over our caps (answered as problem+json while the parser
+ * still has room; beyond it, libmicrohttpd answers 414 or 431 itself), and
+ * a body whose length two fields disagree on (RFC 9112 6.1 and 6.3: 400 and
+ * close, else what follows the body is read as a second request). */
+static int request_refuse(struct http_req *req)
+{
+	size_t target = strlen(req->path);
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, target_bytes_cb, &target);
+	if (target > HTTP_TARGET_MAX)
+		return http_fail(req, TR_ERR_URI_TOO_LONG, "the path and query exceed 8 KiB");
+	struct fields_seen f = {0};
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, fields_seen_cb, &f);
+	if (f.bytes > HTTP_FIELDS_MAX)
+		return http_fail(req, TR_ERR_FIELDS_TOO_LARGE,
+				 "the header fields exceed 16 KiB together");
+	if (f.lengths_differ)
+		return http_field_error(req, "Content-Length",
+					"sent more than once with different values");
+	if (f.transfer_codings && f.content_lengths)
+		return http_field_error(req, "Transfer-Encoding",
+					"sent together with Content-Length");
+	if (f.transfer_codings > 1 || f.coding_other)
+		return http_field_error(req, "Transfer-Encoding",
+					"only a single \"chunked\" is accepted");
+	return TR_OK;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *data,
 				  size_t *data_size, void **con_cls)
@@ -588,6 +664,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!req)
 			return MHD_NO;
 		*con_cls = req;
+		req->refused = request_refuse(req);
+		if (req->refused)
+			return dispatch(req);
 		const char *cl =
 		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;

@@ -1,0 +1,101 @@
+// HTTP-level findings of a security test: /metrics behind a token or a
+// separate address and without counters that time a tip sender; request
+// framing that could smuggle a second request; HSTS behind a TLS proxy.
+// Raw sockets where fetch would normalise the request.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startServer, client, cliUser, request, assertProblem } from './lib.mjs';
+
+const METRICS_TOKEN = 'metrics-7f3a9c1e5b2d4086';
+let srv, root;
+
+before(async () => {
+  srv = await startServer({ env: { TRELLIS_METRICS_TOKEN: METRICS_TOKEN, TRELLIS_TIP_POW_BITS: '0', TRELLIS_TIP_RATE: '0' } });
+  root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
+});
+after(async () => {
+  const { code } = await srv.stop();
+  assert.equal(code, 0, 'the server did not stop cleanly (sanitizer report?)');
+});
+
+/** Sends bytes on a fresh connection; resolves with what came back, whether
+ * the server closed the connection, and how long it took. */
+function raw(port, data, wait = 2000) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    const chunks = [];
+    const t0 = Date.now();
+    let done = false;
+    const finish = (closed) => {
+      if (done) return;
+      done = true;
+      s.destroy();
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed, ms: Date.now() - t0 });
+    };
+    s.on('data', (d) => chunks.push(d));
+    s.on('end', () => finish(true));
+    s.on('error', () => finish(true));
+    setTimeout(() => finish(false), wait);
+    s.write(data);
+  });
+}
+
+/** The responses in a raw answer: status, lower-cased headers, body. */
+function responses(text) {
+  const out = [];
+  let rest = text;
+  while (rest.startsWith('HTTP/1.')) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) break;
+    const lines = rest.slice(0, end).split('\r\n');
+    const headers = {};
+    for (const l of lines.slice(1)) {
+      const i = l.indexOf(':');
+      headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+    }
+    const len = Number(headers['content-length'] || 0);
+    out.push({ status: Number(lines[0].split(' ')[1]), headers, body: rest.slice(end + 4, end + 4 + len) });
+    rest = rest.slice(end + 4 + len);
+  }
+  return out;
+}
+
+function assertRawProblem(r, status, field) {
+  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.body}`);
+  assert.match(r.headers['content-type'] || '', /application\/problem\+json/);
+  const p = JSON.parse(r.body);
+  assert.equal(p.status, status);
+  if (field) assert.ok(p.errors.some((e) => e.field === field), `no error naming ${field}: ${r.body}`);
+}
+
+test('a request whose framing is ambiguous gets one 400 and the connection closes; oversize targets and headers get 414 and 431 problems', async () => {
+  const next = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+  const smuggles = {
+    'two different Content-Length': ['Content-Length', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 0\r\nContent-Length: ' + next.length + '\r\n\r\n' + next],
+    'Content-Length and Transfer-Encoding': ['Transfer-Encoding', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' + next],
+    'a coding after chunked': ['Transfer-Encoding', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n' + next],
+    'two Transfer-Encoding': ['Transfer-Encoding', 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' + next],
+  };
+  for (const [name, [field, data]] of Object.entries(smuggles)) {
+    const r = await raw(srv.port, data);
+    const rs = responses(r.text);
+    assert.equal(rs.length, 1, `${name}: ${rs.length} responses: ${r.text.slice(0, 300)}`);
+    assertRawProblem(rs[0], 400, field);
+    assert.equal(rs[0].headers.connection, 'close', name);
+    assert.ok(r.closed, `${name}: the connection stayed open`);
+    assert.ok(r.ms < 2000, `${name}: ${r.ms} ms`);
+  }
+  // the same connection still serves a well-framed request and what follows it
+  const ok = responses((await raw(srv.port, 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}' + next, 500)).text);
+  assert.deepEqual(ok.map((x) => x.status), [400, 200]);
+
+  const long = responses((await raw(srv.port, `GET /api/v1/countries?q=${'a'.repeat(9 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`)).text);
+  assert.equal(long.length, 1);
+  assertRawProblem(long[0], 414);
+  const big = await raw(srv.port, `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(32 * 1024)}\r\n\r\n`);
+  assert.ok(big.ms < 2000, `a 32 kB header took ${big.ms} ms`);
+  const bigs = responses(big.text);
+  assert.equal(bigs.length, 1, big.text.slice(0, 300));
+  assertRawProblem(bigs[0], 431);
+});
