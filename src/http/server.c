@@ -439,6 +439,10 @@ static struct MHD_Response *response_build(struct http_req *req)
 	if (!r)
 		return NULL;
 	add_security_headers(r);
+	/* only behind a TLS proxy: on plain HTTP browsers ignore it anyway */
+	if (http_is_tls(req))
+		MHD_add_response_header(r, "Strict-Transport-Security",
+					"max-age=31536000; includeSubDomains");
 	MHD_add_response_header(r, "Content-Type", resp->type ? resp->type : "application/json");
 	MHD_add_response_header(r, "X-Request-Id", req->request_id);
 	int has_cache = 0;

@@ -99,3 +99,19 @@ test('a request whose framing is ambiguous gets one 400 and the connection close
   assert.equal(bigs.length, 1, big.text.slice(0, 300));
   assertRawProblem(bigs[0], 431);
 });
+
+test('Strict-Transport-Security is sent behind a TLS proxy, and only then', async () => {
+  const hsts = 'max-age=31536000; includeSubDomains';
+  const https = { 'X-Forwarded-Proto': 'https' };
+  for (const path of ['/healthz', '/api/v1/countries/AT', '/api/v1/no-such-route', '/']) {
+    const r = await request(srv.base, 'GET', path, { headers: https });
+    assert.equal(r.headers.get('strict-transport-security'), hsts, path);
+    const plain = await request(srv.base, 'GET', path);
+    assert.equal(plain.headers.get('strict-transport-security'), null, path);
+    const http = await request(srv.base, 'GET', path, { headers: { 'X-Forwarded-Proto': 'http' } });
+    assert.equal(http.headers.get('strict-transport-security'), null, path);
+  }
+  const unauth = await request(srv.base, 'GET', '/api/v1/me', { headers: https });
+  assert.equal(unauth.status, 401);
+  assert.equal(unauth.headers.get('strict-transport-security'), hsts);
+});
