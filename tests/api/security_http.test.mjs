@@ -69,6 +69,63 @@ function assertRawProblem(r, status, field) {
   if (field) assert.ok(p.errors.some((e) => e.field === field), `no error naming ${field}: ${r.body}`);
 }
 
+test('/metrics wants the metrics token or the metrics address, and counts no tip route and no alert', async () => {
+  // the main address without, or with a wrong, token: 401
+  for (const auth of [undefined, 'Bearer wrong-token-0000000000', `Bearer ${METRICS_TOKEN}x`, `Basic ${METRICS_TOKEN}`]) {
+    const r = await request(srv.base, 'GET', '/metrics', { headers: auth ? { Authorization: auth } : {} });
+    assertProblem(assert, r, 401);
+    assert.match(r.headers.get('www-authenticate') || '', /^Bearer/);
+  }
+  // a user's API token is not the metrics token
+  assertProblem(assert, await root.get('/metrics'), 401);
+
+  // the public tip routes and alerts, then the metrics
+  const org = await root.post('/api/v1/organisations', { body: { name: 'Vienna Police', kind: 'police', country: 'AT' } });
+  assert.equal(org.status, 201, org.text);
+  assert.equal((await request(srv.base, 'GET', '/api/v1/public/tips/challenge')).status, 200);
+  const tip = await request(srv.base, 'POST', '/api/v1/public/tips', {
+    body: { category: 'dealing_near_school', description: 'A man sells pills at the school gate after class.', country: 'AT', lat: 48.2082, lon: 16.3738 },
+  });
+  assert.equal(tip.status, 201, tip.text);
+  const receipt = await request(srv.base, 'GET', `/api/v1/public/tips/${tip.body.code}`, { headers: { 'X-Receipt-Secret': tip.body.secret } });
+  assert.equal(receipt.status, 200, receipt.text);
+  const draft = await root.post('/api/v1/alerts', {
+    body: { title: 'A draft nobody else sees', summary: 'Not yet published.', category: 'other', status: 'draft', distribution: 'organisation', tlp: 'amber' },
+  });
+  assert.equal(draft.status, 201, draft.text);
+  await root.get('/api/v1/countries/AT');
+  const m = await request(srv.base, 'GET', '/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+  assert.equal(m.status, 200, m.text);
+  assert.match(m.headers.get('content-type'), /^text\/plain/);
+  assert.match(m.text, /trellis_http_requests_total\{method="GET",route="\/api\/v1\/countries\/\{iso2\}",status="200"\} \d+/);
+  assert.doesNotMatch(m.text, /public\/tips/, 'a counter of a public tip route times its sender');
+  assert.doesNotMatch(m.text, /^trellis_alert_model_(alerts|texts) /m, 'a count of alerts counts drafts and organisation-only alerts');
+
+  // no token, a metrics address of its own
+  const peer = await startServer({ args: ['--metrics-listen', '127.0.0.1:0'], env: { TRELLIS_METRICS_TOKEN: '' } });
+  try {
+    await peerMetrics(peer);
+  } finally {
+    assert.equal((await peer.stop()).code, 0, 'the peer did not stop cleanly');
+  }
+});
+
+async function peerMetrics(peer) {
+  // no token configured: 404 on the main address, as any unknown path
+  assertProblem(assert, await request(peer.base, 'GET', '/metrics'), 404);
+  assertProblem(assert, await request(peer.base, 'GET', '/metrics', { headers: { Authorization: 'Bearer ' } }), 404);
+  // the metrics address: /metrics without a token, and nothing else
+  const line = peer.logs.find((l) => l.includes('"msg":"metrics listening"'));
+  assert.ok(line, 'no metrics listening line');
+  const mbase = `http://127.0.0.1:${JSON.parse(line).port}`;
+  const pm = await request(mbase, 'GET', '/metrics');
+  assert.equal(pm.status, 200, pm.text);
+  assert.match(pm.text, /trellis_http_request_duration_seconds_count \d+/);
+  assertProblem(assert, await request(mbase, 'GET', '/healthz'), 404);
+  assertProblem(assert, await request(mbase, 'GET', '/api/v1/countries'), 404);
+  assertProblem(assert, await request(mbase, 'GET', '/'), 404);
+}
+
 test('a request whose framing is ambiguous gets one 400 and the connection closes; oversize targets and headers get 414 and 431 problems', async () => {
   const next = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
   const smuggles = {
