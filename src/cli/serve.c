@@ -16,6 +16,7 @@ static void serve_usage(FILE *f)
 	fputs("usage: trellis serve [--listen HOST:PORT] [--db URL] [--threads N] [--web DIR]\n"
 	      "                     [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
 	      "                     [--session-idle SECONDS] [--session-max SECONDS]\n"
+	      "                     [--metrics-listen HOST:PORT]\n"
 	      "  --listen   address to listen on (env TRELLIS_LISTEN; default 127.0.0.1:8080)\n"
 	      "  --db       sqlite:PATH or postgres://... (env TRELLIS_DB; default "
 	      "sqlite:trellis.db)\n"
@@ -23,6 +24,10 @@ static void serve_usage(FILE *f)
 	      "  --web      directory of the web app (default: web/ of the install)\n"
 	      "  --session-idle SECONDS  sign-out after inactivity (default 1800)\n"
 	      "  --session-max SECONDS   longest session (default 43200)\n"
+	      "  --metrics-listen HOST:PORT  a second address serving only /metrics, without\n"
+	      "             authentication: keep it private. On the main address /metrics\n"
+	      "             wants Authorization: Bearer $TRELLIS_METRICS_TOKEN (at least 16\n"
+	      "             characters), and answers 404 when that is not set.\n"
 	      "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n",
 	      f);
 }
@@ -37,6 +42,16 @@ static int parse_uint(const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
+/* A bearer token: visible ASCII without spaces, long enough not to guess. */
+static int metrics_token_ok(const char *t)
+{
+	size_t n = strlen(t);
+	for (size_t i = 0; i < n; i++)
+		if (t[i] <= ' ' || t[i] > '~')
+			return 0;
+	return n >= 16 && n <= 256;
+}
+
 int cli_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
@@ -48,9 +63,11 @@ int cli_serve(int argc, char **argv)
 					     {"timeout", required_argument, 0, 'o'},
 					     {"session-idle", required_argument, 0, 'i'},
 					     {"session-max", required_argument, 0, 'x'},
+					     {"metrics-listen", required_argument, 0, 'M'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	const char *listen_on = getenv("TRELLIS_LISTEN"), *dbflag = NULL, *web = NULL;
+	const char *metrics_listen = NULL;
 	unsigned threads = 0, conns = 1024, per_ip = 256, timeout = 30;
 	unsigned idle_s = 30 * 60, max_s = 12 * 3600;
 	int c;
@@ -66,6 +83,9 @@ int cli_serve(int argc, char **argv)
 			break;
 		case 'w':
 			web = optarg;
+			break;
+		case 'M':
+			metrics_listen = optarg;
 			break;
 		case 't':
 			bad = parse_uint(optarg, 256, &threads);
@@ -107,6 +127,12 @@ int cli_serve(int argc, char **argv)
 	}
 	if (!listen_on || !*listen_on)
 		listen_on = "127.0.0.1:8080";
+	const char *metrics_token = getenv("TRELLIS_METRICS_TOKEN");
+	if (metrics_token && *metrics_token && !metrics_token_ok(metrics_token)) {
+		fprintf(stderr, "trellis serve: TRELLIS_METRICS_TOKEN must be 16 to 256 visible "
+				"ASCII characters\n");
+		return 2;
+	}
 	struct app *app = calloc(1, sizeof(*app));
 	if (!app || cli_home(app->home, sizeof(app->home))) {
 		free(app);
@@ -156,12 +182,14 @@ int cli_serve(int argc, char **argv)
 				  .conn_limit = conns,
 				  .per_ip_limit = per_ip,
 				  .timeout_s = timeout,
-				  .conn_memory = 32 * 1024,
+				  .conn_memory = 48 * 1024,
 				  .routes = api_routes,
 				  .nroutes = api_nroutes,
 				  .app = app,
 				  .fallback = api_static,
 				  .metrics_extra = api_metrics_extra,
+				  .metrics_listen = metrics_listen,
+				  .metrics_token = metrics_token,
 				  .authenticate = api_authenticate};
 	struct http_server *srv;
 	char err[512] = "";
@@ -176,6 +204,9 @@ int cli_serve(int argc, char **argv)
 		free(app);
 		return 2;
 	}
+	if (metrics_listen)
+		fprintf(stderr, "{\"level\":\"info\",\"msg\":\"metrics listening\",\"port\":%d}\n",
+			http_server_metrics_port(srv));
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"listening\",\"port\":%d}\n",
 		http_server_port(srv));
 	int sig = 0;

@@ -19,6 +19,8 @@ static const char *const messages[TR_ERR__MAX] = {
     [TR_ERR_IO] = "input/output error",
     [TR_ERR_UNAVAILABLE] = "service unavailable",
     [TR_ERR_INTERNAL] = "internal error",
+    [TR_ERR_URI_TOO_LONG] = "URI too long",
+    [TR_ERR_FIELDS_TOO_LARGE] = "request header fields too large",
 };
 
 const char *tr_strerror(int rc)

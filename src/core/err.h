@@ -22,6 +22,8 @@ enum tr_err {
 	TR_ERR_IO,		 /* file or socket failure */
 	TR_ERR_UNAVAILABLE,	 /* not ready, shutting down */
 	TR_ERR_INTERNAL,	 /* a bug */
+	TR_ERR_URI_TOO_LONG,	 /* request target over the cap */
+	TR_ERR_FIELDS_TOO_LARGE, /* request header fields over the cap */
 	TR_ERR__MAX
 };
 

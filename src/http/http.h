@@ -15,6 +15,8 @@
 #define HTTP_BODY_MAX (1u << 20)	/* request bodies: 1 MiB, else 413 */
 #define HTTP_BODY_DRAIN_MAX (16u << 20) /* above this, 413 without reading */
 #define HTTP_JSON_DEPTH 32		/* nesting of JSON bodies, else 400 */
+#define HTTP_TARGET_MAX (8u << 10)	/* path and query (decoded), else 414 */
+#define HTTP_FIELDS_MAX (16u << 10)	/* header fields together, else 431 */
 #define HTTP_PARAMS_MAX 4
 #define HTTP_HEADERS_MAX 16
 #define HTTP_ERRORS_MAX 32
@@ -34,10 +36,17 @@ struct http_route {
 	const char *method;
 	const char *pattern;
 	http_handler fn;
-	int flags; /* HTTP_PUBLIC: no authentication */
+	int flags; /* HTTP_PUBLIC, HTTP_UNMETERED */
 };
 
+/** No authentication. */
 #define HTTP_PUBLIC 1
+/** Left out of /metrics (counts and timings): the changes of a counter of
+ * an anonymous route would tell when someone used it. */
+#define HTTP_UNMETERED 2
+
+/** The path of the metrics route; the only path of --metrics-listen. */
+#define HTTP_METRICS_PATH "/metrics"
 
 /** A streamed response body: fill writes up to max bytes into out and
  * returns how many, 0 at the end, -1 on failure. free releases state. */
@@ -65,6 +74,12 @@ struct http_config {
 	http_handler authenticate;
 	/** Metrics of the application appended to /metrics; may be NULL. */
 	void (*metrics_extra)(void *app, struct buf *out);
+	/** A second address serving only /metrics, without authentication
+	 * (a private address for the scraper); NULL for none. */
+	const char *metrics_listen;
+	/** The bearer token /metrics wants on the main address; NULL or ""
+	 * and /metrics answers 404 there. Only its hash is kept. */
+	const char *metrics_token;
 };
 
 /** Binds and starts serving. On failure writes a one-line reason to err
@@ -75,8 +90,14 @@ int http_server_start(const struct http_config *cfg, struct http_server **out /*
 void http_server_stop(struct http_server *s);
 /** The port actually bound (for --listen 127.0.0.1:0). */
 int http_server_port(const struct http_server *s);
+/** The port of --metrics-listen actually bound, 0 without one. */
+int http_server_metrics_port(const struct http_server *s);
 /** Prometheus text of the layer's own metrics plus the application's. */
 void http_metrics_write(struct http_server *s, struct buf *out);
+/** Whether req may read the metrics: TR_OK on the metrics address or with
+ * the metrics token (compared in constant time); otherwise 404 when no
+ * token is configured, 401 with WWW-Authenticate when one is. */
+int http_metrics_access(struct http_req *req, struct http_resp *resp);
 
 /* Request accessors. Strings live in the request arena. */
 struct arena *http_arena(struct http_req *req);

@@ -35,6 +35,8 @@ static int status_slot(int status)
 void metrics_observe(struct http_metrics *m, int route, int status, double ms)
 {
 	size_t r = route < 0 ? m->nroutes : (size_t)route;
+	if (r < m->nroutes && (m->routes[r].flags & HTTP_UNMETERED))
+		return; /* neither counted nor timed */
 	if (m->count)
 		atomic_fetch_add_explicit(
 		    &m->count[r * METRICS_STATUSES + (size_t)status_slot(status)], 1,

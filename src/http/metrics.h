@@ -23,7 +23,8 @@ struct http_metrics {
 
 void metrics_init(struct http_metrics *m, const struct http_route *routes, size_t nroutes);
 void metrics_free(struct http_metrics *m);
-/** Counts one answered request; route -1 when none matched. */
+/** Counts one answered request; route -1 when none matched. Routes marked
+ * HTTP_UNMETERED are left out altogether. */
 void metrics_observe(struct http_metrics *m, int route, int status, double ms);
 void metrics_write(struct http_metrics *m, struct buf *out);
 

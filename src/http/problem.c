@@ -24,6 +24,9 @@ static const struct {
     [TR_ERR_IO] = {500, "io", "An input/output error occurred"},
     [TR_ERR_UNAVAILABLE] = {503, "unavailable", "The service is not available"},
     [TR_ERR_INTERNAL] = {500, "internal", "An internal error occurred"},
+    [TR_ERR_URI_TOO_LONG] = {414, "uri-too-long", "The request target is too long"},
+    [TR_ERR_FIELDS_TOO_LARGE] = {431, "headers-too-large",
+				 "The request header fields are too large"},
 };
 
 int problem_status(int rc)

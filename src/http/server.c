@@ -25,6 +25,14 @@ struct http_server {
 	struct http_config cfg;
 	int fd;
 	int port;
+	/* --metrics-listen: a daemon of its own answering only /metrics */
+	struct MHD_Daemon *metrics_mhd;
+	int metrics_fd;
+	int metrics_port;
+	/* BLAKE2b of the metrics token: compared in constant time, whatever
+	 * the length of what a client sends */
+	unsigned char metrics_key[32];
+	int has_metrics_key;
 	struct http_metrics metrics;
 	atomic_int inflight; /* requests begun and not yet completed */
 	/* request ids: a random prefix per process and a counter, so that an
@@ -66,6 +74,8 @@ struct http_req {
 	int64_t started_ns;
 	struct buf body;
 	int too_large;
+	int refused;	      /* a tr_err found in the request line or headers */
+	int metrics_listener; /* came in on --metrics-listen */
 	int nparams;
 	const char *pname[HTTP_PARAMS_MAX];
 	const char *pvalue[HTTP_PARAMS_MAX];
@@ -111,6 +121,10 @@ const char *http_request_id(struct http_req *req)
 int http_server_port(const struct http_server *s)
 {
 	return s->port;
+}
+int http_server_metrics_port(const struct http_server *s)
+{
+	return s->metrics_port;
 }
 void *http_user(struct http_req *req)
 {
@@ -444,6 +458,10 @@ static struct MHD_Response *response_build(struct http_req *req)
 	if (!r)
 		return NULL;
 	add_security_headers(r);
+	/* only behind a TLS proxy: on plain HTTP browsers ignore it anyway */
+	if (http_is_tls(req))
+		MHD_add_response_header(r, "Strict-Transport-Security",
+					"max-age=31536000; includeSubDomains");
 	MHD_add_response_header(r, "Content-Type", resp->type ? resp->type : "application/json");
 	MHD_add_response_header(r, "X-Request-Id", req->request_id);
 	int has_cache = 0;
@@ -526,11 +544,22 @@ static void log_line(struct http_req *req)
 static enum MHD_Result dispatch(struct http_req *req)
 {
 	const char *allow = NULL;
-	int rc = req->too_large ? http_fail(req, TR_ERR_TOO_LARGE, "the body exceeds 1 MiB")
-				: route_find(req, &allow);
+	int rc;
+	if (req->refused)
+		rc = req->refused;
+	else if (req->too_large)
+		rc = http_fail(req, TR_ERR_TOO_LARGE, "the body exceeds 1 MiB");
+	else if (req->metrics_listener && strcmp(req->path, HTTP_METRICS_PATH) != 0)
+		rc = TR_ERR_NOT_FOUND;
+	else
+		rc = route_find(req, &allow);
 	const struct http_config *cfg = &req->server->cfg;
-	if (rc == TR_ERR_NOT_FOUND && cfg->fallback &&
-	    (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
+	if (req->refused) {
+		/* the request's framing cannot be trusted: nothing after it on
+		 * this connection is read */
+		http_resp_header(&req->resp, "Connection", "close");
+	} else if (rc == TR_ERR_NOT_FOUND && cfg->fallback && !req->metrics_listener &&
+		   (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
 		req->route = "static";
 		rc = cfg->fallback(req, &req->resp);
 	} else if (rc == TR_OK) {
@@ -582,18 +611,87 @@ static struct http_req *req_new(struct http_server *s, struct MHD_Connection *co
 	return req;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *data,
-				  size_t *data_size, void **con_cls)
+/* What the header fields say about the request's size and framing. */
+struct fields_seen {
+	size_t bytes;	      /* of all fields, as "name: value\r\n" */
+	int content_lengths;  /* Content-Length fields */
+	int lengths_differ;   /* two of them with different values */
+	const char *length;   /* the first one */
+	int transfer_codings; /* Transfer-Encoding fields */
+	int coding_other;     /* one of them is not exactly "chunked" */
+};
+
+static enum MHD_Result fields_seen_cb(void *cls, enum MHD_ValueKind kind, const char *k,
+				      const char *v)
 {
-	struct http_server *s = cls;
+	struct fields_seen *f = cls;
+	(void)kind;
+	v = v ? v : "";
+	f->bytes += strlen(k) + strlen(v) + 4;
+	if (strcasecmp(k, "Content-Length") == 0) {
+		if (f->content_lengths++ && strcmp(f->length, v) != 0)
+			f->lengths_differ = 1;
+		else if (!f->length)
+			f->length = v;
+	} else if (strcasecmp(k, "Transfer-Encoding") == 0) {
+		f->transfer_codings++;
+		f->coding_other |= strcasecmp(v, "chunked") != 0;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result target_bytes_cb(void *cls, enum MHD_ValueKind kind, const char *k,
+				       const char *v)
+{
+	size_t *n = cls;
+	(void)kind;
+	*n += strlen(k) + (v ? strlen(v) : 0) + 2;
+	return MHD_YES;
+}
+
+/* Refuses, before any handler, what libmicrohttpd lets through: a target or
+ * header fields over our caps (answered as problem+json while the parser
+ * still has room; beyond it, libmicrohttpd answers 414 or 431 itself), and
+ * a body whose length two fields disagree on (RFC 9112 6.1 and 6.3: 400 and
+ * close, else what follows the body is read as a second request). */
+static int request_refuse(struct http_req *req)
+{
+	size_t target = strlen(req->path);
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, target_bytes_cb, &target);
+	if (target > HTTP_TARGET_MAX)
+		return http_fail(req, TR_ERR_URI_TOO_LONG, "the path and query exceed 8 KiB");
+	struct fields_seen f = {0};
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, fields_seen_cb, &f);
+	if (f.bytes > HTTP_FIELDS_MAX)
+		return http_fail(req, TR_ERR_FIELDS_TOO_LARGE,
+				 "the header fields exceed 16 KiB together");
+	if (f.lengths_differ)
+		return http_field_error(req, "Content-Length",
+					"sent more than once with different values");
+	if (f.transfer_codings && f.content_lengths)
+		return http_field_error(req, "Transfer-Encoding",
+					"sent together with Content-Length");
+	if (f.transfer_codings > 1 || f.coding_other)
+		return http_field_error(req, "Transfer-Encoding",
+					"only a single \"chunked\" is accepted");
+	return TR_OK;
+}
+
+static enum MHD_Result request_step(struct http_server *s, int metrics_listener,
+				    struct MHD_Connection *conn, const char *url,
+				    const char *method, const char *data, size_t *data_size,
+				    void **con_cls)
+{
 	struct http_req *req = *con_cls;
-	(void)version;
 	if (!req) {
 		req = req_new(s, conn, url, method);
 		if (!req)
 			return MHD_NO;
 		*con_cls = req;
+		req->metrics_listener = metrics_listener;
+		req->refused = request_refuse(req);
+		if (req->refused)
+			return dispatch(req);
 		const char *cl =
 		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 		unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
@@ -615,6 +713,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (req->resp.status)
 		return MHD_YES; /* already answered (early 413) */
 	return dispatch(req);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *data,
+				  size_t *data_size, void **con_cls)
+{
+	(void)version;
+	return request_step(cls, 0, conn, url, method, data, data_size, con_cls);
+}
+
+static enum MHD_Result on_metrics_request(void *cls, struct MHD_Connection *conn, const char *url,
+					  const char *method, const char *version, const char *data,
+					  size_t *data_size, void **con_cls)
+{
+	(void)version;
+	return request_step(cls, 1, conn, url, method, data, data_size, con_cls);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -645,13 +759,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* ---- start and stop ---- */
 
 /* Binds ourselves so a port in use or a bad address gives a precise reason. */
-static int listen_socket(const char *listen_on, int *fd_out, int *port_out, char *err,
-			 size_t errlen)
+static int listen_socket(const char *listen_on, const char *flag, int *fd_out, int *port_out,
+			 char *err, size_t errlen)
 {
 	char host[128];
 	const char *colon = strrchr(listen_on, ':');
 	if (!colon || colon == listen_on || (size_t)(colon - listen_on) >= sizeof(host)) {
-		snprintf(err, errlen, "--listen must be HOST:PORT, got '%s'", listen_on);
+		snprintf(err, errlen, "%s must be HOST:PORT, got '%s'", flag, listen_on);
 		return TR_ERR_INVALID;
 	}
 	memcpy(host, listen_on, (size_t)(colon - listen_on));
@@ -659,7 +773,7 @@ static int listen_socket(const char *listen_on, int *fd_out, int *port_out, char
 	char *end;
 	long port = strtol(colon + 1, &end, 10);
 	if (*end || end == colon + 1 || port < 0 || port > 65535) {
-		snprintf(err, errlen, "--listen has a bad port: '%s'", colon + 1);
+		snprintf(err, errlen, "%s has a bad port: '%s'", flag, colon + 1);
 		return TR_ERR_INVALID;
 	}
 	struct sockaddr_storage ss;
@@ -700,8 +814,23 @@ static int listen_socket(const char *listen_on, int *fd_out, int *port_out, char
 	*fd_out = fd;
 	return TR_OK;
 bad_host:
-	snprintf(err, errlen, "--listen has a bad address: '%s'", host);
+	snprintf(err, errlen, "%s has a bad address: '%s'", flag, host);
 	return TR_ERR_INVALID;
+}
+
+/* Undoes a start that failed after binding. */
+static void start_undo(struct http_server *s, int flusher_started)
+{
+	if (flusher_started) {
+		atomic_store(&s->stopping, 1);
+		pthread_join(s->flusher, NULL);
+	}
+	close(s->fd);
+	if (s->metrics_fd >= 0)
+		close(s->metrics_fd);
+	metrics_free(&s->metrics);
+	sodium_memzero(s->metrics_key, sizeof(s->metrics_key));
+	free(s);
 }
 
 int http_server_start(const struct http_config *cfg, struct http_server **out, char *err,
@@ -711,11 +840,28 @@ int http_server_start(const struct http_config *cfg, struct http_server **out, c
 	if (!s)
 		return TR_ERR_NOMEM;
 	s->cfg = *cfg;
-	int rc = listen_socket(cfg->listen, &s->fd, &s->port, err, errlen);
+	int rc = listen_socket(cfg->listen, "--listen", &s->fd, &s->port, err, errlen);
 	if (rc) {
 		free(s);
 		return rc;
 	}
+	s->metrics_fd = -1;
+	if (cfg->metrics_listen && *cfg->metrics_listen) {
+		rc = listen_socket(cfg->metrics_listen, "--metrics-listen", &s->metrics_fd,
+				   &s->metrics_port, err, errlen);
+		if (rc) {
+			close(s->fd);
+			free(s);
+			return rc;
+		}
+	}
+	if (cfg->metrics_token && *cfg->metrics_token) {
+		crypto_generichash(s->metrics_key, sizeof(s->metrics_key),
+				   (const unsigned char *)cfg->metrics_token,
+				   strlen(cfg->metrics_token), NULL, 0);
+		s->has_metrics_key = 1;
+	}
+	s->cfg.metrics_token = NULL;
 	metrics_init(&s->metrics, cfg->routes, cfg->nroutes);
 	randombytes_buf(&s->id_prefix, sizeof(s->id_prefix));
 	atomic_init(&s->id_next, 1);
@@ -723,9 +869,7 @@ int http_server_start(const struct http_config *cfg, struct http_server **out, c
 	atomic_init(&s->stopping, 0);
 	if (pthread_create(&s->flusher, NULL, log_flusher, s) != 0) {
 		snprintf(err, errlen, "cannot start the log writer");
-		close(s->fd);
-		metrics_free(&s->metrics);
-		free(s);
+		start_undo(s, 0);
 		return TR_ERR_IO;
 	}
 	unsigned threads =
@@ -741,11 +885,21 @@ int http_server_start(const struct http_config *cfg, struct http_server **out, c
 	    on_completed, s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
 	if (!s->mhd) {
 		snprintf(err, errlen, "cannot start the HTTP server on %s", cfg->listen);
-		atomic_store(&s->stopping, 1);
-		pthread_join(s->flusher, NULL);
-		close(s->fd);
-		metrics_free(&s->metrics);
-		free(s);
+		start_undo(s, 1);
+		return TR_ERR_IO;
+	}
+	/* one thread is plenty for a scraper */
+	if (s->metrics_fd >= 0)
+		s->metrics_mhd = MHD_start_daemon(
+		    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_metrics_request,
+		    s, MHD_OPTION_LISTEN_SOCKET, s->metrics_fd, MHD_OPTION_CONNECTION_LIMIT, 64u,
+		    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
+		    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+	if (s->metrics_fd >= 0 && !s->metrics_mhd) {
+		snprintf(err, errlen, "cannot start the metrics server on %s", cfg->metrics_listen);
+		MHD_stop_daemon(s->mhd);
+		start_undo(s, 1);
 		return TR_ERR_IO;
 	}
 	*out = s;
@@ -759,11 +913,16 @@ void http_server_stop(struct http_server *s)
 	/* stop accepting first, then let the requests in flight finish (up to
 	 * 15 s); idle keep-alive connections hold no request and are closed */
 	MHD_socket fd = MHD_quiesce_daemon(s->mhd);
+	MHD_socket mfd = s->metrics_mhd ? MHD_quiesce_daemon(s->metrics_mhd) : MHD_INVALID_SOCKET;
 	for (int i = 0; i < 1500 && atomic_load(&s->inflight) > 0; i++)
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	MHD_stop_daemon(s->mhd);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	if (s->metrics_mhd)
+		MHD_stop_daemon(s->metrics_mhd);
+	if (mfd != MHD_INVALID_SOCKET)
+		close(mfd);
 	atomic_store(&s->stopping, 1);
 	pthread_join(s->flusher, NULL);
 	pthread_mutex_lock(&s->log_mu);
@@ -771,6 +930,7 @@ void http_server_stop(struct http_server *s)
 	pthread_mutex_unlock(&s->log_mu);
 	pthread_mutex_destroy(&s->log_mu);
 	metrics_free(&s->metrics);
+	sodium_memzero(s->metrics_key, sizeof(s->metrics_key));
 	free(s);
 }
 
@@ -779,4 +939,23 @@ void http_metrics_write(struct http_server *s, struct buf *out)
 	metrics_write(&s->metrics, out);
 	if (s->cfg.metrics_extra)
 		s->cfg.metrics_extra(s->cfg.app, out);
+}
+
+int http_metrics_access(struct http_req *req, struct http_resp *resp)
+{
+	struct http_server *s = req->server;
+	if (req->metrics_listener)
+		return TR_OK;
+	if (!s->has_metrics_key) /* as if there were no such route */
+		return http_fail(req, TR_ERR_NOT_FOUND, "no such route");
+	const char *auth = http_header(req, "Authorization");
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+		unsigned char sent[sizeof(s->metrics_key)];
+		crypto_generichash(sent, sizeof(sent), (const unsigned char *)auth + 7,
+				   strlen(auth + 7), NULL, 0);
+		if (sodium_memcmp(sent, s->metrics_key, sizeof(sent)) == 0)
+			return TR_OK;
+	}
+	http_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"metrics\"");
+	return http_fail(req, TR_ERR_UNAUTH, "send the metrics token: Authorization: Bearer ...");
 }

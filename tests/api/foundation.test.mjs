@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { startServer, request, assertProblem, cli, cliUser } from './lib.mjs';
 
 let srv, admin;
+const METRICS_TOKEN = 'foundation-metrics-token';
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ env: { TRELLIS_METRICS_TOKEN: METRICS_TOKEN } });
   admin = cliUser(srv, { email: 'admin@example.org' });
 });
 after(async () => { await srv?.stop(); });
@@ -173,7 +174,7 @@ test('a JSON array or duplicate keys are refused', async () => {
 
 test('metrics count requests by route and status and time them', async () => {
   await get('/api/v1/countries/FR');
-  const r = await get('/metrics');
+  const r = await get('/metrics', { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /text\/plain/);
   assert.match(r.text, /trellis_http_requests_total\{method="GET",route="\/api\/v1\/countries\/\{iso2\}",status="200"\} \d+/);
