@@ -147,3 +147,33 @@ test('gistar --adjust with a bad value exits 2 with one line, and --help documen
   assert.match(help.stdout, /--adjust-by-neighbours/);
   assert.match(help.stdout, /p\.adjustSP/);
 });
+
+test('farrington prints alarm 0 where R does: no bound under 5 cases in 4 weeks', () => {
+  const series = rows('farrington_limit54_series.csv').filter((r) => r.series === 'sparse');
+  const input = join(dir, 'far-limit54.csv');
+  writeFileSync(input, 'period,count\n' + series.map((r) => `${r.week},${r.count}`).join('\n') + '\n');
+  for (const [optset, args] of [['defaults', []], ['limit32', ['--limit54', '3,2']], ['nbplugin', ['--threshold', 'nbplugin']]]) {
+    const ref = rows('farrington_limit54_ref.csv').filter((r) => r.optset === optset && r.series === 'sparse');
+    const r = cli(['analyze', 'farrington', '--from', ref[0].week, ...args, '--input', input]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = new Map(parseOut(r.stdout).map((f) => [f[0], f]));
+    let ruled = 0;
+    for (const want of ref) {
+      const got = out.get(want.week);
+      assert.ok(got, `${optset} week ${want.week} missing`);
+      assert.equal(got[4], want.alarm, `${optset} week ${want.week}: alarm ${got[4]}, R ${want.alarm}`);
+      if (want.upperbound === 'NA') {
+        assert.equal(got[3], 'NA');
+        assert.equal(got[2], 'NA');
+        ruled++;
+      } else {
+        assert.ok(close(Number(got[3]), Number(want.upperbound)), `${optset} week ${want.week}`);
+      }
+    }
+    assert.ok(ruled > 50, `${optset}: only ${ruled} weeks under the rule`);
+  }
+  // Week 450: 4 cases after 3 empty weeks, far above any bound, yet no alarm.
+  const r = cli(['analyze', 'farrington', '--input', input]);
+  const week450 = parseOut(r.stdout).find((f) => f[0] === '450');
+  assert.deepEqual(week450, ['450', '4', 'NA', 'NA', '0']);
+});
