@@ -148,6 +148,7 @@ int cusum_run(const double *counts, size_t n, size_t from, const struct cusum_op
 		out[t].expected = NAN;
 		out[t].upperbound = NAN;
 		out[t].alarm = 0;
+		out[t].undecided = 0; /* the bound always exists */
 		if (t < from)
 			continue;
 		double s = c0 + (cusum_stand(counts[t], m, o) - o->k);

@@ -191,7 +191,9 @@ int ears_run(const double *counts, size_t n, size_t from, const struct ears_opts
 		ears_c3(counts, n, from, z, o, out);
 	else
 		ears_c12(counts, n, from, z, o, out);
-	for (size_t t = 0; t < n; t++)
+	for (size_t t = 0; t < n; t++) {
 		out[t].alarm = t >= from && counts[t] > out[t].upperbound; /* false for NaN */
+		out[t].undecided = t >= from && isnan(out[t].upperbound);  /* R: alarm NA */
+	}
 	return TR_OK;
 }

@@ -636,9 +636,12 @@ static void far_point(struct far_work *w, const double *counts, size_t i, const 
 	out->expected = NAN;
 	out->upperbound = NAN;
 	out->alarm = 0;
+	out->undecided = 0;
 	far_work_data(w, counts, i, o);
-	if (far_model(w, i, o, &pred) != 0)
-		return; /* R: upperbound and alarm NA (its expected stays 0) */
+	if (far_model(w, i, o, &pred) != 0) {
+		out->undecided = 1; /* R: upperbound and alarm NA (its expected stays 0) */
+		return;
+	}
 	int delta = o->threshold == FAR_THR_DELTA;
 	double upper = delta ? far_upper_delta(&pred, o) : far_upper_noufaily(&pred, o);
 	double y = counts[i];
@@ -677,7 +680,8 @@ int far_run(const double *counts, size_t n, size_t from, const struct far_opts *
 	if (far_work_alloc(&w, o) != TR_OK)
 		return TR_ERR_NOMEM;
 	for (size_t i = 0; i < from; i++)
-		out[i] = (struct ts_point){.expected = NAN, .upperbound = NAN, .alarm = 0};
+		out[i] = (struct ts_point){
+		    .expected = NAN, .upperbound = NAN, .alarm = 0, .undecided = 0};
 	for (size_t i = from; i < n; i++)
 		far_point(&w, counts, i, o, &out[i]);
 	far_work_free(&w);

@@ -46,8 +46,9 @@ void far_opts_default(struct far_opts *o);
  * out (caller-owned, n entries) gets for each evaluated period what R gives
  * as upperbound, control$expected and alarm; periods before `from` get
  * NaN/NaN/0. The upper bound is NaN (R's NA) when fewer than limit54_cases
- * were counted in the last limit54_weeks periods, or when the GLM fails (R's
- * non-convergence; also a rank-deficient fit, where R would alias a term).
+ * were counted in the last limit54_weeks periods (alarm 0, as R's FALSE), or
+ * when the GLM fails (R's non-convergence, where R's alarm is NA: undecided
+ * is set; also a rank-deficient fit, where R would alias a term).
  * Returns TR_OK, or TR_ERR_INVALID with err->message filled (err may be
  * NULL) for bad options, bad counts, or from < far_min_from(o) or from > n;
  * TR_ERR_NOMEM when the workspace cannot be allocated. */

@@ -13,6 +13,11 @@ double stats_pnorm_upper(double x)
 	return 0.5 * erfc(x / M_SQRT2);
 }
 
+double stats_pnorm_two_sided(double z)
+{
+	return erfc(fabs(z) / M_SQRT2);
+}
+
 /* Newton's method on the CDF from a logistic start; the error function of
  * libm is accurate to an ulp, so a few steps reach full precision. */
 double stats_qnorm(double p)

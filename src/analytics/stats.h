@@ -7,6 +7,9 @@
 double stats_pnorm(double x);
 /** Standard normal upper tail 1 - Phi(x), accurate in the far tail. */
 double stats_pnorm_upper(double x);
+/** Two-sided normal p-value of a z-value, R's 2 * pnorm(-abs(z)): erfc of
+ * |z| / sqrt(2), accurate in the far tail. NaN for NaN. */
+double stats_pnorm_two_sided(double z);
 /** Standard normal quantile for 0 < p < 1 (NaN otherwise). */
 double stats_qnorm(double p);
 

@@ -10,6 +10,11 @@ struct ts_point {
 	double expected;   /* NaN when the method gives none */
 	double upperbound; /* NaN when the method gives none (R: NA) */
 	int alarm;	   /* 0 or 1; 0 when upperbound is NaN */
+	int undecided;	   /* 1 where R's alarm is NA: the method reached no
+			    * decision (EARS without a bound, Farrington when
+			    * the model cannot be fitted); alarm is then 0. A
+			    * NaN upperbound alone does not make it 1:
+			    * Farrington's limit54 rule decides "no alarm". */
 };
 
 /** Error detail filled by the detectors and the CSV reader: a message in

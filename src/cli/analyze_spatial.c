@@ -4,7 +4,9 @@
 #include "cli/cli.h"
 
 #include "analytics/gistar.h"
+#include "analytics/padjust.h"
 #include "analytics/points_csv.h"
+#include "analytics/stats.h"
 #include "analytics/stscan.h"
 #include "core/err.h"
 
@@ -20,11 +22,18 @@
 #define SP_INPUT_MAX ((size_t)4 << 30)
 
 static const char sp_usage_gistar[] =
-    "usage: trellis analyze gistar --distance D [--metric euclidean|haversine] --input FILE\n"
+    "usage: trellis analyze gistar --distance D [--metric euclidean|haversine]\n"
+    "         [--adjust none|bonferroni|holm|bh [--adjust-by-neighbours]] --input FILE\n"
     "  Getis-Ord Gi* with binary distance-band weights, self included (R spdep localG).\n"
     "  Input CSV columns id,x,y,value (x = longitude, y = latitude for haversine; D in km).\n"
-    "  Output CSV id,value,gi_star_z,p_value; p is one-sided, 1 - Phi(z) (hot spots);\n"
-    "  NA where Gi* is undefined (the band holds every point). --input - reads stdin.\n";
+    "  Output CSV id,value,gi_star_z,p_value; p_value is one-sided, 1 - Phi(z) (hot spots);\n"
+    "  NA where Gi* is undefined (the band holds every point). --input - reads stdin.\n"
+    "  --adjust adds the columns p, two-sided 2 * Phi(-|z|), and p_adjusted, p corrected\n"
+    "  for multiple testing as R's p.adjust(p, method) over all points (bh is\n"
+    "  Benjamini-Hochberg, R's \"BH\"; NA points are left out of the count).\n"
+    "  --adjust-by-neighbours corrects each p for its own band instead, as R spdep's\n"
+    "  p.adjustSP(p, nb, method) with nb the distance band without the point itself:\n"
+    "  min(1, W p) with W the number of points in the band, the point included.\n";
 
 static const char sp_usage_stscan[] =
     "usage: trellis analyze stscan [--max-radius R] [--max-days T] [--max-share F]\n"
@@ -43,6 +52,9 @@ struct sp_opts {
 	const char *input;
 	enum spatial_metric metric;
 	double distance;
+	int adjust;		    /* --adjust given */
+	enum padjust_method adjust_method; /* its value */
+	int by_neighbours;	    /* --adjust-by-neighbours */
 	struct stscan_params scan;
 };
 
@@ -85,9 +97,9 @@ static const struct {
 	int methods;
 } sp_options[] = {
     {"--input", SP_GI | SP_ST}, {"--metric", SP_GI | SP_ST}, {"--distance", SP_GI},
-    {"--max-radius", SP_ST},	{"--max-days", SP_ST},	     {"--max-share", SP_ST},
-    {"--replications", SP_ST},	{"--seed", SP_ST},	     {"--threads", SP_ST},
-    {"--max-clusters", SP_ST},
+    {"--adjust", SP_GI},	{"--max-radius", SP_ST},     {"--max-days", SP_ST},
+    {"--max-share", SP_ST},	{"--replications", SP_ST},   {"--seed", SP_ST},
+    {"--threads", SP_ST},	{"--max-clusters", SP_ST},
 };
 
 /* Sets option name to val; returns 0, or -1 when val is out of range. */
@@ -103,6 +115,10 @@ static int sp_set(struct sp_opts *o, const char *name, const char *val)
 			o->metric = SPATIAL_HAVERSINE;
 		else
 			return -1;
+	} else if (strcmp(name, "--adjust") == 0) {
+		if (padjust_method_parse(val, &o->adjust_method) != 0)
+			return -1;
+		o->adjust = 1;
 	} else if (strcmp(name, "--distance") == 0) {
 		return sp_double(val, &o->distance) == 0 && o->distance > 0 && isfinite(o->distance)
 			   ? 0
@@ -158,6 +174,10 @@ static int sp_parse(int argc, char **argv, int method, struct sp_opts *o)
 			o->scan.prospective = 1;
 			continue;
 		}
+		if (method == SP_GI && strcmp(arg, "--adjust-by-neighbours") == 0) {
+			o->by_neighbours = 1;
+			continue;
+		}
 		size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
 		if (len >= sizeof name)
 			return sp_usage_error(o->method, "unknown option", arg);
@@ -168,13 +188,18 @@ static int sp_parse(int argc, char **argv, int method, struct sp_opts *o)
 		val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 		if (!val)
 			return sp_usage_error(o->method, "option needs a value", name);
-		if (sp_set(o, name, val) != 0)
-			return sp_usage_error(o->method, "bad value for option", arg);
+		if (sp_set(o, name, val) != 0) {
+			char both[160];
+			snprintf(both, sizeof both, "%s %s", name, val);
+			return sp_usage_error(o->method, "bad value for option", both);
+		}
 	}
 	if (!o->input)
 		return sp_usage_error(o->method, "--input FILE is required", NULL);
 	if (method == SP_GI && !(o->distance > 0))
 		return sp_usage_error(o->method, "--distance D is required", NULL);
+	if (o->by_neighbours && !o->adjust)
+		return sp_usage_error(o->method, "--adjust-by-neighbours needs --adjust", NULL);
 	return -1;
 }
 
@@ -281,37 +306,75 @@ static int sp_method_error(const struct sp_opts *o, int rc, struct ts_error *err
 	return sp_input_error(o, rc, err);
 }
 
+/* The p and p_adjusted columns of --adjust: two-sided p over all points or
+ * each point's band. q (n entries) is the caller's; padj is written. */
+static int sp_gistar_adjust(const struct sp_opts *o, const double *z, const size_t *card,
+			    size_t n, double *q, double *padj)
+{
+	for (size_t i = 0; i < n; i++)
+		q[i] = stats_pnorm_two_sided(z[i]);
+	if (o->by_neighbours) {
+		padjust_local(q, card, n, o->adjust_method, padj);
+		return TR_OK;
+	}
+	return padjust(q, n, o->adjust_method, padj);
+}
+
+static void sp_gistar_write(const struct sp_opts *o, const struct points_csv *pc,
+			    const double *z, const double *p, const double *q,
+			    const double *padj)
+{
+	fputs(o->adjust ? "id,value,gi_star_z,p_value,p,p_adjusted\n"
+			: "id,value,gi_star_z,p_value\n",
+	      stdout);
+	for (size_t i = 0; i < pc->n; i++) {
+		sp_csv_field(stdout, points_csv_id(pc, i));
+		fputc(',', stdout);
+		sp_number(stdout, pc->value[i]);
+		fputc(',', stdout);
+		sp_number(stdout, z[i]);
+		fputc(',', stdout);
+		sp_number(stdout, p[i]);
+		if (o->adjust) {
+			fputc(',', stdout);
+			sp_number(stdout, q[i]);
+			fputc(',', stdout);
+			sp_number(stdout, padj[i]);
+		}
+		fputc('\n', stdout);
+	}
+}
+
 static int sp_gistar(const struct sp_opts *o)
 {
 	struct points_csv pc;
 	int status = sp_load(o, POINTS_VALUE, &pc);
 	if (status >= 0)
 		return status;
-	double *z = malloc((pc.n ? pc.n : 1) * sizeof *z);
-	double *p = malloc((pc.n ? pc.n : 1) * sizeof *p);
+	size_t n = pc.n ? pc.n : 1;
+	double *z = malloc(n * sizeof *z), *p = malloc(n * sizeof *p);
+	double *q = o->adjust ? malloc(n * sizeof *q) : NULL;
+	double *padj = o->adjust ? malloc(n * sizeof *padj) : NULL;
+	size_t *card = o->adjust ? malloc(n * sizeof *card) : NULL;
 	struct gistar_params prm = {.distance = o->distance, .metric = o->metric};
 	struct ts_error err;
 	memset(&err, 0, sizeof err);
-	int rc = z && p ? gistar_compute(pc.x, pc.y, pc.value, pc.n, &prm, z, p, NULL, &err)
-			: TR_ERR_NOMEM;
+	int rc = z && p && (!o->adjust || (q && padj && card)) ? TR_OK : TR_ERR_NOMEM;
+	if (rc == TR_OK)
+		rc = gistar_compute(pc.x, pc.y, pc.value, pc.n, &prm, z, p, card, &err);
+	if (rc == TR_OK && o->adjust)
+		rc = sp_gistar_adjust(o, z, card, pc.n, q, padj);
 	if (rc != TR_OK) {
 		status = sp_method_error(o, rc, &err);
 	} else {
-		fputs("id,value,gi_star_z,p_value\n", stdout);
-		for (size_t i = 0; i < pc.n; i++) {
-			sp_csv_field(stdout, points_csv_id(&pc, i));
-			fputc(',', stdout);
-			sp_number(stdout, pc.value[i]);
-			fputc(',', stdout);
-			sp_number(stdout, z[i]);
-			fputc(',', stdout);
-			sp_number(stdout, p[i]);
-			fputc('\n', stdout);
-		}
+		sp_gistar_write(o, &pc, z, p, q, padj);
 		status = fflush(stdout) == 0 ? 0 : 2;
 	}
 	free(z);
 	free(p);
+	free(q);
+	free(padj);
+	free(card);
 	points_csv_free(&pc);
 	return status;
 }

@@ -112,7 +112,12 @@ static const char far_usage[] =
     "         [--p-threshold-trend 0.05] [--limit54 5,4] [--powertrans 2/3|1/2|none]\n"
     "         [--no-periods 1] [--past-weeks-not-included N]\n"
     "         [--threshold delta|nbplugin|muan] [--from N] --input FILE\n"
-    "Farrington flexible as R surveillance::farringtonFlexible.\n";
+    "Farrington flexible as R surveillance::farringtonFlexible. With fewer than 5\n"
+    "cases in the last 4 periods (--limit54) it gives no bound (upperbound and\n"
+    "expected NA) and no alarm (0), as R. With --threshold nbplugin or muan the\n"
+    "bound is a quantile of the fitted count distribution, as R gives it: with\n"
+    "over-dispersed counts most of its mass is at 0, and the bound can be 0 or\n"
+    "below expected, the mean of that distribution.\n";
 static const char cusum_usage[] =
     "usage: trellis analyze cusum [--k 1.04] [--h 2.26] [--m MEAN]\n"
     "         [--trans standard|rossi|anscombe|anscombe2nd|pearsonNegBin|none]\n"
@@ -124,7 +129,8 @@ static const char common_usage[] =
     "('-' reads stdin). --from is the 1-based period (data row) of the first period\n"
     "to evaluate; by default the first with enough history. Output: CSV\n"
     "period,observed,expected,upperbound,alarm for the evaluated periods, NA where\n"
-    "there is no value (alarm is NA when upperbound is). Errors go to stderr, exit 2.\n";
+    "there is no value (alarm is NA where R's is: the method reached no decision).\n"
+    "Errors go to stderr, exit 2.\n";
 
 static int ts_flag_number(const struct ts_flag *f, const char *val, double *x)
 {
@@ -314,7 +320,7 @@ static int ts_output(const struct ts_csv *t, size_t from, const struct ts_point 
 		fprintf(out, ",%.17g", t->counts[i]);
 		ts_put_number(p[i].expected, out);
 		ts_put_number(p[i].upperbound, out);
-		fputs(isnan(p[i].upperbound) ? ",NA\n" : p[i].alarm ? ",1\n" : ",0\n", out);
+		fputs(p[i].undecided ? ",NA\n" : p[i].alarm ? ",1\n" : ",0\n", out);
 	}
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -59,6 +59,7 @@ static size_t check_method(enum ears_method m)
 				fail_msg("case %d period %zu: upperbound %.17g, R %.17g", id, t + 1,
 					 out[t].upperbound, want);
 			assert_int_equal(out[t].alarm, isnan(alarm) ? 0 : (int)alarm);
+			assert_int_equal(out[t].undecided, isnan(alarm)); /* R's NA */
 			assert_true(isnan(out[t].expected));
 			compared++;
 		}

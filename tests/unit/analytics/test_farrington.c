@@ -80,9 +80,9 @@ static struct ref_series *ref_series_find(struct ref_data *d, const char *name)
 	return NULL;
 }
 
-static void ref_load_series(struct ref_data *d)
+static void ref_load_series(struct ref_data *d, const char *path)
 {
-	FILE *f = fopen(REF_DIR "farrington_series.csv", "r");
+	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	char line[256], *fl[3];
 	assert_non_null(fgets(line, sizeof line, f)); /* header */
@@ -101,9 +101,9 @@ static void ref_load_series(struct ref_data *d)
 	fclose(f);
 }
 
-static void ref_load_rows(struct ref_data *d)
+static void ref_load_rows(struct ref_data *d, const char *path)
 {
-	FILE *f = fopen(REF_DIR "farrington_ref.csv", "r");
+	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	char line[256], *fl[6];
 	assert_non_null(fgets(line, sizeof line, f));
@@ -129,8 +129,8 @@ static int group_setup(void **state)
 {
 	struct ref_data *d = calloc(1, sizeof *d);
 	assert_non_null(d);
-	ref_load_series(d);
-	ref_load_rows(d);
+	ref_load_series(d, REF_DIR "farrington_series.csv");
+	ref_load_rows(d, REF_DIR "farrington_ref.csv");
 	*state = d;
 	return 0;
 }
@@ -175,6 +175,9 @@ static void opts_for(const char *name, struct far_opts *o)
 	} else if (strcmp(name, "periods10muan") == 0) {
 		o->no_periods = 10;
 		o->threshold = FAR_THR_MUAN;
+	} else if (strcmp(name, "limit32") == 0) {
+		o->limit54_cases = 3;
+		o->limit54_weeks = 2;
 	} else
 		assert_string_equal(name, "defaults");
 }
@@ -190,7 +193,7 @@ static int row_matches(const struct ref_row *r, const struct ts_point *p)
 {
 	int want_alarm = r->alarm < 0 ? 0 : r->alarm; /* R's NA alarm is no alarm */
 	if (same_value(p->upperbound, r->upper) && same_value(p->expected, r->expected) &&
-	    p->alarm == want_alarm)
+	    p->alarm == want_alarm && p->undecided == (r->alarm < 0))
 		return 1;
 	print_error("%s %s week %ld: upper %.17g (R %.17g) expected %.17g (R %.17g) "
 		    "alarm %d (R %d)\n",
@@ -199,13 +202,14 @@ static int row_matches(const struct ref_row *r, const struct ts_point *p)
 	return 0;
 }
 
-/* Run every series with the named option set; compare each reference row. */
-static void check_optset(struct ref_data *d, const char *name)
+/* Run every series with the named option set; compare each reference row;
+ * returns how many rows had no bound and R's alarm FALSE (the limit54 rule). */
+static size_t check_optset(struct ref_data *d, const char *name)
 {
 	struct far_opts o;
 	opts_for(name, &o);
 	struct ts_point out[REF_WEEKS];
-	size_t compared = 0, bad = 0;
+	size_t compared = 0, bad = 0, ruled = 0;
 	for (size_t s = 0; s < d->nseries; s++) {
 		struct ts_error err = {0};
 		int rc = far_run(d->series[s].counts, REF_WEEKS, REF_FROM, &o, out, &err);
@@ -216,10 +220,12 @@ static void check_optset(struct ref_data *d, const char *name)
 				continue;
 			compared++;
 			bad += !row_matches(r, &out[r->week - 1]);
+			ruled += isnan(r->upper) && r->alarm == 0;
 		}
 	}
 	assert_int_equal(compared, d->nseries * (REF_WEEKS - REF_FROM));
 	assert_int_equal(bad, 0);
+	return ruled;
 }
 
 #define OPTSET_TEST(name)                                                                          \
@@ -240,6 +246,35 @@ OPTSET_TEST(alpha01)
 OPTSET_TEST(b3w2)
 OPTSET_TEST(periods4past0)
 OPTSET_TEST(periods10muan)
+
+/* The limit54 rule: with fewer than 5 cases in the last 4 weeks R gives no
+ * bound and the alarm FALSE (not NA), even for 4 cases after 3 empty weeks. */
+static void test_limit54_no_bound_is_no_alarm_as_r(void **state)
+{
+	(void)state;
+	struct ref_data *d = calloc(1, sizeof *d);
+	assert_non_null(d);
+	ref_load_series(d, REF_DIR "farrington_limit54_series.csv");
+	ref_load_rows(d, REF_DIR "farrington_limit54_ref.csv");
+	static const char *const sets[] = {"defaults", "nbplugin", "muan", "limit32"};
+	size_t ruled = 0;
+	for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++)
+		ruled += check_optset(d, sets[k]);
+	assert_true(ruled > 100);
+	struct far_opts o;
+	far_opts_default(&o);
+	struct ts_point out[REF_WEEKS];
+	const struct ref_series *sparse = ref_series_find(d, "sparse");
+	assert_non_null(sparse);
+	assert_true(sparse->counts[449] == 4.0);
+	assert_int_equal(far_run(sparse->counts, REF_WEEKS, REF_FROM, &o, out, NULL), TR_OK);
+	assert_true(isnan(out[449].upperbound));
+	assert_int_equal(out[449].alarm, 0);
+	assert_int_equal(out[449].undecided, 0);
+	assert_int_equal(out[469].alarm, 1); /* 5 cases after 3 empty weeks */
+	free(d->rows);
+	free(d);
+}
 
 static void test_opts_default_are_r_defaults(void **state)
 {
@@ -369,6 +404,7 @@ static void test_all_zero_series_has_no_bound(void **state)
 	for (size_t i = far_min_from(&o); i < 300; i++) {
 		assert_true(isnan(out[i].upperbound)); /* limit54: under 5 cases in 4 weeks */
 		assert_int_equal(out[i].alarm, 0);
+		assert_int_equal(out[i].undecided, 0); /* R: FALSE, not NA */
 	}
 }
 
@@ -388,6 +424,7 @@ int main(void)
 	    cmocka_unit_test(test_b3w2_equal_r),
 	    cmocka_unit_test(test_periods4past0_equal_r),
 	    cmocka_unit_test(test_periods10muan_equal_r),
+	    cmocka_unit_test(test_limit54_no_bound_is_no_alarm_as_r),
 	    cmocka_unit_test(test_opts_default_are_r_defaults),
 	    cmocka_unit_test(test_min_from_is_b_years_and_w),
 	    cmocka_unit_test(test_short_history_is_invalid),
