@@ -535,8 +535,9 @@ static int import_item(struct http_req *req, json_t *item, size_t i, struct aler
 		snprintf(prefix, sizeof(prefix), "items[%zu]", i);
 		return http_field_error(req, prefix, "must be an alert object, as exported");
 	}
-	static const char *const dropped[] = {"id",	    "org_id",	  "version",	"country",
-					      "created_by", "created_at", "updated_at", "published_at"};
+	static const char *const dropped[] = {"id",	    "org_id",	   "version",
+					      "country",    "created_by",  "created_at",
+					      "updated_at", "published_at"};
 	json_t *body = json_object(), *v;
 	const char *key;
 	json_object_foreach(item, key, v)
@@ -570,8 +571,8 @@ static int import_item(struct http_req *req, json_t *item, size_t i, struct aler
 		json_decref(body);
 		return rc;
 	}
-	*out = (struct alert_import_item){id, org, json_is_integer(ver) ? json_integer_value(ver) : -1,
-					  body};
+	*out = (struct alert_import_item){
+	    id, org, json_is_integer(ver) ? json_integer_value(ver) : -1, body};
 	return TR_OK;
 }
 

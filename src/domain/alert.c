@@ -582,9 +582,8 @@ static void stamp_published(json_t *a, int64_t now)
 
 /* Creates the alert id inside the caller's transaction; via names the
  * path in the audit entry ("import") or is NULL. */
-static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *body,
-			const char *id, const char *request_id, const char *via,
-			const char **field)
+static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *body, const char *id,
+			const char *request_id, const char *via, const char **field)
 {
 	if (!acl_role_can(who->role, RES_ALERT, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
@@ -602,8 +601,8 @@ static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *bod
 		rc = alert_write(c, id, a, 1, who, now);
 	char detail[64];
 	snprintf(detail, sizeof(detail), "{\"via\":\"%s\"}", via ? via : "");
-	struct audit_entry e = {who->user_id, who->org_id, "create",		 "alert",
-				id,	      request_id,  NULL, via ? detail : NULL};
+	struct audit_entry e = {who->user_id, who->org_id, "create", "alert",
+				id,	      request_id,  NULL,     via ? detail : NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(a);
@@ -915,10 +914,9 @@ static int import_existing(struct db_conn *c, const char *id, char org[37], char
 			   int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT org_id, distribution, version FROM alerts " DB_ACL_EXEMPT
-			    " WHERE id = ?",
-			    &s);
+	int rc = db_prepare(
+	    c, "SELECT org_id, distribution, version FROM alerts " DB_ACL_EXEMPT " WHERE id = ?",
+	    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
