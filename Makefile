@@ -87,8 +87,9 @@ fuzz:
 lint:
 	@scripts/lint
 
+# the version scripts/lint checks with (clang-format-14, else clang-format)
 format:
-	@clang-format -i $(SRC) $(shell find src tests -name '*.h')
+	@$(shell command -v clang-format-14 || echo clang-format) -i $(SRC) $(shell find src tests -name '*.h')
 
 clean:
 	rm -rf build
