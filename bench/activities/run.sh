@@ -63,7 +63,7 @@ FROM r JOIN box b ON b.k = r.k;
 COMMIT;
 ANALYZE;
 SQL
-echo "generated in $(echo "$(date +%s.%N) - $t0" | bc) s: $(sqlite3 "$DB" 'SELECT COUNT(*) FROM activities') activities"
+echo "generated in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s: $(sqlite3 "$DB" 'SELECT COUNT(*) FROM activities') activities"
 
 echo "== all overlaps of AT (10,000 activities): indexed vs naive all-pairs"
 "$BENCH" "sqlite:$DB" AT
