@@ -16,11 +16,24 @@ LIBSRC   := $(filter-out src/main.c,$(SRC))
 UNITSRC  := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 
 OBJ      := $(SRC:%.c=build/obj/%.o)
+LIBOBJ   := $(LIBSRC:%.c=build/obj/%.o)
 SANOBJ   := $(SRC:%.c=build/san/%.o)
 SANLIB   := $(LIBSRC:%.c=build/san/%.o)
 UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/unit/%)
 
-.PHONY: all sanitize test unit api web demo bench lint format clean bootstrap fuzz
+# bench/: the programs that call Trellis code link every object of the
+# binary but main.o (as the unit tests do), so a module's new dependency
+# cannot break them; the references (bare libmicrohttpd, bare SQLite) link
+# only their library. bench/DIR/NAME.c is built as build/bench/DIR/NAME.
+BENCHSRC := bench/activities/overlap_bench.c bench/alerts/gen.c \
+            bench/analytics/farrington_bench.c bench/analytics/spatial_bench.c \
+            bench/analytics/ts_bench.c
+BENCHBIN := $(BENCHSRC:%.c=build/%)
+BENCHREF := build/bench/http/ceiling build/bench/tips/bare
+SANBENCH := $(BENCHSRC:%.c=build/san/%)
+
+.PHONY: all sanitize test unit api web demo bench bench-bins bench-link lint format clean \
+        bootstrap fuzz
 
 all: build/trellis
 
@@ -49,6 +62,32 @@ build/san/unit/%: tests/unit/%.c $(SANLIB)
 	@echo "  TEST    $<"
 	@$(CC) $(BASE) $(SANFLAGS) $(PKGCF) -o $@ $< $(SANLIB) $(PKGLIBS) -lcmocka
 
+bench-bins: $(BENCHBIN) $(BENCHREF)
+
+# the benchmark programs linked against the sanitizer objects make test has
+# built anyway: a cheap check that they still build and link
+bench-link: $(SANBENCH)
+
+build/bench/%: bench/%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(BASE) $(CFLAGS) $(PKGCF) -o $@ $< $(LIBOBJ) $(PKGLIBS)
+
+build/san/bench/%: bench/%.c $(SANLIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD san  $@"
+	@$(CC) $(BASE) $(SANFLAGS) $(PKGCF) -o $@ $< $(SANLIB) $(PKGLIBS)
+
+build/bench/http/ceiling: bench/http/ceiling.c
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(BASE) $(CFLAGS) -pthread -o $@ $< -lmicrohttpd
+
+build/bench/tips/bare: bench/tips/bare.c
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(BASE) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs sqlite3)
+
 bootstrap:
 	@scripts/bootstrap
 
@@ -56,7 +95,7 @@ bootstrap:
 # all against the sanitizer build.
 test: bootstrap
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory sanitize unit-bins
+	@$(MAKE) --no-print-directory sanitize unit-bins bench-link
 	@scripts/run-tests
 
 unit-bins: $(UNITBIN)
@@ -77,7 +116,7 @@ demo:
 
 bench:
 	@scripts/bootstrap bench
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all bench-bins
 	@scripts/bench
 
 fuzz:
@@ -87,10 +126,11 @@ fuzz:
 lint:
 	@scripts/lint
 
+# the version scripts/lint checks with (clang-format-14, else clang-format)
 format:
-	@clang-format -i $(SRC) $(shell find src tests -name '*.h')
+	@$(shell command -v clang-format-14 || echo clang-format) -i $(SRC) $(shell find src tests -name '*.h')
 
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(SANOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SANOBJ:.o=.d) $(BENCHBIN:=.d) $(BENCHREF:=.d) $(SANBENCH:=.d)

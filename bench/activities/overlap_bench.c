@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t0 = tr_mono_ns();
-	struct overlap_act *acts;
+	struct overlap_act *acts = NULL;
 	size_t n = load(c, argv[2], &acts);
 	struct count naive = {0};
 	overlap_pairs_naive(acts, n, counted, &naive);

@@ -8,7 +8,8 @@
 set -eu
 ROOT=$(pwd)
 test -f "$ROOT/src/domain/overlap.c" || { echo "run from the repository root" >&2; exit 2; }
-make -s all >/dev/null
+BENCH=build/bench/activities/overlap_bench
+make -s all "$BENCH" >/dev/null
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT INT TERM
 DB="$WORK/bench.db"
@@ -62,13 +63,7 @@ FROM r JOIN box b ON b.k = r.k;
 COMMIT;
 ANALYZE;
 SQL
-echo "generated in $(echo "$(date +%s.%N) - $t0" | bc) s: $(sqlite3 "$DB" 'SELECT COUNT(*) FROM activities') activities"
-
-cc -O2 -std=c11 -D_GNU_SOURCE -Isrc $(pkg-config --cflags jansson sqlite3 libpq libsodium) \
-	bench/activities/overlap_bench.c build/obj/src/domain/{activity,overlap,hxl,practice,audit,group,acl,search}.o \
-	build/obj/src/db/*.o build/obj/src/core/{arena,buf,csv,err,text,timeutil,uuid}.o \
-	$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq libsodium) -lstemmer -lpthread -lm \
-	-o "$WORK/overlap_bench"
+echo "generated in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s: $(sqlite3 "$DB" 'SELECT COUNT(*) FROM activities') activities"
 
 echo "== all overlaps of AT (10,000 activities): indexed vs naive all-pairs"
-"$WORK/overlap_bench" "sqlite:$DB" AT
+"$BENCH" "sqlite:$DB" AT

@@ -10,11 +10,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 dir=bench/analytics
 
-cc -std=c11 -D_GNU_SOURCE -Isrc -O2 -Wall -Wextra -Werror -o "$tmp/bench" \
-	"$dir/farrington_bench.c" src/analytics/farrington.c src/analytics/stats.c -lm
+bench=build/bench/analytics/farrington_bench
+make -s "$bench" >/dev/null
 timeout 120 Rscript "$dir/farrington_series.R" "$tmp/series.csv"
 
-set -- $(timeout 300 "$tmp/bench" "$tmp/series.csv" "$tmp/trellis.csv")
+set -- $(timeout 300 "$bench" "$tmp/series.csv" "$tmp/trellis.csv")
 t_trellis=$1
 passes=$2
 t_r=$(timeout 900 Rscript "$dir/farrington_r.R" "$tmp/series.csv" "$tmp/r.csv")

@@ -17,10 +17,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT INT TERM
 THREADS=$(nproc 2>/dev/null || echo 1)
 
-cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -Wall -Wextra -Werror \
-	bench/analytics/spatial_bench.c src/analytics/gistar.c src/analytics/stscan.c \
-	src/analytics/points_csv.c src/analytics/spatial_grid.c src/analytics/spatial_geo.c \
-	src/analytics/stats.c src/core/err.c -lm -lpthread -o "$WORK/spatial_bench"
+BENCH=build/bench/analytics/spatial_bench
+make -s "$BENCH" >/dev/null
 
 echo "== Gi* 20,000 points, ~25 neighbours: Trellis vs R spdep"
 Rscript --vanilla - "$WORK" <<'REOF'
@@ -39,7 +37,7 @@ writeLines(sprintf("%.17g", z), file.path(w, "r_z.txt"))
 writeLines(sprintf("%.6f", t1 - t0), file.path(w, "r_time.txt"))
 cat(sprintf("mean neighbours (self included): %.1f\n", mean(card(nb)) + 1))
 REOF
-T_C=$("$WORK/spatial_bench" gistar "$WORK/gi20k.csv" 1 "$WORK/c_z.txt")
+T_C=$("$BENCH" gistar "$WORK/gi20k.csv" 1 "$WORK/c_z.txt")
 T_R=$(cat "$WORK/r_time.txt")
 paste -d' ' "$WORK/c_z.txt" "$WORK/r_z.txt" | awk -v tc="$T_C" -v tr="$T_R" '
 	{ d = $1 - $2; if (d < 0) d = -d; a = $2 < 0 ? -$2 : $2;
@@ -53,12 +51,12 @@ paste -d' ' "$WORK/c_z.txt" "$WORK/r_z.txt" | awk -v tc="$T_C" -v tr="$T_R" '
 
 echo "== Gi* growth with n (~25 neighbours, euclidean)"
 for n in 25000 250000 1000000; do
-	printf "n = %7d  %.3f s\n" "$n" "$("$WORK/spatial_bench" gistar-synth "$n" 25)"
+	printf "n = %7d  %.3f s\n" "$n" "$("$BENCH" gistar-synth "$n" 25)"
 done
 
 echo "== space-time permutation scan, 999 replications, $THREADS threads"
 echo "   (prospective, 365 days, windows <= 30 days, radius 1.5 km, one place per 5 events, same density)"
 for n in 25000 100000 250000; do
-	"$WORK/spatial_bench" stscan-synth "$n" 999 "$THREADS" 365 $((n / 5)) | awk -v n="$n" \
+	"$BENCH" stscan-synth "$n" 999 "$THREADS" 365 $((n / 5)) | awk -v n="$n" \
 		'{ printf "events = %6d  %.2f s  (%d locations, %d centre-neighbour pairs, top LLR %.2f, p %.3f)\n", n, $1, $2, $3, $4, $5 }'
 done

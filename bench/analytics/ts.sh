@@ -11,7 +11,7 @@ set -eu
 COUNT=${1:-1000}
 WORK=build/bench/ts
 TIMEOUT=900
-CC=${CC:-cc}
+BENCH=build/bench/analytics/ts_bench
 
 mkdir -p "$WORK/in"
 rm -f "$WORK"/in/s*.csv
@@ -19,9 +19,7 @@ rm -f "$WORK"/in/s*.csv
 echo "generating $COUNT series of 520 weekly counts (R, seeded)..."
 timeout $TIMEOUT Rscript bench/analytics/ts_gen.R "$WORK/in" "$COUNT"
 
-$CC -std=c11 -D_GNU_SOURCE -Isrc -O2 -o "$WORK/ts_bench" bench/analytics/ts_bench.c \
-	src/analytics/ears.c src/analytics/cusum.c src/analytics/ts_csv.c \
-	src/analytics/stats.c src/core/err.c -lm
+make -s "$BENCH" >/dev/null
 
 # Compares Trellis's and R's result files line by line.
 compare() {
@@ -45,7 +43,7 @@ status=0
 for method in ears cusum; do
 	label=$method; [ "$method" = ears ] && label="EARS C3"
 	echo "$label:"
-	tr=$("$WORK/ts_bench" $method "$WORK/in" "$COUNT" "$WORK/trellis_$method.csv")
+	tr=$("$BENCH" $method "$WORK/in" "$COUNT" "$WORK/trellis_$method.csv")
 	r=$(timeout $TIMEOUT Rscript bench/analytics/ts_bench.R $method "$WORK/in" "$COUNT" \
 		"$WORK/r_$method.csv")
 	if ! compare "$WORK/trellis_$method.csv" "$WORK/r_$method.csv"; then

@@ -21,7 +21,8 @@ WARMUP=${BENCH_WARMUP:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 WRK_THREADS=${BENCH_THREADS:-2}
 TRELLIS=${TRELLIS:-build/trellis}
-CEILING=build/bench/ceiling
+CEILING=build/bench/http/ceiling
+GEN_ALERTS=build/bench/alerts/gen
 
 tmp=$(mktemp -d)
 pids=()
@@ -149,9 +150,7 @@ bench_endpoint()
 # ---- setup ----
 [ -x "$TRELLIS" ] || die "$TRELLIS not found: run make first"
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
-mkdir -p build/bench
-cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -pthread -o "$CEILING" \
-	bench/http/ceiling.c -lmicrohttpd || die "cannot build the ceiling"
+make -s "$CEILING" >/dev/null || die "cannot build the ceiling"
 "$TRELLIS" seed --reference --db "sqlite:$tmp/bench.db" >/dev/null 2>"$tmp/seed.log" ||
 	{ cat "$tmp/seed.log" >&2; die "seed failed"; }
 
@@ -159,13 +158,9 @@ cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -pthread -o "$CEILING" \
 # bench/alerts/gen.c through the same domain code as the API.
 ALERTS=${BENCH_ALERTS:-100000}
 if [ "$ALERTS" -gt 0 ]; then
-	objs=$(find build/obj/src -name '*.o' ! -name main.o | sort)
-	cc -std=c11 -D_GNU_SOURCE -O2 -Isrc $(pkg-config --cflags jansson libpq) \
-		-o build/bench/gen-alerts bench/alerts/gen.c $objs \
-		$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq libsodium) -lstemmer -lpthread -lm ||
-		die "cannot build the alert generator"
+	make -s "$GEN_ALERTS" >/dev/null || die "cannot build the alert generator"
 	t0=$(date +%s)
-	email=$(build/bench/gen-alerts "sqlite:$tmp/bench.db" "$ALERTS") || die "alert generation failed"
+	email=$("$GEN_ALERTS" "sqlite:$tmp/bench.db" "$ALERTS") || die "alert generation failed"
 	echo "generated $ALERTS alerts in $(($(date +%s) - t0)) s"
 	TOKEN=$("$TRELLIS" token create --email "$email" --db "sqlite:$tmp/bench.db") || die "token failed"
 fi

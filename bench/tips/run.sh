@@ -40,12 +40,10 @@ die()
 command -v wrk >/dev/null || die "wrk is missing (apt-get install wrk)"
 command -v sqlite3 >/dev/null || die "sqlite3 is missing (apt-get install sqlite3)"
 [ -x "$TRELLIS" ] || die "$TRELLIS is missing: run make first"
-mkdir -p build/bench
-cc -O2 -o build/bench/tips_bare bench/tips/bare.c $(pkg-config --cflags --libs sqlite3) ||
-	die "cannot build bench/tips/bare.c"
+make -s build/bench/tips/bare >/dev/null || die "cannot build bench/tips/bare.c"
 
 # (1) the reference, on the same file system as the server's database
-bare=$(build/bench/tips_bare "$tmp/bare.db" "$DURATION" | awk '/bare inserts/ {print $3}')
+bare=$(build/bench/tips/bare "$tmp/bare.db" "$DURATION" | awk '/bare inserts/ {print $3}')
 [ -n "$bare" ] || die "the bare loop failed"
 
 # (2) Trellis

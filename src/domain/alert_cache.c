@@ -264,8 +264,13 @@ static void *ac_new(void)
 	pthread_rwlockattr_destroy(&at);
 	pthread_mutex_init(&ac->sync, NULL);
 	atomic_store(&ac->seen, -1);
+	/* absent, not a number or out of 1..1048576 (1 TiB): 64 MB */
 	const char *mb = getenv("TRELLIS_ALERT_TEXT_MB");
-	ac->text_budget = (size_t)(mb && atol(mb) > 0 ? atol(mb) : 64) << 20;
+	char *end = NULL;
+	long n = mb ? strtol(mb, &end, 10) : 0;
+	if (!mb || end == mb || *end || n <= 0 || n > 1L << 20)
+		n = 64;
+	ac->text_budget = (size_t)n << 20;
 	return ac;
 }
 
