@@ -58,8 +58,7 @@ const char *padjust_method_name(enum padjust_method m)
 /* The step-down (holm) and step-up (BH) passes over the m sorted p-values.
  * The products are formed as R forms them, (m - k + 1) * p and (m / k) * p,
  * so that the results agree to the last bit. */
-static void pa_stepwise(const struct pa_item *s, size_t m, enum padjust_method method,
-			double *adj)
+static void pa_stepwise(const struct pa_item *s, size_t m, enum padjust_method method, double *adj)
 {
 	double dm = (double)m;
 	if (method == PADJUST_HOLM) {

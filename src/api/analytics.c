@@ -425,8 +425,11 @@ int api_analytics_aberrations(struct http_req *req, struct http_resp *resp)
 		json_object_set_new(it, "expected",
 				    i >= from ? an_num(p[i].expected) : json_null());
 		json_object_set_new(it, "upperbound", has ? an_num(p[i].upperbound) : json_null());
-		json_object_set_new(it, "alarm", has ? json_boolean(p[i].alarm) : json_null());
-		alarms += has && p[i].alarm;
+		/* no bound is no alarm (Farrington's 5-in-4-weeks rule), as R says;
+		 * null only where the method reached no decision */
+		int decided = i >= from && !p[i].undecided;
+		json_object_set_new(it, "alarm", decided ? json_boolean(p[i].alarm) : json_null());
+		alarms += decided && p[i].alarm;
 		json_array_append_new(items, it);
 	}
 	json_object_set_new(o, "alarms", json_integer(alarms));

@@ -52,9 +52,9 @@ struct sp_opts {
 	const char *input;
 	enum spatial_metric metric;
 	double distance;
-	int adjust;		    /* --adjust given */
+	int adjust;			   /* --adjust given */
 	enum padjust_method adjust_method; /* its value */
-	int by_neighbours;	    /* --adjust-by-neighbours */
+	int by_neighbours;		   /* --adjust-by-neighbours */
 	struct stscan_params scan;
 };
 
@@ -308,8 +308,8 @@ static int sp_method_error(const struct sp_opts *o, int rc, struct ts_error *err
 
 /* The p and p_adjusted columns of --adjust: two-sided p over all points or
  * each point's band. q (n entries) is the caller's; padj is written. */
-static int sp_gistar_adjust(const struct sp_opts *o, const double *z, const size_t *card,
-			    size_t n, double *q, double *padj)
+static int sp_gistar_adjust(const struct sp_opts *o, const double *z, const size_t *card, size_t n,
+			    double *q, double *padj)
 {
 	for (size_t i = 0; i < n; i++)
 		q[i] = stats_pnorm_two_sided(z[i]);
@@ -320,9 +320,8 @@ static int sp_gistar_adjust(const struct sp_opts *o, const double *z, const size
 	return padjust(q, n, o->adjust_method, padj);
 }
 
-static void sp_gistar_write(const struct sp_opts *o, const struct points_csv *pc,
-			    const double *z, const double *p, const double *q,
-			    const double *padj)
+static void sp_gistar_write(const struct sp_opts *o, const struct points_csv *pc, const double *z,
+			    const double *p, const double *q, const double *padj)
 {
 	fputs(o->adjust ? "id,value,gi_star_z,p_value,p,p_adjusted\n"
 			: "id,value,gi_star_z,p_value\n",

@@ -434,7 +434,7 @@ describe('module pages', () => {
     const page = await newPage(browser);
     await signIn(page, server.url, 'analyst@vienna.at');
     await page.goto(`${server.url}/analytics?source=alerts&country=AT&method=ears_c3&cell_km=1`);
-    await page.waitForSelector('.chart-aberration[data-ready]');
+    await page.waitForSelector('.chart-aberration[data-ready]', { timeout: 30000 });
     await page.getByText(/^Alarms: \d+/).waitFor();
     await page.waitForSelector('#hot-title');
     await page.waitForFunction(() => document.querySelectorAll('.map path.mark').length > 0);
