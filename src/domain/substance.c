@@ -2,6 +2,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/err.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
@@ -56,15 +57,46 @@ int substance_get(struct db_conn *c, const char *id, json_t **out)
 	return rc;
 }
 
+/* Whether the folded text of s (case and accents, Cyrillic included)
+ * starts with (prefix) or holds the folded query. */
+static int fold_match(const char *s, const char *fq, int prefix)
+{
+	char f[512];
+	text_fold_word(s, strlen(s), f, sizeof(f));
+	const char *at = strstr(f, fq);
+	return at && (!prefix || at == f);
+}
+
+/* A name starting with q, or a synonym in any language holding it: folded
+ * in C, since SQLite's lower() knows only ASCII (героин finds Героин). */
+static int sub_matches(struct db_stmt *s, const char *fq)
+{
+	if (fold_match(db_col_text(s, 1), fq, 1))
+		return 1;
+	json_t *syn = json_loads(db_col_text(s, 4) ? db_col_text(s, 4) : "[]", 0, NULL);
+	size_t i;
+	json_t *v;
+	int hit = 0;
+	json_array_foreach(syn, i, v)
+	{
+		const char *name = json_string_value(json_object_get(v, "name"));
+		if (!hit && name)
+			hit = fold_match(name, fq, 0);
+	}
+	json_decref(syn);
+	return hit;
+}
+
 int substance_list(struct db_conn *c, const char *cls, const char *q, const char *after, int limit,
 		   json_t *items, int *more)
 {
+	char fq[512] = "";
+	if (q)
+		text_fold_word(q, strlen(q), fq, sizeof(fq));
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "SELECT " SUB_COLS " FROM substances"
 			    " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR lower(name) LIKE lower(?) || '%'"
-			    "  OR lower(synonyms) LIKE '%' || lower(?) || '%')"
 			    " AND (CAST(? AS TEXT) IS NULL OR name > ?)"
 			    " ORDER BY name LIMIT ?",
 			    &s);
@@ -72,15 +104,15 @@ int substance_list(struct db_conn *c, const char *cls, const char *q, const char
 		return rc;
 	db_bind_text(s, 1, cls);
 	db_bind_text(s, 2, cls);
-	db_bind_text(s, 3, q);
-	db_bind_text(s, 4, q);
-	db_bind_text(s, 5, q);
-	db_bind_text(s, 6, after);
-	db_bind_text(s, 7, after);
-	db_bind_int64(s, 8, limit + 1);
+	db_bind_text(s, 3, after);
+	db_bind_text(s, 4, after);
+	/* with a query the rows are filtered here: the table is a reference list */
+	db_bind_int64(s, 5, fq[0] ? 1000000 : limit + 1);
 	int n = 0;
 	*more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
+		if (fq[0] && !sub_matches(s, fq))
+			continue;
 		if (n++ == limit) {
 			*more = 1;
 			break;
@@ -214,12 +246,15 @@ int substance_all_exist(struct db_conn *c, json_t *ids, const char **bad)
 	return TR_OK;
 }
 
-/* Synonyms of the CSV: "a;b;c" in English plus the French name. */
-static json_t *seed_synonyms(const char *fr, const char *list, const char *name)
+/* Synonyms of the CSV: the French and Russian names (the first synonym of
+ * a language is the substance's name there), then "a;b;c" in English. */
+static json_t *seed_synonyms(const char *fr, const char *ru, const char *list, const char *name)
 {
 	json_t *syn = json_array();
 	if (fr[0] && strcmp(fr, name) != 0)
 		json_array_append_new(syn, json_pack("{s:s, s:s}", "lang", "fr", "name", fr));
+	if (ru[0] && strcmp(ru, name) != 0)
+		json_array_append_new(syn, json_pack("{s:s, s:s}", "lang", "ru", "name", ru));
 	char copy[512];
 	snprintf(copy, sizeof(copy), "%s", list);
 	char *save = NULL;
@@ -267,13 +302,15 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 	csv_open(&in, data, n);
 	int r = csv_next(&in), rc = TR_OK;
 	int cn = csv_find(&in, "name_en"), cf = csv_find(&in, "name_fr"),
-	    cc = csv_find(&in, "class"), cs = csv_find(&in, "synonyms");
+	    cr = csv_find(&in, "name_ru"), cc = csv_find(&in, "class"),
+	    cs = csv_find(&in, "synonyms");
 	if (r != 1 || cn < 0 || cf < 0 || cc < 0 || cs < 0)
 		rc = TR_ERR_INVALID;
 	int64_t now = tr_now_ms();
 	*count = 0;
-	while (!rc && (r = csv_next(&in)) == 1 && in.nfields >= 4) {
-		json_t *syn = seed_synonyms(in.field[cf], in.field[cs], in.field[cn]);
+	while (!rc && (r = csv_next(&in)) == 1 && (size_t)in.nfields >= (cr < 0 ? 4u : 5u)) {
+		json_t *syn = seed_synonyms(in.field[cf], cr < 0 ? "" : in.field[cr], in.field[cs],
+					    in.field[cn]);
 		char *text = json_dumps(syn, JSON_COMPACT);
 		json_decref(syn);
 		char id[37];
@@ -283,7 +320,9 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 			  c,
 			  "INSERT INTO substances (id, name, class, synonyms, created_at,"
 			  " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-			  " ON CONFLICT (name) DO NOTHING",
+			  /* a seeded row nobody has edited takes the names of a newer seed */
+			  " ON CONFLICT (name) DO UPDATE SET synonyms = excluded.synonyms"
+			  " WHERE substances.version = 1",
 			  &s))) {
 			db_bind_text(s, 1, id);
 			db_bind_text(s, 2, in.field[cn]);

@@ -34,6 +34,14 @@ test('substances are seeded with English and French names and classes', async ()
   assert.ok(pre.body.items.length >= 5 && pre.body.items.every((s) => s.class === 'precursor'));
 });
 
+test('substances have their Russian names, and a second seed brings new names to unedited rows', async () => {
+  assert.ok(subs.Heroin.synonyms.some((s) => s.lang === 'ru' && s.name === 'Героин'));
+  assert.ok(subs.Ketamine.synonyms.some((s) => s.lang === 'ru' && s.name === 'Кетамин'));
+  const found = await api.get(`/api/v1/substances?q=${encodeURIComponent('героин')}`);
+  assert.equal(found.status, 200, found.text);
+  assert.ok(found.body.items.some((s) => s.name === 'Heroin'), JSON.stringify(found.body.items.map((s) => s.name)));
+});
+
 test('an alert carries the early-warning fields and round-trips', async () => {
   const body = base({
     substances: [subs.Isotonitazene.id], countries: ['FR', 'BE'], tags: ['tablets', 'youth'],
