@@ -86,8 +86,9 @@ int api_login(struct http_req *req, struct http_resp *resp)
 	rc = auth_login(c, vstr(body, "email"), vstr(body, "password"), now, user_id, &retry);
 	json_decref(body);
 	struct caller who;
+	/* after the slow hash: a session's idle clock starts when it is issued */
 	if (!rc)
-		rc = auth_session_create(c, user_id, now, token, csrf);
+		rc = auth_session_create(c, user_id, tr_now_ms(), token, csrf);
 	if (!rc)
 		rc = auth_caller_load(c, user_id, &who);
 	json_t *u = NULL;

@@ -226,10 +226,13 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 		return TR_ERR_UNAUTH;
 	}
 	who->via_session = true;
-	if (now - seen > 60 * 1000 && !db_prepare(c,
-						  "UPDATE sessions SET last_seen = ?"
-						  " WHERE token_hash = ?",
-						  &s)) {
+	/* the idle limit counts from the last request: written when it moved by
+	 * a second or more, so the limit is never exceeded, only met up to a
+	 * second early */
+	if (now - seen >= AUTH_SEEN_GRAIN_MS && !db_prepare(c,
+							    "UPDATE sessions SET last_seen = ?"
+							    " WHERE token_hash = ?",
+							    &s)) {
 		db_bind_int64(s, 1, now);
 		db_bind_text(s, 2, h);
 		db_step(s);

@@ -13,6 +13,7 @@
 #define AUTH_SECRET_LEN 48			/* text of a session or token secret, with NUL */
 #define AUTH_FAILURES_MAX 5			/* sign-in failures per account ... */
 #define AUTH_FAILURE_WINDOW_MS (15 * 60 * 1000) /* ... within this window */
+#define AUTH_SEEN_GRAIN_MS 1000 /* a session's last-seen time is written this often */
 
 /** Hashes a password with argon2id (interactive limits) into out. */
 int auth_password_hash(const char *password, char *out, size_t outlen);
@@ -29,7 +30,9 @@ int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 			char csrf[AUTH_SECRET_LEN] /* OUT */);
 /** Resolves a session secret: TR_ERR_UNAUTH when unknown, idle longer than
  * idle_ms, older than max_ms or its user disabled. Fills the caller and the
- * session's CSRF token; refreshes the idle clock (at most once a minute). */
+ * session's CSRF token; restarts the idle clock (written when it moved by
+ * AUTH_SEEN_GRAIN_MS or more, so a session ends at most that much early,
+ * never late). */
 int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64_t idle_ms,
 			int64_t max_ms, struct caller *who /* OUT */,
 			char csrf[AUTH_SECRET_LEN] /* OUT */);

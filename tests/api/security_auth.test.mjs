@@ -69,6 +69,18 @@ async function solve() {
 
 const tip = { category: 'public_drug_use', description: 'People use drugs in the park every evening.', country: 'LU', place: 'Parc municipal' };
 
+test('the idle limit is exact: requests every 2 s keep a 3 s session, 4 s idle ends it', async () => {
+  const u = await newUser('viewer');
+  const s = await session(u.email, PASSWORD);
+  const c = client(srv.base, { cookie: s.cookie });
+  for (let i = 0; i < 4; i++) {
+    await sleep(2000);
+    assert.equal((await c.get('/api/v1/me')).status, 200, `request ${i + 1} after 2 s idle`);
+  }
+  await sleep((IDLE_S + 1) * 1000);
+  assertProblem(assert, await c.get('/api/v1/me'), 401);
+});
+
 test('a solved proof-of-work challenge is accepted once', async () => {
   const pow = await solve();
   const first = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { ...tip, ...pow } });
