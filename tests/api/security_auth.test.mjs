@@ -69,6 +69,27 @@ async function solve() {
 
 const tip = { category: 'public_drug_use', description: 'People use drugs in the park every evening.', country: 'LU', place: 'Parc municipal' };
 
+test('failures from one address never lock the owner out: a clean address with the right password gets in', async () => {
+  const u = await newUser('analyst');
+  const attacker = freshAddr();
+  const answers = [];
+  for (let batch = 0; batch < 5; batch++) {
+    const rs = await Promise.all(Array.from({ length: 10 }, () => signIn(u.email, 'guess guess guess', attacker)));
+    answers.push(...rs.map((r) => r.status));
+  }
+  assert.ok(answers.every((s) => s === 401 || s === 429), answers.join());
+  const t0 = Date.now();
+  const owner = await signIn(u.email, PASSWORD, freshAddr());
+  assert.equal(owner.status, 200, owner.text);
+  // slowed down, by a bounded delay only (plus the machine's own time)
+  assert.ok(Date.now() - t0 < 15000);
+  // the attacker's address is what is throttled: 20 failures, then 429
+  assert.equal(answers.filter((s) => s === 401).length, 20, answers.join());
+  const blocked = await signIn(u.email, PASSWORD, attacker);
+  assertProblem(assert, blocked, 429);
+  assert.ok(Number(blocked.headers.get('retry-after')) > 0);
+});
+
 test('the idle limit is exact: requests every 2 s keep a 3 s session, 4 s idle ends it', async () => {
   const u = await newUser('viewer');
   const s = await session(u.email, PASSWORD);
