@@ -85,7 +85,8 @@ int api_login(struct http_req *req, struct http_resp *resp)
 	}
 	struct db_conn *c = api_db(req);
 	char user_id[37] = "", token[AUTH_SECRET_LEN], csrf[AUTH_SECRET_LEN];
-	rc = auth_login(c, vstr(body, "email"), vstr(body, "password"), user_id, token, csrf);
+	rc = auth_login(c, vstr(body, "email"), vstr(body, "password"), http_request_id(req),
+			user_id, token, csrf);
 	json_decref(body);
 	struct app *app = http_app(req);
 	struct caller who;
@@ -178,7 +179,8 @@ int api_tokens_create(struct http_req *req, struct http_resp *resp)
 	char id[37], secret[AUTH_SECRET_LEN + 8], exp[32];
 	struct db_conn *c = api_db(req);
 	int ro = json_is_true(json_object_get(body, "read_only"));
-	rc = auth_token_create(c, who->user_id, vstr(body, "name"), expires, ro, now, id, secret);
+	rc = auth_token_create(c, who, http_request_id(req), who->user_id, vstr(body, "name"),
+			       expires, ro, now, id, secret);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
@@ -210,7 +212,8 @@ int api_tokens_list(struct http_req *req, struct http_resp *resp)
 int api_tokens_delete(struct http_req *req, struct http_resp *resp)
 {
 	struct db_conn *c = api_db(req);
-	int rc = auth_token_revoke(c, api_caller(req)->user_id, http_param(req, "id"), tr_now_ms());
+	int rc = auth_token_revoke(c, api_caller(req), http_request_id(req), http_param(req, "id"),
+				   tr_now_ms());
 	if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
 	db_release(c);

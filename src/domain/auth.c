@@ -2,6 +2,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
+#include "domain/audit.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -282,38 +283,66 @@ static int tx_end(struct db_conn *c, int rc)
 	return db_commit(c);
 }
 
-int auth_login(struct db_conn *c, const char *email, const char *password, char user_id[37],
-	       char token[AUTH_SECRET_LEN], char csrf[AUTH_SECRET_LEN])
+/* A failed check of a password: counted against the account and audited.
+ * The actor of a failed sign-in is nobody known ("anonymous"); the account
+ * is named by its id when it exists, and the email is never written. */
+static int failure_record(struct db_conn *c, const char *key, const struct audit_entry *e,
+			  int64_t now)
 {
-	char key[65], lower[320];
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if (!(rc = failure_note(c, key, now)))
+		rc = audit_append(c, e, now);
+	return tx_end(c, rc);
+}
+
+int auth_login(struct db_conn *c, const char *email, const char *password, const char *request_id,
+	       char user_id[37], char token[AUTH_SECRET_LEN], char csrf[AUTH_SECRET_LEN])
+{
+	char key[65], lower[320], org[37] = "";
 	lower_copy(email, lower, sizeof(lower));
 	hash_hex(lower, key);
 	user_id[0] = '\0';
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT id, password_hash, disabled FROM users WHERE email = ?", &s);
+	int rc = db_prepare(
+	    c, "SELECT id, org_id, password_hash, disabled FROM users WHERE email = ?", &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, lower);
 	rc = db_step(s);
 	char hash[crypto_pwhash_STRBYTES] = "";
-	int usable = 0;
-	if (rc == DB_ROW && db_col_text(s, 1)) {
-		snprintf(hash, sizeof(hash), "%s", db_col_text(s, 1));
+	const char *reason = "unknown_account";
+	if (rc == DB_ROW) {
 		snprintf(user_id, 37, "%s", db_col_text(s, 0));
-		usable = db_col_int64(s, 2) == 0;
+		snprintf(org, sizeof(org), "%s", db_col_text(s, 1));
+		if (db_col_int64(s, 3) != 0)
+			reason = "disabled";
+		else if (!db_col_text(s, 2))
+			reason = "no_password";
+		else
+			reason = NULL;
+		if (!reason)
+			snprintf(hash, sizeof(hash), "%s", db_col_text(s, 2));
 	}
 	db_done(s);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return rc;
-	if (!usable)
+	if (reason)
 		snprintf(hash, sizeof(hash), "%s", dummy_hash);
-	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && usable;
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && !reason;
 	sodium_memzero(hash, sizeof(hash));
 	/* after the slow hash: a session's idle clock starts when it is issued */
 	int64_t now = tr_now_ms();
 	if (!ok) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "{\"actor\":\"anonymous\",\"reason\":\"%s\"}",
+			 reason ? reason : "wrong_password");
+		struct audit_entry e = {
+		    NULL,	NULL, "login_failed", "user", user_id[0] ? user_id : NULL,
+		    request_id, NULL, detail};
+		rc = failure_record(c, key, &e, now);
 		user_id[0] = '\0';
-		rc = failure_note(c, key, now);
 		return rc ? rc : TR_ERR_UNAUTH;
 	}
 	if ((rc = db_begin(c)))
@@ -325,6 +354,9 @@ int auth_login(struct db_conn *c, const char *email, const char *password, char 
 	}
 	if (!rc)
 		rc = auth_session_create(c, user_id, now, token, csrf);
+	struct audit_entry e = {user_id, org, "login", "user", user_id, request_id, NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
 	return tx_end(c, rc);
 }
 
@@ -444,21 +476,25 @@ int auth_session_delete(struct db_conn *c, const char *token)
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-int auth_token_create(struct db_conn *c, const char *user_id, const char *name, int64_t expires_at,
-		      int read_only, int64_t now, char id[37], char secret[AUTH_SECRET_LEN + 8])
+int auth_token_create(struct db_conn *c, const struct caller *who, const char *request_id,
+		      const char *user_id, const char *name, int64_t expires_at, int read_only,
+		      int64_t now, char id[37], char secret[AUTH_SECRET_LEN + 8])
 {
-	char raw[AUTH_SECRET_LEN], h[65];
+	char raw[AUTH_SECRET_LEN], h[65], exp[32];
 	secret_new(raw);
 	snprintf(secret, AUTH_SECRET_LEN + 8, "trl_%s", raw);
+	sodium_memzero(raw, sizeof(raw));
 	hash_hex(secret, h);
 	tr_uuid7(id);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
-			    " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    &s);
+	int rc = db_begin(c);
 	if (rc)
 		return rc;
+	if ((rc = db_prepare(c,
+			     "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
+			     " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			     &s)))
+		return tx_end(c, rc);
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, user_id);
 	db_bind_text(s, 3, name);
@@ -468,7 +504,23 @@ int auth_token_create(struct db_conn *c, const char *user_id, const char *name, 
 	db_bind_int64(s, 7, expires_at);
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return tx_end(c, rc);
+	/* whose token, its scope and expiry; never its name (free text) */
+	tr_time_format(expires_at, exp);
+	char detail[160];
+	snprintf(detail, sizeof(detail),
+		 "{\"user_id\":\"%s\",\"read_only\":%s,\"expires_at\":\"%s\"}", user_id,
+		 read_only ? "true" : "false", exp);
+	struct audit_entry e = {who ? who->user_id : NULL,
+				who ? who->org_id : NULL,
+				"create",
+				"token",
+				id,
+				request_id,
+				NULL,
+				detail};
+	return tx_end(c, audit_append(c, &e, now));
 }
 
 int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct caller *who)
@@ -497,34 +549,42 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;
 }
 
-int auth_token_revoke(struct db_conn *c, const char *user_id, const char *id, int64_t now)
+int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *request_id,
+		      const char *id, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
-			    " AND revoked_at IS NULL",
-			    &s);
+	int rc = db_begin(c);
 	if (rc)
 		return rc;
+	if ((rc = db_prepare(c,
+			     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
+			     " AND revoked_at IS NULL",
+			     &s)))
+		return tx_end(c, rc);
 	db_bind_int64(s, 1, now);
 	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, user_id);
+	db_bind_text(s, 3, who->user_id);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
-		return rc;
+		return tx_end(c, rc);
 	/* how many rows changed is engine-specific; read the result back */
 	if ((rc = db_prepare(c,
 			     "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
 			     " AND revoked_at = ?",
 			     &s)))
-		return rc;
+		return tx_end(c, rc);
 	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, user_id);
+	db_bind_text(s, 2, who->user_id);
 	db_bind_int64(s, 3, now);
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	rc = rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	struct audit_entry e = {who->user_id, who->org_id, "revoke", "token",
+				id,	      request_id,  NULL,     NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	return tx_end(c, rc);
 }
 
 int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)

@@ -48,13 +48,14 @@ int auth_account_delay(struct db_conn *c, const char *email, const char *user_id
 		       int64_t *delay_ms /* OUT */);
 
 /** Checks email and password and, when right, opens a session (its cookie
- * secret and CSRF token). TR_ERR_UNAUTH for an unknown email, a wrong
- * password or a disabled account alike (same work done in each case),
- * after noting the failure against the account. */
-int auth_login(struct db_conn *c, const char *email, const char *password,
+ * secret and CSRF token) and audits "login". TR_ERR_UNAUTH for an unknown
+ * email, a wrong password or a disabled account alike (same work done in
+ * each case), after noting the failure against the account and auditing
+ * "login_failed": the account's id when it exists, never the email or the
+ * password. */
+int auth_login(struct db_conn *c, const char *email, const char *password, const char *request_id,
 	       char user_id[37] /* OUT */, char token[AUTH_SECRET_LEN] /* OUT */,
 	       char csrf[AUTH_SECRET_LEN] /* OUT */);
-
 /** A new session for user_id: the cookie secret and the CSRF token. */
 int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 			char token[AUTH_SECRET_LEN] /* OUT */,
@@ -71,16 +72,20 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 int auth_session_delete(struct db_conn *c, const char *token);
 
 /** A new API token for user_id; the secret is returned once and only its
- * hash is kept. */
-int auth_token_create(struct db_conn *c, const char *user_id, const char *name, int64_t expires_at,
-		      int read_only, int64_t now, char id[37] /* OUT */,
+ * hash is kept. Audited as "create" of a "token" by who (NULL: the command
+ * line) with request_id. */
+int auth_token_create(struct db_conn *c, const struct caller *who, const char *request_id,
+		      const char *user_id, const char *name, int64_t expires_at, int read_only,
+		      int64_t now, char id[37] /* OUT */,
 		      char secret[AUTH_SECRET_LEN + 8] /* OUT */);
 /** Resolves a bearer token: TR_ERR_UNAUTH when unknown, expired, revoked or
  * its user disabled. */
 int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now,
 		      struct caller *who /* OUT */);
-/** Revokes one of user_id's tokens; TR_ERR_NOT_FOUND when not theirs. */
-int auth_token_revoke(struct db_conn *c, const char *user_id, const char *id, int64_t now);
+/** Revokes one of who's tokens, audited as "revoke"; TR_ERR_NOT_FOUND when
+ * not theirs. */
+int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *request_id,
+		      const char *id, int64_t now);
 /** Appends user_id's tokens (never the secret or its hash) to items. */
 int auth_token_list(struct db_conn *c, const char *user_id, json_t *items);
 

@@ -23,7 +23,9 @@ int user_list(struct db_conn *c, const struct caller *who, const char *org_id, c
 int user_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
 		char id[37] /* OUT */, const char **field /* OUT */);
 /** Applies a validated PATCH at the given version (If-Match); -1 skips the
- * check. TR_ERR_PRECONDITION when stale. */
+ * check. TR_ERR_PRECONDITION when stale. Audited with the fields changed
+ * and the old and new role, organisation, reviewer flag and disabled
+ * state. */
 int user_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		int64_t version, const char *request_id, const char **field /* OUT */);
 /** For the command line: adds a user without a caller (audited as the

@@ -55,6 +55,60 @@ async function auditOf(query) {
   return r.body.items;
 }
 
+test('sign-ins are audited, success and failure, never with the password or an unknown email', async () => {
+  const u = await newUser('viewer');
+  const addr = freshAddr();
+  assert.equal((await signIn(u.email, 'a wrong password 123', addr)).status, 401);
+  const ghost = `ghost.${Date.now()}@example.org`;
+  assert.equal((await signIn(ghost, 'another secret 456', addr)).status, 401);
+  assert.equal((await signIn(u.email, PASSWORD, addr)).status, 200);
+  const mine = await auditOf(`resource_id=${u.id}`);
+  const ok = mine.find((e) => e.action === 'login');
+  assert.ok(ok, 'a sign-in is audited');
+  assert.equal(ok.user_id, u.id);
+  assert.equal(ok.actor, 'user');
+  const failed = mine.find((e) => e.action === 'login_failed');
+  assert.ok(failed, 'a failed sign-in is audited against the account');
+  assert.equal(failed.user_id, null);
+  assert.equal(failed.actor, 'anonymous');
+  const all = await auditOf('resource_type=user');
+  assert.ok(all.some((e) => e.action === 'login_failed' && !e.resource_id), 'a failed sign-in with an unknown email is audited');
+  const text = JSON.stringify(all);
+  for (const secret of ['a wrong password 123', 'another secret 456', PASSWORD, ghost]) assert.ok(!text.includes(secret), `${secret} written to the audit log`);
+});
+
+test('creating and revoking an API token are audited', async () => {
+  const u = await newUser('analyst');
+  const t = await u.api.post('/api/v1/tokens', { body: { name: 'script', read_only: true } });
+  assert.equal(t.status, 201, t.text);
+  assert.equal((await u.api.del(`/api/v1/tokens/${t.body.id}`)).status, 204);
+  const log = await auditOf(`resource_id=${t.body.id}`);
+  const made = log.find((e) => e.action === 'create' && e.resource_type === 'token');
+  assert.ok(made, 'token creation audited');
+  assert.equal(made.user_id, u.id);
+  assert.equal(made.detail.read_only, true);
+  assert.ok(!JSON.stringify(log).includes(t.body.token), 'the secret is never audited');
+  const revoked = log.find((e) => e.action === 'revoke' && e.resource_type === 'token');
+  assert.ok(revoked, 'token revocation audited');
+  assert.equal(revoked.user_id, u.id);
+  // the command line's tokens too, as the system
+  const cliTokens = (await auditOf('resource_type=token')).filter((e) => e.actor === 'system' && e.detail?.user_id === u.id);
+  assert.ok(cliTokens.length >= 1, 'a token made on the command line is audited');
+});
+
+test('a role change is audited with the old and the new role', async () => {
+  const u = await newUser('viewer');
+  const cur = await api.get(`/api/v1/users/${u.id}`);
+  const r = await api.patch(`/api/v1/users/${u.id}`, { body: { role: 'analyst' }, headers: { 'If-Match': cur.headers.get('etag') } });
+  assert.equal(r.status, 200, r.text);
+  const e = (await auditOf(`resource_id=${u.id}`)).find((x) => x.action === 'update');
+  assert.ok(e, 'role change audited');
+  assert.equal(e.user_id, admin.id);
+  assert.deepEqual(e.detail.fields, ['role']);
+  assert.equal(e.detail.old?.role, 'viewer');
+  assert.equal(e.detail.new?.role, 'analyst');
+});
+
 async function solve() {
   const c = await request(srv.base, 'GET', '/api/v1/public/tips/challenge');
   assert.equal(c.status, 200, c.text);
@@ -68,6 +122,21 @@ async function solve() {
 }
 
 const tip = { category: 'public_drug_use', description: 'People use drugs in the park every evening.', country: 'LU', place: 'Parc municipal' };
+
+test('a tip and a sender\'s message are attributed to the public, not to the command line', async () => {
+  const r = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { ...tip, ...(await solve()) } });
+  assert.equal(r.status, 201, r.text);
+  const m = await request(srv.base, 'POST', `/api/v1/public/tips/${r.body.code}/messages`, { body: { body: 'It happened again.' }, headers: { 'X-Receipt-Secret': r.body.secret } });
+  assert.equal(m.status, 201, m.text);
+  const log = await auditOf('resource_type=tip');
+  const made = log.find((e) => e.action === 'create');
+  assert.ok(made);
+  assert.equal(made.user_id, null);
+  assert.equal(made.actor, 'public');
+  const said = log.find((e) => e.action === 'message_from_sender' && e.resource_id === made.resource_id);
+  assert.ok(said);
+  assert.equal(said.actor, 'public');
+});
 
 test('failures from one address never lock the owner out: a clean address with the right password gets in', async () => {
   const u = await newUser('analyst');

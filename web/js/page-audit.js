@@ -8,6 +8,8 @@ import {
 } from './components.js';
 
 const RESOURCES = ['user', 'organisation', 'token', 'session', 'sharing_group'];
+// who acted when no user did: a tip's sender, a failed sign-in, or the system
+const ACTORS = { public: 'audit.public', anonymous: 'audit.anonymous', system: 'audit.system' };
 
 // a date input's day, as the start (or end) of that day in UTC
 const dayStart = (d) => (d ? `${d}T00:00:00Z` : '');
@@ -43,7 +45,7 @@ export default function Audit({ query }) {
         ${list.items.map((e) => html`
           <tr key=${e.seq}>
             <td class="nowrap">${formatDateTime(e.at)}</td>
-            <td>${e.user_id ? (names.get(e.user_id) || e.user_id) : html`<span class="muted">${t('audit.system')}</span>`}</td>
+            <td>${e.user_id ? (names.get(e.user_id) || e.user_id) : html`<span class="muted">${t(ACTORS[e.actor] || 'audit.system')}</span>`}</td>
             <td>${t(`action.${e.action}`) === `action.${e.action}` ? e.action : t(`action.${e.action}`)}</td>
             <td>${t(`resource.${e.resource_type}`) === `resource.${e.resource_type}` ? e.resource_type : t(`resource.${e.resource_type}`)}
               ${e.resource_id && html`<div class="muted small mono">${e.resource_id}</div>`}</td>
