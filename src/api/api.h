@@ -47,7 +47,7 @@ int api_query_bbox(struct http_req *req, double box[4] /* OUT */, int *has /* OU
  * or logged): behind a trusted proxy (--trust-proxy) the last address of
  * X-Forwarded-For, otherwise the peer's; arena-owned. */
 const char *api_client_addr(struct http_req *req);
-/** Before a password is checked (sign-in): 429 with
+/** Before a password is checked (sign-in, own password change): 429 with
  * Retry-After when the source has failed too often, else waits the
  * account's growing delay (email, or user_id when email is NULL) without
  * holding a database connection. TR_OK to go on. */

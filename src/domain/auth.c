@@ -360,6 +360,42 @@ int auth_login(struct db_conn *c, const char *email, const char *password, const
 	return tx_end(c, rc);
 }
 
+int auth_password_check(struct db_conn *c, const char *user_id, const char *password,
+			const char *request_id)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT email, org_id, password_hash FROM users WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, user_id);
+	rc = db_step(s);
+	char key[65] = "", org[37] = "", hash[crypto_pwhash_STRBYTES] = "";
+	if (rc == DB_ROW) {
+		email_key(db_col_text(s, 0), key);
+		snprintf(org, sizeof(org), "%s", db_col_text(s, 1));
+		if (db_col_text(s, 2))
+			snprintf(hash, sizeof(hash), "%s", db_col_text(s, 2));
+	}
+	db_done(s);
+	if (rc == DB_DONE)
+		return TR_ERR_NOT_FOUND;
+	if (rc != DB_ROW)
+		return rc;
+	int usable = hash[0] != '\0';
+	if (!usable)
+		snprintf(hash, sizeof(hash), "%s", dummy_hash);
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && usable;
+	sodium_memzero(hash, sizeof(hash));
+	if (ok)
+		return TR_OK;
+	int64_t now = tr_now_ms();
+	struct audit_entry e = {
+	    user_id,	org,  "password_change_refused",	 "user", user_id,
+	    request_id, NULL, "{\"field\":\"current_password\"}"};
+	rc = failure_record(c, key, &e, now);
+	return rc ? rc : TR_ERR_FORBIDDEN;
+}
+
 int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 			char token[AUTH_SECRET_LEN], char csrf[AUTH_SECRET_LEN])
 {

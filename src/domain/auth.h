@@ -56,6 +56,12 @@ int auth_account_delay(struct db_conn *c, const char *email, const char *user_id
 int auth_login(struct db_conn *c, const char *email, const char *password, const char *request_id,
 	       char user_id[37] /* OUT */, char token[AUTH_SECRET_LEN] /* OUT */,
 	       char csrf[AUTH_SECRET_LEN] /* OUT */);
+/** Checks user_id's current password before they change it: TR_OK, or
+ * TR_ERR_FORBIDDEN after noting the failure like a failed sign-in and
+ * auditing "password_change_refused". */
+int auth_password_check(struct db_conn *c, const char *user_id, const char *password,
+			const char *request_id);
+
 /** A new session for user_id: the cookie secret and the CSRF token. */
 int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 			char token[AUTH_SECRET_LEN] /* OUT */,

@@ -268,6 +268,10 @@ static int may_update(const struct caller *who, const char *id, const struct use
 			*field = key;
 			return TR_ERR_FORBIDDEN; /* no one raises their own role or moves */
 		}
+		if (!self && strcmp(key, "password") == 0) {
+			*field = key; /* another's password: user_password_reset */
+			return TR_ERR_FORBIDDEN;
+		}
 		if (strcmp(key, "org_id") == 0 && !admin) {
 			*field = key;
 			return TR_ERR_FORBIDDEN;
@@ -337,6 +341,25 @@ static int version_bump(struct db_conn *c, const char *id, int64_t now)
 	return rc;
 }
 
+/* Another user's password is set by an instance administrator, or by an
+ * org_admin for a non-admin of their organisation; one's own is changed
+ * with the current one (PATCH), never reset. */
+static int may_reset(const struct caller *who, const char *id, const struct user_row *u,
+		     const char **field)
+{
+	int admin = who->role == ROLE_ADMIN;
+	int same_org = strcmp(who->org_id, u->org_id) == 0;
+	if (!admin && !same_org)
+		return TR_ERR_NOT_FOUND; /* other organisations' users are invisible */
+	if (strcmp(who->user_id, id) == 0) {
+		*field = "password";
+		return TR_ERR_FORBIDDEN;
+	}
+	if (admin || (who->role == ROLE_ORG_ADMIN && u->role != ROLE_ADMIN))
+		return TR_OK;
+	return TR_ERR_FORBIDDEN;
+}
+
 int user_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		int64_t version, const char *request_id, const char **field)
 {
@@ -373,6 +396,34 @@ int user_update(struct db_conn *c, const struct caller *who, const char *id, jso
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	free(detail);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int user_password_reset(struct db_conn *c, const struct caller *who, const char *id,
+			const char *password, const char *request_id, const char **field)
+{
+	struct user_row u;
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if (!(rc = load_for_update(c, id, &u)))
+		rc = may_reset(who, id, &u, field);
+	int64_t now = tr_now_ms();
+	json_t *pw = json_string(password);
+	if (!rc)
+		rc = pw ? apply_field(c, id, "password", pw, now) : TR_ERR_NOMEM;
+	json_decref(pw);
+	if (!rc)
+		rc = version_bump(c, id, now);
+	struct audit_entry e = {who->user_id, who->org_id, "password_reset", "user", id, request_id,
+				NULL,	      NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

@@ -138,6 +138,44 @@ test('a tip and a sender\'s message are attributed to the public, not to the com
   assert.equal(said.actor, 'public');
 });
 
+test('changing one\'s own password needs the current one', async () => {
+  const u = await newUser('officer');
+  const etag = async () => (await u.api.get(`/api/v1/users/${u.id}`)).headers.get('etag');
+  const next = 'a brand new passphrase';
+  assertProblem(assert, await u.api.patch(`/api/v1/users/${u.id}`, { body: { password: next }, headers: { 'If-Match': await etag() } }), 400, 'current_password');
+  assertProblem(assert, await u.api.patch(`/api/v1/users/${u.id}`, { body: { password: next, current_password: 'not my password!' }, headers: { 'If-Match': await etag() } }), 403, 'current_password');
+  assertProblem(assert, await u.api.patch(`/api/v1/users/${u.id}`, { body: { name: 'X', current_password: PASSWORD }, headers: { 'If-Match': await etag() } }), 400, 'current_password');
+  const ok = await u.api.patch(`/api/v1/users/${u.id}`, { body: { password: next, current_password: PASSWORD }, headers: { 'If-Match': await etag() } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal((await signIn(u.email, next, freshAddr())).status, 200);
+  assert.ok((await auditOf(`resource_id=${u.id}`)).some((e) => e.action === 'password_change_refused'), 'a wrong current password is audited');
+});
+
+test('an administrator\'s reset of another user\'s password is a separate, audited action that ends their sessions', async () => {
+  const u = await newUser('viewer');
+  const s = await session(u.email, PASSWORD);
+  const cur = await api.get(`/api/v1/users/${u.id}`);
+  // not through PATCH any more
+  assertProblem(assert, await api.patch(`/api/v1/users/${u.id}`, { body: { password: 'set by the admin 1' }, headers: { 'If-Match': cur.headers.get('etag') } }), 403, 'password');
+  const officer = await newUser('officer');
+  assertProblem(assert, await officer.api.post(`/api/v1/users/${u.id}/password-reset`, { body: { password: 'set by an officer' } }), 403);
+  const other = await api.post('/api/v1/organisations', { body: { name: 'Elsewhere', kind: 'police', country: 'MT' } });
+  const outsider = await newUser('org_admin', other.body.id);
+  assertProblem(assert, await outsider.api.post(`/api/v1/users/${u.id}/password-reset`, { body: { password: 'set from outside' } }), 404);
+  assertProblem(assert, await api.post(`/api/v1/users/${admin.id}/password-reset`, { body: { password: 'my own, reset' } }), 403, 'password');
+  assertProblem(assert, await api.post(`/api/v1/users/${u.id}/password-reset`, { body: { password: 'short' } }), 400, 'password');
+  const r = await api.post(`/api/v1/users/${u.id}/password-reset`, { body: { password: 'set by the admin 2' } });
+  assert.equal(r.status, 204, r.text);
+  assertProblem(assert, await client(srv.base, { cookie: s.cookie }).get('/api/v1/me'), 401);
+  assertProblem(assert, await u.api.get('/api/v1/me'), 401);
+  assert.equal((await signIn(u.email, 'set by the admin 2', freshAddr())).status, 200);
+  const e = (await auditOf(`resource_id=${u.id}`)).find((x) => x.action === 'password_reset');
+  assert.ok(e, 'the reset is audited');
+  assert.equal(e.user_id, admin.id);
+  const orgAdmin = await newUser('org_admin');
+  assert.equal((await orgAdmin.api.post(`/api/v1/users/${u.id}/password-reset`, { body: { password: 'set by the org admin' } })).status, 204);
+});
+
 test('failures from one address never lock the owner out: a clean address with the right password gets in', async () => {
   const u = await newUser('analyst');
   const attacker = freshAddr();
