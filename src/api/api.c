@@ -2,7 +2,9 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "api/validate.h"
+#include "domain/auth.h"
 
+#include <arpa/inet.h>
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -109,6 +111,57 @@ int api_db_fail(struct http_req *req, struct db_conn *c, int rc)
 		return http_fail(req, rc, "the database could not complete the request");
 	}
 	return rc;
+}
+
+const char *api_client_addr(struct http_req *req)
+{
+	struct app *app = http_app(req);
+	const char *xff = app && app->trust_proxy ? http_header(req, "X-Forwarded-For") : NULL;
+	if (!xff)
+		return http_client_addr(req);
+	/* the proxy appends the address it saw: the last one, the only one
+	 * the client cannot choose */
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char text[64];
+	size_t n = strcspn(last, " \t");
+	unsigned char bin[16];
+	if (n == 0 || n >= sizeof(text))
+		return http_client_addr(req);
+	memcpy(text, last, n);
+	text[n] = '\0';
+	int family = strchr(text, ':') ? AF_INET6 : AF_INET;
+	char *out = arena_alloc(http_arena(req), INET6_ADDRSTRLEN);
+	if (!out || inet_pton(family, text, bin) != 1 ||
+	    !inet_ntop(family, bin, out, INET6_ADDRSTRLEN))
+		return http_client_addr(req);
+	return out;
+}
+
+int api_password_throttle(struct http_req *req, struct http_resp *resp, const char *email,
+			  const char *user_id)
+{
+	struct app *app = http_app(req);
+	int64_t now = tr_now_ms(), delay = 0;
+	int retry = 0;
+	if (auth_throttle_take(app->sign_in, api_client_addr(req), now, &retry)) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", retry);
+		http_resp_header(resp, "Retry-After", ra);
+		return http_fail(req, TR_ERR_RATE_LIMIT,
+				 "too many failed sign-ins from your address; try later");
+	}
+	struct db_conn *c = api_db(req);
+	int rc = auth_account_delay(c, email, user_id, now, &delay);
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	if (rc)
+		return rc;
+	auth_throttle_wait(app->sign_in, delay);
+	return TR_OK;
 }
 
 const struct caller *api_caller(struct http_req *req)

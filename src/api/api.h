@@ -43,6 +43,16 @@ int api_query_time(struct http_req *req, const char *name, int64_t *out /* OUT *
  * max, latitudes within 90); *has is set when given. */
 int api_query_bbox(struct http_req *req, double box[4] /* OUT */, int *has /* OUT */);
 
+/** The request's source address for in-memory rate limits (never stored
+ * or logged): behind a trusted proxy (--trust-proxy) the last address of
+ * X-Forwarded-For, otherwise the peer's; arena-owned. */
+const char *api_client_addr(struct http_req *req);
+/** Before a password is checked (sign-in, own password change): 429 with
+ * Retry-After when the source has failed too often, else waits the
+ * account's growing delay (email, or user_id when email is NULL) without
+ * holding a database connection. TR_OK to go on. */
+int api_password_throttle(struct http_req *req, struct http_resp *resp, const char *email,
+			  const char *user_id);
 /** The authenticated caller (set by api_authenticate). */
 const struct caller *api_caller(struct http_req *req);
 /** Sets ETag from a record's version. */

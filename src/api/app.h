@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct auth_throttle;
+
 struct app {
 	struct db *db;
 	char home[4096];    /* install root: migrations, data, web */
@@ -20,6 +22,8 @@ struct app {
 	struct country_cache *countries; /* reference data, loaded once at start */
 	void *tips;			 /* state of the tips module (module_tips.c) */
 	void *signals;			 /* state of the early-warning module (module_signals.c) */
+	struct auth_throttle *sign_in;	 /* failed sign-ins per source address */
+	int trust_proxy;		 /* the last hop of X-Forwarded-For is the source */
 };
 
 /** Module lifecycles, called by `trellis serve` after the database is

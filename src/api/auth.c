@@ -79,34 +79,31 @@ int api_login(struct http_req *req, struct http_resp *resp)
 	int rc = api_body(req, login_spec, 2, 0, &body);
 	if (rc)
 		return rc;
+	if ((rc = api_password_throttle(req, resp, vstr(body, "email"), NULL))) {
+		json_decref(body);
+		return rc;
+	}
 	struct db_conn *c = api_db(req);
 	char user_id[37] = "", token[AUTH_SECRET_LEN], csrf[AUTH_SECRET_LEN];
-	int retry = 0;
-	int64_t now = tr_now_ms();
-	rc = auth_login(c, vstr(body, "email"), vstr(body, "password"), now, user_id, &retry);
+	rc = auth_login(c, vstr(body, "email"), vstr(body, "password"), http_request_id(req),
+			user_id, token, csrf);
 	json_decref(body);
+	struct app *app = http_app(req);
 	struct caller who;
-	if (!rc)
-		rc = auth_session_create(c, user_id, now, token, csrf);
-	if (!rc)
+	if (!rc) {
+		auth_throttle_refund(app->sign_in, api_client_addr(req), tr_now_ms());
 		rc = auth_caller_load(c, user_id, &who);
+	}
 	json_t *u = NULL;
 	if (!rc)
 		u = me_json(c, &who, &rc);
-	if (rc == TR_ERR_RATE_LIMIT) {
-		char ra[16];
-		snprintf(ra, sizeof(ra), "%d", retry);
-		http_resp_header(resp, "Retry-After", ra);
-		rc = http_fail(req, rc, "too many failed sign-ins for this account; try later");
-	} else if (rc == TR_ERR_UNAUTH) {
+	if (rc == TR_ERR_UNAUTH)
 		rc = http_fail(req, rc, "the email or the password is wrong");
-	} else if (rc) {
+	else if (rc)
 		rc = api_db_fail(req, c, rc);
-	}
 	db_release(c);
 	if (rc)
 		return rc;
-	struct app *app = http_app(req);
 	char cookie[200];
 	snprintf(cookie, sizeof(cookie),
 		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
@@ -182,7 +179,8 @@ int api_tokens_create(struct http_req *req, struct http_resp *resp)
 	char id[37], secret[AUTH_SECRET_LEN + 8], exp[32];
 	struct db_conn *c = api_db(req);
 	int ro = json_is_true(json_object_get(body, "read_only"));
-	rc = auth_token_create(c, who->user_id, vstr(body, "name"), expires, ro, now, id, secret);
+	rc = auth_token_create(c, who, http_request_id(req), who->user_id, vstr(body, "name"),
+			       expires, ro, now, id, secret);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
@@ -214,7 +212,8 @@ int api_tokens_list(struct http_req *req, struct http_resp *resp)
 int api_tokens_delete(struct http_req *req, struct http_resp *resp)
 {
 	struct db_conn *c = api_db(req);
-	int rc = auth_token_revoke(c, api_caller(req)->user_id, http_param(req, "id"), tr_now_ms());
+	int rc = auth_token_revoke(c, api_caller(req), http_request_id(req), http_param(req, "id"),
+				   tr_now_ms());
 	if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
 	db_release(c);

@@ -125,6 +125,20 @@ int api_groups_update(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
+/* Who acted: "user" (user_id says who), "public" (a tip's sender),
+ * "anonymous" (a failed sign-in) or "system" (the command line and the
+ * server's own jobs). Entries without a user carry the kind in detail. */
+static void audit_actor_set(json_t *e)
+{
+	const char *kind =
+	    json_string_value(json_object_get(json_object_get(e, "detail"), "actor"));
+	if (json_string_value(json_object_get(e, "user_id")))
+		kind = "user";
+	else if (!kind || (strcmp(kind, "public") != 0 && strcmp(kind, "anonymous") != 0))
+		kind = "system";
+	json_object_set_new(e, "actor", json_string(kind));
+}
+
 int api_audit_list(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {
@@ -163,6 +177,8 @@ int api_audit_list(struct http_req *req, struct http_resp *resp)
 		return rc;
 	}
 	size_t n = json_array_size(items);
+	for (size_t i = 0; i < n; i++)
+		audit_actor_set(json_array_get(items, i));
 	const char *next = NULL;
 	if (more && n) {
 		char seq[32];

@@ -26,6 +26,7 @@ HANDLER(api_users_list);
 HANDLER(api_users_get);
 HANDLER(api_users_create);
 HANDLER(api_users_update);
+HANDLER(api_users_password_reset);
 HANDLER(api_groups_list);
 HANDLER(api_groups_get);
 HANDLER(api_groups_create);

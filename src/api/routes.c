@@ -25,6 +25,7 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/users", api_users_create, 0},
     {"GET", "/api/v1/users/{id}", api_users_get, 0},
     {"PATCH", "/api/v1/users/{id}", api_users_update, 0},
+    {"POST", "/api/v1/users/{id}/password-reset", api_users_password_reset, 0},
     {"GET", "/api/v1/sharing-groups", api_groups_list, 0},
     {"POST", "/api/v1/sharing-groups", api_groups_create, 0},
     {"GET", "/api/v1/sharing-groups/{id}", api_groups_get, 0},

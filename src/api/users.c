@@ -2,7 +2,9 @@
 #include "api/handlers.h"
 #include "api/validate.h"
 #include "core/err.h"
+#include "core/timeutil.h"
 #include "core/uuid.h"
+#include "domain/auth.h"
 #include "domain/org.h"
 #include "domain/user.h"
 
@@ -18,9 +20,17 @@ static const struct vfield user_spec[] = {
 };
 
 static const struct vfield user_patch_spec[] = {
-    {"name", V_STRING, 0, 1, 200, NULL, 0}, {"org_id", V_UUID, 0, 0, 0, NULL, 0},
-    {"role", V_ENUM, 0, 0, 0, roles, 0},    {"password", V_STRING, 0, 12, 1024, NULL, 0},
-    {"reviewer", V_BOOL, 0, 0, 0, NULL, 0}, {"disabled", V_BOOL, 0, 0, 0, NULL, 0},
+    {"name", V_STRING, 0, 1, 200, NULL, 0},
+    {"org_id", V_UUID, 0, 0, 0, NULL, 0},
+    {"role", V_ENUM, 0, 0, 0, roles, 0},
+    {"password", V_STRING, 0, 12, 1024, NULL, 0},
+    {"reviewer", V_BOOL, 0, 0, 0, NULL, 0},
+    {"disabled", V_BOOL, 0, 0, 0, NULL, 0},
+    {"current_password", V_STRING, 0, 1, 1024, NULL, 0},
+};
+
+static const struct vfield reset_spec[] = {
+    {"password", V_STRING, 1, 12, 1024, NULL, 0},
 };
 
 static int user_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
@@ -112,6 +122,42 @@ int api_users_create(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
+/* One's own password changes only with the current one, checked (and
+ * throttled) like a sign-in; it then leaves the body. */
+static int own_password_check(struct http_req *req, struct http_resp *resp, const char *id,
+			      json_t *body)
+{
+	const struct caller *who = api_caller(req);
+	const char *current = vstr(body, "current_password");
+	int self = strcmp(who->user_id, id) == 0;
+	if (!json_object_get(body, "password") || !self) {
+		if (current)
+			return http_field_error(req, "current_password",
+						"is only sent with a new password for yourself");
+		return TR_OK;
+	}
+	if (!current)
+		return http_field_error(req, "current_password",
+					"is required to change your own password");
+	int rc = api_password_throttle(req, resp, NULL, who->user_id);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	rc = auth_password_check(c, who->user_id, current, http_request_id(req));
+	if (rc == TR_ERR_FORBIDDEN) {
+		http_field_error(req, "current_password", "is not your current password");
+		rc = http_fail(req, rc, "the current password is wrong");
+	} else if (rc) {
+		rc = api_domain_fail(req, c, rc, NULL);
+	} else {
+		struct app *app = http_app(req);
+		auth_throttle_refund(app->sign_in, api_client_addr(req), tr_now_ms());
+		json_object_del(body, "current_password");
+	}
+	db_release(c);
+	return rc;
+}
+
 int api_users_update(struct http_req *req, struct http_resp *resp)
 {
 	const char *id = http_param(req, "id");
@@ -123,17 +169,57 @@ int api_users_update(struct http_req *req, struct http_resp *resp)
 			  sizeof(user_patch_spec) / sizeof(user_patch_spec[0]), 1, &body);
 	if (rc)
 		return rc;
-	if ((rc = api_if_match(req, &version))) {
+	if ((rc = api_if_match(req, &version)) || (rc = own_password_check(req, resp, id, body))) {
 		json_decref(body);
 		return rc;
 	}
 	struct db_conn *c = api_db(req);
 	const char *field = NULL;
 	rc = user_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? api_domain_fail(req, c, rc, field) : user_answer(req, resp, c, id, 200);
+	if (rc == TR_ERR_FORBIDDEN && field && strcmp(field, "password") == 0) {
+		http_field_error(req, field,
+				 "another user's password is reset with"
+				 " POST /api/v1/users/{id}/password-reset");
+		rc = http_fail(req, rc, "you may change only your own password here");
+	} else {
+		rc = rc ? api_domain_fail(req, c, rc, field) : user_answer(req, resp, c, id, 200);
+	}
 	db_release(c);
 	json_decref(body);
 	return rc;
+}
+
+int api_users_password_reset(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *body;
+	int rc = api_body(req, reset_spec, 1, 0, &body);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	const char *field = NULL;
+	rc = user_password_reset(c, api_caller(req), id, vstr(body, "password"),
+				 http_request_id(req), &field);
+	if (rc == TR_ERR_FORBIDDEN && field) {
+		http_field_error(req, field,
+				 "your own password is changed with PATCH /api/v1/users/{id}"
+				 " and current_password");
+		rc = http_fail(req, rc, "you may not reset your own password");
+	} else if (rc == TR_ERR_FORBIDDEN) {
+		rc = http_fail(req, rc,
+			       "only an administrator, or an organisation administrator for a"
+			       " user of their organisation, resets a password");
+	} else if (rc) {
+		rc = api_domain_fail(req, c, rc, NULL);
+	}
+	db_release(c);
+	json_decref(body);
+	if (rc)
+		return rc;
+	http_resp_status(resp, 204);
+	return TR_OK;
 }
 
 static const struct vfield org_spec[] = {

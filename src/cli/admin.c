@@ -180,8 +180,8 @@ int cli_token(int argc, char **argv)
 	int rc = user_find_by_email(conn, email, uid);
 	if (rc)
 		fprintf(stderr, "trellis token create: no user '%s'\n", email);
-	else if ((rc = auth_token_create(conn, uid, name, now + days * 86400000LL, ro, now, id,
-					 secret)))
+	else if ((rc = auth_token_create(conn, NULL, "cli", uid, name, now + days * 86400000LL, ro,
+					 now, id, secret)))
 		fprintf(stderr, "trellis token create: %s\n", db_errmsg(conn));
 	else
 		printf("%s\n", secret);

@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 #include "domain/acl.h"
 #include "domain/alert_cache.h"
+#include "domain/auth.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -17,6 +18,7 @@ static void serve_usage(FILE *f)
 	      "                     [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
 	      "                     [--session-idle SECONDS] [--session-max SECONDS]\n"
 	      "                     [--metrics-listen HOST:PORT]\n"
+	      "                     [--trust-proxy]\n"
 	      "  --listen   address to listen on (env TRELLIS_LISTEN; default 127.0.0.1:8080)\n"
 	      "  --db       sqlite:PATH or postgres://... (env TRELLIS_DB; default "
 	      "sqlite:trellis.db)\n"
@@ -28,6 +30,8 @@ static void serve_usage(FILE *f)
 	      "             authentication: keep it private. On the main address /metrics\n"
 	      "             wants Authorization: Bearer $TRELLIS_METRICS_TOKEN (at least 16\n"
 	      "             characters), and answers 404 when that is not set.\n"
+	      "  --trust-proxy  behind a reverse proxy: the last address of X-Forwarded-For\n"
+	      "                 is the client's, for rate limits (env TRELLIS_TRUST_PROXY=1)\n"
 	      "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n",
 	      f);
 }
@@ -64,12 +68,15 @@ int cli_serve(int argc, char **argv)
 					     {"session-idle", required_argument, 0, 'i'},
 					     {"session-max", required_argument, 0, 'x'},
 					     {"metrics-listen", required_argument, 0, 'M'},
+					     {"trust-proxy", no_argument, 0, 'P'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
 	const char *listen_on = getenv("TRELLIS_LISTEN"), *dbflag = NULL, *web = NULL;
 	const char *metrics_listen = NULL;
 	unsigned threads = 0, conns = 1024, per_ip = 256, timeout = 30;
 	unsigned idle_s = 30 * 60, max_s = 12 * 3600;
+	const char *trust_env = getenv("TRELLIS_TRUST_PROXY");
+	int trust_proxy = trust_env && strcmp(trust_env, "1") == 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -104,6 +111,9 @@ int cli_serve(int argc, char **argv)
 			break;
 		case 'x':
 			bad = parse_uint(optarg, 30 * 86400, &max_s) || max_s == 0;
+			break;
+		case 'P':
+			trust_proxy = 1;
 			break;
 		case 'h':
 			serve_usage(stdout);
@@ -140,12 +150,19 @@ int cli_serve(int argc, char **argv)
 	}
 	app->session_idle_ms = (int64_t)idle_s * 1000;
 	app->session_max_ms = (int64_t)max_s * 1000;
+	app->trust_proxy = trust_proxy;
+	app->sign_in = auth_throttle_new(AUTH_SOURCE_FAILURES_MAX, AUTH_FAILURE_WINDOW_MS);
+	if (!app->sign_in) {
+		free(app);
+		return 2;
+	}
 	if (web)
 		snprintf(app->web_dir, sizeof(app->web_dir), "%s", web);
 	else
 		snprintf(app->web_dir, sizeof(app->web_dir), "%s/web", app->home);
 	unsigned pool = (threads ? threads : 2) + 2;
 	if (cli_db_open(cli_db_url(dbflag), (int)pool + 2, app->home, &app->db, 0)) {
+		auth_throttle_free(app->sign_in);
 		free(app);
 		return 2;
 	}
@@ -153,6 +170,7 @@ int cli_serve(int argc, char **argv)
 	if (api_countries_cache(app)) {
 		fprintf(stderr, "trellis: cannot read the countries from the database\n");
 		db_close(app->db);
+		auth_throttle_free(app->sign_in);
 		free(app);
 		return 2;
 	}
@@ -165,6 +183,7 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "trellis: cannot load the alerts from the database\n");
 		api_countries_cache_free(app);
 		db_close(app->db);
+		auth_throttle_free(app->sign_in);
 		free(app);
 		return 2;
 	}
@@ -201,6 +220,7 @@ int cli_serve(int argc, char **argv)
 		tips_module_stop(app);
 		api_countries_cache_free(app);
 		db_close(app->db);
+		auth_throttle_free(app->sign_in);
 		free(app);
 		return 2;
 	}
@@ -217,6 +237,7 @@ int cli_serve(int argc, char **argv)
 	tips_module_stop(app);
 	api_countries_cache_free(app);
 	db_close(app->db);
+	auth_throttle_free(app->sign_in);
 	free(app);
 	return 0;
 }

@@ -2,11 +2,19 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
+#include "domain/audit.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Verified against when the email is unknown, so that an unknown account
  * costs the same argon2id work as a wrong password. */
@@ -38,23 +46,167 @@ int auth_password_hash(const char *password, char *out, size_t outlen)
 	return TR_OK;
 }
 
+static void lower_copy(const char *in, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; in[i] && i + 1 < n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+}
+
+/* The account a failure counts against: a hash of the email, so that an
+ * unknown email is slowed down exactly like a known one. */
 static void email_key(const char *email, char out[65])
 {
 	char lower[320];
-	size_t i = 0;
-	for (; email[i] && i + 1 < sizeof(lower); i++)
-		lower[i] = (char)tolower((unsigned char)email[i]);
-	lower[i] = '\0';
+	lower_copy(email, lower, sizeof(lower));
 	hash_hex(lower, out);
 }
 
-static int failures_recent(struct db_conn *c, const char *key, int64_t now, int *count,
-			   int64_t *oldest)
+/* ---- per source address: in memory ---- */
+
+#define THROTTLE_SLOTS 8192
+#define THROTTLE_PROBE 16
+
+struct throttle_slot {
+	uint64_t who;	/* keyed hash of the source; 0 = free */
+	int64_t window; /* start of the window */
+	uint32_t n;	/* attempts reserved in it */
+};
+
+struct auth_throttle {
+	int limit;
+	int64_t window_ms;
+	unsigned char key[32];
+	pthread_mutex_t mu;
+	atomic_int waiting;
+	struct throttle_slot *slot;
+};
+
+struct auth_throttle *auth_throttle_new(int limit, int64_t window_ms)
+{
+	struct auth_throttle *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->slot = calloc(THROTTLE_SLOTS, sizeof(*t->slot));
+	if (!t->slot) {
+		free(t);
+		return NULL;
+	}
+	t->limit = limit;
+	t->window_ms = window_ms > 0 ? window_ms : AUTH_FAILURE_WINDOW_MS;
+	randombytes_buf(t->key, sizeof(t->key));
+	pthread_mutex_init(&t->mu, NULL);
+	atomic_init(&t->waiting, 0);
+	return t;
+}
+
+void auth_throttle_free(struct auth_throttle *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_destroy(&t->mu);
+	free(t->slot);
+	sodium_memzero(t->key, sizeof(t->key));
+	free(t);
+}
+
+static uint64_t throttle_who(const struct auth_throttle *t, const char *addr)
+{
+	unsigned char bin[16];
+	const unsigned char *p = (const unsigned char *)addr;
+	size_t n = strlen(addr);
+	if (strchr(addr, ':') && inet_pton(AF_INET6, addr, bin) == 1) {
+		/* one /64 is one source (an attacker holds it whole); an IPv4
+		 * address mapped into IPv6 is still one address */
+		int mapped = IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(const void *)bin);
+		p = bin;
+		n = mapped ? 16 : 8;
+	}
+	uint64_t h = 0;
+	crypto_generichash((unsigned char *)&h, sizeof(h), p, n, t->key, sizeof(t->key));
+	return h ? h : 1;
+}
+
+/* The slot of who, or NULL; with make, a fresh one (the oldest window of
+ * the probe is forgotten when all are taken: memory stays bounded). */
+static struct throttle_slot *throttle_slot(struct auth_throttle *t, uint64_t who, int64_t now,
+					   int make)
+{
+	struct throttle_slot *oldest = NULL;
+	for (int i = 0; i < THROTTLE_PROBE; i++) {
+		struct throttle_slot *s = &t->slot[(who + (uint64_t)i) % THROTTLE_SLOTS];
+		if (s->who == who)
+			return s;
+		if (!oldest || (oldest->who && (!s->who || s->window < oldest->window)))
+			oldest = s;
+	}
+	if (!make)
+		return NULL;
+	oldest->who = who;
+	oldest->window = now;
+	oldest->n = 0;
+	return oldest;
+}
+
+int auth_throttle_take(struct auth_throttle *t, const char *addr, int64_t now, int *retry_s)
+{
+	*retry_s = 0;
+	if (!t || t->limit <= 0)
+		return 0;
+	uint64_t who = throttle_who(t, addr ? addr : "unknown");
+	int limited = 0;
+	pthread_mutex_lock(&t->mu);
+	struct throttle_slot *s = throttle_slot(t, who, now, 1);
+	if (now - s->window >= t->window_ms) {
+		s->window = now;
+		s->n = 0;
+	}
+	if (s->n >= (uint32_t)t->limit) {
+		limited = 1;
+		*retry_s = (int)((s->window + t->window_ms - now + 999) / 1000);
+		if (*retry_s < 1)
+			*retry_s = 1;
+	} else {
+		s->n++;
+	}
+	pthread_mutex_unlock(&t->mu);
+	return limited;
+}
+
+void auth_throttle_refund(struct auth_throttle *t, const char *addr, int64_t now)
+{
+	if (!t || t->limit <= 0)
+		return;
+	uint64_t who = throttle_who(t, addr ? addr : "unknown");
+	pthread_mutex_lock(&t->mu);
+	struct throttle_slot *s = throttle_slot(t, who, now, 0);
+	if (s && s->n > 0 && now - s->window < t->window_ms)
+		s->n--;
+	pthread_mutex_unlock(&t->mu);
+}
+
+void auth_throttle_wait(struct auth_throttle *t, int64_t delay_ms)
+{
+	if (!t || delay_ms <= 0)
+		return;
+	if (atomic_fetch_add(&t->waiting, 1) < AUTH_DELAY_WAITERS) {
+		struct timespec ts = {(time_t)(delay_ms / 1000),
+				      (long)(delay_ms % 1000) * 1000000L};
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+	atomic_fetch_sub(&t->waiting, 1);
+}
+
+/* ---- per account: in the database, shared by every server ---- */
+
+static int failures_recent(struct db_conn *c, const char *key, int64_t now, int *count)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,
-			    "SELECT count(*), min(at) FROM (SELECT at FROM login_failures"
-			    " WHERE email_hash = ? AND at > ? ORDER BY at DESC LIMIT 5) recent",
+			    "SELECT count(*) FROM (SELECT at FROM login_failures"
+			    " WHERE email_hash = ? AND at > ? LIMIT 16) recent",
 			    &s);
 	if (rc)
 		return rc;
@@ -62,7 +214,6 @@ static int failures_recent(struct db_conn *c, const char *key, int64_t now, int 
 	db_bind_int64(s, 2, now - AUTH_FAILURE_WINDOW_MS);
 	rc = db_step(s);
 	*count = rc == DB_ROW ? (int)db_col_int64(s, 0) : 0;
-	*oldest = rc == DB_ROW ? db_col_int64(s, 1) : 0;
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : rc;
 }
@@ -88,55 +239,161 @@ static int failure_note(struct db_conn *c, const char *key, int64_t now)
 	return TR_OK;
 }
 
-int auth_login(struct db_conn *c, const char *email, const char *password, int64_t now,
-	       char user_id[37], int *retry_after_s)
+static int user_email(struct db_conn *c, const char *user_id, char *out, size_t n)
 {
-	char key[65];
-	email_key(email, key);
-	int count = 0;
-	int64_t oldest = 0;
-	int rc = failures_recent(c, key, now, &count, &oldest);
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT email FROM users WHERE id = ?", &s);
 	if (rc)
 		return rc;
-	if (count >= AUTH_FAILURES_MAX) {
-		int64_t wait = oldest + AUTH_FAILURE_WINDOW_MS - now;
-		*retry_after_s = (int)(wait / 1000) + 1;
-		return TR_ERR_RATE_LIMIT;
+	db_bind_text(s, 1, user_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(out, n, "%s", db_col_text(s, 0));
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+int auth_account_delay(struct db_conn *c, const char *email, const char *user_id, int64_t now,
+		       int64_t *delay_ms)
+{
+	char mail[320], key[65];
+	int n = 0, rc;
+	*delay_ms = 0;
+	if (!email) {
+		if ((rc = user_email(c, user_id, mail, sizeof(mail))))
+			return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
+		email = mail;
 	}
-	struct db_stmt *s;
-	if ((rc = db_prepare(c, "SELECT id, password_hash, disabled FROM users WHERE email = ?",
-			     &s)))
+	email_key(email, key);
+	if ((rc = failures_recent(c, key, now, &n)))
 		return rc;
-	char lower[320];
-	size_t i = 0;
-	for (; email[i] && i + 1 < sizeof(lower); i++)
-		lower[i] = (char)tolower((unsigned char)email[i]);
-	lower[i] = '\0';
+	if (n >= AUTH_DELAY_FREE) {
+		int64_t d = (int64_t)AUTH_DELAY_STEP_MS << (n - AUTH_DELAY_FREE);
+		*delay_ms = d < AUTH_DELAY_MAX_MS ? d : AUTH_DELAY_MAX_MS;
+	}
+	return TR_OK;
+}
+
+static int tx_end(struct db_conn *c, int rc)
+{
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* A failed check of a password: counted against the account and audited.
+ * The actor of a failed sign-in is nobody known ("anonymous"); the account
+ * is named by its id when it exists, and the email is never written. */
+static int failure_record(struct db_conn *c, const char *key, const struct audit_entry *e,
+			  int64_t now)
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if (!(rc = failure_note(c, key, now)))
+		rc = audit_append(c, e, now);
+	return tx_end(c, rc);
+}
+
+int auth_login(struct db_conn *c, const char *email, const char *password, const char *request_id,
+	       char user_id[37], char token[AUTH_SECRET_LEN], char csrf[AUTH_SECRET_LEN])
+{
+	char key[65], lower[320], org[37] = "";
+	lower_copy(email, lower, sizeof(lower));
+	hash_hex(lower, key);
+	user_id[0] = '\0';
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    c, "SELECT id, org_id, password_hash, disabled FROM users WHERE email = ?", &s);
+	if (rc)
+		return rc;
 	db_bind_text(s, 1, lower);
 	rc = db_step(s);
 	char hash[crypto_pwhash_STRBYTES] = "";
-	int usable = 0;
-	if (rc == DB_ROW && db_col_text(s, 1)) {
-		snprintf(hash, sizeof(hash), "%s", db_col_text(s, 1));
+	const char *reason = "unknown_account";
+	if (rc == DB_ROW) {
 		snprintf(user_id, 37, "%s", db_col_text(s, 0));
-		usable = db_col_int64(s, 2) == 0;
+		snprintf(org, sizeof(org), "%s", db_col_text(s, 1));
+		if (db_col_int64(s, 3) != 0)
+			reason = "disabled";
+		else if (!db_col_text(s, 2))
+			reason = "no_password";
+		else
+			reason = NULL;
+		if (!reason)
+			snprintf(hash, sizeof(hash), "%s", db_col_text(s, 2));
 	}
 	db_done(s);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return rc;
+	if (reason)
+		snprintf(hash, sizeof(hash), "%s", dummy_hash);
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && !reason;
+	sodium_memzero(hash, sizeof(hash));
+	/* after the slow hash: a session's idle clock starts when it is issued */
+	int64_t now = tr_now_ms();
+	if (!ok) {
+		char detail[96];
+		snprintf(detail, sizeof(detail), "{\"actor\":\"anonymous\",\"reason\":\"%s\"}",
+			 reason ? reason : "wrong_password");
+		struct audit_entry e = {
+		    NULL,	NULL, "login_failed", "user", user_id[0] ? user_id : NULL,
+		    request_id, NULL, detail};
+		rc = failure_record(c, key, &e, now);
+		user_id[0] = '\0';
+		return rc ? rc : TR_ERR_UNAUTH;
+	}
+	if ((rc = db_begin(c)))
+		return rc;
+	if (!(rc = db_prepare(c, "DELETE FROM login_failures WHERE email_hash = ?", &s))) {
+		db_bind_text(s, 1, key);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	if (!rc)
+		rc = auth_session_create(c, user_id, now, token, csrf);
+	struct audit_entry e = {user_id, org, "login", "user", user_id, request_id, NULL, NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	return tx_end(c, rc);
+}
+
+int auth_password_check(struct db_conn *c, const char *user_id, const char *password,
+			const char *request_id)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT email, org_id, password_hash FROM users WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, user_id);
+	rc = db_step(s);
+	char key[65] = "", org[37] = "", hash[crypto_pwhash_STRBYTES] = "";
+	if (rc == DB_ROW) {
+		email_key(db_col_text(s, 0), key);
+		snprintf(org, sizeof(org), "%s", db_col_text(s, 1));
+		if (db_col_text(s, 2))
+			snprintf(hash, sizeof(hash), "%s", db_col_text(s, 2));
+	}
+	db_done(s);
+	if (rc == DB_DONE)
+		return TR_ERR_NOT_FOUND;
+	if (rc != DB_ROW)
+		return rc;
+	int usable = hash[0] != '\0';
 	if (!usable)
 		snprintf(hash, sizeof(hash), "%s", dummy_hash);
-	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	if (ok && usable) {
-		if (!db_prepare(c, "DELETE FROM login_failures WHERE email_hash = ?", &s)) {
-			db_bind_text(s, 1, key);
-			db_step(s);
-			db_done(s);
-		}
+	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0 && usable;
+	sodium_memzero(hash, sizeof(hash));
+	if (ok)
 		return TR_OK;
-	}
-	rc = failure_note(c, key, now);
-	return rc ? rc : TR_ERR_UNAUTH;
+	int64_t now = tr_now_ms();
+	struct audit_entry e = {
+	    user_id,	org,  "password_change_refused",	 "user", user_id,
+	    request_id, NULL, "{\"field\":\"current_password\"}"};
+	rc = failure_record(c, key, &e, now);
+	return rc ? rc : TR_ERR_FORBIDDEN;
 }
 
 int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
@@ -226,10 +483,13 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 		return TR_ERR_UNAUTH;
 	}
 	who->via_session = true;
-	if (now - seen > 60 * 1000 && !db_prepare(c,
-						  "UPDATE sessions SET last_seen = ?"
-						  " WHERE token_hash = ?",
-						  &s)) {
+	/* the idle limit counts from the last request: written when it moved by
+	 * a second or more, so the limit is never exceeded, only met up to a
+	 * second early */
+	if (now - seen >= AUTH_SEEN_GRAIN_MS && !db_prepare(c,
+							    "UPDATE sessions SET last_seen = ?"
+							    " WHERE token_hash = ?",
+							    &s)) {
 		db_bind_int64(s, 1, now);
 		db_bind_text(s, 2, h);
 		db_step(s);
@@ -252,21 +512,25 @@ int auth_session_delete(struct db_conn *c, const char *token)
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-int auth_token_create(struct db_conn *c, const char *user_id, const char *name, int64_t expires_at,
-		      int read_only, int64_t now, char id[37], char secret[AUTH_SECRET_LEN + 8])
+int auth_token_create(struct db_conn *c, const struct caller *who, const char *request_id,
+		      const char *user_id, const char *name, int64_t expires_at, int read_only,
+		      int64_t now, char id[37], char secret[AUTH_SECRET_LEN + 8])
 {
-	char raw[AUTH_SECRET_LEN], h[65];
+	char raw[AUTH_SECRET_LEN], h[65], exp[32];
 	secret_new(raw);
 	snprintf(secret, AUTH_SECRET_LEN + 8, "trl_%s", raw);
+	sodium_memzero(raw, sizeof(raw));
 	hash_hex(secret, h);
 	tr_uuid7(id);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
-			    " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    &s);
+	int rc = db_begin(c);
 	if (rc)
 		return rc;
+	if ((rc = db_prepare(c,
+			     "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
+			     " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			     &s)))
+		return tx_end(c, rc);
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, user_id);
 	db_bind_text(s, 3, name);
@@ -276,7 +540,23 @@ int auth_token_create(struct db_conn *c, const char *user_id, const char *name, 
 	db_bind_int64(s, 7, expires_at);
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return tx_end(c, rc);
+	/* whose token, its scope and expiry; never its name (free text) */
+	tr_time_format(expires_at, exp);
+	char detail[160];
+	snprintf(detail, sizeof(detail),
+		 "{\"user_id\":\"%s\",\"read_only\":%s,\"expires_at\":\"%s\"}", user_id,
+		 read_only ? "true" : "false", exp);
+	struct audit_entry e = {who ? who->user_id : NULL,
+				who ? who->org_id : NULL,
+				"create",
+				"token",
+				id,
+				request_id,
+				NULL,
+				detail};
+	return tx_end(c, audit_append(c, &e, now));
 }
 
 int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct caller *who)
@@ -305,34 +585,42 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;
 }
 
-int auth_token_revoke(struct db_conn *c, const char *user_id, const char *id, int64_t now)
+int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *request_id,
+		      const char *id, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
-			    " AND revoked_at IS NULL",
-			    &s);
+	int rc = db_begin(c);
 	if (rc)
 		return rc;
+	if ((rc = db_prepare(c,
+			     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
+			     " AND revoked_at IS NULL",
+			     &s)))
+		return tx_end(c, rc);
 	db_bind_int64(s, 1, now);
 	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, user_id);
+	db_bind_text(s, 3, who->user_id);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
-		return rc;
+		return tx_end(c, rc);
 	/* how many rows changed is engine-specific; read the result back */
 	if ((rc = db_prepare(c,
 			     "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
 			     " AND revoked_at = ?",
 			     &s)))
-		return rc;
+		return tx_end(c, rc);
 	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, user_id);
+	db_bind_text(s, 2, who->user_id);
 	db_bind_int64(s, 3, now);
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	rc = rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	struct audit_entry e = {who->user_id, who->org_id, "revoke", "token",
+				id,	      request_id,  NULL,     NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	return tx_end(c, rc);
 }
 
 int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)

@@ -13,6 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The audit actor of what a sender does: the public, with no account (the
+ * entry's user is empty, and without this it would read as the command
+ * line). The tip's id already names the sender pseudonymously. */
+#define TIP_AUDIT_PUBLIC "{\"actor\":\"public\"}"
+
 const char *const tip_categories[] = {"dealing_near_school",
 				      "public_drug_use",
 				      "discarded_needles",
@@ -193,7 +198,9 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	struct audit_entry e = {NULL, t->org_id, "create", "tip", t->id, NULL, NULL, NULL};
+	/* the sender is a member of the public, never "the command line" */
+	struct audit_entry e = {NULL,  t->org_id, "create", "tip",
+				t->id, NULL,	  NULL,	    TIP_AUDIT_PUBLIC};
 	return audit_append(c, &e, now);
 }
 
@@ -331,7 +338,8 @@ int tip_sender_message(struct db_conn *c, const char *code, const char *secret, 
 	int64_t now = coarse_now();
 	if ((rc = message_insert(c, id, "from_sender", NULL, body, now, mid)))
 		goto out;
-	struct audit_entry e = {NULL, NULL, "message_from_sender", "tip", id, NULL, NULL, NULL};
+	struct audit_entry e = {NULL, NULL, "message_from_sender", "tip", id,
+				NULL, NULL, TIP_AUDIT_PUBLIC};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(row);

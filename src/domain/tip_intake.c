@@ -197,13 +197,18 @@ static int leading_zero_bits(const unsigned char *h, size_t n)
 	return z;
 }
 
-/* Records mac as spent; 0 when it was not spent before, 1 when it was, 2
- * when the table has no room (a flood: refuse rather than forget). */
+/* Records a challenge (named by its MAC, which covers all of it) as spent
+ * until its own expiry; 0 when it was not spent before, 1 when it was, 2
+ * when the table has no room (a flood: refuse rather than forget). An entry
+ * is only reused after it expires, and every slot of the probe is searched
+ * for the challenge before a free one is taken: a neighbour's expiry can
+ * never make a spent challenge look new while it is still valid. */
 static int pow_spend(struct tip_pow *p, const unsigned char mac[16], int64_t expires, int64_t now)
 {
 	uint32_t h;
 	memcpy(&h, mac, sizeof(h));
-	int rc = 2;
+	struct pow_spent *free_slot = NULL;
+	int rc = 0;
 	pthread_mutex_lock(&p->mu);
 	for (int i = 0; i < POW_PROBE; i++) {
 		struct pow_spent *s = &p->spent[(h + (uint32_t)i) % POW_SPENT];
@@ -211,12 +216,14 @@ static int pow_spend(struct tip_pow *p, const unsigned char mac[16], int64_t exp
 			rc = 1;
 			break;
 		}
-		if (s->expires <= now && rc == 2) {
-			memcpy(s->mac, mac, 16);
-			s->expires = expires;
-			rc = 0;
-			break;
-		}
+		if (s->expires <= now && !free_slot)
+			free_slot = s;
+	}
+	if (!rc && !free_slot)
+		rc = 2;
+	if (!rc) {
+		memcpy(free_slot->mac, mac, 16);
+		free_slot->expires = expires;
 	}
 	pthread_mutex_unlock(&p->mu);
 	return rc;

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define USER_COLS                                                                                  \
@@ -179,25 +180,72 @@ int user_create(struct db_conn *c, const struct caller *who, json_t *body, const
 
 struct user_row {
 	char org_id[37];
+	char role_name[16];
 	int role;
+	int reviewer;
+	int disabled;
 	int64_t version;
 };
 
 static int load_for_update(struct db_conn *c, const char *id, struct user_row *u)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT org_id, role, version FROM users WHERE id = ?", &s);
+	int rc = db_prepare(c,
+			    "SELECT org_id, role, version, reviewer, disabled FROM users"
+			    " WHERE id = ?",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));
+		snprintf(u->role_name, sizeof(u->role_name), "%s", db_col_text(s, 1));
 		u->role = role_parse(db_col_text(s, 1));
 		u->version = db_col_int64(s, 2);
+		u->reviewer = db_col_int64(s, 3) != 0;
+		u->disabled = db_col_int64(s, 4) != 0;
 	}
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+/* What a PATCH changed, for the audit log: the names of every field, and
+ * the old and new values of those that grant rights (role, organisation,
+ * reviewer flag, disabled state). Never a password or a name. */
+static char *change_detail(const struct user_row *u, json_t *body)
+{
+	json_t *fields = json_array(), *old = json_object(), *neu = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		json_array_append_new(fields, json_string(key));
+		json_t *was = NULL;
+		if (strcmp(key, "role") == 0)
+			was = json_string(u->role_name);
+		else if (strcmp(key, "org_id") == 0)
+			was = json_string(u->org_id);
+		else if (strcmp(key, "reviewer") == 0)
+			was = json_boolean(u->reviewer);
+		else if (strcmp(key, "disabled") == 0)
+			was = json_boolean(u->disabled);
+		if (was) {
+			json_object_set_new(old, key, was);
+			json_object_set(neu, key, v);
+		}
+	}
+	json_t *d = json_pack("{s:o}", "fields", fields);
+	if (d && json_object_size(old)) {
+		json_object_set_new(d, "old", old);
+		json_object_set_new(d, "new", neu);
+	} else {
+		json_decref(old);
+		json_decref(neu);
+	}
+	char *text = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(d);
+	return text;
 }
 
 /* The rules of docs/access.md for changing a user. */
@@ -219,6 +267,10 @@ static int may_update(const struct caller *who, const char *id, const struct use
 		if (self && !personal) {
 			*field = key;
 			return TR_ERR_FORBIDDEN; /* no one raises their own role or moves */
+		}
+		if (!self && strcmp(key, "password") == 0) {
+			*field = key; /* another's password: user_password_reset */
+			return TR_ERR_FORBIDDEN;
 		}
 		if (strcmp(key, "org_id") == 0 && !admin) {
 			*field = key;
@@ -275,6 +327,39 @@ static int apply_field(struct db_conn *c, const char *id, const char *key, json_
 	return TR_ERR_INTERNAL;
 }
 
+static int version_bump(struct db_conn *c, const char *id, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, id);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+/* Another user's password is set by an instance administrator, or by an
+ * org_admin for a non-admin of their organisation; one's own is changed
+ * with the current one (PATCH), never reset. */
+static int may_reset(const struct caller *who, const char *id, const struct user_row *u,
+		     const char **field)
+{
+	int admin = who->role == ROLE_ADMIN;
+	int same_org = strcmp(who->org_id, u->org_id) == 0;
+	if (!admin && !same_org)
+		return TR_ERR_NOT_FOUND; /* other organisations' users are invisible */
+	if (strcmp(who->user_id, id) == 0) {
+		*field = "password";
+		return TR_ERR_FORBIDDEN;
+	}
+	if (admin || (who->role == ROLE_ORG_ADMIN && u->role != ROLE_ADMIN))
+		return TR_OK;
+	return TR_ERR_FORBIDDEN;
+}
+
 int user_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		int64_t version, const char *request_id, const char **field)
 {
@@ -293,34 +378,52 @@ int user_update(struct db_conn *c, const struct caller *who, const char *id, jso
 		rc = TR_ERR_INVALID;
 	}
 	int64_t now = tr_now_ms();
+	char *detail = rc ? NULL : change_detail(&u, body);
+	if (!rc && !detail)
+		rc = TR_ERR_NOMEM;
 	const char *key;
 	json_t *v;
-	struct buf changed;
-	buf_init(&changed, 1024);
-	buf_puts(&changed, "{\"fields\":[");
 	json_object_foreach(body, key, v)
 	{
 		if (rc)
 			break;
 		rc = apply_field(c, id, key, v, now);
-		buf_printf(&changed, "%s\"%s\"", changed.len > 11 ? "," : "", key);
 	}
-	buf_puts(&changed, "]}");
-	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE users SET version = version + 1, updated_at = ?"
-				     " WHERE id = ?",
-				     &s))) {
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
+	if (!rc)
+		rc = version_bump(c, id, now);
 	struct audit_entry e = {who->user_id, who->org_id, "update", "user",
-				id,	      request_id,  NULL,     changed.data};
+				id,	      request_id,  NULL,     detail};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	buf_free(&changed);
+	free(detail);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int user_password_reset(struct db_conn *c, const struct caller *who, const char *id,
+			const char *password, const char *request_id, const char **field)
+{
+	struct user_row u;
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if (!(rc = load_for_update(c, id, &u)))
+		rc = may_reset(who, id, &u, field);
+	int64_t now = tr_now_ms();
+	json_t *pw = json_string(password);
+	if (!rc)
+		rc = pw ? apply_field(c, id, "password", pw, now) : TR_ERR_NOMEM;
+	json_decref(pw);
+	if (!rc)
+		rc = version_bump(c, id, now);
+	struct audit_entry e = {who->user_id, who->org_id, "password_reset", "user", id, request_id,
+				NULL,	      NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

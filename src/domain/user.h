@@ -23,9 +23,20 @@ int user_list(struct db_conn *c, const struct caller *who, const char *org_id, c
 int user_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
 		char id[37] /* OUT */, const char **field /* OUT */);
 /** Applies a validated PATCH at the given version (If-Match); -1 skips the
- * check. TR_ERR_PRECONDITION when stale. */
+ * check. TR_ERR_PRECONDITION when stale. A password is accepted for one's
+ * own account only (the caller checks the current one first); another
+ * user's is TR_ERR_FORBIDDEN with *field "password". Audited with the
+ * fields changed and the old and new role, organisation, reviewer flag and
+ * disabled state. */
 int user_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		int64_t version, const char *request_id, const char **field /* OUT */);
+/** An administrator's reset of another user's password (validated, 12+
+ * characters): admin for anyone, org_admin for the non-admins of their
+ * organisation; never one's own (*field "password", TR_ERR_FORBIDDEN).
+ * Ends the user's sessions and tokens; audited as "password_reset".
+ * TR_ERR_NOT_FOUND for a user the caller does not see. */
+int user_password_reset(struct db_conn *c, const struct caller *who, const char *id,
+			const char *password, const char *request_id, const char **field /* OUT */);
 /** For the command line: adds a user without a caller (audited as the
  * system). */
 int user_add_cli(struct db_conn *c, const char *email, const char *name, const char *org_id,

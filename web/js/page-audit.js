@@ -26,12 +26,14 @@ const label = (prefix, code) => {
 /** The entry's detail in words: "distribution: organisation → network". */
 function details(d) {
   if (!d || typeof d !== 'object') return [];
-  return Object.entries(d).map(([k, v]) => {
+  return Object.entries(d).filter(([k]) => k !== 'actor').map(([k, v]) => {
     const name = label('auditkey', k);
     if (Array.isArray(v) && v.length === 2) return `${name}: ${v[0] ?? '—'} → ${v[1] ?? '—'}`;
     return `${name}: ${typeof v === 'object' ? JSON.stringify(v) : label('auditval', v)}`;
   });
 }
+// who acted when no user did: a tip's sender, a failed sign-in, or the system
+const ACTORS = { public: 'audit.public', anonymous: 'audit.anonymous', system: 'audit.system' };
 
 // a date input's day, as the start (or end) of that day in UTC
 const dayStart = (d) => (d ? `${d}T00:00:00Z` : '');
@@ -67,7 +69,7 @@ export default function Audit({ query }) {
         ${list.items.map((e) => html`
           <tr key=${e.seq}>
             <td class="nowrap">${formatDateTime(e.at)}</td>
-            <td>${e.user_id ? (names.get(e.user_id) || e.user_id) : html`<span class="muted">${t('audit.system')}</span>`}</td>
+            <td>${e.user_id ? (names.get(e.user_id) || e.user_id) : html`<span class="muted">${t(ACTORS[e.actor] || 'audit.system')}</span>`}</td>
             <td>${label('action', e.action)}
               ${e.justification && html`<div class="small" data-reason>${t('audit.reason')}: ${e.justification}</div>`}
               ${details(e.detail).map((d) => html`<div class="muted small">${d}</div>`)}</td>

@@ -55,7 +55,7 @@ export function Edit({ me, params, onMe }) {
   const load = async (id) => {
     const r = await getVersioned(`/users/${id}`);
     setEtag(r.etag);
-    setForm({ ...r.data, password: '' });
+    setForm({ ...r.data, password: '', current_password: '' });
   };
   const orgs = useAsync(async () => {
     if (isNew) setForm({ email: '', name: '', org_id: isAdmin ? '' : me.org_id, role: 'viewer', password: '', reviewer: false });
@@ -78,10 +78,14 @@ export function Edit({ me, params, onMe }) {
         const u = await post('/users', body);
         navigate(`/users/${u.id}`, { replace: true });
       } else {
-        const body = { name: form.name, role: form.role, reviewer: form.reviewer, disabled: form.disabled };
-        if (isAdmin) body.org_id = form.org_id;
-        if (form.password) body.password = form.password;
+        // one's own record: name and password only (the current one with it);
+        // another's password is a separate, audited reset
+        const body = self ? { name: form.name }
+          : { name: form.name, role: form.role, reviewer: form.reviewer, disabled: form.disabled };
+        if (isAdmin && !self) body.org_id = form.org_id;
+        if (form.password && self) Object.assign(body, { password: form.password, current_password: form.current_password });
         await patch(`/users/${params.id}`, body, etag);
+        if (form.password && !self) await post(`/users/${params.id}/password-reset`, { password: form.password });
         await load(params.id);
         setSaved(true);
         if (self) onMe();
@@ -105,13 +109,16 @@ export function Edit({ me, params, onMe }) {
             value=${form.email} onInput=${set('email')} error=${f.email} required />`}
           <${Field} label=${t('users.name')} name="name" value=${form.name} onInput=${set('name')} error=${f.name} required autocomplete="off" />
           <${Select} label=${t('users.org')} name="org_id" value=${form.org_id} onChange=${set('org_id')} error=${f.org_id}
-            options=${orgOptions(orgs.data)} empty=${t('common.choose')} disabled=${!isAdmin} required />
+            options=${orgOptions(orgs.data)} empty=${t('common.choose')} disabled=${!isAdmin || self} required />
           <${Select} label=${t('users.role')} name="role" value=${form.role} onChange=${set('role')} error=${f.role}
-            options=${roleOptions().filter((o) => isAdmin || o.value !== 'admin')} required />
-          <${Field} label=${isNew ? t('users.password') : t('users.new_password')} name="password" type="password"
+            options=${roleOptions().filter((o) => isAdmin || o.value !== 'admin')} disabled=${self} required />
+          <${Field} label=${isNew ? t('users.password') : self ? t('users.new_password') : t('users.reset_password')} name="password" type="password"
             autocomplete="new-password" value=${form.password} onInput=${set('password')} error=${f.password}
-            hint=${isNew ? t('users.password_hint_new') : t('users.password_hint')} />
-          <${Checkbox} label=${t('users.reviewer_label')} name="reviewer" checked=${form.reviewer} onChange=${set('reviewer')} />
+            hint=${isNew ? t('users.password_hint_new') : self ? t('users.password_hint') : t('users.reset_password_hint')} />
+          ${self && form.password && html`<${Field} label=${t('users.current_password')} name="current_password" type="password"
+            autocomplete="current-password" value=${form.current_password} onInput=${set('current_password')}
+            error=${f.current_password} hint=${t('users.current_password_hint')} required />`}
+          <${Checkbox} label=${t('users.reviewer_label')} name="reviewer" checked=${form.reviewer} onChange=${set('reviewer')} disabled=${self} />
           ${!isNew && html`<${Checkbox} label=${t('users.disable_label')} name="disabled" checked=${form.disabled}
             onChange=${set('disabled')} disabled=${self} hint=${t('users.disable_hint')} />`}
         </fieldset>

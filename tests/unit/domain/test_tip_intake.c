@@ -1,0 +1,93 @@
+/* The proof-of-work challenge of tips: a solved challenge is accepted once
+ * within its validity, whatever its neighbours in the spent table do. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "domain/tip_intake.h"
+
+#include <sodium.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T0 1767225600000LL /* 2026-01-01 */
+#define SPENT_SLOTS 65536  /* POW_SPENT of tip_intake.c */
+#define MANY 4096
+
+/* The slot of the spent table where a challenge is looked up first. */
+static uint32_t slot_of(const char *challenge)
+{
+	unsigned char raw[64];
+	size_t n = 0;
+	assert_int_equal(sodium_base642bin(raw, sizeof(raw), challenge, strlen(challenge), NULL, &n,
+					   NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+			 0);
+	assert_int_equal(n, 41);
+	uint32_t h;
+	memcpy(&h, raw + 25, sizeof(h));
+	return h % SPENT_SLOTS;
+}
+
+static int check(struct tip_pow *p, const char *challenge, int64_t now)
+{
+	const char *field = NULL, *why = NULL;
+	return tip_pow_check(p, challenge, "1", now, &field, &why);
+}
+
+static void a_challenge_is_spent_once(void **state)
+{
+	(void)state;
+	struct tip_pow *p = tip_pow_new(0);
+	char ch[64];
+	int64_t expires;
+	tip_pow_challenge(p, T0, ch, &expires);
+	assert_int_equal(check(p, ch, T0 + 1), 0);
+	assert_int_equal(check(p, ch, T0 + 2), -1);
+	assert_int_equal(check(p, ch, expires - 1), -1);
+	assert_int_equal(check(p, ch, expires), -1); /* expired as well */
+	tip_pow_free(p);
+}
+
+/* X lands after Y in the same probe; Y's entry expires first. X must stay
+ * spent until X itself expires. */
+static void a_colliding_entry_that_expires_does_not_free_a_spent_challenge(void **state)
+{
+	(void)state;
+	struct tip_pow *p = tip_pow_new(0);
+	char(*ys)[64] = calloc(MANY, sizeof(*ys));
+	int64_t y_exp = 0, x_exp = 0;
+	for (int i = 0; i < MANY; i++)
+		tip_pow_challenge(p, T0, ys[i], &y_exp);
+	char x[64];
+	int y = -1;
+	for (int tries = 0; y < 0 && tries < 1000000; tries++) {
+		tip_pow_challenge(p, T0 + 60000, x, &x_exp);
+		uint32_t sx = slot_of(x);
+		for (int i = 0; i < MANY && y < 0; i++)
+			if (slot_of(ys[i]) == sx)
+				y = i;
+	}
+	assert_true(y >= 0);
+	assert_true(y_exp < x_exp);
+	assert_int_equal(check(p, ys[y], T0 + 1), 0);
+	assert_int_equal(check(p, x, T0 + 60001), 0);
+	/* Y's entry has expired, X is still valid: a replay of X is refused */
+	assert_int_equal(check(p, x, y_exp), -1);
+	assert_int_equal(check(p, x, y_exp + 1000), -1);
+	assert_int_equal(check(p, x, x_exp - 1), -1);
+	free(ys);
+	tip_pow_free(p);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_challenge_is_spent_once),
+		cmocka_unit_test(a_colliding_entry_that_expires_does_not_free_a_spent_challenge),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
