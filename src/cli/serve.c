@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 #include "domain/acl.h"
 #include "domain/alert_cache.h"
+#include "domain/audit.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -124,6 +125,12 @@ int cli_serve(int argc, char **argv)
 		return 2;
 	}
 	db_guard_tables(app->db, acl_guarded_tables);
+	if (!audit_key_id(NULL))
+		fputs(
+		    "{\"level\":\"warn\",\"msg\":\"TRELLIS_AUDIT_KEY is not set: the audit log is "
+		    "chained without a key, and anyone who can write the database can rewrite "
+		    "it\"}\n",
+		    stderr);
 	if (api_countries_cache(app)) {
 		fprintf(stderr, "trellis: cannot read the countries from the database\n");
 		db_close(app->db);
