@@ -1,4 +1,5 @@
 #include "core/csv.h"
+#include "core/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,4 +101,49 @@ int csv_find(const struct csv *c, const char *name)
 		if (strcmp(c->field[i], name) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* What a spreadsheet reads as the start of a formula (OWASP CSV injection),
+ * and the quote that marks a defused cell. */
+static int csv_defused(const char *v)
+{
+	return v[0] && strchr("=+-@\t\r'", v[0]) != NULL;
+}
+
+void csv_put_text(struct buf *out, const char *v)
+{
+	if (!v)
+		return;
+	size_t n = strlen(v);
+	int defuse = csv_defused(v);
+	if (!defuse && !strpbrk(v, ",;\"\r\n") && (!n || (v[0] != ' ' && v[n - 1] != ' '))) {
+		buf_append(out, v, n);
+		return;
+	}
+	buf_puts(out, defuse ? "\"'" : "\"");
+	for (const char *p = v, *q; *p; p = q + 1) {
+		q = strchr(p, '"');
+		if (!q) {
+			buf_puts(out, p);
+			break;
+		}
+		buf_append(out, p, (size_t)(q - p) + 1);
+		buf_puts(out, "\""); /* a quote is written twice */
+	}
+	buf_puts(out, "\"");
+}
+
+void csv_fput_text(FILE *out, const char *v)
+{
+	struct buf b;
+	buf_init(&b, (size_t)-1);
+	csv_put_text(&b, v);
+	if (b.data)
+		fwrite(b.data, 1, b.len, out);
+	buf_free(&b);
+}
+
+const char *csv_text(const char *cell)
+{
+	return cell[0] == '\'' && csv_defused(cell + 1) ? cell + 1 : cell;
 }
