@@ -39,12 +39,23 @@ static int csv_reserve(struct csv *c)
 static int csv_fail(struct csv *c, const char *why)
 {
 	snprintf(c->error, sizeof(c->error), "row %zu: %s", c->row, why);
+	c->why = why;
+	return -1;
+}
+
+/* A NUL byte would end the field's text early, silently: refused. */
+static int csv_fail_nul(struct csv *c)
+{
+	c->col = c->nfields;
+	c->why = "contains a NUL byte";
+	snprintf(c->error, sizeof(c->error), "row %zu, column %zu: %s", c->row, c->col, c->why);
 	return -1;
 }
 
 int csv_next(struct csv *c)
 {
 	c->nfields = 0;
+	c->col = 0;
 	if (c->p >= c->end)
 		return 0;
 	if (csv_reserve(c))
@@ -60,6 +71,8 @@ int csv_next(struct csv *c)
 			for (;;) {
 				if (c->p >= c->end)
 					return csv_fail(c, "unterminated quoted field");
+				if (*c->p == '\0')
+					return csv_fail_nul(c);
 				if (*c->p == '"') {
 					if (c->p + 1 < c->end && c->p[1] == '"') {
 						*out++ = '"';
@@ -77,6 +90,8 @@ int csv_next(struct csv *c)
 			while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
 				if (*c->p == '"')
 					return csv_fail(c, "quote inside an unquoted field");
+				if (*c->p == '\0')
+					return csv_fail_nul(c);
 				*out++ = *c->p++;
 			}
 		}

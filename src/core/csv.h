@@ -18,13 +18,16 @@ struct csv {
 	const char *field[CSV_FIELDS_MAX];
 	size_t nfields;
 	char error[160];
+	size_t col;	 /* 1-based column of the error, 0 when it is the record's */
+	const char *why; /* the error without its row and column */
 };
 
 /** Starts reading len bytes at data (not copied; must outlive the reader). */
 void csv_open(struct csv *c, const char *data, size_t len);
 /** Reads the next record into c->field / c->nfields. Returns 1 for a
  * record, 0 at the end, -1 on a malformed record (c->error says why:
- * an unterminated quote, a quote inside an unquoted field, too many fields). */
+ * an unterminated quote, a quote inside an unquoted field, too many fields,
+ * a NUL byte, which is never text, in c->col). */
 int csv_next(struct csv *c);
 /** Releases the scratch storage. */
 void csv_close(struct csv *c);

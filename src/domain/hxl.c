@@ -346,8 +346,16 @@ int hxl_read(const char *data, size_t len, const char *org_name, const char *def
 		if (progress && rep->rows % 1000 == 0)
 			progress(ctx, (long)(c.p - data), (long)len);
 	}
-	if (r < 0)
+	if (r < 0 && c.col) { /* a bad cell: named by its column */
+		char col[32];
+		if (c.col <= ncols && col_spec[c.col - 1] >= 0)
+			snprintf(col, sizeof(col), "%s", specs[col_spec[c.col - 1]].tag);
+		else
+			snprintf(col, sizeof(col), "column %zu", c.col);
+		activity_report_add(rep, (long)c.row, col, c.why);
+	} else if (r < 0) {
 		activity_report_add(rep, (long)c.row, "csv", c.error);
+	}
 	if (progress)
 		progress(ctx, (long)len, (long)len);
 	csv_close(&c);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, client, cli, cliUser } from './lib.mjs';
+import { startServer, client, cli, cliUser, assertProblem } from './lib.mjs';
 
 const PAYLOADS = ['=2+5', '@SUM(A1)', '=HYPERLINK("http://x")', '\t=1', '+1', '-1+2', '\r=3'];
 // titles are at least 3 characters: a short payload is padded, still first
@@ -63,13 +63,14 @@ function assertDefused(cells, payloads) {
   assert.ok(!cells.some(dangerous), cells.filter(dangerous).map((c) => c.text).join(' | '));
 }
 
-let srv, root, analyst, orgName;
+let srv, root, analyst, orgName, orgId;
 const tmp = mkdtempSync(join(tmpdir(), 'trellis-csv-'));
 before(async () => {
   srv = await startServer();
   root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
   orgName = 'Formula Police';
   const org = (await root.post('/api/v1/organisations', { body: { name: orgName, kind: 'police', country: 'AU' } })).body;
+  orgId = org.id;
   analyst = client(srv.base, { token: cliUser(srv, { email: 'analyst@example.org', role: 'analyst', org: org.id }).token });
   for (const p of PAYLOADS) {
     const r = await analyst.post('/api/v1/activities', {
@@ -140,4 +141,45 @@ test('analyze output defuses formulas in the ids it echoes', () => {
   const cells = column(r.stdout, 'id');
   assertDefused(cells, ids.slice(0, 4));
   assert.ok(cells.some((c) => c.text === 'p5' && !c.quoted));
+});
+
+// ---- imports: a NUL byte is an error of its row and column; dates bounded ----
+
+const HXL_HEAD = 'Organisation,Type,Activity,Start,Status\r\n#org,#sector,#activity,#date+start,#status\r\n';
+const importCsv = (text) => analyst.post('/api/v1/activities/import', { raw: Buffer.from(text, 'latin1'), headers: { 'Content-Type': 'text/csv' } });
+
+test('a NUL byte in an imported cell is an error naming its row and column', async () => {
+  const before = (await analyst.get('/api/v1/activities/export?format=json')).body.length;
+  for (const cell of ['"Ti\0tle cut short"', 'Ti\0tle cut short']) {
+    const r = await importCsv(`${HXL_HEAD}${orgName},school_prevention,Good title,2026-01-01,active\r\n${orgName},school_prevention,${cell},2026-01-01,active\r\n`);
+    assertProblem(assert, r, 400, 'row 4 #activity');
+    assert.match(r.body.errors.find((e) => e.field === 'row 4 #activity').message, /NUL/);
+  }
+  // a column the import does not read is named by its number
+  const r = await importCsv(`${HXL_HEAD.replace('\r\n#org', ',Note\r\n#org').replace('#status\r\n', '#status,\r\n')}${orgName},school_prevention,Good title,2026-01-01,active,x\0y\r\n`);
+  assertProblem(assert, r, 400, 'row 3 column 6');
+  assert.equal((await analyst.get('/api/v1/activities/export?format=json')).body.length, before, 'nothing imported');
+  // the command line reads the file the same way
+  const file = join(tmp, 'nul.csv');
+  writeFileSync(file, Buffer.from(`${HXL_HEAD}${orgName},school_prevention,Ti\0tle,2026-01-01,active\r\n`, 'latin1'));
+  const c = cli(['import', 'activities', file, '--org', orgId, '--db', srv.db.url]);
+  assert.equal(c.status, 1, c.stdout + c.stderr);
+  assert.match(c.stderr, /row 3.*#activity.*NUL/);
+});
+
+test('dates are bounded to the years 1900 to 2200 in bodies, query strings and CSV', async () => {
+  for (const start of ['9999-01-01', '2201-01-01', '1899-12-31', '2200-12-31T23:59:59-01:00']) {
+    const r = await analyst.post('/api/v1/activities', {
+      body: { title: 'Far away in time', type: 'school_prevention', setting: 'school', tlp: 'green', distribution: 'organisation', area_country: 'AU', start, status: 'planned' },
+    });
+    assertProblem(assert, r, 400, 'start');
+    assert.equal(r.body.errors.length, 1, r.text);
+  }
+  const ok = await analyst.post('/api/v1/activities', {
+    body: { title: 'Far, but sane', type: 'school_prevention', setting: 'school', tlp: 'green', distribution: 'organisation', area_country: 'AU', start: '2200-12-31', status: 'planned' },
+  });
+  assert.equal(ok.status, 201, ok.text);
+  assertProblem(assert, await root.get('/api/v1/audit?from=9999-01-01'), 400, 'from');
+  const imp = await importCsv(`${HXL_HEAD}${orgName},school_prevention,Far in the future,9999-12-31,active\r\n`);
+  assertProblem(assert, imp, 400, 'row 3 #date+start');
 });
