@@ -1,8 +1,10 @@
 /* trellis: one program, several subcommands. */
 #include "cli/cli.h"
+#include "domain/audit.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TRELLIS_VERSION "0.1.0"
@@ -18,7 +20,8 @@ static const struct {
     {"user", cli_user, "add a user (user add --email ... --password-stdin)"},
     {"token", cli_token, "create an API token for a user (token create --email ...)"},
     {"org", cli_org, "add an organisation (org add --name ... --kind ...)"},
-    {"audit", cli_audit, "verify the audit log's hash chain (audit verify)"},
+    {"audit", cli_audit,
+     "verify the audit log's hash chain, sign checkpoints (audit verify|checkpoint|keygen)"},
     {"import", cli_import,
      "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
     {"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
@@ -74,6 +77,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "analyze") == 0)
 		return analyze(argc - 1, argv + 1);
+	char err[160];
+	if (audit_key_load(getenv("TRELLIS_AUDIT_KEY"), getenv("TRELLIS_SECRET_KEY"), err,
+			   sizeof(err))) {
+		fprintf(stderr, "trellis: %s\n", err);
+		return 2;
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (commands[i].run && strcmp(cmd, commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);

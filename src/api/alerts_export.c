@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "api/handlers.h"
 #include "core/buf.h"
+#include "core/csv.h"
 #include "core/err.h"
 #include "domain/alert.h"
 
@@ -33,25 +34,6 @@ static const char *const csv_cols[] = {
     "credibility", "substances", "countries",	  "tags",	 "created_at",
     "updated_at",  NULL};
 
-/* RFC 4180 quoting; a leading = + - @ is defused so spreadsheets do not
- * run it as a formula. */
-static void csv_field(struct buf *b, const char *v)
-{
-	if (!v)
-		return;
-	int quote = strpbrk(v, ",\"\r\n") != NULL || strchr("=+-@", v[0]);
-	if (!quote) {
-		buf_puts(b, v);
-		return;
-	}
-	buf_puts(b, "\"");
-	if (v[0] && strchr("=+-@", v[0]))
-		buf_puts(b, "'");
-	for (const char *p = v; *p; p++)
-		buf_append(b, p, *p == '"' ? (buf_append(b, "\"", 1), 1) : 1);
-	buf_puts(b, "\"");
-}
-
 static void csv_list(struct buf *b, json_t *arr)
 {
 	struct buf tmp;
@@ -59,7 +41,7 @@ static void csv_list(struct buf *b, json_t *arr)
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v) buf_printf(&tmp, "%s%s", i ? ";" : "", json_string_value(v));
-	csv_field(b, tmp.data ? tmp.data : "");
+	csv_put_text(b, tmp.data ? tmp.data : "");
 	buf_free(&tmp);
 }
 
@@ -79,7 +61,7 @@ static void render_csv(struct buf *b, json_t *a)
 		else if (json_is_number(v))
 			buf_printf(b, "%.17g", json_number_value(v));
 		else if (json_is_string(v))
-			csv_field(b, json_string_value(v));
+			csv_put_text(b, json_string_value(v));
 	}
 	buf_puts(b, "\r\n");
 }

@@ -8,6 +8,8 @@
 #include "analytics/points_csv.h"
 #include "analytics/stats.h"
 #include "analytics/stscan.h"
+#include "core/buf.h"
+#include "core/csv.h"
 #include "core/err.h"
 
 #include <errno.h>
@@ -238,22 +240,6 @@ static int sp_slurp(const char *path, char **buf, size_t *len)
 	return TR_OK;
 }
 
-/* Writes s as one CSV field, quoted when it must be. */
-static void sp_csv_field(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n;")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void sp_number(FILE *out, double v)
 {
 	if (isnan(v))
@@ -327,7 +313,7 @@ static void sp_gistar_write(const struct sp_opts *o, const struct points_csv *pc
 			: "id,value,gi_star_z,p_value\n",
 	      stdout);
 	for (size_t i = 0; i < pc->n; i++) {
-		sp_csv_field(stdout, points_csv_id(pc, i));
+		csv_fput_text(stdout, points_csv_id(pc, i));
 		fputc(',', stdout);
 		sp_number(stdout, pc->value[i]);
 		fputc(',', stdout);
@@ -427,22 +413,13 @@ static void sp_cluster_write(const struct points_csv *pc, size_t rank,
 	fputc(',', stdout);
 	sp_number(stdout, q->p);
 	fputc(',', stdout);
-	int quote = 0;
-	for (size_t k = 0; k < q->n_events && !quote; k++)
-		quote = strpbrk(points_csv_id(pc, q->events[k]), ",\"\r\n;") != NULL;
-	if (quote)
-		fputc('"', stdout);
-	for (size_t k = 0; k < q->n_events; k++) {
-		if (k > 0)
-			fputc(';', stdout);
-		for (const char *s = points_csv_id(pc, q->events[k]); *s; s++) {
-			if (*s == '"')
-				fputc('"', stdout);
-			fputc(*s, stdout);
-		}
-	}
-	if (quote)
-		fputc('"', stdout);
+	/* the ids of the cluster's events, one cell */
+	struct buf ids;
+	buf_init(&ids, (size_t)-1);
+	for (size_t k = 0; k < q->n_events; k++)
+		buf_printf(&ids, "%s%s", k ? ";" : "", points_csv_id(pc, q->events[k]));
+	csv_fput_text(stdout, ids.data ? ids.data : "");
+	buf_free(&ids);
 	fputc('\n', stdout);
 }
 

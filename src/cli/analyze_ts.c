@@ -15,6 +15,7 @@
 #include "analytics/ears.h"
 #include "analytics/farrington.h"
 #include "analytics/ts_csv.h"
+#include "core/csv.h"
 #include "core/err.h"
 
 /* Inputs larger than this are refused rather than read into memory. */
@@ -286,21 +287,6 @@ static int ts_input_read(const char *path, char **buf, size_t *len)
 }
 
 /* Writes s as one CSV field, quoted when it must be. */
-static void ts_put_field(const char *s, FILE *out)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void ts_put_number(double x, FILE *out)
 {
 	if (isnan(x))
@@ -314,7 +300,7 @@ static int ts_output(const struct ts_csv *t, size_t from, const struct ts_point 
 	fputs("period,observed,expected,upperbound,alarm\n", out);
 	for (size_t i = from; i < t->n; i++) {
 		if (t->periods)
-			ts_put_field(t->periods[i], out);
+			csv_fput_text(out, t->periods[i]);
 		else
 			fprintf(out, "%zu", i + 1);
 		fprintf(out, ",%.17g", t->counts[i]);

@@ -1,5 +1,7 @@
 #include "cli/common.h"
+#include "core/err.h"
 #include "core/paths.h"
+#include "domain/audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,18 @@ int cli_db_open(const char *url, int pool, const char *home, struct db **db, int
 	snprintf(dir, sizeof(dir), "%s/db/migrations", home);
 	int applied = 0;
 	if (db_migrate(*db, dir, &applied, err, sizeof(err))) {
+		fprintf(stderr, "trellis: %s\n", err);
+		db_close(*db);
+		*db = NULL;
+		return 2;
+	}
+	/* a link without the key of the newest entry would break the chain */
+	struct db_conn *c = db_acquire(*db);
+	int rc = audit_key_check(c, err, sizeof(err));
+	if (rc && rc != TR_ERR_INVALID)
+		snprintf(err, sizeof(err), "cannot read the audit log: %s", db_errmsg(c));
+	db_release(c);
+	if (rc) {
 		fprintf(stderr, "trellis: %s\n", err);
 		db_close(*db);
 		*db = NULL;

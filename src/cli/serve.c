@@ -5,6 +5,7 @@
 #include "domain/acl.h"
 #include "domain/alert_cache.h"
 #include "domain/auth.h"
+#include "domain/audit.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -167,6 +168,12 @@ int cli_serve(int argc, char **argv)
 		return 2;
 	}
 	db_guard_tables(app->db, acl_guarded_tables);
+	if (!audit_key_id(NULL))
+		fputs(
+		    "{\"level\":\"warn\",\"msg\":\"TRELLIS_AUDIT_KEY is not set: the audit log is "
+		    "chained without a key, and anyone who can write the database can rewrite "
+		    "it\"}\n",
+		    stderr);
 	if (api_countries_cache(app)) {
 		fprintf(stderr, "trellis: cannot read the countries from the database\n");
 		db_close(app->db);

@@ -105,7 +105,8 @@ int tr_time_parse(const char *s, int64_t *ms)
 	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
 	    digits(&p, 2, &d))
 		return TR_ERR_INVALID;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || y < 1900 || y > 9999)
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || y < TR_YEAR_MIN ||
+	    y > TR_YEAR_MAX)
 		return TR_ERR_INVALID;
 	if (*p) {
 		if ((*p != 'T' && *p != 't' && *p != ' ') || (p++, digits(&p, 2, &h)) ||
@@ -149,8 +150,9 @@ int tr_time_parse(const char *s, int64_t *ms)
 			.tm_sec = se};
 	int64_t sec = (int64_t)timegm(&tm) - (int64_t)off * 60;
 	int64_t v = sec * 1000 + milli;
-	/* what is accepted must format back: 1900-01-01Z to 9999-12-31T23:59:59.999Z */
-	if (v < -2208988800000LL || v > 253402300799999LL)
+	/* a sane range, the same instant whatever the offset:
+	 * 1900-01-01T00:00:00Z to 2200-12-31T23:59:59.999Z */
+	if (v < -2208988800000LL || v > 7289654399999LL)
 		return TR_ERR_INVALID;
 	*ms = v;
 	return TR_OK;

@@ -8,6 +8,87 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The chain key: configuration, set once at start before any thread. */
+static struct {
+	int set;
+	unsigned char key[crypto_generichash_KEYBYTES];
+	char id[17];
+} chain_key;
+
+static const char zero_hash[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+static int hex32(const char *hex, unsigned char out[32])
+{
+	size_t n = 0;
+	if (!hex || strlen(hex) != 64 || sodium_hex2bin(out, 32, hex, 64, NULL, &n, NULL) != 0 ||
+	    n != 32)
+		return -1;
+	return 0;
+}
+
+int audit_key_load(const char *hex, const char *data_key_hex, char *err, size_t errlen)
+{
+	sodium_memzero(&chain_key, sizeof(chain_key));
+	if (!hex || !*hex)
+		return TR_OK;
+	unsigned char data_key[32];
+	if (hex32(hex, chain_key.key)) {
+		snprintf(err, errlen, "TRELLIS_AUDIT_KEY must be 64 hexadecimal characters");
+		return TR_ERR_INVALID;
+	}
+	if (!hex32(data_key_hex, data_key) && sodium_memcmp(data_key, chain_key.key, 32) == 0) {
+		sodium_memzero(&chain_key, sizeof(chain_key));
+		sodium_memzero(data_key, sizeof(data_key));
+		snprintf(err, errlen, "TRELLIS_AUDIT_KEY must differ from TRELLIS_SECRET_KEY");
+		return TR_ERR_INVALID;
+	}
+	sodium_memzero(data_key, sizeof(data_key));
+	/* the id names the key in the log without revealing it */
+	static const char label[] = "trellis audit key id";
+	unsigned char id[8];
+	crypto_generichash(id, sizeof(id), (const unsigned char *)label, sizeof(label) - 1,
+			   chain_key.key, sizeof(chain_key.key));
+	sodium_bin2hex(chain_key.id, sizeof(chain_key.id), id, sizeof(id));
+	chain_key.set = 1;
+	return TR_OK;
+}
+
+int audit_key_id(char id[17])
+{
+	if (id)
+		snprintf(id, 17, "%s", chain_key.set ? chain_key.id : "");
+	return chain_key.set;
+}
+
+/* Why this process may not extend a chain whose newest link has key id
+ * head_key, or NULL when it may. */
+static const char *key_mismatch(const char *head_key)
+{
+	if (!head_key || !*head_key)
+		return NULL;
+	if (!chain_key.set)
+		return "the audit log is keyed: set TRELLIS_AUDIT_KEY";
+	if (strcmp(head_key, chain_key.id) != 0)
+		return "TRELLIS_AUDIT_KEY is not the key that wrote the audit log";
+	return NULL;
+}
+
+int audit_key_check(struct db_conn *c, char *err, size_t errlen)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT key_id FROM audit_head WHERE id = 1", &s);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	const char *why = rc == DB_ROW ? key_mismatch(db_col_text(s, 0)) : NULL;
+	if (why)
+		snprintf(err, errlen, "%s (key id %s)", why, db_col_text(s, 0));
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	return why ? TR_ERR_INVALID : TR_OK;
+}
+
 /* Canonical content: every field length-prefixed, so no two different
  * entries serialise alike. */
 static void canon_field(crypto_generichash_state *st, const char *v)
@@ -22,13 +103,16 @@ static void canon_field(crypto_generichash_state *st, const char *v)
 	crypto_generichash_update(st, (const unsigned char *)v, strlen(v));
 }
 
-static void entry_hash(const char *prev, int64_t seq, int64_t at, const char *const f[8],
+/* The link of one entry: keyed BLAKE2b under the chain key when keyed, the
+ * plain BLAKE2b of entries written before the key was set otherwise. */
+static void entry_hash(const char *prev, int64_t seq, int64_t at, const char *const f[8], int keyed,
 		       char out[65])
 {
 	crypto_generichash_state st;
 	unsigned char h[32];
 	char num[48];
-	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_init(&st, keyed ? chain_key.key : NULL,
+				keyed ? sizeof(chain_key.key) : 0, sizeof(h));
 	canon_field(&st, prev);
 	snprintf(num, sizeof(num), "%" PRId64, seq);
 	canon_field(&st, num);
@@ -47,29 +131,34 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now)
 	 * SQLite writers are already serialised */
 	int rc = db_prepare(c,
 			    "UPDATE audit_head SET seq = seq + 1 WHERE id = 1"
-			    " RETURNING seq, hash",
+			    " RETURNING seq, hash, key_id",
 			    &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
 	int64_t seq = 0;
 	char prev[65] = "";
+	int refused = 0;
 	if (rc == DB_ROW) {
 		seq = db_col_int64(s, 0);
 		snprintf(prev, sizeof(prev), "%s", db_col_text(s, 1));
+		refused = key_mismatch(db_col_text(s, 2)) != NULL;
 	}
 	db_done(s);
 	if (rc != DB_ROW)
 		return rc == DB_DONE ? TR_ERR_DB : rc;
+	if (refused) /* an unkeyed or foreign link would break the chain */
+		return TR_ERR_UNAVAILABLE;
 	const char *f[8] = {e->user_id,	    e->org_id,	   e->action,	     e->resource_type,
 			    e->resource_id, e->request_id, e->justification, e->detail};
+	const char *key_id = chain_key.set ? chain_key.id : NULL;
 	char hash[65];
-	entry_hash(prev, seq, now, f, hash);
+	entry_hash(prev, seq, now, f, chain_key.set, hash);
 	if ((rc = db_prepare(
 		 c,
 		 "INSERT INTO audit_log (seq, at, user_id, org_id, action, resource_type,"
-		 " resource_id, request_id, justification, detail, prev_hash, hash)"
-		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		 " resource_id, request_id, justification, detail, prev_hash, hash, key_id)"
+		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		 &s)))
 		return rc;
 	db_bind_int64(s, 1, seq);
@@ -78,71 +167,235 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now)
 		db_bind_text(s, 3 + i, f[i]);
 	db_bind_text(s, 11, prev);
 	db_bind_text(s, 12, hash);
+	db_bind_text(s, 13, key_id);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	if ((rc = db_prepare(c, "UPDATE audit_head SET hash = ? WHERE id = 1", &s)))
+	if ((rc = db_prepare(c, "UPDATE audit_head SET hash = ?, key_id = ? WHERE id = 1", &s)))
 		return rc;
 	db_bind_text(s, 1, hash);
+	db_bind_text(s, 2, key_id);
 	rc = db_step(s);
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-int audit_verify(struct db_conn *c, int64_t *count, int64_t *broken, char *why, size_t whylen)
+/* Checks one row against the chain so far; NULL when it follows, else why
+ * (into r->why). */
+static const char *verify_row(struct db_stmt *s, const char *prev, int64_t expect, int keyed_seen,
+			      struct audit_report *r)
 {
+	int64_t seq = db_col_int64(s, 0);
+	const char *key_id = db_col_text(s, 12);
+	int keyed = key_id != NULL;
+	const char *f[8];
+	for (int i = 0; i < 8; i++)
+		f[i] = db_col_text(s, 2 + i);
+	const char *stored_prev = db_col_text(s, 10), *stored = db_col_text(s, 11);
+	char h[65];
+	if (seq != expect) {
+		snprintf(r->why, sizeof(r->why), "entry %" PRId64 " is missing", expect);
+		return r->why;
+	}
+	if (keyed && strcmp(key_id, chain_key.id) != 0) {
+		snprintf(r->why, sizeof(r->why),
+			 "entry %" PRId64 " names another audit key (%.16s)", seq, key_id);
+		return r->why;
+	}
+	if (!keyed && keyed_seen) {
+		/* the key is never dropped: an unkeyed link after a keyed one
+		 * is a rewrite by someone without the key */
+		snprintf(r->why, sizeof(r->why),
+			 "entry %" PRId64 " has an unkeyed link after keyed entries", seq);
+		return r->why;
+	}
+	entry_hash(prev, seq, db_col_int64(s, 1), f, keyed, h);
+	if (!stored_prev || strcmp(stored_prev, prev) != 0)
+		snprintf(r->why, sizeof(r->why),
+			 "entry %" PRId64 " does not follow its predecessor", seq);
+	else if (!stored || strcmp(stored, h) != 0)
+		snprintf(r->why, sizeof(r->why), "entry %" PRId64 " was changed", seq);
+	else
+		return NULL;
+	return r->why;
+}
+
+int audit_verify(struct db_conn *c, const struct audit_checkpoint *cp, struct audit_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->head, sizeof(r->head), "%s", zero_hash);
+	if (cp && cp->seq == 0 && strcmp(cp->hash, zero_hash) != 0) {
+		snprintf(r->why, sizeof(r->why), "the checkpoint of entry 0 has another hash");
+		return TR_ERR_CONFLICT;
+	}
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "SELECT seq, at, user_id, org_id, action, resource_type, resource_id,"
-			    " request_id, justification, detail, prev_hash, hash"
+			    " request_id, justification, detail, prev_hash, hash, key_id"
 			    " FROM audit_log ORDER BY seq",
 			    &s);
 	if (rc)
 		return rc;
-	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
 	int64_t expect = 1;
-	*count = 0;
-	*broken = 0;
+	int keyed_seen = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		int64_t seq = db_col_int64(s, 0);
-		const char *f[8];
-		for (int i = 0; i < 8; i++)
-			f[i] = db_col_text(s, 2 + i);
-		char h[65];
-		entry_hash(prev, seq, db_col_int64(s, 1), f, h);
-		const char *stored_prev = db_col_text(s, 10), *stored = db_col_text(s, 11);
-		if (seq != expect)
-			snprintf(why, whylen, "entry %" PRId64 " is missing", expect);
-		else if (!stored_prev || strcmp(stored_prev, prev) != 0)
-			snprintf(why, whylen, "entry %" PRId64 " does not follow its predecessor",
+		if (db_col_text(s, 12) && !chain_key.set) {
+			snprintf(r->why, sizeof(r->why),
+				 "entries from %" PRId64 " on are keyed: set TRELLIS_AUDIT_KEY",
 				 seq);
-		else if (!stored || strcmp(stored, h) != 0)
-			snprintf(why, whylen, "entry %" PRId64 " was changed", seq);
-		else {
-			snprintf(prev, sizeof(prev), "%s", stored);
-			expect++;
-			(*count)++;
-			continue;
+			db_done(s);
+			return TR_ERR_INVALID;
 		}
-		*broken = seq != expect ? expect : seq;
-		db_done(s);
-		return TR_ERR_CONFLICT;
+		if (verify_row(s, r->head, expect, keyed_seen, r)) {
+			r->broken = seq != expect ? expect : seq;
+			db_done(s);
+			return TR_ERR_CONFLICT;
+		}
+		if (cp && seq == cp->seq && strcmp(db_col_text(s, 11), cp->hash) != 0) {
+			snprintf(r->why, sizeof(r->why),
+				 "entry %" PRId64 " is not the entry of the checkpoint", seq);
+			r->broken = seq;
+			db_done(s);
+			return TR_ERR_CONFLICT;
+		}
+		if (db_col_text(s, 12))
+			keyed_seen = 1;
+		else
+			r->unkeyed_last = seq;
+		snprintf(r->head, sizeof(r->head), "%s", db_col_text(s, 11));
+		expect++;
+		r->count++;
 	}
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
+	if (cp && cp->seq > r->count) {
+		r->broken = expect;
+		snprintf(r->why, sizeof(r->why),
+			 "entries after %" PRId64
+			 " were removed (the checkpoint holds entry %" PRId64 ")",
+			 r->count, cp->seq);
+		return TR_ERR_CONFLICT;
+	}
 	/* the head remembers the last entry: a removed tail shows here */
 	if ((rc = db_prepare(c, "SELECT seq, hash FROM audit_head WHERE id = 1", &s)))
 		return rc;
 	rc = db_step(s);
-	int ok = rc == DB_ROW && db_col_int64(s, 0) == expect - 1 &&
-		 strcmp(db_col_text(s, 1), prev) == 0;
+	int ok = rc == DB_ROW && db_col_int64(s, 0) == r->count &&
+		 strcmp(db_col_text(s, 1), r->head) == 0;
 	db_done(s);
 	if (!ok) {
-		*broken = expect;
-		snprintf(why, whylen, "entries after %" PRId64 " were removed", expect - 1);
+		r->broken = expect;
+		snprintf(r->why, sizeof(r->why), "entries after %" PRId64 " were removed",
+			 r->count);
 		return TR_ERR_CONFLICT;
+	}
+	return TR_OK;
+}
+
+/* ---- signed checkpoints ---- */
+
+int audit_signing_key_read(const char *path, unsigned char sk[64])
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return TR_ERR_IO;
+	char text[130];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		text[--n] = '\0';
+	unsigned char seed[32], pk[32];
+	int rc = hex32(text, seed) ? TR_ERR_INVALID : TR_OK;
+	if (!rc)
+		crypto_sign_seed_keypair(pk, sk, seed);
+	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+/* What a checkpoint's signature covers. */
+static int checkpoint_message(const struct audit_checkpoint *cp, char *out, size_t n)
+{
+	return snprintf(out, n, "trellis-audit-checkpoint-v1\n%" PRId64 "\n%s\n%s\n", cp->seq,
+			cp->hash, cp->at);
+}
+
+void audit_checkpoint_sign(int64_t seq, const char *hash, int64_t now, const unsigned char sk[64],
+			   struct audit_checkpoint *cp)
+{
+	memset(cp, 0, sizeof(*cp));
+	cp->seq = seq;
+	snprintf(cp->hash, sizeof(cp->hash), "%s", hash);
+	tr_time_format(now, cp->at);
+	crypto_sign_ed25519_sk_to_pk(cp->pk, sk);
+	char msg[160];
+	int n = checkpoint_message(cp, msg, sizeof(msg));
+	crypto_sign_detached(cp->sig, NULL, (const unsigned char *)msg, (size_t)n, sk);
+}
+
+int audit_checkpoint_format(const struct audit_checkpoint *cp, char *out, size_t outlen)
+{
+	char pk[65], sig[129];
+	sodium_bin2hex(pk, sizeof(pk), cp->pk, sizeof(cp->pk));
+	sodium_bin2hex(sig, sizeof(sig), cp->sig, sizeof(cp->sig));
+	int n = snprintf(out, outlen,
+			 "{\"seq\":%" PRId64 ",\"hash\":\"%s\",\"at\":\"%s\",\"public_key\":\"%s\","
+			 "\"signature\":\"%s\"}\n",
+			 cp->seq, cp->hash, cp->at, pk, sig);
+	return n > 0 && (size_t)n < outlen ? TR_OK : TR_ERR_TOO_LARGE;
+}
+
+static int is_lower_hex(const char *s, size_t len)
+{
+	if (!s || strlen(s) != len)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return 0;
+	return 1;
+}
+
+int audit_checkpoint_parse(const char *text, struct audit_checkpoint *cp, char *err, size_t errlen)
+{
+	memset(cp, 0, sizeof(*cp));
+	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	json_t *seq = json_object_get(o, "seq");
+	const char *hash = json_string_value(json_object_get(o, "hash"));
+	const char *at = json_string_value(json_object_get(o, "at"));
+	const char *pk = json_string_value(json_object_get(o, "public_key"));
+	const char *sig = json_string_value(json_object_get(o, "signature"));
+	int64_t ms;
+	const char *why = NULL;
+	if (!json_is_object(o) || json_object_size(o) != 5)
+		why = "is not one checkpoint line";
+	else if (!json_is_integer(seq) || json_integer_value(seq) < 0)
+		why = "has no seq";
+	else if (!is_lower_hex(hash, 64))
+		why = "has no hash";
+	else if (!at || strlen(at) >= sizeof(cp->at) || tr_time_parse(at, &ms))
+		why = "has no time";
+	else if (!is_lower_hex(pk, 64) || !is_lower_hex(sig, 128))
+		why = "has no public key or signature";
+	if (!why) {
+		cp->seq = (int64_t)json_integer_value(seq);
+		snprintf(cp->hash, sizeof(cp->hash), "%s", hash);
+		snprintf(cp->at, sizeof(cp->at), "%s", at);
+		sodium_hex2bin(cp->pk, sizeof(cp->pk), pk, 64, NULL, NULL, NULL);
+		sodium_hex2bin(cp->sig, sizeof(cp->sig), sig, 128, NULL, NULL, NULL);
+		char msg[160];
+		int n = checkpoint_message(cp, msg, sizeof(msg));
+		if (crypto_sign_verify_detached(cp->sig, (const unsigned char *)msg, (size_t)n,
+						cp->pk) != 0)
+			why = "has a bad signature";
+	}
+	json_decref(o);
+	if (why) {
+		snprintf(err, errlen, "the checkpoint %s", why);
+		return TR_ERR_INVALID;
 	}
 	return TR_OK;
 }

@@ -324,7 +324,7 @@ int hxl_read(const char *data, size_t len, const char *org_name, const char *def
 				continue;
 			const struct spec *sp = &specs[col_spec[i]];
 			snprintf(cell, sizeof(cell), "%s", i < c.nfields ? c.field[i] : "");
-			const char *v = trim(cell);
+			const char *v = csv_text(trim(cell));
 			if (!*v) {
 				if (sp->required) {
 					activity_report_add(rep, (long)c.row, sp->tag,
@@ -346,8 +346,16 @@ int hxl_read(const char *data, size_t len, const char *org_name, const char *def
 		if (progress && rep->rows % 1000 == 0)
 			progress(ctx, (long)(c.p - data), (long)len);
 	}
-	if (r < 0)
+	if (r < 0 && c.col) { /* a bad cell: named by its column */
+		char col[32];
+		if (c.col <= ncols && col_spec[c.col - 1] >= 0)
+			snprintf(col, sizeof(col), "%s", specs[col_spec[c.col - 1]].tag);
+		else
+			snprintf(col, sizeof(col), "column %zu", c.col);
+		activity_report_add(rep, (long)c.row, col, c.why);
+	} else if (r < 0) {
 		activity_report_add(rep, (long)c.row, "csv", c.error);
+	}
 	if (progress)
 		progress(ctx, (long)len, (long)len);
 	csv_close(&c);
@@ -356,23 +364,16 @@ int hxl_read(const char *data, size_t len, const char *org_name, const char *def
 
 /* ---- writing ---- */
 
-static void csv_cell(struct buf *out, const char *v, int first)
+/* One cell: text through the one CSV writer (quoted, formulas defused);
+ * a number the program formatted as it is, so -12.5 stays a number. */
+static void csv_cell(struct buf *out, const char *v, int number, int first)
 {
 	if (!first)
 		buf_puts(out, ",");
-	if (!v)
-		return;
-	if (!strpbrk(v, ",\"\r\n") && v[0] != ' ' && (!*v || v[strlen(v) - 1] != ' ')) {
+	if (number)
 		buf_puts(out, v);
-		return;
-	}
-	buf_puts(out, "\"");
-	for (const char *p = v; *p; p++) {
-		buf_append(out, p, 1);
-		if (*p == '"')
-			buf_append(out, p, 1); /* a quote is written twice */
-	}
-	buf_puts(out, "\"");
+	else
+		csv_put_text(out, v);
 }
 
 /* The shortest text that reads back as the same double. */
@@ -385,7 +386,8 @@ static void num_text(double x, char *out, size_t n)
 	}
 }
 
-static void value_text(const struct spec *sp, json_t *a, json_t *names, char *out, size_t n)
+/* The text of one cell; 1 when it is a number. */
+static int value_text(const struct spec *sp, json_t *a, json_t *names, char *out, size_t n)
 {
 	json_t *v = json_object_get(a, sp->key);
 	out[0] = 0;
@@ -410,8 +412,10 @@ static void value_text(const struct spec *sp, json_t *a, json_t *names, char *ou
 		}
 	} else if (json_is_integer(v)) {
 		snprintf(out, n, "%lld", (long long)json_integer_value(v));
+		return 1;
 	} else if (json_is_number(v)) {
 		num_text(json_number_value(v), out, n);
+		return 1;
 	} else if (sp->kind == H_DATE && json_is_string(v)) {
 		int64_t ms = 0;
 		tr_time_parse(json_string_value(v), &ms);
@@ -422,16 +426,17 @@ static void value_text(const struct spec *sp, json_t *a, json_t *names, char *ou
 	} else if (json_is_string(v)) {
 		snprintf(out, n, "%s", json_string_value(v));
 	}
+	return 0;
 }
 
 int hxl_write(json_t *acts, json_t *names, int with_tags, struct buf *out)
 {
 	for (int i = 0; i < NSPECS; i++)
-		csv_cell(out, specs[i].header, i == 0);
+		csv_cell(out, specs[i].header, 0, i == 0);
 	buf_puts(out, "\r\n");
 	if (with_tags) {
 		for (int i = 0; i < NSPECS; i++)
-			csv_cell(out, specs[i].tag, i == 0);
+			csv_cell(out, specs[i].tag, 0, i == 0);
 		buf_puts(out, "\r\n");
 	}
 	size_t k;
@@ -442,8 +447,8 @@ int hxl_write(json_t *acts, json_t *names, int with_tags, struct buf *out)
 	json_array_foreach(acts, k, a)
 	{
 		for (int i = 0; i < NSPECS; i++) {
-			value_text(&specs[i], a, names, text, 12000);
-			csv_cell(out, text, i == 0);
+			int number = value_text(&specs[i], a, names, text, 12000);
+			csv_cell(out, text, number, i == 0);
 		}
 		buf_puts(out, "\r\n");
 	}

@@ -7,6 +7,10 @@ import { join } from 'node:path';
 
 export const BIN = process.env.TRELLIS_BIN || 'build/san/trellis';
 export const ENGINE = process.env.TRELLIS_TEST_ENGINE || 'sqlite';
+// Every server and CLI command of the tests keys the audit chain (a test
+// that needs no key passes TRELLIS_AUDIT_KEY: '').
+process.env.TRELLIS_AUDIT_KEY ||= 'ad'.repeat(32);
+export const AUDIT_KEY = process.env.TRELLIS_AUDIT_KEY;
 let counter = 0;
 
 /** A fresh database URL for one test file. */

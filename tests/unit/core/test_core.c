@@ -79,9 +79,41 @@ static void bad_times_are_refused(void **state)
 {
 	(void)state;
 	int64_t ms;
-	const char *bad[] = {"", "2026", "2026-13-01", "2026-02-30", "2023-02-29",
-			     "2026-11-23T25:00:00Z", "2026-11-23T01:07:13", "2026-11-23T01:07:13Zjunk",
-			     "2026-11-23T01:07:13.Z", "yesterday", "2026-11-23T01:07:13+2:00"};
+	const char *bad[] = {"",
+			     "2026",
+			     "2026-13-01",
+			     "2026-02-30",
+			     "2023-02-29",
+			     "2026-11-23T25:00:00Z",
+			     "2026-11-23T01:07:13",
+			     "2026-11-23T01:07:13Zjunk",
+			     "2026-11-23T01:07:13.Z",
+			     "yesterday",
+			     "2026-11-23T01:07:13+2:00"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(tr_time_parse(bad[i], &ms), TR_ERR_INVALID);
+}
+
+static void times_are_bounded_to_1900_through_2200(void **state)
+{
+	(void)state;
+	int64_t ms;
+	char out[32];
+	assert_int_equal(tr_time_parse("1900-01-01", &ms), TR_OK);
+	tr_time_format(ms, out);
+	assert_string_equal(out, "1900-01-01T00:00:00Z");
+	assert_int_equal(tr_time_parse("2200-12-31T23:59:59.999Z", &ms), TR_OK);
+	tr_time_format(ms, out);
+	assert_string_equal(out, "2200-12-31T23:59:59.999Z");
+	assert_int_equal(tr_time_parse("2200-12-31T23:00:00+05:00", &ms), TR_OK);
+	const char *bad[] = {"1899-12-31",
+			     "0001-01-01",
+			     "2201-01-01",
+			     "9999-12-31",
+			     "9999-12-31T23:59:59Z",
+			     "2200-12-31T23:59:59-01:00", /* 2201 in UTC */
+			     "1900-01-01T00:30:00+01:00", /* 1899 in UTC */
+			     "0000-01-01T00:00:00Z"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(tr_time_parse(bad[i], &ms), TR_ERR_INVALID);
 }
@@ -135,19 +167,82 @@ static void csv_reports_malformed_rows(void **state)
 	}
 }
 
+static void csv_refuses_a_nul_byte_naming_row_and_column(void **state)
+{
+	(void)state;
+	static const char quoted[] = "a,b,c\n1,\"ti\0tle\",3\n";
+	static const char plain[] = "a,b\nx,y\n1,2\0\n";
+	struct csv c;
+	csv_open(&c, quoted, sizeof(quoted) - 1);
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(csv_next(&c), -1);
+	assert_int_equal(c.col, 2);
+	assert_string_equal(c.error, "row 2, column 2: contains a NUL byte");
+	csv_close(&c);
+	csv_open(&c, plain, sizeof(plain) - 1);
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(csv_next(&c), 1);
+	assert_int_equal(c.col, 0);
+	assert_int_equal(csv_next(&c), -1);
+	assert_int_equal(c.row, 3);
+	assert_int_equal(c.col, 2);
+	csv_close(&c);
+}
+
+static void csv_writer_defuses_formulas_and_reads_back(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"plain", "plain"},
+	    {"=2+5", "\"'=2+5\""},
+	    {"@SUM(A1)", "\"'@SUM(A1)\""},
+	    {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+	    {"\t=1", "\"'\t=1\""},
+	    {"\r=1", "\"'\r=1\""},
+	    {"+1", "\"'+1\""},
+	    {"-1+2", "\"'-1+2\""},
+	    {"'quoted", "\"''quoted\""},
+	    {"a,b", "\"a,b\""},
+	    {"a;b", "\"a;b\""},
+	    {" pad", "\" pad\""},
+	    {"mid=dle", "mid=dle"},
+	    {"", ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b;
+		buf_init(&b, 1024);
+		csv_put_text(&b, cases[i].in);
+		assert_string_equal(b.data ? b.data : "", cases[i].out);
+		/* what the reader gets back is the text written */
+		struct csv c;
+		csv_open(&c, b.data ? b.data : "", b.len);
+		if (b.len) {
+			assert_int_equal(csv_next(&c), 1);
+			assert_string_equal(csv_text(c.field[0]), cases[i].in);
+		}
+		csv_close(&c);
+		buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),
-		cmocka_unit_test(buf_refuses_to_grow_past_its_cap),
-		cmocka_unit_test(buf_escapes_json_strings),
-		cmocka_unit_test(times_round_trip_in_rfc3339),
-		cmocka_unit_test(bad_times_are_refused),
-		cmocka_unit_test(uuid7_is_valid_and_time_ordered),
-		cmocka_unit_test(csv_reads_quotes_and_line_breaks),
-		cmocka_unit_test(csv_reports_malformed_rows),
+	    cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),
+	    cmocka_unit_test(buf_refuses_to_grow_past_its_cap),
+	    cmocka_unit_test(buf_escapes_json_strings),
+	    cmocka_unit_test(times_round_trip_in_rfc3339),
+	    cmocka_unit_test(bad_times_are_refused),
+	    cmocka_unit_test(uuid7_is_valid_and_time_ordered),
+	    cmocka_unit_test(csv_reads_quotes_and_line_breaks),
+	    cmocka_unit_test(csv_reports_malformed_rows),
+	    cmocka_unit_test(csv_writer_defuses_formulas_and_reads_back),
+	    cmocka_unit_test(csv_refuses_a_nul_byte_naming_row_and_column),
+	    cmocka_unit_test(times_are_bounded_to_1900_through_2200),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
