@@ -121,7 +121,7 @@ static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const cha
 	static const struct {
 		const char *field, *message;
 	} why[] = {
-	    {"tlp", "red can never be combined with federation"},
+	    {"tlp", "is required, and red can never be combined with federation"},
 	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
 				 "your organisation must belong to the group"},
 	    {"observed_to", "must not be before observed_from"},
@@ -130,13 +130,13 @@ static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const cha
 	    {"retraction_reason", "is required to retract"},
 	    {"status",
 	     "cannot move this way (draft -> published -> retracted; retracted is final)"},
-	    {"distribution", "may be changed only by analysts and organisation administrators of "
-			     "the owning organisation, and a comment's may not be wider than "
-			     "its alert's"},
+	    {"distribution", "is required, and a comment's may not be wider than its alert's"},
 	};
+	if (rc == TR_ERR_FORBIDDEN) /* a share by a role without the right */
+		return api_domain_fail(req, c, rc, field);
 	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
 		if (strcmp(why[i].field, field) == 0 &&
-		    (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN)) {
+		    (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT)) {
 			http_field_error(req, field, why[i].message);
 			return http_fail(req, rc, why[i].message);
 		}

@@ -212,6 +212,14 @@ int api_domain_fail(struct http_req *req, struct db_conn *c, int rc, const char 
 	case TR_ERR_NOT_FOUND:
 		return http_fail(req, rc, "not found");
 	case TR_ERR_FORBIDDEN:
+		if (field && (strcmp(field, "distribution") == 0 || strcmp(field, "tlp") == 0)) {
+			static const char share[] =
+			    "only analysts and administrators of the owning organisation share a "
+			    "record: other roles create at distribution organisation or country "
+			    "and change neither distribution, sharing group nor TLP";
+			http_field_error(req, field, share);
+			return http_fail(req, rc, share);
+		}
 		if (field)
 			http_field_error(req, field, "you may not change this");
 		return http_fail(req, rc, "your role or organisation does not allow this");
