@@ -146,7 +146,11 @@ int api_if_match(struct http_req *req, int64_t *version)
 
 int api_body(struct http_req *req, const struct vfield *spec, size_t n, int partial, json_t **out)
 {
-	int rc = http_json_body(req, out);
+	*out = NULL;
+	int rc = api_record_seen(req);
+	if (rc)
+		return rc;
+	rc = http_json_body(req, out);
 	if (rc)
 		return rc;
 	rc = validate_body(req, *out, spec, n, partial);

@@ -169,3 +169,62 @@ test('activities imported by a partner stay at organisation or country', async (
   const titles = (await u.away.get('/api/v1/activities?limit=500')).body.items.map((a) => a.title);
   assert.deepEqual(titles.filter((t) => t.startsWith('Night outreach')), ['Night outreach network']);
 });
+
+// ---- (2) invisible records are 404 whatever the body ----
+
+async function awayRecords() {
+  const rec = {};
+  const mk = async (path, body) => {
+    const r = await u.away.post(path, { body });
+    assert.equal(r.status, 201, `${path}: ${r.text}`);
+    return r.body.id;
+  };
+  rec.alert = await mk('/api/v1/alerts', resources.alerts.body({ distribution: 'organisation', status: 'published' }));
+  rec.activity = await mk('/api/v1/activities', { ...resources.activities.body({ distribution: 'organisation' }), area_country: 'CZ' });
+  rec.problem = await mk('/api/v1/problems', resources.problems.body({ distribution: 'organisation' }));
+  rec.proposal = await mk('/api/v1/proposals', resources.proposals.body({ distribution: 'organisation', status: 'open' }));
+  rec.practice = await mk('/api/v1/practices', { title: 'A practice of Prague', origin_country: 'CZ', setting: 'school' });
+  const tip = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { category: 'other', description: 'Dealing behind the station in Prague.', country: 'CZ', lat: 50.08, lon: 14.43 } });
+  assert.equal(tip.status, 201, tip.text);
+  rec.tip = (await u.away.get('/api/v1/tips?limit=500')).body.items.find((t) => t.description.includes('Prague')).id;
+  rec.signal = '0190f000-0000-7000-8000-00000000a001';
+  const now = Date.now();
+  sql(srv, `INSERT INTO signals (id, org_id, org_key, country, method, source, category, period_start, period_end, observed, first_seen, last_seen, created_at, updated_at)
+    VALUES ('${rec.signal}', '${orgs.away}', '${orgs.away}', 'CZ', 'ears_c2', 'alerts', 'new_substance', ${now - 86400000}, ${now}, 9, ${now}, ${now}, ${now}, ${now})`);
+  return rec;
+}
+
+test('a PATCH or POST below a record the caller cannot see is 404 whatever the body', async () => {
+  const rec = await awayRecords();
+  const missing = '0190f000-0000-7000-8000-00000000dead';
+  const routes = [
+    ['patch', `/api/v1/alerts/${rec.alert}`],
+    ['post', `/api/v1/alerts/${rec.alert}/sightings`],
+    ['post', `/api/v1/alerts/${rec.alert}/comments`],
+    ['patch', `/api/v1/activities/${rec.activity}`],
+    ['patch', `/api/v1/problems/${rec.problem}`],
+    ['patch', `/api/v1/proposals/${rec.proposal}`],
+    ['post', `/api/v1/proposals/${rec.proposal}/endorsements`],
+    ['post', `/api/v1/proposals/${rec.proposal}/reviews`],
+    ['patch', `/api/v1/practices/${rec.practice}`],
+    ['post', `/api/v1/practices/${rec.practice}/reviews`],
+    ['patch', `/api/v1/tips/${rec.tip}`],
+    ['post', `/api/v1/tips/${rec.tip}/notes`],
+    ['post', `/api/v1/tips/${rec.tip}/messages`],
+    ['patch', `/api/v1/signals/${rec.signal}`],
+    ['patch', `/api/v1/sharing-groups/${awayGroup}`],
+    ['patch', `/api/v1/users/${u.awayUserId}`],
+    ['patch', `/api/v1/organisations/${missing}`],
+    ['patch', `/api/v1/substances/${missing}`],
+  ];
+  const bodies = [{ body: { no_such_field: 1 } }, { body: {} }, { raw: '{"title":', headers: { 'Content-Type': 'application/json' } }];
+  for (const [method, path] of routes)
+    for (const b of bodies) {
+      const api = path.includes('/organisations/') || path.includes('/substances/') ? root : u.analyst;
+      const r = await api[method](path, { ...b, headers: { 'If-Match': '"1"', ...(b.headers || {}) } });
+      assertProblem(assert, r, 404);
+    }
+  // the owner still gets its 400 naming the field
+  assertProblem(assert, await u.away.patch(`/api/v1/alerts/${rec.alert}`, { body: { no_such_field: 1 }, headers: { 'If-Match': '"1"' } }), 400, 'no_such_field');
+  assertProblem(assert, await u.away.post(`/api/v1/alerts/${rec.alert}/comments`, { body: {} }), 400, 'body');
+});
