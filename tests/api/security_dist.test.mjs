@@ -228,3 +228,14 @@ test('a PATCH or POST below a record the caller cannot see is 404 whatever the b
   assertProblem(assert, await u.away.patch(`/api/v1/alerts/${rec.alert}`, { body: { no_such_field: 1 }, headers: { 'If-Match': '"1"' } }), 400, 'no_such_field');
   assertProblem(assert, await u.away.post(`/api/v1/alerts/${rec.alert}/comments`, { body: {} }), 400, 'body');
 });
+
+test('a PATCH sending null for a distribution, a TLP or any field that is not nullable is 400 naming it, never a crash', async () => {
+  for (const [name, r] of Object.entries(resources)) {
+    const c = await u.analyst.post(`/api/v1/${name}`, { body: r.body({ distribution: 'organisation' }) });
+    assert.equal(c.status, 201, c.text);
+    const path = `/api/v1/${name}/${c.body.id}`;
+    for (const k of ['distribution', 'title', ...(r.tlp ? ['tlp'] : []), ...(name === 'problems' ? [] : ['status'])])
+      assertProblem(assert, await patch(u.analyst, path, { [k]: null }), 400, k);
+    assert.equal((await u.analyst.get(path)).body.distribution, 'organisation');
+  }
+});
