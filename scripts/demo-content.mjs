@@ -65,17 +65,17 @@ try {
   // a sharing group: Vienna police, the ministry of interior and Lyon's police
   const group = (await bmi('POST', '/api/v1/sharing-groups', { name: 'Danube–Rhône synthetic opioids working group', description: 'Police and ministries exchanging on nitazenes and fentanyl analogues', members: [byPrefix('Landespolizeidirektion Wien').id, byPrefix('Police nationale').id] })).body;
 
-  // alerts
+  // alerts (officers share no further than their country: docs/access.md)
   const now = Date.now();
   const alertSpecs = [
     [bmi, 'Nitazene tablets sold as oxycodone in Vienna', 'new_substance', ['Isotonitazene'], 48.2, 16.37, 'Wien', 'network', 'amber'],
     [bmi, 'Fentanyl analogue found in heroin seized at Schwechat', 'adulterant_or_contamination', ['Fentanyl', 'Heroin'], 48.11, 16.57, 'Schwechat', 'sharing_group', 'amber'],
     [mildeca, 'Héroïne coupée au fentanyl saisie à Lyon', 'adulterant_or_contamination', ['Heroin', 'Fentanyl'], 45.76, 4.84, 'Lyon', 'network', 'green'],
     [lyon, "Vente de 3-MMC aux abords d'un lycée", 'youth_recruitment', ['3-MMC'], 45.75, 4.85, 'Lyon 7e', 'country', 'amber'],
-    [berlin, 'Synthetic cannabinoid vapes sold to pupils', 'youth_recruitment', ['MDMB-4en-PINACA'], 52.52, 13.4, 'Berlin-Mitte', 'network', 'green'],
-    [berlin, 'Overdose cluster after festival weekend', 'overdose_cluster', ['MDMA', 'Ketamine'], 52.48, 13.43, 'Berlin-Neukölln', 'network', 'amber'],
-    [novisad, 'Online sales of pregabalin through Telegram', 'online_sales', ['Pregabalin'], 45.25, 19.84, 'Novi Sad', 'network', 'clear'],
-    [almaty, 'Синтетические катиноны через закладки', 'street_distribution', ['alpha-PVP', 'Mephedrone'], 43.24, 76.89, 'Алматы', 'network', 'green'],
+    [berlin, 'Synthetic cannabinoid vapes sold to pupils', 'youth_recruitment', ['MDMB-4en-PINACA'], 52.52, 13.4, 'Berlin-Mitte', 'country', 'green'],
+    [berlin, 'Overdose cluster after festival weekend', 'overdose_cluster', ['MDMA', 'Ketamine'], 52.48, 13.43, 'Berlin-Neukölln', 'country', 'amber'],
+    [novisad, 'Online sales of pregabalin through Telegram', 'online_sales', ['Pregabalin'], 45.25, 19.84, 'Novi Sad', 'country', 'clear'],
+    [almaty, 'Синтетические катиноны через закладки', 'street_distribution', ['alpha-PVP', 'Mephedrone'], 43.24, 76.89, 'Алматы', 'country', 'green'],
     [almaty, 'Вербовка подростков в курьеры', 'youth_recruitment', ['Mephedrone'], 43.25, 76.94, 'Алматы', 'country', 'amber'],
     [wien, 'Stash house suspected near Favoriten school', 'street_distribution', ['Cannabis', 'Cocaine'], 48.17, 16.38, 'Wien-Favoriten', 'organisation', 'red'],
     [mildeca, 'Précurseurs BMK détournés via le port du Havre', 'precursor_diversion', ['BMK'], 49.49, 0.1, 'Le Havre', 'network', 'amber'],
@@ -119,14 +119,14 @@ try {
   const act = (who, title, type, lat, lon, country, extra = {}) => who('POST', '/api/v1/activities', { title, type, setting: 'school', area_country: country, lat, lon, radius_km: 3,
     start: iso(now - 60 * day), end: iso(now + 120 * day), status: 'active', age_min: 12, age_max: 17, gender: 'all', distribution: 'network', tlp: 'green',
     planned_female: 200, planned_male: 200, reached_female: 80, reached_male: 95, ...extra });
-  await act(wien, 'Police–school liaison in Favoriten', 'police_school_liaison', 48.176, 16.38, 'AT');
+  await act(wien, 'Police–school liaison in Favoriten', 'police_school_liaison', 48.176, 16.38, 'AT', { distribution: 'country' });
   await act(bmi, 'Life-skills programme, Vienna secondary schools', 'school_prevention', 48.18, 16.37, 'AT', { type: 'police_school_liaison' });
   await act(wienAdmin, 'Outreach at Reumannplatz', 'outreach', 48.174, 16.378, 'AT', { setting: 'community', age_min: 14, age_max: 24 });
-  await act(lyon, 'Prévention au collège — Lyon 7e', 'school_prevention', 45.75, 4.84, 'FR');
+  await act(lyon, 'Prévention au collège — Lyon 7e', 'school_prevention', 45.75, 4.84, 'FR', { distribution: 'country' });
   await act(mildeca, 'Unplugged dans les collèges du Rhône', 'school_prevention', 45.76, 4.85, 'FR');
-  await act(berlin, 'Festival harm-reduction team', 'outreach', 52.48, 13.43, 'DE', { setting: 'nightlife', age_min: 16, age_max: 30 });
-  await act(novisad, 'Family skills evenings', 'family_skills', 45.25, 19.84, 'RS', { setting: 'family' });
-  await act(almaty, 'Спортивные секции для подростков', 'youth_alternative_activities', 43.24, 76.89, 'KZ', { setting: 'community' });
+  await act(berlin, 'Festival harm-reduction team', 'outreach', 52.48, 13.43, 'DE', { setting: 'nightlife', age_min: 16, age_max: 30, distribution: 'country' });
+  await act(novisad, 'Family skills evenings', 'family_skills', 45.25, 19.84, 'RS', { setting: 'family', distribution: 'country' });
+  await act(almaty, 'Спортивные секции для подростков', 'youth_alternative_activities', 43.24, 76.89, 'KZ', { setting: 'community', distribution: 'country' });
 
   // practices at every stage
   const prac = (who, title, status, extra = {}) => who('POST', '/api/v1/practices', { title, summary: `${title}: a school-based programme with an evaluation.`, origin_country: 'AT', setting: 'school',

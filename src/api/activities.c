@@ -60,12 +60,11 @@ int api_activities_fail(struct http_req *req, struct db_conn *c, int rc, const c
 
 static int activity_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
 {
+	if (rc == TR_ERR_FORBIDDEN) /* a share by a role without the right */
+		return api_domain_fail(req, c, rc, field);
 	const char *msg = !field			 ? NULL
 			  : strcmp(field, "status") == 0 ? "a cancelled activity stays cancelled"
-			  : rc == TR_ERR_FORBIDDEN
-			      ? "may be changed only by analysts and administrators of the owning "
-				"organisation"
-			      : activity_check_message(field);
+							 : activity_check_message(field);
 	return api_activities_fail(req, c, rc, field, msg);
 }
 

@@ -131,9 +131,7 @@ static const char *alert_why(const char *field)
 	    {"retraction_reason", "is required to retract"},
 	    {"status",
 	     "cannot move this way (draft -> published -> retracted; retracted is final)"},
-	    {"distribution", "may be changed only by analysts and organisation administrators of "
-			     "the owning organisation, and a comment's may not be wider than "
-			     "its alert's"},
+	    {"distribution", "is required, and a comment's may not be wider than its alert's"},
 	};
 	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
 		if (strcmp(why[i].field, field) == 0)
@@ -143,8 +141,10 @@ static const char *alert_why(const char *field)
 
 static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
 {
+	if (rc == TR_ERR_FORBIDDEN) /* a share by a role without the right */
+		return api_domain_fail(req, c, rc, field);
 	const char *why = alert_why(field);
-	if (why && (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN)) {
+	if (why && (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT)) {
 		http_field_error(req, field, why);
 		return http_fail(req, rc, why);
 	}
@@ -582,6 +582,8 @@ static int import_fail(struct http_req *req, struct db_conn *c, int rc, size_t b
 {
 	if (rc == TR_ERR_FORBIDDEN && !field)
 		return http_fail(req, rc, "your role may not create or change alerts");
+	if (rc == TR_ERR_FORBIDDEN && !why)
+		why = "needs the share right: your role sets organisation or country only";
 	if (rc != TR_ERR_INVALID && rc != TR_ERR_CONFLICT && rc != TR_ERR_PRECONDITION &&
 	    rc != TR_ERR_FORBIDDEN)
 		return api_db_fail(req, c, rc);

@@ -199,7 +199,11 @@ int api_if_match(struct http_req *req, int64_t *version)
 
 int api_body(struct http_req *req, const struct vfield *spec, size_t n, int partial, json_t **out)
 {
-	int rc = http_json_body(req, out);
+	*out = NULL;
+	int rc = api_record_seen(req);
+	if (rc)
+		return rc;
+	rc = http_json_body(req, out);
 	if (rc)
 		return rc;
 	rc = validate_body(req, *out, spec, n, partial);
@@ -265,6 +269,14 @@ int api_domain_fail(struct http_req *req, struct db_conn *c, int rc, const char 
 	case TR_ERR_NOT_FOUND:
 		return http_fail(req, rc, "not found");
 	case TR_ERR_FORBIDDEN:
+		if (field && (strcmp(field, "distribution") == 0 || strcmp(field, "tlp") == 0)) {
+			static const char share[] =
+			    "only analysts and administrators of the owning organisation share a "
+			    "record: other roles create at distribution organisation or country "
+			    "and change neither distribution, sharing group nor TLP";
+			http_field_error(req, field, share);
+			return http_fail(req, rc, share);
+		}
 		if (field)
 			http_field_error(req, field, "you may not change this");
 		return http_fail(req, rc, "your role or organisation does not allow this");

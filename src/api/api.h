@@ -60,7 +60,17 @@ void api_etag(struct http_resp *resp, int64_t version);
 /** Reads If-Match: 428 when missing, 412 when not an ETag this server
  * issued; *version gets the version it names. */
 int api_if_match(struct http_req *req, int64_t *version /* OUT */);
-/** Parses the JSON body and validates it against spec (see validate.h). */
+/** For a route that names a record (".../{id}" and the routes below it):
+ * TR_OK when the caller sees the record, else the answer recorded on req
+ * (404 when not visible, whatever else the request holds). Other routes:
+ * TR_OK. api_body asks it first, so a body is read only for a record the
+ * caller sees. */
+int api_record_seen(struct http_req *req);
+/** Whether api_record_seen knows the record of routes with this pattern. */
+bool api_route_guarded(const char *pattern);
+/** Checks that the caller sees the record the route names
+ * (api_record_seen), then parses the JSON body and validates it against
+ * spec (see validate.h). */
 struct vfield;
 int api_body(struct http_req *req, const struct vfield *spec, size_t n, int partial,
 	     json_t **out /* OUT */);

@@ -128,18 +128,18 @@ static int problem_fail(struct http_req *req, struct db_conn *c, int rc, const c
 	static const struct {
 		const char *field, *message;
 	} why[] = {
-	    {"tlp", "red can never be combined with federation"},
+	    {"tlp", "is required, and red can never be combined with federation"},
+	    {"distribution", "is required"},
 	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
 				 "your organisation must belong to the group"},
 	    {"tips", "names a tip that does not exist or that you cannot see"},
 	    {"alerts", "names an alert that does not exist or that you cannot see"},
 	    {"partners", "names an organisation that does not exist"},
-	    {"distribution", "may be changed only by analysts and organisation administrators of "
-			     "the owning organisation"},
 	};
+	if (rc == TR_ERR_FORBIDDEN) /* a share by a role without the right */
+		return api_domain_fail(req, c, rc, field);
 	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
-		if (strcmp(why[i].field, field) == 0 &&
-		    (rc == TR_ERR_INVALID || rc == TR_ERR_FORBIDDEN)) {
+		if (strcmp(why[i].field, field) == 0 && rc == TR_ERR_INVALID) {
 			http_field_error(req, field, why[i].message);
 			return http_fail(req, rc, why[i].message);
 		}

@@ -44,6 +44,7 @@ static int proposal_fail(struct http_req *req, struct db_conn *c, int rc, const 
 	static const struct {
 		const char *field, *message;
 	} why[] = {
+	    {"distribution", "is required"},
 	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
 				 "your organisation must belong to the group"},
 	    {"partners", "must name existing organisations other than your own"},
@@ -59,6 +60,8 @@ static int proposal_fail(struct http_req *req, struct db_conn *c, int rc, const 
 	    {"org_id", "an organisation does not endorse its own proposal"},
 	    {"endorsement", "your organisation has already endorsed this proposal"},
 	};
+	if (rc == TR_ERR_FORBIDDEN && field && strcmp(field, "distribution") == 0)
+		return api_domain_fail(req, c, rc, field); /* a share without the right */
 	for (size_t i = 0; field && i < N(why); i++)
 		if (strcmp(why[i].field, field) == 0)
 			return api_activities_fail(req, c, rc, field, why[i].message);

@@ -344,8 +344,8 @@ static int triage_fail(struct http_req *req, struct db_conn *c, int rc, const ch
 	    {"assigned_org_id", "must be an organisation that sees the tip: widen its "
 				"distribution first"},
 	    {"duplicate_of", "must name another tip you can see"},
-	    {"distribution", "may be changed only by analysts and organisation administrators "
-			     "of the receiving organisation"},
+	    {"distribution", "must be a distribution, changed only by analysts and organisation "
+			     "administrators of the receiving organisation"},
 	};
 	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
 		if (strcmp(why[i].field, field) == 0 &&

@@ -155,7 +155,9 @@ int validate_body(struct http_req *req, json_t *body, const struct vfield *spec,
 			http_field_error(req, key, "is not a field of this resource");
 			bad = 1;
 		} else if (json_is_null(v)) {
-			if (!f->nullable && (f->required || !partial)) {
+			/* null clears a nullable field; elsewhere it is no value at all,
+			 * and a PATCH would leave a required field empty */
+			if (!f->nullable) {
 				http_field_error(req, key, "must not be null");
 				bad = 1;
 			}

@@ -35,7 +35,8 @@ struct vfield {
 };
 
 /** Checks body against the nfields of spec. For a PATCH (partial = 1)
- * no field is required but at least one must be given. Returns TR_OK or
+ * no field is required but at least one must be given. JSON null is
+ * accepted only for nullable fields, on create and PATCH alike. Returns TR_OK or
  * TR_ERR_INVALID with every problem recorded on req. */
 int validate_body(struct http_req *req, json_t *body, const struct vfield *spec, size_t nfields,
 		  int partial);

@@ -1,4 +1,8 @@
 #include "domain/acl.h"
+#include "core/err.h"
+#include "domain/activity.h"
+#include "domain/practice.h"
+#include "domain/tip.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +80,101 @@ bool acl_distribution_within(const char *d, const char *limit)
 	if (wd == 1 && wl == 1)
 		return strcmp(d, limit) == 0;
 	return wd <= wl;
+}
+
+/* The share right of each shareable resource. Until the role tables are
+ * one, it is read from the table of the resource's module; proposals have
+ * no share bit of their own and take the roles that speak for the
+ * organisation (the same admin, org_admin and analyst). */
+static bool may_share(enum role r, enum acl_shareable res)
+{
+	switch (res) {
+	case SHARE_ALERT:
+		return acl_role_can(r, RES_ALERT, ACT_SHARE);
+	case SHARE_ACTIVITY:
+		return activity_role_can(r, ACT_SHARE);
+	case SHARE_PROBLEM:
+		return tip_role_can(r, TIPR_PROBLEM, ACT_SHARE);
+	case SHARE_PROPOSAL:
+		return practice_role_can(r, ACT_SHARE);
+	case SHARE_TIP:
+		return tip_role_can(r, TIPR_TIP, ACT_SHARE);
+	default:
+		return false;
+	}
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int acl_distribution_allowed(enum role r, enum acl_shareable res, const struct acl_share *from,
+			     const struct acl_share *to, const char **field)
+{
+	*field = NULL;
+	if (may_share(r, res))
+		return TR_OK;
+	if (!from) {
+		/* a record of one's organisation or country is not a share */
+		const char *d = to->distribution;
+		if (d && (strcmp(d, "organisation") == 0 || strcmp(d, "country") == 0))
+			return TR_OK;
+		return *field = "distribution", TR_ERR_FORBIDDEN;
+	}
+	if (!same(from->distribution, to->distribution) ||
+	    !same(from->sharing_group_id, to->sharing_group_id))
+		return *field = "distribution", TR_ERR_FORBIDDEN;
+	if (!same(from->tlp, to->tlp))
+		return *field = "tlp", TR_ERR_FORBIDDEN;
+	return TR_OK;
+}
+
+bool acl_share_changed(const struct acl_share *from, const struct acl_share *to)
+{
+	return !same(from->distribution, to->distribution) || !same(from->tlp, to->tlp) ||
+	       !same(from->sharing_group_id, to->sharing_group_id);
+}
+
+/* Appends "key":[old,new]; values are names and ids, anything else is
+ * dropped rather than escaped. */
+static void detail_pair(char *out, size_t n, size_t *o, const char *key, const char *a,
+			const char *b)
+{
+	const char *v[2] = {a, b};
+	int k = snprintf(out + *o, n - *o, "%s\"%s\":[", *o > 1 ? "," : "", key);
+	*o = k < 0 || (size_t)k >= n - *o ? n - 1 : *o + (size_t)k;
+	for (int i = 0; i < 2; i++) {
+		char clean[64];
+		size_t m = 0;
+		for (const char *p = v[i]; p && *p && m + 1 < sizeof(clean); p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '_')
+				clean[m++] = *p;
+		clean[m] = '\0';
+		k = v[i] ? snprintf(out + *o, n - *o, "%s\"%s\"", i ? "," : "", clean)
+			 : snprintf(out + *o, n - *o, "%snull", i ? "," : "");
+		*o = k < 0 || (size_t)k >= n - *o ? n - 1 : *o + (size_t)k;
+	}
+	k = snprintf(out + *o, n - *o, "]");
+	*o = k < 0 || (size_t)k >= n - *o ? n - 1 : *o + (size_t)k;
+}
+
+void acl_share_detail(const struct acl_share *from, const struct acl_share *to, char *out, size_t n)
+{
+	size_t o = 0;
+	if (n < 2) {
+		if (n)
+			out[0] = '\0';
+		return;
+	}
+	out[o++] = '{';
+	out[o] = '\0';
+	detail_pair(out, n, &o, "distribution", from->distribution, to->distribution);
+	if (from->tlp || to->tlp)
+		detail_pair(out, n, &o, "tlp", from->tlp, to->tlp);
+	detail_pair(out, n, &o, "sharing_group_id", from->sharing_group_id, to->sharing_group_id);
+	snprintf(out + o, n - o, "}");
 }
 
 /* The columns are wrapped (x || '') so that the planner does not answer

@@ -8,6 +8,7 @@
 #include "db/query.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum role {
 	ROLE_ADMIN,
@@ -65,6 +66,47 @@ bool acl_distribution_valid(const char *d);
  * country, sharing_group < network < federation; country and sharing_group
  * are not comparable and each is narrower than network). */
 bool acl_distribution_within(const char *d, const char *limit);
+
+/** The resources that carry a distribution, for acl_distribution_allowed.
+ * Practices have none: they are seen by their workflow status. */
+enum acl_shareable {
+	SHARE_ALERT,
+	SHARE_ACTIVITY,
+	SHARE_PROBLEM,
+	SHARE_PROPOSAL,
+	SHARE_TIP,
+	SHARE__MAX
+};
+
+/** Who sees a record: its distribution, TLP (NULL for resources without
+ * one: proposals, tips) and sharing group (NULL unless sharing_group).
+ * The strings are borrowed. */
+struct acl_share {
+	const char *distribution;
+	const char *tlp;
+	const char *sharing_group_id;
+};
+
+/** The one decision on distribution for every shareable resource, on
+ * create (from NULL) and on update (from the record as stored, to the
+ * record as it would be). A role with the share right of res (alerts: the
+ * role table; activities, problems, tips, proposals: their module's table,
+ * the roles that speak for the organisation) creates at any distribution
+ * and changes distribution, sharing group and TLP. A role without it
+ * creates at `organisation` or `country` only, and changes none of them.
+ * Returns TR_OK, or TR_ERR_FORBIDDEN with *field set to "distribution" (or
+ * "tlp" when only the TLP changes). Validity (known values, red never with
+ * federation, group membership) is the caller's check, not this one. */
+int acl_distribution_allowed(enum role r, enum acl_shareable res, const struct acl_share *from,
+			     const struct acl_share *to, const char **field /* OUT */);
+/** Whether from and to differ in distribution, TLP or sharing group: an
+ * update that does is audited as action "share". */
+bool acl_share_changed(const struct acl_share *from, const struct acl_share *to);
+/** The audit detail of a share, {"distribution":[old,new],"tlp":[old,new],
+ * "sharing_group_id":[old,new]} (null for an absent value), into out of n
+ * bytes (always terminated). */
+void acl_share_detail(const struct acl_share *from, const struct acl_share *to, char *out,
+		      size_t n);
 
 /** Appends " AND <predicate>" for rows of alias (which must have org_id,
  * country, distribution and sharing_group_id columns) visible to c:

@@ -523,6 +523,14 @@ static void owner_fill(json_t *a, const struct caller *who, const char *id, int6
 	stamp(a, "updated_at", now);
 }
 
+/* The sharing of a record (strings borrowed from it). */
+static struct acl_share share_of(json_t *a)
+{
+	return (struct acl_share){json_string_value(json_object_get(a, "distribution")),
+				  json_string_value(json_object_get(a, "tlp")),
+				  json_string_value(json_object_get(a, "sharing_group_id"))};
+}
+
 int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 		    const char *request_id, char id[37], const char **field)
 {
@@ -534,7 +542,13 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
 	owner_fill(a, who, id, now);
-	int rc = db_begin(c);
+	struct acl_share to = share_of(a);
+	int rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, NULL, &to, field);
+	if (rc) {
+		json_decref(a);
+		return rc;
+	}
+	rc = db_begin(c);
 	if (!rc)
 		rc = activity_check(c, who, a, NULL, field);
 	if (!rc)
@@ -551,17 +565,6 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 	return db_commit(c);
 }
 
-static int share_changed(json_t *cur, json_t *body)
-{
-	static const char *const keys[] = {"distribution", "tlp", "sharing_group_id"};
-	for (int i = 0; i < 3; i++) {
-		json_t *v = json_object_get(body, keys[i]);
-		if (v && !json_equal(v, json_object_get(cur, keys[i])))
-			return 1;
-	}
-	return 0;
-}
-
 int activity_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    int64_t version, const char *request_id, const char **field)
 {
@@ -572,14 +575,16 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	json_t *cur = NULL, *merged = NULL;
 	if ((rc = activity_get(c, who, id, &cur)))
 		goto out;
-	int share = share_changed(cur, body);
+	merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !activity_role_can(who->role, ACT_UPDATE) ||
-	    (share && !activity_role_can(who->role, ACT_SHARE))) {
-		*field = share ? "distribution" : NULL;
+	    !activity_role_can(who->role, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
+	if ((rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, &was, &will, field)))
+		goto out;
 	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
 		rc = TR_ERR_PRECONDITION;
 		goto out;
@@ -591,8 +596,6 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_CONFLICT; /* a cancellation is final */
 		goto out;
 	}
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
 	/* a new point without a radius, or a cleared point, must not keep the
 	 * old circle */
 	if (json_object_get(body, "lat") && !json_object_get(body, "radius_km"))
@@ -604,9 +607,13 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	stamp(merged, "updated_at", now);
 	if ((rc = activity_write(c, merged, 0)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update",
-				"activity",   id,	   request_id,
-				NULL,	      NULL};
+	char detail[400] = "";
+	int share = acl_share_changed(&was, &will);
+	if (share)
+		acl_share_detail(&was, &will, detail, sizeof(detail));
+	struct audit_entry e = {
+	    who->user_id, who->org_id, share ? "share" : "update", "activity", id,
+	    request_id,	  NULL,	       share ? detail : NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
@@ -1210,7 +1217,18 @@ int activity_import_row(struct activity_import *im, json_t *row)
 	tr_uuid7(id);
 	owner_fill(a, im->who, id, im->now);
 	const char *field = NULL;
-	int rc = bad ? TR_OK : activity_check(im->c, im->who, a, im->known, &field);
+	struct acl_share to = share_of(a);
+	int rc = bad ? TR_OK
+		     : acl_distribution_allowed(im->who->role, SHARE_ACTIVITY, NULL, &to, &field);
+	if (rc == TR_ERR_FORBIDDEN) {
+		activity_report_add(
+		    im->rep, n, hxl_tag_of(field),
+		    "may be wider than organisation or country only for analysts and"
+		    " administrators");
+		rc = TR_OK;
+	} else if (!rc && !bad) {
+		rc = activity_check(im->c, im->who, a, im->known, &field);
+	}
 	if (rc == TR_ERR_INVALID) {
 		activity_report_add(im->rep, n, hxl_tag_of(field), check_message(field));
 		rc = TR_OK;

@@ -393,6 +393,10 @@ static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, c
 	const char *group = json_string_value(json_object_get(a, "sharing_group_id"));
 	int hf, ht;
 	int64_t from = time_field(a, "observed_from", &hf), to = time_field(a, "observed_to", &ht);
+	if (!dist) /* a PATCH may send null */
+		return *field = "distribution", TR_ERR_INVALID;
+	if (!tlp)
+		return *field = "tlp", TR_ERR_INVALID;
 	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
 		return *field = "tlp", TR_ERR_INVALID;
 	if (strcmp(dist, "sharing_group") == 0 && !group)
@@ -580,6 +584,14 @@ static void stamp_published(json_t *a, int64_t now)
 	}
 }
 
+/* The sharing of a record (strings borrowed from it). */
+static struct acl_share share_of(json_t *a)
+{
+	return (struct acl_share){json_string_value(json_object_get(a, "distribution")),
+				  json_string_value(json_object_get(a, "tlp")),
+				  json_string_value(json_object_get(a, "sharing_group_id"))};
+}
+
 /* Creates the alert id inside the caller's transaction; via names the
  * path in the audit entry ("import") or is NULL. */
 static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *body, const char *id,
@@ -593,6 +605,9 @@ static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *bod
 	int rc = TR_OK;
 	if (strcmp(json_string_value(json_object_get(a, "status")), "retracted") == 0)
 		rc = (*field = "status", TR_ERR_INVALID);
+	struct acl_share to = share_of(a);
+	if (!rc)
+		rc = acl_distribution_allowed(who->role, SHARE_ALERT, NULL, &to, field);
 	if (!rc)
 		rc = alert_check(c, who, a, field);
 	int64_t now = tr_now_ms();
@@ -642,15 +657,18 @@ static int status_check(const char *from, const char *to, json_t *merged, const 
 	return TR_OK;
 }
 
-static int share_changed(json_t *cur, json_t *body)
+/* The audit detail of an update: what a share changed, and the path. */
+static void update_detail(const struct acl_share *was, const struct acl_share *will,
+			  const char *via, char *out, size_t n)
 {
-	static const char *const keys[] = {"distribution", "tlp", "sharing_group_id"};
-	for (int i = 0; i < 3; i++) {
-		json_t *v = json_object_get(body, keys[i]);
-		if (v && !json_equal(v, json_object_get(cur, keys[i])))
-			return 1;
-	}
-	return 0;
+	out[0] = '\0';
+	if (acl_share_changed(was, will))
+		acl_share_detail(was, will, out, n);
+	size_t len = strlen(out);
+	if (via && len > 1 && len + strlen(via) + 12 < n)
+		snprintf(out + len - 1, n - len + 1, ",\"via\":\"%s\"}", via);
+	else if (via && !len)
+		snprintf(out, n, "{\"via\":\"%s\"}", via);
 }
 
 /* Applies body at version (-1: any) inside the caller's transaction; via
@@ -664,13 +682,16 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	if (rc)
 		goto out;
 	const char *org = json_string_value(json_object_get(cur, "org_id"));
-	int share = share_changed(cur, body);
-	if (strcmp(org, who->org_id) != 0 || !acl_role_can(who->role, RES_ALERT, ACT_UPDATE) ||
-	    (share && !acl_role_can(who->role, RES_ALERT, ACT_SHARE))) {
-		*field = share ? "distribution" : NULL;
+	merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	defaults_fill(merged);
+	struct acl_share was = share_of(cur), will = share_of(merged);
+	if (strcmp(org, who->org_id) != 0 || !acl_role_can(who->role, RES_ALERT, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
+	if ((rc = acl_distribution_allowed(who->role, SHARE_ALERT, &was, &will, field)))
+		goto out;
 	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
 		rc = TR_ERR_PRECONDITION;
 		goto out;
@@ -680,9 +701,6 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 		rc = TR_ERR_CONFLICT; /* a retraction is final */
 		goto out;
 	}
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
-	defaults_fill(merged);
 	if ((rc = status_check(json_string_value(json_object_get(cur, "status")),
 			       json_string_value(json_object_get(merged, "status")), merged,
 			       field)) ||
@@ -692,17 +710,9 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	stamp_published(merged, now);
 	if ((rc = alert_write(c, id, merged, 0, who, now)))
 		goto out;
-	char detail[400] = "";
-	if (share)
-		snprintf(detail, sizeof(detail),
-			 "{\"distribution\":[\"%s\",\"%s\"],\"tlp\":[\"%s\",\"%s\"]%s}",
-			 json_string_value(json_object_get(cur, "distribution")),
-			 json_string_value(json_object_get(merged, "distribution")),
-			 json_string_value(json_object_get(cur, "tlp")),
-			 json_string_value(json_object_get(merged, "tlp")),
-			 via ? ",\"via\":\"import\"" : "");
-	else if (via)
-		snprintf(detail, sizeof(detail), "{\"via\":\"%s\"}", via);
+	char detail[400];
+	update_detail(&was, &will, via, detail, sizeof(detail));
+	int share = acl_share_changed(&was, &will);
 	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "alert", id,
 				request_id,   NULL,	   detail[0] ? detail : NULL};
 	rc = audit_append(c, &e, now);

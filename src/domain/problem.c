@@ -302,6 +302,10 @@ static int problem_check(struct db_conn *c, const struct caller *who, json_t *bo
 {
 	const char *dist = jstr(m, "distribution"), *tlp = jstr(m, "tlp");
 	const char *group = jstr(m, "sharing_group_id");
+	if (!dist) /* a PATCH may send null */
+		return *field = "distribution", TR_ERR_INVALID;
+	if (!tlp)
+		return *field = "tlp", TR_ERR_INVALID;
 	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
 		return *field = "tlp", TR_ERR_INVALID;
 	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL))
@@ -426,6 +430,13 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
+/* The sharing of a record (strings borrowed from it). */
+static struct acl_share share_of(json_t *p)
+{
+	return (struct acl_share){jstr(p, "distribution"), jstr(p, "tlp"),
+				  jstr(p, "sharing_group_id")};
+}
+
 int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		   const char *request_id, char id[37], const char **field)
 {
@@ -437,7 +448,13 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		json_object_set_new(m, "tlp", json_string("amber"));
 	if (!jstr(m, "phase"))
 		json_object_set_new(m, "phase", json_string("scanning"));
-	int rc = db_begin(c);
+	struct acl_share to = share_of(m);
+	int rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, NULL, &to, field);
+	if (rc) {
+		json_decref(m);
+		return rc;
+	}
+	rc = db_begin(c);
 	if (!rc)
 		rc = problem_check(c, who, body, m, field);
 	int64_t now = tr_now_ms();
@@ -458,17 +475,6 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 	return db_commit(c);
 }
 
-static int share_changed(json_t *cur, json_t *body)
-{
-	static const char *const keys[] = {"distribution", "tlp", "sharing_group_id"};
-	for (int i = 0; i < 3; i++) {
-		json_t *v = json_object_get(body, keys[i]);
-		if (v && !json_equal(v, json_object_get(cur, keys[i])))
-			return 1;
-	}
-	return 0;
-}
-
 int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		   int64_t version, const char *request_id, const char **field)
 {
@@ -479,27 +485,31 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	json_t *cur = NULL, *m = NULL;
 	if ((rc = problem_row_get(c, who, id, &cur)))
 		goto out;
-	int share = share_changed(cur, body);
+	m = json_deep_copy(cur);
+	json_object_update(m, body);
+	struct acl_share was = share_of(cur), will = share_of(m);
 	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !tip_role_can(who->role, TIPR_PROBLEM, ACT_UPDATE) ||
-	    (share && !tip_role_can(who->role, TIPR_PROBLEM, ACT_SHARE))) {
-		*field = share ? "distribution" : NULL;
+	    !tip_role_can(who->role, TIPR_PROBLEM, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
+	if ((rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, &was, &will, field)))
+		goto out;
 	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
 		rc = TR_ERR_PRECONDITION;
 		goto out;
 	}
-	m = json_deep_copy(cur);
-	json_object_update(m, body);
 	int64_t now = tr_now_ms();
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, id, body)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update",
-				"problem",    id,	   request_id,
-				NULL,	      NULL};
+	char detail[400] = "";
+	int share = acl_share_changed(&was, &will);
+	if (share)
+		acl_share_detail(&was, &will, detail, sizeof(detail));
+	struct audit_entry e = {
+	    who->user_id, who->org_id, share ? "share" : "update", "problem", id,
+	    request_id,	  NULL,	       share ? detail : NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);

@@ -188,6 +188,8 @@ static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p
 {
 	const char *dist = json_string_value(json_object_get(p, "distribution"));
 	const char *group = json_string_value(json_object_get(p, "sharing_group_id"));
+	if (!dist) /* a PATCH may send null */
+		return *field = "distribution", TR_ERR_INVALID;
 	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
 	    (group && !group_has_member(c, group, who->org_id)))
 		return *field = "sharing_group_id", TR_ERR_INVALID;
@@ -275,6 +277,14 @@ static void defaults_fill(json_t *p)
 		json_object_set_new(p, "status", json_string("draft"));
 }
 
+/* The sharing of a record (strings borrowed from it); proposals carry no
+ * TLP. */
+static struct acl_share share_of(json_t *p)
+{
+	return (struct acl_share){json_string_value(json_object_get(p, "distribution")), NULL,
+				  json_string_value(json_object_get(p, "sharing_group_id"))};
+}
+
 int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		    const char *request_id, char id[37], const char **field)
 {
@@ -292,7 +302,13 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	json_object_set_new(p, "created_by", json_string(who->user_id));
 	stamp(p, "created_at", now);
 	stamp(p, "updated_at", now);
-	int rc = db_begin(c);
+	struct acl_share to = share_of(p);
+	int rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, NULL, &to, field);
+	if (rc) {
+		json_decref(p);
+		return rc;
+	}
+	rc = db_begin(c);
 	if (!rc)
 		rc = proposal_check(c, who, p, field);
 	if (!rc)
@@ -330,11 +346,17 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	json_t *cur = NULL, *merged = NULL;
 	if ((rc = proposal_read(c, who, id, &cur)))
 		goto out;
+	merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	defaults_fill(merged);
+	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
 	    !practice_role_can(who->role, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
+	if ((rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, &was, &will, field)))
+		goto out;
 	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
 		rc = TR_ERR_PRECONDITION;
 		goto out;
@@ -346,17 +368,19 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
-	defaults_fill(merged);
 	if ((rc = proposal_check(c, who, merged, field)))
 		goto out;
 	int64_t now = tr_now_ms();
 	stamp(merged, "updated_at", now);
 	if ((rc = proposal_write(c, merged, 0)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "update", "proposal",
-				id,	      request_id,  NULL,     NULL};
+	char detail[400] = "";
+	int share = acl_share_changed(&was, &will);
+	if (share)
+		acl_share_detail(&was, &will, detail, sizeof(detail));
+	struct audit_entry e = {
+	    who->user_id, who->org_id, share ? "share" : "update", "proposal", id,
+	    request_id,	  NULL,	       share ? detail : NULL};
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);

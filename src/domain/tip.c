@@ -544,6 +544,8 @@ static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur
 	if (strcmp(to, "closed") != 0 && jstr(m, "outcome"))
 		return *field = "outcome", TR_ERR_INVALID;
 	const char *dist = jstr(m, "distribution"), *group = jstr(m, "sharing_group_id");
+	if (!dist) /* a PATCH may send null */
+		return *field = "distribution", TR_ERR_INVALID;
 	if (strcmp(dist, "sharing_group") == 0 && !group)
 		return *field = "sharing_group_id", TR_ERR_INVALID;
 	if (strcmp(dist, "sharing_group") != 0 && group)
@@ -568,15 +570,10 @@ static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur
 	return TR_OK;
 }
 
-static int share_changed(json_t *cur, json_t *body)
+/* The sharing of a tip (strings borrowed from it); tips carry no TLP. */
+static struct acl_share share_of(json_t *t)
 {
-	static const char *const keys[] = {"distribution", "sharing_group_id", "coarsen_m"};
-	for (int i = 0; i < 3; i++) {
-		json_t *v = json_object_get(body, keys[i]);
-		if (v && !json_equal(v, json_object_get(cur, keys[i])))
-			return 1;
-	}
-	return 0;
+	return (struct acl_share){jstr(t, "distribution"), NULL, jstr(t, "sharing_group_id")};
 }
 
 static int triage_write(struct db_conn *c, const char *id, json_t *cur, json_t *m, int64_t now)
@@ -619,11 +616,21 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	json_t *cur = NULL, *m = NULL;
 	if ((rc = tip_get(c, who, id, &cur)))
 		goto out;
-	int share = share_changed(cur, body);
+	m = json_deep_copy(cur);
+	json_object_update(m, body);
+	struct acl_share was = share_of(cur), will = share_of(m);
+	/* how coarse the point is outside the organisation goes with who sees it */
+	int coarsen =
+	    !json_equal(json_object_get(cur, "coarsen_m"), json_object_get(m, "coarsen_m"));
 	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !tip_role_can(who->role, TIPR_TIP, ACT_UPDATE) ||
-	    (share && !tip_role_can(who->role, TIPR_TIP, ACT_SHARE))) {
-		*field = share ? "distribution" : NULL;
+	    !tip_role_can(who->role, TIPR_TIP, ACT_UPDATE)) {
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if ((rc = acl_distribution_allowed(who->role, SHARE_TIP, &was, &will, field)))
+		goto out;
+	if (coarsen && !tip_role_can(who->role, TIPR_TIP, ACT_SHARE)) {
+		*field = "distribution";
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
@@ -631,14 +638,13 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 		rc = TR_ERR_PRECONDITION;
 		goto out;
 	}
-	m = json_deep_copy(cur);
-	json_object_update(m, body);
 	if ((rc = triage_check(c, who, cur, m, field)))
 		goto out;
 	int64_t now = tr_now_ms();
 	if ((rc = triage_write(c, id, cur, m, now)))
 		goto out;
 	char detail[300] = "";
+	int share = acl_share_changed(&was, &will) || coarsen;
 	snprintf(detail, sizeof(detail),
 		 "{\"status\":[\"%s\",\"%s\"],\"distribution\":[\"%s\",\"%s\"]}",
 		 jstr(cur, "status"), jstr(m, "status"), jstr(cur, "distribution"),

@@ -120,3 +120,12 @@ test('import: items are validated as a POST body, field by field', async () => {
   assertProblem(assert, await a.api.post('/api/v1/alerts/import', { body: { items: [] } }), 400, 'items');
   assertProblem(assert, await a.api.get(`/api/v1/alerts/${good.id}`), 404);
 });
+
+test('import: a role without the share right imports at organisation or country only, as it creates', async () => {
+  const mk = (dist, n) => ({ ...alert({ title: `Officer import ${n}`, distribution: dist }), id: `01900000-0000-7000-8000-0000000c000${n}`, org_id: a.org.id });
+  const wide = await aOfficer.post('/api/v1/alerts/import', { body: { items: [mk('network', 1)] } });
+  assertProblem(assert, wide, 403, 'items[0].distribution');
+  const ok = await aOfficer.post('/api/v1/alerts/import', { body: { items: [mk('country', 2)] } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal((await a.api.get(`/api/v1/alerts/${mk('country', 2).id}`)).body.distribution, 'country');
+});

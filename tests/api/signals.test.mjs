@@ -137,7 +137,7 @@ test('the scheduler of serve runs the detection', async () => {
     for (let k = 0; k < counts.length; k++)
       for (let i = 0; i < counts[k]; i++) {
         const r = await officer.post('/api/v1/alerts', { body: {
-          title: `fr ${k}/${i}`, category: 'street_distribution', tlp: 'green', distribution: 'network', status: 'published',
+          title: `fr ${k}/${i}`, category: 'street_distribution', tlp: 'green', distribution: 'country', status: 'published',
           observed_from: iso(Math.min(week(counts.length - 1 - k), now - 60000)) } });
         assert.equal(r.status, 201, r.text);
       }

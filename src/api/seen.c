@@ -1,0 +1,93 @@
+/* A record the caller may not see is 404 whatever the body: before a route
+ * that names a record reads its body, the record must be one the caller
+ * sees. Otherwise a malformed body to an invisible record would answer 400
+ * and tell that the record exists. */
+#include "api/api.h"
+#include "core/err.h"
+#include "core/uuid.h"
+#include "domain/activity.h"
+#include "domain/alert.h"
+#include "domain/group.h"
+#include "domain/org.h"
+#include "domain/practice.h"
+#include "domain/problem.h"
+#include "domain/proposal.h"
+#include "domain/signal.h"
+#include "domain/substance.h"
+#include "domain/tip.h"
+#include "domain/user.h"
+
+#include <string.h>
+
+typedef int (*seen_get)(struct db_conn *c, const struct caller *who, const char *id, json_t **out);
+
+/* Adapters to the common shape of a read by id. */
+static int org_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	(void)who;
+	return org_get(c, id, out);
+}
+
+static int substance_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	(void)who;
+	return substance_get(c, id, out);
+}
+
+static int problem_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	return problem_get(c, who, id, 1, out);
+}
+
+static int signal_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	return signal_get(c, who, id, 0, out);
+}
+
+/* Each pattern covers its routes below it too (".../{id}/comments"). */
+static const struct {
+	const char *pattern;
+	seen_get get;
+} rules[] = {
+    {"/api/v1/organisations/{id}", org_one},	{"/api/v1/users/{id}", user_get},
+    {"/api/v1/sharing-groups/{id}", group_get}, {"/api/v1/substances/{id}", substance_one},
+    {"/api/v1/alerts/{id}", alert_get},		{"/api/v1/tips/{id}", tip_get},
+    {"/api/v1/problems/{id}", problem_one},	{"/api/v1/activities/{id}", activity_get},
+    {"/api/v1/practices/{id}", practice_get},	{"/api/v1/proposals/{id}", proposal_get},
+    {"/api/v1/signals/{id}", signal_one},
+};
+
+static seen_get rule_of(const char *pattern)
+{
+	for (size_t i = 0; pattern && i < sizeof(rules) / sizeof(rules[0]); i++) {
+		size_t n = strlen(rules[i].pattern);
+		if (strncmp(pattern, rules[i].pattern, n) == 0 &&
+		    (pattern[n] == '\0' || pattern[n] == '/'))
+			return rules[i].get;
+	}
+	return NULL;
+}
+
+bool api_route_guarded(const char *pattern)
+{
+	return rule_of(pattern) != NULL;
+}
+
+int api_record_seen(struct http_req *req)
+{
+	seen_get get = rule_of(http_route_pattern(req));
+	const struct caller *who = api_caller(req);
+	if (!get || !who)
+		return TR_OK;
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	json_t *rec = NULL;
+	int rc = get(c, who, id, &rec);
+	json_decref(rec);
+	if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	return rc;
+}
