@@ -3,7 +3,10 @@
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "domain/activity.h"
 #include "domain/auth.h"
+#include "domain/practice.h"
+#include "domain/tip.h"
 #include "domain/user.h"
 
 #include <sodium.h>
@@ -133,6 +136,55 @@ int api_logout(struct http_req *req, struct http_resp *resp)
 	return TR_OK;
 }
 
+/* The role tables read out for the web app: resource -> the actions the
+ * role may take at all ("share" = set a distribution wider than
+ * organisation or country, or change one; a read-only token: list and
+ * read only). Record-level rules (own
+ * organisation, workflow state) come on top, as in the tables. */
+static json_t *me_can(enum role r, bool read_only)
+{
+	static const char *const acts[ACT__MAX] = {"list",   "read",   "create",
+						   "update", "delete", "share"};
+	static const struct {
+		const char *name;
+		int kind; /* 0 acl table, 1 activity, 2 practice, 3 tip */
+		int res;
+	} rows[] = {
+	    {"organisation", 0, RES_ORGANISATION},
+	    {"user", 0, RES_USER},
+	    {"sharing_group", 0, RES_SHARING_GROUP},
+	    {"audit", 0, RES_AUDIT},
+	    {"token", 0, RES_TOKEN},
+	    {"alert", 0, RES_ALERT},
+	    {"sighting", 0, RES_SIGHTING},
+	    {"comment", 0, RES_COMMENT},
+	    {"substance", 0, RES_SUBSTANCE},
+	    {"activity", 1, 0},
+	    {"practice", 2, 0},
+	    {"proposal", 2, 0},
+	    {"tip", 3, TIPR_TIP},
+	    {"tip_note", 3, TIPR_NOTE},
+	    {"tip_message", 3, TIPR_MESSAGE},
+	    {"tip_contact", 3, TIPR_CONTACT},
+	    {"problem", 3, TIPR_PROBLEM},
+	    {"area", 3, TIPR_AREA},
+	};
+	json_t *can = json_object();
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		json_t *list = json_array();
+		for (int a = 0; a < ACT__MAX; a++) {
+			bool ok = rows[i].kind == 0   ? acl_role_can(r, rows[i].res, a)
+				  : rows[i].kind == 1 ? activity_role_can(r, a)
+				  : rows[i].kind == 2 ? practice_role_can(r, a)
+						      : tip_role_can(r, rows[i].res, a);
+			if (ok && (!read_only || a == ACT_LIST || a == ACT_READ))
+				json_array_append_new(list, json_string(acts[a]));
+		}
+		json_object_set_new(can, rows[i].name, list);
+	}
+	return can;
+}
+
 int api_me(struct http_req *req, struct http_resp *resp)
 {
 	const struct caller *who = api_caller(req);
@@ -155,6 +207,7 @@ int api_me(struct http_req *req, struct http_resp *resp)
 	json_object_set_new(u, "country",
 			    who->country[0] ? json_string(who->country) : json_null());
 	json_object_set_new(u, "read_only", json_boolean(who->read_only));
+	json_object_set_new(u, "can", me_can(who->role, who->read_only));
 	if (csrf[0])
 		json_object_set_new(u, "csrf_token", json_string(csrf));
 	return http_resp_json(resp, 200, u);

@@ -129,3 +129,13 @@ test('import: a role without the share right imports at organisation or country 
   assert.equal(ok.status, 200, ok.text);
   assert.equal((await a.api.get(`/api/v1/alerts/${mk('country', 2).id}`)).body.distribution, 'country');
 });
+
+test('GET /me says what the role may do, so the app offers only what will work', async () => {
+  const officer = (await aOfficer.get('/api/v1/me')).body;
+  const analyst = (await a.api.get('/api/v1/me')).body;
+  assert.ok(officer.can.alert.includes('create') && !officer.can.alert.includes('share'), JSON.stringify(officer.can.alert));
+  assert.ok(analyst.can.alert.includes('share'), JSON.stringify(analyst.can.alert));
+  assert.ok(!officer.can.audit.includes('list') && (await root.get('/api/v1/me')).body.can.audit.includes('list'));
+  for (const res of ['activity', 'problem', 'proposal', 'tip', 'practice', 'user', 'organisation'])
+    assert.ok(Array.isArray(officer.can[res]), res);
+});

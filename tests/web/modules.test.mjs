@@ -253,6 +253,17 @@ describe('module pages', () => {
     await screenshot(paris, 'alert-invisible-to-others');
   });
 
+  test('an officer is offered only the distributions the role may set', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'officer@vienna.at');
+    await page.goto(`${server.url}/alerts/new`);
+    await page.getByLabel('Title').waitFor();
+    assert.ok(await page.getByRole('radio', { name: /This instance/ }).isDisabled(), 'no network for an officer');
+    assert.ok(await page.getByRole('radio', { name: /Sharing group/ }).isDisabled());
+    assert.ok(!(await page.getByRole('radio', { name: /^Country/ }).isDisabled()), 'country stays open');
+    await page.getByText('Only an analyst or an organisation administrator may share this widely.').first().waitFor();
+  });
+
   test('an alert names its substances in the form; related alerts are found by them', async () => {
     const subs = (await api('GET', '/substances?limit=500')).items;
     const iso = subs.find((x) => x.name === 'Isotonitazene');

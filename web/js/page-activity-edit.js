@@ -94,7 +94,7 @@ function Form({ me, countries, orgs, groups }) {
         <${Select} label=${t('act.gender')} name="gender" value=${form.gender} onChange=${set('gender')}
           options=${enumOptions(GENDERS, 'actgender')} error=${f.gender} />
       </div>
-      <${ShareChooser} form=${form} set=${set} org=${org} groups=${groups} errors=${f} />
+      <${ShareChooser} canShare=${((me.can || {}).activity || []).includes('share')} form=${form} set=${set} org=${org} groups=${groups} errors=${f} />
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled=${busy}>${t('act.save')}</button>
         <a class="btn btn-quiet" href="/activities">${t('common.cancel')}</a>

@@ -73,7 +73,7 @@ function Form({ me, orgs, groups, subs, alert, etag }) {
         onChange=${set('substances')} hint=${t('alerts.substances_hint')} error=${f.substances} />
       <${TextArea} label=${t('alerts.summary')} name="summary" value=${form.summary} onInput=${set('summary')} error=${f.summary} />
       <${TextArea} label=${t('alerts.body')} name="body" value=${form.body} onInput=${set('body')} error=${f.body} rows="6" />
-      <${ShareChooser} form=${form} set=${set} org=${org} groups=${groups} errors=${f} note=${t('audience.drafts')} />
+      <${ShareChooser} canShare=${((me.can || {}).alert || []).includes('share')} form=${form} set=${set} org=${org} groups=${groups} errors=${f} note=${t('audience.drafts')} />
       <fieldset class="where">
         <legend>${t('alerts.where')}</legend>
         <${Field} label=${t('alerts.place')} name="place_name" value=${form.place_name} onInput=${set('place_name')} error=${f['location.place_name']} />

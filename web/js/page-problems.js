@@ -239,7 +239,7 @@ function Form({ me, orgs, groups, alerts, tips }) {
       <${Field} label=${t('prob.problem_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <${TextArea} label=${t('prob.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} />
       <${Select} label=${t('prob.phase')} name="phase" value=${form.phase} onChange=${set('phase')} options=${enumOptions(PHASES, 'phase')} error=${f.phase} />
-      <${ShareChooser} form=${form} set=${set} org=${org} groups=${groups} errors=${f} />
+      <${ShareChooser} canShare=${((me.can || {}).problem || []).includes('share')} form=${form} set=${set} org=${org} groups=${groups} errors=${f} />
       <fieldset class="where">
         <legend>${t('prob.area')}</legend>
         <p class="hint">${t('prob.area_hint')}</p>

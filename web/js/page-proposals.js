@@ -117,7 +117,7 @@ export function New({ me }) {
           options=${d.data.orgs.filter((o) => o.id !== me.org_id).map((o) => ({ value: o.id, label: o.name }))}
           hint=${t('prop.many_hint')} error=${f.partners} />
       </div>
-      <${ShareChooser} form=${form} set=${set} org=${org} groups=${d.data.groups} errors=${f} tlp=${false} />
+      <${ShareChooser} canShare=${((me.can || {}).proposal || []).includes('share')} form=${form} set=${set} org=${org} groups=${d.data.groups} errors=${f} tlp=${false} />
       <div class="form-actions">
         <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('open')}>${t('prop.open')}</button>
         <button type="submit" class="btn" disabled=${busy}>${t('alerts.save_draft')}</button>

@@ -9,13 +9,17 @@ import { DISTRIBUTIONS, TLPS, tlpKey, tlpLabel, audience } from './labels.js';
 /**
  * form holds distribution, sharing_group_id and (with tlp) tlp; set(k) makes
  * the setter of field k; errors names the fields the server refused; note
- * adds a line under the audience.
+ * adds a line under the audience; canShare (from me.can) says whether the
+ * user may share beyond the organisation and its country.
  */
-export function ShareChooser({ form, set, org, groups, errors = {}, tlp = true, note }) {
+export function ShareChooser({ form, set, org, groups, errors = {}, tlp = true, note, canShare = true }) {
   const group = groups.find((g) => g.id === form.sharing_group_id);
+  const narrow = (d) => d === 'organisation' || d === 'country';
   const distOptions = DISTRIBUTIONS.map((d) => ({
-    value: d, label: t(`dist.${d}`), disabled: tlp && d === 'federation' && form.tlp === 'red',
-    hint: d === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: d, org }),
+    value: d, label: t(`dist.${d}`),
+    disabled: (tlp && d === 'federation' && form.tlp === 'red') || (!canShare && !narrow(d)),
+    hint: !canShare && !narrow(d) ? t('audience.needs_share')
+      : d === 'sharing_group' ? t('audience.group_hint') : audience({ distribution: d, org }),
   }));
   const tlpOptions = TLPS.map((x) => ({
     value: x, label: tlpLabel(x), hint: t(`tlpdesc.${tlpKey(x)}`), disabled: x === 'red' && form.distribution === 'federation',
