@@ -909,19 +909,26 @@ int tip_count_weeks(struct db_conn *c, const struct caller *who, double lat, dou
 {
 	double dlat = radius_m / 111320.0;
 	double dlon = fmin(radius_m / (111320.0 * fmax(cos(lat * M_PI / 180), 0.01)), 360);
+	/* degrees per metre of coarsening, with room for the snapped latitude */
+	double klat = 1.5 / 111320.0, klon = 2.0 / (111320.0 * fmax(cos(lat * M_PI / 180), 0.01));
 	int64_t to = from + (int64_t)weeks * 7 * DAY_MS;
 	for (int i = 0; i < weeks; i++)
 		counts[i] = 0;
 	struct query q;
 	query_init(&q);
-	/* a tip counts when it was observed (else received) in the window */
+	/* a tip counts when it was observed (else received) in the window; the
+	 * box is widened by each tip's coarsening, whose point is tested below */
 	query_double(&q,
-		     "SELECT t.lat, t.lon, COALESCE(t.observed_at, t.created_at) FROM tips t"
-		     " WHERE t.lat BETWEEN ?",
+		     "SELECT t.lat, t.lon, COALESCE(t.observed_at, t.created_at), t.org_id,"
+		     " t.coarsen_m FROM tips t WHERE t.lat BETWEEN ?",
 		     lat - dlat);
+	query_double(&q, " - t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klat);
 	query_double(&q, " AND ?", lat + dlat);
+	query_double(&q, " + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klat);
 	query_double(&q, " AND t.lon BETWEEN ?", lon - dlon);
+	query_double(&q, " - t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klon);
 	query_double(&q, " AND ?", lon + dlon);
+	query_double(&q, " + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klon);
 	query_int(&q, " AND COALESCE(t.observed_at, t.created_at) >= ?", from);
 	query_int(&q, " AND COALESCE(t.observed_at, t.created_at) < ?", to);
 	acl_visible(&q, who, "t");
@@ -932,7 +939,11 @@ int tip_count_weeks(struct db_conn *c, const struct caller *who, double lat, dou
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (tip_distance_m(lat, lon, db_col_double(s, 0), db_col_double(s, 1)) > radius_m)
+		double tlat = db_col_double(s, 0), tlon = db_col_double(s, 1);
+		/* another organisation's tip counts where its views show it */
+		if (strcmp(db_col_text(s, 3), who->org_id) != 0 && db_col_int64(s, 4) > 0)
+			tip_point_coarsen(&tlat, &tlon, (double)db_col_int64(s, 4));
+		if (tip_distance_m(lat, lon, tlat, tlon) > radius_m)
 			continue;
 		int64_t w = (db_col_int64(s, 2) - from) / (7 * DAY_MS);
 		if (w >= 0 && w < weeks)

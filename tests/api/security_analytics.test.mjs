@@ -280,3 +280,33 @@ test('a signal with a suppressed count shows neither its score nor its record id
   assert.equal(own.body.observed, 4);
   assert.equal(own.body.record_ids.length, 4);
 });
+
+test('activity gaps place another organisation\'s tips at their coarse point: no cell centre gives the tip back', async () => {
+  for (const [name, api] of Object.entries(others)) {
+    const r = await api.get('/api/v1/activities/gaps?country=AT&weeks=520&limit=500');
+    assert.equal(r.status, 200, `${name}: ${r.text}`);
+    for (const g of r.body.items) {
+      const far = Math.hypot((g.centroid.lat - P.lat) * M_PER_DEG, (g.centroid.lon - P.lon) * M_PER_DEG * Math.cos(P.lat * Math.PI / 180));
+      assert.ok(far > 100, `${name}: a gap centred ${far.toFixed(1)} m from the exact tip: ${JSON.stringify(g)}`);
+    }
+  }
+  // the receiver still sees its own tips where they are
+  const own = await receiver.get('/api/v1/activities/gaps?country=AT&weeks=520&limit=500');
+  assert.ok(own.body.items.some((g) => g.tips > 0), JSON.stringify(own.body.items.slice(0, 3)));
+});
+
+test('problem indicators count another organisation\'s tips at their coarse point: a tiny area around the exact point counts nothing', async () => {
+  const body = {
+    title: 'Probe around a guessed point', description: 'An area of 30 m around the exact point of a tip.', phase: 'response',
+    distribution: 'organisation', area: { lat: P.lat, lon: P.lon, radius_m: 30 },
+    responses: [{ text: 'started', started_at: iso(T + WEEK) }],
+  };
+  const own = await receiver.post('/api/v1/problems', { body });
+  assert.equal(own.status, 201, own.text);
+  assert.ok(own.body.indicators.before.weekly.reduce((a, b) => a + b, 0) >= 1, 'the receiver counts its own tip');
+  for (const [name, api] of Object.entries(others)) {
+    const p = await api.post('/api/v1/problems', { body });
+    assert.equal(p.status, 201, `${name}: ${p.text}`);
+    assert.equal(p.body.indicators.before.weekly.reduce((a, b) => a + b, 0), 0, `${name}: ${JSON.stringify(p.body.indicators)}`);
+  }
+});
