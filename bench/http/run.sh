@@ -159,7 +159,9 @@ cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -pthread -o "$CEILING" \
 # bench/alerts/gen.c through the same domain code as the API.
 ALERTS=${BENCH_ALERTS:-100000}
 if [ "$ALERTS" -gt 0 ]; then
-	objs=$(find build/obj/src -name '*.o' ! -name main.o | sort)
+	# the objects of today's sources (an old build may hold objects of
+	# files since moved)
+	objs=$(find src -name '*.c' ! -path src/main.c | sort | sed 's|^|build/obj/|; s|\.c$|.o|')
 	cc -std=c11 -D_GNU_SOURCE -O2 -Isrc $(pkg-config --cflags jansson libpq) \
 		-o build/bench/gen-alerts bench/alerts/gen.c $objs \
 		$(pkg-config --libs libmicrohttpd jansson sqlite3 libpq libsodium) -lstemmer -lpthread -lm ||

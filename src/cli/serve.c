@@ -3,7 +3,7 @@
 #include "cli/common.h"
 #include "core/timeutil.h"
 #include "domain/acl.h"
-#include "domain/alert_cache.h"
+#include "domain/readmodel/alerts.h"
 
 #include <getopt.h>
 #include <signal.h>

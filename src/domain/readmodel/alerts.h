@@ -10,8 +10,8 @@
  *
  * Access: the model applies acl_visible_alert (acl.h), the same rule as the
  * SQL predicate, and a unit test holds the two equal. */
-#ifndef TR_DOMAIN_ALERT_CACHE_H
-#define TR_DOMAIN_ALERT_CACHE_H
+#ifndef TR_DOMAIN_READMODEL_ALERTS_H
+#define TR_DOMAIN_READMODEL_ALERTS_H
 
 #include "db/db.h"
 #include "domain/acl.h"

@@ -1,4 +1,4 @@
-#include "domain/alert_cache.h"
+#include "domain/readmodel/alerts.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/hash.h"
