@@ -4,6 +4,7 @@
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "domain/overlap.h"
+#include "domain/readmodel/index.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -16,174 +17,6 @@
 #define SUBS_PER_ALERT 32   /* substances of one alert considered by related */
 #define RELATED_PER_SUB 400 /* newest visible alerts taken per shared substance */
 #define RELATED_NEAR 5000   /* alerts taken from the place and time window */
-
-/* ---- interned strings: ids from 1, 0 for none ---- */
-
-struct strtab {
-	char **s; /* s[0] unused */
-	uint32_t n, cap;
-	uint32_t *slot; /* open addressing over ids, 0 when empty */
-	uint32_t nslot; /* a power of two */
-};
-
-static uint32_t hash_str(const char *s)
-{
-	return tr_fnv1a(s, strlen(s));
-}
-
-static uint32_t st_find(const struct strtab *t, const char *s)
-{
-	if (!s || !t->nslot)
-		return 0;
-	uint32_t m = t->nslot - 1;
-	for (uint32_t i = hash_str(s) & m; t->slot[i]; i = (i + 1) & m)
-		if (strcmp(t->s[t->slot[i]], s) == 0)
-			return t->slot[i];
-	return 0;
-}
-
-/* 0 for NULL or when memory runs out. */
-static uint32_t st_add(struct strtab *t, const char *s)
-{
-	uint32_t id = st_find(t, s);
-	if (id || !s)
-		return id;
-	if ((t->n + 1) * 2 > t->nslot) {
-		uint32_t ns = t->nslot ? t->nslot * 2 : 256;
-		uint32_t *slot = calloc(ns, sizeof(*slot));
-		if (!slot)
-			return 0;
-		for (uint32_t k = 1; k < t->n; k++) {
-			uint32_t i = hash_str(t->s[k]) & (ns - 1);
-			while (slot[i])
-				i = (i + 1) & (ns - 1);
-			slot[i] = k;
-		}
-		free(t->slot);
-		t->slot = slot;
-		t->nslot = ns;
-	}
-	if (t->n >= t->cap) {
-		uint32_t nc = t->cap ? t->cap * 2 : 256;
-		char **v = realloc(t->s, nc * sizeof(*v));
-		if (!v)
-			return 0;
-		t->s = v;
-		t->cap = nc;
-	}
-	if (t->n == 0)
-		t->s[t->n++] = NULL;
-	char *copy = strdup(s);
-	if (!copy)
-		return 0;
-	id = t->n++;
-	t->s[id] = copy;
-	uint32_t i = hash_str(s) & (t->nslot - 1);
-	while (t->slot[i])
-		i = (i + 1) & (t->nslot - 1);
-	t->slot[i] = id;
-	return id;
-}
-
-/* ---- growable index vectors ---- */
-
-struct vec {
-	uint32_t *v;
-	uint32_t n, cap;
-};
-
-static int vec_insert(struct vec *x, uint32_t at, uint32_t val)
-{
-	if (x->n == x->cap) {
-		uint32_t nc = x->cap ? x->cap * 2 : 8;
-		uint32_t *v = realloc(x->v, nc * sizeof(*v));
-		if (!v)
-			return TR_ERR_NOMEM;
-		x->v = v;
-		x->cap = nc;
-	}
-	if (at < x->n)
-		memmove(x->v + at + 1, x->v + at, (x->n - at) * sizeof(*x->v));
-	x->v[at] = val;
-	x->n++;
-	return TR_OK;
-}
-
-static void vec_remove_value(struct vec *x, uint32_t val)
-{
-	for (uint32_t i = 0; i < x->n; i++)
-		if (x->v[i] == val) {
-			memmove(x->v + i, x->v + i + 1, (x->n - i - 1) * sizeof(*x->v));
-			x->n--;
-			return;
-		}
-}
-
-/* ---- postings: the entries holding a term, by entry index; frequent
- * terms also keep a bitmap over entry indexes for membership tests ---- */
-
-struct tf {
-	uint32_t term, n;
-};
-
-struct plist {
-	uint32_t *v;
-	uint16_t *tf; /* the term's frequency in entry v[i] */
-	uint32_t n, cap;
-	uint64_t *bits; /* NULL until the term is frequent */
-};
-
-/* The first position whose entry index is not below idx. */
-static uint32_t plist_seek(const struct plist *l, uint32_t idx)
-{
-	uint32_t lo = 0, hi = l->n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (l->v[mid] < idx)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static int plist_insert(struct plist *l, uint32_t idx, uint32_t tf)
-{
-	if (l->n == l->cap) {
-		uint32_t nc = l->cap ? l->cap * 2 : 4;
-		uint32_t *v = realloc(l->v, nc * sizeof(*v));
-		if (v)
-			l->v = v;
-		uint16_t *f = v ? realloc(l->tf, nc * sizeof(*f)) : NULL;
-		if (!f)
-			return TR_ERR_NOMEM;
-		l->tf = f;
-		l->cap = nc;
-	}
-	uint32_t at = l->n && l->v[l->n - 1] > idx ? plist_seek(l, idx) : l->n;
-	if (at < l->n) {
-		memmove(l->v + at + 1, l->v + at, (l->n - at) * sizeof(*l->v));
-		memmove(l->tf + at + 1, l->tf + at, (l->n - at) * sizeof(*l->tf));
-	}
-	l->v[at] = idx;
-	l->tf[at] = (uint16_t)(tf < 65535 ? tf : 65535);
-	l->n++;
-	if (l->bits)
-		l->bits[idx / 64] |= 1ull << (idx % 64);
-	return TR_OK;
-}
-
-static void plist_remove(struct plist *l, uint32_t idx)
-{
-	uint32_t at = plist_seek(l, idx);
-	if (at < l->n && l->v[at] == idx) {
-		memmove(l->v + at, l->v + at + 1, (l->n - at - 1) * sizeof(*l->v));
-		memmove(l->tf + at, l->tf + at + 1, (l->n - at - 1) * sizeof(*l->tf));
-		l->n--;
-		if (l->bits)
-			l->bits[idx / 64] &= ~(1ull << (idx % 64));
-	}
-}
 
 /* ---- the model ---- */
 
@@ -207,6 +40,11 @@ struct hot {
 	char country[3];
 };
 
+/* A term of an entry and how often the entry has it. */
+struct tf {
+	uint32_t term, n;
+};
+
 struct entry {
 	char id[37];
 	struct hot h; /* also in the model's dense hot array */
@@ -218,13 +56,6 @@ struct entry {
 	_Atomic uint8_t ref;	     /* read since the clock hand last passed */
 	struct tf *terms;	     /* by term, each once */
 	uint32_t nterms;
-};
-
-/* (category, cell) -> entries, for the place-and-time correlation */
-struct grid {
-	uint64_t *keys; /* 0 when empty */
-	struct vec *cells;
-	uint32_t n, nslot;
 };
 
 struct alert_cache {
@@ -240,7 +71,7 @@ struct alert_cache {
 	struct vec by_upd, by_obs; /* entry indexes in list order */
 	struct vec *subs;	   /* per interned substance: entries, newest id first */
 	uint32_t nsubs;
-	struct grid grid;
+	struct grid grid;    /* (category, cell) -> entries, for place and time */
 	long group_rows;     /* entries distributed to a sharing group */
 	struct strtab terms; /* search terms */
 	struct plist *posts; /* per term */
@@ -300,22 +131,11 @@ static void ac_free(void *p)
 	for (uint32_t i = 0; i < ac->nsubs; i++)
 		free(ac->subs[i].v);
 	free(ac->subs);
-	for (uint32_t i = 0; i < ac->grid.nslot; i++)
-		free(ac->grid.cells[i].v);
-	free(ac->grid.keys);
-	free(ac->grid.cells);
-	struct strtab *tabs[] = {&ac->str, &ac->terms};
-	for (int t = 0; t < 2; t++) {
-		for (uint32_t i = 1; i < tabs[t]->n; i++)
-			free(tabs[t]->s[i]);
-		free(tabs[t]->s);
-		free(tabs[t]->slot);
-	}
-	for (uint32_t i = 0; i < ac->nposts; i++) {
-		free(ac->posts[i].v);
-		free(ac->posts[i].tf);
-		free(ac->posts[i].bits);
-	}
+	grid_free(&ac->grid);
+	strtab_free(&ac->str);
+	strtab_free(&ac->terms);
+	for (uint32_t i = 0; i < ac->nposts; i++)
+		plist_free(&ac->posts[i]);
 	free(ac->posts);
 	pthread_rwlock_destroy(&ac->rw);
 	pthread_mutex_destroy(&ac->sync);
@@ -336,6 +156,11 @@ static int index_of(const char *const *names, const char *v)
 }
 
 /* ---- ids ---- */
+
+static uint32_t hash_str(const char *s)
+{
+	return tr_fnv1a(s, strlen(s));
+}
 
 static uint32_t id_find(const struct alert_cache *ac, const char *id)
 {
@@ -433,22 +258,6 @@ static int sort_cmp(const void *x, const void *y)
 	return order_cmp(key_of(b, sort_obs), b->id, key_of(a, sort_obs), a->id);
 }
 
-/* Makes *arr (of *n elements of size elem) hold index i, the new elements
- * zeroed, with `extra` more to spare. */
-static int grow_zeroed(void **arr, uint32_t *n, uint32_t i, uint32_t extra, size_t elem)
-{
-	if (i < *n)
-		return TR_OK;
-	uint32_t nn = i + extra;
-	char *v = realloc(*arr, nn * elem);
-	if (!v)
-		return TR_ERR_NOMEM;
-	memset(v + (size_t)*n * elem, 0, (size_t)(nn - *n) * elem);
-	*arr = v;
-	*n = nn;
-	return TR_OK;
-}
-
 /* ---- substance lists: newest id first ---- */
 
 static struct vec *subs_of(struct alert_cache *ac, uint32_t sid)
@@ -475,69 +284,6 @@ static int subs_insert(struct alert_cache *ac, struct vec *x, uint32_t idx)
 
 /* ---- grid ---- */
 
-static uint64_t grid_key(unsigned category, int cx, int cy)
-{
-	return ((uint64_t)category << 40 | (uint64_t)(uint32_t)(cx + 1024) << 20 |
-		(uint64_t)(uint32_t)(cy + 1024)) +
-	       1;
-}
-
-static uint32_t key_hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return (uint32_t)k;
-}
-
-static struct vec *grid_find(const struct grid *g, uint64_t key)
-{
-	if (!g->nslot)
-		return NULL;
-	uint32_t m = g->nslot - 1;
-	for (uint32_t i = key_hash(key) & m; g->keys[i]; i = (i + 1) & m)
-		if (g->keys[i] == key)
-			return &g->cells[i];
-	return NULL;
-}
-
-static struct vec *grid_get(struct grid *g, uint64_t key)
-{
-	struct vec *v = grid_find(g, key);
-	if (v)
-		return v;
-	if ((g->n + 1) * 2 > g->nslot) {
-		uint32_t ns = g->nslot ? g->nslot * 2 : 1024;
-		uint64_t *keys = calloc(ns, sizeof(*keys));
-		struct vec *cells = calloc(ns, sizeof(*cells));
-		if (!keys || !cells) {
-			free(keys);
-			free(cells);
-			return NULL;
-		}
-		for (uint32_t k = 0; k < g->nslot; k++) {
-			if (!g->keys[k])
-				continue;
-			uint32_t i = key_hash(g->keys[k]) & (ns - 1);
-			while (keys[i])
-				i = (i + 1) & (ns - 1);
-			keys[i] = g->keys[k];
-			cells[i] = g->cells[k];
-		}
-		free(g->keys);
-		free(g->cells);
-		g->keys = keys;
-		g->cells = cells;
-		g->nslot = ns;
-	}
-	uint32_t i = key_hash(key) & (g->nslot - 1);
-	while (g->keys[i])
-		i = (i + 1) & (g->nslot - 1);
-	g->keys[i] = key;
-	g->n++;
-	return &g->cells[i];
-}
-
 static uint64_t entry_cell(const struct entry *e)
 {
 	return grid_key(e->h.category, overlap_cell(e->lon, 180), overlap_cell(e->lat, 90));
@@ -551,11 +297,7 @@ static int bits_maybe(struct alert_cache *ac, struct plist *l)
 {
 	if (l->bits || l->n < 256 || (uint64_t)l->n * 64 < ac->n || !ac->bit_words)
 		return TR_OK;
-	if (!(l->bits = calloc(ac->bit_words, sizeof(uint64_t))))
-		return TR_ERR_NOMEM;
-	for (uint32_t i = 0; i < l->n; i++)
-		l->bits[l->v[i] / 64] |= 1ull << (l->v[i] % 64);
-	return TR_OK;
+	return plist_bits_make(l, ac->bit_words);
 }
 
 /* Every bitmap covers the capacity of the entries array. */
@@ -564,16 +306,9 @@ static int bits_grow(struct alert_cache *ac)
 	uint32_t words = (ac->cap + 63) / 64;
 	if (words <= ac->bit_words)
 		return TR_OK;
-	for (uint32_t t = 0; t < ac->nposts; t++) {
-		struct plist *l = &ac->posts[t];
-		if (!l->bits)
-			continue;
-		uint64_t *b = realloc(l->bits, words * sizeof(*b));
-		if (!b)
+	for (uint32_t t = 0; t < ac->nposts; t++)
+		if (plist_bits_grow(&ac->posts[t], ac->bit_words, words))
 			return TR_ERR_NOMEM;
-		memset(b + ac->bit_words, 0, (words - ac->bit_words) * sizeof(*b));
-		l->bits = b;
-	}
 	ac->bit_words = words;
 	return TR_OK;
 }
@@ -644,7 +379,7 @@ static uint32_t intern_list(struct strtab *t, const char *json, uint32_t *out, u
 	json_t *v;
 	json_array_foreach(a, i, v)
 	{
-		uint32_t id = st_add(t, json_string_value(v));
+		uint32_t id = strtab_add(t, json_string_value(v));
 		if (id && n < max)
 			out[n++] = id;
 	}
@@ -687,7 +422,7 @@ static int terms_read(struct strtab *t, const char *text, struct entry *e)
 			break;
 		snprintf(word, sizeof(word), "%.*s", (int)len, p);
 		p += len;
-		uint32_t id = st_add(t, word);
+		uint32_t id = strtab_add(t, word);
 		if (!id) {
 			free(v);
 			return TR_ERR_NOMEM;
@@ -729,13 +464,13 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 {
 	memset(e, 0, sizeof(*e));
 	snprintf(e->id, sizeof(e->id), "%s", db_col_text(s, 0));
-	e->h.org = st_add(&ac->str, db_col_text(s, 1));
+	e->h.org = strtab_add(&ac->str, db_col_text(s, 1));
 	snprintf(e->h.country, sizeof(e->h.country), "%s",
 		 db_col_text(s, 2) ? db_col_text(s, 2) : "");
 	e->h.category = (uint8_t)index_of(alert_categories, db_col_text(s, 7));
 	e->h.status = (uint8_t)index_of(alert_statuses, db_col_text(s, 8));
 	e->h.dist = (uint8_t)index_of(acl_distributions, db_col_text(s, 10));
-	e->h.group = st_add(&ac->str, db_col_text(s, 11));
+	e->h.group = strtab_add(&ac->str, db_col_text(s, 11));
 	e->h.tlp = (uint8_t)index_of(acl_tlps, db_col_text(s, 12));
 	if (!db_col_is_null(s, 13) && !db_col_is_null(s, 14))
 		e->h.flags |= HOT_LOC;
@@ -810,12 +545,6 @@ static int entry_put(struct alert_cache *ac, struct entry *ne, int bulk)
 static int subs_cmp(const void *x, const void *y)
 {
 	return strcmp(sort_ac->e[*(const uint32_t *)y].id, sort_ac->e[*(const uint32_t *)x].id);
-}
-
-static void vec_sort(struct vec *x, int (*cmp)(const void *, const void *))
-{
-	if (x->n > 1)
-		qsort(x->v, x->n, sizeof(uint32_t), cmp);
 }
 
 static void bulk_sort(struct alert_cache *ac)
@@ -1186,10 +915,10 @@ static void vis_make(const struct alert_cache *ac, const struct caller *who,
 		     const struct group_ids *g, struct vis *v)
 {
 	v->who = who;
-	v->org = st_find(&ac->str, who->org_id);
+	v->org = strtab_find(&ac->str, who->org_id);
 	v->ngroups = 0;
 	for (int i = 0; i < g->n; i++) {
-		uint32_t id = st_find(&ac->str, g->id[i]);
+		uint32_t id = strtab_find(&ac->str, g->id[i]);
 		if (id)
 			v->groups[v->ngroups++] = id;
 	}
@@ -1231,7 +960,7 @@ static void want_make(const struct alert_cache *ac, const struct alert_filter *f
 	const char *names[] = {f->org_id, f->substance, f->country, f->tag};
 	uint32_t *ids[] = {&w->org, &w->substance, &w->country, &w->tag};
 	for (int i = 0; i < 4; i++)
-		if (names[i] && !(*ids[i] = st_find(&ac->str, names[i])))
+		if (names[i] && !(*ids[i] = strtab_find(&ac->str, names[i])))
 			w->none = 1;
 }
 
@@ -1807,7 +1536,7 @@ static int search_locked(struct alert_cache *ac, const struct vis *v, const stru
 	for (int w = 0; w < nwords; w++) {
 		words[w].t = terms + k;
 		for (int i = 0; i < q[w].n; i++) {
-			uint32_t id = st_find(&ac->terms, q[w].alts[i]);
+			uint32_t id = strtab_find(&ac->terms, q[w].alts[i]);
 			const struct plist *l = id && id < ac->nposts ? &ac->posts[id] : NULL;
 			if (!l || !l->n)
 				continue;
