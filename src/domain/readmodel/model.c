@@ -4,7 +4,8 @@
 #include "core/hash.h"
 #include "core/timeutil.h"
 #include "domain/overlap.h"
-#include "domain/readmodel/index.h"
+#include "domain/readmodel/model.h"
+#include "domain/readmodel/texts.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -17,71 +18,6 @@
 #define SUBS_PER_ALERT 32   /* substances of one alert considered by related */
 #define RELATED_PER_SUB 400 /* newest visible alerts taken per shared substance */
 #define RELATED_NEAR 5000   /* alerts taken from the place and time window */
-
-/* ---- the model ---- */
-
-enum { ST_DRAFT, ST_PUBLISHED, ST_RETRACTED };
-
-/* An alert's rendered object. Texts are kept within a budget: filled
- * under the read lock (compare-and-swap into an empty slot), dropped only
- * under the write lock, so a reader holding the read lock may use one. */
-struct text {
-	uint32_t len;
-	char s[];
-};
-
-/* What access and ranking read of every candidate, kept dense. */
-enum { HOT_LOC = 1, HOT_FROM = 2, HOT_TO = 4 };
-
-struct hot {
-	uint32_t org, group, dl; /* dl: the number of search terms */
-	uint8_t dist, status, category, tlp;
-	uint8_t flags; /* HOT_*: which of location, observed from and to it has */
-	char country[3];
-};
-
-/* A term of an entry and how often the entry has it. */
-struct tf {
-	uint32_t term, n;
-};
-
-struct entry {
-	char id[37];
-	struct hot h; /* also in the model's dense hot array */
-	uint32_t nsubs, ntags, nctry;
-	uint32_t *lists; /* substances, tags, countries: interned */
-	int64_t from, to, updated, created, seq;
-	double lat, lon;
-	_Atomic(struct text *) text; /* the API's object, while it is kept */
-	_Atomic uint8_t ref;	     /* read since the clock hand last passed */
-	struct tf *terms;	     /* by term, each once */
-	uint32_t nterms;
-};
-
-struct alert_cache {
-	pthread_rwlock_t rw;  /* readers answer; sync applies changes */
-	pthread_mutex_t sync; /* one loader at a time */
-	_Atomic int64_t seen; /* last alert_seq number applied; -1 before the load */
-	struct strtab str;
-	struct entry *e;
-	struct hot *hot; /* entry i's h, dense */
-	uint32_t n, cap;
-	uint32_t *ids; /* open addressing: entry index + 1 */
-	uint32_t nids;
-	struct vec by_upd, by_obs; /* entry indexes in list order */
-	struct vec *subs;	   /* per interned substance: entries, newest id first */
-	uint32_t nsubs;
-	struct grid grid;    /* (category, cell) -> entries, for place and time */
-	long group_rows;     /* entries distributed to a sharing group */
-	struct strtab terms; /* search terms */
-	struct plist *posts; /* per term */
-	uint32_t nposts;
-	uint64_t total_len; /* of all entries' terms, for BM25's average */
-	uint32_t bit_words; /* length of every bitmap: entry capacity / 64 */
-	_Atomic size_t text_bytes;
-	size_t text_budget;
-	uint32_t hand; /* the clock hand over entries */
-};
 
 static void *ac_new(void)
 {
@@ -110,12 +46,6 @@ static void entry_free(struct entry *e)
 	e->terms = NULL;
 }
 
-static size_t text_size(const struct entry *e)
-{
-	struct text *t = atomic_load(&e->text);
-	return t ? sizeof(*t) + t->len : 0;
-}
-
 static void ac_free(void *p)
 {
 	struct alert_cache *ac = p;
@@ -142,12 +72,12 @@ static void ac_free(void *p)
 	free(ac);
 }
 
-static struct alert_cache *cache_of(struct db_conn *c)
+struct alert_cache *model_of(struct db_conn *c)
 {
 	return db_ext(c, ac_new, ac_free);
 }
 
-static int index_of(const char *const *names, const char *v)
+int model_enum(const char *const *names, const char *v)
 {
 	for (int i = 0; v && names[i]; i++)
 		if (strcmp(names[i], v) == 0)
@@ -162,7 +92,7 @@ static uint32_t hash_str(const char *s)
 	return tr_fnv1a(s, strlen(s));
 }
 
-static uint32_t id_find(const struct alert_cache *ac, const char *id)
+uint32_t model_find(const struct alert_cache *ac, const char *id)
 {
 	if (!ac->nids)
 		return UINT32_MAX;
@@ -201,11 +131,6 @@ static int id_add(struct alert_cache *ac, uint32_t idx)
 
 /* ---- list order: newest first by (key, id) ---- */
 
-static int64_t key_of(const struct entry *e, int obs)
-{
-	return obs ? ((e->h.flags & HOT_FROM) ? e->from : 0) : e->updated;
-}
-
 /* >0 when (k1, id1) comes before (k2, id2) in the list. */
 static int order_cmp(int64_t k1, const char *id1, int64_t k2, const char *id2)
 {
@@ -214,16 +139,14 @@ static int order_cmp(int64_t k1, const char *id1, int64_t k2, const char *id2)
 	return strcmp(id1, id2);
 }
 
-/* The first position whose element does not come before (k, id)
- * (inclusive) or that comes after it (strict). */
-static uint32_t order_seek(const struct alert_cache *ac, const struct vec *o, int obs, int64_t k,
-			   const char *id, int strict)
+uint32_t model_seek(const struct alert_cache *ac, const struct vec *o, int obs, int64_t k,
+		    const char *id, int strict)
 {
 	uint32_t lo = 0, hi = o->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		const struct entry *e = &ac->e[o->v[mid]];
-		int c = order_cmp(key_of(e, obs), e->id, k, id);
+		int c = order_cmp(model_key(e, obs), e->id, k, id);
 		if (c > 0 || (strict && c == 0))
 			lo = mid + 1;
 		else
@@ -235,7 +158,7 @@ static uint32_t order_seek(const struct alert_cache *ac, const struct vec *o, in
 static void order_remove(struct alert_cache *ac, struct vec *o, int obs, uint32_t idx)
 {
 	const struct entry *e = &ac->e[idx];
-	uint32_t at = order_seek(ac, o, obs, key_of(e, obs), e->id, 0);
+	uint32_t at = model_seek(ac, o, obs, model_key(e, obs), e->id, 0);
 	if (at < o->n && o->v[at] == idx) {
 		memmove(o->v + at, o->v + at + 1, (o->n - at - 1) * sizeof(*o->v));
 		o->n--;
@@ -245,7 +168,7 @@ static void order_remove(struct alert_cache *ac, struct vec *o, int obs, uint32_
 static int order_insert(struct alert_cache *ac, struct vec *o, int obs, uint32_t idx)
 {
 	const struct entry *e = &ac->e[idx];
-	return vec_insert(o, order_seek(ac, o, obs, key_of(e, obs), e->id, 0), idx);
+	return vec_insert(o, model_seek(ac, o, obs, model_key(e, obs), e->id, 0), idx);
 }
 
 static _Thread_local const struct alert_cache *sort_ac;
@@ -255,7 +178,7 @@ static int sort_cmp(const void *x, const void *y)
 {
 	const struct entry *a = &sort_ac->e[*(const uint32_t *)x];
 	const struct entry *b = &sort_ac->e[*(const uint32_t *)y];
-	return order_cmp(key_of(b, sort_obs), b->id, key_of(a, sort_obs), a->id);
+	return order_cmp(model_key(b, sort_obs), b->id, model_key(a, sort_obs), a->id);
 }
 
 /* ---- substance lists: newest id first ---- */
@@ -443,21 +366,6 @@ static int terms_read(struct strtab *t, const char *text, struct entry *e)
 	return TR_OK;
 }
 
-/* The row of s (ALERT_COLS first) rendered; NULL when out of memory. */
-static struct text *text_render(struct db_stmt *s)
-{
-	struct buf b;
-	buf_init(&b, 1u << 26);
-	alert_row_text(s, &b);
-	struct text *t = b.err || !b.data ? NULL : malloc(sizeof(*t) + b.len + 1);
-	if (t) {
-		t->len = (uint32_t)b.len;
-		memcpy(t->s, b.data, b.len + 1);
-	}
-	buf_free(&b);
-	return t;
-}
-
 /* A row read as an entry (not yet linked), with its text when with_text.
  * Interning happens under the write lock, so the caller holds it. */
 static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e, int with_text)
@@ -467,11 +375,11 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 	e->h.org = strtab_add(&ac->str, db_col_text(s, 1));
 	snprintf(e->h.country, sizeof(e->h.country), "%s",
 		 db_col_text(s, 2) ? db_col_text(s, 2) : "");
-	e->h.category = (uint8_t)index_of(alert_categories, db_col_text(s, 7));
-	e->h.status = (uint8_t)index_of(alert_statuses, db_col_text(s, 8));
-	e->h.dist = (uint8_t)index_of(acl_distributions, db_col_text(s, 10));
+	e->h.category = (uint8_t)model_enum(alert_categories, db_col_text(s, 7));
+	e->h.status = (uint8_t)model_enum(alert_statuses, db_col_text(s, 8));
+	e->h.dist = (uint8_t)model_enum(acl_distributions, db_col_text(s, 10));
 	e->h.group = strtab_add(&ac->str, db_col_text(s, 11));
-	e->h.tlp = (uint8_t)index_of(acl_tlps, db_col_text(s, 12));
+	e->h.tlp = (uint8_t)model_enum(acl_tlps, db_col_text(s, 12));
 	if (!db_col_is_null(s, 13) && !db_col_is_null(s, 14))
 		e->h.flags |= HOT_LOC;
 	e->lat = db_col_double(s, 13);
@@ -488,7 +396,7 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 	uint32_t cap = json_count(db_col_text(s, 23)) + json_count(db_col_text(s, 21)) +
 		       json_count(db_col_text(s, 22));
 	e->lists = malloc(cap * sizeof(*e->lists));
-	struct text *t = with_text ? text_render(s) : NULL;
+	struct text *t = with_text ? texts_render(s) : NULL;
 	if (!e->lists || (with_text && !t)) {
 		free(t);
 		entry_free(e);
@@ -508,11 +416,11 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 
 static int entry_put(struct alert_cache *ac, struct entry *ne, int bulk)
 {
-	uint32_t idx = id_find(ac, ne->id);
-	atomic_fetch_add(&ac->text_bytes, text_size(ne));
+	uint32_t idx = model_find(ac, ne->id);
+	atomic_fetch_add(&ac->text_bytes, texts_size(ne));
 	if (idx != UINT32_MAX) {
 		entry_unlink(ac, idx);
-		atomic_fetch_sub(&ac->text_bytes, text_size(&ac->e[idx]));
+		atomic_fetch_sub(&ac->text_bytes, texts_size(&ac->e[idx]));
 		entry_free(&ac->e[idx]);
 		ac->e[idx] = *ne;
 		ac->hot[idx] = ne->h;
@@ -566,201 +474,9 @@ static int bulk_bits(struct alert_cache *ac)
 	return rc;
 }
 
-/* ---- texts within their budget ---- */
-
-/* Under the write lock: drops texts by the clock (a text read since the hand
- * last passed gets another round) until they fit in 7/8 of the budget. */
-static void evict(struct alert_cache *ac)
-{
-	if (atomic_load(&ac->text_bytes) <= ac->text_budget || !ac->n)
-		return;
-	size_t goal = ac->text_budget / 8 * 7;
-	for (uint64_t steps = 0; steps < 2ull * ac->n && atomic_load(&ac->text_bytes) > goal;
-	     steps++) {
-		struct entry *e = &ac->e[ac->hand];
-		ac->hand = (ac->hand + 1) % ac->n;
-		if (!atomic_load(&e->text))
-			continue;
-		if (atomic_exchange(&e->ref, 0))
-			continue;
-		atomic_fetch_sub(&ac->text_bytes, text_size(e));
-		free(atomic_exchange(&e->text, NULL));
-	}
-}
-
-/* Texts one answer needs that were not kept: the entries, then the texts
- * fetched for them (the answer uses its own copies, so it finishes however
- * small the budget). */
-struct fetched {
-	uint32_t idx;
-	int64_t seq;
-	struct text *t;
-};
-
-struct need {
-	uint32_t idx[256];
-	int n;
-	struct fetched *f;
-	int nf, capf;
-};
-
-static void need_free(struct need *nd)
-{
-	for (int i = 0; i < nd->nf; i++)
-		free(nd->f[i].t);
-	free(nd->f);
-}
-
-/* Under the read lock: entry idx's text, or NULL after noting it. */
-static const struct text *text_of(struct alert_cache *ac, uint32_t idx, struct need *nd)
-{
-	struct entry *e = &ac->e[idx];
-	struct text *t = atomic_load(&e->text);
-	if (t) {
-		atomic_store_explicit(&e->ref, 1, memory_order_relaxed);
-		return t;
-	}
-	for (int i = 0; i < nd->nf; i++)
-		if (nd->f[i].idx == idx && nd->f[i].seq == e->seq && nd->f[i].t)
-			return nd->f[i].t;
-	int seen = 0;
-	for (int i = 0; i < nd->n; i++)
-		seen |= nd->idx[i] == idx;
-	if (!seen && nd->n < (int)(sizeof(nd->idx) / sizeof(nd->idx[0])))
-		nd->idx[nd->n++] = idx;
-	return NULL;
-}
-
-#define FETCH_IDS 32
-
-/* Reads the noted entries' rows, renders them and offers each text to the
- * model (kept when the entry is still that version and has none). */
-static int texts_fetch(struct db_conn *c, struct alert_cache *ac, struct need *nd)
-{
-	char ids[FETCH_IDS][37];
-	int rc = TR_OK;
-	for (int from = 0; !rc && from < nd->n; from += FETCH_IDS) {
-		int k = nd->n - from < FETCH_IDS ? nd->n - from : FETCH_IDS;
-		pthread_rwlock_rdlock(&ac->rw);
-		for (int i = 0; i < k; i++)
-			memcpy(ids[i], ac->e[nd->idx[from + i]].id, 37);
-		pthread_rwlock_unlock(&ac->rw);
-		struct db_stmt *s;
-		char sql[2048];
-		int n = snprintf(sql, sizeof(sql),
-				 "SELECT " ALERT_COLS ", a.seq FROM alerts a " DB_ACL_EXEMPT
-				 " WHERE a.id IN (?");
-		for (int i = 1; i < FETCH_IDS; i++)
-			n += snprintf(sql + n, sizeof(sql) - (size_t)n, ", ?");
-		snprintf(sql + n, sizeof(sql) - (size_t)n, ")");
-		if ((rc = db_prepare(c, sql, &s)))
-			break;
-		for (int i = 0; i < FETCH_IDS; i++) /* the last id fills the rest */
-			db_bind_text(s, i + 1, ids[i < k ? i : k - 1]);
-		while ((rc = db_step(s)) == DB_ROW) {
-			if (nd->nf == nd->capf) {
-				int nc = nd->capf ? nd->capf * 2 : 64;
-				struct fetched *v = realloc(nd->f, (size_t)nc * sizeof(*v));
-				if (!v) {
-					rc = TR_ERR_NOMEM;
-					break;
-				}
-				nd->f = v;
-				nd->capf = nc;
-			}
-			struct fetched *f = &nd->f[nd->nf];
-			f->t = text_render(s);
-			f->seq = db_col_int64(s, 29);
-			f->idx = UINT32_MAX;
-			for (int i = 0; i < k; i++)
-				if (strcmp(ids[i], db_col_text(s, 0)) == 0)
-					f->idx = nd->idx[from + i];
-			if (!f->t) {
-				rc = TR_ERR_NOMEM;
-				break;
-			}
-			nd->nf++;
-		}
-		db_done(s);
-		if (rc == DB_DONE)
-			rc = TR_OK;
-	}
-	nd->n = 0;
-	if (rc)
-		return rc;
-	pthread_rwlock_rdlock(&ac->rw);
-	for (int i = 0; i < nd->nf; i++) {
-		struct fetched *f = &nd->f[i];
-		if (!f->t || f->idx == UINT32_MAX || ac->e[f->idx].seq != f->seq ||
-		    atomic_load(&ac->e[f->idx].text))
-			continue;
-		/* the model keeps a copy; the answer keeps its own, which no
-		 * other request's eviction can take away */
-		size_t size = sizeof(*f->t) + f->t->len + 1;
-		struct text *copy = malloc(size), *none = NULL;
-		if (!copy)
-			continue;
-		memcpy(copy, f->t, size);
-		if (atomic_compare_exchange_strong(&ac->e[f->idx].text, &none, copy)) {
-			atomic_fetch_add(&ac->text_bytes, sizeof(*f->t) + f->t->len);
-			atomic_store(&ac->e[f->idx].ref, 1);
-		} else {
-			free(copy);
-		}
-	}
-	pthread_rwlock_unlock(&ac->rw);
-	return TR_OK;
-}
-
-/* Runs body under the read lock until it has every text it needs: body
- * notes the missing ones (text_of) and returns how many; they are fetched
- * and body runs again. Texts over the budget are dropped first. */
-static int with_texts(struct db_conn *c, struct alert_cache *ac,
-		      int (*body)(struct alert_cache *ac, void *ctx, struct need *nd), void *ctx)
-{
-	struct need *nd = calloc(1, sizeof(*nd));
-	if (!nd)
-		return TR_ERR_NOMEM;
-	int rc = TR_OK;
-	for (int attempt = 0;; attempt++) {
-		if (atomic_load(&ac->text_bytes) > ac->text_budget) {
-			pthread_rwlock_wrlock(&ac->rw);
-			evict(ac);
-			pthread_rwlock_unlock(&ac->rw);
-		}
-		pthread_rwlock_rdlock(&ac->rw);
-		int missing = body(ac, ctx, nd);
-		pthread_rwlock_unlock(&ac->rw);
-		if (missing <= 0) {
-			rc = -missing;
-			break;
-		}
-		if (attempt == 8) { /* rows changing faster than they can be read */
-			rc = TR_ERR_DB;
-			break;
-		}
-		if ((rc = texts_fetch(c, ac, nd)))
-			break;
-	}
-	need_free(nd);
-	free(nd);
-	return rc;
-}
-
-void alert_cache_text_budget(struct db_conn *c, size_t bytes)
-{
-	struct alert_cache *ac = cache_of(c);
-	if (!ac)
-		return;
-	pthread_rwlock_wrlock(&ac->rw);
-	ac->text_budget = bytes;
-	evict(ac);
-	pthread_rwlock_unlock(&ac->rw);
-}
-
 void alert_cache_stats(struct db_conn *c, long *alerts, long *texts, size_t *bytes, size_t *budget)
 {
-	struct alert_cache *ac = cache_of(c);
+	struct alert_cache *ac = model_of(c);
 	*alerts = *texts = 0;
 	*bytes = *budget = 0;
 	if (!ac)
@@ -831,7 +547,7 @@ static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_
 		if (!rc || rc == DB_DONE)
 			rc = brc ? brc : rc;
 	}
-	evict(ac);
+	texts_evict(ac);
 	pthread_rwlock_unlock(&ac->rw);
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
@@ -839,7 +555,7 @@ static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_
 
 int alert_cache_sync(struct db_conn *c)
 {
-	struct alert_cache *ac = cache_of(c);
+	struct alert_cache *ac = model_of(c);
 	if (!ac)
 		return TR_ERR_NOMEM;
 	int64_t n;
@@ -904,7 +620,7 @@ static int answer_begin(struct db_conn *c, const struct caller *who, struct aler
 			struct group_ids **g)
 {
 	*g = NULL;
-	if (!(*ac = cache_of(c)) || !(*g = malloc(sizeof(**g))))
+	if (!(*ac = model_of(c)) || !(*g = malloc(sizeof(**g))))
 		return TR_ERR_NOMEM;
 	int rc = alert_cache_sync(c);
 	return rc ? rc : groups_read(c, *ac, who, *g);
@@ -954,9 +670,9 @@ struct want {
 static void want_make(const struct alert_cache *ac, const struct alert_filter *f, struct want *w)
 {
 	memset(w, 0, sizeof(*w));
-	w->status = f->status ? index_of(alert_statuses, f->status) : -1;
-	w->category = f->category ? index_of(alert_categories, f->category) : -1;
-	w->tlp = f->tlp ? index_of(acl_tlps, f->tlp) : -1;
+	w->status = f->status ? model_enum(alert_statuses, f->status) : -1;
+	w->category = f->category ? model_enum(alert_categories, f->category) : -1;
+	w->tlp = f->tlp ? model_enum(acl_tlps, f->tlp) : -1;
 	const char *names[] = {f->org_id, f->substance, f->country, f->tag};
 	uint32_t *ids[] = {&w->org, &w->substance, &w->country, &w->tag};
 	for (int i = 0; i < 4; i++)
@@ -1031,7 +747,7 @@ static int list_body(struct alert_cache *ac, void *ctx, struct need *nd)
 	uint32_t i = 0;
 	if (j->after) {
 		const char *colon = strchr(j->after, ':');
-		i = order_seek(ac, o, obs, strtoll(j->after, NULL, 10), colon ? colon + 1 : "", 1);
+		i = model_seek(ac, o, obs, strtoll(j->after, NULL, 10), colon ? colon + 1 : "", 1);
 	}
 	int n = 0;
 	const struct entry *last = NULL;
@@ -1045,12 +761,12 @@ static int list_body(struct alert_cache *ac, void *ctx, struct need *nd)
 			continue;
 		if (n == j->limit) {
 			char key[100];
-			snprintf(key, sizeof(key), "%lld:%s", (long long)key_of(last, obs),
+			snprintf(key, sizeof(key), "%lld:%s", (long long)model_key(last, obs),
 				 last->id);
 			*j->next_key = strdup(key);
 			break;
 		}
-		const struct text *t = text_of(ac, o->v[i], nd);
+		const struct text *t = texts_get(ac, o->v[i], nd);
 		if (n++)
 			buf_append(out, ",", 1);
 		if (t)
@@ -1070,7 +786,7 @@ int alert_cache_list(struct db_conn *c, const struct caller *who, const struct a
 	int rc = answer_begin(c, who, &ac, &g);
 	if (!rc) {
 		struct list_job j = {who, g, f, after, limit, out, out->len, next_key};
-		rc = with_texts(c, ac, list_body, &j);
+		rc = texts_answer(c, ac, list_body, &j);
 	}
 	free(g);
 	return rc;
@@ -1238,7 +954,7 @@ static void related_write(struct alert_cache *ac, const struct entry *a,
 	buf_puts(out, "[");
 	for (int i = 0; i < cs->n && i < limit; i++) {
 		const struct cand *k = &cs->c[i];
-		const struct text *t = text_of(ac, k->idx, nd);
+		const struct text *t = texts_get(ac, k->idx, nd);
 		if (i)
 			buf_puts(out, ",");
 		buf_puts(out, "{\"alert\":");
@@ -1282,7 +998,7 @@ static json_t *anchor_substances(struct alert_cache *ac, const struct caller *wh
 	pthread_rwlock_rdlock(&ac->rw);
 	struct vis v;
 	vis_make(ac, who, g, &v);
-	uint32_t self = id_find(ac, id);
+	uint32_t self = model_find(ac, id);
 	json_t *ids = NULL;
 	if (self != UINT32_MAX && visible(&v, &ac->e[self].h)) {
 		ids = json_array();
@@ -1316,7 +1032,7 @@ static int related_body(struct alert_cache *ac, void *ctx, struct need *nd)
 	}
 	struct vis v;
 	vis_make(ac, j->who, j->g, &v);
-	uint32_t self = id_find(ac, j->id);
+	uint32_t self = model_find(ac, j->id);
 	if (self == UINT32_MAX || !visible(&v, &ac->e[self].h))
 		return -TR_ERR_NOT_FOUND;
 	by_substance(ac, &v, self, j->cs);
@@ -1346,7 +1062,7 @@ int alert_cache_related(struct db_conn *c, const struct caller *who, const char 
 	if (!rc) {
 		struct related_job j = {who,   g,     id,  distance_km, days,
 					limit, names, &cs, out,		out->len};
-		rc = with_texts(c, ac, related_body, &j);
+		rc = texts_answer(c, ac, related_body, &j);
 	}
 	json_decref(subs);
 	free(g);
@@ -1572,7 +1288,7 @@ static int search_locked(struct alert_cache *ac, const struct vis *v, const stru
 	}
 	int rc = TR_OK, k2 = 0;
 	for (int i = 0; i < n; i++) {
-		const struct text *tx = text_of(ac, best[i].idx, nd);
+		const struct text *tx = texts_get(ac, best[i].idx, nd);
 		if (!tx)
 			continue;
 		struct buf t, x;
@@ -1628,7 +1344,7 @@ int alert_cache_search(struct db_conn *c, const struct caller *who, const struct
 	int rc = answer_begin(c, who, &ac, &g);
 	if (!rc && nwords > 0 && limit > 0) {
 		struct search_job j = {who, g, words, nwords, limit, hits, n};
-		rc = with_texts(c, ac, search_body, &j);
+		rc = texts_answer(c, ac, search_body, &j);
 		if (rc) {
 			alert_hits_free(hits, *n);
 			*n = 0;
