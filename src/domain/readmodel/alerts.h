@@ -8,8 +8,13 @@
  * seen. A read therefore sees every write committed before it started, by
  * this process, another server process or the CLI.
  *
- * Access: the model applies acl_visible_alert (acl.h), the same rule as the
- * SQL predicate, and a unit test holds the two equal. */
+ * Access: the model applies acl_row_visible (acl.h), the same rule as the
+ * SQL predicate, and a unit test holds the two equal.
+ *
+ * The folder: index.c (interned strings, posting lists, the grid), model.c
+ * (the entries, load and sync), texts.c (the rendered objects within their
+ * budget), query.c (what every query does first), and the queries list.c,
+ * related.c and search.c. */
 #ifndef TR_DOMAIN_READMODEL_ALERTS_H
 #define TR_DOMAIN_READMODEL_ALERTS_H
 
