@@ -24,10 +24,14 @@
 
 struct buf;
 
+/** The budget of the rendered objects until one is set, in bytes. */
+#define ALERT_TEXT_BUDGET_DEFAULT ((size_t)64 << 20)
+
 /** Every alert's access, filter and search fields stay in memory; the
- * rendered objects are kept within a budget (TRELLIS_ALERT_TEXT_MB, 64 MiB
- * by default), the least recently read dropped first and read again from
- * the database when an answer needs them. Sets that budget in bytes. */
+ * rendered objects are kept within a budget (ALERT_TEXT_BUDGET_DEFAULT
+ * until set; `trellis serve` sets it from TRELLIS_ALERT_TEXT_MB), the least
+ * recently read dropped first and read again from the database when an
+ * answer needs them. Sets that budget in bytes. */
 void alert_cache_text_budget(struct db_conn *c, size_t bytes);
 
 /** The model's size: alerts, rendered texts kept, their bytes, the budget. */

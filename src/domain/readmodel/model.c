@@ -24,8 +24,7 @@ static void *ac_new(void)
 	pthread_rwlockattr_destroy(&at);
 	pthread_mutex_init(&ac->sync, NULL);
 	atomic_store(&ac->seen, -1);
-	const char *mb = getenv("TRELLIS_ALERT_TEXT_MB");
-	ac->text_budget = (size_t)(mb && atol(mb) > 0 ? atol(mb) : 64) << 20;
+	ac->text_budget = ALERT_TEXT_BUDGET_DEFAULT;
 	return ac;
 }
 
