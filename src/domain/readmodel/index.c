@@ -1,22 +1,16 @@
 #include "domain/readmodel/index.h"
 #include "core/err.h"
-#include "core/hash.h"
 
 #include <string.h>
 
 /* ---- interned strings ---- */
-
-static uint32_t hash_str(const char *s)
-{
-	return tr_fnv1a(s, strlen(s));
-}
 
 uint32_t strtab_find(const struct strtab *t, const char *s)
 {
 	if (!s || !t->nslot)
 		return 0;
 	uint32_t m = t->nslot - 1;
-	for (uint32_t i = hash_str(s) & m; t->slot[i]; i = (i + 1) & m)
+	for (uint32_t i = str_hash(s) & m; t->slot[i]; i = (i + 1) & m)
 		if (strcmp(t->s[t->slot[i]], s) == 0)
 			return t->slot[i];
 	return 0;
@@ -33,7 +27,7 @@ uint32_t strtab_add(struct strtab *t, const char *s)
 		if (!slot)
 			return 0;
 		for (uint32_t k = 1; k < t->n; k++) {
-			uint32_t i = hash_str(t->s[k]) & (ns - 1);
+			uint32_t i = str_hash(t->s[k]) & (ns - 1);
 			while (slot[i])
 				i = (i + 1) & (ns - 1);
 			slot[i] = k;
@@ -57,7 +51,7 @@ uint32_t strtab_add(struct strtab *t, const char *s)
 		return 0;
 	id = t->n++;
 	t->s[id] = copy;
-	uint32_t i = hash_str(s) & (t->nslot - 1);
+	uint32_t i = str_hash(s) & (t->nslot - 1);
 	while (t->slot[i])
 		i = (i + 1) & (t->nslot - 1);
 	t->slot[i] = id;

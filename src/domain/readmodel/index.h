@@ -5,8 +5,18 @@
 #ifndef TR_DOMAIN_READMODEL_INDEX_H
 #define TR_DOMAIN_READMODEL_INDEX_H
 
+#include "core/hash.h"
+
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+/** The hash of a string for the open-addressing tables here and in the
+ * model. */
+static inline uint32_t str_hash(const char *s)
+{
+	return tr_fnv1a(s, strlen(s));
+}
 
 /* ---- interned strings: ids from 1, 0 for none ---- */
 

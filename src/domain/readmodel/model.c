@@ -1,6 +1,5 @@
 #include "domain/readmodel/alerts.h"
 #include "core/err.h"
-#include "core/hash.h"
 #include "domain/overlap.h"
 #include "domain/readmodel/model.h"
 #include "domain/readmodel/texts.h"
@@ -79,17 +78,12 @@ int model_enum(const char *const *names, const char *v)
 
 /* ---- ids ---- */
 
-static uint32_t hash_str(const char *s)
-{
-	return tr_fnv1a(s, strlen(s));
-}
-
 uint32_t model_find(const struct alert_cache *ac, const char *id)
 {
 	if (!ac->nids)
 		return UINT32_MAX;
 	uint32_t m = ac->nids - 1;
-	for (uint32_t i = hash_str(id) & m; ac->ids[i]; i = (i + 1) & m)
+	for (uint32_t i = str_hash(id) & m; ac->ids[i]; i = (i + 1) & m)
 		if (strcmp(ac->e[ac->ids[i] - 1].id, id) == 0)
 			return ac->ids[i] - 1;
 	return UINT32_MAX;
@@ -105,7 +99,7 @@ static int id_add(struct alert_cache *ac, uint32_t idx)
 		for (uint32_t k = 0; k < ac->n; k++) {
 			if (k == idx)
 				continue;
-			uint32_t i = hash_str(ac->e[k].id) & (ns - 1);
+			uint32_t i = str_hash(ac->e[k].id) & (ns - 1);
 			while (slot[i])
 				i = (i + 1) & (ns - 1);
 			slot[i] = k + 1;
@@ -114,7 +108,7 @@ static int id_add(struct alert_cache *ac, uint32_t idx)
 		ac->ids = slot;
 		ac->nids = ns;
 	}
-	uint32_t i = hash_str(ac->e[idx].id) & (ac->nids - 1);
+	uint32_t i = str_hash(ac->e[idx].id) & (ac->nids - 1);
 	while (ac->ids[i])
 		i = (i + 1) & (ac->nids - 1);
 	ac->ids[i] = idx + 1;
