@@ -5,7 +5,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/alert.h"
-#include "domain/alert_cache.h"
+#include "domain/readmodel/alerts.h"
 #include "domain/substance.h"
 
 #include <stdio.h>

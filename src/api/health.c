@@ -1,7 +1,7 @@
 #include "api/api.h"
 #include "api/handlers.h"
 #include "core/err.h"
-#include "domain/alert_cache.h"
+#include "domain/readmodel/alerts.h"
 
 #include <stdlib.h>
 

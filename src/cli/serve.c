@@ -3,9 +3,9 @@
 #include "cli/common.h"
 #include "core/timeutil.h"
 #include "domain/acl.h"
-#include "domain/alert_cache.h"
-#include "domain/auth.h"
 #include "domain/audit.h"
+#include "domain/auth.h"
+#include "domain/readmodel/alerts.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -35,6 +35,15 @@ static void serve_usage(FILE *f)
 	      "                 is the client's, for rate limits (env TRELLIS_TRUST_PROXY=1)\n"
 	      "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n",
 	      f);
+}
+
+/* The memory for rendered alerts: TRELLIS_ALERT_TEXT_MB mebibytes when it
+ * is a positive number, else the default. */
+static size_t alert_text_budget(void)
+{
+	const char *mb = getenv("TRELLIS_ALERT_TEXT_MB");
+	long n = mb ? strtol(mb, NULL, 10) : 0;
+	return n > 0 ? (size_t)n << 20 : ALERT_TEXT_BUDGET_DEFAULT;
 }
 
 static int parse_uint(const char *s, unsigned max, unsigned *out)
@@ -184,6 +193,7 @@ int cli_serve(int argc, char **argv)
 	/* the alerts' read model is loaded before any request needs it */
 	struct db_conn *conn = db_acquire(app->db);
 	int64_t t0 = tr_now_ms();
+	alert_cache_text_budget(conn, alert_text_budget());
 	int loaded = alert_cache_sync(conn);
 	db_release(conn);
 	if (loaded) {

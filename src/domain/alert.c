@@ -439,7 +439,7 @@ static void bind_json(struct db_stmt *s, int i, json_t *a, const char *name, int
 
 static int alert_index(struct db_conn *c, const char *id, json_t *a);
 
-/* The next change number on the row (see alert_cache.h). */
+/* The next change number on the row (see readmodel/alerts.h). */
 static int alert_stamp(struct db_conn *c, const char *id)
 {
 	int rc = db_run(c, "UPDATE alert_seq SET n = n + 1 WHERE id = 1");

@@ -3,7 +3,7 @@
 #include "core/err.h"
 #include "core/hash.h"
 #include "core/text.h"
-#include "domain/alert_cache.h"
+#include "domain/readmodel/alerts.h"
 #include "domain/practice.h"
 
 #include <math.h>
@@ -273,7 +273,7 @@ static void hit_add(struct hits *h, const char *type, const char *id, const char
 	h->n++;
 }
 
-/* Alerts come from the read model (alert_cache.h): the same hits and ranks
+/* Alerts come from the read model (readmodel/alerts.h): the same hits and ranks
  * on both engines. */
 static int search_alerts(struct db_conn *c, const struct caller *who, struct qbuild *b,
 			 struct snipper *sp, int limit, struct hits *items)

@@ -14,7 +14,7 @@
 #include "db/db.h"
 #include "domain/acl.h"
 #include "domain/alert.h"
-#include "domain/alert_cache.h"
+#include "domain/readmodel/alerts.h"
 #include "domain/auth.h"
 #include "domain/group.h"
 #include "domain/org.h"

@@ -8,10 +8,15 @@
  * seen. A read therefore sees every write committed before it started, by
  * this process, another server process or the CLI.
  *
- * Access: the model applies acl_visible_alert (acl.h), the same rule as the
- * SQL predicate, and a unit test holds the two equal. */
-#ifndef TR_DOMAIN_ALERT_CACHE_H
-#define TR_DOMAIN_ALERT_CACHE_H
+ * Access: the model applies acl_row_visible (acl.h), the same rule as the
+ * SQL predicate, and a unit test holds the two equal.
+ *
+ * The folder: index.c (interned strings, posting lists, the grid), model.c
+ * (the entries, load and sync), texts.c (the rendered objects within their
+ * budget), query.c (what every query does first), and the queries list.c,
+ * related.c and search.c. */
+#ifndef TR_DOMAIN_READMODEL_ALERTS_H
+#define TR_DOMAIN_READMODEL_ALERTS_H
 
 #include "db/db.h"
 #include "domain/acl.h"
@@ -19,10 +24,14 @@
 
 struct buf;
 
+/** The budget of the rendered objects until one is set, in bytes. */
+#define ALERT_TEXT_BUDGET_DEFAULT ((size_t)64 << 20)
+
 /** Every alert's access, filter and search fields stay in memory; the
- * rendered objects are kept within a budget (TRELLIS_ALERT_TEXT_MB, 64 MiB
- * by default), the least recently read dropped first and read again from
- * the database when an answer needs them. Sets that budget in bytes. */
+ * rendered objects are kept within a budget (ALERT_TEXT_BUDGET_DEFAULT
+ * until set; `trellis serve` sets it from TRELLIS_ALERT_TEXT_MB), the least
+ * recently read dropped first and read again from the database when an
+ * answer needs them. Sets that budget in bytes. */
 void alert_cache_text_budget(struct db_conn *c, size_t bytes);
 
 /** The model's size: alerts, rendered texts kept, their bytes, the budget. */
