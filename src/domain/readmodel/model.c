@@ -1,3 +1,6 @@
+/* The read model's entries: each alert row read into an entry and linked
+ * into the indexes (list orders, substance lists, grid, postings); the
+ * first load in bulk, then each sync by change number (alert_seq). */
 #include "domain/readmodel/alerts.h"
 #include "core/err.h"
 #include "domain/overlap.h"
