@@ -104,7 +104,11 @@ export function App({ initialMe }) {
     await setLanguage(code);
     setLangTick((n) => n + 1);
   };
-  const onSignIn = (user, csrf) => { setCsrfToken(csrf); setMe(user); };
+  // the sign-in answers the user; /me adds what the role may do (can)
+  const onSignIn = async (user, csrf) => {
+    setCsrfToken(csrf);
+    try { setMe((await request('GET', '/me')).data); } catch { setMe(user); }
+  };
   const onSignOut = async () => {
     try { await post('/auth/logout'); } catch { /* the session may be gone already */ }
     setCsrfToken(null);
