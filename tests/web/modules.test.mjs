@@ -124,6 +124,7 @@ describe('module pages', () => {
     await page.getByLabel('What happened?').fill('People inject in the park near the playground every evening.');
     await page.getByLabel('Country').selectOption('AT');
     // the map shows Austria: its centre is in Austria
+    await page.locator('.map[data-fit]').waitFor();
     await page.locator('.map').focus();
     await page.keyboard.press('Enter');
     await page.getByText(/Point marked/).waitFor();

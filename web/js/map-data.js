@@ -69,7 +69,10 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
       if (it.label) lyr.bindTooltip(String(it.label), { sticky: true });
       lyr.addTo(layer);
     }
-    if (fit) map.fitBounds(fit);
+    if (fit) {
+      map.fitBounds(fit, { animate: false });
+      el.current.dataset.fit = fit.join(',');
+    }
     else if (bounds.length && !noFit) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
     el.current.dataset.ready = String(items.length);
   }, [ready, items, fit && fit.join(',')]);
