@@ -114,6 +114,8 @@ int proposal_get(struct db_conn *c, const struct caller *who, const char *id, js
 		      "SELECT e.org_id, e.user_id, e.comment, e.created_at FROM"
 		      " proposal_endorsements e WHERE e.proposal_id = ? ORDER BY e.created_at",
 		      id, ends, ekeys, 4);
+	json_object_set_new(*out, "endorsement_count",
+			    json_integer((json_int_t)json_array_size(ends)));
 	if (!rc)
 		rc = children(c,
 			      "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
@@ -121,6 +123,21 @@ int proposal_get(struct db_conn *c, const struct caller *who, const char *id, js
 			      " ORDER BY r.created_at",
 			      id, revs, rkeys, 6);
 	return rc;
+}
+
+/* The number of endorsements of a proposal the caller may see. */
+static int endorsement_count(struct db_conn *c, const char *id, json_int_t *n)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c, "SELECT COUNT(*) FROM proposal_endorsements WHERE proposal_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	*n = rc == DB_ROW ? (json_int_t)db_col_int64(s, 0) : 0;
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : TR_ERR_DB;
 }
 
 int proposal_list(struct db_conn *c, const struct caller *who, const char *status,
@@ -162,7 +179,20 @@ int proposal_list(struct db_conn *c, const struct caller *who, const char *statu
 		json_array_append_new(items, row);
 	}
 	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	/* the list counts what the page lists (after the page's statement is done) */
+	size_t i;
+	json_t *row;
+	rc = TR_OK;
+	json_array_foreach(items, i, row)
+	{
+		json_int_t count = 0;
+		if (!rc && !(rc = endorsement_count(
+				 c, json_string_value(json_object_get(row, "id")), &count)))
+			json_object_set_new(row, "endorsement_count", json_integer(count));
+	}
+	return rc;
 }
 
 static void stamp(json_t *a, const char *key, int64_t ms)

@@ -142,6 +142,12 @@ test('proposals: status moves, endorsements once per organisation, verification 
   assert.equal(e1.status, 201, e1.text);
   assertProblem(assert, await u.other.post(`/api/v1/proposals/${id}/endorsements`, { body: {} }), 409, 'endorsement');
   assert.equal((await u.nonReviewer.post(`/api/v1/proposals/${id}/endorsements`, { body: {} })).status, 201);
+  // the list counts the endorsements the page lists
+  const page = (await u.author.get(`/api/v1/proposals/${id}`)).body;
+  const row = (await u.author.get('/api/v1/proposals?limit=500')).body.items.find((x) => x.id === id);
+  assert.equal(page.endorsements.length, 2);
+  assert.equal(page.endorsement_count, 2);
+  assert.equal(row.endorsement_count, 2, JSON.stringify(row));
   // verification
   assertProblem(assert, await u.sameOrgReviewer.post(`/api/v1/proposals/${id}/reviews`, { body: { verdict: 'verify' } }), 403, 'reviewer');
   assertProblem(assert, await u.other.post(`/api/v1/proposals/${id}/reviews`, { body: { verdict: 'verify' } }), 403, 'reviewer');

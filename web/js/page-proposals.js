@@ -35,7 +35,7 @@ export default function Proposals({ me, query }) {
         ${list.items.map((p) => html`<tr key=${p.id}>
           <td><a href=${`/proposals/${p.id}`}>${p.title}</a></td>
           <td>${(p.countries || []).map(countryName).join(', ')}</td>
-          <td>${(p.endorsements || []).length}</td>
+          <td>${p.endorsement_count ?? (p.endorsements || []).length}</td>
           <td><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></td>
         </tr>`)}
       </${Table}>
