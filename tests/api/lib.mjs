@@ -1,6 +1,7 @@
 // Starts the real trellis binary on a free loopback port against a fresh
 // database (SQLite file or a new PostgreSQL database) and speaks HTTP to it.
 import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,4 +143,17 @@ export async function login(base, email, password) {
   if (r.status !== 200) return { status: r.status, res: r };
   const cookie = r.headers.get('set-cookie').split(';')[0];
   return { status: 200, cookie, csrf: r.body.csrf_token, user: r.body.user, res: r };
+}
+
+/** Solves the server's proof-of-work challenge for a public tip. */
+export async function solve(base) {
+  const c = await request(base, 'GET', '/api/v1/public/tips/challenge');
+  if (c.status !== 200) throw new Error(`challenge: ${c.status} ${c.text}`);
+  const { challenge, bits } = c.body;
+  for (let i = 0; ; i++) {
+    const h = createHash('blake2b512').update(challenge + i).digest();
+    let z = 0;
+    for (const b of h) { if (b === 0) { z += 8; continue; } z += Math.clz32(b) - 24; break; }
+    if (z >= bits) return { challenge, nonce: String(i) };
+  }
 }

@@ -4,8 +4,7 @@
 // idle limit, and a proof-of-work challenge spent once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { startServer, request, client, assertProblem, cli, cliUser } from './lib.mjs';
+import { startServer, request, client, assertProblem, cli, cliUser, solve } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const IDLE_S = 3;
@@ -109,22 +108,10 @@ test('a role change is audited with the old and the new role', async () => {
   assert.equal(e.detail.new?.role, 'analyst');
 });
 
-async function solve() {
-  const c = await request(srv.base, 'GET', '/api/v1/public/tips/challenge');
-  assert.equal(c.status, 200, c.text);
-  const { challenge, bits } = c.body;
-  for (let i = 0; ; i++) {
-    const h = createHash('blake2b512').update(challenge + i).digest();
-    let z = 0;
-    for (const b of h) { if (b === 0) { z += 8; continue; } z += Math.clz32(b) - 24; break; }
-    if (z >= bits) return { challenge, nonce: String(i) };
-  }
-}
-
 const tip = { category: 'public_drug_use', description: 'People use drugs in the park every evening.', country: 'LU', place: 'Parc municipal' };
 
 test('a tip and a sender\'s message are attributed to the public, not to the command line', async () => {
-  const r = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { ...tip, ...(await solve()) } });
+  const r = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { ...tip, ...(await solve(srv.base)) } });
   assert.equal(r.status, 201, r.text);
   const m = await request(srv.base, 'POST', `/api/v1/public/tips/${r.body.code}/messages`, { body: { body: 'It happened again.' }, headers: { 'X-Receipt-Secret': r.body.secret } });
   assert.equal(m.status, 201, m.text);
@@ -210,7 +197,7 @@ test('the idle limit is exact: requests every 2 s keep a 3 s session, 4 s idle e
 });
 
 test('a solved proof-of-work challenge is accepted once', async () => {
-  const pow = await solve();
+  const pow = await solve(srv.base);
   const first = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { ...tip, ...pow } });
   assert.equal(first.status, 201, first.text);
   assertProblem(assert, await request(srv.base, 'POST', '/api/v1/public/tips', { body: { ...tip, ...pow } }), 400, 'challenge');

@@ -4,25 +4,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
-import { startServer, client, cli, cliUser, request, sql, assertProblem } from './lib.mjs';
+import { startServer, client, cli, cliUser, request, sql, assertProblem, solve } from './lib.mjs';
 
 export const KEY = 'a1'.repeat(32);
 const UA = 'TipsProbe/7.3 (unique-agent-7c1f)';
 let srv, root, api = {};
 const orgs = {};
-
-/** Solves the server's proof-of-work challenge. */
-export async function solve(base) {
-  const c = await request(base, 'GET', '/api/v1/public/tips/challenge');
-  assert.equal(c.status, 200, c.text);
-  const { challenge, bits } = c.body;
-  for (let i = 0; ; i++) {
-    const h = createHash('blake2b512').update(challenge + i).digest();
-    let z = 0;
-    for (const b of h) { if (b === 0) { z += 8; continue; } z += Math.clz32(b) - 24; break; }
-    if (z >= bits) return { challenge, nonce: String(i) };
-  }
-}
 
 export async function sendTip(base, body, { pow = true, headers = {} } = {}) {
   const extra = pow ? await solve(base) : {};
