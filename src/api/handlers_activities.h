@@ -6,10 +6,7 @@
 
 struct db_conn;
 
-int api_activities_list(struct http_req *req, struct http_resp *resp);
-int api_activities_create(struct http_req *req, struct http_resp *resp);
-int api_activities_get(struct http_req *req, struct http_resp *resp);
-int api_activities_update(struct http_req *req, struct http_resp *resp);
+extern const struct api_resource activity_resource;
 int api_activities_overlaps(struct http_req *req, struct http_resp *resp);
 int api_activities_overlaps_country(struct http_req *req, struct http_resp *resp);
 int api_activities_gaps(struct http_req *req, struct http_resp *resp);

@@ -21,6 +21,21 @@ const char *rquery_get(const struct rquery *q, const char *name)
 	return NULL;
 }
 
+int64_t rquery_ms(const struct rquery *q, const char *name)
+{
+	for (size_t i = 0; i < q->res->nfilters && i < RESOURCE_FILTERS_MAX; i++)
+		if (strcmp(q->res->filters[i].name, name) == 0)
+			return q->ms[i];
+	return 0;
+}
+
+char *api_resource_last_id(json_t *items, int more)
+{
+	size_t n = json_array_size(items);
+	const char *id = json_string_value(json_object_get(json_array_get(items, n - 1), "id"));
+	return more && n && id ? strdup(id) : NULL;
+}
+
 int api_resource_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
 			const struct api_resource *r, const char *id, int status)
 {
@@ -37,6 +52,8 @@ int api_resource_answer(struct http_req *req, struct http_resp *resp, struct db_
 int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
 		      const char *field)
 {
+	if (r->fail)
+		return r->fail(req, c, rc, field);
 	if (rc == TR_ERR_FORBIDDEN && field &&
 	    (strcmp(field, "distribution") == 0 || strcmp(field, "tlp") == 0))
 		return api_domain_fail(req, c, rc, field); /* a share without the right */
@@ -53,11 +70,17 @@ int api_resource_create(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
 	if (!acl_role_can(api_caller(req)->role, r->perm, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not create these records");
+		return http_fail(req, TR_ERR_FORBIDDEN,
+				 r->forbidden ? r->forbidden
+					      : "your role may not create these records");
 	json_t *body;
 	int rc = api_body(req, r->create_spec, r->ncreate, 0, &body);
 	if (rc)
 		return rc;
+	if (r->check && r->check(req, body, 0)) {
+		json_decref(body);
+		return TR_ERR_INVALID;
+	}
 	struct db_conn *c = api_db(req);
 	if (api_idem_replay(req, resp, c)) {
 		db_release(c);
@@ -85,6 +108,10 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 	int rc = api_body(req, r->patch_spec, r->npatch, 1, &body);
 	if (rc)
 		return rc;
+	if (r->check && r->check(req, body, 1)) {
+		json_decref(body);
+		return TR_ERR_INVALID;
+	}
 	if ((rc = api_if_match(req, &version))) {
 		json_decref(body);
 		return rc;
@@ -126,7 +153,7 @@ static int filter_check(struct http_req *req, const struct rfilter *f, const cha
 		return TR_OK;
 	}
 	case RF_COUNTRY:
-		if (strlen(v) != 2)
+		if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z')
 			return http_field_error(req, f->name, "must be an ISO 3166-1 alpha-2 code");
 		return TR_OK;
 	case RF_UUID:
@@ -135,32 +162,37 @@ static int filter_check(struct http_req *req, const struct rfilter *f, const cha
 		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
 			return http_field_error(req, f->name, "must be true or false");
 		return TR_OK;
-	case RF_TIME: {
-		int64_t ms;
-		return api_query_time(req, f->name, &ms);
-	}
+	case RF_TIME: /* read with their value below */
+	case RF_BBOX:
+		return TR_OK;
 	}
 	return TR_OK;
 }
 
-/* Reads the query string of a list: known names only, each filter
- * checked, the page and its cursor. */
-static int rquery_read(struct http_req *req, const struct api_resource *r, struct rquery *q)
+int api_rquery_read(struct http_req *req, const struct api_resource *r, const char *const *extra,
+		    struct rquery *q)
 {
-	const char *allowed[RESOURCE_FILTERS_MAX + 1];
-	size_t n = r->nfilters < RESOURCE_FILTERS_MAX ? r->nfilters : RESOURCE_FILTERS_MAX;
+	const char *allowed[2 * RESOURCE_FILTERS_MAX + 1];
+	size_t n = r->nfilters < RESOURCE_FILTERS_MAX ? r->nfilters : RESOURCE_FILTERS_MAX, k = 0;
 	memset(q, 0, sizeof(*q));
 	q->res = r;
 	for (size_t i = 0; i < n; i++)
-		allowed[i] = r->filters[i].name;
-	allowed[n] = NULL;
+		allowed[k++] = r->filters[i].name;
+	for (size_t i = 0; extra && extra[i] && i < RESOURCE_FILTERS_MAX; i++)
+		allowed[k++] = extra[i];
+	allowed[k] = NULL;
 	struct api_page page;
 	int rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
 	for (size_t i = 0; i < n; i++) {
-		q->value[i] = http_query(req, r->filters[i].name);
-		if (q->value[i])
-			rc |= filter_check(req, &r->filters[i], q->value[i]);
+		const struct rfilter *f = &r->filters[i];
+		q->value[i] = http_query(req, f->name);
+		if (f->type == RF_TIME)
+			rc |= api_query_time(req, f->name, &q->ms[i]);
+		else if (f->type == RF_BBOX)
+			rc |= api_query_bbox(req, q->bbox, &q->has_bbox);
+		else if (q->value[i])
+			rc |= filter_check(req, f, q->value[i]);
 	}
 	const char *after = page.after, *colon = after ? strchr(after, ':') : NULL;
 	if (!rc && after &&
@@ -175,7 +207,7 @@ int api_resource_list(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
 	struct rquery q;
-	int rc = rquery_read(req, r, &q);
+	int rc = api_rquery_read(req, r, NULL, &q);
 	if (rc)
 		return rc;
 	json_t *items = json_array();

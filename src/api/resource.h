@@ -26,6 +26,7 @@ enum rfilter_type {
 	RF_UUID,
 	RF_BOOL, /* "true" or "false" */
 	RF_TIME, /* date or RFC 3339 date-time */
+	RF_BBOX, /* min_lon,min_lat,max_lon,max_lat */
 };
 
 /** One query-string filter of a list. */
@@ -43,12 +44,17 @@ struct rfilter {
 struct rquery {
 	const struct api_resource *res;
 	const char *value[RESOURCE_FILTERS_MAX];
+	int64_t ms[RESOURCE_FILTERS_MAX]; /* RF_TIME: the time in ms, 0 when absent */
+	double bbox[4];			  /* RF_BBOX, when has_bbox */
+	int has_bbox;
 	const char *after; /* the cursor's sort key, NULL for the first page */
 	int limit;
 };
 
 /** The value of the filter name, or NULL when absent. */
 const char *rquery_get(const struct rquery *q, const char *name);
+/** The time of the RF_TIME filter name in ms, 0 when absent. */
+int64_t rquery_ms(const struct rquery *q, const char *name);
 
 /** The message of a field rule of the module, answered with the domain's
  * result code when the domain names the field. */
@@ -68,6 +74,14 @@ struct api_resource {
 	size_t nwhy;
 	/** The sort key of the cursor: "<key>:<uuid>" (0) or a bare uuid (1). */
 	int cursor_uuid;
+	/** The 403 of a role without the create right (a default when NULL). */
+	const char *forbidden;
+	/** Answers a failure of the domain (NULL: the messages of why, then
+	 * api_domain_fail). */
+	int (*fail)(struct http_req *req, struct db_conn *c, int rc, const char *field);
+	/** Checks of the body beyond its field table (nested objects, rules
+	 * across fields), recording field errors on req; may be NULL. */
+	int (*check)(struct http_req *req, json_t *body, int partial);
 	/** Reads one visible record (TR_ERR_NOT_FOUND otherwise). */
 	int (*get)(struct db_conn *c, const struct caller *who, const char *id, json_t **out);
 	/** A page of visible records: appends to items, *next_key the sort
@@ -89,10 +103,19 @@ struct api_resource {
 	}
 
 int api_resource_list(struct http_req *req, struct http_resp *resp);
+/** Reads the query string of a list of r into q: only its filters, the
+ * page and the names of extra (NULL-terminated, may be NULL; read by the
+ * caller) are allowed; each filter and the cursor are checked, with a 400
+ * naming each bad one. */
+int api_rquery_read(struct http_req *req, const struct api_resource *r, const char *const *extra,
+		    struct rquery *q /* OUT */);
 int api_resource_create(struct http_req *req, struct http_resp *resp);
 int api_resource_get(struct http_req *req, struct http_resp *resp);
 int api_resource_update(struct http_req *req, struct http_resp *resp);
 
+/** The next cursor's key of a list whose keys are the ids: the last
+ * item's id when more follow, else NULL (malloc'd). */
+char *api_resource_last_id(json_t *items, int more);
 /** The resource of the matched route, or NULL. */
 const struct api_resource *api_resource_of(struct http_req *req);
 /** Answers with the record id as the caller sees it (ETag; remembered

@@ -7,9 +7,7 @@
 #include "api/resource.h"
 #include "core/err.h"
 #include "core/uuid.h"
-#include "domain/activity.h"
 #include "domain/alert.h"
-#include "domain/group.h"
 #include "domain/org.h"
 #include "domain/problem.h"
 #include "domain/signal.h"
@@ -49,10 +47,12 @@ static const struct {
 	const char *pattern;
 	seen_get get;
 } rules[] = {
-    {"/api/v1/organisations/{id}", org_one},	{"/api/v1/users/{id}", user_get},
-    {"/api/v1/sharing-groups/{id}", group_get}, {"/api/v1/substances/{id}", substance_one},
-    {"/api/v1/alerts/{id}", alert_get},		{"/api/v1/tips/{id}", tip_get},
-    {"/api/v1/problems/{id}", problem_one},	{"/api/v1/activities/{id}", activity_get},
+    {"/api/v1/organisations/{id}", org_one},
+    {"/api/v1/users/{id}", user_get},
+    {"/api/v1/substances/{id}", substance_one},
+    {"/api/v1/alerts/{id}", alert_get},
+    {"/api/v1/tips/{id}", tip_get},
+    {"/api/v1/problems/{id}", problem_one},
     {"/api/v1/signals/{id}", signal_one},
 };
 
