@@ -8,8 +8,8 @@ import { setQuery } from './router.js';
 import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Badge, ExportLinks } from './components.js';
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
+import { can } from './can.js';
 
-const RECORDERS = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
 const mapItem = (a, tone = 'a') => ({
   kind: a.radius_km ? 'circle' : 'point', lat: a.lat, lon: a.lon, radius_km: a.radius_km, tone, label: a.title,
@@ -108,7 +108,7 @@ export default function Activities({ me, org, query }) {
   const tabs = ['list', 'overlaps', 'gaps'];
   return html`
     <${PageHeader} title=${t('act.title')} subtitle=${t('act.subtitle')}>
-      ${RECORDERS.includes(me.role) && html`<a class="btn btn-primary" href="/activities/new">${t('act.new')}</a>`}
+      ${can(me, 'activity', 'create') && html`<a class="btn btn-primary" href="/activities/new">${t('act.new')}</a>`}
     </${PageHeader}>
     <nav class="tabs" aria-label=${t('act.views')}>
       ${tabs.map((v) => html`<a href=${`/activities?${new URLSearchParams({ ...cur, view: v })}`} aria-current=${view === v ? 'page' : undefined}>${t(`act.view_${v}`)}</a>`)}

@@ -13,8 +13,8 @@ import {
   ALERT_CATEGORIES, ALERT_STATUSES, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience, substanceName,
 } from './labels.js';
 import { DataMap } from './map-data.js';
+import { can } from './can.js';
 
-const EDITORS = ['admin', 'org_admin', 'analyst', 'officer'];
 const STATUS_KIND = { draft: 'neutral', published: 'ok', retracted: 'warn' };
 
 export function TlpBadge({ tlp }) {
@@ -70,7 +70,7 @@ export default function Alerts({ me, query }) {
   const list = usePagedList('/alerts', filt, [JSON.stringify(filt)]);
   return html`
     <${PageHeader} title=${t('alerts.title')} subtitle=${t('alerts.subtitle')}>
-      ${EDITORS.includes(me.role) && html`<a class="btn btn-primary" href="/alerts/new">${t('alerts.new')}</a>`}
+      ${can(me, 'alert', 'create') && html`<a class="btn btn-primary" href="/alerts/new">${t('alerts.new')}</a>`}
     </${PageHeader}>
     <${Filters} query=${query} countries=${countries.data} />
     ${!q && html`<${ExportLinks} path="/alerts/export" query=${filt} formats=${['csv', 'json', 'geojson']} />`}
@@ -204,7 +204,7 @@ export function Detail({ me, params }) {
   if (!a.data) return html`<${Loading} />`;
   const { alert, etag, group, subs } = a.data;
   const org = byId.get(alert.org_id);
-  const own = alert.org_id === me.org_id && EDITORS.includes(me.role);
+  const own = alert.org_id === me.org_id && can(me, 'alert', 'update');
   const change = async (body, msg) => {
     setError(null);
     try {

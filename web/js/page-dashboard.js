@@ -10,6 +10,7 @@ import { LineChart } from './chart.js';
 import { panels } from './dashboard-panels.js';
 import { routes, allowed } from './routes.js';
 import { matchRoute } from './router.js';
+import { can } from './can.js';
 
 function StatCard({ value, label, href }) {
   const body = html`<span class="stat-value">${value}</span><span class="stat-label">${label}</span>`;
@@ -22,7 +23,6 @@ loadShapes().catch(() => {});
 import('../vendor/uplot.esm.js').catch(() => {});
 
 // The roles that may list tips (others get 403: the dashboard does not ask).
-const TIP_ROLES = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
 /** One request per path and query for the whole dashboard: panels and map share them. */
 function useShared() {
@@ -88,7 +88,7 @@ const LAYERS = ['alerts', 'tips', 'activities'];
 function useMapLayers(me, fetch) {
   return useAsync(async () => {
     const quiet = (p) => p.then((r) => r.items, () => []);
-    const tips = TIP_ROLES.includes(me.role);
+    const tips = can(me, 'tip', 'list');
     const [alerts, tipItems, activities] = await Promise.all([
       quiet(fetch('/alerts', { limit: 500 })),
       tips ? quiet(fetch('/tips', { limit: 500 })) : Promise.resolve(null),
@@ -124,7 +124,7 @@ function LayerToggles({ layers, shown, setShown }) {
 /** Counts by week over the last year: alerts, and tips for the roles that may see them. */
 function WeeklyChart({ me }) {
   const { data, error } = useAsync(async () => {
-    const sources = ['alerts', ...(TIP_ROLES.includes(me.role) ? ['tips'] : [])];
+    const sources = ['alerts', ...(can(me, 'tip', 'list') ? ['tips'] : [])];
     const all = await Promise.all(sources.map((source) => get('/analytics/timeseries', { source, interval: 'week' })
       .then((r) => ({ source, items: r.items }), () => null)));
     const got = all.filter(Boolean);
@@ -165,9 +165,9 @@ export default function Dashboard({ me, org }) {
   const list = countries.data || [];
   const ps = list.filter((c) => c.osce_status === 'participating_state').length;
   const partners = list.length - ps;
-  const visible = useMemo(() => panels.filter((p) => !p.roles || p.roles.includes(me.role)), [me.role]);
+  const visible = useMemo(() => panels.filter((p) => !p.can || can(me, ...p.can)), [me]);
   const lang = language();
-  const tips = TIP_ROLES.includes(me.role);
+  const tips = can(me, 'tip', 'list');
   return html`
     <${PageHeader} title=${t('dash.welcome', { name: me.name })}
       subtitle=${[org && org.name, me.country && countryName(me.country), t(`role.${me.role}`)].filter(Boolean).join(' · ')} />
@@ -189,5 +189,5 @@ export default function Dashboard({ me, org }) {
     </div>
     ${tips && html`<${OverdueTips} fetch=${fetch} />`}
     <${WeeklyChart} me=${me} />
-    ${me.role === 'admin' && html`<${AuditChart} />`}`;
+    ${can(me, 'audit', 'list') && html`<${AuditChart} />`}`;
 }

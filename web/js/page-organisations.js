@@ -7,6 +7,7 @@ import {
   PageHeader, Field, Select, ProblemAlert, Loading, Table, useAsync, Notice, setFlash, takeFlash,
 } from './components.js';
 import { kindOptions, countryOptions, orgOptions, kindLabel } from './labels.js';
+import { can } from './can.js';
 
 export default function Organisations({ me, query }) {
   const country = query.get('country') || '';
@@ -25,7 +26,7 @@ export default function Organisations({ me, query }) {
   const setFilter = (k, v) => setQuery({ country, kind, q: text, [k]: v });
   return html`
     <${PageHeader} title=${t('orgs.title')} subtitle=${t('orgs.subtitle')}>
-      ${me.role === 'admin' && html`<a class="btn btn-primary" href="/organisations/new">${t('orgs.new')}</a>`}
+      ${can(me, 'organisation', 'create') && html`<a class="btn btn-primary" href="/organisations/new">${t('orgs.new')}</a>`}
     </${PageHeader}>
     <form class="filters" role="search" aria-label=${t('common.filters')} onSubmit=${(e) => e.preventDefault()}>
       <${Field} label=${t('common.search')} name="q" type="search" value=${text}
@@ -52,7 +53,7 @@ export default function Organisations({ me, query }) {
 /** /organisations/new and /organisations/:id (read-only unless admin). */
 export function Edit({ me, params }) {
   const isNew = !params.id;
-  const canEdit = me.role === 'admin';
+  const canEdit = can(me, 'organisation', 'update');
   const [form, setForm] = useState(null);
   const [etag, setEtag] = useState(null);
   const [error, setError] = useState(null);

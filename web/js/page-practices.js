@@ -9,11 +9,11 @@ import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
 } from './components.js';
 import { SETTINGS, countryOptions, enumOptions } from './labels.js';
+import { can } from './can.js';
 
 const STATUSES = ['draft', 'submitted', 'in_review', 'verified', 'published', 'rejected'];
 const LEVELS = ['beneficial', 'likely_beneficial', 'unknown', 'likely_ineffective', 'possibly_harmful'];
 const DESIGNS = ['rct', 'quasi_experimental', 'pre_post', 'qualitative', 'none'];
-const AUTHORS = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
 export default function Practices({ me, query }) {
   const countries = useAsync(loadCountries, []);
@@ -25,7 +25,7 @@ export default function Practices({ me, query }) {
   const change = (k) => (v) => setQuery({ ...cur, [k]: v });
   return html`
     <${PageHeader} title=${t('prac.title')} subtitle=${t('prac.subtitle')}>
-      ${AUTHORS.includes(me.role) && html`<a class="btn btn-primary" href="/practices/new">${t('prac.new')}</a>`}
+      ${can(me, 'practice', 'create') && html`<a class="btn btn-primary" href="/practices/new">${t('prac.new')}</a>`}
     </${PageHeader}>
     <form class="filters card" role="search" aria-label=${t('prac.filters')} onSubmit=${(e) => { e.preventDefault(); setQuery({ ...cur, q }); }}>
       <div class="search-row">

@@ -14,10 +14,9 @@ import { enumOptions, tlpLabel } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
 import { LineChart } from './chart.js';
+import { can } from './can.js';
 
 export const PHASES = ['scanning', 'analysis', 'response', 'assessment'];
-const EDIT_ROLES = ['admin', 'org_admin', 'analyst', 'officer'];
-const TIP_ROLES = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 const PHASE_KIND = { scanning: 'info', analysis: 'neutral', response: 'warn', assessment: 'ok' };
 const WEEK_S = 7 * 86400;
 const round = (x) => Math.round(x * 10000) / 10000;
@@ -31,7 +30,7 @@ export default function Problems({ me, query }) {
   const list = usePagedList('/problems', phase ? { phase } : {}, [phase]);
   return html`
     <${PageHeader} title=${t('prob.title')} subtitle=${t('prob.subtitle')}>
-      ${EDIT_ROLES.includes(me.role) && html`<a class="btn btn-primary" href="/problems/new">${t('prob.new')}</a>`}
+      ${can(me, 'problem', 'create') && html`<a class="btn btn-primary" href="/problems/new">${t('prob.new')}</a>`}
     </${PageHeader}>
     <form class="filters card" aria-label=${t('prob.filters')} onSubmit=${(e) => e.preventDefault()}>
       <div class="filter-row">
@@ -89,7 +88,7 @@ export function Detail({ me, params }) {
   if (!d.data) return html`<${Loading} />`;
   const { p, etag } = d.data;
   const a = p.analysis || {};
-  const canEdit = EDIT_ROLES.includes(me.role) && p.org_id === me.org_id;
+  const canEdit = can(me, 'problem', 'update') && p.org_id === me.org_id;
   const savePhase = async () => {
     setError(null);
     try {
@@ -144,7 +143,7 @@ export function Detail({ me, params }) {
         <h2 id="prob-tips">${t('prob.linked_tips')}</h2>
         ${(p.tips || []).length === 0 ? html`<p class="empty">${t('prob.none_linked')}</p>` : html`
           <ul class="plain-list">${p.tips.map((x) => html`<li key=${x.id}>
-            ${TIP_ROLES.includes(me.role) ? html`<a href=${`/tips/${x.id}`}>${t(`tipcat.${x.category}`)}</a>` : t(`tipcat.${x.category}`)}
+            ${can(me, 'tip', 'read') ? html`<a href=${`/tips/${x.id}`}>${t(`tipcat.${x.category}`)}</a>` : t(`tipcat.${x.category}`)}
             <span class="muted small"> · ${t(`tipstatus.${x.status}`)}</span></li>`)}</ul>`}
       </section>
       <section class="card" aria-labelledby="prob-alerts">
@@ -170,7 +169,7 @@ export function New({ me }) {
     const [orgs, groups, alerts, tips] = await Promise.all([
       organisations(), listAll('/sharing-groups').then((r) => r.items),
       quiet(get('/alerts', { limit: 50 })),
-      TIP_ROLES.includes(me.role) ? quiet(get('/tips', { limit: 50 })) : Promise.resolve([]),
+      can(me, 'tip', 'read') ? quiet(get('/tips', { limit: 50 })) : Promise.resolve([]),
     ]);
     return { orgs, groups, alerts, tips };
   }, []);

@@ -9,10 +9,9 @@ import {
 } from './components.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
+import { can } from './can.js';
 
 const STATUSES = ['draft', 'open', 'verified', 'agreed', 'implemented', 'closed'];
-const ENDORSERS = ['admin', 'org_admin', 'analyst'];
-const AUTHORS = ['admin', 'org_admin', 'analyst', 'officer', 'partner'];
 
 export default function Proposals({ me, query }) {
   const cur = Object.fromEntries(query.entries());
@@ -20,7 +19,7 @@ export default function Proposals({ me, query }) {
   const list = usePagedList('/proposals', filt, [cur.status]);
   return html`
     <${PageHeader} title=${t('prop.title')} subtitle=${t('prop.subtitle')}>
-      ${AUTHORS.includes(me.role) && html`<a class="btn btn-primary" href="/proposals/new">${t('prop.new')}</a>`}
+      ${can(me, 'proposal', 'create') && html`<a class="btn btn-primary" href="/proposals/new">${t('prop.new')}</a>`}
     </${PageHeader}>
     <form class="filters card" aria-label=${t('prop.filters')} onSubmit=${(e) => e.preventDefault()}>
       <div class="filter-row">
@@ -52,7 +51,7 @@ export function Detail({ me, params }) {
   const { p, orgs } = d.data;
   const name = (id) => (orgs.find((o) => o.id === id) || {}).name || '';
   const endorsed = (p.endorsements || []).some((e) => e.org_id === me.org_id);
-  const canEndorse = p.org_id !== me.org_id && ENDORSERS.includes(me.role) && !endorsed && !['draft', 'closed'].includes(p.status);
+  const canEndorse = p.org_id !== me.org_id && can(me, 'proposal', 'share') && !endorsed && !['draft', 'closed'].includes(p.status);
   const endorse = async () => {
     setError(null);
     try { await post(`/proposals/${p.id}/endorsements`, {}); setNotice(t('prop.endorsed')); setTick((n) => n + 1); } catch (err) { setError(err); }

@@ -11,13 +11,11 @@ import {
 import { enumOptions } from './labels.js';
 import { TIP_CATEGORIES } from './page-report.js';
 import { DataMap } from './map-data.js';
+import { can } from './can.js';
 
 const STATUSES = ['new', 'triaged', 'assigned', 'actioned', 'closed'];
 const OUTCOMES = ['resolved', 'referred', 'no_action_needed', 'insufficient_information', 'duplicate', 'unfounded'];
 const NEXT = { new: 'triaged', triaged: 'assigned', assigned: 'actioned', actioned: 'closed' };
-const TRIAGERS = ['admin', 'org_admin', 'analyst', 'officer'];
-const SHARERS = ['admin', 'org_admin', 'analyst'];
-const CONTACT_READERS = ['org_admin', 'analyst', 'officer'];
 const TIP_DISTRIBUTIONS = ['organisation', 'country', 'network'];
 
 /** Reading a sender's contact: only with a reason, which the audit log keeps. */
@@ -117,7 +115,7 @@ export function Detail({ me, params }) {
   const [tick, setTick] = useState(0);
   const d = useAsync(() => getVersioned(`/tips/${params.id}`), [params.id, tick]);
   const others = useAsync(async () => (await get('/tips', { limit: 100 })).items.filter((x) => x.id !== params.id), [params.id]);
-  const people = useAsync(async () => (TRIAGERS.includes(me.role) ? (await get('/users', { org_id: me.org_id, limit: 200 })).items : []), [me.org_id]);
+  const people = useAsync(async () => (can(me, 'tip', 'update') ? (await get('/users', { org_id: me.org_id, limit: 200 })).items : []), [me.org_id]);
   const [assignee, setAssignee] = useState('');
   const [dist, setDist] = useState('');
   const [outcome, setOutcome] = useState('');
@@ -128,7 +126,7 @@ export function Detail({ me, params }) {
   if (!d.data) return html`<${Loading} />`;
   const tip = d.data.data;
   const own = tip.org_id === me.org_id;
-  const canTriage = own && TRIAGERS.includes(me.role);
+  const canTriage = own && can(me, 'tip', 'update');
   const change = async (body, msg) => {
     setError(null);
     setNotice('');
@@ -184,7 +182,7 @@ export function Detail({ me, params }) {
               empty=${t('common.choose')} error=${error && error.fields.assigned_user_id} />
             <button type="submit" class="btn" disabled=${!assignee}>${t('tips.assign')}</button>
           </form>`}
-        ${SHARERS.includes(me.role) && html`
+        ${can(me, 'tip', 'share') && html`
           <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); change({ distribution: dist, sharing_group_id: null }, t('tips.shared', { dist: t(`dist.${dist}`) })); }}>
             <${Select} label=${t('tips.share_with')} name="distribution" value=${dist || tip.distribution} onChange=${setDist}
               options=${enumOptions(TIP_DISTRIBUTIONS, 'dist')} error=${error && error.fields.distribution} />
@@ -202,8 +200,8 @@ export function Detail({ me, params }) {
           <button type="submit" class="btn" disabled=${!dup}>${t('tips.mark')}</button>
         </form>
       </section>`}
-    ${own && tip.has_contact && CONTACT_READERS.includes(me.role) && html`<${Contact} tip=${tip} />`}
-    ${own && TRIAGERS.includes(me.role) && html`
+    ${own && tip.has_contact && can(me, 'tip_contact', 'read') && html`<${Contact} tip=${tip} />`}
+    ${own && can(me, 'tip', 'update') && html`
       <div class="two-col">
         <${Thread} path=${`/tips/${tip.id}/messages`} title=${t('tips.messages')} empty=${t('tips.no_messages')} me=${me}
           mine=${(m) => m.direction === 'to_sender'} label=${t('tips.message_label')} button=${t('tips.send')} canWrite=${tip.status !== 'closed'} />
