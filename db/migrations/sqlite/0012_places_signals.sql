@@ -20,7 +20,9 @@ CREATE INDEX places_lat ON places (lat, lon);
 -- for a whole country's series); methods: every method that raised it
 -- (one signal per place and period, whatever the method); weeks: how many
 -- weeks in a row it has alarmed; closed_at: when the alarm stopped;
--- status_comment: the comment given when it was acknowledged.
+-- status_comment: the comment given when it was acknowledged; statistic:
+-- the hot spot's Gi* z or the cluster's log likelihood ratio, p_adjusted
+-- its p-value after the Benjamini-Hochberg correction.
 ALTER TABLE signals ADD COLUMN lat DOUBLE PRECISION;
 ALTER TABLE signals ADD COLUMN lon DOUBLE PRECISION;
 ALTER TABLE signals ADD COLUMN radius_m DOUBLE PRECISION;
@@ -28,4 +30,7 @@ ALTER TABLE signals ADD COLUMN methods TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE signals ADD COLUMN weeks INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE signals ADD COLUMN closed_at BIGINT;
 ALTER TABLE signals ADD COLUMN status_comment TEXT;
+ALTER TABLE signals ADD COLUMN statistic DOUBLE PRECISION;
+ALTER TABLE signals ADD COLUMN p_adjusted DOUBLE PRECISION;
+UPDATE signals SET methods = '["' || method || '"]';
 CREATE INDEX signals_open ON signals (closed_at, period_start);
