@@ -32,16 +32,23 @@ const char *const signal_methods[] = {"ears_c3", "farrington", "gistar", "stscan
 /* Ids per visibility query (the access predicate takes 4 parameters). */
 #define IDS_CHUNK 40
 
-/* The role rules of signals (docs/access.md, "Early-warning signals"):
+/* Who sees which signals (docs/access.md, "Early-warning signals"):
  * every role sees the signals addressed to its organisation; country_wide
- * roles also see those addressed to other organisations of their country;
- * update: may acknowledge or dismiss its organisation's signals. */
+ * roles also see those addressed to other organisations of their country.
+ * Who may acknowledge or dismiss is the update right of the one permission
+ * table (acl.c, RES_SIGNAL), for the addressed organisation's signals. */
 static const struct {
-	int country_wide, update;
+	int country_wide;
 } signal_roles[ROLE__MAX] = {
-    [ROLE_ADMIN] = {1, 1},   [ROLE_ORG_ADMIN] = {1, 1}, [ROLE_ANALYST] = {1, 1},
-    [ROLE_OFFICER] = {0, 1}, [ROLE_PARTNER] = {0, 0},	[ROLE_VIEWER] = {0, 0},
+    [ROLE_ADMIN] = {1},	  [ROLE_ORG_ADMIN] = {1}, [ROLE_ANALYST] = {1},
+    [ROLE_OFFICER] = {0}, [ROLE_PARTNER] = {0},	  [ROLE_VIEWER] = {0},
 };
+
+static int signal_may_act(const struct caller *who, const char *org_key)
+{
+	return org_key && strcmp(org_key, who->org_id) == 0 &&
+	       acl_role_can(who->role, RES_SIGNAL, ACT_UPDATE);
+}
 
 /* ---- detection ---- */
 
@@ -697,8 +704,7 @@ static int signal_row(struct db_stmt *s, json_t **out)
  * buttons (docs/access.md, "Early-warning signals"). */
 static json_t *signal_can(const struct caller *who, const char *org_key, const char *status)
 {
-	int act = org_key && strcmp(org_key, who->org_id) == 0 && signal_roles[who->role].update &&
-		  !who->read_only;
+	int act = signal_may_act(who, org_key) && !who->read_only;
 	return json_pack("{s:b,s:b}", "acknowledge", act && strcmp(status, "new") == 0, "dismiss",
 			 act && strcmp(status, "dismissed") != 0);
 }
@@ -876,7 +882,7 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 	const char *why = json_string_value(json_object_get(body, "dismissal_reason"));
 	const char *comment = json_string_value(json_object_get(body, "comment"));
 	int ack = to && strcmp(to, "acknowledged") == 0;
-	if (!rc && (strcmp(org, who->org_id) != 0 || !signal_roles[who->role].update))
+	if (!rc && !signal_may_act(who, org))
 		rc = TR_ERR_FORBIDDEN;
 	else if (!rc && version != cur)
 		rc = TR_ERR_PRECONDITION;
