@@ -193,12 +193,18 @@ static int places_clear(struct db_conn *c, const char *countries)
 	return rc;
 }
 
+/* The half-degree cell of a point (the column cell of places). */
+static int64_t place_cell(double lat, double lon)
+{
+	return ((int64_t)floor(lat * 2) + 180) * 1000 + (int64_t)floor(lon * 2) + 360;
+}
+
 static int place_insert(struct db_conn *c, const struct place_city *p)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "INSERT INTO places (id, name, name_key, country, feature, admin_code,"
-			    " lat, lon, population) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			    " lat, lon, population, cell) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			    " ON CONFLICT (id) DO NOTHING",
 			    &s);
 	if (rc)
@@ -214,6 +220,7 @@ static int place_insert(struct db_conn *c, const struct place_city *p)
 	db_bind_double(s, 7, p->lat);
 	db_bind_double(s, 8, p->lon);
 	db_bind_int64(s, 9, p->population);
+	db_bind_int64(s, 10, place_cell(p->lat, p->lon));
 	rc = db_step(s);
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
@@ -403,28 +410,47 @@ static int near_load(struct db_conn *c, double lat, double lon, double km, struc
 		     size_t *n)
 {
 	double dlat = km / 111.32, dlon = km / (111.32 * fmax(cos(lat * M_PI / 180), 0.01));
+	/* the half-degree cells the box touches (at most 9 x 2 wide near the
+	 * poles' limit of the box; longitudes wrap) */
+	long y0 = (long)floor((lat - dlat) * 2), y1 = (long)floor((lat + dlat) * 2);
+	long x0 = (long)floor((lon - fmin(dlon, 179)) * 2),
+	     x1 = (long)floor((lon + fmin(dlon, 179)) * 2);
+	if (x1 - x0 > 40)
+		x0 = (long)floor(lon * 2) - 20, x1 = x0 + 40;
+	struct query q;
+	query_init(&q);
+	query_sql(&q, "SELECT id, name, country, feature, lat, lon, population FROM places WHERE"
+		      " cell IN (");
+	int first = 1;
+	for (long y = y0; y <= y1; y++) {
+		if (y < -180 || y >= 180)
+			continue;
+		for (long x = x0; x <= x1; x++) {
+			long wx = ((x + 360) % 720 + 720) % 720 - 360;
+			query_int(&q, first ? "?" : ", ?", (int64_t)(y + 180) * 1000 + wx + 360);
+			first = 0;
+		}
+	}
+	query_sql(&q, first ? "NULL)" : ")");
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT id, name, country, feature, lat, lon, population FROM places"
-			    " WHERE lat >= ? AND lat <= ? AND lon >= ? AND lon <= ?",
-			    &s);
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
 	if (rc)
 		return rc;
-	db_bind_double(s, 1, lat - dlat);
-	db_bind_double(s, 2, lat + dlat);
-	db_bind_double(s, 3, lon - dlon);
-	db_bind_double(s, 4, lon + dlon);
 	*n = 0;
 	while ((rc = db_step(s)) == DB_ROW && *n < NEAR_MAX) {
-		struct cand *p = &v[(*n)++];
+		struct cand *p = &v[*n];
+		p->lat = db_col_double(s, 4);
+		p->lon = db_col_double(s, 5);
+		p->km = spatial_geo_km(lon, lat, p->lon, p->lat);
+		if (p->km > km)
+			continue;
 		p->id = db_col_int64(s, 0);
 		snprintf(p->name, sizeof(p->name), "%s", db_col_text(s, 1));
 		snprintf(p->country, sizeof(p->country), "%s", db_col_text(s, 2));
 		snprintf(p->feature, sizeof(p->feature), "%s", db_col_text(s, 3));
-		p->lat = db_col_double(s, 4);
-		p->lon = db_col_double(s, 5);
 		p->pop = db_col_int64(s, 6);
-		p->km = spatial_geo_km(lon, lat, p->lon, p->lat);
+		(*n)++;
 	}
 	db_done(s);
 	return rc == DB_DONE || rc == DB_ROW ? TR_OK : rc;

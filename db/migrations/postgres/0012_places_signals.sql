@@ -10,11 +10,14 @@ CREATE TABLE places (
 	admin_code TEXT NOT NULL DEFAULT '',
 	lat DOUBLE PRECISION NOT NULL,
 	lon DOUBLE PRECISION NOT NULL,
-	population BIGINT NOT NULL
+	population BIGINT NOT NULL,
+	-- the half-degree cell of the point, (floor(2 lat) + 180) * 1000 +
+	-- floor(2 lon) + 360: the places near a point are those of a few cells
+	cell BIGINT NOT NULL
 );
 CREATE INDEX places_key ON places (name_key);
 CREATE INDEX places_country_key ON places (country, name_key);
-CREATE INDEX places_lat ON places (lat, lon);
+CREATE INDEX places_cell ON places (cell);
 
 -- A signal's place: a point and radius for hot spots and clusters (NULL
 -- for a whole country's series); methods: every method that raised it
