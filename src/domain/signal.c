@@ -69,6 +69,7 @@ struct stored {
 	char id[37];
 	double observed;
 	int weeks;
+	int linked;	     /* continues a signal of the week before */
 	char *methods, *ids; /* JSON texts, free() */
 };
 
@@ -77,11 +78,12 @@ static int signal_find(struct db_conn *c, const char *org_key, const struct dete
 {
 	struct db_stmt *s;
 	memset(out, 0, sizeof(*out));
-	int rc = db_prepare(c,
-			    "SELECT id, observed, weeks, methods, record_ids FROM signals"
-			    " WHERE org_key = ? AND source = ? AND country = ? AND category = ?"
-			    " AND cell = ? AND period_start = ? ORDER BY id LIMIT 1",
-			    &s);
+	int rc =
+	    db_prepare(c,
+		       "SELECT id, observed, weeks, methods, record_ids, continues FROM signals"
+		       " WHERE org_key = ? AND source = ? AND country = ? AND category = ?"
+		       " AND cell = ? AND period_start = ? ORDER BY id LIMIT 1",
+		       &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, org_key);
@@ -97,6 +99,7 @@ static int signal_find(struct db_conn *c, const char *org_key, const struct dete
 		out->weeks = (int)db_col_int64(s, 2);
 		out->methods = strdup(db_col_text(s, 3) ? db_col_text(s, 3) : "[]");
 		out->ids = strdup(db_col_text(s, 4) ? db_col_text(s, 4) : "[]");
+		out->linked = !db_col_is_null(s, 5);
 		rc = out->methods && out->ids ? TR_OK : TR_ERR_NOMEM;
 	} else if (rc == DB_DONE) {
 		rc = TR_OK;
@@ -247,6 +250,22 @@ static int signal_merge(struct db_conn *c, const struct stored *st, const struct
 	return rc;
 }
 
+/* Links a signal stored before the one of the week before it (runs out of
+ * order: `trellis detect --at` an earlier week) so that it continues it. */
+static int signal_link(struct db_conn *c, const struct stored *cur, const struct stored *prev)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "UPDATE signals SET continues = ?, weeks = ? WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, prev->id);
+	db_bind_int64(s, 2, prev->weeks + 1);
+	db_bind_text(s, 3, cur->id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
 /* Stores or merges the signal of one addressee, in one transaction. */
 static int signal_store(struct db_conn *c, const char *org, const struct detect_hit *h, int64_t now,
 			struct signal_run *run)
@@ -267,6 +286,11 @@ static int signal_store(struct db_conn *c, const char *org, const struct detect_
 		action = changed ? "update" : NULL;
 		snprintf(id, sizeof(id), "%s", cur.id);
 		run->refreshed++;
+		if (!rc && !cur.linked &&
+		    !(rc = signal_find(c, key, h, h->week - AQ_WEEK_MS, &prev)) && prev.id[0]) {
+			rc = signal_link(c, &cur, &prev);
+			action = "update";
+		}
 	} else if (!(rc = signal_find(c, key, h, h->week - AQ_WEEK_MS, &prev))) {
 		action = "create";
 		rc = signal_insert(c, org, h, &prev, now, id);

@@ -37,3 +37,4 @@ ALTER TABLE signals ADD COLUMN statistic DOUBLE PRECISION;
 ALTER TABLE signals ADD COLUMN p_adjusted DOUBLE PRECISION;
 UPDATE signals SET methods = '["' || method || '"]';
 CREATE INDEX signals_open ON signals (closed_at, period_start);
+CREATE INDEX signals_continues ON signals (continues);
