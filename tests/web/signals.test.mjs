@@ -102,6 +102,7 @@ test('a ministry analyst reads the signal but sees no buttons', async () => {
 
 test('the maps search a place and zoom to it', async () => {
   const page = await newPage(browser, { locale: 'ru-RU' });
+  page.setDefaultTimeout(20000); // the dashboard and its map on a busy machine
   await signIn(page, server.url, 'officer@vienna.at');
   // the dashboard's map of countries
   await page.waitForSelector('.map[data-ready]');
