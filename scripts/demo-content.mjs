@@ -154,4 +154,10 @@ try {
 } finally {
   proc.kill('SIGTERM');
 }
-execFileSync(bin, ['detect', '--db', db], { stdio: 'inherit' });
+// detection as it ran over the last weeks, then now: signals new,
+// continuing and closed (a run early in the week finds little yet)
+for (const ago of [14, 7, 0]) {
+  const args = ['detect', '--db', db];
+  if (ago) args.push('--at', iso(Date.now() - ago * day));
+  execFileSync(bin, args, { stdio: 'inherit' });
+}

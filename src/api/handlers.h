@@ -43,6 +43,7 @@ HANDLER(api_substances_create);
 HANDLER(api_substances_get);
 HANDLER(api_substances_update);
 HANDLER(api_search);
+HANDLER(api_places_list);
 HANDLER(api_alerts_export);
 HANDLER(api_alerts_import);
 

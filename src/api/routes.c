@@ -47,6 +47,7 @@ const struct http_route api_routes[] = {
     {"GET", "/api/v1/alerts/{id}/comments", api_comments_list, 0},
     {"POST", "/api/v1/alerts/{id}/comments", api_comments_create, 0},
     {"GET", "/api/v1/search", api_search, 0},
+    {"GET", "/api/v1/places", api_places_list, HTTP_PUBLIC},
 #include "api/routes_tips.inc"
 #include "api/routes_activities.inc"
 #include "api/routes_analytics.inc"

@@ -39,7 +39,7 @@ static int problem_one(struct db_conn *c, const struct caller *who, const char *
 
 static int signal_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	return signal_get(c, who, id, 0, out);
+	return signal_get(c, who, id, 0, "en", out);
 }
 
 /* Each pattern covers its routes below it too (".../{id}/comments"). */

@@ -14,8 +14,12 @@ static const char detect_usage[] =
     "usage: trellis detect [--db URL] [--at TIME]\n"
     "Runs the early-warning detection once: EARS C3 (and Farrington flexible when\n"
     "five years of history exist) on the weekly counts of every country, source\n"
-    "(alerts, sightings, tips) and category, over all records. A signal is stored\n"
-    "for each organisation responsible for the area when the latest week alarms.\n"
+    "(alerts, sightings, tips) and category, significant hot spots (Gi*, BH) and\n"
+    "space-time clusters (scan, 999 replications, BH) of the latest week, over all\n"
+    "records; never from fewer than 3 records. A signal is stored for each\n"
+    "organisation responsible for the area (police by declared area, else the\n"
+    "country's) when the latest week alarms, one per place and week whatever the\n"
+    "method; signals of earlier weeks not continued are closed.\n"
     "  --at TIME  evaluate as if it were TIME (RFC 3339; default now)\n";
 
 int cli_detect(int argc, char **argv)
@@ -62,7 +66,8 @@ int cli_detect(int argc, char **argv)
 	if (rc)
 		return 1;
 	printf("{\"series\":%d,\"alarms\":%d,\"created\":%d,\"continued\":%d,\"refreshed\":%d,"
-	       "\"skipped\":%d}\n",
-	       run.series, run.alarms, run.created, run.continued, run.refreshed, run.skipped);
+	       "\"skipped\":%d,\"hotspots\":%d,\"clusters\":%d,\"closed\":%d}\n",
+	       run.series, run.alarms, run.created, run.continued, run.refreshed, run.skipped,
+	       run.hotspots, run.clusters, run.closed);
 	return 0;
 }

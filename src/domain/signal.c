@@ -1,4 +1,6 @@
 #include "domain/signal.h"
+#include "domain/signal_impl.h"
+#include "analytics/spatial_geo.h"
 #include "domain/row.h"
 #include "analytics/ears.h"
 #include "analytics/farrington.h"
@@ -7,6 +9,8 @@
 #include "core/uuid.h"
 #include "domain/analytics_q.h"
 #include "domain/audit.h"
+#include "domain/place.h"
+#include "domain/tip.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +18,7 @@
 #include <string.h>
 
 const char *const signal_statuses[] = {"new", "acknowledged", "dismissed", NULL};
-const char *const signal_methods[] = {"ears_c3", "farrington", NULL};
+const char *const signal_methods[] = {"ears_c3", "farrington", "gistar", "stscan", NULL};
 
 /* Detection reads at most this many weeks back: Farrington's five years
  * of history (b = 5, w = 3) and a margin. */
@@ -23,21 +27,28 @@ const char *const signal_methods[] = {"ears_c3", "farrington", NULL};
  * (sd 0), which is exactly when something new starts; a floor of one
  * record per week lets the first burst after silence raise a signal. */
 #define DETECT_MIN_SIGMA 1.0
-/* Record ids kept with a signal. */
-#define SIGNAL_IDS_MAX 1000
+/* Records listed on a signal's page. */
+#define SIGNAL_RECORDS_SHOWN 200
 /* Ids per visibility query (the access predicate takes 4 parameters). */
 #define IDS_CHUNK 40
 
-/* The role rules of signals (docs/access.md, "Early-warning signals"):
+/* Who sees which signals (docs/access.md, "Early-warning signals"):
  * every role sees the signals addressed to its organisation; country_wide
- * roles also see those addressed to other organisations of their country;
- * update: may acknowledge or dismiss its organisation's signals. */
+ * roles also see those addressed to other organisations of their country.
+ * Who may acknowledge or dismiss is the update right of the one permission
+ * table (acl.c, RES_SIGNAL), for the addressed organisation's signals. */
 static const struct {
-	int country_wide, update;
+	int country_wide;
 } signal_roles[ROLE__MAX] = {
-    [ROLE_ADMIN] = {1, 1},   [ROLE_ORG_ADMIN] = {1, 1}, [ROLE_ANALYST] = {1, 1},
-    [ROLE_OFFICER] = {0, 1}, [ROLE_PARTNER] = {0, 0},	[ROLE_VIEWER] = {0, 0},
+    [ROLE_ADMIN] = {1},	  [ROLE_ORG_ADMIN] = {1}, [ROLE_ANALYST] = {1},
+    [ROLE_OFFICER] = {0}, [ROLE_PARTNER] = {0},	  [ROLE_VIEWER] = {0},
 };
+
+static int signal_may_act(const struct caller *who, const char *org_key)
+{
+	return org_key && strcmp(org_key, who->org_id) == 0 &&
+	       acl_role_can(who->role, RES_SIGNAL, ACT_UPDATE);
+}
 
 /* ---- detection ---- */
 
@@ -52,45 +63,55 @@ static int rec_cmp(const void *a, const void *b)
 	return c;
 }
 
-/* One alarming (series, method) of the latest week. */
-struct detect_hit {
-	enum aq_source src;
-	const char *method;
-	const char *country, *category;
-	int64_t week;
-	double observed, expected, upperbound;
-	json_t *ids;
+/* The signal of an addressee for the place and period of h, whatever the
+ * method: its id ("" when none), and what merging needs of it. */
+struct stored {
+	char id[37];
+	double observed;
+	int weeks;
+	int linked;	     /* continues a signal of the week before */
+	char *methods, *ids; /* JSON texts, free() */
 };
 
 static int signal_find(struct db_conn *c, const char *org_key, const struct detect_hit *h,
-		       int64_t week, char id[37], double *observed)
+		       int64_t week, struct stored *out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT id, observed FROM signals WHERE org_key = ? AND method = ?"
-			    " AND source = ? AND country = ? AND category = ? AND cell = ''"
-			    " AND period_start = ?",
-			    &s);
+	memset(out, 0, sizeof(*out));
+	int rc =
+	    db_prepare(c,
+		       "SELECT id, observed, weeks, methods, record_ids, continues FROM signals"
+		       " WHERE org_key = ? AND source = ? AND country = ? AND category = ?"
+		       " AND cell = ? AND period_start = ? ORDER BY id LIMIT 1",
+		       &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, org_key);
-	db_bind_text(s, 2, h->method);
-	db_bind_text(s, 3, aq_sources[h->src]);
-	db_bind_text(s, 4, h->country);
-	db_bind_text(s, 5, h->category);
+	db_bind_text(s, 2, aq_sources[h->src]);
+	db_bind_text(s, 3, h->country);
+	db_bind_text(s, 4, h->category);
+	db_bind_text(s, 5, h->cell);
 	db_bind_int64(s, 6, week);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
-		snprintf(id, 37, "%s", db_col_text(s, 0));
-		if (observed)
-			*observed = db_col_double(s, 1);
-		rc = TR_OK;
+		snprintf(out->id, sizeof(out->id), "%s", db_col_text(s, 0));
+		out->observed = db_col_double(s, 1);
+		out->weeks = (int)db_col_int64(s, 2);
+		out->methods = strdup(db_col_text(s, 3) ? db_col_text(s, 3) : "[]");
+		out->ids = strdup(db_col_text(s, 4) ? db_col_text(s, 4) : "[]");
+		out->linked = !db_col_is_null(s, 5);
+		rc = out->methods && out->ids ? TR_OK : TR_ERR_NOMEM;
 	} else if (rc == DB_DONE) {
-		id[0] = '\0';
 		rc = TR_OK;
 	}
 	db_done(s);
 	return rc;
+}
+
+static void stored_free(struct stored *st)
+{
+	free(st->methods);
+	free(st->ids);
 }
 
 static void bind_num(struct db_stmt *s, int i, double x)
@@ -99,119 +120,195 @@ static void bind_num(struct db_stmt *s, int i, double x)
 }
 
 static int signal_insert(struct db_conn *c, const char *org, const struct detect_hit *h,
-			 const char *prev, int64_t now, char id[37])
+			 const struct stored *prev, int64_t now, char id[37])
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "INSERT INTO signals (id, org_id, org_key, country, cell, method,"
 			    " source, category, period_start, period_end, observed, expected,"
 			    " upperbound, score, record_ids, status, first_seen, last_seen,"
-			    " continues, created_at, updated_at) VALUES (?, ?, ?, ?, '', ?, ?, ?,"
-			    " ?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)",
+			    " continues, created_at, updated_at, lat, lon, radius_m, methods,"
+			    " weeks, statistic, p_adjusted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			    " ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			    &s);
 	if (rc)
 		return rc;
 	tr_uuid7(id);
-	char *ids = json_dumps(h->ids, JSON_COMPACT);
+	char *ids = json_dumps(h->ids, JSON_COMPACT), methods[64];
+	snprintf(methods, sizeof(methods), "[\"%s\"]", h->method);
 	db_bind_text(s, 1, id);
 	db_bind_text_or_null(s, 2, org);
 	db_bind_text(s, 3, org ? org : "");
 	db_bind_text(s, 4, h->country);
-	db_bind_text(s, 5, h->method);
-	db_bind_text(s, 6, aq_sources[h->src]);
-	db_bind_text(s, 7, h->category);
-	db_bind_int64(s, 8, h->week);
-	db_bind_int64(s, 9, h->week + AQ_WEEK_MS);
-	db_bind_double(s, 10, h->observed);
-	bind_num(s, 11, h->expected);
-	bind_num(s, 12, h->upperbound);
-	bind_num(s, 13, h->observed - h->upperbound);
-	db_bind_text(s, 14, ids ? ids : "[]");
-	db_bind_int64(s, 15, now);
+	db_bind_text(s, 5, h->cell);
+	db_bind_text(s, 6, h->method);
+	db_bind_text(s, 7, aq_sources[h->src]);
+	db_bind_text(s, 8, h->category);
+	db_bind_int64(s, 9, h->week);
+	db_bind_int64(s, 10, h->week + AQ_WEEK_MS);
+	db_bind_double(s, 11, h->observed);
+	bind_num(s, 12, h->expected);
+	bind_num(s, 13, h->upperbound);
+	bind_num(s, 14, h->observed - h->upperbound);
+	db_bind_text(s, 15, ids ? ids : "[]");
 	db_bind_int64(s, 16, now);
-	db_bind_text_or_null(s, 17, prev && *prev ? prev : NULL);
-	db_bind_int64(s, 18, now);
+	db_bind_int64(s, 17, now);
+	db_bind_text_or_null(s, 18, prev->id[0] ? prev->id : NULL);
 	db_bind_int64(s, 19, now);
+	db_bind_int64(s, 20, now);
+	bind_num(s, 21, h->lat);
+	bind_num(s, 22, h->lon);
+	bind_num(s, 23, h->radius_m);
+	db_bind_text(s, 24, methods);
+	db_bind_int64(s, 25, prev->id[0] ? prev->weeks + 1 : 1);
+	bind_num(s, 26, h->statistic);
+	bind_num(s, 27, h->p_adjusted);
 	free(ids);
 	rc = db_step(s);
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-static int signal_refresh(struct db_conn *c, const char *id, const struct detect_hit *h,
-			  int64_t now)
+/* The union of a stored JSON array of strings and more (capped). */
+static json_t *union_of(const char *stored, json_t *more, size_t cap)
+{
+	json_t *a = json_loads(stored, 0, NULL), *v;
+	size_t i;
+	if (!json_is_array(a)) {
+		json_decref(a);
+		a = json_array();
+	}
+	json_array_foreach(more, i, v)
+	{
+		size_t j;
+		json_t *w;
+		int seen = 0;
+		json_array_foreach(a, j, w) seen |= json_equal(v, w);
+		if (!seen && json_array_size(a) < cap)
+			json_array_append(a, v);
+	}
+	return a;
+}
+
+/* Merges h into the stored signal: every method that raised it, every
+ * record behind it; the values of the method that saw the most records. */
+static int signal_merge(struct db_conn *c, const struct stored *st, const struct detect_hit *h,
+			int64_t now, int *changed)
+{
+	json_t *m1 = json_array();
+	json_array_append_new(m1, json_string(h->method));
+	json_t *methods = union_of(st->methods, m1, 8);
+	json_t *ids = union_of(st->ids, h->ids, SIGNAL_IDS_MAX);
+	json_decref(m1);
+	char *mt = json_dumps(methods, JSON_COMPACT), *it = json_dumps(ids, JSON_COMPACT);
+	double observed = fmax(st->observed, h->observed);
+	*changed = strcmp(mt ? mt : "", st->methods) != 0 || strcmp(it ? it : "", st->ids) != 0 ||
+		   observed != st->observed;
+	json_decref(methods);
+	json_decref(ids);
+	struct db_stmt *s;
+	int rc = TR_OK;
+	int better = h->observed >= st->observed;
+	if (!*changed)
+		rc = db_prepare(c, "UPDATE signals SET last_seen = ? WHERE id = ?", &s);
+	else if (better)
+		rc = db_prepare(c,
+				"UPDATE signals SET last_seen = ?, observed = ?, methods = ?,"
+				" record_ids = ?, updated_at = ?, version = version + 1,"
+				" expected = ?, upperbound = ?, score = ?, statistic = ?,"
+				" p_adjusted = ? WHERE id = ?",
+				&s);
+	else
+		rc = db_prepare(
+		    c,
+		    "UPDATE signals SET last_seen = ?, observed = ?, methods = ?,"
+		    " record_ids = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		    &s);
+	if (!rc) {
+		db_bind_int64(s, 1, now);
+		int i = 2;
+		if (*changed) {
+			db_bind_double(s, i++, observed);
+			db_bind_text(s, i++, mt ? mt : "[]");
+			db_bind_text(s, i++, it ? it : "[]");
+			db_bind_int64(s, i++, now);
+			if (better) {
+				bind_num(s, i++, h->expected);
+				bind_num(s, i++, h->upperbound);
+				bind_num(s, i++, h->observed - h->upperbound);
+				bind_num(s, i++, h->statistic);
+				bind_num(s, i++, h->p_adjusted);
+			}
+		}
+		db_bind_text(s, i, st->id);
+		rc = db_step(s);
+		db_done(s);
+		rc = rc == DB_DONE ? TR_OK : rc;
+	}
+	free(mt);
+	free(it);
+	return rc;
+}
+
+/* Links a signal stored before the one of the week before it (runs out of
+ * order: `trellis detect --at` an earlier week) so that it continues it. */
+static int signal_link(struct db_conn *c, const struct stored *cur, const struct stored *prev)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE signals SET observed = ?, expected = ?, upperbound = ?,"
-			    " score = ?, record_ids = ?, last_seen = ?, updated_at = ?,"
-			    " version = version + 1 WHERE id = ?",
-			    &s);
+	int rc = db_prepare(c, "UPDATE signals SET continues = ?, weeks = ? WHERE id = ?", &s);
 	if (rc)
 		return rc;
-	char *ids = json_dumps(h->ids, JSON_COMPACT);
-	db_bind_double(s, 1, h->observed);
-	bind_num(s, 2, h->expected);
-	bind_num(s, 3, h->upperbound);
-	bind_num(s, 4, h->observed - h->upperbound);
-	db_bind_text(s, 5, ids ? ids : "[]");
-	db_bind_int64(s, 6, now);
-	db_bind_int64(s, 7, now);
-	db_bind_text(s, 8, id);
-	free(ids);
+	db_bind_text(s, 1, prev->id);
+	db_bind_int64(s, 2, prev->weeks + 1);
+	db_bind_text(s, 3, cur->id);
 	rc = db_step(s);
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-static int signal_touch(struct db_conn *c, const char *id, int64_t now)
-{
-	struct db_stmt *s;
-	int rc = db_prepare(c, "UPDATE signals SET last_seen = ? WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
-}
-
-/* Stores or refreshes the signal of one addressee, in one transaction. */
+/* Stores or merges the signal of one addressee, in one transaction. */
 static int signal_store(struct db_conn *c, const char *org, const struct detect_hit *h, int64_t now,
 			struct signal_run *run)
 {
-	char id[37], prev[37];
-	double seen = 0;
+	char id[37] = "";
+	struct stored cur, prev;
 	const char *key = org ? org : "";
+	memset(&prev, 0, sizeof(prev));
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	if ((rc = signal_find(c, key, h, h->week, id, &seen)))
+	if ((rc = signal_find(c, key, h, h->week, &cur)))
 		goto out;
 	const char *action = NULL;
-	if (id[0] && seen != h->observed) {
-		action = "update";
-		rc = signal_refresh(c, id, h, now);
+	if (cur.id[0]) {
+		int changed = 0;
+		rc = signal_merge(c, &cur, h, now, &changed);
+		action = changed ? "update" : NULL;
+		snprintf(id, sizeof(id), "%s", cur.id);
 		run->refreshed++;
-	} else if (id[0]) {
-		rc = signal_touch(c, id, now);
-		run->refreshed++;
-	} else if (!(rc = signal_find(c, key, h, h->week - AQ_WEEK_MS, prev, NULL))) {
+		if (!rc && !cur.linked &&
+		    !(rc = signal_find(c, key, h, h->week - AQ_WEEK_MS, &prev)) && prev.id[0]) {
+			rc = signal_link(c, &cur, &prev);
+			action = "update";
+		}
+	} else if (!(rc = signal_find(c, key, h, h->week - AQ_WEEK_MS, &prev))) {
 		action = "create";
-		rc = signal_insert(c, org, h, prev, now, id);
+		rc = signal_insert(c, org, h, &prev, now, id);
 		run->created++;
-		run->continued += prev[0] != '\0';
+		run->continued += prev.id[0] != '\0';
 	}
 	if (!rc && action) {
-		char detail[200];
+		char detail[300];
 		snprintf(detail, sizeof(detail),
-			 "{\"method\":\"%s\",\"source\":\"%s\",\"country\":\"%s\",\"observed\":%g}",
-			 h->method, aq_sources[h->src], h->country, h->observed);
+			 "{\"method\":\"%s\",\"source\":\"%s\",\"country\":\"%s\",\"cell\":\"%s\","
+			 "\"observed\":%g}",
+			 h->method, aq_sources[h->src], h->country, h->cell, h->observed);
 		struct audit_entry e = {NULL, org, action, "signal", id, NULL, NULL, detail};
 		rc = audit_append(c, &e, now);
 	}
 out:
+	stored_free(&cur);
+	stored_free(&prev);
 	if (rc) {
 		db_rollback(c);
 		return rc;
@@ -237,11 +334,38 @@ static int signal_addressees(struct db_conn *c, const char *country, json_t *org
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-static int signal_emit(struct db_conn *c, const struct detect_hit *h, int64_t now,
-		       struct signal_run *run)
+/* The police of the country whose declared areas (org_areas) hold the
+ * point: they, not every police force of the country, are responsible. */
+static int signal_area_police(struct db_conn *c, const char *country, double lat, double lon,
+			      json_t *orgs)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT a.org_id, a.lat, a.lon, a.radius_m FROM org_areas a JOIN"
+			    " organisations o ON o.id = a.org_id WHERE o.country = ? AND o.kind ="
+			    " 'police' ORDER BY a.org_id, a.id",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, country);
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *org = db_col_text(s, 0);
+		double km = spatial_geo_km(lon, lat, db_col_double(s, 2), db_col_double(s, 1));
+		size_t n = json_array_size(orgs);
+		if (km * 1000 <= db_col_double(s, 3) &&
+		    (n == 0 || strcmp(json_string_value(json_array_get(orgs, n - 1)), org) != 0))
+			json_array_append_new(orgs, json_string(org));
+	}
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int signal_emit(struct db_conn *c, const struct detect_hit *h, int64_t now, struct signal_run *run)
 {
 	json_t *orgs = json_array();
-	int rc = signal_addressees(c, h->country, orgs);
+	int rc = isfinite(h->lat) ? signal_area_police(c, h->country, h->lat, h->lon, orgs) : TR_OK;
+	if (!rc && json_array_size(orgs) == 0)
+		rc = signal_addressees(c, h->country, orgs);
 	size_t n = json_array_size(orgs);
 	/* no responsible organisation: one signal for the country's analysts */
 	for (size_t i = 0; !rc && i < (n ? n : 1); i++) {
@@ -256,6 +380,59 @@ static int signal_emit(struct db_conn *c, const struct detect_hit *h, int64_t no
 	return rc;
 }
 
+/* Closes the signals of earlier weeks that no signal of a later week
+ * continues: their alarm stopped. Each closing is audited. */
+static int signal_close_stopped(struct db_conn *c, int64_t week, int64_t now,
+				struct signal_run *run)
+{
+	struct db_stmt *s;
+	json_t *ids = json_array();
+	int rc = db_prepare(c,
+			    "SELECT g.id, g.org_id FROM signals g WHERE g.closed_at IS NULL AND"
+			    " g.period_start < ? AND NOT EXISTS (SELECT 1 FROM signals n WHERE"
+			    " n.continues = g.id) ORDER BY g.id LIMIT 10000",
+			    &s);
+	if (rc) {
+		json_decref(ids);
+		return rc;
+	}
+	db_bind_int64(s, 1, week);
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(ids,
+				      json_pack("[ss?]", db_col_text(s, 0), db_col_text(s, 1)));
+	db_done(s);
+	rc = rc == DB_DONE ? TR_OK : rc;
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+	{
+		if (rc || (rc = db_begin(c)))
+			break;
+		const char *id = json_string_value(json_array_get(v, 0));
+		const char *org = json_string_value(json_array_get(v, 1));
+		if (!(rc = db_prepare(c,
+				      "UPDATE signals SET closed_at = ?, updated_at = ?,"
+				      " version = version + 1 WHERE id = ? AND closed_at IS NULL",
+				      &s))) {
+			db_bind_int64(s, 1, now);
+			db_bind_int64(s, 2, now);
+			db_bind_text(s, 3, id);
+			rc = db_step(s);
+			db_done(s);
+			rc = rc == DB_DONE ? TR_OK : rc;
+		}
+		struct audit_entry e = {NULL, org, "close", "signal", id, NULL, NULL, "{}"};
+		if (!rc)
+			rc = audit_append(c, &e, now);
+		if (rc)
+			db_rollback(c);
+		else if (!(rc = db_commit(c)))
+			run->closed++;
+	}
+	json_decref(ids);
+	return rc;
+}
+
 /* The mean of C2/C3's reference periods (lag 2), EARS's expected level. */
 static double ears_expected(const double *y, size_t t, size_t baseline)
 {
@@ -263,6 +440,13 @@ static double ears_expected(const double *y, size_t t, size_t baseline)
 	for (size_t i = t - 2 - baseline; i < t - 2; i++)
 		sum += y[i];
 	return sum / (double)baseline;
+}
+
+/* A bound below the expected value is the method's degenerate case (no
+ * variation to bound): it is not shown (null) rather than misread. */
+static double degenerate(double expected, double upper)
+{
+	return isfinite(upper) && isfinite(expected) && upper < expected ? NAN : upper;
 }
 
 /* Evaluates the latest week of one series with each method. */
@@ -279,11 +463,16 @@ static int detect_series(struct db_conn *c, struct detect_hit *h, const double *
 	far_opts_default(&fo);
 	run->series++;
 	h->observed = n ? y[n - 1] : 0;
+	/* a week below the minimum count raises nothing, whatever the method */
+	if (h->observed < SIGNAL_MIN_COUNT) {
+		free(p);
+		return TR_OK;
+	}
 	if (!rc && n > ears_min_from(&eo) && ears_run(y, n, n - 1, &eo, p, &err) == TR_OK &&
 	    p[n - 1].alarm) {
 		h->method = "ears_c3";
 		h->expected = ears_expected(y, n - 1, eo.baseline);
-		h->upperbound = p[n - 1].upperbound;
+		h->upperbound = degenerate(h->expected, p[n - 1].upperbound);
 		run->alarms++;
 		rc = signal_emit(c, h, now, run);
 	}
@@ -291,7 +480,7 @@ static int detect_series(struct db_conn *c, struct detect_hit *h, const double *
 	    p[n - 1].alarm) {
 		h->method = "farrington";
 		h->expected = p[n - 1].expected;
-		h->upperbound = p[n - 1].upperbound;
+		h->upperbound = degenerate(h->expected, p[n - 1].upperbound);
 		run->alarms++;
 		rc = signal_emit(c, h, now, run);
 	}
@@ -325,8 +514,16 @@ static int detect_source(struct db_conn *c, enum aq_source src, int64_t now, str
 	for (size_t i = 0; !rc && i < r.n;) {
 		size_t j = i;
 		memset(y, 0, n * sizeof(double));
-		struct detect_hit h = {src, NULL, r.v[i].country, r.v[i].category, week, 0,
-				       0,   0,	  json_array()};
+		struct detect_hit h = {.src = src,
+				       .country = r.v[i].country,
+				       .category = r.v[i].category,
+				       .week = week,
+				       .statistic = NAN,
+				       .p_adjusted = NAN,
+				       .lat = NAN,
+				       .lon = NAN,
+				       .radius_m = NAN,
+				       .ids = json_array()};
 		for (; j < r.n && strcmp(r.v[j].country, r.v[i].country) == 0 &&
 		       strcmp(r.v[j].category, r.v[i].category) == 0;
 		     j++) {
@@ -350,8 +547,13 @@ int signal_detect(struct db_conn *c, int64_t now, int tips_present, struct signa
 	memset(out, 0, sizeof(*out));
 	int rc = TR_OK;
 	for (int s = 0; !rc && s < AQ__MAX; s++)
-		if (s != AQ_TIPS || tips_present)
+		if (s != AQ_TIPS || tips_present) {
 			rc = detect_source(c, (enum aq_source)s, now, out);
+			if (!rc)
+				rc = signal_detect_space(c, (enum aq_source)s, now, out);
+		}
+	if (!rc)
+		rc = signal_close_stopped(c, aq_period_start(now, AQ_WEEK), now, out);
 	return rc;
 }
 
@@ -361,7 +563,9 @@ int signal_detect(struct db_conn *c, int64_t now, int tips_present, struct signa
 	"g.id, g.org_id, g.country, g.cell, g.method, g.source, g.category, g.period_start,"       \
 	" g.period_end, g.observed, g.expected, g.upperbound, g.score, g.record_ids,"              \
 	" g.status, g.dismissal_reason, g.status_by, g.status_at, g.first_seen, g.last_seen,"      \
-	" g.continues, g.version"
+	" g.continues, g.version, g.lat, g.lon, g.radius_m, g.methods, g.weeks, g.closed_at,"      \
+	" g.status_comment, g.statistic, g.p_adjusted,"                                            \
+	" (SELECT MIN(n.id) FROM signals n WHERE n.continues = g.id), g.org_key"
 
 /* Signals addressed to the caller's organisation, and for country-wide
  * roles to any organisation of the caller's country. */
@@ -373,17 +577,28 @@ static void signal_visible(struct query *q, const struct caller *who)
 	query_sql(q, ")");
 }
 
-/* Which of ids (a chunk) the caller may see, and whose they are. */
+static json_t *time_json(int64_t ms)
+{
+	char t[32];
+	tr_time_format(ms, t);
+	return json_string(t);
+}
+
+/* Which of ids (a chunk) the caller may see: id -> [own, label, time,
+ * link] in seen. */
 static int ids_chunk(struct db_conn *c, const struct caller *who, const char *source, json_t *ids,
 		     size_t from, size_t to, json_t *seen)
 {
 	struct query q;
 	query_init(&q);
 	int tips = strcmp(source, "tips") == 0, sight = strcmp(source, "sightings") == 0;
-	query_sql(&q, tips    ? "SELECT t.id, t.org_id FROM tips t WHERE t.id IN ("
-		      : sight ? "SELECT s.id, s.org_id FROM alert_sightings s JOIN alerts a"
-				" ON a.id = s.alert_id WHERE s.id IN ("
-			      : "SELECT a.id, a.org_id FROM alerts a WHERE a.id IN (");
+	query_sql(&q, tips ? "SELECT t.id, t.org_id, t.category, COALESCE(t.observed_at,"
+			     " t.created_at), t.id FROM tips t WHERE t.id IN ("
+		      : sight
+			  ? "SELECT s.id, s.org_id, a.title, s.observed_at, a.id FROM"
+			    " alert_sightings s JOIN alerts a ON a.id = s.alert_id WHERE s.id IN ("
+			  : "SELECT a.id, a.org_id, a.title, COALESCE(a.observed_from,"
+			    " a.created_at), a.id FROM alerts a WHERE a.id IN (");
 	for (size_t i = from; i < to; i++)
 		query_text(&q, i > from ? ", ?" : "?", json_string_value(json_array_get(ids, i)));
 	query_sql(&q, ")");
@@ -395,23 +610,32 @@ static int ids_chunk(struct db_conn *c, const struct caller *who, const char *so
 	query_free(&q);
 	if (rc)
 		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
+	while ((rc = db_step(s)) == DB_ROW) {
+		char link[64];
+		snprintf(link, sizeof(link), "/%s/%s", tips ? "tips" : "alerts", db_col_text(s, 4));
 		json_object_set_new(seen, db_col_text(s, 0),
-				    json_boolean(strcmp(db_col_text(s, 1), who->org_id) == 0));
+				    json_pack("[bsIs]", strcmp(db_col_text(s, 1), who->org_id) == 0,
+					      db_col_text(s, 2) ? db_col_text(s, 2) : "",
+					      (json_int_t)db_col_int64(s, 3), link));
+	}
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-/* The record ids the caller may see (in stored order), and how many of
- * the stored ones are of the caller's organisation. */
+/* The record ids the caller may see (in stored order) into *out, the
+ * first SIGNAL_RECORDS_SHOWN of them as {id, label, time, link} into
+ * *records, and how many of the stored ones are of the caller's
+ * organisation. Tips only for the roles that may read tips. */
 static int signal_ids(struct db_conn *c, const struct caller *who, const char *source,
-		      const char *text, json_t **out, size_t *own)
+		      const char *text, json_t **out, json_t **records, size_t *own)
 {
 	json_t *ids = text ? json_loads(text, 0, NULL) : NULL, *seen = json_object();
-	int rc = TR_OK;
+	int rc = TR_OK, tips = strcmp(source, "tips") == 0;
 	*own = 0;
 	*out = json_array();
-	if (!json_is_array(ids) || (strcmp(source, "tips") == 0 && !aq_tips_present(c))) {
+	*records = json_array();
+	if (!json_is_array(ids) ||
+	    (tips && (!aq_tips_present(c) || !tip_role_can(who->role, TIPR_TIP, ACT_READ)))) {
 		json_decref(ids);
 		json_decref(seen);
 		return TR_OK;
@@ -421,11 +645,17 @@ static int signal_ids(struct db_conn *c, const struct caller *who, const char *s
 		rc = ids_chunk(c, who, source, ids, i, i + IDS_CHUNK < n ? i + IDS_CHUNK : n, seen);
 	for (size_t i = 0; !rc && i < n; i++) {
 		const char *id = json_string_value(json_array_get(ids, i));
-		json_t *mine = id ? json_object_get(seen, id) : NULL;
-		if (mine) {
-			json_array_append_new(*out, json_string(id));
-			*own += json_is_true(mine);
-		}
+		json_t *r = id ? json_object_get(seen, id) : NULL;
+		if (!r)
+			continue;
+		json_array_append_new(*out, json_string(id));
+		*own += json_is_true(json_array_get(r, 0));
+		if (json_array_size(*records) < SIGNAL_RECORDS_SHOWN)
+			json_array_append_new(
+			    *records,
+			    json_pack("{s:s,s:O,s:o,s:O}", "id", id, "label", json_array_get(r, 1),
+				      "time", time_json(json_integer_value(json_array_get(r, 2))),
+				      "link", json_array_get(r, 3)));
 	}
 	json_decref(ids);
 	json_decref(seen);
@@ -464,6 +694,28 @@ static int signal_row(struct db_stmt *s, json_t **out)
 	json_object_set_new(g, "last_seen", row_time(s, 19));
 	json_object_set_new(g, "continues", text_json(s, 20));
 	json_object_set_new(g, "version", json_integer(db_col_int64(s, 21)));
+	json_object_set_new(g, "lat", num_json(s, 22));
+	json_object_set_new(g, "lon", num_json(s, 23));
+	json_object_set_new(g, "radius_m", num_json(s, 24));
+	json_t *methods = json_loads(db_col_text(s, 25) ? db_col_text(s, 25) : "", 0, NULL);
+	json_object_set_new(g, "methods", json_is_array(methods) ? methods : json_array());
+	if (!json_is_array(methods))
+		json_decref(methods);
+	int64_t weeks = db_col_int64(s, 26);
+	json_object_set_new(g, "weeks", json_integer(weeks));
+	/* new: the first week of its alarm; continuing: alarming for weeks;
+	 * continued: a later week's signal carries it on; closed: it stopped */
+	json_object_set_new(g, "state",
+			    json_string(!db_col_is_null(s, 31)	 ? "continued"
+					: !db_col_is_null(s, 27) ? "closed"
+					: weeks > 1		 ? "continuing"
+								 : "new"));
+	json_object_set_new(g, "closed_at", row_time(s, 27));
+	json_object_set_new(g, "status_comment", text_json(s, 28));
+	json_object_set_new(g, "statistic", num_json(s, 29));
+	json_object_set_new(g, "p_adjusted", num_json(s, 30));
+	json_object_set_new(g, "continued_by", text_json(s, 31));
+	json_object_set_new(g, "_org_key", text_json(s, 32));
 	/* the ids are filtered by signal_finish once the statement is done */
 	json_object_set_new(g, "observed", json_real(observed));
 	const char *ids = db_col_text(s, 13);
@@ -472,14 +724,25 @@ static int signal_row(struct db_stmt *s, json_t **out)
 	return TR_OK;
 }
 
-/* Replaces the stored ids by those the caller may see, and applies the
- * small-count rule to observed. Runs after the statement is finished. */
-static int signal_finish(struct db_conn *c, const struct caller *who, int suppress_below, json_t *g)
+/* What the caller may do with a signal: only those who may act see the
+ * buttons (docs/access.md, "Early-warning signals"). */
+static json_t *signal_can(const struct caller *who, const char *org_key, const char *status)
 {
-	json_t *ids;
+	int act = signal_may_act(who, org_key) && !who->read_only;
+	return json_pack("{s:b,s:b}", "acknowledge", act && strcmp(status, "new") == 0, "dismiss",
+			 act && strcmp(status, "dismissed") != 0);
+}
+
+/* Replaces the stored ids by those the caller may see, applies the
+ * small-count rule to observed, names the place in lang and says what the
+ * caller may do. Runs after the statement is finished. */
+static int signal_finish(struct db_conn *c, const struct caller *who, int suppress_below,
+			 const char *lang, json_t *g)
+{
+	json_t *ids, *records;
 	size_t own;
 	int rc = signal_ids(c, who, json_string_value(json_object_get(g, "source")),
-			    json_string_value(json_object_get(g, "_ids")), &ids, &own);
+			    json_string_value(json_object_get(g, "_ids")), &ids, &records, &own);
 	json_object_del(g, "_ids");
 	if (rc)
 		return rc;
@@ -492,14 +755,27 @@ static int signal_finish(struct db_conn *c, const struct caller *who, int suppre
 	if (sup) {
 		json_object_set_new(g, "score", json_null());
 		json_decref(ids);
+		json_decref(records);
 		ids = json_null();
+		records = json_null();
 	}
 	json_object_set_new(g, "record_ids", ids);
-	return TR_OK;
+	json_object_set_new(g, "records", records);
+	json_object_set_new(g, "can",
+			    signal_can(who, json_string_value(json_object_get(g, "_org_key")),
+				       json_string_value(json_object_get(g, "status"))));
+	json_object_del(g, "_org_key");
+	json_t *lat = json_object_get(g, "lat"), *lon = json_object_get(g, "lon");
+	struct place_near p = {0};
+	if (json_is_number(lat) && json_is_number(lon))
+		rc = place_name_near(c, json_number_value(lat), json_number_value(lon),
+				     json_number_value(json_object_get(g, "radius_m")), lang, &p);
+	json_object_set_new(g, "place", place_near_json(&p));
+	return rc;
 }
 
 int signal_get(struct db_conn *c, const struct caller *who, const char *id, int suppress_below,
-	       json_t **out)
+	       const char *lang, json_t **out)
 {
 	struct query q;
 	query_init(&q);
@@ -518,7 +794,7 @@ int signal_get(struct db_conn *c, const struct caller *who, const char *id, int 
 		rc = TR_ERR_NOT_FOUND;
 	db_done(s);
 	if (!rc)
-		rc = signal_finish(c, who, suppress_below, *out);
+		rc = signal_finish(c, who, suppress_below, lang, *out);
 	if (rc) {
 		json_decref(*out);
 		*out = NULL;
@@ -527,9 +803,11 @@ int signal_get(struct db_conn *c, const struct caller *who, const char *id, int 
 }
 
 int signal_list(struct db_conn *c, const struct caller *who, const struct signal_filter *f,
-		const char *after, int limit, int suppress_below, json_t *items, char **next_key)
+		const char *after, int limit, int suppress_below, const char *lang, json_t *items,
+		char **next_key)
 {
 	struct query q;
+	char method[32];
 	*next_key = NULL;
 	query_init(&q);
 	query_sql(&q, "SELECT " SIGNAL_COLS " FROM signals g WHERE 1 = 1");
@@ -540,8 +818,18 @@ int signal_list(struct db_conn *c, const struct caller *who, const struct signal
 		query_text(&q, " AND g.country = ?", f->country);
 	if (f->source)
 		query_text(&q, " AND g.source = ?", f->source);
-	if (f->method)
-		query_text(&q, " AND g.method = ?", f->method);
+	if (f->method) {
+		/* any method that raised it (methods is a JSON array of names) */
+		snprintf(method, sizeof(method), "%%\"%s\"%%", f->method);
+		query_text(&q, " AND g.methods LIKE ?", method);
+	}
+	/* open: alarming now; closed: stopped; neither: continued by a later
+	 * week's signal */
+	if (f->state)
+		query_sql(&q, strcmp(f->state, "closed") == 0 ? " AND g.closed_at IS NOT NULL"
+							      : " AND g.closed_at IS NULL");
+	if (f->state)
+		query_sql(&q, " AND NOT EXISTS (SELECT 1 FROM signals n WHERE n.continues = g.id)");
 	if (after) {
 		const char *colon = strchr(after, ':');
 		long long v = strtoll(after, NULL, 10);
@@ -576,8 +864,10 @@ int signal_list(struct db_conn *c, const struct caller *who, const struct signal
 	json_t *g;
 	json_array_foreach(items, i, g)
 	{
-		if ((rc = signal_finish(c, who, suppress_below, g)))
+		if ((rc = signal_finish(c, who, suppress_below, lang, g)))
 			return rc;
+		/* the list shows no records, only their count */
+		json_object_del(g, "records");
 	}
 	return TR_OK;
 }
@@ -614,7 +904,9 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 	}
 	const char *to = json_string_value(json_object_get(body, "status"));
 	const char *why = json_string_value(json_object_get(body, "dismissal_reason"));
-	if (!rc && (strcmp(org, who->org_id) != 0 || !signal_roles[who->role].update))
+	const char *comment = json_string_value(json_object_get(body, "comment"));
+	int ack = to && strcmp(to, "acknowledged") == 0;
+	if (!rc && !signal_may_act(who, org))
 		rc = TR_ERR_FORBIDDEN;
 	else if (!rc && version != cur)
 		rc = TR_ERR_PRECONDITION;
@@ -626,18 +918,24 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 		rc = (*field = "dismissal_reason", TR_ERR_INVALID);
 	else if (!rc && why && strcmp(to, "dismissed") != 0)
 		rc = (*field = "dismissal_reason", TR_ERR_INVALID);
+	else if (!rc && ack && (!comment || !*comment))
+		rc = (*field = "comment", TR_ERR_INVALID); /* what is being done about it */
+	else if (!rc && comment && !ack)
+		rc = (*field = "comment", TR_ERR_INVALID);
 	int64_t now = tr_now_ms();
 	if (!rc && !(rc = db_prepare(c,
 				     "UPDATE signals SET status = ?, dismissal_reason = ?,"
 				     " status_by = ?, status_at = ?, updated_at = ?,"
-				     " version = version + 1 WHERE id = ?",
+				     " version = version + 1, status_comment = COALESCE(?,"
+				     " status_comment) WHERE id = ?",
 				     &s))) {
 		db_bind_text(s, 1, to);
 		db_bind_text_or_null(s, 2, why);
 		db_bind_text(s, 3, who->user_id);
 		db_bind_int64(s, 4, now);
 		db_bind_int64(s, 5, now);
-		db_bind_text(s, 6, id);
+		db_bind_text_or_null(s, 6, comment);
+		db_bind_text(s, 7, id);
 		rc = db_step(s);
 		db_done(s);
 		rc = rc == DB_DONE ? TR_OK : rc;

@@ -16,7 +16,8 @@
 
 /** "new", "acknowledged", "dismissed", NULL. */
 extern const char *const signal_statuses[];
-/** The methods detection runs: "ears_c3", "farrington", NULL. */
+/** The methods detection runs: "ears_c3", "farrington" (weekly counts of
+ * a country), "gistar" (hot spots), "stscan" (space-time clusters), NULL. */
 extern const char *const signal_methods[];
 
 /** What one detection run did. */
@@ -27,6 +28,9 @@ struct signal_run {
 	int continued; /* of those, continuing a signal of the previous week */
 	int refreshed; /* existing signals of this week seen again */
 	int skipped;   /* writes lost to a concurrent run (unique conflict) */
+	int hotspots;  /* significant hot spots (Gi*, BH) found */
+	int clusters;  /* significant space-time clusters found */
+	int closed;    /* signals of earlier weeks closed: their alarm stopped */
 };
 
 /** Runs detection once as of now (ms): the latest week is the one holding
@@ -38,22 +42,25 @@ int signal_detect(struct db_conn *c, int64_t now, int tips_present,
 /** Filters of the list; NULL when not given. */
 struct signal_filter {
 	const char *status, *country, *source, *method;
+	const char *state; /* "open" (not closed) or "closed" */
 };
 
 /** A signal visible to who (its organisation's, or its country's for
- * analysts), with the record ids who may see; counts below
- * suppress_below that involve records of other organisations are null.
- * TR_ERR_NOT_FOUND otherwise. */
+ * analysts), with the record ids who may see and the first of those
+ * records (records: id, label, time, link); counts below suppress_below
+ * that involve records of other organisations are null; its place named
+ * in lang; can: {acknowledge, dismiss} for who. TR_ERR_NOT_FOUND
+ * otherwise. */
 int signal_get(struct db_conn *c, const struct caller *who, const char *id, int suppress_below,
-	       json_t **out /* OUT */);
+	       const char *lang, json_t **out /* OUT */);
 /** A page of visible signals, newest first; after is the cursor key
  * "<first_seen>:<id>"; *next_key (free()) when another page follows. */
 int signal_list(struct db_conn *c, const struct caller *who, const struct signal_filter *f,
-		const char *after, int limit, int suppress_below, json_t *items,
+		const char *after, int limit, int suppress_below, const char *lang, json_t *items,
 		char **next_key /* OUT */);
-/** Acknowledges or dismisses (with a reason) a signal addressed to the
- * caller's organisation, at version (If-Match). *field names the offending
- * field of TR_ERR_INVALID / TR_ERR_CONFLICT. */
+/** Acknowledges (with a comment) or dismisses (with a reason) a signal
+ * addressed to the caller's organisation, at version (If-Match). *field
+ * names the offending field of TR_ERR_INVALID / TR_ERR_CONFLICT. */
 int signal_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		  int64_t version, const char *request_id, const char **field /* OUT */);
 

@@ -432,12 +432,16 @@ describe('module pages', () => {
     const page = await newPage(browser);
     await signIn(page, server.url, 'officer@vienna.at');
     await page.getByRole('navigation').getByRole('link', { name: 'Signals' }).click();
-    await page.getByRole('link', { name: /Alerts · Overdose cluster · Austria/ }).first().click();
+    // issue 14: a signal is named by where it is (here the whole country)
+    await page.getByRole('row', { name: /Alerts · Overdose cluster/ }).getByRole('link', { name: 'All of Austria' }).first().click();
     await page.waitForSelector('.map[data-ready]');
     const marks = await page.locator('.map path.mark-hot').count();
     assert.ok(marks > 0, 'the records of the signal are on the map');
     await screenshot(page, 'signal-map');
     await page.getByRole('button', { name: 'Acknowledge' }).click();
+    // issue 14: acknowledging says what is being done
+    await page.getByLabel('What is being done').fill('Patrols near the station this week');
+    await page.getByRole('button', { name: 'Acknowledge the signal' }).click();
     await page.getByText('The signal is acknowledged.').waitFor();
     await axe(page, 'signal');
   });

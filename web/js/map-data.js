@@ -5,14 +5,16 @@
 import { html, useEffect, useRef, useState } from './lib.js';
 import { t } from './i18n.js';
 import { loadShapes, NUMERIC } from './map.js';
+import { PlaceSearch, placeZoom } from './place-search.js';
 
 /**
  * items: [{ kind: 'point'|'circle'|'cell', lat, lon, radius_km, bbox: [w,s,e,n],
  *   tone: 'a'|'b'|'hot'|'cold'|'gap'|'pick', label, href }]
  * highlight: ISO alpha-2 codes to tint; fit: [[s,w],[n,e]] or null (fit the items);
  * noFit: leave the view where the user put it (forms that draw what is picked).
+ * search: a place search above the map that zooms to the chosen place.
  */
-export function DataMap({ items = [], highlight = [], fit = null, noFit = false, onPick, pick = null, label, height = 'normal' }) {
+export function DataMap({ items = [], highlight = [], fit = null, noFit = false, onPick, pick = null, label, height = 'normal', search = true }) {
   const el = useRef(null);
   const state = useRef({});
   const [failed, setFailed] = useState(false);
@@ -90,8 +92,16 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
       onPick(c.lat, c.lng);
     }
   };
+  // a place chosen in the search: zoom there
+  const goTo = (p) => {
+    const { map } = state.current;
+    if (!map) return;
+    map.setView([p.lat, p.lon], Math.min(placeZoom(p.population), map.getMaxZoom()), { animate: false });
+    el.current.dataset.place = p.name;
+  };
   return html`
     <div class=${`map-frame map-${height}`}>
+      ${search && html`<${PlaceSearch} onChoose=${goTo} country=${highlight.length === 1 ? highlight[0] : null} />`}
       <div class="map" ref=${el} role="region" tabindex="0" aria-label=${label || t('map.label')} onKeyDown=${onKey}></div>
       ${failed && html`<p class="alert alert-error" role="alert">${t('map.failed')}</p>`}
     </div>`;

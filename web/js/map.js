@@ -4,6 +4,7 @@
 import { html, useEffect, useRef, useState } from './lib.js';
 import { t, countryName } from './i18n.js';
 import { navigate } from './router.js';
+import { PlaceSearch, placeZoom } from './place-search.js';
 
 // world-atlas names shapes by ISO 3166-1 numeric code; the API uses alpha-2.
 // Covers the States and Partners of data/osce_countries.csv.
@@ -189,8 +190,16 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
     }
     el.current.dataset.points = String(n);
   }, [ready, layers, shown && shown.join(',')]);
+  // a place chosen in the search: zoom there (the outlines allow zoom 7 at most)
+  const goTo = (p) => {
+    const { map } = state.current;
+    if (!map) return;
+    map.setView([p.lat, p.lon], Math.min(placeZoom(p.population), map.getMaxZoom()), { animate: false });
+    el.current.dataset.place = p.name;
+  };
   return html`
     <div class="map-frame">
+      <${PlaceSearch} onChoose=${goTo} />
       <div class="map" ref=${el} role="region" aria-label=${t('map.label')}></div>
       ${failed && html`<p class="alert alert-error" role="alert">${t('map.failed')}</p>`}
       <ul class="legend" aria-label=${t('map.legend')}>
