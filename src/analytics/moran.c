@@ -242,18 +242,18 @@ int moran_bands(const double *x, const double *y, const double *value, size_t n,
 	return rc;
 }
 
-int moran_first_peak(const struct moran_band *b, size_t m, int *peak)
+int moran_first_peak(const struct moran_band *b, size_t m, double min_z, int *peak)
 {
 	*peak = 0;
 	for (size_t k = 1; k + 1 < m; k++)
 		if (isfinite(b[k].z) && isfinite(b[k - 1].z) && b[k].z > b[k - 1].z &&
-		    !(b[k + 1].z > b[k].z)) {
+		    !(b[k + 1].z > b[k].z) && b[k].z >= min_z) {
 			*peak = 1;
 			return (int)k;
 		}
 	int best = -1;
 	for (size_t k = 0; k < m; k++)
-		if (isfinite(b[k].z) && (best < 0 || b[k].z > b[best].z))
+		if (isfinite(b[k].z) && b[k].z >= min_z && (best < 0 || b[k].z > b[best].z))
 			best = (int)k;
 	return best;
 }

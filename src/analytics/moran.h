@@ -41,10 +41,11 @@ int moran_bands(const double *x, const double *y, const double *value, size_t n,
 		size_t m, enum spatial_metric metric, struct moran_band *out /* OUT: m */,
 		struct ts_error *err);
 
-/** The index of the first peak of the z-scores (z[k] > z[k - 1] and
- * z[k] >= z[k + 1], or the last one still rising when k = m - 1 > 0 is
- * not counted: a peak needs a fall after it), else of the largest z, else
- * -1 when no z is finite. *peak = 1 when a peak was found. */
-int moran_first_peak(const struct moran_band *b, size_t m, int *peak /* OUT */);
+/** The index of the first peak of the z-scores at least min_z (z[k] >
+ * z[k - 1] and z[k] >= z[k + 1]; the last distance is no peak: a peak
+ * needs a fall after it), else of the largest z at least min_z, else -1
+ * (no z is finite and at least min_z: no autocorrelation worth a scale).
+ * *peak = 1 when a peak was found. */
+int moran_first_peak(const struct moran_band *b, size_t m, double min_z, int *peak /* OUT */);
 
 #endif

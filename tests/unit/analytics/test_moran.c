@@ -86,13 +86,17 @@ static void test_first_peak_is_chosen_not_the_largest(void **state)
 	(void)state;
 	struct moran_band b[5] = {{.z = 1}, {.z = 3}, {.z = 2}, {.z = 5}, {.z = 4}};
 	int peak;
-	assert_int_equal(moran_first_peak(b, 5, &peak), 1);
+	assert_int_equal(moran_first_peak(b, 5, 0, &peak), 1);
 	assert_int_equal(peak, 1);
 	struct moran_band rising[3] = {{.z = 1}, {.z = 2}, {.z = 3}};
-	assert_int_equal(moran_first_peak(rising, 3, &peak), 2);
+	assert_int_equal(moran_first_peak(rising, 3, 0, &peak), 2);
 	assert_int_equal(peak, 0);
 	struct moran_band none[2] = {{.z = NAN}, {.z = NAN}};
-	assert_int_equal(moran_first_peak(none, 2, &peak), -1);
+	assert_int_equal(moran_first_peak(none, 2, 0, &peak), -1);
+	/* a peak below min_z is no peak; nothing at least min_z: none */
+	assert_int_equal(moran_first_peak(b, 5, 4, &peak), 3);
+	assert_int_equal(peak, 1);
+	assert_int_equal(moran_first_peak(b, 5, 6, &peak), -1);
 }
 
 static void test_bad_input_is_refused(void **state)
