@@ -27,7 +27,9 @@
 
 #define SERIES_PERIODS_MAX 5000
 #define GRID_CELLS_MAX 100000
-#define SCAN_EVENTS_MAX 20000 /* about 15 s with 199 replications on 2 cores */
+/* events x (replications + 1) at most: 10,000 events with 999 replications
+ * (about 15 s with 5 km and 7 days on 2 busy cores; 20,000 took 54 s) */
+#define SCAN_WORK_MAX 10000000.0
 #define KM_PER_DEG_LAT 111.195
 
 /* The parameters every endpoint shares. */
@@ -285,7 +287,8 @@ struct an_method {
 	struct ears_opts ears;
 	struct far_opts far;
 	struct cusum_opts cusum;
-	double evaluate; /* last periods to evaluate; 0: all with enough history */
+	double evaluate;  /* last periods to evaluate; 0: all with enough history */
+	double min_count; /* least records in a period for an alarm (3) */
 };
 
 static int an_method_read(struct http_req *req, enum aq_interval iv, struct an_method *m)
@@ -325,6 +328,8 @@ static int an_method_read(struct http_req *req, enum aq_interval iv, struct an_m
 	rc |= an_number(req, "m", 1e-9, 1e9, 0, &m->cusum.m);
 	m->evaluate = 0;
 	rc |= an_number(req, "evaluate", 1, SERIES_PERIODS_MAX, 1, &m->evaluate);
+	m->min_count = 3;
+	rc |= an_number(req, "min_count", 1, 1000000, 1, &m->min_count);
 	return rc ? TR_ERR_INVALID : TR_OK;
 }
 
@@ -367,10 +372,72 @@ static int an_detect(const struct an_method *m, const double *y, size_t n, size_
 	return cusum_run(y, n, from, &m->cusum, p, err);
 }
 
+/* The expected count of EARS (R's earsC gives none): the mean of its
+ * baseline window, the b periods before t (C1) or before t - 2 (C2, C3). */
+static double an_ears_expected(const struct an_method *m, const double *y, size_t t)
+{
+	size_t lag = m->method == 0 ? 0 : 2, b = m->ears.baseline;
+	if (t < lag + b)
+		return NAN;
+	double sum = 0;
+	for (size_t j = t - lag - b; j < t - lag; j++)
+		sum += y[j];
+	return sum / (double)b;
+}
+
+static json_t *an_note(const char *code, const char *message)
+{
+	return json_pack("{s:s, s:s}", "code", code, "message", message);
+}
+
+/* Expected, upper bound and alarm of an evaluated period, as a reader can
+ * trust them: a bound below the expected value or none at all is not
+ * shown but explained (bound_note), and no alarm from fewer than
+ * min_count records (alarm_note, unless the count is hidden). Returns
+ * whether the period alarms. */
+static int an_point_json(json_t *it, const struct an_method *m, const struct an_series *s, size_t i,
+			 const struct ts_point *p, int threshold)
+{
+	double e = m->method <= 2 ? an_ears_expected(m, s->count, i) : p->expected;
+	double u = p->upperbound;
+	json_object_set_new(it, "expected", an_num(e));
+	const char *code = NULL, *msg = NULL;
+	if (p->undecided && m->method == 3)
+		code = "no_model", msg = "The model could not be fitted on this history: no upper "
+					 "bound and no decision.";
+	else if (isnan(u) && m->method == 3)
+		code = "few_cases", msg = "Fewer than 5 records in the last 4 weeks: Farrington's "
+					  "method computes no upper bound and raises no alarm.";
+	else if (isnan(u))
+		code = "no_bound", msg = "The method gives no upper bound for this period (no "
+					 "variation in its baseline).";
+	else if (u < e)
+		code = "bound_below_expected",
+		msg = "The method's bound fell below the expected value (EARS C3 lowers it after "
+		      "high weeks), so it is not shown; the alarm still needs the minimum count.";
+	json_object_set_new(it, "upperbound", code ? json_null() : an_num(u));
+	if (code)
+		json_object_set_new(it, "bound_note", an_note(code, msg));
+	int decided = !p->undecided, alarm = decided && p->alarm;
+	if (alarm && s->count[i] < m->min_count) {
+		alarm = 0;
+		if (!aq_suppressed(s->count[i], s->foreign[i], threshold))
+			json_object_set_new(it, "alarm_note",
+					    an_note("below_min_count",
+						    "The method flagged this period, but it holds "
+						    "fewer records than the minimum count for an "
+						    "alarm."));
+	}
+	/* no bound is no alarm (Farrington's 5-in-4-weeks rule), as R says;
+	 * null only where the method reached no decision */
+	json_object_set_new(it, "alarm", decided ? json_boolean(alarm) : json_null());
+	return alarm;
+}
+
 static const char *const aberration_params[] = {
-    "source",	 "country", "category",	 "interval", "from",	 "to",	  "method",
-    "baseline",	 "alpha",   "min_sigma", "b",	     "w",	 "trend", "reweight",
-    "threshold", "k",	    "h",	 "m",	     "evaluate", NULL};
+    "source",	 "country", "category",	 "interval", "from",	 "to",	      "method",
+    "baseline",	 "alpha",   "min_sigma", "b",	     "w",	 "trend",     "reweight",
+    "threshold", "k",	    "h",	 "m",	     "evaluate", "min_count", NULL};
 
 int api_analytics_aberrations(struct http_req *req, struct http_resp *resp)
 {
@@ -419,21 +486,20 @@ int api_analytics_aberrations(struct http_req *req, struct http_resp *resp)
 	json_object_set_new(o, "method", json_string(methods[m.method]));
 	json_object_set_new(o, "evaluated_from",
 			    an_time_json(s.start + (int64_t)from * aq_period_ms(a.iv)));
+	json_object_set_new(o, "min_count", json_integer((json_int_t)m.min_count));
 	int alarms = 0;
 	for (size_t i = 0; i < s.n; i++) {
 		json_t *it = json_object();
 		json_object_set_new(it, "period",
 				    an_time_json(s.start + (int64_t)i * aq_period_ms(a.iv)));
 		an_count_set(it, "observed", s.count[i], s.foreign[i], a.cfg.suppress_below);
-		int has = i >= from && !isnan(p[i].upperbound);
-		json_object_set_new(it, "expected",
-				    i >= from ? an_num(p[i].expected) : json_null());
-		json_object_set_new(it, "upperbound", has ? an_num(p[i].upperbound) : json_null());
-		/* no bound is no alarm (Farrington's 5-in-4-weeks rule), as R says;
-		 * null only where the method reached no decision */
-		int decided = i >= from && !p[i].undecided;
-		json_object_set_new(it, "alarm", decided ? json_boolean(p[i].alarm) : json_null());
-		alarms += decided && p[i].alarm;
+		if (i >= from)
+			alarms += an_point_json(it, &m, &s, i, &p[i], a.cfg.suppress_below);
+		else {
+			json_object_set_new(it, "expected", json_null());
+			json_object_set_new(it, "upperbound", json_null());
+			json_object_set_new(it, "alarm", json_null());
+		}
 		json_array_append_new(items, it);
 	}
 	json_object_set_new(o, "alarms", json_integer(alarms));
@@ -946,9 +1012,9 @@ int api_analytics_hotspots(struct http_req *req, struct http_resp *resp)
 
 /* ---- space-time scan ---- */
 
-static const char *const scan_params[] = {"source",	  "country", "category",      "from",
-					  "to",		  "bbox",    "max_radius_km", "max_days",
-					  "replications", "seed",    "prospective",   NULL};
+static const char *const scan_params[] = {
+    "source",	"country",	"category", "from",  "to",	    "bbox", "max_radius_km",
+    "max_days", "replications", "seed",	    "alpha", "prospective", NULL};
 
 static json_t *an_day_json(int32_t day)
 {
@@ -974,7 +1040,14 @@ static json_t *an_cluster_json(const struct stscan_cluster *k, size_t rank,
 	json_object_set_new(
 	    it, "llr",
 	    aq_suppressed((double)k->observed, foreign, threshold) ? json_null() : an_num(k->llr));
-	json_object_set_new(it, "p_value", an_num(k->p));
+	/* SaTScan's relative risk: inside over outside, observed over expected */
+	double n = (double)r->n, rr = (double)k->observed / k->expected /
+				      ((n - (double)k->observed) / (n - k->expected));
+	json_object_set_new(it, "relative_risk",
+			    aq_suppressed((double)k->observed, foreign, threshold) ? json_null()
+										   : an_num(rr));
+	json_object_set_new(it, "p", an_num(k->p));
+	json_object_set_new(it, "p_value", an_num(k->p)); /* the name before p */
 	json_t *ids = json_array();
 	for (size_t j = 0; j < k->n_events; j++)
 		json_array_append_new(ids, json_string(r->v[k->events[j]].id));
@@ -987,8 +1060,36 @@ static json_t *an_cluster_json(const struct stscan_cluster *k, size_t rank,
 	return it;
 }
 
+/* Whether two clusters overlap: their circles meet and their periods too. */
+static int an_cluster_overlap(const struct stscan_cluster *a, const struct stscan_cluster *b)
+{
+	return spatial_geo_km(a->x, a->y, b->x, b->y) <= a->radius + b->radius &&
+	       a->start <= b->end && b->start <= a->end;
+}
+
+/* The clusters reported, by decreasing LLR: p below alpha and no overlap
+ * with one reported before (SaTScan's rule, in space and time). */
+static json_t *an_clusters_json(const struct stscan_result *res, const struct aq_records *r,
+				double alpha, int threshold)
+{
+	json_t *items = json_array();
+	size_t *kept = malloc((res->n ? res->n : 1) * sizeof(size_t)), nk = 0;
+	for (size_t i = 0; kept && i < res->n; i++) {
+		const struct stscan_cluster *k = &res->clusters[i];
+		int ok = k->p < alpha;
+		for (size_t j = 0; ok && j < nk; j++)
+			ok = !an_cluster_overlap(k, &res->clusters[kept[j]]);
+		if (!ok)
+			continue;
+		kept[nk++] = i;
+		json_array_append_new(items, an_cluster_json(k, nk, r, threshold));
+	}
+	free(kept);
+	return items;
+}
+
 static int an_scan_run(struct http_req *req, struct http_resp *resp, const struct an_common *a,
-		       const struct aq_records *r, const struct stscan_params *sp)
+		       const struct aq_records *r, const struct stscan_params *sp, double alpha)
 {
 	double *x = malloc(r->n * sizeof(double)), *y = malloc(r->n * sizeof(double));
 	int32_t *day = malloc(r->n * sizeof(int32_t));
@@ -1015,10 +1116,7 @@ static int an_scan_run(struct http_req *req, struct http_resp *resp, const struc
 	}
 	if (rc)
 		return http_fail(req, rc, "out of memory");
-	json_t *items = json_array();
-	for (size_t i = 0; i < res.n; i++)
-		json_array_append_new(
-		    items, an_cluster_json(&res.clusters[i], i + 1, r, a->cfg.suppress_below));
+	json_t *items = an_clusters_json(&res, r, alpha, a->cfg.suppress_below);
 	json_t *o =
 	    json_pack("{s:s, s:f, s:i, s:i, s:b}", "source", aq_sources[a->f.source],
 		      "max_radius_km", sp->max_radius, "max_days", sp->max_days, "replications",
@@ -1034,6 +1132,7 @@ static int an_scan_run(struct http_req *req, struct http_resp *resp, const struc
 	json_object_set_new(o, "suppressed", json_boolean(sup_e || sup_l));
 	an_window_set(o, &a->f);
 	json_object_set_new(o, "suppress_below", json_integer(a->cfg.suppress_below));
+	json_object_set_new(o, "alpha", json_real(alpha));
 	json_object_set_new(o, "items", items);
 	stscan_result_free(&res);
 	return http_resp_json(resp, 200, o);
@@ -1044,13 +1143,16 @@ int api_analytics_scan(struct http_req *req, struct http_resp *resp)
 	struct an_common a;
 	struct stscan_params sp;
 	stscan_params_default(&sp);
-	double radius = 5, days = 7, reps = 199, seed = 1;
+	double radius = 5, days = 7, reps = 999, seed = 1, alpha = 0.05;
 	int prospective = 0;
 	int rc = api_query_allow(req, scan_params);
 	rc |= an_common_read(req, &a, 52);
 	rc |= an_number(req, "max_radius_km", 0.001, 1000, 0, &radius);
 	rc |= an_number(req, "max_days", 1, 366, 1, &days);
-	rc |= an_number(req, "replications", 0, 999, 1, &reps);
+	/* a Monte Carlo p below 0.05 needs at least 999 replications to be
+	 * told from 0.05 with confidence (SaTScan's default and floor here) */
+	rc |= an_number(req, "replications", 999, 9999, 1, &reps);
+	rc |= an_number(req, "alpha", 1e-6, 1, 0, &alpha);
 	rc |= an_number(req, "seed", 0, 1e15, 1, &seed);
 	rc |= an_bool(req, "prospective", &prospective);
 	if (rc)
@@ -1061,11 +1163,14 @@ int api_analytics_scan(struct http_req *req, struct http_resp *resp)
 	struct aq_records r;
 	if ((rc = an_load(req, &a.f, &r)))
 		return rc;
-	if (r.n > SCAN_EVENTS_MAX) {
+	if ((double)r.n * (reps + 1) > SCAN_WORK_MAX) {
 		aq_records_free(&r);
-		return http_field_error(req, "from",
-					"more than 20000 events: narrow from, to, "
-					"bbox or country");
+		char msg[160];
+		snprintf(msg, sizeof(msg),
+			 "more than %.0f events for %.0f replications: narrow from, to, bbox or "
+			 "country",
+			 floor(SCAN_WORK_MAX / (reps + 1)), reps);
+		return http_field_error(req, "from", msg);
 	}
 	sp.max_radius = radius;
 	sp.max_days = (int)days;
@@ -1073,7 +1178,7 @@ int api_analytics_scan(struct http_req *req, struct http_resp *resp)
 	sp.seed = (uint64_t)seed;
 	sp.prospective = prospective;
 	sp.threads = 2;
-	sp.max_clusters = 10;
+	sp.max_clusters = 0; /* every candidate: an_clusters_json keeps the reported */
 	sp.metric = SPATIAL_HAVERSINE;
 	if (r.n == 0) {
 		json_t *o = json_pack("{s:s, s:I, s:b, s:[], s:i}", "source",
@@ -1082,7 +1187,7 @@ int api_analytics_scan(struct http_req *req, struct http_resp *resp)
 		an_window_set(o, &a.f);
 		rc = http_resp_json(resp, 200, o);
 	} else
-		rc = an_scan_run(req, resp, &a, &r, &sp);
+		rc = an_scan_run(req, resp, &a, &r, &sp, alpha);
 	aq_records_free(&r);
 	return rc;
 }
