@@ -1130,6 +1130,13 @@ static int an_scan_run(struct http_req *req, struct http_resp *resp, const struc
 	json_object_set_new(o, "locations",
 			    sup_l ? json_null() : json_integer((json_int_t)res.locations));
 	json_object_set_new(o, "suppressed", json_boolean(sup_e || sup_l));
+	/* the area analysed, for the map: as the hot spots' box (snapped to the
+	 * coarsening grid), none when the number of events is hidden */
+	double box[4];
+	an_box_of(&a->f, r, 0, box);
+	json_object_set_new(o, "bbox",
+			    sup_e ? json_null()
+				  : json_pack("[f, f, f, f]", box[0], box[1], box[2], box[3]));
 	an_window_set(o, &a->f);
 	json_object_set_new(o, "suppress_below", json_integer(a->cfg.suppress_below));
 	json_object_set_new(o, "alpha", json_real(alpha));
