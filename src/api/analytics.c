@@ -796,7 +796,10 @@ static int an_band_auto(const struct an_cells *c, double cell_km, double *km, js
 	for (size_t k = 0; k < HOT_BANDS; k++)
 		d[k] = cell_km * (1.01 + (double)k);
 	struct ts_error err = {0};
-	int rc = c->n >= 4
+	/* beyond HOT_CELLS_AUTO cells (a cell size the caller set) the ten
+	 * bands would cost seconds: the fallback band, said in reason */
+	int many = c->n > HOT_CELLS_AUTO;
+	int rc = c->n >= 4 && !many
 		     ? moran_bands(c->x, c->y, c->v, c->n, d, HOT_BANDS, SPATIAL_HAVERSINE, b, &err)
 		     : TR_ERR_INVALID;
 	if (rc == TR_ERR_NOMEM)
@@ -810,9 +813,10 @@ static int an_band_auto(const struct an_cells *c, double cell_km, double *km, js
 	*km = best >= 0 ? d[best] : 1.5 * cell_km;
 	json_object_set_new(scale, "candidates", cand);
 	json_object_set_new(scale, "reason",
-			    json_string(best < 0 ? "no_significant_autocorrelation"
-					: peak	 ? "first_peak"
-						 : "largest_z"));
+			    json_string(many	   ? "too_many_cells"
+					: best < 0 ? "no_significant_autocorrelation"
+					: peak	   ? "first_peak"
+						   : "largest_z"));
 	return TR_OK;
 }
 

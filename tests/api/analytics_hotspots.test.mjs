@@ -119,6 +119,11 @@ test('cell size and distance band from the data unless set, with the candidates'
   assert.equal(u.body.scale.candidates, undefined);
   const half = await hot('&cell_km=5');
   assert.deepEqual([half.body.scale.chosen, half.body.scale.cell_chosen], ['data', 'user']);
+  // over 20,000 cells the autocorrelation is not run: 1.5 cells, said so
+  const fine = await hot('&cell_km=1');
+  assert.equal(fine.status, 200, fine.text);
+  assert.ok(fine.body.area.cells > 20000, `${fine.body.area.cells}`);
+  assert.deepEqual([fine.body.scale.reason, fine.body.distance_km], ['too_many_cells', 1.5]);
 });
 
 test('bad hot-spot parameters name the field', async () => {
