@@ -1,10 +1,12 @@
 #include "api/app.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/acl.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
+#include "domain/outline.h"
 #include "domain/readmodel/alerts.h"
 
 #include <getopt.h>
@@ -64,6 +66,20 @@ static int metrics_token_ok(const char *t)
 		if (t[i] <= ' ' || t[i] > '~')
 			return 0;
 	return n >= 16 && n <= 256;
+}
+
+/* The country outlines of the analytics' study area, from the web app's
+ * copy of world-atlas; without them hot spots use the box and say so. */
+static void serve_outlines_load(struct app *app)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/vendor/countries-50m.json", app->web_dir);
+	int rc = outline_load(path, &app->outlines);
+	if (rc)
+		fprintf(stderr,
+			"{\"level\":\"warn\",\"msg\":\"no country outlines: hot spots use the "
+			"box as study area\",\"error\":\"%s\"}\n",
+			tr_strerror(rc));
 }
 
 int cli_serve(int argc, char **argv)
@@ -206,6 +222,7 @@ int cli_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"alerts loaded\",\"ms\":%lld}\n",
 		(long long)(tr_now_ms() - t0));
+	serve_outlines_load(app);
 	/* workers inherit this mask; only sigwait below sees the signals */
 	sigset_t set;
 	sigemptyset(&set);
@@ -235,6 +252,7 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "trellis: %s\n", err);
 		signals_module_stop(app);
 		tips_module_stop(app);
+		outline_free(app->outlines);
 		api_countries_cache_free(app);
 		db_close(app->db);
 		auth_throttle_free(app->sign_in);
@@ -252,6 +270,7 @@ int cli_serve(int argc, char **argv)
 	http_server_stop(srv);
 	signals_module_stop(app);
 	tips_module_stop(app);
+	outline_free(app->outlines);
 	api_countries_cache_free(app);
 	db_close(app->db);
 	auth_throttle_free(app->sign_in);

@@ -127,7 +127,7 @@ test('hotspots find the planted cluster', async () => {
 });
 
 test('the space-time scan returns the planted cluster', async () => {
-  const r = await own.get(`/api/v1/analytics/scan?source=alerts&${RANGE}&max_radius_km=5&max_days=7&replications=99`);
+  const r = await own.get(`/api/v1/analytics/scan?source=alerts&${RANGE}&max_radius_km=5&max_days=7&replications=999`);
   assert.equal(r.status, 200, r.text);
   const c = r.body.items[0];
   assert.ok(c.p_value < 0.05, JSON.stringify(c));
@@ -145,7 +145,7 @@ test('counts of other organisations below 5 are shown as null', async () => {
     assert.equal(it.suppressed, COUNTS[i] < 5);
     assert.equal(it.count, COUNTS[i] < 5 ? null : COUNTS[i]);
   }
-  const s = await outsider.get(`/api/v1/analytics/scan?source=alerts&${RANGE}&replications=9`);
+  const s = await outsider.get(`/api/v1/analytics/scan?source=alerts&${RANGE}&replications=999&alpha=1`);
   for (const c of s.body.items) if (c.suppressed) assert.equal(c.record_ids, null);
 });
 
@@ -165,7 +165,8 @@ test('bad input names the field', async () => {
     ['/api/v1/analytics/hotspots?source=alerts&bbox=10,50,5,40', 'bbox'],
     ['/api/v1/analytics/hotspots?source=alerts&distance_km=-1', 'distance_km'],
     ['/api/v1/analytics/hotspots?source=alerts&bbox=-180,-90,180,90&cell_km=1', 'cell_km'],
-    ['/api/v1/analytics/scan?source=alerts&replications=5000', 'replications'],
+    ['/api/v1/analytics/scan?source=alerts&replications=10000', 'replications'],
+    ['/api/v1/analytics/scan?source=alerts&replications=99', 'replications'],
     ['/api/v1/analytics/scan?source=alerts&prospective=maybe', 'prospective'],
   ];
   for (const [path, field] of cases) assertProblem(assert, await own.get(path), 400, field);

@@ -95,7 +95,7 @@ async function snapshot(u, source) {
   const ts = await u.get(`/api/v1/analytics/timeseries?source=${source}&${RANGE}`);
   const ab = await u.get(`/api/v1/analytics/aberrations?source=${source}&method=ears_c1&min_sigma=1&${RANGE}`);
   const hs = await u.get(`/api/v1/analytics/hotspots?source=${source}&bbox=9,46,17,51&distance_km=30&cell_km=10&limit=500`);
-  const sc = await u.get(`/api/v1/analytics/scan?source=${source}&${RANGE}&max_radius_km=5&replications=0`);
+  const sc = await u.get(`/api/v1/analytics/scan?source=${source}&${RANGE}&max_radius_km=5&replications=999&alpha=1`);
   for (const r of [ts, ab, hs, sc]) assert.equal(r.status, 200, r.text);
   return {
     weeks: ts.body.items.map((x) => x.count),

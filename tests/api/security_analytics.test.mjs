@@ -106,7 +106,7 @@ function matrix() {
       for (const cell of [0.05, 0.5, 1, 5])
         q.push(`/api/v1/analytics/hotspots?source=tips&cell_km=${cell}&distance_km=2&limit=500${bq}${win}`);
       for (const r of [0.01, 5])
-        q.push(`/api/v1/analytics/scan?source=tips&max_radius_km=${r}&max_days=7&replications=9&seed=3${bq}${win}`);
+        q.push(`/api/v1/analytics/scan?source=tips&max_radius_km=${r}&max_days=7&replications=999&alpha=1&seed=3${bq}${win}`);
       void b; void w;
     }
   }
@@ -221,7 +221,7 @@ test('two questions differing by less than a week, a grid step or a cell size gi
   // the east edge just west of the exact point, then just east of it
   const edge = (d) => box([P.lon - 0.06, P.lat - 0.02, P.lon + d, P.lat + 0.08]);
   const hot = (q) => `/api/v1/analytics/hotspots?source=tips&distance_km=3&limit=500${q}`;
-  const scan = (q) => `/api/v1/analytics/scan?source=tips&max_radius_km=3&max_days=7&replications=9&seed=5${q}`;
+  const scan = (q) => `/api/v1/analytics/scan?source=tips&max_radius_km=3&max_days=7&replications=999&alpha=1&seed=5${q}`;
   const series = (q) => `/api/v1/analytics/timeseries?source=tips&interval=day${q}`;
   const pairs = [];
   for (const f of [hot, scan, series]) {
@@ -252,7 +252,7 @@ test('windows are whole ISO weeks and boxes are on the grid', async () => {
   assert.equal(r.from, '2026-03-02T00:00:00Z');
   assert.equal(r.to, '2026-03-09T00:00:00Z');
   for (const x of r.grid.bbox) assert.ok(Math.abs(x / STEP - Math.round(x / STEP)) < 1e-6, `${x} is on the grid`);
-  const s = await ask(others.ministry, `/api/v1/analytics/scan?source=tips&replications=0&from=${iso(T - 60000)}&to=${iso(T + 60000)}`);
+  const s = await ask(others.ministry, `/api/v1/analytics/scan?source=tips&replications=999&from=${iso(T - 60000)}&to=${iso(T + 60000)}`);
   assert.equal(s.from, '2026-03-02T00:00:00Z');
   assert.equal(s.to, '2026-03-09T00:00:00Z');
 });

@@ -454,6 +454,18 @@ describe('module pages', () => {
     await page.getByText(/^Alarms: \d+/).waitFor();
     await page.waitForSelector('#hot-title');
     await page.waitForFunction(() => document.querySelectorAll('.map path.mark').length > 0);
+    // the terms explained in a sentence each; places listed before the map
+    for (const term of ['Upper bound', 'p (corrected)', 'Relative risk'])
+      await page.locator('.an-explain dt', { hasText: term }).first().waitFor();
+    await page.getByText(/^Significant hot spots: \d+/).waitFor();
+    const hot = page.locator('section[aria-labelledby=hot-title]');
+    const before = await hot.evaluate((s) => {
+      const table = s.querySelector('table, .empty'), map = s.querySelector('.map');
+      return Boolean(table && map && (table.compareDocumentPosition(map) & Node.DOCUMENT_POSITION_FOLLOWING));
+    });
+    assert.ok(before, 'the list comes before the map');
+    await hot.getByLabel('Show the non-significant ones too').check();
+    await hot.locator('table').waitFor();
     await screenshot(page, 'analytics');
     await axe(page, 'analytics');
   });
