@@ -1,7 +1,8 @@
 // Commitments and events in the browser, in French on a phone: a State's
 // analyst records a self-assessment with evidence confirmed from the
 // suggestions, sees the State in the matrix (a list per State on a phone),
-// and follows a conference outcome to its overdue action.
+// and follows a conference outcome to its overdue action, then sees the
+// series roll-up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, newPage, signIn, screenshot, run, PASSWORD } from './lib.mjs';
@@ -32,7 +33,7 @@ before(async () => {
     text: { en: 'Strengthen community policing with young people', fr: 'Renforcer la police de proximité avec les jeunes' }, distribution: 'network' })).id;
   await api(al, 'POST', '/activities', { title: 'Policiers référents dans les écoles de Tirana', type: 'police_school_liaison', setting: 'school', area_country: 'AL',
     start: '2024-09-01', status: 'active', age_min: 12, age_max: 16, gender: 'all', distribution: 'network', tlp: 'green' });
-  const ev = await api(admin, 'POST', '/events', { title: 'Conférence de l’OSCE 2020', type: 'conference', starts_on: '2020-10-06', place: 'Vienne', online: true,
+  const ev = await api(admin, 'POST', '/events', { title: 'Conférence de l’OSCE 2020', type: 'conference', series: 'Conférences OSCE sur les drogues', starts_on: '2020-10-06', place: 'Vienne', online: true,
     sessions: [{ title: 'Police de proximité et jeunesse' }], distribution: 'network' });
   ids.event = ev.id;
   const o = await api(admin, 'POST', '/outcomes', { event_id: ev.id, session_id: ev.sessions[0].id, kind: 'recommendation', text: 'Former les policiers de proximité à la prévention', distribution: 'network' });
@@ -87,6 +88,10 @@ test('fr, phone: an assessment with evidence, the matrix as a list, an outcome f
   await page.locator('.alert-ok, [role=status]').filter({ hasText: 'Action enregistrée.' }).first().waitFor();
   assert.doesNotMatch(await page.locator(`[data-action="${ids.action}"]`).innerText(), /En retard/);
   await screenshot(page, 'events-action-fr-phone');
+  // the series rolls its outcomes up across years
+  await page.goto(`${server.url}/events?series=${encodeURIComponent('Conférences OSCE sur les drogues')}`);
+  const rollup = page.locator('[data-rollup]');
+  await rollup.locator('td', { hasText: '1 / 1' }).waitFor();
   assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'only the sign-in page\'s /me before signing in');
   assert.deepEqual(page.foreign, []);
 });

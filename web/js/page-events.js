@@ -45,6 +45,7 @@ export default function Events({ query }) {
         </tr>`)}
       </${Table}>
       <${MoreButton} list=${list} />`}
+    ${cur.series && html`<${SeriesRollup} series=${cur.series} />`}
     <section class="card" aria-labelledby="due-title">
       <h2 id="due-title">${t('ev.due_actions')}</h2>
       ${!due.data ? html`<${Loading} />` : due.data.items.length === 0 ? html`<p class="empty">${t('ev.nothing_due')}</p>` : html`
@@ -52,6 +53,28 @@ export default function Events({ query }) {
           <span><a href=${`/events/${a.event_id}#action-${a.id}`}>${a.title}</a> <${DueBadge} a=${a} /></span>
           <span class="muted small">${name(a.owner_org_id)} · ${formatDate(a.due_on)}</span></li>`)}</ul>`}
     </section>`;
+}
+
+/** What became of the outcomes of every event of a series, year by year. */
+function SeriesRollup({ series }) {
+  const d = useAsync(async () => {
+    const evs = (await listAll('/events', { series })).items;
+    const full = await Promise.all(evs.map((e) => get(`/events/${e.id}`)));
+    return full.sort((a, b) => String(a.starts_on).localeCompare(String(b.starts_on)));
+  }, [series]);
+  if (!d.data) return html`<${ProblemAlert} error=${d.error} />`;
+  const count = (ev, pred) => ev.outcomes.reduce((n, o) => n + o.actions.filter(pred).length, 0);
+  return html`<section class="card" aria-labelledby="rollup-title" data-rollup>
+    <h2 id="rollup-title">${t('ev.rollup')}</h2>
+    <${Table} caption=${t('ev.rollup')} head=${[t('ev.event'), t('ev.outcomes'), t('ev.actions_done'), t('ev.overdue')]}>
+      ${d.data.map((ev) => html`<tr key=${ev.id}>
+        <td><a href=${`/events/${ev.id}`}>${ev.title}</a> <span class="muted small">${formatDate(ev.starts_on)}</span></td>
+        <td>${ev.outcomes.length}</td>
+        <td>${count(ev, (a) => a.status === 'done')} / ${count(ev, () => true)}</td>
+        <td>${count(ev, (a) => a.overdue)}</td>
+      </tr>`)}
+    </${Table}>
+  </section>`;
 }
 
 /** /events/:id: the event, its sessions, minutes, outcomes and actions. */
