@@ -329,6 +329,14 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 	struct acl_share was = share_of(cur), will = share_of(merged);
 	if ((rc = acl_distribution_allowed(who->role, t->share, &was, &will, field)))
 		goto out;
+	/* an organiser or owner follows a record up; who sees it stays the
+	 * creating organisation's decision */
+	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 &&
+	    acl_share_changed(&was, &will)) {
+		*field = "distribution";
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
 	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
 		rc = TR_ERR_PRECONDITION;
 		goto out;

@@ -267,6 +267,8 @@ test('events: sessions, versioned minutes, an outcome becoming an action that go
   assert.equal(done.body.overdue, false);
   assert.equal((await u.al.get('/api/v1/actions?due=overdue')).body.items.length, 0);
   assertProblem(assert, await u.pl.patch(`/api/v1/actions/${a.body.id}`, { body: { status: 'open' }, headers: { 'If-Match': '"2"' } }), 403);
+  // the owner follows the action up but does not decide who sees it
+  assertProblem(assert, await u.al.patch(`/api/v1/actions/${a.body.id}`, { body: { distribution: 'federation' }, headers: { 'If-Match': '"2"' } }), 403, 'distribution');
   // the event's page shows what became of its outcomes
   const page = await u.pl.get(`/api/v1/events/${ids.event}`);
   assert.equal(page.body.minutes.version, 2);
@@ -294,4 +296,41 @@ test('access: organisation-only events, outcomes and actions stay with their org
   const me = await u.ngo.get('/api/v1/me');
   assert.equal(me.body.can.assessment_comment.includes('create'), true);
   assert.equal(me.body.can.assessment.includes('create'), false);
+});
+
+test('robustness: every field of every body, wrong in every way, is a 4xx naming it, never a 500', async () => {
+  const ev = (await u.osce.post('/api/v1/events', { body: { title: 'Robust event', type: 'meeting', starts_on: '2024-01-01', sessions: [{ title: 'S' }], distribution: 'network' } })).body;
+  const out = (await u.osce.post('/api/v1/outcomes', { body: { event_id: ev.id, kind: 'decision', text: 'Robust', distribution: 'network' } })).body;
+  const valid = {
+    '/api/v1/documents': { title: 'Robust doc', issuer: 'CND', languages: ['en'], summary: { en: 'x' }, url: 'https://example.org', adopted_on: '2020-01-01', distribution: 'network', tlp: 'clear' },
+    '/api/v1/commitments': { document_id: ids.doc, paragraph: 'r', text: { en: 'x' }, theme: 'other', indicators: [{ definition: 'd', unit: 'u' }], distribution: 'network' },
+    '/api/v1/assessments': { state: 'AL', commitment_id: ids.cm2, period: '2019', kind: 'self', status: 'limited', evidence: [], distribution: 'network' },
+    '/api/v1/events': { title: 'Robust', type: 'meeting', starts_on: '2024-01-01', sessions: [{ title: 'S', contributions: [{ title: 'C', speakers: [{ name: 'N' }] }] }], organisers: [], distribution: 'network' },
+    '/api/v1/outcomes': { event_id: ev.id, session_id: ev.sessions[0].id, kind: 'decision', text: 'x', distribution: 'network' },
+    '/api/v1/actions': { outcome_id: out.id, title: 'Robust', owner_org_id: orgs.al, due_on: '2024-01-01', distribution: 'network' },
+  };
+  const bad = [null, 1, -1.5, 'x', '', [], [1, 'x', null], {}, { en: 5 }, true, 'é'.repeat(70000), [{ type: 'event' }], [{ title: 5 }]];
+  const who = { '/api/v1/assessments': u.al };
+  let n = 0;
+  for (const [path, body] of Object.entries(valid)) {
+    for (const field of Object.keys(body)) {
+      for (const v of bad) {
+        const r = await (who[path] || u.osce).post(path, { body: { ...body, [field]: v } });
+        n++;
+        assert.ok(r.status < 500, `${path} ${field}=${JSON.stringify(v).slice(0, 40)}: ${r.status} ${r.text.slice(0, 200)}`);
+        if (r.status >= 400) assert.match(r.headers.get('content-type'), /problem\+json/);
+      }
+    }
+    for (const raw of ['{', '[]', '"x"', 'null', '{"title":']) {
+      const r = await (who[path] || u.osce).post(path, { raw, headers: { 'Content-Type': 'application/json' } });
+      assert.ok(r.status >= 400 && r.status < 500, `${path} ${raw}: ${r.status}`);
+    }
+  }
+  for (const q of ['state=a', 'theme=x', 'document_id=1', 'period=2024-Q9', 'format=', 'cursor=zz', 'limit=-1', 'nope=1']) {
+    const r = await u.pl.get(`/api/v1/assessments/matrix?${q}`);
+    assert.ok(r.status === 400, `matrix ${q}: ${r.status}`);
+  }
+  for (const q of ['due=later', 'status=x', 'owner_org_id=1', 'cursor=zz']) assert.equal((await u.pl.get(`/api/v1/actions?${q}`)).status, 400, q);
+  assert.ok(n > 300);
+  assert.equal((await u.pl.get('/api/v1/documents')).status, 200, 'the server still answers');
 });
