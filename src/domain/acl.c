@@ -61,6 +61,19 @@ static const struct {
     [RES_AREA] =         {"area",         {L|R|C,     L|R|C,     L|R,       L|R,       L|R,       L|R}},
     /* signals: read by all; acknowledged or dismissed by those who act */
     [RES_SIGNAL] =       {"signal",       {L|R|U,     L|R|U,     L|R|U,     L|R|U,     L|R,       L|R}},
+    /* commitments: documents, commitments and assessments are recorded by
+     * those who speak for their organisation; a State's self-assessment
+     * by its own organisations, an independent one by a reviewer of
+     * another country or an international body (policy.c); civil society
+     * comments on assessments. Events, outcomes and actions: officers
+     * organise and follow up too. */
+    [RES_DOCUMENT] =     {"document",     {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R,       L|R,       L|R}},
+    [RES_COMMITMENT] =   {"commitment",   {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R,       L|R,       L|R}},
+    [RES_ASSESSMENT] =   {"assessment",   {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R,       L|R,       L|R}},
+    [RES_ASSESSMENT_COMMENT] = {"assessment_comment", {L|R|C, L|R, L|R,     L|R,       L|R|C,     L|R}},
+    [RES_EVENT] =        {"event",        {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
+    [RES_OUTCOME] =      {"outcome",      {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
+    [RES_ACTION] =       {"action",       {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
     /* clang-format on */
 };
 
@@ -117,11 +130,16 @@ bool acl_distribution_within(const char *d, const char *limit)
 /* The share right of each shareable resource, from the one table. */
 static bool may_share(enum role r, enum acl_shareable res)
 {
+	/* clang-format off */
 	static const enum resource of[SHARE__MAX] = {
 	    [SHARE_ALERT] = RES_ALERT,	   [SHARE_ACTIVITY] = RES_ACTIVITY,
 	    [SHARE_PROBLEM] = RES_PROBLEM, [SHARE_PROPOSAL] = RES_PROPOSAL,
 	    [SHARE_TIP] = RES_TIP,
+	    [SHARE_DOCUMENT] = RES_DOCUMENT, [SHARE_COMMITMENT] = RES_COMMITMENT,
+	    [SHARE_ASSESSMENT] = RES_ASSESSMENT, [SHARE_EVENT] = RES_EVENT,
+	    [SHARE_OUTCOME] = RES_OUTCOME, [SHARE_ACTION] = RES_ACTION,
 	};
+	/* clang-format on */
 	return res < SHARE__MAX && acl_role_can(r, of[res], ACT_SHARE);
 }
 
@@ -239,6 +257,10 @@ bool acl_row_visible(const struct caller *c, bool own_org, enum distribution d,
 	}
 }
 
+/* clang-format off */
 const char *const acl_guarded_tables[] = {"alerts",	"alert_sightings", "alert_comments",
 					  "activities", "practices",	   "proposals",
-					  "tips",	"problems",	   NULL};
+					  "tips",	"problems",
+					  "policy_documents", "policy_commitments", "policy_assessments",
+					  "conf_events", "conf_outcomes", "conf_actions", NULL};
+/* clang-format on */

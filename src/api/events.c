@@ -1,0 +1,356 @@
+/* Events: conferences and meetings with sessions and versioned minutes,
+ * their outcomes, and the actions those become. */
+#include "api/api.h"
+#include "api/handlers.h"
+#include "api/resource.h"
+#include "api/validate.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/conf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N(a) (sizeof(a) / sizeof(a[0]))
+
+#define SHARE_FIELDS(req)                                                                          \
+	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                                 \
+	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                        \
+	{                                                                                          \
+		"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0                                                \
+	}
+#define SHARE_WHY                                                                                  \
+	{"distribution", "is required"}, {"tlp", "red is never shared with federation"},           \
+	{                                                                                          \
+		"sharing_group_id", "is required with distribution sharing_group (only then), "    \
+				    "and your organisation must belong to the group"               \
+	}
+
+/* ---- events ---- */
+
+#define EVENT_FIELDS(req)                                                                          \
+	{"title", V_STRING, req, 3, 500, NULL, 0},                                                 \
+	    {"type", V_ENUM, req, 0, 0, conf_event_types, 0},                                      \
+	    {"series", V_STRING, 0, 1, 200, NULL, 1}, {"starts_on", V_TIME, req, 0, 0, NULL, 0},   \
+	    {"ends_on", V_TIME, 0, 0, 0, NULL, 1}, {"timezone", V_STRING, 0, 1, 64, NULL, 1},      \
+	    {"place", V_STRING, 0, 0, 300, NULL, 1}, {"online", V_BOOL, 0, 0, 0, NULL, 0},         \
+	    {"organisers", V_UUIDS, 0, 0, 0, NULL, 0},                                             \
+	    {"participants", V_UUIDS, 0, 0, 0, NULL, 0}, {"sessions", V_ARRAY, 0, 0, 0, NULL, 0},  \
+	    {"demo", V_BOOL, 0, 0, 0, NULL, 0}, SHARE_FIELDS(req)
+
+static const struct vfield event_create[] = {EVENT_FIELDS(1)};
+static const struct vfield event_patch[] = {EVENT_FIELDS(0)};
+
+static int str_ok(json_t *v, size_t max, int required)
+{
+	if (!v || json_is_null(v))
+		return !required;
+	return json_is_string(v) && (!required || json_string_length(v) > 0) &&
+	       json_string_length(v) <= max * 4;
+}
+
+static int time_ok(json_t *v)
+{
+	int64_t ms;
+	return !v || json_is_null(v) ||
+	       (json_is_string(v) && tr_time_parse(json_string_value(v), &ms) == 0);
+}
+
+static int id_ok(json_t *v)
+{
+	return !v || (json_is_string(v) && tr_uuid_valid(json_string_value(v)));
+}
+
+static int keys_ok(json_t *o, const char *const *keys)
+{
+	const char *k;
+	json_t *x;
+	json_object_foreach(o, k, x)
+	{
+		int known = 0;
+		for (int i = 0; keys[i]; i++)
+			known |= strcmp(k, keys[i]) == 0;
+		if (!known)
+			return 0;
+	}
+	return 1;
+}
+
+static int speakers_ok(json_t *sp)
+{
+	static const char *const keys[] = {"name", "org_id", "role", NULL};
+	size_t i;
+	json_t *v;
+	if (sp && !json_is_array(sp))
+		return 0;
+	if (json_array_size(sp) > 50)
+		return 0;
+	json_array_foreach(sp, i, v) if (!json_is_object(v) || !keys_ok(v, keys) ||
+					 !str_ok(json_object_get(v, "name"), 200, 1) ||
+					 !str_ok(json_object_get(v, "role"), 200, 0) ||
+					 !id_ok(json_object_get(v, "org_id"))) return 0;
+	return 1;
+}
+
+/* sessions: [{id?, title, starts_at?, ends_at?, theme?, contributions:
+ * [{id?, title, speakers: [{name, org_id?, role?}]}]}] */
+static int event_body_check(struct http_req *req, json_t *body, int partial)
+{
+	(void)partial;
+	static const char *const skeys[] = {"id",	   "title",	    "starts_at", "ends_at",
+					    "description", "contributions", NULL};
+	static const char *const ckeys[] = {"id", "title", "abstract", "speakers", NULL};
+	json_t *sessions = json_object_get(body, "sessions");
+	int bad = 0;
+	if (json_array_size(sessions) > 100)
+		return http_field_error(req, "sessions", "must be at most 100");
+	size_t i, j;
+	json_t *s, *k;
+	json_array_foreach(sessions, i, s)
+	{
+		char name[64];
+		snprintf(name, sizeof(name), "sessions[%zu]", i);
+		json_t *contribs = json_object_get(s, "contributions");
+		int ok = json_is_object(s) && keys_ok(s, skeys) &&
+			 id_ok(json_object_get(s, "id")) &&
+			 str_ok(json_object_get(s, "title"), 500, 1) &&
+			 str_ok(json_object_get(s, "description"), 5000, 0) &&
+			 time_ok(json_object_get(s, "starts_at")) &&
+			 time_ok(json_object_get(s, "ends_at")) &&
+			 (!contribs || json_is_array(contribs)) && json_array_size(contribs) <= 100;
+		json_array_foreach(ok ? contribs : NULL, j, k) ok =
+		    ok && json_is_object(k) && keys_ok(k, ckeys) &&
+		    id_ok(json_object_get(k, "id")) &&
+		    str_ok(json_object_get(k, "title"), 500, 1) &&
+		    str_ok(json_object_get(k, "abstract"), 5000, 0) &&
+		    speakers_ok(json_object_get(k, "speakers"));
+		if (!ok)
+			bad |=
+			    http_field_error(req, name,
+					     "must be {title, starts_at, ends_at, description, "
+					     "contributions: [{title, abstract, speakers: [{name, "
+					     "org_id, role}]}]}");
+	}
+	return bad;
+}
+
+static const struct rfilter event_filters[] = {
+    {"series", RF_TEXT, NULL, 200},
+    {"type", RF_ENUM, conf_event_types, 0},
+};
+
+static const struct rwhy event_why[] = {
+    SHARE_WHY,
+    {"ends_on", "must not be before starts_on"},
+    {"organisers", "must name existing organisations"},
+    {"participants", "must name existing organisations"},
+    {"sessions", "a speaker's org_id names no organisation"},
+};
+
+static int event_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	return shrec_get(&conf_event_table, c, who, id, out);
+}
+static int event_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
+		      json_t *items, char **next)
+{
+	struct shrec_eq eq[] = {{"series", rquery_get(q, "series")},
+				{"type", rquery_get(q, "type")}};
+	return shrec_list(&conf_event_table, c, who, eq, 2, NULL, NULL, q->after, q->limit, items,
+			  next);
+}
+static int event_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
+			   const char *request_id, char id[37], const char **field)
+{
+	return shrec_create(&conf_event_table, c, who, body, request_id, id, field);
+}
+static int event_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+			int64_t version, const char *request_id, const char **field)
+{
+	return shrec_update(&conf_event_table, c, who, id, body, version, request_id, field);
+}
+
+const struct api_resource event_resource = {
+    .name = "event",
+    .plural = "events",
+    .perm = RES_EVENT,
+    .create_spec = event_create,
+    .ncreate = N(event_create),
+    .patch_spec = event_patch,
+    .npatch = N(event_patch),
+    .filters = event_filters,
+    .nfilters = N(event_filters),
+    .why = event_why,
+    .nwhy = N(event_why),
+    .check = event_body_check,
+    .get = event_get,
+    .list = event_list,
+    .create = event_create_fn,
+    .update = event_update,
+};
+
+static const struct vfield minutes_spec[] = {
+    {"text", V_STRING, 1, 1, 200000, NULL, 0},
+};
+
+int api_events_minutes_add(struct http_req *req, struct http_resp *resp)
+{
+	return api_resource_act(req, resp, minutes_spec, N(minutes_spec), conf_minutes_add);
+}
+
+int api_events_minutes_list(struct http_req *req, struct http_resp *resp)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *out = NULL;
+	struct db_conn *c = api_db(req);
+	int rc = conf_minutes_list(c, api_caller(req), id, &out);
+	if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	db_release(c);
+	return rc ? rc : http_resp_json(resp, 200, out);
+}
+
+/* ---- outcomes ---- */
+
+#define OUTCOME_FIELDS(req)                                                                        \
+	{"session_id", V_UUID, 0, 0, 0, NULL, 1}, {"contribution_id", V_UUID, 0, 0, 0, NULL, 1},   \
+	    {"kind", V_ENUM, req, 0, 0, conf_outcome_kinds, 0},                                    \
+	    {"text", V_STRING, req, 1, 10000, NULL, 0}, SHARE_FIELDS(req)
+
+static const struct vfield outcome_create[] = {
+    {"event_id", V_UUID, 1, 0, 0, NULL, 0},
+    OUTCOME_FIELDS(1),
+};
+static const struct vfield outcome_patch[] = {OUTCOME_FIELDS(0)};
+
+static const struct rfilter outcome_filters[] = {
+    {"event_id", RF_UUID, NULL, 0},
+    {"kind", RF_ENUM, conf_outcome_kinds, 0},
+};
+
+static const struct rwhy outcome_why[] = {
+    SHARE_WHY,
+    {"event_id", "names an event you cannot see"},
+    {"session_id", "names no session of the event"},
+    {"contribution_id", "names no contribution of the session"},
+};
+
+static int outcome_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	return shrec_get(&conf_outcome_table, c, who, id, out);
+}
+static int outcome_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
+			json_t *items, char **next)
+{
+	struct shrec_eq eq[] = {{"event_id", rquery_get(q, "event_id")},
+				{"kind", rquery_get(q, "kind")}};
+	return shrec_list(&conf_outcome_table, c, who, eq, 2, NULL, NULL, q->after, q->limit, items,
+			  next);
+}
+static int outcome_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
+			     const char *request_id, char id[37], const char **field)
+{
+	return shrec_create(&conf_outcome_table, c, who, body, request_id, id, field);
+}
+static int outcome_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+			  int64_t version, const char *request_id, const char **field)
+{
+	return shrec_update(&conf_outcome_table, c, who, id, body, version, request_id, field);
+}
+
+const struct api_resource outcome_resource = {
+    .name = "outcome",
+    .plural = "outcomes",
+    .perm = RES_OUTCOME,
+    .create_spec = outcome_create,
+    .ncreate = N(outcome_create),
+    .patch_spec = outcome_patch,
+    .npatch = N(outcome_patch),
+    .filters = outcome_filters,
+    .nfilters = N(outcome_filters),
+    .why = outcome_why,
+    .nwhy = N(outcome_why),
+    .get = outcome_get,
+    .list = outcome_list,
+    .create = outcome_create_fn,
+    .update = outcome_update,
+};
+
+/* ---- actions ---- */
+
+#define ACTION_FIELDS(req)                                                                         \
+	{"title", V_STRING, req, 3, 500, NULL, 0}, {"owner_org_id", V_UUID, req, 0, 0, NULL, 0},   \
+	    {"due_on", V_TIME, req, 0, 0, NULL, 0},                                                \
+	    {"status", V_ENUM, 0, 0, 0, conf_action_statuses, 0},                                  \
+	    {"notes", V_STRING, 0, 0, 10000, NULL, 0},                                             \
+	    {"commitment_id", V_UUID, 0, 0, 0, NULL, 1},                                           \
+	    {"proposal_id", V_UUID, 0, 0, 0, NULL, 1}, {"activity_id", V_UUID, 0, 0, 0, NULL, 1},  \
+	    {"practice_id", V_UUID, 0, 0, 0, NULL, 1}, SHARE_FIELDS(req)
+
+static const struct vfield action_create[] = {
+    {"outcome_id", V_UUID, 1, 0, 0, NULL, 0},
+    ACTION_FIELDS(1),
+};
+static const struct vfield action_patch[] = {ACTION_FIELDS(0)};
+
+static const struct rfilter action_filters[] = {
+    {"status", RF_ENUM, conf_action_statuses, 0},
+    {"owner_org_id", RF_UUID, NULL, 0},
+    {"event_id", RF_UUID, NULL, 0},
+    {"outcome_id", RF_UUID, NULL, 0},
+    {"due", RF_ENUM, conf_action_due, 0},
+};
+
+static const struct rwhy action_why[] = {
+    SHARE_WHY,
+    {"outcome_id", "names an outcome you cannot see"},
+    {"owner_org_id", "names no organisation"},
+    {"commitment_id", "names a commitment you cannot see"},
+    {"proposal_id", "names a proposal you cannot see"},
+    {"activity_id", "names an activity you cannot see"},
+    {"practice_id", "names a practice you cannot see"},
+};
+
+static int action_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	return shrec_get(&conf_action_table, c, who, id, out);
+}
+static int action_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
+		       json_t *items, char **next)
+{
+	return conf_action_list(c, who, rquery_get(q, "status"), rquery_get(q, "owner_org_id"),
+				rquery_get(q, "event_id"), rquery_get(q, "outcome_id"),
+				rquery_get(q, "due"), tr_now_ms(), q->after, q->limit, items, next);
+}
+static int action_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
+			    const char *request_id, char id[37], const char **field)
+{
+	return shrec_create(&conf_action_table, c, who, body, request_id, id, field);
+}
+static int action_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+			 int64_t version, const char *request_id, const char **field)
+{
+	return shrec_update(&conf_action_table, c, who, id, body, version, request_id, field);
+}
+
+const struct api_resource action_resource = {
+    .name = "action",
+    .plural = "actions",
+    .perm = RES_ACTION,
+    .create_spec = action_create,
+    .ncreate = N(action_create),
+    .patch_spec = action_patch,
+    .npatch = N(action_patch),
+    .filters = action_filters,
+    .nfilters = N(action_filters),
+    .why = action_why,
+    .nwhy = N(action_why),
+    .get = action_get,
+    .list = action_list,
+    .create = action_create_fn,
+    .update = action_update,
+};

@@ -1,0 +1,688 @@
+#include "domain/policy.h"
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/activity.h"
+#include "domain/alert.h"
+#include "domain/audit.h"
+#include "domain/conf.h"
+#include "domain/practice.h"
+#include "domain/proposal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const policy_themes[] = {"prevention",	 "treatment",  "community_policing",
+				     "supply_reduction", "precursors", "information_sharing",
+				     "co_operation",	 "other",      NULL};
+const char *const policy_statuses[] = {"no_evidence", "not_started", "limited",
+				       "substantial", "complete",    NULL};
+const char *const policy_kinds[] = {"self", "independent", NULL};
+const char *const policy_evidence_types[] = {"activity", "practice", "proposal", "alert",
+					     "event",	 "document", NULL};
+
+#define SHARE_COLS                                                                                 \
+	{"distribution", "distribution", REC_TEXT},                                                \
+	    {"sharing_group_id", "sharing_group_id", REC_TEXT}, {"tlp", "tlp", REC_TEXT},          \
+	    {"created_at", "created_at", REC_TIME}, {"updated_at", "updated_at", REC_TIME},        \
+	{                                                                                          \
+		"version", "version", REC_INT                                                      \
+	}
+#define HEAD_COLS                                                                                  \
+	{"id", "id", REC_TEXT}, {"org_id", "org_id", REC_TEXT}, {"country", "country", REC_TEXT},  \
+	{                                                                                          \
+		"created_by", "created_by", REC_TEXT                                               \
+	}
+#define N(a) (sizeof(a) / sizeof(a[0]))
+
+int policy_period_valid(const char *p)
+{
+	size_t n = p ? strlen(p) : 0;
+	if (n < 4 || p[0] < '1' || p[0] > '2')
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	if (n == 4)
+		return 1;
+	if (n != 7 || p[4] != '-')
+		return 0;
+	if (p[5] == 'Q')
+		return p[6] >= '1' && p[6] <= '4';
+	if (p[5] == 'H')
+		return p[6] == '1' || p[6] == '2';
+	int m = (p[5] - '0') * 10 + (p[6] - '0');
+	return p[5] >= '0' && p[5] <= '1' && p[6] >= '0' && p[6] <= '9' && m >= 1 && m <= 12;
+}
+
+int policy_status_rank(const char *s)
+{
+	for (int i = 0; s && policy_statuses[i]; i++)
+		if (strcmp(policy_statuses[i], s) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- documents ---- */
+
+static const struct activity_rec_col doc_cols[] = {
+    HEAD_COLS,
+    {"title", "title", REC_TEXT},
+    {"issuer", "issuer", REC_TEXT},
+    {"symbol", "symbol", REC_TEXT},
+    {"adopted_on", "adopted_on", REC_TIME},
+    {"url", "url", REC_TEXT},
+    {"languages", "languages", REC_JSON},
+    {"summary", "summary", REC_JSON},
+    SHARE_COLS,
+};
+
+static void doc_defaults(json_t *p)
+{
+	if (!json_is_array(json_object_get(p, "languages")))
+		json_object_set_new(p, "languages", json_array());
+	if (!json_is_object(json_object_get(p, "summary")))
+		json_object_set_new(p, "summary", json_object());
+	if (!json_is_string(json_object_get(p, "symbol")))
+		json_object_set_new(p, "symbol", json_string(""));
+}
+
+const struct shrec policy_document_table = {
+    .table = "policy_documents",
+    .entity = "document",
+    .cols = doc_cols,
+    .ncols = N(doc_cols),
+    .perm = RES_DOCUMENT,
+    .share = SHARE_DOCUMENT,
+    .defaults = doc_defaults,
+};
+
+/* ---- commitments ---- */
+
+static const struct activity_rec_col cmt_cols[] = {
+    HEAD_COLS,
+    {"document_id", "document_id", REC_TEXT},
+    {"paragraph", "paragraph", REC_TEXT},
+    {"text", "text", REC_JSON},
+    {"theme", "theme", REC_TEXT},
+    {"indicators", "indicators", REC_JSON},
+    SHARE_COLS,
+};
+
+static void cmt_defaults(json_t *p)
+{
+	if (!json_is_array(json_object_get(p, "indicators")))
+		json_object_set_new(p, "indicators", json_array());
+}
+
+static int cmt_check(struct db_conn *c, const struct caller *who, json_t *p, json_t *cur,
+		     const char **field)
+{
+	(void)cur;
+	json_t *doc = NULL;
+	int rc = shrec_read(&policy_document_table, c, who,
+			    json_string_value(json_object_get(p, "document_id")), &doc);
+	json_decref(doc);
+	if (rc == TR_ERR_NOT_FOUND)
+		return *field = "document_id", TR_ERR_INVALID;
+	return rc;
+}
+
+static const char *const cmt_fixed[] = {"document_id", NULL};
+
+static int cmt_decorate(struct db_conn *c, const struct caller *who, json_t *rec, int full)
+{
+	if (!full)
+		return TR_OK;
+	json_t *doc = NULL;
+	int rc = shrec_read(&policy_document_table, c, who,
+			    json_string_value(json_object_get(rec, "document_id")), &doc);
+	if (rc == TR_OK) {
+		json_object_set(rec, "document_title", json_object_get(doc, "title"));
+		json_object_set(rec, "document_issuer", json_object_get(doc, "issuer"));
+	}
+	json_decref(doc);
+	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
+}
+
+const struct shrec policy_commitment_table = {
+    .table = "policy_commitments",
+    .entity = "commitment",
+    .cols = cmt_cols,
+    .ncols = N(cmt_cols),
+    .perm = RES_COMMITMENT,
+    .share = SHARE_COMMITMENT,
+    .fixed = cmt_fixed,
+    .defaults = cmt_defaults,
+    .check = cmt_check,
+    .decorate = cmt_decorate,
+};
+
+/* ---- assessments ---- */
+
+static const struct activity_rec_col asm_cols[] = {
+    HEAD_COLS,
+    {"state", "state", REC_TEXT},
+    {"commitment_id", "commitment_id", REC_TEXT},
+    {"period", "period", REC_TEXT},
+    {"kind", "kind", REC_TEXT},
+    {"status", "status", REC_TEXT},
+    {"lead_org_id", "lead_org_id", REC_TEXT},
+    {"narrative", "narrative", REC_TEXT},
+    {"evidence", "evidence", REC_JSON},
+    SHARE_COLS,
+};
+
+static void asm_defaults(json_t *p)
+{
+	if (!json_is_array(json_object_get(p, "evidence")))
+		json_object_set_new(p, "evidence", json_array());
+	if (!json_is_string(json_object_get(p, "narrative")))
+		json_object_set_new(p, "narrative", json_string(""));
+}
+
+/* The title of a visible record of an evidence link into *title (a new
+ * reference), TR_ERR_NOT_FOUND when the caller does not see it. */
+static int evidence_read(struct db_conn *c, const struct caller *who, const char *type,
+			 const char *id, json_t **title)
+{
+	json_t *rec = NULL;
+	int rc;
+	*title = NULL;
+	if (!tr_uuid_valid(id))
+		return TR_ERR_NOT_FOUND;
+	if (strcmp(type, "activity") == 0)
+		rc = activity_get(c, who, id, &rec);
+	else if (strcmp(type, "practice") == 0)
+		rc = practice_get(c, who, id, &rec);
+	else if (strcmp(type, "proposal") == 0)
+		rc = proposal_get(c, who, id, &rec);
+	else if (strcmp(type, "alert") == 0)
+		rc = alert_get(c, who, id, &rec);
+	else if (strcmp(type, "event") == 0)
+		rc = shrec_read(&conf_event_table, c, who, id, &rec);
+	else if (strcmp(type, "document") == 0)
+		rc = shrec_read(&policy_document_table, c, who, id, &rec);
+	else
+		rc = TR_ERR_NOT_FOUND;
+	if (!rc) {
+		json_t *t = json_object_get(rec, "title");
+		*title = json_is_string(t) ? json_incref(t) : json_string("");
+	}
+	json_decref(rec);
+	return rc;
+}
+
+int policy_evidence_visible(struct db_conn *c, const struct caller *who, const char *type,
+			    const char *id)
+{
+	json_t *t = NULL;
+	int rc = evidence_read(c, who, type, id, &t);
+	json_decref(t);
+	return rc == TR_OK;
+}
+
+static int assessment_taken(struct db_conn *c, json_t *p)
+{
+	struct db_stmt *s;
+	if (db_prepare(c,
+		       "SELECT 1 FROM policy_assessments " DB_ACL_EXEMPT " WHERE state = ? AND"
+		       " commitment_id = ? AND period = ? AND kind = ?",
+		       &s))
+		return -1;
+	static const char *const keys[] = {"state", "commitment_id", "period", "kind"};
+	for (int i = 0; i < 4; i++)
+		db_bind_text(s, i + 1, json_string_value(json_object_get(p, keys[i])));
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static int asm_check(struct db_conn *c, const struct caller *who, json_t *p, json_t *cur,
+		     const char **field)
+{
+	const char *state = json_string_value(json_object_get(p, "state"));
+	const char *kind = json_string_value(json_object_get(p, "kind"));
+	if (shrec_exists(c, "SELECT 1 FROM countries WHERE iso2 = ?", state) != 1)
+		return *field = "state", TR_ERR_INVALID;
+	/* a State assesses itself; another country's reviewer or an
+	 * international body's (wherever its seat) assesses it independently */
+	int intl =
+	    !who->country[0] || shrec_exists(c,
+					     "SELECT 1 FROM organisations WHERE id = ? AND kind ="
+					     " 'international_organisation'",
+					     who->org_id) == 1;
+	int home = !intl && strcmp(who->country, state) == 0;
+	if (strcmp(kind, "self") == 0 ? !home : !who->reviewer || home)
+		return *field = "kind", TR_ERR_FORBIDDEN;
+	if (!policy_period_valid(json_string_value(json_object_get(p, "period"))))
+		return *field = "period", TR_ERR_INVALID;
+	if (policy_status_rank(json_string_value(json_object_get(p, "status"))) < 0)
+		return *field = "status", TR_ERR_INVALID;
+	json_t *cm = NULL;
+	int rc = shrec_read(&policy_commitment_table, c, who,
+			    json_string_value(json_object_get(p, "commitment_id")), &cm);
+	json_decref(cm);
+	if (rc)
+		return rc == TR_ERR_NOT_FOUND ? (*field = "commitment_id", TR_ERR_INVALID) : rc;
+	const char *lead = json_string_value(json_object_get(p, "lead_org_id"));
+	if (lead && shrec_exists(c, "SELECT 1 FROM organisations WHERE id = ?", lead) != 1)
+		return *field = "lead_org_id", TR_ERR_INVALID;
+	/* every link names a record the author sees; links already stored
+	 * that the author no longer sees are kept as they are */
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(p, "evidence"), i, e)
+	{
+		const char *type = json_string_value(json_object_get(e, "type"));
+		const char *id = json_string_value(json_object_get(e, "id"));
+		int known = 0;
+		size_t j;
+		json_t *o;
+		json_array_foreach(
+		    cur ? json_object_get(cur, "evidence") : NULL, j,
+		    o) if (json_equal(json_object_get(o, "type"), json_object_get(e, "type")) &&
+			   json_equal(json_object_get(o, "id"), json_object_get(e, "id"))) known =
+		    1;
+		if (!known && (!type || !id || !policy_evidence_visible(c, who, type, id)))
+			return *field = "evidence", TR_ERR_INVALID;
+	}
+	if (!cur) {
+		int taken = assessment_taken(c, p);
+		if (taken < 0)
+			return TR_ERR_DB;
+		if (taken)
+			return *field = "period", TR_ERR_CONFLICT;
+	}
+	return TR_OK;
+}
+
+static const char *const asm_fixed[] = {"state", "commitment_id", "period", "kind", NULL};
+
+/* The same State, commitment and kind in the period before, as the caller
+ * sees it. */
+static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT r.period, r.status FROM policy_assessments r WHERE r.state = ?",
+		   json_string_value(json_object_get(rec, "state")));
+	query_text(&q, " AND r.commitment_id = ?",
+		   json_string_value(json_object_get(rec, "commitment_id")));
+	query_text(&q, " AND r.kind = ?", json_string_value(json_object_get(rec, "kind")));
+	query_text(&q, " AND r.period < ?", json_string_value(json_object_get(rec, "period")));
+	acl_visible(&q, who, "r");
+	query_sql(&q, " ORDER BY r.period DESC LIMIT 1");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	const char *now = json_string_value(json_object_get(rec, "status"));
+	if (rc == DB_ROW) {
+		const char *was = db_col_text(s, 1);
+		int d = policy_status_rank(now) - policy_status_rank(was);
+		json_object_set_new(
+		    rec, "previous",
+		    json_pack("{s:s, s:s}", "period", db_col_text(s, 0), "status", was ? was : ""));
+		json_object_set_new(rec, "change",
+				    json_string(d > 0	? "improved"
+						: d < 0 ? "declined"
+							: "same"));
+	} else {
+		json_object_set_new(rec, "previous", json_null());
+		json_object_set_new(rec, "change", json_string("new"));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+static int comments_of(struct db_conn *c, json_t *rec)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT k.id, k.org_id, k.user_id, k.text, k.created_at FROM"
+			    " policy_assessment_comments k WHERE k.assessment_id = ?"
+			    " ORDER BY k.created_at, k.id",
+			    &s);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	json_object_set_new(rec, "comments", items);
+	db_bind_text(s, 1, json_string_value(json_object_get(rec, "id")));
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s, s:o}", "id",
+						       db_col_text(s, 0), "org_id",
+						       db_col_text(s, 1), "user_id",
+						       db_col_text(s, 2), "text", db_col_text(s, 3),
+						       "created_at", activity_time_json(s, 4)));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* The links the reader sees, with their titles; the others are left out. */
+static int asm_decorate(struct db_conn *c, const struct caller *who, json_t *rec, int full)
+{
+	json_t *shown = json_array();
+	size_t i;
+	json_t *e;
+	int rc = TR_OK;
+	json_array_foreach(json_object_get(rec, "evidence"), i, e)
+	{
+		json_t *title = NULL;
+		const char *type = json_string_value(json_object_get(e, "type"));
+		const char *id = json_string_value(json_object_get(e, "id"));
+		int r = type && id ? evidence_read(c, who, type, id, &title) : TR_ERR_NOT_FOUND;
+		if (r == TR_OK)
+			json_array_append_new(shown, json_pack("{s:s, s:s, s:o}", "type", type,
+							       "id", id, "title", title));
+		else if (r != TR_ERR_NOT_FOUND)
+			rc = r;
+	}
+	json_object_set_new(rec, "evidence", shown);
+	if (!rc)
+		rc = previous_of(c, who, rec);
+	if (!rc && full)
+		rc = comments_of(c, rec);
+	return rc;
+}
+
+const struct shrec policy_assessment_table = {
+    .table = "policy_assessments",
+    .entity = "assessment",
+    .cols = asm_cols,
+    .ncols = N(asm_cols),
+    .perm = RES_ASSESSMENT,
+    .share = SHARE_ASSESSMENT,
+    .fixed = asm_fixed,
+    .defaults = asm_defaults,
+    .check = asm_check,
+    .decorate = asm_decorate,
+};
+
+int policy_comment_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		       const char *request_id, const char **field)
+{
+	*field = NULL;
+	if (!acl_role_can(who->role, RES_ASSESSMENT_COMMENT, ACT_CREATE))
+		return *field = "role", TR_ERR_FORBIDDEN;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	if ((rc = shrec_read(&policy_assessment_table, c, who, id, &cur)))
+		goto out;
+	char cid[37];
+	tr_uuid7(cid);
+	int64_t now = tr_now_ms();
+	struct db_stmt *s;
+	if ((rc = db_prepare(c,
+			     "INSERT INTO policy_assessment_comments (id, assessment_id, org_id,"
+			     " user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			     &s)))
+		goto out;
+	db_bind_text(s, 1, cid);
+	db_bind_text(s, 2, id);
+	db_bind_text(s, 3, who->org_id);
+	db_bind_text(s, 4, who->user_id);
+	db_bind_text(s, 5, json_string_value(json_object_get(body, "text")));
+	db_bind_int64(s, 6, now);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		goto out;
+	struct audit_entry e = {who->user_id, who->org_id, "comment", "assessment",
+				id,	      request_id,  NULL,      NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	return shrec_finish(c, rc);
+}
+
+/* ---- the matrix ---- */
+
+static int by_period(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	return strcmp(json_string_value(json_object_get(x, "period")),
+		      json_string_value(json_object_get(y, "period")));
+}
+
+static json_t *cell_of(json_t *a, json_t *prev)
+{
+	const char *st = json_string_value(json_object_get(a, "status"));
+	json_t *cell =
+	    json_pack("{s:O, s:O, s:O}", "assessment_id", json_object_get(a, "id"), "period",
+		      json_object_get(a, "period"), "status", json_object_get(a, "status"));
+	if (prev) {
+		const char *was = json_string_value(json_object_get(prev, "status"));
+		int d = policy_status_rank(st) - policy_status_rank(was);
+		json_object_set(cell, "previous_period", json_object_get(prev, "period"));
+		json_object_set(cell, "previous_status", json_object_get(prev, "status"));
+		json_object_set_new(cell, "change",
+				    json_string(d > 0	? "improved"
+						: d < 0 ? "declined"
+							: "same"));
+	} else {
+		json_object_set_new(cell, "previous_period", json_null());
+		json_object_set_new(cell, "previous_status", json_null());
+		json_object_set_new(cell, "change", json_string("new"));
+	}
+	return cell;
+}
+
+int policy_matrix(struct db_conn *c, const struct caller *who, const char *state, const char *theme,
+		  const char *document_id, const char *period, json_t **out)
+{
+	json_t *cms = json_array(), *asms = json_array();
+	struct shrec_eq ceq[] = {{"theme", theme}, {"document_id", document_id}};
+	struct shrec_eq aeq[] = {{"state", state}};
+	int rc = shrec_all(&policy_commitment_table, c, who, ceq, 2, cms);
+	if (!rc)
+		rc = shrec_all(&policy_assessment_table, c, who, aeq, 1, asms);
+	if (rc) {
+		json_decref(cms);
+		json_decref(asms);
+		return rc;
+	}
+	json_t *wanted = json_object(), *commitments = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(cms, i, v)
+	{
+		json_object_set_new(wanted, json_string_value(json_object_get(v, "id")),
+				    json_true());
+		json_array_append_new(
+		    commitments,
+		    json_pack("{s:O, s:O, s:O, s:O, s:O}", "id", json_object_get(v, "id"),
+			      "document_id", json_object_get(v, "document_id"), "paragraph",
+			      json_object_get(v, "paragraph"), "theme", json_object_get(v, "theme"),
+			      "text", json_object_get(v, "text")));
+	}
+	size_t n = json_array_size(asms), k = 0;
+	json_t **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	json_array_foreach(
+	    asms, i,
+	    v) if (json_object_get(wanted,
+				   json_string_value(json_object_get(v, "commitment_id"))) &&
+		   (!period || strcmp(json_string_value(json_object_get(v, "period")), period) <=
+				   0)) sorted[k++] = v;
+	qsort(sorted, k, sizeof(*sorted), by_period);
+	/* state -> commitment -> kind -> [latest, the one before] */
+	json_t *latest = json_object();
+	for (size_t j = 0; j < k; j++) {
+		json_t *a = sorted[j];
+		const char *st = json_string_value(json_object_get(a, "state"));
+		const char *cm = json_string_value(json_object_get(a, "commitment_id"));
+		const char *kind = json_string_value(json_object_get(a, "kind"));
+		json_t *bys = json_object_get(latest, st);
+		if (!bys)
+			json_object_set_new(latest, st, bys = json_object());
+		json_t *byc = json_object_get(bys, cm);
+		if (!byc)
+			json_object_set_new(bys, cm, byc = json_object());
+		json_t *pair = json_object_get(byc, kind);
+		json_t *np = json_pack("[O, O]", a, pair ? json_array_get(pair, 0) : json_null());
+		json_object_set_new(byc, kind, np);
+	}
+	free(sorted);
+	if (state && !json_object_get(latest, state))
+		json_object_set_new(latest, state, json_object());
+	json_t *states = json_array();
+	const char *st;
+	json_t *bys;
+	json_object_foreach(latest, st, bys)
+	{
+		json_t *cells = json_object();
+		const char *cm;
+		json_t *byc;
+		json_object_foreach(bys, cm, byc)
+		{
+			json_t *cell = json_object();
+			for (int kd = 0; policy_kinds[kd]; kd++) {
+				json_t *pair = json_object_get(byc, policy_kinds[kd]);
+				json_t *prev = pair ? json_array_get(pair, 1) : NULL;
+				json_object_set_new(cell, policy_kinds[kd],
+						    pair ? cell_of(json_array_get(pair, 0),
+								   json_is_null(prev) ? NULL : prev)
+							 : json_null());
+			}
+			json_object_set_new(cells, cm, cell);
+		}
+		json_array_append_new(states, json_pack("{s:s, s:o}", "state", st, "cells", cells));
+	}
+	*out = json_pack("{s:s?, s:o, s:o}", "period", period, "commitments", commitments, "states",
+			 states);
+	json_decref(latest);
+	json_decref(wanted);
+	json_decref(cms);
+	json_decref(asms);
+	return TR_OK;
+}
+
+static void put_cell(struct buf *b, json_t *cell, const char *key)
+{
+	buf_puts(b, ",");
+	csv_put_text(b, json_string_value(json_object_get(cell, key)));
+}
+
+char *policy_matrix_csv(json_t *m)
+{
+	struct buf b;
+	buf_init(&b, (size_t)1 << 26);
+	buf_puts(&b, "state,document_id,commitment_id,paragraph,theme,self_period,self_status,"
+		     "self_change,independent_period,independent_status,independent_change\r\n");
+	size_t i, j;
+	json_t *s, *cm;
+	json_array_foreach(json_object_get(m, "states"), i, s)
+	{
+		json_array_foreach(json_object_get(m, "commitments"), j, cm)
+		{
+			const char *id = json_string_value(json_object_get(cm, "id"));
+			json_t *cell = json_object_get(json_object_get(s, "cells"), id);
+			csv_put_text(&b, json_string_value(json_object_get(s, "state")));
+			put_cell(&b, cm, "document_id");
+			put_cell(&b, cm, "id");
+			put_cell(&b, cm, "paragraph");
+			put_cell(&b, cm, "theme");
+			for (int kd = 0; policy_kinds[kd]; kd++) {
+				json_t *k = json_object_get(cell, policy_kinds[kd]);
+				put_cell(&b, k, "period");
+				put_cell(&b, k, "status");
+				put_cell(&b, k, "change");
+			}
+			buf_puts(&b, "\r\n");
+		}
+	}
+	char *text = strdup(b.data ? b.data : "");
+	buf_free(&b);
+	return text;
+}
+
+/* ---- evidence suggestions ---- */
+
+/* The kinds of activity that speak to a theme. */
+static const char *const *types_of(const char *theme)
+{
+	static const char *const prevention[] = {
+	    "school_prevention",  "family_skills", "youth_alternative_activities",
+	    "awareness_campaign", "outreach",	   NULL};
+	static const char *const treatment[] = {"treatment_referral_programme",
+						"diversion_programme", NULL};
+	static const char *const policing[] = {"police_school_liaison", "community_meeting",
+					       "environmental_design", "outreach", NULL};
+	static const char *const cooperation[] = {"training", NULL};
+	static const char *const other[] = {"other", NULL};
+	if (strcmp(theme, "prevention") == 0)
+		return prevention;
+	if (strcmp(theme, "treatment") == 0)
+		return treatment;
+	if (strcmp(theme, "community_policing") == 0)
+		return policing;
+	if (strcmp(theme, "co_operation") == 0 || strcmp(theme, "information_sharing") == 0)
+		return cooperation;
+	return other;
+}
+
+static int suggest_rows(struct query *q, struct db_conn *c, const char *type, json_t *items)
+{
+	struct db_stmt *s;
+	int rc = query_prepare(q, c, &s);
+	query_free(q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:s}", "type", type, "id",
+						       db_col_text(s, 0), "title",
+						       db_col_text(s, 1), "reason",
+						       db_col_text(s, 2) ? db_col_text(s, 2) : ""));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int policy_suggestions(struct db_conn *c, const struct caller *who, const char *state,
+		       const char *commitment_id, json_t **out)
+{
+	json_t *cm = NULL;
+	int rc = shrec_read(&policy_commitment_table, c, who, commitment_id, &cm);
+	if (rc)
+		return rc;
+	const char *theme = json_string_value(json_object_get(cm, "theme"));
+	const char *const *types = types_of(theme);
+	json_t *items = json_array();
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT a.id, a.title, a.type FROM activities a WHERE a.area_country = ?",
+		   state);
+	query_sql(&q, " AND a.type IN (");
+	for (int i = 0; types[i]; i++)
+		query_text(&q, i ? ", ?" : "?", types[i]);
+	query_sql(&q, ")");
+	acl_visible(&q, who, "a");
+	query_sql(&q, " ORDER BY a.updated_at DESC LIMIT 20");
+	rc = suggest_rows(&q, c, "activity", items);
+	/* practices are prevention programmes: they speak to these themes */
+	if (!rc && (strcmp(theme, "prevention") == 0 || strcmp(theme, "treatment") == 0 ||
+		    strcmp(theme, "community_policing") == 0)) {
+		query_init(&q);
+		query_text(&q,
+			   "SELECT p.id, p.title, p.evidence_level FROM practices p WHERE"
+			   " (p.origin_country = ?",
+			   state);
+		query_text(&q, " OR p.country = ?)", state);
+		practice_visible(&q, who, "p");
+		query_sql(&q, " ORDER BY p.updated_at DESC LIMIT 20");
+		rc = suggest_rows(&q, c, "practice", items);
+	}
+	if (!rc)
+		*out = json_pack("{s:s, s:s, s:s, s:o}", "state", state, "commitment_id",
+				 commitment_id, "theme", theme, "items", items);
+	else
+		json_decref(items);
+	json_decref(cm);
+	return rc;
+}

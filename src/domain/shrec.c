@@ -1,0 +1,364 @@
+#include "domain/shrec.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/audit.h"
+#include "domain/group.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void select_start(const struct shrec *t, struct query *q)
+{
+	struct buf b;
+	buf_init(&b, 16384);
+	buf_puts(&b, "SELECT ");
+	activity_rec_select(&b, "r", t->cols, t->ncols);
+	buf_printf(&b, " FROM %s r WHERE 1 = 1", t->table);
+	query_init(q);
+	query_sql(q, b.data);
+	buf_free(&b);
+}
+
+int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
+	       json_t **out)
+{
+	struct query q;
+	*out = NULL;
+	select_start(t, &q);
+	query_text(&q, " AND r.id = ?", id);
+	acl_visible(&q, who, "r");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = activity_rec_json(s, t->cols, t->ncols)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+int shrec_get(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
+	      json_t **out)
+{
+	int rc = shrec_read(t, c, who, id, out);
+	if (!rc && t->decorate)
+		rc = t->decorate(c, who, *out, 1);
+	if (rc && *out) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static void filters_add(struct query *q, const struct shrec_eq *eq, size_t n)
+{
+	char part[128];
+	for (size_t i = 0; i < n; i++)
+		if (eq[i].value) {
+			snprintf(part, sizeof(part), " AND r.%s = ?", eq[i].col);
+			query_text(q, part, eq[i].value);
+		}
+}
+
+int shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *who,
+	       const struct shrec_eq *eq, size_t n, void (*extra)(struct query *q, void *ctx),
+	       void *ctx, const char *after, int limit, json_t *items, char **next_key)
+{
+	*next_key = NULL;
+	struct query q;
+	select_start(t, &q);
+	acl_visible(&q, who, "r");
+	filters_add(&q, eq, n);
+	if (extra)
+		extra(&q, ctx);
+	char after_id[64] = "";
+	if (after) {
+		const char *colon = strchr(after, ':');
+		long long v = strtoll(after, NULL, 10);
+		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
+		query_int(&q, " AND (r.updated_at < ?", v);
+		query_int(&q, " OR (r.updated_at = ?", v);
+		query_text(&q, " AND r.id < ?))", after_id);
+	}
+	query_int(&q, " ORDER BY r.updated_at DESC, r.id DESC LIMIT ?", limit + 1);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	int k = 0;
+	char last[100] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (k++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		json_t *row = activity_rec_json(s, t->cols, t->ncols);
+		int64_t upd = 0;
+		tr_time_parse(json_string_value(json_object_get(row, "updated_at")), &upd);
+		snprintf(last, sizeof(last), "%lld:%s", (long long)upd,
+			 json_string_value(json_object_get(row, "id")));
+		json_array_append_new(items, row);
+	}
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	size_t i;
+	json_t *row;
+	rc = TR_OK;
+	json_array_foreach(items, i, row) if (!rc && t->decorate) rc = t->decorate(c, who, row, 0);
+	return rc;
+}
+
+int shrec_all(const struct shrec *t, struct db_conn *c, const struct caller *who,
+	      const struct shrec_eq *eq, size_t n, json_t *items)
+{
+	struct query q;
+	select_start(t, &q);
+	acl_visible(&q, who, "r");
+	filters_add(&q, eq, n);
+	query_sql(&q, " ORDER BY r.id");
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, activity_rec_json(s, t->cols, t->ncols));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int shrec_exists(struct db_conn *c, const char *sql, const char *v)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, sql, &s))
+		return -1;
+	db_bind_text(s, 1, v);
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+int shrec_finish(struct db_conn *c, int rc)
+{
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+int shrec_texts_valid(json_t *v, size_t max)
+{
+	const char *k;
+	json_t *x;
+	if (!json_is_object(v) || json_object_size(v) == 0 || json_object_size(v) > 20)
+		return 0;
+	json_object_foreach(v, k, x)
+	{
+		if (strlen(k) != 2 || k[0] < 'a' || k[0] > 'z' || k[1] < 'a' || k[1] > 'z')
+			return 0;
+		if (!json_is_string(x) || json_string_length(x) == 0 ||
+		    chars(json_string_value(x)) > max)
+			return 0;
+	}
+	return 1;
+}
+
+static void stamp(json_t *a, const char *key, int64_t ms)
+{
+	char t[32];
+	tr_time_format(ms, t);
+	json_object_set_new(a, key, json_string(t));
+}
+
+static struct acl_share share_of(json_t *p)
+{
+	return (struct acl_share){json_string_value(json_object_get(p, "distribution")),
+				  json_string_value(json_object_get(p, "tlp")),
+				  json_string_value(json_object_get(p, "sharing_group_id"))};
+}
+
+/* The rules of sharing every table has: a distribution, a TLP (red never
+ * with federation), the sharing group with it and only with it. */
+static int share_check(struct db_conn *c, const struct caller *who, json_t *p, const char **field)
+{
+	const char *dist = json_string_value(json_object_get(p, "distribution"));
+	const char *tlp = json_string_value(json_object_get(p, "tlp"));
+	const char *group = json_string_value(json_object_get(p, "sharing_group_id"));
+	if (!dist)
+		return *field = "distribution", TR_ERR_INVALID;
+	if (!tlp)
+		return *field = "tlp", TR_ERR_INVALID;
+	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
+		return *field = "tlp", TR_ERR_INVALID;
+	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
+	    (group && !group_has_member(c, group, who->org_id)))
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	return TR_OK;
+}
+
+/* The first writable column and the one after the last. */
+#define FIRST_W 4
+#define END_W(t) ((t)->ncols - 3)
+
+static int write_row(const struct shrec *t, struct db_conn *c, json_t *p, int insert)
+{
+	struct buf b;
+	size_t n = t->ncols;
+	buf_init(&b, 16384);
+	if (insert) {
+		buf_printf(&b, "INSERT INTO %s " DB_ACL_EXEMPT " (", t->table);
+		for (size_t i = 0; i < n - 1; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i].col);
+		buf_puts(&b, ") VALUES (");
+		for (size_t i = 0; i < n - 1; i++)
+			buf_puts(&b, i ? ", ?" : "?");
+		buf_puts(&b, ")");
+	} else {
+		buf_printf(&b, "UPDATE %s " DB_ACL_EXEMPT " SET ", t->table);
+		for (size_t i = FIRST_W; i < END_W(t); i++)
+			buf_printf(&b, "%s = ?, ", t->cols[i].col);
+		buf_puts(&b, "updated_at = ?, version = version + 1 WHERE id = ?");
+	}
+	struct db_stmt *s;
+	int rc = db_prepare(c, b.data, &s);
+	buf_free(&b);
+	if (rc)
+		return rc;
+	if (insert) {
+		activity_rec_bind(s, 1, p, t->cols, n - 1);
+	} else {
+		int k = activity_rec_bind(s, 1, p, t->cols + FIRST_W, END_W(t) - FIRST_W);
+		k = activity_rec_bind(s, k, p, t->cols + n - 2, 1);
+		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
+	}
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *who, json_t *body,
+		 const char *request_id, char id[37], const char **field)
+{
+	*field = NULL;
+	if (!acl_role_can(who->role, t->perm, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	json_t *p = json_deep_copy(body);
+	if (!json_is_string(json_object_get(p, "tlp")))
+		json_object_set_new(p, "tlp", json_string("green"));
+	if (t->defaults)
+		t->defaults(p);
+	int64_t now = tr_now_ms();
+	tr_uuid7(id);
+	json_object_set_new(p, "id", json_string(id));
+	json_object_set_new(p, "org_id", json_string(who->org_id));
+	json_object_set_new(p, "country",
+			    who->country[0] ? json_string(who->country) : json_null());
+	json_object_set_new(p, "created_by", json_string(who->user_id));
+	stamp(p, "created_at", now);
+	stamp(p, "updated_at", now);
+	struct acl_share to = share_of(p);
+	int rc = acl_distribution_allowed(who->role, t->share, NULL, &to, field);
+	if (rc) {
+		json_decref(p);
+		return rc;
+	}
+	rc = db_begin(c);
+	if (rc) {
+		json_decref(p);
+		return rc;
+	}
+	rc = share_check(c, who, p, field);
+	if (!rc && t->check)
+		rc = t->check(c, who, p, NULL, field);
+	if (!rc)
+		rc = write_row(t, c, p, 1);
+	struct audit_entry e = {who->user_id, who->org_id, "create", t->entity,
+				id,	      request_id,  NULL,     NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	json_decref(p);
+	return shrec_finish(c, rc);
+}
+
+int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
+		 json_t *body, int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL, *merged = NULL;
+	if ((rc = shrec_read(t, c, who, id, &cur)))
+		goto out;
+	int may = t->may_update
+		      ? t->may_update(who, cur)
+		      : strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0;
+	if (!may || !acl_role_can(who->role, t->perm, ACT_UPDATE)) {
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	for (const char *const *k = t->fixed; k && *k; k++)
+		if (json_object_get(body, *k) &&
+		    !json_equal(json_object_get(body, *k), json_object_get(cur, *k))) {
+			*field = *k;
+			rc = TR_ERR_INVALID;
+			goto out;
+		}
+	merged = json_deep_copy(cur);
+	json_object_update(merged, body);
+	if (t->defaults)
+		t->defaults(merged);
+	struct acl_share was = share_of(cur), will = share_of(merged);
+	if ((rc = acl_distribution_allowed(who->role, t->share, &was, &will, field)))
+		goto out;
+	/* an organiser or owner follows a record up; who sees it stays the
+	 * creating organisation's decision */
+	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 &&
+	    acl_share_changed(&was, &will)) {
+		*field = "distribution";
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
+	if ((rc = share_check(c, who, merged, field)))
+		goto out;
+	if (t->check && (rc = t->check(c, who, merged, cur, field)))
+		goto out;
+	int64_t now = tr_now_ms();
+	stamp(merged, "updated_at", now);
+	if ((rc = write_row(t, c, merged, 0)))
+		goto out;
+	char detail[400] = "";
+	int share = acl_share_changed(&was, &will);
+	if (share)
+		acl_share_detail(&was, &will, detail, sizeof(detail));
+	struct audit_entry e = {
+	    who->user_id, who->org_id, share ? "share" : "update", t->entity, id,
+	    request_id,	  NULL,	       share ? detail : NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	json_decref(merged);
+	return shrec_finish(c, rc);
+}
