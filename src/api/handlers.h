@@ -49,5 +49,6 @@ HANDLER(api_alerts_import);
 #include "api/handlers_activities.h"
 #include "api/handlers_analytics.h"
 #include "api/handlers_tips.h"
+#include "api/handlers_referrals.h"
 
 #endif
