@@ -27,6 +27,11 @@ export const routes = [
   { path: '/analytics', load: () => import('./page-analytics.js'), nav: 'nav.analytics', section: 'main' },
   { path: '/signals', load: () => import('./page-signals.js'), nav: 'nav.signals', section: 'main' },
   { path: '/signals/:id', load: () => import('./page-signals.js'), view: 'Detail' },
+  { path: '/services', load: () => import('./page-referrals.js'), view: 'Services', nav: 'nav.services', section: 'main', can: ['service', 'list'] },
+  { path: '/referrals', load: () => import('./page-referrals.js'), nav: 'nav.referrals', section: 'main', can: ['referral', 'list'] },
+  { path: '/referrals/new', load: () => import('./page-referrals.js'), view: 'New', can: ['referral', 'create'] },
+  { path: '/referrals/outcomes', load: () => import('./page-referrals.js'), view: 'Outcomes', nav: 'nav.outcomes', section: 'main', can: ['referral_outcome', 'list'] },
+  { path: '/referrals/:id', load: () => import('./page-referrals.js'), view: 'Detail', can: ['referral', 'read'] },
   { path: '/organisations', load: () => import('./page-organisations.js'), nav: 'nav.organisations', section: 'admin' },
   { path: '/organisations/new', load: () => import('./page-organisations.js'), view: 'Edit', roles: ['admin'] },
   { path: '/organisations/:id', load: () => import('./page-organisations.js'), view: 'Edit' },
@@ -40,7 +45,9 @@ export const routes = [
   { path: '/audit', load: () => import('./page-audit.js'), nav: 'nav.audit', section: 'admin', roles: ['admin'] },
 ];
 
-/** Whether a signed-in user may open the route. */
+/** Whether a signed-in user may open the route: by its roles, or by the
+ * right it names ([resource, action]) in /me `can`. */
 export function allowed(route, me) {
+  if (route.can) return Boolean(me && ((me.can || {})[route.can[0]] || []).includes(route.can[1]));
   return !route.roles || (me && route.roles.includes(me.role));
 }
