@@ -311,6 +311,56 @@ test('retention: personal fields erased after the period, gone from the database
   assert.ok(audit.body.items.some((e) => e.action === 'retention'));
 });
 
+test('the access matrix: who reads the referral, the person, the consents and the outcomes (0 leaks)', async () => {
+  const d = await draft(30);
+  await consent('officer', d.id, 'guardian');
+  const v = (await u.officer.get(`/api/v1/referrals/${d.id}`)).body.version;
+  assert.equal((await u.officer.patch(`/api/v1/referrals/${d.id}`, { body: { status: 'sent' }, headers: hdr(v) })).status, 200);
+  // who: [record, person, consents, outcomes]
+  const expect = {
+    officer: [200, 200, 200, 200], police_admin: [200, 200, 200, 200], police_viewer: [200, 403, 200, 200],
+    police_analyst: [404, 403, 404, 200], clinic_admin: [200, 200, 200, 200], clinic_worker: [200, 200, 200, 200],
+    panel_admin: [404, 404, 404, 200], other_officer: [404, 404, 404, 200], other_admin: [404, 404, 404, 200], root: [404, 403, 404, 200],
+  };
+  const who = (k) => (k === 'root' ? root : u[k]);
+  let cases = 0;
+  const leaks = [];
+  for (const [k, want] of Object.entries(expect)) {
+    const got = [
+      (await who(k).get(`/api/v1/referrals/${d.id}`)).status,
+      (await who(k).get(`/api/v1/referrals/${d.id}/person?reason=matrix+check+of+access&fields=given_name`)).status,
+      (await who(k).get(`/api/v1/referrals/${d.id}/consents`)).status,
+      (await who(k).get('/api/v1/referrals/outcomes')).status,
+    ];
+    const list = await who(k).get('/api/v1/referrals?limit=500');
+    const listed = list.status === 200 && list.body.items.some((x) => x.id === d.id);
+    got.forEach((g, i) => { cases++; if (g !== want[i]) leaks.push(`${k}[${i}] ${g} != ${want[i]}`); });
+    cases++;
+    if (listed !== (want[0] === 200)) leaks.push(`${k} list ${listed}`);
+    // a change from outside the two organisations is refused as not found
+    if (want[0] === 404) {
+      cases++;
+      const p = await who(k).patch(`/api/v1/referrals/${d.id}`, { body: { status: 'accepted' }, headers: hdr(v + 1) });
+      if (p.status !== 404 && p.status !== 403) leaks.push(`${k} patch ${p.status}`);
+    }
+  }
+  assert.deepEqual(leaks, [], `${leaks.length} leaks in ${cases} cases`);
+});
+
+test('erasure on request: an org_admin of either organisation, with a reason, audited', async () => {
+  const d = await draft(40);
+  assertProblem(assert, await u.officer.del(`/api/v1/referrals/${d.id}/person?reason=asked+by+the+family`), 403);
+  assertProblem(assert, await u.police_admin.del(`/api/v1/referrals/${d.id}/person`), 400, 'reason');
+  assertProblem(assert, await u.clinic_admin.del(`/api/v1/referrals/${d.id}/person?reason=asked+by+the+family`), 404, undefined);
+  const r = await u.police_admin.del(`/api/v1/referrals/${d.id}/person?reason=asked+by+the+family`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.has_person, false);
+  const p = await u.officer.get(`/api/v1/referrals/${d.id}/person?reason=after+the+erasure+now`);
+  assert.deepEqual(p.body.person, { given_name: null, family_name: null, birth_date: null, contact: null, guardian: null, facts: null });
+  const audit = await root.get(`/api/v1/audit?resource_type=referral&resource_id=${d.id}`);
+  assert.ok(audit.body.items.some((e) => e.action === 'erase' && e.justification === 'asked by the family'));
+});
+
 test('no name, birth date or contact in the database file, its WAL or any log line', async () => {
   const logs = srv.logs.join('\n');
   for (const n of NAMES) assert.ok(!logs.includes(n), `log holds ${n}`);
