@@ -731,6 +731,9 @@ int referral_update(struct db_conn *c, const struct caller *who, const char *id,
 		goto out;
 	if ((rc = referral_write(c, id, &ch, now)))
 		goto out;
+	/* the hook of the notifications inbox: a referral sent reaches the
+	 * receiving organisation, a status change the referring officer (the
+	 * audit entry below names both moves until the inbox is on main) */
 	char detail[160];
 	snprintf(detail, sizeof(detail), "{\"status\":[\"%s\",\"%s\"]%s}", from, ch.status,
 		 ch.notes_set ? ",\"notes\":true" : "");
