@@ -361,6 +361,17 @@ test('erasure on request: an org_admin of either organisation, with a reason, au
   assert.ok(audit.body.items.some((e) => e.action === 'erase' && e.justification === 'asked by the family'));
 });
 
+test('a referral links a problem its officer sees, never one of another organisation', async () => {
+  const mine = await u.officer.post('/api/v1/problems', { body: { title: 'Dealing near the Bonfim school', distribution: 'organisation' } });
+  assert.equal(mine.status, 201, mine.text);
+  const theirs = await u.other_officer.post('/api/v1/problems', { body: { title: 'Lisbon station', distribution: 'organisation' } });
+  assert.equal(theirs.status, 201, theirs.text);
+  const d = await draft(50, { problem_id: mine.body.id });
+  assert.equal(d.problem_id, mine.body.id);
+  assertProblem(assert, await u.officer.post('/api/v1/referrals', { body: { service_id: service.id, pathway: 'voluntary', gender: 'male', person: person(51), problem_id: theirs.body.id } }), 400, 'problem_id');
+  assertProblem(assert, await u.officer.post('/api/v1/referrals', { body: { service_id: service.id, pathway: 'voluntary', gender: 'male', person: person(52), tip_id: theirs.body.id } }), 400, 'tip_id');
+});
+
 test('no name, birth date or contact in the database file, its WAL or any log line', async () => {
   const logs = srv.logs.join('\n');
   for (const n of NAMES) assert.ok(!logs.includes(n), `log holds ${n}`);
