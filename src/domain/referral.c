@@ -1252,11 +1252,16 @@ int referral_outcomes(struct db_conn *c, const char *by, const char *country, in
 	if (!t)
 		return TR_ERR_NOMEM;
 	struct query q;
-	char head[200];
+	char head[700];
 	/* by is one of the allow-listed column names above */
 	snprintf(head, sizeof(head),
 		 "SELECT r.%s, r.sent_at, r.ack_due_at, r.acknowledged_at, r.first_contact_at,"
-		 " r.status FROM referrals r WHERE r.sent_at IS NOT NULL",
+		 " r.status FROM referrals r WHERE r.sent_at IS NOT NULL"
+		 /* not those whose consent to anonymous statistics is withdrawn */
+		 " AND NOT EXISTS (SELECT 1 FROM referral_consents c WHERE c.referral_id = r.id"
+		 " AND c.scope = 'statistics' AND c.decision = 'withdrawn' AND c.seq = (SELECT"
+		 " MAX(c2.seq) FROM referral_consents c2 WHERE c2.referral_id = r.id AND"
+		 " c2.scope = 'statistics'))",
 		 values == service_types ? "service_type" : by);
 	query_init(&q);
 	query_sql(&q, head);

@@ -384,3 +384,14 @@ test('no name, birth date or contact in the database file, its WAL or any log li
     assert.ok(!bytes.includes('Clinical: attends'), `${f} holds the notes`);
   }
 });
+
+test('outcomes leave out a referral whose consent to anonymous statistics is withdrawn', async () => {
+  const before = (await u.police_analyst.get('/api/v1/referrals/outcomes?by=gender')).body;
+  const w = await consent('clinic_admin', ref.id, 'guardian', ['statistics'], 'withdrawn');
+  assert.equal(w.status, 201, w.text);
+  const after = (await u.police_analyst.get('/api/v1/referrals/outcomes?by=gender')).body;
+  const female = (b) => b.groups.find((g) => g.value === 'female').referrals;
+  assert.equal(female(after), female(before) - 1);
+  assert.equal((await u.officer.get(`/api/v1/referrals/${ref.id}`)).body.status, 'completed', 'a statistics withdrawal ends nothing');
+});
+
