@@ -24,6 +24,8 @@ static const struct {
      "verify the audit log's hash chain, sign checkpoints (audit verify|checkpoint|keygen)"},
     {"import", cli_import,
      "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
+    {"retention", cli_retention, "erase expired personal data now (retention run)"},
+    {"referrals", cli_referrals, "run the referral deadline job once (referrals deadlines)"},
     {"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
     {"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
     {"version", NULL, "print the version"},

@@ -51,5 +51,6 @@ HANDLER(api_alerts_import);
 #include "api/handlers_analytics.h"
 #include "api/handlers_tips.h"
 #include "api/handlers_commitments.h"
+#include "api/handlers_referrals.h"
 
 #endif

@@ -21,5 +21,9 @@ int cli_analyze_ts(int argc, char **argv);
 int cli_analyze_spatial(int argc, char **argv);
 /** `trellis detect [--db URL] [--at TIME]`: one early-warning detection run. */
 int cli_detect(int argc, char **argv);
+/** `trellis retention run` and `trellis referrals deadlines` (argv[0] is
+ * the command, argv[1] the verb). */
+int cli_retention(int argc, char **argv);
+int cli_referrals(int argc, char **argv);
 
 #endif

@@ -248,8 +248,10 @@ int cli_serve(int argc, char **argv)
 	char err[512] = "";
 	if (tips_module_start(app, err, sizeof(err)) ||
 	    signals_module_start(app, err, sizeof(err)) ||
+	    referrals_module_start(app, err, sizeof(err)) ||
 	    http_server_start(&cfg, &srv, err, sizeof(err))) {
 		fprintf(stderr, "trellis: %s\n", err);
+		referrals_module_stop(app);
 		signals_module_stop(app);
 		tips_module_stop(app);
 		outline_free(app->outlines);
@@ -268,6 +270,7 @@ int cli_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
 	http_server_stop(srv);
+	referrals_module_stop(app);
 	signals_module_stop(app);
 	tips_module_stop(app);
 	outline_free(app->outlines);

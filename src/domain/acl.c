@@ -74,6 +74,18 @@ static const struct {
     [RES_EVENT] =        {"event",        {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
     [RES_OUTCOME] =      {"outcome",      {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
     [RES_ACTION] =       {"action",       {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
+    /* referrals: the service directory is read by all and kept by the
+     * organisations that offer the services; a referral is seen by its two
+     * organisations only (no instance administrator, no analyst: they see
+     * outcomes); the person's fields are read (R, audited with a reason) by
+     * those who work the case and erased (D) by an org_admin; consents are
+     * recorded (C) by those who work the case, overridden (S) by an
+     * org_admin with a written reason */
+    [RES_SERVICE] =      {"service",      {L|R|C|U,   L|R|C|U,   L|R,       L|R,       L|R|C|U,   L|R}},
+    [RES_REFERRAL] =     {"referral",     {0,         L|R|C|U,   0,         L|R|C|U,   L|R|U,     L|R}},
+    [RES_REFERRAL_PERSON] = {"referral_person", {0,   R|D,       0,         R,         R,         0}},
+    [RES_REFERRAL_CONSENT] = {"referral_consent", {0, L|R|C|S,   0,         L|R|C,     L|R|C,     L|R}},
+    [RES_REFERRAL_OUTCOME] = {"referral_outcome", {L, L,         L,         L,         L,         L}},
     /* clang-format on */
 };
 

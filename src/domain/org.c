@@ -22,6 +22,7 @@ const char *const org_kinds[] = {"police",
 				 "youth_organisation",
 				 "international_organisation",
 				 "research",
+				 "diversion_panel",
 				 NULL};
 
 int org_kind_valid(const char *kind)

@@ -6,7 +6,7 @@ export const ORG_KINDS = [
   'police', 'drug_control_agency', 'ministry_interior', 'ministry_justice', 'ministry_health',
   'ministry_foreign_affairs', 'ministry_education', 'local_government', 'school',
   'treatment_provider', 'social_services', 'civil_society', 'youth_organisation',
-  'international_organisation', 'research',
+  'international_organisation', 'research', 'diversion_panel',
 ];
 
 export const roleOptions = () => ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }));

@@ -101,7 +101,9 @@ export function Detail({ me, params }) {
   const items = p.area ? [{ kind: 'circle', lat: p.area.lat, lon: p.area.lon, radius_km: p.area.radius_m / 1000, label: p.area.place_name || p.title }] : [];
   return html`
     <p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p>
-    <${PageHeader} title=${p.title} subtitle=${[t(`phase.${p.phase}`), countryName(p.country)].filter(Boolean).join(' · ')} />
+    <${PageHeader} title=${p.title} subtitle=${[t(`phase.${p.phase}`), countryName(p.country)].filter(Boolean).join(' · ')}>
+      ${((me.can || {}).referral || []).includes('create') && html`<a class="btn" href=${`/referrals/new?problem_id=${p.id}`}>${t('ref.new')}</a>`}
+    </${PageHeader}>
     ${notice && html`<${Notice}>${notice}</${Notice}>`}
     <${ProblemAlert} error=${error} />
     <div class="two-col">

@@ -140,7 +140,9 @@ export function Detail({ me, params }) {
   const loc = tip.location || {};
   return html`
     <p class="breadcrumb"><a href="/tips">${t('tips.title')}</a></p>
-    <${PageHeader} title=${t(`tipcat.${tip.category}`)} subtitle=${t('tips.received_at', { at: formatDateTime(tip.created_at) })} />
+    <${PageHeader} title=${t(`tipcat.${tip.category}`)} subtitle=${t('tips.received_at', { at: formatDateTime(tip.created_at) })}>
+      ${((me.can || {}).referral || []).includes('create') && html`<a class="btn" href=${`/referrals/new?tip_id=${tip.id}`}>${t('ref.new')}</a>`}
+    </${PageHeader}>
     ${notice && html`<${Notice}>${notice}</${Notice}>`}
     <${ProblemAlert} error=${error} />
     <div class="two-col">

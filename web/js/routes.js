@@ -38,6 +38,11 @@ export const routes = [
   { path: '/assessments/:id', load: () => import('./page-commitments.js'), view: 'Assessment' },
   { path: '/events', load: () => import('./page-events.js'), nav: 'nav.events', section: 'main' },
   { path: '/events/:id', load: () => import('./page-events.js'), view: 'Detail' },
+  { path: '/services', load: () => import('./page-referrals.js'), view: 'Services', nav: 'nav.services', section: 'main', can: ['service', 'list'] },
+  { path: '/referrals', load: () => import('./page-referrals.js'), nav: 'nav.referrals', section: 'main', can: ['referral', 'list'] },
+  { path: '/referrals/new', load: () => import('./page-referrals.js'), view: 'New', can: ['referral', 'create'] },
+  { path: '/referrals/outcomes', load: () => import('./page-referrals.js'), view: 'Outcomes', nav: 'nav.outcomes', section: 'main', can: ['referral_outcome', 'list'] },
+  { path: '/referrals/:id', load: () => import('./page-referrals.js'), view: 'Detail', can: ['referral', 'read'] },
   { path: '/organisations', load: () => import('./page-organisations.js'), nav: 'nav.organisations', section: 'admin' },
   { path: '/organisations/new', load: () => import('./page-organisations.js'), view: 'Edit', can: ['organisation', 'create'] },
   { path: '/organisations/:id', load: () => import('./page-organisations.js'), view: 'Edit' },
@@ -51,7 +56,8 @@ export const routes = [
   { path: '/audit', load: () => import('./page-audit.js'), nav: 'nav.audit', section: 'admin', can: ['audit', 'list'] },
 ];
 
-/** Whether a signed-in user may open the route. */
+/** Whether a signed-in user may open the route: by its roles, or by the
+ * right it names ([resource, action]) in /me `can`. */
 export function allowed(route, me) {
   return !route.can || can(me, ...route.can);
 }

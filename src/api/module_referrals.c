@@ -1,0 +1,166 @@
+/* The referrals module's configuration, read once at start (the data key,
+ * the retention period, the small-count threshold), and its scheduler: every
+ * TRELLIS_REFERRAL_JOB_INTERVAL_S seconds (default 3600; 0 disables) it
+ * escalates and expires referrals past their deadlines, and once a day it
+ * erases the personal fields of referrals closed longer ago than the
+ * retention period (as `trellis retention run`). */
+#include "api/app.h"
+#include "api/handlers_referrals.h"
+#include "api/module_referrals.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "domain/analytics_q.h"
+#include "domain/referral.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct referrals_state {
+	struct referrals_config cfg;
+	struct db *db;
+	long interval_s;
+	int64_t last_retention;
+	int started, stop; /* stop guarded by mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+};
+
+static int env_long(const char *name, long def, long min, long max, long *out)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (!v || !*v) {
+		*out = def;
+		return 0;
+	}
+	long n = strtol(v, &end, 10);
+	if (*end || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int referrals_config_read(struct referrals_config *cfg, char *err, size_t errlen)
+{
+	long days;
+	if (env_long("TRELLIS_RETENTION_REFERRAL_DAYS", 365, 0, 36500, &days)) {
+		snprintf(err, errlen, "TRELLIS_RETENTION_REFERRAL_DAYS must be 0 to 36500 days");
+		return TR_ERR_INVALID;
+	}
+	if (referral_key_load(getenv("TRELLIS_SECRET_KEY"))) {
+		snprintf(err, errlen, "TRELLIS_SECRET_KEY must be 64 hex characters");
+		return TR_ERR_INVALID;
+	}
+	cfg->retention_days = (int)days;
+	cfg->suppress_below = aq_suppress_below_env();
+	return TR_OK;
+}
+
+static void log_run(const char *what, int rc, int a, int b)
+{
+	if (rc)
+		fprintf(stderr,
+			"{\"level\":\"error\",\"msg\":\"referrals %s failed\",\"error\":\"%s\"}\n",
+			what, tr_strerror(rc));
+	else if (a || b)
+		fprintf(stderr, "{\"level\":\"info\",\"msg\":\"referrals %s\",\"a\":%d,\"b\":%d}\n",
+			what, a, b);
+}
+
+static void jobs_once(struct referrals_state *st)
+{
+	struct db_conn *c = db_acquire(st->db);
+	int64_t now = tr_now_ms();
+	int escalated = 0, expired = 0, erased = 0;
+	log_run("deadlines", referral_deadlines_run(c, now, &escalated, &expired), escalated,
+		expired);
+	if (now - st->last_retention >= 86400LL * 1000) {
+		st->last_retention = now;
+		log_run("retention",
+			referral_retention_run(c, now, st->cfg.retention_days, &erased), erased, 0);
+	}
+	db_release(c);
+}
+
+static void *jobs_loop(void *arg)
+{
+	struct referrals_state *st = arg;
+	pthread_mutex_lock(&st->mu);
+	while (!st->stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += st->interval_s;
+		int rc = 0;
+		while (!st->stop && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&st->cv, &st->mu, &until);
+		if (st->stop)
+			break;
+		pthread_mutex_unlock(&st->mu);
+		jobs_once(st);
+		pthread_mutex_lock(&st->mu);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+int referrals_module_start(struct app *app, char *err, size_t errlen)
+{
+	struct referrals_state *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "referrals: out of memory");
+		return TR_ERR_NOMEM;
+	}
+	st->db = app->db;
+	int rc = referrals_config_read(&st->cfg, err, errlen);
+	if (!rc && env_long("TRELLIS_REFERRAL_JOB_INTERVAL_S", 3600, 0, 86400, &st->interval_s)) {
+		snprintf(err, errlen, "TRELLIS_REFERRAL_JOB_INTERVAL_S must be 0 to 86400 seconds");
+		rc = TR_ERR_INVALID;
+	}
+	if (rc) {
+		free(st);
+		return rc;
+	}
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	app->referrals = st;
+	if (st->interval_s > 0) {
+		if (pthread_create(&st->thread, NULL, jobs_loop, st) != 0) {
+			snprintf(err, errlen, "referrals: cannot start the scheduler thread");
+			return TR_ERR_INTERNAL;
+		}
+		st->started = 1;
+	}
+	return TR_OK;
+}
+
+void referrals_module_stop(struct app *app)
+{
+	struct referrals_state *st = app->referrals;
+	if (!st)
+		return;
+	if (st->started) {
+		pthread_mutex_lock(&st->mu);
+		st->stop = 1;
+		pthread_cond_signal(&st->cv);
+		pthread_mutex_unlock(&st->mu);
+		pthread_join(st->thread, NULL);
+	}
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->cv);
+	free(st);
+	app->referrals = NULL;
+}
+
+void referrals_config_of(struct app *app, struct referrals_config *out)
+{
+	const struct referrals_state *st = app ? app->referrals : NULL;
+	if (st)
+		*out = st->cfg;
+	else
+		*out = (struct referrals_config){365, 5};
+}
