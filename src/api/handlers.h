@@ -48,6 +48,7 @@ HANDLER(api_substances_update);
 HANDLER(api_search);
 HANDLER(api_alerts_export);
 HANDLER(api_alerts_import);
+HANDLER(api_schema);
 
 #include "api/handlers_activities.h"
 #include "api/handlers_analytics.h"

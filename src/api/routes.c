@@ -9,6 +9,7 @@ const struct http_route api_routes[] = {
     {"GET", "/readyz", api_readyz, HTTP_PUBLIC},
     {"GET", "/metrics", api_metrics, HTTP_PUBLIC},
     {"GET", "/api/v1/openapi.json", api_openapi, HTTP_PUBLIC},
+    {"GET", "/api/v1/schema/{form}", api_schema, HTTP_PUBLIC},
     {"GET", "/api/v1/countries", api_countries_list, HTTP_PUBLIC},
     {"GET", "/api/v1/countries/{iso2}", api_countries_get, HTTP_PUBLIC},
     {"POST", "/api/v1/auth/login", api_login, HTTP_PUBLIC},
