@@ -29,6 +29,7 @@ static const struct {
     {"string", "must be a string"},
     {"control", "must not contain control characters"},
     {"too_long", "must be at most {0} characters long"},
+    {"empty", "must not be empty"},
     {"too_short", "must be at least {0} characters long"},
     {"enum", "must be one of: {0}"},
     {"integer_range", "must be an integer from {0} to {1}"},

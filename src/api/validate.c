@@ -38,6 +38,8 @@ static int check_string(struct http_req *req, const char *name, json_t *v, const
 		snprintf(msg, sizeof(msg), "must be at most %.0f characters long", f->max);
 		return http_field_error(req, name, msg);
 	}
+	if (n == 0 && f->min >= 1)
+		return http_field_error(req, name, "must not be empty");
 	if (n < (size_t)f->min) {
 		snprintf(msg, sizeof(msg), "must be at least %.0f characters long", f->min);
 		return http_field_error(req, name, msg);

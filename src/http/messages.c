@@ -18,6 +18,7 @@ static const struct msg catalog[] = {
     {"too_long",
      {"must be at most {0} characters long", "doit compter au plus {0} caractères",
       "должно содержать не более {0} символов"}},
+    {"empty", {"must not be empty", "ne doit pas être vide", "не может быть пустым"}},
     {"too_short",
      {"must be at least {0} characters long", "doit compter au moins {0} caractères",
       "должно содержать не менее {0} символов"}},
