@@ -2,12 +2,34 @@
  * body with, and the messages of its rules in the caller's language, so
  * that the web app checks the same rules before it sends (web/js/check.js)
  * and says what is wrong in the same words the server would. */
+#include "api/app.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "http/messages.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* A resource of the resource mechanism by form name: its name with
+ * underscores for spaces ("sharing_group"). */
+static const struct api_resource *resource_named(const char *name)
+{
+	for (size_t i = 0; i < api_nroutes; i++) {
+		const struct api_resource *r = api_routes[i].ctx;
+		if (api_routes[i].fn != api_resource_create || !r || !r->name)
+			continue;
+		char form[64];
+		snprintf(form, sizeof(form), "%s", r->name);
+		for (char *c = form; *c; c++)
+			if (*c == ' ')
+				*c = '_';
+		if (strcmp(form, name) == 0)
+			return r;
+	}
+	return NULL;
+}
 
 /* declared next to their field tables */
 extern const struct vform api_form_tip, api_form_tip_message, api_form_login, api_form_user,
@@ -51,6 +73,12 @@ int api_schema(struct http_req *req, struct http_resp *resp)
 	for (size_t i = 0; name && i < sizeof(forms) / sizeof(forms[0]); i++)
 		if (strcmp(forms[i]->name, name) == 0)
 			f = forms[i];
+	const struct api_resource *res = f || !name ? NULL : resource_named(name);
+	struct vform rf;
+	if (res) {
+		rf = (struct vform){name, res->create_spec, res->ncreate};
+		f = &rf;
+	}
 	if (!f)
 		return http_fail(req, TR_ERR_NOT_FOUND, "no such form");
 	int lang = msg_lang_pick(http_header(req, "Accept-Language"));
@@ -66,6 +94,10 @@ int api_schema(struct http_req *req, struct http_resp *resp)
 		      "fields", validate_schema_json(f->fields, f->n), "messages", messages);
 	if (!out)
 		return http_fail(req, TR_ERR_NOMEM, "out of memory");
+	/* a resource's PATCH checks another table: nothing required */
+	if (res && res->patch_spec)
+		json_object_set_new(out, "patch_fields",
+				    validate_schema_json(res->patch_spec, res->npatch));
 	http_resp_header(resp, "Content-Language", msg_lang_tag(lang));
 	http_resp_header(resp, "Vary", "Accept-Language");
 	return http_resp_json(resp, 200, out);

@@ -446,6 +446,128 @@ static const struct msg catalog[] = {
      {"is required to close, and only then", "est obligatoire pour clore, et seulement alors",
       "обязательно при закрытии, и только тогда"}},
 
+    /* the reasons by field of the handlers (why[] tables) */
+    {"not_an_id", {"must be a UUID", "doit être un UUID", "должно быть UUID"}},
+    {"sharing_group",
+     {"is required with distribution sharing_group (only then), and your organisation must belong "
+      "to the group",
+      "est obligatoire avec la diffusion sharing_group (et seulement alors), et votre organisation "
+      "doit faire partie du groupe",
+      "обязательно при распространении sharing_group (и только тогда), и ваша организация должна "
+      "входить в группу"}},
+    {"bad_assignee",
+     {"must name an active user of the receiving or assigned organisation (assigned needs a user "
+      "or an organisation)",
+      "doit désigner un utilisateur actif de l'organisation destinataire ou attributaire (une "
+      "attribution demande un utilisateur ou une organisation)",
+      "должно указывать активного пользователя организации-получателя или назначенной "
+      "организации (для назначения нужен пользователь или организация)"}},
+    {"bad_assignee",
+     {"must be an organisation that sees the tip: widen its distribution first",
+      "doit être une organisation qui voit le signalement : élargissez d'abord sa diffusion",
+      "должно быть организацией, которая видит сообщение: сначала расширьте его "
+      "распространение"}},
+    {"not_found",
+     {"must name another tip you can see",
+      "doit désigner un autre signalement que vous pouvez voir",
+      "должно указывать другое сообщение, которое вы видите"}},
+    {"forbidden",
+     {"must be a distribution, changed only by analysts and organisation administrators of the "
+      "receiving organisation",
+      "doit être une diffusion, modifiée seulement par les analystes et les administrateurs de "
+      "l'organisation destinataire",
+      "должно быть видом распространения; его меняют только аналитики и администраторы "
+      "организации-получателя"}},
+    {"red_federation",
+     {"red can never be combined with federation",
+      "red ne peut jamais être combiné avec federation", "red никогда не сочетается с federation"}},
+    {"red_federation",
+     {"is required, and red can never be combined with federation",
+      "est obligatoire, et red ne peut jamais être combiné avec federation",
+      "обязательно, и red никогда не сочетается с federation"}},
+    {"bad_period",
+     {"must not be before observed_from", "ne doit pas précéder observed_from",
+      "не может быть раньше observed_from"}},
+    {"not_found",
+     {"names a substance that does not exist", "désigne une substance qui n'existe pas",
+      "указывает несуществующее вещество"}},
+    {"not_found",
+     {"names a country that does not exist", "désigne un pays qui n'existe pas",
+      "указывает несуществующую страну"}},
+    {"not_found",
+     {"names a tip that does not exist or that you cannot see",
+      "désigne un signalement qui n'existe pas ou que vous ne pouvez pas voir",
+      "указывает сообщение, которого нет или которое вы не видите"}},
+    {"not_found",
+     {"names an alert that does not exist or that you cannot see",
+      "désigne une alerte qui n'existe pas ou que vous ne pouvez pas voir",
+      "указывает оповещение, которого нет или которое вы не видите"}},
+    {"not_found",
+     {"names an organisation that does not exist", "désigne une organisation qui n'existe pas",
+      "указывает несуществующую организацию"}},
+    {"not_found",
+     {"names a practice you cannot see", "désigne une pratique que vous ne pouvez pas voir",
+      "указывает практику, которую вы не видите"}},
+    {"not_found",
+     {"names an activity you cannot see", "désigne une activité que vous ne pouvez pas voir",
+      "указывает мероприятие, которое вы не видите"}},
+    {"not_found",
+     {"must name existing organisations other than your own",
+      "doit désigner des organisations existantes autres que la vôtre",
+      "должно указывать существующие организации, кроме вашей"}},
+    {"required",
+     {"is required to retract", "est obligatoire pour retirer", "обязательно для отзыва"}},
+    {"required",
+     {"are required to reject", "sont obligatoires pour rejeter", "обязательны для отклонения"}},
+    {"too_wide",
+     {"is required, and a comment's may not be wider than its alert's",
+      "est obligatoire, et celle d'un commentaire ne peut pas être plus large que celle de son "
+      "alerte",
+      "обязательно, и у комментария оно не может быть шире, чем у его оповещения"}},
+    {"bad_transition",
+     {"cannot move this way (draft -> published -> retracted; retracted is final)",
+      "ne peut pas changer ainsi (brouillon -> publiée -> retirée ; retirée est définitif)",
+      "не может так измениться (черновик -> опубликовано -> отозвано; отзыв окончателен)"}},
+    {"bad_transition",
+     {"cannot move this way: the author moves draft <-> submitted and rejected -> draft or "
+      "submitted, and changes the content only while draft or rejected; reviews move the rest",
+      "ne peut pas changer ainsi : l'auteur passe de brouillon à soumise et retour, de rejetée à "
+      "brouillon ou soumise, et ne modifie le contenu qu'en brouillon ou rejetée ; les revues "
+      "font le reste",
+      "не может так измениться: автор переводит черновик <-> отправлено и отклонено -> черновик "
+      "или отправлено и меняет содержание только в черновике или после отклонения; остальное "
+      "делают рецензии"}},
+    {"bad_transition",
+     {"cannot move this way (draft <-> open, verified -> agreed -> implemented, closed from any; a "
+      "reviewer verifies an open proposal; drafts and closed proposals take no endorsements)",
+      "ne peut pas changer ainsi (brouillon <-> ouverte, vérifiée -> convenue -> mise en œuvre, "
+      "close depuis tout état ; un relecteur vérifie une proposition ouverte ; brouillons et "
+      "propositions closes ne reçoivent pas de soutien)",
+      "не может так измениться (черновик <-> открыто, проверено -> согласовано -> выполнено, "
+      "закрыто из любого состояния; открытое предложение проверяет рецензент; черновики и "
+      "закрытые предложения не получают поддержки)"}},
+    {"not_a_reviewer",
+     {"reviews are by users with the reviewer flag, of another organisation than the author's, "
+      "once per round",
+      "les revues sont faites par des relecteurs d'une autre organisation que celle de l'auteur, "
+      "une fois par tour",
+      "рецензии пишут рецензенты другой организации, чем у автора, по одной за раунд"}},
+    {"not_a_reviewer",
+     {"reviews are by users with the reviewer flag, of another organisation than the proposer's, "
+      "once each",
+      "les revues sont faites par des relecteurs d'une autre organisation que celle de l'auteur "
+      "de la proposition, une fois chacun",
+      "рецензии пишут рецензенты другой организации, чем у автора предложения, каждый по "
+      "одной"}},
+    {"own_proposal",
+     {"an organisation does not endorse its own proposal",
+      "une organisation ne soutient pas sa propre proposition",
+      "организация не может поддержать собственное предложение"}},
+    {"already_endorsed",
+     {"your organisation has already endorsed this proposal",
+      "votre organisation a déjà soutenu cette proposition",
+      "ваша организация уже поддержала это предложение"}},
+
     /* the HTTP layer */
     {"unsupported_media_type",
      {"Content-Type must be application/json", "Content-Type doit être application/json",

@@ -138,11 +138,14 @@ test('GET /api/v1/schema/{form}: the server\'s field table and its messages in t
   // the browser's check and the server's agree: a rule the schema names is what the server answers
   const bad = await request(srv.base, 'POST', '/api/v1/public/tips', { body: tip({ description: 'short' }), headers: RU });
   assert.equal(bad.body.errors[0].message, r.body.messages.too_short.message.replace('{0}', byName.description.min_length));
-  for (const form of ['login', 'tip_message', 'user', 'organisation', 'alert']) {
+  for (const form of ['login', 'tip_message', 'user', 'organisation', 'alert', 'practice', 'proposal', 'activity', 'sharing_group']) {
     const f = await request(srv.base, 'GET', `/api/v1/schema/${form}`);
     assert.equal(f.status, 200, `${form}: ${f.text}`);
     assert.ok(f.body.fields.length > 0);
   }
+  // a resource of the resource mechanism serves its PATCH table too
+  const practice = await request(srv.base, 'GET', '/api/v1/schema/practice');
+  assert.ok(Array.isArray(practice.body.patch_fields) && practice.body.patch_fields.every((x) => !x.required));
   const none = await request(srv.base, 'GET', '/api/v1/schema/nothing', { headers: FR });
   assertProblem(assert, none, 404);
   assert.equal(none.body.code, 'not_found');

@@ -154,6 +154,39 @@ static void scan_calls(const char *path, const char *s, const char *fn)
 	}
 }
 
+/* The tables of reasons by field that handlers answer with: "why[] = {
+ * {"field", "message"}, ... }"; each message needs an entry too. */
+static void scan_why(const char *path, const char *s)
+{
+	static const char mark[] = "why[] = {";
+	for (const char *p = strstr(s, mark); p; p = strstr(p + 1, mark)) {
+		int line = 1;
+		for (const char *q = s; q < p; q++)
+			line += *q == '\n';
+		size_t i = (size_t)(p - s) + sizeof(mark) - 1;
+		int depth = 1, item = 0;
+		while (s[i] && depth) {
+			char ch = s[i];
+			if (ch == '"') {
+				char text[1024];
+				read_literals(s, &i, text, sizeof(text));
+				if (depth == 2 && item == 1)
+					check_literal(path, line, text);
+				continue;
+			}
+			if (ch == '{') {
+				depth++;
+				item = 0;
+			} else if (ch == '}') {
+				depth--;
+			} else if (ch == ',' && depth == 2) {
+				item++;
+			}
+			i++;
+		}
+	}
+}
+
 static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
@@ -172,6 +205,7 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 		s[len] = '\0';
 		scan_calls(path, s, "http_field_error");
 		scan_calls(path, s, "http_fail");
+		scan_why(path, s);
 	}
 	free(s);
 	fclose(f);
@@ -185,7 +219,7 @@ static void every_call_site_message_is_in_the_catalog(void **state)
 	assert_int_equal(nftw("src", visit, 16, FTW_PHYS), 0);
 	if (nmissing)
 		fprintf(stderr,
-			"%zu message(s) of http_field_error/http_fail have no entry in "
+			"%zu message(s) of http_field_error/http_fail or a why[] table have no entry in "
 			"src/http/messages.c (add code, en, fr, ru):\n%s",
 			nmissing, missing);
 	assert_true(nchecked > 100);
