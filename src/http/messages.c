@@ -568,6 +568,49 @@ static const struct msg catalog[] = {
       "votre organisation a déjà soutenu cette proposition",
       "ваша организация уже поддержала это предложение"}},
 
+    {"not_one_of",
+     {"is not a distribution", "n'est pas une diffusion", "не является видом распространения"}},
+    {"bad_polygon",
+     {"must be a closed ring of at least four [lon, lat] positions",
+      "doit être un anneau fermé d'au moins quatre positions [lon, lat]",
+      "должно быть замкнутым кольцом не менее чем из четырёх точек [lon, lat]"}},
+    {"required",
+     {"is required with a longitude", "est obligatoire avec une longitude",
+      "обязательно вместе с долготой"}},
+    {"required",
+     {"is required with a latitude", "est obligatoire avec une latitude",
+      "обязательно вместе с широтой"}},
+    {"bad_location",
+     {"needs a point (lat and lon)", "demande un point (lat et lon)", "требует точки (lat и lon)"}},
+    {"bad_range",
+     {"must not be below age_min", "ne doit pas être inférieur à age_min",
+      "не может быть меньше age_min"}},
+    {"bad_period",
+     {"must be after the start", "doit être postérieur au début", "должно быть позже начала"}},
+    {"not_a_currency",
+     {"must be an ISO 4217 code such as EUR", "doit être un code ISO 4217 comme EUR",
+      "должно быть кодом ISO 4217, например EUR"}},
+    {"not_found",
+     {"names no practice you can see", "ne désigne aucune pratique que vous pouvez voir",
+      "не указывает доступную вам практику"}},
+    {"required",
+     {"is required to dismiss, and only then", "est obligatoire pour écarter, et seulement alors",
+      "обязательно при отклонении, и только тогда"}},
+    {"conflict",
+     {"a dismissed signal stays dismissed", "un signal écarté le reste",
+      "отклонённый сигнал остаётся отклонённым"}},
+    {"forbidden",
+     {"only analysts and administrators of the owning organisation share a record: other roles "
+      "create at distribution organisation or country and change neither distribution, sharing "
+      "group nor TLP",
+      "seuls les analystes et administrateurs de l'organisation propriétaire partagent un "
+      "enregistrement : les autres rôles créent avec la diffusion organisation ou pays et ne "
+      "changent ni la diffusion, ni le groupe de partage, ni le TLP",
+      "делиться записью могут только аналитики и администраторы организации-владельца: другие "
+      "роли создают записи с распространением organisation или country и не меняют ни "
+      "распространение, ни группу, ни TLP"}},
+    {"not_allowed", {"is not allowed", "n'est pas permis", "не допускается"}},
+
     /* the HTTP layer */
     {"unsupported_media_type",
      {"Content-Type must be application/json", "Content-Type doit être application/json",

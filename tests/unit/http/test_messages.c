@@ -154,12 +154,25 @@ static void scan_calls(const char *path, const char *s, const char *fn)
 	}
 }
 
-/* The tables of reasons by field that handlers answer with: "why[] = {
- * {"field", "message"}, ... }"; each message needs an entry too. */
+/* The tables of reasons by field that handlers and domain modules answer
+ * with ({"field", "message"} pairs: a struct rwhy array, or a struct with
+ * the members field and message); each message needs an entry too. */
+static int is_why_table(const char *s, const char *at)
+{
+	const char *from = at - s > 120 ? at - 120 : s;
+	char back[128];
+	size_t n = (size_t)(at - from);
+	memcpy(back, from, n);
+	back[n] = '\0';
+	return strstr(back, "struct rwhy") || strstr(back, "*field, *message;");
+}
+
 static void scan_why(const char *path, const char *s)
 {
-	static const char mark[] = "why[] = {";
+	static const char mark[] = "[] = {";
 	for (const char *p = strstr(s, mark); p; p = strstr(p + 1, mark)) {
+		if (!is_why_table(s, p))
+			continue;
 		int line = 1;
 		for (const char *q = s; q < p; q++)
 			line += *q == '\n';
