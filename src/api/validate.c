@@ -49,6 +49,9 @@ static int check_string(struct http_req *req, const char *name, json_t *v, const
 
 static int check_enum(struct http_req *req, const char *name, json_t *v, const struct vfield *f)
 {
+	/* an empty choice (a form's unset select) is no choice at all */
+	if (json_is_string(v) && json_string_length(v) == 0)
+		return http_field_error(req, name, "must not be empty");
 	if (json_is_string(v))
 		for (const char *const *e = f->values; *e; e++)
 			if (strcmp(*e, json_string_value(v)) == 0)

@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, screenshot, ROOT } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, ROOT } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 let server;
@@ -45,7 +45,7 @@ async function assertSummaryInView(page) {
 /** Records the requests to the API paths that match re. */
 function watch(page, re) {
   const seen = [];
-  page.on('request', (r) => { if (re.test(new URL(r.url()).pathname)) seen.push({ url: r.url(), lang: r.headers()['accept-language'] }); });
+  page.on('request', (r) => { if (re.test(new URL(r.url()).pathname)) seen.push({ url: r.url(), method: r.method(), lang: r.headers()['accept-language'] }); });
   return seen;
 }
 
@@ -55,7 +55,7 @@ describe('messages for people', () => {
     const sent = watch(page, /^\/api\/v1\/public\/tips/);
     const schema = watch(page, /^\/api\/v1\/schema\//);
     await page.goto(`${server.url}/report`);
-    await page.waitForSelector('.map[data-ready]');
+    await page.locator('[name=category]').waitFor({ timeout: 30000 });
     assert.equal(await page.getAttribute('html', 'lang'), 'ru');
     await page.locator('[name=category]').selectOption('public_drug_use');
     await page.locator('[name=description]').fill('Люди употребляют наркотики в парке у детской площадки.');
@@ -123,5 +123,25 @@ describe('messages for people', () => {
     assert.equal(sent.length, 1);
     assert.equal(sent[0].lang, 'fr');
     await screenshot(page, 'messages-signin-fr-phone');
+  });
+
+  test('every form of the API is checked before sending: a new organisation in French, at phone width', async () => {
+    const page = await newPage(browser, { viewport: PHONE, locale: 'fr-FR' });
+    await signIn(page, server.url);
+    const sent = watch(page, /^\/api\/v1\/organisations$/);
+    await page.goto(`${server.url}/organisations/new`);
+    await page.locator('[name=name]').waitFor();
+    // the input's own maxlength would stop the typing: the rule is the server's
+    await page.locator('[name=name]').evaluate((el) => { el.removeAttribute('maxlength'); });
+    await page.locator('[name=name]').fill('x'.repeat(301));
+    await page.locator('#main form button[type=submit]').click();
+    const summary = await assertSummaryInView(page);
+    const name = page.locator('.field:has([name=name]) .field-error');
+    assert.equal((await name.textContent()).trim(), 'doit compter au plus 300 caractères');
+    const kind = page.locator('.field:has([name=kind]) .field-error');
+    assert.equal((await kind.textContent()).trim(), 'ne doit pas être vide');
+    await summary.locator('li[data-field=kind]').getByText(/ne doit pas être vide/).waitFor();
+    assert.deepEqual(sent.filter((r) => r.method === 'POST'), [], 'nothing sent that the server would refuse');
+    await screenshot(page, 'messages-organisation-fr-phone');
   });
 });

@@ -1,6 +1,7 @@
 // The API client: same-origin fetch with the session cookie, the CSRF header
 // on unsafe methods, problem+json errors as ApiError, ETags for If-Match.
 import { t, language } from './i18n.js';
+import { preflight } from './check.js';
 
 let csrfToken = null;
 let onUnauthorized = null;
@@ -44,6 +45,18 @@ function withQuery(path, query) {
  */
 export async function request(method, path, { body, query, etag, headers } = {}) {
   // the server answers its errors in the user's language
+  // the server's rules for the body, checked here first: nothing is sent
+  // that the server would refuse for a field (web/js/check.js)
+  if (body !== undefined && (method === 'POST' || method === 'PATCH')) {
+    let local = null;
+    try { local = await preflight(method, path, body); } catch { local = null; }
+    if (local) {
+      throw new ApiError(400, {
+        status: 400, title: local.message, detail: local.message, local: true,
+        errors: Object.entries(local.fields).map(([field, message]) => ({ field, code: local.codes[field], message })),
+      });
+    }
+  }
   const h = { Accept: 'application/json', 'Accept-Language': language(), ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) h['X-CSRF-Token'] = csrfToken;

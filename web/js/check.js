@@ -41,6 +41,7 @@ function broken(f, v) {
       if (length(v) < f.min_length) return ['too_short', f.min_length];
       return null;
     case 'enum':
+      if (v === '') return ['empty'];
       return f.values.includes(v) ? null : ['enum', f.values.join(' ')];
     case 'integer':
       return Number.isInteger(v) && v >= f.minimum && v <= f.maximum ? null : ['integer_range', f.minimum, f.maximum];
@@ -105,4 +106,37 @@ export function checkBody(schema, body, { partial = false } = {}) {
 /** loadSchema then checkBody. */
 export async function check(form, body, opts) {
   return checkBody(await loadSchema(form), body, opts);
+}
+
+// The requests whose body a form of the schema describes: every create of
+// the API's forms, and the PATCH of the resources (nothing required).
+const FORMS = [
+  [/^POST \/public\/tips$/, 'tip'],
+  [/^POST \/public\/tips\/[^/]+\/messages$/, 'tip_message'],
+  [/^POST \/auth\/login$/, 'login'],
+  [/^POST \/users$/, 'user'],
+  [/^POST \/organisations$/, 'organisation'],
+  [/^POST \/alerts$/, 'alert'],
+  [/^POST \/activities$/, 'activity'],
+  [/^POST \/practices$/, 'practice'],
+  [/^POST \/proposals$/, 'proposal'],
+  [/^POST \/sharing-groups$/, 'sharing_group'],
+];
+const PATCHED = { activities: 'activity', practices: 'practice', proposals: 'proposal', 'sharing-groups': 'sharing_group' };
+
+/**
+ * The check api.js runs before it sends a body: the error the server would
+ * answer (see checkBody), or null to send. Never stricter than the server:
+ * a path without a form, or a schema that cannot be had, passes.
+ */
+export async function preflight(method, path, body) {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
+  const p = path.split('?')[0];
+  const m = method === 'PATCH' && /^\/([a-z-]+)\/[^/]+$/.exec(p);
+  if (m && PATCHED[m[1]]) {
+    const schema = await loadSchema(PATCHED[m[1]]);
+    return schema && schema.patch_fields ? checkBody({ ...schema, fields: schema.patch_fields }, body, { partial: true }) : null;
+  }
+  const hit = FORMS.find(([re]) => re.test(`${method} ${p}`));
+  return hit ? check(hit[1], body) : null;
 }
