@@ -631,3 +631,7 @@ int api_alerts_import(struct http_req *req, struct http_resp *resp)
 	json_decref(body);
 	return rc ? rc : http_resp_json(resp, 200, json_pack("{s:i}", "imported", imported));
 }
+
+/* the alert form, for GET /api/v1/schema/{form} (api/schema.c) */
+const struct vform api_form_alert = {"alert", alert_spec,
+				     sizeof(alert_spec) / sizeof(alert_spec[0])};

@@ -245,3 +245,7 @@ int api_tokens_delete(struct http_req *req, struct http_resp *resp)
 	http_resp_status(resp, 204);
 	return TR_OK;
 }
+
+/* the sign-in form, for GET /api/v1/schema/{form} (api/schema.c) */
+const struct vform api_form_login = {"login", login_spec,
+				     sizeof(login_spec) / sizeof(login_spec[0])};

@@ -46,6 +46,7 @@ HANDLER(api_search);
 HANDLER(api_places_list);
 HANDLER(api_alerts_export);
 HANDLER(api_alerts_import);
+HANDLER(api_schema);
 
 #include "api/handlers_activities.h"
 #include "api/handlers_analytics.h"

@@ -12,6 +12,9 @@ const struct http_route api_routes[] = {
     {"GET", "/readyz", api_readyz, HTTP_PUBLIC},
     {"GET", "/metrics", api_metrics, HTTP_PUBLIC},
     {"GET", "/api/v1/openapi.json", api_openapi, HTTP_PUBLIC},
+    /* unmetered: the tip form reads its schema, and a counter would tell
+     * when someone opened it */
+    {"GET", "/api/v1/schema/{form}", api_schema, HTTP_PUBLIC | HTTP_UNMETERED},
     {"GET", "/api/v1/countries", api_countries_list, HTTP_PUBLIC},
     {"GET", "/api/v1/countries/{iso2}", api_countries_get, HTTP_PUBLIC},
     {"POST", "/api/v1/auth/login", api_login, HTTP_PUBLIC},

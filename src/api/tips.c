@@ -561,3 +561,8 @@ int api_tips_areas_create(struct http_req *req, struct http_resp *resp)
 	}
 	return http_resp_json(resp, 201, out);
 }
+
+/* the public forms, for GET /api/v1/schema/{form} (api/schema.c) */
+const struct vform api_form_tip = {"tip", tip_spec, sizeof(tip_spec) / sizeof(tip_spec[0])};
+const struct vform api_form_tip_message = {"tip_message", message_spec,
+					   sizeof(message_spec) / sizeof(message_spec[0])};

@@ -300,3 +300,8 @@ int api_orgs_update(struct http_req *req, struct http_resp *resp)
 	json_decref(body);
 	return rc;
 }
+
+/* the forms of users and organisations, for GET /api/v1/schema/{form} */
+const struct vform api_form_user = {"user", user_spec, sizeof(user_spec) / sizeof(user_spec[0])};
+const struct vform api_form_organisation = {"organisation", org_spec,
+					    sizeof(org_spec) / sizeof(org_spec[0])};

@@ -34,8 +34,14 @@ static int check_string(struct http_req *req, const char *name, json_t *v, const
 	size_t n = utf8_len(s);
 	if (strlen(s) != json_string_length(v) || has_control(s))
 		return http_field_error(req, name, "must not contain control characters");
-	if (n < (size_t)f->min || n > (size_t)f->max) {
-		snprintf(msg, sizeof(msg), "must be %.0f to %.0f characters long", f->min, f->max);
+	if (n > (size_t)f->max) {
+		snprintf(msg, sizeof(msg), "must be at most %.0f characters long", f->max);
+		return http_field_error(req, name, msg);
+	}
+	if (n == 0 && f->min >= 1)
+		return http_field_error(req, name, "must not be empty");
+	if (n < (size_t)f->min) {
+		snprintf(msg, sizeof(msg), "must be at least %.0f characters long", f->min);
 		return http_field_error(req, name, msg);
 	}
 	return TR_OK;
@@ -43,6 +49,9 @@ static int check_string(struct http_req *req, const char *name, json_t *v, const
 
 static int check_enum(struct http_req *req, const char *name, json_t *v, const struct vfield *f)
 {
+	/* an empty choice (a form's unset select) is no choice at all */
+	if (json_is_string(v) && json_string_length(v) == 0)
+		return http_field_error(req, name, "must not be empty");
 	if (json_is_string(v))
 		for (const char *const *e = f->values; *e; e++)
 			if (strcmp(*e, json_string_value(v)) == 0)
@@ -186,4 +195,57 @@ const char *vstr(json_t *body, const char *name)
 int vhas(json_t *body, const char *name)
 {
 	return json_object_get(body, name) != NULL;
+}
+
+json_t *validate_schema_json(const struct vfield *spec, size_t nfields)
+{
+	static const char *const types[] = {
+	    [V_STRING] = "string",   [V_ENUM] = "enum",	   [V_INT] = "integer",
+	    [V_NUMBER] = "number",   [V_BOOL] = "boolean", [V_UUID] = "uuid",
+	    [V_COUNTRY] = "country", [V_TIME] = "time",	   [V_EMAIL] = "email",
+	    [V_STRINGS] = "strings", [V_UUIDS] = "uuids",  [V_OBJECT] = "object",
+	    [V_ARRAY] = "array",
+	};
+	json_t *out = json_array();
+	for (size_t i = 0; out && i < nfields; i++) {
+		const struct vfield *f = &spec[i];
+		json_t *j =
+		    json_pack("{s:s, s:s, s:b, s:b}", "name", f->name, "type", types[f->type],
+			      "required", f->required, "nullable", f->nullable);
+		if (!j)
+			continue;
+		switch (f->type) {
+		case V_STRING:
+			json_object_set_new(j, "min_length", json_integer((json_int_t)f->min));
+			json_object_set_new(j, "max_length", json_integer((json_int_t)f->max));
+			break;
+		case V_INT:
+			json_object_set_new(j, "minimum", json_integer((json_int_t)f->min));
+			json_object_set_new(j, "maximum", json_integer((json_int_t)f->max));
+			break;
+		case V_NUMBER:
+			json_object_set_new(j, "minimum", json_real(f->min));
+			json_object_set_new(j, "maximum", json_real(f->max));
+			break;
+		case V_ENUM: {
+			json_t *v = json_array();
+			for (const char *const *e = f->values; v && e && *e; e++)
+				json_array_append_new(v, json_string(*e));
+			json_object_set_new(j, "values", v ? v : json_array());
+			break;
+		}
+		case V_STRINGS:
+			json_object_set_new(j, "max_items", json_integer(100));
+			json_object_set_new(j, "max_length",
+					    json_integer(f->max ? (json_int_t)f->max : 200));
+			break;
+		case V_UUIDS:
+			json_object_set_new(j, "max_items", json_integer(100));
+			break;
+		default:
+			break;
+		}
+		json_array_append_new(out, j);
+	}
+	return out;
 }

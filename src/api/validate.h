@@ -40,6 +40,19 @@ struct vfield {
  * TR_ERR_INVALID with every problem recorded on req. */
 int validate_body(struct http_req *req, json_t *body, const struct vfield *spec, size_t nfields,
 		  int partial);
+/** A form of the web app: the field table the server checks its body
+ * with, served as JSON (GET /api/v1/schema/{name}) so that the browser
+ * checks the same rules before sending. */
+struct vform {
+	const char *name;
+	const struct vfield *fields;
+	size_t n;
+};
+
+/** The fields of spec as JSON: [{name, type, required, nullable, and
+ * min_length/max_length, minimum/maximum or values as the type has}]. */
+json_t *validate_schema_json(const struct vfield *spec, size_t nfields);
+
 /** The string value of a field, or NULL when absent or null. */
 const char *vstr(json_t *body, const char *name);
 /** Whether the body carries the field (null included). */

@@ -635,9 +635,18 @@ static void act_from_json(json_t *a, struct overlap_act *o)
 static json_t *result_json(const struct overlap_result *r)
 {
 	json_t *reasons = json_array();
-	for (int i = 0; i < r->nreasons; i++)
-		json_array_append_new(reasons, json_pack("{s:s, s:s}", "kind", r->reasons[i].kind,
-							 "detail", r->reasons[i].detail));
+	for (int i = 0; i < r->nreasons; i++) {
+		json_t *params = json_object();
+		for (int k = 0; params && k < r->reasons[i].nparams; k++)
+			json_object_set_new(params, r->reasons[i].params[k].name,
+					    r->reasons[i].params[k].text[0]
+						? json_string(r->reasons[i].params[k].text)
+						: json_real(r->reasons[i].params[k].num));
+		json_array_append_new(reasons,
+				      json_pack("{s:s, s:s, s:s, s:o*}", "kind", r->reasons[i].kind,
+						"detail", r->reasons[i].detail, "code",
+						r->reasons[i].code, "params", params));
+	}
 	json_t *o =
 	    json_pack("{s:f, s:{s:f, s:f, s:f}, s:o}", "score", r->score, "components", "area",
 		      round(r->area * 1000) / 1000, "period", round(r->period * 1000) / 1000,

@@ -34,9 +34,39 @@ __attribute__((format(printf, 3, 4))) static void reason(struct overlap_result *
 	va_list ap;
 	va_start(ap, fmt);
 	r->reasons[r->nreasons].kind = kind;
+	r->reasons[r->nreasons].code = kind;
+	r->reasons[r->nreasons].nparams = 0;
 	vsnprintf(r->reasons[r->nreasons].detail, sizeof(r->reasons[0].detail), fmt, ap);
 	va_end(ap);
 	r->nreasons++;
+}
+
+/* The code and values of the reason last added. */
+static void why(struct overlap_result *r, const char *code)
+{
+	if (r->nreasons > 0)
+		r->reasons[r->nreasons - 1].code = code;
+}
+
+static void why_num(struct overlap_result *r, const char *name, double v)
+{
+	if (r->nreasons <= 0 || r->reasons[r->nreasons - 1].nparams >= 5)
+		return;
+	int k = r->reasons[r->nreasons - 1].nparams++;
+	r->reasons[r->nreasons - 1].params[k].name = name;
+	r->reasons[r->nreasons - 1].params[k].text[0] = '\0';
+	r->reasons[r->nreasons - 1].params[k].num = v;
+}
+
+static void why_str(struct overlap_result *r, const char *name, const char *v)
+{
+	if (r->nreasons <= 0 || r->reasons[r->nreasons - 1].nparams >= 5)
+		return;
+	int k = r->reasons[r->nreasons - 1].nparams++;
+	r->reasons[r->nreasons - 1].params[k].name = name;
+	snprintf(r->reasons[r->nreasons - 1].params[k].text, sizeof(r->reasons[0].params[0].text),
+		 "%s", v && *v ? v : "-");
+	r->reasons[r->nreasons - 1].params[k].num = 0;
 }
 
 /* Administrative codes: equal, or one a parent of the other (P-codes grow
@@ -67,6 +97,10 @@ static int area_check(const struct overlap_act *a, const struct overlap_act *b,
 		r->distance_km = d;
 		reason(r, "area", "circles %.1f km apart intersect (radii %.1f and %.1f km)", d,
 		       a->radius_km, b->radius_km);
+		why(r, "circles_intersect");
+		why_num(r, "km", round(d * 10) / 10);
+		why_num(r, "radius_a", a->radius_km);
+		why_num(r, "radius_b", b->radius_km);
 		return 1;
 	}
 	if (!a->admin_code || !b->admin_code || !*a->admin_code || !*b->admin_code)
@@ -75,11 +109,17 @@ static int area_check(const struct overlap_act *a, const struct overlap_act *b,
 	if (m <= 0)
 		return 0;
 	r->area = m;
-	if (m == 1.0)
+	if (m == 1.0) {
 		reason(r, "area", "same administrative area %s", a->admin_code);
-	else
+		why(r, "same_admin_area");
+		why_str(r, "area", a->admin_code);
+	} else {
 		reason(r, "area", "administrative areas %s and %s nest", a->admin_code,
 		       b->admin_code);
+		why(r, "admin_areas_nest");
+		why_str(r, "area_a", a->admin_code);
+		why_str(r, "area_b", b->admin_code);
+	}
 	return 1;
 }
 
@@ -94,6 +134,7 @@ static int period_check(const struct overlap_act *a, const struct overlap_act *b
 	if (a->end == OVERLAP_OPEN && b->end == OVERLAP_OPEN) {
 		r->period = 1.0;
 		reason(r, "period", "both periods are open-ended");
+		why(r, "both_open_ended");
 		return 1;
 	}
 	double la = a->end == OVERLAP_OPEN ? INFINITY : (double)(a->end - a->start);
@@ -102,6 +143,9 @@ static int period_check(const struct overlap_act *a, const struct overlap_act *b
 	r->period = fmin(1.0, (double)(hi - lo) / shorter);
 	reason(r, "period", "periods share %.0f days (%.0f%% of the shorter)",
 	       ceil((double)(hi - lo) / DAY_MS), 100 * r->period);
+	why(r, "periods_share");
+	why_num(r, "days", ceil((double)(hi - lo) / DAY_MS));
+	why_num(r, "percent", round(100 * r->period));
 	return 1;
 }
 
@@ -127,6 +171,12 @@ static int target_check(const struct overlap_act *a, const struct overlap_act *b
 	r->target = (fmin(age, 1.0) + gender) / 2;
 	reason(r, "target", "ages %d to %d in common, genders %s and %s, setting %s", lo, hi, ga,
 	       gb, a->setting);
+	why(r, "same_target");
+	why_num(r, "age_min", lo);
+	why_num(r, "age_max", hi);
+	why_str(r, "gender_a", ga);
+	why_str(r, "gender_b", gb);
+	why_str(r, "setting", a->setting);
 	return 1;
 }
 
@@ -141,6 +191,8 @@ int overlap_check(const struct overlap_act *a, const struct overlap_act *b,
 	if (!area_check(a, b, r) || !period_check(a, b, r) || !target_check(a, b, r))
 		return 0;
 	reason(r, "type", "same type %s", a->type);
+	why(r, "same_type");
+	why_str(r, "type", a->type);
 	double s = 0.4 * r->area + 0.3 * r->period + 0.3 * r->target;
 	r->score = round(s * 1000) / 1000;
 	return 1;

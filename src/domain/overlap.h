@@ -32,6 +32,15 @@ struct overlap_result {
 	struct {
 		const char *kind; /* "area", "period", "type", "target" */
 		char detail[120];
+		/* for people: a stable code and its values by name, which the
+		 * web app words in the user's language */
+		const char *code;
+		int nparams;
+		struct {
+			const char *name;
+			char text[40]; /* "" for a number */
+			double num;
+		} params[5];
 	} reasons[OVERLAP_REASONS];
 };
 

@@ -1,5 +1,6 @@
 #include "http/http.h"
 #include "http/metrics.h"
+#include "http/messages.h"
 #include "http/problem.h"
 #include "http/router.h"
 #include "core/err.h"
@@ -491,10 +492,27 @@ static void problem_answer(struct http_req *req, int rc)
 	buf_reset(&resp->body);
 	resp->status = problem_status(rc);
 	resp->type = "application/problem+json";
-	if (!req->detail && req->nerr)
-		req->detail = arena_printf(req->arena, "%s: %s%s", req->efield[0], req->emsg[0],
-					   req->nerr > 1 ? " (and more, see errors)" : "");
-	problem_write(&resp->body, rc, req->detail, req->efield, req->emsg, req->nerr);
+	/* the messages are written in English at their call sites; the
+	 * catalog gives each its code and the caller's language */
+	static const char *const more[MSG__LANGS] = {
+	    " (and more, see errors)", " (et d'autres, voir errors)", " (и другие, см. errors)"};
+	int lang = msg_lang_pick(http_header(req, "Accept-Language"));
+	const char *codes[HTTP_ERRORS_MAX], *msgs[HTTP_ERRORS_MAX], *code = NULL;
+	for (int i = 0; i < req->nerr; i++)
+		msgs[i] = msg_translate(req->arena, req->emsg[i], lang, &codes[i]);
+	const char *detail = req->detail;
+	if (detail)
+		detail = msg_translate(req->arena, detail, lang, &code);
+	else if (req->nerr)
+		detail = arena_printf(req->arena, "%s: %s%s", req->efield[0], msgs[0],
+				      req->nerr > 1 ? more[lang] : "");
+	if (!detail)
+		detail = msg_translate(req->arena, tr_strerror(rc), lang, &code);
+	if (!detail)
+		detail = tr_strerror(rc);
+	http_resp_header(resp, "Content-Language", msg_lang_tag(lang));
+	http_resp_header(resp, "Vary", "Accept-Language");
+	problem_write(&resp->body, rc, lang, detail, code, req->efield, codes, msgs, req->nerr);
 }
 
 static void log_flush_locked(struct http_server *s)

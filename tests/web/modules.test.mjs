@@ -118,7 +118,7 @@ describe('module pages', () => {
     assert.ok(await summary.evaluate((el) => el === document.activeElement), 'the error summary takes focus');
     const box = await summary.boundingBox();
     assert.ok(box && box.y >= 0 && box.y < 844, `the error summary is on screen (y = ${box && box.y})`);
-    await page.getByText('Describe what you saw in at least 10 characters.').waitFor();
+    await page.locator('.field-error').getByText('Describe what you saw in at least 10 characters.').waitFor();
     assert.deepEqual(challenges, [], 'no proof-of-work before the answers are complete');
     await page.getByLabel('What is it about?').selectOption('public_drug_use');
     await page.getByLabel('What happened?').fill('People inject in the park near the playground every evening.');
@@ -344,8 +344,8 @@ describe('module pages', () => {
     await page.getByRole('heading', { level: 1, name: 'Ministry drug education, Wien Mitte' }).waitFor();
     const pair = page.locator('.overlap').first();
     await pair.getByRole('link', { name: 'Police school talks, Wien Mitte' }).waitFor();
-    await pair.getByText(/circles .* intersect/).waitFor();
-    await pair.getByText(/periods share/).waitFor();
+    await pair.getByText(/Their areas overlap: the centres are .* km apart/).waitFor();
+    await pair.getByText(/They run at the same time for \d+ days/).waitFor();
 
     // a bad field is named, and nothing is recorded
     await page.goto(`${server.url}/activities/new`);
@@ -368,8 +368,8 @@ describe('module pages', () => {
     const pair = page.locator('.overlap').first();
     await pair.getByRole('link', { name: 'Police school talks, Wien Mitte' }).waitFor();
     await pair.getByRole('link', { name: 'Ministry drug education, Wien Mitte' }).waitFor();
-    await pair.getByText(/circles .* intersect/).waitFor();
-    await pair.getByText(/periods share/).waitFor();
+    await pair.getByText(/Their areas overlap: the centres are .* km apart/).waitFor();
+    await pair.getByText(/They run at the same time for \d+ days/).waitFor();
     await screenshot(page, 'activities-overlap');
     await axe(page, 'overlaps');
   });

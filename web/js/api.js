@@ -1,6 +1,7 @@
 // The API client: same-origin fetch with the session cookie, the CSRF header
 // on unsafe methods, problem+json errors as ApiError, ETags for If-Match.
-import { t } from './i18n.js';
+import { t, language } from './i18n.js';
+import { preflight } from './check.js';
 
 let csrfToken = null;
 let onUnauthorized = null;
@@ -9,15 +10,21 @@ export function setCsrfToken(tok) { csrfToken = tok || null; }
 /** Called with no argument when a request answers 401 (the session ended). */
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
-/** An error answer: status, the problem's detail, and errors by field. */
+/** An error answer: status, the problem's detail, and errors by field
+ * (the server's message, in the user's language, and its stable code). */
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
+    this.code = problem.code || null;
     this.fields = {};
+    this.codes = {};
     for (const e of problem.errors || []) {
-      if (e && e.field && !(e.field in this.fields)) this.fields[e.field] = e.message;
+      if (e && e.field && !(e.field in this.fields)) {
+        this.fields[e.field] = e.message;
+        this.codes[e.field] = e.code || 'invalid';
+      }
     }
   }
 }
@@ -37,7 +44,20 @@ function withQuery(path, query) {
  * error status (status 0 when the server could not be reached).
  */
 export async function request(method, path, { body, query, etag, headers } = {}) {
-  const h = { Accept: 'application/json', ...headers };
+  // the server answers its errors in the user's language
+  // the server's rules for the body, checked here first: nothing is sent
+  // that the server would refuse for a field (web/js/check.js)
+  if (body !== undefined && (method === 'POST' || method === 'PATCH')) {
+    let local = null;
+    try { local = await preflight(method, path, body); } catch { local = null; }
+    if (local) {
+      throw new ApiError(400, {
+        status: 400, title: local.message, detail: local.message, local: true,
+        errors: Object.entries(local.fields).map(([field, message]) => ({ field, code: local.codes[field], message })),
+      });
+    }
+  }
+  const h = { Accept: 'application/json', 'Accept-Language': language(), ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) h['X-CSRF-Token'] = csrfToken;
   if (etag) h['If-Match'] = etag;

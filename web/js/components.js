@@ -104,10 +104,26 @@ export function Checkbox({ label, checked, onChange, name, hint, ...rest }) {
     </div>`;
 }
 
-/** The problem of a failed request: its detail, announced to screen readers. */
-/** The error summary: takes focus and comes into view when it appears, so
- * that a phone user sees it and a screen reader reads it. */
-export function ProblemAlert({ error }) {
+/** The input of a form field by the name the API gives it (names maps
+ * API names to input names where they differ), or null. */
+function fieldInput(root, name, names) {
+  const input = (names && names[name]) || name;
+  const scope = (root && root.closest('.card, main, body')) || document;
+  try {
+    return scope.querySelector(`[name="${CSS.escape(input)}"]`) || document.querySelector(`[name="${CSS.escape(input)}"]`);
+  } catch { return null; }
+}
+
+function labelOf(el, name) {
+  const l = el && el.labels && el.labels[0];
+  return l ? l.textContent.replace(/\s*\*\s*$/, '').trim() : name;
+}
+
+/** The error summary (GOV.UK): the problem, then each field's message as a
+ * link to the field. It takes focus and comes into view when it appears,
+ * so that a phone user sees it and a screen reader reads it. names maps
+ * the API's field names to the form's input names where they differ. */
+export function ProblemAlert({ error, names }) {
   const ref = useRef(null);
   useEffect(() => {
     if (!error || !ref.current) return;
@@ -116,10 +132,25 @@ export function ProblemAlert({ error }) {
   }, [error]);
   if (!error) return null;
   const fields = Object.keys(error.fields || {});
+  const go = (name) => (e) => {
+    const el = fieldInput(ref.current, name, names);
+    if (!el) return;
+    e.preventDefault();
+    el.focus();
+    el.scrollIntoView({ block: 'center' });
+  };
   return html`
     <div class="alert alert-error" role="alert" tabindex="-1" ref=${ref} data-problem>
       <p class="alert-title">${error.status === 0 ? t('error.network') : error.message}</p>
-      ${fields.length > 0 && html`<p>${t('form.fix_fields')}</p>`}
+      ${fields.length > 0 && html`
+        <p>${t('form.fix_fields')}</p>
+        <ul class="error-list">
+          ${fields.map((name) => {
+            const el = fieldInput(ref.current, name, names);
+            return html`<li key=${name} data-field=${name}>
+              <a href=${el && el.id ? `#${el.id}` : '#'} onClick=${go(name)}>${labelOf(el, name)}: ${error.fields[name]}</a></li>`;
+          })}
+        </ul>`}
     </div>`;
 }
 

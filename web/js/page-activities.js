@@ -2,7 +2,7 @@
 // country shown side by side with their reasons; gaps (recent alerts and
 // tips with no activity covering them) as cells on the map.
 import { html, useState, useMemo } from './lib.js';
-import { t, tn, formatDate, countryName } from './i18n.js';
+import { t, tn, formatDate, countryName, formatNumber, language } from './i18n.js';
 import { get, countries as loadCountries, organisations } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Badge, ExportLinks } from './components.js';
@@ -39,11 +39,27 @@ function ActivityCard({ a, byId }) {
     </div>`;
 }
 
+/** A reason of an overlap in plain words, from its code and values (the
+ * server's English detail when the code is unknown here). */
+function reasonText(r) {
+  if (!r.code || !r.params) return r.detail;
+  const p = {};
+  for (const [k, v] of Object.entries(r.params)) p[k] = typeof v === 'number' ? formatNumber(v) : v;
+  const lower = (s) => (language() === 'en' ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+  for (const g of ['gender_a', 'gender_b']) if (r.params[g]) p[g] = lower(t(`actgender.${r.params[g]}`));
+  if (r.params.gender_a) p.gender = p.gender_a;
+  if (r.params.setting) p.setting = t(`actsetting.${r.params.setting}`);
+  if (r.params.type) p.type = t(`acttype.${r.params.type}`);
+  const key = r.code === 'same_target' && r.params.gender_a !== r.params.gender_b ? 'overlap.same_target_genders' : `overlap.${r.code}`;
+  const s = t(key, p);
+  return s === key ? r.detail : s;
+}
+
 function Reasons({ reasons, score }) {
   return html`
     <div class="overlap-why">
       <p class="overlap-score">${t('act.overlap_score', { score: Math.round(score * 100) })}</p>
-      <ul class="reasons">${reasons.map((r) => html`<li><strong>${t(`reason.${r.kind}`)}</strong>: ${r.detail}</li>`)}</ul>
+      <ul class="reasons">${reasons.map((r) => html`<li data-reason=${r.code || r.kind}><strong>${t(`reason.${r.kind}`)}</strong>: ${reasonText(r)}</li>`)}</ul>
     </div>`;
 }
 

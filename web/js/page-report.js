@@ -10,19 +10,27 @@ import { countryOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 import { countryAt, countryBounds } from './map.js';
 import { solveChallenge } from './pow.js';
+import { check, loadSchema } from './check.js';
 
 export const TIP_CATEGORIES = ['dealing_near_school', 'public_drug_use', 'discarded_needles', 'suspected_stash_house',
   'youth_recruitment', 'online_dealing', 'other'];
 
 const round = (x) => Math.round(x * 10000) / 10000;
 
-/** What the browser can tell before any work is done: field -> message. */
-function checkTip(form) {
-  const fields = {};
-  if (!form.category) fields.category = t('form.choose_one');
-  if (form.description.trim().length < 10) fields.description = t('report.description_short');
-  if (!form.country) fields.country = t('form.choose_one');
-  return Object.keys(fields).length ? { status: 400, message: t('form.fix_before_sending'), fields } : null;
+/** What the browser can tell before any work is done: the server's rules
+ * for the tip (its field table, GET /api/v1/schema/tip), with plainer
+ * words for the choices and the description. */
+async function checkTip(form, body) {
+  const found = await check('tip', body);
+  const fields = { ...(found && found.fields) };
+  const codes = { ...(found && found.codes) };
+  const plain = (name, msg, code) => { fields[name] = msg; codes[name] = code; };
+  if (!form.category) plain('category', t('form.choose_one'), 'required');
+  if (form.description.trim().length < 10) plain('description', t('report.description_short'), form.description.trim() ? 'too_short' : 'required');
+  if (!form.country) plain('country', t('form.choose_one'), 'required');
+  if (!Object.keys(fields).length) return null;
+  const missing = Object.values(codes).includes('required');
+  return { status: 400, message: t(missing ? 'form.fix_before_sending' : 'form.fix_answers'), fields, codes, local: true };
 }
 
 function ReceiptCard({ receipt }) {
@@ -80,10 +88,20 @@ export default function Report() {
     if (at && !form.country) setForm((cur) => ({ ...cur, country: at }));
   };
   const mismatch = point && pointCountry && form.country && pointCountry !== form.country;
+  // the server's rules, at hand before the first try
+  useEffect(() => { loadSchema('tip'); }, [language()]);
+  const tipBody = () => {
+    const body = { category: form.category, description: form.description.trim(), country: form.country, language: language() };
+    if (form.place.trim()) body.place = form.place.trim();
+    if (point) { body.lat = round(point.lat); body.lon = round(point.lon); }
+    if (form.observed_at) body.observed_at = new Date(form.observed_at).toISOString();
+    if (form.contact.trim()) body.contact = form.contact.trim();
+    return body;
+  };
   const submit = async (e) => {
     e.preventDefault();
     setError(null);
-    const local = checkTip(form);
+    const local = await checkTip(form, tipBody());
     if (local) { setError(local); return; }
     if (mismatch) {
       setError({ status: 400, message: t('report.point_elsewhere', { at: countryName(pointCountry), chosen: countryName(form.country) }), fields: { lat: t('report.point_move') } });
@@ -95,11 +113,7 @@ export default function Report() {
       const ch = (await request('GET', '/public/tips/challenge')).data;
       const nonce = ch.bits > 0 ? await solveChallenge(ch.challenge, ch.bits, setTries) : '0';
       setPhase('sending');
-      const body = { category: form.category, description: form.description.trim(), country: form.country, language: language(), challenge: ch.challenge, nonce };
-      if (form.place.trim()) body.place = form.place.trim();
-      if (point) { body.lat = round(point.lat); body.lon = round(point.lon); }
-      if (form.observed_at) body.observed_at = new Date(form.observed_at).toISOString();
-      if (form.contact.trim()) body.contact = form.contact.trim();
+      const body = { ...tipBody(), challenge: ch.challenge, nonce };
       const r = await request('POST', '/public/tips', { body });
       setReceipt(r.data);
       document.getElementById('page-title')?.focus();
@@ -205,7 +219,8 @@ export function Receipt({ query }) {
     <p class="breadcrumb"><a href="/report">${t('report.title')}</a></p>
     <${PageHeader} title=${t('receipt.title')} subtitle=${t('receipt.subtitle')} />
     <div class="card form-card">
-      <${ProblemAlert} error=${error && error.status === 404 ? { message: t('receipt.not_found'), fields: {} } : error} />
+      <${ProblemAlert} error=${error && error.status === 404 ? { message: t('receipt.not_found'), fields: {} } : error}
+        names=${{ 'X-Receipt-Secret': 'secret' }} />
       <form onSubmit=${check} novalidate>
         <${Field} label=${t('report.code')} name="code" value=${code} onInput=${setCode} error=${f.code} required autocomplete="off" class="mono" />
         <${Field} label=${t('report.secret')} name="secret" type="password" value=${secret} onInput=${setSecret}

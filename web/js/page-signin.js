@@ -1,7 +1,10 @@
-// Sign-in form: email and password; a wrong one shows the server's detail.
-import { html, useState } from './lib.js';
-import { t } from './i18n.js';
+// Sign-in form: email and password, checked against the server's rules
+// before sending; a wrong one shows the server's detail in the user's
+// language.
+import { html, useState, useEffect } from './lib.js';
+import { t, language } from './i18n.js';
 import { request } from './api.js';
+import { check, loadSchema } from './check.js';
 import { Field, ProblemAlert } from './components.js';
 
 export default function SignIn({ onSignIn }) {
@@ -9,10 +12,17 @@ export default function SignIn({ onSignIn }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => { loadSchema('login'); }, [language()]);
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    const local = await check('login', { email, password });
+    if (local) {
+      setError(local);
+      setBusy(false);
+      return;
+    }
     try {
       const r = await request('POST', '/auth/login', { body: { email, password } });
       onSignIn(r.data.user, r.data.csrf_token);

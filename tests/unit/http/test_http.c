@@ -59,7 +59,7 @@ static void problems_are_valid_json_naming_fields(void **state)
 	struct buf b;
 	buf_init(&b, 4096);
 	const char *fields[] = {"lat"}, *msgs[] = {"must be \"from\" -90 to 90"};
-	problem_write(&b, TR_ERR_INVALID, "bad \"input\"", fields, msgs, 1);
+	problem_write(&b, TR_ERR_INVALID, 0, "bad \"input\"", NULL, fields, NULL, msgs, 1);
 	json_t *j = json_loads(b.data, 0, NULL);
 	assert_non_null(j);
 	assert_int_equal(json_integer_value(json_object_get(j, "status")), 400);

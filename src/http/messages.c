@@ -1,0 +1,876 @@
+#include "http/messages.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct msg {
+	const char *code;
+	const char *text[MSG__LANGS];
+};
+
+/* Grouped by kind; the first entry of a code is its template for the
+ * browser (msg_template). Keep {n} in every translation of a pattern. */
+static const struct msg catalog[] = {
+    /* the field validators of src/api/validate.c */
+    {"required", {"is required", "est obligatoire", "обязательно"}},
+    {"too_long",
+     {"must be at most {0} characters long", "doit compter au plus {0} caractères",
+      "должно содержать не более {0} символов"}},
+    {"empty", {"must not be empty", "ne doit pas être vide", "не может быть пустым"}},
+    {"too_short",
+     {"must be at least {0} characters long", "doit compter au moins {0} caractères",
+      "должно содержать не менее {0} символов"}},
+    {"not_one_of",
+     {"must be one of: {0}", "doit être l'une de ces valeurs : {0}",
+      "должно быть одним из значений: {0}"}},
+    {"not_in_range",
+     {"must be an integer from {0} to {1}", "doit être un nombre entier de {0} à {1}",
+      "должно быть целым числом от {0} до {1}"}},
+    {"not_in_range",
+     {"must be a number from {0} to {1}", "doit être un nombre de {0} à {1}",
+      "должно быть числом от {0} до {1}"}},
+    {"not_a_string", {"must be a string", "doit être un texte", "должно быть текстом"}},
+    {"control_characters",
+     {"must not contain control characters", "ne doit pas contenir de caractères de contrôle",
+      "не должно содержать управляющих символов"}},
+    {"not_a_boolean",
+     {"must be true or false", "doit valoir vrai ou faux", "должно быть true или false"}},
+    {"not_an_id",
+     {"must be an id (UUID)", "doit être un identifiant (UUID)",
+      "должно быть идентификатором (UUID)"}},
+    {"not_a_country",
+     {"must be an ISO 3166-1 alpha-2 code", "doit être un code pays ISO 3166-1 alpha-2",
+      "должно быть кодом страны ISO 3166-1 alpha-2"}},
+    {"not_a_country",
+     {"must be an ISO 3166-1 alpha-2 code (upper case)",
+      "doit être un code pays ISO 3166-1 alpha-2 (en majuscules)",
+      "должно быть кодом страны ISO 3166-1 alpha-2 (заглавными буквами)"}},
+    {"not_a_time",
+     {"must be an RFC 3339 date-time", "doit être une date et heure RFC 3339",
+      "должно быть датой и временем в формате RFC 3339"}},
+    {"not_a_time",
+     {"must be an RFC 3339 date-time or a date", "doit être une date et heure RFC 3339 ou une date",
+      "должно быть датой и временем RFC 3339 или датой"}},
+    {"not_a_time",
+     {"must be a date or an RFC 3339 date-time", "doit être une date ou une date et heure RFC 3339",
+      "должно быть датой или датой и временем RFC 3339"}},
+    {"not_an_email",
+     {"must be an email address", "doit être une adresse électronique",
+      "должно быть адресом электронной почты"}},
+    {"too_many_items",
+     {"must be an array of at most 100 items", "doit être une liste d'au plus 100 éléments",
+      "должно быть списком не более чем из 100 элементов"}},
+    {"not_an_object", {"must be an object", "doit être un objet", "должно быть объектом"}},
+    {"not_an_array", {"must be an array", "doit être une liste", "должно быть списком"}},
+    {"unknown_field",
+     {"is not a field of this resource", "n'est pas un champ de cette ressource",
+      "не является полем этого ресурса"}},
+    {"not_null", {"must not be null", "ne doit pas être nul", "не может быть null"}},
+    {"nothing_changed",
+     {"the body changes nothing", "la requête ne change rien", "запрос ничего не меняет"}},
+    {"invalid", {"is not valid", "n'est pas valide", "недопустимое значение"}},
+    {"not_one_of",
+     {"is not one of the allowed values", "n'est pas une des valeurs permises",
+      "не входит в число допустимых значений"}},
+    {"wrong_type",
+     {"has a wrong type or length", "a un type ou une longueur incorrects",
+      "имеет неверный тип или длину"}},
+
+    /* query parameters and lists */
+    {"unknown_parameter",
+     {"unknown query parameter", "paramètre de requête inconnu", "неизвестный параметр запроса"}},
+    {"bad_cursor",
+     {"is not a cursor this server issued", "n'est pas un curseur délivré par ce serveur",
+      "не является курсором, выданным этим сервером"}},
+    {"not_in_range",
+     {"must be an integer from 1 to 500", "doit être un nombre entier de 1 à 500",
+      "должно быть целым числом от 1 до 500"}},
+    {"not_in_range",
+     {"must be an integer from 0 to 3650", "doit être un nombre entier de 0 à 3650",
+      "должно быть целым числом от 0 до 3650"}},
+    {"not_in_range",
+     {"must be an integer from 1 to 52", "doit être un nombre entier de 1 à 52",
+      "должно быть целым числом от 1 до 52"}},
+    {"not_in_range",
+     {"must be an integer from 1 to 520", "doit être un nombre entier de 1 à 520",
+      "должно быть целым числом от 1 до 520"}},
+    {"not_in_range",
+     {"must be a number from -180 to 180", "doit être un nombre de -180 à 180",
+      "должно быть числом от -180 до 180"}},
+    {"not_in_range",
+     {"must be a number from -90 to 90", "doit être un nombre de -90 à 90",
+      "должно быть числом от -90 до 90"}},
+    {"not_in_range",
+     {"must be a number from 10 to 1000000", "doit être un nombre de 10 à 1000000",
+      "должно быть числом от 10 до 1000000"}},
+    {"not_in_range",
+     {"must be a number above 0, at most 2000", "doit être un nombre supérieur à 0, au plus 2000",
+      "должно быть числом больше 0 и не более 2000"}},
+    {"not_in_range",
+     {"must be a whole number from 1", "doit être un nombre entier à partir de 1",
+      "должно быть целым числом не меньше 1"}},
+    {"length",
+     {"must be 1 to 200 characters", "doit compter de 1 à 200 caractères",
+      "должно содержать от 1 до 200 символов"}},
+    {"too_long",
+     {"must be text of at most 10000 characters", "doit être un texte d'au plus 10000 caractères",
+      "должно быть текстом не длиннее 10000 символов"}},
+    {"too_long",
+     {"must be text of at most 300 characters", "doit être un texte d'au plus 300 caractères",
+      "должно быть текстом не длиннее 300 символов"}},
+    {"not_one_of",
+     {"must be json, csv or geojson", "doit être json, csv ou geojson",
+      "должно быть json, csv или geojson"}},
+    {"not_one_of",
+     {"must list alert, substance or practice", "doit citer alert, substance ou practice",
+      "должно перечислять alert, substance или practice"}},
+    {"not_one_of",
+     {"must be participating_state, asian_partner or mediterranean_partner",
+      "doit être participating_state, asian_partner ou mediterranean_partner",
+      "должно быть participating_state, asian_partner или mediterranean_partner"}},
+    {"bad_bbox",
+     {"must be min_lon,min_lat,max_lon,max_lat", "doit être min_lon,min_lat,max_lon,max_lat",
+      "должно иметь вид min_lon,min_lat,max_lon,max_lat"}},
+    {"bad_bbox",
+     {"must be min_lon,min_lat,max_lon,max_lat with min below max, longitudes within 180 and "
+      "latitudes within 90",
+      "doit être min_lon,min_lat,max_lon,max_lat, le minimum sous le maximum, les longitudes "
+      "entre -180 et 180, les latitudes entre -90 et 90",
+      "должно иметь вид min_lon,min_lat,max_lon,max_lat: минимум меньше максимума, долготы в "
+      "пределах 180, широты в пределах 90"}},
+    {"bad_period", {"must be after from", "doit être postérieur à from", "должно быть позже from"}},
+    {"bad_period",
+     {"must not be before from", "ne doit pas précéder from", "не может быть раньше from"}},
+    {"in_future",
+     {"must not be in the future", "ne doit pas être dans le futur", "не может быть в будущем"}},
+    {"too_many_records",
+     {"too many records: narrow from, to, bbox or country",
+      "trop d'enregistrements : resserrez from, to, bbox ou country",
+      "слишком много записей: сузьте from, to, bbox или country"}},
+    {"too_many_records",
+     {"more than 20000 events: narrow from, to, bbox or country",
+      "plus de 20000 événements : resserrez from, to, bbox ou country",
+      "более 20000 событий: сузьте from, to, bbox или country"}},
+    {"too_many_records",
+     {"the series would be longer than 5000 periods", "la série compterait plus de 5000 périodes",
+      "ряд был бы длиннее 5000 периодов"}},
+    {"bad_grid",
+     {"the area holds a single cell: make cell_km smaller or bbox larger",
+      "la zone ne contient qu'une cellule : réduisez cell_km ou agrandissez bbox",
+      "в области только одна ячейка: уменьшите cell_km или увеличьте bbox"}},
+    {"bad_grid",
+     {"the area holds more than 100000 cells: make cell_km larger or bbox smaller",
+      "la zone contient plus de 100000 cellules : augmentez cell_km ou réduisez bbox",
+      "в области более 100000 ячеек: увеличьте cell_km или уменьшите bbox"}},
+    {"no_search_word",
+     {"has no word to search for", "ne contient aucun mot à chercher",
+      "не содержит слов для поиска"}},
+    {"required",
+     {"is required: up to 500 characters to search for",
+      "est obligatoire : jusqu'à 500 caractères à chercher",
+      "обязательно: до 500 символов для поиска"}},
+    {"required",
+     {"is required: alerts, sightings or tips", "est obligatoire : alerts, sightings ou tips",
+      "обязательно: alerts, sightings или tips"}},
+    {"required",
+     {"is required: an id (UUID)", "est obligatoire : un identifiant (UUID)",
+      "обязательно: идентификатор (UUID)"}},
+    {"unavailable",
+     {"tips are not available on this instance yet",
+      "les signalements ne sont pas encore disponibles sur cette instance",
+      "сообщения пока недоступны на этом сервере"}},
+    {"not_an_ew_field",
+     {"is not an early-warning field", "n'est pas un champ d'alerte précoce",
+      "не является полем раннего предупреждения"}},
+
+    /* records and references */
+    {"not_found", {"not found", "introuvable", "не найдено"}},
+    {"not_found", {"no such route", "cette adresse n'existe pas", "такого адреса нет"}},
+    {"not_found", {"no such country", "ce pays n'existe pas", "такой страны нет"}},
+    {"not_found",
+     {"no such organisation", "cette organisation n'existe pas", "такой организации нет"}},
+    {"not_found", {"no such form", "ce formulaire n'existe pas", "такой формы нет"}},
+    {"not_found", {"no such file", "ce fichier n'existe pas", "такого файла нет"}},
+    {"not_found",
+     {"does not name an existing record or is not allowed",
+      "ne désigne pas un enregistrement existant ou n'est pas permis",
+      "не указывает на существующую запись или недопустимо"}},
+    {"not_an_organisation",
+     {"must be an organisation id", "doit être l'identifiant d'une organisation",
+      "должно быть идентификатором организации"}},
+    {"not_an_organisation",
+     {"must be a police organisation", "doit être une organisation de police",
+      "должно быть полицейской организацией"}},
+    {"not_a_substance",
+     {"must be a substance id", "doit être l'identifiant d'une substance",
+      "должно быть идентификатором вещества"}},
+    {"not_one_of", {"is not a role", "n'est pas un rôle", "не является ролью"}},
+    {"not_one_of",
+     {"is not an organisation kind", "n'est pas un type d'organisation",
+      "не является типом организации"}},
+    {"required",
+     {"is required (except for international organisations) and must be a known country",
+      "est obligatoire (sauf pour les organisations internationales) et doit être un pays connu",
+      "обязательно (кроме международных организаций) и должно быть известной страной"}},
+    {"taken", {"is already taken", "est déjà pris", "уже занято"}},
+    {"conflict",
+     {"the request conflicts with an existing record",
+      "la requête est en conflit avec un enregistrement existant",
+      "запрос противоречит существующей записи"}},
+    {"stale",
+     {"the record changed since you read it; read it again",
+      "l'enregistrement a changé depuis votre lecture ; relisez-le",
+      "запись изменилась после того, как вы её прочитали; прочитайте её снова"}},
+    {"stale",
+     {"If-Match does not name a current version", "If-Match ne désigne pas la version actuelle",
+      "If-Match не указывает текущую версию"}},
+    {"if_match_required",
+     {"send If-Match with the ETag of the record you read",
+      "envoyez If-Match avec l'ETag de l'enregistrement lu",
+      "отправьте If-Match с ETag прочитанной записи"}},
+    {"not_a_location_field",
+     {"is not a field of a location", "n'est pas un champ d'un lieu", "не является полем места"}},
+    {"bad_location",
+     {"give both lat and lon", "indiquez à la fois lat et lon", "укажите и lat, и lon"}},
+    {"bad_location",
+     {"give lat and lon, or place", "indiquez lat et lon, ou un lieu",
+      "укажите lat и lon или место"}},
+    {"bad_location",
+     {"has a field that is not lat, lon, radius_m or place_name",
+      "contient un champ autre que lat, lon, radius_m ou place_name",
+      "содержит поле, кроме lat, lon, radius_m или place_name"}},
+    {"bad_import",
+     {"must be an alert object, as exported", "doit être un objet d'alerte, tel qu'exporté",
+      "должно быть объектом оповещения в виде экспорта"}},
+    {"bad_import",
+     {"the body must be {\"items\": [...]} with at least one alert, as exported",
+      "la requête doit être {\"items\": [...]} avec au moins une alerte, telle qu'exportée",
+      "тело должно иметь вид {\"items\": [...]} хотя бы с одним оповещением, как при экспорте"}},
+    {"bad_import",
+     {"{0} problem(s) in {1} data row(s); nothing was imported",
+      "{0} problème(s) dans {1} ligne(s) de données ; rien n'a été importé",
+      "проблем: {0}, строк данных: {1}; ничего не импортировано"}},
+    {"bad_import", {"nothing was imported", "rien n'a été importé", "ничего не импортировано"}},
+    {"bad_format",
+     {"must be an array of {lang, name}", "doit être une liste de {lang, name}",
+      "должно быть списком {lang, name}"}},
+    {"bad_format",
+     {"must be at most 100 responses", "doit compter au plus 100 réponses",
+      "должно содержать не более 100 ответов"}},
+    {"bad_format",
+     {"must be {text (1 to 5000 characters), started_at (optional date-time)}",
+      "doit être {text (1 à 5000 caractères), started_at (date et heure facultatives)}",
+      "должно иметь вид {text (от 1 до 5000 символов), started_at (необязательные дата и время)}"}},
+    {"bad_format",
+     {"holds offender, target and place, each text of at most 10000 characters",
+      "contient offender, target et place, chacun un texte d'au plus 10000 caractères",
+      "содержит offender, target и place, каждое — текст не длиннее 10000 символов"}},
+    {"too_large",
+     {"the export is too large", "l'export est trop volumineux", "экспорт слишком велик"}},
+
+    /* sign-in, passwords and permissions */
+    {"bad_credentials",
+     {"the email or the password is wrong", "l'adresse électronique ou le mot de passe est faux",
+      "неверный адрес электронной почты или пароль"}},
+    {"unauthenticated",
+     {"sign in, or send a valid API token", "connectez-vous ou envoyez un jeton d'API valide",
+      "войдите или отправьте действующий токен API"}},
+    {"csrf",
+     {"X-CSRF-Token is missing or does not match the session",
+      "X-CSRF-Token manque ou ne correspond pas à la session",
+      "X-CSRF-Token отсутствует или не соответствует сеансу"}},
+    {"rate_limited",
+     {"too many failed sign-ins from your address; try later",
+      "trop de connexions échouées depuis votre adresse ; réessayez plus tard",
+      "слишком много неудачных попыток входа с вашего адреса; попробуйте позже"}},
+    {"bad_password",
+     {"the current password is wrong", "le mot de passe actuel est faux",
+      "текущий пароль неверен"}},
+    {"bad_password",
+     {"is not your current password", "n'est pas votre mot de passe actuel",
+      "не является вашим текущим паролем"}},
+    {"required",
+     {"is required to change your own password",
+      "est obligatoire pour changer votre propre mot de passe",
+      "обязательно для смены собственного пароля"}},
+    {"not_allowed",
+     {"is only sent with a new password for yourself",
+      "ne s'envoie qu'avec un nouveau mot de passe pour vous-même",
+      "отправляется только с новым паролем для себя"}},
+    {"forbidden",
+     {"you may not reset your own password",
+      "vous ne pouvez pas réinitialiser votre propre mot de passe",
+      "вы не можете сбросить собственный пароль"}},
+    {"forbidden",
+     {"you may change only your own password here",
+      "ici, vous ne pouvez changer que votre propre mot de passe",
+      "здесь можно сменить только собственный пароль"}},
+    {"forbidden",
+     {"another user's password is reset with POST /api/v1/users/{id}/password-reset",
+      "le mot de passe d'un autre utilisateur se réinitialise par POST "
+      "/api/v1/users/{id}/password-reset",
+      "пароль другого пользователя сбрасывается через POST /api/v1/users/{id}/password-reset"}},
+    {"forbidden",
+     {"your own password is changed with PATCH /api/v1/users/{id} and current_password",
+      "votre propre mot de passe se change par PATCH /api/v1/users/{id} avec current_password",
+      "собственный пароль меняется через PATCH /api/v1/users/{id} с current_password"}},
+    {"forbidden",
+     {"only an administrator, or an organisation administrator for a user of their "
+      "organisation, resets a password",
+      "seul un administrateur, ou l'administrateur d'une organisation pour ses utilisateurs, "
+      "réinitialise un mot de passe",
+      "сбросить пароль может только администратор или администратор организации для её "
+      "пользователей"}},
+    {"forbidden",
+     {"you may create users of your own organisation only, and no instance administrators",
+      "vous ne pouvez créer que des utilisateurs de votre organisation, et aucun administrateur "
+      "d'instance",
+      "вы можете создавать только пользователей своей организации и не администраторов "
+      "сервера"}},
+    {"forbidden",
+     {"you may not change this", "vous ne pouvez pas modifier ceci", "вы не можете это изменить"}},
+    {"forbidden",
+     {"this API token is read-only", "ce jeton d'API est en lecture seule",
+      "этот токен API только для чтения"}},
+    {"forbidden",
+     {"your role or organisation does not allow this",
+      "votre rôle ou votre organisation ne le permet pas",
+      "ваша роль или организация этого не позволяет"}},
+    {"forbidden",
+     {"your role may not {0}", "votre rôle ne permet pas de faire ceci ({0})",
+      "ваша роль не позволяет это сделать ({0})"}},
+    {"forbidden",
+     {"only instance administrators add organisations",
+      "seuls les administrateurs de l'instance ajoutent des organisations",
+      "добавлять организации могут только администраторы сервера"}},
+    {"forbidden",
+     {"only instance administrators change organisations",
+      "seuls les administrateurs de l'instance modifient les organisations",
+      "изменять организации могут только администраторы сервера"}},
+    {"forbidden",
+     {"only instance administrators read the audit log",
+      "seuls les administrateurs de l'instance lisent le journal d'audit",
+      "журнал аудита читают только администраторы сервера"}},
+    {"forbidden",
+     {"only organisation administrators declare their own area",
+      "seuls les administrateurs d'une organisation déclarent sa zone",
+      "свою территорию указывают только администраторы организации"}},
+    {"forbidden",
+     {"only published alerts can be sighted", "seules les alertes publiées peuvent être observées",
+      "отметить наблюдение можно только для опубликованных оповещений"}},
+    {"forbidden",
+     {"only the addressed organisation's administrators, analysts and officers may acknowledge "
+      "or dismiss a signal",
+      "seuls les administrateurs, analystes et agents de l'organisation destinataire peuvent "
+      "prendre en compte ou écarter un signal",
+      "подтвердить или отклонить сигнал могут только администраторы, аналитики и сотрудники "
+      "организации-адресата"}},
+    {"forbidden",
+     {"only the receiving organisation may read the contact",
+      "seule l'organisation destinataire peut lire le contact",
+      "контакт может прочитать только организация-получатель"}},
+    {"forbidden",
+     {"only the receiving organisation's triage roles may do this",
+      "seuls les rôles de tri de l'organisation destinataire peuvent le faire",
+      "это могут делать только роли сортировки организации-получателя"}},
+
+    /* tips and receipts */
+    {"not_a_receipt_code",
+     {"is not a receipt code (10 letters and digits)",
+      "n'est pas un code de reçu (10 lettres et chiffres)",
+      "не является кодом квитанции (10 букв и цифр)"}},
+    {"not_a_receipt_secret",
+     {"is not a receipt secret", "n'est pas un secret de reçu", "не является секретом квитанции"}},
+    {"required",
+     {"is required: the secret of the receipt", "est obligatoire : le secret du reçu",
+      "обязательно: секрет квитанции"}},
+    {"not_found",
+     {"no tip has this receipt", "aucun signalement n'a ce reçu",
+      "нет сообщения с такой квитанцией"}},
+    {"closed",
+     {"this tip is closed; send a new tip", "ce signalement est clos ; envoyez-en un nouveau",
+      "это сообщение закрыто; отправьте новое"}},
+    {"full",
+     {"this tip holds as many messages as it can",
+      "ce signalement contient autant de messages qu'il le peut",
+      "в этом сообщении уже максимальное число сообщений"}},
+    {"no_receiver",
+     {"no police organisation receives tips for this country on this server",
+      "aucune organisation de police ne reçoit de signalements pour ce pays sur ce serveur",
+      "на этом сервере нет полицейской организации, принимающей сообщения по этой стране"}},
+    {"rate_limited",
+     {"too many submissions from your network; try later",
+      "trop d'envois depuis votre réseau ; réessayez plus tard",
+      "слишком много отправок из вашей сети; попробуйте позже"}},
+    {"rate_limited",
+     {"this area has too many tips waiting for review",
+      "cette zone a trop de signalements en attente d'examen",
+      "в этой области слишком много сообщений, ожидающих рассмотрения"}},
+    {"rate_limited",
+     {"this area has too many tips waiting for review; try later",
+      "cette zone a trop de signalements en attente d'examen ; réessayez plus tard",
+      "в этой области слишком много сообщений, ожидающих рассмотрения; попробуйте позже"}},
+    {"unavailable",
+     {"tip intake is not running", "la réception des signalements est arrêtée",
+      "приём сообщений не работает"}},
+    {"unavailable",
+     {"contact details cannot be accepted now",
+      "les coordonnées ne peuvent pas être acceptées pour le moment",
+      "контактные данные сейчас не могут быть приняты"}},
+    {"unavailable",
+     {"the contact cannot be read now", "le contact ne peut pas être lu pour le moment",
+      "контакт сейчас не может быть прочитан"}},
+    {"unavailable",
+     {"cannot be kept safely on this server (it has no TRELLIS_SECRET_KEY); send the tip "
+      "without it",
+      "ne peut pas être conservé en sécurité sur ce serveur ; envoyez le signalement sans",
+      "не может безопасно храниться на этом сервере; отправьте сообщение без него"}},
+    {"unavailable",
+     {"cannot be decrypted with this server's TRELLIS_SECRET_KEY",
+      "ne peut pas être déchiffré avec la clé de ce serveur",
+      "не может быть расшифровано ключом этого сервера"}},
+    {"required",
+     {"is required: why you need the contact (10 to 500 characters)",
+      "est obligatoire : pourquoi il vous faut le contact (10 à 500 caractères)",
+      "обязательно: зачем вам нужен контакт (от 10 до 500 символов)"}},
+    {"retry",
+     {"the tip could not be stored; send it again",
+      "le signalement n'a pas pu être enregistré ; envoyez-le à nouveau",
+      "сообщение не удалось сохранить; отправьте его ещё раз"}},
+    {"bad_transition",
+     {"cannot move this way (new -> triaged -> assigned -> actioned -> closed, or closed from "
+      "any; closed is final)",
+      "ne peut pas changer ainsi (nouveau -> trié -> attribué -> traité -> clos, ou clos depuis "
+      "tout état ; clos est définitif)",
+      "не может так измениться (новое -> разобрано -> назначено -> выполнено -> закрыто, или "
+      "закрыто из любого состояния; закрытие окончательно)"}},
+    {"required",
+     {"is required to close, and only then", "est obligatoire pour clore, et seulement alors",
+      "обязательно при закрытии, и только тогда"}},
+
+    /* the reasons by field of the handlers (why[] tables) */
+    {"not_an_id", {"must be a UUID", "doit être un UUID", "должно быть UUID"}},
+    {"sharing_group",
+     {"is required with distribution sharing_group (only then), and your organisation must belong "
+      "to the group",
+      "est obligatoire avec la diffusion sharing_group (et seulement alors), et votre organisation "
+      "doit faire partie du groupe",
+      "обязательно при распространении sharing_group (и только тогда), и ваша организация должна "
+      "входить в группу"}},
+    {"bad_assignee",
+     {"must name an active user of the receiving or assigned organisation (assigned needs a user "
+      "or an organisation)",
+      "doit désigner un utilisateur actif de l'organisation destinataire ou attributaire (une "
+      "attribution demande un utilisateur ou une organisation)",
+      "должно указывать активного пользователя организации-получателя или назначенной "
+      "организации (для назначения нужен пользователь или организация)"}},
+    {"bad_assignee",
+     {"must be an organisation that sees the tip: widen its distribution first",
+      "doit être une organisation qui voit le signalement : élargissez d'abord sa diffusion",
+      "должно быть организацией, которая видит сообщение: сначала расширьте его "
+      "распространение"}},
+    {"not_found",
+     {"must name another tip you can see",
+      "doit désigner un autre signalement que vous pouvez voir",
+      "должно указывать другое сообщение, которое вы видите"}},
+    {"forbidden",
+     {"must be a distribution, changed only by analysts and organisation administrators of the "
+      "receiving organisation",
+      "doit être une diffusion, modifiée seulement par les analystes et les administrateurs de "
+      "l'organisation destinataire",
+      "должно быть видом распространения; его меняют только аналитики и администраторы "
+      "организации-получателя"}},
+    {"red_federation",
+     {"red can never be combined with federation",
+      "red ne peut jamais être combiné avec federation", "red никогда не сочетается с federation"}},
+    {"red_federation",
+     {"is required, and red can never be combined with federation",
+      "est obligatoire, et red ne peut jamais être combiné avec federation",
+      "обязательно, и red никогда не сочетается с federation"}},
+    {"bad_period",
+     {"must not be before observed_from", "ne doit pas précéder observed_from",
+      "не может быть раньше observed_from"}},
+    {"not_found",
+     {"names a substance that does not exist", "désigne une substance qui n'existe pas",
+      "указывает несуществующее вещество"}},
+    {"not_found",
+     {"names a country that does not exist", "désigne un pays qui n'existe pas",
+      "указывает несуществующую страну"}},
+    {"not_found",
+     {"names a tip that does not exist or that you cannot see",
+      "désigne un signalement qui n'existe pas ou que vous ne pouvez pas voir",
+      "указывает сообщение, которого нет или которое вы не видите"}},
+    {"not_found",
+     {"names an alert that does not exist or that you cannot see",
+      "désigne une alerte qui n'existe pas ou que vous ne pouvez pas voir",
+      "указывает оповещение, которого нет или которое вы не видите"}},
+    {"not_found",
+     {"names an organisation that does not exist", "désigne une organisation qui n'existe pas",
+      "указывает несуществующую организацию"}},
+    {"not_found",
+     {"names a practice you cannot see", "désigne une pratique que vous ne pouvez pas voir",
+      "указывает практику, которую вы не видите"}},
+    {"not_found",
+     {"names an activity you cannot see", "désigne une activité que vous ne pouvez pas voir",
+      "указывает мероприятие, которое вы не видите"}},
+    {"not_found",
+     {"must name existing organisations other than your own",
+      "doit désigner des organisations existantes autres que la vôtre",
+      "должно указывать существующие организации, кроме вашей"}},
+    {"required",
+     {"is required to retract", "est obligatoire pour retirer", "обязательно для отзыва"}},
+    {"required",
+     {"are required to reject", "sont obligatoires pour rejeter", "обязательны для отклонения"}},
+    {"too_wide",
+     {"is required, and a comment's may not be wider than its alert's",
+      "est obligatoire, et celle d'un commentaire ne peut pas être plus large que celle de son "
+      "alerte",
+      "обязательно, и у комментария оно не может быть шире, чем у его оповещения"}},
+    {"bad_transition",
+     {"cannot move this way (draft -> published -> retracted; retracted is final)",
+      "ne peut pas changer ainsi (brouillon -> publiée -> retirée ; retirée est définitif)",
+      "не может так измениться (черновик -> опубликовано -> отозвано; отзыв окончателен)"}},
+    {"bad_transition",
+     {"cannot move this way: the author moves draft <-> submitted and rejected -> draft or "
+      "submitted, and changes the content only while draft or rejected; reviews move the rest",
+      "ne peut pas changer ainsi : l'auteur passe de brouillon à soumise et retour, de rejetée à "
+      "brouillon ou soumise, et ne modifie le contenu qu'en brouillon ou rejetée ; les revues "
+      "font le reste",
+      "не может так измениться: автор переводит черновик <-> отправлено и отклонено -> черновик "
+      "или отправлено и меняет содержание только в черновике или после отклонения; остальное "
+      "делают рецензии"}},
+    {"bad_transition",
+     {"cannot move this way (draft <-> open, verified -> agreed -> implemented, closed from any; a "
+      "reviewer verifies an open proposal; drafts and closed proposals take no endorsements)",
+      "ne peut pas changer ainsi (brouillon <-> ouverte, vérifiée -> convenue -> mise en œuvre, "
+      "close depuis tout état ; un relecteur vérifie une proposition ouverte ; brouillons et "
+      "propositions closes ne reçoivent pas de soutien)",
+      "не может так измениться (черновик <-> открыто, проверено -> согласовано -> выполнено, "
+      "закрыто из любого состояния; открытое предложение проверяет рецензент; черновики и "
+      "закрытые предложения не получают поддержки)"}},
+    {"not_a_reviewer",
+     {"reviews are by users with the reviewer flag, of another organisation than the author's, "
+      "once per round",
+      "les revues sont faites par des relecteurs d'une autre organisation que celle de l'auteur, "
+      "une fois par tour",
+      "рецензии пишут рецензенты другой организации, чем у автора, по одной за раунд"}},
+    {"not_a_reviewer",
+     {"reviews are by users with the reviewer flag, of another organisation than the proposer's, "
+      "once each",
+      "les revues sont faites par des relecteurs d'une autre organisation que celle de l'auteur "
+      "de la proposition, une fois chacun",
+      "рецензии пишут рецензенты другой организации, чем у автора предложения, каждый по "
+      "одной"}},
+    {"own_proposal",
+     {"an organisation does not endorse its own proposal",
+      "une organisation ne soutient pas sa propre proposition",
+      "организация не может поддержать собственное предложение"}},
+    {"already_endorsed",
+     {"your organisation has already endorsed this proposal",
+      "votre organisation a déjà soutenu cette proposition",
+      "ваша организация уже поддержала это предложение"}},
+
+    {"not_one_of",
+     {"is not a distribution", "n'est pas une diffusion", "не является видом распространения"}},
+    {"bad_polygon",
+     {"must be a closed ring of at least four [lon, lat] positions",
+      "doit être un anneau fermé d'au moins quatre positions [lon, lat]",
+      "должно быть замкнутым кольцом не менее чем из четырёх точек [lon, lat]"}},
+    {"required",
+     {"is required with a longitude", "est obligatoire avec une longitude",
+      "обязательно вместе с долготой"}},
+    {"required",
+     {"is required with a latitude", "est obligatoire avec une latitude",
+      "обязательно вместе с широтой"}},
+    {"bad_location",
+     {"needs a point (lat and lon)", "demande un point (lat et lon)", "требует точки (lat и lon)"}},
+    {"bad_range",
+     {"must not be below age_min", "ne doit pas être inférieur à age_min",
+      "не может быть меньше age_min"}},
+    {"bad_period",
+     {"must be after the start", "doit être postérieur au début", "должно быть позже начала"}},
+    {"not_a_currency",
+     {"must be an ISO 4217 code such as EUR", "doit être un code ISO 4217 comme EUR",
+      "должно быть кодом ISO 4217, например EUR"}},
+    {"not_found",
+     {"names no practice you can see", "ne désigne aucune pratique que vous pouvez voir",
+      "не указывает доступную вам практику"}},
+    {"required",
+     {"is required to dismiss, and only then", "est obligatoire pour écarter, et seulement alors",
+      "обязательно при отклонении, и только тогда"}},
+    {"conflict",
+     {"a dismissed signal stays dismissed", "un signal écarté le reste",
+      "отклонённый сигнал остаётся отклонённым"}},
+    {"forbidden",
+     {"only analysts and administrators of the owning organisation share a record: other roles "
+      "create at distribution organisation or country and change neither distribution, sharing "
+      "group nor TLP",
+      "seuls les analystes et administrateurs de l'organisation propriétaire partagent un "
+      "enregistrement : les autres rôles créent avec la diffusion organisation ou pays et ne "
+      "changent ni la diffusion, ni le groupe de partage, ni le TLP",
+      "делиться записью могут только аналитики и администраторы организации-владельца: другие "
+      "роли создают записи с распространением organisation или country и не меняют ни "
+      "распространение, ни группу, ни TLP"}},
+    {"not_allowed", {"is not allowed", "n'est pas permis", "не допускается"}},
+
+    /* the HTTP layer */
+    {"unsupported_media_type",
+     {"Content-Type must be application/json", "Content-Type doit être application/json",
+      "Content-Type должен быть application/json"}},
+    {"unsupported_media_type",
+     {"Content-Type must be text/csv", "Content-Type doit être text/csv",
+      "Content-Type должен быть text/csv"}},
+    {"malformed_json",
+     {"JSON nested too deeply (at most 32 levels)", "JSON trop imbriqué (au plus 32 niveaux)",
+      "JSON слишком глубоко вложен (не более 32 уровней)"}},
+    {"malformed_json",
+     {"the body must be a JSON object", "la requête doit être un objet JSON",
+      "тело запроса должно быть объектом JSON"}},
+    {"too_large",
+     {"the body exceeds 1 MiB", "la requête dépasse 1 Mio", "тело запроса больше 1 МиБ"}},
+    {"uri_too_long",
+     {"the path and query exceed 8 KiB", "le chemin et la requête dépassent 8 Kio",
+      "путь и запрос длиннее 8 КиБ"}},
+    {"headers_too_large",
+     {"the header fields exceed 16 KiB together", "les en-têtes dépassent ensemble 16 Kio",
+      "заголовки вместе больше 16 КиБ"}},
+    {"method_not_allowed",
+     {"this path does not accept this method", "cette adresse n'accepte pas cette méthode",
+      "этот адрес не принимает этот метод"}},
+    {"bad_header",
+     {"sent more than once with different values",
+      "envoyé plusieurs fois avec des valeurs différentes",
+      "отправлен несколько раз с разными значениями"}},
+    {"bad_header",
+     {"sent together with Content-Length", "envoyé avec Content-Length",
+      "отправлен вместе с Content-Length"}},
+    {"bad_header",
+     {"only a single \"chunked\" is accepted", "seul un unique « chunked » est accepté",
+      "допускается только одно значение «chunked»"}},
+    {"unauthenticated",
+     {"send the metrics token: Authorization: Bearer ...",
+      "envoyez le jeton des métriques : Authorization: Bearer ...",
+      "отправьте токен метрик: Authorization: Bearer ..."}},
+    {"out_of_memory",
+     {"out of memory", "le serveur manque de mémoire", "на сервере не хватает памяти"}},
+    {"database",
+     {"the database could not complete the request",
+      "la base de données n'a pas pu traiter la requête",
+      "база данных не смогла выполнить запрос"}},
+    {"unavailable",
+     {"the database does not answer", "la base de données ne répond pas",
+      "база данных не отвечает"}},
+    {"unavailable",
+     {"the API description is missing", "la description de l'API manque",
+      "описание API отсутствует"}},
+
+    /* tr_strerror, the detail of an error without one */
+    {"invalid", {"invalid input", "données invalides", "недопустимые данные"}},
+    {"malformed_json", {"malformed JSON", "JSON mal formé", "неправильный JSON"}},
+    {"unauthenticated", {"authentication required", "authentification requise", "требуется вход"}},
+    {"forbidden", {"forbidden", "interdit", "запрещено"}},
+    {"method_not_allowed", {"method not allowed", "méthode non permise", "метод не разрешён"}},
+    {"conflict", {"conflict", "conflit", "конфликт"}},
+    {"stale", {"precondition failed", "précondition non remplie", "предусловие не выполнено"}},
+    {"if_match_required",
+     {"precondition required", "précondition requise", "требуется предусловие"}},
+    {"too_large", {"payload too large", "contenu trop volumineux", "слишком большой объём данных"}},
+    {"unsupported_media_type",
+     {"unsupported media type", "type de contenu non pris en charge",
+      "неподдерживаемый тип данных"}},
+    {"rate_limited", {"too many requests", "trop de requêtes", "слишком много запросов"}},
+    {"database", {"database error", "erreur de base de données", "ошибка базы данных"}},
+    {"io", {"input/output error", "erreur d'entrée/sortie", "ошибка ввода-вывода"}},
+    {"unavailable", {"service unavailable", "service indisponible", "сервис недоступен"}},
+    {"internal", {"internal error", "erreur interne", "внутренняя ошибка"}},
+    {"uri_too_long", {"URI too long", "URI trop longue", "слишком длинный URI"}},
+    {"headers_too_large",
+     {"request header fields too large", "en-têtes de requête trop volumineux",
+      "слишком большие заголовки запроса"}},
+};
+
+static const size_t ncatalog = sizeof(catalog) / sizeof(catalog[0]);
+
+static const char *const tags[MSG__LANGS] = {"en", "fr", "ru"};
+
+const char *msg_lang_tag(int lang)
+{
+	return lang >= 0 && lang < MSG__LANGS ? tags[lang] : "en";
+}
+
+/* q-value: "0", "0.8", "1", "1.000"; -1 when malformed */
+static double parse_q(const char *s, size_t n)
+{
+	double q = 0, scale = 1;
+	int dot = 0, digits = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = 1;
+		} else if (isdigit((unsigned char)s[i])) {
+			digits++;
+			if (dot) {
+				scale /= 10;
+				q += (s[i] - '0') * scale;
+			} else {
+				q = q * 10 + (s[i] - '0');
+			}
+		} else {
+			return -1;
+		}
+	}
+	return digits && q <= 1 ? q : -1;
+}
+
+int msg_lang_pick(const char *h)
+{
+	int best = MSG_EN;
+	double best_q = 0;
+	if (!h)
+		return MSG_EN;
+	while (*h) {
+		size_t n = strcspn(h, ",");
+		const char *item = h, *end = h + n;
+		h = *end ? end + 1 : end;
+		while (item < end && (*item == ' ' || *item == '\t'))
+			item++;
+		size_t tag = strcspn(item, ";, \t");
+		if (item + tag > end)
+			tag = (size_t)(end - item);
+		double q = 1;
+		const char *p = item + tag;
+		while (p < end) {
+			while (p < end && (*p == ';' || *p == ' ' || *p == '\t'))
+				p++;
+			size_t pl = (size_t)(end - p);
+			size_t plen = strcspn(p, ";");
+			if (plen > pl)
+				plen = pl;
+			if (plen >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+				size_t vl = plen - 2;
+				while (vl && (p[2 + vl - 1] == ' ' || p[2 + vl - 1] == '\t'))
+					vl--;
+				q = parse_q(p + 2, vl);
+			}
+			p += plen;
+		}
+		if (q <= 0)
+			continue;
+		int lang = -1;
+		size_t prim = strcspn(item, "-_;, \t");
+		if (prim > tag)
+			prim = tag;
+		for (int l = 0; l < MSG__LANGS; l++)
+			if (prim == 2 && strncasecmp(item, tags[l], 2) == 0)
+				lang = l;
+		if (prim == 1 && item[0] == '*')
+			lang = MSG_EN;
+		if (lang >= 0 && q > best_q) {
+			best = lang;
+			best_q = q;
+		}
+	}
+	return best;
+}
+
+#define MAXCAP 10
+
+struct caps {
+	const char *at[MAXCAP];
+	size_t len[MAXCAP];
+};
+
+static int is_hole(const char *p)
+{
+	return p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}';
+}
+
+/* Whether s matches pattern p, each hole taking one or more characters
+ * (the fewest that let the rest match). */
+static int match(const char *p, const char *s, struct caps *c)
+{
+	while (*p) {
+		if (is_hole(p)) {
+			int k = p[1] - '0';
+			size_t rest = strlen(s);
+			for (size_t n = 1; n <= rest; n++) {
+				c->at[k] = s;
+				c->len[k] = n;
+				if (match(p + 3, s + n, c))
+					return 1;
+			}
+			return 0;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	return *s == '\0';
+}
+
+static const struct msg *find(const char *en, struct caps *c)
+{
+	if (!en)
+		return NULL;
+	for (size_t i = 0; i < ncatalog; i++) {
+		memset(c, 0, sizeof(*c));
+		if (match(catalog[i].text[MSG_EN], en, c))
+			return &catalog[i];
+	}
+	return NULL;
+}
+
+const char *msg_code(const char *en)
+{
+	struct caps c;
+	const struct msg *m = find(en, &c);
+	return m ? m->code : NULL;
+}
+
+const char *msg_translate(struct arena *a, const char *en, int lang, const char **code)
+{
+	struct caps c;
+	const struct msg *m = find(en, &c);
+	if (code)
+		*code = m ? m->code : "invalid";
+	if (!m || lang <= MSG_EN || lang >= MSG__LANGS)
+		return en;
+	const char *t = m->text[lang];
+	size_t n = 0;
+	for (const char *p = t; *p;)
+		if (is_hole(p)) {
+			n += c.len[p[1] - '0'];
+			p += 3;
+		} else {
+			n++;
+			p++;
+		}
+	char *out = arena_alloc(a, n + 1);
+	if (!out)
+		return en;
+	char *o = out;
+	for (const char *p = t; *p;)
+		if (is_hole(p)) {
+			int k = p[1] - '0';
+			if (c.at[k])
+				memcpy(o, c.at[k], c.len[k]);
+			o += c.len[k];
+			p += 3;
+		} else {
+			*o++ = *p++;
+		}
+	*o = '\0';
+	return out;
+}
+
+const char *msg_template(const char *code, int lang)
+{
+	if (lang < 0 || lang >= MSG__LANGS)
+		lang = MSG_EN;
+	for (size_t i = 0; i < ncatalog; i++)
+		if (strcmp(catalog[i].code, code) == 0)
+			return catalog[i].text[lang];
+	return NULL;
+}
