@@ -182,7 +182,14 @@ int api_proposals_endorse(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	const char *field = NULL;
 	rc = proposal_endorse(c, api_caller(req), id, body, http_request_id(req), &field);
-	rc = rc ? proposal_fail(req, c, rc, field) : proposal_answer(req, resp, c, id, 201);
+	if (rc == TR_ERR_FORBIDDEN)
+		rc = http_fail(
+		    req, rc,
+		    "your role may not endorse proposals: analysts and organisation "
+		    "administrators do, and so do the accounts of civil-society and youth "
+		    "organisations");
+	else
+		rc = rc ? proposal_fail(req, c, rc, field) : proposal_answer(req, resp, c, id, 201);
 	db_release(c);
 	json_decref(body);
 	return rc;

@@ -13,7 +13,7 @@ const sendTip = (body) => request(srv.base, 'POST', '/api/v1/public/tips', { bod
 const tip = (over = {}) => ({ category: 'dealing_near_school', description: 'A man sells pills at the school gate after class.', country: 'AT', lat: 48.2082, lon: 16.3738, ...over });
 
 before(async () => {
-  srv = await startServer({ env: { TRELLIS_TIP_POW_BITS: '0', TRELLIS_TIP_RATE: '0', TRELLIS_TIP_PENDING_MAX: '0' } });
+  srv = await startServer({ env: { TRELLIS_SECRET_KEY: 'a1'.repeat(32), TRELLIS_TIP_POW_BITS: '0', TRELLIS_TIP_RATE: '0', TRELLIS_TIP_PENDING_MAX: '0' } });
   root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
   const mk = async (name, kind, country) => (await root.post('/api/v1/organisations', { body: { name, kind, country } })).body.id;
   orgs.vienna = await mk('Vienna Police', 'police', 'AT');
@@ -194,4 +194,60 @@ test('links: a tip joins an existing problem, alert and activity from either sid
   const audit = await root.get(`/api/v1/audit?resource_id=${t.id}`);
   assert.deepEqual(audit.body.items.map((x) => x.action).filter((x) => x.includes('link')).sort(), ['link', 'unlink']);
   assert.equal((await api.analyst.del(`/api/v1/links/${l.body.id}`)).status, 404);
+});
+
+test('exports: tips, problems, practices and proposals with the list filters, as CSV, JSON and GeoJSON; never a contact', async () => {
+  assert.equal((await sendTip(tip({ description: 'Export probe: a stash behind the kiosk, "quoted", with, commas.', contact: 'phone 0660 1234567' }))).status, 201);
+  const one = await find(api.officer, 'Export probe');
+  const csv = await api.officer.get('/api/v1/tips/export?format=csv&q=export%20probe');
+  assert.equal(csv.status, 200, csv.text);
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  assert.match(csv.headers.get('content-disposition'), /tips\.csv/);
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /^id,reference,/);
+  assert.ok(lines[1].includes(one.reference));
+  assert.ok(lines[1].includes('"Export probe: a stash behind the kiosk, ""quoted"", with, commas."'));
+  assert.ok(!csv.text.includes('0660'), 'no contact in an export');
+  const json = await api.officer.get('/api/v1/tips/export?format=json&status=new&q=export%20probe');
+  assert.deepEqual(json.body.items.map((x) => x.id), [one.id]);
+  assert.ok(!json.text.includes('0660'));
+  const geo = await api.officer.get('/api/v1/tips/export?format=geojson&q=export%20probe');
+  assert.equal(geo.body.type, 'FeatureCollection');
+  assert.deepEqual(geo.body.features[0].geometry.coordinates, [16.3738, 48.2082]);
+  // the filters are the list's: a closed filter finds none of it
+  assert.deepEqual((await api.officer.get('/api/v1/tips/export?format=json&status=closed&q=export%20probe')).body.items, []);
+  // only those who may read tips, and only what they see
+  assertProblem(assert, await api.viewer.get('/api/v1/tips/export?format=csv'), 403);
+  assert.ok(!(await api.berlin.get('/api/v1/tips/export?format=csv')).text.includes('Export probe'));
+  assertProblem(assert, await api.officer.get('/api/v1/tips/export?format=xls'), 400, 'format');
+  assertProblem(assert, await api.officer.get('/api/v1/tips/export?sort=up'), 400, 'sort');
+  // problems with their area as a point
+  const pgeo = await api.officer.get('/api/v1/problems/export?format=geojson');
+  assert.equal(pgeo.status, 200, pgeo.text);
+  assert.ok(pgeo.body.features.some((f) => f.properties.title.startsWith('Westbahnhof') && f.geometry.type === 'Point'));
+  const pcsv = await api.berlin.get('/api/v1/problems/export?format=csv&phase=scanning');
+  assert.match(pcsv.text, /^id,org_id,country,title/);
+  assertProblem(assert, await api.officer.get('/api/v1/problems/export?phase=done'), 400, 'phase');
+  for (const path of ['/api/v1/practices/export?format=csv', '/api/v1/proposals/export?format=json', '/api/v1/practices/export?format=geojson&status=published']) {
+    const r = await api.analyst.get(path);
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+  }
+  assertProblem(assert, await api.analyst.get('/api/v1/proposals/export?status=maybe'), 400, 'status');
+});
+
+test('a youth organisation endorses a proposal through its partner account; list and page count the same', async () => {
+  const c = await api.analyst.post('/api/v1/proposals', { body: { title: 'Youth workers at the Westbahnhof in the evenings', description: 'With the youth club.', distribution: 'network', status: 'open' } });
+  assert.equal(c.status, 201, c.text);
+  const e = await api.partner.post(`/api/v1/proposals/${c.body.id}/endorsements`, { body: {} });
+  assert.equal(e.status, 201, e.text);
+  assertProblem(assert, await api.partner.post(`/api/v1/proposals/${c.body.id}/endorsements`, { body: {} }), 409, 'endorsement');
+  const page = await api.berlin.get(`/api/v1/proposals/${c.body.id}`);
+  const row = (await api.berlin.get('/api/v1/proposals?limit=500')).body.items.find((p) => p.id === c.body.id);
+  assert.equal(page.body.endorsement_count, 1);
+  assert.equal(row.endorsement_count, page.body.endorsement_count);
+  // a police officer does not, and is told why
+  const no = await api.officer2.post(`/api/v1/proposals/${c.body.id}/endorsements`, { body: {} });
+  assertProblem(assert, no, 403);
+  assert.match(no.body.detail, /youth organisations/);
 });
