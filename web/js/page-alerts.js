@@ -13,6 +13,7 @@ import {
   ALERT_CATEGORIES, ALERT_STATUSES, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience, substanceName,
 } from './labels.js';
 import { DataMap } from './map-data.js';
+import { Links } from './links.js';
 
 const EDITORS = ['admin', 'org_admin', 'analyst', 'officer'];
 const STATUS_KIND = { draft: 'neutral', published: 'ok', retracted: 'warn' };
@@ -261,5 +262,6 @@ export function Detail({ me, params }) {
       <${Sightings} alert=${alert} me=${me} />
       <${Related} alert=${alert} />
     </div>
+    <${Links} me=${me} type="alert" id=${alert.id} canChange=${own && ((me.can || {}).alert || []).includes('update')} />
     <${Comments} alert=${alert} me=${me} byId=${byId} />`;
 }
