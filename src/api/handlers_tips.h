@@ -52,7 +52,7 @@ HANDLER(api_tips_areas_list);
 HANDLER(api_tips_areas_create);
 HANDLER(api_tips_bulk);
 HANDLER(api_links_list);
-HANDLER(api_links_create);
+extern const struct api_resource link_resource;
 HANDLER(api_links_delete);
 HANDLER(api_tips_export);
 HANDLER(api_problems_export);

@@ -61,6 +61,10 @@ static const struct {
     [RES_AREA] =         {"area",         {L|R|C,     L|R|C,     L|R,       L|R,       L|R,       L|R}},
     /* signals: read by all; acknowledged or dismissed by those who act */
     [RES_SIGNAL] =       {"signal",       {L|R|U,     L|R|U,     L|R|U,     L|R|U,     L|R,       L|R}},
+    /* links between tips, alerts, activities and problems: seen when both
+     * ends are; made and removed by a role that may change one end, in
+     * that end's organisation (domain/link.c) */
+    [RES_LINK] =         {"link",         {L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R}},
     /* clang-format on */
 };
 

@@ -273,6 +273,8 @@ int link_add(struct db_conn *c, const struct caller *who, const char *type, cons
 {
 	*field = NULL;
 	*created = 0;
+	if (!acl_role_can(who->role, RES_LINK, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
 	if (strcmp(type, other_type) == 0 && strcmp(id, other_id) == 0)
 		return *field = "other_id", TR_ERR_INVALID;
 	int rc = db_begin(c);
@@ -291,9 +293,46 @@ int link_add(struct db_conn *c, const struct caller *who, const char *type, cons
 	return db_commit(c);
 }
 
+int link_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
+			    " WHERE id = ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	json_t *row = rc == DB_ROW
+			  ? json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0),
+				      "a_id", db_col_text(s, 1), "b_type", db_col_text(s, 2),
+				      "b_id", db_col_text(s, 3), "created_at", row_time(s, 4))
+			  : NULL;
+	db_done(s);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	json_t *a = NULL, *b = NULL;
+	const char *(k[]) = {"a_type", "a_id", "b_type", "b_id"};
+	rc = link_end_get(c, who, json_string_value(json_object_get(row, k[0])),
+			  json_string_value(json_object_get(row, k[1])), &a);
+	if (!rc)
+		rc = link_end_get(c, who, json_string_value(json_object_get(row, k[2])),
+				  json_string_value(json_object_get(row, k[3])), &b);
+	if (!rc)
+		*out = json_pack("{s:s, s:[o, o], s:O}", "id", id, "ends", a, b, "created_at",
+				 json_object_get(row, "created_at"));
+	else
+		json_decref(a);
+	json_decref(row);
+	return rc;
+}
+
 int link_remove(struct db_conn *c, const struct caller *who, const char *link_id,
 		const char *request_id)
 {
+	if (!acl_role_can(who->role, RES_LINK, ACT_DELETE))
+		return TR_ERR_FORBIDDEN;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;

@@ -32,6 +32,9 @@ int link_list(struct db_conn *c, const struct caller *who, const char *type, con
 int link_add(struct db_conn *c, const struct caller *who, const char *type, const char *id,
 	     const char *other_type, const char *other_id, const char *request_id,
 	     char link_id[37] /* OUT */, int *created /* OUT */, const char **field /* OUT */);
+/** One link the caller sees (both ends): {id, ends: [summary, summary],
+ * created_at}; TR_ERR_NOT_FOUND otherwise. */
+int link_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
 /** Removes a link the caller sees and may change (as for link_add). */
 int link_remove(struct db_conn *c, const struct caller *who, const char *link_id,
 		const char *request_id);

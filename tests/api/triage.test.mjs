@@ -159,7 +159,7 @@ test('links: a tip joins an existing problem, alert and activity from either sid
   const l = await api.officer.post('/api/v1/links', { body: { type: 'tip', id: t.id, other_type: 'problem', other_id: p.body.id } });
   assert.equal(l.status, 201, l.text);
   const again = await api.officer.post('/api/v1/links', { body: { type: 'problem', id: p.body.id, other_type: 'tip', other_id: t.id } });
-  assert.equal(again.status, 200, 'the same link from the other side');
+  assert.equal(again.status, 201, 'the same link from the other side');
   assert.equal(again.body.id, l.body.id);
   const fromTip = await api.officer.get(`/api/v1/links?type=tip&id=${t.id}`);
   assert.deepEqual(fromTip.body.items.map((x) => [x.type, x.record_id, x.title]), [['problem', p.body.id, 'Westbahnhof dealing']]);

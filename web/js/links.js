@@ -35,6 +35,7 @@ export function Links({ me, type, id, canChange, types = ['problem', 'tip', 'ale
   const links = useAsync(() => get('/links', { type, id }), [type, id, tick]);
   const kinds = types.filter((k) => k !== type && (k !== 'tip' || TIP_READERS.includes(me.role)));
   const [kind, setKind] = useState(kinds[0]);
+  const may = canChange && ((me.can || {}).link || []).includes('create');
   const [words, setWords] = useState('');
   const [found, setFound] = useState(null);
   const [chosen, setChosen] = useState('');
@@ -76,11 +77,11 @@ export function Links({ me, type, id, canChange, types = ['problem', 'tip', 'ale
             <span class="muted small">${t(`links.type_${l.type}`)}</span>
             <a href=${`${PATHS[l.type]}/${l.record_id}`}>${linkLabel(l)}</a>
             ${l.status && html`<span class="muted small"> · ${t(l.type === 'problem' ? `phase.${l.status}` : l.type === 'tip' ? `tipstatus.${l.status}` : l.type === 'alert' ? `alertstatus.${l.status}` : `actstatus.${l.status}`)}</span>`}
-            ${canChange && html` <button type="button" class="btn btn-small btn-quiet no-print" onClick=${() => remove(l)}
+            ${may && html` <button type="button" class="btn btn-small btn-quiet no-print" onClick=${() => remove(l)}
               aria-label=${t('links.remove_named', { name: linkLabel(l) })}>${t('links.remove')}</button>`}
           </li>`)}
         </ul>`}
-      ${canChange && kinds.length > 0 && html`
+      ${may && kinds.length > 0 && html`
         <form class="inline-form no-print" onSubmit=${search} aria-label=${t('links.add')}>
           <${Select} label=${t('links.kind')} name="link_kind" value=${kind} onChange=${(v) => { setKind(v); setFound(null); }}
             options=${kinds.map((k) => ({ value: k, label: t(`links.type_${k}`) }))} />
