@@ -63,6 +63,53 @@ after(async () => {
   await server?.stop();
 });
 
+const activity = (over) => ({
+  title: 'School prevention talks', type: 'school_prevention', setting: 'school', area_country: 'AT',
+  lat: 48.2, lon: 16.37, radius_km: 5, start: '2026-09-01', end: '2027-06-01', status: 'active',
+  age_min: 12, age_max: 16, gender: 'all', distribution: 'network', tlp: 'green', ...over,
+});
+
+describe('partners and overlaps', () => {
+  test('from an overlap, a proposal to the other organisation, filled in; a youth organisation endorses it', async () => {
+    ids.club = (await api('POST', '/organisations', { name: 'Wien Youth Club', kind: 'youth_organisation', country: 'AT' })).id;
+    await api('POST', '/users', { email: 'youth@club.at', name: 'youth', org_id: ids.club, role: 'partner', password: PASSWORD });
+    const clubToken = run(['token', 'create', '--email', 'youth@club.at', '--db', server.db]);
+    const mine = await api('POST', '/activities', activity({ title: 'Police talks at the Westbahnhof schools', distribution: 'country' }), ids.officerToken);
+    const theirs = await api('POST', '/activities', activity({ title: 'Youth club evenings at the Westbahnhof', distribution: 'country' }), clubToken);
+    const page = await newPage(browser);
+    page.setDefaultTimeout(30000);
+    await signIn(page, server.url, 'officer@vienna.at');
+    await page.goto(`${server.url}/activities/${mine.id}`);
+    await page.getByRole('link', { name: 'Youth club evenings at the Westbahnhof' }).waitFor();
+    await page.locator('[data-propose]').first().click();
+    await page.getByRole('heading', { name: 'New proposal', level: 1 }).waitFor();
+    const title = page.getByRole('textbox', { name: /title/i }).first();
+    assert.match(await title.inputValue(), /Police talks at the Westbahnhof schools.*Youth club evenings/);
+    const chosen = await page.getByRole('listbox', { name: 'Partners' }).evaluate((el) => [...el.selectedOptions].map((o) => o.textContent));
+    assert.deepEqual(chosen, ['Wien Youth Club']);
+    await page.getByRole('radio', { name: /^Country/ }).check();
+    await page.getByRole('button', { name: 'Open for endorsement' }).click();
+    await page.waitForURL(/\/proposals\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop();
+    const p = await api('GET', `/proposals/${id}`);
+    assert.deepEqual(p.partners, [ids.club]);
+    assert.deepEqual([...p.activities].sort(), [mine.id, theirs.id].sort());
+    // the youth organisation's partner account endorses it
+    const youth = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    youth.setDefaultTimeout(30000);
+    await signIn(youth, server.url, 'youth@club.at');
+    await youth.goto(`${server.url}/proposals/${id}`);
+    await youth.getByRole('button', { name: 'Endorse for my organisation' }).click();
+    await youth.getByText('Your organisation endorses this proposal.').waitFor();
+    await youth.locator('.member-list').getByText('Wien Youth Club').waitFor();
+    await axe(youth, 'proposal endorsed (phone)');
+    // and the officer's own page says why it has no button
+    await page.reload();
+    await page.locator('[data-why-not]').waitFor();
+    assert.deepEqual(page.errors.filter((e) => !/status of 40[14]/.test(e)), []);
+  });
+});
+
 describe('triage a tip', () => {
   test('in French on a phone: find by reference, assign from new, link to a problem', async () => {
     const page = await newPage(browser, { viewport: { width: 390, height: 844 }, locale: 'fr-FR' });
