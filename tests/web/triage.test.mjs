@@ -151,6 +151,19 @@ describe('triage a tip', () => {
     const box = await circle.boundingBox();
     assert.ok(box && box.width > 40, `the 1.5 km circle is drawn large enough to see (${box && box.width} px)`);
     await screenshot(page, 'triage-problem-fr-phone');
+    // the problem is edited beyond its phase: its title and its area
+    await page.getByRole('button', { name: 'Modifier', exact: true }).click();
+    const titleField = page.getByRole('textbox', { name: 'Titre' });
+    assert.equal(await titleField.inputValue(), 'Westbahnhof dealing');
+    assert.equal(await page.getByRole('spinbutton', { name: 'Rayon (km)' }).inputValue(), '1.5');
+    await titleField.fill('Westbahnhof and Gürtel dealing');
+    await page.getByRole('spinbutton', { name: 'Rayon (km)' }).fill('2');
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.getByText('Modifications enregistrées.').waitFor();
+    await page.getByRole('heading', { name: 'Westbahnhof and Gürtel dealing', level: 1 }).waitFor();
+    await page.locator('[data-links] [data-link="tip"]').filter({ hasText: tip.reference }).waitFor();
+    const p = await api('GET', `/problems/${ids.problem}`, undefined, ids.officerToken);
+    assert.deepEqual([p.title, p.area.radius_m, p.phase], ['Westbahnhof and Gürtel dealing', 2000, 'analysis']);
     assert.deepEqual(page.errors.filter((e) => !/status of 40[14]/.test(e)), []);
   });
 
@@ -160,7 +173,7 @@ describe('triage a tip', () => {
     await signIn(page, server.url, 'officer@vienna.at');
     // the linked tip shows its problem
     await page.goto(`${server.url}/tips/${ids.tips[1].id}`);
-    await page.locator('[data-links] [data-link="problem"]').getByText('Westbahnhof dealing').waitFor();
+    await page.locator('[data-links] [data-link="problem"]').getByText(/Westbahnhof/).waitFor();
     await page.goto(`${server.url}/tips?q=${encodeURIComponent('triage walk')}&sort=oldest`);
     await page.locator('tbody tr').nth(3).waitFor();
     for (const t of [ids.tips[0], ids.tips[2]]) {
