@@ -51,7 +51,8 @@ before(async () => {
   }
   const tips = (await api('GET', '/tips?q=triage%20walk&sort=oldest', undefined, ids.officerToken)).items;
   assert.equal(tips.length, 4);
-  ids.tips = tips;
+  // received in the same minute (times are kept to the minute): ordered by their text
+  ids.tips = tips.sort((a, b) => a.description.localeCompare(b.description));
   ids.problem = (await api('POST', '/problems', {
     title: 'Westbahnhof dealing', distribution: 'organisation', tlp: 'amber', phase: 'analysis',
     area: { lat: 48.196, lon: 16.338, radius_m: 1500, place_name: 'Westbahnhof' },
@@ -186,8 +187,22 @@ describe('triage a tip', () => {
     await bar.getByRole('button', { name: 'Закрыть выбранные' }).click();
     await page.locator('[data-bulk-result]').getByText('Выполнено: 2. Не выполнено: 0.').waitFor();
     await screenshot(page, 'triage-bulk-ru-desktop');
-    const after = await api('GET', '/tips?q=triage%20walk&sort=oldest', undefined, ids.officerToken);
-    assert.deepEqual(after.items.map((t) => t.status), ['closed', 'assigned', 'closed', 'new']);
+    const after = await api('GET', '/tips?q=triage%20walk', undefined, ids.officerToken);
+    const status = (t) => after.items.find((x) => x.id === t.id).status;
+    assert.deepEqual(ids.tips.map(status), ['closed', 'assigned', 'closed', 'new']);
+    // the duplicate picker searches by reference and previews the text before the choice
+    await page.goto(`${server.url}/tips/${ids.tips[3].id}`);
+    const dup = page.locator('[data-duplicate-picker]');
+    await dup.getByRole('searchbox', { name: 'Дубликат другого сообщения' }).fill(ids.tips[0].reference);
+    await dup.getByRole('button', { name: 'Искать', exact: true }).click();
+    const choice = dup.getByRole('radio', { name: new RegExp(ids.tips[0].reference) });
+    await choice.waitFor();
+    assert.equal(await dup.getByRole('radio').count(), 1, 'one match, not a hundred lines');
+    await dup.getByText(tipText(1)).waitFor();
+    await choice.check();
+    await dup.getByRole('button', { name: 'Отметить как дубликат' }).click();
+    await page.getByText('Отмечено как дубликат.').waitFor();
+    assert.equal((await api('GET', `/tips/${ids.tips[3].id}`, undefined, ids.officerToken)).duplicate_of, ids.tips[0].id);
     // "mine": the tip assigned on the phone
     await page.goto(`${server.url}/tips?mine=true`);
     await page.locator('[data-reference]').filter({ hasText: ids.tips[1].reference }).waitFor();
