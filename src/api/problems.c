@@ -19,7 +19,8 @@
 	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1}, {"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0}, \
 	    {"area", V_OBJECT, 0, 0, 0, NULL, 1}, {"tips", V_UUIDS, 0, 0, 0, NULL, 0},             \
 	    {"alerts", V_UUIDS, 0, 0, 0, NULL, 0}, {"partners", V_UUIDS, 0, 0, 0, NULL, 0},        \
-	    {"analysis", V_OBJECT, 0, 0, 0, NULL, 0}, {"responses", V_ARRAY, 0, 0, 0, NULL, 0},    \
+	    {"activities", V_UUIDS, 0, 0, 0, NULL, 0}, {"analysis", V_OBJECT, 0, 0, 0, NULL, 0},   \
+	    {"responses", V_ARRAY, 0, 0, 0, NULL, 0},                                              \
 	{                                                                                          \
 		"response_started_at", V_TIME, 0, 0, 0, NULL, 1                                    \
 	}
@@ -135,6 +136,7 @@ static int problem_fail(struct http_req *req, struct db_conn *c, int rc, const c
 	    {"tips", "names a tip that does not exist or that you cannot see"},
 	    {"alerts", "names an alert that does not exist or that you cannot see"},
 	    {"partners", "names an organisation that does not exist"},
+	    {"activities", "names an activity that does not exist or that you cannot see"},
 	};
 	if (rc == TR_ERR_FORBIDDEN) /* a share by a role without the right */
 		return api_domain_fail(req, c, rc, field);

@@ -56,6 +56,9 @@ static const struct rwhy why[] = {
     {"comments", "are required to reject"},
     {"org_id", "an organisation does not endorse its own proposal"},
     {"endorsement", "your organisation has already endorsed this proposal"},
+    {"endorser", "your role may not endorse proposals: analysts and organisation "
+		 "administrators do, and so do the accounts of civil-society and youth "
+		 "organisations"},
 };
 
 static const struct rfilter filters[] = {

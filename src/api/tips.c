@@ -269,21 +269,35 @@ static int role_gate(struct http_req *req, enum tip_resource res, enum action ac
 
 int api_tips_list(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"status", "category", "overdue", NULL};
+	static const char *const allowed[] = {"status", "category", "overdue", "q",
+					      "mine",	"bbox",	    "sort",    NULL};
 	static const char *const bools[] = {"true", "false", NULL};
 	int rc = role_gate(req, TIPR_TIP, ACT_LIST);
 	if (rc)
 		return rc;
 	struct api_page page;
-	struct tip_filter f = {NULL, NULL, -1};
-	const char *overdue;
+	struct tip_filter f = {.overdue = -1};
+	const char *overdue, *mine, *sort;
 	rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
 	rc |= api_query_enum(req, "status", tip_statuses, &f.status);
 	rc |= api_query_enum(req, "category", tip_categories, &f.category);
 	rc |= api_query_enum(req, "overdue", bools, &overdue);
+	rc |= api_query_enum(req, "mine", bools, &mine);
+	rc |= api_query_enum(req, "sort", tip_sorts, &sort);
+	rc |= api_query_bbox(req, f.bbox, &f.has_bbox);
 	if (overdue)
 		f.overdue = strcmp(overdue, "true") == 0;
+	if (mine && strcmp(mine, "true") == 0)
+		f.assignee = api_caller(req)->user_id;
+	for (int i = 0; sort && tip_sorts[i]; i++)
+		if (strcmp(sort, tip_sorts[i]) == 0)
+			f.sort = (enum tip_sort)i;
+	f.q = http_query(req, "q");
+	if (f.q && !*f.q)
+		f.q = NULL;
+	if (f.q && strlen(f.q) > 200)
+		rc = http_field_error(req, "q", "must be at most 200 characters");
 	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
 		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
 	if (rc)
@@ -566,3 +580,57 @@ int api_tips_areas_create(struct http_req *req, struct http_resp *resp)
 const struct vform api_form_tip = {"tip", tip_spec, sizeof(tip_spec) / sizeof(tip_spec[0])};
 const struct vform api_form_tip_message = {"tip_message", message_spec,
 					   sizeof(message_spec) / sizeof(message_spec[0])};
+static const struct vfield bulk_spec[] = {
+    {"ids", V_UUIDS, 1, 0, 0, NULL, 0},
+    {"status", V_ENUM, 0, 0, 0, tip_statuses, 0},
+    {"assigned_user_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"assigned_org_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"outcome", V_ENUM, 0, 0, 0, tip_outcomes, 1},
+};
+
+/* POST /api/v1/tips/bulk: one change (assign, close) to many tips, each
+ * in its own transaction and audited; the answer says, per tip, what the
+ * single PATCH would have answered. */
+int api_tips_bulk(struct http_req *req, struct http_resp *resp)
+{
+	int rc = role_gate(req, TIPR_TIP, ACT_UPDATE);
+	if (rc)
+		return rc;
+	json_t *b;
+	if ((rc = api_body(req, bulk_spec, sizeof(bulk_spec) / sizeof(bulk_spec[0]), 0, &b)))
+		return rc;
+	json_t *ids = json_object_get(b, "ids");
+	json_t *change = json_deep_copy(b);
+	json_object_del(change, "ids");
+	if (json_array_size(ids) == 0)
+		rc = http_field_error(req, "ids", "must name at least one tip");
+	else if (json_object_size(change) == 0)
+		rc = http_field_error(req, "status",
+				      "give the change: a status, an assignee or an "
+				      "outcome");
+	if (rc) {
+		json_decref(b);
+		json_decref(change);
+		return TR_ERR_INVALID;
+	}
+	json_t *results = json_array();
+	struct db_conn *c = api_db(req);
+	rc = tip_bulk(c, api_caller(req), ids, change, http_request_id(req), results);
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	json_decref(b);
+	json_decref(change);
+	if (rc) {
+		json_decref(results);
+		return rc;
+	}
+	size_t i, ok = 0;
+	json_t *r;
+	json_array_foreach(results, i, r) ok +=
+	    json_integer_value(json_object_get(r, "status")) == 200;
+	return http_resp_json(resp, 200,
+			      json_pack("{s:o, s:I, s:I}", "results", results, "done",
+					(json_int_t)ok, "failed",
+					(json_int_t)(json_array_size(results) - ok)));
+}

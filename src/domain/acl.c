@@ -86,6 +86,10 @@ static const struct {
     [RES_REFERRAL_PERSON] = {"referral_person", {0,   R|D,       0,         R,         R,         0}},
     [RES_REFERRAL_CONSENT] = {"referral_consent", {0, L|R|C|S,   0,         L|R|C,     L|R|C,     L|R}},
     [RES_REFERRAL_OUTCOME] = {"referral_outcome", {L, L,         L,         L,         L,         L}},
+    /* links between tips, alerts, activities and problems: seen when both
+     * ends are; made and removed by a role that may change one end, in
+     * that end's organisation (domain/link.c) */
+    [RES_LINK] =         {"link",         {L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R}},
     /* clang-format on */
 };
 

@@ -5,6 +5,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/group.h"
+#include "domain/link.h"
 #include "domain/tip.h"
 
 #include <math.h>
@@ -74,51 +75,38 @@ static int problem_row_get(struct db_conn *c, const struct caller *who, const ch
 }
 
 /* The linked records the caller sees: a link never reveals more than the
- * record it points to. */
+ * record it points to. Tips, alerts and activities are links of their own
+ * (record_links, made from either side); partners are the problem's. */
 static int links_read(struct db_conn *c, const struct caller *who, const char *id, json_t *p)
 {
-	struct query q;
 	struct db_stmt *s;
-	json_t *tips = json_array(), *alerts = json_array(), *partners = json_array();
-	json_object_set_new(p, "tips", tips);
-	json_object_set_new(p, "alerts", alerts);
+	json_t *partners = json_array();
+	static const char *const kinds[][2] = {
+	    {"tips", "tip"}, {"alerts", "alert"}, {"activities", "activity"}};
+	int rc = TR_OK;
+	for (int k = 0; k < 3 && !rc; k++) {
+		json_t *all = json_array(), *out = json_array();
+		rc = link_list(c, who, "problem", id, kinds[k][1], all);
+		size_t i;
+		json_t *l;
+		json_array_foreach(all, i, l)
+		{
+			json_t *e = json_pack(
+			    "{s:O, s:O, s:O, s:O}", "id", json_object_get(l, "record_id"), "status",
+			    json_object_get(l, "status"), "link_id", json_object_get(l, "id"),
+			    "org_id", json_object_get(l, "org_id"));
+			/* a tip's "title" is its category; its reference names it */
+			json_object_set(e, k == 0 ? "category" : "title",
+					json_object_get(l, "title"));
+			if (json_object_get(l, "reference"))
+				json_object_set(e, "reference", json_object_get(l, "reference"));
+			json_array_append_new(out, e);
+		}
+		json_decref(all);
+		json_object_set_new(p, kinds[k][0], out);
+	}
 	json_object_set_new(p, "partners", partners);
-	query_init(&q);
-	query_text(&q,
-		   "SELECT t.id, t.category, t.status FROM problem_tips x JOIN tips t"
-		   " ON t.id = x.tip_id WHERE x.problem_id = ?",
-		   id);
-	acl_visible(&q, who, "t");
-	query_sql(&q, " ORDER BY t.id LIMIT 1000");
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
 	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(tips, json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0),
-						      "category", db_col_text(s, 1), "status",
-						      db_col_text(s, 2)));
-	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	query_init(&q);
-	query_text(&q,
-		   "SELECT a.id, a.title, a.status FROM problem_alerts x JOIN alerts a"
-		   " ON a.id = x.alert_id WHERE x.problem_id = ?",
-		   id);
-	acl_visible(&q, who, "a");
-	query_text(&q, " AND (a.status <> 'draft' OR a.org_id = ?) ORDER BY a.id LIMIT 1000",
-		   who->org_id);
-	rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(alerts,
-				      json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0), "title",
-						db_col_text(s, 1), "status", db_col_text(s, 2)));
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	if ((rc = db_prepare(c,
 			     "SELECT o.id, o.name, o.kind FROM problem_partners x JOIN"
@@ -312,8 +300,8 @@ static int problem_check(struct db_conn *c, const struct caller *who, json_t *bo
 		return *field = "sharing_group_id", TR_ERR_INVALID;
 	if (group && !group_has_member(c, group, who->org_id))
 		return *field = "sharing_group_id", TR_ERR_INVALID;
-	static const char *const lists[] = {"tips", "alerts", "partners"};
-	for (int k = 0; k < 3; k++) {
+	static const char *const lists[] = {"tips", "alerts", "partners", "activities"};
+	for (int k = 0; k < 4; k++) {
 		size_t i;
 		json_t *v;
 		json_array_foreach(json_object_get(body, lists[k]), i, v)
@@ -321,6 +309,7 @@ static int problem_check(struct db_conn *c, const struct caller *who, json_t *bo
 			const char *id = json_string_value(v);
 			int rc = k == 0	  ? visible_one(c, who, "tips", id)
 				 : k == 1 ? visible_one(c, who, "alerts", id)
+				 : k == 3 ? visible_one(c, who, "activities", id)
 					  : org_exists(c, id);
 			if (rc == TR_ERR_INVALID)
 				*field = lists[k];
@@ -331,44 +320,45 @@ static int problem_check(struct db_conn *c, const struct caller *who, json_t *bo
 	return TR_OK;
 }
 
-static int links_write(struct db_conn *c, const char *id, json_t *body)
+static int links_write(struct db_conn *c, const struct caller *who, const char *id, json_t *body)
 {
-	static const char *const keys[] = {"tips", "alerts", "partners"};
-	static const char *const del[] = {"DELETE FROM problem_tips WHERE problem_id = ?",
-					  "DELETE FROM problem_alerts WHERE problem_id = ?",
-					  "DELETE FROM problem_partners WHERE problem_id = ?"};
-	static const char *const ins[] = {
-	    "INSERT INTO problem_tips (problem_id, tip_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-	    "INSERT INTO problem_alerts (problem_id, alert_id) VALUES (?, ?) ON CONFLICT DO "
-	    "NOTHING",
-	    "INSERT INTO problem_partners (problem_id, org_id) VALUES (?, ?) ON CONFLICT DO "
-	    "NOTHING"};
+	static const char *const keys[][2] = {
+	    {"tips", "tip"}, {"alerts", "alert"}, {"activities", "activity"}};
 	for (int k = 0; k < 3; k++) {
-		json_t *list = json_object_get(body, keys[k]);
-		if (!json_is_array(list))
-			continue;
-		struct db_stmt *s;
-		int rc = db_prepare(c, del[k], &s);
+		json_t *list = json_object_get(body, keys[k][0]);
+		int rc =
+		    json_is_array(list) ? link_set(c, who, "problem", id, keys[k][1], list) : TR_OK;
 		if (rc)
 			return rc;
+	}
+	json_t *list = json_object_get(body, "partners");
+	if (!json_is_array(list))
+		return TR_OK;
+	struct db_stmt *s;
+	int rc = db_prepare(c, "DELETE FROM problem_partners WHERE problem_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v)
+	{
+		if ((rc = db_prepare(
+			 c,
+			 "INSERT INTO problem_partners (problem_id, org_id) VALUES (?, ?)"
+			 " ON CONFLICT DO NOTHING",
+			 &s)))
+			return rc;
 		db_bind_text(s, 1, id);
+		db_bind_text(s, 2, json_string_value(v));
 		rc = db_step(s);
 		db_done(s);
 		if (rc != DB_DONE)
 			return rc;
-		size_t i;
-		json_t *v;
-		json_array_foreach(list, i, v)
-		{
-			if ((rc = db_prepare(c, ins[k], &s)))
-				return rc;
-			db_bind_text(s, 1, id);
-			db_bind_text(s, 2, json_string_value(v));
-			rc = db_step(s);
-			db_done(s);
-			if (rc != DB_DONE)
-				return rc;
-		}
 	}
 	return TR_OK;
 }
@@ -462,7 +452,7 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = row_write(c, id, m, 1, who, now);
 	if (!rc)
-		rc = links_write(c, id, body);
+		rc = links_write(c, who, id, body);
 	struct audit_entry e = {who->user_id, who->org_id, "create", "problem",
 				id,	      request_id,  NULL,     NULL};
 	if (!rc)
@@ -501,7 +491,7 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	}
 	int64_t now = tr_now_ms();
 	if ((rc = problem_check(c, who, body, m, field)) ||
-	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, id, body)))
+	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))
 		goto out;
 	char detail[400] = "";
 	int share = acl_share_changed(&was, &will);

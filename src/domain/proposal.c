@@ -418,6 +418,23 @@ out:
 	return finish(c, rc);
 }
 
+/* Civil-society and youth organisations endorse proposals through their
+ * partner accounts: the people the proposals are for have a say in them. */
+static int proposal_partner_endorses(struct db_conn *c, const struct caller *who)
+{
+	if (who->role != ROLE_PARTNER)
+		return 0;
+	struct db_stmt *s;
+	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+		return 0;
+	db_bind_text(s, 1, who->org_id);
+	int ok = db_step(s) == DB_ROW && db_col_text(s, 0) &&
+		 (strcmp(db_col_text(s, 0), "civil_society") == 0 ||
+		  strcmp(db_col_text(s, 0), "youth_organisation") == 0);
+	db_done(s);
+	return ok;
+}
+
 int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		     const char *request_id, const char **field)
 {
@@ -428,7 +445,9 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 	json_t *cur = NULL;
 	if ((rc = proposal_read(c, who, id, &cur)))
 		goto out;
-	if (!acl_role_can(who->role, RES_PROPOSAL, ACT_SHARE)) {
+	if (!acl_role_can(who->role, RES_PROPOSAL, ACT_SHARE) &&
+	    !proposal_partner_endorses(c, who)) {
+		*field = "endorser";
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}

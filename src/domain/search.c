@@ -6,6 +6,9 @@
 #include "domain/readmodel/alerts.h"
 #include "domain/practice.h"
 
+#include <jansson.h>
+#include <stdio.h>
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -68,6 +71,10 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 	return rc;
 }
 
+/* The most alternative terms of one query word: its own stems and, when it
+ * names a known substance, the stems of all the substance's names. */
+#define SEARCH_ALTS_MAX 32
+
 /* The query in each engine's syntax, and the set of terms for snippets. */
 struct qbuild {
 	struct buf fts;	  /* ("a" OR "b") AND ("c") */
@@ -75,7 +82,7 @@ struct qbuild {
 	struct buf terms; /* " a b c " */
 	int words;
 	/* the words for the alerts' read model */
-	char *alts[SEARCH_WORDS_MAX][TEXT_ALTS_MAX];
+	char **alts[SEARCH_WORDS_MAX]; /* SEARCH_ALTS_MAX each, malloc'ed */
 	struct alert_qword w[SEARCH_WORDS_MAX];
 	int err;
 };
@@ -83,12 +90,17 @@ struct qbuild {
 static void qbuild_word(void *ctx, const char *const *alts, int n)
 {
 	struct qbuild *b = ctx;
+	if (n > SEARCH_ALTS_MAX)
+		n = SEARCH_ALTS_MAX;
 	if (b->words < SEARCH_WORDS_MAX) {
 		struct alert_qword *w = &b->w[b->words];
-		for (int i = 0; i < n && i < TEXT_ALTS_MAX; i++)
-			b->err |= !(b->alts[b->words][i] = strdup(alts[i]));
-		w->alts = (const char *const *)b->alts[b->words];
-		w->n = n < TEXT_ALTS_MAX ? n : TEXT_ALTS_MAX;
+		char **a = calloc(SEARCH_ALTS_MAX, sizeof(*a));
+		b->alts[b->words] = a;
+		b->err |= !a;
+		for (int i = 0; a && i < n; i++)
+			b->err |= !(a[i] = strdup(alts[i]));
+		w->alts = (const char *const *)a;
+		w->n = a ? n : 0;
 	}
 	if (b->words++) {
 		buf_puts(&b->fts, " AND ");
@@ -230,6 +242,7 @@ static char *snippet_make(struct snipper *sp, const char *text)
 struct hit {
 	const char *type;
 	char id[37];
+	char tlp[16], status[16], org_id[37]; /* "" when the kind has none */
 	char *title, *snippet;
 	double rank;
 	int ord; /* arrival, to keep each kind's order among equal ranks */
@@ -238,6 +251,8 @@ struct hit {
 struct hits {
 	struct hit *v;
 	int n, cap, err;
+	/* what the next hit_add keeps besides (borrowed; NULL: none) */
+	const char *tlp, *status, *org_id;
 };
 
 /* Takes snippet (malloc'd). */
@@ -264,6 +279,10 @@ static void hit_add(struct hits *h, const char *type, const char *id, const char
 	x->snippet = snippet;
 	x->rank = rank;
 	x->ord = h->n;
+	snprintf(x->tlp, sizeof(x->tlp), "%s", h->tlp ? h->tlp : "");
+	snprintf(x->status, sizeof(x->status), "%s", h->status ? h->status : "");
+	snprintf(x->org_id, sizeof(x->org_id), "%s", h->org_id ? h->org_id : "");
+	h->tlp = h->status = h->org_id = NULL; /* for this hit only */
 	if (!x->title || !snippet) {
 		free(x->title);
 		free(snippet);
@@ -283,9 +302,13 @@ static int search_alerts(struct db_conn *c, const struct caller *who, struct qbu
 		return TR_ERR_NOMEM;
 	int n = 0;
 	int rc = alert_cache_search(c, who, b->w, b->words, limit, hits, &n);
-	for (int i = 0; !rc && i < n; i++)
-		hit_add(items, "alert", hits[i].id, hits[i].title, snippet_make(sp, hits[i].text),
-			hits[i].rank);
+	for (int i = 0; !rc && i < n; i++) {
+		char *snip = snippet_make(sp, hits[i].text);
+		items->tlp = hits[i].tlp;
+		items->status = hits[i].status;
+		items->org_id = hits[i].org_id;
+		hit_add(items, "alert", hits[i].id, hits[i].title, snip, hits[i].rank);
+	}
 	alert_hits_free(hits, n);
 	free(hits);
 	return rc;
@@ -348,13 +371,15 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 	if (db_conn_engine(c) == DB_POSTGRES)
 		query_text(&q,
 			   "SELECT p.id, p.title, p.summary, p.description, ts_rank(d.tsv,"
-			   " to_tsquery('simple', ?)) AS r FROM search_docs d JOIN practices p"
+			   " to_tsquery('simple', ?)) AS r, p.status, p.org_id FROM search_docs d"
+			   " JOIN practices p"
 			   " ON p.id = d.doc_id WHERE d.doc_type = 'practice'"
 			   " AND d.tsv @@ to_tsquery('simple', ?)",
 			   b->pg.data);
 	else
 		query_sql(&q,
-			  "SELECT p.id, p.title, p.summary, p.description, f.r FROM (SELECT rowid,"
+			  "SELECT p.id, p.title, p.summary, p.description, f.r, p.status, p.org_id"
+			  " FROM (SELECT rowid,"
 			  " -bm25(search_fts) AS r FROM search_fts WHERE search_fts MATCH ?"
 			  " ORDER BY rowid DESC LIMIT 300) f JOIN search_docs d ON d.id = f.rowid"
 			  " JOIN practices p ON p.id = d.doc_id WHERE d.doc_type = 'practice'");
@@ -372,8 +397,11 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1),
 			   db_col_text(s, 2) ? db_col_text(s, 2) : "",
 			   db_col_text(s, 3) ? db_col_text(s, 3) : "");
-		hit_add(items, "practice", db_col_text(s, 0), db_col_text(s, 1),
-			snippet_make(sp, text.data), db_col_double(s, 4));
+		char *snip = snippet_make(sp, text.data);
+		items->status = db_col_text(s, 5);
+		items->org_id = db_col_text(s, 6);
+		hit_add(items, "practice", db_col_text(s, 0), db_col_text(s, 1), snip,
+			db_col_double(s, 4));
 		buf_free(&text);
 	}
 	db_done(s);
@@ -410,6 +438,149 @@ static void rank_put(struct buf *out, double v)
 	buf_append(out, p, (size_t)(t + sizeof(t) - p));
 }
 
+/* ---- substances in the query ----
+ * A query word that names a known substance (any of its names or synonyms,
+ * in any language, as stems: "героина" names Героин) stands for all of
+ * them: героин finds the alerts that say heroin or héroïne. */
+
+/* The words of a query, as text_query_terms gives them. */
+struct rawq {
+	char alts[SEARCH_WORDS_MAX][TEXT_ALTS_MAX][TEXT_WORD_MAX * 2 + 1];
+	int n[SEARCH_WORDS_MAX];
+	int words;
+};
+
+static void rawq_word(void *ctx, const char *const *alts, int n)
+{
+	struct rawq *r = ctx;
+	if (r->words < SEARCH_WORDS_MAX) {
+		for (int i = 0; i < n && i < TEXT_ALTS_MAX; i++)
+			snprintf(r->alts[r->words][i], sizeof(r->alts[0][0]), "%s", alts[i]);
+		r->n[r->words] = n < TEXT_ALTS_MAX ? n : TEXT_ALTS_MAX;
+	}
+	r->words++;
+}
+
+/* The stems of one substance's one-word names, " a b c ". */
+struct names {
+	struct buf terms;
+	int words; /* of the name being read */
+	char first[TEXT_ALTS_MAX][TEXT_WORD_MAX * 2 + 1];
+	int nfirst;
+};
+
+static void names_word(void *ctx, const char *const *alts, int n)
+{
+	struct names *x = ctx;
+	if (x->words++ == 0) {
+		x->nfirst = n < TEXT_ALTS_MAX ? n : TEXT_ALTS_MAX;
+		for (int i = 0; i < x->nfirst; i++)
+			snprintf(x->first[i], sizeof(x->first[0]), "%s", alts[i]);
+	}
+}
+
+static void names_add(struct text_stemmers *t, struct names *x, const char *name)
+{
+	x->words = 0;
+	text_query_terms(t, name ? name : "", names_word, x);
+	if (x->words != 1) /* a name of several words is no one word's synonym */
+		return;
+	for (int i = 0; i < x->nfirst; i++) {
+		char pat[TEXT_WORD_MAX * 2 + 4];
+		snprintf(pat, sizeof(pat), " %s ", x->first[i]);
+		if (!strstr(x->terms.data, pat))
+			buf_printf(&x->terms, "%s ", x->first[i]);
+	}
+}
+
+/* Whether " a b c " holds the term. */
+static int terms_have(const char *terms, const char *term)
+{
+	size_t n = strlen(term);
+	for (const char *p = strstr(terms, term); p; p = strstr(p + 1, term))
+		if (p > terms && p[-1] == ' ' && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+/* Emits each word of raw to b, widened by the names of the substance it
+ * names, if any. */
+static int expand_words(struct db_conn *c, struct text_stemmers *t, struct rawq *raw,
+			struct qbuild *b)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c, "SELECT name, synonyms FROM substances ORDER BY name LIMIT 5000", &s);
+	if (rc)
+		return rc;
+	/* the stems of each substance, one " a b c " per substance */
+	struct buf all;
+	buf_init(&all, 8u << 20);
+	int nsub = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct names x = {0};
+		buf_init(&x.terms, 1u << 16);
+		buf_puts(&x.terms, " ");
+		names_add(t, &x, db_col_text(s, 0));
+		json_t *syn = json_loads(db_col_text(s, 1) ? db_col_text(s, 1) : "[]", 0, NULL);
+		size_t i;
+		json_t *e;
+		json_array_foreach(syn, i, e)
+		    names_add(t, &x, json_string_value(json_object_get(e, "name")));
+		json_decref(syn);
+		if (x.terms.data && strlen(x.terms.data) > 1) {
+			buf_puts(&all, x.terms.data);
+			buf_puts(&all, "\n");
+			nsub++;
+		}
+		buf_free(&x.terms);
+	}
+	db_done(s);
+	if (rc != DB_DONE) {
+		buf_free(&all);
+		return rc;
+	}
+	for (int w = 0; w < raw->words && w < SEARCH_WORDS_MAX; w++) {
+		const char *alts[SEARCH_ALTS_MAX];
+		int n = 0;
+		for (int i = 0; i < raw->n[w]; i++)
+			alts[n++] = raw->alts[w][i];
+		/* the substances this word names: every stem of theirs joins it */
+		char *line = all.data, *next;
+		struct buf extra;
+		buf_init(&extra, 1u << 16);
+		for (; nsub && line && *line; line = next) {
+			next = strchr(line, '\n');
+			if (next)
+				*next = '\0';
+			int named = 0;
+			for (int i = 0; i < raw->n[w] && !named; i++)
+				named = terms_have(line, raw->alts[w][i]);
+			if (named)
+				buf_puts(&extra, line);
+			if (next)
+				*next++ = '\n';
+		}
+		char *save = NULL;
+		for (char *tok = extra.data ? strtok_r(extra.data, " ", &save) : NULL;
+		     tok && n < SEARCH_ALTS_MAX; tok = strtok_r(NULL, " ", &save)) {
+			int dup = 0;
+			for (int i = 0; i < n && !dup; i++)
+				dup = strcmp(alts[i], tok) == 0;
+			if (!dup)
+				alts[n++] = tok;
+		}
+		qbuild_word(b, alts, n);
+		buf_free(&extra);
+	}
+	/* more words than the limit: counted, so the search refuses them */
+	for (int w = SEARCH_WORDS_MAX; w < raw->words; w++)
+		b->words++;
+	int err = all.err;
+	buf_free(&all);
+	return err ? TR_ERR_NOMEM : TR_OK;
+}
+
 int search_run(struct db_conn *c, const struct caller *who, const char *q, unsigned types,
 	       int limit, struct buf *out)
 {
@@ -421,10 +592,21 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 	buf_init(&b.pg, 8192);
 	buf_init(&b.terms, 8192);
 	buf_puts(&b.terms, " ");
-	text_query_terms(t, q, qbuild_word, &b);
-	int rc = b.words == 0 || b.words > SEARCH_WORDS_MAX ? TR_ERR_INVALID
-		 : b.err || b.fts.err || b.pg.err	    ? TR_ERR_NOMEM
-							    : TR_OK;
+	struct rawq *raw = calloc(1, sizeof(*raw));
+	if (!raw) {
+		buf_free(&b.fts);
+		buf_free(&b.pg);
+		buf_free(&b.terms);
+		return TR_ERR_NOMEM;
+	}
+	text_query_terms(t, q, rawq_word, raw);
+	int rc = raw->words == 0 || raw->words > SEARCH_WORDS_MAX ? TR_ERR_INVALID
+								  : expand_words(c, t, raw, &b);
+	free(raw);
+	if (!rc)
+		rc = b.words == 0 || b.words > SEARCH_WORDS_MAX ? TR_ERR_INVALID
+		     : b.err || b.fts.err || b.pg.err		? TR_ERR_NOMEM
+								: TR_OK;
 	struct hits all = {0};
 	if (++memo_gen == 0) { /* wrapped: slots of old generations could match */
 		memset(memo_slots, 0, sizeof(memo_slots));
@@ -455,6 +637,17 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 		buf_json_str(out, h->snippet);
 		buf_puts(out, ",\"rank\":");
 		rank_put(out, h->rank);
+		/* TLP, status and organisation stay with a hit, or null */
+		const char *keep[][2] = {{",\"tlp\":", h->tlp},
+					 {",\"status\":", h->status},
+					 {",\"org_id\":", h->org_id}};
+		for (int k = 0; k < 3; k++) {
+			buf_puts(out, keep[k][0]);
+			if (keep[k][1][0])
+				buf_json_str(out, keep[k][1]);
+			else
+				buf_puts(out, "null");
+		}
 		buf_puts(out, "}");
 	}
 	buf_puts(out, "]");
@@ -466,8 +659,10 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 	buf_free(&b.fts);
 	buf_free(&b.pg);
 	buf_free(&b.terms);
-	for (int i = 0; i < b.words && i < SEARCH_WORDS_MAX; i++)
-		for (int k = 0; k < TEXT_ALTS_MAX; k++)
+	for (int i = 0; i < b.words && i < SEARCH_WORDS_MAX; i++) {
+		for (int k = 0; b.alts[i] && k < SEARCH_ALTS_MAX; k++)
 			free(b.alts[i][k]);
+		free(b.alts[i]);
+	}
 	return rc ? rc : out->err;
 }

@@ -7,11 +7,13 @@
 #include "domain/group.h"
 #include "domain/overlap.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The audit actor of what a sender does: the public, with no account (the
  * entry's user is empty, and without this it would read as the command
@@ -27,6 +29,7 @@ const char *const tip_categories[] = {"dealing_near_school",
 				      "other",
 				      NULL};
 const char *const tip_statuses[] = {"new", "triaged", "assigned", "actioned", "closed", NULL};
+const char *const tip_sorts[] = {"newest", "oldest", "due", NULL};
 const char *const tip_outcomes[] = {
     "resolved",	 "referred", "no_action_needed", "insufficient_information", "duplicate",
     "unfounded", NULL};
@@ -120,6 +123,47 @@ static int pending_count(struct db_conn *c, const struct tip_new *t, int64_t *n)
 	return rc == DB_ROW ? TR_OK : rc;
 }
 
+int tip_reference_shape(const char *s)
+{
+	/* CC-YYYY-NNNNNN */
+	if (!s || strlen(s) != 14 || s[2] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 14; i++) {
+		if (i == 2 || i == 7)
+			continue;
+		if (i < 2 ? !isalpha((unsigned char)s[i]) : !isdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* The next reference of the country and year of now, from the sequence
+ * row (locked until the transaction ends, so two intakes never share a
+ * number and a rolled-back intake gives its number back). */
+static int reference_take(struct db_conn *c, const char *country, int64_t now,
+			  char out[32] /* OUT */)
+{
+	time_t secs = (time_t)(now / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	int year = tm.tm_year + 1900;
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
+			    " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
+			    " RETURNING n",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, country);
+	db_bind_int64(s, 2, year);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(out, 32, "%.2s-%04d-%06lld", country, year, (long long)db_col_int64(s, 0));
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_DB : rc;
+}
+
 int tip_insert(struct db_conn *c, struct tip_new *t)
 {
 	int rc = tip_route(c, t->country, t->has_loc, t->lat, t->lon, t->org_id);
@@ -132,14 +176,18 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 		return TR_ERR_RATE_LIMIT;
 	int64_t now = coarse_now();
 	uuid4(t->id);
+	char ref[32];
+	if ((rc = reference_take(c, t->country, now, ref)))
+		return rc;
+	snprintf(t->reference, sizeof(t->reference), "%s", ref);
 	struct db_stmt *s;
 	if ((rc = db_prepare(c,
 			     "INSERT INTO tips " DB_ACL_EXEMPT " (id, code, secret_hash, org_id,"
 			     " country, distribution, category, description, status, lat, lon,"
 			     " place, precision_m, cell_x, cell_y, observed_at, language,"
-			     " contact_enc, ack_due_at, created_at, updated_at) VALUES (?, ?, ?,"
-			     " ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			     " ?)",
+			     " contact_enc, ack_due_at, created_at, updated_at, reference) VALUES"
+			     " (?, ?, ?, ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?,"
+			     " ?, ?, ?, ?, ?)",
 			     &s)))
 		return rc;
 	db_bind_text(s, 1, t->id);
@@ -168,6 +216,7 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 	db_bind_int64(s, 17, now + t->ack_days * DAY_MS);
 	db_bind_int64(s, 18, now);
 	db_bind_int64(s, 19, now);
+	db_bind_text(s, 20, ref);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
@@ -331,7 +380,7 @@ out:
 	" t.description, t.status, t.lat, t.lon, t.place, t.precision_m, t.coarsen_m,"             \
 	" t.observed_at, t.language, CASE WHEN t.contact_enc IS NULL THEN 0 ELSE 1 END,"           \
 	" t.assigned_user_id, t.assigned_org_id, t.outcome, t.duplicate_of, t.ack_due_at,"         \
-	" t.acknowledged_at, t.created_at, t.updated_at, t.version"
+	" t.acknowledged_at, t.created_at, t.updated_at, t.version, t.reference"
 
 void tip_point_coarsen(double *lat, double *lon, double grid_m)
 {
@@ -385,6 +434,7 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 	json_object_set_new(t, "created_at", row_time(s, 22));
 	json_object_set_new(t, "updated_at", row_time(s, 23));
 	json_object_set_new(t, "version", json_integer(db_col_int64(s, 24)));
+	json_object_set_new(t, "reference", row_text(s, 25));
 	return t;
 }
 
@@ -408,6 +458,31 @@ int tip_get(struct db_conn *c, const struct caller *who, const char *id, json_t 
 	return rc;
 }
 
+/* Whether the point of a tip row, as the caller sees it, lies in box. */
+static int row_in_box(json_t *t, const double box[4])
+{
+	json_t *loc = json_object_get(t, "location");
+	json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
+	if (!json_is_number(lat) || !json_is_number(lon))
+		return 0;
+	double y = json_number_value(lat), x = json_number_value(lon);
+	return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3];
+}
+
+/* Words of the text: LIKE patterns, lower case, with % and _ escaped. */
+static void like_pattern(const char *q, char *out, size_t n)
+{
+	size_t j = 0;
+	out[j++] = '%';
+	for (const char *p = q; *p && j + 3 < n; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			out[j++] = '\\';
+		out[j++] = (char)tolower((unsigned char)*p);
+	}
+	out[j++] = '%';
+	out[j] = '\0';
+}
+
 int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filter *f,
 	     const char *after, int limit, json_t *items, char **next_key)
 {
@@ -421,21 +496,58 @@ int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filte
 		query_text(&q, " AND t.status = ?", f->status);
 	if (f->category)
 		query_text(&q, " AND t.category = ?", f->category);
+	if (f->assignee)
+		query_text(&q, " AND t.assigned_user_id = ?", f->assignee);
 	if (f->overdue == 1)
 		query_int(&q, " AND t.status = 'new' AND t.ack_due_at < ?", now);
 	else if (f->overdue == 0)
 		query_int(&q, " AND (t.status <> 'new' OR t.ack_due_at >= ?)", now);
-	char after_id[64] = "";
+	char ref[16] = "", like[400] = "";
+	if (f->q && tip_reference_shape(f->q)) {
+		for (int i = 0; i < 14; i++)
+			ref[i] = (char)toupper((unsigned char)f->q[i]);
+		query_text(&q, " AND t.reference = ?", ref);
+	} else if (f->q) {
+		like_pattern(f->q, like, sizeof(like));
+		query_text(&q, " AND (LOWER(t.description) LIKE ? ESCAPE '\\'", like);
+		query_text(&q, " OR LOWER(COALESCE(t.place, '')) LIKE ? ESCAPE '\\'", like);
+		query_text(&q, " OR t.reference LIKE ? ESCAPE '\\')", like);
+	}
+	if (f->has_bbox) {
+		/* a box widened by each tip's coarsening: the point the caller
+		 * sees is tested on the row below */
+		double k = 2.0 / 111320.0;
+		double klon =
+		    k / fmax(cos(fmax(fabs(f->bbox[1]), fabs(f->bbox[3])) * M_PI / 180), 0.01);
+		query_double(&q, " AND t.lat BETWEEN ?", f->bbox[1]);
+		query_double(&q, " - t.coarsen_m * CAST(? AS DOUBLE PRECISION)", k);
+		query_double(&q, " AND ?", f->bbox[3]);
+		query_double(&q, " + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", k);
+		query_double(&q, " AND t.lon BETWEEN ?", f->bbox[0]);
+		query_double(&q, " - t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klon);
+		query_double(&q, " AND ?", f->bbox[2]);
+		query_double(&q, " + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klon);
+	}
+	const char *key = f->sort == TIP_SORT_DUE ? "t.ack_due_at" : "t.created_at";
+	int desc = f->sort == TIP_SORT_NEWEST;
+	int key_col = f->sort == TIP_SORT_DUE ? 20 : 22;
+	char sql[200], after_id[64] = "";
 	if (after) {
 		const char *colon = strchr(after, ':');
 		long long v = strtoll(after, NULL, 10);
 		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		query_sql(&q, " AND (t.created_at < ? OR (t.created_at = ? AND t.id < ?))");
+		snprintf(sql, sizeof(sql), " AND (%s %s ? OR (%s = ? AND t.id %s ?))", key,
+			 desc ? "<" : ">", key, desc ? "<" : ">");
+		query_sql(&q, sql);
 		query_param_int(&q, v);
 		query_param_int(&q, v);
 		query_param_text(&q, after_id);
 	}
-	query_int(&q, " ORDER BY t.created_at DESC, t.id DESC LIMIT ?", limit + 1);
+	char order[120];
+	snprintf(order, sizeof(order), " ORDER BY %s %s, t.id %s LIMIT ?", key,
+		 desc ? "DESC" : "ASC", desc ? "DESC" : "ASC");
+	/* with a box, rows outside it (as the caller sees them) are skipped */
+	query_int(&q, order, f->has_bbox ? 100000 : limit + 1);
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
@@ -444,12 +556,18 @@ int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filte
 	int n = 0;
 	char last[100] = "";
 	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *t = tip_row(s, who, now);
+		if (f->has_bbox && !row_in_box(t, f->bbox)) {
+			json_decref(t);
+			continue;
+		}
 		if (n++ == limit) {
+			json_decref(t);
 			*next_key = strdup(last);
 			break;
 		}
-		json_array_append_new(items, tip_row(s, who, now));
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 22),
+		json_array_append_new(items, t);
+		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, key_col),
 			 db_col_text(s, 0));
 	}
 	db_done(s);
@@ -511,7 +629,9 @@ static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur
 	int rf = status_rank(from), rt = status_rank(to);
 	if (strcmp(from, "closed") == 0 && strcmp(to, "closed") != 0)
 		return *field = "status", TR_ERR_CONFLICT;
-	if (rt != rf && rt != rf + 1 && strcmp(to, "closed") != 0)
+	/* assigning acknowledges: no need to mark a new tip triaged first */
+	int skip_triage = rf == 0 && rt == 2;
+	if (rt != rf && rt != rf + 1 && !skip_triage && strcmp(to, "closed") != 0)
 		return *field = "status", TR_ERR_CONFLICT;
 	if (strcmp(to, "closed") == 0 && !jstr(m, "outcome"))
 		return *field = "outcome", TR_ERR_INVALID;
@@ -635,6 +755,59 @@ out:
 		return rc;
 	}
 	return db_commit(c);
+}
+
+static int status_of(int rc)
+{
+	switch (rc) {
+	case TR_OK:
+		return 200;
+	case TR_ERR_INVALID:
+		return 400;
+	case TR_ERR_FORBIDDEN:
+		return 403;
+	case TR_ERR_NOT_FOUND:
+		return 404;
+	case TR_ERR_CONFLICT:
+		return 409;
+	case TR_ERR_PRECONDITION:
+		return 412;
+	default:
+		return 500;
+	}
+}
+
+int tip_bulk(struct db_conn *c, const struct caller *who, json_t *ids, json_t *body,
+	     const char *request_id, json_t *results)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+	{
+		const char *id = json_string_value(v);
+		const char *field = NULL;
+		int rc = tip_update(c, who, id, body, -1, request_id, &field);
+		json_t *r = json_pack("{s:s, s:i}", "id", id, "status", status_of(rc));
+		if (rc == TR_OK) {
+			json_t *t = NULL;
+			if (!tip_get(c, who, id, &t))
+				json_object_set_new(r, "tip", t);
+		} else if (status_of(rc) == 500) {
+			json_decref(r);
+			return rc; /* the database failed: stop, the caller answers */
+		} else {
+			static const char *const codes[] = {"invalid", "forbidden", "not_found",
+							    "conflict", "stale"};
+			static const int st[] = {400, 403, 404, 409, 412};
+			for (int k = 0; k < 5; k++)
+				if (st[k] == status_of(rc))
+					json_object_set_new(r, "code", json_string(codes[k]));
+			if (field)
+				json_object_set_new(r, "field", json_string(field));
+		}
+		json_array_append_new(results, r);
+	}
+	return TR_OK;
 }
 
 /* The tip must be visible, and notes, messages and contact belong to the

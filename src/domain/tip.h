@@ -47,6 +47,7 @@ struct tip_new {
 	int64_t pending_max; /* status new per country and 0.5 degree cell */
 	char id[37];	     /* OUT */
 	char org_id[37];     /* OUT: the receiving organisation */
+	char reference[32];  /* OUT: CC-YYYY-NNNNNN */
 };
 
 /** Inserts one tip inside the caller's transaction: routes it, checks the
@@ -67,10 +68,23 @@ int tip_receipt_get(struct db_conn *c, const char *code, const char *secret,
  * when the tip holds too many already, TR_ERR_CONFLICT when closed. */
 int tip_sender_message(struct db_conn *c, const char *code, const char *secret, const char *body);
 
+/** The orders of the tip list: newest first (the default), oldest first,
+ * acknowledgement due soonest first. */
+enum tip_sort { TIP_SORT_NEWEST, TIP_SORT_OLDEST, TIP_SORT_DUE };
+extern const char *const tip_sorts[];
+
 struct tip_filter {
 	const char *status, *category;
-	int overdue; /* -1 any, 0 not overdue, 1 overdue */
+	int overdue;	      /* -1 any, 0 not overdue, 1 overdue */
+	const char *q;	      /* a reference (AT-2026-000123) or words of the text */
+	const char *assignee; /* assigned_user_id (the caller's own for "mine") */
+	int has_bbox;	      /* the point as the caller sees it lies in bbox */
+	double bbox[4];	      /* min_lon, min_lat, max_lon, max_lat */
+	enum tip_sort sort;
 };
+
+/** Whether text has the shape of a tip reference (CC-YYYY-NNNNNN). */
+int tip_reference_shape(const char *text);
 
 /** The one coarsening rule of a tip's point outside its receiving
  * organisation: snaps (lat, lon) to the centre of a cell of grid_m metres
@@ -81,12 +95,18 @@ void tip_point_coarsen(double *lat, double *lon, double grid_m);
 
 /** One visible tip (coarsened when the caller is not the receiver). */
 int tip_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
-/** A page of visible tips, newest first; keys as in alert_list. */
+/** A page of visible tips in f->sort order; keys "<sort value>:<id>". */
 int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filter *f,
 	     const char *after, int limit, json_t *items, char **next_key /* OUT */);
 /** Triage: a validated PATCH at version. *field names the offending field. */
 int tip_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 	       int64_t version, const char *request_id, const char **field /* OUT */);
+/** Bulk triage: applies the same change (a body as for tip_update) to
+ * each tip of ids, each in its own transaction with its own audit entry;
+ * appends to results one {id, status, code?, field?, tip?} per id, status
+ * being the HTTP status the single PATCH would have answered. */
+int tip_bulk(struct db_conn *c, const struct caller *who, json_t *ids, json_t *body,
+	     const char *request_id, json_t *results);
 /** Internal notes (receiving organisation only). */
 int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
 		 const char *request_id, char note_id[37] /* OUT */);

@@ -53,6 +53,7 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
     if (!ready || !map) return;
     layer.clearLayers();
     const bounds = [];
+    let circles = 0;
     for (const it of items) {
       let lyr = null;
       const cls = `mark mark-${it.tone || 'a'}`;
@@ -62,7 +63,11 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
         bounds.push([s, w], [n, e]);
       } else if (it.kind === 'circle' && it.lat != null && it.radius_km) {
         lyr = L.circle([it.lat, it.lon], { radius: it.radius_km * 1000, className: cls, weight: 2 });
-        bounds.push([it.lat, it.lon]);
+        // the whole circle in view, however small it is (a 1.5 km area
+        // at country zoom is a dot)
+        const b = L.latLng(it.lat, it.lon).toBounds(it.radius_km * 2000);
+        bounds.push([b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]);
+        circles++;
       } else if (it.lat != null && it.lon != null) {
         lyr = L.circleMarker([it.lat, it.lon], { radius: 7, className: cls, weight: 2 });
         bounds.push([it.lat, it.lon]);
@@ -75,7 +80,7 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
       map.fitBounds(fit, { animate: false });
       el.current.dataset.fit = fit.join(',');
     }
-    else if (bounds.length && !noFit) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 7 });
+    else if (bounds.length && !noFit) map.fitBounds(bounds, { padding: [30, 30], maxZoom: circles ? 12 : 7 });
     el.current.dataset.ready = String(items.length);
   }, [ready, items, fit && fit.join(',')]);
   // the picked point

@@ -9,6 +9,7 @@ import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedLis
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 import { can } from './can.js';
+import { Links } from './links.js';
 
 
 const mapItem = (a, tone = 'a') => ({
@@ -55,6 +56,24 @@ function reasonText(r) {
   return s === key ? r.detail : s;
 }
 
+/** A proposal to the other organisation of an overlap, filled in from it. */
+function proposeHref(me, a, b, reasons) {
+  const orgs = [a.org_id, b.org_id].filter((o) => o && o !== me.org_id);
+  const q = new URLSearchParams({
+    title: t('act.propose_title', { a: a.title, b: b.title }),
+    description: [t('act.propose_intro'), ...(reasons || []).map((r) => `- ${reasonText(r)}`)].join('\n'),
+    partners: [...new Set(orgs)].join(','),
+    activities: [a.id, b.id].join(','),
+    countries: [...new Set([a.area_country, b.area_country].filter(Boolean))].join(','),
+  });
+  return `/proposals/new?${q}`;
+}
+
+function ProposeLink({ me, a, b, reasons }) {
+  if (!can(me, 'proposal', 'create') || (a.org_id === me.org_id && b.org_id === me.org_id)) return null;
+  return html`<p class="no-print"><a class="btn btn-small" href=${proposeHref(me, a, b, reasons)} data-propose>${t('act.propose')}</a></p>`;
+}
+
 function Reasons({ reasons, score }) {
   return html`
     <div class="overlap-why">
@@ -63,7 +82,7 @@ function Reasons({ reasons, score }) {
     </div>`;
 }
 
-function Overlaps({ country, byId }) {
+function Overlaps({ me, country, byId }) {
   const r = useAsync(async () => {
     const page = await get('/activities/overlaps', { country, limit: 100 });
     // the pairs name a and b by id and title: fetch both sides whole
@@ -85,6 +104,7 @@ function Overlaps({ country, byId }) {
             <${ActivityCard} a=${r.data.full.get(x.b.id) || x.b} byId=${byId} />
           </div>
           <${Reasons} reasons=${x.reasons} score=${x.score} />
+          <${ProposeLink} me=${me} a=${r.data.full.get(x.a.id) || x.a} b=${r.data.full.get(x.b.id) || x.b} reasons=${x.reasons} />
         </li>`)}
     </ol>`;
 }
@@ -138,7 +158,7 @@ export default function Activities({ me, org, query }) {
           <${Select} label=${t('act.status')} name="status" value=${cur.status || ''} onChange=${change('status')} options=${enumOptions(ACTIVITY_STATUSES, 'actstatus')} empty=${t('common.all')} />`}
       </div>
     </form>
-    ${view === 'overlaps' && (country ? html`<${Overlaps} country=${country} byId=${byId} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
+    ${view === 'overlaps' && (country ? html`<${Overlaps} me=${me} country=${country} byId=${byId} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
     ${view === 'gaps' && (country ? html`<${Gaps} country=${country} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
     ${view === 'list' && html`
       <${ExportLinks} path="/activities/export" query=${filt} formats=${['csv', 'hxl', 'json', 'geojson']} />
@@ -163,7 +183,7 @@ export default function Activities({ me, org, query }) {
 }
 
 /** /activities/:id with its overlaps side by side. */
-export function Detail({ params }) {
+export function Detail({ me, params }) {
   const d = useAsync(async () => {
     const [a, o, orgs] = await Promise.all([get(`/activities/${params.id}`), get(`/activities/${params.id}/overlaps`, { limit: 50 }), organisations()]);
     return { a, overlaps: o.items, byId: new Map(orgs.map((x) => [x.id, x])) };
@@ -174,7 +194,9 @@ export function Detail({ params }) {
   const items = [mapItem(a, 'a'), ...overlaps.filter((x) => x.activity.lat != null).map((x) => mapItem(x.activity, 'b'))].filter((x) => x.lat != null);
   return html`
     <p class="breadcrumb"><a href="/activities">${t('act.title')}</a></p>
-    <${PageHeader} title=${a.title} subtitle=${`${t(`acttype.${a.type}`)} · ${byId.get(a.org_id) ? byId.get(a.org_id).name : ''}`} />
+    <${PageHeader} title=${a.title} subtitle=${`${t(`acttype.${a.type}`)} · ${byId.get(a.org_id) ? byId.get(a.org_id).name : ''}`}>
+      <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>
+    </${PageHeader}>
     <div class="two-col">
       <section class="card" aria-labelledby="act-facts"><h2 id="act-facts">${t('act.facts')}</h2>
         <${ActivityCard} a=${a} byId=${byId} />
@@ -195,7 +217,9 @@ export function Detail({ params }) {
                 <${ActivityCard} a=${x.activity} byId=${byId} />
               </div>
               <${Reasons} reasons=${x.reasons} score=${x.score} />
+              <${ProposeLink} me=${me} a=${a} b=${x.activity} reasons=${x.reasons} />
             </li>`)}
         </ol>`}
-    </section>`;
+    </section>
+    <${Links} me=${me} type="activity" id=${a.id} canChange=${a.org_id === me.org_id && ((me.can || {}).activity || []).includes('update')} />`;
 }

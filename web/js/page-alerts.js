@@ -14,6 +14,7 @@ import {
 } from './labels.js';
 import { DataMap } from './map-data.js';
 import { can } from './can.js';
+import { Links } from './links.js';
 
 const STATUS_KIND = { draft: 'neutral', published: 'ok', retracted: 'warn' };
 
@@ -45,7 +46,7 @@ function Filters({ query, countries }) {
     </form>`;
 }
 
-function SearchResults({ q }) {
+function SearchResults({ q, byId }) {
   const res = useAsync(() => get('/search', { q, type: 'alert', limit: 50 }), [q]);
   if (res.error) return html`<${ProblemAlert} error=${res.error} />`;
   if (!res.data) return html`<${Loading} />`;
@@ -56,7 +57,11 @@ function SearchResults({ q }) {
   return html`
     <ul class="results">
       ${res.data.items.map((r) => html`
-        <li key=${r.id}><a href=${`/alerts/${r.id}`}>${r.title}</a><p class="muted small">${parts(r.snippet)}</p></li>`)}
+        <li key=${r.id} data-hit><a href=${`/alerts/${r.id}`}>${r.title}</a>
+          <span class="hit-meta"> ${r.tlp && html`<${TlpBadge} tlp=${r.tlp} />`}
+            ${r.status && html` <${Badge} kind=${STATUS_KIND[r.status]}>${t(`alertstatus.${r.status}`)}</${Badge}>`}
+            ${r.org_id && byId && byId.get(r.org_id) && html` <span class="muted small">${byId.get(r.org_id).name}</span>`}</span>
+          <p class="muted small">${parts(r.snippet)}</p></li>`)}
     </ul>`;
 }
 
@@ -74,7 +79,7 @@ export default function Alerts({ me, query }) {
     </${PageHeader}>
     <${Filters} query=${query} countries=${countries.data} />
     ${!q && html`<${ExportLinks} path="/alerts/export" query=${filt} formats=${['csv', 'json', 'geojson']} />`}
-    ${q ? html`<${SearchResults} q=${q} />` : html`
+    ${q ? html`<${SearchResults} q=${q} byId=${byId} />` : html`
       <${ProblemAlert} error=${list.error} />
       ${list.loading && list.items.length === 0 ? html`<${Loading} />`
         : list.items.length === 0 ? html`<p class="empty">${t('alerts.empty')}</p>` : html`
@@ -261,5 +266,6 @@ export function Detail({ me, params }) {
       <${Sightings} alert=${alert} me=${me} />
       <${Related} alert=${alert} />
     </div>
+    <${Links} me=${me} type="alert" id=${alert.id} canChange=${own && ((me.can || {}).alert || []).includes('update')} />
     <${Comments} alert=${alert} me=${me} byId=${byId} />`;
 }

@@ -7,6 +7,7 @@ import { post, getVersioned, request, countries as loadCountries, organisations 
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  ExportLinks,
 } from './components.js';
 import { SETTINGS, countryOptions, enumOptions } from './labels.js';
 import { can } from './can.js';
@@ -49,7 +50,8 @@ export default function Practices({ me, query }) {
           <td><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></td>
         </tr>`)}
       </${Table}>
-      <${MoreButton} list=${list} />`}`;
+      <${MoreButton} list=${list} />`}
+    <${ExportLinks} path="/practices/export" query=${filt} formats=${['csv', 'json']} />`;
 }
 
 export function Detail({ me, params }) {
@@ -74,6 +76,7 @@ export function Detail({ me, params }) {
     <${PageHeader} title=${p.title} subtitle=${`${org ? org.name : ''} · ${countryName(p.origin_country)}`}>
       ${own && ['draft', 'rejected'].includes(p.status) && html`<button type="button" class="btn btn-primary"
         onClick=${() => act(() => request('PATCH', `/practices/${p.id}`, { body: { status: 'submitted' }, etag: d.data.r.etag }), t('prac.submitted'))}>${t('prac.submit')}</button>`}
+      <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>
     </${PageHeader}>
     ${notice && html`<${Notice}>${notice}</${Notice}>`}
     <${ProblemAlert} error=${error} />

@@ -1,15 +1,18 @@
 // Problems (SARA: scanning, analysis, response, assessment): the list, a
 // detail with the area on the map, the linked tips and alerts, the analysis
-// triangle and the before/after indicators as a chart, and a create form with
-// the area picked on the map and distribution and TLP chosen explicitly.
+// triangle and the before/after indicators as a chart, and a form (create and
+// edit) with the area picked on the map and distribution and TLP chosen
+// explicitly. Links to tips, alerts and activities are made from either side
+// (links.js).
 import { html, useState, useMemo } from './lib.js';
 import { t, formatDate, formatDateTime, formatNumber, countryName } from './i18n.js';
 import { get, request, getVersioned, listAll, organisations } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, Badge, Notice,
-  useAsync, usePagedList, MoreButton,
+  useAsync, usePagedList, MoreButton, ExportLinks,
 } from './components.js';
+import { Links } from './links.js';
 import { enumOptions, tlpLabel } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
@@ -50,7 +53,8 @@ export default function Problems({ me, query }) {
           <td>${formatDate(p.updated_at)}</td>
         </tr>`)}
       </${Table}>
-      <${MoreButton} list=${list} />`}`;
+      <${MoreButton} list=${list} />`}
+    <${ExportLinks} path="/problems/export" query=${phase ? { phase } : {}} formats=${['csv', 'json', 'geojson']} />`;
 }
 
 /** The weekly tip counts before and after the response started, as two lines. */
@@ -84,6 +88,8 @@ export function Detail({ me, params }) {
   const [phase, setPhase] = useState(null);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
+  const [editing, setEditing] = useState(false);
+  const extra = useAsync(async () => (editing ? { orgs: await organisations(), groups: (await listAll('/sharing-groups')).items } : null), [editing]);
   if (d.error) return html`<p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p><${ProblemAlert} error=${d.error} />`;
   if (!d.data) return html`<${Loading} />`;
   const { p, etag } = d.data;
@@ -99,10 +105,17 @@ export function Detail({ me, params }) {
     } catch (err) { setError(err); }
   };
   const items = p.area ? [{ kind: 'circle', lat: p.area.lat, lon: p.area.lon, radius_km: p.area.radius_m / 1000, label: p.area.place_name || p.title }] : [];
+  if (editing) {
+    if (!extra.data) return html`<${Loading} />`;
+    return html`<${Form} me=${me} orgs=${extra.data.orgs} groups=${extra.data.groups} alerts=${[]} tips=${[]} existing=${p} etag=${etag}
+      done=${(msg) => { setEditing(false); setNotice(msg || ''); setTick((n) => n + 1); }} />`;
+  }
   return html`
-    <p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p>
+    <p class="breadcrumb no-print"><a href="/problems">${t('prob.title')}</a></p>
     <${PageHeader} title=${p.title} subtitle=${[t(`phase.${p.phase}`), countryName(p.country)].filter(Boolean).join(' · ')}>
-      ${((me.can || {}).referral || []).includes('create') && html`<a class="btn" href=${`/referrals/new?problem_id=${p.id}`}>${t('ref.new')}</a>`}
+      ${canEdit && html`<button type="button" class="btn no-print" onClick=${() => { setNotice(''); setEditing(true); }}>${t('prob.edit')}</button>`}
+      <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>
+      ${can(me, 'referral', 'create') && html`<a class="btn no-print" href=${`/referrals/new?problem_id=${p.id}`}>${t('ref.new')}</a>`}
     </${PageHeader}>
     ${notice && html`<${Notice}>${notice}</${Notice}>`}
     <${ProblemAlert} error=${error} />
@@ -119,14 +132,14 @@ export function Detail({ me, params }) {
         </dl>
         ${p.description && html`<p>${p.description}</p>`}
         ${canEdit && html`
-          <div class="actions-row">
+          <div class="actions-row no-print">
             <${Select} label=${t('prob.change_phase')} name="phase" value=${phase ?? p.phase} onChange=${setPhase} options=${enumOptions(PHASES, 'phase')} />
             <button type="button" class="btn" disabled=${!phase || phase === p.phase} onClick=${savePhase}>${t('prob.save_phase')}</button>
           </div>`}
       </section>
       <section class="card" aria-labelledby="prob-map">
         <h2 id="prob-map">${t('prob.area')}</h2>
-        ${p.area ? html`<${DataMap} items=${items} highlight=${[p.country].filter(Boolean)} label=${t('prob.area')} height="small" />`
+        ${p.area ? html`<${DataMap} items=${items} highlight=${[p.country].filter(Boolean)} label=${t('prob.area_drawn', { km: one(p.area.radius_m / 1000) })} height="small" />`
           : html`<p class="empty">${t('prob.no_area')}</p>`}
       </section>
     </div>
@@ -140,24 +153,12 @@ export function Detail({ me, params }) {
       <h2 id="prob-ind">${t('prob.indicators')}</h2>
       ${p.indicators ? html`<${Indicators} ind=${p.indicators} />` : html`<p class="empty">${t('prob.no_indicators')}</p>`}
     </section>
-    <div class="two-col">
-      <section class="card" aria-labelledby="prob-tips">
-        <h2 id="prob-tips">${t('prob.linked_tips')}</h2>
-        ${(p.tips || []).length === 0 ? html`<p class="empty">${t('prob.none_linked')}</p>` : html`
-          <ul class="plain-list">${p.tips.map((x) => html`<li key=${x.id}>
-            ${can(me, 'tip', 'read') ? html`<a href=${`/tips/${x.id}`}>${t(`tipcat.${x.category}`)}</a>` : t(`tipcat.${x.category}`)}
-            <span class="muted small"> · ${t(`tipstatus.${x.status}`)}</span></li>`)}</ul>`}
-      </section>
-      <section class="card" aria-labelledby="prob-alerts">
-        <h2 id="prob-alerts">${t('prob.linked_alerts')}</h2>
-        ${(p.alerts || []).length === 0 ? html`<p class="empty">${t('prob.none_linked')}</p>` : html`
-          <ul class="plain-list">${p.alerts.map((x) => html`<li key=${x.id}><a href=${`/alerts/${x.id}`}>${x.title}</a>
-            <span class="muted small"> · ${t(`alertstatus.${x.status}`)}</span></li>`)}</ul>`}
-        ${(p.partners || []).length > 0 && html`
-          <h3>${t('prob.partners')}</h3>
-          <ul class="plain-list">${p.partners.map((o) => html`<li key=${o.id}>${o.name}</li>`)}</ul>`}
-      </section>
-    </div>
+    <${Links} me=${me} type="problem" id=${p.id} canChange=${canEdit} />
+    ${(p.partners || []).length > 0 && html`
+      <section class="card" aria-labelledby="prob-partners">
+        <h2 id="prob-partners">${t('prob.partners')}</h2>
+        <ul class="plain-list">${p.partners.map((o) => html`<li key=${o.id}>${o.name}</li>`)}</ul>
+      </section>`}
     ${(p.responses || []).length > 0 && html`
       <section class="card" aria-labelledby="prob-resp">
         <h2 id="prob-resp">${t('prob.responses')}</h2>
@@ -192,12 +193,19 @@ function Picker({ legend, items, chosen, setChosen, label }) {
     </fieldset>`;
 }
 
-function Form({ me, orgs, groups, alerts, tips }) {
-  const [form, setForm] = useState({
+function Form({ me, orgs, groups, alerts, tips, existing = null, etag = null, done = null }) {
+  const x = existing || {};
+  const xa = x.analysis || {};
+  const [form, setForm] = useState(existing ? {
+    title: x.title, description: x.description || '', phase: x.phase, distribution: x.distribution,
+    sharing_group_id: x.sharing_group_id || '', tlp: x.tlp, place_name: (x.area && x.area.place_name) || '',
+    radius_km: x.area ? String(x.area.radius_m / 1000) : '1', offender: xa.offender || '', target: xa.target || '',
+    place: xa.place || '', response_started_at: x.response_started_at ? x.response_started_at.slice(0, 10) : '',
+  } : {
     title: '', description: '', phase: 'scanning', distribution: '', sharing_group_id: '', tlp: '',
     place_name: '', radius_km: '1', offender: '', target: '', place: '', response_started_at: '',
   });
-  const [centre, setCentre] = useState(null);
+  const [centre, setCentre] = useState(x.area ? { lat: x.area.lat, lon: x.area.lon } : null);
   const [linkAlerts, setLinkAlerts] = useState([]);
   const [linkTips, setLinkTips] = useState([]);
   const [error, setError] = useState(null);
@@ -226,6 +234,22 @@ function Form({ me, orgs, groups, alerts, tips }) {
       response_started_at: form.response_started_at ? `${form.response_started_at}T00:00:00Z` : undefined,
     };
     try {
+      if (existing) {
+        // links are changed on the page (links.js); sharing only when it changes
+        delete body.alerts;
+        delete body.tips;
+        if (body.distribution === x.distribution && (body.sharing_group_id || null) === (x.sharing_group_id || null)) {
+          delete body.distribution;
+          delete body.sharing_group_id;
+        }
+        if (body.tlp === x.tlp) delete body.tlp;
+        body.area = body.area || null;
+        body.response_started_at = body.response_started_at || null;
+        body.description = form.description;
+        await request('PATCH', `/problems/${x.id}`, { body, etag });
+        done(t('prob.saved'));
+        return;
+      }
       const r = await request('POST', '/problems', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
       navigate(`/problems/${r.data.id}`, { replace: true });
     } catch (err) { setError(err); setBusy(false); }
@@ -234,7 +258,7 @@ function Form({ me, orgs, groups, alerts, tips }) {
   const circle = centre && radius > 0 ? [{ kind: 'circle', lat: centre.lat, lon: centre.lon, radius_km: radius, tone: 'b' }] : [];
   return html`
     <p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p>
-    <${PageHeader} title=${t('prob.new')} subtitle=${t('prob.form_hint')} />
+    <${PageHeader} title=${existing ? t('prob.edit_title', { title: x.title }) : t('prob.new')} subtitle=${t('prob.form_hint')} />
     <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
       <${ProblemAlert} error=${error} />
       <${Field} label=${t('prob.problem_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
@@ -266,8 +290,9 @@ function Form({ me, orgs, groups, alerts, tips }) {
       <${Picker} legend=${t('prob.link_tips')} items=${tips} chosen=${linkTips} setChosen=${setLinkTips}
         label=${(x) => `${t(`tipcat.${x.category}`)} · ${formatDate(x.created_at)}${x.location && x.location.place ? ` · ${x.location.place}` : ''}`} />
       <div class="form-actions">
-        <button type="submit" class="btn btn-primary" disabled=${busy}>${t('prob.create')}</button>
-        <a class="btn btn-quiet" href="/problems">${t('common.cancel')}</a>
+        <button type="submit" class="btn btn-primary" disabled=${busy}>${existing ? t('prob.save') : t('prob.create')}</button>
+        ${existing ? html`<button type="button" class="btn btn-quiet" onClick=${() => done('')}>${t('common.cancel')}</button>`
+          : html`<a class="btn btn-quiet" href="/problems">${t('common.cancel')}</a>`}
       </div>
     </form>`;
 }

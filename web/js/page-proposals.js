@@ -6,12 +6,15 @@ import { get, post, request, listAll, countries as loadCountries, organisations 
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  ExportLinks,
 } from './components.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { can } from './can.js';
 
 const STATUSES = ['draft', 'open', 'verified', 'agreed', 'implemented', 'closed'];
+// partner accounts endorse for civil-society and youth organisations
+const ENDORSING_KINDS = ['civil_society', 'youth_organisation'];
 
 export default function Proposals({ me, query }) {
   const cur = Object.fromEntries(query.entries());
@@ -38,7 +41,8 @@ export default function Proposals({ me, query }) {
           <td><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></td>
         </tr>`)}
       </${Table}>
-      <${MoreButton} list=${list} />`}`;
+      <${MoreButton} list=${list} />`}
+    <${ExportLinks} path="/proposals/export" query=${filt} formats=${['csv', 'json']} />`;
 }
 
 export function Detail({ me, params }) {
@@ -51,7 +55,12 @@ export function Detail({ me, params }) {
   const { p, orgs } = d.data;
   const name = (id) => (orgs.find((o) => o.id === id) || {}).name || '';
   const endorsed = (p.endorsements || []).some((e) => e.org_id === me.org_id);
-  const canEndorse = p.org_id !== me.org_id && can(me, 'proposal', 'share') && !endorsed && !['draft', 'closed'].includes(p.status);
+  const myKind = (orgs.find((o) => o.id === me.org_id) || {}).kind;
+  const speaks = can(me, 'proposal', 'share') || (me.role === 'partner' && ENDORSING_KINDS.includes(myKind));
+  const canEndorse = p.org_id !== me.org_id && speaks && !endorsed && !['draft', 'closed'].includes(p.status);
+  // why there is no endorse button, when it is not obvious
+  const why = p.org_id === me.org_id ? 'prop.why_own' : endorsed ? 'prop.why_done'
+    : ['draft', 'closed'].includes(p.status) ? 'prop.why_status' : !speaks ? 'prop.why_role' : null;
   const endorse = async () => {
     setError(null);
     try { await post(`/proposals/${p.id}/endorsements`, {}); setNotice(t('prop.endorsed')); setTick((n) => n + 1); } catch (err) { setError(err); }
@@ -72,6 +81,7 @@ export function Detail({ me, params }) {
     </section>
     <section class="card" aria-labelledby="endorse-title">
       <h2 id="endorse-title">${t('prop.endorsements')}</h2>
+      ${!canEndorse && why && html`<p class="muted small" data-why-not>${t(why)}</p>`}
       ${(p.endorsements || []).length === 0 ? html`<p class="empty">${t('prop.no_endorsements')}</p>` : html`
         <ul class="member-list">${p.endorsements.map((e) => html`<li><span>${name(e.org_id)}</span><span class="muted small">${formatDateTime(e.created_at)}</span></li>`)}</ul>`}
     </section>`;
@@ -79,12 +89,17 @@ export function Detail({ me, params }) {
 
 /** /proposals/new: a proposal for co-operation, kept as a draft or opened
  * for other organisations to endorse. */
-export function New({ me }) {
+export function New({ me, query }) {
   const d = useAsync(async () => {
     const [countries, orgs, groups] = await Promise.all([loadCountries(), organisations(), listAll('/sharing-groups')]);
     return { countries, orgs, groups: groups.items };
   }, []);
-  const [form, setForm] = useState({ title: '', description: '', countries: [], partners: [], distribution: '', sharing_group_id: '' });
+  // an overlap of activities opens this form filled in (page-activities.js)
+  const pre = (k) => ((query && query.get(k)) || '');
+  const listOf = (k) => pre(k).split(',').filter(Boolean);
+  const [form, setForm] = useState({ title: pre('title'), description: pre('description'), countries: listOf('countries'),
+    partners: listOf('partners'), distribution: '', sharing_group_id: '' });
+  const activities = listOf('activities');
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const org = useMemo(() => (d.data ? d.data.orgs.find((o) => o.id === me.org_id) : null), [d.data]);
@@ -95,6 +110,7 @@ export function New({ me }) {
     setBusy(true);
     setError(null);
     const body = { ...form, status, distribution: form.distribution || undefined,
+      activities: activities.length ? activities : undefined,
       sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : null };
     try {
       const r = await request('POST', '/proposals', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });

@@ -1,13 +1,18 @@
-// Tips triage for the receiving organisation: the list with overdue flags;
-// the detail with the status workflow, assignment, closing with an outcome,
-// duplicate marking, internal notes and messages to the sender.
+// Tips triage for the receiving organisation: the list with search by
+// reference or words, sort, filters (mine, status, overdue, category, area)
+// and bulk assign and close; the detail with its reference, the status
+// workflow (assignment straight from new), closing with an outcome, a
+// duplicate picker that searches and previews, links to problems, alerts and
+// activities, internal notes and messages to the sender.
 import { html, useState } from './lib.js';
-import { t, formatDateTime } from './i18n.js';
+import { t, formatDateTime, formatNumber } from './i18n.js';
 import { get, post, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
 import {
-  PageHeader, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  ExportLinks,
 } from './components.js';
+import { Links } from './links.js';
 import { enumOptions } from './labels.js';
 import { TIP_CATEGORIES } from './page-report.js';
 import { DataMap } from './map-data.js';
@@ -29,7 +34,7 @@ function Contact({ tip }) {
     try { setContact((await get(`/tips/${tip.id}/contact`, { justification: why })).contact); } catch (err) { setError(err); }
   };
   return html`
-    <section class="card" aria-labelledby="contact-title">
+    <section class="card contact-card" aria-labelledby="contact-title">
       <h2 id="contact-title">${t('tips.contact_title')}</h2>
       ${contact ? html`<p class="lead" data-contact>${contact}</p><p class="muted small">${t('tips.contact_audited')}</p>` : html`
         <form onSubmit=${read}>
@@ -42,30 +47,110 @@ function Contact({ tip }) {
     </section>`;
 }
 
-export default function Tips({ query }) {
+const SORTS = ['newest', 'oldest', 'due'];
+
+/** An organisation's declared area as a box (for ?bbox=). */
+const areaBox = (a) => {
+  const dlat = a.radius_m / 111320;
+  const dlon = a.radius_m / (111320 * Math.max(Math.cos((a.lat * Math.PI) / 180), 0.01));
+  const r = (x) => Math.round(x * 10000) / 10000;
+  return [r(a.lon - dlon), r(a.lat - dlat), r(a.lon + dlon), r(a.lat + dlat)].join(',');
+};
+
+/** Assign or close the chosen tips in one request; says how each went. */
+function BulkBar({ me, chosen, people, done }) {
+  const [assignee, setAssignee] = useState('');
+  const [outcome, setOutcome] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const send = async (change) => {
+    setError(null);
+    setBusy(true);
+    try {
+      const r = await post('/tips/bulk', { ids: chosen, ...change });
+      done(r);
+    } catch (err) { setError(err); }
+    setBusy(false);
+  };
+  return html`
+    <section class="card bulk-bar no-print" aria-labelledby="bulk-title" data-bulk>
+      <h2 id="bulk-title">${t('tips.bulk_title', { n: formatNumber(chosen.length) })}</h2>
+      <${ProblemAlert} error=${error} />
+      <div class="filter-row">
+        <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); send({ status: 'assigned', assigned_user_id: assignee }); }}>
+          <${Select} label=${t('tips.assign_to')} name="bulk_assignee" value=${assignee} onChange=${setAssignee}
+            options=${people.filter((u) => !u.disabled).map((u) => ({ value: u.id, label: u.id === me.id ? `${u.name} (${t('receipt.you')})` : u.name }))}
+            empty=${t('common.choose')} />
+          <button type="submit" class="btn" disabled=${!assignee || busy}>${t('tips.bulk_assign')}</button>
+        </form>
+        <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); send({ status: 'closed', outcome }); }}>
+          <${Select} label=${t('tips.outcome')} name="bulk_outcome" value=${outcome} onChange=${setOutcome}
+            options=${enumOptions(OUTCOMES, 'tipoutcome')} empty=${t('common.choose')} />
+          <button type="submit" class="btn" disabled=${!outcome || busy}>${t('tips.bulk_close')}</button>
+        </form>
+      </div>
+    </section>`;
+}
+
+export default function Tips({ me, query }) {
   const cur = Object.fromEntries(query.entries());
   const filt = {};
-  for (const k of ['status', 'category', 'overdue']) if (cur[k]) filt[k] = cur[k];
+  for (const k of ['q', 'status', 'category', 'overdue', 'mine', 'sort', 'bbox']) if (cur[k]) filt[k] = cur[k];
   const list = usePagedList('/tips', filt, [JSON.stringify(filt)]);
-  const change = (k) => (v) => setQuery({ ...cur, [k]: v });
+  const triager = can(me, 'tip', 'update');
+  const people = useAsync(async () => (triager ? (await get('/users', { org_id: me.org_id, limit: 200 })).items : []), [me.org_id]);
+  const areas = useAsync(async () => (await get('/tips/areas', { organisation: me.org_id })).items, [me.org_id]);
+  const [words, setWords] = useState(cur.q || '');
+  const [chosen, setChosen] = useState([]);
+  const [result, setResult] = useState(null);
+  const change = (k) => (v) => { setChosen([]); setQuery({ ...cur, [k]: v }); };
+  const all = list.items.length > 0 && list.items.every((x) => chosen.includes(x.id));
+  const toggle = (id, on) => setChosen(on ? [...chosen, id] : chosen.filter((y) => y !== id));
+  const bulkDone = (r) => {
+    setResult(r);
+    setChosen([]);
+    list.reload();
+  };
+  const areaOptions = (areas.data || []).map((a, i) => ({ value: areaBox(a), label: t('tips.area_n', { n: i + 1, km: formatNumber(Math.round(a.radius_m / 100) / 10) }) }));
   return html`
     <${PageHeader} title=${t('tips.title')} subtitle=${t('tips.subtitle')} />
+    <form class="card search-form" role="search" aria-label=${t('tips.search')} onSubmit=${(e) => { e.preventDefault(); setChosen([]); setQuery({ ...cur, q: words.trim() }); }}>
+      <${Field} label=${t('tips.search')} hint=${t('tips.search_hint')} name="q" type="search" value=${words} onInput=${setWords} />
+      <button type="submit" class="btn btn-primary">${t('tips.search_button')}</button>
+    </form>
     <form class="filters card" aria-label=${t('tips.filters')} onSubmit=${(e) => e.preventDefault()}>
       <div class="filter-row">
         <${Select} label=${t('tips.status')} name="status" value=${cur.status || ''} onChange=${change('status')}
           options=${enumOptions(STATUSES, 'tipstatus')} empty=${t('common.all')} />
         <${Select} label=${t('report.category')} name="category" value=${cur.category || ''} onChange=${change('category')}
           options=${enumOptions(TIP_CATEGORIES, 'tipcat')} empty=${t('common.all')} />
+        ${areaOptions.length > 0 && html`<${Select} label=${t('tips.area')} name="bbox" value=${cur.bbox || ''} onChange=${change('bbox')}
+          options=${areaOptions} empty=${t('common.all')} />`}
+        <${Select} label=${t('tips.sort')} name="sort" value=${cur.sort || 'newest'} onChange=${change('sort')}
+          options=${SORTS.map((k) => ({ value: k, label: t(`tips.sort_${k}`) }))} />
         <${Checkbox} label=${t('tips.only_overdue')} name="overdue" checked=${cur.overdue === 'true'}
-          onChange=${(on) => setQuery({ ...cur, overdue: on ? 'true' : '' })} />
+          onChange=${(on) => change('overdue')(on ? 'true' : '')} />
+        <${Checkbox} label=${t('tips.only_mine')} name="mine" checked=${cur.mine === 'true'}
+          onChange=${(on) => change('mine')(on ? 'true' : '')} />
       </div>
     </form>
+    ${result && html`<${Notice} kind=${result.failed ? 'warn' : 'ok'}>
+      <span data-bulk-result>${t('tips.bulk_done', { done: formatNumber(result.done), failed: formatNumber(result.failed) })}</span>
+      ${result.failed > 0 && html`<ul class="plain-list small">${result.results.filter((r) => r.status !== 200).map((r) => html`
+        <li key=${r.id}>${(list.items.find((x) => x.id === r.id) || {}).reference || r.id}: ${t(`tips.bulk_${r.code || 'invalid'}`)}</li>`)}</ul>`}
+    </${Notice}>`}
+    ${triager && chosen.length > 0 && html`<${BulkBar} me=${me} chosen=${chosen} people=${people.data || []} done=${bulkDone} />`}
     <${ProblemAlert} error=${list.error} />
     ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('tips.empty')}</p>` : html`
-      <${Table} caption=${t('tips.title')} head=${[t('tips.tip'), t('report.category'), t('tips.status'), t('tips.received'), t('tips.due')]}>
+      : list.items.length === 0 ? html`<p class="empty">${cur.q ? t('tips.nothing_found', { q: cur.q }) : t('tips.empty')}</p>` : html`
+      <${Table} caption=${t('tips.title')} head=${[
+        triager ? html`<input type="checkbox" aria-label=${t('tips.choose_all')} checked=${all} onChange=${(e) => setChosen(e.currentTarget.checked ? list.items.map((x) => x.id) : [])} />` : '',
+        t('tips.reference'), t('tips.tip'), t('report.category'), t('tips.status'), t('tips.received'), t('tips.due')]}>
         ${list.items.map((x) => html`
           <tr key=${x.id} class=${x.overdue ? 'row-overdue' : ''}>
+            <td>${triager && html`<input type="checkbox" name="choose" value=${x.id} checked=${chosen.includes(x.id)}
+              aria-label=${t('tips.choose', { ref: x.reference || '' })} onChange=${(e) => toggle(x.id, e.currentTarget.checked)} />`}</td>
+            <td class="nowrap" data-reference>${x.reference || '—'}</td>
             <td><a href=${`/tips/${x.id}`}>${x.description.length > 80 ? `${x.description.slice(0, 80)}…` : x.description}</a>
               ${x.location && x.location.place && html`<div class="muted small">${x.location.place}</div>`}</td>
             <td>${t(`tipcat.${x.category}`)}</td>
@@ -76,7 +161,46 @@ export default function Tips({ query }) {
             <td>${x.acknowledged_at ? t('tips.acknowledged') : formatDateTime(x.ack_due_at)}</td>
           </tr>`)}
       </${Table}>
-      <${MoreButton} list=${list} />`}`;
+      <${MoreButton} list=${list} />`}
+    ${triager && html`<${ExportLinks} path="/tips/export" query=${filt} formats=${['csv', 'json', 'geojson']} />`}`;
+}
+
+/** Marking a duplicate: a search by reference or words, with a preview of each. */
+function DuplicatePicker({ tip, error, mark }) {
+  const [words, setWords] = useState('');
+  const [found, setFound] = useState(null);
+  const [dup, setDup] = useState('');
+  const [failed, setFailed] = useState(null);
+  const search = async (e) => {
+    e.preventDefault();
+    setFailed(null);
+    setDup('');
+    try {
+      const r = await get('/tips', { q: words.trim() || undefined, limit: 10 });
+      setFound(r.items.filter((x) => x.id !== tip.id));
+    } catch (err) { setFailed(err); }
+  };
+  return html`
+    <div class="dup-picker" data-duplicate-picker>
+      <form class="inline-form" onSubmit=${search}>
+        <${Field} label=${t('tips.mark_duplicate')} hint=${t('tips.dup_hint')} name="dup_search" type="search" value=${words} onInput=${setWords} />
+        <button type="submit" class="btn">${t('tips.search_button')}</button>
+      </form>
+      <${ProblemAlert} error=${failed} />
+      ${found && (found.length === 0 ? html`<p class="empty" role="status">${t('tips.dup_none')}</p>` : html`
+        <fieldset class="picker">
+          <legend>${t('tips.dup_choose')}</legend>
+          <ul class="picker-list">
+            ${found.map((x) => html`<li key=${x.id} class="radio">
+              <input type="radio" id=${`dup-${x.id}`} name="duplicate_of" value=${x.id} checked=${dup === x.id} onChange=${() => setDup(x.id)} />
+              <label for=${`dup-${x.id}`}><strong>${x.reference || ''}</strong> · ${t(`tipcat.${x.category}`)} · ${formatDateTime(x.created_at)}
+                <span class="hint">${x.description.length > 200 ? `${x.description.slice(0, 200)}…` : x.description}${x.location && x.location.place ? ` — ${x.location.place}` : ''}</span></label>
+            </li>`)}
+          </ul>
+          ${error && error.fields.duplicate_of && html`<p class="field-error">${error.fields.duplicate_of}</p>`}
+          <button type="button" class="btn" disabled=${!dup} onClick=${() => mark(dup)}>${t('tips.mark')}</button>
+        </fieldset>`)}
+    </div>`;
 }
 
 function Thread({ path, title, empty, me, mine, label, button, canWrite }) {
@@ -114,12 +238,10 @@ function Thread({ path, title, empty, me, mine, label, button, canWrite }) {
 export function Detail({ me, params }) {
   const [tick, setTick] = useState(0);
   const d = useAsync(() => getVersioned(`/tips/${params.id}`), [params.id, tick]);
-  const others = useAsync(async () => (await get('/tips', { limit: 100 })).items.filter((x) => x.id !== params.id), [params.id]);
   const people = useAsync(async () => (can(me, 'tip', 'update') ? (await get('/users', { org_id: me.org_id, limit: 200 })).items : []), [me.org_id]);
   const [assignee, setAssignee] = useState('');
   const [dist, setDist] = useState('');
   const [outcome, setOutcome] = useState('');
-  const [dup, setDup] = useState('');
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
   if (d.error) return html`<${PageHeader} title=${t('tips.title')} /><${ProblemAlert} error=${d.error} />`;
@@ -140,8 +262,8 @@ export function Detail({ me, params }) {
   const loc = tip.location || {};
   return html`
     <p class="breadcrumb"><a href="/tips">${t('tips.title')}</a></p>
-    <${PageHeader} title=${t(`tipcat.${tip.category}`)} subtitle=${t('tips.received_at', { at: formatDateTime(tip.created_at) })}>
-      ${((me.can || {}).referral || []).includes('create') && html`<a class="btn" href=${`/referrals/new?tip_id=${tip.id}`}>${t('ref.new')}</a>`}
+    <${PageHeader} title=${`${tip.reference ? `${tip.reference} · ` : ''}${t(`tipcat.${tip.category}`)}`} subtitle=${t('tips.received_at', { at: formatDateTime(tip.created_at) })}>
+      ${can(me, 'referral', 'create') && html`<a class="btn" href=${`/referrals/new?tip_id=${tip.id}`}>${t('ref.new')}</a>`}
     </${PageHeader}>
     ${notice && html`<${Notice}>${notice}</${Notice}>`}
     <${ProblemAlert} error=${error} />
@@ -150,6 +272,7 @@ export function Detail({ me, params }) {
         <h2 id="tip-facts">${t('tips.what')}</h2>
         <p class="prewrap lead">${tip.description}</p>
         <dl class="facts">
+          ${tip.reference && html`<div><dt>${t('tips.reference')}</dt><dd data-reference>${tip.reference}</dd></div>`}
           <div><dt>${t('tips.status')}</dt><dd><${Badge} kind="info">${t(`tipstatus.${tip.status}`)}</${Badge}>
             ${tip.overdue && html` <${Badge} kind="danger">${t('tips.overdue')}</${Badge}>`}</dd></div>
           <div><dt>${t('tips.due')}</dt><dd>${tip.acknowledged_at ? t('tips.acknowledged_at', { at: formatDateTime(tip.acknowledged_at) }) : formatDateTime(tip.ack_due_at)}</dd></div>
@@ -172,13 +295,15 @@ export function Detail({ me, params }) {
       <section class="card" aria-labelledby="triage-title">
         <h2 id="triage-title">${t('tips.triage')}</h2>
         <div class="actions-row">
+          ${tip.status === 'new' && html`
+            <button type="button" class="btn btn-primary" onClick=${() => change({ status: 'assigned', assigned_user_id: me.id }, t('tips.moved', { status: t('tipstatus.assigned') }))}>${t('tips.assign_me')}</button>`}
           ${next && next !== 'closed' && next !== 'assigned' && html`
             <button type="button" class="btn btn-primary" onClick=${() => change({ status: next }, t('tips.moved', { status: t(`tipstatus.${next}`) }))}>${t(`tips.to_${next}`)}</button>`}
           ${next === 'assigned' && html`
             <button type="button" class="btn btn-primary" onClick=${() => change({ status: 'assigned', assigned_user_id: me.id }, t('tips.moved', { status: t('tipstatus.assigned') }))}>${t('tips.assign_me')}</button>`}
         </div>
-        ${['triaged', 'assigned', 'actioned'].includes(tip.status) && html`
-          <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); change({ status: tip.status === 'triaged' ? 'assigned' : tip.status, assigned_user_id: assignee }, t('tips.assigned_to', { name: ((people.data || []).find((u) => u.id === assignee) || {}).name || '' })); }}>
+        ${['new', 'triaged', 'assigned', 'actioned'].includes(tip.status) && html`
+          <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); change({ status: ['new', 'triaged'].includes(tip.status) ? 'assigned' : tip.status, assigned_user_id: assignee }, t('tips.assigned_to', { name: ((people.data || []).find((u) => u.id === assignee) || {}).name || '' })); }}>
             <${Select} label=${t('tips.assign_to')} name="assignee" value=${assignee} onChange=${setAssignee}
               options=${(people.data || []).filter((u) => !u.disabled).map((u) => ({ value: u.id, label: u.name }))}
               empty=${t('common.choose')} error=${error && error.fields.assigned_user_id} />
@@ -195,13 +320,9 @@ export function Detail({ me, params }) {
             options=${enumOptions(OUTCOMES, 'tipoutcome')} empty=${t('common.choose')} error=${error && error.fields.outcome} />
           <button type="submit" class="btn" disabled=${!outcome}>${t('tips.close')}</button>
         </form>
-        <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); change({ duplicate_of: dup }, t('tips.marked_duplicate')); }}>
-          <${Select} label=${t('tips.mark_duplicate')} name="duplicate_of" value=${dup} onChange=${setDup}
-            options=${(others.data || []).map((x) => ({ value: x.id, label: `${formatDateTime(x.created_at)} · ${x.description.slice(0, 50)}` }))}
-            empty=${t('common.choose')} error=${error && error.fields.duplicate_of} />
-          <button type="submit" class="btn" disabled=${!dup}>${t('tips.mark')}</button>
-        </form>
+        <${DuplicatePicker} tip=${tip} error=${error} mark=${(dup) => change({ duplicate_of: dup }, t('tips.marked_duplicate'))} />
       </section>`}
+    <${Links} me=${me} type="tip" id=${tip.id} canChange=${canTriage} />
     ${own && tip.has_contact && can(me, 'tip_contact', 'read') && html`<${Contact} tip=${tip} />`}
     ${own && can(me, 'tip', 'update') && html`
       <div class="two-col">

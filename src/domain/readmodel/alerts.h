@@ -66,6 +66,9 @@ struct alert_hit {
 	char id[37];
 	char *title, *text;
 	double rank;
+	/* what a reader of the hits needs to weigh them: TLP, status and the
+	 * organisation ("" when the alert has none) */
+	char tlp[16], status[16], org_id[37];
 };
 
 /** How many of the newest visible matches of a search are ranked. */

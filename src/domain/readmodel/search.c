@@ -6,6 +6,7 @@
 #include "domain/readmodel/texts.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,22 @@ static int hit_make(const struct text *tx, const char *id, double rank, struct a
 	field_copy(tx->s, ",\"body\":\"", &x);
 	memcpy(h->id, id, sizeof(h->id));
 	h->rank = rank;
+	static const struct {
+		const char *pat;
+		size_t off, len;
+	} keep[] = {
+	    {",\"tlp\":\"", offsetof(struct alert_hit, tlp), sizeof(h->tlp)},
+	    {",\"status\":\"", offsetof(struct alert_hit, status), sizeof(h->status)},
+	    {",\"org_id\":\"", offsetof(struct alert_hit, org_id), sizeof(h->org_id)},
+	};
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		struct buf v;
+		buf_init(&v, 64);
+		field_copy(tx->s, keep[i].pat, &v);
+		snprintf((char *)h + keep[i].off, keep[i].len, "%.*s", (int)v.len,
+			 v.data ? v.data : "");
+		buf_free(&v);
+	}
 	h->title = t.data ? buf_detach(&t, NULL) : strdup("");
 	h->text = buf_detach(&x, NULL);
 	return !h->title || !h->text ? TR_ERR_NOMEM : TR_OK;

@@ -1,0 +1,420 @@
+/* Export of the tip, problem, practice and proposal lists with the filters
+ * of their list routes, as JSON, CSV or GeoJSON, streamed page by page
+ * like the alerts export: each page is read with its own short use of a
+ * database connection through the list function of the domain, so what an
+ * export holds is what the caller's list shows, access rule included. A
+ * tip's contact is never in a list, so never in an export. */
+#include "api/api.h"
+#include "api/handlers.h"
+#include "core/buf.h"
+#include "core/csv.h"
+#include "core/err.h"
+#include "domain/practice.h"
+#include "domain/problem.h"
+#include "domain/proposal.h"
+#include "domain/tip.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum fmt { FMT_JSON, FMT_CSV, FMT_GEOJSON };
+#define STRINGS_MAX 8
+
+struct export;
+typedef int (*page_fn)(struct db_conn *c, struct export *e, const char *after, int limit,
+		       json_t *items, char **next);
+
+/* What one list exports: its name (file names), columns (paths into an
+ * item, "location.lat"), where its point is, and its page function. */
+struct list_kind {
+	const char *name;
+	const char *const *cols;
+	const char *lat, *lon; /* paths of the point, or NULL */
+	page_fn page;
+};
+
+struct export
+{
+	struct db *db;
+	struct caller who;
+	const struct list_kind *kind;
+	char *s[STRINGS_MAX]; /* the filter's strings, owned */
+	struct tip_filter tf;
+	enum fmt fmt;
+	char *after;
+	int started, done, first;
+	struct buf out;
+	size_t sent;
+};
+
+/* ---- the lists ---- */
+
+static int tips_page(struct db_conn *c, struct export *e, const char *after, int limit,
+		     json_t *items, char **next)
+{
+	return tip_list(c, &e->who, &e->tf, after, limit, items, next);
+}
+
+static int problems_page(struct db_conn *c, struct export *e, const char *after, int limit,
+			 json_t *items, char **next)
+{
+	struct problem_filter f = {e->s[0], e->s[1]};
+	return problem_list(c, &e->who, &f, after, limit, items, next);
+}
+
+static int practices_page(struct db_conn *c, struct export *e, const char *after, int limit,
+			  json_t *items, char **next)
+{
+	return practice_list(c, &e->who, e->s[0], e->s[1], e->s[2], e->s[3], after, limit, items,
+			     next);
+}
+
+static int proposals_page(struct db_conn *c, struct export *e, const char *after, int limit,
+			  json_t *items, char **next)
+{
+	return proposal_list(c, &e->who, e->s[0], after, limit, items, next);
+}
+
+static const char *const tip_cols[] = {"id",
+				       "reference",
+				       "org_id",
+				       "country",
+				       "category",
+				       "description",
+				       "status",
+				       "location.lat",
+				       "location.lon",
+				       "location.place",
+				       "location.precision_m",
+				       "location.coarsened",
+				       "observed_at",
+				       "assigned_user_id",
+				       "assigned_org_id",
+				       "outcome",
+				       "duplicate_of",
+				       "ack_due_at",
+				       "acknowledged_at",
+				       "overdue",
+				       "distribution",
+				       "created_at",
+				       "updated_at",
+				       NULL};
+static const char *const problem_cols[] = {"id",
+					   "org_id",
+					   "country",
+					   "title",
+					   "description",
+					   "phase",
+					   "distribution",
+					   "tlp",
+					   "area.lat",
+					   "area.lon",
+					   "area.radius_m",
+					   "area.place_name",
+					   "response_started_at",
+					   "created_at",
+					   "updated_at",
+					   NULL};
+static const char *const practice_cols[] = {
+    "id",	 "org_id",     "country",    "title", "summary", "status", "evidence_level",
+    "languages", "created_at", "updated_at", NULL};
+static const char *const proposal_cols[] = {
+    "id",	    "org_id", "title",	    "summary",	  "status", "endorsement_count",
+    "distribution", "tlp",    "created_at", "updated_at", NULL};
+
+static const struct list_kind kinds[] = {
+    {"tips", tip_cols, "location.lat", "location.lon", tips_page},
+    {"problems", problem_cols, "area.lat", "area.lon", problems_page},
+    {"practices", practice_cols, NULL, NULL, practices_page},
+    {"proposals", proposal_cols, NULL, NULL, proposals_page},
+};
+
+/* ---- rendering ---- */
+
+/* The value at a path of one or two keys ("area.lat"). */
+static json_t *at(json_t *item, const char *path)
+{
+	const char *dot = strchr(path, '.');
+	if (!dot)
+		return json_object_get(item, path);
+	char head[64];
+	snprintf(head, sizeof(head), "%.*s", (int)(dot - path), path);
+	return json_object_get(json_object_get(item, head), dot + 1);
+}
+
+static void csv_cell(struct buf *b, json_t *v)
+{
+	if (json_is_string(v)) {
+		csv_put_text(b, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		buf_printf(b, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_number(v)) {
+		buf_printf(b, "%.17g", json_number_value(v));
+	} else if (json_is_boolean(v)) {
+		buf_puts(b, json_is_true(v) ? "true" : "false");
+	} else if (json_is_array(v) || json_is_object(v)) {
+		/* lists of strings as a;b;c, anything else as its JSON text */
+		struct buf tmp;
+		buf_init(&tmp, 1u << 20);
+		size_t i;
+		json_t *x;
+		int flat = json_is_array(v);
+		json_array_foreach(v, i, x) flat &= json_is_string(x);
+		if (flat) {
+			json_array_foreach(v, i, x)
+			    buf_printf(&tmp, "%s%s", i ? ";" : "", json_string_value(x));
+		} else {
+			char *s = json_dumps(v, JSON_COMPACT);
+			buf_puts(&tmp, s ? s : "");
+			free(s);
+		}
+		csv_put_text(b, tmp.data ? tmp.data : "");
+		buf_free(&tmp);
+	}
+}
+
+static void render(struct export *e, json_t *item)
+{
+	char *s = NULL;
+	const struct list_kind *k = e->kind;
+	if (e->fmt == FMT_CSV) {
+		for (int i = 0; k->cols[i]; i++) {
+			if (i)
+				buf_puts(&e->out, ",");
+			csv_cell(&e->out, at(item, k->cols[i]));
+		}
+		buf_puts(&e->out, "\r\n");
+		return;
+	}
+	if (e->fmt == FMT_JSON) {
+		s = json_dumps(item, JSON_COMPACT);
+	} else {
+		json_t *lat = k->lat ? at(item, k->lat) : NULL,
+		       *lon = k->lon ? at(item, k->lon) : NULL;
+		json_t *geom = json_is_number(lat) && json_is_number(lon)
+				   ? json_pack("{s:s, s:[f, f]}", "type", "Point", "coordinates",
+					       json_number_value(lon), json_number_value(lat))
+				   : json_null();
+		json_t *feat =
+		    json_pack("{s:s, s:O, s:o, s:O}", "type", "Feature", "id",
+			      json_object_get(item, "id"), "geometry", geom, "properties", item);
+		s = json_dumps(feat, JSON_COMPACT);
+		json_decref(feat);
+	}
+	buf_printf(&e->out, "%s%s", e->first ? "" : ",", s ? s : "null");
+	free(s);
+	e->first = 0;
+}
+
+static int export_next(struct export *e)
+{
+	if (!e->started) {
+		e->started = 1;
+		e->first = 1;
+		if (e->fmt == FMT_CSV) {
+			for (int i = 0; e->kind->cols[i]; i++)
+				buf_printf(&e->out, "%s%s", i ? "," : "", e->kind->cols[i]);
+			buf_puts(&e->out, "\r\n");
+		} else {
+			buf_puts(&e->out, e->fmt == FMT_JSON
+					      ? "{\"items\":["
+					      : "{\"type\":\"FeatureCollection\",\"features\":[");
+		}
+		return TR_OK;
+	}
+	json_t *items = json_array();
+	char *next = NULL;
+	struct db_conn *c = db_acquire(e->db);
+	int rc = e->kind->page(c, e, e->after, 200, items, &next);
+	db_release(c);
+	size_t i;
+	json_t *a;
+	json_array_foreach(items, i, a) render(e, a);
+	json_decref(items);
+	free(e->after);
+	e->after = next;
+	if (!next) {
+		if (e->fmt != FMT_CSV)
+			buf_puts(&e->out, "]}");
+		e->done = 1;
+	}
+	return rc;
+}
+
+static long export_fill(void *state, char *out, size_t max)
+{
+	struct export *e = state;
+	while (e->sent == e->out.len) {
+		if (e->done)
+			return 0;
+		buf_reset(&e->out);
+		e->sent = 0;
+		if (export_next(e) || e->out.err)
+			return -1;
+	}
+	size_t n = e->out.len - e->sent;
+	if (n > max)
+		n = max;
+	memcpy(out, e->out.data + e->sent, n);
+	e->sent += n;
+	return (long)n;
+}
+
+static void export_free(void *state)
+{
+	struct export *e = state;
+	for (int i = 0; i < STRINGS_MAX; i++)
+		free(e->s[i]);
+	free(e->after);
+	buf_free(&e->out);
+	free(e);
+}
+
+/* ---- the routes ---- */
+
+static int format_read(struct http_req *req, enum fmt *fmt)
+{
+	const char *format = http_query(req, "format");
+	if (!format || strcmp(format, "json") == 0)
+		*fmt = FMT_JSON;
+	else if (strcmp(format, "csv") == 0)
+		*fmt = FMT_CSV;
+	else if (strcmp(format, "geojson") == 0)
+		*fmt = FMT_GEOJSON;
+	else
+		return http_field_error(req, "format", "must be json, csv or geojson");
+	return TR_OK;
+}
+
+/* Starts the stream of kinds[k] with the strings of the query names. */
+static int export_start(struct http_req *req, struct http_resp *resp, int k, enum fmt fmt,
+			const char *const *names, struct export **out)
+{
+	struct export *e = calloc(1, sizeof(*e));
+	if (!e)
+		return http_fail(req, TR_ERR_NOMEM, "out of memory");
+	struct app *app = http_app(req);
+	e->db = app->db;
+	e->who = *api_caller(req);
+	e->kind = &kinds[k];
+	e->fmt = fmt;
+	e->tf.overdue = -1;
+	buf_init(&e->out, 8u << 20);
+	for (int i = 0; names && names[i] && i < STRINGS_MAX; i++) {
+		const char *v = http_query(req, names[i]);
+		e->s[i] = v && *v ? strdup(v) : NULL;
+	}
+	if (out)
+		*out = e;
+	struct http_stream st = {e, export_fill, export_free};
+	http_resp_stream(resp, &st);
+	http_resp_status(resp, 200);
+	http_resp_type(resp, fmt == FMT_CSV	  ? "text/csv; charset=utf-8"
+			     : fmt == FMT_GEOJSON ? "application/geo+json"
+						  : "application/json");
+	char disp[120];
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", kinds[k].name,
+		 fmt == FMT_CSV	      ? "csv"
+		 : fmt == FMT_GEOJSON ? "geojson"
+				      : "json");
+	http_resp_header(resp, "Content-Disposition", disp);
+	http_resp_header(resp, "Cache-Control", "no-store");
+	return TR_OK;
+}
+
+int api_tips_export(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"format", "status", "category", "overdue", "q",
+					      "mine",	"bbox",	  "sort",     NULL};
+	static const char *const bools[] = {"true", "false", NULL};
+	/* the same gate as the list: a role that may not list tips exports none */
+	if (!tip_role_can(api_caller(req)->role, TIPR_TIP, ACT_LIST))
+		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not do this with tips");
+	enum fmt fmt;
+	const char *status, *category, *overdue, *mine, *sort;
+	double box[4];
+	int has_box = 0;
+	int rc = api_query_allow(req, allowed);
+	rc |= format_read(req, &fmt);
+	rc |= api_query_enum(req, "status", tip_statuses, &status);
+	rc |= api_query_enum(req, "category", tip_categories, &category);
+	rc |= api_query_enum(req, "overdue", bools, &overdue);
+	rc |= api_query_enum(req, "mine", bools, &mine);
+	rc |= api_query_enum(req, "sort", tip_sorts, &sort);
+	rc |= api_query_bbox(req, box, &has_box);
+	const char *q = http_query(req, "q");
+	if (q && strlen(q) > 200)
+		rc = http_field_error(req, "q", "must be at most 200 characters");
+	if (rc)
+		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+	static const char *const names[] = {"status", "category", "q", NULL};
+	struct export *e;
+	if ((rc = export_start(req, resp, 0, fmt, names, &e)))
+		return rc;
+	e->tf.status = e->s[0];
+	e->tf.category = e->s[1];
+	e->tf.q = e->s[2];
+	if (overdue)
+		e->tf.overdue = strcmp(overdue, "true") == 0;
+	if (mine && strcmp(mine, "true") == 0)
+		e->tf.assignee = e->who.user_id;
+	for (int i = 0; sort && tip_sorts[i]; i++)
+		if (strcmp(sort, tip_sorts[i]) == 0)
+			e->tf.sort = (enum tip_sort)i;
+	e->tf.has_bbox = has_box;
+	memcpy(e->tf.bbox, box, sizeof(box));
+	return TR_OK;
+}
+
+int api_problems_export(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"format", "phase", "country", NULL};
+	static const char *const names[] = {"phase", "country", NULL};
+	enum fmt fmt;
+	const char *phase;
+	int rc = api_query_allow(req, allowed);
+	rc |= format_read(req, &fmt);
+	rc |= api_query_enum(req, "phase", problem_phases, &phase);
+	const char *country = http_query(req, "country");
+	if (country && strlen(country) != 2)
+		rc = http_field_error(req, "country", "must be an ISO 3166-1 alpha-2 code");
+	if (rc)
+		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+	return export_start(req, resp, 1, fmt, names, NULL);
+}
+
+int api_practices_export(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"format",		"status", "country",
+					      "evidence_level", "q",	  NULL};
+	static const char *const names[] = {"status", "country", "evidence_level", "q", NULL};
+	enum fmt fmt;
+	const char *status, *evidence;
+	int rc = api_query_allow(req, allowed);
+	rc |= format_read(req, &fmt);
+	rc |= api_query_enum(req, "status", practice_statuses, &status);
+	rc |= api_query_enum(req, "evidence_level", practice_evidence_levels, &evidence);
+	const char *country = http_query(req, "country"), *q = http_query(req, "q");
+	if (country && strlen(country) != 2)
+		rc = http_field_error(req, "country", "must be an ISO 3166-1 alpha-2 code");
+	if (q && strlen(q) > 200)
+		rc = http_field_error(req, "q", "must be 1 to 200 characters");
+	if (rc)
+		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+	return export_start(req, resp, 2, fmt, names, NULL);
+}
+
+int api_proposals_export(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {"format", "status", NULL};
+	static const char *const names[] = {"status", NULL};
+	enum fmt fmt;
+	const char *status;
+	int rc = api_query_allow(req, allowed);
+	rc |= format_read(req, &fmt);
+	rc |= api_query_enum(req, "status", proposal_statuses, &status);
+	if (rc)
+		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+	return export_start(req, resp, 3, fmt, names, NULL);
+}
