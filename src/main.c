@@ -25,6 +25,8 @@ static const struct {
     {"import", cli_import,
      "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
     {"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
+    {"node", cli_node, "print this instance's federation identity (node key)"},
+    {"peer", cli_peer, "federation peers (peer add|list|remove)"},
     {"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
     {"version", NULL, "print the version"},
 };

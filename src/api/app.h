@@ -24,6 +24,7 @@ struct app {
 	void *signals;			 /* state of the early-warning module (module_signals.c) */
 	struct auth_throttle *sign_in;	 /* failed sign-ins per source address */
 	int trust_proxy;		 /* the last hop of X-Forwarded-For is the source */
+	void *fed;			 /* federation while serving (module_fed.c) */
 };
 
 /** Module lifecycles, called by `trellis serve` after the database is

@@ -1,5 +1,6 @@
 #include "api/app.h"
 #include "api/handlers.h"
+#include "api/handlers_fed.h"
 
 /* The one route table. docs/openapi.json documents exactly these routes;
  * tests/unit/api/test_openapi.c holds the two equal. Routes are signed-in
@@ -50,6 +51,7 @@ const struct http_route api_routes[] = {
 #include "api/routes_tips.inc"
 #include "api/routes_activities.inc"
 #include "api/routes_analytics.inc"
+#include "api/routes_fed.inc"
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -21,5 +21,8 @@ int cli_analyze_ts(int argc, char **argv);
 int cli_analyze_spatial(int argc, char **argv);
 /** `trellis detect [--db URL] [--at TIME]`: one early-warning detection run. */
 int cli_detect(int argc, char **argv);
+/** `trellis node key`, `trellis peer add|list|remove` (federation). */
+int cli_node(int argc, char **argv);
+int cli_peer(int argc, char **argv);
 
 #endif
