@@ -100,11 +100,13 @@ int api_fed_changes(struct http_req *req, struct http_resp *resp)
 	return rc ? rc : http_resp_json(resp, 200, out);
 }
 
-/* Federation is the instance's: its administrator's. */
+/* Federation is the instance's: the permission table gives it to the
+ * administrator. These routes are not CRUD of a record, so they are not
+ * declared through the resource mechanism. */
 static int admin_only(struct http_req *req)
 {
 	const struct caller *who = api_caller(req);
-	return who->role == ROLE_ADMIN
+	return acl_role_can(who->role, RES_PEER, ACT_LIST)
 		   ? TR_OK
 		   : http_fail(req, TR_ERR_FORBIDDEN, "only an administrator sees federation");
 }

@@ -61,6 +61,8 @@ static const struct {
     [RES_AREA] =         {"area",         {L|R|C,     L|R|C,     L|R,       L|R,       L|R,       L|R}},
     /* signals: read by all; acknowledged or dismissed by those who act */
     [RES_SIGNAL] =       {"signal",       {L|R|U,     L|R|U,     L|R|U,     L|R|U,     L|R,       L|R}},
+    /* federation is the instance's: peers are added with the CLI */
+    [RES_PEER] =         {"peer",         {L|R,       0,         0,         0,         0,         0}},
     /* clang-format on */
 };
 

@@ -54,6 +54,7 @@ enum resource {
 	RES_PROBLEM,
 	RES_AREA,
 	RES_SIGNAL,
+	RES_PEER, /* federation: this node's peers and what they receive */
 	RES__MAX
 };
 enum action { ACT_LIST, ACT_READ, ACT_CREATE, ACT_UPDATE, ACT_DELETE, ACT_SHARE, ACT__MAX };
