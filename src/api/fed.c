@@ -93,7 +93,7 @@ int api_fed_changes(struct http_req *req, struct http_resp *resp)
 	json_t *out = NULL;
 	int more = 0;
 	c = api_db(req);
-	rc = fed_changes(c, &st->me, &p, after, FED_BUNDLE_MAX, tr_now_ms(), &out, &more);
+	rc = fed_changes(c, &st->me, &p, after, st->bundle_max, tr_now_ms(), &out, &more);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);

@@ -19,6 +19,7 @@ struct fed_state {
 	struct db *db;
 	int64_t retry_ms; /* after a failed pull (TRELLIS_FED_RETRY_MS) */
 	int wait_s;	  /* the long-poll asked of peers (TRELLIS_FED_WAIT_S) */
+	int bundle_max;	  /* records per answer (TRELLIS_FED_BUNDLE) */
 	atomic_int stop;
 	pthread_t manager;
 	int running;

@@ -178,7 +178,8 @@ static void *worker_main(void *arg)
 			rc = apply(w, &p, &body, &rep, err, sizeof(err));
 		if (atomic_load(&st->stop) || atomic_load(&w->stop))
 			break;
-		note(st, p.node_id, rc || rep.refused ? err : NULL);
+		if (rc || rep.refused) /* a success was noted with the bundle */
+			note(st, p.node_id, err);
 		if (rc && nap(st, &w->stop, st->retry_ms))
 			break;
 	}
@@ -261,13 +262,17 @@ int fed_module_start(struct app *app, int threads, char *err, size_t errlen)
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->cv, NULL);
 	st->db = app->db;
-	long retry = 0, wait = 0;
+	long retry = 0, wait = 0, bundle = 0;
 	int rc = env_long("TRELLIS_FED_RETRY_MS", 5000, 10, 3600000, &retry, err, errlen);
+	if (!rc)
+		rc = env_long("TRELLIS_FED_BUNDLE", FED_BUNDLE_MAX, 1, FED_BUNDLE_MAX, &bundle, err,
+			      errlen);
 	if (!rc)
 		rc = env_long("TRELLIS_FED_WAIT_S", FED_WAIT_MAX_S, 0, FED_WAIT_MAX_S, &wait, err,
 			      errlen);
 	st->retry_ms = retry;
 	st->wait_s = (int)wait;
+	st->bundle_max = (int)bundle;
 	if (!rc) {
 		struct db_conn *c = db_acquire(app->db);
 		rc = fed_node_load(c, key, 1, &st->me, err, errlen);

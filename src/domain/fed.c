@@ -893,16 +893,20 @@ static int cursor_save(struct db_conn *c, const char *peer, int64_t cursor, int 
 		       int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE fed_peers SET pull_cursor = ?, last_change_at = CASE WHEN ? = 1"
-			    " THEN ? ELSE last_change_at END WHERE node_id = ?",
-			    &s);
+	int rc =
+	    db_prepare(c,
+		       "UPDATE fed_peers SET pull_cursor = ?, last_change_at = CASE WHEN ? = 1"
+		       " THEN ? ELSE last_change_at END, last_attempt_at = ?, last_success_at = ?"
+		       " WHERE node_id = ?",
+		       &s);
 	if (rc)
 		return rc;
 	db_bind_int64(s, 1, cursor);
 	db_bind_int64(s, 2, changed ? 1 : 0);
 	db_bind_int64(s, 3, now);
-	db_bind_text(s, 4, peer);
+	db_bind_int64(s, 4, now);
+	db_bind_int64(s, 5, now);
+	db_bind_text(s, 6, peer);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;

@@ -28,7 +28,7 @@
 /** How long a bundle may be applied after it was made. */
 #define FED_BUNDLE_TTL_MS (600 * 1000)
 /** Records of one bundle at most. */
-#define FED_BUNDLE_MAX 500
+#define FED_BUNDLE_MAX 2000
 /** The longest long-poll. */
 #define FED_WAIT_MAX_S 30
 
@@ -103,9 +103,9 @@ struct fed_apply_report {
 /** Verifies and applies one pulled answer (payload and signature) from
  * peer in one transaction, with the peer's new cursor; records refused
  * (claimed by a node that is not their origin, invalid) are left out and
- * logged. TR_ERR_UNAUTH (bad signature), TR_ERR_INVALID (malformed,
- * another audience, expired) or TR_ERR_CONFLICT (replayed) refuse the whole
- * bundle, with the reason in err. */
+ * logged. The same transaction notes the pull's success. TR_ERR_UNAUTH (bad signature),
+ * TR_ERR_INVALID (malformed, another audience, expired) or TR_ERR_CONFLICT (replayed) refuse the
+ * whole bundle, with the reason in err. */
 int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
 		     const char *payload, const char *sig_hex, int64_t now,
 		     struct fed_apply_report *rep /* OUT */, char *err, size_t errlen);

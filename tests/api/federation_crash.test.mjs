@@ -1,6 +1,7 @@
 // Federation under failure: C is offline while A makes 1,000 changes, and B
 // is killed (SIGKILL) while it applies them; both come back and converge,
-// nothing lost or doubled.
+// nothing lost or doubled. (About 30 s on an idle machine; the timeout
+// leaves room for a loaded one.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from './lib.mjs';
@@ -8,7 +9,8 @@ import { node, link, until, head, halt, serve, uuid7, alertBody } from './fed_li
 
 let A, B, C;
 before(async () => {
-  [A, B, C] = await Promise.all([node('a'), node('b'), node('c')]);
+  // answers of 200 records: B is killed between two of them, or in one
+  [A, B, C] = await Promise.all(['a', 'b', 'c'].map((n) => node(n, { env: { TRELLIS_FED_BUNDLE: '200' } })));
   link(A, B);
   link(B, C);
 });
@@ -16,7 +18,7 @@ after(async () => { await Promise.all([A, B, C].map((n) => n?.srv.stop())); });
 
 const copies = (n) => Number(sql(n.srv, `SELECT COUNT(*) FROM alerts WHERE origin_node = '${A.id}'`).trim());
 
-test('C offline during 1,000 changes of A and B killed mid-bundle: both converge', { timeout: 60000 }, async () => {
+test('C offline during 1,000 changes of A and B killed mid-bundle: both converge', { timeout: 120000 }, async () => {
   await halt(C);
   const items = Array.from({ length: 1000 }, (_, i) => ({
     ...alertBody({ title: `Batch alert ${i}` }), id: uuid7(), org_id: A.org,
@@ -28,7 +30,7 @@ test('C offline during 1,000 changes of A and B killed mid-bundle: both converge
   await until(() => (seen = copies(B)) > 0, 'a first bundle on B', 30000);
   await halt(B, 'SIGKILL');
   const atKill = copies(B);
-  assert.ok(atKill === 0 || atKill % 500 === 0 || atKill === 1000, `a bundle is applied whole (${atKill})`);
+  assert.ok(atKill === 0 || atKill % 200 === 0 || atKill === 1000, `a bundle is applied whole (${atKill})`);
   await serve(B);
   await serve(C);
   await until(() => copies(B) === 1000 && copies(C) === 1000, 'B and C to converge', 40000);
