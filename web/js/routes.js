@@ -38,6 +38,7 @@ export const routes = [
   { path: '/sharing-groups/:id', load: () => import('./page-groups.js'), view: 'Edit' },
   { path: '/tokens', load: () => import('./page-tokens.js'), nav: 'nav.tokens', section: 'admin' },
   { path: '/audit', load: () => import('./page-audit.js'), nav: 'nav.audit', section: 'admin', roles: ['admin'] },
+  { path: '/federation', load: () => import('./page-federation.js'), nav: 'nav.federation', section: 'admin', roles: ['admin'] },
 ];
 
 /** Whether a signed-in user may open the route. */
