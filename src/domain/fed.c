@@ -348,7 +348,8 @@ enum {
 	F_ORG_KIND,
 	F_ORG_COUNTRY,
 	F_SENT_OP,
-	F_PASS_ALONG
+	F_PASS_ALONG,
+	F_GROUP_HERE /* members of its sharing group on the peer's node */
 };
 
 static int feed_prepare(struct db_conn *c, const char *peer, int64_t after, int limit,
@@ -356,7 +357,10 @@ static int feed_prepare(struct db_conn *c, const char *peer, int64_t after, int 
 {
 	int rc = db_prepare(c,
 			    "SELECT " ALERT_COLS ", a.seq, a.origin_node, a.received_from, o.name,"
-			    " o.kind, o.country, d.op, rp.pass_along FROM alerts a " DB_ACL_EXEMPT
+			    " o.kind, o.country, d.op, rp.pass_along, (SELECT COUNT(*) FROM"
+			    " sharing_group_members m JOIN organisations mo ON mo.id = m.org_id"
+			    " WHERE m.group_id = a.sharing_group_id AND mo.origin_node = ?)"
+			    " FROM alerts a " DB_ACL_EXEMPT
 			    " JOIN organisations o ON o.id = a.org_id LEFT JOIN fed_deliveries d"
 			    " ON d.peer = ? AND d.record_type = 'alert' AND d.record_id = a.id"
 			    " LEFT JOIN fed_peers rp ON rp.node_id = a.received_from"
@@ -365,8 +369,9 @@ static int feed_prepare(struct db_conn *c, const char *peer, int64_t after, int 
 	if (rc)
 		return rc;
 	db_bind_text(*s, 1, peer);
-	db_bind_int64(*s, 2, after);
-	db_bind_int64(*s, 3, limit);
+	db_bind_text(*s, 2, peer);
+	db_bind_int64(*s, 3, after);
+	db_bind_int64(*s, 4, limit);
 	return TR_OK;
 }
 
@@ -379,8 +384,12 @@ static const char *feed_op(struct db_stmt *s, const char *peer)
 		return NULL; /* never back to where it came from, nor to its origin */
 	const char *dist = db_col_text(s, 10), *tlp = db_col_text(s, 12);
 	const char *status = db_col_text(s, 8);
+	/* a sharing group's records go straight to the nodes of its members
+	 * (from their origin, never passed along), and nowhere else */
+	int to_group = strcmp(dist, "sharing_group") == 0 && !from && !origin &&
+		       db_col_int64(s, F_GROUP_HERE) > 0;
 	int federable =
-	    strcmp(dist, "federation") == 0 && strcmp(tlp, "red") != 0 &&
+	    (strcmp(dist, "federation") == 0 || to_group) && strcmp(tlp, "red") != 0 &&
 	    strcmp(status, "draft") != 0 &&
 	    (!from || (!db_col_is_null(s, F_PASS_ALONG) && db_col_int64(s, F_PASS_ALONG)));
 	if (federable)
@@ -389,7 +398,37 @@ static const char *feed_op(struct db_stmt *s, const char *peer)
 	return sent && strcmp(sent, "tombstone") != 0 ? "tombstone" : NULL;
 }
 
-static json_t *feed_record(struct db_stmt *s, const char *op, const char *me)
+/* The sharing group of a record and its members, each with its node. */
+static json_t *group_json(struct db_conn *c, const char *group_id, const char *me)
+{
+	struct db_stmt *s;
+	json_t *members = json_array(), *g = NULL;
+	if (!db_prepare(c,
+			"SELECT o.id, o.name, o.kind, o.country, o.origin_node FROM"
+			" sharing_group_members m JOIN organisations o ON o.id = m.org_id"
+			" WHERE m.group_id = ? ORDER BY o.id",
+			&s)) {
+		db_bind_text(s, 1, group_id);
+		while (db_step(s) == DB_ROW)
+			json_array_append_new(
+			    members, json_pack("{s:s, s:s, s:s, s:s?, s:s}", "id",
+					       db_col_text(s, 0), "name", db_col_text(s, 1), "kind",
+					       db_col_text(s, 2), "country", db_col_text(s, 3),
+					       "node", db_col_text(s, 4) ? db_col_text(s, 4) : me));
+		db_done(s);
+	}
+	if (!db_prepare(c, "SELECT name FROM sharing_groups WHERE id = ?", &s)) {
+		db_bind_text(s, 1, group_id);
+		if (db_step(s) == DB_ROW)
+			g = json_pack("{s:s, s:s, s:O}", "id", group_id, "name", db_col_text(s, 0),
+				      "members", members);
+		db_done(s);
+	}
+	json_decref(members);
+	return g ? g : json_null();
+}
+
+static json_t *feed_record(struct db_conn *c, struct db_stmt *s, const char *op, const char *me)
 {
 	const char *origin = db_col_text(s, F_ORIGIN);
 	json_t *org = json_pack("{s:s, s:s, s:s, s:s?}", "id", db_col_text(s, 1), "name",
@@ -409,6 +448,8 @@ static json_t *feed_record(struct db_stmt *s, const char *op, const char *me)
 			json_object_del(data, "sharing_group_id");
 		}
 		json_object_set_new(r, "data", data ? data : json_null());
+		if (strcmp(db_col_text(s, 10), "sharing_group") == 0)
+			json_object_set_new(r, "group", group_json(c, db_col_text(s, 11), me));
 	}
 	return r;
 }
@@ -451,7 +492,7 @@ static int feed_collect(struct db_conn *c, const char *me, const char *peer, int
 		const char *op = feed_op(s, peer);
 		if (!op)
 			continue;
-		json_t *r = feed_record(s, op, me);
+		json_t *r = feed_record(c, s, op, me);
 		json_object_set_new(r, "seq", json_integer(*cursor));
 		json_array_append_new(records, r);
 	}
@@ -781,6 +822,81 @@ static int copy_find(struct db_conn *c, const char *id, char origin[37], char or
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
 }
 
+/* A sharing group of another node, as its records need it here: owned by
+ * the record's (remote) organisation, with the members known here (this
+ * node's own organisations it names, and remote ones of their node). A
+ * group id of this node is refused. 1 with *why when refused. */
+static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g, const char *owner,
+			const char **why)
+{
+	const char *id = json_string_value(json_object_get(g, "id"));
+	json_t *name = json_object_get(g, "name");
+	if (!tr_uuid_valid(id) || !str_ok(name, 300, 0) ||
+	    !json_is_array(json_object_get(g, "members")))
+		return *why = "bad sharing group", 1;
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT owner_org_id FROM sharing_groups WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	int other = rc == DB_ROW && strcmp(db_col_text(s, 0), owner) != 0;
+	int exists = rc == DB_ROW;
+	db_done(s);
+	if (other)
+		return *why = "claims a sharing group that is not of its origin", 1;
+	int64_t now = tr_now_ms();
+	rc = db_prepare(c,
+			exists ? "UPDATE sharing_groups SET name = ?, updated_at = ? WHERE id = ?"
+			       : "INSERT INTO sharing_groups (name, updated_at, id, owner_org_id,"
+				 " created_at) VALUES (?, ?, ?, ?, ?)",
+			&s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, json_string_value(name));
+	db_bind_int64(s, 2, now);
+	db_bind_text(s, 3, id);
+	if (!exists) {
+		db_bind_text(s, 4, owner);
+		db_bind_int64(s, 5, now);
+	}
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	if (!rc &&
+	    !(rc = db_prepare(c, "DELETE FROM sharing_group_members WHERE group_id = ?", &s))) {
+		db_bind_text(s, 1, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(g, "members"), i, m)
+	{
+		const char *org = json_string_value(json_object_get(m, "id"));
+		const char *node = json_string_value(json_object_get(m, "node"));
+		if (rc || !org || !node)
+			break;
+		int here = strcmp(node, me->node_id) == 0;
+		if ((rc = db_prepare(
+			 c,
+			 here ? "INSERT INTO sharing_group_members (group_id, org_id,"
+				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
+				" AND origin_node IS NULL AND ? <> ''"
+			      : "INSERT INTO sharing_group_members (group_id, org_id,"
+				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
+				" AND origin_node = ?",
+			 &s)))
+			break;
+		db_bind_text(s, 1, id);
+		db_bind_int64(s, 2, now);
+		db_bind_text(s, 3, org);
+		db_bind_text(s, 4, node);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	return rc;
+}
+
 enum { APPLIED, UNCHANGED, REFUSED };
 
 /* One record: APPLIED, UNCHANGED or REFUSED (with *why), or -tr_err. */
@@ -829,6 +945,15 @@ static int record_apply(struct db_conn *c, const struct fed_node *me, const stru
 	json_t *a = alert_clean(c, json_object_get(r, "data"), id, why);
 	if (!a)
 		return REFUSED;
+	json_t *g = json_object_get(r, "group");
+	if (json_is_object(g)) {
+		if ((rc = group_ensure(c, me, g, org_id, why))) {
+			json_decref(a);
+			return rc == 1 ? REFUSED : -rc;
+		}
+		json_object_set_new(a, "distribution", json_string("sharing_group"));
+		json_object_set(a, "sharing_group_id", json_object_get(g, "id"));
+	}
 	rc = alert_fed_put(c, &o, a, !exists);
 	json_decref(a);
 	return rc ? -rc : APPLIED;

@@ -3,7 +3,7 @@
 // retraction and narrowing; nothing else leaves A; a triangle stays quiet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, sql } from './lib.mjs';
+import { cli, sql, cliUser, client } from './lib.mjs';
 import { node, link, until, head, alertBody } from './fed_lib.mjs';
 
 let A, B, C;
@@ -123,4 +123,32 @@ test('an A→B→C→A triangle stays quiet when nothing changes', async () => {
   // (a peer may have failed once while the other side was not yet peered)
   assert.ok(peers.body.items.every((p) => p.status === 'ok'), JSON.stringify(peers.body.items));
   assert.equal((await B.api.get('/api/v1/federation/node')).body.node_id, B.id);
+});
+
+test('a sharing group with an organisation on C and not on B: its alert is visible on C to that organisation only', async () => {
+  // C's organisation becomes known on A as a remote organisation
+  const hello = await C.api.post('/api/v1/alerts', { body: alertBody({ title: 'Hello from C' }) });
+  await until(seen(A, hello.body.id), 'C\'s alert on A');
+  const g = await A.api.post('/api/v1/sharing-groups', { body: { name: 'A and C', members: [C.org] } });
+  assert.equal(g.status, 201, g.text);
+  const only = await A.api.post('/api/v1/sharing-groups', { body: { name: 'A alone', members: [] } });
+  assert.equal(only.status, 201, only.text);
+  const grouped = await A.api.post('/api/v1/alerts', { body: alertBody({ title: 'For the group', distribution: 'sharing_group', sharing_group_id: g.body.id }) });
+  assert.equal(grouped.status, 201, grouped.text);
+  const alone = await A.api.post('/api/v1/alerts', { body: alertBody({ title: 'For nobody else', distribution: 'sharing_group', sharing_group_id: only.body.id }) });
+  assert.equal(alone.status, 201, alone.text);
+  const marker = await A.api.post('/api/v1/alerts', { body: alertBody({ title: 'After the group ones' }) });
+  const onC = await until(seen(C, grouped.body.id), 'the group\'s alert on C');
+  assert.equal(onC.distribution, 'sharing_group');
+  assert.equal(onC.sharing_group_id, g.body.id);
+  await until(seen(B, marker.body.id), 'the marker on B');
+  await until(seen(C, marker.body.id), 'the marker on C');
+  assert.equal((await B.api.get(`/api/v1/alerts/${grouped.body.id}`)).status, 404, 'never on B');
+  assert.equal(sql(B.srv, `SELECT COUNT(*) FROM alerts WHERE id = '${grouped.body.id}'`).trim(), '0');
+  for (const n of [B, C]) assert.equal(sql(n.srv, `SELECT COUNT(*) FROM alerts WHERE id = '${alone.body.id}'`).trim(), '0', 'an empty group shares with nobody');
+  // another organisation on C does not see it
+  const other = cliUser(C.srv, { email: 'viewer@c.example.org', role: 'viewer', org: 'unodc' });
+  const viewer = client(C.srv.base, { token: other.token });
+  assert.equal((await viewer.get(`/api/v1/alerts/${grouped.body.id}`)).status, 404);
+  assert.equal((await viewer.get(`/api/v1/alerts/${marker.body.id}`)).status, 200);
 });
