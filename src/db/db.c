@@ -4,42 +4,25 @@
 #include "core/timeutil.h"
 
 #include <dirent.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int conn_open(struct db_conn *c, const char *url)
+static void stmt_free(struct db_stmt *s, int forget)
 {
-	if (c->engine == DB_SQLITE)
-		return dbsq_open(c, url + strlen("sqlite:"));
-	return dbpg_open(c, url);
-}
-
-static void stmt_free(struct db_stmt *s)
-{
-	if (s->sq)
-		sqlite3_finalize(s->sq);
-	for (int i = 0; i < DB_MAX_PARAMS; i++)
-		free(s->params[i]);
-	if (s->res)
-		PQclear(s->res);
+	s->conn->ops->finalize(s, forget);
 	free(s->sql);
 	free(s);
 }
 
-static void cache_clear(struct db_conn *c)
+/* Drops every cached statement; forget: on the server too. */
+static void cache_clear(struct db_conn *c, int forget)
 {
 	for (int b = 0; b < DB_CACHE_BUCKETS; b++) {
 		struct db_stmt *s = c->cache[b];
 		while (s) {
 			struct db_stmt *next = s->next;
-			if (c->engine == DB_POSTGRES && c->pg && s->name[0]) {
-				char q[64];
-				snprintf(q, sizeof(q), "DEALLOCATE %s", s->name);
-				dbpg_exec(c, q);
-			}
-			stmt_free(s);
+			stmt_free(s, forget);
 			s = next;
 		}
 		c->cache[b] = NULL;
@@ -49,20 +32,20 @@ static void cache_clear(struct db_conn *c)
 
 static void conn_close(struct db_conn *c)
 {
-	cache_clear(c);
-	if (c->engine == DB_SQLITE)
-		dbsq_close(c);
-	else
-		dbpg_close(c);
+	cache_clear(c, 1);
+	c->ops->close(c);
 }
 
 int db_open(const char *url, int size, struct db **out, char *err, size_t errlen)
 {
 	enum db_engine engine;
+	const struct db_ops *ops;
 	if (strncmp(url, "sqlite:", 7) == 0 && url[7]) {
 		engine = DB_SQLITE;
+		ops = &dbsq_ops;
 	} else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
 		engine = DB_POSTGRES;
+		ops = &dbpg_ops;
 	} else {
 		snprintf(err, errlen, "database URL must be sqlite:PATH or postgres://...");
 		return TR_ERR_INVALID;
@@ -87,7 +70,8 @@ int db_open(const char *url, int size, struct db **out, char *err, size_t errlen
 		struct db_conn *c = &db->conns[i];
 		c->db = db;
 		c->engine = engine;
-		int rc = conn_open(c, url);
+		c->ops = ops;
+		int rc = ops->open(c, engine == DB_SQLITE ? url + strlen("sqlite:") : url);
 		db->size = i + 1;
 		if (rc) {
 			snprintf(err, errlen, "database: %s", c->errmsg);
@@ -153,11 +137,8 @@ void db_release(struct db_conn *c)
 		for (struct db_stmt *s = c->cache[b]; s; s = s->next)
 			if (s->busy)
 				db_done(s);
-	if (c->engine == DB_POSTGRES && PQstatus(c->pg) != CONNECTION_OK) {
-		/* the server went away: start afresh, statements included */
-		cache_clear(c);
-		PQreset(c->pg);
-	}
+	if (c->ops->recover(c)) /* the server went away: statements too */
+		cache_clear(c, 0);
 	struct db *db = c->db;
 	pthread_mutex_lock(&db->mu);
 	db->free[db->nfree++] = c;
@@ -170,6 +151,17 @@ enum db_engine db_conn_engine(const struct db_conn *c)
 	return c->engine;
 }
 
+int db_table_exists(struct db_conn *c, const char *table)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, c->ops->table_exists, &s))
+		return 0;
+	db_bind_text(s, 1, table);
+	int yes = db_step(s) == DB_ROW;
+	db_done(s);
+	return yes;
+}
+
 const char *db_errmsg(struct db_conn *c)
 {
 	return c->errmsg;
@@ -177,12 +169,12 @@ const char *db_errmsg(struct db_conn *c)
 
 int db_exec(struct db_conn *c, const char *sql)
 {
-	return c->engine == DB_SQLITE ? dbsq_exec(c, sql) : dbpg_exec(c, sql);
+	return c->ops->exec(c, sql);
 }
 
 int db_begin(struct db_conn *c)
 {
-	int rc = db_exec(c, c->engine == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	int rc = db_exec(c, c->ops->begin);
 	if (!rc)
 		c->in_tx = 1;
 	return rc;
@@ -255,7 +247,7 @@ int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 		return TR_ERR_INTERNAL;
 	}
 	if (c->cached >= DB_CACHE_MAX)
-		cache_clear(c);
+		cache_clear(c, 1);
 	struct db_stmt *s = calloc(1, sizeof(*s));
 	if (!s || !(s->sql = strdup(sql))) {
 		free(s);
@@ -263,9 +255,9 @@ int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 	}
 	s->conn = c;
 	s->hash = h;
-	int rc = c->engine == DB_SQLITE ? dbsq_prepare(s) : dbpg_prepare(s);
+	int rc = c->ops->prepare(s);
 	if (rc) {
-		stmt_free(s);
+		stmt_free(s, 0);
 		return rc;
 	}
 	s->next = c->cache[b];
@@ -276,25 +268,9 @@ int db_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 	return TR_OK;
 }
 
-static int pg_param(struct db_stmt *s, int i, char *v)
-{
-	if (i < 1 || i > DB_MAX_PARAMS) {
-		free(v);
-		return TR_ERR_INTERNAL;
-	}
-	free(s->params[i - 1]);
-	s->params[i - 1] = v;
-	return TR_OK;
-}
-
 int db_bind_text(struct db_stmt *s, int i, const char *v)
 {
-	if (!v)
-		return db_bind_null(s, i);
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_bind_text(s->sq, i, v, -1, SQLITE_TRANSIENT) ? TR_ERR_DB : TR_OK;
-	char *copy = strdup(v);
-	return copy ? pg_param(s, i, copy) : TR_ERR_NOMEM;
+	return v ? s->conn->ops->bind_text(s, i, v) : db_bind_null(s, i);
 }
 
 int db_bind_text_or_null(struct db_stmt *s, int i, const char *v)
@@ -304,102 +280,57 @@ int db_bind_text_or_null(struct db_stmt *s, int i, const char *v)
 
 int db_bind_int64(struct db_stmt *s, int i, int64_t v)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_bind_int64(s->sq, i, v) ? TR_ERR_DB : TR_OK;
-	char tmp[32];
-	snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-	char *copy = strdup(tmp);
-	return copy ? pg_param(s, i, copy) : TR_ERR_NOMEM;
+	return s->conn->ops->bind_int64(s, i, v);
 }
 
 int db_bind_double(struct db_stmt *s, int i, double v)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_bind_double(s->sq, i, v) ? TR_ERR_DB : TR_OK;
-	char tmp[40];
-	snprintf(tmp, sizeof(tmp), "%.17g", v);
-	char *copy = strdup(tmp);
-	return copy ? pg_param(s, i, copy) : TR_ERR_NOMEM;
+	return s->conn->ops->bind_double(s, i, v);
 }
 
 int db_bind_null(struct db_stmt *s, int i)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_bind_null(s->sq, i) ? TR_ERR_DB : TR_OK;
-	return pg_param(s, i, NULL);
+	return s->conn->ops->bind_null(s, i);
 }
 
 int db_step(struct db_stmt *s)
 {
-	return s->conn->engine == DB_SQLITE ? dbsq_step(s) : dbpg_step(s);
+	return s->conn->ops->step(s);
 }
 
 int db_col_count(struct db_stmt *s)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_column_count(s->sq);
-	return s->res ? PQnfields(s->res) : 0;
+	return s->conn->ops->col_count(s);
 }
 
 const char *db_col_name(struct db_stmt *s, int col)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_column_name(s->sq, col);
-	return s->res ? PQfname(s->res, col) : NULL;
+	return s->conn->ops->col_name(s, col);
 }
 
 int db_col_is_null(struct db_stmt *s, int col)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_column_type(s->sq, col) == SQLITE_NULL;
-	return PQgetisnull(s->res, s->row, col);
+	return s->conn->ops->col_is_null(s, col);
 }
 
 const char *db_col_text(struct db_stmt *s, int col)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return (const char *)sqlite3_column_text(s->sq, col);
-	if (PQgetisnull(s->res, s->row, col))
-		return NULL;
-	return PQgetvalue(s->res, s->row, col);
+	return s->conn->ops->col_text(s, col);
 }
 
 int64_t db_col_int64(struct db_stmt *s, int col)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_column_int64(s->sq, col);
-	const char *v = db_col_text(s, col);
-	if (!v)
-		return 0;
-	if (v[0] == 't' || v[0] == 'f') /* boolean expressions */
-		return v[0] == 't';
-	return strtoll(v, NULL, 10);
+	return s->conn->ops->col_int64(s, col);
 }
 
 double db_col_double(struct db_stmt *s, int col)
 {
-	if (s->conn->engine == DB_SQLITE)
-		return sqlite3_column_double(s->sq, col);
-	const char *v = db_col_text(s, col);
-	return v ? strtod(v, NULL) : 0.0;
+	return s->conn->ops->col_double(s, col);
 }
 
 void db_done(struct db_stmt *s)
 {
-	if (s->conn->engine == DB_SQLITE) {
-		sqlite3_reset(s->sq);
-		sqlite3_clear_bindings(s->sq);
-	} else {
-		for (int i = 0; i < DB_MAX_PARAMS; i++) {
-			free(s->params[i]);
-			s->params[i] = NULL;
-		}
-		if (s->res)
-			PQclear(s->res);
-		s->res = NULL;
-		s->executed = 0;
-		s->row = -1;
-	}
+	s->conn->ops->reset(s);
 	s->busy = 0;
 }
 

@@ -39,6 +39,9 @@ struct db_conn *db_acquire(struct db *db);
 void db_release(struct db_conn *c);
 /** The engine of c. */
 enum db_engine db_conn_engine(const struct db_conn *c);
+/** Whether a table exists (names it without reading a row of it: the
+ * access guard stands aside). */
+int db_table_exists(struct db_conn *c, const char *table);
 /** The last error message of c (static until the next call on c). */
 const char *db_errmsg(struct db_conn *c);
 

@@ -30,8 +30,42 @@ struct db_stmt {
 	int executed;
 };
 
+/** The operations of an engine (as Redis's connection types): db.c holds
+ * the pool, the statement cache and the guard once and calls these. */
+struct db_ops {
+	const char *begin; /* the statement that opens a write transaction */
+	/* the dialect's snippets */
+	const char *table_exists; /* one row when the table named by ? exists */
+	int (*open)(struct db_conn *c, const char *url);
+	void (*close)(struct db_conn *c);
+	int (*exec)(struct db_conn *c, const char *sql);
+	int (*prepare)(struct db_stmt *s);
+	/** Releases the engine's part of a statement (forget: also on the
+	 * server, when the connection lives on). */
+	void (*finalize)(struct db_stmt *s, int forget);
+	/** On release: 1 when the connection was lost and was reset (the
+	 * cached statements are gone with it). */
+	int (*recover)(struct db_conn *c);
+	int (*bind_text)(struct db_stmt *s, int i, const char *v);
+	int (*bind_int64)(struct db_stmt *s, int i, int64_t v);
+	int (*bind_double)(struct db_stmt *s, int i, double v);
+	int (*bind_null)(struct db_stmt *s, int i);
+	int (*step)(struct db_stmt *s);
+	int (*col_count)(struct db_stmt *s);
+	const char *(*col_name)(struct db_stmt *s, int col);
+	int (*col_is_null)(struct db_stmt *s, int col);
+	const char *(*col_text)(struct db_stmt *s, int col);
+	int64_t (*col_int64)(struct db_stmt *s, int col);
+	double (*col_double)(struct db_stmt *s, int col);
+	/** Makes a statement ready to bind and step again. */
+	void (*reset)(struct db_stmt *s);
+};
+
+extern const struct db_ops dbsq_ops, dbpg_ops;
+
 struct db_conn {
 	struct db *db;
+	const struct db_ops *ops;
 	enum db_engine engine;
 	sqlite3 *sq;
 	PGconn *pg;
@@ -55,17 +89,6 @@ struct db {
 	void (*ext_free)(void *);
 };
 
-int dbsq_open(struct db_conn *c, const char *path);
-void dbsq_close(struct db_conn *c);
-int dbsq_exec(struct db_conn *c, const char *sql);
-int dbsq_prepare(struct db_stmt *s);
-int dbsq_step(struct db_stmt *s);
-
-int dbpg_open(struct db_conn *c, const char *url);
-void dbpg_close(struct db_conn *c);
-int dbpg_exec(struct db_conn *c, const char *sql);
-int dbpg_prepare(struct db_stmt *s);
-int dbpg_step(struct db_stmt *s);
 /* `?` outside quotes becomes $1..$n; *nparams gets n. */
 struct buf;
 int dbpg_rewrite(const char *sql, struct buf *out, int *nparams);

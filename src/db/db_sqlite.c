@@ -11,7 +11,9 @@ static int sq_fail(struct db_conn *c, int src)
 	return base == SQLITE_CONSTRAINT ? TR_ERR_CONFLICT : TR_ERR_DB;
 }
 
-int dbsq_open(struct db_conn *c, const char *path)
+static int dbsq_exec(struct db_conn *c, const char *sql);
+
+static int dbsq_open(struct db_conn *c, const char *path)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, &c->sq, flags, NULL);
@@ -36,13 +38,13 @@ int dbsq_open(struct db_conn *c, const char *path)
 	return rc;
 }
 
-void dbsq_close(struct db_conn *c)
+static void dbsq_close(struct db_conn *c)
 {
 	sqlite3_close_v2(c->sq);
 	c->sq = NULL;
 }
 
-int dbsq_exec(struct db_conn *c, const char *sql)
+static int dbsq_exec(struct db_conn *c, const char *sql)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->sq, sql, NULL, NULL, &msg);
@@ -54,7 +56,7 @@ int dbsq_exec(struct db_conn *c, const char *sql)
 	return TR_OK;
 }
 
-int dbsq_prepare(struct db_stmt *s)
+static int dbsq_prepare(struct db_stmt *s)
 {
 	int rc =
 	    sqlite3_prepare_v3(s->conn->sq, s->sql, -1, SQLITE_PREPARE_PERSISTENT, &s->sq, NULL);
@@ -63,7 +65,7 @@ int dbsq_prepare(struct db_stmt *s)
 	return TR_OK;
 }
 
-int dbsq_step(struct db_stmt *s)
+static int dbsq_step(struct db_stmt *s)
 {
 	int rc = sqlite3_step(s->sq);
 	if (rc == SQLITE_ROW)
@@ -72,3 +74,96 @@ int dbsq_step(struct db_stmt *s)
 		return DB_DONE;
 	return sq_fail(s->conn, rc);
 }
+
+static void finalize(struct db_stmt *s, int forget)
+{
+	(void)forget;
+	if (s->sq)
+		sqlite3_finalize(s->sq);
+}
+
+static int recover(struct db_conn *c)
+{
+	(void)c;
+	return 0;
+}
+
+static int bind_text(struct db_stmt *s, int i, const char *v)
+{
+	return sqlite3_bind_text(s->sq, i, v, -1, SQLITE_TRANSIENT) ? TR_ERR_DB : TR_OK;
+}
+
+static int bind_int64(struct db_stmt *s, int i, int64_t v)
+{
+	return sqlite3_bind_int64(s->sq, i, v) ? TR_ERR_DB : TR_OK;
+}
+
+static int bind_double(struct db_stmt *s, int i, double v)
+{
+	return sqlite3_bind_double(s->sq, i, v) ? TR_ERR_DB : TR_OK;
+}
+
+static int bind_null(struct db_stmt *s, int i)
+{
+	return sqlite3_bind_null(s->sq, i) ? TR_ERR_DB : TR_OK;
+}
+
+static int col_count(struct db_stmt *s)
+{
+	return sqlite3_column_count(s->sq);
+}
+
+static const char *col_name(struct db_stmt *s, int col)
+{
+	return sqlite3_column_name(s->sq, col);
+}
+
+static int col_is_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(s->sq, col) == SQLITE_NULL;
+}
+
+static const char *col_text(struct db_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s->sq, col);
+}
+
+static int64_t col_int64(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->sq, col);
+}
+
+static double col_double(struct db_stmt *s, int col)
+{
+	return sqlite3_column_double(s->sq, col);
+}
+
+static void reset(struct db_stmt *s)
+{
+	sqlite3_reset(s->sq);
+	sqlite3_clear_bindings(s->sq);
+}
+
+const struct db_ops dbsq_ops = {
+    .begin = "BEGIN IMMEDIATE",
+    .table_exists = "SELECT 1 " DB_ACL_EXEMPT " FROM sqlite_master WHERE type = 'table'"
+		    " AND name = ?",
+    .open = dbsq_open,
+    .close = dbsq_close,
+    .exec = dbsq_exec,
+    .prepare = dbsq_prepare,
+    .finalize = finalize,
+    .recover = recover,
+    .bind_text = bind_text,
+    .bind_int64 = bind_int64,
+    .bind_double = bind_double,
+    .bind_null = bind_null,
+    .step = dbsq_step,
+    .col_count = col_count,
+    .col_name = col_name,
+    .col_is_null = col_is_null,
+    .col_text = col_text,
+    .col_int64 = col_int64,
+    .col_double = col_double,
+    .reset = reset,
+};

@@ -925,18 +925,7 @@ static struct cell *cell_find(struct cell **cells, size_t *n, size_t *cap, int x
 /* Whether the optional tips table exists (it belongs to another module). */
 static int tips_table(struct db_conn *c)
 {
-	/* names the table, reads no row of it: the access guard stands aside */
-	const char *sql = db_conn_engine(c) == DB_SQLITE
-			      ? "SELECT 1 " DB_ACL_EXEMPT " FROM sqlite_master WHERE type = 'table'"
-				" AND name = 'tips'"
-			      : "SELECT 1 " DB_ACL_EXEMPT " FROM information_schema.tables WHERE"
-				" table_name = 'tips' AND table_schema = current_schema()";
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return 0;
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW;
+	return db_table_exists(c, "tips");
 }
 
 /* Adds the points of q to their cells. A tip of another organisation than

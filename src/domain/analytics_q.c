@@ -78,18 +78,7 @@ int aq_total_suppressed(double total, double foreign, double hidden, double hidd
 
 int aq_tips_present(struct db_conn *c)
 {
-	/* the marker: the guard would take the table's name for a read of it */
-	const char *sql = db_conn_engine(c) == DB_POSTGRES
-			      ? "SELECT 1 " DB_ACL_EXEMPT " FROM information_schema.tables"
-				" WHERE table_name = 'tips' AND table_schema = current_schema()"
-			      : "SELECT 1 " DB_ACL_EXEMPT " FROM sqlite_master WHERE type = 'table'"
-				" AND name = 'tips'";
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return 0;
-	int yes = db_step(s) == DB_ROW;
-	db_done(s);
-	return yes;
+	return db_table_exists(c, "tips");
 }
 
 /* The select list is the same for every source: id, country, category,
