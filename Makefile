@@ -2,7 +2,7 @@
 # are the two commands of the README; both first run scripts/bootstrap.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
 BASE    := -std=c11 -D_GNU_SOURCE -Isrc -MMD -MP $(WARN)
 PKGCF   := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -27,9 +27,9 @@ UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/unit/%)
 # only their library. bench/DIR/NAME.c is built as build/bench/DIR/NAME.
 BENCHSRC := bench/activities/overlap_bench.c bench/alerts/gen.c \
             bench/analytics/farrington_bench.c bench/analytics/spatial_bench.c \
-            bench/analytics/ts_bench.c bench/analytics/warning_bench.c
+            bench/analytics/ts_bench.c bench/analytics/warning_bench.c bench/federation/dump.c
 BENCHBIN := $(BENCHSRC:%.c=build/%)
-BENCHREF := build/bench/http/ceiling build/bench/tips/bare
+BENCHREF := build/bench/http/ceiling build/bench/tips/bare build/bench/federation/bare
 SANBENCH := $(BENCHSRC:%.c=build/san/%)
 
 .PHONY: all sanitize test unit api web demo bench bench-bins bench-link lint format clean \
@@ -87,6 +87,11 @@ build/bench/tips/bare: bench/tips/bare.c
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(BASE) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs sqlite3)
+
+build/bench/federation/bare: bench/federation/bare.c
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(BASE) $(CFLAGS) -o $@ $< $(shell pkg-config --cflags --libs sqlite3 jansson)
 
 bootstrap:
 	@scripts/bootstrap

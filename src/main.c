@@ -27,6 +27,8 @@ static const struct {
     {"retention", cli_retention, "erase expired personal data now (retention run)"},
     {"referrals", cli_referrals, "run the referral deadline job once (referrals deadlines)"},
     {"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
+    {"node", cli_node, "print this instance's federation identity (node key)"},
+    {"peer", cli_peer, "federation peers (peer add|list|remove)"},
     {"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
     {"version", NULL, "print the version"},
 };

@@ -1,3 +1,4 @@
+#include "api/alerts_misp.h"
 #include "api/api.h"
 #include "api/handlers.h"
 #include "api/validate.h"
@@ -594,10 +595,45 @@ static int import_fail(struct http_req *req, struct db_conn *c, int rc, size_t b
 	return http_fail(req, rc, "nothing was imported");
 }
 
+/* MISP events ({"response": [{"Event": ...}]}, as the MISP export, or one
+ * {"Event": ...}) become items of the export's form, then go the same way:
+ * only the caller's organisation's records. */
+static int import_misp(struct http_req *req, json_t **body)
+{
+	json_t *resp = json_object_get(*body, "response");
+	json_t *events = json_is_array(resp)		   ? json_incref(resp)
+			 : json_object_get(*body, "Event") ? json_pack("[O]", *body)
+							   : NULL;
+	if (!events)
+		return TR_OK;
+	json_t *items = json_array();
+	size_t i;
+	json_t *ev;
+	int rc = TR_OK;
+	json_array_foreach(events, i, ev)
+	{
+		const char *why = NULL;
+		json_t *item = misp_to_item(ev, &why);
+		if (!item) {
+			char name[64];
+			snprintf(name, sizeof(name), "response[%zu].Event", i);
+			rc = http_field_error(req, name, why);
+			break;
+		}
+		json_array_append_new(items, item);
+	}
+	json_decref(events);
+	json_decref(*body);
+	*body = json_pack("{s:o}", "items", items);
+	return rc;
+}
+
 int api_alerts_import(struct http_req *req, struct http_resp *resp)
 {
 	json_t *body;
 	int rc = http_json_body(req, &body);
+	if (!rc && (rc = import_misp(req, &body)))
+		json_decref(body);
 	if (rc)
 		return rc;
 	json_t *items = json_object_get(body, "items");

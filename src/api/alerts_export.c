@@ -6,13 +6,15 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/err.h"
+#include "api/alerts_misp.h"
+#include "core/uuid.h"
 #include "domain/alert.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum fmt { FMT_JSON, FMT_CSV, FMT_GEOJSON };
+enum fmt { FMT_JSON, FMT_CSV, FMT_GEOJSON, FMT_MISP, FMT_STIX };
 
 struct export
 {
@@ -25,6 +27,7 @@ struct export
 	int started, done, first;
 	struct buf out; /* rendered, not yet sent */
 	size_t sent;
+	json_t *orgs_seen; /* STIX: identities written */
 };
 
 static const char *const csv_cols[] = {
@@ -94,7 +97,46 @@ static void render(struct export *e, json_t *a)
 		json_decref(feat);
 		break;
 	}
+	default: /* MISP and STIX: render_exchange */
+		break;
 	}
+	e->first = 0;
+}
+
+/* MISP and STIX want the organisation's name and the sightings. */
+static void render_exchange(struct export *e, struct db_conn *c, json_t *a)
+{
+	const char *org = json_string_value(json_object_get(a, "org_id"));
+	char name[300] = "";
+	struct db_stmt *s;
+	if (!db_prepare(c, "SELECT name FROM organisations WHERE id = ?", &s)) {
+		db_bind_text(s, 1, org);
+		if (db_step(s) == DB_ROW)
+			snprintf(name, sizeof(name), "%s", db_col_text(s, 0));
+		db_done(s);
+	}
+	json_t *sightings = NULL;
+	alert_sightings(c, &e->who, json_string_value(json_object_get(a, "id")), &sightings);
+	char *text = NULL;
+	if (e->fmt == FMT_MISP) {
+		json_t *ev = misp_event(a, name[0] ? name : NULL, sightings);
+		text = json_dumps(ev, JSON_COMPACT);
+		json_decref(ev);
+	} else {
+		json_t *objs = json_array();
+		stix_objects(a, name[0] ? name : NULL, sightings, objs, e->orgs_seen);
+		text = json_dumps(objs, JSON_COMPACT);
+		json_decref(objs);
+		/* the objects go into the bundle's array: drop the brackets */
+		if (text && strlen(text) > 2) {
+			size_t n = strlen(text);
+			memmove(text, text + 1, n - 2);
+			text[n - 2] = '\0';
+		}
+	}
+	json_decref(sightings);
+	buf_printf(&e->out, "%s%s", e->first ? "" : ",", text ? text : "null");
+	free(text);
 	e->first = 0;
 }
 
@@ -108,6 +150,20 @@ static int export_next(struct export *e)
 			for (int i = 0; csv_cols[i]; i++)
 				buf_printf(&e->out, "%s%s", i ? "," : "", csv_cols[i]);
 			buf_puts(&e->out, "\r\n");
+		} else if (e->fmt == FMT_MISP) {
+			buf_puts(&e->out, "{\"response\":[");
+		} else if (e->fmt == FMT_STIX) {
+			char id[37];
+			tr_uuid7(id);
+			json_t *defs = stix_tlp_definitions();
+			char *t = json_dumps(defs, JSON_COMPACT);
+			json_decref(defs);
+			t[strlen(t) - 1] = '\0'; /* the array stays open */
+			buf_printf(&e->out,
+				   "{\"type\":\"bundle\",\"id\":\"bundle--%s\",\"objects\":%s", id,
+				   t);
+			free(t);
+			e->first = 0;
 		} else {
 			buf_puts(&e->out, e->fmt == FMT_JSON
 					      ? "{\"items\":["
@@ -119,10 +175,16 @@ static int export_next(struct export *e)
 	char *next = NULL;
 	struct db_conn *c = db_acquire(e->db);
 	int rc = alert_list(c, &e->who, &e->f, e->after, 200, items, &next);
-	db_release(c);
 	size_t i;
 	json_t *a;
-	json_array_foreach(items, i, a) render(e, a);
+	json_array_foreach(items, i, a)
+	{
+		if (e->fmt == FMT_MISP || e->fmt == FMT_STIX)
+			render_exchange(e, c, a);
+		else
+			render(e, a);
+	}
+	db_release(c);
 	json_decref(items);
 	free(e->after);
 	e->after = next;
@@ -160,6 +222,7 @@ static void export_free(void *state)
 		free(e->strings[i]);
 	free(e->after);
 	buf_free(&e->out);
+	json_decref(e->orgs_seen);
 	free(e);
 }
 
@@ -181,8 +244,12 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 		fmt = FMT_CSV;
 	else if (strcmp(format, "geojson") == 0)
 		fmt = FMT_GEOJSON;
+	else if (strcmp(format, "misp") == 0)
+		fmt = FMT_MISP;
+	else if (strcmp(format, "stix") == 0)
+		fmt = FMT_STIX;
 	else
-		rc = http_field_error(req, "format", "must be json, csv or geojson");
+		rc = http_field_error(req, "format", "must be json, csv, geojson, misp or stix");
 	if (rc)
 		return rc;
 	struct export *e = calloc(1, sizeof(*e));
@@ -193,6 +260,7 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	e->who = *api_caller(req);
 	e->fmt = fmt;
 	buf_init(&e->out, 8u << 20);
+	e->orgs_seen = json_object();
 	e->f.status = keep(e, 0, http_query(req, "status"));
 	e->f.category = keep(e, 1, http_query(req, "category"));
 	e->f.country = keep(e, 2, http_query(req, "country"));

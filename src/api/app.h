@@ -26,6 +26,7 @@ struct app {
 	struct auth_throttle *sign_in;	 /* failed sign-ins per source address */
 	int trust_proxy;		 /* the last hop of X-Forwarded-For is the source */
 	struct outlines *outlines;	 /* country shapes of the analytics (outline.h), or NULL */
+	void *fed;			 /* federation while serving (module_fed.c) */
 };
 
 /** Module lifecycles, called by `trellis serve` after the database is

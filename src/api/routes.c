@@ -1,5 +1,6 @@
 #include "api/app.h"
 #include "api/handlers.h"
+#include "api/handlers_fed.h"
 #include "api/resource.h"
 
 /* The one route table. docs/openapi.json documents exactly these routes;
@@ -56,6 +57,7 @@ const struct http_route api_routes[] = {
 #include "api/routes_analytics.inc"
 #include "api/routes_commitments.inc"
 #include "api/routes_referrals.inc"
+#include "api/routes_fed.inc"
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -25,5 +25,8 @@ int cli_detect(int argc, char **argv);
  * the command, argv[1] the verb). */
 int cli_retention(int argc, char **argv);
 int cli_referrals(int argc, char **argv);
+/** `trellis node key`, `trellis peer add|list|remove` (federation). */
+int cli_node(int argc, char **argv);
+int cli_peer(int argc, char **argv);
 
 #endif

@@ -1,4 +1,5 @@
 #include "api/app.h"
+#include "api/handlers_fed.h"
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "core/err.h"
@@ -249,8 +250,10 @@ int cli_serve(int argc, char **argv)
 	if (tips_module_start(app, err, sizeof(err)) ||
 	    signals_module_start(app, err, sizeof(err)) ||
 	    referrals_module_start(app, err, sizeof(err)) ||
+	    fed_module_start(app, (int)pool - 2, err, sizeof(err)) ||
 	    http_server_start(&cfg, &srv, err, sizeof(err))) {
 		fprintf(stderr, "trellis: %s\n", err);
+		fed_module_stop(app);
 		referrals_module_stop(app);
 		signals_module_stop(app);
 		tips_module_stop(app);
@@ -269,7 +272,9 @@ int cli_serve(int argc, char **argv)
 	int sig = 0;
 	sigwait(&set, &sig);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
+	fed_module_quiesce(app);
 	http_server_stop(srv);
+	fed_module_stop(app);
 	referrals_module_stop(app);
 	signals_module_stop(app);
 	tips_module_stop(app);

@@ -90,6 +90,8 @@ static const struct {
      * ends are; made and removed by a role that may change one end, in
      * that end's organisation (domain/link.c) */
     [RES_LINK] =         {"link",         {L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R}},
+    /* federation is the instance's: peers are added with the CLI */
+    [RES_PEER] =         {"peer",         {L|R,       0,         0,         0,         0,         0}},
     /* clang-format on */
 };
 

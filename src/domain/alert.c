@@ -523,7 +523,7 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 	if (insert) {
 		db_bind_text(s, 27, who->org_id);
 		db_bind_text(s, 28, who->country[0] ? who->country : NULL);
-		db_bind_text(s, 29, who->user_id);
+		db_bind_text(s, 29, who->user_id[0] ? who->user_id : NULL); /* none: federation */
 		db_bind_int64(s, 30, now);
 	}
 	rc = db_step(s);
@@ -1009,4 +1009,65 @@ int alert_import(struct db_conn *c, const struct caller *who, const struct alert
 		return rc;
 	}
 	return db_commit(c);
+}
+
+/* ---- federation (fed.c): records of other nodes ---- */
+
+int alert_fed_put(struct db_conn *c, const struct alert_fed_origin *o, json_t *a, int insert)
+{
+	struct caller who = {0};
+	snprintf(who.org_id, sizeof(who.org_id), "%s", o->org_id);
+	snprintf(who.country, sizeof(who.country), "%s", o->country ? o->country : "");
+	const char *id = json_string_value(json_object_get(a, "id"));
+	int has;
+	int64_t created = time_field(a, "created_at", &has), now = tr_now_ms();
+	int64_t updated = time_field(a, "updated_at", &has);
+	int rc = alert_write(c, id, a, insert, &who, now);
+	struct db_stmt *s;
+	if (!rc &&
+	    !(rc = db_prepare(c,
+			      "UPDATE alerts " DB_ACL_EXEMPT " SET version = ?, origin_node = ?,"
+			      " received_from = ?, created_at = ?, updated_at = ? WHERE id = ?",
+			      &s))) {
+		db_bind_int64(s, 1, o->version);
+		db_bind_text(s, 2, o->origin_node);
+		db_bind_text(s, 3, o->received_from);
+		db_bind_int64(s, 4, created ? created : now);
+		db_bind_int64(s, 5, updated ? updated : now);
+		db_bind_text(s, 6, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	return rc;
+}
+
+int alert_fed_withdraw(struct db_conn *c, const char *id, const struct alert_fed_origin *o)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c,
+		       "UPDATE alerts " DB_ACL_EXEMPT " SET title = '', summary = '', body = '',"
+		       " distribution = 'organisation', sharing_group_id = NULL, lat = NULL,"
+		       " lon = NULL, place_name = NULL, precision_m = NULL, cell_x = NULL,"
+		       " cell_y = NULL, tags = '[]', countries = '[]', substances = '[]',"
+		       " ews = '{}', version = ?, received_from = ?, updated_at = ?"
+		       " WHERE id = ? AND origin_node = ?",
+		       &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, o->version);
+	db_bind_text(s, 2, o->received_from);
+	db_bind_int64(s, 3, tr_now_ms());
+	db_bind_text(s, 4, id);
+	db_bind_text(s, 5, o->origin_node);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	json_t *none = json_array();
+	if (!rc && !(rc = links_write(c, id, "alert_substances", "substance_id", none)) &&
+	    !(rc = links_write(c, id, "alert_countries", "country", none)) &&
+	    !(rc = links_write(c, id, "alert_tags", "tag", none)) &&
+	    !(rc = search_index_put(c, "alert", id, "")))
+		rc = alert_stamp(c, id);
+	json_decref(none);
+	return rc;
 }

@@ -86,4 +86,22 @@ int alert_import(struct db_conn *c, const struct caller *who, const struct alert
 		 size_t n, const char *request_id, int *imported /* OUT */, size_t *bad /* OUT */,
 		 const char **field /* OUT */, const char **why /* OUT */);
 
+/** Where a record of another node comes from (federation). */
+struct alert_fed_origin {
+	const char *org_id, *country; /* its organisation, a remote one here */
+	const char *origin_node;      /* the node that owns it */
+	const char *received_from;    /* the peer it came from */
+	int64_t version;	      /* its version at the origin */
+};
+/** Writes a record of another node as it is at its origin (a validated
+ * alert object a, "id" included), inserting it or replacing this copy:
+ * stamped for the read model, indexed for search. Inside the caller's
+ * transaction. */
+int alert_fed_put(struct db_conn *c, const struct alert_fed_origin *o, json_t *a, int insert);
+/** A tombstone: the copy of a record of another node that was retracted
+ * from federation or narrowed there is emptied and kept visible to nobody
+ * here (its remote organisation has no users), so its own tombstone can go
+ * on to the peers that received it. */
+int alert_fed_withdraw(struct db_conn *c, const char *id, const struct alert_fed_origin *o);
+
 #endif

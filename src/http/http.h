@@ -152,6 +152,17 @@ void http_field_errors_prefix(struct http_req *req, int from, const char *prefix
  * successful one. */
 void http_resp_header(struct http_resp *resp, const char *name, const char *value);
 
+/** Asks to be called again in about ms milliseconds (a long-poll): the
+ * handler returns TR_OK without answering, the connection is suspended
+ * holding no worker thread, and the same request (its arena, its
+ * parameters) comes to the handler again. TR_ERR_UNAVAILABLE when the
+ * server is stopping: answer now. */
+int http_park(struct http_req *req, int ms);
+/** How many times the request was called again after http_park. */
+int http_resumed(struct http_req *req);
+/** Milliseconds since the request began. */
+int64_t http_elapsed_ms(struct http_req *req);
+
 /* Response writers. */
 void http_resp_status(struct http_resp *resp, int status);
 /** The body buffer; content type defaults to application/json. */

@@ -46,6 +46,10 @@ struct http_server {
 	size_t log_len;
 	pthread_t flusher;
 	atomic_int stopping;
+	/* parked requests (http_park), resumed by the flusher thread */
+	pthread_mutex_t park_mu;
+	struct http_req *parked;
+	atomic_int parks_closed; /* stopping: no request parks any more */
 };
 
 struct http_resp {
@@ -87,6 +91,10 @@ struct http_req {
 	char addr[64];
 	void *user;
 	struct http_resp resp;
+	int park;	    /* the handler asked to be called again */
+	int64_t park_until; /* monotonic ms */
+	int resumed;	    /* times it was called again */
+	struct http_req *park_next;
 };
 
 /* ---- accessors ---- */
@@ -537,12 +545,35 @@ static void log_append(struct http_server *s, const char *line, size_t n)
 	pthread_mutex_unlock(&s->log_mu);
 }
 
-/* Writes the request log every 20 ms: one system call for many lines. */
+/* Resumes the parked requests whose time has come (all when stopping). */
+static void parked_wake(struct http_server *s)
+{
+	int64_t now = (int64_t)(tr_mono_ns() / 1000000);
+	int all = atomic_load(&s->parks_closed);
+	pthread_mutex_lock(&s->park_mu);
+	struct http_req **p = &s->parked;
+	while (*p) {
+		struct http_req *r = *p;
+		if (all || r->park_until <= now) {
+			*p = r->park_next;
+			r->park_next = NULL;
+			r->resumed++;
+			MHD_resume_connection(r->conn);
+		} else {
+			p = &r->park_next;
+		}
+	}
+	pthread_mutex_unlock(&s->park_mu);
+}
+
+/* Writes the request log every 20 ms: one system call for many lines; and
+ * wakes the parked requests. */
 static void *log_flusher(void *arg)
 {
 	struct http_server *s = arg;
 	while (!atomic_load(&s->stopping)) {
 		nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+		parked_wake(s);
 		pthread_mutex_lock(&s->log_mu);
 		log_flush_locked(s);
 		pthread_mutex_unlock(&s->log_mu);
@@ -593,6 +624,16 @@ static enum MHD_Result dispatch(struct http_req *req)
 			rc = cfg->authenticate(req, &req->resp);
 		if (rc == TR_OK)
 			rc = r->fn(req, &req->resp);
+		if (rc == TR_OK && req->park) {
+			/* called again later: hold no worker thread meanwhile */
+			req->park = 0;
+			pthread_mutex_lock(&req->server->park_mu);
+			MHD_suspend_connection(req->conn);
+			req->park_next = req->server->parked;
+			req->server->parked = req;
+			pthread_mutex_unlock(&req->server->park_mu);
+			return MHD_YES;
+		}
 	} else if (rc == TR_ERR_METHOD) {
 		http_resp_header(&req->resp, "Allow", allow);
 		http_fail(req, rc, "this path does not accept this method");
@@ -891,6 +932,7 @@ int http_server_start(const struct http_config *cfg, struct http_server **out, c
 	randombytes_buf(&s->id_prefix, sizeof(s->id_prefix));
 	atomic_init(&s->id_next, 1);
 	pthread_mutex_init(&s->log_mu, NULL);
+	pthread_mutex_init(&s->park_mu, NULL);
 	atomic_init(&s->stopping, 0);
 	if (pthread_create(&s->flusher, NULL, log_flusher, s) != 0) {
 		snprintf(err, errlen, "cannot start the log writer");
@@ -902,8 +944,8 @@ int http_server_start(const struct http_config *cfg, struct http_server **out, c
 	if (threads < 1)
 		threads = 1;
 	s->mhd = MHD_start_daemon(
-	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC, 0, NULL, NULL, on_request, s,
-	    MHD_OPTION_LISTEN_SOCKET, s->fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
+	    on_request, s, MHD_OPTION_LISTEN_SOCKET, s->fd, MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    cfg->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory, MHD_OPTION_NOTIFY_COMPLETED,
@@ -939,6 +981,7 @@ void http_server_stop(struct http_server *s)
 	 * 15 s); idle keep-alive connections hold no request and are closed */
 	MHD_socket fd = MHD_quiesce_daemon(s->mhd);
 	MHD_socket mfd = s->metrics_mhd ? MHD_quiesce_daemon(s->metrics_mhd) : MHD_INVALID_SOCKET;
+	atomic_store(&s->parks_closed, 1); /* the flusher resumes every parked request */
 	for (int i = 0; i < 1500 && atomic_load(&s->inflight) > 0; i++)
 		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
 	MHD_stop_daemon(s->mhd);
@@ -954,9 +997,29 @@ void http_server_stop(struct http_server *s)
 	log_flush_locked(s);
 	pthread_mutex_unlock(&s->log_mu);
 	pthread_mutex_destroy(&s->log_mu);
+	pthread_mutex_destroy(&s->park_mu);
 	metrics_free(&s->metrics);
 	sodium_memzero(s->metrics_key, sizeof(s->metrics_key));
 	free(s);
+}
+
+int http_park(struct http_req *req, int ms)
+{
+	if (atomic_load(&req->server->parks_closed) || req->metrics_listener)
+		return TR_ERR_UNAVAILABLE;
+	req->park = 1;
+	req->park_until = (int64_t)(tr_mono_ns() / 1000000) + ms;
+	return TR_OK;
+}
+
+int http_resumed(struct http_req *req)
+{
+	return req->resumed;
+}
+
+int64_t http_elapsed_ms(struct http_req *req)
+{
+	return (int64_t)((tr_mono_ns() - req->started_ns) / 1000000);
 }
 
 void http_metrics_write(struct http_server *s, struct buf *out)

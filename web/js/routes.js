@@ -54,6 +54,7 @@ export const routes = [
   { path: '/sharing-groups/:id', load: () => import('./page-groups.js'), view: 'Edit' },
   { path: '/tokens', load: () => import('./page-tokens.js'), nav: 'nav.tokens', section: 'admin' },
   { path: '/audit', load: () => import('./page-audit.js'), nav: 'nav.audit', section: 'admin', can: ['audit', 'list'] },
+  { path: '/federation', load: () => import('./page-federation.js'), nav: 'nav.federation', section: 'admin', can: ['peer', 'list'] },
 ];
 
 /** Whether a signed-in user may open the route: by its roles, or by the

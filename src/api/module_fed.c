@@ -1,0 +1,334 @@
+/* Federation while serving: the node identity and one puller thread per
+ * peer. A puller asks its peer for the changes after its cursor (a signed
+ * GET that long-polls), verifies the signed bundle and applies it in one
+ * transaction that also moves the cursor, so a crash leaves either all of
+ * it or none. */
+#include "api/app.h"
+#include "api/handlers_fed.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FED_PEERS_MAX 128
+#define FED_BODY_MAX ((size_t)64 << 20)
+
+struct fed_worker {
+	char node_id[37];
+	struct fed_state *st;
+	pthread_t thread;
+	atomic_int stop;
+	struct fed_worker *next;
+};
+
+static int env_long(const char *name, long def, long min, long max, long *out, char *err,
+		    size_t errlen)
+{
+	const char *v = getenv(name);
+	*out = def;
+	if (!v || !*v)
+		return TR_OK;
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (*end || errno || n < min || n > max) {
+		snprintf(err, errlen, "%s must be an integer from %ld to %ld, got '%s'", name, min,
+			 max, v);
+		return TR_ERR_INVALID;
+	}
+	*out = n;
+	return TR_OK;
+}
+
+/* Sleeps up to ms unless stopping; returns whether to stop. */
+static int nap(struct fed_state *st, atomic_int *stop, int64_t ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&st->mu);
+	while (!atomic_load(&st->stop) && !atomic_load(stop))
+		if (pthread_cond_timedwait(&st->cv, &st->mu, &ts) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&st->mu);
+	return atomic_load(&st->stop) || atomic_load(stop);
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	struct buf *b = ctx;
+	return buf_append(b, p, size * n) ? 0 : size * n;
+}
+
+static int on_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
+{
+	struct fed_worker *w = ctx;
+	return atomic_load(&w->st->stop) || atomic_load(&w->stop);
+}
+
+/* One signed pull; body gets the answer. TR_OK or an error with err. */
+static int pull(struct fed_worker *w, CURL *curl, const struct fed_peer *p, struct buf *body,
+		char *err, size_t errlen)
+{
+	struct fed_state *st = w->st;
+	char url[700], text[400], line[200];
+	int64_t now = tr_now_ms();
+	size_t ul = strlen(p->url);
+	snprintf(url, sizeof(url), "%.*s/fed/v1/changes?after=%lld&wait=%d",
+		 (int)(ul && p->url[ul - 1] == '/' ? ul - 1 : ul), p->url,
+		 (long long)p->pull_cursor, st->wait_s);
+	fed_request_text(text, sizeof(text), "GET", "/fed/v1/changes", p->pull_cursor, st->wait_s,
+			 now, st->me.node_id, p->node_id);
+	unsigned char sig[crypto_sign_BYTES];
+	char sig_hex[2 * crypto_sign_BYTES + 1];
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), st->me.sk);
+	sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
+	struct curl_slist *h = NULL;
+	snprintf(line, sizeof(line), "Trellis-Node: %s", st->me.node_id);
+	h = curl_slist_append(h, line);
+	snprintf(line, sizeof(line), "Trellis-Time: %lld", (long long)now);
+	h = curl_slist_append(h, line);
+	snprintf(line, sizeof(line), "Trellis-Signature: %s", sig_hex);
+	h = curl_slist_append(h, line);
+	curl_easy_reset(curl);
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, w);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)st->wait_s + 30L);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+	CURLcode cc = curl_easy_perform(curl);
+	long status = 0;
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	if (cc != CURLE_OK)
+		return snprintf(err, errlen, "pull failed: %s", curl_easy_strerror(cc)), TR_ERR_IO;
+	if (status != 200)
+		return snprintf(err, errlen, "pull answered HTTP %ld", status), TR_ERR_IO;
+	return TR_OK;
+}
+
+/* Verifies and applies a pulled answer. */
+static int apply(struct fed_worker *w, const struct fed_peer *p, struct buf *body,
+		 struct fed_apply_report *rep, char *err, size_t errlen)
+{
+	json_t *j = json_loadb(body->data ? body->data : "", body->len, 0, NULL);
+	const char *payload = json_string_value(json_object_get(j, "payload"));
+	const char *sig = json_string_value(json_object_get(j, "signature"));
+	int rc;
+	if (!payload || !sig) {
+		snprintf(err, errlen, "malformed answer");
+		rc = TR_ERR_INVALID;
+	} else {
+		struct db_conn *c = db_acquire(w->st->db);
+		rc =
+		    fed_bundle_apply(c, &w->st->me, p, payload, sig, tr_now_ms(), rep, err, errlen);
+		db_release(c);
+	}
+	json_decref(j);
+	return rc;
+}
+
+static void note(struct fed_state *st, const char *peer, const char *err)
+{
+	struct db_conn *c = db_acquire(st->db);
+	fed_peer_note(c, peer, err, tr_now_ms());
+	db_release(c);
+	if (err)
+		fprintf(stderr,
+			"{\"level\":\"warn\",\"msg\":\"federation pull\",\"peer\":\"%s\","
+			"\"error\":\"%s\"}\n",
+			peer, err);
+}
+
+static void *worker_main(void *arg)
+{
+	struct fed_worker *w = arg;
+	struct fed_state *st = w->st;
+	CURL *curl = curl_easy_init();
+	struct buf body;
+	buf_init(&body, FED_BODY_MAX);
+	while (curl && !atomic_load(&st->stop) && !atomic_load(&w->stop)) {
+		struct fed_peer p;
+		struct db_conn *c = db_acquire(st->db);
+		int rc = fed_peer_get(c, w->node_id, &p);
+		db_release(c);
+		if (rc == TR_ERR_NOT_FOUND)
+			break; /* removed */
+		char err[300] = "";
+		struct fed_apply_report rep = {0};
+		buf_reset(&body);
+		if (!rc && !(rc = pull(w, curl, &p, &body, err, sizeof(err))))
+			rc = apply(w, &p, &body, &rep, err, sizeof(err));
+		if (atomic_load(&st->stop) || atomic_load(&w->stop))
+			break;
+		if (rc || rep.refused) /* a success was noted with the bundle */
+			note(st, p.node_id, err);
+		if (rc && nap(st, &w->stop, st->retry_ms))
+			break;
+	}
+	buf_free(&body);
+	if (curl)
+		curl_easy_cleanup(curl);
+	return NULL;
+}
+
+/* Starts a puller for every peer that has none (new peers included). */
+static void workers_sync(struct fed_state *st)
+{
+	char ids[FED_PEERS_MAX][37];
+	int n = 0;
+	struct db_conn *c = db_acquire(st->db);
+	int rc = fed_peer_ids(c, ids, FED_PEERS_MAX, &n);
+	db_release(c);
+	if (rc)
+		return;
+	pthread_mutex_lock(&st->mu);
+	for (int i = 0; i < n; i++) {
+		struct fed_worker *w = st->workers;
+		while (w && (strcmp(w->node_id, ids[i]) != 0 || atomic_load(&w->stop)))
+			w = w->next;
+		if (w)
+			continue;
+		w = calloc(1, sizeof(*w));
+		if (!w)
+			break;
+		snprintf(w->node_id, sizeof(w->node_id), "%s", ids[i]);
+		w->st = st;
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+			free(w);
+			break;
+		}
+		w->next = st->workers;
+		st->workers = w;
+	}
+	/* a removed peer's puller ends by itself; mark it so a re-add starts anew */
+	for (struct fed_worker *w = st->workers; w; w = w->next) {
+		int found = 0;
+		for (int i = 0; i < n && !found; i++)
+			found = strcmp(w->node_id, ids[i]) == 0;
+		if (!found)
+			atomic_store(&w->stop, 1);
+	}
+	pthread_mutex_unlock(&st->mu);
+}
+
+static void *manager_main(void *arg)
+{
+	struct fed_state *st = arg;
+	atomic_int never = 0;
+	do
+		workers_sync(st);
+	while (!nap(st, &never, 1000));
+	return NULL;
+}
+
+static void state_free(struct fed_state *st)
+{
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->cv);
+	sodium_memzero(&st->me, sizeof(st->me));
+	free(st);
+}
+
+int fed_module_start(struct app *app, int threads, char *err, size_t errlen)
+{
+	const char *key = getenv("TRELLIS_SECRET_KEY");
+	if (!key || !*key) {
+		fputs("{\"level\":\"info\",\"msg\":\"federation off: TRELLIS_SECRET_KEY is not"
+		      " set\"}\n",
+		      stderr);
+		return TR_OK;
+	}
+	struct fed_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return TR_ERR_NOMEM;
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	st->db = app->db;
+	long retry = 0, wait = 0, bundle = 0;
+	int rc = env_long("TRELLIS_FED_RETRY_MS", 5000, 10, 3600000, &retry, err, errlen);
+	if (!rc)
+		rc = env_long("TRELLIS_FED_BUNDLE", FED_BUNDLE_MAX, 1, FED_BUNDLE_MAX, &bundle, err,
+			      errlen);
+	if (!rc)
+		rc = env_long("TRELLIS_FED_WAIT_S", FED_WAIT_MAX_S, 0, FED_WAIT_MAX_S, &wait, err,
+			      errlen);
+	st->retry_ms = retry;
+	st->wait_s = (int)wait;
+	st->bundle_max = (int)bundle;
+	if (!rc) {
+		struct db_conn *c = db_acquire(app->db);
+		rc = fed_node_load(c, key, 1, &st->me, err, errlen);
+		db_release(c);
+	}
+	if (!rc && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		snprintf(err, errlen, "federation: libcurl failed to initialise");
+		rc = TR_ERR_INTERNAL;
+	}
+	if (rc) {
+		state_free(st);
+		return rc;
+	}
+	if (pthread_create(&st->manager, NULL, manager_main, st) != 0) {
+		curl_global_cleanup();
+		state_free(st);
+		snprintf(err, errlen, "federation: cannot start the puller thread");
+		return TR_ERR_INTERNAL;
+	}
+	st->running = 1;
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"federation on\",\"node_id\":\"%s\"}\n",
+		st->me.node_id);
+	app->fed = st;
+	return TR_OK;
+}
+
+void fed_module_quiesce(struct app *app)
+{
+	struct fed_state *st = app->fed;
+	if (!st)
+		return;
+	pthread_mutex_lock(&st->mu);
+	atomic_store(&st->stop, 1);
+	pthread_cond_broadcast(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+}
+
+/* Must be safe to call when start failed or never ran. */
+void fed_module_stop(struct app *app)
+{
+	struct fed_state *st = app->fed;
+	if (!st)
+		return;
+	pthread_mutex_lock(&st->mu);
+	atomic_store(&st->stop, 1);
+	pthread_cond_broadcast(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+	pthread_join(st->manager, NULL);
+	struct fed_worker *w = st->workers;
+	while (w) {
+		struct fed_worker *next = w->next;
+		pthread_join(w->thread, NULL);
+		free(w);
+		w = next;
+	}
+	curl_global_cleanup();
+	state_free(st);
+	app->fed = NULL;
+}

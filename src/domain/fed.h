@@ -1,0 +1,121 @@
+/** Federation: this instance's node identity (an Ed25519 key pair), its
+ * peers, the change feed a peer pulls (GET /fed/v1/changes) and the
+ * application of a bundle pulled from a peer.
+ *
+ * The feed: every write of an alert stamps it with the next number of
+ * alert_seq (alert.c); a peer's cursor is such a number. The records after
+ * it go to the peer when they are federable (distribution federation, TLP
+ * not red, not a draft, not from that peer nor of its origin, and not from
+ * a peer added without pass-along); a record the delivery ledger says the
+ * peer received that is no longer federable goes as a tombstone. Only the
+ * origin increments a record's version; a copy keeps the origin's.
+ *
+ * A bundle is canonical JSON (sorted keys, compact) signed detached with
+ * the sender's key; it names its sender, audience, expiry and an id that
+ * is refused when seen again. */
+#ifndef TR_DOMAIN_FED_H
+#define TR_DOMAIN_FED_H
+
+#include "db/db.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** A request older or newer than this is refused (clock skew allowed). */
+#define FED_REQUEST_SKEW_MS (300 * 1000)
+/** How long a bundle may be applied after it was made. */
+#define FED_BUNDLE_TTL_MS (600 * 1000)
+/** Records of one bundle at most. */
+#define FED_BUNDLE_MAX 2000
+/** The longest long-poll. */
+#define FED_WAIT_MAX_S 30
+
+/** This node: its id and key pair. sk is secret: sodium_memzero it. */
+struct fed_node {
+	char node_id[37];
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
+};
+
+/** Loads this node's identity, making it at first use when create is set.
+ * The signing seed is stored in the database sealed (secretbox) with a key
+ * derived from the data key (TRELLIS_SECRET_KEY, 64 hex characters), as
+ * tip contacts are: the database alone does not give it away, and every
+ * server process of one PostgreSQL database speaks as the same node.
+ * TR_ERR_UNAVAILABLE with err set when there is no data key or it does not
+ * open the seed. */
+int fed_node_load(struct db_conn *c, const char *data_key_hex, int create,
+		  struct fed_node *out /* OUT */, char *err, size_t errlen);
+/** The node id and public key (hex) without the data key; TR_ERR_NOT_FOUND
+ * before the node exists. */
+int fed_node_public(struct db_conn *c, char node_id[37] /* OUT */, char pk_hex[65] /* OUT */);
+
+/** A peer: the node we pull from and that pulls from us. */
+struct fed_peer {
+	char node_id[37];
+	char name[128];
+	char url[512];
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	int pass_along;
+	int64_t pull_cursor;
+};
+
+/** Adds a peer; TR_ERR_INVALID with *field ("name", "url", "node-id",
+ * "public-key") for a bad value, TR_ERR_CONFLICT when the name or node id
+ * is taken. */
+int fed_peer_add(struct db_conn *c, const char *name, const char *url, const char *node_id,
+		 const char *pk_hex, int pass_along, const char **field /* OUT */);
+/** Removes a peer named by name or node id; TR_ERR_NOT_FOUND. */
+int fed_peer_remove(struct db_conn *c, const char *name_or_id);
+/** One peer by node id; TR_ERR_NOT_FOUND. */
+int fed_peer_get(struct db_conn *c, const char *node_id, struct fed_peer *out /* OUT */);
+/** Every peer with its status (cursor, last success, last error, lag) as
+ * a JSON array of objects. */
+int fed_peer_list(struct db_conn *c, json_t **out /* OUT */);
+/** The node ids of the peers, at most max; *n how many. */
+int fed_peer_ids(struct db_conn *c, char (*ids)[37], int max, int *n /* OUT */);
+/** Records the outcome of a pull from a peer (err NULL: a success). */
+void fed_peer_note(struct db_conn *c, const char *node_id, const char *err, int64_t now);
+
+/** The text a request to a peer signs: method, path, cursor, wait, time,
+ * the requester and the audience (the node asked), one per line. */
+void fed_request_text(char *out, size_t n, const char *method, const char *path, int64_t after,
+		      int wait, int64_t time_ms, const char *from, const char *audience);
+
+/** The newest change number (alert_seq). */
+int fed_head(struct db_conn *c, int64_t *seq /* OUT */);
+
+/** The answer to a peer's pull after cursor: {"index": [...], "payload":
+ * canonical bundle text, "signature": hex}. Records the deliveries in the
+ * ledger and the peer's progress. *more is set when the page was full. */
+int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		int64_t after, int limit, int64_t now, json_t **out /* OUT */, int *more /* OUT */);
+
+/** What a bundle did when applied. */
+struct fed_apply_report {
+	int applied, unchanged, refused;
+	int64_t cursor; /* the peer's cursor after it */
+	int more;
+};
+
+/** Verifies and applies one pulled answer (payload and signature) from
+ * peer in one transaction, with the peer's new cursor; records refused
+ * (claimed by a node that is not their origin, invalid) are left out and
+ * logged. The same transaction notes the pull's success. TR_ERR_UNAUTH (bad signature),
+ * TR_ERR_INVALID (malformed, another audience, expired) or TR_ERR_CONFLICT (replayed) refuse the
+ * whole bundle, with the reason in err. */
+int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+		     const char *payload, const char *sig_hex, int64_t now,
+		     struct fed_apply_report *rep /* OUT */, char *err, size_t errlen);
+
+/** What a peer would receive now from cursor 0: an array of {"type",
+ * "id", "op", "version", "title"}. */
+int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t **out /* OUT */);
+
+/** The peers that received an alert, for its owner: an array of
+ * {"node_id", "name", "version", "op", "at"}. */
+int fed_received_by(struct db_conn *c, const char *alert_id, json_t **out /* OUT */);
+
+#endif

@@ -1,0 +1,118 @@
+// Federation refusals: a fake peer F (a node key of the test's own, an
+// HTTP server answering the pull) sends a bad signature, another audience,
+// an expired bundle, a replay and records claimed by the wrong node; the
+// real instance R refuses each. And R refuses pulls it cannot trust.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createPublicKey, verify } from 'node:crypto';
+import { assertProblem, request } from './lib.mjs';
+import { node, peer, until, uuid7, keyPair, requestText, alertBody } from './fed_lib.mjs';
+
+let R, F, fake, answer;
+before(async () => {
+  R = await node('r');
+  F = { name: 'f', id: uuid7(), ...keyPair() };
+  fake = createServer((req, res) => {
+    const body = JSON.stringify(answer());
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(body);
+  });
+  await new Promise((r) => fake.listen(0, '127.0.0.1', r));
+  F.srv = { base: `http://127.0.0.1:${fake.address().port}` };
+  answer = () => bundle({});
+  peer(R, F);
+});
+after(async () => { await R?.srv.stop(); fake?.close(); });
+
+function bundle({ id = uuid7(), audience = R.id, after = 0, cursor = 0, records = [], expires = Date.now() + 60000, key = F }) {
+  const payload = JSON.stringify({ v: 1, id, from: F.id, audience, created_at: Date.now(), expires_at: expires, after, cursor, more: false, records });
+  return { index: [], payload, signature: key.sign(payload) };
+}
+
+const ORG = uuid7();
+const record = (over = {}) => ({
+  type: 'alert', op: 'upsert', id: over.id, origin_node: F.id, version: 1,
+  org: { id: ORG, name: 'Fake Police', kind: 'police', country: 'FR' },
+  data: { title: 'From F', category: 'other', status: 'published', tlp: 'green', summary: 'pulled', countries: ['FR', 'ZZ'] },
+  ...over,
+});
+
+const lastError = async () => (await R.api.get('/api/v1/federation/peers')).body.items[0].last_error;
+const errorIs = (text) => until(async () => (await lastError()) === text, text);
+
+test('a bundle with a bad signature is refused', async () => {
+  const other = keyPair();
+  answer = () => bundle({ key: other });
+  await errorIs('bad bundle signature');
+});
+
+test('a bundle for another audience is refused', async () => {
+  answer = () => bundle({ audience: uuid7() });
+  await errorIs('bundle for another audience');
+});
+
+test('an expired bundle is refused', async () => {
+  answer = () => bundle({ expires: Date.now() - 1000 });
+  await errorIs('bundle expired');
+});
+
+let fromF;
+test('a good bundle is applied once; the same bundle again is refused as a replay', async () => {
+  fromF = uuid7();
+  const once = bundle({ records: [record({ id: fromF })] });
+  answer = () => once;
+  await errorIs('bundle replayed');
+  const got = await R.api.get(`/api/v1/alerts/${fromF}`);
+  assert.equal(got.status, 200, got.text);
+  assert.equal(got.body.org_id, ORG);
+  assert.deepEqual(got.body.countries, ['FR']);
+  assert.equal(got.body.distribution, 'federation');
+  const org = await R.api.get(`/api/v1/organisations/${ORG}`);
+  assert.equal(org.body.name, 'Fake Police');
+});
+
+test('records claimed by a node that is not their origin are refused and logged', async () => {
+  const mine = await R.api.post('/api/v1/alerts', { body: alertBody({ title: 'Mine' }) });
+  assert.equal(mine.status, 201);
+  answer = () => bundle({ records: [record({ id: mine.body.id, version: 9, data: { ...record().data, title: 'Stolen' } })] });
+  await errorIs('record refused: claims a record of this node');
+  answer = () => bundle({ records: [record({ id: fromF, origin_node: uuid7(), version: 2, data: { ...record().data, title: 'Forged' } })] });
+  await errorIs('record refused: claimed by a node that is not its origin');
+  answer = () => bundle({ records: [record({ id: uuid7(), origin_node: R.id })] });
+  await errorIs('record refused: claims a record of this node');
+  assert.equal((await R.api.get(`/api/v1/alerts/${mine.body.id}`)).body.title, 'Mine');
+  assert.equal((await R.api.get(`/api/v1/alerts/${fromF}`)).body.title, 'From F');
+  assert.ok(R.srv.logs.some((l) => /federation record refused/.test(l) && l.includes(mine.body.id)));
+  // bad input in a record: refused, nothing else breaks
+  answer = () => bundle({ records: [record({ id: uuid7(), data: { ...record().data, tlp: 'red' } })] });
+  await errorIs('record refused: bad tlp');
+});
+
+test('R refuses pulls it cannot trust and signs what it answers', async () => {
+  const path = '/fed/v1/changes?after=0&wait=0';
+  assertProblem(assert, await request(R.srv.base, 'GET', path), 401);
+  const signed = (who, time = Date.now(), text) => ({
+    'Trellis-Node': who.id, 'Trellis-Time': String(time),
+    'Trellis-Signature': who.sign(text ?? requestText(0, 0, time, who.id, R.id)),
+  });
+  const stranger = { id: uuid7(), ...keyPair() };
+  assertProblem(assert, await request(R.srv.base, 'GET', path, { headers: signed(stranger) }), 401);
+  const stale = Date.now() - 3600 * 1000;
+  assertProblem(assert, await request(R.srv.base, 'GET', path, { headers: signed(F, stale) }), 401);
+  const t = Date.now();
+  assertProblem(assert, await request(R.srv.base, 'GET', path, { headers: signed(F, t, requestText(5, 0, t, F.id, R.id)) }), 401);
+  assertProblem(assert, await request(R.srv.base, 'GET', '/fed/v1/changes?after=-1', { headers: signed(F) }), 400, 'after');
+  const ok = await request(R.srv.base, 'GET', path, { headers: signed(F) });
+  assert.equal(ok.status, 200, ok.text);
+  const pub = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(R.pk, 'hex').toString('base64url') }, format: 'jwk' });
+  assert.ok(verify(null, Buffer.from(ok.body.payload), pub, Buffer.from(ok.body.signature, 'hex')));
+  const b = JSON.parse(ok.body.payload);
+  assert.equal(b.audience, F.id);
+  assert.equal(b.from, R.id);
+  // R's own federated alert goes to F; F's record never goes back to F
+  const ids = b.records.map((r) => r.id);
+  assert.ok(b.records.some((r) => r.origin_node === R.id && r.op === 'upsert'));
+  assert.ok(!ids.includes(fromF));
+  assert.deepEqual(ok.body.index.map((x) => x.id), ids);
+});
