@@ -2,7 +2,7 @@
 # are the two commands of the README; both first run scripts/bootstrap.
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcurl
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
 BASE    := -std=c11 -D_GNU_SOURCE -Isrc -MMD -MP $(WARN)
 PKGCF   := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

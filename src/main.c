@@ -24,6 +24,8 @@ static const struct {
      "verify the audit log's hash chain, sign checkpoints (audit verify|checkpoint|keygen)"},
     {"import", cli_import,
      "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
+    {"notify", cli_notify,
+     "run the daily digest or the deadline scheduler once (notify digest|deadlines)"},
     {"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
     {"analyze", NULL, "run a detector on a CSV file (ears, farrington, cusum, gistar, stscan)"},
     {"version", NULL, "print the version"},

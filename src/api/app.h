@@ -22,6 +22,7 @@ struct app {
 	struct country_cache *countries; /* reference data, loaded once at start */
 	void *tips;			 /* state of the tips module (module_tips.c) */
 	void *signals;			 /* state of the early-warning module (module_signals.c) */
+	void *notify;			 /* state of the notifications module (module_notify.c) */
 	struct auth_throttle *sign_in;	 /* failed sign-ins per source address */
 	int trust_proxy;		 /* the last hop of X-Forwarded-For is the source */
 };
@@ -33,6 +34,8 @@ int tips_module_start(struct app *app, char *err, size_t errlen);
 void tips_module_stop(struct app *app);
 int signals_module_start(struct app *app, char *err, size_t errlen);
 void signals_module_stop(struct app *app);
+int notify_module_start(struct app *app, char *err, size_t errlen);
+void notify_module_stop(struct app *app);
 
 /** Loads the countries into memory: they change only with `trellis seed`,
  * and the list is the busiest public page. TR_OK or a tr_err. */

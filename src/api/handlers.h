@@ -52,5 +52,6 @@ HANDLER(api_alerts_import);
 #include "api/handlers_activities.h"
 #include "api/handlers_analytics.h"
 #include "api/handlers_tips.h"
+#include "api/handlers_notify.h"
 
 #endif

@@ -50,6 +50,7 @@ const struct http_route api_routes[] = {
 #include "api/routes_tips.inc"
 #include "api/routes_activities.inc"
 #include "api/routes_analytics.inc"
+#include "api/routes_notify.inc"
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

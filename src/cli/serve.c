@@ -5,6 +5,7 @@
 #include "domain/acl.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
+#include "domain/notify.h"
 #include "domain/readmodel/alerts.h"
 
 #include <getopt.h>
@@ -153,6 +154,13 @@ int cli_serve(int argc, char **argv)
 				"ASCII characters\n");
 		return 2;
 	}
+	struct notify_config ncfg;
+	char nerr[300];
+	if (cli_notify_config(&ncfg, nerr, sizeof(nerr))) {
+		fprintf(stderr, "trellis serve: %s\n", nerr);
+		return 2;
+	}
+	notify_configure(&ncfg);
 	struct app *app = calloc(1, sizeof(*app));
 	if (!app || cli_home(app->home, sizeof(app->home))) {
 		free(app);
@@ -231,8 +239,10 @@ int cli_serve(int argc, char **argv)
 	char err[512] = "";
 	if (tips_module_start(app, err, sizeof(err)) ||
 	    signals_module_start(app, err, sizeof(err)) ||
+	    notify_module_start(app, err, sizeof(err)) ||
 	    http_server_start(&cfg, &srv, err, sizeof(err))) {
 		fprintf(stderr, "trellis: %s\n", err);
+		notify_module_stop(app);
 		signals_module_stop(app);
 		tips_module_stop(app);
 		api_countries_cache_free(app);
@@ -250,6 +260,7 @@ int cli_serve(int argc, char **argv)
 	sigwait(&set, &sig);
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
 	http_server_stop(srv);
+	notify_module_stop(app);
 	signals_module_stop(app);
 	tips_module_stop(app);
 	api_countries_cache_free(app);
