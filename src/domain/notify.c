@@ -386,33 +386,49 @@ struct match {
 	char *email;
 };
 
+/* The inbox items and e-mails of the matches, with both statements
+ * prepared once for the whole fan-out. */
 static int deliver_matches(struct db_conn *c, const struct alert_facts *f, struct match *m,
 			   size_t n, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = TR_OK;
+	struct db_stmt *in = NULL, *out = NULL;
+	int rc = db_prepare(c,
+			    "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id,"
+			    " subscription_id, delivery, created_at)"
+			    " VALUES (?, ?, 'alert', 'alert', ?, ?, ?, ?)",
+			    &in);
+	if (!rc && config.mail)
+		rc =
+		    db_prepare(c,
+			       "INSERT INTO mail_outbox (id, user_id, rcpt, kind, ref_type, ref_id,"
+			       " subscription_id, next_at, created_at)"
+			       " VALUES (?, ?, ?, 'alert', 'alert', ?, ?, ?, ?)",
+			       &out);
 	for (size_t i = 0; i < n && !rc; i++) {
-		rc = db_prepare(c,
-				"INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id,"
-				" subscription_id, delivery, created_at)"
-				" VALUES (?, ?, 'alert', 'alert', ?, ?, ?, ?)",
-				&s);
-		if (rc)
-			break;
 		char id[37];
 		tr_uuid7(id);
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, m[i].user_id);
-		db_bind_text(s, 3, f->id);
-		db_bind_text(s, 4, m[i].sub_id);
-		db_bind_text(s, 5, m[i].delivery);
-		db_bind_int64(s, 6, now);
-		rc = db_step(s);
-		db_done(s);
+		db_bind_text(in, 1, id);
+		db_bind_text(in, 2, m[i].user_id);
+		db_bind_text(in, 3, f->id);
+		db_bind_text(in, 4, m[i].sub_id);
+		db_bind_text(in, 5, m[i].delivery);
+		db_bind_int64(in, 6, now);
+		rc = db_step(in);
+		db_done(in);
 		rc = rc == DB_DONE ? TR_OK : rc;
-		if (!rc && strcmp(m[i].delivery, "email") == 0)
-			rc = notify_mail_queue(c, m[i].user_id, m[i].email, "alert", "alert", f->id,
-					       m[i].sub_id, NULL, now);
+		if (rc || !out || strcmp(m[i].delivery, "email") != 0)
+			continue;
+		tr_uuid7(id);
+		db_bind_text(out, 1, id);
+		db_bind_text(out, 2, m[i].user_id);
+		db_bind_text(out, 3, m[i].email);
+		db_bind_text(out, 4, f->id);
+		db_bind_text(out, 5, m[i].sub_id);
+		db_bind_int64(out, 6, now);
+		db_bind_int64(out, 7, now);
+		rc = db_step(out);
+		db_done(out);
+		rc = rc == DB_DONE ? TR_OK : rc;
 	}
 	return rc;
 }

@@ -1,6 +1,7 @@
 #include "domain/notify_send.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/timeutil.h"
 #include "domain/alert.h"
 #include "domain/auth.h"
 #include "domain/notify.h"
@@ -471,47 +472,83 @@ static int64_t backoff(int attempts)
 	return d < cfg->retry_max_ms ? d : cfg->retry_max_ms;
 }
 
-/* Sends one claimed message; 1 when the server could not be reached. */
+/* What became of one claimed message. */
+struct outcome {
+	const char *status; /* sent, dropped, failed or queued (retry) */
+	int64_t next_at;
+	char why[300];
+};
+
+/* Sends one claimed message; returns 1 when the server could not be
+ * reached (the rest of the batch waits). */
 static int send_one(struct db_conn *c, struct smtp *smtp, struct outmsg *m, int64_t now,
-		    struct notify_send_stats *st, int *rc)
+		    struct notify_send_stats *st, struct outcome *o, int *rc)
 {
 	struct draft d;
 	memset(&d, 0, sizeof(d));
+	o->next_at = now;
+	o->why[0] = '\0';
 	*rc = render(c, m, &d);
 	if (*rc == TR_ERR_NOT_FOUND) {
 		draft_free(&d);
 		st->dropped++;
-		*rc = finish(c, m->id, "dropped", now, now, "not visible to the recipient");
+		o->status = "dropped";
+		snprintf(o->why, sizeof(o->why), "not visible to the recipient");
+		*rc = TR_OK;
 		return 0;
 	}
-	if (*rc) {
+	if (*rc) { /* the database failed: try again after the claim lapses */
 		draft_free(&d);
-		return 0;
+		o->status = NULL;
+		return 1;
 	}
 	struct buf out;
 	buf_init(&out, MAIL_MAX * 3);
 	int bad = compose(&d, m->id, m->rcpt, &out);
 	draft_free(&d);
-	char why[300] = "";
 	enum smtp_result r = bad ? SMTP_PERMANENT
 				 : smtp_send(smtp, notify_config()->mail_from, m->rcpt, out.data,
-					     out.len, why, sizeof(why));
+					     out.len, o->why, sizeof(o->why));
 	buf_free(&out);
 	if (bad)
-		snprintf(why, sizeof(why), "message too large");
+		snprintf(o->why, sizeof(o->why), "message too large");
 	if (r == SMTP_SENT) {
 		st->sent++;
-		*rc = finish(c, m->id, "sent", now, now, NULL);
+		o->status = "sent";
 		return 0;
 	}
 	if (r == SMTP_PERMANENT || m->attempts >= notify_config()->attempts_max) {
 		st->failed++;
-		*rc = finish(c, m->id, "failed", now, now, why);
+		o->status = "failed";
 		return 0;
 	}
 	st->retried++;
-	*rc = finish(c, m->id, "queued", now + backoff(m->attempts), now, why);
+	o->status = "queued";
+	o->next_at = now + backoff(m->attempts);
 	return 1;
+}
+
+static void outmsg_clear(struct outmsg *m)
+{
+	if (m->payload) {
+		sodium_memzero(m->payload, strlen(m->payload));
+		free(m->payload);
+		m->payload = NULL;
+	}
+}
+
+/* Claims the next message of ids[*i..n) that no other sender holds; 1 when
+ * one is claimed into m, 0 when none is left, -rc on error. */
+static int claim_next(struct db_conn *c, char (*ids)[37], const int64_t *was, int n, int *i,
+		      int64_t now, struct outmsg *m)
+{
+	while (*i < n) {
+		int got = claim(c, ids[*i], was[*i], now, m);
+		(*i)++;
+		if (got)
+			return got;
+	}
+	return 0;
 }
 
 int notify_send_due(struct db_conn *c, struct smtp *smtp, int64_t now, int max,
@@ -528,7 +565,7 @@ int notify_send_due(struct db_conn *c, struct smtp *smtp, int64_t now, int max,
 	db_bind_int64(s, 2, max);
 	char(*ids)[37] = calloc((size_t)max, sizeof(*ids));
 	int64_t *was = calloc((size_t)max, sizeof(*was));
-	int n = 0;
+	int n = 0, i = 0;
 	if (!ids || !was)
 		rc = TR_ERR_NOMEM;
 	while (ids && was && n < max && (rc = db_step(s)) == DB_ROW) {
@@ -537,23 +574,41 @@ int notify_send_due(struct db_conn *c, struct smtp *smtp, int64_t now, int max,
 	}
 	db_done(s);
 	rc = rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
-	for (int i = 0; i < n && !rc; i++) {
-		struct outmsg m;
-		int got = claim(c, ids[i], was[i], now, &m);
-		if (got < 0) {
-			rc = -got;
-			break;
-		}
-		if (!got)
-			continue; /* another sender has it */
-		int down = send_one(c, smtp, &m, now, st, &rc);
-		if (m.payload) {
-			sodium_memzero(m.payload, strlen(m.payload));
-			free(m.payload);
-		}
-		if (down)
-			break;
+	/* one commit per message: the mark of one and the claim of the next
+	 * share a transaction, and a message is marked only once accepted */
+	struct outmsg m;
+	memset(&m, 0, sizeof(m));
+	int have = 0;
+	if (!rc && n && !(rc = db_begin(c))) {
+		have = claim_next(c, ids, was, n, &i, now, &m);
+		rc = have < 0 ? -have : db_commit(c);
+		if (rc)
+			db_rollback(c);
 	}
+	while (have > 0 && !rc) {
+		struct outcome o;
+		int down = send_one(c, smtp, &m, tr_now_ms(), st, &o, &rc);
+		have = 0;
+		if (!rc && !(rc = db_begin(c))) {
+			if (o.status)
+				rc = finish(c, m.id, o.status, o.next_at, tr_now_ms(),
+					    o.why[0] ? o.why : NULL);
+			outmsg_clear(&m);
+			if (!rc && !down)
+				have = claim_next(c, ids, was, n, &i, now, &m);
+			if (have < 0)
+				rc = -have;
+			if (!rc)
+				rc = db_commit(c);
+			if (rc)
+				db_rollback(c);
+		}
+		if (rc) {
+			outmsg_clear(&m);
+			have = 0;
+		}
+	}
+	outmsg_clear(&m);
 	free(ids);
 	free(was);
 	return rc;
