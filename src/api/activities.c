@@ -2,6 +2,7 @@
  * CSV+HXL import and export. */
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -68,74 +69,32 @@ static int activity_fail(struct http_req *req, struct db_conn *c, int rc, const 
 	return api_activities_fail(req, c, rc, field, msg);
 }
 
-static int activity_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-			   const char *id, int status)
+static const struct rfilter filters[] = {
+    {"type", RF_ENUM, activity_types, 0}, {"status", RF_ENUM, activity_statuses, 0},
+    {"country", RF_COUNTRY, NULL, 0},	  {"organisation", RF_UUID, NULL, 0},
+    {"from", RF_TIME, NULL, 0},		  {"to", RF_TIME, NULL, 0},
+    {"bbox", RF_BBOX, NULL, 0},
+};
+
+/* The filters shared by the list and the export. */
+static void filter_of(const struct rquery *q, struct activity_filter *f)
 {
-	json_t *a = NULL;
-	int rc = activity_get(c, api_caller(req), id, &a);
-	if (rc)
-		return api_domain_fail(req, c, rc, NULL);
-	api_etag(resp, json_integer_value(json_object_get(a, "version")));
-	if (status == 201)
-		api_idem_save(req, c, status, a);
-	return http_resp_json(resp, status, a);
+	f->type = rquery_get(q, "type");
+	f->status = rquery_get(q, "status");
+	f->area_country = rquery_get(q, "country");
+	f->org_id = rquery_get(q, "organisation");
+	f->from = rquery_ms(q, "from");
+	f->to = rquery_ms(q, "to");
+	f->has_bbox = q->has_bbox;
+	memcpy(f->bbox, q->bbox, sizeof(f->bbox));
 }
 
-int api_activities_create(struct http_req *req, struct http_resp *resp)
+static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
+		char **next)
 {
-	if (!activity_role_can(api_caller(req)->role, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not record activities");
-	json_t *body;
-	int rc = api_body(req, create_spec, NSPEC, 0, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	if (api_idem_replay(req, resp, c)) {
-		db_release(c);
-		json_decref(body);
-		return TR_OK;
-	}
-	char id[37];
-	const char *field = NULL;
-	rc = activity_create(c, api_caller(req), body, http_request_id(req), id, &field);
-	rc = rc ? activity_fail(req, c, rc, field) : activity_answer(req, resp, c, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-int api_activities_update(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int64_t version;
-	int rc = api_body(req, patch_spec, NSPEC, 1, &body);
-	if (rc)
-		return rc;
-	if ((rc = api_if_match(req, &version))) {
-		json_decref(body);
-		return rc;
-	}
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = activity_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? activity_fail(req, c, rc, field) : activity_answer(req, resp, c, id, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-int api_activities_get(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	int rc = activity_answer(req, resp, c, id, 200);
-	db_release(c);
-	return rc;
+	struct activity_filter f = {0};
+	filter_of(q, &f);
+	return activity_list(c, who, &f, q->after, q->limit, items, next);
 }
 
 static int country_query(struct http_req *req, const char *name, int required, const char **out)
@@ -149,49 +108,23 @@ static int country_query(struct http_req *req, const char *name, int required, c
 	return TR_OK;
 }
 
-/* The filters shared by the list and the export. */
-static int filter_read(struct http_req *req, struct activity_filter *f)
-{
-	int rc = api_query_enum(req, "type", activity_types, &f->type);
-	rc |= api_query_enum(req, "status", activity_statuses, &f->status);
-	rc |= country_query(req, "country", 0, &f->area_country);
-	rc |= api_query_time(req, "from", &f->from);
-	rc |= api_query_time(req, "to", &f->to);
-	rc |= api_query_bbox(req, f->bbox, &f->has_bbox);
-	f->org_id = http_query(req, "organisation");
-	if (f->org_id && !tr_uuid_valid(f->org_id))
-		rc |= http_field_error(req, "organisation", "must be an organisation id");
-	return rc;
-}
-
-int api_activities_list(struct http_req *req, struct http_resp *resp)
-{
-	static const char *const allowed[] = {"type", "status", "country", "organisation",
-					      "from", "to",	"bbox",	   NULL};
-	struct api_page page;
-	struct activity_filter f = {0};
-	int rc = api_query_allow(req, allowed);
-	rc |= api_page_read(req, &page);
-	rc |= filter_read(req, &f);
-	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
-		rc |= http_field_error(req, "cursor", "is not a cursor this server issued");
-	if (rc)
-		return TR_ERR_INVALID;
-	json_t *items = json_array();
-	char *next = NULL;
-	struct db_conn *c = api_db(req);
-	rc = activity_list(c, api_caller(req), &f, page.after, page.limit, items, &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	const char *cursor = next ? api_cursor_make(req, next) : NULL;
-	free(next);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, cursor));
-}
+const struct api_resource activity_resource = {
+    .name = "activity",
+    .plural = "activities",
+    .perm = RES_ACTIVITY,
+    .forbidden = "your role may not record activities",
+    .create_spec = create_spec,
+    .ncreate = NSPEC,
+    .patch_spec = patch_spec,
+    .npatch = NSPEC,
+    .filters = filters,
+    .nfilters = sizeof(filters) / sizeof(filters[0]),
+    .fail = activity_fail,
+    .get = activity_get,
+    .list = list,
+    .create = activity_create,
+    .update = activity_update,
+};
 
 int api_activities_overlaps(struct http_req *req, struct http_resp *resp)
 {
@@ -368,16 +301,16 @@ static json_t *geojson_of(json_t *acts)
 
 int api_activities_export(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"format", "type", "status", "country", "organisation",
-					      "from",	"to",	"bbox",	  NULL};
+	static const char *const extra[] = {"format", NULL};
 	static const char *const formats[] = {"csv", "hxl", "geojson", "json", NULL};
 	struct activity_filter f = {0};
+	struct rquery q;
 	const char *format;
-	int rc = api_query_allow(req, allowed);
-	rc |= filter_read(req, &f);
+	int rc = api_rquery_read(req, &activity_resource, extra, &q);
 	rc |= api_query_enum(req, "format", formats, &format);
 	if (rc)
 		return TR_ERR_INVALID;
+	filter_of(&q, &f);
 	if (!format)
 		format = "hxl";
 	json_t *items = json_array(), *names = NULL;

@@ -83,4 +83,9 @@ void api_idem_save(struct http_req *req, struct db_conn *c, int status, json_t *
  * stale, with field named when given. */
 int api_domain_fail(struct http_req *req, struct db_conn *c, int rc, const char *field);
 
+/** The API description: the document at base_path completed from the route
+ * table and the resource declarations (operation ids, request bodies and
+ * list filters); NULL when the document cannot be read. */
+json_t *api_openapi_doc(const char *base_path);
+
 #endif

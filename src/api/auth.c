@@ -144,44 +144,14 @@ int api_logout(struct http_req *req, struct http_resp *resp)
  * organisation, workflow state) come on top, as in the tables. */
 static json_t *me_can(enum role r, bool read_only)
 {
-	static const char *const acts[ACT__MAX] = {"list",   "read",   "create",
-						   "update", "delete", "share"};
-	static const struct {
-		const char *name;
-		int kind; /* 0 acl table, 1 activity, 2 practice, 3 tip */
-		int res;
-	} rows[] = {
-	    {"organisation", 0, RES_ORGANISATION},
-	    {"user", 0, RES_USER},
-	    {"sharing_group", 0, RES_SHARING_GROUP},
-	    {"audit", 0, RES_AUDIT},
-	    {"token", 0, RES_TOKEN},
-	    {"alert", 0, RES_ALERT},
-	    {"sighting", 0, RES_SIGHTING},
-	    {"comment", 0, RES_COMMENT},
-	    {"substance", 0, RES_SUBSTANCE},
-	    {"activity", 1, 0},
-	    {"practice", 2, 0},
-	    {"proposal", 2, 0},
-	    {"tip", 3, TIPR_TIP},
-	    {"tip_note", 3, TIPR_NOTE},
-	    {"tip_message", 3, TIPR_MESSAGE},
-	    {"tip_contact", 3, TIPR_CONTACT},
-	    {"problem", 3, TIPR_PROBLEM},
-	    {"area", 3, TIPR_AREA},
-	};
 	json_t *can = json_object();
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (int res = 0; res < RES__MAX; res++) {
 		json_t *list = json_array();
-		for (int a = 0; a < ACT__MAX; a++) {
-			bool ok = rows[i].kind == 0   ? acl_role_can(r, rows[i].res, a)
-				  : rows[i].kind == 1 ? activity_role_can(r, a)
-				  : rows[i].kind == 2 ? practice_role_can(r, a)
-						      : tip_role_can(r, rows[i].res, a);
-			if (ok && (!read_only || a == ACT_LIST || a == ACT_READ))
-				json_array_append_new(list, json_string(acts[a]));
-		}
-		json_object_set_new(can, rows[i].name, list);
+		for (int a = 0; a < ACT__MAX; a++)
+			if (acl_role_can(r, res, a) &&
+			    (!read_only || a == ACT_LIST || a == ACT_READ))
+				json_array_append_new(list, json_string(acl_action_name(a)));
+		json_object_set_new(can, acl_resource_name(res), list);
 	}
 	return can;
 }

@@ -1,5 +1,6 @@
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -24,106 +25,30 @@ static const struct vfield group_patch_spec[] = {
     {"remove_members", V_UUIDS, 0, 0, 0, NULL, 0},
 };
 
-static int group_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-			const char *id, int status)
+static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
+		char **next)
 {
-	json_t *g = NULL;
-	int rc = group_get(c, api_caller(req), id, &g);
-	if (rc)
-		return api_domain_fail(req, c, rc, NULL);
-	api_etag(resp, json_integer_value(json_object_get(g, "version")));
-	if (status == 201)
-		api_idem_save(req, c, status, g);
-	return http_resp_json(resp, status, g);
-}
-
-int api_groups_list(struct http_req *req, struct http_resp *resp)
-{
-	struct api_page page;
-	int rc = api_query_allow(req, NULL);
-	if (!rc)
-		rc = api_page_read(req, &page);
-	if (!rc && page.after && !tr_uuid_valid(page.after))
-		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
-	if (rc)
-		return rc;
-	json_t *items = json_array();
 	int more = 0;
-	struct db_conn *c = api_db(req);
-	rc = group_list(c, api_caller(req), page.after, page.limit, items, &more);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	size_t n = json_array_size(items);
-	const char *next =
-	    more && n
-		? api_cursor_make(
-		      req, json_string_value(json_object_get(json_array_get(items, n - 1), "id")))
-		: NULL;
-	return http_resp_json(resp, 200, api_page_json(items, next));
-}
-
-int api_groups_get(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	int rc = group_answer(req, resp, c, id, 200);
-	db_release(c);
+	int rc = group_list(c, who, q->after, q->limit, items, &more);
+	*next = rc ? NULL : api_resource_last_id(items, more);
 	return rc;
 }
 
-int api_groups_create(struct http_req *req, struct http_resp *resp)
-{
-	if (!acl_role_can(api_caller(req)->role, RES_SHARING_GROUP, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not create sharing groups");
-	json_t *body;
-	int rc = api_body(req, group_spec, sizeof(group_spec) / sizeof(group_spec[0]), 0, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	if (api_idem_replay(req, resp, c)) {
-		db_release(c);
-		json_decref(body);
-		return TR_OK;
-	}
-	char id[37];
-	const char *field = NULL;
-	rc = group_create(c, api_caller(req), body, http_request_id(req), id, &field);
-	rc = rc ? api_domain_fail(req, c, rc, field) : group_answer(req, resp, c, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-int api_groups_update(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int64_t version;
-	int rc = api_body(req, group_patch_spec,
-			  sizeof(group_patch_spec) / sizeof(group_patch_spec[0]), 1, &body);
-	if (rc)
-		return rc;
-	if ((rc = api_if_match(req, &version))) {
-		json_decref(body);
-		return rc;
-	}
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = group_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? api_domain_fail(req, c, rc, field) : group_answer(req, resp, c, id, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
+const struct api_resource group_resource = {
+    .name = "sharing group",
+    .plural = "sharing groups",
+    .perm = RES_SHARING_GROUP,
+    .forbidden = "your role may not create sharing groups",
+    .create_spec = group_spec,
+    .ncreate = sizeof(group_spec) / sizeof(group_spec[0]),
+    .patch_spec = group_patch_spec,
+    .npatch = sizeof(group_patch_spec) / sizeof(group_patch_spec[0]),
+    .cursor_uuid = 1,
+    .get = group_get,
+    .list = list,
+    .create = group_create,
+    .update = group_update,
+};
 
 /* Who acted: "user" (user_id says who), "public" (a tip's sender),
  * "anonymous" (a failed sign-in) or "system" (the command line and the

@@ -6,24 +6,15 @@
 
 struct db_conn;
 
-int api_activities_list(struct http_req *req, struct http_resp *resp);
-int api_activities_create(struct http_req *req, struct http_resp *resp);
-int api_activities_get(struct http_req *req, struct http_resp *resp);
-int api_activities_update(struct http_req *req, struct http_resp *resp);
+extern const struct api_resource activity_resource;
 int api_activities_overlaps(struct http_req *req, struct http_resp *resp);
 int api_activities_overlaps_country(struct http_req *req, struct http_resp *resp);
 int api_activities_gaps(struct http_req *req, struct http_resp *resp);
 int api_activities_import(struct http_req *req, struct http_resp *resp);
 int api_activities_export(struct http_req *req, struct http_resp *resp);
-int api_practices_list(struct http_req *req, struct http_resp *resp);
-int api_practices_create(struct http_req *req, struct http_resp *resp);
-int api_practices_get(struct http_req *req, struct http_resp *resp);
-int api_practices_update(struct http_req *req, struct http_resp *resp);
+extern const struct api_resource practice_resource;
 int api_practices_review(struct http_req *req, struct http_resp *resp);
-int api_proposals_list(struct http_req *req, struct http_resp *resp);
-int api_proposals_create(struct http_req *req, struct http_resp *resp);
-int api_proposals_get(struct http_req *req, struct http_resp *resp);
-int api_proposals_update(struct http_req *req, struct http_resp *resp);
+extern const struct api_resource proposal_resource;
 int api_proposals_endorse(struct http_req *req, struct http_resp *resp);
 int api_proposals_review(struct http_req *req, struct http_resp *resp);
 

@@ -1,6 +1,7 @@
 /* Proposals for co-operation: CRUD, endorsements and verification. */
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/uuid.h"
@@ -39,170 +40,65 @@ static const struct vfield endorse_spec[] = {
 };
 #define N(a) (sizeof(a) / sizeof(a[0]))
 
-static int proposal_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
+static const struct rwhy why[] = {
+    {"distribution", "is required"},
+    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+			 "your organisation must belong to the group"},
+    {"partners", "must name existing organisations other than your own"},
+    {"countries", "names a country that does not exist"},
+    {"practices", "names a practice you cannot see"},
+    {"activities", "names an activity you cannot see"},
+    {"status", "cannot move this way (draft <-> open, verified -> agreed -> implemented, "
+	       "closed from any; a reviewer verifies an open proposal; drafts and closed "
+	       "proposals take no endorsements)"},
+    {"reviewer", "reviews are by users with the reviewer flag, of another organisation "
+		 "than the proposer's, once each"},
+    {"comments", "are required to reject"},
+    {"org_id", "an organisation does not endorse its own proposal"},
+    {"endorsement", "your organisation has already endorsed this proposal"},
+};
+
+static const struct rfilter filters[] = {
+    {"status", RF_ENUM, proposal_statuses, 0},
+};
+
+static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
+		char **next)
 {
-	static const struct {
-		const char *field, *message;
-	} why[] = {
-	    {"distribution", "is required"},
-	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				 "your organisation must belong to the group"},
-	    {"partners", "must name existing organisations other than your own"},
-	    {"countries", "names a country that does not exist"},
-	    {"practices", "names a practice you cannot see"},
-	    {"activities", "names an activity you cannot see"},
-	    {"status", "cannot move this way (draft <-> open, verified -> agreed -> implemented, "
-		       "closed from any; a reviewer verifies an open proposal; drafts and closed "
-		       "proposals take no endorsements)"},
-	    {"reviewer", "reviews are by users with the reviewer flag, of another organisation "
-			 "than the proposer's, once each"},
-	    {"comments", "are required to reject"},
-	    {"org_id", "an organisation does not endorse its own proposal"},
-	    {"endorsement", "your organisation has already endorsed this proposal"},
-	};
-	if (rc == TR_ERR_FORBIDDEN && field && strcmp(field, "distribution") == 0)
-		return api_domain_fail(req, c, rc, field); /* a share without the right */
-	for (size_t i = 0; field && i < N(why); i++)
-		if (strcmp(why[i].field, field) == 0)
-			return api_activities_fail(req, c, rc, field, why[i].message);
-	return api_domain_fail(req, c, rc, field);
+	return proposal_list(c, who, rquery_get(q, "status"), q->after, q->limit, items, next);
 }
 
-static int proposal_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-			   const char *id, int status)
-{
-	json_t *p = NULL;
-	int rc = proposal_get(c, api_caller(req), id, &p);
-	if (rc)
-		return api_domain_fail(req, c, rc, NULL);
-	api_etag(resp, json_integer_value(json_object_get(p, "version")));
-	if (status == 201)
-		api_idem_save(req, c, status, p);
-	return http_resp_json(resp, status, p);
-}
-
-int api_proposals_create(struct http_req *req, struct http_resp *resp)
-{
-	if (!practice_role_can(api_caller(req)->role, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not write proposals");
-	json_t *body;
-	int rc = api_body(req, create_spec, N(create_spec), 0, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	if (api_idem_replay(req, resp, c)) {
-		db_release(c);
-		json_decref(body);
-		return TR_OK;
-	}
-	char id[37];
-	const char *field = NULL;
-	rc = proposal_create(c, api_caller(req), body, http_request_id(req), id, &field);
-	rc = rc ? proposal_fail(req, c, rc, field) : proposal_answer(req, resp, c, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-int api_proposals_update(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int64_t version;
-	int rc = api_body(req, patch_spec, N(patch_spec), 1, &body);
-	if (rc)
-		return rc;
-	if ((rc = api_if_match(req, &version))) {
-		json_decref(body);
-		return rc;
-	}
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = proposal_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? proposal_fail(req, c, rc, field) : proposal_answer(req, resp, c, id, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-int api_proposals_get(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	int rc = proposal_answer(req, resp, c, id, 200);
-	db_release(c);
-	return rc;
-}
-
-int api_proposals_list(struct http_req *req, struct http_resp *resp)
-{
-	static const char *const allowed[] = {"status", NULL};
-	struct api_page page;
-	const char *status = http_query(req, "status");
-	int rc = api_query_allow(req, allowed);
-	rc |= api_page_read(req, &page);
-	int known = !status;
-	for (const char *const *s = proposal_statuses; status && *s; s++)
-		known |= strcmp(*s, status) == 0;
-	if (!known)
-		rc |= http_field_error(req, "status", "is not one of the allowed values");
-	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
-		rc |= http_field_error(req, "cursor", "is not a cursor this server issued");
-	if (rc)
-		return TR_ERR_INVALID;
-	json_t *items = json_array();
-	char *next = NULL;
-	struct db_conn *c = api_db(req);
-	rc = proposal_list(c, api_caller(req), status, page.after, page.limit, items, &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	const char *cursor = next ? api_cursor_make(req, next) : NULL;
-	free(next);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, cursor));
-}
+const struct api_resource proposal_resource = {
+    .name = "proposal",
+    .plural = "proposals",
+    .perm = RES_PROPOSAL,
+    .create_spec = create_spec,
+    .ncreate = N(create_spec),
+    .patch_spec = patch_spec,
+    .npatch = N(patch_spec),
+    .filters = filters,
+    .nfilters = N(filters),
+    .why = why,
+    .nwhy = N(why),
+    .get = proposal_get,
+    .list = list,
+    .create = proposal_create,
+    .update = proposal_update,
+};
 
 int api_proposals_endorse(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int rc = api_body(req, endorse_spec, N(endorse_spec), 0, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = proposal_endorse(c, api_caller(req), id, body, http_request_id(req), &field);
-	rc = rc ? proposal_fail(req, c, rc, field) : proposal_answer(req, resp, c, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return api_resource_act(req, resp, endorse_spec, N(endorse_spec), proposal_endorse);
+}
+
+static int review(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		  const char *request_id, const char **field)
+{
+	char rid[37];
+	return proposal_review_add(c, who, id, body, request_id, rid, field);
 }
 
 int api_proposals_review(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int rc = api_body(req, review_spec, N(review_spec), 0, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	char rid[37];
-	const char *field = NULL;
-	rc = proposal_review_add(c, api_caller(req), id, body, http_request_id(req), rid, &field);
-	rc = rc ? proposal_fail(req, c, rc, field) : proposal_answer(req, resp, c, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return api_resource_act(req, resp, review_spec, N(review_spec), review);
 }

@@ -14,18 +14,10 @@ int api_openapi(struct http_req *req, struct http_resp *resp)
 	struct app *app = http_app(req);
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/docs/openapi.json", app->home);
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	json_t *doc = api_openapi_doc(path);
+	if (!doc)
 		return http_fail(req, TR_ERR_IO, "the API description is missing");
-	struct buf *b = http_resp_body(resp);
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(b, chunk, n);
-	fclose(f);
-	http_resp_status(resp, 200);
-	http_resp_type(resp, "application/json");
-	return b->err;
+	return http_resp_json(resp, 200, doc);
 }
 
 static const char *mime_of(const char *path)

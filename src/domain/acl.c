@@ -1,8 +1,5 @@
 #include "domain/acl.h"
 #include "core/err.h"
-#include "domain/activity.h"
-#include "domain/practice.h"
-#include "domain/tip.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,8 +20,10 @@ const char *role_name(enum role r)
 	return r < ROLE__MAX ? role_names[r] : "unknown";
 }
 
-/* The role table of docs/access.md, one bit per action:
- * L list, R read, C create, U update, D delete, S change distribution. */
+/* The one permission table (docs/access.md): for each resource, the
+ * actions of each role, one bit per action: L list, R read, C create,
+ * U update, D delete, S share (set or change a distribution; for
+ * practices and proposals, speak for the organisation: endorse). */
 #define L (1 << ACT_LIST)
 #define R (1 << ACT_READ)
 #define C (1 << ACT_CREATE)
@@ -32,23 +31,56 @@ const char *role_name(enum role r)
 #define D (1 << ACT_DELETE)
 #define S (1 << ACT_SHARE)
 
-/* clang-format off */
-static const unsigned char table[ROLE__MAX][RES__MAX] = {
-	/*              org        user         group        audit  token        alert        sighting  comment  substance */
-	[ROLE_ADMIN] = {L|R|C|U,   L|R|C|U,     L|R|C|U,     L|R,   L|R|C|D,     L|R|C|U|S,   L|R|C,    L|R|C,   L|R|C|U},
-	[ROLE_ORG_ADMIN] = {L|R,   L|R|C|U,     L|R|C|U,     0,     L|R|C|D,     L|R|C|U|S,   L|R|C,    L|R|C,   L|R|C|U},
-	[ROLE_ANALYST] = {L|R,     L|R,         L|R|C|U,     0,     L|R|C|D,     L|R|C|U|S,   L|R|C,    L|R|C,   L|R|C|U},
-	[ROLE_OFFICER] = {L|R,     L|R,         L|R,         0,     L|R|C|D,     L|R|C|U,     L|R|C,    L|R|C,   L|R},
-	[ROLE_PARTNER] = {L|R,     L|R,         L|R,         0,     L|R|C|D,     L|R,         L|R,      L|R|C,   L|R},
-	[ROLE_VIEWER] = {L|R,      L|R,         L|R,         0,     L|R|C|D,     L|R,         L|R,      L|R,     L|R},
+static const struct {
+	const char *name;
+	unsigned char roles[ROLE__MAX];
+} table[RES__MAX] = {
+    /* clang-format off */
+    /*                                    admin      org_admin  analyst    officer    partner    viewer */
+    [RES_ORGANISATION] = {"organisation", {L|R|C|U,   L|R,       L|R,       L|R,       L|R,       L|R}},
+    [RES_USER] =         {"user",         {L|R|C|U,   L|R|C|U,   L|R,       L|R,       L|R,       L|R}},
+    [RES_SHARING_GROUP] = {"sharing_group", {L|R|C|U, L|R|C|U,   L|R|C|U,   L|R,       L|R,       L|R}},
+    [RES_AUDIT] =        {"audit",        {L|R,       0,         0,         0,         0,         0}},
+    [RES_TOKEN] =        {"token",        {L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D}},
+    [RES_ALERT] =        {"alert",        {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
+    [RES_SIGHTING] =     {"sighting",     {L|R|C,     L|R|C,     L|R|C,     L|R|C,     L|R,       L|R}},
+    [RES_COMMENT] =      {"comment",      {L|R|C,     L|R|C,     L|R|C,     L|R|C,     L|R|C,     L|R}},
+    [RES_SUBSTANCE] =    {"substance",    {L|R|C|U,   L|R|C|U,   L|R|C|U,   L|R,       L|R,       L|R}},
+    /* partners run prevention work too (schools, NGOs), so they record it;
+     * changing who sees a record stays with analysts and administrators */
+    [RES_ACTIVITY] =     {"activity",     {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R|C|U,   L|R}},
+    [RES_PRACTICE] =     {"practice",     {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R|C|U,   L|R}},
+    [RES_PROPOSAL] =     {"proposal",     {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R|C|U,   L|R}},
+    /* tips: triage, notes, messages and contact belong to the receiving
+     * organisation; problems are changed by their own organisation */
+    [RES_TIP] =          {"tip",          {L|R|U|S,   L|R|U|S,   L|R|U|S,   L|R|U,     L|R,       0}},
+    [RES_TIP_NOTE] =     {"tip_note",     {L|R|C,     L|R|C,     L|R|C,     L|R|C,     0,         0}},
+    [RES_TIP_MESSAGE] =  {"tip_message",  {L|R|C,     L|R|C,     L|R|C,     L|R|C,     0,         0}},
+    [RES_TIP_CONTACT] =  {"tip_contact",  {0,         R,         R,         R,         0,         0}},
+    [RES_PROBLEM] =      {"problem",      {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
+    [RES_AREA] =         {"area",         {L|R|C,     L|R|C,     L|R,       L|R,       L|R,       L|R}},
+    /* signals: read by all; acknowledged or dismissed by those who act */
+    [RES_SIGNAL] =       {"signal",       {L|R|U,     L|R|U,     L|R|U,     L|R|U,     L|R,       L|R}},
+    /* clang-format on */
 };
-/* clang-format on */
 
 bool acl_role_can(enum role r, enum resource res, enum action act)
 {
 	if (r >= ROLE__MAX || res >= RES__MAX || act >= ACT__MAX)
 		return false;
-	return table[r][res] & (1u << act);
+	return table[res].roles[r] & (1u << act);
+}
+
+const char *acl_resource_name(enum resource res)
+{
+	return res < RES__MAX ? table[res].name : "unknown";
+}
+
+const char *acl_action_name(enum action act)
+{
+	static const char *const names[ACT__MAX] = {"list",   "read",	"create",
+						    "update", "delete", "share"};
+	return act < ACT__MAX ? names[act] : "unknown";
 }
 
 const char *const acl_distributions[] = {"organisation", "country",    "sharing_group",
@@ -82,26 +114,15 @@ bool acl_distribution_within(const char *d, const char *limit)
 	return wd <= wl;
 }
 
-/* The share right of each shareable resource. Until the role tables are
- * one, it is read from the table of the resource's module; proposals have
- * no share bit of their own and take the roles that speak for the
- * organisation (the same admin, org_admin and analyst). */
+/* The share right of each shareable resource, from the one table. */
 static bool may_share(enum role r, enum acl_shareable res)
 {
-	switch (res) {
-	case SHARE_ALERT:
-		return acl_role_can(r, RES_ALERT, ACT_SHARE);
-	case SHARE_ACTIVITY:
-		return activity_role_can(r, ACT_SHARE);
-	case SHARE_PROBLEM:
-		return tip_role_can(r, TIPR_PROBLEM, ACT_SHARE);
-	case SHARE_PROPOSAL:
-		return practice_role_can(r, ACT_SHARE);
-	case SHARE_TIP:
-		return tip_role_can(r, TIPR_TIP, ACT_SHARE);
-	default:
-		return false;
-	}
+	static const enum resource of[SHARE__MAX] = {
+	    [SHARE_ALERT] = RES_ALERT,	   [SHARE_ACTIVITY] = RES_ACTIVITY,
+	    [SHARE_PROBLEM] = RES_PROBLEM, [SHARE_PROPOSAL] = RES_PROPOSAL,
+	    [SHARE_TIP] = RES_TIP,
+	};
+	return res < SHARE__MAX && acl_role_can(r, of[res], ACT_SHARE);
 }
 
 static bool same(const char *a, const char *b)

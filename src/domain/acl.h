@@ -32,7 +32,8 @@ struct caller {
 	char token_id[37]; /* the API token used, if any */
 };
 
-/** Resources of the role table. */
+/** Resources of the one permission table (acl.c, docs/access.md). A new
+ * module adds its row here and in the table. */
 enum resource {
 	RES_ORGANISATION,
 	RES_USER,
@@ -43,6 +44,16 @@ enum resource {
 	RES_SIGHTING,
 	RES_COMMENT,
 	RES_SUBSTANCE,
+	RES_ACTIVITY,
+	RES_PRACTICE,
+	RES_PROPOSAL,
+	RES_TIP, /* RES_TIP .. RES_AREA in the order of enum tip_resource */
+	RES_TIP_NOTE,
+	RES_TIP_MESSAGE,
+	RES_TIP_CONTACT,
+	RES_PROBLEM,
+	RES_AREA,
+	RES_SIGNAL,
 	RES__MAX
 };
 enum action { ACT_LIST, ACT_READ, ACT_CREATE, ACT_UPDATE, ACT_DELETE, ACT_SHARE, ACT__MAX };
@@ -51,9 +62,14 @@ enum action { ACT_LIST, ACT_READ, ACT_CREATE, ACT_UPDATE, ACT_DELETE, ACT_SHARE,
 int role_parse(const char *name);
 /** The name of a role. */
 const char *role_name(enum role r);
-/** The role table: whether role may perform act on res at all (the
- * record-level rules, such as "own organisation only", come on top). */
+/** The one permission table: whether role may perform act on res at all
+ * (the record-level rules, such as "own organisation only", come on
+ * top). */
 bool acl_role_can(enum role r, enum resource res, enum action act);
+/** The name of a resource in GET /api/v1/me's `can` ("tip_note"). */
+const char *acl_resource_name(enum resource res);
+/** The name of an action ("list" .. "share"). */
+const char *acl_action_name(enum action act);
 
 /** The distributions, NULL-terminated: organisation, country,
  * sharing_group, network, federation. */

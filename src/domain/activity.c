@@ -34,24 +34,6 @@ const char *const activity_genders[] = {"female", "male", "all", NULL};
 const char *const activity_settings[] = {"school", "family",	"community", "nightlife",
 					 "online", "workplace", NULL};
 
-#define L (1u << ACT_LIST)
-#define R (1u << ACT_READ)
-#define C (1u << ACT_CREATE)
-#define U (1u << ACT_UPDATE)
-#define S (1u << ACT_SHARE)
-/* Partners run prevention work too (schools, NGOs), so they record it;
- * changing who sees a record stays with analysts and administrators. */
-static const unsigned role_acts[ROLE__MAX] = {
-    [ROLE_ADMIN] = L | R | C | U | S,	[ROLE_ORG_ADMIN] = L | R | C | U | S,
-    [ROLE_ANALYST] = L | R | C | U | S, [ROLE_OFFICER] = L | R | C | U,
-    [ROLE_PARTNER] = L | R | C | U,	[ROLE_VIEWER] = L | R,
-};
-
-bool activity_role_can(enum role r, enum action act)
-{
-	return r < ROLE__MAX && act < ACT__MAX && (role_acts[r] & (1u << act));
-}
-
 /* ---- record helpers ---- */
 
 json_t *activity_time_json(struct db_stmt *s, int col)

@@ -20,7 +20,11 @@ extern const char *const activity_settings[];
 
 /** Role rules of the activities module (docs/access.md): whether role may
  * act on activities (ACT_LIST/READ/CREATE/UPDATE/SHARE). */
-bool activity_role_can(enum role r, enum action act);
+/** The module's row of the one permission table (acl.c). */
+static inline bool activity_role_can(enum role r, enum action act)
+{
+	return acl_role_can(r, RES_ACTIVITY, act);
+}
 
 /** Filters of the list and the export (NULL or 0 when not given). */
 struct activity_filter {

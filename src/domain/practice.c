@@ -19,24 +19,6 @@ const char *const practice_designs[] = {
     "rct", "quasi_experimental", "pre_post", "qualitative", "none", NULL};
 const char *const practice_verdicts[] = {"verify", "reject", NULL};
 
-#define L (1u << ACT_LIST)
-#define R (1u << ACT_READ)
-#define C (1u << ACT_CREATE)
-#define U (1u << ACT_UPDATE)
-#define S (1u << ACT_SHARE)
-/* S here: speaking for the organisation (endorsing a proposal). Reviewing
- * needs the reviewer flag, whatever the role. */
-static const unsigned role_acts[ROLE__MAX] = {
-    [ROLE_ADMIN] = L | R | C | U | S,	[ROLE_ORG_ADMIN] = L | R | C | U | S,
-    [ROLE_ANALYST] = L | R | C | U | S, [ROLE_OFFICER] = L | R | C | U,
-    [ROLE_PARTNER] = L | R | C | U,	[ROLE_VIEWER] = L | R,
-};
-
-bool practice_role_can(enum role r, enum action act)
-{
-	return r < ROLE__MAX && act < ACT__MAX && (role_acts[r] & (1u << act));
-}
-
 static const struct activity_rec_col cols[] = {
     {"id", "id", REC_TEXT},
     {"org_id", "org_id", REC_TEXT},

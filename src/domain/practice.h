@@ -19,7 +19,11 @@ extern const char *const practice_designs[];
 extern const char *const practice_verdicts[];
 
 /** Role rules of practices and proposals (docs/access.md). */
-bool practice_role_can(enum role r, enum action act);
+/** The module's row of the one permission table (acl.c). */
+static inline bool practice_role_can(enum role r, enum action act)
+{
+	return acl_role_can(r, RES_PRACTICE, act);
+}
 /** Appends the visibility predicate of practices for alias (with the access
  * marker): own organisation; published for everyone; submitted, in review
  * and verified for reviewers. */

@@ -319,7 +319,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		    const char *request_id, char id[37], const char **field)
 {
 	*field = NULL;
-	if (!practice_role_can(who->role, ACT_CREATE))
+	if (!acl_role_can(who->role, RES_PROPOSAL, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
 	json_t *p = json_deep_copy(body);
 	defaults_fill(p);
@@ -381,7 +381,7 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	defaults_fill(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !practice_role_can(who->role, ACT_UPDATE)) {
+	    !acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
@@ -428,7 +428,7 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 	json_t *cur = NULL;
 	if ((rc = proposal_read(c, who, id, &cur)))
 		goto out;
-	if (!practice_role_can(who->role, ACT_SHARE)) {
+	if (!acl_role_can(who->role, RES_PROPOSAL, ACT_SHARE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}

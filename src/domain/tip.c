@@ -31,32 +31,6 @@ const char *const tip_outcomes[] = {
     "resolved",	 "referred", "no_action_needed", "insufficient_information", "duplicate",
     "unfounded", NULL};
 
-#define L (1 << ACT_LIST)
-#define R (1 << ACT_READ)
-#define C (1 << ACT_CREATE)
-#define U (1 << ACT_UPDATE)
-#define S (1 << ACT_SHARE)
-
-/* The role table of docs/access.md, "Tips and problems". Record rules come
- * on top: triage, notes, messages and contact belong to the receiving
- * organisation; problems are changed by their own organisation. */
-static const unsigned char tip_table[ROLE__MAX][TIPR__MAX] = {
-    /*                 tip        note    message contact problem      area */
-    [ROLE_ADMIN] = {L | R | U | S, L | R | C, L | R | C, 0, L | R | C | U | S, L | R | C},
-    [ROLE_ORG_ADMIN] = {L | R | U | S, L | R | C, L | R | C, R, L | R | C | U | S, L | R | C},
-    [ROLE_ANALYST] = {L | R | U | S, L | R | C, L | R | C, R, L | R | C | U | S, L | R},
-    [ROLE_OFFICER] = {L | R | U, L | R | C, L | R | C, R, L | R | C | U, L | R},
-    [ROLE_PARTNER] = {L | R, 0, 0, 0, L | R, L | R},
-    [ROLE_VIEWER] = {0, 0, 0, 0, L | R, L | R},
-};
-
-bool tip_role_can(enum role r, enum tip_resource res, enum action act)
-{
-	if (r >= ROLE__MAX || res >= TIPR__MAX || act >= ACT__MAX)
-		return false;
-	return tip_table[r][res] & (1u << act);
-}
-
 #define DAY_MS 86400000LL
 #define SENDER_MESSAGES_MAX 50
 

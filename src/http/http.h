@@ -36,7 +36,8 @@ struct http_route {
 	const char *method;
 	const char *pattern;
 	http_handler fn;
-	int flags; /* HTTP_PUBLIC, HTTP_UNMETERED */
+	int flags;	 /* HTTP_PUBLIC, HTTP_UNMETERED */
+	const void *ctx; /* what the handler serves (a resource), or NULL */
 };
 
 /** No authentication. */
@@ -106,6 +107,8 @@ struct http_server *http_server_of(struct http_req *req);
 const char *http_method(struct http_req *req);
 const char *http_path(struct http_req *req);
 const char *http_route_pattern(struct http_req *req);
+/** The ctx of the matched route (NULL when none or unmatched). */
+const void *http_route_ctx(struct http_req *req);
 const char *http_request_id(struct http_req *req);
 /** A path parameter of the matched pattern, or NULL. */
 const char *http_param(struct http_req *req, const char *name);

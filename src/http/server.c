@@ -114,6 +114,13 @@ const char *http_route_pattern(struct http_req *req)
 {
 	return req->route;
 }
+
+const void *http_route_ctx(struct http_req *req)
+{
+	if (req->route_index < 0)
+		return NULL;
+	return req->server->cfg.routes[req->route_index].ctx;
+}
 const char *http_request_id(struct http_req *req)
 {
 	return req->request_id;

@@ -1,0 +1,250 @@
+/* The generic handlers of the resource mechanism (resource.h). */
+#include "api/resource.h"
+#include "api/api.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct api_resource *api_resource_of(struct http_req *req)
+{
+	return http_route_ctx(req);
+}
+
+const char *rquery_get(const struct rquery *q, const char *name)
+{
+	for (size_t i = 0; i < q->res->nfilters && i < RESOURCE_FILTERS_MAX; i++)
+		if (strcmp(q->res->filters[i].name, name) == 0)
+			return q->value[i];
+	return NULL;
+}
+
+int64_t rquery_ms(const struct rquery *q, const char *name)
+{
+	for (size_t i = 0; i < q->res->nfilters && i < RESOURCE_FILTERS_MAX; i++)
+		if (strcmp(q->res->filters[i].name, name) == 0)
+			return q->ms[i];
+	return 0;
+}
+
+char *api_resource_last_id(json_t *items, int more)
+{
+	size_t n = json_array_size(items);
+	const char *id = json_string_value(json_object_get(json_array_get(items, n - 1), "id"));
+	return more && n && id ? strdup(id) : NULL;
+}
+
+int api_resource_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+			const struct api_resource *r, const char *id, int status)
+{
+	json_t *rec = NULL;
+	int rc = r->get(c, api_caller(req), id, &rec);
+	if (rc)
+		return api_domain_fail(req, c, rc, NULL);
+	api_etag(resp, json_integer_value(json_object_get(rec, "version")));
+	if (status == 201)
+		api_idem_save(req, c, status, rec);
+	return http_resp_json(resp, status, rec);
+}
+
+int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
+		      const char *field)
+{
+	if (r->fail)
+		return r->fail(req, c, rc, field);
+	if (rc == TR_ERR_FORBIDDEN && field &&
+	    (strcmp(field, "distribution") == 0 || strcmp(field, "tlp") == 0))
+		return api_domain_fail(req, c, rc, field); /* a share without the right */
+	bool answered = rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN;
+	for (size_t i = 0; answered && field && i < r->nwhy; i++)
+		if (strcmp(r->why[i].field, field) == 0) {
+			http_field_error(req, field, r->why[i].message);
+			return http_fail(req, rc, r->why[i].message);
+		}
+	return api_domain_fail(req, c, rc, field);
+}
+
+int api_resource_create(struct http_req *req, struct http_resp *resp)
+{
+	const struct api_resource *r = api_resource_of(req);
+	if (!acl_role_can(api_caller(req)->role, r->perm, ACT_CREATE))
+		return http_fail(req, TR_ERR_FORBIDDEN,
+				 r->forbidden ? r->forbidden
+					      : "your role may not create these records");
+	json_t *body;
+	int rc = api_body(req, r->create_spec, r->ncreate, 0, &body);
+	if (rc)
+		return rc;
+	if (r->check && r->check(req, body, 0)) {
+		json_decref(body);
+		return TR_ERR_INVALID;
+	}
+	struct db_conn *c = api_db(req);
+	if (api_idem_replay(req, resp, c)) {
+		db_release(c);
+		json_decref(body);
+		return TR_OK;
+	}
+	char id[37];
+	const char *field = NULL;
+	rc = r->create(c, api_caller(req), body, http_request_id(req), id, &field);
+	rc = rc ? api_resource_fail(req, c, r, rc, field)
+		: api_resource_answer(req, resp, c, r, id, 201);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}
+
+int api_resource_update(struct http_req *req, struct http_resp *resp)
+{
+	const struct api_resource *r = api_resource_of(req);
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *body;
+	int64_t version;
+	int rc = api_body(req, r->patch_spec, r->npatch, 1, &body);
+	if (rc)
+		return rc;
+	if (r->check && r->check(req, body, 1)) {
+		json_decref(body);
+		return TR_ERR_INVALID;
+	}
+	if ((rc = api_if_match(req, &version))) {
+		json_decref(body);
+		return rc;
+	}
+	struct db_conn *c = api_db(req);
+	const char *field = NULL;
+	rc = r->update(c, api_caller(req), id, body, version, http_request_id(req), &field);
+	rc = rc ? api_resource_fail(req, c, r, rc, field)
+		: api_resource_answer(req, resp, c, r, id, 200);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}
+
+int api_resource_get(struct http_req *req, struct http_resp *resp)
+{
+	const struct api_resource *r = api_resource_of(req);
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	int rc = api_resource_answer(req, resp, c, r, id, 200);
+	db_release(c);
+	return rc;
+}
+
+/* One filter's value: TR_OK, or the field error recorded. */
+static int filter_check(struct http_req *req, const struct rfilter *f, const char *v)
+{
+	switch (f->type) {
+	case RF_ENUM: {
+		const char *out;
+		return api_query_enum(req, f->name, f->values, &out);
+	}
+	case RF_TEXT: {
+		size_t n = strlen(v), max = f->max ? (size_t)f->max : 200;
+		if (n < 1 || n > max)
+			return http_field_error(req, f->name, "must be 1 to 200 characters");
+		return TR_OK;
+	}
+	case RF_COUNTRY:
+		if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z')
+			return http_field_error(req, f->name, "must be an ISO 3166-1 alpha-2 code");
+		return TR_OK;
+	case RF_UUID:
+		return tr_uuid_valid(v) ? TR_OK : http_field_error(req, f->name, "must be a UUID");
+	case RF_BOOL:
+		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+			return http_field_error(req, f->name, "must be true or false");
+		return TR_OK;
+	case RF_TIME: /* read with their value below */
+	case RF_BBOX:
+		return TR_OK;
+	}
+	return TR_OK;
+}
+
+int api_rquery_read(struct http_req *req, const struct api_resource *r, const char *const *extra,
+		    struct rquery *q)
+{
+	const char *allowed[2 * RESOURCE_FILTERS_MAX + 1];
+	size_t n = r->nfilters < RESOURCE_FILTERS_MAX ? r->nfilters : RESOURCE_FILTERS_MAX, k = 0;
+	memset(q, 0, sizeof(*q));
+	q->res = r;
+	for (size_t i = 0; i < n; i++)
+		allowed[k++] = r->filters[i].name;
+	for (size_t i = 0; extra && extra[i] && i < RESOURCE_FILTERS_MAX; i++)
+		allowed[k++] = extra[i];
+	allowed[k] = NULL;
+	struct api_page page;
+	int rc = api_query_allow(req, allowed);
+	rc |= api_page_read(req, &page);
+	for (size_t i = 0; i < n; i++) {
+		const struct rfilter *f = &r->filters[i];
+		q->value[i] = http_query(req, f->name);
+		if (f->type == RF_TIME)
+			rc |= api_query_time(req, f->name, &q->ms[i]);
+		else if (f->type == RF_BBOX)
+			rc |= api_query_bbox(req, q->bbox, &q->has_bbox);
+		else if (q->value[i])
+			rc |= filter_check(req, f, q->value[i]);
+	}
+	const char *after = page.after, *colon = after ? strchr(after, ':') : NULL;
+	if (!rc && after &&
+	    (r->cursor_uuid ? !tr_uuid_valid(after) : !colon || !tr_uuid_valid(colon + 1)))
+		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
+	q->after = page.after;
+	q->limit = page.limit;
+	return rc ? TR_ERR_INVALID : TR_OK;
+}
+
+int api_resource_list(struct http_req *req, struct http_resp *resp)
+{
+	const struct api_resource *r = api_resource_of(req);
+	struct rquery q;
+	int rc = api_rquery_read(req, r, NULL, &q);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	char *next = NULL;
+	struct db_conn *c = api_db(req);
+	rc = r->list(c, api_caller(req), &q, items, &next);
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	const char *cursor = next ? api_cursor_make(req, next) : NULL;
+	free(next);
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	return http_resp_json(resp, 200, api_page_json(items, cursor));
+}
+
+int api_resource_act(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
+		     size_t n,
+		     int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
+			       json_t *body, const char *request_id, const char **field))
+{
+	const struct api_resource *r = api_resource_of(req);
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *body;
+	int rc = api_body(req, spec, n, 0, &body);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	const char *field = NULL;
+	rc = fn(c, api_caller(req), id, body, http_request_id(req), &field);
+	rc = rc ? api_resource_fail(req, c, r, rc, field)
+		: api_resource_answer(req, resp, c, r, id, 201);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}

@@ -1,0 +1,136 @@
+/** The resource mechanism: a module declares its resource once (fields of
+ * create and patch, list filters, permission row, domain functions, the
+ * messages of its own rules) and the generic handlers here do the rest:
+ * the permission check, id check, body validation, If-Match (428/412),
+ * Idempotency-Key, connection lifetime, query-string validation with
+ * field-named errors, the cursor, the ETag and the answer. Routes name the
+ * resource as their ctx (RESOURCE_ROUTES); api_record_seen reads a
+ * record through the resource of its route. */
+#ifndef TR_API_RESOURCE_H
+#define TR_API_RESOURCE_H
+
+#include "api/validate.h"
+#include "db/db.h"
+#include "domain/acl.h"
+#include "http/http.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Kinds of list filters. */
+enum rfilter_type {
+	RF_ENUM,    /* one of values */
+	RF_TEXT,    /* 1 to max characters */
+	RF_COUNTRY, /* ISO 3166-1 alpha-2 */
+	RF_UUID,
+	RF_BOOL, /* "true" or "false" */
+	RF_TIME, /* date or RFC 3339 date-time */
+	RF_BBOX, /* min_lon,min_lat,max_lon,max_lat */
+};
+
+/** One query-string filter of a list. */
+struct rfilter {
+	const char *name;
+	enum rfilter_type type;
+	const char *const *values; /* RF_ENUM: NULL-terminated */
+	int max;		   /* RF_TEXT: at most this many characters (200 when 0) */
+};
+
+#define RESOURCE_FILTERS_MAX 12
+
+/** A validated list request: the filters' values in declaration order
+ * (NULL when absent; times as given, checked), the page. */
+struct rquery {
+	const struct api_resource *res;
+	const char *value[RESOURCE_FILTERS_MAX];
+	int64_t ms[RESOURCE_FILTERS_MAX]; /* RF_TIME: the time in ms, 0 when absent */
+	double bbox[4];			  /* RF_BBOX, when has_bbox */
+	int has_bbox;
+	const char *after; /* the cursor's sort key, NULL for the first page */
+	int limit;
+};
+
+/** The value of the filter name, or NULL when absent. */
+const char *rquery_get(const struct rquery *q, const char *name);
+/** The time of the RF_TIME filter name in ms, 0 when absent. */
+int64_t rquery_ms(const struct rquery *q, const char *name);
+
+/** The message of a field rule of the module, answered with the domain's
+ * result code when the domain names the field. */
+struct rwhy {
+	const char *field, *message;
+};
+
+struct api_resource {
+	const char *name;   /* singular, "practice" */
+	const char *plural; /* for messages, "practices" */
+	enum resource perm; /* its row of the permission table */
+	const struct vfield *create_spec, *patch_spec;
+	size_t ncreate, npatch;
+	const struct rfilter *filters;
+	size_t nfilters;
+	const struct rwhy *why;
+	size_t nwhy;
+	/** The sort key of the cursor: "<key>:<uuid>" (0) or a bare uuid (1). */
+	int cursor_uuid;
+	/** The 403 of a role without the create right (a default when NULL). */
+	const char *forbidden;
+	/** Answers a failure of the domain (NULL: the messages of why, then
+	 * api_domain_fail). */
+	int (*fail)(struct http_req *req, struct db_conn *c, int rc, const char *field);
+	/** Checks of the body beyond its field table (nested objects, rules
+	 * across fields), recording field errors on req; may be NULL. */
+	int (*check)(struct http_req *req, json_t *body, int partial);
+	/** Reads one visible record (TR_ERR_NOT_FOUND otherwise). */
+	int (*get)(struct db_conn *c, const struct caller *who, const char *id, json_t **out);
+	/** A page of visible records: appends to items, *next_key the sort
+	 * key of the last one when more follow (malloc'd). */
+	int (*list)(struct db_conn *c, const struct caller *who, const struct rquery *q,
+		    json_t *items, char **next_key);
+	int (*create)(struct db_conn *c, const struct caller *who, json_t *body,
+		      const char *request_id, char id[37], const char **field);
+	int (*update)(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		      int64_t version, const char *request_id, const char **field);
+};
+
+/** The four routes of a resource at path: list, create, get, patch. */
+#define RESOURCE_ROUTES(path, res)                                                                 \
+	{"GET", path, api_resource_list, 0, &res}, {"POST", path, api_resource_create, 0, &res},   \
+	    {"GET", path "/{id}", api_resource_get, 0, &res},                                      \
+	{                                                                                          \
+		"PATCH", path "/{id}", api_resource_update, 0, &res                                \
+	}
+
+int api_resource_list(struct http_req *req, struct http_resp *resp);
+/** Reads the query string of a list of r into q: only its filters, the
+ * page and the names of extra (NULL-terminated, may be NULL; read by the
+ * caller) are allowed; each filter and the cursor are checked, with a 400
+ * naming each bad one. */
+int api_rquery_read(struct http_req *req, const struct api_resource *r, const char *const *extra,
+		    struct rquery *q /* OUT */);
+int api_resource_create(struct http_req *req, struct http_resp *resp);
+int api_resource_get(struct http_req *req, struct http_resp *resp);
+int api_resource_update(struct http_req *req, struct http_resp *resp);
+
+/** The next cursor's key of a list whose keys are the ids: the last
+ * item's id when more follow, else NULL (malloc'd). */
+char *api_resource_last_id(json_t *items, int more);
+/** The resource of the matched route, or NULL. */
+const struct api_resource *api_resource_of(struct http_req *req);
+/** Answers with the record id as the caller sees it (ETag; remembered
+ * under the Idempotency-Key when status is 201). */
+int api_resource_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+			const struct api_resource *r, const char *id, int status);
+/** Turns a domain failure into the answer, with the resource's message
+ * for the field when it has one. */
+int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
+		      const char *field);
+/** An action on one record (".../{id}/endorse"): id check, body against
+ * spec, fn, then the record as answer with status 201. */
+int api_resource_act(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
+		     size_t n,
+		     int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
+			       json_t *body, const char *request_id, const char **field));
+
+#endif
