@@ -7,9 +7,8 @@
 int api_inbox_list(struct http_req *req, struct http_resp *resp);
 int api_inbox_read(struct http_req *req, struct http_resp *resp);
 int api_inbox_read_all(struct http_req *req, struct http_resp *resp);
-int api_subscriptions_list(struct http_req *req, struct http_resp *resp);
-int api_subscriptions_create(struct http_req *req, struct http_resp *resp);
-int api_subscriptions_get(struct http_req *req, struct http_resp *resp);
+/** Subscriptions are a resource (list, create, get) plus DELETE. */
+extern const struct api_resource subscription_resource;
 int api_subscriptions_delete(struct http_req *req, struct http_resp *resp);
 int api_auth_forgot(struct http_req *req, struct http_resp *resp);
 int api_auth_password(struct http_req *req, struct http_resp *resp);

@@ -2,6 +2,7 @@
  * password, setting a password from a token). */
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -127,66 +128,39 @@ static int sub_check(struct http_req *req, json_t *body)
 	return TR_OK;
 }
 
-int api_subscriptions_create(struct http_req *req, struct http_resp *resp)
+static int sub_check_hook(struct http_req *req, json_t *body, int partial)
 {
-	json_t *body;
-	int rc = api_body(req, sub_spec, sizeof(sub_spec) / sizeof(sub_spec[0]), 0, &body);
-	if (!rc && (rc = sub_check(req, body)))
-		json_decref(body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	if (api_idem_replay(req, resp, c)) {
-		db_release(c);
-		json_decref(body);
-		return TR_OK;
-	}
-	char id[37];
-	const char *field = NULL;
-	rc = notify_sub_create(c, api_caller(req), body, http_request_id(req), id, &field);
-	json_t *sub = NULL;
-	if (rc == TR_ERR_INVALID && field)
-		rc = http_field_error(req, field, "must be {lat, lon, radius_m} within bounds");
-	else if (rc || (rc = notify_sub_get(c, api_caller(req), id, &sub)))
-		rc = api_domain_fail(req, c, rc, field);
-	if (!rc)
-		api_idem_save(req, c, 201, sub);
-	db_release(c);
-	json_decref(body);
-	return rc ? rc : http_resp_json(resp, 201, sub);
+	(void)partial;
+	return sub_check(req, body);
 }
 
-int api_subscriptions_list(struct http_req *req, struct http_resp *resp)
+static int sub_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
+		    json_t *items, char **next)
 {
-	static const char *const allowed[] = {NULL};
-	int rc = api_query_allow(req, allowed);
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	struct db_conn *c = api_db(req);
-	if ((rc = notify_sub_list(c, api_caller(req), items)))
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	int more = 0;
+	int rc = notify_sub_list(c, who, q->after, q->limit, items, &more);
+	*next = rc ? NULL : api_resource_last_id(items, more);
+	return rc;
 }
 
-int api_subscriptions_get(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *sub = NULL;
-	struct db_conn *c = api_db(req);
-	int rc = notify_sub_get(c, api_caller(req), id, &sub);
-	if (rc)
-		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	return rc ? rc : http_resp_json(resp, 200, sub);
-}
+static const struct rwhy sub_why[] = {
+    {"area", "must be {lat, lon, radius_m}: lat within 90, lon within 180, radius 1 m to 2000 km"},
+};
+
+const struct api_resource subscription_resource = {
+    .name = "subscription",
+    .plural = "subscriptions",
+    .perm = RES_SUBSCRIPTION,
+    .create_spec = sub_spec,
+    .ncreate = sizeof(sub_spec) / sizeof(sub_spec[0]),
+    .why = sub_why,
+    .nwhy = 1,
+    .cursor_uuid = 1,
+    .check = sub_check_hook,
+    .get = notify_sub_get,
+    .list = sub_list,
+    .create = notify_sub_create,
+};
 
 int api_subscriptions_delete(struct http_req *req, struct http_resp *resp)
 {

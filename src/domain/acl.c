@@ -61,6 +61,10 @@ static const struct {
     [RES_AREA] =         {"area",         {L|R|C,     L|R|C,     L|R,       L|R,       L|R,       L|R}},
     /* signals: read by all; acknowledged or dismissed by those who act */
     [RES_SIGNAL] =       {"signal",       {L|R|U,     L|R|U,     L|R|U,     L|R|U,     L|R,       L|R}},
+    /* notifications: everyone subscribes for themselves; webhooks speak
+     * for the organisation */
+    [RES_SUBSCRIPTION] = {"subscription", {L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D}},
+    [RES_WEBHOOK] =      {"webhook",      {L|R|C|U|D, L|R|C|U|D, 0,         0,         0,         0}},
     /* clang-format on */
 };
 

@@ -169,6 +169,27 @@ int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, c
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c,
+		       "SELECT id, kind, ref_type, ref_id, subscription_id, read_at, created_at"
+		       " FROM inbox_items WHERE id = ? AND user_id = ?",
+		       &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, who->user_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = inbox_row(s)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
 int notify_inbox_read(struct db_conn *c, const char *user_id, const char *id, int64_t now)
 {
 	struct db_stmt *s;
@@ -572,19 +593,30 @@ int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, 
 	return rc;
 }
 
-int notify_sub_list(struct db_conn *c, const struct caller *who, json_t *items)
+int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
+		    json_t *items, int *more)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? ORDER BY id LIMIT 500",
-	    &s);
+	int rc = db_prepare(c,
+			    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
+			    " ORDER BY id LIMIT ?",
+			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, who->user_id);
-	while ((rc = db_step(s)) == DB_ROW)
+	db_bind_text(s, 2, after ? after : "");
+	db_bind_int64(s, 3, limit + 1);
+	int n = 0;
+	*more = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
 		json_array_append_new(items, sub_row(s));
+	}
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
 /* The area: lat in [-90, 90], lon in [-180, 180], radius in (0, 2000 km]. */

@@ -56,6 +56,9 @@ int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, con
 int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, const char *kind,
 		      const char *ref_type, const char *after, int limit, json_t *items,
 		      char **next_key /* OUT, malloc'ed */);
+/** One of who's inbox items; TR_ERR_NOT_FOUND for anyone else's. */
+int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id,
+		     json_t **out /* OUT */);
 /** Marks one item read: TR_ERR_NOT_FOUND when not user_id's. */
 int notify_inbox_read(struct db_conn *c, const char *user_id, const char *id, int64_t now);
 /** Marks every item of user_id read; *n gets how many changed. */
@@ -81,7 +84,9 @@ int notify_sub_create(struct db_conn *c, const struct caller *who, json_t *body,
 		      const char *request_id, char id[37] /* OUT */, const char **field /* OUT */);
 int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id,
 		   json_t **out /* OUT */);
-int notify_sub_list(struct db_conn *c, const struct caller *who, json_t *items);
+/** A page of who's subscriptions by id after after (NULL: the first). */
+int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
+		    json_t *items, int *more /* OUT */);
 int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *id,
 		      const char *request_id);
 
