@@ -27,7 +27,8 @@ UNITBIN  := $(UNITSRC:tests/unit/%.c=build/san/unit/%)
 # only their library. bench/DIR/NAME.c is built as build/bench/DIR/NAME.
 BENCHSRC := bench/activities/overlap_bench.c bench/alerts/gen.c \
             bench/analytics/farrington_bench.c bench/analytics/spatial_bench.c \
-            bench/analytics/ts_bench.c bench/analytics/warning_bench.c bench/federation/dump.c
+            bench/analytics/ts_bench.c bench/analytics/warning_bench.c bench/federation/dump.c \
+            bench/notify/fanout_bench.c
 BENCHBIN := $(BENCHSRC:%.c=build/%)
 BENCHREF := build/bench/http/ceiling build/bench/tips/bare build/bench/federation/bare
 SANBENCH := $(BENCHSRC:%.c=build/san/%)

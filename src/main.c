@@ -26,6 +26,8 @@ static const struct {
      "import activities from a CSV file with HXL hashtags (import activities FILE --org ORG)"},
     {"retention", cli_retention, "erase expired personal data now (retention run)"},
     {"referrals", cli_referrals, "run the referral deadline job once (referrals deadlines)"},
+    {"notify", cli_notify,
+     "run the daily digest or the deadline scheduler once (notify digest|deadlines)"},
     {"detect", cli_detect, "run the early-warning detection once (detect [--db URL])"},
     {"node", cli_node, "print this instance's federation identity (node key)"},
     {"peer", cli_peer, "federation peers (peer add|list|remove)"},

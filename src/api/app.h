@@ -23,6 +23,7 @@ struct app {
 	void *tips;			 /* state of the tips module (module_tips.c) */
 	void *signals;			 /* state of the early-warning module (module_signals.c) */
 	void *referrals;		 /* state of the referrals module (module_referrals.c) */
+	void *notify;			 /* state of the notifications module (module_notify.c) */
 	struct auth_throttle *sign_in;	 /* failed sign-ins per source address */
 	int trust_proxy;		 /* the last hop of X-Forwarded-For is the source */
 	struct outlines *outlines;	 /* country shapes of the analytics (outline.h), or NULL */
@@ -38,6 +39,8 @@ int signals_module_start(struct app *app, char *err, size_t errlen);
 void signals_module_stop(struct app *app);
 int referrals_module_start(struct app *app, char *err, size_t errlen);
 void referrals_module_stop(struct app *app);
+int notify_module_start(struct app *app, char *err, size_t errlen);
+void notify_module_stop(struct app *app);
 
 /** Loads the countries into memory: they change only with `trellis seed`,
  * and the list is the busiest public page. TR_OK or a tr_err. */

@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 #include "domain/activity.h"
 #include "domain/auth.h"
+#include "domain/notify.h"
 #include "domain/practice.h"
 #include "domain/tip.h"
 #include "domain/user.h"
@@ -161,8 +162,13 @@ int api_me(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	int rc;
 	json_t *u = me_json(c, who, &rc);
-	if (rc)
+	int64_t unread = 0;
+	if (!rc)
+		rc = notify_unread_count(c, who->user_id, &unread);
+	if (rc) {
+		json_decref(u);
 		rc = api_db_fail(req, c, rc);
+	}
 	char csrf[AUTH_SECRET_LEN] = "";
 	struct caller again;
 	const char *cookie = http_cookie(req, SESSION_COOKIE);
@@ -177,6 +183,7 @@ int api_me(struct http_req *req, struct http_resp *resp)
 	json_object_set_new(u, "country",
 			    who->country[0] ? json_string(who->country) : json_null());
 	json_object_set_new(u, "read_only", json_boolean(who->read_only));
+	json_object_set_new(u, "unread", json_integer(unread));
 	json_object_set_new(u, "can", me_can(who->role, who->read_only));
 	if (csrf[0])
 		json_object_set_new(u, "csrf_token", json_string(csrf));

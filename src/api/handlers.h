@@ -53,5 +53,6 @@ HANDLER(api_schema);
 #include "api/handlers_tips.h"
 #include "api/handlers_commitments.h"
 #include "api/handlers_referrals.h"
+#include "api/handlers_notify.h"
 
 #endif

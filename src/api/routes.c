@@ -58,6 +58,7 @@ const struct http_route api_routes[] = {
 #include "api/routes_commitments.inc"
 #include "api/routes_referrals.inc"
 #include "api/routes_fed.inc"
+#include "api/routes_notify.inc"
 };
 
 const size_t api_nroutes = sizeof(api_routes) / sizeof(api_routes[0]);

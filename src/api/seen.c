@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "core/uuid.h"
 #include "domain/alert.h"
+#include "domain/notify.h"
 #include "domain/org.h"
 #include "domain/problem.h"
 #include "domain/signal.h"
@@ -54,6 +55,7 @@ static const struct {
     {"/api/v1/tips/{id}", tip_get},
     {"/api/v1/problems/{id}", problem_one},
     {"/api/v1/signals/{id}", signal_one},
+    {"/api/v1/inbox/{id}", notify_inbox_get},
 };
 
 /* A route of a resource reads its record through the resource; other

@@ -4,6 +4,8 @@
 #ifndef TR_CLI_CLI_H
 #define TR_CLI_CLI_H
 
+#include <stddef.h>
+
 int cli_serve(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_seed(int argc, char **argv);
@@ -28,5 +30,12 @@ int cli_referrals(int argc, char **argv);
 /** `trellis node key`, `trellis peer add|list|remove` (federation). */
 int cli_node(int argc, char **argv);
 int cli_peer(int argc, char **argv);
+/** `trellis notify digest|deadlines [--db URL] [--at TIME]`. */
+int cli_notify(int argc, char **argv);
+struct notify_config;
+/** The notifications' settings from the environment (TRELLIS_SMTP_URL,
+ * TRELLIS_SMTP_USER, TRELLIS_SMTP_PASSWORD, TRELLIS_MAIL_FROM,
+ * TRELLIS_PUBLIC_URL, ...); TR_OK or TR_ERR_INVALID with why in err. */
+int cli_notify_config(struct notify_config *cfg, char *err, size_t errlen);
 
 #endif

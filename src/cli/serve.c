@@ -8,6 +8,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/outline.h"
+#include "domain/notify.h"
 #include "domain/readmodel/alerts.h"
 
 #include <getopt.h>
@@ -170,6 +171,13 @@ int cli_serve(int argc, char **argv)
 				"ASCII characters\n");
 		return 2;
 	}
+	struct notify_config ncfg;
+	char nerr[300];
+	if (cli_notify_config(&ncfg, nerr, sizeof(nerr))) {
+		fprintf(stderr, "trellis serve: %s\n", nerr);
+		return 2;
+	}
+	notify_configure(&ncfg);
 	struct app *app = calloc(1, sizeof(*app));
 	if (!app || cli_home(app->home, sizeof(app->home))) {
 		free(app);
@@ -251,8 +259,10 @@ int cli_serve(int argc, char **argv)
 	    signals_module_start(app, err, sizeof(err)) ||
 	    referrals_module_start(app, err, sizeof(err)) ||
 	    fed_module_start(app, (int)pool - 2, err, sizeof(err)) ||
+	    notify_module_start(app, err, sizeof(err)) ||
 	    http_server_start(&cfg, &srv, err, sizeof(err))) {
 		fprintf(stderr, "trellis: %s\n", err);
+		notify_module_stop(app);
 		fed_module_stop(app);
 		referrals_module_stop(app);
 		signals_module_stop(app);
@@ -274,6 +284,7 @@ int cli_serve(int argc, char **argv)
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
 	fed_module_quiesce(app);
 	http_server_stop(srv);
+	notify_module_stop(app);
 	fed_module_stop(app);
 	referrals_module_stop(app);
 	signals_module_stop(app);

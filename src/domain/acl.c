@@ -92,6 +92,10 @@ static const struct {
     [RES_LINK] =         {"link",         {L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R}},
     /* federation is the instance's: peers are added with the CLI */
     [RES_PEER] =         {"peer",         {L|R,       0,         0,         0,         0,         0}},
+    /* notifications: everyone subscribes for themselves; webhooks speak
+     * for the organisation */
+    [RES_SUBSCRIPTION] = {"subscription", {L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D}},
+    [RES_WEBHOOK] =      {"webhook",      {L|R|C|U|D, L|R|C|U|D, 0,         0,         0,         0}},
     /* clang-format on */
 };
 

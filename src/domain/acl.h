@@ -68,6 +68,8 @@ enum resource {
 	RES_REFERRAL_OUTCOME,
 	RES_LINK,
 	RES_PEER, /* federation: this node's peers and what they receive */
+	RES_SUBSCRIPTION,
+	RES_WEBHOOK,
 	RES__MAX
 };
 enum action { ACT_LIST, ACT_READ, ACT_CREATE, ACT_UPDATE, ACT_DELETE, ACT_SHARE, ACT__MAX };

@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/notify.h"
 #include "domain/group.h"
 #include "domain/overlap.h"
 #include "domain/search.h"
@@ -592,6 +593,29 @@ static struct acl_share share_of(json_t *a)
 				  json_string_value(json_object_get(a, "sharing_group_id"))};
 }
 
+/* An alert that became published raises its subscribers' notifications
+ * in the same transaction (docs: notifications). was is the stored status
+ * before the change (NULL on create). */
+static int alert_notify(struct db_conn *c, const char *id, json_t *a, const struct caller *who,
+			const char *was, int64_t now)
+{
+	const char *st = json_string_value(json_object_get(a, "status"));
+	if (!st || strcmp(st, "published") != 0 || (was && strcmp(was, "published") == 0))
+		return TR_OK;
+	json_t *f = json_deep_copy(a);
+	if (!f)
+		return TR_ERR_NOMEM;
+	json_object_set_new(f, "id", json_string(id));
+	if (!was) {
+		json_object_set_new(f, "org_id", json_string(who->org_id));
+		json_object_set_new(f, "country",
+				    who->country[0] ? json_string(who->country) : json_null());
+	}
+	int rc = notify_alert_published(c, f, now, NULL);
+	json_decref(f);
+	return rc;
+}
+
 /* Creates the alert id inside the caller's transaction; via names the
  * path in the audit entry ("import") or is NULL. */
 static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *body, const char *id,
@@ -620,6 +644,8 @@ static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *bod
 				id,	      request_id,  NULL,     via ? detail : NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
+	if (!rc)
+		rc = alert_notify(c, id, a, who, NULL, now);
 	json_decref(a);
 	return rc;
 }
@@ -716,6 +742,9 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", "alert", id,
 				request_id,   NULL,	   detail[0] ? detail : NULL};
 	rc = audit_append(c, &e, now);
+	if (!rc)
+		rc = alert_notify(c, id, merged, who,
+				  json_string_value(json_object_get(cur, "status")), now);
 out:
 	json_decref(cur);
 	json_decref(merged);

@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/notify.h"
 #include "domain/group.h"
 #include "domain/overlap.h"
 
@@ -224,7 +225,9 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 	/* the sender is a member of the public, never "the command line" */
 	struct audit_entry e = {NULL,  t->org_id, "create", "tip",
 				t->id, NULL,	  NULL,	    TIP_AUDIT_PUBLIC};
-	return audit_append(c, &e, now);
+	rc = audit_append(c, &e, now);
+	/* the receiving organisation's inbox, at the same coarse time */
+	return rc ? rc : notify_tip_routed(c, t->id, t->org_id, now);
 }
 
 /* ---- the sender's side ---- */
@@ -364,6 +367,8 @@ int tip_sender_message(struct db_conn *c, const char *code, const char *secret, 
 	struct audit_entry e = {NULL, NULL, "message_from_sender", "tip", id,
 				NULL, NULL, TIP_AUDIT_PUBLIC};
 	rc = audit_append(c, &e, now);
+	if (!rc)
+		rc = notify_tip_sender_message(c, id, now);
 out:
 	json_decref(row);
 	if (rc) {
@@ -736,6 +741,12 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 		goto out;
 	int64_t now = tr_now_ms();
 	if ((rc = triage_write(c, id, cur, m, now)))
+		goto out;
+	const char *assignee = jstr(m, "assigned_user_id");
+	if (assignee &&
+	    !(jstr(cur, "assigned_user_id") &&
+	      strcmp(jstr(cur, "assigned_user_id"), assignee) == 0) &&
+	    strcmp(assignee, who->user_id) != 0 && (rc = notify_tip_assigned(c, id, assignee, now)))
 		goto out;
 	char detail[300] = "";
 	int share = acl_share_changed(&was, &will) || coarsen;

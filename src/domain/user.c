@@ -5,6 +5,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
+#include "domain/onboard.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -164,6 +165,11 @@ int user_create(struct db_conn *c, const struct caller *who, json_t *body, const
 			 json_is_true(json_object_get(body, "reviewer")), now);
 	if (rc == TR_ERR_CONFLICT)
 		*field = "email";
+	/* without a password, the person chooses one from an invitation */
+	char email[320];
+	lower_copy(json_string_value(json_object_get(body, "email")), email, sizeof(email));
+	if (!rc && !json_object_get(body, "password"))
+		rc = onboard_invite(c, id, email, who->user_id, who->org_id, request_id, now);
 	struct audit_entry e = {who->user_id, who->org_id, "create", "user",
 				id,	      request_id,  NULL,     NULL};
 	char detail[200];

@@ -31,6 +31,18 @@ export default function SignIn({ onSignIn }) {
       setBusy(false);
     }
   };
+  const [forgot, setForgot] = useState(false);
+  const [sent, setSent] = useState(false);
+  const askReset = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await request('POST', '/auth/forgot', { body: { email } });
+      setSent(true);
+    } catch (err) {
+      setError(err);
+    }
+  };
   const f = (error && error.fields) || {};
   return html`
     <div class="signin">
@@ -52,6 +64,12 @@ export default function SignIn({ onSignIn }) {
             ${busy ? t('signin.signing_in') : t('signin.submit')}
           </button>
         </form>
+        <p class="muted small"><button type="button" class="btn-link" onClick=${() => setForgot(!forgot)}>${t('signin.forgot')}</button></p>
+        ${forgot && (sent
+          ? html`<p role="status" class="forgot-sent">${t('signin.forgot_sent')}</p>`
+          : html`<form class="forgot" onSubmit=${askReset} novalidate>
+              <button type="submit" class="btn btn-block" disabled=${!email}>${t('signin.forgot_send')}</button>
+            </form>`)}
       </section>
     </div>`;
 }

@@ -9,6 +9,7 @@ export const routes = [
   { path: '/', load: () => import('./page-dashboard.js'), nav: 'nav.dashboard', section: 'main' },
   { path: '/report', load: () => import('./page-report.js'), public: true },
   { path: '/report/receipt', load: () => import('./page-report.js'), view: 'Receipt', public: true },
+  { path: '/password', load: () => import('./page-password.js'), public: true },
   { path: '/alerts', load: () => import('./page-alerts.js'), nav: 'nav.alerts', section: 'main' },
   { path: '/alerts/new', load: () => import('./page-alert-edit.js'), can: ['alert', 'create'] },
   { path: '/alerts/:id', load: () => import('./page-alerts.js'), view: 'Detail' },

@@ -1,0 +1,153 @@
+/* The notifications module's background work: the mail sender (delivers
+ * the outbox, woken every poll interval), the daily digest at each hour
+ * and the deadline scheduler. Configuration comes from `trellis serve`
+ * (notify_configure); nothing here reads the environment. */
+#include "api/app.h"
+#include "core/err.h"
+#include "core/smtp.h"
+#include "core/timeutil.h"
+#include "domain/notify.h"
+#include "domain/notify_send.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SEND_BATCH 100
+
+struct notify_state {
+	struct db *db;
+	struct smtp *smtp;
+	int started;
+	int stop; /* guarded by mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int64_t last_hour;     /* the last hour the digest ran for */
+	int64_t last_deadline; /* when the deadline scheduler last ran */
+};
+
+static void log_error(const char *what, int rc)
+{
+	fprintf(stderr, "{\"level\":\"error\",\"msg\":\"%s\",\"error\":\"%s\"}\n", what,
+		tr_strerror(rc));
+}
+
+/* One round; 1 when a full batch went out and more may be due. */
+static int tick(struct notify_state *st)
+{
+	const struct notify_config *cfg = notify_config();
+	int64_t now = tr_now_ms();
+	struct db_conn *c = db_acquire(st->db);
+	int rc, n = 0, busy = 0;
+	int64_t hour = now / 3600000;
+	if (cfg->mail && hour != st->last_hour) {
+		st->last_hour = hour;
+		if ((rc = notify_digest_run(c, now, 0, &n)))
+			log_error("digest failed", rc);
+	}
+	if (cfg->deadline_poll_ms > 0 && now - st->last_deadline >= cfg->deadline_poll_ms) {
+		st->last_deadline = now;
+		if ((rc = notify_deadlines_run(c, now, &n)))
+			log_error("deadline scheduler failed", rc);
+	}
+	if (st->smtp) {
+		struct notify_send_stats s = {0};
+		if ((rc = notify_send_due(c, st->smtp, now, SEND_BATCH, &s)))
+			log_error("mail sender failed", rc);
+		/* a full batch sent: more may be due, do not wait */
+		busy = !rc && s.sent + s.dropped + s.failed == SEND_BATCH;
+	}
+	db_release(c);
+	return busy;
+}
+
+static void *notify_loop(void *arg)
+{
+	struct notify_state *st = arg;
+	const struct notify_config *cfg = notify_config();
+	pthread_mutex_lock(&st->mu);
+	while (!st->stop) {
+		pthread_mutex_unlock(&st->mu);
+		int busy = tick(st);
+		pthread_mutex_lock(&st->mu);
+		if (busy)
+			continue;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += cfg->poll_ms / 1000;
+		until.tv_nsec += (cfg->poll_ms % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
+		int rc = 0;
+		while (!st->stop && rc != ETIMEDOUT)
+			rc = pthread_cond_timedwait(&st->cv, &st->mu, &until);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+int notify_module_start(struct app *app, char *err, size_t errlen)
+{
+	const struct notify_config *cfg = notify_config();
+	struct notify_state *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "notify: out of memory");
+		return TR_ERR_NOMEM;
+	}
+	st->db = app->db;
+	st->last_deadline = 0;
+	st->last_hour = tr_now_ms() / 3600000; /* the first digest at the next hour */
+	if (cfg->mail) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		st->smtp = smtp_new(cfg->smtp_url, cfg->smtp_user, cfg->smtp_password,
+				    (long)cfg->timeout_ms);
+		if (!st->smtp) {
+			free(st);
+			snprintf(err, errlen, "notify: out of memory");
+			return TR_ERR_NOMEM;
+		}
+	} else {
+		fputs("{\"level\":\"info\",\"msg\":\"e-mail is off: TRELLIS_SMTP_URL is not set; "
+		      "the inbox works without it\"}\n",
+		      stderr);
+	}
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	app->notify = st;
+	if (pthread_create(&st->thread, NULL, notify_loop, st) != 0) {
+		snprintf(err, errlen, "notify: cannot start the sender thread");
+		return TR_ERR_INTERNAL;
+	}
+	st->started = 1;
+	return TR_OK;
+}
+
+/* Safe when start failed or never ran. */
+void notify_module_stop(struct app *app)
+{
+	struct notify_state *st = app->notify;
+	if (!st)
+		return;
+	if (st->started) {
+		pthread_mutex_lock(&st->mu);
+		st->stop = 1;
+		pthread_cond_signal(&st->cv);
+		pthread_mutex_unlock(&st->mu);
+		pthread_join(st->thread, NULL);
+	}
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->cv);
+	if (st->smtp) {
+		smtp_free(st->smtp);
+		curl_global_cleanup();
+	}
+	free(st);
+	app->notify = NULL;
+}

@@ -1,0 +1,906 @@
+#include "domain/notify.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/audit.h"
+#include "domain/tip.h"
+#include "domain/tip_intake.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const notify_deliveries[] = {"inbox", "email", "digest", NULL};
+const char *const notify_record_types[] = {"alert", NULL};
+
+static struct notify_config config = {.retry_base_ms = 1000,
+				      .retry_max_ms = 3600 * 1000,
+				      .attempts_max = 30,
+				      .timeout_ms = 30000,
+				      .poll_ms = 1000};
+
+void notify_configure(const struct notify_config *cfg)
+{
+	config = *cfg;
+}
+
+const struct notify_config *notify_config(void)
+{
+	return &config;
+}
+
+/* ---- inbox ---- */
+
+int notify_inbox_add(struct db_conn *c, const char *user_id, const char *kind, const char *ref_type,
+		     const char *ref_id, const char *dedupe, int64_t now)
+{
+	struct db_stmt *s;
+	/* a second item of the same dedupe key for the user is dropped */
+	int rc = db_prepare(c,
+			    "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id, dedupe,"
+			    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			    &s);
+	if (rc)
+		return rc;
+	char id[37];
+	tr_uuid7(id);
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, user_id);
+	db_bind_text(s, 3, kind);
+	db_bind_text_or_null(s, 4, ref_type);
+	db_bind_text_or_null(s, 5, ref_id);
+	db_bind_text_or_null(s, 6, dedupe);
+	db_bind_int64(s, 7, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, const char *kind,
+		     const char *ref_type, const char *ref_id, const char *dedupe, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
+			    " AND (? = 0 OR role = 'org_admin') ORDER BY id",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, org_id);
+	db_bind_int64(s, 2, admins_only);
+	json_t *ids = json_array();
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(ids, json_string(db_col_text(s, 0)));
+	db_done(s);
+	if (rc != DB_DONE) {
+		json_decref(ids);
+		return rc;
+	}
+	rc = TR_OK;
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+	{
+		if (rc)
+			break;
+		rc = notify_inbox_add(c, json_string_value(v), kind, ref_type, ref_id, dedupe, now);
+	}
+	json_decref(ids);
+	return rc;
+}
+
+/* The web app's page for a record. */
+static void record_link(const char *ref_type, const char *ref_id, char *out, size_t n)
+{
+	if (!ref_type || !ref_id)
+		snprintf(out, n, "/inbox");
+	else
+		snprintf(out, n, "/%ss/%s", ref_type, ref_id);
+}
+
+static json_t *inbox_row(struct db_stmt *s)
+{
+	char created[32], read[32], link[128];
+	tr_time_format(db_col_int64(s, 6), created);
+	int unread = db_col_is_null(s, 5);
+	if (!unread)
+		tr_time_format(db_col_int64(s, 5), read);
+	const char *rt = db_col_is_null(s, 2) ? NULL : db_col_text(s, 2);
+	const char *ri = db_col_is_null(s, 3) ? NULL : db_col_text(s, 3);
+	record_link(rt, ri, link, sizeof(link));
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:b, s:o, s:s, s:s}", "id", db_col_text(s, 0),
+			 "kind", db_col_text(s, 1), "ref_type", rt ? json_string(rt) : json_null(),
+			 "ref_id", ri ? json_string(ri) : json_null(), "subscription_id",
+			 db_col_is_null(s, 4) ? json_null() : json_string(db_col_text(s, 4)),
+			 "read", !unread, "read_at", unread ? json_null() : json_string(read),
+			 "created_at", created, "link", link);
+}
+
+int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, const char *kind,
+		      const char *ref_type, const char *after, int limit, json_t *items,
+		      char **next_key)
+{
+	*next_key = NULL;
+	long long rank = 2, created = 0;
+	char after_id[40] = "";
+	if (after && sscanf(after, "%lld:%lld:%36s", &rank, &created, after_id) != 3)
+		return TR_ERR_INVALID;
+	struct db_stmt *s;
+	/* unread first (rank 1), then newest; the cursor is the last row's key */
+	int rc =
+	    db_prepare(c,
+		       "SELECT id, kind, ref_type, ref_id, subscription_id, read_at, created_at,"
+		       " CASE WHEN read_at IS NULL THEN 1 ELSE 0 END AS r FROM inbox_items"
+		       " WHERE user_id = ? AND (? = 0 OR read_at IS NULL)"
+		       " AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
+		       " AND (CAST(? AS TEXT) IS NULL OR ref_type = ?)"
+		       " AND (CASE WHEN read_at IS NULL THEN 1 ELSE 0 END < ?"
+		       "  OR (CASE WHEN read_at IS NULL THEN 1 ELSE 0 END = ? AND (created_at < ?"
+		       "  OR (created_at = ? AND id < ?))))"
+		       " ORDER BY r DESC, created_at DESC, id DESC LIMIT ?",
+		       &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, user_id);
+	db_bind_int64(s, 2, unread_only);
+	db_bind_text_or_null(s, 3, kind);
+	db_bind_text_or_null(s, 4, kind);
+	db_bind_text_or_null(s, 5, ref_type);
+	db_bind_text_or_null(s, 6, ref_type);
+	db_bind_int64(s, 7, rank);
+	db_bind_int64(s, 8, rank);
+	db_bind_int64(s, 9, after ? created : INT64_MAX);
+	db_bind_int64(s, 10, after ? created : INT64_MAX);
+	db_bind_text(s, 11, after ? after_id : "~");
+	db_bind_int64(s, 12, limit + 1);
+	int n = 0;
+	char key[100] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(key);
+			break;
+		}
+		json_array_append_new(items, inbox_row(s));
+		snprintf(key, sizeof(key), "%lld:%lld:%s", (long long)db_col_int64(s, 7),
+			 (long long)db_col_int64(s, 6), db_col_text(s, 0));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c,
+		       "SELECT id, kind, ref_type, ref_id, subscription_id, read_at, created_at"
+		       " FROM inbox_items WHERE id = ? AND user_id = ?",
+		       &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, who->user_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = inbox_row(s)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+int notify_inbox_read(struct db_conn *c, const char *user_id, const char *id, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "UPDATE inbox_items SET read_at = COALESCE(read_at, ?)"
+			    " WHERE id = ? AND user_id = ? RETURNING id",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, id);
+	db_bind_text(s, 3, user_id);
+	rc = db_step(s);
+	int found = rc == DB_ROW;
+	while (rc == DB_ROW)
+		rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	return found ? TR_OK : TR_ERR_NOT_FOUND;
+}
+
+int notify_inbox_read_all(struct db_conn *c, const char *user_id, int64_t now, int64_t *n)
+{
+	int64_t before = 0;
+	int rc = notify_unread_count(c, user_id, &before);
+	struct db_stmt *s;
+	if (!rc)
+		rc = db_prepare(c,
+				"UPDATE inbox_items SET read_at = ? WHERE user_id = ?"
+				" AND read_at IS NULL",
+				&s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, now);
+	db_bind_text(s, 2, user_id);
+	rc = db_step(s);
+	db_done(s);
+	*n = before;
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int notify_unread_count(struct db_conn *c, const char *user_id, int64_t *n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    c, "SELECT COUNT(*) FROM inbox_items WHERE user_id = ? AND read_at IS NULL", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, user_id);
+	rc = db_step(s);
+	*n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc;
+}
+
+/* ---- outbox ---- */
+
+int notify_mail_queue(struct db_conn *c, const char *user_id, const char *rcpt, const char *kind,
+		      const char *ref_type, const char *ref_id, const char *subscription_id,
+		      const char *payload, int64_t now)
+{
+	if (!config.mail)
+		return TR_OK;
+	char *sealed = NULL;
+	if (payload && config.has_key && !(sealed = tip_contact_seal(config.key, payload)))
+		return TR_ERR_NOMEM;
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO mail_outbox (id, user_id, rcpt, kind, ref_type, ref_id,"
+			    " subscription_id, payload, next_at, created_at)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    &s);
+	if (rc) {
+		free(sealed);
+		return rc;
+	}
+	char id[37];
+	tr_uuid7(id);
+	db_bind_text(s, 1, id);
+	db_bind_text_or_null(s, 2, user_id);
+	db_bind_text(s, 3, rcpt);
+	db_bind_text(s, 4, kind);
+	db_bind_text_or_null(s, 5, ref_type);
+	db_bind_text_or_null(s, 6, ref_id);
+	db_bind_text_or_null(s, 7, subscription_id);
+	db_bind_text_or_null(s, 8, sealed ? sealed : payload);
+	db_bind_int64(s, 9, now);
+	db_bind_int64(s, 10, now);
+	rc = db_step(s);
+	db_done(s);
+	free(sealed);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* ---- subscriptions matched by a new alert ---- */
+
+static int tlp_rank(const char *t)
+{
+	for (int i = 0; t && acl_tlps[i]; i++)
+		if (strcmp(acl_tlps[i], t) == 0)
+			return i;
+	return 99;
+}
+
+static int dist_index(const char *d)
+{
+	for (int i = 0; d && acl_distributions[i]; i++)
+		if (strcmp(acl_distributions[i], d) == 0)
+			return i;
+	return DIST_ORGANISATION;
+}
+
+/* Whether the list ",a,b," (empty: any) holds v. */
+static int list_has(const char *list, const char *v)
+{
+	if (!list[0])
+		return 1;
+	size_t n = strlen(v);
+	for (const char *p = strstr(list, v); p; p = strstr(p + 1, v))
+		if (p > list && p[-1] == ',' && p[n] == ',')
+			return 1;
+	return 0;
+}
+
+/* Whether the list holds any string of the JSON array (empty list: any). */
+static int list_has_any(const char *list, json_t *arr)
+{
+	if (!list[0])
+		return 1;
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) if (json_is_string(v) &&
+					  list_has(list, json_string_value(v))) return 1;
+	return 0;
+}
+
+struct alert_facts {
+	const char *id, *org_id, *country, *category, *tlp, *group;
+	enum distribution dist;
+	json_t *substances, *countries;
+	int has_loc;
+	double lat, lon;
+	json_t *members; /* organisations of the sharing group */
+};
+
+static int group_members(struct db_conn *c, struct alert_facts *f)
+{
+	f->members = json_object();
+	if (f->dist != DIST_SHARING_GROUP || !f->group)
+		return TR_OK;
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT org_id FROM sharing_group_members WHERE group_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, f->group);
+	while ((rc = db_step(s)) == DB_ROW)
+		json_object_set_new(f->members, db_col_text(s, 0), json_true());
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* Whether subscription row s (see match_sql) matches and its owner may see
+ * the alert: the role may read alerts, and acl_row_visible, the rule of
+ * acl_visible for a row in memory, holds. */
+static int sub_matches(struct db_stmt *s, const struct alert_facts *f)
+{
+	if (!list_has(db_col_text(s, 2), f->category) ||
+	    !list_has_any(db_col_text(s, 3), f->substances) ||
+	    !list_has_any(db_col_text(s, 4), f->countries) ||
+	    tlp_rank(f->tlp) > tlp_rank(db_col_text(s, 8)))
+		return 0;
+	if (!db_col_is_null(s, 7)) {
+		if (!f->has_loc || tip_distance_m(db_col_double(s, 5), db_col_double(s, 6), f->lat,
+						  f->lon) > db_col_double(s, 7))
+			return 0;
+	}
+	struct caller who = {0};
+	snprintf(who.org_id, sizeof(who.org_id), "%s", db_col_text(s, 11));
+	snprintf(who.country, sizeof(who.country), "%s", db_col_text(s, 13));
+	int role = role_parse(db_col_text(s, 12));
+	if (role < 0 || !acl_role_can((enum role)role, RES_ALERT, ACT_READ))
+		return 0;
+	who.role = (enum role)role;
+	int own = strcmp(who.org_id, f->org_id) == 0;
+	int in_group = json_object_get(f->members, who.org_id) != NULL;
+	return acl_row_visible(&who, own, f->dist, f->country, in_group);
+}
+
+static void facts_of(json_t *a, struct alert_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = json_string_value(json_object_get(a, "id"));
+	f->org_id = json_string_value(json_object_get(a, "org_id"));
+	f->country = json_string_value(json_object_get(a, "country"));
+	f->category = json_string_value(json_object_get(a, "category"));
+	f->tlp = json_string_value(json_object_get(a, "tlp"));
+	f->group = json_string_value(json_object_get(a, "sharing_group_id"));
+	f->dist =
+	    (enum distribution)dist_index(json_string_value(json_object_get(a, "distribution")));
+	f->substances = json_object_get(a, "substances");
+	f->countries = json_object_get(a, "countries");
+	json_t *loc = json_object_get(a, "location");
+	if (json_is_object(loc)) {
+		f->has_loc = 1;
+		f->lat = json_number_value(json_object_get(loc, "lat"));
+		f->lon = json_number_value(json_object_get(loc, "lon"));
+	}
+	if (!f->category)
+		f->category = "";
+}
+
+struct match {
+	char sub_id[37], user_id[37], delivery[8];
+	char *email;
+};
+
+/* The inbox items and e-mails of the matches, with both statements
+ * prepared once for the whole fan-out. */
+static int deliver_matches(struct db_conn *c, const struct alert_facts *f, struct match *m,
+			   size_t n, int64_t now)
+{
+	struct db_stmt *in = NULL, *out = NULL;
+	int rc = db_prepare(c,
+			    "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id,"
+			    " subscription_id, delivery, created_at)"
+			    " VALUES (?, ?, 'alert', 'alert', ?, ?, ?, ?)",
+			    &in);
+	if (!rc && config.mail)
+		rc =
+		    db_prepare(c,
+			       "INSERT INTO mail_outbox (id, user_id, rcpt, kind, ref_type, ref_id,"
+			       " subscription_id, next_at, created_at)"
+			       " VALUES (?, ?, ?, 'alert', 'alert', ?, ?, ?, ?)",
+			       &out);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char id[37];
+		tr_uuid7(id);
+		db_bind_text(in, 1, id);
+		db_bind_text(in, 2, m[i].user_id);
+		db_bind_text(in, 3, f->id);
+		db_bind_text(in, 4, m[i].sub_id);
+		db_bind_text(in, 5, m[i].delivery);
+		db_bind_int64(in, 6, now);
+		rc = db_step(in);
+		db_done(in);
+		rc = rc == DB_DONE ? TR_OK : rc;
+		if (rc || !out || strcmp(m[i].delivery, "email") != 0)
+			continue;
+		tr_uuid7(id);
+		db_bind_text(out, 1, id);
+		db_bind_text(out, 2, m[i].user_id);
+		db_bind_text(out, 3, m[i].email);
+		db_bind_text(out, 4, f->id);
+		db_bind_text(out, 5, m[i].sub_id);
+		db_bind_int64(out, 6, now);
+		db_bind_int64(out, 7, now);
+		rc = db_step(out);
+		db_done(out);
+		rc = rc == DB_DONE ? TR_OK : rc;
+	}
+	return rc;
+}
+
+int notify_alert_published(struct db_conn *c, json_t *a, int64_t now, int *matched)
+{
+	struct alert_facts f;
+	facts_of(a, &f);
+	if (matched)
+		*matched = 0;
+	if (!f.id || !f.org_id)
+		return TR_ERR_INTERNAL;
+	int rc = group_members(c, &f);
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_prepare(c,
+				"SELECT s.id, s.user_id, s.categories, s.substances, s.countries,"
+				" s.lat, s.lon, s.radius_m, s.tlp_max, s.delivery, u.email,"
+				" u.org_id, u.role, COALESCE(o.country, '')"
+				" FROM subscriptions s JOIN users u ON u.id = s.user_id"
+				" JOIN organisations o ON o.id = u.org_id"
+				" WHERE s.record_type = 'alert' AND u.disabled = 0",
+				&s);
+	if (rc) {
+		json_decref(f.members);
+		return rc;
+	}
+	size_t n = 0, cap = 0;
+	struct match *m = NULL;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (!sub_matches(s, &f))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct match *bigger = realloc(m, cap * sizeof(*m));
+			if (!bigger) {
+				rc = TR_ERR_NOMEM;
+				break;
+			}
+			m = bigger;
+		}
+		snprintf(m[n].sub_id, sizeof(m[n].sub_id), "%s", db_col_text(s, 0));
+		snprintf(m[n].user_id, sizeof(m[n].user_id), "%s", db_col_text(s, 1));
+		snprintf(m[n].delivery, sizeof(m[n].delivery), "%s", db_col_text(s, 9));
+		m[n].email = strdup(db_col_text(s, 10));
+		if (!m[n].email) {
+			rc = TR_ERR_NOMEM;
+			break;
+		}
+		n++;
+	}
+	db_done(s);
+	if (rc == DB_DONE)
+		rc = deliver_matches(c, &f, m, n, now);
+	for (size_t i = 0; i < n; i++)
+		free(m[i].email);
+	free(m);
+	json_decref(f.members);
+	if (!rc && matched)
+		*matched = (int)n;
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* ---- subscriptions ---- */
+
+/* ",a,b," from a validated array of strings ("" when absent or empty). */
+static char *list_text(json_t *arr)
+{
+	if (!json_array_size(arr))
+		return strdup("");
+	struct buf b;
+	buf_init(&b, 64 * 1024);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		buf_puts(&b, i ? "" : ",");
+		buf_puts(&b, json_string_value(v));
+		buf_puts(&b, ",");
+	}
+	if (b.err) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+static json_t *list_json(const char *text)
+{
+	json_t *arr = json_array();
+	const char *p = text;
+	while (p && *p == ',' && p[1]) {
+		const char *end = strchr(p + 1, ',');
+		if (!end)
+			break;
+		json_array_append_new(arr, json_stringn(p + 1, (size_t)(end - p - 1)));
+		p = end;
+	}
+	return arr;
+}
+
+#define SUB_COLS                                                                                   \
+	"id, user_id, record_type, categories, substances, countries, lat, lon, radius_m,"         \
+	" tlp_max, delivery, created_at, updated_at, version"
+
+static json_t *sub_row(struct db_stmt *s)
+{
+	char created[32], updated[32], unsub[700];
+	tr_time_format(db_col_int64(s, 11), created);
+	tr_time_format(db_col_int64(s, 12), updated);
+	snprintf(unsub, sizeof(unsub), "%s/subscriptions?unsubscribe=%s", config.public_url,
+		 db_col_text(s, 0));
+	json_t *area = db_col_is_null(s, 8)
+			   ? json_null()
+			   : json_pack("{s:f, s:f, s:f}", "lat", db_col_double(s, 6), "lon",
+				       db_col_double(s, 7), "radius_m", db_col_double(s, 8));
+	return json_pack(
+	    "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s, s:I, s:s}", "id",
+	    db_col_text(s, 0), "user_id", db_col_text(s, 1), "record_type", db_col_text(s, 2),
+	    "categories", list_json(db_col_text(s, 3)), "substances", list_json(db_col_text(s, 4)),
+	    "countries", list_json(db_col_text(s, 5)), "area", area, "tlp_max", db_col_text(s, 9),
+	    "delivery", db_col_text(s, 10), "created_at", created, "updated_at", updated, "version",
+	    (json_int_t)db_col_int64(s, 13), "unsubscribe_url", unsub);
+}
+
+int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    c, "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, who->user_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = sub_row(s)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
+		    json_t *items, int *more)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
+			    " ORDER BY id LIMIT ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, who->user_id);
+	db_bind_text(s, 2, after ? after : "");
+	db_bind_int64(s, 3, limit + 1);
+	int n = 0;
+	*more = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(items, sub_row(s));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+/* The area: lat in [-90, 90], lon in [-180, 180], radius in (0, 2000 km]. */
+static int area_read(json_t *area, double v[3], const char **field)
+{
+	static const char *const keys[] = {"lat", "lon", "radius_m"};
+	static const double lo[] = {-90, -180, 1}, hi[] = {90, 180, 2000000};
+	if (!json_is_object(area) || json_object_size(area) != 3)
+		return *field = "area", TR_ERR_INVALID;
+	for (int i = 0; i < 3; i++) {
+		json_t *x = json_object_get(area, keys[i]);
+		if (!json_is_number(x) || json_number_value(x) < lo[i] ||
+		    json_number_value(x) > hi[i])
+			return *field = "area", TR_ERR_INVALID;
+		v[i] = json_number_value(x);
+	}
+	return TR_OK;
+}
+
+int notify_sub_create(struct db_conn *c, const struct caller *who, json_t *body,
+		      const char *request_id, char id[37], const char **field)
+{
+	*field = NULL;
+	double area[3];
+	json_t *a = json_object_get(body, "area");
+	int has_area = a && !json_is_null(a);
+	if (has_area && area_read(a, area, field))
+		return TR_ERR_INVALID;
+	char *lists[3] = {NULL, NULL, NULL};
+	static const char *const names[] = {"categories", "substances", "countries"};
+	int rc = TR_OK;
+	for (int i = 0; i < 3 && !rc; i++)
+		if (!(lists[i] = list_text(json_object_get(body, names[i]))))
+			rc = TR_ERR_NOMEM;
+	struct db_stmt *s = NULL;
+	if (!rc)
+		rc = db_begin(c);
+	if (!rc)
+		rc = db_prepare(
+		    c,
+		    "INSERT INTO subscriptions (id, user_id, record_type, categories,"
+		    " substances, countries, lat, lon, radius_m, tlp_max, delivery,"
+		    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    &s);
+	int64_t now = tr_now_ms();
+	if (!rc) {
+		tr_uuid7(id);
+		const char *tlp = json_string_value(json_object_get(body, "tlp_max"));
+		db_bind_text(s, 1, id);
+		db_bind_text(s, 2, who->user_id);
+		db_bind_text(s, 3, json_string_value(json_object_get(body, "record_type")));
+		for (int i = 0; i < 3; i++)
+			db_bind_text(s, 4 + i, lists[i]);
+		for (int i = 0; i < 3; i++)
+			if (has_area)
+				db_bind_double(s, 7 + i, area[i]);
+			else
+				db_bind_null(s, 7 + i);
+		db_bind_text(s, 10, tlp ? tlp : "red");
+		db_bind_text(s, 11, json_string_value(json_object_get(body, "delivery")));
+		db_bind_int64(s, 12, now);
+		db_bind_int64(s, 13, now);
+		rc = db_step(s);
+		db_done(s);
+		rc = rc == DB_DONE ? TR_OK : rc;
+	}
+	struct audit_entry e = {who->user_id, who->org_id, "create", "subscription",
+				id,	      request_id,  NULL,     NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	for (int i = 0; i < 3; i++)
+		free(lists[i]);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *id,
+		      const char *request_id)
+{
+	int rc = db_begin(c);
+	struct db_stmt *s;
+	if (!rc)
+		rc = db_prepare(
+		    c, "DELETE FROM subscriptions WHERE id = ? AND user_id = ? RETURNING id", &s);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, who->user_id);
+	rc = db_step(s);
+	int found = rc == DB_ROW;
+	while (rc == DB_ROW)
+		rc = db_step(s);
+	db_done(s);
+	rc = rc == DB_DONE ? (found ? TR_OK : TR_ERR_NOT_FOUND) : rc;
+	int64_t now = tr_now_ms();
+	struct audit_entry e = {who->user_id, who->org_id, "delete", "subscription",
+				id,	      request_id,  NULL,     NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* ---- the daily digest ---- */
+
+struct digest_user {
+	char id[37];
+	char *email;
+	char *items; /* JSON array of [ref_type, ref_id, subscription_id] */
+};
+
+/* One message per user, grouping their digest items up to at. */
+int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued)
+{
+	*queued = 0;
+	int hour = (int)((at / 3600000) % 24);
+	int rc = db_begin(c);
+	struct db_stmt *s;
+	if (!rc)
+		rc = db_prepare(c,
+				"SELECT i.user_id, u.email, i.ref_type, i.ref_id, i.subscription_id"
+				" FROM inbox_items i JOIN users u ON u.id = i.user_id"
+				" WHERE i.delivery = 'digest' AND i.digest_at IS NULL"
+				" AND i.created_at <= ? AND u.disabled = 0"
+				" AND (? = 1 OR u.digest_hour = ?)"
+				" ORDER BY i.user_id, i.created_at, i.id",
+				&s);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	db_bind_int64(s, 1, at);
+	db_bind_int64(s, 2, any_hour);
+	db_bind_int64(s, 3, hour);
+	json_t *users = json_object(), *emails = json_object();
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *uid = db_col_text(s, 0);
+		json_t *list = json_object_get(users, uid);
+		if (!list) {
+			list = json_array();
+			json_object_set_new(users, uid, list);
+			json_object_set_new(emails, uid, json_string(db_col_text(s, 1)));
+		}
+		json_array_append_new(list, json_pack("[s?, s?, s?]", db_col_text(s, 2),
+						      db_col_text(s, 3), db_col_text(s, 4)));
+	}
+	db_done(s);
+	rc = rc == DB_DONE ? TR_OK : rc;
+	const char *uid;
+	json_t *list;
+	json_object_foreach(users, uid, list)
+	{
+		if (rc)
+			break;
+		char *text = json_dumps(list, JSON_COMPACT);
+		if (!text) {
+			rc = TR_ERR_NOMEM;
+			break;
+		}
+		rc = notify_mail_queue(c, uid, json_string_value(json_object_get(emails, uid)),
+				       "digest", NULL, NULL, NULL, text, tr_now_ms());
+		free(text);
+		if (!rc &&
+		    !(rc = db_prepare(c,
+				      "UPDATE inbox_items SET digest_at = ? WHERE user_id = ?"
+				      " AND delivery = 'digest' AND digest_at IS NULL"
+				      " AND created_at <= ?",
+				      &s))) {
+			db_bind_int64(s, 1, at);
+			db_bind_text(s, 2, uid);
+			db_bind_int64(s, 3, at);
+			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+			db_done(s);
+		}
+		if (!rc)
+			(*queued)++;
+	}
+	json_decref(users);
+	json_decref(emails);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* ---- tips: events and deadlines ---- */
+
+int notify_tip_routed(struct db_conn *c, const char *tip_id, const char *org_id, int64_t now)
+{
+	return notify_inbox_org(c, org_id, 0, "tip_routed", "tip", tip_id, NULL, now);
+}
+
+/* The tip's assignee and receiving organisation. */
+static int tip_handlers(struct db_conn *c, const char *tip_id, char org[37], char user[37])
+{
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    c, "SELECT org_id, assigned_user_id FROM tips " DB_ACL_EXEMPT " WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, tip_id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(org, 37, "%s", db_col_text(s, 0));
+		snprintf(user, 37, "%s", db_col_is_null(s, 1) ? "" : db_col_text(s, 1));
+	}
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+int notify_tip_sender_message(struct db_conn *c, const char *tip_id, int64_t now)
+{
+	char org[37], user[37];
+	int rc = tip_handlers(c, tip_id, org, user);
+	if (rc)
+		return rc;
+	if (user[0])
+		return notify_inbox_add(c, user, "tip_message", "tip", tip_id, NULL, now);
+	return notify_inbox_org(c, org, 0, "tip_message", "tip", tip_id, NULL, now);
+}
+
+int notify_tip_assigned(struct db_conn *c, const char *tip_id, const char *user_id, int64_t now)
+{
+	return notify_inbox_add(c, user_id, "tip_assigned", "tip", tip_id, NULL, now);
+}
+
+int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)
+{
+	*raised = 0;
+	int rc = db_begin(c);
+	struct db_stmt *s;
+	if (!rc)
+		rc = db_prepare(
+		    c,
+		    "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
+		    " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"
+		    " 'assigned') AND ack_due_at <= ? ORDER BY ack_due_at, id LIMIT 5000",
+		    &s);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	db_bind_int64(s, 1, now + 24 * 3600 * 1000LL);
+	json_t *due = json_array();
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(due, json_pack("[s, s, s?, I]", db_col_text(s, 0),
+						     db_col_text(s, 1), db_col_text(s, 2),
+						     (json_int_t)db_col_int64(s, 3)));
+	db_done(s);
+	rc = rc == DB_DONE ? TR_OK : rc;
+	size_t i;
+	json_t *t;
+	json_array_foreach(due, i, t)
+	{
+		if (rc)
+			break;
+		const char *id = json_string_value(json_array_get(t, 0));
+		const char *org = json_string_value(json_array_get(t, 1));
+		const char *user = json_string_value(json_array_get(t, 2));
+		int overdue = json_integer_value(json_array_get(t, 3)) <= now;
+		char key[64], esc[64];
+		snprintf(key, sizeof(key), "%s:%s", overdue ? "overdue" : "due", id);
+		snprintf(esc, sizeof(esc), "escalated:%s", id);
+		const char *kind = overdue ? "tip_overdue" : "tip_deadline";
+		rc = user ? notify_inbox_add(c, user, kind, "tip", id, key, now)
+			  : notify_inbox_org(c, org, 0, kind, "tip", id, key, now);
+		if (!rc && overdue) /* escalation to the organisation's administrators */
+			rc = notify_inbox_org(c, org, 1, "tip_escalated", "tip", id, esc, now);
+		if (!rc)
+			(*raised)++;
+	}
+	json_decref(due);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}

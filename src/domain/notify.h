@@ -1,0 +1,112 @@
+/** Notifications: the per-user inbox raised by domain events, the
+ * subscriptions that match new records, and the transactional mail outbox
+ * (written in the transaction of the event; delivered by notify_send.c).
+ * An inbox item and a queued message name a record, never its content:
+ * what a message says is read at sending time, through the same access
+ * functions as the API, for the recipient. */
+#ifndef TR_DOMAIN_NOTIFY_H
+#define TR_DOMAIN_NOTIFY_H
+
+#include "db/db.h"
+#include "domain/acl.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+/** Configuration read once at start by the command line (never below it). */
+struct notify_config {
+	int mail; /* an SMTP URL is set: messages are queued and sent */
+	char smtp_url[512];
+	char smtp_user[256];
+	char smtp_password[256];
+	char mail_from[320];
+	char public_url[512];	  /* links in messages, without a trailing slash */
+	int64_t retry_base_ms;	  /* the first retry; each further one doubles */
+	int64_t retry_max_ms;	  /* ... up to this */
+	int attempts_max;	  /* then the message is given up (status failed) */
+	int64_t timeout_ms;	  /* one send; a claim lasts this long */
+	int64_t poll_ms;	  /* how often the sender looks for due messages */
+	int64_t deadline_poll_ms; /* how often the deadline scheduler runs (0: never) */
+	int has_key;		  /* TRELLIS_SECRET_KEY: payloads are sealed */
+	unsigned char key[32];
+	char webhook_allow[1024]; /* hosts or addresses allowed though private */
+};
+
+/** Sets the configuration (copied); call once before any thread starts. */
+void notify_configure(const struct notify_config *cfg);
+/** The configuration set by notify_configure (defaults: mail off). */
+const struct notify_config *notify_config(void);
+
+/** The delivery of a subscription. */
+extern const char *const notify_deliveries[]; /* inbox, email, digest */
+/** Record types one may subscribe to. */
+extern const char *const notify_record_types[]; /* alert */
+
+/** Adds an inbox item for user_id inside the caller's transaction. dedupe
+ * (may be NULL) makes a second item with the same key for the same user a
+ * no-op. */
+int notify_inbox_add(struct db_conn *c, const char *user_id, const char *kind, const char *ref_type,
+		     const char *ref_id, const char *dedupe, int64_t now);
+/** The same item for every active user of org_id (only its org_admins when
+ * admins_only). */
+int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, const char *kind,
+		     const char *ref_type, const char *ref_id, const char *dedupe, int64_t now);
+/** A page of user_id's inbox, unread first then newest; filters: unread
+ * only, kind, ref_type (NULL: any). after is the cursor "<rank>:<created>:<id>". */
+int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, const char *kind,
+		      const char *ref_type, const char *after, int limit, json_t *items,
+		      char **next_key /* OUT, malloc'ed */);
+/** One of who's inbox items; TR_ERR_NOT_FOUND for anyone else's. */
+int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id,
+		     json_t **out /* OUT */);
+/** Marks one item read: TR_ERR_NOT_FOUND when not user_id's. */
+int notify_inbox_read(struct db_conn *c, const char *user_id, const char *id, int64_t now);
+/** Marks every item of user_id read; *n gets how many changed. */
+int notify_inbox_read_all(struct db_conn *c, const char *user_id, int64_t now, int64_t *n);
+/** The number of unread items of user_id. */
+int notify_unread_count(struct db_conn *c, const char *user_id, int64_t *n /* OUT */);
+
+/** Queues a message for rcpt inside the caller's transaction (a no-op when
+ * mail is off). payload is what cannot be read again when sending (an
+ * invitation's link): sealed when a key is set. */
+int notify_mail_queue(struct db_conn *c, const char *user_id, const char *rcpt, const char *kind,
+		      const char *ref_type, const char *ref_id, const char *subscription_id,
+		      const char *payload, int64_t now);
+
+/** An alert became published (a, the alert as written): inside the same
+ * transaction, every matching subscription whose owner may see it gets an
+ * inbox item, and an e-mail when it asks for one. *matched (may be NULL)
+ * gets the number of recipients. */
+int notify_alert_published(struct db_conn *c, json_t *a, int64_t now, int *matched /* OUT */);
+
+/** Subscriptions: who owns them, validated bodies. */
+int notify_sub_create(struct db_conn *c, const struct caller *who, json_t *body,
+		      const char *request_id, char id[37] /* OUT */, const char **field /* OUT */);
+int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id,
+		   json_t **out /* OUT */);
+/** A page of who's subscriptions by id after after (NULL: the first). */
+int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
+		    json_t *items, int *more /* OUT */);
+int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *id,
+		      const char *request_id);
+
+/** The daily digest at time at: for each user whose digest hour is at's
+ * hour (UTC; every user when any_hour), one message grouping the digest
+ * items not yet sent and created up to at. *queued gets the messages. */
+int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued /* OUT */);
+
+/** The deadline scheduler at time now: an inbox item for the assignee (or
+ * the receiving organisation) of every tip not acknowledged whose
+ * deadline falls within 24 hours, and for one past it the organisation's
+ * org_admins too (escalation). Each item is raised once. *raised gets how
+ * many. */
+int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised /* OUT */);
+
+/** Tip events, inside the caller's transaction: a tip routed to org_id;
+ * a message from its sender (to the assignee, else the organisation); a
+ * tip assigned to user_id. */
+int notify_tip_routed(struct db_conn *c, const char *tip_id, const char *org_id, int64_t now);
+int notify_tip_sender_message(struct db_conn *c, const char *tip_id, int64_t now);
+int notify_tip_assigned(struct db_conn *c, const char *tip_id, const char *user_id, int64_t now);
+
+#endif
