@@ -71,7 +71,7 @@ describe('inbox', () => {
     await axe(page, 'dashboard (fr, phone)');
     await screenshot(page, 'inbox-dashboard-fr-phone');
     // the badge, with its words for a screen reader
-    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('button', { name: /^Menu.*2 non lus/ }).click();
     await badge(page).waitFor();
     assert.equal(await badge(page).getAttribute('data-unread'), '2');
     await page.locator('#main-nav').getByRole('link', { name: /Boîte de réception.*2 non lus/ }).click();

@@ -50,7 +50,7 @@ function TopBar({ me, org, path, unread, onLang, onSignOut }) {
           ${me && html`<button type="button" class="btn btn-quiet signout" onClick=${onSignOut}>${t('app.sign_out')}</button>`}
           ${me && html`
             <button type="button" class="btn btn-quiet menu-toggle" aria-expanded=${open ? 'true' : 'false'}
-              aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('app.menu')}</button>`}
+              aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('app.menu')}${unread > 0 && html` <${UnreadBadge} n=${unread} />`}</button>`}
         </div>
       </div>
       ${me && html`

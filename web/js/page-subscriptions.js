@@ -3,7 +3,7 @@
 // an e-mail at once, a daily digest). The link at the foot of every e-mail
 // (?unsubscribe=<id>) opens this page with that subscription ready to delete.
 import { html, useState } from './lib.js';
-import { t, language } from './i18n.js';
+import { t, language, countryName } from './i18n.js';
 import { get, post, del, countries as loadCountries, substances as loadSubstances } from './api.js';
 import { PageHeader, Select, MultiSelect, Radios, ProblemAlert, Loading, Table, useAsync, Notice } from './components.js';
 import { ALERT_CATEGORIES, TLPS, tlpLabel, enumOptions, countryOptions, substanceOptions } from './labels.js';
@@ -56,7 +56,7 @@ function NewSubscription({ onDone }) {
     </form>`;
 }
 
-const what = (s) => [t(`sub.type.${s.record_type}`), ...s.categories.map((c) => t(`alertcat.${c}`)), ...s.countries]
+const what = (s) => [t(`sub.type.${s.record_type}`), ...s.categories.map((c) => t(`alertcat.${c}`)), ...s.countries.map(countryName)]
   .join(' · ');
 
 export default function Subscriptions({ me, query }) {
