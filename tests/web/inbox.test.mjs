@@ -114,7 +114,10 @@ describe('inbox', () => {
     await page.locator('#main-nav').getByRole('link', { name: 'Tips' }).click();
     await badge(page).waitFor();
     assert.equal(await badge(page).getAttribute('data-unread'), '1');
-    await page.locator('#main-nav').getByRole('link', { name: /^Inbox/ }).click();
+    await page.locator('#main-nav').getByRole('link', { name: /^Inbox.*1 unread/ }).click();
+    await page.locator('.inbox-item.unread a').first().waitFor();
+    await axe(page, 'inbox (en, desktop)');
+    await screenshot(page, 'inbox-en-desktop');
     await page.locator('.inbox-item.unread a').first().click();
     await page.waitForURL(/\/tips\/[0-9a-f-]{36}$/);
     await page.getByText(/Inbox walk 3/).first().waitFor();
