@@ -1,7 +1,7 @@
 // The shell: top bar (who is signed in, navigation, language, sign-out) and
 // the page of the current route.
 import { html, useState, useEffect, useRef } from './lib.js';
-import { t, LANGUAGES, language, setLanguage } from './i18n.js';
+import { t, tn, LANGUAGES, language, setLanguage } from './i18n.js';
 import { request, post, get, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { useLocation, matchRoute, navigate } from './router.js';
 import { routes, allowed } from './routes.js';
@@ -19,7 +19,14 @@ export function LanguageSelect({ onChange, id = 'lang' }) {
     </div>`;
 }
 
-function TopBar({ me, org, path, onLang, onSignOut }) {
+/** The unread count beside the inbox entry, with a label a screen reader reads. */
+function UnreadBadge({ n }) {
+  if (!n) return null;
+  return html`<span class="badge badge-info nav-count" data-unread=${n}><span aria-hidden="true">${n > 99 ? '99+' : n}</span><span
+    class="visually-hidden">${tn('inbox.unread_n', n)}</span></span>`;
+}
+
+function TopBar({ me, org, path, unread, onLang, onSignOut }) {
   const [open, setOpen] = useState(false);
   useEffect(() => setOpen(false), [path]);
   const items = me ? routes.filter((r) => r.nav && allowed(r, me)) : [];
@@ -43,20 +50,20 @@ function TopBar({ me, org, path, onLang, onSignOut }) {
           ${me && html`<button type="button" class="btn btn-quiet signout" onClick=${onSignOut}>${t('app.sign_out')}</button>`}
           ${me && html`
             <button type="button" class="btn btn-quiet menu-toggle" aria-expanded=${open ? 'true' : 'false'}
-              aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('app.menu')}</button>`}
+              aria-controls="main-nav" onClick=${() => setOpen(!open)}>${t('app.menu')}${unread > 0 && html` <${UnreadBadge} n=${unread} />`}</button>`}
         </div>
       </div>
       ${me && html`
         <nav id="main-nav" class=${`mainnav${open ? ' open' : ''}`} aria-label=${t('app.nav_label')}>
           <ul>
             ${items.map((r) => html`
-              <li><a href=${r.path} aria-current=${active(r) ? 'page' : undefined}>${t(r.nav)}</a></li>`)}
+              <li><a href=${r.path} aria-current=${active(r) ? 'page' : undefined}>${t(r.nav)}${r.path === '/inbox' && html` <${UnreadBadge} n=${unread} />`}</a></li>`)}
           </ul>
         </nav>`}
     </header>`;
 }
 
-function Page({ me, loc, org, onMe }) {
+function Page({ me, loc, org, onMe, onUnread }) {
   const m = matchRoute(routes, loc.path);
   const [mod, setMod] = useState(null);
   const [err, setErr] = useState(null);
@@ -72,7 +79,7 @@ function Page({ me, loc, org, onMe }) {
   if (err) return html`<${ProblemAlert} error=${{ message: t('error.load_page'), fields: {} }} />`;
   if (!mod || mod.route !== route) return html`<${Loading} />`;
   const { Comp } = mod;
-  return html`<${Comp} me=${me} org=${org} params=${m.params} query=${loc.query} onMe=${onMe} />`;
+  return html`<${Comp} me=${me} org=${org} params=${m.params} query=${loc.query} onMe=${onMe} onUnread=${onUnread} />`;
 }
 
 export function App({ initialMe }) {
@@ -81,6 +88,10 @@ export function App({ initialMe }) {
   const [, setLangTick] = useState(0);
   const loc = useLocation();
   const first = useRef(true);
+  const [unread, setUnread] = useState(initialMe ? initialMe.unread : 0);
+  // the unread count of the navigation: from /me, then after each navigation and marking read
+  const onUnread = () => get('/inbox', { unread: 'true', limit: 1 }).then((p) => setUnread(p.unread), () => {});
+  useEffect(() => { if (me) onUnread(); }, [loc.path, Boolean(me)]);
 
   useEffect(() => {
     setUnauthorizedHandler(() => { setCsrfToken(null); setMe(null); });
@@ -124,9 +135,9 @@ export function App({ initialMe }) {
   const m = matchRoute(routes, loc.path);
   const open = Boolean(me) || Boolean(m && m.route.public);
   return html`
-    <${TopBar} me=${me} org=${org} path=${loc.path} onLang=${onLang} onSignOut=${onSignOut} />
+    <${TopBar} me=${me} org=${org} path=${loc.path} unread=${unread} onLang=${onLang} onSignOut=${onSignOut} />
     <main id="main" tabindex="-1" class=${open ? 'page' : 'page page-signin'}>
-      ${open ? html`<${Page} me=${me} org=${org} loc=${loc} onMe=${onMe} />` : html`<${SignIn} onSignIn=${onSignIn} />`}
+      ${open ? html`<${Page} me=${me} org=${org} loc=${loc} onMe=${onMe} onUnread=${onUnread} />` : html`<${SignIn} onSignIn=${onSignIn} />`}
     </main>
     <footer class="footer"><p>${t('app.footer')}</p></footer>`;
 }

@@ -11,6 +11,7 @@ import { panels } from './dashboard-panels.js';
 import { routes, allowed } from './routes.js';
 import { matchRoute } from './router.js';
 import { can } from './can.js';
+import { InboxItem } from './page-inbox.js';
 
 function StatCard({ value, label, href }) {
   const body = html`<span class="stat-value">${value}</span><span class="stat-label">${label}</span>`;
@@ -157,7 +158,24 @@ function OverdueTips({ fetch }) {
     </section>`;
 }
 
-export default function Dashboard({ me, org }) {
+/** "What's new for you": the latest unread inbox items and a link to the inbox. */
+function WhatsNew({ onUnread }) {
+  const { data, reload } = useAsync(() => get('/inbox', { unread: 'true', limit: 5 }), []);
+  const read = () => { reload(); onUnread && onUnread(); };
+  return html`
+    <section class="card whats-new" aria-labelledby="new-title" data-whats-new>
+      <h2 id="new-title">${t('dash.whats_new')}</h2>
+      ${!data ? html`<p class="muted">${t('common.loading')}</p>`
+        : data.items.length === 0 ? html`<p class="empty">${t('dash.whats_new_empty')}</p>` : html`
+        <ul class="plain-list inbox-list">
+          ${data.items.map((i) => html`<${InboxItem} key=${i.id} item=${i} onRead=${read} />`)}
+        </ul>`}
+      <p><a href="/inbox">${data && data.unread > data.items.length
+        ? tn('dash.whats_new_all', data.unread) : t('dash.open_inbox')}</a></p>
+    </section>`;
+}
+
+export default function Dashboard({ me, org, onUnread }) {
   const fetch = useShared();
   const countries = useAsync(loadCountries, []);
   const layers = useMapLayers(me, fetch);
@@ -171,6 +189,7 @@ export default function Dashboard({ me, org }) {
   return html`
     <${PageHeader} title=${t('dash.welcome', { name: me.name })}
       subtitle=${[org && org.name, me.country && countryName(me.country), t(`role.${me.role}`)].filter(Boolean).join(' · ')} />
+    <${WhatsNew} onUnread=${onUnread} />
     <ul class="stats" aria-label=${t('dash.area')}>
       <${StatCard} value=${countries.data ? formatNumber(ps) : '…'} label=${t('dash.participating')} />
       <${StatCard} value=${countries.data ? formatNumber(partners) : '…'} label=${t('dash.partners')} />

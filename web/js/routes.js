@@ -7,6 +7,8 @@ import { can } from './can.js';
 // A new page is one more module file and one more line here.
 export const routes = [
   { path: '/', load: () => import('./page-dashboard.js'), nav: 'nav.dashboard', section: 'main' },
+  { path: '/inbox', load: () => import('./page-inbox.js'), nav: 'nav.inbox', section: 'main' },
+  { path: '/subscriptions', load: () => import('./page-subscriptions.js'), nav: 'nav.subscriptions', section: 'main', can: ['subscription', 'list'] },
   { path: '/report', load: () => import('./page-report.js'), public: true },
   { path: '/report/receipt', load: () => import('./page-report.js'), view: 'Receipt', public: true },
   { path: '/password', load: () => import('./page-password.js'), public: true },

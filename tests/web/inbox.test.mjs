@@ -1,0 +1,156 @@
+// The inbox in the browser: an officer whose organisation was sent a tip
+// sees the unread count in the navigation, opens the inbox in French at
+// phone width, marks the item read and the count drops; the dashboard opens
+// with "what's new for you". Subscriptions: create one, then delete it.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD } from './lib.mjs';
+
+const PHONE = { width: 390, height: 844 };
+let server;
+let browser;
+let token;
+let officerToken;
+
+async function api(method, path, body, bearer = token) {
+  const r = await fetch(`${server.url}/api/v1${path}`, {
+    method, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = r.status === 204 ? null : await r.json();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+async function axe(page, name) {
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(bad, [], `${name}:\n${bad.join('\n')}`);
+}
+
+async function sendTip(n) {
+  const r = await fetch(`${server.url}/api/v1/public/tips`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ category: 'dealing_near_school', description: `Inbox walk ${n}: pills sold behind the school gym.`, country: 'AT', lat: 48.2, lon: 16.37 }),
+  });
+  assert.equal(r.status, 201, await r.text());
+}
+
+before(async () => {
+  server = await startServer({ env: { TRELLIS_TIP_RATE: '0', TRELLIS_TIP_POW_BITS: '0' } });
+  browser = await launch();
+  token = run(['token', 'create', '--email', 'admin@example.org', '--db', server.db]);
+  const vienna = (await api('POST', '/organisations', { name: 'Vienna Police', kind: 'police', country: 'AT' })).id;
+  await api('POST', '/users', { email: 'officer@vienna.at', name: 'Olga Officer', org_id: vienna, role: 'officer', password: PASSWORD });
+  officerToken = run(['token', 'create', '--email', 'officer@vienna.at', '--db', server.db]);
+  await sendTip(1);
+  await sendTip(2);
+  const inbox = await api('GET', '/inbox', undefined, officerToken);
+  assert.equal(inbox.unread, 2, JSON.stringify(inbox));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const badge = (page) => page.locator('#main-nav a[href="/inbox"] [data-unread]');
+
+describe('inbox', () => {
+  test('in French on a phone: the unread count, the inbox, mark one read, the count drops; mark all read', async () => {
+    const page = await newPage(browser, { viewport: PHONE, locale: 'fr-FR' });
+    await signIn(page, server.url, 'officer@vienna.at');
+    // the dashboard opens with what's new
+    const news = page.locator('[data-whats-new]');
+    await news.getByRole('heading', { name: 'Quoi de neuf pour vous' }).waitFor();
+    assert.equal(await news.getByRole('link', { name: 'Un signalement transmis à votre organisation' }).count(), 2);
+    await axe(page, 'dashboard (fr, phone)');
+    await screenshot(page, 'inbox-dashboard-fr-phone');
+    // the badge, with its words for a screen reader
+    await page.getByRole('button', { name: /^Menu.*2 non lus/ }).click();
+    await badge(page).waitFor();
+    assert.equal(await badge(page).getAttribute('data-unread'), '2');
+    await page.locator('#main-nav').getByRole('link', { name: /Boîte de réception.*2 non lus/ }).click();
+    await page.getByRole('heading', { name: 'Boîte de réception', level: 1 }).waitFor();
+    const items = page.locator('.inbox-item');
+    await items.first().waitFor();
+    assert.equal(await items.count(), 2);
+    assert.equal(await items.first().getByRole('link').getAttribute('href'), (await api('GET', '/inbox', undefined, officerToken)).items[0].link);
+    await axe(page, 'inbox (fr, phone)');
+    await screenshot(page, 'inbox-fr-phone');
+    // mark one read: the count drops to 1
+    await items.first().getByRole('button', { name: /Marquer comme lu/ }).click();
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.locator('#main-nav [data-unread="1"]').waitFor();
+    assert.equal((await api('GET', '/me', undefined, officerToken)).unread, 1);
+    // the filter by read or unread
+    await page.getByRole('combobox', { name: 'Lu ou non lu' }).selectOption('unread');
+    await page.waitForURL(/state=unread/);
+    await page.locator('.inbox-item.unread').first().waitFor();
+    assert.equal(await page.locator('.inbox-item').count(), 1);
+    await page.getByRole('combobox', { name: 'Type' }).selectOption('tip_assigned');
+    await page.getByText('Rien ici.').waitFor();
+    await page.getByRole('combobox', { name: 'Type' }).selectOption('');
+    // mark all read: no badge left
+    await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+    await page.getByText('Rien ici.').waitFor();
+    assert.equal(await badge(page).count(), 0);
+    assert.equal((await api('GET', '/me', undefined, officerToken)).unread, 0);
+    // the dashboard's empty state
+    await page.goto(`${server.url}/`);
+    await page.locator('[data-whats-new]').getByText('Rien de nouveau pour vous.').waitFor();
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'no errors but the 401 before signing in');
+  });
+
+  test('on a desktop: a new tip raises the count on navigation; a link opens the tip and marks it read', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url, 'officer@vienna.at');
+    await page.locator('[data-whats-new]').getByText('Nothing new for you.').waitFor();
+    await sendTip(3);
+    await page.locator('#main-nav').getByRole('link', { name: 'Tips' }).click();
+    await badge(page).waitFor();
+    assert.equal(await badge(page).getAttribute('data-unread'), '1');
+    await page.locator('#main-nav').getByRole('link', { name: /^Inbox.*1 unread/ }).click();
+    await page.locator('.inbox-item.unread a').first().waitFor();
+    await axe(page, 'inbox (en, desktop)');
+    await screenshot(page, 'inbox-en-desktop');
+    await page.locator('.inbox-item.unread a').first().click();
+    await page.waitForURL(/\/tips\/[0-9a-f-]{36}$/);
+    await page.getByText(/Inbox walk 3/).first().waitFor();
+    await page.locator('#main-nav a[href="/inbox"]').waitFor();
+    await page.waitForFunction(() => !document.querySelector('#main-nav [data-unread]'));
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'no errors but the 401 before signing in');
+  });
+
+  test('subscriptions: create one for alerts by e-mail, then delete it; buttons follow /me can', async () => {
+    const page = await newPage(browser, { viewport: PHONE, locale: 'ru-RU' });
+    await signIn(page, server.url, 'officer@vienna.at');
+    await page.goto(`${server.url}/subscriptions`);
+    await page.getByRole('heading', { name: 'Подписки', level: 1 }).waitFor();
+    await page.getByText('Подписок пока нет.').waitFor();
+    await page.getByRole('listbox', { name: 'Категории' }).selectOption(['new_substance', 'overdose_cluster']);
+    await page.getByRole('combobox', { name: 'Наивысший TLP' }).selectOption('amber');
+    await page.getByRole('radio', { name: 'Письмо сразу' }).check();
+    await page.getByRole('button', { name: 'Подписаться' }).click();
+    await page.getByText('Подписка создана.').waitFor();
+    const subs = (await api('GET', '/subscriptions', undefined, officerToken)).items;
+    assert.equal(subs.length, 1);
+    assert.deepEqual([...subs[0].categories].sort(), ['new_substance', 'overdose_cluster']);
+    assert.equal(subs[0].tlp_max, 'amber');
+    assert.equal(subs[0].delivery, 'email');
+    await page.locator(`[data-sub="${subs[0].id}"]`).waitFor();
+    await axe(page, 'subscriptions (ru, phone)');
+    await screenshot(page, 'subscriptions-ru-phone');
+    // the unsubscribe link of an e-mail
+    await page.goto(`${server.url}/subscriptions?unsubscribe=${subs[0].id}`);
+    await page.getByRole('button', { name: 'Удалить эту подписку' }).click();
+    await page.getByText('Подписка удалена.').waitFor();
+    await page.getByText('Подписок пока нет.').waitFor();
+    assert.equal((await api('GET', '/subscriptions', undefined, officerToken)).items.length, 0);
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'no errors but the 401 before signing in');
+  });
+});

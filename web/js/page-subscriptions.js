@@ -1,0 +1,101 @@
+// Subscriptions: what the caller wants to hear about (record type; alert
+// categories, substances, countries; a TLP ceiling) and how (the inbox,
+// an e-mail at once, a daily digest). The link at the foot of every e-mail
+// (?unsubscribe=<id>) opens this page with that subscription ready to delete.
+import { html, useState } from './lib.js';
+import { t, language, countryName } from './i18n.js';
+import { get, post, del, countries as loadCountries, substances as loadSubstances } from './api.js';
+import { PageHeader, Select, MultiSelect, Radios, ProblemAlert, Loading, Table, useAsync, Notice } from './components.js';
+import { ALERT_CATEGORIES, TLPS, tlpLabel, enumOptions, countryOptions, substanceOptions } from './labels.js';
+import { can } from './can.js';
+
+const DELIVERIES = ['inbox', 'email', 'digest'];
+
+function NewSubscription({ onDone }) {
+  const countries = useAsync(loadCountries, []);
+  const substances = useAsync(() => loadSubstances().catch(() => []), []);
+  const [f, setF] = useState({ record_type: 'alert', categories: [], substances: [], countries: [], tlp_max: '', delivery: 'inbox' });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (v) => setF({ ...f, [k]: v });
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const body = { record_type: f.record_type, delivery: f.delivery };
+    for (const k of ['categories', 'substances', 'countries']) if (f[k].length) body[k] = f[k];
+    if (f.tlp_max) body.tlp_max = f.tlp_max;
+    try {
+      await post('/subscriptions', body);
+      setF({ ...f, categories: [], substances: [], countries: [] });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = (k) => error && error.fields && error.fields[k];
+  return html`
+    <form class="card" aria-labelledby="sub-new" onSubmit=${submit} noValidate>
+      <h2 id="sub-new">${t('sub.new')}</h2>
+      <${ProblemAlert} error=${error} />
+      <${Select} label=${t('sub.record_type')} name="record_type" value=${f.record_type} onChange=${set('record_type')}
+        options=${[{ value: 'alert', label: t('sub.type.alert') }]} required=${true} error=${fe('record_type')} />
+      <${MultiSelect} label=${t('sub.categories')} name="categories" value=${f.categories} onChange=${set('categories')}
+        options=${enumOptions(ALERT_CATEGORIES, 'alertcat')} hint=${t('sub.any_hint')} error=${fe('categories')} />
+      <${MultiSelect} label=${t('sub.substances')} name="substances" value=${f.substances} onChange=${set('substances')}
+        options=${substanceOptions(substances.data || [], language())} hint=${t('sub.any_hint')} error=${fe('substances')} />
+      <${MultiSelect} label=${t('sub.countries')} name="countries" value=${f.countries} onChange=${set('countries')}
+        options=${countryOptions(countries.data)} hint=${t('sub.any_hint')} error=${fe('countries')} />
+      <${Select} label=${t('sub.tlp_max')} name="tlp_max" value=${f.tlp_max} onChange=${set('tlp_max')}
+        options=${TLPS.map((v) => ({ value: v, label: tlpLabel(v) }))} empty=${t('sub.tlp_any')} error=${fe('tlp_max')} />
+      <${Radios} legend=${t('sub.delivery')} name="delivery" value=${f.delivery} onChange=${set('delivery')}
+        options=${DELIVERIES.map((v) => ({ value: v, label: t(`sub.delivery.${v}`) }))} error=${fe('delivery')} />
+      <p><button type="submit" class="btn btn-primary" disabled=${busy}>${t('sub.create')}</button></p>
+    </form>`;
+}
+
+const what = (s) => [t(`sub.type.${s.record_type}`), ...s.categories.map((c) => t(`alertcat.${c}`)), ...s.countries.map(countryName)]
+  .join(' · ');
+
+export default function Subscriptions({ me, query }) {
+  const list = useAsync(() => get('/subscriptions', { limit: 200 }), []);
+  const [note, setNote] = useState(null);
+  const [error, setError] = useState(null);
+  const unsubscribe = query.get('unsubscribe');
+  const remove = async (id) => {
+    setError(null);
+    try {
+      await del(`/subscriptions/${id}`);
+      setNote(t('sub.deleted'));
+      list.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const items = (list.data && list.data.items) || [];
+  const target = unsubscribe && items.find((s) => s.id === unsubscribe);
+  return html`
+    <${PageHeader} title=${t('sub.title')} subtitle=${t('sub.subtitle')} />
+    ${note && html`<${Notice}>${note}</${Notice}>`}
+    <${ProblemAlert} error=${error || list.error} />
+    ${target && can(me, 'subscription', 'delete') && html`
+      <section class="card" aria-labelledby="sub-unsub">
+        <h2 id="sub-unsub">${t('sub.unsubscribe_title')}</h2>
+        <p>${what(target)}</p>
+        <button type="button" class="btn btn-primary" onClick=${() => remove(target.id)}>${t('sub.unsubscribe')}</button>
+      </section>`}
+    ${list.loading && !list.data ? html`<${Loading} />` : items.length === 0 ? html`<p class="empty">${t('sub.empty')}</p>` : html`
+      <${Table} caption=${t('sub.title')} head=${[t('sub.what'), t('sub.tlp_max'), t('sub.delivery'), t('common.actions')]}>
+        ${items.map((s) => html`<tr key=${s.id} data-sub=${s.id}>
+          <td>${what(s)}${s.substances.length ? ` · ${t('sub.n_substances', { n: s.substances.length })}` : ''}</td>
+          <td>${s.tlp_max ? tlpLabel(s.tlp_max) : t('sub.tlp_any')}</td>
+          <td>${t(`sub.delivery.${s.delivery}`)}</td>
+          <td>${can(me, 'subscription', 'delete') && html`
+            <button type="button" class="btn btn-quiet" onClick=${() => remove(s.id)}
+              aria-label=${t('sub.delete_label', { what: what(s) })}>${t('sub.delete')}</button>`}</td>
+        </tr>`)}
+      </${Table}>`}
+    ${can(me, 'subscription', 'create') && html`<${NewSubscription} onDone=${() => { setNote(t('sub.created')); list.reload(); }} />`}`;
+}
