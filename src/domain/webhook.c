@@ -683,13 +683,26 @@ static int payload(struct db_conn *c, const struct job *j, char **out, int *gone
 		}
 		if (rc)
 			return rc;
-		data = a;
+		const char *tlp = json_string_value(json_object_get(a, "tlp"));
+		if (tlp && (strcmp(tlp, "red") == 0 || strcmp(tlp, "amber+strict") == 0)) {
+			/* as in e-mail: only that there is something new */
+			data = json_pack("{s:s, s:s}", "id", j->ref_id, "tlp", tlp);
+			json_decref(a);
+			if (!data)
+				return TR_ERR_NOMEM;
+		} else {
+			data = a;
+		}
 	}
-	char at[32];
+	char at[32], link[700] = "";
+	if (j->ref_type[0])
+		snprintf(link, sizeof(link), "%s/%ss/%s", notify_config()->public_url, j->ref_type,
+			 j->ref_id);
 	tr_time_format(j->created_at, at);
-	json_t *body = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o}", "id", j->id, "event", j->event,
-				 "created_at", at, "ref_type", j->ref_type[0] ? j->ref_type : NULL,
-				 "ref_id", j->ref_id[0] ? j->ref_id : NULL, "data", data);
+	json_t *body =
+	    json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o}", "id", j->id, "event", j->event,
+		      "created_at", at, "ref_type", j->ref_type[0] ? j->ref_type : NULL, "ref_id",
+		      j->ref_id[0] ? j->ref_id : NULL, "url", link[0] ? link : NULL, "data", data);
 	if (!body)
 		return TR_ERR_NOMEM;
 	*out = json_dumps(body, JSON_COMPACT);

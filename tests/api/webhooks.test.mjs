@@ -135,6 +135,13 @@ test('a visible alert is delivered, signed; an invisible one is not', async () =
   await new Promise((r) => setTimeout(r, 400));
   assert.ok(!good.got.some((x) => x.body.includes(hidden.body.id)), 'the invisible alert is not delivered');
   assert.ok(!good.got.some((x) => x.body.includes('Prague only')));
+  // red: only that there is something new, with the link
+  const red = await u.author.post('/api/v1/alerts', { body: alert({ title: 'Red secret title', tlp: 'red' }) });
+  assert.equal(red.status, 201, red.text);
+  const rd = await until(() => good.got.find((x) => x.body.includes(red.body.id)));
+  assert.ok(!rd.body.includes('Red secret title'));
+  assert.deepEqual(JSON.parse(rd.body).data, { id: red.body.id, tlp: 'red' });
+  assert.match(JSON.parse(rd.body).url, new RegExp(`/alerts/${red.body.id}$`));
   // an update of a published alert is an alert.updated event
   const cur = await u.author.get(`/api/v1/alerts/${seen.body.id}`);
   const up = await u.author.patch(`/api/v1/alerts/${seen.body.id}`, { body: { summary: 'Now also in Brno' }, headers: { 'if-match': cur.headers.get('etag') } });
