@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import crypto from 'node:crypto';
-import { startServer, client, cli, cliUser, sql, assertProblem } from './lib.mjs';
+import { startServer, client, cli, cliUser, sql, assertProblem, request, solve } from './lib.mjs';
 
 let srv, root, good, bad;
 const orgs = {};
@@ -66,6 +66,8 @@ before(async () => {
       TRELLIS_NOTIFY_POLL_MS: '50',
       TRELLIS_WEBHOOK_RETRY_MS: '20',
       TRELLIS_SECRET_KEY: 'c3'.repeat(32),
+      TRELLIS_TIP_POW_BITS: '0',
+      TRELLIS_TIP_RATE: '0',
     },
   });
   root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
@@ -151,6 +153,21 @@ test('a visible alert is delivered, signed; an invisible one is not', async () =
   assert.equal(log.status, 200, log.text);
   assert.ok(log.body.items.some((a) => a.status === 204 && a.attempt === 1 && a.delivery_status === 'delivered' && a.event_type === 'alert.published'));
   assert.equal((await u.oslo.get(`/api/v1/webhooks/${hook}/deliveries`)).status, 404);
+});
+
+test('a tip says only that something new arrived', async () => {
+  const r = await u.admin.post('/api/v1/webhooks', { body: { url: `http://127.0.0.1:${good.port}/tips`, event_types: ['tip.new'] } });
+  assert.equal(r.status, 201, r.text);
+  const t = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { category: 'dealing_near_school', description: 'A man sells pills at the school gate.', country: 'AT', lat: 48.2082, lon: 16.3738, ...(await solve(srv.base)) } });
+  assert.equal(t.status, 201, t.text);
+  const d = await until(() => good.got.find((x) => x.path === '/tips'));
+  const body = JSON.parse(d.body);
+  assert.equal(body.event, 'tip.new');
+  assert.equal(body.data, null);
+  assert.equal(body.ref_id, null);
+  assert.ok(!d.body.includes('pills'));
+  assert.ok(verify(r.body.secret, d.headers['x-trellis-signature'], d.body));
+  assert.equal((await u.admin.del(`/api/v1/webhooks/${r.body.id}`)).status, 204);
 });
 
 test('a failing receiver gets retries, then the webhook is disabled and the owner told', async () => {
