@@ -652,9 +652,9 @@ static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, st
 		j->org_id = strdup(db_col_text(s, 8));
 		j->disabled = (int)db_col_int64(s, 9);
 		j->created_at = db_col_int64(s, 10);
+		/* a secret that cannot be opened (another data key) fails the
+		 * attempt in send_one */
 		rc = j->url && j->created_by && j->org_id ? TR_OK : TR_ERR_NOMEM;
-		if (!rc && !j->secret)
-			rc = TR_ERR_INTERNAL;
 	} else {
 		rc = rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
 	}
@@ -795,7 +795,7 @@ static int record(struct db_conn *c, const struct job *j, const char *outcome, l
 	int failed = strcmp(outcome, "retry") == 0;
 	int rc = db_begin(c);
 	struct db_stmt *s = NULL;
-	if (!rc && strcmp(outcome, "dropped") != 0)
+	if (!rc && (ok || failed))
 		rc =
 		    db_prepare(c,
 			       "INSERT INTO webhook_attempts (id, delivery_id, webhook_id, attempt,"
@@ -889,6 +889,9 @@ static int send_one(struct db_conn *c, struct job *j, int64_t now)
 {
 	if (j->disabled)
 		return record(c, j, "failed", 0, "the webhook is disabled", 0, now);
+	if (!j->secret)
+		return record(c, j, "retry", 0, "the secret cannot be opened with the data key", 0,
+			      now);
 	char *body = NULL;
 	int gone = 0;
 	int rc = payload(c, j, &body, &gone);
@@ -931,7 +934,9 @@ int webhook_send_due(struct db_conn *c, int64_t now, int max, int *sent)
 	}
 	db_done(s);
 	rc = rc == DB_DONE || rc == DB_ROW ? TR_OK : rc;
-	for (int i = 0; i < n && !rc; i++) {
+	/* a slow receiver must not hold the mail sender long: the rest wait
+	 * for the next round */
+	for (int i = 0; i < n && !rc && tr_now_ms() - now < SEND_TIMEOUT_MS; i++) {
 		struct job j = {0};
 		int cr = claim(c, ids[i], was[i], now, &j);
 		if (cr == TR_ERR_CONFLICT || cr == TR_ERR_NOT_FOUND) {
