@@ -110,7 +110,8 @@ test('an org_admin registers a webhook; the secret is answered once', async () =
 test('loopback, private and link-local targets are refused', async () => {
   for (const url of ['http://127.0.0.1:9/hook', 'http://10.0.0.1/hook', 'http://169.254.169.254/latest/meta-data',
     `http://[::1]:${good.port}/hook`, 'http://192.168.1.10/', 'http://[fd00::1]/', 'http://localhost:9/',
-    'ftp://example.org/hook', 'not a url', 'http://user:pw@example.org/']) {
+    'ftp://example.org/hook', 'not a url', 'http://user:pw@example.org/', 'http://[::ffff:127.0.0.1]/',
+    'http://0.0.0.0/', 'http://2130706433/', 'http://[fe80::1]/', 'http://172.16.0.1/', 'http://100.64.0.1/']) {
     const r = await u.admin.post('/api/v1/webhooks', { body: { url, event_types: ['alert.published'] } });
     assertProblem(assert, r, 400, 'url');
   }
@@ -153,6 +154,23 @@ test('a visible alert is delivered, signed; an invisible one is not', async () =
   assert.equal(log.status, 200, log.text);
   assert.ok(log.body.items.some((a) => a.status === 204 && a.attempt === 1 && a.delivery_status === 'delivered' && a.event_type === 'alert.published'));
   assert.equal((await u.oslo.get(`/api/v1/webhooks/${hook}/deliveries`)).status, 404);
+});
+
+test('a target that became private is refused at delivery too', async () => {
+  const r = await u.admin.post('/api/v1/webhooks', { body: { url: `http://127.0.0.1:${good.port}/moved`, event_types: ['alert.published'] } });
+  assert.equal(r.status, 201, r.text);
+  // as if its name now resolved to a private address
+  sql(srv, `UPDATE webhooks SET url = 'http://10.0.0.1:${good.port}/moved' WHERE id = '${r.body.id}'`);
+  const a = await u.author.post('/api/v1/alerts', { body: alert({ title: 'Moved target' }) });
+  assert.equal(a.status, 201, a.text);
+  const log = await until(async () => {
+    const l = await u.admin.get(`/api/v1/webhooks/${r.body.id}/deliveries`);
+    return l.body.items.length ? l : null;
+  });
+  assert.equal(log.body.items[0].status, null);
+  assert.match(log.body.items[0].error, /not a public address/);
+  assert.ok(!good.got.some((x) => x.path === '/moved'));
+  assert.equal((await u.admin.del(`/api/v1/webhooks/${r.body.id}`)).status, 204);
 });
 
 test('a tip says only that something new arrived', async () => {
