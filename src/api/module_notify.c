@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "domain/notify.h"
 #include "domain/notify_send.h"
+#include "domain/webhook.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -62,6 +63,10 @@ static int tick(struct notify_state *st)
 		/* a full batch sent: more may be due, do not wait */
 		busy = !rc && s.sent + s.dropped + s.failed == SEND_BATCH;
 	}
+	int hooks = 0;
+	if ((rc = webhook_send_due(c, now, SEND_BATCH, &hooks)))
+		log_error("webhook sender failed", rc);
+	busy |= !rc && hooks == SEND_BATCH;
 	db_release(c);
 	return busy;
 }
@@ -104,8 +109,8 @@ int notify_module_start(struct app *app, char *err, size_t errlen)
 	st->db = app->db;
 	st->last_deadline = 0;
 	st->last_hour = tr_now_ms() / 3600000; /* the first digest at the next hour */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (cfg->mail) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
 		st->smtp = smtp_new(cfg->smtp_url, cfg->smtp_user, cfg->smtp_password,
 				    (long)cfg->timeout_ms);
 		if (!st->smtp) {
@@ -144,10 +149,9 @@ void notify_module_stop(struct app *app)
 	}
 	pthread_mutex_destroy(&st->mu);
 	pthread_cond_destroy(&st->cv);
-	if (st->smtp) {
+	if (st->smtp)
 		smtp_free(st->smtp);
-		curl_global_cleanup();
-	}
+	curl_global_cleanup();
 	free(st);
 	app->notify = NULL;
 }

@@ -68,6 +68,9 @@ int cli_notify_config(struct notify_config *cfg, char *err, size_t errlen)
 		rc = env_copy("TRELLIS_WEBHOOK_ALLOW", cfg->webhook_allow,
 			      sizeof(cfg->webhook_allow), err, errlen);
 	if (!rc)
+		rc = env_ms("TRELLIS_WEBHOOK_RETRY_MS", 30000, 10, 86400000, &cfg->webhook_retry_ms,
+			    err, errlen);
+	if (!rc)
 		rc = env_ms("TRELLIS_SMTP_RETRY_MS", 60000, 10, 86400000, &cfg->retry_base_ms, err,
 			    errlen);
 	if (!rc)

@@ -6,6 +6,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/notify.h"
+#include "domain/webhook.h"
 #include "domain/group.h"
 #include "domain/overlap.h"
 #include "domain/search.h"
@@ -600,8 +601,9 @@ static int alert_notify(struct db_conn *c, const char *id, json_t *a, const stru
 			const char *was, int64_t now)
 {
 	const char *st = json_string_value(json_object_get(a, "status"));
-	if (!st || strcmp(st, "published") != 0 || (was && strcmp(was, "published") == 0))
+	if (!st || strcmp(st, "published") != 0)
 		return TR_OK;
+	int again = was && strcmp(was, "published") == 0;
 	json_t *f = json_deep_copy(a);
 	if (!f)
 		return TR_ERR_NOMEM;
@@ -611,7 +613,9 @@ static int alert_notify(struct db_conn *c, const char *id, json_t *a, const stru
 		json_object_set_new(f, "country",
 				    who->country[0] ? json_string(who->country) : json_null());
 	}
-	int rc = notify_alert_published(c, f, now, NULL);
+	int rc = again ? TR_OK : notify_alert_published(c, f, now, NULL);
+	if (!rc)
+		rc = webhook_alert(c, f, again ? "alert.updated" : "alert.published", now);
 	json_decref(f);
 	return rc;
 }

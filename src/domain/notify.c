@@ -6,6 +6,7 @@
 #include "domain/audit.h"
 #include "domain/tip.h"
 #include "domain/tip_intake.h"
+#include "domain/webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -815,7 +816,8 @@ int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued)
 
 int notify_tip_routed(struct db_conn *c, const char *tip_id, const char *org_id, int64_t now)
 {
-	return notify_inbox_org(c, org_id, 0, "tip_routed", "tip", tip_id, NULL, now);
+	int rc = notify_inbox_org(c, org_id, 0, "tip_routed", "tip", tip_id, NULL, now);
+	return rc ? rc : webhook_tip(c, org_id, now);
 }
 
 /* The tip's assignee and receiving organisation. */
@@ -840,6 +842,9 @@ int notify_tip_sender_message(struct db_conn *c, const char *tip_id, int64_t now
 {
 	char org[37], user[37];
 	int rc = tip_handlers(c, tip_id, org, user);
+	if (rc)
+		return rc;
+	rc = webhook_tip(c, org, now);
 	if (rc)
 		return rc;
 	if (user[0])

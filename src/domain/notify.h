@@ -30,6 +30,7 @@ struct notify_config {
 	int has_key;		  /* TRELLIS_SECRET_KEY: payloads are sealed */
 	unsigned char key[32];
 	char webhook_allow[1024]; /* hosts or addresses allowed though private */
+	int64_t webhook_retry_ms; /* the first webhook retry; each further one doubles */
 };
 
 /** Sets the configuration (copied); call once before any thread starts. */
