@@ -845,6 +845,21 @@ static const struct msg catalog[] = {
       "est obligatoire : les premières lettres du nom d'un lieu",
       "обязательно: первые буквы названия места"}},
 
+    /* webhooks */
+    {"too_few_items",
+     {"must name at least one event type", "doit nommer au moins un type d'événement",
+      "должно называть хотя бы один тип события"}},
+    {"not_one_of",
+     {"holds an unknown event type (alert.published, alert.updated, tip.new)",
+      "contient un type d'événement inconnu (alert.published, alert.updated, tip.new)",
+      "содержит неизвестный тип события (alert.published, alert.updated, tip.new)"}},
+    {"not_a_public_url",
+     {"must be an http or https URL whose host resolves to public addresses only (loopback, "
+      "private and link-local targets are refused)",
+      "doit être une adresse http ou https dont l'hôte ne renvoie qu'à des adresses publiques "
+      "(les adresses de bouclage, privées et de lien local sont refusées)",
+      "должно быть адресом http или https, хост которого указывает только на публичные адреса "
+      "(локальные, частные и link-local адреса не допускаются)"}},
     /* notifications and onboarding */
     {"not_one_of",
      {"holds an unknown category", "contient une catégorie inconnue",
