@@ -19,6 +19,7 @@
 #include "core/timeutil.h"
 #include "domain/analytics_q.h"
 #include "domain/outline.h"
+#include "domain/place.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -896,6 +897,35 @@ static json_t *an_hot_items(const struct an_grid *g, struct an_cells *c,
 	return items;
 }
 
+/* Says where each reported hot spot or cluster is ("Favoriten, Vienna —
+ * 600 m around") in the caller's language, from the gazetteer: the hot
+ * spots that are hot (flag), every cluster. radius_key names the item's
+ * radius in km, else radius_m is the size said. Nothing is added when the
+ * gazetteer is not loaded or no place lies within 100 km. */
+static void an_places(struct http_req *req, json_t *items, const char *flag, const char *radius_key,
+		      double radius_m)
+{
+	const char *lang = place_lang(http_header(req, "Accept-Language"));
+	struct db_conn *c = api_db(req);
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		if (flag && !json_is_true(json_object_get(it, flag)))
+			continue;
+		json_t *ce = json_object_get(it, "centre");
+		double r = radius_key ? json_number_value(json_object_get(it, radius_key)) * 1000
+				      : radius_m;
+		struct place_near p;
+		if (place_name_near(c, json_number_value(json_object_get(ce, "lat")),
+				    json_number_value(json_object_get(ce, "lon")), r, lang,
+				    &p) == TR_OK &&
+		    p.found)
+			json_object_set_new(it, "place", place_near_json(&p));
+	}
+	db_release(c);
+}
+
 static int an_hot_answer(struct http_req *req, struct http_resp *resp, const struct an_common *a,
 			 const struct aq_records *r, const struct an_hot_opts *o, double coarsen_m)
 {
@@ -932,6 +962,7 @@ static int an_hot_answer(struct http_req *req, struct http_resp *resp, const str
 	}
 	size_t hot, sig;
 	json_t *items = an_hot_items(&g, &c, o, a->cfg.suppress_below, &hot, &sig);
+	an_places(req, items, "hot", NULL, cell_km * 500);
 	json_t *sc = an_scale_json(o, cell_km, km);
 	if (scale)
 		json_object_update(sc, scale);
@@ -1121,6 +1152,7 @@ static int an_scan_run(struct http_req *req, struct http_resp *resp, const struc
 	if (rc)
 		return http_fail(req, rc, "out of memory");
 	json_t *items = an_clusters_json(&res, r, alpha, a->cfg.suppress_below);
+	an_places(req, items, NULL, "radius_km", 0);
 	json_t *o =
 	    json_pack("{s:s, s:f, s:i, s:i, s:b}", "source", aq_sources[a->f.source],
 		      "max_radius_km", sp->max_radius, "max_days", sp->max_days, "replications",

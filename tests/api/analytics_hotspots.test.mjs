@@ -5,7 +5,7 @@
 // chosen from the data (incremental spatial autocorrelation) unless set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, cliUser, assertProblem } from './lib.mjs';
+import { startServer, client, cli, cliUser, assertProblem } from './lib.mjs';
 
 const VIENNA = { lat: 48.21, lon: 16.37 };
 const PAIR = { lat: 47.8, lon: 13.05 }; // two records at one address near Salzburg
@@ -129,4 +129,23 @@ test('cell size and distance band from the data unless set, with the candidates'
 test('bad hot-spot parameters name the field', async () => {
   for (const [q, field] of [['&adjust=fdr2', 'adjust'], ['&alpha=0.9', 'alpha'], ['&alpha=x', 'alpha'], ['&min_count=0', 'min_count'], ['&min_count=2.5', 'min_count']])
     assertProblem(assert, await hot(q), 400, field);
+});
+
+test('a hot spot and a cluster say where they are, by name, in the caller\'s language', async () => {
+  const g = cli(['seed', '--gazetteer', '--countries', 'AT', '--db', srv.db.url]);
+  assert.equal(g.status, 0, g.stderr);
+  const fr = { headers: { 'Accept-Language': 'fr' } };
+  const r = await an.get('/api/v1/analytics/hotspots?source=alerts&country=AT&limit=500&cell_km=5&distance_km=10', fr);
+  assert.equal(r.status, 200, r.text);
+  const first = r.body.items.find((c) => c.hot);
+  assert.ok(first && near(first, VIENNA), JSON.stringify(first));
+  assert.match(first.place.text, /Vienna|Wien/, JSON.stringify(first.place));
+  assert.match(first.place.text, /dans un rayon de/, 'the words around the name follow the language');
+  assert.ok(r.body.items.filter((c) => !c.hot).every((c) => c.place === undefined), 'only reported hot spots are named');
+  const s = await an.get('/api/v1/analytics/scan?source=alerts&country=AT&replications=999&alpha=1', fr);
+  assert.equal(s.status, 200, s.text);
+  assert.ok(s.body.items.length >= 1);
+  for (const k of s.body.items) if (k.place) assert.equal(typeof k.place.text, 'string');
+  const v = s.body.items.find((k) => Math.abs(k.centre.lat - VIENNA.lat) < 0.1 && Math.abs(k.centre.lon - VIENNA.lon) < 0.1);
+  if (v) assert.match(v.place.text, /Vienna|Wien/);
 });

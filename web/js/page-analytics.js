@@ -30,7 +30,7 @@ export function zTone(z) {
 /** Where a hot spot or cluster is: its place name when the server gives
  * one, else its coordinates. */
 export function placeOf(it) {
-  if (it.place) return typeof it.place === 'string' ? it.place : it.place.name || '';
+  if (it.place) return typeof it.place === 'string' ? it.place : it.place.text || it.place.name || '';
   const c = it.centre || {};
   return c.lat == null ? '—' : `${c.lat.toFixed(3)}, ${c.lon.toFixed(3)}`;
 }
