@@ -1,4 +1,5 @@
 #include "domain/notify.h"
+#include "domain/row.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -585,13 +586,7 @@ int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, 
 		return rc;
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, who->user_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = sub_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_one(s, sub_row, out);
 }
 
 int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
@@ -607,17 +602,7 @@ int notify_sub_list(struct db_conn *c, const struct caller *who, const char *aft
 	db_bind_text(s, 1, who->user_id);
 	db_bind_text(s, 2, after ? after : "");
 	db_bind_int64(s, 3, limit + 1);
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(items, sub_row(s));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return row_page(s, limit, sub_row, items, more);
 }
 
 /* The area: lat in [-90, 90], lon in [-180, 180], radius in (0, 2000 km]. */

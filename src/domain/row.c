@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "core/err.h"
 #include "core/timeutil.h"
 
 json_t *row_time(struct db_stmt *s, int col)
@@ -21,4 +22,31 @@ json_t *row_json(struct db_stmt *s, int col, int object)
 	const char *v = db_col_text(s, col);
 	json_t *j = v ? json_loads(v, 0, NULL) : NULL;
 	return j ? j : object ? json_object() : json_array();
+}
+
+int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out)
+{
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = (*out = make(s)) ? TR_OK : TR_ERR_NOMEM;
+	else if (rc == DB_DONE)
+		rc = TR_ERR_NOT_FOUND;
+	db_done(s);
+	return rc;
+}
+
+int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+	     int *more)
+{
+	int rc, n = 0;
+	*more = 0;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*more = 1;
+			break;
+		}
+		json_array_append_new(items, make(s));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }

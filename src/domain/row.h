@@ -15,5 +15,12 @@ json_t *row_text(struct db_stmt *s, int col);
 /** A column holding JSON the program wrote; an empty array (or object
  * when object is set) when NULL or unreadable. */
 json_t *row_json(struct db_stmt *s, int col, int object);
+/** Steps a prepared statement to one row made by make: TR_OK with *out,
+ * TR_ERR_NOT_FOUND without a row. Finishes s. */
+int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** Steps a statement bound with LIMIT limit + 1, appending up to limit rows
+ * made by make to items; *more when a further row exists. Finishes s. */
+int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+	     int *more /* OUT */);
 
 #endif

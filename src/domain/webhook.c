@@ -1,4 +1,5 @@
 #include "domain/webhook.h"
+#include "domain/row.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -192,13 +193,7 @@ int webhook_get(struct db_conn *c, const struct caller *who, const char *id, jso
 		return rc;
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, who->org_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = hook_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_one(s, hook_row, out);
 }
 
 int webhook_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
@@ -214,17 +209,7 @@ int webhook_list(struct db_conn *c, const struct caller *who, const char *after,
 	db_bind_text(s, 1, who->org_id);
 	db_bind_text(s, 2, after ? after : "");
 	db_bind_int64(s, 3, limit + 1);
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(items, hook_row(s));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return row_page(s, limit, hook_row, items, more);
 }
 
 static char *secret_seal(const char *secret)
