@@ -86,6 +86,8 @@ test('fr, phone: an assessment with evidence, the matrix as a list, an outcome f
   // the owner closes it: it is no longer overdue
   await action.getByLabel('État').selectOption('done');
   await page.locator('.alert-ok, [role=status]').filter({ hasText: 'Action enregistrée.' }).first().waitFor();
+  // the list is read again after the notice: wait for it before reading
+  await page.waitForFunction((id) => !document.querySelector(`[data-action="${id}"]`)?.innerText.includes('En retard'), ids.action, { timeout: 10000 }).catch(() => {});
   assert.doesNotMatch(await page.locator(`[data-action="${ids.action}"]`).innerText(), /En retard/);
   await screenshot(page, 'events-action-fr-phone');
   // the series rolls its outcomes up across years
