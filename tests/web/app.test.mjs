@@ -4,7 +4,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, ROOT, PASSWORD } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, ROOT, PASSWORD, hasCount } from './lib.mjs';
 
 let server;
 let browser;
@@ -37,7 +37,7 @@ describe('web app', () => {
     await screenshot(page, 'signed-in');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    assert.equal(await page.locator('.userbox').count(), 0);
+    await hasCount(page.locator('.userbox'), 0);
     // the session is gone on the server too: a reload stays signed out
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -54,7 +54,7 @@ describe('web app', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.textContent(), /email or the password is wrong/i);
-    assert.equal(await page.locator('.userbox').count(), 0);
+    await hasCount(page.locator('.userbox'), 0);
     await screenshot(page, 'wrong-password');
   });
 
@@ -66,7 +66,7 @@ describe('web app', () => {
     const osce = await page.locator('.map path.osce-country').count();
     assert.ok(all > 200, `only ${all} shapes drawn`);
     assert.ok(osce >= 60, `only ${osce} OSCE shapes highlighted`);
-    assert.equal(await page.locator('.map .leaflet-tile').count(), 0, 'no tile layer');
+    await hasCount(page.locator('.map .leaflet-tile'), 0, 'no tile layer');
     await page.getByText('57', { exact: true }).waitFor();
     await screenshot(page, 'dashboard');
   });

@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD, hasCount } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 let server;
@@ -67,7 +67,7 @@ describe('inbox', () => {
     // the dashboard opens with what's new
     const news = page.locator('[data-whats-new]');
     await news.getByRole('heading', { name: 'Quoi de neuf pour vous' }).waitFor();
-    assert.equal(await news.getByRole('link', { name: 'Un signalement transmis à votre organisation' }).count(), 2);
+    await hasCount(news.getByRole('link', { name: 'Un signalement transmis à votre organisation' }), 2);
     await axe(page, 'dashboard (fr, phone)');
     await screenshot(page, 'inbox-dashboard-fr-phone');
     // the badge, with its words for a screen reader
@@ -78,7 +78,7 @@ describe('inbox', () => {
     await page.getByRole('heading', { name: 'Boîte de réception', level: 1 }).waitFor();
     const items = page.locator('.inbox-item');
     await items.first().waitFor();
-    assert.equal(await items.count(), 2);
+    await hasCount(items, 2);
     assert.equal(await items.first().getByRole('link').getAttribute('href'), (await api('GET', '/inbox', undefined, officerToken)).items[0].link);
     await axe(page, 'inbox (fr, phone)');
     await screenshot(page, 'inbox-fr-phone');
@@ -91,14 +91,14 @@ describe('inbox', () => {
     await page.getByRole('combobox', { name: 'Lu ou non lu' }).selectOption('unread');
     await page.waitForURL(/state=unread/);
     await page.locator('.inbox-item.unread').first().waitFor();
-    assert.equal(await page.locator('.inbox-item').count(), 1);
+    await hasCount(page.locator('.inbox-item'), 1);
     await page.getByRole('combobox', { name: 'Type' }).selectOption('tip_assigned');
     await page.getByText('Rien ici.').waitFor();
     await page.getByRole('combobox', { name: 'Type' }).selectOption('');
     // mark all read: no badge left
     await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
     await page.getByText('Rien ici.').waitFor();
-    assert.equal(await badge(page).count(), 0);
+    await hasCount(badge(page), 0);
     assert.equal((await api('GET', '/me', undefined, officerToken)).unread, 0);
     // the dashboard's empty state
     await page.goto(`${server.url}/`);

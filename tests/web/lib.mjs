@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = resolve(ROOT, process.env.TRELLIS_BIN || 'build/san/trellis');
@@ -117,4 +118,19 @@ export async function signIn(page, url, email = 'admin@example.org', password = 
 export async function screenshot(page, name, opts = {}) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true, ...opts });
+}
+
+/**
+ * Waits until the locator matches exactly n elements, then passes; fails
+ * with the last count after the timeout. The page may still be drawing the
+ * list of a moment ago, so a count read once races the page.
+ */
+export async function hasCount(locator, n, message, timeout = 20000) {
+  const end = Date.now() + timeout;
+  let got = await locator.count();
+  while (got !== n && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    got = await locator.count();
+  }
+  assert.equal(got, n, message);
 }

@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD, hasCount } from './lib.mjs';
 
 let server;
 let browser;
@@ -128,7 +128,7 @@ describe('module pages', () => {
     await page.locator('.map').focus();
     await page.keyboard.press('Enter');
     await page.getByText(/Point marked/).waitFor();
-    assert.equal(await page.locator('[data-point-warning]').count(), 0);
+    await hasCount(page.locator('[data-point-warning]'), 0);
     await page.getByLabel('Country').selectOption('PL');
     await page.locator('[data-point-warning]').getByText(/in another country \(Austria\)|is in Austria, not in Poland/).waitFor();
     await page.getByRole('button', { name: 'Send the tip' }).click();
@@ -161,7 +161,7 @@ describe('module pages', () => {
     await sender.getByLabel('Secret').fill(receipt.secret);
     await sender.getByRole('button', { name: 'Check' }).click();
     await sender.getByText('Thank you. At what time does this happen?').waitFor();
-    assert.equal(await sender.getByText(/INTERNAL/).count(), 0, 'notes never reach the sender');
+    await hasCount(sender.getByText(/INTERNAL/), 0, 'notes never reach the sender');
     await sender.locator('.facts').getByText('Triaged').waitFor();
     await screenshot(sender, 'tip-answer-phone');
   });
@@ -193,8 +193,8 @@ describe('module pages', () => {
     await ministry.getByRole('navigation').getByRole('link', { name: 'Tips' }).click();
     await ministry.getByRole('link', { name: /Two men sell pills/ }).click();
     await ministry.getByRole('heading', { name: 'Dealing near a school' }).waitFor();
-    assert.equal(await ministry.getByRole('button', { name: 'Read the contact' }).count(), 0);
-    assert.equal(await ministry.getByText('Signal +43').count(), 0);
+    await hasCount(ministry.getByRole('button', { name: 'Read the contact' }), 0);
+    await hasCount(ministry.getByText('Signal +43'), 0);
   });
 
   test('the audit log reads in words: the contact read with its reason, linked to the tip', async () => {
@@ -205,7 +205,7 @@ describe('module pages', () => {
     await row.getByText('Reason: Arrange a meeting to take a witness statement.').waitFor();
     await row.getByText('read a sensitive field').waitFor();
     const link = row.locator('a[href^="/tips/"]');
-    assert.equal(await link.count(), 1, 'the record is a link');
+    await hasCount(link, 1, 'the record is a link');
     await link.click();
     await page.getByRole('heading', { name: 'Dealing near a school' }).waitFor();
   });
@@ -247,10 +247,10 @@ describe('module pages', () => {
     await paris.goto(`${server.url}/alerts`);
     await paris.locator('#page-title').waitFor();
     await paris.waitForLoadState('networkidle');
-    assert.equal(await paris.getByText('Blue pills sold as ecstasy').count(), 0, 'not in the list of another organisation');
+    await hasCount(paris.getByText('Blue pills sold as ecstasy'), 0, 'not in the list of another organisation');
     await paris.goto(`${server.url}/alerts/${id}`);
     await paris.getByRole('alert').waitFor();
-    assert.equal(await paris.getByText('Blue pills sold as ecstasy').count(), 0);
+    await hasCount(paris.getByText('Blue pills sold as ecstasy'), 0);
     await screenshot(paris, 'alert-invisible-to-others');
   });
 
@@ -312,7 +312,7 @@ describe('module pages', () => {
     await page.getByRole('heading', { name: 'Fentanyl patches resold near a youth centre' }).waitFor();
     await page.emulateMedia({ media: 'print' });
     assert.equal(await page.locator('.topbar').isVisible(), false, 'no navigation on paper');
-    assert.equal(await page.getByRole('button').filter({ visible: true }).count(), 0, 'no buttons on paper');
+    await hasCount(page.getByRole('button').filter({ visible: true }), 0, 'no buttons on paper');
     assert.ok(await page.locator('.facts .tlp').isVisible(), 'the TLP label is printed');
     await page.emulateMedia({ media: 'screen' });
   });

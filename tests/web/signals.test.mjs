@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD, hasCount } from './lib.mjs';
 
 let server, browser, token;
 const orgs = {};
@@ -74,9 +74,9 @@ test('the police of the area acknowledge a named signal with a comment, in Frenc
   await page.getByText('Nouvelle cette semaine').first().waitFor();
   // the records behind it, linked
   const records = page.getByRole('region', { name: 'Les données à l’origine du signal' }).getByRole('link');
-  assert.equal(await records.count(), 12);
+  await hasCount(records, 12);
   await page.waitForSelector('.map[data-fit]');
-  assert.equal(await page.getByRole('button', { name: 'Écarter' }).count(), 1);
+  await hasCount(page.getByRole('button', { name: 'Écarter' }), 1);
   await page.getByRole('button', { name: 'Prendre en compte' }).click();
   await page.getByRole('button', { name: 'Prendre en compte le signal' }).waitFor();
   assert.ok(await page.getByRole('button', { name: 'Prendre en compte le signal' }).isDisabled(), 'a comment is needed');
@@ -84,7 +84,7 @@ test('the police of the area acknowledge a named signal with a comment, in Frenc
   await page.getByRole('button', { name: 'Prendre en compte le signal' }).click();
   await page.getByText('Le signal est pris en compte.').waitFor();
   await page.getByText('Patrouilles renforcées devant l’école').waitFor();
-  assert.equal(await page.getByRole('button', { name: 'Prendre en compte', exact: true }).count(), 0, 'acknowledged once');
+  await hasCount(page.getByRole('button', { name: 'Prendre en compte', exact: true }), 0, 'acknowledged once');
   await screenshot(page, 'signal-place');
   await axe(page, 'signal');
 });
@@ -96,8 +96,8 @@ test('a ministry analyst reads the signal but sees no buttons', async () => {
   await page.getByRole('link', { name: /^Favoriten, Vienna — \d+ m around$/ }).click();
   await page.getByRole('heading', { level: 1, name: /Favoriten, Vienna/ }).waitFor();
   await page.getByText('Only the organisation this signal is addressed to can acknowledge or dismiss it.').waitFor();
-  assert.equal(await page.getByRole('button', { name: 'Acknowledge' }).count(), 0);
-  assert.equal(await page.getByRole('button', { name: 'Dismiss' }).count(), 0);
+  await hasCount(page.getByRole('button', { name: 'Acknowledge' }), 0);
+  await hasCount(page.getByRole('button', { name: 'Dismiss' }), 0);
 });
 
 test('the maps search a place and zoom to it', async () => {

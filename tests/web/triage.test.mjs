@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD, hasCount } from './lib.mjs';
 
 let server;
 let browser;
@@ -124,7 +124,7 @@ describe('triage a tip', () => {
     await page.getByRole('searchbox', { name: 'Trouver un signalement' }).fill(tip.reference.toLowerCase());
     await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
     await page.locator('[data-reference]').filter({ hasText: tip.reference }).waitFor();
-    assert.equal(await page.locator('tbody tr').count(), 1, 'only the tip of that reference');
+    await hasCount(page.locator('tbody tr'), 1, 'only the tip of that reference');
     await axe(page, 'tip list (fr, phone)');
     await screenshot(page, 'triage-search-fr-phone');
     await page.getByRole('link', { name: /Triage walk 2/ }).click();
@@ -197,7 +197,7 @@ describe('triage a tip', () => {
     await dup.getByRole('button', { name: 'Искать', exact: true }).click();
     const choice = dup.getByRole('radio', { name: new RegExp(ids.tips[0].reference) });
     await choice.waitFor();
-    assert.equal(await dup.getByRole('radio').count(), 1, 'one match, not a hundred lines');
+    await hasCount(dup.getByRole('radio'), 1, 'one match, not a hundred lines');
     await dup.getByText(tipText(1)).waitFor();
     await choice.check();
     await dup.getByRole('button', { name: 'Отметить как дубликат' }).click();
@@ -206,7 +206,7 @@ describe('triage a tip', () => {
     // "mine": the tip assigned on the phone
     await page.goto(`${server.url}/tips?mine=true`);
     await page.locator('[data-reference]').filter({ hasText: ids.tips[1].reference }).waitFor();
-    assert.equal(await page.locator('tbody tr').count(), 1);
+    await hasCount(page.locator('tbody tr'), 1);
     assert.deepEqual(page.errors.filter((e) => !/status of 40[14]/.test(e)), []);
   });
 });
