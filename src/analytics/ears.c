@@ -57,12 +57,11 @@ struct ears_win {
 	double s, q;
 };
 
-static int ears_exact(const double *x, size_t n, size_t b)
+/* Whether x[i] keeps the running sums exact (see struct ears_win). */
+static int ears_exact_one(double x, double b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (x[i] * (double)b >= 67108864.0 || x[i] != (double)(long long)x[i])
-			return 0; /* the bound first: the cast is then defined */
-	return 1;
+	return x * b < 67108864.0 &&
+	       x == (double)(long long)x; /* the bound first: the cast is then defined */
 }
 
 static void ears_win_stats(struct ears_win *w, size_t end, double *mean, double *sd)
@@ -109,8 +108,10 @@ size_t ears_min_from(const struct ears_opts *o)
 	}
 }
 
+/* Checks the options and the counts in one scan of the counts, and says in
+ * *exact whether every count keeps the running window sums exact. */
 static int ears_check(const double *counts, size_t n, size_t from, const struct ears_opts *o,
-		      struct ts_error *err)
+		      int *exact, struct ts_error *err)
 {
 	if (o->method != EARS_C1 && o->method != EARS_C2 && o->method != EARS_C3)
 		return ears_fail(err, 0, "method", "method must be C1, C2 or C3");
@@ -134,24 +135,39 @@ static int ears_check(const double *counts, size_t n, size_t from, const struct 
 		    err, from + 1, "from",
 		    "nothing to evaluate: first period %zu is past the end (%zu periods)", from + 1,
 		    n);
-	for (size_t i = 0; i < n; i++)
+	int all = 1;
+	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(counts[i]) || counts[i] < 0.0)
 			return ears_fail(err, i + 1, "count",
 					 "count must be a finite number >= 0, got %g", counts[i]);
+		all &= ears_exact_one(counts[i], (double)o->baseline);
+	}
+	*exact = all;
 	return TR_OK;
+}
+
+/* Writes the verdict of period t once: no expected value, the bound, an
+ * alarm when the count exceeds it (false for NaN) and undecided where the
+ * bound is NaN (R's alarm NA). */
+static void ears_put(struct ts_point *p, double count, double bound)
+{
+	p->expected = NAN;
+	p->upperbound = bound;
+	p->alarm = count > bound;
+	p->undecided = isnan(bound);
 }
 
 /* C1 and C2: the mean of the reference window plus z deviations. C1's
  * window is the b periods just before t, C2's the b periods before t - 2. */
 static void ears_c12(const double *x, size_t n, size_t from, double z, const struct ears_opts *o,
-		     struct ts_point *out)
+		     int exact, struct ts_point *out)
 {
 	size_t lag = o->method == EARS_C2 ? 2 : 0;
-	struct ears_win w = {x, o->baseline, 0, ears_exact(x, n, o->baseline), 0.0, 0.0};
+	struct ears_win w = {x, o->baseline, 0, exact, 0.0, 0.0};
 	for (size_t t = from; t < n; t++) {
 		double mean, sd;
 		ears_win_stats(&w, t - lag, &mean, &sd);
-		out[t].upperbound = mean + z * ears_pmax(sd, o->min_sigma);
+		ears_put(&out[t], x[t], mean + z * ears_pmax(sd, o->min_sigma));
 	}
 }
 
@@ -161,39 +177,79 @@ static void ears_c12(const double *x, size_t n, size_t from, double z, const str
  * computed once and the two previous statistics are carried along. C2 is
  * NaN or infinite when the deviation is 0, as in R. */
 static void ears_c3(const double *x, size_t n, size_t from, double z, const struct ears_opts *o,
-		    struct ts_point *out)
+		    int exact, struct ts_point *out)
 {
-	struct ears_win w = {x, o->baseline, 0, ears_exact(x, n, o->baseline), 0.0, 0.0};
+	struct ears_win w = {x, o->baseline, 0, exact, 0.0, 0.0};
 	double lag2 = 0.0, lag1 = 0.0; /* max(0, C2 - 1) of t - 2 and t - 1 */
 	for (size_t t = from - 2; t < n; t++) {
 		double mean, sd;
 		ears_win_stats(&w, t - 2, &mean, &sd);
 		double sigma = ears_pmax(sd, o->min_sigma);
 		if (t >= from)
-			out[t].upperbound = ears_pmax(0.0, x[t] + sigma * (z - (lag2 + lag1)));
+			ears_put(&out[t], x[t], ears_pmax(0.0, x[t] + sigma * (z - (lag2 + lag1))));
 		lag2 = lag1;
 		lag1 = ears_pmax(0.0, (x[t] - mean) / sigma - 1.0);
+	}
+}
+
+/* C3 on exact data (see struct ears_win) in three passes, with out's
+ * expected and upperbound as scratch until the last pass writes them:
+ * the running sums of each period's window; from them each period's
+ * deviation and C2 excess, which do not depend on one another and so run
+ * side by side rather than one division and root after another; then the
+ * bounds. The arithmetic is ears_c3's, operation for operation. */
+static void ears_c3_exact(const double *x, size_t n, size_t from, double z,
+			  const struct ears_opts *o, struct ts_point *out)
+{
+	size_t b = o->baseline, lo = from - 2;
+	double s = 0.0, q = 0.0, bd = (double)b;
+	for (size_t i = lo - 2 - b; i < lo - 2; i++) { /* the window of lo: x[lo-2-b .. lo-3] */
+		s += x[i];
+		q += x[i] * x[i];
+	}
+	out[lo].expected = s;
+	out[lo].upperbound = q;
+	for (size_t t = lo + 1; t < n; t++) {
+		double in = x[t - 3], gone = x[t - 3 - b];
+		s += in - gone;
+		q += in * in - gone * gone;
+		out[t].expected = s;
+		out[t].upperbound = q;
+	}
+	for (size_t t = lo; t < n; t++) {
+		double sum = out[t].expected, sq = out[t].upperbound;
+		double mean = sum / bd, sd = sqrt((bd * sq - sum * sum) / (bd * (bd - 1.0)));
+		double sigma = ears_pmax(sd, o->min_sigma);
+		out[t].upperbound = sigma;
+		out[t].expected = ears_pmax(0.0, (x[t] - mean) / sigma - 1.0);
+	}
+	double lag2 = 0.0, lag1 = 0.0;
+	for (size_t t = lo; t < n; t++) {
+		double sigma = out[t].upperbound, lag = out[t].expected;
+		if (t >= from)
+			ears_put(&out[t], x[t], ears_pmax(0.0, x[t] + sigma * (z - (lag2 + lag1))));
+		else
+			out[t] = (struct ts_point){NAN, NAN, 0, 0};
+		lag2 = lag1;
+		lag1 = lag;
 	}
 }
 
 int ears_run(const double *counts, size_t n, size_t from, const struct ears_opts *o,
 	     struct ts_point *out, struct ts_error *err)
 {
-	int rc = ears_check(counts, n, from, o, err);
+	int exact = 0;
+	int rc = ears_check(counts, n, from, o, &exact, err);
 	if (rc != TR_OK)
 		return rc;
 	double z = stats_qnorm(1.0 - o->alpha);
-	for (size_t t = 0; t < n; t++) {
-		out[t].expected = NAN;
-		out[t].upperbound = NAN;
-	}
-	if (o->method == EARS_C3)
-		ears_c3(counts, n, from, z, o, out);
+	for (size_t t = 0; t < from; t++) /* not evaluated: no bound, no verdict */
+		out[t] = (struct ts_point){NAN, NAN, 0, 0};
+	if (o->method == EARS_C3 && exact)
+		ears_c3_exact(counts, n, from, z, o, out);
+	else if (o->method == EARS_C3)
+		ears_c3(counts, n, from, z, o, exact, out);
 	else
-		ears_c12(counts, n, from, z, o, out);
-	for (size_t t = 0; t < n; t++) {
-		out[t].alarm = t >= from && counts[t] > out[t].upperbound; /* false for NaN */
-		out[t].undecided = t >= from && isnan(out[t].upperbound);  /* R: alarm NA */
-	}
+		ears_c12(counts, n, from, z, o, exact, out);
 	return TR_OK;
 }

@@ -348,6 +348,14 @@ static double far_quad_form(struct far_work *w, const double *x)
 	return q;
 }
 
+/* The log link's inverse, R's pmax(exp(eta), .Machine$double.eps); NaN gives
+ * the floor, as pmax does here (written out: fmax is a library call). */
+static double far_linkinv(double eta)
+{
+	double e = exp(eta);
+	return e > DBL_EPSILON ? e : DBL_EPSILON;
+}
+
 /* poisson()$dev.resids summed; R's sum() accumulates in long double. */
 static double far_deviance(const struct far_work *w)
 {
@@ -368,17 +376,18 @@ static void far_linear_predictor(struct far_work *w)
 		for (size_t c = 0; c < w->npar; c++)
 			e += w->x[c * w->cap_obs + i] * w->coef[c];
 		w->eta[i] = e;
-		w->mu[i] = fmax(exp(e), DBL_EPSILON);
+		w->mu[i] = far_linkinv(e);
 	}
 }
 
 /* One IRLS step: working response and weights from the current eta and mu,
- * then the weighted least squares. Rows with zero prior weight are zeroed,
- * which is what dropping them (R's `good`) does to the solution. */
+ * then the weighted least squares. The log link's mu.eta is linkinv(eta),
+ * which is mu: every writer of eta writes mu from it at once. Rows with zero prior weight are
+ * zeroed, which is what dropping them (R's `good`) does to the solution. */
 static int far_irls_step(struct far_work *w)
 {
 	for (size_t i = 0; i < w->nobs; i++) {
-		double me = fmax(exp(w->eta[i]), DBL_EPSILON);
+		double me = w->mu[i];
 		double sw = 0.0, z = 0.0;
 		if (w->prior[i] > 0.0) {
 			z = w->eta[i] + (w->y[i] - w->mu[i]) / me;
@@ -420,7 +429,7 @@ static int far_glm_dispersion(struct far_work *w)
 		if (w->prior[i] != 0.0)
 			nok++;
 		if (w->wt[i] > 0.0) {
-			double res = (w->y[i] - w->mu[i]) / fmax(exp(w->eta[i]), DBL_EPSILON);
+			double res = (w->y[i] - w->mu[i]) / w->mu[i]; /* mu.eta = mu */
 			sum += w->wt[i] * res * res;
 		}
 	}
@@ -438,7 +447,7 @@ static int far_glm_fit(struct far_work *w)
 {
 	for (size_t i = 0; i < w->nobs; i++) {
 		w->eta[i] = log(w->y[i] + 0.1); /* mustart = y + 0.1 */
-		w->mu[i] = fmax(exp(w->eta[i]), DBL_EPSILON);
+		w->mu[i] = far_linkinv(w->eta[i]);
 	}
 	double devold = far_deviance(w);
 	int conv = 0, have_old = 0;
@@ -495,7 +504,7 @@ static void far_disp_prior(struct far_work *w)
 	for (size_t i = 0; i < w->nobs; i++) {
 		if (!(w->prior[i] > 0.0))
 			continue;
-		double res = (w->y[i] - w->mu[i]) / fmax(exp(w->eta[i]), DBL_EPSILON);
+		double res = (w->y[i] - w->mu[i]) / w->mu[i]; /* mu.eta = mu */
 		sum += w->prior[i] * res * res;
 	}
 	w->disp_se = (double)(sum / (long double)w->df_r);

@@ -27,12 +27,20 @@ struct csv_in {
 	size_t line; /* 1-based line at pos */
 };
 
-/* One record: its fields unescaped, each NUL-terminated, back to back in
- * text; off[i] is where field i starts. Reused from record to record. */
+/* Where a field's bytes are: an unquoted field is read in place in the
+ * input; a quoted one, unescaped, in the record's text. */
+struct csv_field {
+	size_t off, len;
+	int quoted; /* off is in the record's text, else in the input */
+};
+
+/* One record: its fields, and the unescaped text of its quoted fields back
+ * to back in text. Reused from record to record. */
 struct csv_rec {
+	const char *in; /* the input buffer the unquoted fields lie in */
 	char *text;
 	size_t tlen, tcap;
-	size_t *off;
+	struct csv_field *f;
 	size_t nf, ocap;
 	int any_quoted;
 	size_t row; /* line on which the record starts */
@@ -91,15 +99,23 @@ static int rec_field_begin(struct csv_rec *r)
 {
 	if (r->nf == TS_CSV_MAX_COLUMNS)
 		return CSV_TOO_WIDE;
-	if (csv_grow((void **)&r->off, &r->ocap, r->nf, 1, sizeof *r->off) != 0)
+	if (csv_grow((void **)&r->f, &r->ocap, r->nf, 1, sizeof *r->f) != 0)
 		return CSV_NOMEM;
-	r->off[r->nf++] = r->tlen;
+	r->f[r->nf++] = (struct csv_field){r->tlen, 0, 0};
 	return CSV_OK;
 }
 
+/* Field i's bytes (not NUL-terminated: see rec_len). */
 static const char *rec_field(const struct csv_rec *r, size_t i)
 {
-	return r->text + r->off[i];
+	if (r->f[i].len == 0)
+		return ""; /* an empty quoted field may have no text yet */
+	return (r->f[i].quoted ? r->text : r->in) + r->f[i].off;
+}
+
+static size_t rec_len(const struct csv_rec *r, size_t i)
+{
+	return r->f[i].len;
 }
 
 /* Consumes a line end (CRLF, LF or a lone CR) if one is at pos. */
@@ -121,8 +137,10 @@ static int in_eol(struct csv_in *in)
  * closing quote. */
 static int csv_quoted(struct csv_in *in, struct csv_rec *r)
 {
+	struct csv_field *f = &r->f[r->nf - 1];
 	in->pos++;
 	r->any_quoted = 1;
+	f->quoted = 1;
 	for (;;) {
 		if (in->pos >= in->len)
 			return CSV_UNTERMINATED;
@@ -141,6 +159,8 @@ static int csv_quoted(struct csv_in *in, struct csv_rec *r)
 		int rc = rec_put(r, c);
 		if (rc != CSV_OK)
 			return rc;
+		f = &r->f[r->nf - 1];
+		f->len++;
 	}
 }
 
@@ -149,18 +169,15 @@ static const unsigned char csv_special[256] = {
     ['\0'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
 };
 
-/* Reads an unquoted field up to the next comma or line end, copying it in
- * one piece (this loop is most of the time spent reading a file). */
+/* Reads an unquoted field up to the next comma or line end, where it lies
+ * (this loop is most of the time spent reading a file). */
 static int csv_bare(struct csv_in *in, struct csv_rec *r)
 {
 	const char *p = in->buf + in->pos, *e = in->buf + in->len, *q = p;
 	while (q < e && !csv_special[(unsigned char)*q])
 		q++;
 	size_t n = (size_t)(q - p);
-	if (csv_grow((void **)&r->text, &r->tcap, r->tlen, n + 1, 1) != 0)
-		return CSV_NOMEM;
-	memcpy(r->text + r->tlen, p, n);
-	r->tlen += n;
+	r->f[r->nf - 1] = (struct csv_field){in->pos, n, 0};
 	in->pos += n;
 	if (q < e && *q == '"')
 		return CSV_BARE_QUOTE;
@@ -181,8 +198,6 @@ static int csv_record(struct csv_in *in, struct csv_rec *r)
 			int q = in->pos < in->len && in->buf[in->pos] == '"';
 			rc = q ? csv_quoted(in, r) : csv_bare(in, r);
 		}
-		if (rc == CSV_OK)
-			rc = rec_put(r, '\0');
 		if (rc != CSV_OK)
 			return rc;
 		if (in_eol(in))
@@ -195,15 +210,17 @@ static int csv_record(struct csv_in *in, struct csv_rec *r)
 
 static int csv_blank(const struct csv_rec *r)
 {
-	return r->nf == 1 && !r->any_quoted && r->text[0] == '\0';
+	return r->nf == 1 && !r->any_quoted && r->f[0].len == 0;
 }
 
-/* The field as a column name: surrounding blanks dropped, at most 31 bytes. */
-static void csv_name(const char *s, char *name, size_t size)
+/* The field s of n bytes as a column name: surrounding blanks dropped, at
+ * most 31 bytes. */
+static void csv_name(const char *s, size_t n, char *name, size_t size)
 {
-	while (*s == ' ' || *s == '\t')
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
-	size_t n = strlen(s);
+		n--;
+	}
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	snprintf(name, size, "%.*s", (int)(n < size ? n : size - 1), s);
@@ -213,7 +230,7 @@ static void csv_name(const char *s, char *name, size_t size)
 static void csv_colname(const struct csv_rec *h, size_t i, char *name, size_t size)
 {
 	if (h && i < h->nf)
-		csv_name(rec_field(h, i), name, size);
+		csv_name(rec_field(h, i), rec_len(h, i), name, size);
 	else
 		snprintf(name, size, "column %zu", i + 1);
 }
@@ -255,7 +272,7 @@ static int csv_header(const struct csv_rec *h, long *count, long *period, struct
 	char name[32];
 	*count = *period = -1;
 	for (size_t i = 0; i < h->nf; i++) {
-		csv_name(rec_field(h, i), name, sizeof name);
+		csv_name(rec_field(h, i), rec_len(h, i), name, sizeof name);
 		long *slot = strcasecmp(name, "count") == 0    ? count
 			     : strcasecmp(name, "period") == 0 ? period
 							       : NULL;
@@ -275,25 +292,26 @@ static int csv_header(const struct csv_rec *h, long *count, long *period, struct
 /* Parses a count: decimal digits, optionally a fraction of zeros ("12.0"),
  * surrounded by blanks; at most 2^53 so the double is exact. Returns 0 or
  * -1. Digits are summed in an integer: this runs once per row. */
-static int csv_count(const char *s, double *v)
+static int csv_count(const char *s, size_t n, double *v)
 {
+	const char *e = s + n;
 	uint64_t x = 0;
 	int digits = 0, zeros = 0;
-	while (*s == ' ' || *s == '\t')
+	while (s < e && (*s == ' ' || *s == '\t'))
 		s++;
-	for (; *s == '0'; s++)
+	for (; s < e && *s == '0'; s++)
 		zeros = 1;
-	for (; *s >= '0' && *s <= '9'; s++) {
+	for (; s < e && *s >= '0' && *s <= '9'; s++) {
 		if (++digits > 16)
 			return -1;
 		x = x * 10 + (uint64_t)(*s - '0');
 	}
-	if ((digits || zeros) && *s == '.')
-		for (s++; *s == '0'; s++)
+	if ((digits || zeros) && s < e && *s == '.')
+		for (s++; s < e && *s == '0'; s++)
 			;
-	while (*s == ' ' || *s == '\t')
+	while (s < e && (*s == ' ' || *s == '\t'))
 		s++;
-	if ((!digits && !zeros) || *s != '\0' || x > ((uint64_t)1 << 53))
+	if ((!digits && !zeros) || s != e || x > ((uint64_t)1 << 53))
 		return -1;
 	*v = (double)x;
 	return 0;
@@ -319,16 +337,16 @@ static int out_reserve(struct csv_out *o)
 	return TR_OK;
 }
 
-/* Appends field i of r (with its NUL) to the labels. */
+/* Appends field i of r, NUL-terminated, to the labels. */
 static int out_label(struct csv_out *o, const struct csv_rec *r, size_t i)
 {
-	const char *s = rec_field(r, i);
-	size_t len = (i + 1 < r->nf ? r->off[i + 1] : r->tlen) - r->off[i];
-	if (csv_grow((void **)&o->pool, &o->pcap, o->plen, len, 1) != 0)
+	size_t len = rec_len(r, i);
+	if (csv_grow((void **)&o->pool, &o->pcap, o->plen, len + 1, 1) != 0)
 		return TR_ERR_NOMEM;
-	memcpy(o->pool + o->plen, s, len);
+	memcpy(o->pool + o->plen, rec_field(r, i), len);
+	o->pool[o->plen + len] = '\0';
 	o->poff[o->n] = o->plen;
-	o->plen += len;
+	o->plen += len + 1;
 	return TR_OK;
 }
 
@@ -344,12 +362,13 @@ static int csv_row(const struct csv_rec *r, const struct csv_rec *h, long count,
 				h->nf);
 	}
 	const char *s = rec_field(r, (size_t)count);
+	size_t len = rec_len(r, (size_t)count);
 	double v;
-	if (csv_count(s, &v) != 0) {
+	if (csv_count(s, len, &v) != 0) {
 		csv_colname(h, (size_t)count, col, sizeof col);
 		return csv_fail(err, r->row, col,
-				"row %zu, column %s: \"%.40s\" is not a non-negative integer",
-				r->row, col, s);
+				"row %zu, column %s: \"%.*s\" is not a non-negative integer",
+				r->row, col, (int)(len < 40 ? len : 40), s);
 	}
 	if (out_reserve(o) != TR_OK)
 		return TR_ERR_NOMEM;
@@ -411,7 +430,7 @@ static int csv_body(struct csv_in *in, struct csv_rec *h, struct csv_rec *r, str
 int ts_csv_read(const char *buf, size_t len, struct ts_csv *out, struct ts_error *err)
 {
 	struct csv_in in = {.buf = buf, .len = len, .pos = 0, .line = 1};
-	struct csv_rec head = {0}, rec = {0};
+	struct csv_rec head = {.in = buf}, rec = {.in = buf};
 	struct csv_out o = {0};
 	memset(out, 0, sizeof *out);
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
@@ -423,9 +442,9 @@ int ts_csv_read(const char *buf, size_t len, struct ts_csv *out, struct ts_error
 			csv_fail(err, 0, "", "out of memory reading the input");
 	}
 	free(head.text);
-	free(head.off);
+	free(head.f);
 	free(rec.text);
-	free(rec.off);
+	free(rec.f);
 	free(o.counts);
 	free(o.poff);
 	free(o.pool);
