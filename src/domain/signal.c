@@ -824,11 +824,25 @@ int signal_title(struct db_conn *c, const struct caller *who, const char *id, co
 	int point = !db_col_is_null(s, 1) && !db_col_is_null(s, 2);
 	double lat = db_col_double(s, 1), lon = db_col_double(s, 2), r = db_col_double(s, 3);
 	db_done(s);
-	rc = TR_OK;
 	struct place_near p = {0};
-	if (point && !(rc = place_name_near(c, lat, lon, r, lang, &p)) && p.found)
+	if (point && (rc = place_name_near(c, lat, lon, r, lang, &p)))
+		return rc;
+	if (p.found) {
 		snprintf(out, n, "%s", p.text);
-	return rc;
+		return TR_OK;
+	}
+	/* the whole country: its name (French for French readers; the
+	 * reference data has no Russian names, English stands in) */
+	char iso[3];
+	snprintf(iso, sizeof(iso), "%s", out);
+	if ((rc = db_prepare(c, "SELECT name_en, name_fr FROM countries WHERE iso2 = ?", &s)))
+		return rc;
+	db_bind_text(s, 1, iso);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(out, n, "%s", db_col_text(s, lang && strcmp(lang, "fr") == 0 ? 1 : 0));
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
 int signal_get(struct db_conn *c, const struct caller *who, const char *id, int suppress_below,

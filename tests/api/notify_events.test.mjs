@@ -87,7 +87,11 @@ test('a signal for my organisation reaches those of it who may act on it, named 
   assert.equal(mine[0].ref_type, 'signal');
   assert.equal(mine[0].link, `/signals/${mine[0].ref_id}`);
   const s = signals.find((x) => x.id === mine[0].ref_id);
-  assert.equal(mine[0].title, s.place ? s.place.text : s.country, 'named by its place');
+  assert.equal(mine[0].title, s.place ? s.place.text : 'Austria', 'named by its place');
+  if (!s.place) {
+    const fr = await u.officer.get('/api/v1/inbox?kind=signal', { headers: { 'Accept-Language': 'fr' } });
+    assert.equal(fr.body.items[0].title, 'Autriche');
+  }
   assert.equal((await inbox(u.chief, '?kind=signal')).length, signals.length);
   // a partner of the police sees signals but may not act on them; the
   // ministry's analyst sees the country's signals, addressed to the police
@@ -224,6 +228,18 @@ test('every item is named: a tip by its reference, an alert by its title; filter
   assert.match(tip.body.reference, /^AT-\d{4}-\d{6}$/);
   assert.equal(item.title, tip.body.reference);
   assert.ok(!JSON.stringify(item).includes('playground'));
+  // an alert of a subscription: its title, until the reader may no longer see it
+  assert.equal((await u.officer.post('/api/v1/subscriptions', { body: { record_type: 'alert', categories: ['new_substance'], delivery: 'inbox' } })).status, 201);
+  const a = await u.analyst.post('/api/v1/alerts', { body: { title: 'Nitazene tablets sold as oxycodone', category: 'new_substance', tlp: 'green', distribution: 'network', status: 'published' } });
+  assert.equal(a.status, 201, a.text);
+  let [al] = await inbox(u.officer, '?kind=alert');
+  assert.equal(al.ref_id, a.body.id);
+  assert.equal(al.title, 'Nitazene tablets sold as oxycodone');
+  const narrowed = await u.analyst.patch(`/api/v1/alerts/${a.body.id}`, { body: { distribution: 'organisation' }, headers: { 'If-Match': a.headers.get('etag') } });
+  assert.equal(narrowed.status, 200, narrowed.text);
+  [al] = await inbox(u.officer, '?kind=alert');
+  assert.equal(al.title, null);
+  assert.equal(al.link, `/alerts/${a.body.id}`);
   // an item of a kind or type the server does not know is a 400 naming it
   const bad = await u.officer.get('/api/v1/inbox?kind=referral_lost');
   assert.equal(bad.status, 400);
