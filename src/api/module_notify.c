@@ -1,6 +1,8 @@
 /* The notifications module's background work: the mail sender (delivers
- * the outbox, woken every poll interval), the daily digest at each hour
- * and the deadline scheduler. Configuration comes from `trellis serve`
+ * the outbox, woken every poll interval), the daily digest at each hour,
+ * the deadline scheduler and, once an hour, the purge of the mail sent or
+ * failed and of old read inbox items (TRELLIS_OUTBOX_KEEP_DAYS,
+ * TRELLIS_INBOX_KEEP_DAYS, read by the command line). Configuration comes from `trellis serve`
  * (notify_configure); nothing here reads the environment. */
 #include "api/app.h"
 #include "core/err.h"
@@ -30,6 +32,7 @@ struct notify_state {
 	pthread_t thread;
 	int64_t last_hour;     /* the last hour the digest ran for */
 	int64_t last_deadline; /* when the deadline scheduler last ran */
+	int64_t last_purge;    /* the last hour the outbox was purged (-1: never) */
 };
 
 static void log_error(const char *what, int rc)
@@ -55,6 +58,19 @@ static int tick(struct notify_state *st)
 		st->last_deadline = now;
 		if ((rc = notify_deadlines_run(c, now, &n)))
 			log_error("deadline scheduler failed", rc);
+	}
+	/* once an hour, and at start: the mail done with and the old read items */
+	if (hour != st->last_purge) {
+		int64_t mail = 0, inbox = 0;
+		st->last_purge = hour;
+		if ((rc = notify_purge_run(c, now, cfg->outbox_keep_days, cfg->inbox_keep_days,
+					   &mail, &inbox)))
+			log_error("outbox purge failed", rc);
+		else if (mail || inbox)
+			fprintf(stderr,
+				"{\"level\":\"info\",\"msg\":\"notify purge\",\"mail\":%lld,"
+				"\"inbox\":%lld}\n",
+				(long long)mail, (long long)inbox);
 	}
 	if (st->smtp) {
 		struct notify_send_stats s = {0};
@@ -108,6 +124,7 @@ int notify_module_start(struct app *app, char *err, size_t errlen)
 	}
 	st->db = app->db;
 	st->last_deadline = 0;
+	st->last_purge = -1;
 	st->last_hour = tr_now_ms() / 3600000; /* the first digest at the next hour */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (cfg->mail) {

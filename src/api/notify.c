@@ -11,16 +11,31 @@
 #include "domain/auth.h"
 #include "domain/notify.h"
 #include "domain/onboard.h"
+#include "domain/place.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const inbox_kinds[] = {"alert",	     "tip_routed",	 "tip_message",
-					  "tip_assigned",    "tip_deadline",	 "tip_overdue",
-					  "tip_escalated",   "signal",		 "proposal_endorse",
-					  "practice_review", "webhook_disabled", NULL};
-static const char *const ref_types[] = {"alert",    "tip",     "signal", "proposal",
-					"practice", "webhook", NULL};
+static const char *const inbox_kinds[] = {"alert",
+					  "tip_routed",
+					  "tip_message",
+					  "tip_assigned",
+					  "tip_deadline",
+					  "tip_overdue",
+					  "tip_escalated",
+					  "signal",
+					  "proposal_endorse",
+					  "practice_review",
+					  "webhook_disabled",
+					  "referral_deadline",
+					  "referral_overdue",
+					  "referral_escalated",
+					  "referral_expired",
+					  "action_due",
+					  "action_overdue",
+					  NULL};
+static const char *const ref_types[] = {"alert",   "tip",      "signal", "proposal", "practice",
+					"webhook", "referral", "action", NULL};
 static const char *const bools[] = {"true", "false", NULL};
 
 int api_inbox_list(struct http_req *req, struct http_resp *resp)
@@ -47,6 +62,11 @@ int api_inbox_list(struct http_req *req, struct http_resp *resp)
 	if (rc == TR_ERR_INVALID)
 		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
 	else if (rc)
+		rc = api_db_fail(req, c, rc);
+	/* each item named as the reader sees its record now */
+	if (!rc &&
+	    (rc = notify_inbox_titles(c, api_caller(req),
+				      place_lang(http_header(req, "Accept-Language")), items)))
 		rc = api_db_fail(req, c, rc);
 	int64_t unread_n = 0;
 	if (!rc && (rc = notify_unread_count(c, api_caller(req)->user_id, &unread_n)))

@@ -19,6 +19,9 @@ static const struct vfield user_spec[] = {
     {"password", V_STRING, 0, 12, 1024, NULL, 0}, {"reviewer", V_BOOL, 0, 0, 0, NULL, 0},
 };
 
+/* The languages of e-mail (the web app's too). */
+static const char *const user_languages[] = {"en", "fr", "ru", NULL};
+
 static const struct vfield user_patch_spec[] = {
     {"name", V_STRING, 0, 1, 200, NULL, 0},
     {"org_id", V_UUID, 0, 0, 0, NULL, 0},
@@ -27,6 +30,8 @@ static const struct vfield user_patch_spec[] = {
     {"reviewer", V_BOOL, 0, 0, 0, NULL, 0},
     {"disabled", V_BOOL, 0, 0, 0, NULL, 0},
     {"current_password", V_STRING, 0, 1, 1024, NULL, 0},
+    {"language", V_ENUM, 0, 0, 0, user_languages, 0},
+    {"digest_hour", V_INT, 0, 0, 23, NULL, 0},
 };
 
 static const struct vfield reset_spec[] = {

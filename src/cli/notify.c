@@ -85,8 +85,15 @@ int cli_notify_config(struct notify_config *cfg, char *err, size_t errlen)
 	if (!rc)
 		rc = env_ms("TRELLIS_DEADLINE_INTERVAL_S", 600, 0, 86400, &cfg->deadline_poll_ms,
 			    err, errlen);
+	int64_t keep = 30, inbox_keep = 180;
+	if (!rc)
+		rc = env_ms("TRELLIS_OUTBOX_KEEP_DAYS", 30, 1, 36500, &keep, err, errlen);
+	if (!rc)
+		rc = env_ms("TRELLIS_INBOX_KEEP_DAYS", 180, 0, 36500, &inbox_keep, err, errlen);
 	if (rc)
 		return rc;
+	cfg->outbox_keep_days = (int)keep;
+	cfg->inbox_keep_days = (int)inbox_keep;
 	cfg->deadline_poll_ms *= 1000;
 	cfg->timeout_ms = timeout_s * 1000;
 	cfg->attempts_max = (int)attempts;
@@ -117,10 +124,14 @@ int cli_notify_config(struct notify_config *cfg, char *err, size_t errlen)
 }
 
 static const char notify_usage[] =
-    "usage: trellis notify digest|deadlines [--db URL] [--at TIME]\n"
+    "usage: trellis notify digest|deadlines|purge [--db URL] [--at TIME]\n"
     "  digest     queue the daily digest of every user (at TIME, default now; all\n"
     "             users, whatever their digest hour)\n"
-    "  deadlines  raise the deadline items of tips due within 24 hours or overdue\n";
+    "  deadlines  raise the deadline items of tips and referrals due within 24\n"
+    "             hours or overdue, and of actions due within 7 days or overdue\n"
+    "  purge      delete the mail sent or failed more than TRELLIS_OUTBOX_KEEP_DAYS\n"
+    "             (30) days before TIME, and inbox items read more than\n"
+    "             TRELLIS_INBOX_KEEP_DAYS (180; 0 keeps them) days before it\n";
 
 int cli_notify(int argc, char **argv)
 {
@@ -128,7 +139,8 @@ int cli_notify(int argc, char **argv)
 					     {"at", required_argument, 0, 'a'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
-	if (argc < 2 || (strcmp(argv[1], "digest") != 0 && strcmp(argv[1], "deadlines") != 0)) {
+	if (argc < 2 || (strcmp(argv[1], "digest") != 0 && strcmp(argv[1], "deadlines") != 0 &&
+			 strcmp(argv[1], "purge") != 0)) {
 		int help = argc >= 2 && (strcmp(argv[1], "--help") == 0);
 		fputs(notify_usage, help ? stdout : stderr);
 		return help ? 0 : 2;
@@ -169,15 +181,25 @@ int cli_notify(int argc, char **argv)
 	if (cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, &db, 1))
 		return 2;
 	struct db_conn *conn = db_acquire(db);
-	int n = 0;
-	int rc = strcmp(verb, "digest") == 0 ? notify_digest_run(conn, at, 1, &n)
-					     : notify_deadlines_run(conn, at, &n);
+	int n = 0, rc;
+	int64_t mail = 0, inbox = 0;
+	int purge = strcmp(verb, "purge") == 0;
+	if (purge)
+		rc = notify_purge_run(conn, at, cfg.outbox_keep_days, cfg.inbox_keep_days, &mail,
+				      &inbox);
+	else if (strcmp(verb, "digest") == 0)
+		rc = notify_digest_run(conn, at, 1, &n);
+	else
+		rc = notify_deadlines_run(conn, at, &n);
 	if (rc)
 		fprintf(stderr, "trellis notify: %s: %s\n", tr_strerror(rc), db_errmsg(conn));
 	db_release(conn);
 	db_close(db);
 	if (rc)
 		return 1;
-	printf("{\"%s\":%d}\n", strcmp(verb, "digest") == 0 ? "queued" : "raised", n);
+	if (purge)
+		printf("{\"mail\":%lld,\"inbox\":%lld}\n", (long long)mail, (long long)inbox);
+	else
+		printf("{\"%s\":%d}\n", strcmp(verb, "digest") == 0 ? "queued" : "raised", n);
 	return 0;
 }

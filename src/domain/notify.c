@@ -5,6 +5,9 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/auth.h"
+#include "domain/conf.h"
+#include "domain/referral.h"
 #include "domain/tip.h"
 #include "domain/tip_intake.h"
 #include "domain/webhook.h"
@@ -20,7 +23,9 @@ static struct notify_config config = {.retry_base_ms = 1000,
 				      .retry_max_ms = 3600 * 1000,
 				      .attempts_max = 30,
 				      .timeout_ms = 30000,
-				      .poll_ms = 1000};
+				      .poll_ms = 1000,
+				      .outbox_keep_days = 30,
+				      .inbox_keep_days = 180};
 
 void notify_configure(const struct notify_config *cfg)
 {
@@ -87,6 +92,60 @@ int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, con
 		if (rc)
 			break;
 		rc = notify_inbox_add(c, json_string_value(v), kind, ref_type, ref_id, dedupe, now);
+	}
+	json_decref(ids);
+	return rc;
+}
+
+int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, const char *kind,
+			  const char *ref_type, const char *ref_id, const char *dedupe, int64_t now,
+			  int *n)
+{
+	if (n)
+		*n = 0;
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT id FROM users WHERE disabled = 0"
+			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+			    " AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
+			    " AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
+			    " ORDER BY id",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text_or_null(s, 1, a->org_id);
+	db_bind_text_or_null(s, 2, a->org_id);
+	db_bind_text_or_null(s, 3, a->not_org);
+	db_bind_text_or_null(s, 4, a->not_org);
+	db_bind_int64(s, 5, a->reviewers);
+	db_bind_int64(s, 6, a->admins);
+	json_t *ids = json_array();
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(ids, json_string(db_col_text(s, 0)));
+	db_done(s);
+	rc = rc == DB_DONE ? TR_OK : rc;
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+	{
+		if (rc)
+			break;
+		struct caller who;
+		memset(&who, 0, sizeof(who));
+		if ((rc = auth_caller_load(c, json_string_value(v), &who))) {
+			rc = rc == TR_ERR_UNAUTH ? TR_OK : rc;
+			continue;
+		}
+		/* the module's own rule, with this user as the caller */
+		rc = a->check(c, &who, ref_id);
+		if (rc == TR_ERR_NOT_FOUND || rc == TR_ERR_FORBIDDEN) {
+			rc = TR_OK;
+			continue;
+		}
+		if (!rc)
+			rc = notify_inbox_add(c, who.user_id, kind, ref_type, ref_id, dedupe, now);
+		if (!rc && n)
+			(*n)++;
 	}
 	json_decref(ids);
 	return rc;
@@ -842,6 +901,139 @@ int notify_tip_assigned(struct db_conn *c, const char *tip_id, const char *user_
 	return notify_inbox_add(c, user_id, "tip_assigned", "tip", tip_id, NULL, now);
 }
 
+/* ---- referrals and actions: deadlines ---- */
+
+static int referral_check(struct db_conn *c, const struct caller *who, const char *id)
+{
+	json_t *r = NULL;
+	int rc = referral_get(c, who, id, &r);
+	json_decref(r);
+	return rc;
+}
+
+/* One deadline of a referral (ack or contact) due within 24 hours or
+ * passed: the receiving organisation's users who may see it, and once
+ * passed its org_admins (escalation). */
+static int referral_deadline(struct db_conn *c, const char *id, const char *recv, const char *which,
+			     int overdue, int64_t now)
+{
+	char key[80], esc[80];
+	snprintf(key, sizeof(key), "ref_%s_%s:%s", which, overdue ? "over" : "due", id);
+	snprintf(esc, sizeof(esc), "ref_%s_esc:%s", which, id);
+	struct notify_audience all = {recv, NULL, 0, 0, referral_check};
+	int rc = notify_inbox_audience(c, &all, overdue ? "referral_overdue" : "referral_deadline",
+				       "referral", id, key, now, NULL);
+	if (!rc && overdue) {
+		struct notify_audience admins = {recv, NULL, 0, 1, referral_check};
+		rc = notify_inbox_audience(c, &admins, "referral_escalated", "referral", id, esc,
+					   now, NULL);
+	}
+	return rc;
+}
+
+/* The referring officer learns that a referral expired unanswered. */
+static int referral_expired(struct db_conn *c, const char *id, const char *user, int64_t now)
+{
+	struct caller who;
+	memset(&who, 0, sizeof(who));
+	int rc = auth_caller_load(c, user, &who);
+	if (!rc)
+		rc = referral_check(c, &who, id);
+	if (rc == TR_ERR_UNAUTH || rc == TR_ERR_NOT_FOUND || rc == TR_ERR_FORBIDDEN)
+		return TR_OK;
+	char key[80];
+	snprintf(key, sizeof(key), "ref_expired:%s", id);
+	return rc ? rc : notify_inbox_add(c, user, "referral_expired", "referral", id, key, now);
+}
+
+static int referral_deadlines(struct db_conn *c, int64_t now, int *raised)
+{
+	struct db_stmt *s;
+	/* no personal field is read here: ids, organisations and times only */
+	int rc = db_prepare(c,
+			    "SELECT id, recv_org_id, ref_user_id, status, ack_due_at,"
+			    " contact_due_at, closed_at FROM referrals WHERE (status = 'sent'"
+			    " AND ack_due_at <= ?) OR (status IN ('sent', 'acknowledged',"
+			    " 'accepted') AND contact_due_at <= ?) OR (status = 'expired'"
+			    " AND closed_at >= ?) ORDER BY id LIMIT 5000",
+			    &s);
+	if (rc)
+		return rc;
+	int64_t soon = now + 24 * 3600 * 1000LL;
+	db_bind_int64(s, 1, soon);
+	db_bind_int64(s, 2, soon);
+	db_bind_int64(s, 3, now - 7 * 86400000LL);
+	json_t *rows = json_array();
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(
+		    rows,
+		    json_pack("[s, s, s, s, I, I]", db_col_text(s, 0), db_col_text(s, 1),
+			      db_col_text(s, 2), db_col_text(s, 3),
+			      (json_int_t)(db_col_is_null(s, 4) ? INT64_MAX : db_col_int64(s, 4)),
+			      (json_int_t)(db_col_is_null(s, 5) ? INT64_MAX : db_col_int64(s, 5))));
+	db_done(s);
+	rc = rc == DB_DONE ? TR_OK : rc;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		if (rc)
+			break;
+		const char *id = json_string_value(json_array_get(r, 0));
+		const char *recv = json_string_value(json_array_get(r, 1));
+		const char *status = json_string_value(json_array_get(r, 3));
+		int64_t ack = json_integer_value(json_array_get(r, 4));
+		int64_t contact = json_integer_value(json_array_get(r, 5));
+		if (strcmp(status, "expired") == 0) {
+			rc = referral_expired(c, id, json_string_value(json_array_get(r, 2)), now);
+		} else {
+			if (strcmp(status, "sent") == 0 && ack <= soon)
+				rc = referral_deadline(c, id, recv, "ack", ack <= now, now);
+			if (!rc && contact <= soon)
+				rc = referral_deadline(c, id, recv, "contact", contact <= now, now);
+		}
+		if (!rc)
+			(*raised)++;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+struct action_run {
+	struct db_conn *c;
+	int64_t now;
+	int *raised;
+};
+
+static int action_check(struct db_conn *c, const struct caller *who, const char *id)
+{
+	json_t *a = NULL;
+	int rc = shrec_read(&conf_action_table, c, who, id, &a);
+	json_decref(a);
+	return rc;
+}
+
+/* An action overdue or due within 7 days: its owner organisation's users
+ * who may see it. */
+static int action_due(void *ctx, const char *owner, const char *id, int overdue)
+{
+	struct action_run *run = ctx;
+	char key[80];
+	snprintf(key, sizeof(key), "action_%s:%s", overdue ? "over" : "due", id);
+	struct notify_audience a = {owner, NULL, 0, 0, action_check};
+	int rc = notify_inbox_audience(run->c, &a, overdue ? "action_overdue" : "action_due",
+				       "action", id, key, run->now, NULL);
+	if (!rc)
+		(*run->raised)++;
+	return rc;
+}
+
+static int action_deadlines(struct db_conn *c, int64_t now, int *raised)
+{
+	struct action_run run = {c, now, raised};
+	return conf_actions_due(c, now, action_due, &run);
+}
+
 int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)
 {
 	*raised = 0;
@@ -888,6 +1080,54 @@ int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)
 			(*raised)++;
 	}
 	json_decref(due);
+	if (!rc)
+		rc = referral_deadlines(c, now, raised);
+	if (!rc)
+		rc = action_deadlines(c, now, raised);
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+/* ---- purge ---- */
+
+static int delete_before(struct db_conn *c, const char *sql, int64_t t, int64_t *n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, t);
+	*n = 0;
+	while ((rc = db_step(s)) == DB_ROW)
+		(*n)++;
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int notify_purge_run(struct db_conn *c, int64_t now, int mail_days, int inbox_days, int64_t *mail,
+		     int64_t *inbox)
+{
+	*mail = *inbox = 0;
+	int rc = db_begin(c);
+	/* a message done with (sent, given up, or dropped as no longer
+	 * visible) is kept for the operator to look into, then deleted;
+	 * queued ones never are */
+	if (!rc && mail_days > 0)
+		rc = delete_before(c,
+				   "DELETE FROM mail_outbox WHERE status IN ('sent', 'failed',"
+				   " 'dropped') AND COALESCE(sent_at, next_at) < ? RETURNING id",
+				   now - mail_days * 86400000LL, mail);
+	/* a read item, once no digest waits for it; a deadline still open may
+	 * then be raised once more, as a reminder */
+	if (!rc && inbox_days > 0)
+		rc = delete_before(
+		    c,
+		    "DELETE FROM inbox_items WHERE read_at IS NOT NULL AND read_at < ?"
+		    " AND (delivery <> 'digest' OR digest_at IS NOT NULL) RETURNING id",
+		    now - inbox_days * 86400000LL, inbox);
 	if (rc) {
 		db_rollback(c);
 		return rc;

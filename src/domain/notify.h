@@ -31,6 +31,8 @@ struct notify_config {
 	unsigned char key[32];
 	char webhook_allow[1024]; /* hosts or addresses allowed though private */
 	int64_t webhook_retry_ms; /* the first webhook retry; each further one doubles */
+	int outbox_keep_days;	  /* sent and failed mail is deleted after this */
+	int inbox_keep_days;	  /* read inbox items are deleted after this (0: never) */
 };
 
 /** Sets the configuration (copied); call once before any thread starts. */
@@ -52,11 +54,41 @@ int notify_inbox_add(struct db_conn *c, const char *user_id, const char *kind, c
  * admins_only). */
 int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, const char *kind,
 		     const char *ref_type, const char *ref_id, const char *dedupe, int64_t now);
+/** A module's own rule for one record, asked with a user as the caller:
+ * TR_OK when that user may see the record and act on it (endorse, review,
+ * acknowledge); TR_ERR_NOT_FOUND or TR_ERR_FORBIDDEN when not; anything
+ * else is an error. */
+typedef int (*notify_check_fn)(struct db_conn *c, const struct caller *who, const char *id);
+
+/** Who an item is for: the active users of org_id (NULL: of every
+ * organisation) but not of not_org (NULL: none excluded), only those with
+ * the reviewer flag when reviewers, only org_admins when admins; of those,
+ * each one for whom check (never NULL) says TR_OK. */
+struct notify_audience {
+	const char *org_id, *not_org;
+	int reviewers, admins;
+	notify_check_fn check;
+};
+
+/** The item for every user of the audience, inside the caller's
+ * transaction; dedupe as notify_inbox_add. *n (may be NULL) gets how many
+ * users it was for. */
+int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, const char *kind,
+			  const char *ref_type, const char *ref_id, const char *dedupe, int64_t now,
+			  int *n /* OUT */);
+
 /** A page of user_id's inbox, unread first then newest; filters: unread
  * only, kind, ref_type (NULL: any). after is the cursor "<rank>:<created>:<id>". */
 int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, const char *kind,
 		      const char *ref_type, const char *after, int limit, json_t *items,
 		      char **next_key /* OUT, malloc'ed */);
+/** Sets "title" on each item of items (from notify_inbox_list): a human
+ * name of its record for who (tip reference, alert, proposal, practice or
+ * action title, signal place in lang, referral service and date: never a
+ * person's data), read now through the record's own visibility rule; null
+ * when who can no longer see the record. */
+int notify_inbox_titles(struct db_conn *c, const struct caller *who, const char *lang,
+			json_t *items);
 /** One of who's inbox items; TR_ERR_NOT_FOUND for anyone else's. */
 int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id,
 		     json_t **out /* OUT */);
@@ -99,9 +131,19 @@ int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued /
 /** The deadline scheduler at time now: an inbox item for the assignee (or
  * the receiving organisation) of every tip not acknowledged whose
  * deadline falls within 24 hours, and for one past it the organisation's
- * org_admins too (escalation). Each item is raised once. *raised gets how
- * many. */
+ * org_admins too (escalation); the same for referrals not acknowledged or
+ * not yet in first contact (the receiving organisation's users who may
+ * see it, its org_admins once passed), the referring officer told of a
+ * referral that expired in the last 7 days; actions overdue or due within 7
+ * days to the users of their owner organisation who may see them. Each
+ * item is raised once (dedupe keys). *raised gets how many records. */
 int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised /* OUT */);
+
+/** Deletes the mail of the outbox sent, failed or dropped more than
+ * mail_days ago and the read inbox items read more than inbox_days ago (0:
+ * keep them); *mail and *inbox get how many. */
+int notify_purge_run(struct db_conn *c, int64_t now, int mail_days, int inbox_days,
+		     int64_t *mail /* OUT */, int64_t *inbox /* OUT */);
 
 /** Tip events, inside the caller's transaction: a tip routed to org_id;
  * a message from its sender (to the assignee, else the organisation); a

@@ -6,6 +6,7 @@
 #include "core/uuid.h"
 #include "domain/activity.h"
 #include "domain/audit.h"
+#include "domain/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -317,6 +318,38 @@ static int practice_write(struct db_conn *c, json_t *p, int insert)
 	return practice_index(c, p);
 }
 
+/* Whether who reviews practices of org_id: the reviewer flag, another
+ * organisation (docs/access.md). */
+static int reviewer_for(const struct caller *who, const char *org_id)
+{
+	return who->reviewer && org_id && strcmp(org_id, who->org_id) != 0;
+}
+
+int practice_may_review(struct db_conn *c, const struct caller *who, const char *id)
+{
+	json_t *cur = NULL;
+	int rc = practice_read(c, who, id, &cur);
+	if (rc)
+		return rc;
+	const char *status = json_string_value(json_object_get(cur, "status"));
+	int ok = reviewer_for(who, json_string_value(json_object_get(cur, "org_id"))) && status &&
+		 (strcmp(status, "submitted") == 0 || strcmp(status, "in_review") == 0);
+	json_decref(cur);
+	return ok ? TR_OK : TR_ERR_NOT_FOUND;
+}
+
+/* A practice submitted (again) waits for review: every reviewer who may
+ * review it is told, once per round. */
+static int tell_reviewers(struct db_conn *c, json_t *p, int64_t now)
+{
+	const char *id = json_string_value(json_object_get(p, "id"));
+	char key[100];
+	snprintf(key, sizeof(key), "review:%s:%lld", id, (long long)now);
+	struct notify_audience a = {NULL, json_string_value(json_object_get(p, "org_id")), 1, 0,
+				    practice_may_review};
+	return notify_inbox_audience(c, &a, "practice_review", "practice", id, key, now, NULL);
+}
+
 static int finish(struct db_conn *c, int rc)
 {
 	if (rc) {
@@ -350,6 +383,8 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = practice_check(c, p, field);
 	if (!rc)
 		rc = practice_write(c, p, 1);
+	if (!rc && strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
+		rc = tell_reviewers(c, p, now);
 	struct audit_entry e = {who->user_id, who->org_id, "create", "practice",
 				id,	      request_id,  NULL,     NULL};
 	if (!rc)
@@ -413,6 +448,9 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 		stamp(merged, "submitted_at", now); /* a new round of reviews */
 	if ((rc = practice_write(c, merged, 0)))
 		goto out;
+	if (to && strcmp(to, "submitted") == 0 && strcmp(from, "submitted") != 0 &&
+	    (rc = tell_reviewers(c, merged, now)))
+		goto out;
 	struct audit_entry e = {who->user_id, who->org_id, to && strcmp(to, from) ? to : "update",
 				"practice",   id,	   request_id,
 				NULL,	      NULL};
@@ -458,8 +496,7 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	json_t *cur = NULL;
 	if ((rc = practice_read(c, who, id, &cur)))
 		goto out;
-	if (!who->reviewer ||
-	    strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0) {
+	if (!reviewer_for(who, json_string_value(json_object_get(cur, "org_id")))) {
 		*field = "reviewer";
 		rc = TR_ERR_FORBIDDEN;
 		goto out;

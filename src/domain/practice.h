@@ -32,6 +32,12 @@ void practice_visible(struct query *q, const struct caller *who, const char *ali
  * TR_ERR_NOT_FOUND. */
 int practice_check_visible(struct db_conn *c, const struct caller *who, const char *id);
 
+/** TR_OK when who may review the practice now: a user with the reviewer
+ * flag of another organisation than the author's, and the practice is
+ * submitted or in review; TR_ERR_NOT_FOUND otherwise. The inbox asks it for
+ * each reviewer it would tell that a practice waits for review. */
+int practice_may_review(struct db_conn *c, const struct caller *who, const char *id);
+
 /** One visible practice with its reviews, or TR_ERR_NOT_FOUND. */
 int practice_get(struct db_conn *c, const struct caller *who, const char *id,
 		 json_t **out /* OUT */);

@@ -6,6 +6,7 @@
 #include "domain/activity.h"
 #include "domain/audit.h"
 #include "domain/group.h"
+#include "domain/notify.h"
 #include "domain/practice.h"
 
 #include <stdio.h>
@@ -195,6 +196,31 @@ int proposal_list(struct db_conn *c, const struct caller *who, const char *statu
 	return rc;
 }
 
+static int proposal_partner_endorses(struct db_conn *c, const struct caller *who);
+
+/* The proposal waits for the endorsement of the partner organisations it
+ * names: their users who may endorse it are told once. */
+static int tell_partners(struct db_conn *c, json_t *p, int64_t now)
+{
+	const char *status = json_string_value(json_object_get(p, "status"));
+	const char *id = json_string_value(json_object_get(p, "id"));
+	if (!status || !id || strcmp(status, "draft") == 0 || strcmp(status, "closed") == 0)
+		return TR_OK;
+	char key[64];
+	snprintf(key, sizeof(key), "endorse:%s", id);
+	int rc = TR_OK;
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(p, "partners"), i, v)
+	{
+		struct notify_audience a = {json_string_value(v), NULL, 0, 0, proposal_may_endorse};
+		if (!rc)
+			rc = notify_inbox_audience(c, &a, "proposal_endorse", "proposal", id, key,
+						   now, NULL);
+	}
+	return rc;
+}
+
 static void stamp(json_t *a, const char *key, int64_t ms)
 {
 	char t[32];
@@ -343,6 +369,8 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = proposal_check(c, who, p, field);
 	if (!rc)
 		rc = proposal_write(c, p, 1);
+	if (!rc)
+		rc = tell_partners(c, p, now);
 	struct audit_entry e = {who->user_id, who->org_id, "create", "proposal",
 				id,	      request_id,  NULL,     NULL};
 	if (!rc)
@@ -402,7 +430,7 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		goto out;
 	int64_t now = tr_now_ms();
 	stamp(merged, "updated_at", now);
-	if ((rc = proposal_write(c, merged, 0)))
+	if ((rc = proposal_write(c, merged, 0)) || (rc = tell_partners(c, merged, now)))
 		goto out;
 	char detail[400] = "";
 	int share = acl_share_changed(&was, &will);
@@ -435,6 +463,39 @@ static int proposal_partner_endorses(struct db_conn *c, const struct caller *who
 	return ok;
 }
 
+/* Whether who speaks for the organisation on proposals. */
+static int endorser(struct db_conn *c, const struct caller *who)
+{
+	return acl_role_can(who->role, RES_PROPOSAL, ACT_SHARE) ||
+	       proposal_partner_endorses(c, who);
+}
+
+int proposal_may_endorse(struct db_conn *c, const struct caller *who, const char *id)
+{
+	json_t *cur = NULL;
+	int rc = proposal_read(c, who, id, &cur);
+	if (rc)
+		return rc;
+	const char *status = json_string_value(json_object_get(cur, "status"));
+	int ok = endorser(c, who) &&
+		 strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 &&
+		 strcmp(status, "draft") != 0 && strcmp(status, "closed") != 0;
+	json_decref(cur);
+	struct db_stmt *s;
+	if (ok && !(rc = db_prepare(c,
+				    "SELECT 1 FROM proposal_endorsements WHERE proposal_id = ?"
+				    " AND org_id = ?",
+				    &s))) {
+		db_bind_text(s, 1, id);
+		db_bind_text(s, 2, who->org_id);
+		rc = db_step(s);
+		db_done(s);
+		ok = rc == DB_DONE;
+		rc = rc == DB_DONE || rc == DB_ROW ? TR_OK : rc;
+	}
+	return rc ? rc : ok ? TR_OK : TR_ERR_NOT_FOUND;
+}
+
 int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		     const char *request_id, const char **field)
 {
@@ -445,8 +506,7 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 	json_t *cur = NULL;
 	if ((rc = proposal_read(c, who, id, &cur)))
 		goto out;
-	if (!acl_role_can(who->role, RES_PROPOSAL, ACT_SHARE) &&
-	    !proposal_partner_endorses(c, who)) {
+	if (!endorser(c, who)) {
 		*field = "endorser";
 		rc = TR_ERR_FORBIDDEN;
 		goto out;

@@ -30,6 +30,12 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
  * another organisation, once. */
 int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		     const char *request_id, const char **field /* OUT */);
+/** TR_OK when who may endorse the proposal now: who sees it, speaks for
+ * an organisation other than the proposer's that has not endorsed it yet,
+ * and it is neither a draft nor closed; TR_ERR_NOT_FOUND otherwise. The
+ * inbox asks it for the users of each partner organisation named in a
+ * proposal ("waiting for your endorsement"). */
+int proposal_may_endorse(struct db_conn *c, const struct caller *who, const char *id);
 /** A reviewer of another organisation verifies (or rejects, with comments)
  * an open proposal. */
 int proposal_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

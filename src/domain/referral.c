@@ -1123,8 +1123,9 @@ static int deadline_apply(struct db_conn *c, const char *sql, const char *action
 		db_done(s);
 		if (rc != DB_DONE)
 			return rc;
-		/* the hook of the notifications inbox: a deadline passed (escalate)
-		 * or a referral expired reaches the receiving organisation here */
+		/* the inbox items of deadlines and expiry are raised by the
+		 * notifications' deadline scheduler (notify_deadlines_run) from the
+		 * times and status written here */
 		struct audit_entry e = {NULL, NULL, action, "referral", json_string_value(v),
 					NULL, NULL, NULL};
 		if ((rc = audit_append(c, &e, now)))

@@ -9,6 +9,7 @@
 #include "core/uuid.h"
 #include "domain/analytics_q.h"
 #include "domain/audit.h"
+#include "domain/notify.h"
 #include "domain/place.h"
 #include "domain/tip.h"
 
@@ -296,6 +297,14 @@ static int signal_store(struct db_conn *c, const char *org, const struct detect_
 		rc = signal_insert(c, org, h, &prev, now, id);
 		run->created++;
 		run->continued += prev.id[0] != '\0';
+	}
+	/* a new signal reaches the inbox of those of the addressee who may act
+	 * on it, in the same transaction */
+	if (!rc && action && strcmp(action, "create") == 0 && org) {
+		struct notify_audience a = {org, NULL, 0, 0, signal_may_act_on};
+		char dedupe[64];
+		snprintf(dedupe, sizeof(dedupe), "signal:%s", id);
+		rc = notify_inbox_audience(c, &a, "signal", "signal", id, dedupe, now, NULL);
 	}
 	if (!rc && action) {
 		char detail[300];
@@ -772,6 +781,68 @@ static int signal_finish(struct db_conn *c, const struct caller *who, int suppre
 				     json_number_value(json_object_get(g, "radius_m")), lang, &p);
 	json_object_set_new(g, "place", place_near_json(&p));
 	return rc;
+}
+
+int signal_may_act_on(struct db_conn *c, const struct caller *who, const char *id)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT g.org_key FROM signals g WHERE g.id = ?", id);
+	signal_visible(&q, who);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	int act = rc == DB_ROW && signal_may_act(who, db_col_text(s, 0));
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	return act ? TR_OK : TR_ERR_NOT_FOUND;
+}
+
+int signal_title(struct db_conn *c, const struct caller *who, const char *id, const char *lang,
+		 char *out, size_t n)
+{
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT g.country, g.lat, g.lon, g.radius_m FROM signals g WHERE g.id = ?",
+		   id);
+	signal_visible(&q, who);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc != DB_ROW) {
+		db_done(s);
+		return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	}
+	snprintf(out, n, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
+	int point = !db_col_is_null(s, 1) && !db_col_is_null(s, 2);
+	double lat = db_col_double(s, 1), lon = db_col_double(s, 2), r = db_col_double(s, 3);
+	db_done(s);
+	struct place_near p = {0};
+	if (point && (rc = place_name_near(c, lat, lon, r, lang, &p)))
+		return rc;
+	if (p.found) {
+		snprintf(out, n, "%s", p.text);
+		return TR_OK;
+	}
+	/* the whole country: its name (French for French readers; the
+	 * reference data has no Russian names, English stands in) */
+	char iso[3];
+	snprintf(iso, sizeof(iso), "%s", out);
+	if ((rc = db_prepare(c, "SELECT name_en, name_fr FROM countries WHERE iso2 = ?", &s)))
+		return rc;
+	db_bind_text(s, 1, iso);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(out, n, "%s", db_col_text(s, lang && strcmp(lang, "fr") == 0 ? 1 : 0));
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
 int signal_get(struct db_conn *c, const struct caller *who, const char *id, int suppress_below,

@@ -58,6 +58,15 @@ int signal_get(struct db_conn *c, const struct caller *who, const char *id, int 
 int signal_list(struct db_conn *c, const struct caller *who, const struct signal_filter *f,
 		const char *after, int limit, int suppress_below, const char *lang, json_t *items,
 		char **next_key /* OUT */);
+/** TR_OK when who sees the signal and may act on it (acknowledge,
+ * dismiss): the rule of signal_get and signal_update; TR_ERR_NOT_FOUND
+ * otherwise. The notifications inbox asks it for each user it would tell. */
+int signal_may_act_on(struct db_conn *c, const struct caller *who, const char *id);
+/** The signal's place for who, in lang ("Favoriten, Vienna — 600 m
+ * around", or its country's code for a whole country) into out of n bytes;
+ * TR_ERR_NOT_FOUND when who does not see it. */
+int signal_title(struct db_conn *c, const struct caller *who, const char *id, const char *lang,
+		 char *out, size_t n);
 /** Acknowledges (with a comment) or dismisses (with a reason) a signal
  * addressed to the caller's organisation, at version (If-Match). *field
  * names the offending field of TR_ERR_INVALID / TR_ERR_CONFLICT. */

@@ -14,18 +14,26 @@
 #include <string.h>
 
 #define USER_COLS                                                                                  \
-	"id, email, name, org_id, role, reviewer, disabled, created_at, updated_at, version"
+	"id, email, name, org_id, role, reviewer, disabled, created_at, updated_at, version,"      \
+	" language, digest_hour"
 
 static json_t *user_row(struct db_stmt *s)
 {
 	char created[32], updated[32];
 	tr_time_format(db_col_int64(s, 7), created);
 	tr_time_format(db_col_int64(s, 8), updated);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:I}", "id",
-			 db_col_text(s, 0), "email", db_col_text(s, 1), "name", db_col_text(s, 2),
-			 "org_id", db_col_text(s, 3), "role", db_col_text(s, 4), "reviewer",
-			 (int)db_col_int64(s, 5), "disabled", (int)db_col_int64(s, 6), "created_at",
-			 created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 9));
+	json_t *u =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:I}", "id", db_col_text(s, 0),
+		      "email", db_col_text(s, 1), "name", db_col_text(s, 2), "org_id",
+		      db_col_text(s, 3), "role", db_col_text(s, 4), "reviewer",
+		      (int)db_col_int64(s, 5), "disabled", (int)db_col_int64(s, 6), "created_at",
+		      created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 9));
+	/* the language of the user's e-mail and the hour (UTC) of their digest */
+	if (u) {
+		json_object_set_new(u, "language", json_string(db_col_text(s, 10)));
+		json_object_set_new(u, "digest_hour", json_integer(db_col_int64(s, 11)));
+	}
+	return u;
 }
 
 /* Everyone sees their own organisation's users; an admin sees all. */
@@ -269,7 +277,10 @@ static int may_update(const struct caller *who, const char *id, const struct use
 		return TR_ERR_FORBIDDEN;
 	json_object_foreach(body, key, v)
 	{
-		int personal = strcmp(key, "name") == 0 || strcmp(key, "password") == 0;
+		/* what a user sets for themselves: name, password, and how they
+		 * are written to (language, digest hour) */
+		int personal = strcmp(key, "name") == 0 || strcmp(key, "password") == 0 ||
+			       strcmp(key, "language") == 0 || strcmp(key, "digest_hour") == 0;
 		if (self && !personal) {
 			*field = key;
 			return TR_ERR_FORBIDDEN; /* no one raises their own role or moves */
@@ -300,6 +311,8 @@ static int apply_field(struct db_conn *c, const char *id, const char *key, json_
 	    {"reviewer", "UPDATE users SET reviewer = ? WHERE id = ?"},
 	    {"disabled", "UPDATE users SET disabled = ? WHERE id = ?"},
 	    {"password", "UPDATE users SET password_hash = ? WHERE id = ?"},
+	    {"language", "UPDATE users SET language = ? WHERE id = ?"},
+	    {"digest_hour", "UPDATE users SET digest_hour = ? WHERE id = ?"},
 	};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 		if (strcmp(cols[i][0], key) != 0)
@@ -311,6 +324,8 @@ static int apply_field(struct db_conn *c, const char *id, const char *key, json_
 		char hash[crypto_pwhash_STRBYTES];
 		if (json_is_boolean(v)) {
 			db_bind_int64(s, 1, json_is_true(v));
+		} else if (json_is_integer(v)) {
+			db_bind_int64(s, 1, (int64_t)json_integer_value(v));
 		} else if (strcmp(key, "password") == 0) {
 			if ((rc = auth_password_hash(json_string_value(v), hash, sizeof(hash)))) {
 				db_done(s);

@@ -1,7 +1,9 @@
 // The inbox in the browser: an officer whose organisation was sent a tip
 // sees the unread count in the navigation, opens the inbox in French at
 // phone width, marks the item read and the count drops; the dashboard opens
-// with "what's new for you". Subscriptions: create one, then delete it.
+// with "what's new for you". Items name their record (a tip's reference);
+// the e-mail settings (language, digest hour) are saved from the
+// subscriptions page. Subscriptions: create one, then delete it.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -123,6 +125,42 @@ describe('inbox', () => {
     await page.getByText(/Inbox walk 3/).first().waitFor();
     await page.locator('#main-nav a[href="/inbox"]').waitFor();
     await page.waitForFunction(() => !document.querySelector('#main-nav [data-unread]'));
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'no errors but the 401 before signing in');
+  });
+
+  test('in French on a phone: each item names its record (the tip\'s reference); the e-mail settings are saved', async () => {
+    const page = await newPage(browser, { viewport: PHONE, locale: 'fr-FR' });
+    await signIn(page, server.url, 'officer@vienna.at');
+    const items = (await api('GET', '/inbox', undefined, officerToken)).items;
+    const named = items.find((i) => i.kind === 'tip_routed');
+    assert.match(named.title, /^AT-\d{4}-\d{6}$/);
+    await page.goto(`${server.url}/inbox`);
+    await page.locator(`[data-item="${named.id}"] a[data-title="${named.title}"]`)
+      .filter({ hasText: `Un signalement transmis à votre organisation : ${named.title}` }).waitFor();
+    await hasCount(page.locator('.inbox-item a[data-title]'), items.filter((i) => i.title).length);
+    await axe(page, 'inbox with titles (fr, phone)');
+    // the settings: the language of e-mail and the digest hour
+    await page.goto(`${server.url}/subscriptions`);
+    await page.locator('[data-mail-settings]').getByRole('heading', { name: 'Vos e-mails' }).waitFor();
+    const lang = page.getByRole('combobox', { name: 'Langue des e-mails' });
+    const hour = page.getByRole('combobox', { name: 'Heure du résumé quotidien (UTC)' });
+    await lang.waitFor();
+    await page.waitForFunction(() => document.querySelector('select[name="language"]')?.value === 'en'
+      && document.querySelector('select[name="digest_hour"]')?.value === '7');
+    await lang.selectOption('ru');
+    await hour.selectOption({ label: '18 h 00 UTC' });
+    await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+    await page.getByText('Réglages enregistrés.').waitFor();
+    const me = await api('GET', '/me', undefined, officerToken);
+    assert.equal(me.language, 'ru');
+    assert.equal(me.digest_hour, 18);
+    await axe(page, 'e-mail settings (fr, phone)');
+    await screenshot(page, 'mail-settings-fr-phone');
+    // read again after a reload: the saved values
+    await page.reload();
+    await lang.waitFor();
+    await page.waitForFunction(() => document.querySelector('select[name="language"]')?.value === 'ru'
+      && document.querySelector('select[name="digest_hour"]')?.value === '18');
     assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'no errors but the 401 before signing in');
   });
 

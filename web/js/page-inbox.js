@@ -1,7 +1,9 @@
 // The inbox: what happened that concerns the caller (a tip routed to their
 // organisation, a message on a tip they handle, a deadline, an alert of a
-// subscription…), unread first, filtered by kind and by read or unread. Each
-// item links to its record; "Mark read" and "Mark all read" update the
+// subscription, a signal, a proposal or practice waiting for you, a referral
+// or action deadline…), unread first, filtered by kind and by read or
+// unread. Each item names its record as the reader sees it now and links to
+// it; "Mark read" and "Mark all read" update the
 // unread count of the navigation through onUnread.
 import { html } from './lib.js';
 import { t, formatDateTime } from './i18n.js';
@@ -10,13 +12,19 @@ import { setQuery } from './router.js';
 import { PageHeader, Select, ProblemAlert, Loading, usePagedList, MoreButton, Badge } from './components.js';
 
 export const KINDS = ['alert', 'tip_routed', 'tip_message', 'tip_assigned', 'tip_deadline', 'tip_overdue',
-  'tip_escalated', 'signal', 'proposal_endorse', 'practice_review', 'webhook_disabled'];
+  'tip_escalated', 'signal', 'proposal_endorse', 'practice_review', 'webhook_disabled',
+  'referral_deadline', 'referral_overdue', 'referral_escalated', 'referral_expired', 'action_due', 'action_overdue'];
 
 /** The pages the app has for an item's record; others open the inbox. */
-const PAGES = ['alert', 'tip', 'signal', 'proposal', 'practice'];
+const PAGES = ['alert', 'tip', 'signal', 'proposal', 'practice', 'referral'];
 export const itemLink = (i) => (PAGES.includes(i.ref_type) ? i.link : '/inbox');
 
-/** One inbox item: what happened, when, a link to the record and "Mark read". */
+/** What an item says: its kind and, when the reader still sees the record,
+ * the record's name (a tip's reference, an alert's title, a signal's place). */
+const itemText = (item) => (item.title ? t('inbox.named', { kind: t(`inbox.kind.${item.kind}`), title: item.title })
+  : t(`inbox.kind.${item.kind}`));
+
+/** One inbox item: what happened, about what, when, a link to the record and "Mark read". */
 export function InboxItem({ item, onRead }) {
   const read = async () => {
     await post(`/inbox/${item.id}/read`);
@@ -24,12 +32,13 @@ export function InboxItem({ item, onRead }) {
   };
   return html`
     <li class=${`inbox-item${item.read ? '' : ' unread'}`} data-item=${item.id}>
-      <a href=${itemLink(item)} onClick=${() => { if (!item.read) read().catch(() => {}); }}>${t(`inbox.kind.${item.kind}`)}</a>
+      <a href=${itemLink(item)} onClick=${() => { if (!item.read) read().catch(() => {}); }}
+        data-title=${item.title || undefined}>${itemText(item)}</a>
       ${!item.read && html` <${Badge} kind="info">${t('inbox.new')}</${Badge}>`}
       <span class="muted small"> · ${formatDateTime(item.created_at)}</span>
       ${!item.read && onRead && html`
         <button type="button" class="btn btn-quiet" onClick=${() => read().catch(() => {})}
-          aria-label=${t('inbox.mark_read_label', { what: t(`inbox.kind.${item.kind}`) })}>${t('inbox.mark_read')}</button>`}
+          aria-label=${t('inbox.mark_read_label', { what: itemText(item) })}>${t('inbox.mark_read')}</button>`}
     </li>`;
 }
 

@@ -2,9 +2,11 @@
 // categories, substances, countries; a TLP ceiling) and how (the inbox,
 // an e-mail at once, a daily digest). The link at the foot of every e-mail
 // (?unsubscribe=<id>) opens this page with that subscription ready to delete.
-import { html, useState } from './lib.js';
+// The caller's own e-mail settings come first: the language of their
+// messages and the hour (UTC) of their daily digest.
+import { html, useState, useEffect } from './lib.js';
 import { t, language, countryName } from './i18n.js';
-import { get, post, del, countries as loadCountries, substances as loadSubstances } from './api.js';
+import { get, post, del, patch, getVersioned, countries as loadCountries, substances as loadSubstances } from './api.js';
 import { PageHeader, Select, MultiSelect, Radios, ProblemAlert, Loading, Table, useAsync, Notice } from './components.js';
 import { ALERT_CATEGORIES, TLPS, tlpLabel, enumOptions, countryOptions, substanceOptions } from './labels.js';
 import { can } from './can.js';
@@ -56,6 +58,52 @@ function NewSubscription({ onDone }) {
     </form>`;
 }
 
+const LANGUAGES = ['en', 'fr', 'ru'];
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+/** The language of one's e-mail and the hour of one's digest, saved with
+ * PATCH /users/{id} at the version read (If-Match). */
+function MailSettings({ me }) {
+  const user = useAsync(() => getVersioned(`/users/${me.id}`), [me.id]);
+  const [f, setF] = useState(null);
+  const [error, setError] = useState(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (user.data) setF({ language: user.data.data.language, digest_hour: String(user.data.data.digest_hour) });
+  }, [user.data]);
+  if (!f) return html`<${ProblemAlert} error=${user.error} />`;
+  const set = (k) => (v) => { setSaved(false); setF({ ...f, [k]: v }); };
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      await patch(`/users/${me.id}`, { language: f.language, digest_hour: Number(f.digest_hour) }, user.data.etag);
+      user.reload();
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fe = (k) => error && error.fields && error.fields[k];
+  return html`
+    <form class="card" aria-labelledby="mail-settings" onSubmit=${submit} noValidate data-mail-settings>
+      <h2 id="mail-settings">${t('settings.title')}</h2>
+      <p class="muted">${t('settings.intro')}</p>
+      ${saved && html`<${Notice}>${t('settings.saved')}</${Notice}>`}
+      <${ProblemAlert} error=${error} />
+      <${Select} label=${t('settings.language')} name="language" value=${f.language} onChange=${set('language')}
+        options=${LANGUAGES.map((l) => ({ value: l, label: t(`settings.lang.${l}`) }))} error=${fe('language')} />
+      <${Select} label=${t('settings.digest_hour')} name="digest_hour" value=${f.digest_hour} onChange=${set('digest_hour')}
+        options=${HOURS.map((h) => ({ value: String(h), label: t('settings.hour', { h: String(h).padStart(2, '0') }) }))} error=${fe('digest_hour')} />
+      <p><button type="submit" class="btn btn-primary" disabled=${busy}>${t('settings.save')}</button></p>
+    </form>`;
+}
+
 const what = (s) => [t(`sub.type.${s.record_type}`), ...s.categories.map((c) => t(`alertcat.${c}`)), ...s.countries.map(countryName)]
   .join(' · ');
 
@@ -78,6 +126,7 @@ export default function Subscriptions({ me, query }) {
   const target = unsubscribe && items.find((s) => s.id === unsubscribe);
   return html`
     <${PageHeader} title=${t('sub.title')} subtitle=${t('sub.subtitle')} />
+    ${me && me.id && html`<${MailSettings} me=${me} />`}
     ${note && html`<${Notice}>${note}</${Notice}>`}
     <${ProblemAlert} error=${error || list.error} />
     ${target && can(me, 'subscription', 'delete') && html`
