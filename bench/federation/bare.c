@@ -32,9 +32,13 @@ int main(int argc, char **argv)
 		json_t *ans = json_load_file(argv[i], 0, NULL);
 		json_t *b = json_loads(json_string_value(json_object_get(ans, "payload")), 0, NULL);
 		size_t k;
-		json_t *r;
-		json_array_foreach(json_object_get(b, "records"), k, r)
+		json_t *w;
+		json_array_foreach(json_object_get(b, "records"), k, w)
 		{
+			/* a record travels as the text its origin signed */
+			json_t *r = json_loads(
+			    json_string_value(json_object_get(json_object_get(w, "signed"), "text")), 0,
+			    NULL);
 			char *data = json_dumps(json_object_get(r, "data"), JSON_COMPACT);
 			sqlite3_bind_text(s, 1, json_string_value(json_object_get(r, "id")), -1,
 					  SQLITE_TRANSIENT);
@@ -49,6 +53,7 @@ int main(int argc, char **argv)
 			if (sqlite3_step(s) != SQLITE_DONE)
 				return 1;
 			sqlite3_reset(s);
+			json_decref(r);
 			n++;
 		}
 		json_decref(b);

@@ -476,9 +476,59 @@ static int ledger_put(struct db_conn *c, const char *peer, json_t *r, int64_t se
 	return rc;
 }
 
-/* The records after `after` for the peer, and the cursor they reach. */
-static int feed_collect(struct db_conn *c, const char *me, const char *peer, int64_t after,
-			int limit, json_t *records, int64_t *cursor, int *more)
+/* The text and signature its origin made of a copy held here, with the
+ * origin's key as held here (a peer's or pinned) for the next node, or
+ * NULL. */
+static json_t *signed_get(struct db_conn *c, const char *type, const char *id, const char *origin)
+{
+	struct db_stmt *s;
+	json_t *out = NULL;
+	if (db_prepare(
+		c,
+		"SELECT f.body, f.sig, COALESCE(p.public_key, n.public_key) FROM fed_signed f"
+		" LEFT JOIN fed_peers p ON p.node_id = ? LEFT JOIN fed_nodes n ON"
+		" n.node_id = ? WHERE f.record_type = ? AND f.record_id = ?",
+		&s))
+		return NULL;
+	db_bind_text(s, 1, origin);
+	db_bind_text(s, 2, origin);
+	db_bind_text(s, 3, type);
+	db_bind_text(s, 4, id);
+	if (db_step(s) == DB_ROW && db_col_text(s, 2))
+		out = json_pack("{s:s, s:s, s:s}", "text", db_col_text(s, 0), "sig",
+				db_col_text(s, 1), "pk", db_col_text(s, 2));
+	db_done(s);
+	return out;
+}
+
+/* A record of this node as it travels: its text signed with this node's
+ * key, beside the node's public key for those who have not pinned it. */
+static json_t *signed_mine(json_t *r, const struct fed_node *me)
+{
+	char *text = json_dumps(r, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!text)
+		return NULL;
+	unsigned char sig[crypto_sign_BYTES];
+	char sig_hex[2 * crypto_sign_BYTES + 1], pk_hex[2 * crypto_sign_PUBLICKEYBYTES + 1];
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), me->sk);
+	sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
+	sodium_bin2hex(pk_hex, sizeof(pk_hex), me->pk, sizeof(me->pk));
+	json_t *out = json_pack("{s:s, s:s, s:s}", "text", text, "sig", sig_hex, "pk", pk_hex);
+	free(text);
+	return out;
+}
+
+/* The records after `after` for the peer, and the cursor they reach. Each
+ * goes as {"seq", "signed": {"text", "sig"[, "pk"]}}: this node's own
+ * records signed now, a copy with the text and signature of its origin.
+ * A copy without them, or whose origin's text says otherwise than the
+ * ledger wants (a peer no longer passed along), goes only as an unsigned
+ * tombstone, which a receiver takes only from the node it had the copy
+ * from. index gets what the peer may skip by: type, op, id, origin,
+ * organisation and version. */
+static int feed_collect(struct db_conn *c, const struct fed_node *me, const char *peer,
+			int64_t after, int limit, json_t *records, json_t *index, int64_t *cursor,
+			int *more)
 {
 	struct db_stmt *s;
 	int rc = feed_prepare(c, peer, after, limit, &s);
@@ -492,9 +542,44 @@ static int feed_collect(struct db_conn *c, const char *me, const char *peer, int
 		const char *op = feed_op(s, peer);
 		if (!op)
 			continue;
-		json_t *r = feed_record(c, s, op, me);
-		json_object_set_new(r, "seq", json_integer(*cursor));
-		json_array_append_new(records, r);
+		json_t *r = feed_record(c, s, op, me->node_id), *sig = NULL;
+		if (db_col_is_null(s, F_ORIGIN)) {
+			sig = signed_mine(r, me);
+		} else if ((sig = signed_get(c, "alert", db_col_text(s, 0),
+					     db_col_text(s, F_ORIGIN)))) {
+			json_t *t =
+			    json_loads(json_string_value(json_object_get(sig, "text")), 0, NULL);
+			const char *sop = json_string_value(json_object_get(t, "op"));
+			if (!sop || (strcmp(sop, op) != 0 && strcmp(op, "tombstone") == 0)) {
+				json_decref(sig);
+				sig = NULL; /* our own tombstone: unsigned */
+			} else {
+				json_object_set(r, "op", json_object_get(t, "op"));
+				json_object_set(r, "version", json_object_get(t, "version"));
+			}
+			json_decref(t);
+		}
+		if (!sig && strcmp(op, "tombstone") != 0) {
+			json_decref(r); /* a copy we cannot vouch for is not passed along */
+			continue;
+		}
+		json_array_append_new(
+		    index,
+		    json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "type", json_object_get(r, "type"),
+			      "op", json_object_get(r, "op"), "id", json_object_get(r, "id"),
+			      "origin_node", json_object_get(r, "origin_node"), "org_id",
+			      json_object_get(json_object_get(r, "org"), "id"), "version",
+			      json_object_get(r, "version")));
+		json_t *w = sig ? json_pack("{s:I, s:o}", "seq", (json_int_t)*cursor, "signed", sig)
+				: json_deep_copy(r);
+		if (!sig) {
+			json_object_del(w, "data");
+			json_object_del(w, "group");
+			json_object_set_new(w, "seq", json_integer(*cursor));
+		}
+		/* the ledger wants what was sent: keep the inner record beside */
+		json_object_set_new(w, "_r", r);
+		json_array_append_new(records, w);
 	}
 	db_done(s);
 	*more = rows == limit;
@@ -504,16 +589,20 @@ static int feed_collect(struct db_conn *c, const char *me, const char *peer, int
 int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
 		int64_t after, int limit, int64_t now, json_t **out, int *more)
 {
-	json_t *records = json_array();
+	json_t *records = json_array(), *index = json_array();
 	int64_t cursor = after;
 	int rc = db_begin(c);
 	if (!rc)
-		rc =
-		    feed_collect(c, me->node_id, to->node_id, after, limit, records, &cursor, more);
+		rc = feed_collect(c, me, to->node_id, after, limit, records, index, &cursor, more);
 	size_t i;
 	json_t *r;
-	json_array_foreach(records, i, r) if (!rc) rc =
-	    ledger_put(c, to->node_id, r, json_integer_value(json_object_get(r, "seq")), now);
+	json_array_foreach(records, i, r)
+	{
+		if (!rc)
+			rc = ledger_put(c, to->node_id, json_object_get(r, "_r"),
+					json_integer_value(json_object_get(r, "seq")), now);
+		json_object_del(r, "_r");
+	}
 	struct db_stmt *s;
 	if (!rc && !(rc = db_prepare(c,
 				     "UPDATE fed_peers SET served_cursor = ?, last_served_at = ?"
@@ -528,15 +617,9 @@ int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_p
 	if (rc || (rc = db_commit(c))) {
 		db_rollback(c);
 		json_decref(records);
+		json_decref(index);
 		return rc;
 	}
-	json_t *index = json_array();
-	json_array_foreach(records, i, r) json_array_append_new(
-	    index, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "type", json_object_get(r, "type"),
-			     "op", json_object_get(r, "op"), "id", json_object_get(r, "id"),
-			     "origin_node", json_object_get(r, "origin_node"), "org_id",
-			     json_object_get(json_object_get(r, "org"), "id"), "version",
-			     json_object_get(r, "version")));
 	char bid[37];
 	tr_uuid7(bid);
 	json_t *bundle = json_pack(
@@ -959,6 +1042,157 @@ static int record_apply(struct db_conn *c, const struct fed_node *me, const stru
 	return rc ? -rc : APPLIED;
 }
 
+/* The key held here for the origin node: the sender's, a peer's or one
+ * pinned before. Else the key the record offers (pk_hex) is the one to try,
+ * and *offered says it is to be pinned once the record proves good. 1 when
+ * there is none, -tr_err on a database failure. */
+static int origin_key(struct db_conn *c, const struct fed_peer *from, const char *origin,
+		      const char *pk_hex, unsigned char pk[32], int *offered)
+{
+	static const char *const sql[] = {"SELECT public_key FROM fed_peers WHERE node_id = ?",
+					  "SELECT public_key FROM fed_nodes WHERE node_id = ?"};
+	*offered = 0;
+	if (strcmp(origin, from->node_id) == 0) {
+		memcpy(pk, from->pk, 32);
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *s;
+		if (db_prepare(c, sql[i], &s))
+			return -TR_ERR_DB;
+		db_bind_text(s, 1, origin);
+		int found = db_step(s) == DB_ROW && hex32(db_col_text(s, 0), pk) == 0;
+		db_done(s);
+		if (found)
+			return 0;
+	}
+	if (hex32(pk_hex, pk))
+		return 1;
+	*offered = 1;
+	return 0;
+}
+
+/* Pins the key of an origin node first learnt through the peer via. */
+static int origin_pin(struct db_conn *c, const char *origin, const char *pk_hex, const char *via)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at)"
+			    " VALUES (?, ?, ?, ?)",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, origin);
+	db_bind_text(s, 2, pk_hex);
+	db_bind_text(s, 3, via);
+	db_bind_int64(s, 4, tr_now_ms());
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+/* Keeps (text, sig NULL: forgets) the origin's signed text of a copy. */
+static int signed_put(struct db_conn *c, const char *type, const char *id, const char *text,
+		      const char *sig)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    text ? "INSERT INTO fed_signed (record_type, record_id, body, sig)"
+				   " VALUES (?, ?, ?, ?) ON CONFLICT (record_type, record_id) DO"
+				   " UPDATE SET body = excluded.body, sig = excluded.sig"
+				 : "DELETE FROM fed_signed WHERE record_type = ? AND record_id = ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, type);
+	db_bind_text(s, 2, id);
+	if (text) {
+		db_bind_text(s, 3, text);
+		db_bind_text(s, 4, sig);
+	}
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+/* An unsigned record: only a tombstone, and only from the node the copy
+ * here was received from (it withdraws what it passed along). */
+static int unsigned_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+			  json_t *w, const char **why)
+{
+	const char *op = json_string_value(json_object_get(w, "op"));
+	const char *id = json_string_value(json_object_get(w, "id"));
+	if (!op || strcmp(op, "tombstone") != 0 || !tr_uuid_valid(id))
+		return *why = "record not signed by its origin", REFUSED;
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c, "SELECT received_from FROM alerts " DB_ACL_EXEMPT " WHERE id = ?", &s);
+	if (rc)
+		return -rc;
+	db_bind_text(s, 1, id);
+	int via = db_step(s) == DB_ROW && db_col_text(s, 0) &&
+		  strcmp(db_col_text(s, 0), from->node_id) == 0;
+	db_done(s);
+	if (!via)
+		return *why = "record not signed by its origin", REFUSED;
+	int res = record_apply(c, me, from, w, why);
+	if (res == APPLIED && (rc = signed_put(c, "alert", id, NULL, NULL)))
+		return -rc;
+	return res;
+}
+
+/* One record as it travels: {"signed": {"text", "sig"[, "pk"]}} checked
+ * against its origin's key, then applied from that text, which is kept to
+ * be passed along; or an unsigned tombstone. id gets the record's id for
+ * the log. APPLIED, UNCHANGED, REFUSED (with *why) or -tr_err. */
+static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+		      json_t *w, char id[37], const char **why)
+{
+	json_t *sg = json_object_get(w, "signed");
+	if (!json_is_object(sg)) {
+		const char *wid = json_string_value(json_object_get(w, "id"));
+		snprintf(id, 37, "%s", wid ? wid : "");
+		return unsigned_apply(c, me, from, w, why);
+	}
+	const char *text = json_string_value(json_object_get(sg, "text"));
+	const char *sig_hex = json_string_value(json_object_get(sg, "sig"));
+	const char *pk_hex = json_string_value(json_object_get(sg, "pk"));
+	json_t *r = text ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	const char *origin = json_string_value(json_object_get(r, "origin_node"));
+	const char *rid = json_string_value(json_object_get(r, "id"));
+	snprintf(id, 37, "%s", rid ? rid : "");
+	unsigned char pk[32], sig[crypto_sign_BYTES];
+	size_t n = 0;
+	int offered = 0, res;
+	if (!json_is_object(r) || !sig_hex || !tr_uuid_valid(origin)) {
+		*why = "malformed record";
+		res = REFUSED;
+	} else if (strcmp(origin, me->node_id) == 0) {
+		*why = "claims a record of this node";
+		res = REFUSED;
+	} else if ((res = origin_key(c, from, origin, pk_hex, pk, &offered)) != 0) {
+		*why = "the key of its origin is unknown";
+		res = res < 0 ? res : REFUSED;
+	} else if (sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &n, NULL) ||
+		   n != sizeof(sig) ||
+		   crypto_sign_verify_detached(sig, (const unsigned char *)text, strlen(text),
+					       pk) != 0) {
+		*why = "not signed by its origin";
+		res = REFUSED;
+	} else {
+		res = record_apply(c, me, from, r, why);
+		int rc = TR_OK;
+		if (res == APPLIED && offered)
+			rc = origin_pin(c, origin, pk_hex, from->node_id);
+		if (res == APPLIED && !rc)
+			rc = signed_put(c, "alert", id, text, sig_hex);
+		if (rc)
+			res = -rc;
+	}
+	json_decref(r);
+	return res;
+}
+
 /* The bundle's envelope: sender, audience, expiry, cursor continuity. */
 static int envelope_check(json_t *b, const struct fed_node *me, const struct fed_peer *from,
 			  int64_t now, char *err, size_t errlen)
@@ -1070,14 +1304,14 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 			if (rc)
 				break;
 			const char *why = NULL;
-			int res = record_apply(c, me, from, r, &why);
+			char rid[37];
+			int res = wire_apply(c, me, from, r, rid, &why);
 			if (res < 0) {
 				rc = -res;
 				snprintf(err, errlen, "database: %s", db_errmsg(c));
 			} else if (res == REFUSED) {
 				rep->refused++;
-				refuse_log(from->node_id,
-					   json_string_value(json_object_get(r, "id")), why);
+				refuse_log(from->node_id, rid, why);
 				snprintf(err, errlen, "record refused: %s", why);
 			} else {
 				res == APPLIED ? rep->applied++ : rep->unchanged++;

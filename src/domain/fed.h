@@ -12,7 +12,10 @@
  *
  * A bundle is canonical JSON (sorted keys, compact) signed detached with
  * the sender's key; it names its sender, audience, expiry and an id that
- * is refused when seen again. */
+ * is refused when seen again. Each record in it is the text its origin
+ * signed, with that signature: a copy is passed along as received
+ * (fed_signed), and the receiver checks it with the origin's key (the
+ * sender's, a peer's, or pinned in fed_nodes on first proof). */
 #ifndef TR_DOMAIN_FED_H
 #define TR_DOMAIN_FED_H
 

@@ -1,12 +1,13 @@
 // Federation refusals: a fake peer F (a node key of the test's own, an
 // HTTP server answering the pull) sends a bad signature, another audience,
-// an expired bundle, a replay and records claimed by the wrong node; the
-// real instance R refuses each. And R refuses pulls it cannot trust.
+// an expired bundle, a replay, records claimed by the wrong node and
+// records of another node G that G did not sign; the real instance R
+// refuses each. And R refuses pulls it cannot trust.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createPublicKey, verify } from 'node:crypto';
-import { assertProblem, request } from './lib.mjs';
+import { assertProblem, request, sql } from './lib.mjs';
 import { node, peer, until, uuid7, keyPair, requestText, alertBody } from './fed_lib.mjs';
 
 let R, F, fake, answer;
@@ -25,7 +26,14 @@ before(async () => {
 });
 after(async () => { await R?.srv.stop(); fake?.close(); });
 
+/** A record as it travels: its text signed by its origin (key). */
+const wire = (r, key = F, seq = 1) => {
+  const text = JSON.stringify(r);
+  return { seq, signed: { text, sig: key.sign(text), pk: key.pk } };
+};
+
 function bundle({ id = uuid7(), audience = R.id, after = 0, cursor = 0, records = [], expires = Date.now() + 60000, key = F }) {
+  records = records.map((r) => (r.signed || r.unsigned ? r : wire(r)));
   const payload = JSON.stringify({ v: 1, id, from: F.id, audience, created_at: Date.now(), expires_at: expires, after, cursor, more: false, records });
   return { index: [], payload, signature: key.sign(payload) };
 }
@@ -89,6 +97,32 @@ test('records claimed by a node that is not their origin are refused and logged'
   await errorIs('record refused: bad tlp');
 });
 
+test('a record of another node is taken only as its origin signed it', async () => {
+  const G = { id: uuid7(), ...keyPair() };
+  const ofG = uuid7();
+  const gOrg = { id: uuid7(), name: 'G Police', kind: 'police', country: 'AT' };
+  const byG = (over) => record({ id: ofG, origin_node: G.id, org: gOrg, ...over });
+  // passed along by F, signed by G: taken, and G's key is pinned
+  answer = () => bundle({ records: [wire(byG({ data: { ...record().data, title: 'By G' } }), G)] });
+  await until(async () => (await R.api.get(`/api/v1/alerts/${ofG}`)).status === 200, 'the record of G');
+  assert.equal(sql(R.srv, `SELECT public_key FROM fed_nodes WHERE node_id = '${G.id}'`).trim(), G.pk);
+  // F makes up a new version in G's name, offering its own key: refused
+  answer = () => bundle({ records: [wire(byG({ version: 2, data: { ...record().data, title: 'Forged by F' } }), { ...F, pk: F.pk })] });
+  await errorIs('record refused: not signed by its origin');
+  // F changes the text G signed: refused
+  const good = wire(byG({ version: 3, data: { ...record().data, title: 'G again' } }), G);
+  good.signed.text = good.signed.text.replace('G again', 'Changed');
+  answer = () => bundle({ records: [good] });
+  await errorIs('record refused: not signed by its origin');
+  // a record without its origin's signature: refused
+  answer = () => bundle({ records: [{ unsigned: true, ...byG({ version: 4 }) }] });
+  await errorIs('record refused: record not signed by its origin');
+  // a record of a node whose key no one offers: refused
+  answer = () => bundle({ records: [{ seq: 1, signed: { text: JSON.stringify(record({ id: uuid7(), origin_node: uuid7() })), sig: F.sign('x') } }] });
+  await errorIs('record refused: the key of its origin is unknown');
+  assert.equal((await R.api.get(`/api/v1/alerts/${ofG}`)).body.title, 'By G');
+});
+
 test('R refuses pulls it cannot trust and signs what it answers', async () => {
   const path = '/fed/v1/changes?after=0&wait=0';
   assertProblem(assert, await request(R.srv.base, 'GET', path), 401);
@@ -111,8 +145,10 @@ test('R refuses pulls it cannot trust and signs what it answers', async () => {
   assert.equal(b.audience, F.id);
   assert.equal(b.from, R.id);
   // R's own federated alert goes to F; F's record never goes back to F
-  const ids = b.records.map((r) => r.id);
-  assert.ok(b.records.some((r) => r.origin_node === R.id && r.op === 'upsert'));
+  const recs = b.records.map((r) => JSON.parse(r.signed.text));
+  const ids = recs.map((r) => r.id);
+  assert.ok(recs.some((r) => r.origin_node === R.id && r.op === 'upsert'));
+  for (const r of b.records) assert.ok(verify(null, Buffer.from(r.signed.text), pub, Buffer.from(r.signed.sig, 'hex')), 'each record signed by R');
   assert.ok(!ids.includes(fromF));
   assert.deepEqual(ok.body.index.map((x) => x.id), ids);
 });
