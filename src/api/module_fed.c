@@ -124,11 +124,10 @@ static int pull(struct fed_worker *w, CURL *curl, const struct fed_peer *p, stru
 	return TR_OK;
 }
 
-/* Verifies and applies a pulled answer. */
-static int apply(struct fed_worker *w, const struct fed_peer *p, struct buf *body,
+/* Verifies and applies a pulled answer (j, parsed). */
+static int apply(struct fed_worker *w, const struct fed_peer *p, json_t *j,
 		 struct fed_apply_report *rep, char *err, size_t errlen)
 {
-	json_t *j = json_loadb(body->data ? body->data : "", body->len, 0, NULL);
 	const char *payload = json_string_value(json_object_get(j, "payload"));
 	const char *sig = json_string_value(json_object_get(j, "signature"));
 	int rc;
@@ -141,8 +140,25 @@ static int apply(struct fed_worker *w, const struct fed_peer *p, struct buf *bod
 		    fed_bundle_apply(c, &w->st->me, p, payload, sig, tr_now_ms(), rep, err, errlen);
 		db_release(c);
 	}
-	json_decref(j);
 	return rc;
+}
+
+/* The next page, asked for while the current one is applied. */
+struct fed_prefetch {
+	struct fed_worker *w;
+	CURL *curl;
+	struct fed_peer p; /* its pull_cursor: where the current page ends */
+	struct buf *body;
+	int rc;
+	char err[300];
+};
+
+static void *prefetch_main(void *arg)
+{
+	struct fed_prefetch *f = arg;
+	buf_reset(f->body);
+	f->rc = pull(f->w, f->curl, &f->p, f->body, f->err, sizeof(f->err));
+	return NULL;
 }
 
 static void note(struct fed_state *st, const char *peer, const char *err)
@@ -157,13 +173,41 @@ static void note(struct fed_state *st, const char *peer, const char *err)
 			peer, err);
 }
 
+/* Applies the answer in body; when it says more follows, the next page is
+ * pulled meanwhile into spare (a second connection), and *ahead is set
+ * when spare then holds the answer that follows the applied one. */
+static int pull_step(struct fed_worker *w, const struct fed_peer *p, CURL *curl2, struct buf *body,
+		     struct buf *spare, int *ahead, char *err, size_t errlen,
+		     struct fed_apply_report *rep)
+{
+	json_t *j = json_loadb(body->data ? body->data : "", body->len, 0, NULL);
+	json_t *hint = json_object_get(j, "cursor");
+	struct fed_prefetch f = {.w = w, .curl = curl2, .p = *p, .body = spare};
+	pthread_t t;
+	int fetching = 0;
+	*ahead = 0;
+	if (curl2 && json_is_true(json_object_get(j, "more")) && json_is_integer(hint)) {
+		f.p.pull_cursor = json_integer_value(hint);
+		fetching = pthread_create(&t, NULL, prefetch_main, &f) == 0;
+	}
+	int rc = apply(w, p, j, rep, err, errlen);
+	json_decref(j);
+	if (fetching) {
+		pthread_join(t, NULL);
+		*ahead = !rc && f.rc == TR_OK && rep->cursor == f.p.pull_cursor;
+	}
+	return rc;
+}
+
 static void *worker_main(void *arg)
 {
 	struct fed_worker *w = arg;
 	struct fed_state *st = w->st;
-	CURL *curl = curl_easy_init();
-	struct buf body;
-	buf_init(&body, FED_BODY_MAX);
+	CURL *curl = curl_easy_init(), *curl2 = curl_easy_init();
+	struct buf bodies[2];
+	buf_init(&bodies[0], FED_BODY_MAX);
+	buf_init(&bodies[1], FED_BODY_MAX);
+	int cur = 0, ahead = 0;
 	while (curl && !atomic_load(&st->stop) && !atomic_load(&w->stop)) {
 		struct fed_peer p;
 		struct db_conn *c = db_acquire(st->db);
@@ -173,9 +217,17 @@ static void *worker_main(void *arg)
 			break; /* removed */
 		char err[300] = "";
 		struct fed_apply_report rep = {0};
-		buf_reset(&body);
-		if (!rc && !(rc = pull(w, curl, &p, &body, err, sizeof(err))))
-			rc = apply(w, &p, &body, &rep, err, sizeof(err));
+		if (!rc && !ahead) {
+			buf_reset(&bodies[cur]);
+			rc = pull(w, curl, &p, &bodies[cur], err, sizeof(err));
+		}
+		ahead = 0;
+		if (!rc) {
+			rc = pull_step(w, &p, curl2, &bodies[cur], &bodies[1 - cur], &ahead, err,
+				       sizeof(err), &rep);
+			if (ahead)
+				cur = 1 - cur; /* the next answer is already here */
+		}
 		if (atomic_load(&st->stop) || atomic_load(&w->stop))
 			break;
 		if (rc || rep.refused) /* a success was noted with the bundle */
@@ -183,9 +235,12 @@ static void *worker_main(void *arg)
 		if (rc && nap(st, &w->stop, st->retry_ms))
 			break;
 	}
-	buf_free(&body);
+	buf_free(&bodies[0]);
+	buf_free(&bodies[1]);
 	if (curl)
 		curl_easy_cleanup(curl);
+	if (curl2)
+		curl_easy_cleanup(curl2);
 	return NULL;
 }
 

@@ -637,8 +637,10 @@ int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_p
 	char sig_hex[2 * crypto_sign_BYTES + 1];
 	crypto_sign_detached(sig, NULL, (const unsigned char *)payload, strlen(payload), me->sk);
 	sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
-	*out =
-	    json_pack("{s:o, s:s, s:s}", "index", index, "payload", payload, "signature", sig_hex);
+	/* cursor and more again outside the payload: unsigned hints that let the
+	 * puller ask for the next page while it applies this one */
+	*out = json_pack("{s:o, s:s, s:s, s:I, s:b}", "index", index, "payload", payload,
+			 "signature", sig_hex, "cursor", (json_int_t)cursor, "more", *more);
 	free(payload);
 	return *out ? TR_OK : TR_ERR_NOMEM;
 }
