@@ -12,8 +12,27 @@
 
 struct auth_throttle;
 
+/** The settings of `trellis serve` from the environment, read and checked
+ * once by the command line (cli/config.c) before any module starts: no
+ * module reads the environment itself. */
+struct app_config {
+	char secret_key[65];		 /* TRELLIS_SECRET_KEY (64 hex) or "" */
+	int64_t tip_pow_bits;		 /* TRELLIS_TIP_POW_BITS, 0..30, default 16 */
+	int64_t tip_rate;		 /* TRELLIS_TIP_RATE per hour and source, default 10 */
+	int64_t tip_pending_max;	 /* TRELLIS_TIP_PENDING_MAX, default 500 */
+	int64_t tip_ack_days;		 /* TRELLIS_TIP_ACK_DAYS, 1..365, default 7 */
+	int64_t detect_interval_s;	 /* TRELLIS_DETECT_INTERVAL_S, 0 (off)..30 days */
+	int64_t suppress_below;		 /* TRELLIS_SUPPRESS_BELOW, default 5 */
+	int64_t fed_retry_ms;		 /* TRELLIS_FED_RETRY_MS, default 5000 */
+	int64_t fed_bundle;		 /* TRELLIS_FED_BUNDLE, records per answer */
+	int64_t fed_wait_s;		 /* TRELLIS_FED_WAIT_S, the long-poll asked of peers */
+	int64_t retention_referral_days; /* TRELLIS_RETENTION_REFERRAL_DAYS, default 365 */
+	int64_t referral_job_interval_s; /* TRELLIS_REFERRAL_JOB_INTERVAL_S, default 3600 */
+};
+
 struct app {
 	struct db *db;
+	struct app_config config;
 	char home[4096];    /* install root: migrations, data, web */
 	char web_dir[4096]; /* the single-page app */
 	atomic_ulong db_errors;

@@ -26,25 +26,6 @@ struct fed_worker {
 	struct fed_worker *next;
 };
 
-static int env_long(const char *name, long def, long min, long max, long *out, char *err,
-		    size_t errlen)
-{
-	const char *v = getenv(name);
-	*out = def;
-	if (!v || !*v)
-		return TR_OK;
-	char *end;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (*end || errno || n < min || n > max) {
-		snprintf(err, errlen, "%s must be an integer from %ld to %ld, got '%s'", name, min,
-			 max, v);
-		return TR_ERR_INVALID;
-	}
-	*out = n;
-	return TR_OK;
-}
-
 /* Sleeps up to ms unless stopping; returns whether to stop. */
 static int nap(struct fed_state *st, atomic_int *stop, int64_t ms)
 {
@@ -304,8 +285,8 @@ static void state_free(struct fed_state *st)
 
 int fed_module_start(struct app *app, int threads, char *err, size_t errlen)
 {
-	const char *key = getenv("TRELLIS_SECRET_KEY");
-	if (!key || !*key) {
+	const char *key = app->config.secret_key;
+	if (!*key) {
 		fputs("{\"level\":\"info\",\"msg\":\"federation off: TRELLIS_SECRET_KEY is not"
 		      " set\"}\n",
 		      stderr);
@@ -317,18 +298,11 @@ int fed_module_start(struct app *app, int threads, char *err, size_t errlen)
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->cv, NULL);
 	st->db = app->db;
-	long retry = 0, wait = 0, bundle = 0;
-	int rc = env_long("TRELLIS_FED_RETRY_MS", 5000, 10, 3600000, &retry, err, errlen);
-	if (!rc)
-		rc = env_long("TRELLIS_FED_BUNDLE", FED_BUNDLE_MAX, 1, FED_BUNDLE_MAX, &bundle, err,
-			      errlen);
-	if (!rc)
-		rc = env_long("TRELLIS_FED_WAIT_S", FED_WAIT_MAX_S, 0, FED_WAIT_MAX_S, &wait, err,
-			      errlen);
-	st->retry_ms = retry;
-	st->wait_s = (int)wait;
-	st->bundle_max = (int)bundle;
-	if (!rc) {
+	st->retry_ms = app->config.fed_retry_ms;
+	st->wait_s = (int)app->config.fed_wait_s;
+	st->bundle_max = (int)app->config.fed_bundle;
+	int rc = TR_OK;
+	{
 		struct db_conn *c = db_acquire(app->db);
 		rc = fed_node_load(c, key, 1, &st->me, err, errlen);
 		db_release(c);

@@ -30,34 +30,15 @@ struct referrals_state {
 	pthread_t thread;
 };
 
-static int env_long(const char *name, long def, long min, long max, long *out)
+int referrals_configure(const struct app_config *ac, struct referrals_config *cfg, char *err,
+			size_t errlen)
 {
-	const char *v = getenv(name);
-	char *end;
-	if (!v || !*v) {
-		*out = def;
-		return 0;
-	}
-	long n = strtol(v, &end, 10);
-	if (*end || n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
-
-int referrals_config_read(struct referrals_config *cfg, char *err, size_t errlen)
-{
-	long days;
-	if (env_long("TRELLIS_RETENTION_REFERRAL_DAYS", 365, 0, 36500, &days)) {
-		snprintf(err, errlen, "TRELLIS_RETENTION_REFERRAL_DAYS must be 0 to 36500 days");
-		return TR_ERR_INVALID;
-	}
-	if (referral_key_load(getenv("TRELLIS_SECRET_KEY"))) {
+	if (referral_key_load(ac->secret_key)) {
 		snprintf(err, errlen, "TRELLIS_SECRET_KEY must be 64 hex characters");
 		return TR_ERR_INVALID;
 	}
-	cfg->retention_days = (int)days;
-	cfg->suppress_below = aq_suppress_below_env();
+	cfg->retention_days = (int)ac->retention_referral_days;
+	cfg->suppress_below = (int)ac->suppress_below;
 	return TR_OK;
 }
 
@@ -116,11 +97,8 @@ int referrals_module_start(struct app *app, char *err, size_t errlen)
 		return TR_ERR_NOMEM;
 	}
 	st->db = app->db;
-	int rc = referrals_config_read(&st->cfg, err, errlen);
-	if (!rc && env_long("TRELLIS_REFERRAL_JOB_INTERVAL_S", 3600, 0, 86400, &st->interval_s)) {
-		snprintf(err, errlen, "TRELLIS_REFERRAL_JOB_INTERVAL_S must be 0 to 86400 seconds");
-		rc = TR_ERR_INVALID;
-	}
+	int rc = referrals_configure(&app->config, &st->cfg, err, errlen);
+	st->interval_s = (long)app->config.referral_job_interval_s;
 	if (rc) {
 		free(st);
 		return rc;

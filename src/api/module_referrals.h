@@ -12,9 +12,11 @@ struct referrals_config {
 	int suppress_below; /* TRELLIS_SUPPRESS_BELOW, default 5 */
 };
 
-/** Reads the environment (and loads the data key, TRELLIS_SECRET_KEY):
- * TR_OK or TR_ERR_INVALID with why in err. */
-int referrals_config_read(struct referrals_config *cfg, char *err, size_t errlen);
+struct app_config;
+/** The module's settings from those the command line read (and loads the
+ * data key, TRELLIS_SECRET_KEY): TR_OK or TR_ERR_INVALID with why in err. */
+int referrals_configure(const struct app_config *ac, struct referrals_config *cfg, char *err,
+			size_t errlen);
 /** The configuration of the running module (defaults when not started). */
 void referrals_config_of(struct app *app, struct referrals_config *out);
 

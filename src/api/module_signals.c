@@ -16,8 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#define DETECT_INTERVAL_DEFAULT 3600
-
 struct signals_state {
 	struct analytics_config cfg;
 	struct db *db;
@@ -28,16 +26,6 @@ struct signals_state {
 	pthread_cond_t cv;
 	pthread_t thread;
 };
-
-static long detect_interval_env(void)
-{
-	const char *v = getenv("TRELLIS_DETECT_INTERVAL_S");
-	char *end;
-	if (!v || !*v)
-		return DETECT_INTERVAL_DEFAULT;
-	long n = strtol(v, &end, 10);
-	return *end || n < 0 || n > 30L * 86400 ? -1 : n;
-}
 
 static void detect_once(struct signals_state *st)
 {
@@ -88,15 +76,8 @@ int signals_module_start(struct app *app, char *err, size_t errlen)
 		return TR_ERR_NOMEM;
 	}
 	st->db = app->db;
-	st->cfg.suppress_below = aq_suppress_below_env();
-	st->interval_s = detect_interval_env();
-	if (st->interval_s < 0) {
-		snprintf(err, errlen,
-			 "TRELLIS_DETECT_INTERVAL_S must be a number of seconds from 0 "
-			 "to 2592000");
-		free(st);
-		return TR_ERR_INVALID;
-	}
+	st->cfg.suppress_below = (int)app->config.suppress_below;
+	st->interval_s = (long)app->config.detect_interval_s;
 	struct db_conn *c = db_acquire(app->db);
 	st->cfg.tips_present = aq_tips_present(c);
 	db_release(c);

@@ -19,25 +19,6 @@ struct tips_job {
 	struct tips_job *next;
 };
 
-static int env_int(const char *name, long def, long min, long max, int64_t *out, char *err,
-		   size_t errlen)
-{
-	const char *v = getenv(name);
-	*out = def;
-	if (!v || !*v)
-		return TR_OK;
-	char *end;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (*end || errno || n < min || n > max) {
-		snprintf(err, errlen, "%s must be an integer from %ld to %ld, got '%s'", name, min,
-			 max, v);
-		return TR_ERR_INVALID;
-	}
-	*out = n;
-	return TR_OK;
-}
-
 /* The whole batch in one transaction, without savepoints: the common case,
  * and the cheapest. 0 when every tip went in and the commit held. */
 static int batch_fast(struct db_conn *c, struct tips_job *jobs)
@@ -161,17 +142,13 @@ int tips_module_start(struct app *app, char *err, size_t errlen)
 		return TR_ERR_NOMEM;
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->work, NULL);
-	int64_t bits = 0, rate = 0;
-	int rc = env_int("TRELLIS_TIP_POW_BITS", 16, 0, 30, &bits, err, errlen);
-	if (!rc)
-		rc = env_int("TRELLIS_TIP_RATE", 10, 0, 1000000, &rate, err, errlen);
-	if (!rc)
-		rc = env_int("TRELLIS_TIP_PENDING_MAX", 500, 0, 100000000, &st->pending_max, err,
-			     errlen);
-	if (!rc)
-		rc = env_int("TRELLIS_TIP_ACK_DAYS", 7, 1, 365, &st->ack_days, err, errlen);
-	const char *key = getenv("TRELLIS_SECRET_KEY");
-	if (!rc && key && *key) {
+	const struct app_config *cfg = &app->config;
+	int64_t bits = cfg->tip_pow_bits, rate = cfg->tip_rate;
+	st->pending_max = cfg->tip_pending_max;
+	st->ack_days = cfg->tip_ack_days;
+	const char *key = cfg->secret_key;
+	int rc = TR_OK;
+	if (*key) {
 		if (tip_key_parse(key, st->key)) {
 			snprintf(err, errlen,
 				 "TRELLIS_SECRET_KEY must be 64 hexadecimal characters");

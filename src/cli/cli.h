@@ -37,5 +37,9 @@ struct notify_config;
  * TRELLIS_SMTP_USER, TRELLIS_SMTP_PASSWORD, TRELLIS_MAIL_FROM,
  * TRELLIS_PUBLIC_URL, ...); TR_OK or TR_ERR_INVALID with why in err. */
 int cli_notify_config(struct notify_config *cfg, char *err, size_t errlen);
+struct app_config;
+/** The settings of `trellis serve` from the environment (cli/config.c):
+ * TR_OK or TR_ERR_INVALID with the variable and why in err. */
+int cli_app_config(struct app_config *cfg, char *err, size_t errlen);
 
 #endif

@@ -2,6 +2,7 @@
  * closed longer ago than TRELLIS_RETENTION_REFERRAL_DAYS (as the scheduler
  * of `trellis serve` does daily), and `trellis referrals deadlines`: one
  * run of the deadline job (escalate, expire). */
+#include "api/app.h"
 #include "api/module_referrals.h"
 #include "cli/cli.h"
 #include "cli/common.h"
@@ -54,8 +55,10 @@ static int run(int argc, char **argv, const char *name, int deadlines)
 		return 2;
 	}
 	struct referrals_config cfg;
+	struct app_config ac;
 	char err[200], home[4096];
-	if (referrals_config_read(&cfg, err, sizeof(err))) {
+	if (cli_app_config(&ac, err, sizeof(err)) ||
+	    referrals_configure(&ac, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "trellis %s: %s\n", name, err);
 		return 2;
 	}

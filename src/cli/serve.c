@@ -183,6 +183,11 @@ int cli_serve(int argc, char **argv)
 		free(app);
 		return 2;
 	}
+	if (cli_app_config(&app->config, nerr, sizeof(nerr))) {
+		fprintf(stderr, "trellis serve: %s\n", nerr);
+		free(app);
+		return 2;
+	}
 	app->session_idle_ms = (int64_t)idle_s * 1000;
 	app->session_max_ms = (int64_t)max_s * 1000;
 	app->trust_proxy = trust_proxy;

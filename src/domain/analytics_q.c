@@ -54,16 +54,6 @@ void aq_bbox_snap(double bbox[4])
 	}
 }
 
-int aq_suppress_below_env(void)
-{
-	const char *v = getenv("TRELLIS_SUPPRESS_BELOW");
-	char *end;
-	if (!v || !*v)
-		return 5;
-	long n = strtol(v, &end, 10);
-	return *end || n < 0 || n > 1000000 ? 5 : (int)n;
-}
-
 int aq_suppressed(double count, double foreign, int threshold)
 {
 	return count > 0 && count < threshold && foreign > 0;

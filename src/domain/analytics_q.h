@@ -97,10 +97,6 @@ void aq_records_free(struct aq_records *r);
 /** Whether the tips table exists (checked in the catalogue). */
 int aq_tips_present(struct db_conn *c);
 
-/** The small-count threshold: $TRELLIS_SUPPRESS_BELOW (0 disables), else
- * 5. Read once at start by the module. */
-int aq_suppress_below_env(void);
-
 /** Whether a count must be shown as null: 0 < count < threshold and at
  * least one record behind it belongs to another organisation than the
  * caller's (foreign > 0). Zero is shown: it reveals no one. */
