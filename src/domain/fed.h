@@ -51,6 +51,8 @@ struct fed_node {
  * open the seed. */
 int fed_node_load(struct db_conn *c, const char *data_key_hex, int create,
 		  struct fed_node *out /* OUT */, char *err, size_t errlen);
+/** 64 hexadecimal characters as 32 bytes (a key): 0, or -1 when not. */
+int fed_hex32(const char *hex, unsigned char out[32]);
 /** The node id and public key (hex) without the data key; TR_ERR_NOT_FOUND
  * before the node exists. */
 int fed_node_public(struct db_conn *c, char node_id[37] /* OUT */, char pk_hex[65] /* OUT */);

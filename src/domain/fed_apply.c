@@ -1,0 +1,647 @@
+/* Federation, the receiving side: a pulled bundle checked (sender,
+ * audience, expiry, replay, cursor) and applied in one transaction, each
+ * record checked against its origin's signature and key, cleaned of
+ * anything unknown, and written as a copy that only its origin changes. */
+#include "core/err.h"
+#include "core/timeutil.h"
+#include "core/uuid.h"
+#include "domain/acl.h"
+#include "domain/alert.h"
+#include "domain/fed.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- applying a bundle ---- */
+
+static void refuse_log(const char *peer, const char *id, const char *why)
+{
+	fprintf(stderr,
+		"{\"level\":\"warn\",\"msg\":\"federation record refused\",\"peer\":\"%s\","
+		"\"id\":\"%.40s\",\"why\":\"%s\"}\n",
+		peer, id && tr_uuid_valid(id) ? id : "?", why);
+}
+
+static int in_list(const char *v, const char *const *list)
+{
+	for (int i = 0; v && list[i]; i++)
+		if (strcmp(v, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int str_ok(json_t *v, size_t max, int nullable)
+{
+	if (json_is_null(v) || !v)
+		return nullable;
+	return json_is_string(v) && json_string_length(v) <= max;
+}
+
+static int time_ok(json_t *v)
+{
+	int64_t ms;
+	return !v || json_is_null(v) ||
+	       (json_is_string(v) && tr_time_parse(json_string_value(v), &ms) == TR_OK);
+}
+
+/* Keeps the strings of arr that name a row of table (ids of reference data
+ * the origin shares with us); others are dropped. */
+static json_t *known_only(struct db_conn *c, json_t *arr, const char *sql, size_t max_len)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		struct db_stmt *s;
+		if (i >= 50 || !json_is_string(v) || json_string_length(v) > max_len ||
+		    db_prepare(c, sql, &s))
+			continue;
+		db_bind_text(s, 1, json_string_value(v));
+		if (db_step(s) == DB_ROW)
+			json_array_append(out, v);
+		db_done(s);
+	}
+	return out;
+}
+
+/* A clean alert object from a peer's data (outside input), or NULL with
+ * *why. Only known fields are kept; the distribution here is federation. */
+static json_t *alert_clean(struct db_conn *c, json_t *d, const char *id, const char **why)
+{
+	static const char *const texts[] = {"summary", "body", "retraction_reason", "reliability",
+					    NULL};
+	static const char *const times[] = {"observed_from", "observed_to", "published_at",
+					    "created_at",    "updated_at",  NULL};
+	const char *status = json_string_value(json_object_get(d, "status"));
+	const char *tlp = json_string_value(json_object_get(d, "tlp"));
+	json_t *title = json_object_get(d, "title");
+	if (!json_is_object(d))
+		return *why = "no data", NULL;
+	if (!str_ok(title, 500, 0) || json_string_length(title) == 0)
+		return *why = "bad title", NULL;
+	if (!in_list(json_string_value(json_object_get(d, "category")), alert_categories))
+		return *why = "bad category", NULL;
+	if (!status || (strcmp(status, "published") != 0 && strcmp(status, "retracted") != 0))
+		return *why = "bad status", NULL;
+	if (!in_list(tlp, acl_tlps) || strcmp(tlp, "red") == 0)
+		return *why = "bad tlp", NULL;
+	for (int i = 0; texts[i]; i++)
+		if (!str_ok(json_object_get(d, texts[i]), 100000, 1))
+			return *why = "bad text field", NULL;
+	const char *rel = json_string_value(json_object_get(d, "reliability"));
+	if (rel && !in_list(rel, alert_reliabilities))
+		return *why = "bad reliability", NULL;
+	json_t *cred = json_object_get(d, "credibility");
+	if (cred && !json_is_null(cred) &&
+	    (!json_is_integer(cred) || json_integer_value(cred) < 1 ||
+	     json_integer_value(cred) > 6))
+		return *why = "bad credibility", NULL;
+	for (int i = 0; times[i]; i++)
+		if (!time_ok(json_object_get(d, times[i])))
+			return *why = "bad time", NULL;
+	json_t *loc = json_object_get(d, "location");
+	if (loc && !json_is_null(loc)) {
+		json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
+		json_t *prec = json_object_get(loc, "precision_m");
+		if (!json_is_object(loc) || !json_is_number(lat) || !json_is_number(lon) ||
+		    fabs(json_number_value(lat)) > 90 || fabs(json_number_value(lon)) > 180 ||
+		    !str_ok(json_object_get(loc, "place_name"), 500, 1) ||
+		    (prec && !json_is_null(prec) && !json_is_integer(prec)))
+			return *why = "bad location", NULL;
+	}
+	json_t *tags = json_object_get(d, "tags"), *ews = json_object_get(d, "ews");
+	if ((tags && !json_is_array(tags)) || json_array_size(tags) > 50)
+		return *why = "bad tags", NULL;
+	size_t i;
+	json_t *v;
+	json_array_foreach(tags, i, v) if (!str_ok(v, 100, 0)) return *why = "bad tags", NULL;
+	const char *k;
+	if (ews && !json_is_object(ews) && !json_is_null(ews))
+		return *why = "bad ews", NULL;
+	json_object_foreach(ews, k, v) if (!in_list(k, alert_ews_fields) ||
+					   !str_ok(v, 20000, 1)) return *why = "bad ews",
+									NULL;
+
+	json_t *a = json_object();
+	json_object_set_new(a, "id", json_string(id));
+	json_object_set(a, "title", title);
+	static const char *const copy[] = {
+	    "category",		 "status",	"tlp",	       "summary",	"body",
+	    "retraction_reason", "reliability", "credibility", "observed_from", "observed_to",
+	    "published_at",	 "created_at",	"updated_at",  "location",	NULL};
+	for (int j = 0; copy[j]; j++) {
+		json_t *x = json_object_get(d, copy[j]);
+		json_object_set(a, copy[j], x ? x : json_null());
+	}
+	json_object_set_new(a, "distribution", json_string("federation"));
+	json_object_set_new(a, "sharing_group_id", json_null());
+	json_object_set_new(a, "tags", tags ? json_deep_copy(tags) : json_array());
+	json_object_set_new(a, "ews", json_is_object(ews) ? json_deep_copy(ews) : json_object());
+	json_object_set_new(a, "countries",
+			    known_only(c, json_object_get(d, "countries"),
+				       "SELECT 1 FROM countries WHERE iso2 = ?", 2));
+	json_object_set_new(a, "substances",
+			    known_only(c, json_object_get(d, "substances"),
+				       "SELECT 1 FROM substances WHERE id = ?", 36));
+	return a;
+}
+
+/* The remote organisation of a record: made on first sight, marked with
+ * its node. A local organisation, or one of another node, is refused. */
+static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const char **why)
+{
+	const char *id = json_string_value(json_object_get(org, "id"));
+	json_t *name = json_object_get(org, "name"), *kind = json_object_get(org, "kind");
+	const char *country = json_string_value(json_object_get(org, "country"));
+	if (!tr_uuid_valid(id) || !str_ok(name, 300, 0) || !str_ok(kind, 60, 0))
+		return *why = "bad organisation", 1;
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT origin_node, name FROM organisations WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	int exists = rc == DB_ROW, local = exists && db_col_is_null(s, 0);
+	int other = exists && !local && strcmp(db_col_text(s, 0), origin) != 0;
+	int renamed =
+	    exists && !local && !other && strcmp(db_col_text(s, 1), json_string_value(name)) != 0;
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return TR_ERR_DB;
+	if (local || other)
+		return *why = "claims an organisation that is not of its origin node", 1;
+	if (exists && !renamed)
+		return TR_OK;
+	if (renamed)
+		rc = db_prepare(c, "UPDATE organisations SET name = ?, updated_at = ? WHERE id = ?",
+				&s);
+	else
+		rc = db_prepare(c,
+				"INSERT INTO organisations (name, updated_at, id, kind, country,"
+				" created_at, origin_node) VALUES (?, ?, ?, ?, (SELECT iso2 FROM"
+				" countries WHERE iso2 = ?), ?, ?)",
+				&s);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	db_bind_text(s, 1, json_string_value(name));
+	db_bind_int64(s, 2, now);
+	db_bind_text(s, 3, id);
+	if (!renamed) {
+		db_bind_text(s, 4, json_string_value(kind));
+		db_bind_text(s, 5, country ? country : "");
+		db_bind_int64(s, 6, now);
+		db_bind_text(s, 7, origin);
+	}
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+/* The copy here of a record: its origin, organisation and version. */
+static int copy_find(struct db_conn *c, const char *id, char origin[37], char org[37],
+		     int64_t *version, int *local)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    c, "SELECT origin_node, org_id, version FROM alerts " DB_ACL_EXEMPT " WHERE id = ?",
+	    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*local = db_col_is_null(s, 0);
+		snprintf(origin, 37, "%s", *local ? "" : db_col_text(s, 0));
+		snprintf(org, 37, "%s", db_col_text(s, 1));
+		*version = db_col_int64(s, 2);
+	}
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+}
+
+/* A sharing group of another node, as its records need it here: owned by
+ * the record's (remote) organisation, with the members known here (this
+ * node's own organisations it names, and remote ones of their node). A
+ * group id of this node is refused. 1 with *why when refused. */
+static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g, const char *owner,
+			const char **why)
+{
+	const char *id = json_string_value(json_object_get(g, "id"));
+	json_t *name = json_object_get(g, "name");
+	if (!tr_uuid_valid(id) || !str_ok(name, 300, 0) ||
+	    !json_is_array(json_object_get(g, "members")))
+		return *why = "bad sharing group", 1;
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT owner_org_id FROM sharing_groups WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	int other = rc == DB_ROW && strcmp(db_col_text(s, 0), owner) != 0;
+	int exists = rc == DB_ROW;
+	db_done(s);
+	if (other)
+		return *why = "claims a sharing group that is not of its origin", 1;
+	int64_t now = tr_now_ms();
+	rc = db_prepare(c,
+			exists ? "UPDATE sharing_groups SET name = ?, updated_at = ? WHERE id = ?"
+			       : "INSERT INTO sharing_groups (name, updated_at, id, owner_org_id,"
+				 " created_at) VALUES (?, ?, ?, ?, ?)",
+			&s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, json_string_value(name));
+	db_bind_int64(s, 2, now);
+	db_bind_text(s, 3, id);
+	if (!exists) {
+		db_bind_text(s, 4, owner);
+		db_bind_int64(s, 5, now);
+	}
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	if (!rc &&
+	    !(rc = db_prepare(c, "DELETE FROM sharing_group_members WHERE group_id = ?", &s))) {
+		db_bind_text(s, 1, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(g, "members"), i, m)
+	{
+		const char *org = json_string_value(json_object_get(m, "id"));
+		const char *node = json_string_value(json_object_get(m, "node"));
+		if (rc || !org || !node)
+			break;
+		int here = strcmp(node, me->node_id) == 0;
+		if ((rc = db_prepare(
+			 c,
+			 here ? "INSERT INTO sharing_group_members (group_id, org_id,"
+				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
+				" AND origin_node IS NULL AND ? <> ''"
+			      : "INSERT INTO sharing_group_members (group_id, org_id,"
+				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
+				" AND origin_node = ?",
+			 &s)))
+			break;
+		db_bind_text(s, 1, id);
+		db_bind_int64(s, 2, now);
+		db_bind_text(s, 3, org);
+		db_bind_text(s, 4, node);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	return rc;
+}
+
+enum { APPLIED, UNCHANGED, REFUSED };
+
+/* One record: APPLIED, UNCHANGED or REFUSED (with *why), or -tr_err. */
+static int record_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+			json_t *r, const char **why)
+{
+	const char *type = json_string_value(json_object_get(r, "type"));
+	const char *op = json_string_value(json_object_get(r, "op"));
+	const char *id = json_string_value(json_object_get(r, "id"));
+	const char *origin = json_string_value(json_object_get(r, "origin_node"));
+	json_t *org = json_object_get(r, "org"), *ver = json_object_get(r, "version");
+	if (!type || strcmp(type, "alert") != 0)
+		return *why = "unknown record type", REFUSED;
+	if (!op || (strcmp(op, "upsert") && strcmp(op, "retract") && strcmp(op, "tombstone")))
+		return *why = "unknown op", REFUSED;
+	if (!tr_uuid_valid(id) || !tr_uuid_valid(origin) || !json_is_integer(ver) ||
+	    json_integer_value(ver) < 1 || !json_is_object(org))
+		return *why = "malformed record", REFUSED;
+	if (strcmp(origin, me->node_id) == 0)
+		return *why = "claims a record of this node", REFUSED;
+	const char *org_id = json_string_value(json_object_get(org, "id"));
+	char have_origin[37] = "", have_org[37] = "";
+	int64_t have_version = 0, version = json_integer_value(ver);
+	int local = 0;
+	int rc = copy_find(c, id, have_origin, have_org, &have_version, &local);
+	int exists = rc == TR_OK;
+	if (rc && rc != TR_ERR_NOT_FOUND)
+		return -rc;
+	if (exists && local)
+		return *why = "claims a record of this node", REFUSED;
+	if (exists && strcmp(have_origin, origin) != 0)
+		return *why = "claimed by a node that is not its origin", REFUSED;
+	if (exists && (!org_id || strcmp(have_org, org_id) != 0))
+		return *why = "claims another organisation for the record", REFUSED;
+	struct alert_fed_origin o = {org_id, json_string_value(json_object_get(org, "country")),
+				     origin, from->node_id, version};
+	if (strcmp(op, "tombstone") == 0) {
+		if (!exists || have_version > version)
+			return UNCHANGED;
+		return (rc = alert_fed_withdraw(c, id, &o)) ? -rc : APPLIED;
+	}
+	if (exists && have_version >= version)
+		return UNCHANGED; /* same version: a no-op, never a new version */
+	if ((rc = org_ensure(c, org, origin, why)))
+		return rc == 1 ? REFUSED : -rc;
+	json_t *a = alert_clean(c, json_object_get(r, "data"), id, why);
+	if (!a)
+		return REFUSED;
+	json_t *g = json_object_get(r, "group");
+	if (json_is_object(g)) {
+		if ((rc = group_ensure(c, me, g, org_id, why))) {
+			json_decref(a);
+			return rc == 1 ? REFUSED : -rc;
+		}
+		json_object_set_new(a, "distribution", json_string("sharing_group"));
+		json_object_set(a, "sharing_group_id", json_object_get(g, "id"));
+	}
+	rc = alert_fed_put(c, &o, a, !exists);
+	json_decref(a);
+	return rc ? -rc : APPLIED;
+}
+
+/* The key held here for the origin node: the sender's, a peer's or one
+ * pinned before. Else the key the record offers (pk_hex) is the one to try,
+ * and *offered says it is to be pinned once the record proves good. 1 when
+ * there is none, -tr_err on a database failure. */
+static int origin_key(struct db_conn *c, const struct fed_peer *from, const char *origin,
+		      const char *pk_hex, unsigned char pk[32], int *offered)
+{
+	static const char *const sql[] = {"SELECT public_key FROM fed_peers WHERE node_id = ?",
+					  "SELECT public_key FROM fed_nodes WHERE node_id = ?"};
+	*offered = 0;
+	if (strcmp(origin, from->node_id) == 0) {
+		memcpy(pk, from->pk, 32);
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *s;
+		if (db_prepare(c, sql[i], &s))
+			return -TR_ERR_DB;
+		db_bind_text(s, 1, origin);
+		int found = db_step(s) == DB_ROW && fed_hex32(db_col_text(s, 0), pk) == 0;
+		db_done(s);
+		if (found)
+			return 0;
+	}
+	if (fed_hex32(pk_hex, pk))
+		return 1;
+	*offered = 1;
+	return 0;
+}
+
+/* Pins the key of an origin node first learnt through the peer via. */
+static int origin_pin(struct db_conn *c, const char *origin, const char *pk_hex, const char *via)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at)"
+			    " VALUES (?, ?, ?, ?)",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, origin);
+	db_bind_text(s, 2, pk_hex);
+	db_bind_text(s, 3, via);
+	db_bind_int64(s, 4, tr_now_ms());
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+/* Keeps (text, sig NULL: forgets) the origin's signed text of a copy. */
+static int signed_put(struct db_conn *c, const char *type, const char *id, const char *text,
+		      const char *sig)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    text ? "INSERT INTO fed_signed (record_type, record_id, body, sig)"
+				   " VALUES (?, ?, ?, ?) ON CONFLICT (record_type, record_id) DO"
+				   " UPDATE SET body = excluded.body, sig = excluded.sig"
+				 : "DELETE FROM fed_signed WHERE record_type = ? AND record_id = ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, type);
+	db_bind_text(s, 2, id);
+	if (text) {
+		db_bind_text(s, 3, text);
+		db_bind_text(s, 4, sig);
+	}
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+/* An unsigned record: only a tombstone, and only from the node the copy
+ * here was received from (it withdraws what it passed along). */
+static int unsigned_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+			  json_t *w, const char **why)
+{
+	const char *op = json_string_value(json_object_get(w, "op"));
+	const char *id = json_string_value(json_object_get(w, "id"));
+	if (!op || strcmp(op, "tombstone") != 0 || !tr_uuid_valid(id))
+		return *why = "record not signed by its origin", REFUSED;
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c, "SELECT received_from FROM alerts " DB_ACL_EXEMPT " WHERE id = ?", &s);
+	if (rc)
+		return -rc;
+	db_bind_text(s, 1, id);
+	int via = db_step(s) == DB_ROW && db_col_text(s, 0) &&
+		  strcmp(db_col_text(s, 0), from->node_id) == 0;
+	db_done(s);
+	if (!via)
+		return *why = "record not signed by its origin", REFUSED;
+	int res = record_apply(c, me, from, w, why);
+	if (res == APPLIED && (rc = signed_put(c, "alert", id, NULL, NULL)))
+		return -rc;
+	return res;
+}
+
+/* One record as it travels: {"signed": {"text", "sig"[, "pk"]}} checked
+ * against its origin's key, then applied from that text, which is kept to
+ * be passed along; or an unsigned tombstone. id gets the record's id for
+ * the log. APPLIED, UNCHANGED, REFUSED (with *why) or -tr_err. */
+static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+		      json_t *w, char id[37], const char **why)
+{
+	json_t *sg = json_object_get(w, "signed");
+	if (!json_is_object(sg)) {
+		const char *wid = json_string_value(json_object_get(w, "id"));
+		snprintf(id, 37, "%s", wid ? wid : "");
+		return unsigned_apply(c, me, from, w, why);
+	}
+	const char *text = json_string_value(json_object_get(sg, "text"));
+	const char *sig_hex = json_string_value(json_object_get(sg, "sig"));
+	const char *pk_hex = json_string_value(json_object_get(sg, "pk"));
+	json_t *r = text ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	const char *origin = json_string_value(json_object_get(r, "origin_node"));
+	const char *rid = json_string_value(json_object_get(r, "id"));
+	snprintf(id, 37, "%s", rid ? rid : "");
+	unsigned char pk[32], sig[crypto_sign_BYTES];
+	size_t n = 0;
+	int offered = 0, res;
+	if (!json_is_object(r) || !sig_hex || !tr_uuid_valid(origin)) {
+		*why = "malformed record";
+		res = REFUSED;
+	} else if (strcmp(origin, me->node_id) == 0) {
+		*why = "claims a record of this node";
+		res = REFUSED;
+	} else if ((res = origin_key(c, from, origin, pk_hex, pk, &offered)) != 0) {
+		*why = "the key of its origin is unknown";
+		res = res < 0 ? res : REFUSED;
+	} else if (sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &n, NULL) ||
+		   n != sizeof(sig) ||
+		   crypto_sign_verify_detached(sig, (const unsigned char *)text, strlen(text),
+					       pk) != 0) {
+		*why = "not signed by its origin";
+		res = REFUSED;
+	} else {
+		res = record_apply(c, me, from, r, why);
+		int rc = TR_OK;
+		if (res == APPLIED && offered)
+			rc = origin_pin(c, origin, pk_hex, from->node_id);
+		if (res == APPLIED && !rc)
+			rc = signed_put(c, "alert", id, text, sig_hex);
+		if (rc)
+			res = -rc;
+	}
+	json_decref(r);
+	return res;
+}
+
+/* The bundle's envelope: sender, audience, expiry, cursor continuity. */
+static int envelope_check(json_t *b, const struct fed_node *me, const struct fed_peer *from,
+			  int64_t now, char *err, size_t errlen)
+{
+	const char *bid = json_string_value(json_object_get(b, "id"));
+	const char *sender = json_string_value(json_object_get(b, "from"));
+	const char *aud = json_string_value(json_object_get(b, "audience"));
+	json_t *exp = json_object_get(b, "expires_at"), *after = json_object_get(b, "after");
+	json_t *cur = json_object_get(b, "cursor");
+	if (!tr_uuid_valid(bid) || !sender || !aud || !json_is_integer(exp) ||
+	    !json_is_integer(after) || !json_is_integer(cur) ||
+	    !json_is_array(json_object_get(b, "records")))
+		return snprintf(err, errlen, "malformed bundle"), TR_ERR_INVALID;
+	if (strcmp(sender, from->node_id) != 0)
+		return snprintf(err, errlen, "bundle from another node"), TR_ERR_INVALID;
+	if (strcmp(aud, me->node_id) != 0)
+		return snprintf(err, errlen, "bundle for another audience"), TR_ERR_INVALID;
+	if (json_integer_value(exp) < now ||
+	    json_integer_value(exp) > now + FED_BUNDLE_TTL_MS + FED_REQUEST_SKEW_MS)
+		return snprintf(err, errlen, "bundle expired"), TR_ERR_INVALID;
+	if (json_integer_value(after) != from->pull_cursor ||
+	    json_integer_value(cur) < json_integer_value(after))
+		return snprintf(err, errlen, "bundle out of order"), TR_ERR_INVALID;
+	return TR_OK;
+}
+
+/* Remembers the bundle id; TR_ERR_CONFLICT when it was seen already. */
+static int bundle_seen(struct db_conn *c, const char *bid, const char *peer, int64_t expires,
+		       int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "DELETE FROM fed_bundles_seen WHERE expires_at < ?", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, now - FED_REQUEST_SKEW_MS);
+	db_step(s);
+	db_done(s);
+	if ((rc = db_prepare(c, "SELECT 1 FROM fed_bundles_seen WHERE id = ?", &s)))
+		return rc;
+	db_bind_text(s, 1, bid);
+	rc = db_step(s);
+	db_done(s);
+	if (rc == DB_ROW)
+		return TR_ERR_CONFLICT;
+	if ((rc = db_prepare(
+		 c, "INSERT INTO fed_bundles_seen (id, peer, expires_at) VALUES (?, ?, ?)", &s)))
+		return rc;
+	db_bind_text(s, 1, bid);
+	db_bind_text(s, 2, peer);
+	db_bind_int64(s, 3, expires);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+static int cursor_save(struct db_conn *c, const char *peer, int64_t cursor, int changed,
+		       int64_t now)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c,
+		       "UPDATE fed_peers SET pull_cursor = ?, last_change_at = CASE WHEN ? = 1"
+		       " THEN ? ELSE last_change_at END, last_attempt_at = ?, last_success_at = ?"
+		       " WHERE node_id = ?",
+		       &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, cursor);
+	db_bind_int64(s, 2, changed ? 1 : 0);
+	db_bind_int64(s, 3, now);
+	db_bind_int64(s, 4, now);
+	db_bind_int64(s, 5, now);
+	db_bind_text(s, 6, peer);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+		     const char *payload, const char *sig_hex, int64_t now,
+		     struct fed_apply_report *rep, char *err, size_t errlen)
+{
+	unsigned char sig[crypto_sign_BYTES];
+	size_t n = 0;
+	memset(rep, 0, sizeof(*rep));
+	if (!payload || !sig_hex ||
+	    sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &n, NULL) ||
+	    n != sizeof(sig) ||
+	    crypto_sign_verify_detached(sig, (const unsigned char *)payload, strlen(payload),
+					from->pk) != 0)
+		return snprintf(err, errlen, "bad bundle signature"), TR_ERR_UNAUTH;
+	json_t *b = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(b)) {
+		json_decref(b);
+		return snprintf(err, errlen, "malformed bundle"), TR_ERR_INVALID;
+	}
+	int rc = envelope_check(b, me, from, now, err, errlen);
+	if (!rc && (rc = db_begin(c)) == TR_OK) {
+		rc = bundle_seen(c, json_string_value(json_object_get(b, "id")), from->node_id,
+				 json_integer_value(json_object_get(b, "expires_at")), now);
+		if (rc == TR_ERR_CONFLICT)
+			snprintf(err, errlen, "bundle replayed");
+		else if (rc)
+			snprintf(err, errlen, "database: %s", db_errmsg(c));
+		size_t i;
+		json_t *r;
+		json_array_foreach(json_object_get(b, "records"), i, r)
+		{
+			if (rc)
+				break;
+			const char *why = NULL;
+			char rid[37];
+			int res = wire_apply(c, me, from, r, rid, &why);
+			if (res < 0) {
+				rc = -res;
+				snprintf(err, errlen, "database: %s", db_errmsg(c));
+			} else if (res == REFUSED) {
+				rep->refused++;
+				refuse_log(from->node_id, rid, why);
+				snprintf(err, errlen, "record refused: %s", why);
+			} else {
+				res == APPLIED ? rep->applied++ : rep->unchanged++;
+			}
+		}
+		rep->cursor = json_integer_value(json_object_get(b, "cursor"));
+		rep->more = json_is_true(json_object_get(b, "more"));
+		if (!rc)
+			rc = cursor_save(c, from->node_id, rep->cursor, rep->applied > 0, now);
+		if (rc || (rc = db_commit(c)))
+			db_rollback(c);
+	}
+	json_decref(b);
+	return rc;
+}
