@@ -9,6 +9,7 @@
 #include "domain/webhook.h"
 #include "domain/group.h"
 #include "domain/overlap.h"
+#include "domain/readmodel/alerts.h"
 #include "domain/search.h"
 #include "domain/substance.h"
 
@@ -441,22 +442,6 @@ static void bind_json(struct db_stmt *s, int i, json_t *a, const char *name, int
 
 static int alert_index(struct db_conn *c, const char *id, json_t *a);
 
-/* The next change number on the row (see readmodel/alerts.h). */
-static int alert_stamp(struct db_conn *c, const char *id)
-{
-	int rc = db_run(c, "UPDATE alert_seq SET n = n + 1 WHERE id = 1");
-	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE alerts " DB_ACL_EXEMPT " SET seq = (SELECT n FROM"
-				     " alert_seq WHERE id = 1) WHERE id = ?",
-				     &s))) {
-		db_bind_text(s, 1, id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
-	return rc;
-}
-
 /* Writes every column of the merged record a (insert or full update). */
 static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		       const struct caller *who, int64_t now)
@@ -540,7 +525,7 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 	if ((rc = links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"))) ||
 	    (rc = alert_index(c, id, a)))
 		return rc;
-	return alert_stamp(c, id);
+	return alert_seq_stamp(c, id);
 }
 
 /* The searchable text: title, summary, body, tags and the early-warning
@@ -1100,7 +1085,7 @@ int alert_fed_withdraw(struct db_conn *c, const char *id, const struct alert_fed
 	    !(rc = links_write(c, id, "alert_countries", "country", none)) &&
 	    !(rc = links_write(c, id, "alert_tags", "tag", none)) &&
 	    !(rc = search_index_put(c, "alert", id, "")))
-		rc = alert_stamp(c, id);
+		rc = alert_seq_stamp(c, id);
 	json_decref(none);
 	return rc;
 }

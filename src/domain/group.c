@@ -3,6 +3,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/readmodel/alerts.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -293,6 +294,11 @@ static int group_apply(struct db_conn *c, const char *id, const char *owner, jso
 			rc = set_column(c, id, key, v);
 		}
 	}
+	/* records of the group go to a new member's node, and leave one that
+	 * has no member left (federation) */
+	if (!rc &&
+	    (json_object_get(body, "add_members") || json_object_get(body, "remove_members")))
+		rc = alert_seq_stamp_group(c, id);
 	struct db_stmt *s;
 	if (!rc && !(rc = db_prepare(c,
 				     "UPDATE sharing_groups SET version = version + 1,"

@@ -151,4 +151,22 @@ test('a sharing group with an organisation on C and not on B: its alert is visib
   const viewer = client(C.srv.base, { token: other.token });
   assert.equal((await viewer.get(`/api/v1/alerts/${grouped.body.id}`)).status, 404);
   assert.equal((await viewer.get(`/api/v1/alerts/${marker.body.id}`)).status, 200);
+  groupCase = { only: only.body.id, alone: alone.body.id };
+});
+
+let groupCase;
+test('a member added to a sharing group receives what the group already holds; removed, it loses it', async () => {
+  const { only, alone } = groupCase;
+  const change = async (body) => {
+    const g = await A.api.get(`/api/v1/sharing-groups/${only}`);
+    const r = await A.api.patch(`/api/v1/sharing-groups/${only}`, { body, headers: { 'If-Match': g.headers.get('etag') } });
+    assert.equal(r.status, 200, r.text);
+  };
+  await change({ add_members: [C.org] });
+  const got = await until(seen(C, alone), 'the group\'s earlier alert on C after C joined');
+  assert.equal(got.title, 'For nobody else');
+  assert.equal(sql(B.srv, `SELECT COUNT(*) FROM alerts WHERE id = '${alone}'`).trim(), '0', 'never through B');
+  await change({ remove_members: [C.org] });
+  await until(async () => (await C.api.get(`/api/v1/alerts/${alone}`)).status === 404, 'the alert gone from C after C left');
+  assert.equal(sql(C.srv, `SELECT title FROM alerts WHERE id = '${alone}'`).trim(), '', 'the copy on C is emptied');
 });

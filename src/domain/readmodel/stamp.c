@@ -1,0 +1,52 @@
+/* The change counter the read model and the federation feed follow: every
+ * write of an alert stamps the row with the next number of alert_seq. */
+#include "core/err.h"
+#include "domain/readmodel/alerts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int alert_seq_stamp(struct db_conn *c, const char *id)
+{
+	int rc = db_run(c, "UPDATE alert_seq SET n = n + 1 WHERE id = 1");
+	struct db_stmt *s;
+	if (!rc && !(rc = db_prepare(c,
+				     "UPDATE alerts " DB_ACL_EXEMPT " SET seq = (SELECT n FROM"
+				     " alert_seq WHERE id = 1) WHERE id = ?",
+				     &s))) {
+		db_bind_text(s, 1, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	return rc;
+}
+
+int alert_seq_stamp_group(struct db_conn *c, const char *group_id)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    c, "SELECT id FROM alerts " DB_ACL_EXEMPT " WHERE sharing_group_id = ? ORDER BY id",
+	    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, group_id);
+	size_t n = 0, cap = 0;
+	char(*ids)[37] = NULL;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			void *p = realloc(ids, ncap * sizeof(*ids));
+			if (!p)
+				break;
+			ids = p;
+			cap = ncap;
+		}
+		snprintf(ids[n++], 37, "%s", db_col_text(s, 0));
+	}
+	db_done(s);
+	rc = rc == DB_DONE ? TR_OK : rc == DB_ROW ? TR_ERR_NOMEM : TR_ERR_DB;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = alert_seq_stamp(c, ids[i]);
+	free(ids);
+	return rc;
+}
