@@ -4,11 +4,14 @@
 // gets nothing, each filter keeps out a record it does not match; a red
 // activity's e-mail says only that there is something new; filters that
 // the record type does not have, or categories outside its own module's
-// list, are refused naming the field.
+// list, are refused naming the field. A digest reads each record for the
+// recipient when it is sent.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, cli, cliUser, sql, assertProblem } from './lib.mjs';
 import { startSink, mailEnv } from './smtp.mjs';
+
+let env;
 
 let srv, sink, root;
 const orgs = {};
@@ -38,7 +41,8 @@ const inbox = async (who, refId) => {
 
 before(async () => {
   sink = await startSink();
-  srv = await startServer({ env: { ...mailEnv(sink), TRELLIS_DETECT_INTERVAL_S: '0', TRELLIS_DEADLINE_INTERVAL_S: '0' } });
+  env = mailEnv(sink);
+  srv = await startServer({ env: { ...env, TRELLIS_DETECT_INTERVAL_S: '0', TRELLIS_DEADLINE_INTERVAL_S: '0' } });
   root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
   const mk = async (name, kind, country) => {
     const r = await root.post('/api/v1/organisations', { body: { name, kind, country } });
@@ -206,4 +210,33 @@ test('subscription filters are those of the record type, checked against its own
   const a = await u.seer.post('/api/v1/subscriptions', { body: { record_type: 'activity', delivery: 'inbox', categories: ['outreach'], tlp_max: 'amber', area: { lat: 45.76, lon: 4.83, radius_m: 5000 } } });
   assert.equal(a.status, 201, a.text);
   assert.equal(a.body.tlp_max, 'amber');
+});
+
+test('a digest groups proposals and activities of a day, each read for the recipient when sent', async () => {
+  const reader = await addUser('digest@paris.example', orgs.paris);
+  sql(srv, `UPDATE users SET language = 'ru' WHERE id = '${reader.id}'`);
+  for (const record_type of ['proposal', 'activity']) await subscribe(reader, { record_type, delivery: 'digest' });
+  const p = await u.author.post('/api/v1/proposals', { body: { title: 'Digest proposal', countries: ['FR'], distribution: 'country', status: 'open' } });
+  assert.equal(p.status, 201, p.text);
+  const a = await u.author.post('/api/v1/activities', { body: {
+    title: 'Digest activity', type: 'outreach', setting: 'nightlife', area_country: 'FR', start: '2026-01-01',
+    status: 'planned', distribution: 'country', tlp: 'green',
+  } });
+  assert.equal(a.status, 201, a.text);
+  const gone = await u.author.post('/api/v1/activities', { body: {
+    title: 'Narrowed before the digest', type: 'outreach', setting: 'nightlife', area_country: 'FR', start: '2026-01-01',
+    status: 'planned', distribution: 'country', tlp: 'green',
+  } });
+  assert.equal(gone.status, 201, gone.text);
+  // narrowed to its organisation before the digest: not a word of it
+  const narrow = await u.author.patch(`/api/v1/activities/${gone.body.id}`, { body: { distribution: 'organisation' }, headers: { 'If-Match': gone.headers.get('etag') } });
+  assert.equal(narrow.status, 200, narrow.text);
+  const at = new Date(Date.now() + 60000).toISOString();
+  const run = cli(['notify', 'digest', '--at', at, '--db', srv.db.url], { env: { ...process.env, ...env } });
+  assert.equal(run.status, 0, run.stderr);
+  const [m] = (await sink.until((all) => forUser(reader.email)(all).some((x) => /сводка/i.test(x.subject))))
+    .filter((x) => x.to.includes(reader.email) && /сводка/i.test(x.subject));
+  assert.ok(m.text.includes(`/proposals/${p.body.id}`) && m.text.includes('Digest proposal'), m.text);
+  assert.ok(m.text.includes(`/activities/${a.body.id}`) && m.text.includes('Digest activity'), m.text);
+  assert.ok(!m.text.includes('Narrowed') && !m.text.includes(gone.body.id), m.text);
 });
