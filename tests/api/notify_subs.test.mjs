@@ -5,7 +5,8 @@
 // activity's e-mail says only that there is something new; filters that
 // the record type does not have, or categories outside its own module's
 // list, are refused naming the field. A digest reads each record for the
-// recipient when it is sent.
+// recipient when it is sent. Activities imported in bulk are told like
+// those created one by one, and an import refused tells no one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, cli, cliUser, sql, assertProblem } from './lib.mjs';
@@ -239,4 +240,23 @@ test('a digest groups proposals and activities of a day, each read for the recip
   assert.ok(m.text.includes(`/proposals/${p.body.id}`) && m.text.includes('Digest proposal'), m.text);
   assert.ok(m.text.includes(`/activities/${a.body.id}`) && m.text.includes('Digest activity'), m.text);
   assert.ok(!m.text.includes('Narrowed') && !m.text.includes(gone.body.id), m.text);
+});
+
+test('imported activities reach their subscribers; a refused import tells no one', async () => {
+  const reader = await addUser('import@paris.example', orgs.paris);
+  const sub = await subscribe(reader, { record_type: 'activity', categories: ['outreach'], delivery: 'inbox' });
+  const csv = (rows) => [
+    'Organisation,Type,Activity,Country,Start,Status,Setting,Distribution,TLP',
+    '#org,#sector,#activity,#country+code,#date+start,#status,#targeted+setting,#meta+distribution,#meta+tlp',
+    ...rows].join('\n') + '\n';
+  const post = (text) => u.author.post('/api/v1/activities/import', { raw: text, headers: { 'Content-Type': 'text/csv' } });
+  const refused = await post(csv(['Lyon Prevention Network,outreach,Refused street work,FR,2026-03-01,planned,community,country,green',
+    'Lyon Prevention Network,outreach,Bad row,FR,2026-02-30,planned,community,country,green']));
+  assertProblem(assert, refused, 400, 'row 4 #date+start');
+  const ok = await post(csv(['Lyon Prevention Network,outreach,Imported street work,FR,2026-03-01,planned,community,country,green',
+    'Lyon Prevention Network,school_prevention,Imported school talks,FR,2026-03-01,planned,school,country,green']));
+  assert.equal(ok.status, 201, ok.text);
+  const r = await reader.get('/api/v1/inbox?kind=activity_new');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.items.map((i) => [i.title, i.subscription_id]), [['Imported street work', sub]]);
 });
