@@ -17,6 +17,9 @@
 #include <string.h>
 
 static const char *const inbox_kinds[] = {"alert",
+					  "practice_published",
+					  "proposal_open",
+					  "activity_new",
 					  "tip_routed",
 					  "tip_message",
 					  "tip_assigned",
@@ -35,7 +38,7 @@ static const char *const inbox_kinds[] = {"alert",
 					  "action_overdue",
 					  NULL};
 static const char *const ref_types[] = {"alert",   "tip",      "signal", "proposal", "practice",
-					"webhook", "referral", "action", NULL};
+					"webhook", "referral", "action", "activity", NULL};
 static const char *const bools[] = {"true", "false", NULL};
 
 int api_inbox_list(struct http_req *req, struct http_resp *resp)
@@ -124,17 +127,37 @@ static const struct vfield sub_spec[] = {
     {"delivery", V_ENUM, 1, 0, 0, notify_deliveries, 0},
 };
 
-/* What the table cannot say: categories of the record type, countries in
- * upper-case ISO form. */
+/* What the table cannot say: which filters the record type has, its
+ * categories from its module's own list, countries in upper-case ISO
+ * form. */
 static int sub_check(struct http_req *req, json_t *body)
 {
+	const struct notify_type *t =
+	    notify_type_of(json_string_value(json_object_get(body, "record_type")));
+	if (!t)
+		return http_field_error(req, "record_type", "is not a record type one may follow");
+	static const struct {
+		const char *field;
+		unsigned flag;
+	} filters[] = {{"categories", NF_CATEGORIES},
+		       {"substances", NF_SUBSTANCES},
+		       {"countries", NF_COUNTRIES},
+		       {"area", NF_AREA},
+		       {"tlp_max", NF_TLP}};
+	for (size_t k = 0; k < sizeof(filters) / sizeof(filters[0]); k++) {
+		json_t *v = json_object_get(body, filters[k].field);
+		int given = v && !json_is_null(v) && !(json_is_array(v) && !json_array_size(v));
+		if (given && !(t->filters & filters[k].flag))
+			return http_field_error(req, filters[k].field,
+						"does not apply to this record type");
+	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(body, "categories"), i, v)
 	{
 		int ok = 0;
-		for (int k = 0; alert_categories[k]; k++)
-			ok |= strcmp(alert_categories[k], json_string_value(v)) == 0;
+		for (int k = 0; t->categories && t->categories[k]; k++)
+			ok |= strcmp(t->categories[k], json_string_value(v)) == 0;
 		if (!ok)
 			return http_field_error(req, "categories", "holds an unknown category");
 	}

@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/notify.h"
 #include "domain/group.h"
 #include "domain/hxl.h"
 #include "domain/overlap.h"
@@ -514,6 +515,45 @@ static struct acl_share share_of(json_t *a)
 				  json_string_value(json_object_get(a, "sharing_group_id"))};
 }
 
+/* The module's rule for one activity, asked by the notifications for
+ * each subscriber (activity_get with them as the caller). */
+static int activity_check_visible(struct db_conn *c, const struct caller *who, const char *id)
+{
+	json_t *a = NULL;
+	int rc = activity_get(c, who, id, &a);
+	json_decref(a);
+	return rc;
+}
+
+/* A new activity reaches the subscriptions to activities (type, area
+ * country, place, TLP), in the transaction that writes it. */
+static int activity_subscribers(struct db_conn *c, json_t *a, int64_t now)
+{
+	json_t *countries = json_array();
+	const char *area = json_string_value(json_object_get(a, "area_country"));
+	if (area)
+		json_array_append_new(countries, json_string(area));
+	json_t *lat = json_object_get(a, "lat"), *lon = json_object_get(a, "lon");
+	struct notify_record r = {
+	    .type = "activity",
+	    .res = RES_ACTIVITY,
+	    .id = json_string_value(json_object_get(a, "id")),
+	    .org_id = json_string_value(json_object_get(a, "org_id")),
+	    .category = json_string_value(json_object_get(a, "type")),
+	    .countries = countries,
+	    .tlp = json_string_value(json_object_get(a, "tlp")),
+	    .has_loc = json_is_number(lat) && json_is_number(lon),
+	    .lat = json_number_value(lat),
+	    .lon = json_number_value(lon),
+	    .check = activity_check_visible,
+	};
+	if (!r.tlp)
+		r.tlp = "red";
+	int rc = notify_record_new(c, &r, now, NULL);
+	json_decref(countries);
+	return rc;
+}
+
 int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 		    const char *request_id, char id[37], const char **field)
 {
@@ -536,6 +576,8 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = activity_check(c, who, a, NULL, field);
 	if (!rc)
 		rc = activity_write(c, a, 1);
+	if (!rc)
+		rc = activity_subscribers(c, a, now);
 	struct audit_entry e = {who->user_id, who->org_id, "create", "activity",
 				id,	      request_id,  NULL,     NULL};
 	if (!rc)
@@ -1225,6 +1267,8 @@ int activity_import_row(struct activity_import *im, json_t *row)
 	} else if (!rc && !bad && im->rep->errors_total == 0) {
 		/* once a row is bad nothing will be kept: only check the rest */
 		rc = activity_write(im->c, a, 1);
+		if (!rc)
+			rc = activity_subscribers(im->c, a, im->now);
 		if (!im->first[0])
 			snprintf(im->first, sizeof(im->first), "%s", id);
 		snprintf(im->last, sizeof(im->last), "%s", id);

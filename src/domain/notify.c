@@ -4,6 +4,8 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
+#include "domain/activity.h"
+#include "domain/alert.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/conf.h"
@@ -17,7 +19,7 @@
 #include <string.h>
 
 const char *const notify_deliveries[] = {"inbox", "email", "digest", NULL};
-const char *const notify_record_types[] = {"alert", NULL};
+const char *const notify_record_types[] = {"alert", "practice", "proposal", "activity", NULL};
 
 static struct notify_config config = {.retry_base_ms = 1000,
 				      .retry_max_ms = 3600 * 1000,
@@ -154,8 +156,11 @@ int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, co
 /* The web app's page for a record. */
 static void record_link(const char *ref_type, const char *ref_id, char *out, size_t n)
 {
+	const char *plural = ref_type ? notify_type_path(ref_type) : NULL;
 	if (!ref_type || !ref_id)
 		snprintf(out, n, "/inbox");
+	else if (plural)
+		snprintf(out, n, "/%s/%s", plural, ref_id);
 	else
 		snprintf(out, n, "/%ss/%s", ref_type, ref_id);
 }
@@ -346,7 +351,29 @@ int notify_mail_queue(struct db_conn *c, const char *user_id, const char *rcpt, 
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-/* ---- subscriptions matched by a new alert ---- */
+/* ---- subscriptions matched by a new record ---- */
+
+const struct notify_type *notify_type_of(const char *type)
+{
+	static const struct notify_type types[] = {
+	    {"alert", NF_CATEGORIES | NF_SUBSTANCES | NF_COUNTRIES | NF_AREA | NF_TLP,
+	     alert_categories, "alert"},
+	    /* a practice's theme is its setting */
+	    {"practice", NF_CATEGORIES | NF_COUNTRIES, activity_settings, "practice_published"},
+	    {"proposal", NF_COUNTRIES, NULL, "proposal_open"},
+	    {"activity", NF_CATEGORIES | NF_COUNTRIES | NF_AREA | NF_TLP, activity_types,
+	     "activity_new"},
+	};
+	for (size_t i = 0; type && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(types[i].name, type) == 0)
+			return &types[i];
+	return NULL;
+}
+
+const char *notify_type_path(const char *type)
+{
+	return strcmp(type, "activity") == 0 ? "activities" : NULL;
+}
 
 static int tlp_rank(const char *t)
 {
@@ -364,11 +391,13 @@ static int dist_index(const char *d)
 	return DIST_ORGANISATION;
 }
 
-/* Whether the list ",a,b," (empty: any) holds v. */
+/* Whether the list ",a,b," (empty: any) holds v (NULL: nothing). */
 static int list_has(const char *list, const char *v)
 {
 	if (!list[0])
 		return 1;
+	if (!v || !*v)
+		return 0;
 	size_t n = strlen(v);
 	for (const char *p = strstr(list, v); p; p = strstr(p + 1, v))
 		if (p > list && p[-1] == ',' && p[n] == ',')
@@ -388,79 +417,55 @@ static int list_has_any(const char *list, json_t *arr)
 	return 0;
 }
 
-struct alert_facts {
-	const char *id, *org_id, *country, *category, *tlp, *group;
-	enum distribution dist;
-	json_t *substances, *countries;
-	int has_loc;
-	double lat, lon;
-	json_t *members; /* organisations of the sharing group */
-};
-
-static int group_members(struct db_conn *c, struct alert_facts *f)
+/* The organisations of the record's sharing group, for the rule in memory. */
+static int group_members(struct db_conn *c, const struct notify_record *r, json_t **members)
 {
-	f->members = json_object();
-	if (f->dist != DIST_SHARING_GROUP || !f->group)
+	*members = json_object();
+	if (!r->share || r->dist != DIST_SHARING_GROUP || !r->group)
 		return TR_OK;
 	struct db_stmt *s;
 	int rc = db_prepare(c, "SELECT org_id FROM sharing_group_members WHERE group_id = ?", &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, f->group);
+	db_bind_text(s, 1, r->group);
 	while ((rc = db_step(s)) == DB_ROW)
-		json_object_set_new(f->members, db_col_text(s, 0), json_true());
+		json_object_set_new(*members, db_col_text(s, 0), json_true());
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-/* Whether subscription row s (see match_sql) matches and its owner may see
- * the alert: the role may read alerts, and acl_row_visible, the rule of
- * acl_visible for a row in memory, holds. */
-static int sub_matches(struct db_stmt *s, const struct alert_facts *f)
+/* Whether the filters of subscription row s (see notify_record_new) let r
+ * through. */
+static int sub_filters_pass(struct db_stmt *s, const struct notify_record *r)
 {
-	if (!list_has(db_col_text(s, 2), f->category) ||
-	    !list_has_any(db_col_text(s, 3), f->substances) ||
-	    !list_has_any(db_col_text(s, 4), f->countries) ||
-	    tlp_rank(f->tlp) > tlp_rank(db_col_text(s, 8)))
+	if (!list_has(db_col_text(s, 2), r->category) ||
+	    !list_has_any(db_col_text(s, 3), r->substances) ||
+	    !list_has_any(db_col_text(s, 4), r->countries) ||
+	    (r->tlp && tlp_rank(r->tlp) > tlp_rank(db_col_text(s, 8))))
 		return 0;
 	if (!db_col_is_null(s, 7)) {
-		if (!f->has_loc || tip_distance_m(db_col_double(s, 5), db_col_double(s, 6), f->lat,
-						  f->lon) > db_col_double(s, 7))
+		if (!r->has_loc || tip_distance_m(db_col_double(s, 5), db_col_double(s, 6), r->lat,
+						  r->lon) > db_col_double(s, 7))
 			return 0;
 	}
+	return 1;
+}
+
+/* For a record shared by distribution: whether the owner of row s may see
+ * it, by the role's read right and acl_row_visible, the rule of
+ * acl_visible for a row in memory. */
+static int sub_share_visible(struct db_stmt *s, const struct notify_record *r, json_t *members)
+{
 	struct caller who = {0};
 	snprintf(who.org_id, sizeof(who.org_id), "%s", db_col_text(s, 11));
 	snprintf(who.country, sizeof(who.country), "%s", db_col_text(s, 13));
 	int role = role_parse(db_col_text(s, 12));
-	if (role < 0 || !acl_role_can((enum role)role, RES_ALERT, ACT_READ))
+	if (role < 0 || !acl_role_can((enum role)role, r->res, ACT_READ))
 		return 0;
 	who.role = (enum role)role;
-	int own = strcmp(who.org_id, f->org_id) == 0;
-	int in_group = json_object_get(f->members, who.org_id) != NULL;
-	return acl_row_visible(&who, own, f->dist, f->country, in_group);
-}
-
-static void facts_of(json_t *a, struct alert_facts *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->id = json_string_value(json_object_get(a, "id"));
-	f->org_id = json_string_value(json_object_get(a, "org_id"));
-	f->country = json_string_value(json_object_get(a, "country"));
-	f->category = json_string_value(json_object_get(a, "category"));
-	f->tlp = json_string_value(json_object_get(a, "tlp"));
-	f->group = json_string_value(json_object_get(a, "sharing_group_id"));
-	f->dist =
-	    (enum distribution)dist_index(json_string_value(json_object_get(a, "distribution")));
-	f->substances = json_object_get(a, "substances");
-	f->countries = json_object_get(a, "countries");
-	json_t *loc = json_object_get(a, "location");
-	if (json_is_object(loc)) {
-		f->has_loc = 1;
-		f->lat = json_number_value(json_object_get(loc, "lat"));
-		f->lon = json_number_value(json_object_get(loc, "lon"));
-	}
-	if (!f->category)
-		f->category = "";
+	int own = strcmp(who.org_id, r->org_id) == 0;
+	int in_group = json_object_get(members, who.org_id) != NULL;
+	return acl_row_visible(&who, own, r->dist, r->country, in_group);
 }
 
 struct match {
@@ -468,33 +473,56 @@ struct match {
 	char *email;
 };
 
+/* The module's own rule for m's owner as the caller: 1 when they see r. */
+static int module_visible(struct db_conn *c, const struct notify_record *r, const struct match *m,
+			  int *rc)
+{
+	struct caller who;
+	memset(&who, 0, sizeof(who));
+	*rc = auth_caller_load(c, m->user_id, &who);
+	if (*rc) {
+		*rc = *rc == TR_ERR_UNAUTH ? TR_OK : *rc;
+		return 0;
+	}
+	if (!acl_role_can(who.role, r->res, ACT_READ))
+		return 0;
+	*rc = r->check(c, &who, r->id);
+	if (*rc == TR_ERR_NOT_FOUND || *rc == TR_ERR_FORBIDDEN) {
+		*rc = TR_OK;
+		return 0;
+	}
+	return !*rc;
+}
+
 /* The inbox items and e-mails of the matches, with both statements
  * prepared once for the whole fan-out. */
-static int deliver_matches(struct db_conn *c, const struct alert_facts *f, struct match *m,
-			   size_t n, int64_t now)
+static int deliver_matches(struct db_conn *c, const struct notify_record *r, const char *kind,
+			   struct match *m, size_t n, int64_t now)
 {
 	struct db_stmt *in = NULL, *out = NULL;
 	int rc = db_prepare(c,
 			    "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id,"
 			    " subscription_id, delivery, created_at)"
-			    " VALUES (?, ?, 'alert', 'alert', ?, ?, ?, ?)",
+			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			    &in);
 	if (!rc && config.mail)
 		rc =
 		    db_prepare(c,
 			       "INSERT INTO mail_outbox (id, user_id, rcpt, kind, ref_type, ref_id,"
 			       " subscription_id, next_at, created_at)"
-			       " VALUES (?, ?, ?, 'alert', 'alert', ?, ?, ?, ?)",
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			       &out);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char id[37];
 		tr_uuid7(id);
 		db_bind_text(in, 1, id);
 		db_bind_text(in, 2, m[i].user_id);
-		db_bind_text(in, 3, f->id);
-		db_bind_text(in, 4, m[i].sub_id);
-		db_bind_text(in, 5, m[i].delivery);
-		db_bind_int64(in, 6, now);
+		db_bind_text(in, 3, kind);
+		db_bind_text(in, 4, r->type);
+		db_bind_text(in, 5, r->id);
+		db_bind_text(in, 6, m[i].sub_id);
+		db_bind_text(in, 7, m[i].delivery);
+		db_bind_int64(in, 8, now);
 		rc = db_step(in);
 		db_done(in);
 		rc = rc == DB_DONE ? TR_OK : rc;
@@ -504,10 +532,12 @@ static int deliver_matches(struct db_conn *c, const struct alert_facts *f, struc
 		db_bind_text(out, 1, id);
 		db_bind_text(out, 2, m[i].user_id);
 		db_bind_text(out, 3, m[i].email);
-		db_bind_text(out, 4, f->id);
-		db_bind_text(out, 5, m[i].sub_id);
-		db_bind_int64(out, 6, now);
-		db_bind_int64(out, 7, now);
+		db_bind_text(out, 4, r->type); /* the sender renders by record type */
+		db_bind_text(out, 5, r->type);
+		db_bind_text(out, 6, r->id);
+		db_bind_text(out, 7, m[i].sub_id);
+		db_bind_int64(out, 8, now);
+		db_bind_int64(out, 9, now);
 		rc = db_step(out);
 		db_done(out);
 		rc = rc == DB_DONE ? TR_OK : rc;
@@ -515,15 +545,15 @@ static int deliver_matches(struct db_conn *c, const struct alert_facts *f, struc
 	return rc;
 }
 
-int notify_alert_published(struct db_conn *c, json_t *a, int64_t now, int *matched)
+int notify_record_new(struct db_conn *c, const struct notify_record *r, int64_t now, int *matched)
 {
-	struct alert_facts f;
-	facts_of(a, &f);
 	if (matched)
 		*matched = 0;
-	if (!f.id || !f.org_id)
+	const struct notify_type *t = notify_type_of(r->type);
+	if (!t || !r->id || !r->org_id || (!r->share && !r->check))
 		return TR_ERR_INTERNAL;
-	int rc = group_members(c, &f);
+	json_t *members = NULL;
+	int rc = group_members(c, r, &members);
 	struct db_stmt *s = NULL;
 	if (!rc)
 		rc = db_prepare(c,
@@ -532,16 +562,17 @@ int notify_alert_published(struct db_conn *c, json_t *a, int64_t now, int *match
 				" u.org_id, u.role, COALESCE(o.country, '')"
 				" FROM subscriptions s JOIN users u ON u.id = s.user_id"
 				" JOIN organisations o ON o.id = u.org_id"
-				" WHERE s.record_type = 'alert' AND u.disabled = 0",
+				" WHERE s.record_type = ? AND u.disabled = 0",
 				&s);
 	if (rc) {
-		json_decref(f.members);
+		json_decref(members);
 		return rc;
 	}
+	db_bind_text(s, 1, r->type);
 	size_t n = 0, cap = 0;
 	struct match *m = NULL;
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (!sub_matches(s, &f))
+		if (!sub_filters_pass(s, r) || (r->share && !sub_share_visible(s, r, members)))
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -563,15 +594,52 @@ int notify_alert_published(struct db_conn *c, json_t *a, int64_t now, int *match
 		n++;
 	}
 	db_done(s);
-	if (rc == DB_DONE)
-		rc = deliver_matches(c, &f, m, n, now);
-	for (size_t i = 0; i < n; i++)
+	json_decref(members);
+	rc = rc == DB_DONE ? TR_OK : rc;
+	/* a record not shared by distribution: the module asked for each
+	 * candidate, once the subscriptions are read */
+	size_t kept = n;
+	if (!rc && !r->share) {
+		kept = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!rc && module_visible(c, r, &m[i], &rc))
+				m[kept++] = m[i];
+			else
+				free(m[i].email);
+		}
+	}
+	if (!rc)
+		rc = deliver_matches(c, r, t->kind, m, kept, now);
+	for (size_t i = 0; i < kept; i++)
 		free(m[i].email);
 	free(m);
-	json_decref(f.members);
 	if (!rc && matched)
-		*matched = (int)n;
-	return rc == DB_DONE ? TR_OK : rc;
+		*matched = (int)kept;
+	return rc;
+}
+
+int notify_alert_published(struct db_conn *c, json_t *a, int64_t now, int *matched)
+{
+	struct notify_record r = {.type = "alert", .res = RES_ALERT, .share = 1};
+	r.id = json_string_value(json_object_get(a, "id"));
+	r.org_id = json_string_value(json_object_get(a, "org_id"));
+	r.country = json_string_value(json_object_get(a, "country"));
+	r.category = json_string_value(json_object_get(a, "category"));
+	r.tlp = json_string_value(json_object_get(a, "tlp"));
+	r.group = json_string_value(json_object_get(a, "sharing_group_id"));
+	r.dist =
+	    (enum distribution)dist_index(json_string_value(json_object_get(a, "distribution")));
+	r.substances = json_object_get(a, "substances");
+	r.countries = json_object_get(a, "countries");
+	json_t *loc = json_object_get(a, "location");
+	if (json_is_object(loc)) {
+		r.has_loc = 1;
+		r.lat = json_number_value(json_object_get(loc, "lat"));
+		r.lon = json_number_value(json_object_get(loc, "lon"));
+	}
+	if (!r.tlp)
+		r.tlp = "red"; /* never below any ceiling by mistake */
+	return notify_record_new(c, &r, now, matched);
 }
 
 /* ---- subscriptions ---- */
@@ -627,13 +695,16 @@ static json_t *sub_row(struct db_stmt *s)
 			   ? json_null()
 			   : json_pack("{s:f, s:f, s:f}", "lat", db_col_double(s, 6), "lon",
 				       db_col_double(s, 7), "radius_m", db_col_double(s, 8));
-	return json_pack(
-	    "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s, s:I, s:s}", "id",
-	    db_col_text(s, 0), "user_id", db_col_text(s, 1), "record_type", db_col_text(s, 2),
-	    "categories", list_json(db_col_text(s, 3)), "substances", list_json(db_col_text(s, 4)),
-	    "countries", list_json(db_col_text(s, 5)), "area", area, "tlp_max", db_col_text(s, 9),
-	    "delivery", db_col_text(s, 10), "created_at", created, "updated_at", updated, "version",
-	    (json_int_t)db_col_int64(s, 13), "unsubscribe_url", unsub);
+	/* a record type without TLP has no ceiling to show */
+	const struct notify_type *t = notify_type_of(db_col_text(s, 2));
+	json_t *tlp = t && !(t->filters & NF_TLP) ? json_null() : json_string(db_col_text(s, 9));
+	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:I, s:s}", "id",
+			 db_col_text(s, 0), "user_id", db_col_text(s, 1), "record_type",
+			 db_col_text(s, 2), "categories", list_json(db_col_text(s, 3)),
+			 "substances", list_json(db_col_text(s, 4)), "countries",
+			 list_json(db_col_text(s, 5)), "area", area, "tlp_max", tlp, "delivery",
+			 db_col_text(s, 10), "created_at", created, "updated_at", updated,
+			 "version", (json_int_t)db_col_int64(s, 13), "unsubscribe_url", unsub);
 }
 
 int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)

@@ -43,7 +43,29 @@ const struct notify_config *notify_config(void);
 /** The delivery of a subscription. */
 extern const char *const notify_deliveries[]; /* inbox, email, digest */
 /** Record types one may subscribe to. */
-extern const char *const notify_record_types[]; /* alert */
+extern const char *const notify_record_types[]; /* alert, practice, proposal, activity */
+
+/** The filters a subscription may hold, by record type. */
+enum notify_filter {
+	NF_CATEGORIES = 1 << 0,
+	NF_SUBSTANCES = 1 << 1,
+	NF_COUNTRIES = 1 << 2,
+	NF_AREA = 1 << 3,
+	NF_TLP = 1 << 4,
+};
+/** What a record type offers subscriptions: its filters (NF_*), the
+ * vocabulary its categories are checked against (its module's own list,
+ * NULL when it has none) and the inbox kind of a match. NULL when type is
+ * not one of notify_record_types. */
+struct notify_type {
+	const char *name;
+	unsigned filters;
+	const char *const *categories;
+	const char *kind;
+};
+const struct notify_type *notify_type_of(const char *type);
+/** The web app's path of a record type ("activities" for "activity"). */
+const char *notify_type_path(const char *type);
 
 /** Adds an inbox item for user_id inside the caller's transaction. dedupe
  * (may be NULL) makes a second item with the same key for the same user a
@@ -105,6 +127,35 @@ int notify_unread_count(struct db_conn *c, const char *user_id, int64_t *n /* OU
 int notify_mail_queue(struct db_conn *c, const char *user_id, const char *rcpt, const char *kind,
 		      const char *ref_type, const char *ref_id, const char *subscription_id,
 		      const char *payload, int64_t now);
+
+/** A record a subscription may match, as its module describes it at the
+ * moment it becomes published, open or created: the fields the filters
+ * read (strings and arrays borrowed), and its visibility, either the
+ * distribution rule of a row in memory (share set: acl_row_visible, for
+ * the fan-out of alerts to many subscribers) or else the module's own
+ * check asked with each candidate subscriber as the caller. */
+struct notify_record {
+	const char *type; /* one of notify_record_types */
+	enum resource res;
+	const char *id, *org_id;
+	const char *category; /* NULL: none */
+	json_t *substances;   /* array of ids; NULL: none */
+	json_t *countries;    /* array of ISO codes; NULL: none */
+	const char *tlp;      /* NULL: the record has no TLP */
+	int has_loc;
+	double lat, lon;
+	int share; /* the fields below decide visibility in memory */
+	enum distribution dist;
+	const char *country, *group;
+	notify_check_fn check; /* when !share */
+};
+
+/** Inside the caller's transaction: every subscription to r's type whose
+ * filters r meets and whose owner may see r gets an inbox item (the
+ * type's kind), and an e-mail when it asks for one. *matched (may be NULL)
+ * gets the number of recipients. */
+int notify_record_new(struct db_conn *c, const struct notify_record *r, int64_t now,
+		      int *matched /* OUT */);
 
 /** An alert became published (a, the alert as written): inside the same
  * transaction, every matching subscription whose owner may see it gets an

@@ -2,9 +2,12 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "domain/activity.h"
 #include "domain/alert.h"
 #include "domain/auth.h"
 #include "domain/notify.h"
+#include "domain/practice.h"
+#include "domain/proposal.h"
 #include "domain/tip_intake.h"
 
 #include <sodium.h>
@@ -21,6 +24,9 @@ enum lang { LANG_EN, LANG_FR, LANG_RU };
 
 enum phrase {
 	P_NEW_ALERT,
+	P_NEW_PRACTICE,
+	P_NEW_PROPOSAL,
+	P_NEW_ACTIVITY,
 	P_SOMETHING_NEW,
 	P_SOMETHING_NEW_BODY,
 	P_OPEN,
@@ -38,6 +44,9 @@ enum phrase {
 
 static const char *const phrases[P__MAX][3] = {
     [P_NEW_ALERT] = {"New alert", "Nouvelle alerte", "Новое оповещение"},
+    [P_NEW_PRACTICE] = {"Practice published", "Pratique publiée", "Опубликована практика"},
+    [P_NEW_PROPOSAL] = {"Proposal open", "Proposition ouverte", "Открыто предложение"},
+    [P_NEW_ACTIVITY] = {"New activity", "Nouvelle activité", "Новое мероприятие"},
     [P_SOMETHING_NEW] = {"There is something new for you", "Il y a du nouveau pour vous",
 			 "Для вас есть новое"},
     [P_SOMETHING_NEW_BODY] = {"A record you follow has news. Sign in to read it:",
@@ -264,13 +273,43 @@ static int content_free(const char *tlp)
 	return tlp && (strcmp(tlp, "red") == 0 || strcmp(tlp, "amber+strict") == 0);
 }
 
-/* One alert in a message: its title, summary and category, or for red and
+typedef int (*record_get_fn)(struct db_conn *c, const struct caller *who, const char *id,
+			     json_t **out);
+
+/* Each record type a subscription may name: the module's own reader (the
+ * one its API uses, so a message says no more than the record's page
+ * would), the words of its subject and the fields a message shows. */
+static const struct record_kind {
+	const char *type;
+	enum resource res;
+	record_get_fn get;
+	enum phrase headline;
+	const char *summary, *category;
+} record_kinds[] = {
+    {"alert", RES_ALERT, alert_get, P_NEW_ALERT, "summary", "category"},
+    {"practice", RES_PRACTICE, practice_get, P_NEW_PRACTICE, "summary", "setting"},
+    {"proposal", RES_PROPOSAL, proposal_get, P_NEW_PROPOSAL, "description", NULL},
+    {"activity", RES_ACTIVITY, activity_get, P_NEW_ACTIVITY, "description", "type"},
+};
+
+static const struct record_kind *record_kind_of(const char *type)
+{
+	for (size_t i = 0; type && i < sizeof(record_kinds) / sizeof(record_kinds[0]); i++)
+		if (strcmp(record_kinds[i].type, type) == 0)
+			return &record_kinds[i];
+	return NULL;
+}
+
+/* One record in a message: its title, summary and category, or for red and
  * amber+strict only that there is something new, with the link either way. */
-static void alert_lines(struct draft *d, json_t *a, int headline)
+static void record_lines(struct draft *d, const struct record_kind *k, json_t *a, int headline)
 {
 	const struct notify_config *cfg = notify_config();
 	char url[700];
-	snprintf(url, sizeof(url), "%s/alerts/%s", cfg->public_url,
+	const char *path = notify_type_path(k->type);
+	char plural[32];
+	snprintf(plural, sizeof(plural), "%ss", k->type);
+	snprintf(url, sizeof(url), "%s/%s/%s", cfg->public_url, path ? path : plural,
 		 json_string_value(json_object_get(a, "id")));
 	const char *tlp = json_string_value(json_object_get(a, "tlp"));
 	if (content_free(tlp)) {
@@ -281,30 +320,37 @@ static void alert_lines(struct draft *d, json_t *a, int headline)
 		return;
 	}
 	const char *title = json_string_value(json_object_get(a, "title"));
-	const char *summary = json_string_value(json_object_get(a, "summary"));
-	const char *cat = json_string_value(json_object_get(a, "category"));
+	const char *summary = json_string_value(json_object_get(a, k->summary));
+	const char *cat = k->category ? json_string_value(json_object_get(a, k->category)) : NULL;
 	if (headline)
-		buf_printf(&d->subject, "%s: %s", say(d->lang, P_NEW_ALERT), title ? title : "");
+		buf_printf(&d->subject, "%s: %s", say(d->lang, k->headline), title ? title : "");
 	char line[1200];
-	snprintf(line, sizeof(line), "%s [TLP:%s]", title ? title : "", tlp ? tlp : "");
+	if (tlp)
+		snprintf(line, sizeof(line), "%s [TLP:%s]", title ? title : "", tlp);
+	else
+		snprintf(line, sizeof(line), "%s", title ? title : "");
 	para(d, line);
 	if (summary && *summary)
 		para(d, summary);
-	snprintf(line, sizeof(line), "%s: %s", say(d->lang, P_CATEGORY), cat ? cat : "");
-	para(d, line);
+	if (cat && *cat) {
+		snprintf(line, sizeof(line), "%s: %s", say(d->lang, P_CATEGORY), cat);
+		para(d, line);
+	}
 	link_para(d, say(d->lang, P_OPEN), url);
 }
 
 /* TR_OK with the draft filled; TR_ERR_NOT_FOUND when nothing the recipient
  * may see is left to say (the message is dropped). */
-static int render_alert(struct db_conn *c, const struct outmsg *m, const struct caller *who,
-			struct draft *d)
+static int render_record(struct db_conn *c, const struct record_kind *k, const struct outmsg *m,
+			 const struct caller *who, struct draft *d)
 {
 	json_t *a = NULL;
-	int rc = alert_get(c, who, m->ref_id, &a);
+	if (!acl_role_can(who->role, k->res, ACT_READ))
+		return TR_ERR_NOT_FOUND;
+	int rc = k->get(c, who, m->ref_id, &a);
 	if (rc)
-		return rc;
-	alert_lines(d, a, 1);
+		return rc == TR_ERR_FORBIDDEN ? TR_ERR_NOT_FOUND : rc;
+	record_lines(d, k, a, 1);
 	json_decref(a);
 	if (m->sub_id[0]) {
 		snprintf(d->unsubscribe, sizeof(d->unsubscribe), "%s/subscriptions?unsubscribe=%s",
@@ -329,14 +375,16 @@ static int render_digest(struct db_conn *c, const struct outmsg *m, const struct
 	json_t *it;
 	json_array_foreach(items, i, it)
 	{
-		const char *type = json_string_value(json_array_get(it, 0));
+		const struct record_kind *k =
+		    record_kind_of(json_string_value(json_array_get(it, 0)));
 		const char *id = json_string_value(json_array_get(it, 1));
 		json_t *a = NULL;
-		if (!type || !id || strcmp(type, "alert") != 0 || alert_get(c, who, id, &a))
+		if (!k || !id || !acl_role_can(who->role, k->res, ACT_READ) ||
+		    k->get(c, who, id, &a))
 			continue; /* no longer visible: not a word of it */
 		buf_puts(&d->text, "----\r\n\r\n");
 		buf_puts(&d->html, "<hr>\n");
-		alert_lines(d, a, 0);
+		record_lines(d, k, a, 0);
 		json_decref(a);
 		shown++;
 	}
@@ -383,8 +431,9 @@ static int render(struct db_conn *c, const struct outmsg *m, struct draft *d)
 	if (rc)
 		return rc == TR_ERR_UNAUTH ? TR_ERR_NOT_FOUND : rc;
 	draft_init(d, l);
-	if (strcmp(m->kind, "alert") == 0)
-		rc = render_alert(c, m, &who, d);
+	const struct record_kind *k = record_kind_of(m->kind);
+	if (k)
+		rc = render_record(c, k, m, &who, d);
 	else if (strcmp(m->kind, "digest") == 0)
 		rc = render_digest(c, m, &who, d);
 	else if (token)

@@ -4,6 +4,7 @@
  * nothing once the reader can no longer see the record. Never a person's
  * data: a referral is named by its service and the day it was sent. */
 #include "core/err.h"
+#include "domain/activity.h"
 #include "domain/alert.h"
 #include "domain/conf.h"
 #include "domain/notify.h"
@@ -38,6 +39,7 @@ static const struct {
     {"proposal", RES_PROPOSAL, proposal_get, "title"},
     {"practice", RES_PRACTICE, practice_get, "title"},
     {"action", RES_ACTION, action_get, "title"},
+    {"activity", RES_ACTIVITY, activity_get, "title"},
     {"webhook", RES_WEBHOOK, webhook_get, "url"},
 };
 

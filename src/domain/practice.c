@@ -350,6 +350,29 @@ static int tell_reviewers(struct db_conn *c, json_t *p, int64_t now)
 	return notify_inbox_audience(c, &a, "practice_review", "practice", id, key, now, NULL);
 }
 
+/* A published practice reaches the subscriptions to practices (setting,
+ * country of origin), in the transaction that publishes it; who may see
+ * it is asked of practice_check_visible for each subscriber. */
+static int practice_subscribers(struct db_conn *c, json_t *p, int64_t now)
+{
+	json_t *countries = json_array();
+	const char *origin = json_string_value(json_object_get(p, "origin_country"));
+	if (origin)
+		json_array_append_new(countries, json_string(origin));
+	struct notify_record r = {
+	    .type = "practice",
+	    .res = RES_PRACTICE,
+	    .id = json_string_value(json_object_get(p, "id")),
+	    .org_id = json_string_value(json_object_get(p, "org_id")),
+	    .category = json_string_value(json_object_get(p, "setting")),
+	    .countries = countries,
+	    .check = practice_check_visible,
+	};
+	int rc = notify_record_new(c, &r, now, NULL);
+	json_decref(countries);
+	return rc;
+}
+
 static int finish(struct db_conn *c, int rc)
 {
 	if (rc) {
@@ -554,6 +577,8 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 		stamp(cur, "published_at", now);
 	stamp(cur, "updated_at", now);
 	if ((rc = practice_write(c, cur, 0)))
+		goto out;
+	if (publish && (rc = practice_subscribers(c, cur, now)))
 		goto out;
 	snprintf(status_out, 16, "%s", json_string_value(json_object_get(cur, "status")));
 	char detail[120];

@@ -79,6 +79,35 @@ static int proposal_read(struct db_conn *c, const struct caller *who, const char
 	return rc;
 }
 
+/* The module's rule for one proposal, asked by the notifications for each
+ * subscriber. */
+static int proposal_check_visible(struct db_conn *c, const struct caller *who, const char *id)
+{
+	json_t *p = NULL;
+	int rc = proposal_read(c, who, id, &p);
+	json_decref(p);
+	return rc;
+}
+
+/* A proposal that became open (was: its status before, NULL on create)
+ * reaches the subscriptions to proposals (countries), in the same
+ * transaction. */
+static int proposal_subscribers(struct db_conn *c, json_t *p, const char *was, int64_t now)
+{
+	const char *status = json_string_value(json_object_get(p, "status"));
+	if (!status || strcmp(status, "open") != 0 || (was && strcmp(was, "open") == 0))
+		return TR_OK;
+	struct notify_record r = {
+	    .type = "proposal",
+	    .res = RES_PROPOSAL,
+	    .id = json_string_value(json_object_get(p, "id")),
+	    .org_id = json_string_value(json_object_get(p, "org_id")),
+	    .countries = json_object_get(p, "countries"),
+	    .check = proposal_check_visible,
+	};
+	return notify_record_new(c, &r, now, NULL);
+}
+
 static int children(struct db_conn *c, const char *sql, const char *id, json_t *items,
 		    const char *const *keys, int n)
 {
@@ -371,6 +400,8 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = proposal_write(c, p, 1);
 	if (!rc)
 		rc = tell_partners(c, p, now);
+	if (!rc)
+		rc = proposal_subscribers(c, p, NULL, now);
 	struct audit_entry e = {who->user_id, who->org_id, "create", "proposal",
 				id,	      request_id,  NULL,     NULL};
 	if (!rc)
@@ -430,7 +461,8 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		goto out;
 	int64_t now = tr_now_ms();
 	stamp(merged, "updated_at", now);
-	if ((rc = proposal_write(c, merged, 0)) || (rc = tell_partners(c, merged, now)))
+	if ((rc = proposal_write(c, merged, 0)) || (rc = tell_partners(c, merged, now)) ||
+	    (rc = proposal_subscribers(c, merged, from, now)))
 		goto out;
 	char detail[400] = "";
 	int share = acl_share_changed(&was, &will);

@@ -191,4 +191,62 @@ describe('inbox', () => {
     assert.equal((await api('GET', '/subscriptions', undefined, officerToken)).items.length, 0);
     assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'no errors but the 401 before signing in');
   });
+
+  test('subscriptions in French on a phone: each record type shows only its own filters; an activity one reaches the inbox', async () => {
+    const page = await newPage(browser, { viewport: PHONE, locale: 'fr-FR' });
+    await signIn(page, server.url, 'officer@vienna.at');
+    await page.goto(`${server.url}/subscriptions`);
+    await page.getByRole('heading', { name: 'Abonnements', level: 1 }).waitFor();
+    const form = page.locator('form[aria-labelledby="sub-new"]');
+    const kind = form.getByRole('combobox', { name: "Type d'enregistrement" });
+    await kind.waitFor();
+    // alerts: every filter
+    await form.getByRole('listbox', { name: 'Substances' }).waitFor();
+    await form.locator('[data-sub-area]').waitFor();
+    // proposals: the countries they name, nothing else
+    await kind.selectOption('proposal');
+    await form.getByRole('listbox', { name: 'Pays concernés' }).waitFor();
+    await hasCount(form.getByRole('listbox'), 1);
+    await hasCount(form.locator('[data-sub-area]'), 0);
+    await hasCount(form.getByRole('combobox', { name: 'TLP le plus élevé' }), 0);
+    // practices: their settings and country of origin
+    await kind.selectOption('practice');
+    await form.getByRole('listbox', { name: 'Cadres de la pratique' }).waitFor();
+    await form.getByRole('listbox', { name: "Pays d'origine" }).waitFor();
+    await hasCount(form.getByRole('listbox'), 2);
+    // activities: type, country, area, TLP; a bad area is named by the server
+    await kind.selectOption('activity');
+    const types = form.getByRole('listbox', { name: "Types d'activité" });
+    await types.waitFor();
+    await hasCount(form.getByRole('listbox', { name: 'Substances' }), 0);
+    assert.equal(await types.locator('option[value="school_prevention"]').textContent(), 'Prévention scolaire');
+    await types.selectOption(['school_prevention']);
+    await form.getByRole('listbox', { name: "Pays de l'activité" }).selectOption(['AT']);
+    await form.getByRole('spinbutton', { name: 'Latitude du centre' }).fill('99');
+    await form.getByRole('spinbutton', { name: 'Longitude du centre' }).fill('16.37');
+    await form.getByRole('spinbutton', { name: 'Rayon (km)' }).fill('10');
+    await form.getByRole('combobox', { name: 'TLP le plus élevé' }).selectOption('amber');
+    await form.getByRole('button', { name: "S'abonner" }).click();
+    await form.locator('[data-sub-area] .field-error').filter({ hasText: 'doit être {lat, lon, radius_m}' }).waitFor();
+    await form.getByRole('spinbutton', { name: 'Latitude du centre' }).fill('48.2');
+    await form.getByRole('button', { name: "S'abonner" }).click();
+    await page.getByText('Abonnement créé.').waitFor();
+    const sub = (await api('GET', '/subscriptions', undefined, officerToken)).items.find((x) => x.record_type === 'activity');
+    assert.deepEqual([sub.categories, sub.countries, sub.tlp_max, sub.area],
+      [['school_prevention'], ['AT'], 'amber', { lat: 48.2, lon: 16.37, radius_m: 10000 }]);
+    await page.locator(`[data-sub="${sub.id}"]`).filter({ hasText: 'Activités créées · Prévention scolaire · Autriche' }).waitFor();
+    await axe(page, 'subscriptions per record type (fr, phone)');
+    await screenshot(page, 'subscriptions-activity-fr-phone');
+    // a matching activity: its inbox item names it and links to it
+    const act = await api('POST', '/activities', {
+      title: 'Ateliers au collège de Favoriten', type: 'school_prevention', setting: 'school', area_country: 'AT',
+      lat: 48.18, lon: 16.38, radius_km: 1, start: '2026-01-01', status: 'active', distribution: 'organisation', tlp: 'green',
+    }, officerToken);
+    await page.goto(`${server.url}/inbox`);
+    const item = page.locator('.inbox-item a')
+      .filter({ hasText: 'Une nouvelle activité correspondant à votre abonnement : Ateliers au collège de Favoriten' });
+    await item.waitFor();
+    assert.equal(await item.getAttribute('href'), `/activities/${act.id}`);
+    assert.deepEqual(page.errors.filter((e) => !/status of 40[01]/.test(e)), [], 'no errors but the 401 before signing in and the refused area');
+  });
 });

@@ -11,12 +11,12 @@ import { post } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, ProblemAlert, Loading, usePagedList, MoreButton, Badge } from './components.js';
 
-export const KINDS = ['alert', 'tip_routed', 'tip_message', 'tip_assigned', 'tip_deadline', 'tip_overdue',
+export const KINDS = ['alert', 'practice_published', 'proposal_open', 'activity_new', 'tip_routed', 'tip_message', 'tip_assigned', 'tip_deadline', 'tip_overdue',
   'tip_escalated', 'signal', 'proposal_endorse', 'practice_review', 'webhook_disabled',
   'referral_deadline', 'referral_overdue', 'referral_escalated', 'referral_expired', 'action_due', 'action_overdue'];
 
 /** The pages the app has for an item's record; others open the inbox. */
-const PAGES = ['alert', 'tip', 'signal', 'proposal', 'practice', 'referral'];
+const PAGES = ['alert', 'tip', 'signal', 'proposal', 'practice', 'referral', 'activity'];
 export const itemLink = (i) => (PAGES.includes(i.ref_type) ? i.link : '/inbox');
 
 /** What an item says: its kind and, when the reader still sees the record,

@@ -1,25 +1,41 @@
-// Subscriptions: what the caller wants to hear about (record type; alert
-// categories, substances, countries; a TLP ceiling) and how (the inbox,
-// an e-mail at once, a daily digest). The link at the foot of every e-mail
+// Subscriptions: what the caller wants to hear about (a record type: alerts
+// published, practices published, proposals open, activities created; and
+// only the filters that type has: its own categories, substances,
+// countries, an area, a TLP ceiling) and how (the inbox, an e-mail at
+// once, a daily digest). The link at the foot of every e-mail
 // (?unsubscribe=<id>) opens this page with that subscription ready to delete.
 // The caller's own e-mail settings come first: the language of their
 // messages and the hour (UTC) of their daily digest.
 import { html, useState, useEffect } from './lib.js';
 import { t, language, countryName } from './i18n.js';
 import { get, post, del, patch, getVersioned, countries as loadCountries, substances as loadSubstances } from './api.js';
-import { PageHeader, Select, MultiSelect, Radios, ProblemAlert, Loading, Table, useAsync, Notice } from './components.js';
-import { ALERT_CATEGORIES, TLPS, tlpLabel, enumOptions, countryOptions, substanceOptions } from './labels.js';
+import { PageHeader, Field, Select, MultiSelect, Radios, ProblemAlert, Loading, Table, useAsync, Notice } from './components.js';
+import { ALERT_CATEGORIES, ACTIVITY_TYPES, SETTINGS, TLPS, tlpLabel, enumOptions, countryOptions, substanceOptions } from './labels.js';
 import { can } from './can.js';
 
 const DELIVERIES = ['inbox', 'email', 'digest'];
 
+/** The filters of each record type, as the server accepts them: its
+ * categories (values and label prefix), substances, countries, an area,
+ * a TLP ceiling. */
+const TYPES = {
+  alert: { categories: [ALERT_CATEGORIES, 'alertcat', 'sub.categories'], substances: true, countries: 'sub.countries', area: true, tlp: true },
+  practice: { categories: [SETTINGS, 'actsetting', 'sub.categories.practice'], countries: 'sub.countries.practice' },
+  proposal: { countries: 'sub.countries.proposal' },
+  activity: { categories: [ACTIVITY_TYPES, 'acttype', 'sub.categories.activity'], countries: 'sub.countries.activity', area: true, tlp: true },
+};
+const EMPTY = { categories: [], substances: [], countries: [], tlp_max: '', lat: '', lon: '', radius_km: '' };
+
 function NewSubscription({ onDone }) {
   const countries = useAsync(loadCountries, []);
   const substances = useAsync(() => loadSubstances().catch(() => []), []);
-  const [f, setF] = useState({ record_type: 'alert', categories: [], substances: [], countries: [], tlp_max: '', delivery: 'inbox' });
+  const [f, setF] = useState({ record_type: 'alert', delivery: 'inbox', ...EMPTY });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setF({ ...f, [k]: v });
+  const type = TYPES[f.record_type];
+  // another record type: its own filters, none of the last one's values
+  const setType = (v) => { setError(null); setF({ ...f, ...EMPTY, record_type: v }); };
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -27,9 +43,12 @@ function NewSubscription({ onDone }) {
     const body = { record_type: f.record_type, delivery: f.delivery };
     for (const k of ['categories', 'substances', 'countries']) if (f[k].length) body[k] = f[k];
     if (f.tlp_max) body.tlp_max = f.tlp_max;
+    if (type.area && (f.lat !== '' || f.lon !== '' || f.radius_km !== '')) {
+      body.area = { lat: Number(f.lat), lon: Number(f.lon), radius_m: Number(f.radius_km) * 1000 };
+    }
     try {
       await post('/subscriptions', body);
-      setF({ ...f, categories: [], substances: [], countries: [] });
+      setF({ ...f, ...EMPTY });
       onDone();
     } catch (err) {
       setError(err);
@@ -42,16 +61,24 @@ function NewSubscription({ onDone }) {
     <form class="card" aria-labelledby="sub-new" onSubmit=${submit} noValidate>
       <h2 id="sub-new">${t('sub.new')}</h2>
       <${ProblemAlert} error=${error} />
-      <${Select} label=${t('sub.record_type')} name="record_type" value=${f.record_type} onChange=${set('record_type')}
-        options=${[{ value: 'alert', label: t('sub.type.alert') }]} required=${true} error=${fe('record_type')} />
-      <${MultiSelect} label=${t('sub.categories')} name="categories" value=${f.categories} onChange=${set('categories')}
-        options=${enumOptions(ALERT_CATEGORIES, 'alertcat')} hint=${t('sub.any_hint')} error=${fe('categories')} />
-      <${MultiSelect} label=${t('sub.substances')} name="substances" value=${f.substances} onChange=${set('substances')}
-        options=${substanceOptions(substances.data || [], language())} hint=${t('sub.any_hint')} error=${fe('substances')} />
-      <${MultiSelect} label=${t('sub.countries')} name="countries" value=${f.countries} onChange=${set('countries')}
-        options=${countryOptions(countries.data)} hint=${t('sub.any_hint')} error=${fe('countries')} />
-      <${Select} label=${t('sub.tlp_max')} name="tlp_max" value=${f.tlp_max} onChange=${set('tlp_max')}
-        options=${TLPS.map((v) => ({ value: v, label: tlpLabel(v) }))} empty=${t('sub.tlp_any')} error=${fe('tlp_max')} />
+      <${Select} label=${t('sub.record_type')} name="record_type" value=${f.record_type} onChange=${setType}
+        options=${Object.keys(TYPES).map((v) => ({ value: v, label: t(`sub.type.${v}`) }))} required=${true} error=${fe('record_type')} />
+      ${type.categories && html`<${MultiSelect} label=${t(type.categories[2])} name="categories" value=${f.categories}
+        onChange=${set('categories')} options=${enumOptions(type.categories[0], type.categories[1])} hint=${t('sub.any_hint')} error=${fe('categories')} />`}
+      ${type.substances && html`<${MultiSelect} label=${t('sub.substances')} name="substances" value=${f.substances} onChange=${set('substances')}
+        options=${substanceOptions(substances.data || [], language())} hint=${t('sub.any_hint')} error=${fe('substances')} />`}
+      ${type.countries && html`<${MultiSelect} label=${t(type.countries)} name="countries" value=${f.countries} onChange=${set('countries')}
+        options=${countryOptions(countries.data)} hint=${t('sub.any_hint')} error=${fe('countries')} />`}
+      ${type.area && html`<fieldset class=${`sub-area${fe('area') ? ' has-error' : ''}`} data-sub-area>
+        <legend>${t('sub.area')}</legend>
+        <p class="hint">${t('sub.area_hint')}</p>
+        ${fe('area') && html`<p class="field-error">${fe('area')}</p>`}
+        <${Field} label=${t('sub.area_lat')} name="lat" type="number" step="any" value=${f.lat} onInput=${set('lat')} />
+        <${Field} label=${t('sub.area_lon')} name="lon" type="number" step="any" value=${f.lon} onInput=${set('lon')} />
+        <${Field} label=${t('sub.area_radius_km')} name="radius_km" type="number" step="any" min="0" value=${f.radius_km} onInput=${set('radius_km')} />
+      </fieldset>`}
+      ${type.tlp && html`<${Select} label=${t('sub.tlp_max')} name="tlp_max" value=${f.tlp_max} onChange=${set('tlp_max')}
+        options=${TLPS.map((v) => ({ value: v, label: tlpLabel(v) }))} empty=${t('sub.tlp_any')} error=${fe('tlp_max')} />`}
       <${Radios} legend=${t('sub.delivery')} name="delivery" value=${f.delivery} onChange=${set('delivery')}
         options=${DELIVERIES.map((v) => ({ value: v, label: t(`sub.delivery.${v}`) }))} error=${fe('delivery')} />
       <p><button type="submit" class="btn btn-primary" disabled=${busy}>${t('sub.create')}</button></p>
@@ -104,7 +131,11 @@ function MailSettings({ me }) {
     </form>`;
 }
 
-const what = (s) => [t(`sub.type.${s.record_type}`), ...s.categories.map((c) => t(`alertcat.${c}`)), ...s.countries.map(countryName)]
+const catLabel = (s, c) => {
+  const cats = TYPES[s.record_type] && TYPES[s.record_type].categories;
+  return cats ? t(`${cats[1]}.${c}`) : c;
+};
+const what = (s) => [t(`sub.type.${s.record_type}`), ...s.categories.map((c) => catLabel(s, c)), ...s.countries.map(countryName)]
   .join(' · ');
 
 export default function Subscriptions({ me, query }) {
@@ -139,7 +170,7 @@ export default function Subscriptions({ me, query }) {
       <${Table} caption=${t('sub.title')} head=${[t('sub.what'), t('sub.tlp_max'), t('sub.delivery'), t('common.actions')]}>
         ${items.map((s) => html`<tr key=${s.id} data-sub=${s.id}>
           <td>${what(s)}${s.substances.length ? ` · ${t('sub.n_substances', { n: s.substances.length })}` : ''}</td>
-          <td>${s.tlp_max ? tlpLabel(s.tlp_max) : t('sub.tlp_any')}</td>
+          <td>${!TYPES[s.record_type] || !TYPES[s.record_type].tlp ? '—' : s.tlp_max ? tlpLabel(s.tlp_max) : t('sub.tlp_any')}</td>
           <td>${t(`sub.delivery.${s.delivery}`)}</td>
           <td>${can(me, 'subscription', 'delete') && html`
             <button type="button" class="btn btn-quiet" onClick=${() => remove(s.id)}
