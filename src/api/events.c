@@ -147,6 +147,7 @@ static const struct rwhy event_why[] = {
     {"organisers", "must name existing organisations"},
     {"participants", "must name existing organisations"},
     {"sessions", "a speaker's org_id names no organisation"},
+    {"outcomes", "the event still has outcomes: delete them first"},
 };
 
 static int event_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -172,6 +173,12 @@ static int event_update(struct db_conn *c, const struct caller *who, const char 
 	return shrec_update(&conf_event_table, c, who, id, body, version, request_id, field);
 }
 
+static int event_remove(struct db_conn *c, const struct caller *who, const char *id,
+			int64_t version, const char *request_id, const char **field)
+{
+	return shrec_delete(&conf_event_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource event_resource = {
     .name = "event",
     .plural = "events",
@@ -189,6 +196,7 @@ const struct api_resource event_resource = {
     .list = event_list,
     .create = event_create_fn,
     .update = event_update,
+    .remove = event_remove,
 };
 
 static const struct vfield minutes_spec[] = {
@@ -237,6 +245,7 @@ static const struct rwhy outcome_why[] = {
     {"event_id", "names an event you cannot see"},
     {"session_id", "names no session of the event"},
     {"contribution_id", "names no contribution of the session"},
+    {"actions", "the outcome still has actions: delete them first"},
 };
 
 static int outcome_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -262,6 +271,12 @@ static int outcome_update(struct db_conn *c, const struct caller *who, const cha
 	return shrec_update(&conf_outcome_table, c, who, id, body, version, request_id, field);
 }
 
+static int outcome_remove(struct db_conn *c, const struct caller *who, const char *id,
+			  int64_t version, const char *request_id, const char **field)
+{
+	return shrec_delete(&conf_outcome_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource outcome_resource = {
     .name = "outcome",
     .plural = "outcomes",
@@ -278,6 +293,7 @@ const struct api_resource outcome_resource = {
     .list = outcome_list,
     .create = outcome_create_fn,
     .update = outcome_update,
+    .remove = outcome_remove,
 };
 
 /* ---- actions ---- */
@@ -337,6 +353,12 @@ static int action_update(struct db_conn *c, const struct caller *who, const char
 	return shrec_update(&conf_action_table, c, who, id, body, version, request_id, field);
 }
 
+static int action_remove(struct db_conn *c, const struct caller *who, const char *id,
+			 int64_t version, const char *request_id, const char **field)
+{
+	return shrec_delete(&conf_action_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource action_resource = {
     .name = "action",
     .plural = "actions",
@@ -353,4 +375,5 @@ const struct api_resource action_resource = {
     .list = action_list,
     .create = action_create_fn,
     .update = action_update,
+    .remove = action_remove,
 };

@@ -90,6 +90,18 @@ static void doc_defaults(json_t *p)
 		json_object_set_new(p, "symbol", json_string(""));
 }
 
+/* A document goes only once it has no commitments (they are deleted
+ * first, each after its own assessments). */
+static int doc_delete_check(struct db_conn *c, json_t *cur, const char **field)
+{
+	int64_t n = shrec_count(
+	    c, "SELECT COUNT(*) FROM policy_commitments " DB_ACL_EXEMPT " WHERE document_id = ?",
+	    json_string_value(json_object_get(cur, "id")));
+	if (n < 0)
+		return TR_ERR_DB;
+	return n ? (*field = "commitments", TR_ERR_CONFLICT) : TR_OK;
+}
+
 const struct shrec policy_document_table = {
     .table = "policy_documents",
     .entity = "document",
@@ -98,6 +110,7 @@ const struct shrec policy_document_table = {
     .perm = RES_DOCUMENT,
     .share = SHARE_DOCUMENT,
     .defaults = doc_defaults,
+    .delete_check = doc_delete_check,
 };
 
 /* ---- commitments ---- */
@@ -148,6 +161,24 @@ static int cmt_decorate(struct db_conn *c, const struct caller *who, json_t *rec
 	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
 }
 
+/* A commitment goes only once no assessment speaks of it and no action
+ * links to it: a State's record of implementation is never lost by the
+ * deletion of what it implements. */
+static int cmt_delete_check(struct db_conn *c, json_t *cur, const char **field)
+{
+	const char *id = json_string_value(json_object_get(cur, "id"));
+	int64_t a = shrec_count(
+	    c, "SELECT COUNT(*) FROM policy_assessments " DB_ACL_EXEMPT " WHERE commitment_id = ?",
+	    id);
+	int64_t b = shrec_count(
+	    c, "SELECT COUNT(*) FROM conf_actions " DB_ACL_EXEMPT " WHERE commitment_id = ?", id);
+	if (a < 0 || b < 0)
+		return TR_ERR_DB;
+	if (a)
+		return *field = "assessments", TR_ERR_CONFLICT;
+	return b ? (*field = "actions", TR_ERR_CONFLICT) : TR_OK;
+}
+
 const struct shrec policy_commitment_table = {
     .table = "policy_commitments",
     .entity = "commitment",
@@ -158,6 +189,7 @@ const struct shrec policy_commitment_table = {
     .fixed = cmt_fixed,
     .defaults = cmt_defaults,
     .check = cmt_check,
+    .delete_check = cmt_delete_check,
     .decorate = cmt_decorate,
 };
 
@@ -391,6 +423,20 @@ static int asm_decorate(struct db_conn *c, const struct caller *who, json_t *rec
 	return rc;
 }
 
+/* The comments of civil society on an assessment go with it. */
+static int asm_delete_owned(struct db_conn *c, const char *id)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c, "DELETE FROM policy_assessment_comments WHERE assessment_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
 const struct shrec policy_assessment_table = {
     .table = "policy_assessments",
     .entity = "assessment",
@@ -402,6 +448,7 @@ const struct shrec policy_assessment_table = {
     .defaults = asm_defaults,
     .check = asm_check,
     .decorate = asm_decorate,
+    .delete_owned = asm_delete_owned,
 };
 
 int policy_comment_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
