@@ -719,6 +719,15 @@ static const struct msg catalog[] = {
       "укажите изменение: статус, исполнителя или итог"}},
 
     /* referrals */
+    {"invalid",
+     {"a diversion panel receives a referral within 36 hours at most",
+      "une commission de dissuasion reçoit un signalement dans les 36 heures au plus",
+      "комиссия по альтернативным мерам получает направление не позднее чем через 36 часов"}},
+    {"invalid",
+     {"must leave time to acknowledge first: at least ack_hours",
+      "doit laisser d'abord le temps d'accuser réception : au moins ack_hours",
+      "должно оставлять время сначала подтвердить получение: не меньше ack_hours"}},
+
     {"not_one_of",
      {"names an unknown value", "désigne une valeur inconnue", "указывает неизвестное значение"}},
     {"not_a_date",
