@@ -911,10 +911,18 @@ static void secure_delete_on(struct db_conn *c)
 		db_exec(c, "PRAGMA secure_delete=ON");
 }
 
-static void checkpoint(struct db_conn *c)
+/* After an erasure the old row versions leave the files: on SQLite the
+ * WAL is checkpointed into the (cleared) pages and truncated; on
+ * PostgreSQL an UPDATE leaves the old tuple in the table's file until it
+ * is rewritten, so the table is rewritten (VACUUM FULL, a short exclusive
+ * lock on a small table, only when something was erased). PostgreSQL's
+ * own write-ahead log keeps the old row until its segments are recycled. */
+static void checkpoint(struct db_conn *c, int erased)
 {
 	if (db_conn_engine(c) == DB_SQLITE)
 		db_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+	else if (erased)
+		db_exec(c, "VACUUM (FULL) referrals " DB_ACL_EXEMPT);
 }
 
 int referral_person_erase(struct db_conn *c, const struct caller *who, const char *id,
@@ -942,7 +950,7 @@ out:
 	json_decref(cur);
 	rc = finish(c, rc);
 	if (!rc)
-		checkpoint(c);
+		checkpoint(c, n);
 	return rc;
 }
 
@@ -964,7 +972,7 @@ int referral_retention_run(struct db_conn *c, int64_t now, int days, int *erased
 	}
 	rc = finish(c, rc);
 	if (!rc)
-		checkpoint(c);
+		checkpoint(c, *erased);
 	return rc;
 }
 
