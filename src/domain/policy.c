@@ -18,8 +18,6 @@
 const char *const policy_themes[] = {"prevention",	 "treatment",  "community_policing",
 				     "supply_reduction", "precursors", "information_sharing",
 				     "co_operation",	 "other",      NULL};
-const char *const policy_statuses[] = {"no_evidence", "not_started", "limited",
-				       "substantial", "complete",    NULL};
 const char *const policy_kinds[] = {"self", "independent", NULL};
 const char *const policy_evidence_types[] = {"activity", "practice", "proposal", "alert",
 					     "event",	 "document", NULL};
@@ -37,34 +35,6 @@ const char *const policy_evidence_types[] = {"activity", "practice", "proposal",
 		"created_by", "created_by", REC_TEXT                                               \
 	}
 #define N(a) (sizeof(a) / sizeof(a[0]))
-
-int policy_period_valid(const char *p)
-{
-	size_t n = p ? strlen(p) : 0;
-	if (n < 4 || p[0] < '1' || p[0] > '2')
-		return 0;
-	for (int i = 0; i < 4; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	if (n == 4)
-		return 1;
-	if (n != 7 || p[4] != '-')
-		return 0;
-	if (p[5] == 'Q')
-		return p[6] >= '1' && p[6] <= '4';
-	if (p[5] == 'H')
-		return p[6] == '1' || p[6] == '2';
-	int m = (p[5] - '0') * 10 + (p[6] - '0');
-	return p[5] >= '0' && p[5] <= '1' && p[6] >= '0' && p[6] <= '9' && m >= 1 && m <= 12;
-}
-
-int policy_status_rank(const char *s)
-{
-	for (int i = 0; s && policy_statuses[i]; i++)
-		if (strcmp(policy_statuses[i], s) == 0)
-			return i;
-	return -1;
-}
 
 /* ---- documents ---- */
 
@@ -335,7 +305,8 @@ static int asm_check(struct db_conn *c, const struct caller *who, json_t *p, jso
 static const char *const asm_fixed[] = {"state", "commitment_id", "period", "kind", NULL};
 
 /* The same State, commitment and kind in the period before, as the caller
- * sees it. */
+ * sees it: the latest in time (policy_period_cmp; the text of periods
+ * does not order them) of those before this one. */
 static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 {
 	struct query q;
@@ -345,22 +316,31 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 	query_text(&q, " AND r.commitment_id = ?",
 		   json_string_value(json_object_get(rec, "commitment_id")));
 	query_text(&q, " AND r.kind = ?", json_string_value(json_object_get(rec, "kind")));
-	query_text(&q, " AND r.period < ?", json_string_value(json_object_get(rec, "period")));
+	const char *period = json_string_value(json_object_get(rec, "period"));
+	query_text(&q, " AND r.period <> ?", period);
 	acl_visible(&q, who, "r");
-	query_sql(&q, " ORDER BY r.period DESC LIMIT 1");
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
 	if (rc)
 		return rc;
-	rc = db_step(s);
+	char best[16] = "", was[32] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *p = db_col_text(s, 0);
+		if (!p || strlen(p) >= sizeof(best) || policy_period_cmp(p, period) >= 0 ||
+		    (best[0] && policy_period_cmp(p, best) <= 0))
+			continue;
+		snprintf(best, sizeof(best), "%s", p);
+		snprintf(was, sizeof(was), "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+	}
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
 	const char *now = json_string_value(json_object_get(rec, "status"));
-	if (rc == DB_ROW) {
-		const char *was = db_col_text(s, 1);
+	if (best[0]) {
 		int d = policy_status_rank(now) - policy_status_rank(was);
-		json_object_set_new(
-		    rec, "previous",
-		    json_pack("{s:s, s:s}", "period", db_col_text(s, 0), "status", was ? was : ""));
+		json_object_set_new(rec, "previous",
+				    json_pack("{s:s, s:s}", "period", best, "status", was));
 		json_object_set_new(rec, "change",
 				    json_string(d > 0	? "improved"
 						: d < 0 ? "declined"
@@ -369,8 +349,7 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 		json_object_set_new(rec, "previous", json_null());
 		json_object_set_new(rec, "change", json_string("new"));
 	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return TR_OK;
 }
 
 static int comments_of(struct db_conn *c, json_t *rec)
@@ -495,8 +474,8 @@ out:
 static int by_period(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	return strcmp(json_string_value(json_object_get(x, "period")),
-		      json_string_value(json_object_get(y, "period")));
+	return policy_period_cmp(json_string_value(json_object_get(x, "period")),
+				 json_string_value(json_object_get(y, "period")));
 }
 
 static json_t *cell_of(json_t *a, json_t *prev)
@@ -556,8 +535,8 @@ int policy_matrix(struct db_conn *c, const struct caller *who, const char *state
 	    asms, i,
 	    v) if (json_object_get(wanted,
 				   json_string_value(json_object_get(v, "commitment_id"))) &&
-		   (!period || strcmp(json_string_value(json_object_get(v, "period")), period) <=
-				   0)) sorted[k++] = v;
+		   (!period || policy_period_cmp(json_string_value(json_object_get(v, "period")),
+						 period) <= 0)) sorted[k++] = v;
 	qsort(sorted, k, sizeof(*sorted), by_period);
 	/* state -> commitment -> kind -> [latest, the one before] */
 	json_t *latest = json_object();

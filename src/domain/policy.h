@@ -8,20 +8,16 @@
 
 #include "db/db.h"
 #include "domain/acl.h"
+#include "domain/policy_scale.h"
 #include "domain/shrec.h"
 
 #include <jansson.h>
 
 extern const char *const policy_themes[];
-extern const char *const policy_statuses[]; /* no_evidence .. complete */
-extern const char *const policy_kinds[];    /* self, independent */
+extern const char *const policy_kinds[]; /* self, independent */
 extern const char *const policy_evidence_types[];
 extern const struct shrec policy_document_table, policy_commitment_table, policy_assessment_table;
 
-/** Whether a period is YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM. */
-int policy_period_valid(const char *p);
-/** The rank of a status on the scale (0 .. 4), -1 when unknown. */
-int policy_status_rank(const char *s);
 /** Whether the caller sees the record of an evidence link. */
 int policy_evidence_visible(struct db_conn *c, const struct caller *who, const char *type,
 			    const char *id);

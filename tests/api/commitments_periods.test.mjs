@@ -1,0 +1,45 @@
+// Assessment periods in time, not by their text (issue 19; found by
+// tests/fuzz/fuzz_policy.c): the period before December 2024 is the first
+// half of 2024, not nothing ("2024-H1" > "2024-12" as text); the matrix at
+// or before a quarter leaves out the whole year, which ends later.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, client, cli, cliUser } from './lib.mjs';
+
+let srv, root, al;
+
+before(async () => {
+  srv = await startServer();
+  root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
+  const org = (await root.post('/api/v1/organisations', { body: { name: 'Albanian State Police', kind: 'police', country: 'AL' } })).body.id;
+  assert.equal((await root.post('/api/v1/users', { body: { email: 'a@al.example', name: 'A', org_id: org, role: 'analyst' } })).status, 201);
+  al = client(srv.base, { token: cli(['token', 'create', '--email', 'a@al.example', '--db', srv.db.url]).stdout.trim() });
+});
+after(async () => { await srv?.stop(); });
+
+test('the period before, and the matrix at or before a period, follow time', async () => {
+  const d = await al.post('/api/v1/documents', { body: { title: 'Strategy', issuer: 'Government', distribution: 'network' } });
+  const c = await al.post('/api/v1/commitments', { body: { document_id: d.body.id, paragraph: '1', text: { en: 'Act' }, theme: 'prevention', distribution: 'network' } });
+  const add = async (period, status) => {
+    const r = await al.post('/api/v1/assessments', { body: { state: 'AL', commitment_id: c.body.id, period, kind: 'self', status, distribution: 'network' } });
+    assert.equal(r.status, 201, r.text);
+    return r.body;
+  };
+  await add('2024-H1', 'not_started');
+  const dec = await add('2024-12', 'limited');
+  assert.deepEqual(dec.previous, { period: '2024-H1', status: 'not_started' });
+  assert.equal(dec.change, 'improved');
+  // ending together, the longer period comes first
+  const q2 = await add('2024-Q2', 'no_evidence');
+  assert.deepEqual(q2.previous, { period: '2024-H1', status: 'not_started' });
+  const year = await add('2024', 'substantial');
+  assert.deepEqual(year.previous, { period: '2024-Q2', status: 'no_evidence' }, 'the year ends with December, after the second quarter');
+  // at or before the second quarter: the first half and the quarter, not the year nor December
+  let m = await al.get('/api/v1/assessments/matrix?state=AL&period=2024-Q2');
+  assert.equal(m.status, 200, m.text);
+  assert.equal(m.body.states[0].cells[c.body.id].self.period, '2024-Q2');
+  m = await al.get('/api/v1/assessments/matrix?state=AL&period=2024-11');
+  assert.equal(m.body.states[0].cells[c.body.id].self.period, '2024-Q2');
+  m = await al.get('/api/v1/assessments/matrix?state=AL');
+  assert.equal(m.body.states[0].cells[c.body.id].self.period, '2024-12', 'December is the latest');
+});
