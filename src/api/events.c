@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/conf.h"
+#include "domain/conf_sessions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,97 +44,28 @@
 static const struct vfield event_create[] = {EVENT_FIELDS(1)};
 static const struct vfield event_patch[] = {EVENT_FIELDS(0)};
 
-static int str_ok(json_t *v, size_t max, int required)
-{
-	if (!v || json_is_null(v))
-		return !required;
-	return json_is_string(v) && (!required || json_string_length(v) > 0) &&
-	       json_string_length(v) <= max * 4;
-}
-
-static int time_ok(json_t *v)
-{
-	int64_t ms;
-	return !v || json_is_null(v) ||
-	       (json_is_string(v) && tr_time_parse(json_string_value(v), &ms) == 0);
-}
-
-static int id_ok(json_t *v)
-{
-	return !v || (json_is_string(v) && tr_uuid_valid(json_string_value(v)));
-}
-
-static int keys_ok(json_t *o, const char *const *keys)
-{
-	const char *k;
-	json_t *x;
-	json_object_foreach(o, k, x)
-	{
-		int known = 0;
-		for (int i = 0; keys[i]; i++)
-			known |= strcmp(k, keys[i]) == 0;
-		if (!known)
-			return 0;
-	}
-	return 1;
-}
-
-static int speakers_ok(json_t *sp)
-{
-	static const char *const keys[] = {"name", "org_id", "role", NULL};
-	size_t i;
-	json_t *v;
-	if (sp && !json_is_array(sp))
-		return 0;
-	if (json_array_size(sp) > 50)
-		return 0;
-	json_array_foreach(sp, i, v) if (!json_is_object(v) || !keys_ok(v, keys) ||
-					 !str_ok(json_object_get(v, "name"), 200, 1) ||
-					 !str_ok(json_object_get(v, "role"), 200, 0) ||
-					 !id_ok(json_object_get(v, "org_id"))) return 0;
-	return 1;
-}
-
-/* sessions: [{id?, title, starts_at?, ends_at?, theme?, contributions:
- * [{id?, title, speakers: [{name, org_id?, role?}]}]}] */
+/* sessions: [{id?, title, starts_at?, ends_at?, description?,
+ * contributions: [{id?, title, abstract?, speakers: [{name, org_id?,
+ * role?}]}]}] (conf_sessions_check) */
 static int event_body_check(struct http_req *req, json_t *body, int partial)
 {
 	(void)partial;
-	static const char *const skeys[] = {"id",	   "title",	    "starts_at", "ends_at",
-					    "description", "contributions", NULL};
-	static const char *const ckeys[] = {"id", "title", "abstract", "speakers", NULL};
-	json_t *sessions = json_object_get(body, "sessions");
-	int bad = 0;
-	if (json_array_size(sessions) > 100)
+	size_t at = 0;
+	int rc = conf_sessions_check(json_object_get(body, "sessions"), &at);
+	if (rc == CONF_SESSIONS_TOO_MANY)
 		return http_field_error(req, "sessions", "must be at most 100");
-	size_t i, j;
-	json_t *s, *k;
-	json_array_foreach(sessions, i, s)
-	{
+	if (rc == CONF_SESSIONS_SAME_ID)
+		return http_field_error(req, "sessions",
+					"names a session or contribution id twice");
+	if (rc) {
 		char name[64];
-		snprintf(name, sizeof(name), "sessions[%zu]", i);
-		json_t *contribs = json_object_get(s, "contributions");
-		int ok = json_is_object(s) && keys_ok(s, skeys) &&
-			 id_ok(json_object_get(s, "id")) &&
-			 str_ok(json_object_get(s, "title"), 500, 1) &&
-			 str_ok(json_object_get(s, "description"), 5000, 0) &&
-			 time_ok(json_object_get(s, "starts_at")) &&
-			 time_ok(json_object_get(s, "ends_at")) &&
-			 (!contribs || json_is_array(contribs)) && json_array_size(contribs) <= 100;
-		json_array_foreach(ok ? contribs : NULL, j, k) ok =
-		    ok && json_is_object(k) && keys_ok(k, ckeys) &&
-		    id_ok(json_object_get(k, "id")) &&
-		    str_ok(json_object_get(k, "title"), 500, 1) &&
-		    str_ok(json_object_get(k, "abstract"), 5000, 0) &&
-		    speakers_ok(json_object_get(k, "speakers"));
-		if (!ok)
-			bad |=
-			    http_field_error(req, name,
-					     "must be {title, starts_at, ends_at, description, "
-					     "contributions: [{title, abstract, speakers: [{name, "
-					     "org_id, role}]}]}");
+		snprintf(name, sizeof(name), "sessions[%zu]", at);
+		return http_field_error(req, name,
+					"must be {title, starts_at, ends_at, description, "
+					"contributions: [{title, abstract, speakers: [{name, "
+					"org_id, role}]}]}");
 	}
-	return bad;
+	return TR_OK;
 }
 
 static const struct rfilter event_filters[] = {

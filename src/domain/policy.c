@@ -18,7 +18,6 @@
 const char *const policy_themes[] = {"prevention",	 "treatment",  "community_policing",
 				     "supply_reduction", "precursors", "information_sharing",
 				     "co_operation",	 "other",      NULL};
-const char *const policy_kinds[] = {"self", "independent", NULL};
 const char *const policy_evidence_types[] = {"activity", "practice", "proposal", "alert",
 					     "event",	 "document", NULL};
 
@@ -588,45 +587,6 @@ int policy_matrix(struct db_conn *c, const struct caller *who, const char *state
 	json_decref(cms);
 	json_decref(asms);
 	return TR_OK;
-}
-
-static void put_cell(struct buf *b, json_t *cell, const char *key)
-{
-	buf_puts(b, ",");
-	csv_put_text(b, json_string_value(json_object_get(cell, key)));
-}
-
-char *policy_matrix_csv(json_t *m)
-{
-	struct buf b;
-	buf_init(&b, (size_t)1 << 26);
-	buf_puts(&b, "state,document_id,commitment_id,paragraph,theme,self_period,self_status,"
-		     "self_change,independent_period,independent_status,independent_change\r\n");
-	size_t i, j;
-	json_t *s, *cm;
-	json_array_foreach(json_object_get(m, "states"), i, s)
-	{
-		json_array_foreach(json_object_get(m, "commitments"), j, cm)
-		{
-			const char *id = json_string_value(json_object_get(cm, "id"));
-			json_t *cell = json_object_get(json_object_get(s, "cells"), id);
-			csv_put_text(&b, json_string_value(json_object_get(s, "state")));
-			put_cell(&b, cm, "document_id");
-			put_cell(&b, cm, "id");
-			put_cell(&b, cm, "paragraph");
-			put_cell(&b, cm, "theme");
-			for (int kd = 0; policy_kinds[kd]; kd++) {
-				json_t *k = json_object_get(cell, policy_kinds[kd]);
-				put_cell(&b, k, "period");
-				put_cell(&b, k, "status");
-				put_cell(&b, k, "change");
-			}
-			buf_puts(&b, "\r\n");
-		}
-	}
-	char *text = strdup(b.data ? b.data : "");
-	buf_free(&b);
-	return text;
 }
 
 /* ---- evidence suggestions ---- */

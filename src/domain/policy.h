@@ -14,7 +14,6 @@
 #include <jansson.h>
 
 extern const char *const policy_themes[];
-extern const char *const policy_kinds[]; /* self, independent */
 extern const char *const policy_evidence_types[];
 extern const struct shrec policy_document_table, policy_commitment_table, policy_assessment_table;
 
@@ -28,8 +27,6 @@ int policy_evidence_visible(struct db_conn *c, const struct caller *who, const c
  * the status of the period before it and the change. */
 int policy_matrix(struct db_conn *c, const struct caller *who, const char *state, const char *theme,
 		  const char *document_id, const char *period, json_t **out /* OUT */);
-/** The matrix as CSV text (malloc'd), one line per State and commitment. */
-char *policy_matrix_csv(json_t *matrix);
 /** Activities and practices of the State the caller sees whose kind fits
  * the commitment's theme, for a person to confirm as evidence. */
 int policy_suggestions(struct db_conn *c, const struct caller *who, const char *state,

@@ -1,6 +1,11 @@
 #include "domain/policy_scale.h"
+#include "core/buf.h"
+#include "core/csv.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+const char *const policy_kinds[] = {"self", "independent", NULL};
 
 const char *const policy_statuses[] = {"no_evidence", "not_started", "limited",
 				       "substantial", "complete",    NULL};
@@ -65,4 +70,45 @@ int policy_status_rank(const char *s)
 		if (strcmp(policy_statuses[i], s) == 0)
 			return i;
 	return -1;
+}
+
+/* ---- the matrix as CSV ---- */
+
+static void put_cell(struct buf *b, json_t *cell, const char *key)
+{
+	buf_puts(b, ",");
+	csv_put_text(b, json_string_value(json_object_get(cell, key)));
+}
+
+char *policy_matrix_csv(json_t *m)
+{
+	struct buf b;
+	buf_init(&b, (size_t)1 << 26);
+	buf_puts(&b, "state,document_id,commitment_id,paragraph,theme,self_period,self_status,"
+		     "self_change,independent_period,independent_status,independent_change\r\n");
+	size_t i, j;
+	json_t *s, *cm;
+	json_array_foreach(json_object_get(m, "states"), i, s)
+	{
+		json_array_foreach(json_object_get(m, "commitments"), j, cm)
+		{
+			const char *id = json_string_value(json_object_get(cm, "id"));
+			json_t *cell = json_object_get(json_object_get(s, "cells"), id);
+			csv_put_text(&b, json_string_value(json_object_get(s, "state")));
+			put_cell(&b, cm, "document_id");
+			put_cell(&b, cm, "id");
+			put_cell(&b, cm, "paragraph");
+			put_cell(&b, cm, "theme");
+			for (int kd = 0; policy_kinds[kd]; kd++) {
+				json_t *k = json_object_get(cell, policy_kinds[kd]);
+				put_cell(&b, k, "period");
+				put_cell(&b, k, "status");
+				put_cell(&b, k, "change");
+			}
+			buf_puts(&b, "\r\n");
+		}
+	}
+	char *text = strdup(b.data ? b.data : "");
+	buf_free(&b);
+	return text;
 }

@@ -1,7 +1,10 @@
-// Assessment periods in time, not by their text (issue 19; found by
-// tests/fuzz/fuzz_policy.c): the period before December 2024 is the first
-// half of 2024, not nothing ("2024-H1" > "2024-12" as text); the matrix at
-// or before a quarter leaves out the whole year, which ends later.
+// What the fuzz targets of the commitments and events module found (issue
+// 19), through the API: assessment periods in time, not by their text
+// (tests/fuzz/fuzz_policy.c): the period before December 2024 is the first
+// half of 2024, not nothing ("2024-H1" > "2024-12" as text), and the matrix
+// at or before a quarter leaves out the whole year, which ends later; an
+// event's sessions (tests/fuzz/fuzz_event_sessions.c): an id twice is
+// refused, naming sessions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, cli, cliUser } from './lib.mjs';
@@ -43,3 +46,25 @@ test('the period before, and the matrix at or before a period, follow time', asy
   m = await al.get('/api/v1/assessments/matrix?state=AL');
   assert.equal(m.body.states[0].cells[c.body.id].self.period, '2024-12', 'December is the latest');
 });
+
+test('an event whose sessions or contributions name an id twice is refused, naming sessions', async () => {
+  const id = '0190a0b1-7c2e-7d3f-8a4b-5c6d7e8f9a0b';
+  let r = await al.post('/api/v1/events', { body: { title: 'Twice', type: 'meeting', starts_on: '2024-01-01', distribution: 'network',
+    sessions: [{ id, title: 'A' }, { id, title: 'B' }] } });
+  assert.equal(r.status, 400, r.text);
+  assert.ok(r.body.errors.some((e) => e.field === 'sessions'), r.text);
+  r = await al.post('/api/v1/events', { body: { title: 'Twice', type: 'meeting', starts_on: '2024-01-01', distribution: 'network',
+    sessions: [{ id, title: 'A', contributions: [{ id, title: 'C' }] }] } });
+  assert.equal(r.status, 400, r.text);
+  r = await al.post('/api/v1/events', { body: { title: 'Once', type: 'meeting', starts_on: '2024-01-01', distribution: 'network',
+    sessions: [{ id, title: 'A', contributions: [{ title: 'C' }] }, { title: 'B' }] } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.sessions[0].id, id);
+  assert.notEqual(r.body.sessions[1].id, id);
+  assertSessionsKept(r.body);
+});
+
+function assertSessionsKept(ev) {
+  const ids = ev.sessions.flatMap((s) => [s.id, ...(s.contributions || []).map((c) => c.id)]);
+  assert.equal(new Set(ids).size, ids.length, 'the ids given by the server are distinct too');
+}
