@@ -131,8 +131,11 @@ const struct api_resource event_resource = {
     .remove = event_remove,
 };
 
+/* base_version: the version the author started from (0: none yet); when
+ * given, a newer version in the meantime answers 412, nothing is lost */
 static const struct vfield minutes_spec[] = {
     {"text", V_STRING, 1, 1, 200000, NULL, 0},
+    {"base_version", V_INT, 0, 0, 1000000000, NULL, 0},
 };
 
 int api_events_minutes_add(struct http_req *req, struct http_resp *resp)

@@ -508,6 +508,13 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 	db_done(s);
 	if (rc != DB_ROW)
 		goto out;
+	/* written from another version than the latest: someone changed the
+	 * minutes in the meantime */
+	json_t *base = json_object_get(body, "base_version");
+	if (json_is_integer(base) && json_integer_value(base) != version - 1) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
 	int64_t now = tr_now_ms();
 	if ((rc = db_prepare(c,
 			     "INSERT INTO conf_event_minutes (event_id, version, text, user_id,"

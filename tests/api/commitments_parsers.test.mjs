@@ -4,7 +4,8 @@
 // half of 2024, not nothing ("2024-H1" > "2024-12" as text), and the matrix
 // at or before a quarter leaves out the whole year, which ends later; an
 // event's sessions (tests/fuzz/fuzz_event_sessions.c): an id twice is
-// refused, naming sessions.
+// refused, naming sessions. And minutes written from an older version than
+// the latest are refused (412), so two editors lose nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, cli, cliUser } from './lib.mjs';
@@ -62,6 +63,26 @@ test('an event whose sessions or contributions name an id twice is refused, nami
   assert.equal(r.body.sessions[0].id, id);
   assert.notEqual(r.body.sessions[1].id, id);
   assertSessionsKept(r.body);
+});
+
+test('minutes: a version written from the latest is added; from an older one, 412; without a base, added', async () => {
+  const e = await al.post('/api/v1/events', { body: { title: 'Minutes', type: 'meeting', starts_on: '2024-01-01', distribution: 'network' } });
+  const add = (body) => al.post(`/api/v1/events/${e.body.id}/minutes`, { body });
+  let r = await add({ text: 'First.', base_version: 0 });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.minutes.version, 1);
+  r = await add({ text: 'Second, from the first.', base_version: 1 });
+  assert.equal(r.status, 201, r.text);
+  r = await add({ text: 'Also from the first.', base_version: 1 });
+  assert.equal(r.status, 412, r.text);
+  assert.match(r.body.detail, /changed since you read it/);
+  r = await add({ text: 'x', base_version: -1 });
+  assert.equal(r.status, 400, r.text);
+  assert.ok(r.body.errors.some((x) => x.field === 'base_version'));
+  r = await add({ text: 'Third, no base.' });
+  assert.equal(r.status, 201, r.text);
+  const all = await al.get(`/api/v1/events/${e.body.id}/minutes`);
+  assert.deepEqual(all.body.items.map((m) => m.text), ['Third, no base.', 'Second, from the first.', 'First.']);
 });
 
 function assertSessionsKept(ev) {

@@ -141,6 +141,24 @@ test('ru, phone: an event, its outcome and its action changed and deleted from t
   assert.equal(ev.place, 'Тирана');
   assert.deepEqual(ev.sessions.map((s) => s.title), ['Schools', 'Семьи']);
 
+  // the minutes: a new version, the earlier ones shown; a version written
+  // meanwhile by someone else is not overwritten but refused in words
+  await page.getByRole('button', { name: 'Изменить протокол' }).click();
+  await page.locator('textarea[name=minutes]').fill('Открытие. Две сессии.');
+  await page.locator('section', { has: page.locator('#minutes-title') }).locator('button[type=submit]').click();
+  await page.locator('[role=status]').filter({ hasText: 'Новая версия протокола сохранена.' }).first().waitFor();
+  await page.locator('section', { has: page.locator('#minutes-title') }).filter({ hasText: 'Версия 1' }).waitFor();
+  await page.getByRole('button', { name: 'Изменить протокол' }).click();
+  await page.locator('textarea[name=minutes]').fill('Открытие. Две сессии. Итоги.');
+  await api('POST', `/events/${ids.event}/minutes`, { text: 'Written by someone else meanwhile.' });
+  await page.locator('section', { has: page.locator('#minutes-title') }).locator('button[type=submit]').click();
+  await page.locator('[data-problem]').filter({ hasText: 'изменилась' }).waitFor();
+  const minutes = await api('GET', `/events/${ids.event}/minutes`);
+  assert.deepEqual(minutes.data.items.map((m) => m.version), [2, 1], 'nothing overwritten');
+  await page.goto(`${server.url}/events/${ids.event}`);
+  await page.getByRole('button', { name: 'Предыдущие версии' }).click();
+  await hasCount(page.locator('[data-minutes-history] li'), 2, 'both versions listed');
+
   // the action: changed in place, then deleted
   const action = page.locator(`[data-action="${ids.action}"]`);
   await action.getByRole('button', { name: 'Изменить' }).click();
@@ -172,5 +190,5 @@ test('ru, phone: an event, its outcome and its action changed and deleted from t
   await page.waitForURL(/\/events$/);
   const r = await fetch(`${server.url}/api/v1/events/${ids.event}`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(r.status, 404);
-  assert.deepEqual(page.errors.filter((e) => !/status of (401|409)/.test(e)), []);
+  assert.deepEqual(page.errors.filter((e) => !/status of (401|409|412)/.test(e)), []);
 });

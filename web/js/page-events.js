@@ -124,7 +124,7 @@ export function Detail({ me, params }) {
           ${(c.speakers || []).length > 0 && html`<span class="muted small"> — ${c.speakers.map((p) => `${p.name}${p.org_id ? ` (${name(p.org_id)})` : ''}`).join(', ')}</span>`}</li>`)}</ul>`}
       </li>`)}</ol>
     </section>
-    <${Minutes} ev=${ev} mayChange=${mayChange && can(me, 'event', 'update')} onSaved=${() => reload(t('ev.minutes_saved'))} />
+    <${Minutes} key=${ev.minutes ? ev.minutes.version : 0} ev=${ev} name=${name} mayChange=${mayChange && can(me, 'event', 'update')} onSaved=${() => reload(t('ev.minutes_saved'))} />
     <section class="card" aria-labelledby="outcomes-title">
       <h2 id="outcomes-title">${t('ev.outcomes')}</h2>
       ${ev.outcomes.length === 0 ? html`<p class="empty">${t('ev.no_outcomes')}</p>` : ev.outcomes.map((o) => html`
@@ -137,14 +137,20 @@ export function Detail({ me, params }) {
     </section>`;
 }
 
-function Minutes({ ev, mayChange, onSaved }) {
+function Minutes({ ev, mayChange, onSaved, name }) {
   const [text, setText] = useState(ev.minutes ? ev.minutes.text : '');
   const [open, setOpen] = useState(false);
   const [error, setError] = useState(null);
+  const [versions, setVersions] = useState(null);
   const save = async (e) => {
     e.preventDefault();
     setError(null);
-    try { await request('POST', `/events/${ev.id}/minutes`, { body: { text } }); setOpen(false); onSaved(); } catch (err) { setError(err); }
+    // written from the version shown: a change by someone else in the meantime is refused (412), not overwritten
+    const body = { text, base_version: ev.minutes ? ev.minutes.version : 0 };
+    try { await request('POST', `/events/${ev.id}/minutes`, { body }); setOpen(false); onSaved(); } catch (err) { setError(err); }
+  };
+  const history = async () => {
+    try { setVersions((await get(`/events/${ev.id}/minutes`)).items); } catch (err) { setError(err); }
   };
   return html`<section class="card" aria-labelledby="minutes-title">
     <h2 id="minutes-title">${t('ev.minutes')}</h2>
@@ -152,6 +158,10 @@ function Minutes({ ev, mayChange, onSaved }) {
       <p class="muted small">${t('ev.minutes_version', { n: ev.minutes.version })} · ${formatDateTime(ev.minutes.created_at)}</p>`
     : html`<p class="empty">${t('ev.no_minutes')}</p>`}
     ${mayChange && !open && html`<button type="button" class="btn" onClick=${() => setOpen(true)}>${t('ev.edit_minutes')}</button>`}
+    ${ev.minutes && ev.minutes.version > 1 && !versions && html` <button type="button" class="btn btn-quiet" onClick=${history}>${t('ev.minutes_history')}</button>`}
+    ${versions && html`<ol class="minutes-history" reversed data-minutes-history>${versions.map((m) => html`<li key=${m.version}>
+      <details><summary>${t('ev.minutes_version', { n: m.version })} · ${name(m.org_id)} · ${formatDateTime(m.created_at)}</summary>
+      <p class="prewrap">${m.text}</p></details></li>`)}</ol>`}
     ${open && html`<form onSubmit=${save}><${ProblemAlert} error=${error} />
       <${TextArea} label=${t('ev.minutes')} name="minutes" value=${text} onInput=${setText} rows="8" />
       <button type="submit" class="btn btn-primary">${t('common.save')}</button></form>`}
