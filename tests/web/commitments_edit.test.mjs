@@ -95,8 +95,8 @@ test('en, desktop: a document and a commitment changed from filled forms; a stal
   assert.deepEqual(page.errors.filter((e) => !/status of (401|409|412)/.test(e)), []);
 });
 
-test('fr: an assessment changed from its page, then deleted, then its commitment', async () => {
-  const page = await newPage(browser, { locale: 'fr-FR' });
+test('fr, phone: an assessment changed from its page, then deleted, then its commitment', async () => {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, locale: 'fr-FR' });
   await signIn(page, server.url, 'analyst@al.example');
   await page.goto(`${server.url}/assessments/${ids.asm}`);
   await page.getByRole('button', { name: 'Modifier' }).click();
@@ -117,6 +117,8 @@ test('fr: an assessment changed from its page, then deleted, then its commitment
   await page.goto(`${server.url}/commitments`);
   const cmRow = page.locator(`[data-commitment="${ids.cm}"]`);
   await cmRow.getByRole('button', { name: 'Supprimer' }).click();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'nothing wider than the phone');
+  await screenshot(page, 'commitments-delete-fr-phone');
   await cmRow.getByRole('button', { name: 'Oui, supprimer' }).click();
   await hasCount(page.locator(`[data-commitment="${ids.cm}"]`), 0, 'the commitment is gone from the list');
   assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
