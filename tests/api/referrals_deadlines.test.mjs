@@ -71,6 +71,12 @@ test('a service declares its deadlines, validated; the directory shows those in 
   const list = await u.officer.get('/api/v1/services?country=PT');
   const fast = list.body.items.find((s) => s.id === svc.fast.id);
   assert.deepEqual(fast.deadlines, { ack_hours: 24, first_contact_days: 3, set_by: 'service' });
+  // null gives the type's back
+  const tmp = (await u.clinic.post('/api/v1/services', { body: { name: 'Short-lived', type: 'treatment', ack_hours: 12 } })).body;
+  r = await u.clinic.patch(`/api/v1/services/${tmp.id}`, { body: { ack_hours: null }, headers: hdr(tmp.version) });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.body.deadlines, { ack_hours: 72, first_contact_days: 7, set_by: 'type' });
+  assert.equal((await u.clinic.patch(`/api/v1/services/${tmp.id}`, { body: { active: false }, headers: hdr(r.body.version) })).status, 200);
 });
 
 async function sent(service, urgency = 'routine') {
