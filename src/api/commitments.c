@@ -22,13 +22,6 @@
 		"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0                                                \
 	}
 
-static const struct rwhy share_why[] = {
-    {"distribution", "is required"},
-    {"tlp", "red is never shared with federation"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
-};
-
 /* ---- documents ---- */
 
 #define DOCUMENT_FIELDS(req)                                                                       \
@@ -65,6 +58,14 @@ static int doc_body_check(struct http_req *req, json_t *body, int partial)
 	return bad;
 }
 
+static const struct rwhy doc_why[] = {
+    {"distribution", "is required"},
+    {"tlp", "red is never shared with federation"},
+    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+			 "your organisation must belong to the group"},
+    {"commitments", "the document still has commitments: delete them first"},
+};
+
 static const struct rfilter doc_filters[] = {
     {"issuer", RF_TEXT, NULL, 300},
 };
@@ -91,6 +92,12 @@ static int doc_update(struct db_conn *c, const struct caller *who, const char *i
 	return shrec_update(&policy_document_table, c, who, id, body, version, request_id, field);
 }
 
+static int doc_remove(struct db_conn *c, const struct caller *who, const char *id, int64_t version,
+		      const char *request_id, const char **field)
+{
+	return shrec_delete(&policy_document_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource document_resource = {
     .name = "document",
     .plural = "documents",
@@ -101,13 +108,14 @@ const struct api_resource document_resource = {
     .npatch = N(doc_patch),
     .filters = doc_filters,
     .nfilters = N(doc_filters),
-    .why = share_why,
-    .nwhy = N(share_why),
+    .why = doc_why,
+    .nwhy = N(doc_why),
     .check = doc_body_check,
     .get = doc_get,
     .list = doc_list,
     .create = doc_create_fn,
     .update = doc_update,
+    .remove = doc_remove,
 };
 
 /* ---- commitments ---- */
@@ -181,6 +189,8 @@ static const struct rwhy cmt_why[] = {
     {"sharing_group_id", "is required with distribution sharing_group (only then), and "
 			 "your organisation must belong to the group"},
     {"document_id", "names a document you cannot see (and cannot change)"},
+    {"assessments", "the commitment still has assessments: delete them first"},
+    {"actions", "actions still link to the commitment: remove the links first"},
 };
 
 static int cmt_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -206,6 +216,12 @@ static int cmt_update(struct db_conn *c, const struct caller *who, const char *i
 	return shrec_update(&policy_commitment_table, c, who, id, body, version, request_id, field);
 }
 
+static int cmt_remove(struct db_conn *c, const struct caller *who, const char *id, int64_t version,
+		      const char *request_id, const char **field)
+{
+	return shrec_delete(&policy_commitment_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource commitment_resource = {
     .name = "commitment",
     .plural = "commitments",
@@ -223,6 +239,7 @@ const struct api_resource commitment_resource = {
     .list = cmt_list,
     .create = cmt_create_fn,
     .update = cmt_update,
+    .remove = cmt_remove,
 };
 
 /* ---- assessments ---- */
@@ -323,6 +340,12 @@ static int asm_update(struct db_conn *c, const struct caller *who, const char *i
 	return shrec_update(&policy_assessment_table, c, who, id, body, version, request_id, field);
 }
 
+static int asm_remove(struct db_conn *c, const struct caller *who, const char *id, int64_t version,
+		      const char *request_id, const char **field)
+{
+	return shrec_delete(&policy_assessment_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource assessment_resource = {
     .name = "assessment",
     .plural = "assessments",
@@ -340,6 +363,7 @@ const struct api_resource assessment_resource = {
     .list = asm_list,
     .create = asm_create_fn,
     .update = asm_update,
+    .remove = asm_remove,
 };
 
 static const struct vfield comment_spec[] = {

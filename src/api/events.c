@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/conf.h"
+#include "domain/conf_sessions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,97 +44,28 @@
 static const struct vfield event_create[] = {EVENT_FIELDS(1)};
 static const struct vfield event_patch[] = {EVENT_FIELDS(0)};
 
-static int str_ok(json_t *v, size_t max, int required)
-{
-	if (!v || json_is_null(v))
-		return !required;
-	return json_is_string(v) && (!required || json_string_length(v) > 0) &&
-	       json_string_length(v) <= max * 4;
-}
-
-static int time_ok(json_t *v)
-{
-	int64_t ms;
-	return !v || json_is_null(v) ||
-	       (json_is_string(v) && tr_time_parse(json_string_value(v), &ms) == 0);
-}
-
-static int id_ok(json_t *v)
-{
-	return !v || (json_is_string(v) && tr_uuid_valid(json_string_value(v)));
-}
-
-static int keys_ok(json_t *o, const char *const *keys)
-{
-	const char *k;
-	json_t *x;
-	json_object_foreach(o, k, x)
-	{
-		int known = 0;
-		for (int i = 0; keys[i]; i++)
-			known |= strcmp(k, keys[i]) == 0;
-		if (!known)
-			return 0;
-	}
-	return 1;
-}
-
-static int speakers_ok(json_t *sp)
-{
-	static const char *const keys[] = {"name", "org_id", "role", NULL};
-	size_t i;
-	json_t *v;
-	if (sp && !json_is_array(sp))
-		return 0;
-	if (json_array_size(sp) > 50)
-		return 0;
-	json_array_foreach(sp, i, v) if (!json_is_object(v) || !keys_ok(v, keys) ||
-					 !str_ok(json_object_get(v, "name"), 200, 1) ||
-					 !str_ok(json_object_get(v, "role"), 200, 0) ||
-					 !id_ok(json_object_get(v, "org_id"))) return 0;
-	return 1;
-}
-
-/* sessions: [{id?, title, starts_at?, ends_at?, theme?, contributions:
- * [{id?, title, speakers: [{name, org_id?, role?}]}]}] */
+/* sessions: [{id?, title, starts_at?, ends_at?, description?,
+ * contributions: [{id?, title, abstract?, speakers: [{name, org_id?,
+ * role?}]}]}] (conf_sessions_check) */
 static int event_body_check(struct http_req *req, json_t *body, int partial)
 {
 	(void)partial;
-	static const char *const skeys[] = {"id",	   "title",	    "starts_at", "ends_at",
-					    "description", "contributions", NULL};
-	static const char *const ckeys[] = {"id", "title", "abstract", "speakers", NULL};
-	json_t *sessions = json_object_get(body, "sessions");
-	int bad = 0;
-	if (json_array_size(sessions) > 100)
+	size_t at = 0;
+	int rc = conf_sessions_check(json_object_get(body, "sessions"), &at);
+	if (rc == CONF_SESSIONS_TOO_MANY)
 		return http_field_error(req, "sessions", "must be at most 100");
-	size_t i, j;
-	json_t *s, *k;
-	json_array_foreach(sessions, i, s)
-	{
+	if (rc == CONF_SESSIONS_SAME_ID)
+		return http_field_error(req, "sessions",
+					"names a session or contribution id twice");
+	if (rc) {
 		char name[64];
-		snprintf(name, sizeof(name), "sessions[%zu]", i);
-		json_t *contribs = json_object_get(s, "contributions");
-		int ok = json_is_object(s) && keys_ok(s, skeys) &&
-			 id_ok(json_object_get(s, "id")) &&
-			 str_ok(json_object_get(s, "title"), 500, 1) &&
-			 str_ok(json_object_get(s, "description"), 5000, 0) &&
-			 time_ok(json_object_get(s, "starts_at")) &&
-			 time_ok(json_object_get(s, "ends_at")) &&
-			 (!contribs || json_is_array(contribs)) && json_array_size(contribs) <= 100;
-		json_array_foreach(ok ? contribs : NULL, j, k) ok =
-		    ok && json_is_object(k) && keys_ok(k, ckeys) &&
-		    id_ok(json_object_get(k, "id")) &&
-		    str_ok(json_object_get(k, "title"), 500, 1) &&
-		    str_ok(json_object_get(k, "abstract"), 5000, 0) &&
-		    speakers_ok(json_object_get(k, "speakers"));
-		if (!ok)
-			bad |=
-			    http_field_error(req, name,
-					     "must be {title, starts_at, ends_at, description, "
-					     "contributions: [{title, abstract, speakers: [{name, "
-					     "org_id, role}]}]}");
+		snprintf(name, sizeof(name), "sessions[%zu]", at);
+		return http_field_error(req, name,
+					"must be {title, starts_at, ends_at, description, "
+					"contributions: [{title, abstract, speakers: [{name, "
+					"org_id, role}]}]}");
 	}
-	return bad;
+	return TR_OK;
 }
 
 static const struct rfilter event_filters[] = {
@@ -147,6 +79,7 @@ static const struct rwhy event_why[] = {
     {"organisers", "must name existing organisations"},
     {"participants", "must name existing organisations"},
     {"sessions", "a speaker's org_id names no organisation"},
+    {"outcomes", "the event still has outcomes: delete them first"},
 };
 
 static int event_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -172,6 +105,12 @@ static int event_update(struct db_conn *c, const struct caller *who, const char 
 	return shrec_update(&conf_event_table, c, who, id, body, version, request_id, field);
 }
 
+static int event_remove(struct db_conn *c, const struct caller *who, const char *id,
+			int64_t version, const char *request_id, const char **field)
+{
+	return shrec_delete(&conf_event_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource event_resource = {
     .name = "event",
     .plural = "events",
@@ -189,10 +128,14 @@ const struct api_resource event_resource = {
     .list = event_list,
     .create = event_create_fn,
     .update = event_update,
+    .remove = event_remove,
 };
 
+/* base_version: the version the author started from (0: none yet); when
+ * given, a newer version in the meantime answers 412, nothing is lost */
 static const struct vfield minutes_spec[] = {
     {"text", V_STRING, 1, 1, 200000, NULL, 0},
+    {"base_version", V_INT, 0, 0, 1000000000, NULL, 0},
 };
 
 int api_events_minutes_add(struct http_req *req, struct http_resp *resp)
@@ -237,6 +180,7 @@ static const struct rwhy outcome_why[] = {
     {"event_id", "names an event you cannot see"},
     {"session_id", "names no session of the event"},
     {"contribution_id", "names no contribution of the session"},
+    {"actions", "the outcome still has actions: delete them first"},
 };
 
 static int outcome_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -262,6 +206,12 @@ static int outcome_update(struct db_conn *c, const struct caller *who, const cha
 	return shrec_update(&conf_outcome_table, c, who, id, body, version, request_id, field);
 }
 
+static int outcome_remove(struct db_conn *c, const struct caller *who, const char *id,
+			  int64_t version, const char *request_id, const char **field)
+{
+	return shrec_delete(&conf_outcome_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource outcome_resource = {
     .name = "outcome",
     .plural = "outcomes",
@@ -278,6 +228,7 @@ const struct api_resource outcome_resource = {
     .list = outcome_list,
     .create = outcome_create_fn,
     .update = outcome_update,
+    .remove = outcome_remove,
 };
 
 /* ---- actions ---- */
@@ -337,6 +288,12 @@ static int action_update(struct db_conn *c, const struct caller *who, const char
 	return shrec_update(&conf_action_table, c, who, id, body, version, request_id, field);
 }
 
+static int action_remove(struct db_conn *c, const struct caller *who, const char *id,
+			 int64_t version, const char *request_id, const char **field)
+{
+	return shrec_delete(&conf_action_table, c, who, id, version, request_id, field);
+}
+
 const struct api_resource action_resource = {
     .name = "action",
     .plural = "actions",
@@ -353,4 +310,5 @@ const struct api_resource action_resource = {
     .list = action_list,
     .create = action_create_fn,
     .update = action_update,
+    .remove = action_remove,
 };

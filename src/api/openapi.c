@@ -232,6 +232,8 @@ static void resource_op(json_t *doc, json_t *op, const struct http_route *r)
 		resource_body(doc, op, schema, body_schema(res->patch_spec, res->npatch, 1));
 	} else if (r->fn == api_resource_get) {
 		camel(id, sizeof(id), "get", res->name);
+	} else if (r->fn == api_resource_delete) {
+		camel(id, sizeof(id), "delete", res->name);
 	} else {
 		route_op_id(r, id, sizeof(id));
 	}

@@ -126,6 +126,30 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
+int api_resource_delete(struct http_req *req, struct http_resp *resp)
+{
+	const struct api_resource *r = api_resource_of(req);
+	if (!r->remove || !acl_role_can(api_caller(req)->role, r->perm, ACT_DELETE))
+		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not delete these records");
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	int64_t version;
+	int rc = api_if_match(req, &version);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	const char *field = NULL;
+	rc = r->remove(c, api_caller(req), id, version, http_request_id(req), &field);
+	if (rc)
+		rc = api_resource_fail(req, c, r, rc, field);
+	db_release(c);
+	if (rc)
+		return rc;
+	http_resp_status(resp, 204);
+	return TR_OK;
+}
+
 int api_resource_get(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);

@@ -92,6 +92,9 @@ struct api_resource {
 		      const char *request_id, char id[37], const char **field);
 	int (*update)(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		      int64_t version, const char *request_id, const char **field);
+	/** Deletes one record at version (NULL: the resource has no DELETE). */
+	int (*remove)(struct db_conn *c, const struct caller *who, const char *id, int64_t version,
+		      const char *request_id, const char **field);
 };
 
 /** The four routes of a resource at path: list, create, get, patch. */
@@ -100,6 +103,12 @@ struct api_resource {
 	    {"GET", path "/{id}", api_resource_get, 0, &res},                                      \
 	{                                                                                          \
 		"PATCH", path "/{id}", api_resource_update, 0, &res                                \
+	}
+
+/** The DELETE route of a resource at path (with If-Match; 204). */
+#define RESOURCE_DELETE_ROUTE(path, res)                                                           \
+	{                                                                                          \
+		"DELETE", path "/{id}", api_resource_delete, 0, &res                               \
 	}
 
 int api_resource_list(struct http_req *req, struct http_resp *resp);
@@ -112,6 +121,7 @@ int api_rquery_read(struct http_req *req, const struct api_resource *r, const ch
 int api_resource_create(struct http_req *req, struct http_resp *resp);
 int api_resource_get(struct http_req *req, struct http_resp *resp);
 int api_resource_update(struct http_req *req, struct http_resp *resp);
+int api_resource_delete(struct http_req *req, struct http_resp *resp);
 
 /** The next cursor's key of a list whose keys are the ids: the last
  * item's id when more follow, else NULL (malloc'd). */

@@ -19,6 +19,8 @@
 	    {"radius_m", V_NUMBER, 0, 100, 2000000, NULL, 1},                                      \
 	    {"opening_hours", V_STRING, 0, 0, 500, NULL, 0},                                       \
 	    {"waiting_days", V_INT, 0, 0, 3650, NULL, 1},                                          \
+	    {"ack_hours", V_INT, 0, 1, 720, NULL, 1},                                              \
+	    {"first_contact_days", V_INT, 0, 1, 90, NULL, 1},                                      \
 	{                                                                                          \
 		"active", V_BOOL, 0, 0, 0, NULL, 0                                                 \
 	}
@@ -37,6 +39,8 @@ static const struct rwhy why[] = {
     {"lon", "is required with lat"},
     {"radius_m", "needs a point (lat and lon)"},
     {"languages", "must be ISO 639-1 codes in lower case (\"fr\", \"ru\")"},
+    {"ack_hours", "a diversion panel receives a referral within 36 hours at most"},
+    {"first_contact_days", "must leave time to acknowledge first: at least ack_hours"},
 };
 
 static const struct rfilter filters[] = {

@@ -66,14 +66,16 @@ static const struct {
      * by its own organisations, an independent one by a reviewer of
      * another country or an international body (policy.c); civil society
      * comments on assessments. Events, outcomes and actions: officers
-     * organise and follow up too. */
-    [RES_DOCUMENT] =     {"document",     {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R,       L|R,       L|R}},
-    [RES_COMMITMENT] =   {"commitment",   {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R,       L|R,       L|R}},
-    [RES_ASSESSMENT] =   {"assessment",   {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R,       L|R,       L|R}},
+     * organise and follow up too. Those who create delete (D), only
+     * records of their own organisation and only once nothing depends on
+     * them (shrec_delete); the audit keeps the deleted record. */
+    [RES_DOCUMENT] =     {"document",     {L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D|S, L|R,   L|R,       L|R}},
+    [RES_COMMITMENT] =   {"commitment",   {L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D|S, L|R,   L|R,       L|R}},
+    [RES_ASSESSMENT] =   {"assessment",   {L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D|S, L|R,   L|R,       L|R}},
     [RES_ASSESSMENT_COMMENT] = {"assessment_comment", {L|R|C, L|R, L|R,     L|R,       L|R|C,     L|R}},
-    [RES_EVENT] =        {"event",        {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
-    [RES_OUTCOME] =      {"outcome",      {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
-    [RES_ACTION] =       {"action",       {L|R|C|U|S, L|R|C|U|S, L|R|C|U|S, L|R|C|U,   L|R,       L|R}},
+    [RES_EVENT] =        {"event",        {L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D, L|R,   L|R}},
+    [RES_OUTCOME] =      {"outcome",      {L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D, L|R,   L|R}},
+    [RES_ACTION] =       {"action",       {L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D|S, L|R|C|U|D, L|R,   L|R}},
     /* referrals: the service directory is read by all and kept by the
      * organisations that offer the services; a referral is seen by its two
      * organisations only (no instance administrator, no analyst: they see

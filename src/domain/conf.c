@@ -204,6 +204,29 @@ static int event_decorate(struct db_conn *c, const struct caller *who, json_t *r
 	return rc;
 }
 
+/* An event goes only once it has no outcomes; its minutes go with it. */
+static int event_delete_check(struct db_conn *c, json_t *cur, const char **field)
+{
+	int64_t n = shrec_count(
+	    c, "SELECT COUNT(*) FROM conf_outcomes " DB_ACL_EXEMPT " WHERE event_id = ?",
+	    json_string_value(json_object_get(cur, "id")));
+	if (n < 0)
+		return TR_ERR_DB;
+	return n ? (*field = "outcomes", TR_ERR_CONFLICT) : TR_OK;
+}
+
+static int event_delete_owned(struct db_conn *c, const char *id)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "DELETE FROM conf_event_minutes WHERE event_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
 const struct shrec conf_event_table = {
     .table = "conf_events",
     .entity = "event",
@@ -215,6 +238,8 @@ const struct shrec conf_event_table = {
     .check = event_check,
     .may_update = event_may_update,
     .decorate = event_decorate,
+    .delete_check = event_delete_check,
+    .delete_owned = event_delete_owned,
 };
 
 /* ---- outcomes ---- */
@@ -268,6 +293,18 @@ static int outcome_decorate(struct db_conn *c, const struct caller *who, json_t 
 
 static const char *const outcome_fixed[] = {"event_id", NULL};
 
+/* An outcome goes only once it has no actions: what was decided and is
+ * being followed up is not lost by accident. */
+static int outcome_delete_check(struct db_conn *c, json_t *cur, const char **field)
+{
+	int64_t n = shrec_count(
+	    c, "SELECT COUNT(*) FROM conf_actions " DB_ACL_EXEMPT " WHERE outcome_id = ?",
+	    json_string_value(json_object_get(cur, "id")));
+	if (n < 0)
+		return TR_ERR_DB;
+	return n ? (*field = "actions", TR_ERR_CONFLICT) : TR_OK;
+}
+
 const struct shrec conf_outcome_table = {
     .table = "conf_outcomes",
     .entity = "outcome",
@@ -278,6 +315,7 @@ const struct shrec conf_outcome_table = {
     .fixed = outcome_fixed,
     .check = outcome_check,
     .decorate = outcome_decorate,
+    .delete_check = outcome_delete_check,
 };
 
 /* ---- actions ---- */
@@ -470,6 +508,13 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 	db_done(s);
 	if (rc != DB_ROW)
 		goto out;
+	/* written from another version than the latest: someone changed the
+	 * minutes in the meantime */
+	json_t *base = json_object_get(body, "base_version");
+	if (json_is_integer(base) && json_integer_value(base) != version - 1) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
 	int64_t now = tr_now_ms();
 	if ((rc = db_prepare(c,
 			     "INSERT INTO conf_event_minutes (event_id, version, text, user_id,"

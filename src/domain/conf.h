@@ -20,7 +20,8 @@ extern const char *const conf_action_due[]; /* list filter: overdue, soon */
 extern const struct shrec conf_event_table, conf_outcome_table, conf_action_table;
 
 /** Adds a version of the minutes of a visible event (its organisation, or
- * an organiser). */
+ * an organiser); with base_version in body, TR_ERR_PRECONDITION when the
+ * latest version is another (a change made in the meantime). */
 int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		     const char *request_id, const char **field /* OUT */);
 /** Every version of the minutes of a visible event, newest first. */

@@ -18,9 +18,6 @@
 const char *const policy_themes[] = {"prevention",	 "treatment",  "community_policing",
 				     "supply_reduction", "precursors", "information_sharing",
 				     "co_operation",	 "other",      NULL};
-const char *const policy_statuses[] = {"no_evidence", "not_started", "limited",
-				       "substantial", "complete",    NULL};
-const char *const policy_kinds[] = {"self", "independent", NULL};
 const char *const policy_evidence_types[] = {"activity", "practice", "proposal", "alert",
 					     "event",	 "document", NULL};
 
@@ -37,34 +34,6 @@ const char *const policy_evidence_types[] = {"activity", "practice", "proposal",
 		"created_by", "created_by", REC_TEXT                                               \
 	}
 #define N(a) (sizeof(a) / sizeof(a[0]))
-
-int policy_period_valid(const char *p)
-{
-	size_t n = p ? strlen(p) : 0;
-	if (n < 4 || p[0] < '1' || p[0] > '2')
-		return 0;
-	for (int i = 0; i < 4; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	if (n == 4)
-		return 1;
-	if (n != 7 || p[4] != '-')
-		return 0;
-	if (p[5] == 'Q')
-		return p[6] >= '1' && p[6] <= '4';
-	if (p[5] == 'H')
-		return p[6] == '1' || p[6] == '2';
-	int m = (p[5] - '0') * 10 + (p[6] - '0');
-	return p[5] >= '0' && p[5] <= '1' && p[6] >= '0' && p[6] <= '9' && m >= 1 && m <= 12;
-}
-
-int policy_status_rank(const char *s)
-{
-	for (int i = 0; s && policy_statuses[i]; i++)
-		if (strcmp(policy_statuses[i], s) == 0)
-			return i;
-	return -1;
-}
 
 /* ---- documents ---- */
 
@@ -90,6 +59,18 @@ static void doc_defaults(json_t *p)
 		json_object_set_new(p, "symbol", json_string(""));
 }
 
+/* A document goes only once it has no commitments (they are deleted
+ * first, each after its own assessments). */
+static int doc_delete_check(struct db_conn *c, json_t *cur, const char **field)
+{
+	int64_t n = shrec_count(
+	    c, "SELECT COUNT(*) FROM policy_commitments " DB_ACL_EXEMPT " WHERE document_id = ?",
+	    json_string_value(json_object_get(cur, "id")));
+	if (n < 0)
+		return TR_ERR_DB;
+	return n ? (*field = "commitments", TR_ERR_CONFLICT) : TR_OK;
+}
+
 const struct shrec policy_document_table = {
     .table = "policy_documents",
     .entity = "document",
@@ -98,6 +79,7 @@ const struct shrec policy_document_table = {
     .perm = RES_DOCUMENT,
     .share = SHARE_DOCUMENT,
     .defaults = doc_defaults,
+    .delete_check = doc_delete_check,
 };
 
 /* ---- commitments ---- */
@@ -148,6 +130,24 @@ static int cmt_decorate(struct db_conn *c, const struct caller *who, json_t *rec
 	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
 }
 
+/* A commitment goes only once no assessment speaks of it and no action
+ * links to it: a State's record of implementation is never lost by the
+ * deletion of what it implements. */
+static int cmt_delete_check(struct db_conn *c, json_t *cur, const char **field)
+{
+	const char *id = json_string_value(json_object_get(cur, "id"));
+	int64_t a = shrec_count(
+	    c, "SELECT COUNT(*) FROM policy_assessments " DB_ACL_EXEMPT " WHERE commitment_id = ?",
+	    id);
+	int64_t b = shrec_count(
+	    c, "SELECT COUNT(*) FROM conf_actions " DB_ACL_EXEMPT " WHERE commitment_id = ?", id);
+	if (a < 0 || b < 0)
+		return TR_ERR_DB;
+	if (a)
+		return *field = "assessments", TR_ERR_CONFLICT;
+	return b ? (*field = "actions", TR_ERR_CONFLICT) : TR_OK;
+}
+
 const struct shrec policy_commitment_table = {
     .table = "policy_commitments",
     .entity = "commitment",
@@ -158,6 +158,7 @@ const struct shrec policy_commitment_table = {
     .fixed = cmt_fixed,
     .defaults = cmt_defaults,
     .check = cmt_check,
+    .delete_check = cmt_delete_check,
     .decorate = cmt_decorate,
 };
 
@@ -303,7 +304,8 @@ static int asm_check(struct db_conn *c, const struct caller *who, json_t *p, jso
 static const char *const asm_fixed[] = {"state", "commitment_id", "period", "kind", NULL};
 
 /* The same State, commitment and kind in the period before, as the caller
- * sees it. */
+ * sees it: the latest in time (policy_period_cmp; the text of periods
+ * does not order them) of those before this one. */
 static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 {
 	struct query q;
@@ -313,22 +315,31 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 	query_text(&q, " AND r.commitment_id = ?",
 		   json_string_value(json_object_get(rec, "commitment_id")));
 	query_text(&q, " AND r.kind = ?", json_string_value(json_object_get(rec, "kind")));
-	query_text(&q, " AND r.period < ?", json_string_value(json_object_get(rec, "period")));
+	const char *period = json_string_value(json_object_get(rec, "period"));
+	query_text(&q, " AND r.period <> ?", period);
 	acl_visible(&q, who, "r");
-	query_sql(&q, " ORDER BY r.period DESC LIMIT 1");
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
 	if (rc)
 		return rc;
-	rc = db_step(s);
+	char best[16] = "", was[32] = "";
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *p = db_col_text(s, 0);
+		if (!p || strlen(p) >= sizeof(best) || policy_period_cmp(p, period) >= 0 ||
+		    (best[0] && policy_period_cmp(p, best) <= 0))
+			continue;
+		snprintf(best, sizeof(best), "%s", p);
+		snprintf(was, sizeof(was), "%s", db_col_text(s, 1) ? db_col_text(s, 1) : "");
+	}
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
 	const char *now = json_string_value(json_object_get(rec, "status"));
-	if (rc == DB_ROW) {
-		const char *was = db_col_text(s, 1);
+	if (best[0]) {
 		int d = policy_status_rank(now) - policy_status_rank(was);
-		json_object_set_new(
-		    rec, "previous",
-		    json_pack("{s:s, s:s}", "period", db_col_text(s, 0), "status", was ? was : ""));
+		json_object_set_new(rec, "previous",
+				    json_pack("{s:s, s:s}", "period", best, "status", was));
 		json_object_set_new(rec, "change",
 				    json_string(d > 0	? "improved"
 						: d < 0 ? "declined"
@@ -337,8 +348,7 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 		json_object_set_new(rec, "previous", json_null());
 		json_object_set_new(rec, "change", json_string("new"));
 	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return TR_OK;
 }
 
 static int comments_of(struct db_conn *c, json_t *rec)
@@ -391,6 +401,20 @@ static int asm_decorate(struct db_conn *c, const struct caller *who, json_t *rec
 	return rc;
 }
 
+/* The comments of civil society on an assessment go with it. */
+static int asm_delete_owned(struct db_conn *c, const char *id)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c, "DELETE FROM policy_assessment_comments WHERE assessment_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
 const struct shrec policy_assessment_table = {
     .table = "policy_assessments",
     .entity = "assessment",
@@ -402,6 +426,7 @@ const struct shrec policy_assessment_table = {
     .defaults = asm_defaults,
     .check = asm_check,
     .decorate = asm_decorate,
+    .delete_owned = asm_delete_owned,
 };
 
 int policy_comment_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -448,8 +473,8 @@ out:
 static int by_period(const void *a, const void *b)
 {
 	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	return strcmp(json_string_value(json_object_get(x, "period")),
-		      json_string_value(json_object_get(y, "period")));
+	return policy_period_cmp(json_string_value(json_object_get(x, "period")),
+				 json_string_value(json_object_get(y, "period")));
 }
 
 static json_t *cell_of(json_t *a, json_t *prev)
@@ -509,8 +534,8 @@ int policy_matrix(struct db_conn *c, const struct caller *who, const char *state
 	    asms, i,
 	    v) if (json_object_get(wanted,
 				   json_string_value(json_object_get(v, "commitment_id"))) &&
-		   (!period || strcmp(json_string_value(json_object_get(v, "period")), period) <=
-				   0)) sorted[k++] = v;
+		   (!period || policy_period_cmp(json_string_value(json_object_get(v, "period")),
+						 period) <= 0)) sorted[k++] = v;
 	qsort(sorted, k, sizeof(*sorted), by_period);
 	/* state -> commitment -> kind -> [latest, the one before] */
 	json_t *latest = json_object();
@@ -562,45 +587,6 @@ int policy_matrix(struct db_conn *c, const struct caller *who, const char *state
 	json_decref(cms);
 	json_decref(asms);
 	return TR_OK;
-}
-
-static void put_cell(struct buf *b, json_t *cell, const char *key)
-{
-	buf_puts(b, ",");
-	csv_put_text(b, json_string_value(json_object_get(cell, key)));
-}
-
-char *policy_matrix_csv(json_t *m)
-{
-	struct buf b;
-	buf_init(&b, (size_t)1 << 26);
-	buf_puts(&b, "state,document_id,commitment_id,paragraph,theme,self_period,self_status,"
-		     "self_change,independent_period,independent_status,independent_change\r\n");
-	size_t i, j;
-	json_t *s, *cm;
-	json_array_foreach(json_object_get(m, "states"), i, s)
-	{
-		json_array_foreach(json_object_get(m, "commitments"), j, cm)
-		{
-			const char *id = json_string_value(json_object_get(cm, "id"));
-			json_t *cell = json_object_get(json_object_get(s, "cells"), id);
-			csv_put_text(&b, json_string_value(json_object_get(s, "state")));
-			put_cell(&b, cm, "document_id");
-			put_cell(&b, cm, "id");
-			put_cell(&b, cm, "paragraph");
-			put_cell(&b, cm, "theme");
-			for (int kd = 0; policy_kinds[kd]; kd++) {
-				json_t *k = json_object_get(cell, policy_kinds[kd]);
-				put_cell(&b, k, "period");
-				put_cell(&b, k, "status");
-				put_cell(&b, k, "change");
-			}
-			buf_puts(&b, "\r\n");
-		}
-	}
-	char *text = strdup(b.data ? b.data : "");
-	buf_free(&b);
-	return text;
 }
 
 /* ---- evidence suggestions ---- */

@@ -8,20 +8,15 @@
 
 #include "db/db.h"
 #include "domain/acl.h"
+#include "domain/policy_scale.h"
 #include "domain/shrec.h"
 
 #include <jansson.h>
 
 extern const char *const policy_themes[];
-extern const char *const policy_statuses[]; /* no_evidence .. complete */
-extern const char *const policy_kinds[];    /* self, independent */
 extern const char *const policy_evidence_types[];
 extern const struct shrec policy_document_table, policy_commitment_table, policy_assessment_table;
 
-/** Whether a period is YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM. */
-int policy_period_valid(const char *p);
-/** The rank of a status on the scale (0 .. 4), -1 when unknown. */
-int policy_status_rank(const char *s);
 /** Whether the caller sees the record of an evidence link. */
 int policy_evidence_visible(struct db_conn *c, const struct caller *who, const char *type,
 			    const char *id);
@@ -32,8 +27,6 @@ int policy_evidence_visible(struct db_conn *c, const struct caller *who, const c
  * the status of the period before it and the change. */
 int policy_matrix(struct db_conn *c, const struct caller *who, const char *state, const char *theme,
 		  const char *document_id, const char *period, json_t **out /* OUT */);
-/** The matrix as CSV text (malloc'd), one line per State and commitment. */
-char *policy_matrix_csv(json_t *matrix);
 /** Activities and practices of the State the caller sees whose kind fits
  * the commitment's theme, for a person to confirm as evidence. */
 int policy_suggestions(struct db_conn *c, const struct caller *who, const char *state,

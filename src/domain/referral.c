@@ -343,13 +343,15 @@ static int age_years(int64_t birth, int64_t now)
 }
 
 /* The receiving organisation and type of an active service; whether that
- * organisation is a diversion panel. */
+ * organisation is a diversion panel; the service's own deadlines (0: its
+ * type's). */
 static int service_of(struct db_conn *c, const char *service_id, char org[37], char type[40],
-		      int *panel)
+		      int *panel, int64_t *ack_hours, int64_t *first_contact_days)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,
-			    "SELECT s.org_id, s.type, o.kind FROM services s JOIN organisations o"
+			    "SELECT s.org_id, s.type, o.kind, s.ack_hours, s.first_contact_days"
+			    " FROM services s JOIN organisations o"
 			    " ON o.id = s.org_id WHERE s.id = ? AND s.active = 1",
 			    &s);
 	if (rc)
@@ -361,6 +363,8 @@ static int service_of(struct db_conn *c, const char *service_id, char org[37], c
 		snprintf(type, 40, "%s", db_col_text(s, 1));
 		*panel = strcmp(db_col_text(s, 2), "diversion_panel") == 0 ||
 			 strcmp(type, "diversion_panel") == 0;
+		*ack_hours = db_col_is_null(s, 3) ? 0 : db_col_int64(s, 3);
+		*first_contact_days = db_col_is_null(s, 4) ? 0 : db_col_int64(s, 4);
 	}
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
@@ -482,11 +486,12 @@ int referral_create(struct db_conn *c, const struct caller *who, json_t *body,
 		return *field = "person.birth_date", TR_ERR_INVALID;
 	char recv[37], type[40];
 	int panel = 0;
+	int64_t own_ack = 0, own_contact = 0;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
 	if ((rc = service_of(c, json_string_value(json_object_get(body, "service_id")), recv, type,
-			     &panel))) {
+			     &panel, &own_ack, &own_contact))) {
 		*field = rc == TR_ERR_INVALID ? "service_id" : NULL;
 		return finish(c, rc);
 	}
@@ -525,18 +530,26 @@ static int consent_ok(json_t *consent, int minor)
 	return 1;
 }
 
-/* The deadlines from sending: acknowledge within 72 hours (urgent 24,
- * emergency 4; a diversion panel within 36 at most, as Portugal's
- * commissions), first contact within 7 days (urgent 3, emergency 1). */
-static void deadlines(const char *urgency, int panel, int64_t sent, int64_t *ack, int64_t *contact)
+/* The deadlines from sending: those of the service (its own, else its
+ * type's: acknowledge within 72 hours, a diversion panel within 36 at
+ * most, as Portugal's commissions; first contact within 7 days), shorter
+ * for an urgent referral (24 hours, 3 days) or an emergency (4 hours, 1
+ * day). */
+static void deadlines(const char *urgency, const char *type, int panel, int64_t own_ack_h,
+		      int64_t own_contact_d, int64_t sent, int64_t *ack, int64_t *contact)
 {
-	int64_t ack_h = 72, contact_d = 7;
-	if (strcmp(urgency, "urgent") == 0)
-		ack_h = 24, contact_d = 3;
-	else if (strcmp(urgency, "emergency") == 0)
-		ack_h = 4, contact_d = 1;
-	if (panel && ack_h > 36)
-		ack_h = 36;
+	int64_t ack_h, contact_d;
+	service_deadlines(type, panel, own_ack_h, own_contact_d, &ack_h, &contact_d);
+	int64_t cap_h = strcmp(urgency, "urgent") == 0	    ? 24
+			: strcmp(urgency, "emergency") == 0 ? 4
+							    : 0;
+	int64_t cap_d = cap_h == 24 ? 3 : cap_h == 4 ? 1 : 0;
+	if (cap_h && ack_h > cap_h)
+		ack_h = cap_h;
+	if (cap_d && contact_d > cap_d)
+		contact_d = cap_d;
+	if (panel && ack_h > SERVICE_PANEL_ACK_HOURS)
+		ack_h = SERVICE_PANEL_ACK_HOURS;
 	*ack = sent + ack_h * HOUR_MS;
 	*contact = sent + contact_d * DAY_MS;
 }
@@ -647,14 +660,15 @@ static int move_check(struct db_conn *c, const struct caller *who, json_t *cur, 
 			ch->override = NULL; /* nothing to override */
 		}
 		char recv[37], type[40];
+		int64_t own_ack = 0, own_contact = 0;
 		int panel = 0,
 		    rc = service_of(c, json_string_value(json_object_get(cur, "service_id")), recv,
-				    type, &panel);
+				    type, &panel, &own_ack, &own_contact);
 		if (rc)
 			return *field = rc == TR_ERR_INVALID ? "service_id" : NULL, rc;
 		ch->sent = now;
-		deadlines(json_string_value(json_object_get(cur, "urgency")), panel, now,
-			  &ch->ack_due, &ch->contact_due);
+		deadlines(json_string_value(json_object_get(cur, "urgency")), type, panel, own_ack,
+			  own_contact, now, &ch->ack_due, &ch->contact_due);
 	}
 	if (strcmp(to, "acknowledged") == 0)
 		ch->acknowledged = now;
@@ -897,10 +911,18 @@ static void secure_delete_on(struct db_conn *c)
 		db_exec(c, "PRAGMA secure_delete=ON");
 }
 
-static void checkpoint(struct db_conn *c)
+/* After an erasure the old row versions leave the files: on SQLite the
+ * WAL is checkpointed into the (cleared) pages and truncated; on
+ * PostgreSQL an UPDATE leaves the old tuple in the table's file until it
+ * is rewritten, so the table is rewritten (VACUUM FULL, a short exclusive
+ * lock on a small table, only when something was erased). PostgreSQL's
+ * own write-ahead log keeps the old row until its segments are recycled. */
+static void checkpoint(struct db_conn *c, int erased)
 {
 	if (db_conn_engine(c) == DB_SQLITE)
 		db_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+	else if (erased)
+		db_exec(c, "VACUUM (FULL) referrals " DB_ACL_EXEMPT);
 }
 
 int referral_person_erase(struct db_conn *c, const struct caller *who, const char *id,
@@ -928,7 +950,7 @@ out:
 	json_decref(cur);
 	rc = finish(c, rc);
 	if (!rc)
-		checkpoint(c);
+		checkpoint(c, n);
 	return rc;
 }
 
@@ -950,7 +972,7 @@ int referral_retention_run(struct db_conn *c, int64_t now, int days, int *erased
 	}
 	rc = finish(c, rc);
 	if (!rc)
-		checkpoint(c);
+		checkpoint(c, *erased);
 	return rc;
 }
 

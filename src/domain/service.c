@@ -39,11 +39,21 @@ static const struct activity_rec_col cols[] = {
     {"opening_hours", "opening_hours", REC_TEXT},
     {"waiting_days", "waiting_days", REC_INT},
     {"active", "active", REC_BOOL},
+    {"ack_hours", "ack_hours", REC_INT},
+    {"first_contact_days", "first_contact_days", REC_INT},
     {"updated_at", "updated_at", REC_TIME},
     {"created_at", "created_at", REC_TIME},
     {"version", "version", REC_INT},
 };
-enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 3, COL_CREATED = 17 };
+enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 3, COL_CREATED = 19 };
+
+void service_deadlines(const char *type, int panel, int64_t ack_hours, int64_t first_contact_days,
+		       int64_t *ack_h, int64_t *contact_d)
+{
+	panel |= type && strcmp(type, "diversion_panel") == 0;
+	*ack_h = ack_hours > 0 ? ack_hours : panel ? SERVICE_PANEL_ACK_HOURS : SERVICE_ACK_HOURS;
+	*contact_d = first_contact_days > 0 ? first_contact_days : SERVICE_FIRST_CONTACT_DAYS;
+}
 
 double service_distance_m(double lat1, double lon1, double lat2, double lon2)
 {
@@ -60,8 +70,8 @@ static void select_start(struct query *q)
 	buf_init(&b, 2048);
 	buf_puts(&b, "SELECT ");
 	activity_rec_select(&b, "s", cols, NCOLS);
-	buf_puts(&b,
-		 ", o.name FROM services s JOIN organisations o ON o.id = s.org_id WHERE 1 = 1");
+	buf_puts(&b, ", o.name, o.kind FROM services s JOIN organisations o ON o.id = s.org_id"
+		     " WHERE 1 = 1");
 	query_init(q);
 	query_sql(q, b.data);
 	buf_free(&b);
@@ -71,6 +81,19 @@ static json_t *row_json(struct db_stmt *s)
 {
 	json_t *o = activity_rec_json(s, cols, NCOLS);
 	json_object_set_new(o, "org_name", json_string(db_col_text(s, NCOLS)));
+	/* the deadlines in force: the service's own, else its type's */
+	int64_t ack, contact;
+	int own = json_is_integer(json_object_get(o, "ack_hours")) ||
+		  json_is_integer(json_object_get(o, "first_contact_days"));
+	service_deadlines(json_string_value(json_object_get(o, "type")),
+			  strcmp(db_col_text(s, NCOLS + 1), "diversion_panel") == 0,
+			  json_integer_value(json_object_get(o, "ack_hours")),
+			  json_integer_value(json_object_get(o, "first_contact_days")), &ack,
+			  &contact);
+	json_object_set_new(o, "deadlines",
+			    json_pack("{s:I, s:I, s:s}", "ack_hours", (json_int_t)ack,
+				      "first_contact_days", (json_int_t)contact, "set_by",
+				      own ? "service" : "type"));
 	return o;
 }
 
@@ -204,6 +227,24 @@ int service_list(struct db_conn *c, const struct service_filter *f, const char *
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+/* A diversion panel's own deadline stays within its 36 hours. */
+static int panel_ack_ok(struct db_conn *c, const char *org_id, json_t *p, const char **field)
+{
+	json_t *ack = json_object_get(p, "ack_hours");
+	if (!json_is_integer(ack) || json_integer_value(ack) <= SERVICE_PANEL_ACK_HOURS)
+		return TR_OK;
+	struct db_stmt *s;
+	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+		return TR_ERR_DB;
+	db_bind_text(s, 1, org_id);
+	int rc = db_step(s);
+	int panel = rc == DB_ROW && strcmp(db_col_text(s, 0), "diversion_panel") == 0;
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	return panel ? (*field = "ack_hours", TR_ERR_INVALID) : TR_OK;
+}
+
 static int org_kind_ok(struct db_conn *c, const char *org_id)
 {
 	struct db_stmt *s;
@@ -231,6 +272,20 @@ static int service_check(json_t *p, const char **field)
 		return *field = has_lat ? "lon" : "lat", TR_ERR_INVALID;
 	if (json_is_number(json_object_get(p, "radius_m")) && !has_lat)
 		return *field = "radius_m", TR_ERR_INVALID;
+	/* first contact comes after acknowledgement; a diversion panel
+	 * receives within 36 hours at most (Portugal's commissions) */
+	json_t *ack = json_object_get(p, "ack_hours"),
+	       *fc = json_object_get(p, "first_contact_days");
+	const char *type = json_string_value(json_object_get(p, "type"));
+	if (json_is_integer(ack) && type && strcmp(type, "diversion_panel") == 0 &&
+	    json_integer_value(ack) > SERVICE_PANEL_ACK_HOURS)
+		return *field = "ack_hours", TR_ERR_INVALID;
+	if (json_is_integer(ack) || json_is_integer(fc)) {
+		int64_t a, d;
+		service_deadlines(type, 0, json_integer_value(ack), json_integer_value(fc), &a, &d);
+		if (d * 24 < a)
+			return *field = "first_contact_days", TR_ERR_INVALID;
+	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(p, "languages"), i, v)
@@ -344,6 +399,8 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 		*field = ok < 0 ? NULL : "org_id";
 	}
 	if (!rc)
+		rc = panel_ack_ok(c, who->org_id, p, field);
+	if (!rc)
 		rc = service_write(c, p, 1);
 	struct audit_entry e = {who->user_id, who->org_id, "create", "service",
 				id,	      request_id,  NULL,     NULL};
@@ -381,7 +438,8 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 		rc = TR_ERR_INVALID;
 		goto out;
 	}
-	if ((rc = service_check(merged, field)))
+	if ((rc = service_check(merged, field)) ||
+	    (rc = panel_ack_ok(c, who->org_id, merged, field)))
 		goto out;
 	int64_t now = tr_now_ms();
 	stamp(merged, "updated_at", now);

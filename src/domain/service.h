@@ -39,6 +39,16 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 /** Changes a service of the caller's organisation at version. */
 int service_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		   int64_t version, const char *request_id, const char **field /* OUT */);
+/** The default deadlines of a referral to a service: acknowledge within
+ * 72 hours (a diversion panel 36), first contact within 7 days. */
+#define SERVICE_ACK_HOURS 72
+#define SERVICE_PANEL_ACK_HOURS 36
+#define SERVICE_FIRST_CONTACT_DAYS 7
+/** The deadlines in force for a service of type (panel: offered by a
+ * diversion panel organisation): its own ack_hours and
+ * first_contact_days when above 0, else the defaults of its type. */
+void service_deadlines(const char *type, int panel, int64_t ack_hours, int64_t first_contact_days,
+		       int64_t *ack_h /* OUT */, int64_t *contact_d /* OUT */);
 /** The great-circle distance in metres between two points in degrees. */
 double service_distance_m(double lat1, double lon1, double lat2, double lon2);
 

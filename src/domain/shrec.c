@@ -362,3 +362,62 @@ out:
 	json_decref(merged);
 	return shrec_finish(c, rc);
 }
+
+int64_t shrec_count(struct db_conn *c, const char *sql, const char *v)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, sql, &s))
+		return -1;
+	db_bind_text(s, 1, v);
+	int rc = db_step(s);
+	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : -1;
+	db_done(s);
+	return n;
+}
+
+int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
+		 int64_t version, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	struct db_stmt *s = NULL;
+	if ((rc = shrec_read(t, c, who, id, &cur)))
+		goto out;
+	/* only the creating organisation deletes, never an organiser or an
+	 * owner who may change it */
+	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
+	    !acl_role_can(who->role, t->perm, ACT_DELETE)) {
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+		rc = TR_ERR_PRECONDITION;
+		goto out;
+	}
+	if (t->delete_check && (rc = t->delete_check(c, cur, field)))
+		goto out;
+	if (t->delete_owned && (rc = t->delete_owned(c, id)))
+		goto out;
+	char sql[160];
+	snprintf(sql, sizeof(sql), "DELETE FROM %s " DB_ACL_EXEMPT " WHERE id = ?", t->table);
+	if ((rc = db_prepare(c, sql, &s)))
+		goto out;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		goto out;
+	/* the audit keeps the record as it was, so a deletion can be read
+	 * back (these records hold no personal data) */
+	char *was = json_dumps(cur, JSON_COMPACT | JSON_SORT_KEYS);
+	struct audit_entry e = {who->user_id, who->org_id, "delete", t->entity,
+				id,	      request_id,  NULL,     was};
+	rc = was ? audit_append(c, &e, tr_now_ms()) : TR_ERR_NOMEM;
+	free(was);
+out:
+	json_decref(cur);
+	return shrec_finish(c, rc);
+}

@@ -34,6 +34,12 @@ struct shrec {
 	int (*may_update)(const struct caller *who, json_t *cur);
 	/** Adds what the reader sees beside the row (full: one record). */
 	int (*decorate)(struct db_conn *c, const struct caller *who, json_t *rec, int full);
+	/** Refuses to delete cur while records of others depend on it:
+	 * TR_ERR_CONFLICT with *field naming them (NULL: nothing refuses). */
+	int (*delete_check)(struct db_conn *c, json_t *cur, const char **field);
+	/** Deletes what belongs to the record and goes with it (minutes,
+	 * comments), before the row itself (NULL: nothing does). */
+	int (*delete_owned)(struct db_conn *c, const char *id);
 };
 
 /** An equality filter of a list: column = value (value NULL: ignored). */
@@ -63,6 +69,16 @@ int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *
 int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
 		 json_t *body, int64_t version, const char *request_id,
 		 const char **field /* OUT */);
+
+/** Deletes a visible row of the caller's own organisation (a role with
+ * the delete right) at version (If-Match; stale: TR_ERR_PRECONDITION),
+ * after delete_check and delete_owned; the audit keeps that it was
+ * deleted, by whom and when. */
+int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
+		 int64_t version, const char *request_id, const char **field /* OUT */);
+/** The number of rows of sql (one text parameter, a SELECT COUNT), -1 on
+ * failure. */
+int64_t shrec_count(struct db_conn *c, const char *sql, const char *v);
 
 /** Whether v is a text in one or more languages: an object of language
  * codes (two letters) to non-empty strings of at most max characters. */

@@ -4,19 +4,23 @@
 // forms to record each. What a user may do comes from /me `can`.
 import { html, useState, useMemo } from './lib.js';
 import { t, language, countryName, formatDate, formatDateTime } from './i18n.js';
-import { get, post, request, listAll, countries as loadCountries, organisations } from './api.js';
+import { get, post, request, getVersioned, listAll, countries as loadCountries, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, ExportLinks, Checkbox,
 } from './components.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
+import { DeleteButton } from './delete-button.js';
 
 export const THEMES = ['prevention', 'treatment', 'community_policing', 'supply_reduction', 'precursors', 'information_sharing', 'co_operation', 'other'];
 export const STATUSES = ['no_evidence', 'not_started', 'limited', 'substantial', 'complete'];
 const KINDS = ['self', 'independent'];
 
 const can = (me, res, act) => ((me.can || {})[res] || []).includes(act);
+/** Whether the user changes (or deletes) a record: the role's right, and
+ * the record is their organisation's. */
+const mayDo = (me, res, act, rec) => can(me, res, act) && rec.org_id === me.org_id;
 /** A text in several languages, in the reader's if there. */
 export const pick = (texts) => (typeof texts === 'string' ? texts
   : texts ? texts[language()] || texts.en || Object.values(texts)[0] || '' : '');
@@ -33,8 +37,10 @@ function Cell({ cell }) {
 export default function Commitments({ me, query }) {
   const cur = Object.fromEntries(query.entries());
   const filt = Object.fromEntries(['theme', 'document_id'].filter((k) => cur[k]).map((k) => [k, cur[k]]));
-  const docs = useAsync(async () => (await listAll('/documents')).items, []);
-  const list = usePagedList('/commitments', filt, [cur.theme, cur.document_id]);
+  const [docTick, setDocTick] = useState(0);
+  const [tick, setTick] = useState(0);
+  const docs = useAsync(async () => (await listAll('/documents')).items, [docTick]);
+  const list = usePagedList('/commitments', filt, [cur.theme, cur.document_id, tick]);
   const docName = (id) => ((docs.data || []).find((d) => d.id === id) || {}).title || '';
   return html`
     <${PageHeader} title=${t('cmt.title')} subtitle=${t('cmt.subtitle')}>
@@ -53,18 +59,22 @@ export default function Commitments({ me, query }) {
     <${ProblemAlert} error=${list.error || docs.error} />
     ${list.loading && list.items.length === 0 ? html`<${Loading} />`
       : list.items.length === 0 ? html`<p class="empty">${t('cmt.empty')}</p>` : html`
-      <${Table} caption=${t('cmt.title')} head=${[t('cmt.paragraph'), t('cmt.text'), t('cmt.theme'), t('cmt.document')]}>
-        ${list.items.map((c) => html`<tr key=${c.id}>
+      <${Table} caption=${t('cmt.title')} head=${[t('cmt.paragraph'), t('cmt.text'), t('cmt.theme'), t('cmt.document'), t('common.actions')]}>
+        ${list.items.map((c) => html`<tr key=${c.id} data-commitment=${c.id}>
           <td>${c.paragraph}</td><td lang=${c.text[language()] ? language() : 'en'}>${pick(c.text)}</td>
           <td>${t(`cmttheme.${c.theme}`)}</td><td>${docName(c.document_id)}</td>
+          <td class="row-actions">${mayDo(me, 'commitment', 'update', c) && html`<a class="btn btn-small" href=${`/commitments/${c.id}/edit`}>${t('common.edit')}</a>`}
+            ${mayDo(me, 'commitment', 'delete', c) && html`<${DeleteButton} small path=${`/commitments/${c.id}`} what=${c.paragraph} onDone=${() => setTick((n) => n + 1)} />`}</td>
         </tr>`)}
       </${Table}>
       <${MoreButton} list=${list} />`}
     <section class="card">
       <h2>${t('cmt.documents')}</h2>
-      <ul class="member-list">${(docs.data || []).map((d) => html`<li key=${d.id}>
+      <ul class="member-list">${(docs.data || []).map((d) => html`<li key=${d.id} data-document=${d.id}>
         <span>${d.url ? html`<a href=${d.url} rel="noopener noreferrer">${d.title}</a>` : d.title}${d.symbol ? ` (${d.symbol})` : ''}</span>
-        <span class="muted small">${d.issuer}${d.adopted_on ? ` · ${formatDate(d.adopted_on)}` : ''}</span></li>`)}</ul>
+        <span class="muted small">${d.issuer}${d.adopted_on ? ` · ${formatDate(d.adopted_on)}` : ''}</span>
+        <span class="row-actions">${mayDo(me, 'document', 'update', d) && html`<a class="btn btn-small" href=${`/documents/${d.id}/edit`}>${t('common.edit')}</a>`}
+          ${mayDo(me, 'document', 'delete', d) && html`<${DeleteButton} small path=${`/documents/${d.id}`} what=${d.title} onDone=${() => setDocTick((n) => n + 1)} />`}</span></li>`)}</ul>
     </section>`;
 }
 
@@ -86,24 +96,53 @@ async function create(path, body, setError, setBusy) {
 const cleanShare = (form) => ({ distribution: form.distribution || undefined, tlp: form.tlp || undefined,
   sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : undefined });
 
-/** /documents/new */
-export function NewDocument({ me }) {
+/** Reads the record of an edit page (params.id) with its ETag, or none
+ * on a new one. */
+function useRecord(path, id) {
+  return useAsync(async () => (id ? getVersioned(`${path}/${id}`) : { data: null, etag: null }), [id]);
+}
+
+/** Saves a new record (POST) or the change of one (PATCH with its ETag);
+ * answers the record, or null with the error shown. */
+async function saveRecord(path, rec, body, setError, setBusy) {
+  if (!rec.data) return create(path, body, setError, setBusy);
+  setBusy(true);
+  setError(null);
+  try {
+    return (await request('PATCH', `${path}/${rec.data.id}`, { body, etag: rec.etag })).data;
+  } catch (err) { setError(err); setBusy(false); return null; }
+}
+
+const day = (iso) => (iso ? String(iso).slice(0, 10) : '');
+const shareOf = (r, tlp) => ({ distribution: r ? r.distribution : '', tlp: r ? r.tlp : tlp, sharing_group_id: (r && r.sharing_group_id) || '' });
+
+/** /documents/new and /documents/:id/edit */
+export function NewDocument({ me, params = {} }) {
   const d = useShareData(me);
-  const [form, setForm] = useState({ title: '', issuer: '', symbol: '', adopted_on: '', url: '', distribution: '', tlp: 'clear', sharing_group_id: '' });
+  const rec = useRecord('/documents', params.id);
+  if (!d.data || !rec.data) return html`<${ProblemAlert} error=${d.error || rec.error} /><${Loading} />`;
+  return html`<${DocumentForm} me=${me} d=${d} rec=${rec.data} />`;
+}
+export const EditDocument = NewDocument;
+
+function DocumentForm({ me, d, rec }) {
+  const r = rec.data;
+  const [form, setForm] = useState({ title: r ? r.title : '', issuer: r ? r.issuer : '', symbol: (r && r.symbol) || '', adopted_on: day(r && r.adopted_on),
+    url: (r && r.url) || '', ...shareOf(r, 'clear') });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  if (!d.data) return html`<${ProblemAlert} error=${d.error} /><${Loading} />`;
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const f = (error && error.fields) || {};
   const save = async (e) => {
     e.preventDefault();
     const body = { title: form.title, issuer: form.issuer, ...cleanShare(form) };
-    for (const k of ['symbol', 'adopted_on', 'url']) if (form[k]) body[k] = form[k];
-    if (await create('/documents', body, setError, setBusy)) navigate('/commitments');
+    if (r) Object.assign(body, { symbol: form.symbol, adopted_on: form.adopted_on || null, url: form.url || null });
+    else for (const k of ['symbol', 'adopted_on', 'url']) if (form[k]) body[k] = form[k];
+    if (await saveRecord('/documents', rec, body, setError, setBusy)) navigate('/commitments');
   };
   return html`
     <p class="breadcrumb"><a href="/commitments">${t('cmt.title')}</a></p>
-    <${PageHeader} title=${t('cmt.new_document')} />
+    <${PageHeader} title=${r ? t('cmt.edit_document', { title: r.title }) : t('cmt.new_document')} />
     <form class="card form-card wide" onSubmit=${save} novalidate>
       <${ProblemAlert} error=${error} />
       <${Field} label=${t('cmt.doc_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
@@ -119,30 +158,48 @@ export function NewDocument({ me }) {
     </form>`;
 }
 
-/** /commitments/new: a commitment of a document, its text in en, fr, ru. */
-export function NewCommitment({ me }) {
+/** /commitments/new and /commitments/:id/edit: a commitment of a
+ * document, its text in en, fr, ru, its first indicator (the others are
+ * kept as they are). */
+export function NewCommitment({ me, params = {} }) {
   const d = useShareData(me);
   const docs = useAsync(async () => (await listAll('/documents')).items, []);
-  const [form, setForm] = useState({ document_id: '', paragraph: '', en: '', fr: '', ru: '', theme: '', definition: '', unit: '', arq_module: '', distribution: '', tlp: 'clear', sharing_group_id: '' });
+  const rec = useRecord('/commitments', params.id);
+  if (!d.data || !docs.data || !rec.data) return html`<${ProblemAlert} error=${d.error || docs.error || rec.error} /><${Loading} />`;
+  return html`<${CommitmentForm} me=${me} d=${d} docs=${docs} rec=${rec.data} />`;
+}
+export const EditCommitment = NewCommitment;
+
+function CommitmentForm({ me, d, docs, rec }) {
+  const r = rec.data;
+  const text0 = (r && r.text) || {};
+  const ind = ((r && r.indicators) || [])[0] || {};
+  const [form, setForm] = useState({ document_id: r ? r.document_id : '', paragraph: r ? r.paragraph : '', en: text0.en || '', fr: text0.fr || '', ru: text0.ru || '',
+    theme: r ? r.theme : '', definition: pick(ind.definition), unit: ind.unit || '', arq_module: ind.arq_module || '', ...shareOf(r, 'clear') });
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  if (!d.data || !docs.data) return html`<${ProblemAlert} error=${d.error || docs.error} /><${Loading} />`;
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const f = (error && error.fields) || {};
   const save = async (e) => {
     e.preventDefault();
     const text = Object.fromEntries(['en', 'fr', 'ru'].filter((l) => form[l].trim()).map((l) => [l, form[l].trim()]));
-    const body = { document_id: form.document_id || undefined, paragraph: form.paragraph, text, theme: form.theme || undefined, ...cleanShare(form) };
-    if (form.definition) body.indicators = [{ definition: form.definition, unit: form.unit, arq_module: form.arq_module }];
-    if (await create('/commitments', body, setError, setBusy)) navigate('/commitments');
+    const body = { paragraph: form.paragraph, text, theme: form.theme || undefined, ...cleanShare(form) };
+    if (!r) body.document_id = form.document_id || undefined;
+    // the first indicator is the form's (a definition in several languages
+    // stays as it was unless its text changed); the others are kept
+    const rest = ((r && r.indicators) || []).slice(1);
+    const def = r && pick(ind.definition) === form.definition ? ind.definition : form.definition;
+    const first = form.definition ? [{ definition: def, unit: form.unit, arq_module: form.arq_module }] : [];
+    if (r || first.length) body.indicators = [...first, ...rest];
+    if (await saveRecord('/commitments', rec, body, setError, setBusy)) navigate('/commitments');
   };
   return html`
     <p class="breadcrumb"><a href="/commitments">${t('cmt.title')}</a></p>
-    <${PageHeader} title=${t('cmt.new')} />
+    <${PageHeader} title=${r ? t('cmt.edit_commitment', { paragraph: r.paragraph }) : t('cmt.new')} />
     <form class="card form-card wide" onSubmit=${save} novalidate>
       <${ProblemAlert} error=${error} />
       <div class="two-col">
-        <${Select} label=${t('cmt.document')} name="document_id" value=${form.document_id} onChange=${set('document_id')}
+        <${Select} label=${t('cmt.document')} name="document_id" value=${form.document_id} onChange=${set('document_id')} disabled=${Boolean(r)}
           options=${docs.data.map((x) => ({ value: x.id, label: x.title }))} empty=${t('common.choose')} error=${f.document_id} required />
         <${Field} label=${t('cmt.paragraph')} name="paragraph" value=${form.paragraph} onInput=${set('paragraph')} error=${f.paragraph} required />
         <${Select} label=${t('cmt.theme')} name="theme" value=${form.theme} onChange=${set('theme')}
@@ -297,6 +354,53 @@ function AssessmentForm({ me, state, onDone }) {
     </form>`;
 }
 
+/** The change of an assessment (status, lead, narrative, evidence, who
+ * sees it); the State, commitment, period and kind stay. */
+function AssessmentEdit({ me, a, orgs, onDone }) {
+  const rec = useAsync(async () => getVersioned(`/assessments/${a.id}`), [a.id]);
+  const groups = useAsync(async () => (await listAll('/sharing-groups')).items, []);
+  const sugg = useAsync(async () => (await get('/assessments/suggestions', { state: a.state, commitment_id: a.commitment_id })).items, [a.id]);
+  const [form, setForm] = useState({ status: a.status, narrative: a.narrative || '', lead_org_id: a.lead_org_id || '', ...shareOf(a, 'green') });
+  const [chosen, setChosen] = useState(a.evidence.map((e) => ({ type: e.type, id: e.id, title: e.title })));
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  if (!rec.data || !groups.data) return html`<${ProblemAlert} error=${rec.error || groups.error} /><${Loading} />`;
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  const f = (error && error.fields) || {};
+  const toggle = (s) => (on) => setChosen(on ? [...chosen, s] : chosen.filter((x) => x.id !== s.id));
+  const offered = [...a.evidence, ...(sugg.data || []).filter((s) => !a.evidence.some((e) => e.id === s.id))];
+  const save = async (e) => {
+    e.preventDefault();
+    const body = { status: form.status, narrative: form.narrative, lead_org_id: form.lead_org_id || null, ...cleanShare(form) };
+    const ids = (l) => l.map((x) => x.id).sort().join();
+    // the links are sent only when they changed: a link to a record the
+    // editor cannot see is never dropped by a change of the status
+    if (ids(chosen) !== ids(a.evidence)) body.evidence = chosen.map((x) => ({ type: x.type, id: x.id }));
+    if (await saveRecord('/assessments', rec.data, body, setError, setBusy)) onDone(true);
+  };
+  return html`
+    <form class="card form-card wide" onSubmit=${save} novalidate aria-label=${t('cmt.edit_assessment')}>
+      <h2>${t('cmt.edit_assessment')}</h2>
+      <${ProblemAlert} error=${error} />
+      <div class="two-col">
+        <${Select} label=${t('cmt.status')} name="status" value=${form.status} onChange=${set('status')} options=${enumOptions(STATUSES, 'cmtstatus')} error=${f.status} required />
+        <${Select} label=${t('cmt.lead')} name="lead_org_id" value=${form.lead_org_id} onChange=${set('lead_org_id')}
+          options=${orgs.filter((o) => o.country === a.state).map((o) => ({ value: o.id, label: o.name }))} empty=${t('common.none')} error=${f.lead_org_id} />
+      </div>
+      <${TextArea} label=${t('cmt.narrative')} name="narrative" value=${form.narrative} onInput=${set('narrative')} error=${f.narrative} rows="4" />
+      <fieldset class="evidence">
+        <legend>${t('cmt.evidence')}</legend>
+        ${f.evidence && html`<p class="field-error">${f.evidence}</p>`}
+        ${offered.length === 0 ? html`<p class="muted small">${t('cmt.no_suggestions')}</p>`
+    : offered.map((s) => html`<${Checkbox} key=${s.id} name=${`ev-${s.id}`} label=${`${t(`cmtev.${s.type}`)}: ${s.title}`}
+            checked=${chosen.some((x) => x.id === s.id)} onChange=${toggle(s)} />`)}
+      </fieldset>
+      <${ShareChooser} canShare=${can(me, 'assessment', 'share')} form=${form} set=${set} org=${orgs.find((o) => o.id === me.org_id)} groups=${groups.data} errors=${f} />
+      <div class="form-actions"><button type="submit" class="btn btn-primary" disabled=${busy}>${t('common.save')}</button>
+        <button type="button" class="btn btn-quiet" onClick=${() => onDone(false)}>${t('common.cancel')}</button></div>
+    </form>`;
+}
+
 /** /assessments/:id */
 export function Assessment({ me, params }) {
   const [tick, setTick] = useState(0);
@@ -308,6 +412,7 @@ export function Assessment({ me, params }) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
+  const [editing, setEditing] = useState(false);
   if (d.error) return html`<${PageHeader} title=${t('cmt.assessment')} /><${ProblemAlert} error=${d.error} />`;
   if (!d.data) return html`<${Loading} />`;
   const { a, cm, orgs } = d.data;
@@ -320,8 +425,12 @@ export function Assessment({ me, params }) {
   };
   return html`
     <p class="breadcrumb"><a href=${`/states/${a.state}`}>${countryName(a.state)}</a></p>
-    <${PageHeader} title=${`${cm.paragraph} — ${countryName(a.state)} ${a.period}`} subtitle=${pick(cm.text)} />
+    <${PageHeader} title=${`${cm.paragraph} — ${countryName(a.state)} ${a.period}`} subtitle=${pick(cm.text)}>
+      ${mayDo(me, 'assessment', 'update', a) && !editing && html`<button type="button" class="btn" onClick=${() => setEditing(true)}>${t('common.edit')}</button>`}
+      ${mayDo(me, 'assessment', 'delete', a) && html`<${DeleteButton} path=${`/assessments/${a.id}`} what=${`${cm.paragraph} ${a.period}`} onDone=${() => navigate(`/states/${a.state}`)} />`}
+    </${PageHeader}>
     ${notice && html`<${Notice}>${notice}</${Notice}>`}
+    ${editing && html`<${AssessmentEdit} me=${me} a=${a} orgs=${orgs} onDone=${(saved) => { setEditing(false); if (saved) { setNotice(t('common.saved')); setTick((n) => n + 1); } }} />`}
     <section class="card">
       <dl class="facts">
         <div><dt>${t('cmt.kind')}</dt><dd>${t(`cmtkind.${a.kind}`)}</dd></div>

@@ -53,13 +53,14 @@ export function Services({ me, org }) {
 
 function ServiceTable({ items, onPick }) {
   return html`
-    <${Table} caption=${t('svc.title')} head=${[t('svc.name'), t('svc.type'), t('svc.ages'), t('svc.languages'), t('svc.waiting'), '']}>
+    <${Table} caption=${t('svc.title')} head=${[t('svc.name'), t('svc.type'), t('svc.ages'), t('svc.languages'), t('svc.waiting'), t('svc.deadlines'), '']}>
       ${items.map((s) => html`<tr key=${s.id}>
         <td><strong>${s.name}</strong><br /><span class="muted small">${s.org_name}${s.distance_m != null ? ` · ${(s.distance_m / 1000).toFixed(1)} km` : ''}</span></td>
         <td>${t(`svctype.${s.type}`)}</td>
         <td>${s.age_min}–${s.age_max}</td>
         <td>${(s.languages || []).join(', ')}</td>
         <td>${s.waiting_days ?? '—'}</td>
+        <td data-deadlines>${s.deadlines ? t('svc.deadlines_value', { hours: s.deadlines.ack_hours, days: s.deadlines.first_contact_days }) : '—'}</td>
         <td>${onPick && html`<button type="button" class="btn" onClick=${() => onPick(s)}>${t('ref.choose')}</button>`}</td>
       </tr>`)}
     </${Table}>`;

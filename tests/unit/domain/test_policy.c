@@ -24,6 +24,28 @@ static void periods(void **state)
 		assert_false(policy_period_valid(bad[i]));
 }
 
+/* Periods in time, not by their text (found by tests/fuzz/fuzz_policy.c):
+ * by the month they end, a quarter before its year, December after the
+ * first half; of those ending together, the longer first. */
+static void period_order(void **state)
+{
+	(void)state;
+	const char *in_order[] = {"2023",    "2024-01", "2024-Q1", "2024-04", "2024-H1", "2024-Q2",
+				  "2024-06", "2024-Q3", "2024",    "2024-H2", "2024-Q4", "2024-12",
+				  "2025-01"};
+	size_t n = sizeof(in_order) / sizeof(in_order[0]);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			int c = policy_period_cmp(in_order[i], in_order[j]);
+			if (i < j)
+				assert_true(c < 0);
+			else if (i > j)
+				assert_true(c > 0);
+			else
+				assert_int_equal(c, 0);
+		}
+}
+
 static void scale(void **state)
 {
 	(void)state;
@@ -81,6 +103,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(periods),
+	    cmocka_unit_test(period_order),
 	    cmocka_unit_test(scale),
 	    cmocka_unit_test(texts),
 	    cmocka_unit_test(matrix_csv),
