@@ -51,6 +51,6 @@ for method in ears cusum; do
 		status=1
 	fi
 	awk -v t="$tr" -v r="$r" -v n="$COUNT" 'BEGIN {
-		printf "  Trellis %.4f s (median of 5), R %.2f s, R/Trellis %.0fx (%d series)\n", t, r, r / t, n }'
+		printf "  Trellis %.4f s (median of 15), R %.2f s, R/Trellis %.0fx (%d series)\n", t, r, r / t, n }'
 done
 exit $status

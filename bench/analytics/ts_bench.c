@@ -1,7 +1,7 @@
 /* Benchmark driver: EARS C3 or CUSUM on every series of a directory of
  * time-series CSV files (s0001.csv ...), timed from reading the files to
  * the last result. Usage: ts_bench ears|cusum DIR COUNT OUT.csv
- * Prints the median of 5 timed runs in seconds; writes the results of the
+ * Prints the median of 15 timed runs in seconds; writes the results of the
  * last run as series,t,upperbound,alarm for the evaluated periods. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 #include "analytics/ts_csv.h"
 #include "core/err.h"
 
-#define RUNS 5
+#define RUNS 15
 #define CUSUM_FROM 52 /* 0-based: the sum starts in the second year */
 
 struct bench_series {
