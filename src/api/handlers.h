@@ -44,6 +44,8 @@ HANDLER(api_substances_get);
 HANDLER(api_substances_update);
 HANDLER(api_search);
 HANDLER(api_places_list);
+HANDLER(api_map_get);
+HANDLER(api_map_tiles);
 HANDLER(api_alerts_export);
 HANDLER(api_alerts_import);
 HANDLER(api_schema);

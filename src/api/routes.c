@@ -52,6 +52,8 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/alerts/{id}/comments", api_comments_create, 0},
     {"GET", "/api/v1/search", api_search, 0},
     {"GET", "/api/v1/places", api_places_list, HTTP_PUBLIC},
+    {"GET", "/api/v1/map", api_map_get, HTTP_PUBLIC},
+    {"GET", "/api/v1/map/tiles", api_map_tiles, HTTP_PUBLIC},
 #include "api/routes_tips.inc"
 #include "api/routes_activities.inc"
 #include "api/routes_analytics.inc"

@@ -1057,6 +1057,21 @@ static const struct msg catalog[] = {
     {"headers_too_large",
      {"request header fields too large", "en-têtes de requête trop volumineux",
       "слишком большие заголовки запроса"}},
+    {"range_not_satisfiable",
+     {"range not satisfiable", "plage non satisfaisable", "диапазон не может быть отдан"}},
+
+    /* the map tiles of TRELLIS_TILES (src/api/tiles.c) */
+    {"range_not_satisfiable",
+     {"must be one range bytes=FIRST-LAST, bytes=FIRST- or bytes=-SUFFIX within the file",
+      "doit être une seule plage bytes=DÉBUT-FIN, bytes=DÉBUT- ou bytes=-FIN dans le fichier",
+      "должен быть одним диапазоном bytes=НАЧАЛО-КОНЕЦ, bytes=НАЧАЛО- или bytes=-ХВОСТ внутри "
+      "файла"}},
+    {"not_found",
+     {"this server has no map tiles", "ce serveur n'a pas de tuiles de carte",
+      "на этом сервере нет фрагментов карты"}},
+    {"io",
+     {"the map tiles cannot be read", "les tuiles de carte sont illisibles",
+      "фрагменты карты не читаются"}},
 };
 
 static const size_t ncatalog = sizeof(catalog) / sizeof(catalog[0]);
