@@ -21,10 +21,4 @@ void tiles_free(struct tiles *t);
  * template's origin in img-src), or NULL for the default one. */
 const char *tiles_csp(const struct tiles *t);
 
-/** One byte range of a file of size bytes from a Range header: 0 with
- * [*first, *last] (last clamped to the end), -1 when the header is not a
- * single bytes range, -2 when it lies past the end. */
-int tiles_range_parse(const char *h, uint64_t size, uint64_t *first /* OUT */,
-		      uint64_t *last /* OUT */);
-
 #endif
