@@ -46,6 +46,7 @@ HANDLER(api_search);
 HANDLER(api_places_list);
 HANDLER(api_map_get);
 HANDLER(api_map_tiles);
+HANDLER(api_audit_export);
 HANDLER(api_alerts_export);
 HANDLER(api_alerts_import);
 HANDLER(api_schema);
