@@ -27,6 +27,8 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
       if (!live || !el.current) return;
       const map = L.map(el.current, { attributionControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 12, maxBounds: [[-85, -220], [85, 220]] });
       const hl = new Set(highlight.map((c) => NUMERIC[c]).filter(Boolean));
+      // the view first: the shapes are then drawn once
+      map.fitBounds([[34, -12], [66, 45]]);
       const over = addStreets(L, map, el.current, street);
       L.geoJSON(features, {
         interactive: false,
@@ -34,7 +36,6 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
           ? { fillColor: '#2b6cb0', fillOpacity: hl.has(f.id) ? 0.12 : 0, color: '#1a365d', weight: 0.7 }
           : { fillColor: hl.has(f.id) ? '#bcd3ec' : '#e6e9ee', fillOpacity: 1, color: '#ffffff', weight: 0.7 }),
       }).addTo(map);
-      map.fitBounds([[34, -12], [66, 45]]);
       state.current = { L, map, layer: L.layerGroup().addTo(map), marker: null };
       if (onPick) {
         map.on('click', (e) => state.current.onPick && state.current.onPick(e.latlng.lat, e.latlng.lng));

@@ -83,6 +83,10 @@ const STYLE = {
 // Aleutians) jump from +180 to -180; unwrap them so Leaflet does not draw a
 // band across the whole map.
 function unwrapRing(ring) {
+  // most rings do not cross: keep them as they are (no copy to collect)
+  let crosses = false;
+  for (let i = 1; i < ring.length && !crosses; i++) crosses = Math.abs(ring[i][0] - ring[i - 1][0]) > 180;
+  if (!crosses) return ring;
   let shift = 0;
   return ring.map(([lng, lat], i) => {
     if (i > 0) {
@@ -173,12 +177,16 @@ export function loadShapes() {
     shapes = Promise.all([
       import('../vendor/leaflet.esm.js'),
       import('../vendor/topojson-client/feature.js'), // only feature(): 4 modules, not 13
+      // feature()'s own imports, asked for now rather than once it is read
+      import('../vendor/topojson-client/reverse.js'),
+      import('../vendor/topojson-client/transform.js'),
+      import('../vendor/topojson-client/identity.js'),
       fetch('/vendor/countries-50m.json').then((r) => {
         if (!r.ok) throw new Error('map shapes');
         return r.json();
       }),
       loadStreets(),
-    ]).then(([L, topo, world, street]) => ({
+    ]).then(([L, topo, , , , world, street]) => ({
       L, street, features: topo.default(world, world.objects.countries).features.map(unwrap),
     }));
     shapes.catch(() => { shapes = null; });
@@ -209,6 +217,9 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
         worldCopyJump: false, maxBounds: [[-85, -220], [85, 220]],
       });
       // over streets the States are tinted, not painted over
+      // the view first: shapes added to a map with a view are drawn once,
+      // not again for its reset, zoom and move
+      map.fitBounds([[24, -126], [72, 148]]);
       const over = addStreets(L, map, el.current, street);
       const layer = L.geoJSON(features, {
         style: (f) => {
@@ -232,7 +243,6 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
           lyr.on('click', () => navigate(`/organisations?country=${c.iso2}`));
         },
       }).addTo(map);
-      map.fitBounds([[24, -126], [72, 148]]);
       el.current.dataset.ready = String(layer.getLayers().length);
       state.current = { L, map, overlay: L.layerGroup().addTo(map) };
       setReady((n) => n + 1);
