@@ -186,9 +186,19 @@ export function loadShapes() {
         return r.json();
       }),
       loadStreets(),
-    ]).then(([L, topo, , , , world, street]) => ({
-      L, street, features: topo.default(world, world.objects.countries).features.map(unwrap),
-    }));
+    ]).then(([L, topo, , , , world, street]) => {
+      // turned into features when first drawn or asked, not on arrival:
+      // it is the longest task of a page, and the page has requests to send
+      let features = null;
+      return {
+        L,
+        street,
+        get features() {
+          if (!features) features = topo.default(world, world.objects.countries).features.map(unwrap);
+          return features;
+        },
+      };
+    });
     shapes.catch(() => { shapes = null; });
   }
   return shapes;
