@@ -47,6 +47,7 @@ struct app {
 	int trust_proxy;		 /* the last hop of X-Forwarded-For is the source */
 	struct outlines *outlines;	 /* country shapes of the analytics (outline.h), or NULL */
 	void *fed;			 /* federation while serving (module_fed.c) */
+	struct tiles *tiles;		 /* the street maps of TRELLIS_TILES (tiles.h), or NULL */
 };
 
 /** Module lifecycles, called by `trellis serve` after the database is

@@ -5,6 +5,7 @@
  * export holds is what the caller's list shows, access rule included. A
  * tip's contact is never in a list, so never in an export. */
 #include "api/api.h"
+#include "api/audit.h"
 #include "api/handlers.h"
 #include "core/buf.h"
 #include "core/csv.h"
@@ -41,6 +42,7 @@ struct export
 	const struct list_kind *kind;
 	char *s[STRINGS_MAX]; /* the filter's strings, owned */
 	struct tip_filter tf;
+	struct audit_filter af; /* its strings are s[] */
 	enum fmt fmt;
 	char *after;
 	int started, done, first;
@@ -74,6 +76,28 @@ static int proposals_page(struct db_conn *c, struct export *e, const char *after
 			  json_t *items, char **next)
 {
 	return proposal_list(c, &e->who, e->s[0], after, limit, items, next);
+}
+
+/* the audit log, newest first; its cursor is the last entry's seq */
+static int audit_page(struct db_conn *c, struct export *e, const char *after, int limit,
+		      json_t *items, char **next)
+{
+	int more = 0;
+	int rc = audit_list(c, &e->af, after ? strtoll(after, NULL, 10) : 0, limit, items, &more);
+	size_t n = json_array_size(items);
+	for (size_t i = 0; i < n; i++)
+		api_audit_actor_set(json_array_get(items, i));
+	*next = NULL;
+	if (!rc && more && n) {
+		char seq[32];
+		snprintf(seq, sizeof(seq), "%lld",
+			 (long long)json_integer_value(
+			     json_object_get(json_array_get(items, n - 1), "seq")));
+		*next = strdup(seq);
+		if (!*next)
+			rc = TR_ERR_NOMEM;
+	}
+	return rc;
 }
 
 static const char *const tip_cols[] = {"id",
@@ -123,11 +147,16 @@ static const char *const proposal_cols[] = {
     "id",	    "org_id", "title",	    "summary",	  "status", "endorsement_count",
     "distribution", "tlp",    "created_at", "updated_at", NULL};
 
+static const char *const audit_cols[] = {
+    "seq",	     "at",	    "user_id",	     "user_name", "actor",	"org_id", "action",
+    "resource_type", "resource_id", "justification", "detail",	  "request_id", "hash",	  NULL};
+
 static const struct list_kind kinds[] = {
     {"tips", tip_cols, "location.lat", "location.lon", tips_page},
     {"problems", problem_cols, "area.lat", "area.lon", problems_page},
     {"practices", practice_cols, NULL, NULL, practices_page},
     {"proposals", proposal_cols, NULL, NULL, proposals_page},
+    {"audit", audit_cols, NULL, NULL, audit_page},
 };
 
 /* ---- rendering ---- */
@@ -417,4 +446,30 @@ int api_proposals_export(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return http_field_errors(req) ? TR_ERR_INVALID : rc;
 	return export_start(req, resp, 3, fmt, names, NULL);
+}
+
+/* The audit log with the filters of its list, as CSV or JSON: instance
+ * administrators only, like the list. */
+int api_audit_export(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const allowed[] = {
+	    "format", "user_id", "resource_type", "resource_id", "action", "from", "to", NULL};
+	static const char *const names[] = {"user_id", "resource_type", "resource_id", "action",
+					    NULL};
+	struct audit_filter f;
+	enum fmt fmt;
+	int rc = api_audit_filter_read(req, &f);
+	if (rc == TR_ERR_FORBIDDEN)
+		return rc;
+	rc |= api_query_allow(req, allowed);
+	rc |= format_read(req, &fmt);
+	if (!rc && fmt == FMT_GEOJSON)
+		rc = http_field_error(req, "format", "must be json or csv: the log has no places");
+	if (rc)
+		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+	struct export *e;
+	if ((rc = export_start(req, resp, 4, fmt, names, &e)))
+		return rc;
+	e->af = (struct audit_filter){e->s[0], e->s[1], e->s[2], e->s[3], f.from, f.to};
+	return TR_OK;
 }

@@ -35,6 +35,7 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/users/{id}/password-reset", api_users_password_reset, 0},
     RESOURCE_ROUTES("/api/v1/sharing-groups", group_resource),
     {"GET", "/api/v1/audit", api_audit_list, 0},
+    {"GET", "/api/v1/audit/export", api_audit_export, 0},
     {"GET", "/api/v1/substances", api_substances_list, 0},
     {"POST", "/api/v1/substances", api_substances_create, 0},
     {"GET", "/api/v1/substances/{id}", api_substances_get, 0},
@@ -52,6 +53,8 @@ const struct http_route api_routes[] = {
     {"POST", "/api/v1/alerts/{id}/comments", api_comments_create, 0},
     {"GET", "/api/v1/search", api_search, 0},
     {"GET", "/api/v1/places", api_places_list, HTTP_PUBLIC},
+    {"GET", "/api/v1/map", api_map_get, HTTP_PUBLIC},
+    {"GET", "/api/v1/map/tiles", api_map_tiles, HTTP_PUBLIC},
 #include "api/routes_tips.inc"
 #include "api/routes_activities.inc"
 #include "api/routes_analytics.inc"

@@ -1,5 +1,6 @@
 #include "api/app.h"
 #include "api/handlers_fed.h"
+#include "api/tiles.h"
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "core/err.h"
@@ -37,6 +38,9 @@ static void serve_usage(FILE *f)
 	      "             characters), and answers 404 when that is not set.\n"
 	      "  --trust-proxy  behind a reverse proxy: the last address of X-Forwarded-For\n"
 	      "                 is the client's, for rate limits (env TRELLIS_TRUST_PROXY=1)\n"
+	      "Street maps: TRELLIS_TILES is an XYZ raster URL template\n"
+	      "  (https://tiles.example.org/{z}/{x}/{y}.png) or the path of a raster PMTiles v3\n"
+	      "  file, served at /api/v1/map/tiles; without it the maps show country outlines.\n"
 	      "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n",
 	      f);
 }
@@ -178,21 +182,31 @@ int cli_serve(int argc, char **argv)
 		return 2;
 	}
 	notify_configure(&ncfg);
+	struct tiles *tiles = NULL;
+	char terr[300];
+	if (tiles_config(getenv("TRELLIS_TILES"), &tiles, terr, sizeof(terr))) {
+		fprintf(stderr, "trellis serve: %s\n", terr);
+		return 2;
+	}
 	struct app *app = calloc(1, sizeof(*app));
 	if (!app || cli_home(app->home, sizeof(app->home))) {
+		tiles_free(tiles);
 		free(app);
 		return 2;
 	}
 	if (cli_app_config(&app->config, nerr, sizeof(nerr))) {
 		fprintf(stderr, "trellis serve: %s\n", nerr);
+		tiles_free(tiles);
 		free(app);
 		return 2;
 	}
+	app->tiles = tiles;
 	app->session_idle_ms = (int64_t)idle_s * 1000;
 	app->session_max_ms = (int64_t)max_s * 1000;
 	app->trust_proxy = trust_proxy;
 	app->sign_in = auth_throttle_new(AUTH_SOURCE_FAILURES_MAX, AUTH_FAILURE_WINDOW_MS);
 	if (!app->sign_in) {
+		tiles_free(app->tiles);
 		free(app);
 		return 2;
 	}
@@ -203,6 +217,7 @@ int cli_serve(int argc, char **argv)
 	unsigned pool = (threads ? threads : 2) + 2;
 	if (cli_db_open(cli_db_url(dbflag), (int)pool + 2, app->home, &app->db, 0)) {
 		auth_throttle_free(app->sign_in);
+		tiles_free(app->tiles);
 		free(app);
 		return 2;
 	}
@@ -217,6 +232,7 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "trellis: cannot read the countries from the database\n");
 		db_close(app->db);
 		auth_throttle_free(app->sign_in);
+		tiles_free(app->tiles);
 		free(app);
 		return 2;
 	}
@@ -231,6 +247,7 @@ int cli_serve(int argc, char **argv)
 		api_countries_cache_free(app);
 		db_close(app->db);
 		auth_throttle_free(app->sign_in);
+		tiles_free(app->tiles);
 		free(app);
 		return 2;
 	}
@@ -257,6 +274,7 @@ int cli_serve(int argc, char **argv)
 				  .metrics_extra = api_metrics_extra,
 				  .metrics_listen = metrics_listen,
 				  .metrics_token = metrics_token,
+				  .csp = tiles_csp(app->tiles),
 				  .authenticate = api_authenticate};
 	struct http_server *srv;
 	char err[512] = "";
@@ -276,6 +294,7 @@ int cli_serve(int argc, char **argv)
 		api_countries_cache_free(app);
 		db_close(app->db);
 		auth_throttle_free(app->sign_in);
+		tiles_free(app->tiles);
 		free(app);
 		return 2;
 	}
@@ -298,6 +317,7 @@ int cli_serve(int argc, char **argv)
 	api_countries_cache_free(app);
 	db_close(app->db);
 	auth_throttle_free(app->sign_in);
+	tiles_free(app->tiles);
 	free(app);
 	return 0;
 }

@@ -21,6 +21,7 @@ static const char *const messages[TR_ERR__MAX] = {
     [TR_ERR_INTERNAL] = "internal error",
     [TR_ERR_URI_TOO_LONG] = "URI too long",
     [TR_ERR_FIELDS_TOO_LARGE] = "request header fields too large",
+    [TR_ERR_RANGE] = "range not satisfiable",
 };
 
 const char *tr_strerror(int rc)

@@ -24,6 +24,7 @@ enum tr_err {
 	TR_ERR_INTERNAL,	 /* a bug */
 	TR_ERR_URI_TOO_LONG,	 /* request target over the cap */
 	TR_ERR_FIELDS_TOO_LARGE, /* request header fields over the cap */
+	TR_ERR_RANGE,		 /* a Range the file cannot satisfy */
 	TR_ERR__MAX
 };
 

@@ -400,32 +400,47 @@ int audit_checkpoint_parse(const char *text, struct audit_checkpoint *cp, char *
 	return TR_OK;
 }
 
-int audit_list(struct db_conn *c, const char *user_id, const char *resource_type,
-	       const char *resource_id, int64_t from, int64_t to, int64_t before, int limit,
+/* Every resource_type an entry is written with (the domain modules' and
+ * link.c's link types); the API takes no other as a filter. */
+const char *const audit_resource_types[] = {
+    "alert",	  "tip",	   "problem",	   "activity", "practice",
+    "proposal",	  "signal",	   "substance",	   "referral", "service",
+    "commitment", "document",	   "assessment",   "event",    "outcome",
+    "action",	  "organisation",  "org_area",	   "user",     "token",
+    "session",	  "sharing_group", "subscription", "webhook",  NULL};
+
+int audit_list(struct db_conn *c, const struct audit_filter *filter, int64_t before, int limit,
 	       json_t *items, int *more)
 {
+	static const struct audit_filter all = {0};
+	const struct audit_filter *f = filter ? filter : &all;
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT seq, at, user_id, org_id, action, resource_type, resource_id,"
-			    " request_id, justification, detail, hash FROM audit_log"
-			    " WHERE (CAST(? AS TEXT) IS NULL OR user_id = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR resource_type = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR resource_id = ?)"
-			    " AND at >= ? AND at <= ? AND seq < ?"
-			    " ORDER BY seq DESC LIMIT ?",
-			    &s);
+	int rc =
+	    db_prepare(c,
+		       "SELECT a.seq, a.at, a.user_id, a.org_id, a.action, a.resource_type,"
+		       " a.resource_id, a.request_id, a.justification, a.detail, a.hash, u.name"
+		       " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
+		       " WHERE (CAST(? AS TEXT) IS NULL OR a.user_id = ?)"
+		       " AND (CAST(? AS TEXT) IS NULL OR a.resource_type = ?)"
+		       " AND (CAST(? AS TEXT) IS NULL OR a.resource_id = ?)"
+		       " AND (CAST(? AS TEXT) IS NULL OR a.action = ?)"
+		       " AND a.at >= ? AND a.at <= ? AND a.seq < ?"
+		       " ORDER BY a.seq DESC LIMIT ?",
+		       &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
-	db_bind_text(s, 2, user_id);
-	db_bind_text(s, 3, resource_type);
-	db_bind_text(s, 4, resource_type);
-	db_bind_text(s, 5, resource_id);
-	db_bind_text(s, 6, resource_id);
-	db_bind_int64(s, 7, from);
-	db_bind_int64(s, 8, to ? to : INT64_MAX);
-	db_bind_int64(s, 9, before ? before : INT64_MAX);
-	db_bind_int64(s, 10, limit + 1);
+	db_bind_text(s, 1, f->user_id);
+	db_bind_text(s, 2, f->user_id);
+	db_bind_text(s, 3, f->resource_type);
+	db_bind_text(s, 4, f->resource_type);
+	db_bind_text(s, 5, f->resource_id);
+	db_bind_text(s, 6, f->resource_id);
+	db_bind_text(s, 7, f->action);
+	db_bind_text(s, 8, f->action);
+	db_bind_int64(s, 9, f->from);
+	db_bind_int64(s, 10, f->to ? f->to : INT64_MAX);
+	db_bind_int64(s, 11, before ? before : INT64_MAX);
+	db_bind_int64(s, 12, limit + 1);
 	int n = 0;
 	*more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -440,12 +455,14 @@ int audit_list(struct db_conn *c, const char *user_id, const char *resource_type
 			detail = json_loads(db_col_text(s, 9), 0, NULL);
 		json_array_append_new(
 		    items,
-		    json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:o?, s:s}",
+		    json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:o?, s:s, "
+			      "s:s?}",
 			      "seq", (json_int_t)db_col_int64(s, 0), "at", at, "user_id",
 			      db_col_text(s, 2), "org_id", db_col_text(s, 3), "action",
 			      db_col_text(s, 4), "resource_type", db_col_text(s, 5), "resource_id",
 			      db_col_text(s, 6), "request_id", db_col_text(s, 7), "justification",
-			      db_col_text(s, 8), "detail", detail, "hash", db_col_text(s, 10)));
+			      db_col_text(s, 8), "detail", detail, "hash", db_col_text(s, 10),
+			      "user_name", db_col_text(s, 11)));
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;

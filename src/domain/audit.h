@@ -78,10 +78,19 @@ int audit_checkpoint_format(const struct audit_checkpoint *cp, char *out, size_t
 int audit_checkpoint_parse(const char *text, struct audit_checkpoint *cp /* OUT */, char *err,
 			   size_t errlen);
 
+/** The kinds of record the log names (resource_type), NULL-terminated. */
+extern const char *const audit_resource_types[];
+
+/** What a reader of the log asks for: each part when not NULL/0. */
+struct audit_filter {
+	const char *user_id, *resource_type, *resource_id, *action;
+	int64_t from, to; /* ms, inclusive */
+};
+
 /** Appends entries with seq < before (0: from the newest), newest first,
- * filtered by user, resource type, resource id and time when not NULL/0. */
-int audit_list(struct db_conn *c, const char *user_id, const char *resource_type,
-	       const char *resource_id, int64_t from, int64_t to, int64_t before, int limit,
+ * that match f (NULL: all), each with the acting user's name when a user
+ * acted. */
+int audit_list(struct db_conn *c, const struct audit_filter *f, int64_t before, int limit,
 	       json_t *items, int *more /* OUT */);
 
 #endif

@@ -81,7 +81,16 @@ struct http_config {
 	/** The bearer token /metrics wants on the main address; NULL or ""
 	 * and /metrics answers 404 there. Only its hash is kept. */
 	const char *metrics_token;
+	/** The Content-Security-Policy of every answer; NULL or "" for
+	 * HTTP_CSP_DEFAULT (a deployment's map tiles widen img-src). */
+	const char *csp;
 };
+
+/** The policy of an app that loads nothing from elsewhere. */
+#define HTTP_CSP_DEFAULT                                                                           \
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "          \
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "             \
+	"frame-ancestors 'none'"
 
 /** Binds and starts serving. On failure writes a one-line reason to err
  * and returns a tr_err (TR_ERR_IO for a port in use or a bad address). */
@@ -172,6 +181,9 @@ void http_resp_type(struct http_resp *resp, const char *content_type);
 int http_resp_json(struct http_resp *resp, int status, json_t *j);
 /** Sends a file's bytes (taken over: freed by the layer with free()). */
 void http_resp_take(struct http_resp *resp, char *data, size_t len);
+/** Sends len bytes of the open file fd from offset without copying them
+ * through memory; the layer owns fd from here on and closes it. */
+void http_resp_file(struct http_resp *resp, int fd, uint64_t offset, uint64_t len);
 /** Sends data as the body without copying it: it must outlive the server
  * (caches of the application). */
 void http_resp_static(struct http_resp *resp, const char *data, size_t len);

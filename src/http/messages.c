@@ -1100,6 +1100,35 @@ static const struct msg catalog[] = {
     {"headers_too_large",
      {"request header fields too large", "en-têtes de requête trop volumineux",
       "слишком большие заголовки запроса"}},
+    {"range_not_satisfiable",
+     {"range not satisfiable", "plage non satisfaisable", "диапазон не может быть отдан"}},
+
+    /* the audit log's filters (src/api/audit.c, list_export.c) */
+    {"not_a_record_id",
+     {"must be a record's id: at most 64 letters, digits, - _ : .",
+      "doit être l'identifiant d'un enregistrement : au plus 64 lettres, chiffres, - _ : .",
+      "должно быть идентификатором записи: не более 64 букв, цифр, - _ : ."}},
+    {"not_an_action",
+     {"must be an action's name: at most 40 lower-case letters and _",
+      "doit être le nom d'une action : au plus 40 lettres minuscules et _",
+      "должно быть названием действия: не более 40 строчных букв и _"}},
+    {"not_one_of",
+     {"must be json or csv: the log has no places",
+      "doit être json ou csv : le journal n'a pas de lieux",
+      "должно быть json или csv: в журнале нет мест"}},
+
+    /* the map tiles of TRELLIS_TILES (src/api/tiles.c) */
+    {"range_not_satisfiable",
+     {"must be one range bytes=FIRST-LAST, bytes=FIRST- or bytes=-SUFFIX within the file",
+      "doit être une seule plage bytes=DÉBUT-FIN, bytes=DÉBUT- ou bytes=-FIN dans le fichier",
+      "должен быть одним диапазоном bytes=НАЧАЛО-КОНЕЦ, bytes=НАЧАЛО- или bytes=-ХВОСТ внутри "
+      "файла"}},
+    {"not_found",
+     {"this server has no map tiles", "ce serveur n'a pas de tuiles de carte",
+      "на этом сервере нет фрагментов карты"}},
+    {"io",
+     {"the map tiles cannot be read", "les tuiles de carte sont illisibles",
+      "фрагменты карты не читаются"}},
 };
 
 static const size_t ncatalog = sizeof(catalog) / sizeof(catalog[0]);

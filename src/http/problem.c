@@ -86,6 +86,11 @@ static const struct {
 				 {"The request header fields are too large",
 				  "Les en-têtes de la requête sont trop volumineux",
 				  "Заголовки запроса слишком велики"}},
+    [TR_ERR_RANGE] = {416,
+		      "range-not-satisfiable",
+		      {"The requested range cannot be served",
+		       "La plage demandée ne peut être servie",
+		       "Запрошенный диапазон не может быть отдан"}},
 };
 
 int problem_status(int rc)

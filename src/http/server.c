@@ -62,6 +62,8 @@ struct http_resp {
 	int streaming;
 	const char *fixed; /* a body that outlives the response (not copied) */
 	size_t fixed_len;
+	int file_fd; /* a byte range of an open file (http_resp_file), or -1 */
+	uint64_t file_off, file_len;
 	int nheaders;
 	const char *hname[HTTP_HEADERS_MAX];
 	const char *hvalue[HTTP_HEADERS_MAX];
@@ -307,6 +309,15 @@ void http_resp_take(struct http_resp *resp, char *data, size_t len)
 	resp->taken_len = len;
 }
 
+void http_resp_file(struct http_resp *resp, int fd, uint64_t offset, uint64_t len)
+{
+	if (resp->file_fd >= 0)
+		close(resp->file_fd);
+	resp->file_fd = fd;
+	resp->file_off = offset;
+	resp->file_len = len;
+}
+
 void http_resp_static(struct http_resp *resp, const char *data, size_t len)
 {
 	resp->fixed = data;
@@ -411,12 +422,9 @@ static int route_find(struct http_req *req, const char **allow)
 
 /* ---- the MHD callbacks ---- */
 
-static void add_security_headers(struct MHD_Response *r)
+static void add_security_headers(struct MHD_Response *r, const char *csp)
 {
-	MHD_add_response_header(r, "Content-Security-Policy",
-				"default-src 'self'; img-src 'self' data:; style-src 'self'; "
-				"script-src 'self'; connect-src 'self'; object-src 'none'; "
-				"base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "Content-Security-Policy", csp && *csp ? csp : HTTP_CSP_DEFAULT);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
@@ -459,6 +467,11 @@ static struct MHD_Response *response_build(struct http_req *req)
 	} else if (resp->fixed) {
 		r = MHD_create_response_from_buffer(resp->fixed_len, (void *)(uintptr_t)resp->fixed,
 						    MHD_RESPMEM_PERSISTENT);
+	} else if (resp->file_fd >= 0) {
+		r = MHD_create_response_from_fd_at_offset64(resp->file_len, resp->file_fd,
+							    resp->file_off);
+		if (r)
+			resp->file_fd = -1; /* libmicrohttpd closes it */
 	} else if (resp->taken) {
 		r = MHD_create_response_from_buffer(resp->taken_len, resp->taken,
 						    MHD_RESPMEM_MUST_FREE);
@@ -473,7 +486,7 @@ static struct MHD_Response *response_build(struct http_req *req)
 	}
 	if (!r)
 		return NULL;
-	add_security_headers(r);
+	add_security_headers(r, req->server->cfg.csp);
 	/* only behind a TLS proxy: on plain HTTP browsers ignore it anyway */
 	if (http_is_tls(req))
 		MHD_add_response_header(r, "Strict-Transport-Security",
@@ -497,6 +510,9 @@ static void problem_answer(struct http_req *req, int rc)
 	resp->taken = NULL;
 	resp->fixed = NULL;
 	resp->streaming = 0;
+	if (resp->file_fd >= 0)
+		close(resp->file_fd);
+	resp->file_fd = -1;
 	buf_reset(&resp->body);
 	resp->status = problem_status(rc);
 	resp->type = "application/problem+json";
@@ -674,6 +690,7 @@ static struct http_req *req_new(struct http_server *s, struct MHD_Connection *co
 	atomic_fetch_add(&s->inflight, 1);
 	buf_init(&req->body, HTTP_BODY_MAX);
 	buf_init(&req->resp.body, 256u << 20);
+	req->resp.file_fd = -1;
 	return req;
 }
 
@@ -814,6 +831,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (req->resp.streaming && req->resp.stream.free)
 		req->resp.stream.free(req->resp.stream.state);
 	free(req->resp.taken);
+	if (req->resp.file_fd >= 0)
+		close(req->resp.file_fd);
 	buf_free(&req->resp.body);
 	buf_free(&req->body);
 	arena_free(req->arena);

@@ -57,34 +57,47 @@ export function t(key, params) {
 }
 
 /** Like t(), choosing key.one / key.few / key.many / key.other by count. */
+// Intl objects are slow to build and a page formats hundreds of values (a
+// chart's axes, a list's dates): one per kind, language and options
+const formatters = new Map();
+function intl(Kind, tag, opts) {
+  const key = `${Kind.name}|${tag}|${JSON.stringify(opts || {})}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Kind(tag, opts);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function tn(key, count, params) {
-  const cat = new Intl.PluralRules(locale()).select(count);
+  const cat = intl(Intl.PluralRules, locale()).select(count);
   const k = `${key}.${cat}`;
   const chosen = (dict[k] ?? fallback[k]) ? k : `${key}.other`;
   return t(chosen, { count: formatNumber(count), ...params });
 }
 
 export function formatNumber(n) {
-  return new Intl.NumberFormat(locale()).format(n);
+  return intl(Intl.NumberFormat, locale()).format(n);
 }
 
 export function formatDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return intl(Intl.DateTimeFormat, locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
 export function formatDate(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(d);
+  return intl(Intl.DateTimeFormat, locale(), { dateStyle: 'medium' }).format(d);
 }
 
 /** Day and month, short: for chart axes. */
 export function formatDay(ms) {
-  return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short' }).format(new Date(ms));
+  return intl(Intl.DateTimeFormat, locale(), { day: 'numeric', month: 'short' }).format(new Date(ms));
 }
 
 /** A country's name in the chosen language (Intl), else the API's names. */
@@ -92,7 +105,7 @@ export function countryName(c) {
   if (!c) return '';
   const iso2 = typeof c === 'string' ? c : c.iso2;
   try {
-    const n = new Intl.DisplayNames([lang], { type: 'region' }).of(iso2);
+    const n = intl(Intl.DisplayNames, lang, { type: 'region' }).of(iso2);
     if (n && n !== iso2) return n;
   } catch { /* unknown code */ }
   if (typeof c === 'object') return (lang === 'fr' && c.name_fr) || c.name_en || iso2;
@@ -100,5 +113,5 @@ export function countryName(c) {
 }
 
 export function compareText(a, b) {
-  return new Intl.Collator(locale()).compare(a, b);
+  return intl(Intl.Collator, locale()).compare(a, b);
 }

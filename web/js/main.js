@@ -3,16 +3,20 @@ import { html, render } from './lib.js';
 import { initialLanguage, setLanguage } from './i18n.js';
 import { request, setCsrfToken } from './api.js';
 import { App } from './app.js';
+import { warm, prefetchEarly } from './page-dashboard.js';
 
 async function start() {
-  // the dashboard is the first page after sign-in: fetch its module (and the
-  // map it starts loading) while the language and the session are asked for
-  if (location.pathname === '/') import('./page-dashboard.js').catch(() => {});
-  const [, me] = await Promise.all([
+  const session = Promise.all([
     setLanguage(initialLanguage()),
     request('GET', '/me').then((r) => r.data, () => null), // 401: not signed in
   ]);
+  // the dashboard is the first page after sign-in: start its map and chart
+  // library while the language and the session are asked for
+  if (location.pathname === '/') warm();
+  const [, me] = await session;
   if (me) setCsrfToken(me.csrf_token);
+  // and its data, now rather than once the app is drawn
+  if (me && location.pathname === '/') prefetchEarly(me);
   const root = document.getElementById('app');
   root.textContent = '';
   render(html`<${App} initialMe=${me} />`, root);

@@ -1,10 +1,11 @@
-// A map of records: the country shapes as a plain background (no tiles),
+// A map of records: the country shapes as a plain background (over the
+// deployment's street tiles when it has them),
 // some countries highlighted, and layers of points, circles and cells on top.
 // With onPick, a click (or Enter on the focused map, at its centre) picks a
 // point, shown by a marker.
 import { html, useEffect, useRef, useState } from './lib.js';
 import { t } from './i18n.js';
-import { loadShapes, NUMERIC } from './map.js';
+import { loadShapes, addStreets, NUMERIC } from './map.js';
 import { PlaceSearch, placeZoom } from './place-search.js';
 
 /**
@@ -22,15 +23,19 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
   useEffect(() => {
     let live = true;
     let observer = null;
-    loadShapes().then(({ L, features }) => {
+    loadShapes().then(({ L, features, street }) => {
       if (!live || !el.current) return;
       const map = L.map(el.current, { attributionControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 12, maxBounds: [[-85, -220], [85, 220]] });
       const hl = new Set(highlight.map((c) => NUMERIC[c]).filter(Boolean));
+      // the view first: the shapes are then drawn once
+      map.fitBounds([[34, -12], [66, 45]]);
+      const over = addStreets(L, map, el.current, street);
       L.geoJSON(features, {
         interactive: false,
-        style: (f) => ({ fillColor: hl.has(f.id) ? '#bcd3ec' : '#e6e9ee', fillOpacity: 1, color: '#ffffff', weight: 0.7 }),
+        style: (f) => (over
+          ? { fillColor: '#2b6cb0', fillOpacity: hl.has(f.id) ? 0.12 : 0, color: '#1a365d', weight: 0.7 }
+          : { fillColor: hl.has(f.id) ? '#bcd3ec' : '#e6e9ee', fillOpacity: 1, color: '#ffffff', weight: 0.7 }),
       }).addTo(map);
-      map.fitBounds([[34, -12], [66, 45]]);
       state.current = { L, map, layer: L.layerGroup().addTo(map), marker: null };
       if (onPick) {
         map.on('click', (e) => state.current.onPick && state.current.onPick(e.latlng.lat, e.latlng.lng));

@@ -1,6 +1,8 @@
 // A Leaflet map of country shapes (world-atlas, Natural Earth 1:50m) on a
-// plain background, no tile server: OSCE participating States and Partners
-// for Co-operation are highlighted. Loaded only by the pages that show it.
+// plain background, offline: OSCE participating States and Partners for
+// Co-operation are highlighted. Where the deployment has street tiles
+// (TRELLIS_TILES) they are drawn under the shapes. Loaded only by the pages
+// that show it.
 import { html, useEffect, useRef, useState } from './lib.js';
 import { t, countryName } from './i18n.js';
 import { navigate } from './router.js';
@@ -81,6 +83,10 @@ const STYLE = {
 // Aleutians) jump from +180 to -180; unwrap them so Leaflet does not draw a
 // band across the whole map.
 function unwrapRing(ring) {
+  // most rings do not cross: keep them as they are (no copy to collect)
+  let crosses = false;
+  for (let i = 1; i < ring.length && !crosses; i++) crosses = Math.abs(ring[i][0] - ring[i - 1][0]) > 180;
+  if (!crosses) return ring;
   let shift = 0;
   return ring.map(([lng, lat], i) => {
     if (i > 0) {
@@ -101,18 +107,98 @@ function unwrap(feature) {
   return { ...feature, geometry: { ...g, coordinates: coords } };
 }
 
+let streets = null;
+/**
+ * The deployment's street tiles (GET /api/v1/map, TRELLIS_TILES): null when
+ * there are none or they cannot be read (the outlines stay, offline);
+ * else { type, url } and for PMTiles the open archive and its header.
+ */
+export function loadStreets() {
+  if (!streets) {
+    streets = fetch('/api/v1/map')
+      .then((r) => (r.ok ? r.json() : { tiles: null }))
+      .then(async ({ tiles }) => {
+        if (!tiles || tiles.type !== 'pmtiles') return tiles || null;
+        const { PMTiles } = await import('../vendor/pmtiles.js');
+        const archive = new PMTiles(tiles.url);
+        return { ...tiles, archive, header: await archive.getHeader() };
+      })
+      .catch(() => null);
+  }
+  return streets;
+}
+
+// A PMTiles archive as a Leaflet layer: each tile is decoded into a canvas
+// (no blob: or data: image, so the page's policy needs nothing more).
+function pmtilesLayer(L, { archive, header }) {
+  const Layer = L.GridLayer.extend({
+    createTile(c, done) {
+      const tile = document.createElement('canvas');
+      const size = this.getTileSize();
+      tile.width = size.x;
+      tile.height = size.y;
+      archive.getZxy(c.z, c.x, c.y)
+        .then((got) => (got ? createImageBitmap(new Blob([got.data])) : null))
+        .then((img) => {
+          if (img) {
+            tile.getContext('2d').drawImage(img, 0, 0, size.x, size.y);
+            img.close();
+            tile.dataset.drawn = '1';
+          }
+          done(null, tile);
+        }, (e) => done(e, tile));
+      return tile;
+    },
+  });
+  return new Layer({ minNativeZoom: header.minZoom, maxNativeZoom: header.maxZoom, className: 'tiles-pmtiles' });
+}
+
+/**
+ * Puts the street tiles under a map's shapes; answers whether there were
+ * any (then the shapes are drawn as outlines and the map zooms further).
+ */
+export function addStreets(L, map, el, s) {
+  if (!s) return false;
+  const layer = s.type === 'xyz'
+    ? L.tileLayer(s.url, { maxZoom: 19, className: 'tiles-xyz' })
+    : pmtilesLayer(L, s);
+  layer.addTo(map);
+  map.setMaxZoom(STREET_ZOOM);
+  el.dataset.tiles = s.type;
+  return true;
+}
+/** How far a map with street tiles zooms in. */
+export const STREET_ZOOM = 18;
+
 let shapes = null;
-/** Leaflet and the country features, loaded once. */
+/** Leaflet, the country features and the street tiles, loaded once. */
 export function loadShapes() {
   if (!shapes) {
     shapes = Promise.all([
       import('../vendor/leaflet.esm.js'),
       import('../vendor/topojson-client/feature.js'), // only feature(): 4 modules, not 13
+      // feature()'s own imports, asked for now rather than once it is read
+      import('../vendor/topojson-client/reverse.js'),
+      import('../vendor/topojson-client/transform.js'),
+      import('../vendor/topojson-client/identity.js'),
       fetch('/vendor/countries-50m.json').then((r) => {
         if (!r.ok) throw new Error('map shapes');
         return r.json();
       }),
-    ]).then(([L, topo, world]) => ({ L, features: topo.default(world, world.objects.countries).features.map(unwrap) }));
+      loadStreets(),
+    ]).then(([L, topo, , , , world, street]) => {
+      // turned into features when first drawn or asked, not on arrival:
+      // it is the longest task of a page, and the page has requests to send
+      let features = null;
+      return {
+        L,
+        street,
+        get features() {
+          if (!features) features = topo.default(world, world.objects.countries).features.map(unwrap);
+          return features;
+        },
+      };
+    });
     shapes.catch(() => { shapes = null; });
   }
   return shapes;
@@ -134,16 +220,25 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
     let live = true;
     const byNumeric = new Map();
     for (const c of countries || []) if (NUMERIC[c.iso2]) byNumeric.set(NUMERIC[c.iso2], c);
-    loadShapes().then(({ L, features }) => {
+    loadShapes().then(({ L, features, street }) => {
       if (!live || !el.current) return;
       map = L.map(el.current, {
         attributionControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 7,
         worldCopyJump: false, maxBounds: [[-85, -220], [85, 220]],
       });
+      // over streets the States are tinted, not painted over
+      // the view first: shapes added to a map with a view are drawn once,
+      // not again for its reset, zoom and move
+      map.fitBounds([[24, -126], [72, 148]]);
+      const over = addStreets(L, map, el.current, street);
       const layer = L.geoJSON(features, {
         style: (f) => {
           const c = byNumeric.get(f.id);
-          return { ...STYLE[c ? c.osce_status : 'other'], color: '#ffffff', weight: 0.6, className: c ? 'osce-country' : 'other-country' };
+          const look = STYLE[c ? c.osce_status : 'other'];
+          return {
+            ...look, ...(over ? { fillOpacity: c ? 0.2 : 0, color: '#1a365d' } : { color: '#ffffff' }),
+            weight: 0.6, className: c ? 'osce-country' : 'other-country',
+          };
         },
         onEachFeature: (f, lyr) => {
           const c = byNumeric.get(f.id);
@@ -154,11 +249,10 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
           tip.append(name, document.createElement('br'), t(`osce_status.${c.osce_status}`));
           lyr.bindTooltip(tip, { sticky: true });
           lyr.on('mouseover', () => lyr.setStyle({ weight: 2, color: '#1a202c' }));
-          lyr.on('mouseout', () => lyr.setStyle({ weight: 0.6, color: '#ffffff' }));
+          lyr.on('mouseout', () => lyr.setStyle({ weight: 0.6, color: over ? '#1a365d' : '#ffffff' }));
           lyr.on('click', () => navigate(`/organisations?country=${c.iso2}`));
         },
       }).addTo(map);
-      map.fitBounds([[24, -126], [72, 148]]);
       el.current.dataset.ready = String(layer.getLayers().length);
       state.current = { L, map, overlay: L.layerGroup().addTo(map) };
       setReady((n) => n + 1);
@@ -190,7 +284,8 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
     }
     el.current.dataset.points = String(n);
   }, [ready, layers, shown && shown.join(',')]);
-  // a place chosen in the search: zoom there (the outlines allow zoom 7 at most)
+  // a place chosen in the search: zoom there (the outlines allow zoom 7 at
+  // most, street tiles more)
   const goTo = (p) => {
     const { map } = state.current;
     if (!map) return;

@@ -1,0 +1,115 @@
+// Street maps in the browser: with TRELLIS_TILES naming a PMTiles file (a
+// small one made here from a generated PNG), the dashboard's map and the
+// public tip form's map draw its tiles under the country outlines, read by
+// byte ranges through npm's pmtiles, with no policy violation; without it,
+// no tile at all (tests/web/app.test.mjs checks that too).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { startServer, launch, newPage, signIn, screenshot, hasCount } from './lib.mjs';
+import { pngTile, pmtilesArchive } from './pmtiles.mjs';
+
+const COLOUR = [214, 40, 160];
+const dir = mkdtempSync(join(tmpdir(), 'trellis-tiles-'));
+const file = join(dir, 'streets.pmtiles');
+writeFileSync(file, pmtilesArchive(pngTile(COLOUR), 3));
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => {
+  if (browser) await browser.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The colour at the middle of the first drawn tile of the map. */
+async function tileColour(page) {
+  const tile = page.locator('.map canvas.leaflet-tile[data-drawn]').first();
+  await tile.waitFor({ state: 'attached' });
+  return tile.evaluate((c) => [...c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data.slice(0, 3)]);
+}
+
+describe('with a PMTiles file', () => {
+  let server;
+  const ranges = [];
+  before(async () => { server = await startServer({ env: { TRELLIS_TILES: file } }); });
+  after(async () => { if (server) await server.stop(); });
+
+  test('the dashboard map draws the street tiles under the outlines, read by ranges', async () => {
+    const page = await newPage(browser);
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/v1/map/tiles')) ranges.push(r.headers().range);
+    });
+    await signIn(page, server.url);
+    await page.locator('.map[data-ready][data-tiles="pmtiles"]').waitFor();
+    assert.deepEqual(await tileColour(page), COLOUR);
+    assert.ok((await page.locator('.map canvas.leaflet-tile[data-drawn]').count()) >= 1);
+    assert.ok((await page.locator('.map path.osce-country').count()) >= 60, 'the outlines are still drawn');
+    assert.ok(ranges.length >= 1 && ranges.every((r) => /^bytes=\d+-\d+$/.test(r)), ranges.join(' '));
+    await screenshot(page, 'map-streets');
+    assert.deepEqual(page.foreign, []);
+    // the 401 of /me before signing in is the app's own
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
+  });
+
+  test('the public tip form map draws them too, at phone width', async () => {
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 }, locale: 'fr-FR' });
+    await page.goto(`${server.url}/report`);
+    await page.locator('.map[data-tiles="pmtiles"]').waitFor();
+    assert.deepEqual(await tileColour(page), COLOUR);
+    await screenshot(page, 'report-streets-phone');
+    // signed out: the app's own 401 of /me is expected
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
+  });
+});
+
+describe('with an XYZ template', () => {
+  // a tile server of its own on another port: another origin, which the
+  // policy must allow for images and nothing else
+  let server;
+  let tiles;
+  const asked = [];
+  before(async () => {
+    const png = pngTile(COLOUR);
+    tiles = createServer((req, res) => {
+      asked.push(req.url);
+      res.writeHead(/^\/\d+\/\d+\/\d+\.png$/.test(req.url) ? 200 : 404, { 'Content-Type': 'image/png' });
+      res.end(png);
+    });
+    await new Promise((ok) => tiles.listen(0, '127.0.0.1', ok));
+    server = await startServer({ env: { TRELLIS_TILES: `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png` } });
+  });
+  after(async () => {
+    if (server) await server.stop();
+    tiles?.close();
+  });
+
+  test('the dashboard map loads its tiles from the origin of the template', async () => {
+    const page = await newPage(browser);
+    await signIn(page, server.url);
+    await page.locator('.map[data-ready][data-tiles="xyz"]').waitFor();
+    await page.locator('.map img.leaflet-tile.leaflet-tile-loaded').first().waitFor();
+    assert.ok(asked.some((u) => /^\/\d+\/\d+\/\d+\.png$/.test(u)), asked.join(' '));
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'no policy violation');
+  });
+});
+
+describe('without TRELLIS_TILES', () => {
+  let server;
+  before(async () => { server = await startServer(); });
+  after(async () => { if (server) await server.stop(); });
+
+  test('the maps draw outlines only and never ask for tiles', async () => {
+    const page = await newPage(browser);
+    const asked = [];
+    page.on('request', (r) => { if (r.url().includes('/api/v1/map/tiles')) asked.push(r.url()); });
+    await signIn(page, server.url);
+    await page.locator('.map[data-ready]').waitFor();
+    await hasCount(page.locator('.map .leaflet-tile'), 0, 'no tile layer');
+    assert.equal(await page.locator('.map').getAttribute('data-tiles'), null);
+    assert.ok((await page.locator('.map path.osce-country').count()) >= 60);
+    assert.deepEqual(asked, []);
+  });
+});
