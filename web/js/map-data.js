@@ -18,6 +18,7 @@ import { PlaceSearch, placeZoom } from './place-search.js';
 export function DataMap({ items = [], highlight = [], fit = null, noFit = false, onPick, pick = null, label, height = 'normal', search = true }) {
   const el = useRef(null);
   const state = useRef({});
+  const pending = useRef(null); // a place chosen before the map was made
   const [failed, setFailed] = useState(false);
   const [ready, setReady] = useState(false);
   useEffect(() => {
@@ -42,6 +43,7 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
       }
       observer = new ResizeObserver(() => map.invalidateSize());
       observer.observe(el.current);
+      if (pending.current) goTo(pending.current);
       setReady(true);
     }, () => live && setFailed(true));
     return () => {
@@ -103,12 +105,13 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
     }
   };
   // a place chosen in the search: zoom there
-  const goTo = (p) => {
+  function goTo(p) {
     const { map } = state.current;
+    pending.current = map ? null : p; // chosen before the map was made: applied then
     if (!map) return;
     map.setView([p.lat, p.lon], Math.min(placeZoom(p.population), map.getMaxZoom()), { animate: false });
     el.current.dataset.place = p.name;
-  };
+  }
   return html`
     <div class=${`map-frame map-${height}`}>
       ${search && html`<${PlaceSearch} onChoose=${goTo} country=${highlight.length === 1 ? highlight[0] : null} />`}

@@ -212,6 +212,7 @@ export function loadShapes() {
 export function CountryMap({ countries, lang, layers = null, shown = null }) {
   const el = useRef(null);
   const state = useRef({});
+  const pending = useRef(null); // a place chosen before the map was (re)made
   const [failed, setFailed] = useState(false);
   const [ready, setReady] = useState(0);
   useEffect(() => {
@@ -253,8 +254,9 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
           lyr.on('click', () => navigate(`/organisations?country=${c.iso2}`));
         },
       }).addTo(map);
-      el.current.dataset.ready = String(layer.getLayers().length);
       state.current = { L, map, overlay: L.layerGroup().addTo(map) };
+      if (pending.current) goTo(pending.current);
+      el.current.dataset.ready = String(layer.getLayers().length);
       setReady((n) => n + 1);
       observer = new ResizeObserver(() => map && map.invalidateSize());
       observer.observe(el.current);
@@ -262,6 +264,8 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
     return () => {
       live = false;
       state.current = {};
+      // the element stays: it is not ready again until the new map is
+      if (el.current) delete el.current.dataset.ready;
       if (observer) observer.disconnect();
       if (map) map.remove();
     };
@@ -286,12 +290,13 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
   }, [ready, layers, shown && shown.join(',')]);
   // a place chosen in the search: zoom there (the outlines allow zoom 7 at
   // most, street tiles more)
-  const goTo = (p) => {
+  function goTo(p) {
     const { map } = state.current;
+    pending.current = map ? null : p;
     if (!map) return;
     map.setView([p.lat, p.lon], Math.min(placeZoom(p.population), map.getMaxZoom()), { animate: false });
     el.current.dataset.place = p.name;
-  };
+  }
   return html`
     <div class="map-frame">
       <${PlaceSearch} onChoose=${goTo} />
