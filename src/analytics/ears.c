@@ -3,6 +3,9 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "analytics/stats.h"
 #include "core/err.h"
@@ -62,6 +65,19 @@ static int ears_exact_one(double x, double b)
 {
 	return x * b < 67108864.0 &&
 	       x == (double)(long long)x; /* the bound first: the cast is then defined */
+}
+
+/* Whether every count is a non-negative integer that keeps the running
+ * sums exact, in one pass without branches: the common case, in which no
+ * count can be invalid either (NaN fails x >= 0, infinity the bound). For
+ * 0 <= x < 2^52, (x + 2^52) - 2^52 is x rounded to an integer. */
+static int ears_all_exact(const double *x, size_t n, double b)
+{
+	int all = 1;
+	for (size_t i = 0; i < n; i++)
+		all &= (x[i] >= 0.0) & (x[i] * b < 67108864.0) &
+		       ((x[i] + 0x1p52) - 0x1p52 == x[i]);
+	return all;
 }
 
 static void ears_win_stats(struct ears_win *w, size_t end, double *mean, double *sd)
@@ -135,6 +151,10 @@ static int ears_check(const double *counts, size_t n, size_t from, const struct 
 		    err, from + 1, "from",
 		    "nothing to evaluate: first period %zu is past the end (%zu periods)", from + 1,
 		    n);
+	if (ears_all_exact(counts, n, (double)o->baseline)) {
+		*exact = 1;
+		return TR_OK;
+	}
 	int all = 1;
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(counts[i]) || counts[i] < 0.0)
@@ -192,6 +212,48 @@ static void ears_c3(const double *x, size_t n, size_t from, double z, const stru
 	}
 }
 
+/* The deviation step of ears_c3_exact for one period: from the window's
+ * sum and sum of squares in out[t].expected and .upperbound, its sigma into
+ * .upperbound and its C2 excess max(0, C2 - 1) into .expected. On exact
+ * data the variance is never negative, so sd is never NaN. */
+static void ears_c3_dev1(const double *x, size_t t, double bd, double min_sigma,
+			 struct ts_point *out)
+{
+	double sum = out[t].expected, sq = out[t].upperbound;
+	double mean = sum / bd, sd = sqrt((bd * sq - sum * sum) / (bd * (bd - 1.0)));
+	double sigma = ears_pmax(sd, min_sigma);
+	out[t].upperbound = sigma;
+	out[t].expected = ears_pmax(0.0, (x[t] - mean) / sigma - 1.0);
+}
+
+/* ears_c3_dev1 for every period from lo, two periods at a time where the
+ * machine has two-lane doubles: the same operations in the same order, so
+ * the same results bit for bit (a lane's max(0, v) keeps v when v is NaN,
+ * as ears_pmax does, and sd is never NaN). The divisions and roots are
+ * most of the method's time and do not depend on one another. */
+static void ears_c3_dev(const double *x, size_t lo, size_t n, double bd, double min_sigma,
+			struct ts_point *out)
+{
+	size_t t = lo;
+#ifdef __SSE2__
+	const __m128d b = _mm_set1_pd(bd), bb = _mm_set1_pd(bd * (bd - 1.0)),
+		      ms = _mm_set1_pd(min_sigma), one = _mm_set1_pd(1.0), zero = _mm_setzero_pd();
+	for (; t + 1 < n; t += 2) {
+		__m128d p0 = _mm_loadu_pd(&out[t].expected), p1 = _mm_loadu_pd(&out[t + 1].expected);
+		__m128d sum = _mm_unpacklo_pd(p0, p1), sq = _mm_unpackhi_pd(p0, p1);
+		__m128d mean = _mm_div_pd(sum, b);
+		__m128d var = _mm_div_pd(_mm_sub_pd(_mm_mul_pd(b, sq), _mm_mul_pd(sum, sum)), bb);
+		__m128d sigma = _mm_max_pd(ms, _mm_sqrt_pd(var));
+		__m128d c2 = _mm_div_pd(_mm_sub_pd(_mm_loadu_pd(&x[t]), mean), sigma);
+		__m128d ex = _mm_max_pd(zero, _mm_sub_pd(c2, one));
+		_mm_storeu_pd(&out[t].expected, _mm_unpacklo_pd(ex, sigma));
+		_mm_storeu_pd(&out[t + 1].expected, _mm_unpackhi_pd(ex, sigma));
+	}
+#endif
+	for (; t < n; t++)
+		ears_c3_dev1(x, t, bd, min_sigma, out);
+}
+
 /* C3 on exact data (see struct ears_win) in three passes, with out's
  * expected and upperbound as scratch until the last pass writes them:
  * the running sums of each period's window; from them each period's
@@ -216,13 +278,7 @@ static void ears_c3_exact(const double *x, size_t n, size_t from, double z,
 		out[t].expected = s;
 		out[t].upperbound = q;
 	}
-	for (size_t t = lo; t < n; t++) {
-		double sum = out[t].expected, sq = out[t].upperbound;
-		double mean = sum / bd, sd = sqrt((bd * sq - sum * sum) / (bd * (bd - 1.0)));
-		double sigma = ears_pmax(sd, o->min_sigma);
-		out[t].upperbound = sigma;
-		out[t].expected = ears_pmax(0.0, (x[t] - mean) / sigma - 1.0);
-	}
+	ears_c3_dev(x, lo, n, bd, o->min_sigma, out);
 	double lag2 = 0.0, lag1 = 0.0;
 	for (size_t t = lo; t < n; t++) {
 		double sigma = out[t].upperbound, lag = out[t].expected;
