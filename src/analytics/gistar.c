@@ -158,7 +158,7 @@ static void gi_bands(const struct spatial_grid *g, const struct gi_band *b, cons
 					double dx = p[0] - coords[2 * j],
 					       dy = p[1] - coords[2 * j + 1];
 					int in = dx * dx + dy * dy <= b->in2;
-					sum += in ? vs[j] : 0.0;
+					sum += vs[j] * (double)in; /* values are finite */
 					count += (size_t)in;
 				}
 				continue;
