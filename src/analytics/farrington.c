@@ -33,6 +33,7 @@ struct far_work {
 	/* the data of the GLM */
 	size_t nobs;
 	double *y, *wtime;
+	double *logy; /* log(y), where y > 0 */
 	int *level;   /* seasgroups, 1..no_periods */
 	int baseline; /* the smallest level present (treatment contrasts) */
 	/* the design and the fit */
@@ -42,6 +43,7 @@ struct far_work {
 	double *a, *rhs; /* weighted copies decomposed by the QR */
 	double *prior;	 /* prior weights (R's weights = omega) */
 	double *mu, *eta, *wt, *s;
+	double *logmu; /* log(mu): eta, or log(DBL_EPSILON) where mu is floored */
 	double *coef, *coefold, *r, *v; /* r: upper triangle, ld cap_par */
 	double *row;			/* one design row */
 	double disp;			/* summary.glm dispersion (Pearson, not floored) */
@@ -149,6 +151,8 @@ static void far_work_free(struct far_work *w)
 	free(w->window);
 	free(w->level);
 	free(w->y);
+	free(w->logy);
+	free(w->logmu);
 	free(w->wtime);
 	free(w->x);
 	free(w->a);
@@ -175,6 +179,8 @@ static int far_work_alloc(struct far_work *w, const struct far_opts *o)
 	w->window = calloc(no, sizeof *w->window);
 	w->level = calloc(no, sizeof *w->level);
 	w->y = calloc(no, sizeof(double));
+	w->logy = calloc(no, sizeof(double));
+	w->logmu = calloc(no, sizeof(double));
 	w->wtime = calloc(no, sizeof(double));
 	w->x = calloc(no * np, sizeof(double));
 	w->a = calloc(no * np, sizeof(double));
@@ -189,7 +195,7 @@ static int far_work_alloc(struct far_work *w, const struct far_opts *o)
 	w->r = calloc(np * np, sizeof(double));
 	w->v = calloc(np, sizeof(double));
 	w->row = calloc(np, sizeof(double));
-	if (!w->window || !w->level || !w->y || !w->wtime || !w->x || !w->a || !w->rhs ||
+	if (!w->window || !w->level || !w->y || !w->logy || !w->logmu || !w->wtime || !w->x || !w->a || !w->rhs ||
 	    !w->prior || !w->mu || !w->eta || !w->wt || !w->s || !w->coef || !w->coefold || !w->r ||
 	    !w->v || !w->row) {
 		far_work_free(w);
@@ -243,6 +249,7 @@ static void far_work_data(struct far_work *w, const double *counts, size_t i,
 		if (lev == 0)
 			continue;
 		w->y[w->nobs] = counts[base + off];
+		w->logy[w->nobs] = counts[base + off] > 0.0 ? log(counts[base + off]) : 0.0;
 		w->wtime[w->nobs] = (double)(base + off + 1);
 		w->level[w->nobs] = lev;
 		if (lev < w->baseline)
@@ -348,21 +355,26 @@ static double far_quad_form(struct far_work *w, const double *x)
 	return q;
 }
 
-/* The log link's inverse, R's pmax(exp(eta), .Machine$double.eps); NaN gives
- * the floor, as pmax does here (written out: fmax is a library call). */
-static double far_linkinv(double eta)
+/* The log link's inverse into mu[i], R's pmax(exp(eta), .Machine$double.eps)
+ * (NaN gives the floor, as pmax does here), and its log into logmu[i]: eta
+ * itself, unless floored, which spares the deviance a log per row. */
+static void far_linkinv(struct far_work *w, size_t i, double eta)
 {
 	double e = exp(eta);
-	return e > DBL_EPSILON ? e : DBL_EPSILON;
+	int floored = !(e > DBL_EPSILON);
+	w->mu[i] = floored ? DBL_EPSILON : e;
+	w->logmu[i] = floored ? log(DBL_EPSILON) : eta;
 }
 
-/* poisson()$dev.resids summed; R's sum() accumulates in long double. */
+/* poisson()$dev.resids summed; R's sum() accumulates in long double. The
+ * residual's log(y / mu) is taken as log(y) - log(mu), from the logs kept
+ * with y and mu (equal to about 1e-16 relative). */
 static double far_deviance(const struct far_work *w)
 {
 	long double dev = 0.0L;
 	for (size_t i = 0; i < w->nobs; i++) {
 		double y = w->y[i], mu = w->mu[i], wt = w->prior[i];
-		double r = y > 0.0 ? wt * (y * log(y / mu) - (y - mu)) : mu * wt;
+		double r = y > 0.0 ? wt * (y * (w->logy[i] - w->logmu[i]) - (y - mu)) : mu * wt;
 		dev += 2.0 * r;
 	}
 	return (double)dev;
@@ -376,7 +388,7 @@ static void far_linear_predictor(struct far_work *w)
 		for (size_t c = 0; c < w->npar; c++)
 			e += w->x[c * w->cap_obs + i] * w->coef[c];
 		w->eta[i] = e;
-		w->mu[i] = far_linkinv(e);
+		far_linkinv(w, i, e);
 	}
 }
 
@@ -391,7 +403,7 @@ static int far_irls_step(struct far_work *w)
 		double sw = 0.0, z = 0.0;
 		if (w->prior[i] > 0.0) {
 			z = w->eta[i] + (w->y[i] - w->mu[i]) / me;
-			sw = sqrt(w->prior[i] * me * me / w->mu[i]);
+			sw = sqrt(w->prior[i] * me); /* R: prior mu.eta^2 / variance, = prior mu */
 		}
 		w->wt[i] = sw * sw;
 		w->rhs[i] = z * sw;
@@ -447,7 +459,7 @@ static int far_glm_fit(struct far_work *w)
 {
 	for (size_t i = 0; i < w->nobs; i++) {
 		w->eta[i] = log(w->y[i] + 0.1); /* mustart = y + 0.1 */
-		w->mu[i] = far_linkinv(w->eta[i]);
+		far_linkinv(w, i, w->eta[i]);
 	}
 	double devold = far_deviance(w);
 	int conv = 0, have_old = 0;
@@ -486,11 +498,11 @@ static void far_reweight(struct far_work *w, double phi, double threshold)
 		double y = w->y[i], mu = w->mu[i];
 		double a = 1.5 * (pow(y, 2.0 / 3.0) * pow(mu, -1.0 / 6.0) - sqrt(mu));
 		w->s[i] = a / sqrt(phi * (1.0 - h));
-		denom += w->s[i] > threshold ? pow(w->s[i], -2.0) : 1.0;
+		denom += w->s[i] > threshold ? 1.0 / (w->s[i] * w->s[i]) : 1.0;
 	}
 	double gamma = (double)w->nobs / (double)denom;
 	for (size_t i = 0; i < w->nobs; i++)
-		w->prior[i] = w->s[i] > threshold ? gamma * pow(w->s[i], -2.0) : gamma;
+		w->prior[i] = w->s[i] > threshold ? gamma / (w->s[i] * w->s[i]) : gamma;
 }
 
 /* fitGLM.flexible overwrites model$weights (the working weights) with the
