@@ -112,4 +112,22 @@ describe('without TRELLIS_TILES', () => {
     assert.ok((await page.locator('.map path.osce-country').count()) >= 60);
     assert.deepEqual(asked, []);
   });
+
+  test('the first view draws the light overview shapes, country zoom the 1:50m ones', async () => {
+    const page = await newPage(browser);
+    const shapes = [];
+    page.on('request', (r) => { if (/\/vendor\/countries-/.test(r.url())) shapes.push(new URL(r.url()).pathname); });
+    await signIn(page, server.url);
+    const map = page.locator('.map[data-ready]');
+    await map.waitFor();
+    assert.equal(await map.getAttribute('data-shapes'), 'overview');
+    assert.ok(Number(await map.getAttribute('data-ready')) > 200, 'the small States are in the overview too');
+    assert.deepEqual(shapes, ['/vendor/countries-overview.json'], 'the 1:50m shapes wait for country zoom');
+    const zoomIn = page.getByRole('button', { name: 'Zoom in' });
+    for (let i = 0; i < 3; i++) await zoomIn.click();
+    await page.locator('.map[data-shapes="detail"]').waitFor();
+    assert.ok(shapes.includes('/vendor/countries-50m.json'));
+    assert.ok((await page.locator('.map path.osce-country').count()) >= 60);
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
+  });
 });

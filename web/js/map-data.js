@@ -5,7 +5,7 @@
 // point, shown by a marker.
 import { html, useEffect, useRef, useState } from './lib.js';
 import { t } from './i18n.js';
-import { loadShapes, addStreets, NUMERIC } from './map.js';
+import { loadShapes, addStreets, countryShapes, NUMERIC } from './map.js';
 import { PlaceSearch, placeZoom } from './place-search.js';
 
 /**
@@ -31,12 +31,12 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
       // the view first: the shapes are then drawn once
       map.fitBounds([[34, -12], [66, 45]]);
       const over = addStreets(L, map, el.current, street);
-      L.geoJSON(features, {
+      countryShapes(L, map, features, {
         interactive: false,
         style: (f) => (over
           ? { fillColor: '#2b6cb0', fillOpacity: hl.has(f.id) ? 0.12 : 0, color: '#1a365d', weight: 0.7 }
           : { fillColor: hl.has(f.id) ? '#bcd3ec' : '#e6e9ee', fillOpacity: 1, color: '#ffffff', weight: 0.7 }),
-      }).addTo(map);
+      });
       state.current = { L, map, layer: L.layerGroup().addTo(map), marker: null };
       if (onPick) {
         map.on('click', (e) => state.current.onPick && state.current.onPick(e.latlng.lat, e.latlng.lng));

@@ -1,4 +1,5 @@
-// A Leaflet map of country shapes (world-atlas, Natural Earth 1:50m) on a
+// A Leaflet map of country shapes (world-atlas, Natural Earth: 1:110m with
+// the smallest States from 1:50m below country zoom, 1:50m from there) on a
 // plain background, offline: OSCE participating States and Partners for
 // Co-operation are highlighted. Where the deployment has street tiles
 // (TRELLIS_TILES) they are drawn under the shapes. Loaded only by the pages
@@ -42,7 +43,7 @@ function polygons(feature) {
 
 /** The ISO alpha-2 code of the State or Partner at a point, or null. */
 export async function countryAt(lat, lon) {
-  const { features } = await loadShapes();
+  const features = await loadDetail();
   for (const f of features) {
     if (!ALPHA2[f.id]) continue;
     for (const poly of polygons(f)) {
@@ -56,7 +57,7 @@ export async function countryAt(lat, lon) {
 
 /** [[south, west], [north, east]] around a State's largest part, or null. */
 export async function countryBounds(iso2) {
-  const { features } = await loadShapes();
+  const features = await loadDetail();
   const f = features.find((x) => x.id === NUMERIC[iso2]);
   if (!f) return null;
   // the largest polygon: overseas parts would zoom France out to the world
@@ -171,11 +172,31 @@ export function addStreets(L, map, el, s) {
 export const STREET_ZOOM = 18;
 
 let shapes = null;
-/** Leaflet, the country features and the street tiles, loaded once. */
+/**
+ * Leaflet, the overview shapes (scripts/map-overview.mjs: a tenth of the
+ * points of 1:50m, which is what a page's first map needs) and the street
+ * tiles, loaded once.
+ */
 export function loadShapes() {
   if (!shapes) {
     shapes = Promise.all([
       import('../vendor/leaflet.esm.js'),
+      fetch('/vendor/countries-overview.json').then((r) => {
+        if (!r.ok) throw new Error('map shapes');
+        return r.json();
+      }),
+      loadStreets(),
+    ]).then(([L, world, street]) => ({ L, street, features: world.features.map(unwrap) }));
+    shapes.catch(() => { shapes = null; });
+  }
+  return shapes;
+}
+
+let detail = null;
+/** The 1:50m country features, loaded on first need (country zoom, a point's country). */
+export function loadDetail() {
+  if (!detail) {
+    detail = Promise.all([
       import('../vendor/topojson-client/feature.js'), // only feature(): 4 modules, not 13
       // feature()'s own imports, asked for now rather than once it is read
       import('../vendor/topojson-client/reverse.js'),
@@ -185,23 +206,45 @@ export function loadShapes() {
         if (!r.ok) throw new Error('map shapes');
         return r.json();
       }),
-      loadStreets(),
-    ]).then(([L, topo, , , , world, street]) => {
-      // turned into features when first drawn or asked, not on arrival:
-      // it is the longest task of a page, and the page has requests to send
-      let features = null;
-      return {
-        L,
-        street,
-        get features() {
-          if (!features) features = topo.default(world, world.objects.countries).features.map(unwrap);
-          return features;
-        },
-      };
-    });
-    shapes.catch(() => { shapes = null; });
+    ]).then(([topo, , , , world]) => topo.default(world, world.objects.countries).features.map(unwrap));
+    detail.catch(() => { detail = null; });
   }
-  return shapes;
+  return detail;
+}
+
+/** From this zoom the 1:50m shapes are drawn (at 4, a pixel is about 10 km). */
+export const DETAIL_ZOOM = 4;
+
+/**
+ * The country shapes of a map as one layer group: the overview features
+ * below DETAIL_ZOOM, the 1:50m ones from there (loaded when first needed;
+ * the overview stays until they are). options: L.geoJSON's, applied to
+ * both. Answers the group; group.shapeCount is the number of shapes drawn.
+ */
+export function countryShapes(L, map, overview, options) {
+  const group = L.layerGroup().addTo(map);
+  let level = null;
+  const draw = (lvl, features) => {
+    group.clearLayers();
+    const layer = L.geoJSON(features, options).addTo(group);
+    group.shapeCount = layer.getLayers().length;
+    level = lvl;
+    map.getContainer().dataset.shapes = lvl;
+  };
+  const update = () => {
+    if (map.getZoom() < DETAIL_ZOOM) {
+      if (level !== 'overview') draw('overview', overview);
+      return;
+    }
+    if (level === 'detail') return;
+    if (level === null) draw('overview', overview);
+    loadDetail().then((features) => {
+      if (level !== 'detail' && map.hasLayer(group) && map.getZoom() >= DETAIL_ZOOM) draw('detail', features);
+    }, () => {});
+  };
+  update();
+  map.on('zoomend', update);
+  return group;
 }
 
 /**
@@ -232,7 +275,7 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
       // not again for its reset, zoom and move
       map.fitBounds([[24, -126], [72, 148]]);
       const over = addStreets(L, map, el.current, street);
-      const layer = L.geoJSON(features, {
+      const layer = countryShapes(L, map, features, {
         style: (f) => {
           const c = byNumeric.get(f.id);
           const look = STYLE[c ? c.osce_status : 'other'];
@@ -253,10 +296,10 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
           lyr.on('mouseout', () => lyr.setStyle({ weight: 0.6, color: over ? '#1a365d' : '#ffffff' }));
           lyr.on('click', () => navigate(`/organisations?country=${c.iso2}`));
         },
-      }).addTo(map);
+      });
       state.current = { L, map, overlay: L.layerGroup().addTo(map) };
       if (pending.current) goTo(pending.current);
-      el.current.dataset.ready = String(layer.getLayers().length);
+      el.current.dataset.ready = String(layer.shapeCount);
       setReady((n) => n + 1);
       observer = new ResizeObserver(() => map && map.invalidateSize());
       observer.observe(el.current);

@@ -1,0 +1,31 @@
+// Writes the maps' overview shapes, web/vendor/countries-overview.json: the
+// countries of world-atlas at 1:110m, and at 1:50m those too small to be in
+// it (Andorra, Liechtenstein, Malta, Monaco, San Marino, the Holy See...), as
+// GeoJSON with coordinates to 0.01 degree. Drawn below country zoom, where a
+// pixel is far wider than the 1:50m detail: a tenth of the points to read,
+// project and paint. Run by scripts/web-vendor from the npm packages.
+// Usage: node scripts/map-overview.mjs NODE_MODULES OUT.json
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [nm, out] = process.argv.slice(2);
+const { default: feature } = await import(pathToFileURL(join(nm, 'topojson-client/src/feature.js')).href);
+const read = (name) => JSON.parse(readFileSync(join(nm, 'world-atlas', name), 'utf8'));
+const coarse = read('countries-110m.json');
+const fine = read('countries-50m.json');
+
+const has = new Set(coarse.objects.countries.geometries.map((g) => g.id));
+const small = {
+  type: 'GeometryCollection',
+  geometries: fine.objects.countries.geometries.filter((g) => !has.has(g.id)),
+};
+const round = (c) => (typeof c[0] === 'number'
+  ? [Math.round(c[0] * 100) / 100, Math.round(c[1] * 100) / 100]
+  : c.map(round));
+const features = [
+  ...feature(coarse, coarse.objects.countries).features,
+  ...feature(fine, small).features,
+].filter((f) => f.geometry)
+  .map((f) => ({ type: 'Feature', id: f.id, properties: {}, geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } }));
+writeFileSync(out, JSON.stringify({ type: 'FeatureCollection', features }));
