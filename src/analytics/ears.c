@@ -75,8 +75,7 @@ static int ears_all_exact(const double *x, size_t n, double b)
 {
 	int all = 1;
 	for (size_t i = 0; i < n; i++)
-		all &= (x[i] >= 0.0) & (x[i] * b < 67108864.0) &
-		       ((x[i] + 0x1p52) - 0x1p52 == x[i]);
+		all &= (x[i] >= 0.0) & (x[i] * b < 67108864.0) & ((x[i] + 0x1p52) - 0x1p52 == x[i]);
 	return all;
 }
 
@@ -239,7 +238,8 @@ static void ears_c3_dev(const double *x, size_t lo, size_t n, double bd, double 
 	const __m128d b = _mm_set1_pd(bd), bb = _mm_set1_pd(bd * (bd - 1.0)),
 		      ms = _mm_set1_pd(min_sigma), one = _mm_set1_pd(1.0), zero = _mm_setzero_pd();
 	for (; t + 1 < n; t += 2) {
-		__m128d p0 = _mm_loadu_pd(&out[t].expected), p1 = _mm_loadu_pd(&out[t + 1].expected);
+		__m128d p0 = _mm_loadu_pd(&out[t].expected),
+			p1 = _mm_loadu_pd(&out[t + 1].expected);
 		__m128d sum = _mm_unpacklo_pd(p0, p1), sq = _mm_unpackhi_pd(p0, p1);
 		__m128d mean = _mm_div_pd(sum, b);
 		__m128d var = _mm_div_pd(_mm_sub_pd(_mm_mul_pd(b, sq), _mm_mul_pd(sum, sum)), bb);

@@ -43,7 +43,7 @@ struct far_work {
 	double *a, *rhs; /* weighted copies decomposed by the QR */
 	double *prior;	 /* prior weights (R's weights = omega) */
 	double *mu, *eta, *wt, *s;
-	double *logmu; /* log(mu): eta, or log(DBL_EPSILON) where mu is floored */
+	double *logmu;			/* log(mu): eta, or log(DBL_EPSILON) where mu is floored */
 	double *coef, *coefold, *r, *v; /* r: upper triangle, ld cap_par */
 	double *row;			/* one design row */
 	double disp;			/* summary.glm dispersion (Pearson, not floored) */
@@ -195,9 +195,9 @@ static int far_work_alloc(struct far_work *w, const struct far_opts *o)
 	w->r = calloc(np * np, sizeof(double));
 	w->v = calloc(np, sizeof(double));
 	w->row = calloc(np, sizeof(double));
-	if (!w->window || !w->level || !w->y || !w->logy || !w->logmu || !w->wtime || !w->x || !w->a || !w->rhs ||
-	    !w->prior || !w->mu || !w->eta || !w->wt || !w->s || !w->coef || !w->coefold || !w->r ||
-	    !w->v || !w->row) {
+	if (!w->window || !w->level || !w->y || !w->logy || !w->logmu || !w->wtime || !w->x ||
+	    !w->a || !w->rhs || !w->prior || !w->mu || !w->eta || !w->wt || !w->s || !w->coef ||
+	    !w->coefold || !w->r || !w->v || !w->row) {
 		far_work_free(w);
 		return TR_ERR_NOMEM;
 	}
