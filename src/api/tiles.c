@@ -24,9 +24,10 @@ enum { TILES_XYZ, TILES_PMTILES };
 
 struct tiles {
 	int kind;
-	char url[512];	 /* the XYZ template */
-	char path[4096]; /* the PMTiles file */
-	char csp[1024];	 /* the policy with the template's origin; "" for the default */
+	char url[512];	       /* the XYZ template */
+	char path[4096];       /* the PMTiles file */
+	char csp[1024];	       /* the policy with the template's origin; "" for the default */
+	char attribution[201]; /* "" when none */
 };
 
 #define TILES_URL "/api/v1/map/tiles"
@@ -129,9 +130,31 @@ static int pmtiles_config(struct tiles *t, const char *v, char *err, size_t errl
 	return TR_OK;
 }
 
-int tiles_config(const char *value, struct tiles **out, char *err, size_t errlen)
+/* The tiles' credit: plain text, short, no control character. */
+static int attribution_config(struct tiles *t, const char *v, char *err, size_t errlen)
+{
+	size_t len = strlen(v);
+	if (len > sizeof(t->attribution) - 1) {
+		snprintf(err, errlen, "TRELLIS_TILES_ATTRIBUTION: longer than 200 bytes");
+		return TR_ERR_INVALID;
+	}
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
+			snprintf(err, errlen, "TRELLIS_TILES_ATTRIBUTION: a control character");
+			return TR_ERR_INVALID;
+		}
+	memcpy(t->attribution, v, len + 1);
+	return TR_OK;
+}
+
+int tiles_config(const char *value, const char *attribution, struct tiles **out, char *err,
+		 size_t errlen)
 {
 	*out = NULL;
+	if ((!value || !*value) && attribution && *attribution) {
+		snprintf(err, errlen, "TRELLIS_TILES_ATTRIBUTION: set without TRELLIS_TILES");
+		return TR_ERR_INVALID;
+	}
 	if (!value || !*value)
 		return TR_OK;
 	struct tiles *t = calloc(1, sizeof(*t));
@@ -140,6 +163,8 @@ int tiles_config(const char *value, struct tiles **out, char *err, size_t errlen
 	int rc = strncmp(value, "https://", 8) == 0 || strncmp(value, "http://", 7) == 0
 		     ? xyz_config(t, value, err, errlen)
 		     : pmtiles_config(t, value, err, errlen);
+	if (!rc && attribution && *attribution)
+		rc = attribution_config(t, attribution, err, errlen);
 	if (rc) {
 		free(t);
 		return rc;
@@ -169,6 +194,8 @@ int api_map_get(struct http_req *req, struct http_resp *resp)
 		tiles = json_pack("{s:s,s:s}", "type", "xyz", "url", t->url);
 	else if (t)
 		tiles = json_pack("{s:s,s:s}", "type", "pmtiles", "url", TILES_URL);
+	if (t && t->attribution[0])
+		json_object_set_new(tiles, "attribution", json_string(t->attribution));
 	return http_resp_json(resp, 200, json_pack("{s:o}", "tiles", tiles));
 }
 

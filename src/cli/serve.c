@@ -41,6 +41,8 @@ static void serve_usage(FILE *f)
 	      "Street maps: TRELLIS_TILES is an XYZ raster URL template\n"
 	      "  (https://tiles.example.org/{z}/{x}/{y}.png) or the path of a raster PMTiles v3\n"
 	      "  file, served at /api/v1/map/tiles; without it the maps show country outlines.\n"
+	      "  TRELLIS_TILES_ATTRIBUTION is the credit their licence asks for, shown on\n"
+	      "  the maps (\"(c) OpenStreetMap contributors\").\n"
 	      "Stops on SIGTERM or SIGINT after finishing the requests in flight.\n",
 	      f);
 }
@@ -184,7 +186,8 @@ int cli_serve(int argc, char **argv)
 	notify_configure(&ncfg);
 	struct tiles *tiles = NULL;
 	char terr[300];
-	if (tiles_config(getenv("TRELLIS_TILES"), &tiles, terr, sizeof(terr))) {
+	if (tiles_config(getenv("TRELLIS_TILES"), getenv("TRELLIS_TILES_ATTRIBUTION"), &tiles, terr,
+			 sizeof(terr))) {
 		fprintf(stderr, "trellis serve: %s\n", terr);
 		return 2;
 	}

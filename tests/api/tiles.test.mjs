@@ -146,12 +146,16 @@ describe('with a PMTiles file', () => {
 
 describe('with an XYZ template', () => {
   let srv;
-  before(async () => { srv = await startServer({ env: { TRELLIS_TILES: 'https://{s}.tiles.example.org:8443/osm/{z}/{x}/{y}.png' } }); });
+  before(async () => {
+    srv = await startServer({ env: { TRELLIS_TILES: 'https://{s}.tiles.example.org:8443/osm/{z}/{x}/{y}.png',
+      TRELLIS_TILES_ATTRIBUTION: '© OpenStreetMap contributors <ODbL>' } });
+  });
   after(async () => { await srv?.stop(); });
 
   test('the app gets the template, and images from its origin only are allowed', async () => {
     const m = await request(srv.base, 'GET', '/api/v1/map');
-    assert.deepEqual(m.body, { tiles: { type: 'xyz', url: 'https://{s}.tiles.example.org:8443/osm/{z}/{x}/{y}.png' } });
+    assert.deepEqual(m.body, { tiles: { type: 'xyz', url: 'https://{s}.tiles.example.org:8443/osm/{z}/{x}/{y}.png',
+      attribution: '© OpenStreetMap contributors <ODbL>' } });
     const p = csp(m);
     assert.equal(directive(p, 'img-src'), "img-src 'self' data: https://*.tiles.example.org:8443");
     assert.equal(directive(p, 'connect-src'), "connect-src 'self'");
@@ -178,5 +182,16 @@ test('a TRELLIS_TILES that is neither a safe template nor raster PMTiles stops t
       { env: { ...process.env, TRELLIS_TILES: bad }, timeout: 15000 });
     assert.equal(r.status, 2, `${bad}: ${r.status} ${r.stderr}`);
     assert.match(r.stderr, /TRELLIS_TILES/, bad);
+  }
+});
+
+test('a tiles credit that is too long, holds a control character or comes without tiles stops the server', () => {
+  const xyz = 'https://tiles.example.org/{z}/{x}/{y}.png';
+  for (const [tiles, credit] of [[xyz, 'x'.repeat(201)], [xyz, '© OSM\ncontributors'], [xyz, 'tab\there'], [undefined, '© OSM']]) {
+    const env = { ...process.env, TRELLIS_TILES_ATTRIBUTION: credit };
+    if (tiles) env.TRELLIS_TILES = tiles; else delete env.TRELLIS_TILES;
+    const r = cli(['serve', '--listen', '127.0.0.1:0', '--db', `sqlite:${join(dir, 'never.db')}`], { env, timeout: 15000 });
+    assert.equal(r.status, 2, `${JSON.stringify(credit)}: ${r.status} ${r.stderr}`);
+    assert.match(r.stderr, /TRELLIS_TILES_ATTRIBUTION/);
   }
 });

@@ -79,7 +79,8 @@ describe('with an XYZ template', () => {
       res.end(png);
     });
     await new Promise((ok) => tiles.listen(0, '127.0.0.1', ok));
-    server = await startServer({ env: { TRELLIS_TILES: `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png` } });
+    server = await startServer({ env: { TRELLIS_TILES: `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png`,
+      TRELLIS_TILES_ATTRIBUTION: '© Street <b>Tiles</b> contributors' } });
   });
   after(async () => {
     if (server) await server.stop();
@@ -93,6 +94,10 @@ describe('with an XYZ template', () => {
     await page.locator('.map img.leaflet-tile.leaflet-tile-loaded').first().waitFor();
     assert.ok(asked.some((u) => /^\/\d+\/\d+\/\d+\.png$/.test(u)), asked.join(' '));
     assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'no policy violation');
+    // the tiles' credit, as text
+    const credit = page.locator('.map .leaflet-control-attribution');
+    await credit.getByText('© Street <b>Tiles</b> contributors').waitFor();
+    await hasCount(credit.locator('b'), 0, 'the credit is not read as HTML');
   });
 });
 

@@ -164,6 +164,12 @@ export function addStreets(L, map, el, s) {
     ? L.tileLayer(s.url, { maxZoom: 19, className: 'tiles-xyz' })
     : pmtilesLayer(L, s);
   layer.addTo(map);
+  if (s.attribution) {
+    // the credit the tiles' licence asks for (TRELLIS_TILES_ATTRIBUTION):
+    // text, which Leaflet would read as HTML
+    const esc = s.attribution.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    L.control.attribution({ prefix: false }).addAttribution(esc).addTo(map);
+  }
   map.setMaxZoom(STREET_ZOOM);
   el.dataset.tiles = s.type;
   return true;
