@@ -76,6 +76,10 @@ test('fr, phone: the log in words, with links, reasons, every filter and a CSV o
   assert.match(await read.innerText(), /a lu un champ sensible/);
   assert.equal(await read.locator(`a[href="/users/${ids.officer}"]`).innerText(), 'Olga Officière');
   assert.equal(await read.locator(`a[href="/tips/${ids.tip}"]`).count(), 1);
+  // on a phone the table scrolls inside its frame; the page itself does not
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth,
+    frame: document.querySelector('main .table-wrap').getBoundingClientRect().right }));
+  assert.ok(widths.page <= widths.view && widths.frame <= widths.view, JSON.stringify(widths));
   await screenshot(page, 'audit-fr-phone');
 
   // the download carries the filters
