@@ -1,7 +1,9 @@
-/* trellis node key, trellis peer add|list|remove: the federation's setup. */
+/* trellis node key|trust|list|forget, trellis peer add|list|remove: the
+ * federation's setup. */
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "core/err.h"
+#include "core/timeutil.h"
 #include "domain/fed.h"
 
 #include <getopt.h>
@@ -18,33 +20,20 @@ static int open_db(const char *dbflag, struct db **db)
 
 static const char node_usage[] =
     "usage: trellis node key [--db URL]\n"
-    "  prints NODE_ID PUBLIC_KEY of this instance, making its identity on first use\n"
-    "  (that needs TRELLIS_SECRET_KEY, which seals the signing key).\n";
+    "       trellis node trust --node-id ID --public-key KEY [--replace] [--db URL]\n"
+    "       trellis node list [--db URL]\n"
+    "       trellis node forget NODE_ID [--db URL]\n"
+    "  key: prints NODE_ID PUBLIC_KEY of this instance, making its identity on first\n"
+    "  use (that needs TRELLIS_SECRET_KEY, which seals the signing key).\n"
+    "  The records of a node that is not a peer arrive passed along by peers and\n"
+    "  are checked with that node's key: the key its first good record offers is\n"
+    "  pinned, unless its operator gave it out of band and it is pinned with\n"
+    "  trust first. trust --replace: the node changed its key. list: the pinned\n"
+    "  keys (NODE_ID PUBLIC_KEY VIA FIRST_SEEN). forget: unpin a node's key.\n";
 
-int cli_node(int argc, char **argv)
+/* trellis node key: this node's id and public key, made on first use. */
+static int node_key(struct db_conn *conn)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-	const char *dbflag = NULL;
-	if (argc < 2 || strcmp(argv[1], "key") != 0) {
-		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
-		fputs(node_usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			dbflag = optarg;
-		} else {
-			fputs(node_usage, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : 2;
-		}
-	}
-	struct db *db;
-	if (open_db(dbflag, &db))
-		return 2;
-	struct db_conn *conn = db_acquire(db);
 	char id[37], pk[65], err[200];
 	int rc = fed_node_public(conn, id, pk);
 	if (rc == TR_ERR_NOT_FOUND) {
@@ -60,9 +49,110 @@ int cli_node(int argc, char **argv)
 		printf("%s %s\n", id, pk);
 	else if (rc != TR_ERR_UNAVAILABLE)
 		fprintf(stderr, "trellis node key: %s\n", db_errmsg(conn));
+	return rc ? 2 : 0;
+}
+
+static int node_trust(struct db_conn *conn, const char *node, const char *key, int replace)
+{
+	const char *field = NULL;
+	int rc = fed_node_trust(conn, node, key, replace, &field);
+	if (rc == TR_ERR_INVALID)
+		fprintf(stderr, "trellis node trust: bad --%s%s\n", field,
+			strcmp(field, "node-id") == 0 ? " (a node id, not this node's)" : "");
+	else if (rc == TR_ERR_CONFLICT && strcmp(field, "node-id") == 0)
+		fputs("trellis node trust: that node is a peer: its key is its peer entry's\n",
+		      stderr);
+	else if (rc == TR_ERR_CONFLICT)
+		fputs("trellis node trust: that node is pinned to another key; --replace if it "
+		      "changed its key\n",
+		      stderr);
+	else if (rc)
+		fprintf(stderr, "trellis node trust: %s\n", db_errmsg(conn));
+	return rc ? 2 : 0;
+}
+
+static int node_list(struct db_conn *conn)
+{
+	json_t *items = NULL;
+	if (fed_node_list(conn, &items)) {
+		fprintf(stderr, "trellis node list: %s\n", db_errmsg(conn));
+		return 2;
+	}
+	size_t i;
+	json_t *n;
+	json_array_foreach(items, i, n)
+	{
+		char at[32];
+		tr_time_format(json_integer_value(json_object_get(n, "first_seen_at")), at);
+		printf("%s %s %s %s\n", json_string_value(json_object_get(n, "node_id")),
+		       json_string_value(json_object_get(n, "public_key")),
+		       json_string_value(json_object_get(n, "via")), at);
+	}
+	json_decref(items);
+	return 0;
+}
+
+int cli_node(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"node-id", required_argument, 0, 'i'}, {"public-key", required_argument, 0, 'k'},
+	    {"replace", no_argument, 0, 'r'},	    {"db", required_argument, 0, 'd'},
+	    {"help", no_argument, 0, 'h'},	    {0, 0, 0, 0}};
+	const char *dbflag = NULL, *node = NULL, *key = NULL;
+	int replace = 0, c;
+	const char *verb = argc >= 2 ? argv[1] : "";
+	if (strcmp(verb, "key") && strcmp(verb, "trust") && strcmp(verb, "list") &&
+	    strcmp(verb, "forget")) {
+		int help = strcmp(verb, "--help") == 0;
+		fputs(node_usage, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+		if (c == 'd') {
+			dbflag = optarg;
+		} else if (c == 'i') {
+			node = optarg;
+		} else if (c == 'k') {
+			key = optarg;
+		} else if (c == 'r') {
+			replace = 1;
+		} else {
+			fputs(node_usage, c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	const char *target = optind < argc - 1 ? argv[optind + 1] : NULL;
+	if (strcmp(verb, "trust") == 0 && (!node || !key)) {
+		fputs("trellis node trust: --node-id and --public-key are required\n", stderr);
+		return 2;
+	}
+	if (strcmp(verb, "forget") == 0 && !target) {
+		fputs("trellis node forget: name the node (its id)\n", stderr);
+		return 2;
+	}
+	struct db *db;
+	if (open_db(dbflag, &db))
+		return 2;
+	struct db_conn *conn = db_acquire(db);
+	int rc;
+	if (strcmp(verb, "key") == 0) {
+		rc = node_key(conn);
+	} else if (strcmp(verb, "trust") == 0) {
+		rc = node_trust(conn, node, key, replace);
+	} else if (strcmp(verb, "list") == 0) {
+		rc = node_list(conn);
+	} else {
+		rc = fed_node_forget(conn, target);
+		if (rc)
+			fprintf(stderr, "trellis node forget: %s\n",
+				rc == TR_ERR_NOT_FOUND ? "no key is pinned for that node"
+						       : db_errmsg(conn));
+		rc = rc ? 2 : 0;
+	}
 	db_release(conn);
 	db_close(db);
-	return rc ? 2 : 0;
+	return rc;
 }
 
 static const char peer_usage[] =

@@ -186,6 +186,100 @@ int fed_peer_add(struct db_conn *c, const char *name, const char *url, const cha
 	return rc == DB_ROW ? TR_OK : TR_ERR_CONFLICT;
 }
 
+/* The key pinned for node_id into pk: 1 when pinned, 0 when not, or -rc. */
+static int node_pinned(struct db_conn *c, const char *node_id, const char *table,
+		       unsigned char pk[32])
+{
+	struct db_stmt *s;
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT public_key FROM %s WHERE node_id = ?", table);
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return -rc;
+	db_bind_text(s, 1, node_id);
+	rc = db_step(s);
+	int found = rc == DB_ROW && fed_hex32(db_col_text(s, 0), pk) == 0;
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? found : -TR_ERR_DB;
+}
+
+int fed_node_trust(struct db_conn *c, const char *node_id, const char *pk_hex, int replace,
+		   const char **field)
+{
+	unsigned char pk[32], old[32];
+	*field = NULL;
+	if (!tr_uuid_valid(node_id))
+		return *field = "node-id", TR_ERR_INVALID;
+	if (fed_hex32(pk_hex, pk))
+		return *field = "public-key", TR_ERR_INVALID;
+	char me[37], my_pk[65];
+	if (fed_node_public(c, me, my_pk) == TR_OK && strcmp(me, node_id) == 0)
+		return *field = "node-id", TR_ERR_INVALID;
+	int rc = node_pinned(c, node_id, "fed_peers", old);
+	if (rc)
+		return rc < 0 ? -rc : (*field = "node-id", TR_ERR_CONFLICT);
+	if ((rc = node_pinned(c, node_id, "fed_nodes", old)) < 0)
+		return -rc;
+	if (rc && memcmp(old, pk, sizeof(pk)) == 0)
+		return TR_OK;
+	if (rc && !replace)
+		return *field = "public-key", TR_ERR_CONFLICT;
+	char hex[65];
+	sodium_bin2hex(hex, sizeof(hex), pk, sizeof(pk));
+	struct db_stmt *s;
+	if ((rc = db_prepare(
+		 c,
+		 "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at) VALUES"
+		 " (?, ?, 'operator', ?) ON CONFLICT (node_id) DO UPDATE SET public_key ="
+		 " excluded.public_key, via = excluded.via, first_seen_at ="
+		 " excluded.first_seen_at",
+		 &s)))
+		return rc;
+	db_bind_text(s, 1, node_id);
+	db_bind_text(s, 2, hex);
+	db_bind_int64(s, 3, tr_now_ms());
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+int fed_node_forget(struct db_conn *c, const char *node_id)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "DELETE FROM fed_nodes WHERE node_id = ? RETURNING node_id", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, node_id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+}
+
+int fed_node_list(struct db_conn *c, json_t **out)
+{
+	struct db_stmt *s;
+	*out = NULL;
+	int rc = db_prepare(c,
+			    "SELECT node_id, public_key, via, first_seen_at FROM fed_nodes ORDER BY"
+			    " first_seen_at, node_id",
+			    &s);
+	if (rc)
+		return rc;
+	json_t *items = json_array();
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s, s:I}", "node_id", db_col_text(s, 0),
+				     "public_key", db_col_text(s, 1), "via", db_col_text(s, 2),
+				     "first_seen_at", (json_int_t)db_col_int64(s, 3)));
+	db_done(s);
+	if (rc != DB_DONE) {
+		json_decref(items);
+		return TR_ERR_DB;
+	}
+	*out = items;
+	return TR_OK;
+}
+
 int fed_peer_remove(struct db_conn *c, const char *name_or_id)
 {
 	struct db_stmt *s;

@@ -57,6 +57,22 @@ int fed_hex32(const char *hex, unsigned char out[32]);
  * before the node exists. */
 int fed_node_public(struct db_conn *c, char node_id[37] /* OUT */, char pk_hex[65] /* OUT */);
 
+/** Pins the key of a node that is not a peer, as its operator gave it out
+ * of band: before its first record arrives (else the first record that
+ * proves good pins the key it offers), or after the node changed its key
+ * (replace). TR_ERR_INVALID with *field ("node-id", "public-key") for a bad
+ * value or this node's id; TR_ERR_CONFLICT with *field "node-id" for a peer
+ * (its key is its peer entry's) or "public-key" for a node pinned to
+ * another key without replace. */
+int fed_node_trust(struct db_conn *c, const char *node_id, const char *pk_hex, int replace,
+		   const char **field /* OUT */);
+/** Forgets a node's pinned key; TR_ERR_NOT_FOUND. */
+int fed_node_forget(struct db_conn *c, const char *node_id);
+/** The pinned keys, oldest first: an array of {"node_id", "public_key",
+ * "via" (the peer that passed the first record, or "operator"),
+ * "first_seen_at"}. */
+int fed_node_list(struct db_conn *c, json_t **out /* OUT */);
+
 /** A peer: the node we pull from and that pulls from us. */
 struct fed_peer {
 	char node_id[37];

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createPublicKey, verify } from 'node:crypto';
-import { assertProblem, request, sql } from './lib.mjs';
+import { assertProblem, cli, request, sql } from './lib.mjs';
 import { node, peer, until, uuid7, keyPair, requestText, alertBody } from './fed_lib.mjs';
 
 let R, F, fake, answer;
@@ -121,6 +121,50 @@ test('a record of another node is taken only as its origin signed it', async () 
   answer = () => bundle({ records: [{ seq: 1, signed: { text: JSON.stringify(record({ id: uuid7(), origin_node: uuid7() })), sig: F.sign('x') } }] });
   await errorIs('record refused: the key of its origin is unknown');
   assert.equal((await R.api.get(`/api/v1/alerts/${ofG}`)).body.title, 'By G');
+});
+
+test('a key its operator pinned decides, not the one a record offers; --replace takes a new one', async () => {
+  const H = { id: uuid7(), ...keyPair() };
+  const node = (...args) => cli(['node', ...args, '--db', R.db.url]);
+  // bad values, this node and a peer are refused, naming what is wrong
+  assert.match(node('trust', '--node-id', 'nope', '--public-key', H.pk).stderr, /bad --node-id/);
+  assert.match(node('trust', '--node-id', H.id, '--public-key', 'abcd').stderr, /bad --public-key/);
+  assert.match(node('trust', '--node-id', R.id, '--public-key', H.pk).stderr, /bad --node-id/);
+  const peerPin = node('trust', '--node-id', F.id, '--public-key', H.pk);
+  assert.equal(peerPin.status, 2);
+  assert.match(peerPin.stderr, /is a peer/);
+  assert.equal(node('trust', '--node-id', H.id, '--public-key', H.pk).status, 0);
+  assert.equal(node('trust', '--node-id', H.id, '--public-key', H.pk).status, 0, 'the same key again: nothing to do');
+  const pinned = node('list').stdout.split('\n').find((l) => l.startsWith(H.id));
+  assert.match(pinned, new RegExp(`^${H.id} ${H.pk} operator \\d{4}-`));
+
+  const ofH = uuid7();
+  const hOrg = { id: uuid7(), name: 'H Police', kind: 'police', country: 'DE' };
+  const byH = (version, title) => record({ id: ofH, origin_node: H.id, org: hOrg, version, data: { ...record().data, title } });
+  // the first record of H comes signed by someone else, offering that key:
+  // without the pin it would have been trusted on first use
+  const impostor = keyPair();
+  answer = () => bundle({ records: [wire(byH(1, 'Impostor'), impostor)] });
+  await errorIs('record refused: not signed by its origin');
+  assert.equal((await R.api.get(`/api/v1/alerts/${ofH}`)).status, 404);
+  answer = () => bundle({ records: [wire(byH(1, 'By H'), H)] });
+  await until(async () => (await R.api.get(`/api/v1/alerts/${ofH}`)).body?.title === 'By H', 'the record of H');
+
+  // H changes its key: refused until its operator's new key is pinned
+  const H2 = keyPair();
+  answer = () => bundle({ records: [wire(byH(2, 'H, new key'), H2)] });
+  await errorIs('record refused: not signed by its origin');
+  const again = node('trust', '--node-id', H.id, '--public-key', H2.pk);
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /pinned to another key; --replace/);
+  assert.equal(node('trust', '--node-id', H.id, '--public-key', H2.pk, '--replace').status, 0);
+  await until(async () => (await R.api.get(`/api/v1/alerts/${ofH}`)).body?.title === 'H, new key', 'the record under the new key');
+  assert.equal(sql(R.srv, `SELECT public_key FROM fed_nodes WHERE node_id = '${H.id}'`).trim(), H2.pk);
+
+  // forgotten: the next record pins on first proof again
+  assert.equal(node('forget', H.id).status, 0);
+  assert.match(node('forget', H.id).stderr, /no key is pinned/);
+  assert.ok(!node('list').stdout.includes(H.id));
 });
 
 test('R refuses pulls it cannot trust and signs what it answers', async () => {
