@@ -141,6 +141,20 @@ static int url_ok(const char *u)
 	return 1;
 }
 
+/* A node id other than this node's and a key: TR_OK with pk, else
+ * TR_ERR_INVALID with *field. */
+static int node_check(struct db_conn *c, const char *node_id, const char *pk_hex,
+		      unsigned char pk[32], const char **field)
+{
+	char me[37], my_pk[65];
+	if (!tr_uuid_valid(node_id) ||
+	    (fed_node_public(c, me, my_pk) == TR_OK && strcmp(me, node_id) == 0))
+		return *field = "node-id", TR_ERR_INVALID;
+	if (fed_hex32(pk_hex, pk))
+		return *field = "public-key", TR_ERR_INVALID;
+	return TR_OK;
+}
+
 int fed_peer_add(struct db_conn *c, const char *name, const char *url, const char *node_id,
 		 const char *pk_hex, int pass_along, const char **field)
 {
@@ -150,13 +164,8 @@ int fed_peer_add(struct db_conn *c, const char *name, const char *url, const cha
 		return *field = "name", TR_ERR_INVALID;
 	if (!url_ok(url))
 		return *field = "url", TR_ERR_INVALID;
-	if (!tr_uuid_valid(node_id))
-		return *field = "node-id", TR_ERR_INVALID;
-	if (fed_hex32(pk_hex, pk))
-		return *field = "public-key", TR_ERR_INVALID;
-	char me[37], my_pk[65];
-	if (fed_node_public(c, me, my_pk) == TR_OK && strcmp(me, node_id) == 0)
-		return *field = "node-id", TR_ERR_INVALID;
+	if (node_check(c, node_id, pk_hex, pk, field))
+		return TR_ERR_INVALID;
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "INSERT INTO fed_peers (node_id, name, url, public_key, pass_along,"
@@ -208,13 +217,8 @@ int fed_node_trust(struct db_conn *c, const char *node_id, const char *pk_hex, i
 {
 	unsigned char pk[32], old[32];
 	*field = NULL;
-	if (!tr_uuid_valid(node_id))
-		return *field = "node-id", TR_ERR_INVALID;
-	if (fed_hex32(pk_hex, pk))
-		return *field = "public-key", TR_ERR_INVALID;
-	char me[37], my_pk[65];
-	if (fed_node_public(c, me, my_pk) == TR_OK && strcmp(me, node_id) == 0)
-		return *field = "node-id", TR_ERR_INVALID;
+	if (node_check(c, node_id, pk_hex, pk, field))
+		return TR_ERR_INVALID;
 	int rc = node_pinned(c, node_id, "fed_peers", old);
 	if (rc)
 		return rc < 0 ? -rc : (*field = "node-id", TR_ERR_CONFLICT);
@@ -226,33 +230,49 @@ int fed_node_trust(struct db_conn *c, const char *node_id, const char *pk_hex, i
 		return *field = "public-key", TR_ERR_CONFLICT;
 	char hex[65];
 	sodium_bin2hex(hex, sizeof(hex), pk, sizeof(pk));
+	return fed_node_pin(c, node_id, hex, "operator");
+}
+
+int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, const char *via)
+{
 	struct db_stmt *s;
-	if ((rc = db_prepare(
-		 c,
-		 "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at) VALUES"
-		 " (?, ?, 'operator', ?) ON CONFLICT (node_id) DO UPDATE SET public_key ="
-		 " excluded.public_key, via = excluded.via, first_seen_at ="
-		 " excluded.first_seen_at",
-		 &s)))
+	int rc = db_prepare(c,
+			    "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at) VALUES"
+			    " (?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE SET public_key ="
+			    " excluded.public_key, via = excluded.via, first_seen_at ="
+			    " excluded.first_seen_at",
+			    &s);
+	if (rc)
 		return rc;
 	db_bind_text(s, 1, node_id);
-	db_bind_text(s, 2, hex);
-	db_bind_int64(s, 3, tr_now_ms());
+	db_bind_text(s, 2, pk_hex);
+	db_bind_text(s, 3, via);
+	db_bind_int64(s, 4, tr_now_ms());
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;
 }
 
-int fed_node_forget(struct db_conn *c, const char *node_id)
+/* Runs a DELETE ... RETURNING with the text parameters a and b (b may be
+ * NULL): TR_OK when it deleted a row, TR_ERR_NOT_FOUND when none. */
+static int delete_returning(struct db_conn *c, const char *sql, const char *a, const char *b)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM fed_nodes WHERE node_id = ? RETURNING node_id", &s);
+	int rc = db_prepare(c, sql, &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, node_id);
+	db_bind_text(s, 1, a);
+	if (b)
+		db_bind_text(s, 2, b);
 	rc = db_step(s);
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+}
+
+int fed_node_forget(struct db_conn *c, const char *node_id)
+{
+	return delete_returning(c, "DELETE FROM fed_nodes WHERE node_id = ? RETURNING node_id",
+				node_id, NULL);
 }
 
 int fed_node_list(struct db_conn *c, json_t **out)
@@ -282,25 +302,11 @@ int fed_node_list(struct db_conn *c, json_t **out)
 
 int fed_peer_remove(struct db_conn *c, const char *name_or_id)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT node_id FROM fed_peers WHERE node_id = ? OR name = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, name_or_id);
-	db_bind_text(s, 2, name_or_id);
-	char id[37] = "";
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(id, sizeof(id), "%s", db_col_text(s, 0));
-	db_done(s);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
-	if ((rc = db_prepare(c, "DELETE FROM fed_peers WHERE node_id = ?", &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	return delete_returning(
+	    c,
+	    "DELETE FROM fed_peers WHERE node_id = (SELECT node_id FROM fed_peers"
+	    " WHERE node_id = ? OR name = ? LIMIT 1) RETURNING node_id",
+	    name_or_id, name_or_id);
 }
 
 int fed_peer_get(struct db_conn *c, const char *node_id, struct fed_peer *out)

@@ -66,6 +66,9 @@ int fed_node_public(struct db_conn *c, char node_id[37] /* OUT */, char pk_hex[6
  * another key without replace. */
 int fed_node_trust(struct db_conn *c, const char *node_id, const char *pk_hex, int replace,
 		   const char **field /* OUT */);
+/** Pins pk_hex as the key of node_id, learnt through via (a peer's node id,
+ * or "operator"), replacing any pin. */
+int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, const char *via);
 /** Forgets a node's pinned key; TR_ERR_NOT_FOUND. */
 int fed_node_forget(struct db_conn *c, const char *node_id);
 /** The pinned keys, oldest first: an array of {"node_id", "public_key",

@@ -390,25 +390,6 @@ static int origin_key(struct db_conn *c, const struct fed_peer *from, const char
 	return 0;
 }
 
-/* Pins the key of an origin node first learnt through the peer via. */
-static int origin_pin(struct db_conn *c, const char *origin, const char *pk_hex, const char *via)
-{
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at)"
-			    " VALUES (?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, origin);
-	db_bind_text(s, 2, pk_hex);
-	db_bind_text(s, 3, via);
-	db_bind_int64(s, 4, tr_now_ms());
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
-}
-
 /* Keeps (text, sig NULL: forgets) the origin's signed text of a copy. */
 static int signed_put(struct db_conn *c, const char *type, const char *id, const char *text,
 		      const char *sig)
@@ -501,7 +482,7 @@ static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct
 		res = record_apply(c, me, from, r, why);
 		int rc = TR_OK;
 		if (res == APPLIED && offered)
-			rc = origin_pin(c, origin, pk_hex, from->node_id);
+			rc = fed_node_pin(c, origin, pk_hex, from->node_id);
 		if (res == APPLIED && !rc)
 			rc = signed_put(c, "alert", id, text, sig_hex);
 		if (rc)

@@ -167,6 +167,24 @@ test('a key its operator pinned decides, not the one a record offers; --replace 
   assert.ok(!node('list').stdout.includes(H.id));
 });
 
+test('a peer is removed by its name or its node id', () => {
+  const peerCli = (...args) => cli(['peer', ...args, '--db', R.db.url]);
+  const X = { id: uuid7(), ...keyPair() };
+  const Y = { id: uuid7(), ...keyPair() };
+  for (const [n, who] of [['x', X], ['y', Y]]) {
+    assert.equal(peerCli('add', '--name', n, '--url', 'http://127.0.0.1:9', '--node-id', who.id, '--public-key', who.pk).status, 0);
+  }
+  assert.match(peerCli('list').stdout, new RegExp(`^x\t${X.id}`, 'm'));
+  assert.equal(peerCli('remove', 'x').status, 0);
+  assert.equal(peerCli('remove', Y.id).status, 0);
+  const list = peerCli('list').stdout;
+  assert.ok(!list.includes(X.id) && !list.includes(Y.id), list);
+  assert.ok(list.includes(F.id), 'the other peer stays');
+  const gone = peerCli('remove', 'x');
+  assert.equal(gone.status, 2);
+  assert.match(gone.stderr, /no such peer/);
+});
+
 test('R refuses pulls it cannot trust and signs what it answers', async () => {
   const path = '/fed/v1/changes?after=0&wait=0';
   assertProblem(assert, await request(R.srv.base, 'GET', path), 401);
