@@ -203,10 +203,11 @@ static json_t *signed_mine(json_t *r, const struct fed_node *me)
  * ledger wants (a peer no longer passed along), goes only as an unsigned
  * tombstone, which a receiver takes only from the node it had the copy
  * from. index gets what the peer may skip by: type, op, id, origin,
- * organisation and version. */
+ * organisation and version; sent, for the ledger, each record as sent
+ * (the inner record, beside records[i]). */
 static int feed_collect(struct db_conn *c, const struct fed_node *me, const char *peer,
-			int64_t after, int limit, json_t *records, json_t *index, int64_t *cursor,
-			int *more)
+			int64_t after, int limit, json_t *records, json_t *index, json_t *sent,
+			int64_t *cursor, int *more)
 {
 	struct db_stmt *s;
 	int rc = feed_prepare(c, peer, after, limit, &s);
@@ -255,9 +256,8 @@ static int feed_collect(struct db_conn *c, const struct fed_node *me, const char
 			json_object_del(w, "group");
 			json_object_set_new(w, "seq", json_integer(*cursor));
 		}
-		/* the ledger wants what was sent: keep the inner record beside */
-		json_object_set_new(w, "_r", r);
 		json_array_append_new(records, w);
+		json_array_append_new(sent, r);
 	}
 	db_done(s);
 	*more = rows == limit;
@@ -267,20 +267,24 @@ static int feed_collect(struct db_conn *c, const struct fed_node *me, const char
 int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
 		int64_t after, int limit, int64_t now, json_t **out, int *more)
 {
-	json_t *records = json_array(), *index = json_array();
+	json_t *records = json_array(), *index = json_array(), *sent = json_array();
 	int64_t cursor = after;
 	int rc = db_begin(c);
 	if (!rc)
-		rc = feed_collect(c, me, to->node_id, after, limit, records, index, &cursor, more);
+		rc = feed_collect(c, me, to->node_id, after, limit, records, index, sent, &cursor,
+				  more);
+	/* the ledger after the feed's statement is done with the tables it reads */
 	size_t i;
 	json_t *r;
-	json_array_foreach(records, i, r)
+	json_array_foreach(sent, i, r)
 	{
 		if (!rc)
-			rc = ledger_put(c, to->node_id, json_object_get(r, "_r"),
-					json_integer_value(json_object_get(r, "seq")), now);
-		json_object_del(r, "_r");
+			rc = ledger_put(
+			    c, to->node_id, r,
+			    json_integer_value(json_object_get(json_array_get(records, i), "seq")),
+			    now);
 	}
+	json_decref(sent);
 	struct db_stmt *s;
 	if (!rc && !(rc = db_prepare(c,
 				     "UPDATE fed_peers SET served_cursor = ?, last_served_at = ?"
