@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, run, hasCount, ROOT } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, run, hasCount, ROOT, apiCall } from './lib.mjs';
 import { solve } from '../api/lib.mjs';
 
 let server;
@@ -14,15 +14,7 @@ let browser;
 const ids = {};
 const REASON = 'rappeler au sujet de la voiture rouge';
 
-async function api(token, method, path, body) {
-  const r = await fetch(`${server.url}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(data)}`);
-  return data;
-}
+const api = (token, method, path, body) => apiCall(server.url, token, method, path, body);
 
 before(async () => {
   server = await startServer({ env: { TRELLIS_SECRET_KEY: 'c3'.repeat(32), TRELLIS_TIP_POW_BITS: '4' } });

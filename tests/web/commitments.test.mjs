@@ -5,21 +5,13 @@
 // series roll-up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, screenshot, run, PASSWORD } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, run, PASSWORD, apiCall } from './lib.mjs';
 
 let server;
 let browser;
 const ids = {};
 
-async function api(token, method, path, body) {
-  const r = await fetch(`${server.url}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(data)}`);
-  return data;
-}
+const api = (token, method, path, body) => apiCall(server.url, token, method, path, body);
 
 before(async () => {
   server = await startServer();

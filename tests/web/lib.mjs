@@ -2,7 +2,7 @@
 // reference data and users, launch Debian's chromium through playwright-core,
 // and keep every request on 127.0.0.1.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -133,4 +133,27 @@ export async function hasCount(locator, n, message, timeout = 20000) {
     got = await locator.count();
   }
   assert.equal(got, n, message);
+}
+
+/**
+ * One API request to the server at url with a bearer token; asserts a 2xx
+ * and answers the body (null for 204).
+ */
+export async function apiCall(url, bearer, method, path, body) {
+  const r = await fetch(`${url}/api/v1${path}`, {
+    method, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = r.status === 204 ? null : await r.json();
+  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+/** axe on the page as it is: no serious or critical violation (name says where). */
+export async function axe(page, name) {
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(bad, [], `${name}:\n${bad.join('\n')}`);
 }

@@ -5,9 +5,7 @@
 // summary, which takes focus and is in view.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, ROOT } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, axe } from './lib.mjs';
 
 const PHONE = { width: 390, height: 844 };
 let server;
@@ -22,14 +20,6 @@ after(async () => {
   if (browser) await browser.close();
   if (server) await server.stop();
 });
-
-async function axe(page, name) {
-  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
-  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  assert.deepEqual(bad, [], `${name}:\n${bad.join('\n')}`);
-}
 
 /** The summary is the focused element and lies within the phone's screen. */
 async function assertSummaryInView(page) {

@@ -4,9 +4,8 @@
 // languages and accessibility.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD, hasCount } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, run, PASSWORD, hasCount, axe, apiCall } from './lib.mjs';
 
 let server;
 let browser;
@@ -16,29 +15,13 @@ const receipt = {};
 const WEEK = 7 * 86400000;
 const MONDAY = Date.parse('2026-01-05T00:00:00Z');
 
-async function api(method, path, body, bearer = token) {
-  const r = await fetch(`${server.url}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = r.status === 204 ? null : await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(data)}`);
-  return data;
-}
+const api = (method, path, body, bearer = token) => apiCall(server.url, bearer, method, path, body);
 
 const activity = (over) => ({
   title: 'School prevention talks', type: 'school_prevention', setting: 'school', area_country: 'AT',
   lat: 48.2, lon: 16.37, radius_km: 5, start: '2026-09-01', end: '2027-06-01', status: 'active',
   age_min: 12, age_max: 16, gender: 'all', distribution: 'network', tlp: 'green', ...over,
 });
-
-async function axe(page, name) {
-  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
-  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  assert.deepEqual(bad, [], `${name}:\n${bad.join('\n')}`);
-}
 
 before(async () => {
   // the real proof-of-work difficulty (the default, 16 bits) stays on

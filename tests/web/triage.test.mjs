@@ -4,32 +4,14 @@
 // lists the tip and draws its area), and close several tips in one go.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, run, ROOT, PASSWORD, hasCount } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, run, PASSWORD, hasCount, axe, apiCall } from './lib.mjs';
 
 let server;
 let browser;
 let token;
 const ids = {};
 
-async function api(method, path, body, bearer = token) {
-  const r = await fetch(`${server.url}/api/v1${path}`, {
-    method, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = r.status === 204 ? null : await r.json();
-  assert.ok(r.ok, `${method} ${path}: ${r.status} ${JSON.stringify(data)}`);
-  return data;
-}
-
-async function axe(page, name) {
-  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
-  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  assert.deepEqual(bad, [], `${name}:\n${bad.join('\n')}`);
-}
+const api = (method, path, body, bearer = token) => apiCall(server.url, bearer, method, path, body);
 
 const tipText = (n) => `Triage walk ${n}: two teenagers sell pills behind the Westbahnhof kiosk.`;
 
