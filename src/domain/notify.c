@@ -1017,23 +1017,35 @@ static int referral_expired(struct db_conn *c, const char *id, const char *user,
 	return rc ? rc : notify_inbox_add(c, user, "referral_expired", "referral", id, key, now);
 }
 
-static int referral_deadlines(struct db_conn *c, int64_t now, int *raised)
+/* The deadline passes read their candidates a page at a time, in key
+ * order, so that however many old ones there are, every one is reached. */
+#define DEADLINE_PAGE 500
+#define NOTIFY_STR_(x) #x
+#define NOTIFY_STR(x) NOTIFY_STR_(x)
+
+/* One page of referrals with a deadline within 24 hours or passed, or
+ * expired in the last week, after id `after` (processed, the last id in
+ * after): *n how many. */
+static int referral_deadline_page(struct db_conn *c, int64_t now, char after[37], int *raised,
+				  int *n)
 {
 	struct db_stmt *s;
 	/* no personal field is read here: ids, organisations and times only */
-	int rc = db_prepare(c,
-			    "SELECT id, recv_org_id, ref_user_id, status, ack_due_at,"
-			    " contact_due_at, closed_at FROM referrals WHERE (status = 'sent'"
-			    " AND ack_due_at <= ?) OR (status IN ('sent', 'acknowledged',"
-			    " 'accepted') AND contact_due_at <= ?) OR (status = 'expired'"
-			    " AND closed_at >= ?) ORDER BY id LIMIT 5000",
-			    &s);
+	int rc = db_prepare(
+	    c,
+	    "SELECT id, recv_org_id, ref_user_id, status, ack_due_at,"
+	    " contact_due_at, closed_at FROM referrals WHERE ((status = 'sent'"
+	    " AND ack_due_at <= ?) OR (status IN ('sent', 'acknowledged',"
+	    " 'accepted') AND contact_due_at <= ?) OR (status = 'expired'"
+	    " AND closed_at >= ?)) AND id > ? ORDER BY id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
+	    &s);
 	if (rc)
 		return rc;
 	int64_t soon = now + 24 * 3600 * 1000LL;
 	db_bind_int64(s, 1, soon);
 	db_bind_int64(s, 2, soon);
 	db_bind_int64(s, 3, now - 7 * 86400000LL);
+	db_bind_text(s, 4, after);
 	json_t *rows = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(
@@ -1044,6 +1056,7 @@ static int referral_deadlines(struct db_conn *c, int64_t now, int *raised)
 			      (json_int_t)(db_col_is_null(s, 5) ? INT64_MAX : db_col_int64(s, 5))));
 	db_done(s);
 	rc = rc == DB_DONE ? TR_OK : rc;
+	*n = (int)json_array_size(rows);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r)
@@ -1051,6 +1064,7 @@ static int referral_deadlines(struct db_conn *c, int64_t now, int *raised)
 		if (rc)
 			break;
 		const char *id = json_string_value(json_array_get(r, 0));
+		snprintf(after, 37, "%s", id);
 		const char *recv = json_string_value(json_array_get(r, 1));
 		const char *status = json_string_value(json_array_get(r, 3));
 		int64_t ack = json_integer_value(json_array_get(r, 4));
@@ -1067,6 +1081,16 @@ static int referral_deadlines(struct db_conn *c, int64_t now, int *raised)
 			(*raised)++;
 	}
 	json_decref(rows);
+	return rc;
+}
+
+static int referral_deadlines(struct db_conn *c, int64_t now, int *raised)
+{
+	char after[37] = "";
+	int rc, n;
+	do
+		rc = referral_deadline_page(c, now, after, raised, &n);
+	while (!rc && n == DEADLINE_PAGE);
 	return rc;
 }
 
@@ -1105,40 +1129,47 @@ static int action_deadlines(struct db_conn *c, int64_t now, int *raised)
 	return conf_actions_due(c, now, action_due, &run);
 }
 
-int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)
+/* One page of the tips not acknowledged whose deadline is within 24
+ * hours or passed, after (*due, after) in deadline order (processed, the
+ * last key in them): the assignee, else the organisation, is told; once
+ * passed, the organisation's administrators too. *n how many. */
+static int tip_deadline_page(struct db_conn *c, int64_t now, int64_t *due, char after[37],
+			     int *raised, int *n)
 {
-	*raised = 0;
-	int rc = db_begin(c);
 	struct db_stmt *s;
-	if (!rc)
-		rc = db_prepare(
-		    c,
-		    "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
-		    " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"
-		    " 'assigned') AND ack_due_at <= ? ORDER BY ack_due_at, id LIMIT 5000",
-		    &s);
-	if (rc) {
-		db_rollback(c);
+	int rc =
+	    db_prepare(c,
+		       "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
+		       " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"
+		       " 'assigned') AND ack_due_at <= ? AND (ack_due_at > ? OR (ack_due_at = ?"
+		       " AND id > ?)) ORDER BY ack_due_at, id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
+		       &s);
+	if (rc)
 		return rc;
-	}
 	db_bind_int64(s, 1, now + 24 * 3600 * 1000LL);
-	json_t *due = json_array();
+	db_bind_int64(s, 2, *due);
+	db_bind_int64(s, 3, *due);
+	db_bind_text(s, 4, after);
+	json_t *page = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(due, json_pack("[s, s, s?, I]", db_col_text(s, 0),
-						     db_col_text(s, 1), db_col_text(s, 2),
-						     (json_int_t)db_col_int64(s, 3)));
+		json_array_append_new(page, json_pack("[s, s, s?, I]", db_col_text(s, 0),
+						      db_col_text(s, 1), db_col_text(s, 2),
+						      (json_int_t)db_col_int64(s, 3)));
 	db_done(s);
 	rc = rc == DB_DONE ? TR_OK : rc;
+	*n = (int)json_array_size(page);
 	size_t i;
 	json_t *t;
-	json_array_foreach(due, i, t)
+	json_array_foreach(page, i, t)
 	{
 		if (rc)
 			break;
 		const char *id = json_string_value(json_array_get(t, 0));
 		const char *org = json_string_value(json_array_get(t, 1));
 		const char *user = json_string_value(json_array_get(t, 2));
-		int overdue = json_integer_value(json_array_get(t, 3)) <= now;
+		*due = json_integer_value(json_array_get(t, 3));
+		snprintf(after, 37, "%s", id);
+		int overdue = *due <= now;
 		char key[64], esc[64];
 		snprintf(key, sizeof(key), "%s:%s", overdue ? "overdue" : "due", id);
 		snprintf(esc, sizeof(esc), "escalated:%s", id);
@@ -1150,7 +1181,22 @@ int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)
 		if (!rc)
 			(*raised)++;
 	}
-	json_decref(due);
+	json_decref(page);
+	return rc;
+}
+
+int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)
+{
+	*raised = 0;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t due = INT64_MIN;
+	char after[37] = "";
+	int n;
+	do
+		rc = tip_deadline_page(c, now, &due, after, raised, &n);
+	while (!rc && n == DEADLINE_PAGE);
 	if (!rc)
 		rc = referral_deadlines(c, now, raised);
 	if (!rc)

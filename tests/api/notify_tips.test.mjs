@@ -66,3 +66,21 @@ test('deadlines: due within 24 hours, then overdue and escalated to the org_admi
   assert.equal((await inbox(admin, '?kind=tip_escalated')).length, 1);
   assert.equal((await inbox(officer, '?kind=tip_escalated')).length, 0);
 });
+
+test('deadlines: a tip is reached however many older ones wait unacknowledged', async () => {
+  const r = await request(srv.base, 'POST', '/api/v1/public/tips', { body: { category: 'dealing_near_school', description: 'Pills again at the gate.', country: 'AT', lat: 48.21, lon: 16.37, ...(await solve(srv.base)) } });
+  assert.equal(r.status, 201, r.text);
+  const fresh = (await officer.get('/api/v1/tips')).body.items.find((t) => t.id !== tipId).id;
+  sql(srv, `UPDATE tips SET ack_due_at = ${Date.now() + 3600 * 1000} WHERE id = '${fresh}'`);
+  // 5,001 tips of an organisation without users, overdue for a day: more
+  // than one reading of the scheduler took at once
+  const quiet = (await root.post('/api/v1/organisations', { body: { name: 'Quiet Police', kind: 'police', country: 'AT' } })).body.id;
+  sql(srv, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5001)
+    INSERT INTO tips (id, code, secret_hash, org_id, country, category, description, ack_due_at, created_at, updated_at)
+    SELECT 'old-' || i, 'OLD' || i, t.secret_hash, '${quiet}', t.country, t.category, t.description,
+      ${Date.now() - 86400000}, t.created_at, t.updated_at FROM n, tips t WHERE t.id = '${fresh}'`);
+  const run = cli(['notify', 'deadlines', '--db', srv.db.url]);
+  assert.equal(run.status, 0, run.stderr);
+  const due = (await inbox(officer, '?kind=tip_deadline')).filter((i) => i.link === `/tips/${fresh}`);
+  assert.equal(due.length, 1, 'the newest deadline is raised too');
+});
