@@ -6,6 +6,7 @@
 #include "domain/audit.h"
 #include "domain/group.h"
 #include "domain/link.h"
+#include "domain/shrec.h"
 #include "domain/tip.h"
 
 #include <math.h>
@@ -432,11 +433,7 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(m);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return shrec_finish(c, rc);
 }
 
 int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -467,20 +464,9 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))
 		goto out;
-	char detail[400] = "";
-	int share = acl_share_changed(&was, &will);
-	if (share)
-		acl_share_detail(&was, &will, detail, sizeof(detail));
-	struct audit_entry e = {
-	    who->user_id, who->org_id, share ? "share" : "update", "problem", id,
-	    request_id,	  NULL,	       share ? detail : NULL};
-	rc = audit_append(c, &e, now);
+	rc = shrec_audit_change(c, who, "problem", id, request_id, &was, &will, now);
 out:
 	json_decref(cur);
 	json_decref(m);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return shrec_finish(c, rc);
 }

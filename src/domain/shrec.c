@@ -349,18 +349,24 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 	stamp(merged, "updated_at", now);
 	if ((rc = write_row(t, c, merged, 0)))
 		goto out;
-	char detail[400] = "";
-	int share = acl_share_changed(&was, &will);
-	if (share)
-		acl_share_detail(&was, &will, detail, sizeof(detail));
-	struct audit_entry e = {
-	    who->user_id, who->org_id, share ? "share" : "update", t->entity, id,
-	    request_id,	  NULL,	       share ? detail : NULL};
-	rc = audit_append(c, &e, now);
+	rc = shrec_audit_change(c, who, t->entity, id, request_id, &was, &will, now);
 out:
 	json_decref(cur);
 	json_decref(merged);
 	return shrec_finish(c, rc);
+}
+
+int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *entity,
+		       const char *id, const char *request_id, const struct acl_share *was,
+		       const struct acl_share *will, int64_t now)
+{
+	char detail[400] = "";
+	int share = acl_share_changed(was, will);
+	if (share)
+		acl_share_detail(was, will, detail, sizeof(detail));
+	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", entity, id,
+				request_id,   NULL,	   share ? detail : NULL};
+	return audit_append(c, &e, now);
 }
 
 int64_t shrec_count(struct db_conn *c, const char *sql, const char *v)
