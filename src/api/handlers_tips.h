@@ -58,8 +58,5 @@ HANDLER(api_tips_export);
 HANDLER(api_problems_export);
 HANDLER(api_practices_export);
 HANDLER(api_proposals_export);
-HANDLER(api_problems_list);
-HANDLER(api_problems_create);
-HANDLER(api_problems_get);
-HANDLER(api_problems_update);
+extern const struct api_resource problem_resource;
 #endif

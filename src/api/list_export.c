@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/audit.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/err.h"
@@ -398,18 +399,14 @@ int api_tips_export(struct http_req *req, struct http_resp *resp)
 
 int api_problems_export(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"format", "phase", "country", NULL};
+	static const char *const extra[] = {"format", NULL};
 	static const char *const names[] = {"phase", "country", NULL};
 	enum fmt fmt;
-	const char *phase;
-	int rc = api_query_allow(req, allowed);
+	struct rquery q;
+	int rc = api_rquery_read(req, api_resource_of(req), extra, &q);
 	rc |= format_read(req, &fmt);
-	rc |= api_query_enum(req, "phase", problem_phases, &phase);
-	const char *country = http_query(req, "country");
-	if (country && strlen(country) != 2)
-		rc = http_field_error(req, "country", "must be an ISO 3166-1 alpha-2 code");
 	if (rc)
-		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+		return TR_ERR_INVALID;
 	return export_start(req, resp, 1, fmt, names, NULL);
 }
 

@@ -123,6 +123,11 @@ static json_t *filter_param(const struct rfilter *f)
 	case RF_BBOX:
 		about = "min_lon,min_lat,max_lon,max_lat";
 		break;
+	case RF_INT:
+		json_object_set_new(schema, "type", json_string("integer"));
+		json_object_set_new(schema, "minimum", json_integer(1));
+		json_object_set_new(schema, "maximum", json_integer(f->max));
+		break;
 	}
 	json_t *p = json_pack("{s:s, s:s, s:b, s:o}", "name", f->name, "in", "query", "required", 0,
 			      "schema", schema);
@@ -202,6 +207,28 @@ static void resource_body(json_t *doc, json_t *op, const char *schema_name, json
 				      "application/json", "schema", "$ref", ref));
 }
 
+/* The query parameters of a read by id, in place of those of the same
+ * name the document gives (the path's id stays). */
+static void get_params(json_t *op, const struct api_resource *res)
+{
+	json_t *params = json_object_get(op, "parameters");
+	if (!res->nparams)
+		return;
+	if (!json_is_array(params)) {
+		params = json_array();
+		json_object_set_new(op, "parameters", params);
+	}
+	for (size_t i = 0; i < res->nparams; i++) {
+		for (size_t k = json_array_size(params); k-- > 0;) {
+			const char *name =
+			    json_string_value(json_object_get(json_array_get(params, k), "name"));
+			if (name && strcmp(name, res->params[i].name) == 0)
+				json_array_remove(params, k);
+		}
+		json_array_append_new(params, filter_param(&res->params[i]));
+	}
+}
+
 /* The routes of a resource: its operation ids, bodies and filters. */
 static void resource_op(json_t *doc, json_t *op, const struct http_route *r)
 {
@@ -232,6 +259,7 @@ static void resource_op(json_t *doc, json_t *op, const struct http_route *r)
 		resource_body(doc, op, schema, body_schema(res->patch_spec, res->npatch, 1));
 	} else if (r->fn == api_resource_get) {
 		camel(id, sizeof(id), "get", res->name);
+		get_params(op, res);
 	} else if (r->fn == api_resource_delete) {
 		camel(id, sizeof(id), "delete", res->name);
 	} else {

@@ -1,11 +1,12 @@
+/* SARA problems, a resource of the mechanism (resource.h); the export is
+ * in list_export.c with the filters of the list. */
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/timeutil.h"
-#include "core/uuid.h"
 #include "domain/problem.h"
-#include "domain/tip.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +26,34 @@
 		"response_started_at", V_TIME, 0, 0, 0, NULL, 1                                    \
 	}
 
-static const struct vfield problem_spec[] = {PROBLEM_FIELDS(1)};
-static const struct vfield problem_patch_spec[] = {PROBLEM_FIELDS(0)};
-#define NFIELDS (sizeof(problem_spec) / sizeof(problem_spec[0]))
+static const struct vfield create_spec[] = {PROBLEM_FIELDS(1)};
+static const struct vfield patch_spec[] = {PROBLEM_FIELDS(0)};
+#define N(a) (sizeof(a) / sizeof(a[0]))
+
+static const struct rwhy why[] = {
+    {"tlp", "is required, and red can never be combined with federation"},
+    {"distribution", "is required"},
+    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+			 "your organisation must belong to the group"},
+    {"tips", "names a tip that does not exist or that you cannot see"},
+    {"alerts", "names an alert that does not exist or that you cannot see"},
+    {"partners", "names an organisation that does not exist"},
+    {"activities", "names an activity that does not exist or that you cannot see"},
+};
+
+static const struct rfilter filters[] = {
+    {"phase", RF_ENUM, problem_phases, 0},
+    {"country", RF_COUNTRY, NULL, 0},
+};
+
+/* the weeks either side of the response start that the indicators count */
+static const struct rfilter params[] = {
+    {"weeks", RF_INT, NULL, 52},
+};
 
 /* area {lat, lon, radius_m, place_name}, analysis {offender, target,
  * place}, responses [{text, started_at}]. */
-static int problem_nested(struct http_req *req, json_t *b)
+static int problem_nested(struct http_req *req, json_t *b, int partial)
 {
 	int rc = TR_OK;
 	json_t *area = json_object_get(b, "area");
@@ -97,155 +119,44 @@ static int problem_nested(struct http_req *req, json_t *b)
 	return rc;
 }
 
-static int weeks_query(struct http_req *req, int *weeks)
+static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
+		char **next)
 {
-	const char *v = http_query(req, "weeks");
-	*weeks = 8;
-	if (!v)
-		return TR_OK;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 1 || n > 52)
-		return http_field_error(req, "weeks", "must be an integer from 1 to 52");
-	*weeks = (int)n;
-	return TR_OK;
+	struct problem_filter f = {rquery_get(q, "phase"), rquery_get(q, "country")};
+	return problem_list(c, who, &f, q->after, q->limit, items, next);
 }
 
-static int problem_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-			  const char *id, int weeks, int status)
+static int get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	json_t *p = NULL;
-	int rc = problem_get(c, api_caller(req), id, weeks, &p);
-	if (rc)
-		return api_domain_fail(req, c, rc, NULL);
-	api_etag(resp, json_integer_value(json_object_get(p, "version")));
-	if (status == 201)
-		api_idem_save(req, c, status, p);
-	return http_resp_json(resp, status, p);
+	return problem_get(c, who, id, 8, out);
 }
 
-static int problem_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
+static int get_weeks(struct db_conn *c, const struct caller *who, const char *id,
+		     const struct rquery *q, json_t **out)
 {
-	static const struct {
-		const char *field, *message;
-	} why[] = {
-	    {"tlp", "is required, and red can never be combined with federation"},
-	    {"distribution", "is required"},
-	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				 "your organisation must belong to the group"},
-	    {"tips", "names a tip that does not exist or that you cannot see"},
-	    {"alerts", "names an alert that does not exist or that you cannot see"},
-	    {"partners", "names an organisation that does not exist"},
-	    {"activities", "names an activity that does not exist or that you cannot see"},
-	};
-	if (rc == TR_ERR_FORBIDDEN) /* a share by a role without the right */
-		return api_domain_fail(req, c, rc, field);
-	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
-		if (strcmp(why[i].field, field) == 0 && rc == TR_ERR_INVALID) {
-			http_field_error(req, field, why[i].message);
-			return http_fail(req, rc, why[i].message);
-		}
-	return api_domain_fail(req, c, rc, field);
+	const char *weeks = rquery_get(q, "weeks"); /* checked: 1 to 52 */
+	return problem_get(c, who, id, weeks ? (int)strtol(weeks, NULL, 10) : 8, out);
 }
 
-int api_problems_create(struct http_req *req, struct http_resp *resp)
-{
-	if (!tip_role_can(api_caller(req)->role, TIPR_PROBLEM, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not create problems");
-	json_t *body;
-	int rc = api_body(req, problem_spec, NFIELDS, 0, &body);
-	if (!rc && (rc = problem_nested(req, body)))
-		json_decref(body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	if (api_idem_replay(req, resp, c)) {
-		db_release(c);
-		json_decref(body);
-		return TR_OK;
-	}
-	char id[37];
-	const char *field = NULL;
-	rc = problem_create(c, api_caller(req), body, http_request_id(req), id, &field);
-	rc = rc ? problem_fail(req, c, rc, field) : problem_answer(req, resp, c, id, 8, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-int api_problems_update(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int64_t version;
-	int rc = api_body(req, problem_patch_spec, NFIELDS, 1, &body);
-	if (!rc && (rc = problem_nested(req, body)))
-		json_decref(body);
-	if (rc)
-		return rc;
-	if ((rc = api_if_match(req, &version))) {
-		json_decref(body);
-		return rc;
-	}
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = problem_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? problem_fail(req, c, rc, field) : problem_answer(req, resp, c, id, 8, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-int api_problems_get(struct http_req *req, struct http_resp *resp)
-{
-	static const char *const allowed[] = {"weeks", NULL};
-	const char *id = http_param(req, "id");
-	int weeks;
-	int rc = api_query_allow(req, allowed);
-	if (rc || (rc = weeks_query(req, &weeks)))
-		return rc;
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	rc = problem_answer(req, resp, c, id, weeks, 200);
-	db_release(c);
-	return rc;
-}
-
-int api_problems_list(struct http_req *req, struct http_resp *resp)
-{
-	static const char *const allowed[] = {"phase", "country", NULL};
-	struct api_page page;
-	struct problem_filter f = {NULL, NULL};
-	int rc = api_query_allow(req, allowed);
-	rc |= api_page_read(req, &page);
-	f.phase = http_query(req, "phase");
-	f.country = http_query(req, "country");
-	int known = !f.phase;
-	for (const char *const *p = problem_phases; f.phase && *p; p++)
-		known |= strcmp(*p, f.phase) == 0;
-	if (!known)
-		rc = http_field_error(req, "phase", "is not one of the allowed values");
-	if (f.country && strlen(f.country) != 2)
-		rc = http_field_error(req, "country", "must be an ISO 3166-1 alpha-2 code");
-	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
-		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
-	if (rc)
-		return http_field_errors(req) ? TR_ERR_INVALID : rc;
-	json_t *items = json_array();
-	char *next = NULL;
-	struct db_conn *c = api_db(req);
-	rc = problem_list(c, api_caller(req), &f, page.after, page.limit, items, &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	const char *cursor = next ? api_cursor_make(req, next) : NULL;
-	free(next);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, cursor));
-}
+const struct api_resource problem_resource = {
+    .name = "problem",
+    .plural = "problems",
+    .perm = RES_PROBLEM,
+    .create_spec = create_spec,
+    .ncreate = N(create_spec),
+    .patch_spec = patch_spec,
+    .npatch = N(patch_spec),
+    .filters = filters,
+    .nfilters = N(filters),
+    .why = why,
+    .nwhy = N(why),
+    .forbidden = "your role may not create problems",
+    .check = problem_nested,
+    .get = get,
+    .list = list,
+    .create = problem_create,
+    .update = problem_update,
+    .params = params,
+    .nparams = N(params),
+    .get_q = get_weeks,
+};

@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,17 +37,26 @@ char *api_resource_last_id(json_t *items, int more)
 	return more && n && id ? strdup(id) : NULL;
 }
 
-int api_resource_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-			const struct api_resource *r, const char *id, int status)
+/* Reads the record id (with the parameters q of a read when the resource
+ * takes them, else NULL) and answers with it. */
+static int answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+		  const struct api_resource *r, const char *id, const struct rquery *q, int status)
 {
 	json_t *rec = NULL;
-	int rc = r->get(c, api_caller(req), id, &rec);
+	int rc = q && r->get_q ? r->get_q(c, api_caller(req), id, q, &rec)
+			       : r->get(c, api_caller(req), id, &rec);
 	if (rc)
 		return api_domain_fail(req, c, rc, NULL);
 	api_etag(resp, json_integer_value(json_object_get(rec, "version")));
 	if (status == 201)
 		api_idem_save(req, c, status, rec);
 	return http_resp_json(resp, status, rec);
+}
+
+int api_resource_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+			const struct api_resource *r, const char *id, int status)
+{
+	return answer(req, resp, c, r, id, NULL, status);
 }
 
 int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
@@ -150,14 +160,24 @@ int api_resource_delete(struct http_req *req, struct http_resp *resp)
 	return TR_OK;
 }
 
+/* The query parameters of a read by id (r->params) into q, whose filters
+ * they are while view lives: TR_OK, or TR_ERR_INVALID with each bad one
+ * named. */
+static int params_read(struct http_req *req, const struct api_resource *r,
+		       struct api_resource *view /* OUT */, struct rquery *q /* OUT */);
+
 int api_resource_get(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
 	const char *id = http_param(req, "id");
+	struct api_resource view;
+	struct rquery q;
+	if (r->nparams && params_read(req, r, &view, &q))
+		return TR_ERR_INVALID;
 	if (!tr_uuid_valid(id))
 		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	struct db_conn *c = api_db(req);
-	int rc = api_resource_answer(req, resp, c, r, id, 200);
+	int rc = answer(req, resp, c, r, id, r->nparams ? &q : NULL, 200);
 	db_release(c);
 	return rc;
 }
@@ -186,11 +206,54 @@ static int filter_check(struct http_req *req, const struct rfilter *f, const cha
 		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
 			return http_field_error(req, f->name, "must be true or false");
 		return TR_OK;
+	case RF_INT: {
+		char *end, why[64];
+		long n = strtol(v, &end, 10);
+		if (*v && !*end && n >= 1 && n <= f->max)
+			return TR_OK;
+		snprintf(why, sizeof(why), "must be an integer from 1 to %d", f->max);
+		return http_field_error(req, f->name, why);
+	}
 	case RF_TIME: /* read with their value below */
 	case RF_BBOX:
 		return TR_OK;
 	}
 	return TR_OK;
+}
+
+/* The values of the n filters of q->res into q, each checked. */
+static int filters_read(struct http_req *req, size_t n, struct rquery *q)
+{
+	int rc = TR_OK;
+	for (size_t i = 0; i < n; i++) {
+		const struct rfilter *f = &q->res->filters[i];
+		q->value[i] = http_query(req, f->name);
+		if (f->type == RF_TIME)
+			rc |= api_query_time(req, f->name, &q->ms[i]);
+		else if (f->type == RF_BBOX)
+			rc |= api_query_bbox(req, q->bbox, &q->has_bbox);
+		else if (q->value[i])
+			rc |= filter_check(req, f, q->value[i]);
+	}
+	return rc;
+}
+
+static int params_read(struct http_req *req, const struct api_resource *r,
+		       struct api_resource *view, struct rquery *q)
+{
+	const char *allowed[RESOURCE_FILTERS_MAX + 1];
+	size_t n = r->nparams < RESOURCE_FILTERS_MAX ? r->nparams : RESOURCE_FILTERS_MAX;
+	*view = *r;
+	view->filters = r->params;
+	view->nfilters = n;
+	memset(q, 0, sizeof(*q));
+	q->res = view;
+	for (size_t i = 0; i < n; i++)
+		allowed[i] = r->params[i].name;
+	allowed[n] = NULL;
+	int rc = api_query_allow(req, allowed);
+	rc |= filters_read(req, n, q);
+	return rc ? TR_ERR_INVALID : TR_OK;
 }
 
 int api_rquery_read(struct http_req *req, const struct api_resource *r, const char *const *extra,
@@ -208,16 +271,7 @@ int api_rquery_read(struct http_req *req, const struct api_resource *r, const ch
 	struct api_page page;
 	int rc = api_query_allow(req, allowed);
 	rc |= api_page_read(req, &page);
-	for (size_t i = 0; i < n; i++) {
-		const struct rfilter *f = &r->filters[i];
-		q->value[i] = http_query(req, f->name);
-		if (f->type == RF_TIME)
-			rc |= api_query_time(req, f->name, &q->ms[i]);
-		else if (f->type == RF_BBOX)
-			rc |= api_query_bbox(req, q->bbox, &q->has_bbox);
-		else if (q->value[i])
-			rc |= filter_check(req, f, q->value[i]);
-	}
+	rc |= filters_read(req, n, q);
 	const char *after = page.after, *colon = after ? strchr(after, ':') : NULL;
 	if (!rc && after &&
 	    (r->cursor_uuid ? !tr_uuid_valid(after) : !colon || !tr_uuid_valid(colon + 1)))

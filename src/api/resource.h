@@ -27,6 +27,7 @@ enum rfilter_type {
 	RF_BOOL, /* "true" or "false" */
 	RF_TIME, /* date or RFC 3339 date-time */
 	RF_BBOX, /* min_lon,min_lat,max_lon,max_lat */
+	RF_INT,	 /* an integer from 1 to max */
 };
 
 /** One query-string filter of a list. */
@@ -34,7 +35,7 @@ struct rfilter {
 	const char *name;
 	enum rfilter_type type;
 	const char *const *values; /* RF_ENUM: NULL-terminated */
-	int max;		   /* RF_TEXT: at most this many characters (200 when 0) */
+	int max; /* RF_TEXT: at most this many characters (200 when 0); RF_INT: the largest */
 };
 
 #define RESOURCE_FILTERS_MAX 12
@@ -95,6 +96,13 @@ struct api_resource {
 	/** Deletes one record at version (NULL: the resource has no DELETE). */
 	int (*remove)(struct db_conn *c, const struct caller *who, const char *id, int64_t version,
 		      const char *request_id, const char **field);
+	/** The query parameters of a read by id, checked like the filters of
+	 * a list (none when 0: the query string of a read is not looked at);
+	 * get_q then reads the record with their values, get without them. */
+	const struct rfilter *params;
+	size_t nparams;
+	int (*get_q)(struct db_conn *c, const struct caller *who, const char *id,
+		     const struct rquery *q, json_t **out);
 };
 
 /** The four routes of a resource at path: list, create, get, patch. */

@@ -10,7 +10,6 @@
 #include "domain/alert.h"
 #include "domain/notify.h"
 #include "domain/org.h"
-#include "domain/problem.h"
 #include "domain/signal.h"
 #include "domain/substance.h"
 #include "domain/tip.h"
@@ -33,11 +32,6 @@ static int substance_one(struct db_conn *c, const struct caller *who, const char
 	return substance_get(c, id, out);
 }
 
-static int problem_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return problem_get(c, who, id, 1, out);
-}
-
 static int signal_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	return signal_get(c, who, id, 0, "en", out);
@@ -53,7 +47,6 @@ static const struct {
     {"/api/v1/substances/{id}", substance_one},
     {"/api/v1/alerts/{id}", alert_get},
     {"/api/v1/tips/{id}", tip_get},
-    {"/api/v1/problems/{id}", problem_one},
     {"/api/v1/signals/{id}", signal_one},
     {"/api/v1/inbox/{id}", notify_inbox_get},
 };

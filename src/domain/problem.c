@@ -6,6 +6,7 @@
 #include "domain/audit.h"
 #include "domain/group.h"
 #include "domain/link.h"
+#include "domain/shrec.h"
 #include "domain/tip.h"
 
 #include <math.h>
@@ -63,15 +64,7 @@ static int problem_row_get(struct db_conn *c, const struct caller *who, const ch
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = problem_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return rc ? rc : row_one(s, problem_row, out);
 }
 
 /* The linked records the caller sees: a link never reveals more than the
@@ -219,35 +212,17 @@ int problem_list(struct db_conn *c, const struct caller *who, const struct probl
 		query_text(&q, " AND p.phase = ?", f->phase);
 	if (f->country)
 		query_text(&q, " AND p.country = ?", f->country);
-	char after_id[64] = "";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		query_sql(&q, " AND (p.updated_at < ? OR (p.updated_at = ? AND p.id < ?))");
-		query_param_int(&q, v);
-		query_param_int(&q, v);
-		query_param_text(&q, after_id);
-	}
-	query_int(&q, " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", limit + 1);
+	row_keyset(&q, "p", after, limit);
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
 	if (rc)
 		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		json_array_append_new(items, problem_row(s));
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 18),
-			 db_col_text(s, 0));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	int more;
+	rc = row_page(s, limit, problem_row, items, &more);
+	if (!rc && more && !(*next_key = row_page_key(items, more)))
+		rc = TR_ERR_NOMEM;
+	return rc;
 }
 
 /* ---- writing ---- */
@@ -431,7 +406,7 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		   const char *request_id, char id[37], const char **field)
 {
 	*field = NULL;
-	if (!tip_role_can(who->role, TIPR_PROBLEM, ACT_CREATE))
+	if (!acl_role_can(who->role, RES_PROBLEM, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
 	json_t *m = json_deep_copy(body);
 	if (!jstr(m, "tlp"))
@@ -458,11 +433,7 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(m);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return shrec_finish(c, rc);
 }
 
 int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -479,7 +450,7 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	json_object_update(m, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
 	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !tip_role_can(who->role, TIPR_PROBLEM, ACT_UPDATE)) {
+	    !acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
@@ -493,20 +464,9 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))
 		goto out;
-	char detail[400] = "";
-	int share = acl_share_changed(&was, &will);
-	if (share)
-		acl_share_detail(&was, &will, detail, sizeof(detail));
-	struct audit_entry e = {
-	    who->user_id, who->org_id, share ? "share" : "update", "problem", id,
-	    request_id,	  NULL,	       share ? detail : NULL};
-	rc = audit_append(c, &e, now);
+	rc = shrec_audit_change(c, who, "problem", id, request_id, &was, &will, now);
 out:
 	json_decref(cur);
 	json_decref(m);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return shrec_finish(c, rc);
 }

@@ -2,6 +2,10 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 json_t *row_time(struct db_stmt *s, int col)
 {
 	if (db_col_is_null(s, col))
@@ -49,4 +53,36 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+void row_keyset(struct query *q, const char *alias, const char *after, int limit)
+{
+	char sql[160];
+	if (after) {
+		const char *colon = strchr(after, ':');
+		long long v = strtoll(after, NULL, 10);
+		snprintf(sql, sizeof(sql),
+			 " AND (%s.updated_at < ? OR (%s.updated_at = ? AND %s.id < ?))", alias,
+			 alias, alias);
+		query_sql(q, sql);
+		query_param_int(q, v);
+		query_param_int(q, v);
+		query_param_text(q, colon ? colon + 1 : "");
+	}
+	snprintf(sql, sizeof(sql), " ORDER BY %s.updated_at DESC, %s.id DESC LIMIT ?", alias,
+		 alias);
+	query_int(q, sql, limit + 1);
+}
+
+char *row_page_key(json_t *items, int more)
+{
+	json_t *last = json_array_get(items, json_array_size(items) - 1);
+	const char *id = json_string_value(json_object_get(last, "id"));
+	const char *at = json_string_value(json_object_get(last, "updated_at"));
+	int64_t ms;
+	if (!more || !id || !at || tr_time_parse(at, &ms))
+		return NULL;
+	char key[100];
+	snprintf(key, sizeof(key), "%lld:%s", (long long)ms, id);
+	return strdup(key);
 }

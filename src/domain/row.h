@@ -5,6 +5,7 @@
 #define TR_DOMAIN_ROW_H
 
 #include "db/db.h"
+#include "db/query.h"
 
 #include <jansson.h>
 
@@ -22,5 +23,13 @@ int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out 
  * made by make to items; *more when a further row exists. Finishes s. */
 int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
 	     int *more /* OUT */);
+/** Ends a list query newest change first, a page of limit rows (one more
+ * to tell whether more follow) after the key "<updated_at ms>:<id>" when
+ * after is set (row_page_key), on the table aliased alias (a name from the
+ * code). after must outlive query_prepare. */
+void row_keyset(struct query *q, const char *alias, const char *after, int limit);
+/** The key of the next page of a list row_keyset ended: the last item's
+ * "<updated_at ms>:<id>" when more follow, else NULL (malloc'd). */
+char *row_page_key(json_t *items, int more);
 
 #endif

@@ -1,4 +1,5 @@
 #include "domain/shrec.h"
+#include "domain/row.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -78,38 +79,25 @@ int shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *wh
 	filters_add(&q, eq, n);
 	if (extra)
 		extra(&q, ctx);
-	char after_id[64] = "";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		query_int(&q, " AND (r.updated_at < ?", v);
-		query_int(&q, " OR (r.updated_at = ?", v);
-		query_text(&q, " AND r.id < ?))", after_id);
-	}
-	query_int(&q, " ORDER BY r.updated_at DESC, r.id DESC LIMIT ?", limit + 1);
+	row_keyset(&q, "r", after, limit);
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
 	if (rc)
 		return rc;
-	int k = 0;
-	char last[100] = "";
+	int k = 0, more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (k++ == limit) {
-			*next_key = strdup(last);
+			more = 1;
 			break;
 		}
-		json_t *row = activity_rec_json(s, t->cols, t->ncols);
-		int64_t upd = 0;
-		tr_time_parse(json_string_value(json_object_get(row, "updated_at")), &upd);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)upd,
-			 json_string_value(json_object_get(row, "id")));
-		json_array_append_new(items, row);
+		json_array_append_new(items, activity_rec_json(s, t->cols, t->ncols));
 	}
 	db_done(s);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return rc;
+	if (more && !(*next_key = row_page_key(items, more)))
+		return TR_ERR_NOMEM;
 	size_t i;
 	json_t *row;
 	rc = TR_OK;
@@ -349,18 +337,24 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 	stamp(merged, "updated_at", now);
 	if ((rc = write_row(t, c, merged, 0)))
 		goto out;
-	char detail[400] = "";
-	int share = acl_share_changed(&was, &will);
-	if (share)
-		acl_share_detail(&was, &will, detail, sizeof(detail));
-	struct audit_entry e = {
-	    who->user_id, who->org_id, share ? "share" : "update", t->entity, id,
-	    request_id,	  NULL,	       share ? detail : NULL};
-	rc = audit_append(c, &e, now);
+	rc = shrec_audit_change(c, who, t->entity, id, request_id, &was, &will, now);
 out:
 	json_decref(cur);
 	json_decref(merged);
 	return shrec_finish(c, rc);
+}
+
+int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *entity,
+		       const char *id, const char *request_id, const struct acl_share *was,
+		       const struct acl_share *will, int64_t now)
+{
+	char detail[400] = "";
+	int share = acl_share_changed(was, will);
+	if (share)
+		acl_share_detail(was, will, detail, sizeof(detail));
+	struct audit_entry e = {who->user_id, who->org_id, share ? "share" : "update", entity, id,
+				request_id,   NULL,	   share ? detail : NULL};
+	return audit_append(c, &e, now);
 }
 
 int64_t shrec_count(struct db_conn *c, const char *sql, const char *v)

@@ -48,6 +48,12 @@ struct shrec_eq {
 	const char *value;
 };
 
+/** Appends the audit entry of a change of the record id of entity from
+ * the sharing was to will: "share" with what changed when the sharing did,
+ * else "update". For any record with a distribution, not only these. */
+int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *entity,
+		       const char *id, const char *request_id, const struct acl_share *was,
+		       const struct acl_share *will, int64_t now);
 /** Reads one visible row, without decoration. */
 int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
 	       json_t **out /* OUT */);

@@ -1,0 +1,59 @@
+/* The keyset page of the lists newest change first: the key of the next
+ * page is the last item's change time in ms and its id, and the query
+ * after that key takes the rows strictly before it in the same order. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "domain/row.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void the_next_key_is_the_last_items_time_and_id(void **state)
+{
+	(void)state;
+	json_t *items = json_pack("[{s:s, s:s}, {s:s, s:s}]", "id", "a", "updated_at",
+				  "2026-01-01T00:00:00Z", "id", "b", "updated_at",
+				  "2026-01-01T00:00:00.250Z");
+	char *key = row_page_key(items, 1);
+	assert_string_equal(key, "1767225600250:b");
+	free(key);
+	assert_null(row_page_key(items, 0));
+	json_decref(items);
+	json_t *none = json_array();
+	assert_null(row_page_key(none, 1));
+	json_decref(none);
+}
+
+static void the_query_after_a_key_binds_its_time_twice_and_its_id(void **state)
+{
+	(void)state;
+	struct query q;
+	query_init(&q);
+	query_sql(&q, "SELECT 1 FROM problems p WHERE 1 = 1");
+	row_keyset(&q, "p", "1767225600250:b", 50);
+	assert_non_null(strstr(q.sql.data, "AND (p.updated_at < ? OR (p.updated_at = ? AND p.id < ?))"
+					   " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?"));
+	assert_int_equal(q.n, 4);
+	assert_int_equal(q.p[0].i, 1767225600250LL);
+	assert_int_equal(q.p[1].i, 1767225600250LL);
+	assert_string_equal(q.p[2].text, "b");
+	assert_int_equal(q.p[3].i, 51);
+	query_free(&q);
+	query_init(&q);
+	row_keyset(&q, "x", NULL, 10);
+	assert_string_equal(q.sql.data, " ORDER BY x.updated_at DESC, x.id DESC LIMIT ?");
+	assert_int_equal(q.n, 1);
+	query_free(&q);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(the_next_key_is_the_last_items_time_and_id),
+	    cmocka_unit_test(the_query_after_a_key_binds_its_time_twice_and_its_id),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
