@@ -2,6 +2,9 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 json_t *row_time(struct db_stmt *s, int col)
 {
 	if (db_col_is_null(s, col))
@@ -49,4 +52,17 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+		 char **next_key)
+{
+	int more = 0;
+	*next_key = NULL;
+	int rc = row_page(s, limit, make, items, &more);
+	size_t n = json_array_size(items);
+	const char *id = json_string_value(json_object_get(json_array_get(items, n - 1), "id"));
+	if (!rc && more && n && id && !(*next_key = strdup(id)))
+		rc = TR_ERR_NOMEM;
+	return rc;
 }

@@ -22,5 +22,9 @@ int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out 
  * made by make to items; *more when a further row exists. Finishes s. */
 int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
 	     int *more /* OUT */);
+/** row_page for a list whose cursor is the id: *next_key the last item's
+ * "id" when a further row exists, else NULL (malloc'd). */
+int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+		 char **next_key /* OUT */);
 
 #endif

@@ -6,6 +6,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/onboard.h"
+#include "domain/row.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -54,18 +55,13 @@ int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, scope_org(who));
 	db_bind_text(s, 3, scope_org(who));
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = user_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_one(s, user_row, out);
 }
 
 int user_list(struct db_conn *c, const struct caller *who, const char *org_id, const char *role,
-	      const char *after, int limit, json_t *items, int *more)
+	      const char *after, int limit, json_t *items, char **next_key)
 {
+	*next_key = NULL;
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "SELECT " USER_COLS " FROM users"
@@ -83,17 +79,7 @@ int user_list(struct db_conn *c, const struct caller *who, const char *org_id, c
 		db_bind_text(s, 2 * i + 2, v[i]);
 	}
 	db_bind_int64(s, 9, limit + 1);
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(items, user_row(s));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return row_page_ids(s, limit, user_row, items, next_key);
 }
 
 static void lower_copy(const char *in, char *out, size_t n)
