@@ -43,6 +43,12 @@ static const char *scope_org(const struct caller *who)
 	return who->role == ROLE_ADMIN ? NULL : who->org_id;
 }
 
+/* The same rule for a user already read. */
+static int sees(const struct caller *who, const char *org_id)
+{
+	return !scope_org(who) || strcmp(who->org_id, org_id) == 0;
+}
+
 int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
@@ -355,9 +361,8 @@ static int may_reset(const struct caller *who, const char *id, const struct user
 		     const char **field)
 {
 	int admin = who->role == ROLE_ADMIN;
-	int same_org = strcmp(who->org_id, u->org_id) == 0;
-	if (!admin && !same_org)
-		return TR_ERR_NOT_FOUND; /* other organisations' users are invisible */
+	if (!sees(who, u->org_id))
+		return TR_ERR_NOT_FOUND;
 	if (strcmp(who->user_id, id) == 0) {
 		*field = "password";
 		return TR_ERR_FORBIDDEN;
