@@ -253,7 +253,7 @@ int api_activities_import(struct http_req *req, struct http_resp *resp)
 	json_t *org = NULL;
 	struct activity_import_report *rep = calloc(1, sizeof(*rep));
 	struct activity_import *im = NULL;
-	int rc = rep ? org_get(c, who->org_id, &org) : TR_ERR_NOMEM;
+	int rc = rep ? org_get(c, who, who->org_id, &org) : TR_ERR_NOMEM;
 	if (!rc)
 		rc = activity_import_begin(c, who, http_request_id(req), rep, &im);
 	if (!rc) {

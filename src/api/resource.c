@@ -110,6 +110,8 @@ int api_resource_create(struct http_req *req, struct http_resp *resp)
 int api_resource_update(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
+	if (r->update_forbidden && !acl_role_can(api_caller(req)->role, r->perm, ACT_UPDATE))
+		return http_fail(req, TR_ERR_FORBIDDEN, r->update_forbidden);
 	const char *id = http_param(req, "id");
 	if (!tr_uuid_valid(id))
 		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
@@ -122,7 +124,8 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 		json_decref(body);
 		return TR_ERR_INVALID;
 	}
-	if ((rc = api_if_match(req, &version))) {
+	if ((rc = api_if_match(req, &version)) ||
+	    (r->before_update && (rc = r->before_update(req, resp, id, body)))) {
 		json_decref(body);
 		return rc;
 	}

@@ -103,6 +103,14 @@ struct api_resource {
 	size_t nparams;
 	int (*get_q)(struct db_conn *c, const struct caller *who, const char *id,
 		     const struct rquery *q, json_t **out);
+	/** The 403 of a role without the update right, answered before
+	 * anything else (NULL: the domain decides, as for one's own user). */
+	const char *update_forbidden;
+	/** Runs after the body and If-Match of a PATCH are read, before update
+	 * (a check that answers itself, as one's own password needs the
+	 * current one); may change body. NULL: none. */
+	int (*before_update)(struct http_req *req, struct http_resp *resp, const char *id,
+			     json_t *body);
 };
 
 /** The four routes of a resource at path: list, create, get, patch. */

@@ -9,23 +9,15 @@
 #include "core/uuid.h"
 #include "domain/alert.h"
 #include "domain/notify.h"
-#include "domain/org.h"
 #include "domain/signal.h"
 #include "domain/substance.h"
 #include "domain/tip.h"
-#include "domain/user.h"
 
 #include <string.h>
 
 typedef int (*seen_get)(struct db_conn *c, const struct caller *who, const char *id, json_t **out);
 
 /* Adapters to the common shape of a read by id. */
-static int org_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	(void)who;
-	return org_get(c, id, out);
-}
-
 static int substance_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	(void)who;
@@ -42,8 +34,6 @@ static const struct {
 	const char *pattern;
 	seen_get get;
 } rules[] = {
-    {"/api/v1/organisations/{id}", org_one},
-    {"/api/v1/users/{id}", user_get},
     {"/api/v1/substances/{id}", substance_one},
     {"/api/v1/alerts/{id}", alert_get},
     {"/api/v1/tips/{id}", tip_get},

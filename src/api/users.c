@@ -1,11 +1,13 @@
+/* Users: the resource (fields, filters, the messages of its refusals),
+ * one's own password change and an administrator's reset. */
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/auth.h"
-#include "domain/org.h"
 #include "domain/user.h"
 
 #include <string.h>
@@ -37,94 +39,50 @@ static const struct vfield user_patch_spec[] = {
 static const struct vfield reset_spec[] = {
     {"password", V_STRING, 1, 12, 1024, NULL, 0},
 };
+#define N(a) (sizeof(a) / sizeof(a[0]))
 
-static int user_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-		       const char *id, int status)
-{
-	json_t *u = NULL;
-	int rc = user_get(c, api_caller(req), id, &u);
-	if (rc)
-		return api_domain_fail(req, c, rc, NULL);
-	api_etag(resp, json_integer_value(json_object_get(u, "version")));
-	if (status == 201)
-		api_idem_save(req, c, status, u);
-	return http_resp_json(resp, status, u);
-}
+/* The answers of the users' own refusals, by route: the message of the
+ * field (when the domain names one) and the problem's detail. */
+static const struct {
+	const char *pattern, *field, *why, *detail;
+} refusals[] = {
+    {"/api/v1/users", NULL, NULL,
+     "you may create users of your own organisation only, and no instance administrators"},
+    {"/api/v1/users/{id}", "password",
+     "another user's password is reset with POST /api/v1/users/{id}/password-reset",
+     "you may change only your own password here"},
+    {"/api/v1/users/{id}/password-reset", "password",
+     "your own password is changed with PATCH /api/v1/users/{id} and current_password",
+     "you may not reset your own password"},
+    {"/api/v1/users/{id}/password-reset", NULL, NULL,
+     "only an administrator, or an organisation administrator for a user of their "
+     "organisation, resets a password"},
+};
 
-int api_users_list(struct http_req *req, struct http_resp *resp)
+static int fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
 {
-	static const char *const allowed[] = {"org_id", "role", NULL};
-	struct api_page page;
-	int rc = api_query_allow(req, allowed);
-	if (!rc)
-		rc = api_page_read(req, &page);
-	const char *role = http_query(req, "role");
-	if (role && role_parse(role) < 0)
-		rc = http_field_error(req, "role", "is not a role");
-	if (!rc && page.after && !tr_uuid_valid(page.after))
-		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	int more = 0;
-	struct db_conn *c = api_db(req);
-	rc = user_list(c, api_caller(req), http_query(req, "org_id"), role, page.after, page.limit,
-		       items, &more);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
+	const char *pattern = http_route_pattern(req);
+	for (size_t i = 0; rc == TR_ERR_FORBIDDEN && pattern && i < N(refusals); i++) {
+		if (strcmp(refusals[i].pattern, pattern) != 0 ||
+		    (refusals[i].field ? !field || strcmp(refusals[i].field, field) != 0 : !!field))
+			continue;
+		if (field)
+			http_field_error(req, field, refusals[i].why);
+		return http_fail(req, rc, refusals[i].detail);
 	}
-	size_t n = json_array_size(items);
-	const char *next =
-	    more && n
-		? api_cursor_make(
-		      req, json_string_value(json_object_get(json_array_get(items, n - 1), "id")))
-		: NULL;
-	return http_resp_json(resp, 200, api_page_json(items, next));
+	return api_domain_fail(req, c, rc, field);
 }
 
-int api_users_get(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	int rc = user_answer(req, resp, c, id, 200);
-	db_release(c);
-	return rc;
-}
+static const struct rfilter filters[] = {
+    {"org_id", RF_UUID, NULL, 0},
+    {"role", RF_ENUM, roles, 0},
+};
 
-int api_users_create(struct http_req *req, struct http_resp *resp)
+static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
+		char **next)
 {
-	if (!acl_role_can(api_caller(req)->role, RES_USER, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not create users");
-	json_t *body;
-	int rc = api_body(req, user_spec, sizeof(user_spec) / sizeof(user_spec[0]), 0, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	if (api_idem_replay(req, resp, c)) {
-		db_release(c);
-		json_decref(body);
-		return TR_OK;
-	}
-	char id[37];
-	const char *field = NULL;
-	rc = user_create(c, api_caller(req), body, http_request_id(req), id, &field);
-	if (rc == TR_ERR_FORBIDDEN)
-		rc = http_fail(req, rc,
-			       "you may create users of your own organisation only, "
-			       "and no instance administrators");
-	else if (rc)
-		rc = api_domain_fail(req, c, rc, field);
-	else
-		rc = user_answer(req, resp, c, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return user_list(c, who, rquery_get(q, "org_id"), rquery_get(q, "role"), q->after, q->limit,
+			 items, next);
 }
 
 /* One's own password changes only with the current one, checked (and
@@ -163,62 +121,42 @@ static int own_password_check(struct http_req *req, struct http_resp *resp, cons
 	return rc;
 }
 
-int api_users_update(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	int64_t version;
-	json_t *body;
-	int rc = api_body(req, user_patch_spec,
-			  sizeof(user_patch_spec) / sizeof(user_patch_spec[0]), 1, &body);
-	if (rc)
-		return rc;
-	if ((rc = api_if_match(req, &version)) || (rc = own_password_check(req, resp, id, body))) {
-		json_decref(body);
-		return rc;
-	}
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = user_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	if (rc == TR_ERR_FORBIDDEN && field && strcmp(field, "password") == 0) {
-		http_field_error(req, field,
-				 "another user's password is reset with"
-				 " POST /api/v1/users/{id}/password-reset");
-		rc = http_fail(req, rc, "you may change only your own password here");
-	} else {
-		rc = rc ? api_domain_fail(req, c, rc, field) : user_answer(req, resp, c, id, 200);
-	}
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
+const struct api_resource user_resource = {
+    .name = "user",
+    .plural = "users",
+    .perm = RES_USER,
+    .forbidden = "your role may not create users",
+    .create_spec = user_spec,
+    .ncreate = N(user_spec),
+    .patch_spec = user_patch_spec,
+    .npatch = N(user_patch_spec),
+    .filters = filters,
+    .nfilters = N(filters),
+    .cursor_uuid = 1,
+    .fail = fail,
+    .get = user_get,
+    .list = list,
+    .create = user_create,
+    .update = user_update,
+    .before_update = own_password_check,
+};
 
+/* An administrator sets another user's password: 204, no record. */
 int api_users_password_reset(struct http_req *req, struct http_resp *resp)
 {
 	const char *id = http_param(req, "id");
 	if (!tr_uuid_valid(id))
 		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	json_t *body;
-	int rc = api_body(req, reset_spec, 1, 0, &body);
+	int rc = api_body(req, reset_spec, N(reset_spec), 0, &body);
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);
 	const char *field = NULL;
 	rc = user_password_reset(c, api_caller(req), id, vstr(body, "password"),
 				 http_request_id(req), &field);
-	if (rc == TR_ERR_FORBIDDEN && field) {
-		http_field_error(req, field,
-				 "your own password is changed with PATCH /api/v1/users/{id}"
-				 " and current_password");
-		rc = http_fail(req, rc, "you may not reset your own password");
-	} else if (rc == TR_ERR_FORBIDDEN) {
-		rc = http_fail(req, rc,
-			       "only an administrator, or an organisation administrator for a"
-			       " user of their organisation, resets a password");
-	} else if (rc) {
-		rc = api_domain_fail(req, c, rc, NULL);
-	}
+	if (rc)
+		rc = fail(req, c, rc, field);
 	db_release(c);
 	json_decref(body);
 	if (rc)
@@ -227,86 +165,5 @@ int api_users_password_reset(struct http_req *req, struct http_resp *resp)
 	return TR_OK;
 }
 
-static const struct vfield org_spec[] = {
-    {"name", V_STRING, 1, 1, 300, NULL, 0},   {"kind", V_ENUM, 1, 0, 0, org_kinds, 0},
-    {"country", V_COUNTRY, 0, 0, 0, NULL, 1}, {"parent_id", V_UUID, 0, 0, 0, NULL, 1},
-    {"key", V_STRING, 0, 2, 64, NULL, 0},
-};
-
-static int org_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-		      const char *id, int status)
-{
-	json_t *o = NULL;
-	int rc = org_get(c, id, &o);
-	if (rc)
-		return api_domain_fail(req, c, rc, NULL);
-	api_etag(resp, json_integer_value(json_object_get(o, "version")));
-	if (status == 201)
-		api_idem_save(req, c, status, o);
-	return http_resp_json(resp, status, o);
-}
-
-int api_orgs_create(struct http_req *req, struct http_resp *resp)
-{
-	if (!acl_role_can(api_caller(req)->role, RES_ORGANISATION, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN,
-				 "only instance administrators add organisations");
-	json_t *body;
-	int rc = api_body(req, org_spec, sizeof(org_spec) / sizeof(org_spec[0]), 0, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	if (api_idem_replay(req, resp, c)) {
-		db_release(c);
-		json_decref(body);
-		return TR_OK;
-	}
-	char id[37];
-	const char *field = NULL;
-	rc = org_create(c, api_caller(req), body, http_request_id(req), id, &field);
-	if (rc == TR_ERR_INVALID && field && strcmp(field, "country") == 0)
-		rc = http_field_error(req, field,
-				      "is required (except for international organisations)"
-				      " and must be a known country");
-	else
-		rc = rc ? api_domain_fail(req, c, rc, field) : org_answer(req, resp, c, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-int api_orgs_update(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!acl_role_can(api_caller(req)->role, RES_ORGANISATION, ACT_UPDATE))
-		return http_fail(req, TR_ERR_FORBIDDEN,
-				 "only instance administrators change organisations");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int64_t version;
-	int rc = api_body(req, org_spec, sizeof(org_spec) / sizeof(org_spec[0]) - 1, 1, &body);
-	if (rc)
-		return rc;
-	if ((rc = api_if_match(req, &version))) {
-		json_decref(body);
-		return rc;
-	}
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = org_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	if (rc == TR_ERR_INVALID && field && strcmp(field, "country") == 0)
-		rc = http_field_error(req, field,
-				      "is required (except for international organisations)"
-				      " and must be a known country");
-	else
-		rc = rc ? api_domain_fail(req, c, rc, field) : org_answer(req, resp, c, id, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
-
-/* the forms of users and organisations, for GET /api/v1/schema/{form} */
-const struct vform api_form_user = {"user", user_spec, sizeof(user_spec) / sizeof(user_spec[0])};
-const struct vform api_form_organisation = {"organisation", org_spec,
-					    sizeof(org_spec) / sizeof(org_spec[0])};
+/* the form of a user, for GET /api/v1/schema/{form} */
+const struct vform api_form_user = {"user", user_spec, N(user_spec)};

@@ -112,7 +112,7 @@ static int run(struct db *db, const char *path, const char *org_flag)
 		free(data);
 		return 2;
 	}
-	if (!(rc = org_get(c, who.org_id, &org))) {
+	if (!(rc = org_get(c, &who, who.org_id, &org))) {
 		const char *country = json_string_value(json_object_get(org, "country"));
 		snprintf(who.country, sizeof(who.country), "%s", country ? country : "");
 	}

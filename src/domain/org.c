@@ -4,6 +4,7 @@
 #include "core/uuid.h"
 #include "domain/acl.h"
 #include "domain/audit.h"
+#include "domain/row.h"
 
 #include <string.h>
 
@@ -47,9 +48,12 @@ static json_t *org_row(struct db_stmt *s)
 			 (json_int_t)db_col_int64(s, 8));
 }
 
-int org_list(struct db_conn *c, const char *country, const char *kind, const char *after, int limit,
-	     json_t *items, int *more)
+int org_list(struct db_conn *c, const struct caller *who, const char *country, const char *kind,
+	     const char *after, int limit, json_t *items, char **next_key)
 {
+	*next_key = NULL;
+	if (!acl_role_can(who->role, RES_ORGANISATION, ACT_LIST))
+		return TR_ERR_FORBIDDEN;
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "SELECT " ORG_COLS " FROM organisations"
@@ -60,40 +64,32 @@ int org_list(struct db_conn *c, const char *country, const char *kind, const cha
 			    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, country);
-	db_bind_text(s, 2, country);
-	db_bind_text(s, 3, kind);
-	db_bind_text(s, 4, kind);
-	db_bind_text(s, 5, after);
-	db_bind_text(s, 6, after);
-	db_bind_int64(s, 7, limit + 1);
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(items, org_row(s));
+	const char *v[3] = {country, kind, after};
+	for (int i = 0; i < 3; i++) {
+		db_bind_text(s, 2 * i + 1, v[i]);
+		db_bind_text(s, 2 * i + 2, v[i]);
 	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	db_bind_int64(s, 7, limit + 1);
+	return row_page_ids(s, limit, org_row, items, next_key);
 }
 
-int org_get(struct db_conn *c, const char *id, json_t **out)
+/* One organisation, whoever asks (the rules of who sees it are org_get's). */
+static int org_read(struct db_conn *c, const char *id, json_t **out)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c, "SELECT " ORG_COLS " FROM organisations WHERE id = ?", &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = org_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_one(s, org_row, out);
+}
+
+int org_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	/* every role sees every organisation (the permission table) */
+	if (!acl_role_can(who->role, RES_ORGANISATION, ACT_READ))
+		return TR_ERR_NOT_FOUND;
+	return org_read(c, id, out);
 }
 
 int org_resolve(struct db_conn *c, const char *id_or_key, char id[37])
@@ -145,7 +141,7 @@ static int org_check(struct db_conn *c, const char *kind, const char *country, c
 	}
 	if (parent) {
 		json_t *p = NULL;
-		int rc = org_get(c, parent, &p);
+		int rc = org_read(c, parent, &p);
 		json_decref(p);
 		if (rc) {
 			*field = "parent_id";
@@ -186,6 +182,8 @@ int org_create(struct db_conn *c, const struct caller *who, json_t *body, const 
 	const char *parent = json_string_value(json_object_get(body, "parent_id"));
 	const char *key = json_string_value(json_object_get(body, "key"));
 	*field = NULL;
+	if (!acl_role_can(who->role, RES_ORGANISATION, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
@@ -212,11 +210,13 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 	       int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
+	if (!acl_role_can(who->role, RES_ORGANISATION, ACT_UPDATE))
+		return TR_ERR_FORBIDDEN;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
 	json_t *cur = NULL;
-	if ((rc = org_get(c, id, &cur))) {
+	if ((rc = org_read(c, id, &cur))) {
 		db_rollback(c);
 		return rc;
 	}

@@ -86,3 +86,16 @@ char *row_page_key(json_t *items, int more)
 	snprintf(key, sizeof(key), "%lld:%s", (long long)ms, id);
 	return strdup(key);
 }
+
+int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+		 char **next_key)
+{
+	int more = 0;
+	*next_key = NULL;
+	int rc = row_page(s, limit, make, items, &more);
+	size_t n = json_array_size(items);
+	const char *id = json_string_value(json_object_get(json_array_get(items, n - 1), "id"));
+	if (!rc && more && n && id && !(*next_key = strdup(id)))
+		rc = TR_ERR_NOMEM;
+	return rc;
+}

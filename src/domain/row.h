@@ -31,5 +31,9 @@ void row_keyset(struct query *q, const char *alias, const char *after, int limit
 /** The key of the next page of a list row_keyset ended: the last item's
  * "<updated_at ms>:<id>" when more follow, else NULL (malloc'd). */
 char *row_page_key(json_t *items, int more);
+/** row_page for a list whose cursor is the id: *next_key the last item's
+ * "id" when a further row exists, else NULL (malloc'd). */
+int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+		 char **next_key /* OUT */);
 
 #endif

@@ -6,6 +6,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/onboard.h"
+#include "domain/row.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -42,6 +43,12 @@ static const char *scope_org(const struct caller *who)
 	return who->role == ROLE_ADMIN ? NULL : who->org_id;
 }
 
+/* The same rule for a user already read. */
+static int sees(const struct caller *who, const char *org_id)
+{
+	return !scope_org(who) || strcmp(who->org_id, org_id) == 0;
+}
+
 int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
@@ -54,18 +61,13 @@ int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, scope_org(who));
 	db_bind_text(s, 3, scope_org(who));
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = user_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_one(s, user_row, out);
 }
 
 int user_list(struct db_conn *c, const struct caller *who, const char *org_id, const char *role,
-	      const char *after, int limit, json_t *items, int *more)
+	      const char *after, int limit, json_t *items, char **next_key)
 {
+	*next_key = NULL;
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "SELECT " USER_COLS " FROM users"
@@ -83,17 +85,7 @@ int user_list(struct db_conn *c, const struct caller *who, const char *org_id, c
 		db_bind_text(s, 2 * i + 2, v[i]);
 	}
 	db_bind_int64(s, 9, limit + 1);
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(items, user_row(s));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return row_page_ids(s, limit, user_row, items, next_key);
 }
 
 static void lower_copy(const char *in, char *out, size_t n)
@@ -369,9 +361,8 @@ static int may_reset(const struct caller *who, const char *id, const struct user
 		     const char **field)
 {
 	int admin = who->role == ROLE_ADMIN;
-	int same_org = strcmp(who->org_id, u->org_id) == 0;
-	if (!admin && !same_org)
-		return TR_ERR_NOT_FOUND; /* other organisations' users are invisible */
+	if (!sees(who, u->org_id))
+		return TR_ERR_NOT_FOUND;
 	if (strcmp(who->user_id, id) == 0) {
 		*field = "password";
 		return TR_ERR_FORBIDDEN;

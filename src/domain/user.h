@@ -13,9 +13,10 @@
  * an admin sees every user, everyone else the users of their own
  * organisation. */
 int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out /* OUT */);
-/** A page of the users who may see, id > after, filtered by org and role. */
+/** A page of the users who may see, id > after, filtered by org and role;
+ * *next_key the last id when another page follows (malloc'd). */
 int user_list(struct db_conn *c, const struct caller *who, const char *org_id, const char *role,
-	      const char *after, int limit, json_t *items, int *more /* OUT */);
+	      const char *after, int limit, json_t *items, char **next_key /* OUT */);
 /** Creates a user from validated fields (email, name, org_id, role,
  * password?, reviewer?) after checking who may; writes the audit entry.
  * TR_ERR_FORBIDDEN, TR_ERR_CONFLICT (email taken), TR_ERR_INVALID (org
