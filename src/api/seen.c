@@ -11,8 +11,6 @@
 #include "domain/notify.h"
 #include "domain/org.h"
 #include "domain/problem.h"
-#include "domain/signal.h"
-#include "domain/substance.h"
 #include "domain/tip.h"
 #include "domain/user.h"
 
@@ -27,20 +25,9 @@ static int org_one(struct db_conn *c, const struct caller *who, const char *id, 
 	return org_get(c, id, out);
 }
 
-static int substance_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	(void)who;
-	return substance_get(c, id, out);
-}
-
 static int problem_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	return problem_get(c, who, id, 1, out);
-}
-
-static int signal_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return signal_get(c, who, id, 0, "en", out);
 }
 
 /* Each pattern covers its routes below it too (".../{id}/comments"). */
@@ -48,14 +35,9 @@ static const struct {
 	const char *pattern;
 	seen_get get;
 } rules[] = {
-    {"/api/v1/organisations/{id}", org_one},
-    {"/api/v1/users/{id}", user_get},
-    {"/api/v1/substances/{id}", substance_one},
-    {"/api/v1/alerts/{id}", alert_get},
-    {"/api/v1/tips/{id}", tip_get},
-    {"/api/v1/problems/{id}", problem_one},
-    {"/api/v1/signals/{id}", signal_one},
-    {"/api/v1/inbox/{id}", notify_inbox_get},
+    {"/api/v1/organisations/{id}", org_one}, {"/api/v1/users/{id}", user_get},
+    {"/api/v1/alerts/{id}", alert_get},	     {"/api/v1/tips/{id}", tip_get},
+    {"/api/v1/problems/{id}", problem_one},  {"/api/v1/inbox/{id}", notify_inbox_get},
 };
 
 /* A route of a resource reads its record through the resource; other
