@@ -35,9 +35,14 @@ static const struct {
 	const char *pattern;
 	seen_get get;
 } rules[] = {
-    {"/api/v1/organisations/{id}", org_one}, {"/api/v1/users/{id}", user_get},
-    {"/api/v1/alerts/{id}", alert_get},	     {"/api/v1/tips/{id}", tip_get},
-    {"/api/v1/problems/{id}", problem_one},  {"/api/v1/inbox/{id}", notify_inbox_get},
+    /* clang-format off */
+    {"/api/v1/organisations/{id}", org_one},
+    {"/api/v1/users/{id}", user_get},
+    {"/api/v1/alerts/{id}", alert_get},
+    {"/api/v1/tips/{id}", tip_get},
+    {"/api/v1/problems/{id}", problem_one},
+    {"/api/v1/inbox/{id}", notify_inbox_get},
+    /* clang-format on */
 };
 
 /* A route of a resource reads its record through the resource; other
