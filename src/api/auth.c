@@ -6,6 +6,7 @@
 #include "domain/activity.h"
 #include "domain/auth.h"
 #include "domain/notify.h"
+#include "domain/place.h"
 #include "domain/practice.h"
 #include "domain/tip.h"
 #include "domain/user.h"
@@ -61,6 +62,8 @@ int api_authenticate(struct http_req *req, struct http_resp *resp)
 			return http_fail(req, TR_ERR_FORBIDDEN,
 					 "X-CSRF-Token is missing or does not match the session");
 	}
+	snprintf(who->lang, sizeof(who->lang), "%s",
+		 place_lang(http_header(req, "Accept-Language")));
 	http_set_user(req, who);
 	return TR_OK;
 }

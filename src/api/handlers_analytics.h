@@ -10,9 +10,10 @@ int api_analytics_timeseries(struct http_req *req, struct http_resp *resp);
 int api_analytics_aberrations(struct http_req *req, struct http_resp *resp);
 int api_analytics_hotspots(struct http_req *req, struct http_resp *resp);
 int api_analytics_scan(struct http_req *req, struct http_resp *resp);
-int api_signals_list(struct http_req *req, struct http_resp *resp);
-int api_signals_get(struct http_req *req, struct http_resp *resp);
-int api_signals_update(struct http_req *req, struct http_resp *resp);
+/** The signals: list, get and PATCH (acknowledge or dismiss). */
+extern const struct api_resource signal_resource;
+/** The small-count threshold the signals answer with (module start). */
+void api_signals_configure(int suppress_below);
 
 struct app;
 /** What the analytics read once at start (module_signals.c): the

@@ -77,6 +77,7 @@ int signals_module_start(struct app *app, char *err, size_t errlen)
 	}
 	st->db = app->db;
 	st->cfg.suppress_below = (int)app->config.suppress_below;
+	api_signals_configure(st->cfg.suppress_below);
 	st->interval_s = (long)app->config.detect_interval_s;
 	struct db_conn *c = db_acquire(app->db);
 	st->cfg.tips_present = aq_tips_present(c);

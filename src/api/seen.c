@@ -9,36 +9,22 @@
 #include "core/uuid.h"
 #include "domain/alert.h"
 #include "domain/notify.h"
-#include "domain/signal.h"
-#include "domain/substance.h"
 #include "domain/tip.h"
 
 #include <string.h>
 
 typedef int (*seen_get)(struct db_conn *c, const struct caller *who, const char *id, json_t **out);
 
-/* Adapters to the common shape of a read by id. */
-static int substance_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	(void)who;
-	return substance_get(c, id, out);
-}
-
-static int signal_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return signal_get(c, who, id, 0, "en", out);
-}
-
 /* Each pattern covers its routes below it too (".../{id}/comments"). */
 static const struct {
 	const char *pattern;
 	seen_get get;
 } rules[] = {
-    {"/api/v1/substances/{id}", substance_one},
+    /* clang-format off */
     {"/api/v1/alerts/{id}", alert_get},
     {"/api/v1/tips/{id}", tip_get},
-    {"/api/v1/signals/{id}", signal_one},
     {"/api/v1/inbox/{id}", notify_inbox_get},
+    /* clang-format on */
 };
 
 /* A route of a resource reads its record through the resource; other

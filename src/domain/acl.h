@@ -30,6 +30,7 @@ struct caller {
 	bool read_only;	   /* a read-only API token */
 	bool via_session;  /* cookie session: unsafe methods need the CSRF token */
 	char token_id[37]; /* the API token used, if any */
+	char lang[3];	   /* of the request (Accept-Language): en, fr, ru; "" for none */
 };
 
 /** Resources of the one permission table (acl.c, docs/access.md). A new

@@ -7,6 +7,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/search.h"
+#include "domain/shrec.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -41,8 +42,9 @@ static json_t *sub_row(struct db_stmt *s)
 			 created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 7));
 }
 
-int substance_get(struct db_conn *c, const char *id, json_t **out)
+int substance_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
+	(void)who; /* a reference list: every role reads it */
 	struct db_stmt *s;
 	int rc = db_prepare(c, "SELECT " SUB_COLS " FROM substances WHERE id = ?", &s);
 	if (rc)
@@ -87,17 +89,20 @@ static int sub_matches(struct db_stmt *s, const char *fq)
 	return hit;
 }
 
-int substance_list(struct db_conn *c, const char *cls, const char *q, const char *after, int limit,
-		   json_t *items, int *more)
+int substance_list(struct db_conn *c, const struct caller *who, const char *cls, const char *q,
+		   const char *after, int limit, json_t *items, char **next_key)
 {
+	(void)who;
 	char fq[512] = "";
 	if (q)
 		text_fold_word(q, strlen(q), fq, sizeof(fq));
 	struct db_stmt *s;
+	/* the cursor is the last id: the page goes on after its name */
 	int rc = db_prepare(c,
 			    "SELECT " SUB_COLS " FROM substances"
 			    " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR name > ?)"
+			    " AND (CAST(? AS TEXT) IS NULL OR"
+			    " name > (SELECT name FROM substances WHERE id = ?))"
 			    " ORDER BY name LIMIT ?",
 			    &s);
 	if (rc)
@@ -108,19 +113,23 @@ int substance_list(struct db_conn *c, const char *cls, const char *q, const char
 	db_bind_text(s, 4, after);
 	/* with a query the rows are filtered here: the table is a reference list */
 	db_bind_int64(s, 5, fq[0] ? 1000000 : limit + 1);
-	int n = 0;
-	*more = 0;
+	int n = 0, more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (fq[0] && !sub_matches(s, fq))
 			continue;
 		if (n++ == limit) {
-			*more = 1;
+			more = 1;
 			break;
 		}
 		json_array_append_new(items, sub_row(s));
 	}
 	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	const char *last = json_string_value(
+	    json_object_get(json_array_get(items, json_array_size(items) - 1), "id"));
+	*next_key = more && last ? strdup(last) : NULL;
+	return more && last && !*next_key ? TR_ERR_NOMEM : TR_OK;
 }
 
 /* Name, synonyms and description are what a search finds a substance by. */
@@ -167,9 +176,21 @@ static int sub_write(struct db_conn *c, const char *sql, const char *id, json_t 
 			 json_object_get(body, "synonyms"), desc);
 }
 
-int substance_create(struct db_conn *c, json_t *body, const char *user_id, const char *org_id,
-		     const char *request_id, char id[37])
+/* The audit entry of a write, then the commit; a failure rolls back. */
+static int sub_finish(struct db_conn *c, int rc, const struct caller *who, const char *action,
+		      const char *id, const char *request_id, int64_t now)
 {
+	struct audit_entry e = {who->user_id, who->org_id, action, "substance",
+				id,	      request_id,  NULL,   NULL};
+	return shrec_finish(c, rc ? rc : audit_append(c, &e, now));
+}
+
+int substance_create(struct db_conn *c, const struct caller *who, json_t *body,
+		     const char *request_id, char id[37], const char **field)
+{
+	*field = "name";
+	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
@@ -179,24 +200,20 @@ int substance_create(struct db_conn *c, json_t *body, const char *user_id, const
 		       "INSERT INTO substances (name, class, description, synonyms,"
 		       " updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 		       id, body, now);
-	struct audit_entry e = {user_id, org_id, "create", "substance", id, request_id, NULL, NULL};
-	if (!rc)
-		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return sub_finish(c, rc, who, "create", id, request_id, now);
 }
 
-int substance_update(struct db_conn *c, const char *id, json_t *body, int64_t version,
-		     const char *user_id, const char *org_id, const char *request_id)
+int substance_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		     int64_t version, const char *request_id, const char **field)
 {
+	*field = "name";
+	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_UPDATE))
+		return TR_ERR_FORBIDDEN;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
 	json_t *cur = NULL;
-	if ((rc = substance_get(c, id, &cur))) {
+	if ((rc = substance_get(c, who, id, &cur))) {
 		db_rollback(c);
 		return rc;
 	}
@@ -212,14 +229,7 @@ int substance_update(struct db_conn *c, const char *id, json_t *body, int64_t ve
 		       " updated_at = ?, version = version + 1 WHERE id = ?",
 		       id, cur, now);
 	json_decref(cur);
-	struct audit_entry e = {user_id, org_id, "update", "substance", id, request_id, NULL, NULL};
-	if (!rc)
-		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return sub_finish(c, rc, who, "update", id, request_id, now);
 }
 
 int substance_all_exist(struct db_conn *c, json_t *ids, const char **bad)

@@ -3,6 +3,7 @@
 #define TR_DOMAIN_SUBSTANCE_H
 
 #include "db/db.h"
+#include "domain/acl.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -10,15 +11,21 @@
 /** The substance classes, NULL-terminated. */
 extern const char *const substance_classes[];
 
-int substance_get(struct db_conn *c, const char *id, json_t **out /* OUT */);
-/** A page ordered by name, filtered by class and a name prefix (q). */
-int substance_list(struct db_conn *c, const char *cls, const char *q, const char *after, int limit,
-		   json_t *items, int *more /* OUT */);
-/** Creates from validated fields (name, class, description?, synonyms?). */
-int substance_create(struct db_conn *c, json_t *body, const char *user_id, const char *org_id,
-		     const char *request_id, char id[37] /* OUT */);
-int substance_update(struct db_conn *c, const char *id, json_t *body, int64_t version,
-		     const char *user_id, const char *org_id, const char *request_id);
+/** One substance (every role reads them). */
+int substance_get(struct db_conn *c, const struct caller *who, const char *id,
+		  json_t **out /* OUT */);
+/** A page ordered by name, filtered by class and a name prefix (q); after
+ * is the id of the last substance of the previous page; *next_key
+ * (free()) the last id when another page follows. */
+int substance_list(struct db_conn *c, const struct caller *who, const char *cls, const char *q,
+		   const char *after, int limit, json_t *items, char **next_key /* OUT */);
+/** Creates from validated fields (name, class, description?, synonyms?)
+ * when who's role may (acl.c); *field names the field of a failure. */
+int substance_create(struct db_conn *c, const struct caller *who, json_t *body,
+		     const char *request_id, char id[37] /* OUT */, const char **field /* OUT */);
+/** Changes the fields of body at version (If-Match) when who's role may. */
+int substance_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		     int64_t version, const char *request_id, const char **field /* OUT */);
 /** Whether every id of the JSON array exists; *bad gets the first that does not. */
 int substance_all_exist(struct db_conn *c, json_t *ids, const char **bad /* OUT */);
 /** Loads data_dir/substances.csv (idempotent); *count gets the rows. */
