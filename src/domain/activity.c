@@ -1,4 +1,5 @@
 #include "domain/activity.h"
+#include "domain/shrec.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -632,14 +633,7 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	stamp(merged, "updated_at", now);
 	if ((rc = activity_write(c, merged, 0)))
 		goto out;
-	char detail[400] = "";
-	int share = acl_share_changed(&was, &will);
-	if (share)
-		acl_share_detail(&was, &will, detail, sizeof(detail));
-	struct audit_entry e = {
-	    who->user_id, who->org_id, share ? "share" : "update", "activity", id,
-	    request_id,	  NULL,	       share ? detail : NULL};
-	rc = audit_append(c, &e, now);
+	rc = shrec_audit_change(c, who, "activity", id, request_id, &was, &will, now);
 out:
 	json_decref(cur);
 	json_decref(merged);

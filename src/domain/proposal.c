@@ -1,4 +1,5 @@
 #include "domain/proposal.h"
+#include "domain/shrec.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -464,14 +465,7 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	if ((rc = proposal_write(c, merged, 0)) || (rc = tell_partners(c, merged, now)) ||
 	    (rc = proposal_subscribers(c, merged, from, now)))
 		goto out;
-	char detail[400] = "";
-	int share = acl_share_changed(&was, &will);
-	if (share)
-		acl_share_detail(&was, &will, detail, sizeof(detail));
-	struct audit_entry e = {
-	    who->user_id, who->org_id, share ? "share" : "update", "proposal", id,
-	    request_id,	  NULL,	       share ? detail : NULL};
-	rc = audit_append(c, &e, now);
+	rc = shrec_audit_change(c, who, "proposal", id, request_id, &was, &will, now);
 out:
 	json_decref(cur);
 	json_decref(merged);
