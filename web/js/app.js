@@ -63,22 +63,35 @@ function TopBar({ me, org, path, unread, onLang, onSignOut }) {
     </header>`;
 }
 
+// The modules of the pages loaded so far, by route: a page whose module is
+// here is drawn in the same render as the shell, not a frame of "Loading"
+// and an effect later (main.js hands over the dashboard's, which it has).
+const loadedPages = new Map();
+export function pageLoaded(path, module) {
+  for (const r of routes) if (r.path === path) loadedPages.set(r, module);
+}
+
 function Page({ me, loc, org, onMe, onUnread }) {
   const m = matchRoute(routes, loc.path);
   const [mod, setMod] = useState(null);
   const [err, setErr] = useState(null);
   const route = m && m.route;
   useEffect(() => {
-    if (!route || !allowed(route, me)) return;
+    if (!route || !allowed(route, me) || loadedPages.has(route)) return;
     let live = true;
     setErr(null);
-    route.load().then((x) => live && setMod({ route, Comp: x[route.view || 'default'] }), (e) => live && setErr(e));
+    route.load().then((x) => {
+      loadedPages.set(route, x);
+      if (live) setMod({ route, Comp: x[route.view || 'default'] });
+    }, (e) => live && setErr(e));
     return () => { live = false; };
   }, [route]);
   if (!m || !allowed(m.route, me) || (!me && !m.route.public)) return html`<${NotFound} />`;
-  if (err) return html`<${ProblemAlert} error=${{ message: t('error.load_page'), fields: {} }} />`;
-  if (!mod || mod.route !== route) return html`<${Loading} />`;
-  const { Comp } = mod;
+  const known = loadedPages.get(route);
+  const cur = known ? { route, Comp: known[route.view || 'default'] } : mod;
+  if (err && !known) return html`<${ProblemAlert} error=${{ message: t('error.load_page'), fields: {} }} />`;
+  if (!cur || cur.route !== route) return html`<${Loading} />`;
+  const { Comp } = cur;
   return html`<${Comp} me=${me} org=${org} params=${m.params} query=${loc.query} onMe=${onMe} onUnread=${onUnread} />`;
 }
 
