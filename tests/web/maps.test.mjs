@@ -128,6 +128,12 @@ describe('without TRELLIS_TILES', () => {
     assert.equal(await map.getAttribute('data-shapes'), 'overview');
     assert.ok(Number(await map.getAttribute('data-ready')) > 200, 'the small States are in the overview too');
     assert.deepEqual(shapes, ['/vendor/countries-overview.json'], 'the 1:50m shapes wait for country zoom');
+    // a State's tooltip (made when first shown): its name and its status
+    await page.locator('.map path.osce-country').first().dispatchEvent('mouseover');
+    const tip = page.locator('.leaflet-tooltip strong');
+    await tip.waitFor();
+    assert.ok((await tip.textContent()).length > 2);
+    assert.match(await page.locator('.leaflet-tooltip').textContent(), /(participating State|Partner for Co-operation)/);
     // one zoom at a time, until country zoom: a click during a zoom's
     // animation is dropped, and a loaded machine animates slowly
     const zoomIn = page.getByRole('button', { name: 'Zoom in' });

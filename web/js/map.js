@@ -293,11 +293,13 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
         onEachFeature: (f, lyr) => {
           const c = byNumeric.get(f.id);
           if (!c) return;
-          const tip = document.createElement('span');
-          const name = document.createElement('strong');
-          name.textContent = countryName(c);
-          tip.append(name, document.createElement('br'), t(`osce_status.${c.osce_status}`));
-          lyr.bindTooltip(tip, { sticky: true });
+          lyr.bindTooltip(() => {
+            const tip = document.createElement('span');
+            const name = document.createElement('strong');
+            name.textContent = countryName(c);
+            tip.append(name, document.createElement('br'), t(`osce_status.${c.osce_status}`));
+            return tip;
+          }, { sticky: true });
           lyr.on('mouseover', () => lyr.setStyle({ weight: 2, color: '#1a202c' }));
           lyr.on('mouseout', () => lyr.setStyle({ weight: 0.6, color: over ? '#1a365d' : '#ffffff' }));
           lyr.on('click', () => navigate(`/organisations?country=${c.iso2}`));
