@@ -57,8 +57,11 @@ static int file_send(struct http_req *req, struct http_resp *resp, const char *f
 	char gzpath[4800];
 	const char *ae = http_header(req, "Accept-Encoding");
 	snprintf(gzpath, sizeof(gzpath), "%s.gz", file);
-	struct stat st;
-	if (ae && strstr(ae, "gzip") && stat(gzpath, &st) == 0 && S_ISREG(st.st_mode))
+	struct stat st, src;
+	/* the gzip copy only while it is as new as its source: a file changed
+	 * since scripts/web-vendor ran is sent as it now is */
+	if (ae && strstr(ae, "gzip") && stat(gzpath, &st) == 0 && S_ISREG(st.st_mode) &&
+	    stat(file, &src) == 0 && st.st_mtime >= src.st_mtime)
 		gz = 1;
 	const char *path = gz ? gzpath : file;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
