@@ -26,6 +26,7 @@ static const char *const sighting_types[] = {"seen", "false_positive", NULL};
 	    {"observed_to", V_TIME, 0, 0, 0, NULL, 1},                                             \
 	    {"reliability", V_ENUM, 0, 0, 0, alert_reliabilities, 1},                              \
 	    {"credibility", V_INT, 0, 1, 6, NULL, 1}, {"substances", V_UUIDS, 0, 0, 0, NULL, 0},   \
+	    {"drug_form", V_ENUM, 0, 0, 0, alert_drug_forms, 1},                                   \
 	    {"countries", V_STRINGS, 0, 0, 2, NULL, 0}, {"tags", V_STRINGS, 0, 0, 50, NULL, 0},    \
 	{                                                                                          \
 		"ews", V_OBJECT, 0, 0, 0, NULL, 0                                                  \
@@ -216,9 +217,9 @@ int api_alerts_get(struct http_req *req, struct http_resp *resp)
 int api_alerts_list(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {
-	    "status", "category",      "substance",   "country", "organisation",  "tlp",
-	    "tag",    "observed_from", "observed_to", "bbox",	 "updated_since", "sort",
-	    NULL};
+	    "status",	     "category", "substance",	  "country",	 "organisation",
+	    "tlp",	     "tag",	 "observed_from", "observed_to", "bbox",
+	    "updated_since", "sort",	 "drug_form",	  NULL};
 	static const char *const sorts[] = {"updated", "observed", NULL};
 	struct api_page page;
 	struct alert_filter f = {0};
@@ -228,6 +229,7 @@ int api_alerts_list(struct http_req *req, struct http_resp *resp)
 	rc |= api_query_enum(req, "status", alert_statuses, &f.status);
 	rc |= api_query_enum(req, "category", alert_categories, &f.category);
 	rc |= api_query_enum(req, "tlp", acl_tlps, &f.tlp);
+	rc |= api_query_enum(req, "drug_form", alert_drug_forms, &f.drug_form);
 	rc |= api_query_enum(req, "sort", sorts, &sort);
 	rc |= api_query_time(req, "observed_from", &f.observed_from);
 	rc |= api_query_time(req, "observed_to", &f.observed_to);

@@ -30,12 +30,15 @@ struct export
 	json_t *orgs_seen; /* STIX: identities written */
 };
 
+/* New columns go last: the columns of older exports stay where they were. */
+/* clang-format off */
 static const char *const csv_cols[] = {
     "id",	   "org_id",	 "country",	  "title",	 "summary",
     "category",	   "status",	 "distribution",  "tlp",	 "lat",
     "lon",	   "place_name", "observed_from", "observed_to", "reliability",
     "credibility", "substances", "countries",	  "tags",	 "created_at",
-    "updated_at",  NULL};
+    "updated_at",  "drug_form",  NULL};
+/* clang-format on */
 
 static void csv_list(struct buf *b, json_t *arr)
 {
@@ -233,9 +236,12 @@ static const char *keep(struct export *e, int slot, const char *v)
 
 int api_alerts_export(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"format", "status", "category",	  "country",
-					      "tlp",	"tag",	  "organisation", NULL};
+	static const char *const allowed[] = {"format",	      "status",	   "category",
+					      "country",      "tlp",	   "tag",
+					      "organisation", "drug_form", NULL};
+	const char *form = NULL;
 	int rc = api_query_allow(req, allowed);
+	rc |= api_query_enum(req, "drug_form", alert_drug_forms, &form);
 	const char *format = http_query(req, "format");
 	enum fmt fmt = FMT_JSON;
 	if (!format || strcmp(format, "json") == 0)
@@ -267,6 +273,7 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	e->f.tlp = keep(e, 3, http_query(req, "tlp"));
 	e->f.tag = keep(e, 4, http_query(req, "tag"));
 	e->f.org_id = keep(e, 5, http_query(req, "organisation"));
+	e->f.drug_form = keep(e, 6, form);
 	struct http_stream st = {e, export_fill, export_free};
 	http_resp_stream(resp, &st);
 	http_resp_status(resp, 200);

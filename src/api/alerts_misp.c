@@ -45,6 +45,15 @@ static json_t *part_uuid(const char *id, char tag)
 	return json_string(u);
 }
 
+/* The MISP taxonomy drug-form has one predicate, form: a machine tag
+ * namespace:predicate="value". */
+#define DRUG_FORM_TAG "drug-form:form=\""
+
+static void drug_form_tag(const char *form, char *out, size_t n)
+{
+	snprintf(out, n, DRUG_FORM_TAG "%s\"", form);
+}
+
 #define S(k) json_string_value(json_object_get(a, k))
 
 json_t *misp_event(json_t *a, const char *org_name, json_t *sightings)
@@ -60,6 +69,10 @@ json_t *misp_event(json_t *a, const char *org_name, json_t *sightings)
 	char t[160];
 	snprintf(t, sizeof(t), "tlp:%s", S("tlp"));
 	json_array_append_new(tags, json_pack("{s:s}", "name", t));
+	if (S("drug_form")) {
+		drug_form_tag(S("drug_form"), t, sizeof(t));
+		json_array_append_new(tags, json_pack("{s:s}", "name", t));
+	}
 	snprintf(t, sizeof(t), "trellis:category=\"%s\"", S("category"));
 	json_array_append_new(tags, json_pack("{s:s}", "name", t));
 	size_t i;
@@ -204,6 +217,11 @@ void stix_objects(json_t *a, const char *org_name, json_t *sightings, json_t *ob
 		      stix_time(S("published_at") ? S("published_at") : S("created_at")),
 		      "report_types", "threat-report", "object_refs", refs, "object_marking_refs",
 		      marks, "labels", S("category"));
+	if (S("drug_form")) { /* as MISP's tag: misp-stix writes tags as labels */
+		char t[80];
+		drug_form_tag(S("drug_form"), t, sizeof(t));
+		json_array_append_new(json_object_get(r, "labels"), json_string(t));
+	}
 	if (sum && *sum)
 		json_object_set_new(r, "description", json_string(sum));
 	if (strcmp(S("status"), "retracted") == 0)
@@ -276,12 +294,31 @@ json_t *misp_to_item(json_t *wrapped, const char **why)
 				       : 0;
 	if (dn < 0 || dn > 3) /* a sharing group does not travel in a file */
 		dn = 0;
+	/* one drug-form tag at most: an alert has one primary form */
+	char form[64] = "";
+	size_t i;
+	json_t *tg;
+	json_array_foreach(tags, i, tg)
+	{
+		const char *name = json_string_value(json_object_get(tg, "name"));
+		size_t n = sizeof(DRUG_FORM_TAG) - 1;
+		if (!name || strncmp(name, DRUG_FORM_TAG, n) != 0)
+			continue;
+		char v[64];
+		snprintf(v, sizeof(v), "%.*s", (int)strcspn(name + n, "\""), name + n);
+		if (form[0] && strcmp(form, v) != 0)
+			return *why = "carries two drug-form tags: an alert has one drug form, its"
+				      " primary one; import the forms as separate events",
+			       NULL;
+		snprintf(form, sizeof(form), "%s", v);
+	}
 	json_t *pub = json_object_get(ev, "published");
 	json_t *item =
 	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", uuid, "org_id", org, "title",
 		      info, "category", category, "distribution", dists[dn], "tlp",
 		      tlp ? tlp : "amber", "status", json_is_true(pub) ? "published" : "draft");
-	size_t i;
+	if (form[0]) /* checked as drug_form with the other fields */
+		json_object_set_new(item, "drug_form", json_string(form));
 	json_t *at;
 	json_array_foreach(json_object_get(ev, "Attribute"), i, at)
 	{

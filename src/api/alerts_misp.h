@@ -7,7 +7,7 @@
 
 /** {"Event": {...}} of an alert (the API's object), as MISP's REST search
  * answers it: distribution organisation 0, country 1, network 2,
- * federation 3, sharing group 4; TLP and category as tags; the location as
+ * federation 3, sharing group 4; TLP, category and drug form as tags; the location as
  * a geolocation object; sightings (alert_sightings' answer) as sightings. */
 json_t *misp_event(json_t *alert, const char *org_name, json_t *sightings);
 

@@ -30,6 +30,8 @@ const char *const alert_categories[] = {"new_substance",
 					NULL};
 const char *const alert_statuses[] = {"draft", "published", "retracted", NULL};
 const char *const alert_reliabilities[] = {"A", "B", "C", "D", "E", "F", NULL};
+const char *const alert_drug_forms[] = {
+    "powder", "pill-tablet", "crystal-rock", "liquid", "plant-matter", "blotter", NULL};
 const char *const alert_ews_fields[] = {"risk_type",
 					"risk_origin",
 					"exposure_means",
@@ -76,7 +78,21 @@ static json_t *alert_row(struct db_stmt *s)
 	json_object_set_new(a, "updated_at", row_time(s, 26));
 	json_object_set_new(a, "published_at", row_time(s, 27));
 	json_object_set_new(a, "version", json_integer(db_col_int64(s, 28)));
+	int df = alert_drug_form_col(s);
+	if (df >= 0)
+		json_object_set_new(a, "drug_form", row_text(s, df));
 	return a;
+}
+
+int alert_drug_form_col(struct db_stmt *s)
+{
+	int n = db_col_count(s);
+	for (int i = 29; i < n; i++) {
+		const char *name = db_col_name(s, i);
+		if (name && strcmp(name, "drug_form") == 0)
+			return i;
+	}
+	return -1;
 }
 
 /* The same object as alert_row, written straight as text: lists are the
@@ -190,6 +206,9 @@ void alert_row_text(struct db_stmt *s, struct buf *b)
 	put_time(b, &first, "created_at", s, 25);
 	put_time(b, &first, "updated_at", s, 26);
 	put_time(b, &first, "published_at", s, 27);
+	int df = alert_drug_form_col(s);
+	if (df >= 0)
+		put_text(b, &first, "drug_form", s, df);
 	buf_printf(b, ",\"version\":%lld}", (long long)db_col_int64(s, 28));
 }
 
@@ -206,7 +225,8 @@ int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_
 {
 	struct query q;
 	query_init(&q);
-	query_text(&q, "SELECT " ALERT_COLS " FROM alerts a WHERE a.id = ?", id);
+	query_text(
+	    &q, "SELECT " ALERT_COLS ", " ALERT_DRUG_FORM_COL " FROM alerts a WHERE a.id = ?", id);
 	alert_visible(&q, who, "a");
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
@@ -230,6 +250,8 @@ static void list_filters(struct query *q, const struct alert_filter *f)
 		query_text(q, " AND a.category = ?", f->category);
 	if (f->tlp)
 		query_text(q, " AND a.tlp = ?", f->tlp);
+	if (f->drug_form)
+		query_text(q, " AND a.drug_form = ?", f->drug_form);
 	if (f->org_id)
 		query_text(q, " AND a.org_id = ?", f->org_id);
 	if (f->substance)
@@ -272,7 +294,7 @@ static int list_prepare(struct db_conn *c, const struct caller *who, const struc
 	query_init(&q);
 	query_sql(&q, "SELECT " ALERT_COLS ", ");
 	query_sql(&q, key);
-	query_sql(&q, " FROM alerts a WHERE 1 = 1");
+	query_sql(&q, ", " ALERT_DRUG_FORM_COL " FROM alerts a WHERE 1 = 1");
 	alert_visible(&q, who, "a");
 	list_filters(&q, f);
 	char after_id[64] = "";
@@ -410,6 +432,12 @@ static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, c
 		return *field = "sharing_group_id", TR_ERR_INVALID;
 	if (hf && ht && to < from)
 		return *field = "observed_to", TR_ERR_INVALID;
+	const char *form = json_string_value(json_object_get(a, "drug_form"));
+	int known = !form;
+	for (int i = 0; form && alert_drug_forms[i]; i++)
+		known |= strcmp(form, alert_drug_forms[i]) == 0;
+	if (!known)
+		return *field = "drug_form", TR_ERR_INVALID;
 	const char *bad;
 	int rc = substance_all_exist(c, json_object_get(a, "substances"), &bad);
 	if (rc == TR_ERR_INVALID)
@@ -451,16 +479,16 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		     " status, retraction_reason, distribution, sharing_group_id, tlp, lat, lon,"
 		     " place_name, precision_m, cell_x, cell_y, observed_from, observed_to,"
 		     " reliability, credibility, tags, countries, substances, ews, updated_at,"
-		     " published_at, id, org_id, country, created_by, created_at)"
+		     " published_at, drug_form, id, org_id, country, created_by, created_at)"
 		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		     " ?, ?, ?, ?, ?, ?, ?, ?)"
+		     " ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		   : "UPDATE alerts " DB_ACL_EXEMPT " SET title = ?, summary = ?, body = ?,"
 		     " category = ?, status = ?, retraction_reason = ?, distribution = ?,"
 		     " sharing_group_id = ?, tlp = ?, lat = ?, lon = ?, place_name = ?,"
 		     " precision_m = ?, cell_x = ?, cell_y = ?, observed_from = ?,"
 		     " observed_to = ?, reliability = ?, credibility = ?, tags = ?,"
 		     " countries = ?, substances = ?, ews = ?, updated_at = ?, published_at = ?,"
-		     " version = version + 1 WHERE id = ?";
+		     " drug_form = ?, version = version + 1 WHERE id = ?";
 	struct db_stmt *s;
 	int rc = db_prepare(c, sql, &s);
 	if (rc)
@@ -506,12 +534,13 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 	db_bind_int64(s, 24, now);
 	t = time_field(a, "published_at", &has);
 	has ? db_bind_int64(s, 25, t) : db_bind_null(s, 25);
-	db_bind_text(s, 26, id);
+	db_bind_text(s, 26, json_string_value(json_object_get(a, "drug_form")));
+	db_bind_text(s, 27, id);
 	if (insert) {
-		db_bind_text(s, 27, who->org_id);
-		db_bind_text(s, 28, who->country[0] ? who->country : NULL);
-		db_bind_text(s, 29, who->user_id[0] ? who->user_id : NULL); /* none: federation */
-		db_bind_int64(s, 30, now);
+		db_bind_text(s, 28, who->org_id);
+		db_bind_text(s, 29, who->country[0] ? who->country : NULL);
+		db_bind_text(s, 30, who->user_id[0] ? who->user_id : NULL); /* none: federation */
+		db_bind_int64(s, 31, now);
 	}
 	rc = db_step(s);
 	db_done(s);
@@ -1068,7 +1097,8 @@ int alert_fed_withdraw(struct db_conn *c, const char *id, const struct alert_fed
 		       " distribution = 'organisation', sharing_group_id = NULL, lat = NULL,"
 		       " lon = NULL, place_name = NULL, precision_m = NULL, cell_x = NULL,"
 		       " cell_y = NULL, tags = '[]', countries = '[]', substances = '[]',"
-		       " ews = '{}', version = ?, received_from = ?, updated_at = ?"
+		       " ews = '{}', drug_form = NULL, version = ?, received_from = ?,"
+		       " updated_at = ?"
 		       " WHERE id = ? AND origin_node = ?",
 		       &s);
 	if (rc)

@@ -14,10 +14,15 @@ extern const char *const alert_categories[];
 extern const char *const alert_statuses[];
 extern const char *const alert_reliabilities[];
 extern const char *const alert_ews_fields[];
+/** The physical forms of the MISP taxonomy drug-form (predicate form). An
+ * alert has one (its primary form, as the taxonomy's predicate says) or
+ * none: a product seen in two forms is two alerts, related by substance. */
+extern const char *const alert_drug_forms[];
 
 /** Filters of the list (NULL or 0 when not given). */
 struct alert_filter {
 	const char *status, *category, *substance, *country, *org_id, *tlp, *tag;
+	const char *drug_form;
 	int64_t observed_from, observed_to, updated_since;
 	int has_bbox;
 	double bbox[4];	   /* min lon, min lat, max lon, max lat */
@@ -32,8 +37,15 @@ struct alert_filter {
 	" a.credibility, a.tags, a.countries, a.substances, a.ews, a.created_at, a.updated_at,"    \
 	" a.published_at, a.version"
 
+/** The drug form is not in ALERT_COLS (whose positions other queries
+ * count on): a query selects it after its own columns, under this name,
+ * and the row writers find it there. A row without it has no drug_form. */
+#define ALERT_DRUG_FORM_COL "a.drug_form AS drug_form"
+
 struct buf;
 struct db_stmt;
+/** The column of s holding ALERT_DRUG_FORM_COL, or -1. */
+int alert_drug_form_col(struct db_stmt *s);
 /** Writes the row of s (ALERT_COLS first) as the API's alert object. */
 void alert_row_text(struct db_stmt *s, struct buf *b);
 

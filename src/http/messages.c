@@ -1123,6 +1123,14 @@ static const struct msg catalog[] = {
     {"io",
      {"the map tiles cannot be read", "les tuiles de carte sont illisibles",
       "фрагменты карты не читаются"}},
+    /* alerts: the drug form (MISP taxonomy drug-form) */
+    {"drug_form_twice",
+     {"carries two drug-form tags: an alert has one drug form, its primary one; import the "
+      "forms as separate events",
+      "porte deux étiquettes drug-form : une alerte a une seule forme de drogue, la principale ; "
+      "importez les formes en événements distincts",
+      "содержит две метки drug-form: у оповещения одна форма наркотика, основная; импортируйте "
+      "формы отдельными событиями"}},
 };
 
 static const size_t ncatalog = sizeof(catalog) / sizeof(catalog[0]);

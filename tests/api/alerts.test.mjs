@@ -299,3 +299,31 @@ test('a second server process on the same database sees every write at once', as
     await peer.exited;
   }
 });
+
+test('drug_form: one form of the MISP taxonomy or null, set, changed, cleared and filtered', async () => {
+  const bad = await api.post('/api/v1/alerts', { body: base({ drug_form: 'tablet' }), headers: { 'Accept-Language': 'fr' } });
+  assertProblem(assert, bad, 400, 'drug_form');
+  assert.match(bad.body.errors.find((e) => e.field === 'drug_form').message, /pill-tablet/);
+  assertProblem(assert, await api.post('/api/v1/alerts', { body: base({ drug_form: ['powder'] }) }), 400, 'drug_form');
+  const r = await api.post('/api/v1/alerts', { body: base({ title: 'Blotters of 25I-NBOMe', drug_form: 'blotter' }) });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.drug_form, 'blotter');
+  const none = await api.post('/api/v1/alerts', { body: base({ title: 'No form known' }) });
+  assert.equal(none.body.drug_form, null);
+  const list = await api.get('/api/v1/alerts?drug_form=blotter&limit=500');
+  assert.deepEqual(list.body.items.map((a) => a.id), [r.body.id]);
+  assert.equal(list.body.items[0].drug_form, 'blotter');
+  assertProblem(assert, await api.get('/api/v1/alerts?drug_form=resin'), 400, 'drug_form');
+  const p = await api.patch(`/api/v1/alerts/${r.body.id}`, { body: { drug_form: 'liquid' }, headers: { 'If-Match': r.headers.get('etag') } });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.body.drug_form, 'liquid');
+  assert.equal((await api.get('/api/v1/alerts?drug_form=blotter')).body.items.length, 0);
+  assert.equal((await api.get('/api/v1/alerts?drug_form=liquid')).body.items[0].id, r.body.id);
+  const q = await api.patch(`/api/v1/alerts/${r.body.id}`, { body: { drug_form: null }, headers: { 'If-Match': p.headers.get('etag') } });
+  assert.equal(q.body.drug_form, null);
+  assert.equal((await api.get(`/api/v1/alerts/${r.body.id}`)).body.drug_form, null);
+  const csv = await api.get('/api/v1/alerts/export?format=csv&drug_form=powder');
+  assert.equal(csv.status, 200);
+  assert.match(csv.text.split('\r\n')[0], /,drug_form$/);
+  assertProblem(assert, await api.get('/api/v1/alerts/export?drug_form=resin'), 400, 'drug_form');
+});

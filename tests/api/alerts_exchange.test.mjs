@@ -85,3 +85,38 @@ test('MISP events import only as the caller\'s own records', async () => {
   assert.equal(got.body.org_id, org.id);
   assertProblem(assert, await api.post('/api/v1/alerts/import', { body: { Event: { uuid: 'x' } } }), 400, 'response[0].Event');
 });
+
+test('the drug form travels as a drug-form machine tag in MISP, a label in STIX, and comes back on import elsewhere', async () => {
+  const made = await api.post('/api/v1/alerts', { body: {
+    title: 'Crystal methamphetamine', category: 'street_distribution', distribution: 'network', tlp: 'amber',
+    status: 'published', drug_form: 'crystal-rock',
+  } });
+  assert.equal(made.status, 201, made.text);
+  const misp = (await api.get('/api/v1/alerts/export?format=misp&drug_form=crystal-rock')).body;
+  assert.equal(misp.response.length, 1);
+  const ev = misp.response[0].Event;
+  assert.deepEqual(ev.Tag.map((t) => t.name).filter((n) => /^(tlp|drug-form):/.test(n)), ['tlp:amber', 'drug-form:form="crystal-rock"']);
+  const stix = (await api.get('/api/v1/alerts/export?format=stix&drug_form=crystal-rock')).body;
+  const rep = stix.objects.find((o) => o.id === `report--${made.body.id}`);
+  assert.deepEqual(rep.labels, ['street_distribution', 'drug-form:form="crystal-rock"']);
+  // another organisation's instance: the same event, adopted as its own
+  const b = await startServer();
+  try {
+    const root = client(b.base, { token: cliUser(b, { email: 'root@example.org' }).token });
+    const borg = (await root.post('/api/v1/organisations', { body: { name: 'Vienna Police', kind: 'police', country: 'AT' } })).body;
+    const bapi = client(b.base, { token: cliUser(b, { email: 'c@example.org', role: 'analyst', org: borg.id }).token });
+    ev.Orgc = { uuid: borg.id, name: 'Vienna Police' };
+    const imp = await bapi.post('/api/v1/alerts/import', { body: misp });
+    assert.equal(imp.status, 200, imp.text);
+    assert.equal((await bapi.get(`/api/v1/alerts/${ev.uuid}`)).body.drug_form, 'crystal-rock');
+    // a value outside the taxonomy names the field; two forms are refused, not dropped
+    const odd = structuredClone(misp);
+    odd.response[0].Event.uuid = '01900000-0000-7000-8000-00000000beef';
+    odd.response[0].Event.Tag.push({ name: 'drug-form:form="resin"' });
+    assertProblem(assert, await bapi.post('/api/v1/alerts/import', { body: odd }), 400, 'response[0].Event');
+    odd.response[0].Event.Tag = [{ name: 'tlp:amber' }, { name: 'drug-form:form="resin"' }];
+    assertProblem(assert, await bapi.post('/api/v1/alerts/import', { body: odd }), 400, 'items[0].drug_form');
+  } finally {
+    await b.stop();
+  }
+});

@@ -274,6 +274,33 @@ describe('module pages', () => {
     assert.deepEqual(saved.substances, [iso.id]);
   });
 
+  test('the drug form is chosen in the French alert form, shown on the alert and filters the list', async () => {
+    const page = await newPage(browser, { locale: 'fr-FR' });
+    await signIn(page, server.url, 'analyst@paris.fr');
+    await page.goto(`${server.url}/alerts/new`);
+    await page.getByLabel('Titre').fill('Buvards de 25I-NBOMe vendus comme LSD');
+    await page.getByLabel('Catégorie').selectOption('street_distribution');
+    const form = page.getByLabel('Forme de la drogue');
+    assert.deepEqual(await form.locator('option').allTextContents(), ['Inconnue', 'Poudre', 'Comprimé ou pilule',
+      'Cristal ou caillou', 'Liquide (solution, spray, liquide de vapotage)', 'Matière végétale', 'Buvard (papier, timbre)']);
+    await form.selectOption({ label: 'Buvard (papier, timbre)' });
+    await axe(page, 'alert form with a drug form, in French');
+    await page.getByRole('radio', { name: /^Cette instance/ }).check();
+    await page.locator('#tlp-green').check();
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await page.getByRole('heading', { name: 'Buvards de 25I-NBOMe vendus comme LSD' }).waitFor();
+    await page.locator('[data-drug-form] dd').getByText('Buvard (papier, timbre)', { exact: true }).waitFor();
+    const id = page.url().split('/').pop();
+    assert.equal((await api('GET', `/alerts/${id}`, undefined, orgs['analyst@paris.fr'])).drug_form, 'blotter');
+    await page.goto(`${server.url}/alerts`);
+    await page.getByLabel('Forme de la drogue').selectOption('blotter');
+    await page.waitForURL(/drug_form=blotter/);
+    await page.getByRole('link', { name: 'Buvards de 25I-NBOMe vendus comme LSD' }).waitFor();
+    await hasCount(page.locator('table tbody tr'), 1, 'only the alert of that form');
+    await page.getByLabel('Forme de la drogue').selectOption('powder');
+    await page.getByText('Aucune alerte ne correspond.').waitFor();
+  });
+
   test('a filtered list downloads as CSV and JSON, and an alert prints without the app around it', async () => {
     await api('POST', '/alerts', {
       title: 'Fentanyl patches resold near a youth centre', category: 'street_distribution', distribution: 'organisation',

@@ -25,6 +25,8 @@ export const TLPS = ['clear', 'green', 'amber', 'amber+strict', 'red'];
 export const ALERT_CATEGORIES = ['new_substance', 'adulterant_or_contamination', 'overdose_cluster', 'street_distribution',
   'online_sales', 'youth_recruitment', 'trafficking_route', 'precursor_diversion', 'other'];
 export const ALERT_STATUSES = ['draft', 'published', 'retracted'];
+/** The physical forms of the MISP taxonomy drug-form (an alert's drug_form). */
+export const DRUG_FORMS = ['powder', 'pill-tablet', 'crystal-rock', 'liquid', 'plant-matter', 'blotter'];
 export const ACTIVITY_TYPES = ['school_prevention', 'family_skills', 'youth_alternative_activities', 'outreach',
   'awareness_campaign', 'police_school_liaison', 'community_meeting', 'environmental_design',
   'treatment_referral_programme', 'diversion_programme', 'training', 'other'];

@@ -5,7 +5,7 @@ import { t, language } from './i18n.js';
 import { request, getVersioned, listAll, organisations, substances } from './api.js';
 import { navigate } from './router.js';
 import { PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, useAsync } from './components.js';
-import { ALERT_CATEGORIES, enumOptions, substanceOptions } from './labels.js';
+import { ALERT_CATEGORIES, DRUG_FORMS, enumOptions, substanceOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
 
@@ -31,7 +31,7 @@ function Form({ me, orgs, groups, subs, alert, etag }) {
     title: a.title || '', summary: a.summary || '', body: a.body || '', category: a.category || '',
     distribution: a.distribution || '', sharing_group_id: a.sharing_group_id || '', tlp: a.tlp || '',
     place_name: (a.location && a.location.place_name) || '', observed_from: localInput(a.observed_from),
-    tags: (a.tags || []).join(', '), substances: a.substances || [],
+    tags: (a.tags || []).join(', '), substances: a.substances || [], drug_form: a.drug_form || '',
   });
   const subOptions = useMemo(() => substanceOptions(subs, language()), [subs]);
   const [point, setPoint] = useState(a.location && a.location.lat != null ? { lat: a.location.lat, lon: a.location.lon } : null);
@@ -48,7 +48,7 @@ function Form({ me, orgs, groups, subs, alert, etag }) {
       sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : null,
       observed_from: form.observed_from ? new Date(form.observed_from).toISOString() : null,
       tags: form.tags.split(',').map((x) => x.trim()).filter(Boolean),
-      substances: form.substances,
+      substances: form.substances, drug_form: form.drug_form || null,
     };
     if (point || form.place_name) {
       body.location = { ...(point ? { lat: round(point.lat), lon: round(point.lon) } : {}), ...(form.place_name ? { place_name: form.place_name } : {}) };
@@ -71,6 +71,8 @@ function Form({ me, orgs, groups, subs, alert, etag }) {
         options=${enumOptions(ALERT_CATEGORIES, 'alertcat')} empty=${t('common.choose')} error=${f.category} required />
       <${MultiSelect} label=${t('alerts.substances')} name="substances" options=${subOptions} value=${form.substances}
         onChange=${set('substances')} hint=${t('alerts.substances_hint')} error=${f.substances} />
+      <${Select} label=${t('alerts.drug_form')} name="drug_form" value=${form.drug_form} onChange=${set('drug_form')}
+        options=${enumOptions(DRUG_FORMS, 'drugform')} empty=${t('alerts.drug_form_unknown')} hint=${t('alerts.drug_form_hint')} error=${f.drug_form} />
       <${TextArea} label=${t('alerts.summary')} name="summary" value=${form.summary} onInput=${set('summary')} error=${f.summary} />
       <${TextArea} label=${t('alerts.body')} name="body" value=${form.body} onInput=${set('body')} error=${f.body} rows="6" />
       <${ShareChooser} canShare=${((me.can || {}).alert || []).includes('share')} form=${form} set=${set} org=${org} groups=${groups} errors=${f} note=${t('audience.drafts')} />

@@ -10,7 +10,7 @@ import {
   ExportLinks,
 } from './components.js';
 import {
-  ALERT_CATEGORIES, ALERT_STATUSES, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience, substanceName,
+  ALERT_CATEGORIES, ALERT_STATUSES, DRUG_FORMS, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience, substanceName,
 } from './labels.js';
 import { DataMap } from './map-data.js';
 import { can } from './can.js';
@@ -42,6 +42,8 @@ function Filters({ query, countries }) {
           options=${countryOptions(countries)} empty=${t('common.all')} />
         <${Select} label=${t('alerts.tlp')} name="tlp" value=${cur.tlp || ''} onChange=${change('tlp')}
           options=${TLPS.map((x) => ({ value: x, label: tlpLabel(x) }))} empty=${t('common.all')} />
+        <${Select} label=${t('alerts.drug_form')} name="drug_form" value=${cur.drug_form || ''} onChange=${change('drug_form')}
+          options=${enumOptions(DRUG_FORMS, 'drugform')} empty=${t('common.all')} />
       </div>
     </form>`;
 }
@@ -70,7 +72,7 @@ export default function Alerts({ me, query }) {
   const orgs = useAsync(organisations, []);
   const byId = useMemo(() => new Map((orgs.data || []).map((o) => [o.id, o])), [orgs.data]);
   const filt = {};
-  for (const k of ['status', 'category', 'country', 'tlp']) if (query.get(k)) filt[k] = query.get(k);
+  for (const k of ['status', 'category', 'country', 'tlp', 'drug_form']) if (query.get(k)) filt[k] = query.get(k);
   const q = query.get('q');
   const list = usePagedList('/alerts', filt, [JSON.stringify(filt)]);
   return html`
@@ -248,6 +250,7 @@ export function Detail({ me, params }) {
           ${alert.retraction_reason && html`<div><dt>${t('alerts.retraction_reason')}</dt><dd>${alert.retraction_reason}</dd></div>`}
           ${loc && loc.place_name && html`<div><dt>${t('alerts.place')}</dt><dd>${loc.place_name}</dd></div>`}
           ${alert.observed_from && html`<div><dt>${t('alerts.observed')}</dt><dd>${formatDateTime(alert.observed_from)}${alert.observed_to ? ` – ${formatDateTime(alert.observed_to)}` : ''}</dd></div>`}
+          ${alert.drug_form && html`<div data-drug-form><dt>${t('alerts.drug_form')}</dt><dd>${t(`drugform.${alert.drug_form}`)}</dd></div>`}
           ${alert.substances.length > 0 && html`<div><dt>${t('alerts.substances')}</dt><dd>${alert.substances.map((id) => (subs.get(id) ? substanceName(subs.get(id), language()) : id)).join(', ')}</dd></div>`}
           ${alert.countries.length > 0 && html`<div><dt>${t('alerts.countries')}</dt><dd>${alert.countries.map(countryName).join(', ')}</dd></div>`}
           ${alert.tags.length > 0 && html`<div><dt>${t('alerts.tags')}</dt><dd>${alert.tags.map((x) => html`<${Badge}>${x}</${Badge}> `)}</dd></div>`}

@@ -21,7 +21,7 @@ static int has_id(const uint32_t *v, uint32_t n, uint32_t id)
  * value no alert has. */
 struct want {
 	int none;
-	int status, category, tlp;
+	int status, category, tlp, form;
 	uint32_t org, substance, country, tag;
 };
 
@@ -31,6 +31,7 @@ static void want_make(const struct alert_cache *ac, const struct alert_filter *f
 	w->status = f->status ? model_enum(alert_statuses, f->status) : -1;
 	w->category = f->category ? model_enum(alert_categories, f->category) : -1;
 	w->tlp = f->tlp ? model_enum(acl_tlps, f->tlp) : -1;
+	w->form = f->drug_form ? model_enum(alert_drug_forms, f->drug_form) : -1;
 	const char *names[] = {f->org_id, f->substance, f->country, f->tag};
 	uint32_t *ids[] = {&w->org, &w->substance, &w->country, &w->tag};
 	for (int i = 0; i < 4; i++)
@@ -55,7 +56,8 @@ static int hot_matches(const struct alert_filter *f, const struct want *w, const
  * place the filters ask about). */
 static int matches(const struct alert_filter *f, const struct want *w, const struct entry *e)
 {
-	if ((w->substance && !has_id(e->lists, e->nsubs, w->substance)) ||
+	if ((w->form >= 0 && e->form != w->form) ||
+	    (w->substance && !has_id(e->lists, e->nsubs, w->substance)) ||
 	    (w->tag && !has_id(e->lists + e->nsubs, e->ntags, w->tag)) ||
 	    (w->country && !has_id(e->lists + e->nsubs + e->ntags, e->nctry, w->country)))
 		return 0;

@@ -382,6 +382,8 @@ static int entry_read(struct alert_cache *ac, struct db_stmt *s, struct entry *e
 	e->created = db_col_int64(s, 25);
 	e->updated = db_col_int64(s, 26);
 	e->seq = db_col_int64(s, 29);
+	int df = alert_drug_form_col(s);
+	e->form = (uint8_t)model_enum(alert_drug_forms, df >= 0 ? db_col_text(s, df) : NULL);
 	uint32_t cap = json_count(db_col_text(s, 23)) + json_count(db_col_text(s, 21)) +
 		       json_count(db_col_text(s, 22));
 	e->lists = malloc(cap * sizeof(*e->lists));
@@ -500,16 +502,20 @@ static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_
 	 * beside its tsvector; a first load numbers the alerts in the order
 	 * they were made, later ones add what changed */
 	static const char *const sql[2][2] = {
-	    {"SELECT " ALERT_COLS ", a.seq, f.terms FROM alerts a " DB_ACL_EXEMPT
+	    {"SELECT " ALERT_COLS ", a.seq, f.terms, " ALERT_DRUG_FORM_COL
+	     " FROM alerts a " DB_ACL_EXEMPT
 	     " LEFT JOIN search_docs d ON d.doc_type = 'alert' AND d.doc_id = a.id"
 	     " LEFT JOIN search_fts f ON f.rowid = d.id WHERE a.seq > ? ORDER BY a.seq",
-	     "SELECT " ALERT_COLS ", a.seq, f.terms FROM alerts a " DB_ACL_EXEMPT
+	     "SELECT " ALERT_COLS ", a.seq, f.terms, " ALERT_DRUG_FORM_COL
+	     " FROM alerts a " DB_ACL_EXEMPT
 	     " LEFT JOIN search_docs d ON d.doc_type = 'alert' AND d.doc_id = a.id"
 	     " LEFT JOIN search_fts f ON f.rowid = d.id WHERE a.seq > ? ORDER BY a.id"},
-	    {"SELECT " ALERT_COLS ", a.seq, d.terms FROM alerts a " DB_ACL_EXEMPT
+	    {"SELECT " ALERT_COLS ", a.seq, d.terms, " ALERT_DRUG_FORM_COL
+	     " FROM alerts a " DB_ACL_EXEMPT
 	     " LEFT JOIN search_docs d ON d.doc_type = 'alert' AND d.doc_id = a.id"
 	     " WHERE a.seq > ? ORDER BY a.seq",
-	     "SELECT " ALERT_COLS ", a.seq, d.terms FROM alerts a " DB_ACL_EXEMPT
+	     "SELECT " ALERT_COLS ", a.seq, d.terms, " ALERT_DRUG_FORM_COL
+	     " FROM alerts a " DB_ACL_EXEMPT
 	     " LEFT JOIN search_docs d ON d.doc_type = 'alert' AND d.doc_id = a.id"
 	     " WHERE a.seq > ? ORDER BY a.id"}};
 	int bulk = ac->n == 0;

@@ -41,6 +41,7 @@ struct entry {
 	char id[37];
 	struct hot h; /* also in the model's dense hot array */
 	uint32_t nsubs, ntags, nctry;
+	uint8_t form;	 /* in alert_drug_forms, 255 when none */
 	uint32_t *lists; /* substances, tags, countries: interned */
 	int64_t from, to, updated, created, seq;
 	double lat, lon;

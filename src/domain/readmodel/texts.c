@@ -93,8 +93,8 @@ static int fetch_batch(struct db_conn *c, struct alert_cache *ac, struct need *n
 	struct db_stmt *s;
 	char sql[2048];
 	int n = snprintf(sql, sizeof(sql),
-			 "SELECT " ALERT_COLS ", a.seq FROM alerts a " DB_ACL_EXEMPT
-			 " WHERE a.id IN (?");
+			 "SELECT " ALERT_COLS ", a.seq, " ALERT_DRUG_FORM_COL
+			 " FROM alerts a " DB_ACL_EXEMPT " WHERE a.id IN (?");
 	for (int i = 1; i < FETCH_IDS; i++)
 		n += snprintf(sql + n, sizeof(sql) - (size_t)n, ", ?");
 	snprintf(sql + n, sizeof(sql) - (size_t)n, ")");

@@ -89,6 +89,9 @@ static json_t *random_alert(int creator)
 		if (rnd(2))
 			json_object_set_new(a, "observed_to", json_string(to));
 	}
+	unsigned form = rnd(4); /* powder, pill-tablet, crystal-rock or none */
+	if (form < 3)
+		json_object_set_new(a, "drug_form", json_string(alert_drug_forms[form]));
 	return a;
 }
 
@@ -181,7 +184,7 @@ static void same_pages(struct db_conn *c, const struct caller *w, const struct a
 
 static void filters_for_everyone(struct db_conn *c)
 {
-	struct alert_filter fs[16];
+	struct alert_filter fs[20];
 	memset(fs, 0, sizeof(fs));
 	int n = 0;
 	n++; /* none */
@@ -200,6 +203,9 @@ static void filters_for_everyone(struct db_conn *c)
 	fs[n].bbox[0] = 15.5, fs[n].bbox[1] = 47.5, fs[n].bbox[2] = 17.0, fs[n++].bbox[3] = 49.0;
 	fs[n].substance = "00000000-0000-4000-8000-000000000000";
 	fs[n++].status = "published";
+	fs[n++].drug_form = "powder";
+	fs[n].drug_form = "crystal-rock";
+	fs[n++].category = "online_sales";
 	for (int w = 0; w < NORGS; w++)
 		for (int i = 0; i < n; i++)
 			for (int sort = 0; sort < 2; sort++) {
