@@ -263,8 +263,9 @@ static int may_update(const struct caller *who, const char *id, const struct use
 	int orgadmin = who->role == ROLE_ORG_ADMIN && strcmp(who->org_id, u->org_id) == 0;
 	const char *key;
 	json_t *v;
-	if (!self && !admin && !orgadmin)
-		return TR_ERR_NOT_FOUND; /* other organisations' users are invisible */
+	if (!self && !admin && !orgadmin) /* one's own organisation's users are
+					   * visible, other organisations' not */
+		return strcmp(who->org_id, u->org_id) == 0 ? TR_ERR_FORBIDDEN : TR_ERR_NOT_FOUND;
 	if (!self && !admin && u->role == ROLE_ADMIN)
 		return TR_ERR_FORBIDDEN;
 	json_object_foreach(body, key, v)

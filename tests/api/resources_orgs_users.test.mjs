@@ -179,3 +179,15 @@ test('the OpenAPI document describes both from their declarations', async () => 
   assert.equal(schemaOf(doc.paths['/api/v1/organisations/{id}'].patch).properties.key, undefined);
   assert.ok(schemaOf(orgs.post).properties.key);
 });
+
+test('a user of one\'s own organisation is visible: changing them unasked is 403, another organisation\'s user is 404', async () => {
+  const own = (await root.get('/api/v1/users?limit=500')).body.items.find((u) => u.email === 'orgadmin@example.org');
+  const seen = await viewer.api.get(`/api/v1/users/${own.id}`);
+  assert.equal(seen.status, 200, 'the viewer sees the users of their own organisation');
+  const headers = { 'If-Match': seen.headers.get('etag') };
+  assertProblem(assert, await viewer.api.patch(`/api/v1/users/${own.id}`, { body: { name: 'Renamed' }, headers }), 403);
+  const made = await root.post('/api/v1/users', { body: { email: 'far@example.org', name: 'Far', org_id: other.id, role: 'analyst' } });
+  assert.equal(made.status, 201, made.text);
+  assertProblem(assert, await viewer.api.patch(`/api/v1/users/${made.body.id}`, { body: { name: 'Renamed' }, headers: { 'If-Match': `"${made.body.version}"` } }), 404);
+  assert.equal((await root.get(`/api/v1/users/${own.id}`)).body.name, own.name, 'nothing changed');
+});
