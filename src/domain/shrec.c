@@ -404,6 +404,16 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 	db_done(s);
 	if (rc != DB_DONE)
 		goto out;
+	/* the inbox items about it (its deadlines, its changes) go with it:
+	 * none is left pointing at a record that is gone */
+	if ((rc = db_prepare(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?", &s)))
+		goto out;
+	db_bind_text(s, 1, t->entity);
+	db_bind_text(s, 2, id);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		goto out;
 	/* the audit keeps the record as it was, so a deletion can be read
 	 * back (these records hold no personal data) */
 	char *was = json_dumps(cur, JSON_COMPACT | JSON_SORT_KEYS);

@@ -217,6 +217,14 @@ test('action deadlines: due within 7 days, then overdue, for the owner organisat
   deadlines(Date.now() + 6 * DAY);
   assert.equal((await inbox(u.chief, '?kind=action_overdue')).length, 1, 'once');
   assert.equal((await u.officer.get('/api/v1/inbox?ref_type=action')).status, 200);
+  // the action deleted: its items go with it, from every inbox
+  const cur = await u.analyst.get(`/api/v1/actions/${a.body.id}`);
+  const del = await u.analyst.del(`/api/v1/actions/${a.body.id}`, { headers: { 'If-Match': cur.headers.get('etag') } });
+  assert.equal(del.status, 204, del.text);
+  for (const who of [u.officer, u.chief]) {
+    const left = (await who.get('/api/v1/inbox?ref_type=action&limit=500')).body.items;
+    assert.deepEqual(left.filter((i) => i.ref_id === a.body.id), [], 'no item of a deleted action');
+  }
 });
 
 test('every item is named: a tip by its reference, an alert by its title; filters accept the new kinds', async () => {
