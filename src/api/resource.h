@@ -10,6 +10,7 @@
 #define TR_API_RESOURCE_H
 
 #include "api/validate.h"
+#include "core/countof.h"
 #include "db/db.h"
 #include "domain/acl.h"
 #include "http/http.h"
@@ -112,6 +113,14 @@ struct api_resource {
 	int (*before_update)(struct http_req *req, struct http_resp *resp, const char *id,
 			     json_t *body);
 };
+
+/* A declaration names each of its tables once, with its length:
+ * {.name = "x", RES_CREATE(create_spec), RES_FILTERS(filters), ...}. */
+#define RES_CREATE(spec) .create_spec = (spec), .ncreate = N(spec)
+#define RES_PATCH(spec) .patch_spec = (spec), .npatch = N(spec)
+#define RES_FILTERS(f) .filters = (f), .nfilters = N(f)
+#define RES_WHY(w) .why = (w), .nwhy = N(w)
+#define RES_PARAMS(p) .params = (p), .nparams = N(p)
 
 /** The four routes of a resource at path: list, create, get, patch. */
 #define RESOURCE_ROUTES(path, res)                                                                 \
