@@ -9,7 +9,6 @@
 #include "core/uuid.h"
 #include "domain/alert.h"
 #include "domain/notify.h"
-#include "domain/tip.h"
 
 #include <string.h>
 
@@ -22,7 +21,6 @@ static const struct {
 } rules[] = {
     /* clang-format off */
     {"/api/v1/alerts/{id}", alert_get},
-    {"/api/v1/tips/{id}", tip_get},
     {"/api/v1/inbox/{id}", notify_inbox_get},
     /* clang-format on */
 };
