@@ -54,6 +54,10 @@ struct tip_new {
  * pending bound (TR_ERR_RATE_LIMIT), writes it and its audit entry. A
  * clash of codes answers TR_ERR_CONFLICT (draw another code). */
 int tip_insert(struct db_conn *c, struct tip_new *t);
+/** Inserts the n tips in one transaction (group commit), rcs[i] the
+ * result of tips[i]: when one fails the others are written without it,
+ * and a clash of codes draws another code. */
+void tip_insert_batch(struct db_conn *c, struct tip_new *const *tips, int *rcs, size_t n);
 /** The police organisation a tip of country at (lat, lon) goes to: the one
  * whose declared area holds the point (the smallest), else the first of
  * the country by id. TR_ERR_NOT_FOUND when the country has none. */
