@@ -371,14 +371,11 @@ static int child_add(struct http_req *req, struct http_resp *resp, const struct 
 		  : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "tip_id", id));
 }
 
-static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn list)
+/* Answers a read of items that gave rc (a refusal in triage's words) and
+ * releases c. */
+static int items_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c, int rc,
+			json_t *items)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	json_t *items = json_array();
-	int rc = list(c, api_caller(req), id, items);
 	if (rc == TR_ERR_FORBIDDEN)
 		rc = http_fail(req, rc,
 			       "only the receiving organisation's triage roles may do this");
@@ -390,6 +387,16 @@ static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn 
 		return rc;
 	}
 	return http_resp_json(resp, 200, api_page_json(items, NULL));
+}
+
+static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn list)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	json_t *items = json_array();
+	return items_answer(req, resp, c, list(c, api_caller(req), id, items), items);
 }
 
 int api_tips_notes_list(struct http_req *req, struct http_resp *resp)
@@ -475,15 +482,7 @@ int api_tips_areas_list(struct http_req *req, struct http_resp *resp)
 		return rc;
 	struct db_conn *c = api_db(req);
 	json_t *items = json_array();
-	rc = tip_areas(c, org, items);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	return items_answer(req, resp, c, tip_areas(c, org, items), items);
 }
 
 int api_tips_areas_create(struct http_req *req, struct http_resp *resp)
