@@ -357,7 +357,7 @@ int api_tips_export(struct http_req *req, struct http_resp *resp)
 	static const char *const extra[] = {"format", NULL};
 	static const char *const names[] = {"status", "category", "q", NULL};
 	/* the same gate as the list: a role that may not list tips exports none */
-	if (!tip_role_can(api_caller(req)->role, TIPR_TIP, ACT_LIST))
+	if (!acl_role_can(api_caller(req)->role, RES_TIP, ACT_LIST))
 		return http_fail(req, TR_ERR_FORBIDDEN, tip_resource.read_forbidden);
 	enum fmt fmt;
 	struct rquery q;

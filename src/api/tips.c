@@ -250,9 +250,9 @@ int api_tips_sender_message(struct http_req *req, struct http_resp *resp)
 
 /* ---- triage: the staff side, a resource of the mechanism ---- */
 
-static int role_gate(struct http_req *req, enum tip_resource res, enum action act)
+static int role_gate(struct http_req *req, enum resource res, enum action act)
 {
-	if (tip_role_can(api_caller(req)->role, res, act))
+	if (acl_role_can(api_caller(req)->role, res, act))
 		return TR_OK;
 	return http_fail(req, TR_ERR_FORBIDDEN, tip_resource.read_forbidden);
 }
@@ -427,7 +427,7 @@ int api_tips_contact(struct http_req *req, struct http_resp *resp)
 	int rc = api_query_allow(req, allowed);
 	if (rc)
 		return rc;
-	if ((rc = role_gate(req, TIPR_CONTACT, ACT_READ)))
+	if ((rc = role_gate(req, RES_TIP_CONTACT, ACT_READ)))
 		return rc;
 	const char *why = http_query(req, "justification");
 	if (!why || strlen(why) < 10 || strlen(why) > 500)
@@ -534,7 +534,7 @@ static const struct vfield bulk_spec[] = {
  * single PATCH would have answered. */
 int api_tips_bulk(struct http_req *req, struct http_resp *resp)
 {
-	int rc = role_gate(req, TIPR_TIP, ACT_UPDATE);
+	int rc = role_gate(req, RES_TIP, ACT_UPDATE);
 	if (rc)
 		return rc;
 	json_t *b;

@@ -717,13 +717,13 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	int coarsen =
 	    !json_equal(json_object_get(cur, "coarsen_m"), json_object_get(m, "coarsen_m"));
 	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !tip_role_can(who->role, TIPR_TIP, ACT_UPDATE)) {
+	    !acl_role_can(who->role, RES_TIP, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_TIP, &was, &will, field)))
 		goto out;
-	if (coarsen && !tip_role_can(who->role, TIPR_TIP, ACT_SHARE)) {
+	if (coarsen && !acl_role_can(who->role, RES_TIP, ACT_SHARE)) {
 		*field = "distribution";
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
@@ -804,7 +804,7 @@ int tip_bulk(struct db_conn *c, const struct caller *who, json_t *ids, json_t *b
  * receiving organisation: elsewhere 403 (the tip itself is no secret to a
  * caller who sees it). */
 static int home_check(struct db_conn *c, const struct caller *who, const char *id,
-		      enum tip_resource res, enum action act)
+		      enum resource res, enum action act)
 {
 	json_t *t = NULL;
 	int rc = tip_get(c, who, id, &t);
@@ -812,7 +812,7 @@ static int home_check(struct db_conn *c, const struct caller *who, const char *i
 		return rc;
 	int home = strcmp(jstr(t, "org_id"), who->org_id) == 0;
 	json_decref(t);
-	return home && tip_role_can(who->role, res, act) ? TR_OK : TR_ERR_FORBIDDEN;
+	return home && acl_role_can(who->role, res, act) ? TR_OK : TR_ERR_FORBIDDEN;
 }
 
 int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
@@ -823,7 +823,7 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, co
 		return rc;
 	struct db_stmt *s;
 	int64_t now = tr_now_ms();
-	if ((rc = home_check(c, who, id, TIPR_NOTE, ACT_CREATE)))
+	if ((rc = home_check(c, who, id, RES_TIP_NOTE, ACT_CREATE)))
 		goto out;
 	tr_uuid7(note_id);
 	if ((rc = db_prepare(c,
@@ -855,7 +855,7 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 	if (rc)
 		return rc;
 	int64_t now = tr_now_ms();
-	if (!(rc = home_check(c, who, id, TIPR_MESSAGE, ACT_CREATE)))
+	if (!(rc = home_check(c, who, id, RES_TIP_MESSAGE, ACT_CREATE)))
 		rc = message_insert(c, id, "to_sender", who->user_id, body, now, msg_id);
 	if (!rc) {
 		struct audit_entry e = {who->user_id, who->org_id, "message_to_sender",
@@ -868,9 +868,9 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 
 /* The notes or the messages of a tip of the caller's organisation. */
 static int home_items(struct db_conn *c, const struct caller *who, const char *id,
-		      enum tip_resource res, json_t *items)
+		      enum resource res, json_t *items)
 {
-	int rc = home_check(c, who, id, res, ACT_LIST), notes = res == TIPR_NOTE;
+	int rc = home_check(c, who, id, res, ACT_LIST), notes = res == RES_TIP_NOTE;
 	if (rc)
 		return rc;
 	struct query q;
@@ -903,12 +903,12 @@ static int home_items(struct db_conn *c, const struct caller *who, const char *i
 
 int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
 {
-	return home_items(c, who, id, TIPR_NOTE, items);
+	return home_items(c, who, id, RES_TIP_NOTE, items);
 }
 
 int tip_messages(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
 {
-	return home_items(c, who, id, TIPR_MESSAGE, items);
+	return home_items(c, who, id, RES_TIP_MESSAGE, items);
 }
 
 int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *id,
@@ -919,7 +919,7 @@ int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *
 	if (rc)
 		return rc;
 	struct db_stmt *s;
-	if ((rc = home_check(c, who, id, TIPR_CONTACT, ACT_READ)))
+	if ((rc = home_check(c, who, id, RES_TIP_CONTACT, ACT_READ)))
 		goto out;
 	/* the access check above is the predicate of this read */
 	if ((rc = db_prepare(c, "SELECT contact_enc FROM tips " DB_ACL_EXEMPT " WHERE id = ?", &s)))

@@ -19,20 +19,6 @@ extern const char *const tip_categories[];
 extern const char *const tip_statuses[];
 extern const char *const tip_outcomes[];
 
-/** The module's rows of the one permission table (acl.c). */
-enum tip_resource {
-	TIPR_TIP = RES_TIP,
-	TIPR_NOTE = RES_TIP_NOTE,
-	TIPR_MESSAGE = RES_TIP_MESSAGE,
-	TIPR_CONTACT = RES_TIP_CONTACT,
-	TIPR_PROBLEM = RES_PROBLEM,
-	TIPR_AREA = RES_AREA,
-};
-static inline bool tip_role_can(enum role r, enum tip_resource res, enum action act)
-{
-	return acl_role_can(r, (enum resource)res, act);
-}
-
 /** A validated public submission, ready to insert (strings borrowed). */
 struct tip_new {
 	const char *category, *description, *place, *language, *country;

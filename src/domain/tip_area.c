@@ -78,7 +78,7 @@ static int is_police(struct db_conn *c, const char *org_id)
 int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id, double lat,
 		 double lon, double radius_m, const char *request_id, char id[37])
 {
-	if (!tip_role_can(who->role, TIPR_AREA, ACT_CREATE) ||
+	if (!acl_role_can(who->role, RES_AREA, ACT_CREATE) ||
 	    (who->role != ROLE_ADMIN && strcmp(org_id, who->org_id) != 0))
 		return TR_ERR_FORBIDDEN;
 	int police = is_police(c, org_id);
