@@ -31,7 +31,7 @@ static seen_get rule_of(const char *pattern, const struct api_resource *r)
 {
 	if (r && r->get && pattern && strstr(pattern, "/{id}"))
 		return r->get;
-	for (size_t i = 0; pattern && i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (size_t i = 0; pattern && i < N(rules); i++) {
 		size_t n = strlen(rules[i].pattern);
 		if (strncmp(pattern, rules[i].pattern, n) == 0 &&
 		    (pattern[n] == '\0' || pattern[n] == '/'))
