@@ -46,7 +46,6 @@
 
 static const struct vfield create_spec[] = {ACTIVITY_FIELDS(1)};
 static const struct vfield patch_spec[] = {ACTIVITY_FIELDS(0)};
-#define NSPEC (sizeof(create_spec) / sizeof(create_spec[0]))
 
 int api_activities_fail(struct http_req *req, struct db_conn *c, int rc, const char *field,
 			const char *message)
@@ -113,12 +112,9 @@ const struct api_resource activity_resource = {
     .plural = "activities",
     .perm = RES_ACTIVITY,
     .forbidden = "your role may not record activities",
-    .create_spec = create_spec,
-    .ncreate = NSPEC,
-    .patch_spec = patch_spec,
-    .npatch = NSPEC,
-    .filters = filters,
-    .nfilters = sizeof(filters) / sizeof(filters[0]),
+    RES_CREATE(create_spec),
+    RES_PATCH(patch_spec),
+    RES_FILTERS(filters),
     .fail = activity_fail,
     .get = activity_get,
     .list = list,

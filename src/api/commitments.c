@@ -5,6 +5,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/uuid.h"
 #include "domain/policy.h"
@@ -12,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 #define SHARE_FIELDS(req)                                                                          \
 	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                                 \
@@ -102,14 +101,10 @@ const struct api_resource document_resource = {
     .name = "document",
     .plural = "documents",
     .perm = RES_DOCUMENT,
-    .create_spec = doc_create,
-    .ncreate = N(doc_create),
-    .patch_spec = doc_patch,
-    .npatch = N(doc_patch),
-    .filters = doc_filters,
-    .nfilters = N(doc_filters),
-    .why = doc_why,
-    .nwhy = N(doc_why),
+    RES_CREATE(doc_create),
+    RES_PATCH(doc_patch),
+    RES_FILTERS(doc_filters),
+    RES_WHY(doc_why),
     .check = doc_body_check,
     .get = doc_get,
     .list = doc_list,
@@ -226,14 +221,10 @@ const struct api_resource commitment_resource = {
     .name = "commitment",
     .plural = "commitments",
     .perm = RES_COMMITMENT,
-    .create_spec = cmt_create,
-    .ncreate = N(cmt_create),
-    .patch_spec = cmt_patch,
-    .npatch = N(cmt_patch),
-    .filters = cmt_filters,
-    .nfilters = N(cmt_filters),
-    .why = cmt_why,
-    .nwhy = N(cmt_why),
+    RES_CREATE(cmt_create),
+    RES_PATCH(cmt_patch),
+    RES_FILTERS(cmt_filters),
+    RES_WHY(cmt_why),
     .check = cmt_body_check,
     .get = cmt_get,
     .list = cmt_list,
@@ -350,14 +341,10 @@ const struct api_resource assessment_resource = {
     .name = "assessment",
     .plural = "assessments",
     .perm = RES_ASSESSMENT,
-    .create_spec = asm_create,
-    .ncreate = N(asm_create),
-    .patch_spec = asm_patch,
-    .npatch = N(asm_patch),
-    .filters = asm_filters,
-    .nfilters = N(asm_filters),
-    .why = asm_why,
-    .nwhy = N(asm_why),
+    RES_CREATE(asm_create),
+    RES_PATCH(asm_patch),
+    RES_FILTERS(asm_filters),
+    RES_WHY(asm_why),
     .check = asm_body_check,
     .get = asm_get,
     .list = asm_list,
@@ -389,8 +376,7 @@ static const struct api_resource matrix_query = {
     .name = "assessment",
     .plural = "assessments",
     .perm = RES_ASSESSMENT,
-    .filters = matrix_filters,
-    .nfilters = N(matrix_filters),
+    RES_FILTERS(matrix_filters),
 };
 
 static int matrix_answer(struct http_req *req, struct http_resp *resp, const char *state,
@@ -461,8 +447,7 @@ static const struct api_resource suggest_query = {
     .name = "assessment",
     .plural = "assessments",
     .perm = RES_ASSESSMENT,
-    .filters = suggest_filters,
-    .nfilters = N(suggest_filters),
+    RES_FILTERS(suggest_filters),
 };
 
 int api_assessments_suggestions(struct http_req *req, struct http_resp *resp)

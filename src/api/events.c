@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -13,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 #define SHARE_FIELDS(req)                                                                          \
 	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                                 \
@@ -115,14 +114,10 @@ const struct api_resource event_resource = {
     .name = "event",
     .plural = "events",
     .perm = RES_EVENT,
-    .create_spec = event_create,
-    .ncreate = N(event_create),
-    .patch_spec = event_patch,
-    .npatch = N(event_patch),
-    .filters = event_filters,
-    .nfilters = N(event_filters),
-    .why = event_why,
-    .nwhy = N(event_why),
+    RES_CREATE(event_create),
+    RES_PATCH(event_patch),
+    RES_FILTERS(event_filters),
+    RES_WHY(event_why),
     .check = event_body_check,
     .get = event_get,
     .list = event_list,
@@ -216,14 +211,10 @@ const struct api_resource outcome_resource = {
     .name = "outcome",
     .plural = "outcomes",
     .perm = RES_OUTCOME,
-    .create_spec = outcome_create,
-    .ncreate = N(outcome_create),
-    .patch_spec = outcome_patch,
-    .npatch = N(outcome_patch),
-    .filters = outcome_filters,
-    .nfilters = N(outcome_filters),
-    .why = outcome_why,
-    .nwhy = N(outcome_why),
+    RES_CREATE(outcome_create),
+    RES_PATCH(outcome_patch),
+    RES_FILTERS(outcome_filters),
+    RES_WHY(outcome_why),
     .get = outcome_get,
     .list = outcome_list,
     .create = outcome_create_fn,
@@ -298,14 +289,10 @@ const struct api_resource action_resource = {
     .name = "action",
     .plural = "actions",
     .perm = RES_ACTION,
-    .create_spec = action_create,
-    .ncreate = N(action_create),
-    .patch_spec = action_patch,
-    .npatch = N(action_patch),
-    .filters = action_filters,
-    .nfilters = N(action_filters),
-    .why = action_why,
-    .nwhy = N(action_why),
+    RES_CREATE(action_create),
+    RES_PATCH(action_patch),
+    RES_FILTERS(action_filters),
+    RES_WHY(action_why),
     .get = action_get,
     .list = action_list,
     .create = action_create_fn,

@@ -11,6 +11,13 @@
 #include <stdint.h>
 
 struct tips_job;
+struct rquery;
+
+/** Tips' staff side (list, read, triage), a resource of the mechanism. */
+extern const struct api_resource tip_resource;
+/** The tip filter of a checked query of tip_resource's filters; the
+ * caller's own assignments for mine (who must outlive f). */
+void api_tips_filter(const struct rquery *q, const struct caller *who, struct tip_filter *f);
 
 /** Read once at start from the environment (docs/access.md, "Tips"):
  * TRELLIS_SECRET_KEY, TRELLIS_TIP_POW_BITS, TRELLIS_TIP_RATE,
@@ -40,9 +47,6 @@ HANDLER(api_tips_challenge);
 HANDLER(api_tips_submit);
 HANDLER(api_tips_receipt);
 HANDLER(api_tips_sender_message);
-HANDLER(api_tips_list);
-HANDLER(api_tips_get);
-HANDLER(api_tips_update);
 HANDLER(api_tips_notes_list);
 HANDLER(api_tips_notes_create);
 HANDLER(api_tips_messages_list);

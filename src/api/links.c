@@ -7,13 +7,12 @@
 #include "api/api.h"
 #include "api/handlers.h"
 #include "api/resource.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/uuid.h"
 #include "domain/link.h"
 
 #include <string.h>
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct vfield create_spec[] = {
     {"type", V_ENUM, 1, 0, 0, link_types, 0},
@@ -60,12 +59,9 @@ const struct api_resource link_resource = {
     .name = "link",
     .plural = "links",
     .perm = RES_LINK,
-    .create_spec = create_spec,
-    .ncreate = N(create_spec),
-    .filters = filters,
-    .nfilters = N(filters),
-    .why = why,
-    .nwhy = N(why),
+    RES_CREATE(create_spec),
+    RES_FILTERS(filters),
+    RES_WHY(why),
     .cursor_uuid = 1,
     .forbidden = "your role may not link records",
     .get = link_get,

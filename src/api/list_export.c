@@ -329,7 +329,6 @@ static int export_start(struct http_req *req, struct http_resp *resp, int k, enu
 	e->who = *api_caller(req);
 	e->kind = &kinds[k];
 	e->fmt = fmt;
-	e->tf.overdue = -1;
 	buf_init(&e->out, 8u << 20);
 	for (int i = 0; names && names[i] && i < STRINGS_MAX; i++) {
 		const char *v = http_query(req, names[i]);
@@ -355,45 +354,25 @@ static int export_start(struct http_req *req, struct http_resp *resp, int k, enu
 
 int api_tips_export(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const allowed[] = {"format", "status", "category", "overdue", "q",
-					      "mine",	"bbox",	  "sort",     NULL};
-	static const char *const bools[] = {"true", "false", NULL};
-	/* the same gate as the list: a role that may not list tips exports none */
-	if (!tip_role_can(api_caller(req)->role, TIPR_TIP, ACT_LIST))
-		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not do this with tips");
-	enum fmt fmt;
-	const char *status, *category, *overdue, *mine, *sort;
-	double box[4];
-	int has_box = 0;
-	int rc = api_query_allow(req, allowed);
-	rc |= format_read(req, &fmt);
-	rc |= api_query_enum(req, "status", tip_statuses, &status);
-	rc |= api_query_enum(req, "category", tip_categories, &category);
-	rc |= api_query_enum(req, "overdue", bools, &overdue);
-	rc |= api_query_enum(req, "mine", bools, &mine);
-	rc |= api_query_enum(req, "sort", tip_sorts, &sort);
-	rc |= api_query_bbox(req, box, &has_box);
-	const char *q = http_query(req, "q");
-	if (q && strlen(q) > 200)
-		rc = http_field_error(req, "q", "must be at most 200 characters");
-	if (rc)
-		return http_field_errors(req) ? TR_ERR_INVALID : rc;
+	static const char *const extra[] = {"format", NULL};
 	static const char *const names[] = {"status", "category", "q", NULL};
+	/* the same gate as the list: a role that may not list tips exports none */
+	if (!acl_role_can(api_caller(req)->role, RES_TIP, ACT_LIST))
+		return http_fail(req, TR_ERR_FORBIDDEN, tip_resource.read_forbidden);
+	enum fmt fmt;
+	struct rquery q;
+	int rc = api_rquery_read(req, &tip_resource, extra, &q);
+	rc |= format_read(req, &fmt);
+	if (rc)
+		return TR_ERR_INVALID;
 	struct export *e;
 	if ((rc = export_start(req, resp, 0, fmt, names, &e)))
 		return rc;
+	api_tips_filter(&q, &e->who, &e->tf);
+	/* the export's own copies: the stream outlives the request */
 	e->tf.status = e->s[0];
 	e->tf.category = e->s[1];
 	e->tf.q = e->s[2];
-	if (overdue)
-		e->tf.overdue = strcmp(overdue, "true") == 0;
-	if (mine && strcmp(mine, "true") == 0)
-		e->tf.assignee = e->who.user_id;
-	for (int i = 0; sort && tip_sorts[i]; i++)
-		if (strcmp(sort, tip_sorts[i]) == 0)
-			e->tf.sort = (enum tip_sort)i;
-	e->tf.has_bbox = has_box;
-	memcpy(e->tf.bbox, box, sizeof(box));
 	return TR_OK;
 }
 

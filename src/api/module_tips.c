@@ -19,54 +19,18 @@ struct tips_job {
 	struct tips_job *next;
 };
 
-/* The whole batch in one transaction, without savepoints: the common case,
- * and the cheapest. 0 when every tip went in and the commit held. */
-static int batch_fast(struct db_conn *c, struct tips_job *jobs)
-{
-	int rc = db_begin(c);
-	for (struct tips_job *j = jobs; j && !rc; j = j->next)
-		rc = tip_insert(c, j->tip);
-	if (!rc && !(rc = db_commit(c)))
-		return 0;
-	db_rollback(c);
-	return rc;
-}
-
-/* One transaction with a savepoint per tip, so one bad tip (a code clash,
- * an area over its bound) does not sink the others. */
-static void batch_careful(struct db_conn *c, struct tips_job *jobs)
-{
-	int rc = db_begin(c);
-	for (struct tips_job *j = jobs; j; j = j->next) {
-		if (rc) {
-			j->rc = rc;
-			continue;
-		}
-		for (int attempt = 0; attempt < 4; attempt++) {
-			if ((j->rc = db_exec(c, "SAVEPOINT tip")))
-				break;
-			j->rc = tip_insert(c, j->tip);
-			db_exec(c, j->rc ? "ROLLBACK TO SAVEPOINT tip; RELEASE SAVEPOINT tip"
-					 : "RELEASE SAVEPOINT tip");
-			if (j->rc != TR_ERR_CONFLICT)
-				break;
-			tip_code_new(j->tip->code); /* 49 bits: a clash is rare, draw again */
-		}
-	}
-	if (!rc && (rc = db_commit(c)) != TR_OK)
-		db_rollback(c);
-	if (rc)
-		for (struct tips_job *j = jobs; j; j = j->next)
-			if (!j->rc)
-				j->rc = rc;
-}
-
+/* The batch in one transaction; each job gets its tip's result. */
 static void batch_write(struct db_conn *c, struct tips_job *jobs)
 {
-	for (struct tips_job *j = jobs; j; j = j->next)
-		j->rc = TR_OK;
-	if (batch_fast(c, jobs))
-		batch_careful(c, jobs);
+	struct tip_new *tips[BATCH_MAX] = {NULL};
+	int rcs[BATCH_MAX];
+	size_t n = 0;
+	for (struct tips_job *j = jobs; j && n < BATCH_MAX; j = j->next)
+		tips[n++] = j->tip;
+	tip_insert_batch(c, tips, rcs, n);
+	n = 0;
+	for (struct tips_job *j = jobs; j && n < BATCH_MAX; j = j->next)
+		j->rc = rcs[n++];
 }
 
 static void *writer_main(void *arg)

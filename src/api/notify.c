@@ -144,7 +144,7 @@ static int sub_check(struct http_req *req, json_t *body)
 		       {"countries", NF_COUNTRIES},
 		       {"area", NF_AREA},
 		       {"tlp_max", NF_TLP}};
-	for (size_t k = 0; k < sizeof(filters) / sizeof(filters[0]); k++) {
+	for (size_t k = 0; k < N(filters); k++) {
 		json_t *v = json_object_get(body, filters[k].field);
 		int given = v && !json_is_null(v) && !(json_is_array(v) && !json_array_size(v));
 		if (given && !(t->filters & filters[k].flag))
@@ -194,10 +194,8 @@ const struct api_resource subscription_resource = {
     .name = "subscription",
     .plural = "subscriptions",
     .perm = RES_SUBSCRIPTION,
-    .create_spec = sub_spec,
-    .ncreate = sizeof(sub_spec) / sizeof(sub_spec[0]),
-    .why = sub_why,
-    .nwhy = 1,
+    RES_CREATE(sub_spec),
+    RES_WHY(sub_why),
     .cursor_uuid = 1,
     .check = sub_check_hook,
     .get = notify_sub_get,

@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "domain/org.h"
 
 /* PATCH takes the same fields but the key, which is set once */
@@ -12,7 +13,6 @@ static const struct vfield org_spec[] = {
     {"country", V_COUNTRY, 0, 0, 0, NULL, 1}, {"parent_id", V_UUID, 0, 0, 0, NULL, 1},
     {"key", V_STRING, 0, 2, 64, NULL, 0},
 };
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 static const struct rwhy why[] = {
     {"country", "is required (except for international organisations) and must be a known country"},
@@ -36,14 +36,11 @@ const struct api_resource org_resource = {
     .perm = RES_ORGANISATION,
     .forbidden = "only instance administrators add organisations",
     .update_forbidden = "only instance administrators change organisations",
-    .create_spec = org_spec,
-    .ncreate = N(org_spec),
+    RES_CREATE(org_spec),
     .patch_spec = org_spec,
     .npatch = N(org_spec) - 1,
-    .filters = filters,
-    .nfilters = N(filters),
-    .why = why,
-    .nwhy = N(why),
+    RES_FILTERS(filters),
+    RES_WHY(why),
     .cursor_uuid = 1,
     .get = org_get,
     .list = list,

@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/uuid.h"
 #include "domain/activity.h"
@@ -44,7 +45,6 @@ static const struct vfield review_spec[] = {
     {"verdict", V_ENUM, 1, 0, 0, practice_verdicts, 0},
     {"comments", V_STRING, 0, 0, 10000, NULL, 0},
 };
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 static const struct rwhy why[] = {
     {"origin_country", "names a country that does not exist"},
@@ -75,14 +75,10 @@ const struct api_resource practice_resource = {
     .name = "practice",
     .plural = "practices",
     .perm = RES_PRACTICE,
-    .create_spec = create_spec,
-    .ncreate = N(create_spec),
-    .patch_spec = patch_spec,
-    .npatch = N(patch_spec),
-    .filters = filters,
-    .nfilters = N(filters),
-    .why = why,
-    .nwhy = N(why),
+    RES_CREATE(create_spec),
+    RES_PATCH(patch_spec),
+    RES_FILTERS(filters),
+    RES_WHY(why),
     .get = practice_get,
     .list = list,
     .create = practice_create,

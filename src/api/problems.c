@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/problem.h"
@@ -28,7 +29,6 @@
 
 static const struct vfield create_spec[] = {PROBLEM_FIELDS(1)};
 static const struct vfield patch_spec[] = {PROBLEM_FIELDS(0)};
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 static const struct rwhy why[] = {
     {"tlp", "is required, and red can never be combined with federation"},
@@ -142,21 +142,16 @@ const struct api_resource problem_resource = {
     .name = "problem",
     .plural = "problems",
     .perm = RES_PROBLEM,
-    .create_spec = create_spec,
-    .ncreate = N(create_spec),
-    .patch_spec = patch_spec,
-    .npatch = N(patch_spec),
-    .filters = filters,
-    .nfilters = N(filters),
-    .why = why,
-    .nwhy = N(why),
+    RES_CREATE(create_spec),
+    RES_PATCH(patch_spec),
+    RES_FILTERS(filters),
+    RES_WHY(why),
     .forbidden = "your role may not create problems",
     .check = problem_nested,
     .get = get,
     .list = list,
     .create = problem_create,
     .update = problem_update,
-    .params = params,
-    .nparams = N(params),
+    RES_PARAMS(params),
     .get_q = get_weeks,
 };

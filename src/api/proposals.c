@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/uuid.h"
 #include "domain/practice.h"
@@ -38,7 +39,6 @@ static const struct vfield review_spec[] = {
 static const struct vfield endorse_spec[] = {
     {"comment", V_STRING, 0, 0, 2000, NULL, 0},
 };
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 static const struct rwhy why[] = {
     {"distribution", "is required"},
@@ -75,14 +75,10 @@ const struct api_resource proposal_resource = {
     .name = "proposal",
     .plural = "proposals",
     .perm = RES_PROPOSAL,
-    .create_spec = create_spec,
-    .ncreate = N(create_spec),
-    .patch_spec = patch_spec,
-    .npatch = N(patch_spec),
-    .filters = filters,
-    .nfilters = N(filters),
-    .why = why,
-    .nwhy = N(why),
+    RES_CREATE(create_spec),
+    RES_PATCH(patch_spec),
+    RES_FILTERS(filters),
+    RES_WHY(why),
     .get = proposal_get,
     .list = list,
     .create = proposal_create,

@@ -7,6 +7,7 @@
 #include "api/module_referrals.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/uuid.h"
 #include "domain/referral.h"
@@ -47,7 +48,6 @@ static const struct vfield person_spec[] = {
     {"birth_date", V_TIME, 1, 0, 0, NULL, 0},	  {"contact", V_STRING, 0, 0, 500, NULL, 1},
     {"guardian", V_STRING, 0, 0, 500, NULL, 1},
 };
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 static const struct rwhy why[] = {
     {"service_id", "must name an active service of the directory"},
@@ -140,14 +140,10 @@ const struct api_resource referral_resource = {
     .name = "referral",
     .plural = "referrals",
     .perm = RES_REFERRAL,
-    .create_spec = create_spec,
-    .ncreate = N(create_spec),
-    .patch_spec = patch_spec,
-    .npatch = N(patch_spec),
-    .filters = filters,
-    .nfilters = N(filters),
-    .why = why,
-    .nwhy = N(why),
+    RES_CREATE(create_spec),
+    RES_PATCH(patch_spec),
+    RES_FILTERS(filters),
+    RES_WHY(why),
     .forbidden = "your role may not refer young people",
     .fail = fail,
     .check = check,

@@ -67,6 +67,12 @@ int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_
 	if (rc == TR_ERR_FORBIDDEN && field &&
 	    (strcmp(field, "distribution") == 0 || strcmp(field, "tlp") == 0))
 		return api_domain_fail(req, c, rc, field); /* a share without the right */
+	return api_resource_why(req, c, r, rc, field);
+}
+
+int api_resource_why(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
+		     const char *field)
+{
 	bool answered = rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN;
 	for (size_t i = 0; answered && field && i < r->nwhy; i++)
 		if (strcmp(r->why[i].field, field) == 0) {
@@ -74,6 +80,15 @@ int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_
 			return http_fail(req, rc, r->why[i].message);
 		}
 	return api_domain_fail(req, c, rc, field);
+}
+
+/* The 403 of a role without the right act, when the resource answers it
+ * before anything else (read_forbidden). */
+static int read_gate(struct http_req *req, const struct api_resource *r, enum action act)
+{
+	if (!r->read_forbidden || acl_role_can(api_caller(req)->role, r->perm, act))
+		return TR_OK;
+	return http_fail(req, TR_ERR_FORBIDDEN, r->read_forbidden);
 }
 
 int api_resource_create(struct http_req *req, struct http_resp *resp)
@@ -112,6 +127,8 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 	const struct api_resource *r = api_resource_of(req);
 	if (r->update_forbidden && !acl_role_can(api_caller(req)->role, r->perm, ACT_UPDATE))
 		return http_fail(req, TR_ERR_FORBIDDEN, r->update_forbidden);
+	if (read_gate(req, r, ACT_READ))
+		return TR_ERR_FORBIDDEN;
 	const char *id = http_param(req, "id");
 	if (!tr_uuid_valid(id))
 		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
@@ -175,6 +192,8 @@ int api_resource_get(struct http_req *req, struct http_resp *resp)
 	const char *id = http_param(req, "id");
 	struct api_resource view;
 	struct rquery q;
+	if (read_gate(req, r, ACT_READ))
+		return TR_ERR_FORBIDDEN;
 	if (r->nparams && params_read(req, r, &view, &q))
 		return TR_ERR_INVALID;
 	if (!tr_uuid_valid(id))
@@ -288,6 +307,8 @@ int api_resource_list(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
 	struct rquery q;
+	if (read_gate(req, r, ACT_LIST))
+		return TR_ERR_FORBIDDEN;
 	int rc = api_rquery_read(req, r, NULL, &q);
 	if (rc)
 		return rc;

@@ -10,6 +10,7 @@
 #define TR_API_RESOURCE_H
 
 #include "api/validate.h"
+#include "core/countof.h"
 #include "db/db.h"
 #include "domain/acl.h"
 #include "http/http.h"
@@ -111,7 +112,19 @@ struct api_resource {
 	 * current one); may change body. NULL: none. */
 	int (*before_update)(struct http_req *req, struct http_resp *resp, const char *id,
 			     json_t *body);
+	/** The 403 of a role without the list right (list) or the read right
+	 * (get, update), answered before anything else (NULL: the domain
+	 * decides what such a role sees). */
+	const char *read_forbidden;
 };
+
+/* A declaration names each of its tables once, with its length:
+ * {.name = "x", RES_CREATE(create_spec), RES_FILTERS(filters), ...}. */
+#define RES_CREATE(spec) .create_spec = (spec), .ncreate = N(spec)
+#define RES_PATCH(spec) .patch_spec = (spec), .npatch = N(spec)
+#define RES_FILTERS(f) .filters = (f), .nfilters = N(f)
+#define RES_WHY(w) .why = (w), .nwhy = N(w)
+#define RES_PARAMS(p) .params = (p), .nparams = N(p)
 
 /** The four routes of a resource at path: list, create, get, patch. */
 #define RESOURCE_ROUTES(path, res)                                                                 \
@@ -152,6 +165,11 @@ int api_resource_answer(struct http_req *req, struct http_resp *resp, struct db_
  * for the field when it has one. */
 int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
 		      const char *field);
+/** api_resource_fail without the share rule: the resource's message for
+ * the field first, for a refused share too (a module whose own message
+ * says who shares). */
+int api_resource_why(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
+		     const char *field);
 /** An action on one record (".../{id}/endorse"): id check, body against
  * spec, fn, then the record as answer with status 201. */
 int api_resource_act(struct http_req *req, struct http_resp *resp, const struct vfield *spec,

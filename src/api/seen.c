@@ -9,7 +9,6 @@
 #include "core/uuid.h"
 #include "domain/alert.h"
 #include "domain/notify.h"
-#include "domain/tip.h"
 
 #include <string.h>
 
@@ -22,7 +21,6 @@ static const struct {
 } rules[] = {
     /* clang-format off */
     {"/api/v1/alerts/{id}", alert_get},
-    {"/api/v1/tips/{id}", tip_get},
     {"/api/v1/inbox/{id}", notify_inbox_get},
     /* clang-format on */
 };
@@ -33,7 +31,7 @@ static seen_get rule_of(const char *pattern, const struct api_resource *r)
 {
 	if (r && r->get && pattern && strstr(pattern, "/{id}"))
 		return r->get;
-	for (size_t i = 0; pattern && i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (size_t i = 0; pattern && i < N(rules); i++) {
 		size_t n = strlen(rules[i].pattern);
 		if (strncmp(pattern, rules[i].pattern, n) == 0 &&
 		    (pattern[n] == '\0' || pattern[n] == '/'))

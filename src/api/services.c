@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "domain/service.h"
 
@@ -27,7 +28,6 @@
 
 static const struct vfield create_spec[] = {SERVICE_FIELDS(1)};
 static const struct vfield patch_spec[] = {SERVICE_FIELDS(0)};
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 static const struct rwhy why[] = {
     {"org_id", "only organisations that offer services to young people (treatment providers, "
@@ -69,14 +69,10 @@ const struct api_resource service_resource = {
     .name = "service",
     .plural = "services",
     .perm = RES_SERVICE,
-    .create_spec = create_spec,
-    .ncreate = N(create_spec),
-    .patch_spec = patch_spec,
-    .npatch = N(patch_spec),
-    .filters = filters,
-    .nfilters = N(filters),
-    .why = why,
-    .nwhy = N(why),
+    RES_CREATE(create_spec),
+    RES_PATCH(patch_spec),
+    RES_FILTERS(filters),
+    RES_WHY(why),
     .cursor_uuid = 1,
     .forbidden = "your role may not declare services",
     .get = service_get,

@@ -5,6 +5,7 @@
 #include "api/handlers_analytics.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "domain/analytics_q.h"
 #include "domain/signal.h"
@@ -23,7 +24,6 @@ static const struct rfilter filters[] = {
     {"source", RF_ENUM, aq_sources, 0},	     {"method", RF_ENUM, signal_methods, 0},
     {"state", RF_ENUM, states, 0},
 };
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 /* The small-count threshold of the running module (5 until it starts). */
 static int suppress_below = 5;
@@ -75,10 +75,8 @@ const struct api_resource signal_resource = {
     .name = "signal",
     .plural = "signals",
     .perm = RES_SIGNAL,
-    .patch_spec = patch_spec,
-    .npatch = N(patch_spec),
-    .filters = filters,
-    .nfilters = N(filters),
+    RES_PATCH(patch_spec),
+    RES_FILTERS(filters),
     .fail = fail,
     .get = get,
     .list = list,

@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "domain/substance.h"
 
@@ -15,7 +16,6 @@ static const struct vfield spec[] = {
     {"description", V_STRING, 0, 0, 5000, NULL, 0},
     {"synonyms", V_ARRAY, 0, 0, 0, NULL, 0},
 };
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 static const struct rfilter filters[] = {
     {"class", RF_ENUM, substance_classes, 0},
@@ -66,12 +66,9 @@ const struct api_resource substance_resource = {
     .name = "substance",
     .plural = "substances",
     .perm = RES_SUBSTANCE,
-    .create_spec = spec,
-    .ncreate = N(spec),
-    .patch_spec = spec,
-    .npatch = N(spec),
-    .filters = filters,
-    .nfilters = N(filters),
+    RES_CREATE(spec),
+    RES_PATCH(spec),
+    RES_FILTERS(filters),
     .cursor_uuid = 1,
     .forbidden = "your role may not add substances",
     .fail = fail,

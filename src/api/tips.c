@@ -1,5 +1,6 @@
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -131,7 +132,7 @@ int api_tips_submit(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return rc;
 	json_t *b;
-	if ((rc = api_body(req, tip_spec, sizeof(tip_spec) / sizeof(tip_spec[0]), 0, &b)))
+	if ((rc = api_body(req, tip_spec, N(tip_spec), 0, &b)))
 		return rc;
 	struct tip_new t;
 	memset(&t, 0, sizeof(t));
@@ -247,89 +248,48 @@ int api_tips_sender_message(struct http_req *req, struct http_resp *resp)
 	return rc ? rc : http_resp_json(resp, 201, json_pack("{s:s}", "status", "received"));
 }
 
-/* ---- triage ---- */
+/* ---- triage: the staff side, a resource of the mechanism ---- */
 
-static int tip_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-		      const char *id, int status)
+static int role_gate(struct http_req *req, enum resource res, enum action act)
 {
-	json_t *t = NULL;
-	int rc = tip_get(c, api_caller(req), id, &t);
-	if (rc)
-		return api_domain_fail(req, c, rc, NULL);
-	api_etag(resp, json_integer_value(json_object_get(t, "version")));
-	return http_resp_json(resp, status, t);
-}
-
-static int role_gate(struct http_req *req, enum tip_resource res, enum action act)
-{
-	if (tip_role_can(api_caller(req)->role, res, act))
+	if (acl_role_can(api_caller(req)->role, res, act))
 		return TR_OK;
-	return http_fail(req, TR_ERR_FORBIDDEN, "your role may not do this with tips");
+	return http_fail(req, TR_ERR_FORBIDDEN, tip_resource.read_forbidden);
 }
 
-int api_tips_list(struct http_req *req, struct http_resp *resp)
+static const char *const bools[] = {"true", "false", NULL};
+
+static const struct rfilter filters[] = {
+    {"status", RF_ENUM, tip_statuses, 0}, {"category", RF_ENUM, tip_categories, 0},
+    {"overdue", RF_ENUM, bools, 0},	  {"q", RF_TEXT, NULL, 200},
+    {"mine", RF_ENUM, bools, 0},	  {"bbox", RF_BBOX, NULL, 0},
+    {"sort", RF_ENUM, tip_sorts, 0},
+};
+
+void api_tips_filter(const struct rquery *q, const struct caller *who, struct tip_filter *f)
 {
-	static const char *const allowed[] = {"status", "category", "overdue", "q",
-					      "mine",	"bbox",	    "sort",    NULL};
-	static const char *const bools[] = {"true", "false", NULL};
-	int rc = role_gate(req, TIPR_TIP, ACT_LIST);
-	if (rc)
-		return rc;
-	struct api_page page;
-	struct tip_filter f = {.overdue = -1};
-	const char *overdue, *mine, *sort;
-	rc = api_query_allow(req, allowed);
-	rc |= api_page_read(req, &page);
-	rc |= api_query_enum(req, "status", tip_statuses, &f.status);
-	rc |= api_query_enum(req, "category", tip_categories, &f.category);
-	rc |= api_query_enum(req, "overdue", bools, &overdue);
-	rc |= api_query_enum(req, "mine", bools, &mine);
-	rc |= api_query_enum(req, "sort", tip_sorts, &sort);
-	rc |= api_query_bbox(req, f.bbox, &f.has_bbox);
-	if (overdue)
-		f.overdue = strcmp(overdue, "true") == 0;
+	const char *overdue = rquery_get(q, "overdue"), *mine = rquery_get(q, "mine");
+	const char *sort = rquery_get(q, "sort");
+	memset(f, 0, sizeof(*f));
+	f->status = rquery_get(q, "status");
+	f->category = rquery_get(q, "category");
+	f->q = rquery_get(q, "q");
+	f->overdue = overdue ? strcmp(overdue, "true") == 0 : -1;
 	if (mine && strcmp(mine, "true") == 0)
-		f.assignee = api_caller(req)->user_id;
+		f->assignee = who->user_id;
 	for (int i = 0; sort && tip_sorts[i]; i++)
 		if (strcmp(sort, tip_sorts[i]) == 0)
-			f.sort = (enum tip_sort)i;
-	f.q = http_query(req, "q");
-	if (f.q && !*f.q)
-		f.q = NULL;
-	if (f.q && strlen(f.q) > 200)
-		rc = http_field_error(req, "q", "must be at most 200 characters");
-	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
-		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
-	if (rc)
-		return http_field_errors(req) ? TR_ERR_INVALID : rc;
-	json_t *items = json_array();
-	char *next = NULL;
-	struct db_conn *c = api_db(req);
-	rc = tip_list(c, api_caller(req), &f, page.after, page.limit, items, &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	const char *cursor = next ? api_cursor_make(req, next) : NULL;
-	free(next);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, cursor));
+			f->sort = (enum tip_sort)i;
+	f->has_bbox = q->has_bbox;
+	memcpy(f->bbox, q->bbox, sizeof(f->bbox));
 }
 
-int api_tips_get(struct http_req *req, struct http_resp *resp)
+static int tips_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
+		     json_t *items, char **next)
 {
-	const char *id = http_param(req, "id");
-	int rc = role_gate(req, TIPR_TIP, ACT_READ);
-	if (rc)
-		return rc;
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	rc = tip_answer(req, resp, c, id, 200);
-	db_release(c);
-	return rc;
+	struct tip_filter f;
+	api_tips_filter(q, who, &f);
+	return tip_list(c, who, &f, q->after, q->limit, items, next);
 }
 
 static const struct vfield triage_spec[] = {
@@ -343,58 +303,41 @@ static const struct vfield triage_spec[] = {
     {"coarsen_m", V_INT, 0, 0, 100000, NULL, 0},
 };
 
+static const struct rwhy triage_why[] = {
+    {"status", "cannot move this way (new -> triaged -> assigned -> actioned -> "
+	       "closed, or closed from any; closed is final)"},
+    {"outcome", "is required to close, and only then"},
+    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+			 "your organisation must belong to the group"},
+    {"assigned_user_id", "must name an active user of the receiving or assigned "
+			 "organisation (assigned needs a user or an organisation)"},
+    {"assigned_org_id", "must be an organisation that sees the tip: widen its "
+			"distribution first"},
+    {"duplicate_of", "must name another tip you can see"},
+    {"distribution", "must be a distribution, changed only by analysts and organisation "
+		     "administrators of the receiving organisation"},
+};
+
+/* A refused distribution answers tips' own message, which says who shares. */
 static int triage_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
 {
-	static const struct {
-		const char *field, *message;
-	} why[] = {
-	    {"status", "cannot move this way (new -> triaged -> assigned -> actioned -> "
-		       "closed, or closed from any; closed is final)"},
-	    {"outcome", "is required to close, and only then"},
-	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				 "your organisation must belong to the group"},
-	    {"assigned_user_id", "must name an active user of the receiving or assigned "
-				 "organisation (assigned needs a user or an organisation)"},
-	    {"assigned_org_id", "must be an organisation that sees the tip: widen its "
-				"distribution first"},
-	    {"duplicate_of", "must name another tip you can see"},
-	    {"distribution", "must be a distribution, changed only by analysts and organisation "
-			     "administrators of the receiving organisation"},
-	};
-	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
-		if (strcmp(why[i].field, field) == 0 &&
-		    (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN)) {
-			http_field_error(req, field, why[i].message);
-			return http_fail(req, rc, why[i].message);
-		}
-	return api_domain_fail(req, c, rc, field);
+	return api_resource_why(req, c, &tip_resource, rc, field);
 }
 
-int api_tips_update(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	int rc = role_gate(req, TIPR_TIP, ACT_READ);
-	if (rc)
-		return rc;
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int64_t version;
-	if ((rc = api_body(req, triage_spec, sizeof(triage_spec) / sizeof(triage_spec[0]), 1,
-			   &body)))
-		return rc;
-	if ((rc = api_if_match(req, &version))) {
-		json_decref(body);
-		return rc;
-	}
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = tip_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? triage_fail(req, c, rc, field) : tip_answer(req, resp, c, id, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
-}
+/* No staff create: tips come from the public (api_tips_submit). */
+const struct api_resource tip_resource = {
+    .name = "tip",
+    .plural = "tips",
+    .perm = RES_TIP,
+    RES_PATCH(triage_spec),
+    RES_FILTERS(filters),
+    RES_WHY(triage_why),
+    .read_forbidden = "your role may not do this with tips",
+    .fail = triage_fail,
+    .get = tip_get,
+    .list = tips_list,
+    .update = tip_update,
+};
 
 static const struct vfield note_spec[] = {
     {"body", V_STRING, 1, 1, 10000, NULL, 0},
@@ -428,14 +371,11 @@ static int child_add(struct http_req *req, struct http_resp *resp, const struct 
 		  : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "tip_id", id));
 }
 
-static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn list)
+/* Answers a read of items that gave rc (a refusal in triage's words) and
+ * releases c. */
+static int items_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c, int rc,
+			json_t *items)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	json_t *items = json_array();
-	int rc = list(c, api_caller(req), id, items);
 	if (rc == TR_ERR_FORBIDDEN)
 		rc = http_fail(req, rc,
 			       "only the receiving organisation's triage roles may do this");
@@ -447,6 +387,16 @@ static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn 
 		return rc;
 	}
 	return http_resp_json(resp, 200, api_page_json(items, NULL));
+}
+
+static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn list)
+{
+	const char *id = http_param(req, "id");
+	if (!tr_uuid_valid(id))
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	struct db_conn *c = api_db(req);
+	json_t *items = json_array();
+	return items_answer(req, resp, c, list(c, api_caller(req), id, items), items);
 }
 
 int api_tips_notes_list(struct http_req *req, struct http_resp *resp)
@@ -477,7 +427,7 @@ int api_tips_contact(struct http_req *req, struct http_resp *resp)
 	int rc = api_query_allow(req, allowed);
 	if (rc)
 		return rc;
-	if ((rc = role_gate(req, TIPR_CONTACT, ACT_READ)))
+	if ((rc = role_gate(req, RES_TIP_CONTACT, ACT_READ)))
 		return rc;
 	const char *why = http_query(req, "justification");
 	if (!why || strlen(why) < 10 || strlen(why) > 500)
@@ -532,21 +482,13 @@ int api_tips_areas_list(struct http_req *req, struct http_resp *resp)
 		return rc;
 	struct db_conn *c = api_db(req);
 	json_t *items = json_array();
-	rc = tip_areas(c, org, items);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	return items_answer(req, resp, c, tip_areas(c, org, items), items);
 }
 
 int api_tips_areas_create(struct http_req *req, struct http_resp *resp)
 {
 	json_t *b;
-	int rc = api_body(req, area_spec, 4, 0, &b);
+	int rc = api_body(req, area_spec, N(area_spec), 0, &b);
 	if (rc)
 		return rc;
 	const struct caller *who = api_caller(req);
@@ -577,9 +519,8 @@ int api_tips_areas_create(struct http_req *req, struct http_resp *resp)
 }
 
 /* the public forms, for GET /api/v1/schema/{form} (api/schema.c) */
-const struct vform api_form_tip = {"tip", tip_spec, sizeof(tip_spec) / sizeof(tip_spec[0])};
-const struct vform api_form_tip_message = {"tip_message", message_spec,
-					   sizeof(message_spec) / sizeof(message_spec[0])};
+const struct vform api_form_tip = {"tip", tip_spec, N(tip_spec)};
+const struct vform api_form_tip_message = {"tip_message", message_spec, N(message_spec)};
 static const struct vfield bulk_spec[] = {
     {"ids", V_UUIDS, 1, 0, 0, NULL, 0},
     {"status", V_ENUM, 0, 0, 0, tip_statuses, 0},
@@ -593,11 +534,11 @@ static const struct vfield bulk_spec[] = {
  * single PATCH would have answered. */
 int api_tips_bulk(struct http_req *req, struct http_resp *resp)
 {
-	int rc = role_gate(req, TIPR_TIP, ACT_UPDATE);
+	int rc = role_gate(req, RES_TIP, ACT_UPDATE);
 	if (rc)
 		return rc;
 	json_t *b;
-	if ((rc = api_body(req, bulk_spec, sizeof(bulk_spec) / sizeof(bulk_spec[0]), 0, &b)))
+	if ((rc = api_body(req, bulk_spec, N(bulk_spec), 0, &b)))
 		return rc;
 	json_t *ids = json_object_get(b, "ids");
 	json_t *change = json_deep_copy(b);

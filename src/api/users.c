@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "api/resource.h"
 #include "api/validate.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -39,7 +40,6 @@ static const struct vfield user_patch_spec[] = {
 static const struct vfield reset_spec[] = {
     {"password", V_STRING, 1, 12, 1024, NULL, 0},
 };
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 /* The answers of the users' own refusals, by route: the message of the
  * field (when the domain names one) and the problem's detail. */
@@ -126,12 +126,9 @@ const struct api_resource user_resource = {
     .plural = "users",
     .perm = RES_USER,
     .forbidden = "your role may not create users",
-    .create_spec = user_spec,
-    .ncreate = N(user_spec),
-    .patch_spec = user_patch_spec,
-    .npatch = N(user_patch_spec),
-    .filters = filters,
-    .nfilters = N(filters),
+    RES_CREATE(user_spec),
+    RES_PATCH(user_patch_spec),
+    RES_FILTERS(filters),
     .cursor_uuid = 1,
     .fail = fail,
     .get = user_get,

@@ -48,7 +48,7 @@ enum resource {
 	RES_ACTIVITY,
 	RES_PRACTICE,
 	RES_PROPOSAL,
-	RES_TIP, /* RES_TIP .. RES_AREA in the order of enum tip_resource */
+	RES_TIP,
 	RES_TIP_NOTE,
 	RES_TIP_MESSAGE,
 	RES_TIP_CONTACT,

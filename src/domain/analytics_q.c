@@ -9,18 +9,10 @@
 #include <string.h>
 
 const char *const aq_sources[] = {"alerts", "sightings", "tips", NULL};
-const char *const aq_tip_categories[] = {"dealing_near_school",
-					 "public_drug_use",
-					 "discarded_needles",
-					 "suspected_stash_house",
-					 "youth_recruitment",
-					 "online_dealing",
-					 "other",
-					 NULL};
 
 const char *const *aq_categories(enum aq_source s)
 {
-	return s == AQ_TIPS ? aq_tip_categories : alert_categories;
+	return s == AQ_TIPS ? tip_categories : alert_categories;
 }
 
 int64_t aq_period_ms(enum aq_interval iv)

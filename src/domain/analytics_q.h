@@ -17,8 +17,6 @@ enum aq_source { AQ_ALERTS, AQ_SIGHTINGS, AQ_TIPS, AQ__MAX };
 
 /** "alerts", "sightings", "tips", NULL (indexed by enum aq_source). */
 extern const char *const aq_sources[];
-/** The categories of tips (the tips module's list, DESIGN.md). */
-extern const char *const aq_tip_categories[];
 /** The categories a source's records carry (sightings: their alert's). */
 const char *const *aq_categories(enum aq_source s);
 

@@ -1,4 +1,5 @@
 #include "domain/conf.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -33,7 +34,6 @@ const char *const conf_action_due[] = {"overdue", "soon", NULL};
 	{                                                                                          \
 		"created_by", "created_by", REC_TEXT                                               \
 	}
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 static int in_array(json_t *a, const char *v)
 {

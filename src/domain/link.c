@@ -44,9 +44,9 @@ static int role_reads(enum role r, int k)
 	case 1:
 		return activity_role_can(r, ACT_READ);
 	case 2:
-		return tip_role_can(r, TIPR_PROBLEM, ACT_READ);
+		return acl_role_can(r, RES_PROBLEM, ACT_READ);
 	default:
-		return tip_role_can(r, TIPR_TIP, ACT_READ);
+		return acl_role_can(r, RES_TIP, ACT_READ);
 	}
 }
 
@@ -59,9 +59,9 @@ static int role_changes(enum role r, int k)
 	case 1:
 		return activity_role_can(r, ACT_UPDATE);
 	case 2:
-		return tip_role_can(r, TIPR_PROBLEM, ACT_UPDATE);
+		return acl_role_can(r, RES_PROBLEM, ACT_UPDATE);
 	default:
-		return tip_role_can(r, TIPR_TIP, ACT_UPDATE);
+		return acl_role_can(r, RES_TIP, ACT_UPDATE);
 	}
 }
 

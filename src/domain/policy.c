@@ -1,5 +1,6 @@
 #include "domain/policy.h"
 #include "core/buf.h"
+#include "core/countof.h"
 #include "core/csv.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -33,7 +34,6 @@ const char *const policy_evidence_types[] = {"activity", "practice", "proposal",
 	{                                                                                          \
 		"created_by", "created_by", REC_TEXT                                               \
 	}
-#define N(a) (sizeof(a) / sizeof(a[0]))
 
 /* ---- documents ---- */
 

@@ -55,36 +55,47 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
-void row_keyset(struct query *q, const char *alias, const char *after, int limit)
+void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,
+		   int limit)
 {
-	char sql[160];
+	char sql[200];
+	const char *cmp = desc ? "<" : ">", *dir = desc ? "DESC" : "ASC";
 	if (after) {
 		const char *colon = strchr(after, ':');
 		long long v = strtoll(after, NULL, 10);
-		snprintf(sql, sizeof(sql),
-			 " AND (%s.updated_at < ? OR (%s.updated_at = ? AND %s.id < ?))", alias,
-			 alias, alias);
+		snprintf(sql, sizeof(sql), " AND (%s.%s %s ? OR (%s.%s = ? AND %s.id %s ?))", alias,
+			 col, cmp, alias, col, alias, cmp);
 		query_sql(q, sql);
 		query_param_int(q, v);
 		query_param_int(q, v);
 		query_param_text(q, colon ? colon + 1 : "");
 	}
-	snprintf(sql, sizeof(sql), " ORDER BY %s.updated_at DESC, %s.id DESC LIMIT ?", alias,
-		 alias);
+	snprintf(sql, sizeof(sql), " ORDER BY %s.%s %s, %s.id %s LIMIT ?", alias, col, dir, alias,
+		 dir);
 	query_int(q, sql, limit + 1);
 }
 
-char *row_page_key(json_t *items, int more)
+void row_keyset(struct query *q, const char *alias, const char *after, int limit)
+{
+	row_keyset_on(q, alias, "updated_at", 1, after, limit);
+}
+
+char *row_page_key_on(json_t *items, int more, const char *field)
 {
 	json_t *last = json_array_get(items, json_array_size(items) - 1);
 	const char *id = json_string_value(json_object_get(last, "id"));
-	const char *at = json_string_value(json_object_get(last, "updated_at"));
+	const char *at = json_string_value(json_object_get(last, field));
 	int64_t ms;
 	if (!more || !id || !at || tr_time_parse(at, &ms))
 		return NULL;
 	char key[100];
 	snprintf(key, sizeof(key), "%lld:%s", (long long)ms, id);
 	return strdup(key);
+}
+
+char *row_page_key(json_t *items, int more)
+{
+	return row_page_key_on(items, more, "updated_at");
 }
 
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,

@@ -28,6 +28,13 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
  * after is set (row_page_key), on the table aliased alias (a name from the
  * code). after must outlive query_prepare. */
 void row_keyset(struct query *q, const char *alias, const char *after, int limit);
+/** row_keyset on the int64 ms column col (the key "<col ms>:<id>"),
+ * descending (desc) or ascending. */
+void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,
+		   int limit);
+/** row_page_key of a list row_keyset_on ended: the last item's time
+ * field (the column's RFC 3339 value). */
+char *row_page_key_on(json_t *items, int more, const char *field);
 /** The key of the next page of a list row_keyset ended: the last item's
  * "<updated_at ms>:<id>" when more follow, else NULL (malloc'd). */
 char *row_page_key(json_t *items, int more);

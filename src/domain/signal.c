@@ -644,7 +644,7 @@ static int signal_ids(struct db_conn *c, const struct caller *who, const char *s
 	*out = json_array();
 	*records = json_array();
 	if (!json_is_array(ids) ||
-	    (tips && (!aq_tips_present(c) || !tip_role_can(who->role, TIPR_TIP, ACT_READ)))) {
+	    (tips && (!aq_tips_present(c) || !acl_role_can(who->role, RES_TIP, ACT_READ)))) {
 		json_decref(ids);
 		json_decref(seen);
 		return TR_OK;

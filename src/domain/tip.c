@@ -1,5 +1,6 @@
 #include "domain/tip.h"
 #include "domain/row.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -38,6 +39,16 @@ const char *const tip_outcomes[] = {
 #define DAY_MS 86400000LL
 #define SENDER_MESSAGES_MAX 50
 
+/* Commits, or rolls back and passes rc on. */
+static int finish(struct db_conn *c, int rc)
+{
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
 /* A random (version 4) id: a UUIDv7 would carry the exact time of a
  * public submission. */
 static void uuid4(char out[37])
@@ -59,45 +70,7 @@ static int64_t coarse_now(void)
 	return now - now % 60000;
 }
 
-double tip_distance_m(double lat1, double lon1, double lat2, double lon2)
-{
-	return overlap_km(lat1, lon1, lat2, lon2) * 1000;
-}
-
 /* ---- routing and intake ---- */
-
-int tip_route(struct db_conn *c, const char *country, int has_loc, double lat, double lon,
-	      char org_id[37])
-{
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT o.id, a.lat, a.lon, a.radius_m FROM organisations o"
-			    " LEFT JOIN org_areas a ON a.org_id = o.id"
-			    " WHERE o.country = ? AND o.kind = 'police' ORDER BY o.id",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, country);
-	double best = -1;
-	org_id[0] = '\0';
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (!org_id[0])
-			snprintf(org_id, 37, "%s", db_col_text(s, 0)); /* the fallback */
-		if (!has_loc || db_col_is_null(s, 1))
-			continue;
-		double r = db_col_double(s, 3);
-		/* the smallest area holding the point is the most local force */
-		if (tip_distance_m(lat, lon, db_col_double(s, 1), db_col_double(s, 2)) <= r &&
-		    (best < 0 || r < best)) {
-			best = r;
-			snprintf(org_id, 37, "%s", db_col_text(s, 0));
-		}
-	}
-	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	return org_id[0] ? TR_OK : TR_ERR_NOT_FOUND;
-}
 
 static int pending_count(struct db_conn *c, const struct tip_new *t, int64_t *n)
 {
@@ -228,6 +201,55 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 	rc = audit_append(c, &e, now);
 	/* the receiving organisation's inbox, at the same coarse time */
 	return rc ? rc : notify_tip_routed(c, t->id, t->org_id, now);
+}
+
+/* The whole batch in one transaction, without savepoints: the common case,
+ * and the cheapest. 0 when every tip went in and the commit held. */
+static int batch_fast(struct db_conn *c, struct tip_new *const *tips, size_t n)
+{
+	int rc = db_begin(c);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = tip_insert(c, tips[i]);
+	if (!rc && !(rc = db_commit(c)))
+		return 0;
+	db_rollback(c);
+	return rc;
+}
+
+/* One transaction with a savepoint per tip, so one bad tip (a code clash,
+ * an area over its bound) does not sink the others. */
+static void batch_careful(struct db_conn *c, struct tip_new *const *tips, int *rcs, size_t n)
+{
+	int rc = db_begin(c);
+	for (size_t i = 0; i < n; i++) {
+		if (rc) {
+			rcs[i] = rc;
+			continue;
+		}
+		for (int attempt = 0; attempt < 4; attempt++) {
+			if ((rcs[i] = db_exec(c, "SAVEPOINT tip")))
+				break;
+			rcs[i] = tip_insert(c, tips[i]);
+			db_exec(c, rcs[i] ? "ROLLBACK TO SAVEPOINT tip; RELEASE SAVEPOINT tip"
+					  : "RELEASE SAVEPOINT tip");
+			if (rcs[i] != TR_ERR_CONFLICT)
+				break;
+			tip_code_new(tips[i]->code); /* 49 bits: a clash is rare, draw again */
+		}
+	}
+	if (!rc && (rc = db_commit(c)) != TR_OK)
+		db_rollback(c);
+	for (size_t i = 0; rc && i < n; i++)
+		if (!rcs[i])
+			rcs[i] = rc;
+}
+
+void tip_insert_batch(struct db_conn *c, struct tip_new *const *tips, int *rcs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		rcs[i] = TR_OK;
+	if (batch_fast(c, tips, n))
+		batch_careful(c, tips, rcs, n);
 }
 
 /* ---- the sender's side ---- */
@@ -371,11 +393,7 @@ int tip_sender_message(struct db_conn *c, const char *code, const char *secret, 
 		rc = notify_tip_sender_message(c, id, now);
 out:
 	json_decref(row);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return finish(c, rc);
 }
 
 /* ---- triage ---- */
@@ -386,14 +404,6 @@ out:
 	" t.observed_at, t.language, CASE WHEN t.contact_enc IS NULL THEN 0 ELSE 1 END,"           \
 	" t.assigned_user_id, t.assigned_org_id, t.outcome, t.duplicate_of, t.ack_due_at,"         \
 	" t.acknowledged_at, t.created_at, t.updated_at, t.version, t.reference"
-
-void tip_point_coarsen(double *lat, double *lon, double grid_m)
-{
-	double dlat = grid_m / 111320.0;
-	*lat = fmax(-90, fmin(90, (floor(*lat / dlat) + 0.5) * dlat));
-	double dlon = grid_m / (111320.0 * fmax(cos(*lat * M_PI / 180), 0.01));
-	*lon = fmax(-180, fmin(180, (floor(*lon / dlon) + 0.5) * dlon));
-}
 
 static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 {
@@ -533,33 +543,16 @@ int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filte
 		query_double(&q, " AND ?", f->bbox[2]);
 		query_double(&q, " + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klon);
 	}
-	const char *key = f->sort == TIP_SORT_DUE ? "t.ack_due_at" : "t.created_at";
-	int desc = f->sort == TIP_SORT_NEWEST;
-	int key_col = f->sort == TIP_SORT_DUE ? 20 : 22;
-	char sql[200], after_id[64] = "";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		snprintf(sql, sizeof(sql), " AND (%s %s ? OR (%s = ? AND t.id %s ?))", key,
-			 desc ? "<" : ">", key, desc ? "<" : ">");
-		query_sql(&q, sql);
-		query_param_int(&q, v);
-		query_param_int(&q, v);
-		query_param_text(&q, after_id);
-	}
-	char order[120];
-	snprintf(order, sizeof(order), " ORDER BY %s %s, t.id %s LIMIT ?", key,
-		 desc ? "DESC" : "ASC", desc ? "DESC" : "ASC");
 	/* with a box, rows outside it (as the caller sees them) are skipped */
-	query_int(&q, order, f->has_bbox ? 100000 : limit + 1);
+	int due = f->sort == TIP_SORT_DUE;
+	row_keyset_on(&q, "t", due ? "ack_due_at" : "created_at", f->sort == TIP_SORT_NEWEST, after,
+		      f->has_bbox ? 99999 : limit);
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);
 	if (rc)
 		return rc;
-	int n = 0;
-	char last[100] = "";
+	int n = 0, more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *t = tip_row(s, who, now);
 		if (f->has_bbox && !row_in_box(t, f->bbox)) {
@@ -568,15 +561,17 @@ int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filte
 		}
 		if (n++ == limit) {
 			json_decref(t);
-			*next_key = strdup(last);
+			more = 1;
 			break;
 		}
 		json_array_append_new(items, t);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, key_col),
-			 db_col_text(s, 0));
 	}
 	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	if (more && !(*next_key = row_page_key_on(items, more, due ? "ack_due_at" : "created_at")))
+		return TR_ERR_NOMEM;
+	return TR_OK;
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -722,13 +717,13 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	int coarsen =
 	    !json_equal(json_object_get(cur, "coarsen_m"), json_object_get(m, "coarsen_m"));
 	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !tip_role_can(who->role, TIPR_TIP, ACT_UPDATE)) {
+	    !acl_role_can(who->role, RES_TIP, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_TIP, &was, &will, field)))
 		goto out;
-	if (coarsen && !tip_role_can(who->role, TIPR_TIP, ACT_SHARE)) {
+	if (coarsen && !acl_role_can(who->role, RES_TIP, ACT_SHARE)) {
 		*field = "distribution";
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
@@ -761,32 +756,21 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 out:
 	json_decref(cur);
 	json_decref(m);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return finish(c, rc);
 }
 
-static int status_of(int rc)
-{
-	switch (rc) {
-	case TR_OK:
-		return 200;
-	case TR_ERR_INVALID:
-		return 400;
-	case TR_ERR_FORBIDDEN:
-		return 403;
-	case TR_ERR_NOT_FOUND:
-		return 404;
-	case TR_ERR_CONFLICT:
-		return 409;
-	case TR_ERR_PRECONDITION:
-		return 412;
-	default:
-		return 500;
-	}
-}
+/* What the single PATCH would have answered for rc: its status and code. */
+static const struct {
+	int rc, status;
+	const char *code;
+} bulk_outcomes[] = {
+    {TR_OK, 200, NULL},
+    {TR_ERR_INVALID, 400, "invalid"},
+    {TR_ERR_FORBIDDEN, 403, "forbidden"},
+    {TR_ERR_NOT_FOUND, 404, "not_found"},
+    {TR_ERR_CONFLICT, 409, "conflict"},
+    {TR_ERR_PRECONDITION, 412, "stale"},
+};
 
 int tip_bulk(struct db_conn *c, const struct caller *who, json_t *ids, json_t *body,
 	     const char *request_id, json_t *results)
@@ -798,24 +782,19 @@ int tip_bulk(struct db_conn *c, const struct caller *who, json_t *ids, json_t *b
 		const char *id = json_string_value(v);
 		const char *field = NULL;
 		int rc = tip_update(c, who, id, body, -1, request_id, &field);
-		json_t *r = json_pack("{s:s, s:i}", "id", id, "status", status_of(rc));
-		if (rc == TR_OK) {
-			json_t *t = NULL;
-			if (!tip_get(c, who, id, &t))
-				json_object_set_new(r, "tip", t);
-		} else if (status_of(rc) == 500) {
-			json_decref(r);
+		size_t k = 0;
+		while (k < N(bulk_outcomes) && bulk_outcomes[k].rc != rc)
+			k++;
+		if (k == N(bulk_outcomes))
 			return rc; /* the database failed: stop, the caller answers */
-		} else {
-			static const char *const codes[] = {"invalid", "forbidden", "not_found",
-							    "conflict", "stale"};
-			static const int st[] = {400, 403, 404, 409, 412};
-			for (int k = 0; k < 5; k++)
-				if (st[k] == status_of(rc))
-					json_object_set_new(r, "code", json_string(codes[k]));
-			if (field)
-				json_object_set_new(r, "field", json_string(field));
-		}
+		json_t *r = json_pack("{s:s, s:i}", "id", id, "status", bulk_outcomes[k].status);
+		json_t *t = NULL;
+		if (rc == TR_OK && !tip_get(c, who, id, &t))
+			json_object_set_new(r, "tip", t);
+		if (bulk_outcomes[k].code)
+			json_object_set_new(r, "code", json_string(bulk_outcomes[k].code));
+		if (rc && field)
+			json_object_set_new(r, "field", json_string(field));
 		json_array_append_new(results, r);
 	}
 	return TR_OK;
@@ -825,7 +804,7 @@ int tip_bulk(struct db_conn *c, const struct caller *who, json_t *ids, json_t *b
  * receiving organisation: elsewhere 403 (the tip itself is no secret to a
  * caller who sees it). */
 static int home_check(struct db_conn *c, const struct caller *who, const char *id,
-		      enum tip_resource res, enum action act)
+		      enum resource res, enum action act)
 {
 	json_t *t = NULL;
 	int rc = tip_get(c, who, id, &t);
@@ -833,7 +812,7 @@ static int home_check(struct db_conn *c, const struct caller *who, const char *i
 		return rc;
 	int home = strcmp(jstr(t, "org_id"), who->org_id) == 0;
 	json_decref(t);
-	return home && tip_role_can(who->role, res, act) ? TR_OK : TR_ERR_FORBIDDEN;
+	return home && acl_role_can(who->role, res, act) ? TR_OK : TR_ERR_FORBIDDEN;
 }
 
 int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
@@ -844,7 +823,7 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, co
 		return rc;
 	struct db_stmt *s;
 	int64_t now = tr_now_ms();
-	if ((rc = home_check(c, who, id, TIPR_NOTE, ACT_CREATE)))
+	if ((rc = home_check(c, who, id, RES_TIP_NOTE, ACT_CREATE)))
 		goto out;
 	tr_uuid7(note_id);
 	if ((rc = db_prepare(c,
@@ -866,38 +845,7 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, co
 		rc = audit_append(c, &e, now);
 	}
 out:
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
-int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
-{
-	int rc = home_check(c, who, id, TIPR_NOTE, ACT_LIST);
-	if (rc)
-		return rc;
-	struct query q;
-	query_init(&q);
-	query_text(&q,
-		   "SELECT n.id, n.user_id, n.body, n.created_at FROM tip_notes n"
-		   " JOIN tips t ON t.id = n.tip_id WHERE n.tip_id = ?",
-		   id);
-	acl_visible(&q, who, "t");
-	query_text(&q, " AND t.org_id = ? ORDER BY n.created_at, n.id LIMIT 1000", who->org_id);
-	struct db_stmt *s;
-	rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items,
-				      json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
-						"user_id", db_col_text(s, 1), "body",
-						db_col_text(s, 2), "created_at", row_time(s, 3)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return finish(c, rc);
 }
 
 int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
@@ -907,7 +855,7 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 	if (rc)
 		return rc;
 	int64_t now = tr_now_ms();
-	if (!(rc = home_check(c, who, id, TIPR_MESSAGE, ACT_CREATE)))
+	if (!(rc = home_check(c, who, id, RES_TIP_MESSAGE, ACT_CREATE)))
 		rc = message_insert(c, id, "to_sender", who->user_id, body, now, msg_id);
 	if (!rc) {
 		struct audit_entry e = {who->user_id, who->org_id, "message_to_sender",
@@ -915,26 +863,26 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 					NULL,	      NULL};
 		rc = audit_append(c, &e, now);
 	}
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return finish(c, rc);
 }
 
-int tip_messages(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
+/* The notes or the messages of a tip of the caller's organisation. */
+static int home_items(struct db_conn *c, const struct caller *who, const char *id,
+		      enum resource res, json_t *items)
 {
-	int rc = home_check(c, who, id, TIPR_MESSAGE, ACT_LIST);
+	int rc = home_check(c, who, id, res, ACT_LIST), notes = res == RES_TIP_NOTE;
 	if (rc)
 		return rc;
 	struct query q;
 	query_init(&q);
 	query_text(&q,
-		   "SELECT m.id, m.direction, m.user_id, m.body, m.created_at FROM"
-		   " tip_messages m JOIN tips t ON t.id = m.tip_id WHERE m.tip_id = ?",
+		   notes ? "SELECT n.id, n.user_id, n.body, n.created_at, NULL FROM tip_notes n"
+			   " JOIN tips t ON t.id = n.tip_id WHERE n.tip_id = ?"
+			 : "SELECT n.id, n.user_id, n.body, n.created_at, n.direction FROM"
+			   " tip_messages n JOIN tips t ON t.id = n.tip_id WHERE n.tip_id = ?",
 		   id);
 	acl_visible(&q, who, "t");
-	query_text(&q, " AND t.org_id = ? ORDER BY m.created_at, m.id LIMIT 1000", who->org_id);
+	query_text(&q, " AND t.org_id = ? ORDER BY n.created_at, n.id LIMIT 1000", who->org_id);
 	struct db_stmt *s;
 	rc = query_prepare(&q, c, &s);
 	query_free(&q);
@@ -942,11 +890,25 @@ int tip_messages(struct db_conn *c, const struct caller *who, const char *id, js
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
-				     "direction", db_col_text(s, 1), "user_id", row_text(s, 2),
-				     "body", db_col_text(s, 3), "at", row_time(s, 4)));
+		    items,
+		    notes ? json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0), "user_id",
+				      db_col_text(s, 1), "body", db_col_text(s, 2), "created_at",
+				      row_time(s, 3))
+			  : json_pack("{s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
+				      "direction", db_col_text(s, 4), "user_id", row_text(s, 1),
+				      "body", db_col_text(s, 2), "at", row_time(s, 3)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
+{
+	return home_items(c, who, id, RES_TIP_NOTE, items);
+}
+
+int tip_messages(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
+{
+	return home_items(c, who, id, RES_TIP_MESSAGE, items);
 }
 
 int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *id,
@@ -957,7 +919,7 @@ int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *
 	if (rc)
 		return rc;
 	struct db_stmt *s;
-	if ((rc = home_check(c, who, id, TIPR_CONTACT, ACT_READ)))
+	if ((rc = home_check(c, who, id, RES_TIP_CONTACT, ACT_READ)))
 		goto out;
 	/* the access check above is the predicate of this read */
 	if ((rc = db_prepare(c, "SELECT contact_enc FROM tips " DB_ACL_EXEMPT " WHERE id = ?", &s)))
@@ -980,133 +942,4 @@ out:
 		return rc;
 	}
 	return db_commit(c);
-}
-
-/* ---- routing areas ---- */
-
-int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id, double lat,
-		 double lon, double radius_m, const char *request_id, char id[37])
-{
-	if (!tip_role_can(who->role, TIPR_AREA, ACT_CREATE) ||
-	    (who->role != ROLE_ADMIN && strcmp(org_id, who->org_id) != 0))
-		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
-	if (rc)
-		return rc;
-	struct db_stmt *s;
-	if ((rc = db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s)))
-		goto out;
-	db_bind_text(s, 1, org_id);
-	rc = db_step(s);
-	int police = rc == DB_ROW && strcmp(db_col_text(s, 0), "police") == 0;
-	db_done(s);
-	if (rc != DB_ROW) {
-		rc = rc == DB_DONE ? TR_ERR_INVALID : rc;
-		goto out;
-	}
-	if (!police) {
-		rc = TR_ERR_INVALID;
-		goto out;
-	}
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO org_areas (id, org_id, lat, lon, radius_m, created_at)"
-			     " VALUES (?, ?, ?, ?, ?, ?)",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, org_id);
-	db_bind_double(s, 3, lat);
-	db_bind_double(s, 4, lon);
-	db_bind_double(s, 5, radius_m);
-	db_bind_int64(s, 6, now);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	if (!rc) {
-		struct audit_entry e = {who->user_id, who->org_id, "create", "org_area",
-					id,	      request_id,  NULL,     NULL};
-		rc = audit_append(c, &e, now);
-	}
-out:
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
-int tip_areas(struct db_conn *c, const char *org_id, json_t *items)
-{
-	struct db_stmt *s;
-	int rc = org_id ? db_prepare(c,
-				     "SELECT id, org_id, lat, lon, radius_m FROM org_areas"
-				     " WHERE org_id = ? ORDER BY id LIMIT 1000",
-				     &s)
-			: db_prepare(c,
-				     "SELECT id, org_id, lat, lon, radius_m FROM org_areas"
-				     " ORDER BY id LIMIT 1000",
-				     &s);
-	if (rc)
-		return rc;
-	if (org_id)
-		db_bind_text(s, 1, org_id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:f, s:f, s:f}", "id", db_col_text(s, 0), "org_id",
-				     db_col_text(s, 1), "lat", db_col_double(s, 2), "lon",
-				     db_col_double(s, 3), "radius_m", db_col_double(s, 4)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
-}
-
-/* ---- counts for problems ---- */
-
-int tip_count_weeks(struct db_conn *c, const struct caller *who, double lat, double lon,
-		    double radius_m, int64_t from, int weeks, int64_t *counts)
-{
-	double dlat = radius_m / 111320.0;
-	double dlon = fmin(radius_m / (111320.0 * fmax(cos(lat * M_PI / 180), 0.01)), 360);
-	/* degrees per metre of coarsening, with room for the snapped latitude */
-	double klat = 1.5 / 111320.0, klon = 2.0 / (111320.0 * fmax(cos(lat * M_PI / 180), 0.01));
-	int64_t to = from + (int64_t)weeks * 7 * DAY_MS;
-	for (int i = 0; i < weeks; i++)
-		counts[i] = 0;
-	struct query q;
-	query_init(&q);
-	/* a tip counts when it was observed (else received) in the window; the
-	 * box is widened by each tip's coarsening, whose point is tested below */
-	query_double(&q,
-		     "SELECT t.lat, t.lon, COALESCE(t.observed_at, t.created_at), t.org_id,"
-		     " t.coarsen_m FROM tips t WHERE t.lat BETWEEN ?",
-		     lat - dlat);
-	query_double(&q, " - t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klat);
-	query_double(&q, " AND ?", lat + dlat);
-	query_double(&q, " + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klat);
-	query_double(&q, " AND t.lon BETWEEN ?", lon - dlon);
-	query_double(&q, " - t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klon);
-	query_double(&q, " AND ?", lon + dlon);
-	query_double(&q, " + t.coarsen_m * CAST(? AS DOUBLE PRECISION)", klon);
-	query_int(&q, " AND COALESCE(t.observed_at, t.created_at) >= ?", from);
-	query_int(&q, " AND COALESCE(t.observed_at, t.created_at) < ?", to);
-	acl_visible(&q, who, "t");
-	query_sql(&q, " LIMIT 100000");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		double tlat = db_col_double(s, 0), tlon = db_col_double(s, 1);
-		/* another organisation's tip counts where its views show it */
-		if (strcmp(db_col_text(s, 3), who->org_id) != 0 && db_col_int64(s, 4) > 0)
-			tip_point_coarsen(&tlat, &tlon, (double)db_col_int64(s, 4));
-		if (tip_distance_m(lat, lon, tlat, tlon) > radius_m)
-			continue;
-		int64_t w = (db_col_int64(s, 2) - from) / (7 * DAY_MS);
-		if (w >= 0 && w < weeks)
-			counts[w]++;
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
 }

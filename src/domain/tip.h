@@ -19,20 +19,6 @@ extern const char *const tip_categories[];
 extern const char *const tip_statuses[];
 extern const char *const tip_outcomes[];
 
-/** The module's rows of the one permission table (acl.c). */
-enum tip_resource {
-	TIPR_TIP = RES_TIP,
-	TIPR_NOTE = RES_TIP_NOTE,
-	TIPR_MESSAGE = RES_TIP_MESSAGE,
-	TIPR_CONTACT = RES_TIP_CONTACT,
-	TIPR_PROBLEM = RES_PROBLEM,
-	TIPR_AREA = RES_AREA,
-};
-static inline bool tip_role_can(enum role r, enum tip_resource res, enum action act)
-{
-	return acl_role_can(r, (enum resource)res, act);
-}
-
 /** A validated public submission, ready to insert (strings borrowed). */
 struct tip_new {
 	const char *category, *description, *place, *language, *country;
@@ -54,6 +40,10 @@ struct tip_new {
  * pending bound (TR_ERR_RATE_LIMIT), writes it and its audit entry. A
  * clash of codes answers TR_ERR_CONFLICT (draw another code). */
 int tip_insert(struct db_conn *c, struct tip_new *t);
+/** Inserts the n tips in one transaction (group commit), rcs[i] the
+ * result of tips[i]: when one fails the others are written without it,
+ * and a clash of codes draws another code. */
+void tip_insert_batch(struct db_conn *c, struct tip_new *const *tips, int *rcs, size_t n);
 /** The police organisation a tip of country at (lat, lon) goes to: the one
  * whose declared area holds the point (the smallest), else the first of
  * the country by id. TR_ERR_NOT_FOUND when the country has none. */
