@@ -1,3 +1,4 @@
+#include "domain/fed.h"
 #include "domain/alert.h"
 #include "domain/row.h"
 #include "core/buf.h"
@@ -797,7 +798,9 @@ int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *
 	db_bind_int64(s, 12, now);
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return rc;
+	return fed_stamp(c, "sighting", id);
 }
 
 int alert_sightings(struct db_conn *c, const struct caller *who, const char *alert_id, json_t **out)
@@ -900,6 +903,8 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
+	if (!rc)
+		rc = fed_stamp(c, "comment", id);
 	json_decref(a);
 	return rc;
 }

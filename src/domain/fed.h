@@ -108,6 +108,12 @@ void fed_peer_note(struct db_conn *c, const char *node_id, const char *err, int6
 void fed_request_text(char *out, size_t n, const char *method, const char *path, int64_t after,
 		      int wait, int64_t time_ms, const char *from, const char *audience);
 
+/** Stamps a record of a type that travels (fed_types.c: "practice",
+ * "proposal", "endorsement", "activity", "sighting", "comment") with the
+ * next change number, in the caller's transaction, so the feed carries its
+ * write to the peers. An endorsement's id is "PROPOSAL_ID:ORG_ID". */
+int fed_stamp(struct db_conn *c, const char *type, const char *id);
+
 /** The newest change number (alert_seq). */
 int fed_head(struct db_conn *c, int64_t *seq /* OUT */);
 
