@@ -114,6 +114,10 @@ void fed_request_text(char *out, size_t n, const char *method, const char *path,
  * write to the peers. An endorsement's id is "PROPOSAL_ID:ORG_ID". */
 int fed_stamp(struct db_conn *c, const char *type, const char *id);
 
+/** Whether the record of type is a copy of another node's (read-only
+ * here: only its origin changes it). */
+int fed_is_copy(struct db_conn *c, const char *type, const char *id);
+
 /** The newest change number (alert_seq). */
 int fed_head(struct db_conn *c, int64_t *seq /* OUT */);
 

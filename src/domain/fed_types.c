@@ -7,6 +7,7 @@
 #include "domain/acl.h"
 #include "domain/fed.h"
 #include "domain/fed_types.h"
+#include "domain/overlap.h"
 #include "domain/practice.h"
 #include "domain/proposal.h"
 #include "domain/search.h"
@@ -463,6 +464,31 @@ static int copy_index(const struct fed_type *t, struct db_conn *c, const char *i
 	return rc;
 }
 
+/* The grid cell of an activity's copy, as activity.c keeps it for the
+ * overlaps: a copy overlaps the activities here like a local one. */
+static int copy_cells(const struct fed_type *t, struct db_conn *c, const char *id, json_t *a)
+{
+	if (strcmp(t->name, "activity") != 0)
+		return TR_OK;
+	json_t *lat = json_object_get(a, "lat"), *lon = json_object_get(a, "lon");
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "UPDATE activities " DB_ACL_EXEMPT " SET cell_x = ?, cell_y = ?"
+			    " WHERE id = ?",
+			    &s);
+	if (rc)
+		return rc;
+	if (json_is_number(lat) && json_is_number(lon)) {
+		db_bind_int64(s, 1, overlap_cell(json_number_value(lon), 180));
+		db_bind_int64(s, 2, overlap_cell(json_number_value(lat), 90));
+	} else {
+		db_bind_null(s, 1);
+		db_bind_null(s, 2);
+	}
+	db_bind_text(s, 3, id);
+	return step_done(s);
+}
+
 int fed_type_put(const struct fed_type *t, struct db_conn *c, const struct alert_fed_origin *o,
 		 json_t *a, const char *id, int insert)
 {
@@ -541,9 +567,22 @@ int fed_type_put(const struct fed_type *t, struct db_conn *c, const struct alert
 	}
 	if ((rc = step_done(s)))
 		return rc;
-	if ((rc = copy_index(t, c, id, a)))
+	if ((rc = copy_index(t, c, id, a)) || (rc = copy_cells(t, c, id, a)))
 		return rc;
 	return fed_stamp(c, t->name, id);
+}
+
+int fed_is_copy(struct db_conn *c, const char *type, const char *id)
+{
+	const struct fed_type *t = fed_type_find(type);
+	char sql[256];
+	if (!t || !id)
+		return 0;
+	snprintf(sql, sizeof(sql),
+		 "SELECT 1 FROM %s " DB_ACL_EXEMPT " AS %s WHERE %s = ? AND %s.origin_node IS NOT"
+		 " NULL",
+		 t->table, t->alias, t->key, t->alias);
+	return ref_found(c, sql, id) == 1;
 }
 
 int fed_type_withdraw(const struct fed_type *t, struct db_conn *c, const char *id,

@@ -595,7 +595,9 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (strcmp(json_string_value(json_object_get(cur, "status")), "open") != 0) {
+	/* a copy of another node's proposal changes only at its origin */
+	if (strcmp(json_string_value(json_object_get(cur, "status")), "open") != 0 ||
+	    fed_is_copy(c, "proposal", id)) {
 		*field = "status";
 		rc = TR_ERR_CONFLICT;
 		goto out;

@@ -86,7 +86,10 @@ test('a published practice of A reaches C through B; a draft never leaves A', as
     assert.deepEqual(p.links, practice().links);
   }
   // the receiver shows it under A's organisation, as a remote one
-  assert.equal((await C.api.get(`/api/v1/organisations/${A.org}`)).status, 200);
+  const org = await C.api.get(`/api/v1/organisations/${A.org}`);
+  assert.equal(org.status, 200);
+  assert.equal(org.body.origin_node, A.id);
+  assert.equal((await A.api.get(`/api/v1/organisations/${A.org}`)).body.origin_node, null);
   // read-only there: C's admin cannot change it
   const p = await C.api.patch(`/api/v1/practices/${id}`, { body: { summary: 'changed on C' }, headers: { 'If-Match': `"${onC.version}"` } });
   assert.ok(p.status >= 400 && p.status < 500, p.text);
@@ -143,6 +146,19 @@ test('a federated proposal of A and its endorsement reach C; a network one never
   assert.equal(withE.endorsements[0].org_id, orgs.r1);
   assert.equal((await C.api.get(`/api/v1/organisations/${orgs.r1}`)).status, 200);
   for (const n of [B, C]) assert.equal((await n.api.get(`/api/v1/proposals/${net.body.id}`)).status, 404);
+  // C's organisation endorses the copy: the endorsement travels to A
+  const onCe = await C.api.post(`${path}/endorsements`, { body: { comment: 'C joins' } });
+  assert.equal(onCe.status, 201, onCe.text);
+  const onA = await until(seen(A, path, (x) => x.endorsements?.length === 2), "C's endorsement on A");
+  assert.ok(onA.endorsements.some((x) => x.org_id === C.org));
+  // a copy changes only at its origin: a reviewer on C does not verify it
+  const cOrg = (await C.api.post('/api/v1/organisations', { body: { name: 'Rome Police', kind: 'police', country: 'IT' } })).body.id;
+  const rev = await C.api.post('/api/v1/users', { body: { email: 'reviewer@rome.example', name: 'r', org_id: cOrg, role: 'analyst', reviewer: true } });
+  assert.equal(rev.status, 201, rev.text);
+  const revApi = client(C.srv.base, { token: cli(['token', 'create', '--email', 'reviewer@rome.example', '--db', C.db.url]).stdout.trim() });
+  const verify = await revApi.post(`${path}/reviews`, { body: { verdict: 'verify' } });
+  assert.equal(verify.status, 409, verify.text);
+  assert.equal((await C.api.get(path)).body.status, 'open');
   // narrowed: B and C drop it with its endorsement
   const v = (await A.api.get(path)).headers.get('etag');
   const nar = await A.api.patch(path, { body: { distribution: 'network' }, headers: { 'If-Match': v } });
