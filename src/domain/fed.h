@@ -2,8 +2,9 @@
  * peers, the change feed a peer pulls (GET /fed/v1/changes) and the
  * application of a bundle pulled from a peer.
  *
- * The feed: every write of an alert stamps it with the next number of
- * alert_seq (alert.c); a peer's cursor is such a number. The records after
+ * The feed: every write of a record that travels (an alert, and the types
+ * of fed_types.c) stamps it with the next number of alert_seq; a peer's
+ * cursor is such a number. The records after
  * it go to the peer when they are federable (distribution federation, TLP
  * not red, not a draft, not from that peer nor of its origin, and not from
  * a peer added without pass-along); a record the delivery ledger says the
