@@ -36,7 +36,8 @@ enum {
 	K_ORG_COUNTRY,
 	K_SENT_OP,
 	K_PASS_ALONG,
-	K_GROUP_HERE /* members of its sharing group on the peer's node */
+	K_GROUP_HERE, /* members of its sharing group on the peer's node */
+	K_KIDS	      /* how many children it has */
 };
 
 /* A feed query of type t: its own columns, then the K_ ones, at *base. */
@@ -62,12 +63,13 @@ static int feed_prepare(struct db_conn *c, const struct fed_type *t, const char 
 		   ", %s, %s.org_id, %s.seq, %s.origin_node, %s.received_from, %s, %s, %s, %s,"
 		   " %s, %s, o.name, o.kind, o.country, d.op, rp.pass_along, (SELECT COUNT(*)"
 		   " FROM sharing_group_members m JOIN organisations mo ON mo.id = m.org_id"
-		   " WHERE m.group_id = %s AND mo.origin_node = ?) FROM %s %s " DB_ACL_EXEMPT
+		   " WHERE m.group_id = %s AND mo.origin_node = ?), %s FROM %s %s " DB_ACL_EXEMPT
 		   "%s JOIN organisations o ON o.id = %s.org_id LEFT JOIN fed_deliveries d"
 		   " ON d.peer = ? AND d.record_type = '%s' AND d.record_id = %s"
 		   " LEFT JOIN fed_peers rp ON rp.node_id = %s.received_from WHERE %s",
 		   t->key, a, a, a, a, t->dist, t->group, t->tlp, t->status, t->version, t->title,
-		   t->group, t->table, a, t->joins, a, t->name, t->key, a, where);
+		   t->group, t->kids ? t->kids : "0", t->table, a, t->joins, a, t->name, t->key, a,
+		   where);
 	int rc = b.err ? b.err : db_prepare(c, b.data, &q->s);
 	buf_free(&b);
 	if (rc)
@@ -405,7 +407,8 @@ static int feed_collect(struct db_conn *c, const struct fed_node *me, const char
 				continue;
 			const char *sent_op = db_col_text(q.s, COL(&q, K_SENT_OP));
 			int fresh = strcmp(op, "tombstone") != 0 &&
-				    (!sent_op || strcmp(sent_op, "tombstone") == 0);
+				    (!sent_op || strcmp(sent_op, "tombstone") == 0) &&
+				    db_col_int64(q.s, COL(&q, K_KIDS)) > 0;
 			rc = entry_add(c, me, &q, op, seq, &pg);
 			if (!rc && fresh)
 				rc = children_add(c, me, peer, q.t, db_col_text(q.s, COL(&q, K_ID)),

@@ -166,6 +166,8 @@ const struct fed_type fed_types[] = {
      .status = "a.status",
      .version = "a.version",
      .title = "a.title",
+     .kids = "(SELECT COUNT(*) FROM alert_sightings x WHERE x.alert_id = a.id) + (SELECT"
+	     " COUNT(*) FROM alert_comments x WHERE x.alert_id = a.id)",
      .withdraw_children = alert_children,
      .data = alert_data,
      .clean = fed_alert_clean,
@@ -236,6 +238,7 @@ const struct fed_type fed_types[] = {
      .ncols = NCOLS(proposal_cols),
      .flags = FT_ID | FT_COUNTRY | FT_VERSION | FT_CREATOR,
      .withdraw_set = "distribution = 'organisation', title = '', description = ''",
+     .kids = "(SELECT COUNT(*) FROM proposal_endorsements x WHERE x.proposal_id = r.id)",
      .withdraw_children = proposal_children},
     {.name = "endorsement",
      .table = "proposal_endorsements",

@@ -43,6 +43,7 @@ struct fed_type {
 	const char *joins; /* the parent as p, or "" */
 	/* what the feed decides by, as expressions */
 	const char *dist, *group, *tlp, *status, *version, *title;
+	const char *kids;	/* how many children a row has, or NULL: none */
 	const char *parent;	/* the parent's type, or NULL */
 	const char *parent_col; /* the column naming the parent (alias included) */
 	/* a generic type: its columns and table flags */
