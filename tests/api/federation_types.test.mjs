@@ -188,3 +188,18 @@ test('a sighting and a comment added on A reach C with their alert', async () =>
   assert.equal((await C.api.get(`${path}/sightings`)).body.items.length, 1);
   assert.equal((await C.api.get(`${path}/comments`)).body.items.length, 1);
 });
+
+test('a sighting made while its alert stayed home goes along when the alert is widened to federation', async () => {
+  const r = await A.api.post('/api/v1/alerts', { body: alertBody({ title: 'Home first', distribution: 'network' }) });
+  assert.equal(r.status, 201, r.text);
+  const path = `/api/v1/alerts/${r.body.id}`;
+  const s = await u.r2.post(`${path}/sightings`, { body: { type: 'seen', place_name: 'Berlin', count: 2 } });
+  assert.equal(s.status, 201, s.text);
+  await marker('after the network alert and its sighting');
+  assert.equal((await C.api.get(path)).status, 404);
+  const w = await A.api.patch(path, { body: { distribution: 'federation' }, headers: { 'If-Match': '"1"' } });
+  assert.equal(w.status, 200, w.text);
+  const sC = await until(seen(C, `${path}/sightings`, (x) => x.items?.length === 1), 'the older sighting on C');
+  assert.equal(sC.items[0].org_id, orgs.r2);
+  assert.equal(sC.items[0].place_name, 'Berlin');
+});
