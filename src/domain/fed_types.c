@@ -220,7 +220,7 @@ const struct fed_type fed_types[] = {
      .title = "r.title",
      .cols = practice_cols,
      .ncols = NCOLS(practice_cols),
-     .flags = FT_ID | FT_COUNTRY | FT_VERSION | FT_CREATOR,
+     .flags = FT_ID | FT_COUNTRY | FT_VERSION,
      /* a draft is seen by its organisation only, and a remote one has no users */
      .withdraw_set = "status = 'draft', title = '', summary = '', description = ''"},
     {.name = "proposal",
@@ -236,7 +236,7 @@ const struct fed_type fed_types[] = {
      .title = "r.title",
      .cols = proposal_cols,
      .ncols = NCOLS(proposal_cols),
-     .flags = FT_ID | FT_COUNTRY | FT_VERSION | FT_CREATOR,
+     .flags = FT_ID | FT_COUNTRY | FT_VERSION,
      .withdraw_set = "distribution = 'organisation', title = '', description = ''",
      .kids = "(SELECT COUNT(*) FROM proposal_endorsements x WHERE x.proposal_id = r.id)",
      .withdraw_children = proposal_children},
@@ -269,7 +269,7 @@ const struct fed_type fed_types[] = {
      .title = "r.title",
      .cols = activity_cols,
      .ncols = NCOLS(activity_cols),
-     .flags = FT_ID | FT_COUNTRY | FT_VERSION | FT_CREATOR,
+     .flags = FT_ID | FT_COUNTRY | FT_VERSION,
      .withdraw_set = "distribution = 'organisation', title = '', description = '',"
 		     " lat = NULL, lon = NULL, place_name = NULL, polygon = NULL"},
 };

@@ -30,8 +30,7 @@ struct fed_col {
 enum {
 	FT_ID = 1,	/* an id column (else the key is composite) */
 	FT_COUNTRY = 2, /* a country column, the organisation's */
-	FT_VERSION = 4, /* a version column */
-	FT_CREATOR = 8	/* a created_by column, NULL in a copy */
+	FT_VERSION = 4	/* a version column */
 };
 
 struct fed_type {
