@@ -48,101 +48,121 @@ static const char *const proposal_open[] = {"open",	   "verified", "agreed",
 static const char *const sighting_types[] = {"seen", "false_positive", NULL};
 #define COUNTRY_REF "SELECT 1 FROM countries WHERE iso2 = ?"
 
+/* An activity's polygon as activity.c takes it: a closed ring of 4 to 1000
+ * [lon, lat] positions. */
+static int ring_ok(json_t *p)
+{
+	size_t n = json_array_size(p), i;
+	json_t *v;
+	if (!json_is_array(p) || n < 4 || n > 1000 ||
+	    !json_equal(json_array_get(p, 0), json_array_get(p, n - 1)))
+		return 0;
+	json_array_foreach(p, i, v)
+	{
+		json_t *x = json_array_get(v, 0), *y = json_array_get(v, 1);
+		if (json_array_size(v) != 2 || !json_is_number(x) || !json_is_number(y) ||
+		    !(fabs(json_number_value(x)) <= 180) || !(fabs(json_number_value(y)) <= 90))
+			return 0;
+	}
+	return 1;
+}
+
 static const struct fed_col practice_cols[] = {
-    {"title", REC_TEXT, 1, 500, NULL, NULL, 0, 0},
-    {"summary", REC_TEXT, 1, 20000, NULL, NULL, 0, 0},
-    {"description", REC_TEXT, 1, 100000, NULL, NULL, 0, 0},
-    {"origin_country", REC_TEXT, 0, 2, NULL, COUNTRY_REF, 0, 0},
-    {"target_group", REC_TEXT, 1, 20000, NULL, NULL, 0, 0},
-    {"setting", REC_TEXT, 0, 200, NULL, NULL, 0, 0},
-    {"approach", REC_TEXT, 1, 100000, NULL, NULL, 0, 0},
-    {"evidence_level", REC_TEXT, 1, 60, practice_evidence_levels, NULL, 0, 0},
-    {"evidence_rationale", REC_TEXT, 1, 100000, NULL, NULL, 0, 0},
-    {"evaluation_design", REC_TEXT, 1, 60, practice_designs, NULL, 0, 0},
-    {"evaluation_findings", REC_TEXT, 1, 100000, NULL, NULL, 0, 0},
-    {"resources_needed", REC_TEXT, 1, 100000, NULL, NULL, 0, 0},
-    {"lessons_learned", REC_TEXT, 1, 100000, NULL, NULL, 0, 0},
-    {"language", REC_TEXT, 1, 10, NULL, NULL, 0, 0},
-    {"links", REC_JSON, 1, 50, NULL, NULL, 0, 0},
-    {"status", REC_TEXT, 1, 20, only_published, NULL, 0, 0},
-    {"submitted_at", REC_TIME, 0, 0, NULL, NULL, 0, 0},
-    {"published_at", REC_TIME, 0, 0, NULL, NULL, 0, 0},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
-    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
+    {"title", REC_TEXT, 1, 500, NULL, NULL, 0, 0, NULL},
+    {"summary", REC_TEXT, 1, 20000, NULL, NULL, 0, 0, NULL},
+    {"description", REC_TEXT, 1, 100000, NULL, NULL, 0, 0, NULL},
+    {"origin_country", REC_TEXT, 0, 2, NULL, COUNTRY_REF, 0, 0, NULL},
+    {"target_group", REC_TEXT, 1, 20000, NULL, NULL, 0, 0, NULL},
+    {"setting", REC_TEXT, 0, 200, NULL, NULL, 0, 0, NULL},
+    {"approach", REC_TEXT, 1, 100000, NULL, NULL, 0, 0, NULL},
+    {"evidence_level", REC_TEXT, 1, 60, practice_evidence_levels, NULL, 0, 0, NULL},
+    {"evidence_rationale", REC_TEXT, 1, 100000, NULL, NULL, 0, 0, NULL},
+    {"evaluation_design", REC_TEXT, 1, 60, practice_designs, NULL, 0, 0, NULL},
+    {"evaluation_findings", REC_TEXT, 1, 100000, NULL, NULL, 0, 0, NULL},
+    {"resources_needed", REC_TEXT, 1, 100000, NULL, NULL, 0, 0, NULL},
+    {"lessons_learned", REC_TEXT, 1, 100000, NULL, NULL, 0, 0, NULL},
+    {"language", REC_TEXT, 1, 10, NULL, NULL, 0, 0, NULL},
+    {"links", REC_JSON, 1, 50, NULL, NULL, 0, 0, NULL},
+    {"status", REC_TEXT, 1, 20, only_published, NULL, 0, 0, NULL},
+    {"submitted_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
+    {"published_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
+    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
+    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
 static const struct fed_col proposal_cols[] = {
-    {"title", REC_TEXT, 1, 500, NULL, NULL, 0, 0},
-    {"description", REC_TEXT, 1, 100000, NULL, NULL, 0, 0},
-    {"partners", REC_JSON, 1, 100, NULL, NULL, 0, 0},
-    {"countries", REC_JSON, 1, 100, NULL, NULL, 0, 0},
-    {"practices", REC_JSON, 1, 100, NULL, NULL, 0, 0},
-    {"activities", REC_JSON, 1, 100, NULL, NULL, 0, 0},
-    {"status", REC_TEXT, 1, 20, proposal_open, NULL, 0, 0},
-    {"verified_at", REC_TIME, 0, 0, NULL, NULL, 0, 0},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
-    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
+    {"title", REC_TEXT, 1, 500, NULL, NULL, 0, 0, NULL},
+    {"description", REC_TEXT, 1, 100000, NULL, NULL, 0, 0, NULL},
+    {"partners", REC_JSON, 1, 100, NULL, NULL, 0, 0, NULL},
+    {"countries", REC_JSON, 1, 100, NULL, NULL, 0, 0, NULL},
+    {"practices", REC_JSON, 1, 100, NULL, NULL, 0, 0, NULL},
+    {"activities", REC_JSON, 1, 100, NULL, NULL, 0, 0, NULL},
+    {"status", REC_TEXT, 1, 20, proposal_open, NULL, 0, 0, NULL},
+    {"verified_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
+    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
 static const char *const proposal_children[] = {
     "DELETE FROM proposal_endorsements WHERE proposal_id = ? AND origin_node IS NOT NULL", NULL};
 
 static const struct fed_col endorsement_cols[] = {
-    {"proposal_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0},
-    {"comment", REC_TEXT, 1, 20000, NULL, NULL, 0, 0},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
+    {"proposal_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0, NULL},
+    {"comment", REC_TEXT, 1, 20000, NULL, NULL, 0, 0, NULL},
+    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
 static const struct fed_col activity_cols[] = {
-    {"partners", REC_JSON, 1, 100, NULL, NULL, 0, 0},
-    {"type", REC_TEXT, 1, 60, activity_types, NULL, 0, 0},
-    {"title", REC_TEXT, 1, 500, NULL, NULL, 0, 0},
-    {"description", REC_TEXT, 1, 100000, NULL, NULL, 0, 0},
-    {"age_min", REC_INT, 1, 0, NULL, NULL, 0, 120},
-    {"age_max", REC_INT, 1, 0, NULL, NULL, 0, 120},
-    {"gender", REC_TEXT, 1, 10, activity_genders, NULL, 0, 0},
-    {"setting", REC_TEXT, 1, 20, activity_settings, NULL, 0, 0},
-    {"area_country", REC_TEXT, 1, 2, NULL, COUNTRY_REF, 0, 0},
-    {"admin_name", REC_TEXT, 0, 300, NULL, NULL, 0, 0},
-    {"admin_code", REC_TEXT, 0, 60, NULL, NULL, 0, 0},
-    {"place_name", REC_TEXT, 0, 500, NULL, NULL, 0, 0},
-    {"lat", REC_REAL, 0, 0, NULL, NULL, -90, 90},
-    {"lon", REC_REAL, 0, 0, NULL, NULL, -180, 180},
-    {"radius_km", REC_REAL, 0, 0, NULL, NULL, 0, 20000},
-    {"start_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
-    {"end_at", REC_TIME, 0, 0, NULL, NULL, 0, 0},
-    {"status", REC_TEXT, 1, 20, activity_statuses, NULL, 0, 0},
-    {"planned_female", REC_INT, 0, 0, NULL, NULL, 0, 1e9},
-    {"planned_male", REC_INT, 0, 0, NULL, NULL, 0, 1e9},
-    {"reached_female", REC_INT, 0, 0, NULL, NULL, 0, 1e9},
-    {"reached_male", REC_INT, 0, 0, NULL, NULL, 0, 1e9},
-    {"budget", REC_REAL, 0, 0, NULL, NULL, 0, 1e13},
-    {"currency", REC_TEXT, 0, 3, NULL, NULL, 0, 0},
+    {"partners", REC_JSON, 1, 100, NULL, NULL, 0, 0, NULL},
+    {"type", REC_TEXT, 1, 60, activity_types, NULL, 0, 0, NULL},
+    {"title", REC_TEXT, 1, 500, NULL, NULL, 0, 0, NULL},
+    {"description", REC_TEXT, 1, 100000, NULL, NULL, 0, 0, NULL},
+    {"age_min", REC_INT, 1, 0, NULL, NULL, 0, 120, NULL},
+    {"age_max", REC_INT, 1, 0, NULL, NULL, 0, 120, NULL},
+    {"gender", REC_TEXT, 1, 10, activity_genders, NULL, 0, 0, NULL},
+    {"setting", REC_TEXT, 1, 20, activity_settings, NULL, 0, 0, NULL},
+    {"area_country", REC_TEXT, 1, 2, NULL, COUNTRY_REF, 0, 0, NULL},
+    {"admin_name", REC_TEXT, 0, 300, NULL, NULL, 0, 0, NULL},
+    {"admin_code", REC_TEXT, 0, 60, NULL, NULL, 0, 0, NULL},
+    {"place_name", REC_TEXT, 0, 500, NULL, NULL, 0, 0, NULL},
+    {"lat", REC_REAL, 0, 0, NULL, NULL, -90, 90, NULL},
+    {"lon", REC_REAL, 0, 0, NULL, NULL, -180, 180, NULL},
+    {"radius_km", REC_REAL, 0, 0, NULL, NULL, 0, 20000, NULL},
+    {"polygon", REC_JSON, 0, 1000, NULL, NULL, 0, 0, ring_ok},
+    {"start_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
+    {"end_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
+    {"status", REC_TEXT, 1, 20, activity_statuses, NULL, 0, 0, NULL},
+    {"planned_female", REC_INT, 0, 0, NULL, NULL, 0, 1e9, NULL},
+    {"planned_male", REC_INT, 0, 0, NULL, NULL, 0, 1e9, NULL},
+    {"reached_female", REC_INT, 0, 0, NULL, NULL, 0, 1e9, NULL},
+    {"reached_male", REC_INT, 0, 0, NULL, NULL, 0, 1e9, NULL},
+    {"budget", REC_REAL, 0, 0, NULL, NULL, 0, 1e13, NULL},
+    {"currency", REC_TEXT, 0, 3, NULL, NULL, 0, 0, NULL},
     {"practice_id", REC_TEXT, 0, 36, NULL, "SELECT 1 FROM practices " DB_ACL_EXEMPT " WHERE id = ?",
-     0, 0},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0},
-    {"tlp", REC_TEXT, 1, 20, tlps_not_red, NULL, 0, 0},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
-    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
+     0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"tlp", REC_TEXT, 1, 20, tlps_not_red, NULL, 0, 0, NULL},
+    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
+    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
 static const struct fed_col sighting_cols[] = {
-    {"alert_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0},
-    {"type", REC_TEXT, 1, 20, sighting_types, NULL, 0, 0},
-    {"place_name", REC_TEXT, 0, 300, NULL, NULL, 0, 0},
-    {"lat", REC_REAL, 0, 0, NULL, NULL, -90, 90},
-    {"lon", REC_REAL, 0, 0, NULL, NULL, -180, 180},
-    {"observed_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
-    {"count", REC_INT, 1, 0, NULL, NULL, 1, 1e9},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
+    {"alert_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0, NULL},
+    {"type", REC_TEXT, 1, 20, sighting_types, NULL, 0, 0, NULL},
+    {"place_name", REC_TEXT, 0, 300, NULL, NULL, 0, 0, NULL},
+    {"lat", REC_REAL, 0, 0, NULL, NULL, -90, 90, NULL},
+    {"lon", REC_REAL, 0, 0, NULL, NULL, -180, 180, NULL},
+    {"observed_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
+    {"count", REC_INT, 1, 0, NULL, NULL, 1, 1e9, NULL},
+    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
 static const struct fed_col comment_cols[] = {
-    {"alert_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0},
-    {"body", REC_TEXT, 1, 20000, NULL, NULL, 0, 0},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0},
+    {"alert_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0, NULL},
+    {"body", REC_TEXT, 1, 20000, NULL, NULL, 0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
 #define NCOLS(a) (sizeof(a) / sizeof(a[0]))
@@ -393,6 +413,11 @@ static int col_clean(struct db_conn *c, const struct fed_col *k, json_t *v, json
 			return 1;
 		break;
 	case REC_JSON: {
+		if (k->valid) {
+			if (!k->valid(v))
+				return 1;
+			break;
+		}
 		if (!json_is_array(v) || json_array_size(v) > k->max)
 			return 1;
 		size_t i;

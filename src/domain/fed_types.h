@@ -24,6 +24,7 @@ struct fed_col {
 	const char *const *enums; /* text: one of these */
 	const char *ref;	  /* text: kept only when this finds it ("?" its value) */
 	double lo, hi;		  /* int and real bounds (lo == hi: none) */
+	int (*valid)(json_t *v);  /* json: its own rule instead of a list of strings */
 };
 
 /* flags of a generic type's table */

@@ -98,11 +98,13 @@ test('a published practice of A reaches C through B; a draft never leaves A', as
 test('a federated activity reaches C, an edit arrives, narrowing drops it on B and C; a network one never leaves A', async () => {
   const net = await A.api.post('/api/v1/activities', { body: activity({ title: 'Network only', distribution: 'network' }) });
   assert.equal(net.status, 201, net.text);
-  const r = await A.api.post('/api/v1/activities', { body: activity() });
+  const ring = [[16.3, 48.1], [16.4, 48.1], [16.4, 48.3], [16.3, 48.1]];
+  const r = await A.api.post('/api/v1/activities', { body: activity({ polygon: ring }) });
   assert.equal(r.status, 201, r.text);
   const path = `/api/v1/activities/${r.body.id}`;
   const onC = await until(seen(C, path), 'the activity on C');
   assert.equal(onC.org_id, A.org);
+  assert.deepEqual(onC.polygon, ring);
   assert.equal(onC.title, activity().title);
   assert.equal(onC.area_country, 'AT');
   for (const n of [B, C]) assert.equal((await n.api.get(`/api/v1/activities/${net.body.id}`)).status, 404);
