@@ -1,3 +1,4 @@
+#include "domain/fed.h"
 #include "domain/activity.h"
 #include "domain/shrec.h"
 #include "core/arena.h"
@@ -485,7 +486,9 @@ static int activity_write(struct db_conn *c, json_t *a, int insert)
 		db_bind_text(s, k + 2, json_string_value(json_object_get(a, "id")));
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return rc;
+	return fed_stamp(c, "activity", json_string_value(json_object_get(a, "id")));
 }
 
 static void stamp(json_t *a, const char *key, int64_t ms)

@@ -1,3 +1,4 @@
+#include "domain/fed.h"
 #include "domain/alert.h"
 #include "domain/row.h"
 #include "core/buf.h"
@@ -805,12 +806,17 @@ int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *
 	json_t *cnt = json_object_get(body, "count");
 	tr_uuid7(id);
 	struct db_stmt *s;
+	/* the row and its change number (fed_stamp) in one transaction */
+	if ((rc = db_begin(c)))
+		return rc;
 	if ((rc = db_prepare(c,
 			     "INSERT INTO alert_sightings " DB_ACL_EXEMPT " (id, alert_id, org_id,"
 			     " country, user_id, type, place_name, lat, lon, observed_at, count,"
 			     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
+			     &s))) {
+		db_rollback(c);
 		return rc;
+	}
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, alert_id);
 	db_bind_text(s, 3, who->org_id);
@@ -826,7 +832,13 @@ int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *
 	db_bind_int64(s, 12, now);
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc == DB_DONE)
+		rc = fed_stamp(c, "sighting", id);
+	if (rc || (rc = db_commit(c))) {
+		db_rollback(c);
+		return rc;
+	}
+	return TR_OK;
 }
 
 int alert_sightings(struct db_conn *c, const struct caller *who, const char *alert_id, json_t **out)
@@ -911,6 +923,8 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 		rc = (*field = "sharing_group_id", TR_ERR_INVALID);
 	tr_uuid7(id);
 	struct db_stmt *s;
+	/* the row and its change number (fed_stamp) in one transaction */
+	int tx = !rc && !(rc = db_begin(c));
 	if (!rc &&
 	    !(rc = db_prepare(c,
 			      "INSERT INTO alert_comments " DB_ACL_EXEMPT " (id, alert_id,"
@@ -929,6 +943,10 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
+	if (!rc)
+		rc = fed_stamp(c, "comment", id);
+	if (tx && (rc || (rc = db_commit(c))))
+		db_rollback(c);
 	json_decref(a);
 	return rc;
 }

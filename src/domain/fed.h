@@ -2,8 +2,9 @@
  * peers, the change feed a peer pulls (GET /fed/v1/changes) and the
  * application of a bundle pulled from a peer.
  *
- * The feed: every write of an alert stamps it with the next number of
- * alert_seq (alert.c); a peer's cursor is such a number. The records after
+ * The feed: every write of a record that travels (an alert, and the types
+ * of fed_types.c) stamps it with the next number of alert_seq; a peer's
+ * cursor is such a number. The records after
  * it go to the peer when they are federable (distribution federation, TLP
  * not red, not a draft, not from that peer nor of its origin, and not from
  * a peer added without pass-along); a record the delivery ledger says the
@@ -107,6 +108,16 @@ void fed_peer_note(struct db_conn *c, const char *node_id, const char *err, int6
  * the requester and the audience (the node asked), one per line. */
 void fed_request_text(char *out, size_t n, const char *method, const char *path, int64_t after,
 		      int wait, int64_t time_ms, const char *from, const char *audience);
+
+/** Stamps a record of a type that travels (fed_types.c: "practice",
+ * "proposal", "endorsement", "activity", "sighting", "comment") with the
+ * next change number, in the caller's transaction, so the feed carries its
+ * write to the peers. An endorsement's id is "PROPOSAL_ID:ORG_ID". */
+int fed_stamp(struct db_conn *c, const char *type, const char *id);
+
+/** Whether the record of type is a copy of another node's (read-only
+ * here: only its origin changes it). */
+int fed_is_copy(struct db_conn *c, const char *type, const char *id);
 
 /** The newest change number (alert_seq). */
 int fed_head(struct db_conn *c, int64_t *seq /* OUT */);

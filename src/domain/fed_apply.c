@@ -8,6 +8,7 @@
 #include "domain/acl.h"
 #include "domain/alert.h"
 #include "domain/fed.h"
+#include "domain/fed_types.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -69,7 +70,7 @@ static json_t *known_only(struct db_conn *c, json_t *arr, const char *sql, size_
 
 /* A clean alert object from a peer's data (outside input), or NULL with
  * *why. Only known fields are kept; the distribution here is federation. */
-static json_t *alert_clean(struct db_conn *c, json_t *d, const char *id, const char **why)
+json_t *fed_alert_clean(struct db_conn *c, json_t *d, const char *id, const char **why)
 {
 	static const char *const texts[] = {"summary", "body", "retraction_reason", "reliability",
 					    NULL};
@@ -201,14 +202,17 @@ static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const 
 	return rc;
 }
 
-/* The copy here of a record: its origin, organisation and version. */
-static int copy_find(struct db_conn *c, const char *id, char origin[37], char org[37],
-		     int64_t *version, int *local)
+/* The copy here of a record of type t: its origin, organisation and
+ * version. */
+static int copy_find(struct db_conn *c, const struct fed_type *t, const char *id, char origin[37],
+		     char org[37], int64_t *version, int *local)
 {
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s.origin_node, %s.org_id, %s FROM %s %s " DB_ACL_EXEMPT "%s WHERE %s = ?",
+		 t->alias, t->alias, t->version, t->table, t->alias, t->joins, t->key);
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT origin_node, org_id, version FROM alerts " DB_ACL_EXEMPT " WHERE id = ?",
-	    &s);
+	int rc = db_prepare(c, sql, &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
@@ -221,6 +225,25 @@ static int copy_find(struct db_conn *c, const char *id, char origin[37], char or
 	}
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+}
+
+/* Whether the parent a child names is here (a record of this node or a
+ * copy): 1, 0, or -tr_err. */
+static int parent_here(struct db_conn *c, const struct fed_type *t, json_t *data)
+{
+	const struct fed_type *pt = fed_type_find(t->parent);
+	const char *pid = json_string_value(json_object_get(data, t->parent_col + 2));
+	if (!pt || !tr_uuid_valid(pid))
+		return 0;
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM %s " DB_ACL_EXEMPT " WHERE id = ?", pt->table);
+	struct db_stmt *s;
+	if (db_prepare(c, sql, &s))
+		return -TR_ERR_DB;
+	db_bind_text(s, 1, pid);
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -TR_ERR_DB;
 }
 
 /* A sharing group of another node, as its records need it here: owned by
@@ -304,16 +327,16 @@ enum { APPLIED, UNCHANGED, REFUSED };
 static int record_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
 			json_t *r, const char **why)
 {
-	const char *type = json_string_value(json_object_get(r, "type"));
+	const struct fed_type *t = fed_type_find(json_string_value(json_object_get(r, "type")));
 	const char *op = json_string_value(json_object_get(r, "op"));
 	const char *id = json_string_value(json_object_get(r, "id"));
 	const char *origin = json_string_value(json_object_get(r, "origin_node"));
 	json_t *org = json_object_get(r, "org"), *ver = json_object_get(r, "version");
-	if (!type || strcmp(type, "alert") != 0)
+	if (!t)
 		return *why = "unknown record type", REFUSED;
 	if (!op || (strcmp(op, "upsert") && strcmp(op, "retract") && strcmp(op, "tombstone")))
 		return *why = "unknown op", REFUSED;
-	if (!tr_uuid_valid(id) || !tr_uuid_valid(origin) || !json_is_integer(ver) ||
+	if (!fed_type_id_ok(t, id) || !tr_uuid_valid(origin) || !json_is_integer(ver) ||
 	    json_integer_value(ver) < 1 || !json_is_object(org))
 		return *why = "malformed record", REFUSED;
 	if (strcmp(origin, me->node_id) == 0)
@@ -322,7 +345,7 @@ static int record_apply(struct db_conn *c, const struct fed_node *me, const stru
 	char have_origin[37] = "", have_org[37] = "";
 	int64_t have_version = 0, version = json_integer_value(ver);
 	int local = 0;
-	int rc = copy_find(c, id, have_origin, have_org, &have_version, &local);
+	int rc = copy_find(c, t, id, have_origin, have_org, &have_version, &local);
 	int exists = rc == TR_OK;
 	if (rc && rc != TR_ERR_NOT_FOUND)
 		return -rc;
@@ -337,17 +360,33 @@ static int record_apply(struct db_conn *c, const struct fed_node *me, const stru
 	if (strcmp(op, "tombstone") == 0) {
 		if (!exists || have_version > version)
 			return UNCHANGED;
-		return (rc = alert_fed_withdraw(c, id, &o)) ? -rc : APPLIED;
+		return (rc = fed_type_withdraw(t, c, id, &o)) ? -rc : APPLIED;
 	}
 	if (exists && have_version >= version)
 		return UNCHANGED; /* same version: a no-op, never a new version */
+	json_t *data = json_object_get(r, "data");
+	if (t->parent) {
+		/* a child goes with its parent; one whose parent is not here
+		 * (not passed along, withdrawn) is left out */
+		int here = parent_here(c, t, data);
+		if (here <= 0)
+			return here < 0 ? here : UNCHANGED;
+		if (!(t->flags & FT_ID)) { /* its key is the parent's and the organisation's */
+			char key[80];
+			snprintf(key, sizeof(key), "%s:%s",
+				 json_string_value(json_object_get(data, t->parent_col + 2)),
+				 org_id ? org_id : "");
+			if (strcmp(key, id) != 0)
+				return *why = "malformed record", REFUSED;
+		}
+	}
 	if ((rc = org_ensure(c, org, origin, why)))
 		return rc == 1 ? REFUSED : -rc;
-	json_t *a = alert_clean(c, json_object_get(r, "data"), id, why);
+	json_t *a = fed_type_clean(t, c, data, id, why);
 	if (!a)
 		return REFUSED;
 	json_t *g = json_object_get(r, "group");
-	if (json_is_object(g)) {
+	if (json_is_object(g) && t->clean) { /* sharing groups: alerts only */
 		if ((rc = group_ensure(c, me, g, org_id, why))) {
 			json_decref(a);
 			return rc == 1 ? REFUSED : -rc;
@@ -355,7 +394,7 @@ static int record_apply(struct db_conn *c, const struct fed_node *me, const stru
 		json_object_set_new(a, "distribution", json_string("sharing_group"));
 		json_object_set(a, "sharing_group_id", json_object_get(g, "id"));
 	}
-	rc = alert_fed_put(c, &o, a, !exists);
+	rc = fed_type_put(t, c, &o, a, id, !exists);
 	json_decref(a);
 	return rc ? -rc : APPLIED;
 }
@@ -421,11 +460,17 @@ static int unsigned_apply(struct db_conn *c, const struct fed_node *me, const st
 {
 	const char *op = json_string_value(json_object_get(w, "op"));
 	const char *id = json_string_value(json_object_get(w, "id"));
-	if (!op || strcmp(op, "tombstone") != 0 || !tr_uuid_valid(id))
+	if (!op || strcmp(op, "tombstone") != 0 || !id)
 		return *why = "record not signed by its origin", REFUSED;
+	const struct fed_type *t = fed_type_find(json_string_value(json_object_get(w, "type")));
+	if (!t || !fed_type_id_ok(t, id))
+		return *why = "record not signed by its origin", REFUSED;
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT %s.received_from FROM %s %s " DB_ACL_EXEMPT " WHERE %s = ?", t->alias,
+		 t->table, t->alias, t->key);
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c, "SELECT received_from FROM alerts " DB_ACL_EXEMPT " WHERE id = ?", &s);
+	int rc = db_prepare(c, sql, &s);
 	if (rc)
 		return -rc;
 	db_bind_text(s, 1, id);
@@ -435,7 +480,7 @@ static int unsigned_apply(struct db_conn *c, const struct fed_node *me, const st
 	if (!via)
 		return *why = "record not signed by its origin", REFUSED;
 	int res = record_apply(c, me, from, w, why);
-	if (res == APPLIED && (rc = signed_put(c, "alert", id, NULL, NULL)))
+	if (res == APPLIED && (rc = signed_put(c, t->name, id, NULL, NULL)))
 		return -rc;
 	return res;
 }
@@ -445,12 +490,12 @@ static int unsigned_apply(struct db_conn *c, const struct fed_node *me, const st
  * be passed along; or an unsigned tombstone. id gets the record's id for
  * the log. APPLIED, UNCHANGED, REFUSED (with *why) or -tr_err. */
 static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
-		      json_t *w, char id[37], const char **why)
+		      json_t *w, char id[80], const char **why)
 {
 	json_t *sg = json_object_get(w, "signed");
 	if (!json_is_object(sg)) {
 		const char *wid = json_string_value(json_object_get(w, "id"));
-		snprintf(id, 37, "%s", wid ? wid : "");
+		snprintf(id, 80, "%s", wid ? wid : "");
 		return unsigned_apply(c, me, from, w, why);
 	}
 	const char *text = json_string_value(json_object_get(sg, "text"));
@@ -459,7 +504,7 @@ static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct
 	json_t *r = text ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	const char *origin = json_string_value(json_object_get(r, "origin_node"));
 	const char *rid = json_string_value(json_object_get(r, "id"));
-	snprintf(id, 37, "%s", rid ? rid : "");
+	snprintf(id, 80, "%s", rid ? rid : "");
 	unsigned char pk[32], sig[crypto_sign_BYTES];
 	size_t n = 0;
 	int offered = 0, res;
@@ -484,7 +529,8 @@ static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct
 		if (res == APPLIED && offered)
 			rc = fed_node_pin(c, origin, pk_hex, from->node_id);
 		if (res == APPLIED && !rc)
-			rc = signed_put(c, "alert", id, text, sig_hex);
+			rc = signed_put(c, json_string_value(json_object_get(r, "type")), id, text,
+					sig_hex);
 		if (rc)
 			res = -rc;
 	}
@@ -603,7 +649,7 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 			if (rc)
 				break;
 			const char *why = NULL;
-			char rid[37];
+			char rid[80];
 			int res = wire_apply(c, me, from, r, rid, &why);
 			if (res < 0) {
 				rc = -res;

@@ -9,6 +9,7 @@
 #include "domain/acl.h"
 #include "domain/alert.h"
 #include "domain/fed.h"
+#include "domain/fed_types.h"
 #include "domain/row.h"
 
 #include <stdio.h>
@@ -17,62 +18,106 @@
 
 /* ---- the feed ---- */
 
-/* Columns after ALERT_COLS (0..28) of the feed query. */
+/* The columns every type's feed query has after its own (fed_types.h). */
 enum {
-	F_SEQ = 29,
-	F_ORIGIN,
-	F_FROM,
-	F_ORG_NAME,
-	F_ORG_KIND,
-	F_ORG_COUNTRY,
-	F_SENT_OP,
-	F_PASS_ALONG,
-	F_GROUP_HERE /* members of its sharing group on the peer's node */
+	K_ID,
+	K_ORG,
+	K_SEQ,
+	K_ORIGIN,
+	K_FROM,
+	K_DIST,
+	K_GROUP,
+	K_TLP,
+	K_STATUS,
+	K_VERSION,
+	K_TITLE,
+	K_ORG_NAME,
+	K_ORG_KIND,
+	K_ORG_COUNTRY,
+	K_SENT_OP,
+	K_PASS_ALONG,
+	K_GROUP_HERE, /* members of its sharing group on the peer's node */
+	K_KIDS	      /* how many children it has */
 };
 
-static int feed_prepare(struct db_conn *c, const char *peer, int64_t after, int limit,
-			struct db_stmt **s)
+/* A feed query of type t: its own columns, then the K_ ones, at *base. */
+struct feedq {
+	const struct fed_type *t;
+	struct db_stmt *s;
+	int base;
+};
+
+#define COL(q, k) ((q)->base + (k))
+
+/* Prepares the feed query of t for peer, with `where` on its rows (the
+ * caller binds from parameter 3 on). */
+static int feed_prepare(struct db_conn *c, const struct fed_type *t, const char *peer,
+			const char *where, struct feedq *q)
 {
-	int rc = db_prepare(c,
-			    "SELECT " ALERT_COLS ", a.seq, a.origin_node, a.received_from, o.name,"
-			    " o.kind, o.country, d.op, rp.pass_along, (SELECT COUNT(*) FROM"
-			    " sharing_group_members m JOIN organisations mo ON mo.id = m.org_id"
-			    " WHERE m.group_id = a.sharing_group_id AND mo.origin_node = ?)"
-			    " FROM alerts a " DB_ACL_EXEMPT
-			    " JOIN organisations o ON o.id = a.org_id LEFT JOIN fed_deliveries d"
-			    " ON d.peer = ? AND d.record_type = 'alert' AND d.record_id = a.id"
-			    " LEFT JOIN fed_peers rp ON rp.node_id = a.received_from"
-			    " WHERE a.seq > ? ORDER BY a.seq LIMIT ?",
-			    s);
+	struct buf b;
+	buf_init(&b, 8192);
+	buf_puts(&b, "SELECT ");
+	fed_type_own(t, &b);
+	const char *a = t->alias;
+	buf_printf(&b,
+		   ", %s, %s.org_id, %s.seq, %s.origin_node, %s.received_from, %s, %s, %s, %s,"
+		   " %s, %s, o.name, o.kind, o.country, d.op, rp.pass_along, (SELECT COUNT(*)"
+		   " FROM sharing_group_members m JOIN organisations mo ON mo.id = m.org_id"
+		   " WHERE m.group_id = %s AND mo.origin_node = ?), %s FROM %s %s " DB_ACL_EXEMPT
+		   "%s JOIN organisations o ON o.id = %s.org_id LEFT JOIN fed_deliveries d"
+		   " ON d.peer = ? AND d.record_type = '%s' AND d.record_id = %s"
+		   " LEFT JOIN fed_peers rp ON rp.node_id = %s.received_from WHERE %s",
+		   t->key, a, a, a, a, t->dist, t->group, t->tlp, t->status, t->version, t->title,
+		   t->group, t->kids ? t->kids : "0", t->table, a, t->joins, a, t->name, t->key, a,
+		   where);
+	int rc = b.err ? b.err : db_prepare(c, b.data, &q->s);
+	buf_free(&b);
 	if (rc)
 		return rc;
-	db_bind_text(*s, 1, peer);
-	db_bind_text(*s, 2, peer);
-	db_bind_int64(*s, 3, after);
-	db_bind_int64(*s, 4, limit);
+	q->t = t;
+	q->base = t->own ? 29 : (int)t->ncols;
+	db_bind_text(q->s, 1, peer);
+	db_bind_text(q->s, 2, peer);
+	return TR_OK;
+}
+
+/* The rows of t changed in (after, upto], in order. */
+static int feed_range(struct db_conn *c, const struct fed_type *t, const char *peer, int64_t after,
+		      int64_t upto, struct feedq *q)
+{
+	char where[128];
+	snprintf(where, sizeof(where), "%s.seq > ? AND %s.seq <= ? ORDER BY %s.seq", t->alias,
+		 t->alias, t->alias);
+	int rc = feed_prepare(c, t, peer, where, q);
+	if (rc)
+		return rc;
+	db_bind_int64(q->s, 3, after);
+	db_bind_int64(q->s, 4, upto);
 	return TR_OK;
 }
 
 /* What goes to the peer for the current row: "upsert", "retract",
  * "tombstone", or NULL (nothing). */
-static const char *feed_op(struct db_stmt *s, const char *peer)
+static const char *feed_op(struct feedq *q, const char *peer)
 {
-	const char *origin = db_col_text(s, F_ORIGIN), *from = db_col_text(s, F_FROM);
+	struct db_stmt *s = q->s;
+	const char *origin = db_col_text(s, COL(q, K_ORIGIN)),
+		   *from = db_col_text(s, COL(q, K_FROM));
 	if ((origin && strcmp(origin, peer) == 0) || (from && strcmp(from, peer) == 0))
 		return NULL; /* never back to where it came from, nor to its origin */
-	const char *dist = db_col_text(s, 10), *tlp = db_col_text(s, 12);
-	const char *status = db_col_text(s, 8);
+	const char *dist = db_col_text(s, COL(q, K_DIST)), *tlp = db_col_text(s, COL(q, K_TLP));
+	const char *status = db_col_text(s, COL(q, K_STATUS));
 	/* a sharing group's records go straight to the nodes of its members
 	 * (from their origin, never passed along), and nowhere else */
 	int to_group = strcmp(dist, "sharing_group") == 0 && !from && !origin &&
-		       db_col_int64(s, F_GROUP_HERE) > 0;
-	int federable =
-	    (strcmp(dist, "federation") == 0 || to_group) && strcmp(tlp, "red") != 0 &&
-	    strcmp(status, "draft") != 0 &&
-	    (!from || (!db_col_is_null(s, F_PASS_ALONG) && db_col_int64(s, F_PASS_ALONG)));
+		       db_col_int64(s, COL(q, K_GROUP_HERE)) > 0;
+	int federable = (strcmp(dist, "federation") == 0 || to_group) && strcmp(tlp, "red") != 0 &&
+			strcmp(status, "draft") != 0 &&
+			(!from || (!db_col_is_null(s, COL(q, K_PASS_ALONG)) &&
+				   db_col_int64(s, COL(q, K_PASS_ALONG))));
 	if (federable)
 		return strcmp(status, "retracted") == 0 ? "retract" : "upsert";
-	const char *sent = db_col_text(s, F_SENT_OP);
+	const char *sent = db_col_text(s, COL(q, K_SENT_OP));
 	return sent && strcmp(sent, "tombstone") != 0 ? "tombstone" : NULL;
 }
 
@@ -106,28 +151,24 @@ static json_t *group_json(struct db_conn *c, const char *group_id, const char *m
 	return g ? g : json_null();
 }
 
-static json_t *feed_record(struct db_conn *c, struct db_stmt *s, const char *op, const char *me)
+static json_t *feed_record(struct db_conn *c, struct feedq *q, const char *op, const char *me)
 {
-	const char *origin = db_col_text(s, F_ORIGIN);
-	json_t *org = json_pack("{s:s, s:s, s:s, s:s?}", "id", db_col_text(s, 1), "name",
-				db_col_text(s, F_ORG_NAME), "kind", db_col_text(s, F_ORG_KIND),
-				"country", db_col_text(s, F_ORG_COUNTRY));
-	json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}", "type", "alert", "op", op, "id",
-			      db_col_text(s, 0), "origin_node", origin ? origin : me, "version",
-			      (json_int_t)db_col_int64(s, 28), "org", org);
+	struct db_stmt *s = q->s;
+	const char *origin = db_col_text(s, COL(q, K_ORIGIN));
+	json_t *org = json_pack("{s:s, s:s, s:s, s:s?}", "id", db_col_text(s, COL(q, K_ORG)),
+				"name", db_col_text(s, COL(q, K_ORG_NAME)), "kind",
+				db_col_text(s, COL(q, K_ORG_KIND)), "country",
+				db_col_text(s, COL(q, K_ORG_COUNTRY)));
+	json_t *r =
+	    json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}", "type", q->t->name, "op", op, "id",
+		      db_col_text(s, COL(q, K_ID)), "origin_node", origin ? origin : me, "version",
+		      (json_int_t)db_col_int64(s, COL(q, K_VERSION)), "org", org);
 	if (strcmp(op, "tombstone") != 0) {
-		struct buf b;
-		buf_init(&b, 4u << 20);
-		alert_row_text(s, &b);
-		json_t *data = b.err ? NULL : json_loadb(b.data, b.len, 0, NULL);
-		buf_free(&b);
-		if (data) {
-			json_object_set_new(data, "created_by", json_null());
-			json_object_del(data, "sharing_group_id");
-		}
+		json_t *data = fed_type_data(q->t, s);
 		json_object_set_new(r, "data", data ? data : json_null());
-		if (strcmp(db_col_text(s, 10), "sharing_group") == 0)
-			json_object_set_new(r, "group", group_json(c, db_col_text(s, 11), me));
+		if (strcmp(db_col_text(s, COL(q, K_DIST)), "sharing_group") == 0)
+			json_object_set_new(r, "group",
+					    group_json(c, db_col_text(s, COL(q, K_GROUP)), me));
 	}
 	return r;
 }
@@ -137,18 +178,19 @@ static int ledger_put(struct db_conn *c, const char *peer, json_t *r, int64_t se
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "INSERT INTO fed_deliveries (peer, record_type, record_id, version, op,"
-			    " seq, at) VALUES (?, 'alert', ?, ?, ?, ?, ?) ON CONFLICT (peer,"
+			    " seq, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (peer,"
 			    " record_type, record_id) DO UPDATE SET version = excluded.version,"
 			    " op = excluded.op, seq = excluded.seq, at = excluded.at",
 			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, peer);
-	db_bind_text(s, 2, json_string_value(json_object_get(r, "id")));
-	db_bind_int64(s, 3, json_integer_value(json_object_get(r, "version")));
-	db_bind_text(s, 4, json_string_value(json_object_get(r, "op")));
-	db_bind_int64(s, 5, seq);
-	db_bind_int64(s, 6, now);
+	db_bind_text(s, 2, json_string_value(json_object_get(r, "type")));
+	db_bind_text(s, 3, json_string_value(json_object_get(r, "id")));
+	db_bind_int64(s, 4, json_integer_value(json_object_get(r, "version")));
+	db_bind_text(s, 5, json_string_value(json_object_get(r, "op")));
+	db_bind_int64(s, 6, seq);
+	db_bind_int64(s, 7, now);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;
@@ -196,72 +238,195 @@ static json_t *signed_mine(json_t *r, const struct fed_node *me)
 	return out;
 }
 
-/* The records after `after` for the peer, and the cursor they reach. Each
- * goes as {"seq", "signed": {"text", "sig"[, "pk"]}}: this node's own
- * records signed now, a copy with the text and signature of its origin.
- * A copy without them, or whose origin's text says otherwise than the
- * ledger wants (a peer no longer passed along), goes only as an unsigned
- * tombstone, which a receiver takes only from the node it had the copy
- * from. index gets what the peer may skip by: type, op, id, origin,
- * organisation and version; sent, for the ledger, each record as sent
- * (the inner record, beside records[i]). */
+/* A record going to the peer, before the page is put in order. */
+struct entry {
+	int64_t seq;
+	size_t n;     /* the order it was found in: a parent before its children */
+	json_t *wire; /* as sent: {"seq", "signed"} or an unsigned tombstone */
+	json_t *rec;  /* the inner record, for the ledger */
+	json_t *idx;  /* its line of the index */
+};
+
+struct page {
+	struct entry *e;
+	size_t n, cap;
+};
+
+static int entry_cmp(const void *x, const void *y)
+{
+	const struct entry *a = x, *b = y;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return a->n < b->n ? -1 : a->n > b->n;
+}
+
+/* Adds the current row of q as op, signed: this node's own record signed
+ * now, a copy with the text and signature of its origin. A copy without
+ * them, or whose origin's text says otherwise than the ledger wants (a peer
+ * no longer passed along), goes only as an unsigned tombstone, which a
+ * receiver takes only from the node it had the copy from. */
+static int entry_add(struct db_conn *c, const struct fed_node *me, struct feedq *q, const char *op,
+		     int64_t seq, struct page *pg)
+{
+	struct db_stmt *s = q->s;
+	json_t *r = feed_record(c, q, op, me->node_id), *sig = NULL;
+	if (!r)
+		return TR_ERR_NOMEM;
+	if (db_col_is_null(s, COL(q, K_ORIGIN))) {
+		sig = signed_mine(r, me);
+	} else if ((sig = signed_get(c, q->t->name, db_col_text(s, COL(q, K_ID)),
+				     db_col_text(s, COL(q, K_ORIGIN))))) {
+		json_t *t = json_loads(json_string_value(json_object_get(sig, "text")), 0, NULL);
+		const char *sop = json_string_value(json_object_get(t, "op"));
+		if (!sop || (strcmp(sop, op) != 0 && strcmp(op, "tombstone") == 0)) {
+			json_decref(sig);
+			sig = NULL; /* our own tombstone: unsigned */
+		} else {
+			json_object_set(r, "op", json_object_get(t, "op"));
+			json_object_set(r, "version", json_object_get(t, "version"));
+		}
+		json_decref(t);
+	}
+	if (!sig && strcmp(op, "tombstone") != 0) {
+		json_decref(r); /* a copy we cannot vouch for is not passed along */
+		return TR_OK;
+	}
+	if (pg->n == pg->cap) {
+		size_t ncap = pg->cap ? pg->cap * 2 : 256;
+		void *p = realloc(pg->e, ncap * sizeof(*pg->e));
+		if (!p) {
+			json_decref(r);
+			json_decref(sig);
+			return TR_ERR_NOMEM;
+		}
+		pg->e = p;
+		pg->cap = ncap;
+	}
+	json_t *idx =
+	    json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "type", json_object_get(r, "type"), "op",
+		      json_object_get(r, "op"), "id", json_object_get(r, "id"), "origin_node",
+		      json_object_get(r, "origin_node"), "org_id",
+		      json_object_get(json_object_get(r, "org"), "id"), "version",
+		      json_object_get(r, "version"));
+	json_t *w = sig ? json_pack("{s:I, s:o}", "seq", (json_int_t)seq, "signed", sig)
+			: json_deep_copy(r);
+	if (!sig) {
+		json_object_del(w, "data");
+		json_object_del(w, "group");
+		json_object_set_new(w, "seq", json_integer(seq));
+	}
+	pg->e[pg->n] = (struct entry){seq, pg->n, w, r, idx};
+	pg->n++;
+	return TR_OK;
+}
+
+/* A record the peer did not hold (first sent, or sent again after a
+ * tombstone) takes its children along at its change number: theirs may be
+ * older than the cursor (a sighting before an edit, before the widening). */
+static int children_add(struct db_conn *c, const struct fed_node *me, const char *peer,
+			const struct fed_type *parent, const char *parent_id, int64_t seq,
+			struct page *pg)
+{
+	int rc = TR_OK;
+	for (size_t i = 0; i < fed_ntypes && !rc; i++) {
+		const struct fed_type *t = &fed_types[i];
+		if (!t->parent || strcmp(t->parent, parent->name) != 0)
+			continue;
+		char where[128];
+		snprintf(where, sizeof(where), "%s = ? ORDER BY %s.seq", t->parent_col, t->alias);
+		struct feedq q;
+		if ((rc = feed_prepare(c, t, peer, where, &q)))
+			break;
+		db_bind_text(q.s, 3, parent_id);
+		while (!rc && (rc = db_step(q.s)) == DB_ROW) {
+			const char *op = feed_op(&q, peer);
+			rc = op && strcmp(op, "tombstone") != 0 ? entry_add(c, me, &q, op, seq, pg)
+								: TR_OK;
+		}
+		db_done(q.s);
+		rc = rc == DB_DONE || rc == TR_OK ? TR_OK : rc == DB_ROW ? TR_ERR_DB : rc;
+	}
+	return rc;
+}
+
+/* The change number up to which a page of at most limit rows per type
+ * reads every type completely: the smallest limit-th number after `after`
+ * of a type (*more then), else none (INT64_MAX). */
+static int page_end(struct db_conn *c, int64_t after, int limit, int64_t *upto, int *more)
+{
+	*upto = INT64_MAX;
+	*more = 0;
+	for (size_t i = 0; i < fed_ntypes; i++) {
+		const struct fed_type *t = &fed_types[i];
+		char sql[256];
+		snprintf(sql, sizeof(sql),
+			 "SELECT %s.seq FROM %s %s " DB_ACL_EXEMPT " WHERE %s.seq > ? ORDER BY"
+			 " %s.seq LIMIT 1 OFFSET ?",
+			 t->alias, t->table, t->alias, t->alias, t->alias);
+		struct db_stmt *s;
+		int rc = db_prepare(c, sql, &s);
+		if (rc)
+			return rc;
+		db_bind_int64(s, 1, after);
+		db_bind_int64(s, 2, limit - 1);
+		rc = db_step(s);
+		if (rc == DB_ROW && db_col_int64(s, 0) < *upto) {
+			*upto = db_col_int64(s, 0);
+			*more = 1;
+		}
+		db_done(s);
+		if (rc != DB_ROW && rc != DB_DONE)
+			return TR_ERR_DB;
+	}
+	return TR_OK;
+}
+
+/* The records after `after` for the peer, every type in the order of its
+ * change number, and the cursor they reach. records gets them as they
+ * travel, index what the peer may skip by (type, op, id, origin,
+ * organisation and version), sent each inner record for the ledger. */
 static int feed_collect(struct db_conn *c, const struct fed_node *me, const char *peer,
 			int64_t after, int limit, json_t *records, json_t *index, json_t *sent,
 			int64_t *cursor, int *more)
 {
-	struct db_stmt *s;
-	int rc = feed_prepare(c, peer, after, limit, &s);
-	if (rc)
-		return rc;
-	int rows = 0;
-	*cursor = after;
-	while ((rc = db_step(s)) == DB_ROW) {
-		rows++;
-		*cursor = db_col_int64(s, F_SEQ);
-		const char *op = feed_op(s, peer);
-		if (!op)
-			continue;
-		json_t *r = feed_record(c, s, op, me->node_id), *sig = NULL;
-		if (db_col_is_null(s, F_ORIGIN)) {
-			sig = signed_mine(r, me);
-		} else if ((sig = signed_get(c, "alert", db_col_text(s, 0),
-					     db_col_text(s, F_ORIGIN)))) {
-			json_t *t =
-			    json_loads(json_string_value(json_object_get(sig, "text")), 0, NULL);
-			const char *sop = json_string_value(json_object_get(t, "op"));
-			if (!sop || (strcmp(sop, op) != 0 && strcmp(op, "tombstone") == 0)) {
-				json_decref(sig);
-				sig = NULL; /* our own tombstone: unsigned */
-			} else {
-				json_object_set(r, "op", json_object_get(t, "op"));
-				json_object_set(r, "version", json_object_get(t, "version"));
-			}
-			json_decref(t);
+	int64_t upto;
+	int rc = page_end(c, after, limit, &upto, more);
+	struct page pg = {NULL, 0, 0};
+	int64_t last = after;
+	for (size_t i = 0; i < fed_ntypes && !rc; i++) {
+		struct feedq q;
+		if ((rc = feed_range(c, &fed_types[i], peer, after, upto, &q)))
+			break;
+		while (!rc && (rc = db_step(q.s)) == DB_ROW) {
+			int64_t seq = db_col_int64(q.s, COL(&q, K_SEQ));
+			if (seq > last)
+				last = seq;
+			const char *op = feed_op(&q, peer);
+			rc = TR_OK;
+			if (!op)
+				continue;
+			const char *sent_op = db_col_text(q.s, COL(&q, K_SENT_OP));
+			int fresh = strcmp(op, "tombstone") != 0 &&
+				    (!sent_op || strcmp(sent_op, "tombstone") == 0) &&
+				    db_col_int64(q.s, COL(&q, K_KIDS)) > 0;
+			rc = entry_add(c, me, &q, op, seq, &pg);
+			if (!rc && fresh)
+				rc = children_add(c, me, peer, q.t, db_col_text(q.s, COL(&q, K_ID)),
+						  seq, &pg);
 		}
-		if (!sig && strcmp(op, "tombstone") != 0) {
-			json_decref(r); /* a copy we cannot vouch for is not passed along */
-			continue;
-		}
-		json_array_append_new(
-		    index,
-		    json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "type", json_object_get(r, "type"),
-			      "op", json_object_get(r, "op"), "id", json_object_get(r, "id"),
-			      "origin_node", json_object_get(r, "origin_node"), "org_id",
-			      json_object_get(json_object_get(r, "org"), "id"), "version",
-			      json_object_get(r, "version")));
-		json_t *w = sig ? json_pack("{s:I, s:o}", "seq", (json_int_t)*cursor, "signed", sig)
-				: json_deep_copy(r);
-		if (!sig) {
-			json_object_del(w, "data");
-			json_object_del(w, "group");
-			json_object_set_new(w, "seq", json_integer(*cursor));
-		}
-		json_array_append_new(records, w);
-		json_array_append_new(sent, r);
+		db_done(q.s);
+		rc = rc == DB_DONE || rc == TR_OK ? TR_OK : rc == DB_ROW ? TR_ERR_DB : rc;
 	}
-	db_done(s);
-	*more = rows == limit;
-	return rc == DB_DONE ? TR_OK : TR_ERR_DB;
+	*cursor = *more ? upto : last;
+	if (pg.n)
+		qsort(pg.e, pg.n, sizeof(*pg.e), entry_cmp);
+	for (size_t i = 0; i < pg.n; i++) {
+		json_array_append_new(records, pg.e[i].wire);
+		json_array_append_new(sent, pg.e[i].rec);
+		json_array_append_new(index, pg.e[i].idx);
+	}
+	free(pg.e);
+	return rc;
 }
 
 int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
@@ -329,24 +494,28 @@ int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_p
 
 int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = feed_prepare(c, to->node_id, 0, 1000000, &s);
-	if (rc)
-		return rc;
 	json_t *items = json_array();
-	while ((rc = db_step(s)) == DB_ROW && (int)json_array_size(items) < limit) {
-		const char *op = feed_op(s, to->node_id);
-		if (op && strcmp(op, "tombstone") != 0)
-			json_array_append_new(items,
-					      json_pack("{s:s, s:s, s:s, s:I, s:s}", "type",
-							"alert", "id", db_col_text(s, 0), "op", op,
-							"version", (json_int_t)db_col_int64(s, 28),
-							"title", db_col_text(s, 4)));
+	int rc = TR_OK;
+	for (size_t i = 0; i < fed_ntypes && !rc && (int)json_array_size(items) < limit; i++) {
+		struct feedq q;
+		if ((rc = feed_range(c, &fed_types[i], to->node_id, 0, INT64_MAX, &q)))
+			break;
+		while ((rc = db_step(q.s)) == DB_ROW && (int)json_array_size(items) < limit) {
+			const char *op = feed_op(&q, to->node_id);
+			if (op && strcmp(op, "tombstone") != 0)
+				json_array_append_new(
+				    items,
+				    json_pack("{s:s, s:s, s:s, s:I, s:s}", "type", q.t->name, "id",
+					      db_col_text(q.s, COL(&q, K_ID)), "op", op, "version",
+					      (json_int_t)db_col_int64(q.s, COL(&q, K_VERSION)),
+					      "title", db_col_text(q.s, COL(&q, K_TITLE))));
+		}
+		db_done(q.s);
+		rc = rc == DB_DONE || rc == DB_ROW ? TR_OK : TR_ERR_DB;
 	}
-	db_done(s);
-	if (rc != DB_DONE && rc != DB_ROW) {
+	if (rc) {
 		json_decref(items);
-		return TR_ERR_DB;
+		return rc;
 	}
 	*out = items;
 	return TR_OK;

@@ -34,18 +34,20 @@ int org_kind_valid(const char *kind)
 	return 0;
 }
 
-#define ORG_COLS "id, key, name, kind, country, parent_id, created_at, updated_at, version"
+#define ORG_COLS                                                                                   \
+	"id, key, name, kind, country, parent_id, created_at, updated_at, version, origin_node"
 
 static json_t *org_row(struct db_stmt *s)
 {
 	char created[32], updated[32];
 	tr_time_format(db_col_int64(s, 6), created);
 	tr_time_format(db_col_int64(s, 7), updated);
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I}", "id",
+	/* origin_node: the node of a remote organisation (federation), null here */
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I, s:s?}", "id",
 			 db_col_text(s, 0), "key", db_col_text(s, 1), "name", db_col_text(s, 2),
 			 "kind", db_col_text(s, 3), "country", db_col_text(s, 4), "parent_id",
 			 db_col_text(s, 5), "created_at", created, "updated_at", updated, "version",
-			 (json_int_t)db_col_int64(s, 8));
+			 (json_int_t)db_col_int64(s, 8), "origin_node", db_col_text(s, 9));
 }
 
 int org_list(struct db_conn *c, const struct caller *who, const char *country, const char *kind,

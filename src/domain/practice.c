@@ -1,3 +1,4 @@
+#include "domain/fed.h"
 #include "domain/practice.h"
 #include "domain/search.h"
 #include "core/buf.h"
@@ -315,7 +316,9 @@ static int practice_write(struct db_conn *c, json_t *p, int insert)
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	return practice_index(c, p);
+	if ((rc = practice_index(c, p)))
+		return rc;
+	return fed_stamp(c, "practice", json_string_value(json_object_get(p, "id")));
 }
 
 /* Whether who reviews practices of org_id: the reviewer flag, another

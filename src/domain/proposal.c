@@ -1,3 +1,4 @@
+#include "domain/fed.h"
 #include "domain/proposal.h"
 #include "domain/shrec.h"
 #include "core/buf.h"
@@ -339,7 +340,9 @@ static int proposal_write(struct db_conn *c, json_t *p, int insert)
 	}
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return rc;
+	return fed_stamp(c, "proposal", json_string_value(json_object_get(p, "id")));
 }
 
 static int finish(struct db_conn *c, int rc)
@@ -564,6 +567,10 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 		*field = rc == TR_ERR_CONFLICT ? "endorsement" : NULL;
 		goto out;
 	}
+	char key[80];
+	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
+	if ((rc = fed_stamp(c, "endorsement", key)))
+		goto out;
 	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal",
 				id,	      request_id,  NULL,      NULL};
 	rc = audit_append(c, &e, now);
@@ -588,7 +595,9 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (strcmp(json_string_value(json_object_get(cur, "status")), "open") != 0) {
+	/* a copy of another node's proposal changes only at its origin */
+	if (strcmp(json_string_value(json_object_get(cur, "status")), "open") != 0 ||
+	    fed_is_copy(c, "proposal", id)) {
 		*field = "status";
 		rc = TR_ERR_CONFLICT;
 		goto out;

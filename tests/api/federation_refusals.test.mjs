@@ -214,3 +214,42 @@ test('R refuses pulls it cannot trust and signs what it answers', async () => {
   assert.ok(!ids.includes(fromF));
   assert.deepEqual(ok.body.index.map((x) => x.id), ids);
 });
+
+test('records of the other types: a practice is taken, bad fields, unknown types and this node\'s records are refused', async () => {
+  const now = new Date().toISOString();
+  const practiceData = (over = {}) => ({
+    title: 'Practice from F', summary: 's', description: 'd', origin_country: 'FR', target_group: 'pupils',
+    setting: 'school', approach: 'talks', evidence_level: 'unknown', evidence_rationale: '',
+    evaluation_design: 'none', evaluation_findings: '', resources_needed: '', lessons_learned: '',
+    language: 'en', links: [], status: 'published', submitted_at: null, published_at: now,
+    created_at: now, updated_at: now, ...over,
+  });
+  const pid = uuid7();
+  answer = () => bundle({ records: [record({ type: 'practice', id: pid, data: practiceData() })] });
+  const got = await until(async () => {
+    const r = await R.api.get(`/api/v1/practices/${pid}`);
+    return r.status === 200 ? r.body : null;
+  }, 'the practice of F');
+  assert.equal(got.org_id, ORG);
+  assert.equal(got.status, 'published');
+  answer = () => bundle({ records: [record({ type: 'practice', id: uuid7(), data: practiceData({ evidence_level: 'miracle' }) })] });
+  await errorIs('record refused: bad field');
+  answer = () => bundle({ records: [record({ type: 'practice', id: uuid7(), data: practiceData({ status: 'draft' }) })] });
+  await errorIs('record refused: bad field');
+  answer = () => bundle({ records: [record({ type: 'tip', id: uuid7() })] });
+  await errorIs('record refused: unknown record type');
+  const mine = await R.api.post('/api/v1/activities', { body: {
+    title: 'Mine', type: 'school_prevention', setting: 'school', area_country: 'AT', start: '2026-01-01',
+    status: 'active', age_min: 12, age_max: 16, gender: 'all', distribution: 'federation', tlp: 'green',
+  } });
+  assert.equal(mine.status, 201, mine.text);
+  answer = () => bundle({ records: [record({ type: 'activity', id: mine.body.id, version: 5, data: { title: 'Stolen' } })] });
+  await errorIs('record refused: claims a record of this node');
+  assert.equal((await R.api.get(`/api/v1/activities/${mine.body.id}`)).body.title, 'Mine');
+  // an endorsement's id is its proposal's and its organisation's
+  answer = () => bundle({ records: [record({ type: 'endorsement', id: `${uuid7()}:${uuid7()}`, data: { proposal_id: uuid7(), comment: '', created_at: now } })] });
+  const p = await R.api.post('/api/v1/proposals', { body: { title: 'Open one', description: 'x', distribution: 'federation', status: 'open' } });
+  assert.equal(p.status, 201, p.text);
+  answer = () => bundle({ records: [record({ type: 'endorsement', id: `${p.body.id}:${uuid7()}`, data: { proposal_id: p.body.id, comment: '', created_at: now } })] });
+  await errorIs('record refused: malformed record');
+});

@@ -1,0 +1,207 @@
+// Federation of more than alerts: three instances A, B, C on loopback,
+// peered A–B and B–C. A's published practices, federated proposals with
+// their endorsements, federated activities, and the sightings and comments
+// of a federated alert reach C through B, read-only under A's organisation;
+// drafts and network records never leave A; an edit arrives; narrowing
+// sends a tombstone and B and C drop the record.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli, client } from './lib.mjs';
+import { node, link, until, alertBody } from './fed_lib.mjs';
+
+let A, B, C;
+const orgs = {};
+const u = {};
+
+async function addUser(email, org, role = 'analyst', reviewer = false) {
+  const r = await A.api.post('/api/v1/users', { body: { email, name: email, org_id: org, role, reviewer } });
+  assert.equal(r.status, 201, r.text);
+  const token = cli(['token', 'create', '--email', email, '--db', A.db.url]).stdout.trim();
+  return client(A.srv.base, { token });
+}
+
+before(async () => {
+  [A, B, C] = await Promise.all([node('a'), node('b'), node('c')]);
+  link(A, B);
+  link(B, C);
+  const mk = async (name, kind, country) => {
+    const r = await A.api.post('/api/v1/organisations', { body: { name, kind, country } });
+    assert.equal(r.status, 201, r.text);
+    return r.body.id;
+  };
+  orgs.r1 = await mk('Vienna Police', 'police', 'AT');
+  orgs.r2 = await mk('Berlin Police', 'police', 'DE');
+  u.r1 = await addUser('reviewer@vienna.example', orgs.r1, 'analyst', true);
+  u.r2 = await addUser('reviewer@berlin.example', orgs.r2, 'analyst', true);
+});
+after(async () => { await Promise.all([A, B, C].map((n) => n?.srv.stop())); });
+
+const seen = (n, path, pred = () => true) => async () => {
+  const r = await n.api.get(path);
+  return r.status === 200 && pred(r.body) ? r.body : null;
+};
+const gone = (n, path) => async () => (await n.api.get(path)).status === 404;
+
+const practice = (over = {}) => ({
+  title: 'Strengthening Families 10-14', summary: 'Seven sessions for parents and children',
+  origin_country: 'FR', target_group: 'families with children aged 10 to 14', setting: 'family',
+  approach: 'skills training', evidence_level: 'beneficial', evidence_rationale: 'two RCTs',
+  evaluation_design: 'rct', evaluation_findings: 'less early alcohol use',
+  resources_needed: 'two facilitators', lessons_learned: 'evening sessions failed to recruit fathers',
+  language: 'fr', links: ['https://example.org/sfp'], ...over,
+});
+
+const activity = (over = {}) => ({
+  title: 'School prevention talks', type: 'school_prevention', setting: 'school',
+  area_country: 'AT', lat: 48.2, lon: 16.37, radius_km: 5,
+  start: '2026-01-01', end: '2026-04-01', status: 'active',
+  age_min: 12, age_max: 16, gender: 'all', distribution: 'federation', tlp: 'green', ...over,
+});
+
+/* An alert of A made after the others: once it is on C, what A wrote
+ * before it has been pulled by B and C. */
+async function marker(title) {
+  const m = await A.api.post('/api/v1/alerts', { body: alertBody({ title }) });
+  assert.equal(m.status, 201, m.text);
+  await until(seen(C, `/api/v1/alerts/${m.body.id}`), `${title} on C`);
+}
+
+test('a published practice of A reaches C through B; a draft never leaves A', async () => {
+  const c = await A.api.post('/api/v1/practices', { body: practice() });
+  assert.equal(c.status, 201, c.text);
+  const id = c.body.id;
+  await marker('after the draft practice');
+  for (const n of [B, C]) assert.equal((await n.api.get(`/api/v1/practices/${id}`)).status, 404);
+  const s = await A.api.patch(`/api/v1/practices/${id}`, { body: { status: 'submitted' }, headers: { 'If-Match': '"1"' } });
+  assert.equal(s.status, 200, s.text);
+  assert.equal((await u.r1.post(`/api/v1/practices/${id}/reviews`, { body: { verdict: 'verify' } })).status, 201);
+  const v2 = await u.r2.post(`/api/v1/practices/${id}/reviews`, { body: { verdict: 'verify' } });
+  assert.equal(v2.body.status, 'published', v2.text);
+  const onC = await until(seen(C, `/api/v1/practices/${id}`), 'the practice on C');
+  const onB = await until(seen(B, `/api/v1/practices/${id}`), 'the practice on B');
+  for (const p of [onB, onC]) {
+    assert.equal(p.title, practice().title);
+    assert.equal(p.org_id, A.org);
+    assert.equal(p.status, 'published');
+    assert.deepEqual(p.links, practice().links);
+  }
+  // the receiver shows it under A's organisation, as a remote one
+  const org = await C.api.get(`/api/v1/organisations/${A.org}`);
+  assert.equal(org.status, 200);
+  assert.equal(org.body.origin_node, A.id);
+  assert.equal((await A.api.get(`/api/v1/organisations/${A.org}`)).body.origin_node, null);
+  // read-only there: C's admin cannot change it
+  const p = await C.api.patch(`/api/v1/practices/${id}`, { body: { summary: 'changed on C' }, headers: { 'If-Match': `"${onC.version}"` } });
+  assert.ok(p.status >= 400 && p.status < 500, p.text);
+});
+
+test('a federated activity reaches C, an edit arrives, narrowing drops it on B and C; a network one never leaves A', async () => {
+  const net = await A.api.post('/api/v1/activities', { body: activity({ title: 'Network only', distribution: 'network' }) });
+  assert.equal(net.status, 201, net.text);
+  const ring = [[16.3, 48.1], [16.4, 48.1], [16.4, 48.3], [16.3, 48.1]];
+  const r = await A.api.post('/api/v1/activities', { body: activity({ polygon: ring }) });
+  assert.equal(r.status, 201, r.text);
+  const path = `/api/v1/activities/${r.body.id}`;
+  const onC = await until(seen(C, path), 'the activity on C');
+  assert.equal(onC.org_id, A.org);
+  assert.deepEqual(onC.polygon, ring);
+  assert.equal(onC.title, activity().title);
+  assert.equal(onC.area_country, 'AT');
+  for (const n of [B, C]) assert.equal((await n.api.get(`/api/v1/activities/${net.body.id}`)).status, 404);
+  const e = await A.api.patch(path, { body: { title: 'School prevention talks, second term', reached_female: 12 }, headers: { 'If-Match': '"1"' } });
+  assert.equal(e.status, 200, e.text);
+  const edited = await until(seen(C, path, (x) => x.version === 2), 'version 2 on C');
+  assert.equal(edited.title, 'School prevention talks, second term');
+  assert.equal(edited.reached_female, 12);
+  const n = await A.api.patch(path, { body: { distribution: 'network' }, headers: { 'If-Match': '"2"' } });
+  assert.equal(n.status, 200, n.text);
+  await until(gone(B, path), 'the activity gone from B');
+  await until(gone(C, path), 'the activity gone from C');
+  const list = await C.api.get('/api/v1/activities?limit=500');
+  assert.ok(!list.body.items.some((x) => x.id === r.body.id));
+});
+
+test('a federated proposal of A and its endorsement reach C; a network one never leaves A', async () => {
+  const net = await A.api.post('/api/v1/proposals', { body: { title: 'Network proposal', description: 'x', distribution: 'network' } });
+  assert.equal(net.status, 201, net.text);
+  const c = await A.api.post('/api/v1/proposals', { body: {
+    title: 'Joint family-skills roll-out', description: 'train facilitators together',
+    countries: ['FR', 'AT'], distribution: 'federation',
+  } });
+  assert.equal(c.status, 201, c.text);
+  const id = c.body.id;
+  const path = `/api/v1/proposals/${id}`;
+  await marker('after the draft proposal');
+  assert.equal((await C.api.get(path)).status, 404, 'drafts stay home');
+  for (const p of [net.body.id]) {
+    assert.equal((await A.api.patch(`/api/v1/proposals/${p}`, { body: { status: 'open' }, headers: { 'If-Match': '"1"' } })).status, 200);
+  }
+  const open = await A.api.patch(path, { body: { status: 'open' }, headers: { 'If-Match': '"1"' } });
+  assert.equal(open.status, 200, open.text);
+  const onC = await until(seen(C, path), 'the proposal on C');
+  assert.equal(onC.org_id, A.org);
+  assert.equal(onC.status, 'open');
+  assert.deepEqual(onC.countries, ['FR', 'AT']);
+  const end = await u.r1.post(`${path}/endorsements`, { body: { comment: 'Vienna will host a session' } });
+  assert.equal(end.status, 201, end.text);
+  const withE = await until(seen(C, path, (x) => x.endorsements?.length === 1), 'the endorsement on C');
+  assert.equal(withE.endorsements[0].org_id, orgs.r1);
+  assert.equal((await C.api.get(`/api/v1/organisations/${orgs.r1}`)).status, 200);
+  for (const n of [B, C]) assert.equal((await n.api.get(`/api/v1/proposals/${net.body.id}`)).status, 404);
+  // C's organisation endorses the copy: the endorsement travels to A
+  const onCe = await C.api.post(`${path}/endorsements`, { body: { comment: 'C joins' } });
+  assert.equal(onCe.status, 201, onCe.text);
+  const onA = await until(seen(A, path, (x) => x.endorsements?.length === 2), "C's endorsement on A");
+  assert.ok(onA.endorsements.some((x) => x.org_id === C.org));
+  // a copy changes only at its origin: a reviewer on C does not verify it
+  const cOrg = (await C.api.post('/api/v1/organisations', { body: { name: 'Rome Police', kind: 'police', country: 'IT' } })).body.id;
+  const rev = await C.api.post('/api/v1/users', { body: { email: 'reviewer@rome.example', name: 'r', org_id: cOrg, role: 'analyst', reviewer: true } });
+  assert.equal(rev.status, 201, rev.text);
+  const revApi = client(C.srv.base, { token: cli(['token', 'create', '--email', 'reviewer@rome.example', '--db', C.db.url]).stdout.trim() });
+  const verify = await revApi.post(`${path}/reviews`, { body: { verdict: 'verify' } });
+  assert.equal(verify.status, 409, verify.text);
+  assert.equal((await C.api.get(path)).body.status, 'open');
+  // narrowed: B and C drop it with its endorsement
+  const v = (await A.api.get(path)).headers.get('etag');
+  const nar = await A.api.patch(path, { body: { distribution: 'network' }, headers: { 'If-Match': v } });
+  assert.equal(nar.status, 200, nar.text);
+  await until(gone(C, path), 'the proposal gone from C');
+  assert.equal((await B.api.get(path)).status, 404);
+});
+
+test('a sighting and a comment added on A reach C with their alert', async () => {
+  const r = await A.api.post('/api/v1/alerts', { body: alertBody({ title: 'Sighted alert' }) });
+  assert.equal(r.status, 201, r.text);
+  const path = `/api/v1/alerts/${r.body.id}`;
+  await until(seen(C, path), 'the alert on C');
+  const s = await u.r1.post(`${path}/sightings`, { body: { type: 'seen', place_name: 'Vienna', count: 3 } });
+  assert.equal(s.status, 201, s.text);
+  const cm = await A.api.post(`${path}/comments`, { body: { body: 'Also seen in Graz.', distribution: 'federation' } });
+  assert.equal(cm.status, 201, cm.text);
+  const sC = await until(seen(C, `${path}/sightings`, (x) => x.items?.length === 1), 'the sighting on C');
+  assert.equal(sC.items[0].org_id, orgs.r1);
+  assert.equal(sC.items[0].count, 3);
+  const cC = await until(seen(C, `${path}/comments`, (x) => x.items?.length === 1), 'the comment on C');
+  assert.equal(cC.items[0].body, 'Also seen in Graz.');
+  // an edit of the alert later does not send them twice
+  const e = await A.api.patch(path, { body: { title: 'Sighted alert, edited' }, headers: { 'If-Match': '"1"' } });
+  assert.equal(e.status, 200, e.text);
+  await until(seen(C, path, (x) => x.version === 2), 'version 2 on C');
+  assert.equal((await C.api.get(`${path}/sightings`)).body.items.length, 1);
+  assert.equal((await C.api.get(`${path}/comments`)).body.items.length, 1);
+});
+
+test('a sighting made while its alert stayed home goes along when the alert is widened to federation', async () => {
+  const r = await A.api.post('/api/v1/alerts', { body: alertBody({ title: 'Home first', distribution: 'network' }) });
+  assert.equal(r.status, 201, r.text);
+  const path = `/api/v1/alerts/${r.body.id}`;
+  const s = await u.r2.post(`${path}/sightings`, { body: { type: 'seen', place_name: 'Berlin', count: 2 } });
+  assert.equal(s.status, 201, s.text);
+  await marker('after the network alert and its sighting');
+  assert.equal((await C.api.get(path)).status, 404);
+  const w = await A.api.patch(path, { body: { distribution: 'federation' }, headers: { 'If-Match': '"1"' } });
+  assert.equal(w.status, 200, w.text);
+  const sC = await until(seen(C, `${path}/sightings`, (x) => x.items?.length === 1), 'the older sighting on C');
+  assert.equal(sC.items[0].org_id, orgs.r2);
+  assert.equal(sC.items[0].place_name, 'Berlin');
+});
