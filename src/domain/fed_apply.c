@@ -92,6 +92,9 @@ json_t *fed_alert_clean(struct db_conn *c, json_t *d, const char *id, const char
 	for (int i = 0; texts[i]; i++)
 		if (!str_ok(json_object_get(d, texts[i]), 100000, 1))
 			return *why = "bad text field", NULL;
+	json_t *form = json_object_get(d, "drug_form");
+	if (form && !json_is_null(form) && !in_list(json_string_value(form), alert_drug_forms))
+		return *why = "bad drug form", NULL;
 	const char *rel = json_string_value(json_object_get(d, "reliability"));
 	if (rel && !in_list(rel, alert_reliabilities))
 		return *why = "bad reliability", NULL;
@@ -129,10 +132,12 @@ json_t *fed_alert_clean(struct db_conn *c, json_t *d, const char *id, const char
 	json_t *a = json_object();
 	json_object_set_new(a, "id", json_string(id));
 	json_object_set(a, "title", title);
-	static const char *const copy[] = {
-	    "category",		 "status",	"tlp",	       "summary",	"body",
-	    "retraction_reason", "reliability", "credibility", "observed_from", "observed_to",
-	    "published_at",	 "created_at",	"updated_at",  "location",	NULL};
+	static const char *const copy[] = {"category",	  "status",	  "tlp",
+					   "summary",	  "body",	  "retraction_reason",
+					   "reliability", "credibility",  "observed_from",
+					   "observed_to", "published_at", "created_at",
+					   "updated_at",  "location",	  "drug_form",
+					   NULL};
 	for (int j = 0; copy[j]; j++) {
 		json_t *x = json_object_get(d, copy[j]);
 		json_object_set(a, copy[j], x ? x : json_null());

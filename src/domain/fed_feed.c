@@ -63,13 +63,13 @@ static int feed_prepare(struct db_conn *c, const struct fed_type *t, const char 
 		   ", %s, %s.org_id, %s.seq, %s.origin_node, %s.received_from, %s, %s, %s, %s,"
 		   " %s, %s, o.name, o.kind, o.country, d.op, rp.pass_along, (SELECT COUNT(*)"
 		   " FROM sharing_group_members m JOIN organisations mo ON mo.id = m.org_id"
-		   " WHERE m.group_id = %s AND mo.origin_node = ?), %s FROM %s %s " DB_ACL_EXEMPT
+		   " WHERE m.group_id = %s AND mo.origin_node = ?), %s%s FROM %s %s " DB_ACL_EXEMPT
 		   "%s JOIN organisations o ON o.id = %s.org_id LEFT JOIN fed_deliveries d"
 		   " ON d.peer = ? AND d.record_type = '%s' AND d.record_id = %s"
 		   " LEFT JOIN fed_peers rp ON rp.node_id = %s.received_from WHERE %s",
 		   t->key, a, a, a, a, t->dist, t->group, t->tlp, t->status, t->version, t->title,
-		   t->group, t->kids ? t->kids : "0", t->table, a, t->joins, a, t->name, t->key, a,
-		   where);
+		   t->group, t->kids ? t->kids : "0", t->last ? t->last : "", t->table, a, t->joins,
+		   a, t->name, t->key, a, where);
 	int rc = b.err ? b.err : db_prepare(c, b.data, &q->s);
 	buf_free(&b);
 	if (rc)

@@ -1,6 +1,7 @@
 /* Federation, the record types that travel, as a table (fed_types.h):
  * alerts through their own module, the others through their columns. */
 #include "core/buf.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -165,7 +166,6 @@ static const struct fed_col comment_cols[] = {
     {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
-#define NCOLS(a) (sizeof(a) / sizeof(a[0]))
 /* a child follows its parent's distribution and status */
 #define CHILD_DIST                                                                                 \
 	"CASE WHEN p.distribution = 'federation' THEN 'federation' ELSE 'organisation' END"
@@ -188,6 +188,7 @@ const struct fed_type fed_types[] = {
      .title = "a.title",
      .kids = "(SELECT COUNT(*) FROM alert_sightings x WHERE x.alert_id = a.id) + (SELECT"
 	     " COUNT(*) FROM alert_comments x WHERE x.alert_id = a.id)",
+     .last = ", " ALERT_DRUG_FORM_COL,
      .withdraw_children = alert_children,
      .data = alert_data,
      .clean = fed_alert_clean,
@@ -208,7 +209,7 @@ const struct fed_type fed_types[] = {
      .parent = "alert",
      .parent_col = "r.alert_id",
      .cols = sighting_cols,
-     .ncols = NCOLS(sighting_cols),
+     .ncols = N(sighting_cols),
      .flags = FT_ID | FT_COUNTRY},
     {.name = "comment",
      .table = "alert_comments",
@@ -225,7 +226,7 @@ const struct fed_type fed_types[] = {
      .parent = "alert",
      .parent_col = "r.alert_id",
      .cols = comment_cols,
-     .ncols = NCOLS(comment_cols),
+     .ncols = N(comment_cols),
      .flags = FT_ID | FT_COUNTRY},
     {.name = "practice",
      .table = "practices",
@@ -239,7 +240,7 @@ const struct fed_type fed_types[] = {
      .version = "r.version",
      .title = "r.title",
      .cols = practice_cols,
-     .ncols = NCOLS(practice_cols),
+     .ncols = N(practice_cols),
      .flags = FT_ID | FT_COUNTRY | FT_VERSION,
      /* a draft is seen by its organisation only, and a remote one has no users */
      .withdraw_set = "status = 'draft', title = '', summary = '', description = ''"},
@@ -255,7 +256,7 @@ const struct fed_type fed_types[] = {
      .version = "r.version",
      .title = "r.title",
      .cols = proposal_cols,
-     .ncols = NCOLS(proposal_cols),
+     .ncols = N(proposal_cols),
      .flags = FT_ID | FT_COUNTRY | FT_VERSION,
      .withdraw_set = "distribution = 'organisation', title = '', description = ''",
      .kids = "(SELECT COUNT(*) FROM proposal_endorsements x WHERE x.proposal_id = r.id)",
@@ -274,7 +275,7 @@ const struct fed_type fed_types[] = {
      .parent = "proposal",
      .parent_col = "r.proposal_id",
      .cols = endorsement_cols,
-     .ncols = NCOLS(endorsement_cols),
+     .ncols = N(endorsement_cols),
      .flags = 0},
     {.name = "activity",
      .table = "activities",
@@ -288,12 +289,12 @@ const struct fed_type fed_types[] = {
      .version = "r.version",
      .title = "r.title",
      .cols = activity_cols,
-     .ncols = NCOLS(activity_cols),
+     .ncols = N(activity_cols),
      .flags = FT_ID | FT_COUNTRY | FT_VERSION,
      .withdraw_set = "distribution = 'organisation', title = '', description = '',"
 		     " lat = NULL, lon = NULL, place_name = NULL, polygon = NULL"},
 };
-const size_t fed_ntypes = NCOLS(fed_types);
+const size_t fed_ntypes = N(fed_types);
 
 const struct fed_type *fed_type_find(const char *name)
 {

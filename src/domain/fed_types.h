@@ -44,6 +44,7 @@ struct fed_type {
 	/* what the feed decides by, as expressions */
 	const char *dist, *group, *tlp, *status, *version, *title;
 	const char *kids;	/* how many children a row has, or NULL: none */
+	const char *last;	/* columns its data hook finds by name, after all others */
 	const char *parent;	/* the parent's type, or NULL */
 	const char *parent_col; /* the column naming the parent (alias included) */
 	/* a generic type: its columns and table flags */

@@ -33,12 +33,13 @@ test('trellis node key prints the node id and public key; peer list shows the pe
 });
 
 test('a federated alert of A reaches C through B, with its remote organisation', async () => {
-  const r = await A.api.post('/api/v1/alerts', { body: alertBody({ countries: ['FR'], tags: ['tablets'] }) });
+  const r = await A.api.post('/api/v1/alerts', { body: alertBody({ countries: ['FR'], tags: ['tablets'], drug_form: 'pill-tablet' }) });
   assert.equal(r.status, 201, r.text);
   const onB = await until(seen(B, r.body.id), 'the alert on B');
   const onC = await until(seen(C, r.body.id), 'the alert on C');
   for (const copy of [onB, onC]) {
     assert.equal(copy.title, alertBody().title);
+    assert.equal(copy.drug_form, 'pill-tablet', 'its drug form travels');
     assert.equal(copy.org_id, A.org);
     assert.equal(copy.version, 1);
     assert.deepEqual(copy.countries, ['FR']);

@@ -95,6 +95,8 @@ test('records claimed by a node that is not their origin are refused and logged'
   // bad input in a record: refused, nothing else breaks
   answer = () => bundle({ records: [record({ id: uuid7(), data: { ...record().data, tlp: 'red' } })] });
   await errorIs('record refused: bad tlp');
+  answer = () => bundle({ records: [record({ id: uuid7(), data: { ...record().data, drug_form: 'capsule' } })] });
+  await errorIs('record refused: bad drug form');
 });
 
 test('a record of another node is taken only as its origin signed it', async () => {
