@@ -1,4 +1,3 @@
-#include "domain/fed.h"
 #include "domain/activity.h"
 #include "domain/shrec.h"
 #include "core/arena.h"
@@ -12,6 +11,7 @@
 #include "domain/overlap.h"
 #include "domain/practice.h"
 #include "domain/tip.h"
+#include "domain/seq.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -488,7 +488,7 @@ static int activity_write(struct db_conn *c, json_t *a, int insert)
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	return fed_stamp(c, "activity", json_string_value(json_object_get(a, "id")));
+	return seq_stamp(c, "activities", "r", "r.id", json_string_value(json_object_get(a, "id")));
 }
 
 static void stamp(json_t *a, const char *key, int64_t ms)

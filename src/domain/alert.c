@@ -1,4 +1,3 @@
-#include "domain/fed.h"
 #include "domain/alert.h"
 #include "domain/row.h"
 #include "core/buf.h"
@@ -13,6 +12,7 @@
 #include "domain/readmodel/alerts.h"
 #include "domain/search.h"
 #include "domain/substance.h"
+#include "domain/seq.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -806,7 +806,7 @@ int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *
 	json_t *cnt = json_object_get(body, "count");
 	tr_uuid7(id);
 	struct db_stmt *s;
-	/* the row and its change number (fed_stamp) in one transaction */
+	/* the row and its change number (seq_stamp) in one transaction */
 	if ((rc = db_begin(c)))
 		return rc;
 	if ((rc = db_prepare(c,
@@ -833,7 +833,7 @@ int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *
 	rc = db_step(s);
 	db_done(s);
 	if (rc == DB_DONE)
-		rc = fed_stamp(c, "sighting", id);
+		rc = seq_stamp(c, "alert_sightings", "r", "r.id", id);
 	if (rc || (rc = db_commit(c))) {
 		db_rollback(c);
 		return rc;
@@ -923,7 +923,7 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 		rc = (*field = "sharing_group_id", TR_ERR_INVALID);
 	tr_uuid7(id);
 	struct db_stmt *s;
-	/* the row and its change number (fed_stamp) in one transaction */
+	/* the row and its change number (seq_stamp) in one transaction */
 	int tx = !rc && !(rc = db_begin(c));
 	if (!rc &&
 	    !(rc = db_prepare(c,
@@ -944,7 +944,7 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 		db_done(s);
 	}
 	if (!rc)
-		rc = fed_stamp(c, "comment", id);
+		rc = seq_stamp(c, "alert_comments", "r", "r.id", id);
 	if (tx && (rc || (rc = db_commit(c))))
 		db_rollback(c);
 	json_decref(a);

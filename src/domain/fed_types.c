@@ -12,6 +12,7 @@
 #include "domain/practice.h"
 #include "domain/proposal.h"
 #include "domain/search.h"
+#include "domain/seq.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -604,14 +605,7 @@ int fed_type_put(const struct fed_type *t, struct db_conn *c, const struct alert
 int fed_is_copy(struct db_conn *c, const char *type, const char *id)
 {
 	const struct fed_type *t = fed_type_find(type);
-	char sql[256];
-	if (!t || !id)
-		return 0;
-	snprintf(sql, sizeof(sql),
-		 "SELECT 1 FROM %s " DB_ACL_EXEMPT " AS %s WHERE %s = ? AND %s.origin_node IS NOT"
-		 " NULL",
-		 t->table, t->alias, t->key, t->alias);
-	return ref_found(c, sql, id) == 1;
+	return t && seq_is_copy(c, t->table, id);
 }
 
 int fed_type_withdraw(const struct fed_type *t, struct db_conn *c, const char *id,
@@ -662,20 +656,5 @@ int fed_type_withdraw(const struct fed_type *t, struct db_conn *c, const char *i
 int fed_stamp(struct db_conn *c, const char *type, const char *id)
 {
 	const struct fed_type *t = fed_type_find(type);
-	if (!t)
-		return TR_ERR_INVALID;
-	int rc = db_run(c, "UPDATE alert_seq SET n = n + 1 WHERE id = 1");
-	struct buf b;
-	buf_init(&b, 512);
-	buf_printf(&b,
-		   "UPDATE %s " DB_ACL_EXEMPT " AS %s SET seq = (SELECT n FROM alert_seq WHERE"
-		   " id = 1) WHERE %s = ?",
-		   t->table, t->alias, t->key);
-	struct db_stmt *s;
-	if (!rc && !(rc = b.err ? b.err : db_prepare(c, b.data, &s))) {
-		db_bind_text(s, 1, id);
-		rc = step_done(s);
-	}
-	buf_free(&b);
-	return rc;
+	return t ? seq_stamp(c, t->table, t->alias, t->key, id) : TR_ERR_INVALID;
 }

@@ -1,4 +1,3 @@
-#include "domain/fed.h"
 #include "domain/practice.h"
 #include "domain/search.h"
 #include "core/buf.h"
@@ -8,6 +7,7 @@
 #include "domain/activity.h"
 #include "domain/audit.h"
 #include "domain/notify.h"
+#include "domain/seq.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,7 +318,7 @@ static int practice_write(struct db_conn *c, json_t *p, int insert)
 		return rc;
 	if ((rc = practice_index(c, p)))
 		return rc;
-	return fed_stamp(c, "practice", json_string_value(json_object_get(p, "id")));
+	return seq_stamp(c, "practices", "r", "r.id", json_string_value(json_object_get(p, "id")));
 }
 
 /* Whether who reviews practices of org_id: the reviewer flag, another

@@ -1,4 +1,3 @@
-#include "domain/fed.h"
 #include "domain/proposal.h"
 #include "domain/shrec.h"
 #include "core/buf.h"
@@ -10,6 +9,7 @@
 #include "domain/group.h"
 #include "domain/notify.h"
 #include "domain/practice.h"
+#include "domain/seq.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,7 +342,7 @@ static int proposal_write(struct db_conn *c, json_t *p, int insert)
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	return fed_stamp(c, "proposal", json_string_value(json_object_get(p, "id")));
+	return seq_stamp(c, "proposals", "r", "r.id", json_string_value(json_object_get(p, "id")));
 }
 
 static int finish(struct db_conn *c, int rc)
@@ -569,7 +569,8 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 	}
 	char key[80];
 	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
-	if ((rc = fed_stamp(c, "endorsement", key)))
+	if ((rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
+			    key)))
 		goto out;
 	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal",
 				id,	      request_id,  NULL,      NULL};
@@ -597,7 +598,7 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	}
 	/* a copy of another node's proposal changes only at its origin */
 	if (strcmp(json_string_value(json_object_get(cur, "status")), "open") != 0 ||
-	    fed_is_copy(c, "proposal", id)) {
+	    seq_is_copy(c, "proposals", id)) {
 		*field = "status";
 		rc = TR_ERR_CONFLICT;
 		goto out;

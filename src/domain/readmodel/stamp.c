@@ -2,23 +2,14 @@
  * write of an alert stamps the row with the next number of alert_seq. */
 #include "core/err.h"
 #include "domain/readmodel/alerts.h"
+#include "domain/seq.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 int alert_seq_stamp(struct db_conn *c, const char *id)
 {
-	int rc = db_run(c, "UPDATE alert_seq SET n = n + 1 WHERE id = 1");
-	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE alerts " DB_ACL_EXEMPT " SET seq = (SELECT n FROM"
-				     " alert_seq WHERE id = 1) WHERE id = ?",
-				     &s))) {
-		db_bind_text(s, 1, id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
-	return rc;
+	return seq_stamp(c, "alerts", "a", "a.id", id);
 }
 
 int alert_seq_stamp_group(struct db_conn *c, const char *group_id)

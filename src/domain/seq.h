@@ -1,0 +1,20 @@
+/* The change number: one counter (alert_seq) that every record the read
+ * model or the federation feed follows takes its next number from when it
+ * is written, in the writer's transaction; and whether a record is a copy
+ * of another node's. Below every module that writes such records and the
+ * federation that reads them, so that neither depends on the other. */
+#ifndef TR_DOMAIN_SEQ_H
+#define TR_DOMAIN_SEQ_H
+
+#include "db/db.h"
+
+/** Stamps the row of table (read as alias) whose key expression equals id
+ * with the next change number. */
+int seq_stamp(struct db_conn *c, const char *table, const char *alias, const char *key,
+	      const char *id);
+
+/** Whether the row of table with this id came from another node (its
+ * origin_node is set): read-only here, only its origin changes it. */
+int seq_is_copy(struct db_conn *c, const char *table, const char *id);
+
+#endif
