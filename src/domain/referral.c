@@ -911,18 +911,32 @@ static void secure_delete_on(struct db_conn *c)
 		db_exec(c, "PRAGMA secure_delete=ON");
 }
 
+/* PostgreSQL's VACUUM FULL keeps the row versions a snapshot still open
+ * may see: those of the transactions that began before the erasure was
+ * committed. It waits (10 s at most) until they have ended, so that the
+ * rewrite leaves the erased versions behind. */
+#define PG_WAIT_OLDER                                                                              \
+	"DO $$ DECLARE t timestamptz := clock_timestamp(); BEGIN FOR i IN 1..100 LOOP"             \
+	" PERFORM pg_stat_clear_snapshot(); EXIT WHEN NOT EXISTS (SELECT 1 FROM"                   \
+	" pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"         \
+	" AND backend_xmin IS NOT NULL AND xact_start < t); PERFORM pg_sleep(0.1); END LOOP;"      \
+	" END $$"
+
 /* After an erasure the old row versions leave the files: on SQLite the
  * WAL is checkpointed into the (cleared) pages and truncated; on
  * PostgreSQL an UPDATE leaves the old tuple in the table's file until it
  * is rewritten, so the table is rewritten (VACUUM FULL, a short exclusive
- * lock on a small table, only when something was erased). PostgreSQL's
- * own write-ahead log keeps the old row until its segments are recycled. */
+ * lock on a small table, only when something was erased), once no older
+ * transaction may still see them. PostgreSQL's own write-ahead log keeps
+ * the old row until its segments are recycled. */
 static void checkpoint(struct db_conn *c, int erased)
 {
-	if (db_conn_engine(c) == DB_SQLITE)
+	if (db_conn_engine(c) == DB_SQLITE) {
 		db_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
-	else if (erased)
+	} else if (erased) {
+		db_exec(c, PG_WAIT_OLDER);
 		db_exec(c, "VACUUM (FULL) referrals " DB_ACL_EXEMPT);
+	}
 }
 
 int referral_person_erase(struct db_conn *c, const struct caller *who, const char *id,
