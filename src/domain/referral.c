@@ -911,16 +911,17 @@ static void secure_delete_on(struct db_conn *c)
 		db_exec(c, "PRAGMA secure_delete=ON");
 }
 
-/* PostgreSQL's VACUUM FULL keeps the row versions a snapshot still open
- * may see: those of the transactions that began before the erasure was
- * committed. It waits (10 s at most) until they have ended, so that the
- * rewrite leaves the erased versions behind. */
+/* PostgreSQL's VACUUM FULL keeps the row versions another transaction may
+ * still see: while any transaction of this database holds a snapshot or an
+ * id older than the erasure's commit, the erased versions would be copied
+ * into the rewritten table. It waits (10 s at most) until every other
+ * transaction is newer than that. */
 #define PG_WAIT_OLDER                                                                              \
-	"DO $$ DECLARE t timestamptz := clock_timestamp(); BEGIN FOR i IN 1..100 LOOP"             \
-	" PERFORM pg_stat_clear_snapshot(); EXIT WHEN NOT EXISTS (SELECT 1 FROM"                   \
-	" pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"         \
-	" AND backend_xmin IS NOT NULL AND xact_start < t); PERFORM pg_sleep(0.1); END LOOP;"      \
-	" END $$"
+	"DO $$ DECLARE x xid := pg_snapshot_xmax(pg_current_snapshot())::text::xid; BEGIN FOR i"   \
+	" IN 1..100 LOOP PERFORM pg_stat_clear_snapshot(); EXIT WHEN NOT EXISTS (SELECT 1 FROM"    \
+	" pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND"     \
+	" backend_type = 'client backend' AND (age(backend_xmin) > age(x) OR age(backend_xid)"     \
+	" > age(x))); PERFORM pg_sleep(0.1); END LOOP; END $$"
 
 /* After an erasure the old row versions leave the files: on SQLite the
  * WAL is checkpointed into the (cleared) pages and truncated; on

@@ -80,18 +80,20 @@ test('after the retention period the sealed fields are in no stored byte; before
   for (const p of pieces) assert.ok(stored(p), `the check sees ${p} before retention`);
 
   sql(srv, `UPDATE referrals SET closed_at = ${Date.now() - 400 * 86400e3} WHERE id = '${id}'`);
-  // on PostgreSQL, a transaction that began before the erasure is still
-  // open while it runs: its snapshot may see the old row versions, which a
-  // rewrite keeps unless it waits for that transaction to end
-  let older = null;
+  // on PostgreSQL, transactions that began before the erasure are still
+  // open while it runs, one holding a snapshot, one an id between two
+  // statements: either keeps the old row versions in a rewrite unless it
+  // waits for them to end
+  const older = [];
   if (ENGINE !== 'sqlite') {
-    older = spawn('psql', [srv.db.url, '-q', '-c', 'BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM organisations; SELECT pg_sleep(2); COMMIT;']);
-    const open = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(2)%' AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid()";
-    for (let i = 0; i < 100 && sql(srv, open).trim() === '0'; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal(sql(srv, open).trim(), '1', 'the older transaction holds its snapshot');
+    older.push(spawn('psql', [srv.db.url, '-q', '-c', 'BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM organisations; SELECT pg_sleep(2); COMMIT;']));
+    older.push(spawn('sh', ['-c', `(echo "BEGIN; CREATE TEMP TABLE held (a int);"; sleep 4; echo "COMMIT;") | psql '${srv.db.url}' -q`]));
+    const open = "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND ((query LIKE '%pg_sleep(2)%' AND backend_xmin IS NOT NULL) OR (state = 'idle in transaction' AND backend_xid IS NOT NULL))";
+    for (let i = 0; i < 100 && sql(srv, open).trim() !== '2'; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(sql(srv, open).trim(), '2', 'the older transactions are open');
   }
   const run = cli(['retention', 'run', '--db', srv.db.url], cliEnv);
-  if (older && older.exitCode === null) await new Promise((r) => older.on('exit', r));
+  for (const o of older) if (o.exitCode === null) await new Promise((r) => o.on('exit', r));
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), { erased: 1, days: 365 });
   for (const p of pieces) assert.ok(!stored(p), `${p} is still stored after retention`);
