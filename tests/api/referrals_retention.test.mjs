@@ -86,9 +86,14 @@ test('after the retention period the sealed fields are in no stored byte; before
   // waits for them to end
   const older = [];
   if (ENGINE !== 'sqlite') {
-    older.push(spawn('psql', [srv.db.url, '-q', '-c', 'BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM organisations; SELECT pg_sleep(2); COMMIT;']));
-    older.push(spawn('sh', ['-c', `(echo "BEGIN; CREATE TEMP TABLE held (a int);"; sleep 4; echo "COMMIT;") | psql '${srv.db.url}' -q`]));
-    const open = "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND ((query LIKE '%pg_sleep(2)%' AND backend_xmin IS NOT NULL) OR (state = 'idle in transaction' AND backend_xid IS NOT NULL))";
+    // named, so that only these two are counted (the server's own jobs and
+    // other tests' databases have transactions of their own)
+    const env = { ...process.env, PGAPPNAME: 'trellis-retention-older' };
+    older.push(spawn('psql', [srv.db.url, '-q', '-c', 'BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM organisations; SELECT pg_sleep(2); COMMIT;'], { env }));
+    older.push(spawn('sh', ['-c', `(echo "BEGIN; CREATE TEMP TABLE held (a int);"; sleep 4; echo "COMMIT;") | psql '${srv.db.url}' -q`], { env }));
+    const open = `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'trellis-retention-older'
+      AND datname = current_database() AND ((query LIKE '%pg_sleep(2)%' AND backend_xmin IS NOT NULL)
+      OR (state = 'idle in transaction' AND backend_xid IS NOT NULL))`;
     for (let i = 0; i < 100 && sql(srv, open).trim() !== '2'; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(sql(srv, open).trim(), '2', 'the older transactions are open');
   }
