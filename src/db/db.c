@@ -169,12 +169,15 @@ const char *db_errmsg(struct db_conn *c)
 
 int db_exec(struct db_conn *c, const char *sql)
 {
+	if (!strncmp(sql, "ROLLBACK", 8)) /* the counter's row is back too */
+		memset(&c->range, 0, sizeof(c->range));
 	return c->ops->exec(c, sql);
 }
 
 int db_begin(struct db_conn *c)
 {
 	int rc = db_exec(c, c->ops->begin);
+	memset(&c->range, 0, sizeof(c->range));
 	if (!rc)
 		c->in_tx = 1;
 	return rc;
@@ -186,7 +189,13 @@ int db_commit(struct db_conn *c)
 	if (rc)
 		db_exec(c, "ROLLBACK");
 	c->in_tx = 0;
+	memset(&c->range, 0, sizeof(c->range));
 	return rc;
+}
+
+struct db_tx_range *db_tx_range(struct db_conn *c)
+{
+	return c->in_tx ? &c->range : NULL;
 }
 
 int db_rollback(struct db_conn *c)

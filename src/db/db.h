@@ -52,6 +52,17 @@ int db_begin(struct db_conn *c);
 int db_commit(struct db_conn *c);
 int db_rollback(struct db_conn *c);
 
+/** Numbers a transaction took from a shared counter and has not used yet:
+ * [next, end), grow the size of the next take. A caller keeps them here so
+ * that many writes in one transaction take the counter's row once per block,
+ * not once per write; they are forgotten when the transaction ends or rolls
+ * back to a savepoint. */
+struct db_tx_range {
+	int64_t next, end, grow;
+};
+/** The range of the open transaction of c, or NULL outside one. */
+struct db_tx_range *db_tx_range(struct db_conn *c);
+
 /** Prepares sql (cached by text) and returns a statement with no bindings.
  * The statement belongs to c; finish with db_done before preparing the same
  * text again. */

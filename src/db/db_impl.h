@@ -73,6 +73,7 @@ struct db_conn {
 	int cached;
 	unsigned next_name;
 	int in_tx;
+	struct db_tx_range range; /* see db_tx_range */
 	char errmsg[256];
 };
 

@@ -442,28 +442,32 @@ static const char *write_sql(struct buf *b, int insert)
 		buf_puts(b, "INSERT INTO activities " DB_ACL_EXEMPT " (");
 		for (int i = 0; i <= COL_UPDATED; i++)
 			buf_printf(b, "%s, ", cols[i].col);
-		buf_puts(b, "cell_x, cell_y) VALUES (");
+		buf_puts(b, "cell_x, cell_y, seq) VALUES (");
 		for (int i = 0; i <= COL_UPDATED; i++)
 			buf_puts(b, "?, ");
-		buf_puts(b, "?, ?)");
+		buf_puts(b, "?, ?, ?)");
 	} else {
 		buf_puts(b, "UPDATE activities " DB_ACL_EXEMPT " SET ");
 		for (int i = COL_WRITABLE; i < COL_CREATED; i++)
 			buf_printf(b, "%s = ?, ", cols[i].col);
-		buf_puts(
-		    b,
-		    "updated_at = ?, cell_x = ?, cell_y = ?, version = version + 1 WHERE id = ?");
+		buf_puts(b, "updated_at = ?, cell_x = ?, cell_y = ?, seq = ?, version = version + "
+			    "1 WHERE id = ?");
 	}
 	return b->data;
 }
 
-/* Writes every column of the merged record a (insert or full update). */
+/* Writes every column of the merged record a (insert or full update), with
+ * the next change number. */
 static int activity_write(struct db_conn *c, json_t *a, int insert)
 {
+	int64_t seq;
+	int rc = seq_next(c, &seq);
+	if (rc)
+		return rc;
 	struct buf b;
 	buf_init(&b, 4096);
 	struct db_stmt *s;
-	int rc = db_prepare(c, write_sql(&b, insert), &s);
+	rc = db_prepare(c, write_sql(&b, insert), &s);
 	buf_free(&b);
 	if (rc)
 		return rc;
@@ -482,13 +486,12 @@ static int activity_write(struct db_conn *c, json_t *a, int insert)
 		db_bind_null(s, k);
 		db_bind_null(s, k + 1);
 	}
+	db_bind_int64(s, k + 2, seq);
 	if (!insert)
-		db_bind_text(s, k + 2, json_string_value(json_object_get(a, "id")));
+		db_bind_text(s, k + 3, json_string_value(json_object_get(a, "id")));
 	rc = db_step(s);
 	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	return seq_stamp(c, "activities", "r", "r.id", json_string_value(json_object_get(a, "id")));
+	return rc == DB_DONE ? TR_OK : rc;
 }
 
 static void stamp(json_t *a, const char *key, int64_t ms)

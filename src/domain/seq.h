@@ -8,6 +8,10 @@
 
 #include "db/db.h"
 
+/** Takes the next change number, for a writer that sets the seq column in
+ * its own statement rather than stamping the row after it. */
+int seq_next(struct db_conn *c, int64_t *n /* OUT */);
+
 /** Stamps the row of table (read as alias) whose key expression equals id
  * with the next change number. */
 int seq_stamp(struct db_conn *c, const char *table, const char *alias, const char *key,
