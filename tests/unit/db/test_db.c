@@ -142,6 +142,44 @@ static void migrations_apply_once_in_order(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* One set of migrations: the shared files run on both engines, an engine's
+ * own file of the same name takes the place of the shared one, and a
+ * version written for the other engine only is refused. */
+static void shared_migrations_and_an_engines_own(void **state)
+{
+	(void)state;
+	char path[256], dir[256], err[300] = "";
+	struct db *db = open_temp(path, sizeof(path));
+	snprintf(dir, sizeof(dir), "/tmp/trellis-mig2-%d", (int)getpid());
+	char cmd[900];
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf %s && mkdir -p %s/sqlite %s/postgres"
+		 " && echo 'CREATE TABLE a (x TEXT);' > %s/0001_a.sql"
+		 " && echo 'INSERT INTO a VALUES (1);' > %s/0002_b.sql"
+		 " && echo 'INSERT INTO a VALUES (2);' > %s/sqlite/0002_b.sql"
+		 " && echo 'BROKEN;' > %s/postgres/0002_b.sql",
+		 dir, dir, dir, dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	int applied = -1;
+	assert_int_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);
+	assert_int_equal(applied, 2);
+	struct db_conn *c = db_acquire(db);
+	struct db_stmt *s;
+	db_prepare(c, "SELECT group_concat(x) FROM a", &s);
+	assert_int_equal(db_step(s), DB_ROW);
+	assert_string_equal(db_col_text(s, 0), "2");
+	db_done(s);
+	db_release(c);
+	snprintf(cmd, sizeof(cmd), "echo 'SELECT 1;' > %s/postgres/0003_c.sql", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_not_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);
+	assert_non_null(strstr(err, "0003_c.sql is written for postgres only"));
+	db_close(db);
+	unlink(path);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void guarded_tables_need_the_access_predicate(void **state)
 {
 	(void)state;
@@ -189,6 +227,7 @@ int main(void)
 		cmocka_unit_test(a_unique_violation_is_a_conflict),
 		cmocka_unit_test(release_rolls_back_an_open_transaction),
 		cmocka_unit_test(migrations_apply_once_in_order),
+		cmocka_unit_test(shared_migrations_and_an_engines_own),
 		cmocka_unit_test(guarded_tables_need_the_access_predicate),
 		cmocka_unit_test(bad_urls_are_refused),
 	};
