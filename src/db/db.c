@@ -193,6 +193,15 @@ int db_commit(struct db_conn *c)
 	return rc;
 }
 
+int db_end(struct db_conn *c, int rc)
+{
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
 struct db_tx_range *db_tx_range(struct db_conn *c)
 {
 	return c->in_tx ? &c->range : NULL;

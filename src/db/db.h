@@ -51,6 +51,9 @@ int db_exec(struct db_conn *c, const char *sql);
 int db_begin(struct db_conn *c);
 int db_commit(struct db_conn *c);
 int db_rollback(struct db_conn *c);
+/** Ends the transaction: commits when rc is TR_OK, else rolls back and
+ * returns rc; the commit's own result otherwise. */
+int db_end(struct db_conn *c, int rc);
 
 /** Numbers a transaction took from a shared counter and has not used yet:
  * [next, end), grow the size of the next take. A caller keeps them here so

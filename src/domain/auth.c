@@ -274,15 +274,6 @@ int auth_account_delay(struct db_conn *c, const char *email, const char *user_id
 	return TR_OK;
 }
 
-static int tx_end(struct db_conn *c, int rc)
-{
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
 /* A failed check of a password: counted against the account and audited.
  * The actor of a failed sign-in is nobody known ("anonymous"); the account
  * is named by its id when it exists, and the email is never written. */
@@ -294,7 +285,7 @@ static int failure_record(struct db_conn *c, const char *key, const struct audit
 		return rc;
 	if (!(rc = failure_note(c, key, now)))
 		rc = audit_append(c, e, now);
-	return tx_end(c, rc);
+	return db_end(c, rc);
 }
 
 int auth_login(struct db_conn *c, const char *email, const char *password, const char *request_id,
@@ -357,7 +348,7 @@ int auth_login(struct db_conn *c, const char *email, const char *password, const
 	struct audit_entry e = {user_id, org, "login", "user", user_id, request_id, NULL, NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	return tx_end(c, rc);
+	return db_end(c, rc);
 }
 
 int auth_password_check(struct db_conn *c, const char *user_id, const char *password,
@@ -530,7 +521,7 @@ int auth_token_create(struct db_conn *c, const struct caller *who, const char *r
 			     "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
 			     " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			     &s)))
-		return tx_end(c, rc);
+		return db_end(c, rc);
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, user_id);
 	db_bind_text(s, 3, name);
@@ -541,7 +532,7 @@ int auth_token_create(struct db_conn *c, const struct caller *who, const char *r
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
-		return tx_end(c, rc);
+		return db_end(c, rc);
 	/* whose token, its scope and expiry; never its name (free text) */
 	tr_time_format(expires_at, exp);
 	char detail[160];
@@ -556,7 +547,7 @@ int auth_token_create(struct db_conn *c, const struct caller *who, const char *r
 				request_id,
 				NULL,
 				detail};
-	return tx_end(c, audit_append(c, &e, now));
+	return db_end(c, audit_append(c, &e, now));
 }
 
 int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct caller *who)
@@ -596,20 +587,20 @@ int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *r
 			     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
 			     " AND revoked_at IS NULL",
 			     &s)))
-		return tx_end(c, rc);
+		return db_end(c, rc);
 	db_bind_int64(s, 1, now);
 	db_bind_text(s, 2, id);
 	db_bind_text(s, 3, who->user_id);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
-		return tx_end(c, rc);
+		return db_end(c, rc);
 	/* how many rows changed is engine-specific; read the result back */
 	if ((rc = db_prepare(c,
 			     "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
 			     " AND revoked_at = ?",
 			     &s)))
-		return tx_end(c, rc);
+		return db_end(c, rc);
 	db_bind_text(s, 1, id);
 	db_bind_text(s, 2, who->user_id);
 	db_bind_int64(s, 3, now);
@@ -620,7 +611,7 @@ int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *r
 				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	return tx_end(c, rc);
+	return db_end(c, rc);
 }
 
 int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)

@@ -355,15 +355,6 @@ static int service_write(struct db_conn *c, json_t *p, int insert)
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-static int finish(struct db_conn *c, int rc)
-{
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
 int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 		   const char *request_id, char id[37], const char **field)
 {
@@ -407,7 +398,7 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(p);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 int service_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -451,5 +442,5 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 out:
 	json_decref(cur);
 	json_decref(merged);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
