@@ -3,6 +3,7 @@
 #include "api/tiles.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/acl.h"
@@ -90,7 +91,15 @@ static void serve_outlines_load(struct app *app)
 			tr_strerror(rc));
 }
 
-int cli_serve(int argc, char **argv)
+/* What the command line and the environment ask of the server. */
+struct serve_opts {
+	const char *listen_on, *dbflag, *web, *metrics_listen, *metrics_token;
+	unsigned threads, conns, per_ip, timeout, idle_s, max_s;
+	int trust_proxy;
+};
+
+/* Reads the options into o: -1 to go on, else the exit code. */
+static int serve_args(int argc, char **argv, struct serve_opts *o)
 {
 	static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
 					     {"db", required_argument, 0, 'd'},
@@ -105,62 +114,50 @@ int cli_serve(int argc, char **argv)
 					     {"trust-proxy", no_argument, 0, 'P'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
-	const char *listen_on = getenv("TRELLIS_LISTEN"), *dbflag = NULL, *web = NULL;
-	const char *metrics_listen = NULL;
-	unsigned threads = 0, conns = 1024, per_ip = 256, timeout = 30;
-	unsigned idle_s = 30 * 60, max_s = 12 * 3600;
 	const char *trust_env = getenv("TRELLIS_TRUST_PROXY");
-	int trust_proxy = trust_env && strcmp(trust_env, "1") == 0;
+	*o = (struct serve_opts){.listen_on = getenv("TRELLIS_LISTEN"),
+				 .metrics_token = getenv("TRELLIS_METRICS_TOKEN"),
+				 .conns = 1024,
+				 .per_ip = 256,
+				 .timeout = 30,
+				 .idle_s = 30 * 60,
+				 .max_s = 12 * 3600,
+				 .trust_proxy = trust_env && strcmp(trust_env, "1") == 0};
+	/* the numbers: each with its largest value, and whether 0 is allowed */
+	const struct {
+		int val;
+		unsigned max, *out;
+		int zero_ok;
+	} nums[] = {{'t', 256, &o->threads, 1},	     {'m', 100000, &o->conns, 0},
+		    {'p', 100000, &o->per_ip, 1},    {'o', 3600, &o->timeout, 0},
+		    {'i', 7 * 86400, &o->idle_s, 0}, {'x', 30 * 86400, &o->max_s, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		int bad = 0;
-		switch (c) {
-		case 'l':
-			listen_on = optarg;
-			break;
-		case 'd':
-			dbflag = optarg;
-			break;
-		case 'w':
-			web = optarg;
-			break;
-		case 'M':
-			metrics_listen = optarg;
-			break;
-		case 't':
-			bad = parse_uint(optarg, 256, &threads);
-			break;
-		case 'm':
-			bad = parse_uint(optarg, 100000, &conns) || conns == 0;
-			break;
-		case 'p':
-			bad = parse_uint(optarg, 100000, &per_ip);
-			break;
-		case 'o':
-			bad = parse_uint(optarg, 3600, &timeout) || timeout == 0;
-			break;
-		case 'i':
-			bad = parse_uint(optarg, 7 * 86400, &idle_s) || idle_s == 0;
-			break;
-		case 'x':
-			bad = parse_uint(optarg, 30 * 86400, &max_s) || max_s == 0;
-			break;
-		case 'P':
-			trust_proxy = 1;
-			break;
-		case 'h':
-			serve_usage(stdout);
-			return 0;
-		default:
-			serve_usage(stderr);
-			return 2;
-		}
+		for (size_t i = 0; i < N(nums); i++)
+			if (nums[i].val == c)
+				bad = parse_uint(optarg, nums[i].max, nums[i].out) ||
+				      (!nums[i].zero_ok && *nums[i].out == 0);
+		if (c == 'l')
+			o->listen_on = optarg;
+		else if (c == 'd')
+			o->dbflag = optarg;
+		else if (c == 'w')
+			o->web = optarg;
+		else if (c == 'M')
+			o->metrics_listen = optarg;
+		else if (c == 'P')
+			o->trust_proxy = 1;
+		else if (c == 'h')
+			return serve_usage(stdout), 0;
+		else if (!strchr("tmpoix", c))
+			return serve_usage(stderr), 2;
 		if (bad) {
 			const char *name = "";
-			for (const struct option *o = opts; o->name; o++)
-				if (o->val == c)
-					name = o->name;
+			for (const struct option *x = opts; x->name; x++)
+				if (x->val == c)
+					name = x->name;
 			fprintf(stderr, "trellis serve: bad value for --%s: '%s'\n", name, optarg);
 			return 2;
 		}
@@ -169,148 +166,22 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "trellis serve: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (!listen_on || !*listen_on)
-		listen_on = "127.0.0.1:8080";
-	const char *metrics_token = getenv("TRELLIS_METRICS_TOKEN");
-	if (metrics_token && *metrics_token && !metrics_token_ok(metrics_token)) {
+	if (!o->listen_on || !*o->listen_on)
+		o->listen_on = "127.0.0.1:8080";
+	if (o->metrics_token && *o->metrics_token && !metrics_token_ok(o->metrics_token)) {
 		fprintf(stderr, "trellis serve: TRELLIS_METRICS_TOKEN must be 16 to 256 visible "
 				"ASCII characters\n");
 		return 2;
 	}
-	struct notify_config ncfg;
-	char nerr[300];
-	if (cli_notify_config(&ncfg, nerr, sizeof(nerr))) {
-		fprintf(stderr, "trellis serve: %s\n", nerr);
-		return 2;
-	}
-	notify_configure(&ncfg);
-	struct tiles *tiles = NULL;
-	char terr[300];
-	if (tiles_config(getenv("TRELLIS_TILES"), getenv("TRELLIS_TILES_ATTRIBUTION"), &tiles, terr,
-			 sizeof(terr))) {
-		fprintf(stderr, "trellis serve: %s\n", terr);
-		return 2;
-	}
-	struct app *app = calloc(1, sizeof(*app));
-	if (!app || cli_home(app->home, sizeof(app->home))) {
-		tiles_free(tiles);
-		free(app);
-		return 2;
-	}
-	if (cli_app_config(&app->config, nerr, sizeof(nerr))) {
-		fprintf(stderr, "trellis serve: %s\n", nerr);
-		tiles_free(tiles);
-		free(app);
-		return 2;
-	}
-	app->tiles = tiles;
-	app->session_idle_ms = (int64_t)idle_s * 1000;
-	app->session_max_ms = (int64_t)max_s * 1000;
-	app->trust_proxy = trust_proxy;
-	app->sign_in = auth_throttle_new(AUTH_SOURCE_FAILURES_MAX, AUTH_FAILURE_WINDOW_MS);
-	if (!app->sign_in) {
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
-	}
-	if (web)
-		snprintf(app->web_dir, sizeof(app->web_dir), "%s", web);
-	else
-		snprintf(app->web_dir, sizeof(app->web_dir), "%s/web", app->home);
-	unsigned pool = (threads ? threads : 2) + 2;
-	if (cli_db_open(cli_db_url(dbflag), (int)pool + 2, app->home, &app->db, 0)) {
-		auth_throttle_free(app->sign_in);
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
-	}
-	db_guard_tables(app->db, acl_guarded_tables);
-	if (!audit_key_id(NULL))
-		fputs(
-		    "{\"level\":\"warn\",\"msg\":\"TRELLIS_AUDIT_KEY is not set: the audit log is "
-		    "chained without a key, and anyone who can write the database can rewrite "
-		    "it\"}\n",
-		    stderr);
-	if (api_countries_cache(app)) {
-		fprintf(stderr, "trellis: cannot read the countries from the database\n");
-		db_close(app->db);
-		auth_throttle_free(app->sign_in);
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
-	}
-	/* the alerts' read model is loaded before any request needs it */
-	struct db_conn *conn = db_acquire(app->db);
-	int64_t t0 = tr_now_ms();
-	alert_cache_text_budget(conn, alert_text_budget());
-	int loaded = alert_cache_sync(conn);
-	db_release(conn);
-	if (loaded) {
-		fprintf(stderr, "trellis: cannot load the alerts from the database\n");
-		api_countries_cache_free(app);
-		db_close(app->db);
-		auth_throttle_free(app->sign_in);
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
-	}
-	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"alerts loaded\",\"ms\":%lld}\n",
-		(long long)(tr_now_ms() - t0));
-	serve_outlines_load(app);
-	/* workers inherit this mask; only sigwait below sees the signals */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	struct http_config cfg = {.listen = listen_on,
-				  .threads = (int)threads,
-				  .conn_limit = conns,
-				  .per_ip_limit = per_ip,
-				  .timeout_s = timeout,
-				  .conn_memory = 48 * 1024,
-				  .routes = api_routes,
-				  .nroutes = api_nroutes,
-				  .app = app,
-				  .fallback = api_static,
-				  .metrics_extra = api_metrics_extra,
-				  .metrics_listen = metrics_listen,
-				  .metrics_token = metrics_token,
-				  .csp = tiles_csp(app->tiles),
-				  .authenticate = api_authenticate};
-	struct http_server *srv;
-	char err[512] = "";
-	if (tips_module_start(app, err, sizeof(err)) ||
-	    signals_module_start(app, err, sizeof(err)) ||
-	    referrals_module_start(app, err, sizeof(err)) ||
-	    fed_module_start(app, (int)pool - 2, err, sizeof(err)) ||
-	    notify_module_start(app, err, sizeof(err)) ||
-	    http_server_start(&cfg, &srv, err, sizeof(err))) {
-		fprintf(stderr, "trellis: %s\n", err);
-		notify_module_stop(app);
-		fed_module_stop(app);
-		referrals_module_stop(app);
-		signals_module_stop(app);
-		tips_module_stop(app);
-		outline_free(app->outlines);
-		api_countries_cache_free(app);
-		db_close(app->db);
-		auth_throttle_free(app->sign_in);
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
-	}
-	if (metrics_listen)
-		fprintf(stderr, "{\"level\":\"info\",\"msg\":\"metrics listening\",\"port\":%d}\n",
-			http_server_metrics_port(srv));
-	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"listening\",\"port\":%d}\n",
-		http_server_port(srv));
-	int sig = 0;
-	sigwait(&set, &sig);
-	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
-	fed_module_quiesce(app);
-	http_server_stop(srv);
+	return -1;
+}
+
+/* Stops what was started and frees the application (any part may be
+ * missing: each stop and free takes what is not there). */
+static void app_free(struct app *app)
+{
+	if (!app)
+		return;
 	notify_module_stop(app);
 	fed_module_stop(app);
 	referrals_module_stop(app);
@@ -322,5 +193,133 @@ int cli_serve(int argc, char **argv)
 	auth_throttle_free(app->sign_in);
 	tiles_free(app->tiles);
 	free(app);
+}
+
+/* The countries and the alerts' read model, loaded before any request
+ * needs them. */
+static int app_load(struct app *app)
+{
+	if (api_countries_cache(app)) {
+		fprintf(stderr, "trellis: cannot read the countries from the database\n");
+		return 2;
+	}
+	struct db_conn *conn = db_acquire(app->db);
+	int64_t t0 = tr_now_ms();
+	alert_cache_text_budget(conn, alert_text_budget());
+	int loaded = alert_cache_sync(conn);
+	db_release(conn);
+	if (loaded) {
+		fprintf(stderr, "trellis: cannot load the alerts from the database\n");
+		return 2;
+	}
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"alerts loaded\",\"ms\":%lld}\n",
+		(long long)(tr_now_ms() - t0));
+	serve_outlines_load(app);
+	return 0;
+}
+
+/* The application the options describe, its database open and its data
+ * loaded; NULL (said on stderr) when it cannot be. */
+static struct app *app_make(const struct serve_opts *o, unsigned pool)
+{
+	struct notify_config ncfg;
+	char err[300];
+	if (cli_notify_config(&ncfg, err, sizeof(err))) {
+		fprintf(stderr, "trellis serve: %s\n", err);
+		return NULL;
+	}
+	notify_configure(&ncfg);
+	struct app *app = calloc(1, sizeof(*app));
+	if (!app)
+		return NULL;
+	if (tiles_config(getenv("TRELLIS_TILES"), getenv("TRELLIS_TILES_ATTRIBUTION"), &app->tiles,
+			 err, sizeof(err)) ||
+	    cli_app_config(&app->config, err, sizeof(err))) {
+		fprintf(stderr, "trellis serve: %s\n", err);
+		app_free(app);
+		return NULL;
+	}
+	app->session_idle_ms = (int64_t)o->idle_s * 1000;
+	app->session_max_ms = (int64_t)o->max_s * 1000;
+	app->trust_proxy = o->trust_proxy;
+	app->sign_in = auth_throttle_new(AUTH_SOURCE_FAILURES_MAX, AUTH_FAILURE_WINDOW_MS);
+	if (!app->sign_in || cli_home(app->home, sizeof(app->home)) ||
+	    cli_db_open(cli_db_url(o->dbflag), (int)pool + 2, app->home, &app->db, 0)) {
+		app_free(app);
+		return NULL;
+	}
+	if (o->web)
+		snprintf(app->web_dir, sizeof(app->web_dir), "%s", o->web);
+	else
+		snprintf(app->web_dir, sizeof(app->web_dir), "%s/web", app->home);
+	db_guard_tables(app->db, acl_guarded_tables);
+	if (!audit_key_id(NULL))
+		fputs(
+		    "{\"level\":\"warn\",\"msg\":\"TRELLIS_AUDIT_KEY is not set: the audit log is "
+		    "chained without a key, and anyone who can write the database can rewrite "
+		    "it\"}\n",
+		    stderr);
+	if (app_load(app)) {
+		app_free(app);
+		return NULL;
+	}
+	return app;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	struct serve_opts o;
+	int rc = serve_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	unsigned pool = (o.threads ? o.threads : 2) + 2;
+	struct app *app = app_make(&o, pool);
+	if (!app)
+		return 2;
+	/* workers inherit this mask; only sigwait below sees the signals */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct http_config cfg = {.listen = o.listen_on,
+				  .threads = (int)o.threads,
+				  .conn_limit = o.conns,
+				  .per_ip_limit = o.per_ip,
+				  .timeout_s = o.timeout,
+				  .conn_memory = 48 * 1024,
+				  .routes = api_routes,
+				  .nroutes = api_nroutes,
+				  .app = app,
+				  .fallback = api_static,
+				  .metrics_extra = api_metrics_extra,
+				  .metrics_listen = o.metrics_listen,
+				  .metrics_token = o.metrics_token,
+				  .csp = tiles_csp(app->tiles),
+				  .authenticate = api_authenticate};
+	struct http_server *srv;
+	char err[512] = "";
+	if (tips_module_start(app, err, sizeof(err)) ||
+	    signals_module_start(app, err, sizeof(err)) ||
+	    referrals_module_start(app, err, sizeof(err)) ||
+	    fed_module_start(app, (int)pool - 2, err, sizeof(err)) ||
+	    notify_module_start(app, err, sizeof(err)) ||
+	    http_server_start(&cfg, &srv, err, sizeof(err))) {
+		fprintf(stderr, "trellis: %s\n", err);
+		app_free(app);
+		return 2;
+	}
+	if (o.metrics_listen)
+		fprintf(stderr, "{\"level\":\"info\",\"msg\":\"metrics listening\",\"port\":%d}\n",
+			http_server_metrics_port(srv));
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"listening\",\"port\":%d}\n",
+		http_server_port(srv));
+	int sig = 0;
+	sigwait(&set, &sig);
+	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
+	fed_module_quiesce(app);
+	http_server_stop(srv);
+	app_free(app);
 	return 0;
 }
