@@ -410,6 +410,25 @@ static int audit_keygen_cmd(const char *keyfile)
 	return 0;
 }
 
+static const char *const subs[] = {"verify", "checkpoint", "keygen"};
+
+/* The subcommand's index in subs, or -1 - the exit code (help or an
+ * error, said). */
+static int audit_sub(int argc, char **argv)
+{
+	for (int i = 0; argc >= 2 && i < 3; i++)
+		if (strcmp(argv[1], subs[i]) == 0)
+			return i;
+	int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
+	if (help)
+		fputs(audit_usage, stdout);
+	else
+		fprintf(stderr, "trellis audit: %s (see trellis audit --help)\n",
+			argc < 2 ? "verify, checkpoint or keygen is missing"
+				 : "unknown subcommand");
+	return help ? -1 : -3;
+}
+
 int cli_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
@@ -419,23 +438,11 @@ int cli_audit(int argc, char **argv)
 					     {"out", required_argument, 0, 'o'},
 					     {"help", no_argument, 0, 'h'},
 					     {0, 0, 0, 0}};
-	static const char *const subs[] = {"verify", "checkpoint", "keygen"};
 	/* the flags each subcommand takes */
 	static const char *const takes[] = {"dcp", "dko", "k"};
-	int sub = -1;
-	for (int i = 0; argc >= 2 && i < 3; i++)
-		if (strcmp(argv[1], subs[i]) == 0)
-			sub = i;
-	if (sub < 0) {
-		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
-		if (help)
-			fputs(audit_usage, stdout);
-		else
-			fprintf(stderr, "trellis audit: %s (see trellis audit --help)\n",
-				argc < 2 ? "verify, checkpoint or keygen is missing"
-					 : "unknown subcommand");
-		return help ? 0 : 2;
-	}
+	int sub = audit_sub(argc, argv);
+	if (sub < 0)
+		return -sub - 1;
 	const char *dbflag = NULL, *cpfile = NULL, *pkhex = NULL, *keyfile = NULL, *out = NULL;
 	int c, li = -1;
 	optind = 1;
