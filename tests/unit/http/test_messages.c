@@ -233,7 +233,7 @@ static void every_call_site_message_is_in_the_catalog(void **state)
 	if (nmissing)
 		fprintf(stderr,
 			"%zu message(s) of http_field_error/http_fail or a why[] table have no entry in "
-			"src/http/messages.c (add code, en, fr, ru):\n%s",
+			"src/http/messages_fields.c or messages_modules.c (add code, en, fr, ru):\n%s",
 			nmissing, missing);
 	assert_true(nchecked > 100);
 	assert_int_equal(nmissing, 0);

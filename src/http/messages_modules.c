@@ -1,0 +1,423 @@
+/* The message catalog: the modules' own messages, the HTTP layer's and the errors' details. See
+ * messages_impl.h. */
+#include "http/messages_impl.h"
+#include "core/countof.h"
+
+const struct msg msg_modules[] = {
+    /* referrals */
+    {"invalid",
+     {"a diversion panel receives a referral within 36 hours at most",
+      "une commission de dissuasion reçoit un signalement dans les 36 heures au plus",
+      "комиссия по альтернативным мерам получает направление не позднее чем через 36 часов"}},
+    {"invalid",
+     {"must leave time to acknowledge first: at least ack_hours",
+      "doit laisser d'abord le temps d'accuser réception : au moins ack_hours",
+      "должно оставлять время сначала подтвердить получение: не меньше ack_hours"}},
+
+    {"not_one_of",
+     {"names an unknown value", "désigne une valeur inconnue", "указывает неизвестное значение"}},
+    {"not_a_date",
+     {"must be a date (YYYY-MM-DD)", "doit être une date (AAAA-MM-JJ)",
+      "должно быть датой (ГГГГ-ММ-ДД)"}},
+    {"bad_date",
+     {"must be a date in the past, at most 120 years ago",
+      "doit être une date passée, d'il y a au plus 120 ans",
+      "должно быть датой в прошлом, не ранее чем 120 лет назад"}},
+    {"unavailable",
+     {"cannot be sealed or opened: this server has no usable TRELLIS_SECRET_KEY",
+      "ne peut être ni scellé ni ouvert : ce serveur n'a pas de clé utilisable "
+      "(TRELLIS_SECRET_KEY)",
+      "не может быть ни зашифровано, ни открыто: у этого сервера нет пригодного ключа "
+      "(TRELLIS_SECRET_KEY)"}},
+    {"unavailable",
+     {"personal data cannot be handled now",
+      "les données personnelles ne peuvent pas être traitées pour le moment",
+      "персональные данные сейчас не могут быть обработаны"}},
+    {"required",
+     {"is required: why you need the personal data (10 to 500 characters)",
+      "est obligatoire : pourquoi il vous faut les données personnelles (10 à 500 caractères)",
+      "обязательно: зачем вам нужны персональные данные (от 10 до 500 символов)"}},
+    {"unknown_field",
+     {"names a field that is not given_name, family_name, birth_date, contact, guardian, facts "
+      "or notes",
+      "désigne un champ autre que given_name, family_name, birth_date, contact, guardian, facts "
+      "ou notes",
+      "указывает поле, кроме given_name, family_name, birth_date, contact, guardian, facts или "
+      "notes"}},
+    {"required",
+     {"must name at least one of service, sharing, statistics",
+      "doit citer au moins l'un de service, sharing, statistics",
+      "должно указывать хотя бы одно из service, sharing, statistics"}},
+    {"forbidden",
+     {"referrals are seen by their two organisations' case workers; your role sees the outcomes",
+      "les orientations sont vues par les travailleurs sociaux de leurs deux organisations ; "
+      "votre rôle en voit les résultats",
+      "направления видят социальные работники двух организаций; вашей роли доступны только "
+      "итоги"}},
+    {"forbidden",
+     {"only the case workers of the two organisations read the person's data",
+      "seuls les travailleurs sociaux des deux organisations lisent les données de la personne",
+      "данные человека читают только социальные работники двух организаций"}},
+    {"forbidden",
+     {"the receiving organisation's notes are its own",
+      "les notes de l'organisation destinataire n'appartiennent qu'à elle",
+      "заметки организации-получателя принадлежат только ей"}},
+    {"forbidden",
+     {"only an organisation administrator erases personal data",
+      "seul un administrateur d'organisation efface les données personnelles",
+      "стирать персональные данные может только администратор организации"}},
+    {"not_found",
+     {"must name an active service of the directory",
+      "doit désigner un service actif de l'annuaire",
+      "должно указывать действующую услугу из справочника"}},
+    {"bad_transition",
+     {"cannot move this way: the referring organisation sends and revokes; the receiving one "
+      "acknowledges, accepts or rejects, records first contact, engagement and the end",
+      "ne peut pas changer ainsi : l'organisation qui oriente envoie et révoque ; celle qui "
+      "reçoit accuse réception, accepte ou refuse, puis consigne le premier contact, "
+      "l'engagement et la fin",
+      "не может так измениться: направляющая организация отправляет и отзывает; принимающая "
+      "подтверждает получение, принимает или отклоняет, отмечает первый контакт, вовлечение и "
+      "завершение"}},
+    {"required",
+     {"is required to reject, and only then", "est obligatoire pour refuser, et seulement alors",
+      "обязательно при отклонении, и только тогда"}},
+    {"required",
+     {"is required to complete or end a referral, and only then",
+      "est obligatoire pour achever ou clore une orientation, et seulement alors",
+      "обязательно при выполнении или завершении направления, и только тогда"}},
+    {"no_consent",
+     {"no referral is sent without the consent of the person (of a guardian for a minor) to the "
+      "service and to sharing with the receiving organisation, or an organisation "
+      "administrator's override with a written reason",
+      "aucune orientation n'est envoyée sans le consentement de la personne (d'un représentant "
+      "légal pour un mineur) au service et au partage avec l'organisation destinataire, ou sans "
+      "une dérogation motivée par écrit d'un administrateur d'organisation",
+      "направление не отправляется без согласия человека (законного представителя для "
+      "несовершеннолетнего) на услугу и на передачу данных организации-получателю либо без "
+      "письменно обоснованного решения администратора организации"}},
+    {"not_allowed",
+     {"is an organisation administrator's, and only when sending",
+      "revient à un administrateur d'organisation, et seulement à l'envoi",
+      "доступно только администратору организации и только при отправке"}},
+    {"not_allowed",
+     {"are the receiving organisation's own", "n'appartiennent qu'à l'organisation destinataire",
+      "принадлежат только организации-получателю"}},
+
+    /* services */
+    {"forbidden",
+     {"only organisations that offer services to young people (treatment providers, social "
+      "services, schools, youth organisations, civil society, local government, diversion "
+      "panels) declare services",
+      "seules les organisations qui offrent des services aux jeunes (centres de soins, services "
+      "sociaux, écoles, organisations de jeunesse, société civile, collectivités locales, "
+      "commissions de déjudiciarisation) déclarent des services",
+      "услуги указывают только организации, работающие с молодёжью (лечебные учреждения, "
+      "социальные службы, школы, молодёжные организации, гражданское общество, местные власти, "
+      "комиссии по альтернативным мерам)"}},
+
+    /* exports */
+    {"not_one_of",
+     {"must be json, csv, geojson, misp or stix", "doit être json, csv, geojson, misp ou stix",
+      "должно быть json, csv, geojson, misp или stix"}},
+
+    /* events */
+    {"bad_format",
+     {"must be {title, starts_at, ends_at, description, contributions: [{title, abstract, "
+      "speakers: [{name, org_id, role}]}]}",
+      "doit être de la forme {title, starts_at, ends_at, description, contributions: [{title, "
+      "abstract, speakers: [{name, org_id, role}]}]}",
+      "должно иметь вид {title, starts_at, ends_at, description, contributions: [{title, "
+      "abstract, speakers: [{name, org_id, role}]}]}"}},
+    {"bad_period",
+     {"must not be before starts_on", "ne doit pas précéder starts_on",
+      "не может быть раньше starts_on"}},
+    {"not_found",
+     {"a speaker's org_id names no organisation",
+      "l'org_id d'un intervenant ne désigne aucune organisation",
+      "org_id одного из докладчиков не указывает ни одной организации"}},
+    {"not_found",
+     {"names an event you cannot see", "désigne un événement que vous ne pouvez pas voir",
+      "указывает событие, которое вы не видите"}},
+    {"not_found",
+     {"names no session of the event", "ne désigne aucune séance de l'événement",
+      "не указывает ни одной сессии события"}},
+    {"not_found",
+     {"names no contribution of the session", "ne désigne aucune intervention de la séance",
+      "не указывает ни одного выступления сессии"}},
+    {"not_found",
+     {"names an outcome you cannot see", "désigne un résultat que vous ne pouvez pas voir",
+      "указывает итог, который вы не видите"}},
+    {"not_found",
+     {"names a proposal you cannot see", "désigne une proposition que vous ne pouvez pas voir",
+      "указывает предложение, которое вы не видите"}},
+
+    /* analytics */
+    {"bad_grid",
+     {"the study area holds fewer than 2 cells: make cell_km smaller or bbox larger",
+      "la zone d'étude contient moins de 2 cellules : réduisez cell_km ou agrandissez bbox",
+      "в изучаемой области меньше 2 ячеек: уменьшите cell_km или увеличьте bbox"}},
+
+    /* places */
+    {"required",
+     {"is required: the first letters of a place's name",
+      "est obligatoire : les premières lettres du nom d'un lieu",
+      "обязательно: первые буквы названия места"}},
+
+    /* webhooks */
+    {"too_few_items",
+     {"must name at least one event type", "doit nommer au moins un type d'événement",
+      "должно называть хотя бы один тип события"}},
+    {"not_one_of",
+     {"holds an unknown event type (alert.published, alert.updated, tip.new)",
+      "contient un type d'événement inconnu (alert.published, alert.updated, tip.new)",
+      "содержит неизвестный тип события (alert.published, alert.updated, tip.new)"}},
+    {"not_a_public_url",
+     {"must be an http or https URL whose host resolves to public addresses only (loopback, "
+      "private and link-local targets are refused)",
+      "doit être une adresse http ou https dont l'hôte ne renvoie qu'à des adresses publiques "
+      "(les adresses de bouclage, privées et de lien local sont refusées)",
+      "должно быть адресом http или https, хост которого указывает только на публичные адреса "
+      "(локальные, частные и link-local адреса не допускаются)"}},
+    /* notifications and onboarding */
+    {"not_one_of",
+     {"holds an unknown category", "contient une catégorie inconnue",
+      "содержит неизвестную категорию"}},
+    {"not_a_country",
+     {"holds a code that is not ISO 3166-1 alpha-2",
+      "contient un code qui n'est pas ISO 3166-1 alpha-2",
+      "содержит код, не являющийся кодом ISO 3166-1 alpha-2"}},
+    {"not_applicable",
+     {"does not apply to this record type", "ne s'applique pas à ce type d'élément",
+      "не применяется к этому типу записей"}},
+    {"not_one_of",
+     {"is not a record type one may follow", "n'est pas un type d'élément que l'on peut suivre",
+      "не является типом записей, на который можно подписаться"}},
+    {"bad_token",
+     {"is unknown, already used or expired", "est inconnu, déjà utilisé ou expiré",
+      "неизвестен, уже использован или истёк"}},
+    {"rate_limited",
+     {"too many requests from this address", "trop de requêtes depuis cette adresse",
+      "слишком много запросов с этого адреса"}},
+    {"bad_location",
+     {"must be {lat, lon, radius_m}: lat within 90, lon within 180, radius 1 m to 2000 km",
+      "doit être {lat, lon, radius_m} : lat entre -90 et 90, lon entre -180 et 180, rayon de "
+      "1 m à 2000 km",
+      "должно иметь вид {lat, lon, radius_m}: lat в пределах 90, lon в пределах 180, радиус от "
+      "1 м до 2000 км"}},
+
+    /* links between records */
+    {"required",
+     {"is required: alert, activity, problem or tip",
+      "est obligatoire : alert, activity, problem ou tip",
+      "обязательно: alert, activity, problem или tip"}},
+    {"required",
+     {"is required: the id of the record", "est obligatoire : l'identifiant de l'enregistrement",
+      "обязательно: идентификатор записи"}},
+    {"not_found",
+     {"names a record that does not exist or that you cannot see",
+      "désigne un enregistrement qui n'existe pas ou que vous ne pouvez pas voir",
+      "указывает запись, которой нет или которую вы не видите"}},
+    {"not_found",
+     {"names a record that does not exist or that you cannot see (and not the record itself)",
+      "désigne un enregistrement qui n'existe pas ou que vous ne pouvez pas voir (et pas "
+      "l'enregistrement lui-même)",
+      "указывает запись, которой нет или которую вы не видите (и не саму эту запись)"}},
+    {"forbidden",
+     {"you may link or unlink only a record your organisation holds and your role may change",
+      "vous ne pouvez lier ou délier qu'un enregistrement que détient votre organisation et que "
+      "votre rôle peut modifier",
+      "связывать и отвязывать можно только запись вашей организации, которую ваша роль может "
+      "изменять"}},
+
+    /* federation */
+    {"unauthenticated",
+     {"a peer signs its pull (Trellis-Node, Trellis-Time, Trellis-Signature)",
+      "un pair signe sa demande (Trellis-Node, Trellis-Time, Trellis-Signature)",
+      "узел-партнёр подписывает свой запрос (Trellis-Node, Trellis-Time, Trellis-Signature)"}},
+    {"unauthenticated",
+     {"the request's time is stale", "l'heure de la requête est périmée",
+      "время запроса устарело"}},
+    {"unauthenticated", {"unknown node", "nœud inconnu", "неизвестный узел"}},
+    {"unauthenticated", {"bad signature", "signature invalide", "неверная подпись"}},
+    {"not_found",
+     {"federation is off on this instance", "la fédération est désactivée sur cette instance",
+      "федерация на этом сервере отключена"}},
+    {"not_found", {"no such peer", "ce pair n'existe pas", "такого узла-партнёра нет"}},
+    {"forbidden",
+     {"only an administrator sees federation", "seul un administrateur voit la fédération",
+      "федерацию видит только администратор"}},
+    {"forbidden",
+     {"only the owning organisation sees who received a record",
+      "seule l'organisation propriétaire voit qui a reçu un enregistrement",
+      "кто получил запись, видит только организация-владелец"}},
+
+    /* commitments and assessments */
+    {"not_a_url",
+     {"must be an http or https address", "doit être une adresse http ou https",
+      "должно быть адресом http или https"}},
+    {"bad_format",
+     {"must map language codes (en, fr, ru) to texts of at most 5000 characters",
+      "doit associer des codes de langue (en, fr, ru) à des textes d'au plus 5000 caractères",
+      "должно сопоставлять кодам языков (en, fr, ru) тексты не длиннее 5000 символов"}},
+    {"bad_format",
+     {"must map language codes (en, fr, ru) to texts of 1 to 10000 characters",
+      "doit associer des codes de langue (en, fr, ru) à des textes de 1 à 10000 caractères",
+      "должно сопоставлять кодам языков (en, fr, ru) тексты от 1 до 10000 символов"}},
+    {"bad_format",
+     {"must be {definition (text or {en, fr, ru}), unit, arq_module}",
+      "doit être de la forme {definition (texte ou {en, fr, ru}), unit, arq_module}",
+      "должно иметь вид {definition (текст или {en, fr, ru}), unit, arq_module}"}},
+    {"bad_format",
+     {"must be {type: activity, practice, proposal, alert, event or document; id}",
+      "doit être de la forme {type : activity, practice, proposal, alert, event ou document ; id}",
+      "должно иметь вид {type: activity, practice, proposal, alert, event или document; id}"}},
+    {"unknown_field",
+     {"has an unknown field", "contient un champ inconnu", "содержит неизвестное поле"}},
+    {"not_a_period",
+     {"must be YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM", "doit être AAAA, AAAA-Qn, AAAA-Hn ou AAAA-MM",
+      "должно иметь вид ГГГГ, ГГГГ-Qn, ГГГГ-Hn или ГГГГ-ММ"}},
+    {"not_allowed",
+     {"is the country of the path", "est le pays donné dans l'adresse",
+      "это страна, указанная в адресе"}},
+    {"not_found",
+     {"names a document you cannot see (and cannot change)",
+      "désigne un document que vous ne pouvez pas voir (ni modifier)",
+      "указывает документ, который вы не видите (и не можете изменить)"}},
+    {"not_found",
+     {"is not a known country", "n'est pas un pays connu", "не является известной страной"}},
+    {"not_found",
+     {"links a record you cannot see", "lie un enregistrement que vous ne pouvez pas voir",
+      "ссылается на запись, которую вы не видите"}},
+    {"forbidden",
+     {"a self-assessment is by an organisation of that State; an independent one by a user with "
+      "the reviewer flag of another country or an international body",
+      "une autoévaluation est faite par une organisation de cet État ; une évaluation "
+      "indépendante, par un relecteur d'un autre pays ou d'un organisme international",
+      "самооценку проводит организация этого государства; независимую оценку — рецензент из "
+      "другой страны или международной организации"}},
+    {"conflict",
+     {"this State, commitment, period and kind already has an assessment (change it instead), "
+      "or the period is not YYYY, YYYY-Qn, YYYY-Hn or YYYY-MM",
+      "cet État, cet engagement, cette période et ce type ont déjà une évaluation (modifiez-la "
+      "plutôt), ou la période n'est pas AAAA, AAAA-Qn, AAAA-Hn ou AAAA-MM",
+      "для этого государства, обязательства, периода и вида уже есть оценка (измените её), "
+      "или период не имеет вида ГГГГ, ГГГГ-Qn, ГГГГ-Hn или ГГГГ-ММ"}},
+    {"forbidden",
+     {"only civil society (the partner role) comments on assessments",
+      "seule la société civile (le rôle partner) commente les évaluations",
+      "комментировать оценки может только гражданское общество (роль partner)"}},
+
+    /* the HTTP layer */
+    {"unsupported_media_type",
+     {"Content-Type must be application/json", "Content-Type doit être application/json",
+      "Content-Type должен быть application/json"}},
+    {"unsupported_media_type",
+     {"Content-Type must be text/csv", "Content-Type doit être text/csv",
+      "Content-Type должен быть text/csv"}},
+    {"malformed_json",
+     {"JSON nested too deeply (at most 32 levels)", "JSON trop imbriqué (au plus 32 niveaux)",
+      "JSON слишком глубоко вложен (не более 32 уровней)"}},
+    {"malformed_json",
+     {"the body must be a JSON object", "la requête doit être un objet JSON",
+      "тело запроса должно быть объектом JSON"}},
+    {"too_large",
+     {"the body exceeds 1 MiB", "la requête dépasse 1 Mio", "тело запроса больше 1 МиБ"}},
+    {"uri_too_long",
+     {"the path and query exceed 8 KiB", "le chemin et la requête dépassent 8 Kio",
+      "путь и запрос длиннее 8 КиБ"}},
+    {"headers_too_large",
+     {"the header fields exceed 16 KiB together", "les en-têtes dépassent ensemble 16 Kio",
+      "заголовки вместе больше 16 КиБ"}},
+    {"method_not_allowed",
+     {"this path does not accept this method", "cette adresse n'accepte pas cette méthode",
+      "этот адрес не принимает этот метод"}},
+    {"bad_header",
+     {"sent more than once with different values",
+      "envoyé plusieurs fois avec des valeurs différentes",
+      "отправлен несколько раз с разными значениями"}},
+    {"bad_header",
+     {"sent together with Content-Length", "envoyé avec Content-Length",
+      "отправлен вместе с Content-Length"}},
+    {"bad_header",
+     {"only a single \"chunked\" is accepted", "seul un unique « chunked » est accepté",
+      "допускается только одно значение «chunked»"}},
+    {"unauthenticated",
+     {"send the metrics token: Authorization: Bearer ...",
+      "envoyez le jeton des métriques : Authorization: Bearer ...",
+      "отправьте токен метрик: Authorization: Bearer ..."}},
+    {"out_of_memory",
+     {"out of memory", "le serveur manque de mémoire", "на сервере не хватает памяти"}},
+    {"database",
+     {"the database could not complete the request",
+      "la base de données n'a pas pu traiter la requête",
+      "база данных не смогла выполнить запрос"}},
+    {"unavailable",
+     {"the database does not answer", "la base de données ne répond pas",
+      "база данных не отвечает"}},
+    {"unavailable",
+     {"the API description is missing", "la description de l'API manque",
+      "описание API отсутствует"}},
+
+    /* tr_strerror, the detail of an error without one */
+    {"invalid", {"invalid input", "données invalides", "недопустимые данные"}},
+    {"malformed_json", {"malformed JSON", "JSON mal formé", "неправильный JSON"}},
+    {"unauthenticated", {"authentication required", "authentification requise", "требуется вход"}},
+    {"forbidden", {"forbidden", "interdit", "запрещено"}},
+    {"method_not_allowed", {"method not allowed", "méthode non permise", "метод не разрешён"}},
+    {"conflict", {"conflict", "conflit", "конфликт"}},
+    {"stale", {"precondition failed", "précondition non remplie", "предусловие не выполнено"}},
+    {"if_match_required",
+     {"precondition required", "précondition requise", "требуется предусловие"}},
+    {"too_large", {"payload too large", "contenu trop volumineux", "слишком большой объём данных"}},
+    {"unsupported_media_type",
+     {"unsupported media type", "type de contenu non pris en charge",
+      "неподдерживаемый тип данных"}},
+    {"rate_limited", {"too many requests", "trop de requêtes", "слишком много запросов"}},
+    {"database", {"database error", "erreur de base de données", "ошибка базы данных"}},
+    {"io", {"input/output error", "erreur d'entrée/sortie", "ошибка ввода-вывода"}},
+    {"unavailable", {"service unavailable", "service indisponible", "сервис недоступен"}},
+    {"internal", {"internal error", "erreur interne", "внутренняя ошибка"}},
+    {"uri_too_long", {"URI too long", "URI trop longue", "слишком длинный URI"}},
+    {"headers_too_large",
+     {"request header fields too large", "en-têtes de requête trop volumineux",
+      "слишком большие заголовки запроса"}},
+    {"range_not_satisfiable",
+     {"range not satisfiable", "plage non satisfaisable", "диапазон не может быть отдан"}},
+
+    /* the audit log's filters (src/api/audit.c, list_export.c) */
+    {"not_a_record_id",
+     {"must be a record's id: at most 64 letters, digits, - _ : .",
+      "doit être l'identifiant d'un enregistrement : au plus 64 lettres, chiffres, - _ : .",
+      "должно быть идентификатором записи: не более 64 букв, цифр, - _ : ."}},
+    {"not_an_action",
+     {"must be an action's name: at most 40 lower-case letters and _",
+      "doit être le nom d'une action : au plus 40 lettres minuscules et _",
+      "должно быть названием действия: не более 40 строчных букв и _"}},
+    {"not_one_of",
+     {"must be json or csv: the log has no places",
+      "doit être json ou csv : le journal n'a pas de lieux",
+      "должно быть json или csv: в журнале нет мест"}},
+
+    /* the map tiles of TRELLIS_TILES (src/api/tiles.c) */
+    {"range_not_satisfiable",
+     {"must be one range bytes=FIRST-LAST, bytes=FIRST- or bytes=-SUFFIX within the file",
+      "doit être une seule plage bytes=DÉBUT-FIN, bytes=DÉBUT- ou bytes=-FIN dans le fichier",
+      "должен быть одним диапазоном bytes=НАЧАЛО-КОНЕЦ, bytes=НАЧАЛО- или bytes=-ХВОСТ внутри "
+      "файла"}},
+    {"not_found",
+     {"this server has no map tiles", "ce serveur n'a pas de tuiles de carte",
+      "на этом сервере нет фрагментов карты"}},
+    {"io",
+     {"the map tiles cannot be read", "les tuiles de carte sont illisibles",
+      "фрагменты карты не читаются"}},
+    /* alerts: the drug form (MISP taxonomy drug-form) */
+    {"drug_form_twice",
+     {"carries two drug-form tags: an alert has one drug form, its primary one; import the "
+      "forms as separate events",
+      "porte deux étiquettes drug-form : une alerte a une seule forme de drogue, la principale ; "
+      "importez les formes en événements distincts",
+      "содержит две метки drug-form: у оповещения одна форма наркотика, основная; импортируйте "
+      "формы отдельными событиями"}},
+};
+const size_t msg_modules_n = N(msg_modules);
