@@ -65,6 +65,7 @@ struct ag_cells {
  * records v[0..n) observed at since or later. */
 int ag_cells_fill(const struct ag_grid *g, const struct area_shape *shape,
 		  const struct aq_record *v, size_t n, int64_t since, struct ag_cells *c /* OUT */);
+/** Frees what ag_cells_fill allocated and empties c. */
 void ag_cells_free(struct ag_cells *c);
 
 /** Gi* of the cells' counts within km (haversine) into z, p (its upper

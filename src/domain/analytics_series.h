@@ -41,6 +41,7 @@ int as_series_window(const struct aq_question *q, struct as_series *s /* OUT */,
 		     struct aq_filter *f /* OUT */, struct aq_why *why /* OUT */);
 /** Counts r's records into the periods of s (allocated: as_series_free). */
 int as_series_count(struct as_series *s, const struct aq_records *r);
+/** Frees the counts of s (those of as_series_count). */
 void as_series_free(struct as_series *s);
 
 /** The answer of the time series: q's filter and window, the counts. */
