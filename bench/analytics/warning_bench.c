@@ -4,7 +4,7 @@
  * The area is a 290 km square (84,100 km2, about Austria); records are
  * Poisson noise, 20 a week spread uniformly, for a year (time series: six
  * years, the last one evaluated, since Farrington looks 5 years back).
- * Hot spots are found as the product finds them (src/api/analytics.c):
+ * Hot spots are found as the product finds them (src/domain/analytics_hotspot.c):
  * counts on a grid of cells (Clark-Evans cell size, rounded up to 1, 1.5,
  * 2, 2.5, 3, 4, 5, 6, 8 x 10^k km), the distance band from the first
  * significant peak of Moran's I over 10 distances (else 1.5 cells), Gi*,

@@ -1,9 +1,12 @@
 #include "domain/analytics_q.h"
 #include "core/err.h"
+#include "core/timeutil.h"
 #include "domain/alert.h"
+#include "domain/place.h"
 #include "domain/tip.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,7 +129,7 @@ static void aq_select(struct query *q, const struct caller *who, const struct aq
 	if (who)
 		acl_visible(q, who, f->source == AQ_TIPS ? "t" : "a");
 	else
-		query_sql(q, " AND 1 = 1 " DB_ACL_EXEMPT); /* system view: see signal.c */
+		query_sql(q, " AND 1 = 1 " DB_ACL_EXEMPT); /* system view: see signal_detect.c */
 }
 
 /* A tip may be coarsened into the box from up to half a cell outside it
@@ -252,6 +255,8 @@ int aq_records_load(struct db_conn *c, const struct caller *who, const struct aq
 		aq_records_free(out);
 		return rc;
 	}
+	if (out->n == 0)
+		aq_records_free(out); /* rows all outside the box: nothing held */
 	return TR_OK;
 }
 
@@ -259,4 +264,61 @@ void aq_records_free(struct aq_records *r)
 {
 	free(r->v);
 	memset(r, 0, sizeof(*r));
+}
+
+int aq_why_set(struct aq_why *why, const char *field, int detail, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why->message, sizeof(why->message), fmt, ap);
+	va_end(ap);
+	why->field = field;
+	why->detail = detail;
+	return TR_ERR_INVALID;
+}
+
+json_t *aq_time_json(int64_t ms)
+{
+	char t[32];
+	tr_time_format(ms, t);
+	return json_string(t);
+}
+
+json_t *aq_num_json(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+void aq_count_set(json_t *o, const char *key, double n, double foreign, int threshold)
+{
+	int sup = aq_suppressed(n, foreign, threshold);
+	json_object_set_new(o, key, sup ? json_null() : json_integer((json_int_t)n));
+	json_object_set_new(o, "suppressed", json_boolean(sup));
+}
+
+void aq_window_set(json_t *o, const struct aq_filter *f)
+{
+	json_object_set_new(o, "from", f->from ? aq_time_json(f->from) : json_null());
+	json_object_set_new(o, "to", f->to ? aq_time_json(f->to) : json_null());
+}
+
+void aq_places_name(struct db_conn *c, json_t *items, const char *flag, const char *radius_key,
+		    double radius_m, const char *lang)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		if (flag && !json_is_true(json_object_get(it, flag)))
+			continue;
+		json_t *ce = json_object_get(it, "centre");
+		double r = radius_key ? json_number_value(json_object_get(it, radius_key)) * 1000
+				      : radius_m;
+		struct place_near p;
+		if (place_name_near(c, json_number_value(json_object_get(ce, "lat")),
+				    json_number_value(json_object_get(ce, "lon")), r, lang,
+				    &p) == TR_OK &&
+		    p.found)
+			json_object_set_new(it, "place", place_near_json(&p));
+	}
 }

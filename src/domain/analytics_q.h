@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "domain/acl.h"
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,7 +88,8 @@ struct aq_records {
  * Alerts: published; time observed_from, else created_at; countries those
  * of alert_countries, else the alert's own. Sightings: of type "seen" on a
  * published alert, visible with their alert. Tips: not a duplicate of another.
- * TR_ERR_TOO_LARGE when more than AQ_RECORDS_MAX match. */
+ * TR_ERR_TOO_LARGE when more than AQ_RECORDS_MAX match. On an error, or
+ * when no record matches, *out holds nothing to free. */
 int aq_records_load(struct db_conn *c, const struct caller *who, const struct aq_filter *f,
 		    struct aq_records *out /* OUT */);
 void aq_records_free(struct aq_records *r);
@@ -106,5 +108,49 @@ int aq_suppressed(double count, double foreign, int threshold);
  * subtracting the shown parts from the total would give it back. */
 int aq_total_suppressed(double total, double foreign, double hidden, double hidden_foreign,
 			int threshold);
+
+/** A question every analysis shares, as the handler parsed it: the
+ * filter, the interval of its series, its window in whole ISO weeks (from a
+ * Monday 00:00 to the last ms of a Sunday; *_given: asked, not the
+ * default) and the small-count threshold. */
+struct aq_question {
+	struct aq_filter f;
+	enum aq_interval iv;
+	int64_t from, to;
+	int from_given, to_given;
+	int suppress_below;
+};
+
+/** Why an analysis refuses its question (TR_ERR_INVALID): the query
+ * parameter to name and the message (each in src/http/messages.c); detail:
+ * the message is the problem's detail too. */
+struct aq_why {
+	const char *field;
+	char message[300];
+	int detail;
+};
+
+/** Sets why (message a printf format); returns TR_ERR_INVALID. */
+int aq_why_set(struct aq_why *why, const char *field, int detail, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/** An RFC 3339 time; a finite number, else null. */
+json_t *aq_time_json(int64_t ms);
+json_t *aq_num_json(double x);
+
+/** A count as shown to the caller: o[key] null when aq_suppressed, and
+ * o.suppressed saying so. */
+void aq_count_set(json_t *o, const char *key, double n, double foreign, int threshold);
+
+/** from and to of an answer: the window searched, null when open. */
+void aq_window_set(json_t *o, const struct aq_filter *f);
+
+/** Says where each item of items is ("Favoriten, Vienna — 600 m around")
+ * in lang, from the gazetteer: the items whose member flag is true (every
+ * item when flag is NULL), at their member centre {lat, lon}, within the
+ * item's radius_key in km, else radius_m. Nothing is added when the
+ * gazetteer is not loaded or no place lies within 100 km. */
+void aq_places_name(struct db_conn *c, json_t *items, const char *flag, const char *radius_key,
+		    double radius_m, const char *lang);
 
 #endif

@@ -1,5 +1,5 @@
 /** Inside the signals module: what one alarm carries, shared by the
- * detection over time (signal.c) and over space (signal_space.c). */
+ * detection over time (signal_detect.c) and over space (signal_space.c). */
 #ifndef TR_DOMAIN_SIGNAL_IMPL_H
 #define TR_DOMAIN_SIGNAL_IMPL_H
 

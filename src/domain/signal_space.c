@@ -8,10 +8,11 @@
  * records). Each is named by its nearest gazetteer place, which is also
  * its key: a hot spot and a cluster at the same place and week make one
  * signal. */
-#include "analytics/gistar.h"
 #include "analytics/padjust.h"
 #include "analytics/stscan.h"
 #include "core/err.h"
+#include "domain/analytics_grid.h"
+#include "domain/analytics_scan.h"
 #include "domain/place.h"
 #include "domain/signal_impl.h"
 
@@ -34,7 +35,6 @@
 #define SCAN_MAX_KM 3.0
 #define SCAN_DAYS 7
 #define SCAN_REPS 999
-#define KM_PER_DEG 111.32
 
 static int rec_country_cmp(const void *a, const void *b)
 {
@@ -80,83 +80,29 @@ static void centre_of(const struct aq_record *v, const size_t *idx, size_t n, do
 
 /* ---- hot spots ---- */
 
-struct grid {
-	double lat0, lon0, dlat, dlon, km;
-	size_t rows, cols;
-};
-
-static void grid_make(struct grid *g, const struct aq_record *v, size_t n)
-{
-	double la0 = 90, la1 = -90, lo0 = 180, lo1 = -180;
-	for (size_t i = 0; i < n; i++) {
-		la0 = fmin(la0, v[i].lat);
-		la1 = fmax(la1, v[i].lat);
-		lo0 = fmin(lo0, v[i].lon);
-		lo1 = fmax(lo1, v[i].lon);
-	}
-	double coslat = fmax(cos((la0 + la1) / 2 * M_PI / 180), 0.05);
-	double area =
-	    fmax((la1 - la0) * KM_PER_DEG, 1) * fmax((lo1 - lo0) * KM_PER_DEG * coslat, 1);
-	g->km = fmin(fmax(sqrt(area / HOT_CELLS), HOT_CELL_MIN_KM), HOT_CELL_MAX_KM);
-	for (;;) {
-		g->dlat = g->km / KM_PER_DEG;
-		g->dlon = g->km / (KM_PER_DEG * coslat);
-		/* half a cell of margin on every side */
-		g->lat0 = la0 - g->dlat / 2;
-		g->lon0 = lo0 - g->dlon / 2;
-		g->rows = (size_t)((la1 - g->lat0) / g->dlat) + 1;
-		g->cols = (size_t)((lo1 - g->lon0) / g->dlon) + 1;
-		if (g->rows * g->cols <= HOT_CELLS_MAX)
-			break;
-		g->km *= 1.5;
-	}
-}
-
-static size_t grid_cell(const struct grid *g, double lat, double lon)
-{
-	size_t r = (size_t)((lat - g->lat0) / g->dlat), k = (size_t)((lon - g->lon0) / g->dlon);
-	return (r < g->rows ? r : g->rows - 1) * g->cols + (k < g->cols ? k : g->cols - 1);
-}
-
+/* The cells of the country's grid (every cell, cell[k] == k) with the
+ * latest week's records, Gi* and its correction, and per cell the records
+ * within its band and the hot spot it belongs to (0: none). */
 struct hot {
-	size_t n;
-	double *x, *y, *val, *z, *p, *adj, *band;
+	struct ag_grid g;
+	struct ag_cells c;
+	double *band;
 	int *group;
 };
 
 static void hot_free(struct hot *h)
 {
-	free(h->x);
-	free(h->y);
-	free(h->val);
-	free(h->z);
-	free(h->p);
-	free(h->adj);
+	ag_cells_free(&h->c);
 	free(h->band);
 	free(h->group);
-}
-
-static int hot_alloc(struct hot *h, size_t n)
-{
-	h->n = n;
-	h->x = calloc(n, sizeof(double));
-	h->y = calloc(n, sizeof(double));
-	h->val = calloc(n, sizeof(double));
-	h->z = calloc(n, sizeof(double));
-	h->p = calloc(n, sizeof(double));
-	h->adj = calloc(n, sizeof(double));
-	h->band = calloc(n, sizeof(double));
-	h->group = calloc(n, sizeof(int));
-	return h->x && h->y && h->val && h->z && h->p && h->adj && h->band && h->group
-		   ? TR_OK
-		   : TR_ERR_NOMEM;
 }
 
 /* The cells within the band of cell i (i itself included) into out;
  * returns how many. Columns narrow towards the poles, so two on each
  * side are checked. */
-static size_t band_cells(const struct grid *g, const struct hot *h, size_t i, size_t out[25])
+static size_t band_cells(const struct hot *h, size_t i, size_t out[25])
 {
+	const struct ag_grid *g = &h->g;
 	long r0 = (long)(i / g->cols), c0 = (long)(i % g->cols);
 	size_t n = 0;
 	for (long dr = -2; dr <= 2; dr++)
@@ -165,7 +111,8 @@ static size_t band_cells(const struct grid *g, const struct hot *h, size_t i, si
 			if (r < 0 || k < 0 || r >= (long)g->rows || k >= (long)g->cols)
 				continue;
 			size_t j = (size_t)r * g->cols + (size_t)k;
-			if (spatial_geo_km(h->x[i], h->y[i], h->x[j], h->y[j]) <= g->km * HOT_BAND)
+			if (spatial_geo_km(h->c.x[i], h->c.y[i], h->c.x[j], h->c.y[j]) <=
+			    g->km * HOT_BAND)
 				out[n++] = j;
 		}
 	return n;
@@ -173,18 +120,18 @@ static size_t band_cells(const struct grid *g, const struct hot *h, size_t i, si
 
 static int significant(const struct hot *h, size_t i)
 {
-	return h->adj[i] < SPACE_ALPHA && h->z[i] > 0 && h->val[i] >= 1 &&
+	return h->c.padj[i] < SPACE_ALPHA && h->c.z[i] > 0 && h->c.v[i] >= 1 &&
 	       h->band[i] >= SIGNAL_MIN_COUNT;
 }
 
 /* Marks the significant cells connected to i (within the band) with g. */
-static void hot_flood(const struct grid *gr, struct hot *h, size_t i, int g, size_t *stack)
+static void hot_flood(struct hot *h, size_t i, int g, size_t *stack)
 {
 	size_t top = 0;
 	stack[top++] = i;
 	h->group[i] = g;
 	while (top) {
-		size_t k = stack[--top], band[25], nb = band_cells(gr, h, k, band);
+		size_t k = stack[--top], band[25], nb = band_cells(h, k, band);
 		for (size_t b = 0; b < nb; b++)
 			if (!h->group[band[b]] && significant(h, band[b])) {
 				h->group[band[b]] = g;
@@ -195,28 +142,27 @@ static void hot_flood(const struct grid *gr, struct hot *h, size_t i, int g, siz
 
 /* Emits the hot spot of group g: the latest week's records in its cells
  * and the cells within their band. */
-static int hot_emit(struct db_conn *c, const struct grid *gr, struct hot *h, int g,
-		    const struct aq_record *v, size_t n, struct detect_hit *hit, int64_t now,
-		    struct signal_run *run)
+static int hot_emit(struct db_conn *c, struct hot *h, int g, const struct aq_record *v, size_t n,
+		    struct detect_hit *hit, int64_t now, struct signal_run *run)
 {
-	char *near = calloc(h->n, 1);
+	char *near = calloc(h->c.n, 1);
 	size_t *idx = calloc(n ? n : 1, sizeof(size_t)), m = 0, cells = 0;
 	double zmax = -INFINITY, pmin = 1, total = 0;
 	int rc = near && idx ? TR_OK : TR_ERR_NOMEM;
-	for (size_t i = 0; !rc && i < h->n; i++) {
-		total += h->val[i];
+	for (size_t i = 0; !rc && i < h->c.n; i++) {
+		total += h->c.v[i];
 		if (h->group[i] != g)
 			continue;
-		zmax = fmax(zmax, h->z[i]);
-		pmin = fmin(pmin, h->adj[i]);
-		size_t band[25], nb = band_cells(gr, h, i, band);
+		zmax = fmax(zmax, h->c.z[i]);
+		pmin = fmin(pmin, h->c.padj[i]);
+		size_t band[25], nb = band_cells(h, i, band);
 		for (size_t b = 0; b < nb; b++)
 			near[band[b]] = 1;
 	}
-	for (size_t i = 0; !rc && i < h->n; i++)
+	for (size_t i = 0; !rc && i < h->c.n; i++)
 		cells += near[i];
 	for (size_t i = 0; !rc && i < n; i++)
-		if (v[i].t >= hit->week && near[grid_cell(gr, v[i].lat, v[i].lon)])
+		if (v[i].t >= hit->week && near[ag_grid_cell(&h->g, v[i].lat, v[i].lon)])
 			idx[m++] = i;
 	if (!rc && m >= SIGNAL_MIN_COUNT) {
 		double lat, lon, radius;
@@ -224,7 +170,7 @@ static int hot_emit(struct db_conn *c, const struct grid *gr, struct hot *h, int
 		hit_place(c, hit, lat, lon, radius);
 		hit->method = "gistar";
 		hit->observed = (double)m;
-		hit->expected = total / (double)h->n * (double)cells;
+		hit->expected = total / (double)h->c.n * (double)cells;
 		hit->upperbound = NAN;
 		hit->statistic = zmax;
 		hit->p_adjusted = pmin;
@@ -242,6 +188,34 @@ static int hot_emit(struct db_conn *c, const struct grid *gr, struct hot *h, int
 	return rc;
 }
 
+/* The grid over the country's records, the latest week's counted, Gi*
+ * (one-sided, BH) and the records within each cell's band. TR_ERR_INVALID
+ * when there is nothing to find (one cell, all cells equal, a band holding
+ * every cell). */
+static int hot_cells(struct hot *h, const struct aq_record *v, size_t n, int64_t week)
+{
+	ag_grid_over_records(&h->g, v, n, HOT_CELLS, HOT_CELL_MIN_KM, HOT_CELL_MAX_KM,
+			     HOT_CELLS_MAX);
+	if (h->g.rows * h->g.cols < 2)
+		return TR_ERR_INVALID;
+	int rc = ag_cells_fill(&h->g, NULL, v, n, week, &h->c);
+	if (rc)
+		return rc;
+	struct ts_error err;
+	if ((rc = ag_cells_gistar(&h->c, h->g.km * HOT_BAND, 0, PADJUST_BH, &err)))
+		return rc;
+	h->band = calloc(h->c.n, sizeof(double));
+	h->group = calloc(h->c.n, sizeof(int));
+	if (!h->band || !h->group)
+		return TR_ERR_NOMEM;
+	for (size_t i = 0; i < h->c.n; i++) {
+		size_t band[25], nb = band_cells(h, i, band);
+		for (size_t b = 0; b < nb; b++)
+			h->band[i] += h->c.v[band[b]];
+	}
+	return TR_OK;
+}
+
 static int hot_spots(struct db_conn *c, const struct aq_record *v, size_t n, struct detect_hit *hit,
 		     int64_t now, struct signal_run *run)
 {
@@ -250,43 +224,19 @@ static int hot_spots(struct db_conn *c, const struct aq_record *v, size_t n, str
 		week_n += v[i].t >= hit->week;
 	if (week_n < SIGNAL_MIN_COUNT)
 		return TR_OK;
-	struct grid gr;
-	grid_make(&gr, v, n);
 	struct hot h = {0};
 	size_t *stack = NULL;
-	int rc = gr.rows * gr.cols >= 2 ? hot_alloc(&h, gr.rows * gr.cols) : TR_OK;
-	if (rc || h.n == 0)
-		goto out;
-	for (size_t i = 0; i < h.n; i++) {
-		h.y[i] = gr.lat0 + ((double)(i / gr.cols) + 0.5) * gr.dlat;
-		h.x[i] = gr.lon0 + ((double)(i % gr.cols) + 0.5) * gr.dlon;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (v[i].t >= hit->week)
-			h.val[grid_cell(&gr, v[i].lat, v[i].lon)] += 1;
-	struct gistar_params gp = {gr.km * HOT_BAND, SPATIAL_HAVERSINE};
-	struct ts_error err;
-	/* all cells equal, or a band holding every cell: no hot spot to find */
-	if (gistar_compute(h.x, h.y, h.val, h.n, &gp, h.z, h.p, NULL, &err) != TR_OK)
-		goto out;
-	if ((rc = padjust(h.p, h.n, PADJUST_BH, h.adj)))
-		goto out;
-	for (size_t i = 0; i < h.n; i++) {
-		size_t band[25], nb = band_cells(&gr, &h, i, band);
-		for (size_t b = 0; b < nb; b++)
-			h.band[i] += h.val[band[b]];
-	}
-	if (!(stack = calloc(h.n, sizeof(size_t)))) {
+	int rc = hot_cells(&h, v, n, hit->week);
+	if (rc == TR_ERR_INVALID)
+		rc = TR_OK; /* no hot spot to find */
+	else if (!rc && !(stack = calloc(h.c.n, sizeof(size_t))))
 		rc = TR_ERR_NOMEM;
-		goto out;
-	}
 	int groups = 0;
-	for (size_t i = 0; i < h.n; i++)
+	for (size_t i = 0; stack && !rc && i < h.c.n; i++)
 		if (!h.group[i] && significant(&h, i))
-			hot_flood(&gr, &h, i, ++groups, stack);
+			hot_flood(&h, i, ++groups, stack);
 	for (int g = 1; !rc && g <= groups; g++)
-		rc = hot_emit(c, &gr, &h, g, v, n, hit, now, run);
-out:
+		rc = hot_emit(c, &h, g, v, n, hit, now, run);
 	free(stack);
 	hot_free(&h);
 	return rc;
@@ -299,16 +249,9 @@ static int clusters(struct db_conn *c, const struct aq_record *v, size_t n, stru
 {
 	if (n < SIGNAL_MIN_COUNT || v[n - 1].t < hit->week)
 		return TR_OK;
-	double *x = calloc(n, sizeof(double)), *y = calloc(n, sizeof(double));
-	int32_t *day = calloc(n, sizeof(int32_t));
 	struct stscan_result res = {0};
 	double *p = NULL;
-	int rc = x && y && day ? TR_OK : TR_ERR_NOMEM;
-	for (size_t i = 0; !rc && i < n; i++) {
-		x[i] = v[i].lon;
-		y[i] = v[i].lat;
-		day[i] = (int32_t)(v[i].t / AQ_DAY_MS);
-	}
+	int rc = TR_OK;
 	struct stscan_params sp;
 	stscan_params_default(&sp);
 	sp.max_radius = SCAN_MAX_KM;
@@ -318,7 +261,12 @@ static int clusters(struct db_conn *c, const struct aq_record *v, size_t n, stru
 	sp.metric = SPATIAL_HAVERSINE;
 	struct ts_error err;
 	/* a scan that cannot run (one location, too many pairs) finds nothing */
-	if (rc || stscan_run(x, y, day, n, &sp, &res, &err) != TR_OK || res.n == 0)
+	rc = asc_run(v, n, &sp, &res, &err);
+	if (rc != TR_ERR_NOMEM && (rc || res.n == 0)) {
+		rc = TR_OK;
+		goto out;
+	}
+	if (rc)
 		goto out;
 	if (!(p = calloc(res.n, sizeof(double)))) {
 		rc = TR_ERR_NOMEM;
@@ -352,9 +300,6 @@ static int clusters(struct db_conn *c, const struct aq_record *v, size_t n, stru
 out:
 	stscan_result_free(&res);
 	free(p);
-	free(x);
-	free(y);
-	free(day);
 	return rc;
 }
 
@@ -366,10 +311,8 @@ int signal_detect_space(struct db_conn *c, enum aq_source src, int64_t now, stru
 	f.to = week + AQ_WEEK_MS;
 	struct aq_records r;
 	int rc = aq_records_load(c, NULL, &f, &r);
-	if (rc || r.n == 0) {
-		aq_records_free(&r);
-		return rc;
-	}
+	if (rc || r.n == 0)
+		return rc; /* nothing held: aq_records_load's postcondition */
 	qsort(r.v, r.n, sizeof(*r.v), rec_country_cmp);
 	for (size_t i = 0, j; !rc && i < r.n; i = j) {
 		for (j = i; j < r.n && strcmp(r.v[j].country, r.v[i].country) == 0; j++)
