@@ -3,7 +3,8 @@
 // once at phone width and once at desktop width, in French or Russian for
 // most of them: report a tip (public), triage it (officer), publish an alert
 // (analyst), read a signal (analyst), record an activity (partner) and
-// administer (admin: an organisation, a user, the audit log). Only the data a
+// administer (admin: an organisation, a user, the audit log). The sender
+// reads the officer's answer with the receipt. Only the data a
 // task needs is seeded through the API; the steps themselves use the page as
 // a person would (labels, roles, buttons), and axe runs on every page a walk
 // reaches. The labels come from the app's own locale files, so one walk
@@ -292,7 +293,7 @@ for (const v of VARIANTS) {
       assert.deepEqual(page.foreign, []);
     });
 
-    walk(`an officer triages the tip from the list to closed (${v.triage})`, v, v.triage, 'officer@vienna.at', async (page, t) => {
+    walk(`an officer triages the tip from the list to closed; the sender reads the answer (${v.triage})`, v, v.triage, 'officer@vienna.at', async (page, t) => {
       assert.ok(tips[v.name], 'the tip of the walk before');
       // where every walk signed in arrives: the dashboard
       await page.locator('.map[data-ready]').waitFor();
@@ -327,9 +328,19 @@ for (const v of VARIANTS) {
       // the list says so
       await page.locator('.breadcrumb').getByRole('link', { name: t('tips.title') }).click();
       await page.getByRole('row').filter({ hasText: ref }).getByText(t('tipstatus.closed'), { exact: true }).waitFor();
-      tips[v.name].ref = ref;
-      tips[v.name].question = question;
       await signOut(page, t);
+      // the sender, back with the receipt in their own language, reads the answer
+      const ts = translator(v.tip);
+      await page.getByLabel(t('app.language')).first().selectOption(v.tip);
+      await page.locator(`html[lang=${v.tip}]`).waitFor({ state: 'attached' });
+      await page.getByRole('link', { name: ts('signin.have_receipt') }).click();
+      await page.getByLabel(ts('report.code')).fill(tips[v.name].code);
+      await page.getByLabel(ts('report.secret')).fill(tips[v.name].secret);
+      await page.getByRole('button', { name: ts('receipt.check') }).click();
+      await page.locator('.thread').getByText(question).waitFor();
+      await page.locator('.facts').getByText(ts('tipstatus.closed')).waitFor();
+      page.lang = v.tip;
+      await check(page, `the police's answer on the receipt page (${v.name})`);
     });
 
     walk(`an analyst publishes an alert with its substance and finds the related one (${v.alert})`, v, v.alert, 'analyst@vienna.at', async (page, t) => {
