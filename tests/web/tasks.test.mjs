@@ -205,12 +205,15 @@ async function assertSpeaks(page, lang, name) {
   assert.deepEqual(english, [], `${name}: English on a page in ${lang}`);
 }
 
-/** axe on the page as it is (timed), and no English left on a French or Russian page. */
+/** axe on the page as it is (timed); no English left on a French or Russian page; no sideways scrolling. */
 async function check(page, name) {
   const t0 = Date.now();
   await axe(page, name);
   axeTime.set(page.walk, (axeTime.get(page.walk) || 0) + Date.now() - t0);
   await assertSpeaks(page, page.lang, name);
+  // nothing wider than the screen: on a phone the page never scrolls sideways
+  const w = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth }));
+  assert.ok(w.page <= w.view, `${name}: the page is ${w.page} px wide on a ${w.view} px screen`);
 }
 
 /**
