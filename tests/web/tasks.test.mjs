@@ -385,6 +385,9 @@ for (const v of VARIANTS) {
       await link.first().click();
       await page.getByRole('heading', { level: 1, name: new RegExp(`^${v.place}`) }).waitFor();
       await page.getByText(t('method.gistar')).first().waitFor();
+      // the figures are written the reader's way: "< 0,001" in French and Russian
+      const p = page.locator('dl.facts > div', { has: page.getByText(t('sig.p_adjusted'), { exact: true }) }).locator('dd');
+      assert.equal((await p.textContent()).trim(), `< ${new Intl.NumberFormat(LOCALE[v.signal]).format(0.001)}`);
       const records = page.getByRole('region', { name: t('sig.records_title') }).getByRole('link');
       await hasCount(records, 12, 'the twelve alerts behind it');
       await page.waitForSelector('.map[data-fit]');
