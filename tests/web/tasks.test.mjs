@@ -270,7 +270,7 @@ for (const v of VARIANTS) {
       await page.locator('.map[data-fit]').waitFor();
       await page.locator('.map').focus();
       await page.keyboard.press('Enter');
-      await page.getByText(/^\s*\S+.*: 4\d\.\d+, 1\d\.\d+/).first().waitFor();
+      await page.getByText(t('report.point_chosen').split('{lat}')[0]).waitFor();
       await page.getByLabel(t('report.contact')).fill('Signal +43 660 1234567');
       await page.getByRole('button', { name: t('report.submit') }).click();
       const code = page.locator('[data-receipt=code]');
