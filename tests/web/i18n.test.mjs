@@ -54,3 +54,16 @@ test('every key the app uses is in en.json', () => {
   const have = stems(dicts.en);
   assert.deepEqual([...used].filter((k) => !have.has(k)), []);
 });
+
+test('the links of the main menu have distinct names in every language', () => {
+  // two links of one name ("Мероприятия" for activities and for events)
+  // leave a reader, and a screen reader's list of links, guessing
+  const routes = readFileSync(join(ROOT, 'web/js/routes.js'), 'utf8');
+  const keys = [...new Set([...routes.matchAll(/nav: '([a-z_.]+)'/g)].map((m) => m[1]))];
+  assert.ok(keys.length > 10, 'the menu keys are found in routes.js');
+  for (const l of LANGS) {
+    const names = keys.map((k) => dicts[l][k]);
+    const twice = names.filter((n, i) => names.indexOf(n) !== i);
+    assert.deepEqual(twice, [], `${l}: menu links with the same name`);
+  }
+});

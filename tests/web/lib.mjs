@@ -151,7 +151,11 @@ export async function apiCall(url, bearer, method, path, body) {
 
 /** axe on the page as it is: no serious or critical violation (name says where). */
 export async function axe(page, name) {
-  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  // once per document: the app changes pages without reloading, and the
+  // half-megabyte script is slow to parse on a loaded machine
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  }
   const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);

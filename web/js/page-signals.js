@@ -17,7 +17,7 @@ const STATUSES = ['new', 'acknowledged', 'dismissed'];
 const STATES = ['open', 'closed'];
 const KIND = { new: 'info', acknowledged: 'ok', dismissed: 'neutral' };
 const num = (v) => (v == null ? '—' : formatNumber(Math.round(v * 10) / 10));
-const pval = (v) => (v == null ? '—' : v < 0.001 ? '< 0.001' : formatNumber(Math.round(v * 1000) / 1000));
+const pval = (v) => (v == null ? '—' : v < 0.001 ? `< ${formatNumber(0.001)}` : formatNumber(Math.round(v * 1000) / 1000));
 
 /** A signal's category by its label: alert categories for alerts and sightings, tip categories for tips. */
 function categoryLabel(s) {
