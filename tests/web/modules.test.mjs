@@ -478,6 +478,14 @@ describe('module pages', () => {
     await hot.locator('table').waitFor();
     await screenshot(page, 'analytics');
     await axe(page, 'analytics');
+    // numbers in the reader's language: a decimal comma in French
+    await page.evaluate(() => localStorage.setItem('trellis.lang', 'fr'));
+    await page.reload();
+    await page.waitForSelector('.chart-aberration[data-ready]', { timeout: 30000 });
+    const scan = page.locator('section[aria-labelledby=scan-title]');
+    await scan.getByRole('checkbox').check();
+    await scan.locator('table td', { hasText: /^\d+,\d km$/ }).first().waitFor();
+    assert.equal(await scan.locator('table td', { hasText: /^\d+\.\d km$/ }).count(), 0);
   });
 
   test('the dashboard panels count alerts, tips, overdue tips, activities and signals', async () => {

@@ -81,6 +81,11 @@ export function formatNumber(n) {
   return intl(Intl.NumberFormat, locale()).format(n);
 }
 
+/** A number with exactly d decimals, in the language's way (0,5 in French). */
+export function formatFixed(n, d) {
+  return intl(Intl.NumberFormat, locale(), { minimumFractionDigits: d, maximumFractionDigits: d }).format(n);
+}
+
 export function formatDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);

@@ -5,7 +5,7 @@
 // caller may see; what expected, upper bound, z and p mean is said in one
 // sentence each.
 import { html, useMemo, useState } from './lib.js';
-import { t, formatDate, formatNumber } from './i18n.js';
+import { t, formatDate, formatNumber, formatFixed } from './i18n.js';
 import { get, countries as loadCountries } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, Checkbox, ProblemAlert, Loading, Table, useAsync } from './components.js';
@@ -38,8 +38,8 @@ export function placeOf(it) {
 /** A box [w, s, e, n] as the map's fit [[s, w], [n, e]], or null. */
 const fitOf = (b) => (Array.isArray(b) && b.length === 4 ? [[b[1], b[0]], [b[3], b[2]]] : null);
 const count = (v, suppressed) => (suppressed ? t('an.suppressed') : formatNumber(v));
-const num = (x, d = 1) => (x == null ? '—' : x.toFixed(d));
-const pFmt = (p) => (p == null ? '—' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+const num = (x, d = 1) => (x == null ? '—' : formatFixed(x, d));
+const pFmt = (p) => (p == null ? '—' : p < 0.001 ? `< ${formatFixed(0.001, 3)}` : formatFixed(p, 3));
 const note = (n) => (n && NOTES.includes(n.code) ? t(`an.note.${n.code}`) : n && n.message);
 
 function Explain({ keys }) {
@@ -76,7 +76,7 @@ function Series({ f }) {
         ${alarms.length > 0 && html`
           <${Table} caption=${t('an.alarm_weeks')} head=${[t('an.week'), t('an.observed'), t('an.expected'), t('an.upper')]}>
             ${alarms.map((p) => html`<tr key=${p.period}><td>${formatDate(p.period)}</td><td>${count(p.observed, p.suppressed)}</td>
-              <td>${num(p.expected)}</td><td>${p.upperbound == null ? note(p.bound_note) || '—' : p.upperbound.toFixed(1)}</td></tr>`)}
+              <td>${num(p.expected)}</td><td>${p.upperbound == null ? note(p.bound_note) || '—' : formatFixed(p.upperbound, 1)}</td></tr>`)}
           </${Table}>`}
         ${noted.length > 0 && html`
           <details class="an-notes"><summary>${t('an.notes', { n: formatNumber(noted.length) })}</summary>
@@ -144,7 +144,7 @@ function Scan({ f }) {
       ${r.data && (list.length === 0 ? html`<p class="empty">${t('an.no_clusters')}</p>` : html`
         <${Table} caption=${t('an.scan')} head=${[t('an.place'), t('an.period'), t('an.radius'), t('an.observed'), t('an.expected'), t('an.relative_risk'), 'p']}>
           ${list.map((k) => html`<tr key=${k.rank}><td>${placeOf(k)}</td><td>${formatDate(k.start)} – ${formatDate(k.end)}</td>
-            <td>${k.radius_km.toFixed(1)} km</td><td>${count(k.observed, k.suppressed)}</td><td>${num(k.expected)}</td>
+            <td>${formatFixed(k.radius_km, 1)} km</td><td>${count(k.observed, k.suppressed)}</td><td>${num(k.expected)}</td>
             <td>${num(k.relative_risk)}</td><td>${pFmt(k.p)}</td></tr>`)}
         </${Table}>`)}
       <${DataMap} items=${items} highlight=${f.country ? [f.country] : []} fit=${fitOf(r.data && r.data.bbox)} label=${t('an.scan')} />
