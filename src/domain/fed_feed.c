@@ -140,11 +140,12 @@ static json_t *group_json(struct db_conn *c, const char *group_id, const char *m
 					       "node", db_col_text(s, 4) ? db_col_text(s, 4) : me));
 		db_done(s);
 	}
-	if (!db_prepare(c, "SELECT name FROM sharing_groups WHERE id = ?", &s)) {
+	if (!db_prepare(c, "SELECT name, owner_org_id FROM sharing_groups WHERE id = ?", &s)) {
 		db_bind_text(s, 1, group_id);
 		if (db_step(s) == DB_ROW)
-			g = json_pack("{s:s, s:s, s:O}", "id", group_id, "name", db_col_text(s, 0),
-				      "members", members);
+			g = json_pack("{s:s, s:s, s:s, s:O}", "id", group_id, "name",
+				      db_col_text(s, 0), "owner", db_col_text(s, 1), "members",
+				      members);
 		db_done(s);
 	}
 	json_decref(members);
@@ -166,7 +167,8 @@ static json_t *feed_record(struct db_conn *c, struct feedq *q, const char *op, c
 	if (strcmp(op, "tombstone") != 0) {
 		json_t *data = fed_type_data(q->t, s);
 		json_object_set_new(r, "data", data ? data : json_null());
-		if (strcmp(db_col_text(s, COL(q, K_DIST)), "sharing_group") == 0)
+		if ((q->t->flags & FT_GROUP) &&
+		    strcmp(db_col_text(s, COL(q, K_DIST)), "sharing_group") == 0)
 			json_object_set_new(r, "group",
 					    group_json(c, db_col_text(s, COL(q, K_GROUP)), me));
 	}

@@ -42,7 +42,7 @@ static const char *const alert_children[] = {
 
 /* ---- the generic types' columns ---- */
 
-static const char *const only_federation[] = {"federation", NULL};
+static const char *const fed_or_group[] = {"federation", "sharing_group", NULL};
 static const char *const only_published[] = {"published", NULL};
 static const char *const tlps_not_red[] = {"clear", "green", "amber", "amber+strict", NULL};
 static const char *const proposal_open[] = {"open",	   "verified", "agreed",
@@ -101,7 +101,8 @@ static const struct fed_col proposal_cols[] = {
     {"activities", REC_JSON, 1, 100, NULL, NULL, 0, 0, NULL},
     {"status", REC_TEXT, 1, 20, proposal_open, NULL, 0, 0, NULL},
     {"verified_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
+    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
     {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
     {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
@@ -143,7 +144,8 @@ static const struct fed_col activity_cols[] = {
     {"currency", REC_TEXT, 0, 3, NULL, NULL, 0, 0, NULL},
     {"practice_id", REC_TEXT, 0, 36, NULL, "SELECT 1 FROM practices " DB_ACL_EXEMPT " WHERE id = ?",
      0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
+    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
     {"tlp", REC_TEXT, 1, 20, tlps_not_red, NULL, 0, 0, NULL},
     {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
     {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
@@ -163,13 +165,15 @@ static const struct fed_col sighting_cols[] = {
 static const struct fed_col comment_cols[] = {
     {"alert_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0, NULL},
     {"body", REC_TEXT, 1, 20000, NULL, NULL, 0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
+    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
     {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
-/* a child follows its parent's distribution and status */
+/* a child follows its parent's distribution (and sharing group) and status */
 #define CHILD_DIST                                                                                 \
-	"CASE WHEN p.distribution = 'federation' THEN 'federation' ELSE 'organisation' END"
+	"CASE WHEN p.distribution IN ('federation', 'sharing_group') THEN p.distribution ELSE"     \
+	" 'organisation' END"
 #define CHILD_STATUS "CASE WHEN p.status = 'draft' THEN 'draft' ELSE 'published' END"
 
 /* The order is the order of the feed at one change number: a parent before
@@ -195,14 +199,14 @@ const struct fed_type fed_types[] = {
      .clean = fed_alert_clean,
      .put = alert_fed_put,
      .withdraw = alert_fed_withdraw,
-     .flags = FT_ID},
+     .flags = FT_ID | FT_GROUP},
     {.name = "sighting",
      .table = "alert_sightings",
      .alias = "r",
      .key = "r.id",
      .joins = " JOIN alerts p " DB_ACL_EXEMPT " ON p.id = r.alert_id",
      .dist = CHILD_DIST,
-     .group = "NULL",
+     .group = "p.sharing_group_id",
      .tlp = "p.tlp",
      .status = CHILD_STATUS,
      .version = "1",
@@ -217,9 +221,12 @@ const struct fed_type fed_types[] = {
      .alias = "r",
      .key = "r.id",
      .joins = " JOIN alerts p " DB_ACL_EXEMPT " ON p.id = r.alert_id",
+     /* its own distribution, never wider than its alert's: federation, or
+      * a sharing group (its alert's, or one of a federated alert) */
      .dist = "CASE WHEN r.distribution = 'federation' AND p.distribution = 'federation' THEN"
-	     " 'federation' ELSE 'organisation' END",
-     .group = "NULL",
+	     " 'federation' WHEN r.distribution = 'sharing_group' AND p.distribution IN"
+	     " ('federation', 'sharing_group') THEN 'sharing_group' ELSE 'organisation' END",
+     .group = "r.sharing_group_id",
      .tlp = "p.tlp",
      .status = CHILD_STATUS,
      .version = "1",
@@ -228,7 +235,7 @@ const struct fed_type fed_types[] = {
      .parent_col = "r.alert_id",
      .cols = comment_cols,
      .ncols = N(comment_cols),
-     .flags = FT_ID | FT_COUNTRY},
+     .flags = FT_ID | FT_COUNTRY | FT_GROUP},
     {.name = "practice",
      .table = "practices",
      .alias = "r",
@@ -251,14 +258,14 @@ const struct fed_type fed_types[] = {
      .key = "r.id",
      .joins = "",
      .dist = "r.distribution",
-     .group = "NULL",
+     .group = "r.sharing_group_id",
      .tlp = "'clear'",
      .status = "CASE WHEN r.status = 'draft' THEN 'draft' ELSE 'published' END",
      .version = "r.version",
      .title = "r.title",
      .cols = proposal_cols,
      .ncols = N(proposal_cols),
-     .flags = FT_ID | FT_COUNTRY | FT_VERSION,
+     .flags = FT_ID | FT_COUNTRY | FT_VERSION | FT_GROUP,
      .withdraw_set = "distribution = 'organisation', title = '', description = ''",
      .kids = "(SELECT COUNT(*) FROM proposal_endorsements x WHERE x.proposal_id = r.id)",
      .withdraw_children = proposal_children},
@@ -268,7 +275,7 @@ const struct fed_type fed_types[] = {
      .key = "r.proposal_id || ':' || r.org_id",
      .joins = " JOIN proposals p " DB_ACL_EXEMPT " ON p.id = r.proposal_id",
      .dist = CHILD_DIST,
-     .group = "NULL",
+     .group = "p.sharing_group_id",
      .tlp = "'clear'",
      .status = CHILD_STATUS,
      .version = "1",
@@ -284,14 +291,14 @@ const struct fed_type fed_types[] = {
      .key = "r.id",
      .joins = "",
      .dist = "r.distribution",
-     .group = "NULL",
+     .group = "r.sharing_group_id",
      .tlp = "r.tlp",
      .status = "'published'",
      .version = "r.version",
      .title = "r.title",
      .cols = activity_cols,
      .ncols = N(activity_cols),
-     .flags = FT_ID | FT_COUNTRY | FT_VERSION,
+     .flags = FT_ID | FT_COUNTRY | FT_VERSION | FT_GROUP,
      .withdraw_set = "distribution = 'organisation', title = '', description = '',"
 		     " lat = NULL, lon = NULL, place_name = NULL, polygon = NULL"},
 };

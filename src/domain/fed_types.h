@@ -31,7 +31,11 @@ struct fed_col {
 enum {
 	FT_ID = 1,	/* an id column (else the key is composite) */
 	FT_COUNTRY = 2, /* a country column, the organisation's */
-	FT_VERSION = 4	/* a version column */
+	FT_VERSION = 4, /* a version column */
+	/* distribution and sharing_group_id columns: a record of a sharing
+	 * group goes (from its origin only) to the nodes of the group's
+	 * members, with the group, and is seen there by its members only */
+	FT_GROUP = 8
 };
 
 struct fed_type {

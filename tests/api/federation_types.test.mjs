@@ -6,7 +6,7 @@
 // sends a tombstone and B and C drop the record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, client } from './lib.mjs';
+import { cli, client, cliUser, sql } from './lib.mjs';
 import { node, link, until, alertBody } from './fed_lib.mjs';
 
 let A, B, C;
@@ -204,4 +204,65 @@ test('a sighting made while its alert stayed home goes along when the alert is w
   const sC = await until(seen(C, `${path}/sightings`, (x) => x.items?.length === 1), 'the older sighting on C');
   assert.equal(sC.items[0].org_id, orgs.r2);
   assert.equal(sC.items[0].place_name, 'Berlin');
+});
+
+/* Sharing groups, for every type alike: A–C peered directly too (a
+ * group's records go from their origin to the nodes of its members). */
+test('a proposal and an activity of a sharing group with an organisation on C and not on B reach C only, seen there by that organisation; an empty group shares with nobody until a member joins', async () => {
+  link(C, A);
+  const hello = await C.api.post('/api/v1/alerts', { body: alertBody({ title: 'C says hello' }) });
+  assert.equal(hello.status, 201, hello.text);
+  await until(seen(A, `/api/v1/alerts/${hello.body.id}`), "C's alert on A");
+  const g = await A.api.post('/api/v1/sharing-groups', { body: { name: 'A and C', members: [C.org] } });
+  assert.equal(g.status, 201, g.text);
+  const empty = await A.api.post('/api/v1/sharing-groups', { body: { name: 'A alone', members: [] } });
+  assert.equal(empty.status, 201, empty.text);
+  const p = await A.api.post('/api/v1/proposals', { body: {
+    title: 'Group proposal', description: 'for A and C only', distribution: 'sharing_group', sharing_group_id: g.body.id,
+  } });
+  assert.equal(p.status, 201, p.text);
+  const pPath = `/api/v1/proposals/${p.body.id}`;
+  assert.equal((await A.api.patch(pPath, { body: { status: 'open' }, headers: { 'If-Match': '"1"' } })).status, 200);
+  const act = await A.api.post('/api/v1/activities', { body: activity({ title: 'Group activity', distribution: 'sharing_group', sharing_group_id: g.body.id }) });
+  assert.equal(act.status, 201, act.text);
+  const lone = await A.api.post('/api/v1/activities', { body: activity({ title: 'Lone activity', distribution: 'sharing_group', sharing_group_id: empty.body.id }) });
+  assert.equal(lone.status, 201, lone.text);
+  const aPath = `/api/v1/activities/${act.body.id}`;
+  const onC = await until(seen(C, pPath), 'the group proposal on C');
+  assert.equal(onC.distribution, 'sharing_group');
+  assert.equal(onC.sharing_group_id, g.body.id);
+  const actC = await until(seen(C, aPath), 'the group activity on C');
+  assert.equal(actC.sharing_group_id, g.body.id);
+  await marker('after the group records');
+  await until(seen(B, `/api/v1/alerts/${hello.body.id}`), 'the hello on B');
+  for (const id of [p.body.id, act.body.id, lone.body.id]) {
+    for (const t of ['proposals', 'activities']) assert.equal(sql(B.srv, `SELECT COUNT(*) FROM ${t} WHERE id = '${id}'`).trim(), '0', 'never on B');
+  }
+  assert.equal(sql(C.srv, `SELECT COUNT(*) FROM activities WHERE id = '${lone.body.id}'`).trim(), '0', 'an empty group shares with nobody');
+  // another organisation on C does not see them
+  const other = cliUser(C.srv, { email: 'viewer2@c.example.org', role: 'viewer', org: 'unodc' });
+  const viewer = client(C.srv.base, { token: other.token });
+  assert.equal((await viewer.get(pPath)).status, 404);
+  assert.equal((await viewer.get(aPath)).status, 404);
+  assert.ok(!(await viewer.get('/api/v1/activities?limit=500')).body.items.some((x) => x.id === act.body.id));
+  // C's organisation endorses the group proposal there: the endorsement goes to A
+  const e = await C.api.post(`${pPath}/endorsements`, { body: { comment: 'C is in' } });
+  assert.equal(e.status, 201, e.text);
+  await until(seen(A, pPath, (x) => x.endorsements?.some((y) => y.org_id === C.org)), "C's endorsement on A");
+  // C joins the empty group: it receives what the group holds; leaves: it loses it
+  const change = async (body) => {
+    const cur = await A.api.get(`/api/v1/sharing-groups/${empty.body.id}`);
+    const r = await A.api.patch(`/api/v1/sharing-groups/${empty.body.id}`, { body, headers: { 'If-Match': cur.headers.get('etag') } });
+    assert.equal(r.status, 200, r.text);
+  };
+  const lPath = `/api/v1/activities/${lone.body.id}`;
+  await change({ add_members: [C.org] });
+  assert.equal((await until(seen(C, lPath), 'the lone activity on C after C joined')).title, 'Lone activity');
+  await change({ remove_members: [C.org] });
+  await until(gone(C, lPath), 'the lone activity gone from C after C left');
+  assert.equal(sql(B.srv, `SELECT COUNT(*) FROM activities WHERE id = '${lone.body.id}'`).trim(), '0', 'never through B');
+  // the group proposal narrowed to A's organisation: C drops it
+  const v = (await A.api.get(pPath)).headers.get('etag');
+  assert.equal((await A.api.patch(pPath, { body: { distribution: 'organisation', sharing_group_id: null }, headers: { 'If-Match': v } })).status, 200);
+  await until(gone(C, pPath), 'the group proposal gone from C');
 });
