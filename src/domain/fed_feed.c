@@ -523,17 +523,18 @@ int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t 
 	return TR_OK;
 }
 
-int fed_received_by(struct db_conn *c, const char *alert_id, json_t **out)
+int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t **out)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "SELECT d.peer, p.name, d.version, d.op, d.at, d.seq, p.served_cursor"
 			    " FROM fed_deliveries d LEFT JOIN fed_peers p ON p.node_id = d.peer"
-			    " WHERE d.record_type = 'alert' AND d.record_id = ? ORDER BY d.peer",
+			    " WHERE d.record_type = ? AND d.record_id = ? ORDER BY d.peer",
 			    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, alert_id);
+	db_bind_text(s, 1, type);
+	db_bind_text(s, 2, id);
 	json_t *items = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(

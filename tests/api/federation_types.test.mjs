@@ -10,6 +10,7 @@ import { cli, client, cliUser, sql } from './lib.mjs';
 import { node, link, until, alertBody } from './fed_lib.mjs';
 
 let A, B, C;
+let publishedPractice;
 const orgs = {};
 const u = {};
 
@@ -77,6 +78,7 @@ test('a published practice of A reaches C through B; a draft never leaves A', as
   assert.equal((await u.r1.post(`/api/v1/practices/${id}/reviews`, { body: { verdict: 'verify' } })).status, 201);
   const v2 = await u.r2.post(`/api/v1/practices/${id}/reviews`, { body: { verdict: 'verify' } });
   assert.equal(v2.body.status, 'published', v2.text);
+  publishedPractice = id;
   const onC = await until(seen(C, `/api/v1/practices/${id}`), 'the practice on C');
   const onB = await until(seen(B, `/api/v1/practices/${id}`), 'the practice on B');
   for (const p of [onB, onC]) {
@@ -204,6 +206,36 @@ test('a sighting made while its alert stayed home goes along when the alert is w
   const sC = await until(seen(C, `${path}/sightings`, (x) => x.items?.length === 1), 'the older sighting on C');
   assert.equal(sC.items[0].org_id, orgs.r2);
   assert.equal(sC.items[0].place_name, 'Berlin');
+});
+
+test('the owner reads "received by" for practices, proposals and activities as for alerts', async () => {
+  const act = await A.api.post('/api/v1/activities', { body: activity({ title: 'Received activity' }) });
+  assert.equal(act.status, 201, act.text);
+  const pr = await A.api.post('/api/v1/proposals', { body: { title: 'Received proposal', description: 'x', distribution: 'federation' } });
+  assert.equal(pr.status, 201, pr.text);
+  assert.equal((await A.api.patch(`/api/v1/proposals/${pr.body.id}`, { body: { status: 'open' }, headers: { 'If-Match': '"1"' } })).status, 200);
+  await until(seen(C, `/api/v1/activities/${act.body.id}`), 'the activity on C');
+  await until(seen(C, `/api/v1/proposals/${pr.body.id}`), 'the proposal on C');
+  for (const path of [`/api/v1/practices/${publishedPractice}`, `/api/v1/proposals/${pr.body.id}`, `/api/v1/activities/${act.body.id}`]) {
+    const rb = await A.api.get(`${path}/received-by`);
+    assert.equal(rb.status, 200, rb.text);
+    assert.deepEqual(rb.body.items.map((x) => x.node_id), [B.id], path);
+    assert.equal(rb.body.items[0].op, 'upsert');
+    assert.equal(rb.body.items[0].name, 'b');
+    // B holds a copy of A's organisation's record: not B's to read
+    assert.equal((await B.api.get(`${path}/received-by`)).status, 403, path);
+    // another organisation on A, which sees the record, is not its owner
+    assert.equal((await u.r1.get(`${path}/received-by`)).status, 403, path);
+  }
+  assert.equal((await A.api.get('/api/v1/activities/00000000-0000-7000-8000-000000000000/received-by')).status, 404);
+  assert.equal((await A.api.get('/api/v1/proposals/nope/received-by')).status, 404);
+  assert.ok((await A.api.get('/api/v1/me')).body.can.delivery.includes('read'));
+  // narrowed, the ledger says tombstone
+  const v = (await A.api.get(`/api/v1/activities/${act.body.id}`)).headers.get('etag');
+  assert.equal((await A.api.patch(`/api/v1/activities/${act.body.id}`, { body: { distribution: 'network' }, headers: { 'If-Match': v } })).status, 200);
+  await until(gone(C, `/api/v1/activities/${act.body.id}`), 'the narrowed activity gone from C');
+  const after = await A.api.get(`/api/v1/activities/${act.body.id}/received-by`);
+  assert.equal(after.body.items[0].op, 'tombstone');
 });
 
 /* Sharing groups, for every type alike: A–C peered directly too (a
