@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, client, cliUser, sql } from './lib.mjs';
-import { node, link, until, alertBody } from './fed_lib.mjs';
+import { node, link, until, head, alertBody } from './fed_lib.mjs';
 
 let A, B, C;
 let publishedPractice;
@@ -206,6 +206,31 @@ test('a sighting made while its alert stayed home goes along when the alert is w
   const sC = await until(seen(C, `${path}/sightings`, (x) => x.items?.length === 1), 'the older sighting on C');
   assert.equal(sC.items[0].org_id, orgs.r2);
   assert.equal(sC.items[0].place_name, 'Berlin');
+});
+
+test('a changed endorsement comment travels again with a new version; the same comment is a no-op', async () => {
+  const pr = await A.api.post('/api/v1/proposals', { body: { title: 'Endorsed and changed', description: 'x', distribution: 'federation', status: 'open' } });
+  assert.equal(pr.status, 201, pr.text);
+  const path = `/api/v1/proposals/${pr.body.id}`;
+  assert.equal((await u.r1.post(`${path}/endorsements`, { body: { comment: 'Vienna may host' } })).status, 201);
+  const first = await until(seen(C, path, (x) => x.endorsements?.length === 1), 'the endorsement on C');
+  assert.equal(first.endorsements[0].comment, 'Vienna may host');
+  assert.equal(first.endorsements[0].version, 1);
+  const ch = await u.r1.patch(`${path}/endorsements`, { body: { comment: 'Vienna will host in May' } });
+  assert.equal(ch.status, 200, ch.text);
+  assert.equal(ch.body.endorsements[0].version, 2);
+  const onC = await until(seen(C, path, (x) => x.endorsements?.[0]?.comment === 'Vienna will host in May'), 'the changed endorsement on C');
+  assert.equal(onC.endorsements[0].version, 2);
+  assert.equal((await B.api.get(path)).body.endorsements[0].comment, 'Vienna will host in May');
+  // the same comment again: no new version, nothing new to send
+  const h = head(A);
+  const same = await u.r1.patch(`${path}/endorsements`, { body: { comment: 'Vienna will host in May' } });
+  assert.equal(same.status, 200, same.text);
+  assert.equal(same.body.endorsements[0].version, 2);
+  assert.equal(head(A), h, 'no new change number');
+  // an organisation that has not endorsed it has nothing to change; a copy changes at its origin only
+  assert.equal((await u.r2.patch(`${path}/endorsements`, { body: { comment: 'x' } })).status, 404);
+  assert.equal((await A.api.patch(`${path}/endorsements`, { body: { comment: 'x' } })).status, 404);
 });
 
 test('the owner reads "received by" for practices, proposals and activities as for alerts', async () => {
