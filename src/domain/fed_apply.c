@@ -207,6 +207,11 @@ static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const 
 	return rc;
 }
 
+int fed_org_ensure(struct db_conn *c, json_t *org, const char *origin, const char **why)
+{
+	return org_ensure(c, org, origin, why);
+}
+
 /* The copy here of a record of type t: its origin, organisation and
  * version. */
 static int copy_find(struct db_conn *c, const struct fed_type *t, const char *id, char origin[37],
@@ -440,6 +445,8 @@ static int record_apply(struct db_conn *c, const struct fed_node *me, const stru
 	}
 	rc = fed_type_put(t, c, &o, a, id, !exists);
 	json_decref(a);
+	if (!rc && t->extra_put)
+		rc = t->extra_put(c, origin, data, id);
 	return rc ? -rc : APPLIED;
 }
 

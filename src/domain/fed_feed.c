@@ -166,6 +166,11 @@ static json_t *feed_record(struct db_conn *c, struct feedq *q, const char *op, c
 		      (json_int_t)db_col_int64(s, COL(q, K_VERSION)), "org", org);
 	if (strcmp(op, "tombstone") != 0) {
 		json_t *data = fed_type_data(q->t, s);
+		if (data && !origin && q->t->extra) {
+			json_t *more = q->t->extra(c, db_col_text(s, COL(q, K_ID)));
+			json_object_update(data, more);
+			json_decref(more);
+		}
 		json_object_set_new(r, "data", data ? data : json_null());
 		if ((q->t->flags & FT_GROUP) &&
 		    strcmp(db_col_text(s, COL(q, K_DIST)), "sharing_group") == 0)

@@ -33,12 +33,13 @@ static const struct activity_rec_col cols[] = {
     {"distribution", "distribution", REC_TEXT},
     {"sharing_group_id", "sharing_group_id", REC_TEXT},
     {"verified_by", "verified_by", REC_TEXT},
+    {"verified_org_id", "verified_org_id", REC_TEXT},
     {"verified_at", "verified_at", REC_TIME},
     {"updated_at", "updated_at", REC_TIME},
     {"created_at", "created_at", REC_TIME},
     {"version", "version", REC_INT},
 };
-enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 16 };
+enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 17 };
 
 /* The distribution predicate, and drafts for their organisation only. */
 static void proposal_visible(struct query *q, const struct caller *who, const char *alias)
@@ -711,6 +712,7 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	if (strcmp(verdict, "verify") == 0) {
 		json_object_set_new(cur, "status", json_string("verified"));
 		json_object_set_new(cur, "verified_by", json_string(who->user_id));
+		json_object_set_new(cur, "verified_org_id", json_string(who->org_id));
 		stamp(cur, "verified_at", now);
 	}
 	stamp(cur, "updated_at", now);

@@ -208,6 +208,27 @@ test('a sighting made while its alert stayed home goes along when the alert is w
   assert.equal(sC.items[0].place_name, 'Berlin');
 });
 
+test('copies carry who reviewed a practice and who verified a proposal, as remote organisations', async () => {
+  const onC = await until(seen(C, `/api/v1/practices/${publishedPractice}`, (x) => x.reviews?.length === 2), 'the reviews on C');
+  assert.deepEqual(onC.reviews.map((r) => r.org_id).sort(), [orgs.r1, orgs.r2].sort());
+  assert.ok(onC.reviews.every((r) => r.verdict === 'verify' && r.reviewer_id === null));
+  for (const o of [orgs.r1, orgs.r2]) {
+    const org = await C.api.get(`/api/v1/organisations/${o}`);
+    assert.equal(org.status, 200, org.text);
+    assert.equal(org.body.origin_node, A.id, 'a remote organisation of A');
+  }
+  const pr = await A.api.post('/api/v1/proposals', { body: { title: 'To verify', description: 'x', distribution: 'federation', status: 'open' } });
+  assert.equal(pr.status, 201, pr.text);
+  const path = `/api/v1/proposals/${pr.body.id}`;
+  const v = await u.r2.post(`${path}/reviews`, { body: { verdict: 'verify' } });
+  assert.equal(v.status, 201, v.text);
+  assert.equal(v.body.verified_org_id, orgs.r2);
+  const copy = await until(seen(C, path, (x) => x.status === 'verified'), 'the verified proposal on C');
+  assert.equal(copy.verified_org_id, orgs.r2);
+  assert.equal(copy.verified_by, null, 'the reviewer is a user of A, not known on C');
+  assert.equal((await B.api.get(path)).body.verified_org_id, orgs.r2);
+});
+
 test('a changed endorsement comment travels again with a new version; the same comment is a no-op', async () => {
   const pr = await A.api.post('/api/v1/proposals', { body: { title: 'Endorsed and changed', description: 'x', distribution: 'federation', status: 'open' } });
   assert.equal(pr.status, 201, pr.text);
