@@ -2,6 +2,7 @@
  * the administrator's view of the node and its peers. */
 #include "api/api.h"
 #include "api/handlers_fed.h"
+#include "api/resource.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -158,23 +159,42 @@ int api_fed_peer_preview(struct http_req *req, struct http_resp *resp)
 	return rc ? rc : http_resp_json(resp, 200, api_page_json(items, NULL));
 }
 
-int api_alerts_received_by(struct http_req *req, struct http_resp *resp)
+/* Who received a record of type, read with get (the caller's view of it):
+ * the permission table, then the record as the caller sees it (404), then
+ * its organisation's only (403). */
+static int received_by(struct http_req *req, struct http_resp *resp, const char *type,
+		       int (*get)(struct db_conn *c, const struct caller *who, const char *id,
+				  json_t **out))
 {
 	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	const struct caller *who = api_caller(req);
+	if (!acl_role_can(who->role, RES_DELIVERY, ACT_READ))
+		return http_fail(req, TR_ERR_FORBIDDEN,
+				 "only the owning organisation sees who received a record");
+	if (!tr_uuid_valid(id) || !get)
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	json_t *a = NULL, *items = NULL;
 	struct db_conn *c = api_db(req);
-	int rc = alert_get(c, who, id, &a);
+	int rc = get(c, who, id, &a);
 	if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
 	else if (strcmp(json_string_value(json_object_get(a, "org_id")), who->org_id) != 0)
 		rc = http_fail(req, TR_ERR_FORBIDDEN,
 			       "only the owning organisation sees who received a record");
-	else if ((rc = fed_received_by(c, id, &items)))
+	else if ((rc = fed_received_by(c, type, id, &items)))
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
 	json_decref(a);
 	return rc ? rc : http_resp_json(resp, 200, api_page_json(items, NULL));
+}
+
+int api_alerts_received_by(struct http_req *req, struct http_resp *resp)
+{
+	return received_by(req, resp, "alert", alert_get);
+}
+
+int api_fed_received_by(struct http_req *req, struct http_resp *resp)
+{
+	const struct api_resource *r = api_resource_of(req);
+	return received_by(req, resp, r ? r->name : "", r ? r->get : NULL);
 }

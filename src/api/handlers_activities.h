@@ -16,6 +16,7 @@ extern const struct api_resource practice_resource;
 int api_practices_review(struct http_req *req, struct http_resp *resp);
 extern const struct api_resource proposal_resource;
 int api_proposals_endorse(struct http_req *req, struct http_resp *resp);
+int api_proposals_endorse_update(struct http_req *req, struct http_resp *resp);
 int api_proposals_review(struct http_req *req, struct http_resp *resp);
 
 /** The answer to a refused change of this module: a field error with

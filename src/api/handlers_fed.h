@@ -42,5 +42,8 @@ int api_fed_node(struct http_req *req, struct http_resp *resp);
 int api_fed_peers_list(struct http_req *req, struct http_resp *resp);
 int api_fed_peer_preview(struct http_req *req, struct http_resp *resp);
 int api_alerts_received_by(struct http_req *req, struct http_resp *resp);
+/** GET .../{id}/received-by of the route's resource (practice, proposal,
+ * activity): the peers that received the record, for its organisation. */
+int api_fed_received_by(struct http_req *req, struct http_resp *resp);
 
 #endif

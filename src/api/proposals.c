@@ -90,6 +90,12 @@ int api_proposals_endorse(struct http_req *req, struct http_resp *resp)
 	return api_resource_act(req, resp, endorse_spec, N(endorse_spec), proposal_endorse);
 }
 
+int api_proposals_endorse_update(struct http_req *req, struct http_resp *resp)
+{
+	return api_resource_act_status(req, resp, endorse_spec, N(endorse_spec),
+				       proposal_endorse_update, 200);
+}
+
 static int review(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		  const char *request_id, const char **field)
 {

@@ -333,6 +333,15 @@ int api_resource_act(struct http_req *req, struct http_resp *resp, const struct 
 		     int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
 			       json_t *body, const char *request_id, const char **field))
 {
+	return api_resource_act_status(req, resp, spec, n, fn, 201);
+}
+
+int api_resource_act_status(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
+			    size_t n,
+			    int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
+				      json_t *body, const char *request_id, const char **field),
+			    int status)
+{
 	const struct api_resource *r = api_resource_of(req);
 	const char *id = http_param(req, "id");
 	if (!tr_uuid_valid(id))
@@ -345,7 +354,7 @@ int api_resource_act(struct http_req *req, struct http_resp *resp, const struct 
 	const char *field = NULL;
 	rc = fn(c, api_caller(req), id, body, http_request_id(req), &field);
 	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, 201);
+		: api_resource_answer(req, resp, c, r, id, status);
 	db_release(c);
 	json_decref(body);
 	return rc;

@@ -176,5 +176,12 @@ int api_resource_act(struct http_req *req, struct http_resp *resp, const struct 
 		     size_t n,
 		     int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
 			       json_t *body, const char *request_id, const char **field));
+/** api_resource_act answering with status (200 for a change of a record's
+ * part, "PATCH .../{id}/endorsements"). */
+int api_resource_act_status(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
+			    size_t n,
+			    int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
+				      json_t *body, const char *request_id, const char **field),
+			    int status);
 
 #endif

@@ -98,6 +98,9 @@ static const struct {
      * for the organisation */
     [RES_SUBSCRIPTION] = {"subscription", {L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D,   L|R|C|D}},
     [RES_WEBHOOK] =      {"webhook",      {L|R|C|U|D, L|R|C|U|D, 0,         0,         0,         0}},
+    /* which peers received a record (federation's delivery ledger): read
+     * by every role, of its own organisation's records only (api/fed.c) */
+    [RES_DELIVERY] =     {"delivery",     {L|R,       L|R,       L|R,       L|R,       L|R,       L|R}},
     /* clang-format on */
 };
 

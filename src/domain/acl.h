@@ -71,6 +71,7 @@ enum resource {
 	RES_PEER, /* federation: this node's peers and what they receive */
 	RES_SUBSCRIPTION,
 	RES_WEBHOOK,
+	RES_DELIVERY, /* federation: which peers received a record (its owner) */
 	RES__MAX
 };
 enum action { ACT_LIST, ACT_READ, ACT_CREATE, ACT_UPDATE, ACT_DELETE, ACT_SHARE, ACT__MAX };

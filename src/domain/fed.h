@@ -149,8 +149,10 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
  * "id", "op", "version", "title"}. */
 int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t **out /* OUT */);
 
-/** The peers that received an alert, for its owner: an array of
- * {"node_id", "name", "version", "op", "at"}. */
-int fed_received_by(struct db_conn *c, const char *alert_id, json_t **out /* OUT */);
+/** The peers that received a record of type ("alert", "practice",
+ * "proposal", "activity", "sighting", "comment", "endorsement"), for its
+ * owner: an array of {"node_id", "name", "version", "op", "at",
+ * "acknowledged"}. */
+int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t **out /* OUT */);
 
 #endif

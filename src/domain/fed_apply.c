@@ -207,6 +207,11 @@ static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const 
 	return rc;
 }
 
+int fed_org_ensure(struct db_conn *c, json_t *org, const char *origin, const char **why)
+{
+	return org_ensure(c, org, origin, why);
+}
+
 /* The copy here of a record of type t: its origin, organisation and
  * version. */
 static int copy_find(struct db_conn *c, const struct fed_type *t, const char *id, char origin[37],
@@ -259,13 +264,31 @@ static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g,
 			const char **why)
 {
 	const char *id = json_string_value(json_object_get(g, "id"));
+	const char *gowner = json_string_value(json_object_get(g, "owner"));
 	json_t *name = json_object_get(g, "name");
 	if (!tr_uuid_valid(id) || !str_ok(name, 300, 0) ||
 	    !json_is_array(json_object_get(g, "members")))
 		return *why = "bad sharing group", 1;
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT owner_org_id FROM sharing_groups WHERE id = ?", &s);
-	if (rc)
+	int rc;
+	if (gowner && strcmp(gowner, owner) != 0) {
+		/* a member's record in a group of another organisation (a comment
+		 * on the group's alert): the group as known here, unchanged, and
+		 * the record's organisation one of its members */
+		if ((rc = db_prepare(c,
+				     "SELECT 1 FROM sharing_group_members WHERE group_id = ?"
+				     " AND org_id = ?",
+				     &s)))
+			return rc;
+		db_bind_text(s, 1, id);
+		db_bind_text(s, 2, owner);
+		rc = db_step(s);
+		db_done(s);
+		if (rc != DB_ROW && rc != DB_DONE)
+			return TR_ERR_DB;
+		return rc == DB_ROW ? TR_OK : (*why = "not a member of its sharing group here", 1);
+	}
+	if ((rc = db_prepare(c, "SELECT owner_org_id FROM sharing_groups WHERE id = ?", &s)))
 		return rc;
 	db_bind_text(s, 1, id);
 	rc = db_step(s);
@@ -324,6 +347,32 @@ static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g,
 		db_done(s);
 	}
 	return rc;
+}
+
+/* The sharing group of a clean record a of type t: a record of a sharing
+ * group comes with it (group_ensure) and names it here; any other names
+ * none (the distribution its data says, federation or sharing_group, must
+ * agree). A type without groups takes none. 0, 1 with *why when refused,
+ * or a tr_err. */
+static int group_take(struct db_conn *c, const struct fed_node *me, const struct fed_type *t,
+		      json_t *r, json_t *a, const char *org_id, const char **why)
+{
+	json_t *g = json_object_get(r, "group");
+	if (!(t->flags & FT_GROUP))
+		return TR_OK;
+	const char *dist = json_string_value(json_object_get(a, "distribution"));
+	int grouped = json_is_object(g);
+	if (!t->clean && (!dist || (strcmp(dist, "sharing_group") == 0) != grouped))
+		return *why = "bad sharing group", 1;
+	if (grouped) {
+		int rc = group_ensure(c, me, g, org_id, why);
+		if (rc)
+			return rc;
+	}
+	json_object_set_new(a, "distribution",
+			    json_string(grouped ? "sharing_group" : "federation"));
+	json_object_set(a, "sharing_group_id", grouped ? json_object_get(g, "id") : json_null());
+	return TR_OK;
 }
 
 enum { APPLIED, UNCHANGED, REFUSED };
@@ -390,17 +439,14 @@ static int record_apply(struct db_conn *c, const struct fed_node *me, const stru
 	json_t *a = fed_type_clean(t, c, data, id, why);
 	if (!a)
 		return REFUSED;
-	json_t *g = json_object_get(r, "group");
-	if (json_is_object(g) && t->clean) { /* sharing groups: alerts only */
-		if ((rc = group_ensure(c, me, g, org_id, why))) {
-			json_decref(a);
-			return rc == 1 ? REFUSED : -rc;
-		}
-		json_object_set_new(a, "distribution", json_string("sharing_group"));
-		json_object_set(a, "sharing_group_id", json_object_get(g, "id"));
+	if ((rc = group_take(c, me, t, r, a, org_id, why))) {
+		json_decref(a);
+		return rc == 1 ? REFUSED : -rc;
 	}
 	rc = fed_type_put(t, c, &o, a, id, !exists);
 	json_decref(a);
+	if (!rc && t->extra_put)
+		rc = t->extra_put(c, origin, data, id);
 	return rc ? -rc : APPLIED;
 }
 

@@ -140,11 +140,12 @@ static json_t *group_json(struct db_conn *c, const char *group_id, const char *m
 					       "node", db_col_text(s, 4) ? db_col_text(s, 4) : me));
 		db_done(s);
 	}
-	if (!db_prepare(c, "SELECT name FROM sharing_groups WHERE id = ?", &s)) {
+	if (!db_prepare(c, "SELECT name, owner_org_id FROM sharing_groups WHERE id = ?", &s)) {
 		db_bind_text(s, 1, group_id);
 		if (db_step(s) == DB_ROW)
-			g = json_pack("{s:s, s:s, s:O}", "id", group_id, "name", db_col_text(s, 0),
-				      "members", members);
+			g = json_pack("{s:s, s:s, s:s, s:O}", "id", group_id, "name",
+				      db_col_text(s, 0), "owner", db_col_text(s, 1), "members",
+				      members);
 		db_done(s);
 	}
 	json_decref(members);
@@ -165,8 +166,14 @@ static json_t *feed_record(struct db_conn *c, struct feedq *q, const char *op, c
 		      (json_int_t)db_col_int64(s, COL(q, K_VERSION)), "org", org);
 	if (strcmp(op, "tombstone") != 0) {
 		json_t *data = fed_type_data(q->t, s);
+		if (data && !origin && q->t->extra) {
+			json_t *more = q->t->extra(c, db_col_text(s, COL(q, K_ID)));
+			json_object_update(data, more);
+			json_decref(more);
+		}
 		json_object_set_new(r, "data", data ? data : json_null());
-		if (strcmp(db_col_text(s, COL(q, K_DIST)), "sharing_group") == 0)
+		if ((q->t->flags & FT_GROUP) &&
+		    strcmp(db_col_text(s, COL(q, K_DIST)), "sharing_group") == 0)
 			json_object_set_new(r, "group",
 					    group_json(c, db_col_text(s, COL(q, K_GROUP)), me));
 	}
@@ -521,17 +528,18 @@ int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t 
 	return TR_OK;
 }
 
-int fed_received_by(struct db_conn *c, const char *alert_id, json_t **out)
+int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t **out)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c,
 			    "SELECT d.peer, p.name, d.version, d.op, d.at, d.seq, p.served_cursor"
 			    " FROM fed_deliveries d LEFT JOIN fed_peers p ON p.node_id = d.peer"
-			    " WHERE d.record_type = 'alert' AND d.record_id = ? ORDER BY d.peer",
+			    " WHERE d.record_type = ? AND d.record_id = ? ORDER BY d.peer",
 			    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, alert_id);
+	db_bind_text(s, 1, type);
+	db_bind_text(s, 2, id);
 	json_t *items = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(

@@ -42,7 +42,7 @@ static const char *const alert_children[] = {
 
 /* ---- the generic types' columns ---- */
 
-static const char *const only_federation[] = {"federation", NULL};
+static const char *const fed_or_group[] = {"federation", "sharing_group", NULL};
 static const char *const only_published[] = {"published", NULL};
 static const char *const tlps_not_red[] = {"clear", "green", "amber", "amber+strict", NULL};
 static const char *const proposal_open[] = {"open",	   "verified", "agreed",
@@ -101,7 +101,8 @@ static const struct fed_col proposal_cols[] = {
     {"activities", REC_JSON, 1, 100, NULL, NULL, 0, 0, NULL},
     {"status", REC_TEXT, 1, 20, proposal_open, NULL, 0, 0, NULL},
     {"verified_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
+    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
     {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
     {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
@@ -143,7 +144,8 @@ static const struct fed_col activity_cols[] = {
     {"currency", REC_TEXT, 0, 3, NULL, NULL, 0, 0, NULL},
     {"practice_id", REC_TEXT, 0, 36, NULL, "SELECT 1 FROM practices " DB_ACL_EXEMPT " WHERE id = ?",
      0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
+    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
     {"tlp", REC_TEXT, 1, 20, tlps_not_red, NULL, 0, 0, NULL},
     {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
     {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
@@ -163,13 +165,144 @@ static const struct fed_col sighting_cols[] = {
 static const struct fed_col comment_cols[] = {
     {"alert_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0, NULL},
     {"body", REC_TEXT, 1, 20000, NULL, NULL, 0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, only_federation, NULL, 0, 0, NULL},
+    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
+    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
     {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
-/* a child follows its parent's distribution and status */
+/* ---- who reviewed a practice, who verified a proposal ---- */
+
+static int in_list(const char *v, const char *const *list);
+static int step_done(struct db_stmt *s);
+
+static json_t *org_json(struct db_stmt *s, int col)
+{
+	return json_pack("{s:s, s:s, s:s, s:s?}", "id", db_col_text(s, col), "name",
+			 db_col_text(s, col + 1), "kind", db_col_text(s, col + 2), "country",
+			 db_col_text(s, col + 3));
+}
+
+/* A practice's reviews (this node's reviewers), each with its
+ * organisation: {"reviews": [...]}. */
+static json_t *practice_extra(struct db_conn *c, const char *id)
+{
+	json_t *items = json_array();
+	struct db_stmt *s;
+	if (!db_prepare(c,
+			"SELECT r.id, r.verdict, r.comments, r.created_at, o.id, o.name, o.kind,"
+			" o.country FROM practice_reviews r JOIN organisations o ON o.id = r.org_id"
+			" WHERE r.practice_id = ? ORDER BY r.created_at, r.id",
+			&s)) {
+		db_bind_text(s, 1, id);
+		while (db_step(s) == DB_ROW)
+			json_array_append_new(
+			    items, json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", db_col_text(s, 0),
+					     "verdict", db_col_text(s, 1), "comments",
+					     db_col_text(s, 2), "created_at",
+					     activity_time_json(s, 3), "org", org_json(s, 4)));
+		db_done(s);
+	}
+	return json_pack("{s:o}", "reviews", items);
+}
+
+/* A copy's reviews as its origin sent them: each one's organisation made
+ * here as a remote one of the origin (a review whose organisation is not
+ * the origin's is left out), replacing those of the last version. */
+static int practice_extra_put(struct db_conn *c, const char *origin, json_t *data, const char *id)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "DELETE FROM practice_review_copies WHERE practice_id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = step_done(s);
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(data, "reviews"), i, v)
+	{
+		const char *rid = json_string_value(json_object_get(v, "id"));
+		const char *verdict = json_string_value(json_object_get(v, "verdict"));
+		json_t *comments = json_object_get(v, "comments");
+		const char *at = json_string_value(json_object_get(v, "created_at"));
+		const char *why = NULL;
+		int64_t ms;
+		if (rc || i >= 200)
+			break;
+		if (!tr_uuid_valid(rid) || !in_list(verdict, practice_verdicts) ||
+		    (comments &&
+		     (!json_is_string(comments) || json_string_length(comments) > 10000)) ||
+		    !at || tr_time_parse(at, &ms) != TR_OK)
+			continue;
+		if ((rc = fed_org_ensure(c, json_object_get(v, "org"), origin, &why)) == 1) {
+			rc = TR_OK;
+			continue;
+		}
+		if (rc ||
+		    (rc = db_prepare(c,
+				     "INSERT INTO practice_review_copies (id, practice_id, org_id,"
+				     " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+				     " ON CONFLICT (id) DO NOTHING",
+				     &s)))
+			break;
+		db_bind_text(s, 1, rid);
+		db_bind_text(s, 2, id);
+		db_bind_text(s, 3,
+			     json_string_value(json_object_get(json_object_get(v, "org"), "id")));
+		db_bind_text(s, 4, verdict);
+		db_bind_text(s, 5, comments ? json_string_value(comments) : "");
+		db_bind_int64(s, 6, ms);
+		rc = step_done(s);
+	}
+	return rc;
+}
+
+static const char *const practice_children[] = {
+    "DELETE FROM practice_review_copies WHERE practice_id = ?", NULL};
+
+/* The organisation that verified a proposal: {"verified_by_org": {...} or
+ * null}. */
+static json_t *proposal_extra(struct db_conn *c, const char *id)
+{
+	json_t *org = NULL;
+	struct db_stmt *s;
+	if (!db_prepare(c,
+			"SELECT o.id, o.name, o.kind, o.country FROM proposals p " DB_ACL_EXEMPT
+			" LEFT JOIN users u ON u.id = p.verified_by JOIN organisations o ON o.id ="
+			" COALESCE(p.verified_org_id, u.org_id) WHERE p.id = ?",
+			&s)) {
+		db_bind_text(s, 1, id);
+		if (db_step(s) == DB_ROW)
+			org = org_json(s, 0);
+		db_done(s);
+	}
+	return json_pack("{s:o}", "verified_by_org", org ? org : json_null());
+}
+
+/* A copy's verifying organisation, made here as a remote one of the
+ * origin (none when it is not the origin's). */
+static int proposal_extra_put(struct db_conn *c, const char *origin, json_t *data, const char *id)
+{
+	json_t *org = json_object_get(data, "verified_by_org");
+	const char *why = NULL;
+	int rc = json_is_object(org) ? fed_org_ensure(c, org, origin, &why) : 1;
+	if (rc != TR_OK && rc != 1)
+		return rc;
+	struct db_stmt *s;
+	if ((rc = db_prepare(
+		 c, "UPDATE proposals " DB_ACL_EXEMPT " SET verified_org_id = ? WHERE id = ?", &s)))
+		return rc;
+	if (json_is_object(org) && !why)
+		db_bind_text(s, 1, json_string_value(json_object_get(org, "id")));
+	else
+		db_bind_null(s, 1);
+	db_bind_text(s, 2, id);
+	return step_done(s);
+}
+
+/* a child follows its parent's distribution (and sharing group) and status */
 #define CHILD_DIST                                                                                 \
-	"CASE WHEN p.distribution = 'federation' THEN 'federation' ELSE 'organisation' END"
+	"CASE WHEN p.distribution IN ('federation', 'sharing_group') THEN p.distribution ELSE"     \
+	" 'organisation' END"
 #define CHILD_STATUS "CASE WHEN p.status = 'draft' THEN 'draft' ELSE 'published' END"
 
 /* The order is the order of the feed at one change number: a parent before
@@ -195,14 +328,14 @@ const struct fed_type fed_types[] = {
      .clean = fed_alert_clean,
      .put = alert_fed_put,
      .withdraw = alert_fed_withdraw,
-     .flags = FT_ID},
+     .flags = FT_ID | FT_GROUP},
     {.name = "sighting",
      .table = "alert_sightings",
      .alias = "r",
      .key = "r.id",
      .joins = " JOIN alerts p " DB_ACL_EXEMPT " ON p.id = r.alert_id",
      .dist = CHILD_DIST,
-     .group = "NULL",
+     .group = "p.sharing_group_id",
      .tlp = "p.tlp",
      .status = CHILD_STATUS,
      .version = "1",
@@ -217,9 +350,12 @@ const struct fed_type fed_types[] = {
      .alias = "r",
      .key = "r.id",
      .joins = " JOIN alerts p " DB_ACL_EXEMPT " ON p.id = r.alert_id",
+     /* its own distribution, never wider than its alert's: federation, or
+      * a sharing group (its alert's, or one of a federated alert) */
      .dist = "CASE WHEN r.distribution = 'federation' AND p.distribution = 'federation' THEN"
-	     " 'federation' ELSE 'organisation' END",
-     .group = "NULL",
+	     " 'federation' WHEN r.distribution = 'sharing_group' AND p.distribution IN"
+	     " ('federation', 'sharing_group') THEN 'sharing_group' ELSE 'organisation' END",
+     .group = "r.sharing_group_id",
      .tlp = "p.tlp",
      .status = CHILD_STATUS,
      .version = "1",
@@ -228,7 +364,7 @@ const struct fed_type fed_types[] = {
      .parent_col = "r.alert_id",
      .cols = comment_cols,
      .ncols = N(comment_cols),
-     .flags = FT_ID | FT_COUNTRY},
+     .flags = FT_ID | FT_COUNTRY | FT_GROUP},
     {.name = "practice",
      .table = "practices",
      .alias = "r",
@@ -243,6 +379,9 @@ const struct fed_type fed_types[] = {
      .cols = practice_cols,
      .ncols = N(practice_cols),
      .flags = FT_ID | FT_COUNTRY | FT_VERSION,
+     .extra = practice_extra,
+     .extra_put = practice_extra_put,
+     .withdraw_children = practice_children,
      /* a draft is seen by its organisation only, and a remote one has no users */
      .withdraw_set = "status = 'draft', title = '', summary = '', description = ''"},
     {.name = "proposal",
@@ -251,47 +390,49 @@ const struct fed_type fed_types[] = {
      .key = "r.id",
      .joins = "",
      .dist = "r.distribution",
-     .group = "NULL",
+     .group = "r.sharing_group_id",
      .tlp = "'clear'",
      .status = "CASE WHEN r.status = 'draft' THEN 'draft' ELSE 'published' END",
      .version = "r.version",
      .title = "r.title",
      .cols = proposal_cols,
      .ncols = N(proposal_cols),
-     .flags = FT_ID | FT_COUNTRY | FT_VERSION,
+     .flags = FT_ID | FT_COUNTRY | FT_VERSION | FT_GROUP,
      .withdraw_set = "distribution = 'organisation', title = '', description = ''",
      .kids = "(SELECT COUNT(*) FROM proposal_endorsements x WHERE x.proposal_id = r.id)",
-     .withdraw_children = proposal_children},
+     .withdraw_children = proposal_children,
+     .extra = proposal_extra,
+     .extra_put = proposal_extra_put},
     {.name = "endorsement",
      .table = "proposal_endorsements",
      .alias = "r",
      .key = "r.proposal_id || ':' || r.org_id",
      .joins = " JOIN proposals p " DB_ACL_EXEMPT " ON p.id = r.proposal_id",
      .dist = CHILD_DIST,
-     .group = "NULL",
+     .group = "p.sharing_group_id",
      .tlp = "'clear'",
      .status = CHILD_STATUS,
-     .version = "1",
+     .version = "r.version",
      .title = "p.title",
      .parent = "proposal",
      .parent_col = "r.proposal_id",
      .cols = endorsement_cols,
      .ncols = N(endorsement_cols),
-     .flags = 0},
+     .flags = FT_VERSION},
     {.name = "activity",
      .table = "activities",
      .alias = "r",
      .key = "r.id",
      .joins = "",
      .dist = "r.distribution",
-     .group = "NULL",
+     .group = "r.sharing_group_id",
      .tlp = "r.tlp",
      .status = "'published'",
      .version = "r.version",
      .title = "r.title",
      .cols = activity_cols,
      .ncols = N(activity_cols),
-     .flags = FT_ID | FT_COUNTRY | FT_VERSION,
+     .flags = FT_ID | FT_COUNTRY | FT_VERSION | FT_GROUP,
      .withdraw_set = "distribution = 'organisation', title = '', description = '',"
 		     " lat = NULL, lon = NULL, place_name = NULL, polygon = NULL"},
 };

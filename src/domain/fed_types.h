@@ -31,7 +31,11 @@ struct fed_col {
 enum {
 	FT_ID = 1,	/* an id column (else the key is composite) */
 	FT_COUNTRY = 2, /* a country column, the organisation's */
-	FT_VERSION = 4	/* a version column */
+	FT_VERSION = 4, /* a version column */
+	/* distribution and sharing_group_id columns: a record of a sharing
+	 * group goes (from its origin only) to the nodes of the group's
+	 * members, with the group, and is seen there by its members only */
+	FT_GROUP = 8
 };
 
 struct fed_type {
@@ -61,6 +65,13 @@ struct fed_type {
 	json_t *(*clean)(struct db_conn *c, json_t *d, const char *id, const char **why);
 	int (*put)(struct db_conn *c, const struct alert_fed_origin *o, json_t *a, int insert);
 	int (*withdraw)(struct db_conn *c, const char *id, const struct alert_fed_origin *o);
+	/** More wire data of a record of this node, beside its columns (who
+	 * reviewed or verified it), as an object merged into its data; NULL:
+	 * none. */
+	json_t *(*extra)(struct db_conn *c, const char *id);
+	/** Writes that part of a copy from the origin's data (outside input,
+	 * checked here), after the copy's row. */
+	int (*extra_put)(struct db_conn *c, const char *origin, json_t *data, const char *id);
 };
 
 extern const struct fed_type fed_types[];
@@ -84,6 +95,11 @@ int fed_type_put(const struct fed_type *t, struct db_conn *c, const struct alert
 /** A tombstone: the copy withdrawn (emptied and hidden, or deleted). */
 int fed_type_withdraw(const struct fed_type *t, struct db_conn *c, const char *id,
 		      const struct alert_fed_origin *o);
+
+/** The remote organisation of a record of origin (fed_apply.c): made on
+ * first sight, renamed when its name changed. 0, 1 with *why when refused
+ * (a local organisation, or one of another node), or a tr_err. */
+int fed_org_ensure(struct db_conn *c, json_t *org, const char *origin, const char **why);
 
 /** alert_clean of fed_apply.c. */
 json_t *fed_alert_clean(struct db_conn *c, json_t *d, const char *id, const char **why);

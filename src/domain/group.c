@@ -4,6 +4,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/readmodel/alerts.h"
+#include "domain/seq.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -298,7 +299,7 @@ static int group_apply(struct db_conn *c, const char *id, const char *owner, jso
 	 * has no member left (federation) */
 	if (!rc &&
 	    (json_object_get(body, "add_members") || json_object_get(body, "remove_members")))
-		rc = alert_seq_stamp_group(c, id);
+		rc = seq_stamp_group(c, id);
 	struct db_stmt *s;
 	if (!rc && !(rc = db_prepare(c,
 				     "UPDATE sharing_groups SET version = version + 1,"

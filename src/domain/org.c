@@ -35,19 +35,22 @@ int org_kind_valid(const char *kind)
 }
 
 #define ORG_COLS                                                                                   \
-	"id, key, name, kind, country, parent_id, created_at, updated_at, version, origin_node"
+	"id, key, name, kind, country, parent_id, created_at, updated_at, version, origin_node,"   \
+	" (SELECT p.name FROM fed_peers p WHERE p.node_id = organisations.origin_node)"
 
 static json_t *org_row(struct db_stmt *s)
 {
 	char created[32], updated[32];
 	tr_time_format(db_col_int64(s, 6), created);
 	tr_time_format(db_col_int64(s, 7), updated);
-	/* origin_node: the node of a remote organisation (federation), null here */
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I, s:s?}", "id",
+	/* origin_node: the node of a remote organisation (federation), null
+	 * here; origin_node_name: that node's name when it is a peer */
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I, s:s?, s:s?}", "id",
 			 db_col_text(s, 0), "key", db_col_text(s, 1), "name", db_col_text(s, 2),
 			 "kind", db_col_text(s, 3), "country", db_col_text(s, 4), "parent_id",
 			 db_col_text(s, 5), "created_at", created, "updated_at", updated, "version",
-			 (json_int_t)db_col_int64(s, 8), "origin_node", db_col_text(s, 9));
+			 (json_int_t)db_col_int64(s, 8), "origin_node", db_col_text(s, 9),
+			 "origin_node_name", db_col_text(s, 10));
 }
 
 int org_list(struct db_conn *c, const struct caller *who, const char *country, const char *kind,

@@ -100,14 +100,18 @@ static int reviews_of(struct db_conn *c, const char *id, json_t *items)
 	int rc = db_prepare(c,
 			    "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
 			    " r.created_at FROM practice_reviews r WHERE r.practice_id = ?"
-			    " ORDER BY r.created_at, r.id",
+			    /* a copy's reviews, as its origin had them (reviewers there) */
+			    " UNION ALL SELECT x.id, NULL, x.org_id, x.verdict, x.comments,"
+			    " x.created_at FROM practice_review_copies x WHERE x.practice_id = ?"
+			    " ORDER BY 6, 1",
 			    &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, id);
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
+		    items, json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
 				     "reviewer_id", db_col_text(s, 1), "org_id", db_col_text(s, 2),
 				     "verdict", db_col_text(s, 3), "comments", db_col_text(s, 4),
 				     "created_at", activity_time_json(s, 5)));

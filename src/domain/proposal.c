@@ -33,12 +33,13 @@ static const struct activity_rec_col cols[] = {
     {"distribution", "distribution", REC_TEXT},
     {"sharing_group_id", "sharing_group_id", REC_TEXT},
     {"verified_by", "verified_by", REC_TEXT},
+    {"verified_org_id", "verified_org_id", REC_TEXT},
     {"verified_at", "verified_at", REC_TIME},
     {"updated_at", "updated_at", REC_TIME},
     {"created_at", "created_at", REC_TIME},
     {"version", "version", REC_INT},
 };
-enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 16 };
+enum { NCOLS = sizeof(cols) / sizeof(cols[0]), COL_WRITABLE = 4, COL_CREATED = 17 };
 
 /* The distribution predicate, and drafts for their organisation only. */
 static void proposal_visible(struct query *q, const struct caller *who, const char *alias)
@@ -133,7 +134,8 @@ static int children(struct db_conn *c, const char *sql, const char *id, json_t *
 
 int proposal_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	static const char *const ekeys[] = {"org_id", "user_id", "comment", "created_at"};
+	static const char *const ekeys[] = {"org_id", "user_id", "comment", "version",
+					    "created_at"};
 	static const char *const rkeys[] = {"id",      "reviewer_id", "org_id",
 					    "verdict", "comments",    "created_at"};
 	int rc = proposal_read(c, who, id, out);
@@ -143,9 +145,17 @@ int proposal_get(struct db_conn *c, const struct caller *who, const char *id, js
 	json_object_set_new(*out, "endorsements", ends);
 	json_object_set_new(*out, "reviews", revs);
 	rc = children(c,
-		      "SELECT e.org_id, e.user_id, e.comment, e.created_at FROM"
+		      "SELECT e.org_id, e.user_id, e.comment, e.version, e.created_at FROM"
 		      " proposal_endorsements e WHERE e.proposal_id = ? ORDER BY e.created_at",
-		      id, ends, ekeys, 4);
+		      id, ends, ekeys, 5);
+	/* an endorsement's version as a number */
+	size_t i;
+	json_t *e;
+	json_array_foreach(ends, i, e)
+	{
+		const char *v = json_string_value(json_object_get(e, "version"));
+		json_object_set_new(e, "version", json_integer(v ? strtoll(v, NULL, 10) : 1));
+	}
 	json_object_set_new(*out, "endorsement_count",
 			    json_integer((json_int_t)json_array_size(ends)));
 	if (!rc)
@@ -580,6 +590,73 @@ out:
 	return finish(c, rc);
 }
 
+int proposal_endorse_update(struct db_conn *c, const struct caller *who, const char *id,
+			    json_t *body, const char *request_id, const char **field)
+{
+	*field = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	if ((rc = proposal_read(c, who, id, &cur)))
+		goto out;
+	if (!endorser(c, who)) {
+		*field = "endorser";
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	const char *status = json_string_value(json_object_get(cur, "status"));
+	if (strcmp(status, "closed") == 0) {
+		*field = "status";
+		rc = TR_ERR_CONFLICT;
+		goto out;
+	}
+	/* the organisation's own endorsement (a copy's changes at its origin) */
+	struct db_stmt *s;
+	if ((rc = db_prepare(c,
+			     "SELECT comment FROM proposal_endorsements WHERE proposal_id = ?"
+			     " AND org_id = ? AND origin_node IS NULL",
+			     &s)))
+		goto out;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, who->org_id);
+	rc = db_step(s);
+	const char *comment = json_string_value(json_object_get(body, "comment"));
+	int same = rc == DB_ROW && strcmp(db_col_text(s, 0), comment ? comment : "") == 0;
+	db_done(s);
+	if (rc != DB_ROW) {
+		rc = rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+		goto out;
+	}
+	rc = TR_OK;
+	if (same)
+		goto out; /* the same comment: no new version */
+	int64_t now = tr_now_ms();
+	if ((rc = db_prepare(c,
+			     "UPDATE proposal_endorsements SET comment = ?, user_id = ?,"
+			     " version = version + 1 WHERE proposal_id = ? AND org_id = ?",
+			     &s)))
+		goto out;
+	db_bind_text(s, 1, comment ? comment : "");
+	db_bind_text(s, 2, who->user_id);
+	db_bind_text(s, 3, id);
+	db_bind_text(s, 4, who->org_id);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	char key[80];
+	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
+	if (!rc)
+		rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
+			       key);
+	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal",
+				id,	      request_id,  NULL,      NULL};
+	if (!rc)
+		rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	return finish(c, rc);
+}
+
 int proposal_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 			const char *request_id, char rid[37], const char **field)
 {
@@ -635,6 +712,7 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	if (strcmp(verdict, "verify") == 0) {
 		json_object_set_new(cur, "status", json_string("verified"));
 		json_object_set_new(cur, "verified_by", json_string(who->user_id));
+		json_object_set_new(cur, "verified_org_id", json_string(who->org_id));
 		stamp(cur, "verified_at", now);
 	}
 	stamp(cur, "updated_at", now);

@@ -30,6 +30,12 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
  * another organisation, once. */
 int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		     const char *request_id, const char **field /* OUT */);
+/** The caller's organisation changes the comment of its endorsement of a
+ * visible proposal that is not closed: a new version (which federation
+ * carries to the peers again), none when the comment is the same;
+ * TR_ERR_NOT_FOUND when it has not endorsed it here. */
+int proposal_endorse_update(struct db_conn *c, const struct caller *who, const char *id,
+			    json_t *body, const char *request_id, const char **field /* OUT */);
 /** TR_OK when who may endorse the proposal now: who sees it, speaks for
  * an organisation other than the proposer's that has not endorsed it yet,
  * and it is neither a draft nor closed; TR_ERR_NOT_FOUND otherwise. The

@@ -5,6 +5,7 @@
 #include "core/err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Each update of the counter's one row in a transaction leaves a row version
  * that the next update of the same transaction walks past on PostgreSQL, so
@@ -77,4 +78,48 @@ int seq_is_copy(struct db_conn *c, const char *table, const char *id)
 	int found = db_step(s) == DB_ROW;
 	db_done(s);
 	return found;
+}
+
+/* the tables whose rows may name a sharing group, as the federation's
+ * descriptors read them (fed_types.c, FT_GROUP) */
+static const char *const group_tables[] = {"alerts", "alert_comments", "proposals", "activities"};
+
+static int stamp_group_rows(struct db_conn *c, const char *table, const char *group_id)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "SELECT id FROM %s " DB_ACL_EXEMPT " WHERE sharing_group_id = ? ORDER BY id",
+		 table);
+	struct db_stmt *s;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, group_id);
+	size_t n = 0, cap = 0;
+	char(*ids)[37] = NULL;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			void *p = realloc(ids, ncap * sizeof(*ids));
+			if (!p)
+				break;
+			ids = p;
+			cap = ncap;
+		}
+		snprintf(ids[n++], 37, "%s", db_col_text(s, 0));
+	}
+	db_done(s);
+	rc = rc == DB_DONE ? TR_OK : rc == DB_ROW ? TR_ERR_NOMEM : TR_ERR_DB;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = seq_stamp(c, table, "r", "r.id", ids[i]);
+	free(ids);
+	return rc;
+}
+
+int seq_stamp_group(struct db_conn *c, const char *group_id)
+{
+	int rc = TR_OK;
+	for (size_t i = 0; i < sizeof(group_tables) / sizeof(group_tables[0]) && !rc; i++)
+		rc = stamp_group_rows(c, group_tables[i], group_id);
+	return rc;
 }

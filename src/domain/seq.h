@@ -17,6 +17,13 @@ int seq_next(struct db_conn *c, int64_t *n /* OUT */);
 int seq_stamp(struct db_conn *c, const char *table, const char *alias, const char *key,
 	      const char *id);
 
+/** Stamps every record that names the sharing group group_id (alerts,
+ * their comments, proposals, activities), each with its own next change
+ * number: after a member joins or leaves, the feed sends the group's
+ * records to the new member's node and tombstones to a node with no member
+ * left. */
+int seq_stamp_group(struct db_conn *c, const char *group_id);
+
 /** Whether the row of table with this id came from another node (its
  * origin_node is set): read-only here, only its origin changes it. */
 int seq_is_copy(struct db_conn *c, const char *table, const char *id);

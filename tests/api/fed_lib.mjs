@@ -14,6 +14,10 @@ export async function node(name, { env = {}, db = freshDb() } = {}) {
   if (k.status !== 0) throw new Error(`node key: ${k.stderr}`);
   const [id, pk] = k.stdout.trim().split(' ');
   const n = { name, id, pk, db, env: { ...FED_ENV, ...env } };
+  // the seeds above block the event loop: let the other nodes of a
+  // Promise.all seed theirs first, so that none blocks while this one's
+  // server is waited for (its start timer fired first on a loaded machine)
+  await new Promise((r) => setTimeout(r, 0));
   await serve(n);
   n.admin = cliUser(n.srv, { email: `root@${name}.example.org` });
   n.api = client(n.srv.base, { token: n.admin.token });

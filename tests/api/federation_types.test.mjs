@@ -6,10 +6,11 @@
 // sends a tombstone and B and C drop the record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, client } from './lib.mjs';
-import { node, link, until, alertBody } from './fed_lib.mjs';
+import { cli, client, cliUser, sql } from './lib.mjs';
+import { node, link, until, head, alertBody } from './fed_lib.mjs';
 
 let A, B, C;
+let publishedPractice;
 const orgs = {};
 const u = {};
 
@@ -77,6 +78,7 @@ test('a published practice of A reaches C through B; a draft never leaves A', as
   assert.equal((await u.r1.post(`/api/v1/practices/${id}/reviews`, { body: { verdict: 'verify' } })).status, 201);
   const v2 = await u.r2.post(`/api/v1/practices/${id}/reviews`, { body: { verdict: 'verify' } });
   assert.equal(v2.body.status, 'published', v2.text);
+  publishedPractice = id;
   const onC = await until(seen(C, `/api/v1/practices/${id}`), 'the practice on C');
   const onB = await until(seen(B, `/api/v1/practices/${id}`), 'the practice on B');
   for (const p of [onB, onC]) {
@@ -204,4 +206,141 @@ test('a sighting made while its alert stayed home goes along when the alert is w
   const sC = await until(seen(C, `${path}/sightings`, (x) => x.items?.length === 1), 'the older sighting on C');
   assert.equal(sC.items[0].org_id, orgs.r2);
   assert.equal(sC.items[0].place_name, 'Berlin');
+});
+
+test('copies carry who reviewed a practice and who verified a proposal, as remote organisations', async () => {
+  const onC = await until(seen(C, `/api/v1/practices/${publishedPractice}`, (x) => x.reviews?.length === 2), 'the reviews on C');
+  assert.deepEqual(onC.reviews.map((r) => r.org_id).sort(), [orgs.r1, orgs.r2].sort());
+  assert.ok(onC.reviews.every((r) => r.verdict === 'verify' && r.reviewer_id === null));
+  for (const o of [orgs.r1, orgs.r2]) {
+    const org = await C.api.get(`/api/v1/organisations/${o}`);
+    assert.equal(org.status, 200, org.text);
+    assert.equal(org.body.origin_node, A.id, 'a remote organisation of A');
+  }
+  const pr = await A.api.post('/api/v1/proposals', { body: { title: 'To verify', description: 'x', distribution: 'federation', status: 'open' } });
+  assert.equal(pr.status, 201, pr.text);
+  const path = `/api/v1/proposals/${pr.body.id}`;
+  const v = await u.r2.post(`${path}/reviews`, { body: { verdict: 'verify' } });
+  assert.equal(v.status, 201, v.text);
+  assert.equal(v.body.verified_org_id, orgs.r2);
+  const copy = await until(seen(C, path, (x) => x.status === 'verified'), 'the verified proposal on C');
+  assert.equal(copy.verified_org_id, orgs.r2);
+  assert.equal(copy.verified_by, null, 'the reviewer is a user of A, not known on C');
+  assert.equal((await B.api.get(path)).body.verified_org_id, orgs.r2);
+});
+
+test('a changed endorsement comment travels again with a new version; the same comment is a no-op', async () => {
+  const pr = await A.api.post('/api/v1/proposals', { body: { title: 'Endorsed and changed', description: 'x', distribution: 'federation', status: 'open' } });
+  assert.equal(pr.status, 201, pr.text);
+  const path = `/api/v1/proposals/${pr.body.id}`;
+  assert.equal((await u.r1.post(`${path}/endorsements`, { body: { comment: 'Vienna may host' } })).status, 201);
+  const first = await until(seen(C, path, (x) => x.endorsements?.length === 1), 'the endorsement on C');
+  assert.equal(first.endorsements[0].comment, 'Vienna may host');
+  assert.equal(first.endorsements[0].version, 1);
+  const ch = await u.r1.patch(`${path}/endorsements`, { body: { comment: 'Vienna will host in May' } });
+  assert.equal(ch.status, 200, ch.text);
+  assert.equal(ch.body.endorsements[0].version, 2);
+  const onC = await until(seen(C, path, (x) => x.endorsements?.[0]?.comment === 'Vienna will host in May'), 'the changed endorsement on C');
+  assert.equal(onC.endorsements[0].version, 2);
+  assert.equal((await B.api.get(path)).body.endorsements[0].comment, 'Vienna will host in May');
+  // the same comment again: no new version, nothing new to send
+  const h = head(A);
+  const same = await u.r1.patch(`${path}/endorsements`, { body: { comment: 'Vienna will host in May' } });
+  assert.equal(same.status, 200, same.text);
+  assert.equal(same.body.endorsements[0].version, 2);
+  assert.equal(head(A), h, 'no new change number');
+  // an organisation that has not endorsed it has nothing to change; a copy changes at its origin only
+  assert.equal((await u.r2.patch(`${path}/endorsements`, { body: { comment: 'x' } })).status, 404);
+  assert.equal((await A.api.patch(`${path}/endorsements`, { body: { comment: 'x' } })).status, 404);
+});
+
+test('the owner reads "received by" for practices, proposals and activities as for alerts', async () => {
+  const act = await A.api.post('/api/v1/activities', { body: activity({ title: 'Received activity' }) });
+  assert.equal(act.status, 201, act.text);
+  const pr = await A.api.post('/api/v1/proposals', { body: { title: 'Received proposal', description: 'x', distribution: 'federation' } });
+  assert.equal(pr.status, 201, pr.text);
+  assert.equal((await A.api.patch(`/api/v1/proposals/${pr.body.id}`, { body: { status: 'open' }, headers: { 'If-Match': '"1"' } })).status, 200);
+  await until(seen(C, `/api/v1/activities/${act.body.id}`), 'the activity on C');
+  await until(seen(C, `/api/v1/proposals/${pr.body.id}`), 'the proposal on C');
+  for (const path of [`/api/v1/practices/${publishedPractice}`, `/api/v1/proposals/${pr.body.id}`, `/api/v1/activities/${act.body.id}`]) {
+    const rb = await A.api.get(`${path}/received-by`);
+    assert.equal(rb.status, 200, rb.text);
+    assert.deepEqual(rb.body.items.map((x) => x.node_id), [B.id], path);
+    assert.equal(rb.body.items[0].op, 'upsert');
+    assert.equal(rb.body.items[0].name, 'b');
+    // B holds a copy of A's organisation's record: not B's to read
+    assert.equal((await B.api.get(`${path}/received-by`)).status, 403, path);
+    // another organisation on A, which sees the record, is not its owner
+    assert.equal((await u.r1.get(`${path}/received-by`)).status, 403, path);
+  }
+  assert.equal((await A.api.get('/api/v1/activities/00000000-0000-7000-8000-000000000000/received-by')).status, 404);
+  assert.equal((await A.api.get('/api/v1/proposals/nope/received-by')).status, 404);
+  assert.ok((await A.api.get('/api/v1/me')).body.can.delivery.includes('read'));
+  // narrowed, the ledger says tombstone
+  const v = (await A.api.get(`/api/v1/activities/${act.body.id}`)).headers.get('etag');
+  assert.equal((await A.api.patch(`/api/v1/activities/${act.body.id}`, { body: { distribution: 'network' }, headers: { 'If-Match': v } })).status, 200);
+  await until(gone(C, `/api/v1/activities/${act.body.id}`), 'the narrowed activity gone from C');
+  const after = await A.api.get(`/api/v1/activities/${act.body.id}/received-by`);
+  assert.equal(after.body.items[0].op, 'tombstone');
+});
+
+/* Sharing groups, for every type alike: A–C peered directly too (a
+ * group's records go from their origin to the nodes of its members). */
+test('a proposal and an activity of a sharing group with an organisation on C and not on B reach C only, seen there by that organisation; an empty group shares with nobody until a member joins', async () => {
+  link(C, A);
+  const hello = await C.api.post('/api/v1/alerts', { body: alertBody({ title: 'C says hello' }) });
+  assert.equal(hello.status, 201, hello.text);
+  await until(seen(A, `/api/v1/alerts/${hello.body.id}`), "C's alert on A");
+  const g = await A.api.post('/api/v1/sharing-groups', { body: { name: 'A and C', members: [C.org] } });
+  assert.equal(g.status, 201, g.text);
+  const empty = await A.api.post('/api/v1/sharing-groups', { body: { name: 'A alone', members: [] } });
+  assert.equal(empty.status, 201, empty.text);
+  const p = await A.api.post('/api/v1/proposals', { body: {
+    title: 'Group proposal', description: 'for A and C only', distribution: 'sharing_group', sharing_group_id: g.body.id,
+  } });
+  assert.equal(p.status, 201, p.text);
+  const pPath = `/api/v1/proposals/${p.body.id}`;
+  assert.equal((await A.api.patch(pPath, { body: { status: 'open' }, headers: { 'If-Match': '"1"' } })).status, 200);
+  const act = await A.api.post('/api/v1/activities', { body: activity({ title: 'Group activity', distribution: 'sharing_group', sharing_group_id: g.body.id }) });
+  assert.equal(act.status, 201, act.text);
+  const lone = await A.api.post('/api/v1/activities', { body: activity({ title: 'Lone activity', distribution: 'sharing_group', sharing_group_id: empty.body.id }) });
+  assert.equal(lone.status, 201, lone.text);
+  const aPath = `/api/v1/activities/${act.body.id}`;
+  const onC = await until(seen(C, pPath), 'the group proposal on C');
+  assert.equal(onC.distribution, 'sharing_group');
+  assert.equal(onC.sharing_group_id, g.body.id);
+  const actC = await until(seen(C, aPath), 'the group activity on C');
+  assert.equal(actC.sharing_group_id, g.body.id);
+  await marker('after the group records');
+  await until(seen(B, `/api/v1/alerts/${hello.body.id}`), 'the hello on B');
+  for (const id of [p.body.id, act.body.id, lone.body.id]) {
+    for (const t of ['proposals', 'activities']) assert.equal(sql(B.srv, `SELECT COUNT(*) FROM ${t} WHERE id = '${id}'`).trim(), '0', 'never on B');
+  }
+  assert.equal(sql(C.srv, `SELECT COUNT(*) FROM activities WHERE id = '${lone.body.id}'`).trim(), '0', 'an empty group shares with nobody');
+  // another organisation on C does not see them
+  const other = cliUser(C.srv, { email: 'viewer2@c.example.org', role: 'viewer', org: 'unodc' });
+  const viewer = client(C.srv.base, { token: other.token });
+  assert.equal((await viewer.get(pPath)).status, 404);
+  assert.equal((await viewer.get(aPath)).status, 404);
+  assert.ok(!(await viewer.get('/api/v1/activities?limit=500')).body.items.some((x) => x.id === act.body.id));
+  // C's organisation endorses the group proposal there: the endorsement goes to A
+  const e = await C.api.post(`${pPath}/endorsements`, { body: { comment: 'C is in' } });
+  assert.equal(e.status, 201, e.text);
+  await until(seen(A, pPath, (x) => x.endorsements?.some((y) => y.org_id === C.org)), "C's endorsement on A");
+  // C joins the empty group: it receives what the group holds; leaves: it loses it
+  const change = async (body) => {
+    const cur = await A.api.get(`/api/v1/sharing-groups/${empty.body.id}`);
+    const r = await A.api.patch(`/api/v1/sharing-groups/${empty.body.id}`, { body, headers: { 'If-Match': cur.headers.get('etag') } });
+    assert.equal(r.status, 200, r.text);
+  };
+  const lPath = `/api/v1/activities/${lone.body.id}`;
+  await change({ add_members: [C.org] });
+  assert.equal((await until(seen(C, lPath), 'the lone activity on C after C joined')).title, 'Lone activity');
+  await change({ remove_members: [C.org] });
+  await until(gone(C, lPath), 'the lone activity gone from C after C left');
+  assert.equal(sql(B.srv, `SELECT COUNT(*) FROM activities WHERE id = '${lone.body.id}'`).trim(), '0', 'never through B');
+  // the group proposal narrowed to A's organisation: C drops it
+  const v = (await A.api.get(pPath)).headers.get('etag');
+  assert.equal((await A.api.patch(pPath, { body: { distribution: 'organisation', sharing_group_id: null }, headers: { 'If-Match': v } })).status, 200);
+  await until(gone(C, pPath), 'the group proposal gone from C');
 });

@@ -10,6 +10,7 @@ import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from '
 import { DataMap } from './map-data.js';
 import { can } from './can.js';
 import { Links } from './links.js';
+import { OrgName as RemoteAware } from './org-name.js';
 
 
 const mapItem = (a, tone = 'a') => ({
@@ -17,8 +18,7 @@ const mapItem = (a, tone = 'a') => ({
 });
 
 function OrgName({ byId, id }) {
-  const o = byId.get(id);
-  return o ? o.name : '';
+  return html`<${RemoteAware} org=${byId.get(id)} />`;
 }
 
 function Period({ a }) {
@@ -194,7 +194,7 @@ export function Detail({ me, params }) {
   const items = [mapItem(a, 'a'), ...overlaps.filter((x) => x.activity.lat != null).map((x) => mapItem(x.activity, 'b'))].filter((x) => x.lat != null);
   return html`
     <p class="breadcrumb"><a href="/activities">${t('act.title')}</a></p>
-    <${PageHeader} title=${a.title} subtitle=${`${t(`acttype.${a.type}`)} · ${byId.get(a.org_id) ? byId.get(a.org_id).name : ''}`}>
+    <${PageHeader} title=${a.title} subtitle=${html`${t(`acttype.${a.type}`)} · <${OrgName} byId=${byId} id=${a.org_id} />`}>
       <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>
     </${PageHeader}>
     <div class="two-col">

@@ -15,6 +15,7 @@ import {
 import { DataMap } from './map-data.js';
 import { can } from './can.js';
 import { Links } from './links.js';
+import { OrgName } from './org-name.js';
 
 const STATUS_KIND = { draft: 'neutral', published: 'ok', retracted: 'warn' };
 
@@ -92,7 +93,7 @@ export default function Alerts({ me, query }) {
               <td>${t(`alertcat.${a.category}`)}</td>
               <td><${Badge} kind=${STATUS_KIND[a.status]}>${t(`alertstatus.${a.status}`)}</${Badge}></td>
               <td><${TlpBadge} tlp=${a.tlp} /></td>
-              <td>${byId.get(a.org_id) ? byId.get(a.org_id).name : ''} <span class="muted">${a.country ? `(${a.country})` : ''}</span></td>
+              <td><${OrgName} org=${byId.get(a.org_id)} /> <span class="muted">${a.country ? `(${a.country})` : ''}</span></td>
               <td>${formatDateTime(a.updated_at)}</td>
             </tr>`)}
         </${Table}>
@@ -177,7 +178,7 @@ function Comments({ alert, me, byId }) {
         <ol class="thread">
           ${c.items.map((x) => html`
             <li class="msg" key=${x.id}>
-              <span class="msg-who">${byId.get(x.org_id) ? byId.get(x.org_id).name : ''} · ${formatDateTime(x.created_at)}</span>
+              <span class="msg-who"><${OrgName} org=${byId.get(x.org_id)} /> · ${formatDateTime(x.created_at)}</span>
               <p>${x.body}</p>
             </li>`)}
         </ol>`}
@@ -224,7 +225,7 @@ export function Detail({ me, params }) {
   const loc = alert.location;
   return html`
     <p class="breadcrumb"><a href="/alerts">${t('alerts.title')}</a></p>
-    <${PageHeader} title=${alert.title} subtitle=${`${t(`alertcat.${alert.category}`)} · ${org ? org.name : ''}`}>
+    <${PageHeader} title=${alert.title} subtitle=${html`${t(`alertcat.${alert.category}`)} · <${OrgName} org=${org} />`}>
       ${own && alert.status !== 'retracted' && html`<a class="btn" href=${`/alerts/${alert.id}/edit`}>${t('common.edit')}</a>`}
       ${own && alert.status === 'draft' && html`<button type="button" class="btn btn-primary" onClick=${() => change({ status: 'published' }, t('alerts.published'))}>${t('alerts.publish')}</button>`}
       ${own && alert.status === 'published' && html`<button type="button" class="btn btn-danger" onClick=${() => setRetracting(true)}>${t('alerts.retract')}</button>`}

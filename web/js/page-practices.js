@@ -11,6 +11,7 @@ import {
 } from './components.js';
 import { SETTINGS, countryOptions, enumOptions } from './labels.js';
 import { can } from './can.js';
+import { OrgName } from './org-name.js';
 
 const STATUSES = ['draft', 'submitted', 'in_review', 'verified', 'published', 'rejected'];
 const LEVELS = ['beneficial', 'likely_beneficial', 'unknown', 'likely_ineffective', 'possibly_harmful'];
@@ -73,7 +74,7 @@ export function Detail({ me, params }) {
   const reviewable = !own && me.reviewer && ['submitted', 'in_review'].includes(p.status);
   return html`
     <p class="breadcrumb"><a href="/practices">${t('prac.title')}</a></p>
-    <${PageHeader} title=${p.title} subtitle=${`${org ? org.name : ''} · ${countryName(p.origin_country)}`}>
+    <${PageHeader} title=${p.title} subtitle=${html`<${OrgName} org=${org} /> · ${countryName(p.origin_country)}`}>
       ${own && ['draft', 'rejected'].includes(p.status) && html`<button type="button" class="btn btn-primary"
         onClick=${() => act(() => request('PATCH', `/practices/${p.id}`, { body: { status: 'submitted' }, etag: d.data.r.etag }), t('prac.submitted'))}>${t('prac.submit')}</button>`}
       <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>

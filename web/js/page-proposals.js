@@ -11,6 +11,7 @@ import {
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { can } from './can.js';
+import { OrgName } from './org-name.js';
 
 const STATUSES = ['draft', 'open', 'verified', 'agreed', 'implemented', 'closed'];
 // partner accounts endorse for civil-society and youth organisations
@@ -67,7 +68,7 @@ export function Detail({ me, params }) {
   };
   return html`
     <p class="breadcrumb"><a href="/proposals">${t('prop.title')}</a></p>
-    <${PageHeader} title=${p.title} subtitle=${name(p.org_id)}>
+    <${PageHeader} title=${p.title} subtitle=${html`<${OrgName} org=${orgs.find((o) => o.id === p.org_id)} />`}>
       ${canEndorse && html`<button type="button" class="btn btn-primary" onClick=${endorse}>${t('prop.endorse')}</button>`}
     </${PageHeader}>
     ${notice && html`<${Notice}>${notice}</${Notice}>`}
@@ -83,7 +84,7 @@ export function Detail({ me, params }) {
       <h2 id="endorse-title">${t('prop.endorsements')}</h2>
       ${!canEndorse && why && html`<p class="muted small" data-why-not>${t(why)}</p>`}
       ${(p.endorsements || []).length === 0 ? html`<p class="empty">${t('prop.no_endorsements')}</p>` : html`
-        <ul class="member-list">${p.endorsements.map((e) => html`<li><span>${name(e.org_id)}</span><span class="muted small">${formatDateTime(e.created_at)}</span></li>`)}</ul>`}
+        <ul class="member-list">${p.endorsements.map((e) => html`<li><span><${OrgName} org=${orgs.find((o) => o.id === e.org_id)} /></span><span class="muted small">${formatDateTime(e.created_at)}</span></li>`)}</ul>`}
     </section>`;
 }
 
