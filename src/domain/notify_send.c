@@ -412,6 +412,7 @@ static int render_token(const struct outmsg *m, struct draft *d, int invitation)
 /* Anything else names no content: something new, and where. */
 static int render_notice(const struct outmsg *m, struct draft *d)
 {
+	(void)m; /* a notice names nothing of its message */
 	char url[700];
 	snprintf(url, sizeof(url), "%s/inbox", notify_config()->public_url);
 	buf_puts(&d->subject, say(d->lang, P_SOMETHING_NEW));
