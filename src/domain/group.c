@@ -3,7 +3,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
-#include "domain/readmodel/alerts.h"
+#include "domain/alert_seq.h"
 
 #include <stdio.h>
 #include <string.h>

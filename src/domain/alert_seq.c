@@ -1,9 +1,10 @@
 /* The change counter the read model and the federation feed follow: every
  * write of an alert stamps the row with the next number of alert_seq. */
+#include "domain/alert_seq.h"
 #include "core/err.h"
-#include "domain/readmodel/alerts.h"
 #include "domain/seq.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
