@@ -90,64 +90,75 @@ static void serve_outlines_load(struct app *app)
 			tr_strerror(rc));
 }
 
-int cli_serve(int argc, char **argv)
+static const struct option serve_options[] = {{"listen", required_argument, 0, 'l'},
+					      {"db", required_argument, 0, 'd'},
+					      {"threads", required_argument, 0, 't'},
+					      {"web", required_argument, 0, 'w'},
+					      {"max-connections", required_argument, 0, 'm'},
+					      {"per-ip", required_argument, 0, 'p'},
+					      {"timeout", required_argument, 0, 'o'},
+					      {"session-idle", required_argument, 0, 'i'},
+					      {"session-max", required_argument, 0, 'x'},
+					      {"metrics-listen", required_argument, 0, 'M'},
+					      {"trust-proxy", no_argument, 0, 'P'},
+					      {"help", no_argument, 0, 'h'},
+					      {0, 0, 0, 0}};
+
+struct serve_opts {
+	const char *listen_on, *dbflag, *web, *metrics_listen, *metrics_token;
+	unsigned threads, conns, per_ip, timeout, idle_s, max_s;
+	int trust_proxy;
+};
+
+/* The command line and the environment into o: -1 when the server is to
+ * run, else the exit status (0 after --help, 2 after saying what is bad). */
+static int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 {
-	static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
-					     {"db", required_argument, 0, 'd'},
-					     {"threads", required_argument, 0, 't'},
-					     {"web", required_argument, 0, 'w'},
-					     {"max-connections", required_argument, 0, 'm'},
-					     {"per-ip", required_argument, 0, 'p'},
-					     {"timeout", required_argument, 0, 'o'},
-					     {"session-idle", required_argument, 0, 'i'},
-					     {"session-max", required_argument, 0, 'x'},
-					     {"metrics-listen", required_argument, 0, 'M'},
-					     {"trust-proxy", no_argument, 0, 'P'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *listen_on = getenv("TRELLIS_LISTEN"), *dbflag = NULL, *web = NULL;
-	const char *metrics_listen = NULL;
-	unsigned threads = 0, conns = 1024, per_ip = 256, timeout = 30;
-	unsigned idle_s = 30 * 60, max_s = 12 * 3600;
 	const char *trust_env = getenv("TRELLIS_TRUST_PROXY");
-	int trust_proxy = trust_env && strcmp(trust_env, "1") == 0;
+	*o = (struct serve_opts){.listen_on = getenv("TRELLIS_LISTEN"),
+				 .conns = 1024,
+				 .per_ip = 256,
+				 .timeout = 30,
+				 .idle_s = 30 * 60,
+				 .max_s = 12 * 3600,
+				 .trust_proxy = trust_env && strcmp(trust_env, "1") == 0};
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", serve_options, NULL)) != -1) {
 		int bad = 0;
 		switch (c) {
 		case 'l':
-			listen_on = optarg;
+			o->listen_on = optarg;
 			break;
 		case 'd':
-			dbflag = optarg;
+			o->dbflag = optarg;
 			break;
 		case 'w':
-			web = optarg;
+			o->web = optarg;
 			break;
 		case 'M':
-			metrics_listen = optarg;
+			o->metrics_listen = optarg;
 			break;
 		case 't':
-			bad = parse_uint(optarg, 256, &threads);
+			bad = parse_uint(optarg, 256, &o->threads);
 			break;
 		case 'm':
-			bad = parse_uint(optarg, 100000, &conns) || conns == 0;
+			bad = parse_uint(optarg, 100000, &o->conns) || o->conns == 0;
 			break;
 		case 'p':
-			bad = parse_uint(optarg, 100000, &per_ip);
+			bad = parse_uint(optarg, 100000, &o->per_ip);
 			break;
 		case 'o':
-			bad = parse_uint(optarg, 3600, &timeout) || timeout == 0;
+			bad = parse_uint(optarg, 3600, &o->timeout) || o->timeout == 0;
 			break;
 		case 'i':
-			bad = parse_uint(optarg, 7 * 86400, &idle_s) || idle_s == 0;
+			bad = parse_uint(optarg, 7 * 86400, &o->idle_s) || o->idle_s == 0;
 			break;
 		case 'x':
-			bad = parse_uint(optarg, 30 * 86400, &max_s) || max_s == 0;
+			bad = parse_uint(optarg, 30 * 86400, &o->max_s) || o->max_s == 0;
 			break;
 		case 'P':
-			trust_proxy = 1;
+			o->trust_proxy = 1;
 			break;
 		case 'h':
 			serve_usage(stdout);
@@ -158,9 +169,9 @@ int cli_serve(int argc, char **argv)
 		}
 		if (bad) {
 			const char *name = "";
-			for (const struct option *o = opts; o->name; o++)
-				if (o->val == c)
-					name = o->name;
+			for (const struct option *p = serve_options; p->name; p++)
+				if (p->val == c)
+					name = p->name;
 			fprintf(stderr, "trellis serve: bad value for --%s: '%s'\n", name, optarg);
 			return 2;
 		}
@@ -169,60 +180,65 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "trellis serve: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (!listen_on || !*listen_on)
-		listen_on = "127.0.0.1:8080";
-	const char *metrics_token = getenv("TRELLIS_METRICS_TOKEN");
-	if (metrics_token && *metrics_token && !metrics_token_ok(metrics_token)) {
+	if (!o->listen_on || !*o->listen_on)
+		o->listen_on = "127.0.0.1:8080";
+	o->metrics_token = getenv("TRELLIS_METRICS_TOKEN");
+	if (o->metrics_token && *o->metrics_token && !metrics_token_ok(o->metrics_token)) {
 		fprintf(stderr, "trellis serve: TRELLIS_METRICS_TOKEN must be 16 to 256 visible "
 				"ASCII characters\n");
 		return 2;
 	}
+	return -1;
+}
+
+/* Frees what serve_app_new set up (each part may be absent). */
+static void serve_app_free(struct app *app)
+{
+	outline_free(app->outlines);
+	api_countries_cache_free(app);
+	db_close(app->db);
+	auth_throttle_free(app->sign_in);
+	tiles_free(app->tiles);
+	free(app);
+}
+
+/* The application the handlers share: configuration, the database pool
+ * of pool + 2 connections, the countries and the alerts' read model
+ * loaded. NULL after saying what failed. */
+static struct app *serve_app_new(const struct serve_opts *o, unsigned pool)
+{
 	struct notify_config ncfg;
 	char nerr[300];
 	if (cli_notify_config(&ncfg, nerr, sizeof(nerr))) {
 		fprintf(stderr, "trellis serve: %s\n", nerr);
-		return 2;
+		return NULL;
 	}
 	notify_configure(&ncfg);
-	struct tiles *tiles = NULL;
-	char terr[300];
-	if (tiles_config(getenv("TRELLIS_TILES"), getenv("TRELLIS_TILES_ATTRIBUTION"), &tiles, terr,
-			 sizeof(terr))) {
-		fprintf(stderr, "trellis serve: %s\n", terr);
-		return 2;
-	}
+	nerr[0] = '\0';
 	struct app *app = calloc(1, sizeof(*app));
-	if (!app || cli_home(app->home, sizeof(app->home))) {
-		tiles_free(tiles);
-		free(app);
-		return 2;
+	if (!app)
+		return NULL;
+	if (tiles_config(getenv("TRELLIS_TILES"), getenv("TRELLIS_TILES_ATTRIBUTION"), &app->tiles,
+			 nerr, sizeof(nerr)) ||
+	    cli_home(app->home, sizeof(app->home)) ||
+	    cli_app_config(&app->config, nerr, sizeof(nerr))) {
+		if (nerr[0])
+			fprintf(stderr, "trellis serve: %s\n", nerr);
+		serve_app_free(app);
+		return NULL;
 	}
-	if (cli_app_config(&app->config, nerr, sizeof(nerr))) {
-		fprintf(stderr, "trellis serve: %s\n", nerr);
-		tiles_free(tiles);
-		free(app);
-		return 2;
-	}
-	app->tiles = tiles;
-	app->session_idle_ms = (int64_t)idle_s * 1000;
-	app->session_max_ms = (int64_t)max_s * 1000;
-	app->trust_proxy = trust_proxy;
+	app->session_idle_ms = (int64_t)o->idle_s * 1000;
+	app->session_max_ms = (int64_t)o->max_s * 1000;
+	app->trust_proxy = o->trust_proxy;
 	app->sign_in = auth_throttle_new(AUTH_SOURCE_FAILURES_MAX, AUTH_FAILURE_WINDOW_MS);
-	if (!app->sign_in) {
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
-	}
-	if (web)
-		snprintf(app->web_dir, sizeof(app->web_dir), "%s", web);
+	if (o->web)
+		snprintf(app->web_dir, sizeof(app->web_dir), "%s", o->web);
 	else
 		snprintf(app->web_dir, sizeof(app->web_dir), "%s/web", app->home);
-	unsigned pool = (threads ? threads : 2) + 2;
-	if (cli_db_open(cli_db_url(dbflag), (int)pool + 2, app->home, &app->db, 0)) {
-		auth_throttle_free(app->sign_in);
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
+	if (!app->sign_in ||
+	    cli_db_open(cli_db_url(o->dbflag), (int)pool + 2, app->home, &app->db, 0)) {
+		serve_app_free(app);
+		return NULL;
 	}
 	db_guard_tables(app->db, acl_guarded_tables);
 	if (!audit_key_id(NULL))
@@ -233,11 +249,8 @@ int cli_serve(int argc, char **argv)
 		    stderr);
 	if (api_countries_cache(app)) {
 		fprintf(stderr, "trellis: cannot read the countries from the database\n");
-		db_close(app->db);
-		auth_throttle_free(app->sign_in);
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
+		serve_app_free(app);
+		return NULL;
 	}
 	/* the alerts' read model is loaded before any request needs it */
 	struct db_conn *conn = db_acquire(app->db);
@@ -247,16 +260,34 @@ int cli_serve(int argc, char **argv)
 	db_release(conn);
 	if (loaded) {
 		fprintf(stderr, "trellis: cannot load the alerts from the database\n");
-		api_countries_cache_free(app);
-		db_close(app->db);
-		auth_throttle_free(app->sign_in);
-		tiles_free(app->tiles);
-		free(app);
-		return 2;
+		serve_app_free(app);
+		return NULL;
 	}
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"alerts loaded\",\"ms\":%lld}\n",
 		(long long)(tr_now_ms() - t0));
 	serve_outlines_load(app);
+	return app;
+}
+
+static void serve_modules_stop(struct app *app)
+{
+	notify_module_stop(app);
+	fed_module_stop(app);
+	referrals_module_stop(app);
+	signals_module_stop(app);
+	tips_module_stop(app);
+}
+
+int cli_serve(int argc, char **argv)
+{
+	struct serve_opts o;
+	int rc = serve_opts_parse(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	unsigned pool = (o.threads ? o.threads : 2) + 2;
+	struct app *app = serve_app_new(&o, pool);
+	if (!app)
+		return 2;
 	/* workers inherit this mask; only sigwait below sees the signals */
 	sigset_t set;
 	sigemptyset(&set);
@@ -264,19 +295,19 @@ int cli_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	struct http_config cfg = {.listen = listen_on,
-				  .threads = (int)threads,
-				  .conn_limit = conns,
-				  .per_ip_limit = per_ip,
-				  .timeout_s = timeout,
+	struct http_config cfg = {.listen = o.listen_on,
+				  .threads = (int)o.threads,
+				  .conn_limit = o.conns,
+				  .per_ip_limit = o.per_ip,
+				  .timeout_s = o.timeout,
 				  .conn_memory = 48 * 1024,
 				  .routes = api_routes,
 				  .nroutes = api_nroutes,
 				  .app = app,
 				  .fallback = api_static,
 				  .metrics_extra = api_metrics_extra,
-				  .metrics_listen = metrics_listen,
-				  .metrics_token = metrics_token,
+				  .metrics_listen = o.metrics_listen,
+				  .metrics_token = o.metrics_token,
 				  .csp = tiles_csp(app->tiles),
 				  .authenticate = api_authenticate};
 	struct http_server *srv;
@@ -288,20 +319,11 @@ int cli_serve(int argc, char **argv)
 	    notify_module_start(app, err, sizeof(err)) ||
 	    http_server_start(&cfg, &srv, err, sizeof(err))) {
 		fprintf(stderr, "trellis: %s\n", err);
-		notify_module_stop(app);
-		fed_module_stop(app);
-		referrals_module_stop(app);
-		signals_module_stop(app);
-		tips_module_stop(app);
-		outline_free(app->outlines);
-		api_countries_cache_free(app);
-		db_close(app->db);
-		auth_throttle_free(app->sign_in);
-		tiles_free(app->tiles);
-		free(app);
+		serve_modules_stop(app);
+		serve_app_free(app);
 		return 2;
 	}
-	if (metrics_listen)
+	if (o.metrics_listen)
 		fprintf(stderr, "{\"level\":\"info\",\"msg\":\"metrics listening\",\"port\":%d}\n",
 			http_server_metrics_port(srv));
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"listening\",\"port\":%d}\n",
@@ -311,16 +333,7 @@ int cli_serve(int argc, char **argv)
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"stopping\",\"signal\":%d}\n", sig);
 	fed_module_quiesce(app);
 	http_server_stop(srv);
-	notify_module_stop(app);
-	fed_module_stop(app);
-	referrals_module_stop(app);
-	signals_module_stop(app);
-	tips_module_stop(app);
-	outline_free(app->outlines);
-	api_countries_cache_free(app);
-	db_close(app->db);
-	auth_throttle_free(app->sign_in);
-	tiles_free(app->tiles);
-	free(app);
+	serve_modules_stop(app);
+	serve_app_free(app);
 	return 0;
 }

@@ -81,6 +81,25 @@ static int cell_cmp(const void *x, const void *y)
 	return a->y != b->y ? (a->y < b->y ? -1 : 1) : (a->x < b->x ? -1 : a->x > b->x);
 }
 
+/* The visible activities under way now, with a circle, into active. */
+static int active_now(struct db_conn *c, const struct caller *who, int64_t now, json_t *active)
+{
+	struct query q;
+	activity_select_start(&q);
+	query_sql(&q, " AND a.status = 'active' AND a.lat IS NOT NULL");
+	query_int(&q, " AND a.start_at <= ?", now);
+	query_int(&q, " AND (a.end_at IS NULL OR a.end_at > ?)", now);
+	acl_visible(&q, who, "a");
+	struct db_stmt *s;
+	int rc = activity_select_prepare(c, &q, &s);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(active, activity_row_json(s));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
 int activity_gaps(struct db_conn *c, const struct caller *who, const char *country, int weeks,
 		  int limit, json_t *items)
 {
@@ -112,22 +131,9 @@ int activity_gaps(struct db_conn *c, const struct caller *who, const char *count
 		acl_visible(&q, who, "t");
 		rc = incidents_add(c, who, &q, 1, &cells, &n, &cap);
 	}
-	/* the visible activities under way now, with a circle */
 	json_t *active = json_array();
-	if (!rc) {
-		activity_select_start(&q);
-		query_sql(&q, " AND a.status = 'active' AND a.lat IS NOT NULL");
-		query_int(&q, " AND a.start_at <= ?", now);
-		query_int(&q, " AND (a.end_at IS NULL OR a.end_at > ?)", now);
-		acl_visible(&q, who, "a");
-		struct db_stmt *s;
-		if (!(rc = activity_select_prepare(c, &q, &s))) {
-			while ((rc = db_step(s)) == DB_ROW)
-				json_array_append_new(active, activity_row_json(s));
-			db_done(s);
-			rc = rc == DB_DONE ? TR_OK : rc;
-		}
-	}
+	if (!rc)
+		rc = active_now(c, who, now, active);
 	if (cells)
 		qsort(cells, n, sizeof(*cells), cell_cmp);
 	int emitted = 0;

@@ -221,6 +221,26 @@ static json_t *side_json(const struct overlap_act *a, const char *title)
 	return json_pack("{s:s, s:s, s:s}", "id", a->id, "org_id", a->org_id, "title", title);
 }
 
+/* An activity of a row of the country query (columns 0 to 12), its
+ * strings in ar. */
+static void act_read(struct db_stmt *s, struct arena *ar, struct overlap_act *o)
+{
+	o->id = arena_strdup(ar, db_col_text(s, 0));
+	o->org_id = arena_strdup(ar, db_col_text(s, 1));
+	o->type = arena_strdup(ar, db_col_text(s, 2));
+	o->admin_code = arena_strdup(ar, db_col_text(s, 3));
+	o->gender = arena_strdup(ar, db_col_text(s, 4));
+	o->setting = arena_strdup(ar, db_col_text(s, 5));
+	o->has_point = !db_col_is_null(s, 6) && !db_col_is_null(s, 7);
+	o->lat = db_col_double(s, 6);
+	o->lon = db_col_double(s, 7);
+	o->radius_km = db_col_double(s, 8);
+	o->start = db_col_int64(s, 9);
+	o->end = db_col_is_null(s, 10) ? OVERLAP_OPEN : db_col_int64(s, 10);
+	o->age_min = (int)db_col_int64(s, 11);
+	o->age_max = (int)db_col_int64(s, 12);
+}
+
 int activity_overlaps_country(struct db_conn *c, const struct caller *who, const char *country,
 			      int64_t from, int64_t to, int limit, json_t *items, int64_t *total)
 {
@@ -260,21 +280,7 @@ int activity_overlaps_country(struct db_conn *c, const struct caller *who, const
 				break;
 			}
 		}
-		struct overlap_act *o = &acts[n];
-		o->id = arena_strdup(ar, db_col_text(s, 0));
-		o->org_id = arena_strdup(ar, db_col_text(s, 1));
-		o->type = arena_strdup(ar, db_col_text(s, 2));
-		o->admin_code = arena_strdup(ar, db_col_text(s, 3));
-		o->gender = arena_strdup(ar, db_col_text(s, 4));
-		o->setting = arena_strdup(ar, db_col_text(s, 5));
-		o->has_point = !db_col_is_null(s, 6) && !db_col_is_null(s, 7);
-		o->lat = db_col_double(s, 6);
-		o->lon = db_col_double(s, 7);
-		o->radius_km = db_col_double(s, 8);
-		o->start = db_col_int64(s, 9);
-		o->end = db_col_is_null(s, 10) ? OVERLAP_OPEN : db_col_int64(s, 10);
-		o->age_min = (int)db_col_int64(s, 11);
-		o->age_max = (int)db_col_int64(s, 12);
+		act_read(s, ar, &acts[n]);
 		titles[n++] = arena_strdup(ar, db_col_text(s, 13));
 	}
 	db_done(s);

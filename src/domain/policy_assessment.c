@@ -357,6 +357,71 @@ static json_t *cell_of(json_t *a, json_t *prev)
 	return cell;
 }
 
+/* state -> commitment -> kind -> [latest, the one before], of the
+ * assessments of the wanted commitments up to period (NULL: any). */
+static json_t *latest_of(json_t *asms, json_t *wanted, const char *period)
+{
+	size_t i;
+	json_t *v;
+	size_t n = json_array_size(asms), k = 0;
+	json_t **sorted = calloc(n ? n : 1, sizeof(*sorted));
+	json_array_foreach(
+	    asms, i,
+	    v) if (json_object_get(wanted,
+				   json_string_value(json_object_get(v, "commitment_id"))) &&
+		   (!period || policy_period_cmp(json_string_value(json_object_get(v, "period")),
+						 period) <= 0)) sorted[k++] = v;
+	qsort(sorted, k, sizeof(*sorted), by_period);
+	json_t *latest = json_object();
+	for (size_t j = 0; j < k; j++) {
+		json_t *a = sorted[j];
+		const char *st = json_string_value(json_object_get(a, "state"));
+		const char *cm = json_string_value(json_object_get(a, "commitment_id"));
+		const char *kind = json_string_value(json_object_get(a, "kind"));
+		json_t *bys = json_object_get(latest, st);
+		if (!bys)
+			json_object_set_new(latest, st, bys = json_object());
+		json_t *byc = json_object_get(bys, cm);
+		if (!byc)
+			json_object_set_new(bys, cm, byc = json_object());
+		json_t *pair = json_object_get(byc, kind);
+		json_t *np = json_pack("[O, O]", a, pair ? json_array_get(pair, 0) : json_null());
+		json_object_set_new(byc, kind, np);
+	}
+	free(sorted);
+	return latest;
+}
+
+/* The matrix rows of latest (from latest_of): per state, a cell per
+ * commitment with each kind's latest assessment and its change. */
+static json_t *states_of(json_t *latest)
+{
+	json_t *states = json_array();
+	const char *st;
+	json_t *bys;
+	json_object_foreach(latest, st, bys)
+	{
+		json_t *cells = json_object();
+		const char *cm;
+		json_t *byc;
+		json_object_foreach(bys, cm, byc)
+		{
+			json_t *cell = json_object();
+			for (int kd = 0; policy_kinds[kd]; kd++) {
+				json_t *pair = json_object_get(byc, policy_kinds[kd]);
+				json_t *prev = pair ? json_array_get(pair, 1) : NULL;
+				json_object_set_new(cell, policy_kinds[kd],
+						    pair ? cell_of(json_array_get(pair, 0),
+								   json_is_null(prev) ? NULL : prev)
+							 : json_null());
+			}
+			json_object_set_new(cells, cm, cell);
+		}
+		json_array_append_new(states, json_pack("{s:s, s:o}", "state", st, "cells", cells));
+	}
+	return states;
+}
+
 int policy_matrix(struct db_conn *c, const struct caller *who, const char *state, const char *theme,
 		  const char *document_id, const char *period, json_t **out)
 {
@@ -385,58 +450,10 @@ int policy_matrix(struct db_conn *c, const struct caller *who, const char *state
 			      json_object_get(v, "paragraph"), "theme", json_object_get(v, "theme"),
 			      "text", json_object_get(v, "text")));
 	}
-	size_t n = json_array_size(asms), k = 0;
-	json_t **sorted = calloc(n ? n : 1, sizeof(*sorted));
-	json_array_foreach(
-	    asms, i,
-	    v) if (json_object_get(wanted,
-				   json_string_value(json_object_get(v, "commitment_id"))) &&
-		   (!period || policy_period_cmp(json_string_value(json_object_get(v, "period")),
-						 period) <= 0)) sorted[k++] = v;
-	qsort(sorted, k, sizeof(*sorted), by_period);
-	/* state -> commitment -> kind -> [latest, the one before] */
-	json_t *latest = json_object();
-	for (size_t j = 0; j < k; j++) {
-		json_t *a = sorted[j];
-		const char *st = json_string_value(json_object_get(a, "state"));
-		const char *cm = json_string_value(json_object_get(a, "commitment_id"));
-		const char *kind = json_string_value(json_object_get(a, "kind"));
-		json_t *bys = json_object_get(latest, st);
-		if (!bys)
-			json_object_set_new(latest, st, bys = json_object());
-		json_t *byc = json_object_get(bys, cm);
-		if (!byc)
-			json_object_set_new(bys, cm, byc = json_object());
-		json_t *pair = json_object_get(byc, kind);
-		json_t *np = json_pack("[O, O]", a, pair ? json_array_get(pair, 0) : json_null());
-		json_object_set_new(byc, kind, np);
-	}
-	free(sorted);
+	json_t *latest = latest_of(asms, wanted, period);
 	if (state && !json_object_get(latest, state))
 		json_object_set_new(latest, state, json_object());
-	json_t *states = json_array();
-	const char *st;
-	json_t *bys;
-	json_object_foreach(latest, st, bys)
-	{
-		json_t *cells = json_object();
-		const char *cm;
-		json_t *byc;
-		json_object_foreach(bys, cm, byc)
-		{
-			json_t *cell = json_object();
-			for (int kd = 0; policy_kinds[kd]; kd++) {
-				json_t *pair = json_object_get(byc, policy_kinds[kd]);
-				json_t *prev = pair ? json_array_get(pair, 1) : NULL;
-				json_object_set_new(cell, policy_kinds[kd],
-						    pair ? cell_of(json_array_get(pair, 0),
-								   json_is_null(prev) ? NULL : prev)
-							 : json_null());
-			}
-			json_object_set_new(cells, cm, cell);
-		}
-		json_array_append_new(states, json_pack("{s:s, s:o}", "state", st, "cells", cells));
-	}
+	json_t *states = states_of(latest);
 	*out = json_pack("{s:s?, s:o, s:o}", "period", period, "commitments", commitments, "states",
 			 states);
 	json_decref(latest);

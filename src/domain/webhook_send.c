@@ -226,6 +226,102 @@ static int64_t backoff(int attempts)
 	return d < cfg->retry_max_ms ? d : cfg->retry_max_ms;
 }
 
+/* The attempt row of a delivery that was sent (ok or to retry). */
+static int attempt_insert(struct db_conn *c, const struct job *j, int attempt, long status,
+			  const char *err, int64_t took, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO webhook_attempts (id, delivery_id, webhook_id, attempt,"
+			    " status, error, duration_ms, created_at)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    &s);
+	if (rc)
+		return rc;
+	char id[37];
+	tr_uuid7(id);
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, j->id);
+	db_bind_text(s, 3, j->hook_id);
+	db_bind_int64(s, 4, attempt);
+	if (status)
+		db_bind_int64(s, 5, status);
+	else
+		db_bind_null(s, 5);
+	db_bind_text_or_null(s, 6, err && err[0] ? err : NULL);
+	db_bind_int64(s, 7, took);
+	db_bind_int64(s, 8, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* Counts a failure in a row (or clears them on success): *failures gets
+ * the count, *disable whether this one disables the webhook. */
+static int failures_count(struct db_conn *c, const struct job *j, int ok, int *failures,
+			  int *disable)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "UPDATE webhooks SET failures = CASE WHEN ? = 1 THEN 0"
+			    " ELSE failures + 1 END WHERE id = ? RETURNING failures, disabled",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, ok);
+	db_bind_text(s, 2, j->hook_id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*failures = (int)db_col_int64(s, 0);
+		*disable = !ok && *failures >= WEBHOOK_FAILURES_MAX && !db_col_int64(s, 1);
+		while (rc == DB_ROW)
+			rc = db_step(s);
+	}
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* Disables the webhook, its org_admins told in the inbox. */
+static int hook_disabled(struct db_conn *c, const struct job *j, int64_t now)
+{
+	int rc = webhook_disable(c, j->hook_id);
+	char dedupe[80];
+	snprintf(dedupe, sizeof(dedupe), "webhook_disabled:%s:%lld", j->hook_id, (long long)now);
+	if (!rc)
+		rc = notify_inbox_org(c, j->org_id, 1, "webhook_disabled", "webhook", j->hook_id,
+				      dedupe, now);
+	return rc;
+}
+
+/* The delivery's state after an attempt. */
+static int delivery_update(struct db_conn *c, const struct job *j, const char *st, int attempts,
+			   long status, const char *err, int ok, int64_t next, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_at = ?,"
+			    " last_status = ?, last_error = ?, delivered_at = ? WHERE id = ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, st);
+	db_bind_int64(s, 2, attempts);
+	db_bind_int64(s, 3, next);
+	if (status)
+		db_bind_int64(s, 4, status);
+	else
+		db_bind_null(s, 4);
+	db_bind_text_or_null(s, 5, err && err[0] ? err : NULL);
+	if (ok)
+		db_bind_int64(s, 6, now);
+	else
+		db_bind_null(s, 6);
+	db_bind_text(s, 7, j->id);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
 /* Records the attempt and its outcome, disabling the webhook after too
  * many failures in a row (its org_admins told in the inbox). */
 static int record(struct db_conn *c, const struct job *j, const char *outcome, long status,
@@ -235,90 +331,21 @@ static int record(struct db_conn *c, const struct job *j, const char *outcome, l
 	int ok = strcmp(outcome, "delivered") == 0;
 	int failed = strcmp(outcome, "retry") == 0;
 	int rc = db_begin(c);
-	struct db_stmt *s = NULL;
 	if (!rc && (ok || failed))
-		rc =
-		    db_prepare(c,
-			       "INSERT INTO webhook_attempts (id, delivery_id, webhook_id, attempt,"
-			       " status, error, duration_ms, created_at)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			       &s);
-	if (!rc && s) {
-		char id[37];
-		tr_uuid7(id);
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, j->id);
-		db_bind_text(s, 3, j->hook_id);
-		db_bind_int64(s, 4, attempt);
-		if (status)
-			db_bind_int64(s, 5, status);
-		else
-			db_bind_null(s, 5);
-		db_bind_text_or_null(s, 6, err && err[0] ? err : NULL);
-		db_bind_int64(s, 7, took);
-		db_bind_int64(s, 8, now);
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
-	}
+		rc = attempt_insert(c, j, attempt, status, err, took, now);
 	int disable = 0, failures = 0;
-	if (!rc && (ok || failed)) {
-		rc = db_prepare(c,
-				"UPDATE webhooks SET failures = CASE WHEN ? = 1 THEN 0"
-				" ELSE failures + 1 END WHERE id = ? RETURNING failures, disabled",
-				&s);
-		if (!rc) {
-			db_bind_int64(s, 1, ok);
-			db_bind_text(s, 2, j->hook_id);
-			rc = db_step(s);
-			if (rc == DB_ROW) {
-				failures = (int)db_col_int64(s, 0);
-				disable =
-				    !ok && failures >= WEBHOOK_FAILURES_MAX && !db_col_int64(s, 1);
-				while (rc == DB_ROW)
-					rc = db_step(s);
-			}
-			db_done(s);
-			rc = rc == DB_DONE ? TR_OK : rc;
-		}
-	}
-	if (!rc && disable) {
-		rc = webhook_disable(c, j->hook_id);
-		char dedupe[80];
-		snprintf(dedupe, sizeof(dedupe), "webhook_disabled:%s:%lld", j->hook_id,
-			 (long long)now);
-		if (!rc)
-			rc = notify_inbox_org(c, j->org_id, 1, "webhook_disabled", "webhook",
-					      j->hook_id, dedupe, now);
-	}
+	if (!rc && (ok || failed))
+		rc = failures_count(c, j, ok, &failures, &disable);
+	if (!rc && disable)
+		rc = hook_disabled(c, j, now);
 	const char *st = ok ? "delivered" : failed ? "queued" : outcome;
 	if (failed &&
 	    (attempt >= WEBHOOK_FAILURES_MAX || disable || failures >= WEBHOOK_FAILURES_MAX))
 		st = "failed";
 	if (!rc)
-		rc = db_prepare(
-		    c,
-		    "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_at = ?,"
-		    " last_status = ?, last_error = ?, delivered_at = ? WHERE id = ?",
-		    &s);
-	if (!rc) {
-		db_bind_text(s, 1, st);
-		db_bind_int64(s, 2, strcmp(outcome, "dropped") == 0 ? j->attempts : attempt);
-		db_bind_int64(s, 3, now + backoff(attempt));
-		if (status)
-			db_bind_int64(s, 4, status);
-		else
-			db_bind_null(s, 4);
-		db_bind_text_or_null(s, 5, err && err[0] ? err : NULL);
-		if (ok)
-			db_bind_int64(s, 6, now);
-		else
-			db_bind_null(s, 6);
-		db_bind_text(s, 7, j->id);
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
-	}
+		rc = delivery_update(c, j, st,
+				     strcmp(outcome, "dropped") == 0 ? j->attempts : attempt,
+				     status, err, ok, now + backoff(attempt), now);
 	if (rc) {
 		db_rollback(c);
 		return rc;
