@@ -1,5 +1,4 @@
 #include "domain/referral.h"
-#include "domain/referral_impl.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -7,12 +6,14 @@
 #include "db/query.h"
 #include "domain/activity_rec.h"
 #include "domain/alert.h"
+#include "domain/analytics_q.h"
 #include "domain/audit.h"
 #include "domain/problem.h"
 #include "domain/service.h"
 #include "domain/tip.h"
 #include "domain/tip_intake.h"
 
+#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,10 @@ const char *const referral_consent_scopes[] = {"service", "sharing", "statistics
 const char *const referral_consent_decisions[] = {"given", "withdrawn", NULL};
 const char *const referral_outcome_dimensions[] = {"service_type", "pathway", "age_band", "gender",
 						   NULL};
+
+#define DAY_MS (86400LL * 1000)
+#define HOUR_MS (3600LL * 1000)
+#define EXPIRE_MS (30 * DAY_MS)
 
 /* the data key: configuration read once at start */
 static unsigned char data_key[TIP_KEY_LEN];
@@ -163,7 +168,7 @@ static json_t *row_json(struct db_stmt *s, const struct caller *who, int64_t now
 	return o;
 }
 
-int referral_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+static int referral_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	if (!acl_role_can(who->role, RES_REFERRAL, ACT_READ))
 		return TR_ERR_NOT_FOUND;
@@ -279,7 +284,7 @@ int referral_list(struct db_conn *c, const struct caller *who, const struct refe
 
 /* ---- writing ---- */
 
-int referral_finish(struct db_conn *c, int rc)
+static int finish(struct db_conn *c, int rc)
 {
 	if (rc) {
 		db_rollback(c);
@@ -299,12 +304,12 @@ static char *seal(const char *text, int *ok)
 	return s;
 }
 
-char *referral_open_sealed(const char *sealed)
+static char *open_sealed(const char *sealed)
 {
 	return sealed && has_key ? tip_contact_open(data_key, sealed) : NULL;
 }
 
-void referral_wipe_free(char *s)
+static void wipe_free(char *s)
 {
 	if (s) {
 		sodium_memzero(s, strlen(s));
@@ -410,7 +415,7 @@ static char *person_seal(json_t *person, int *ok)
 	if (!text)
 		return *ok = 0, NULL;
 	char *s = seal(text, ok);
-	referral_wipe_free(text);
+	wipe_free(text);
 	return s;
 }
 
@@ -488,10 +493,10 @@ int referral_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if ((rc = service_of(c, json_string_value(json_object_get(body, "service_id")), recv, type,
 			     &panel, &own_ack, &own_contact))) {
 		*field = rc == TR_ERR_INVALID ? "service_id" : NULL;
-		return referral_finish(c, rc);
+		return finish(c, rc);
 	}
 	if ((rc = links_check(c, who, body, field)))
-		return referral_finish(c, rc);
+		return finish(c, rc);
 	int ok = 1;
 	char *person_enc = person_seal(person, &ok);
 	char *facts_enc = seal(json_string_value(json_object_get(body, "facts")), &ok);
@@ -505,7 +510,7 @@ int referral_create(struct db_conn *c, const struct caller *who, json_t *body,
 				id,	      request_id,  NULL,     NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	return referral_finish(c, rc);
+	return finish(c, rc);
 }
 
 /* Whether consent allows sending: service and sharing given, for a minor
@@ -755,7 +760,235 @@ int referral_update(struct db_conn *c, const struct caller *who, const char *id,
 out:
 	free(ch.notes_enc);
 	json_decref(cur);
-	return referral_finish(c, rc);
+	return finish(c, rc);
+}
+
+/* ---- the person's fields ---- */
+
+static int sealed_read(struct db_conn *c, const char *id, char **person, char **facts, char **notes)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(
+	    c, "SELECT person_enc, facts_enc, notes_enc FROM referrals WHERE id = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		*person = db_col_text(s, 0) ? strdup(db_col_text(s, 0)) : NULL;
+		*facts = db_col_text(s, 1) ? strdup(db_col_text(s, 1)) : NULL;
+		*notes = db_col_text(s, 2) ? strdup(db_col_text(s, 2)) : NULL;
+	}
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+/* The value of one field from the opened texts (NULL: erased or empty). */
+static json_t *field_value(const char *name, json_t *person, const char *facts, const char *notes)
+{
+	if (strcmp(name, "facts") == 0)
+		return facts ? json_string(facts) : json_null();
+	if (strcmp(name, "notes") == 0)
+		return notes ? json_string(notes) : json_null();
+	json_t *v = json_object_get(person, name);
+	return v ? json_incref(v) : json_null();
+}
+
+int referral_person_read(struct db_conn *c, const struct caller *who, const char *id,
+			 json_t *fields, const char *reason, const char *request_id, json_t **out)
+{
+	*out = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL, *person = NULL;
+	char *ps = NULL, *fs = NULL, *ns = NULL, *p = NULL, *f = NULL, *n = NULL;
+	if ((rc = referral_read(c, who, id, &cur)))
+		goto out;
+	if (!acl_role_can(who->role, RES_REFERRAL_PERSON, ACT_READ)) {
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	int receiving =
+	    strcmp(json_string_value(json_object_get(cur, "recv_org_id")), who->org_id) == 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(fields, i,
+			   v) if (strcmp(json_string_value(v), "notes") == 0 && !receiving)
+	{
+		rc = TR_ERR_FORBIDDEN; /* the receiving organisation's notes are its own */
+		goto out;
+	}
+	if ((rc = sealed_read(c, id, &ps, &fs, &ns)))
+		goto out;
+	if ((ps || fs || ns) && !has_key) {
+		rc = TR_ERR_UNAVAILABLE;
+		goto out;
+	}
+	p = open_sealed(ps);
+	f = open_sealed(fs);
+	n = open_sealed(ns);
+	if ((ps && !p) || (fs && !f) || (ns && !n)) {
+		rc = TR_ERR_UNAVAILABLE;
+		goto out;
+	}
+	person = p ? json_loads(p, 0, NULL) : json_object();
+	*out = json_object();
+	struct buf d;
+	buf_init(&d, 256);
+	buf_puts(&d, "{\"fields\":[");
+	json_array_foreach(fields, i, v)
+	{
+		const char *name = json_string_value(v);
+		json_object_set_new(*out, name, field_value(name, person, f, n));
+		buf_printf(&d, "%s\"%s\"", i ? "," : "", name); /* names from the allow-list */
+	}
+	buf_puts(&d, "]}");
+	struct audit_entry e = {who->user_id, who->org_id, "read_sensitive", "referral",
+				id,	      request_id,  reason,	     d.data};
+	rc = audit_append(c, &e, tr_now_ms());
+	buf_free(&d);
+out:
+	wipe_free(p);
+	wipe_free(f);
+	wipe_free(n);
+	free(ps);
+	free(fs);
+	free(ns);
+	json_decref(cur);
+	json_decref(person);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return finish(c, rc);
+}
+
+/* Clears the sealed columns of one referral or of those closed before a
+ * time (id NULL); *n the rows changed (counted first, in the same
+ * transaction). */
+static int erase_where(struct db_conn *c, const char *id, int64_t closed_before, int64_t now,
+		       int *n)
+{
+#define ERASE_WHERE(x) " WHERE " x " AND personal_erased_at IS NULL"
+	const char *where = id ? ERASE_WHERE("id = ?") : ERASE_WHERE("closed_at < ?");
+	char sql[400];
+	struct db_stmt *s;
+	for (int pass = 0; pass < 2; pass++) {
+		snprintf(sql, sizeof(sql), "%s%s",
+			 pass ? "UPDATE referrals SET person_enc = NULL, facts_enc = NULL,"
+				" notes_enc = NULL, personal_erased_at = ?, updated_at = ?,"
+				" version = version + 1"
+			      : "SELECT COUNT(*) FROM referrals",
+			 where);
+		int rc = db_prepare(c, sql, &s);
+		if (rc)
+			return rc;
+		int k = 1;
+		if (pass) {
+			db_bind_int64(s, k++, now);
+			db_bind_int64(s, k++, now);
+		}
+		if (id)
+			db_bind_text(s, k, id);
+		else
+			db_bind_int64(s, k, closed_before);
+		rc = db_step(s);
+		if (!pass && rc == DB_ROW)
+			*n = (int)db_col_int64(s, 0);
+		db_done(s);
+		if (rc != (pass ? DB_DONE : DB_ROW))
+			return rc;
+	}
+	return TR_OK;
+#undef ERASE_WHERE
+}
+
+/* Freed pages are overwritten on SQLite, so erased text leaves the file. */
+static void secure_delete_on(struct db_conn *c)
+{
+	if (db_conn_engine(c) == DB_SQLITE)
+		db_exec(c, "PRAGMA secure_delete=ON");
+}
+
+/* PostgreSQL's VACUUM FULL keeps the row versions another transaction may
+ * still see: while any transaction of this database holds a snapshot or an
+ * id older than the erasure's commit, the erased versions would be copied
+ * into the rewritten table. It waits (10 s at most) until every other
+ * transaction is newer than that. */
+#define PG_WAIT_OLDER                                                                              \
+	"DO $$ DECLARE x xid := pg_snapshot_xmax(pg_current_snapshot())::text::xid; BEGIN FOR i"   \
+	" IN 1..100 LOOP PERFORM pg_stat_clear_snapshot(); EXIT WHEN NOT EXISTS (SELECT 1 FROM"    \
+	" pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND"     \
+	" backend_type = 'client backend' AND (age(backend_xmin) > age(x) OR age(backend_xid)"     \
+	" > age(x))); PERFORM pg_sleep(0.1); END LOOP; END $$"
+
+/* After an erasure the old row versions leave the files: on SQLite the
+ * WAL is checkpointed into the (cleared) pages and truncated; on
+ * PostgreSQL an UPDATE leaves the old tuple in the table's file until it
+ * is rewritten, so the table is rewritten (VACUUM FULL, a short exclusive
+ * lock on a small table, only when something was erased), once no older
+ * transaction may still see them. PostgreSQL's own write-ahead log keeps
+ * the old row until its segments are recycled. */
+static void checkpoint(struct db_conn *c, int erased)
+{
+	if (db_conn_engine(c) == DB_SQLITE) {
+		db_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+	} else if (erased) {
+		db_exec(c, PG_WAIT_OLDER);
+		db_exec(c, "VACUUM (FULL) referrals " DB_ACL_EXEMPT);
+	}
+}
+
+int referral_person_erase(struct db_conn *c, const struct caller *who, const char *id,
+			  const char *reason, const char *request_id)
+{
+	secure_delete_on(c);
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *cur = NULL;
+	int n = 0;
+	if ((rc = referral_read(c, who, id, &cur)))
+		goto out;
+	if (!acl_role_can(who->role, RES_REFERRAL_PERSON, ACT_DELETE)) {
+		rc = TR_ERR_FORBIDDEN;
+		goto out;
+	}
+	int64_t now = tr_now_ms();
+	if ((rc = erase_where(c, id, 0, now, &n)))
+		goto out;
+	struct audit_entry e = {who->user_id, who->org_id, "erase", "referral",
+				id,	      request_id,  reason,  NULL};
+	rc = audit_append(c, &e, now);
+out:
+	json_decref(cur);
+	rc = finish(c, rc);
+	if (!rc)
+		checkpoint(c, n);
+	return rc;
+}
+
+int referral_retention_run(struct db_conn *c, int64_t now, int days, int *erased)
+{
+	*erased = 0;
+	secure_delete_on(c);
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if ((rc = erase_where(c, NULL, now - (int64_t)days * DAY_MS, now, erased)))
+		return finish(c, rc);
+	if (*erased) {
+		char detail[80];
+		snprintf(detail, sizeof(detail), "{\"erased\":%d,\"days\":%d}", *erased, days);
+		struct audit_entry e = {NULL, NULL, "retention", "referral",
+					NULL, NULL, NULL,	 detail};
+		rc = audit_append(c, &e, now);
+	}
+	rc = finish(c, rc);
+	if (!rc)
+		checkpoint(c, *erased);
+	return rc;
 }
 
 /* ---- consent ---- */
@@ -859,7 +1092,7 @@ int referral_consent_add(struct db_conn *c, const struct caller *who, const char
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
-	return referral_finish(c, rc);
+	return finish(c, rc);
 }
 
 int referral_consents(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
@@ -889,4 +1122,229 @@ int referral_consents(struct db_conn *c, const struct caller *who, const char *i
 				     "recorded_at", activity_time_json(s, 7)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* ---- deadlines ---- */
+
+/* Ids of referrals matching sql (one bound time), at most 1000 a run. */
+static int ids_where(struct db_conn *c, const char *sql, int64_t t, json_t *ids)
+{
+	struct db_stmt *s;
+	int nth = 1;
+	int rc = db_prepare(c, sql, &s);
+	if (rc)
+		return rc;
+	for (const char *q = strchr(sql, '?'), *p = sql; q; p = q + 1, q = strchr(p, '?'))
+		db_bind_int64(s, nth++, t);
+	while ((rc = db_step(s)) == DB_ROW && json_array_size(ids) < 1000)
+		json_array_append_new(ids, json_string(db_col_text(s, 0)));
+	db_done(s);
+	return rc == DB_DONE || rc == DB_ROW ? TR_OK : rc;
+}
+
+static int deadline_apply(struct db_conn *c, const char *sql, const char *action, json_t *ids,
+			  int64_t now)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v)
+	{
+		struct db_stmt *s;
+		int rc = db_prepare(c, sql, &s);
+		if (rc)
+			return rc;
+		db_bind_int64(s, 1, now);
+		db_bind_int64(s, 2, now);
+		db_bind_text(s, 3, json_string_value(v));
+		rc = db_step(s);
+		db_done(s);
+		if (rc != DB_DONE)
+			return rc;
+		/* the inbox items of deadlines and expiry are raised by the
+		 * notifications' deadline scheduler (notify_deadlines_run) from the
+		 * times and status written here */
+		struct audit_entry e = {NULL, NULL, action, "referral", json_string_value(v),
+					NULL, NULL, NULL};
+		if ((rc = audit_append(c, &e, now)))
+			return rc;
+	}
+	return TR_OK;
+}
+
+int referral_deadlines_run(struct db_conn *c, int64_t now, int *escalated, int *expired)
+{
+	*escalated = *expired = 0;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	json_t *late = json_array(), *old = json_array();
+	rc = ids_where(c,
+		       "SELECT id FROM referrals WHERE escalated_at IS NULL AND ((status = 'sent'"
+		       " AND ack_due_at < ?) OR (status IN ('sent', 'acknowledged', 'accepted')"
+		       " AND contact_due_at < ?)) ORDER BY id",
+		       now, late);
+	if (!rc)
+		rc = ids_where(c,
+			       "SELECT id FROM referrals WHERE status IN ('sent', 'acknowledged')"
+			       " AND sent_at < ? ORDER BY id",
+			       now - EXPIRE_MS, old);
+	if (!rc)
+		rc = deadline_apply(c,
+				    "UPDATE referrals SET escalated_at = ?, updated_at = ?,"
+				    " version = version + 1 WHERE id = ?",
+				    "escalate", late, now);
+	if (!rc)
+		rc = deadline_apply(c,
+				    "UPDATE referrals SET status = 'expired', closed_at = ?,"
+				    " updated_at = ?, version = version + 1 WHERE id = ?",
+				    "expire", old, now);
+	*escalated = (int)json_array_size(late);
+	*expired = (int)json_array_size(old);
+	json_decref(late);
+	json_decref(old);
+	return finish(c, rc);
+}
+
+/* ---- outcomes ---- */
+
+/* A count shown as null: 0 < n < threshold (every referral counts as of
+ * another organisation: the figures are for ministries, not the two). */
+static int hidden_count(int n, int threshold)
+{
+	return aq_suppressed(n, n, threshold);
+}
+
+struct tally {
+	int n, ack_in_time, first_contact, completed;
+	double *days;
+	int ndays;
+};
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static json_t *share(int part, int n)
+{
+	return n ? json_real((double)llround(1000.0 * part / n) / 1000.0) : json_null();
+}
+
+static json_t *tally_json(struct tally *t, const char *value, int threshold)
+{
+	int hidden = hidden_count(t->n, threshold);
+	json_t *o = json_object();
+	if (value)
+		json_object_set_new(o, "value", json_string(value));
+	json_object_set_new(o, "suppressed", json_boolean(hidden));
+	json_object_set_new(o, "referrals", hidden ? json_null() : json_integer(t->n));
+	json_object_set_new(o, "acknowledged_in_time",
+			    hidden ? json_null() : share(t->ack_in_time, t->n));
+	json_object_set_new(o, "first_contact",
+			    hidden ? json_null() : share(t->first_contact, t->n));
+	json_object_set_new(o, "completed", hidden ? json_null() : share(t->completed, t->n));
+	json_t *median = json_null();
+	if (!hidden && t->ndays) {
+		qsort(t->days, (size_t)t->ndays, sizeof(double), by_double);
+		double m = t->ndays % 2 ? t->days[t->ndays / 2]
+					: (t->days[t->ndays / 2 - 1] + t->days[t->ndays / 2]) / 2;
+		median = json_real((double)llround(m * 10) / 10.0);
+	}
+	json_object_set_new(o, "median_days_to_first_contact", median);
+	return o;
+}
+
+static void tally_add(struct tally *t, struct db_stmt *s)
+{
+	int64_t sent = db_col_int64(s, 1), due = db_col_int64(s, 2);
+	t->n++;
+	if (!db_col_is_null(s, 3) && db_col_int64(s, 3) <= due)
+		t->ack_in_time++;
+	if (!db_col_is_null(s, 4)) {
+		t->first_contact++;
+		double *more = realloc(t->days, (size_t)(t->ndays + 1) * sizeof(double));
+		if (more) {
+			t->days = more;
+			t->days[t->ndays++] = (double)(db_col_int64(s, 4) - sent) / (double)DAY_MS;
+		}
+	}
+	if (strcmp(db_col_text(s, 5), "completed") == 0)
+		t->completed++;
+}
+
+int referral_outcomes(struct db_conn *c, const char *by, const char *country, int64_t from,
+		      int64_t to, int threshold, json_t **out)
+{
+	const char *const *values = strcmp(by, "service_type") == 0 ? service_types
+				    : strcmp(by, "pathway") == 0    ? referral_pathways
+				    : strcmp(by, "age_band") == 0   ? referral_age_bands
+				    : strcmp(by, "gender") == 0	    ? referral_genders
+								    : NULL;
+	if (!values)
+		return TR_ERR_INVALID;
+	size_t nv = 0;
+	while (values[nv])
+		nv++;
+	struct tally *t = calloc(nv + 1, sizeof(*t)); /* the last: the total */
+	if (!t)
+		return TR_ERR_NOMEM;
+	struct query q;
+	char head[700];
+	/* by is one of the allow-listed column names above */
+	snprintf(head, sizeof(head),
+		 "SELECT r.%s, r.sent_at, r.ack_due_at, r.acknowledged_at, r.first_contact_at,"
+		 " r.status FROM referrals r WHERE r.sent_at IS NOT NULL"
+		 /* not those whose consent to anonymous statistics is withdrawn */
+		 " AND NOT EXISTS (SELECT 1 FROM referral_consents c WHERE c.referral_id = r.id"
+		 " AND c.scope = 'statistics' AND c.decision = 'withdrawn' AND c.seq = (SELECT"
+		 " MAX(c2.seq) FROM referral_consents c2 WHERE c2.referral_id = r.id AND"
+		 " c2.scope = 'statistics'))",
+		 values == service_types ? "service_type" : by);
+	query_init(&q);
+	query_sql(&q, head);
+	if (country)
+		query_text(&q, " AND r.country = ?", country);
+	if (from)
+		query_int(&q, " AND r.sent_at >= ?", from);
+	if (to)
+		query_int(&q, " AND r.sent_at < ?", to);
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (!rc) {
+		while ((rc = db_step(s)) == DB_ROW) {
+			for (size_t i = 0; i < nv; i++)
+				if (strcmp(values[i], db_col_text(s, 0)) == 0)
+					tally_add(&t[i], s);
+			tally_add(&t[nv], s);
+		}
+		db_done(s);
+		rc = rc == DB_DONE ? TR_OK : rc;
+	}
+	if (!rc) {
+		json_t *groups = json_array();
+		int hidden = 0;
+		for (size_t i = 0; i < nv; i++) {
+			json_array_append_new(groups, tally_json(&t[i], values[i], threshold));
+			if (hidden_count(t[i].n, threshold))
+				hidden += t[i].n;
+		}
+		/* a total that would give back the hidden groups is hidden too */
+		int total_hidden = aq_total_suppressed(t[nv].n, t[nv].n, hidden, hidden, threshold);
+		json_t *total = tally_json(&t[nv], NULL, threshold);
+		if (total_hidden && !json_is_true(json_object_get(total, "suppressed"))) {
+			json_decref(total);
+			struct tally none = {0};
+			total = tally_json(&none, NULL, threshold);
+			json_object_set_new(total, "suppressed", json_true());
+			json_object_set_new(total, "referrals", json_null());
+		}
+		*out = json_pack("{s:s, s:i, s:o, s:o}", "by", by, "suppress_below", threshold,
+				 "groups", groups, "total", total);
+	}
+	for (size_t i = 0; i <= nv; i++)
+		free(t[i].days);
+	free(t);
+	return rc;
 }
