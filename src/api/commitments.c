@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/uuid.h"
 #include "domain/policy.h"
+#include "domain/policy_assessment.h"
 
 #include <stdio.h>
 #include <stdlib.h>

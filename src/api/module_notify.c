@@ -9,8 +9,10 @@
 #include "core/smtp.h"
 #include "core/timeutil.h"
 #include "domain/notify.h"
+#include "domain/notify_deadline.h"
 #include "domain/notify_send.h"
 #include "domain/webhook.h"
+#include "domain/webhook_send.h"
 
 #include <curl/curl.h>
 #include <errno.h>

@@ -10,6 +10,7 @@
 #include "domain/alert.h"
 #include "domain/auth.h"
 #include "domain/notify.h"
+#include "domain/notify_title.h"
 #include "domain/onboard.h"
 #include "domain/place.h"
 

@@ -2,7 +2,7 @@
 #include "api/handlers.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "domain/search.h"
+#include "domain/search_query.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -179,7 +179,7 @@ int cli_token(int argc, char **argv)
 	struct db_conn *conn = db_acquire(db);
 	char uid[37], id[37], secret[AUTH_SECRET_LEN + 8];
 	int64_t now = tr_now_ms();
-	int rc = user_find_by_email(conn, email, uid);
+	int rc = auth_user_find_by_email(conn, email, uid);
 	if (rc)
 		fprintf(stderr, "trellis token create: no user '%s'\n", email);
 	else if ((rc = auth_token_create(conn, NULL, "cli", uid, name, now + days * 86400000LL, ro,

@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/notify.h"
+#include "domain/notify_deadline.h"
 #include "domain/tip_intake.h"
 
 #include <errno.h>

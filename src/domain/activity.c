@@ -1,6 +1,6 @@
 #include "domain/activity.h"
+#include "domain/activity_impl.h"
 #include "domain/shrec.h"
-#include "core/arena.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -10,7 +10,6 @@
 #include "domain/hxl.h"
 #include "domain/overlap.h"
 #include "domain/practice.h"
-#include "domain/tip.h"
 #include "domain/seq.h"
 
 #include <ctype.h>
@@ -18,106 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *const activity_types[] = {"school_prevention",
-				      "family_skills",
-				      "youth_alternative_activities",
-				      "outreach",
-				      "awareness_campaign",
-				      "police_school_liaison",
-				      "community_meeting",
-				      "environmental_design",
-				      "treatment_referral_programme",
-				      "diversion_programme",
-				      "training",
-				      "other",
-				      NULL};
-const char *const activity_statuses[] = {"planned", "active", "completed", "cancelled", NULL};
-const char *const activity_genders[] = {"female", "male", "all", NULL};
-const char *const activity_settings[] = {"school", "family",	"community", "nightlife",
-					 "online", "workplace", NULL};
-
-/* ---- record helpers ---- */
-
-json_t *activity_time_json(struct db_stmt *s, int col)
-{
-	if (db_col_is_null(s, col))
-		return json_null();
-	char t[32];
-	tr_time_format(db_col_int64(s, col), t);
-	return json_string(t);
-}
-
-void activity_rec_select(struct buf *b, const char *alias, const struct activity_rec_col *cols,
-			 size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		buf_printf(b, "%s%s.%s", i ? ", " : "", alias, cols[i].col);
-}
-
-json_t *activity_rec_json(struct db_stmt *s, const struct activity_rec_col *cols, size_t n)
-{
-	json_t *o = json_object();
-	for (size_t i = 0; i < n; i++) {
-		int col = (int)i;
-		json_t *v;
-		if (db_col_is_null(s, col))
-			v = cols[i].kind == REC_BOOL ? json_false() : json_null();
-		else if (cols[i].kind == REC_TEXT)
-			v = json_string(db_col_text(s, col));
-		else if (cols[i].kind == REC_INT)
-			v = json_integer(db_col_int64(s, col));
-		else if (cols[i].kind == REC_BOOL)
-			v = json_boolean(db_col_int64(s, col));
-		else if (cols[i].kind == REC_REAL)
-			v = json_real(db_col_double(s, col));
-		else if (cols[i].kind == REC_TIME)
-			v = activity_time_json(s, col);
-		else
-			v = json_loads(db_col_text(s, col), 0, NULL);
-		json_object_set_new(o, cols[i].key, v ? v : json_null());
-	}
-	return o;
-}
-
-int activity_rec_bind(struct db_stmt *s, int first, json_t *r, const struct activity_rec_col *cols,
-		      size_t n)
-{
-	for (size_t i = 0; i < n; i++, first++) {
-		json_t *v = json_object_get(r, cols[i].key);
-		if (!v || json_is_null(v)) {
-			db_bind_null(s, first);
-			continue;
-		}
-		switch (cols[i].kind) {
-		case REC_TEXT:
-			db_bind_text(s, first, json_string_value(v));
-			break;
-		case REC_INT:
-			db_bind_int64(s, first, json_integer_value(v));
-			break;
-		case REC_BOOL:
-			db_bind_int64(s, first, json_is_true(v));
-			break;
-		case REC_REAL:
-			db_bind_double(s, first, json_number_value(v));
-			break;
-		case REC_TIME: {
-			int64_t ms = 0;
-			tr_time_parse(json_string_value(v), &ms);
-			db_bind_int64(s, first, ms);
-			break;
-		}
-		case REC_JSON: {
-			char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			db_bind_text(s, first, text);
-			free(text);
-			break;
-		}
-		}
-	}
-	return first;
-}
 
 /* ---- the activities table ---- */
 
@@ -168,14 +67,14 @@ enum {
 	COL_VERSION = 35
 };
 
-static int select_prepare(struct db_conn *c, struct query *q, struct db_stmt **s)
+int activity_select_prepare(struct db_conn *c, struct query *q, struct db_stmt **s)
 {
 	int rc = query_prepare(q, c, s);
 	query_free(q);
 	return rc;
 }
 
-static void select_start(struct query *q)
+void activity_select_start(struct query *q)
 {
 	struct buf b;
 	buf_init(&b, 4096);
@@ -187,19 +86,24 @@ static void select_start(struct query *q)
 	buf_free(&b);
 }
 
+json_t *activity_row_json(struct db_stmt *s)
+{
+	return activity_rec_json(s, cols, NCOLS);
+}
+
 int activity_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct query q;
-	select_start(&q);
+	activity_select_start(&q);
 	query_text(&q, " AND a.id = ?", id);
 	acl_visible(&q, who, "a");
 	struct db_stmt *s;
-	int rc = select_prepare(c, &q, &s);
+	int rc = activity_select_prepare(c, &q, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW)
-		rc = (*out = activity_rec_json(s, cols, NCOLS)) ? TR_OK : TR_ERR_NOMEM;
+		rc = (*out = activity_row_json(s)) ? TR_OK : TR_ERR_NOMEM;
 	else if (rc == DB_DONE)
 		rc = TR_ERR_NOT_FOUND;
 	db_done(s);
@@ -233,7 +137,7 @@ int activity_list(struct db_conn *c, const struct caller *who, const struct acti
 {
 	*next_key = NULL;
 	struct query q;
-	select_start(&q);
+	activity_select_start(&q);
 	acl_visible(&q, who, "a");
 	list_filters(&q, f);
 	char after_id[64] = "";
@@ -250,7 +154,7 @@ int activity_list(struct db_conn *c, const struct caller *who, const struct acti
 	else
 		query_sql(&q, " ORDER BY a.updated_at DESC, a.id DESC");
 	struct db_stmt *s;
-	int rc = select_prepare(c, &q, &s);
+	int rc = activity_select_prepare(c, &q, &s);
 	if (rc)
 		return rc;
 	int n = 0;
@@ -260,7 +164,7 @@ int activity_list(struct db_conn *c, const struct caller *who, const struct acti
 			*next_key = strdup(last);
 			break;
 		}
-		json_t *row = activity_rec_json(s, cols, NCOLS);
+		json_t *row = activity_row_json(s);
 		char t[32];
 		int64_t upd = 0;
 		snprintf(t, sizeof(t), "%s", json_string_value(json_object_get(row, "updated_at")));
@@ -299,7 +203,7 @@ static void defaults_fill(json_t *a)
 		json_object_set_new(a, "radius_km", json_real(1.0));
 }
 
-static int64_t time_of(json_t *a, const char *key, int *has)
+int64_t activity_time_of(json_t *a, const char *key, int *has)
 {
 	int64_t ms = 0;
 	const char *v = json_string_value(json_object_get(a, key));
@@ -400,7 +304,7 @@ static int activity_check(struct db_conn *c, const struct caller *who, json_t *a
 	    json_integer_value(json_object_get(a, "age_max")))
 		return *field = "age_max", TR_ERR_INVALID;
 	int hs, he;
-	int64_t start = time_of(a, "start", &hs), end = time_of(a, "end", &he);
+	int64_t start = activity_time_of(a, "start", &hs), end = activity_time_of(a, "end", &he);
 	if (!hs)
 		return *field = "start", TR_ERR_INVALID;
 	if (he && end <= start)
@@ -650,474 +554,7 @@ out:
 	return db_commit(c);
 }
 
-/* ---- overlaps ---- */
-
-static void act_from_json(json_t *a, struct overlap_act *o)
-{
-	int has;
-	memset(o, 0, sizeof(*o));
-	o->id = json_string_value(json_object_get(a, "id"));
-	o->org_id = json_string_value(json_object_get(a, "org_id"));
-	o->type = json_string_value(json_object_get(a, "type"));
-	o->admin_code = json_string_value(json_object_get(a, "admin_code"));
-	o->gender = json_string_value(json_object_get(a, "gender"));
-	o->setting = json_string_value(json_object_get(a, "setting"));
-	o->has_point = json_is_number(json_object_get(a, "lat"));
-	o->lat = json_number_value(json_object_get(a, "lat"));
-	o->lon = json_number_value(json_object_get(a, "lon"));
-	o->radius_km = json_number_value(json_object_get(a, "radius_km"));
-	o->start = time_of(a, "start", &has);
-	o->end = time_of(a, "end", &has);
-	if (!has)
-		o->end = OVERLAP_OPEN;
-	o->age_min = (int)json_integer_value(json_object_get(a, "age_min"));
-	o->age_max = (int)json_integer_value(json_object_get(a, "age_max"));
-}
-
-static json_t *result_json(const struct overlap_result *r)
-{
-	json_t *reasons = json_array();
-	for (int i = 0; i < r->nreasons; i++) {
-		json_t *params = json_object();
-		for (int k = 0; params && k < r->reasons[i].nparams; k++)
-			json_object_set_new(params, r->reasons[i].params[k].name,
-					    r->reasons[i].params[k].text[0]
-						? json_string(r->reasons[i].params[k].text)
-						: json_real(r->reasons[i].params[k].num));
-		json_array_append_new(reasons,
-				      json_pack("{s:s, s:s, s:s, s:o*}", "kind", r->reasons[i].kind,
-						"detail", r->reasons[i].detail, "code",
-						r->reasons[i].code, "params", params));
-	}
-	json_t *o =
-	    json_pack("{s:f, s:{s:f, s:f, s:f}, s:o}", "score", r->score, "components", "area",
-		      round(r->area * 1000) / 1000, "period", round(r->period * 1000) / 1000,
-		      "target", round(r->target * 1000) / 1000, "reasons", reasons);
-	json_object_set_new(o, "distance_km",
-			    r->distance_km < 0 ? json_null()
-					       : json_real(round(r->distance_km * 100) / 100));
-	return o;
-}
-
-/* Appends the visible candidates of one activity query to cands. */
-static int candidates_add(struct db_conn *c, struct query *q, const struct caller *who,
-			  json_t *cands)
-{
-	acl_visible(q, who, "a");
-	query_sql(q, " AND a.status <> 'cancelled' LIMIT 20000");
-	struct db_stmt *s;
-	int rc = select_prepare(c, q, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		json_t *row = activity_rec_json(s, cols, NCOLS);
-		json_object_set_new(cands, json_string_value(json_object_get(row, "id")), row);
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
-}
-
-static void period_where(struct query *q, const struct overlap_act *self)
-{
-	query_int(q, " AND (a.end_at IS NULL OR a.end_at > ?)", self->start);
-	if (self->end != OVERLAP_OPEN)
-		query_int(q, " AND a.start_at < ?", self->end);
-}
-
-/* The largest radius of a type: a bound for the grid search only, so no row
- * leaves this statement and it may look past the access predicate. */
-static double radius_max(struct db_conn *c, const char *type)
-{
-	struct db_stmt *s;
-	double r = 0;
-	if (db_prepare(
-		c, "SELECT MAX(a.radius_km) FROM activities a " DB_ACL_EXEMPT " WHERE a.type = ?",
-		&s))
-		return 1000;
-	db_bind_text(s, 1, type);
-	if (db_step(s) == DB_ROW)
-		r = db_col_double(s, 0);
-	db_done(s);
-	return r;
-}
-
-struct scored {
-	json_t *item;
-	double score;
-};
-
-static int scored_cmp(const void *x, const void *y)
-{
-	const struct scored *a = x, *b = y;
-	return a->score < b->score ? 1 : a->score > b->score ? -1 : 0;
-}
-
-int activity_overlaps_of(struct db_conn *c, const struct caller *who, const char *id, int limit,
-			 json_t *items)
-{
-	json_t *self = NULL;
-	int rc = activity_get(c, who, id, &self);
-	if (rc)
-		return rc;
-	struct overlap_act me;
-	act_from_json(self, &me);
-	json_t *cands = json_object();
-	struct query q;
-	if (me.has_point) {
-		double reach = me.radius_km + radius_max(c, me.type);
-		double dlat = reach / 111.0;
-		double maxlat = fmin(fabs(me.lat) + dlat, 89.9);
-		double dlon = fmin(reach / (111.0 * cos(maxlat * M_PI / 180)), 360);
-		select_start(&q);
-		query_text(&q, " AND a.type = ?", me.type);
-		query_int(&q, " AND a.cell_y BETWEEN ?", overlap_cell(me.lat - dlat, 90));
-		query_int(&q, " AND ?", overlap_cell(me.lat + dlat, 90));
-		query_int(&q, " AND a.cell_x BETWEEN ?", overlap_cell(me.lon - dlon, 180));
-		query_int(&q, " AND ?", overlap_cell(me.lon + dlon, 180));
-		period_where(&q, &me);
-		rc = candidates_add(c, &q, who, cands);
-	}
-	if (!rc && me.admin_code && strlen(me.admin_code) >= 2) {
-		/* codes are compared in C; their first two characters are the
-		 * country in P-codes and ISO 3166-2 alike */
-		char prefix[3] = {me.admin_code[0], me.admin_code[1], 0};
-		select_start(&q);
-		query_text(&q, " AND a.type = ?", me.type);
-		query_text(&q, " AND substr(a.admin_code, 1, 2) = ?", prefix);
-		period_where(&q, &me);
-		rc = candidates_add(c, &q, who, cands);
-	}
-	size_t n = 0, cap = json_object_size(cands) + 1;
-	struct scored *found = calloc(cap, sizeof(*found));
-	const char *key;
-	json_t *row;
-	if (!found)
-		rc = TR_ERR_NOMEM;
-	json_object_foreach(cands, key, row)
-	{
-		struct overlap_act other;
-		struct overlap_result r;
-		if (rc || strcmp(key, id) == 0)
-			continue;
-		act_from_json(row, &other);
-		if (!overlap_check(&me, &other, &r))
-			continue;
-		json_t *item = result_json(&r);
-		json_object_set(item, "activity", row);
-		found[n++] = (struct scored){item, r.score};
-	}
-	if (found)
-		qsort(found, n, sizeof(*found), scored_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if ((int)i < limit)
-			json_array_append_new(items, found[i].item);
-		else
-			json_decref(found[i].item);
-	}
-	free(found);
-	json_decref(cands);
-	json_decref(self);
-	return rc;
-}
-
-struct pair {
-	size_t i, j;
-	double score;
-};
-
-struct pairs {
-	struct pair *p;
-	size_t n, cap;
-	int err;
-};
-
-static void pair_keep(void *ctx, size_t i, size_t j, const struct overlap_result *r)
-{
-	struct pairs *ps = ctx;
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? ps->cap * 2 : 256;
-		struct pair *np = realloc(ps->p, cap * sizeof(*np));
-		if (!np) {
-			ps->err = TR_ERR_NOMEM;
-			return;
-		}
-		ps->p = np;
-		ps->cap = cap;
-	}
-	ps->p[ps->n++] = (struct pair){i, j, r->score};
-}
-
-static int pair_cmp(const void *x, const void *y)
-{
-	const struct pair *a = x, *b = y;
-	if (a->score != b->score)
-		return a->score < b->score ? 1 : -1;
-	return a->i != b->i ? (a->i < b->i ? -1 : 1) : (a->j < b->j ? -1 : a->j > b->j);
-}
-
-static json_t *side_json(const struct overlap_act *a, const char *title)
-{
-	return json_pack("{s:s, s:s, s:s}", "id", a->id, "org_id", a->org_id, "title", title);
-}
-
-int activity_overlaps_country(struct db_conn *c, const struct caller *who, const char *country,
-			      int64_t from, int64_t to, int limit, json_t *items, int64_t *total)
-{
-	*total = 0;
-	struct query q;
-	query_init(&q);
-	query_text(&q,
-		   "SELECT a.id, a.org_id, a.type, a.admin_code, a.gender, a.setting, a.lat,"
-		   " a.lon, a.radius_km, a.start_at, a.end_at, a.age_min, a.age_max, a.title"
-		   " FROM activities a WHERE a.area_country = ?",
-		   country);
-	if (from)
-		query_int(&q, " AND (a.end_at IS NULL OR a.end_at > ?)", from);
-	if (to)
-		query_int(&q, " AND a.start_at < ?", to);
-	query_sql(&q, " AND a.status <> 'cancelled'");
-	acl_visible(&q, who, "a");
-	struct db_stmt *s;
-	int rc = select_prepare(c, &q, &s);
-	if (rc)
-		return rc;
-	struct arena *ar = arena_new();
-	size_t n = 0, cap = 1024;
-	struct overlap_act *acts = malloc(cap * sizeof(*acts));
-	const char **titles = malloc(cap * sizeof(*titles));
-	while (ar && acts && titles && (rc = db_step(s)) == DB_ROW) {
-		if (n == cap) {
-			cap *= 2;
-			struct overlap_act *na = realloc(acts, cap * sizeof(*acts));
-			const char **nt = na ? realloc(titles, cap * sizeof(*titles)) : NULL;
-			if (na)
-				acts = na;
-			if (nt)
-				titles = nt;
-			if (!na || !nt) {
-				rc = TR_ERR_NOMEM;
-				break;
-			}
-		}
-		struct overlap_act *o = &acts[n];
-		o->id = arena_strdup(ar, db_col_text(s, 0));
-		o->org_id = arena_strdup(ar, db_col_text(s, 1));
-		o->type = arena_strdup(ar, db_col_text(s, 2));
-		o->admin_code = arena_strdup(ar, db_col_text(s, 3));
-		o->gender = arena_strdup(ar, db_col_text(s, 4));
-		o->setting = arena_strdup(ar, db_col_text(s, 5));
-		o->has_point = !db_col_is_null(s, 6) && !db_col_is_null(s, 7);
-		o->lat = db_col_double(s, 6);
-		o->lon = db_col_double(s, 7);
-		o->radius_km = db_col_double(s, 8);
-		o->start = db_col_int64(s, 9);
-		o->end = db_col_is_null(s, 10) ? OVERLAP_OPEN : db_col_int64(s, 10);
-		o->age_min = (int)db_col_int64(s, 11);
-		o->age_max = (int)db_col_int64(s, 12);
-		titles[n++] = arena_strdup(ar, db_col_text(s, 13));
-	}
-	db_done(s);
-	if (!ar || !acts || !titles)
-		rc = TR_ERR_NOMEM;
-	else if (rc == DB_DONE || rc == DB_ROW)
-		rc = TR_OK;
-	struct pairs ps = {0};
-	if (!rc)
-		rc = overlap_pairs(acts, n, pair_keep, &ps);
-	if (!rc)
-		rc = ps.err;
-	if (!rc) {
-		if (ps.n)
-			qsort(ps.p, ps.n, sizeof(*ps.p), pair_cmp);
-		*total = (int64_t)ps.n;
-		for (size_t k = 0; k < ps.n && (int)k < limit; k++) {
-			struct overlap_result r;
-			const struct pair *p = &ps.p[k];
-			overlap_check(&acts[p->i], &acts[p->j], &r);
-			json_t *item = result_json(&r);
-			json_object_set_new(item, "a", side_json(&acts[p->i], titles[p->i]));
-			json_object_set_new(item, "b", side_json(&acts[p->j], titles[p->j]));
-			json_array_append_new(items, item);
-		}
-	}
-	free(ps.p);
-	free(acts);
-	free(titles);
-	arena_free(ar);
-	return rc;
-}
-
-/* ---- gaps ---- */
-
-struct cell {
-	int x, y;
-	long alerts, tips;
-	double slat, slon;
-};
-
-static struct cell *cell_find(struct cell **cells, size_t *n, size_t *cap, int x, int y)
-{
-	for (size_t i = 0; i < *n; i++)
-		if ((*cells)[i].x == x && (*cells)[i].y == y)
-			return &(*cells)[i];
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		struct cell *m = realloc(*cells, nc * sizeof(**cells));
-		if (!m)
-			return NULL;
-		*cells = m;
-		*cap = nc;
-	}
-	struct cell *c = &(*cells)[(*n)++];
-	*c = (struct cell){x, y, 0, 0, 0, 0};
-	return c;
-}
-
-/* Whether the optional tips table exists (it belongs to another module). */
-static int tips_table(struct db_conn *c)
-{
-	return db_table_exists(c, "tips");
-}
-
-/* Adds the points of q to their cells. A tip of another organisation than
- * the caller's enters at its coarsened point (tip_point_coarsen), as in the
- * tip views and the analytics: a cell's centre never gives its exact
- * point back. */
-static int incidents_add(struct db_conn *c, const struct caller *who, struct query *q, int tips,
-			 struct cell **cells, size_t *n, size_t *cap)
-{
-	struct db_stmt *s;
-	int rc = select_prepare(c, q, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		double lat = db_col_double(s, 0), lon = db_col_double(s, 1);
-		if (tips && strcmp(db_col_text(s, 2), who->org_id) != 0 && db_col_int64(s, 3) > 0)
-			tip_point_coarsen(&lat, &lon, (double)db_col_int64(s, 3));
-		struct cell *cl =
-		    cell_find(cells, n, cap, overlap_cell(lon, 180), overlap_cell(lat, 90));
-		if (!cl) {
-			rc = TR_ERR_NOMEM;
-			break;
-		}
-		tips ? cl->tips++ : cl->alerts++;
-		cl->slat += lat;
-		cl->slon += lon;
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
-}
-
-static int cell_cmp(const void *x, const void *y)
-{
-	const struct cell *a = x, *b = y;
-	long ta = a->alerts + a->tips, tb = b->alerts + b->tips;
-	if (ta != tb)
-		return ta < tb ? 1 : -1;
-	return a->y != b->y ? (a->y < b->y ? -1 : 1) : (a->x < b->x ? -1 : a->x > b->x);
-}
-
-int activity_gaps(struct db_conn *c, const struct caller *who, const char *country, int weeks,
-		  int limit, json_t *items)
-{
-	int64_t now = tr_now_ms(), since = now - (int64_t)weeks * 7 * 86400000LL;
-	struct cell *cells = NULL;
-	size_t n = 0, cap = 0;
-	struct query q;
-	query_init(&q);
-	query_int(&q,
-		  "SELECT a.lat, a.lon FROM alerts a WHERE a.status = 'published'"
-		  " AND a.lat IS NOT NULL AND a.lon IS NOT NULL"
-		  " AND COALESCE(a.observed_to, a.observed_from, a.created_at) >= ?",
-		  since);
-	query_text(&q, " AND (a.country = ?", country);
-	query_text(&q,
-		   " OR EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
-		   " AND x.country = ?))",
-		   country);
-	acl_visible(&q, who, "a");
-	int rc = incidents_add(c, who, &q, 0, &cells, &n, &cap);
-	if (!rc && tips_table(c)) {
-		query_init(&q);
-		query_int(
-		    &q,
-		    "SELECT t.lat, t.lon, t.org_id, t.coarsen_m FROM tips t WHERE t.lat IS NOT NULL"
-		    " AND t.lon IS NOT NULL AND COALESCE(t.observed_at, t.created_at) >= ?",
-		    since);
-		query_text(&q, " AND t.country = ?", country);
-		acl_visible(&q, who, "t");
-		rc = incidents_add(c, who, &q, 1, &cells, &n, &cap);
-	}
-	/* the visible activities under way now, with a circle */
-	json_t *active = json_array();
-	if (!rc) {
-		select_start(&q);
-		query_sql(&q, " AND a.status = 'active' AND a.lat IS NOT NULL");
-		query_int(&q, " AND a.start_at <= ?", now);
-		query_int(&q, " AND (a.end_at IS NULL OR a.end_at > ?)", now);
-		acl_visible(&q, who, "a");
-		struct db_stmt *s;
-		if (!(rc = select_prepare(c, &q, &s))) {
-			while ((rc = db_step(s)) == DB_ROW)
-				json_array_append_new(active, activity_rec_json(s, cols, NCOLS));
-			db_done(s);
-			rc = rc == DB_DONE ? TR_OK : rc;
-		}
-	}
-	if (cells)
-		qsort(cells, n, sizeof(*cells), cell_cmp);
-	int emitted = 0;
-	for (size_t i = 0; !rc && i < n && emitted < limit; i++) {
-		long total = cells[i].alerts + cells[i].tips;
-		double clat = cells[i].slat / (double)total, clon = cells[i].slon / (double)total;
-		double nearest = -1;
-		int covered = 0;
-		size_t k;
-		json_t *a;
-		json_array_foreach(active, k, a)
-		{
-			double d =
-			    overlap_km(clat, clon, json_number_value(json_object_get(a, "lat")),
-				       json_number_value(json_object_get(a, "lon")));
-			double edge = d - json_number_value(json_object_get(a, "radius_km"));
-			covered |= edge <= 0;
-			if (nearest < 0 || edge < nearest)
-				nearest = edge;
-		}
-		if (covered)
-			continue;
-		double lat0 = cells[i].y * OVERLAP_CELL_DEG - 90,
-		       lon0 = cells[i].x * OVERLAP_CELL_DEG - 180;
-		json_t *g = json_pack(
-		    "{s:{s:i, s:i, s:f, s:f, s:f, s:f}, s:{s:f, s:f}, s:I, s:I, s:I}", "cell", "x",
-		    cells[i].x, "y", cells[i].y, "lat_min", lat0, "lon_min", lon0, "lat_max",
-		    lat0 + OVERLAP_CELL_DEG, "lon_max", lon0 + OVERLAP_CELL_DEG, "centroid", "lat",
-		    clat, "lon", clon, "alerts", (json_int_t)cells[i].alerts, "tips",
-		    (json_int_t)cells[i].tips, "incidents", (json_int_t)total);
-		json_object_set_new(g, "nearest_active_km",
-				    nearest < 0 ? json_null()
-						: json_real(round(nearest * 10) / 10));
-		json_object_set_new(g, "rank", json_integer(++emitted));
-		json_array_append_new(items, g);
-	}
-	json_decref(active);
-	free(cells);
-	return rc;
-}
-
 /* ---- import ---- */
-
-void activity_report_add(struct activity_import_report *rep, long row, const char *column,
-			 const char *message)
-{
-	rep->errors_total++;
-	if (rep->nerrors >= ACTIVITY_IMPORT_ERRORS_MAX)
-		return;
-	struct activity_import_error *e = &rep->errors[rep->nerrors++];
-	e->row = row;
-	snprintf(e->column, sizeof(e->column), "%s", column);
-	snprintf(e->message, sizeof(e->message), "%s", message);
-}
 
 static const char *check_message(const char *field)
 {

@@ -9,14 +9,12 @@
 #include "core/buf.h"
 #include "db/db.h"
 #include "domain/acl.h"
+#include "domain/activity_rec.h"
+#include "domain/activity_report.h"
+#include "domain/vocab.h"
 
 #include <jansson.h>
 #include <stdint.h>
-
-extern const char *const activity_types[];
-extern const char *const activity_statuses[];
-extern const char *const activity_genders[];
-extern const char *const activity_settings[];
 
 /** Role rules of the activities module (docs/access.md): whether role may
  * act on activities (ACT_LIST/READ/CREATE/UPDATE/SHARE). */
@@ -68,24 +66,6 @@ int activity_gaps(struct db_conn *c, const struct caller *who, const char *count
 /** Why activity_create/update/import refused a field (*field). */
 const char *activity_check_message(const char *field);
 
-/** One problem of an import: row (0 for the file), column (a hashtag or a
- * field), message. */
-struct activity_import_error {
-	long row;
-	char column[48];
-	char message[200];
-};
-#define ACTIVITY_IMPORT_ERRORS_MAX 200
-/** The report of an import: rows read, rows imported, the first errors
- * and how many there were in all. */
-struct activity_import_report {
-	long rows, imported, errors_total;
-	int nerrors;
-	struct activity_import_error errors[ACTIVITY_IMPORT_ERRORS_MAX];
-};
-/** Records a problem in the report (the first ACTIVITY_IMPORT_ERRORS_MAX). */
-void activity_report_add(struct activity_import_report *rep, long row, const char *column,
-			 const char *message);
 /** An import under way: one transaction, all or nothing. */
 struct activity_import;
 /** Starts an import by who (the report is shared with the reader of the
@@ -103,25 +83,5 @@ int activity_import_row(struct activity_import *im, json_t *row);
 int activity_import_end(struct activity_import *im, int rc);
 /** The display name of each organisation id in ids (object id -> name). */
 int activity_org_names(struct db_conn *c, json_t *acts, json_t **names /* OUT */);
-
-/* ---- the record helpers of this module's tables ---- */
-
-enum activity_rec_kind { REC_TEXT, REC_INT, REC_REAL, REC_JSON, REC_TIME, REC_BOOL };
-/** A column of a table and its JSON key. */
-struct activity_rec_col {
-	const char *key, *col;
-	enum activity_rec_kind kind;
-};
-/** Appends "alias.col, alias.col, ..." for the n columns. */
-void activity_rec_select(struct buf *b, const char *alias, const struct activity_rec_col *cols,
-			 size_t n);
-/** The JSON object of a row read with activity_rec_select (from column 0). */
-json_t *activity_rec_json(struct db_stmt *s, const struct activity_rec_col *cols, size_t n);
-/** Binds the n columns' values of record r from parameter `first` on;
- * returns the next parameter index. */
-int activity_rec_bind(struct db_stmt *s, int first, json_t *r, const struct activity_rec_col *cols,
-		      size_t n);
-/** A time column as RFC 3339 text or null. */
-json_t *activity_time_json(struct db_stmt *s, int col);
 
 #endif

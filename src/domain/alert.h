@@ -6,11 +6,11 @@
 
 #include "db/db.h"
 #include "domain/acl.h"
+#include "domain/vocab.h"
 
 #include <jansson.h>
 #include <stdint.h>
 
-extern const char *const alert_categories[];
 extern const char *const alert_statuses[];
 extern const char *const alert_reliabilities[];
 extern const char *const alert_ews_fields[];

@@ -661,3 +661,22 @@ int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t 
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
+
+int auth_user_find_by_email(struct db_conn *c, const char *email, char id[37])
+{
+	char lower[320];
+	size_t i = 0;
+	for (; email[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = (char)tolower((unsigned char)email[i]);
+	lower[i] = '\0';
+	struct db_stmt *s;
+	int rc = db_prepare(c, "SELECT id FROM users WHERE email = ?", &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, lower);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(id, 37, "%s", db_col_text(s, 0));
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}

@@ -100,4 +100,7 @@ int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t 
 /** Loads the caller for a user id (disabled users give TR_ERR_UNAUTH). */
 int auth_caller_load(struct db_conn *c, const char *user_id, struct caller *who /* OUT */);
 
+/** Finds a user id by email (any case): TR_ERR_NOT_FOUND when none. */
+int auth_user_find_by_email(struct db_conn *c, const char *email, char id[37] /* OUT */);
+
 #endif

@@ -22,19 +22,6 @@ const char *const conf_action_due[] = {"overdue", "soon", NULL};
 #define DAY_MS (24LL * 3600 * 1000)
 #define SOON_MS (7 * DAY_MS)
 
-#define SHARE_COLS                                                                                 \
-	{"distribution", "distribution", REC_TEXT},                                                \
-	    {"sharing_group_id", "sharing_group_id", REC_TEXT}, {"tlp", "tlp", REC_TEXT},          \
-	    {"created_at", "created_at", REC_TIME}, {"updated_at", "updated_at", REC_TIME},        \
-	{                                                                                          \
-		"version", "version", REC_INT                                                      \
-	}
-#define HEAD_COLS                                                                                  \
-	{"id", "id", REC_TEXT}, {"org_id", "org_id", REC_TEXT}, {"country", "country", REC_TEXT},  \
-	{                                                                                          \
-		"created_by", "created_by", REC_TEXT                                               \
-	}
-
 static int in_array(json_t *a, const char *v)
 {
 	size_t i;
@@ -52,7 +39,7 @@ static int org_exists(struct db_conn *c, const char *id)
 /* ---- events ---- */
 
 static const struct activity_rec_col event_cols[] = {
-    HEAD_COLS,
+    SHREC_HEAD_COLS,
     {"title", "title", REC_TEXT},
     {"type", "type", REC_TEXT},
     {"series", "series", REC_TEXT},
@@ -65,7 +52,7 @@ static const struct activity_rec_col event_cols[] = {
     {"participants", "participants", REC_JSON},
     {"sessions", "sessions", REC_JSON},
     {"demo", "demo", REC_BOOL},
-    SHARE_COLS,
+    SHREC_SHARE_COLS,
 };
 
 static void ids_give(json_t *items)
@@ -245,13 +232,13 @@ const struct shrec conf_event_table = {
 /* ---- outcomes ---- */
 
 static const struct activity_rec_col outcome_cols[] = {
-    HEAD_COLS,
+    SHREC_HEAD_COLS,
     {"event_id", "event_id", REC_TEXT},
     {"session_id", "session_id", REC_TEXT},
     {"contribution_id", "contribution_id", REC_TEXT},
     {"kind", "kind", REC_TEXT},
     {"text", "text", REC_TEXT},
-    SHARE_COLS,
+    SHREC_SHARE_COLS,
 };
 
 static json_t *by_id(json_t *items, const char *id)
@@ -321,7 +308,7 @@ const struct shrec conf_outcome_table = {
 /* ---- actions ---- */
 
 static const struct activity_rec_col action_cols[] = {
-    HEAD_COLS,
+    SHREC_HEAD_COLS,
     {"outcome_id", "outcome_id", REC_TEXT},
     {"event_id", "event_id", REC_TEXT},
     {"title", "title", REC_TEXT},
@@ -333,7 +320,7 @@ static const struct activity_rec_col action_cols[] = {
     {"proposal_id", "proposal_id", REC_TEXT},
     {"activity_id", "activity_id", REC_TEXT},
     {"practice_id", "practice_id", REC_TEXT},
-    SHARE_COLS,
+    SHREC_SHARE_COLS,
 };
 
 static void action_defaults(json_t *p)

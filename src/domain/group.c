@@ -3,7 +3,6 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
-#include "domain/readmodel/alerts.h"
 #include "domain/seq.h"
 
 #include <stdio.h>

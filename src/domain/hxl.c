@@ -1,4 +1,6 @@
 #include "domain/hxl.h"
+#include "domain/acl.h"
+#include "domain/vocab.h"
 #include "core/csv.h"
 #include "core/err.h"
 #include "core/timeutil.h"

@@ -7,7 +7,7 @@
 #define TR_DOMAIN_HXL_H
 
 #include "core/buf.h"
-#include "domain/activity.h"
+#include "domain/activity_report.h"
 
 #include <jansson.h>
 #include <stddef.h>

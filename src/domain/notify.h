@@ -104,13 +104,6 @@ int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, co
 int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, const char *kind,
 		      const char *ref_type, const char *after, int limit, json_t *items,
 		      char **next_key /* OUT, malloc'ed */);
-/** Sets "title" on each item of items (from notify_inbox_list): a human
- * name of its record for who (tip reference, alert, proposal, practice or
- * action title, signal place in lang, referral service and date: never a
- * person's data), read now through the record's own visibility rule; null
- * when who can no longer see the record. */
-int notify_inbox_titles(struct db_conn *c, const struct caller *who, const char *lang,
-			json_t *items);
 /** One of who's inbox items; TR_ERR_NOT_FOUND for anyone else's. */
 int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id,
 		     json_t **out /* OUT */);
@@ -179,28 +172,10 @@ int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *i
  * items not yet sent and created up to at. *queued gets the messages. */
 int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued /* OUT */);
 
-/** The deadline scheduler at time now: an inbox item for the assignee (or
- * the receiving organisation) of every tip not acknowledged whose
- * deadline falls within 24 hours, and for one past it the organisation's
- * org_admins too (escalation); the same for referrals not acknowledged or
- * not yet in first contact (the receiving organisation's users who may
- * see it, its org_admins once passed), the referring officer told of a
- * referral that expired in the last 7 days; actions overdue or due within 7
- * days to the users of their owner organisation who may see them. Each
- * item is raised once (dedupe keys). *raised gets how many records. */
-int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised /* OUT */);
-
 /** Deletes the mail of the outbox sent, failed or dropped more than
  * mail_days ago and the read inbox items read more than inbox_days ago (0:
  * keep them); *mail and *inbox get how many. */
 int notify_purge_run(struct db_conn *c, int64_t now, int mail_days, int inbox_days,
 		     int64_t *mail /* OUT */, int64_t *inbox /* OUT */);
-
-/** Tip events, inside the caller's transaction: a tip routed to org_id;
- * a message from its sender (to the assignee, else the organisation); a
- * tip assigned to user_id. */
-int notify_tip_routed(struct db_conn *c, const char *tip_id, const char *org_id, int64_t now);
-int notify_tip_sender_message(struct db_conn *c, const char *tip_id, int64_t now);
-int notify_tip_assigned(struct db_conn *c, const char *tip_id, const char *user_id, int64_t now);
 
 #endif

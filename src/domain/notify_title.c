@@ -8,6 +8,7 @@
 #include "domain/alert.h"
 #include "domain/conf.h"
 #include "domain/notify.h"
+#include "domain/notify_title.h"
 #include "domain/practice.h"
 #include "domain/proposal.h"
 #include "domain/referral.h"

@@ -3,7 +3,6 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/notify.h"
-#include "domain/user.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -62,7 +61,7 @@ int onboard_invite(struct db_conn *c, const char *user_id, const char *email, co
 int onboard_forgot(struct db_conn *c, const char *email, const char *request_id, int64_t now)
 {
 	char id[37], stored[320] = "";
-	int rc = user_find_by_email(c, email, id);
+	int rc = auth_user_find_by_email(c, email, id);
 	if (rc == TR_ERR_NOT_FOUND) {
 		/* the same hashing as a known address; nothing is written */
 		char token[AUTH_SECRET_LEN], hash[65];

@@ -1,8 +1,5 @@
-/** Commitments (issue 19): policy documents, their commitments with
- * indicators, and per-State assessments of implementation on the
- * five-level scale, by the State itself (self) or by a reviewer of another
- * country or an international body (independent), with evidence linked to
- * the records of Trellis and comments by civil society. */
+/** Commitments (issue 19): policy documents and their commitments with
+ * indicators (the assessments of them are in policy_assessment.h). */
 #ifndef TR_DOMAIN_POLICY_H
 #define TR_DOMAIN_POLICY_H
 
@@ -15,24 +12,6 @@
 
 extern const char *const policy_themes[];
 extern const char *const policy_evidence_types[];
-extern const struct shrec policy_document_table, policy_commitment_table, policy_assessment_table;
-
-/** Whether the caller sees the record of an evidence link. */
-int policy_evidence_visible(struct db_conn *c, const struct caller *who, const char *type,
-			    const char *id);
-
-/** The State x commitment matrix of what the caller may see: the
- * commitments (theme, document filters), and per State the latest self and
- * independent assessment at or before period (all periods when NULL), with
- * the status of the period before it and the change. */
-int policy_matrix(struct db_conn *c, const struct caller *who, const char *state, const char *theme,
-		  const char *document_id, const char *period, json_t **out /* OUT */);
-/** Activities and practices of the State the caller sees whose kind fits
- * the commitment's theme, for a person to confirm as evidence. */
-int policy_suggestions(struct db_conn *c, const struct caller *who, const char *state,
-		       const char *commitment_id, json_t **out /* OUT */);
-/** Adds a comment to a visible assessment. */
-int policy_comment_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-		       const char *request_id, const char **field /* OUT */);
+extern const struct shrec policy_document_table, policy_commitment_table;
 
 #endif

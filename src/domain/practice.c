@@ -4,7 +4,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
-#include "domain/activity.h"
+#include "domain/activity_rec.h"
 #include "domain/audit.h"
 #include "domain/notify.h"
 #include "domain/seq.h"

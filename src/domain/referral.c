@@ -5,7 +5,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "db/query.h"
-#include "domain/activity.h"
+#include "domain/activity_rec.h"
 #include "domain/alert.h"
 #include "domain/analytics_q.h"
 #include "domain/audit.h"

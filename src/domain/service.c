@@ -4,7 +4,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "db/query.h"
-#include "domain/activity.h"
+#include "domain/activity_rec.h"
 #include "domain/audit.h"
 
 #include <math.h>

@@ -10,10 +10,25 @@
 #include "db/db.h"
 #include "db/query.h"
 #include "domain/acl.h"
-#include "domain/activity.h"
+#include "domain/activity_rec.h"
 
 #include <jansson.h>
 #include <stdint.h>
+
+/** The columns every shared record begins with (id, org_id, country,
+ * created_by) and ends with (its sharing, times and version). */
+#define SHREC_SHARE_COLS                                                                           \
+	{"distribution", "distribution", REC_TEXT},                                                \
+	    {"sharing_group_id", "sharing_group_id", REC_TEXT}, {"tlp", "tlp", REC_TEXT},          \
+	    {"created_at", "created_at", REC_TIME}, {"updated_at", "updated_at", REC_TIME},        \
+	{                                                                                          \
+		"version", "version", REC_INT                                                      \
+	}
+#define SHREC_HEAD_COLS                                                                            \
+	{"id", "id", REC_TEXT}, {"org_id", "org_id", REC_TEXT}, {"country", "country", REC_TEXT},  \
+	{                                                                                          \
+		"created_by", "created_by", REC_TEXT                                               \
+	}
 
 struct shrec {
 	const char *table;  /* "policy_documents", read as alias r */

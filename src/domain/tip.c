@@ -6,6 +6,7 @@
 #include "core/uuid.h"
 #include "domain/audit.h"
 #include "domain/notify.h"
+#include "domain/notify_tip.h"
 #include "domain/group.h"
 #include "domain/overlap.h"
 

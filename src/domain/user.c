@@ -462,19 +462,3 @@ int user_add_cli(struct db_conn *c, const char *email, const char *name, const c
 	}
 	return db_commit(c);
 }
-
-int user_find_by_email(struct db_conn *c, const char *email, char id[37])
-{
-	char lower[320];
-	lower_copy(email, lower, sizeof(lower));
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT id FROM users WHERE email = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, lower);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(id, 37, "%s", db_col_text(s, 0));
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
-}

@@ -42,7 +42,5 @@ int user_password_reset(struct db_conn *c, const struct caller *who, const char 
  * system). */
 int user_add_cli(struct db_conn *c, const char *email, const char *name, const char *org_id,
 		 const char *role, const char *password, char id[37] /* OUT */);
-/** Finds a user id by email. */
-int user_find_by_email(struct db_conn *c, const char *email, char id[37] /* OUT */);
 
 #endif

@@ -46,11 +46,10 @@ int webhook_url_check(const char *url);
  * transaction: a delivery for every active webhook registered for event
  * whose organisation may see the alert. */
 int webhook_alert(struct db_conn *c, json_t *a, const char *event, int64_t now);
+/** Disables webhook id (its deliveries failed too often), in the
+ * caller's transaction. */
+int webhook_disable(struct db_conn *c, const char *id);
 /** Something new for org_id about a tip (no content), in the transaction. */
 int webhook_tip(struct db_conn *c, const char *org_id, int64_t now);
-
-/** Sends up to max due deliveries at time now; *sent gets how many were
- * attempted. */
-int webhook_send_due(struct db_conn *c, int64_t now, int max, int *sent /* OUT */);
 
 #endif

@@ -82,12 +82,4 @@ int alert_cache_search(struct db_conn *c, const struct caller *who, const struct
 		       int nwords, int limit, struct alert_hit *hits, int *n /* OUT */);
 void alert_hits_free(struct alert_hit *hits, int n);
 
-/** Stamps alert id with the next change number (alert_seq): the read
- * models and the federation feed see it as changed. */
-int alert_seq_stamp(struct db_conn *c, const char *id);
-/** Stamps every alert of a sharing group, after its members changed: the
- * federation feed then sends them to the node of a new member (what the
- * group already holds) and a tombstone to a node that has none left. */
-int alert_seq_stamp_group(struct db_conn *c, const char *group_id);
-
 #endif

@@ -19,6 +19,7 @@
 #include "domain/group.h"
 #include "domain/org.h"
 #include "domain/search.h"
+#include "domain/search_query.h"
 #include "domain/seed.h"
 #include "domain/user.h"
 
