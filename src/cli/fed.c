@@ -193,6 +193,20 @@ static int peer_list(struct db_conn *conn)
 	return 0;
 }
 
+static int peer_add(struct db_conn *conn, const char *name, const char *url, const char *node,
+		    const char *key, int pass)
+{
+	const char *field = NULL;
+	int rc = fed_peer_add(conn, name, url, node, key, pass, &field);
+	if (rc == TR_ERR_INVALID)
+		fprintf(stderr, "trellis peer add: bad --%s\n", field);
+	else if (rc == TR_ERR_CONFLICT)
+		fprintf(stderr, "trellis peer add: that name or node is already a peer\n");
+	else if (rc)
+		fprintf(stderr, "trellis peer add: %s\n", db_errmsg(conn));
+	return rc ? 2 : 0;
+}
+
 int cli_peer(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -261,15 +275,7 @@ int cli_peer(int argc, char **argv)
 				rc == TR_ERR_NOT_FOUND ? "no such peer" : db_errmsg(conn));
 		rc = rc ? 2 : 0;
 	} else {
-		const char *field = NULL;
-		rc = fed_peer_add(conn, name, url, node, key, pass, &field);
-		if (rc == TR_ERR_INVALID)
-			fprintf(stderr, "trellis peer add: bad --%s\n", field);
-		else if (rc == TR_ERR_CONFLICT)
-			fprintf(stderr, "trellis peer add: that name or node is already a peer\n");
-		else if (rc)
-			fprintf(stderr, "trellis peer add: %s\n", db_errmsg(conn));
-		rc = rc ? 2 : 0;
+		rc = peer_add(conn, name, url, node, key, pass);
 	}
 	db_release(conn);
 	db_close(db);

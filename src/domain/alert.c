@@ -344,6 +344,29 @@ static void bind_json(struct db_stmt *s, int i, json_t *a, const char *name, int
 
 static int alert_index(struct db_conn *c, const char *id, json_t *a);
 
+/* Binds the location's lat, lon, place name, precision and grid cell (x,
+ * y) from parameter k on: six parameters, all null without a location. */
+static void bind_location(struct db_stmt *s, int k, json_t *loc)
+{
+	if (!json_is_object(loc)) {
+		for (int i = k; i < k + 6; i++)
+			db_bind_null(s, i);
+		return;
+	}
+	double lat = json_number_value(json_object_get(loc, "lat"));
+	double lon = json_number_value(json_object_get(loc, "lon"));
+	json_t *prec = json_object_get(loc, "precision_m");
+	db_bind_double(s, k, lat);
+	db_bind_double(s, k + 1, lon);
+	db_bind_text(s, k + 2, json_string_value(json_object_get(loc, "place_name")));
+	if (json_is_integer(prec))
+		db_bind_int64(s, k + 3, json_integer_value(prec));
+	else
+		db_bind_null(s, k + 3);
+	db_bind_int64(s, k + 4, overlap_cell(lon, 180));
+	db_bind_int64(s, k + 5, overlap_cell(lat, 90));
+}
+
 /* Writes every column of the merged record a (insert or full update). */
 static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		       const struct caller *who, int64_t now)
@@ -374,24 +397,7 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		const char *v = json_string_value(json_object_get(a, texts[i]));
 		db_bind_text(s, i + 1, v ? v : (i == 1 || i == 2) ? "" : NULL);
 	}
-	json_t *loc = json_object_get(a, "location");
-	if (json_is_object(loc)) {
-		double lat = json_number_value(json_object_get(loc, "lat"));
-		double lon = json_number_value(json_object_get(loc, "lon"));
-		json_t *prec = json_object_get(loc, "precision_m");
-		db_bind_double(s, 10, lat);
-		db_bind_double(s, 11, lon);
-		db_bind_text(s, 12, json_string_value(json_object_get(loc, "place_name")));
-		if (json_is_integer(prec))
-			db_bind_int64(s, 13, json_integer_value(prec));
-		else
-			db_bind_null(s, 13);
-		db_bind_int64(s, 14, overlap_cell(lon, 180));
-		db_bind_int64(s, 15, overlap_cell(lat, 90));
-	} else {
-		for (int i = 10; i <= 15; i++)
-			db_bind_null(s, i);
-	}
+	bind_location(s, 10, json_object_get(a, "location"));
 	int has;
 	int64_t t = time_field(a, "observed_from", &has);
 	has ? db_bind_int64(s, 16, t) : db_bind_null(s, 16);

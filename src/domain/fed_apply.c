@@ -68,6 +68,34 @@ static json_t *known_only(struct db_conn *c, json_t *arr, const char *sql, size_
 	return out;
 }
 
+/* What is wrong with an alert's location, tags or early-warning fields
+ * from a peer, or NULL. */
+static const char *alert_parts_bad(json_t *d)
+{
+	json_t *loc = json_object_get(d, "location");
+	if (loc && !json_is_null(loc)) {
+		json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
+		json_t *prec = json_object_get(loc, "precision_m");
+		if (!json_is_object(loc) || !json_is_number(lat) || !json_is_number(lon) ||
+		    fabs(json_number_value(lat)) > 90 || fabs(json_number_value(lon)) > 180 ||
+		    !str_ok(json_object_get(loc, "place_name"), 500, 1) ||
+		    (prec && !json_is_null(prec) && !json_is_integer(prec)))
+			return "bad location";
+	}
+	json_t *tags = json_object_get(d, "tags"), *ews = json_object_get(d, "ews");
+	if ((tags && !json_is_array(tags)) || json_array_size(tags) > 50)
+		return "bad tags";
+	size_t i;
+	json_t *v;
+	json_array_foreach(tags, i, v) if (!str_ok(v, 100, 0)) return "bad tags";
+	const char *k;
+	if (ews && !json_is_object(ews) && !json_is_null(ews))
+		return "bad ews";
+	json_object_foreach(ews, k, v) if (!in_list(k, alert_ews_fields) ||
+					   !str_ok(v, 20000, 1)) return "bad ews";
+	return NULL;
+}
+
 /* A clean alert object from a peer's data (outside input), or NULL with
  * *why. Only known fields are kept; the distribution here is federation. */
 json_t *fed_alert_clean(struct db_conn *c, json_t *d, const char *id, const char **why)
@@ -106,29 +134,10 @@ json_t *fed_alert_clean(struct db_conn *c, json_t *d, const char *id, const char
 	for (int i = 0; times[i]; i++)
 		if (!time_ok(json_object_get(d, times[i])))
 			return *why = "bad time", NULL;
-	json_t *loc = json_object_get(d, "location");
-	if (loc && !json_is_null(loc)) {
-		json_t *lat = json_object_get(loc, "lat"), *lon = json_object_get(loc, "lon");
-		json_t *prec = json_object_get(loc, "precision_m");
-		if (!json_is_object(loc) || !json_is_number(lat) || !json_is_number(lon) ||
-		    fabs(json_number_value(lat)) > 90 || fabs(json_number_value(lon)) > 180 ||
-		    !str_ok(json_object_get(loc, "place_name"), 500, 1) ||
-		    (prec && !json_is_null(prec) && !json_is_integer(prec)))
-			return *why = "bad location", NULL;
-	}
+	const char *bad = alert_parts_bad(d);
+	if (bad)
+		return *why = bad, NULL;
 	json_t *tags = json_object_get(d, "tags"), *ews = json_object_get(d, "ews");
-	if ((tags && !json_is_array(tags)) || json_array_size(tags) > 50)
-		return *why = "bad tags", NULL;
-	size_t i;
-	json_t *v;
-	json_array_foreach(tags, i, v) if (!str_ok(v, 100, 0)) return *why = "bad tags", NULL;
-	const char *k;
-	if (ews && !json_is_object(ews) && !json_is_null(ews))
-		return *why = "bad ews", NULL;
-	json_object_foreach(ews, k, v) if (!in_list(k, alert_ews_fields) ||
-					   !str_ok(v, 20000, 1)) return *why = "bad ews",
-									NULL;
-
 	json_t *a = json_object();
 	json_object_set_new(a, "id", json_string(id));
 	json_object_set(a, "title", title);
@@ -256,6 +265,68 @@ static int parent_here(struct db_conn *c, const struct fed_type *t, json_t *data
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -TR_ERR_DB;
 }
 
+/* A member's record in a group of another organisation (a comment on the
+ * group's alert): the group as known here, unchanged, and the record's
+ * organisation one of its members. */
+static int group_member_here(struct db_conn *c, const char *id, const char *owner, const char **why)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "SELECT 1 FROM sharing_group_members WHERE group_id = ?"
+			    " AND org_id = ?",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, id);
+	db_bind_text(s, 2, owner);
+	rc = db_step(s);
+	db_done(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return TR_ERR_DB;
+	return rc == DB_ROW ? TR_OK : (*why = "not a member of its sharing group here", 1);
+}
+
+/* The group's members as its origin lists them: this node's own
+ * organisations it names, and remote ones of their node. */
+static int group_members_put(struct db_conn *c, const struct fed_node *me, const char *id,
+			     json_t *members, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "DELETE FROM sharing_group_members WHERE group_id = ?", &s);
+	if (!rc) {
+		db_bind_text(s, 1, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	size_t i;
+	json_t *m;
+	json_array_foreach(members, i, m)
+	{
+		const char *org = json_string_value(json_object_get(m, "id"));
+		const char *node = json_string_value(json_object_get(m, "node"));
+		if (rc || !org || !node)
+			break;
+		int here = strcmp(node, me->node_id) == 0;
+		if ((rc = db_prepare(
+			 c,
+			 here ? "INSERT INTO sharing_group_members (group_id, org_id,"
+				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
+				" AND origin_node IS NULL AND ? <> ''"
+			      : "INSERT INTO sharing_group_members (group_id, org_id,"
+				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
+				" AND origin_node = ?",
+			 &s)))
+			break;
+		db_bind_text(s, 1, id);
+		db_bind_int64(s, 2, now);
+		db_bind_text(s, 3, org);
+		db_bind_text(s, 4, node);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	return rc;
+}
+
 /* A sharing group of another node, as its records need it here: owned by
  * the record's (remote) organisation, with the members known here (this
  * node's own organisations it names, and remote ones of their node). A
@@ -271,23 +342,8 @@ static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g,
 		return *why = "bad sharing group", 1;
 	struct db_stmt *s;
 	int rc;
-	if (gowner && strcmp(gowner, owner) != 0) {
-		/* a member's record in a group of another organisation (a comment
-		 * on the group's alert): the group as known here, unchanged, and
-		 * the record's organisation one of its members */
-		if ((rc = db_prepare(c,
-				     "SELECT 1 FROM sharing_group_members WHERE group_id = ?"
-				     " AND org_id = ?",
-				     &s)))
-			return rc;
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, owner);
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_ROW && rc != DB_DONE)
-			return TR_ERR_DB;
-		return rc == DB_ROW ? TR_OK : (*why = "not a member of its sharing group here", 1);
-	}
+	if (gowner && strcmp(gowner, owner) != 0)
+		return group_member_here(c, id, owner, why);
 	if ((rc = db_prepare(c, "SELECT owner_org_id FROM sharing_groups WHERE id = ?", &s)))
 		return rc;
 	db_bind_text(s, 1, id);
@@ -314,39 +370,7 @@ static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g,
 	}
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
-	if (!rc &&
-	    !(rc = db_prepare(c, "DELETE FROM sharing_group_members WHERE group_id = ?", &s))) {
-		db_bind_text(s, 1, id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
-	size_t i;
-	json_t *m;
-	json_array_foreach(json_object_get(g, "members"), i, m)
-	{
-		const char *org = json_string_value(json_object_get(m, "id"));
-		const char *node = json_string_value(json_object_get(m, "node"));
-		if (rc || !org || !node)
-			break;
-		int here = strcmp(node, me->node_id) == 0;
-		if ((rc = db_prepare(
-			 c,
-			 here ? "INSERT INTO sharing_group_members (group_id, org_id,"
-				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
-				" AND origin_node IS NULL AND ? <> ''"
-			      : "INSERT INTO sharing_group_members (group_id, org_id,"
-				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
-				" AND origin_node = ?",
-			 &s)))
-			break;
-		db_bind_text(s, 1, id);
-		db_bind_int64(s, 2, now);
-		db_bind_text(s, 3, org);
-		db_bind_text(s, 4, node);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
-	return rc;
+	return rc ? rc : group_members_put(c, me, id, json_object_get(g, "members"), now);
 }
 
 /* The sharing group of a clean record a of type t: a record of a sharing

@@ -660,6 +660,33 @@ static int copy_cells(const struct fed_type *t, struct db_conn *c, const char *i
 	return step_done(s);
 }
 
+/* Binds the columns of a, from parameter 1 on; the next parameter. */
+static int cols_bind(const struct fed_type *t, struct db_stmt *s, json_t *a)
+{
+	int k = 1;
+	for (size_t i = 0; i < t->ncols; i++, k++) {
+		json_t *v = json_object_get(a, t->cols[i].key);
+		int64_t ms = 0;
+		if (!v || json_is_null(v))
+			db_bind_null(s, k);
+		else if (t->cols[i].kind == REC_TEXT)
+			db_bind_text(s, k, json_string_value(v));
+		else if (t->cols[i].kind == REC_INT || t->cols[i].kind == REC_BOOL)
+			db_bind_int64(s, k,
+				      json_is_boolean(v) ? json_is_true(v) : json_integer_value(v));
+		else if (t->cols[i].kind == REC_REAL)
+			db_bind_double(s, k, json_number_value(v));
+		else if (t->cols[i].kind == REC_TIME)
+			tr_time_parse(json_string_value(v), &ms), db_bind_int64(s, k, ms);
+		else {
+			char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			db_bind_text(s, k, text ? text : "[]");
+			free(text);
+		}
+	}
+	return k;
+}
+
 int fed_type_put(const struct fed_type *t, struct db_conn *c, const struct alert_fed_origin *o,
 		 json_t *a, const char *id, int insert)
 {
@@ -700,27 +727,7 @@ int fed_type_put(const struct fed_type *t, struct db_conn *c, const struct alert
 	buf_free(&b);
 	if (rc)
 		return rc;
-	int k = 1;
-	for (size_t i = 0; i < t->ncols; i++, k++) {
-		json_t *v = json_object_get(a, t->cols[i].key);
-		int64_t ms = 0;
-		if (!v || json_is_null(v))
-			db_bind_null(s, k);
-		else if (t->cols[i].kind == REC_TEXT)
-			db_bind_text(s, k, json_string_value(v));
-		else if (t->cols[i].kind == REC_INT || t->cols[i].kind == REC_BOOL)
-			db_bind_int64(s, k,
-				      json_is_boolean(v) ? json_is_true(v) : json_integer_value(v));
-		else if (t->cols[i].kind == REC_REAL)
-			db_bind_double(s, k, json_number_value(v));
-		else if (t->cols[i].kind == REC_TIME)
-			tr_time_parse(json_string_value(v), &ms), db_bind_int64(s, k, ms);
-		else {
-			char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			db_bind_text(s, k, text ? text : "[]");
-			free(text);
-		}
-	}
+	int k = cols_bind(t, s, a);
 	db_bind_text(s, k++, o->org_id);
 	db_bind_text(s, k++, o->origin_node);
 	db_bind_text(s, k++, o->received_from);

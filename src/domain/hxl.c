@@ -158,6 +158,61 @@ static int enum_has(const char *const *values, const char *v)
 	return 0;
 }
 
+static const char *cell_text(const struct spec *sp, const char *v, json_t *row, char *msg,
+			     size_t msglen)
+{
+	json_t *js = json_string(v);
+	if (!js)
+		return "must be UTF-8 text";
+	if (strlen(v) < sp->min || strlen(v) > sp->max) {
+		json_decref(js);
+		snprintf(msg, msglen, "must be %.0f to %.0f characters", sp->min, sp->max);
+		return msg;
+	}
+	json_object_set_new(row, sp->key, js);
+	return NULL;
+}
+
+static const char *cell_enum(const struct spec *sp, const char *v, json_t *row, char *msg,
+			     size_t msglen)
+{
+	char buf[400];
+	enum_norm(v, buf, sizeof(buf));
+	if (!enum_has(sp->values, buf)) {
+		size_t k = (size_t)snprintf(msg, msglen, "'%.60s' is not one of", v);
+		for (const char *const *p = sp->values; *p && k < msglen; p++)
+			k += (size_t)snprintf(msg + k, msglen - k, "%s %s",
+					      p == sp->values ? "" : ",", *p);
+		return msg;
+	}
+	json_object_set_new(row, sp->key, json_string(buf));
+	return NULL;
+}
+
+/* A list of names separated by ; or |, each trimmed. */
+static const char *cell_list(const struct spec *sp, const char *v, json_t *row)
+{
+	char buf[400];
+	json_t *names = json_array();
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (char *p = buf; p && *p;) {
+		char *sep = strpbrk(p, ";|");
+		if (sep)
+			*sep = 0;
+		const char *name = trim(p);
+		json_t *js = *name ? json_string(name) : NULL;
+		if (*name && !js) {
+			json_decref(names);
+			return "must be UTF-8 text";
+		}
+		if (js)
+			json_array_append_new(names, js);
+		p = sep ? sep + 1 : NULL;
+	}
+	json_object_set_new(row, sp->key, names);
+	return NULL;
+}
+
 /* One cell into the row object, or a message for the report. */
 static const char *cell_read(const struct spec *sp, const char *v, const char *org_name,
 			     json_t *row, char *msg, size_t msglen)
@@ -172,18 +227,8 @@ static const char *cell_read(const struct spec *sp, const char *v, const char *o
 			return msg;
 		}
 		return NULL;
-	case H_TEXT: {
-		json_t *js = json_string(v);
-		if (!js)
-			return "must be UTF-8 text";
-		if (strlen(v) < sp->min || strlen(v) > sp->max) {
-			json_decref(js);
-			snprintf(msg, msglen, "must be %.0f to %.0f characters", sp->min, sp->max);
-			return msg;
-		}
-		json_object_set_new(row, sp->key, js);
-		return NULL;
-	}
+	case H_TEXT:
+		return cell_text(sp, v, row, msg, msglen);
 	case H_COUNTRY:
 		if (strlen(v) != 2 || !isalpha((unsigned char)v[0]) ||
 		    !isalpha((unsigned char)v[1]))
@@ -194,16 +239,7 @@ static const char *cell_read(const struct spec *sp, const char *v, const char *o
 		json_object_set_new(row, sp->key, json_string(buf));
 		return NULL;
 	case H_ENUM:
-		enum_norm(v, buf, sizeof(buf));
-		if (!enum_has(sp->values, buf)) {
-			size_t k = (size_t)snprintf(msg, msglen, "'%.60s' is not one of", v);
-			for (const char *const *p = sp->values; *p && k < msglen; p++)
-				k += (size_t)snprintf(msg + k, msglen - k, "%s %s",
-						      p == sp->values ? "" : ",", *p);
-			return msg;
-		}
-		json_object_set_new(row, sp->key, json_string(buf));
-		return NULL;
+		return cell_enum(sp, v, row, msg, msglen);
 	case H_INT: {
 		long long x = strtoll(v, &end, 10);
 		if (end == v || *end || x < sp->min || x > sp->max) {
@@ -232,26 +268,8 @@ static const char *cell_read(const struct spec *sp, const char *v, const char *o
 		json_object_set_new(row, sp->key, json_string(t));
 		return NULL;
 	}
-	case H_LIST: {
-		json_t *names = json_array();
-		snprintf(buf, sizeof(buf), "%s", v);
-		for (char *p = buf; p && *p;) {
-			char *sep = strpbrk(p, ";|");
-			if (sep)
-				*sep = 0;
-			const char *name = trim(p);
-			json_t *js = *name ? json_string(name) : NULL;
-			if (*name && !js) {
-				json_decref(names);
-				return "must be UTF-8 text";
-			}
-			if (js)
-				json_array_append_new(names, js);
-			p = sep ? sep + 1 : NULL;
-		}
-		json_object_set_new(row, sp->key, names);
-		return NULL;
-	}
+	case H_LIST:
+		return cell_list(sp, v, row);
 	}
 	return NULL;
 }
@@ -270,27 +288,23 @@ static void row_defaults(json_t *row, const char *default_country)
 		json_object_set_new(row, "_partner_names", json_array());
 }
 
-int hxl_read(const char *data, size_t len, const char *org_name, const char *default_country,
-	     int (*row_fn)(void *ctx, json_t *row), void *row_ctx,
-	     struct activity_import_report *rep, void (*progress)(void *ctx, long done, long total),
-	     void *ctx)
+/* Finds the hashtag row (in the first 25) and maps each column to its
+ * spec (-1: not read); 0, or 1 with what is wrong in rep. */
+static int header_read(struct csv *c, const char *default_country, int col_spec[], size_t *ncols,
+		       struct activity_import_report *rep)
 {
-	struct csv c;
-	csv_open(&c, data, len);
-	int col_spec[CSV_FIELDS_MAX];
 	int have[NSPECS] = {0};
 	int found = 0, r;
-	while (!found && (r = csv_next(&c)) == 1 && c.row <= 25)
-		found = is_tag_row(&c);
+	while (!found && (r = csv_next(c)) == 1 && c->row <= 25)
+		found = is_tag_row(c);
 	if (r < 0 || !found) {
-		activity_report_add(rep, r < 0 ? (long)c.row : 0, "hxl",
-				    r < 0 ? c.error : "no HXL hashtag row in the first 25 rows");
-		csv_close(&c);
-		return TR_ERR_INVALID;
+		activity_report_add(rep, r < 0 ? (long)c->row : 0, "hxl",
+				    r < 0 ? c->error : "no HXL hashtag row in the first 25 rows");
+		return 1;
 	}
-	size_t ncols = c.nfields;
-	for (size_t i = 0; i < ncols; i++) {
-		col_spec[i] = spec_of(c.field[i]);
+	*ncols = c->nfields;
+	for (size_t i = 0; i < *ncols; i++) {
+		col_spec[i] = spec_of(c->field[i]);
 		if (col_spec[i] >= 0 && have[col_spec[i]]++)
 			col_spec[i] = -1; /* a repeated hashtag: the first column counts */
 	}
@@ -305,12 +319,24 @@ int hxl_read(const char *data, size_t len, const char *org_name, const char *def
 				    "is required when the organisation has no country");
 		missing = 1;
 	}
-	if (missing) {
+	return missing;
+}
+
+int hxl_read(const char *data, size_t len, const char *org_name, const char *default_country,
+	     int (*row_fn)(void *ctx, json_t *row), void *row_ctx,
+	     struct activity_import_report *rep, void (*progress)(void *ctx, long done, long total),
+	     void *ctx)
+{
+	struct csv c;
+	csv_open(&c, data, len);
+	int col_spec[CSV_FIELDS_MAX];
+	size_t ncols;
+	if (header_read(&c, default_country, col_spec, &ncols, rep)) {
 		csv_close(&c);
 		return TR_ERR_INVALID;
 	}
 	char cell[4096], msg[200];
-	int stop = 0;
+	int stop = 0, r;
 	while (!stop && (r = csv_next(&c)) == 1) {
 		int empty = 1;
 		for (size_t i = 0; i < c.nfields && empty; i++)

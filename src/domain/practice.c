@@ -380,15 +380,6 @@ static int practice_subscribers(struct db_conn *c, json_t *p, int64_t now)
 	return rc;
 }
 
-static int finish(struct db_conn *c, int rc)
-{
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
 int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 		    const char *request_id, char id[37], const char **field)
 {
@@ -420,7 +411,7 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(p);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* The author's moves; reviews make the others. */
@@ -488,7 +479,7 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 out:
 	json_decref(cur);
 	json_decref(merged);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* The verifying reviews of the current round (since the last submission),
@@ -512,6 +503,28 @@ static int round_count(struct db_conn *c, const char *id, int64_t since, const c
 	}
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static int review_insert(struct db_conn *c, const struct caller *who, const char *id,
+			 const char *rid, const char *verdict, const char *comments, int64_t now)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c,
+			    "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
+			    " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, rid);
+	db_bind_text(s, 2, id);
+	db_bind_text(s, 3, who->user_id);
+	db_bind_text(s, 4, who->org_id);
+	db_bind_text(s, 5, verdict);
+	db_bind_text(s, 6, comments ? comments : "");
+	db_bind_int64(s, 7, now);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
 }
 
 int practice_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -554,23 +567,8 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	struct db_stmt *s;
 	tr_uuid7(rid);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
-			     " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, rid);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->user_id);
-	db_bind_text(s, 4, who->org_id);
-	db_bind_text(s, 5, verdict);
-	db_bind_text(s, 6, comments ? comments : "");
-	db_bind_int64(s, 7, now);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	if (rc)
+	if ((rc = review_insert(c, who, id, rid, verdict, comments, now)))
 		goto out;
 	int reject = strcmp(verdict, "reject") == 0;
 	int publish = !reject && verifies + 1 >= 2;
@@ -596,5 +594,5 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
-	return finish(c, rc);
+	return db_end(c, rc);
 }

@@ -355,15 +355,6 @@ static int proposal_write(struct db_conn *c, json_t *p, int insert)
 	return seq_stamp(c, "proposals", "r", "r.id", json_string_value(json_object_get(p, "id")));
 }
 
-static int finish(struct db_conn *c, int rc)
-{
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
 static void defaults_fill(json_t *p)
 {
 	static const char *const arrays[] = {"partners", "countries", "practices", "activities"};
@@ -421,7 +412,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	json_decref(p);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* The proposer's moves; open -> verified is a reviewer's. */
@@ -482,7 +473,7 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 out:
 	json_decref(cur);
 	json_decref(merged);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* Civil-society and youth organisations endorse proposals through their
@@ -587,7 +578,7 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 int proposal_endorse_update(struct db_conn *c, const struct caller *who, const char *id,
@@ -654,7 +645,7 @@ int proposal_endorse_update(struct db_conn *c, const struct caller *who, const c
 		rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 int proposal_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -725,5 +716,5 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(cur);
-	return finish(c, rc);
+	return db_end(c, rc);
 }

@@ -764,6 +764,42 @@ static int64_t consent_next_seq(struct db_conn *c, const char *id)
 	return n;
 }
 
+/* One consent of a referral, for one scope. */
+struct consent_row {
+	const char *referral_id, *subject, *scope, *decision;
+	int64_t given;
+	const char *recorded_by;
+};
+
+static int consent_insert(struct db_conn *c, const struct consent_row *r, int64_t now)
+{
+	int64_t seq = consent_next_seq(c, r->referral_id);
+	struct db_stmt *s;
+	char cid[37];
+	tr_uuid7(cid);
+	if (seq < 0)
+		return TR_ERR_DB;
+	int rc = db_prepare(c,
+			    "INSERT INTO referral_consents (id, referral_id, seq,"
+			    " subject, scope, decision, given_at, recorded_by,"
+			    " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    &s);
+	if (rc)
+		return rc;
+	db_bind_text(s, 1, cid);
+	db_bind_text(s, 2, r->referral_id);
+	db_bind_int64(s, 3, seq);
+	db_bind_text(s, 4, r->subject);
+	db_bind_text(s, 5, r->scope);
+	db_bind_text(s, 6, r->decision);
+	db_bind_int64(s, 7, r->given);
+	db_bind_text(s, 8, r->recorded_by);
+	db_bind_int64(s, 9, now);
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
 int referral_consent_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 			 const char *request_id, const char **field)
 {
@@ -793,33 +829,9 @@ int referral_consent_add(struct db_conn *c, const struct caller *who, const char
 	json_array_foreach(json_object_get(body, "scopes"), i, v)
 	{
 		const char *scope = json_string_value(v);
-		int64_t seq = consent_next_seq(c, id);
-		struct db_stmt *s;
-		char cid[37];
-		tr_uuid7(cid);
-		if (seq < 0 ||
-		    (rc = db_prepare(c,
-				     "INSERT INTO referral_consents (id, referral_id, seq,"
-				     " subject, scope, decision, given_at, recorded_by,"
-				     " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				     &s))) {
-			rc = rc ? rc : TR_ERR_DB;
+		struct consent_row row = {id, subject, scope, decision, given, who->user_id};
+		if ((rc = consent_insert(c, &row, now)))
 			goto out;
-		}
-		db_bind_text(s, 1, cid);
-		db_bind_text(s, 2, id);
-		db_bind_int64(s, 3, seq);
-		db_bind_text(s, 4, subject);
-		db_bind_text(s, 5, scope);
-		db_bind_text(s, 6, decision);
-		db_bind_int64(s, 7, given);
-		db_bind_text(s, 8, who->user_id);
-		db_bind_int64(s, 9, now);
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
-			goto out;
-		rc = TR_OK;
 		if (strcmp(decision, "withdrawn") == 0 && strcmp(scope, "statistics") != 0)
 			withdraws = 1;
 	}

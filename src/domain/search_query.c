@@ -525,6 +525,33 @@ static int expand_words(struct db_conn *c, struct text_stemmers *t, struct rawq 
 	return err ? TR_ERR_NOMEM : TR_OK;
 }
 
+/* One hit as JSON: type, id, title, snippet, rank, and its TLP, status and
+ * organisation (or null), which stay with it. */
+static void hit_put(struct buf *out, const struct hit *h, int first)
+{
+	buf_puts(out, first ? "{\"type\":\"" : ",{\"type\":\"");
+	buf_puts(out, h->type);
+	buf_puts(out, "\",\"id\":");
+	buf_json_str(out, h->id);
+	buf_puts(out, ",\"title\":");
+	buf_json_str(out, h->title);
+	buf_puts(out, ",\"snippet\":");
+	buf_json_str(out, h->snippet);
+	buf_puts(out, ",\"rank\":");
+	rank_put(out, h->rank);
+	/* TLP, status and organisation stay with a hit, or null */
+	const char *keep[][2] = {
+	    {",\"tlp\":", h->tlp}, {",\"status\":", h->status}, {",\"org_id\":", h->org_id}};
+	for (int k = 0; k < 3; k++) {
+		buf_puts(out, keep[k][0]);
+		if (keep[k][1][0])
+			buf_json_str(out, keep[k][1]);
+		else
+			buf_puts(out, "null");
+	}
+	buf_puts(out, "}");
+}
+
 int search_run(struct db_conn *c, const struct caller *who, const char *q, unsigned types,
 	       int limit, struct buf *out)
 {
@@ -569,31 +596,8 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 	if (all.n > 1)
 		qsort(all.v, (size_t)all.n, sizeof(*all.v), rank_cmp);
 	buf_puts(out, "[");
-	for (int i = 0; !rc && i < all.n && i < limit; i++) {
-		struct hit *h = &all.v[i];
-		buf_puts(out, i ? ",{\"type\":\"" : "{\"type\":\"");
-		buf_puts(out, h->type);
-		buf_puts(out, "\",\"id\":");
-		buf_json_str(out, h->id);
-		buf_puts(out, ",\"title\":");
-		buf_json_str(out, h->title);
-		buf_puts(out, ",\"snippet\":");
-		buf_json_str(out, h->snippet);
-		buf_puts(out, ",\"rank\":");
-		rank_put(out, h->rank);
-		/* TLP, status and organisation stay with a hit, or null */
-		const char *keep[][2] = {{",\"tlp\":", h->tlp},
-					 {",\"status\":", h->status},
-					 {",\"org_id\":", h->org_id}};
-		for (int k = 0; k < 3; k++) {
-			buf_puts(out, keep[k][0]);
-			if (keep[k][1][0])
-				buf_json_str(out, keep[k][1]);
-			else
-				buf_puts(out, "null");
-		}
-		buf_puts(out, "}");
-	}
+	for (int i = 0; !rc && i < all.n && i < limit; i++)
+		hit_put(out, &all.v[i], i == 0);
 	buf_puts(out, "]");
 	for (int i = 0; i < all.n; i++) {
 		free(all.v[i].title);

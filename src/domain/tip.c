@@ -41,15 +41,6 @@ const char *const tip_outcomes[] = {
 #define SENDER_MESSAGES_MAX 50
 
 /* Commits, or rolls back and passes rc on. */
-static int finish(struct db_conn *c, int rc)
-{
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
 /* A random (version 4) id: a UUIDv7 would carry the exact time of a
  * public submission. */
 static void uuid4(char out[37])
@@ -394,7 +385,7 @@ int tip_sender_message(struct db_conn *c, const char *code, const char *secret, 
 		rc = notify_tip_sender_message(c, id, now);
 out:
 	json_decref(row);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* ---- triage ---- */
@@ -757,7 +748,7 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 out:
 	json_decref(cur);
 	json_decref(m);
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* What the single PATCH would have answered for rc: its status and code. */
@@ -846,7 +837,7 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, co
 		rc = audit_append(c, &e, now);
 	}
 out:
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
@@ -864,7 +855,7 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 					NULL,	      NULL};
 		rc = audit_append(c, &e, now);
 	}
-	return finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* The notes or the messages of a tip of the caller's organisation. */
