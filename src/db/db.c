@@ -185,7 +185,10 @@ int db_begin(struct db_conn *c)
 
 int db_commit(struct db_conn *c)
 {
-	int rc = db_exec(c, "COMMIT");
+	struct db_tx_range *r = &c->range;
+	int rc = r->give_back && r->next < r->end ? r->give_back(c, r->next - 1) : TR_OK;
+	if (!rc)
+		rc = db_exec(c, "COMMIT");
 	if (rc)
 		db_exec(c, "ROLLBACK");
 	c->in_tx = 0;

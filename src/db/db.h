@@ -59,9 +59,12 @@ int db_end(struct db_conn *c, int rc);
  * [next, end), grow the size of the next take. A caller keeps them here so
  * that many writes in one transaction take the counter's row once per block,
  * not once per write; they are forgotten when the transaction ends or rolls
- * back to a savepoint. */
+ * back to a savepoint. Before the commit, give_back (when set) returns the
+ * unused end to the counter, whose row the transaction still holds, so the
+ * counter stays at the last number used. */
 struct db_tx_range {
 	int64_t next, end, grow;
+	int (*give_back)(struct db_conn *c, int64_t last_used);
 };
 /** The range of the open transaction of c, or NULL outside one. */
 struct db_tx_range *db_tx_range(struct db_conn *c);

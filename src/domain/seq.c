@@ -11,9 +11,22 @@
  * that the next update of the same transaction walks past on PostgreSQL, so
  * a transaction takes numbers in blocks that double up to SEQ_BLOCK: a single
  * write still takes exactly one, a bulk import one update per block. The
- * row stays locked until commit, so numbers still commit in their order;
- * the unused end of the last block is a gap, which readers do not mind. */
+ * row stays locked until commit, so numbers still commit in their order,
+ * and the unused end of the last block is given back just before the
+ * commit: the counter is the last number used, as a peer's lag reads it. */
 enum { SEQ_BLOCK = 4096 };
+
+static int seq_give_back(struct db_conn *c, int64_t last_used)
+{
+	struct db_stmt *s;
+	int rc = db_prepare(c, "UPDATE alert_seq SET n = ? WHERE id = 1", &s);
+	if (rc)
+		return rc;
+	db_bind_int64(s, 1, last_used);
+	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
 
 int seq_next(struct db_conn *c, int64_t *n)
 {
@@ -41,6 +54,7 @@ int seq_next(struct db_conn *c, int64_t *n)
 		r->next = *n + 1;
 		r->end = top + 1;
 		r->grow = take < SEQ_BLOCK ? take * 2 : SEQ_BLOCK;
+		r->give_back = seq_give_back;
 	}
 	return TR_OK;
 }
