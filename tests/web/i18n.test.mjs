@@ -67,3 +67,52 @@ test('the links of the main menu have distinct names in every language', () => {
     assert.deepEqual(twice, [], `${l}: menu links with the same name`);
   }
 });
+
+test('the States and Partners are named in every language, as in data/osce_countries.csv in English and French', () => {
+  const [head, ...rows] = readFileSync(join(ROOT, 'data/osce_countries.csv'), 'utf8').trim().split('\n')
+    .map((l) => l.split(','));
+  const col = (n) => head.indexOf(n);
+  assert.ok(rows.length >= 60);
+  for (const r of rows) {
+    const key = `country.${r[col('iso2')]}`;
+    assert.equal(dicts.en[key], r[col('name_en')], key);
+    assert.equal(dicts.fr[key], r[col('name_fr')], key);
+    assert.match(dicts.ru[key] || '', /^[А-ЯЁ][а-яёА-ЯЁ -]+$/, key);
+  }
+});
+
+// web/js/i18n.js writes whole numbers and dates itself (the first Intl
+// formatter a page builds is slow): the same text as Intl, in node's ICU.
+test('numbers and dates are written as Intl writes them, in every language', async () => {
+  globalThis.document = { documentElement: {} };
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url) => ({ ok: true, json: async () => load(url.match(/(\w+)\.json$/)[1]) });
+  try {
+    const i18n = await import('../../web/js/i18n.js');
+    const LOCALE = { en: 'en-GB', fr: 'fr-FR', ru: 'ru-RU' };
+    for (const l of LANGS) {
+      await i18n.setLanguage(l);
+      const nf = new Intl.NumberFormat(LOCALE[l]);
+      for (const n of [0, 1, 7, 42, 999, 1000, 1001, 9999, 12345, 100000, 999999, 1234567, 2 ** 40]) {
+        assert.equal(i18n.formatNumber(n), nf.format(n), `${l} ${n}`);
+      }
+      assert.equal(i18n.formatNumber(-1234.5), nf.format(-1234.5), `${l} -1234.5`);
+      const dt = new Intl.DateTimeFormat(LOCALE[l], { dateStyle: 'medium', timeStyle: 'short' });
+      const date = new Intl.DateTimeFormat(LOCALE[l], { dateStyle: 'medium' });
+      const day = new Intl.DateTimeFormat(LOCALE[l], { day: 'numeric', month: 'short' });
+      for (let m = 0; m < 12; m++) {
+        for (const [d, h, min] of [[1, 0, 0], [9, 7, 5], [28, 23, 59]]) {
+          const at = new Date(2026, m, d, h, min);
+          assert.equal(i18n.formatDateTime(at.toISOString()), dt.format(at), `${l} ${at.toISOString()}`);
+          assert.equal(i18n.formatDate(at.toISOString()), date.format(at), `${l} ${at.toISOString()}`);
+          assert.equal(i18n.formatDay(at.getTime()), day.format(at), `${l} ${at.toISOString()}`);
+        }
+      }
+      assert.equal(i18n.countryName('AT'), load(l)['country.AT']);
+      assert.equal(i18n.countryName('BR'), new Intl.DisplayNames(l, { type: 'region' }).of('BR'), 'others by Intl');
+    }
+  } finally {
+    globalThis.fetch = realFetch;
+    delete globalThis.document;
+  }
+});

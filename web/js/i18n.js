@@ -77,7 +77,24 @@ export function tn(key, count, params) {
   return t(chosen, { count: formatNumber(count), ...params });
 }
 
+// The first Intl number, date or region-name formatter a page builds costs
+// a tenth of a second on a slow machine (the plural rules do not): the
+// dashboard's first render must not wait for it. Whole numbers and the
+// dates of lists and chart axes are written here from the CLDR patterns of
+// the three languages (tests/web/i18n.test.mjs holds them to Intl's);
+// anything else goes to Intl.
+const GROUP = { en: ',', fr: '\u202f', ru: '\u00a0' };
+const MONTHS = {
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'],
+  fr: ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'],
+  ru: ['янв.', 'февр.', 'мар.', 'апр.', 'мая', 'июн.', 'июл.', 'авг.', 'сент.', 'окт.', 'нояб.', 'дек.'],
+};
+const YEAR_SUFFIX = { en: '', fr: '', ru: ' г.' };
+
 export function formatNumber(n) {
+  if (GROUP[lang] && Number.isSafeInteger(n) && n >= 0) {
+    return String(n).replace(/\B(?=(\d{3})+$)/g, GROUP[lang]);
+  }
   return intl(Intl.NumberFormat, locale()).format(n);
 }
 
@@ -86,10 +103,25 @@ export function formatFixed(n, d) {
   return intl(Intl.NumberFormat, locale(), { minimumFractionDigits: d, maximumFractionDigits: d }).format(n);
 }
 
+/** "3 Sept" (day and short month, local time), or null for another language. */
+function dayMonth(d) {
+  return MONTHS[lang] ? `${d.getDate()} ${MONTHS[lang][d.getMonth()]}` : null;
+}
+
+/** "3 Sept 2026" (Intl's medium date), or null for another language. */
+function mediumDate(d) {
+  const dm = dayMonth(d);
+  return dm && `${dm} ${d.getFullYear()}${YEAR_SUFFIX[lang]}`;
+}
+
+const pad2 = (n) => String(n).padStart(2, '0');
+
 export function formatDateTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  const date = mediumDate(d);
+  if (date) return `${date}, ${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
   return intl(Intl.DateTimeFormat, locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
@@ -97,18 +129,23 @@ export function formatDate(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return intl(Intl.DateTimeFormat, locale(), { dateStyle: 'medium' }).format(d);
+  return mediumDate(d) || intl(Intl.DateTimeFormat, locale(), { dateStyle: 'medium' }).format(d);
 }
 
 /** Day and month, short: for chart axes. */
 export function formatDay(ms) {
-  return intl(Intl.DateTimeFormat, locale(), { day: 'numeric', month: 'short' }).format(new Date(ms));
+  const d = new Date(ms);
+  return dayMonth(d) || intl(Intl.DateTimeFormat, locale(), { day: 'numeric', month: 'short' }).format(d);
 }
 
 /** A country's name in the chosen language (Intl), else the API's names. */
 export function countryName(c) {
   if (!c) return '';
   const iso2 = typeof c === 'string' ? c : c.iso2;
+  // the participating States and Partners by the names the OSCE uses
+  // (the reference data's, in the dictionaries), others by Intl's
+  const own = dict[`country.${iso2}`] ?? fallback[`country.${iso2}`];
+  if (own) return own;
   try {
     const n = intl(Intl.DisplayNames, lang, { type: 'region' }).of(iso2);
     if (n && n !== iso2) return n;
