@@ -71,6 +71,37 @@ describe('web app', () => {
     await screenshot(page, 'dashboard');
   });
 
+  test('the dashboard draws its charts without a chart library or Intl, and points read out a week', async () => {
+    const page = await open();
+    const asked = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    // count the Intl formatters the page builds (the first costs a tenth of a second)
+    await page.addInitScript(() => {
+      window.intlBuilt = 0;
+      for (const k of ['NumberFormat', 'DateTimeFormat', 'DisplayNames', 'Collator']) {
+        const Real = Intl[k];
+        Intl[k] = function counted(...a) { window.intlBuilt += 1; (window.intlWho ||= []).push(`${k} ${new Error().stack}`); return new Real(...a); };
+        Object.assign(Intl[k], Real);
+      }
+    });
+    await signIn(page, server.url);
+    const chart = page.locator('.chart-weekly[data-ready]');
+    await chart.waitFor();
+    await page.waitForSelector('.map[data-ready][data-points]');
+    assert.ok(await chart.locator('svg polyline').count() >= 1, 'a line per series');
+    assert.ok(await chart.locator('svg text.chart-label').count() >= 4, 'axis labels');
+    assert.equal(await chart.getAttribute('role'), 'img');
+    assert.ok((await chart.getAttribute('aria-label')).length > 3);
+    assert.ok(!asked.some((p) => p.includes('uplot')), 'no chart library on the dashboard');
+    assert.equal(await page.evaluate(() => window.intlBuilt), 0, await page.evaluate(() => String(window.intlWho)));
+    const plot = chart.locator('svg[aria-hidden]').first();
+    await plot.scrollIntoViewIfNeeded();
+    const box = await plot.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForFunction(() => /\d/.test(document.querySelector('.chart-weekly .chart-readout').textContent));
+    assert.deepEqual(page.errors.filter((e) => !/status of 40[14]/.test(e)), []);
+  });
+
   test('an admin creates an organisation and a user in it', async () => {
     const page = await open();
     await signIn(page, server.url);

@@ -6,7 +6,7 @@ import { t, tn, countryName, formatNumber, formatDateTime, language } from './i1
 import { get, countries as loadCountries } from './api.js';
 import { PageHeader, useAsync } from './components.js';
 import { CountryMap, loadShapes } from './map.js';
-import { LineChart } from './chart.js';
+import { SvgLineChart } from './chart.js';
 import { panels } from './dashboard-panels.js';
 import { routes, allowed } from './routes.js';
 import { matchRoute } from './router.js';
@@ -19,13 +19,12 @@ function StatCard({ value, label, href }) {
 }
 
 /**
- * Starts the map's shapes and the chart library, alongside the API requests
- * rather than after them: the first render is what users wait for. main.js
- * calls it at start on "/", the dashboard when it is drawn.
+ * Starts the map's shapes alongside the API requests rather than after
+ * them: the first render is what users wait for. main.js calls it at start
+ * on "/", the dashboard when it is drawn.
  */
 export function warm() {
   loadShapes().catch(() => {});
-  import('../vendor/uplot.esm.js').catch(() => {});
 }
 
 // The roles that may list tips (others get 403: the dashboard does not ask).
@@ -118,7 +117,7 @@ function AuditChart() {
   return html`
     <section class="card" aria-labelledby="audit-chart-title">
       <h2 id="audit-chart-title">${t('dash.audit_chart', { days })}</h2>
-      ${data && html`<${LineChart} x=${data.x} series=${data.series} label=${t('dash.audit_chart', { days })} />`}
+      ${data && html`<${SvgLineChart} x=${data.x} series=${data.series} label=${t('dash.audit_chart', { days })} />`}
     </section>`;
 }
 
@@ -176,7 +175,7 @@ function WeeklyChart({ me, fetch }) {
     <section class="card" aria-labelledby="weekly-title">
       <h2 id="weekly-title">${t('dash.weekly')}</h2>
       <p class="muted small">${t('dash.weekly_hint')}</p>
-      ${data ? html`<${LineChart} x=${data.x} series=${data.series} label=${t('dash.weekly')} className="chart-weekly" />`
+      ${data ? html`<${SvgLineChart} x=${data.x} series=${data.series} label=${t('dash.weekly')} className="chart-weekly" />`
         : error || data === null ? html`<p class="empty">${t('dash.weekly_none')}</p>` : ''}
     </section>`;
 }
