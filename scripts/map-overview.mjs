@@ -3,7 +3,12 @@
 // it (Andorra, Liechtenstein, Malta, Monaco, San Marino, the Holy See...), as
 // GeoJSON with coordinates to 0.01 degree. Drawn below country zoom, where a
 // pixel is far wider than the 1:50m detail: a tenth of the points to read,
-// project and paint. Run by scripts/web-vendor from the npm packages.
+// project and paint. The 1:110m shapes are simplified further, keeping the
+// half of their points that weigh most (topojson-simplify: neighbours keep
+// one shared border, so no gap opens between them); at the overview's
+// closest zoom the lost corners are under a pixel or two, and every point
+// less is one the dashboard's first render does not project. Run by
+// scripts/web-vendor from the npm packages.
 // Usage: node scripts/map-overview.mjs NODE_MODULES OUT.json
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,8 +16,11 @@ import { pathToFileURL } from 'node:url';
 
 const [nm, out] = process.argv.slice(2);
 const { default: feature } = await import(pathToFileURL(join(nm, 'topojson-client/src/feature.js')).href);
+const { presimplify, simplify, quantile } = await import(pathToFileURL(join(nm, 'topojson-simplify/src/index.js')).href);
 const read = (name) => JSON.parse(readFileSync(join(nm, 'world-atlas', name), 'utf8'));
-const coarse = read('countries-110m.json');
+const KEEP = 0.5; // of the 1:110m points
+const weighted = presimplify(read('countries-110m.json'));
+const coarse = simplify(weighted, quantile(weighted, KEEP));
 const fine = read('countries-50m.json');
 
 const has = new Set(coarse.objects.countries.geometries.map((g) => g.id));

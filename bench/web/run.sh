@@ -12,7 +12,7 @@ db="sqlite:$tmp/demo.db"
 build/trellis seed --reference --db "$db" >/dev/null 2>&1 || { echo "bench/web: seed failed"; exit 2; }
 scripts/demo-data "$db" >/dev/null || { echo "bench/web: demo data failed"; exit 2; }
 # a copy of the app, where the reference page is written
-cp -r web "$tmp/web"
+cp -r "${BENCH_WEB:-web}" "$tmp/web"
 build/trellis serve --listen 127.0.0.1:0 --db "$db" --web "$tmp/web" 2>"$tmp/serve.log" &
 pid=$!
 for _ in $(seq 100); do

@@ -225,10 +225,12 @@ export const DETAIL_ZOOM = 4;
  * The country shapes of a map as one layer group: the overview features
  * below DETAIL_ZOOM, the 1:50m ones from there (loaded when first needed;
  * the overview stays until they are). options: L.geoJSON's, applied to
- * both. Answers the group; group.shapeCount is the number of shapes drawn.
+ * both; events of the shapes reach the group (e.propagatedFrom: the shape),
+ * so a map listens once rather than once per shape. Answers the group;
+ * group.shapeCount is the number of shapes drawn.
  */
 export function countryShapes(L, map, overview, options) {
-  const group = L.layerGroup().addTo(map);
+  const group = L.featureGroup().addTo(map);
   let level = null;
   const draw = (lvl, features) => {
     group.clearLayers();
@@ -290,22 +292,41 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
             weight: 0.6, className: c ? 'osce-country' : 'other-country',
           };
         },
-        onEachFeature: (f, lyr) => {
-          const c = byNumeric.get(f.id);
+      });
+      // one tooltip and one set of listeners for every State and point
+      const tip = L.tooltip({ direction: 'top', offset: [0, -6] });
+      const show = (e, content) => tip.setContent(content).setLatLng(e.latlng).openOn(map);
+      const country = (e) => byNumeric.get((e.propagatedFrom.feature || {}).id);
+      layer.on({
+        mouseover: (e) => {
+          const c = country(e);
           if (!c) return;
-          lyr.bindTooltip(() => {
-            const tip = document.createElement('span');
-            const name = document.createElement('strong');
-            name.textContent = countryName(c);
-            tip.append(name, document.createElement('br'), t(`osce_status.${c.osce_status}`));
-            return tip;
-          }, { sticky: true });
-          lyr.on('mouseover', () => lyr.setStyle({ weight: 2, color: '#1a202c' }));
-          lyr.on('mouseout', () => lyr.setStyle({ weight: 0.6, color: over ? '#1a365d' : '#ffffff' }));
-          lyr.on('click', () => navigate(`/organisations?country=${c.iso2}`));
+          e.propagatedFrom.setStyle({ weight: 2, color: '#1a202c' });
+          const box = document.createElement('span');
+          const name = document.createElement('strong');
+          name.textContent = countryName(c);
+          box.append(name, document.createElement('br'), t(`osce_status.${c.osce_status}`));
+          show(e, box);
+        },
+        mousemove: (e) => country(e) && tip.setLatLng(e.latlng),
+        mouseout: (e) => {
+          if (!country(e)) return;
+          e.propagatedFrom.setStyle({ weight: 0.6, color: over ? '#1a365d' : '#ffffff' });
+          tip.close();
+        },
+        click: (e) => {
+          const c = country(e);
+          if (c) navigate(`/organisations?country=${c.iso2}`);
         },
       });
-      state.current = { L, map, overlay: L.layerGroup().addTo(map) };
+      const overlay = L.featureGroup().addTo(map);
+      overlay.on({
+        mouseover: (e) => show(e, e.propagatedFrom.options.title),
+        mousemove: (e) => tip.setLatLng(e.latlng),
+        mouseout: () => tip.close(),
+        click: (e) => e.propagatedFrom.options.href && navigate(e.propagatedFrom.options.href),
+      });
+      state.current = { L, map, overlay };
       if (pending.current) goTo(pending.current);
       el.current.dataset.ready = String(layer.shapeCount);
       setReady((n) => n + 1);
@@ -330,10 +351,9 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
     for (const lyr of layers) {
       if (shown && !shown.includes(lyr.id)) continue;
       for (const p of lyr.points) {
-        const m = L.circleMarker([p.lat, p.lon], { radius: 5, weight: 1.5, className: `mark mark-${lyr.id}` });
-        if (p.label) m.bindTooltip(`${lyr.label}: ${p.label}`, { sticky: true });
-        if (p.href) m.on('click', () => navigate(p.href));
-        m.addTo(overlay);
+        const title = p.label ? `${lyr.label}: ${p.label}` : lyr.label;
+        L.circleMarker([p.lat, p.lon], { radius: 5, weight: 1.5, className: `mark mark-${lyr.id}`, title, href: p.href })
+          .addTo(overlay);
         n += 1;
       }
     }
