@@ -155,4 +155,13 @@ int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t 
  * "acknowledged"}. */
 int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t **out /* OUT */);
 
+struct caller;
+/** The organisation of a part of the record parent_id that the caller has
+ * read: type "sighting" or "comment" (id the part's, of the alert
+ * parent_id; a comment only where who sees it) or "endorsement" (id the
+ * endorsing organisation's, of the proposal parent_id). TR_ERR_NOT_FOUND
+ * when there is none. */
+int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
+		  const char *parent_id, const char *id, char org[37] /* OUT */);
+
 #endif
