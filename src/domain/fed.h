@@ -74,7 +74,8 @@ int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, con
 int fed_node_forget(struct db_conn *c, const char *node_id);
 /** The pinned keys, oldest first: an array of {"node_id", "public_key",
  * "via" (the peer that passed the first record, or "operator"),
- * "first_seen_at"}. */
+ * "first_seen_at", "name" (as the peer that passed its records names it, or
+ * absent)}. */
 int fed_node_list(struct db_conn *c, json_t **out /* OUT */);
 
 /** A peer: the node we pull from and that pulls from us. */
@@ -154,6 +155,22 @@ int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t 
  * owner: an array of {"node_id", "name", "version", "op", "at",
  * "acknowledged"}. */
 int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t **out /* OUT */);
+
+/** The longest node name taken from a peer, and how many one bundle names. */
+#define FED_NODE_NAME_MAX 100
+#define FED_NODE_NAMES_MAX 200
+
+/** The names this node gives the origin nodes of the records of index (a
+ * bundle's index), other than itself and to: {node_id: name or null},
+ * sent in the bundle ("nodes") so that a node further on shows a readable
+ * name for a node it does not peer with. */
+json_t *fed_node_names(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		       json_t *index);
+/** Takes the names a bundle of from gives nodes ("nodes", may be NULL):
+ * each names a node pinned here (not a peer, whose name is the operator's)
+ * when it has none yet or when from is the node it was learned through. A
+ * bad name is left out. */
+int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t *names);
 
 struct caller;
 /** The organisation of a part of the record parent_id that the caller has

@@ -737,6 +737,8 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 				res == APPLIED ? rep->applied++ : rep->unchanged++;
 			}
 		}
+		if (!rc && (rc = fed_node_names_learn(c, from, json_object_get(b, "nodes"))))
+			snprintf(err, errlen, "database: %s", db_errmsg(c));
 		rep->cursor = json_integer_value(json_object_get(b, "cursor"));
 		rep->more = json_is_true(json_object_get(b, "more"));
 		if (!rc)
@@ -746,4 +748,39 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 	}
 	json_decref(b);
 	return rc;
+}
+
+int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t *names)
+{
+	const char *node;
+	json_t *v;
+	size_t n = 0;
+	json_object_foreach(names, node, v)
+	{
+		const char *name = json_string_value(v);
+		size_t len = name ? strlen(name) : 0;
+		int ok = tr_uuid_valid(node) && len > 0 && len <= FED_NODE_NAME_MAX;
+		for (size_t i = 0; ok && i < len; i++)
+			ok = (unsigned char)name[i] >= 0x20 && name[i] != 0x7f;
+		if (!ok)
+			continue; /* a name is a label: a bad one is left out, not the bundle */
+		if (++n > FED_NODE_NAMES_MAX)
+			break;
+		struct db_stmt *s;
+		int rc =
+		    db_prepare(c,
+			       "UPDATE fed_nodes SET name = ? WHERE node_id = ? AND (name IS NULL"
+			       " OR via = ?)",
+			       &s);
+		if (rc)
+			return rc;
+		db_bind_text(s, 1, name);
+		db_bind_text(s, 2, node);
+		db_bind_text(s, 3, from->node_id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+		if (rc)
+			return rc;
+	}
+	return TR_OK;
 }

@@ -519,6 +519,7 @@ int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_p
 	    me->node_id, "audience", to->node_id, "created_at", (json_int_t)now, "expires_at",
 	    (json_int_t)(now + FED_BUNDLE_TTL_MS), "after", (json_int_t)after, "cursor",
 	    (json_int_t)cursor, "more", *more, "records", records);
+	json_object_set_new(bundle, "nodes", fed_node_names(c, me, to, index));
 	char *payload = json_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(bundle);
 	if (!payload) {
@@ -630,4 +631,33 @@ int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
 		snprintf(org, 37, "%s", db_col_text(s, 0));
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+}
+
+/* The names this node gives the origins of the records of a page (its
+ * peers' names, or the names it learned itself), for a receiver that does
+ * not peer with them: {node_id: name}. Neither this node nor the receiver
+ * is named (the receiver names its peers itself). */
+json_t *fed_node_names(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		       json_t *index)
+{
+	json_t *names = json_object(), *e;
+	size_t i;
+	json_array_foreach(index, i, e)
+	{
+		const char *node = json_string_value(json_object_get(e, "origin_node"));
+		struct db_stmt *s;
+		if (!node || strcmp(node, me->node_id) == 0 || strcmp(node, to->node_id) == 0 ||
+		    json_object_get(names, node) ||
+		    db_prepare(c,
+			       "SELECT COALESCE((SELECT p.name FROM fed_peers p WHERE p.node_id ="
+			       " ?), (SELECT n.name FROM fed_nodes n WHERE n.node_id = ?))",
+			       &s))
+			continue;
+		db_bind_text(s, 1, node);
+		db_bind_text(s, 2, node);
+		const char *name = db_step(s) == DB_ROW ? db_col_text(s, 0) : NULL;
+		json_object_set_new(names, node, name ? json_string(name) : json_null());
+		db_done(s);
+	}
+	return names;
 }

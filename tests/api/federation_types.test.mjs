@@ -97,6 +97,20 @@ test('a published practice of A reaches C through B; a draft never leaves A', as
   assert.ok(p.status >= 400 && p.status < 500, p.text);
 });
 
+test("C, which does not peer with A, names A's node as B does (the name travels in B's signed bundle)", async () => {
+  // B's page of A's practice named A's node; C pinned A's key through B
+  const org = await until(seen(C, `/api/v1/organisations/${A.org}`, (x) => x.origin_node_name), "A's node named on C");
+  assert.equal(org.origin_node, A.id);
+  assert.equal(org.origin_node_name, 'a', "B's name for A");
+  // a direct peer is named by this node's operator, not by what peers say
+  assert.equal((await B.api.get(`/api/v1/organisations/${A.org}`)).body.origin_node_name, 'a');
+  assert.equal(sql(B.srv, `SELECT COUNT(*) FROM fed_nodes WHERE node_id = '${A.id}'`).trim(), '0');
+  for (const o of [orgs.r1, orgs.r2]) {
+    const r = await until(seen(C, `/api/v1/organisations/${o}`), 'a reviewer organisation on C');
+    assert.equal(r.origin_node_name, 'a');
+  }
+});
+
 test('a federated activity reaches C, an edit arrives, narrowing drops it on B and C; a network one never leaves A', async () => {
   const net = await A.api.post('/api/v1/activities', { body: activity({ title: 'Network only', distribution: 'network' }) });
   assert.equal(net.status, 201, net.text);
