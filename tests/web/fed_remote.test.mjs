@@ -11,6 +11,9 @@ import { startServer, launch, newPage, signIn, run, hasCount, apiCall } from './
 let server, browser, token;
 const NODE = '01900000-0000-7000-8000-00000000b0de';
 const ORG = '01900000-0000-7000-8000-0000000000f1';
+// a node that is not a peer here: its key pinned through NODE, which named it
+const NODE2 = '01900000-0000-7000-8000-00000000c0de';
+const ORG2 = '01900000-0000-7000-8000-0000000000f2';
 const ids = {};
 
 const api = (method, path, body) => apiCall(server.url, token, method, path, body);
@@ -43,6 +46,22 @@ before(async () => {
   copy('activities', act.id);
   copy('proposals', pr.id);
   Object.assign(ids, { alert: a.id, own: own.id, activity: act.id, proposal: pr.id });
+  // NODE passed along a practice of its own, reviewed there by NODE and by
+  // NODE2, and its proposal, verified by NODE2
+  sql(`INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at, name)
+       VALUES ('${NODE2}', '${'ef'.repeat(32)}', '${NODE}', ${now}, 'Chisinau node');
+     INSERT INTO organisations (id, name, kind, country, created_at, updated_at, origin_node)
+       VALUES ('${ORG2}', 'General Police Inspectorate', 'police', 'MD', ${now}, ${now}, '${NODE2}');`);
+  const prac = await api('POST', '/practices', { title: 'Remote practice', summary: 'peer education', origin_country: 'UA',
+    target_group: 'pupils', setting: 'school', evidence_level: 'likely_beneficial', language: 'en' });
+  assert.ok(prac.id, JSON.stringify(prac));
+  copy('practices', prac.id);
+  sql(`UPDATE practices SET status = 'published' WHERE id = '${prac.id}';
+     INSERT INTO practice_review_copies (id, practice_id, org_id, verdict, comments, created_at) VALUES
+       ('01900000-0000-7000-8000-0000000000a1', '${prac.id}', '${ORG}', 'verify', 'sound', ${now}),
+       ('01900000-0000-7000-8000-0000000000a2', '${prac.id}', '${ORG2}', 'verify', 'replicated', ${now + 1});
+     UPDATE proposals SET status = 'verified', verified_org_id = '${ORG2}' WHERE id = '${pr.id}';`);
+  ids.practice = prac.id;
 });
 
 after(async () => {
@@ -91,4 +110,68 @@ test('the marker speaks French and Russian', async () => {
     assert.equal(await marker(page).first().textContent(), text);
     await page.context().close();
   }
+});
+
+test('the practices and proposals lists show each one\'s organisation, marked when remote', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url);
+  for (const [path, title] of [['/practices', 'Remote practice'], ['/proposals', 'Remote proposal']]) {
+    await page.goto(`${server.url}${path}`);
+    const row = page.getByRole('row').filter({ hasText: title });
+    await row.locator('.badge-remote').waitFor();
+    await hasCount(row.locator(`.badge-remote[data-remote="${NODE}"]`), 1, `${title} is marked`);
+    assert.equal(await row.locator('.badge-remote').textContent(), 'remote · Kyiv node');
+    assert.match(await row.textContent(), /National Police of Ukraine/);
+    await page.getByRole('columnheader', { name: 'Organisation' }).waitFor();
+  }
+  // this node's own proposal: its organisation, unmarked
+  await api('POST', '/proposals', { title: 'Own proposal', description: 'x', distribution: 'network', status: 'open' });
+  await page.goto(`${server.url}/proposals`);
+  const own = page.getByRole('row').filter({ hasText: 'Own proposal' });
+  await own.waitFor();
+  await page.getByRole('row').filter({ hasText: 'Remote proposal' }).locator('.badge-remote').waitFor();
+  await hasCount(own.locator('.badge-remote'), 0, 'its own proposal is not marked');
+  assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
+});
+
+test('a practice\'s reviewers and a proposal\'s verifier carried in copies are marked, a node that is not a peer by the name its peer gave it', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.url);
+  await page.goto(`${server.url}/practices/${ids.practice}`);
+  await page.getByRole('heading', { level: 1, name: 'Remote practice' }).waitFor();
+  const reviews = page.locator('.thread .msg');
+  await hasCount(reviews, 2, 'both reviews');
+  const kyiv = reviews.locator(`.badge-remote[data-remote="${NODE}"]`);
+  const chisinau = reviews.locator(`.badge-remote[data-remote="${NODE2}"]`);
+  await kyiv.waitFor();
+  await chisinau.waitFor();
+  assert.equal(await kyiv.textContent(), 'remote · Kyiv node');
+  assert.equal(await chisinau.textContent(), 'remote · Chisinau node');
+  assert.match(await reviews.nth(1).textContent(), /General Police Inspectorate/);
+  await page.goto(`${server.url}/proposals/${ids.proposal}`);
+  await page.getByRole('heading', { level: 1, name: 'Remote proposal' }).waitFor();
+  const verifier = page.locator('[data-verified-by]');
+  await verifier.locator(`.badge-remote[data-remote="${NODE2}"]`).waitFor();
+  assert.match(await verifier.textContent(), /General Police Inspectorate remote · Chisinau node/);
+  // the API says so too: the name as the peer that passed its records gave it
+  const org = await api('GET', `/organisations/${ORG2}`);
+  assert.equal(org.origin_node_name, 'Chisinau node');
+  assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
+  assert.deepEqual(page.foreign, []);
+});
+
+test('sharing groups and the organisations list mark the remote organisations they name', async () => {
+  const g = await api('POST', '/sharing-groups', { name: 'With Moldova', members: [ORG2] });
+  const page = await newPage(browser);
+  await signIn(page, server.url);
+  await page.goto(`${server.url}/sharing-groups/${g.id}`);
+  await page.getByRole('heading', { level: 1, name: 'With Moldova' }).waitFor();
+  const member = page.locator('.member-list li').filter({ hasText: 'General Police Inspectorate' });
+  await member.locator(`.badge-remote[data-remote="${NODE2}"]`).waitFor();
+  assert.equal(await member.locator('.badge-remote').textContent(), 'remote · Chisinau node');
+  await page.goto(`${server.url}/organisations?q=police`);
+  const row = page.getByRole('row').filter({ hasText: 'National Police of Ukraine' });
+  await row.locator(`.badge-remote[data-remote="${NODE}"]`).waitFor();
+  await hasCount(page.getByRole('row').filter({ hasText: 'General Police Inspectorate' }).locator('.badge-remote'), 1, 'the remote one of a node that is not a peer');
+  assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
 });
