@@ -172,6 +172,17 @@ json_t *fed_node_names(struct db_conn *c, const struct fed_node *me, const struc
  * bad name is left out. */
 int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t *names);
 
+/** How many refused records of one bundle are written to the audit log. */
+#define FED_REFUSALS_AUDITED 20
+
+/** Writes the audit entry of a record of from refused for why (the nth
+ * refused of its bundle; none past FED_REFUSALS_AUDITED): action
+ * "fed_refused" on the peer, the detail naming the peer, its node, the
+ * reason and the record's id when it is a well-formed one. In the
+ * bundle's transaction. */
+int fed_refusal_audit(struct db_conn *c, const struct fed_peer *from, const char *rid,
+		      const char *why, int nth, int64_t now);
+
 struct caller;
 /** The organisation of a part of the record parent_id that the caller has
  * read: type "sighting" or "comment" (id the part's, of the alert

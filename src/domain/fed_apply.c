@@ -7,6 +7,7 @@
 #include "core/uuid.h"
 #include "domain/acl.h"
 #include "domain/alert.h"
+#include "domain/audit.h"
 #include "domain/fed.h"
 #include "domain/fed_types.h"
 
@@ -733,6 +734,8 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 				rep->refused++;
 				refuse_log(from->node_id, rid, why);
 				snprintf(err, errlen, "record refused: %s", why);
+				if ((rc = fed_refusal_audit(c, from, rid, why, rep->refused, now)))
+					snprintf(err, errlen, "database: %s", db_errmsg(c));
 			} else {
 				res == APPLIED ? rep->applied++ : rep->unchanged++;
 			}
@@ -783,4 +786,28 @@ int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t 
 			return rc;
 	}
 	return TR_OK;
+}
+
+int fed_refusal_audit(struct db_conn *c, const struct fed_peer *from, const char *rid,
+		      const char *why, int nth, int64_t now)
+{
+	if (nth > FED_REFUSALS_AUDITED)
+		return TR_OK; /* the log line has them all */
+	/* the record's id only when it is one (it comes from the peer) */
+	json_t *d =
+	    json_pack("{s:s, s:s, s:s}", "peer", from->name, "node", from->node_id, "reason", why);
+	if (!d)
+		return TR_ERR_NOMEM;
+	if (rid && (tr_uuid_valid(rid) ||
+		    (strlen(rid) == 73 && rid[36] == ':' && tr_uuid_valid(rid + 37))))
+		json_object_set_new(d, "record_id", json_string(rid));
+	char *detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	if (!detail)
+		return TR_ERR_NOMEM;
+	struct audit_entry e = {NULL,	       NULL, "fed_refused", "peer",
+				from->node_id, NULL, NULL,	    detail};
+	int rc = audit_append(c, &e, now);
+	free(detail);
+	return rc;
 }

@@ -99,6 +99,35 @@ test('records claimed by a node that is not their origin are refused and logged'
   await errorIs('record refused: bad drug form');
 });
 
+test('a refused record is written to the audit log, naming the peer, its node, the record and the reason', async () => {
+  const entries = () => until(async () => {
+    const r = await R.api.get('/api/v1/audit?resource_type=peer&action=fed_refused&limit=500');
+    assert.equal(r.status, 200, r.text);
+    return r.body.items.length ? r.body.items : null;
+  }, 'refusals in the audit log');
+  const forged = (await entries()).find((e) => e.detail?.reason === 'claimed by a node that is not its origin');
+  assert.ok(forged, 'the forged record');
+  assert.equal(forged.resource_id, F.id);
+  assert.equal(forged.user_id, null);
+  assert.deepEqual(forged.detail, { peer: 'f', node: F.id, reason: 'claimed by a node that is not its origin', record_id: fromF });
+  assert.ok((await entries()).some((e) => e.detail?.reason === 'bad tlp'));
+  // a record id that is not one is not repeated into the log
+  answer = () => bundle({ records: [record({ id: 'x\u0001y', data: { ...record().data } })] });
+  await errorIs('record refused: malformed record');
+  const bad = (await entries()).find((e) => e.detail?.reason === 'malformed record');
+  assert.ok(bad && !('record_id' in bad.detail), JSON.stringify(bad));
+  // at most FED_REFUSALS_AUDITED (20) of one bundle
+  const ids = Array.from({ length: 30 }, () => uuid7());
+  const many = bundle({ records: ids.map((id) => record({ id, data: { ...record().data, tlp: 'red' } })) });
+  answer = () => many;
+  await errorIs('bundle replayed');
+  const logged = (await R.api.get('/api/v1/audit?resource_type=peer&action=fed_refused&limit=500')).body.items
+    .filter((e) => ids.includes(e.detail?.record_id));
+  assert.deepEqual(logged.map((e) => e.detail.record_id).sort(), ids.slice(0, 20).sort());
+  const v = cli(['audit', 'verify', '--db', R.db.url], { env: { ...process.env, ...R.env } });
+  assert.equal(v.status, 0, v.stderr + v.stdout);
+});
+
 test('a record of another node is taken only as its origin signed it', async () => {
   const G = { id: uuid7(), ...keyPair() };
   const ofG = uuid7();
