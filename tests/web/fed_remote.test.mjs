@@ -2,10 +2,16 @@
 // written here as federation writes its copies (the record under a remote
 // organisation, a row of organisations with origin_node, from a peer), show
 // their organisation with a visible "remote" marker naming the node, in the
-// alert, activity and proposal pages and lists; this node's own do not.
+// alert, activity, practice and proposal pages and lists, a practice's
+// reviewers, a proposal's verifier, sharing groups and the organisations
+// list; this node's own do not. A node that is not a peer shows the name its
+// peer gave it. A record a peer sends and this node refuses is on the audit
+// page with the peer and the reason.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { generateKeyPairSync, sign, randomUUID } from 'node:crypto';
 import { startServer, launch, newPage, signIn, run, hasCount, apiCall } from './lib.mjs';
 
 let server, browser, token;
@@ -174,4 +180,49 @@ test('sharing groups and the organisations list mark the remote organisations th
   await row.locator(`.badge-remote[data-remote="${NODE}"]`).waitFor();
   await hasCount(page.getByRole('row').filter({ hasText: 'General Police Inspectorate' }).locator('.badge-remote'), 1, 'the remote one of a node that is not a peer');
   assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
+});
+
+/* A fake peer that answers every pull with a signed bundle holding a record
+ * that claims the puller's own node: refused, and written to the audit log. */
+test('the audit page shows a refused federation record with its peer and the reason', async () => {
+  const srv = await startServer({ env: { TRELLIS_SECRET_KEY: 'ab'.repeat(32), TRELLIS_FED_RETRY_MS: '200', TRELLIS_FED_WAIT_S: '1' } });
+  const tok = run(['token', 'create', '--email', 'admin@example.org', '--db', srv.db]);
+  const me = (await apiCall(srv.url, tok, 'GET', '/federation/node')).node_id;
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const pk = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url').toString('hex');
+  const signHex = (text) => sign(null, Buffer.from(text), privateKey).toString('hex');
+  const FAKE = '01900000-0000-7000-8000-00000000fa4e';
+  const record = JSON.stringify({ type: 'alert', op: 'upsert', id: randomUUID(), origin_node: me, version: 1,
+    org: { id: ORG, name: 'Fake', kind: 'police', country: 'UA' }, data: { title: 'Claimed', category: 'other', status: 'published', tlp: 'green' } });
+  const fake = createServer((req, res) => {
+    const payload = JSON.stringify({ v: 1, id: randomUUID(), from: FAKE, audience: me, created_at: Date.now(),
+      expires_at: Date.now() + 60000, after: 0, cursor: 0, more: false,
+      records: [{ seq: 1, signed: { text: record, sig: signHex(record), pk } }] });
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ index: [], payload, signature: signHex(payload) }));
+  });
+  await new Promise((r) => fake.listen(0, '127.0.0.1', r));
+  try {
+    run(['peer', 'add', '--name', 'Faker node', '--url', `http://127.0.0.1:${fake.address().port}`, '--node-id', FAKE,
+      '--public-key', pk, '--db', srv.db]);
+    const page = await newPage(browser);
+    await signIn(page, srv.url);
+    const entry = page.locator('tr[data-action="fed_refused"]').first();
+    // the pull runs in the background: look again until it has been refused
+    for (let i = 0; i < 40 && !(await entry.count()); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      await page.goto(`${srv.url}/audit?resource_type=peer`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+    }
+    await entry.waitFor();
+    await entry.locator('[data-reason]').waitFor();
+    assert.match(await entry.textContent(), /refused a federation record/);
+    assert.match(await entry.locator('[data-reason]').textContent(), /claims a record of this node/);
+    assert.match(await entry.textContent(), /peer: Faker node/);
+    assert.match(await entry.textContent(), /Federation peer/);
+    await page.context().close();
+  } finally {
+    fake.close();
+    await srv.stop();
+  }
 });
