@@ -1,6 +1,7 @@
 /* Federation routes: the signed pull of a peer (GET /fed/v1/changes) and
  * the administrator's view of the node and its peers. */
 #include "api/api.h"
+#include "api/handlers_activities.h"
 #include "api/handlers_fed.h"
 #include "api/resource.h"
 #include "core/err.h"
@@ -197,4 +198,61 @@ int api_fed_received_by(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
 	return received_by(req, resp, r ? r->name : "", r ? r->get : NULL);
+}
+
+/* Who received a part of a record (a sighting, a comment, an endorsement):
+ * read by the part's own organisation, the one that made it and chose to
+ * share it, as its parent is read by the parent's. The parent as the caller
+ * sees it (404), then the part where the caller sees it (404), then its
+ * organisation's only (403). The ledger keys an endorsement by its
+ * proposal and organisation. */
+static int child_received_by(struct http_req *req, struct http_resp *resp, const char *type,
+			     const char *child_param,
+			     int (*get)(struct db_conn *c, const struct caller *who, const char *id,
+					json_t **out))
+{
+	const char *id = http_param(req, "id"), *child = http_param(req, child_param);
+	const struct caller *who = api_caller(req);
+	if (!acl_role_can(who->role, RES_DELIVERY, ACT_READ))
+		return http_fail(req, TR_ERR_FORBIDDEN,
+				 "only the owning organisation sees who received a record");
+	if (!tr_uuid_valid(id) || !tr_uuid_valid(child) || !get)
+		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	json_t *a = NULL, *items = NULL;
+	char org[37], key[80];
+	struct db_conn *c = api_db(req);
+	int rc = get(c, who, id, &a);
+	if (!rc)
+		rc = fed_child_org(c, who, type, id, child, org);
+	if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	else if (strcmp(org, who->org_id) != 0)
+		rc = http_fail(req, TR_ERR_FORBIDDEN,
+			       "only the owning organisation sees who received a record");
+	else {
+		if (strcmp(type, "endorsement") == 0)
+			snprintf(key, sizeof(key), "%s:%s", id, child);
+		else
+			snprintf(key, sizeof(key), "%s", child);
+		if ((rc = fed_received_by(c, type, key, &items)))
+			rc = api_db_fail(req, c, rc);
+	}
+	db_release(c);
+	json_decref(a);
+	return rc ? rc : http_resp_json(resp, 200, api_page_json(items, NULL));
+}
+
+int api_sightings_received_by(struct http_req *req, struct http_resp *resp)
+{
+	return child_received_by(req, resp, "sighting", "sighting_id", alert_get);
+}
+
+int api_comments_received_by(struct http_req *req, struct http_resp *resp)
+{
+	return child_received_by(req, resp, "comment", "comment_id", alert_get);
+}
+
+int api_endorsements_received_by(struct http_req *req, struct http_resp *resp)
+{
+	return child_received_by(req, resp, "endorsement", "org_id", proposal_resource.get);
 }

@@ -45,5 +45,12 @@ int api_alerts_received_by(struct http_req *req, struct http_resp *resp);
 /** GET .../{id}/received-by of the route's resource (practice, proposal,
  * activity): the peers that received the record, for its organisation. */
 int api_fed_received_by(struct http_req *req, struct http_resp *resp);
+/** GET /api/v1/alerts/{id}/sightings/{sighting_id}/received-by, .../comments/
+ * {comment_id}/received-by and /api/v1/proposals/{id}/endorsements/{org_id}/
+ * received-by: the peers that received the part, for the organisation that
+ * made it. */
+int api_sightings_received_by(struct http_req *req, struct http_resp *resp);
+int api_comments_received_by(struct http_req *req, struct http_resp *resp);
+int api_endorsements_received_by(struct http_req *req, struct http_resp *resp);
 
 #endif

@@ -84,9 +84,11 @@ static int node_list(struct db_conn *conn)
 	{
 		char at[32];
 		tr_time_format(json_integer_value(json_object_get(n, "first_seen_at")), at);
-		printf("%s %s %s %s\n", json_string_value(json_object_get(n, "node_id")),
+		/* the name last: as a peer passing its records along names it */
+		const char *name = json_string_value(json_object_get(n, "name"));
+		printf("%s %s %s %s %s\n", json_string_value(json_object_get(n, "node_id")),
 		       json_string_value(json_object_get(n, "public_key")),
-		       json_string_value(json_object_get(n, "via")), at);
+		       json_string_value(json_object_get(n, "via")), at, name ? name : "-");
 	}
 	json_decref(items);
 	return 0;

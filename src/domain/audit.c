@@ -403,11 +403,11 @@ int audit_checkpoint_parse(const char *text, struct audit_checkpoint *cp, char *
 /* Every resource_type an entry is written with (the domain modules' and
  * link.c's link types); the API takes no other as a filter. */
 const char *const audit_resource_types[] = {
-    "alert",	  "tip",	   "problem",	   "activity", "practice",
-    "proposal",	  "signal",	   "substance",	   "referral", "service",
-    "commitment", "document",	   "assessment",   "event",    "outcome",
-    "action",	  "organisation",  "org_area",	   "user",     "token",
-    "session",	  "sharing_group", "subscription", "webhook",  NULL};
+    "alert",	  "tip",       "problem",  "activity",	    "practice",	    "proposal",
+    "signal",	  "substance", "referral", "service",	    "commitment",   "document",
+    "assessment", "event",     "outcome",  "action",	    "organisation", "org_area",
+    "user",	  "token",     "session",  "sharing_group", "subscription", "webhook",
+    "peer",	  NULL};
 
 int audit_list(struct db_conn *c, const struct audit_filter *filter, int64_t before, int limit,
 	       json_t *items, int *more)

@@ -279,18 +279,20 @@ int fed_node_list(struct db_conn *c, json_t **out)
 {
 	struct db_stmt *s;
 	*out = NULL;
-	int rc = db_prepare(c,
-			    "SELECT node_id, public_key, via, first_seen_at FROM fed_nodes ORDER BY"
-			    " first_seen_at, node_id",
-			    &s);
+	int rc = db_prepare(
+	    c,
+	    "SELECT node_id, public_key, via, first_seen_at, name FROM fed_nodes ORDER BY"
+	    " first_seen_at, node_id",
+	    &s);
 	if (rc)
 		return rc;
 	json_t *items = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s, s:I}", "node_id", db_col_text(s, 0),
+		    items, json_pack("{s:s, s:s, s:s, s:I, s:s?}", "node_id", db_col_text(s, 0),
 				     "public_key", db_col_text(s, 1), "via", db_col_text(s, 2),
-				     "first_seen_at", (json_int_t)db_col_int64(s, 3)));
+				     "first_seen_at", (json_int_t)db_col_int64(s, 3), "name",
+				     db_col_text(s, 4)));
 	db_done(s);
 	if (rc != DB_DONE) {
 		json_decref(items);

@@ -74,7 +74,8 @@ int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, con
 int fed_node_forget(struct db_conn *c, const char *node_id);
 /** The pinned keys, oldest first: an array of {"node_id", "public_key",
  * "via" (the peer that passed the first record, or "operator"),
- * "first_seen_at"}. */
+ * "first_seen_at", "name" (as the peer that passed its records names it, or
+ * absent)}. */
 int fed_node_list(struct db_conn *c, json_t **out /* OUT */);
 
 /** A peer: the node we pull from and that pulls from us. */
@@ -154,5 +155,41 @@ int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t 
  * owner: an array of {"node_id", "name", "version", "op", "at",
  * "acknowledged"}. */
 int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t **out /* OUT */);
+
+/** The longest node name taken from a peer, and how many one bundle names. */
+#define FED_NODE_NAME_MAX 100
+#define FED_NODE_NAMES_MAX 200
+
+/** The names this node gives the origin nodes of the records of index (a
+ * bundle's index), other than itself and to: {node_id: name or null},
+ * sent in the bundle ("nodes") so that a node further on shows a readable
+ * name for a node it does not peer with. */
+json_t *fed_node_names(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		       json_t *index);
+/** Takes the names a bundle of from gives nodes ("nodes", may be NULL):
+ * each names a node pinned here (not a peer, whose name is the operator's)
+ * when it has none yet or when from is the node it was learned through. A
+ * bad name is left out. */
+int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t *names);
+
+/** How many refused records of one bundle are written to the audit log. */
+#define FED_REFUSALS_AUDITED 20
+
+/** Writes the audit entry of a record of from refused for why (the nth
+ * refused of its bundle; none past FED_REFUSALS_AUDITED): action
+ * "fed_refused" on the peer, the detail naming the peer, its node, the
+ * reason and the record's id when it is a well-formed one. In the
+ * bundle's transaction. */
+int fed_refusal_audit(struct db_conn *c, const struct fed_peer *from, const char *rid,
+		      const char *why, int nth, int64_t now);
+
+struct caller;
+/** The organisation of a part of the record parent_id that the caller has
+ * read: type "sighting" or "comment" (id the part's, of the alert
+ * parent_id; a comment only where who sees it) or "endorsement" (id the
+ * endorsing organisation's, of the proposal parent_id). TR_ERR_NOT_FOUND
+ * when there is none. */
+int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
+		  const char *parent_id, const char *id, char org[37] /* OUT */);
 
 #endif

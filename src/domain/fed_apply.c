@@ -7,6 +7,7 @@
 #include "core/uuid.h"
 #include "domain/acl.h"
 #include "domain/alert.h"
+#include "domain/audit.h"
 #include "domain/fed.h"
 #include "domain/fed_types.h"
 
@@ -733,10 +734,14 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 				rep->refused++;
 				refuse_log(from->node_id, rid, why);
 				snprintf(err, errlen, "record refused: %s", why);
+				if ((rc = fed_refusal_audit(c, from, rid, why, rep->refused, now)))
+					snprintf(err, errlen, "database: %s", db_errmsg(c));
 			} else {
 				res == APPLIED ? rep->applied++ : rep->unchanged++;
 			}
 		}
+		if (!rc && (rc = fed_node_names_learn(c, from, json_object_get(b, "nodes"))))
+			snprintf(err, errlen, "database: %s", db_errmsg(c));
 		rep->cursor = json_integer_value(json_object_get(b, "cursor"));
 		rep->more = json_is_true(json_object_get(b, "more"));
 		if (!rc)
@@ -745,5 +750,64 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 			db_rollback(c);
 	}
 	json_decref(b);
+	return rc;
+}
+
+int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t *names)
+{
+	const char *node;
+	json_t *v;
+	size_t n = 0;
+	json_object_foreach(names, node, v)
+	{
+		const char *name = json_string_value(v);
+		size_t len = name ? strlen(name) : 0;
+		int ok = tr_uuid_valid(node) && len > 0 && len <= FED_NODE_NAME_MAX;
+		for (size_t i = 0; ok && i < len; i++)
+			ok = (unsigned char)name[i] >= 0x20 && name[i] != 0x7f;
+		if (!ok)
+			continue; /* a name is a label: a bad one is left out, not the bundle */
+		if (++n > FED_NODE_NAMES_MAX)
+			break;
+		struct db_stmt *s;
+		int rc =
+		    db_prepare(c,
+			       "UPDATE fed_nodes SET name = ? WHERE node_id = ? AND (name IS NULL"
+			       " OR via = ?)",
+			       &s);
+		if (rc)
+			return rc;
+		db_bind_text(s, 1, name);
+		db_bind_text(s, 2, node);
+		db_bind_text(s, 3, from->node_id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+		if (rc)
+			return rc;
+	}
+	return TR_OK;
+}
+
+int fed_refusal_audit(struct db_conn *c, const struct fed_peer *from, const char *rid,
+		      const char *why, int nth, int64_t now)
+{
+	if (nth > FED_REFUSALS_AUDITED)
+		return TR_OK; /* the log line has them all */
+	/* the record's id only when it is one (it comes from the peer) */
+	json_t *d =
+	    json_pack("{s:s, s:s, s:s}", "peer", from->name, "node", from->node_id, "reason", why);
+	if (!d)
+		return TR_ERR_NOMEM;
+	if (rid && (tr_uuid_valid(rid) ||
+		    (strlen(rid) == 73 && rid[36] == ':' && tr_uuid_valid(rid + 37))))
+		json_object_set_new(d, "record_id", json_string(rid));
+	char *detail = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	if (!detail)
+		return TR_ERR_NOMEM;
+	struct audit_entry e = {NULL,	       NULL, "fed_refused", "peer",
+				from->node_id, NULL, NULL,	    detail};
+	int rc = audit_append(c, &e, now);
+	free(detail);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
+#include "db/query.h"
 #include "domain/acl.h"
 #include "domain/alert.h"
 #include "domain/fed.h"
@@ -180,6 +181,39 @@ static json_t *feed_record(struct db_conn *c, struct feedq *q, const char *op, c
 	return r;
 }
 
+/* The children of a record the peer was sent a tombstone of: the peer drops
+ * them with their parent, so the ledger says so too ("received by" of a
+ * sighting, comment or endorsement). */
+static int ledger_children_drop(struct db_conn *c, const char *peer, const char *type,
+				const char *id, int64_t seq, int64_t now)
+{
+	int rc = TR_OK;
+	for (size_t i = 0; i < fed_ntypes && !rc; i++) {
+		const struct fed_type *t = &fed_types[i];
+		if (!t->parent || strcmp(t->parent, type) != 0)
+			continue;
+		struct buf b;
+		buf_init(&b, 512);
+		buf_printf(&b,
+			   "UPDATE fed_deliveries SET op = 'tombstone', seq = ?, at = ? WHERE"
+			   " peer = ? AND record_type = '%s' AND op <> 'tombstone' AND record_id IN"
+			   " (SELECT %s FROM %s %s " DB_ACL_EXEMPT " WHERE %s = ?)",
+			   t->name, t->key, t->table, t->alias, t->parent_col);
+		struct db_stmt *s;
+		rc = b.err ? b.err : db_prepare(c, b.data, &s);
+		buf_free(&b);
+		if (rc)
+			break;
+		db_bind_int64(s, 1, seq);
+		db_bind_int64(s, 2, now);
+		db_bind_text(s, 3, peer);
+		db_bind_text(s, 4, id);
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+	}
+	return rc;
+}
+
 static int ledger_put(struct db_conn *c, const char *peer, json_t *r, int64_t seq, int64_t now)
 {
 	struct db_stmt *s;
@@ -200,6 +234,10 @@ static int ledger_put(struct db_conn *c, const char *peer, json_t *r, int64_t se
 	db_bind_int64(s, 7, now);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
+	const char *op = json_string_value(json_object_get(r, "op"));
+	if (!rc && op && strcmp(op, "tombstone") == 0)
+		rc = ledger_children_drop(c, peer, json_string_value(json_object_get(r, "type")),
+					  json_string_value(json_object_get(r, "id")), seq, now);
 	return rc;
 }
 
@@ -481,6 +519,7 @@ int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_p
 	    me->node_id, "audience", to->node_id, "created_at", (json_int_t)now, "expires_at",
 	    (json_int_t)(now + FED_BUNDLE_TTL_MS), "after", (json_int_t)after, "cursor",
 	    (json_int_t)cursor, "more", *more, "records", records);
+	json_object_set_new(bundle, "nodes", fed_node_names(c, me, to, index));
 	char *payload = json_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(bundle);
 	if (!payload) {
@@ -555,4 +594,70 @@ int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t 
 	}
 	*out = items;
 	return TR_OK;
+}
+
+/* The organisation of one part of a record, where the caller sees it: a
+ * sighting is seen with its alert, a comment by its own distribution, an
+ * endorsement with its proposal. */
+int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
+		  const char *parent_id, const char *id, char org[37])
+{
+	struct query q;
+	query_init(&q);
+	if (strcmp(type, "sighting") == 0) {
+		query_text(
+		    &q, "SELECT x.org_id FROM alert_sightings x " DB_ACL_EXEMPT " WHERE x.id = ?",
+		    id);
+		query_text(&q, " AND x.alert_id = ?", parent_id);
+	} else if (strcmp(type, "comment") == 0) {
+		query_text(&q, "SELECT x.org_id FROM alert_comments x WHERE x.id = ?", id);
+		query_text(&q, " AND x.alert_id = ?", parent_id);
+		acl_visible(&q, who, "x");
+	} else if (strcmp(type, "endorsement") == 0) {
+		query_text(&q, "SELECT x.org_id FROM proposal_endorsements x WHERE x.org_id = ?",
+			   id);
+		query_text(&q, " AND x.proposal_id = ?", parent_id);
+	} else {
+		query_free(&q);
+		return TR_ERR_NOT_FOUND;
+	}
+	struct db_stmt *s;
+	int rc = query_prepare(&q, c, &s);
+	query_free(&q);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		snprintf(org, 37, "%s", db_col_text(s, 0));
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+}
+
+/* The names this node gives the origins of the records of a page (its
+ * peers' names, or the names it learned itself), for a receiver that does
+ * not peer with them: {node_id: name}. Neither this node nor the receiver
+ * is named (the receiver names its peers itself). */
+json_t *fed_node_names(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		       json_t *index)
+{
+	json_t *names = json_object(), *e;
+	size_t i;
+	json_array_foreach(index, i, e)
+	{
+		const char *node = json_string_value(json_object_get(e, "origin_node"));
+		struct db_stmt *s;
+		if (!node || strcmp(node, me->node_id) == 0 || strcmp(node, to->node_id) == 0 ||
+		    json_object_get(names, node) ||
+		    db_prepare(c,
+			       "SELECT COALESCE((SELECT p.name FROM fed_peers p WHERE p.node_id ="
+			       " ?), (SELECT n.name FROM fed_nodes n WHERE n.node_id = ?))",
+			       &s))
+			continue;
+		db_bind_text(s, 1, node);
+		db_bind_text(s, 2, node);
+		const char *name = db_step(s) == DB_ROW ? db_col_text(s, 0) : NULL;
+		json_object_set_new(names, node, name ? json_string(name) : json_null());
+		db_done(s);
+	}
+	return names;
 }

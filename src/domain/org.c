@@ -36,7 +36,8 @@ int org_kind_valid(const char *kind)
 
 #define ORG_COLS                                                                                   \
 	"id, key, name, kind, country, parent_id, created_at, updated_at, version, origin_node,"   \
-	" (SELECT p.name FROM fed_peers p WHERE p.node_id = organisations.origin_node)"
+	" COALESCE((SELECT p.name FROM fed_peers p WHERE p.node_id = organisations.origin_node),"  \
+	" (SELECT n.name FROM fed_nodes n WHERE n.node_id = organisations.origin_node))"
 
 static json_t *org_row(struct db_stmt *s)
 {
@@ -44,7 +45,8 @@ static json_t *org_row(struct db_stmt *s)
 	tr_time_format(db_col_int64(s, 6), created);
 	tr_time_format(db_col_int64(s, 7), updated);
 	/* origin_node: the node of a remote organisation (federation), null
-	 * here; origin_node_name: that node's name when it is a peer */
+	 * here; origin_node_name: that node's name when it is a peer, else as
+	 * the peer that passed its records along names it */
 	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I, s:s?, s:s?}", "id",
 			 db_col_text(s, 0), "key", db_col_text(s, 1), "name", db_col_text(s, 2),
 			 "kind", db_col_text(s, 3), "country", db_col_text(s, 4), "parent_id",

@@ -32,9 +32,9 @@ const wire = (r, key = F, seq = 1) => {
   return { seq, signed: { text, sig: key.sign(text), pk: key.pk } };
 };
 
-function bundle({ id = uuid7(), audience = R.id, after = 0, cursor = 0, records = [], expires = Date.now() + 60000, key = F }) {
+function bundle({ id = uuid7(), audience = R.id, after = 0, cursor = 0, records = [], expires = Date.now() + 60000, key = F, nodes }) {
   records = records.map((r) => (r.signed || r.unsigned ? r : wire(r)));
-  const payload = JSON.stringify({ v: 1, id, from: F.id, audience, created_at: Date.now(), expires_at: expires, after, cursor, more: false, records });
+  const payload = JSON.stringify({ v: 1, id, from: F.id, audience, created_at: Date.now(), expires_at: expires, after, cursor, more: false, records, nodes });
   return { index: [], payload, signature: key.sign(payload) };
 }
 
@@ -97,6 +97,35 @@ test('records claimed by a node that is not their origin are refused and logged'
   await errorIs('record refused: bad tlp');
   answer = () => bundle({ records: [record({ id: uuid7(), data: { ...record().data, drug_form: 'capsule' } })] });
   await errorIs('record refused: bad drug form');
+});
+
+test('a refused record is written to the audit log, naming the peer, its node, the record and the reason', async () => {
+  const entries = () => until(async () => {
+    const r = await R.api.get('/api/v1/audit?resource_type=peer&action=fed_refused&limit=500');
+    assert.equal(r.status, 200, r.text);
+    return r.body.items.length ? r.body.items : null;
+  }, 'refusals in the audit log');
+  const forged = (await entries()).find((e) => e.detail?.reason === 'claimed by a node that is not its origin');
+  assert.ok(forged, 'the forged record');
+  assert.equal(forged.resource_id, F.id);
+  assert.equal(forged.user_id, null);
+  assert.deepEqual(forged.detail, { peer: 'f', node: F.id, reason: 'claimed by a node that is not its origin', record_id: fromF });
+  assert.ok((await entries()).some((e) => e.detail?.reason === 'bad tlp'));
+  // a record id that is not one is not repeated into the log
+  answer = () => bundle({ records: [record({ id: 'x\u0001y', data: { ...record().data } })] });
+  await errorIs('record refused: malformed record');
+  const bad = (await entries()).find((e) => e.detail?.reason === 'malformed record');
+  assert.ok(bad && !('record_id' in bad.detail), JSON.stringify(bad));
+  // at most FED_REFUSALS_AUDITED (20) of one bundle
+  const ids = Array.from({ length: 30 }, () => uuid7());
+  const many = bundle({ records: ids.map((id) => record({ id, data: { ...record().data, tlp: 'red' } })) });
+  answer = () => many;
+  await errorIs('bundle replayed');
+  const logged = (await R.api.get('/api/v1/audit?resource_type=peer&action=fed_refused&limit=500')).body.items
+    .filter((e) => ids.includes(e.detail?.record_id));
+  assert.deepEqual(logged.map((e) => e.detail.record_id).sort(), ids.slice(0, 20).sort());
+  const v = cli(['audit', 'verify', '--db', R.db.url], { env: { ...process.env, ...R.env } });
+  assert.equal(v.status, 0, v.stderr + v.stdout);
 });
 
 test('a record of another node is taken only as its origin signed it', async () => {
@@ -254,4 +283,33 @@ test('records of the other types: a practice is taken, bad fields, unknown types
   assert.equal(p.status, 201, p.text);
   answer = () => bundle({ records: [record({ type: 'endorsement', id: `${p.body.id}:${uuid7()}`, data: { proposal_id: p.body.id, comment: '', created_at: now } })] });
   await errorIs('record refused: malformed record');
+});
+
+test('the names a bundle gives nodes: a node pinned through the sender is named, a peer keeps its operator\'s name, a bad name is left out', async () => {
+  const H = { id: uuid7(), ...keyPair() };
+  const hOrg = { id: uuid7(), name: 'H Police', kind: 'police', country: 'SI' };
+  const byH = (id, nodes) => bundle({ nodes, records: [wire(record({ id, origin_node: H.id, org: hOrg }), H)] });
+  const first = uuid7();
+  answer = () => byH(first, { [H.id]: 'Ljubljana node', [F.id]: 'not f', [R.id]: 'me', 'not-a-node': 'x' });
+  await until(async () => (await R.api.get(`/api/v1/alerts/${first}`)).status === 200, 'the record of H');
+  const org = await until(async () => {
+    const o = (await R.api.get(`/api/v1/organisations/${hOrg.id}`)).body;
+    return o.origin_node_name ? o : null;
+  }, "H's node named");
+  assert.equal(org.origin_node, H.id);
+  assert.equal(org.origin_node_name, 'Ljubljana node');
+  assert.equal((await R.api.get(`/api/v1/organisations/${ORG}`)).body.origin_node_name, 'f', "a peer's name is its operator's");
+  assert.equal(sql(R.srv, `SELECT COUNT(*) FROM fed_nodes WHERE node_id IN ('${F.id}', '${R.id}')`).trim(), '0', 'no node is pinned by a name');
+  const n = cli(['node', 'list', '--db', R.db.url]);
+  assert.ok(n.stdout.split('\n').some((l) => l.startsWith(H.id) && l.endsWith(' Ljubljana node')), n.stdout);
+  for (const bad of ['bell\u0007', 'x'.repeat(101), '', 42]) {
+    const next = uuid7();
+    answer = () => byH(next, { [H.id]: bad });
+    await until(async () => (await R.api.get(`/api/v1/alerts/${next}`)).status === 200, 'the next record of H');
+    assert.equal((await R.api.get(`/api/v1/organisations/${hOrg.id}`)).body.origin_node_name, 'Ljubljana node', JSON.stringify(bad));
+  }
+  // a malformed list of names is no reason to refuse the records
+  const last = uuid7();
+  answer = () => byH(last, ['Ljubljana']);
+  await until(async () => (await R.api.get(`/api/v1/alerts/${last}`)).status === 200, 'a record beside a malformed list');
 });

@@ -97,6 +97,20 @@ test('a published practice of A reaches C through B; a draft never leaves A', as
   assert.ok(p.status >= 400 && p.status < 500, p.text);
 });
 
+test("C, which does not peer with A, names A's node as B does (the name travels in B's signed bundle)", async () => {
+  // B's page of A's practice named A's node; C pinned A's key through B
+  const org = await until(seen(C, `/api/v1/organisations/${A.org}`, (x) => x.origin_node_name), "A's node named on C");
+  assert.equal(org.origin_node, A.id);
+  assert.equal(org.origin_node_name, 'a', "B's name for A");
+  // a direct peer is named by this node's operator, not by what peers say
+  assert.equal((await B.api.get(`/api/v1/organisations/${A.org}`)).body.origin_node_name, 'a');
+  assert.equal(sql(B.srv, `SELECT COUNT(*) FROM fed_nodes WHERE node_id = '${A.id}'`).trim(), '0');
+  for (const o of [orgs.r1, orgs.r2]) {
+    const r = await until(seen(C, `/api/v1/organisations/${o}`), 'a reviewer organisation on C');
+    assert.equal(r.origin_node_name, 'a');
+  }
+});
+
 test('a federated activity reaches C, an edit arrives, narrowing drops it on B and C; a network one never leaves A', async () => {
   const net = await A.api.post('/api/v1/activities', { body: activity({ title: 'Network only', distribution: 'network' }) });
   assert.equal(net.status, 201, net.text);
@@ -343,4 +357,76 @@ test('a proposal and an activity of a sharing group with an organisation on C an
   const v = (await A.api.get(pPath)).headers.get('etag');
   assert.equal((await A.api.patch(pPath, { body: { distribution: 'organisation', sharing_group_id: null }, headers: { 'If-Match': v } })).status, 200);
   await until(gone(C, pPath), 'the group proposal gone from C');
+});
+
+/* "Received by" of a part of a record is read by the organisation that
+ * made the part (it chose to share it), not by the owner of its alert or
+ * proposal: each reads its own. */
+test('the organisation of a sighting, a comment or an endorsement reads who received it; narrowed, the ledger says tombstone', async () => {
+  const r = await A.api.post('/api/v1/alerts', { body: alertBody({ title: 'Parts received' }) });
+  assert.equal(r.status, 201, r.text);
+  const path = `/api/v1/alerts/${r.body.id}`;
+  const s = await u.r1.post(`${path}/sightings`, { body: { type: 'seen', place_name: 'Linz', count: 1 } });
+  assert.equal(s.status, 201, s.text);
+  const cm = await u.r2.post(`${path}/comments`, { body: { body: 'Seen in Munich too.', distribution: 'federation' } });
+  assert.equal(cm.status, 201, cm.text);
+  const home = await u.r2.post(`${path}/comments`, { body: { body: 'Berlin only.', distribution: 'organisation' } });
+  assert.equal(home.status, 201, home.text);
+  const pr = await A.api.post('/api/v1/proposals', { body: { title: 'Endorsed, received', description: 'x', distribution: 'federation', status: 'open' } });
+  assert.equal(pr.status, 201, pr.text);
+  const pPath = `/api/v1/proposals/${pr.body.id}`;
+  assert.equal((await u.r1.post(`${pPath}/endorsements`, { body: { comment: 'Vienna in' } })).status, 201);
+  await until(seen(C, `${path}/sightings`, (x) => x.items?.length === 1), 'the sighting on C');
+  await until(seen(C, `${path}/comments`, (x) => x.items?.length === 1), 'the comment on C');
+  await until(seen(C, pPath, (x) => x.endorsements?.length === 1), 'the endorsement on C');
+  const sRb = `${path}/sightings/${s.body.id}/received-by`;
+  const cRb = `${path}/comments/${cm.body.id}/received-by`;
+  const eRb = `${pPath}/endorsements/${orgs.r1}/received-by`;
+  // every peer of A (B, and C when an earlier test peered it with A) pulls them
+  const peersOf = async (n) => (await n.api.get('/api/v1/federation/peers')).body.items.map((x) => x.node_id).sort();
+  const aPeers = await peersOf(A);
+  assert.ok(aPeers.includes(B.id));
+  const ledger = (who, p, op) => until(async () => {
+    const x = await who.get(p);
+    assert.equal(x.status, 200, `${p}: ${x.text}`);
+    return x.body.items.length === aPeers.length && x.body.items.every((y) => y.op === op) ? x.body.items : null;
+  }, `${op} of ${p} in the ledger`);
+  for (const [who, p] of [[u.r1, sRb], [u.r2, cRb], [u.r1, eRb]]) {
+    const items = await ledger(who, p, 'upsert');
+    assert.deepEqual(items.map((x) => x.node_id), aPeers, p);
+    assert.equal(items.find((x) => x.node_id === B.id).name, 'b', p);
+    assert.ok(items.every((x) => x.version === 1), p);
+  }
+  // the owner of the alert or proposal, another organisation, a copy's holder: not theirs
+  for (const [who, p] of [[A.api, sRb], [u.r2, sRb], [A.api, cRb], [u.r1, cRb], [A.api, eRb], [u.r2, eRb], [B.api, sRb], [C.api, eRb]]) {
+    assert.equal((await who.get(p)).status, 403, p);
+  }
+  // what the caller does not see, or that is not there, is 404 (no existence leak)
+  assert.equal((await A.api.get(`${path}/comments/${home.body.id}/received-by`)).status, 404);
+  assert.equal((await u.r2.get(`${path}/comments/${home.body.id}/received-by`)).body.items.length, 0, 'never sent');
+  assert.equal((await u.r2.get(`${pPath}/endorsements/${orgs.r2}/received-by`)).status, 404);
+  assert.equal((await u.r1.get(`${path}/sightings/${cm.body.id}/received-by`)).status, 404);
+  assert.equal((await u.r1.get(`/api/v1/alerts/${pr.body.id}/sightings/${s.body.id}/received-by`)).status, 404);
+  assert.equal((await u.r1.get(`${path}/sightings/nope/received-by`)).status, 404);
+  // C's organisation endorses the copy on C: C's ledger says B received it
+  assert.equal((await C.api.post(`${pPath}/endorsements`, { body: { comment: 'C too' } })).status, 201);
+  await until(seen(A, pPath, (x) => x.endorsements?.length === 2), "C's endorsement on A");
+  const cPeers = await peersOf(C);
+  const cE = await until(async () => {
+    const x = await C.api.get(`${pPath}/endorsements/${C.org}/received-by`);
+    assert.equal(x.status, 200, x.text);
+    return x.body.items.length === cPeers.length ? x.body.items : null;
+  }, "C's endorsement in C's ledger");
+  assert.deepEqual(cE.map((x) => x.node_id), cPeers);
+  assert.ok(cE.every((x) => x.op === 'upsert'));
+  // narrowed: the parts go as tombstones with their parent
+  const v = (await A.api.get(path)).headers.get('etag');
+  assert.equal((await A.api.patch(path, { body: { distribution: 'network' }, headers: { 'If-Match': v } })).status, 200);
+  const pv = (await A.api.get(pPath)).headers.get('etag');
+  assert.equal((await A.api.patch(pPath, { body: { distribution: 'network' }, headers: { 'If-Match': pv } })).status, 200);
+  await until(gone(C, path), 'the narrowed alert gone from C');
+  await until(gone(C, pPath), 'the narrowed proposal gone from C');
+  for (const [who, p] of [[u.r1, sRb], [u.r2, cRb], [u.r1, eRb]]) {
+    assert.deepEqual((await ledger(who, p, 'tombstone')).map((x) => x.node_id), aPeers, p);
+  }
 });

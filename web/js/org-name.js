@@ -7,11 +7,17 @@ import { t } from './i18n.js';
 /** The node a remote organisation comes from, for people. */
 export const nodeName = (org) => org.origin_node_name || org.origin_node.slice(0, 8);
 
+/** The "remote" marker of a remote organisation (nothing for one of here). */
+export function RemoteBadge({ org }) {
+  if (!org || !org.origin_node) return '';
+  const node = nodeName(org);
+  return html`<span class="badge badge-remote" data-remote=${org.origin_node}
+    title=${t('org.remote_title', { node })}>${t('org.remote', { node })}</span>`;
+}
+
 /** The organisation's name, and its "remote" marker when it is one. */
 export function OrgName({ org }) {
   if (!org) return '';
   if (!org.origin_node) return org.name;
-  const node = nodeName(org);
-  return html`${org.name} <span class="badge badge-remote" data-remote=${org.origin_node}
-    title=${t('org.remote_title', { node })}>${t('org.remote', { node })}</span>`;
+  return html`${org.name} <${RemoteBadge} org=${org} />`;
 }

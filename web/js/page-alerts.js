@@ -63,7 +63,7 @@ function SearchResults({ q, byId }) {
         <li key=${r.id} data-hit><a href=${`/alerts/${r.id}`}>${r.title}</a>
           <span class="hit-meta"> ${r.tlp && html`<${TlpBadge} tlp=${r.tlp} />`}
             ${r.status && html` <${Badge} kind=${STATUS_KIND[r.status]}>${t(`alertstatus.${r.status}`)}</${Badge}>`}
-            ${r.org_id && byId && byId.get(r.org_id) && html` <span class="muted small">${byId.get(r.org_id).name}</span>`}</span>
+            ${r.org_id && byId && byId.get(r.org_id) && html` <span class="muted small"><${OrgName} org=${byId.get(r.org_id)} /></span>`}</span>
           <p class="muted small">${parts(r.snippet)}</p></li>`)}
     </ul>`;
 }

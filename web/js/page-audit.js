@@ -12,14 +12,14 @@ import {
 // every kind of record the log names: the server takes no other filter
 // (src/domain/audit.c audit_resource_types; tests/api/audit.test.mjs holds
 // the two lists equal)
-export const RESOURCES = ['alert', 'tip', 'problem', 'activity', 'practice', 'proposal', 'signal', 'substance', 'referral', 'service', 'commitment', 'document', 'assessment', 'event', 'outcome', 'action', 'organisation', 'org_area', 'user', 'token', 'session', 'sharing_group', 'subscription', 'webhook'];
+export const RESOURCES = ['alert', 'tip', 'problem', 'activity', 'practice', 'proposal', 'signal', 'substance', 'referral', 'service', 'commitment', 'document', 'assessment', 'event', 'outcome', 'action', 'organisation', 'org_area', 'user', 'token', 'session', 'sharing_group', 'subscription', 'webhook', 'peer'];
 
 // the actions the log records, for the action filter
 const ACTIONS = ['create', 'update', 'share', 'delete', 'link', 'unlink', 'import', 'read_sensitive', 'note',
   'message_from_sender', 'message_to_sender', 'review', 'submitted', 'in_review', 'verified', 'published', 'rejected',
   'draft', 'endorse', 'comment', 'minutes', 'acknowledge', 'dismiss', 'close', 'consent', 'consent_override',
   'erase', 'retention', 'escalate', 'expire', 'login', 'login_failed', 'invite', 'password_set',
-  'password_reset_requested', 'password_reset', 'password_change_refused', 'revoke'];
+  'password_reset_requested', 'password_reset', 'password_change_refused', 'revoke', 'fed_refused'];
 
 // where a record of each type is read in the app
 const PAGES = {

@@ -9,6 +9,7 @@ import {
   usePagedList, MoreButton, Notice, Badge,
 } from './components.js';
 import { orgOptions } from './labels.js';
+import { OrgName } from './org-name.js';
 
 export default function Groups() {
   const orgs = useAsync(organisations, []);
@@ -25,7 +26,7 @@ export default function Groups() {
         ${list.items.map((g) => html`
           <tr key=${g.id}>
             <td><a href=${`/sharing-groups/${g.id}`}>${g.name}</a>${g.description && html`<div class="muted small">${g.description}</div>`}</td>
-            <td>${byId.get(g.owner_org_id) ? byId.get(g.owner_org_id).name : ''}</td>
+            <td><${OrgName} org=${byId.get(g.owner_org_id)} /></td>
             <td>${tn('groups.member_count', (g.members || []).length)}</td>
           </tr>`)}
       </${Table}>
@@ -146,7 +147,7 @@ export function Edit({ me, params }) {
         <ul class="member-list">
           ${members.map((id) => html`
             <li key=${id}>
-              <span>${byId.get(id) ? byId.get(id).name : id}
+              <span>${byId.get(id) ? html`<${OrgName} org=${byId.get(id)} />` : id}
                 ${id === group.owner_org_id && html` <${Badge}>${t('groups.owner')}</${Badge}>`}</span>
               ${owner && id !== group.owner_org_id && html`
                 <button type="button" class="btn btn-small btn-quiet" disabled=${busy}

@@ -8,6 +8,7 @@ import {
 } from './components.js';
 import { kindOptions, countryOptions, orgOptions, kindLabel } from './labels.js';
 import { can } from './can.js';
+import { RemoteBadge } from './org-name.js';
 
 export default function Organisations({ me, query }) {
   const country = query.get('country') || '';
@@ -42,7 +43,7 @@ export default function Organisations({ me, query }) {
       <${Table} caption=${t('orgs.title')} head=${[t('orgs.name'), t('orgs.kind'), t('orgs.country'), t('orgs.parent')]}>
         ${rows.map((o) => html`
           <tr key=${o.id}>
-            <td><a href=${`/organisations/${o.id}`}>${o.name}</a></td>
+            <td><a href=${`/organisations/${o.id}`}>${o.name}</a>${o.origin_node && html` <${RemoteBadge} org=${o} />`}</td>
             <td>${kindLabel(o.kind)}</td>
             <td>${o.country ? countryName(o.country) : t('orgs.international')}</td>
             <td>${o.parent_id && byId.get(o.parent_id) ? byId.get(o.parent_id).name : ''}</td>

@@ -1,7 +1,7 @@
 // The good-practice registry: search and filters; the detail with its
 // reviews; authors submit, reviewers of other organisations verify or reject
 // (two verifying reviews publish a practice).
-import { html, useState } from './lib.js';
+import { html, useState, useMemo } from './lib.js';
 import { t, formatDateTime, countryName } from './i18n.js';
 import { post, getVersioned, request, countries as loadCountries, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
@@ -24,6 +24,8 @@ export default function Practices({ me, query }) {
   const filt = {};
   for (const k of ['status', 'country', 'evidence_level', 'q']) if (cur[k]) filt[k] = cur[k];
   const list = usePagedList('/practices', filt, [JSON.stringify(filt)]);
+  const orgs = useAsync(organisations, []);
+  const byId = useMemo(() => new Map((orgs.data || []).map((o) => [o.id, o])), [orgs.data]);
   const change = (k) => (v) => setQuery({ ...cur, [k]: v });
   return html`
     <${PageHeader} title=${t('prac.title')} subtitle=${t('prac.subtitle')}>
@@ -43,9 +45,10 @@ export default function Practices({ me, query }) {
     <${ProblemAlert} error=${list.error} />
     ${list.loading && list.items.length === 0 ? html`<${Loading} />`
       : list.items.length === 0 ? html`<p class="empty">${t('prac.empty')}</p>` : html`
-      <${Table} caption=${t('prac.title')} head=${[t('prac.practice'), t('alerts.country'), t('prac.evidence'), t('prac.status')]}>
+      <${Table} caption=${t('prac.title')} head=${[t('prac.practice'), t('prac.organisation'), t('alerts.country'), t('prac.evidence'), t('prac.status')]}>
         ${list.items.map((p) => html`<tr key=${p.id}>
           <td><a href=${`/practices/${p.id}`}>${p.title}</a>${p.summary && html`<div class="muted small">${p.summary}</div>`}</td>
+          <td><${OrgName} org=${byId.get(p.org_id)} /></td>
           <td>${countryName(p.origin_country)}</td>
           <td>${t(`evidence.${p.evidence_level}`)}</td>
           <td><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></td>
@@ -94,7 +97,7 @@ export function Detail({ me, params }) {
     <section class="card" aria-labelledby="reviews-title">
       <h2 id="reviews-title">${t('prac.reviews')}</h2>
       ${(p.reviews || []).length === 0 ? html`<p class="empty">${t('prac.no_reviews')}</p>` : html`
-        <ul class="thread">${p.reviews.map((r) => html`<li class="msg"><span class="msg-who">${t(`verdict.${r.verdict}`)} · ${formatDateTime(r.created_at)}</span><p>${r.comments}</p></li>`)}</ul>`}
+        <ul class="thread">${p.reviews.map((r) => html`<li class="msg"><span class="msg-who"><${OrgName} org=${d.data.orgs.find((o) => o.id === r.org_id)} /> · ${t(`verdict.${r.verdict}`)} · ${formatDateTime(r.created_at)}</span><p>${r.comments}</p></li>`)}</ul>`}
       ${reviewable && html`
         <form onSubmit=${(e) => { e.preventDefault(); act(() => post(`/practices/${p.id}/reviews`, { verdict, comments }), t('prac.reviewed')); }}>
           <${Select} label=${t('prac.verdict')} name="verdict" value=${verdict} onChange=${setVerdict}

@@ -21,6 +21,8 @@ export default function Proposals({ me, query }) {
   const cur = Object.fromEntries(query.entries());
   const filt = cur.status ? { status: cur.status } : {};
   const list = usePagedList('/proposals', filt, [cur.status]);
+  const orgs = useAsync(organisations, []);
+  const byId = useMemo(() => new Map((orgs.data || []).map((o) => [o.id, o])), [orgs.data]);
   return html`
     <${PageHeader} title=${t('prop.title')} subtitle=${t('prop.subtitle')}>
       ${can(me, 'proposal', 'create') && html`<a class="btn btn-primary" href="/proposals/new">${t('prop.new')}</a>`}
@@ -34,9 +36,10 @@ export default function Proposals({ me, query }) {
     <${ProblemAlert} error=${list.error} />
     ${list.loading && list.items.length === 0 ? html`<${Loading} />`
       : list.items.length === 0 ? html`<p class="empty">${t('prop.empty')}</p>` : html`
-      <${Table} caption=${t('prop.title')} head=${[t('prop.proposal'), t('alerts.countries'), t('prop.endorsements'), t('prop.status')]}>
+      <${Table} caption=${t('prop.title')} head=${[t('prop.proposal'), t('prop.organisation'), t('alerts.countries'), t('prop.endorsements'), t('prop.status')]}>
         ${list.items.map((p) => html`<tr key=${p.id}>
           <td><a href=${`/proposals/${p.id}`}>${p.title}</a></td>
+          <td><${OrgName} org=${byId.get(p.org_id)} /></td>
           <td>${(p.countries || []).map(countryName).join(', ')}</td>
           <td>${p.endorsement_count ?? (p.endorsements || []).length}</td>
           <td><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></td>
@@ -77,6 +80,7 @@ export function Detail({ me, params }) {
       <dl class="facts">
         <div><dt>${t('prop.status')}</dt><dd><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></dd></div>
         <div><dt>${t('alerts.countries')}</dt><dd>${(p.countries || []).map(countryName).join(', ')}</dd></div>
+        ${p.verified_org_id && html`<div><dt>${t('prop.verified_by')}</dt><dd data-verified-by><${OrgName} org=${orgs.find((o) => o.id === p.verified_org_id)} /></dd></div>`}
       </dl>
       ${p.description && html`<p class="prewrap">${p.description}</p>`}
     </section>
