@@ -92,14 +92,21 @@ int api_fed_changes(struct http_req *req, struct http_resp *resp)
 	if (head <= after && http_elapsed_ms(req) < wait * 1000 && !atomic_load(&st->stop) &&
 	    http_park(req, 100) == TR_OK)
 		return TR_OK;
-	json_t *out = NULL;
+	char *out = NULL;
+	size_t len = 0;
 	int more = 0;
 	c = api_db(req);
-	rc = fed_changes(c, &st->me, &p, after, st->bundle_max, tr_now_ms(), &out, &more);
+	rc =
+	    fed_changes_text(c, &st->me, &p, after, st->bundle_max, tr_now_ms(), &out, &len, &more);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
-	return rc ? rc : http_resp_json(resp, 200, out);
+	if (rc)
+		return rc;
+	http_resp_take(resp, out, len);
+	http_resp_status(resp, 200);
+	http_resp_type(resp, "application/json");
+	return TR_OK;
 }
 
 /* Federation is the instance's: the permission table gives it to the

@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,12 @@ int fed_module_start(struct app *app, int threads, char *err, size_t errlen)
 		      stderr);
 		return TR_OK;
 	}
+	/* A pull builds and parses answers of some MiB: glibc would hand each
+	 * such block back to the kernel when freed (mmap, or trimming the heap)
+	 * and fault it in again at the next answer. Kept instead, up to the
+	 * peak the pulls needed. */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	struct fed_state *st = calloc(1, sizeof(*st));
 	if (!st)
 		return TR_ERR_NOMEM;

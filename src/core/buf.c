@@ -96,39 +96,50 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 int buf_json_str(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	int rc = buf_append(b, "\"", 1);
-	const char *run = s;
-	/* runs of characters that need no escape are copied at once */
-	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
-		if (*p >= 0x20 && *p != '"' && *p != '\\')
+	/* one pass to size it, one to write it: a long text (a federation
+	 * bundle) is written without growing the buffer escape by escape */
+	size_t n = 0, extra = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+		if (*p < 0x20 || *p == '"' || *p == '\\')
+			extra += *p == '"' || *p == '\\' || *p == '\n' || *p == '\r' || *p == '\t'
+				     ? 1
+				     : 5;
+	int rc = buf_reserve(b, n + extra + 2);
+	if (rc)
+		return rc;
+	char *o = b->data + b->len;
+	*o++ = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\') {
+			*o++ = (char)*p;
 			continue;
-		rc = buf_append(b, run, (size_t)((const char *)p - run));
-		run = (const char *)p + 1;
+		}
+		*o++ = '\\';
 		switch (*p) {
 		case '"':
-			rc = rc ? rc : buf_append(b, "\\\"", 2);
-			break;
 		case '\\':
-			rc = rc ? rc : buf_append(b, "\\\\", 2);
+			*o++ = (char)*p;
 			break;
 		case '\n':
-			rc = rc ? rc : buf_append(b, "\\n", 2);
+			*o++ = 'n';
 			break;
 		case '\r':
-			rc = rc ? rc : buf_append(b, "\\r", 2);
+			*o++ = 'r';
 			break;
 		case '\t':
-			rc = rc ? rc : buf_append(b, "\\t", 2);
+			*o++ = 't';
 			break;
-		default: {
-			char e[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-			rc = rc ? rc : buf_append(b, e, 6);
-		}
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[*p >> 4];
+			o[4] = hex[*p & 15];
+			o += 5;
 		}
 	}
-	if (!rc)
-		rc = buf_append(b, run, strlen(run));
-	return rc ? rc : buf_append(b, "\"", 1);
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return TR_OK;
 }
 
 char *buf_detach(struct buf *b, size_t *len)

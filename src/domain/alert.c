@@ -242,20 +242,23 @@ int alert_list_text(struct db_conn *c, const struct caller *who, const struct al
 
 /* ---- writing ---- */
 
+/* The links of alert id in table; fresh: a new alert, which has none yet. */
 static int links_write(struct db_conn *c, const char *id, const char *table, const char *col,
-		       json_t *values)
+		       json_t *values, int fresh)
 {
 	char sql[200];
 	struct db_stmt *s;
+	int rc;
 	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE alert_id = ?", table);
-	int rc = db_prepare(c, sql, &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
+	if (!fresh) {
+		if ((rc = db_prepare(c, sql, &s)))
+			return rc;
+		db_bind_text(s, 1, id);
+		rc = db_step(s);
+		db_done(s);
+		if (rc != DB_DONE)
+			return rc;
+	}
 	snprintf(sql, sizeof(sql),
 		 "INSERT INTO %s (alert_id, %s) VALUES (?, ?)"
 		 " ON CONFLICT DO NOTHING",
@@ -427,11 +430,11 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 	if (rc != DB_DONE)
 		return rc;
 	if ((rc = links_write(c, id, "alert_substances", "substance_id",
-			      json_object_get(a, "substances"))) ||
-	    (rc =
-		 links_write(c, id, "alert_countries", "country", json_object_get(a, "countries"))))
+			      json_object_get(a, "substances"), insert)) ||
+	    (rc = links_write(c, id, "alert_countries", "country", json_object_get(a, "countries"),
+			      insert)))
 		return rc;
-	if ((rc = links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"))) ||
+	if ((rc = links_write(c, id, "alert_tags", "tag", json_object_get(a, "tags"), insert)) ||
 	    (rc = alert_index(c, id, a)))
 		return rc;
 	return alert_seq_stamp(c, id);
@@ -811,9 +814,9 @@ int alert_fed_withdraw(struct db_conn *c, const char *id, const struct alert_fed
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	json_t *none = json_array();
-	if (!rc && !(rc = links_write(c, id, "alert_substances", "substance_id", none)) &&
-	    !(rc = links_write(c, id, "alert_countries", "country", none)) &&
-	    !(rc = links_write(c, id, "alert_tags", "tag", none)) &&
+	if (!rc && !(rc = links_write(c, id, "alert_substances", "substance_id", none, 0)) &&
+	    !(rc = links_write(c, id, "alert_countries", "country", none, 0)) &&
+	    !(rc = links_write(c, id, "alert_tags", "tag", none, 0)) &&
 	    !(rc = search_index_put(c, "alert", id, "")))
 		rc = alert_seq_stamp(c, id);
 	json_decref(none);

@@ -129,6 +129,13 @@ int fed_head(struct db_conn *c, int64_t *seq /* OUT */);
 int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
 		int64_t after, int limit, int64_t now, json_t **out /* OUT */, int *more /* OUT */);
 
+/** fed_changes as the text of the answer (*out, *len; the caller frees
+ * it), written without a JSON tree of the page: what the pull handler
+ * sends. */
+int fed_changes_text(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		     int64_t after, int limit, int64_t now, char **out /* OUT */,
+		     size_t *len /* OUT */, int *more /* OUT */);
+
 /** What a bundle did when applied. */
 struct fed_apply_report {
 	int applied, unchanged, refused;

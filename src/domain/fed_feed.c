@@ -474,14 +474,73 @@ static int feed_collect(struct db_conn *c, const struct fed_node *me, const char
 	return rc;
 }
 
-int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
-		int64_t after, int limit, int64_t now, json_t **out, int *more)
+/* One record of the bundle as it travels: a signed one written here with
+ * its text escaped once (the same bytes as the canonical dump: keys in
+ * order, compact), an unsigned tombstone through the dump. */
+static int wire_put(struct buf *b, json_t *w)
 {
-	json_t *records = json_array(), *index = json_array(), *sent = json_array();
-	int64_t cursor = after;
+	json_t *sg = json_object_get(w, "signed");
+	if (!sg) {
+		char *t = json_dumps(w, JSON_COMPACT | JSON_SORT_KEYS);
+		int rc = t ? buf_puts(b, t) : TR_ERR_NOMEM;
+		free(t);
+		return rc;
+	}
+	buf_printf(b, "{\"seq\":%lld,\"signed\":{\"pk\":",
+		   (long long)json_integer_value(json_object_get(w, "seq")));
+	buf_json_str(b, json_string_value(json_object_get(sg, "pk")));
+	buf_puts(b, ",\"sig\":");
+	buf_json_str(b, json_string_value(json_object_get(sg, "sig")));
+	buf_puts(b, ",\"text\":");
+	buf_json_str(b, json_string_value(json_object_get(sg, "text")));
+	return buf_puts(b, "}}");
+}
+
+/* The canonical bundle text (sorted keys, compact) into b. */
+static int bundle_text(struct buf *b, const struct fed_node *me, const struct fed_peer *to,
+		       int64_t after, int64_t cursor, int more, int64_t now, json_t *nodes,
+		       json_t *records)
+{
+	char bid[37];
+	tr_uuid7(bid);
+	buf_printf(b,
+		   "{\"after\":%lld,\"audience\":\"%s\",\"created_at\":%lld,\"cursor\":%lld,"
+		   "\"expires_at\":%lld,\"from\":\"%s\",\"id\":\"%s\",\"more\":%s,",
+		   (long long)after, to->node_id, (long long)now, (long long)cursor,
+		   (long long)(now + FED_BUNDLE_TTL_MS), me->node_id, bid, more ? "true" : "false");
+	/* the names this node gives the origin nodes of the records (keys in
+	 * order, as the rest of the canonical form) */
+	char *names = nodes ? json_dumps(nodes, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (names) {
+		buf_puts(b, "\"nodes\":");
+		buf_puts(b, names);
+		buf_puts(b, ",");
+		free(names);
+	} else if (nodes) {
+		return TR_ERR_NOMEM;
+	}
+	buf_puts(b, "\"records\":[");
+	size_t i;
+	json_t *w;
+	json_array_foreach(records, i, w)
+	{
+		if (i)
+			buf_puts(b, ",");
+		wire_put(b, w);
+	}
+	return buf_puts(b, "],\"v\":1}");
+}
+
+/* The feed's page for the peer in one transaction, with the ledger and the
+ * peer's progress: records as they travel and their index. */
+static int changes_collect(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+			   int64_t after, int limit, int64_t now, json_t *records, json_t *index,
+			   int64_t *cursor, int *more)
+{
+	json_t *sent = json_array();
 	int rc = db_begin(c);
 	if (!rc)
-		rc = feed_collect(c, me, to->node_id, after, limit, records, index, sent, &cursor,
+		rc = feed_collect(c, me, to->node_id, after, limit, records, index, sent, cursor,
 				  more);
 	/* the ledger after the feed's statement is done with the tables it reads */
 	size_t i;
@@ -506,36 +565,61 @@ int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_p
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
-	if (rc || (rc = db_commit(c))) {
+	if (rc || (rc = db_commit(c)))
 		db_rollback(c);
-		json_decref(records);
-		json_decref(index);
-		return rc;
+	return rc;
+}
+
+int fed_changes_text(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		     int64_t after, int limit, int64_t now, char **out, size_t *len, int *more)
+{
+	json_t *records = json_array(), *index = json_array();
+	int64_t cursor = after;
+	*out = NULL;
+	int rc = changes_collect(c, me, to, after, limit, now, records, index, &cursor, more);
+	struct buf payload, answer;
+	buf_init(&payload, (size_t)1 << 30);
+	buf_init(&answer, (size_t)1 << 30);
+	char *idx = rc ? NULL : json_dumps(index, JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *nodes = rc ? NULL : fed_node_names(c, me, to, index);
+	json_decref(index);
+	if (!rc &&
+	    !(rc = bundle_text(&payload, me, to, after, cursor, *more, now, nodes, records)) &&
+	    idx) {
+		unsigned char sig[crypto_sign_BYTES];
+		char sig_hex[2 * crypto_sign_BYTES + 1];
+		crypto_sign_detached(sig, NULL, (const unsigned char *)payload.data, payload.len,
+				     me->sk);
+		sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
+		/* cursor and more again outside the payload: unsigned hints that
+		 * let the puller ask for the next page while it applies this one */
+		buf_printf(&answer, "{\"cursor\":%lld,\"index\":", (long long)cursor);
+		buf_puts(&answer, idx);
+		buf_printf(&answer, ",\"more\":%s,\"payload\":", *more ? "true" : "false");
+		buf_json_str(&answer, payload.data);
+		buf_printf(&answer, ",\"signature\":\"%s\"}", sig_hex);
+		if (!(rc = answer.err))
+			*out = buf_detach(&answer, len);
+	} else if (!rc) {
+		rc = payload.err ? payload.err : TR_ERR_NOMEM;
 	}
-	char bid[37];
-	tr_uuid7(bid);
-	json_t *bundle = json_pack(
-	    "{s:i, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:o}", "v", 1, "id", bid, "from",
-	    me->node_id, "audience", to->node_id, "created_at", (json_int_t)now, "expires_at",
-	    (json_int_t)(now + FED_BUNDLE_TTL_MS), "after", (json_int_t)after, "cursor",
-	    (json_int_t)cursor, "more", *more, "records", records);
-	json_object_set_new(bundle, "nodes", fed_node_names(c, me, to, index));
-	char *payload = json_dumps(bundle, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(bundle);
-	if (!payload) {
-		json_decref(index);
-		return TR_ERR_NOMEM;
-	}
-	unsigned char sig[crypto_sign_BYTES];
-	char sig_hex[2 * crypto_sign_BYTES + 1];
-	crypto_sign_detached(sig, NULL, (const unsigned char *)payload, strlen(payload), me->sk);
-	sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
-	/* cursor and more again outside the payload: unsigned hints that let the
-	 * puller ask for the next page while it applies this one */
-	*out = json_pack("{s:o, s:s, s:s, s:I, s:b}", "index", index, "payload", payload,
-			 "signature", sig_hex, "cursor", (json_int_t)cursor, "more", *more);
-	free(payload);
-	return *out ? TR_OK : TR_ERR_NOMEM;
+	free(idx);
+	json_decref(nodes);
+	json_decref(records);
+	buf_free(&payload);
+	buf_free(&answer);
+	return rc;
+}
+
+int fed_changes(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		int64_t after, int limit, int64_t now, json_t **out, int *more)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = fed_changes_text(c, me, to, after, limit, now, &text, &len, more);
+	*out = rc ? NULL : json_loadb(text, len, 0, NULL);
+	free(text);
+	return rc ? rc : *out ? TR_OK : TR_ERR_NOMEM;
 }
 
 int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t **out)

@@ -9,4 +9,15 @@
  * the caller's transaction. */
 int search_index_put(struct db_conn *c, const char *type, const char *id, const char *text);
 
+/** Holds the full-text rows search_index_put writes on c in this thread
+ * (SQLite; PostgreSQL writes at once) until search_index_flush, which
+ * writes them with one statement: FTS5 writes its pending terms out at
+ * every statement's savepoint, so many documents written one statement
+ * each in a transaction make a segment each, and merge them over and over.
+ * For a transaction that indexes many records (a federation bundle). */
+void search_index_hold(struct db_conn *c);
+/** Writes the rows held since search_index_hold (write set) or drops them
+ * (the transaction is rolled back), and stops holding. TR_OK when none. */
+int search_index_flush(struct db_conn *c, int write);
+
 #endif
