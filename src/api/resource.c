@@ -382,14 +382,14 @@ int api_resource_list(struct http_req *req, struct http_resp *resp)
 	return rc ? rc : list_page(req, resp, r, &q);
 }
 
-int api_page_answer(struct http_resp *resp, struct db_conn *c, int rc, json_t *items)
+int api_page_answer(struct http_resp *resp, struct db_conn *c, int rc, json_t *items, int status)
 {
 	db_release(c);
 	if (rc) {
 		json_decref(items);
 		return rc;
 	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	return http_resp_json(resp, status, api_page_json(items, NULL));
 }
 
 int api_child_list(struct http_req *req, struct http_resp *resp)
@@ -405,7 +405,7 @@ int api_child_list(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		rc = api_resource_fail(req, c, r, rc, NULL);
 	if (items)
-		return api_page_answer(resp, c, rc, items);
+		return api_page_answer(resp, c, rc, items, 200);
 	db_release(c);
 	return rc ? rc : http_resp_json(resp, 200, out);
 }

@@ -193,13 +193,14 @@ int api_resource_create(struct http_req *req, struct http_resp *resp);
 int api_resource_get(struct http_req *req, struct http_resp *resp);
 int api_resource_update(struct http_req *req, struct http_resp *resp);
 int api_resource_delete(struct http_req *req, struct http_resp *resp);
-int api_child_list(struct http_req *req, struct http_resp *resp);
-int api_child_create(struct http_req *req, struct http_resp *resp);
 /** The resource whose records the route names: the parent of a part. */
 const struct api_resource *api_resource_owner(const struct api_resource *r);
 /** The record id of the path ("{id}"), or NULL after a 404 (an id that
  * is no UUID names no record). */
 const char *api_path_id(struct http_req *req);
+/** The parts of a record (CHILD_ROUTES): its list, an add. */
+int api_child_list(struct http_req *req, struct http_resp *resp);
+int api_child_create(struct http_req *req, struct http_resp *resp);
 
 /** A page written as text: the body begun ('{"items":'), for the items'
  * JSON array to follow. */
@@ -208,9 +209,9 @@ struct buf *api_page_text_begin(struct http_resp *resp);
  * next_key (none when NULL) and answers 200. */
 int api_page_text_end(struct http_req *req, struct http_resp *resp, const char *next_key);
 
-/** Releases c and answers items as the one page of a list when rc is
- * TR_OK; otherwise frees items and returns rc (already answered). */
-int api_page_answer(struct http_resp *resp, struct db_conn *c, int rc, json_t *items);
+/** Releases c and answers items as the one page of a list, with status,
+ * when rc is TR_OK; otherwise frees items and returns rc (answered). */
+int api_page_answer(struct http_resp *resp, struct db_conn *c, int rc, json_t *items, int status);
 
 /** The next cursor's key of a list whose keys are the ids: the last
  * item's id when more follow, else NULL (malloc'd). */

@@ -426,7 +426,7 @@ int api_tips_areas_list(struct http_req *req, struct http_resp *resp)
 	json_t *items = json_array();
 	if ((rc = tip_areas(c, org, items)))
 		rc = part_fail(req, c, rc, NULL);
-	return api_page_answer(resp, c, rc, items);
+	return api_page_answer(resp, c, rc, items, 200);
 }
 
 int api_tips_areas_create(struct http_req *req, struct http_resp *resp)
