@@ -138,12 +138,7 @@ int api_activities_overlaps(struct http_req *req, struct http_resp *resp)
 	rc = activity_overlaps_of(c, api_caller(req), id, page.limit, items);
 	if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	return api_page_answer(resp, c, rc, items, 200);
 }
 
 int api_activities_overlaps_country(struct http_req *req, struct http_resp *resp)
@@ -197,12 +192,7 @@ int api_activities_gaps(struct http_req *req, struct http_resp *resp)
 	rc = activity_gaps(c, api_caller(req), country, (int)weeks, page.limit, items);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	return api_page_answer(resp, c, rc, items, 200);
 }
 
 /* ---- import and export ---- */

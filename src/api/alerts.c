@@ -1,6 +1,7 @@
 #include "api/alerts_misp.h"
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/resource.h"
 #include "api/validate.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -104,171 +105,90 @@ static int alert_nested(struct http_req *req, json_t *body)
 	return rc;
 }
 
-static int alert_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
-			const char *id, int status)
-{
-	json_t *a = NULL;
-	int rc = alert_get(c, api_caller(req), id, &a);
-	if (rc)
-		return api_domain_fail(req, c, rc, NULL);
-	api_etag(resp, json_integer_value(json_object_get(a, "version")));
-	if (status == 201)
-		api_idem_save(req, c, status, a);
-	return http_resp_json(resp, status, a);
-}
-
-/* What a domain refusal on a field means, or NULL. */
-static const char *alert_why(const char *field)
-{
-	static const struct {
-		const char *field, *message;
-	} why[] = {
-	    {"tlp", "red can never be combined with federation"},
-	    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-				 "your organisation must belong to the group"},
-	    {"observed_to", "must not be before observed_from"},
-	    {"substances", "names a substance that does not exist"},
-	    {"countries", "names a country that does not exist"},
-	    {"retraction_reason", "is required to retract"},
-	    {"status",
-	     "cannot move this way (draft -> published -> retracted; retracted is final)"},
-	    {"distribution", "is required, and a comment's may not be wider than its alert's"},
-	};
-	for (size_t i = 0; field && i < sizeof(why) / sizeof(why[0]); i++)
-		if (strcmp(why[i].field, field) == 0)
-			return why[i].message;
-	return NULL;
-}
-
+/* A refused share answers the share rule's message; other refusals the
+ * alert's own. */
 static int alert_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
 {
 	if (rc == TR_ERR_FORBIDDEN) /* a share by a role without the right */
 		return api_domain_fail(req, c, rc, field);
-	const char *why = alert_why(field);
-	if (why && (rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT)) {
-		http_field_error(req, field, why);
-		return http_fail(req, rc, why);
-	}
-	return api_domain_fail(req, c, rc, field);
+	return api_resource_why(req, c, &alert_resource, rc, field);
 }
 
-int api_alerts_create(struct http_req *req, struct http_resp *resp)
+static int alert_check(struct http_req *req, json_t *body, int partial)
 {
-	if (!acl_role_can(api_caller(req)->role, RES_ALERT, ACT_CREATE))
-		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not create alerts");
-	json_t *body;
-	int rc = api_body(req, alert_spec, sizeof(alert_spec) / sizeof(alert_spec[0]), 0, &body);
-	if (!rc && (rc = alert_nested(req, body)))
-		json_decref(body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	if (api_idem_replay(req, resp, c)) {
-		db_release(c);
-		json_decref(body);
-		return TR_OK;
-	}
-	char id[37];
-	const char *field = NULL;
-	rc = alert_create(c, api_caller(req), body, http_request_id(req), id, &field);
-	rc = rc ? alert_fail(req, c, rc, field) : alert_answer(req, resp, c, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	(void)partial;
+	return alert_nested(req, body);
 }
 
-int api_alerts_update(struct http_req *req, struct http_resp *resp)
+static const struct rwhy alert_why[] = {
+    {"tlp", "red can never be combined with federation"},
+    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
+			 "your organisation must belong to the group"},
+    {"observed_to", "must not be before observed_from"},
+    {"substances", "names a substance that does not exist"},
+    {"countries", "names a country that does not exist"},
+    {"retraction_reason", "is required to retract"},
+    {"status", "cannot move this way (draft -> published -> retracted; retracted is final)"},
+    {"distribution", "is required, and a comment's may not be wider than its alert's"},
+};
+
+static const char *const sorts[] = {"updated", "observed", NULL};
+static const char *const substance_id[] = {"must be a substance id", NULL};
+static const char *const organisation_id[] = {"must be an organisation id", NULL};
+
+/* clang-format off */
+static const struct rfilter filters[] = {
+    {"status", RF_ENUM, alert_statuses, 0},         {"category", RF_ENUM, alert_categories, 0},
+    {"substance", RF_UUID, substance_id, 0},        {"country", RF_COUNTRY, NULL, 0},
+    {"organisation", RF_UUID, organisation_id, 0},  {"tlp", RF_ENUM, acl_tlps, 0},
+    {"tag", RF_TEXT, NULL, 0},                      {"observed_from", RF_TIME, NULL, 0},
+    {"observed_to", RF_TIME, NULL, 0},              {"bbox", RF_BBOX, NULL, 0},
+    {"updated_since", RF_TIME, NULL, 0},            {"sort", RF_ENUM, sorts, 0},
+    {"drug_form", RF_ENUM, alert_drug_forms, 0},
+};
+/* clang-format on */
+
+/* The list from the read model, which keeps each alert as JSON text. */
+static int list_text(struct db_conn *c, const struct caller *who, const struct rquery *q,
+		     struct buf *out, char **next)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int64_t version;
-	int rc = api_body(req, alert_patch_spec,
-			  sizeof(alert_patch_spec) / sizeof(alert_patch_spec[0]), 1, &body);
-	if (!rc && (rc = alert_nested(req, body)))
-		json_decref(body);
-	if (rc)
-		return rc;
-	if ((rc = api_if_match(req, &version))) {
-		json_decref(body);
-		return rc;
-	}
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = alert_update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? alert_fail(req, c, rc, field) : alert_answer(req, resp, c, id, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	const char *sort = rquery_get(q, "sort");
+	struct alert_filter f = {
+	    .status = rquery_get(q, "status"),
+	    .category = rquery_get(q, "category"),
+	    .substance = rquery_get(q, "substance"),
+	    .country = rquery_get(q, "country"),
+	    .org_id = rquery_get(q, "organisation"),
+	    .tlp = rquery_get(q, "tlp"),
+	    .tag = rquery_get(q, "tag"),
+	    .drug_form = rquery_get(q, "drug_form"),
+	    .observed_from = rquery_ms(q, "observed_from"),
+	    .observed_to = rquery_ms(q, "observed_to"),
+	    .updated_since = rquery_ms(q, "updated_since"),
+	    .has_bbox = q->has_bbox,
+	    .sort_observed = sort && strcmp(sort, "observed") == 0,
+	};
+	memcpy(f.bbox, q->bbox, sizeof(f.bbox));
+	return alert_cache_list(c, who, &f, q->after, q->limit, out, next);
 }
 
-int api_alerts_get(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	int rc = alert_answer(req, resp, c, id, 200);
-	db_release(c);
-	return rc;
-}
-
-int api_alerts_list(struct http_req *req, struct http_resp *resp)
-{
-	static const char *const allowed[] = {
-	    "status",	     "category", "substance",	  "country",	 "organisation",
-	    "tlp",	     "tag",	 "observed_from", "observed_to", "bbox",
-	    "updated_since", "sort",	 "drug_form",	  NULL};
-	static const char *const sorts[] = {"updated", "observed", NULL};
-	struct api_page page;
-	struct alert_filter f = {0};
-	const char *sort = NULL;
-	int rc = api_query_allow(req, allowed);
-	rc |= api_page_read(req, &page);
-	rc |= api_query_enum(req, "status", alert_statuses, &f.status);
-	rc |= api_query_enum(req, "category", alert_categories, &f.category);
-	rc |= api_query_enum(req, "tlp", acl_tlps, &f.tlp);
-	rc |= api_query_enum(req, "drug_form", alert_drug_forms, &f.drug_form);
-	rc |= api_query_enum(req, "sort", sorts, &sort);
-	rc |= api_query_time(req, "observed_from", &f.observed_from);
-	rc |= api_query_time(req, "observed_to", &f.observed_to);
-	rc |= api_query_time(req, "updated_since", &f.updated_since);
-	rc |= api_query_bbox(req, f.bbox, &f.has_bbox);
-	f.substance = http_query(req, "substance");
-	f.country = http_query(req, "country");
-	f.org_id = http_query(req, "organisation");
-	f.tag = http_query(req, "tag");
-	f.sort_observed = sort && strcmp(sort, "observed") == 0;
-	if (f.substance && !tr_uuid_valid(f.substance))
-		rc = http_field_error(req, "substance", "must be a substance id");
-	if (f.org_id && !tr_uuid_valid(f.org_id))
-		rc = http_field_error(req, "organisation", "must be an organisation id");
-	if (page.after && (!strchr(page.after, ':') || !tr_uuid_valid(strchr(page.after, ':') + 1)))
-		rc = http_field_error(req, "cursor", "is not a cursor this server issued");
-	if (rc)
-		return http_field_errors(req) ? TR_ERR_INVALID : rc;
-	struct buf *b = http_resp_body(resp);
-	char *next = NULL;
-	buf_puts(b, "{\"items\":");
-	struct db_conn *c = api_db(req);
-	rc = alert_cache_list(c, api_caller(req), &f, page.after, page.limit, b, &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	const char *cursor = next ? api_cursor_make(req, next) : NULL;
-	free(next);
-	if (rc)
-		return rc;
-	buf_puts(b, ",\"next_cursor\":");
-	if (cursor)
-		buf_json_str(b, cursor);
-	else
-		buf_puts(b, "null");
-	buf_puts(b, "}");
-	http_resp_status(resp, 200);
-	return b->err;
-}
+/* Each table beside the function it serves. */
+const struct api_resource alert_resource = {
+    .name = "alert",
+    .plural = "alerts",
+    .perm = RES_ALERT,
+    .get = alert_get,
+    RES_FILTERS(filters),
+    .list_text = list_text,
+    .forbidden = "your role may not create alerts",
+    RES_CREATE(alert_spec),
+    .create = alert_create,
+    RES_PATCH(alert_patch_spec),
+    .update = alert_update,
+    .check = alert_check,
+    RES_WHY(alert_why),
+    .fail = alert_fail,
+};
 
 static const struct vfield sighting_spec[] = {
     {"type", V_ENUM, 1, 0, 0, sighting_types, 0}, {"place_name", V_STRING, 0, 0, 300, NULL, 1},
@@ -276,42 +196,16 @@ static const struct vfield sighting_spec[] = {
     {"observed_at", V_TIME, 0, 0, 0, NULL, 1},	  {"count", V_INT, 0, 1, 1000000, NULL, 0},
 };
 
-int api_sightings_create(struct http_req *req, struct http_resp *resp)
+static int sighting_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int rc = api_body(req, sighting_spec, sizeof(sighting_spec) / sizeof(sighting_spec[0]), 0,
-			  &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	char sid[37];
-	rc = alert_sighting_add(c, api_caller(req), id, body, sid);
+	(void)field;
 	if (rc == TR_ERR_CONFLICT)
-		rc = http_fail(req, rc, "only published alerts can be sighted");
-	else if (rc)
-		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	json_decref(body);
-	return rc ? rc
-		  : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", sid, "alert_id", id));
+		return http_fail(req, rc, "only published alerts can be sighted");
+	return api_domain_fail(req, c, rc, NULL);
 }
 
-int api_sightings_list(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	json_t *out = NULL;
-	int rc = alert_sightings(c, api_caller(req), id, &out);
-	if (rc)
-		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	return rc ? rc : http_resp_json(resp, 200, out);
-}
+RESOURCE_PART(sighting_resource, "alert sighting", RES_SIGHTING, alert_resource, "alert_id",
+	      sighting_spec, sighting_fail, alert_sighting_add, .read = alert_sightings);
 
 static const struct vfield comment_spec[] = {
     {"body", V_STRING, 1, 1, 10000, NULL, 0},
@@ -319,51 +213,15 @@ static const struct vfield comment_spec[] = {
     {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
 };
 
-int api_comments_create(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *body;
-	int rc = api_body(req, comment_spec, 3, 0, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	char cid[37];
-	const char *field = NULL;
-	rc = alert_comment_add(c, api_caller(req), id, body, cid, &field);
-	if (rc)
-		rc = alert_fail(req, c, rc, field);
-	db_release(c);
-	json_decref(body);
-	return rc ? rc
-		  : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "alert_id", id));
-}
-
-int api_comments_list(struct http_req *req, struct http_resp *resp)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	json_t *items = json_array();
-	int rc = alert_comments(c, api_caller(req), id, items);
-	if (rc)
-		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
-}
+RESOURCE_PART(comment_resource, "alert comment", RES_COMMENT, alert_resource, "alert_id",
+	      comment_spec, alert_fail, alert_comment_add, .items = alert_comments);
 
 int api_alerts_related(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {"distance_km", "days", NULL};
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	const char *id = api_path_id(req);
+	if (!id)
+		return TR_ERR_NOT_FOUND;
 	struct api_page page;
 	int rc = api_query_allow(req, allowed);
 	if (!rc)
@@ -380,17 +238,12 @@ int api_alerts_related(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);
-	struct buf *b = http_resp_body(resp);
-	buf_puts(b, "{\"items\":");
+	struct buf *b = api_page_text_begin(resp);
 	rc = alert_cache_related(c, api_caller(req), id, km, (int)days, page.limit, b);
 	if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
 	db_release(c);
-	if (rc)
-		return rc;
-	buf_puts(b, ",\"next_cursor\":null}");
-	http_resp_status(resp, 200);
-	return b->err;
+	return rc ? rc : api_page_text_end(req, resp, NULL);
 }
 
 /* ---- import ---- */
@@ -414,7 +267,7 @@ static int import_item(struct http_req *req, json_t *item, size_t i, struct aler
 	json_object_foreach(item, key, v)
 	{
 		int drop = json_is_null(v);
-		for (size_t k = 0; k < sizeof(dropped) / sizeof(dropped[0]) && !drop; k++)
+		for (size_t k = 0; k < N(dropped) && !drop; k++)
 			drop = strcmp(key, dropped[k]) == 0;
 		if (!drop)
 			json_object_set(body, key, v);
@@ -429,11 +282,10 @@ static int import_item(struct http_req *req, json_t *item, size_t i, struct aler
 		rc = http_field_error(req, "org_id", "is required: an id (UUID)");
 	if (ver && !json_is_null(ver) && (!json_is_integer(ver) || json_integer_value(ver) < 1))
 		rc = http_field_error(req, "version", "must be a whole number from 1");
-	for (size_t k = 0; k < sizeof(alert_spec) / sizeof(alert_spec[0]); k++)
+	for (size_t k = 0; k < N(alert_spec); k++)
 		if (alert_spec[k].required && !json_object_get(body, alert_spec[k].name))
 			rc = http_field_error(req, alert_spec[k].name, "is required");
-	if (validate_body(req, body, alert_patch_spec,
-			  sizeof(alert_patch_spec) / sizeof(alert_patch_spec[0]), 0) ||
+	if (validate_body(req, body, alert_patch_spec, N(alert_patch_spec), 0) ||
 	    alert_nested(req, body))
 		rc = TR_ERR_INVALID;
 	snprintf(prefix, sizeof(prefix), "items[%zu].", i);
@@ -460,7 +312,7 @@ static int import_fail(struct http_req *req, struct db_conn *c, int rc, size_t b
 		return api_db_fail(req, c, rc);
 	char name[96];
 	snprintf(name, sizeof(name), "items[%zu].%s", bad, field ? field : "");
-	const char *msg = why ? why : alert_why(field);
+	const char *msg = why ? why : api_resource_message(&alert_resource, field);
 	http_field_error(req, name, msg ? msg : "is not valid");
 	return http_fail(req, rc, "nothing was imported");
 }
@@ -539,5 +391,4 @@ int api_alerts_import(struct http_req *req, struct http_resp *resp)
 }
 
 /* the alert form, for GET /api/v1/schema/{form} (api/schema.c) */
-const struct vform api_form_alert = {"alert", alert_spec,
-				     sizeof(alert_spec) / sizeof(alert_spec[0])};
+const struct vform api_form_alert = {"alert", alert_spec, N(alert_spec)};

@@ -3,6 +3,7 @@
  * reader holds no connection and no whole result is ever buffered. */
 #include "api/api.h"
 #include "api/handlers.h"
+#include "api/page_stream.h"
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/err.h"
@@ -18,15 +19,12 @@ enum fmt { FMT_JSON, FMT_CSV, FMT_GEOJSON, FMT_MISP, FMT_STIX };
 
 struct export
 {
+	struct page_stream ps; /* first: the stream's state is the export */
 	struct db *db;
 	struct caller who;
 	struct alert_filter f;
 	char *strings[8]; /* owned copies of the filter's strings */
 	enum fmt fmt;
-	char *after; /* keyset cursor of the next page */
-	int started, done, first;
-	struct buf out; /* rendered, not yet sent */
-	size_t sent;
 	json_t *orgs_seen; /* STIX: identities written */
 };
 
@@ -77,11 +75,11 @@ static void render(struct export *e, json_t *a)
 	char *s;
 	switch (e->fmt) {
 	case FMT_CSV:
-		render_csv(&e->out, a);
+		render_csv(&e->ps.out, a);
 		return;
 	case FMT_JSON:
 		s = json_dumps(a, JSON_COMPACT);
-		buf_printf(&e->out, "%s%s", e->first ? "" : ",", s ? s : "null");
+		page_stream_item(&e->ps, s);
 		free(s);
 		break;
 	case FMT_GEOJSON: {
@@ -95,7 +93,7 @@ static void render(struct export *e, json_t *a)
 					 json_string_value(json_object_get(a, "id")), "geometry",
 					 geom, "properties", a);
 		s = json_dumps(feat, JSON_COMPACT);
-		buf_printf(&e->out, "%s%s", e->first ? "" : ",", s ? s : "null");
+		page_stream_item(&e->ps, s);
 		free(s);
 		json_decref(feat);
 		break;
@@ -103,7 +101,6 @@ static void render(struct export *e, json_t *a)
 	default: /* MISP and STIX: render_exchange */
 		break;
 	}
-	e->first = 0;
 }
 
 /* MISP and STIX want the organisation's name and the sightings. */
@@ -138,23 +135,18 @@ static void render_exchange(struct export *e, struct db_conn *c, json_t *a)
 		}
 	}
 	json_decref(sightings);
-	buf_printf(&e->out, "%s%s", e->first ? "" : ",", text ? text : "null");
+	page_stream_item(&e->ps, text);
 	free(text);
-	e->first = 0;
 }
 
-/* Renders the next page into e->out; sets done after the last. */
-static int export_next(struct export *e)
+/* Renders the next page into e->ps.out; sets done after the last. */
+static int export_next(struct page_stream *p)
 {
-	if (!e->started) {
-		e->started = 1;
-		e->first = 1;
-		if (e->fmt == FMT_CSV) {
-			for (int i = 0; csv_cols[i]; i++)
-				buf_printf(&e->out, "%s%s", i ? "," : "", csv_cols[i]);
-			buf_puts(&e->out, "\r\n");
-		} else if (e->fmt == FMT_MISP) {
-			buf_puts(&e->out, "{\"response\":[");
+	struct export *e = (struct export *)p;
+	if (!e->ps.started) {
+		e->ps.started = e->ps.first = 1;
+		if (e->fmt == FMT_MISP) {
+			buf_puts(&e->ps.out, "{\"response\":[");
 		} else if (e->fmt == FMT_STIX) {
 			char id[37];
 			tr_uuid7(id);
@@ -162,22 +154,21 @@ static int export_next(struct export *e)
 			char *t = json_dumps(defs, JSON_COMPACT);
 			json_decref(defs);
 			t[strlen(t) - 1] = '\0'; /* the array stays open */
-			buf_printf(&e->out,
+			buf_printf(&e->ps.out,
 				   "{\"type\":\"bundle\",\"id\":\"bundle--%s\",\"objects\":%s", id,
 				   t);
 			free(t);
-			e->first = 0;
+			e->ps.first = 0;
 		} else {
-			buf_puts(&e->out, e->fmt == FMT_JSON
-					      ? "{\"items\":["
-					      : "{\"type\":\"FeatureCollection\",\"features\":[");
+			page_stream_head(&e->ps, e->fmt == FMT_CSV ? csv_cols : NULL,
+					 e->fmt == FMT_GEOJSON);
 		}
 		return TR_OK;
 	}
 	json_t *items = json_array();
 	char *next = NULL;
 	struct db_conn *c = db_acquire(e->db);
-	int rc = alert_list(c, &e->who, &e->f, e->after, 200, items, &next);
+	int rc = alert_list(c, &e->who, &e->f, e->ps.after, 200, items, &next);
 	size_t i;
 	json_t *a;
 	json_array_foreach(items, i, a)
@@ -189,44 +180,17 @@ static int export_next(struct export *e)
 	}
 	db_release(c);
 	json_decref(items);
-	free(e->after);
-	e->after = next;
-	if (!next) {
-		if (e->fmt != FMT_CSV)
-			buf_puts(&e->out, "]}");
-		e->done = 1;
-	}
+	page_stream_page(&e->ps, next, e->fmt == FMT_CSV);
 	return rc;
 }
 
-static long export_fill(void *state, char *out, size_t max)
+/* What the export owns beyond its stream. */
+static void export_release(struct page_stream *p)
 {
-	struct export *e = state;
-	while (e->sent == e->out.len) {
-		if (e->done)
-			return 0;
-		buf_reset(&e->out);
-		e->sent = 0;
-		if (export_next(e) || e->out.err)
-			return -1;
-	}
-	size_t n = e->out.len - e->sent;
-	if (n > max)
-		n = max;
-	memcpy(out, e->out.data + e->sent, n);
-	e->sent += n;
-	return (long)n;
-}
-
-static void export_free(void *state)
-{
-	struct export *e = state;
+	struct export *e = (struct export *)p;
 	for (int i = 0; i < 8; i++)
 		free(e->strings[i]);
-	free(e->after);
-	buf_free(&e->out);
 	json_decref(e->orgs_seen);
-	free(e);
 }
 
 static const char *keep(struct export *e, int slot, const char *v)
@@ -265,7 +229,7 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	e->db = app->db;
 	e->who = *api_caller(req);
 	e->fmt = fmt;
-	buf_init(&e->out, 8u << 20);
+	page_stream_init(&e->ps, export_next, export_release);
 	e->orgs_seen = json_object();
 	e->f.status = keep(e, 0, http_query(req, "status"));
 	e->f.category = keep(e, 1, http_query(req, "category"));
@@ -274,7 +238,7 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	e->f.tag = keep(e, 4, http_query(req, "tag"));
 	e->f.org_id = keep(e, 5, http_query(req, "organisation"));
 	e->f.drug_form = keep(e, 6, form);
-	struct http_stream st = {e, export_fill, export_free};
+	struct http_stream st = {e, page_stream_fill, page_stream_free};
 	http_resp_stream(resp, &st);
 	http_resp_status(resp, 200);
 	http_resp_type(resp, fmt == FMT_CSV	  ? "text/csv; charset=utf-8"

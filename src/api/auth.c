@@ -1,4 +1,5 @@
 #include "api/api.h"
+#include "api/resource.h"
 #include "api/handlers.h"
 #include "api/validate.h"
 #include "core/err.h"
@@ -234,12 +235,7 @@ int api_tokens_list(struct http_req *req, struct http_resp *resp)
 	int rc = auth_token_list(c, api_caller(req)->user_id, items);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	return api_page_answer(resp, c, rc, items, 200);
 }
 
 int api_tokens_delete(struct http_req *req, struct http_resp *resp)

@@ -22,15 +22,9 @@ HANDLER(api_users_password_reset);
 extern const struct api_resource group_resource;
 extern const struct api_resource org_resource, user_resource;
 HANDLER(api_audit_list);
-HANDLER(api_alerts_list);
-HANDLER(api_alerts_create);
-HANDLER(api_alerts_get);
-HANDLER(api_alerts_update);
+/* alerts, their sightings and their comments (alerts.c) */
+extern const struct api_resource alert_resource, sighting_resource, comment_resource;
 HANDLER(api_alerts_related);
-HANDLER(api_sightings_list);
-HANDLER(api_sightings_create);
-HANDLER(api_comments_list);
-HANDLER(api_comments_create);
 extern const struct api_resource substance_resource;
 HANDLER(api_search);
 HANDLER(api_places_list);

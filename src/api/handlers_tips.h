@@ -47,10 +47,8 @@ HANDLER(api_tips_challenge);
 HANDLER(api_tips_submit);
 HANDLER(api_tips_receipt);
 HANDLER(api_tips_sender_message);
-HANDLER(api_tips_notes_list);
-HANDLER(api_tips_notes_create);
-HANDLER(api_tips_messages_list);
-HANDLER(api_tips_messages_create);
+/** A tip's internal notes and its messages to the sender, parts of tips. */
+extern const struct api_resource tip_note_resource, tip_message_resource;
 HANDLER(api_tips_contact);
 HANDLER(api_tips_areas_list);
 HANDLER(api_tips_areas_create);

@@ -89,12 +89,7 @@ int api_links_list(struct http_req *req, struct http_resp *resp)
 		rc = http_fail(req, rc, "not found");
 	else if (rc)
 		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	return api_page_answer(resp, c, rc, items, 200);
 }
 
 int api_links_delete(struct http_req *req, struct http_resp *resp)

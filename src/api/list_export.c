@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/audit.h"
 #include "api/handlers.h"
+#include "api/page_stream.h"
 #include "api/resource.h"
 #include "core/buf.h"
 #include "core/csv.h"
@@ -38,6 +39,7 @@ struct list_kind {
 
 struct export
 {
+	struct page_stream ps; /* first: the stream's state is the export */
 	struct db *db;
 	struct caller who;
 	const struct list_kind *kind;
@@ -45,10 +47,6 @@ struct export
 	struct tip_filter tf;
 	struct audit_filter af; /* its strings are s[] */
 	enum fmt fmt;
-	char *after;
-	int started, done, first;
-	struct buf out;
-	size_t sent;
 };
 
 /* ---- the lists ---- */
@@ -211,10 +209,10 @@ static void render(struct export *e, json_t *item)
 	if (e->fmt == FMT_CSV) {
 		for (int i = 0; k->cols[i]; i++) {
 			if (i)
-				buf_puts(&e->out, ",");
-			csv_cell(&e->out, at(item, k->cols[i]));
+				buf_puts(&e->ps.out, ",");
+			csv_cell(&e->ps.out, at(item, k->cols[i]));
 		}
-		buf_puts(&e->out, "\r\n");
+		buf_puts(&e->ps.out, "\r\n");
 		return;
 	}
 	if (e->fmt == FMT_JSON) {
@@ -232,73 +230,38 @@ static void render(struct export *e, json_t *item)
 		s = json_dumps(feat, JSON_COMPACT);
 		json_decref(feat);
 	}
-	buf_printf(&e->out, "%s%s", e->first ? "" : ",", s ? s : "null");
+	page_stream_item(&e->ps, s);
 	free(s);
-	e->first = 0;
 }
 
-static int export_next(struct export *e)
+static int export_next(struct page_stream *p)
 {
-	if (!e->started) {
-		e->started = 1;
-		e->first = 1;
-		if (e->fmt == FMT_CSV) {
-			for (int i = 0; e->kind->cols[i]; i++)
-				buf_printf(&e->out, "%s%s", i ? "," : "", e->kind->cols[i]);
-			buf_puts(&e->out, "\r\n");
-		} else {
-			buf_puts(&e->out, e->fmt == FMT_JSON
-					      ? "{\"items\":["
-					      : "{\"type\":\"FeatureCollection\",\"features\":[");
-		}
+	struct export *e = (struct export *)p;
+	if (!e->ps.started) {
+		e->ps.started = e->ps.first = 1;
+		page_stream_head(&e->ps, e->fmt == FMT_CSV ? e->kind->cols : NULL,
+				 e->fmt == FMT_GEOJSON);
 		return TR_OK;
 	}
 	json_t *items = json_array();
 	char *next = NULL;
 	struct db_conn *c = db_acquire(e->db);
-	int rc = e->kind->page(c, e, e->after, 200, items, &next);
+	int rc = e->kind->page(c, e, e->ps.after, 200, items, &next);
 	db_release(c);
 	size_t i;
 	json_t *a;
 	json_array_foreach(items, i, a) render(e, a);
 	json_decref(items);
-	free(e->after);
-	e->after = next;
-	if (!next) {
-		if (e->fmt != FMT_CSV)
-			buf_puts(&e->out, "]}");
-		e->done = 1;
-	}
+	page_stream_page(&e->ps, next, e->fmt == FMT_CSV);
 	return rc;
 }
 
-static long export_fill(void *state, char *out, size_t max)
+/* What the export owns beyond its stream. */
+static void export_release(struct page_stream *p)
 {
-	struct export *e = state;
-	while (e->sent == e->out.len) {
-		if (e->done)
-			return 0;
-		buf_reset(&e->out);
-		e->sent = 0;
-		if (export_next(e) || e->out.err)
-			return -1;
-	}
-	size_t n = e->out.len - e->sent;
-	if (n > max)
-		n = max;
-	memcpy(out, e->out.data + e->sent, n);
-	e->sent += n;
-	return (long)n;
-}
-
-static void export_free(void *state)
-{
-	struct export *e = state;
+	struct export *e = (struct export *)p;
 	for (int i = 0; i < STRINGS_MAX; i++)
 		free(e->s[i]);
-	free(e->after);
-	buf_free(&e->out);
-	free(e);
 }
 
 /* ---- the routes ---- */
@@ -329,14 +292,14 @@ static int export_start(struct http_req *req, struct http_resp *resp, int k, enu
 	e->who = *api_caller(req);
 	e->kind = &kinds[k];
 	e->fmt = fmt;
-	buf_init(&e->out, 8u << 20);
+	page_stream_init(&e->ps, export_next, export_release);
 	for (int i = 0; names && names[i] && i < STRINGS_MAX; i++) {
 		const char *v = http_query(req, names[i]);
 		e->s[i] = v && *v ? strdup(v) : NULL;
 	}
 	if (out)
 		*out = e;
-	struct http_stream st = {e, export_fill, export_free};
+	struct http_stream st = {e, page_stream_fill, page_stream_free};
 	http_resp_stream(resp, &st);
 	http_resp_status(resp, 200);
 	http_resp_type(resp, fmt == FMT_CSV	  ? "text/csv; charset=utf-8"

@@ -229,34 +229,68 @@ static void get_params(json_t *op, const struct api_resource *res)
 	}
 }
 
+/* The description the document gives the query parameter name of op,
+ * or NULL. */
+static json_t *param_about(json_t *op, const char *name)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(op, "parameters"), i, p)
+	{
+		const char *n = json_string_value(json_object_get(p, "name"));
+		if (n && strcmp(n, name) == 0)
+			return json_object_get(p, "description");
+	}
+	return NULL;
+}
+
+/* The filters of a list, the page's limit and cursor; the document's
+ * words on a filter are kept. */
+static void list_params(json_t *op, const struct api_resource *res)
+{
+	json_t *params = json_array();
+	for (size_t i = 0; i < res->nfilters; i++) {
+		json_t *p = filter_param(&res->filters[i]), *about;
+		if ((about = param_about(op, res->filters[i].name)))
+			json_object_set(p, "description", about);
+		json_array_append_new(params, p);
+	}
+	json_array_append_new(params,
+			      json_pack("{s:s, s:s, s:b, s:{s:s, s:i, s:i}}", "name", "limit", "in",
+					"query", "required", 0, "schema", "type", "integer",
+					"minimum", 1, "maximum", API_LIMIT_MAX));
+	json_array_append_new(params,
+			      json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "cursor", "in", "query",
+					"required", 0, "schema", "type", "string"));
+	json_object_set_new(op, "parameters", params);
+}
+
+/* The request body of a create ("Create") or a patch ("Patch") of res. */
+static void body_op(json_t *doc, json_t *op, const struct api_resource *res, int partial)
+{
+	char schema[128];
+	camel(schema, sizeof(schema), "", res->name);
+	strncat(schema, partial ? "Patch" : "Create", sizeof(schema) - strlen(schema) - 1);
+	resource_body(doc, op, schema,
+		      partial ? body_schema(res->patch_spec, res->npatch, 1)
+			      : body_schema(res->create_spec, res->ncreate, 0));
+}
+
 /* The routes of a resource: its operation ids, bodies and filters. */
 static void resource_op(json_t *doc, json_t *op, const struct http_route *r)
 {
 	const struct api_resource *res = r->ctx;
-	char id[128], schema[128];
-	if (r->fn == api_resource_list) {
+	char id[128];
+	if (r->fn == api_resource_list || r->fn == api_child_list) {
 		camel(id, sizeof(id), "list", res->plural);
-		json_t *params = json_array();
-		for (size_t i = 0; i < res->nfilters; i++)
-			json_array_append_new(params, filter_param(&res->filters[i]));
-		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:i, s:i}}",
-							"name", "limit", "in", "query", "required",
-							0, "schema", "type", "integer", "minimum",
-							1, "maximum", API_LIMIT_MAX));
-		json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name",
-							"cursor", "in", "query", "required", 0,
-							"schema", "type", "string"));
-		json_object_set_new(op, "parameters", params);
-	} else if (r->fn == api_resource_create) {
+		if (r->fn == api_resource_list)
+			list_params(op, res);
+	} else if (r->fn == api_resource_create || r->fn == api_child_create) {
 		camel(id, sizeof(id), "create", res->name);
-		camel(schema, sizeof(schema), "", res->name);
-		strncat(schema, "Create", sizeof(schema) - strlen(schema) - 1);
-		resource_body(doc, op, schema, body_schema(res->create_spec, res->ncreate, 0));
+		body_op(doc, op, res, 0);
 	} else if (r->fn == api_resource_update) {
 		camel(id, sizeof(id), "update", res->name);
-		camel(schema, sizeof(schema), "", res->name);
-		strncat(schema, "Patch", sizeof(schema) - strlen(schema) - 1);
-		resource_body(doc, op, schema, body_schema(res->patch_spec, res->npatch, 1));
+		body_op(doc, op, res, 1);
 	} else if (r->fn == api_resource_get) {
 		camel(id, sizeof(id), "get", res->name);
 		get_params(op, res);

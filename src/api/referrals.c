@@ -281,12 +281,7 @@ int api_referrals_consents_list(struct http_req *req, struct http_resp *resp)
 	rc = referral_consents(c, api_caller(req), id, items);
 	if (rc)
 		rc = fail(req, c, rc, NULL);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
+	return api_page_answer(resp, c, rc, items, 200);
 }
 
 static int consent_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -327,13 +322,8 @@ int api_referrals_consents_create(struct http_req *req, struct http_resp *resp)
 		rc = fail(req, c, rc, field);
 	else if ((rc = referral_consents(c, api_caller(req), id, items)))
 		rc = api_db_fail(req, c, rc);
-	db_release(c);
 	json_decref(b);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 201, api_page_json(items, NULL));
+	return api_page_answer(resp, c, rc, items, 201);
 }
 
 int api_referrals_outcomes(struct http_req *req, struct http_resp *resp)

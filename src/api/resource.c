@@ -30,6 +30,20 @@ int64_t rquery_ms(const struct rquery *q, const char *name)
 	return 0;
 }
 
+const char *api_path_id(struct http_req *req)
+{
+	const char *id = http_param(req, "id");
+	if (tr_uuid_valid(id))
+		return id;
+	http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	return NULL;
+}
+
+const struct api_resource *api_resource_owner(const struct api_resource *r)
+{
+	return r && r->parent ? r->parent : r;
+}
+
 char *api_resource_last_id(json_t *items, int more)
 {
 	size_t n = json_array_size(items);
@@ -70,16 +84,23 @@ int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_
 	return api_resource_why(req, c, r, rc, field);
 }
 
+const char *api_resource_message(const struct api_resource *r, const char *field)
+{
+	for (size_t i = 0; field && i < r->nwhy; i++)
+		if (strcmp(r->why[i].field, field) == 0)
+			return r->why[i].message;
+	return NULL;
+}
+
 int api_resource_why(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
 		     const char *field)
 {
 	bool answered = rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN;
-	for (size_t i = 0; answered && field && i < r->nwhy; i++)
-		if (strcmp(r->why[i].field, field) == 0) {
-			http_field_error(req, field, r->why[i].message);
-			return http_fail(req, rc, r->why[i].message);
-		}
-	return api_domain_fail(req, c, rc, field);
+	const char *why = answered ? api_resource_message(r, field) : NULL;
+	if (!why)
+		return api_domain_fail(req, c, rc, field);
+	http_field_error(req, field, why);
+	return http_fail(req, rc, why);
 }
 
 /* The 403 of a role without the right act, when the resource answers it
@@ -129,9 +150,9 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 		return http_fail(req, TR_ERR_FORBIDDEN, r->update_forbidden);
 	if (read_gate(req, r, ACT_READ))
 		return TR_ERR_FORBIDDEN;
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	const char *id = api_path_id(req);
+	if (!id)
+		return TR_ERR_NOT_FOUND;
 	json_t *body;
 	int64_t version;
 	int rc = api_body(req, r->patch_spec, r->npatch, 1, &body);
@@ -161,9 +182,9 @@ int api_resource_delete(struct http_req *req, struct http_resp *resp)
 	const struct api_resource *r = api_resource_of(req);
 	if (!r->remove || !acl_role_can(api_caller(req)->role, r->perm, ACT_DELETE))
 		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not delete these records");
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	const char *id = api_path_id(req);
+	if (!id)
+		return TR_ERR_NOT_FOUND;
 	int64_t version;
 	int rc = api_if_match(req, &version);
 	if (rc)
@@ -204,6 +225,12 @@ int api_resource_get(struct http_req *req, struct http_resp *resp)
 	return rc;
 }
 
+/* The field error of a bad value of f: its own message, or the type's. */
+static int filter_bad(struct http_req *req, const struct rfilter *f, const char *why)
+{
+	return http_field_error(req, f->name, f->values && f->values[0] ? f->values[0] : why);
+}
+
 /* One filter's value: TR_OK, or the field error recorded. */
 static int filter_check(struct http_req *req, const struct rfilter *f, const char *v)
 {
@@ -214,19 +241,17 @@ static int filter_check(struct http_req *req, const struct rfilter *f, const cha
 	}
 	case RF_TEXT: {
 		size_t n = strlen(v), max = f->max ? (size_t)f->max : 200;
-		if (n < 1 || n > max)
-			return http_field_error(req, f->name, "must be 1 to 200 characters");
-		return TR_OK;
+		return n < 1 || n > max ? filter_bad(req, f, "must be 1 to 200 characters") : TR_OK;
 	}
 	case RF_COUNTRY:
 		if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z')
-			return http_field_error(req, f->name, "must be an ISO 3166-1 alpha-2 code");
+			return filter_bad(req, f, "must be an ISO 3166-1 alpha-2 code");
 		return TR_OK;
 	case RF_UUID:
-		return tr_uuid_valid(v) ? TR_OK : http_field_error(req, f->name, "must be a UUID");
+		return tr_uuid_valid(v) ? TR_OK : filter_bad(req, f, "must be a UUID");
 	case RF_BOOL:
 		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
-			return http_field_error(req, f->name, "must be true or false");
+			return filter_bad(req, f, "must be true or false");
 		return TR_OK;
 	case RF_INT: {
 		char *end, why[64];
@@ -234,7 +259,7 @@ static int filter_check(struct http_req *req, const struct rfilter *f, const cha
 		if (*v && !*end && n >= 1 && n <= f->max)
 			return TR_OK;
 		snprintf(why, sizeof(why), "must be an integer from 1 to %d", f->max);
-		return http_field_error(req, f->name, why);
+		return filter_bad(req, f, why);
 	}
 	case RF_TIME: /* read with their value below */
 	case RF_BBOX:
@@ -303,6 +328,50 @@ int api_rquery_read(struct http_req *req, const struct api_resource *r, const ch
 	return rc ? TR_ERR_INVALID : TR_OK;
 }
 
+struct buf *api_page_text_begin(struct http_resp *resp)
+{
+	struct buf *b = http_resp_body(resp);
+	buf_puts(b, "{\"items\":");
+	return b;
+}
+
+int api_page_text_end(struct http_req *req, struct http_resp *resp, const char *next_key)
+{
+	const char *cursor = next_key ? api_cursor_make(req, next_key) : NULL;
+	struct buf *b = http_resp_body(resp);
+	buf_puts(b, ",\"next_cursor\":");
+	if (cursor)
+		buf_json_str(b, cursor);
+	else
+		buf_puts(b, "null");
+	buf_puts(b, "}");
+	http_resp_status(resp, 200);
+	return b->err;
+}
+
+/* A page of r: the items and the cursor. */
+static int list_page(struct http_req *req, struct http_resp *resp, const struct api_resource *r,
+		     const struct rquery *q)
+{
+	char *next = NULL;
+	struct db_conn *c = api_db(req);
+	json_t *items = r->list_text ? NULL : json_array();
+	int rc = items ? r->list(c, api_caller(req), q, items, &next)
+		       : r->list_text(c, api_caller(req), q, api_page_text_begin(resp), &next);
+	if (rc)
+		rc = api_db_fail(req, c, rc);
+	db_release(c);
+	if (!rc)
+		rc = items ? http_resp_json(
+				 resp, 200,
+				 api_page_json(items, next ? api_cursor_make(req, next) : NULL))
+			   : api_page_text_end(req, resp, next);
+	else
+		json_decref(items);
+	free(next);
+	return rc;
+}
+
 int api_resource_list(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
@@ -310,22 +379,58 @@ int api_resource_list(struct http_req *req, struct http_resp *resp)
 	if (read_gate(req, r, ACT_LIST))
 		return TR_ERR_FORBIDDEN;
 	int rc = api_rquery_read(req, r, NULL, &q);
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	char *next = NULL;
-	struct db_conn *c = api_db(req);
-	rc = r->list(c, api_caller(req), &q, items, &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
+	return rc ? rc : list_page(req, resp, r, &q);
+}
+
+int api_page_answer(struct http_resp *resp, struct db_conn *c, int rc, json_t *items, int status)
+{
 	db_release(c);
-	const char *cursor = next ? api_cursor_make(req, next) : NULL;
-	free(next);
 	if (rc) {
 		json_decref(items);
 		return rc;
 	}
-	return http_resp_json(resp, 200, api_page_json(items, cursor));
+	return http_resp_json(resp, status, api_page_json(items, NULL));
+}
+
+int api_child_list(struct http_req *req, struct http_resp *resp)
+{
+	const struct api_resource *r = api_resource_of(req);
+	const char *id = api_path_id(req);
+	if (!id)
+		return TR_ERR_NOT_FOUND;
+	struct db_conn *c = api_db(req);
+	json_t *out = NULL, *items = r->items ? json_array() : NULL;
+	int rc =
+	    items ? r->items(c, api_caller(req), id, items) : r->read(c, api_caller(req), id, &out);
+	if (rc)
+		rc = api_resource_fail(req, c, r, rc, NULL);
+	if (items)
+		return api_page_answer(resp, c, rc, items, 200);
+	db_release(c);
+	return rc ? rc : http_resp_json(resp, 200, out);
+}
+
+int api_child_create(struct http_req *req, struct http_resp *resp)
+{
+	const struct api_resource *r = api_resource_of(req);
+	const char *id = api_path_id(req);
+	if (!id)
+		return TR_ERR_NOT_FOUND;
+	json_t *body;
+	int rc = api_body(req, r->create_spec, r->ncreate, 0, &body);
+	if (rc)
+		return rc;
+	struct db_conn *c = api_db(req);
+	char cid[37];
+	const char *field = NULL;
+	rc = r->add(c, api_caller(req), id, body, http_request_id(req), cid, &field);
+	if (rc)
+		rc = api_resource_fail(req, c, r, rc, field);
+	db_release(c);
+	json_decref(body);
+	return rc ? rc
+		  : http_resp_json(resp, 201,
+				   json_pack("{s:s, s:s}", "id", cid, r->parent_key, id));
 }
 
 int api_resource_act(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
@@ -343,9 +448,9 @@ int api_resource_act_status(struct http_req *req, struct http_resp *resp, const 
 			    int status)
 {
 	const struct api_resource *r = api_resource_of(req);
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	const char *id = api_path_id(req);
+	if (!id)
+		return TR_ERR_NOT_FOUND;
 	json_t *body;
 	int rc = api_body(req, spec, n, 0, &body);
 	if (rc)

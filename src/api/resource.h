@@ -35,11 +35,13 @@ enum rfilter_type {
 struct rfilter {
 	const char *name;
 	enum rfilter_type type;
-	const char *const *values; /* RF_ENUM: NULL-terminated */
+	/* RF_ENUM: the values, NULL-terminated; another type: NULL, or
+	 * {the field error of a bad value, NULL} in place of the type's */
+	const char *const *values;
 	int max; /* RF_TEXT: at most this many characters (200 when 0); RF_INT: the largest */
 };
 
-#define RESOURCE_FILTERS_MAX 12
+#define RESOURCE_FILTERS_MAX 16
 
 /** A validated list request: the filters' values in declaration order
  * (NULL when absent; times as given, checked), the page. */
@@ -116,6 +118,24 @@ struct api_resource {
 	 * (get, update), answered before anything else (NULL: the domain
 	 * decides what such a role sees). */
 	const char *read_forbidden;
+	/** A page written as JSON text into out (the items' array, for a read
+	 * model that keeps its records as text), in place of list; *next_key
+	 * as for list. */
+	int (*list_text)(struct db_conn *c, const struct caller *who, const struct rquery *q,
+			 struct buf *out, char **next_key);
+	/** A part of a record of parent (its comments, its notes): the routes
+	 * of CHILD_ROUTES. The record is the parent's, read and checked by
+	 * the domain; the answer to an add is {"id", parent_key}. */
+	const struct api_resource *parent;
+	const char *parent_key; /* "alert_id" */
+	int (*add)(struct db_conn *c, const struct caller *who, const char *parent_id, json_t *body,
+		   const char *request_id, char id[37], const char **field);
+	/** The parts of one record: appended to items (answered as a page of
+	 * one), or the whole answer in *out (read) when items is NULL. */
+	int (*items)(struct db_conn *c, const struct caller *who, const char *parent_id,
+		     json_t *items);
+	int (*read)(struct db_conn *c, const struct caller *who, const char *parent_id,
+		    json_t **out);
 };
 
 /* A declaration names each of its tables once, with its length:
@@ -125,6 +145,20 @@ struct api_resource {
 #define RES_FILTERS(f) .filters = (f), .nfilters = N(f)
 #define RES_WHY(w) .why = (w), .nwhy = N(w)
 #define RES_PARAMS(p) .params = (p), .nparams = N(p)
+/* The declaration of var, a part of the records of par (CHILD_ROUTES):
+ * its name, permission row, the key of its parent's id in the answer to
+ * an add, the body of an add, the answer to a refusal, the add, then the
+ * reading (.items = f or .read = f). */
+#define RESOURCE_PART(var, nm, perm_, par, key, spec, fail_, add_, ...)                            \
+	const struct api_resource var = {.name = nm,                                               \
+					 .plural = nm "s",                                         \
+					 .perm = perm_,                                            \
+					 .parent = &(par),                                         \
+					 .parent_key = key,                                        \
+					 RES_CREATE(spec),                                         \
+					 .fail = fail_,                                            \
+					 .add = add_,                                              \
+					 __VA_ARGS__}
 
 /** The four routes of a resource at path: list, create, get, patch. */
 #define RESOURCE_ROUTES(path, res)                                                                 \
@@ -132,6 +166,14 @@ struct api_resource {
 	    {"GET", path "/{id}", api_resource_get, 0, &res},                                      \
 	{                                                                                          \
 		"PATCH", path "/{id}", api_resource_update, 0, &res                                \
+	}
+
+/** The two routes of the parts of a record at path (".../{id}/notes"):
+ * list and add. */
+#define CHILD_ROUTES(path, res)                                                                    \
+	{"GET", path, api_child_list, 0, &res},                                                    \
+	{                                                                                          \
+		"POST", path, api_child_create, 0, &res                                            \
 	}
 
 /** The DELETE route of a resource at path (with If-Match; 204). */
@@ -151,6 +193,25 @@ int api_resource_create(struct http_req *req, struct http_resp *resp);
 int api_resource_get(struct http_req *req, struct http_resp *resp);
 int api_resource_update(struct http_req *req, struct http_resp *resp);
 int api_resource_delete(struct http_req *req, struct http_resp *resp);
+/** The resource whose records the route names: the parent of a part. */
+const struct api_resource *api_resource_owner(const struct api_resource *r);
+/** The record id of the path ("{id}"), or NULL after a 404 (an id that
+ * is no UUID names no record). */
+const char *api_path_id(struct http_req *req);
+/** The parts of a record (CHILD_ROUTES): its list, an add. */
+int api_child_list(struct http_req *req, struct http_resp *resp);
+int api_child_create(struct http_req *req, struct http_resp *resp);
+
+/** A page written as text: the body begun ('{"items":'), for the items'
+ * JSON array to follow. */
+struct buf *api_page_text_begin(struct http_resp *resp);
+/** Ends the page begun with api_page_text_begin with the cursor of
+ * next_key (none when NULL) and answers 200. */
+int api_page_text_end(struct http_req *req, struct http_resp *resp, const char *next_key);
+
+/** Releases c and answers items as the one page of a list, with status,
+ * when rc is TR_OK; otherwise frees items and returns rc (answered). */
+int api_page_answer(struct http_resp *resp, struct db_conn *c, int rc, json_t *items, int status);
 
 /** The next cursor's key of a list whose keys are the ids: the last
  * item's id when more follow, else NULL (malloc'd). */
@@ -165,6 +226,8 @@ int api_resource_answer(struct http_req *req, struct http_resp *resp, struct db_
  * for the field when it has one. */
 int api_resource_fail(struct http_req *req, struct db_conn *c, const struct api_resource *r, int rc,
 		      const char *field);
+/** The message of r's own rule on field (its why table), or NULL. */
+const char *api_resource_message(const struct api_resource *r, const char *field);
 /** api_resource_fail without the share rule: the resource's message for
  * the field first, for a refused share too (a module whose own message
  * says who shares). */

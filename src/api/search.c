@@ -1,4 +1,5 @@
 #include "api/api.h"
+#include "api/resource.h"
 #include "api/handlers.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -42,17 +43,11 @@ int api_search(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);
-	struct buf *b = http_resp_body(resp);
-	buf_puts(b, "{\"items\":");
-	rc = search_run(c, api_caller(req), q, types, page.limit, b);
+	rc = search_run(c, api_caller(req), q, types, page.limit, api_page_text_begin(resp));
 	if (rc == TR_ERR_INVALID)
 		rc = http_field_error(req, "q", "has no word to search for");
 	else if (rc)
 		rc = api_db_fail(req, c, rc);
 	db_release(c);
-	if (rc)
-		return rc;
-	buf_puts(b, ",\"next_cursor\":null}");
-	http_resp_status(resp, 200);
-	return b->err;
+	return rc ? rc : api_page_text_end(req, resp, NULL);
 }

@@ -20,7 +20,6 @@ static const struct {
 	seen_get get;
 } rules[] = {
     /* clang-format off */
-    {"/api/v1/alerts/{id}", alert_get},
     {"/api/v1/inbox/{id}", notify_inbox_get},
     /* clang-format on */
 };
@@ -29,6 +28,7 @@ static const struct {
  * routes through the rules above. */
 static seen_get rule_of(const char *pattern, const struct api_resource *r)
 {
+	r = api_resource_owner(r);
 	if (r && r->get && pattern && strstr(pattern, "/{id}"))
 		return r->get;
 	for (size_t i = 0; pattern && i < N(rules); i++) {

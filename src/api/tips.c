@@ -343,86 +343,28 @@ static const struct vfield note_spec[] = {
     {"body", V_STRING, 1, 1, 10000, NULL, 0},
 };
 
-typedef int (*tip_add_fn)(struct db_conn *, const struct caller *, const char *, const char *,
-			  const char *, char[37]);
-typedef int (*tip_list_fn)(struct db_conn *, const struct caller *, const char *, json_t *);
-
-static int child_add(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
-		     tip_add_fn add)
+/* A part of a tip (note, message) is the receiving organisation's: a
+ * refusal says so. */
+static int part_fail(struct http_req *req, struct db_conn *c, int rc, const char *field)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	json_t *b;
-	int rc = api_body(req, spec, 1, 0, &b);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	char cid[37];
-	rc = add(c, api_caller(req), id, vstr(b, "body"), http_request_id(req), cid);
+	(void)field;
 	if (rc == TR_ERR_FORBIDDEN)
-		rc = http_fail(req, rc,
-			       "only the receiving organisation's triage roles may do this");
-	else if (rc)
-		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	json_decref(b);
-	return rc ? rc
-		  : http_resp_json(resp, 201, json_pack("{s:s, s:s}", "id", cid, "tip_id", id));
+		return http_fail(req, rc,
+				 "only the receiving organisation's triage roles may do this");
+	return api_domain_fail(req, c, rc, NULL);
 }
 
-/* Answers a read of items that gave rc (a refusal in triage's words) and
- * releases c. */
-static int items_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c, int rc,
-			json_t *items)
-{
-	if (rc == TR_ERR_FORBIDDEN)
-		rc = http_fail(req, rc,
-			       "only the receiving organisation's triage roles may do this");
-	else if (rc)
-		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
-		return rc;
-	}
-	return http_resp_json(resp, 200, api_page_json(items, NULL));
-}
+RESOURCE_PART(tip_note_resource, "tip note", RES_TIP_NOTE, tip_resource, "tip_id", note_spec,
+	      part_fail, tip_note_add, .items = tip_notes);
 
-static int child_list(struct http_req *req, struct http_resp *resp, tip_list_fn list)
-{
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	json_t *items = json_array();
-	return items_answer(req, resp, c, list(c, api_caller(req), id, items), items);
-}
-
-int api_tips_notes_list(struct http_req *req, struct http_resp *resp)
-{
-	return child_list(req, resp, tip_notes);
-}
-
-int api_tips_notes_create(struct http_req *req, struct http_resp *resp)
-{
-	return child_add(req, resp, note_spec, tip_note_add);
-}
-
-int api_tips_messages_list(struct http_req *req, struct http_resp *resp)
-{
-	return child_list(req, resp, tip_messages);
-}
-
-int api_tips_messages_create(struct http_req *req, struct http_resp *resp)
-{
-	return child_add(req, resp, message_spec, tip_message_add);
-}
+/* messages to the sender (theirs come through api_tips_sender_message) */
+RESOURCE_PART(tip_message_resource, "tip message", RES_TIP_MESSAGE, tip_resource, "tip_id",
+	      message_spec, part_fail, tip_message_add, .items = tip_messages);
 
 int api_tips_contact(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const allowed[] = {"justification", NULL};
-	const char *id = http_param(req, "id");
+	const char *id;
 	struct tips_state *st = tips_of(req);
 	int rc = api_query_allow(req, allowed);
 	if (rc)
@@ -434,8 +376,8 @@ int api_tips_contact(struct http_req *req, struct http_resp *resp)
 		return http_field_error(
 		    req, "justification",
 		    "is required: why you need the contact (10 to 500 characters)");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	if (!(id = api_path_id(req)))
+		return TR_ERR_NOT_FOUND;
 	struct db_conn *c = api_db(req);
 	char *sealed = NULL;
 	rc = tip_contact_sealed(c, api_caller(req), id, why, http_request_id(req), &sealed);
@@ -482,7 +424,9 @@ int api_tips_areas_list(struct http_req *req, struct http_resp *resp)
 		return rc;
 	struct db_conn *c = api_db(req);
 	json_t *items = json_array();
-	return items_answer(req, resp, c, tip_areas(c, org, items), items);
+	if ((rc = tip_areas(c, org, items)))
+		rc = part_fail(req, c, rc, NULL);
+	return api_page_answer(resp, c, rc, items, 200);
 }
 
 int api_tips_areas_create(struct http_req *req, struct http_resp *resp)

@@ -67,15 +67,18 @@ int alert_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 /** Applies a validated PATCH at version (If-Match). */
 int alert_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		 int64_t version, const char *request_id, const char **field /* OUT */);
-/** Adds a sighting to a visible, published alert. */
+/** Adds a sighting to a visible, published alert (TR_ERR_CONFLICT when
+ * it is not published); *field is NULL. */
 int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *alert_id,
-		       json_t *body, char id[37] /* OUT */);
+		       json_t *body, const char *request_id, char id[37] /* OUT */,
+		       const char **field /* OUT */);
 /** The sightings of a visible alert and their counts per country. */
 int alert_sightings(struct db_conn *c, const struct caller *who, const char *alert_id,
 		    json_t **out /* OUT */);
 /** Adds a comment whose distribution is no wider than the alert's. */
 int alert_comment_add(struct db_conn *c, const struct caller *who, const char *alert_id,
-		      json_t *body, char id[37] /* OUT */, const char **field /* OUT */);
+		      json_t *body, const char *request_id, char id[37] /* OUT */,
+		      const char **field /* OUT */);
 /** The visible comments of a visible alert. */
 int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id,
 		   json_t *items);

@@ -15,9 +15,10 @@
 #include <string.h>
 
 int alert_sighting_add(struct db_conn *c, const struct caller *who, const char *alert_id,
-		       json_t *body, char id[37])
+		       json_t *body, const char *request_id, char id[37], const char **field)
 {
 	json_t *a = NULL;
+	*field = NULL;
 	int rc = alert_get(c, who, alert_id, &a);
 	if (rc)
 		return rc;
@@ -125,7 +126,7 @@ int alert_sightings(struct db_conn *c, const struct caller *who, const char *ale
 }
 
 int alert_comment_add(struct db_conn *c, const struct caller *who, const char *alert_id,
-		      json_t *body, char id[37], const char **field)
+		      json_t *body, const char *request_id, char id[37], const char **field)
 {
 	json_t *a = NULL;
 	*field = NULL;

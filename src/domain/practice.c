@@ -1,4 +1,5 @@
 #include "domain/practice.h"
+#include "domain/row.h"
 #include "domain/search.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -149,6 +150,12 @@ int practice_get(struct db_conn *c, const struct caller *who, const char *id, js
 	return reviews_of(c, id, reviews);
 }
 
+/* A row of the list's columns. */
+static json_t *list_row(struct db_stmt *s)
+{
+	return activity_rec_json(s, cols, NCOLS);
+}
+
 int practice_list(struct db_conn *c, const struct caller *who, const char *status,
 		  const char *country, const char *evidence, const char *q_text, const char *after,
 		  int limit, json_t *items, char **next_key)
@@ -179,37 +186,8 @@ int practice_list(struct db_conn *c, const struct caller *who, const char *statu
 		query_text(&q, " AND (LOWER(p.title) LIKE LOWER(?) ESCAPE '\\'", like);
 		query_text(&q, " OR LOWER(p.summary) LIKE LOWER(?) ESCAPE '\\')", like);
 	}
-	char after_id[64] = "";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		query_int(&q, " AND (p.updated_at < ?", v);
-		query_int(&q, " OR (p.updated_at = ?", v);
-		query_text(&q, " AND p.id < ?))", after_id);
-	}
-	query_int(&q, " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", limit + 1);
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		json_t *row = activity_rec_json(s, cols, NCOLS);
-		int64_t upd = 0;
-		tr_time_parse(json_string_value(json_object_get(row, "updated_at")), &upd);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)upd,
-			 json_string_value(json_object_get(row, "id")));
-		json_array_append_new(items, row);
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	row_keyset(&q, "p", after, limit);
+	return row_list(&q, c, limit, list_row, "updated_at", items, next_key);
 }
 
 static void stamp(json_t *a, const char *key, int64_t ms)

@@ -1,4 +1,5 @@
 #include "domain/proposal.h"
+#include "domain/row.h"
 #include "domain/shrec.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -182,6 +183,12 @@ static int endorsement_count(struct db_conn *c, const char *id, json_int_t *n)
 	return rc == DB_ROW ? TR_OK : TR_ERR_DB;
 }
 
+/* A row of the list's columns. */
+static json_t *list_row(struct db_stmt *s)
+{
+	return activity_rec_json(s, cols, NCOLS);
+}
+
 int proposal_list(struct db_conn *c, const struct caller *who, const char *status,
 		  const char *after, int limit, json_t *items, char **next_key)
 {
@@ -191,37 +198,9 @@ int proposal_list(struct db_conn *c, const struct caller *who, const char *statu
 	proposal_visible(&q, who, "p");
 	if (status)
 		query_text(&q, " AND p.status = ?", status);
-	char after_id[64] = "";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		query_int(&q, " AND (p.updated_at < ?", v);
-		query_int(&q, " OR (p.updated_at = ?", v);
-		query_text(&q, " AND p.id < ?))", after_id);
-	}
-	query_int(&q, " ORDER BY p.updated_at DESC, p.id DESC LIMIT ?", limit + 1);
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	row_keyset(&q, "p", after, limit);
+	int rc = row_list(&q, c, limit, list_row, "updated_at", items, next_key);
 	if (rc)
-		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		json_t *row = activity_rec_json(s, cols, NCOLS);
-		int64_t upd = 0;
-		tr_time_parse(json_string_value(json_object_get(row, "updated_at")), &upd);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)upd,
-			 json_string_value(json_object_get(row, "id")));
-		json_array_append_new(items, row);
-	}
-	db_done(s);
-	if (rc != DB_ROW && rc != DB_DONE)
 		return rc;
 	/* the list counts what the page lists (after the page's statement is done) */
 	size_t i;

@@ -98,6 +98,21 @@ char *row_page_key(json_t *items, int more)
 	return row_page_key_on(items, more, "updated_at");
 }
 
+int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(struct db_stmt *s),
+	     const char *field, json_t *items, char **next_key)
+{
+	struct db_stmt *s;
+	int more = 0;
+	*next_key = NULL;
+	int rc = query_prepare(q, c, &s);
+	query_free(q);
+	if (!rc)
+		rc = row_page(s, limit, make, items, &more);
+	if (!rc && more && !(*next_key = row_page_key_on(items, more, field)))
+		rc = TR_ERR_NOMEM;
+	return rc;
+}
+
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
 		 char **next_key)
 {

@@ -38,6 +38,11 @@ char *row_page_key_on(json_t *items, int more, const char *field);
 /** The key of the next page of a list row_keyset ended: the last item's
  * "<updated_at ms>:<id>" when more follow, else NULL (malloc'd). */
 char *row_page_key(json_t *items, int more);
+/** Prepares q (and frees it), then row_page with make; *next_key the
+ * row_page_key_on(field) of the page when more follow, else NULL. The
+ * end of a list that row_keyset_on(field) ordered. */
+int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(struct db_stmt *s),
+	     const char *field, json_t *items, char **next_key /* OUT */);
 /** row_page for a list whose cursor is the id: *next_key the last item's
  * "id" when a further row exists, else NULL (malloc'd). */
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,

@@ -395,14 +395,7 @@ int signal_list(struct db_conn *c, const struct caller *who, const struct signal
 							      : " AND g.closed_at IS NULL");
 	if (f->state)
 		query_sql(&q, " AND NOT EXISTS (SELECT 1 FROM signals n WHERE n.continues = g.id)");
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		query_int(&q, " AND (g.first_seen < ?", v);
-		query_int(&q, " OR (g.first_seen = ?", v);
-		query_text(&q, " AND g.id < ?))", colon ? colon + 1 : "");
-	}
-	query_int(&q, " ORDER BY g.first_seen DESC, g.id DESC LIMIT ?", limit + 1);
+	row_keyset_on(&q, "g", "first_seen", 1, after, limit);
 	struct db_stmt *s;
 	int rc = query_prepare(&q, c, &s);
 	query_free(&q);

@@ -807,9 +807,10 @@ static int home_check(struct db_conn *c, const struct caller *who, const char *i
 	return home && acl_role_can(who->role, res, act) ? TR_OK : TR_ERR_FORBIDDEN;
 }
 
-int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
-		 const char *request_id, char note_id[37])
+int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		 const char *request_id, char note_id[37], const char **field)
 {
+	*field = NULL;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
@@ -827,7 +828,7 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, co
 	db_bind_text(s, 2, id);
 	db_bind_text(s, 3, who->org_id);
 	db_bind_text(s, 4, who->user_id);
-	db_bind_text(s, 5, body);
+	db_bind_text(s, 5, json_string_value(json_object_get(body, "body")));
 	db_bind_int64(s, 6, now);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
@@ -840,15 +841,17 @@ out:
 	return db_end(c, rc);
 }
 
-int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
-		    const char *request_id, char msg_id[37])
+int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		    const char *request_id, char msg_id[37], const char **field)
 {
+	*field = NULL;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
 	int64_t now = tr_now_ms();
 	if (!(rc = home_check(c, who, id, RES_TIP_MESSAGE, ACT_CREATE)))
-		rc = message_insert(c, id, "to_sender", who->user_id, body, now, msg_id);
+		rc = message_insert(c, id, "to_sender", who->user_id,
+				    json_string_value(json_object_get(body, "body")), now, msg_id);
 	if (!rc) {
 		struct audit_entry e = {who->user_id, who->org_id, "message_to_sender",
 					"tip",	      id,	   request_id,

@@ -98,12 +98,13 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 int tip_bulk(struct db_conn *c, const struct caller *who, json_t *ids, json_t *body,
 	     const char *request_id, json_t *results);
 /** Internal notes (receiving organisation only). */
-int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
-		 const char *request_id, char note_id[37] /* OUT */);
+int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		 const char *request_id, char note_id[37] /* OUT */, const char **field /* OUT */);
 int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_t *items);
 /** Messages to and from the sender (receiving organisation only). */
-int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, const char *body,
-		    const char *request_id, char msg_id[37] /* OUT */);
+int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		    const char *request_id, char msg_id[37] /* OUT */,
+		    const char **field /* OUT */);
 int tip_messages(struct db_conn *c, const struct caller *who, const char *id, json_t *items);
 /** The sealed contact of a tip for a role that may read it, audited with
  * the justification in the same transaction; *sealed is malloc'ed or NULL
