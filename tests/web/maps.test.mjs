@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { startServer, launch, newPage, signIn, screenshot, hasCount } from './lib.mjs';
+import { startServer, launch, newPage, signIn, screenshot, hasCount, run, apiCall } from './lib.mjs';
 import { pngTile, pmtilesArchive } from './pmtiles.mjs';
 
 const COLOUR = [214, 40, 160];
@@ -116,6 +116,58 @@ describe('without TRELLIS_TILES', () => {
     assert.equal(await page.locator('.map').getAttribute('data-tiles'), null);
     assert.ok((await page.locator('.map path.osce-country').count()) >= 60);
     assert.deepEqual(asked, []);
+  });
+
+  test('the dashboard draws its first view without Leaflet, where Leaflet would, and hands over at the first zoom', async () => {
+    const admin = run(['token', 'create', '--email', 'admin@example.org', '--db', server.db]);
+    for (const [lat, lon] of [[48.2082, 16.3738], [52.52, 13.405], [41.01, 28.98]]) {
+      await apiCall(server.url, admin, 'POST', '/alerts', { title: `Point ${lat}`, category: 'street_distribution',
+        tlp: 'amber', distribution: 'network', status: 'published', location: { lat, lon } });
+    }
+    const page = await newPage(browser);
+    const asked = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await signIn(page, server.url);
+    const map = page.locator('.map.map-light[data-ready][data-points="3"]');
+    await map.waitFor();
+    assert.ok(!asked.includes('/vendor/leaflet.esm.js'), 'Leaflet is not read for the first view');
+    assert.ok((await page.locator('.map path.osce-country').count()) >= 60);
+    // where the points stand in the map (the page may scroll)
+    const centres = () => page.locator('.map path.mark-alerts').evaluateAll((ps) => ps.map((p) => {
+      const m = p.closest('.map').getBoundingClientRect();
+      const r = p.getBoundingClientRect();
+      return [r.x + r.width / 2 - m.x, r.y + r.height / 2 - m.y];
+    }).sort((a, b) => a[0] - b[0]));
+    const light = await centres();
+    assert.equal(light.length, 3);
+    // a State's tooltip, as on the real map
+    await page.locator('.map path.osce-country').first().dispatchEvent('mouseover');
+    await page.locator('.map .leaflet-tooltip strong').waitFor();
+    // the first zoom: Leaflet takes the element over and zooms in; zoomed
+    // out again, the points stand where the light view drew them
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.locator('.map.leaflet-grab[data-ready]').waitFor();
+    assert.ok(asked.includes('/vendor/leaflet.esm.js'));
+    await hasCount(page.locator('.map .map-light-svg'), 0, 'the light view is gone');
+    const settle = async () => {
+      await page.waitForTimeout(300); // Leaflet's zoom animation lasts 250 ms
+      await page.waitForFunction(() => !document.querySelector('.leaflet-zoom-anim'), null, { polling: 'raf' });
+    };
+    await settle();
+    const zoomed = await centres();
+    assert.ok(Math.abs(zoomed[2][0] - zoomed[0][0]) > 1.5 * Math.abs(light[2][0] - light[0][0]), 'zoomed in');
+    await page.getByRole('button', { name: 'Zoom out' }).click();
+    await settle();
+    const real = await centres();
+    for (let i = 0; i < 3; i++) {
+      assert.ok(Math.hypot(real[i][0] - light[i][0], real[i][1] - light[i][1]) < 2, `point ${i}: ${light[i]} drawn at ${real[i]}`);
+    }
+    // a State opens its organisations from the light view too
+    await page.goto(`${server.url}/`);
+    await map.waitFor();
+    await page.locator('.map path.osce-country').nth(10).dispatchEvent('click');
+    await page.waitForURL(/\/organisations\?country=[A-Z]{2}$/);
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), []);
   });
 
   test('the first view draws the light overview shapes, country zoom the 1:50m ones', async () => {

@@ -8,6 +8,7 @@ import { html, useEffect, useRef, useState } from './lib.js';
 import { t, countryName } from './i18n.js';
 import { navigate } from './router.js';
 import { PlaceSearch, placeZoom } from './place-search.js';
+import { drawLight } from './map-light.js';
 
 // world-atlas names shapes by ISO 3166-1 numeric code; the API uses alpha-2.
 // Covers the States and Partners of data/osce_countries.csv.
@@ -177,6 +178,19 @@ export function addStreets(L, map, el, s) {
 /** How far a map with street tiles zooms in. */
 export const STREET_ZOOM = 18;
 
+let overview = null;
+/** The overview shapes (scripts/map-overview.mjs), loaded once. */
+export function loadOverview() {
+  if (!overview) {
+    overview = fetch('/vendor/countries-overview.json').then((r) => {
+      if (!r.ok) throw new Error('map shapes');
+      return r.json();
+    }).then((world) => world.features.map(unwrap));
+    overview.catch(() => { overview = null; });
+  }
+  return overview;
+}
+
 let shapes = null;
 /**
  * Leaflet, the overview shapes (scripts/map-overview.mjs: a tenth of the
@@ -185,14 +199,8 @@ let shapes = null;
  */
 export function loadShapes() {
   if (!shapes) {
-    shapes = Promise.all([
-      import('../vendor/leaflet.esm.js'),
-      fetch('/vendor/countries-overview.json').then((r) => {
-        if (!r.ok) throw new Error('map shapes');
-        return r.json();
-      }),
-      loadStreets(),
-    ]).then(([L, world, street]) => ({ L, street, features: world.features.map(unwrap) }));
+    shapes = Promise.all([import('../vendor/leaflet.esm.js'), loadOverview(), loadStreets()])
+      .then(([L, features, street]) => ({ L, street, features }));
     shapes.catch(() => { shapes = null; });
   }
   return shapes;
@@ -255,58 +263,147 @@ export function countryShapes(L, map, overview, options) {
   return group;
 }
 
+// The first view of a map of countries: the OSCE area.
+const VIEW = [[24, -126], [72, 148]];
+
+/** A State's shape (c: its country, or none) over outlines or street tiles (over). */
+function shapeStyle(c, over) {
+  const look = STYLE[c ? c.osce_status : 'other'];
+  return {
+    ...look, ...(over ? { fillOpacity: c ? 0.2 : 0, color: '#1a365d' } : { color: '#ffffff' }),
+    weight: 0.6, className: c ? 'osce-country' : 'other-country',
+  };
+}
+
+/** A State's tooltip: its name and its status. */
+function countryTip(c) {
+  const box = document.createElement('span');
+  const name = document.createElement('strong');
+  name.textContent = countryName(c);
+  box.append(name, document.createElement('br'), t(`osce_status.${c.osce_status}`));
+  return box;
+}
+
+/** The points of the shown layers, as both views draw them. */
+function pointList(layers, shown) {
+  const out = [];
+  for (const lyr of layers) {
+    if (shown && !shown.includes(lyr.id)) continue;
+    for (const p of lyr.points) {
+      out.push({ lat: p.lat, lon: p.lon, href: p.href, className: `mark mark-${lyr.id}`,
+        title: p.label ? `${lyr.label}: ${p.label}` : lyr.label });
+    }
+  }
+  return out;
+}
+
 /**
  * The map; `countries` is the API's list; clicking a State opens its
  * organisations. layers: [{ id, label, points: [{ lat, lon, label, href }] }]
  * drawn on top as points of class mark-<id>; shown: the ids to draw.
+ * light: the first view is drawn without Leaflet (map-light.js) where there
+ * are no street tiles, and Leaflet takes over at the first zoom, drag or
+ * place chosen (the dashboard, whose first render users wait for).
  */
-export function CountryMap({ countries, lang, layers = null, shown = null }) {
+export function CountryMap({ countries, lang, layers = null, shown = null, light = false }) {
   const el = useRef(null);
   const state = useRef({});
-  const pending = useRef(null); // a place chosen before the map was (re)made
+  const lightView = useRef(null); // the light view while it is drawn
+  const action = useRef(null); // what to do on the real map once it is made
+  const [full, setFull] = useState(!light);
   const [failed, setFailed] = useState(false);
   const [ready, setReady] = useState(0);
+  const byNumeric = () => {
+    const m = new Map();
+    for (const c of countries || []) if (NUMERIC[c.iso2]) m.set(NUMERIC[c.iso2], c);
+    return m;
+  };
+  // the light view, until the real map is wanted
   useEffect(() => {
+    if (full) return undefined;
+    let live = true;
+    let observer = null;
+    const countryOf = byNumeric();
+    const draw = (features) => {
+      if (lightView.current) lightView.current.destroy();
+      const view = drawLight(el.current, {
+        bounds: VIEW,
+        shapes: features.map((f) => {
+          const c = countryOf.get(f.id);
+          const style = shapeStyle(c, false);
+          return { rings: polygons(f).flat(), className: style.className, style, data: c || null };
+        }),
+        tooltip: (c) => c && countryTip(c),
+        onClick: (c, href) => navigate(c ? `/organisations?country=${c.iso2}` : href),
+        onUpgrade: (act) => {
+          action.current = act;
+          setFull(true);
+        },
+      });
+      lightView.current = view;
+      return view;
+    };
+    Promise.all([loadOverview(), loadStreets()]).then(([features, street]) => {
+      if (!live || !el.current) return;
+      if (street) { // tiles are drawn by Leaflet
+        setFull(true);
+        return;
+      }
+      const view = draw(features);
+      el.current.dataset.shapes = 'overview';
+      el.current.dataset.ready = String(view.shapeCount);
+      setReady((n) => n + 1);
+      observer = new ResizeObserver(() => {
+        const v = lightView.current;
+        if (!v || !el.current || (el.current.clientWidth === v.width && el.current.clientHeight === v.height)) return;
+        draw(features).setPoints(v.points);
+      });
+      observer.observe(el.current);
+    }, () => live && setFailed(true));
+    return () => {
+      live = false;
+      if (observer) observer.disconnect();
+      // handed over: the light view stays until the real map is drawn
+      if (!action.current && lightView.current) {
+        lightView.current.destroy();
+        lightView.current = null;
+      }
+      if (el.current) delete el.current.dataset.ready;
+    };
+  }, [countries, lang, full]);
+  useEffect(() => {
+    if (!full) return undefined;
     let map = null;
     let observer = null;
     let live = true;
-    const byNumeric = new Map();
-    for (const c of countries || []) if (NUMERIC[c.iso2]) byNumeric.set(NUMERIC[c.iso2], c);
+    const countryOf = byNumeric();
     loadShapes().then(({ L, features, street }) => {
       if (!live || !el.current) return;
+      if (lightView.current) {
+        lightView.current.destroy();
+        lightView.current = null;
+      }
       map = L.map(el.current, {
-        attributionControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 7,
+        attributionControl: false, zoomControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 7,
         worldCopyJump: false, maxBounds: [[-85, -220], [85, 220]],
       });
+      L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
       // over streets the States are tinted, not painted over
       // the view first: shapes added to a map with a view are drawn once,
       // not again for its reset, zoom and move
-      map.fitBounds([[24, -126], [72, 148]]);
+      map.fitBounds(VIEW);
       const over = addStreets(L, map, el.current, street);
-      const layer = countryShapes(L, map, features, {
-        style: (f) => {
-          const c = byNumeric.get(f.id);
-          const look = STYLE[c ? c.osce_status : 'other'];
-          return {
-            ...look, ...(over ? { fillOpacity: c ? 0.2 : 0, color: '#1a365d' } : { color: '#ffffff' }),
-            weight: 0.6, className: c ? 'osce-country' : 'other-country',
-          };
-        },
-      });
+      const layer = countryShapes(L, map, features, { style: (f) => shapeStyle(countryOf.get(f.id), over) });
       // one tooltip and one set of listeners for every State and point
       const tip = L.tooltip({ direction: 'top', offset: [0, -6] });
       const show = (e, content) => tip.setContent(content).setLatLng(e.latlng).openOn(map);
-      const country = (e) => byNumeric.get((e.propagatedFrom.feature || {}).id);
+      const country = (e) => countryOf.get((e.propagatedFrom.feature || {}).id);
       layer.on({
         mouseover: (e) => {
           const c = country(e);
           if (!c) return;
           e.propagatedFrom.setStyle({ weight: 2, color: '#1a202c' });
-          const box = document.createElement('span');
-          const name = document.createElement('strong');
-          name.textContent = countryName(c);
-          box.append(name, document.createElement('br'), t(`osce_status.${c.osce_status}`));
-          show(e, box);
+          show(e, countryTip(c));
         },
         mousemove: (e) => country(e) && tip.setLatLng(e.latlng),
         mouseout: (e) => {
@@ -327,7 +424,11 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
         click: (e) => e.propagatedFrom.options.href && navigate(e.propagatedFrom.options.href),
       });
       state.current = { L, map, overlay };
-      if (pending.current) goTo(pending.current);
+      if (action.current) {
+        const act = action.current;
+        action.current = null;
+        act(map);
+      }
       el.current.dataset.ready = String(layer.shapeCount);
       setReady((n) => n + 1);
       observer = new ResizeObserver(() => map && map.invalidateSize());
@@ -341,32 +442,36 @@ export function CountryMap({ countries, lang, layers = null, shown = null }) {
       if (observer) observer.disconnect();
       if (map) map.remove();
     };
-  }, [countries, lang]);
+  }, [countries, lang, full]);
   // the layers of points, redrawn when they or the choice of layers change
   useEffect(() => {
-    const { L, overlay } = state.current;
-    if (!ready || !overlay || !layers) return;
-    overlay.clearLayers();
-    let n = 0;
-    for (const lyr of layers) {
-      if (shown && !shown.includes(lyr.id)) continue;
-      for (const p of lyr.points) {
-        const title = p.label ? `${lyr.label}: ${p.label}` : lyr.label;
-        L.circleMarker([p.lat, p.lon], { radius: 5, weight: 1.5, className: `mark mark-${lyr.id}`, title, href: p.href })
-          .addTo(overlay);
-        n += 1;
-      }
+    if (!ready || !layers) return;
+    const list = pointList(layers, shown);
+    if (lightView.current) {
+      el.current.dataset.points = String(lightView.current.setPoints(list));
+      return;
     }
-    el.current.dataset.points = String(n);
+    const { L, overlay } = state.current;
+    if (!overlay) return;
+    overlay.clearLayers();
+    for (const p of list) {
+      L.circleMarker([p.lat, p.lon], { radius: 5, weight: 1.5, className: p.className, title: p.title, href: p.href })
+        .addTo(overlay);
+    }
+    el.current.dataset.points = String(list.length);
   }, [ready, layers, shown && shown.join(',')]);
   // a place chosen in the search: zoom there (the outlines allow zoom 7 at
-  // most, street tiles more)
+  // most, street tiles more); before the real map is made, once it is
   function goTo(p) {
-    const { map } = state.current;
-    pending.current = map ? null : p;
-    if (!map) return;
-    map.setView([p.lat, p.lon], Math.min(placeZoom(p.population), map.getMaxZoom()), { animate: false });
-    el.current.dataset.place = p.name;
+    const go = (map) => {
+      map.setView([p.lat, p.lon], Math.min(placeZoom(p.population), map.getMaxZoom()), { animate: false });
+      el.current.dataset.place = p.name;
+    };
+    if (state.current.map) go(state.current.map);
+    else {
+      action.current = go;
+      setFull(true);
+    }
   }
   return html`
     <div class="map-frame">

@@ -5,7 +5,7 @@ import { html, useMemo, useState } from './lib.js';
 import { t, tn, countryName, formatNumber, formatDateTime, language } from './i18n.js';
 import { get, countries as loadCountries } from './api.js';
 import { PageHeader, useAsync } from './components.js';
-import { CountryMap, loadShapes } from './map.js';
+import { CountryMap, loadOverview, loadStreets } from './map.js';
 import { SvgLineChart } from './chart.js';
 import { panels } from './dashboard-panels.js';
 import { routes, allowed } from './routes.js';
@@ -19,12 +19,14 @@ function StatCard({ value, label, href }) {
 }
 
 /**
- * Starts the map's shapes alongside the API requests rather than after
+ * Starts the map's shapes (not Leaflet: the first view is drawn without it)
+ * alongside the API requests rather than after
  * them: the first render is what users wait for. main.js calls it at start
  * on "/", the dashboard when it is drawn.
  */
 export function warm() {
-  loadShapes().catch(() => {});
+  loadOverview().catch(() => {});
+  loadStreets();
 }
 
 // The roles that may list tips (others get 403: the dashboard does not ask).
@@ -241,7 +243,7 @@ export default function Dashboard({ me, org, onUnread }) {
         <h2 id="map-title">${t('dash.map_title')}</h2>
         <p class="muted">${t(tips ? 'dash.map_hint_records' : 'dash.map_hint_records_no_tips')}</p>
         ${layers.data && html`<${LayerToggles} layers=${layers.data} shown=${shown} setShown=${setShown} />`}
-        ${countries.data && html`<${CountryMap} countries=${countries.data} lang=${lang} layers=${layers.data} shown=${shown} />`}
+        ${countries.data && html`<${CountryMap} countries=${countries.data} lang=${lang} layers=${layers.data} shown=${shown} light />`}
       </section>
       <section class="card" aria-labelledby="panels-title">
         <h2 id="panels-title">${t('dash.overview')}</h2>
