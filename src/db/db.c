@@ -55,7 +55,9 @@ int db_open(const char *url, int size, struct db **out, char *err, size_t errlen
 	struct db *db = calloc(1, sizeof(*db));
 	if (!db)
 		return TR_ERR_NOMEM;
+	static _Atomic uint64_t serials;
 	db->engine = engine;
+	db->serial = ++serials;
 	db->conns = calloc((size_t)size, sizeof(*db->conns));
 	db->free = calloc((size_t)size, sizeof(*db->free));
 	if (!db->conns || !db->free) {
@@ -149,6 +151,11 @@ void db_release(struct db_conn *c)
 enum db_engine db_conn_engine(const struct db_conn *c)
 {
 	return c->engine;
+}
+
+uint64_t db_conn_pool(const struct db_conn *c)
+{
+	return c->db->serial;
 }
 
 int db_table_exists(struct db_conn *c, const char *table)

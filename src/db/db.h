@@ -39,6 +39,8 @@ struct db_conn *db_acquire(struct db *db);
 void db_release(struct db_conn *c);
 /** The engine of c. */
 enum db_engine db_conn_engine(const struct db_conn *c);
+/** The pool c belongs to, as a number no other pool of the process has. */
+uint64_t db_conn_pool(const struct db_conn *c);
 /** Whether a table exists (names it without reading a row of it: the
  * access guard stands aside). */
 int db_table_exists(struct db_conn *c, const char *table);

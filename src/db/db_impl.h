@@ -88,6 +88,7 @@ struct db {
 	pthread_cond_t cv;
 	void *ext; /* db_ext's object */
 	void (*ext_free)(void *);
+	uint64_t serial; /* db_conn_pool */
 };
 
 /* `?` outside quotes becomes $1..$n; *nparams gets n. */

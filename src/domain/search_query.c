@@ -5,9 +5,12 @@
 #include "core/hash.h"
 #include "core/text.h"
 #include "domain/readmodel/alerts.h"
+#include "core/timeutil.h"
 #include "domain/practice.h"
+#include "domain/substance.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include <math.h>
@@ -447,20 +450,15 @@ static int terms_have(const char *terms, const char *term)
 	return 0;
 }
 
-/* Emits each word of raw to b, widened by the names of the substance it
- * names, if any. */
-static int expand_words(struct db_conn *c, struct text_stemmers *t, struct rawq *raw,
-			struct qbuild *b)
+/* The stems of every substance, one " a b c " line each, into all. */
+static int names_make(struct db_conn *c, struct text_stemmers *t, struct buf *all, int *nsub)
 {
 	struct db_stmt *s;
 	int rc =
 	    db_prepare(c, "SELECT name, synonyms FROM substances ORDER BY name LIMIT 5000", &s);
 	if (rc)
 		return rc;
-	/* the stems of each substance, one " a b c " per substance */
-	struct buf all;
-	buf_init(&all, 8u << 20);
-	int nsub = 0;
+	*nsub = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		struct names x = {0};
 		buf_init(&x.terms, 1u << 16);
@@ -473,24 +471,134 @@ static int expand_words(struct db_conn *c, struct text_stemmers *t, struct rawq 
 		    names_add(t, &x, json_string_value(json_object_get(e, "name")));
 		json_decref(syn);
 		if (x.terms.data && strlen(x.terms.data) > 1) {
-			buf_puts(&all, x.terms.data);
-			buf_puts(&all, "\n");
-			nsub++;
+			buf_puts(all, x.terms.data);
+			buf_puts(all, "\n");
+			(*nsub)++;
 		}
 		buf_free(&x.terms);
 	}
 	db_done(s);
-	if (rc != DB_DONE) {
-		buf_free(&all);
+	return rc == DB_DONE ? (all->err ? TR_ERR_NOMEM : TR_OK) : rc;
+}
+
+/* The substances' stems are made again only when the table has changed:
+ * making them parses and stems every name and synonym, most of a search's
+ * time. A write of this process is seen at once (substance_generation);
+ * another process's within a second, by the table's signature (rows, the
+ * sum of their versions, the last update, the length of their names), read
+ * again once a second. One copy for every thread, behind a lock; a search
+ * takes its own copy. */
+static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint64_t pool;
+	unsigned long gen;
+	int64_t checked; /* when the signature was last read */
+	char sig[160];
+	char *all; /* NULL: none made yet */
+	int nsub;
+} names_cache;
+
+static int names_sig(struct db_conn *c, char *sig, size_t n)
+{
+	struct db_stmt *s;
+	int rc =
+	    db_prepare(c,
+		       "SELECT count(*), coalesce(sum(version), 0), coalesce(max(updated_at), 0),"
+		       " coalesce(sum(length(name) + length(synonyms)), 0) FROM substances",
+		       &s);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		snprintf(sig, n, "%s|%s|%s|%s", db_col_text(s, 0), db_col_text(s, 1),
+			 db_col_text(s, 2), db_col_text(s, 3));
+		rc = TR_OK;
+	} else if (rc == DB_DONE) {
+		rc = TR_ERR_INTERNAL;
+	}
+	db_done(s);
+	return rc;
+}
+
+/* The cached stems when they are still good (a copy in *all), under the lock. */
+static int names_cached(uint64_t pool, unsigned long gen, const char *sig, int64_t now, char **all,
+			int *nsub)
+{
+	if (!names_cache.all || names_cache.pool != pool)
+		return 0;
+	if (sig ? strcmp(names_cache.sig, sig) != 0
+		: names_cache.gen != gen || now - names_cache.checked >= 1000)
+		return 0;
+	names_cache.gen = gen;
+	if (sig)
+		names_cache.checked = now;
+	*all = strdup(names_cache.all);
+	*nsub = names_cache.nsub;
+	return 1;
+}
+
+/* A copy of the substances' stems (free it) and how many substances. */
+static int names_get(struct db_conn *c, struct text_stemmers *t, char **all, int *nsub)
+{
+	uint64_t pool = db_conn_pool(c);
+	unsigned long gen = substance_generation(); /* before anything is read */
+	int64_t now = tr_now_ms();
+	char sig[sizeof(names_cache.sig)];
+	*all = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			int rc = names_sig(c, sig, sizeof(sig));
+			if (rc)
+				return rc;
+		}
+		pthread_mutex_lock(&names_lock);
+		int hit = names_cached(pool, gen, pass ? sig : NULL, now, all, nsub);
+		pthread_mutex_unlock(&names_lock);
+		if (hit)
+			return *all ? TR_OK : TR_ERR_NOMEM;
+	}
+	struct buf b;
+	buf_init(&b, 8u << 20);
+	int rc = names_make(c, t, &b, nsub);
+	if (rc) {
+		buf_free(&b);
 		return rc;
 	}
+	*all = b.data ? buf_detach(&b, NULL) : strdup("");
+	if (!*all)
+		return TR_ERR_NOMEM;
+	char *keep = strdup(*all);
+	pthread_mutex_lock(&names_lock);
+	if (keep) {
+		free(names_cache.all);
+		names_cache.all = keep;
+		names_cache.nsub = *nsub;
+		names_cache.pool = pool;
+		names_cache.gen = gen;
+		names_cache.checked = now;
+		snprintf(names_cache.sig, sizeof(names_cache.sig), "%s", sig);
+	}
+	pthread_mutex_unlock(&names_lock);
+	return TR_OK;
+}
+
+/* Emits each word of raw to b, widened by the names of the substance it
+ * names, if any. */
+static int expand_words(struct db_conn *c, struct text_stemmers *t, struct rawq *raw,
+			struct qbuild *b)
+{
+	char *all;
+	int nsub;
+	int rc = names_get(c, t, &all, &nsub);
+	if (rc)
+		return rc;
 	for (int w = 0; w < raw->words && w < SEARCH_WORDS_MAX; w++) {
 		const char *alts[SEARCH_ALTS_MAX];
 		int n = 0;
 		for (int i = 0; i < raw->n[w]; i++)
 			alts[n++] = raw->alts[w][i];
 		/* the substances this word names: every stem of theirs joins it */
-		char *line = all.data, *next;
+		char *line = all, *next;
 		struct buf extra;
 		buf_init(&extra, 1u << 16);
 		for (; nsub && line && *line; line = next) {
@@ -520,9 +628,8 @@ static int expand_words(struct db_conn *c, struct text_stemmers *t, struct rawq 
 	/* more words than the limit: counted, so the search refuses them */
 	for (int w = SEARCH_WORDS_MAX; w < raw->words; w++)
 		b->words++;
-	int err = all.err;
-	buf_free(&all);
-	return err ? TR_ERR_NOMEM : TR_OK;
+	free(all);
+	return TR_OK;
 }
 
 /* One hit as JSON: type, id, title, snippet, rank, and its TLP, status and

@@ -176,13 +176,24 @@ static int sub_write(struct db_conn *c, const char *sql, const char *id, json_t 
 			 json_object_get(body, "synonyms"), desc);
 }
 
+/* Counts the writes of this process, once committed (substance_generation). */
+static _Atomic unsigned long generation;
+
+unsigned long substance_generation(void)
+{
+	return generation;
+}
+
 /* The audit entry of a write, then the commit; a failure rolls back. */
 static int sub_finish(struct db_conn *c, int rc, const struct caller *who, const char *action,
 		      const char *id, const char *request_id, int64_t now)
 {
 	struct audit_entry e = {who->user_id, who->org_id, action, "substance",
 				id,	      request_id,  NULL,   NULL};
-	return shrec_finish(c, rc ? rc : audit_append(c, &e, now));
+	rc = shrec_finish(c, rc ? rc : audit_append(c, &e, now));
+	if (!rc)
+		generation++;
+	return rc;
 }
 
 int substance_create(struct db_conn *c, const struct caller *who, json_t *body,
@@ -360,5 +371,6 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 	}
 	csv_close(&in);
 	free(data);
+	generation++;
 	return rc ? rc : r < 0 ? TR_ERR_INVALID : TR_OK;
 }

@@ -30,5 +30,8 @@ int substance_update(struct db_conn *c, const struct caller *who, const char *id
 int substance_all_exist(struct db_conn *c, json_t *ids, const char **bad /* OUT */);
 /** Loads data_dir/substances.csv (idempotent); *count gets the rows. */
 int substance_seed(struct db_conn *c, const char *data_dir, int *count /* OUT */);
+/** A number that grows with every committed substance write of this process
+ * (what other processes write, search reads again within a second). */
+unsigned long substance_generation(void);
 
 #endif

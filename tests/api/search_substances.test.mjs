@@ -52,3 +52,16 @@ test('hits keep TLP, status and organisation; what the reader may not see stays 
   assert.equal(sub.title, 'Heroin');
   assert.equal(sub.tlp, null);
 });
+
+test('a substance made or changed widens the very next search (the stems are kept, and made again on a change)', async () => {
+  const titles = async (q) => (await hits(api, q)).map((h) => h.title).sort();
+  assert.deepEqual(await titles('zorblax'), []);
+  const made = await api.post('/api/v1/substances', { body: { name: 'Zorblax', class: 'other', synonyms: [{ lang: 'en', name: 'Cocaine' }] } });
+  assert.equal(made.status, 201, made.text);
+  assert.deepEqual(await titles('zorblax'), ['Cocaine in the port of Hamburg']);
+  const etag = (await api.get(`/api/v1/substances/${made.body.id}`)).headers.get('etag');
+  const changed = await api.patch(`/api/v1/substances/${made.body.id}`, { body: { synonyms: [{ lang: 'en', name: 'Heroin' }] }, headers: { 'If-Match': etag } });
+  assert.equal(changed.status, 200, changed.text);
+  const now = await titles('zorblax');
+  assert.ok(now.includes('Heroin cut with fentanyl in Graz') && !now.includes('Cocaine in the port of Hamburg'), now.join(' | '));
+});
