@@ -56,6 +56,7 @@ int api_authenticate(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return rc;
 	if (!is_safe(http_method(req))) {
+		who->alert_seq_read = false; /* a write reads what it wrote */
 		if (who->read_only)
 			return http_fail(req, TR_ERR_FORBIDDEN, "this API token is read-only");
 		const char *sent = http_header(req, "X-CSRF-Token");

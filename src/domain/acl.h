@@ -31,6 +31,10 @@ struct caller {
 	bool via_session;  /* cookie session: unsafe methods need the CSRF token */
 	char token_id[37]; /* the API token used, if any */
 	char lang[3];	   /* of the request (Accept-Language): en, fr, ru; "" for none */
+	/* the alerts' change number, read with the caller: a safe request's
+	 * read model catches up to it without another round trip */
+	bool alert_seq_read;
+	int64_t alert_seq;
 };
 
 /** Resources of the one permission table (acl.c, docs/access.md). A new

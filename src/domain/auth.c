@@ -414,6 +414,8 @@ int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 
 #define CALLER_COLS "u.id, u.org_id, COALESCE(o.country, ''), u.role, u.reviewer"
 #define CALLER_JOIN " FROM users u JOIN organisations o ON o.id = u.org_id"
+/* read in the same statement as the caller (struct caller's alert_seq) */
+#define ALERT_SEQ_COL ", (SELECT n FROM alert_seq WHERE id = 1)"
 
 static void caller_fill(struct db_stmt *s, int first, struct caller *who)
 {
@@ -447,12 +449,13 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 	char h[65];
 	hash_hex(token, h);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " CALLER_COLS ", s.csrf, s.created_at, s.last_seen"
-			    " FROM sessions s JOIN users u ON u.id = s.user_id"
-			    " JOIN organisations o ON o.id = u.org_id"
-			    " WHERE s.token_hash = ? AND u.disabled = 0",
-			    &s);
+	int rc =
+	    db_prepare(c,
+		       "SELECT " CALLER_COLS ", s.csrf, s.created_at, s.last_seen" ALERT_SEQ_COL
+		       " FROM sessions s JOIN users u ON u.id = s.user_id"
+		       " JOIN organisations o ON o.id = u.org_id"
+		       " WHERE s.token_hash = ? AND u.disabled = 0",
+		       &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, h);
@@ -463,6 +466,8 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 		snprintf(csrf, AUTH_SECRET_LEN, "%s", db_col_text(s, 5));
 		created = db_col_int64(s, 6);
 		seen = db_col_int64(s, 7);
+		who->alert_seq = db_col_int64(s, 8);
+		who->alert_seq_read = true;
 	}
 	db_done(s);
 	if (rc == DB_DONE)
@@ -556,7 +561,7 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 	hash_hex(secret, h);
 	struct db_stmt *s;
 	int rc = db_prepare(c,
-			    "SELECT " CALLER_COLS ", t.read_only, t.id"
+			    "SELECT " CALLER_COLS ", t.read_only, t.id" ALERT_SEQ_COL
 			    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
 			    " JOIN organisations o ON o.id = u.org_id"
 			    " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
@@ -571,6 +576,8 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 		caller_fill(s, 0, who);
 		who->read_only = db_col_int64(s, 5) != 0;
 		snprintf(who->token_id, sizeof(who->token_id), "%s", db_col_text(s, 6));
+		who->alert_seq = db_col_int64(s, 7);
+		who->alert_seq_read = true;
 	}
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;

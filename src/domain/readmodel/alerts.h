@@ -39,6 +39,8 @@ void alert_cache_stats(struct db_conn *c, long *alerts, long *texts, size_t *byt
 
 /** Brings the model of c's pool up to date (loading it on first use). */
 int alert_cache_sync(struct db_conn *c);
+/** The same, up to change number n, read by the caller (at least). */
+int alert_cache_sync_to(struct db_conn *c, int64_t n);
 
 /** The page alert_list_text would give, written the same way. */
 int alert_cache_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,

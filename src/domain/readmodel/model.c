@@ -550,13 +550,17 @@ static int load(struct db_conn *c, struct alert_cache *ac, int64_t after, int64_
 
 int alert_cache_sync(struct db_conn *c)
 {
+	int64_t n;
+	int rc = seq_now(c, &n);
+	return rc ? rc : alert_cache_sync_to(c, n);
+}
+
+int alert_cache_sync_to(struct db_conn *c, int64_t n)
+{
 	struct alert_cache *ac = model_of(c);
 	if (!ac)
 		return TR_ERR_NOMEM;
-	int64_t n;
-	int rc = seq_now(c, &n);
-	if (rc)
-		return rc;
+	int rc = TR_OK;
 	int64_t seen = atomic_load(&ac->seen);
 	if (seen >= 0 && seen >= n)
 		return TR_OK;

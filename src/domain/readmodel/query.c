@@ -32,7 +32,7 @@ int query_begin(struct db_conn *c, const struct caller *who, struct alert_cache 
 	*g = NULL;
 	if (!(*ac = model_of(c)) || !(*g = malloc(sizeof(**g))))
 		return TR_ERR_NOMEM;
-	int rc = alert_cache_sync(c);
+	int rc = who->alert_seq_read ? alert_cache_sync_to(c, who->alert_seq) : alert_cache_sync(c);
 	return rc ? rc : groups_read(c, *ac, who, *g);
 }
 
