@@ -1,5 +1,6 @@
 /* The generic handlers of the resource mechanism (resource.h). */
 #include "api/resource.h"
+#include "api/resource_shrec.h"
 #include "api/api.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -463,4 +464,15 @@ int api_resource_act_status(struct http_req *req, struct http_resp *resp, const 
 	db_release(c);
 	json_decref(body);
 	return rc;
+}
+
+int api_shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *who,
+		   const struct rquery *q, json_t *items, char **next)
+{
+	struct shrec_eq eq[RESOURCE_FILTERS_MAX];
+	size_t n =
+	    q->res->nfilters < RESOURCE_FILTERS_MAX ? q->res->nfilters : RESOURCE_FILTERS_MAX;
+	for (size_t i = 0; i < n; i++)
+		eq[i] = (struct shrec_eq){q->res->filters[i].name, q->value[i]};
+	return shrec_list(t, c, who, eq, n, NULL, NULL, q->after, q->limit, items, next);
 }
