@@ -53,5 +53,9 @@ int cli_at(const char *name, const char *text, int64_t *at /* OUT */);
 int cli_open(const char *dbflag, struct db **db /* OUT */, struct db_conn **conn /* OUT */);
 /** Releases conn and closes db. */
 void cli_close(struct db *db, struct db_conn *conn);
+/** The integer environment variable name from min to max into *out (def
+ * when unset or empty): TR_OK, or TR_ERR_INVALID with err written. */
+int cli_env_int(const char *name, int64_t def, int64_t min, int64_t max, int64_t *out, char *err,
+		size_t errlen);
 
 #endif
