@@ -246,11 +246,7 @@ int api_tokens_delete(struct http_req *req, struct http_resp *resp)
 				   tr_now_ms());
 	if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	if (rc)
-		return rc;
-	http_resp_status(resp, 204);
-	return TR_OK;
+	return api_no_content(resp, c, rc);
 }
 
 /* the sign-in form, for GET /api/v1/schema/{form} (api/schema.c) */

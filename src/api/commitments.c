@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "api/handlers.h"
 #include "api/resource.h"
+#include "api/resource_shrec.h"
 #include "api/validate.h"
 #include "core/countof.h"
 #include "core/err.h"
@@ -14,13 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SHARE_FIELDS(req)                                                                          \
-	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                                 \
-	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                        \
-	{                                                                                          \
-		"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0                                                \
-	}
 
 /* ---- documents ---- */
 
@@ -59,10 +53,7 @@ static int doc_body_check(struct http_req *req, json_t *body, int partial)
 }
 
 static const struct rwhy doc_why[] = {
-    {"distribution", "is required"},
-    {"tlp", "red is never shared with federation"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
+    SHARE_WHY,
     {"commitments", "the document still has commitments: delete them first"},
 };
 
@@ -70,49 +61,10 @@ static const struct rfilter doc_filters[] = {
     {"issuer", RF_TEXT, NULL, 300},
 };
 
-static int doc_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return shrec_get(&policy_document_table, c, who, id, out);
-}
-static int doc_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
-		    json_t *items, char **next)
-{
-	struct shrec_eq eq[] = {{"issuer", rquery_get(q, "issuer")}};
-	return shrec_list(&policy_document_table, c, who, eq, 1, NULL, NULL, q->after, q->limit,
-			  items, next);
-}
-static int doc_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
-			 const char *request_id, char id[37], const char **field)
-{
-	return shrec_create(&policy_document_table, c, who, body, request_id, id, field);
-}
-static int doc_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-		      int64_t version, const char *request_id, const char **field)
-{
-	return shrec_update(&policy_document_table, c, who, id, body, version, request_id, field);
-}
+SHREC_LIST_FN(doc, policy_document_table)
 
-static int doc_remove(struct db_conn *c, const struct caller *who, const char *id, int64_t version,
-		      const char *request_id, const char **field)
-{
-	return shrec_delete(&policy_document_table, c, who, id, version, request_id, field);
-}
-
-const struct api_resource document_resource = {
-    .name = "document",
-    .plural = "documents",
-    .perm = RES_DOCUMENT,
-    RES_CREATE(doc_create),
-    RES_PATCH(doc_patch),
-    RES_FILTERS(doc_filters),
-    RES_WHY(doc_why),
-    .check = doc_body_check,
-    .get = doc_get,
-    .list = doc_list,
-    .create = doc_create_fn,
-    .update = doc_update,
-    .remove = doc_remove,
-};
+SHREC_RESOURCE(document_resource, "document", RES_DOCUMENT, doc, policy_document_table,
+	       .check = doc_body_check);
 
 /* ---- commitments ---- */
 
@@ -180,59 +132,16 @@ static const struct rfilter cmt_filters[] = {
 };
 
 static const struct rwhy cmt_why[] = {
-    {"distribution", "is required"},
-    {"tlp", "red is never shared with federation"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
+    SHARE_WHY,
     {"document_id", "names a document you cannot see (and cannot change)"},
     {"assessments", "the commitment still has assessments: delete them first"},
     {"actions", "actions still link to the commitment: remove the links first"},
 };
 
-static int cmt_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return shrec_get(&policy_commitment_table, c, who, id, out);
-}
-static int cmt_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
-		    json_t *items, char **next)
-{
-	struct shrec_eq eq[] = {{"document_id", rquery_get(q, "document_id")},
-				{"theme", rquery_get(q, "theme")}};
-	return shrec_list(&policy_commitment_table, c, who, eq, 2, NULL, NULL, q->after, q->limit,
-			  items, next);
-}
-static int cmt_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
-			 const char *request_id, char id[37], const char **field)
-{
-	return shrec_create(&policy_commitment_table, c, who, body, request_id, id, field);
-}
-static int cmt_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-		      int64_t version, const char *request_id, const char **field)
-{
-	return shrec_update(&policy_commitment_table, c, who, id, body, version, request_id, field);
-}
+SHREC_LIST_FN(cmt, policy_commitment_table)
 
-static int cmt_remove(struct db_conn *c, const struct caller *who, const char *id, int64_t version,
-		      const char *request_id, const char **field)
-{
-	return shrec_delete(&policy_commitment_table, c, who, id, version, request_id, field);
-}
-
-const struct api_resource commitment_resource = {
-    .name = "commitment",
-    .plural = "commitments",
-    .perm = RES_COMMITMENT,
-    RES_CREATE(cmt_create),
-    RES_PATCH(cmt_patch),
-    RES_FILTERS(cmt_filters),
-    RES_WHY(cmt_why),
-    .check = cmt_body_check,
-    .get = cmt_get,
-    .list = cmt_list,
-    .create = cmt_create_fn,
-    .update = cmt_update,
-    .remove = cmt_remove,
-};
+SHREC_RESOURCE(commitment_resource, "commitment", RES_COMMITMENT, cmt, policy_commitment_table,
+	       .check = cmt_body_check);
 
 /* ---- assessments ---- */
 
@@ -291,10 +200,7 @@ static const struct rfilter asm_filters[] = {
 };
 
 static const struct rwhy asm_why[] = {
-    {"distribution", "is required"},
-    {"tlp", "red is never shared with federation"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
+    SHARE_WHY,
     {"kind", "a self-assessment is by an organisation of that State; an independent one by "
 	     "a user with the reviewer flag of another country or an international body"},
     {"period", "this State, commitment, period and kind already has an assessment (change "
@@ -306,53 +212,10 @@ static const struct rwhy asm_why[] = {
     {"role", "only civil society (the partner role) comments on assessments"},
 };
 
-static int asm_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return shrec_get(&policy_assessment_table, c, who, id, out);
-}
-static int asm_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
-		    json_t *items, char **next)
-{
-	struct shrec_eq eq[] = {{"state", rquery_get(q, "state")},
-				{"commitment_id", rquery_get(q, "commitment_id")},
-				{"period", rquery_get(q, "period")},
-				{"kind", rquery_get(q, "kind")},
-				{"status", rquery_get(q, "status")}};
-	return shrec_list(&policy_assessment_table, c, who, eq, 5, NULL, NULL, q->after, q->limit,
-			  items, next);
-}
-static int asm_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
-			 const char *request_id, char id[37], const char **field)
-{
-	return shrec_create(&policy_assessment_table, c, who, body, request_id, id, field);
-}
-static int asm_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-		      int64_t version, const char *request_id, const char **field)
-{
-	return shrec_update(&policy_assessment_table, c, who, id, body, version, request_id, field);
-}
+SHREC_LIST_FN(asm, policy_assessment_table)
 
-static int asm_remove(struct db_conn *c, const struct caller *who, const char *id, int64_t version,
-		      const char *request_id, const char **field)
-{
-	return shrec_delete(&policy_assessment_table, c, who, id, version, request_id, field);
-}
-
-const struct api_resource assessment_resource = {
-    .name = "assessment",
-    .plural = "assessments",
-    .perm = RES_ASSESSMENT,
-    RES_CREATE(asm_create),
-    RES_PATCH(asm_patch),
-    RES_FILTERS(asm_filters),
-    RES_WHY(asm_why),
-    .check = asm_body_check,
-    .get = asm_get,
-    .list = asm_list,
-    .create = asm_create_fn,
-    .update = asm_update,
-    .remove = asm_remove,
-};
+SHREC_RESOURCE(assessment_resource, "assessment", RES_ASSESSMENT, asm, policy_assessment_table,
+	       .check = asm_body_check);
 
 static const struct vfield comment_spec[] = {
     {"text", V_STRING, 1, 1, 5000, NULL, 0},

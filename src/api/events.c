@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "api/handlers.h"
 #include "api/resource.h"
+#include "api/resource_shrec.h"
 #include "api/validate.h"
 #include "core/countof.h"
 #include "core/err.h"
@@ -14,19 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SHARE_FIELDS(req)                                                                          \
-	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                                 \
-	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                        \
-	{                                                                                          \
-		"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0                                                \
-	}
-#define SHARE_WHY                                                                                  \
-	{"distribution", "is required"}, {"tlp", "red is never shared with federation"},           \
-	{                                                                                          \
-		"sharing_group_id", "is required with distribution sharing_group (only then), "    \
-				    "and your organisation must belong to the group"               \
-	}
 
 /* ---- events ---- */
 
@@ -81,50 +69,10 @@ static const struct rwhy event_why[] = {
     {"outcomes", "the event still has outcomes: delete them first"},
 };
 
-static int event_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return shrec_get(&conf_event_table, c, who, id, out);
-}
-static int event_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
-		      json_t *items, char **next)
-{
-	struct shrec_eq eq[] = {{"series", rquery_get(q, "series")},
-				{"type", rquery_get(q, "type")}};
-	return shrec_list(&conf_event_table, c, who, eq, 2, NULL, NULL, q->after, q->limit, items,
-			  next);
-}
-static int event_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
-			   const char *request_id, char id[37], const char **field)
-{
-	return shrec_create(&conf_event_table, c, who, body, request_id, id, field);
-}
-static int event_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-			int64_t version, const char *request_id, const char **field)
-{
-	return shrec_update(&conf_event_table, c, who, id, body, version, request_id, field);
-}
+SHREC_LIST_FN(event, conf_event_table)
 
-static int event_remove(struct db_conn *c, const struct caller *who, const char *id,
-			int64_t version, const char *request_id, const char **field)
-{
-	return shrec_delete(&conf_event_table, c, who, id, version, request_id, field);
-}
-
-const struct api_resource event_resource = {
-    .name = "event",
-    .plural = "events",
-    .perm = RES_EVENT,
-    RES_CREATE(event_create),
-    RES_PATCH(event_patch),
-    RES_FILTERS(event_filters),
-    RES_WHY(event_why),
-    .check = event_body_check,
-    .get = event_get,
-    .list = event_list,
-    .create = event_create_fn,
-    .update = event_update,
-    .remove = event_remove,
-};
+SHREC_RESOURCE(event_resource, "event", RES_EVENT, event, conf_event_table,
+	       .check = event_body_check);
 
 /* base_version: the version the author started from (0: none yet); when
  * given, a newer version in the meantime answers 412, nothing is lost */
@@ -178,49 +126,9 @@ static const struct rwhy outcome_why[] = {
     {"actions", "the outcome still has actions: delete them first"},
 };
 
-static int outcome_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return shrec_get(&conf_outcome_table, c, who, id, out);
-}
-static int outcome_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
-			json_t *items, char **next)
-{
-	struct shrec_eq eq[] = {{"event_id", rquery_get(q, "event_id")},
-				{"kind", rquery_get(q, "kind")}};
-	return shrec_list(&conf_outcome_table, c, who, eq, 2, NULL, NULL, q->after, q->limit, items,
-			  next);
-}
-static int outcome_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
-			     const char *request_id, char id[37], const char **field)
-{
-	return shrec_create(&conf_outcome_table, c, who, body, request_id, id, field);
-}
-static int outcome_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-			  int64_t version, const char *request_id, const char **field)
-{
-	return shrec_update(&conf_outcome_table, c, who, id, body, version, request_id, field);
-}
+SHREC_LIST_FN(outcome, conf_outcome_table)
 
-static int outcome_remove(struct db_conn *c, const struct caller *who, const char *id,
-			  int64_t version, const char *request_id, const char **field)
-{
-	return shrec_delete(&conf_outcome_table, c, who, id, version, request_id, field);
-}
-
-const struct api_resource outcome_resource = {
-    .name = "outcome",
-    .plural = "outcomes",
-    .perm = RES_OUTCOME,
-    RES_CREATE(outcome_create),
-    RES_PATCH(outcome_patch),
-    RES_FILTERS(outcome_filters),
-    RES_WHY(outcome_why),
-    .get = outcome_get,
-    .list = outcome_list,
-    .create = outcome_create_fn,
-    .update = outcome_update,
-    .remove = outcome_remove,
-};
+SHREC_RESOURCE(outcome_resource, "outcome", RES_OUTCOME, outcome, conf_outcome_table);
 
 /* ---- actions ---- */
 
@@ -257,10 +165,6 @@ static const struct rwhy action_why[] = {
     {"practice_id", "names a practice you cannot see"},
 };
 
-static int action_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
-{
-	return shrec_get(&conf_action_table, c, who, id, out);
-}
 static int action_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
 		       json_t *items, char **next)
 {
@@ -268,34 +172,5 @@ static int action_list(struct db_conn *c, const struct caller *who, const struct
 				rquery_get(q, "event_id"), rquery_get(q, "outcome_id"),
 				rquery_get(q, "due"), tr_now_ms(), q->after, q->limit, items, next);
 }
-static int action_create_fn(struct db_conn *c, const struct caller *who, json_t *body,
-			    const char *request_id, char id[37], const char **field)
-{
-	return shrec_create(&conf_action_table, c, who, body, request_id, id, field);
-}
-static int action_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-			 int64_t version, const char *request_id, const char **field)
-{
-	return shrec_update(&conf_action_table, c, who, id, body, version, request_id, field);
-}
 
-static int action_remove(struct db_conn *c, const struct caller *who, const char *id,
-			 int64_t version, const char *request_id, const char **field)
-{
-	return shrec_delete(&conf_action_table, c, who, id, version, request_id, field);
-}
-
-const struct api_resource action_resource = {
-    .name = "action",
-    .plural = "actions",
-    .perm = RES_ACTION,
-    RES_CREATE(action_create),
-    RES_PATCH(action_patch),
-    RES_FILTERS(action_filters),
-    RES_WHY(action_why),
-    .get = action_get,
-    .list = action_list,
-    .create = action_create_fn,
-    .update = action_update,
-    .remove = action_remove,
-};
+SHREC_RESOURCE(action_resource, "action", RES_ACTION, action, conf_action_table);

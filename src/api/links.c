@@ -106,9 +106,5 @@ int api_links_delete(struct http_req *req, struct http_resp *resp)
 		rc = http_fail(req, rc, "not found");
 	else if (rc)
 		rc = api_resource_fail(req, c, &link_resource, rc, "link");
-	db_release(c);
-	if (rc)
-		return rc;
-	http_resp_status(resp, 204);
-	return TR_OK;
+	return api_no_content(resp, c, rc);
 }

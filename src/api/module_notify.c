@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "core/smtp.h"
 #include "core/timeutil.h"
+#include "core/worker.h"
 #include "domain/notify.h"
 #include "domain/notify_deadline.h"
 #include "domain/notify_send.h"
@@ -15,23 +16,16 @@
 #include "domain/webhook_send.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define SEND_BATCH 100
 
 struct notify_state {
 	struct db *db;
 	struct smtp *smtp;
-	int started;
-	int stop; /* guarded by mu */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
+	struct worker sender;
 	int64_t last_hour;     /* the last hour the digest ran for */
 	int64_t last_deadline; /* when the deadline scheduler last ran */
 	int64_t last_purge;    /* the last hour the outbox was purged (-1: never) */
@@ -44,8 +38,9 @@ static void log_error(const char *what, int rc)
 }
 
 /* One round; 1 when a full batch went out and more may be due. */
-static int tick(struct notify_state *st)
+static int tick(void *arg)
 {
+	struct notify_state *st = arg;
 	const struct notify_config *cfg = notify_config();
 	int64_t now = tr_now_ms();
 	struct db_conn *c = db_acquire(st->db);
@@ -89,33 +84,6 @@ static int tick(struct notify_state *st)
 	return busy;
 }
 
-static void *notify_loop(void *arg)
-{
-	struct notify_state *st = arg;
-	const struct notify_config *cfg = notify_config();
-	pthread_mutex_lock(&st->mu);
-	while (!st->stop) {
-		pthread_mutex_unlock(&st->mu);
-		int busy = tick(st);
-		pthread_mutex_lock(&st->mu);
-		if (busy)
-			continue;
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += cfg->poll_ms / 1000;
-		until.tv_nsec += (cfg->poll_ms % 1000) * 1000000;
-		if (until.tv_nsec >= 1000000000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000;
-		}
-		int rc = 0;
-		while (!st->stop && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&st->cv, &st->mu, &until);
-	}
-	pthread_mutex_unlock(&st->mu);
-	return NULL;
-}
-
 int notify_module_start(struct app *app, char *err, size_t errlen)
 {
 	const struct notify_config *cfg = notify_config();
@@ -142,15 +110,12 @@ int notify_module_start(struct app *app, char *err, size_t errlen)
 		      "the inbox works without it\"}\n",
 		      stderr);
 	}
-	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->cv, NULL);
+	st->sender = (struct worker){.run = tick,
+				     .arg = st,
+				     .period_ms = cfg->poll_ms,
+				     .start_error = "notify: cannot start the sender thread"};
 	app->notify = st;
-	if (pthread_create(&st->thread, NULL, notify_loop, st) != 0) {
-		snprintf(err, errlen, "notify: cannot start the sender thread");
-		return TR_ERR_INTERNAL;
-	}
-	st->started = 1;
-	return TR_OK;
+	return worker_start(&st->sender, err, errlen);
 }
 
 /* Safe when start failed or never ran. */
@@ -159,15 +124,7 @@ void notify_module_stop(struct app *app)
 	struct notify_state *st = app->notify;
 	if (!st)
 		return;
-	if (st->started) {
-		pthread_mutex_lock(&st->mu);
-		st->stop = 1;
-		pthread_cond_signal(&st->cv);
-		pthread_mutex_unlock(&st->mu);
-		pthread_join(st->thread, NULL);
-	}
-	pthread_mutex_destroy(&st->mu);
-	pthread_cond_destroy(&st->cv);
+	worker_stop(&st->sender);
 	if (st->smtp)
 		smtp_free(st->smtp);
 	curl_global_cleanup();

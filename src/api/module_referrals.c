@@ -9,25 +9,19 @@
 #include "api/module_referrals.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "core/worker.h"
 #include "domain/analytics_q.h"
 #include "domain/referral.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct referrals_state {
 	struct referrals_config cfg;
 	struct db *db;
-	long interval_s;
 	int64_t last_retention;
-	int started, stop; /* stop guarded by mu */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
+	struct worker jobs;
 };
 
 int referrals_configure(const struct app_config *ac, struct referrals_config *cfg, char *err,
@@ -53,8 +47,9 @@ static void log_run(const char *what, int rc, int a, int b)
 			what, a, b);
 }
 
-static void jobs_once(struct referrals_state *st)
+static int jobs_once(void *arg)
 {
+	struct referrals_state *st = arg;
 	struct db_conn *c = db_acquire(st->db);
 	int64_t now = tr_now_ms();
 	int escalated = 0, expired = 0, erased = 0;
@@ -66,27 +61,7 @@ static void jobs_once(struct referrals_state *st)
 			referral_retention_run(c, now, st->cfg.retention_days, &erased), erased, 0);
 	}
 	db_release(c);
-}
-
-static void *jobs_loop(void *arg)
-{
-	struct referrals_state *st = arg;
-	pthread_mutex_lock(&st->mu);
-	while (!st->stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += st->interval_s;
-		int rc = 0;
-		while (!st->stop && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&st->cv, &st->mu, &until);
-		if (st->stop)
-			break;
-		pthread_mutex_unlock(&st->mu);
-		jobs_once(st);
-		pthread_mutex_lock(&st->mu);
-	}
-	pthread_mutex_unlock(&st->mu);
-	return NULL;
+	return 0;
 }
 
 int referrals_module_start(struct app *app, char *err, size_t errlen)
@@ -98,22 +73,17 @@ int referrals_module_start(struct app *app, char *err, size_t errlen)
 	}
 	st->db = app->db;
 	int rc = referrals_configure(&app->config, &st->cfg, err, errlen);
-	st->interval_s = (long)app->config.referral_job_interval_s;
 	if (rc) {
 		free(st);
 		return rc;
 	}
-	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->cv, NULL);
+	st->jobs = (struct worker){.run = jobs_once,
+				   .arg = st,
+				   .period_ms = (int64_t)app->config.referral_job_interval_s * 1000,
+				   .wait_first = 1,
+				   .start_error = "referrals: cannot start the scheduler thread"};
 	app->referrals = st;
-	if (st->interval_s > 0) {
-		if (pthread_create(&st->thread, NULL, jobs_loop, st) != 0) {
-			snprintf(err, errlen, "referrals: cannot start the scheduler thread");
-			return TR_ERR_INTERNAL;
-		}
-		st->started = 1;
-	}
-	return TR_OK;
+	return worker_start(&st->jobs, err, errlen);
 }
 
 void referrals_module_stop(struct app *app)
@@ -121,15 +91,7 @@ void referrals_module_stop(struct app *app)
 	struct referrals_state *st = app->referrals;
 	if (!st)
 		return;
-	if (st->started) {
-		pthread_mutex_lock(&st->mu);
-		st->stop = 1;
-		pthread_cond_signal(&st->cv);
-		pthread_mutex_unlock(&st->mu);
-		pthread_join(st->thread, NULL);
-	}
-	pthread_mutex_destroy(&st->mu);
-	pthread_cond_destroy(&st->cv);
+	worker_stop(&st->jobs);
 	free(st);
 	app->referrals = NULL;
 }

@@ -6,29 +6,23 @@
 #include "api/handlers_analytics.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "core/worker.h"
 #include "domain/analytics_q.h"
 #include "domain/signal.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct signals_state {
 	struct analytics_config cfg;
 	struct db *db;
-	long interval_s;
-	int started; /* the thread runs */
-	int stop;    /* guarded by mu */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
+	struct worker detect;
 };
 
-static void detect_once(struct signals_state *st)
+static int detect_once(void *arg)
 {
+	struct signals_state *st = arg;
 	struct signal_run run;
 	struct db_conn *c = db_acquire(st->db);
 	int64_t t0 = tr_mono_ns();
@@ -44,28 +38,7 @@ static void detect_once(struct signals_state *st)
 			"\"created\":%d,\"continued\":%d,\"ms\":%lld}\n",
 			run.series, run.alarms, run.created, run.continued,
 			(long long)((tr_mono_ns() - t0) / 1000000));
-}
-
-/* Sleeps interval_s between runs; stop wakes it at once. */
-static void *detect_loop(void *arg)
-{
-	struct signals_state *st = arg;
-	pthread_mutex_lock(&st->mu);
-	while (!st->stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += st->interval_s;
-		int rc = 0;
-		while (!st->stop && rc != ETIMEDOUT)
-			rc = pthread_cond_timedwait(&st->cv, &st->mu, &until);
-		if (st->stop)
-			break;
-		pthread_mutex_unlock(&st->mu);
-		detect_once(st);
-		pthread_mutex_lock(&st->mu);
-	}
-	pthread_mutex_unlock(&st->mu);
-	return NULL;
+	return 0;
 }
 
 int signals_module_start(struct app *app, char *err, size_t errlen)
@@ -78,21 +51,16 @@ int signals_module_start(struct app *app, char *err, size_t errlen)
 	st->db = app->db;
 	st->cfg.suppress_below = (int)app->config.suppress_below;
 	api_signals_configure(st->cfg.suppress_below);
-	st->interval_s = (long)app->config.detect_interval_s;
 	struct db_conn *c = db_acquire(app->db);
 	st->cfg.tips_present = aq_tips_present(c);
 	db_release(c);
-	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->cv, NULL);
+	st->detect = (struct worker){.run = detect_once,
+				     .arg = st,
+				     .period_ms = (int64_t)app->config.detect_interval_s * 1000,
+				     .wait_first = 1,
+				     .start_error = "signals: cannot start the detection thread"};
 	app->signals = st;
-	if (st->interval_s > 0) {
-		if (pthread_create(&st->thread, NULL, detect_loop, st) != 0) {
-			snprintf(err, errlen, "signals: cannot start the detection thread");
-			return TR_ERR_INTERNAL;
-		}
-		st->started = 1;
-	}
-	return TR_OK;
+	return worker_start(&st->detect, err, errlen);
 }
 
 /* Must be safe to call when start failed or never ran. */
@@ -101,15 +69,7 @@ void signals_module_stop(struct app *app)
 	struct signals_state *st = app->signals;
 	if (!st)
 		return;
-	if (st->started) {
-		pthread_mutex_lock(&st->mu);
-		st->stop = 1;
-		pthread_cond_signal(&st->cv);
-		pthread_mutex_unlock(&st->mu);
-		pthread_join(st->thread, NULL);
-	}
-	pthread_mutex_destroy(&st->mu);
-	pthread_cond_destroy(&st->cv);
+	worker_stop(&st->detect);
 	free(st);
 	app->signals = NULL;
 }

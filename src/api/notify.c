@@ -96,11 +96,7 @@ int api_inbox_read(struct http_req *req, struct http_resp *resp)
 	int rc = notify_inbox_read(c, api_caller(req)->user_id, id, tr_now_ms());
 	if (rc)
 		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	if (rc)
-		return rc;
-	http_resp_status(resp, 204);
-	return TR_OK;
+	return api_no_content(resp, c, rc);
 }
 
 int api_inbox_read_all(struct http_req *req, struct http_resp *resp)
@@ -206,18 +202,7 @@ const struct api_resource subscription_resource = {
 
 int api_subscriptions_delete(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	int rc = notify_sub_delete(c, api_caller(req), id, http_request_id(req));
-	if (rc)
-		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	if (rc)
-		return rc;
-	http_resp_status(resp, 204);
-	return TR_OK;
+	return api_path_delete(req, resp, notify_sub_delete);
 }
 
 static const struct vfield forgot_spec[] = {
@@ -273,10 +258,6 @@ int api_auth_password(struct http_req *req, struct http_resp *resp)
 		rc = http_field_error(req, "token", "is unknown, already used or expired");
 	else if (rc)
 		rc = api_db_fail(req, c, rc);
-	db_release(c);
 	json_decref(body);
-	if (rc)
-		return rc;
-	http_resp_status(resp, 204);
-	return TR_OK;
+	return api_no_content(resp, c, rc);
 }

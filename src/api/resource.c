@@ -1,5 +1,6 @@
 /* The generic handlers of the resource mechanism (resource.h). */
 #include "api/resource.h"
+#include "api/resource_shrec.h"
 #include "api/api.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -194,11 +195,7 @@ int api_resource_delete(struct http_req *req, struct http_resp *resp)
 	rc = r->remove(c, api_caller(req), id, version, http_request_id(req), &field);
 	if (rc)
 		rc = api_resource_fail(req, c, r, rc, field);
-	db_release(c);
-	if (rc)
-		return rc;
-	http_resp_status(resp, 204);
-	return TR_OK;
+	return api_no_content(resp, c, rc);
 }
 
 /* The query parameters of a read by id (r->params) into q, whose filters
@@ -463,4 +460,38 @@ int api_resource_act_status(struct http_req *req, struct http_resp *resp, const 
 	db_release(c);
 	json_decref(body);
 	return rc;
+}
+
+int api_shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *who,
+		   const struct rquery *q, json_t *items, char **next)
+{
+	struct shrec_eq eq[RESOURCE_FILTERS_MAX];
+	size_t n =
+	    q->res->nfilters < RESOURCE_FILTERS_MAX ? q->res->nfilters : RESOURCE_FILTERS_MAX;
+	for (size_t i = 0; i < n; i++)
+		eq[i] = (struct shrec_eq){q->res->filters[i].name, q->value[i]};
+	return shrec_list(t, c, who, eq, n, NULL, NULL, q->after, q->limit, items, next);
+}
+
+int api_no_content(struct http_resp *resp, struct db_conn *c, int rc)
+{
+	db_release(c);
+	if (rc)
+		return rc;
+	http_resp_status(resp, 204);
+	return TR_OK;
+}
+
+int api_path_delete(struct http_req *req, struct http_resp *resp,
+		    int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
+			      const char *request_id))
+{
+	const char *id = api_path_id(req);
+	if (!id)
+		return TR_ERR_NOT_FOUND;
+	struct db_conn *c = api_db(req);
+	int rc = fn(c, api_caller(req), id, http_request_id(req));
+	if (rc)
+		rc = api_domain_fail(req, c, rc, NULL);
+	return api_no_content(resp, c, rc);
 }

@@ -213,6 +213,15 @@ int api_page_text_end(struct http_req *req, struct http_resp *resp, const char *
  * when rc is TR_OK; otherwise frees items and returns rc (answered). */
 int api_page_answer(struct http_resp *resp, struct db_conn *c, int rc, json_t *items, int status);
 
+/** Releases c and answers 204 when rc is TR_OK; otherwise returns rc
+ * (answered). */
+int api_no_content(struct http_resp *resp, struct db_conn *c, int rc);
+/** The DELETE of the record of the path's id by fn, without If-Match:
+ * 204, or fn's failure answered by api_domain_fail. */
+int api_path_delete(struct http_req *req, struct http_resp *resp,
+		    int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
+			      const char *request_id));
+
 /** The next cursor's key of a list whose keys are the ids: the last
  * item's id when more follow, else NULL (malloc'd). */
 char *api_resource_last_id(json_t *items, int more);

@@ -154,12 +154,8 @@ int api_users_password_reset(struct http_req *req, struct http_resp *resp)
 				 http_request_id(req), &field);
 	if (rc)
 		rc = fail(req, c, rc, field);
-	db_release(c);
 	json_decref(body);
-	if (rc)
-		return rc;
-	http_resp_status(resp, 204);
-	return TR_OK;
+	return api_no_content(resp, c, rc);
 }
 
 /* the form of a user, for GET /api/v1/schema/{form} */

@@ -116,18 +116,7 @@ int api_webhooks_create(struct http_req *req, struct http_resp *resp)
 
 int api_webhooks_delete(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	struct db_conn *c = api_db(req);
-	int rc = webhook_delete(c, api_caller(req), id, http_request_id(req));
-	if (rc)
-		rc = api_domain_fail(req, c, rc, NULL);
-	db_release(c);
-	if (rc)
-		return rc;
-	http_resp_status(resp, 204);
-	return TR_OK;
+	return api_path_delete(req, resp, webhook_delete);
 }
 
 int api_webhooks_deliveries(struct http_req *req, struct http_resp *resp)

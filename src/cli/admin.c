@@ -2,6 +2,7 @@
  * administrator and for scripts. */
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/audit.h"
@@ -17,13 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int open_db(const char *dbflag, struct db **db)
-{
-	char home[4096];
-	return cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, db, 1) ? 2
-											       : 0;
-}
 
 static const char user_usage[] =
     "usage: trellis user add --email E --name N --org ORG --role ROLE [--password-stdin] [--db "
@@ -42,47 +36,20 @@ static int read_password(char *out, size_t n)
 
 int cli_user(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"email", required_argument, 0, 'e'},    {"name", required_argument, 0, 'n'},
-	    {"org", required_argument, 0, 'o'},	     {"role", required_argument, 0, 'r'},
-	    {"password-stdin", no_argument, 0, 'p'}, {"db", required_argument, 0, 'd'},
-	    {"help", no_argument, 0, 'h'},	     {0, 0, 0, 0}};
+	static const char *const verbs[] = {"add", NULL};
 	const char *email = NULL, *name = NULL, *org = NULL, *role = NULL, *dbflag = NULL;
-	int c, pw = 0;
-	if (argc < 2 || strcmp(argv[1], "add") != 0) {
-		int help = argc >= 2 && (strcmp(argv[1], "--help") == 0);
-		fputs(user_usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			email = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'o':
-			org = optarg;
-			break;
-		case 'r':
-			role = optarg;
-			break;
-		case 'p':
-			pw = 1;
-			break;
-		case 'd':
-			dbflag = optarg;
-			break;
-		case 'h':
-			fputs(user_usage, stdout);
-			return 0;
-		default:
-			fputs(user_usage, stderr);
-			return 2;
-		}
-	}
+	int pw = 0;
+	const struct cli_flag flags[] = {
+	    CLI_VALUE("email", email),
+	    CLI_VALUE("name", name),
+	    CLI_VALUE("org", org),
+	    CLI_VALUE("role", role),
+	    CLI_SWITCH("password-stdin", pw, 1),
+	    CLI_VALUE("db", dbflag),
+	};
+	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), user_usage, &v);
+	if (status >= 0)
+		return status;
 	if (!email || !name || !org || !role || !strchr(email, '@')) {
 		fputs("trellis user add: --email, --name, --org and --role are required\n", stderr);
 		return 2;
@@ -98,9 +65,9 @@ int cli_user(int argc, char **argv)
 		return 2;
 	}
 	struct db *db;
-	if (open_db(dbflag, &db))
+	struct db_conn *conn;
+	if (cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	char org_id[37], id[37];
 	int rc = org_resolve(conn, org, org_id);
 	if (rc)
@@ -111,8 +78,7 @@ int cli_user(int argc, char **argv)
 	else
 		printf("%s\n", id);
 	sodium_memzero(password, sizeof(password));
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	return rc ? 2 : 0;
 }
 
@@ -122,61 +88,33 @@ static const char token_usage[] =
 
 int cli_token(int argc, char **argv)
 {
-	static const struct option opts[] = {{"email", required_argument, 0, 'e'},
-					     {"name", required_argument, 0, 'n'},
-					     {"expires-days", required_argument, 0, 'x'},
-					     {"read-only", no_argument, 0, 'r'},
-					     {"db", required_argument, 0, 'd'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *email = NULL, *name = "cli", *dbflag = NULL;
-	long days = 90;
-	int c, ro = 0;
-	if (argc < 2 || strcmp(argv[1], "create") != 0) {
-		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
-		fputs(token_usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case 'e':
-			email = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'r':
-			ro = 1;
-			break;
-		case 'd':
-			dbflag = optarg;
-			break;
-		case 'x':
-			days = strtol(optarg, &end, 10);
-			if (*end || days < 1 || days > 3660) {
-				fprintf(stderr, "trellis token create: bad --expires-days '%s'\n",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			fputs(token_usage, stdout);
-			return 0;
-		default:
-			fputs(token_usage, stderr);
-			return 2;
-		}
+	static const char *const verbs[] = {"create", NULL};
+	const char *email = NULL, *name = "cli", *dbflag = NULL, *daystext = NULL;
+	int ro = 0;
+	const struct cli_flag flags[] = {
+	    CLI_VALUE("email", email),
+	    CLI_VALUE("name", name),
+	    CLI_VALUE("expires-days", daystext),
+	    CLI_SWITCH("read-only", ro, 1),
+	    CLI_VALUE("db", dbflag),
+	};
+	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), token_usage, &v);
+	if (status >= 0)
+		return status;
+	char *end;
+	long days = daystext ? strtol(daystext, &end, 10) : 90;
+	if (daystext && (*end || days < 1 || days > 3660)) {
+		fprintf(stderr, "trellis token create: bad --expires-days '%s'\n", daystext);
+		return 2;
 	}
 	if (!email) {
 		fputs("trellis token create: --email is required\n", stderr);
 		return 2;
 	}
 	struct db *db;
-	if (open_db(dbflag, &db))
+	struct db_conn *conn;
+	if (cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	char uid[37], id[37], secret[AUTH_SECRET_LEN + 8];
 	int64_t now = tr_now_ms();
 	int rc = auth_user_find_by_email(conn, email, uid);
@@ -188,8 +126,7 @@ int cli_token(int argc, char **argv)
 	else
 		printf("%s\n", secret);
 	sodium_memzero(secret, sizeof(secret));
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	return rc ? 2 : 0;
 }
 
@@ -200,48 +137,25 @@ static const char org_usage[] =
 
 int cli_org(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"name", required_argument, 0, 'n'},    {"kind", required_argument, 0, 'k'},
-	    {"country", required_argument, 0, 'c'}, {"db", required_argument, 0, 'd'},
-	    {"help", no_argument, 0, 'h'},	    {0, 0, 0, 0}};
+	static const char *const verbs[] = {"add", NULL};
 	const char *name = NULL, *kind = NULL, *country = NULL, *dbflag = NULL;
-	int c;
-	if (argc < 2 || strcmp(argv[1], "add") != 0) {
-		int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
-		fputs(org_usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			name = optarg;
-			break;
-		case 'k':
-			kind = optarg;
-			break;
-		case 'c':
-			country = optarg;
-			break;
-		case 'd':
-			dbflag = optarg;
-			break;
-		case 'h':
-			fputs(org_usage, stdout);
-			return 0;
-		default:
-			fputs(org_usage, stderr);
-			return 2;
-		}
-	}
+	const struct cli_flag flags[] = {
+	    CLI_VALUE("name", name),
+	    CLI_VALUE("kind", kind),
+	    CLI_VALUE("country", country),
+	    CLI_VALUE("db", dbflag),
+	};
+	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), org_usage, &v);
+	if (status >= 0)
+		return status;
 	if (!name || !kind) {
 		fputs("trellis org add: --name and --kind are required\n", stderr);
 		return 2;
 	}
 	struct db *db;
-	if (open_db(dbflag, &db))
+	struct db_conn *conn;
+	if (cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	char id[37];
 	const char *field = NULL;
 	int rc = org_add_cli(conn, name, kind, country, id, &field);
@@ -252,8 +166,7 @@ int cli_org(int argc, char **argv)
 							    : db_errmsg(conn));
 	else
 		printf("%s\n", id);
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	return rc ? 2 : 0;
 }
 
@@ -492,12 +405,11 @@ int cli_audit(int argc, char **argv)
 		return 1;
 	}
 	struct db *db;
-	if (open_db(dbflag, &db))
+	struct db_conn *conn;
+	if (cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	status = sub == 0 ? audit_verify_cmd(conn, cpfile ? &cp : NULL)
 			  : audit_checkpoint_cmd(conn, keyfile, out);
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	return status;
 }

@@ -1,10 +1,13 @@
 #include "cli/common.h"
 #include "core/err.h"
 #include "core/paths.h"
+#include "core/timeutil.h"
 #include "domain/audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <getopt.h>
+#include <string.h>
 
 const char *cli_db_url(const char *flag)
 {
@@ -56,4 +59,84 @@ int cli_db_open(const char *url, int pool, const char *home, struct db **db, int
 		fprintf(stderr, "trellis: applied %d migration%s\n", applied,
 			applied == 1 ? "" : "s");
 	return 0;
+}
+
+int cli_verb(int argc, char **argv, const char *const *verbs, const char *usage)
+{
+	for (size_t i = 0; argc >= 2 && verbs[i]; i++)
+		if (strcmp(argv[1], verbs[i]) == 0)
+			return (int)i;
+	int help = argc >= 2 && strcmp(argv[1], "--help") == 0;
+	fputs(usage, help ? stdout : stderr);
+	return help ? -1 : -3;
+}
+
+#define CLI_FLAGS_MAX 16
+
+int cli_flags(int argc, char **argv, const struct cli_flag *flags, size_t n, const char *usage)
+{
+	struct option opts[CLI_FLAGS_MAX + 2] = {{0}};
+	size_t k = n < CLI_FLAGS_MAX ? n : CLI_FLAGS_MAX;
+	for (size_t i = 0; i < k; i++)
+		opts[i] =
+		    (struct option){flags[i].name, flags[i].value ? required_argument : no_argument,
+				    0, 1000 + (int)i};
+	opts[k] = (struct option){"help", no_argument, 0, 'h'};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c < 1000 || c >= 1000 + (int)k) {
+			fputs(usage, c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : 2;
+		}
+		const struct cli_flag *f = &flags[c - 1000];
+		if (f->value)
+			*f->value = optarg;
+		else
+			*f->on = f->set;
+	}
+	return -1;
+}
+
+int cli_verb_flags(int argc, char **argv, const char *const *verbs, const struct cli_flag *flags,
+		   size_t n, const char *usage, int *verb)
+{
+	*verb = cli_verb(argc, argv, verbs, usage);
+	if (*verb < 0)
+		return -*verb - 1;
+	return cli_flags(argc - 1, argv + 1, flags, n, usage);
+}
+
+int cli_no_args(const char *name, int argc, char **argv)
+{
+	if (optind < argc) {
+		fprintf(stderr, "trellis %s: unexpected argument '%s'\n", name, argv[optind]);
+		return 2;
+	}
+	return 0;
+}
+
+int cli_at(const char *name, const char *text, int64_t *at)
+{
+	*at = tr_now_ms();
+	if (text && tr_time_parse(text, at)) {
+		fprintf(stderr, "trellis %s: --at: bad time '%s'\n", name, text);
+		return 2;
+	}
+	return 0;
+}
+
+int cli_open(const char *dbflag, struct db **db, struct db_conn **conn)
+{
+	char home[4096];
+	if (cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, db, 1))
+		return 2;
+	*conn = db_acquire(*db);
+	return 0;
+}
+
+void cli_close(struct db *db, struct db_conn *conn)
+{
+	db_release(conn);
+	db_close(db);
 }

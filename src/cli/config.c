@@ -4,6 +4,7 @@
  * command line reads the environment. */
 #include "api/app.h"
 #include "cli/cli.h"
+#include "cli/common.h"
 #include "core/err.h"
 #include "domain/fed.h"
 
@@ -12,9 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An integer variable from min to max, def when unset or empty. */
-static int env_int(const char *name, long def, long min, long max, int64_t *out, char *err,
-		   size_t errlen)
+int cli_env_int(const char *name, int64_t def, int64_t min, int64_t max, int64_t *out, char *err,
+		size_t errlen)
 {
 	const char *v = getenv(name);
 	*out = def;
@@ -22,10 +22,10 @@ static int env_int(const char *name, long def, long min, long max, int64_t *out,
 		return TR_OK;
 	char *end;
 	errno = 0;
-	long n = strtol(v, &end, 10);
+	long long n = strtoll(v, &end, 10);
 	if (*end || errno || n < min || n > max) {
-		snprintf(err, errlen, "%s must be an integer from %ld to %ld, got '%s'", name, min,
-			 max, v);
+		snprintf(err, errlen, "%s must be an integer from %lld to %lld, got '%s'", name,
+			 (long long)min, (long long)max, v);
 		return TR_ERR_INVALID;
 	}
 	*out = n;
@@ -45,34 +45,35 @@ int cli_app_config(struct app_config *cfg, char *err, size_t errlen)
 		}
 		memcpy(cfg->secret_key, key, 65);
 	}
-	int rc = env_int("TRELLIS_TIP_POW_BITS", 16, 0, 30, &cfg->tip_pow_bits, err, errlen);
+	int rc = cli_env_int("TRELLIS_TIP_POW_BITS", 16, 0, 30, &cfg->tip_pow_bits, err, errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_TIP_RATE", 10, 0, 1000000, &cfg->tip_rate, err, errlen);
+		rc = cli_env_int("TRELLIS_TIP_RATE", 10, 0, 1000000, &cfg->tip_rate, err, errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_TIP_PENDING_MAX", 500, 0, 100000000, &cfg->tip_pending_max,
-			     err, errlen);
+		rc = cli_env_int("TRELLIS_TIP_PENDING_MAX", 500, 0, 100000000,
+				 &cfg->tip_pending_max, err, errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_TIP_ACK_DAYS", 7, 1, 365, &cfg->tip_ack_days, err, errlen);
+		rc =
+		    cli_env_int("TRELLIS_TIP_ACK_DAYS", 7, 1, 365, &cfg->tip_ack_days, err, errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_DETECT_INTERVAL_S", 3600, 0, 30L * 86400,
-			     &cfg->detect_interval_s, err, errlen);
+		rc = cli_env_int("TRELLIS_DETECT_INTERVAL_S", 3600, 0, 30L * 86400,
+				 &cfg->detect_interval_s, err, errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_SUPPRESS_BELOW", 5, 0, 1000000, &cfg->suppress_below, err,
-			     errlen);
+		rc = cli_env_int("TRELLIS_SUPPRESS_BELOW", 5, 0, 1000000, &cfg->suppress_below, err,
+				 errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_FED_RETRY_MS", 5000, 10, 3600000, &cfg->fed_retry_ms, err,
-			     errlen);
+		rc = cli_env_int("TRELLIS_FED_RETRY_MS", 5000, 10, 3600000, &cfg->fed_retry_ms, err,
+				 errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_FED_BUNDLE", FED_BUNDLE_MAX, 1, FED_BUNDLE_MAX,
-			     &cfg->fed_bundle, err, errlen);
+		rc = cli_env_int("TRELLIS_FED_BUNDLE", FED_BUNDLE_MAX, 1, FED_BUNDLE_MAX,
+				 &cfg->fed_bundle, err, errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_FED_WAIT_S", FED_WAIT_MAX_S, 0, FED_WAIT_MAX_S,
-			     &cfg->fed_wait_s, err, errlen);
+		rc = cli_env_int("TRELLIS_FED_WAIT_S", FED_WAIT_MAX_S, 0, FED_WAIT_MAX_S,
+				 &cfg->fed_wait_s, err, errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_RETENTION_REFERRAL_DAYS", 365, 0, 36500,
-			     &cfg->retention_referral_days, err, errlen);
+		rc = cli_env_int("TRELLIS_RETENTION_REFERRAL_DAYS", 365, 0, 36500,
+				 &cfg->retention_referral_days, err, errlen);
 	if (!rc)
-		rc = env_int("TRELLIS_REFERRAL_JOB_INTERVAL_S", 3600, 0, 86400,
-			     &cfg->referral_job_interval_s, err, errlen);
+		rc = cli_env_int("TRELLIS_REFERRAL_JOB_INTERVAL_S", 3600, 0, 86400,
+				 &cfg->referral_job_interval_s, err, errlen);
 	return rc;
 }

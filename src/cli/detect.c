@@ -2,12 +2,12 @@
  * the scheduler of `trellis serve`), with a summary on stdout. */
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/analytics_q.h"
 #include "domain/signal.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 static const char detect_usage[] =
@@ -24,45 +24,22 @@ static const char detect_usage[] =
 
 int cli_detect(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					     {"at", required_argument, 0, 'a'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *dbflag = NULL;
-	int64_t at = tr_now_ms();
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			dbflag = optarg;
-		} else if (c == 'a') {
-			if (tr_time_parse(optarg, &at)) {
-				fprintf(stderr, "trellis detect: --at: bad time '%s'\n", optarg);
-				return 2;
-			}
-		} else if (c == 'h') {
-			fputs(detect_usage, stdout);
-			return 0;
-		} else {
-			fputs(detect_usage, stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "trellis detect: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-	char home[4096];
+	const char *dbflag = NULL, *attext = NULL;
+	const struct cli_flag flags[] = {CLI_VALUE("db", dbflag), CLI_VALUE("at", attext)};
+	int64_t at;
 	struct db *db;
-	if (cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, &db, 1))
+	struct db_conn *conn;
+	int status = cli_flags(argc, argv, flags, N(flags), detect_usage);
+	if (status >= 0)
+		return status;
+	if (cli_at("detect", attext, &at) || cli_no_args("detect", argc, argv) ||
+	    cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	struct signal_run run;
 	int rc = signal_detect(conn, at, aq_tips_present(conn), &run);
 	if (rc)
 		fprintf(stderr, "trellis detect: %s: %s\n", tr_strerror(rc), db_errmsg(conn));
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	if (rc)
 		return 1;
 	printf("{\"series\":%d,\"alarms\":%d,\"created\":%d,\"continued\":%d,\"refreshed\":%d,"

@@ -2,6 +2,7 @@
  * federation's setup. */
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/fed.h"
@@ -10,13 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int open_db(const char *dbflag, struct db **db)
-{
-	char home[4096];
-	return cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, db, 1) ? 2
-											       : 0;
-}
 
 static const char node_usage[] =
     "usage: trellis node key [--db URL]\n"
@@ -96,34 +90,19 @@ static int node_list(struct db_conn *conn)
 
 int cli_node(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"node-id", required_argument, 0, 'i'}, {"public-key", required_argument, 0, 'k'},
-	    {"replace", no_argument, 0, 'r'},	    {"db", required_argument, 0, 'd'},
-	    {"help", no_argument, 0, 'h'},	    {0, 0, 0, 0}};
+	static const char *const verbs[] = {"key", "trust", "list", "forget", NULL};
 	const char *dbflag = NULL, *node = NULL, *key = NULL;
-	int replace = 0, c;
-	const char *verb = argc >= 2 ? argv[1] : "";
-	if (strcmp(verb, "key") && strcmp(verb, "trust") && strcmp(verb, "list") &&
-	    strcmp(verb, "forget")) {
-		int help = strcmp(verb, "--help") == 0;
-		fputs(node_usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			dbflag = optarg;
-		} else if (c == 'i') {
-			node = optarg;
-		} else if (c == 'k') {
-			key = optarg;
-		} else if (c == 'r') {
-			replace = 1;
-		} else {
-			fputs(node_usage, c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : 2;
-		}
-	}
+	int replace = 0;
+	const struct cli_flag flags[] = {
+	    CLI_VALUE("node-id", node),
+	    CLI_VALUE("public-key", key),
+	    CLI_SWITCH("replace", replace, 1),
+	    CLI_VALUE("db", dbflag),
+	};
+	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), node_usage, &v);
+	if (status >= 0)
+		return status;
+	const char *verb = verbs[v];
 	const char *target = optind < argc - 1 ? argv[optind + 1] : NULL;
 	if (strcmp(verb, "trust") == 0 && (!node || !key)) {
 		fputs("trellis node trust: --node-id and --public-key are required\n", stderr);
@@ -134,9 +113,9 @@ int cli_node(int argc, char **argv)
 		return 2;
 	}
 	struct db *db;
-	if (open_db(dbflag, &db))
+	struct db_conn *conn;
+	if (cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	int rc;
 	if (strcmp(verb, "key") == 0) {
 		rc = node_key(conn);
@@ -152,8 +131,7 @@ int cli_node(int argc, char **argv)
 						       : db_errmsg(conn));
 		rc = rc ? 2 : 0;
 	}
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	return rc;
 }
 
@@ -211,48 +189,21 @@ static int peer_add(struct db_conn *conn, const char *name, const char *url, con
 
 int cli_peer(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"name", required_argument, 0, 'n'},    {"url", required_argument, 0, 'u'},
-	    {"node-id", required_argument, 0, 'i'}, {"public-key", required_argument, 0, 'k'},
-	    {"no-pass-along", no_argument, 0, 'P'}, {"db", required_argument, 0, 'd'},
-	    {"help", no_argument, 0, 'h'},	    {0, 0, 0, 0}};
+	static const char *const verbs[] = {"add", "list", "remove", NULL};
 	const char *name = NULL, *url = NULL, *node = NULL, *key = NULL, *dbflag = NULL;
-	int pass = 1, c;
-	const char *verb = argc >= 2 ? argv[1] : "";
-	if (strcmp(verb, "add") && strcmp(verb, "list") && strcmp(verb, "remove")) {
-		int help = strcmp(verb, "--help") == 0;
-		fputs(peer_usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			name = optarg;
-			break;
-		case 'u':
-			url = optarg;
-			break;
-		case 'i':
-			node = optarg;
-			break;
-		case 'k':
-			key = optarg;
-			break;
-		case 'P':
-			pass = 0;
-			break;
-		case 'd':
-			dbflag = optarg;
-			break;
-		case 'h':
-			fputs(peer_usage, stdout);
-			return 0;
-		default:
-			fputs(peer_usage, stderr);
-			return 2;
-		}
-	}
+	int pass = 1;
+	const struct cli_flag flags[] = {
+	    CLI_VALUE("name", name),
+	    CLI_VALUE("url", url),
+	    CLI_VALUE("node-id", node),
+	    CLI_VALUE("public-key", key),
+	    CLI_SWITCH("no-pass-along", pass, 0),
+	    CLI_VALUE("db", dbflag),
+	};
+	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), peer_usage, &v);
+	if (status >= 0)
+		return status;
+	const char *verb = verbs[v];
 	const char *target = optind < argc - 1 ? argv[optind + 1] : NULL;
 	if (strcmp(verb, "remove") == 0 && !target) {
 		fputs("trellis peer remove: name the peer (its name or node id)\n", stderr);
@@ -264,9 +215,9 @@ int cli_peer(int argc, char **argv)
 		return 2;
 	}
 	struct db *db;
-	if (open_db(dbflag, &db))
+	struct db_conn *conn;
+	if (cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	int rc = 0;
 	if (strcmp(verb, "list") == 0) {
 		rc = peer_list(conn);
@@ -279,7 +230,6 @@ int cli_peer(int argc, char **argv)
 	} else {
 		rc = peer_add(conn, name, url, node, key, pass);
 	}
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	return rc;
 }

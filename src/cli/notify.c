@@ -16,25 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int env_ms(const char *name, int64_t def, int64_t min, int64_t max, int64_t *out, char *err,
-		  size_t errlen)
-{
-	const char *v = getenv(name);
-	*out = def;
-	if (!v || !*v)
-		return TR_OK;
-	char *end;
-	errno = 0;
-	long long n = strtoll(v, &end, 10);
-	if (*end || errno || n < min || n > max) {
-		snprintf(err, errlen, "%s must be an integer from %lld to %lld, got '%s'", name,
-			 (long long)min, (long long)max, v);
-		return TR_ERR_INVALID;
-	}
-	*out = n;
-	return TR_OK;
-}
-
 static int env_copy(const char *name, char *out, size_t n, char *err, size_t errlen)
 {
 	const char *v = getenv(name);
@@ -69,28 +50,30 @@ int cli_notify_config(struct notify_config *cfg, char *err, size_t errlen)
 		rc = env_copy("TRELLIS_WEBHOOK_ALLOW", cfg->webhook_allow,
 			      sizeof(cfg->webhook_allow), err, errlen);
 	if (!rc)
-		rc = env_ms("TRELLIS_WEBHOOK_RETRY_MS", 30000, 10, 86400000, &cfg->webhook_retry_ms,
-			    err, errlen);
+		rc = cli_env_int("TRELLIS_WEBHOOK_RETRY_MS", 30000, 10, 86400000,
+				 &cfg->webhook_retry_ms, err, errlen);
 	if (!rc)
-		rc = env_ms("TRELLIS_SMTP_RETRY_MS", 60000, 10, 86400000, &cfg->retry_base_ms, err,
-			    errlen);
+		rc = cli_env_int("TRELLIS_SMTP_RETRY_MS", 60000, 10, 86400000, &cfg->retry_base_ms,
+				 err, errlen);
 	if (!rc)
-		rc = env_ms("TRELLIS_SMTP_RETRY_MAX_MS", 6 * 3600000, 10, 7 * 86400000LL,
-			    &cfg->retry_max_ms, err, errlen);
+		rc = cli_env_int("TRELLIS_SMTP_RETRY_MAX_MS", 6 * 3600000, 10, 7 * 86400000LL,
+				 &cfg->retry_max_ms, err, errlen);
 	if (!rc)
-		rc = env_ms("TRELLIS_SMTP_ATTEMPTS", 30, 1, 1000, &attempts, err, errlen);
+		rc = cli_env_int("TRELLIS_SMTP_ATTEMPTS", 30, 1, 1000, &attempts, err, errlen);
 	if (!rc)
-		rc = env_ms("TRELLIS_SMTP_TIMEOUT_S", 30, 1, 600, &timeout_s, err, errlen);
+		rc = cli_env_int("TRELLIS_SMTP_TIMEOUT_S", 30, 1, 600, &timeout_s, err, errlen);
 	if (!rc)
-		rc = env_ms("TRELLIS_NOTIFY_POLL_MS", 1000, 10, 600000, &cfg->poll_ms, err, errlen);
+		rc = cli_env_int("TRELLIS_NOTIFY_POLL_MS", 1000, 10, 600000, &cfg->poll_ms, err,
+				 errlen);
 	if (!rc)
-		rc = env_ms("TRELLIS_DEADLINE_INTERVAL_S", 600, 0, 86400, &cfg->deadline_poll_ms,
-			    err, errlen);
+		rc = cli_env_int("TRELLIS_DEADLINE_INTERVAL_S", 600, 0, 86400,
+				 &cfg->deadline_poll_ms, err, errlen);
 	int64_t keep = 30, inbox_keep = 180;
 	if (!rc)
-		rc = env_ms("TRELLIS_OUTBOX_KEEP_DAYS", 30, 1, 36500, &keep, err, errlen);
+		rc = cli_env_int("TRELLIS_OUTBOX_KEEP_DAYS", 30, 1, 36500, &keep, err, errlen);
 	if (!rc)
-		rc = env_ms("TRELLIS_INBOX_KEEP_DAYS", 180, 0, 36500, &inbox_keep, err, errlen);
+		rc =
+		    cli_env_int("TRELLIS_INBOX_KEEP_DAYS", 180, 0, 36500, &inbox_keep, err, errlen);
 	if (rc)
 		return rc;
 	cfg->outbox_keep_days = (int)keep;

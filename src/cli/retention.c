@@ -6,11 +6,11 @@
 #include "api/module_referrals.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/referral.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,53 +26,32 @@ static const char retention_usage[] =
 
 static int run(int argc, char **argv, const char *name, int deadlines)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					     {"at", required_argument, 0, 'a'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	const char *dbflag = NULL;
-	int64_t at = tr_now_ms();
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			dbflag = optarg;
-		} else if (c == 'a') {
-			if (tr_time_parse(optarg, &at)) {
-				fprintf(stderr, "trellis %s: --at: bad time '%s'\n", name, optarg);
-				return 2;
-			}
-		} else if (c == 'h') {
-			fputs(retention_usage, stdout);
-			return 0;
-		} else {
-			fputs(retention_usage, stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "trellis %s: unexpected argument '%s'\n", name, argv[optind]);
+	const char *dbflag = NULL, *attext = NULL;
+	const struct cli_flag flags[] = {CLI_VALUE("db", dbflag), CLI_VALUE("at", attext)};
+	int64_t at;
+	int status = cli_flags(argc, argv, flags, N(flags), retention_usage);
+	if (status >= 0)
+		return status;
+	if (cli_at(name, attext, &at) || cli_no_args(name, argc, argv))
 		return 2;
-	}
 	struct referrals_config cfg;
 	struct app_config ac;
-	char err[200], home[4096];
+	char err[200];
 	if (cli_app_config(&ac, err, sizeof(err)) ||
 	    referrals_configure(&ac, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "trellis %s: %s\n", name, err);
 		return 2;
 	}
 	struct db *db;
-	if (cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, &db, 1))
+	struct db_conn *conn;
+	if (cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	int a = 0, b = 0;
 	int rc = deadlines ? referral_deadlines_run(conn, at, &a, &b)
 			   : referral_retention_run(conn, at, cfg.retention_days, &a);
 	if (rc)
 		fprintf(stderr, "trellis %s: %s: %s\n", name, tr_strerror(rc), db_errmsg(conn));
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	if (rc)
 		return 1;
 	if (deadlines)
@@ -84,11 +63,10 @@ static int run(int argc, char **argv, const char *name, int deadlines)
 
 int cli_retention(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "run") != 0) {
-		fputs(retention_usage,
-		      argc >= 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
-		return argc >= 2 && strcmp(argv[1], "--help") == 0 ? 0 : 2;
-	}
+	static const char *const verbs[] = {"run", NULL};
+	int v = cli_verb(argc, argv, verbs, retention_usage);
+	if (v < 0)
+		return -v - 1;
 	return run(argc - 1, argv + 1, "retention run", 0);
 }
 

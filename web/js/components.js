@@ -13,34 +13,38 @@ function useId(prefix) {
   return ref.current;
 }
 
+/** The frame of a labelled control: its label (with the mark of a
+ * required one), its hint and its error, both announced with it. */
+function FieldBox({ id, label, hint, error, required, children }) {
+  return html`
+    <div class=${`field${error ? ' has-error' : ''}`}>
+      <label for=${id}>${label}${required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+      ${hint && html`<p class="hint" id=${`${id}-hint`}>${hint}</p>`}
+      ${children}
+      ${error && html`<p class="field-error" id=${`${id}-err`}>${error}</p>`}
+    </div>`;
+}
+
+/** The aria-describedby of the control id with its hint and error. */
+const describedBy = (id, hint, error) => [hint && `${id}-hint`, error && `${id}-err`].filter(Boolean).join(' ') || undefined;
+
 /** A labelled input; `error` is shown under it and announced with it. */
 export function Field({ label, error, hint, type = 'text', value, onInput, name, ...rest }) {
   const id = useId(`f-${name || 'field'}`);
-  const errId = `${id}-err`;
-  const hintId = `${id}-hint`;
-  const described = [hint && hintId, error && errId].filter(Boolean).join(' ') || undefined;
-  return html`
-    <div class=${`field${error ? ' has-error' : ''}`}>
-      <label for=${id}>${label}${rest.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
-      ${hint && html`<p class="hint" id=${hintId}>${hint}</p>`}
+  return html`<${FieldBox} id=${id} label=${label} hint=${hint} error=${error} required=${rest.required}>
       <input id=${id} name=${name} type=${type} value=${value ?? ''}
         onInput=${(e) => onInput && onInput(e.currentTarget.value)}
-        aria-invalid=${error ? 'true' : undefined} aria-describedby=${described} ...${rest} />
-      ${error && html`<p class="field-error" id=${errId}>${error}</p>`}
-    </div>`;
+        aria-invalid=${error ? 'true' : undefined} aria-describedby=${describedBy(id, hint, error)} ...${rest} />
+    </${FieldBox}>`;
 }
 
 export function TextArea({ label, error, value, onInput, name, ...rest }) {
   const id = useId(`f-${name || 'text'}`);
-  const errId = `${id}-err`;
-  return html`
-    <div class=${`field${error ? ' has-error' : ''}`}>
-      <label for=${id}>${label}${rest.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+  return html`<${FieldBox} id=${id} label=${label} error=${error} required=${rest.required}>
       <textarea id=${id} name=${name} value=${value ?? ''} rows="3"
         onInput=${(e) => onInput && onInput(e.currentTarget.value)}
-        aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? errId : undefined} ...${rest}></textarea>
-      ${error && html`<p class="field-error" id=${errId}>${error}</p>`}
-    </div>`;
+        aria-invalid=${error ? 'true' : undefined} aria-describedby=${describedBy(id, undefined, error)} ...${rest}></textarea>
+    </${FieldBox}>`;
 }
 
 /** A labelled select; options are [{ value, label }]. */
@@ -61,21 +65,14 @@ export function MultiSelect({ label, name, options, value, onChange, hint, error
 
 export function Select({ label, error, hint, value, onChange, options, name, empty, ...rest }) {
   const id = useId(`f-${name || 'select'}`);
-  const errId = `${id}-err`;
-  const hintId = `${id}-hint`;
-  const described = [hint && hintId, error && errId].filter(Boolean).join(' ') || undefined;
-  return html`
-    <div class=${`field${error ? ' has-error' : ''}`}>
-      <label for=${id}>${label}${rest.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
-      ${hint && html`<p class="hint" id=${hintId}>${hint}</p>`}
+  return html`<${FieldBox} id=${id} label=${label} hint=${hint} error=${error} required=${rest.required}>
       <select id=${id} name=${name} value=${value ?? ''}
         onChange=${(e) => onChange && onChange(e.currentTarget.value)}
-        aria-invalid=${error ? 'true' : undefined} aria-describedby=${described} ...${rest}>
+        aria-invalid=${error ? 'true' : undefined} aria-describedby=${describedBy(id, hint, error)} ...${rest}>
         ${empty !== undefined && html`<option value="">${empty}</option>`}
         ${options.map((o) => html`<option value=${o.value} selected=${o.value === value}>${o.label}</option>`)}
       </select>
-      ${error && html`<p class="field-error" id=${errId}>${error}</p>`}
-    </div>`;
+    </${FieldBox}>`;
 }
 
 /** Radio buttons in a fieldset, for choices the author must make (no default). */
@@ -187,6 +184,15 @@ export function Table({ caption, head, children }) {
 }
 
 /** Runs fn() now and whenever deps change: { data, error, loading, reload }. */
+/** The state of a form: its values, a setter per field (set('title')),
+ * the error of its last save and that error's field messages (f.title). */
+export function useForm(initial) {
+  const [form, setForm] = useState(initial);
+  const [error, setError] = useState(null);
+  const set = (k) => (v) => setForm({ ...form, [k]: v });
+  return { form, setForm, set, error, setError, f: (error && error.fields) || {} };
+}
+
 export function useAsync(fn, deps) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);

@@ -7,7 +7,7 @@ import { t, language, countryName, formatDate, formatDateTime } from './i18n.js'
 import { get, post, request, getVersioned, listAll, countries as loadCountries, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, ExportLinks, Checkbox,
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, ExportLinks, Checkbox, useForm
 } from './components.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
@@ -127,12 +127,9 @@ export const EditDocument = NewDocument;
 
 function DocumentForm({ me, d, rec }) {
   const r = rec.data;
-  const [form, setForm] = useState({ title: r ? r.title : '', issuer: r ? r.issuer : '', symbol: (r && r.symbol) || '', adopted_on: day(r && r.adopted_on),
+  const { form, set, error, setError, f } = useForm({ title: r ? r.title : '', issuer: r ? r.issuer : '', symbol: (r && r.symbol) || '', adopted_on: day(r && r.adopted_on),
     url: (r && r.url) || '', ...shareOf(r, 'clear') });
-  const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
   const save = async (e) => {
     e.preventDefault();
     const body = { title: form.title, issuer: form.issuer, ...cleanShare(form) };
@@ -174,12 +171,9 @@ function CommitmentForm({ me, d, docs, rec }) {
   const r = rec.data;
   const text0 = (r && r.text) || {};
   const ind = ((r && r.indicators) || [])[0] || {};
-  const [form, setForm] = useState({ document_id: r ? r.document_id : '', paragraph: r ? r.paragraph : '', en: text0.en || '', fr: text0.fr || '', ru: text0.ru || '',
+  const { form, set, error, setError, f } = useForm({ document_id: r ? r.document_id : '', paragraph: r ? r.paragraph : '', en: text0.en || '', fr: text0.fr || '', ru: text0.ru || '',
     theme: r ? r.theme : '', definition: pick(ind.definition), unit: ind.unit || '', arq_module: ind.arq_module || '', ...shareOf(r, 'clear') });
-  const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
   const save = async (e) => {
     e.preventDefault();
     const text = Object.fromEntries(['en', 'fr', 'ru'].filter((l) => form[l].trim()).map((l) => [l, form[l].trim()]));

@@ -6,7 +6,7 @@ import { t, formatDate, formatDateTime } from './i18n.js';
 import { get, request, patch, getVersioned, listAll, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, Checkbox, MultiSelect,
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, Checkbox, MultiSelect, useForm
 } from './components.js';
 import { enumOptions } from './labels.js';
 import { pick } from './page-commitments.js';
@@ -201,10 +201,7 @@ function ActionRow({ a, me, name, orgs, cms, onSaved }) {
 /** An action's change: title, owner, due date, notes, the commitment it
  * serves. */
 function ActionForm({ a, orgs, cms, onDone }) {
-  const [form, setForm] = useState({ title: a.title, owner_org_id: a.owner_org_id, due_on: day(a.due_on), notes: a.notes || '', commitment_id: a.commitment_id || '' });
-  const [error, setError] = useState(null);
-  const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
+  const { form, set, error, setError, f } = useForm({ title: a.title, owner_org_id: a.owner_org_id, due_on: day(a.due_on), notes: a.notes || '', commitment_id: a.commitment_id || '' });
   const save = async (e) => {
     e.preventDefault();
     setError(null);
@@ -230,13 +227,20 @@ function ActionForm({ a, orgs, cms, onDone }) {
   </form>`;
 }
 
+/** The fields of an outcome: its kind, its session of ev, its text. */
+function OutcomeFields({ ev, form, set, f }) {
+  return html`<div class="two-col">
+      <${Select} label=${t('ev.kind')} name="kind" value=${form.kind} onChange=${set('kind')} options=${enumOptions(KINDS, 'evkind')} error=${f.kind} />
+      <${Select} label=${t('ev.session')} name="session_id" value=${form.session_id} onChange=${set('session_id')}
+        options=${ev.sessions.map((s) => ({ value: s.id, label: s.title }))} empty=${t('common.none')} error=${f.session_id} />
+    </div>
+    <${TextArea} label=${t('ev.outcome_text')} name="outcome_text" value=${form.text} onInput=${set('text')} error=${f.text} required />`;
+}
+
 /** An outcome, changed in place (kind, session, text) or deleted. */
 function OutcomeView({ o, ev, me, sessionTitle, onSaved }) {
   const [editing, setEditing] = useState(false);
-  const [form, setForm] = useState({ kind: o.kind, text: o.text, session_id: o.session_id || '' });
-  const [error, setError] = useState(null);
-  const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
+  const { form, set, error, setError, f } = useForm({ kind: o.kind, text: o.text, session_id: o.session_id || '' });
   const mine = o.org_id === me.org_id && can(me, 'outcome', 'update');
   const save = async (e) => {
     e.preventDefault();
@@ -248,12 +252,7 @@ function OutcomeView({ o, ev, me, sessionTitle, onSaved }) {
   if (editing) {
     return html`<form class="inline-form" onSubmit=${save} aria-label=${t('ev.edit_outcome')}>
       <${ProblemAlert} error=${error} />
-      <div class="two-col">
-        <${Select} label=${t('ev.kind')} name="kind" value=${form.kind} onChange=${set('kind')} options=${enumOptions(KINDS, 'evkind')} error=${f.kind} />
-        <${Select} label=${t('ev.session')} name="session_id" value=${form.session_id} onChange=${set('session_id')}
-          options=${ev.sessions.map((s) => ({ value: s.id, label: s.title }))} empty=${t('common.none')} error=${f.session_id} />
-      </div>
-      <${TextArea} label=${t('ev.outcome_text')} name="outcome_text" value=${form.text} onInput=${set('text')} error=${f.text} required />
+      <${OutcomeFields} ev=${ev} form=${form} set=${set} f=${f} />
       <button type="submit" class="btn btn-primary">${t('common.save')}</button>
       <button type="button" class="btn btn-quiet" onClick=${() => { setEditing(false); setError(null); }}>${t('common.cancel')}</button>
     </form>`;
@@ -282,16 +281,13 @@ export function EventForm({ me, params = {} }) {
 
 function EventFormBody({ me, orgs, groups, rec }) {
   const e0 = rec.data;
-  const [form, setForm] = useState({
+  const { form, set, error, setError, f } = useForm({
     title: e0 ? e0.title : '', type: e0 ? e0.type : 'conference', series: (e0 && e0.series) || '', starts_on: day(e0 && e0.starts_on),
     ends_on: day(e0 && e0.ends_on), timezone: (e0 && e0.timezone) || '', place: (e0 && e0.place) || '', online: Boolean(e0 && e0.online),
     organisers: (e0 && e0.organisers) || [], distribution: e0 ? e0.distribution : '', tlp: e0 ? e0.tlp : 'green', sharing_group_id: (e0 && e0.sharing_group_id) || '',
   });
   const [sessions, setSessions] = useState(e0 ? e0.sessions.map((s) => ({ ...s })) : []);
-  const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
-  const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
   const setSession = (i, k) => (v) => setSessions(sessions.map((s, j) => (j === i ? { ...s, [k]: v } : s)));
   const save = async (e) => {
     e.preventDefault();
@@ -346,10 +342,7 @@ function EventFormBody({ me, orgs, groups, rec }) {
 }
 
 function NewOutcome({ ev, onSaved }) {
-  const [form, setForm] = useState({ kind: 'recommendation', text: '', session_id: '' });
-  const [error, setError] = useState(null);
-  const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
+  const { form, setForm, set, error, setError, f } = useForm({ kind: 'recommendation', text: '', session_id: '' });
   const save = async (e) => {
     e.preventDefault();
     setError(null);
@@ -361,12 +354,7 @@ function NewOutcome({ ev, onSaved }) {
   return html`<form class="inline-form" onSubmit=${save} aria-label=${t('ev.new_outcome')}>
     <h3>${t('ev.new_outcome')}</h3>
     <${ProblemAlert} error=${error} />
-    <div class="two-col">
-      <${Select} label=${t('ev.kind')} name="kind" value=${form.kind} onChange=${set('kind')} options=${enumOptions(KINDS, 'evkind')} error=${f.kind} />
-      <${Select} label=${t('ev.session')} name="session_id" value=${form.session_id} onChange=${set('session_id')}
-        options=${ev.sessions.map((s) => ({ value: s.id, label: s.title }))} empty=${t('common.none')} error=${f.session_id} />
-    </div>
-    <${TextArea} label=${t('ev.outcome_text')} name="outcome_text" value=${form.text} onInput=${set('text')} error=${f.text} required />
+    <${OutcomeFields} ev=${ev} form=${form} set=${set} f=${f} />
     <button type="submit" class="btn">${t('ev.add_outcome')}</button>
   </form>`;
 }

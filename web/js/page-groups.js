@@ -6,7 +6,7 @@ import { post, patch, getVersioned, organisations } from './api.js';
 import { navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, useAsync,
-  usePagedList, MoreButton, Notice, Badge,
+  usePagedList, MoreButton, Notice, Badge, useForm
 } from './components.js';
 import { orgOptions } from './labels.js';
 import { OrgName } from './org-name.js';
@@ -57,11 +57,8 @@ function OrgPicker({ orgs, selected, onChange, exclude = [] }) {
 }
 
 function NewGroup({ orgs, me }) {
-  const [form, setForm] = useState({ name: '', description: '', members_can_add: false, members: [] });
-  const [error, setError] = useState(null);
+  const { form, set, error, setError, f } = useForm({ name: '', description: '', members_can_add: false, members: [] });
   const [busy, setBusy] = useState(false);
-  const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
