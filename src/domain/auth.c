@@ -221,14 +221,9 @@ static int failures_recent(struct db_conn *c, const char *key, int64_t now, int 
 static int failure_note(struct db_conn *c, const char *key, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "INSERT INTO login_failures (email_hash, at) VALUES (?, ?)", &s);
+	int rc = db_run_vals(c, "INSERT INTO login_failures (email_hash, at) VALUES (?, ?)",
+			     DB_VALS(DB_TEXT(key), DB_INT(now)));
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, key);
-	db_bind_int64(s, 2, now);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	/* old failures no longer count; keep the table small */
 	if (!(rc = db_prepare(c, "DELETE FROM login_failures WHERE at < ?", &s))) {
@@ -394,22 +389,11 @@ int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 	secret_new(token);
 	secret_new(csrf);
 	hash_hex(token, h);
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
-		       " VALUES (?, ?, ?, ?, ?)",
-		       &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, h);
-	db_bind_text(s, 2, user_id);
-	db_bind_text(s, 3, csrf);
-	db_bind_int64(s, 4, now);
-	db_bind_int64(s, 5, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(
+	    c,
+	    "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
+	    " VALUES (?, ?, ?, ?, ?)",
+	    DB_VALS(DB_TEXT(h), DB_TEXT(user_id), DB_TEXT(csrf), DB_INT(now), DB_INT(now)));
 }
 
 #define CALLER_COLS "u.id, u.org_id, COALESCE(o.country, ''), u.role, u.reviewer"
@@ -493,14 +477,7 @@ int auth_session_delete(struct db_conn *c, const char *token)
 {
 	char h[65];
 	hash_hex(token, h);
-	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM sessions WHERE token_hash = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, h);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "DELETE FROM sessions WHERE token_hash = ?", DB_VALS(DB_TEXT(h)));
 }
 
 int auth_token_create(struct db_conn *c, const struct caller *who, const char *request_id,
@@ -642,13 +619,9 @@ int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)
 int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM sessions WHERE user_id = ?", &s);
+	int rc =
+	    db_run_vals(c, "DELETE FROM sessions WHERE user_id = ?", DB_VALS(DB_TEXT(user_id)));
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, user_id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	if ((rc = db_prepare(c,
 			     "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"

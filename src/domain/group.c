@@ -257,18 +257,11 @@ static int members_remove(struct db_conn *c, const char *id, const char *owner, 
 			*field = "remove_members";
 			return TR_ERR_INVALID; /* the owner stays a member */
 		}
-		struct db_stmt *s;
-		int rc = db_prepare(c,
-				    "DELETE FROM sharing_group_members WHERE group_id = ?"
-				    " AND org_id = ?",
-				    &s);
+		int rc = db_run_vals(c,
+				     "DELETE FROM sharing_group_members WHERE group_id = ?"
+				     " AND org_id = ?",
+				     DB_VALS(DB_TEXT(id), DB_TEXT(json_string_value(m))));
 		if (rc)
-			return rc;
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, json_string_value(m));
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
 			return rc;
 	}
 	return TR_OK;

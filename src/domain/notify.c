@@ -39,26 +39,14 @@ const struct notify_config *notify_config(void)
 int notify_inbox_add(struct db_conn *c, const char *user_id, const char *kind, const char *ref_type,
 		     const char *ref_id, const char *dedupe, int64_t now)
 {
-	struct db_stmt *s;
 	/* a second item of the same dedupe key for the user is dropped */
-	int rc = db_prepare(c,
-			    "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id, dedupe,"
-			    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-			    &s);
-	if (rc)
-		return rc;
 	char id[37];
 	tr_uuid7(id);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, user_id);
-	db_bind_text(s, 3, kind);
-	db_bind_text_or_null(s, 4, ref_type);
-	db_bind_text_or_null(s, 5, ref_id);
-	db_bind_text_or_null(s, 6, dedupe);
-	db_bind_int64(s, 7, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id, dedupe,"
+			   " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(user_id), DB_TEXT(kind), DB_TEXT(ref_type),
+				   DB_TEXT(ref_id), DB_TEXT(dedupe), DB_INT(now)));
 }
 
 int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, const char *kind,

@@ -492,25 +492,13 @@ static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, st
 static int finish(struct db_conn *c, const char *id, const char *status, int64_t next_at,
 		  int64_t now, const char *why)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE mail_outbox SET status = ?, next_at = ?, last_error = ?,"
-			    " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
-			    " payload = CASE WHEN ? = 'queued' THEN payload ELSE NULL END"
-			    " WHERE id = ?",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, status);
-	db_bind_int64(s, 2, next_at);
-	db_bind_text_or_null(s, 3, why);
-	db_bind_text(s, 4, status);
-	db_bind_int64(s, 5, now);
-	db_bind_text(s, 6, status);
-	db_bind_text(s, 7, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "UPDATE mail_outbox SET status = ?, next_at = ?, last_error = ?,"
+			   " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
+			   " payload = CASE WHEN ? = 'queued' THEN payload ELSE NULL END"
+			   " WHERE id = ?",
+			   DB_VALS(DB_TEXT(status), DB_INT(next_at), DB_TEXT(why), DB_TEXT(status),
+				   DB_INT(now), DB_TEXT(status), DB_TEXT(id)));
 }
 
 static int64_t backoff(int attempts)

@@ -161,24 +161,11 @@ static int org_check(struct db_conn *c, const char *kind, const char *country, c
 static int org_insert(struct db_conn *c, const char *id, const char *key, const char *name,
 		      const char *kind, const char *country, const char *parent, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO organisations (id, key, name, kind, country, parent_id,"
-			    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, key);
-	db_bind_text(s, 3, name);
-	db_bind_text(s, 4, kind);
-	db_bind_text(s, 5, country);
-	db_bind_text(s, 6, parent);
-	db_bind_int64(s, 7, now);
-	db_bind_int64(s, 8, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO organisations (id, key, name, kind, country, parent_id,"
+			   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(key), DB_TEXT(name), DB_TEXT(kind),
+				   DB_TEXT(country), DB_TEXT(parent), DB_INT(now), DB_INT(now)));
 }
 
 int org_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,

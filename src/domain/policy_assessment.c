@@ -261,15 +261,8 @@ static int asm_decorate(struct db_conn *c, const struct caller *who, json_t *rec
 /* The comments of civil society on an assessment go with it. */
 static int asm_delete_owned(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c, "DELETE FROM policy_assessment_comments WHERE assessment_id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "DELETE FROM policy_assessment_comments WHERE assessment_id = ?",
+			   DB_VALS(DB_TEXT(id)));
 }
 
 const struct shrec policy_assessment_table = {

@@ -310,13 +310,9 @@ static int links_write(struct db_conn *c, const struct caller *who, const char *
 	if (!json_is_array(list))
 		return TR_OK;
 	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM problem_partners WHERE problem_id = ?", &s);
+	int rc = db_run_vals(c, "DELETE FROM problem_partners WHERE problem_id = ?",
+			     DB_VALS(DB_TEXT(id)));
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	size_t i;
 	json_t *v;

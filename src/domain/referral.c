@@ -774,30 +774,17 @@ struct consent_row {
 static int consent_insert(struct db_conn *c, const struct consent_row *r, int64_t now)
 {
 	int64_t seq = consent_next_seq(c, r->referral_id);
-	struct db_stmt *s;
 	char cid[37];
 	tr_uuid7(cid);
 	if (seq < 0)
 		return TR_ERR_DB;
-	int rc = db_prepare(c,
-			    "INSERT INTO referral_consents (id, referral_id, seq,"
-			    " subject, scope, decision, given_at, recorded_by,"
-			    " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, cid);
-	db_bind_text(s, 2, r->referral_id);
-	db_bind_int64(s, 3, seq);
-	db_bind_text(s, 4, r->subject);
-	db_bind_text(s, 5, r->scope);
-	db_bind_text(s, 6, r->decision);
-	db_bind_int64(s, 7, r->given);
-	db_bind_text(s, 8, r->recorded_by);
-	db_bind_int64(s, 9, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO referral_consents (id, referral_id, seq,"
+			   " subject, scope, decision, given_at, recorded_by,"
+			   " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(cid), DB_TEXT(r->referral_id), DB_INT(seq),
+				   DB_TEXT(r->subject), DB_TEXT(r->scope), DB_TEXT(r->decision),
+				   DB_INT(r->given), DB_TEXT(r->recorded_by), DB_INT(now)));
 }
 
 int referral_consent_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

@@ -232,16 +232,8 @@ static int signal_merge(struct db_conn *c, const struct stored *st, const struct
  * order: `trellis detect --at` an earlier week) so that it continues it. */
 static int signal_link(struct db_conn *c, const struct stored *cur, const struct stored *prev)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "UPDATE signals SET continues = ?, weeks = ? WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, prev->id);
-	db_bind_int64(s, 2, prev->weeks + 1);
-	db_bind_text(s, 3, cur->id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "UPDATE signals SET continues = ?, weeks = ? WHERE id = ?",
+			   DB_VALS(DB_TEXT(prev->id), DB_INT(prev->weeks + 1), DB_TEXT(cur->id)));
 }
 
 /* Stores or merges the signal of one addressee, in one transaction. */

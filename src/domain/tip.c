@@ -327,23 +327,12 @@ int tip_receipt_get(struct db_conn *c, const char *code, const char *secret, jso
 static int message_insert(struct db_conn *c, const char *tip_id, const char *direction,
 			  const char *user_id, const char *body, int64_t now, char id[37])
 {
-	struct db_stmt *s;
 	uuid4(id);
-	int rc = db_prepare(c,
-			    "INSERT INTO tip_messages (id, tip_id, direction, user_id, body,"
-			    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, tip_id);
-	db_bind_text(s, 3, direction);
-	db_bind_text_or_null(s, 4, user_id);
-	db_bind_text(s, 5, body);
-	db_bind_int64(s, 6, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO tip_messages (id, tip_id, direction, user_id, body,"
+			   " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(tip_id), DB_TEXT(direction),
+				   DB_TEXT(user_id), DB_TEXT(body), DB_INT(now)));
 }
 
 int tip_sender_message(struct db_conn *c, const char *code, const char *secret, const char *body)

@@ -307,25 +307,13 @@ static int dist_of(const char *d)
 static int queue(struct db_conn *c, const char *hook_id, const char *event, const char *ref_type,
 		 const char *ref_id, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO webhook_deliveries (id, webhook_id, event_type, ref_type,"
-			    " ref_id, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
 	char id[37];
 	tr_uuid7(id);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, hook_id);
-	db_bind_text(s, 3, event);
-	db_bind_text_or_null(s, 4, ref_type);
-	db_bind_text_or_null(s, 5, ref_id);
-	db_bind_int64(s, 6, now);
-	db_bind_int64(s, 7, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO webhook_deliveries (id, webhook_id, event_type, ref_type,"
+			   " ref_id, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(hook_id), DB_TEXT(event), DB_TEXT(ref_type),
+				   DB_TEXT(ref_id), DB_INT(now), DB_INT(now)));
 }
 
 static int in_group(struct db_conn *c, const char *group, const char *org, int *yes)
