@@ -76,14 +76,7 @@ int activity_select_prepare(struct db_conn *c, struct query *q, struct db_stmt *
 
 void activity_select_start(struct query *q)
 {
-	struct buf b;
-	buf_init(&b, 4096);
-	buf_puts(&b, "SELECT ");
-	activity_rec_select(&b, "a", cols, NCOLS);
-	buf_puts(&b, " FROM activities a WHERE 1 = 1");
-	query_init(q);
-	query_sql(q, b.data);
-	buf_free(&b);
+	activity_rec_query(q, "a", cols, NCOLS, " FROM activities a WHERE 1 = 1");
 }
 
 json_t *activity_row_json(struct db_stmt *s)
@@ -398,24 +391,12 @@ static int activity_write(struct db_conn *c, json_t *a, int insert)
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-static void stamp(json_t *a, const char *key, int64_t ms)
-{
-	char t[32];
-	tr_time_format(ms, t);
-	json_object_set_new(a, key, json_string(t));
-}
-
 /* The fields a new record gets from its creator rather than its body. */
 static void owner_fill(json_t *a, const struct caller *who, const char *id, int64_t now)
 {
-	json_object_set_new(a, "id", json_string(id));
-	json_object_set_new(a, "org_id", json_string(who->org_id));
-	json_object_set_new(a, "country",
-			    who->country[0] ? json_string(who->country) : json_null());
-	json_object_set_new(a, "created_by",
-			    who->user_id[0] ? json_string(who->user_id) : json_null());
-	stamp(a, "created_at", now);
-	stamp(a, "updated_at", now);
+	activity_rec_owner(a, who, id, now);
+	if (!who->user_id[0])
+		json_object_set_new(a, "created_by", json_null());
 }
 
 /* The sharing of a record (strings borrowed from it). */
@@ -540,7 +521,7 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	if ((rc = activity_check(c, who, merged, NULL, field)))
 		goto out;
 	int64_t now = tr_now_ms();
-	stamp(merged, "updated_at", now);
+	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = activity_write(c, merged, 0)))
 		goto out;
 	rc = shrec_audit_change(c, who, "activity", id, request_id, &was, &will, now);

@@ -1,5 +1,7 @@
 #include "domain/activity_rec.h"
 #include "core/buf.h"
+#include "core/err.h"
+#include "domain/acl.h"
 #include "core/timeutil.h"
 
 #include <stdio.h>
@@ -83,4 +85,78 @@ int activity_rec_bind(struct db_stmt *s, int first, json_t *r, const struct acti
 		}
 	}
 	return first;
+}
+
+void activity_rec_query(struct query *q, const char *alias, const struct activity_rec_col *cols,
+			size_t n, const char *tail)
+{
+	struct buf b;
+	buf_init(&b, 16384);
+	buf_puts(&b, "SELECT ");
+	activity_rec_select(&b, alias, cols, n);
+	buf_puts(&b, tail);
+	query_init(q);
+	query_sql(q, b.data);
+	buf_free(&b);
+}
+
+static void write_sql(struct buf *b, const struct activity_rec_table *t, int insert)
+{
+	if (insert) {
+		buf_printf(b, "INSERT INTO %s " DB_ACL_EXEMPT " (", t->table);
+		for (size_t i = 0; i < t->n_insert; i++)
+			buf_printf(b, "%s%s", i ? ", " : "", t->cols[i].col);
+		buf_puts(b, ") VALUES (");
+		for (size_t i = 0; i < t->n_insert; i++)
+			buf_puts(b, i ? ", ?" : "?");
+		buf_puts(b, ")");
+		return;
+	}
+	buf_printf(b, "UPDATE %s " DB_ACL_EXEMPT " SET ", t->table);
+	for (size_t i = t->w_first; i < t->w_end; i++)
+		buf_printf(b, "%s = ?, ", t->cols[i].col);
+	if (t->also)
+		buf_printf(b, "%s = ?, ", t->cols[t->also].col);
+	buf_puts(b, "version = version + 1 WHERE id = ?");
+}
+
+int activity_rec_write(struct db_conn *c, const struct activity_rec_table *t, json_t *r, int insert)
+{
+	struct buf b;
+	buf_init(&b, 16384);
+	write_sql(&b, t, insert);
+	struct db_stmt *s;
+	int rc = b.err ? b.err : db_prepare(c, b.data, &s);
+	buf_free(&b);
+	if (rc)
+		return rc;
+	if (insert) {
+		activity_rec_bind(s, 1, r, t->cols, t->n_insert);
+	} else {
+		int k = activity_rec_bind(s, 1, r, t->cols + t->w_first, t->w_end - t->w_first);
+		if (t->also)
+			k = activity_rec_bind(s, k, r, t->cols + t->also, 1);
+		db_bind_text(s, k, json_string_value(json_object_get(r, "id")));
+	}
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+void activity_rec_stamp(json_t *a, const char *key, int64_t ms)
+{
+	char t[32];
+	tr_time_format(ms, t);
+	json_object_set_new(a, key, json_string(t));
+}
+
+void activity_rec_owner(json_t *r, const struct caller *who, const char *id, int64_t now)
+{
+	json_object_set_new(r, "id", json_string(id));
+	json_object_set_new(r, "org_id", json_string(who->org_id));
+	json_object_set_new(r, "country",
+			    who->country[0] ? json_string(who->country) : json_null());
+	json_object_set_new(r, "created_by", json_string(who->user_id));
+	activity_rec_stamp(r, "created_at", now);
+	activity_rec_stamp(r, "updated_at", now);
 }

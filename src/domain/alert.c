@@ -102,18 +102,7 @@ int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_
 	query_text(
 	    &q, "SELECT " ALERT_COLS ", " ALERT_DRUG_FORM_COL " FROM alerts a WHERE a.id = ?", id);
 	alert_visible(&q, who, "a");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = alert_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one(&q, c, alert_row, out);
 }
 
 static void list_filters(struct query *q, const struct alert_filter *f)
@@ -794,23 +783,20 @@ int alert_fed_put(struct db_conn *c, const struct alert_fed_origin *o, json_t *a
 int alert_fed_withdraw(struct db_conn *c, const char *id, const struct alert_fed_origin *o)
 {
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "UPDATE alerts " DB_ACL_EXEMPT " SET title = '', summary = '', body = '',"
-		       " distribution = 'organisation', sharing_group_id = NULL, lat = NULL,"
-		       " lon = NULL, place_name = NULL, precision_m = NULL, cell_x = NULL,"
-		       " cell_y = NULL, tags = '[]', countries = '[]', substances = '[]',"
-		       " ews = '{}', drug_form = NULL, version = ?, received_from = ?,"
-		       " updated_at = ?"
-		       " WHERE id = ? AND origin_node = ?",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "UPDATE alerts " DB_ACL_EXEMPT " SET title = '', summary = '', body = '',"
+	    " distribution = 'organisation', sharing_group_id = NULL, lat = NULL,"
+	    " lon = NULL, place_name = NULL, precision_m = NULL, cell_x = NULL,"
+	    " cell_y = NULL, tags = '[]', countries = '[]', substances = '[]',"
+	    " ews = '{}', drug_form = NULL, version = ?, received_from = ?,"
+	    " updated_at = ?"
+	    " WHERE id = ? AND origin_node = ?",
+	    DB_VALS(DB_INT(o->version), DB_TEXT(o->received_from), DB_INT(tr_now_ms()), DB_TEXT(id),
+		    DB_TEXT(o->origin_node)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, o->version);
-	db_bind_text(s, 2, o->received_from);
-	db_bind_int64(s, 3, tr_now_ms());
-	db_bind_text(s, 4, id);
-	db_bind_text(s, 5, o->origin_node);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	json_t *none = json_array();

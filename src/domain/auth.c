@@ -204,14 +204,12 @@ void auth_throttle_wait(struct auth_throttle *t, int64_t delay_ms)
 static int failures_recent(struct db_conn *c, const char *key, int64_t now, int *count)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT count(*) FROM (SELECT at FROM login_failures"
-			    " WHERE email_hash = ? AND at > ? LIMIT 16) recent",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT count(*) FROM (SELECT at FROM login_failures"
+				 " WHERE email_hash = ? AND at > ? LIMIT 16) recent",
+				 DB_VALS(DB_TEXT(key), DB_INT(now - AUTH_FAILURE_WINDOW_MS)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, key);
-	db_bind_int64(s, 2, now - AUTH_FAILURE_WINDOW_MS);
 	rc = db_step(s);
 	*count = rc == DB_ROW ? (int)db_col_int64(s, 0) : 0;
 	db_done(s);
@@ -532,17 +530,16 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 	char h[65];
 	hash_hex(secret, h);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "SELECT " CALLER_COLS ", t.read_only, t.id"
 			    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
 			    " JOIN organisations o ON o.id = u.org_id"
 			    " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
 			    " AND u.disabled = 0",
-			    &s);
+			    DB_VALS(DB_TEXT(h), DB_INT(now)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, h);
-	db_bind_int64(s, 2, now);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		caller_fill(s, 0, who);

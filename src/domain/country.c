@@ -24,19 +24,16 @@ int country_list(struct db_conn *c, const char *status, const char *after, int l
 		 int *more)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
-			    " WHERE (CAST(? AS TEXT) IS NULL OR osce_status = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR iso2 > ?)"
-			    " ORDER BY iso2 LIMIT ?",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
+				 " WHERE (CAST(? AS TEXT) IS NULL OR osce_status = ?)"
+				 " AND (CAST(? AS TEXT) IS NULL OR iso2 > ?)"
+				 " ORDER BY iso2 LIMIT ?",
+				 DB_VALS(DB_TEXT(status), DB_TEXT(status), DB_TEXT(after),
+					 DB_TEXT(after), DB_INT(limit + 1)),
+				 &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, status);
-	db_bind_text(s, 2, status);
-	db_bind_text(s, 3, after);
-	db_bind_text(s, 4, after);
-	db_bind_int64(s, 5, limit + 1);
 	int n = 0;
 	*more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {

@@ -72,16 +72,13 @@ int group_list(struct db_conn *c, const struct caller *who, const char *after, i
 	       json_t *items, int *more)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " GROUP_COLS " FROM sharing_groups g WHERE" GROUP_VISIBLE
-			    " AND (CAST(? AS TEXT) IS NULL OR g.id > ?) ORDER BY g.id LIMIT ?",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT " GROUP_COLS " FROM sharing_groups g WHERE" GROUP_VISIBLE
+	    " AND (CAST(? AS TEXT) IS NULL OR g.id > ?) ORDER BY g.id LIMIT ?",
+	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after), DB_TEXT(after), DB_INT(limit + 1)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, who->org_id);
-	db_bind_text(s, 2, after);
-	db_bind_text(s, 3, after);
-	db_bind_int64(s, 4, limit + 1);
 	int n = 0;
 	*more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {

@@ -451,17 +451,16 @@ static int render(struct db_conn *c, const struct outmsg *m, struct draft *d)
 static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, struct outmsg *m)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE mail_outbox SET next_at = ?, attempts = attempts + 1"
-			    " WHERE id = ? AND status = 'queued' AND next_at = ?"
-			    " RETURNING user_id, rcpt, kind, ref_type, ref_id, subscription_id,"
-			    " payload, attempts",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "UPDATE mail_outbox SET next_at = ?, attempts = attempts + 1"
+	    " WHERE id = ? AND status = 'queued' AND next_at = ?"
+	    " RETURNING user_id, rcpt, kind, ref_type, ref_id, subscription_id,"
+	    " payload, attempts",
+	    DB_VALS(DB_INT(now + notify_config()->timeout_ms + 1000), DB_TEXT(id), DB_INT(was)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now + notify_config()->timeout_ms + 1000);
-	db_bind_text(s, 2, id);
-	db_bind_int64(s, 3, was);
 	rc = db_step(s);
 	int got = rc == DB_ROW;
 	if (got) {
@@ -593,14 +592,12 @@ int notify_send_due(struct db_conn *c, struct smtp *smtp, int64_t now, int max,
 		    struct notify_send_stats *st)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT id, next_at FROM mail_outbox WHERE status = 'queued'"
-			    " AND next_at <= ? ORDER BY next_at, id LIMIT ?",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT id, next_at FROM mail_outbox WHERE status = 'queued'"
+				 " AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+				 DB_VALS(DB_INT(now), DB_INT(max)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_int64(s, 2, max);
 	char(*ids)[37] = calloc((size_t)max, sizeof(*ids));
 	int64_t *was = calloc((size_t)max, sizeof(*was));
 	int n = 0, i = 0;

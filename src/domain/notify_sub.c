@@ -94,15 +94,13 @@ int notify_sub_list(struct db_conn *c, const struct caller *who, const char *aft
 		    json_t *items, int *more)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
-			    " ORDER BY id LIMIT ?",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
+	    " ORDER BY id LIMIT ?",
+	    DB_VALS(DB_TEXT(who->user_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, who->user_id);
-	db_bind_text(s, 2, after ? after : "");
-	db_bind_int64(s, 3, limit + 1);
 	return row_page(s, limit, sub_row, items, more);
 }
 

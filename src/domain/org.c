@@ -102,11 +102,10 @@ int org_get(struct db_conn *c, const struct caller *who, const char *id, json_t 
 int org_resolve(struct db_conn *c, const char *id_or_key, char id[37])
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT id FROM organisations WHERE id = ? OR key = ?", &s);
+	int rc = db_prepare_vals(c, "SELECT id FROM organisations WHERE id = ? OR key = ?",
+				 DB_VALS(DB_TEXT(id_or_key), DB_TEXT(id_or_key)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id_or_key);
-	db_bind_text(s, 2, id_or_key);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		const char *v = db_col_text(s, 0);

@@ -51,16 +51,15 @@ static void proposal_visible(struct query *q, const struct caller *who, const ch
 	query_text(q, part, who->org_id);
 }
 
+/* A row of the table's columns. */
+static json_t *list_row(struct db_stmt *s)
+{
+	return activity_rec_json(s, cols, NCOLS);
+}
+
 static void select_start(struct query *q)
 {
-	struct buf b;
-	buf_init(&b, 4096);
-	buf_puts(&b, "SELECT ");
-	activity_rec_select(&b, "p", cols, NCOLS);
-	buf_puts(&b, " FROM proposals p WHERE 1 = 1");
-	query_init(q);
-	query_sql(q, b.data);
-	buf_free(&b);
+	activity_rec_query(q, "p", cols, NCOLS, " FROM proposals p WHERE 1 = 1");
 }
 
 static int proposal_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -69,18 +68,7 @@ static int proposal_read(struct db_conn *c, const struct caller *who, const char
 	select_start(&q);
 	query_text(&q, " AND p.id = ?", id);
 	proposal_visible(&q, who, "p");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = activity_rec_json(s, cols, NCOLS)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one(&q, c, list_row, out);
 }
 
 /* The module's rule for one proposal, asked by the notifications for each
@@ -183,12 +171,6 @@ static int endorsement_count(struct db_conn *c, const char *id, json_int_t *n)
 	return rc == DB_ROW ? TR_OK : TR_ERR_DB;
 }
 
-/* A row of the list's columns. */
-static json_t *list_row(struct db_stmt *s)
-{
-	return activity_rec_json(s, cols, NCOLS);
-}
-
 int proposal_list(struct db_conn *c, const struct caller *who, const char *status,
 		  const char *after, int limit, json_t *items, char **next_key)
 {
@@ -241,13 +223,6 @@ static int tell_partners(struct db_conn *c, json_t *p, int64_t now)
 	return rc;
 }
 
-static void stamp(json_t *a, const char *key, int64_t ms)
-{
-	char t[32];
-	tr_time_format(ms, t);
-	json_object_set_new(a, key, json_string(t));
-}
-
 static int exists(struct db_conn *c, const char *sql, const char *v)
 {
 	struct db_stmt *s;
@@ -298,38 +273,13 @@ static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p
 	return TR_OK;
 }
 
+static const struct activity_rec_table table = {"proposals",  cols,	   NCOLS - 1,
+						COL_WRITABLE, COL_CREATED, 0};
+
 static int proposal_write(struct db_conn *c, json_t *p, int insert)
 {
-	struct buf b;
-	buf_init(&b, 4096);
-	if (insert) {
-		buf_puts(&b, "INSERT INTO proposals " DB_ACL_EXEMPT " (");
-		for (int i = 0; i < NCOLS - 1; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", cols[i].col);
-		buf_puts(&b, ") VALUES (");
-		for (int i = 0; i < NCOLS - 1; i++)
-			buf_puts(&b, i ? ", ?" : "?");
-		buf_puts(&b, ")");
-	} else {
-		buf_puts(&b, "UPDATE proposals " DB_ACL_EXEMPT " SET ");
-		for (int i = COL_WRITABLE; i < COL_CREATED; i++)
-			buf_printf(&b, "%s = ?, ", cols[i].col);
-		buf_puts(&b, "version = version + 1 WHERE id = ?");
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(c, b.data, &s);
-	buf_free(&b);
+	int rc = activity_rec_write(c, &table, p, insert);
 	if (rc)
-		return rc;
-	if (insert) {
-		activity_rec_bind(s, 1, p, cols, NCOLS - 1);
-	} else {
-		int k = activity_rec_bind(s, 1, p, cols + COL_WRITABLE, COL_CREATED - COL_WRITABLE);
-		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
-	}
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	return seq_stamp(c, "proposals", "r", "r.id", json_string_value(json_object_get(p, "id")));
 }
@@ -364,13 +314,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	defaults_fill(p);
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	json_object_set_new(p, "id", json_string(id));
-	json_object_set_new(p, "org_id", json_string(who->org_id));
-	json_object_set_new(p, "country",
-			    who->country[0] ? json_string(who->country) : json_null());
-	json_object_set_new(p, "created_by", json_string(who->user_id));
-	stamp(p, "created_at", now);
-	stamp(p, "updated_at", now);
+	activity_rec_owner(p, who, id, now);
 	struct acl_share to = share_of(p);
 	int rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, NULL, &to, field);
 	if (rc) {
@@ -444,7 +388,7 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	if ((rc = proposal_check(c, who, merged, field)))
 		goto out;
 	int64_t now = tr_now_ms();
-	stamp(merged, "updated_at", now);
+	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = proposal_write(c, merged, 0)) || (rc = tell_partners(c, merged, now)) ||
 	    (rc = proposal_subscribers(c, merged, from, now)))
 		goto out;
@@ -683,9 +627,9 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		json_object_set_new(cur, "status", json_string("verified"));
 		json_object_set_new(cur, "verified_by", json_string(who->user_id));
 		json_object_set_new(cur, "verified_org_id", json_string(who->org_id));
-		stamp(cur, "verified_at", now);
+		activity_rec_stamp(cur, "verified_at", now);
 	}
-	stamp(cur, "updated_at", now);
+	activity_rec_stamp(cur, "updated_at", now);
 	if ((rc = proposal_write(c, cur, 0)))
 		goto out;
 	char detail[80];

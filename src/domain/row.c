@@ -39,6 +39,15 @@ int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out)
 	return rc;
 }
 
+int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
+		  json_t **out)
+{
+	struct db_stmt *s;
+	int rc = query_prepare(q, c, &s);
+	query_free(q);
+	return rc ? rc : row_one(s, make, out);
+}
+
 int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
 	     int *more)
 {

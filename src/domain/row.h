@@ -19,6 +19,9 @@ json_t *row_json(struct db_stmt *s, int col, int object);
 /** Steps a prepared statement to one row made by make: TR_OK with *out,
  * TR_ERR_NOT_FOUND without a row. Finishes s. */
 int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** Prepares q (and frees it), then row_one with make. */
+int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
+		  json_t **out /* OUT */);
 /** Steps a statement bound with LIMIT limit + 1, appending up to limit rows
  * made by make to items; *more when a further row exists. Finishes s. */
 int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,

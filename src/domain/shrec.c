@@ -13,14 +13,9 @@
 
 static void select_start(const struct shrec *t, struct query *q)
 {
-	struct buf b;
-	buf_init(&b, 16384);
-	buf_puts(&b, "SELECT ");
-	activity_rec_select(&b, "r", t->cols, t->ncols);
-	buf_printf(&b, " FROM %s r WHERE 1 = 1", t->table);
-	query_init(q);
-	query_sql(q, b.data);
-	buf_free(&b);
+	char tail[200];
+	snprintf(tail, sizeof(tail), " FROM %s r WHERE 1 = 1", t->table);
+	activity_rec_query(q, "r", t->cols, t->ncols, tail);
 }
 
 int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
@@ -169,13 +164,6 @@ int shrec_texts_valid(json_t *v, size_t max)
 	return 1;
 }
 
-static void stamp(json_t *a, const char *key, int64_t ms)
-{
-	char t[32];
-	tr_time_format(ms, t);
-	json_object_set_new(a, key, json_string(t));
-}
-
 static struct acl_share share_of(json_t *p)
 {
 	return (struct acl_share){json_string_value(json_object_get(p, "distribution")),
@@ -208,38 +196,10 @@ static int share_check(struct db_conn *c, const struct caller *who, json_t *p, c
 
 static int write_row(const struct shrec *t, struct db_conn *c, json_t *p, int insert)
 {
-	struct buf b;
-	size_t n = t->ncols;
-	buf_init(&b, 16384);
-	if (insert) {
-		buf_printf(&b, "INSERT INTO %s " DB_ACL_EXEMPT " (", t->table);
-		for (size_t i = 0; i < n - 1; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i].col);
-		buf_puts(&b, ") VALUES (");
-		for (size_t i = 0; i < n - 1; i++)
-			buf_puts(&b, i ? ", ?" : "?");
-		buf_puts(&b, ")");
-	} else {
-		buf_printf(&b, "UPDATE %s " DB_ACL_EXEMPT " SET ", t->table);
-		for (size_t i = FIRST_W; i < END_W(t); i++)
-			buf_printf(&b, "%s = ?, ", t->cols[i].col);
-		buf_puts(&b, "updated_at = ?, version = version + 1 WHERE id = ?");
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(c, b.data, &s);
-	buf_free(&b);
-	if (rc)
-		return rc;
-	if (insert) {
-		activity_rec_bind(s, 1, p, t->cols, n - 1);
-	} else {
-		int k = activity_rec_bind(s, 1, p, t->cols + FIRST_W, END_W(t) - FIRST_W);
-		k = activity_rec_bind(s, k, p, t->cols + n - 2, 1);
-		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
-	}
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	/* updated_at (the last but one) is written again on every change */
+	struct activity_rec_table w = {t->table, t->cols,  t->ncols - 1,
+				       FIRST_W,	 END_W(t), t->ncols - 2};
+	return activity_rec_write(c, &w, p, insert);
 }
 
 int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *who, json_t *body,
@@ -255,13 +215,7 @@ int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *
 		t->defaults(p);
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	json_object_set_new(p, "id", json_string(id));
-	json_object_set_new(p, "org_id", json_string(who->org_id));
-	json_object_set_new(p, "country",
-			    who->country[0] ? json_string(who->country) : json_null());
-	json_object_set_new(p, "created_by", json_string(who->user_id));
-	stamp(p, "created_at", now);
-	stamp(p, "updated_at", now);
+	activity_rec_owner(p, who, id, now);
 	struct acl_share to = share_of(p);
 	int rc = acl_distribution_allowed(who->role, t->share, NULL, &to, field);
 	if (rc) {
@@ -334,7 +288,7 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 	if (t->check && (rc = t->check(c, who, merged, cur, field)))
 		goto out;
 	int64_t now = tr_now_ms();
-	stamp(merged, "updated_at", now);
+	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = write_row(t, c, merged, 0)))
 		goto out;
 	rc = shrec_audit_change(c, who, t->entity, id, request_id, &was, &will, now);

@@ -98,19 +98,16 @@ int substance_list(struct db_conn *c, const struct caller *who, const char *cls,
 		text_fold_word(q, strlen(q), fq, sizeof(fq));
 	struct db_stmt *s;
 	/* the cursor is the last id: the page goes on after its name */
-	int rc = db_prepare(c,
-			    "SELECT " SUB_COLS " FROM substances"
-			    " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR"
-			    " name > (SELECT name FROM substances WHERE id = ?))"
-			    " ORDER BY name LIMIT ?",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT " SUB_COLS " FROM substances"
+	    " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
+	    " AND (CAST(? AS TEXT) IS NULL OR"
+	    " name > (SELECT name FROM substances WHERE id = ?))"
+	    " ORDER BY name LIMIT ?",
+	    DB_VALS(DB_TEXT(cls), DB_TEXT(cls), DB_TEXT(after), DB_TEXT(after)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, cls);
-	db_bind_text(s, 2, cls);
-	db_bind_text(s, 3, after);
-	db_bind_text(s, 4, after);
 	/* with a query the rows are filtered here: the table is a reference list */
 	db_bind_int64(s, 5, fq[0] ? 1000000 : limit + 1);
 	int n = 0, more = 0;

@@ -114,15 +114,13 @@ static int reference_take(struct db_conn *c, const char *country, int64_t now,
 	gmtime_r(&secs, &tm);
 	int year = tm.tm_year + 1900;
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
-			    " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
-			    " RETURNING n",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
+				 " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
+				 " RETURNING n",
+				 DB_VALS(DB_TEXT(country), DB_INT(year)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, country);
-	db_bind_int64(s, 2, year);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		snprintf(out, 32, "%.2s-%04d-%06lld", country, year, (long long)db_col_int64(s, 0));

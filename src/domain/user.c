@@ -52,15 +52,13 @@ static int sees(const struct caller *who, const char *org_id)
 int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " USER_COLS " FROM users WHERE id = ?"
-			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT " USER_COLS " FROM users WHERE id = ?"
+	    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
+	    DB_VALS(DB_TEXT(id), DB_TEXT(scope_org(who)), DB_TEXT(scope_org(who))), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, scope_org(who));
-	db_bind_text(s, 3, scope_org(who));
 	return row_one(s, user_row, out);
 }
 

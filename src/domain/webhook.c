@@ -48,11 +48,10 @@ int webhook_get(struct db_conn *c, const struct caller *who, const char *id, jso
 {
 	struct db_stmt *s;
 	int rc =
-	    db_prepare(c, "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?", &s);
+	    db_prepare_vals(c, "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?",
+			    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->org_id);
 	return row_one(s, hook_row, out);
 }
 
@@ -60,15 +59,13 @@ int webhook_list(struct db_conn *c, const struct caller *who, const char *after,
 		 json_t *items, int *more)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
-			    " ORDER BY id LIMIT ?",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
+	    " ORDER BY id LIMIT ?",
+	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, who->org_id);
-	db_bind_text(s, 2, after ? after : "");
-	db_bind_int64(s, 3, limit + 1);
 	return row_page(s, limit, hook_row, items, more);
 }
 
@@ -347,17 +344,16 @@ static int hooks_for(struct db_conn *c, const char *event, const char *org_id,
 	char like[64];
 	snprintf(like, sizeof(like), "%%\"%s\"%%", event);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT w.id, w.org_id, COALESCE(o.country, '') FROM webhooks w"
-			    " JOIN organisations o ON o.id = w.org_id"
-			    " WHERE w.disabled = 0 AND w.event_types LIKE ?"
-			    " AND (? = '' OR w.org_id = ?) ORDER BY w.id",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT w.id, w.org_id, COALESCE(o.country, '') FROM webhooks w"
+	    " JOIN organisations o ON o.id = w.org_id"
+	    " WHERE w.disabled = 0 AND w.event_types LIKE ?"
+	    " AND (? = '' OR w.org_id = ?) ORDER BY w.id",
+	    DB_VALS(DB_TEXT(like), DB_TEXT(org_id ? org_id : ""), DB_TEXT(org_id ? org_id : "")),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, like);
-	db_bind_text(s, 2, org_id ? org_id : "");
-	db_bind_text(s, 3, org_id ? org_id : "");
 	size_t cap = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (*n == cap) {
