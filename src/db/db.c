@@ -431,3 +431,14 @@ int db_int_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
 	db_done(s);
 	return TR_OK;
 }
+
+int db_exists(struct db_conn *c, const char *sql, const char *v)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, sql, &s))
+		return -1;
+	db_bind_text(s, 1, v);
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}

@@ -134,6 +134,10 @@ int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
 int db_int_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		int64_t *out /* OUT */);
 
+/** Whether sql, bound with v as its one parameter, gives a row: 1, 0 when
+ * it gives none, -1 on an error. */
+int db_exists(struct db_conn *c, const char *sql, const char *v);
+
 /** Names the tables whose rows carry a distribution (NULL-terminated,
  * static). From then on db_prepare refuses any statement that names one of
  * them unless it carries the marker that acl_visible writes, or the

@@ -204,8 +204,6 @@ int64_t activity_time_of(json_t *a, const char *key, int *has)
 	return ms;
 }
 
-static int row_lookup(struct db_conn *c, const char *sql, const char *v);
-
 /* known (may be NULL) remembers answers during an import, where the same
  * country and partners come back on every row. */
 static int row_exists(struct db_conn *c, const char *sql, const char *v, json_t *known)
@@ -215,21 +213,10 @@ static int row_exists(struct db_conn *c, const char *sql, const char *v, json_t 
 	json_t *hit = known ? json_object_get(known, key) : NULL;
 	if (hit)
 		return (int)json_integer_value(hit);
-	int e = row_lookup(c, sql, v);
+	int e = db_exists(c, sql, v);
 	if (known && e >= 0)
 		json_object_set_new(known, key, json_integer(e));
 	return e;
-}
-
-static int row_lookup(struct db_conn *c, const char *sql, const char *v)
-{
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return -1;
-	db_bind_text(s, 1, v);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 /* A polygon: a closed ring of at least four [lon, lat] positions. Without a

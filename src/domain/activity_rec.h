@@ -24,6 +24,12 @@ struct activity_rec_col {
 /** Appends "alias.col, alias.col, ..." for the n columns. */
 void activity_rec_select(struct buf *b, const char *alias, const struct activity_rec_col *cols,
 			 size_t n);
+/** The JSON of column col of a row, read as kind (a new reference; NULL
+ * reads as null, or false for a flag). */
+json_t *activity_rec_value(struct db_stmt *s, int col, enum activity_rec_kind kind);
+/** Binds v, the JSON of a column of kind, at parameter i (absent or null:
+ * NULL). */
+void activity_rec_bind_value(struct db_stmt *s, int i, enum activity_rec_kind kind, json_t *v);
 /** The JSON object of a row read with activity_rec_select (from column 0). */
 json_t *activity_rec_json(struct db_stmt *s, const struct activity_rec_col *cols, size_t n);
 /** Binds the n columns' values of record r from parameter `first` on;

@@ -223,17 +223,6 @@ static int tell_partners(struct db_conn *c, json_t *p, int64_t now)
 	return rc;
 }
 
-static int exists(struct db_conn *c, const char *sql, const char *v)
-{
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return -1;
-	db_bind_text(s, 1, v);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
-}
-
 static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p,
 			  const char **field)
 {
@@ -249,14 +238,14 @@ static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p
 	int e;
 	json_array_foreach(json_object_get(p, "partners"), i,
 			   v) if (strcmp(json_string_value(v), who->org_id) == 0 ||
-				  (e = exists(c, "SELECT 1 FROM organisations WHERE id = ?",
-					      json_string_value(v))) <= 0) return *field =
+				  (e = db_exists(c, "SELECT 1 FROM organisations WHERE id = ?",
+						 json_string_value(v))) <= 0) return *field =
 	    "partners",
-										  TR_ERR_INVALID;
+										     TR_ERR_INVALID;
 	json_array_foreach(json_object_get(p, "countries"), i,
-			   v) if (exists(c, "SELECT 1 FROM countries WHERE iso2 = ?",
-					 json_string_value(v)) <= 0) return *field = "countries",
-									    TR_ERR_INVALID;
+			   v) if (db_exists(c, "SELECT 1 FROM countries WHERE iso2 = ?",
+					    json_string_value(v)) <= 0) return *field = "countries",
+									       TR_ERR_INVALID;
 	json_array_foreach(
 	    json_object_get(p, "practices"), i,
 	    v) if (practice_check_visible(c, who, json_string_value(v))) return *field =

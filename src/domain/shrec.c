@@ -121,13 +121,7 @@ int shrec_all(const struct shrec *t, struct db_conn *c, const struct caller *who
 
 int shrec_exists(struct db_conn *c, const char *sql, const char *v)
 {
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return -1;
-	db_bind_text(s, 1, v);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_exists(c, sql, v);
 }
 
 int shrec_finish(struct db_conn *c, int rc)
