@@ -236,16 +236,10 @@ static int links_write(struct db_conn *c, const char *id, const char *table, con
 		       json_t *values, int fresh)
 {
 	char sql[200];
-	struct db_stmt *s;
 	int rc;
 	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE alert_id = ?", table);
 	if (!fresh) {
-		if ((rc = db_prepare(c, sql, &s)))
-			return rc;
-		db_bind_text(s, 1, id);
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
+		if ((rc = db_run_vals(c, sql, DB_VALS(DB_TEXT(id)))))
 			return rc;
 	}
 	snprintf(sql, sizeof(sql),
@@ -256,13 +250,7 @@ static int links_write(struct db_conn *c, const char *id, const char *table, con
 	json_t *v;
 	json_array_foreach(values, i, v)
 	{
-		if ((rc = db_prepare(c, sql, &s)))
-			return rc;
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
+		if ((rc = db_run_vals(c, sql, DB_VALS(DB_TEXT(id), DB_TEXT(json_string_value(v))))))
 			return rc;
 	}
 	return TR_OK;

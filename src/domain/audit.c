@@ -172,13 +172,8 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now)
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	if ((rc = db_prepare(c, "UPDATE audit_head SET hash = ?, key_id = ? WHERE id = 1", &s)))
-		return rc;
-	db_bind_text(s, 1, hash);
-	db_bind_text(s, 2, key_id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "UPDATE audit_head SET hash = ?, key_id = ? WHERE id = 1",
+			   DB_VALS(DB_TEXT(hash), DB_TEXT(key_id)));
 }
 
 /* Checks one row against the chain so far; NULL when it follows, else why

@@ -615,21 +615,14 @@ int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)
 
 int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t now)
 {
-	struct db_stmt *s;
 	int rc =
 	    db_run_vals(c, "DELETE FROM sessions WHERE user_id = ?", DB_VALS(DB_TEXT(user_id)));
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
-			     " AND revoked_at IS NULL",
-			     &s)))
-		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, user_id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+			   " AND revoked_at IS NULL",
+			   DB_VALS(DB_INT(now), DB_TEXT(user_id)));
 }
 
 int auth_user_find_by_email(struct db_conn *c, const char *email, char id[37])

@@ -116,17 +116,10 @@ static int member_add(struct db_conn *c, const char *id, const char *org, int64_
 		return TR_ERR_INVALID;
 	if (rc != DB_ROW)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
-			     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-			     &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, org);
-	db_bind_int64(s, 3, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
+			   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(org), DB_INT(now)));
 }
 
 static int members_add(struct db_conn *c, const char *id, json_t *list, int64_t now,

@@ -309,7 +309,6 @@ static int links_write(struct db_conn *c, const struct caller *who, const char *
 	json_t *list = json_object_get(body, "partners");
 	if (!json_is_array(list))
 		return TR_OK;
-	struct db_stmt *s;
 	int rc = db_run_vals(c, "DELETE FROM problem_partners WHERE problem_id = ?",
 			     DB_VALS(DB_TEXT(id)));
 	if (rc)
@@ -318,17 +317,11 @@ static int links_write(struct db_conn *c, const struct caller *who, const char *
 	json_t *v;
 	json_array_foreach(list, i, v)
 	{
-		if ((rc = db_prepare(
+		if ((rc = db_run_vals(
 			 c,
 			 "INSERT INTO problem_partners (problem_id, org_id) VALUES (?, ?)"
 			 " ON CONFLICT DO NOTHING",
-			 &s)))
-			return rc;
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
+			 DB_VALS(DB_TEXT(id), DB_TEXT(json_string_value(v))))))
 			return rc;
 	}
 	return TR_OK;

@@ -204,14 +204,7 @@ int webhook_update(struct db_conn *c, const struct caller *who, const char *id, 
 
 static int exec_id(struct db_conn *c, const char *sql, const char *id)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, sql, DB_VALS(DB_TEXT(id)));
 }
 
 int webhook_disable(struct db_conn *c, const char *id)
