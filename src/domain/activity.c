@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/activity.h"
 #include "domain/activity_impl.h"
 #include "domain/shrec.h"
@@ -457,10 +458,8 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = activity_write(c, a, 1);
 	if (!rc)
 		rc = activity_subscribers(c, a, now);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "activity",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "activity", id, request_id, now);
 	json_decref(a);
 	if (rc) {
 		db_rollback(c);
@@ -489,10 +488,8 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, &was, &will, field)))
 		goto out;
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	if (strcmp(from, "cancelled") == 0 && to && strcmp(to, from) != 0) {

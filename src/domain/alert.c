@@ -596,10 +596,8 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_ALERT, &was, &will, field)))
 		goto out;
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	if (strcmp(json_string_value(json_object_get(cur, "status")), "retracted") == 0) {
 		*field = "status";
 		rc = TR_ERR_CONFLICT; /* a retraction is final */

@@ -1,4 +1,5 @@
 #include "domain/audit.h"
+#include "domain/acl.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -454,4 +455,12 @@ int audit_list(struct db_conn *c, const struct audit_filter *filter, int64_t bef
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+int audit_by(struct db_conn *c, const struct caller *who, const char *action, const char *type,
+	     const char *id, const char *request_id, int64_t now)
+{
+	struct audit_entry e = {who->user_id, who->org_id, action, type,
+				id,	      request_id,  NULL,   NULL};
+	return audit_append(c, &e, now);
 }

@@ -581,10 +581,8 @@ int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *r
 	rc = db_step(s);
 	db_done(s);
 	rc = rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
-	struct audit_entry e = {who->user_id, who->org_id, "revoke", "token",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "revoke", "token", id, request_id, now);
 	return db_end(c, rc);
 }
 

@@ -170,10 +170,8 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		rc = member_add(c, id, who->org_id, now);
 	if (!rc && json_object_get(body, "members"))
 		rc = members_add(c, id, json_object_get(body, "members"), now, field);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "sharing_group",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "sharing_group", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;
@@ -320,10 +318,8 @@ int group_update(struct db_conn *c, const struct caller *who, const char *id, js
 	int64_t now = tr_now_ms();
 	if (!rc)
 		rc = group_apply(c, id, owner, body, now, field);
-	struct audit_entry e = {who->user_id, who->org_id, "update", "sharing_group",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "update", "sharing_group", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

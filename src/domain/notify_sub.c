@@ -168,10 +168,8 @@ int notify_sub_create(struct db_conn *c, const struct caller *who, json_t *body,
 		db_done(s);
 		rc = rc == DB_DONE ? TR_OK : rc;
 	}
-	struct audit_entry e = {who->user_id, who->org_id, "create", "subscription",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "subscription", id, request_id, now);
 	for (int i = 0; i < 3; i++)
 		free(lists[i]);
 	if (rc) {
@@ -202,10 +200,8 @@ int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *i
 	db_done(s);
 	rc = rc == DB_DONE ? (found ? TR_OK : TR_ERR_NOT_FOUND) : rc;
 	int64_t now = tr_now_ms();
-	struct audit_entry e = {who->user_id, who->org_id, "delete", "subscription",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "delete", "subscription", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

@@ -188,10 +188,8 @@ int org_create(struct db_conn *c, const struct caller *who, json_t *body, const 
 		if (rc == TR_ERR_CONFLICT)
 			*field = "key";
 	}
-	struct audit_entry e = {who->user_id, who->org_id, "create", "organisation",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "organisation", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;
@@ -244,10 +242,8 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 	}
 	json_decref(cur);
 	json_decref(merged);
-	struct audit_entry e = {who->user_id, who->org_id, "update", "organisation",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "update", "organisation", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

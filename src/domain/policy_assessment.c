@@ -310,9 +310,7 @@ int policy_comment_add(struct db_conn *c, const struct caller *who, const char *
 	db_done(s);
 	if (rc != DB_DONE)
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "comment", "assessment",
-				id,	      request_id,  NULL,      NULL};
-	rc = audit_append(c, &e, now);
+	rc = audit_by(c, who, "comment", "assessment", id, request_id, now);
 out:
 	json_decref(cur);
 	return shrec_finish(c, rc);

@@ -328,10 +328,8 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = practice_write(c, p, 1);
 	if (!rc && strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
 		rc = tell_reviewers(c, p, now);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "practice",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "practice", id, request_id, now);
 	json_decref(p);
 	return db_end(c, rc);
 }
@@ -366,10 +364,8 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	int content = json_object_size(body) > (to ? 1u : 0u);

@@ -417,10 +417,8 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = row_write(c, id, m, 1, who, now);
 	if (!rc)
 		rc = links_write(c, who, id, body);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "problem",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "problem", id, request_id, now);
 	json_decref(m);
 	return shrec_finish(c, rc);
 }
@@ -445,10 +443,8 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, &was, &will, field)))
 		goto out;
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	int64_t now = tr_now_ms();
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))

@@ -319,10 +319,8 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = tell_partners(c, p, now);
 	if (!rc)
 		rc = proposal_subscribers(c, p, NULL, now);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "proposal",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "proposal", id, request_id, now);
 	json_decref(p);
 	return db_end(c, rc);
 }
@@ -363,10 +361,8 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, &was, &will, field)))
 		goto out;
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	if (!status_move_ok(from, to ? to : from) || strcmp(from, "closed") == 0) {
@@ -485,9 +481,7 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 	if ((rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
 			    key)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal",
-				id,	      request_id,  NULL,      NULL};
-	rc = audit_append(c, &e, now);
+	rc = audit_by(c, who, "endorse", "proposal", id, request_id, now);
 out:
 	json_decref(cur);
 	return db_end(c, rc);
@@ -551,10 +545,8 @@ int proposal_endorse_update(struct db_conn *c, const struct caller *who, const c
 	if (!rc)
 		rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
 			       key);
-	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal",
-				id,	      request_id,  NULL,      NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "endorse", "proposal", id, request_id, now);
 out:
 	json_decref(cur);
 	return db_end(c, rc);

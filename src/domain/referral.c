@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/referral.h"
 #include "domain/referral_impl.h"
 #include "core/buf.h"
@@ -148,7 +149,7 @@ static int overdue_of(json_t *r, int64_t now)
 	return 0;
 }
 
-static json_t *row_json(struct db_stmt *s, const struct caller *who, int64_t now)
+static json_t *referral_row(struct db_stmt *s, const struct caller *who, int64_t now)
 {
 	json_t *o = activity_rec_json(s, cols, NCOLS);
 	json_object_set_new(o, "has_person", json_boolean(db_col_int64(s, NCOLS)));
@@ -179,7 +180,7 @@ int referral_read_one(struct db_conn *c, const struct caller *who, const char *i
 		return rc;
 	rc = db_step(s);
 	if (rc == DB_ROW)
-		rc = (*out = row_json(s, who, tr_now_ms())) ? TR_OK : TR_ERR_NOMEM;
+		rc = (*out = referral_row(s, who, tr_now_ms())) ? TR_OK : TR_ERR_NOMEM;
 	else if (rc == DB_DONE)
 		rc = TR_ERR_NOT_FOUND;
 	db_done(s);
@@ -269,7 +270,7 @@ int referral_list(struct db_conn *c, const struct caller *who, const struct refe
 			*next_key = strdup(last);
 			break;
 		}
-		json_t *row = row_json(s, who, now);
+		json_t *row = referral_row(s, who, now);
 		snprintf(last, sizeof(last), "%lld:%s", (long long)time_of(row, "updated_at"),
 			 json_string_value(json_object_get(row, "id")));
 		json_array_append_new(items, row);
@@ -493,10 +494,8 @@ int referral_create(struct db_conn *c, const struct caller *who, json_t *body,
 		: TR_ERR_NOMEM;
 	free(person_enc);
 	free(facts_enc);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "referral",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "referral", id, request_id, now);
 	return db_end(c, rc);
 }
 
@@ -684,10 +683,8 @@ int referral_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	ch.status = to ? to : from;

@@ -134,3 +134,10 @@ int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s
 		rc = TR_ERR_NOMEM;
 	return rc;
 }
+
+int row_version_check(json_t *cur, int64_t version)
+{
+	return version >= 0 && version != json_integer_value(json_object_get(cur, "version"))
+		   ? TR_ERR_PRECONDITION
+		   : TR_OK;
+}

@@ -19,6 +19,9 @@ json_t *row_json(struct db_stmt *s, int col, int object);
 /** Steps a prepared statement to one row made by make: TR_OK with *out,
  * TR_ERR_NOT_FOUND without a row. Finishes s. */
 int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
+ * the "version" of the record cur, else TR_OK. */
+int row_version_check(json_t *cur, int64_t version);
 /** Prepares q (and frees it), then row_one with make. */
 int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
 		  json_t **out /* OUT */);

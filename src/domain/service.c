@@ -345,10 +345,8 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = panel_ack_ok(c, who->org_id, p, field);
 	if (!rc)
 		rc = service_write(c, p, 1);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "service",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "service", id, request_id, now);
 	json_decref(p);
 	return db_end(c, rc);
 }
@@ -368,10 +366,8 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	merged = json_deep_copy(cur);
 	json_object_update(merged, body);
 	json_object_del(merged, "org_name");
@@ -388,9 +384,7 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = service_write(c, merged, 0)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "update", "service",
-				id,	      request_id,  NULL,     NULL};
-	rc = audit_append(c, &e, now);
+	rc = audit_by(c, who, "update", "service", id, request_id, now);
 out:
 	json_decref(cur);
 	json_decref(merged);

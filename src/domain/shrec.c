@@ -226,10 +226,8 @@ int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *
 		rc = t->check(c, who, p, NULL, field);
 	if (!rc)
 		rc = write_row(t, c, p, 1);
-	struct audit_entry e = {who->user_id, who->org_id, "create", t->entity,
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", t->entity, id, request_id, now);
 	json_decref(p);
 	return shrec_finish(c, rc);
 }
@@ -273,10 +271,8 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	if ((rc = share_check(c, who, merged, field)))
 		goto out;
 	if (t->check && (rc = t->check(c, who, merged, cur, field)))
@@ -335,10 +331,8 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	if (t->delete_check && (rc = t->delete_check(c, cur, field)))
 		goto out;
 	if (t->delete_owned && (rc = t->delete_owned(c, id)))

@@ -707,10 +707,8 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	if ((rc = triage_check(c, who, cur, m, field)))
 		goto out;
 	int64_t now = tr_now_ms();
@@ -820,9 +818,7 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, js
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	if (!rc) {
-		struct audit_entry e = {who->user_id, who->org_id, "note", "tip",
-					id,	      request_id,  NULL,   NULL};
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "note", "tip", id, request_id, now);
 	}
 out:
 	return db_end(c, rc);
@@ -840,10 +836,7 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 		rc = message_insert(c, id, "to_sender", who->user_id,
 				    json_string_value(json_object_get(body, "body")), now, msg_id);
 	if (!rc) {
-		struct audit_entry e = {who->user_id, who->org_id, "message_to_sender",
-					"tip",	      id,	   request_id,
-					NULL,	      NULL};
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "message_to_sender", "tip", id, request_id, now);
 	}
 	return db_end(c, rc);
 }

@@ -431,10 +431,8 @@ int user_password_reset(struct db_conn *c, const struct caller *who, const char 
 	json_decref(pw);
 	if (!rc)
 		rc = version_bump(c, id, now);
-	struct audit_entry e = {who->user_id, who->org_id, "password_reset", "user", id, request_id,
-				NULL,	      NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "password_reset", "user", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

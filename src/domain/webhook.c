@@ -78,9 +78,7 @@ static char *secret_seal(const char *secret)
 static int audit(struct db_conn *c, const struct caller *who, const char *action, const char *id,
 		 const char *request_id, int64_t now)
 {
-	struct audit_entry e = {who->user_id, who->org_id, action, "webhook",
-				id,	      request_id,  NULL,   NULL};
-	return audit_append(c, &e, now);
+	return audit_by(c, who, action, "webhook", id, request_id, now);
 }
 
 int webhook_create(struct db_conn *c, const struct caller *who, json_t *body,
