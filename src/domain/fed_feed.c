@@ -703,8 +703,7 @@ int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
 		return TR_ERR_NOT_FOUND;
 	}
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);

@@ -78,8 +78,7 @@ int link_end_get(struct db_conn *c, const struct caller *who, const char *type, 
 	if (k == 0) /* an alert's draft stays home */
 		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);

@@ -176,8 +176,7 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 	query_text(&q, " AND r.period <> ?", period);
 	acl_visible(&q, who, "r");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	char best[16] = "", was[32] = "";
@@ -482,8 +481,7 @@ static const char *const *types_of(const char *theme)
 static int suggest_rows(struct query *q, struct db_conn *c, const char *type, json_t *items)
 {
 	struct db_stmt *s;
-	int rc = query_prepare(q, c, &s);
-	query_free(q);
+	int rc = query_take(q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)

@@ -85,8 +85,7 @@ int practice_check_visible(struct db_conn *c, const struct caller *who, const ch
 	query_text(&q, "SELECT 1 FROM practices p WHERE p.id = ?", id);
 	practice_visible(&q, who, "p");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);

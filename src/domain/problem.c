@@ -62,8 +62,7 @@ static int problem_row_get(struct db_conn *c, const struct caller *who, const ch
 	query_text(&q, "SELECT " PROBLEM_COLS " FROM problems p WHERE p.id = ?", id);
 	acl_visible(&q, who, "p");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	return rc ? rc : row_one(s, problem_row, out);
 }
 
@@ -214,8 +213,7 @@ int problem_list(struct db_conn *c, const struct caller *who, const struct probl
 		query_text(&q, " AND p.country = ?", f->country);
 	row_keyset(&q, "p", after, limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	int more;
@@ -239,8 +237,7 @@ static int visible_one(struct db_conn *c, const struct caller *who, const char *
 	if (strcmp(table, "alerts") == 0)
 		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);

@@ -174,8 +174,7 @@ int referral_read_one(struct db_conn *c, const struct caller *who, const char *i
 	query_text(&q, " AND r.id = ?", id);
 	referral_visible(&q, who);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -259,8 +258,7 @@ int referral_list(struct db_conn *c, const struct caller *who, const struct refe
 	}
 	query_int(&q, " ORDER BY r.updated_at DESC, r.id DESC LIMIT ?", limit + 1);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	int n = 0;

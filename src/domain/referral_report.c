@@ -193,8 +193,7 @@ int referral_outcomes(struct db_conn *c, const char *by, const char *country, in
 	if (to)
 		query_int(&q, " AND r.sent_at < ?", to);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (!rc) {
 		while ((rc = db_step(s)) == DB_ROW) {
 			for (size_t i = 0; i < nv; i++)

@@ -43,8 +43,7 @@ int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_
 		  json_t **out)
 {
 	struct db_stmt *s;
-	int rc = query_prepare(q, c, &s);
-	query_free(q);
+	int rc = query_take(q, c, &s);
 	return rc ? rc : row_one(s, make, out);
 }
 
@@ -113,8 +112,7 @@ int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(stru
 	struct db_stmt *s;
 	int more = 0;
 	*next_key = NULL;
-	int rc = query_prepare(q, c, &s);
-	query_free(q);
+	int rc = query_take(q, c, &s);
 	if (!rc)
 		rc = row_page(s, limit, make, items, &more);
 	if (!rc && more && !(*next_key = row_page_key_on(items, more, field)))

@@ -189,8 +189,7 @@ int service_list(struct db_conn *c, const struct service_filter *f, const char *
 	else
 		query_int(&q, " ORDER BY s.id LIMIT ?", limit + 1);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	if (f->has_point) {

@@ -27,8 +27,7 @@ int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *wh
 	query_text(&q, " AND r.id = ?", id);
 	acl_visible(&q, who, "r");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -76,8 +75,7 @@ int shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *wh
 		extra(&q, ctx);
 	row_keyset(&q, "r", after, limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	int k = 0, more = 0;
@@ -109,8 +107,7 @@ int shrec_all(const struct shrec *t, struct db_conn *c, const struct caller *who
 	filters_add(&q, eq, n);
 	query_sql(&q, " ORDER BY r.id");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)

@@ -91,8 +91,7 @@ static int ids_chunk(struct db_conn *c, const struct caller *who, const char *so
 	if (!tips)
 		query_text(&q, " AND (a.status <> 'draft' OR a.org_id = ?)", who->org_id);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -269,8 +268,7 @@ static int signal_current(struct db_conn *c, const struct caller *who, const cha
 	query_text(&q, "SELECT g.org_key, g.status, g.version FROM signals g WHERE g.id = ?", id);
 	signal_visible(&q, who);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -305,8 +303,7 @@ int signal_title(struct db_conn *c, const struct caller *who, const char *id, co
 		   id);
 	signal_visible(&q, who);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -347,8 +344,7 @@ int signal_get(struct db_conn *c, const struct caller *who, const char *id, int 
 	query_text(&q, "SELECT " SIGNAL_COLS " FROM signals g WHERE g.id = ?", id);
 	signal_visible(&q, who);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	*out = NULL;
@@ -397,8 +393,7 @@ int signal_list(struct db_conn *c, const struct caller *who, const struct signal
 		query_sql(&q, " AND NOT EXISTS (SELECT 1 FROM signals n WHERE n.continues = g.id)");
 	row_keyset_on(&q, "g", "first_seen", 1, after, limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	int n = 0;

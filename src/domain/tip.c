@@ -439,8 +439,7 @@ int tip_get(struct db_conn *c, const struct caller *who, const char *id, json_t 
 	query_text(&q, "SELECT " TIP_COLS " FROM tips t WHERE t.id = ?", id);
 	acl_visible(&q, who, "t");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -527,8 +526,7 @@ int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filte
 	row_keyset_on(&q, "t", due ? "ack_due_at" : "created_at", f->sort == TIP_SORT_NEWEST, after,
 		      f->has_bbox ? 99999 : limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	int n = 0, more = 0;
@@ -859,8 +857,7 @@ static int home_items(struct db_conn *c, const struct caller *who, const char *i
 	acl_visible(&q, who, "t");
 	query_text(&q, " AND t.org_id = ? ORDER BY n.created_at, n.id LIMIT 1000", who->org_id);
 	struct db_stmt *s;
-	rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
