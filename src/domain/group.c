@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/group.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -142,13 +143,10 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		 char id[37], const char **field)
 {
 	*field = NULL;
-	if (!acl_role_can(who->role, RES_SHARING_GROUP, ACT_CREATE))
-		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
+	int64_t now;
+	int rc = row_create_begin(c, who, RES_SHARING_GROUP, id, &now);
 	if (rc)
 		return rc;
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
 	const char *desc = json_string_value(json_object_get(body, "description"));
 	struct db_stmt *s;
 	if (!(rc = db_prepare(c,

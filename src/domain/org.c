@@ -124,13 +124,7 @@ int org_resolve(struct db_conn *c, const char *id_or_key, char id[37])
 
 static int country_known(struct db_conn *c, const char *iso2)
 {
-	struct db_stmt *s;
-	if (db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s))
-		return 0;
-	db_bind_text(s, 1, iso2);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW;
+	return db_exists(c, "SELECT 1 FROM countries WHERE iso2 = ?", iso2) == 1;
 }
 
 /* Country required unless international; country and parent must exist. */
@@ -175,13 +169,10 @@ int org_create(struct db_conn *c, const struct caller *who, json_t *body, const 
 	const char *parent = json_string_value(json_object_get(body, "parent_id"));
 	const char *key = json_string_value(json_object_get(body, "key"));
 	*field = NULL;
-	if (!acl_role_can(who->role, RES_ORGANISATION, ACT_CREATE))
-		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
+	int64_t now;
+	int rc = row_create_begin(c, who, RES_ORGANISATION, id, &now);
 	if (rc)
 		return rc;
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
 	if (!(rc = org_check(c, kind, country, parent, field))) {
 		rc = org_insert(c, id, key, json_string_value(json_object_get(body, "name")), kind,
 				country, parent, now);

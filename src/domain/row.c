@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "core/uuid.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 
@@ -138,4 +139,17 @@ int row_version_check(json_t *cur, int64_t version)
 	return version >= 0 && version != json_integer_value(json_object_get(cur, "version"))
 		   ? TR_ERR_PRECONDITION
 		   : TR_OK;
+}
+
+int row_create_begin(struct db_conn *c, const struct caller *who, enum resource res, char id[37],
+		     int64_t *now)
+{
+	if (!acl_role_can(who->role, res, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	*now = tr_now_ms();
+	tr_uuid7(id);
+	return TR_OK;
 }

@@ -6,6 +6,7 @@
 
 #include "db/db.h"
 #include "db/query.h"
+#include "domain/acl.h"
 
 #include <jansson.h>
 
@@ -19,6 +20,11 @@ json_t *row_json(struct db_stmt *s, int col, int object);
 /** Steps a prepared statement to one row made by make: TR_OK with *out,
  * TR_ERR_NOT_FOUND without a row. Finishes s. */
 int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** The start of a create of a record of res: TR_ERR_FORBIDDEN unless who's
+ * role may create it, then a transaction begun on c, a new id and the time
+ * (ms) it is created at. */
+int row_create_begin(struct db_conn *c, const struct caller *who, enum resource res, char id[37],
+		     int64_t *now /* OUT */);
 /** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
  * the "version" of the record cur, else TR_OK. */
 int row_version_check(json_t *cur, int64_t version);

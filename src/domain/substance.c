@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/substance.h"
 #include "core/buf.h"
 #include "core/csv.h"
@@ -186,13 +187,10 @@ int substance_create(struct db_conn *c, const struct caller *who, json_t *body,
 		     const char *request_id, char id[37], const char **field)
 {
 	*field = "name";
-	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_CREATE))
-		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
+	int64_t now;
+	int rc = row_create_begin(c, who, RES_SUBSTANCE, id, &now);
 	if (rc)
 		return rc;
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
 	rc = sub_write(c,
 		       "INSERT INTO substances (name, class, description, synonyms,"
 		       " updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -96,13 +96,7 @@ static void lower_copy(const char *in, char *out, size_t n)
 
 static int org_exists(struct db_conn *c, const char *org_id)
 {
-	struct db_stmt *s;
-	if (db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s))
-		return 0;
-	db_bind_text(s, 1, org_id);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW;
+	return db_exists(c, "SELECT 1 FROM organisations WHERE id = ?", org_id) == 1;
 }
 
 static int insert_user(struct db_conn *c, const char *id, const char *email, const char *name,
