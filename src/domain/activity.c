@@ -472,14 +472,11 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *merged = NULL;
+	int rc = row_update_begin(c, who, id, activity_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = activity_get(c, who, id, &cur)))
-		goto out;
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
 	    !activity_role_can(who->role, ACT_UPDATE)) {

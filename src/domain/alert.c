@@ -586,8 +586,7 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	if (rc)
 		goto out;
 	const char *org = json_string_value(json_object_get(cur, "org_id"));
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	defaults_fill(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(org, who->org_id) != 0 || !acl_role_can(who->role, RES_ALERT, ACT_UPDATE)) {

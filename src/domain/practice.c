@@ -340,24 +340,17 @@ static int status_move_ok(const char *from, const char *to)
 					       {"submitted", "draft"},
 					       {"rejected", "draft"},
 					       {"rejected", "submitted"}};
-	if (strcmp(from, to) == 0)
-		return 1;
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
-		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
-			return 1;
-	return 0;
+	return row_move_ok(moves, sizeof(moves) / sizeof(moves[0]), from, to);
 }
 
 int practice_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *merged = NULL;
+	int rc = row_update_begin(c, who, id, practice_read, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = practice_read(c, who, id, &cur)))
-		goto out;
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
 	    !practice_role_can(who->role, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
@@ -374,8 +367,7 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	json_object_del(merged, "reviews");
 	defaults_fill(merged);
 	if ((rc = practice_check(c, merged, field)))

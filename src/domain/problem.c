@@ -424,14 +424,11 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *m = NULL;
+	int rc = row_update_begin(c, who, id, problem_row_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *m = NULL;
-	if ((rc = problem_row_get(c, who, id, &cur)))
-		goto out;
-	m = json_deep_copy(cur);
-	json_object_update(m, body);
+	m = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
 	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
 	    !acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE)) {

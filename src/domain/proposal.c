@@ -332,26 +332,18 @@ static int status_move_ok(const char *from, const char *to)
 	    {"draft", "open"},	       {"open", "draft"},    {"verified", "agreed"},
 	    {"agreed", "implemented"}, {"draft", "closed"},  {"open", "closed"},
 	    {"verified", "closed"},    {"agreed", "closed"}, {"implemented", "closed"}};
-	if (strcmp(from, to) == 0)
-		return 1;
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
-		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
-			return 1;
-	return 0;
+	return row_move_ok(moves, sizeof(moves) / sizeof(moves[0]), from, to);
 }
 
 int proposal_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *merged = NULL;
+	int rc = row_update_begin(c, who, id, proposal_read, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = proposal_read(c, who, id, &cur)))
-		goto out;
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	defaults_fill(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||

@@ -153,3 +153,35 @@ int row_create_begin(struct db_conn *c, const struct caller *who, enum resource 
 	tr_uuid7(id);
 	return TR_OK;
 }
+
+int row_update_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		     json_t **cur)
+{
+	*cur = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if ((rc = read(c, who, id, cur))) {
+		json_decref(*cur);
+		*cur = NULL;
+		db_rollback(c);
+	}
+	return rc;
+}
+
+json_t *row_merged(json_t *cur, json_t *body)
+{
+	json_t *m = json_deep_copy(cur);
+	json_object_update(m, body);
+	return m;
+}
+
+int row_move_ok(const char *const (*moves)[2], size_t n, const char *from, const char *to)
+{
+	if (strcmp(from, to) == 0)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
+			return 1;
+	return 0;
+}

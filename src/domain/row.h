@@ -25,6 +25,20 @@ int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out 
  * (ms) it is created at. */
 int row_create_begin(struct db_conn *c, const struct caller *who, enum resource res, char id[37],
 		     int64_t *now /* OUT */);
+/** How a module reads one record as who sees it. */
+typedef int (*row_read_fn)(struct db_conn *c, const struct caller *who, const char *id,
+			   json_t **out /* OUT */);
+/** The start of an update: a transaction begun on c and the record id read
+ * with read into *cur (the caller's). On a failure the transaction is
+ * rolled back and *cur is NULL. */
+int row_update_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		     json_t **cur /* OUT */);
+/** A copy of the record cur with the fields of body over it (the
+ * caller's). */
+json_t *row_merged(json_t *cur, json_t *body);
+/** Whether the move of a status from one value to another is one of the n
+ * pairs {from, to} of moves, or no move at all. */
+int row_move_ok(const char *const (*moves)[2], size_t n, const char *from, const char *to);
 /** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
  * the "version" of the record cur, else TR_OK. */
 int row_version_check(json_t *cur, int64_t version);

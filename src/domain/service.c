@@ -354,12 +354,10 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *merged = NULL;
+	int rc = row_update_begin(c, who, id, service_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = service_get(c, who, id, &cur)))
-		goto out;
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
 	    !acl_role_can(who->role, RES_SERVICE, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
@@ -367,8 +365,7 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 	}
 	if ((rc = row_version_check(cur, version)))
 		goto out;
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	json_object_del(merged, "org_name");
 	defaults_fill(merged);
 	if (!json_is_string(json_object_get(merged, "country"))) {

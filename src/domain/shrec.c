@@ -253,8 +253,7 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 			rc = TR_ERR_INVALID;
 			goto out;
 		}
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	if (t->defaults)
 		t->defaults(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);

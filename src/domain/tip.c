@@ -681,14 +681,11 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	       int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *m = NULL;
+	int rc = row_update_begin(c, who, id, tip_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *m = NULL;
-	if ((rc = tip_get(c, who, id, &cur)))
-		goto out;
-	m = json_deep_copy(cur);
-	json_object_update(m, body);
+	m = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
 	/* how coarse the point is outside the organisation goes with who sees it */
 	int coarsen =
