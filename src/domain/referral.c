@@ -223,6 +223,18 @@ int referral_get(struct db_conn *c, const struct caller *who, const char *id, js
 	return TR_OK;
 }
 
+/* Who lists, and when: what a row of the list is made with. */
+struct list_ctx {
+	const struct caller *who;
+	int64_t now;
+};
+
+static json_t *list_row(struct db_stmt *s, void *ctx)
+{
+	const struct list_ctx *x = ctx;
+	return referral_row(s, x->who, x->now);
+}
+
 int referral_list(struct db_conn *c, const struct caller *who, const struct referral_filter *f,
 		  const char *after, int limit, json_t *items, char **next_key)
 {
@@ -249,32 +261,16 @@ int referral_list(struct db_conn *c, const struct caller *who, const struct refe
 		    &q, " OR (r.status IN ('acknowledged', 'accepted') AND r.contact_due_at < ?))",
 		    now);
 	}
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		query_int(&q, " AND (r.updated_at < ?", v);
-		query_int(&q, " OR (r.updated_at = ?", v);
-		query_text(&q, " AND r.id < ?))", colon ? colon + 1 : "");
-	}
-	query_int(&q, " ORDER BY r.updated_at DESC, r.id DESC LIMIT ?", limit + 1);
+	row_keyset(&q, "r", after, limit);
 	struct db_stmt *s;
+	int more = 0;
+	struct list_ctx x = {who, now};
 	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		json_t *row = referral_row(s, who, now);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)time_of(row, "updated_at"),
-			 json_string_value(json_object_get(row, "id")));
-		json_array_append_new(items, row);
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	if (!rc)
+		rc = row_page_ctx(s, limit, list_row, &x, items, &more);
+	if (!rc && more && !(*next_key = row_page_key(items, more)))
+		rc = TR_ERR_NOMEM;
+	return rc;
 }
 
 /* ---- writing ---- */

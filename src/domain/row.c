@@ -48,8 +48,8 @@ int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_
 	return rc ? rc : row_one(s, make, out);
 }
 
-int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
-	     int *more)
+int row_page_ctx(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s, void *ctx),
+		 void *ctx, json_t *items, int *more)
 {
 	int rc, n = 0;
 	*more = 0;
@@ -58,10 +58,27 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
 			*more = 1;
 			break;
 		}
-		json_array_append_new(items, make(s));
+		json_array_append_new(items, make(s, ctx));
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+/* row_page's maker, which takes no context. */
+struct plain_maker {
+	json_t *(*make)(struct db_stmt *s);
+};
+
+static json_t *plain_make(struct db_stmt *s, void *ctx)
+{
+	return ((struct plain_maker *)ctx)->make(s);
+}
+
+int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+	     int *more)
+{
+	struct plain_maker m = {make};
+	return row_page_ctx(s, limit, plain_make, &m, items, more);
 }
 
 void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,

@@ -49,6 +49,9 @@ int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_
  * made by make to items; *more when a further row exists. Finishes s. */
 int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
 	     int *more /* OUT */);
+/** row_page with a maker that is given ctx. */
+int row_page_ctx(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s, void *ctx),
+		 void *ctx, json_t *items, int *more /* OUT */);
 /** Ends a list query newest change first, a page of limit rows (one more
  * to tell whether more follow) after the key "<updated_at ms>:<id>" when
  * after is set (row_page_key), on the table aliased alias (a name from the

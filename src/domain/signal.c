@@ -363,6 +363,14 @@ int signal_get(struct db_conn *c, const struct caller *who, const char *id, int 
 	return rc;
 }
 
+/* A row of a list (signal_row makes every row). */
+static json_t *list_row(struct db_stmt *s)
+{
+	json_t *g = NULL;
+	signal_row(s, &g);
+	return g;
+}
+
 int signal_list(struct db_conn *c, const struct caller *who, const struct signal_filter *f,
 		const char *after, int limit, int suppress_below, const char *lang, json_t *items,
 		char **next_key)
@@ -392,26 +400,8 @@ int signal_list(struct db_conn *c, const struct caller *who, const struct signal
 	if (f->state)
 		query_sql(&q, " AND NOT EXISTS (SELECT 1 FROM signals n WHERE n.continues = g.id)");
 	row_keyset_on(&q, "g", "first_seen", 1, after, limit);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
+	int rc = row_list(&q, c, limit, list_row, "first_seen", items, next_key);
 	if (rc)
-		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		json_t *g = NULL;
-		if ((rc = signal_row(s, &g)))
-			break;
-		json_array_append_new(items, g);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 18),
-			 db_col_text(s, 0));
-	}
-	db_done(s);
-	if (rc != DB_ROW && rc != DB_DONE && rc != TR_OK)
 		return rc;
 	size_t i;
 	json_t *g;
