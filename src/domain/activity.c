@@ -134,15 +134,7 @@ int activity_list(struct db_conn *c, const struct caller *who, const struct acti
 	activity_select_start(&q);
 	acl_visible(&q, who, "a");
 	list_filters(&q, f);
-	char after_id[64] = "";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		query_int(&q, " AND (a.updated_at < ?", v);
-		query_int(&q, " OR (a.updated_at = ?", v);
-		query_text(&q, " AND a.id < ?))", after_id);
-	}
+	row_after(&q, "a.updated_at", "a.id", 1, after);
 	if (limit > 0)
 		query_int(&q, " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?", limit + 1);
 	else

@@ -160,23 +160,10 @@ static int list_prepare(struct db_conn *c, const struct caller *who, const struc
 	query_sql(&q, ", " ALERT_DRUG_FORM_COL " FROM alerts a WHERE 1 = 1");
 	alert_visible(&q, who, "a");
 	list_filters(&q, f);
-	char after_id[64] = "";
-	if (after) {
-		/* the cursor is "<sort value>:<id>": continue strictly after it */
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		snprintf(part, sizeof(part), " AND (%s < ? OR (%s = ? AND a.id < ?))", key, key);
-		query_sql(&q, part);
-		query_param_int(&q, v);
-		query_param_int(&q, v);
-		query_param_text(&q, after_id);
-	}
+	row_after(&q, key, "a.id", 1, after); /* the cursor is "<sort value>:<id>" */
 	snprintf(part, sizeof(part), " ORDER BY %s DESC, a.id DESC LIMIT ?", key);
 	query_int(&q, part, limit + 1);
-	int rc = query_prepare(&q, c, out);
-	query_free(&q);
-	return rc;
+	return query_take(&q, c, out);
 }
 
 int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,

@@ -81,23 +81,31 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
 	return row_page_ctx(s, limit, plain_make, &m, items, more);
 }
 
+void row_after(struct query *q, const char *key, const char *id, int desc, const char *after)
+{
+	if (!after)
+		return;
+	char sql[300];
+	const char *cmp = desc ? "<" : ">";
+	const char *colon = strchr(after, ':');
+	long long v = strtoll(after, NULL, 10);
+	snprintf(sql, sizeof(sql), " AND (%s %s ? OR (%s = ? AND %s %s ?))", key, cmp, key, id,
+		 cmp);
+	query_sql(q, sql);
+	query_param_int(q, v);
+	query_param_int(q, v);
+	query_param_text(q, colon ? colon + 1 : "");
+}
+
 void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,
 		   int limit)
 {
-	char sql[200];
-	const char *cmp = desc ? "<" : ">", *dir = desc ? "DESC" : "ASC";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(sql, sizeof(sql), " AND (%s.%s %s ? OR (%s.%s = ? AND %s.id %s ?))", alias,
-			 col, cmp, alias, col, alias, cmp);
-		query_sql(q, sql);
-		query_param_int(q, v);
-		query_param_int(q, v);
-		query_param_text(q, colon ? colon + 1 : "");
-	}
-	snprintf(sql, sizeof(sql), " ORDER BY %s.%s %s, %s.id %s LIMIT ?", alias, col, dir, alias,
-		 dir);
+	char key[100], id[100], sql[200];
+	const char *dir = desc ? "DESC" : "ASC";
+	snprintf(key, sizeof(key), "%s.%s", alias, col);
+	snprintf(id, sizeof(id), "%s.id", alias);
+	row_after(q, key, id, desc, after);
+	snprintf(sql, sizeof(sql), " ORDER BY %s %s, %s %s LIMIT ?", key, dir, id, dir);
 	query_int(q, sql, limit + 1);
 }
 

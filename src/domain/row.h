@@ -57,6 +57,11 @@ int row_page_ctx(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s
  * after is set (row_page_key), on the table aliased alias (a name from the
  * code). after must outlive query_prepare. */
 void row_keyset(struct query *q, const char *alias, const char *after, int limit);
+/** Continues a list strictly after the cursor "<key value>:<id>" (none
+ * when after is NULL): key and id are SQL of the code's (an expression, the
+ * id column), descending (desc) or ascending. after must outlive
+ * query_prepare. */
+void row_after(struct query *q, const char *key, const char *id, int desc, const char *after);
 /** row_keyset on the int64 ms column col (the key "<col ms>:<id>"),
  * descending (desc) or ascending. */
 void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,
