@@ -48,12 +48,11 @@ static json_t *group_row(struct db_stmt *s)
 int group_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE g.id = ? AND" GROUP_VISIBLE, &s);
+	int rc = db_prepare_vals(
+	    c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE g.id = ? AND" GROUP_VISIBLE,
+	    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->org_id);
 	rc = db_step(s);
 	json_t *g = rc == DB_ROW ? group_row(s) : NULL;
 	db_done(s);

@@ -80,28 +80,20 @@ static json_t *sub_row(struct db_stmt *s)
 
 int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->user_id);
-	return row_one(s, sub_row, out);
+	return row_one_vals(c,
+			    "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?",
+			    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)), sub_row, out);
 }
 
 int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		    json_t *items, int *more)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	return row_page_vals(
 	    c,
 	    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
 	    " ORDER BY id LIMIT ?",
-	    DB_VALS(DB_TEXT(who->user_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), &s);
-	if (rc)
-		return rc;
-	return row_page(s, limit, sub_row, items, more);
+	    DB_VALS(DB_TEXT(who->user_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
+	    sub_row, items, more);
 }
 
 /* The area: lat in [-90, 90], lon in [-180, 180], radius in (0, 2000 km]. */

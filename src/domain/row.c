@@ -210,3 +210,19 @@ int row_move_ok(const char *const (*moves)[2], size_t n, const char *from, const
 			return 1;
 	return 0;
 }
+
+int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		 json_t *(*make)(struct db_stmt *s), json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	return rc ? rc : row_one(s, make, out);
+}
+
+int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
+		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	return rc ? rc : row_page(s, limit, make, items, more);
+}

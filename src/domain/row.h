@@ -42,6 +42,13 @@ int row_move_ok(const char *const (*moves)[2], size_t n, const char *from, const
 /** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
  * the "version" of the record cur, else TR_OK. */
 int row_version_check(json_t *cur, int64_t version);
+/** Prepares sql bound with the n values, then row_one with make. */
+int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		 json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** Prepares sql bound with the n values (its LIMIT limit + 1 among them),
+ * then row_page with make. */
+int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
+		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more /* OUT */);
 /** Prepares q (and frees it), then row_one with make. */
 int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
 		  json_t **out /* OUT */);

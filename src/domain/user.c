@@ -51,15 +51,11 @@ static int sees(const struct caller *who, const char *org_id)
 
 int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
-	    c,
-	    "SELECT " USER_COLS " FROM users WHERE id = ?"
-	    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
-	    DB_VALS(DB_TEXT(id), DB_TEXT(scope_org(who)), DB_TEXT(scope_org(who))), &s);
-	if (rc)
-		return rc;
-	return row_one(s, user_row, out);
+	return row_one_vals(c,
+			    "SELECT " USER_COLS " FROM users WHERE id = ?"
+			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
+			    DB_VALS(DB_TEXT(id), DB_TEXT(scope_org(who)), DB_TEXT(scope_org(who))),
+			    user_row, out);
 }
 
 int user_list(struct db_conn *c, const struct caller *who, const char *org_id, const char *role,
@@ -336,12 +332,11 @@ static int apply_field(struct db_conn *c, const char *id, const char *key, json_
 static int version_bump(struct db_conn *c, const char *id, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", &s);
+	int rc = db_prepare_vals(
+	    c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?",
+	    DB_VALS(DB_INT(now), DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, id);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;

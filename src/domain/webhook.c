@@ -46,27 +46,19 @@ static json_t *hook_row(struct db_stmt *s)
 
 int webhook_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare_vals(c, "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?",
-			    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), &s);
-	if (rc)
-		return rc;
-	return row_one(s, hook_row, out);
+	return row_one_vals(c, "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?",
+			    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), hook_row, out);
 }
 
 int webhook_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		 json_t *items, int *more)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	return row_page_vals(
 	    c,
 	    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
 	    " ORDER BY id LIMIT ?",
-	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), &s);
-	if (rc)
-		return rc;
-	return row_page(s, limit, hook_row, items, more);
+	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
+	    hook_row, items, more);
 }
 
 static char *secret_seal(const char *secret)
@@ -244,19 +236,17 @@ int webhook_attempts(struct db_conn *c, const struct caller *who, const char *id
 	if (rc)
 		return rc;
 	struct db_stmt *s;
-	rc = db_prepare(
+	rc = db_prepare_vals(
 	    c,
 	    "SELECT a.id, a.delivery_id, d.event_type, a.attempt, a.status, a.error,"
 	    " a.duration_ms, a.created_at, d.status FROM webhook_attempts a"
 	    " JOIN webhook_deliveries d ON d.id = a.delivery_id"
 	    " WHERE a.webhook_id = ? AND (? = '' OR a.id < ?) ORDER BY a.id DESC LIMIT ?",
+	    DB_VALS(DB_TEXT(id), DB_TEXT(after ? after : ""), DB_TEXT(after ? after : ""),
+		    DB_INT(limit + 1)),
 	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, after ? after : "");
-	db_bind_text(s, 3, after ? after : "");
-	db_bind_int64(s, 4, limit + 1);
 	int n = 0;
 	*more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -310,12 +300,11 @@ static int in_group(struct db_conn *c, const char *group, const char *org, int *
 	if (!group)
 		return TR_OK;
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?", &s);
+	int rc = db_prepare_vals(
+	    c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
+	    DB_VALS(DB_TEXT(group), DB_TEXT(org)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, group);
-	db_bind_text(s, 2, org);
 	rc = db_step(s);
 	*yes = rc == DB_ROW;
 	db_done(s);
