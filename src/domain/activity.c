@@ -91,17 +91,7 @@ int activity_get(struct db_conn *c, const struct caller *who, const char *id, js
 	activity_select_start(&q);
 	query_text(&q, " AND a.id = ?", id);
 	acl_visible(&q, who, "a");
-	struct db_stmt *s;
-	int rc = activity_select_prepare(c, &q, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = activity_row_json(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one(&q, c, activity_row_json, out);
 }
 
 static void list_filters(struct query *q, const struct activity_filter *f)

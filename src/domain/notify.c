@@ -207,21 +207,11 @@ int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, c
 
 int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	return row_one_vals(
 	    c,
 	    "SELECT id, kind, ref_type, ref_id, subscription_id, read_at, created_at"
 	    " FROM inbox_items WHERE id = ? AND user_id = ?",
-	    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = inbox_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)), inbox_row, out);
 }
 
 int notify_inbox_read(struct db_conn *c, const char *user_id, const char *id, int64_t now)

@@ -165,6 +165,13 @@ static json_t *referral_row(struct db_stmt *s, const struct caller *who, int64_t
 	return o;
 }
 
+/* A row as the reader sees it. */
+static json_t *reader_row(struct db_stmt *s, void *ctx)
+{
+	const struct row_reader *x = ctx;
+	return referral_row(s, x->who, x->now);
+}
+
 int referral_read_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	if (!acl_role_can(who->role, RES_REFERRAL, ACT_READ))
@@ -173,17 +180,8 @@ int referral_read_one(struct db_conn *c, const struct caller *who, const char *i
 	select_start(&q);
 	query_text(&q, " AND r.id = ?", id);
 	referral_visible(&q, who);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = referral_row(s, who, tr_now_ms())) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	struct row_reader x = {who, tr_now_ms()};
+	return row_query_one_ctx(&q, c, reader_row, &x, out);
 }
 
 /* The consent in force per scope: {"service": {"subject","decision",
@@ -223,18 +221,6 @@ int referral_get(struct db_conn *c, const struct caller *who, const char *id, js
 	return TR_OK;
 }
 
-/* Who lists, and when: what a row of the list is made with. */
-struct list_ctx {
-	const struct caller *who;
-	int64_t now;
-};
-
-static json_t *list_row(struct db_stmt *s, void *ctx)
-{
-	const struct list_ctx *x = ctx;
-	return referral_row(s, x->who, x->now);
-}
-
 int referral_list(struct db_conn *c, const struct caller *who, const struct referral_filter *f,
 		  const char *after, int limit, json_t *items, char **next_key)
 {
@@ -264,10 +250,10 @@ int referral_list(struct db_conn *c, const struct caller *who, const struct refe
 	row_keyset(&q, "r", after, limit);
 	struct db_stmt *s;
 	int more = 0;
-	struct list_ctx x = {who, now};
+	struct row_reader x = {who, now};
 	int rc = query_take(&q, c, &s);
 	if (!rc)
-		rc = row_page_ctx(s, limit, list_row, &x, items, &more);
+		rc = row_page_ctx(s, limit, reader_row, &x, items, &more);
 	if (!rc && more && !(*next_key = row_page_key(items, more)))
 		rc = TR_ERR_NOMEM;
 	return rc;

@@ -29,15 +29,40 @@ json_t *row_json(struct db_stmt *s, int col, int object)
 	return j ? j : object ? json_object() : json_array();
 }
 
-int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out)
+int row_one_ctx(struct db_stmt *s, json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx,
+		json_t **out)
 {
 	int rc = db_step(s);
 	if (rc == DB_ROW)
-		rc = (*out = make(s)) ? TR_OK : TR_ERR_NOMEM;
+		rc = (*out = make(s, ctx)) ? TR_OK : TR_ERR_NOMEM;
 	else if (rc == DB_DONE)
 		rc = TR_ERR_NOT_FOUND;
 	db_done(s);
 	return rc;
+}
+
+/* row_one's and row_page's maker, which takes no context. */
+struct plain_maker {
+	json_t *(*make)(struct db_stmt *s);
+};
+
+static json_t *plain_make(struct db_stmt *s, void *ctx)
+{
+	return ((struct plain_maker *)ctx)->make(s);
+}
+
+int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out)
+{
+	struct plain_maker m = {make};
+	return row_one_ctx(s, plain_make, &m, out);
+}
+
+int row_query_one_ctx(struct query *q, struct db_conn *c,
+		      json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	return rc ? rc : row_one_ctx(s, make, ctx, out);
 }
 
 int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
@@ -62,16 +87,6 @@ int row_page_ctx(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
-}
-
-/* row_page's maker, which takes no context. */
-struct plain_maker {
-	json_t *(*make)(struct db_stmt *s);
-};
-
-static json_t *plain_make(struct db_stmt *s, void *ctx)
-{
-	return ((struct plain_maker *)ctx)->make(s);
 }
 
 int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,

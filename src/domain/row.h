@@ -49,6 +49,19 @@ int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, siz
  * then row_page with make. */
 int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
 		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more /* OUT */);
+/** Who reads and when: the context of a maker whose rows depend on the
+ * reader (row_one_ctx, row_page_ctx). */
+struct row_reader {
+	const struct caller *who;
+	int64_t now;
+};
+/** row_one with a maker that is given ctx. */
+int row_one_ctx(struct db_stmt *s, json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx,
+		json_t **out /* OUT */);
+/** Prepares q (and frees it), then row_one_ctx. */
+int row_query_one_ctx(struct query *q, struct db_conn *c,
+		      json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx,
+		      json_t **out /* OUT */);
 /** Prepares q (and frees it), then row_one with make. */
 int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
 		  json_t **out /* OUT */);

@@ -336,6 +336,14 @@ int signal_title(struct db_conn *c, const struct caller *who, const char *id, co
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+/* A row of a list or a read (signal_row makes every row). */
+static json_t *list_row(struct db_stmt *s)
+{
+	json_t *g = NULL;
+	signal_row(s, &g);
+	return g;
+}
+
 int signal_get(struct db_conn *c, const struct caller *who, const char *id, int suppress_below,
 	       const char *lang, json_t **out)
 {
@@ -343,17 +351,8 @@ int signal_get(struct db_conn *c, const struct caller *who, const char *id, int 
 	query_init(&q);
 	query_text(&q, "SELECT " SIGNAL_COLS " FROM signals g WHERE g.id = ?", id);
 	signal_visible(&q, who);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
 	*out = NULL;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = signal_row(s, out);
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
+	int rc = row_query_one(&q, c, list_row, out);
 	if (!rc)
 		rc = signal_finish(c, who, suppress_below, lang, *out);
 	if (rc) {
@@ -361,14 +360,6 @@ int signal_get(struct db_conn *c, const struct caller *who, const char *id, int 
 		*out = NULL;
 	}
 	return rc;
-}
-
-/* A row of a list (signal_row makes every row). */
-static json_t *list_row(struct db_stmt *s)
-{
-	json_t *g = NULL;
-	signal_row(s, &g);
-	return g;
 }
 
 int signal_list(struct db_conn *c, const struct caller *who, const struct signal_filter *f,

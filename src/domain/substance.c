@@ -46,18 +46,8 @@ static json_t *sub_row(struct db_stmt *s)
 int substance_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	(void)who; /* a reference list: every role reads it */
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT " SUB_COLS " FROM substances WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = sub_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_one_vals(c, "SELECT " SUB_COLS " FROM substances WHERE id = ?",
+			    DB_VALS(DB_TEXT(id)), sub_row, out);
 }
 
 /* Whether the folded text of s (case and accents, Cyrillic included)

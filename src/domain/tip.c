@@ -432,23 +432,21 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 	return t;
 }
 
+/* A row as the reader sees it. */
+static json_t *reader_row(struct db_stmt *s, void *ctx)
+{
+	const struct row_reader *x = ctx;
+	return tip_row(s, x->who, x->now);
+}
+
 int tip_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct query q;
 	query_init(&q);
 	query_text(&q, "SELECT " TIP_COLS " FROM tips t WHERE t.id = ?", id);
 	acl_visible(&q, who, "t");
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = tip_row(s, who, tr_now_ms())) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	struct row_reader x = {who, tr_now_ms()};
+	return row_query_one_ctx(&q, c, reader_row, &x, out);
 }
 
 /* Whether the point of a tip row, as the caller sees it, lies in box. */
