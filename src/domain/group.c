@@ -71,25 +71,13 @@ int group_get(struct db_conn *c, const struct caller *who, const char *id, json_
 int group_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 	       json_t *items, int *more)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	int rc = row_page_vals(
 	    c,
 	    "SELECT " GROUP_COLS " FROM sharing_groups g WHERE" GROUP_VISIBLE
 	    " AND (CAST(? AS TEXT) IS NULL OR g.id > ?) ORDER BY g.id LIMIT ?",
-	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after), DB_TEXT(after), DB_INT(limit + 1)), &s);
+	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after), DB_TEXT(after), DB_INT(limit + 1)), limit,
+	    group_row, items, more);
 	if (rc)
-		return rc;
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(items, group_row(s));
-	}
-	db_done(s);
-	if (rc != DB_ROW && rc != DB_DONE)
 		return rc;
 	size_t i;
 	json_t *g;
