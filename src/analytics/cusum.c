@@ -1,3 +1,4 @@
+#include "analytics/ts.h"
 #include "analytics/cusum.h"
 
 #include <math.h>
@@ -5,19 +6,6 @@
 #include <stdio.h>
 
 #include "core/err.h"
-
-static int cusum_fail(struct ts_error *err, size_t row, const char *column, const char *fmt, ...)
-{
-	if (!err)
-		return TR_ERR_INVALID;
-	va_list ap;
-	err->row = row;
-	snprintf(err->column, sizeof err->column, "%s", column);
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
-	va_end(ap);
-	return TR_ERR_INVALID;
-}
 
 /* R's mean(): a long double sum corrected by a second pass. */
 static double cusum_mean(const double *x, size_t n)
@@ -53,28 +41,28 @@ static int cusum_check(const double *counts, size_t n, size_t from, const struct
 		       struct ts_error *err)
 {
 	if (o->trans < CUSUM_STANDARD || o->trans > CUSUM_NONE)
-		return cusum_fail(err, 0, "trans", "unknown transformation");
+		return ts_fail(err, 0, "trans", "unknown transformation");
 	if (!isfinite(o->k))
-		return cusum_fail(err, 0, "k", "k must be a finite number");
+		return ts_fail(err, 0, "k", "k must be a finite number");
 	if (!isfinite(o->h))
-		return cusum_fail(err, 0, "h", "h must be a finite number");
+		return ts_fail(err, 0, "h", "h must be a finite number");
 	if (!(o->alpha >= 0.0) || !isfinite(o->alpha))
-		return cusum_fail(err, 0, "alpha", "alpha must be a finite number >= 0");
+		return ts_fail(err, 0, "alpha", "alpha must be a finite number >= 0");
 	if (isinf(o->m))
-		return cusum_fail(err, 0, "m", "m must be finite");
+		return ts_fail(err, 0, "m", "m must be finite");
 	if (from < cusum_min_from(o))
-		return cusum_fail(err, from + 1, "from",
-				  "history too short: estimating m needs at least one period "
-				  "before the first evaluated one");
+		return ts_fail(err, from + 1, "from",
+			       "history too short: estimating m needs at least one period "
+			       "before the first evaluated one");
 	if (from >= n)
-		return cusum_fail(
+		return ts_fail(
 		    err, from + 1, "from",
 		    "nothing to evaluate: first period %zu is past the end (%zu periods)", from + 1,
 		    n);
 	for (size_t i = 0; i < n; i++)
 		if (!isfinite(counts[i]) || counts[i] < 0.0)
-			return cusum_fail(err, i + 1, "count",
-					  "count must be a finite number >= 0, got %g", counts[i]);
+			return ts_fail(err, i + 1, "count",
+				       "count must be a finite number >= 0, got %g", counts[i]);
 	return TR_OK;
 }
 
@@ -141,8 +129,8 @@ int cusum_run(const double *counts, size_t n, size_t from, const struct cusum_op
 		return rc;
 	double m = isnan(o->m) ? cusum_mean(counts, from) : o->m;
 	if (o->trans != CUSUM_NONE && !(m > 0.0))
-		return cusum_fail(err, 0, "m",
-				  "in-control mean m is %g; the standardisation needs m > 0", m);
+		return ts_fail(err, 0, "m",
+			       "in-control mean m is %g; the standardisation needs m > 0", m);
 	double c0 = 0.0;
 	for (size_t t = 0; t < n; t++) {
 		out[t].expected = NAN;

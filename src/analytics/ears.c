@@ -1,3 +1,4 @@
+#include "analytics/ts.h"
 #include "analytics/ears.h"
 
 #include <math.h>
@@ -9,19 +10,6 @@
 
 #include "analytics/stats.h"
 #include "core/err.h"
-
-static int ears_fail(struct ts_error *err, size_t row, const char *column, const char *fmt, ...)
-{
-	if (!err)
-		return TR_ERR_INVALID;
-	va_list ap;
-	err->row = row;
-	snprintf(err->column, sizeof err->column, "%s", column);
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
-	va_end(ap);
-	return TR_ERR_INVALID;
-}
 
 /* R's pmax(a, b) without na.rm: NaN wins, where fmax() would drop it. */
 static double ears_pmax(double a, double b)
@@ -129,24 +117,24 @@ static int ears_check(const double *counts, size_t n, size_t from, const struct 
 		      int *exact, struct ts_error *err)
 {
 	if (o->method != EARS_C1 && o->method != EARS_C2 && o->method != EARS_C3)
-		return ears_fail(err, 0, "method", "method must be C1, C2 or C3");
+		return ts_fail(err, 0, "method", "method must be C1, C2 or C3");
 	if (o->baseline < 3 || o->baseline > n)
-		return ears_fail(err, 0, "baseline",
-				 "baseline must be at least 3 and at most the "
-				 "series length (%zu), got %zu",
-				 n, o->baseline);
+		return ts_fail(err, 0, "baseline",
+			       "baseline must be at least 3 and at most the "
+			       "series length (%zu), got %zu",
+			       n, o->baseline);
 	if (!(o->alpha > 0.0 && o->alpha < 1.0))
-		return ears_fail(err, 0, "alpha", "alpha must be between 0 and 1 exclusive");
+		return ts_fail(err, 0, "alpha", "alpha must be between 0 and 1 exclusive");
 	if (!(o->min_sigma >= 0.0) || !isfinite(o->min_sigma))
-		return ears_fail(err, 0, "min_sigma", "min_sigma must be a finite number >= 0");
+		return ts_fail(err, 0, "min_sigma", "min_sigma must be a finite number >= 0");
 	size_t min = ears_min_from(o);
 	if (from < min || min >= n)
-		return ears_fail(err, from + 1, "from",
-				 "history too short: the first period evaluated needs %zu earlier "
-				 "periods, so it must be period %zu or later (series has %zu)",
-				 min, min + 1, n);
+		return ts_fail(err, from + 1, "from",
+			       "history too short: the first period evaluated needs %zu earlier "
+			       "periods, so it must be period %zu or later (series has %zu)",
+			       min, min + 1, n);
 	if (from >= n)
-		return ears_fail(
+		return ts_fail(
 		    err, from + 1, "from",
 		    "nothing to evaluate: first period %zu is past the end (%zu periods)", from + 1,
 		    n);
@@ -157,8 +145,8 @@ static int ears_check(const double *counts, size_t n, size_t from, const struct 
 	int all = 1;
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(counts[i]) || counts[i] < 0.0)
-			return ears_fail(err, i + 1, "count",
-					 "count must be a finite number >= 0, got %g", counts[i]);
+			return ts_fail(err, i + 1, "count",
+				       "count must be a finite number >= 0, got %g", counts[i]);
 		all &= ears_exact_one(counts[i], (double)o->baseline);
 	}
 	*exact = all;

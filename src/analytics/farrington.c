@@ -9,6 +9,7 @@
  * a dispersion computed with the prior weights, see far_disp_prior) it is
  * kept on purpose, so that the numbers stay equal to R's. One departure:
  * when the GLM fails R leaves expected at 0; here it is NaN like the bound. */
+#include "analytics/ts.h"
 #include "analytics/farrington.h"
 
 #include <float.h>
@@ -86,52 +87,45 @@ size_t far_min_from(const struct far_opts *o)
 	return m;
 }
 
-static int far_fail(struct ts_error *err, size_t row, const char *column, const char *msg)
-{
-	if (err) {
-		err->row = row;
-		snprintf(err->column, sizeof err->column, "%s", column);
-		snprintf(err->message, sizeof err->message, "%s", msg);
-	}
-	return TR_ERR_INVALID;
-}
-
 /* The bounds keep frequency * b and every workspace size far from overflow;
  * no_periods is capped so that each between-window block has at least one
  * period (beyond that R assigns levels through reversed index ranges). */
 static int far_opts_check(const struct far_opts *o, struct ts_error *err)
 {
 	if (o->frequency < 1 || o->frequency > 1000)
-		return far_fail(err, 0, "frequency", "frequency must be between 1 and 1000");
+		return ts_fail(err, 0, "frequency", "%s", "frequency must be between 1 and 1000");
 	if (o->b < 1 || o->b > 100)
-		return far_fail(err, 0, "b", "b must be between 1 and 100 years");
+		return ts_fail(err, 0, "b", "%s", "b must be between 1 and 100 years");
 	if (o->w < 0 || 2 * o->w + 1 > o->frequency)
-		return far_fail(err, 0, "w", "w must be >= 0 with 2w+1 <= frequency");
+		return ts_fail(err, 0, "w", "%s", "w must be >= 0 with 2w+1 <= frequency");
 	if (!(o->alpha > 0.0 && o->alpha < 1.0))
-		return far_fail(err, 0, "alpha", "alpha must be between 0 and 1");
+		return ts_fail(err, 0, "alpha", "%s", "alpha must be between 0 and 1");
 	if (!isfinite(o->weights_threshold))
-		return far_fail(err, 0, "weights_threshold", "weights_threshold must be finite");
+		return ts_fail(err, 0, "weights_threshold", "%s",
+			       "weights_threshold must be finite");
 	if (!isfinite(o->p_threshold_trend))
-		return far_fail(err, 0, "p_threshold_trend", "p_threshold_trend must be finite");
+		return ts_fail(err, 0, "p_threshold_trend", "%s",
+			       "p_threshold_trend must be finite");
 	if (o->limit54_cases < 0 || o->limit54_weeks < 1)
-		return far_fail(err, 0, "limit54",
-				"limit54 out of bounds: cases >= 0 and periods > 0");
+		return ts_fail(err, 0, "limit54", "%s",
+			       "limit54 out of bounds: cases >= 0 and periods > 0");
 	if (o->powertrans != FAR_POW_23 && o->powertrans != FAR_POW_12 &&
 	    o->powertrans != FAR_POW_NONE)
-		return far_fail(err, 0, "powertrans", "powertrans must be 2/3, 1/2 or none");
+		return ts_fail(err, 0, "powertrans", "%s", "powertrans must be 2/3, 1/2 or none");
 	if (o->threshold != FAR_THR_DELTA && o->threshold != FAR_THR_NBPLUGIN &&
 	    o->threshold != FAR_THR_MUAN)
-		return far_fail(err, 0, "threshold", "threshold must be delta, nbPlugin or muan");
+		return ts_fail(err, 0, "threshold", "%s",
+			       "threshold must be delta, nbPlugin or muan");
 	if (o->no_periods < 1 || o->no_periods > o->frequency - 2 * o->w)
-		return far_fail(err, 0, "no_periods",
-				"no_periods must be between 1 and frequency - 2w");
+		return ts_fail(err, 0, "no_periods", "%s",
+			       "no_periods must be between 1 and frequency - 2w");
 	if (o->past_weeks_not_included < 0 ||
 	    o->past_weeks_not_included > o->frequency * (o->b + 1))
-		return far_fail(err, 0, "past_weeks_not_included",
-				"past_weeks_not_included must be between 0 and frequency * (b+1)");
+		return ts_fail(err, 0, "past_weeks_not_included", "%s",
+			       "past_weeks_not_included must be between 0 and frequency * (b+1)");
 	if (o->limit54_weeks > o->frequency * (o->b + 1))
-		return far_fail(err, 0, "limit54",
-				"limit54 periods must be at most frequency * (b+1)");
+		return ts_fail(err, 0, "limit54", "%s",
+			       "limit54 periods must be at most frequency * (b+1)");
 	return TR_OK;
 }
 
@@ -139,9 +133,9 @@ static int far_counts_check(const double *counts, size_t n, struct ts_error *err
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(counts[i]))
-			return far_fail(err, i + 1, "count", "count is missing or not finite");
+			return ts_fail(err, i + 1, "count", "%s", "count is missing or not finite");
 		if (counts[i] < 0.0)
-			return far_fail(err, i + 1, "count", "count is negative");
+			return ts_fail(err, i + 1, "count", "%s", "count is negative");
 	}
 	return TR_OK;
 }
@@ -693,10 +687,10 @@ int far_run(const double *counts, size_t n, size_t from, const struct far_opts *
 			 "history too short: the first evaluated period needs %zu earlier "
 			 "periods (b years and w)",
 			 min);
-		return far_fail(err, 0, "count", msg);
+		return ts_fail(err, 0, "count", "%s", msg);
 	}
 	if (from > n)
-		return far_fail(err, 0, "from", "from is beyond the end of the series");
+		return ts_fail(err, 0, "from", "%s", "from is beyond the end of the series");
 	struct far_work w;
 	if (far_work_alloc(&w, o) != TR_OK)
 		return TR_ERR_NOMEM;

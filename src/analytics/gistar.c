@@ -1,3 +1,4 @@
+#include "analytics/ts.h"
 #include "analytics/gistar.h"
 
 #include "analytics/spatial_grid.h"
@@ -27,29 +28,19 @@ struct gi_band {
 	const double *y;
 };
 
-static int gi_fail(struct ts_error *err, size_t row, const char *column, const char *message)
-{
-	if (err) {
-		err->row = row;
-		snprintf(err->column, sizeof err->column, "%s", column);
-		snprintf(err->message, sizeof err->message, "%s", message);
-	}
-	return TR_ERR_INVALID;
-}
-
 static int gi_check_point(double x, double y, double v, enum spatial_metric metric, size_t row,
 			  struct ts_error *err)
 {
 	if (!isfinite(x))
-		return gi_fail(err, row, "x", "coordinate is not a finite number");
+		return ts_fail(err, row, "x", "%s", "coordinate is not a finite number");
 	if (!isfinite(y))
-		return gi_fail(err, row, "y", "coordinate is not a finite number");
+		return ts_fail(err, row, "y", "%s", "coordinate is not a finite number");
 	if (metric == SPATIAL_HAVERSINE && fabs(x) > 180.0)
-		return gi_fail(err, row, "x", "longitude outside [-180, 180]");
+		return ts_fail(err, row, "x", "%s", "longitude outside [-180, 180]");
 	if (metric == SPATIAL_HAVERSINE && fabs(y) > 90.0)
-		return gi_fail(err, row, "y", "latitude outside [-90, 90]");
+		return ts_fail(err, row, "y", "%s", "latitude outside [-90, 90]");
 	if (!isfinite(v) || v < 0.0)
-		return gi_fail(err, row, "value", "value must be a finite number >= 0");
+		return ts_fail(err, row, "value", "%s", "value must be a finite number >= 0");
 	return TR_OK;
 }
 
@@ -57,9 +48,9 @@ static int gi_check(const double *x, const double *y, const double *value, size_
 		    const struct gistar_params *params, struct ts_error *err)
 {
 	if (n < 2)
-		return gi_fail(err, 0, "", "Gi* needs at least 2 points");
+		return ts_fail(err, 0, "", "%s", "Gi* needs at least 2 points");
 	if (!isfinite(params->distance) || !(params->distance > 0.0))
-		return gi_fail(err, 0, "distance", "distance must be a finite number > 0");
+		return ts_fail(err, 0, "distance", "%s", "distance must be a finite number > 0");
 	int all_equal = 1;
 	for (size_t i = 0; i < n; i++) {
 		int rc = gi_check_point(x[i], y[i], value[i], params->metric, i + 1, err);
@@ -68,7 +59,7 @@ static int gi_check(const double *x, const double *y, const double *value, size_
 		all_equal &= value[i] == value[0];
 	}
 	if (all_equal)
-		return gi_fail(err, 0, "value", "all values are equal: Gi* is undefined");
+		return ts_fail(err, 0, "value", "%s", "all values are equal: Gi* is undefined");
 	return TR_OK;
 }
 

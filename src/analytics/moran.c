@@ -1,3 +1,4 @@
+#include "analytics/ts.h"
 #include "analytics/moran.h"
 
 #include "analytics/spatial_grid.h"
@@ -8,33 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int mo_fail(struct ts_error *err, size_t row, const char *column, const char *message)
-{
-	if (err) {
-		err->row = row;
-		snprintf(err->column, sizeof err->column, "%s", column);
-		snprintf(err->message, sizeof err->message, "%s", message);
-	}
-	return TR_ERR_INVALID;
-}
-
 static int mo_check(const double *x, const double *y, const double *value, size_t n,
 		    const double *d, size_t m, enum spatial_metric metric, struct ts_error *err)
 {
 	if (n < 4)
-		return mo_fail(err, 0, "", "Moran's I needs at least 4 points");
+		return ts_fail(err, 0, "", "%s", "Moran's I needs at least 4 points");
 	if (m < 1 || m > MORAN_DISTANCES_MAX)
-		return mo_fail(err, 0, "distance", "between 1 and 32 distances");
+		return ts_fail(err, 0, "distance", "%s", "between 1 and 32 distances");
 	for (size_t k = 0; k < m; k++)
 		if (!isfinite(d[k]) || !(d[k] > 0) || (k && !(d[k] > d[k - 1])))
-			return mo_fail(err, 0, "distance",
+			return ts_fail(err, 0, "distance", "%s",
 				       "distances must be finite, > 0 and increasing");
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(x[i]) || !isfinite(y[i]) ||
 		    (metric == SPATIAL_HAVERSINE && (fabs(x[i]) > 180 || fabs(y[i]) > 90)))
-			return mo_fail(err, i + 1, "x", "coordinate out of range");
+			return ts_fail(err, i + 1, "x", "%s", "coordinate out of range");
 		if (!isfinite(value[i]))
-			return mo_fail(err, i + 1, "value", "value is not a finite number");
+			return ts_fail(err, i + 1, "value", "%s", "value is not a finite number");
 	}
 	return TR_OK;
 }

@@ -1,3 +1,4 @@
+#include "analytics/ts.h"
 #include "analytics/points_csv.h"
 
 #include "core/err.h"
@@ -26,21 +27,11 @@ struct pc_cursor {
 	size_t row; /* record number of the record being read */
 };
 
-static int pc_fail(struct ts_error *err, size_t row, const char *column, const char *message)
-{
-	if (err) {
-		err->row = row;
-		snprintf(err->column, sizeof err->column, "%s", column);
-		snprintf(err->message, sizeof err->message, "%s", message);
-	}
-	return TR_ERR_INVALID;
-}
-
 static int pc_fail_col(struct ts_error *err, size_t row, size_t col, const char *message)
 {
 	char name[32];
 	snprintf(name, sizeof name, "column %zu", col);
-	return pc_fail(err, row, name, message);
+	return ts_fail(err, row, name, "%s", message);
 }
 
 static int pc_grow(void **p, size_t *cap, size_t need, size_t size)
@@ -277,12 +268,12 @@ static int pc_header_read(const struct pc_record *r, enum points_kind kind, stru
 			if (len != strlen(names[k]) || memcmp(s, names[k], len) != 0)
 				continue;
 			if (h->index[k] != (size_t)-1)
-				return pc_fail(err, 1, names[k],
+				return ts_fail(err, 1, names[k], "%s",
 					       "column named twice in the header");
 			h->index[k] = f;
 		}
 		if (h->index[k] == (size_t)-1)
-			return pc_fail(err, 1, names[k], "header lacks this column");
+			return ts_fail(err, 1, names[k], "%s", "header lacks this column");
 	}
 	return TR_OK;
 }
@@ -353,21 +344,21 @@ static int pc_row_add(const struct pc_record *r, const struct pc_header *h, enum
 		return rc;
 	const size_t *ix = h->index;
 	if (r->flen[ix[0]] == 0)
-		return pc_fail(err, row, "id", "id is empty");
+		return ts_fail(err, row, "id", "%s", "id is empty");
 	if (pc_number(pc_field(r, ix[1]), r->flen[ix[1]], &out->x[out->n]) != TR_OK)
-		return pc_fail(err, row, "x", "not a finite number");
+		return ts_fail(err, row, "x", "%s", "not a finite number");
 	if (pc_number(pc_field(r, ix[2]), r->flen[ix[2]], &out->y[out->n]) != TR_OK)
-		return pc_fail(err, row, "y", "not a finite number");
+		return ts_fail(err, row, "y", "%s", "not a finite number");
 	if (kind == POINTS_VALUE) {
 		double *v = &out->value[out->n];
 		if (pc_number(pc_field(r, ix[3]), r->flen[ix[3]], v) != TR_OK || *v < 0.0)
-			return pc_fail(err, row, "value", "not a finite number >= 0");
+			return ts_fail(err, row, "value", "%s", "not a finite number >= 0");
 	} else {
 		const char *d;
 		size_t dlen;
 		pc_trim(pc_field(r, ix[3]), r->flen[ix[3]], &d, &dlen);
 		if (points_date_parse(d, dlen, &out->day[out->n]) != TR_OK)
-			return pc_fail(err, row, "date", "not a date YYYY-MM-DD");
+			return ts_fail(err, row, "date", "%s", "not a date YYYY-MM-DD");
 	}
 	rc = pc_id_add(out, s, pc_field(r, ix[0]), r->flen[ix[0]]);
 	if (rc == TR_OK)
@@ -380,7 +371,7 @@ static int pc_read_all(struct pc_cursor *c, struct pc_record *r, enum points_kin
 {
 	int got = pc_record_next(c, r, err);
 	if (got <= 0)
-		return got < 0 ? -got : pc_fail(err, 1, "", "no header: the input is empty");
+		return got < 0 ? -got : ts_fail(err, 1, "", "%s", "no header: the input is empty");
 	struct pc_header h;
 	int rc = pc_header_read(r, kind, &h, err);
 	struct pc_sink sink = {0, 0, 0};
@@ -405,7 +396,7 @@ int points_csv_read(const char *buf, size_t len, enum points_kind kind, struct p
 	if (rc != TR_OK)
 		points_csv_free(out);
 	if (rc == TR_ERR_NOMEM)
-		pc_fail(err, c.row, "", "out of memory");
+		ts_fail(err, c.row, "", "%s", "out of memory");
 	return rc;
 }
 

@@ -1,3 +1,4 @@
+#include "analytics/ts.h"
 #include "analytics/stscan.h"
 
 #include "analytics/spatial_grid.h"
@@ -58,16 +59,6 @@ struct st_scratch {
 	int32_t *gd; /* days of the group just added, ascending */
 	uint64_t rng[4];
 };
-
-static int st_fail(struct ts_error *err, size_t row, const char *column, const char *message)
-{
-	if (err) {
-		err->row = row;
-		snprintf(err->column, sizeof err->column, "%s", column);
-		snprintf(err->message, sizeof err->message, "%s", message);
-	}
-	return TR_ERR_INVALID;
-}
 
 void stscan_params_default(struct stscan_params *p)
 {
@@ -136,15 +127,15 @@ static uint64_t st_rng_below(uint64_t s[4], uint64_t bound)
 static int st_check_params(const struct stscan_params *p, struct ts_error *err)
 {
 	if (!(p->max_radius > 0.0) || isnan(p->max_radius))
-		return st_fail(err, 0, "max_radius", "maximum radius must be > 0");
+		return ts_fail(err, 0, "max_radius", "%s", "maximum radius must be > 0");
 	if (!(p->max_share > 0.0 && p->max_share <= 1.0))
-		return st_fail(err, 0, "max_share", "maximum share must be in (0, 1]");
+		return ts_fail(err, 0, "max_share", "%s", "maximum share must be in (0, 1]");
 	if (p->max_days < 0)
-		return st_fail(err, 0, "max_days", "maximum days must be >= 1");
+		return ts_fail(err, 0, "max_days", "%s", "maximum days must be >= 1");
 	if (p->threads < 1 || p->threads > 1024)
-		return st_fail(err, 0, "threads", "threads must be between 1 and 1024");
+		return ts_fail(err, 0, "threads", "%s", "threads must be between 1 and 1024");
 	if (p->replications > 1000000)
-		return st_fail(err, 0, "replications", "at most 1000000 replications");
+		return ts_fail(err, 0, "replications", "%s", "at most 1000000 replications");
 	return TR_OK;
 }
 
@@ -152,24 +143,24 @@ static int st_check_events(const double *x, const double *y, const int32_t *day,
 			   enum spatial_metric metric, struct ts_error *err)
 {
 	if (n == 0)
-		return st_fail(err, 0, "", "no events");
+		return ts_fail(err, 0, "", "%s", "no events");
 	if (n >= UINT32_MAX)
-		return st_fail(err, 0, "", "too many events");
+		return ts_fail(err, 0, "", "%s", "too many events");
 	int32_t lo = day[0], hi = day[0];
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(x[i]))
-			return st_fail(err, i + 1, "x", "coordinate is not a finite number");
+			return ts_fail(err, i + 1, "x", "%s", "coordinate is not a finite number");
 		if (!isfinite(y[i]))
-			return st_fail(err, i + 1, "y", "coordinate is not a finite number");
+			return ts_fail(err, i + 1, "y", "%s", "coordinate is not a finite number");
 		if (metric == SPATIAL_HAVERSINE && fabs(x[i]) > 180.0)
-			return st_fail(err, i + 1, "x", "longitude outside [-180, 180]");
+			return ts_fail(err, i + 1, "x", "%s", "longitude outside [-180, 180]");
 		if (metric == SPATIAL_HAVERSINE && fabs(y[i]) > 90.0)
-			return st_fail(err, i + 1, "y", "latitude outside [-90, 90]");
+			return ts_fail(err, i + 1, "y", "%s", "latitude outside [-90, 90]");
 		lo = day[i] < lo ? day[i] : lo;
 		hi = day[i] > hi ? day[i] : hi;
 	}
 	if ((int64_t)hi - lo >= 1000000)
-		return st_fail(err, 0, "date", "the dates span more than 1000000 days");
+		return ts_fail(err, 0, "date", "%s", "the dates span more than 1000000 days");
 	return TR_OK;
 }
 
@@ -398,7 +389,7 @@ static int st_model_neighbours(struct st_model *m, const struct stscan_params *p
 		m->nb_off[c] = used;
 		size_t keep = st_cut(&s, m, st_candidates(&s, m, c));
 		if (used + keep > ST_PAIRS_MAX) {
-			rc = st_fail(err, 0, "max_radius",
+			rc = ts_fail(err, 0, "max_radius", "%s",
 				     "more than 100000000 (centre, neighbour) pairs: lower the "
 				     "maximum radius");
 			break;
@@ -887,7 +878,7 @@ int stscan_run(const double *x, const double *y, const int32_t *day, size_t n,
 	if (rc != TR_OK)
 		stscan_result_free(out);
 	if (rc == TR_ERR_NOMEM)
-		st_fail(err, 0, "", "out of memory");
+		ts_fail(err, 0, "", "%s", "out of memory");
 	free(best);
 	free(maxllr);
 	st_model_free(&m);

@@ -25,4 +25,9 @@ struct ts_error {
 	char message[200];
 };
 
+/** Fills err (when not NULL) with row, column and the message printed from
+ * fmt; returns TR_ERR_INVALID, for `return ts_fail(...)`. */
+int ts_fail(struct ts_error *err, size_t row, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #endif

@@ -1,3 +1,4 @@
+#include "analytics/ts.h"
 #include "analytics/ts_csv.h"
 
 #include <stdarg.h>
@@ -54,19 +55,6 @@ struct csv_out {
 	char *pool;
 	size_t plen, pcap;
 };
-
-static int csv_fail(struct ts_error *err, size_t row, const char *column, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err)
-		return TR_ERR_INVALID;
-	err->row = row;
-	snprintf(err->column, sizeof err->column, "%s", column);
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
-	va_end(ap);
-	return TR_ERR_INVALID;
-}
 
 /* Makes room for need more elements of size sz in *p holding len of cap. */
 static int csv_grow(void **p, size_t *cap, size_t len, size_t need, size_t sz)
@@ -245,24 +233,24 @@ static int csv_scan_fail(int rc, const struct csv_rec *r, const struct csv_rec *
 	csv_colname(h, i, col, sizeof col);
 	switch (rc) {
 	case CSV_UNTERMINATED:
-		return csv_fail(err, r->row, col,
-				"row %zu, column %s: quoted field has no closing quote", r->row,
-				col);
+		return ts_fail(err, r->row, col,
+			       "row %zu, column %s: quoted field has no closing quote", r->row,
+			       col);
 	case CSV_AFTER_QUOTE:
-		return csv_fail(err, r->row, col,
-				"row %zu, column %s: text after the closing quote of a field",
-				r->row, col);
+		return ts_fail(err, r->row, col,
+			       "row %zu, column %s: text after the closing quote of a field",
+			       r->row, col);
 	case CSV_BARE_QUOTE:
-		return csv_fail(err, r->row, col,
-				"row %zu, column %s: a quote inside an unquoted field "
-				"(quote the field and double the quote)",
-				r->row, col);
+		return ts_fail(err, r->row, col,
+			       "row %zu, column %s: a quote inside an unquoted field "
+			       "(quote the field and double the quote)",
+			       r->row, col);
 	case CSV_NUL:
-		return csv_fail(err, r->row, col, "row %zu, column %s: NUL byte in field", r->row,
-				col);
+		return ts_fail(err, r->row, col, "row %zu, column %s: NUL byte in field", r->row,
+			       col);
 	default:
-		return csv_fail(err, r->row, "", "row %zu: more than %d columns", r->row,
-				TS_CSV_MAX_COLUMNS);
+		return ts_fail(err, r->row, "", "row %zu: more than %d columns", r->row,
+			       TS_CSV_MAX_COLUMNS);
 	}
 }
 
@@ -279,13 +267,13 @@ static int csv_header(const struct csv_rec *h, long *count, long *period, struct
 		if (!slot)
 			continue;
 		if (*slot >= 0)
-			return csv_fail(err, h->row, name, "row %zu: column %s appears twice",
-					h->row, name);
+			return ts_fail(err, h->row, name, "row %zu: column %s appears twice",
+				       h->row, name);
 		*slot = (long)i;
 	}
 	if (*count < 0)
-		return csv_fail(err, h->row, "count", "row %zu: the header has no count column",
-				h->row);
+		return ts_fail(err, h->row, "count", "row %zu: the header has no count column",
+			       h->row);
 	return TR_OK;
 }
 
@@ -357,18 +345,18 @@ static int csv_row(const struct csv_rec *r, const struct csv_rec *h, long count,
 	char col[32];
 	if (r->nf != h->nf) {
 		csv_colname(h, r->nf < h->nf ? r->nf : h->nf, col, sizeof col);
-		return csv_fail(err, r->row, r->nf < h->nf ? col : "",
-				"row %zu: %zu fields where the header has %zu", r->row, r->nf,
-				h->nf);
+		return ts_fail(err, r->row, r->nf < h->nf ? col : "",
+			       "row %zu: %zu fields where the header has %zu", r->row, r->nf,
+			       h->nf);
 	}
 	const char *s = rec_field(r, (size_t)count);
 	size_t len = rec_len(r, (size_t)count);
 	double v;
 	if (csv_count(s, len, &v) != 0) {
 		csv_colname(h, (size_t)count, col, sizeof col);
-		return csv_fail(err, r->row, col,
-				"row %zu, column %s: \"%.*s\" is not a non-negative integer",
-				r->row, col, (int)(len < 40 ? len : 40), s);
+		return ts_fail(err, r->row, col,
+			       "row %zu, column %s: \"%.*s\" is not a non-negative integer", r->row,
+			       col, (int)(len < 40 ? len : 40), s);
 	}
 	if (out_reserve(o) != TR_OK)
 		return TR_ERR_NOMEM;
@@ -452,7 +440,7 @@ static int csv_body(struct csv_in *in, struct csv_rec *h, struct csv_rec *r, str
 	long count, period;
 	int rc = csv_next(in, h);
 	if (rc == CSV_END)
-		return csv_fail(err, 0, "", "empty input: no header row");
+		return ts_fail(err, 0, "", "empty input: no header row");
 	if (rc != CSV_OK)
 		return csv_scan_fail(rc, h, NULL, err);
 	if ((rc = csv_header(h, &count, &period, err)) != TR_OK)
@@ -463,7 +451,7 @@ static int csv_body(struct csv_in *in, struct csv_rec *h, struct csv_rec *r, str
 	if (rc != CSV_END)
 		return csv_scan_fail(rc, r, h, err);
 	if (o->n == 0)
-		return csv_fail(err, 0, "", "the input has a header but no data rows");
+		return ts_fail(err, 0, "", "the input has a header but no data rows");
 	return csv_finish(o, period >= 0, t);
 }
 
@@ -501,7 +489,7 @@ int ts_csv_read(const char *buf, size_t len, struct ts_csv *out, struct ts_error
 	if (rc != TR_OK) {
 		ts_csv_free(out);
 		if (rc == TR_ERR_NOMEM)
-			csv_fail(err, 0, "", "out of memory reading the input");
+			ts_fail(err, 0, "", "out of memory reading the input");
 	}
 	free(head.text);
 	free(head.f);

@@ -372,3 +372,80 @@ int db_run(struct db_conn *c, const char *sql)
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
+
+int db_bind_vals(struct db_stmt *s, int first, const struct db_val *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++, first++) {
+		switch (v[k].kind) {
+		case DB_VAL_TEXT:
+			db_bind_text(s, first, v[k].text);
+			break;
+		case DB_VAL_INT:
+			db_bind_int64(s, first, v[k].i);
+			break;
+		case DB_VAL_REAL:
+			db_bind_double(s, first, v[k].d);
+			break;
+		default:
+			db_bind_null(s, first);
+		}
+	}
+	return first;
+}
+
+int db_prepare_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		    struct db_stmt **out)
+{
+	int rc = db_prepare(c, sql, out);
+	if (rc)
+		return rc;
+	db_bind_vals(*out, 1, v, n);
+	return TR_OK;
+}
+
+int db_run_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		struct db_stmt **out)
+{
+	int rc = db_prepare_vals(c, sql, v, n, out);
+	if (rc)
+		return rc;
+	rc = db_step(*out);
+	if (rc == DB_ROW)
+		return TR_OK;
+	db_done(*out);
+	*out = NULL;
+	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+int db_int_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int64_t *out)
+{
+	struct db_stmt *s;
+	int rc = db_row_vals(c, sql, v, n, &s);
+	if (rc)
+		return rc;
+	*out = db_col_int64(s, 0);
+	db_done(s);
+	return TR_OK;
+}
+
+int db_exists(struct db_conn *c, const char *sql, const char *v)
+{
+	struct db_stmt *s;
+	if (db_prepare(c, sql, &s))
+		return -1;
+	db_bind_text(s, 1, v);
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}

@@ -101,6 +101,45 @@ void db_done(struct db_stmt *s);
  * parameters whose result does not matter. */
 int db_run(struct db_conn *c, const char *sql);
 
+/** A value to bind, written with DB_TEXT(v) (NULL binds NULL), DB_INT(v),
+ * DB_REAL(v) or DB_NULL, and passed as a list with DB_VALS(...). */
+struct db_val {
+	enum { DB_VAL_TEXT, DB_VAL_INT, DB_VAL_REAL, DB_VAL_NULL } kind;
+	const char *text;
+	int64_t i;
+	double d;
+};
+#define DB_TEXT(v) ((struct db_val){DB_VAL_TEXT, (v), 0, 0})
+#define DB_INT(v) ((struct db_val){DB_VAL_INT, NULL, (int64_t)(v), 0})
+#define DB_REAL(v) ((struct db_val){DB_VAL_REAL, NULL, 0, (double)(v)})
+#define DB_NULL ((struct db_val){DB_VAL_NULL, NULL, 0, 0})
+/** The array and count of the values given, for the *_vals calls. */
+#define DB_VALS(...)                                                                               \
+	(const struct db_val[]){__VA_ARGS__},                                                      \
+	    sizeof((const struct db_val[]){__VA_ARGS__}) / sizeof(struct db_val)
+
+/** Binds the n values from parameter `first` on; returns the next index. */
+int db_bind_vals(struct db_stmt *s, int first, const struct db_val *v, size_t n);
+/** Prepares sql and binds the n values from parameter 1 on. */
+int db_prepare_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		    struct db_stmt **out /* OUT */);
+/** Prepares, binds the n values, steps once and finishes: TR_OK when the
+ * statement ran to its end, DB_ROW when it gave a row, else the error. */
+int db_run_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
+/** Prepares, binds the n values and steps once: TR_OK with *out on its
+ * first row (finish it with db_done), TR_ERR_NOT_FOUND when there is none
+ * (s finished), else the error (s finished). */
+int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		struct db_stmt **out /* OUT */);
+/** db_row_vals reading the first column as int64 into *out: TR_OK,
+ * TR_ERR_NOT_FOUND without a row, or the error. */
+int db_int_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		int64_t *out /* OUT */);
+
+/** Whether sql, bound with v as its one parameter, gives a row: 1, 0 when
+ * it gives none, -1 on an error. */
+int db_exists(struct db_conn *c, const char *sql, const char *v);
+
 /** Names the tables whose rows carry a distribution (NULL-terminated,
  * static). From then on db_prepare refuses any statement that names one of
  * them unless it carries the marker that acl_visible writes, or the

@@ -94,3 +94,10 @@ int query_prepare(struct query *q, struct db_conn *c, struct db_stmt **out)
 	}
 	return TR_OK;
 }
+
+int query_take(struct query *q, struct db_conn *c, struct db_stmt **out)
+{
+	int rc = query_prepare(q, c, out);
+	query_free(q);
+	return rc;
+}

@@ -36,5 +36,7 @@ void query_param_text(struct query *q, const char *v);
 void query_param_int(struct query *q, int64_t v);
 /** Prepares the text on c and binds the parameters. */
 int query_prepare(struct query *q, struct db_conn *c, struct db_stmt **out /* OUT */);
+/** query_prepare, then query_free: q is done with either way. */
+int query_take(struct query *q, struct db_conn *c, struct db_stmt **out /* OUT */);
 
 #endif

@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/activity.h"
 #include "domain/activity_impl.h"
 #include "domain/shrec.h"
@@ -76,14 +77,7 @@ int activity_select_prepare(struct db_conn *c, struct query *q, struct db_stmt *
 
 void activity_select_start(struct query *q)
 {
-	struct buf b;
-	buf_init(&b, 4096);
-	buf_puts(&b, "SELECT ");
-	activity_rec_select(&b, "a", cols, NCOLS);
-	buf_puts(&b, " FROM activities a WHERE 1 = 1");
-	query_init(q);
-	query_sql(q, b.data);
-	buf_free(&b);
+	activity_rec_query(q, "a", cols, NCOLS, " FROM activities a WHERE 1 = 1");
 }
 
 json_t *activity_row_json(struct db_stmt *s)
@@ -97,17 +91,7 @@ int activity_get(struct db_conn *c, const struct caller *who, const char *id, js
 	activity_select_start(&q);
 	query_text(&q, " AND a.id = ?", id);
 	acl_visible(&q, who, "a");
-	struct db_stmt *s;
-	int rc = activity_select_prepare(c, &q, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = activity_row_json(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one(&q, c, activity_row_json, out);
 }
 
 static void list_filters(struct query *q, const struct activity_filter *f)
@@ -140,15 +124,7 @@ int activity_list(struct db_conn *c, const struct caller *who, const struct acti
 	activity_select_start(&q);
 	acl_visible(&q, who, "a");
 	list_filters(&q, f);
-	char after_id[64] = "";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		query_int(&q, " AND (a.updated_at < ?", v);
-		query_int(&q, " OR (a.updated_at = ?", v);
-		query_text(&q, " AND a.id < ?))", after_id);
-	}
+	row_after(&q, "a.updated_at", "a.id", 1, after);
 	if (limit > 0)
 		query_int(&q, " ORDER BY a.updated_at DESC, a.id DESC LIMIT ?", limit + 1);
 	else
@@ -211,8 +187,6 @@ int64_t activity_time_of(json_t *a, const char *key, int *has)
 	return ms;
 }
 
-static int row_lookup(struct db_conn *c, const char *sql, const char *v);
-
 /* known (may be NULL) remembers answers during an import, where the same
  * country and partners come back on every row. */
 static int row_exists(struct db_conn *c, const char *sql, const char *v, json_t *known)
@@ -222,21 +196,10 @@ static int row_exists(struct db_conn *c, const char *sql, const char *v, json_t 
 	json_t *hit = known ? json_object_get(known, key) : NULL;
 	if (hit)
 		return (int)json_integer_value(hit);
-	int e = row_lookup(c, sql, v);
+	int e = db_exists(c, sql, v);
 	if (known && e >= 0)
 		json_object_set_new(known, key, json_integer(e));
 	return e;
-}
-
-static int row_lookup(struct db_conn *c, const char *sql, const char *v)
-{
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return -1;
-	db_bind_text(s, 1, v);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 /* A polygon: a closed ring of at least four [lon, lat] positions. Without a
@@ -398,24 +361,12 @@ static int activity_write(struct db_conn *c, json_t *a, int insert)
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-static void stamp(json_t *a, const char *key, int64_t ms)
-{
-	char t[32];
-	tr_time_format(ms, t);
-	json_object_set_new(a, key, json_string(t));
-}
-
 /* The fields a new record gets from its creator rather than its body. */
 static void owner_fill(json_t *a, const struct caller *who, const char *id, int64_t now)
 {
-	json_object_set_new(a, "id", json_string(id));
-	json_object_set_new(a, "org_id", json_string(who->org_id));
-	json_object_set_new(a, "country",
-			    who->country[0] ? json_string(who->country) : json_null());
-	json_object_set_new(a, "created_by",
-			    who->user_id[0] ? json_string(who->user_id) : json_null());
-	stamp(a, "created_at", now);
-	stamp(a, "updated_at", now);
+	activity_rec_owner(a, who, id, now);
+	if (!who->user_id[0])
+		json_object_set_new(a, "created_by", json_null());
 }
 
 /* The sharing of a record (strings borrowed from it). */
@@ -489,10 +440,8 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = activity_write(c, a, 1);
 	if (!rc)
 		rc = activity_subscribers(c, a, now);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "activity",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "activity", id, request_id, now);
 	json_decref(a);
 	if (rc) {
 		db_rollback(c);
@@ -505,14 +454,11 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *merged = NULL;
+	int rc = row_update_begin(c, who, id, activity_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = activity_get(c, who, id, &cur)))
-		goto out;
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
 	    !activity_role_can(who->role, ACT_UPDATE)) {
@@ -521,10 +467,8 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, &was, &will, field)))
 		goto out;
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	if (strcmp(from, "cancelled") == 0 && to && strcmp(to, from) != 0) {
@@ -540,7 +484,7 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	if ((rc = activity_check(c, who, merged, NULL, field)))
 		goto out;
 	int64_t now = tr_now_ms();
-	stamp(merged, "updated_at", now);
+	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = activity_write(c, merged, 0)))
 		goto out;
 	rc = shrec_audit_change(c, who, "activity", id, request_id, &was, &will, now);

@@ -102,18 +102,7 @@ int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_
 	query_text(
 	    &q, "SELECT " ALERT_COLS ", " ALERT_DRUG_FORM_COL " FROM alerts a WHERE a.id = ?", id);
 	alert_visible(&q, who, "a");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = alert_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one(&q, c, alert_row, out);
 }
 
 static void list_filters(struct query *q, const struct alert_filter *f)
@@ -171,23 +160,10 @@ static int list_prepare(struct db_conn *c, const struct caller *who, const struc
 	query_sql(&q, ", " ALERT_DRUG_FORM_COL " FROM alerts a WHERE 1 = 1");
 	alert_visible(&q, who, "a");
 	list_filters(&q, f);
-	char after_id[64] = "";
-	if (after) {
-		/* the cursor is "<sort value>:<id>": continue strictly after it */
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(after_id, sizeof(after_id), "%s", colon ? colon + 1 : "");
-		snprintf(part, sizeof(part), " AND (%s < ? OR (%s = ? AND a.id < ?))", key, key);
-		query_sql(&q, part);
-		query_param_int(&q, v);
-		query_param_int(&q, v);
-		query_param_text(&q, after_id);
-	}
+	row_after(&q, key, "a.id", 1, after); /* the cursor is "<sort value>:<id>" */
 	snprintf(part, sizeof(part), " ORDER BY %s DESC, a.id DESC LIMIT ?", key);
 	query_int(&q, part, limit + 1);
-	int rc = query_prepare(&q, c, out);
-	query_free(&q);
-	return rc;
+	return query_take(&q, c, out);
 }
 
 int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
@@ -247,16 +223,10 @@ static int links_write(struct db_conn *c, const char *id, const char *table, con
 		       json_t *values, int fresh)
 {
 	char sql[200];
-	struct db_stmt *s;
 	int rc;
 	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE alert_id = ?", table);
 	if (!fresh) {
-		if ((rc = db_prepare(c, sql, &s)))
-			return rc;
-		db_bind_text(s, 1, id);
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
+		if ((rc = db_run_vals(c, sql, DB_VALS(DB_TEXT(id)))))
 			return rc;
 	}
 	snprintf(sql, sizeof(sql),
@@ -267,13 +237,7 @@ static int links_write(struct db_conn *c, const char *id, const char *table, con
 	json_t *v;
 	json_array_foreach(values, i, v)
 	{
-		if ((rc = db_prepare(c, sql, &s)))
-			return rc;
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
+		if ((rc = db_run_vals(c, sql, DB_VALS(DB_TEXT(id), DB_TEXT(json_string_value(v))))))
 			return rc;
 	}
 	return TR_OK;
@@ -609,8 +573,7 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	if (rc)
 		goto out;
 	const char *org = json_string_value(json_object_get(cur, "org_id"));
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	defaults_fill(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(org, who->org_id) != 0 || !acl_role_can(who->role, RES_ALERT, ACT_UPDATE)) {
@@ -619,10 +582,8 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_ALERT, &was, &will, field)))
 		goto out;
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	if (strcmp(json_string_value(json_object_get(cur, "status")), "retracted") == 0) {
 		*field = "status";
 		rc = TR_ERR_CONFLICT; /* a retraction is final */
@@ -794,23 +755,20 @@ int alert_fed_put(struct db_conn *c, const struct alert_fed_origin *o, json_t *a
 int alert_fed_withdraw(struct db_conn *c, const char *id, const struct alert_fed_origin *o)
 {
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "UPDATE alerts " DB_ACL_EXEMPT " SET title = '', summary = '', body = '',"
-		       " distribution = 'organisation', sharing_group_id = NULL, lat = NULL,"
-		       " lon = NULL, place_name = NULL, precision_m = NULL, cell_x = NULL,"
-		       " cell_y = NULL, tags = '[]', countries = '[]', substances = '[]',"
-		       " ews = '{}', drug_form = NULL, version = ?, received_from = ?,"
-		       " updated_at = ?"
-		       " WHERE id = ? AND origin_node = ?",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "UPDATE alerts " DB_ACL_EXEMPT " SET title = '', summary = '', body = '',"
+	    " distribution = 'organisation', sharing_group_id = NULL, lat = NULL,"
+	    " lon = NULL, place_name = NULL, precision_m = NULL, cell_x = NULL,"
+	    " cell_y = NULL, tags = '[]', countries = '[]', substances = '[]',"
+	    " ews = '{}', drug_form = NULL, version = ?, received_from = ?,"
+	    " updated_at = ?"
+	    " WHERE id = ? AND origin_node = ?",
+	    DB_VALS(DB_INT(o->version), DB_TEXT(o->received_from), DB_INT(tr_now_ms()), DB_TEXT(id),
+		    DB_TEXT(o->origin_node)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, o->version);
-	db_bind_text(s, 2, o->received_from);
-	db_bind_int64(s, 3, tr_now_ms());
-	db_bind_text(s, 4, id);
-	db_bind_text(s, 5, o->origin_node);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	json_t *none = json_array();

@@ -83,8 +83,7 @@ int alert_sightings(struct db_conn *c, const struct caller *who, const char *ale
 	alert_visible(&q, who, "a");
 	query_sql(&q, " ORDER BY x.observed_at DESC, x.id DESC LIMIT 1000");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	json_t *items = json_array(), *by = json_object();
@@ -196,8 +195,7 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 	acl_visible(&q, who, "x");
 	query_sql(&q, " ORDER BY x.id LIMIT 1000");
 	struct db_stmt *s;
-	rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)

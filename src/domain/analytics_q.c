@@ -238,8 +238,7 @@ int aq_records_load(struct db_conn *c, const struct caller *who, const struct aq
 	aq_select(&q, who, f, &tcol, &alias);
 	aq_where(&q, who, f, tcol, alias);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {

@@ -1,4 +1,5 @@
 #include "domain/audit.h"
+#include "domain/acl.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -172,13 +173,8 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now)
 	db_done(s);
 	if (rc != DB_DONE)
 		return rc;
-	if ((rc = db_prepare(c, "UPDATE audit_head SET hash = ?, key_id = ? WHERE id = 1", &s)))
-		return rc;
-	db_bind_text(s, 1, hash);
-	db_bind_text(s, 2, key_id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "UPDATE audit_head SET hash = ?, key_id = ? WHERE id = 1",
+			   DB_VALS(DB_TEXT(hash), DB_TEXT(key_id)));
 }
 
 /* Checks one row against the chain so far; NULL when it follows, else why
@@ -415,32 +411,25 @@ int audit_list(struct db_conn *c, const struct audit_filter *filter, int64_t bef
 	static const struct audit_filter all = {0};
 	const struct audit_filter *f = filter ? filter : &all;
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT a.seq, a.at, a.user_id, a.org_id, a.action, a.resource_type,"
-		       " a.resource_id, a.request_id, a.justification, a.detail, a.hash, u.name"
-		       " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
-		       " WHERE (CAST(? AS TEXT) IS NULL OR a.user_id = ?)"
-		       " AND (CAST(? AS TEXT) IS NULL OR a.resource_type = ?)"
-		       " AND (CAST(? AS TEXT) IS NULL OR a.resource_id = ?)"
-		       " AND (CAST(? AS TEXT) IS NULL OR a.action = ?)"
-		       " AND a.at >= ? AND a.at <= ? AND a.seq < ?"
-		       " ORDER BY a.seq DESC LIMIT ?",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT a.seq, a.at, a.user_id, a.org_id, a.action, a.resource_type,"
+	    " a.resource_id, a.request_id, a.justification, a.detail, a.hash, u.name"
+	    " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
+	    " WHERE (CAST(? AS TEXT) IS NULL OR a.user_id = ?)"
+	    " AND (CAST(? AS TEXT) IS NULL OR a.resource_type = ?)"
+	    " AND (CAST(? AS TEXT) IS NULL OR a.resource_id = ?)"
+	    " AND (CAST(? AS TEXT) IS NULL OR a.action = ?)"
+	    " AND a.at >= ? AND a.at <= ? AND a.seq < ?"
+	    " ORDER BY a.seq DESC LIMIT ?",
+	    DB_VALS(DB_TEXT(f->user_id), DB_TEXT(f->user_id), DB_TEXT(f->resource_type),
+		    DB_TEXT(f->resource_type), DB_TEXT(f->resource_id), DB_TEXT(f->resource_id),
+		    DB_TEXT(f->action), DB_TEXT(f->action), DB_INT(f->from),
+		    DB_INT(f->to ? f->to : INT64_MAX), DB_INT(before ? before : INT64_MAX),
+		    DB_INT(limit + 1)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, f->user_id);
-	db_bind_text(s, 2, f->user_id);
-	db_bind_text(s, 3, f->resource_type);
-	db_bind_text(s, 4, f->resource_type);
-	db_bind_text(s, 5, f->resource_id);
-	db_bind_text(s, 6, f->resource_id);
-	db_bind_text(s, 7, f->action);
-	db_bind_text(s, 8, f->action);
-	db_bind_int64(s, 9, f->from);
-	db_bind_int64(s, 10, f->to ? f->to : INT64_MAX);
-	db_bind_int64(s, 11, before ? before : INT64_MAX);
-	db_bind_int64(s, 12, limit + 1);
 	int n = 0;
 	*more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -466,4 +455,12 @@ int audit_list(struct db_conn *c, const struct audit_filter *filter, int64_t bef
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+int audit_by(struct db_conn *c, const struct caller *who, const char *action, const char *type,
+	     const char *id, const char *request_id, int64_t now)
+{
+	struct audit_entry e = {who->user_id, who->org_id, action, type,
+				id,	      request_id,  NULL,   NULL};
+	return audit_append(c, &e, now);
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct caller;
+
 struct audit_entry {
 	const char *user_id; /* NULL for the system or the command line */
 	const char *org_id;
@@ -37,6 +39,10 @@ int audit_key_check(struct db_conn *c, char *err, size_t errlen);
 
 /** Appends e; must run inside a transaction of c (db_begin). */
 int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now);
+/** audit_append of what who did: action on the resource type's id, in the
+ * request request_id, without justification or detail. */
+int audit_by(struct db_conn *c, const struct caller *who, const char *action, const char *type,
+	     const char *id, const char *request_id, int64_t now);
 
 /** A signed checkpoint: the chain's hash at entry seq, at a time. */
 struct audit_checkpoint {

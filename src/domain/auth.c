@@ -204,14 +204,12 @@ void auth_throttle_wait(struct auth_throttle *t, int64_t delay_ms)
 static int failures_recent(struct db_conn *c, const char *key, int64_t now, int *count)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT count(*) FROM (SELECT at FROM login_failures"
-			    " WHERE email_hash = ? AND at > ? LIMIT 16) recent",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT count(*) FROM (SELECT at FROM login_failures"
+				 " WHERE email_hash = ? AND at > ? LIMIT 16) recent",
+				 DB_VALS(DB_TEXT(key), DB_INT(now - AUTH_FAILURE_WINDOW_MS)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, key);
-	db_bind_int64(s, 2, now - AUTH_FAILURE_WINDOW_MS);
 	rc = db_step(s);
 	*count = rc == DB_ROW ? (int)db_col_int64(s, 0) : 0;
 	db_done(s);
@@ -221,14 +219,9 @@ static int failures_recent(struct db_conn *c, const char *key, int64_t now, int 
 static int failure_note(struct db_conn *c, const char *key, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "INSERT INTO login_failures (email_hash, at) VALUES (?, ?)", &s);
+	int rc = db_run_vals(c, "INSERT INTO login_failures (email_hash, at) VALUES (?, ?)",
+			     DB_VALS(DB_TEXT(key), DB_INT(now)));
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, key);
-	db_bind_int64(s, 2, now);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	/* old failures no longer count; keep the table small */
 	if (!(rc = db_prepare(c, "DELETE FROM login_failures WHERE at < ?", &s))) {
@@ -394,22 +387,11 @@ int auth_session_create(struct db_conn *c, const char *user_id, int64_t now,
 	secret_new(token);
 	secret_new(csrf);
 	hash_hex(token, h);
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
-		       " VALUES (?, ?, ?, ?, ?)",
-		       &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, h);
-	db_bind_text(s, 2, user_id);
-	db_bind_text(s, 3, csrf);
-	db_bind_int64(s, 4, now);
-	db_bind_int64(s, 5, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(
+	    c,
+	    "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen)"
+	    " VALUES (?, ?, ?, ?, ?)",
+	    DB_VALS(DB_TEXT(h), DB_TEXT(user_id), DB_TEXT(csrf), DB_INT(now), DB_INT(now)));
 }
 
 #define CALLER_COLS "u.id, u.org_id, COALESCE(o.country, ''), u.role, u.reviewer"
@@ -498,14 +480,7 @@ int auth_session_delete(struct db_conn *c, const char *token)
 {
 	char h[65];
 	hash_hex(token, h);
-	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM sessions WHERE token_hash = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, h);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "DELETE FROM sessions WHERE token_hash = ?", DB_VALS(DB_TEXT(h)));
 }
 
 int auth_token_create(struct db_conn *c, const struct caller *who, const char *request_id,
@@ -560,17 +535,16 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 	char h[65];
 	hash_hex(secret, h);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "SELECT " CALLER_COLS ", t.read_only, t.id" ALERT_SEQ_COL
 			    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
 			    " JOIN organisations o ON o.id = u.org_id"
 			    " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
 			    " AND u.disabled = 0",
-			    &s);
+			    DB_VALS(DB_TEXT(h), DB_INT(now)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, h);
-	db_bind_int64(s, 2, now);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		caller_fill(s, 0, who);
@@ -614,10 +588,8 @@ int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *r
 	rc = db_step(s);
 	db_done(s);
 	rc = rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
-	struct audit_entry e = {who->user_id, who->org_id, "revoke", "token",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "revoke", "token", id, request_id, now);
 	return db_end(c, rc);
 }
 
@@ -648,25 +620,14 @@ int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)
 
 int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM sessions WHERE user_id = ?", &s);
+	int rc =
+	    db_run_vals(c, "DELETE FROM sessions WHERE user_id = ?", DB_VALS(DB_TEXT(user_id)));
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	if ((rc = db_prepare(c,
-			     "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
-			     " AND revoked_at IS NULL",
-			     &s)))
-		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, user_id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ?"
+			   " AND revoked_at IS NULL",
+			   DB_VALS(DB_INT(now), DB_TEXT(user_id)));
 }
 
 int auth_user_find_by_email(struct db_conn *c, const char *email, char id[37])

@@ -204,14 +204,8 @@ static int event_delete_check(struct db_conn *c, json_t *cur, const char **field
 
 static int event_delete_owned(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM conf_event_minutes WHERE event_id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "DELETE FROM conf_event_minutes WHERE event_id = ?",
+			   DB_VALS(DB_TEXT(id)));
 }
 
 const struct shrec conf_event_table = {

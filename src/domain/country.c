@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/country.h"
 #include "core/err.h"
 
@@ -23,31 +24,14 @@ static json_t *country_row(struct db_stmt *s)
 int country_list(struct db_conn *c, const char *status, const char *after, int limit, json_t *items,
 		 int *more)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
-			    " WHERE (CAST(? AS TEXT) IS NULL OR osce_status = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR iso2 > ?)"
-			    " ORDER BY iso2 LIMIT ?",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, status);
-	db_bind_text(s, 2, status);
-	db_bind_text(s, 3, after);
-	db_bind_text(s, 4, after);
-	db_bind_int64(s, 5, limit + 1);
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(items, country_row(s));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return row_page_vals(c,
+			     "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
+			     " WHERE (CAST(? AS TEXT) IS NULL OR osce_status = ?)"
+			     " AND (CAST(? AS TEXT) IS NULL OR iso2 > ?)"
+			     " ORDER BY iso2 LIMIT ?",
+			     DB_VALS(DB_TEXT(status), DB_TEXT(status), DB_TEXT(after),
+				     DB_TEXT(after), DB_INT(limit + 1)),
+			     limit, country_row, items, more);
 }
 
 int country_get(struct db_conn *c, const char *iso2, json_t **out)

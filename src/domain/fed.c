@@ -59,17 +59,13 @@ static int node_make(struct db_conn *c, const unsigned char key[crypto_secretbox
 	sodium_bin2hex(pk_hex, sizeof(pk_hex), pk, sizeof(pk));
 	sodium_bin2hex(box_hex, sizeof(box_hex), box, sizeof(box));
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "INSERT INTO fed_node (id, node_id, public_key, sealed_seed, created_at)"
-		       " VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "INSERT INTO fed_node (id, node_id, public_key, sealed_seed, created_at)"
+	    " VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+	    DB_VALS(DB_TEXT(id), DB_TEXT(pk_hex), DB_TEXT(box_hex), DB_INT(tr_now_ms())), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, pk_hex);
-	db_bind_text(s, 3, box_hex);
-	db_bind_int64(s, 4, tr_now_ms());
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;
@@ -167,18 +163,15 @@ int fed_peer_add(struct db_conn *c, const char *name, const char *url, const cha
 	if (node_check(c, node_id, pk_hex, pk, field))
 		return TR_ERR_INVALID;
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "INSERT INTO fed_peers (node_id, name, url, public_key, pass_along,"
 			    " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			    DB_VALS(DB_TEXT(node_id), DB_TEXT(name), DB_TEXT(url), DB_TEXT(pk_hex),
+				    DB_INT(pass_along ? 1 : 0), DB_INT(tr_now_ms())),
 			    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, node_id);
-	db_bind_text(s, 2, name);
-	db_bind_text(s, 3, url);
-	db_bind_text(s, 4, pk_hex);
-	db_bind_int64(s, 5, pass_along ? 1 : 0);
-	db_bind_int64(s, 6, tr_now_ms());
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
@@ -236,18 +229,15 @@ int fed_node_trust(struct db_conn *c, const char *node_id, const char *pk_hex, i
 int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, const char *via)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at) VALUES"
-			    " (?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE SET public_key ="
-			    " excluded.public_key, via = excluded.via, first_seen_at ="
-			    " excluded.first_seen_at",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at) VALUES"
+	    " (?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE SET public_key ="
+	    " excluded.public_key, via = excluded.via, first_seen_at ="
+	    " excluded.first_seen_at",
+	    DB_VALS(DB_TEXT(node_id), DB_TEXT(pk_hex), DB_TEXT(via), DB_INT(tr_now_ms())), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, node_id);
-	db_bind_text(s, 2, pk_hex);
-	db_bind_text(s, 3, via);
-	db_bind_int64(s, 4, tr_now_ms());
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;

@@ -273,14 +273,12 @@ static int parent_here(struct db_conn *c, const struct fed_type *t, json_t *data
 static int group_member_here(struct db_conn *c, const char *id, const char *owner, const char **why)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT 1 FROM sharing_group_members WHERE group_id = ?"
-			    " AND org_id = ?",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT 1 FROM sharing_group_members WHERE group_id = ?"
+				 " AND org_id = ?",
+				 DB_VALS(DB_TEXT(id), DB_TEXT(owner)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, owner);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_ROW && rc != DB_DONE)
@@ -678,20 +676,16 @@ static int cursor_save(struct db_conn *c, const char *peer, int64_t cursor, int 
 		       int64_t now)
 {
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "UPDATE fed_peers SET pull_cursor = ?, last_change_at = CASE WHEN ? = 1"
-		       " THEN ? ELSE last_change_at END, last_attempt_at = ?, last_success_at = ?"
-		       " WHERE node_id = ?",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "UPDATE fed_peers SET pull_cursor = ?, last_change_at = CASE WHEN ? = 1"
+	    " THEN ? ELSE last_change_at END, last_attempt_at = ?, last_success_at = ?"
+	    " WHERE node_id = ?",
+	    DB_VALS(DB_INT(cursor), DB_INT(changed ? 1 : 0), DB_INT(now), DB_INT(now), DB_INT(now),
+		    DB_TEXT(peer)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, cursor);
-	db_bind_int64(s, 2, changed ? 1 : 0);
-	db_bind_int64(s, 3, now);
-	db_bind_int64(s, 4, now);
-	db_bind_int64(s, 5, now);
-	db_bind_text(s, 6, peer);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;
@@ -795,16 +789,13 @@ int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t 
 		if (++n > FED_NODE_NAMES_MAX)
 			break;
 		struct db_stmt *s;
-		int rc =
-		    db_prepare(c,
-			       "UPDATE fed_nodes SET name = ? WHERE node_id = ? AND (name IS NULL"
-			       " OR via = ?)",
-			       &s);
+		int rc = db_prepare_vals(
+		    c,
+		    "UPDATE fed_nodes SET name = ? WHERE node_id = ? AND (name IS NULL"
+		    " OR via = ?)",
+		    DB_VALS(DB_TEXT(name), DB_TEXT(node), DB_TEXT(from->node_id)), &s);
 		if (rc)
 			return rc;
-		db_bind_text(s, 1, name);
-		db_bind_text(s, 2, node);
-		db_bind_text(s, 3, from->node_id);
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 		if (rc)

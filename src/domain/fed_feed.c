@@ -217,21 +217,19 @@ static int ledger_children_drop(struct db_conn *c, const char *peer, const char 
 static int ledger_put(struct db_conn *c, const char *peer, json_t *r, int64_t seq, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO fed_deliveries (peer, record_type, record_id, version, op,"
-			    " seq, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (peer,"
-			    " record_type, record_id) DO UPDATE SET version = excluded.version,"
-			    " op = excluded.op, seq = excluded.seq, at = excluded.at",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "INSERT INTO fed_deliveries (peer, record_type, record_id, version, op,"
+	    " seq, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (peer,"
+	    " record_type, record_id) DO UPDATE SET version = excluded.version,"
+	    " op = excluded.op, seq = excluded.seq, at = excluded.at",
+	    DB_VALS(DB_TEXT(peer), DB_TEXT(json_string_value(json_object_get(r, "type"))),
+		    DB_TEXT(json_string_value(json_object_get(r, "id"))),
+		    DB_INT(json_integer_value(json_object_get(r, "version"))),
+		    DB_TEXT(json_string_value(json_object_get(r, "op"))), DB_INT(seq), DB_INT(now)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, peer);
-	db_bind_text(s, 2, json_string_value(json_object_get(r, "type")));
-	db_bind_text(s, 3, json_string_value(json_object_get(r, "id")));
-	db_bind_int64(s, 4, json_integer_value(json_object_get(r, "version")));
-	db_bind_text(s, 5, json_string_value(json_object_get(r, "op")));
-	db_bind_int64(s, 6, seq);
-	db_bind_int64(s, 7, now);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	const char *op = json_string_value(json_object_get(r, "op"));
@@ -654,15 +652,14 @@ int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t 
 int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "SELECT d.peer, p.name, d.version, d.op, d.at, d.seq, p.served_cursor"
 			    " FROM fed_deliveries d LEFT JOIN fed_peers p ON p.node_id = d.peer"
 			    " WHERE d.record_type = ? AND d.record_id = ? ORDER BY d.peer",
-			    &s);
+			    DB_VALS(DB_TEXT(type), DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, type);
-	db_bind_text(s, 2, id);
 	json_t *items = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(
@@ -706,8 +703,7 @@ int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
 		return TR_ERR_NOT_FOUND;
 	}
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);

@@ -462,20 +462,10 @@ json_t *fed_type_data(const struct fed_type *t, struct db_stmt *s)
 		return t->data(s);
 	json_t *o = json_object();
 	for (size_t i = 0; i < t->ncols; i++) {
-		int col = (int)i;
-		json_t *v;
-		if (db_col_is_null(s, col))
-			v = json_null();
-		else if (t->cols[i].kind == REC_TEXT)
-			v = json_string(db_col_text(s, col));
-		else if (t->cols[i].kind == REC_INT)
-			v = json_integer(db_col_int64(s, col));
-		else if (t->cols[i].kind == REC_REAL)
-			v = json_real(db_col_double(s, col));
-		else if (t->cols[i].kind == REC_TIME)
-			v = activity_time_json(s, col);
-		else
-			v = json_loads(db_col_text(s, col), 0, NULL);
+		/* no flag travels: a flag would read as its number */
+		json_t *v = t->cols[i].kind == REC_BOOL
+				? json_loads(db_col_text(s, (int)i), 0, NULL)
+				: activity_rec_value(s, (int)i, t->cols[i].kind);
 		json_object_set_new(o, t->cols[i].key, v ? v : json_null());
 	}
 	return o;
@@ -495,17 +485,6 @@ int fed_type_id_ok(const struct fed_type *t, const char *id)
 	memcpy(a, id, 36);
 	a[36] = '\0';
 	return tr_uuid_valid(a) && tr_uuid_valid(colon + 1);
-}
-
-static int ref_found(struct db_conn *c, const char *sql, const char *v)
-{
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return -1;
-	db_bind_text(s, 1, v);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 static int in_list(const char *v, const char *const *list)
@@ -530,7 +509,7 @@ static int col_clean(struct db_conn *c, const struct fed_col *k, json_t *v, json
 		    (k->enums && !in_list(json_string_value(v), k->enums)))
 			return 1;
 		if (k->ref) {
-			int f = ref_found(c, k->ref, json_string_value(v));
+			int f = db_exists(c, k->ref, json_string_value(v));
 			if (f < 0 || (f == 0 && k->required))
 				return 1;
 			if (f == 0)
@@ -664,26 +643,8 @@ static int copy_cells(const struct fed_type *t, struct db_conn *c, const char *i
 static int cols_bind(const struct fed_type *t, struct db_stmt *s, json_t *a)
 {
 	int k = 1;
-	for (size_t i = 0; i < t->ncols; i++, k++) {
-		json_t *v = json_object_get(a, t->cols[i].key);
-		int64_t ms = 0;
-		if (!v || json_is_null(v))
-			db_bind_null(s, k);
-		else if (t->cols[i].kind == REC_TEXT)
-			db_bind_text(s, k, json_string_value(v));
-		else if (t->cols[i].kind == REC_INT || t->cols[i].kind == REC_BOOL)
-			db_bind_int64(s, k,
-				      json_is_boolean(v) ? json_is_true(v) : json_integer_value(v));
-		else if (t->cols[i].kind == REC_REAL)
-			db_bind_double(s, k, json_number_value(v));
-		else if (t->cols[i].kind == REC_TIME)
-			tr_time_parse(json_string_value(v), &ms), db_bind_int64(s, k, ms);
-		else {
-			char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			db_bind_text(s, k, text ? text : "[]");
-			free(text);
-		}
-	}
+	for (size_t i = 0; i < t->ncols; i++, k++)
+		activity_rec_bind_value(s, k, t->cols[i].kind, json_object_get(a, t->cols[i].key));
 	return k;
 }
 

@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/group.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -47,12 +48,11 @@ static json_t *group_row(struct db_stmt *s)
 int group_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE g.id = ? AND" GROUP_VISIBLE, &s);
+	int rc = db_prepare_vals(
+	    c, "SELECT " GROUP_COLS " FROM sharing_groups g WHERE g.id = ? AND" GROUP_VISIBLE,
+	    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->org_id);
 	rc = db_step(s);
 	json_t *g = rc == DB_ROW ? group_row(s) : NULL;
 	db_done(s);
@@ -71,28 +71,13 @@ int group_get(struct db_conn *c, const struct caller *who, const char *id, json_
 int group_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 	       json_t *items, int *more)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " GROUP_COLS " FROM sharing_groups g WHERE" GROUP_VISIBLE
-			    " AND (CAST(? AS TEXT) IS NULL OR g.id > ?) ORDER BY g.id LIMIT ?",
-			    &s);
+	int rc = row_page_vals(
+	    c,
+	    "SELECT " GROUP_COLS " FROM sharing_groups g WHERE" GROUP_VISIBLE
+	    " AND (CAST(? AS TEXT) IS NULL OR g.id > ?) ORDER BY g.id LIMIT ?",
+	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after), DB_TEXT(after), DB_INT(limit + 1)), limit,
+	    group_row, items, more);
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, who->org_id);
-	db_bind_text(s, 2, after);
-	db_bind_text(s, 3, after);
-	db_bind_int64(s, 4, limit + 1);
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		json_array_append_new(items, group_row(s));
-	}
-	db_done(s);
-	if (rc != DB_ROW && rc != DB_DONE)
 		return rc;
 	size_t i;
 	json_t *g;
@@ -119,17 +104,10 @@ static int member_add(struct db_conn *c, const char *id, const char *org, int64_
 		return TR_ERR_INVALID;
 	if (rc != DB_ROW)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
-			     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-			     &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, org);
-	db_bind_int64(s, 3, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
+			   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(org), DB_INT(now)));
 }
 
 static int members_add(struct db_conn *c, const char *id, json_t *list, int64_t now,
@@ -152,13 +130,10 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		 char id[37], const char **field)
 {
 	*field = NULL;
-	if (!acl_role_can(who->role, RES_SHARING_GROUP, ACT_CREATE))
-		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
+	int64_t now;
+	int rc = row_create_begin(c, who, RES_SHARING_GROUP, id, &now);
 	if (rc)
 		return rc;
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
 	const char *desc = json_string_value(json_object_get(body, "description"));
 	struct db_stmt *s;
 	if (!(rc = db_prepare(c,
@@ -180,10 +155,8 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		rc = member_add(c, id, who->org_id, now);
 	if (!rc && json_object_get(body, "members"))
 		rc = members_add(c, id, json_object_get(body, "members"), now, field);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "sharing_group",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "sharing_group", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;
@@ -257,18 +230,11 @@ static int members_remove(struct db_conn *c, const char *id, const char *owner, 
 			*field = "remove_members";
 			return TR_ERR_INVALID; /* the owner stays a member */
 		}
-		struct db_stmt *s;
-		int rc = db_prepare(c,
-				    "DELETE FROM sharing_group_members WHERE group_id = ?"
-				    " AND org_id = ?",
-				    &s);
+		int rc = db_run_vals(c,
+				     "DELETE FROM sharing_group_members WHERE group_id = ?"
+				     " AND org_id = ?",
+				     DB_VALS(DB_TEXT(id), DB_TEXT(json_string_value(m))));
 		if (rc)
-			return rc;
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, json_string_value(m));
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
 			return rc;
 	}
 	return TR_OK;
@@ -337,10 +303,8 @@ int group_update(struct db_conn *c, const struct caller *who, const char *id, js
 	int64_t now = tr_now_ms();
 	if (!rc)
 		rc = group_apply(c, id, owner, body, now, field);
-	struct audit_entry e = {who->user_id, who->org_id, "update", "sharing_group",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "update", "sharing_group", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

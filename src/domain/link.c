@@ -78,8 +78,7 @@ int link_end_get(struct db_conn *c, const struct caller *who, const char *type, 
 	if (k == 0) /* an alert's draft stays home */
 		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -227,16 +226,12 @@ static int link_insert(struct db_conn *c, const struct caller *who, const char *
 {
 	order_ends(&t1, &i1, &t2, &i2);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT id FROM record_links WHERE a_type = ? AND a_id = ? AND"
-			    " b_type = ? AND b_id = ?",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT id FROM record_links WHERE a_type = ? AND a_id = ? AND"
+				 " b_type = ? AND b_id = ?",
+				 DB_VALS(DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, t1);
-	db_bind_text(s, 2, i1);
-	db_bind_text(s, 3, t2);
-	db_bind_text(s, 4, i2);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		snprintf(link_id, 37, "%s", db_col_text(s, 0));

@@ -39,40 +39,26 @@ const struct notify_config *notify_config(void)
 int notify_inbox_add(struct db_conn *c, const char *user_id, const char *kind, const char *ref_type,
 		     const char *ref_id, const char *dedupe, int64_t now)
 {
-	struct db_stmt *s;
 	/* a second item of the same dedupe key for the user is dropped */
-	int rc = db_prepare(c,
-			    "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id, dedupe,"
-			    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-			    &s);
-	if (rc)
-		return rc;
 	char id[37];
 	tr_uuid7(id);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, user_id);
-	db_bind_text(s, 3, kind);
-	db_bind_text_or_null(s, 4, ref_type);
-	db_bind_text_or_null(s, 5, ref_id);
-	db_bind_text_or_null(s, 6, dedupe);
-	db_bind_int64(s, 7, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id, dedupe,"
+			   " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(user_id), DB_TEXT(kind), DB_TEXT(ref_type),
+				   DB_TEXT(ref_id), DB_TEXT(dedupe), DB_INT(now)));
 }
 
 int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, const char *kind,
 		     const char *ref_type, const char *ref_id, const char *dedupe, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
-			    " AND (? = 0 OR role = 'org_admin') ORDER BY id",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
+				 " AND (? = 0 OR role = 'org_admin') ORDER BY id",
+				 DB_VALS(DB_TEXT(org_id), DB_INT(admins_only)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, org_id);
-	db_bind_int64(s, 2, admins_only);
 	json_t *ids = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(ids, json_string(db_col_text(s, 0)));
@@ -101,21 +87,18 @@ int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, co
 	if (n)
 		*n = 0;
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "SELECT id FROM users WHERE disabled = 0"
 			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
 			    " AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
 			    " AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
 			    " ORDER BY id",
+			    DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
+				    DB_TEXT(a->not_org), DB_INT(a->reviewers), DB_INT(a->admins)),
 			    &s);
 	if (rc)
 		return rc;
-	db_bind_text_or_null(s, 1, a->org_id);
-	db_bind_text_or_null(s, 2, a->org_id);
-	db_bind_text_or_null(s, 3, a->not_org);
-	db_bind_text_or_null(s, 4, a->not_org);
-	db_bind_int64(s, 5, a->reviewers);
-	db_bind_int64(s, 6, a->admins);
 	json_t *ids = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(ids, json_string(db_col_text(s, 0)));
@@ -189,32 +172,24 @@ int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, c
 		return TR_ERR_INVALID;
 	struct db_stmt *s;
 	/* unread first (rank 1), then newest; the cursor is the last row's key */
-	int rc =
-	    db_prepare(c,
-		       "SELECT id, kind, ref_type, ref_id, subscription_id, read_at, created_at,"
-		       " CASE WHEN read_at IS NULL THEN 1 ELSE 0 END AS r FROM inbox_items"
-		       " WHERE user_id = ? AND (? = 0 OR read_at IS NULL)"
-		       " AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
-		       " AND (CAST(? AS TEXT) IS NULL OR ref_type = ?)"
-		       " AND (CASE WHEN read_at IS NULL THEN 1 ELSE 0 END < ?"
-		       "  OR (CASE WHEN read_at IS NULL THEN 1 ELSE 0 END = ? AND (created_at < ?"
-		       "  OR (created_at = ? AND id < ?))))"
-		       " ORDER BY r DESC, created_at DESC, id DESC LIMIT ?",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT id, kind, ref_type, ref_id, subscription_id, read_at, created_at,"
+	    " CASE WHEN read_at IS NULL THEN 1 ELSE 0 END AS r FROM inbox_items"
+	    " WHERE user_id = ? AND (? = 0 OR read_at IS NULL)"
+	    " AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
+	    " AND (CAST(? AS TEXT) IS NULL OR ref_type = ?)"
+	    " AND (CASE WHEN read_at IS NULL THEN 1 ELSE 0 END < ?"
+	    "  OR (CASE WHEN read_at IS NULL THEN 1 ELSE 0 END = ? AND (created_at < ?"
+	    "  OR (created_at = ? AND id < ?))))"
+	    " ORDER BY r DESC, created_at DESC, id DESC LIMIT ?",
+	    DB_VALS(DB_TEXT(user_id), DB_INT(unread_only), DB_TEXT(kind), DB_TEXT(kind),
+		    DB_TEXT(ref_type), DB_TEXT(ref_type), DB_INT(rank), DB_INT(rank),
+		    DB_INT(after ? created : INT64_MAX), DB_INT(after ? created : INT64_MAX),
+		    DB_TEXT(after ? after_id : "~"), DB_INT(limit + 1)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
-	db_bind_int64(s, 2, unread_only);
-	db_bind_text_or_null(s, 3, kind);
-	db_bind_text_or_null(s, 4, kind);
-	db_bind_text_or_null(s, 5, ref_type);
-	db_bind_text_or_null(s, 6, ref_type);
-	db_bind_int64(s, 7, rank);
-	db_bind_int64(s, 8, rank);
-	db_bind_int64(s, 9, after ? created : INT64_MAX);
-	db_bind_int64(s, 10, after ? created : INT64_MAX);
-	db_bind_text(s, 11, after ? after_id : "~");
-	db_bind_int64(s, 12, limit + 1);
 	int n = 0;
 	char key[100] = "";
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -232,37 +207,22 @@ int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, c
 
 int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT id, kind, ref_type, ref_id, subscription_id, read_at, created_at"
-		       " FROM inbox_items WHERE id = ? AND user_id = ?",
-		       &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->user_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = inbox_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_one_vals(
+	    c,
+	    "SELECT id, kind, ref_type, ref_id, subscription_id, read_at, created_at"
+	    " FROM inbox_items WHERE id = ? AND user_id = ?",
+	    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)), inbox_row, out);
 }
 
 int notify_inbox_read(struct db_conn *c, const char *user_id, const char *id, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE inbox_items SET read_at = COALESCE(read_at, ?)"
-			    " WHERE id = ? AND user_id = ? RETURNING id",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "UPDATE inbox_items SET read_at = COALESCE(read_at, ?)"
+				 " WHERE id = ? AND user_id = ? RETURNING id",
+				 DB_VALS(DB_INT(now), DB_TEXT(id), DB_TEXT(user_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, user_id);
 	rc = db_step(s);
 	int found = rc == DB_ROW;
 	while (rc == DB_ROW)
@@ -279,14 +239,12 @@ int notify_inbox_read_all(struct db_conn *c, const char *user_id, int64_t now, i
 	int rc = notify_unread_count(c, user_id, &before);
 	struct db_stmt *s;
 	if (!rc)
-		rc = db_prepare(c,
-				"UPDATE inbox_items SET read_at = ? WHERE user_id = ?"
-				" AND read_at IS NULL",
-				&s);
+		rc = db_prepare_vals(c,
+				     "UPDATE inbox_items SET read_at = ? WHERE user_id = ?"
+				     " AND read_at IS NULL",
+				     DB_VALS(DB_INT(now), DB_TEXT(user_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, user_id);
 	rc = db_step(s);
 	db_done(s);
 	*n = before;

@@ -451,17 +451,16 @@ static int render(struct db_conn *c, const struct outmsg *m, struct draft *d)
 static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, struct outmsg *m)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE mail_outbox SET next_at = ?, attempts = attempts + 1"
-			    " WHERE id = ? AND status = 'queued' AND next_at = ?"
-			    " RETURNING user_id, rcpt, kind, ref_type, ref_id, subscription_id,"
-			    " payload, attempts",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "UPDATE mail_outbox SET next_at = ?, attempts = attempts + 1"
+	    " WHERE id = ? AND status = 'queued' AND next_at = ?"
+	    " RETURNING user_id, rcpt, kind, ref_type, ref_id, subscription_id,"
+	    " payload, attempts",
+	    DB_VALS(DB_INT(now + notify_config()->timeout_ms + 1000), DB_TEXT(id), DB_INT(was)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now + notify_config()->timeout_ms + 1000);
-	db_bind_text(s, 2, id);
-	db_bind_int64(s, 3, was);
 	rc = db_step(s);
 	int got = rc == DB_ROW;
 	if (got) {
@@ -492,25 +491,13 @@ static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, st
 static int finish(struct db_conn *c, const char *id, const char *status, int64_t next_at,
 		  int64_t now, const char *why)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE mail_outbox SET status = ?, next_at = ?, last_error = ?,"
-			    " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
-			    " payload = CASE WHEN ? = 'queued' THEN payload ELSE NULL END"
-			    " WHERE id = ?",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, status);
-	db_bind_int64(s, 2, next_at);
-	db_bind_text_or_null(s, 3, why);
-	db_bind_text(s, 4, status);
-	db_bind_int64(s, 5, now);
-	db_bind_text(s, 6, status);
-	db_bind_text(s, 7, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "UPDATE mail_outbox SET status = ?, next_at = ?, last_error = ?,"
+			   " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
+			   " payload = CASE WHEN ? = 'queued' THEN payload ELSE NULL END"
+			   " WHERE id = ?",
+			   DB_VALS(DB_TEXT(status), DB_INT(next_at), DB_TEXT(why), DB_TEXT(status),
+				   DB_INT(now), DB_TEXT(status), DB_TEXT(id)));
 }
 
 static int64_t backoff(int attempts)
@@ -605,14 +592,12 @@ int notify_send_due(struct db_conn *c, struct smtp *smtp, int64_t now, int max,
 		    struct notify_send_stats *st)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT id, next_at FROM mail_outbox WHERE status = 'queued'"
-			    " AND next_at <= ? ORDER BY next_at, id LIMIT ?",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT id, next_at FROM mail_outbox WHERE status = 'queued'"
+				 " AND next_at <= ? ORDER BY next_at, id LIMIT ?",
+				 DB_VALS(DB_INT(now), DB_INT(max)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_int64(s, 2, max);
 	char(*ids)[37] = calloc((size_t)max, sizeof(*ids));
 	int64_t *was = calloc((size_t)max, sizeof(*was));
 	int n = 0, i = 0;

@@ -80,30 +80,20 @@ static json_t *sub_row(struct db_stmt *s)
 
 int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->user_id);
-	return row_one(s, sub_row, out);
+	return row_one_vals(c,
+			    "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?",
+			    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)), sub_row, out);
 }
 
 int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		    json_t *items, int *more)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
-			    " ORDER BY id LIMIT ?",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, who->user_id);
-	db_bind_text(s, 2, after ? after : "");
-	db_bind_int64(s, 3, limit + 1);
-	return row_page(s, limit, sub_row, items, more);
+	return row_page_vals(
+	    c,
+	    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
+	    " ORDER BY id LIMIT ?",
+	    DB_VALS(DB_TEXT(who->user_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
+	    sub_row, items, more);
 }
 
 /* The area: lat in [-90, 90], lon in [-180, 180], radius in (0, 2000 km]. */
@@ -170,10 +160,8 @@ int notify_sub_create(struct db_conn *c, const struct caller *who, json_t *body,
 		db_done(s);
 		rc = rc == DB_DONE ? TR_OK : rc;
 	}
-	struct audit_entry e = {who->user_id, who->org_id, "create", "subscription",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "subscription", id, request_id, now);
 	for (int i = 0; i < 3; i++)
 		free(lists[i]);
 	if (rc) {
@@ -204,10 +192,8 @@ int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *i
 	db_done(s);
 	rc = rc == DB_DONE ? (found ? TR_OK : TR_ERR_NOT_FOUND) : rc;
 	int64_t now = tr_now_ms();
-	struct audit_entry e = {who->user_id, who->org_id, "delete", "subscription",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "delete", "subscription", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

@@ -26,21 +26,11 @@ static int token_issue(struct db_conn *c, const char *user_id, const char *kind,
 	sodium_memzero(raw, sizeof(raw));
 	char hash[65];
 	token_hash(token, hash);
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO password_tokens (token_hash, user_id, kind, created_at,"
-			    " expires_at) VALUES (?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, hash);
-	db_bind_text(s, 2, user_id);
-	db_bind_text(s, 3, kind);
-	db_bind_int64(s, 4, now);
-	db_bind_int64(s, 5, now + ONBOARD_TOKEN_TTL_MS);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO password_tokens (token_hash, user_id, kind, created_at,"
+			   " expires_at) VALUES (?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(hash), DB_TEXT(user_id), DB_TEXT(kind), DB_INT(now),
+				   DB_INT(now + ONBOARD_TOKEN_TTL_MS)));
 }
 
 int onboard_invite(struct db_conn *c, const char *user_id, const char *email, const char *by_user,

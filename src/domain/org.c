@@ -102,11 +102,10 @@ int org_get(struct db_conn *c, const struct caller *who, const char *id, json_t 
 int org_resolve(struct db_conn *c, const char *id_or_key, char id[37])
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT id FROM organisations WHERE id = ? OR key = ?", &s);
+	int rc = db_prepare_vals(c, "SELECT id FROM organisations WHERE id = ? OR key = ?",
+				 DB_VALS(DB_TEXT(id_or_key), DB_TEXT(id_or_key)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id_or_key);
-	db_bind_text(s, 2, id_or_key);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		const char *v = db_col_text(s, 0);
@@ -125,13 +124,7 @@ int org_resolve(struct db_conn *c, const char *id_or_key, char id[37])
 
 static int country_known(struct db_conn *c, const char *iso2)
 {
-	struct db_stmt *s;
-	if (db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s))
-		return 0;
-	db_bind_text(s, 1, iso2);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW;
+	return db_exists(c, "SELECT 1 FROM countries WHERE iso2 = ?", iso2) == 1;
 }
 
 /* Country required unless international; country and parent must exist. */
@@ -161,24 +154,11 @@ static int org_check(struct db_conn *c, const char *kind, const char *country, c
 static int org_insert(struct db_conn *c, const char *id, const char *key, const char *name,
 		      const char *kind, const char *country, const char *parent, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO organisations (id, key, name, kind, country, parent_id,"
-			    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, key);
-	db_bind_text(s, 3, name);
-	db_bind_text(s, 4, kind);
-	db_bind_text(s, 5, country);
-	db_bind_text(s, 6, parent);
-	db_bind_int64(s, 7, now);
-	db_bind_int64(s, 8, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO organisations (id, key, name, kind, country, parent_id,"
+			   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(key), DB_TEXT(name), DB_TEXT(kind),
+				   DB_TEXT(country), DB_TEXT(parent), DB_INT(now), DB_INT(now)));
 }
 
 int org_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
@@ -189,23 +169,18 @@ int org_create(struct db_conn *c, const struct caller *who, json_t *body, const 
 	const char *parent = json_string_value(json_object_get(body, "parent_id"));
 	const char *key = json_string_value(json_object_get(body, "key"));
 	*field = NULL;
-	if (!acl_role_can(who->role, RES_ORGANISATION, ACT_CREATE))
-		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
+	int64_t now;
+	int rc = row_create_begin(c, who, RES_ORGANISATION, id, &now);
 	if (rc)
 		return rc;
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
 	if (!(rc = org_check(c, kind, country, parent, field))) {
 		rc = org_insert(c, id, key, json_string_value(json_object_get(body, "name")), kind,
 				country, parent, now);
 		if (rc == TR_ERR_CONFLICT)
 			*field = "key";
 	}
-	struct audit_entry e = {who->user_id, who->org_id, "create", "organisation",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "organisation", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;
@@ -258,10 +233,8 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 	}
 	json_decref(cur);
 	json_decref(merged);
-	struct audit_entry e = {who->user_id, who->org_id, "update", "organisation",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "update", "organisation", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

@@ -373,8 +373,7 @@ int place_search(struct db_conn *c, const char *q, const char *country, int limi
 		query_text(&qy, " AND p.country = ?", country);
 	query_int(&qy, " ORDER BY p.population DESC, p.id LIMIT ?", limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&qy, c, &s);
-	query_free(&qy);
+	int rc = query_take(&qy, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -433,8 +432,7 @@ static int near_load(struct db_conn *c, double lat, double lon, double km, struc
 	}
 	query_sql(&q, first ? "NULL)" : ")");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	*n = 0;

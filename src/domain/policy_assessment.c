@@ -176,8 +176,7 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 	query_text(&q, " AND r.period <> ?", period);
 	acl_visible(&q, who, "r");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	char best[16] = "", was[32] = "";
@@ -261,15 +260,8 @@ static int asm_decorate(struct db_conn *c, const struct caller *who, json_t *rec
 /* The comments of civil society on an assessment go with it. */
 static int asm_delete_owned(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c, "DELETE FROM policy_assessment_comments WHERE assessment_id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "DELETE FROM policy_assessment_comments WHERE assessment_id = ?",
+			   DB_VALS(DB_TEXT(id)));
 }
 
 const struct shrec policy_assessment_table = {
@@ -317,9 +309,7 @@ int policy_comment_add(struct db_conn *c, const struct caller *who, const char *
 	db_done(s);
 	if (rc != DB_DONE)
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "comment", "assessment",
-				id,	      request_id,  NULL,      NULL};
-	rc = audit_append(c, &e, now);
+	rc = audit_by(c, who, "comment", "assessment", id, request_id, now);
 out:
 	json_decref(cur);
 	return shrec_finish(c, rc);
@@ -491,8 +481,7 @@ static const char *const *types_of(const char *theme)
 static int suggest_rows(struct query *q, struct db_conn *c, const char *type, json_t *items)
 {
 	struct db_stmt *s;
-	int rc = query_prepare(q, c, &s);
-	query_free(q);
+	int rc = query_take(q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)

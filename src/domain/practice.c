@@ -67,16 +67,15 @@ void practice_visible(struct query *q, const struct caller *who, const char *ali
 	query_sql(q, ")");
 }
 
+/* A row of the table's columns. */
+static json_t *list_row(struct db_stmt *s)
+{
+	return activity_rec_json(s, cols, NCOLS);
+}
+
 static void select_start(struct query *q)
 {
-	struct buf b;
-	buf_init(&b, 4096);
-	buf_puts(&b, "SELECT ");
-	activity_rec_select(&b, "p", cols, NCOLS);
-	buf_puts(&b, " FROM practices p WHERE 1 = 1");
-	query_init(q);
-	query_sql(q, b.data);
-	buf_free(&b);
+	activity_rec_query(q, "p", cols, NCOLS, " FROM practices p WHERE 1 = 1");
 }
 
 int practice_check_visible(struct db_conn *c, const struct caller *who, const char *id)
@@ -86,8 +85,7 @@ int practice_check_visible(struct db_conn *c, const struct caller *who, const ch
 	query_text(&q, "SELECT 1 FROM practices p WHERE p.id = ?", id);
 	practice_visible(&q, who, "p");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -126,18 +124,7 @@ static int practice_read(struct db_conn *c, const struct caller *who, const char
 	select_start(&q);
 	query_text(&q, " AND p.id = ?", id);
 	practice_visible(&q, who, "p");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = activity_rec_json(s, cols, NCOLS)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one(&q, c, list_row, out);
 }
 
 int practice_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -148,12 +135,6 @@ int practice_get(struct db_conn *c, const struct caller *who, const char *id, js
 	json_t *reviews = json_array();
 	json_object_set_new(*out, "reviews", reviews);
 	return reviews_of(c, id, reviews);
-}
-
-/* A row of the list's columns. */
-static json_t *list_row(struct db_stmt *s)
-{
-	return activity_rec_json(s, cols, NCOLS);
 }
 
 int practice_list(struct db_conn *c, const struct caller *who, const char *status,
@@ -188,13 +169,6 @@ int practice_list(struct db_conn *c, const struct caller *who, const char *statu
 	}
 	row_keyset(&q, "p", after, limit);
 	return row_list(&q, c, limit, list_row, "updated_at", items, next_key);
-}
-
-static void stamp(json_t *a, const char *key, int64_t ms)
-{
-	char t[32];
-	tr_time_format(ms, t);
-	json_object_set_new(a, key, json_string(t));
 }
 
 static void defaults_fill(json_t *p)
@@ -265,38 +239,13 @@ static int practice_index(struct db_conn *c, json_t *p)
 	return rc;
 }
 
+static const struct activity_rec_table table = {"practices",  cols,	   NCOLS - 1,
+						COL_WRITABLE, COL_CREATED, 0};
+
 static int practice_write(struct db_conn *c, json_t *p, int insert)
 {
-	struct buf b;
-	buf_init(&b, 4096);
-	if (insert) {
-		buf_puts(&b, "INSERT INTO practices " DB_ACL_EXEMPT " (");
-		for (int i = 0; i < NCOLS - 1; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", cols[i].col);
-		buf_puts(&b, ") VALUES (");
-		for (int i = 0; i < NCOLS - 1; i++)
-			buf_puts(&b, i ? ", ?" : "?");
-		buf_puts(&b, ")");
-	} else {
-		buf_puts(&b, "UPDATE practices " DB_ACL_EXEMPT " SET ");
-		for (int i = COL_WRITABLE; i < COL_CREATED; i++)
-			buf_printf(&b, "%s = ?, ", cols[i].col);
-		buf_puts(&b, "version = version + 1 WHERE id = ?");
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(c, b.data, &s);
-	buf_free(&b);
+	int rc = activity_rec_write(c, &table, p, insert);
 	if (rc)
-		return rc;
-	if (insert) {
-		activity_rec_bind(s, 1, p, cols, NCOLS - 1);
-	} else {
-		int k = activity_rec_bind(s, 1, p, cols + COL_WRITABLE, COL_CREATED - COL_WRITABLE);
-		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
-	}
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	if ((rc = practice_index(c, p)))
 		return rc;
@@ -368,15 +317,9 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 	defaults_fill(p);
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	json_object_set_new(p, "id", json_string(id));
-	json_object_set_new(p, "org_id", json_string(who->org_id));
-	json_object_set_new(p, "country",
-			    who->country[0] ? json_string(who->country) : json_null());
-	json_object_set_new(p, "created_by", json_string(who->user_id));
-	stamp(p, "created_at", now);
-	stamp(p, "updated_at", now);
+	activity_rec_owner(p, who, id, now);
 	if (strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
-		stamp(p, "submitted_at", now);
+		activity_rec_stamp(p, "submitted_at", now);
 	int rc = db_begin(c);
 	if (!rc)
 		rc = practice_check(c, p, field);
@@ -384,10 +327,8 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = practice_write(c, p, 1);
 	if (!rc && strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
 		rc = tell_reviewers(c, p, now);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "practice",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "practice", id, request_id, now);
 	json_decref(p);
 	return db_end(c, rc);
 }
@@ -399,33 +340,24 @@ static int status_move_ok(const char *from, const char *to)
 					       {"submitted", "draft"},
 					       {"rejected", "draft"},
 					       {"rejected", "submitted"}};
-	if (strcmp(from, to) == 0)
-		return 1;
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
-		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
-			return 1;
-	return 0;
+	return row_move_ok(moves, sizeof(moves) / sizeof(moves[0]), from, to);
 }
 
 int practice_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *merged = NULL;
+	int rc = row_update_begin(c, who, id, practice_read, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = practice_read(c, who, id, &cur)))
-		goto out;
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
 	    !practice_role_can(who->role, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	int content = json_object_size(body) > (to ? 1u : 0u);
@@ -435,16 +367,15 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	json_object_del(merged, "reviews");
 	defaults_fill(merged);
 	if ((rc = practice_check(c, merged, field)))
 		goto out;
 	int64_t now = tr_now_ms();
-	stamp(merged, "updated_at", now);
+	activity_rec_stamp(merged, "updated_at", now);
 	if (to && strcmp(to, "submitted") == 0 && strcmp(from, "submitted") != 0)
-		stamp(merged, "submitted_at", now); /* a new round of reviews */
+		activity_rec_stamp(merged, "submitted_at", now); /* a new round of reviews */
 	if ((rc = practice_write(c, merged, 0)))
 		goto out;
 	if (to && strcmp(to, "submitted") == 0 && strcmp(from, "submitted") != 0 &&
@@ -466,14 +397,12 @@ static int round_count(struct db_conn *c, const char *id, int64_t since, const c
 		       int *verifies, int *mine)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT r.verdict, r.reviewer_id FROM practice_reviews r"
-			    " WHERE r.practice_id = ? AND r.created_at >= ?",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT r.verdict, r.reviewer_id FROM practice_reviews r"
+				 " WHERE r.practice_id = ? AND r.created_at >= ?",
+				 DB_VALS(DB_TEXT(id), DB_INT(since)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_int64(s, 2, since);
 	*verifies = *mine = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		*verifies += strcmp(db_col_text(s, 0), "verify") == 0;
@@ -487,19 +416,15 @@ static int review_insert(struct db_conn *c, const struct caller *who, const char
 			 const char *rid, const char *verdict, const char *comments, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
-			    " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
+	    " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    DB_VALS(DB_TEXT(rid), DB_TEXT(id), DB_TEXT(who->user_id), DB_TEXT(who->org_id),
+		    DB_TEXT(verdict), DB_TEXT(comments ? comments : ""), DB_INT(now)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, rid);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->user_id);
-	db_bind_text(s, 4, who->org_id);
-	db_bind_text(s, 5, verdict);
-	db_bind_text(s, 6, comments ? comments : "");
-	db_bind_int64(s, 7, now);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;
@@ -557,8 +482,8 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	if (reject)
 		json_object_set_new(cur, "rejection_reasons", json_string(comments));
 	if (publish)
-		stamp(cur, "published_at", now);
-	stamp(cur, "updated_at", now);
+		activity_rec_stamp(cur, "published_at", now);
+	activity_rec_stamp(cur, "updated_at", now);
 	if ((rc = practice_write(c, cur, 0)))
 		goto out;
 	if (publish && (rc = practice_subscribers(c, cur, now)))

@@ -62,8 +62,7 @@ static int problem_row_get(struct db_conn *c, const struct caller *who, const ch
 	query_text(&q, "SELECT " PROBLEM_COLS " FROM problems p WHERE p.id = ?", id);
 	acl_visible(&q, who, "p");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	return rc ? rc : row_one(s, problem_row, out);
 }
 
@@ -214,8 +213,7 @@ int problem_list(struct db_conn *c, const struct caller *who, const struct probl
 		query_text(&q, " AND p.country = ?", f->country);
 	row_keyset(&q, "p", after, limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	int more;
@@ -239,8 +237,7 @@ static int visible_one(struct db_conn *c, const struct caller *who, const char *
 	if (strcmp(table, "alerts") == 0)
 		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -309,30 +306,19 @@ static int links_write(struct db_conn *c, const struct caller *who, const char *
 	json_t *list = json_object_get(body, "partners");
 	if (!json_is_array(list))
 		return TR_OK;
-	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM problem_partners WHERE problem_id = ?", &s);
+	int rc = db_run_vals(c, "DELETE FROM problem_partners WHERE problem_id = ?",
+			     DB_VALS(DB_TEXT(id)));
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	size_t i;
 	json_t *v;
 	json_array_foreach(list, i, v)
 	{
-		if ((rc = db_prepare(
+		if ((rc = db_run_vals(
 			 c,
 			 "INSERT INTO problem_partners (problem_id, org_id) VALUES (?, ?)"
 			 " ON CONFLICT DO NOTHING",
-			 &s)))
-			return rc;
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
+			 DB_VALS(DB_TEXT(id), DB_TEXT(json_string_value(v))))))
 			return rc;
 	}
 	return TR_OK;
@@ -428,10 +414,8 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = row_write(c, id, m, 1, who, now);
 	if (!rc)
 		rc = links_write(c, who, id, body);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "problem",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "problem", id, request_id, now);
 	json_decref(m);
 	return shrec_finish(c, rc);
 }
@@ -440,14 +424,11 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *m = NULL;
+	int rc = row_update_begin(c, who, id, problem_row_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *m = NULL;
-	if ((rc = problem_row_get(c, who, id, &cur)))
-		goto out;
-	m = json_deep_copy(cur);
-	json_object_update(m, body);
+	m = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
 	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
 	    !acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE)) {
@@ -456,10 +437,8 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, &was, &will, field)))
 		goto out;
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	int64_t now = tr_now_ms();
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))

@@ -51,16 +51,15 @@ static void proposal_visible(struct query *q, const struct caller *who, const ch
 	query_text(q, part, who->org_id);
 }
 
+/* A row of the table's columns. */
+static json_t *list_row(struct db_stmt *s)
+{
+	return activity_rec_json(s, cols, NCOLS);
+}
+
 static void select_start(struct query *q)
 {
-	struct buf b;
-	buf_init(&b, 4096);
-	buf_puts(&b, "SELECT ");
-	activity_rec_select(&b, "p", cols, NCOLS);
-	buf_puts(&b, " FROM proposals p WHERE 1 = 1");
-	query_init(q);
-	query_sql(q, b.data);
-	buf_free(&b);
+	activity_rec_query(q, "p", cols, NCOLS, " FROM proposals p WHERE 1 = 1");
 }
 
 static int proposal_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -69,18 +68,7 @@ static int proposal_read(struct db_conn *c, const struct caller *who, const char
 	select_start(&q);
 	query_text(&q, " AND p.id = ?", id);
 	proposal_visible(&q, who, "p");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = activity_rec_json(s, cols, NCOLS)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one(&q, c, list_row, out);
 }
 
 /* The module's rule for one proposal, asked by the notifications for each
@@ -183,12 +171,6 @@ static int endorsement_count(struct db_conn *c, const char *id, json_int_t *n)
 	return rc == DB_ROW ? TR_OK : TR_ERR_DB;
 }
 
-/* A row of the list's columns. */
-static json_t *list_row(struct db_stmt *s)
-{
-	return activity_rec_json(s, cols, NCOLS);
-}
-
 int proposal_list(struct db_conn *c, const struct caller *who, const char *status,
 		  const char *after, int limit, json_t *items, char **next_key)
 {
@@ -241,24 +223,6 @@ static int tell_partners(struct db_conn *c, json_t *p, int64_t now)
 	return rc;
 }
 
-static void stamp(json_t *a, const char *key, int64_t ms)
-{
-	char t[32];
-	tr_time_format(ms, t);
-	json_object_set_new(a, key, json_string(t));
-}
-
-static int exists(struct db_conn *c, const char *sql, const char *v)
-{
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return -1;
-	db_bind_text(s, 1, v);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
-}
-
 static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p,
 			  const char **field)
 {
@@ -274,14 +238,14 @@ static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p
 	int e;
 	json_array_foreach(json_object_get(p, "partners"), i,
 			   v) if (strcmp(json_string_value(v), who->org_id) == 0 ||
-				  (e = exists(c, "SELECT 1 FROM organisations WHERE id = ?",
-					      json_string_value(v))) <= 0) return *field =
+				  (e = db_exists(c, "SELECT 1 FROM organisations WHERE id = ?",
+						 json_string_value(v))) <= 0) return *field =
 	    "partners",
-										  TR_ERR_INVALID;
+										     TR_ERR_INVALID;
 	json_array_foreach(json_object_get(p, "countries"), i,
-			   v) if (exists(c, "SELECT 1 FROM countries WHERE iso2 = ?",
-					 json_string_value(v)) <= 0) return *field = "countries",
-									    TR_ERR_INVALID;
+			   v) if (db_exists(c, "SELECT 1 FROM countries WHERE iso2 = ?",
+					    json_string_value(v)) <= 0) return *field = "countries",
+									       TR_ERR_INVALID;
 	json_array_foreach(
 	    json_object_get(p, "practices"), i,
 	    v) if (practice_check_visible(c, who, json_string_value(v))) return *field =
@@ -298,38 +262,13 @@ static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p
 	return TR_OK;
 }
 
+static const struct activity_rec_table table = {"proposals",  cols,	   NCOLS - 1,
+						COL_WRITABLE, COL_CREATED, 0};
+
 static int proposal_write(struct db_conn *c, json_t *p, int insert)
 {
-	struct buf b;
-	buf_init(&b, 4096);
-	if (insert) {
-		buf_puts(&b, "INSERT INTO proposals " DB_ACL_EXEMPT " (");
-		for (int i = 0; i < NCOLS - 1; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", cols[i].col);
-		buf_puts(&b, ") VALUES (");
-		for (int i = 0; i < NCOLS - 1; i++)
-			buf_puts(&b, i ? ", ?" : "?");
-		buf_puts(&b, ")");
-	} else {
-		buf_puts(&b, "UPDATE proposals " DB_ACL_EXEMPT " SET ");
-		for (int i = COL_WRITABLE; i < COL_CREATED; i++)
-			buf_printf(&b, "%s = ?, ", cols[i].col);
-		buf_puts(&b, "version = version + 1 WHERE id = ?");
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(c, b.data, &s);
-	buf_free(&b);
+	int rc = activity_rec_write(c, &table, p, insert);
 	if (rc)
-		return rc;
-	if (insert) {
-		activity_rec_bind(s, 1, p, cols, NCOLS - 1);
-	} else {
-		int k = activity_rec_bind(s, 1, p, cols + COL_WRITABLE, COL_CREATED - COL_WRITABLE);
-		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
-	}
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
 		return rc;
 	return seq_stamp(c, "proposals", "r", "r.id", json_string_value(json_object_get(p, "id")));
 }
@@ -364,13 +303,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	defaults_fill(p);
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	json_object_set_new(p, "id", json_string(id));
-	json_object_set_new(p, "org_id", json_string(who->org_id));
-	json_object_set_new(p, "country",
-			    who->country[0] ? json_string(who->country) : json_null());
-	json_object_set_new(p, "created_by", json_string(who->user_id));
-	stamp(p, "created_at", now);
-	stamp(p, "updated_at", now);
+	activity_rec_owner(p, who, id, now);
 	struct acl_share to = share_of(p);
 	int rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, NULL, &to, field);
 	if (rc) {
@@ -386,10 +319,8 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = tell_partners(c, p, now);
 	if (!rc)
 		rc = proposal_subscribers(c, p, NULL, now);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "proposal",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "proposal", id, request_id, now);
 	json_decref(p);
 	return db_end(c, rc);
 }
@@ -401,26 +332,18 @@ static int status_move_ok(const char *from, const char *to)
 	    {"draft", "open"},	       {"open", "draft"},    {"verified", "agreed"},
 	    {"agreed", "implemented"}, {"draft", "closed"},  {"open", "closed"},
 	    {"verified", "closed"},    {"agreed", "closed"}, {"implemented", "closed"}};
-	if (strcmp(from, to) == 0)
-		return 1;
-	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
-		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
-			return 1;
-	return 0;
+	return row_move_ok(moves, sizeof(moves) / sizeof(moves[0]), from, to);
 }
 
 int proposal_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *merged = NULL;
+	int rc = row_update_begin(c, who, id, proposal_read, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = proposal_read(c, who, id, &cur)))
-		goto out;
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	defaults_fill(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
@@ -430,10 +353,8 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, &was, &will, field)))
 		goto out;
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	if (!status_move_ok(from, to ? to : from) || strcmp(from, "closed") == 0) {
@@ -444,7 +365,7 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	if ((rc = proposal_check(c, who, merged, field)))
 		goto out;
 	int64_t now = tr_now_ms();
-	stamp(merged, "updated_at", now);
+	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = proposal_write(c, merged, 0)) || (rc = tell_partners(c, merged, now)) ||
 	    (rc = proposal_subscribers(c, merged, from, now)))
 		goto out;
@@ -552,9 +473,7 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 	if ((rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
 			    key)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal",
-				id,	      request_id,  NULL,      NULL};
-	rc = audit_append(c, &e, now);
+	rc = audit_by(c, who, "endorse", "proposal", id, request_id, now);
 out:
 	json_decref(cur);
 	return db_end(c, rc);
@@ -618,10 +537,8 @@ int proposal_endorse_update(struct db_conn *c, const struct caller *who, const c
 	if (!rc)
 		rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
 			       key);
-	struct audit_entry e = {who->user_id, who->org_id, "endorse", "proposal",
-				id,	      request_id,  NULL,      NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "endorse", "proposal", id, request_id, now);
 out:
 	json_decref(cur);
 	return db_end(c, rc);
@@ -683,9 +600,9 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		json_object_set_new(cur, "status", json_string("verified"));
 		json_object_set_new(cur, "verified_by", json_string(who->user_id));
 		json_object_set_new(cur, "verified_org_id", json_string(who->org_id));
-		stamp(cur, "verified_at", now);
+		activity_rec_stamp(cur, "verified_at", now);
 	}
-	stamp(cur, "updated_at", now);
+	activity_rec_stamp(cur, "updated_at", now);
 	if ((rc = proposal_write(c, cur, 0)))
 		goto out;
 	char detail[80];

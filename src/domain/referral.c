@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/referral.h"
 #include "domain/referral_impl.h"
 #include "core/buf.h"
@@ -148,7 +149,7 @@ static int overdue_of(json_t *r, int64_t now)
 	return 0;
 }
 
-static json_t *row_json(struct db_stmt *s, const struct caller *who, int64_t now)
+static json_t *referral_row(struct db_stmt *s, const struct caller *who, int64_t now)
 {
 	json_t *o = activity_rec_json(s, cols, NCOLS);
 	json_object_set_new(o, "has_person", json_boolean(db_col_int64(s, NCOLS)));
@@ -164,6 +165,13 @@ static json_t *row_json(struct db_stmt *s, const struct caller *who, int64_t now
 	return o;
 }
 
+/* A row as the reader sees it. */
+static json_t *reader_row(struct db_stmt *s, void *ctx)
+{
+	const struct row_reader *x = ctx;
+	return referral_row(s, x->who, x->now);
+}
+
 int referral_read_one(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	if (!acl_role_can(who->role, RES_REFERRAL, ACT_READ))
@@ -172,18 +180,8 @@ int referral_read_one(struct db_conn *c, const struct caller *who, const char *i
 	select_start(&q);
 	query_text(&q, " AND r.id = ?", id);
 	referral_visible(&q, who);
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = row_json(s, who, tr_now_ms())) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	struct row_reader x = {who, tr_now_ms()};
+	return row_query_one_ctx(&q, c, reader_row, &x, out);
 }
 
 /* The consent in force per scope: {"service": {"subject","decision",
@@ -249,33 +247,16 @@ int referral_list(struct db_conn *c, const struct caller *who, const struct refe
 		    &q, " OR (r.status IN ('acknowledged', 'accepted') AND r.contact_due_at < ?))",
 		    now);
 	}
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		query_int(&q, " AND (r.updated_at < ?", v);
-		query_int(&q, " OR (r.updated_at = ?", v);
-		query_text(&q, " AND r.id < ?))", colon ? colon + 1 : "");
-	}
-	query_int(&q, " ORDER BY r.updated_at DESC, r.id DESC LIMIT ?", limit + 1);
+	row_keyset(&q, "r", after, limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		json_t *row = row_json(s, who, now);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)time_of(row, "updated_at"),
-			 json_string_value(json_object_get(row, "id")));
-		json_array_append_new(items, row);
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	int more = 0;
+	struct row_reader x = {who, now};
+	int rc = query_take(&q, c, &s);
+	if (!rc)
+		rc = row_page_ctx(s, limit, reader_row, &x, items, &more);
+	if (!rc && more && !(*next_key = row_page_key(items, more)))
+		rc = TR_ERR_NOMEM;
+	return rc;
 }
 
 /* ---- writing ---- */
@@ -493,10 +474,8 @@ int referral_create(struct db_conn *c, const struct caller *who, json_t *body,
 		: TR_ERR_NOMEM;
 	free(person_enc);
 	free(facts_enc);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "referral",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "referral", id, request_id, now);
 	return db_end(c, rc);
 }
 
@@ -684,10 +663,8 @@ int referral_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	ch.status = to ? to : from;
@@ -774,30 +751,17 @@ struct consent_row {
 static int consent_insert(struct db_conn *c, const struct consent_row *r, int64_t now)
 {
 	int64_t seq = consent_next_seq(c, r->referral_id);
-	struct db_stmt *s;
 	char cid[37];
 	tr_uuid7(cid);
 	if (seq < 0)
 		return TR_ERR_DB;
-	int rc = db_prepare(c,
-			    "INSERT INTO referral_consents (id, referral_id, seq,"
-			    " subject, scope, decision, given_at, recorded_by,"
-			    " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, cid);
-	db_bind_text(s, 2, r->referral_id);
-	db_bind_int64(s, 3, seq);
-	db_bind_text(s, 4, r->subject);
-	db_bind_text(s, 5, r->scope);
-	db_bind_text(s, 6, r->decision);
-	db_bind_int64(s, 7, r->given);
-	db_bind_text(s, 8, r->recorded_by);
-	db_bind_int64(s, 9, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO referral_consents (id, referral_id, seq,"
+			   " subject, scope, decision, given_at, recorded_by,"
+			   " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(cid), DB_TEXT(r->referral_id), DB_INT(seq),
+				   DB_TEXT(r->subject), DB_TEXT(r->scope), DB_TEXT(r->decision),
+				   DB_INT(r->given), DB_TEXT(r->recorded_by), DB_INT(now)));
 }
 
 int referral_consent_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

@@ -39,16 +39,9 @@ static int deadline_apply(struct db_conn *c, const char *sql, const char *action
 	json_t *v;
 	json_array_foreach(ids, i, v)
 	{
-		struct db_stmt *s;
-		int rc = db_prepare(c, sql, &s);
+		int rc = db_run_vals(
+		    c, sql, DB_VALS(DB_INT(now), DB_INT(now), DB_TEXT(json_string_value(v))));
 		if (rc)
-			return rc;
-		db_bind_int64(s, 1, now);
-		db_bind_int64(s, 2, now);
-		db_bind_text(s, 3, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
 			return rc;
 		/* the inbox items of deadlines and expiry are raised by the
 		 * notifications' deadline scheduler (notify_deadlines_run) from the
@@ -200,8 +193,7 @@ int referral_outcomes(struct db_conn *c, const char *by, const char *country, in
 	if (to)
 		query_int(&q, " AND r.sent_at < ?", to);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (!rc) {
 		while ((rc = db_step(s)) == DB_ROW) {
 			for (size_t i = 0; i < nv; i++)

@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "core/uuid.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 
@@ -28,19 +29,52 @@ json_t *row_json(struct db_stmt *s, int col, int object)
 	return j ? j : object ? json_object() : json_array();
 }
 
-int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out)
+int row_one_ctx(struct db_stmt *s, json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx,
+		json_t **out)
 {
 	int rc = db_step(s);
 	if (rc == DB_ROW)
-		rc = (*out = make(s)) ? TR_OK : TR_ERR_NOMEM;
+		rc = (*out = make(s, ctx)) ? TR_OK : TR_ERR_NOMEM;
 	else if (rc == DB_DONE)
 		rc = TR_ERR_NOT_FOUND;
 	db_done(s);
 	return rc;
 }
 
-int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
-	     int *more)
+/* row_one's and row_page's maker, which takes no context. */
+struct plain_maker {
+	json_t *(*make)(struct db_stmt *s);
+};
+
+static json_t *plain_make(struct db_stmt *s, void *ctx)
+{
+	return ((struct plain_maker *)ctx)->make(s);
+}
+
+int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out)
+{
+	struct plain_maker m = {make};
+	return row_one_ctx(s, plain_make, &m, out);
+}
+
+int row_query_one_ctx(struct query *q, struct db_conn *c,
+		      json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx, json_t **out)
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	return rc ? rc : row_one_ctx(s, make, ctx, out);
+}
+
+int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
+		  json_t **out)
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	return rc ? rc : row_one(s, make, out);
+}
+
+int row_page_ctx(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s, void *ctx),
+		 void *ctx, json_t *items, int *more)
 {
 	int rc, n = 0;
 	*more = 0;
@@ -49,29 +83,44 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
 			*more = 1;
 			break;
 		}
-		json_array_append_new(items, make(s));
+		json_array_append_new(items, make(s, ctx));
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+	     int *more)
+{
+	struct plain_maker m = {make};
+	return row_page_ctx(s, limit, plain_make, &m, items, more);
+}
+
+void row_after(struct query *q, const char *key, const char *id, int desc, const char *after)
+{
+	if (!after)
+		return;
+	char sql[300];
+	const char *cmp = desc ? "<" : ">";
+	const char *colon = strchr(after, ':');
+	long long v = strtoll(after, NULL, 10);
+	snprintf(sql, sizeof(sql), " AND (%s %s ? OR (%s = ? AND %s %s ?))", key, cmp, key, id,
+		 cmp);
+	query_sql(q, sql);
+	query_param_int(q, v);
+	query_param_int(q, v);
+	query_param_text(q, colon ? colon + 1 : "");
+}
+
 void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,
 		   int limit)
 {
-	char sql[200];
-	const char *cmp = desc ? "<" : ">", *dir = desc ? "DESC" : "ASC";
-	if (after) {
-		const char *colon = strchr(after, ':');
-		long long v = strtoll(after, NULL, 10);
-		snprintf(sql, sizeof(sql), " AND (%s.%s %s ? OR (%s.%s = ? AND %s.id %s ?))", alias,
-			 col, cmp, alias, col, alias, cmp);
-		query_sql(q, sql);
-		query_param_int(q, v);
-		query_param_int(q, v);
-		query_param_text(q, colon ? colon + 1 : "");
-	}
-	snprintf(sql, sizeof(sql), " ORDER BY %s.%s %s, %s.id %s LIMIT ?", alias, col, dir, alias,
-		 dir);
+	char key[100], id[100], sql[200];
+	const char *dir = desc ? "DESC" : "ASC";
+	snprintf(key, sizeof(key), "%s.%s", alias, col);
+	snprintf(id, sizeof(id), "%s.id", alias);
+	row_after(q, key, id, desc, after);
+	snprintf(sql, sizeof(sql), " ORDER BY %s %s, %s %s LIMIT ?", key, dir, id, dir);
 	query_int(q, sql, limit + 1);
 }
 
@@ -104,8 +153,7 @@ int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(stru
 	struct db_stmt *s;
 	int more = 0;
 	*next_key = NULL;
-	int rc = query_prepare(q, c, &s);
-	query_free(q);
+	int rc = query_take(q, c, &s);
 	if (!rc)
 		rc = row_page(s, limit, make, items, &more);
 	if (!rc && more && !(*next_key = row_page_key_on(items, more, field)))
@@ -124,4 +172,72 @@ int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s
 	if (!rc && more && n && id && !(*next_key = strdup(id)))
 		rc = TR_ERR_NOMEM;
 	return rc;
+}
+
+int row_version_check(json_t *cur, int64_t version)
+{
+	return version >= 0 && version != json_integer_value(json_object_get(cur, "version"))
+		   ? TR_ERR_PRECONDITION
+		   : TR_OK;
+}
+
+int row_create_begin(struct db_conn *c, const struct caller *who, enum resource res, char id[37],
+		     int64_t *now)
+{
+	if (!acl_role_can(who->role, res, ACT_CREATE))
+		return TR_ERR_FORBIDDEN;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	*now = tr_now_ms();
+	tr_uuid7(id);
+	return TR_OK;
+}
+
+int row_update_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		     json_t **cur)
+{
+	*cur = NULL;
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	if ((rc = read(c, who, id, cur))) {
+		json_decref(*cur);
+		*cur = NULL;
+		db_rollback(c);
+	}
+	return rc;
+}
+
+json_t *row_merged(json_t *cur, json_t *body)
+{
+	json_t *m = json_deep_copy(cur);
+	json_object_update(m, body);
+	return m;
+}
+
+int row_move_ok(const char *const (*moves)[2], size_t n, const char *from, const char *to)
+{
+	if (strcmp(from, to) == 0)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
+			return 1;
+	return 0;
+}
+
+int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		 json_t *(*make)(struct db_stmt *s), json_t **out)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	return rc ? rc : row_one(s, make, out);
+}
+
+int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
+		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	return rc ? rc : row_page(s, limit, make, items, more);
 }

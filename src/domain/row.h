@@ -6,6 +6,7 @@
 
 #include "db/db.h"
 #include "db/query.h"
+#include "domain/acl.h"
 
 #include <jansson.h>
 
@@ -19,15 +20,68 @@ json_t *row_json(struct db_stmt *s, int col, int object);
 /** Steps a prepared statement to one row made by make: TR_OK with *out,
  * TR_ERR_NOT_FOUND without a row. Finishes s. */
 int row_one(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** The start of a create of a record of res: TR_ERR_FORBIDDEN unless who's
+ * role may create it, then a transaction begun on c, a new id and the time
+ * (ms) it is created at. */
+int row_create_begin(struct db_conn *c, const struct caller *who, enum resource res, char id[37],
+		     int64_t *now /* OUT */);
+/** How a module reads one record as who sees it. */
+typedef int (*row_read_fn)(struct db_conn *c, const struct caller *who, const char *id,
+			   json_t **out /* OUT */);
+/** The start of an update: a transaction begun on c and the record id read
+ * with read into *cur (the caller's). On a failure the transaction is
+ * rolled back and *cur is NULL. */
+int row_update_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		     json_t **cur /* OUT */);
+/** A copy of the record cur with the fields of body over it (the
+ * caller's). */
+json_t *row_merged(json_t *cur, json_t *body);
+/** Whether the move of a status from one value to another is one of the n
+ * pairs {from, to} of moves, or no move at all. */
+int row_move_ok(const char *const (*moves)[2], size_t n, const char *from, const char *to);
+/** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
+ * the "version" of the record cur, else TR_OK. */
+int row_version_check(json_t *cur, int64_t version);
+/** Prepares sql bound with the n values, then row_one with make. */
+int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		 json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** Prepares sql bound with the n values (its LIMIT limit + 1 among them),
+ * then row_page with make. */
+int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
+		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more /* OUT */);
+/** Who reads and when: the context of a maker whose rows depend on the
+ * reader (row_one_ctx, row_page_ctx). */
+struct row_reader {
+	const struct caller *who;
+	int64_t now;
+};
+/** row_one with a maker that is given ctx. */
+int row_one_ctx(struct db_stmt *s, json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx,
+		json_t **out /* OUT */);
+/** Prepares q (and frees it), then row_one_ctx. */
+int row_query_one_ctx(struct query *q, struct db_conn *c,
+		      json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx,
+		      json_t **out /* OUT */);
+/** Prepares q (and frees it), then row_one with make. */
+int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
+		  json_t **out /* OUT */);
 /** Steps a statement bound with LIMIT limit + 1, appending up to limit rows
  * made by make to items; *more when a further row exists. Finishes s. */
 int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
 	     int *more /* OUT */);
+/** row_page with a maker that is given ctx. */
+int row_page_ctx(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s, void *ctx),
+		 void *ctx, json_t *items, int *more /* OUT */);
 /** Ends a list query newest change first, a page of limit rows (one more
  * to tell whether more follow) after the key "<updated_at ms>:<id>" when
  * after is set (row_page_key), on the table aliased alias (a name from the
  * code). after must outlive query_prepare. */
 void row_keyset(struct query *q, const char *alias, const char *after, int limit);
+/** Continues a list strictly after the cursor "<key value>:<id>" (none
+ * when after is NULL): key and id are SQL of the code's (an expression, the
+ * id column), descending (desc) or ascending. after must outlive
+ * query_prepare. */
+void row_after(struct query *q, const char *key, const char *id, int desc, const char *after);
 /** row_keyset on the int64 ms column col (the key "<col ms>:<id>"),
  * descending (desc) or ascending. */
 void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,

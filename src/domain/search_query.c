@@ -285,8 +285,7 @@ static int search_substances(struct db_conn *c, struct qbuild *b, struct snipper
 		query_param_text(&q, b->fts.data);
 	query_int(&q, " ORDER BY r DESC, x.id LIMIT ?", limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -334,8 +333,7 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 	practice_visible(&q, who, "p");
 	query_int(&q, " ORDER BY r DESC, p.id LIMIT ?", limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {

@@ -89,43 +89,25 @@ static int seed_org(struct db_conn *c, const char *key, const char *name, const 
 	char id[37];
 	tr_uuid7(id);
 	int64_t now = tr_now_ms();
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO organisations (id, key, name, kind, country, created_at,"
-			    " updated_at) VALUES (?, ?, ?, 'international_organisation', ?, ?, ?)"
-			    " ON CONFLICT (key) DO UPDATE SET name = excluded.name,"
-			    " country = excluded.country"
-			    " WHERE organisations.name <> excluded.name"
-			    " OR organisations.country IS DISTINCT FROM excluded.country",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, key);
-	db_bind_text(s, 3, name);
-	db_bind_text(s, 4, country && *country ? country : NULL);
-	db_bind_int64(s, 5, now);
-	db_bind_int64(s, 6, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO organisations (id, key, name, kind, country, created_at,"
+			   " updated_at) VALUES (?, ?, ?, 'international_organisation', ?, ?, ?)"
+			   " ON CONFLICT (key) DO UPDATE SET name = excluded.name,"
+			   " country = excluded.country"
+			   " WHERE organisations.name <> excluded.name"
+			   " OR organisations.country IS DISTINCT FROM excluded.country",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(key), DB_TEXT(name),
+				   DB_TEXT(country && *country ? country : NULL), DB_INT(now),
+				   DB_INT(now)));
 }
 
 static int seed_parent(struct db_conn *c, const char *key, const char *parent)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE organisations SET parent_id ="
-			    " (SELECT p.id FROM organisations p WHERE p.key = ?)"
-			    " WHERE key = ?",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, parent);
-	db_bind_text(s, 2, key);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "UPDATE organisations SET parent_id ="
+			   " (SELECT p.id FROM organisations p WHERE p.key = ?)"
+			   " WHERE key = ?",
+			   DB_VALS(DB_TEXT(parent), DB_TEXT(key)));
 }
 
 static int seed_structures(struct db_conn *c, struct csv *in, int parents, int *count, char *err,

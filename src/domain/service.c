@@ -1,4 +1,5 @@
 #include "domain/service.h"
+#include "domain/row.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -66,18 +67,13 @@ double service_distance_m(double lat1, double lon1, double lat2, double lon2)
 
 static void select_start(struct query *q)
 {
-	struct buf b;
-	buf_init(&b, 2048);
-	buf_puts(&b, "SELECT ");
-	activity_rec_select(&b, "s", cols, NCOLS);
-	buf_puts(&b, ", o.name, o.kind FROM services s JOIN organisations o ON o.id = s.org_id"
-		     " WHERE 1 = 1");
-	query_init(q);
-	query_sql(q, b.data);
-	buf_free(&b);
+	activity_rec_query(
+	    q, "s", cols, NCOLS,
+	    ", o.name, o.kind FROM services s JOIN organisations o ON o.id = s.org_id"
+	    " WHERE 1 = 1");
 }
 
-static json_t *row_json(struct db_stmt *s)
+static json_t *service_row(struct db_stmt *s)
 {
 	json_t *o = activity_rec_json(s, cols, NCOLS);
 	json_object_set_new(o, "org_name", json_string(db_col_text(s, NCOLS)));
@@ -103,18 +99,7 @@ int service_get(struct db_conn *c, const struct caller *who, const char *id, jso
 	struct query q;
 	select_start(&q);
 	query_text(&q, " AND s.id = ?", id);
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = row_json(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one(&q, c, service_row, out);
 }
 
 static int by_distance(const void *a, const void *b)
@@ -138,7 +123,7 @@ static int near_page(struct db_stmt *s, const struct service_filter *f, int limi
 	json_t **all = malloc(cap * sizeof(*all));
 	int rc;
 	while (all && (rc = db_step(s)) == DB_ROW) {
-		json_t *o = row_json(s);
+		json_t *o = service_row(s);
 		json_t *lat = json_object_get(o, "lat"), *lon = json_object_get(o, "lon");
 		if (json_is_number(lat) && json_is_number(lon)) {
 			double d = service_distance_m(f->lat, f->lon, json_number_value(lat),
@@ -204,8 +189,7 @@ int service_list(struct db_conn *c, const struct service_filter *f, const char *
 	else
 		query_int(&q, " ORDER BY s.id LIMIT ?", limit + 1);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	if (f->has_point) {
@@ -221,7 +205,7 @@ int service_list(struct db_conn *c, const struct service_filter *f, const char *
 			*next_key = last ? strdup(last) : NULL;
 			break;
 		}
-		json_array_append_new(items, row_json(s));
+		json_array_append_new(items, service_row(s));
 	}
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
@@ -314,45 +298,12 @@ static void defaults_fill(json_t *p)
 		json_object_set_new(p, "active", json_true());
 }
 
-static void stamp(json_t *a, const char *key, int64_t ms)
-{
-	char t[32];
-	tr_time_format(ms, t);
-	json_object_set_new(a, key, json_string(t));
-}
+static const struct activity_rec_table table = {"services",   cols,	   NCOLS - 1,
+						COL_WRITABLE, COL_CREATED, 0};
 
 static int service_write(struct db_conn *c, json_t *p, int insert)
 {
-	struct buf b;
-	buf_init(&b, 2048);
-	if (insert) {
-		buf_puts(&b, "INSERT INTO services (");
-		for (int i = 0; i < NCOLS - 1; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", cols[i].col);
-		buf_puts(&b, ") VALUES (");
-		for (int i = 0; i < NCOLS - 1; i++)
-			buf_puts(&b, i ? ", ?" : "?");
-		buf_puts(&b, ")");
-	} else {
-		buf_puts(&b, "UPDATE services SET ");
-		for (int i = COL_WRITABLE; i < COL_CREATED; i++)
-			buf_printf(&b, "%s = ?, ", cols[i].col);
-		buf_puts(&b, "version = version + 1 WHERE id = ?");
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(c, b.data, &s);
-	buf_free(&b);
-	if (rc)
-		return rc;
-	if (insert) {
-		activity_rec_bind(s, 1, p, cols, NCOLS - 1);
-	} else {
-		int k = activity_rec_bind(s, 1, p, cols + COL_WRITABLE, COL_CREATED - COL_WRITABLE);
-		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
-	}
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return activity_rec_write(c, &table, p, insert);
 }
 
 int service_create(struct db_conn *c, const struct caller *who, json_t *body,
@@ -375,8 +326,8 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 	json_object_set_new(p, "id", json_string(id));
 	json_object_set_new(p, "org_id", json_string(who->org_id));
 	json_object_set_new(p, "created_by", json_string(who->user_id));
-	stamp(p, "created_at", now);
-	stamp(p, "updated_at", now);
+	activity_rec_stamp(p, "created_at", now);
+	activity_rec_stamp(p, "updated_at", now);
 	int rc = service_check(p, field);
 	if (!rc)
 		rc = db_begin(c);
@@ -393,10 +344,8 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = panel_ack_ok(c, who->org_id, p, field);
 	if (!rc)
 		rc = service_write(c, p, 1);
-	struct audit_entry e = {who->user_id, who->org_id, "create", "service",
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", "service", id, request_id, now);
 	json_decref(p);
 	return db_end(c, rc);
 }
@@ -405,23 +354,18 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *merged = NULL;
+	int rc = row_update_begin(c, who, id, service_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = service_get(c, who, id, &cur)))
-		goto out;
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
 	    !acl_role_can(who->role, RES_SERVICE, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	json_object_del(merged, "org_name");
 	defaults_fill(merged);
 	if (!json_is_string(json_object_get(merged, "country"))) {
@@ -433,12 +377,10 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 	    (rc = panel_ack_ok(c, who->org_id, merged, field)))
 		goto out;
 	int64_t now = tr_now_ms();
-	stamp(merged, "updated_at", now);
+	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = service_write(c, merged, 0)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, "update", "service",
-				id,	      request_id,  NULL,     NULL};
-	rc = audit_append(c, &e, now);
+	rc = audit_by(c, who, "update", "service", id, request_id, now);
 out:
 	json_decref(cur);
 	json_decref(merged);

@@ -13,14 +13,9 @@
 
 static void select_start(const struct shrec *t, struct query *q)
 {
-	struct buf b;
-	buf_init(&b, 16384);
-	buf_puts(&b, "SELECT ");
-	activity_rec_select(&b, "r", t->cols, t->ncols);
-	buf_printf(&b, " FROM %s r WHERE 1 = 1", t->table);
-	query_init(q);
-	query_sql(q, b.data);
-	buf_free(&b);
+	char tail[200];
+	snprintf(tail, sizeof(tail), " FROM %s r WHERE 1 = 1", t->table);
+	activity_rec_query(q, "r", t->cols, t->ncols, tail);
 }
 
 int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
@@ -32,8 +27,7 @@ int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *wh
 	query_text(&q, " AND r.id = ?", id);
 	acl_visible(&q, who, "r");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -81,8 +75,7 @@ int shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *wh
 		extra(&q, ctx);
 	row_keyset(&q, "r", after, limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	int k = 0, more = 0;
@@ -114,8 +107,7 @@ int shrec_all(const struct shrec *t, struct db_conn *c, const struct caller *who
 	filters_add(&q, eq, n);
 	query_sql(&q, " ORDER BY r.id");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)
@@ -126,13 +118,7 @@ int shrec_all(const struct shrec *t, struct db_conn *c, const struct caller *who
 
 int shrec_exists(struct db_conn *c, const char *sql, const char *v)
 {
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return -1;
-	db_bind_text(s, 1, v);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	return db_exists(c, sql, v);
 }
 
 int shrec_finish(struct db_conn *c, int rc)
@@ -169,13 +155,6 @@ int shrec_texts_valid(json_t *v, size_t max)
 	return 1;
 }
 
-static void stamp(json_t *a, const char *key, int64_t ms)
-{
-	char t[32];
-	tr_time_format(ms, t);
-	json_object_set_new(a, key, json_string(t));
-}
-
 static struct acl_share share_of(json_t *p)
 {
 	return (struct acl_share){json_string_value(json_object_get(p, "distribution")),
@@ -208,38 +187,10 @@ static int share_check(struct db_conn *c, const struct caller *who, json_t *p, c
 
 static int write_row(const struct shrec *t, struct db_conn *c, json_t *p, int insert)
 {
-	struct buf b;
-	size_t n = t->ncols;
-	buf_init(&b, 16384);
-	if (insert) {
-		buf_printf(&b, "INSERT INTO %s " DB_ACL_EXEMPT " (", t->table);
-		for (size_t i = 0; i < n - 1; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", t->cols[i].col);
-		buf_puts(&b, ") VALUES (");
-		for (size_t i = 0; i < n - 1; i++)
-			buf_puts(&b, i ? ", ?" : "?");
-		buf_puts(&b, ")");
-	} else {
-		buf_printf(&b, "UPDATE %s " DB_ACL_EXEMPT " SET ", t->table);
-		for (size_t i = FIRST_W; i < END_W(t); i++)
-			buf_printf(&b, "%s = ?, ", t->cols[i].col);
-		buf_puts(&b, "updated_at = ?, version = version + 1 WHERE id = ?");
-	}
-	struct db_stmt *s;
-	int rc = db_prepare(c, b.data, &s);
-	buf_free(&b);
-	if (rc)
-		return rc;
-	if (insert) {
-		activity_rec_bind(s, 1, p, t->cols, n - 1);
-	} else {
-		int k = activity_rec_bind(s, 1, p, t->cols + FIRST_W, END_W(t) - FIRST_W);
-		k = activity_rec_bind(s, k, p, t->cols + n - 2, 1);
-		db_bind_text(s, k, json_string_value(json_object_get(p, "id")));
-	}
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	/* updated_at (the last but one) is written again on every change */
+	struct activity_rec_table w = {t->table, t->cols,  t->ncols - 1,
+				       FIRST_W,	 END_W(t), t->ncols - 2};
+	return activity_rec_write(c, &w, p, insert);
 }
 
 int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *who, json_t *body,
@@ -255,13 +206,7 @@ int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *
 		t->defaults(p);
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	json_object_set_new(p, "id", json_string(id));
-	json_object_set_new(p, "org_id", json_string(who->org_id));
-	json_object_set_new(p, "country",
-			    who->country[0] ? json_string(who->country) : json_null());
-	json_object_set_new(p, "created_by", json_string(who->user_id));
-	stamp(p, "created_at", now);
-	stamp(p, "updated_at", now);
+	activity_rec_owner(p, who, id, now);
 	struct acl_share to = share_of(p);
 	int rc = acl_distribution_allowed(who->role, t->share, NULL, &to, field);
 	if (rc) {
@@ -278,10 +223,8 @@ int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *
 		rc = t->check(c, who, p, NULL, field);
 	if (!rc)
 		rc = write_row(t, c, p, 1);
-	struct audit_entry e = {who->user_id, who->org_id, "create", t->entity,
-				id,	      request_id,  NULL,     NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "create", t->entity, id, request_id, now);
 	json_decref(p);
 	return shrec_finish(c, rc);
 }
@@ -310,8 +253,7 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 			rc = TR_ERR_INVALID;
 			goto out;
 		}
-	merged = json_deep_copy(cur);
-	json_object_update(merged, body);
+	merged = row_merged(cur, body);
 	if (t->defaults)
 		t->defaults(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
@@ -325,16 +267,14 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	if ((rc = share_check(c, who, merged, field)))
 		goto out;
 	if (t->check && (rc = t->check(c, who, merged, cur, field)))
 		goto out;
 	int64_t now = tr_now_ms();
-	stamp(merged, "updated_at", now);
+	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = write_row(t, c, merged, 0)))
 		goto out;
 	rc = shrec_audit_change(c, who, t->entity, id, request_id, &was, &will, now);
@@ -387,10 +327,8 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	if (t->delete_check && (rc = t->delete_check(c, cur, field)))
 		goto out;
 	if (t->delete_owned && (rc = t->delete_owned(c, id)))

@@ -91,8 +91,7 @@ static int ids_chunk(struct db_conn *c, const struct caller *who, const char *so
 	if (!tips)
 		query_text(&q, " AND (a.status <> 'draft' OR a.org_id = ?)", who->org_id);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -269,8 +268,7 @@ static int signal_current(struct db_conn *c, const struct caller *who, const cha
 	query_text(&q, "SELECT g.org_key, g.status, g.version FROM signals g WHERE g.id = ?", id);
 	signal_visible(&q, who);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -305,8 +303,7 @@ int signal_title(struct db_conn *c, const struct caller *who, const char *id, co
 		   id);
 	signal_visible(&q, who);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	rc = db_step(s);
@@ -339,6 +336,14 @@ int signal_title(struct db_conn *c, const struct caller *who, const char *id, co
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+/* A row of a list or a read (signal_row makes every row). */
+static json_t *list_row(struct db_stmt *s)
+{
+	json_t *g = NULL;
+	signal_row(s, &g);
+	return g;
+}
+
 int signal_get(struct db_conn *c, const struct caller *who, const char *id, int suppress_below,
 	       const char *lang, json_t **out)
 {
@@ -346,18 +351,8 @@ int signal_get(struct db_conn *c, const struct caller *who, const char *id, int 
 	query_init(&q);
 	query_text(&q, "SELECT " SIGNAL_COLS " FROM signals g WHERE g.id = ?", id);
 	signal_visible(&q, who);
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
 	*out = NULL;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = signal_row(s, out);
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
+	int rc = row_query_one(&q, c, list_row, out);
 	if (!rc)
 		rc = signal_finish(c, who, suppress_below, lang, *out);
 	if (rc) {
@@ -396,27 +391,8 @@ int signal_list(struct db_conn *c, const struct caller *who, const struct signal
 	if (f->state)
 		query_sql(&q, " AND NOT EXISTS (SELECT 1 FROM signals n WHERE n.continues = g.id)");
 	row_keyset_on(&q, "g", "first_seen", 1, after, limit);
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = row_list(&q, c, limit, list_row, "first_seen", items, next_key);
 	if (rc)
-		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		json_t *g = NULL;
-		if ((rc = signal_row(s, &g)))
-			break;
-		json_array_append_new(items, g);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 18),
-			 db_col_text(s, 0));
-	}
-	db_done(s);
-	if (rc != DB_ROW && rc != DB_DONE && rc != TR_OK)
 		return rc;
 	size_t i;
 	json_t *g;

@@ -56,20 +56,16 @@ static int signal_find(struct db_conn *c, const char *org_key, const struct dete
 {
 	struct db_stmt *s;
 	memset(out, 0, sizeof(*out));
-	int rc =
-	    db_prepare(c,
-		       "SELECT id, observed, weeks, methods, record_ids, continues FROM signals"
-		       " WHERE org_key = ? AND source = ? AND country = ? AND category = ?"
-		       " AND cell = ? AND period_start = ? ORDER BY id LIMIT 1",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT id, observed, weeks, methods, record_ids, continues FROM signals"
+	    " WHERE org_key = ? AND source = ? AND country = ? AND category = ?"
+	    " AND cell = ? AND period_start = ? ORDER BY id LIMIT 1",
+	    DB_VALS(DB_TEXT(org_key), DB_TEXT(aq_sources[h->src]), DB_TEXT(h->country),
+		    DB_TEXT(h->category), DB_TEXT(h->cell), DB_INT(week)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, org_key);
-	db_bind_text(s, 2, aq_sources[h->src]);
-	db_bind_text(s, 3, h->country);
-	db_bind_text(s, 4, h->category);
-	db_bind_text(s, 5, h->cell);
-	db_bind_int64(s, 6, week);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		snprintf(out->id, sizeof(out->id), "%s", db_col_text(s, 0));
@@ -232,16 +228,8 @@ static int signal_merge(struct db_conn *c, const struct stored *st, const struct
  * order: `trellis detect --at` an earlier week) so that it continues it. */
 static int signal_link(struct db_conn *c, const struct stored *cur, const struct stored *prev)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "UPDATE signals SET continues = ?, weeks = ? WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, prev->id);
-	db_bind_int64(s, 2, prev->weeks + 1);
-	db_bind_text(s, 3, cur->id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, "UPDATE signals SET continues = ?, weeks = ? WHERE id = ?",
+			   DB_VALS(DB_TEXT(prev->id), DB_INT(prev->weeks + 1), DB_TEXT(cur->id)));
 }
 
 /* Stores or merges the signal of one addressee, in one transaction. */

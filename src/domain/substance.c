@@ -1,3 +1,4 @@
+#include "domain/row.h"
 #include "domain/substance.h"
 #include "core/buf.h"
 #include "core/csv.h"
@@ -45,18 +46,8 @@ static json_t *sub_row(struct db_stmt *s)
 int substance_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	(void)who; /* a reference list: every role reads it */
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT " SUB_COLS " FROM substances WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = sub_row(s)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_one_vals(c, "SELECT " SUB_COLS " FROM substances WHERE id = ?",
+			    DB_VALS(DB_TEXT(id)), sub_row, out);
 }
 
 /* Whether the folded text of s (case and accents, Cyrillic included)
@@ -98,19 +89,16 @@ int substance_list(struct db_conn *c, const struct caller *who, const char *cls,
 		text_fold_word(q, strlen(q), fq, sizeof(fq));
 	struct db_stmt *s;
 	/* the cursor is the last id: the page goes on after its name */
-	int rc = db_prepare(c,
-			    "SELECT " SUB_COLS " FROM substances"
-			    " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR"
-			    " name > (SELECT name FROM substances WHERE id = ?))"
-			    " ORDER BY name LIMIT ?",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT " SUB_COLS " FROM substances"
+	    " WHERE (CAST(? AS TEXT) IS NULL OR class = ?)"
+	    " AND (CAST(? AS TEXT) IS NULL OR"
+	    " name > (SELECT name FROM substances WHERE id = ?))"
+	    " ORDER BY name LIMIT ?",
+	    DB_VALS(DB_TEXT(cls), DB_TEXT(cls), DB_TEXT(after), DB_TEXT(after)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, cls);
-	db_bind_text(s, 2, cls);
-	db_bind_text(s, 3, after);
-	db_bind_text(s, 4, after);
 	/* with a query the rows are filtered here: the table is a reference list */
 	db_bind_int64(s, 5, fq[0] ? 1000000 : limit + 1);
 	int n = 0, more = 0;
@@ -200,13 +188,10 @@ int substance_create(struct db_conn *c, const struct caller *who, json_t *body,
 		     const char *request_id, char id[37], const char **field)
 {
 	*field = "name";
-	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_CREATE))
-		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
+	int64_t now;
+	int rc = row_create_begin(c, who, RES_SUBSTANCE, id, &now);
 	if (rc)
 		return rc;
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
 	rc = sub_write(c,
 		       "INSERT INTO substances (name, class, description, synonyms,"
 		       " updated_at, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -114,15 +114,13 @@ static int reference_take(struct db_conn *c, const char *country, int64_t now,
 	gmtime_r(&secs, &tm);
 	int year = tm.tm_year + 1900;
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
-			    " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
-			    " RETURNING n",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
+				 " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
+				 " RETURNING n",
+				 DB_VALS(DB_TEXT(country), DB_INT(year)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, country);
-	db_bind_int64(s, 2, year);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		snprintf(out, 32, "%.2s-%04d-%06lld", country, year, (long long)db_col_int64(s, 0));
@@ -327,23 +325,12 @@ int tip_receipt_get(struct db_conn *c, const char *code, const char *secret, jso
 static int message_insert(struct db_conn *c, const char *tip_id, const char *direction,
 			  const char *user_id, const char *body, int64_t now, char id[37])
 {
-	struct db_stmt *s;
 	uuid4(id);
-	int rc = db_prepare(c,
-			    "INSERT INTO tip_messages (id, tip_id, direction, user_id, body,"
-			    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, tip_id);
-	db_bind_text(s, 3, direction);
-	db_bind_text_or_null(s, 4, user_id);
-	db_bind_text(s, 5, body);
-	db_bind_int64(s, 6, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO tip_messages (id, tip_id, direction, user_id, body,"
+			   " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(tip_id), DB_TEXT(direction),
+				   DB_TEXT(user_id), DB_TEXT(body), DB_INT(now)));
 }
 
 int tip_sender_message(struct db_conn *c, const char *code, const char *secret, const char *body)
@@ -445,24 +432,21 @@ static json_t *tip_row(struct db_stmt *s, const struct caller *who, int64_t now)
 	return t;
 }
 
+/* A row as the reader sees it. */
+static json_t *reader_row(struct db_stmt *s, void *ctx)
+{
+	const struct row_reader *x = ctx;
+	return tip_row(s, x->who, x->now);
+}
+
 int tip_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct query q;
 	query_init(&q);
 	query_text(&q, "SELECT " TIP_COLS " FROM tips t WHERE t.id = ?", id);
 	acl_visible(&q, who, "t");
-	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = tip_row(s, who, tr_now_ms())) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	struct row_reader x = {who, tr_now_ms()};
+	return row_query_one_ctx(&q, c, reader_row, &x, out);
 }
 
 /* Whether the point of a tip row, as the caller sees it, lies in box. */
@@ -540,8 +524,7 @@ int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filte
 	row_keyset_on(&q, "t", due ? "ack_due_at" : "created_at", f->sort == TIP_SORT_NEWEST, after,
 		      f->has_bbox ? 99999 : limit);
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	int n = 0, more = 0;
@@ -696,14 +679,11 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	       int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur = NULL, *m = NULL;
+	int rc = row_update_begin(c, who, id, tip_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *m = NULL;
-	if ((rc = tip_get(c, who, id, &cur)))
-		goto out;
-	m = json_deep_copy(cur);
-	json_object_update(m, body);
+	m = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
 	/* how coarse the point is outside the organisation goes with who sees it */
 	int coarsen =
@@ -720,10 +700,8 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		rc = TR_ERR_PRECONDITION;
+	if ((rc = row_version_check(cur, version)))
 		goto out;
-	}
 	if ((rc = triage_check(c, who, cur, m, field)))
 		goto out;
 	int64_t now = tr_now_ms();
@@ -833,9 +811,7 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, js
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	if (!rc) {
-		struct audit_entry e = {who->user_id, who->org_id, "note", "tip",
-					id,	      request_id,  NULL,   NULL};
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "note", "tip", id, request_id, now);
 	}
 out:
 	return db_end(c, rc);
@@ -853,10 +829,7 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 		rc = message_insert(c, id, "to_sender", who->user_id,
 				    json_string_value(json_object_get(body, "body")), now, msg_id);
 	if (!rc) {
-		struct audit_entry e = {who->user_id, who->org_id, "message_to_sender",
-					"tip",	      id,	   request_id,
-					NULL,	      NULL};
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "message_to_sender", "tip", id, request_id, now);
 	}
 	return db_end(c, rc);
 }
@@ -879,8 +852,7 @@ static int home_items(struct db_conn *c, const struct caller *who, const char *i
 	acl_visible(&q, who, "t");
 	query_text(&q, " AND t.org_id = ? ORDER BY n.created_at, n.id LIMIT 1000", who->org_id);
 	struct db_stmt *s;
-	rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW)

@@ -170,8 +170,7 @@ int tip_count_weeks(struct db_conn *c, const struct caller *who, double lat, dou
 	acl_visible(&q, who, "t");
 	query_sql(&q, " LIMIT 100000");
 	struct db_stmt *s;
-	int rc = query_prepare(&q, c, &s);
-	query_free(&q);
+	int rc = query_take(&q, c, &s);
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {

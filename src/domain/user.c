@@ -51,17 +51,11 @@ static int sees(const struct caller *who, const char *org_id)
 
 int user_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	return row_one_vals(c,
 			    "SELECT " USER_COLS " FROM users WHERE id = ?"
 			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, scope_org(who));
-	db_bind_text(s, 3, scope_org(who));
-	return row_one(s, user_row, out);
+			    DB_VALS(DB_TEXT(id), DB_TEXT(scope_org(who)), DB_TEXT(scope_org(who))),
+			    user_row, out);
 }
 
 int user_list(struct db_conn *c, const struct caller *who, const char *org_id, const char *role,
@@ -98,13 +92,7 @@ static void lower_copy(const char *in, char *out, size_t n)
 
 static int org_exists(struct db_conn *c, const char *org_id)
 {
-	struct db_stmt *s;
-	if (db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s))
-		return 0;
-	db_bind_text(s, 1, org_id);
-	int rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW;
+	return db_exists(c, "SELECT 1 FROM organisations WHERE id = ?", org_id) == 1;
 }
 
 static int insert_user(struct db_conn *c, const char *id, const char *email, const char *name,
@@ -344,12 +332,11 @@ static int apply_field(struct db_conn *c, const char *id, const char *key, json_
 static int version_bump(struct db_conn *c, const char *id, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?", &s);
+	int rc = db_prepare_vals(
+	    c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?",
+	    DB_VALS(DB_INT(now), DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, id);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;
@@ -433,10 +420,8 @@ int user_password_reset(struct db_conn *c, const struct caller *who, const char 
 	json_decref(pw);
 	if (!rc)
 		rc = version_bump(c, id, now);
-	struct audit_entry e = {who->user_id, who->org_id, "password_reset", "user", id, request_id,
-				NULL,	      NULL};
 	if (!rc)
-		rc = audit_append(c, &e, now);
+		rc = audit_by(c, who, "password_reset", "user", id, request_id, now);
 	if (rc) {
 		db_rollback(c);
 		return rc;

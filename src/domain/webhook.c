@@ -46,30 +46,19 @@ static json_t *hook_row(struct db_stmt *s)
 
 int webhook_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c, "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->org_id);
-	return row_one(s, hook_row, out);
+	return row_one_vals(c, "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?",
+			    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), hook_row, out);
 }
 
 int webhook_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		 json_t *items, int *more)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
-			    " ORDER BY id LIMIT ?",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, who->org_id);
-	db_bind_text(s, 2, after ? after : "");
-	db_bind_int64(s, 3, limit + 1);
-	return row_page(s, limit, hook_row, items, more);
+	return row_page_vals(
+	    c,
+	    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
+	    " ORDER BY id LIMIT ?",
+	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
+	    hook_row, items, more);
 }
 
 static char *secret_seal(const char *secret)
@@ -81,9 +70,7 @@ static char *secret_seal(const char *secret)
 static int audit(struct db_conn *c, const struct caller *who, const char *action, const char *id,
 		 const char *request_id, int64_t now)
 {
-	struct audit_entry e = {who->user_id, who->org_id, action, "webhook",
-				id,	      request_id,  NULL,   NULL};
-	return audit_append(c, &e, now);
+	return audit_by(c, who, action, "webhook", id, request_id, now);
 }
 
 int webhook_create(struct db_conn *c, const struct caller *who, json_t *body,
@@ -207,14 +194,7 @@ int webhook_update(struct db_conn *c, const struct caller *who, const char *id, 
 
 static int exec_id(struct db_conn *c, const char *sql, const char *id)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c, sql, DB_VALS(DB_TEXT(id)));
 }
 
 int webhook_disable(struct db_conn *c, const char *id)
@@ -256,19 +236,17 @@ int webhook_attempts(struct db_conn *c, const struct caller *who, const char *id
 	if (rc)
 		return rc;
 	struct db_stmt *s;
-	rc = db_prepare(
+	rc = db_prepare_vals(
 	    c,
 	    "SELECT a.id, a.delivery_id, d.event_type, a.attempt, a.status, a.error,"
 	    " a.duration_ms, a.created_at, d.status FROM webhook_attempts a"
 	    " JOIN webhook_deliveries d ON d.id = a.delivery_id"
 	    " WHERE a.webhook_id = ? AND (? = '' OR a.id < ?) ORDER BY a.id DESC LIMIT ?",
+	    DB_VALS(DB_TEXT(id), DB_TEXT(after ? after : ""), DB_TEXT(after ? after : ""),
+		    DB_INT(limit + 1)),
 	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, after ? after : "");
-	db_bind_text(s, 3, after ? after : "");
-	db_bind_int64(s, 4, limit + 1);
 	int n = 0;
 	*more = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -307,25 +285,13 @@ static int dist_of(const char *d)
 static int queue(struct db_conn *c, const char *hook_id, const char *event, const char *ref_type,
 		 const char *ref_id, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO webhook_deliveries (id, webhook_id, event_type, ref_type,"
-			    " ref_id, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
 	char id[37];
 	tr_uuid7(id);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, hook_id);
-	db_bind_text(s, 3, event);
-	db_bind_text_or_null(s, 4, ref_type);
-	db_bind_text_or_null(s, 5, ref_id);
-	db_bind_int64(s, 6, now);
-	db_bind_int64(s, 7, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO webhook_deliveries (id, webhook_id, event_type, ref_type,"
+			   " ref_id, next_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(hook_id), DB_TEXT(event), DB_TEXT(ref_type),
+				   DB_TEXT(ref_id), DB_INT(now), DB_INT(now)));
 }
 
 static int in_group(struct db_conn *c, const char *group, const char *org, int *yes)
@@ -334,12 +300,11 @@ static int in_group(struct db_conn *c, const char *group, const char *org, int *
 	if (!group)
 		return TR_OK;
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?", &s);
+	int rc = db_prepare_vals(
+	    c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
+	    DB_VALS(DB_TEXT(group), DB_TEXT(org)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, group);
-	db_bind_text(s, 2, org);
 	rc = db_step(s);
 	*yes = rc == DB_ROW;
 	db_done(s);
@@ -359,17 +324,16 @@ static int hooks_for(struct db_conn *c, const char *event, const char *org_id,
 	char like[64];
 	snprintf(like, sizeof(like), "%%\"%s\"%%", event);
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT w.id, w.org_id, COALESCE(o.country, '') FROM webhooks w"
-			    " JOIN organisations o ON o.id = w.org_id"
-			    " WHERE w.disabled = 0 AND w.event_types LIKE ?"
-			    " AND (? = '' OR w.org_id = ?) ORDER BY w.id",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT w.id, w.org_id, COALESCE(o.country, '') FROM webhooks w"
+	    " JOIN organisations o ON o.id = w.org_id"
+	    " WHERE w.disabled = 0 AND w.event_types LIKE ?"
+	    " AND (? = '' OR w.org_id = ?) ORDER BY w.id",
+	    DB_VALS(DB_TEXT(like), DB_TEXT(org_id ? org_id : ""), DB_TEXT(org_id ? org_id : "")),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, like);
-	db_bind_text(s, 2, org_id ? org_id : "");
-	db_bind_text(s, 3, org_id ? org_id : "");
 	size_t cap = 0;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (*n == cap) {

@@ -52,15 +52,13 @@ static void job_clear(struct job *j)
 static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, struct job *j)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE webhook_deliveries SET next_at = ? WHERE id = ? AND next_at = ?"
-			    " AND status = 'queued' RETURNING id",
-			    &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "UPDATE webhook_deliveries SET next_at = ? WHERE id = ? AND next_at = ?"
+	    " AND status = 'queued' RETURNING id",
+	    DB_VALS(DB_INT(now + 2 * SEND_TIMEOUT_MS), DB_TEXT(id), DB_INT(was)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now + 2 * SEND_TIMEOUT_MS);
-	db_bind_text(s, 2, id);
-	db_bind_int64(s, 3, was);
 	rc = db_step(s);
 	int got = rc == DB_ROW;
 	while (rc == DB_ROW)
@@ -262,14 +260,12 @@ static int failures_count(struct db_conn *c, const struct job *j, int ok, int *f
 			  int *disable)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "UPDATE webhooks SET failures = CASE WHEN ? = 1 THEN 0"
-			    " ELSE failures + 1 END WHERE id = ? RETURNING failures, disabled",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "UPDATE webhooks SET failures = CASE WHEN ? = 1 THEN 0"
+				 " ELSE failures + 1 END WHERE id = ? RETURNING failures, disabled",
+				 DB_VALS(DB_INT(ok), DB_TEXT(j->hook_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, ok);
-	db_bind_text(s, 2, j->hook_id);
 	rc = db_step(s);
 	if (rc == DB_ROW) {
 		*failures = (int)db_col_int64(s, 0);
@@ -298,15 +294,13 @@ static int delivery_update(struct db_conn *c, const struct job *j, const char *s
 			   long status, const char *err, int ok, int64_t next, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_at = ?,"
 			    " last_status = ?, last_error = ?, delivered_at = ? WHERE id = ?",
-			    &s);
+			    DB_VALS(DB_TEXT(st), DB_INT(attempts), DB_INT(next)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, st);
-	db_bind_int64(s, 2, attempts);
-	db_bind_int64(s, 3, next);
 	if (status)
 		db_bind_int64(s, 4, status);
 	else
@@ -383,14 +377,13 @@ int webhook_send_due(struct db_conn *c, int64_t now, int max, int *sent)
 {
 	*sent = 0;
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "SELECT id, next_at FROM webhook_deliveries WHERE status = 'queued'"
 			    " AND next_at <= ? ORDER BY next_at, id LIMIT ?",
-			    &s);
+			    DB_VALS(DB_INT(now), DB_INT(max)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now);
-	db_bind_int64(s, 2, max);
 	char(*ids)[37] = calloc((size_t)max, sizeof(*ids));
 	int64_t *was = calloc((size_t)max, sizeof(*was));
 	int n = 0;

@@ -71,6 +71,42 @@ static void statements_bind_step_and_are_cached(void **state)
 	unlink(path);
 }
 
+static void a_list_of_values_binds_runs_and_reads_one_row(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = open_temp(path, sizeof(path));
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec(c, "CREATE TABLE v (a TEXT, b BIGINT, c DOUBLE PRECISION, d TEXT)"),
+			 TR_OK);
+	assert_int_equal(db_run_vals(c, "INSERT INTO v VALUES (?, ?, ?, ?)",
+				     DB_VALS(DB_TEXT("x"), DB_INT(7), DB_REAL(0.5), DB_NULL)),
+			 TR_OK);
+	assert_int_equal(db_run_vals(c, "INSERT INTO v VALUES (?, ?, ?, ?)",
+				     DB_VALS(DB_TEXT(NULL), DB_INT(8), DB_REAL(1), DB_TEXT("y"))),
+			 TR_OK);
+	struct db_stmt *s;
+	assert_int_equal(
+	    db_row_vals(c, "SELECT a, c, d FROM v WHERE b = ?", DB_VALS(DB_INT(7)), &s), TR_OK);
+	assert_string_equal(db_col_text(s, 0), "x");
+	assert_true(db_col_double(s, 1) == 0.5);
+	assert_true(db_col_is_null(s, 2));
+	db_done(s);
+	assert_int_equal(db_row_vals(c, "SELECT a FROM v WHERE b = ?", DB_VALS(DB_INT(9)), &s),
+			 TR_ERR_NOT_FOUND);
+	assert_null(s);
+	int64_t n = 0;
+	assert_int_equal(db_int_vals(c, "SELECT COUNT(*) FROM v WHERE a IS NULL", NULL, 0, &n),
+			 TR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(db_exists(c, "SELECT 1 FROM v WHERE d = ?", "y"), 1);
+	assert_int_equal(db_exists(c, "SELECT 1 FROM v WHERE d = ?", "z"), 0);
+	assert_int_equal(db_exists(c, "SELECT 1 FROM nowhere WHERE d = ?", "z"), -1);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
 static void a_unique_violation_is_a_conflict(void **state)
 {
 	(void)state;
@@ -224,6 +260,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(placeholders_become_numbered_outside_quotes),
 		cmocka_unit_test(statements_bind_step_and_are_cached),
+		cmocka_unit_test(a_list_of_values_binds_runs_and_reads_one_row),
 		cmocka_unit_test(a_unique_violation_is_a_conflict),
 		cmocka_unit_test(release_rolls_back_an_open_transaction),
 		cmocka_unit_test(migrations_apply_once_in_order),

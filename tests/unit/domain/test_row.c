@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "domain/row.h"
+#include "core/err.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,11 +50,39 @@ static void the_query_after_a_key_binds_its_time_twice_and_its_id(void **state)
 	query_free(&q);
 }
 
+static void a_status_moves_only_along_its_table(void **state)
+{
+	(void)state;
+	static const char *const moves[][2] = {{"draft", "open"}, {"open", "closed"}};
+	assert_true(row_move_ok(moves, 2, "draft", "open"));
+	assert_true(row_move_ok(moves, 2, "closed", "closed"));
+	assert_false(row_move_ok(moves, 2, "open", "draft"));
+	assert_false(row_move_ok(moves, 2, "draft", "closed"));
+}
+
+static void a_stale_if_match_is_a_failed_precondition(void **state)
+{
+	(void)state;
+	json_t *cur = json_pack("{s:i}", "version", 3);
+	assert_int_equal(row_version_check(cur, 3), TR_OK);
+	assert_int_equal(row_version_check(cur, -1), TR_OK);
+	assert_int_equal(row_version_check(cur, 2), TR_ERR_PRECONDITION);
+	json_t *body = json_pack("{s:i}", "version", 4);
+	json_t *m = row_merged(cur, body);
+	assert_int_equal(json_integer_value(json_object_get(cur, "version")), 3);
+	assert_int_equal(json_integer_value(json_object_get(m, "version")), 4);
+	json_decref(m);
+	json_decref(body);
+	json_decref(cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(the_next_key_is_the_last_items_time_and_id),
 	    cmocka_unit_test(the_query_after_a_key_binds_its_time_twice_and_its_id),
+	    cmocka_unit_test(a_status_moves_only_along_its_table),
+	    cmocka_unit_test(a_stale_if_match_is_a_failed_precondition),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
