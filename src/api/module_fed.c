@@ -213,6 +213,10 @@ static int pull_step(struct fed_worker *w, const struct fed_peer *p, CURL *curl2
 		fetching = pthread_create(&t, NULL, prefetch_main, &f) == 0;
 	}
 	int rc = apply(w, p, cur, rep, err, errlen);
+	/* logged at once: the next pull may be a long poll (the last full page
+	 * says more follows) */
+	if (!rc && rep->cursor != p->pull_cursor)
+		applied_log(p->node_id, rep);
 	if (fetching) {
 		pthread_join(t, NULL);
 		*ahead = !rc && f.pg.rc == TR_OK && rep->cursor == f.p.pull_cursor;
@@ -255,8 +259,6 @@ static void *worker_main(void *arg)
 			cur = 1 - cur; /* the next page is already here */
 		if (atomic_load(&st->stop) || atomic_load(&w->stop))
 			break;
-		if (!rc && rep.cursor != p.pull_cursor)
-			applied_log(p.node_id, &rep);
 		if (rc || rep.refused) /* a success was noted with the bundle */
 			note(st, p.node_id, err);
 		if (rc && nap(st, &w->stop, st->retry_ms))
