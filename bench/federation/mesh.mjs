@@ -8,8 +8,12 @@
 // prints the time to reach all (median and max over the alerts), the
 // slowest instance, and each instance's resident memory.
 // Run from the repository root after `make`: node bench/federation/mesh.mjs
-// Progress goes to stderr on a terminal only. Exit status 1 when an alert
-// does not reach every instance within 60 s.
+// Each phase (seeding, starting, peering, each alert) has a deadline
+// (BENCH_PHASE_S, default 300 s, or 10 s an instance or peering when more;
+// an alert 60 s): past it the bench prints
+// the phase and what it was still waiting for, and exits with status 1, as
+// it does when an alert does not reach every instance. A request gets 20 s,
+// a command line 60 s. Each phase's end is printed with its time.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +23,9 @@ const BIN = process.env.TRELLIS || 'build/trellis';
 const N = Number(process.env.BENCH_NODES || 58);
 const ALERTS = Number(process.env.BENCH_ALERTS || 5);
 const TIMEOUT_MS = 60000;
+const PHASE_MS = Number(process.env.BENCH_PHASE_S || 300) * 1000;
+const REQUEST_MS = 20000;
+const CLI_MS = 60000;
 const env = {
   ...process.env,
   TRELLIS_SECRET_KEY: process.env.TRELLIS_SECRET_KEY || 'be'.repeat(32),
@@ -28,7 +35,31 @@ const tty = process.stderr.isTTY;
 const progress = (what, i, n) => {
   if (tty) process.stderr.write(`\r${what} ${i}/${n}${i === n ? '\n' : ''}`);
 };
-const cli = (args) => execFileSync(BIN, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const cli = (args) => execFileSync(BIN, args, {
+  env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: CLI_MS, killSignal: 'SIGKILL',
+}).trim();
+
+/** The phase under way and what it waits for, printed if its deadline passes. */
+const phase = { name: 'start', waiting: () => '', timer: null, t0: 0, ms: 0 };
+function overdue() {
+  console.log(`bench/federation/mesh: ${phase.name}: no end after ${(phase.ms / 1000).toFixed(0)} s;`
+    + ` waiting for ${phase.waiting() || 'its step in progress'}`);
+  cleanup();
+  process.exit(1);
+}
+function begin(name, ms = PHASE_MS, waiting = () => '') {
+  clearTimeout(phase.timer);
+  Object.assign(phase, { name, waiting, ms, t0: performance.now() });
+  phase.timer = setTimeout(overdue, ms);
+}
+/** For a phase of synchronous steps, which the timer cannot interrupt. */
+function due() {
+  if (performance.now() - phase.t0 > phase.ms) overdue();
+}
+function end() {
+  clearTimeout(phase.timer);
+  console.log(`  ${phase.name}: ${((performance.now() - phase.t0) / 1000).toFixed(1)} s`);
+}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,6 +120,7 @@ async function api(n, method, path, body) {
     try {
       r = await fetch(`${n.base}/api/v1${path}`, {
         method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_MS),
       });
     } catch (e) {
       const running = n.proc.exitCode === null && !n.proc.signalCode;
@@ -110,6 +142,8 @@ async function spread(n, label) {
   });
   if (r.status !== 201) throw new Error(`publish on n${n.i}: ${r.status} ${JSON.stringify(r.body)}`);
   const waiting = new Set(nodes.filter((m) => m !== n));
+  phase.waiting = () => `${waiting.size} instances to show alert ${r.body.id} of n${n.i}: `
+    + [...waiting].slice(0, 10).map((m) => `n${m.i}`).join(' ') + (waiting.size > 10 ? ' ...' : '');
   const arrived = new Map();
   while (waiting.size && performance.now() - t0 < TIMEOUT_MS) {
     await Promise.all([...waiting].map(async (m) => {
@@ -131,14 +165,21 @@ function rssMiB(n) {
 }
 
 async function measure(topology, edges) {
-  for (const [a, b] of edges) { peer(a, b); peer(b, a); }
+  let done = 0;
+  begin(`${topology}: peering`, Math.max(PHASE_MS, edges.length * 10000), () => `peer add ${done + 1} of ${edges.length}`);
+  for (const [a, b] of edges) { peer(a, b); peer(b, a); done++; due(); }
+  end();
   // a first alert: every puller is connected and waiting before timing
+  begin(`${topology}: warm-up alert`, TIMEOUT_MS + REQUEST_MS);
   await spread(nodes[1], `${topology} warm-up`);
+  end();
   const runs = [];
+  begin(`${topology}: ${ALERTS} alerts`, ALERTS * (TIMEOUT_MS + REQUEST_MS));
   for (let k = 0; k < ALERTS; k++) {
     runs.push(await spread(nodes[1 + ((k * 13) % (N - 1))], `${topology} ${k + 1}`));
     progress(`${topology}: alerts`, k + 1, ALERTS);
   }
+  end();
   const rss = nodes.map(rssMiB);
   const all = runs.map((r) => r.all);
   console.log(`${topology} (${N} instances, ${edges.length} peerings both ways): to reach all `
@@ -146,14 +187,22 @@ async function measure(topology, edges) {
     + `half of the instances within ${(median(runs.map((r) => r.median)) / 1000).toFixed(2)} s (median)`);
   console.log(`  resident memory per instance: median ${median(rss).toFixed(1)} MiB, `
     + `max ${Math.max(...rss).toFixed(1)} MiB (the OSCE node ${rss[0].toFixed(1)} MiB)`);
-  for (const [a, b] of edges) { unpeer(a, b); unpeer(b, a); }
+  done = 0;
+  begin(`${topology}: unpeering`, Math.max(PHASE_MS, edges.length * 10000), () => `peer remove ${done + 1} of ${edges.length}`);
+  for (const [a, b] of edges) { unpeer(a, b); unpeer(b, a); done++; due(); }
+  end();
   return Math.max(...all);
 }
 
 let status = 0;
 try {
-  for (let i = 0; i < N; i++) { nodes.push(make(i)); progress('seeding', i + 1, N); }
-  for (let i = 0; i < N; i++) { await serve(nodes[i]); progress('starting', i + 1, N); }
+  begin(`seeding ${N} instances`, Math.max(PHASE_MS, N * 10000), () => `the seed of n${nodes.length}`);
+  for (let i = 0; i < N; i++) { nodes.push(make(i)); progress('seeding', i + 1, N); due(); }
+  end();
+  let started = 0;
+  begin(`starting ${N} instances`, PHASE_MS, () => `n${started} to listen`);
+  for (let i = 0; i < N; i++) { await serve(nodes[i]); started++; progress('starting', i + 1, N); }
+  end();
   const star = nodes.slice(1).map((n) => [nodes[0], n]);
   const mesh = [];
   for (let i = 0; i < N; i++) {
@@ -163,7 +212,8 @@ try {
   const worst = Math.max(await measure('star', star), await measure('partial mesh', mesh));
   console.log(`target: under 10 s to reach all: ${worst < 10000 ? 'met' : 'MISSED'}`);
 } catch (e) {
-  console.error(`bench/federation/mesh: ${e.message}`);
+  clearTimeout(phase.timer);
+  console.error(`bench/federation/mesh: ${phase.name}: ${e.message}`);
   status = 1;
 } finally {
   cleanup();

@@ -153,6 +153,22 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 		     const char *payload, const char *sig_hex, int64_t now,
 		     struct fed_apply_report *rep /* OUT */, char *err, size_t errlen);
 
+/** A bundle verified against its sender's signature and parsed, with each
+ * record's signed text parsed too, before it is applied: a puller does this
+ * for the next bundle while the current one is applied. */
+struct fed_bundle;
+/** fed_bundle_apply's first half, without the database: TR_ERR_UNAUTH (bad
+ * signature) or TR_ERR_INVALID (malformed) with err, else *out (free with
+ * fed_bundle_free). */
+int fed_bundle_parse(const struct fed_peer *from, const char *payload, const char *sig_hex,
+		     struct fed_bundle **out /* OUT */, char *err, size_t errlen);
+/** fed_bundle_apply's second half: the bundle parsed for from (with the
+ * same key) checked and applied. */
+int fed_bundle_apply_parsed(struct db_conn *c, const struct fed_node *me,
+			    const struct fed_peer *from, const struct fed_bundle *fb, int64_t now,
+			    struct fed_apply_report *rep /* OUT */, char *err, size_t errlen);
+void fed_bundle_free(struct fed_bundle *fb);
+
 /** What a peer would receive now from cursor 0: an array of {"type",
  * "id", "op", "version", "title"}. */
 int fed_preview(struct db_conn *c, const struct fed_peer *to, int limit, json_t **out /* OUT */);

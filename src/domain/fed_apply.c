@@ -561,11 +561,12 @@ static int unsigned_apply(struct db_conn *c, const struct fed_node *me, const st
 }
 
 /* One record as it travels: {"signed": {"text", "sig"[, "pk"]}} checked
- * against its origin's key, then applied from that text, which is kept to
- * be passed along; or an unsigned tombstone. id gets the record's id for
- * the log. APPLIED, UNCHANGED, REFUSED (with *why) or -tr_err. */
+ * against its origin's key, then applied from that text (r, as parsed by
+ * fed_bundle_parse), which is kept to be passed along; or an unsigned
+ * tombstone. id gets the record's id for the log. APPLIED, UNCHANGED,
+ * REFUSED (with *why) or -tr_err. */
 static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
-		      json_t *w, char id[80], const char **why)
+		      json_t *w, json_t *r, char id[80], const char **why)
 {
 	json_t *sg = json_object_get(w, "signed");
 	if (!json_is_object(sg)) {
@@ -576,7 +577,6 @@ static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct
 	const char *text = json_string_value(json_object_get(sg, "text"));
 	const char *sig_hex = json_string_value(json_object_get(sg, "sig"));
 	const char *pk_hex = json_string_value(json_object_get(sg, "pk"));
-	json_t *r = text ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : NULL;
 	const char *origin = json_string_value(json_object_get(r, "origin_node"));
 	const char *rid = json_string_value(json_object_get(r, "id"));
 	snprintf(id, 80, "%s", rid ? rid : "");
@@ -613,7 +613,6 @@ static int wire_apply(struct db_conn *c, const struct fed_node *me, const struct
 		if (rc)
 			res = -rc;
 	}
-	json_decref(r);
 	return res;
 }
 
@@ -705,24 +704,116 @@ static void bundle_cache(struct db_conn *c, int big)
 	db_exec(c, sql);
 }
 
-int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
-		     const char *payload, const char *sig_hex, int64_t now,
-		     struct fed_apply_report *rep, char *err, size_t errlen)
+struct fed_bundle {
+	json_t *b;
+	json_t **recs; /* each record's signed text, parsed (NULL: none) */
+	size_t n;
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES]; /* the key that verified it */
+};
+
+void fed_bundle_free(struct fed_bundle *fb)
+{
+	if (!fb)
+		return;
+	for (size_t i = 0; i < fb->n; i++)
+		json_decref(fb->recs[i]);
+	free(fb->recs);
+	json_decref(fb->b);
+	free(fb);
+}
+
+int fed_bundle_parse(const struct fed_peer *from, const char *payload, const char *sig_hex,
+		     struct fed_bundle **out, char *err, size_t errlen)
 {
 	unsigned char sig[crypto_sign_BYTES];
 	size_t n = 0;
-	memset(rep, 0, sizeof(*rep));
+	*out = NULL;
 	if (!payload || !sig_hex ||
 	    sodium_hex2bin(sig, sizeof(sig), sig_hex, strlen(sig_hex), NULL, &n, NULL) ||
 	    n != sizeof(sig) ||
 	    crypto_sign_verify_detached(sig, (const unsigned char *)payload, strlen(payload),
 					from->pk) != 0)
 		return snprintf(err, errlen, "bad bundle signature"), TR_ERR_UNAUTH;
-	json_t *b = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(b)) {
-		json_decref(b);
+	struct fed_bundle *fb = calloc(1, sizeof(*fb));
+	if (!fb)
+		return TR_ERR_NOMEM;
+	memcpy(fb->pk, from->pk, sizeof(fb->pk));
+	fb->b = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+	json_t *records = json_object_get(fb->b, "records");
+	if (!json_is_object(fb->b)) {
+		fed_bundle_free(fb);
 		return snprintf(err, errlen, "malformed bundle"), TR_ERR_INVALID;
 	}
+	size_t i;
+	json_t *w;
+	if (json_array_size(records) &&
+	    !(fb->recs = calloc(json_array_size(records), sizeof(*fb->recs)))) {
+		fed_bundle_free(fb);
+		return TR_ERR_NOMEM;
+	}
+	fb->n = json_array_size(records);
+	json_array_foreach(records, i, w)
+	{
+		const char *text =
+		    json_string_value(json_object_get(json_object_get(w, "signed"), "text"));
+		fb->recs[i] = text ? json_loads(text, JSON_REJECT_DUPLICATES, NULL) : NULL;
+	}
+	*out = fb;
+	return TR_OK;
+}
+
+int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+		     const char *payload, const char *sig_hex, int64_t now,
+		     struct fed_apply_report *rep, char *err, size_t errlen)
+{
+	struct fed_bundle *fb = NULL;
+	memset(rep, 0, sizeof(*rep));
+	int rc = fed_bundle_parse(from, payload, sig_hex, &fb, err, errlen);
+	if (!rc)
+		rc = fed_bundle_apply_parsed(c, me, from, fb, now, rep, err, errlen);
+	fed_bundle_free(fb);
+	return rc;
+}
+
+/* The records of a bundle in the open transaction; TR_OK or an error with
+ * err. */
+static int records_apply(struct db_conn *c, const struct fed_node *me, const struct fed_peer *from,
+			 const struct fed_bundle *fb, int64_t now, struct fed_apply_report *rep,
+			 char *err, size_t errlen)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(fb->b, "records"), i, r)
+	{
+		const char *why = NULL;
+		char rid[80];
+		int rc, res = wire_apply(c, me, from, r, i < fb->n ? fb->recs[i] : NULL, rid, &why);
+		if (res < 0) {
+			snprintf(err, errlen, "database: %s", db_errmsg(c));
+			return -res;
+		} else if (res == REFUSED) {
+			rep->refused++;
+			refuse_log(from->node_id, rid, why);
+			snprintf(err, errlen, "record refused: %s", why);
+			if ((rc = fed_refusal_audit(c, from, rid, why, rep->refused, now))) {
+				snprintf(err, errlen, "database: %s", db_errmsg(c));
+				return rc;
+			}
+		} else {
+			res == APPLIED ? rep->applied++ : rep->unchanged++;
+		}
+	}
+	return TR_OK;
+}
+
+int fed_bundle_apply_parsed(struct db_conn *c, const struct fed_node *me,
+			    const struct fed_peer *from, const struct fed_bundle *fb, int64_t now,
+			    struct fed_apply_report *rep, char *err, size_t errlen)
+{
+	memset(rep, 0, sizeof(*rep));
+	if (memcmp(fb->pk, from->pk, sizeof(fb->pk)) != 0)
+		return snprintf(err, errlen, "bad bundle signature"), TR_ERR_UNAUTH;
+	json_t *b = fb->b;
 	int rc = envelope_check(b, me, from, now, err, errlen);
 	if (!rc && (rc = db_begin(c)) == TR_OK) {
 		bundle_cache(c, 1);
@@ -733,28 +824,8 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 			snprintf(err, errlen, "bundle replayed");
 		else if (rc)
 			snprintf(err, errlen, "database: %s", db_errmsg(c));
-		size_t i;
-		json_t *r;
-		json_array_foreach(json_object_get(b, "records"), i, r)
-		{
-			if (rc)
-				break;
-			const char *why = NULL;
-			char rid[80];
-			int res = wire_apply(c, me, from, r, rid, &why);
-			if (res < 0) {
-				rc = -res;
-				snprintf(err, errlen, "database: %s", db_errmsg(c));
-			} else if (res == REFUSED) {
-				rep->refused++;
-				refuse_log(from->node_id, rid, why);
-				snprintf(err, errlen, "record refused: %s", why);
-				if ((rc = fed_refusal_audit(c, from, rid, why, rep->refused, now)))
-					snprintf(err, errlen, "database: %s", db_errmsg(c));
-			} else {
-				res == APPLIED ? rep->applied++ : rep->unchanged++;
-			}
-		}
+		if (!rc)
+			rc = records_apply(c, me, from, fb, now, rep, err, errlen);
 		if (!rc && (rc = fed_node_names_learn(c, from, json_object_get(b, "nodes"))))
 			snprintf(err, errlen, "database: %s", db_errmsg(c));
 		rep->cursor = json_integer_value(json_object_get(b, "cursor"));
@@ -768,7 +839,6 @@ int fed_bundle_apply(struct db_conn *c, const struct fed_node *me, const struct 
 			db_rollback(c);
 		bundle_cache(c, 0);
 	}
-	json_decref(b);
 	return rc;
 }
 
