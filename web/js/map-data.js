@@ -5,7 +5,7 @@
 // point, shown by a marker.
 import { html, useEffect, useRef, useState } from './lib.js';
 import { t } from './i18n.js';
-import { loadShapes, addStreets, countryShapes, NUMERIC } from './map.js';
+import { loadShapes, addStreets, countryShapes, newMap, NUMERIC } from './map.js';
 import { PlaceSearch, placeZoom } from './place-search.js';
 
 /**
@@ -26,7 +26,7 @@ export function DataMap({ items = [], highlight = [], fit = null, noFit = false,
     let observer = null;
     loadShapes().then(({ L, features, street }) => {
       if (!live || !el.current) return;
-      const map = L.map(el.current, { attributionControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 12, maxBounds: [[-85, -220], [85, 220]] });
+      const map = newMap(L, el.current, { attributionControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 12, maxBounds: [[-85, -220], [85, 220]] });
       const hl = new Set(highlight.map((c) => NUMERIC[c]).filter(Boolean));
       // the view first: the shapes are then drawn once
       map.fitBounds([[34, -12], [66, 45]]);

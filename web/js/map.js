@@ -226,6 +226,13 @@ export function loadDetail() {
   return detail;
 }
 
+/** A Leaflet map on el with its zoom buttons in the page's language. */
+export function newMap(L, el, options) {
+  const map = L.map(el, { ...options, zoomControl: false });
+  L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
+  return map;
+}
+
 /** From this zoom the 1:50m shapes are drawn (at 4, a pixel is about 10 km). */
 export const DETAIL_ZOOM = 4;
 
@@ -383,11 +390,10 @@ export function CountryMap({ countries, lang, layers = null, shown = null, light
         lightView.current.destroy();
         lightView.current = null;
       }
-      map = L.map(el.current, {
-        attributionControl: false, zoomControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 7,
+      map = newMap(L, el.current, {
+        attributionControl: false, zoomSnap: 0.25, minZoom: 1, maxZoom: 7,
         worldCopyJump: false, maxBounds: [[-85, -220], [85, 220]],
       });
-      L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
       // over streets the States are tinted, not painted over
       // the view first: shapes added to a map with a view are drawn once,
       // not again for its reset, zoom and move
