@@ -202,6 +202,14 @@ struct hits {
 	const char *tlp, *status, *org_id;
 };
 
+/* src (NULL: "") into dst of size n, cut to fit. */
+static void str_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = src ? strnlen(src, n - 1) : 0;
+	memcpy(dst, src ? src : "", len);
+	dst[len] = '\0';
+}
+
 /* Takes snippet (malloc'd). */
 static void hit_add(struct hits *h, const char *type, const char *id, const char *title,
 		    char *snippet, double rank)
@@ -226,9 +234,9 @@ static void hit_add(struct hits *h, const char *type, const char *id, const char
 	x->snippet = snippet;
 	x->rank = rank;
 	x->ord = h->n;
-	snprintf(x->tlp, sizeof(x->tlp), "%s", h->tlp ? h->tlp : "");
-	snprintf(x->status, sizeof(x->status), "%s", h->status ? h->status : "");
-	snprintf(x->org_id, sizeof(x->org_id), "%s", h->org_id ? h->org_id : "");
+	str_copy(x->tlp, sizeof(x->tlp), h->tlp);
+	str_copy(x->status, sizeof(x->status), h->status);
+	str_copy(x->org_id, sizeof(x->org_id), h->org_id);
 	h->tlp = h->status = h->org_id = NULL; /* for this hit only */
 	if (!x->title || !snippet) {
 		free(x->title);
@@ -668,7 +676,13 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 	buf_init(&b.pg, 8192);
 	buf_init(&b.terms, 8192);
 	buf_puts(&b.terms, " ");
-	struct rawq *raw = calloc(1, sizeof(*raw));
+	/* the word slots are written before they are read: only the counts
+	 * start at zero (the struct is ~100 KiB) */
+	struct rawq *raw = malloc(sizeof(*raw));
+	if (raw) {
+		raw->words = 0;
+		memset(raw->n, 0, sizeof(raw->n));
+	}
 	if (!raw) {
 		buf_free(&b.fts);
 		buf_free(&b.pg);

@@ -58,6 +58,60 @@ static void buf_escapes_json_strings(void **state)
 	buf_free(&b);
 }
 
+/* The escaper byte by byte, as JSON says, to hold buf_json_str's
+ * word-at-a-time path to. */
+static void json_str_slow(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	out[n++] = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		const char *rep = *p == '"'    ? "\\\""
+				  : *p == '\\' ? "\\\\"
+				  : *p == '\n'  ? "\\n"
+				  : *p == '\r'  ? "\\r"
+				  : *p == '\t'  ? "\\t"
+						: NULL;
+		if (rep)
+			n += (size_t)snprintf(out + n, size - n, "%s", rep);
+		else if (*p < 0x20)
+			n += (size_t)snprintf(out + n, size - n, "\\u%04x", *p);
+		else
+			out[n++] = (char)*p;
+	}
+	snprintf(out + n, size - n, "\"");
+}
+
+static void json_strings_escape_at_every_position(void **state)
+{
+	(void)state;
+	static const char pick[] = {'a', 'Z', ' ', '"', '\\', '\n', '\r', '\t', 0x01, 0x1f,
+				    0x20, 0x7f, (char)0xc3, (char)0xa9, '!', 0x5b, 0x5d, '#'};
+	unsigned seed = 7;
+	for (int round = 0; round < 5000; round++) {
+		char in[48], want[48 * 6 + 3];
+		int n = round % 40;
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain, so that long plain runs come with one special */
+			in[i] = (seed >> 16) % 4 ? 'a' + (char)((seed >> 8) % 26)
+						 : pick[(seed >> 20) % sizeof(pick)];
+		}
+		in[n] = '\0';
+		json_str_slow(in, want, sizeof(want));
+		struct buf b;
+		buf_init(&b, 1000);
+		buf_puts(&b, "x");
+		assert_int_equal(buf_json_str(&b, in), TR_OK);
+		assert_string_equal(b.data + 1, want);
+		assert_int_equal(b.len, strlen(want) + 1);
+		buf_free(&b);
+	}
+	struct buf b;
+	buf_init(&b, 10); /* too long for the buffer: refused, not cut */
+	assert_int_not_equal(buf_json_str(&b, "abcdefghijklmnop"), TR_OK);
+	buf_free(&b);
+}
+
 static void times_round_trip_in_rfc3339(void **state)
 {
 	(void)state;
@@ -235,6 +289,7 @@ int main(void)
 	    cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),
 	    cmocka_unit_test(buf_refuses_to_grow_past_its_cap),
 	    cmocka_unit_test(buf_escapes_json_strings),
+	    cmocka_unit_test(json_strings_escape_at_every_position),
 	    cmocka_unit_test(times_round_trip_in_rfc3339),
 	    cmocka_unit_test(bad_times_are_refused),
 	    cmocka_unit_test(uuid7_is_valid_and_time_ordered),
