@@ -286,6 +286,23 @@ static int group_member_here(struct db_conn *c, const char *id, const char *owne
 	return rc == DB_ROW ? TR_OK : (*why = "not a member of its sharing group here", 1);
 }
 
+/* A member organisation of another node, new here: made a remote
+ * organisation of its node, as the group's origin describes it, so that
+ * the group lists it (its node is named by the bundle's "nodes"). One known
+ * here already is left as it is; a bad one is left out. */
+static int member_org_ensure(struct db_conn *c, json_t *m, const char *node)
+{
+	const char *why = NULL;
+	if (!tr_uuid_valid(node))
+		return TR_OK;
+	int rc = db_exists(c, "SELECT 1 FROM organisations WHERE id = ?",
+			   json_string_value(json_object_get(m, "id")));
+	if (rc)
+		return rc > 0 ? TR_OK : TR_ERR_DB;
+	rc = org_ensure(c, m, node, &why);
+	return rc == 1 ? TR_OK : rc;
+}
+
 /* The group's members as its origin lists them: this node's own
  * organisations it names, and remote ones of their node. */
 static int group_members_put(struct db_conn *c, const struct fed_node *me, const char *id,
@@ -307,6 +324,8 @@ static int group_members_put(struct db_conn *c, const struct fed_node *me, const
 		if (rc || !org || !node)
 			break;
 		int here = strcmp(node, me->node_id) == 0;
+		if (!here && (rc = member_org_ensure(c, m, node)))
+			break;
 		if ((rc = db_prepare(
 			 c,
 			 here ? "INSERT INTO sharing_group_members (group_id, org_id,"
@@ -842,6 +861,33 @@ int fed_bundle_apply_parsed(struct db_conn *c, const struct fed_node *me,
 	return rc;
 }
 
+/* One name from from: a pinned node's, or else, for a node with no key
+ * here and not a peer, its label; each when it has none yet or when from
+ * gave the one it has. */
+static int node_name_take(struct db_conn *c, const struct fed_peer *from, const char *node,
+			  const char *name)
+{
+	static const char *const sql[] = {
+	    "UPDATE fed_nodes SET name = ? WHERE node_id = ? AND (name IS NULL OR via = ?)",
+	    "INSERT INTO fed_node_labels (name, node_id, via) SELECT ?, ?, ? WHERE NOT EXISTS"
+	    " (SELECT 1 FROM fed_nodes WHERE node_id = ?) AND NOT EXISTS (SELECT 1 FROM"
+	    " fed_peers WHERE node_id = ?) ON CONFLICT (node_id) DO UPDATE SET name ="
+	    " excluded.name WHERE fed_node_labels.via = excluded.via"};
+	const struct db_val v[] = {DB_TEXT(name), DB_TEXT(node), DB_TEXT(from->node_id),
+				   DB_TEXT(node), DB_TEXT(node)};
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *s;
+		int rc = db_prepare_vals(c, sql[i], v, i ? 5 : 3, &s);
+		if (rc)
+			return rc;
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+		if (rc)
+			return rc;
+	}
+	return TR_OK;
+}
+
 int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t *names)
 {
 	const char *node;
@@ -858,16 +904,7 @@ int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t 
 			continue; /* a name is a label: a bad one is left out, not the bundle */
 		if (++n > FED_NODE_NAMES_MAX)
 			break;
-		struct db_stmt *s;
-		int rc = db_prepare_vals(
-		    c,
-		    "UPDATE fed_nodes SET name = ? WHERE node_id = ? AND (name IS NULL"
-		    " OR via = ?)",
-		    DB_VALS(DB_TEXT(name), DB_TEXT(node), DB_TEXT(from->node_id)), &s);
-		if (rc)
-			return rc;
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		int rc = node_name_take(c, from, node, name);
 		if (rc)
 			return rc;
 	}
