@@ -7,3 +7,9 @@ CREATE TABLE fed_node_labels (
 	name TEXT NOT NULL,
 	via TEXT NOT NULL
 );
+
+-- An organisation made here only because a sharing group's origin listed it
+-- as a member (listed_by: the node whose group it is): a claim nobody of
+-- its node signed, so the first record its own node signs corrects it
+-- (node, name, kind, country) instead of being refused against it.
+ALTER TABLE organisations ADD COLUMN listed_by TEXT;
