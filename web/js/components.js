@@ -183,16 +183,36 @@ export function Table({ caption, head, children }) {
     </div>`;
 }
 
-/** Runs fn() now and whenever deps change: { data, error, loading, reload }. */
 /** The state of a form: its values, a setter per field (set('title')),
- * the error of its last save and that error's field messages (f.title). */
+ * and its saving (useSubmit). */
 export function useForm(initial) {
   const [form, setForm] = useState(initial);
-  const [error, setError] = useState(null);
+  const save = useSubmit();
   const set = (k) => (v) => setForm({ ...form, [k]: v });
-  return { form, setForm, set, error, setError, f: (error && error.fields) || {} };
+  return { form, setForm, set, ...save };
 }
 
+/** The saving of a form: busy while a save runs, the error of the last
+ * one and its field messages (f.title). submit(fn) makes a handler (for
+ * onSubmit or a button) that runs fn so. */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const submit = (fn) => async (e) => {
+    if (e) e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+    }
+    setBusy(false);
+  };
+  return { busy, error, setError, f: (error && error.fields) || {}, submit };
+}
+
+/** Runs fn() now and whenever deps change: { data, error, loading, reload }. */
 export function useAsync(fn, deps) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);

@@ -5,7 +5,8 @@ import { html, useState, useMemo } from './lib.js';
 import { t, tn, formatDate, countryName, formatNumber, language } from './i18n.js';
 import { get, countries as loadCountries, organisations } from './api.js';
 import { setQuery } from './router.js';
-import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Badge, ExportLinks } from './components.js';
+import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Badge, ExportLinks } from './components.js';
+import { ListTable } from './list-page.js';
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 import { can } from './can.js';
@@ -167,19 +168,16 @@ export default function Activities({ me, org, query }) {
         <h2 id="act-map-title">${t('act.map')}</h2>
         <${DataMap} items=${list.items.filter((a) => a.lat != null).map((a) => mapItem(a))} label=${t('act.map')} />
       </section>
-      ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-        : list.items.length === 0 ? html`<p class="empty">${t('act.empty')}</p>` : html`
-        <${Table} caption=${t('act.title')} head=${[t('act.activity'), t('act.type'), t('act.organisation'), t('alerts.country'), t('act.period'), t('act.status')]}>
-          ${list.items.map((a) => html`<tr key=${a.id}>
-            <td><a href=${`/activities/${a.id}`}>${a.title}</a></td>
-            <td>${t(`acttype.${a.type}`)}</td>
-            <td><${OrgName} byId=${byId} id=${a.org_id} /></td>
-            <td>${countryName(a.area_country)}</td>
-            <td><${Period} a=${a} /></td>
-            <td><${Badge}>${t(`actstatus.${a.status}`)}</${Badge}></td>
-          </tr>`)}
-        </${Table}>
-        <${MoreButton} list=${list} />`}`}`;
+      <${ListTable} list=${list} empty=${t('act.empty')} caption=${t('act.title')}
+        head=${[t('act.activity'), t('act.type'), t('act.organisation'), t('alerts.country'), t('act.period'), t('act.status')]}
+        row=${(a) => html`<tr key=${a.id}>
+          <td><a href=${`/activities/${a.id}`}>${a.title}</a></td>
+          <td>${t(`acttype.${a.type}`)}</td>
+          <td><${OrgName} byId=${byId} id=${a.org_id} /></td>
+          <td>${countryName(a.area_country)}</td>
+          <td><${Period} a=${a} /></td>
+          <td><${Badge}>${t(`actstatus.${a.status}`)}</${Badge}></td>
+        </tr>`} />`}`;
 }
 
 /** /activities/:id with its overlaps side by side. */

@@ -9,6 +9,7 @@ import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
   ExportLinks,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import {
   ALERT_CATEGORIES, ALERT_STATUSES, DRUG_FORMS, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience, substanceName,
 } from './labels.js';
@@ -84,20 +85,17 @@ export default function Alerts({ me, query }) {
     ${!q && html`<${ExportLinks} path="/alerts/export" query=${filt} formats=${['csv', 'json', 'geojson']} />`}
     ${q ? html`<${SearchResults} q=${q} byId=${byId} />` : html`
       <${ProblemAlert} error=${list.error} />
-      ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-        : list.items.length === 0 ? html`<p class="empty">${t('alerts.empty')}</p>` : html`
-        <${Table} caption=${t('alerts.title')} head=${[t('alerts.alert'), t('alerts.category'), t('alerts.status'), t('alerts.tlp'), t('alerts.organisation'), t('alerts.updated')]}>
-          ${list.items.map((a) => html`
-            <tr key=${a.id}>
-              <td><a href=${`/alerts/${a.id}`}>${a.title}</a>${a.location && a.location.place_name && html`<div class="muted small">${a.location.place_name}</div>`}</td>
-              <td>${t(`alertcat.${a.category}`)}</td>
-              <td><${Badge} kind=${STATUS_KIND[a.status]}>${t(`alertstatus.${a.status}`)}</${Badge}></td>
-              <td><${TlpBadge} tlp=${a.tlp} /></td>
-              <td><${OrgName} org=${byId.get(a.org_id)} /> <span class="muted">${a.country ? `(${a.country})` : ''}</span></td>
-              <td>${formatDateTime(a.updated_at)}</td>
-            </tr>`)}
-        </${Table}>
-        <${MoreButton} list=${list} />`}`}`;
+      <${ListTable} list=${list} empty=${t('alerts.empty')} caption=${t('alerts.title')}
+        head=${[t('alerts.alert'), t('alerts.category'), t('alerts.status'), t('alerts.tlp'), t('alerts.organisation'), t('alerts.updated')]}
+        row=${(a) => html`
+          <tr key=${a.id}>
+            <td><a href=${`/alerts/${a.id}`}>${a.title}</a>${a.location && a.location.place_name && html`<div class="muted small">${a.location.place_name}</div>`}</td>
+            <td>${t(`alertcat.${a.category}`)}</td>
+            <td><${Badge} kind=${STATUS_KIND[a.status]}>${t(`alertstatus.${a.status}`)}</${Badge}></td>
+            <td><${TlpBadge} tlp=${a.tlp} /></td>
+            <td><${OrgName} org=${byId.get(a.org_id)} /> <span class="muted">${a.country ? `(${a.country})` : ''}</span></td>
+            <td>${formatDateTime(a.updated_at)}</td>
+          </tr>`} />`}`;
 }
 
 function Sightings({ alert, me }) {

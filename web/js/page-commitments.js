@@ -7,8 +7,10 @@ import { t, language, countryName, formatDate, formatDateTime } from './i18n.js'
 import { get, post, request, getVersioned, listAll, countries as loadCountries, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, ExportLinks, Checkbox, useForm
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Notice, Badge,
+  ExportLinks, Checkbox, useForm,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DeleteButton } from './delete-button.js';
@@ -57,17 +59,14 @@ export default function Commitments({ me, query }) {
       </div>
     </form>
     <${ProblemAlert} error=${list.error || docs.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('cmt.empty')}</p>` : html`
-      <${Table} caption=${t('cmt.title')} head=${[t('cmt.paragraph'), t('cmt.text'), t('cmt.theme'), t('cmt.document'), t('common.actions')]}>
-        ${list.items.map((c) => html`<tr key=${c.id} data-commitment=${c.id}>
-          <td>${c.paragraph}</td><td lang=${c.text[language()] ? language() : 'en'}>${pick(c.text)}</td>
-          <td>${t(`cmttheme.${c.theme}`)}</td><td>${docName(c.document_id)}</td>
-          <td class="row-actions">${mayDo(me, 'commitment', 'update', c) && html`<a class="btn btn-small" href=${`/commitments/${c.id}/edit`}>${t('common.edit')}</a>`}
-            ${mayDo(me, 'commitment', 'delete', c) && html`<${DeleteButton} small path=${`/commitments/${c.id}`} what=${c.paragraph} onDone=${() => setTick((n) => n + 1)} />`}</td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('cmt.empty')} caption=${t('cmt.title')}
+      head=${[t('cmt.paragraph'), t('cmt.text'), t('cmt.theme'), t('cmt.document'), t('common.actions')]}
+      row=${(c) => html`<tr key=${c.id} data-commitment=${c.id}>
+        <td>${c.paragraph}</td><td lang=${c.text[language()] ? language() : 'en'}>${pick(c.text)}</td>
+        <td>${t(`cmttheme.${c.theme}`)}</td><td>${docName(c.document_id)}</td>
+        <td class="row-actions">${mayDo(me, 'commitment', 'update', c) && html`<a class="btn btn-small" href=${`/commitments/${c.id}/edit`}>${t('common.edit')}</a>`}
+          ${mayDo(me, 'commitment', 'delete', c) && html`<${DeleteButton} small path=${`/commitments/${c.id}`} what=${c.paragraph} onDone=${() => setTick((n) => n + 1)} />`}</td>
+      </tr>`} />
     <section class="card">
       <h2>${t('cmt.documents')}</h2>
       <ul class="member-list">${(docs.data || []).map((d) => html`<li key=${d.id} data-document=${d.id}>

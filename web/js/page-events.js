@@ -6,8 +6,10 @@ import { t, formatDate, formatDateTime } from './i18n.js';
 import { get, request, patch, getVersioned, listAll, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, Checkbox, MultiSelect, useForm
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Notice, Badge,
+  Checkbox, MultiSelect, useForm,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { enumOptions } from './labels.js';
 import { pick } from './page-commitments.js';
 import { ShareChooser } from './share.js';
@@ -42,17 +44,14 @@ export default function Events({ me, query }) {
     </${PageHeader}>
     <${ProblemAlert} error=${list.error || due.error} />
     ${cur.series && html`<p><${Badge}>${cur.series}</${Badge}> <button type="button" class="btn btn-small" onClick=${() => setQuery({})}>${t('common.all')}</button></p>`}
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('ev.empty')}</p>` : html`
-      <${Table} caption=${t('ev.title')} head=${[t('ev.event'), t('ev.dates'), t('ev.place'), t('ev.series')]}>
-        ${list.items.map((e) => html`<tr key=${e.id}>
-          <td><a href=${`/events/${e.id}`}>${e.title}</a>${e.demo ? html` <${Badge}>${t('ev.demo')}</${Badge}>` : ''}</td>
-          <td>${formatDate(e.starts_on)}${e.ends_on && e.ends_on !== e.starts_on ? ` – ${formatDate(e.ends_on)}` : ''}</td>
-          <td>${e.place || ''}${e.online ? ` · ${t('ev.online')}` : ''}</td>
-          <td>${e.series ? html`<a href=${`/events?series=${encodeURIComponent(e.series)}`}>${e.series}</a>` : ''}</td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('ev.empty')} caption=${t('ev.title')}
+      head=${[t('ev.event'), t('ev.dates'), t('ev.place'), t('ev.series')]}
+      row=${(e) => html`<tr key=${e.id}>
+        <td><a href=${`/events/${e.id}`}>${e.title}</a>${e.demo ? html` <${Badge}>${t('ev.demo')}</${Badge}>` : ''}</td>
+        <td>${formatDate(e.starts_on)}${e.ends_on && e.ends_on !== e.starts_on ? ` – ${formatDate(e.ends_on)}` : ''}</td>
+        <td>${e.place || ''}${e.online ? ` · ${t('ev.online')}` : ''}</td>
+        <td>${e.series ? html`<a href=${`/events?series=${encodeURIComponent(e.series)}`}>${e.series}</a>` : ''}</td>
+      </tr>`} />
     ${cur.series && html`<${SeriesRollup} series=${cur.series} />`}
     <section class="card" aria-labelledby="due-title">
       <h2 id="due-title">${t('ev.due_actions')}</h2>

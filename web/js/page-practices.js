@@ -6,9 +6,10 @@ import { t, formatDateTime, countryName } from './i18n.js';
 import { post, getVersioned, request, countries as loadCountries, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync, usePagedList, Notice, Badge,
   ExportLinks,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { SETTINGS, countryOptions, enumOptions } from './labels.js';
 import { can } from './can.js';
 import { OrgName } from './org-name.js';
@@ -43,18 +44,15 @@ export default function Practices({ me, query }) {
       </div>
     </form>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('prac.empty')}</p>` : html`
-      <${Table} caption=${t('prac.title')} head=${[t('prac.practice'), t('prac.organisation'), t('alerts.country'), t('prac.evidence'), t('prac.status')]}>
-        ${list.items.map((p) => html`<tr key=${p.id}>
-          <td><a href=${`/practices/${p.id}`}>${p.title}</a>${p.summary && html`<div class="muted small">${p.summary}</div>`}</td>
-          <td><${OrgName} org=${byId.get(p.org_id)} /></td>
-          <td>${countryName(p.origin_country)}</td>
-          <td>${t(`evidence.${p.evidence_level}`)}</td>
-          <td><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('prac.empty')} caption=${t('prac.title')}
+      head=${[t('prac.practice'), t('prac.organisation'), t('alerts.country'), t('prac.evidence'), t('prac.status')]}
+      row=${(p) => html`<tr key=${p.id}>
+        <td><a href=${`/practices/${p.id}`}>${p.title}</a>${p.summary && html`<div class="muted small">${p.summary}</div>`}</td>
+        <td><${OrgName} org=${byId.get(p.org_id)} /></td>
+        <td>${countryName(p.origin_country)}</td>
+        <td>${t(`evidence.${p.evidence_level}`)}</td>
+        <td><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></td>
+      </tr>`} />
     <${ExportLinks} path="/practices/export" query=${filt} formats=${['csv', 'json']} />`;
 }
 

@@ -9,9 +9,10 @@ import { t, formatDate, formatDateTime, formatNumber, countryName } from './i18n
 import { get, request, getVersioned, listAll, organisations } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, Badge, Notice,
-  useAsync, usePagedList, MoreButton, ExportLinks,
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Badge, Notice, useAsync,
+  usePagedList, ExportLinks,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { Links } from './links.js';
 import { enumOptions, tlpLabel } from './labels.js';
 import { ShareChooser } from './share.js';
@@ -42,18 +43,15 @@ export default function Problems({ me, query }) {
       </div>
     </form>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('prob.empty')}</p>` : html`
-      <${Table} caption=${t('prob.title')} head=${[t('prob.problem_title'), t('prob.phase'), t('prob.country'), t('prob.area'), t('prob.updated')]}>
-        ${list.items.map((p) => html`<tr key=${p.id}>
-          <td><a href=${`/problems/${p.id}`}>${p.title}</a></td>
-          <td><${PhaseBadge} phase=${p.phase} /></td>
-          <td>${countryName(p.country)}</td>
-          <td>${p.area ? (p.area.place_name || t('prob.radius_km', { km: one(p.area.radius_m / 1000) })) : '—'}</td>
-          <td>${formatDate(p.updated_at)}</td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('prob.empty')} caption=${t('prob.title')}
+      head=${[t('prob.problem_title'), t('prob.phase'), t('prob.country'), t('prob.area'), t('prob.updated')]}
+      row=${(p) => html`<tr key=${p.id}>
+        <td><a href=${`/problems/${p.id}`}>${p.title}</a></td>
+        <td><${PhaseBadge} phase=${p.phase} /></td>
+        <td>${countryName(p.country)}</td>
+        <td>${p.area ? (p.area.place_name || t('prob.radius_km', { km: one(p.area.radius_m / 1000) })) : '—'}</td>
+        <td>${formatDate(p.updated_at)}</td>
+      </tr>`} />
     <${ExportLinks} path="/problems/export" query=${phase ? { phase } : {}} formats=${['csv', 'json', 'geojson']} />`;
 }
 

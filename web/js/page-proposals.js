@@ -5,9 +5,10 @@ import { t, formatDateTime, countryName } from './i18n.js';
 import { get, post, request, listAll, countries as loadCountries, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
-  ExportLinks,
+  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, useAsync, usePagedList, Notice,
+  Badge, ExportLinks,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { can } from './can.js';
@@ -34,18 +35,15 @@ export default function Proposals({ me, query }) {
       </div>
     </form>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('prop.empty')}</p>` : html`
-      <${Table} caption=${t('prop.title')} head=${[t('prop.proposal'), t('prop.organisation'), t('alerts.countries'), t('prop.endorsements'), t('prop.status')]}>
-        ${list.items.map((p) => html`<tr key=${p.id}>
-          <td><a href=${`/proposals/${p.id}`}>${p.title}</a></td>
-          <td><${OrgName} org=${byId.get(p.org_id)} /></td>
-          <td>${(p.countries || []).map(countryName).join(', ')}</td>
-          <td>${p.endorsement_count ?? (p.endorsements || []).length}</td>
-          <td><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('prop.empty')} caption=${t('prop.title')}
+      head=${[t('prop.proposal'), t('prop.organisation'), t('alerts.countries'), t('prop.endorsements'), t('prop.status')]}
+      row=${(p) => html`<tr key=${p.id}>
+        <td><a href=${`/proposals/${p.id}`}>${p.title}</a></td>
+        <td><${OrgName} org=${byId.get(p.org_id)} /></td>
+        <td>${(p.countries || []).map(countryName).join(', ')}</td>
+        <td>${p.endorsement_count ?? (p.endorsements || []).length}</td>
+        <td><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></td>
+      </tr>`} />
     <${ExportLinks} path="/proposals/export" query=${filt} formats=${['csv', 'json']} />`;
 }
 

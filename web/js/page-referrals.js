@@ -8,8 +8,10 @@ import { t, formatDateTime } from './i18n.js';
 import { get, post, request, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Radios, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  PageHeader, Field, TextArea, Select, Radios, Checkbox, ProblemAlert, Loading, Table, useAsync,
+  usePagedList, Notice, Badge,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { enumOptions } from './labels.js';
 
 export const SERVICE_TYPES = ['treatment', 'harm_reduction', 'psychosocial', 'social_services', 'family_support',
@@ -82,17 +84,14 @@ export default function Referrals({ me, query }) {
         onClick=${(e) => { e.preventDefault(); setQuery({ box: b }); }}>${t(`ref.box_${b}`)}</a>`)}
     </nav>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('ref.empty')}</p>` : html`
-      <${Table} caption=${t(`ref.box_${box}`)} head=${[t('ref.referral'), t('ref.pathway'), t('ref.status'), t('ref.due')]}>
-        ${list.items.map((r) => html`<tr key=${r.id}>
-          <td><a href=${`/referrals/${r.id}`}>${t(`svctype.${r.service_type}`)} · ${t(`ageband.${r.age_band}`)} · ${t(`refgender.${r.gender}`)}</a></td>
-          <td>${t(`pathway.${r.pathway}`)}</td>
-          <td><${Badge} kind=${r.overdue ? 'warn' : 'neutral'}>${t(`refstatus.${r.status}`)}</${Badge}>${r.overdue ? html` <${Badge} kind="warn">${t('ref.overdue')}</${Badge}>` : ''}</td>
-          <td>${r.ack_due_at ? formatDateTime(r.ack_due_at) : '—'}</td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}`;
+    <${ListTable} list=${list} empty=${t('ref.empty')} caption=${t(`ref.box_${box}`)}
+      head=${[t('ref.referral'), t('ref.pathway'), t('ref.status'), t('ref.due')]}
+      row=${(r) => html`<tr key=${r.id}>
+        <td><a href=${`/referrals/${r.id}`}>${t(`svctype.${r.service_type}`)} · ${t(`ageband.${r.age_band}`)} · ${t(`refgender.${r.gender}`)}</a></td>
+        <td>${t(`pathway.${r.pathway}`)}</td>
+        <td><${Badge} kind=${r.overdue ? 'warn' : 'neutral'}>${t(`refstatus.${r.status}`)}</${Badge}>${r.overdue ? html` <${Badge} kind="warn">${t('ref.overdue')}</${Badge}>` : ''}</td>
+        <td>${r.ack_due_at ? formatDateTime(r.ack_due_at) : '—'}</td>
+      </tr>`} />`;
 }
 
 /** /referrals/new: choose a service, describe the young person, record

@@ -9,7 +9,8 @@ import { html, useState } from './lib.js';
 import { t, formatDate, formatDateTime, countryName, formatNumber } from './i18n.js';
 import { get, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
-import { PageHeader, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge } from './components.js';
+import { PageHeader, TextArea, Select, ProblemAlert, Loading, useAsync, usePagedList, Notice, Badge } from './components.js';
+import { ListTable } from './list-page.js';
 import { enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 
@@ -61,20 +62,17 @@ export default function Signals({ query }) {
       </div>
     </form>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('sig.empty')}</p>` : html`
-      <${Table} caption=${t('sig.title')} head=${[t('sig.where'), t('sig.signal'), t('an.week'), t('sig.methods'), t('sig.state'), t('an.observed'), t('sig.status')]}>
-        ${list.items.map((s) => html`<tr key=${s.id}>
-          <td><a href=${`/signals/${s.id}`}>${where(s)}</a></td>
-          <td>${what(s)}</td>
-          <td>${formatDate(s.period_start)}</td>
-          <td>${methodsText(s)}</td>
-          <td>${stateText(s)}</td>
-          <td>${s.suppressed ? t('an.suppressed') : num(s.observed)}</td>
-          <td><${Badge} kind=${KIND[s.status]}>${t(`sigstatus.${s.status}`)}</${Badge}></td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}`;
+    <${ListTable} list=${list} empty=${t('sig.empty')} caption=${t('sig.title')}
+      head=${[t('sig.where'), t('sig.signal'), t('an.week'), t('sig.methods'), t('sig.state'), t('an.observed'), t('sig.status')]}
+      row=${(s) => html`<tr key=${s.id}>
+        <td><a href=${`/signals/${s.id}`}>${where(s)}</a></td>
+        <td>${what(s)}</td>
+        <td>${formatDate(s.period_start)}</td>
+        <td>${methodsText(s)}</td>
+        <td>${stateText(s)}</td>
+        <td>${s.suppressed ? t('an.suppressed') : num(s.observed)}</td>
+        <td><${Badge} kind=${KIND[s.status]}>${t(`sigstatus.${s.status}`)}</${Badge}></td>
+      </tr>`} />`;
 }
 
 /** The records behind the signal that the reader may see. */

@@ -9,9 +9,10 @@ import { t, formatDateTime, formatNumber } from './i18n.js';
 import { get, post, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
-  ExportLinks,
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Notice,
+  Badge, ExportLinks,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { Links } from './links.js';
 import { enumOptions } from './labels.js';
 import { TIP_CATEGORIES } from './page-report.js';
@@ -141,27 +142,24 @@ export default function Tips({ me, query }) {
     </${Notice}>`}
     ${triager && chosen.length > 0 && html`<${BulkBar} me=${me} chosen=${chosen} people=${people.data || []} done=${bulkDone} />`}
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${cur.q ? t('tips.nothing_found', { q: cur.q }) : t('tips.empty')}</p>` : html`
-      <${Table} caption=${t('tips.title')} head=${[
+    <${ListTable} list=${list} empty=${cur.q ? t('tips.nothing_found', { q: cur.q }) : t('tips.empty')} caption=${t('tips.title')}
+      head=${[
         triager ? html`<input type="checkbox" aria-label=${t('tips.choose_all')} checked=${all} onChange=${(e) => setChosen(e.currentTarget.checked ? list.items.map((x) => x.id) : [])} />` : '',
-        t('tips.reference'), t('tips.tip'), t('report.category'), t('tips.status'), t('tips.received'), t('tips.due')]}>
-        ${list.items.map((x) => html`
-          <tr key=${x.id} class=${x.overdue ? 'row-overdue' : ''}>
-            <td>${triager && html`<input type="checkbox" name="choose" value=${x.id} checked=${chosen.includes(x.id)}
-              aria-label=${t('tips.choose', { ref: x.reference || '' })} onChange=${(e) => toggle(x.id, e.currentTarget.checked)} />`}</td>
-            <td class="nowrap" data-reference>${x.reference || '—'}</td>
-            <td><a href=${`/tips/${x.id}`}>${x.description.length > 80 ? `${x.description.slice(0, 80)}…` : x.description}</a>
-              ${x.location && x.location.place && html`<div class="muted small">${x.location.place}</div>`}</td>
-            <td>${t(`tipcat.${x.category}`)}</td>
-            <td><${Badge} kind=${x.status === 'new' ? 'info' : 'neutral'}>${t(`tipstatus.${x.status}`)}</${Badge}>
-              ${x.overdue && html` <${Badge} kind="danger">${t('tips.overdue')}</${Badge}>`}
-              ${x.duplicate_of && html` <${Badge}>${t('tips.duplicate')}</${Badge}>`}</td>
-            <td>${formatDateTime(x.created_at)}</td>
-            <td>${x.acknowledged_at ? t('tips.acknowledged') : formatDateTime(x.ack_due_at)}</td>
-          </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+        t('tips.reference'), t('tips.tip'), t('report.category'), t('tips.status'), t('tips.received'), t('tips.due')]}
+      row=${(x) => html`
+        <tr key=${x.id} class=${x.overdue ? 'row-overdue' : ''}>
+          <td>${triager && html`<input type="checkbox" name="choose" value=${x.id} checked=${chosen.includes(x.id)}
+            aria-label=${t('tips.choose', { ref: x.reference || '' })} onChange=${(e) => toggle(x.id, e.currentTarget.checked)} />`}</td>
+          <td class="nowrap" data-reference>${x.reference || '—'}</td>
+          <td><a href=${`/tips/${x.id}`}>${x.description.length > 80 ? `${x.description.slice(0, 80)}…` : x.description}</a>
+            ${x.location && x.location.place && html`<div class="muted small">${x.location.place}</div>`}</td>
+          <td>${t(`tipcat.${x.category}`)}</td>
+          <td><${Badge} kind=${x.status === 'new' ? 'info' : 'neutral'}>${t(`tipstatus.${x.status}`)}</${Badge}>
+            ${x.overdue && html` <${Badge} kind="danger">${t('tips.overdue')}</${Badge}>`}
+            ${x.duplicate_of && html` <${Badge}>${t('tips.duplicate')}</${Badge}>`}</td>
+          <td>${formatDateTime(x.created_at)}</td>
+          <td>${x.acknowledged_at ? t('tips.acknowledged') : formatDateTime(x.ack_due_at)}</td>
+        </tr>`} />
     ${triager && html`<${ExportLinks} path="/tips/export" query=${filt} formats=${['csv', 'json', 'geojson']} />`}`;
 }
 
