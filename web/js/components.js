@@ -167,6 +167,19 @@ export function PageHeader({ title, subtitle, children }) {
     </div>`;
 }
 
+/** The page of a form that creates or edits a record: the way back to
+ * its list (back, backLabel), the heading, and the form, its problem
+ * summary above the fields (children). */
+export function FormPage({ back, backLabel, title, subtitle, onSubmit, error, children }) {
+  return html`
+    <p class="breadcrumb"><a href=${back}>${backLabel}</a></p>
+    <${PageHeader} title=${title} subtitle=${subtitle} />
+    <form class="card form-card wide" onSubmit=${onSubmit} novalidate>
+      <${ProblemAlert} error=${error} />
+      ${children}
+    </form>`;
+}
+
 export function Loading() {
   return html`<p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${t('common.loading')}</p>`;
 }

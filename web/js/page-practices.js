@@ -3,11 +3,11 @@
 // (two verifying reviews publish a practice).
 import { html, useState, useMemo } from './lib.js';
 import { t, formatDateTime, countryName } from './i18n.js';
-import { post, getVersioned, request, countries as loadCountries, organisations } from './api.js';
+import { post, getVersioned, request, countries as loadCountries, organisations, createRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync, usePagedList, Notice, Badge,
-  ExportLinks,
+  ExportLinks, FormPage, useSubmit,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { SETTINGS, countryOptions, enumOptions } from './labels.js';
@@ -115,26 +115,18 @@ export function New({ org }) {
     approach: '', evidence_level: 'unknown', evidence_rationale: '', evaluation_design: 'none', evaluation_findings: '',
     resources_needed: '', lessons_learned: '', links: '',
   });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const save = async (status) => {
-    setBusy(true);
-    setError(null);
+  const save = (status) => submit(async () => {
     const body = { ...form, status, origin_country: form.origin_country || null, setting: form.setting || null,
       links: form.links.split(/\s+/).map((x) => x.trim()).filter(Boolean) };
-    try {
-      const r = await request('POST', '/practices', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/practices/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
-  };
-  const f = (error && error.fields) || {};
+    const r = await createRecord('/practices', body);
+    navigate(`/practices/${r.id}`, { replace: true });
+  });
   const text = (k, label, rows) => html`<${TextArea} label=${t(label)} name=${k} value=${form[k]} onInput=${set(k)} error=${f[k]} rows=${rows || 3} />`;
   return html`
-    <p class="breadcrumb"><a href="/practices">${t('prac.title')}</a></p>
-    <${PageHeader} title=${t('prac.new')} subtitle=${t('prac.form_hint')} />
-    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save('draft'); }} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/practices" backLabel=${t('prac.title')} title=${t('prac.new')} subtitle=${t('prac.form_hint')}
+      onSubmit=${save('draft')} error=${error}>
       <${Field} label=${t('act.activity_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       ${text('summary', 'prac.summary')}
       ${text('description', 'act.description', 5)}
@@ -158,9 +150,9 @@ export function New({ org }) {
       ${text('lessons_learned', 'prac.lessons')}
       <${Field} label=${t('prac.links')} name="links" value=${form.links} onInput=${set('links')} hint=${t('prac.links_hint')} error=${f.links} />
       <div class="form-actions">
-        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('submitted')}>${t('prac.submit')}</button>
+        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${save('submitted')}>${t('prac.submit')}</button>
         <button type="submit" class="btn" disabled=${busy}>${t('alerts.save_draft')}</button>
         <a class="btn btn-quiet" href="/practices">${t('common.cancel')}</a>
       </div>
-    </form>`;
+    </${FormPage}>`;
 }

@@ -6,11 +6,11 @@
 // (links.js).
 import { html, useState, useMemo } from './lib.js';
 import { t, formatDate, formatDateTime, formatNumber, countryName } from './i18n.js';
-import { get, request, getVersioned, listAll, organisations } from './api.js';
+import { get, request, getVersioned, listAll, organisations, createRecord } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Badge, Notice, useAsync,
-  usePagedList, ExportLinks,
+  usePagedList, ExportLinks, FormPage, useSubmit,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { Links } from './links.js';
@@ -206,22 +206,12 @@ function Form({ me, orgs, groups, alerts, tips, existing = null, etag = null, do
   const [centre, setCentre] = useState(x.area ? { lat: x.area.lat, lon: x.area.lon } : null);
   const [linkAlerts, setLinkAlerts] = useState([]);
   const [linkTips, setLinkTips] = useState([]);
-  const [error, setError] = useState(null);
   const [local, setLocal] = useState({});
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useSubmit();
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const org = useMemo(() => orgs.find((o) => o.id === me.org_id), [orgs]);
   const radius = Number(form.radius_km);
-  const save = async () => {
-    // distribution and TLP have no default: the author chooses both
-    const missing = {};
-    if (!form.distribution) missing.distribution = t('prob.choose_distribution');
-    if (!form.tlp) missing.tlp = t('prob.choose_tlp');
-    if (centre && !(radius >= 0.01 && radius <= 1000)) missing.radius = t('prob.radius_range');
-    setLocal(missing);
-    if (Object.keys(missing).length) return;
-    setBusy(true);
-    setError(null);
+  const send = submit(async () => {
     const analysis = Object.fromEntries(['offender', 'target', 'place'].filter((k) => form[k].trim()).map((k) => [k, form[k]]));
     const body = {
       title: form.title, description: form.description || undefined, phase: form.phase,
@@ -231,34 +221,40 @@ function Form({ me, orgs, groups, alerts, tips, existing = null, etag = null, do
       analysis, alerts: linkAlerts, tips: linkTips,
       response_started_at: form.response_started_at ? `${form.response_started_at}T00:00:00Z` : undefined,
     };
-    try {
-      if (existing) {
-        // links are changed on the page (links.js); sharing only when it changes
-        delete body.alerts;
-        delete body.tips;
-        if (body.distribution === x.distribution && (body.sharing_group_id || null) === (x.sharing_group_id || null)) {
-          delete body.distribution;
-          delete body.sharing_group_id;
-        }
-        if (body.tlp === x.tlp) delete body.tlp;
-        body.area = body.area || null;
-        body.response_started_at = body.response_started_at || null;
-        body.description = form.description;
-        await request('PATCH', `/problems/${x.id}`, { body, etag });
-        done(t('prob.saved'));
-        return;
+    if (existing) {
+      // links are changed on the page (links.js); sharing only when it changes
+      delete body.alerts;
+      delete body.tips;
+      if (body.distribution === x.distribution && (body.sharing_group_id || null) === (x.sharing_group_id || null)) {
+        delete body.distribution;
+        delete body.sharing_group_id;
       }
-      const r = await request('POST', '/problems', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/problems/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
+      if (body.tlp === x.tlp) delete body.tlp;
+      body.area = body.area || null;
+      body.response_started_at = body.response_started_at || null;
+      body.description = form.description;
+      await request('PATCH', `/problems/${x.id}`, { body, etag });
+      done(t('prob.saved'));
+      return;
+    }
+    const r = await createRecord('/problems', body);
+    navigate(`/problems/${r.id}`, { replace: true });
+  });
+  const save = (e) => {
+    e.preventDefault();
+    // distribution and TLP have no default: the author chooses both
+    const missing = {};
+    if (!form.distribution) missing.distribution = t('prob.choose_distribution');
+    if (!form.tlp) missing.tlp = t('prob.choose_tlp');
+    if (centre && !(radius >= 0.01 && radius <= 1000)) missing.radius = t('prob.radius_range');
+    setLocal(missing);
+    if (!Object.keys(missing).length) send();
   };
   const f = { ...((error && error.fields) || {}), ...local };
   const circle = centre && radius > 0 ? [{ kind: 'circle', lat: centre.lat, lon: centre.lon, radius_km: radius, tone: 'b' }] : [];
   return html`
-    <p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p>
-    <${PageHeader} title=${existing ? t('prob.edit_title', { title: x.title }) : t('prob.new')} subtitle=${t('prob.form_hint')} />
-    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/problems" backLabel=${t('prob.title')} title=${existing ? t('prob.edit_title', { title: x.title }) : t('prob.new')}
+      subtitle=${t('prob.form_hint')} onSubmit=${save} error=${error}>
       <${Field} label=${t('prob.problem_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <${TextArea} label=${t('prob.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} />
       <${Select} label=${t('prob.phase')} name="phase" value=${form.phase} onChange=${set('phase')} options=${enumOptions(PHASES, 'phase')} error=${f.phase} />
@@ -292,5 +288,5 @@ function Form({ me, orgs, groups, alerts, tips, existing = null, etag = null, do
         ${existing ? html`<button type="button" class="btn btn-quiet" onClick=${() => done('')}>${t('common.cancel')}</button>`
           : html`<a class="btn btn-quiet" href="/problems">${t('common.cancel')}</a>`}
       </div>
-    </form>`;
+    </${FormPage}>`;
 }

@@ -2,11 +2,11 @@
 // an endorse button for other organisations' admins and analysts.
 import { html, useState, useMemo } from './lib.js';
 import { t, formatDateTime, countryName } from './i18n.js';
-import { get, post, request, listAll, countries as loadCountries, organisations } from './api.js';
+import { get, post, listAll, countries as loadCountries, organisations, createRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, useAsync, usePagedList, Notice,
-  Badge, ExportLinks,
+  Badge, ExportLinks, FormPage, useSubmit,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
@@ -103,29 +103,21 @@ export function New({ me, query }) {
   const [form, setForm] = useState({ title: pre('title'), description: pre('description'), countries: listOf('countries'),
     partners: listOf('partners'), distribution: '', sharing_group_id: '' });
   const activities = listOf('activities');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const org = useMemo(() => (d.data ? d.data.orgs.find((o) => o.id === me.org_id) : null), [d.data]);
   if (d.error) return html`<${PageHeader} title=${t('prop.new')} /><${ProblemAlert} error=${d.error} />`;
   if (!d.data) return html`<${Loading} />`;
   const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const save = async (status) => {
-    setBusy(true);
-    setError(null);
+  const save = (status) => submit(async () => {
     const body = { ...form, status, distribution: form.distribution || undefined,
       activities: activities.length ? activities : undefined,
       sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : null };
-    try {
-      const r = await request('POST', '/proposals', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/proposals/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
-  };
-  const f = (error && error.fields) || {};
+    const r = await createRecord('/proposals', body);
+    navigate(`/proposals/${r.id}`, { replace: true });
+  });
   return html`
-    <p class="breadcrumb"><a href="/proposals">${t('prop.title')}</a></p>
-    <${PageHeader} title=${t('prop.new')} subtitle=${t('prop.form_hint')} />
-    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save('draft'); }} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/proposals" backLabel=${t('prop.title')} title=${t('prop.new')} subtitle=${t('prop.form_hint')}
+      onSubmit=${save('draft')} error=${error}>
       <${Field} label=${t('act.activity_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <${TextArea} label=${t('act.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} rows="6" />
       <div class="two-col">
@@ -137,9 +129,9 @@ export function New({ me, query }) {
       </div>
       <${ShareChooser} canShare=${((me.can || {}).proposal || []).includes('share')} form=${form} set=${set} org=${org} groups=${d.data.groups} errors=${f} tlp=${false} />
       <div class="form-actions">
-        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('open')}>${t('prop.open')}</button>
+        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${save('open')}>${t('prop.open')}</button>
         <button type="submit" class="btn" disabled=${busy}>${t('alerts.save_draft')}</button>
         <a class="btn btn-quiet" href="/proposals">${t('common.cancel')}</a>
       </div>
-    </form>`;
+    </${FormPage}>`;
 }
