@@ -90,6 +90,25 @@ export function Radios({ legend, name, value, onChange, options, error }) {
     </fieldset>`;
 }
 
+/** The records a search found, one to choose by radio button (name, ids
+ * idPrefix-id): nothing before a search (found null), empty when it found
+ * none; label(x) is how a record reads, children follow the choices. */
+export function FoundPicker({ found, empty, legend, name, idPrefix, chosen, onChoose, label, className = 'picker', children }) {
+  if (!found) return null;
+  if (found.length === 0) return html`<p class="empty" role="status">${empty}</p>`;
+  return html`
+    <fieldset class=${className}>
+      <legend>${legend}</legend>
+      <ul class="picker-list">
+        ${found.map((x) => html`<li key=${x.id} class="radio">
+          <input type="radio" id=${`${idPrefix}-${x.id}`} name=${name} value=${x.id} checked=${chosen === x.id} onChange=${() => onChoose(x.id)} />
+          <label for=${`${idPrefix}-${x.id}`}>${label(x)}</label>
+        </li>`)}
+      </ul>
+      ${children}
+    </fieldset>`;
+}
+
 export function Checkbox({ label, checked, onChange, name, hint, ...rest }) {
   const id = useId(`f-${name || 'check'}`);
   return html`

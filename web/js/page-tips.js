@@ -10,7 +10,7 @@ import { get, post, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Notice,
-  Badge, ExportLinks,
+  Badge, ExportLinks, FoundPicker,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { Links } from './links.js';
@@ -185,19 +185,12 @@ function DuplicatePicker({ tip, error, mark }) {
         <button type="submit" class="btn">${t('tips.search_button')}</button>
       </form>
       <${ProblemAlert} error=${failed} />
-      ${found && (found.length === 0 ? html`<p class="empty" role="status">${t('tips.dup_none')}</p>` : html`
-        <fieldset class="picker">
-          <legend>${t('tips.dup_choose')}</legend>
-          <ul class="picker-list">
-            ${found.map((x) => html`<li key=${x.id} class="radio">
-              <input type="radio" id=${`dup-${x.id}`} name="duplicate_of" value=${x.id} checked=${dup === x.id} onChange=${() => setDup(x.id)} />
-              <label for=${`dup-${x.id}`}><strong>${x.reference || ''}</strong> · ${t(`tipcat.${x.category}`)} · ${formatDateTime(x.created_at)}
-                <span class="hint">${x.description.length > 200 ? `${x.description.slice(0, 200)}…` : x.description}${x.location && x.location.place ? ` — ${x.location.place}` : ''}</span></label>
-            </li>`)}
-          </ul>
-          ${error && error.fields.duplicate_of && html`<p class="field-error">${error.fields.duplicate_of}</p>`}
-          <button type="button" class="btn" disabled=${!dup} onClick=${() => mark(dup)}>${t('tips.mark')}</button>
-        </fieldset>`)}
+      <${FoundPicker} found=${found} empty=${t('tips.dup_none')} legend=${t('tips.dup_choose')} name="duplicate_of" idPrefix="dup"
+        chosen=${dup} onChoose=${setDup} label=${(x) => html`<strong>${x.reference || ''}</strong> · ${t(`tipcat.${x.category}`)} · ${formatDateTime(x.created_at)}
+          <span class="hint">${x.description.length > 200 ? `${x.description.slice(0, 200)}…` : x.description}${x.location && x.location.place ? ` — ${x.location.place}` : ''}</span>`}>
+        ${error && error.fields.duplicate_of && html`<p class="field-error">${error.fields.duplicate_of}</p>`}
+        <button type="button" class="btn" disabled=${!dup} onClick=${() => mark(dup)}>${t('tips.mark')}</button>
+      </${FoundPicker}>
     </div>`;
 }
 
