@@ -6,7 +6,7 @@ import { t, tn, formatDate, countryName, formatNumber, language } from './i18n.j
 import { get, countries as loadCountries, organisations } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Badge, ExportLinks } from './components.js';
-import { ListTable } from './list-page.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 import { can } from './can.js';
@@ -150,15 +150,13 @@ export default function Activities({ me, org, query }) {
     <nav class="tabs" aria-label=${t('act.views')}>
       ${tabs.map((v) => html`<a href=${`/activities?${new URLSearchParams({ ...cur, view: v })}`} aria-current=${view === v ? 'page' : undefined}>${t(`act.view_${v}`)}</a>`)}
     </nav>
-    <form class="filters card" aria-label=${t('act.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('alerts.country')} name="country" value=${view === 'list' ? (cur.country || '') : country} onChange=${change('country')}
-          options=${countryOptions(countries.data)} empty=${view === 'list' ? t('common.all') : t('common.choose')} />
-        ${view === 'list' && html`
-          <${Select} label=${t('act.type')} name="type" value=${cur.type || ''} onChange=${change('type')} options=${enumOptions(ACTIVITY_TYPES, 'acttype')} empty=${t('common.all')} />
-          <${Select} label=${t('act.status')} name="status" value=${cur.status || ''} onChange=${change('status')} options=${enumOptions(ACTIVITY_STATUSES, 'actstatus')} empty=${t('common.all')} />`}
-      </div>
-    </form>
+    <${FilterBar} label=${t('act.filters')}>
+      <${Select} label=${t('alerts.country')} name="country" value=${view === 'list' ? (cur.country || '') : country} onChange=${change('country')}
+        options=${countryOptions(countries.data)} empty=${view === 'list' ? t('common.all') : t('common.choose')} />
+      ${view === 'list' && html`
+        <${Select} label=${t('act.type')} name="type" value=${cur.type || ''} onChange=${change('type')} options=${enumOptions(ACTIVITY_TYPES, 'acttype')} empty=${t('common.all')} />
+        <${Select} label=${t('act.status')} name="status" value=${cur.status || ''} onChange=${change('status')} options=${enumOptions(ACTIVITY_STATUSES, 'actstatus')} empty=${t('common.all')} />`}
+    </${FilterBar}>
     ${view === 'overlaps' && (country ? html`<${Overlaps} me=${me} country=${country} byId=${byId} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
     ${view === 'gaps' && (country ? html`<${Gaps} country=${country} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
     ${view === 'list' && html`

@@ -9,6 +9,7 @@ import { t, formatDate, formatNumber, formatFixed } from './i18n.js';
 import { get, countries as loadCountries } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, Checkbox, ProblemAlert, Loading, Table, useAsync } from './components.js';
+import { FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { AberrationChart } from './chart.js';
 import { DataMap } from './map-data.js';
@@ -158,15 +159,13 @@ export default function Analytics({ me, org, query }) {
   const change = (k) => (v) => setQuery({ ...cur, ...f, [k]: v });
   return html`
     <${PageHeader} title=${t('an.title')} subtitle=${t('an.subtitle')} />
-    <form class="filters card" aria-label=${t('an.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('an.source')} name="source" value=${f.source} onChange=${change('source')} options=${enumOptions(SOURCES, 'source')} />
-        <${Select} label=${t('alerts.country')} name="country" value=${f.country} onChange=${change('country')} options=${countryOptions(countries.data)} empty=${t('common.all')} />
-        <${Select} label=${t('an.method')} name="method" value=${f.method} onChange=${change('method')} options=${enumOptions(METHODS, 'method')} />
-        <${Select} label=${t('an.cell_km')} name="cell_km" value=${f.cell_km} onChange=${change('cell_km')}
-          options=${[{ value: 'auto', label: t('an.cell_auto') }, ...['1', '2', '5', '10', '25'].map((v) => ({ value: v, label: `${v} km` }))]} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('an.filters')}>
+      <${Select} label=${t('an.source')} name="source" value=${f.source} onChange=${change('source')} options=${enumOptions(SOURCES, 'source')} />
+      <${Select} label=${t('alerts.country')} name="country" value=${f.country} onChange=${change('country')} options=${countryOptions(countries.data)} empty=${t('common.all')} />
+      <${Select} label=${t('an.method')} name="method" value=${f.method} onChange=${change('method')} options=${enumOptions(METHODS, 'method')} />
+      <${Select} label=${t('an.cell_km')} name="cell_km" value=${f.cell_km} onChange=${change('cell_km')}
+        options=${[{ value: 'auto', label: t('an.cell_auto') }, ...['1', '2', '5', '10', '25'].map((v) => ({ value: v, label: `${v} km` }))]} />
+    </${FilterBar}>
     <${Series} f=${f} />
     <div class="two-col">
       <${Hotspots} f=${f} />

@@ -10,7 +10,7 @@ import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Notice, Badge,
   ExportLinks, Checkbox, useForm, FormPage, useSubmit,
 } from './components.js';
-import { ListTable } from './list-page.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DeleteButton } from './delete-button.js';
@@ -50,14 +50,12 @@ export default function Commitments({ me, query }) {
       ${can(me, 'document', 'create') && html`<a class="btn" href="/documents/new">${t('cmt.new_document')}</a>`}
       ${can(me, 'commitment', 'create') && html`<a class="btn btn-primary" href="/commitments/new">${t('cmt.new')}</a>`}
     </${PageHeader}>
-    <form class="filters card" aria-label=${t('cmt.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('cmt.theme')} name="theme" value=${cur.theme || ''} onChange=${(v) => setQuery({ ...cur, theme: v })}
-          options=${enumOptions(THEMES, 'cmttheme')} empty=${t('common.all')} />
-        <${Select} label=${t('cmt.document')} name="document_id" value=${cur.document_id || ''} onChange=${(v) => setQuery({ ...cur, document_id: v })}
-          options=${(docs.data || []).map((d) => ({ value: d.id, label: d.title }))} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('cmt.filters')}>
+      <${Select} label=${t('cmt.theme')} name="theme" value=${cur.theme || ''} onChange=${(v) => setQuery({ ...cur, theme: v })}
+        options=${enumOptions(THEMES, 'cmttheme')} empty=${t('common.all')} />
+      <${Select} label=${t('cmt.document')} name="document_id" value=${cur.document_id || ''} onChange=${(v) => setQuery({ ...cur, document_id: v })}
+        options=${(docs.data || []).map((d) => ({ value: d.id, label: d.title }))} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error || docs.error} />
     <${ListTable} list=${list} empty=${t('cmt.empty')} caption=${t('cmt.title')}
       head=${[t('cmt.paragraph'), t('cmt.text'), t('cmt.theme'), t('cmt.document'), t('common.actions')]}

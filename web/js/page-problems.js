@@ -12,7 +12,7 @@ import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Badge, Notice, useAsync,
   usePagedList, ExportLinks, FormPage, useSubmit,
 } from './components.js';
-import { ListTable } from './list-page.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { Links } from './links.js';
 import { enumOptions, tlpLabel } from './labels.js';
 import { ShareChooser } from './share.js';
@@ -36,12 +36,10 @@ export default function Problems({ me, query }) {
     <${PageHeader} title=${t('prob.title')} subtitle=${t('prob.subtitle')}>
       ${can(me, 'problem', 'create') && html`<a class="btn btn-primary" href="/problems/new">${t('prob.new')}</a>`}
     </${PageHeader}>
-    <form class="filters card" aria-label=${t('prob.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('prob.phase')} name="phase" value=${phase} onChange=${(v) => setQuery({ ...cur, phase: v })}
-          options=${enumOptions(PHASES, 'phase')} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('prob.filters')}>
+      <${Select} label=${t('prob.phase')} name="phase" value=${phase} onChange=${(v) => setQuery({ ...cur, phase: v })}
+        options=${enumOptions(PHASES, 'phase')} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error} />
     <${ListTable} list=${list} empty=${t('prob.empty')} caption=${t('prob.title')}
       head=${[t('prob.problem_title'), t('prob.phase'), t('prob.country'), t('prob.area'), t('prob.updated')]}

@@ -8,7 +8,7 @@ import {
   PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, useAsync, usePagedList, Notice,
   Badge, ExportLinks, FormPage, useSubmit,
 } from './components.js';
-import { ListTable } from './list-page.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { can } from './can.js';
@@ -28,12 +28,10 @@ export default function Proposals({ me, query }) {
     <${PageHeader} title=${t('prop.title')} subtitle=${t('prop.subtitle')}>
       ${can(me, 'proposal', 'create') && html`<a class="btn btn-primary" href="/proposals/new">${t('prop.new')}</a>`}
     </${PageHeader}>
-    <form class="filters card" aria-label=${t('prop.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('prop.status')} name="status" value=${cur.status || ''} onChange=${(v) => setQuery({ ...cur, status: v })}
-          options=${enumOptions(STATUSES, 'propstatus')} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('prop.filters')}>
+      <${Select} label=${t('prop.status')} name="status" value=${cur.status || ''} onChange=${(v) => setQuery({ ...cur, status: v })}
+        options=${enumOptions(STATUSES, 'propstatus')} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error} />
     <${ListTable} list=${list} empty=${t('prop.empty')} caption=${t('prop.title')}
       head=${[t('prop.proposal'), t('prop.organisation'), t('alerts.countries'), t('prop.endorsements'), t('prop.status')]}

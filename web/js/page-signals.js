@@ -10,7 +10,7 @@ import { t, formatDate, formatDateTime, countryName, formatNumber } from './i18n
 import { get, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, TextArea, Select, ProblemAlert, Loading, useAsync, usePagedList, Notice, Badge } from './components.js';
-import { ListTable } from './list-page.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 
@@ -53,14 +53,12 @@ export default function Signals({ query }) {
   const list = usePagedList('/signals', filter, [status, state]);
   return html`
     <${PageHeader} title=${t('sig.title')} subtitle=${t('sig.subtitle')} />
-    <form class="filters card" aria-label=${t('sig.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('sig.status')} name="status" value=${status} onChange=${(v) => setQuery({ ...cur, status: v })}
-          options=${enumOptions(STATUSES, 'sigstatus')} empty=${t('common.all')} />
-        <${Select} label=${t('sig.state_filter')} name="state" value=${state} onChange=${(v) => setQuery({ ...cur, state: v })}
-          options=${STATES.map((v) => ({ value: v, label: t(v === 'open' ? 'sig.state.open' : 'sig.state.closed_short') }))} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('sig.filters')}>
+      <${Select} label=${t('sig.status')} name="status" value=${status} onChange=${(v) => setQuery({ ...cur, status: v })}
+        options=${enumOptions(STATUSES, 'sigstatus')} empty=${t('common.all')} />
+      <${Select} label=${t('sig.state_filter')} name="state" value=${state} onChange=${(v) => setQuery({ ...cur, state: v })}
+        options=${STATES.map((v) => ({ value: v, label: t(v === 'open' ? 'sig.state.open' : 'sig.state.closed_short') }))} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error} />
     <${ListTable} list=${list} empty=${t('sig.empty')} caption=${t('sig.title')}
       head=${[t('sig.where'), t('sig.signal'), t('an.week'), t('sig.methods'), t('sig.state'), t('an.observed'), t('sig.status')]}

@@ -12,7 +12,7 @@ import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Notice,
   Badge, ExportLinks, FoundPicker,
 } from './components.js';
-import { ListTable } from './list-page.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { Links } from './links.js';
 import { enumOptions } from './labels.js';
 import { TIP_CATEGORIES } from './page-report.js';
@@ -119,22 +119,20 @@ export default function Tips({ me, query }) {
       <${Field} label=${t('tips.search')} hint=${t('tips.search_hint')} name="q" type="search" value=${words} onInput=${setWords} />
       <button type="submit" class="btn btn-primary">${t('tips.search_button')}</button>
     </form>
-    <form class="filters card" aria-label=${t('tips.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('tips.status')} name="status" value=${cur.status || ''} onChange=${change('status')}
-          options=${enumOptions(STATUSES, 'tipstatus')} empty=${t('common.all')} />
-        <${Select} label=${t('report.category')} name="category" value=${cur.category || ''} onChange=${change('category')}
-          options=${enumOptions(TIP_CATEGORIES, 'tipcat')} empty=${t('common.all')} />
-        ${areaOptions.length > 0 && html`<${Select} label=${t('tips.area')} name="bbox" value=${cur.bbox || ''} onChange=${change('bbox')}
-          options=${areaOptions} empty=${t('common.all')} />`}
-        <${Select} label=${t('tips.sort')} name="sort" value=${cur.sort || 'newest'} onChange=${change('sort')}
-          options=${SORTS.map((k) => ({ value: k, label: t(`tips.sort_${k}`) }))} />
-        <${Checkbox} label=${t('tips.only_overdue')} name="overdue" checked=${cur.overdue === 'true'}
-          onChange=${(on) => change('overdue')(on ? 'true' : '')} />
-        <${Checkbox} label=${t('tips.only_mine')} name="mine" checked=${cur.mine === 'true'}
-          onChange=${(on) => change('mine')(on ? 'true' : '')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('tips.filters')}>
+      <${Select} label=${t('tips.status')} name="status" value=${cur.status || ''} onChange=${change('status')}
+        options=${enumOptions(STATUSES, 'tipstatus')} empty=${t('common.all')} />
+      <${Select} label=${t('report.category')} name="category" value=${cur.category || ''} onChange=${change('category')}
+        options=${enumOptions(TIP_CATEGORIES, 'tipcat')} empty=${t('common.all')} />
+      ${areaOptions.length > 0 && html`<${Select} label=${t('tips.area')} name="bbox" value=${cur.bbox || ''} onChange=${change('bbox')}
+        options=${areaOptions} empty=${t('common.all')} />`}
+      <${Select} label=${t('tips.sort')} name="sort" value=${cur.sort || 'newest'} onChange=${change('sort')}
+        options=${SORTS.map((k) => ({ value: k, label: t(`tips.sort_${k}`) }))} />
+      <${Checkbox} label=${t('tips.only_overdue')} name="overdue" checked=${cur.overdue === 'true'}
+        onChange=${(on) => change('overdue')(on ? 'true' : '')} />
+      <${Checkbox} label=${t('tips.only_mine')} name="mine" checked=${cur.mine === 'true'}
+        onChange=${(on) => change('mine')(on ? 'true' : '')} />
+    </${FilterBar}>
     ${result && html`<${Notice} kind=${result.failed ? 'warn' : 'ok'}>
       <span data-bulk-result>${t('tips.bulk_done', { done: formatNumber(result.done), failed: formatNumber(result.failed) })}</span>
       ${result.failed > 0 && html`<ul class="plain-list small">${result.results.filter((r) => r.status !== 200).map((r) => html`
