@@ -203,6 +203,13 @@ export function Loading() {
   return html`<p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${t('common.loading')}</p>`;
 }
 
+/** What a page shows until r (useAsync) has its data: the spinner, or,
+ * when the request failed, its problem under the page's title. */
+export function Pending({ r, title }) {
+  if (r.error) return html`<${PageHeader} title=${title} /><${ProblemAlert} error=${r.error} />`;
+  return html`<${Loading} />`;
+}
+
 /** A table that scrolls sideways on a phone; the region is focusable for keyboards. */
 export function Table({ caption, head, children }) {
   return html`

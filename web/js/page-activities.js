@@ -5,7 +5,9 @@ import { html, useState, useMemo } from './lib.js';
 import { t, tn, formatDate, countryName, formatNumber, language } from './i18n.js';
 import { get, countries as loadCountries, organisations } from './api.js';
 import { setQuery } from './router.js';
-import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Badge, ExportLinks } from './components.js';
+import {
+  PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Badge, ExportLinks, Pending,
+} from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
@@ -184,8 +186,7 @@ export function Detail({ me, params }) {
     const [a, o, orgs] = await Promise.all([get(`/activities/${params.id}`), get(`/activities/${params.id}/overlaps`, { limit: 50 }), organisations()]);
     return { a, overlaps: o.items, byId: new Map(orgs.map((x) => [x.id, x])) };
   }, [params.id]);
-  if (d.error) return html`<${PageHeader} title=${t('act.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('act.title')} />`;
   const { a, overlaps, byId } = d.data;
   const items = [mapItem(a, 'a'), ...overlaps.filter((x) => x.activity.lat != null).map((x) => mapItem(x.activity, 'b'))].filter((x) => x.lat != null);
   return html`

@@ -5,7 +5,7 @@ import { html, useState, useMemo } from './lib.js';
 import { t } from './i18n.js';
 import { createRecord, listAll, countries as loadCountries, organisations } from './api.js';
 import { navigate } from './router.js';
-import { PageHeader, FormPage, Field, TextArea, Select, ProblemAlert, Loading, useAsync, useSubmit } from './components.js';
+import { FormPage, Field, TextArea, Select, useAsync, useSubmit, Pending } from './components.js';
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, SETTINGS, GENDERS, countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
@@ -17,8 +17,7 @@ export default function ActivityNew({ me }) {
     const [countries, orgs, groups] = await Promise.all([loadCountries(), organisations(), listAll('/sharing-groups')]);
     return { countries, orgs, groups: groups.items };
   }, []);
-  if (data.error) return html`<${PageHeader} title=${t('act.new')} /><${ProblemAlert} error=${data.error} />`;
-  if (!data.data) return html`<${Loading} />`;
+  if (!data.data) return html`<${Pending} r=${data} title=${t('act.new')} />`;
   return html`<${Form} me=${me} ...${data.data} />`;
 }
 

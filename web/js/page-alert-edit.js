@@ -4,7 +4,7 @@ import { html, useState, useMemo } from './lib.js';
 import { t, language } from './i18n.js';
 import { saveRecord, getVersioned, listAll, organisations, substances } from './api.js';
 import { navigate } from './router.js';
-import { PageHeader, FormPage, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, useAsync, useSubmit } from './components.js';
+import { FormPage, Field, TextArea, Select, MultiSelect, useAsync, useSubmit, Pending } from './components.js';
 import { ALERT_CATEGORIES, DRUG_FORMS, enumOptions, substanceOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
@@ -20,8 +20,7 @@ export default function AlertEdit({ me, params }) {
     if (params.id) { const r = await getVersioned(`/alerts/${params.id}`); alert = r.data; etag = r.etag; }
     return { orgs, groups: groups.items, subs, alert, etag };
   }, [params.id]);
-  if (data.error) return html`<${PageHeader} title=${t('alerts.title')} /><${ProblemAlert} error=${data.error} />`;
-  if (!data.data) return html`<${Loading} />`;
+  if (!data.data) return html`<${Pending} r=${data} title=${t('alerts.title')} />`;
   return html`<${Form} me=${me} ...${data.data} />`;
 }
 

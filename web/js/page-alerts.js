@@ -6,8 +6,8 @@ import { t, formatDateTime, countryName, language } from './i18n.js';
 import { get, post, patch, getVersioned, countries as loadCountries, organisations, substances } from './api.js';
 import { setQuery } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
-  ExportLinks,
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton,
+  Notice, Badge, ExportLinks, Pending,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import {
@@ -206,8 +206,7 @@ export function Detail({ me, params }) {
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
   const byId = useMemo(() => new Map(((a.data && a.data.orgs) || []).map((o) => [o.id, o])), [a.data]);
-  if (a.error) return html`<${PageHeader} title=${t('alerts.title')} /><${ProblemAlert} error=${a.error} />`;
-  if (!a.data) return html`<${Loading} />`;
+  if (!a.data) return html`<${Pending} r=${a} title=${t('alerts.title')} />`;
   const { alert, etag, group, subs } = a.data;
   const org = byId.get(alert.org_id);
   const own = alert.org_id === me.org_id && can(me, 'alert', 'update');

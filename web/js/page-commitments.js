@@ -8,7 +8,7 @@ import { get, post, getVersioned, listAll, countries as loadCountries, organisat
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Notice, Badge,
-  ExportLinks, Checkbox, useForm, FormPage, useSubmit,
+  ExportLinks, Checkbox, useForm, FormPage, useSubmit, Pending,
 } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
@@ -374,8 +374,7 @@ export function Assessment({ me, params }) {
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
   const [editing, setEditing] = useState(false);
-  if (d.error) return html`<${PageHeader} title=${t('cmt.assessment')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('cmt.assessment')} />`;
   const { a, cm, orgs } = d.data;
   const name = (id) => (orgs.find((o) => o.id === id) || {}).name || '';
   const hrefOf = (e) => ({ activity: '/activities/', practice: '/practices/', proposal: '/proposals/', alert: '/alerts/', event: '/events/' }[e.type]);

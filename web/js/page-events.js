@@ -7,7 +7,7 @@ import { get, request, patch, getVersioned, listAll, organisations, createRecord
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Notice, Badge,
-  Checkbox, MultiSelect, useForm, FormPage,
+  Checkbox, MultiSelect, useForm, FormPage, Pending,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { enumOptions } from './labels.js';
@@ -92,8 +92,7 @@ export function Detail({ me, params }) {
     return { ev, orgs, cms: cms.items };
   }, [params.id, tick]);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('ev.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('ev.title')} />`;
   const { ev, orgs, cms } = d.data;
   const name = (id) => (orgs.find((o) => o.id === id) || {}).name || '';
   const reload = (msg) => { setNotice(msg || ''); setTick((n) => n + 1); };

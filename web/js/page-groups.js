@@ -6,7 +6,7 @@ import { post, patch, getVersioned, organisations } from './api.js';
 import { navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Notice,
-  Badge, useForm,
+  Badge, useForm, Pending,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { orgOptions } from './labels.js';
@@ -99,8 +99,7 @@ export function Edit({ me, params }) {
     return organisations();
   }, [params.id]);
   const byId = useMemo(() => new Map((orgs.data || []).map((o) => [o.id, o])), [orgs.data]);
-  if (orgs.error) return html`<${PageHeader} title=${t('groups.title')} /><${ProblemAlert} error=${orgs.error} />`;
-  if (!orgs.data) return html`<${Loading} />`;
+  if (!orgs.data) return html`<${Pending} r=${orgs} title=${t('groups.title')} />`;
   if (!params.id) return html`<${NewGroup} orgs=${orgs.data} me=${me} />`;
   if (!group) return html`<${Loading} />`;
   const owner = group.owner_org_id === me.org_id || me.role === 'admin';

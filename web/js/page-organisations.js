@@ -5,6 +5,7 @@ import { post, patch, getVersioned, countries, organisations, forget } from './a
 import { navigate, setQuery } from './router.js';
 import {
   PageHeader, Field, Select, ProblemAlert, Loading, Table, useAsync, useSubmit, Notice, setFlash, takeFlash,
+  Pending,
 } from './components.js';
 import { kindOptions, countryOptions, orgOptions, kindLabel } from './labels.js';
 import { can } from './can.js';
@@ -70,8 +71,7 @@ export function Edit({ me, params }) {
     }
     return { countries: cs, orgs: os };
   }, [params.id]);
-  if (refs.error) return html`<${PageHeader} title=${t('orgs.title')} /><${ProblemAlert} error=${refs.error} />`;
-  if (!form || !refs.data) return html`<${Loading} />`;
+  if (!form || !refs.data) return html`<${Pending} r=${refs} title=${t('orgs.title')} />`;
   const set = (k) => (v) => { setForm({ ...form, [k]: v }); setSaved(false); };
   const save = submit(async () => {
     const body = {

@@ -6,8 +6,8 @@ import { t, formatDateTime, countryName } from './i18n.js';
 import { post, getVersioned, request, countries as loadCountries, organisations, createRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync, usePagedList, Notice, Badge,
-  ExportLinks, FormPage, useSubmit,
+  PageHeader, Field, TextArea, Select, ProblemAlert, useAsync, usePagedList, Notice, Badge, ExportLinks,
+  FormPage, useSubmit, Pending,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { SETTINGS, countryOptions, enumOptions } from './labels.js';
@@ -63,8 +63,7 @@ export function Detail({ me, params }) {
   const [comments, setComments] = useState('');
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('prac.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('prac.title')} />`;
   const p = d.data.r.data;
   const org = d.data.orgs.find((o) => o.id === p.org_id);
   const own = p.org_id === me.org_id && me.role !== 'viewer';

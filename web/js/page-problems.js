@@ -10,7 +10,7 @@ import { get, request, getVersioned, listAll, organisations, createRecord } from
 import { navigate, setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Badge, Notice, useAsync,
-  usePagedList, ExportLinks, FormPage, useSubmit,
+  usePagedList, ExportLinks, FormPage, useSubmit, Pending,
 } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { Links } from './links.js';
@@ -172,8 +172,7 @@ export function New({ me }) {
     ]);
     return { orgs, groups, alerts, tips };
   }, []);
-  if (data.error) return html`<${PageHeader} title=${t('prob.new')} /><${ProblemAlert} error=${data.error} />`;
-  if (!data.data) return html`<${Loading} />`;
+  if (!data.data) return html`<${Pending} r=${data} title=${t('prob.new')} />`;
   return html`<${Form} me=${me} ...${data.data} />`;
 }
 

@@ -5,8 +5,8 @@ import { t, formatDateTime, countryName } from './i18n.js';
 import { get, post, listAll, countries as loadCountries, organisations, createRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, useAsync, usePagedList, Notice,
-  Badge, ExportLinks, FormPage, useSubmit,
+  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, useAsync, usePagedList, Notice, Badge,
+  ExportLinks, FormPage, useSubmit, Pending,
 } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
@@ -50,8 +50,7 @@ export function Detail({ me, params }) {
   const d = useAsync(async () => ({ p: await get(`/proposals/${params.id}`), orgs: await organisations() }), [params.id, tick]);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('prop.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('prop.title')} />`;
   const { p, orgs } = d.data;
   const name = (id) => (orgs.find((o) => o.id === id) || {}).name || '';
   const endorsed = (p.endorsements || []).some((e) => e.org_id === me.org_id);
@@ -103,8 +102,7 @@ export function New({ me, query }) {
   const activities = listOf('activities');
   const { busy, error, f, submit } = useSubmit();
   const org = useMemo(() => (d.data ? d.data.orgs.find((o) => o.id === me.org_id) : null), [d.data]);
-  if (d.error) return html`<${PageHeader} title=${t('prop.new')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('prop.new')} />`;
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const save = (status) => submit(async () => {
     const body = { ...form, status, distribution: form.distribution || undefined,

@@ -9,7 +9,7 @@ import { get, post, request, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Radios, Checkbox, ProblemAlert, Loading, Table, useAsync,
-  usePagedList, Notice, Badge,
+  usePagedList, Notice, Badge, Pending,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { enumOptions } from './labels.js';
@@ -206,8 +206,7 @@ export function Detail({ me, params }) {
   const [notice, setNotice] = useState('');
   const [extra, setExtra] = useState({ reason: '', outcome: '', why: '' });
   const [person, setPerson] = useState(null);
-  if (d.error) return html`<${PageHeader} title=${t('ref.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('ref.title')} />`;
   const r = d.data.r.data;
   const name = (id) => (d.data.orgs.find((o) => o.id === id) || {}).name || '';
   const moves = can(me, 'referral', 'update') ? (r.sides || []).flatMap((s) => (MOVES[s][r.status] || [])) : [];

@@ -9,7 +9,7 @@ import { html, useState } from './lib.js';
 import { t, formatDate, formatDateTime, countryName, formatNumber } from './i18n.js';
 import { get, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
-import { PageHeader, TextArea, Select, ProblemAlert, Loading, useAsync, usePagedList, Notice, Badge } from './components.js';
+import { PageHeader, TextArea, Select, ProblemAlert, useAsync, usePagedList, Notice, Badge, Pending } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
@@ -126,8 +126,7 @@ export function Detail({ params }) {
   const [mode, setMode] = useState(null);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('sig.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('sig.title')} />`;
   const { s, etag, points } = d.data;
   const can = s.can || {};
   const change = async (body) => {

@@ -10,7 +10,7 @@ import { get, post, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Notice,
-  Badge, ExportLinks, FoundPicker,
+  Badge, ExportLinks, FoundPicker, Pending,
 } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { Links } from './links.js';
@@ -233,8 +233,7 @@ export function Detail({ me, params }) {
   const [outcome, setOutcome] = useState('');
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('tips.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('tips.title')} />`;
   const tip = d.data.data;
   const own = tip.org_id === me.org_id;
   const canTriage = own && can(me, 'tip', 'update');

@@ -6,7 +6,7 @@ import { post, patch, getVersioned, organisations } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
   PageHeader, Field, Select, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList, useSubmit,
-  MoreButton, Badge, Notice,
+  MoreButton, Badge, Notice, Pending,
 } from './components.js';
 import { roleOptions, orgOptions } from './labels.js';
 
@@ -61,8 +61,7 @@ export function Edit({ me, params, onMe }) {
     else await load(params.id);
     return organisations();
   }, [params.id]);
-  if (orgs.error) return html`<${PageHeader} title=${t('users.title')} /><${ProblemAlert} error=${orgs.error} />`;
-  if (!form || !orgs.data) return html`<${Loading} />`;
+  if (!form || !orgs.data) return html`<${Pending} r=${orgs} title=${t('users.title')} />`;
   const set = (k) => (v) => { setForm({ ...form, [k]: v }); setSaved(false); };
   const self = form.id === me.id;
   const save = submit(async () => {
