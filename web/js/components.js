@@ -174,6 +174,11 @@ export function Notice({ kind = 'ok', children }) {
   return html`<div class=${`alert alert-${kind}`} role="status">${children}</div>`;
 }
 
+/** What the last action on a page came to: its notice, or its problem. */
+export function Outcome({ notice, error }) {
+  return html`${notice && html`<${Notice}>${notice}</${Notice}>`}<${ProblemAlert} error=${error} />`;
+}
+
 /** The page's heading; takes focus after navigation (see app.js). */
 export function PageHeader({ title, subtitle, children }) {
   return html`

@@ -4,7 +4,7 @@
 import { html, useState } from './lib.js';
 import { t, formatDate, compareText } from './i18n.js';
 import { get, post, request } from './api.js';
-import { Field, Select, ProblemAlert, Loading, Notice, FoundPicker, useAsync } from './components.js';
+import { Field, Select, Loading, FoundPicker, useAsync, Outcome } from './components.js';
 import { can } from './can.js';
 
 const PATHS = { tip: '/tips', alert: '/alerts', activity: '/activities', problem: '/problems' };
@@ -69,8 +69,7 @@ export function Links({ me, type, id, canChange, types = ['problem', 'tip', 'ale
   return html`
     <section class="card links-card" aria-labelledby=${`links-${type}`} data-links>
       <h2 id=${`links-${type}`}>${t('links.title')}</h2>
-      ${notice && html`<${Notice}>${notice}</${Notice}>`}
-      <${ProblemAlert} error=${error || links.error} />
+      <${Outcome} notice=${notice} error=${error || links.error} />
       ${!links.data ? html`<${Loading} />` : items.length === 0 ? html`<p class="empty">${t('links.none')}</p>` : html`
         <ul class="plain-list link-list">
           ${items.map((l) => html`<li key=${l.id} data-link=${l.type}>

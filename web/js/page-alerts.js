@@ -7,7 +7,7 @@ import { get, post, patch, getVersioned, countries as loadCountries, organisatio
 import { setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton,
-  Notice, Badge, ExportLinks, Pending,
+  Notice, Badge, ExportLinks, Pending, Outcome,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import {
@@ -227,8 +227,7 @@ export function Detail({ me, params }) {
       ${own && alert.status === 'draft' && html`<button type="button" class="btn btn-primary" onClick=${() => change({ status: 'published' }, t('alerts.published'))}>${t('alerts.publish')}</button>`}
       ${own && alert.status === 'published' && html`<button type="button" class="btn btn-danger" onClick=${() => setRetracting(true)}>${t('alerts.retract')}</button>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     ${retracting && html`
       <form class="card" onSubmit=${(e) => { e.preventDefault(); change({ status: 'retracted', retraction_reason: reason }, t('alerts.retracted')); }}>
         <${TextArea} label=${t('alerts.retraction_reason')} name="retraction_reason" value=${reason} onInput=${setReason} required

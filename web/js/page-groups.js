@@ -5,8 +5,8 @@ import { t, tn, compareText, countryName } from './i18n.js';
 import { post, patch, getVersioned, organisations } from './api.js';
 import { navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Notice,
-  Badge, useForm, Pending,
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Badge,
+  useForm, Pending, Outcome,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { orgOptions } from './labels.js';
@@ -124,8 +124,7 @@ export function Edit({ me, params }) {
   return html`
     <p class="breadcrumb"><a href="/sharing-groups">${t('groups.title')}</a></p>
     <${PageHeader} title=${group.name} subtitle=${t('groups.owned_by', { org: byId.get(group.owner_org_id) ? byId.get(group.owner_org_id).name : '' })} />
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <div class="two-col">
       <section class="card" aria-labelledby="members-title">
         <h2 id="members-title">${t('groups.members')} <span class="muted">(${members.length})</span></h2>

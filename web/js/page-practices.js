@@ -6,8 +6,8 @@ import { t, formatDateTime, countryName } from './i18n.js';
 import { post, getVersioned, request, countries as loadCountries, organisations, createRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, useAsync, usePagedList, Notice, Badge, ExportLinks,
-  FormPage, useSubmit, Pending,
+  PageHeader, Field, TextArea, Select, ProblemAlert, useAsync, usePagedList, Badge, ExportLinks, FormPage,
+  useSubmit, Pending, Outcome,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { SETTINGS, countryOptions, enumOptions } from './labels.js';
@@ -79,8 +79,7 @@ export function Detail({ me, params }) {
         onClick=${() => act(() => request('PATCH', `/practices/${p.id}`, { body: { status: 'submitted' }, etag: d.data.r.etag }), t('prac.submitted'))}>${t('prac.submit')}</button>`}
       <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <section class="card">
       <dl class="facts">
         <div><dt>${t('prac.status')}</dt><dd><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></dd></div>

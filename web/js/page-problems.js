@@ -9,8 +9,8 @@ import { t, formatDate, formatDateTime, formatNumber, countryName } from './i18n
 import { get, request, getVersioned, listAll, organisations, createRecord } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Badge, Notice, useAsync,
-  usePagedList, ExportLinks, FormPage, useSubmit, Pending,
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Badge, useAsync, usePagedList,
+  ExportLinks, FormPage, useSubmit, Pending, Outcome,
 } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { Links } from './links.js';
@@ -113,8 +113,7 @@ export function Detail({ me, params }) {
       <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>
       ${can(me, 'referral', 'create') && html`<a class="btn no-print" href=${`/referrals/new?problem_id=${p.id}`}>${t('ref.new')}</a>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <div class="two-col">
       <section class="card" aria-labelledby="prob-facts">
         <h2 id="prob-facts">${t('prob.facts')}</h2>

@@ -5,8 +5,8 @@ import { t, formatDateTime, countryName } from './i18n.js';
 import { get, post, listAll, countries as loadCountries, organisations, createRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, useAsync, usePagedList, Notice, Badge,
-  ExportLinks, FormPage, useSubmit, Pending,
+  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, useAsync, usePagedList, Badge, ExportLinks,
+  FormPage, useSubmit, Pending, Outcome,
 } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
@@ -69,8 +69,7 @@ export function Detail({ me, params }) {
     <${PageHeader} title=${p.title} subtitle=${html`<${OrgName} org=${orgs.find((o) => o.id === p.org_id)} />`}>
       ${canEndorse && html`<button type="button" class="btn btn-primary" onClick=${endorse}>${t('prop.endorse')}</button>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <section class="card">
       <dl class="facts">
         <div><dt>${t('prop.status')}</dt><dd><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></dd></div>

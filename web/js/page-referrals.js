@@ -9,7 +9,7 @@ import { get, post, request, organisations } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Radios, Checkbox, ProblemAlert, Loading, Table, useAsync,
-  usePagedList, Notice, Badge, Pending,
+  usePagedList, Badge, Pending, Outcome,
 } from './components.js';
 import { ListTable } from './list-page.js';
 import { enumOptions } from './labels.js';
@@ -227,8 +227,7 @@ export function Detail({ me, params }) {
   return html`
     <p class="breadcrumb"><a href="/referrals">${t('ref.title')}</a></p>
     <${PageHeader} title=${`${t(`svctype.${r.service_type}`)} · ${t(`ageband.${r.age_band}`)}`} subtitle=${`${name(r.ref_org_id)} → ${name(r.recv_org_id)}`} />
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <section class="card">
       <dl class="facts">
         ${row('ref.status', html`<${Badge} kind=${r.overdue ? 'warn' : 'neutral'}>${t(`refstatus.${r.status}`)}</${Badge}>${r.overdue ? html` <${Badge} kind="warn">${t('ref.overdue')}</${Badge}>` : ''}`)}

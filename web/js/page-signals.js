@@ -9,7 +9,7 @@ import { html, useState } from './lib.js';
 import { t, formatDate, formatDateTime, countryName, formatNumber } from './i18n.js';
 import { get, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
-import { PageHeader, TextArea, Select, ProblemAlert, useAsync, usePagedList, Notice, Badge, Pending } from './components.js';
+import { PageHeader, TextArea, Select, ProblemAlert, useAsync, usePagedList, Badge, Pending, Outcome } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
@@ -149,8 +149,7 @@ export function Detail({ params }) {
       ${can.acknowledge && html`<button type="button" class="btn btn-primary" onClick=${() => setMode('ack')}>${t('sig.acknowledge')}</button>`}
       ${can.dismiss && html`<button type="button" class="btn" onClick=${() => setMode('dismiss')}>${t('sig.dismiss')}</button>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     ${!can.acknowledge && !can.dismiss && s.status !== 'dismissed' && html`<p class="muted">${t('sig.no_actions')}</p>`}
     ${mode && html`<${ActionForm} key=${mode} mode=${mode} error=${error} onSubmit=${change} onCancel=${() => setMode(null)} />`}
     <div class="two-col">

@@ -10,7 +10,7 @@ import { get, post, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Notice,
-  Badge, ExportLinks, FoundPicker, Pending,
+  Badge, ExportLinks, FoundPicker, Pending, Outcome,
 } from './components.js';
 import { ListTable, FilterBar } from './list-page.js';
 import { Links } from './links.js';
@@ -253,8 +253,7 @@ export function Detail({ me, params }) {
     <${PageHeader} title=${`${tip.reference ? `${tip.reference} · ` : ''}${t(`tipcat.${tip.category}`)}`} subtitle=${t('tips.received_at', { at: formatDateTime(tip.created_at) })}>
       ${can(me, 'referral', 'create') && html`<a class="btn" href=${`/referrals/new?tip_id=${tip.id}`}>${t('ref.new')}</a>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <div class="two-col">
       <section class="card" aria-labelledby="tip-facts">
         <h2 id="tip-facts">${t('tips.what')}</h2>

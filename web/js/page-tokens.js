@@ -2,7 +2,7 @@
 import { html, useState } from './lib.js';
 import { t, formatDateTime } from './i18n.js';
 import { post, del } from './api.js';
-import { PageHeader, Field, Checkbox, ProblemAlert, usePagedList, Badge, Notice } from './components.js';
+import { PageHeader, Field, Checkbox, usePagedList, Badge, Outcome } from './components.js';
 import { ListTable } from './list-page.js';
 
 function status(tok) {
@@ -68,8 +68,7 @@ export default function Tokens({ me }) {
   return html`
     <${PageHeader} title=${t('tokens.title')} subtitle=${t('tokens.subtitle')} />
     ${created && html`<${Secret} created=${created} onDone=${() => setCreated(null)} />`}
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <div class="two-col">
       <section class="card" aria-labelledby="new-token-title">
         <h2 id="new-token-title">${t('tokens.new')}</h2>
