@@ -92,6 +92,12 @@ export const get = async (path, query) => (await request('GET', path, { query })
 export const post = async (path, body) => (await request('POST', path, { body: body ?? {} })).data;
 export const patch = async (path, body, etag) => (await request('PATCH', path, { body, etag })).data;
 export const del = async (path) => (await request('DELETE', path)).data;
+/** POST of a new record with a fresh Idempotency-Key (a retried request
+ * does not create it twice); answers the record. */
+export const createRecord = async (path, body) => (await request('POST', path, { body, headers: { 'Idempotency-Key': crypto.randomUUID() } })).data;
+/** Saves rec, a record as getVersioned answers it ({ data, etag }; data
+ * null for a new one): a PATCH at the version read, or a create. */
+export const saveRecord = (path, rec, body) => (rec.data ? patch(`${path}/${rec.data.id}`, body, rec.etag) : createRecord(path, body));
 /** GET answering { data, etag } for a later PATCH. */
 export const getVersioned = (path) => request('GET', path);
 
