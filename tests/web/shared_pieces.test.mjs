@@ -76,3 +76,22 @@ test('the password page without a token says so and keeps its button off', async
   assert.deepEqual(scriptErrors(anon), []);
   await anon.context().close();
 });
+
+test('a record is created where crypto.randomUUID does not exist (plain HTTP on a station\'s network is not a secure context)', async () => {
+  const plain = await newPage(browser);
+  await plain.context().addInitScript(() => { delete Crypto.prototype.randomUUID; });
+  await signIn(plain, server.url);
+  await plain.goto(`${server.url}/proposals/new`);
+  assert.equal(await plain.evaluate(() => typeof crypto.randomUUID), 'undefined');
+  const keys = [];
+  plain.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/proposals')) keys.push(r.headers()['idempotency-key']); });
+  await plain.locator('#main input[name=title]').fill('Youth centre evenings in Favoriten');
+  await plain.locator('#main textarea[name=description]').fill('Evening sessions with outreach workers.');
+  await plain.locator('#main input[name=distribution][value=organisation]').check();
+  await plain.locator('#main form.card button[type=submit]').click();
+  await plain.waitForURL(/\/proposals\/[0-9a-f-]{36}$/);
+  assert.equal(keys.length, 1);
+  assert.match(keys[0], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.deepEqual(scriptErrors(plain), []);
+  await plain.context().close();
+});

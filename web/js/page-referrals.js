@@ -5,7 +5,7 @@
 // `sides`, never from a role list.
 import { html, useState } from './lib.js';
 import { t, formatDateTime } from './i18n.js';
-import { get, post, request, organisations } from './api.js';
+import { get, post, request, organisations, idempotencyKey } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
   PageHeader, Field, TextArea, Select, Radios, Checkbox, ProblemAlert, Loading, Table, useAsync,
@@ -131,7 +131,7 @@ export function New({ me, org, query }) {
     let { id, consented } = made;
     try {
       if (!id) {
-        id = (await request('POST', '/referrals', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } })).data.id;
+        id = (await request('POST', '/referrals', { body, headers: { 'Idempotency-Key': idempotencyKey() } })).data.id;
         setMade({ id, consented });
       }
       const scopes = ['service', 'sharing', 'statistics'].filter((s) => consent[s]);
