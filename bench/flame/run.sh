@@ -11,7 +11,8 @@
 # also prints the top 15 functions by self and by inclusive time.
 #
 # build/trellis is built -O2 -g without frame pointers (as are Debian's
-# libraries), so the stacks are unwound from DWARF (--call-graph dwarf);
+# libraries), so the stacks are unwound from DWARF (--call-graph dwarf, 16 KiB
+# of stack a sample: a deeper one is cut and shows under [unknown]);
 # FLAME_CALLGRAPH=fp takes frame pointers instead (cheaper, broken stacks
 # through code built without them). perf needs to see the server: as root it
 # does; otherwise run `sysctl kernel.perf_event_paranoid=-1` first.
@@ -35,13 +36,7 @@ pids=()
 
 cleanup()
 {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
+	stop_servers
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -89,7 +84,7 @@ wrk_pid=$!
 sleep 1
 case "${FLAME_CALLGRAPH:-dwarf}" in
 fp) graph=(-g) ;;
-*) graph=(--call-graph dwarf,16384) ;;
+*) graph=(--call-graph "dwarf,16384") ;;
 esac
 perf record -q -F 999 "${graph[@]}" -p "$SERVER_PID" -o "$tmp/perf.data" -- sleep "$SECONDS_SAMPLED" \
 	2>"$tmp/perf.log" || { cat "$tmp/perf.log" >&2; die "perf record failed"; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # tmp and pids are the caller's
 # Shared by bench/http/run.sh and bench/flame/run.sh (sourced, bash): the
 # reference database with the generated alerts, and the servers under test.
 # The caller sets tmp (a scratch directory), pids=() (killed on exit by its
@@ -10,6 +11,18 @@ die()
 {
 	echo "$BENCH_NAME: $*" >&2
 	exit 2
+}
+
+# stop_servers: kills the servers started (for the caller's cleanup).
+stop_servers()
+{
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
 }
 
 # start_server NAME COMMAND...: starts COMMAND with stderr in $tmp/NAME.log,

@@ -38,13 +38,7 @@ failed=0
 
 cleanup()
 {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
+	stop_servers
 	[ -n "$pgdir" ] && scripts/pg-test stop "$pgdir"
 	rm -rf "$tmp"
 }
