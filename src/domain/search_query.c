@@ -110,6 +110,43 @@ struct snipper {
 	int used;
 };
 
+/* The stems of the tokens seen (text_stems), kept by each thread from
+ * search to search: a token's stems do not depend on the query, and
+ * stemming was most of a snippet's cost. A slot holds the last token that
+ * fell on it. */
+#define STEMS_SLOTS 1024
+struct stems_slot {
+	uint32_t hash;
+	uint8_t len; /* 0: empty */
+	char w[55];
+	char stems[136];
+};
+static _Thread_local struct stems_slot stems_slots[STEMS_SLOTS];
+
+/* Whether token w (n bytes, hash h) has one of the search's terms; tmp: a
+ * buffer of 256 bytes. */
+static int stems_hit(struct snipper *sp, const char *w, size_t n, uint32_t h, char *tmp)
+{
+	struct stems_slot *s = &stems_slots[(h >> 10) & (STEMS_SLOTS - 1)];
+	if (s->len && s->len == n && s->hash == h && memcmp(s->w, w, n) == 0)
+		return text_stems_match(s->stems, sp->terms);
+	memcpy(tmp, w, n);
+	tmp[n] = '\0';
+	struct buf b;
+	buf_init(&b, 1u << 16);
+	text_stems(sp->t, tmp, &b);
+	int hit = text_stems_match(b.data ? b.data : "", sp->terms);
+	if (!b.err && n > 0 && n < sizeof(s->w) && b.len < sizeof(s->stems)) {
+		s->hash = h;
+		s->len = (uint8_t)n;
+		memcpy(s->w, w, n);
+		memcpy(s->stems, b.data ? b.data : "", b.len);
+		s->stems[b.len] = '\0';
+	}
+	buf_free(&b);
+	return hit;
+}
+
 static int word_matches(struct snipper *sp, const char *w, size_t n)
 {
 	char tmp[256];
@@ -128,9 +165,7 @@ static int word_matches(struct snipper *sp, const char *w, size_t n)
 		if (sp->used >= MEMO_SLOTS / 2)
 			m = NULL; /* full enough: stop remembering */
 	}
-	memcpy(tmp, w, n);
-	tmp[n] = '\0';
-	int hit = text_has_term(sp->t, tmp, sp->terms);
+	int hit = stems_hit(sp, w, n, h, tmp);
 	if (m) {
 		*m = (struct memo_slot){h, sp->gen, (uint8_t)n, (int8_t)hit, ""};
 		memcpy(m->w, w, n);

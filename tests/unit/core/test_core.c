@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/err.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
 
@@ -281,6 +282,43 @@ static void csv_writer_defuses_formulas_and_reads_back(void **state)
 	}
 }
 
+/* The stems kept of a word (text_stems) match a query's terms exactly as
+ * the word itself does (text_has_term), in the three languages, for
+ * tokens with several words, punctuation and none. */
+static void kept_stems_match_as_the_words_do(void **state)
+{
+	(void)state;
+	struct text_stemmers *t = text_stemmers_new();
+	assert_non_null(t);
+	static const char *const words[] = {
+	    "fentanyl",	 "fentanyl;",	"Tablets",   "tablet",	  "schools",   "école",
+	    "écoles",	 "héroïne",	"Heroin",    "героин",	  "героина",   "Героином",
+	    "a",	 "x",		"cannabis-", "(cocaine)", "vape/vapes", "overdoses,",
+	    "naïve",	 "1234",	"...",	     "jeunesse",  "молодёжь",  "fentanyl-tablets",
+	    "festivals", "nitazènes", "généraux",   "saisies"};
+	static const char *const queries[] = {"fentanyl tablets", "героин", "école jeune",
+					      "cannabis vape overdose", "heroin héroïne", "a x 1234",
+					      "молодежь festival", "nitazene", "general policy"};
+	for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		struct buf terms;
+		buf_init(&terms, 1 << 16);
+		buf_puts(&terms, " ");
+		assert_int_equal(text_index_terms(t, queries[q], &terms), TR_OK);
+		buf_puts(&terms, " ");
+		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+			struct buf st;
+			buf_init(&st, 1 << 16);
+			assert_int_equal(text_stems(t, words[w], &st), TR_OK);
+			int kept = text_stems_match(st.data ? st.data : "", terms.data);
+			if (kept != text_has_term(t, words[w], terms.data))
+				fail_msg("%s against %s: %d", words[w], terms.data, kept);
+			buf_free(&st);
+		}
+		buf_free(&terms);
+	}
+	text_stemmers_free(t);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -298,6 +336,7 @@ int main(void)
 	    cmocka_unit_test(csv_writer_defuses_formulas_and_reads_back),
 	    cmocka_unit_test(csv_refuses_a_nul_byte_naming_row_and_column),
 	    cmocka_unit_test(times_are_bounded_to_1900_through_2200),
+	    cmocka_unit_test(kept_stems_match_as_the_words_do),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
