@@ -191,6 +191,22 @@ test('related: shared substances and the same category nearby in time, ranked wi
   assertProblem(assert, await api.get(`/api/v1/alerts/${anchor.id}/related?distance_km=0`), 400, 'distance_km');
 });
 
+test('related: equal scores go newest first, and a smaller limit answers the start of the same order', async () => {
+  const mk = async (title) => (await api.post('/api/v1/alerts', { body: base({ title, category: 'online_sales', substances: [subs.Carfentanil.id, subs.Heroin.id] }) })).body;
+  const anchor = await mk('Tie anchor');
+  const made = [];
+  for (let i = 0; i < 7; i++) made.push((await mk(`Tie ${i}`)).id); // made in this order: ids grow
+  const all = (await api.get(`/api/v1/alerts/${anchor.id}/related?limit=100`)).body.items;
+  const ties = all.filter((x) => made.includes(x.alert.id));
+  assert.deepEqual(ties.map((x) => x.alert.id), [...made].reverse(), 'equal scores: newest first');
+  assert.ok(ties.every((x) => x.score === ties[0].score));
+  for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].score >= all[i].score, 'best first');
+  for (const limit of [1, 3, 5]) {
+    const some = (await api.get(`/api/v1/alerts/${anchor.id}/related?limit=${limit}`)).body.items;
+    assert.deepEqual(some.map((x) => x.alert.id), all.slice(0, limit).map((x) => x.alert.id), `limit ${limit}`);
+  }
+});
+
 test('search folds accents, stems English, French and Russian, and ranks with snippets', async () => {
   await api.post('/api/v1/alerts', { body: base({ title: 'Héroïne coupée au fentanyl à Marseille', summary: "Saisies d'héroïne près des écoles." }) });
   await api.post('/api/v1/alerts', { body: base({ title: 'Героин с примесью фентанила', summary: 'Изъяты образцы героина' }) });

@@ -23,6 +23,7 @@ struct cand {
 	uint32_t sub_mask; /* which of the anchor's substances it shares */
 	int near;
 	double km, score;
+	uint64_t id_hi, id_lo; /* the id's first 16 bytes, big-endian: its order */
 };
 
 struct cands {
@@ -48,14 +49,50 @@ static struct cand *cand_get(struct cands *cs, uint32_t idx)
 	return k;
 }
 
-static _Thread_local const struct alert_cache *cand_ac;
-
-static int cand_cmp(const void *x, const void *y)
+/* The first 8 bytes at s as a number that orders as the bytes do. */
+static uint64_t be64(const char *s)
 {
-	const struct cand *a = x, *b = y;
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | (unsigned char)s[i];
+	return v;
+}
+
+/* Best first: by score, then newer first (the larger id); a tie on the
+ * ids' first 16 bytes goes to the whole ids. */
+static int cand_cmp(const struct alert_cache *ac, const struct cand *a, const struct cand *b)
+{
 	if (a->score != b->score)
 		return a->score < b->score ? 1 : -1;
-	return strcmp(cand_ac->e[b->idx].id, cand_ac->e[a->idx].id); /* newer first */
+	if (a->id_hi != b->id_hi)
+		return a->id_hi < b->id_hi ? 1 : -1;
+	if (a->id_lo != b->id_lo)
+		return a->id_lo < b->id_lo ? 1 : -1;
+	return strcmp(ac->e[b->idx].id, ac->e[a->idx].id);
+}
+
+/* The best `limit` candidates, best first, into cs->c[0..]; cs->n becomes
+ * their count. One pass keeping them in order: limit is small. */
+static void cands_best(const struct alert_cache *ac, struct cands *cs, int limit)
+{
+	int n = 0;
+	for (int i = 0; i < cs->n; i++) {
+		struct cand k = cs->c[i];
+		const char *id = ac->e[k.idx].id;
+		k.id_hi = be64(id);
+		k.id_lo = be64(id + 8);
+		int at = n;
+		while (at > 0 && cand_cmp(ac, &cs->c[at - 1], &k) > 0)
+			at--;
+		if (at >= limit)
+			continue;
+		int last = n < limit ? n : limit - 1; /* the one that falls off, if any */
+		memmove(&cs->c[at + 1], &cs->c[at], (size_t)(last - at) * sizeof(k));
+		cs->c[at] = k;
+		if (n < limit)
+			n++;
+	}
+	cs->n = n;
 }
 
 static void put_double(struct buf *b, double v)
@@ -250,10 +287,8 @@ static int related_body(struct alert_cache *ac, void *ctx, struct need *nd)
 {
 	struct related_job *j = ctx;
 	query_rewind(j->out, j->start);
-	if (j->cs->n) {
-		j->cs->n = 0;
-		memset(j->cs->slot, 0, j->cs->nslot * sizeof(*j->cs->slot));
-	}
+	j->cs->n = 0; /* (cands_best left the slots stale) */
+	memset(j->cs->slot, 0, j->cs->nslot * sizeof(*j->cs->slot));
 	struct vis v;
 	vis_make(ac, j->who, j->g, &v);
 	uint32_t self = model_find(ac, j->id);
@@ -261,8 +296,7 @@ static int related_body(struct alert_cache *ac, void *ctx, struct need *nd)
 		return -TR_ERR_NOT_FOUND;
 	by_substance(ac, &v, self, j->cs);
 	by_place_time(ac, &v, self, j->km, j->days, j->cs);
-	cand_ac = ac;
-	qsort(j->cs->c, (size_t)j->cs->n, sizeof(*j->cs->c), cand_cmp);
+	cands_best(ac, j->cs, j->limit);
 	related_write(ac, &ac->e[self], j->names, j->days, j->cs, j->limit, j->out, nd);
 	return nd->n ? nd->n : -j->out->err;
 }
@@ -273,8 +307,9 @@ int alert_cache_related(struct db_conn *c, const struct caller *who, const char 
 	struct alert_cache *ac;
 	struct group_ids *g;
 	struct sub_name *names = calloc(SUBS_PER_ALERT, sizeof(*names));
-	struct cands cs = {calloc(6000, sizeof(struct cand)), 0, 6000,
-			   calloc(8192, sizeof(int32_t)), 8192};
+	/* cand_get clears each candidate it takes, related_body the slots */
+	struct cands cs = {malloc(6000 * sizeof(struct cand)), 0, 6000,
+			   malloc(8192 * sizeof(int32_t)), 8192};
 	int rc = query_begin(c, who, &ac, &g);
 	if (!rc && (!names || !cs.c || !cs.slot))
 		rc = TR_ERR_NOMEM;
