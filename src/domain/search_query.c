@@ -539,28 +539,6 @@ static struct {
 	int nsub;
 } names_cache;
 
-static int names_sig(struct db_conn *c, char *sig, size_t n)
-{
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT count(*), coalesce(sum(version), 0), coalesce(max(updated_at), 0),"
-		       " coalesce(sum(length(name) + length(synonyms)), 0) FROM substances",
-		       &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(sig, n, "%s|%s|%s|%s", db_col_text(s, 0), db_col_text(s, 1),
-			 db_col_text(s, 2), db_col_text(s, 3));
-		rc = TR_OK;
-	} else if (rc == DB_DONE) {
-		rc = TR_ERR_INTERNAL;
-	}
-	db_done(s);
-	return rc;
-}
-
 /* The cached stems when they are still good (a copy in *all), under the lock. */
 static int names_cached(uint64_t pool, unsigned long gen, const char *sig, int64_t now, char **all,
 			int *nsub)
@@ -588,7 +566,7 @@ static int names_get(struct db_conn *c, struct text_stemmers *t, char **all, int
 	*all = NULL;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
-			int rc = names_sig(c, sig, sizeof(sig));
+			int rc = substance_signature(c, sig, sizeof(sig));
 			if (rc)
 				return rc;
 		}

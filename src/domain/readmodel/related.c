@@ -7,6 +7,7 @@
 #include "domain/readmodel/alerts.h"
 #include "domain/readmodel/query.h"
 #include "domain/readmodel/texts.h"
+#include "domain/substance.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -175,29 +176,23 @@ static void by_place_time(const struct alert_cache *ac, const struct vis *v, uin
 /* The anchor's substances by id and name, read before the lock is taken. */
 struct sub_name {
 	char id[37];
-	char name[201];
+	char name[SUBSTANCE_NAME_MAX + 1];
 };
 
 static int substance_names(struct db_conn *c, json_t *ids, struct sub_name *names, int max)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT name FROM substances WHERE id = ?", &s);
 	size_t i;
 	json_t *id;
 	json_array_foreach(ids, i, id)
 	{
-		if (rc || (int)i >= max)
+		if ((int)i >= max)
 			break;
 		snprintf(names[i].id, sizeof(names[i].id), "%s", json_string_value(id));
-		db_bind_text(s, 1, json_string_value(id));
-		int r = db_step(s);
-		if (r == DB_ROW)
-			snprintf(names[i].name, sizeof(names[i].name), "%s", db_col_text(s, 0));
-		else if (r != DB_DONE)
-			rc = r;
-		db_done(s);
+		int rc = substance_name_of(c, names[i].id, names[i].name, sizeof(names[i].name));
+		if (rc)
+			return rc;
 	}
-	return rc;
+	return TR_OK;
 }
 
 static const char *name_of(const struct sub_name *names, const char *id)
