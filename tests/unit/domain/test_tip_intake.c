@@ -1,5 +1,6 @@
 /* The proof-of-work challenge of tips: a solved challenge is accepted once
- * within its validity, whatever its neighbours in the spent table do. */
+ * within its validity, whatever its neighbours in the spent table do; and
+ * the receipts' codes and secrets. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -81,6 +82,38 @@ static void a_colliding_entry_that_expires_does_not_free_a_spent_challenge(void 
 	tip_pow_free(p);
 }
 
+/* Receipt codes and secrets: of the receipt alphabet, of their length,
+ * every symbol about as frequent as any other (no symbol favoured by the
+ * way random bytes become symbols), and never twice the same. */
+static void receipts_are_uniform_over_their_alphabet(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+	const size_t n = sizeof(alphabet) - 1, secrets = 12000;
+	size_t counts[sizeof(alphabet) - 1] = {0};
+	char prev[TIP_SECRET_LEN + 1] = "";
+	for (size_t k = 0; k < secrets; k++) {
+		char s[TIP_SECRET_LEN + 1];
+		tip_secret_new(s);
+		assert_int_equal(strlen(s), TIP_SECRET_LEN);
+		assert_true(tip_receipt_shape(s, TIP_SECRET_LEN));
+		assert_string_not_equal(s, prev);
+		for (size_t i = 0; i < TIP_SECRET_LEN; i++)
+			counts[strchr(alphabet, s[i]) - alphabet]++;
+		memcpy(prev, s, sizeof(prev));
+	}
+	/* chi-square with 30 degrees of freedom: above 70 one time in ~10^5 */
+	double expected = (double)(secrets * TIP_SECRET_LEN) / (double)n, chi = 0;
+	for (size_t i = 0; i < n; i++)
+		chi += ((double)counts[i] - expected) * ((double)counts[i] - expected) / expected;
+	if (chi > 70)
+		fail_msg("chi-square %.1f over 30 degrees of freedom", chi);
+	char c[TIP_CODE_LEN + 1];
+	tip_code_new(c);
+	assert_int_equal(strlen(c), TIP_CODE_LEN);
+	assert_true(tip_receipt_shape(c, TIP_CODE_LEN));
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -88,6 +121,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_challenge_is_spent_once),
 		cmocka_unit_test(a_colliding_entry_that_expires_does_not_free_a_spent_challenge),
+		cmocka_unit_test(receipts_are_uniform_over_their_alphabet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
