@@ -635,20 +635,16 @@ static int import_existing(struct db_conn *c, const char *id, char org[37], char
 			   int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
+	int rc = db_row_vals(
 	    c, "SELECT org_id, distribution, version FROM alerts " DB_ACL_EXEMPT " WHERE id = ?",
-	    &s);
+	    DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(org, 37, "%s", db_col_text(s, 0));
-		snprintf(dist, 24, "%s", db_col_text(s, 1));
-		*version = db_col_int64(s, 2);
-	}
+	snprintf(org, 37, "%s", db_col_text(s, 0));
+	snprintf(dist, 24, "%s", db_col_text(s, 1));
+	*version = db_col_int64(s, 2);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 /* A new record is created as by POST; one already here is updated as by

@@ -235,15 +235,13 @@ static int failure_note(struct db_conn *c, const char *key, int64_t now)
 static int user_email(struct db_conn *c, const char *user_id, char *out, size_t n)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT email FROM users WHERE id = ?", &s);
+	int rc =
+	    db_row_vals(c, "SELECT email FROM users WHERE id = ?", DB_VALS(DB_TEXT(user_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(out, n, "%s", db_col_text(s, 0));
+	snprintf(out, n, "%s", db_col_text(s, 0));
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 int auth_account_delay(struct db_conn *c, const char *email, const char *user_id, int64_t now,
@@ -413,16 +411,14 @@ static void caller_fill(struct db_stmt *s, int first, struct caller *who)
 int auth_caller_load(struct db_conn *c, const char *user_id, struct caller *who)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0", &s);
+	int rc =
+	    db_row_vals(c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0",
+			DB_VALS(DB_TEXT(user_id)), &s);
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, user_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		caller_fill(s, 0, who);
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_UNAUTH : rc;
+	caller_fill(s, 0, who);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;
+	return TR_OK;
 }
 
 int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64_t idle_ms,
@@ -638,13 +634,11 @@ int auth_user_find_by_email(struct db_conn *c, const char *email, char id[37])
 		lower[i] = (char)tolower((unsigned char)email[i]);
 	lower[i] = '\0';
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT id FROM users WHERE email = ?", &s);
+	int rc =
+	    db_row_vals(c, "SELECT id FROM users WHERE email = ?", DB_VALS(DB_TEXT(lower)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, lower);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(id, 37, "%s", db_col_text(s, 0));
+	snprintf(id, 37, "%s", db_col_text(s, 0));
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }

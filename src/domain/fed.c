@@ -305,24 +305,20 @@ int fed_peer_get(struct db_conn *c, const char *node_id, struct fed_peer *out)
 {
 	struct db_stmt *s;
 	memset(out, 0, sizeof(*out));
-	int rc = db_prepare(c,
-			    "SELECT node_id, name, url, public_key, pass_along, pull_cursor FROM"
-			    " fed_peers WHERE node_id = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT node_id, name, url, public_key, pass_along, pull_cursor FROM"
+			     " fed_peers WHERE node_id = ?",
+			     DB_VALS(DB_TEXT(node_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, node_id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(out->node_id, sizeof(out->node_id), "%s", db_col_text(s, 0));
-		snprintf(out->name, sizeof(out->name), "%s", db_col_text(s, 1));
-		snprintf(out->url, sizeof(out->url), "%s", db_col_text(s, 2));
-		fed_hex32(db_col_text(s, 3), out->pk);
-		out->pass_along = (int)db_col_int64(s, 4);
-		out->pull_cursor = db_col_int64(s, 5);
-	}
+	snprintf(out->node_id, sizeof(out->node_id), "%s", db_col_text(s, 0));
+	snprintf(out->name, sizeof(out->name), "%s", db_col_text(s, 1));
+	snprintf(out->url, sizeof(out->url), "%s", db_col_text(s, 2));
+	fed_hex32(db_col_text(s, 3), out->pk);
+	out->pass_along = (int)db_col_int64(s, 4);
+	out->pull_cursor = db_col_int64(s, 5);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 int fed_peer_list(struct db_conn *c, json_t **out)

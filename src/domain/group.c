@@ -181,21 +181,17 @@ static int group_load(struct db_conn *c, const char *id, char owner[37], int *ca
 		      int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
-			    " WHERE id = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
+			     " WHERE id = ?",
+			     DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(owner, 37, "%s", db_col_text(s, 0));
-		*can_add = (int)db_col_int64(s, 1);
-		*version = db_col_int64(s, 2);
-	}
+	snprintf(owner, 37, "%s", db_col_text(s, 0));
+	*can_add = (int)db_col_int64(s, 1);
+	*version = db_col_int64(s, 2);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 static int set_column(struct db_conn *c, const char *id, const char *key, json_t *v)

@@ -291,22 +291,16 @@ int link_add(struct db_conn *c, const struct caller *who, const char *type, cons
 int link_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
-			    " WHERE id = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
+			     " WHERE id = ?",
+			     DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	json_t *row = rc == DB_ROW
-			  ? json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0),
-				      "a_id", db_col_text(s, 1), "b_type", db_col_text(s, 2),
-				      "b_id", db_col_text(s, 3), "created_at", row_time(s, 4))
-			  : NULL;
+	json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0), "a_id",
+				db_col_text(s, 1), "b_type", db_col_text(s, 2), "b_id",
+				db_col_text(s, 3), "created_at", row_time(s, 4));
 	db_done(s);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
 	json_t *a = NULL, *b = NULL;
 	const char *(k[]) = {"a_type", "a_id", "b_type", "b_id"};
 	rc = link_end_get(c, who, json_string_value(json_object_get(row, k[0])),
@@ -333,22 +327,14 @@ int link_remove(struct db_conn *c, const struct caller *who, const char *link_id
 		return rc;
 	struct db_stmt *s;
 	char t1[16] = "", i1[64] = "", t2[16] = "", i2[64] = "";
-	if ((rc = db_prepare(c, "SELECT a_type, a_id, b_type, b_id FROM record_links WHERE id = ?",
-			     &s)))
+	if ((rc = db_row_vals(c, "SELECT a_type, a_id, b_type, b_id FROM record_links WHERE id = ?",
+			      DB_VALS(DB_TEXT(link_id)), &s)))
 		goto out;
-	db_bind_text(s, 1, link_id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(t1, sizeof(t1), "%s", db_col_text(s, 0));
-		snprintf(i1, sizeof(i1), "%s", db_col_text(s, 1));
-		snprintf(t2, sizeof(t2), "%s", db_col_text(s, 2));
-		snprintf(i2, sizeof(i2), "%s", db_col_text(s, 3));
-	}
+	snprintf(t1, sizeof(t1), "%s", db_col_text(s, 0));
+	snprintf(i1, sizeof(i1), "%s", db_col_text(s, 1));
+	snprintf(t2, sizeof(t2), "%s", db_col_text(s, 2));
+	snprintf(i2, sizeof(i2), "%s", db_col_text(s, 3));
 	db_done(s);
-	if (rc != DB_ROW) {
-		rc = rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
-		goto out;
-	}
 	const char *field = NULL;
 	/* a link the caller does not see (one end hidden) is not there */
 	if ((rc = ends_check(c, who, t1, i1, t2, i2, &field)) == TR_ERR_INVALID)

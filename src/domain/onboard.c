@@ -65,17 +65,14 @@ int onboard_forgot(struct db_conn *c, const char *email, const char *request_id,
 	if (rc)
 		return rc;
 	struct db_stmt *s;
-	if ((rc = db_prepare(c, "SELECT email FROM users WHERE id = ? AND disabled = 0", &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(stored, sizeof(stored), "%s", db_col_text(s, 0));
-	db_done(s);
-	if (rc == DB_DONE)
+	rc = db_row_vals(c, "SELECT email FROM users WHERE id = ? AND disabled = 0",
+			 DB_VALS(DB_TEXT(id)), &s);
+	if (rc == TR_ERR_NOT_FOUND)
 		return TR_OK; /* disabled: no message, the same answer */
-	if (rc != DB_ROW)
+	if (rc)
 		return rc;
+	snprintf(stored, sizeof(stored), "%s", db_col_text(s, 0));
+	db_done(s);
 	if ((rc = db_begin(c)))
 		return rc;
 	char token[AUTH_SECRET_LEN];

@@ -317,25 +317,21 @@ static int service_of(struct db_conn *c, const char *service_id, char org[37], c
 		      int *panel, int64_t *ack_hours, int64_t *first_contact_days)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT s.org_id, s.type, o.kind, s.ack_hours, s.first_contact_days"
-			    " FROM services s JOIN organisations o"
-			    " ON o.id = s.org_id WHERE s.id = ? AND s.active = 1",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT s.org_id, s.type, o.kind, s.ack_hours, s.first_contact_days"
+			     " FROM services s JOIN organisations o"
+			     " ON o.id = s.org_id WHERE s.id = ? AND s.active = 1",
+			     DB_VALS(DB_TEXT(service_id)), &s);
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, service_id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(org, 37, "%s", db_col_text(s, 0));
-		snprintf(type, 40, "%s", db_col_text(s, 1));
-		*panel = strcmp(db_col_text(s, 2), "diversion_panel") == 0 ||
-			 strcmp(type, "diversion_panel") == 0;
-		*ack_hours = db_col_is_null(s, 3) ? 0 : db_col_int64(s, 3);
-		*first_contact_days = db_col_is_null(s, 4) ? 0 : db_col_int64(s, 4);
-	}
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
+	snprintf(org, 37, "%s", db_col_text(s, 0));
+	snprintf(type, 40, "%s", db_col_text(s, 1));
+	*panel = strcmp(db_col_text(s, 2), "diversion_panel") == 0 ||
+		 strcmp(type, "diversion_panel") == 0;
+	*ack_hours = db_col_is_null(s, 3) ? 0 : db_col_int64(s, 3);
+	*first_contact_days = db_col_is_null(s, 4) ? 0 : db_col_int64(s, 4);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
+	return TR_OK;
 }
 
 /* Each linked record must be one the caller sees. */

@@ -326,14 +326,13 @@ int signal_title(struct db_conn *c, const struct caller *who, const char *id, co
 	 * reference data has no Russian names, English stands in) */
 	char iso[3];
 	snprintf(iso, sizeof(iso), "%s", out);
-	if ((rc = db_prepare(c, "SELECT name_en, name_fr FROM countries WHERE iso2 = ?", &s)))
-		return rc;
-	db_bind_text(s, 1, iso);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(out, n, "%s", db_col_text(s, lang && strcmp(lang, "fr") == 0 ? 1 : 0));
+	rc = db_row_vals(c, "SELECT name_en, name_fr FROM countries WHERE iso2 = ?",
+			 DB_VALS(DB_TEXT(iso)), &s);
+	if (rc)
+		return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
+	snprintf(out, n, "%s", db_col_text(s, lang && strcmp(lang, "fr") == 0 ? 1 : 0));
 	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return TR_OK;
 }
 
 /* A row of a list or a read (signal_row makes every row). */

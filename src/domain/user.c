@@ -184,24 +184,20 @@ struct user_row {
 static int load_for_update(struct db_conn *c, const char *id, struct user_row *u)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT org_id, role, version, reviewer, disabled FROM users"
-			    " WHERE id = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT org_id, role, version, reviewer, disabled FROM users"
+			     " WHERE id = ?",
+			     DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));
-		snprintf(u->role_name, sizeof(u->role_name), "%s", db_col_text(s, 1));
-		u->role = role_parse(db_col_text(s, 1));
-		u->version = db_col_int64(s, 2);
-		u->reviewer = db_col_int64(s, 3) != 0;
-		u->disabled = db_col_int64(s, 4) != 0;
-	}
+	snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));
+	snprintf(u->role_name, sizeof(u->role_name), "%s", db_col_text(s, 1));
+	u->role = role_parse(db_col_text(s, 1));
+	u->version = db_col_int64(s, 2);
+	u->reviewer = db_col_int64(s, 3) != 0;
+	u->disabled = db_col_int64(s, 4) != 0;
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 /* What a PATCH changed, for the audit log: the names of every field, and
