@@ -3,6 +3,7 @@
 #include "core/err.h"
 #include "domain/acl.h"
 #include "core/timeutil.h"
+#include "core/uuid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,4 +166,16 @@ void activity_rec_owner(json_t *r, const struct caller *who, const char *id, int
 	json_object_set_new(r, "created_by", json_string(who->user_id));
 	activity_rec_stamp(r, "created_at", now);
 	activity_rec_stamp(r, "updated_at", now);
+}
+
+json_t *activity_rec_new(json_t *body, void (*fill)(json_t *r), const struct caller *who,
+			 char id[37], int64_t *now)
+{
+	json_t *r = json_deep_copy(body);
+	if (fill)
+		fill(r);
+	*now = tr_now_ms();
+	tr_uuid7(id);
+	activity_rec_owner(r, who, id, *now);
+	return r;
 }

@@ -58,6 +58,11 @@ void activity_rec_stamp(json_t *a, const char *key, int64_t ms);
  * id, org_id, country (null when the caller has none), created_by,
  * created_at and updated_at (now). */
 void activity_rec_owner(json_t *r, const struct caller *who, const char *id, int64_t now);
+/** A new record: a copy of body, completed by fill when set, under a new id
+ * (written to id) with the fields of activity_rec_owner at *now (written).
+ * The caller's. */
+json_t *activity_rec_new(json_t *body, void (*fill)(json_t *r), const struct caller *who,
+			 char id[37], int64_t *now /* OUT */);
 /** A time column as RFC 3339 text or null. */
 json_t *activity_time_json(struct db_stmt *s, int col);
 

@@ -313,11 +313,8 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 	*field = NULL;
 	if (!practice_role_can(who->role, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
-	json_t *p = json_deep_copy(body);
-	defaults_fill(p);
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
-	activity_rec_owner(p, who, id, now);
+	int64_t now;
+	json_t *p = activity_rec_new(body, defaults_fill, who, id, &now);
 	if (strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
 		activity_rec_stamp(p, "submitted_at", now);
 	int rc = db_begin(c);
@@ -347,15 +344,11 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *merged = NULL;
-	int rc = row_update_begin(c, who, id, practice_read, &cur);
+	json_t *cur, *merged;
+	int rc = row_owned_begin(c, who, id, practice_read,
+				 practice_role_can(who->role, ACT_UPDATE), body, &cur, &merged);
 	if (rc)
 		return rc;
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !practice_role_can(who->role, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = row_version_check(cur, version)))
 		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
@@ -367,7 +360,6 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	merged = row_merged(cur, body);
 	json_object_del(merged, "reviews");
 	defaults_fill(merged);
 	if ((rc = practice_check(c, merged, field)))

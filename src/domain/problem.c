@@ -424,17 +424,12 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *m = NULL;
-	int rc = row_update_begin(c, who, id, problem_row_get, &cur);
+	json_t *cur, *m;
+	int rc = row_owned_begin(c, who, id, problem_row_get,
+				 acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE), body, &cur, &m);
 	if (rc)
 		return rc;
-	m = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
-	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, &was, &will, field)))
 		goto out;
 	if ((rc = row_version_check(cur, version)))

@@ -299,11 +299,8 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	*field = NULL;
 	if (!acl_role_can(who->role, RES_PROPOSAL, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
-	json_t *p = json_deep_copy(body);
-	defaults_fill(p);
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
-	activity_rec_owner(p, who, id, now);
+	int64_t now;
+	json_t *p = activity_rec_new(body, defaults_fill, who, id, &now);
 	struct acl_share to = share_of(p);
 	int rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, NULL, &to, field);
 	if (rc) {
@@ -339,18 +336,14 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *merged = NULL;
-	int rc = row_update_begin(c, who, id, proposal_read, &cur);
+	json_t *cur, *merged;
+	int rc =
+	    row_owned_begin(c, who, id, proposal_read,
+			    acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE), body, &cur, &merged);
 	if (rc)
 		return rc;
-	merged = row_merged(cur, body);
 	defaults_fill(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, &was, &will, field)))
 		goto out;
 	if ((rc = row_version_check(cur, version)))
@@ -426,21 +419,47 @@ int proposal_may_endorse(struct db_conn *c, const struct caller *who, const char
 	return rc ? rc : ok ? TR_OK : TR_ERR_NOT_FOUND;
 }
 
-int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-		     const char *request_id, const char **field)
+/* The start of a write of who's endorsement: a transaction, the proposal
+ * as who sees it in *cur, and TR_ERR_FORBIDDEN unless who endorses. On a
+ * failure the transaction is rolled back and *cur is NULL. */
+static int endorse_begin(struct db_conn *c, const struct caller *who, const char *id, json_t **cur,
+			 const char **field)
 {
 	*field = NULL;
+	*cur = NULL;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = proposal_read(c, who, id, &cur)))
-		goto out;
-	if (!endorser(c, who)) {
+	if (!(rc = proposal_read(c, who, id, cur)) && !endorser(c, who)) {
 		*field = "endorser";
 		rc = TR_ERR_FORBIDDEN;
-		goto out;
 	}
+	if (rc) {
+		json_decref(*cur);
+		*cur = NULL;
+		db_rollback(c);
+	}
+	return rc;
+}
+
+/* The change number of who's endorsement of id and its audit entry. */
+static int endorse_stamp(struct db_conn *c, const struct caller *who, const char *id,
+			 const char *request_id, int64_t now)
+{
+	char key[80];
+	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
+	int rc =
+	    seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id", key);
+	return rc ? rc : audit_by(c, who, "endorse", "proposal", id, request_id, now);
+}
+
+int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		     const char *request_id, const char **field)
+{
+	json_t *cur;
+	int rc = endorse_begin(c, who, id, &cur, field);
+	if (rc)
+		return rc;
 	const char *status = json_string_value(json_object_get(cur, "status"));
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0 ||
 	    strcmp(status, "draft") == 0 || strcmp(status, "closed") == 0) {
@@ -468,12 +487,7 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 		*field = rc == TR_ERR_CONFLICT ? "endorsement" : NULL;
 		goto out;
 	}
-	char key[80];
-	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
-	if ((rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
-			    key)))
-		goto out;
-	rc = audit_by(c, who, "endorse", "proposal", id, request_id, now);
+	rc = endorse_stamp(c, who, id, request_id, now);
 out:
 	json_decref(cur);
 	return db_end(c, rc);
@@ -482,18 +496,10 @@ out:
 int proposal_endorse_update(struct db_conn *c, const struct caller *who, const char *id,
 			    json_t *body, const char *request_id, const char **field)
 {
-	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = endorse_begin(c, who, id, &cur, field);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = proposal_read(c, who, id, &cur)))
-		goto out;
-	if (!endorser(c, who)) {
-		*field = "endorser";
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	const char *status = json_string_value(json_object_get(cur, "status"));
 	if (strcmp(status, "closed") == 0) {
 		*field = "status";
@@ -532,13 +538,8 @@ int proposal_endorse_update(struct db_conn *c, const struct caller *who, const c
 	db_bind_text(s, 4, who->org_id);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
-	char key[80];
-	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
 	if (!rc)
-		rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
-			       key);
-	if (!rc)
-		rc = audit_by(c, who, "endorse", "proposal", id, request_id, now);
+		rc = endorse_stamp(c, who, id, request_id, now);
 out:
 	json_decref(cur);
 	return db_end(c, rc);

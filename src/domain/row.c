@@ -209,6 +209,23 @@ int row_update_begin(struct db_conn *c, const struct caller *who, const char *id
 	return rc;
 }
 
+int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		    int may, json_t *body, json_t **cur, json_t **merged)
+{
+	*merged = NULL;
+	int rc = row_update_begin(c, who, id, read, cur);
+	if (rc)
+		return rc;
+	if (may && strcmp(json_string_value(json_object_get(*cur, "org_id")), who->org_id) == 0) {
+		*merged = row_merged(*cur, body);
+		return TR_OK;
+	}
+	json_decref(*cur);
+	*cur = NULL;
+	db_rollback(c);
+	return TR_ERR_FORBIDDEN;
+}
+
 json_t *row_merged(json_t *cur, json_t *body)
 {
 	json_t *m = json_deep_copy(cur);

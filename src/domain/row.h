@@ -33,6 +33,14 @@ typedef int (*row_read_fn)(struct db_conn *c, const struct caller *who, const ch
  * rolled back and *cur is NULL. */
 int row_update_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		     json_t **cur /* OUT */);
+/** The start of an update of a record owned by an organisation:
+ * row_update_begin, then *merged, a copy of *cur with the fields of body
+ * over it, and TR_ERR_FORBIDDEN unless the record is of who's organisation
+ * and may (whether who's role may update it) is set. On a failure the
+ * transaction is rolled back and *cur and *merged are NULL; else both are
+ * the caller's. */
+int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		    int may, json_t *body, json_t **cur /* OUT */, json_t **merged /* OUT */);
 /** A copy of the record cur with the fields of body over it (the
  * caller's). */
 json_t *row_merged(json_t *cur, json_t *body);

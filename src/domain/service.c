@@ -354,18 +354,14 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *merged = NULL;
-	int rc = row_update_begin(c, who, id, service_get, &cur);
+	json_t *cur, *merged;
+	int rc =
+	    row_owned_begin(c, who, id, service_get,
+			    acl_role_can(who->role, RES_SERVICE, ACT_UPDATE), body, &cur, &merged);
 	if (rc)
 		return rc;
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !acl_role_can(who->role, RES_SERVICE, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = row_version_check(cur, version)))
 		goto out;
-	merged = row_merged(cur, body);
 	json_object_del(merged, "org_name");
 	defaults_fill(merged);
 	if (!json_is_string(json_object_get(merged, "country"))) {

@@ -679,20 +679,15 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	       int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *m = NULL;
-	int rc = row_update_begin(c, who, id, tip_get, &cur);
+	json_t *cur, *m;
+	int rc = row_owned_begin(c, who, id, tip_get, acl_role_can(who->role, RES_TIP, ACT_UPDATE),
+				 body, &cur, &m);
 	if (rc)
 		return rc;
-	m = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
 	/* how coarse the point is outside the organisation goes with who sees it */
 	int coarsen =
 	    !json_equal(json_object_get(cur, "coarsen_m"), json_object_get(m, "coarsen_m"));
-	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !acl_role_can(who->role, RES_TIP, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_TIP, &was, &will, field)))
 		goto out;
 	if (coarsen && !acl_role_can(who->role, RES_TIP, ACT_SHARE)) {
