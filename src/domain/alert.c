@@ -289,14 +289,12 @@ static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, c
 	json_t *v;
 	json_array_foreach(json_object_get(a, "countries"), i, v)
 	{
-		struct db_stmt *s;
-		if ((rc = db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s)))
-			return rc;
-		db_bind_text(s, 1, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc == DB_DONE)
+		rc = db_find_vals(c, "SELECT 1 FROM countries WHERE iso2 = ?",
+				  DB_VALS(DB_TEXT(json_string_value(v))));
+		if (rc == TR_ERR_NOT_FOUND)
 			return *field = "countries", TR_ERR_INVALID;
+		if (rc)
+			return rc;
 	}
 	return TR_OK;
 }

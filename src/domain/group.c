@@ -18,19 +18,11 @@
 
 static int members_json(struct db_conn *c, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	*out = json_array();
+	return row_all_vals(c,
 			    "SELECT org_id FROM sharing_group_members WHERE group_id = ?"
 			    " ORDER BY org_id",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	*out = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(*out, json_string(db_col_text(s, 0)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(id)), row_first_string, *out);
 }
 
 static json_t *group_row(struct db_stmt *s)
@@ -93,17 +85,9 @@ int group_list(struct db_conn *c, const struct caller *who, const char *after, i
 
 static int member_add(struct db_conn *c, const char *id, const char *org, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s);
+	int rc = db_find_vals(c, "SELECT 1 FROM organisations WHERE id = ?", DB_VALS(DB_TEXT(org)));
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, org);
-	rc = db_step(s);
-	db_done(s);
-	if (rc == DB_DONE)
-		return TR_ERR_INVALID;
-	if (rc != DB_ROW)
-		return rc;
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
 	return db_run_vals(c,
 			   "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
 			   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",

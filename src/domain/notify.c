@@ -52,22 +52,15 @@ int notify_inbox_add(struct db_conn *c, const char *user_id, const char *kind, c
 int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, const char *kind,
 		     const char *ref_type, const char *ref_id, const char *dedupe, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
-				 " AND (? = 0 OR role = 'org_admin') ORDER BY id",
-				 DB_VALS(DB_TEXT(org_id), DB_INT(admins_only)), &s);
-	if (rc)
-		return rc;
 	json_t *ids = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(ids, json_string(db_col_text(s, 0)));
-	db_done(s);
-	if (rc != DB_DONE) {
+	int rc = row_all_vals(c,
+			      "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
+			      " AND (? = 0 OR role = 'org_admin') ORDER BY id",
+			      DB_VALS(DB_TEXT(org_id), DB_INT(admins_only)), row_first_string, ids);
+	if (rc) {
 		json_decref(ids);
 		return rc;
 	}
-	rc = TR_OK;
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
@@ -86,24 +79,16 @@ int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, co
 {
 	if (n)
 		*n = 0;
-	struct db_stmt *s;
-	int rc =
-	    db_prepare_vals(c,
-			    "SELECT id FROM users WHERE disabled = 0"
-			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
-			    " AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
-			    " ORDER BY id",
-			    DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
-				    DB_TEXT(a->not_org), DB_INT(a->reviewers), DB_INT(a->admins)),
-			    &s);
-	if (rc)
-		return rc;
 	json_t *ids = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(ids, json_string(db_col_text(s, 0)));
-	db_done(s);
-	rc = rc == DB_DONE ? TR_OK : rc;
+	int rc = row_all_vals(c,
+			      "SELECT id FROM users WHERE disabled = 0"
+			      " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+			      " AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
+			      " AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
+			      " ORDER BY id",
+			      DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
+				      DB_TEXT(a->not_org), DB_INT(a->reviewers), DB_INT(a->admins)),
+			      row_first_string, ids);
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)

@@ -93,29 +93,24 @@ int practice_check_visible(struct db_conn *c, const struct caller *who, const ch
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
 }
 
+static json_t *review_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0), "reviewer_id",
+			 db_col_text(s, 1), "org_id", db_col_text(s, 2), "verdict",
+			 db_col_text(s, 3), "comments", db_col_text(s, 4), "created_at",
+			 activity_time_json(s, 5));
+}
+
 static int reviews_of(struct db_conn *c, const char *id, json_t *items)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	return row_all_vals(c,
 			    "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
 			    " r.created_at FROM practice_reviews r WHERE r.practice_id = ?"
 			    /* a copy's reviews, as its origin had them (reviewers there) */
 			    " UNION ALL SELECT x.id, NULL, x.org_id, x.verdict, x.comments,"
 			    " x.created_at FROM practice_review_copies x WHERE x.practice_id = ?"
 			    " ORDER BY 6, 1",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
-				     "reviewer_id", db_col_text(s, 1), "org_id", db_col_text(s, 2),
-				     "verdict", db_col_text(s, 3), "comments", db_col_text(s, 4),
-				     "created_at", activity_time_json(s, 5)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(id), DB_TEXT(id)), review_row, items);
 }
 
 static int practice_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -201,16 +196,11 @@ static int practice_check(struct db_conn *c, json_t *p, const char **field)
 	const char *country = json_string_value(json_object_get(p, "origin_country"));
 	if (!country)
 		return TR_OK;
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, country);
-	rc = db_step(s);
-	db_done(s);
-	if (rc == DB_DONE)
+	int rc =
+	    db_find_vals(c, "SELECT 1 FROM countries WHERE iso2 = ?", DB_VALS(DB_TEXT(country)));
+	if (rc == TR_ERR_NOT_FOUND)
 		return *field = "origin_country", TR_ERR_INVALID;
-	return rc == DB_ROW ? TR_OK : rc;
+	return rc;
 }
 
 /* What a search finds a practice by, in whatever language it is written. */

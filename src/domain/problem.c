@@ -69,9 +69,14 @@ static int problem_row_get(struct db_conn *c, const struct caller *who, const ch
 /* The linked records the caller sees: a link never reveals more than the
  * record it points to. Tips, alerts and activities are links of their own
  * (record_links, made from either side); partners are the problem's. */
+static json_t *partner_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0), "name", db_col_text(s, 1),
+			 "kind", db_col_text(s, 2));
+}
+
 static int links_read(struct db_conn *c, const struct caller *who, const char *id, json_t *p)
 {
-	struct db_stmt *s;
 	json_t *partners = json_array();
 	static const char *const kinds[][2] = {
 	    {"tips", "tip"}, {"alerts", "alert"}, {"activities", "activity"}};
@@ -100,19 +105,11 @@ static int links_read(struct db_conn *c, const struct caller *who, const char *i
 	json_object_set_new(p, "partners", partners);
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "SELECT o.id, o.name, o.kind FROM problem_partners x JOIN"
-			     " organisations o ON o.id = x.org_id WHERE x.problem_id = ?"
-			     " ORDER BY o.name LIMIT 1000",
-			     &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(partners,
-				      json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0), "name",
-						db_col_text(s, 1), "kind", db_col_text(s, 2)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_all_vals(c,
+			    "SELECT o.id, o.name, o.kind FROM problem_partners x JOIN"
+			    " organisations o ON o.id = x.org_id WHERE x.problem_id = ?"
+			    " ORDER BY o.name LIMIT 1000",
+			    DB_VALS(DB_TEXT(id)), partner_row, partners);
 }
 
 /* The start of the response: the field, else the earliest response. */
@@ -247,14 +244,8 @@ static int visible_one(struct db_conn *c, const struct caller *who, const char *
 
 static int org_exists(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
+	int rc = db_find_vals(c, "SELECT 1 FROM organisations WHERE id = ?", DB_VALS(DB_TEXT(id)));
+	return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
 }
 
 static int problem_check(struct db_conn *c, const struct caller *who, json_t *body, json_t *m,

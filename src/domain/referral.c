@@ -826,6 +826,15 @@ out:
 	return db_end(c, rc);
 }
 
+static json_t *consent_json(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
+			 "version", (json_int_t)db_col_int64(s, 1), "subject", db_col_text(s, 2),
+			 "scope", db_col_text(s, 3), "decision", db_col_text(s, 4), "given_at",
+			 activity_time_json(s, 5), "recorded_by", db_col_text(s, 6), "recorded_at",
+			 activity_time_json(s, 7));
+}
+
 int referral_consents(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
 {
 	json_t *cur = NULL;
@@ -835,22 +844,9 @@ int referral_consents(struct db_conn *c, const struct caller *who, const char *i
 		return rc;
 	if (!acl_role_can(who->role, RES_REFERRAL_CONSENT, ACT_LIST))
 		return TR_ERR_FORBIDDEN;
-	struct db_stmt *s;
-	if ((rc = db_prepare(
-		 c,
-		 "SELECT id, seq, subject, scope, decision, given_at, recorded_by,"
-		 " recorded_at FROM referral_consents WHERE referral_id = ? ORDER BY seq",
-		 &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:o}", "id",
-				     db_col_text(s, 0), "version", (json_int_t)db_col_int64(s, 1),
-				     "subject", db_col_text(s, 2), "scope", db_col_text(s, 3),
-				     "decision", db_col_text(s, 4), "given_at",
-				     activity_time_json(s, 5), "recorded_by", db_col_text(s, 6),
-				     "recorded_at", activity_time_json(s, 7)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_all_vals(
+	    c,
+	    "SELECT id, seq, subject, scope, decision, given_at, recorded_by,"
+	    " recorded_at FROM referral_consents WHERE referral_id = ? ORDER BY seq",
+	    DB_VALS(DB_TEXT(id)), consent_json, items);
 }

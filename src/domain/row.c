@@ -251,6 +251,24 @@ int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, siz
 	return rc ? rc : row_one(s, make, out);
 }
 
+int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		 json_t *(*make)(struct db_stmt *s), json_t *items)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, make(s));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+json_t *row_first_string(struct db_stmt *s)
+{
+	return json_string(db_col_text(s, 0));
+}
+
 int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
 		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more)
 {

@@ -53,6 +53,12 @@ int row_version_check(json_t *cur, int64_t version);
 /** Prepares sql bound with the n values, then row_one with make. */
 int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		 json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** Prepares sql bound with the n values and appends the JSON made by make
+ * of every row to items. */
+int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		 json_t *(*make)(struct db_stmt *s), json_t *items);
+/** A maker for row_all_vals: column 0 as a string (a NULL is skipped). */
+json_t *row_first_string(struct db_stmt *s);
 /** Prepares sql bound with the n values (its LIMIT limit + 1 among them),
  * then row_page with make. */
 int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,

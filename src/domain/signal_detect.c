@@ -6,6 +6,7 @@
  * the signal of the week before it continues, closed when its alarm stops.
  * Reading and acting on signals is signal.c's. */
 #include "domain/signal.h"
+#include "domain/row.h"
 #include "domain/signal_impl.h"
 #include "analytics/ears.h"
 #include "analytics/spatial_geo.h"
@@ -294,18 +295,10 @@ out:
  * agencies. A JSON array of ids, empty when there are none. */
 static int signal_addressees(struct db_conn *c, const char *country, json_t *orgs)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	return row_all_vals(c,
 			    "SELECT id FROM organisations WHERE country = ? AND kind IN"
 			    " ('police', 'drug_control_agency') ORDER BY id",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, country);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(orgs, json_string(db_col_text(s, 0)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(country)), row_first_string, orgs);
 }
 
 /* The police of the country whose declared areas (org_areas) hold the

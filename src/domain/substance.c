@@ -235,18 +235,13 @@ int substance_all_exist(struct db_conn *c, json_t *ids, const char **bad)
 	*bad = NULL;
 	json_array_foreach(ids, i, v)
 	{
-		struct db_stmt *s;
-		int rc = db_prepare(c, "SELECT 1 FROM substances WHERE id = ?", &s);
-		if (rc)
-			return rc;
-		db_bind_text(s, 1, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc == DB_DONE) {
+		int rc = db_find_vals(c, "SELECT 1 FROM substances WHERE id = ?",
+				      DB_VALS(DB_TEXT(json_string_value(v))));
+		if (rc == TR_ERR_NOT_FOUND) {
 			*bad = json_string_value(v);
 			return TR_ERR_INVALID;
 		}
-		if (rc != DB_ROW)
+		if (rc)
 			return rc;
 	}
 	return TR_OK;

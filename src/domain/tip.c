@@ -286,22 +286,18 @@ static int receipt_find(struct db_conn *c, const char *code, const char *secret,
 	return ok ? TR_OK : TR_ERR_NOT_FOUND;
 }
 
+static json_t *message_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:o}", "direction", db_col_text(s, 0), "body",
+			 db_col_text(s, 1), "at", row_time(s, 2));
+}
+
 static int sender_messages(struct db_conn *c, const char *tip_id, json_t *items)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	return row_all_vals(c,
 			    "SELECT direction, body, created_at FROM tip_messages"
 			    " WHERE tip_id = ? ORDER BY created_at, id LIMIT 1000",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, tip_id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items,
-				      json_pack("{s:s, s:s, s:o}", "direction", db_col_text(s, 0),
-						"body", db_col_text(s, 1), "at", row_time(s, 2)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(tip_id)), message_row, items);
 }
 
 int tip_receipt_get(struct db_conn *c, const char *code, const char *secret, json_t **out)
