@@ -175,11 +175,7 @@ static int apply_one(struct db_conn *c, const char *path, const char *name, int 
 		if (!rc)
 			(*applied)++;
 	}
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int db_migrate(struct db *db, const char *dir, int *applied, char *err, size_t errlen)

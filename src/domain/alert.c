@@ -523,11 +523,7 @@ int alert_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 	int rc = db_begin(c);
 	if (!rc)
 		rc = create_in_tx(c, who, body, id, request_id, NULL, field);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* draft -> published -> retracted; a retraction says why. */
@@ -618,11 +614,7 @@ int alert_update(struct db_conn *c, const struct caller *who, const char *id, js
 	int rc = db_begin(c);
 	if (!rc)
 		rc = update_in_tx(c, who, id, body, version, request_id, NULL, field);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* ---- import ---- */

@@ -521,7 +521,7 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(ev);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 int conf_minutes_list(struct db_conn *c, const struct caller *who, const char *id, json_t **out)

@@ -141,11 +141,7 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		rc = members_add(c, id, json_object_get(body, "members"), now, field);
 	if (!rc)
 		rc = audit_by(c, who, "create", "sharing_group", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int group_has_member(struct db_conn *c, const char *id, const char *org_id)
@@ -285,9 +281,5 @@ int group_update(struct db_conn *c, const struct caller *who, const char *id, js
 		rc = group_apply(c, id, owner, body, now, field);
 	if (!rc)
 		rc = audit_by(c, who, "update", "sharing_group", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

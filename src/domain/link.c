@@ -281,11 +281,7 @@ int link_add(struct db_conn *c, const struct caller *who, const char *type, cons
 		rc = link_insert(c, who, type, id, other_type, other_id, now, link_id, created);
 	if (!rc && *created)
 		rc = audit_both(c, who, "link", type, id, other_type, other_id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int link_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -349,11 +345,7 @@ int link_remove(struct db_conn *c, const struct caller *who, const char *link_id
 	if (!rc)
 		rc = audit_both(c, who, "unlink", t1, i1, t2, i2, request_id, tr_now_ms());
 out:
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int link_set(struct db_conn *c, const struct caller *who, const char *type, const char *id,

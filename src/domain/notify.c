@@ -618,9 +618,5 @@ int notify_purge_run(struct db_conn *c, int64_t now, int mail_days, int inbox_da
 		    "DELETE FROM inbox_items WHERE read_at IS NOT NULL AND read_at < ?"
 		    " AND (delivery <> 'digest' OR digest_at IS NOT NULL) RETURNING id",
 		    now - inbox_days * 86400000LL, inbox);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

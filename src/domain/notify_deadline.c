@@ -236,9 +236,5 @@ int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)
 		rc = referral_deadlines(c, now, raised);
 	if (!rc)
 		rc = action_deadlines(c, now, raised);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

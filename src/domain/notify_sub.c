@@ -164,11 +164,7 @@ int notify_sub_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = audit_by(c, who, "create", "subscription", id, request_id, now);
 	for (int i = 0; i < 3; i++)
 		free(lists[i]);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *id,
@@ -194,11 +190,7 @@ int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *i
 	int64_t now = tr_now_ms();
 	if (!rc)
 		rc = audit_by(c, who, "delete", "subscription", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* ---- the daily digest ---- */
@@ -277,9 +269,5 @@ int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued)
 	}
 	json_decref(users);
 	json_decref(emails);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

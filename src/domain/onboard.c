@@ -84,11 +84,7 @@ int onboard_forgot(struct db_conn *c, const char *email, const char *request_id,
 				NULL, NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int onboard_password_set(struct db_conn *c, const char *token, const char *password,
@@ -153,9 +149,5 @@ int onboard_password_set(struct db_conn *c, const char *token, const char *passw
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	sodium_memzero(pw, sizeof(pw));
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

@@ -181,11 +181,7 @@ int org_create(struct db_conn *c, const struct caller *who, json_t *body, const 
 	}
 	if (!rc)
 		rc = audit_by(c, who, "create", "organisation", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int org_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -235,11 +231,7 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 	json_decref(merged);
 	if (!rc)
 		rc = audit_by(c, who, "update", "organisation", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int org_add_cli(struct db_conn *c, const char *name, const char *kind, const char *country,
@@ -260,9 +252,5 @@ int org_add_cli(struct db_conn *c, const char *name, const char *kind, const cha
 	struct audit_entry e = {NULL, NULL, "create", "organisation", id, "cli", NULL, NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

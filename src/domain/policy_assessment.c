@@ -312,7 +312,7 @@ int policy_comment_add(struct db_conn *c, const struct caller *who, const char *
 	rc = audit_by(c, who, "comment", "assessment", id, request_id, now);
 out:
 	json_decref(cur);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* ---- the matrix ---- */

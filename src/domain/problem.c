@@ -408,7 +408,7 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = audit_by(c, who, "create", "problem", id, request_id, now);
 	json_decref(m);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -433,5 +433,5 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 out:
 	json_decref(cur);
 	json_decref(m);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }

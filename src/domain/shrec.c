@@ -121,15 +121,6 @@ int shrec_exists(struct db_conn *c, const char *sql, const char *v)
 	return db_exists(c, sql, v);
 }
 
-int shrec_finish(struct db_conn *c, int rc)
-{
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
 static size_t chars(const char *s)
 {
 	size_t n = 0;
@@ -226,7 +217,7 @@ int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *
 	if (!rc)
 		rc = audit_by(c, who, "create", t->entity, id, request_id, now);
 	json_decref(p);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
@@ -281,7 +272,7 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 out:
 	json_decref(cur);
 	json_decref(merged);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *entity,
@@ -361,5 +352,5 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 	free(was);
 out:
 	json_decref(cur);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }

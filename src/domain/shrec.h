@@ -107,7 +107,5 @@ int shrec_texts_valid(json_t *v, size_t max);
 /** 1 when the row of sql (one text parameter) exists, 0 when not, -1 on
  * failure. */
 int shrec_exists(struct db_conn *c, const char *sql, const char *v);
-/** Commits, or rolls back and passes rc on. */
-int shrec_finish(struct db_conn *c, int rc);
 
 #endif

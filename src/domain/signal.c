@@ -469,9 +469,5 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 					detail};
 		rc = audit_append(c, &e, now);
 	}
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

@@ -284,11 +284,7 @@ static int signal_store(struct db_conn *c, const char *org, const struct detect_
 out:
 	stored_free(&cur);
 	stored_free(&prev);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* The organisations responsible for a country: its police and drug-control

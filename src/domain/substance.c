@@ -178,7 +178,7 @@ static int sub_finish(struct db_conn *c, int rc, const struct caller *who, const
 {
 	struct audit_entry e = {who->user_id, who->org_id, action, "substance",
 				id,	      request_id,  NULL,   NULL};
-	rc = shrec_finish(c, rc ? rc : audit_append(c, &e, now));
+	rc = db_end(c, rc ? rc : audit_append(c, &e, now));
 	if (!rc)
 		generation++;
 	return rc;

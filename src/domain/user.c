@@ -165,11 +165,7 @@ int user_create(struct db_conn *c, const struct caller *who, json_t *body, const
 	e.detail = detail;
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 struct user_row {
@@ -392,11 +388,7 @@ int user_update(struct db_conn *c, const struct caller *who, const char *id, jso
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	free(detail);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int user_password_reset(struct db_conn *c, const struct caller *who, const char *id,
@@ -418,11 +410,7 @@ int user_password_reset(struct db_conn *c, const struct caller *who, const char 
 		rc = version_bump(c, id, now);
 	if (!rc)
 		rc = audit_by(c, who, "password_reset", "user", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int user_add_cli(struct db_conn *c, const char *email, const char *name, const char *org_id,
@@ -437,9 +425,5 @@ int user_add_cli(struct db_conn *c, const char *email, const char *name, const c
 	struct audit_entry e = {NULL, NULL, "create", "user", id, "cli", NULL, NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

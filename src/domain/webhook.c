@@ -185,11 +185,7 @@ int webhook_update(struct db_conn *c, const struct caller *who, const char *id, 
 	free(events);
 	if (!rc)
 		rc = audit(c, who, "update", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 static int exec_id(struct db_conn *c, const char *sql, const char *id)
@@ -220,11 +216,7 @@ int webhook_delete(struct db_conn *c, const struct caller *who, const char *id,
 		rc = exec_id(c, "DELETE FROM webhooks WHERE id = ?", id);
 	if (!rc)
 		rc = audit(c, who, "delete", id, request_id, tr_now_ms());
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int webhook_attempts(struct db_conn *c, const struct caller *who, const char *id, const char *after,

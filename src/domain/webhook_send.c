@@ -334,11 +334,7 @@ static int record(struct db_conn *c, const struct job *j, const char *outcome, l
 		rc = delivery_update(c, j, st,
 				     strcmp(outcome, "dropped") == 0 ? j->attempts : attempt,
 				     status, err, ok, now + backoff(attempt), now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 static int send_one(struct db_conn *c, struct job *j, int64_t now)
