@@ -329,11 +329,8 @@ int auth_login(struct db_conn *c, const char *email, const char *password, const
 	}
 	if ((rc = db_begin(c)))
 		return rc;
-	if (!(rc = db_prepare(c, "DELETE FROM login_failures WHERE email_hash = ?", &s))) {
-		db_bind_text(s, 1, key);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
+	rc = db_run_vals(c, "DELETE FROM login_failures WHERE email_hash = ?",
+			 DB_VALS(DB_TEXT(key)));
 	if (!rc)
 		rc = auth_session_create(c, user_id, now, token, csrf);
 	struct audit_entry e = {user_id, org, "login", "user", user_id, request_id, NULL, NULL};

@@ -478,16 +478,11 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if ((rc = db_prepare(c,
-			     "SELECT COALESCE(MAX(m.version), 0) FROM conf_event_minutes m"
-			     " WHERE m.event_id = ?",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	int64_t version = rc == DB_ROW ? db_col_int64(s, 0) + 1 : 0;
-	db_done(s);
-	if (rc != DB_ROW)
+	int64_t version;
+	if ((rc = db_int_vals(c,
+			      "SELECT COALESCE(MAX(m.version), 0) + 1 FROM conf_event_minutes m"
+			      " WHERE m.event_id = ?",
+			      DB_VALS(DB_TEXT(id)), &version)))
 		goto out;
 	/* written from another version than the latest: someone changed the
 	 * minutes in the meantime */

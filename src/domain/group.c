@@ -241,16 +241,11 @@ static int group_apply(struct db_conn *c, const char *id, const char *owner, jso
 	if (!rc &&
 	    (json_object_get(body, "add_members") || json_object_get(body, "remove_members")))
 		rc = seq_stamp_group(c, id);
-	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE sharing_groups SET version = version + 1,"
-				     " updated_at = ? WHERE id = ?",
-				     &s))) {
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
+	if (!rc)
+		rc = db_run_vals(c,
+				 "UPDATE sharing_groups SET version = version + 1,"
+				 " updated_at = ? WHERE id = ?",
+				 DB_VALS(DB_INT(now), DB_TEXT(id)));
 	return rc;
 }
 

@@ -337,11 +337,7 @@ int link_remove(struct db_conn *c, const struct caller *who, const char *link_id
 		rc = TR_ERR_NOT_FOUND;
 	if (rc)
 		goto out;
-	if ((rc = db_prepare(c, "DELETE FROM record_links WHERE id = ?", &s)))
-		goto out;
-	db_bind_text(s, 1, link_id);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_run_vals(c, "DELETE FROM record_links WHERE id = ?", DB_VALS(DB_TEXT(link_id)));
 	if (!rc)
 		rc = audit_both(c, who, "unlink", t1, i1, t2, i2, request_id, tr_now_ms());
 out:
@@ -366,12 +362,8 @@ int link_set(struct db_conn *c, const struct caller *who, const char *type, cons
 		json_array_foreach(list, j, v) keep |= strcmp(json_string_value(v), other) == 0;
 		if (keep)
 			continue;
-		struct db_stmt *s;
-		if ((rc = db_prepare(c, "DELETE FROM record_links WHERE id = ?", &s)))
-			break;
-		db_bind_text(s, 1, json_string_value(json_object_get(l, "id")));
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		rc = db_run_vals(c, "DELETE FROM record_links WHERE id = ?",
+				 DB_VALS(DB_TEXT(json_string_value(json_object_get(l, "id")))));
 	}
 	json_decref(have);
 	if (rc)

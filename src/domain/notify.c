@@ -238,16 +238,10 @@ int notify_inbox_read_all(struct db_conn *c, const char *user_id, int64_t now, i
 
 int notify_unread_count(struct db_conn *c, const char *user_id, int64_t *n)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT COUNT(*) FROM inbox_items WHERE user_id = ? AND read_at IS NULL", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, user_id);
-	rc = db_step(s);
-	*n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc;
+	*n = 0;
+	return db_int_vals(c,
+			   "SELECT COUNT(*) FROM inbox_items WHERE user_id = ? AND read_at IS NULL",
+			   DB_VALS(DB_TEXT(user_id)), n);
 }
 
 /* ---- outbox ---- */

@@ -252,18 +252,12 @@ int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued)
 		rc = notify_mail_queue(c, uid, json_string_value(json_object_get(emails, uid)),
 				       "digest", NULL, NULL, NULL, text, tr_now_ms());
 		free(text);
-		if (!rc &&
-		    !(rc = db_prepare(c,
-				      "UPDATE inbox_items SET digest_at = ? WHERE user_id = ?"
-				      " AND delivery = 'digest' AND digest_at IS NULL"
-				      " AND created_at <= ?",
-				      &s))) {
-			db_bind_int64(s, 1, at);
-			db_bind_text(s, 2, uid);
-			db_bind_int64(s, 3, at);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
-		}
+		if (!rc)
+			rc = db_run_vals(c,
+					 "UPDATE inbox_items SET digest_at = ? WHERE user_id = ?"
+					 " AND delivery = 'digest' AND digest_at IS NULL"
+					 " AND created_at <= ?",
+					 DB_VALS(DB_INT(at), DB_TEXT(uid), DB_INT(at)));
 		if (!rc)
 			(*queued)++;
 	}

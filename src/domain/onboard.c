@@ -132,15 +132,11 @@ int onboard_password_set(struct db_conn *c, const char *token, const char *passw
 		db_done(s);
 		rc = rc == DB_DONE ? (found ? TR_OK : TR_ERR_INVALID) : rc;
 	}
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE password_tokens SET used_at = ? WHERE user_id = ?"
-				     " AND used_at IS NULL",
-				     &s))) {
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, user);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
+	if (!rc)
+		rc = db_run_vals(c,
+				 "UPDATE password_tokens SET used_at = ? WHERE user_id = ?"
+				 " AND used_at IS NULL",
+				 DB_VALS(DB_INT(now), DB_TEXT(user)));
 	if (!rc)
 		rc = auth_user_logout_everywhere(c, user, now);
 	char detail[64];

@@ -159,16 +159,11 @@ int proposal_get(struct db_conn *c, const struct caller *who, const char *id, js
 /* The number of endorsements of a proposal the caller may see. */
 static int endorsement_count(struct db_conn *c, const char *id, json_int_t *n)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c, "SELECT COUNT(*) FROM proposal_endorsements WHERE proposal_id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	*n = rc == DB_ROW ? (json_int_t)db_col_int64(s, 0) : 0;
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : TR_ERR_DB;
+	int64_t count = 0;
+	int rc = db_int_vals(c, "SELECT COUNT(*) FROM proposal_endorsements WHERE proposal_id = ?",
+			     DB_VALS(DB_TEXT(id)), &count);
+	*n = (json_int_t)count;
+	return rc;
 }
 
 int proposal_list(struct db_conn *c, const struct caller *who, const char *status,
@@ -527,17 +522,11 @@ int proposal_endorse_update(struct db_conn *c, const struct caller *who, const c
 	if (same)
 		goto out; /* the same comment: no new version */
 	int64_t now = tr_now_ms();
-	if ((rc = db_prepare(c,
-			     "UPDATE proposal_endorsements SET comment = ?, user_id = ?,"
-			     " version = version + 1 WHERE proposal_id = ? AND org_id = ?",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, comment ? comment : "");
-	db_bind_text(s, 2, who->user_id);
-	db_bind_text(s, 3, id);
-	db_bind_text(s, 4, who->org_id);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_run_vals(c,
+			 "UPDATE proposal_endorsements SET comment = ?, user_id = ?,"
+			 " version = version + 1 WHERE proposal_id = ? AND org_id = ?",
+			 DB_VALS(DB_TEXT(comment ? comment : ""), DB_TEXT(who->user_id),
+				 DB_TEXT(id), DB_TEXT(who->org_id)));
 	if (!rc)
 		rc = endorse_stamp(c, who, id, request_id, now);
 out:

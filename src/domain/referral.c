@@ -727,14 +727,13 @@ out:
 
 static int64_t consent_next_seq(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	if (db_prepare(
-		c, "SELECT COALESCE(MAX(seq), 0) FROM referral_consents WHERE referral_id = ?", &s))
-		return -1;
-	db_bind_text(s, 1, id);
-	int64_t n = db_step(s) == DB_ROW ? db_col_int64(s, 0) + 1 : -1;
-	db_done(s);
-	return n;
+	int64_t n;
+	return db_int_vals(c,
+			   "SELECT COALESCE(MAX(seq), 0) + 1 FROM referral_consents WHERE"
+			   " referral_id = ?",
+			   DB_VALS(DB_TEXT(id)), &n)
+		   ? -1
+		   : n;
 }
 
 /* One consent of a referral, for one scope. */

@@ -290,14 +290,8 @@ int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *
 
 int64_t shrec_count(struct db_conn *c, const char *sql, const char *v)
 {
-	struct db_stmt *s;
-	if (db_prepare(c, sql, &s))
-		return -1;
-	db_bind_text(s, 1, v);
-	int rc = db_step(s);
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : -1;
-	db_done(s);
-	return n;
+	int64_t n;
+	return db_int_vals(c, sql, DB_VALS(DB_TEXT(v)), &n) ? -1 : n;
 }
 
 int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,

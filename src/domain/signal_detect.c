@@ -373,17 +373,10 @@ static int signal_close_stopped(struct db_conn *c, int64_t week, int64_t now,
 			break;
 		const char *id = json_string_value(json_array_get(v, 0));
 		const char *org = json_string_value(json_array_get(v, 1));
-		if (!(rc = db_prepare(c,
-				      "UPDATE signals SET closed_at = ?, updated_at = ?,"
-				      " version = version + 1 WHERE id = ? AND closed_at IS NULL",
-				      &s))) {
-			db_bind_int64(s, 1, now);
-			db_bind_int64(s, 2, now);
-			db_bind_text(s, 3, id);
-			rc = db_step(s);
-			db_done(s);
-			rc = rc == DB_DONE ? TR_OK : rc;
-		}
+		rc = db_run_vals(c,
+				 "UPDATE signals SET closed_at = ?, updated_at = ?,"
+				 " version = version + 1 WHERE id = ? AND closed_at IS NULL",
+				 DB_VALS(DB_INT(now), DB_INT(now), DB_TEXT(id)));
 		struct audit_entry e = {NULL, org, "close", "signal", id, NULL, NULL, "{}"};
 		if (!rc)
 			rc = audit_append(c, &e, now);

@@ -336,23 +336,17 @@ int tip_sender_message(struct db_conn *c, const char *code, const char *secret, 
 		return rc;
 	char id[37], mid[37];
 	json_t *row = NULL;
-	struct db_stmt *s;
 	if ((rc = receipt_find(c, code, secret, id, &row)))
 		goto out;
 	if (strcmp(json_string_value(json_object_get(row, "status")), "closed") == 0) {
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	if ((rc = db_prepare(c,
-			     "SELECT COUNT(*) FROM tip_messages WHERE tip_id = ?"
-			     " AND direction = 'from_sender'",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_done(s);
-	if (rc != DB_ROW)
+	int64_t n;
+	if ((rc = db_int_vals(c,
+			      "SELECT COUNT(*) FROM tip_messages WHERE tip_id = ?"
+			      " AND direction = 'from_sender'",
+			      DB_VALS(DB_TEXT(id)), &n)))
 		goto out;
 	if (n >= SENDER_MESSAGES_MAX) {
 		rc = TR_ERR_RATE_LIMIT;

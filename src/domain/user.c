@@ -323,15 +323,8 @@ static int apply_field(struct db_conn *c, const char *id, const char *key, json_
 
 static int version_bump(struct db_conn *c, const char *id, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
-	    c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?",
-	    DB_VALS(DB_INT(now), DB_TEXT(id)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	return db_run_vals(c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?",
+			   DB_VALS(DB_INT(now), DB_TEXT(id)));
 }
 
 /* Another user's password is set by an instance administrator, or by an
