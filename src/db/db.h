@@ -96,6 +96,9 @@ double db_col_double(struct db_stmt *s, int col);
 int db_col_is_null(struct db_stmt *s, int col);
 /** Resets s and clears its bindings, keeping it cached. */
 void db_done(struct db_stmt *s);
+/** Steps s once and finishes it (db_done): TR_OK when it gave a row,
+ * TR_ERR_NOT_FOUND when it gave none, else the error. */
+int db_step_found(struct db_stmt *s);
 
 /** Prepares, binds nothing, steps once and finishes: for statements with no
  * parameters whose result does not matter. */

@@ -155,23 +155,14 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now)
 	const char *key_id = chain_key.set ? chain_key.id : NULL;
 	char hash[65];
 	entry_hash(prev, seq, now, f, chain_key.set, hash);
-	if ((rc = db_prepare(
+	if ((rc = db_run_vals(
 		 c,
 		 "INSERT INTO audit_log (seq, at, user_id, org_id, action, resource_type,"
 		 " resource_id, request_id, justification, detail, prev_hash, hash, key_id)"
 		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		 &s)))
-		return rc;
-	db_bind_int64(s, 1, seq);
-	db_bind_int64(s, 2, now);
-	for (int i = 0; i < 8; i++)
-		db_bind_text(s, 3 + i, f[i]);
-	db_bind_text(s, 11, prev);
-	db_bind_text(s, 12, hash);
-	db_bind_text(s, 13, key_id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+		 DB_VALS(DB_INT(seq), DB_INT(now), DB_TEXT(f[0]), DB_TEXT(f[1]), DB_TEXT(f[2]),
+			 DB_TEXT(f[3]), DB_TEXT(f[4]), DB_TEXT(f[5]), DB_TEXT(f[6]), DB_TEXT(f[7]),
+			 DB_TEXT(prev), DB_TEXT(hash), DB_TEXT(key_id)))))
 		return rc;
 	return db_run_vals(c, "UPDATE audit_head SET hash = ?, key_id = ? WHERE id = 1",
 			   DB_VALS(DB_TEXT(hash), DB_TEXT(key_id)));

@@ -528,59 +528,40 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 	char h[65];
 	hash_hex(secret, h);
 	struct db_stmt *s;
-	int rc =
-	    db_prepare_vals(c,
-			    "SELECT " CALLER_COLS ", t.read_only, t.id" ALERT_SEQ_COL
-			    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
-			    " JOIN organisations o ON o.id = u.org_id"
-			    " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
-			    " AND u.disabled = 0",
-			    DB_VALS(DB_TEXT(h), DB_INT(now)), &s);
+	int rc = db_row_vals(c,
+			     "SELECT " CALLER_COLS ", t.read_only, t.id" ALERT_SEQ_COL
+			     " FROM api_tokens t JOIN users u ON u.id = t.user_id"
+			     " JOIN organisations o ON o.id = u.org_id"
+			     " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
+			     " AND u.disabled = 0",
+			     DB_VALS(DB_TEXT(h), DB_INT(now)), &s);
 	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		caller_fill(s, 0, who);
-		who->read_only = db_col_int64(s, 5) != 0;
-		snprintf(who->token_id, sizeof(who->token_id), "%s", db_col_text(s, 6));
-		who->alert_seq = db_col_int64(s, 7);
-		who->alert_seq_read = true;
-	}
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_UNAUTH : rc;
+	caller_fill(s, 0, who);
+	who->read_only = db_col_int64(s, 5) != 0;
+	snprintf(who->token_id, sizeof(who->token_id), "%s", db_col_text(s, 6));
+	who->alert_seq = db_col_int64(s, 7);
+	who->alert_seq_read = true;
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;
+	return TR_OK;
 }
 
 int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *request_id,
 		      const char *id, int64_t now)
 {
-	struct db_stmt *s;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
-			     " AND revoked_at IS NULL",
-			     &s)))
-		return db_end(c, rc);
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->user_id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		return db_end(c, rc);
+	rc = db_run_vals(c,
+			 "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
+			 " AND revoked_at IS NULL",
+			 DB_VALS(DB_INT(now), DB_TEXT(id), DB_TEXT(who->user_id)));
 	/* how many rows changed is engine-specific; read the result back */
-	if ((rc = db_prepare(c,
-			     "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
-			     " AND revoked_at = ?",
-			     &s)))
-		return db_end(c, rc);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->user_id);
-	db_bind_int64(s, 3, now);
-	rc = db_step(s);
-	db_done(s);
-	rc = rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	if (!rc)
+		rc = db_find_vals(c,
+				  "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
+				  " AND revoked_at = ?",
+				  DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id), DB_INT(now)));
 	if (!rc)
 		rc = audit_by(c, who, "revoke", "token", id, request_id, now);
 	return db_end(c, rc);

@@ -108,16 +108,13 @@ int link_list(struct db_conn *c, const struct caller *who, const char *type, con
 		return rc;
 	json_decref(self);
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "SELECT id, a_type, a_id, b_type, b_id, created_at FROM record_links"
-			     " WHERE (a_type = ? AND a_id = ?) OR (b_type = ? AND b_id = ?)"
-			     " ORDER BY created_at, id LIMIT 1000",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "SELECT id, a_type, a_id, b_type, b_id, created_at FROM record_links"
+		 " WHERE (a_type = ? AND a_id = ?) OR (b_type = ? AND b_id = ?)"
+		 " ORDER BY created_at, id LIMIT 1000",
+		 DB_VALS(DB_TEXT(type), DB_TEXT(id), DB_TEXT(type), DB_TEXT(id)), &s)))
 		return rc;
-	db_bind_text(s, 1, type);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, type);
-	db_bind_text(s, 4, id);
 	json_t *rows = json_array();
 	while ((rc = db_step(s)) == DB_ROW) {
 		int a_is_self =

@@ -84,13 +84,7 @@ int practice_check_visible(struct db_conn *c, const struct caller *who, const ch
 	query_init(&q);
 	query_text(&q, "SELECT 1 FROM practices p WHERE p.id = ?", id);
 	practice_visible(&q, who, "p");
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return query_find(&q, c);
 }
 
 static json_t *review_row(struct db_stmt *s)
@@ -435,13 +429,9 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	const char *verdict = json_string_value(json_object_get(body, "verdict"));
-	const char *comments = json_string_value(json_object_get(body, "comments"));
-	if (strcmp(verdict, "reject") == 0 && (!comments || !*comments)) {
-		*field = "comments";
-		rc = TR_ERR_INVALID;
+	const char *verdict, *comments;
+	if ((rc = row_review_verdict(body, &verdict, &comments, field)))
 		goto out;
-	}
 	int64_t since = 0, now = tr_now_ms();
 	tr_time_parse(json_string_value(json_object_get(cur, "submitted_at")), &since);
 	int verifies, mine;

@@ -233,13 +233,8 @@ static int visible_one(struct db_conn *c, const struct caller *who, const char *
 	acl_visible(&q, who, "x");
 	if (strcmp(table, "alerts") == 0)
 		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
+	int rc = query_find(&q, c);
+	return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
 }
 
 static int org_exists(struct db_conn *c, const char *id)

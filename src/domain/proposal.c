@@ -557,35 +557,21 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	const char *verdict = json_string_value(json_object_get(body, "verdict"));
-	const char *comments = json_string_value(json_object_get(body, "comments"));
-	if (strcmp(verdict, "reject") == 0 && (!comments || !*comments)) {
-		*field = "comments";
-		rc = TR_ERR_INVALID;
+	const char *verdict, *comments;
+	if ((rc = row_review_verdict(body, &verdict, &comments, field)))
 		goto out;
-	}
 	int64_t now = tr_now_ms();
-	struct db_stmt *s;
 	tr_uuid7(rid);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
-			     " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, rid);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->user_id);
-	db_bind_text(s, 4, who->org_id);
-	db_bind_text(s, 5, verdict);
-	db_bind_text(s, 6, comments ? comments : "");
-	db_bind_int64(s, 7, now);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE) {
+	rc = db_run_vals(c,
+			 "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
+			 " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			 DB_VALS(DB_TEXT(rid), DB_TEXT(id), DB_TEXT(who->user_id),
+				 DB_TEXT(who->org_id), DB_TEXT(verdict),
+				 DB_TEXT(comments ? comments : ""), DB_INT(now)));
+	if (rc) {
 		*field = rc == TR_ERR_CONFLICT ? "reviewer" : NULL;
 		goto out;
 	}
-	rc = TR_OK;
 	if (strcmp(verdict, "verify") == 0) {
 		json_object_set_new(cur, "status", json_string("verified"));
 		json_object_set_new(cur, "verified_by", json_string(who->user_id));

@@ -800,19 +800,11 @@ int referral_consent_add(struct db_conn *c, const struct caller *who, const char
 		if ((rc = referral_write(c, id, &ch, now)))
 			goto out;
 	} else {
-		struct db_stmt *s;
-		if ((rc = db_prepare(c,
-				     "UPDATE referrals SET updated_at = ?, version = version + 1"
-				     " WHERE id = ?",
-				     &s)))
+		if ((rc = db_run_vals(c,
+				      "UPDATE referrals SET updated_at = ?, version = version + 1"
+				      " WHERE id = ?",
+				      DB_VALS(DB_INT(now), DB_TEXT(id)))))
 			goto out;
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, id);
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
-			goto out;
-		rc = TR_OK;
 	}
 	char detail[200];
 	snprintf(detail, sizeof(detail), "{\"subject\":\"%s\",\"decision\":\"%s\",\"scopes\":%zu}",

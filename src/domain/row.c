@@ -226,6 +226,16 @@ int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id,
 	return TR_ERR_FORBIDDEN;
 }
 
+int row_review_verdict(json_t *body, const char **verdict, const char **comments,
+		       const char **field)
+{
+	*verdict = json_string_value(json_object_get(body, "verdict"));
+	*comments = json_string_value(json_object_get(body, "comments"));
+	if (strcmp(*verdict, "reject") == 0 && (!*comments || !**comments))
+		return *field = "comments", TR_ERR_INVALID;
+	return TR_OK;
+}
+
 json_t *row_merged(json_t *cur, json_t *body)
 {
 	json_t *m = json_deep_copy(cur);

@@ -47,6 +47,11 @@ json_t *row_merged(json_t *cur, json_t *body);
 /** Whether the move of a status from one value to another is one of the n
  * pairs {from, to} of moves, or no move at all. */
 int row_move_ok(const char *const (*moves)[2], size_t n, const char *from, const char *to);
+/** The verdict and comments of a review's body (borrowed from it):
+ * TR_ERR_INVALID with *field "comments" when a rejection gives no
+ * reason, else TR_OK. */
+int row_review_verdict(json_t *body, const char **verdict /* OUT */,
+		       const char **comments /* OUT */, const char **field /* OUT */);
 /** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
  * the "version" of the record cur, else TR_OK. */
 int row_version_check(json_t *cur, int64_t version);
