@@ -721,17 +721,14 @@ int alert_fed_put(struct db_conn *c, const struct alert_fed_origin *o, json_t *a
 	int64_t updated = time_field(a, "updated_at", &has);
 	int rc = alert_write(c, id, a, insert, &who, now);
 	struct db_stmt *s;
-	if (!rc &&
-	    !(rc = db_prepare(c,
-			      "UPDATE alerts " DB_ACL_EXEMPT " SET version = ?, origin_node = ?,"
-			      " received_from = ?, created_at = ?, updated_at = ? WHERE id = ?",
-			      &s))) {
-		db_bind_int64(s, 1, o->version);
-		db_bind_text(s, 2, o->origin_node);
-		db_bind_text(s, 3, o->received_from);
-		db_bind_int64(s, 4, created ? created : now);
-		db_bind_int64(s, 5, updated ? updated : now);
-		db_bind_text(s, 6, id);
+	if (!rc && !(rc = db_prepare_vals(
+			 c,
+			 "UPDATE alerts " DB_ACL_EXEMPT " SET version = ?, origin_node = ?,"
+			 " received_from = ?, created_at = ?, updated_at = ? WHERE id = ?",
+			 DB_VALS(DB_INT(o->version), DB_TEXT(o->origin_node),
+				 DB_TEXT(o->received_from), DB_INT(created ? created : now),
+				 DB_INT(updated ? updated : now), DB_TEXT(id)),
+			 &s))) {
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}

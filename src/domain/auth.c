@@ -224,8 +224,8 @@ static int failure_note(struct db_conn *c, const char *key, int64_t now)
 	if (rc)
 		return rc;
 	/* old failures no longer count; keep the table small */
-	if (!(rc = db_prepare(c, "DELETE FROM login_failures WHERE at < ?", &s))) {
-		db_bind_int64(s, 1, now - AUTH_FAILURE_WINDOW_MS);
+	if (!(rc = db_prepare_vals(c, "DELETE FROM login_failures WHERE at < ?",
+				   DB_VALS(DB_INT(now - AUTH_FAILURE_WINDOW_MS)), &s))) {
 		db_step(s);
 		db_done(s);
 	}
@@ -287,11 +287,11 @@ int auth_login(struct db_conn *c, const char *email, const char *password, const
 	hash_hex(lower, key);
 	user_id[0] = '\0';
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT id, org_id, password_hash, disabled FROM users WHERE email = ?", &s);
+	int rc = db_prepare_vals(
+	    c, "SELECT id, org_id, password_hash, disabled FROM users WHERE email = ?",
+	    DB_VALS(DB_TEXT(lower)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, lower);
 	rc = db_step(s);
 	char hash[crypto_pwhash_STRBYTES] = "";
 	const char *reason = "unknown_account";
@@ -343,10 +343,10 @@ int auth_password_check(struct db_conn *c, const char *user_id, const char *pass
 			const char *request_id)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT email, org_id, password_hash FROM users WHERE id = ?", &s);
+	int rc = db_prepare_vals(c, "SELECT email, org_id, password_hash FROM users WHERE id = ?",
+				 DB_VALS(DB_TEXT(user_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
 	rc = db_step(s);
 	char key[65] = "", org[37] = "", hash[crypto_pwhash_STRBYTES] = "";
 	if (rc == DB_ROW) {
@@ -424,16 +424,15 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 	char h[65];
 	hash_hex(token, h);
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT " CALLER_COLS ", s.csrf, s.created_at, s.last_seen" ALERT_SEQ_COL
-		       " FROM sessions s JOIN users u ON u.id = s.user_id"
-		       " JOIN organisations o ON o.id = u.org_id"
-		       " WHERE s.token_hash = ? AND u.disabled = 0",
-		       &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT " CALLER_COLS
+				 ", s.csrf, s.created_at, s.last_seen" ALERT_SEQ_COL
+				 " FROM sessions s JOIN users u ON u.id = s.user_id"
+				 " JOIN organisations o ON o.id = u.org_id"
+				 " WHERE s.token_hash = ? AND u.disabled = 0",
+				 DB_VALS(DB_TEXT(h)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, h);
 	rc = db_step(s);
 	int64_t created = 0, seen = 0;
 	if (rc == DB_ROW) {
@@ -457,12 +456,11 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 	/* the idle limit counts from the last request: written when it moved by
 	 * a second or more, so the limit is never exceeded, only met up to a
 	 * second early */
-	if (now - seen >= AUTH_SEEN_GRAIN_MS && !db_prepare(c,
-							    "UPDATE sessions SET last_seen = ?"
-							    " WHERE token_hash = ?",
-							    &s)) {
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, h);
+	if (now - seen >= AUTH_SEEN_GRAIN_MS &&
+	    !db_prepare_vals(c,
+			     "UPDATE sessions SET last_seen = ?"
+			     " WHERE token_hash = ?",
+			     DB_VALS(DB_INT(now), DB_TEXT(h)), &s)) {
 		db_step(s);
 		db_done(s);
 	}
@@ -490,18 +488,14 @@ int auth_token_create(struct db_conn *c, const struct caller *who, const char *r
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
-			     " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
+		 " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(id), DB_TEXT(user_id), DB_TEXT(name), DB_TEXT(h),
+			 DB_INT(read_only ? 1 : 0), DB_INT(now), DB_INT(expires_at)),
+		 &s)))
 		return db_end(c, rc);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, user_id);
-	db_bind_text(s, 3, name);
-	db_bind_text(s, 4, h);
-	db_bind_int64(s, 5, read_only ? 1 : 0);
-	db_bind_int64(s, 6, now);
-	db_bind_int64(s, 7, expires_at);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
@@ -570,13 +564,12 @@ int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *r
 int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT id, name, read_only, created_at, expires_at, revoked_at,"
-			    " last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT id, name, read_only, created_at, expires_at, revoked_at,"
+				 " last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
+				 DB_VALS(DB_TEXT(user_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
 	while ((rc = db_step(s)) == DB_ROW) {
 		char created[32], expires[32], revoked[32];
 		tr_time_format(db_col_int64(s, 3), created);

@@ -152,14 +152,14 @@ static int actions_of(struct db_conn *c, const struct caller *who, json_t *outco
 static int minutes_latest(struct db_conn *c, json_t *rec)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
 			    " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC"
 			    " LIMIT 1",
-			    &s);
+			    DB_VALS(DB_TEXT(json_string_value(json_object_get(rec, "id")))), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, json_string_value(json_object_get(rec, "id")));
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		json_object_set_new(rec, "minutes",
@@ -436,15 +436,14 @@ int conf_actions_due(struct db_conn *c, int64_t now,
 	 * owner organisation, which the notifications module checks can see
 	 * it before raising anything */
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT r.owner_org_id, r.id, r.due_on FROM conf_actions r " DB_ACL_EXEMPT
-		       " WHERE r.status IN ('open', 'in_progress') AND r.due_on < ?"
-		       " ORDER BY r.due_on, r.id",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT r.owner_org_id, r.id, r.due_on FROM conf_actions r " DB_ACL_EXEMPT
+	    " WHERE r.status IN ('open', 'in_progress') AND r.due_on < ?"
+	    " ORDER BY r.due_on, r.id",
+	    DB_VALS(DB_INT(now + SOON_MS)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now + SOON_MS);
 	json_t *found = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(found,
@@ -492,17 +491,15 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 		goto out;
 	}
 	int64_t now = tr_now_ms();
-	if ((rc = db_prepare(c,
-			     "INSERT INTO conf_event_minutes (event_id, version, text, user_id,"
-			     " org_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc =
+		 db_prepare_vals(c,
+				 "INSERT INTO conf_event_minutes (event_id, version, text, user_id,"
+				 " org_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+				 DB_VALS(DB_TEXT(id), DB_INT(version),
+					 DB_TEXT(json_string_value(json_object_get(body, "text"))),
+					 DB_TEXT(who->user_id), DB_TEXT(who->org_id), DB_INT(now)),
+				 &s)))
 		goto out;
-	db_bind_text(s, 1, id);
-	db_bind_int64(s, 2, version);
-	db_bind_text(s, 3, json_string_value(json_object_get(body, "text")));
-	db_bind_text(s, 4, who->user_id);
-	db_bind_text(s, 5, who->org_id);
-	db_bind_int64(s, 6, now);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE) {
@@ -527,12 +524,12 @@ int conf_minutes_list(struct db_conn *c, const struct caller *who, const char *i
 	if (rc)
 		return rc;
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
-			     " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
+		 " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC",
+		 DB_VALS(DB_TEXT(id)), &s)))
 		return rc;
-	db_bind_text(s, 1, id);
 	json_t *items = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(

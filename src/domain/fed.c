@@ -177,12 +177,10 @@ int fed_peer_add(struct db_conn *c, const char *name, const char *url, const cha
 	if (rc != DB_DONE)
 		return TR_ERR_DB;
 	/* nothing inserted: the name or the node is already a peer */
-	if ((rc = db_prepare(
-		 c, "SELECT 1 FROM fed_peers WHERE node_id = ? AND name = ? AND url = ?", &s)))
+	if ((rc = db_prepare_vals(
+		 c, "SELECT 1 FROM fed_peers WHERE node_id = ? AND name = ? AND url = ?",
+		 DB_VALS(DB_TEXT(node_id), DB_TEXT(name), DB_TEXT(url)), &s)))
 		return rc;
-	db_bind_text(s, 1, node_id);
-	db_bind_text(s, 2, name);
-	db_bind_text(s, 3, url);
 	rc = db_step(s);
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : TR_ERR_CONFLICT;
@@ -248,10 +246,9 @@ int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, con
 static int delete_returning(struct db_conn *c, const char *sql, const char *a, const char *b)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(a)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, a);
 	if (b)
 		db_bind_text(s, 2, b);
 	rc = db_step(s);

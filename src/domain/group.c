@@ -120,18 +120,16 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		return rc;
 	const char *desc = json_string_value(json_object_get(body, "description"));
 	struct db_stmt *s;
-	if (!(rc = db_prepare(c,
-			      "INSERT INTO sharing_groups (id, name, description, owner_org_id,"
-			      " members_can_add, created_at, updated_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?)",
-			      &s))) {
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, json_string_value(json_object_get(body, "name")));
-		db_bind_text(s, 3, desc ? desc : "");
-		db_bind_text(s, 4, who->org_id);
-		db_bind_int64(s, 5, json_is_true(json_object_get(body, "members_can_add")));
-		db_bind_int64(s, 6, now);
-		db_bind_int64(s, 7, now);
+	if (!(rc = db_prepare_vals(
+		  c,
+		  "INSERT INTO sharing_groups (id, name, description, owner_org_id,"
+		  " members_can_add, created_at, updated_at)"
+		  " VALUES (?, ?, ?, ?, ?, ?, ?)",
+		  DB_VALS(DB_TEXT(id), DB_TEXT(json_string_value(json_object_get(body, "name"))),
+			  DB_TEXT(desc ? desc : ""), DB_TEXT(who->org_id),
+			  DB_INT(json_is_true(json_object_get(body, "members_can_add"))),
+			  DB_INT(now), DB_INT(now)),
+		  &s))) {
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
@@ -147,11 +145,10 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 int group_has_member(struct db_conn *c, const char *id, const char *org_id)
 {
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
-		       &s))
+	if (db_prepare_vals(c,
+			    "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
+			    DB_VALS(DB_TEXT(id), DB_TEXT(org_id)), &s))
 		return 0;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, org_id);
 	int rc = db_step(s);
 	db_done(s);
 	return rc == DB_ROW;

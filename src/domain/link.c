@@ -240,19 +240,15 @@ static int link_insert(struct db_conn *c, const struct caller *who, const char *
 	if (rc != DB_DONE)
 		return rc;
 	tr_uuid7(link_id);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO record_links (id, a_type, a_id, b_type, b_id, org_id,"
-			     " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO record_links (id, a_type, a_id, b_type, b_id, org_id,"
+		 " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(link_id), DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2),
+			 DB_TEXT(who->org_id), DB_TEXT(who->user_id[0] ? who->user_id : NULL),
+			 DB_INT(now)),
+		 &s)))
 		return rc;
-	db_bind_text(s, 1, link_id);
-	db_bind_text(s, 2, t1);
-	db_bind_text(s, 3, i1);
-	db_bind_text(s, 4, t2);
-	db_bind_text(s, 5, i2);
-	db_bind_text(s, 6, who->org_id);
-	db_bind_text_or_null(s, 7, who->user_id[0] ? who->user_id : NULL);
-	db_bind_int64(s, 8, now);
 	rc = db_step(s);
 	db_done(s);
 	*created = 1;

@@ -356,10 +356,10 @@ static int group_members(struct db_conn *c, const struct notify_record *r, json_
 	if (!r->share || r->dist != DIST_SHARING_GROUP || !r->group)
 		return TR_OK;
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT org_id FROM sharing_group_members WHERE group_id = ?", &s);
+	int rc = db_prepare_vals(c, "SELECT org_id FROM sharing_group_members WHERE group_id = ?",
+				 DB_VALS(DB_TEXT(r->group)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, r->group);
 	while ((rc = db_step(s)) == DB_ROW)
 		json_object_set_new(*members, db_col_text(s, 0), json_true());
 	db_done(s);
@@ -580,10 +580,9 @@ int notify_alert_published(struct db_conn *c, json_t *a, int64_t now, int *match
 static int delete_before(struct db_conn *c, const char *sql, int64_t t, int64_t *n)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_INT(t)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, t);
 	*n = 0;
 	while ((rc = db_step(s)) == DB_ROW)
 		(*n)++;

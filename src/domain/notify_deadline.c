@@ -172,19 +172,16 @@ static int tip_deadline_page(struct db_conn *c, int64_t now, int64_t *due, char 
 			     int *raised, int *n)
 {
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
-		       " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"
-		       " 'assigned') AND ack_due_at <= ? AND (ack_due_at > ? OR (ack_due_at = ?"
-		       " AND id > ?)) ORDER BY ack_due_at, id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
+	    " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"
+	    " 'assigned') AND ack_due_at <= ? AND (ack_due_at > ? OR (ack_due_at = ?"
+	    " AND id > ?)) ORDER BY ack_due_at, id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
+	    DB_VALS(DB_INT(now + 24 * 3600 * 1000LL), DB_INT(*due), DB_INT(*due), DB_TEXT(after)),
+	    &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now + 24 * 3600 * 1000LL);
-	db_bind_int64(s, 2, *due);
-	db_bind_int64(s, 3, *due);
-	db_bind_text(s, 4, after);
 	json_t *page = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(page, json_pack("[s, s, s?, I]", db_col_text(s, 0),

@@ -118,13 +118,11 @@ int onboard_password_set(struct db_conn *c, const char *token, const char *passw
 		db_done(s);
 		rc = rc == DB_DONE ? (user[0] ? TR_OK : TR_ERR_INVALID) : rc;
 	}
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE users SET password_hash = ?, version = version + 1,"
-				     " updated_at = ? WHERE id = ? AND disabled = 0 RETURNING id",
-				     &s))) {
-		db_bind_text(s, 1, pw);
-		db_bind_int64(s, 2, now);
-		db_bind_text(s, 3, user);
+	if (!rc &&
+	    !(rc = db_prepare_vals(c,
+				   "UPDATE users SET password_hash = ?, version = version + 1,"
+				   " updated_at = ? WHERE id = ? AND disabled = 0 RETURNING id",
+				   DB_VALS(DB_TEXT(pw), DB_INT(now), DB_TEXT(user)), &s))) {
 		rc = db_step(s);
 		int found = rc == DB_ROW;
 		while (rc == DB_ROW)

@@ -183,9 +183,9 @@ static int places_clear(struct db_conn *c, const char *countries)
 		if (n == 2)
 			memcpy(cc, p, 2);
 		p += n + (comma != NULL);
-		if (!cc[0] || (rc = db_prepare(c, "DELETE FROM places WHERE country = ?", &s)))
+		if (!cc[0] || (rc = db_prepare_vals(c, "DELETE FROM places WHERE country = ?",
+						    DB_VALS(DB_TEXT(cc)), &s)))
 			continue;
-		db_bind_text(s, 1, cc);
 		rc = db_step(s);
 		db_done(s);
 		rc = rc == DB_DONE ? TR_OK : rc;

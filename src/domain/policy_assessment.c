@@ -294,17 +294,14 @@ int policy_comment_add(struct db_conn *c, const struct caller *who, const char *
 	tr_uuid7(cid);
 	int64_t now = tr_now_ms();
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO policy_assessment_comments (id, assessment_id, org_id,"
-			     " user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO policy_assessment_comments (id, assessment_id, org_id,"
+		 " user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(cid), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
+			 DB_TEXT(json_string_value(json_object_get(body, "text"))), DB_INT(now)),
+		 &s)))
 		goto out;
-	db_bind_text(s, 1, cid);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->org_id);
-	db_bind_text(s, 4, who->user_id);
-	db_bind_text(s, 5, json_string_value(json_object_get(body, "text")));
-	db_bind_int64(s, 6, now);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)

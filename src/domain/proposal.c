@@ -104,10 +104,9 @@ static int children(struct db_conn *c, const char *sql, const char *id, json_t *
 		    const char *const *keys, int n)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *o = json_object();
 		for (int i = 0; i < n; i++)
@@ -371,9 +370,9 @@ static int proposal_partner_endorses(struct db_conn *c, const struct caller *who
 	if (who->role != ROLE_PARTNER)
 		return 0;
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT kind FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(who->org_id)), &s))
 		return 0;
-	db_bind_text(s, 1, who->org_id);
 	int ok = db_step(s) == DB_ROW && db_col_text(s, 0) &&
 		 (strcmp(db_col_text(s, 0), "civil_society") == 0 ||
 		  strcmp(db_col_text(s, 0), "youth_organisation") == 0);
@@ -400,12 +399,10 @@ int proposal_may_endorse(struct db_conn *c, const struct caller *who, const char
 		 strcmp(status, "draft") != 0 && strcmp(status, "closed") != 0;
 	json_decref(cur);
 	struct db_stmt *s;
-	if (ok && !(rc = db_prepare(c,
-				    "SELECT 1 FROM proposal_endorsements WHERE proposal_id = ?"
-				    " AND org_id = ?",
-				    &s))) {
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, who->org_id);
+	if (ok && !(rc = db_prepare_vals(c,
+					 "SELECT 1 FROM proposal_endorsements WHERE proposal_id = ?"
+					 " AND org_id = ?",
+					 DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), &s))) {
 		rc = db_step(s);
 		db_done(s);
 		ok = rc == DB_DONE;
@@ -503,13 +500,11 @@ int proposal_endorse_update(struct db_conn *c, const struct caller *who, const c
 	}
 	/* the organisation's own endorsement (a copy's changes at its origin) */
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "SELECT comment FROM proposal_endorsements WHERE proposal_id = ?"
-			     " AND org_id = ? AND origin_node IS NULL",
-			     &s)))
+	if ((rc = db_prepare_vals(c,
+				  "SELECT comment FROM proposal_endorsements WHERE proposal_id = ?"
+				  " AND org_id = ? AND origin_node IS NULL",
+				  DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), &s)))
 		goto out;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->org_id);
 	rc = db_step(s);
 	const char *comment = json_string_value(json_object_get(body, "comment"));
 	int same = rc == DB_ROW && strcmp(db_col_text(s, 0), comment ? comment : "") == 0;

@@ -189,13 +189,12 @@ int referral_read_one(struct db_conn *c, const struct caller *who, const char *i
 static int consent_state(struct db_conn *c, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT scope, subject, decision, given_at FROM referral_consents"
-			    " WHERE referral_id = ? ORDER BY seq",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT scope, subject, decision, given_at FROM referral_consents"
+				 " WHERE referral_id = ? ORDER BY seq",
+				 DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
 	*out = json_object();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_object_set_new(*out, db_col_text(s, 0),

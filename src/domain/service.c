@@ -218,9 +218,9 @@ static int panel_ack_ok(struct db_conn *c, const char *org_id, json_t *p, const 
 	if (!json_is_integer(ack) || json_integer_value(ack) <= SERVICE_PANEL_ACK_HOURS)
 		return TR_OK;
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT kind FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(org_id)), &s))
 		return TR_ERR_DB;
-	db_bind_text(s, 1, org_id);
 	int rc = db_step(s);
 	int panel = rc == DB_ROW && strcmp(db_col_text(s, 0), "diversion_panel") == 0;
 	db_done(s);
@@ -232,9 +232,9 @@ static int panel_ack_ok(struct db_conn *c, const char *org_id, json_t *p, const 
 static int org_kind_ok(struct db_conn *c, const char *org_id)
 {
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT kind FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(org_id)), &s))
 		return -1;
-	db_bind_text(s, 1, org_id);
 	int rc = db_step(s), ok = 0;
 	for (const char *const *k = service_org_kinds; rc == DB_ROW && *k; k++)
 		if (strcmp(*k, db_col_text(s, 0)) == 0)

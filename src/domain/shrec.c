@@ -320,19 +320,17 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 		goto out;
 	char sql[160];
 	snprintf(sql, sizeof(sql), "DELETE FROM %s " DB_ACL_EXEMPT " WHERE id = ?", t->table);
-	if ((rc = db_prepare(c, sql, &s)))
+	if ((rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(id)), &s)))
 		goto out;
-	db_bind_text(s, 1, id);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
 		goto out;
 	/* the inbox items about it (its deadlines, its changes) go with it:
 	 * none is left pointing at a record that is gone */
-	if ((rc = db_prepare(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?", &s)))
+	if ((rc = db_prepare_vals(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?",
+				  DB_VALS(DB_TEXT(t->entity), DB_TEXT(id)), &s)))
 		goto out;
-	db_bind_text(s, 1, t->entity);
-	db_bind_text(s, 2, id);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)

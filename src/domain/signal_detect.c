@@ -303,14 +303,14 @@ static int signal_area_police(struct db_conn *c, const char *country, double lat
 			      json_t *orgs)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "SELECT a.org_id, a.lat, a.lon, a.radius_m FROM org_areas a JOIN"
 			    " organisations o ON o.id = a.org_id WHERE o.country = ? AND o.kind ="
 			    " 'police' ORDER BY a.org_id, a.id",
-			    &s);
+			    DB_VALS(DB_TEXT(country)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, country);
 	while ((rc = db_step(s)) == DB_ROW) {
 		const char *org = db_col_text(s, 0);
 		double km = spatial_geo_km(lon, lat, db_col_double(s, 2), db_col_double(s, 1));

@@ -317,27 +317,23 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 		char id[37];
 		seed_id(in.field[cn], id);
 		struct db_stmt *s;
-		if (!(rc = db_prepare(
+		if (!(rc = db_prepare_vals(
 			  c,
 			  "INSERT INTO substances (id, name, class, synonyms, created_at,"
 			  " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
 			  /* a seeded row nobody has edited takes the names of a newer seed */
 			  " ON CONFLICT (name) DO UPDATE SET synonyms = excluded.synonyms"
 			  " WHERE substances.version = 1",
+			  DB_VALS(DB_TEXT(id), DB_TEXT(in.field[cn]), DB_TEXT(in.field[cc]),
+				  DB_TEXT(text), DB_INT(now), DB_INT(now)),
 			  &s))) {
-			db_bind_text(s, 1, id);
-			db_bind_text(s, 2, in.field[cn]);
-			db_bind_text(s, 3, in.field[cc]);
-			db_bind_text(s, 4, text);
-			db_bind_int64(s, 5, now);
-			db_bind_int64(s, 6, now);
 			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 			db_done(s);
 		}
 		/* index under the id the row has (an earlier seed may have made it) */
 		char real[37] = "";
-		if (!rc && !(rc = db_prepare(c, "SELECT id FROM substances WHERE name = ?", &s))) {
-			db_bind_text(s, 1, in.field[cn]);
+		if (!rc && !(rc = db_prepare_vals(c, "SELECT id FROM substances WHERE name = ?",
+						  DB_VALS(DB_TEXT(in.field[cn])), &s))) {
 			if (db_step(s) == DB_ROW)
 				snprintf(real, sizeof(real), "%s", db_col_text(s, 0));
 			db_done(s);

@@ -145,22 +145,19 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 		return rc;
 	snprintf(t->reference, sizeof(t->reference), "%s", ref);
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO tips " DB_ACL_EXEMPT " (id, code, secret_hash, org_id,"
-			     " country, distribution, category, description, status, lat, lon,"
-			     " place, precision_m, cell_x, cell_y, observed_at, language,"
-			     " contact_enc, ack_due_at, created_at, updated_at, reference) VALUES"
-			     " (?, ?, ?, ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?,"
-			     " ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO tips " DB_ACL_EXEMPT " (id, code, secret_hash, org_id,"
+		 " country, distribution, category, description, status, lat, lon,"
+		 " place, precision_m, cell_x, cell_y, observed_at, language,"
+		 " contact_enc, ack_due_at, created_at, updated_at, reference) VALUES"
+		 " (?, ?, ?, ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?,"
+		 " ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(t->id), DB_TEXT(t->code), DB_TEXT(t->secret_hash),
+			 DB_TEXT(t->org_id), DB_TEXT(t->country), DB_TEXT(t->category),
+			 DB_TEXT(t->description)),
+		 &s)))
 		return rc;
-	db_bind_text(s, 1, t->id);
-	db_bind_text(s, 2, t->code);
-	db_bind_text(s, 3, t->secret_hash);
-	db_bind_text(s, 4, t->org_id);
-	db_bind_text(s, 5, t->country);
-	db_bind_text(s, 6, t->category);
-	db_bind_text(s, 7, t->description);
 	if (t->has_loc) {
 		db_bind_double(s, 8, t->lat);
 		db_bind_double(s, 9, t->lon);
@@ -256,13 +253,12 @@ static int receipt_find(struct db_conn *c, const char *code, const char *secret,
 	tip_secret_hash(secret, want);
 	struct db_stmt *s;
 	/* the secret stands in for the access predicate on this path */
-	int rc = db_prepare(c,
-			    "SELECT id, secret_hash, status, category, outcome, created_at,"
-			    " acknowledged_at FROM tips " DB_ACL_EXEMPT " WHERE code = ?",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT id, secret_hash, status, category, outcome, created_at,"
+				 " acknowledged_at FROM tips " DB_ACL_EXEMPT " WHERE code = ?",
+				 DB_VALS(DB_TEXT(up)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, up);
 	rc = db_step(s);
 	int ok = 0;
 	if (rc == DB_ROW) {
@@ -565,9 +561,9 @@ static int org_sees(struct db_conn *c, const char *org, json_t *tip)
 	if (strcmp(dist, "country") != 0)
 		return 0;
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT country FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT country FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(org)), &s))
 		return 0;
-	db_bind_text(s, 1, org);
 	int ok = db_step(s) == DB_ROW && db_col_text(s, 0) &&
 		 strcmp(db_col_text(s, 0), jstr(tip, "country")) == 0;
 	db_done(s);
@@ -577,9 +573,9 @@ static int org_sees(struct db_conn *c, const char *org, json_t *tip)
 static int user_in_org(struct db_conn *c, const char *user, const char *org1, const char *org2)
 {
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT org_id FROM users WHERE id = ? AND disabled = 0", &s))
+	if (db_prepare_vals(c, "SELECT org_id FROM users WHERE id = ? AND disabled = 0",
+			    DB_VALS(DB_TEXT(user)), &s))
 		return 0;
-	db_bind_text(s, 1, user);
 	int ok = db_step(s) == DB_ROW && (strcmp(db_col_text(s, 0), org1) == 0 ||
 					  (org2 && strcmp(db_col_text(s, 0), org2) == 0));
 	db_done(s);
@@ -782,17 +778,14 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, js
 	if ((rc = home_check(c, who, id, RES_TIP_NOTE, ACT_CREATE)))
 		goto out;
 	tr_uuid7(note_id);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
-			     " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
+		 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(note_id), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
+			 DB_TEXT(json_string_value(json_object_get(body, "body"))), DB_INT(now)),
+		 &s)))
 		goto out;
-	db_bind_text(s, 1, note_id);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->org_id);
-	db_bind_text(s, 4, who->user_id);
-	db_bind_text(s, 5, json_string_value(json_object_get(body, "body")));
-	db_bind_int64(s, 6, now);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	if (!rc) {
@@ -874,9 +867,9 @@ int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *
 	if ((rc = home_check(c, who, id, RES_TIP_CONTACT, ACT_READ)))
 		goto out;
 	/* the access check above is the predicate of this read */
-	if ((rc = db_prepare(c, "SELECT contact_enc FROM tips " DB_ACL_EXEMPT " WHERE id = ?", &s)))
+	if ((rc = db_prepare_vals(c, "SELECT contact_enc FROM tips " DB_ACL_EXEMPT " WHERE id = ?",
+				  DB_VALS(DB_TEXT(id)), &s)))
 		goto out;
-	db_bind_text(s, 1, id);
 	rc = db_step(s);
 	if (rc == DB_ROW && db_col_text(s, 0))
 		*sealed = strdup(db_col_text(s, 0));

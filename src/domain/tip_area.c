@@ -23,14 +23,13 @@ int tip_route(struct db_conn *c, const char *country, int has_loc, double lat, d
 	      char org_id[37])
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT o.id, a.lat, a.lon, a.radius_m FROM organisations o"
-			    " LEFT JOIN org_areas a ON a.org_id = o.id"
-			    " WHERE o.country = ? AND o.kind = 'police' ORDER BY o.id",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT o.id, a.lat, a.lon, a.radius_m FROM organisations o"
+				 " LEFT JOIN org_areas a ON a.org_id = o.id"
+				 " WHERE o.country = ? AND o.kind = 'police' ORDER BY o.id",
+				 DB_VALS(DB_TEXT(country)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, country);
 	double best = -1;
 	org_id[0] = '\0';
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -66,9 +65,9 @@ void tip_point_coarsen(double *lat, double *lon, double grid_m)
 static int is_police(struct db_conn *c, const char *org_id)
 {
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT kind FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(org_id)), &s))
 		return -1;
-	db_bind_text(s, 1, org_id);
 	int rc = db_step(s);
 	int police = rc == DB_ROW && strcmp(db_col_text(s, 0), "police") == 0;
 	db_done(s);
