@@ -192,15 +192,8 @@ static int event_decorate(struct db_conn *c, const struct caller *who, json_t *r
 }
 
 /* An event goes only once it has no outcomes; its minutes go with it. */
-static int event_delete_check(struct db_conn *c, json_t *cur, const char **field)
-{
-	int64_t n = shrec_count(
-	    c, "SELECT COUNT(*) FROM conf_outcomes " DB_ACL_EXEMPT " WHERE event_id = ?",
-	    json_string_value(json_object_get(cur, "id")));
-	if (n < 0)
-		return TR_ERR_DB;
-	return n ? (*field = "outcomes", TR_ERR_CONFLICT) : TR_OK;
-}
+static const struct shrec_dependant event_dependants[] = {{"conf_outcomes", "event_id", "outcomes"},
+							  {NULL, NULL, NULL}};
 
 static int event_delete_owned(struct db_conn *c, const char *id)
 {
@@ -219,7 +212,7 @@ const struct shrec conf_event_table = {
     .check = event_check,
     .may_update = event_may_update,
     .decorate = event_decorate,
-    .delete_check = event_delete_check,
+    .dependants = event_dependants,
     .delete_owned = event_delete_owned,
 };
 
@@ -276,15 +269,8 @@ static const char *const outcome_fixed[] = {"event_id", NULL};
 
 /* An outcome goes only once it has no actions: what was decided and is
  * being followed up is not lost by accident. */
-static int outcome_delete_check(struct db_conn *c, json_t *cur, const char **field)
-{
-	int64_t n = shrec_count(
-	    c, "SELECT COUNT(*) FROM conf_actions " DB_ACL_EXEMPT " WHERE outcome_id = ?",
-	    json_string_value(json_object_get(cur, "id")));
-	if (n < 0)
-		return TR_ERR_DB;
-	return n ? (*field = "actions", TR_ERR_CONFLICT) : TR_OK;
-}
+static const struct shrec_dependant outcome_dependants[] = {
+    {"conf_actions", "outcome_id", "actions"}, {NULL, NULL, NULL}};
 
 const struct shrec conf_outcome_table = {
     .table = "conf_outcomes",
@@ -296,7 +282,7 @@ const struct shrec conf_outcome_table = {
     .fixed = outcome_fixed,
     .check = outcome_check,
     .decorate = outcome_decorate,
-    .delete_check = outcome_delete_check,
+    .dependants = outcome_dependants,
 };
 
 /* ---- actions ---- */

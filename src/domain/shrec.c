@@ -288,10 +288,22 @@ int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *
 	return audit_append(c, &e, now);
 }
 
-int64_t shrec_count(struct db_conn *c, const char *sql, const char *v)
+/* TR_ERR_CONFLICT naming the first kind of t's dependants that has a
+ * record depending on id. */
+static int dependants_check(const struct shrec *t, struct db_conn *c, const char *id,
+			    const char **field)
 {
-	int64_t n;
-	return db_int_vals(c, sql, DB_VALS(DB_TEXT(v)), &n) ? -1 : n;
+	for (const struct shrec_dependant *d = t->dependants; d && d->table; d++) {
+		char sql[200];
+		int64_t n;
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s " DB_ACL_EXEMPT " WHERE %s = ?",
+			 d->table, d->col);
+		if (db_int_vals(c, sql, DB_VALS(DB_TEXT(id)), &n))
+			return TR_ERR_DB;
+		if (n)
+			return *field = d->field, TR_ERR_CONFLICT;
+	}
+	return TR_OK;
 }
 
 int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
@@ -314,7 +326,7 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 	}
 	if ((rc = row_version_check(cur, version)))
 		goto out;
-	if (t->delete_check && (rc = t->delete_check(c, cur, field)))
+	if ((rc = dependants_check(t, c, id, field)))
 		goto out;
 	if (t->delete_owned && (rc = t->delete_owned(c, id)))
 		goto out;
