@@ -2,21 +2,13 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "domain/acl.h"
+#include "domain/row.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-json_t *activity_time_json(struct db_stmt *s, int col)
-{
-	if (db_col_is_null(s, col))
-		return json_null();
-	char t[32];
-	tr_time_format(db_col_int64(s, col), t);
-	return json_string(t);
-}
 
 void activity_rec_select(struct buf *b, const char *alias, const struct activity_rec_col *cols,
 			 size_t n)
@@ -39,7 +31,7 @@ json_t *activity_rec_value(struct db_stmt *s, int col, enum activity_rec_kind ki
 	case REC_REAL:
 		return json_real(db_col_double(s, col));
 	case REC_TIME:
-		return activity_time_json(s, col);
+		return row_time(s, col);
 	default:
 		return json_loads(db_col_text(s, col), 0, NULL);
 	}

@@ -63,7 +63,5 @@ void activity_rec_owner(json_t *r, const struct caller *who, const char *id, int
  * The caller's. */
 json_t *activity_rec_new(json_t *body, void (*fill)(json_t *r), const struct caller *who,
 			 char id[37], int64_t *now /* OUT */);
-/** A time column as RFC 3339 text or null. */
-json_t *activity_time_json(struct db_stmt *s, int col);
 
 #endif

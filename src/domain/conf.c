@@ -1,4 +1,5 @@
 #include "domain/conf.h"
+#include "domain/row.h"
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -167,7 +168,7 @@ static int minutes_latest(struct db_conn *c, json_t *rec)
 					      (json_int_t)db_col_int64(s, 0), "text",
 					      db_col_text(s, 1), "user_id", db_col_text(s, 2),
 					      "org_id", db_col_text(s, 3), "created_at",
-					      activity_time_json(s, 4)));
+					      row_time(s, 4)));
 	else
 		json_object_set_new(rec, "minutes", json_null());
 	db_done(s);
@@ -522,7 +523,7 @@ int conf_minutes_list(struct db_conn *c, const struct caller *who, const char *i
 		    items, json_pack("{s:I, s:s, s:s?, s:s, s:o}", "version",
 				     (json_int_t)db_col_int64(s, 0), "text", db_col_text(s, 1),
 				     "user_id", db_col_text(s, 2), "org_id", db_col_text(s, 3),
-				     "created_at", activity_time_json(s, 4)));
+				     "created_at", row_time(s, 4)));
 	db_done(s);
 	if (rc != DB_DONE) {
 		json_decref(items);

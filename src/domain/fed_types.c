@@ -1,5 +1,6 @@
 /* Federation, the record types that travel, as a table (fed_types.h):
  * alerts through their own module, the others through their columns. */
+#include "domain/row.h"
 #include "core/buf.h"
 #include "core/countof.h"
 #include "core/err.h"
@@ -196,10 +197,10 @@ static json_t *practice_extra(struct db_conn *c, const char *id)
 		DB_VALS(DB_TEXT(id)), &s)) {
 		while (db_step(s) == DB_ROW)
 			json_array_append_new(
-			    items, json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", db_col_text(s, 0),
-					     "verdict", db_col_text(s, 1), "comments",
-					     db_col_text(s, 2), "created_at",
-					     activity_time_json(s, 3), "org", org_json(s, 4)));
+			    items,
+			    json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", db_col_text(s, 0),
+				      "verdict", db_col_text(s, 1), "comments", db_col_text(s, 2),
+				      "created_at", row_time(s, 3), "org", org_json(s, 4)));
 		db_done(s);
 	}
 	return json_pack("{s:o}", "reviews", items);

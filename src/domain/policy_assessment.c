@@ -3,6 +3,7 @@
  * comments; the State x commitment matrix and the evidence suggestions
  * built from them. */
 #include "domain/policy_assessment.h"
+#include "domain/row.h"
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -221,11 +222,10 @@ static int comments_of(struct db_conn *c, json_t *rec)
 	json_object_set_new(rec, "comments", items);
 	db_bind_text(s, 1, json_string_value(json_object_get(rec, "id")));
 	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s, s:o}", "id",
-						       db_col_text(s, 0), "org_id",
-						       db_col_text(s, 1), "user_id",
-						       db_col_text(s, 2), "text", db_col_text(s, 3),
-						       "created_at", activity_time_json(s, 4)));
+		json_array_append_new(
+		    items, json_pack("{s:s, s:s, s:s?, s:s, s:o}", "id", db_col_text(s, 0),
+				     "org_id", db_col_text(s, 1), "user_id", db_col_text(s, 2),
+				     "text", db_col_text(s, 3), "created_at", row_time(s, 4)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }

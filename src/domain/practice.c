@@ -92,7 +92,7 @@ static json_t *review_row(struct db_stmt *s)
 	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0), "reviewer_id",
 			 db_col_text(s, 1), "org_id", db_col_text(s, 2), "verdict",
 			 db_col_text(s, 3), "comments", db_col_text(s, 4), "created_at",
-			 activity_time_json(s, 5));
+			 row_time(s, 5));
 }
 
 static int reviews_of(struct db_conn *c, const char *id, json_t *items)

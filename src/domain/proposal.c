@@ -112,7 +112,7 @@ static int children(struct db_conn *c, const char *sql, const char *id, json_t *
 		for (int i = 0; i < n; i++)
 			json_object_set_new(
 			    o, keys[i],
-			    i == n - 1 ? activity_time_json(s, i)
+			    i == n - 1 ? row_time(s, i)
 				       : json_string(db_col_text(s, i) ? db_col_text(s, i) : ""));
 		json_array_append_new(items, o);
 	}

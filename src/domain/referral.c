@@ -200,7 +200,7 @@ static int consent_state(struct db_conn *c, const char *id, json_t **out)
 		json_object_set_new(*out, db_col_text(s, 0),
 				    json_pack("{s:s, s:s, s:o}", "subject", db_col_text(s, 1),
 					      "decision", db_col_text(s, 2), "given_at",
-					      activity_time_json(s, 3)));
+					      row_time(s, 3)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
@@ -821,8 +821,8 @@ static json_t *consent_json(struct db_stmt *s)
 	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
 			 "version", (json_int_t)db_col_int64(s, 1), "subject", db_col_text(s, 2),
 			 "scope", db_col_text(s, 3), "decision", db_col_text(s, 4), "given_at",
-			 activity_time_json(s, 5), "recorded_by", db_col_text(s, 6), "recorded_at",
-			 activity_time_json(s, 7));
+			 row_time(s, 5), "recorded_by", db_col_text(s, 6), "recorded_at",
+			 row_time(s, 7));
 }
 
 int referral_consents(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
