@@ -176,6 +176,13 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 	return rc;
 }
 
+static json_t *comment_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "id", db_col_text(s, 0), "org_id",
+			 db_col_text(s, 1), "user_id", db_col_text(s, 2), "body", db_col_text(s, 3),
+			 "distribution", db_col_text(s, 4), "created_at", row_time(s, 5));
+}
+
 int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id, json_t *items)
 {
 	json_t *a = NULL;
@@ -191,16 +198,5 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 		   alert_id);
 	acl_visible(&q, who, "x");
 	query_sql(&q, " ORDER BY x.id LIMIT 1000");
-	struct db_stmt *s;
-	rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "id", db_col_text(s, 0),
-				     "org_id", db_col_text(s, 1), "user_id", db_col_text(s, 2),
-				     "body", db_col_text(s, 3), "distribution", db_col_text(s, 4),
-				     "created_at", row_time(s, 5)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_query_all(&q, c, comment_row, items);
 }

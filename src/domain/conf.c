@@ -150,29 +150,25 @@ static int actions_of(struct db_conn *c, const struct caller *who, json_t *outco
 	return rc;
 }
 
+/* One version of an event's minutes. */
+static json_t *minutes_row(struct db_stmt *s)
+{
+	return json_pack("{s:I, s:s, s:s?, s:s, s:o}", "version", (json_int_t)db_col_int64(s, 0),
+			 "text", db_col_text(s, 1), "user_id", db_col_text(s, 2), "org_id",
+			 db_col_text(s, 3), "created_at", row_time(s, 4));
+}
+
 static int minutes_latest(struct db_conn *c, json_t *rec)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare_vals(c,
-			    "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
-			    " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC"
-			    " LIMIT 1",
-			    DB_VALS(DB_TEXT(json_string_value(json_object_get(rec, "id")))), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		json_object_set_new(rec, "minutes",
-				    json_pack("{s:I, s:s, s:s?, s:s, s:o}", "version",
-					      (json_int_t)db_col_int64(s, 0), "text",
-					      db_col_text(s, 1), "user_id", db_col_text(s, 2),
-					      "org_id", db_col_text(s, 3), "created_at",
-					      row_time(s, 4)));
-	else
-		json_object_set_new(rec, "minutes", json_null());
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	json_t *m = NULL;
+	int rc = row_one_vals(c,
+			      "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
+			      " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC"
+			      " LIMIT 1",
+			      DB_VALS(DB_TEXT(json_string_value(json_object_get(rec, "id")))),
+			      minutes_row, &m);
+	json_object_set_new(rec, "minutes", rc ? json_null() : m);
+	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
 }
 
 /* One event: its latest minutes and what became of its outcomes. */
@@ -510,22 +506,11 @@ int conf_minutes_list(struct db_conn *c, const struct caller *who, const char *i
 	json_decref(ev);
 	if (rc)
 		return rc;
-	struct db_stmt *s;
-	if ((rc = db_prepare_vals(
-		 c,
-		 "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
-		 " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC",
-		 DB_VALS(DB_TEXT(id)), &s)))
-		return rc;
 	json_t *items = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:I, s:s, s:s?, s:s, s:o}", "version",
-				     (json_int_t)db_col_int64(s, 0), "text", db_col_text(s, 1),
-				     "user_id", db_col_text(s, 2), "org_id", db_col_text(s, 3),
-				     "created_at", row_time(s, 4)));
-	db_done(s);
-	if (rc != DB_DONE) {
+	if ((rc = row_all_vals(c,
+			       "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
+			       " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC",
+			       DB_VALS(DB_TEXT(id)), minutes_row, items))) {
 		json_decref(items);
 		return rc;
 	}

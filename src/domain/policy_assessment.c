@@ -208,26 +208,23 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 	return TR_OK;
 }
 
+static json_t *comment_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s, s:o}", "id", db_col_text(s, 0), "org_id",
+			 db_col_text(s, 1), "user_id", db_col_text(s, 2), "text", db_col_text(s, 3),
+			 "created_at", row_time(s, 4));
+}
+
 static int comments_of(struct db_conn *c, json_t *rec)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	json_t *items = json_array();
+	json_object_set_new(rec, "comments", items);
+	return row_all_vals(c,
 			    "SELECT k.id, k.org_id, k.user_id, k.text, k.created_at FROM"
 			    " policy_assessment_comments k WHERE k.assessment_id = ?"
 			    " ORDER BY k.created_at, k.id",
-			    &s);
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	json_object_set_new(rec, "comments", items);
-	db_bind_text(s, 1, json_string_value(json_object_get(rec, "id")));
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s?, s:s, s:o}", "id", db_col_text(s, 0),
-				     "org_id", db_col_text(s, 1), "user_id", db_col_text(s, 2),
-				     "text", db_col_text(s, 3), "created_at", row_time(s, 4)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(json_string_value(json_object_get(rec, "id")))),
+			    comment_row, items);
 }
 
 /* The links the reader sees, with their titles; the others are left out. */

@@ -266,12 +266,24 @@ int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, siz
 {
 	struct db_stmt *s;
 	int rc = db_prepare_vals(c, sql, v, n, &s);
-	if (rc)
-		return rc;
+	return rc ? rc : row_all(s, make, items);
+}
+
+int row_all(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t *items)
+{
+	int rc;
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(items, make(s));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int row_query_all(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
+		  json_t *items)
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	return rc ? rc : row_all(s, make, items);
 }
 
 json_t *row_first_string(struct db_stmt *s)

@@ -58,8 +58,12 @@ int row_version_check(json_t *cur, int64_t version);
 /** Prepares sql bound with the n values, then row_one with make. */
 int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		 json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
-/** Prepares sql bound with the n values and appends the JSON made by make
- * of every row to items. */
+/** Appends the JSON made by make of every row of s to items. Finishes s. */
+int row_all(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t *items);
+/** Prepares q (and frees it), then row_all. */
+int row_query_all(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
+		  json_t *items);
+/** Prepares sql bound with the n values, then row_all. */
 int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		 json_t *(*make)(struct db_stmt *s), json_t *items);
 /** A maker for row_all_vals: column 0 as a string (a NULL is skipped). */

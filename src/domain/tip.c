@@ -813,6 +813,22 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 }
 
 /* The notes or the messages of a tip of the caller's organisation. */
+/* A note of the receiving organisation's. */
+static json_t *note_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0), "user_id",
+			 db_col_text(s, 1), "body", db_col_text(s, 2), "created_at",
+			 row_time(s, 3));
+}
+
+/* A message of the thread with the sender. */
+static json_t *thread_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0), "direction",
+			 db_col_text(s, 4), "user_id", row_text(s, 1), "body", db_col_text(s, 2),
+			 "at", row_time(s, 3));
+}
+
 static int home_items(struct db_conn *c, const struct caller *who, const char *id,
 		      enum resource res, json_t *items)
 {
@@ -829,21 +845,7 @@ static int home_items(struct db_conn *c, const struct caller *who, const char *i
 		   id);
 	acl_visible(&q, who, "t");
 	query_text(&q, " AND t.org_id = ? ORDER BY n.created_at, n.id LIMIT 1000", who->org_id);
-	struct db_stmt *s;
-	rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items,
-		    notes ? json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0), "user_id",
-				      db_col_text(s, 1), "body", db_col_text(s, 2), "created_at",
-				      row_time(s, 3))
-			  : json_pack("{s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
-				      "direction", db_col_text(s, 4), "user_id", row_text(s, 1),
-				      "body", db_col_text(s, 2), "at", row_time(s, 3)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_query_all(&q, c, notes ? note_row : thread_row, items);
 }
 
 int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_t *items)

@@ -6,6 +6,7 @@
 #include "db/query.h"
 #include "domain/audit.h"
 #include "domain/overlap.h"
+#include "domain/row.h"
 #include "domain/tip.h"
 
 #include <math.h>
@@ -113,6 +114,13 @@ int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id
 	return db_commit(c);
 }
 
+static json_t *area_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:f, s:f, s:f}", "id", db_col_text(s, 0), "org_id",
+			 db_col_text(s, 1), "lat", db_col_double(s, 2), "lon", db_col_double(s, 3),
+			 "radius_m", db_col_double(s, 4));
+}
+
 int tip_areas(struct db_conn *c, const char *org_id, json_t *items)
 {
 	struct db_stmt *s;
@@ -128,13 +136,7 @@ int tip_areas(struct db_conn *c, const char *org_id, json_t *items)
 		return rc;
 	if (org_id)
 		db_bind_text(s, 1, org_id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:f, s:f, s:f}", "id", db_col_text(s, 0), "org_id",
-				     db_col_text(s, 1), "lat", db_col_double(s, 2), "lon",
-				     db_col_double(s, 3), "radius_m", db_col_double(s, 4)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_all(s, area_row, items);
 }
 
 /* ---- counts for problems ---- */
