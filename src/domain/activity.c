@@ -245,16 +245,10 @@ static int activity_check(struct db_conn *c, const struct caller *who, json_t *a
 			  const char **field)
 {
 	const char *dist = json_string_value(json_object_get(a, "distribution"));
-	const char *tlp = json_string_value(json_object_get(a, "tlp"));
-	const char *group = json_string_value(json_object_get(a, "sharing_group_id"));
-	if (!dist || !acl_distribution_valid(dist))
+	if (dist && !acl_distribution_valid(dist))
 		return *field = "distribution", TR_ERR_INVALID;
-	if (!tlp || (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0))
-		return *field = "tlp", TR_ERR_INVALID;
-	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (group && !group_has_member(c, group, who->org_id))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, a, 1, field))
+		return TR_ERR_INVALID;
 	if (polygon_check(a))
 		return *field = "polygon", TR_ERR_INVALID;
 	int lat = json_is_number(json_object_get(a, "lat"));

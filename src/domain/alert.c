@@ -254,23 +254,10 @@ static int64_t time_field(json_t *a, const char *name, int *has)
 /* Rules across fields, on the merged record. */
 static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, const char **field)
 {
-	const char *dist = json_string_value(json_object_get(a, "distribution"));
-	const char *tlp = json_string_value(json_object_get(a, "tlp"));
-	const char *group = json_string_value(json_object_get(a, "sharing_group_id"));
 	int hf, ht;
 	int64_t from = time_field(a, "observed_from", &hf), to = time_field(a, "observed_to", &ht);
-	if (!dist) /* a PATCH may send null */
-		return *field = "distribution", TR_ERR_INVALID;
-	if (!tlp)
-		return *field = "tlp", TR_ERR_INVALID;
-	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
-		return *field = "tlp", TR_ERR_INVALID;
-	if (strcmp(dist, "sharing_group") == 0 && !group)
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (strcmp(dist, "sharing_group") != 0 && group)
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (group && !group_has_member(c, group, who->org_id))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, a, 1, field))
+		return TR_ERR_INVALID;
 	if (hf && ht && to < from)
 		return *field = "observed_to", TR_ERR_INVALID;
 	const char *form = json_string_value(json_object_get(a, "drug_form"));

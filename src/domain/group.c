@@ -154,6 +154,22 @@ int group_has_member(struct db_conn *c, const char *id, const char *org_id)
 	return rc == DB_ROW;
 }
 
+int group_share_check(struct db_conn *c, const struct caller *who, json_t *r, int tlp,
+		      const char **field)
+{
+	const char *dist = json_string_value(json_object_get(r, "distribution"));
+	const char *level = json_string_value(json_object_get(r, "tlp"));
+	const char *group = json_string_value(json_object_get(r, "sharing_group_id"));
+	if (!dist) /* a PATCH may send null */
+		return *field = "distribution", TR_ERR_INVALID;
+	if (tlp && (!level || (strcmp(level, "red") == 0 && strcmp(dist, "federation") == 0)))
+		return *field = "tlp", TR_ERR_INVALID;
+	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
+	    (group && !group_has_member(c, group, who->org_id)))
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	return TR_OK;
+}
+
 static int group_load(struct db_conn *c, const char *id, char owner[37], int *can_add,
 		      int64_t *version)
 {

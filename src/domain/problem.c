@@ -246,18 +246,8 @@ static int org_exists(struct db_conn *c, const char *id)
 static int problem_check(struct db_conn *c, const struct caller *who, json_t *body, json_t *m,
 			 const char **field)
 {
-	const char *dist = jstr(m, "distribution"), *tlp = jstr(m, "tlp");
-	const char *group = jstr(m, "sharing_group_id");
-	if (!dist) /* a PATCH may send null */
-		return *field = "distribution", TR_ERR_INVALID;
-	if (!tlp)
-		return *field = "tlp", TR_ERR_INVALID;
-	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
-		return *field = "tlp", TR_ERR_INVALID;
-	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (group && !group_has_member(c, group, who->org_id))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, m, 1, field))
+		return TR_ERR_INVALID;
 	static const char *const lists[] = {"tips", "alerts", "partners", "activities"};
 	for (int k = 0; k < 4; k++) {
 		size_t i;

@@ -220,13 +220,8 @@ static int tell_partners(struct db_conn *c, json_t *p, int64_t now)
 static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p,
 			  const char **field)
 {
-	const char *dist = json_string_value(json_object_get(p, "distribution"));
-	const char *group = json_string_value(json_object_get(p, "sharing_group_id"));
-	if (!dist) /* a PATCH may send null */
-		return *field = "distribution", TR_ERR_INVALID;
-	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
-	    (group && !group_has_member(c, group, who->org_id)))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, p, 0, field))
+		return TR_ERR_INVALID;
 	size_t i;
 	json_t *v;
 	int e;

@@ -157,19 +157,7 @@ static struct acl_share share_of(json_t *p)
  * with federation), the sharing group with it and only with it. */
 static int share_check(struct db_conn *c, const struct caller *who, json_t *p, const char **field)
 {
-	const char *dist = json_string_value(json_object_get(p, "distribution"));
-	const char *tlp = json_string_value(json_object_get(p, "tlp"));
-	const char *group = json_string_value(json_object_get(p, "sharing_group_id"));
-	if (!dist)
-		return *field = "distribution", TR_ERR_INVALID;
-	if (!tlp)
-		return *field = "tlp", TR_ERR_INVALID;
-	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
-		return *field = "tlp", TR_ERR_INVALID;
-	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
-	    (group && !group_has_member(c, group, who->org_id)))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	return TR_OK;
+	return group_share_check(c, who, p, 1, field);
 }
 
 /* The first writable column and the one after the last. */

@@ -598,15 +598,8 @@ static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur
 		return *field = "outcome", TR_ERR_INVALID;
 	if (strcmp(to, "closed") != 0 && jstr(m, "outcome"))
 		return *field = "outcome", TR_ERR_INVALID;
-	const char *dist = jstr(m, "distribution"), *group = jstr(m, "sharing_group_id");
-	if (!dist) /* a PATCH may send null */
-		return *field = "distribution", TR_ERR_INVALID;
-	if (strcmp(dist, "sharing_group") == 0 && !group)
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (strcmp(dist, "sharing_group") != 0 && group)
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (group && !group_has_member(c, group, who->org_id))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, m, 0, field))
+		return TR_ERR_INVALID;
 	const char *aorg = jstr(m, "assigned_org_id"), *auser = jstr(m, "assigned_user_id");
 	if (rt >= 2 && rt < 4 && !aorg && !auser)
 		return *field = "assigned_user_id", TR_ERR_INVALID;
