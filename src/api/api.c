@@ -113,6 +113,16 @@ int api_db_fail(struct http_req *req, struct db_conn *c, int rc)
 	return rc;
 }
 
+int api_db_end(struct http_req *req, struct db_conn *c, int rc, json_t *drop)
+{
+	if (rc) {
+		rc = api_db_fail(req, c, rc);
+		json_decref(drop);
+	}
+	db_release(c);
+	return rc;
+}
+
 const char *api_client_addr(struct http_req *req)
 {
 	struct app *app = http_app(req);
@@ -155,10 +165,7 @@ int api_password_throttle(struct http_req *req, struct http_resp *resp, const ch
 	}
 	struct db_conn *c = api_db(req);
 	int rc = auth_account_delay(c, email, user_id, now, &delay);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc)
+	if ((rc = api_db_end(req, c, rc, NULL)))
 		return rc;
 	auth_throttle_wait(app->sign_in, delay);
 	return TR_OK;
