@@ -302,11 +302,7 @@ int api_activities_export(struct http_req *req, struct http_resp *resp)
 	int csv = strcmp(format, "csv") == 0 || strcmp(format, "hxl") == 0;
 	if (!rc && csv)
 		rc = activity_org_names(c, items, &names);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
+	if ((rc = api_db_end(req, c, rc, items))) {
 		json_decref(names);
 		return rc;
 	}

@@ -3,6 +3,7 @@
 #include "core/err.h"
 #include "domain/acl.h"
 #include "domain/row.h"
+#include "domain/seq.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
 
@@ -139,7 +140,11 @@ int activity_rec_write(struct db_conn *c, const struct activity_rec_table *t, js
 	}
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return rc;
+	return t->stamped ? seq_stamp(c, t->table, "r", "r.id",
+				      json_string_value(json_object_get(r, "id")))
+			  : TR_OK;
 }
 
 void activity_rec_stamp(json_t *a, const char *key, int64_t ms)

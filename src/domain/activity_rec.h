@@ -42,11 +42,13 @@ void activity_rec_query(struct query *q, const char *alias, const struct activit
 			size_t n, const char *tail);
 /** Where a table read column by column is written: an insert names the
  * first n_insert columns; an update sets [w_first, w_end), then the column
- * `also` when it is not 0, then version + 1, where id is the record's. */
+ * `also` when it is not 0, then version + 1, where id is the record's.
+ * With stamped, every write also takes a change number (seq_stamp). */
 struct activity_rec_table {
 	const char *table;
 	const struct activity_rec_col *cols;
 	size_t n_insert, w_first, w_end, also;
+	int stamped;
 };
 /** Inserts record r (insert) or updates its row from the table of
  * columns t; TR_OK when the statement ran. */

@@ -223,17 +223,13 @@ static int practice_index(struct db_conn *c, json_t *p)
 	return rc;
 }
 
-static const struct activity_rec_table table = {"practices",  cols,	   NCOLS - 1,
-						COL_WRITABLE, COL_CREATED, 0};
+static const struct activity_rec_table table = {"practices", cols, NCOLS - 1, COL_WRITABLE,
+						COL_CREATED, 0,	   1};
 
 static int practice_write(struct db_conn *c, json_t *p, int insert)
 {
 	int rc = activity_rec_write(c, &table, p, insert);
-	if (rc)
-		return rc;
-	if ((rc = practice_index(c, p)))
-		return rc;
-	return seq_stamp(c, "practices", "r", "r.id", json_string_value(json_object_get(p, "id")));
+	return rc ? rc : practice_index(c, p);
 }
 
 /* Whether who reviews practices of org_id: the reviewer flag, another

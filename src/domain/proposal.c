@@ -251,16 +251,8 @@ static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p
 	return TR_OK;
 }
 
-static const struct activity_rec_table table = {"proposals",  cols,	   NCOLS - 1,
-						COL_WRITABLE, COL_CREATED, 0};
-
-static int proposal_write(struct db_conn *c, json_t *p, int insert)
-{
-	int rc = activity_rec_write(c, &table, p, insert);
-	if (rc)
-		return rc;
-	return seq_stamp(c, "proposals", "r", "r.id", json_string_value(json_object_get(p, "id")));
-}
+static const struct activity_rec_table table = {"proposals", cols, NCOLS - 1, COL_WRITABLE,
+						COL_CREATED, 0,	   1};
 
 static void defaults_fill(json_t *p)
 {
@@ -300,7 +292,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = proposal_check(c, who, p, field);
 	if (!rc)
-		rc = proposal_write(c, p, 1);
+		rc = activity_rec_write(c, &table, p, 1);
 	if (!rc)
 		rc = tell_partners(c, p, now);
 	if (!rc)
@@ -348,7 +340,8 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		goto out;
 	int64_t now = tr_now_ms();
 	activity_rec_stamp(merged, "updated_at", now);
-	if ((rc = proposal_write(c, merged, 0)) || (rc = tell_partners(c, merged, now)) ||
+	if ((rc = activity_rec_write(c, &table, merged, 0)) ||
+	    (rc = tell_partners(c, merged, now)) ||
 	    (rc = proposal_subscribers(c, merged, from, now)))
 		goto out;
 	rc = shrec_audit_change(c, who, "proposal", id, request_id, &was, &will, now);
@@ -569,7 +562,7 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		activity_rec_stamp(cur, "verified_at", now);
 	}
 	activity_rec_stamp(cur, "updated_at", now);
-	if ((rc = proposal_write(c, cur, 0)))
+	if ((rc = activity_rec_write(c, &table, cur, 0)))
 		goto out;
 	char detail[80];
 	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\"}", verdict);

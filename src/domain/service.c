@@ -298,8 +298,8 @@ static void defaults_fill(json_t *p)
 		json_object_set_new(p, "active", json_true());
 }
 
-static const struct activity_rec_table table = {"services",   cols,	   NCOLS - 1,
-						COL_WRITABLE, COL_CREATED, 0};
+static const struct activity_rec_table table = {"services",  cols, NCOLS - 1, COL_WRITABLE,
+						COL_CREATED, 0,	   0};
 
 static int service_write(struct db_conn *c, json_t *p, int insert)
 {

@@ -167,8 +167,8 @@ static int share_check(struct db_conn *c, const struct caller *who, json_t *p, c
 static int write_row(const struct shrec *t, struct db_conn *c, json_t *p, int insert)
 {
 	/* updated_at (the last but one) is written again on every change */
-	struct activity_rec_table w = {t->table, t->cols,  t->ncols - 1,
-				       FIRST_W,	 END_W(t), t->ncols - 2};
+	struct activity_rec_table w = {t->table,     t->cols, t->ncols - 1, FIRST_W, END_W(t),
+				       t->ncols - 2, 0};
 	return activity_rec_write(c, &w, p, insert);
 }
 
