@@ -194,18 +194,10 @@ static int set_column(struct db_conn *c, const char *id, const char *key, json_t
 			  : strcmp(key, "description") == 0
 			      ? "UPDATE sharing_groups SET description = ? WHERE id = ?"
 			      : "UPDATE sharing_groups SET members_can_add = ? WHERE id = ?";
-	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
-	if (rc)
-		return rc;
-	if (json_is_boolean(v))
-		db_bind_int64(s, 1, json_is_true(v));
-	else
-		db_bind_text(s, 1, json_string_value(v));
-	db_bind_text(s, 2, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(
+	    c, sql,
+	    DB_VALS(json_is_boolean(v) ? DB_INT(json_is_true(v)) : DB_TEXT(json_string_value(v)),
+		    DB_TEXT(id)));
 }
 
 static int members_remove(struct db_conn *c, const char *id, const char *owner, json_t *list,

@@ -255,32 +255,17 @@ int notify_mail_queue(struct db_conn *c, const char *user_id, const char *rcpt, 
 	char *sealed = NULL;
 	if (payload && config.has_key && !(sealed = tip_contact_seal(config.key, payload)))
 		return TR_ERR_NOMEM;
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO mail_outbox (id, user_id, rcpt, kind, ref_type, ref_id,"
-			    " subscription_id, payload, next_at, created_at)"
-			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc) {
-		free(sealed);
-		return rc;
-	}
 	char id[37];
 	tr_uuid7(id);
-	db_bind_text(s, 1, id);
-	db_bind_text_or_null(s, 2, user_id);
-	db_bind_text(s, 3, rcpt);
-	db_bind_text(s, 4, kind);
-	db_bind_text_or_null(s, 5, ref_type);
-	db_bind_text_or_null(s, 6, ref_id);
-	db_bind_text_or_null(s, 7, subscription_id);
-	db_bind_text_or_null(s, 8, sealed ? sealed : payload);
-	db_bind_int64(s, 9, now);
-	db_bind_int64(s, 10, now);
-	rc = db_step(s);
-	db_done(s);
+	int rc = db_run_vals(c,
+			     "INSERT INTO mail_outbox (id, user_id, rcpt, kind, ref_type, ref_id,"
+			     " subscription_id, payload, next_at, created_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     DB_VALS(DB_TEXT(id), DB_TEXT(user_id), DB_TEXT(rcpt), DB_TEXT(kind),
+				     DB_TEXT(ref_type), DB_TEXT(ref_id), DB_TEXT(subscription_id),
+				     DB_TEXT(sealed ? sealed : payload), DB_INT(now), DB_INT(now)));
 	free(sealed);
-	return rc == DB_DONE ? TR_OK : rc;
+	return rc;
 }
 
 /* ---- subscriptions matched by a new record ---- */

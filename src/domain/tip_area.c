@@ -87,24 +87,13 @@ int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	struct db_stmt *s;
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO org_areas (id, org_id, lat, lon, radius_m, created_at)"
-			     " VALUES (?, ?, ?, ?, ?, ?)",
-			     &s))) {
-		db_rollback(c);
-		return rc;
-	}
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, org_id);
-	db_bind_double(s, 3, lat);
-	db_bind_double(s, 4, lon);
-	db_bind_double(s, 5, radius_m);
-	db_bind_int64(s, 6, now);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_run_vals(c,
+			 "INSERT INTO org_areas (id, org_id, lat, lon, radius_m, created_at)"
+			 " VALUES (?, ?, ?, ?, ?, ?)",
+			 DB_VALS(DB_TEXT(id), DB_TEXT(org_id), DB_REAL(lat), DB_REAL(lon),
+				 DB_REAL(radius_m), DB_INT(now)));
 	struct audit_entry e = {who->user_id, who->org_id, "create", "org_area",
 				id,	      request_id,  NULL,     NULL};
 	if (rc || (rc = audit_append(c, &e, now))) {

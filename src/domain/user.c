@@ -104,26 +104,14 @@ static int insert_user(struct db_conn *c, const char *id, const char *email, con
 	if (password && (rc = auth_password_hash(password, hash, sizeof(hash))))
 		return rc;
 	lower_copy(email, lower, sizeof(lower));
-	struct db_stmt *s;
-	if ((rc =
-		 db_prepare(c,
-			    "INSERT INTO users (id, email, name, org_id, role, password_hash,"
-			    " reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, lower);
-	db_bind_text(s, 3, name);
-	db_bind_text(s, 4, org_id);
-	db_bind_text(s, 5, role);
-	db_bind_text(s, 6, password ? hash : NULL);
-	db_bind_int64(s, 7, reviewer);
-	db_bind_int64(s, 8, now);
-	db_bind_int64(s, 9, now);
-	rc = db_step(s);
-	db_done(s);
+	rc = db_run_vals(c,
+			 "INSERT INTO users (id, email, name, org_id, role, password_hash,"
+			 " reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 DB_VALS(DB_TEXT(id), DB_TEXT(lower), DB_TEXT(name), DB_TEXT(org_id),
+				 DB_TEXT(role), DB_TEXT(password ? hash : NULL), DB_INT(reviewer),
+				 DB_INT(now), DB_INT(now)));
 	sodium_memzero(hash, sizeof(hash));
-	return rc == DB_DONE ? TR_OK : rc;
+	return rc;
 }
 
 int user_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
