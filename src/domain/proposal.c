@@ -449,21 +449,13 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 		goto out;
 	}
 	int64_t now = tr_now_ms();
-	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO proposal_endorsements (proposal_id, org_id, user_id,"
-			     " comment, created_at) VALUES (?, ?, ?, ?, ?)",
-			     &s)))
-		goto out;
 	const char *comment = json_string_value(json_object_get(body, "comment"));
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->org_id);
-	db_bind_text(s, 3, who->user_id);
-	db_bind_text(s, 4, comment ? comment : "");
-	db_bind_int64(s, 5, now);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE) {
+	rc = db_run_vals(c,
+			 "INSERT INTO proposal_endorsements (proposal_id, org_id, user_id,"
+			 " comment, created_at) VALUES (?, ?, ?, ?, ?)",
+			 DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
+				 DB_TEXT(comment ? comment : ""), DB_INT(now)));
+	if (rc) {
 		*field = rc == TR_ERR_CONFLICT ? "endorsement" : NULL;
 		goto out;
 	}

@@ -345,26 +345,24 @@ int signal_emit(struct db_conn *c, const struct detect_hit *h, int64_t now, stru
 
 /* Closes the signals of earlier weeks that no signal of a later week
  * continues: their alarm stopped. Each closing is audited. */
+static json_t *id_org_row(struct db_stmt *s)
+{
+	return json_pack("[ss?]", db_col_text(s, 0), db_col_text(s, 1));
+}
+
 static int signal_close_stopped(struct db_conn *c, int64_t week, int64_t now,
 				struct signal_run *run)
 {
-	struct db_stmt *s;
 	json_t *ids = json_array();
-	int rc = db_prepare(c,
-			    "SELECT g.id, g.org_id FROM signals g WHERE g.closed_at IS NULL AND"
-			    " g.period_start < ? AND NOT EXISTS (SELECT 1 FROM signals n WHERE"
-			    " n.continues = g.id) ORDER BY g.id LIMIT 10000",
-			    &s);
+	int rc = row_all_vals(c,
+			      "SELECT g.id, g.org_id FROM signals g WHERE g.closed_at IS NULL AND"
+			      " g.period_start < ? AND NOT EXISTS (SELECT 1 FROM signals n WHERE"
+			      " n.continues = g.id) ORDER BY g.id LIMIT 10000",
+			      DB_VALS(DB_INT(week)), id_org_row, ids);
 	if (rc) {
 		json_decref(ids);
 		return rc;
 	}
-	db_bind_int64(s, 1, week);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(ids,
-				      json_pack("[ss?]", db_col_text(s, 0), db_col_text(s, 1)));
-	db_done(s);
-	rc = rc == DB_DONE ? TR_OK : rc;
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)

@@ -222,30 +222,15 @@ static int64_t backoff(int attempts)
 static int attempt_insert(struct db_conn *c, const struct job *j, int attempt, long status,
 			  const char *err, int64_t took, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO webhook_attempts (id, delivery_id, webhook_id, attempt,"
-			    " status, error, duration_ms, created_at)"
-			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
 	char id[37];
 	tr_uuid7(id);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, j->id);
-	db_bind_text(s, 3, j->hook_id);
-	db_bind_int64(s, 4, attempt);
-	if (status)
-		db_bind_int64(s, 5, status);
-	else
-		db_bind_null(s, 5);
-	db_bind_text_or_null(s, 6, err && err[0] ? err : NULL);
-	db_bind_int64(s, 7, took);
-	db_bind_int64(s, 8, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO webhook_attempts (id, delivery_id, webhook_id, attempt,"
+			   " status, error, duration_ms, created_at)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(j->id), DB_TEXT(j->hook_id),
+				   DB_INT(attempt), status ? DB_INT(status) : DB_NULL,
+				   DB_TEXT(err && err[0] ? err : NULL), DB_INT(took), DB_INT(now)));
 }
 
 /* Counts a failure in a row (or clears them on success): *failures gets
