@@ -34,7 +34,7 @@ BENCHREF := build/bench/http/ceiling build/bench/tips/bare build/bench/federatio
 SANBENCH := $(BENCHSRC:%.c=build/san/%)
 
 .PHONY: all sanitize test unit api web demo bench bench-bins bench-link lint format clean \
-        bootstrap fuzz
+        bootstrap fuzz flame
 
 all: build/trellis
 
@@ -124,6 +124,13 @@ bench:
 	@scripts/bootstrap bench
 	@$(MAKE) --no-print-directory all bench-bins
 	@scripts/bench
+
+# where one endpoint spends its time, as a flame graph (bench/flame/run.sh):
+# make flame [FLAME=list|search|related|healthz]; not part of make bench
+flame:
+	@scripts/bootstrap bench
+	@$(MAKE) --no-print-directory all build/bench/alerts/gen
+	@bench/flame/run.sh $(FLAME)
 
 fuzz:
 	@scripts/bootstrap bench

@@ -7,9 +7,15 @@
 # endpoint's requests/s and p99 latency with its ratio to the ceiling
 # measured in this run, against the endpoint's floor.
 #
+# The alert rows run on SQLite, then on a throw-away PostgreSQL server
+# (scripts/pg-test) with the same alerts, against the same ceiling.
+#
 # Environment: BENCH_DURATION (seconds per endpoint, default 10),
 # BENCH_WARMUP (seconds, default 2), BENCH_CONNECTIONS (64), BENCH_THREADS
-# (wrk threads, 2). Exit status 1 when a row is BELOW its floor or FAILED.
+# (wrk threads, 2), BENCH_ALERTS (alerts generated, 100000; 0 skips the
+# alert rows), BENCH_PG (0 skips the PostgreSQL rows), BENCH_PG_ALERTS
+# (alerts on PostgreSQL, BENCH_ALERTS). Exit status 1 when a row is BELOW its
+# floor or FAILED.
 #
 # To add a row, call bench_endpoint at the end of this file:
 #   FLOOR=0.40 bench_endpoint NAME PATH ["Header: value"]
@@ -20,55 +26,24 @@ DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 WRK_THREADS=${BENCH_THREADS:-2}
-TRELLIS=${TRELLIS:-build/trellis}
 CEILING=build/bench/http/ceiling
-GEN_ALERTS=build/bench/alerts/gen
+BENCH_NAME=bench/http
+# shellcheck source=bench/http/lib.sh
+. bench/http/lib.sh
 
 tmp=$(mktemp -d)
+pgdir=
 pids=()
 failed=0
 
 cleanup()
 {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
+	stop_servers
+	[ -n "$pgdir" ] && scripts/pg-test stop "$pgdir"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-die()
-{
-	echo "bench/http: $*" >&2
-	exit 2
-}
-
-# start_server NAME COMMAND...: starts COMMAND with stderr in $tmp/NAME.log,
-# waits (at most 10 s) for its {"msg":"listening","port":N} line and sets
-# PORT. The process is killed on exit.
-start_server()
-{
-	local name=$1
-	shift
-	"$@" 2>"$tmp/$name.log" >/dev/null &
-	pids+=($!)
-	local pid=$!
-	PORT=
-	for _ in $(seq 100); do
-		PORT=$(grep -m1 -o '"msg":"listening","port":[0-9]*' "$tmp/$name.log" 2>/dev/null |
-			grep -o '[0-9]*$')
-		[ -n "$PORT" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$tmp/$name.log" >&2
-	die "$name did not start"
-}
 
 # to_ms VALUE: wrk's "850.00us", "1.23ms" or "1.05s" in milliseconds.
 to_ms()
@@ -105,7 +80,7 @@ wrk_run()
 
 row()
 {
-	printf '%-28s %10s %10s %8s %7s  %s\n' "$@"
+	printf '%-44s %10s %10s %8s %7s  %s\n' "$@"
 }
 
 # bench_ceiling: measures the ceiling; sets CEILING_RPS.
@@ -151,18 +126,30 @@ bench_endpoint()
 [ -x "$TRELLIS" ] || die "$TRELLIS not found: run make first"
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 make -s "$CEILING" >/dev/null || die "cannot build the ceiling"
-"$TRELLIS" seed --reference --db "sqlite:$tmp/bench.db" >/dev/null 2>"$tmp/seed.log" ||
-	{ cat "$tmp/seed.log" >&2; die "seed failed"; }
 
 # 100,000 alerts for the alert rows (BENCH_ALERTS=0 skips them), made by
 # bench/alerts/gen.c through the same domain code as the API.
 ALERTS=${BENCH_ALERTS:-100000}
-if [ "$ALERTS" -gt 0 ]; then
-	make -s "$GEN_ALERTS" >/dev/null || die "cannot build the alert generator"
-	t0=$(date +%s)
-	email=$("$GEN_ALERTS" "sqlite:$tmp/bench.db" "$ALERTS") || die "alert generation failed"
-	echo "generated $ALERTS alerts in $(($(date +%s) - t0)) s"
-	TOKEN=$("$TRELLIS" token create --email "$email" --db "sqlite:$tmp/bench.db") || die "token failed"
+alert_db "sqlite:$tmp/bench.db" "$ALERTS" "into SQLite"
+SQLITE_TOKEN=${TOKEN:-}
+
+# The same alerts on PostgreSQL, 20 per transaction by two processes: the
+# set-up waits on a round trip per statement (a dozen per alert), and one
+# process with one transaction per alert took about 1.5 times as long.
+PG_ALERTS=${BENCH_PG_ALERTS:-$ALERTS}
+PG_LABEL="alerts (postgres)"
+[ "$PG_ALERTS" = "$ALERTS" ] || PG_LABEL="alerts (postgres, $PG_ALERTS)"
+PG_TOKEN=
+if [ "${BENCH_PG:-1}" = 0 ] || [ "$PG_ALERTS" -le 0 ]; then
+	PG_ALERTS=0
+elif ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+	echo "$PG_LABEL: skipped, PostgreSQL is not installed (scripts/bootstrap bench installs it)"
+	PG_ALERTS=0
+else
+	pgdir=$(mktemp -d /tmp/trellis-pg.XXXXXX)
+	pg_url=$(scripts/pg-test start "$pgdir") || die "cannot start PostgreSQL"
+	alert_db "$pg_url" "$PG_ALERTS" "into PostgreSQL" 20 2
+	PG_TOKEN=$TOKEN
 fi
 
 cores=$(nproc)
@@ -170,25 +157,38 @@ start_server ceiling "$CEILING" 0 "$cores"
 CEILING_PORT=$PORT
 start_server trellis "$TRELLIS" serve --listen 127.0.0.1:0 --db "sqlite:$tmp/bench.db"
 TRELLIS_PORT=$PORT
+SQLITE_PID=$SERVER_PID
+if [ "$PG_ALERTS" -gt 0 ]; then
+	start_server trellis-pg "$TRELLIS" serve --listen 127.0.0.1:0 --db "$pg_url"
+	PG_PORT=$PORT
+fi
 
 echo "HTTP benchmark: wrk -t$WRK_THREADS -c$CONNECTIONS, ${DURATION}s per row after ${WARMUP}s warm-up;" \
 	"$cores cores; trellis $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 row "endpoint" "req/s" "p99 ms" "ratio" "floor" "verdict"
 row "--------" "-----" "------" "-----" "-----" "-------"
 
+# alert_rows LABEL LIST SEARCH RELATED: the three alert rows on the server
+# at TRELLIS_PORT as the analyst of TOKEN, with those floors.
+alert_rows()
+{
+	local label=$1 auth="Authorization: Bearer $TOKEN" anchor
+	anchor=$(alert_anchor "$TRELLIS_PORT")
+	FLOOR=$2 bench_endpoint "$label: list 50 (analyst)" /api/v1/alerts "$auth"
+	FLOOR=$3 bench_endpoint "$label: search" "/api/v1/search?q=fentanyl+tablets&type=alert&limit=20" "$auth"
+	FLOOR=$4 bench_endpoint "$label: related" "/api/v1/alerts/$anchor/related?limit=20" "$auth"
+}
+
 # ---- rows (add new ones below) ----
 bench_ceiling
 FLOOR=0.70 bench_endpoint "GET /healthz" /healthz
 FLOOR=0.40 bench_endpoint "GET /api/v1/countries" /api/v1/countries
 if [ "$ALERTS" -gt 0 ]; then
+	TOKEN=$SQLITE_TOKEN
 	auth="Authorization: Bearer $TOKEN"
 	api="http://127.0.0.1:$TRELLIS_PORT/api/v1"
-	ANCHOR=$(curl -s -H "$auth" "$api/alerts?limit=1" |
-		grep -o '"id":"[0-9a-f-]*"' | head -1 | cut -d'"' -f4)
 	export P99_MAX=20
-	FLOOR=0.20 bench_endpoint "alerts: list 50 (analyst)" /api/v1/alerts "$auth"
-	FLOOR=0.10 bench_endpoint "alerts: search" "/api/v1/search?q=fentanyl+tablets&type=alert&limit=20" "$auth"
-	FLOOR=0.10 bench_endpoint "alerts: related" "/api/v1/alerts/$ANCHOR/related?limit=20" "$auth"
+	alert_rows alerts 0.20 0.10 0.10
 	# the same endpoints over many different requests: filters and sort
 	# orders, 435 two-word searches, 500 anchors (informative rows)
 	words="fentanyl tablets counterfeit school youth cannabis edibles online market overdose
@@ -212,11 +212,14 @@ if [ "$ALERTS" -gt 0 ]; then
 	PATHS=$tmp/list.paths bench_endpoint "alerts: list, 68 filters" /api/v1/alerts "$auth"
 	PATHS=$tmp/search.paths bench_endpoint "alerts: search, 435 queries" /api/v1/search "$auth"
 	PATHS=$tmp/related.paths bench_endpoint "alerts: related, 500 anchors" /api/v1/alerts "$auth"
-	anon=$(awk '/^RssAnon/ { print $2 }' "/proc/${pids[1]}/status" 2>/dev/null)
-	file=$(awk '/^RssFile/ { print $2 }' "/proc/${pids[1]}/status" 2>/dev/null)
+	anon=$(awk '/^RssAnon/ { print $2 }' "/proc/$SQLITE_PID/status" 2>/dev/null)
+	file=$(awk '/^RssFile/ { print $2 }' "/proc/$SQLITE_PID/status" 2>/dev/null)
 	echo "trellis with $ALERTS alerts: $((${anon:-0} / 1024)) MiB of its own memory" \
 		"(the read model, heap, stacks), $((${file:-0} / 1024)) MiB of the database file mapped"
 	unset P99_MAX
+fi
+if [ "$PG_ALERTS" -gt 0 ]; then
+	TOKEN=$PG_TOKEN TRELLIS_PORT=$PG_PORT P99_MAX=20 alert_rows "$PG_LABEL" 0.10 0.05 0.05
 fi
 
 exit $failed

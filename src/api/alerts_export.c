@@ -103,23 +103,33 @@ static void render(struct export *e, json_t *a)
 	}
 }
 
-/* MISP and STIX want the organisation's name and the sightings. */
+/* The name column of the row id, or out left as it is. */
+static void name_of(struct db_conn *c, const char *sql, const char *id, char *out, size_t n)
+{
+	struct db_stmt *s;
+	if (!id || db_prepare(c, sql, &s))
+		return;
+	db_bind_text(s, 1, id);
+	if (db_step(s) == DB_ROW)
+		snprintf(out, n, "%s", db_col_text(s, 0));
+	db_done(s);
+}
+
+/* MISP and STIX want the organisation's name (MISP the sharing group's too)
+ * and the sightings. */
 static void render_exchange(struct export *e, struct db_conn *c, json_t *a)
 {
-	const char *org = json_string_value(json_object_get(a, "org_id"));
-	char name[300] = "";
-	struct db_stmt *s;
-	if (!db_prepare(c, "SELECT name FROM organisations WHERE id = ?", &s)) {
-		db_bind_text(s, 1, org);
-		if (db_step(s) == DB_ROW)
-			snprintf(name, sizeof(name), "%s", db_col_text(s, 0));
-		db_done(s);
-	}
+	char name[300] = "", group[300] = "";
+	name_of(c, "SELECT name FROM organisations WHERE id = ?",
+		json_string_value(json_object_get(a, "org_id")), name, sizeof(name));
+	name_of(c, "SELECT name FROM sharing_groups WHERE id = ?",
+		json_string_value(json_object_get(a, "sharing_group_id")), group, sizeof(group));
 	json_t *sightings = NULL;
 	alert_sightings(c, &e->who, json_string_value(json_object_get(a, "id")), &sightings);
 	char *text = NULL;
 	if (e->fmt == FMT_MISP) {
-		json_t *ev = misp_event(a, name[0] ? name : NULL, sightings);
+		json_t *ev =
+		    misp_event(a, name[0] ? name : NULL, group[0] ? group : NULL, sightings);
 		text = json_dumps(ev, JSON_COMPACT);
 		json_decref(ev);
 	} else {
@@ -148,15 +158,15 @@ static int export_next(struct page_stream *p)
 		if (e->fmt == FMT_MISP) {
 			buf_puts(&e->ps.out, "{\"response\":[");
 		} else if (e->fmt == FMT_STIX) {
-			char id[37];
-			tr_uuid7(id);
+			char fresh[37], id[STIX_ID_MAX];
+			tr_uuid7(fresh);
+			stix_id(id, "bundle", fresh);
 			json_t *defs = stix_tlp_definitions();
 			char *t = json_dumps(defs, JSON_COMPACT);
 			json_decref(defs);
 			t[strlen(t) - 1] = '\0'; /* the array stays open */
-			buf_printf(&e->ps.out,
-				   "{\"type\":\"bundle\",\"id\":\"bundle--%s\",\"objects\":%s", id,
-				   t);
+			buf_printf(&e->ps.out, "{\"type\":\"bundle\",\"id\":\"%s\",\"objects\":%s",
+				   id, t);
 			free(t);
 			e->ps.first = 0;
 		} else {

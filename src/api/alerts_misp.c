@@ -5,6 +5,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,15 +57,56 @@ static void drug_form_tag(const char *form, char *out, size_t n)
 
 #define S(k) json_string_value(json_object_get(a, k))
 
-json_t *misp_event(json_t *a, const char *org_name, json_t *sightings)
+/* An attribute of the geolocation object: "Inherit event" distribution. */
+static json_t *geo_attribute(const char *id, char tag, const char *rel, double v, long long ts)
 {
-	const char *id = S("id");
-	long long ts = secs(S("updated_at"));
-	char date[11] = "";
-	const char *when = S("observed_from") ? S("observed_from") : S("created_at");
-	snprintf(date, sizeof(date), "%.10s", when ? when : "1970-01-01");
-	json_t *org =
-	    json_pack("{s:s, s:s}", "uuid", S("org_id"), "name", org_name ? org_name : S("org_id"));
+	char num[40];
+	snprintf(num, sizeof(num), "%.7f", v);
+	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:b}", "uuid",
+			 part_uuid(id, tag), "object_relation", rel, "type", "float", "category",
+			 "Other", "value", num, "to_ids", 0, "distribution", "5", "timestamp",
+			 str_of(ts), "deleted", 0);
+}
+
+/* The location as MISP's geolocation object (template version 6). */
+static json_t *misp_geolocation(const char *id, json_t *loc, long long ts)
+{
+	json_t *oa = json_pack(
+	    "[o, o]",
+	    geo_attribute(id, 'b', "latitude", json_number_value(json_object_get(loc, "lat")), ts),
+	    geo_attribute(id, 'c', "longitude", json_number_value(json_object_get(loc, "lon")),
+			  ts));
+	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o}", "uuid",
+			 part_uuid(id, 'd'), "name", "geolocation", "meta-category", "misc",
+			 "description", "A geographic location.", "template_uuid",
+			 "fe54c9a8-e41a-4ff0-8d38-0b3dd9c7bc5f", "template_version", "6",
+			 "distribution", "5", "sharing_group_id", "0", "timestamp", str_of(ts),
+			 "deleted", 0, "Attribute", oa);
+}
+
+/* Sightings (alert_sightings' answer) as MISP's: 0 seen, 1 false positive. */
+static json_t *misp_sightings(json_t *sightings)
+{
+	json_t *out = json_array(), *v;
+	size_t i;
+	json_array_foreach(json_object_get(sightings, "items"), i, v)
+	{
+		const char *type = json_string_value(json_object_get(v, "type"));
+		json_array_append_new(
+		    out,
+		    json_pack("{s:s, s:s, s:o, s:s}", "uuid",
+			      json_string_value(json_object_get(v, "id")), "type",
+			      type && strcmp(type, "false_positive") == 0 ? "1" : "0",
+			      "date_sighting",
+			      str_of(secs(json_string_value(json_object_get(v, "observed_at")))),
+			      "source", json_string_value(json_object_get(v, "org_id"))));
+	}
+	return out;
+}
+
+/* TLP, drug form, category and the alert's own tags. */
+static json_t *misp_tags(json_t *a)
+{
 	json_t *tags = json_array();
 	char t[160];
 	snprintf(t, sizeof(t), "tlp:%s", S("tlp"));
@@ -79,56 +121,46 @@ json_t *misp_event(json_t *a, const char *org_name, json_t *sightings)
 	json_t *v;
 	json_array_foreach(json_object_get(a, "tags"), i, v)
 	    json_array_append_new(tags, json_pack("{s:s}", "name", json_string_value(v)));
+	return tags;
+}
+
+json_t *misp_event(json_t *a, const char *org_name, const char *group_name, json_t *sightings)
+{
+	const char *id = S("id");
+	long long ts = secs(S("updated_at"));
+	char date[11] = "";
+	const char *when = S("observed_from") ? S("observed_from") : S("created_at");
+	snprintf(date, sizeof(date), "%.10s", when ? when : "1970-01-01");
+	json_t *org =
+	    json_pack("{s:s, s:s}", "uuid", S("org_id"), "name", org_name ? org_name : S("org_id"));
 	json_t *attrs = json_array();
 	const char *sum = S("summary");
 	if (sum && *sum)
 		json_array_append_new(attrs,
-				      json_pack("{s:o, s:s, s:s, s:s, s:b, s:s, s:o, s:b}", "uuid",
-						part_uuid(id, 'a'), "type", "text", "category",
-						"Other", "value", sum, "to_ids", 0, "distribution",
-						"5", "timestamp", str_of(ts), "deleted", 0));
+				      json_pack("{s:o, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:b}",
+						"uuid", part_uuid(id, 'a'), "type", "text",
+						"category", "Other", "value", sum, "to_ids", 0,
+						"distribution", "5", "sharing_group_id", "0",
+						"timestamp", str_of(ts), "deleted", 0));
 	json_t *objects = json_array();
 	json_t *loc = json_object_get(a, "location");
-	if (json_is_object(loc)) {
-		char lat[40], lon[40];
-		snprintf(lat, sizeof(lat), "%.7f", json_number_value(json_object_get(loc, "lat")));
-		snprintf(lon, sizeof(lon), "%.7f", json_number_value(json_object_get(loc, "lon")));
-		json_t *oa =
-		    json_pack("[{s:o, s:s, s:s, s:s, s:s, s:b}, {s:o, s:s, s:s, s:s, s:s, s:b}]",
-			      "uuid", part_uuid(id, 'b'), "object_relation", "latitude", "type",
-			      "float", "category", "Other", "value", lat, "to_ids", 0, "uuid",
-			      part_uuid(id, 'c'), "object_relation", "longitude", "type", "float",
-			      "category", "Other", "value", lon, "to_ids", 0);
-		json_array_append_new(objects,
-				      json_pack("{s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "uuid",
-						part_uuid(id, 'd'), "name", "geolocation",
-						"meta-category", "misc", "template_uuid",
-						"fe54c9a8-e41a-4ff0-8d38-0b3dd9c7bc5f",
-						"template_version", "6", "distribution", "5",
-						"timestamp", str_of(ts), "Attribute", oa));
-	}
-	json_t *sight = json_array();
-	json_array_foreach(json_object_get(sightings, "items"), i, v)
-	{
-		const char *type = json_string_value(json_object_get(v, "type"));
-		json_array_append_new(
-		    sight,
-		    json_pack("{s:s, s:s, s:o, s:s}", "uuid",
-			      json_string_value(json_object_get(v, "id")), "type",
-			      type && strcmp(type, "false_positive") == 0 ? "1" : "0",
-			      "date_sighting",
-			      str_of(secs(json_string_value(json_object_get(v, "observed_at")))),
-			      "source", json_string_value(json_object_get(v, "org_id"))));
-	}
+	if (json_is_object(loc))
+		json_array_append_new(objects, misp_geolocation(id, loc, ts));
+	int dist = dist_number(S("distribution"));
 	json_t *ev =
 	    json_pack("{s:s, s:s, s:s, s:o, s:o, s:b, s:s, s:s, s:o, s:s, s:O, s:o,"
 		      " s:o, s:o, s:o, s:o}",
 		      "uuid", id, "info", S("title"), "date", date, "timestamp", str_of(ts),
 		      "publish_timestamp", str_of(secs(S("published_at"))), "published",
 		      strcmp(S("status"), "published") == 0, "analysis", "2", "threat_level_id",
-		      "2", "distribution", str_of(dist_number(S("distribution"))),
-		      "sharing_group_id", "0", "Orgc", org, "Org", json_deep_copy(org), "Tag", tags,
-		      "Attribute", attrs, "Object", objects, "Sighting", sight);
+		      "2", "distribution", str_of(dist), "sharing_group_id", "0", "Orgc", org,
+		      "Org", json_deep_copy(org), "Tag", misp_tags(a), "Attribute", attrs, "Object",
+		      objects, "Sighting", misp_sightings(sightings));
+	/* the group travels by its UUID: its number would be this instance's own */
+	if (dist == 4 && S("sharing_group_id"))
+		json_object_set_new(ev, "SharingGroup",
+				    json_pack("{s:s, s:s}", "uuid", S("sharing_group_id"), "name",
+					      group_name ? group_name : S("sharing_group_id")));
 	return json_pack("{s:o}", "Event", ev);
 }
 
@@ -142,7 +174,8 @@ const char *const stix_tlp_ids[] = {
 
 json_t *stix_tlp_definitions(void)
 {
-	static const char *const names[] = {"white", "green", "amber", NULL, "red"};
+	static const char *const colours[] = {"white", "green", "amber", NULL, "red"};
+	static const char *const names[] = {"TLP:WHITE", "TLP:GREEN", "TLP:AMBER", NULL, "TLP:RED"};
 	json_t *out = json_array();
 	for (int i = 0; i < 5; i++)
 		if (names[i])
@@ -151,8 +184,30 @@ json_t *stix_tlp_definitions(void)
 					   "marking-definition", "spec_version", "2.1", "id",
 					   stix_tlp_ids[i], "created", "2017-01-20T00:00:00.000Z",
 					   "definition_type", "tlp", "name", names[i], "definition",
-					   "tlp", names[i]));
+					   "tlp", colours[i]));
 	return out;
+}
+
+void stix_id(char out[STIX_ID_MAX], const char *type, const char *record_id)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char in[128];
+	int n = snprintf(in, sizeof(in), "%s--%s", type, record_id ? record_id : "");
+	crypto_hash_sha256(h, (const unsigned char *)in,
+			   (unsigned long long)(n < (int)sizeof(in) ? n : (int)sizeof(in) - 1));
+	h[6] = (unsigned char)((h[6] & 0x0f) | 0x40); /* version 4 */
+	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* variant 10xx */
+	char hex[33];
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	snprintf(out, STIX_ID_MAX, "%.40s--%.8s-%.4s-%.4s-%.4s-%.12s", type, hex, hex + 8, hex + 12,
+		 hex + 16, hex + 20);
+}
+
+/* Where the object came from: the Trellis record it was made from. */
+static json_t *stix_source(const char *record_id)
+{
+	return json_pack("[{s:s, s:s}]", "source_name", "trellis", "external_id", record_id);
 }
 
 static const char *tlp_ref(const char *tlp)
@@ -164,6 +219,8 @@ static const char *tlp_ref(const char *tlp)
 	return stix_tlp_ids[2];
 }
 
+/* RFC 3339 in UTC with milliseconds, which STIX wants on created and
+ * modified (tr_time_format leaves out a zero fraction). */
 static json_t *stix_time(const char *t)
 {
 	int64_t ms = 0;
@@ -171,31 +228,56 @@ static json_t *stix_time(const char *t)
 	if (!t || tr_time_parse(t, &ms) != TR_OK)
 		ms = 0;
 	tr_time_format(ms, out);
+	size_t n = strlen(out);
+	if (!strchr(out, '.') && n > 0 && out[n - 1] == 'Z')
+		snprintf(out + n - 1, sizeof(out) - (n - 1), ".000Z");
 	return json_string(out);
+}
+
+/* The alert's sightings as STIX sightings of its report. */
+static void stix_sightings(json_t *sightings, const char *report, json_t *marks, json_t *objects)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(sightings, "items"), i, v)
+	{
+		char sid[STIX_ID_MAX];
+		stix_id(sid, "sighting", json_string_value(json_object_get(v, "id")));
+		json_t *seen = stix_time(json_string_value(json_object_get(v, "observed_at")));
+		json_array_append_new(
+		    objects,
+		    json_pack("{s:s, s:s, s:s, s:O, s:O, s:s, s:I, s:O, s:O, s:O}", "type",
+			      "sighting", "spec_version", "2.1", "id", sid, "created", seen,
+			      "modified", seen, "sighting_of_ref", report, "count",
+			      json_integer_value(json_object_get(v, "count")), "first_seen", seen,
+			      "last_seen", seen, "object_marking_refs", marks));
+		json_decref(seen);
+	}
 }
 
 void stix_objects(json_t *a, const char *org_name, json_t *sightings, json_t *objects,
 		  json_t *orgs_seen)
 {
 	const char *id = S("id");
-	char ident[60], report[60], loc_id[60];
-	snprintf(ident, sizeof(ident), "identity--%s", S("org_id"));
-	snprintf(report, sizeof(report), "report--%s", id);
+	char ident[STIX_ID_MAX], report[STIX_ID_MAX], loc_id[STIX_ID_MAX];
+	stix_id(ident, "identity", S("org_id"));
+	stix_id(report, "report", id);
 	json_t *created = stix_time(S("created_at")), *modified = stix_time(S("updated_at"));
 	json_t *marks = json_pack("[s]", tlp_ref(S("tlp")));
 	if (!json_object_get(orgs_seen, ident)) {
 		json_object_set_new(orgs_seen, ident, json_true());
 		json_array_append_new(
-		    objects, json_pack("{s:s, s:s, s:s, s:O, s:O, s:s, s:s}", "type", "identity",
-				       "spec_version", "2.1", "id", ident, "created", created,
-				       "modified", modified, "name", org_name ? org_name : ident,
-				       "identity_class", "organization"));
+		    objects,
+		    json_pack("{s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:o}", "type", "identity",
+			      "spec_version", "2.1", "id", ident, "created", created, "modified",
+			      modified, "name", org_name ? org_name : ident, "identity_class",
+			      "organization", "external_references", stix_source(S("org_id"))));
 	}
 	json_t *refs = json_pack("[s]", ident);
 	json_t *loc = json_object_get(a, "location");
 	if (json_is_object(loc)) {
 		json_t *u = part_uuid(id, 'b');
-		snprintf(loc_id, sizeof(loc_id), "location--%s", json_string_value(u));
+		stix_id(loc_id, "location", json_string_value(u));
 		json_decref(u);
 		json_t *l = json_pack("{s:s, s:s, s:s, s:O, s:O, s:s, s:f, s:f, s:O}", "type",
 				      "location", "spec_version", "2.1", "id", loc_id, "created",
@@ -210,13 +292,13 @@ void stix_objects(json_t *a, const char *org_name, json_t *sightings, json_t *ob
 		json_array_append_new(refs, json_string(loc_id));
 	}
 	const char *sum = S("summary");
-	json_t *r =
-	    json_pack("{s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:o, s:[s], s:o, s:O, s:[s]}", "type",
-		      "report", "spec_version", "2.1", "id", report, "created", created, "modified",
-		      modified, "created_by_ref", ident, "name", S("title"), "published",
-		      stix_time(S("published_at") ? S("published_at") : S("created_at")),
-		      "report_types", "threat-report", "object_refs", refs, "object_marking_refs",
-		      marks, "labels", S("category"));
+	json_t *r = json_pack(
+	    "{s:s, s:s, s:s, s:O, s:O, s:s, s:s, s:o, s:[s], s:o, s:O, s:[s], s:o}", "type",
+	    "report", "spec_version", "2.1", "id", report, "created", created, "modified", modified,
+	    "created_by_ref", ident, "name", S("title"), "published",
+	    stix_time(S("published_at") ? S("published_at") : S("created_at")), "report_types",
+	    "threat-report", "object_refs", refs, "object_marking_refs", marks, "labels",
+	    S("category"), "external_references", stix_source(id));
 	if (S("drug_form")) { /* as MISP's tag: misp-stix writes tags as labels */
 		char t[80];
 		drug_form_tag(S("drug_form"), t, sizeof(t));
@@ -227,25 +309,7 @@ void stix_objects(json_t *a, const char *org_name, json_t *sightings, json_t *ob
 	if (strcmp(S("status"), "retracted") == 0)
 		json_object_set_new(r, "revoked", json_true());
 	json_array_append_new(objects, r);
-	size_t i;
-	json_t *v;
-	json_array_foreach(json_object_get(sightings, "items"), i, v)
-	{
-		char sid[60], by[60];
-		snprintf(sid, sizeof(sid), "sighting--%s",
-			 json_string_value(json_object_get(v, "id")));
-		snprintf(by, sizeof(by), "identity--%s",
-			 json_string_value(json_object_get(v, "org_id")));
-		json_t *seen = stix_time(json_string_value(json_object_get(v, "observed_at")));
-		json_array_append_new(
-		    objects,
-		    json_pack("{s:s, s:s, s:s, s:O, s:O, s:s, s:I, s:O, s:O, s:O}", "type",
-			      "sighting", "spec_version", "2.1", "id", sid, "created", seen,
-			      "modified", seen, "sighting_of_ref", report, "count",
-			      json_integer_value(json_object_get(v, "count")), "first_seen", seen,
-			      "last_seen", seen, "object_marking_refs", marks));
-		json_decref(seen);
-	}
+	stix_sightings(sightings, report, marks, objects);
 	json_decref(created);
 	json_decref(modified);
 	json_decref(marks);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 void buf_init(struct buf *b, size_t max)
@@ -93,9 +94,42 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	return TR_OK;
 }
 
+/* The length of s's leading run that JSON writes as it is (no control
+ * character, quote or backslash), eight bytes at a time. */
+static size_t json_plain_run(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v, q, bs;
+		memcpy(&v, s + i, 8);
+		q = v ^ (ones * '"');
+		bs = v ^ (ones * '\\');
+		/* a byte below 0x20, or zero after the xor: the classic tests */
+		if ((((v - ones * 0x20) & ~v) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs)
+			break;
+	}
+	while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
 int buf_json_str(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s), plain = json_plain_run(s, len);
+	if (plain == len) { /* nothing to escape: most strings */
+		int rc = buf_reserve(b, len + 2);
+		if (rc)
+			return rc;
+		char *o = b->data + b->len;
+		*o = '"';
+		memcpy(o + 1, s, len);
+		o[len + 1] = '"';
+		o[len + 2] = '\0';
+		b->len += len + 2;
+		return TR_OK;
+	}
 	/* one pass to size it, one to write it: a long text (a federation
 	 * bundle) is written without growing the buffer escape by escape */
 	size_t n = 0, extra = 0;

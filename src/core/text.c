@@ -289,6 +289,64 @@ static void has_term_check(void *ctx, const char *const *alts, int n)
 	}
 }
 
+struct stems {
+	struct buf *out;
+	char key[2]; /* of the word being walked */
+};
+
+static int stems_key(void *ctx, const char *folded, size_t n)
+{
+	struct stems *x = ctx;
+	x->key[0] = folded[0];
+	x->key[1] = n > 1 ? folded[1] : ' ';
+	return 1;
+}
+
+static void stems_emit(void *ctx, const char *const *alts, int n)
+{
+	struct stems *x = ctx;
+	buf_append(x->out, "\x01", 1);
+	buf_append(x->out, x->key, 2);
+	for (int i = 0; i < n; i++) {
+		buf_append(x->out, " ", 1);
+		buf_puts(x->out, alts[i]);
+	}
+}
+
+int text_stems(struct text_stemmers *t, const char *text, struct buf *out)
+{
+	struct stems x = {out, {' ', ' '}};
+	text_walk(t, text, stems_emit, &x, stems_key);
+	return out->err;
+}
+
+int text_stems_match(const char *stems, const char *terms)
+{
+	char key[TEXT_WORD_MAX * 2 + 4];
+	for (const char *w = strchr(stems, '\x01'); w; w = strchr(w + 1, '\x01')) {
+		char pre[4] = {' ', w[1], w[2], '\0'};
+		if (!strstr(terms, pre)) /* as has_term_keep */
+			continue;
+		const char *a = w + 3, *end = strchr(a, '\x01');
+		if (!end)
+			end = a + strlen(a);
+		while (a < end) { /* " term" each */
+			const char *e = memchr(a + 1, ' ', (size_t)(end - a - 1));
+			size_t len = (size_t)((e ? e : end) - a - 1);
+			if (len + 3 > sizeof(key))
+				return 0;
+			key[0] = ' ';
+			memcpy(key + 1, a + 1, len);
+			key[len + 1] = ' ';
+			key[len + 2] = '\0';
+			if (strstr(terms, key))
+				return 1;
+			a = e ? e : end;
+		}
+	}
+	return 0;
+}
+
 int text_has_term(struct text_stemmers *t, const char *text, const char *terms)
 {
 	struct has_term h = {terms, 0};

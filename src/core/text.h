@@ -36,6 +36,15 @@ int text_query_terms(struct text_stemmers *t, const char *q,
  * that cannot match. */
 int text_has_term(struct text_stemmers *t, const char *text, const char *terms);
 
+/** The terms of text's words in a form that can be kept and matched
+ * against any query's terms later (text_stems_match): per word, '\x01',
+ * the first two bytes of the folded word, then " term" per alternative;
+ * appended to out. */
+int text_stems(struct text_stemmers *t, const char *text, struct buf *out);
+/** Whether stems (text_stems) match terms as text_has_term would match
+ * the text they were made of. */
+int text_stems_match(const char *stems, const char *terms);
+
 /** Folds one word (case and accents) into out; returns its length. */
 size_t text_fold_word(const char *word, size_t len, char *out, size_t outlen);
 

@@ -82,6 +82,8 @@ int db_open(const char *url, int size, struct db **out, char *err, size_t errlen
 		}
 		db->free[db->nfree++] = c;
 	}
+	if (ops->pool_open)
+		ops->pool_open(db, engine == DB_SQLITE ? url + strlen("sqlite:") : url);
 	*out = db;
 	return TR_OK;
 }
@@ -92,6 +94,8 @@ void db_close(struct db *db)
 		return;
 	for (int i = 0; i < db->size; i++)
 		conn_close(&db->conns[i]);
+	if (db->size && db->conns[0].ops->pool_close)
+		db->conns[0].ops->pool_close(db);
 	if (db->ext && db->ext_free)
 		db->ext_free(db->ext);
 	pthread_mutex_destroy(&db->mu);
@@ -151,6 +155,14 @@ void db_release(struct db_conn *c)
 enum db_engine db_conn_engine(const struct db_conn *c)
 {
 	return c->engine;
+}
+
+int db_write_gen(struct db_conn *c, uint64_t *gen)
+{
+	if (!c->db->gen)
+		return 0;
+	*gen = atomic_load(c->db->gen);
+	return 1;
 }
 
 uint64_t db_conn_pool(const struct db_conn *c)

@@ -41,6 +41,13 @@ void db_release(struct db_conn *c);
 enum db_engine db_conn_engine(const struct db_conn *c);
 /** The pool c belongs to, as a number no other pool of the process has. */
 uint64_t db_conn_pool(const struct db_conn *c);
+/** The database's write counter into *gen: it moves on after every commit
+ * of any process that writes it through this layer (SQLite: a counter in
+ * a file beside the database, bumped by each connection's WAL hook), so a
+ * value read before a read stays equal only while nothing was written
+ * since. Returns 0 when the pool has no such counter (PostgreSQL, or the
+ * file could not be made): then nothing may be cached on it. */
+int db_write_gen(struct db_conn *c, uint64_t *gen);
 /** Whether a table exists (names it without reading a row of it: the
  * access guard stands aside). */
 int db_table_exists(struct db_conn *c, const char *table);

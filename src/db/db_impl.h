@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 
 #define DB_MAX_PARAMS 64
@@ -59,6 +60,10 @@ struct db_ops {
 	double (*col_double)(struct db_stmt *s, int col);
 	/** Makes a statement ready to bind and step again. */
 	void (*reset)(struct db_stmt *s);
+	/** Once the pool's connections are open, and before it is closed:
+	 * the write counter (db_write_gen), where the engine has one. */
+	void (*pool_open)(struct db *db, const char *url);
+	void (*pool_close)(struct db *db);
 };
 
 extern const struct db_ops dbsq_ops, dbpg_ops;
@@ -89,6 +94,10 @@ struct db {
 	void *ext; /* db_ext's object */
 	void (*ext_free)(void *);
 	uint64_t serial; /* db_conn_pool */
+	/* db_write_gen's counter, shared by every process of this database
+	 * (a mapped file), NULL when there is none */
+	_Atomic uint64_t *gen;
+	void *ckpt; /* SQLite: the pool's checkpointer, NULL when none */
 };
 
 /* `?` outside quotes becomes $1..$n; *nparams gets n. */

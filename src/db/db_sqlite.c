@@ -1,8 +1,14 @@
 #include "db/db_impl.h"
 #include "core/err.h"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int sq_fail(struct db_conn *c, int src)
 {
@@ -12,6 +18,99 @@ static int sq_fail(struct db_conn *c, int src)
 }
 
 static int dbsq_exec(struct db_conn *c, const char *sql);
+
+/* SQLite's own WAL hook checkpoints from this many frames on; setting a
+ * hook replaces it, so this one does the same. */
+#define WAL_CHECKPOINT_FRAMES 1000
+
+/* The pool's checkpoints, on a thread and a connection of their own, so
+ * that a writer (the tip writer above all) does not copy the WAL back into
+ * the database inside its commit. */
+struct checkpointer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int due, stop;
+	sqlite3 *sq;
+};
+
+static void *checkpointer_main(void *arg)
+{
+	struct checkpointer *k = arg;
+	pthread_mutex_lock(&k->mu);
+	while (!k->stop) {
+		if (!k->due) {
+			pthread_cond_wait(&k->cv, &k->mu);
+			continue;
+		}
+		k->due = 0;
+		pthread_mutex_unlock(&k->mu);
+		sqlite3_wal_checkpoint_v2(k->sq, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&k->mu);
+	}
+	pthread_mutex_unlock(&k->mu);
+	return NULL;
+}
+
+/* After every commit of this connection (WAL mode): the pool's write
+ * counter moves on; from WAL_CHECKPOINT_FRAMES frames on, a checkpoint is
+ * asked of the checkpointer, or done here as SQLite would when there is
+ * none. */
+static int wal_hook(void *arg, sqlite3 *sq, const char *name, int frames)
+{
+	struct db *db = arg;
+	struct checkpointer *k = db->ckpt;
+	if (db->gen)
+		atomic_fetch_add(db->gen, 1);
+	if (frames < WAL_CHECKPOINT_FRAMES)
+		return SQLITE_OK;
+	if (!k) {
+		sqlite3_wal_checkpoint_v2(sq, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
+	pthread_mutex_lock(&k->mu);
+	k->due = 1;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	return SQLITE_OK;
+}
+
+static void checkpointer_start(struct db *db, const char *path)
+{
+	struct checkpointer *k = calloc(1, sizeof(*k));
+	if (!k)
+		return;
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_cond_init(&k->cv, NULL);
+	if (sqlite3_open_v2(path, &k->sq, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+		SQLITE_OK &&
+	    sqlite3_busy_timeout(k->sq, 10000) == SQLITE_OK &&
+	    pthread_create(&k->thread, NULL, checkpointer_main, k) == 0) {
+		db->ckpt = k;
+		return;
+	}
+	sqlite3_close_v2(k->sq);
+	pthread_mutex_destroy(&k->mu);
+	pthread_cond_destroy(&k->cv);
+	free(k);
+}
+
+static void checkpointer_stop(struct db *db)
+{
+	struct checkpointer *k = db->ckpt;
+	if (!k)
+		return;
+	pthread_mutex_lock(&k->mu);
+	k->stop = 1;
+	pthread_cond_signal(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->thread, NULL);
+	sqlite3_close_v2(k->sq);
+	pthread_mutex_destroy(&k->mu);
+	pthread_cond_destroy(&k->cv);
+	free(k);
+	db->ckpt = NULL;
+}
 
 static int dbsq_open(struct db_conn *c, const char *path)
 {
@@ -35,7 +134,57 @@ static int dbsq_open(struct db_conn *c, const char *path)
 		snprintf(why, sizeof(why), "%s", c->errmsg);
 		snprintf(c->errmsg, sizeof(c->errmsg), "cannot use %s: %s", path, why);
 	}
+	sqlite3_wal_hook(c->sq, wal_hook, c->db);
 	return rc;
+}
+
+/* Whether the connection writes through a WAL, where the hook sees every
+ * commit (a database that could not switch to WAL has no counter). */
+static int in_wal(sqlite3 *sq)
+{
+	sqlite3_stmt *st;
+	int wal = 0;
+	if (sqlite3_prepare_v2(sq, "PRAGMA journal_mode", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		wal = sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	return wal;
+}
+
+#define GEN_FILE_SIZE 4096
+
+/* The write counter: the first eight bytes of PATH-gen, mapped shared, so
+ * that every process on this database bumps and reads the same one. Left
+ * NULL (nothing cached on it) for a database in memory, one not in WAL
+ * mode, or when the file cannot be made. */
+static void dbsq_pool_open(struct db *db, const char *path)
+{
+	char gpath[4096];
+	if (!db->size || strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0 ||
+	    !in_wal(db->conns[0].sq) ||
+	    snprintf(gpath, sizeof(gpath), "%s-gen", path) >= (int)sizeof(gpath))
+		return;
+	checkpointer_start(db, path);
+	int fd = open(gpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	struct stat st;
+	void *m = MAP_FAILED;
+	if (fstat(fd, &st) == 0 &&
+	    (st.st_size >= GEN_FILE_SIZE || ftruncate(fd, GEN_FILE_SIZE) == 0))
+		m = mmap(NULL, GEN_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m != MAP_FAILED)
+		db->gen = m;
+}
+
+static void dbsq_pool_close(struct db *db)
+{
+	checkpointer_stop(db);
+	if (db->gen)
+		munmap((void *)db->gen, GEN_FILE_SIZE);
+	db->gen = NULL;
 }
 
 static void dbsq_close(struct db_conn *c)
@@ -166,4 +315,6 @@ const struct db_ops dbsq_ops = {
     .col_int64 = col_int64,
     .col_double = col_double,
     .reset = reset,
+    .pool_open = dbsq_pool_open,
+    .pool_close = dbsq_pool_close,
 };

@@ -3,6 +3,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/token_cache.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -521,14 +522,21 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 {
 	char h[65];
 	hash_hex(secret, h);
+	/* the counter is read before the query: a write that commits after
+	 * it moves the counter on, and the entry below no longer holds */
+	uint64_t gen;
+	int cacheable = db_write_gen(c, &gen);
+	if (cacheable && token_cache_get(db_conn_pool(c), h, gen, now, who))
+		return TR_OK;
 	struct db_stmt *s;
-	int rc = db_row_vals(c,
-			     "SELECT " CALLER_COLS ", t.read_only, t.id" ALERT_SEQ_COL
-			     " FROM api_tokens t JOIN users u ON u.id = t.user_id"
-			     " JOIN organisations o ON o.id = u.org_id"
-			     " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
-			     " AND u.disabled = 0",
-			     DB_VALS(DB_TEXT(h), DB_INT(now)), &s);
+	int rc =
+	    db_row_vals(c,
+			"SELECT " CALLER_COLS ", t.read_only, t.id" ALERT_SEQ_COL ", t.expires_at"
+			" FROM api_tokens t JOIN users u ON u.id = t.user_id"
+			" JOIN organisations o ON o.id = u.org_id"
+			" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
+			" AND u.disabled = 0",
+			DB_VALS(DB_TEXT(h), DB_INT(now)), &s);
 	if (rc)
 		return rc == TR_ERR_NOT_FOUND ? TR_ERR_UNAUTH : rc;
 	caller_fill(s, 0, who);
@@ -536,6 +544,8 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 	snprintf(who->token_id, sizeof(who->token_id), "%s", db_col_text(s, 6));
 	who->alert_seq = db_col_int64(s, 7);
 	who->alert_seq_read = true;
+	if (cacheable)
+		token_cache_put(db_conn_pool(c), h, gen, now, db_col_int64(s, 8), who);
 	db_done(s);
 	return TR_OK;
 }

@@ -184,15 +184,18 @@ int fed_received_by(struct db_conn *c, const char *type, const char *id, json_t 
 #define FED_NODE_NAMES_MAX 200
 
 /** The names this node gives the origin nodes of the records of index (a
- * bundle's index), other than itself and to: {node_id: name or null},
- * sent in the bundle ("nodes") so that a node further on shows a readable
- * name for a node it does not peer with. */
+ * bundle's index) and the nodes of the members of the sharing groups of the
+ * records sent (sent: the records, with their "group"), other than itself
+ * and to: {node_id: name or null}, FED_NODE_NAMES_MAX at most, sent in the
+ * bundle ("nodes") so that a node further on shows a readable name for a
+ * node it does not peer with. */
 json_t *fed_node_names(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
-		       json_t *index);
+		       json_t *index, json_t *sent);
 /** Takes the names a bundle of from gives nodes ("nodes", may be NULL):
- * each names a node pinned here (not a peer, whose name is the operator's)
- * when it has none yet or when from is the node it was learned through. A
- * bad name is left out. */
+ * each names a node that is not a peer here (a peer's name is the
+ * operator's) when it has none yet or when from is the node it was learned
+ * through: a pinned node in fed_nodes, one without a key here (the node of
+ * a sharing group's member) in fed_node_labels. A bad name is left out. */
 int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t *names);
 
 /** How many refused records of one bundle are written to the audit log. */

@@ -168,7 +168,24 @@ json_t *fed_alert_clean(struct db_conn *c, json_t *d, const char *id, const char
 
 /* The remote organisation of a record: made on first sight, marked with
  * its node. A local organisation, or one of another node, is refused. */
-static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const char **why)
+/* An organisation made from a group's list (listed_by set) taken over by
+ * a record its node signed: that node's, as the record describes it. */
+static int org_unlist(struct db_conn *c, const char *id, json_t *org, const char *origin)
+{
+	const char *country = json_string_value(json_object_get(org, "country"));
+	return db_run_vals(
+	    c,
+	    "UPDATE organisations SET origin_node = ?, name = ?, kind = ?, country = (SELECT iso2"
+	    " FROM countries WHERE iso2 = ?), listed_by = NULL, updated_at = ? WHERE id = ?",
+	    DB_VALS(DB_TEXT(origin), DB_TEXT(json_string_value(json_object_get(org, "name"))),
+		    DB_TEXT(json_string_value(json_object_get(org, "kind"))),
+		    DB_TEXT(country ? country : ""), DB_INT(tr_now_ms()), DB_TEXT(id)));
+}
+
+/* listed_by: the peer whose group lists the organisation, NULL when a
+ * record its node signed names it. */
+static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const char *listed_by,
+		      const char **why)
 {
 	const char *id = json_string_value(json_object_get(org, "id"));
 	json_t *name = json_object_get(org, "name"), *kind = json_object_get(org, "kind");
@@ -176,18 +193,22 @@ static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const 
 	if (!tr_uuid_valid(id) || !str_ok(name, 300, 0) || !str_ok(kind, 60, 0))
 		return *why = "bad organisation", 1;
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT origin_node, name FROM organisations WHERE id = ?", &s);
+	int rc = db_prepare(
+	    c, "SELECT origin_node, name, listed_by FROM organisations WHERE id = ?", &s);
 	if (rc)
 		return rc;
 	db_bind_text(s, 1, id);
 	rc = db_step(s);
 	int exists = rc == DB_ROW, local = exists && db_col_is_null(s, 0);
+	int listed = exists && !local && !db_col_is_null(s, 2);
 	int other = exists && !local && strcmp(db_col_text(s, 0), origin) != 0;
 	int renamed =
 	    exists && !local && !other && strcmp(db_col_text(s, 1), json_string_value(name)) != 0;
 	db_done(s);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return TR_ERR_DB;
+	if (listed)
+		return listed_by ? TR_OK : org_unlist(c, id, org, origin);
 	if (local || other)
 		return *why = "claims an organisation that is not of its origin node", 1;
 	if (exists && !renamed)
@@ -198,8 +219,8 @@ static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const 
 	else
 		rc = db_prepare(c,
 				"INSERT INTO organisations (name, updated_at, id, kind, country,"
-				" created_at, origin_node) VALUES (?, ?, ?, ?, (SELECT iso2 FROM"
-				" countries WHERE iso2 = ?), ?, ?)",
+				" created_at, origin_node, listed_by) VALUES (?, ?, ?, ?, (SELECT"
+				" iso2 FROM countries WHERE iso2 = ?), ?, ?, ?)",
 				&s);
 	if (rc)
 		return rc;
@@ -212,6 +233,7 @@ static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const 
 		db_bind_text(s, 5, country ? country : "");
 		db_bind_int64(s, 6, now);
 		db_bind_text(s, 7, origin);
+		db_bind_text(s, 8, listed_by);
 	}
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
@@ -220,7 +242,7 @@ static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const 
 
 int fed_org_ensure(struct db_conn *c, json_t *org, const char *origin, const char **why)
 {
-	return org_ensure(c, org, origin, why);
+	return org_ensure(c, org, origin, NULL, why);
 }
 
 /* The copy here of a record of type t: its origin, organisation and
@@ -286,10 +308,29 @@ static int group_member_here(struct db_conn *c, const char *id, const char *owne
 	return rc == DB_ROW ? TR_OK : (*why = "not a member of its sharing group here", 1);
 }
 
+/* A member organisation of another node, new here: made a remote
+ * organisation of its node, as the group's origin (from) describes it and
+ * marked as listed by the group's origin node, so that the group lists it
+ * (its node is named by the bundle's "nodes") and a record its node signs
+ * later corrects it.
+ * One known here already is left as it is; a bad one is left out. */
+static int member_org_ensure(struct db_conn *c, json_t *m, const char *node, const char *origin)
+{
+	const char *why = NULL;
+	if (!tr_uuid_valid(node))
+		return TR_OK;
+	int rc = db_exists(c, "SELECT 1 FROM organisations WHERE id = ?",
+			   json_string_value(json_object_get(m, "id")));
+	if (rc)
+		return rc > 0 ? TR_OK : TR_ERR_DB;
+	rc = org_ensure(c, m, node, origin ? origin : "", &why);
+	return rc == 1 ? TR_OK : rc;
+}
+
 /* The group's members as its origin lists them: this node's own
  * organisations it names, and remote ones of their node. */
 static int group_members_put(struct db_conn *c, const struct fed_node *me, const char *id,
-			     json_t *members, int64_t now)
+			     json_t *members, const char *origin, int64_t now)
 {
 	struct db_stmt *s;
 	int rc = db_prepare(c, "DELETE FROM sharing_group_members WHERE group_id = ?", &s);
@@ -307,6 +348,8 @@ static int group_members_put(struct db_conn *c, const struct fed_node *me, const
 		if (rc || !org || !node)
 			break;
 		int here = strcmp(node, me->node_id) == 0;
+		if (!here && (rc = member_org_ensure(c, m, node, origin)))
+			break;
 		if ((rc = db_prepare(
 			 c,
 			 here ? "INSERT INTO sharing_group_members (group_id, org_id,"
@@ -332,7 +375,7 @@ static int group_members_put(struct db_conn *c, const struct fed_node *me, const
  * node's own organisations it names, and remote ones of their node). A
  * group id of this node is refused. 1 with *why when refused. */
 static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g, const char *owner,
-			const char **why)
+			const char *origin, const char **why)
 {
 	const char *id = json_string_value(json_object_get(g, "id"));
 	const char *gowner = json_string_value(json_object_get(g, "owner"));
@@ -370,7 +413,7 @@ static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g,
 	}
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
-	return rc ? rc : group_members_put(c, me, id, json_object_get(g, "members"), now);
+	return rc ? rc : group_members_put(c, me, id, json_object_get(g, "members"), origin, now);
 }
 
 /* The sharing group of a clean record a of type t: a record of a sharing
@@ -389,7 +432,8 @@ static int group_take(struct db_conn *c, const struct fed_node *me, const struct
 	if (!t->clean && (!dist || (strcmp(dist, "sharing_group") == 0) != grouped))
 		return *why = "bad sharing group", 1;
 	if (grouped) {
-		int rc = group_ensure(c, me, g, org_id, why);
+		int rc = group_ensure(c, me, g, org_id,
+				      json_string_value(json_object_get(r, "origin_node")), why);
 		if (rc)
 			return rc;
 	}
@@ -458,7 +502,7 @@ static int record_apply(struct db_conn *c, const struct fed_node *me, const stru
 				return *why = "malformed record", REFUSED;
 		}
 	}
-	if ((rc = org_ensure(c, org, origin, why)))
+	if ((rc = org_ensure(c, org, origin, NULL, why)))
 		return rc == 1 ? REFUSED : -rc;
 	json_t *a = fed_type_clean(t, c, data, id, why);
 	if (!a)
@@ -842,6 +886,33 @@ int fed_bundle_apply_parsed(struct db_conn *c, const struct fed_node *me,
 	return rc;
 }
 
+/* One name from from: a pinned node's, or else, for a node with no key
+ * here and not a peer, its label; each when it has none yet or when from
+ * gave the one it has. */
+static int node_name_take(struct db_conn *c, const struct fed_peer *from, const char *node,
+			  const char *name)
+{
+	static const char *const sql[] = {
+	    "UPDATE fed_nodes SET name = ? WHERE node_id = ? AND (name IS NULL OR via = ?)",
+	    "INSERT INTO fed_node_labels (name, node_id, via) SELECT ?, ?, ? WHERE NOT EXISTS"
+	    " (SELECT 1 FROM fed_nodes WHERE node_id = ?) AND NOT EXISTS (SELECT 1 FROM"
+	    " fed_peers WHERE node_id = ?) ON CONFLICT (node_id) DO UPDATE SET name ="
+	    " excluded.name WHERE fed_node_labels.via = excluded.via"};
+	const struct db_val v[] = {DB_TEXT(name), DB_TEXT(node), DB_TEXT(from->node_id),
+				   DB_TEXT(node), DB_TEXT(node)};
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *s;
+		int rc = db_prepare_vals(c, sql[i], v, i ? 5 : 3, &s);
+		if (rc)
+			return rc;
+		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+		db_done(s);
+		if (rc)
+			return rc;
+	}
+	return TR_OK;
+}
+
 int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t *names)
 {
 	const char *node;
@@ -858,16 +929,7 @@ int fed_node_names_learn(struct db_conn *c, const struct fed_peer *from, json_t 
 			continue; /* a name is a label: a bad one is left out, not the bundle */
 		if (++n > FED_NODE_NAMES_MAX)
 			break;
-		struct db_stmt *s;
-		int rc = db_prepare_vals(
-		    c,
-		    "UPDATE fed_nodes SET name = ? WHERE node_id = ? AND (name IS NULL"
-		    " OR via = ?)",
-		    DB_VALS(DB_TEXT(name), DB_TEXT(node), DB_TEXT(from->node_id)), &s);
-		if (rc)
-			return rc;
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		int rc = node_name_take(c, from, node, name);
 		if (rc)
 			return rc;
 	}

@@ -533,9 +533,8 @@ static int bundle_text(struct buf *b, const struct fed_node *me, const struct fe
  * peer's progress: records as they travel and their index. */
 static int changes_collect(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
 			   int64_t after, int limit, int64_t now, json_t *records, json_t *index,
-			   int64_t *cursor, int *more)
+			   json_t *sent, int64_t *cursor, int *more)
 {
-	json_t *sent = json_array();
 	int rc = db_begin(c);
 	if (!rc)
 		rc = feed_collect(c, me, to->node_id, after, limit, records, index, sent, cursor,
@@ -551,7 +550,6 @@ static int changes_collect(struct db_conn *c, const struct fed_node *me, const s
 			    json_integer_value(json_object_get(json_array_get(records, i), "seq")),
 			    now);
 	}
-	json_decref(sent);
 	struct db_stmt *s;
 	if (!rc && !(rc = db_prepare(c,
 				     "UPDATE fed_peers SET served_cursor = ?, last_served_at = ?"
@@ -571,16 +569,17 @@ static int changes_collect(struct db_conn *c, const struct fed_node *me, const s
 int fed_changes_text(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
 		     int64_t after, int limit, int64_t now, char **out, size_t *len, int *more)
 {
-	json_t *records = json_array(), *index = json_array();
+	json_t *records = json_array(), *index = json_array(), *sent = json_array();
 	int64_t cursor = after;
 	*out = NULL;
-	int rc = changes_collect(c, me, to, after, limit, now, records, index, &cursor, more);
+	int rc = changes_collect(c, me, to, after, limit, now, records, index, sent, &cursor, more);
 	struct buf payload, answer;
 	buf_init(&payload, (size_t)1 << 30);
 	buf_init(&answer, (size_t)1 << 30);
 	char *idx = rc ? NULL : json_dumps(index, JSON_COMPACT | JSON_SORT_KEYS);
-	json_t *nodes = rc ? NULL : fed_node_names(c, me, to, index);
+	json_t *nodes = rc ? NULL : fed_node_names(c, me, to, index, sent);
 	json_decref(index);
+	json_decref(sent);
 	if (!rc &&
 	    !(rc = bundle_text(&payload, me, to, after, cursor, *more, now, nodes, records)) &&
 	    idx) {
@@ -713,31 +712,42 @@ int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
 	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
 }
 
-/* The names this node gives the origins of the records of a page (its
- * peers' names, or the names it learned itself), for a receiver that does
- * not peer with them: {node_id: name}. Neither this node nor the receiver
- * is named (the receiver names its peers itself). */
-json_t *fed_node_names(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
-		       json_t *index)
+/* Adds the name this node gives node (a peer's name, or one it learned)
+ * to names, once; neither this node nor the receiver is named (the
+ * receiver names its peers itself). */
+static void node_name_put(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+			  json_t *names, const char *node)
 {
-	json_t *names = json_object(), *e;
-	size_t i;
+	struct db_stmt *s;
+	if (!node || strcmp(node, me->node_id) == 0 || strcmp(node, to->node_id) == 0 ||
+	    json_object_get(names, node) || json_object_size(names) >= FED_NODE_NAMES_MAX ||
+	    db_prepare(c,
+		       "SELECT COALESCE((SELECT p.name FROM fed_peers p WHERE p.node_id = ?),"
+		       " (SELECT n.name FROM fed_nodes n WHERE n.node_id = ?), (SELECT l.name"
+		       " FROM fed_node_labels l WHERE l.node_id = ?))",
+		       &s))
+		return;
+	for (int i = 1; i <= 3; i++)
+		db_bind_text(s, i, node);
+	const char *name = db_step(s) == DB_ROW ? db_col_text(s, 0) : NULL;
+	json_object_set_new(names, node, name ? json_string(name) : json_null());
+	db_done(s);
+}
+
+/* The names this node gives the origins of the records of a page, then the
+ * nodes of the members of their sharing groups, for a receiver that does
+ * not peer with them: {node_id: name}, FED_NODE_NAMES_MAX at most. */
+json_t *fed_node_names(struct db_conn *c, const struct fed_node *me, const struct fed_peer *to,
+		       json_t *index, json_t *sent)
+{
+	json_t *names = json_object(), *e, *m;
+	size_t i, j;
 	json_array_foreach(index, i, e)
+	    node_name_put(c, me, to, names, json_string_value(json_object_get(e, "origin_node")));
+	json_array_foreach(sent, i, e)
 	{
-		const char *node = json_string_value(json_object_get(e, "origin_node"));
-		struct db_stmt *s;
-		if (!node || strcmp(node, me->node_id) == 0 || strcmp(node, to->node_id) == 0 ||
-		    json_object_get(names, node) ||
-		    db_prepare(c,
-			       "SELECT COALESCE((SELECT p.name FROM fed_peers p WHERE p.node_id ="
-			       " ?), (SELECT n.name FROM fed_nodes n WHERE n.node_id = ?))",
-			       &s))
-			continue;
-		db_bind_text(s, 1, node);
-		db_bind_text(s, 2, node);
-		const char *name = db_step(s) == DB_ROW ? db_col_text(s, 0) : NULL;
-		json_object_set_new(names, node, name ? json_string(name) : json_null());
-		db_done(s);
+		json_array_foreach(json_object_get(json_object_get(e, "group"), "members"), j, m)
+		    node_name_put(c, me, to, names, json_string_value(json_object_get(m, "node")));
 	}
 	return names;
 }

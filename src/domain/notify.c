@@ -413,10 +413,16 @@ static int module_visible(struct db_conn *c, const struct notify_record *r, cons
 }
 
 /* The inbox items and e-mails of the matches, with both statements
- * prepared once for the whole fan-out. */
+ * prepared once for the whole fan-out and finished at its end: a statement
+ * left busy is prepared afresh by the next record, and a bulk write on one
+ * connection (an import, the alert generator) filled the statement cache
+ * with one per record until it was cleared, a round trip each on
+ * PostgreSQL. */
 static int deliver_matches(struct db_conn *c, const struct notify_record *r, const char *kind,
 			   struct match *m, size_t n, int64_t now)
 {
+	if (!n)
+		return TR_OK;
 	struct db_stmt *in = NULL, *out = NULL;
 	int rc = db_prepare(c,
 			    "INSERT INTO inbox_items (id, user_id, kind, ref_type, ref_id,"
@@ -460,6 +466,10 @@ static int deliver_matches(struct db_conn *c, const struct notify_record *r, con
 		db_done(out);
 		rc = rc == DB_DONE ? TR_OK : rc;
 	}
+	if (in)
+		db_done(in);
+	if (out)
+		db_done(out);
 	return rc;
 }
 

@@ -37,7 +37,8 @@ int org_kind_valid(const char *kind)
 #define ORG_COLS                                                                                   \
 	"id, key, name, kind, country, parent_id, created_at, updated_at, version, origin_node,"   \
 	" COALESCE((SELECT p.name FROM fed_peers p WHERE p.node_id = organisations.origin_node),"  \
-	" (SELECT n.name FROM fed_nodes n WHERE n.node_id = organisations.origin_node))"
+	" (SELECT n.name FROM fed_nodes n WHERE n.node_id = organisations.origin_node),"           \
+	" (SELECT l.name FROM fed_node_labels l WHERE l.node_id = organisations.origin_node))"
 
 static json_t *org_row(struct db_stmt *s)
 {

@@ -110,6 +110,43 @@ struct snipper {
 	int used;
 };
 
+/* The stems of the tokens seen (text_stems), kept by each thread from
+ * search to search: a token's stems do not depend on the query, and
+ * stemming was most of a snippet's cost. A slot holds the last token that
+ * fell on it. */
+#define STEMS_SLOTS 1024
+struct stems_slot {
+	uint32_t hash;
+	uint8_t len; /* 0: empty */
+	char w[55];
+	char stems[136];
+};
+static _Thread_local struct stems_slot stems_slots[STEMS_SLOTS];
+
+/* Whether token w (n bytes, hash h) has one of the search's terms; tmp: a
+ * buffer of 256 bytes. */
+static int stems_hit(struct snipper *sp, const char *w, size_t n, uint32_t h, char *tmp)
+{
+	struct stems_slot *s = &stems_slots[(h >> 10) & (STEMS_SLOTS - 1)];
+	if (s->len && s->len == n && s->hash == h && memcmp(s->w, w, n) == 0)
+		return text_stems_match(s->stems, sp->terms);
+	memcpy(tmp, w, n);
+	tmp[n] = '\0';
+	struct buf b;
+	buf_init(&b, 1u << 16);
+	text_stems(sp->t, tmp, &b);
+	int hit = text_stems_match(b.data ? b.data : "", sp->terms);
+	if (!b.err && n > 0 && n < sizeof(s->w) && b.len < sizeof(s->stems)) {
+		s->hash = h;
+		s->len = (uint8_t)n;
+		memcpy(s->w, w, n);
+		memcpy(s->stems, b.data ? b.data : "", b.len);
+		s->stems[b.len] = '\0';
+	}
+	buf_free(&b);
+	return hit;
+}
+
 static int word_matches(struct snipper *sp, const char *w, size_t n)
 {
 	char tmp[256];
@@ -128,9 +165,7 @@ static int word_matches(struct snipper *sp, const char *w, size_t n)
 		if (sp->used >= MEMO_SLOTS / 2)
 			m = NULL; /* full enough: stop remembering */
 	}
-	memcpy(tmp, w, n);
-	tmp[n] = '\0';
-	int hit = text_has_term(sp->t, tmp, sp->terms);
+	int hit = stems_hit(sp, w, n, h, tmp);
 	if (m) {
 		*m = (struct memo_slot){h, sp->gen, (uint8_t)n, (int8_t)hit, ""};
 		memcpy(m->w, w, n);
@@ -202,6 +237,14 @@ struct hits {
 	const char *tlp, *status, *org_id;
 };
 
+/* src (NULL: "") into dst of size n, cut to fit. */
+static void str_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = src ? strnlen(src, n - 1) : 0;
+	memcpy(dst, src ? src : "", len);
+	dst[len] = '\0';
+}
+
 /* Takes snippet (malloc'd). */
 static void hit_add(struct hits *h, const char *type, const char *id, const char *title,
 		    char *snippet, double rank)
@@ -226,9 +269,9 @@ static void hit_add(struct hits *h, const char *type, const char *id, const char
 	x->snippet = snippet;
 	x->rank = rank;
 	x->ord = h->n;
-	snprintf(x->tlp, sizeof(x->tlp), "%s", h->tlp ? h->tlp : "");
-	snprintf(x->status, sizeof(x->status), "%s", h->status ? h->status : "");
-	snprintf(x->org_id, sizeof(x->org_id), "%s", h->org_id ? h->org_id : "");
+	str_copy(x->tlp, sizeof(x->tlp), h->tlp);
+	str_copy(x->status, sizeof(x->status), h->status);
+	str_copy(x->org_id, sizeof(x->org_id), h->org_id);
 	h->tlp = h->status = h->org_id = NULL; /* for this hit only */
 	if (!x->title || !snippet) {
 		free(x->title);
@@ -496,28 +539,6 @@ static struct {
 	int nsub;
 } names_cache;
 
-static int names_sig(struct db_conn *c, char *sig, size_t n)
-{
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT count(*), coalesce(sum(version), 0), coalesce(max(updated_at), 0),"
-		       " coalesce(sum(length(name) + length(synonyms)), 0) FROM substances",
-		       &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(sig, n, "%s|%s|%s|%s", db_col_text(s, 0), db_col_text(s, 1),
-			 db_col_text(s, 2), db_col_text(s, 3));
-		rc = TR_OK;
-	} else if (rc == DB_DONE) {
-		rc = TR_ERR_INTERNAL;
-	}
-	db_done(s);
-	return rc;
-}
-
 /* The cached stems when they are still good (a copy in *all), under the lock. */
 static int names_cached(uint64_t pool, unsigned long gen, const char *sig, int64_t now, char **all,
 			int *nsub)
@@ -545,7 +566,7 @@ static int names_get(struct db_conn *c, struct text_stemmers *t, char **all, int
 	*all = NULL;
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
-			int rc = names_sig(c, sig, sizeof(sig));
+			int rc = substance_signature(c, sig, sizeof(sig));
 			if (rc)
 				return rc;
 		}
@@ -668,7 +689,13 @@ int search_run(struct db_conn *c, const struct caller *who, const char *q, unsig
 	buf_init(&b.pg, 8192);
 	buf_init(&b.terms, 8192);
 	buf_puts(&b.terms, " ");
-	struct rawq *raw = calloc(1, sizeof(*raw));
+	/* the word slots are written before they are read: only the counts
+	 * start at zero (the struct is ~100 KiB) */
+	struct rawq *raw = malloc(sizeof(*raw));
+	if (raw) {
+		raw->words = 0;
+		memset(raw->n, 0, sizeof(raw->n));
+	}
 	if (!raw) {
 		buf_free(&b.fts);
 		buf_free(&b.pg);

@@ -100,7 +100,7 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 
 /** Deletes a visible row of the caller's own organisation (a role with
  * the delete right) at version (If-Match; stale: TR_ERR_PRECONDITION),
- * after delete_check and delete_owned; the audit keeps that it was
+ * after the dependants check and delete_owned; the audit keeps that it was
  * deleted, by whom and when. */
 int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
 		 int64_t version, const char *request_id, const char **field /* OUT */);

@@ -34,4 +34,14 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count /* OUT */
  * (what other processes write, search reads again within a second). */
 unsigned long substance_generation(void);
 
+/** The longest substance name (the API refuses longer). */
+#define SUBSTANCE_NAME_MAX 200
+/** A signature of the substances table that moves with any change to it,
+ * by this process or another (count, versions, last update, lengths). */
+int substance_signature(struct db_conn *c, char *sig, size_t n);
+/** The name of substance id into name (n bytes; "" when unknown), from a
+ * copy of every name kept per pool: made again after a substance write of
+ * this process, and within a second after one of another process. */
+int substance_name_of(struct db_conn *c, const char *id, char *name, size_t n);
+
 #endif

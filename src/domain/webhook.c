@@ -300,16 +300,16 @@ static int hooks_for(struct db_conn *c, const char *event, const char *org_id,
 {
 	*out = NULL;
 	*n = 0;
-	char like[64];
-	snprintf(like, sizeof(like), "%%\"%s\"%%", event);
 	struct db_stmt *s;
+	/* the pattern is built in SQL: SQLite prepares a statement again at
+	 * every step whose LIKE pattern is a bare parameter (every tip did) */
 	int rc = db_prepare_vals(
 	    c,
 	    "SELECT w.id, w.org_id, COALESCE(o.country, '') FROM webhooks w"
 	    " JOIN organisations o ON o.id = w.org_id"
-	    " WHERE w.disabled = 0 AND w.event_types LIKE ?"
+	    " WHERE w.disabled = 0 AND w.event_types LIKE '%\"' || ? || '\"%'"
 	    " AND (? = '' OR w.org_id = ?) ORDER BY w.id",
-	    DB_VALS(DB_TEXT(like), DB_TEXT(org_id ? org_id : ""), DB_TEXT(org_id ? org_id : "")),
+	    DB_VALS(DB_TEXT(event), DB_TEXT(org_id ? org_id : ""), DB_TEXT(org_id ? org_id : "")),
 	    &s);
 	if (rc)
 		return rc;

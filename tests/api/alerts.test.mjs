@@ -2,12 +2,12 @@
 // comments, related, search, export and import, bad input.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, assertProblem, cliUser } from './lib.mjs';
+import { startServer, client, assertProblem, cliUser, sql, ENGINE } from './lib.mjs';
 
-let srv, api, other, subs, tokens;
+let root, srv, api, other, subs, tokens;
 before(async () => {
   srv = await startServer();
-  const root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
+  root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
   const org = (await root.post('/api/v1/organisations', { body: { name: 'Lyon Police', kind: 'police', country: 'FR' } })).body;
   const org2 = (await root.post('/api/v1/organisations', { body: { name: 'Almaty Police', kind: 'police', country: 'KZ' } })).body;
   const u = cliUser(srv, { email: 'analyst@example.org', role: 'analyst', org: org.id });
@@ -189,6 +189,41 @@ test('related: shared substances and the same category nearby in time, ranked wi
   const bothItem = r.body.items[0];
   assert.deepEqual(bothItem.reasons.map((x) => x.kind).sort(), ['near', 'substance']);
   assertProblem(assert, await api.get(`/api/v1/alerts/${anchor.id}/related?distance_km=0`), 400, 'distance_km');
+});
+
+test('related: equal scores go newest first, and a smaller limit answers the start of the same order', async () => {
+  const mk = async (title) => (await api.post('/api/v1/alerts', { body: base({ title, category: 'online_sales', substances: [subs.Carfentanil.id, subs.Heroin.id] }) })).body;
+  const anchor = await mk('Tie anchor');
+  const made = [];
+  for (let i = 0; i < 7; i++) made.push((await mk(`Tie ${i}`)).id); // made in this order: ids grow
+  const all = (await api.get(`/api/v1/alerts/${anchor.id}/related?limit=100`)).body.items;
+  const ties = all.filter((x) => made.includes(x.alert.id));
+  assert.deepEqual(ties.map((x) => x.alert.id), [...made].reverse(), 'equal scores: newest first');
+  assert.ok(ties.every((x) => x.score === ties[0].score));
+  for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].score >= all[i].score, 'best first');
+  for (const limit of [1, 3, 5]) {
+    const some = (await api.get(`/api/v1/alerts/${anchor.id}/related?limit=${limit}`)).body.items;
+    assert.deepEqual(some.map((x) => x.alert.id), all.slice(0, limit).map((x) => x.alert.id), `limit ${limit}`);
+  }
+});
+
+test('related: a reason names its substance as it is now, renamed here a moment ago or (SQLite) by another program a second ago', async () => {
+  const made = await root.post('/api/v1/substances', { body: { name: 'Quux-7', class: 'other' } });
+  assert.equal(made.status, 201, made.text);
+  // drafts: the export and import test below takes the published ones to a server without this substance
+  const mk = async (title) => (await api.post('/api/v1/alerts', { body: base({ title, status: 'draft', category: 'online_sales', substances: [made.body.id] }) })).body;
+  const a = await mk('Quux first');
+  await mk('Quux second');
+  const detail = async () => (await api.get(`/api/v1/alerts/${a.id}/related`)).body.items[0].reasons.find((r) => r.substance_id === made.body.id).detail;
+  assert.equal(await detail(), 'Quux-7');
+  const cur = await root.get(`/api/v1/substances/${made.body.id}`);
+  const renamed = await root.patch(`/api/v1/substances/${made.body.id}`, { body: { name: 'Quux-8' }, headers: { 'If-Match': cur.headers.get('etag') } });
+  assert.equal(renamed.status, 200, renamed.text);
+  assert.equal(await detail(), 'Quux-8');
+  if (ENGINE !== 'sqlite') return;
+  sql(srv, `UPDATE substances SET name = 'Quux-9', version = version + 1 WHERE id = '${made.body.id}'`);
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal(await detail(), 'Quux-9');
 });
 
 test('search folds accents, stems English, French and Russian, and ranks with snippets', async () => {

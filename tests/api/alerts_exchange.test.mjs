@@ -2,14 +2,36 @@
 // bundle, and the import of MISP events under the hardening rules.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
 import { startServer, client, assertProblem, cliUser } from './lib.mjs';
 
-let srv, api, other, alert, org;
+// The MISP core format and STIX 2.1 as JSON Schemas written for these tests
+// (tests/schemas/): each export is checked against them, and so is a broken
+// copy, so that the check is known to refuse.
+const ajv = new Ajv({ allErrors: true, strictTypes: false });
+const schema = (name) => ajv.compile(JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url))));
+const mispEvent = schema('misp-event');
+const stixBundle = schema('stix21');
+const errors = (v) => JSON.stringify(v.errors?.slice(0, 5));
+/* A bundle's refs must name objects it holds: beyond what a schema says. */
+function absentRefs(bundle) {
+  const ids = new Set(bundle.objects.map((o) => o.id));
+  const out = [];
+  for (const o of bundle.objects)
+    for (const [k, v] of Object.entries(o)) {
+      if (k.endsWith('_ref') && !ids.has(v)) out.push(`${o.id}.${k}`);
+      if (k.endsWith('_refs')) for (const r of v) if (!ids.has(r)) out.push(`${o.id}.${k}`);
+    }
+  return out;
+}
+
+let srv, api, other, alert, org, org2;
 before(async () => {
   srv = await startServer();
   const root = client(srv.base, { token: cliUser(srv, { email: 'root@example.org' }).token });
   org = (await root.post('/api/v1/organisations', { body: { name: 'Lyon Police', kind: 'police', country: 'FR' } })).body;
-  const org2 = (await root.post('/api/v1/organisations', { body: { name: 'Almaty Police', kind: 'police', country: 'KZ' } })).body;
+  org2 = (await root.post('/api/v1/organisations', { body: { name: 'Almaty Police', kind: 'police', country: 'KZ' } })).body;
   api = client(srv.base, { token: cliUser(srv, { email: 'a@example.org', role: 'analyst', org: org.id }).token });
   other = client(srv.base, { token: cliUser(srv, { email: 'b@example.org', role: 'analyst', org: org2.id }).token });
   const r = await api.post('/api/v1/alerts', { body: {
@@ -55,7 +77,9 @@ test('format=stix answers a STIX 2.1 bundle with report, identity, location, sig
     assert.match(o.id, new RegExp(`^${o.type}--[0-9a-f-]{36}$`));
     if (o.type !== 'marking-definition') assert.ok(o.created && o.modified, o.id);
   }
-  const rep = byId.get(`report--${alert.id}`);
+  // STIX ids are version 4 UUIDs made from the record's: the report names its alert
+  const rep = objs.find((o) => o.type === 'report' && o.external_references[0].external_id === alert.id);
+  assert.deepEqual(rep.external_references, [{ source_name: 'trellis', external_id: alert.id }]);
   assert.equal(rep.name, 'Nitazene tablets');
   assert.ok(rep.object_refs.length >= 2 && rep.object_refs.every((x) => byId.has(x)));
   assert.equal(byId.get(rep.created_by_ref).name, 'Lyon Police');
@@ -97,7 +121,7 @@ test('the drug form travels as a drug-form machine tag in MISP, a label in STIX,
   const ev = misp.response[0].Event;
   assert.deepEqual(ev.Tag.map((t) => t.name).filter((n) => /^(tlp|drug-form):/.test(n)), ['tlp:amber', 'drug-form:form="crystal-rock"']);
   const stix = (await api.get('/api/v1/alerts/export?format=stix&drug_form=crystal-rock')).body;
-  const rep = stix.objects.find((o) => o.id === `report--${made.body.id}`);
+  const rep = stix.objects.find((o) => o.type === 'report' && o.external_references[0].external_id === made.body.id);
   assert.deepEqual(rep.labels, ['street_distribution', 'drug-form:form="crystal-rock"']);
   // another organisation's instance: the same event, adopted as its own
   const b = await startServer();
@@ -119,4 +143,81 @@ test('the drug form travels as a drug-form machine tag in MISP, a label in STIX,
   } finally {
     await b.stop();
   }
+});
+
+test('every MISP event of a real export is valid against the MISP core format schema, and a broken one is not', async () => {
+  const g = await api.post('/api/v1/sharing-groups', { body: { name: 'Lyon and Almaty', members: [org2.id] } });
+  assert.equal(g.status, 201, g.text);
+  const made = [];
+  const dists = ['organisation', 'country', 'network', 'federation', 'sharing_group'];
+  const tlps = ['clear', 'green', 'amber', 'amber+strict'];
+  for (let i = 0; i < dists.length; i++) {
+    const body = { title: `Schema ${dists[i]}`, category: 'other', distribution: dists[i], tlp: tlps[i % tlps.length], status: 'published', summary: i % 2 ? '' : 'Text.' };
+    if (dists[i] === 'sharing_group') body.sharing_group_id = g.body.id;
+    if (i % 2) body.location = { lat: -33.5 + i, lon: 151.2 - i, place_name: 'Somewhere' };
+    const r = await api.post('/api/v1/alerts', { body });
+    assert.equal(r.status, 201, r.text);
+    made.push(r.body);
+  }
+  const s = await api.post(`/api/v1/alerts/${made[3].id}/sightings`, { body: { type: 'false_positive', observed_at: '2026-10-04T12:00:00Z' } });
+  assert.equal(s.status, 201, s.text);
+  const r = await api.get('/api/v1/alerts/export?format=misp');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.body.response.length >= made.length + 1);
+  for (const ev of r.body.response) assert.ok(mispEvent(ev), `${ev.Event.info}: ${errors(mispEvent)}`);
+  const byId = new Map(r.body.response.map((x) => [x.Event.uuid, x.Event]));
+  assert.deepEqual(made.map((a) => byId.get(a.id).distribution), ['0', '1', '2', '3', '4']);
+  const grouped = byId.get(made[4].id);
+  assert.equal(grouped.SharingGroup.uuid, g.body.id);
+  assert.equal(grouped.SharingGroup.name, 'Lyon and Almaty');
+  assert.deepEqual(byId.get(made[3].id).Sighting.map((x) => x.type), ['1']);
+  assert.ok(byId.get(alert.id).Object.length === 1 && byId.get(alert.id).Sighting.length === 1);
+  // broken copies are refused by the same schema
+  const broken = [
+    (e) => { e.distribution = '7'; },
+    (e) => { delete e.uuid; },
+    (e) => { e.timestamp = '2026-10-01T00:00:00Z'; },
+    (e) => { e.sharing_group_id = '12'; },
+    (e) => { delete e.SharingGroup; e.distribution = '4'; },
+    (e) => { e.Object[0].Attribute[0].distribution = '9'; },
+    (e) => { e.Sighting[0].type = 'seen'; },
+    (e) => { e.Orgc = { name: 'Lyon Police' }; },
+  ];
+  for (const [i, spoil] of broken.entries()) {
+    const copy = structuredClone({ Event: byId.get(alert.id) });
+    spoil(copy.Event);
+    assert.equal(mispEvent(copy), false, `broken copy ${i} passed`);
+  }
+});
+
+test('the STIX bundle of a real export is valid against the STIX 2.1 schema, its refs resolve, and a broken one is not', async () => {
+  const r = await api.get('/api/v1/alerts/export?format=stix');
+  assert.equal(r.status, 200, r.text);
+  const bundle = r.body;
+  assert.ok(stixBundle(bundle), errors(stixBundle));
+  assert.deepEqual(absentRefs(bundle), []);
+  const types = new Set(bundle.objects.map((o) => o.type));
+  for (const t of ['report', 'identity', 'location', 'sighting', 'marking-definition']) assert.ok(types.has(t), t);
+  const marks = bundle.objects.filter((o) => o.type === 'marking-definition').map((o) => o.name).sort();
+  assert.deepEqual(marks, ['TLP:AMBER', 'TLP:GREEN', 'TLP:RED', 'TLP:WHITE']);
+  const report = (o) => o.type === 'report';
+  const broken = [
+    (b) => { b.objects.find(report).spec_version = '2.0'; },
+    (b) => { delete b.objects.find(report).id; },
+    (b) => { b.objects.find(report).object_refs.push('widget--6ba7b810-9dad-41d1-80b4-00c04fd430c8'); },
+    (b) => { b.objects.find(report).created = '2026-10-01T00:00:00Z'; },
+    (b) => { b.objects.find(report).id = 'report--01900000-0000-7000-8000-000000000001'; },
+    (b) => { b.objects.find((o) => o.type === 'sighting').sighting_of_ref = b.objects.find((o) => o.type === 'marking-definition').id; },
+    (b) => { b.objects.find((o) => o.type === 'marking-definition').name = 'green'; },
+    (b) => { delete b.objects.find((o) => o.type === 'location').longitude; },
+  ];
+  for (const [i, spoil] of broken.entries()) {
+    const copy = structuredClone(bundle);
+    spoil(copy);
+    assert.equal(stixBundle(copy), false, `broken copy ${i} passed`);
+  }
+  // a ref to an object the bundle does not hold
+  const copy = structuredClone(bundle);
+  copy.objects.find(report).object_refs.push('location--6ba7b810-9dad-41d1-80b4-00c04fd430c8');
+  assert.deepEqual(absentRefs(copy).length, 1);
 });

@@ -313,3 +313,25 @@ test('the names a bundle gives nodes: a node pinned through the sender is named,
   answer = () => byH(last, ['Ljubljana']);
   await until(async () => (await R.api.get(`/api/v1/alerts/${last}`)).status === 200, 'a record beside a malformed list');
 });
+
+test('an organisation only listed as a member of F\'s group, under a node that is not its own, gives way to the first record its node signs', async () => {
+  const G = { id: uuid7(), ...keyPair() };
+  const M = { id: uuid7(), name: 'Listed Police', kind: 'police', country: 'AT' };
+  const wrong = uuid7();
+  const grouped = uuid7();
+  const group = {
+    id: uuid7(), name: 'F, R and M', owner: ORG,
+    members: [{ id: R.org, name: 'R', kind: 'police', country: null, node: R.id }, { ...M, node: wrong }],
+  };
+  answer = () => bundle({ records: [record({ id: grouped, group, data: { ...record().data, title: 'For the group', distribution: 'sharing_group' } })] });
+  await until(async () => (await R.api.get(`/api/v1/alerts/${grouped}`)).status === 200, 'the group\'s alert on R');
+  assert.equal(sql(R.srv, `SELECT origin_node || ' ' || listed_by FROM organisations WHERE id = '${M.id}'`).trim(), `${wrong} ${F.id}`);
+  // G's own record, passed along by F and signed by G, names M: taken, and M is G's now
+  const ofG = uuid7();
+  answer = () => bundle({ records: [wire(record({ id: ofG, origin_node: G.id, org: { ...M, name: 'Graz Police' } }), G)] });
+  await until(async () => (await R.api.get(`/api/v1/alerts/${ofG}`)).status === 200, 'the record G signed');
+  const org = (await R.api.get(`/api/v1/organisations/${M.id}`)).body;
+  assert.equal(org.origin_node, G.id);
+  assert.equal(org.name, 'Graz Police');
+  assert.equal(sql(R.srv, `SELECT COUNT(*) FROM organisations WHERE id = '${M.id}' AND listed_by IS NULL`).trim(), '1');
+});

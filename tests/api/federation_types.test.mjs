@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, client, cliUser, sql } from './lib.mjs';
-import { node, link, until, head, alertBody } from './fed_lib.mjs';
+import { node, peer, link, until, head, alertBody } from './fed_lib.mjs';
 
 let A, B, C;
 let publishedPractice;
@@ -428,5 +428,40 @@ test('the organisation of a sighting, a comment or an endorsement reads who rece
   await until(gone(C, pPath), 'the narrowed proposal gone from C');
   for (const [who, p] of [[u.r1, sRb], [u.r2, cRb], [u.r1, eRb]]) {
     assert.deepEqual((await ledger(who, p, 'tombstone')).map((x) => x.node_id), aPeers, p);
+  }
+});
+
+/* Nodes of their own: X peers with Y and with Z, Y and Z do not peer, and
+ * what X gets from Y goes no further, so Z gets no record of Y's and learns
+ * Y's organisation and node only as a member of X's group. */
+test("a group's member organisation of a node the receiver does not peer with shows that node as the group's origin names it", async () => {
+  const [X, Y, Z] = await Promise.all([node('x'), node('y'), node('z')]);
+  try {
+    peer(X, { ...Y, name: 'yankee' }, ['--no-pass-along']); // X's own name for Y
+    peer(Y, X);
+    link(X, Z);
+    // the organisations of Y and Z become known on X as remote ones
+    const hello = await Y.api.post('/api/v1/alerts', { body: alertBody({ title: 'Y says hello' }) });
+    assert.equal(hello.status, 201, hello.text);
+    const helloZ = await Z.api.post('/api/v1/alerts', { body: alertBody({ title: 'Z says hello' }) });
+    assert.equal(helloZ.status, 201, helloZ.text);
+    await until(seen(X, `/api/v1/alerts/${hello.body.id}`), "Y's alert on X");
+    await until(seen(X, `/api/v1/alerts/${helloZ.body.id}`), "Z's alert on X");
+    const g = await X.api.post('/api/v1/sharing-groups', { body: { name: 'X, Y and Z', members: [Y.org, Z.org] } });
+    assert.equal(g.status, 201, g.text);
+    const grouped = await X.api.post('/api/v1/alerts', { body: alertBody({ title: 'For the group', distribution: 'sharing_group', sharing_group_id: g.body.id }) });
+    assert.equal(grouped.status, 201, grouped.text);
+    await until(seen(Y, `/api/v1/alerts/${grouped.body.id}`), 'the group alert on Y');
+    await until(seen(Z, `/api/v1/alerts/${grouped.body.id}`), 'the group alert on Z');
+    assert.equal(sql(Z.srv, `SELECT COUNT(*) FROM alerts WHERE id = '${hello.body.id}'`).trim(), '0', 'no record of Y on Z');
+    const members = (await Z.api.get(`/api/v1/sharing-groups/${g.body.id}`)).body.members;
+    assert.ok(members.includes(Y.org) && members.includes(Z.org), JSON.stringify(members));
+    const org = await until(seen(Z, `/api/v1/organisations/${Y.org}`), "Y's organisation on Z");
+    assert.equal(org.origin_node, Y.id);
+    assert.equal(org.origin_node_name, 'yankee', "X's name for Y");
+    // Z's own organisation is not remote there, and Y names itself nothing
+    assert.equal((await Z.api.get(`/api/v1/organisations/${Z.org}`)).body.origin_node, null);
+  } finally {
+    await Promise.all([X, Y, Z].map((n) => n?.srv.stop()));
   }
 });

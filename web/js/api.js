@@ -92,6 +92,22 @@ export const get = async (path, query) => (await request('GET', path, { query })
 export const post = async (path, body) => (await request('POST', path, { body: body ?? {} })).data;
 export const patch = async (path, body, etag) => (await request('PATCH', path, { body, etag })).data;
 export const del = async (path) => (await request('DELETE', path)).data;
+/** A fresh Idempotency-Key: a random UUID (v4). crypto.randomUUID exists
+ * only in secure contexts, and Trellis may be served over plain HTTP on a
+ * station's network; getRandomValues exists everywhere. */
+export function idempotencyKey() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+/** POST of a new record with a fresh Idempotency-Key (a retried request
+ * does not create it twice); answers the record. */
+export const createRecord = async (path, body) => (await request('POST', path, { body, headers: { 'Idempotency-Key': idempotencyKey() } })).data;
+/** Saves rec, a record as getVersioned answers it ({ data, etag }; data
+ * null for a new one): a PATCH at the version read, or a create. */
+export const saveRecord = (path, rec, body) => (rec.data ? patch(`${path}/${rec.data.id}`, body, rec.etag) : createRecord(path, body));
 /** GET answering { data, etag } for a later PATCH. */
 export const getVersioned = (path) => request('GET', path);
 

@@ -90,6 +90,25 @@ export function Radios({ legend, name, value, onChange, options, error }) {
     </fieldset>`;
 }
 
+/** The records a search found, one to choose by radio button (name, ids
+ * idPrefix-id): nothing before a search (found null), empty when it found
+ * none; label(x) is how a record reads, children follow the choices. */
+export function FoundPicker({ found, empty, legend, name, idPrefix, chosen, onChoose, label, className = 'picker', children }) {
+  if (!found) return null;
+  if (found.length === 0) return html`<p class="empty" role="status">${empty}</p>`;
+  return html`
+    <fieldset class=${className}>
+      <legend>${legend}</legend>
+      <ul class="picker-list">
+        ${found.map((x) => html`<li key=${x.id} class="radio">
+          <input type="radio" id=${`${idPrefix}-${x.id}`} name=${name} value=${x.id} checked=${chosen === x.id} onChange=${() => onChoose(x.id)} />
+          <label for=${`${idPrefix}-${x.id}`}>${label(x)}</label>
+        </li>`)}
+      </ul>
+      ${children}
+    </fieldset>`;
+}
+
 export function Checkbox({ label, checked, onChange, name, hint, ...rest }) {
   const id = useId(`f-${name || 'check'}`);
   return html`
@@ -155,6 +174,11 @@ export function Notice({ kind = 'ok', children }) {
   return html`<div class=${`alert alert-${kind}`} role="status">${children}</div>`;
 }
 
+/** What the last action on a page came to: its notice, or its problem. */
+export function Outcome({ notice, error }) {
+  return html`${notice && html`<${Notice}>${notice}</${Notice}>`}<${ProblemAlert} error=${error} />`;
+}
+
 /** The page's heading; takes focus after navigation (see app.js). */
 export function PageHeader({ title, subtitle, children }) {
   return html`
@@ -167,8 +191,28 @@ export function PageHeader({ title, subtitle, children }) {
     </div>`;
 }
 
+/** The page of a form that creates or edits a record: the way back to
+ * its list (back, backLabel), the heading, and the form, its problem
+ * summary above the fields (children). */
+export function FormPage({ back, backLabel, title, subtitle, onSubmit, error, children }) {
+  return html`
+    <p class="breadcrumb"><a href=${back}>${backLabel}</a></p>
+    <${PageHeader} title=${title} subtitle=${subtitle} />
+    <form class="card form-card wide" onSubmit=${onSubmit} novalidate>
+      <${ProblemAlert} error=${error} />
+      ${children}
+    </form>`;
+}
+
 export function Loading() {
   return html`<p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${t('common.loading')}</p>`;
+}
+
+/** What a page shows until r (useAsync) has its data: the spinner, or,
+ * when the request failed, its problem under the page's title. */
+export function Pending({ r, title }) {
+  if (r.error) return html`<${PageHeader} title=${title} /><${ProblemAlert} error=${r.error} />`;
+  return html`<${Loading} />`;
 }
 
 /** A table that scrolls sideways on a phone; the region is focusable for keyboards. */
@@ -183,16 +227,36 @@ export function Table({ caption, head, children }) {
     </div>`;
 }
 
-/** Runs fn() now and whenever deps change: { data, error, loading, reload }. */
 /** The state of a form: its values, a setter per field (set('title')),
- * the error of its last save and that error's field messages (f.title). */
+ * and its saving (useSubmit). */
 export function useForm(initial) {
   const [form, setForm] = useState(initial);
-  const [error, setError] = useState(null);
+  const save = useSubmit();
   const set = (k) => (v) => setForm({ ...form, [k]: v });
-  return { form, setForm, set, error, setError, f: (error && error.fields) || {} };
+  return { form, setForm, set, ...save };
 }
 
+/** The saving of a form: busy while a save runs, the error of the last
+ * one and its field messages (f.title). submit(fn) makes a handler (for
+ * onSubmit or a button) that runs fn so. */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const submit = (fn) => async (e) => {
+    if (e) e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+    }
+    setBusy(false);
+  };
+  return { busy, error, setError, f: (error && error.fields) || {}, submit };
+}
+
+/** Runs fn() now and whenever deps change: { data, error, loading, reload }. */
 export function useAsync(fn, deps) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);

@@ -4,7 +4,7 @@
 import { html, useState } from './lib.js';
 import { t, formatDate, compareText } from './i18n.js';
 import { get, post, request } from './api.js';
-import { Field, Select, ProblemAlert, Loading, Notice, useAsync } from './components.js';
+import { Field, Select, Loading, FoundPicker, useAsync, Outcome } from './components.js';
 import { can } from './can.js';
 
 const PATHS = { tip: '/tips', alert: '/alerts', activity: '/activities', problem: '/problems' };
@@ -69,8 +69,7 @@ export function Links({ me, type, id, canChange, types = ['problem', 'tip', 'ale
   return html`
     <section class="card links-card" aria-labelledby=${`links-${type}`} data-links>
       <h2 id=${`links-${type}`}>${t('links.title')}</h2>
-      ${notice && html`<${Notice}>${notice}</${Notice}>`}
-      <${ProblemAlert} error=${error || links.error} />
+      <${Outcome} notice=${notice} error=${error || links.error} />
       ${!links.data ? html`<${Loading} />` : items.length === 0 ? html`<p class="empty">${t('links.none')}</p>` : html`
         <ul class="plain-list link-list">
           ${items.map((l) => html`<li key=${l.id} data-link=${l.type}>
@@ -88,16 +87,10 @@ export function Links({ me, type, id, canChange, types = ['problem', 'tip', 'ale
           <${Field} label=${t('links.search')} name="link_search" type="search" value=${words} onInput=${setWords} />
           <button type="submit" class="btn">${t('links.find')}</button>
         </form>
-        ${found && (found.length === 0 ? html`<p class="empty" role="status">${t('links.nothing_found')}</p>` : html`
-          <fieldset class="picker no-print">
-            <legend>${t('links.choose')}</legend>
-            <ul class="picker-list">
-              ${found.map((x) => html`<li key=${x.id} class="radio">
-                <input type="radio" id=${`pick-${x.id}`} name="link_pick" value=${x.id} checked=${chosen === x.id} onChange=${() => setChosen(x.id)} />
-                <label for=${`pick-${x.id}`}>${x.label}${x.preview && html`<span class="hint">${x.preview.length > 160 ? `${x.preview.slice(0, 160)}…` : x.preview}</span>`}</label>
-              </li>`)}
-            </ul>
-            <button type="button" class="btn btn-primary" disabled=${!chosen} onClick=${add}>${t('links.link')}</button>
-          </fieldset>`)}`}
+        <${FoundPicker} found=${found} empty=${t('links.nothing_found')} legend=${t('links.choose')} className="picker no-print"
+          name="link_pick" idPrefix="pick" chosen=${chosen} onChoose=${setChosen}
+          label=${(x) => html`${x.label}${x.preview && html`<span class="hint">${x.preview.length > 160 ? `${x.preview.slice(0, 160)}…` : x.preview}</span>`}`}>
+          <button type="button" class="btn btn-primary" disabled=${!chosen} onClick=${add}>${t('links.link')}</button>
+        </${FoundPicker}>`}
     </section>`;
 }

@@ -5,7 +5,10 @@ import { html, useState, useMemo } from './lib.js';
 import { t, tn, formatDate, countryName, formatNumber, language } from './i18n.js';
 import { get, countries as loadCountries, organisations } from './api.js';
 import { setQuery } from './router.js';
-import { PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Badge, ExportLinks } from './components.js';
+import {
+  PageHeader, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Badge, ExportLinks, Pending,
+} from './components.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, countryOptions, enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 import { can } from './can.js';
@@ -149,15 +152,13 @@ export default function Activities({ me, org, query }) {
     <nav class="tabs" aria-label=${t('act.views')}>
       ${tabs.map((v) => html`<a href=${`/activities?${new URLSearchParams({ ...cur, view: v })}`} aria-current=${view === v ? 'page' : undefined}>${t(`act.view_${v}`)}</a>`)}
     </nav>
-    <form class="filters card" aria-label=${t('act.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('alerts.country')} name="country" value=${view === 'list' ? (cur.country || '') : country} onChange=${change('country')}
-          options=${countryOptions(countries.data)} empty=${view === 'list' ? t('common.all') : t('common.choose')} />
-        ${view === 'list' && html`
-          <${Select} label=${t('act.type')} name="type" value=${cur.type || ''} onChange=${change('type')} options=${enumOptions(ACTIVITY_TYPES, 'acttype')} empty=${t('common.all')} />
-          <${Select} label=${t('act.status')} name="status" value=${cur.status || ''} onChange=${change('status')} options=${enumOptions(ACTIVITY_STATUSES, 'actstatus')} empty=${t('common.all')} />`}
-      </div>
-    </form>
+    <${FilterBar} label=${t('act.filters')}>
+      <${Select} label=${t('alerts.country')} name="country" value=${view === 'list' ? (cur.country || '') : country} onChange=${change('country')}
+        options=${countryOptions(countries.data)} empty=${view === 'list' ? t('common.all') : t('common.choose')} />
+      ${view === 'list' && html`
+        <${Select} label=${t('act.type')} name="type" value=${cur.type || ''} onChange=${change('type')} options=${enumOptions(ACTIVITY_TYPES, 'acttype')} empty=${t('common.all')} />
+        <${Select} label=${t('act.status')} name="status" value=${cur.status || ''} onChange=${change('status')} options=${enumOptions(ACTIVITY_STATUSES, 'actstatus')} empty=${t('common.all')} />`}
+    </${FilterBar}>
     ${view === 'overlaps' && (country ? html`<${Overlaps} me=${me} country=${country} byId=${byId} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
     ${view === 'gaps' && (country ? html`<${Gaps} country=${country} />` : html`<p class="empty">${t('act.pick_country')}</p>`)}
     ${view === 'list' && html`
@@ -167,19 +168,16 @@ export default function Activities({ me, org, query }) {
         <h2 id="act-map-title">${t('act.map')}</h2>
         <${DataMap} items=${list.items.filter((a) => a.lat != null).map((a) => mapItem(a))} label=${t('act.map')} />
       </section>
-      ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-        : list.items.length === 0 ? html`<p class="empty">${t('act.empty')}</p>` : html`
-        <${Table} caption=${t('act.title')} head=${[t('act.activity'), t('act.type'), t('act.organisation'), t('alerts.country'), t('act.period'), t('act.status')]}>
-          ${list.items.map((a) => html`<tr key=${a.id}>
-            <td><a href=${`/activities/${a.id}`}>${a.title}</a></td>
-            <td>${t(`acttype.${a.type}`)}</td>
-            <td><${OrgName} byId=${byId} id=${a.org_id} /></td>
-            <td>${countryName(a.area_country)}</td>
-            <td><${Period} a=${a} /></td>
-            <td><${Badge}>${t(`actstatus.${a.status}`)}</${Badge}></td>
-          </tr>`)}
-        </${Table}>
-        <${MoreButton} list=${list} />`}`}`;
+      <${ListTable} list=${list} empty=${t('act.empty')} caption=${t('act.title')}
+        head=${[t('act.activity'), t('act.type'), t('act.organisation'), t('alerts.country'), t('act.period'), t('act.status')]}
+        row=${(a) => html`<tr key=${a.id}>
+          <td><a href=${`/activities/${a.id}`}>${a.title}</a></td>
+          <td>${t(`acttype.${a.type}`)}</td>
+          <td><${OrgName} byId=${byId} id=${a.org_id} /></td>
+          <td>${countryName(a.area_country)}</td>
+          <td><${Period} a=${a} /></td>
+          <td><${Badge}>${t(`actstatus.${a.status}`)}</${Badge}></td>
+        </tr>`} />`}`;
 }
 
 /** /activities/:id with its overlaps side by side. */
@@ -188,8 +186,7 @@ export function Detail({ me, params }) {
     const [a, o, orgs] = await Promise.all([get(`/activities/${params.id}`), get(`/activities/${params.id}/overlaps`, { limit: 50 }), organisations()]);
     return { a, overlaps: o.items, byId: new Map(orgs.map((x) => [x.id, x])) };
   }, [params.id]);
-  if (d.error) return html`<${PageHeader} title=${t('act.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('act.title')} />`;
   const { a, overlaps, byId } = d.data;
   const items = [mapItem(a, 'a'), ...overlaps.filter((x) => x.activity.lat != null).map((x) => mapItem(x.activity, 'b'))].filter((x) => x.lat != null);
   return html`

@@ -3,9 +3,9 @@
 // the activities of other organisations it overlaps.
 import { html, useState, useMemo } from './lib.js';
 import { t } from './i18n.js';
-import { request, listAll, countries as loadCountries, organisations } from './api.js';
+import { createRecord, listAll, countries as loadCountries, organisations } from './api.js';
 import { navigate } from './router.js';
-import { PageHeader, Field, TextArea, Select, ProblemAlert, Loading, useAsync } from './components.js';
+import { FormPage, Field, TextArea, Select, useAsync, useSubmit, Pending } from './components.js';
 import { ACTIVITY_TYPES, ACTIVITY_STATUSES, SETTINGS, GENDERS, countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
@@ -17,8 +17,7 @@ export default function ActivityNew({ me }) {
     const [countries, orgs, groups] = await Promise.all([loadCountries(), organisations(), listAll('/sharing-groups')]);
     return { countries, orgs, groups: groups.items };
   }, []);
-  if (data.error) return html`<${PageHeader} title=${t('act.new')} /><${ProblemAlert} error=${data.error} />`;
-  if (!data.data) return html`<${Loading} />`;
+  if (!data.data) return html`<${Pending} r=${data} title=${t('act.new')} />`;
   return html`<${Form} me=${me} ...${data.data} />`;
 }
 
@@ -29,14 +28,11 @@ function Form({ me, countries, orgs, groups }) {
     place_name: '', lat: '', lon: '', radius_km: '', start: '', end: '', status: 'planned',
     age_min: '', age_max: '', gender: 'all', distribution: '', sharing_group_id: '', tlp: '',
   });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const point = form.lat !== '' && form.lon !== '' && !Number.isNaN(Number(form.lat)) && !Number.isNaN(Number(form.lon))
     ? { lat: Number(form.lat), lon: Number(form.lon) } : null;
-  const save = async () => {
-    setBusy(true);
-    setError(null);
+  const save = submit(async () => {
     const body = {
       title: form.title, description: form.description, type: form.type || undefined, setting: form.setting || undefined,
       area_country: form.area_country || undefined, place_name: form.place_name || null,
@@ -47,17 +43,12 @@ function Form({ me, countries, orgs, groups }) {
       sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : null,
     };
     for (const k of Object.keys(body)) if (body[k] === undefined) delete body[k];
-    try {
-      const r = await request('POST', '/activities', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/activities/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
-  };
-  const f = (error && error.fields) || {};
+    const r = await createRecord('/activities', body);
+    navigate(`/activities/${r.id}`, { replace: true });
+  });
   return html`
-    <p class="breadcrumb"><a href="/activities">${t('act.title')}</a></p>
-    <${PageHeader} title=${t('act.new')} subtitle=${t('act.form_hint')} />
-    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/activities" backLabel=${t('act.title')} title=${t('act.new')} subtitle=${t('act.form_hint')}
+      onSubmit=${save} error=${error}>
       <${Field} label=${t('act.activity_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <div class="two-col">
         <${Select} label=${t('act.type')} name="type" value=${form.type} onChange=${set('type')}
@@ -99,5 +90,5 @@ function Form({ me, countries, orgs, groups }) {
         <button type="submit" class="btn btn-primary" disabled=${busy}>${t('act.save')}</button>
         <a class="btn btn-quiet" href="/activities">${t('common.cancel')}</a>
       </div>
-    </form>`;
+    </${FormPage}>`;
 }

@@ -2,9 +2,9 @@
 // chooses both, and the form says in words who will be able to see it.
 import { html, useState, useMemo } from './lib.js';
 import { t, language } from './i18n.js';
-import { request, getVersioned, listAll, organisations, substances } from './api.js';
+import { saveRecord, getVersioned, listAll, organisations, substances } from './api.js';
 import { navigate } from './router.js';
-import { PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, useAsync } from './components.js';
+import { FormPage, Field, TextArea, Select, MultiSelect, useAsync, useSubmit, Pending } from './components.js';
 import { ALERT_CATEGORIES, DRUG_FORMS, enumOptions, substanceOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DataMap } from './map-data.js';
@@ -20,8 +20,7 @@ export default function AlertEdit({ me, params }) {
     if (params.id) { const r = await getVersioned(`/alerts/${params.id}`); alert = r.data; etag = r.etag; }
     return { orgs, groups: groups.items, subs, alert, etag };
   }, [params.id]);
-  if (data.error) return html`<${PageHeader} title=${t('alerts.title')} /><${ProblemAlert} error=${data.error} />`;
-  if (!data.data) return html`<${Loading} />`;
+  if (!data.data) return html`<${Pending} r=${data} title=${t('alerts.title')} />`;
   return html`<${Form} me=${me} ...${data.data} />`;
 }
 
@@ -35,13 +34,10 @@ function Form({ me, orgs, groups, subs, alert, etag }) {
   });
   const subOptions = useMemo(() => substanceOptions(subs, language()), [subs]);
   const [point, setPoint] = useState(a.location && a.location.lat != null ? { lat: a.location.lat, lon: a.location.lon } : null);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const org = useMemo(() => orgs.find((o) => o.id === me.org_id), [orgs]);
-  const save = async (status) => {
-    setBusy(true);
-    setError(null);
+  const save = (status) => submit(async () => {
     const body = {
       title: form.title, summary: form.summary, body: form.body, category: form.category || undefined,
       distribution: form.distribution || undefined, tlp: form.tlp || undefined,
@@ -54,18 +50,12 @@ function Form({ me, orgs, groups, subs, alert, etag }) {
       body.location = { ...(point ? { lat: round(point.lat), lon: round(point.lon) } : {}), ...(form.place_name ? { place_name: form.place_name } : {}) };
     } else body.location = null;
     if (status) body.status = status;
-    try {
-      const r = alert ? await request('PATCH', `/alerts/${alert.id}`, { body, etag })
-        : await request('POST', '/alerts', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/alerts/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
-  };
-  const f = (error && error.fields) || {};
+    const r = await saveRecord('/alerts', { data: alert, etag }, body);
+    navigate(`/alerts/${r.id}`, { replace: true });
+  });
   return html`
-    <p class="breadcrumb"><a href="/alerts">${t('alerts.title')}</a></p>
-    <${PageHeader} title=${alert ? t('alerts.edit_title', { title: alert.title }) : t('alerts.new')} subtitle=${t('alerts.form_hint')} />
-    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save(null); }} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/alerts" backLabel=${t('alerts.title')} title=${alert ? t('alerts.edit_title', { title: alert.title }) : t('alerts.new')}
+      subtitle=${t('alerts.form_hint')} onSubmit=${save(null)} error=${error}>
       <${Field} label=${t('alerts.alert_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <${Select} label=${t('alerts.category')} name="category" value=${form.category} onChange=${set('category')}
         options=${enumOptions(ALERT_CATEGORIES, 'alertcat')} empty=${t('common.choose')} error=${f.category} required />
@@ -89,9 +79,9 @@ function Form({ me, orgs, groups, subs, alert, etag }) {
       <div class="form-actions">
         ${alert ? html`<button type="submit" class="btn btn-primary" disabled=${busy}>${t('common.save')}</button>`
           : html`
-            <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('published')}>${t('alerts.publish')}</button>
-            <button type="button" class="btn" disabled=${busy} onClick=${() => save('draft')}>${t('alerts.save_draft')}</button>`}
+            <button type="button" class="btn btn-primary" disabled=${busy} onClick=${save('published')}>${t('alerts.publish')}</button>
+            <button type="button" class="btn" disabled=${busy} onClick=${save('draft')}>${t('alerts.save_draft')}</button>`}
         <a class="btn btn-quiet" href=${alert ? `/alerts/${alert.id}` : '/alerts'}>${t('common.cancel')}</a>
       </div>
-    </form>`;
+    </${FormPage}>`;
 }

@@ -6,9 +6,10 @@ import { t, formatDateTime, countryName, language } from './i18n.js';
 import { get, post, patch, getVersioned, countries as loadCountries, organisations, substances } from './api.js';
 import { setQuery } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
-  ExportLinks,
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton,
+  Notice, Badge, ExportLinks, Pending, Outcome,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import {
   ALERT_CATEGORIES, ALERT_STATUSES, DRUG_FORMS, TLPS, enumOptions, tlpKey, tlpLabel, countryOptions, audience, substanceName,
 } from './labels.js';
@@ -84,20 +85,17 @@ export default function Alerts({ me, query }) {
     ${!q && html`<${ExportLinks} path="/alerts/export" query=${filt} formats=${['csv', 'json', 'geojson']} />`}
     ${q ? html`<${SearchResults} q=${q} byId=${byId} />` : html`
       <${ProblemAlert} error=${list.error} />
-      ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-        : list.items.length === 0 ? html`<p class="empty">${t('alerts.empty')}</p>` : html`
-        <${Table} caption=${t('alerts.title')} head=${[t('alerts.alert'), t('alerts.category'), t('alerts.status'), t('alerts.tlp'), t('alerts.organisation'), t('alerts.updated')]}>
-          ${list.items.map((a) => html`
-            <tr key=${a.id}>
-              <td><a href=${`/alerts/${a.id}`}>${a.title}</a>${a.location && a.location.place_name && html`<div class="muted small">${a.location.place_name}</div>`}</td>
-              <td>${t(`alertcat.${a.category}`)}</td>
-              <td><${Badge} kind=${STATUS_KIND[a.status]}>${t(`alertstatus.${a.status}`)}</${Badge}></td>
-              <td><${TlpBadge} tlp=${a.tlp} /></td>
-              <td><${OrgName} org=${byId.get(a.org_id)} /> <span class="muted">${a.country ? `(${a.country})` : ''}</span></td>
-              <td>${formatDateTime(a.updated_at)}</td>
-            </tr>`)}
-        </${Table}>
-        <${MoreButton} list=${list} />`}`}`;
+      <${ListTable} list=${list} empty=${t('alerts.empty')} caption=${t('alerts.title')}
+        head=${[t('alerts.alert'), t('alerts.category'), t('alerts.status'), t('alerts.tlp'), t('alerts.organisation'), t('alerts.updated')]}
+        row=${(a) => html`
+          <tr key=${a.id}>
+            <td><a href=${`/alerts/${a.id}`}>${a.title}</a>${a.location && a.location.place_name && html`<div class="muted small">${a.location.place_name}</div>`}</td>
+            <td>${t(`alertcat.${a.category}`)}</td>
+            <td><${Badge} kind=${STATUS_KIND[a.status]}>${t(`alertstatus.${a.status}`)}</${Badge}></td>
+            <td><${TlpBadge} tlp=${a.tlp} /></td>
+            <td><${OrgName} org=${byId.get(a.org_id)} /> <span class="muted">${a.country ? `(${a.country})` : ''}</span></td>
+            <td>${formatDateTime(a.updated_at)}</td>
+          </tr>`} />`}`;
 }
 
 function Sightings({ alert, me }) {
@@ -208,8 +206,7 @@ export function Detail({ me, params }) {
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
   const byId = useMemo(() => new Map(((a.data && a.data.orgs) || []).map((o) => [o.id, o])), [a.data]);
-  if (a.error) return html`<${PageHeader} title=${t('alerts.title')} /><${ProblemAlert} error=${a.error} />`;
-  if (!a.data) return html`<${Loading} />`;
+  if (!a.data) return html`<${Pending} r=${a} title=${t('alerts.title')} />`;
   const { alert, etag, group, subs } = a.data;
   const org = byId.get(alert.org_id);
   const own = alert.org_id === me.org_id && can(me, 'alert', 'update');
@@ -230,8 +227,7 @@ export function Detail({ me, params }) {
       ${own && alert.status === 'draft' && html`<button type="button" class="btn btn-primary" onClick=${() => change({ status: 'published' }, t('alerts.published'))}>${t('alerts.publish')}</button>`}
       ${own && alert.status === 'published' && html`<button type="button" class="btn btn-danger" onClick=${() => setRetracting(true)}>${t('alerts.retract')}</button>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     ${retracting && html`
       <form class="card" onSubmit=${(e) => { e.preventDefault(); change({ status: 'retracted', retraction_reason: reason }, t('alerts.retracted')); }}>
         <${TextArea} label=${t('alerts.retraction_reason')} name="retraction_reason" value=${reason} onInput=${setReason} required

@@ -9,6 +9,7 @@ import { t, formatDate, formatNumber, formatFixed } from './i18n.js';
 import { get, countries as loadCountries } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, Checkbox, ProblemAlert, Loading, Table, useAsync } from './components.js';
+import { FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { AberrationChart } from './chart.js';
 import { DataMap } from './map-data.js';
@@ -46,6 +47,21 @@ function Explain({ keys }) {
   return html`<dl class="an-explain">${keys.map((k) => html`<div key=${k}><dt>${t(`an.term.${k}`)}</dt><dd>${t(`an.explain.${k}`)}</dd></div>`)}</dl>`;
 }
 
+/** The card of one analysis (id names its heading): what it shows, its
+ * terms explained (keys), then its problem or the spinner until r, its
+ * request, has answered; children show the answer. */
+function AnalysisCard({ id, title, hint, keys, r, children }) {
+  return html`
+    <section class="card" aria-labelledby=${id}>
+      <h2 id=${id}>${title}</h2>
+      <p class="muted">${hint}</p>
+      <${Explain} keys=${keys} />
+      <${ProblemAlert} error=${r.error} />
+      ${!r.data && !r.error && html`<${Loading} />`}
+      ${children}
+    </section>`;
+}
+
 function Series({ f }) {
   const r = useAsync(() => get('/analytics/aberrations', { source: f.source, country: f.country, method: f.method, interval: 'week' }), [f.source, f.country, f.method]);
   const data = useMemo(() => {
@@ -62,12 +78,7 @@ function Series({ f }) {
   const alarms = r.data ? r.data.items.filter((p) => p.alarm) : [];
   const noted = r.data ? r.data.items.filter((p) => p.alarm_note || (p.bound_note && p.observed)) : [];
   return html`
-    <section class="card" aria-labelledby="series-title">
-      <h2 id="series-title">${t('an.series')}</h2>
-      <p class="muted">${t('an.series_hint')}</p>
-      <${Explain} keys=${['expected', 'upper']} />
-      <${ProblemAlert} error=${r.error} />
-      ${!r.data && !r.error && html`<${Loading} />`}
+    <${AnalysisCard} id="series-title" title=${t('an.series')} hint=${t('an.series_hint')} keys=${['expected', 'upper']} r=${r}>
       ${data && html`
         <${AberrationChart} ...${data} label=${t('an.series_label', { n: alarms.length })}
           labels=${{ observed: t('an.observed'), expected: t('an.expected'), upper: t('an.upper'), alarm: t('an.alarm') }} />
@@ -82,7 +93,7 @@ function Series({ f }) {
           <details class="an-notes"><summary>${t('an.notes', { n: formatNumber(noted.length) })}</summary>
             <ul>${noted.map((p) => html`<li key=${p.period}>${formatDate(p.period)}: ${note(p.alarm_note || p.bound_note)}</li>`)}</ul>
           </details>`}`}
-    </section>`;
+    </${AnalysisCard}>`;
 }
 
 function Hotspots({ f }) {
@@ -98,12 +109,7 @@ function Hotspots({ f }) {
   const rows = all ? cells : cells.filter((c) => c.hot);
   const d = r.data;
   return html`
-    <section class="card" aria-labelledby="hot-title">
-      <h2 id="hot-title">${t('an.hotspots')}</h2>
-      <p class="muted">${t('an.hotspots_hint')}</p>
-      <${Explain} keys=${['z', 'p', 'p_adjusted']} />
-      <${ProblemAlert} error=${r.error} />
-      ${!d && !r.error && html`<${Loading} />`}
+    <${AnalysisCard} id="hot-title" title=${t('an.hotspots')} hint=${t('an.hotspots_hint')} keys=${['z', 'p', 'p_adjusted']} r=${r}>
       ${d && html`<p role="status">${t('an.hot_count', { n: formatNumber(d.hot_spots ?? 0) })}</p>`}
       ${d && d.scale && html`<p class="muted an-scale">${t(d.scale.chosen === 'data' ? 'an.scale_data' : 'an.scale_user',
         { cell: formatNumber(d.scale.cell_km), d: formatNumber(Math.round(d.scale.distance_km * 10) / 10) })}
@@ -120,7 +126,7 @@ function Hotspots({ f }) {
         <li><span class="swatch swatch-z2" aria-hidden="true"></span>${t('an.z2')}</li>
         <li><span class="swatch swatch-z0" aria-hidden="true"></span>${t('an.z0')}</li>
       </ul>
-    </section>`;
+    </${AnalysisCard}>`;
 }
 
 function Scan({ f }) {
@@ -134,12 +140,7 @@ function Scan({ f }) {
     label: t('an.cluster_label', { rank: k.rank, p: pFmt(k.p) }),
   })), [r.data]);
   return html`
-    <section class="card" aria-labelledby="scan-title">
-      <h2 id="scan-title">${t('an.scan')}</h2>
-      <p class="muted">${t('an.scan_hint')}</p>
-      <${Explain} keys=${['expected', 'relative_risk', 'p_scan']} />
-      <${ProblemAlert} error=${r.error} />
-      ${!r.data && !r.error && html`<${Loading} />`}
+    <${AnalysisCard} id="scan-title" title=${t('an.scan')} hint=${t('an.scan_hint')} keys=${['expected', 'relative_risk', 'p_scan']} r=${r}>
       <${Checkbox} name="scan_all" label=${t('an.show_all')} checked=${all} onChange=${setAll} />
       ${r.data && (list.length === 0 ? html`<p class="empty">${t('an.no_clusters')}</p>` : html`
         <${Table} caption=${t('an.scan')} head=${[t('an.place'), t('an.period'), t('an.radius'), t('an.observed'), t('an.expected'), t('an.relative_risk'), 'p']}>
@@ -148,7 +149,7 @@ function Scan({ f }) {
             <td>${num(k.relative_risk)}</td><td>${pFmt(k.p)}</td></tr>`)}
         </${Table}>`)}
       <${DataMap} items=${items} highlight=${f.country ? [f.country] : []} fit=${fitOf(r.data && r.data.bbox)} label=${t('an.scan')} />
-    </section>`;
+    </${AnalysisCard}>`;
 }
 
 export default function Analytics({ me, org, query }) {
@@ -158,15 +159,13 @@ export default function Analytics({ me, org, query }) {
   const change = (k) => (v) => setQuery({ ...cur, ...f, [k]: v });
   return html`
     <${PageHeader} title=${t('an.title')} subtitle=${t('an.subtitle')} />
-    <form class="filters card" aria-label=${t('an.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('an.source')} name="source" value=${f.source} onChange=${change('source')} options=${enumOptions(SOURCES, 'source')} />
-        <${Select} label=${t('alerts.country')} name="country" value=${f.country} onChange=${change('country')} options=${countryOptions(countries.data)} empty=${t('common.all')} />
-        <${Select} label=${t('an.method')} name="method" value=${f.method} onChange=${change('method')} options=${enumOptions(METHODS, 'method')} />
-        <${Select} label=${t('an.cell_km')} name="cell_km" value=${f.cell_km} onChange=${change('cell_km')}
-          options=${[{ value: 'auto', label: t('an.cell_auto') }, ...['1', '2', '5', '10', '25'].map((v) => ({ value: v, label: `${v} km` }))]} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('an.filters')}>
+      <${Select} label=${t('an.source')} name="source" value=${f.source} onChange=${change('source')} options=${enumOptions(SOURCES, 'source')} />
+      <${Select} label=${t('alerts.country')} name="country" value=${f.country} onChange=${change('country')} options=${countryOptions(countries.data)} empty=${t('common.all')} />
+      <${Select} label=${t('an.method')} name="method" value=${f.method} onChange=${change('method')} options=${enumOptions(METHODS, 'method')} />
+      <${Select} label=${t('an.cell_km')} name="cell_km" value=${f.cell_km} onChange=${change('cell_km')}
+        options=${[{ value: 'auto', label: t('an.cell_auto') }, ...['1', '2', '5', '10', '25'].map((v) => ({ value: v, label: `${v} km` }))]} />
+    </${FilterBar}>
     <${Series} f=${f} />
     <div class="two-col">
       <${Hotspots} f=${f} />

@@ -5,9 +5,8 @@ import { html, useMemo } from './lib.js';
 import { t, formatDateTime } from './i18n.js';
 import { listAll } from './api.js';
 import { setQuery } from './router.js';
-import {
-  PageHeader, Field, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, ExportLinks,
-} from './components.js';
+import { PageHeader, Field, Select, ProblemAlert, useAsync, usePagedList, ExportLinks } from './components.js';
+import { ListTable } from './list-page.js';
 
 // every kind of record the log names: the server takes no other filter
 // (src/domain/audit.c audit_resource_types; tests/api/audit.test.mjs holds
@@ -107,19 +106,16 @@ export default function Audit({ query }) {
       <button type="button" class="btn btn-small" onClick=${() => setQuery({ ...q, resource_id: '' })}>${t('audit.record_all')}</button></p>`}
     <${ExportLinks} path="/audit/export" query=${Object.fromEntries(Object.entries(sent).filter(([, v]) => v))} formats=${['csv', 'json']} />
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('audit.empty')}</p>` : html`
-      <${Table} caption=${t('audit.title')} head=${[t('audit.at'), t('audit.user'), t('audit.action'), t('audit.resource'), t('audit.request')]}>
-        ${list.items.map((e) => html`
-          <tr key=${e.seq} data-action=${e.action}>
-            <td class="nowrap">${formatDateTime(e.at)}</td>
-            <td><${Who} e=${e} names=${names} /></td>
-            <td>${label('action', e.action)}
-              ${reasonOf(e) && html`<div class="small" data-reason><strong>${t('audit.reason')}:</strong> ${reasonOf(e)}</div>`}
-              ${details(e.detail).map((d) => html`<div class="muted small">${d}</div>`)}</td>
-            <td><${Record} e=${e} /></td>
-            <td class="mono small">${e.request_id || ''}</td>
-          </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}`;
+    <${ListTable} list=${list} empty=${t('audit.empty')} caption=${t('audit.title')}
+      head=${[t('audit.at'), t('audit.user'), t('audit.action'), t('audit.resource'), t('audit.request')]}
+      row=${(e) => html`
+        <tr key=${e.seq} data-action=${e.action}>
+          <td class="nowrap">${formatDateTime(e.at)}</td>
+          <td><${Who} e=${e} names=${names} /></td>
+          <td>${label('action', e.action)}
+            ${reasonOf(e) && html`<div class="small" data-reason><strong>${t('audit.reason')}:</strong> ${reasonOf(e)}</div>`}
+            ${details(e.detail).map((d) => html`<div class="muted small">${d}</div>`)}</td>
+          <td><${Record} e=${e} /></td>
+          <td class="mono small">${e.request_id || ''}</td>
+        </tr>`} />`;
 }

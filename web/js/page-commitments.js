@@ -4,11 +4,13 @@
 // forms to record each. What a user may do comes from /me `can`.
 import { html, useState, useMemo } from './lib.js';
 import { t, language, countryName, formatDate, formatDateTime } from './i18n.js';
-import { get, post, request, getVersioned, listAll, countries as loadCountries, organisations } from './api.js';
+import { get, post, getVersioned, listAll, countries as loadCountries, organisations, createRecord, saveRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, ExportLinks, Checkbox, useForm
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Notice, Badge,
+  ExportLinks, Checkbox, useForm, FormPage, useSubmit, Pending,
 } from './components.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { DeleteButton } from './delete-button.js';
@@ -48,26 +50,21 @@ export default function Commitments({ me, query }) {
       ${can(me, 'document', 'create') && html`<a class="btn" href="/documents/new">${t('cmt.new_document')}</a>`}
       ${can(me, 'commitment', 'create') && html`<a class="btn btn-primary" href="/commitments/new">${t('cmt.new')}</a>`}
     </${PageHeader}>
-    <form class="filters card" aria-label=${t('cmt.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('cmt.theme')} name="theme" value=${cur.theme || ''} onChange=${(v) => setQuery({ ...cur, theme: v })}
-          options=${enumOptions(THEMES, 'cmttheme')} empty=${t('common.all')} />
-        <${Select} label=${t('cmt.document')} name="document_id" value=${cur.document_id || ''} onChange=${(v) => setQuery({ ...cur, document_id: v })}
-          options=${(docs.data || []).map((d) => ({ value: d.id, label: d.title }))} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('cmt.filters')}>
+      <${Select} label=${t('cmt.theme')} name="theme" value=${cur.theme || ''} onChange=${(v) => setQuery({ ...cur, theme: v })}
+        options=${enumOptions(THEMES, 'cmttheme')} empty=${t('common.all')} />
+      <${Select} label=${t('cmt.document')} name="document_id" value=${cur.document_id || ''} onChange=${(v) => setQuery({ ...cur, document_id: v })}
+        options=${(docs.data || []).map((d) => ({ value: d.id, label: d.title }))} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error || docs.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('cmt.empty')}</p>` : html`
-      <${Table} caption=${t('cmt.title')} head=${[t('cmt.paragraph'), t('cmt.text'), t('cmt.theme'), t('cmt.document'), t('common.actions')]}>
-        ${list.items.map((c) => html`<tr key=${c.id} data-commitment=${c.id}>
-          <td>${c.paragraph}</td><td lang=${c.text[language()] ? language() : 'en'}>${pick(c.text)}</td>
-          <td>${t(`cmttheme.${c.theme}`)}</td><td>${docName(c.document_id)}</td>
-          <td class="row-actions">${mayDo(me, 'commitment', 'update', c) && html`<a class="btn btn-small" href=${`/commitments/${c.id}/edit`}>${t('common.edit')}</a>`}
-            ${mayDo(me, 'commitment', 'delete', c) && html`<${DeleteButton} small path=${`/commitments/${c.id}`} what=${c.paragraph} onDone=${() => setTick((n) => n + 1)} />`}</td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('cmt.empty')} caption=${t('cmt.title')}
+      head=${[t('cmt.paragraph'), t('cmt.text'), t('cmt.theme'), t('cmt.document'), t('common.actions')]}
+      row=${(c) => html`<tr key=${c.id} data-commitment=${c.id}>
+        <td>${c.paragraph}</td><td lang=${c.text[language()] ? language() : 'en'}>${pick(c.text)}</td>
+        <td>${t(`cmttheme.${c.theme}`)}</td><td>${docName(c.document_id)}</td>
+        <td class="row-actions">${mayDo(me, 'commitment', 'update', c) && html`<a class="btn btn-small" href=${`/commitments/${c.id}/edit`}>${t('common.edit')}</a>`}
+          ${mayDo(me, 'commitment', 'delete', c) && html`<${DeleteButton} small path=${`/commitments/${c.id}`} what=${c.paragraph} onDone=${() => setTick((n) => n + 1)} />`}</td>
+      </tr>`} />
     <section class="card">
       <h2>${t('cmt.documents')}</h2>
       <ul class="member-list">${(docs.data || []).map((d) => html`<li key=${d.id} data-document=${d.id}>
@@ -85,14 +82,6 @@ function useShareData(me) {
   }, []);
 }
 
-async function create(path, body, setError, setBusy) {
-  setBusy(true);
-  setError(null);
-  try {
-    return (await request('POST', path, { body, headers: { 'Idempotency-Key': crypto.randomUUID() } })).data;
-  } catch (err) { setError(err); setBusy(false); return null; }
-}
-
 const cleanShare = (form) => ({ distribution: form.distribution || undefined, tlp: form.tlp || undefined,
   sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : undefined });
 
@@ -100,17 +89,6 @@ const cleanShare = (form) => ({ distribution: form.distribution || undefined, tl
  * on a new one. */
 function useRecord(path, id) {
   return useAsync(async () => (id ? getVersioned(`${path}/${id}`) : { data: null, etag: null }), [id]);
-}
-
-/** Saves a new record (POST) or the change of one (PATCH with its ETag);
- * answers the record, or null with the error shown. */
-async function saveRecord(path, rec, body, setError, setBusy) {
-  if (!rec.data) return create(path, body, setError, setBusy);
-  setBusy(true);
-  setError(null);
-  try {
-    return (await request('PATCH', `${path}/${rec.data.id}`, { body, etag: rec.etag })).data;
-  } catch (err) { setError(err); setBusy(false); return null; }
 }
 
 const day = (iso) => (iso ? String(iso).slice(0, 10) : '');
@@ -127,21 +105,18 @@ export const EditDocument = NewDocument;
 
 function DocumentForm({ me, d, rec }) {
   const r = rec.data;
-  const { form, set, error, setError, f } = useForm({ title: r ? r.title : '', issuer: r ? r.issuer : '', symbol: (r && r.symbol) || '', adopted_on: day(r && r.adopted_on),
+  const { form, set, error, f, busy, submit } = useForm({ title: r ? r.title : '', issuer: r ? r.issuer : '', symbol: (r && r.symbol) || '', adopted_on: day(r && r.adopted_on),
     url: (r && r.url) || '', ...shareOf(r, 'clear') });
-  const [busy, setBusy] = useState(false);
-  const save = async (e) => {
-    e.preventDefault();
+  const save = submit(async () => {
     const body = { title: form.title, issuer: form.issuer, ...cleanShare(form) };
     if (r) Object.assign(body, { symbol: form.symbol, adopted_on: form.adopted_on || null, url: form.url || null });
     else for (const k of ['symbol', 'adopted_on', 'url']) if (form[k]) body[k] = form[k];
-    if (await saveRecord('/documents', rec, body, setError, setBusy)) navigate('/commitments');
-  };
+    await saveRecord('/documents', rec, body);
+    navigate('/commitments');
+  });
   return html`
-    <p class="breadcrumb"><a href="/commitments">${t('cmt.title')}</a></p>
-    <${PageHeader} title=${r ? t('cmt.edit_document', { title: r.title }) : t('cmt.new_document')} />
-    <form class="card form-card wide" onSubmit=${save} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/commitments" backLabel=${t('cmt.title')} title=${r ? t('cmt.edit_document', { title: r.title }) : t('cmt.new_document')}
+      onSubmit=${save} error=${error}>
       <${Field} label=${t('cmt.doc_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <div class="two-col">
         <${Field} label=${t('cmt.issuer')} name="issuer" value=${form.issuer} onInput=${set('issuer')} error=${f.issuer} required />
@@ -152,7 +127,7 @@ function DocumentForm({ me, d, rec }) {
       <${ShareChooser} canShare=${can(me, 'document', 'share')} form=${form} set=${set} org=${d.data.org} groups=${d.data.groups} errors=${f} />
       <div class="form-actions"><button type="submit" class="btn btn-primary" disabled=${busy}>${t('common.save')}</button>
         <a class="btn btn-quiet" href="/commitments">${t('common.cancel')}</a></div>
-    </form>`;
+    </${FormPage}>`;
 }
 
 /** /commitments/new and /commitments/:id/edit: a commitment of a
@@ -171,11 +146,9 @@ function CommitmentForm({ me, d, docs, rec }) {
   const r = rec.data;
   const text0 = (r && r.text) || {};
   const ind = ((r && r.indicators) || [])[0] || {};
-  const { form, set, error, setError, f } = useForm({ document_id: r ? r.document_id : '', paragraph: r ? r.paragraph : '', en: text0.en || '', fr: text0.fr || '', ru: text0.ru || '',
+  const { form, set, error, f, busy, submit } = useForm({ document_id: r ? r.document_id : '', paragraph: r ? r.paragraph : '', en: text0.en || '', fr: text0.fr || '', ru: text0.ru || '',
     theme: r ? r.theme : '', definition: pick(ind.definition), unit: ind.unit || '', arq_module: ind.arq_module || '', ...shareOf(r, 'clear') });
-  const [busy, setBusy] = useState(false);
-  const save = async (e) => {
-    e.preventDefault();
+  const save = submit(async () => {
     const text = Object.fromEntries(['en', 'fr', 'ru'].filter((l) => form[l].trim()).map((l) => [l, form[l].trim()]));
     const body = { paragraph: form.paragraph, text, theme: form.theme || undefined, ...cleanShare(form) };
     if (!r) body.document_id = form.document_id || undefined;
@@ -185,13 +158,12 @@ function CommitmentForm({ me, d, docs, rec }) {
     const def = r && pick(ind.definition) === form.definition ? ind.definition : form.definition;
     const first = form.definition ? [{ definition: def, unit: form.unit, arq_module: form.arq_module }] : [];
     if (r || first.length) body.indicators = [...first, ...rest];
-    if (await saveRecord('/commitments', rec, body, setError, setBusy)) navigate('/commitments');
-  };
+    await saveRecord('/commitments', rec, body);
+    navigate('/commitments');
+  });
   return html`
-    <p class="breadcrumb"><a href="/commitments">${t('cmt.title')}</a></p>
-    <${PageHeader} title=${r ? t('cmt.edit_commitment', { paragraph: r.paragraph }) : t('cmt.new')} />
-    <form class="card form-card wide" onSubmit=${save} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/commitments" backLabel=${t('cmt.title')} title=${r ? t('cmt.edit_commitment', { paragraph: r.paragraph }) : t('cmt.new')}
+      onSubmit=${save} error=${error}>
       <div class="two-col">
         <${Select} label=${t('cmt.document')} name="document_id" value=${form.document_id} onChange=${set('document_id')} disabled=${Boolean(r)}
           options=${docs.data.map((x) => ({ value: x.id, label: x.title }))} empty=${t('common.choose')} error=${f.document_id} required />
@@ -214,7 +186,7 @@ function CommitmentForm({ me, d, docs, rec }) {
       <${ShareChooser} canShare=${can(me, 'commitment', 'share')} form=${form} set=${set} org=${d.data.org} groups=${d.data.groups} errors=${f} />
       <div class="form-actions"><button type="submit" class="btn btn-primary" disabled=${busy}>${t('common.save')}</button>
         <a class="btn btn-quiet" href="/commitments">${t('common.cancel')}</a></div>
-    </form>`;
+    </${FormPage}>`;
 }
 
 /** /commitments/matrix: States x commitments, filters, CSV and JSON. */
@@ -304,22 +276,19 @@ function AssessmentForm({ me, state, onDone }) {
   }, []);
   const [form, setForm] = useState({ commitment_id: '', period: String(new Date().getFullYear()), kind: '', status: '', narrative: '', lead_org_id: '', distribution: '', tlp: 'green', sharing_group_id: '' });
   const [chosen, setChosen] = useState([]);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const sugg = useAsync(async () => (form.commitment_id ? (await get('/assessments/suggestions', { state, commitment_id: form.commitment_id })).items : []), [form.commitment_id]);
   const kinds = useMemo(() => KINDS.map((k) => ({ value: k, label: t(`cmtkind.${k}`) })), []);
   if (!d.data) return html`<${ProblemAlert} error=${d.error} /><${Loading} />`;
   const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
   const toggle = (s) => (on) => setChosen(on ? [...chosen, s] : chosen.filter((x) => x.id !== s.id));
-  const save = async (e) => {
-    e.preventDefault();
+  const save = submit(async () => {
     const body = { state, commitment_id: form.commitment_id || undefined, period: form.period, kind: form.kind || undefined, status: form.status || undefined,
       narrative: form.narrative, evidence: chosen.map((s) => ({ type: s.type, id: s.id })), ...cleanShare(form) };
     if (form.lead_org_id) body.lead_org_id = form.lead_org_id;
-    const r = await create('/assessments', body, setError, setBusy);
-    if (r) navigate(`/assessments/${r.id}`);
-  };
+    const r = await createRecord('/assessments', body);
+    navigate(`/assessments/${r.id}`);
+  });
   return html`
     <form class="card form-card wide" onSubmit=${save} novalidate aria-label=${t('cmt.assess')}>
       <h2>${t('cmt.assess')}</h2>
@@ -356,22 +325,20 @@ function AssessmentEdit({ me, a, orgs, onDone }) {
   const sugg = useAsync(async () => (await get('/assessments/suggestions', { state: a.state, commitment_id: a.commitment_id })).items, [a.id]);
   const [form, setForm] = useState({ status: a.status, narrative: a.narrative || '', lead_org_id: a.lead_org_id || '', ...shareOf(a, 'green') });
   const [chosen, setChosen] = useState(a.evidence.map((e) => ({ type: e.type, id: e.id, title: e.title })));
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   if (!rec.data || !groups.data) return html`<${ProblemAlert} error=${rec.error || groups.error} /><${Loading} />`;
   const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const f = (error && error.fields) || {};
   const toggle = (s) => (on) => setChosen(on ? [...chosen, s] : chosen.filter((x) => x.id !== s.id));
   const offered = [...a.evidence, ...(sugg.data || []).filter((s) => !a.evidence.some((e) => e.id === s.id))];
-  const save = async (e) => {
-    e.preventDefault();
+  const save = submit(async () => {
     const body = { status: form.status, narrative: form.narrative, lead_org_id: form.lead_org_id || null, ...cleanShare(form) };
     const ids = (l) => l.map((x) => x.id).sort().join();
     // the links are sent only when they changed: a link to a record the
     // editor cannot see is never dropped by a change of the status
     if (ids(chosen) !== ids(a.evidence)) body.evidence = chosen.map((x) => ({ type: x.type, id: x.id }));
-    if (await saveRecord('/assessments', rec.data, body, setError, setBusy)) onDone(true);
-  };
+    await saveRecord('/assessments', rec.data, body);
+    onDone(true);
+  });
   return html`
     <form class="card form-card wide" onSubmit=${save} novalidate aria-label=${t('cmt.edit_assessment')}>
       <h2>${t('cmt.edit_assessment')}</h2>
@@ -407,8 +374,7 @@ export function Assessment({ me, params }) {
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
   const [editing, setEditing] = useState(false);
-  if (d.error) return html`<${PageHeader} title=${t('cmt.assessment')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('cmt.assessment')} />`;
   const { a, cm, orgs } = d.data;
   const name = (id) => (orgs.find((o) => o.id === id) || {}).name || '';
   const hrefOf = (e) => ({ activity: '/activities/', practice: '/practices/', proposal: '/proposals/', alert: '/alerts/', event: '/events/' }[e.type]);

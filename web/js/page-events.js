@@ -3,11 +3,13 @@
 // status, overdue). What a user may do comes from /me `can`.
 import { html, useState } from './lib.js';
 import { t, formatDate, formatDateTime } from './i18n.js';
-import { get, request, patch, getVersioned, listAll, organisations } from './api.js';
+import { get, request, patch, getVersioned, listAll, organisations, createRecord, saveRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge, Checkbox, MultiSelect, useForm
+  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, Notice, Badge,
+  Checkbox, MultiSelect, useForm, FormPage, Pending,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { enumOptions } from './labels.js';
 import { pick } from './page-commitments.js';
 import { ShareChooser } from './share.js';
@@ -42,17 +44,14 @@ export default function Events({ me, query }) {
     </${PageHeader}>
     <${ProblemAlert} error=${list.error || due.error} />
     ${cur.series && html`<p><${Badge}>${cur.series}</${Badge}> <button type="button" class="btn btn-small" onClick=${() => setQuery({})}>${t('common.all')}</button></p>`}
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('ev.empty')}</p>` : html`
-      <${Table} caption=${t('ev.title')} head=${[t('ev.event'), t('ev.dates'), t('ev.place'), t('ev.series')]}>
-        ${list.items.map((e) => html`<tr key=${e.id}>
-          <td><a href=${`/events/${e.id}`}>${e.title}</a>${e.demo ? html` <${Badge}>${t('ev.demo')}</${Badge}>` : ''}</td>
-          <td>${formatDate(e.starts_on)}${e.ends_on && e.ends_on !== e.starts_on ? ` – ${formatDate(e.ends_on)}` : ''}</td>
-          <td>${e.place || ''}${e.online ? ` · ${t('ev.online')}` : ''}</td>
-          <td>${e.series ? html`<a href=${`/events?series=${encodeURIComponent(e.series)}`}>${e.series}</a>` : ''}</td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('ev.empty')} caption=${t('ev.title')}
+      head=${[t('ev.event'), t('ev.dates'), t('ev.place'), t('ev.series')]}
+      row=${(e) => html`<tr key=${e.id}>
+        <td><a href=${`/events/${e.id}`}>${e.title}</a>${e.demo ? html` <${Badge}>${t('ev.demo')}</${Badge}>` : ''}</td>
+        <td>${formatDate(e.starts_on)}${e.ends_on && e.ends_on !== e.starts_on ? ` – ${formatDate(e.ends_on)}` : ''}</td>
+        <td>${e.place || ''}${e.online ? ` · ${t('ev.online')}` : ''}</td>
+        <td>${e.series ? html`<a href=${`/events?series=${encodeURIComponent(e.series)}`}>${e.series}</a>` : ''}</td>
+      </tr>`} />
     ${cur.series && html`<${SeriesRollup} series=${cur.series} />`}
     <section class="card" aria-labelledby="due-title">
       <h2 id="due-title">${t('ev.due_actions')}</h2>
@@ -93,8 +92,7 @@ export function Detail({ me, params }) {
     return { ev, orgs, cms: cms.items };
   }, [params.id, tick]);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('ev.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('ev.title')} />`;
   const { ev, orgs, cms } = d.data;
   const name = (id) => (orgs.find((o) => o.id === id) || {}).name || '';
   const reload = (msg) => { setNotice(msg || ''); setTick((n) => n + 1); };
@@ -281,35 +279,26 @@ export function EventForm({ me, params = {} }) {
 
 function EventFormBody({ me, orgs, groups, rec }) {
   const e0 = rec.data;
-  const { form, set, error, setError, f } = useForm({
+  const { form, set, error, f, busy, submit } = useForm({
     title: e0 ? e0.title : '', type: e0 ? e0.type : 'conference', series: (e0 && e0.series) || '', starts_on: day(e0 && e0.starts_on),
     ends_on: day(e0 && e0.ends_on), timezone: (e0 && e0.timezone) || '', place: (e0 && e0.place) || '', online: Boolean(e0 && e0.online),
     organisers: (e0 && e0.organisers) || [], distribution: e0 ? e0.distribution : '', tlp: e0 ? e0.tlp : 'green', sharing_group_id: (e0 && e0.sharing_group_id) || '',
   });
   const [sessions, setSessions] = useState(e0 ? e0.sessions.map((s) => ({ ...s })) : []);
-  const [busy, setBusy] = useState(false);
   const setSession = (i, k) => (v) => setSessions(sessions.map((s, j) => (j === i ? { ...s, [k]: v } : s)));
-  const save = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const save = submit(async () => {
     const body = { title: form.title, type: form.type, series: form.series || null, starts_on: form.starts_on || undefined, ends_on: form.ends_on || null,
       timezone: form.timezone || null, place: form.place || null, online: form.online, organisers: form.organisers,
       sessions: sessions.map((s) => Object.fromEntries(Object.entries(s).filter(([k, v]) => !(k === 'description' && !v)))),
       distribution: form.distribution || undefined, tlp: form.tlp || undefined,
       sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : (e0 ? null : undefined) };
-    try {
-      const r = e0 ? await request('PATCH', `/events/${e0.id}`, { body, etag: rec.etag })
-        : await request('POST', '/events', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/events/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
-  };
+    const r = await saveRecord('/events', rec, body);
+    navigate(`/events/${r.id}`, { replace: true });
+  });
   const mine = !e0 || e0.org_id === me.org_id;
   return html`
-    <p class="breadcrumb"><a href="/events">${t('ev.title')}</a></p>
-    <${PageHeader} title=${e0 ? t('ev.edit_event', { title: e0.title }) : t('ev.new_event')} />
-    <form class="card form-card wide" onSubmit=${save} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/events" backLabel=${t('ev.title')} title=${e0 ? t('ev.edit_event', { title: e0.title }) : t('ev.new_event')}
+      onSubmit=${save} error=${error}>
       <${Field} label=${t('ev.event')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <div class="two-col">
         <${Select} label=${t('ev.type')} name="type" value=${form.type} onChange=${set('type')} options=${enumOptions(TYPES, 'evtype')} error=${f.type} required />
@@ -338,7 +327,7 @@ function EventFormBody({ me, orgs, groups, rec }) {
     : html`<p class="muted small">${t('ev.share_by_owner')}</p>`}
       <div class="form-actions"><button type="submit" class="btn btn-primary" disabled=${busy}>${t('common.save')}</button>
         <a class="btn btn-quiet" href=${e0 ? `/events/${e0.id}` : '/events'}>${t('common.cancel')}</a></div>
-    </form>`;
+    </${FormPage}>`;
 }
 
 function NewOutcome({ ev, onSaved }) {
@@ -349,7 +338,7 @@ function NewOutcome({ ev, onSaved }) {
     const body = { event_id: ev.id, kind: form.kind, text: form.text, distribution: ev.distribution, tlp: ev.tlp };
     if (ev.distribution === 'sharing_group') body.sharing_group_id = ev.sharing_group_id;
     if (form.session_id) body.session_id = form.session_id;
-    try { await request('POST', '/outcomes', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } }); setForm({ ...form, text: '' }); onSaved(); } catch (err) { setError(err); }
+    try { await createRecord('/outcomes', body); setForm({ ...form, text: '' }); onSaved(); } catch (err) { setError(err); }
   };
   return html`<form class="inline-form" onSubmit=${save} aria-label=${t('ev.new_outcome')}>
     <h3>${t('ev.new_outcome')}</h3>
@@ -373,7 +362,7 @@ function NewAction({ outcome, orgs, cms, onSaved }) {
       distribution: outcome.distribution, tlp: outcome.tlp };
     if (outcome.distribution === 'sharing_group') body.sharing_group_id = outcome.sharing_group_id;
     if (form.commitment_id) body.commitment_id = form.commitment_id;
-    try { await request('POST', '/actions', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } }); setOpen(false); onSaved(); } catch (err) { setError(err); }
+    try { await createRecord('/actions', body); setOpen(false); onSaved(); } catch (err) { setError(err); }
   };
   return html`<form class="inline-form" onSubmit=${save} aria-label=${t('ev.new_action')}>
     <${ProblemAlert} error=${error} />

@@ -5,9 +5,10 @@ import { t, tn, compareText, countryName } from './i18n.js';
 import { post, patch, getVersioned, organisations } from './api.js';
 import { navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, useAsync,
-  usePagedList, MoreButton, Notice, Badge, useForm
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Badge,
+  useForm, Pending, Outcome,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { orgOptions } from './labels.js';
 import { OrgName } from './org-name.js';
 
@@ -20,17 +21,14 @@ export default function Groups() {
       <a class="btn btn-primary" href="/sharing-groups/new">${t('groups.new')}</a>
     </${PageHeader}>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('groups.empty')}</p>` : html`
-      <${Table} caption=${t('groups.title')} head=${[t('groups.name'), t('groups.owner'), t('groups.members')]}>
-        ${list.items.map((g) => html`
-          <tr key=${g.id}>
-            <td><a href=${`/sharing-groups/${g.id}`}>${g.name}</a>${g.description && html`<div class="muted small">${g.description}</div>`}</td>
-            <td><${OrgName} org=${byId.get(g.owner_org_id)} /></td>
-            <td>${tn('groups.member_count', (g.members || []).length)}</td>
-          </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}`;
+    <${ListTable} list=${list} empty=${t('groups.empty')} caption=${t('groups.title')}
+      head=${[t('groups.name'), t('groups.owner'), t('groups.members')]}
+      row=${(g) => html`
+        <tr key=${g.id}>
+          <td><a href=${`/sharing-groups/${g.id}`}>${g.name}</a>${g.description && html`<div class="muted small">${g.description}</div>`}</td>
+          <td><${OrgName} org=${byId.get(g.owner_org_id)} /></td>
+          <td>${tn('groups.member_count', (g.members || []).length)}</td>
+        </tr>`} />`;
 }
 
 /** A searchable list of organisations to tick. */
@@ -57,26 +55,17 @@ function OrgPicker({ orgs, selected, onChange, exclude = [] }) {
 }
 
 function NewGroup({ orgs, me }) {
-  const { form, set, error, setError, f } = useForm({ name: '', description: '', members_can_add: false, members: [] });
-  const [busy, setBusy] = useState(false);
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const g = await post('/sharing-groups', form);
-      navigate(`/sharing-groups/${g.id}`, { replace: true });
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { form, set, error, f, busy, submit } = useForm({ name: '', description: '', members_can_add: false, members: [] });
+  const create = submit(async () => {
+    const g = await post('/sharing-groups', form);
+    navigate(`/sharing-groups/${g.id}`, { replace: true });
+  });
   return html`
     <p class="breadcrumb"><a href="/sharing-groups">${t('groups.title')}</a></p>
     <${PageHeader} title=${t('groups.new')} subtitle=${t('groups.new_hint')} />
     <div class="card form-card">
       <${ProblemAlert} error=${error} />
-      <form onSubmit=${submit} novalidate>
+      <form onSubmit=${create} novalidate>
         <${Field} label=${t('groups.name')} name="name" value=${form.name} onInput=${set('name')} error=${f.name} required />
         <${TextArea} label=${t('groups.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} />
         <${Checkbox} label=${t('groups.members_can_add')} name="members_can_add" checked=${form.members_can_add} onChange=${set('members_can_add')} />
@@ -110,8 +99,7 @@ export function Edit({ me, params }) {
     return organisations();
   }, [params.id]);
   const byId = useMemo(() => new Map((orgs.data || []).map((o) => [o.id, o])), [orgs.data]);
-  if (orgs.error) return html`<${PageHeader} title=${t('groups.title')} /><${ProblemAlert} error=${orgs.error} />`;
-  if (!orgs.data) return html`<${Loading} />`;
+  if (!orgs.data) return html`<${Pending} r=${orgs} title=${t('groups.title')} />`;
   if (!params.id) return html`<${NewGroup} orgs=${orgs.data} me=${me} />`;
   if (!group) return html`<${Loading} />`;
   const owner = group.owner_org_id === me.org_id || me.role === 'admin';
@@ -136,8 +124,7 @@ export function Edit({ me, params }) {
   return html`
     <p class="breadcrumb"><a href="/sharing-groups">${t('groups.title')}</a></p>
     <${PageHeader} title=${group.name} subtitle=${t('groups.owned_by', { org: byId.get(group.owner_org_id) ? byId.get(group.owner_org_id).name : '' })} />
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <div class="two-col">
       <section class="card" aria-labelledby="members-title">
         <h2 id="members-title">${t('groups.members')} <span class="muted">(${members.length})</span></h2>

@@ -10,6 +10,7 @@ import { t, formatDateTime } from './i18n.js';
 import { post } from './api.js';
 import { setQuery } from './router.js';
 import { PageHeader, Select, ProblemAlert, Loading, usePagedList, MoreButton, Badge } from './components.js';
+import { FilterBar } from './list-page.js';
 
 export const KINDS = ['alert', 'practice_published', 'proposal_open', 'activity_new', 'tip_routed', 'tip_message', 'tip_assigned', 'tip_deadline', 'tip_overdue',
   'tip_escalated', 'signal', 'proposal_endorse', 'practice_review', 'webhook_disabled',
@@ -59,14 +60,12 @@ export default function Inbox({ query, onUnread }) {
     <${PageHeader} title=${t('inbox.title')} subtitle=${t('inbox.subtitle')}>
       ${unread && html`<button type="button" class="btn" onClick=${() => readAll().catch(() => {})}>${t('inbox.mark_all')}</button>`}
     </${PageHeader}>
-    <form class="filters card" aria-label=${t('inbox.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('inbox.kind')} name="kind" value=${kind} onChange=${(v) => setQuery({ ...cur, kind: v })}
-          options=${KINDS.map((k) => ({ value: k, label: t(`inbox.kind.${k}`) }))} empty=${t('common.all')} />
-        <${Select} label=${t('inbox.state')} name="state" value=${state} onChange=${(v) => setQuery({ ...cur, state: v })}
-          options=${['unread', 'read'].map((s) => ({ value: s, label: t(`inbox.state.${s}`) }))} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('inbox.filters')}>
+      <${Select} label=${t('inbox.kind')} name="kind" value=${kind} onChange=${(v) => setQuery({ ...cur, kind: v })}
+        options=${KINDS.map((k) => ({ value: k, label: t(`inbox.kind.${k}`) }))} empty=${t('common.all')} />
+      <${Select} label=${t('inbox.state')} name="state" value=${state} onChange=${(v) => setQuery({ ...cur, state: v })}
+        options=${['unread', 'read'].map((s) => ({ value: s, label: t(`inbox.state.${s}`) }))} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error} />
     ${list.loading && list.items.length === 0 ? html`<${Loading} />`
       : items.length === 0 ? html`<p class="empty">${t('inbox.empty')}</p>` : html`

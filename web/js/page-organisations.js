@@ -4,7 +4,8 @@ import { t, tn, countryName, compareText, formatDateTime } from './i18n.js';
 import { post, patch, getVersioned, countries, organisations, forget } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
-  PageHeader, Field, Select, ProblemAlert, Loading, Table, useAsync, Notice, setFlash, takeFlash,
+  PageHeader, Field, Select, ProblemAlert, Loading, Table, useAsync, useSubmit, Notice, setFlash, takeFlash,
+  Pending,
 } from './components.js';
 import { kindOptions, countryOptions, orgOptions, kindLabel } from './labels.js';
 import { can } from './can.js';
@@ -57,9 +58,8 @@ export function Edit({ me, params }) {
   const canEdit = can(me, 'organisation', 'update');
   const [form, setForm] = useState(null);
   const [etag, setEtag] = useState(null);
-  const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const [created] = useState(() => (isNew ? null : takeFlash()));
   const refs = useAsync(async () => {
     const [cs, os] = [await countries(), await organisations()];
@@ -71,37 +71,27 @@ export function Edit({ me, params }) {
     }
     return { countries: cs, orgs: os };
   }, [params.id]);
-  if (refs.error) return html`<${PageHeader} title=${t('orgs.title')} /><${ProblemAlert} error=${refs.error} />`;
-  if (!form || !refs.data) return html`<${Loading} />`;
+  if (!form || !refs.data) return html`<${Pending} r=${refs} title=${t('orgs.title')} />`;
   const set = (k) => (v) => { setForm({ ...form, [k]: v }); setSaved(false); };
-  const f = (error && error.fields) || {};
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const save = submit(async () => {
     const body = {
       name: form.name, kind: form.kind, country: form.country || null, parent_id: form.parent_id || null,
     };
-    try {
-      if (isNew) {
-        if (form.key) body.key = form.key;
-        const o = await post('/organisations', body);
-        forget('organisations');
-        setFlash(t('orgs.created', { name: o.name }));
-        navigate(`/organisations/${o.id}`, { replace: true });
-      } else {
-        await patch(`/organisations/${params.id}`, body, etag);
-        forget('organisations');
-        const r = await getVersioned(`/organisations/${params.id}`);
-        setEtag(r.etag);
-        setForm({ ...r.data, country: r.data.country || '', parent_id: r.data.parent_id || '' });
-        setSaved(true);
-      }
-    } catch (err) {
-      setError(err);
+    if (isNew) {
+      if (form.key) body.key = form.key;
+      const o = await post('/organisations', body);
+      forget('organisations');
+      setFlash(t('orgs.created', { name: o.name }));
+      navigate(`/organisations/${o.id}`, { replace: true });
+    } else {
+      await patch(`/organisations/${params.id}`, body, etag);
+      forget('organisations');
+      const r = await getVersioned(`/organisations/${params.id}`);
+      setEtag(r.etag);
+      setForm({ ...r.data, country: r.data.country || '', parent_id: r.data.parent_id || '' });
+      setSaved(true);
     }
-    setBusy(false);
-  };
+  });
   const title = isNew ? t('orgs.new') : form.name;
   return html`
     <p class="breadcrumb"><a href="/organisations">${t('orgs.title')}</a></p>
@@ -110,7 +100,7 @@ export function Edit({ me, params }) {
       ${saved && html`<${Notice}>${t('common.saved')}</${Notice}>`}
       ${!saved && created && html`<${Notice}>${created}</${Notice}>`}
       <${ProblemAlert} error=${error} />
-      <form onSubmit=${submit} novalidate>
+      <form onSubmit=${save} novalidate>
         <fieldset disabled=${!canEdit || busy}>
           <legend class="visually-hidden">${title}</legend>
           <${Field} label=${t('orgs.name')} name="name" value=${form.name} onInput=${set('name')} error=${f.name} required maxlength="300" />

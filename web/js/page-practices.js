@@ -3,12 +3,13 @@
 // (two verifying reviews publish a practice).
 import { html, useState, useMemo } from './lib.js';
 import { t, formatDateTime, countryName } from './i18n.js';
-import { post, getVersioned, request, countries as loadCountries, organisations } from './api.js';
+import { post, getVersioned, request, countries as loadCountries, organisations, createRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
-  ExportLinks,
+  PageHeader, Field, TextArea, Select, ProblemAlert, useAsync, usePagedList, Badge, ExportLinks, FormPage,
+  useSubmit, Pending, Outcome,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { SETTINGS, countryOptions, enumOptions } from './labels.js';
 import { can } from './can.js';
 import { OrgName } from './org-name.js';
@@ -43,18 +44,15 @@ export default function Practices({ me, query }) {
       </div>
     </form>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('prac.empty')}</p>` : html`
-      <${Table} caption=${t('prac.title')} head=${[t('prac.practice'), t('prac.organisation'), t('alerts.country'), t('prac.evidence'), t('prac.status')]}>
-        ${list.items.map((p) => html`<tr key=${p.id}>
-          <td><a href=${`/practices/${p.id}`}>${p.title}</a>${p.summary && html`<div class="muted small">${p.summary}</div>`}</td>
-          <td><${OrgName} org=${byId.get(p.org_id)} /></td>
-          <td>${countryName(p.origin_country)}</td>
-          <td>${t(`evidence.${p.evidence_level}`)}</td>
-          <td><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('prac.empty')} caption=${t('prac.title')}
+      head=${[t('prac.practice'), t('prac.organisation'), t('alerts.country'), t('prac.evidence'), t('prac.status')]}
+      row=${(p) => html`<tr key=${p.id}>
+        <td><a href=${`/practices/${p.id}`}>${p.title}</a>${p.summary && html`<div class="muted small">${p.summary}</div>`}</td>
+        <td><${OrgName} org=${byId.get(p.org_id)} /></td>
+        <td>${countryName(p.origin_country)}</td>
+        <td>${t(`evidence.${p.evidence_level}`)}</td>
+        <td><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></td>
+      </tr>`} />
     <${ExportLinks} path="/practices/export" query=${filt} formats=${['csv', 'json']} />`;
 }
 
@@ -65,8 +63,7 @@ export function Detail({ me, params }) {
   const [comments, setComments] = useState('');
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('prac.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('prac.title')} />`;
   const p = d.data.r.data;
   const org = d.data.orgs.find((o) => o.id === p.org_id);
   const own = p.org_id === me.org_id && me.role !== 'viewer';
@@ -82,8 +79,7 @@ export function Detail({ me, params }) {
         onClick=${() => act(() => request('PATCH', `/practices/${p.id}`, { body: { status: 'submitted' }, etag: d.data.r.etag }), t('prac.submitted'))}>${t('prac.submit')}</button>`}
       <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <section class="card">
       <dl class="facts">
         <div><dt>${t('prac.status')}</dt><dd><${Badge}>${t(`pracstatus.${p.status}`)}</${Badge}></dd></div>
@@ -117,26 +113,18 @@ export function New({ org }) {
     approach: '', evidence_level: 'unknown', evidence_rationale: '', evaluation_design: 'none', evaluation_findings: '',
     resources_needed: '', lessons_learned: '', links: '',
   });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const save = async (status) => {
-    setBusy(true);
-    setError(null);
+  const save = (status) => submit(async () => {
     const body = { ...form, status, origin_country: form.origin_country || null, setting: form.setting || null,
       links: form.links.split(/\s+/).map((x) => x.trim()).filter(Boolean) };
-    try {
-      const r = await request('POST', '/practices', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/practices/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
-  };
-  const f = (error && error.fields) || {};
+    const r = await createRecord('/practices', body);
+    navigate(`/practices/${r.id}`, { replace: true });
+  });
   const text = (k, label, rows) => html`<${TextArea} label=${t(label)} name=${k} value=${form[k]} onInput=${set(k)} error=${f[k]} rows=${rows || 3} />`;
   return html`
-    <p class="breadcrumb"><a href="/practices">${t('prac.title')}</a></p>
-    <${PageHeader} title=${t('prac.new')} subtitle=${t('prac.form_hint')} />
-    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save('draft'); }} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/practices" backLabel=${t('prac.title')} title=${t('prac.new')} subtitle=${t('prac.form_hint')}
+      onSubmit=${save('draft')} error=${error}>
       <${Field} label=${t('act.activity_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       ${text('summary', 'prac.summary')}
       ${text('description', 'act.description', 5)}
@@ -160,9 +148,9 @@ export function New({ org }) {
       ${text('lessons_learned', 'prac.lessons')}
       <${Field} label=${t('prac.links')} name="links" value=${form.links} onInput=${set('links')} hint=${t('prac.links_hint')} error=${f.links} />
       <div class="form-actions">
-        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('submitted')}>${t('prac.submit')}</button>
+        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${save('submitted')}>${t('prac.submit')}</button>
         <button type="submit" class="btn" disabled=${busy}>${t('alerts.save_draft')}</button>
         <a class="btn btn-quiet" href="/practices">${t('common.cancel')}</a>
       </div>
-    </form>`;
+    </${FormPage}>`;
 }

@@ -6,12 +6,13 @@
 // (links.js).
 import { html, useState, useMemo } from './lib.js';
 import { t, formatDate, formatDateTime, formatNumber, countryName } from './i18n.js';
-import { get, request, getVersioned, listAll, organisations } from './api.js';
+import { get, request, getVersioned, listAll, organisations, createRecord } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, Badge, Notice,
-  useAsync, usePagedList, MoreButton, ExportLinks,
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Badge, useAsync, usePagedList,
+  ExportLinks, FormPage, useSubmit, Pending, Outcome,
 } from './components.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { Links } from './links.js';
 import { enumOptions, tlpLabel } from './labels.js';
 import { ShareChooser } from './share.js';
@@ -35,25 +36,20 @@ export default function Problems({ me, query }) {
     <${PageHeader} title=${t('prob.title')} subtitle=${t('prob.subtitle')}>
       ${can(me, 'problem', 'create') && html`<a class="btn btn-primary" href="/problems/new">${t('prob.new')}</a>`}
     </${PageHeader}>
-    <form class="filters card" aria-label=${t('prob.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('prob.phase')} name="phase" value=${phase} onChange=${(v) => setQuery({ ...cur, phase: v })}
-          options=${enumOptions(PHASES, 'phase')} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('prob.filters')}>
+      <${Select} label=${t('prob.phase')} name="phase" value=${phase} onChange=${(v) => setQuery({ ...cur, phase: v })}
+        options=${enumOptions(PHASES, 'phase')} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('prob.empty')}</p>` : html`
-      <${Table} caption=${t('prob.title')} head=${[t('prob.problem_title'), t('prob.phase'), t('prob.country'), t('prob.area'), t('prob.updated')]}>
-        ${list.items.map((p) => html`<tr key=${p.id}>
-          <td><a href=${`/problems/${p.id}`}>${p.title}</a></td>
-          <td><${PhaseBadge} phase=${p.phase} /></td>
-          <td>${countryName(p.country)}</td>
-          <td>${p.area ? (p.area.place_name || t('prob.radius_km', { km: one(p.area.radius_m / 1000) })) : '—'}</td>
-          <td>${formatDate(p.updated_at)}</td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('prob.empty')} caption=${t('prob.title')}
+      head=${[t('prob.problem_title'), t('prob.phase'), t('prob.country'), t('prob.area'), t('prob.updated')]}
+      row=${(p) => html`<tr key=${p.id}>
+        <td><a href=${`/problems/${p.id}`}>${p.title}</a></td>
+        <td><${PhaseBadge} phase=${p.phase} /></td>
+        <td>${countryName(p.country)}</td>
+        <td>${p.area ? (p.area.place_name || t('prob.radius_km', { km: one(p.area.radius_m / 1000) })) : '—'}</td>
+        <td>${formatDate(p.updated_at)}</td>
+      </tr>`} />
     <${ExportLinks} path="/problems/export" query=${phase ? { phase } : {}} formats=${['csv', 'json', 'geojson']} />`;
 }
 
@@ -117,8 +113,7 @@ export function Detail({ me, params }) {
       <button type="button" class="btn btn-quiet no-print" onClick=${() => window.print()}>${t('common.print')}</button>
       ${can(me, 'referral', 'create') && html`<a class="btn no-print" href=${`/referrals/new?problem_id=${p.id}`}>${t('ref.new')}</a>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <div class="two-col">
       <section class="card" aria-labelledby="prob-facts">
         <h2 id="prob-facts">${t('prob.facts')}</h2>
@@ -176,8 +171,7 @@ export function New({ me }) {
     ]);
     return { orgs, groups, alerts, tips };
   }, []);
-  if (data.error) return html`<${PageHeader} title=${t('prob.new')} /><${ProblemAlert} error=${data.error} />`;
-  if (!data.data) return html`<${Loading} />`;
+  if (!data.data) return html`<${Pending} r=${data} title=${t('prob.new')} />`;
   return html`<${Form} me=${me} ...${data.data} />`;
 }
 
@@ -208,22 +202,12 @@ function Form({ me, orgs, groups, alerts, tips, existing = null, etag = null, do
   const [centre, setCentre] = useState(x.area ? { lat: x.area.lat, lon: x.area.lon } : null);
   const [linkAlerts, setLinkAlerts] = useState([]);
   const [linkTips, setLinkTips] = useState([]);
-  const [error, setError] = useState(null);
   const [local, setLocal] = useState({});
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useSubmit();
   const set = (k) => (v) => setForm({ ...form, [k]: v });
   const org = useMemo(() => orgs.find((o) => o.id === me.org_id), [orgs]);
   const radius = Number(form.radius_km);
-  const save = async () => {
-    // distribution and TLP have no default: the author chooses both
-    const missing = {};
-    if (!form.distribution) missing.distribution = t('prob.choose_distribution');
-    if (!form.tlp) missing.tlp = t('prob.choose_tlp');
-    if (centre && !(radius >= 0.01 && radius <= 1000)) missing.radius = t('prob.radius_range');
-    setLocal(missing);
-    if (Object.keys(missing).length) return;
-    setBusy(true);
-    setError(null);
+  const send = submit(async () => {
     const analysis = Object.fromEntries(['offender', 'target', 'place'].filter((k) => form[k].trim()).map((k) => [k, form[k]]));
     const body = {
       title: form.title, description: form.description || undefined, phase: form.phase,
@@ -233,34 +217,40 @@ function Form({ me, orgs, groups, alerts, tips, existing = null, etag = null, do
       analysis, alerts: linkAlerts, tips: linkTips,
       response_started_at: form.response_started_at ? `${form.response_started_at}T00:00:00Z` : undefined,
     };
-    try {
-      if (existing) {
-        // links are changed on the page (links.js); sharing only when it changes
-        delete body.alerts;
-        delete body.tips;
-        if (body.distribution === x.distribution && (body.sharing_group_id || null) === (x.sharing_group_id || null)) {
-          delete body.distribution;
-          delete body.sharing_group_id;
-        }
-        if (body.tlp === x.tlp) delete body.tlp;
-        body.area = body.area || null;
-        body.response_started_at = body.response_started_at || null;
-        body.description = form.description;
-        await request('PATCH', `/problems/${x.id}`, { body, etag });
-        done(t('prob.saved'));
-        return;
+    if (existing) {
+      // links are changed on the page (links.js); sharing only when it changes
+      delete body.alerts;
+      delete body.tips;
+      if (body.distribution === x.distribution && (body.sharing_group_id || null) === (x.sharing_group_id || null)) {
+        delete body.distribution;
+        delete body.sharing_group_id;
       }
-      const r = await request('POST', '/problems', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/problems/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
+      if (body.tlp === x.tlp) delete body.tlp;
+      body.area = body.area || null;
+      body.response_started_at = body.response_started_at || null;
+      body.description = form.description;
+      await request('PATCH', `/problems/${x.id}`, { body, etag });
+      done(t('prob.saved'));
+      return;
+    }
+    const r = await createRecord('/problems', body);
+    navigate(`/problems/${r.id}`, { replace: true });
+  });
+  const save = (e) => {
+    e.preventDefault();
+    // distribution and TLP have no default: the author chooses both
+    const missing = {};
+    if (!form.distribution) missing.distribution = t('prob.choose_distribution');
+    if (!form.tlp) missing.tlp = t('prob.choose_tlp');
+    if (centre && !(radius >= 0.01 && radius <= 1000)) missing.radius = t('prob.radius_range');
+    setLocal(missing);
+    if (!Object.keys(missing).length) send();
   };
   const f = { ...((error && error.fields) || {}), ...local };
   const circle = centre && radius > 0 ? [{ kind: 'circle', lat: centre.lat, lon: centre.lon, radius_km: radius, tone: 'b' }] : [];
   return html`
-    <p class="breadcrumb"><a href="/problems">${t('prob.title')}</a></p>
-    <${PageHeader} title=${existing ? t('prob.edit_title', { title: x.title }) : t('prob.new')} subtitle=${t('prob.form_hint')} />
-    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save(); }} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/problems" backLabel=${t('prob.title')} title=${existing ? t('prob.edit_title', { title: x.title }) : t('prob.new')}
+      subtitle=${t('prob.form_hint')} onSubmit=${save} error=${error}>
       <${Field} label=${t('prob.problem_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <${TextArea} label=${t('prob.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} />
       <${Select} label=${t('prob.phase')} name="phase" value=${form.phase} onChange=${set('phase')} options=${enumOptions(PHASES, 'phase')} error=${f.phase} />
@@ -294,5 +284,5 @@ function Form({ me, orgs, groups, alerts, tips, existing = null, etag = null, do
         ${existing ? html`<button type="button" class="btn btn-quiet" onClick=${() => done('')}>${t('common.cancel')}</button>`
           : html`<a class="btn btn-quiet" href="/problems">${t('common.cancel')}</a>`}
       </div>
-    </form>`;
+    </${FormPage}>`;
 }

@@ -2,12 +2,13 @@
 // an endorse button for other organisations' admins and analysts.
 import { html, useState, useMemo } from './lib.js';
 import { t, formatDateTime, countryName } from './i18n.js';
-import { get, post, request, listAll, countries as loadCountries, organisations } from './api.js';
+import { get, post, listAll, countries as loadCountries, organisations, createRecord } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
-  ExportLinks,
+  PageHeader, Field, TextArea, Select, MultiSelect, ProblemAlert, useAsync, usePagedList, Badge, ExportLinks,
+  FormPage, useSubmit, Pending, Outcome,
 } from './components.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { countryOptions, enumOptions } from './labels.js';
 import { ShareChooser } from './share.js';
 import { can } from './can.js';
@@ -27,25 +28,20 @@ export default function Proposals({ me, query }) {
     <${PageHeader} title=${t('prop.title')} subtitle=${t('prop.subtitle')}>
       ${can(me, 'proposal', 'create') && html`<a class="btn btn-primary" href="/proposals/new">${t('prop.new')}</a>`}
     </${PageHeader}>
-    <form class="filters card" aria-label=${t('prop.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('prop.status')} name="status" value=${cur.status || ''} onChange=${(v) => setQuery({ ...cur, status: v })}
-          options=${enumOptions(STATUSES, 'propstatus')} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('prop.filters')}>
+      <${Select} label=${t('prop.status')} name="status" value=${cur.status || ''} onChange=${(v) => setQuery({ ...cur, status: v })}
+        options=${enumOptions(STATUSES, 'propstatus')} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('prop.empty')}</p>` : html`
-      <${Table} caption=${t('prop.title')} head=${[t('prop.proposal'), t('prop.organisation'), t('alerts.countries'), t('prop.endorsements'), t('prop.status')]}>
-        ${list.items.map((p) => html`<tr key=${p.id}>
-          <td><a href=${`/proposals/${p.id}`}>${p.title}</a></td>
-          <td><${OrgName} org=${byId.get(p.org_id)} /></td>
-          <td>${(p.countries || []).map(countryName).join(', ')}</td>
-          <td>${p.endorsement_count ?? (p.endorsements || []).length}</td>
-          <td><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+    <${ListTable} list=${list} empty=${t('prop.empty')} caption=${t('prop.title')}
+      head=${[t('prop.proposal'), t('prop.organisation'), t('alerts.countries'), t('prop.endorsements'), t('prop.status')]}
+      row=${(p) => html`<tr key=${p.id}>
+        <td><a href=${`/proposals/${p.id}`}>${p.title}</a></td>
+        <td><${OrgName} org=${byId.get(p.org_id)} /></td>
+        <td>${(p.countries || []).map(countryName).join(', ')}</td>
+        <td>${p.endorsement_count ?? (p.endorsements || []).length}</td>
+        <td><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></td>
+      </tr>`} />
     <${ExportLinks} path="/proposals/export" query=${filt} formats=${['csv', 'json']} />`;
 }
 
@@ -54,8 +50,7 @@ export function Detail({ me, params }) {
   const d = useAsync(async () => ({ p: await get(`/proposals/${params.id}`), orgs: await organisations() }), [params.id, tick]);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('prop.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('prop.title')} />`;
   const { p, orgs } = d.data;
   const name = (id) => (orgs.find((o) => o.id === id) || {}).name || '';
   const endorsed = (p.endorsements || []).some((e) => e.org_id === me.org_id);
@@ -74,8 +69,7 @@ export function Detail({ me, params }) {
     <${PageHeader} title=${p.title} subtitle=${html`<${OrgName} org=${orgs.find((o) => o.id === p.org_id)} />`}>
       ${canEndorse && html`<button type="button" class="btn btn-primary" onClick=${endorse}>${t('prop.endorse')}</button>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <section class="card">
       <dl class="facts">
         <div><dt>${t('prop.status')}</dt><dd><${Badge}>${t(`propstatus.${p.status}`)}</${Badge}></dd></div>
@@ -105,29 +99,20 @@ export function New({ me, query }) {
   const [form, setForm] = useState({ title: pre('title'), description: pre('description'), countries: listOf('countries'),
     partners: listOf('partners'), distribution: '', sharing_group_id: '' });
   const activities = listOf('activities');
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const org = useMemo(() => (d.data ? d.data.orgs.find((o) => o.id === me.org_id) : null), [d.data]);
-  if (d.error) return html`<${PageHeader} title=${t('prop.new')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('prop.new')} />`;
   const set = (k) => (v) => setForm({ ...form, [k]: v });
-  const save = async (status) => {
-    setBusy(true);
-    setError(null);
+  const save = (status) => submit(async () => {
     const body = { ...form, status, distribution: form.distribution || undefined,
       activities: activities.length ? activities : undefined,
       sharing_group_id: form.distribution === 'sharing_group' ? (form.sharing_group_id || null) : null };
-    try {
-      const r = await request('POST', '/proposals', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
-      navigate(`/proposals/${r.data.id}`, { replace: true });
-    } catch (err) { setError(err); setBusy(false); }
-  };
-  const f = (error && error.fields) || {};
+    const r = await createRecord('/proposals', body);
+    navigate(`/proposals/${r.id}`, { replace: true });
+  });
   return html`
-    <p class="breadcrumb"><a href="/proposals">${t('prop.title')}</a></p>
-    <${PageHeader} title=${t('prop.new')} subtitle=${t('prop.form_hint')} />
-    <form class="card form-card wide" onSubmit=${(e) => { e.preventDefault(); save('draft'); }} novalidate>
-      <${ProblemAlert} error=${error} />
+    <${FormPage} back="/proposals" backLabel=${t('prop.title')} title=${t('prop.new')} subtitle=${t('prop.form_hint')}
+      onSubmit=${save('draft')} error=${error}>
       <${Field} label=${t('act.activity_title')} name="title" value=${form.title} onInput=${set('title')} error=${f.title} required />
       <${TextArea} label=${t('act.description')} name="description" value=${form.description} onInput=${set('description')} error=${f.description} rows="6" />
       <div class="two-col">
@@ -139,9 +124,9 @@ export function New({ me, query }) {
       </div>
       <${ShareChooser} canShare=${((me.can || {}).proposal || []).includes('share')} form=${form} set=${set} org=${org} groups=${d.data.groups} errors=${f} tlp=${false} />
       <div class="form-actions">
-        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => save('open')}>${t('prop.open')}</button>
+        <button type="button" class="btn btn-primary" disabled=${busy} onClick=${save('open')}>${t('prop.open')}</button>
         <button type="submit" class="btn" disabled=${busy}>${t('alerts.save_draft')}</button>
         <a class="btn btn-quiet" href="/proposals">${t('common.cancel')}</a>
       </div>
-    </form>`;
+    </${FormPage}>`;
 }

@@ -5,11 +5,13 @@
 // `sides`, never from a role list.
 import { html, useState } from './lib.js';
 import { t, formatDateTime } from './i18n.js';
-import { get, post, request, organisations } from './api.js';
+import { get, post, request, organisations, idempotencyKey } from './api.js';
 import { setQuery, navigate } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Radios, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
+  PageHeader, Field, TextArea, Select, Radios, Checkbox, ProblemAlert, Loading, Table, useAsync,
+  usePagedList, Badge, Pending, Outcome,
 } from './components.js';
+import { ListTable } from './list-page.js';
 import { enumOptions } from './labels.js';
 
 export const SERVICE_TYPES = ['treatment', 'harm_reduction', 'psychosocial', 'social_services', 'family_support',
@@ -82,17 +84,14 @@ export default function Referrals({ me, query }) {
         onClick=${(e) => { e.preventDefault(); setQuery({ box: b }); }}>${t(`ref.box_${b}`)}</a>`)}
     </nav>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('ref.empty')}</p>` : html`
-      <${Table} caption=${t(`ref.box_${box}`)} head=${[t('ref.referral'), t('ref.pathway'), t('ref.status'), t('ref.due')]}>
-        ${list.items.map((r) => html`<tr key=${r.id}>
-          <td><a href=${`/referrals/${r.id}`}>${t(`svctype.${r.service_type}`)} · ${t(`ageband.${r.age_band}`)} · ${t(`refgender.${r.gender}`)}</a></td>
-          <td>${t(`pathway.${r.pathway}`)}</td>
-          <td><${Badge} kind=${r.overdue ? 'warn' : 'neutral'}>${t(`refstatus.${r.status}`)}</${Badge}>${r.overdue ? html` <${Badge} kind="warn">${t('ref.overdue')}</${Badge}>` : ''}</td>
-          <td>${r.ack_due_at ? formatDateTime(r.ack_due_at) : '—'}</td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}`;
+    <${ListTable} list=${list} empty=${t('ref.empty')} caption=${t(`ref.box_${box}`)}
+      head=${[t('ref.referral'), t('ref.pathway'), t('ref.status'), t('ref.due')]}
+      row=${(r) => html`<tr key=${r.id}>
+        <td><a href=${`/referrals/${r.id}`}>${t(`svctype.${r.service_type}`)} · ${t(`ageband.${r.age_band}`)} · ${t(`refgender.${r.gender}`)}</a></td>
+        <td>${t(`pathway.${r.pathway}`)}</td>
+        <td><${Badge} kind=${r.overdue ? 'warn' : 'neutral'}>${t(`refstatus.${r.status}`)}</${Badge}>${r.overdue ? html` <${Badge} kind="warn">${t('ref.overdue')}</${Badge}>` : ''}</td>
+        <td>${r.ack_due_at ? formatDateTime(r.ack_due_at) : '—'}</td>
+      </tr>`} />`;
 }
 
 /** /referrals/new: choose a service, describe the young person, record
@@ -132,7 +131,7 @@ export function New({ me, org, query }) {
     let { id, consented } = made;
     try {
       if (!id) {
-        id = (await request('POST', '/referrals', { body, headers: { 'Idempotency-Key': crypto.randomUUID() } })).data.id;
+        id = (await request('POST', '/referrals', { body, headers: { 'Idempotency-Key': idempotencyKey() } })).data.id;
         setMade({ id, consented });
       }
       const scopes = ['service', 'sharing', 'statistics'].filter((s) => consent[s]);
@@ -207,8 +206,7 @@ export function Detail({ me, params }) {
   const [notice, setNotice] = useState('');
   const [extra, setExtra] = useState({ reason: '', outcome: '', why: '' });
   const [person, setPerson] = useState(null);
-  if (d.error) return html`<${PageHeader} title=${t('ref.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('ref.title')} />`;
   const r = d.data.r.data;
   const name = (id) => (d.data.orgs.find((o) => o.id === id) || {}).name || '';
   const moves = can(me, 'referral', 'update') ? (r.sides || []).flatMap((s) => (MOVES[s][r.status] || [])) : [];
@@ -229,8 +227,7 @@ export function Detail({ me, params }) {
   return html`
     <p class="breadcrumb"><a href="/referrals">${t('ref.title')}</a></p>
     <${PageHeader} title=${`${t(`svctype.${r.service_type}`)} · ${t(`ageband.${r.age_band}`)}`} subtitle=${`${name(r.ref_org_id)} → ${name(r.recv_org_id)}`} />
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <section class="card">
       <dl class="facts">
         ${row('ref.status', html`<${Badge} kind=${r.overdue ? 'warn' : 'neutral'}>${t(`refstatus.${r.status}`)}</${Badge}>${r.overdue ? html` <${Badge} kind="warn">${t('ref.overdue')}</${Badge}>` : ''}`)}

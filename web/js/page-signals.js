@@ -9,7 +9,8 @@ import { html, useState } from './lib.js';
 import { t, formatDate, formatDateTime, countryName, formatNumber } from './i18n.js';
 import { get, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
-import { PageHeader, TextArea, Select, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge } from './components.js';
+import { PageHeader, TextArea, Select, ProblemAlert, useAsync, usePagedList, Badge, Pending, Outcome } from './components.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { enumOptions } from './labels.js';
 import { DataMap } from './map-data.js';
 
@@ -52,29 +53,24 @@ export default function Signals({ query }) {
   const list = usePagedList('/signals', filter, [status, state]);
   return html`
     <${PageHeader} title=${t('sig.title')} subtitle=${t('sig.subtitle')} />
-    <form class="filters card" aria-label=${t('sig.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('sig.status')} name="status" value=${status} onChange=${(v) => setQuery({ ...cur, status: v })}
-          options=${enumOptions(STATUSES, 'sigstatus')} empty=${t('common.all')} />
-        <${Select} label=${t('sig.state_filter')} name="state" value=${state} onChange=${(v) => setQuery({ ...cur, state: v })}
-          options=${STATES.map((v) => ({ value: v, label: t(v === 'open' ? 'sig.state.open' : 'sig.state.closed_short') }))} empty=${t('common.all')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('sig.filters')}>
+      <${Select} label=${t('sig.status')} name="status" value=${status} onChange=${(v) => setQuery({ ...cur, status: v })}
+        options=${enumOptions(STATUSES, 'sigstatus')} empty=${t('common.all')} />
+      <${Select} label=${t('sig.state_filter')} name="state" value=${state} onChange=${(v) => setQuery({ ...cur, state: v })}
+        options=${STATES.map((v) => ({ value: v, label: t(v === 'open' ? 'sig.state.open' : 'sig.state.closed_short') }))} empty=${t('common.all')} />
+    </${FilterBar}>
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${t('sig.empty')}</p>` : html`
-      <${Table} caption=${t('sig.title')} head=${[t('sig.where'), t('sig.signal'), t('an.week'), t('sig.methods'), t('sig.state'), t('an.observed'), t('sig.status')]}>
-        ${list.items.map((s) => html`<tr key=${s.id}>
-          <td><a href=${`/signals/${s.id}`}>${where(s)}</a></td>
-          <td>${what(s)}</td>
-          <td>${formatDate(s.period_start)}</td>
-          <td>${methodsText(s)}</td>
-          <td>${stateText(s)}</td>
-          <td>${s.suppressed ? t('an.suppressed') : num(s.observed)}</td>
-          <td><${Badge} kind=${KIND[s.status]}>${t(`sigstatus.${s.status}`)}</${Badge}></td>
-        </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}`;
+    <${ListTable} list=${list} empty=${t('sig.empty')} caption=${t('sig.title')}
+      head=${[t('sig.where'), t('sig.signal'), t('an.week'), t('sig.methods'), t('sig.state'), t('an.observed'), t('sig.status')]}
+      row=${(s) => html`<tr key=${s.id}>
+        <td><a href=${`/signals/${s.id}`}>${where(s)}</a></td>
+        <td>${what(s)}</td>
+        <td>${formatDate(s.period_start)}</td>
+        <td>${methodsText(s)}</td>
+        <td>${stateText(s)}</td>
+        <td>${s.suppressed ? t('an.suppressed') : num(s.observed)}</td>
+        <td><${Badge} kind=${KIND[s.status]}>${t(`sigstatus.${s.status}`)}</${Badge}></td>
+      </tr>`} />`;
 }
 
 /** The records behind the signal that the reader may see. */
@@ -130,8 +126,7 @@ export function Detail({ params }) {
   const [mode, setMode] = useState(null);
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('sig.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('sig.title')} />`;
   const { s, etag, points } = d.data;
   const can = s.can || {};
   const change = async (body) => {
@@ -154,8 +149,7 @@ export function Detail({ params }) {
       ${can.acknowledge && html`<button type="button" class="btn btn-primary" onClick=${() => setMode('ack')}>${t('sig.acknowledge')}</button>`}
       ${can.dismiss && html`<button type="button" class="btn" onClick=${() => setMode('dismiss')}>${t('sig.dismiss')}</button>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     ${!can.acknowledge && !can.dismiss && s.status !== 'dismissed' && html`<p class="muted">${t('sig.no_actions')}</p>`}
     ${mode && html`<${ActionForm} key=${mode} mode=${mode} error=${error} onSubmit=${change} onCancel=${() => setMode(null)} />`}
     <div class="two-col">

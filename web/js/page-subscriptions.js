@@ -9,7 +9,7 @@
 import { html, useState, useEffect } from './lib.js';
 import { t, language, countryName } from './i18n.js';
 import { get, post, del, patch, getVersioned, countries as loadCountries, substances as loadSubstances } from './api.js';
-import { PageHeader, Field, Select, MultiSelect, Radios, ProblemAlert, Loading, Table, useAsync, Notice } from './components.js';
+import { PageHeader, Field, Select, MultiSelect, Radios, ProblemAlert, Loading, Table, useAsync, useSubmit, Notice } from './components.js';
 import { ALERT_CATEGORIES, ACTIVITY_TYPES, SETTINGS, TLPS, tlpLabel, enumOptions, countryOptions, substanceOptions } from './labels.js';
 import { can } from './can.js';
 
@@ -30,57 +30,46 @@ function NewSubscription({ onDone }) {
   const countries = useAsync(loadCountries, []);
   const substances = useAsync(() => loadSubstances().catch(() => []), []);
   const [f, setF] = useState({ record_type: 'alert', delivery: 'inbox', ...EMPTY });
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, f: fe, submit } = useSubmit();
   const set = (k) => (v) => setF({ ...f, [k]: v });
   const type = TYPES[f.record_type];
   // another record type: its own filters, none of the last one's values
   const setType = (v) => { setError(null); setF({ ...f, ...EMPTY, record_type: v }); };
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const create = submit(async () => {
     const body = { record_type: f.record_type, delivery: f.delivery };
     for (const k of ['categories', 'substances', 'countries']) if (f[k].length) body[k] = f[k];
     if (f.tlp_max) body.tlp_max = f.tlp_max;
     if (type.area && (f.lat !== '' || f.lon !== '' || f.radius_km !== '')) {
       body.area = { lat: Number(f.lat), lon: Number(f.lon), radius_m: Number(f.radius_km) * 1000 };
     }
-    try {
-      await post('/subscriptions', body);
-      setF({ ...f, ...EMPTY });
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fe = (k) => error && error.fields && error.fields[k];
+    await post('/subscriptions', body);
+    setF({ ...f, ...EMPTY });
+    onDone();
+  });
   return html`
-    <form class="card" aria-labelledby="sub-new" onSubmit=${submit} noValidate>
+    <form class="card" aria-labelledby="sub-new" onSubmit=${create} noValidate>
       <h2 id="sub-new">${t('sub.new')}</h2>
       <${ProblemAlert} error=${error} />
       <${Select} label=${t('sub.record_type')} name="record_type" value=${f.record_type} onChange=${setType}
-        options=${Object.keys(TYPES).map((v) => ({ value: v, label: t(`sub.type.${v}`) }))} required=${true} error=${fe('record_type')} />
+        options=${Object.keys(TYPES).map((v) => ({ value: v, label: t(`sub.type.${v}`) }))} required=${true} error=${fe.record_type} />
       ${type.categories && html`<${MultiSelect} label=${t(type.categories[2])} name="categories" value=${f.categories}
-        onChange=${set('categories')} options=${enumOptions(type.categories[0], type.categories[1])} hint=${t('sub.any_hint')} error=${fe('categories')} />`}
+        onChange=${set('categories')} options=${enumOptions(type.categories[0], type.categories[1])} hint=${t('sub.any_hint')} error=${fe.categories} />`}
       ${type.substances && html`<${MultiSelect} label=${t('sub.substances')} name="substances" value=${f.substances} onChange=${set('substances')}
-        options=${substanceOptions(substances.data || [], language())} hint=${t('sub.any_hint')} error=${fe('substances')} />`}
+        options=${substanceOptions(substances.data || [], language())} hint=${t('sub.any_hint')} error=${fe.substances} />`}
       ${type.countries && html`<${MultiSelect} label=${t(type.countries)} name="countries" value=${f.countries} onChange=${set('countries')}
-        options=${countryOptions(countries.data)} hint=${t('sub.any_hint')} error=${fe('countries')} />`}
-      ${type.area && html`<fieldset class=${`sub-area${fe('area') ? ' has-error' : ''}`} data-sub-area>
+        options=${countryOptions(countries.data)} hint=${t('sub.any_hint')} error=${fe.countries} />`}
+      ${type.area && html`<fieldset class=${`sub-area${fe.area ? ' has-error' : ''}`} data-sub-area>
         <legend>${t('sub.area')}</legend>
         <p class="hint">${t('sub.area_hint')}</p>
-        ${fe('area') && html`<p class="field-error">${fe('area')}</p>`}
+        ${fe.area && html`<p class="field-error">${fe.area}</p>`}
         <${Field} label=${t('sub.area_lat')} name="lat" type="number" step="any" value=${f.lat} onInput=${set('lat')} />
         <${Field} label=${t('sub.area_lon')} name="lon" type="number" step="any" value=${f.lon} onInput=${set('lon')} />
         <${Field} label=${t('sub.area_radius_km')} name="radius_km" type="number" step="any" min="0" value=${f.radius_km} onInput=${set('radius_km')} />
       </fieldset>`}
       ${type.tlp && html`<${Select} label=${t('sub.tlp_max')} name="tlp_max" value=${f.tlp_max} onChange=${set('tlp_max')}
-        options=${TLPS.map((v) => ({ value: v, label: tlpLabel(v) }))} empty=${t('sub.tlp_any')} error=${fe('tlp_max')} />`}
+        options=${TLPS.map((v) => ({ value: v, label: tlpLabel(v) }))} empty=${t('sub.tlp_any')} error=${fe.tlp_max} />`}
       <${Radios} legend=${t('sub.delivery')} name="delivery" value=${f.delivery} onChange=${set('delivery')}
-        options=${DELIVERIES.map((v) => ({ value: v, label: t(`sub.delivery.${v}`) }))} error=${fe('delivery')} />
+        options=${DELIVERIES.map((v) => ({ value: v, label: t(`sub.delivery.${v}`) }))} error=${fe.delivery} />
       <p><button type="submit" class="btn btn-primary" disabled=${busy}>${t('sub.create')}</button></p>
     </form>`;
 }
@@ -93,40 +82,29 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h);
 function MailSettings({ me }) {
   const user = useAsync(() => getVersioned(`/users/${me.id}`), [me.id]);
   const [f, setF] = useState(null);
-  const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f: fe, submit } = useSubmit();
   useEffect(() => {
     if (user.data) setF({ language: user.data.data.language, digest_hour: String(user.data.data.digest_hour) });
   }, [user.data]);
   if (!f) return html`<${ProblemAlert} error=${user.error} />`;
   const set = (k) => (v) => { setSaved(false); setF({ ...f, [k]: v }); };
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const save = submit(async () => {
     setSaved(false);
-    try {
-      await patch(`/users/${me.id}`, { language: f.language, digest_hour: Number(f.digest_hour) }, user.data.etag);
-      user.reload();
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const fe = (k) => error && error.fields && error.fields[k];
+    await patch(`/users/${me.id}`, { language: f.language, digest_hour: Number(f.digest_hour) }, user.data.etag);
+    user.reload();
+    setSaved(true);
+  });
   return html`
-    <form class="card" aria-labelledby="mail-settings" onSubmit=${submit} noValidate data-mail-settings>
+    <form class="card" aria-labelledby="mail-settings" onSubmit=${save} noValidate data-mail-settings>
       <h2 id="mail-settings">${t('settings.title')}</h2>
       <p class="muted">${t('settings.intro')}</p>
       ${saved && html`<${Notice}>${t('settings.saved')}</${Notice}>`}
       <${ProblemAlert} error=${error} />
       <${Select} label=${t('settings.language')} name="language" value=${f.language} onChange=${set('language')}
-        options=${LANGUAGES.map((l) => ({ value: l, label: t(`settings.lang.${l}`) }))} error=${fe('language')} />
+        options=${LANGUAGES.map((l) => ({ value: l, label: t(`settings.lang.${l}`) }))} error=${fe.language} />
       <${Select} label=${t('settings.digest_hour')} name="digest_hour" value=${f.digest_hour} onChange=${set('digest_hour')}
-        options=${HOURS.map((h) => ({ value: String(h), label: t('settings.hour', { h: String(h).padStart(2, '0') }) }))} error=${fe('digest_hour')} />
+        options=${HOURS.map((h) => ({ value: String(h), label: t('settings.hour', { h: String(h).padStart(2, '0') }) }))} error=${fe.digest_hour} />
       <p><button type="submit" class="btn btn-primary" disabled=${busy}>${t('settings.save')}</button></p>
     </form>`;
 }

@@ -9,9 +9,10 @@ import { t, formatDateTime, formatNumber } from './i18n.js';
 import { get, post, getVersioned, request } from './api.js';
 import { setQuery } from './router.js';
 import {
-  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList, MoreButton, Notice, Badge,
-  ExportLinks,
+  PageHeader, Field, TextArea, Select, Checkbox, ProblemAlert, Loading, useAsync, usePagedList, Notice,
+  Badge, ExportLinks, FoundPicker, Pending, Outcome,
 } from './components.js';
+import { ListTable, FilterBar } from './list-page.js';
 import { Links } from './links.js';
 import { enumOptions } from './labels.js';
 import { TIP_CATEGORIES } from './page-report.js';
@@ -118,22 +119,20 @@ export default function Tips({ me, query }) {
       <${Field} label=${t('tips.search')} hint=${t('tips.search_hint')} name="q" type="search" value=${words} onInput=${setWords} />
       <button type="submit" class="btn btn-primary">${t('tips.search_button')}</button>
     </form>
-    <form class="filters card" aria-label=${t('tips.filters')} onSubmit=${(e) => e.preventDefault()}>
-      <div class="filter-row">
-        <${Select} label=${t('tips.status')} name="status" value=${cur.status || ''} onChange=${change('status')}
-          options=${enumOptions(STATUSES, 'tipstatus')} empty=${t('common.all')} />
-        <${Select} label=${t('report.category')} name="category" value=${cur.category || ''} onChange=${change('category')}
-          options=${enumOptions(TIP_CATEGORIES, 'tipcat')} empty=${t('common.all')} />
-        ${areaOptions.length > 0 && html`<${Select} label=${t('tips.area')} name="bbox" value=${cur.bbox || ''} onChange=${change('bbox')}
-          options=${areaOptions} empty=${t('common.all')} />`}
-        <${Select} label=${t('tips.sort')} name="sort" value=${cur.sort || 'newest'} onChange=${change('sort')}
-          options=${SORTS.map((k) => ({ value: k, label: t(`tips.sort_${k}`) }))} />
-        <${Checkbox} label=${t('tips.only_overdue')} name="overdue" checked=${cur.overdue === 'true'}
-          onChange=${(on) => change('overdue')(on ? 'true' : '')} />
-        <${Checkbox} label=${t('tips.only_mine')} name="mine" checked=${cur.mine === 'true'}
-          onChange=${(on) => change('mine')(on ? 'true' : '')} />
-      </div>
-    </form>
+    <${FilterBar} label=${t('tips.filters')}>
+      <${Select} label=${t('tips.status')} name="status" value=${cur.status || ''} onChange=${change('status')}
+        options=${enumOptions(STATUSES, 'tipstatus')} empty=${t('common.all')} />
+      <${Select} label=${t('report.category')} name="category" value=${cur.category || ''} onChange=${change('category')}
+        options=${enumOptions(TIP_CATEGORIES, 'tipcat')} empty=${t('common.all')} />
+      ${areaOptions.length > 0 && html`<${Select} label=${t('tips.area')} name="bbox" value=${cur.bbox || ''} onChange=${change('bbox')}
+        options=${areaOptions} empty=${t('common.all')} />`}
+      <${Select} label=${t('tips.sort')} name="sort" value=${cur.sort || 'newest'} onChange=${change('sort')}
+        options=${SORTS.map((k) => ({ value: k, label: t(`tips.sort_${k}`) }))} />
+      <${Checkbox} label=${t('tips.only_overdue')} name="overdue" checked=${cur.overdue === 'true'}
+        onChange=${(on) => change('overdue')(on ? 'true' : '')} />
+      <${Checkbox} label=${t('tips.only_mine')} name="mine" checked=${cur.mine === 'true'}
+        onChange=${(on) => change('mine')(on ? 'true' : '')} />
+    </${FilterBar}>
     ${result && html`<${Notice} kind=${result.failed ? 'warn' : 'ok'}>
       <span data-bulk-result>${t('tips.bulk_done', { done: formatNumber(result.done), failed: formatNumber(result.failed) })}</span>
       ${result.failed > 0 && html`<ul class="plain-list small">${result.results.filter((r) => r.status !== 200).map((r) => html`
@@ -141,27 +140,24 @@ export default function Tips({ me, query }) {
     </${Notice}>`}
     ${triager && chosen.length > 0 && html`<${BulkBar} me=${me} chosen=${chosen} people=${people.data || []} done=${bulkDone} />`}
     <${ProblemAlert} error=${list.error} />
-    ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-      : list.items.length === 0 ? html`<p class="empty">${cur.q ? t('tips.nothing_found', { q: cur.q }) : t('tips.empty')}</p>` : html`
-      <${Table} caption=${t('tips.title')} head=${[
+    <${ListTable} list=${list} empty=${cur.q ? t('tips.nothing_found', { q: cur.q }) : t('tips.empty')} caption=${t('tips.title')}
+      head=${[
         triager ? html`<input type="checkbox" aria-label=${t('tips.choose_all')} checked=${all} onChange=${(e) => setChosen(e.currentTarget.checked ? list.items.map((x) => x.id) : [])} />` : '',
-        t('tips.reference'), t('tips.tip'), t('report.category'), t('tips.status'), t('tips.received'), t('tips.due')]}>
-        ${list.items.map((x) => html`
-          <tr key=${x.id} class=${x.overdue ? 'row-overdue' : ''}>
-            <td>${triager && html`<input type="checkbox" name="choose" value=${x.id} checked=${chosen.includes(x.id)}
-              aria-label=${t('tips.choose', { ref: x.reference || '' })} onChange=${(e) => toggle(x.id, e.currentTarget.checked)} />`}</td>
-            <td class="nowrap" data-reference>${x.reference || '—'}</td>
-            <td><a href=${`/tips/${x.id}`}>${x.description.length > 80 ? `${x.description.slice(0, 80)}…` : x.description}</a>
-              ${x.location && x.location.place && html`<div class="muted small">${x.location.place}</div>`}</td>
-            <td>${t(`tipcat.${x.category}`)}</td>
-            <td><${Badge} kind=${x.status === 'new' ? 'info' : 'neutral'}>${t(`tipstatus.${x.status}`)}</${Badge}>
-              ${x.overdue && html` <${Badge} kind="danger">${t('tips.overdue')}</${Badge}>`}
-              ${x.duplicate_of && html` <${Badge}>${t('tips.duplicate')}</${Badge}>`}</td>
-            <td>${formatDateTime(x.created_at)}</td>
-            <td>${x.acknowledged_at ? t('tips.acknowledged') : formatDateTime(x.ack_due_at)}</td>
-          </tr>`)}
-      </${Table}>
-      <${MoreButton} list=${list} />`}
+        t('tips.reference'), t('tips.tip'), t('report.category'), t('tips.status'), t('tips.received'), t('tips.due')]}
+      row=${(x) => html`
+        <tr key=${x.id} class=${x.overdue ? 'row-overdue' : ''}>
+          <td>${triager && html`<input type="checkbox" name="choose" value=${x.id} checked=${chosen.includes(x.id)}
+            aria-label=${t('tips.choose', { ref: x.reference || '' })} onChange=${(e) => toggle(x.id, e.currentTarget.checked)} />`}</td>
+          <td class="nowrap" data-reference>${x.reference || '—'}</td>
+          <td><a href=${`/tips/${x.id}`}>${x.description.length > 80 ? `${x.description.slice(0, 80)}…` : x.description}</a>
+            ${x.location && x.location.place && html`<div class="muted small">${x.location.place}</div>`}</td>
+          <td>${t(`tipcat.${x.category}`)}</td>
+          <td><${Badge} kind=${x.status === 'new' ? 'info' : 'neutral'}>${t(`tipstatus.${x.status}`)}</${Badge}>
+            ${x.overdue && html` <${Badge} kind="danger">${t('tips.overdue')}</${Badge}>`}
+            ${x.duplicate_of && html` <${Badge}>${t('tips.duplicate')}</${Badge}>`}</td>
+          <td>${formatDateTime(x.created_at)}</td>
+          <td>${x.acknowledged_at ? t('tips.acknowledged') : formatDateTime(x.ack_due_at)}</td>
+        </tr>`} />
     ${triager && html`<${ExportLinks} path="/tips/export" query=${filt} formats=${['csv', 'json', 'geojson']} />`}`;
 }
 
@@ -187,19 +183,12 @@ function DuplicatePicker({ tip, error, mark }) {
         <button type="submit" class="btn">${t('tips.search_button')}</button>
       </form>
       <${ProblemAlert} error=${failed} />
-      ${found && (found.length === 0 ? html`<p class="empty" role="status">${t('tips.dup_none')}</p>` : html`
-        <fieldset class="picker">
-          <legend>${t('tips.dup_choose')}</legend>
-          <ul class="picker-list">
-            ${found.map((x) => html`<li key=${x.id} class="radio">
-              <input type="radio" id=${`dup-${x.id}`} name="duplicate_of" value=${x.id} checked=${dup === x.id} onChange=${() => setDup(x.id)} />
-              <label for=${`dup-${x.id}`}><strong>${x.reference || ''}</strong> · ${t(`tipcat.${x.category}`)} · ${formatDateTime(x.created_at)}
-                <span class="hint">${x.description.length > 200 ? `${x.description.slice(0, 200)}…` : x.description}${x.location && x.location.place ? ` — ${x.location.place}` : ''}</span></label>
-            </li>`)}
-          </ul>
-          ${error && error.fields.duplicate_of && html`<p class="field-error">${error.fields.duplicate_of}</p>`}
-          <button type="button" class="btn" disabled=${!dup} onClick=${() => mark(dup)}>${t('tips.mark')}</button>
-        </fieldset>`)}
+      <${FoundPicker} found=${found} empty=${t('tips.dup_none')} legend=${t('tips.dup_choose')} name="duplicate_of" idPrefix="dup"
+        chosen=${dup} onChoose=${setDup} label=${(x) => html`<strong>${x.reference || ''}</strong> · ${t(`tipcat.${x.category}`)} · ${formatDateTime(x.created_at)}
+          <span class="hint">${x.description.length > 200 ? `${x.description.slice(0, 200)}…` : x.description}${x.location && x.location.place ? ` — ${x.location.place}` : ''}</span>`}>
+        ${error && error.fields.duplicate_of && html`<p class="field-error">${error.fields.duplicate_of}</p>`}
+        <button type="button" class="btn" disabled=${!dup} onClick=${() => mark(dup)}>${t('tips.mark')}</button>
+      </${FoundPicker}>
     </div>`;
 }
 
@@ -244,8 +233,7 @@ export function Detail({ me, params }) {
   const [outcome, setOutcome] = useState('');
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState('');
-  if (d.error) return html`<${PageHeader} title=${t('tips.title')} /><${ProblemAlert} error=${d.error} />`;
-  if (!d.data) return html`<${Loading} />`;
+  if (!d.data) return html`<${Pending} r=${d} title=${t('tips.title')} />`;
   const tip = d.data.data;
   const own = tip.org_id === me.org_id;
   const canTriage = own && can(me, 'tip', 'update');
@@ -265,8 +253,7 @@ export function Detail({ me, params }) {
     <${PageHeader} title=${`${tip.reference ? `${tip.reference} · ` : ''}${t(`tipcat.${tip.category}`)}`} subtitle=${t('tips.received_at', { at: formatDateTime(tip.created_at) })}>
       ${can(me, 'referral', 'create') && html`<a class="btn" href=${`/referrals/new?tip_id=${tip.id}`}>${t('ref.new')}</a>`}
     </${PageHeader}>
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <div class="two-col">
       <section class="card" aria-labelledby="tip-facts">
         <h2 id="tip-facts">${t('tips.what')}</h2>

@@ -2,9 +2,8 @@
 import { html, useState } from './lib.js';
 import { t, formatDateTime } from './i18n.js';
 import { post, del } from './api.js';
-import {
-  PageHeader, Field, Checkbox, ProblemAlert, Loading, Table, usePagedList, MoreButton, Badge, Notice,
-} from './components.js';
+import { PageHeader, Field, Checkbox, usePagedList, Badge, Outcome } from './components.js';
+import { ListTable } from './list-page.js';
 
 function status(tok) {
   if (tok.revoked_at) return html`<${Badge} kind="danger">${t('tokens.revoked')}</${Badge}>`;
@@ -69,8 +68,7 @@ export default function Tokens({ me }) {
   return html`
     <${PageHeader} title=${t('tokens.title')} subtitle=${t('tokens.subtitle')} />
     ${created && html`<${Secret} created=${created} onDone=${() => setCreated(null)} />`}
-    ${notice && html`<${Notice}>${notice}</${Notice}>`}
-    <${ProblemAlert} error=${error} />
+    <${Outcome} notice=${notice} error=${error} />
     <div class="two-col">
       <section class="card" aria-labelledby="new-token-title">
         <h2 id="new-token-title">${t('tokens.new')}</h2>
@@ -86,20 +84,17 @@ export default function Tokens({ me }) {
       </section>
       <section class="card" aria-labelledby="tokens-list-title">
         <h2 id="tokens-list-title">${t('tokens.yours')}</h2>
-        ${list.loading && list.items.length === 0 ? html`<${Loading} />`
-          : list.items.length === 0 ? html`<p class="empty">${t('tokens.empty')}</p>` : html`
-          <${Table} caption=${t('tokens.yours')} head=${[t('tokens.name'), t('tokens.created_at'), t('tokens.expires_at'), t('tokens.status'), t('common.actions')]}>
-            ${list.items.map((tok) => html`
-              <tr key=${tok.id}>
-                <td>${tok.name}${tok.read_only ? html` <${Badge}>${t('tokens.read_only_short')}</${Badge}>` : ''}</td>
-                <td>${formatDateTime(tok.created_at)}</td>
-                <td>${tok.expires_at ? formatDateTime(tok.expires_at) : t('tokens.never')}</td>
-                <td>${status(tok)}</td>
-                <td>${!tok.revoked_at && html`<button type="button" class="btn btn-small btn-danger"
-                  aria-label=${t('tokens.revoke_named', { name: tok.name })} onClick=${() => revoke(tok)}>${t('tokens.revoke')}</button>`}</td>
-              </tr>`)}
-          </${Table}>
-          <${MoreButton} list=${list} />`}
+        <${ListTable} list=${list} empty=${t('tokens.empty')} caption=${t('tokens.yours')}
+          head=${[t('tokens.name'), t('tokens.created_at'), t('tokens.expires_at'), t('tokens.status'), t('common.actions')]}
+          row=${(tok) => html`
+            <tr key=${tok.id}>
+              <td>${tok.name}${tok.read_only ? html` <${Badge}>${t('tokens.read_only_short')}</${Badge}>` : ''}</td>
+              <td>${formatDateTime(tok.created_at)}</td>
+              <td>${tok.expires_at ? formatDateTime(tok.expires_at) : t('tokens.never')}</td>
+              <td>${status(tok)}</td>
+              <td>${!tok.revoked_at && html`<button type="button" class="btn btn-small btn-danger"
+                aria-label=${t('tokens.revoke_named', { name: tok.name })} onClick=${() => revoke(tok)}>${t('tokens.revoke')}</button>`}</td>
+            </tr>`} />
       </section>
     </div>`;
 }

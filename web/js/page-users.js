@@ -5,8 +5,8 @@ import { t, tn, formatDateTime } from './i18n.js';
 import { post, patch, getVersioned, organisations } from './api.js';
 import { navigate, setQuery } from './router.js';
 import {
-  PageHeader, Field, Select, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList,
-  MoreButton, Badge, Notice,
+  PageHeader, Field, Select, Checkbox, ProblemAlert, Loading, Table, useAsync, usePagedList, useSubmit,
+  MoreButton, Badge, Notice, Pending,
 } from './components.js';
 import { roleOptions, orgOptions } from './labels.js';
 
@@ -49,9 +49,8 @@ export function Edit({ me, params, onMe }) {
   const isAdmin = me.role === 'admin';
   const [form, setForm] = useState(null);
   const [etag, setEtag] = useState(null);
-  const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, f, submit } = useSubmit();
   const load = async (id) => {
     const r = await getVersioned(`/users/${id}`);
     setEtag(r.etag);
@@ -62,39 +61,29 @@ export function Edit({ me, params, onMe }) {
     else await load(params.id);
     return organisations();
   }, [params.id]);
-  if (orgs.error) return html`<${PageHeader} title=${t('users.title')} /><${ProblemAlert} error=${orgs.error} />`;
-  if (!form || !orgs.data) return html`<${Loading} />`;
+  if (!form || !orgs.data) return html`<${Pending} r=${orgs} title=${t('users.title')} />`;
   const set = (k) => (v) => { setForm({ ...form, [k]: v }); setSaved(false); };
-  const f = (error && error.fields) || {};
   const self = form.id === me.id;
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      if (isNew) {
-        const body = { email: form.email, name: form.name, org_id: form.org_id, role: form.role, reviewer: form.reviewer };
-        if (form.password) body.password = form.password;
-        const u = await post('/users', body);
-        navigate(`/users/${u.id}`, { replace: true });
-      } else {
-        // one's own record: name and password only (the current one with it);
-        // another's password is a separate, audited reset
-        const body = self ? { name: form.name }
-          : { name: form.name, role: form.role, reviewer: form.reviewer, disabled: form.disabled };
-        if (isAdmin && !self) body.org_id = form.org_id;
-        if (form.password && self) Object.assign(body, { password: form.password, current_password: form.current_password });
-        await patch(`/users/${params.id}`, body, etag);
-        if (form.password && !self) await post(`/users/${params.id}/password-reset`, { password: form.password });
-        await load(params.id);
-        setSaved(true);
-        if (self) onMe();
-      }
-    } catch (err) {
-      setError(err);
+  const save = submit(async () => {
+    if (isNew) {
+      const body = { email: form.email, name: form.name, org_id: form.org_id, role: form.role, reviewer: form.reviewer };
+      if (form.password) body.password = form.password;
+      const u = await post('/users', body);
+      navigate(`/users/${u.id}`, { replace: true });
+    } else {
+      // one's own record: name and password only (the current one with it);
+      // another's password is a separate, audited reset
+      const body = self ? { name: form.name }
+        : { name: form.name, role: form.role, reviewer: form.reviewer, disabled: form.disabled };
+      if (isAdmin && !self) body.org_id = form.org_id;
+      if (form.password && self) Object.assign(body, { password: form.password, current_password: form.current_password });
+      await patch(`/users/${params.id}`, body, etag);
+      if (form.password && !self) await post(`/users/${params.id}/password-reset`, { password: form.password });
+      await load(params.id);
+      setSaved(true);
+      if (self) onMe();
     }
-    setBusy(false);
-  };
+  });
   const title = isNew ? t('users.new') : form.name;
   return html`
     <p class="breadcrumb"><a href="/users">${t('users.title')}</a></p>
@@ -102,7 +91,7 @@ export function Edit({ me, params, onMe }) {
     <div class="card form-card">
       ${saved && html`<${Notice}>${t('common.saved')}</${Notice}>`}
       <${ProblemAlert} error=${error} />
-      <form onSubmit=${submit} novalidate>
+      <form onSubmit=${save} novalidate>
         <fieldset disabled=${busy}>
           <legend class="visually-hidden">${title}</legend>
           ${isNew && html`<${Field} label=${t('users.email')} name="email" type="email" autocomplete="off"

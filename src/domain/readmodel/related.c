@@ -7,6 +7,7 @@
 #include "domain/readmodel/alerts.h"
 #include "domain/readmodel/query.h"
 #include "domain/readmodel/texts.h"
+#include "domain/substance.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -23,6 +24,7 @@ struct cand {
 	uint32_t sub_mask; /* which of the anchor's substances it shares */
 	int near;
 	double km, score;
+	uint64_t id_hi, id_lo; /* the id's first 16 bytes, big-endian: its order */
 };
 
 struct cands {
@@ -48,14 +50,50 @@ static struct cand *cand_get(struct cands *cs, uint32_t idx)
 	return k;
 }
 
-static _Thread_local const struct alert_cache *cand_ac;
-
-static int cand_cmp(const void *x, const void *y)
+/* The first 8 bytes at s as a number that orders as the bytes do. */
+static uint64_t be64(const char *s)
 {
-	const struct cand *a = x, *b = y;
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | (unsigned char)s[i];
+	return v;
+}
+
+/* Best first: by score, then newer first (the larger id); a tie on the
+ * ids' first 16 bytes goes to the whole ids. */
+static int cand_cmp(const struct alert_cache *ac, const struct cand *a, const struct cand *b)
+{
 	if (a->score != b->score)
 		return a->score < b->score ? 1 : -1;
-	return strcmp(cand_ac->e[b->idx].id, cand_ac->e[a->idx].id); /* newer first */
+	if (a->id_hi != b->id_hi)
+		return a->id_hi < b->id_hi ? 1 : -1;
+	if (a->id_lo != b->id_lo)
+		return a->id_lo < b->id_lo ? 1 : -1;
+	return strcmp(ac->e[b->idx].id, ac->e[a->idx].id);
+}
+
+/* The best `limit` candidates, best first, into cs->c[0..]; cs->n becomes
+ * their count. One pass keeping them in order: limit is small. */
+static void cands_best(const struct alert_cache *ac, struct cands *cs, int limit)
+{
+	int n = 0;
+	for (int i = 0; i < cs->n; i++) {
+		struct cand k = cs->c[i];
+		const char *id = ac->e[k.idx].id;
+		k.id_hi = be64(id);
+		k.id_lo = be64(id + 8);
+		int at = n;
+		while (at > 0 && cand_cmp(ac, &cs->c[at - 1], &k) > 0)
+			at--;
+		if (at >= limit)
+			continue;
+		int last = n < limit ? n : limit - 1; /* the one that falls off, if any */
+		memmove(&cs->c[at + 1], &cs->c[at], (size_t)(last - at) * sizeof(k));
+		cs->c[at] = k;
+		if (n < limit)
+			n++;
+	}
+	cs->n = n;
 }
 
 static void put_double(struct buf *b, double v)
@@ -138,29 +176,23 @@ static void by_place_time(const struct alert_cache *ac, const struct vis *v, uin
 /* The anchor's substances by id and name, read before the lock is taken. */
 struct sub_name {
 	char id[37];
-	char name[201];
+	char name[SUBSTANCE_NAME_MAX + 1];
 };
 
 static int substance_names(struct db_conn *c, json_t *ids, struct sub_name *names, int max)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT name FROM substances WHERE id = ?", &s);
 	size_t i;
 	json_t *id;
 	json_array_foreach(ids, i, id)
 	{
-		if (rc || (int)i >= max)
+		if ((int)i >= max)
 			break;
 		snprintf(names[i].id, sizeof(names[i].id), "%s", json_string_value(id));
-		db_bind_text(s, 1, json_string_value(id));
-		int r = db_step(s);
-		if (r == DB_ROW)
-			snprintf(names[i].name, sizeof(names[i].name), "%s", db_col_text(s, 0));
-		else if (r != DB_DONE)
-			rc = r;
-		db_done(s);
+		int rc = substance_name_of(c, names[i].id, names[i].name, sizeof(names[i].name));
+		if (rc)
+			return rc;
 	}
-	return rc;
+	return TR_OK;
 }
 
 static const char *name_of(const struct sub_name *names, const char *id)
@@ -250,10 +282,8 @@ static int related_body(struct alert_cache *ac, void *ctx, struct need *nd)
 {
 	struct related_job *j = ctx;
 	query_rewind(j->out, j->start);
-	if (j->cs->n) {
-		j->cs->n = 0;
-		memset(j->cs->slot, 0, j->cs->nslot * sizeof(*j->cs->slot));
-	}
+	j->cs->n = 0; /* (cands_best left the slots stale) */
+	memset(j->cs->slot, 0, j->cs->nslot * sizeof(*j->cs->slot));
 	struct vis v;
 	vis_make(ac, j->who, j->g, &v);
 	uint32_t self = model_find(ac, j->id);
@@ -261,8 +291,7 @@ static int related_body(struct alert_cache *ac, void *ctx, struct need *nd)
 		return -TR_ERR_NOT_FOUND;
 	by_substance(ac, &v, self, j->cs);
 	by_place_time(ac, &v, self, j->km, j->days, j->cs);
-	cand_ac = ac;
-	qsort(j->cs->c, (size_t)j->cs->n, sizeof(*j->cs->c), cand_cmp);
+	cands_best(ac, j->cs, j->limit);
 	related_write(ac, &ac->e[self], j->names, j->days, j->cs, j->limit, j->out, nd);
 	return nd->n ? nd->n : -j->out->err;
 }
@@ -273,8 +302,9 @@ int alert_cache_related(struct db_conn *c, const struct caller *who, const char 
 	struct alert_cache *ac;
 	struct group_ids *g;
 	struct sub_name *names = calloc(SUBS_PER_ALERT, sizeof(*names));
-	struct cands cs = {calloc(6000, sizeof(struct cand)), 0, 6000,
-			   calloc(8192, sizeof(int32_t)), 8192};
+	/* cand_get clears each candidate it takes, related_body the slots */
+	struct cands cs = {malloc(6000 * sizeof(struct cand)), 0, 6000,
+			   malloc(8192 * sizeof(int32_t)), 8192};
 	int rc = query_begin(c, who, &ac, &g);
 	if (!rc && (!names || !cs.c || !cs.slot))
 		rc = TR_ERR_NOMEM;

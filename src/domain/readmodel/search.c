@@ -1,6 +1,8 @@
 /* Full-text search from the read model, ranked by BM25. */
 #include "core/buf.h"
 #include "core/err.h"
+#include "domain/acl.h"
+#include "domain/alert.h"
 #include "domain/readmodel/alerts.h"
 #include "domain/readmodel/query.h"
 #include "domain/readmodel/texts.h"
@@ -16,7 +18,7 @@
 struct qterm {
 	const struct plist *l;
 	int64_t dpos, pos; /* -1 when done */
-	double idf;
+	double w;	   /* idf * (k1 + 1), BM25's weight of the term */
 };
 
 struct qword {
@@ -162,7 +164,7 @@ static double bm25(struct qword *words, int nwords, const struct hot *e, uint32_
 		for (int i = 0; i < words[w].n; i++) {
 			double tf = tf_at(&words[w].t[i], idx);
 			if (tf > 0)
-				score += words[w].t[i].idf * tf * (k1 + 1) / (tf + norm);
+				score += words[w].t[i].w * tf / (tf + norm);
 		}
 	return score;
 }
@@ -184,7 +186,7 @@ static int words_make(const struct alert_cache *ac, const struct alert_qword *q,
 				continue;
 			double df = l->n, idf = log((ac->n - df + 0.5) / (df + 0.5));
 			terms[k++] = (struct qterm){l, (int64_t)l->n - 1, (int64_t)l->n - 1,
-						    idf > 1e-6 ? idf : 1e-6};
+						    (idf > 1e-6 ? idf : 1e-6) * (BM25_K1 + 1)};
 			words[w].n++;
 			words[w].df += l->n;
 		}
@@ -224,10 +226,30 @@ static int best_matches(const struct alert_cache *ac, const struct vis *v, struc
 	return n;
 }
 
-/* A hit from the alert's rendered object: its title, and its title,
- * summary and body one per line. */
-static int hit_make(const struct text *tx, const char *id, double rank, struct alert_hit *h)
+/* enum value v of names (255 when none) as its name, "" when none */
+static const char *enum_name(const char *const *names, uint8_t v)
 {
+	for (int i = 0; names[i]; i++)
+		if (i == v)
+			return names[i];
+	return "";
+}
+
+/* src into dst of size n, cut to fit. */
+static void str_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = strnlen(src, n - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* A hit from entry idx: its title, and its title, summary and body one
+ * per line from its rendered object; TLP, status and organisation from
+ * the entry. */
+static int hit_make(const struct alert_cache *ac, uint32_t idx, const struct text *tx, double rank,
+		    struct alert_hit *h)
+{
+	const struct entry *e = &ac->e[idx];
 	struct buf t, x;
 	buf_init(&t, 1u << 20);
 	buf_init(&x, 1u << 22);
@@ -237,24 +259,11 @@ static int hit_make(const struct text *tx, const char *id, double rank, struct a
 	field_copy(tx->s, ",\"summary\":\"", &x);
 	buf_puts(&x, "\n");
 	field_copy(tx->s, ",\"body\":\"", &x);
-	memcpy(h->id, id, sizeof(h->id));
+	memcpy(h->id, e->id, sizeof(h->id));
 	h->rank = rank;
-	static const struct {
-		const char *pat;
-		size_t off, len;
-	} keep[] = {
-	    {",\"tlp\":\"", offsetof(struct alert_hit, tlp), sizeof(h->tlp)},
-	    {",\"status\":\"", offsetof(struct alert_hit, status), sizeof(h->status)},
-	    {",\"org_id\":\"", offsetof(struct alert_hit, org_id), sizeof(h->org_id)},
-	};
-	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		struct buf v;
-		buf_init(&v, 64);
-		field_copy(tx->s, keep[i].pat, &v);
-		snprintf((char *)h + keep[i].off, keep[i].len, "%.*s", (int)v.len,
-			 v.data ? v.data : "");
-		buf_free(&v);
-	}
+	str_copy(h->tlp, sizeof(h->tlp), enum_name(acl_tlps, e->h.tlp));
+	str_copy(h->status, sizeof(h->status), enum_name(alert_statuses, e->h.status));
+	str_copy(h->org_id, sizeof(h->org_id), e->h.org ? ac->str.s[e->h.org] : "");
 	h->title = t.data ? buf_detach(&t, NULL) : strdup("");
 	h->text = buf_detach(&x, NULL);
 	return !h->title || !h->text ? TR_ERR_NOMEM : TR_OK;
@@ -282,7 +291,7 @@ static int search_locked(struct alert_cache *ac, const struct vis *v, const stru
 	int rc = TR_OK, k = 0;
 	for (int i = 0; i < n; i++) {
 		const struct text *tx = texts_get(ac, best[i].idx, nd);
-		if (tx && hit_make(tx, ac->e[best[i].idx].id, best[i].rank, &hits[k++]))
+		if (tx && hit_make(ac, best[i].idx, tx, best[i].rank, &hits[k++]))
 			rc = TR_ERR_NOMEM;
 	}
 	*nhits = k;

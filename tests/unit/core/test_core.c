@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/csv.h"
 #include "core/err.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
 
@@ -55,6 +56,60 @@ static void buf_escapes_json_strings(void **state)
 	buf_init(&b, 1000);
 	buf_json_str(&b, "a\"b\\c\n\x01é");
 	assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001é\"");
+	buf_free(&b);
+}
+
+/* The escaper byte by byte, as JSON says, to hold buf_json_str's
+ * word-at-a-time path to. */
+static void json_str_slow(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+	out[n++] = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		const char *rep = *p == '"'    ? "\\\""
+				  : *p == '\\' ? "\\\\"
+				  : *p == '\n'  ? "\\n"
+				  : *p == '\r'  ? "\\r"
+				  : *p == '\t'  ? "\\t"
+						: NULL;
+		if (rep)
+			n += (size_t)snprintf(out + n, size - n, "%s", rep);
+		else if (*p < 0x20)
+			n += (size_t)snprintf(out + n, size - n, "\\u%04x", *p);
+		else
+			out[n++] = (char)*p;
+	}
+	snprintf(out + n, size - n, "\"");
+}
+
+static void json_strings_escape_at_every_position(void **state)
+{
+	(void)state;
+	static const char pick[] = {'a', 'Z', ' ', '"', '\\', '\n', '\r', '\t', 0x01, 0x1f,
+				    0x20, 0x7f, (char)0xc3, (char)0xa9, '!', 0x5b, 0x5d, '#'};
+	unsigned seed = 7;
+	for (int round = 0; round < 5000; round++) {
+		char in[48], want[48 * 6 + 3];
+		int n = round % 40;
+		for (int i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly plain, so that long plain runs come with one special */
+			in[i] = (seed >> 16) % 4 ? 'a' + (char)((seed >> 8) % 26)
+						 : pick[(seed >> 20) % sizeof(pick)];
+		}
+		in[n] = '\0';
+		json_str_slow(in, want, sizeof(want));
+		struct buf b;
+		buf_init(&b, 1000);
+		buf_puts(&b, "x");
+		assert_int_equal(buf_json_str(&b, in), TR_OK);
+		assert_string_equal(b.data + 1, want);
+		assert_int_equal(b.len, strlen(want) + 1);
+		buf_free(&b);
+	}
+	struct buf b;
+	buf_init(&b, 10); /* too long for the buffer: refused, not cut */
+	assert_int_not_equal(buf_json_str(&b, "abcdefghijklmnop"), TR_OK);
 	buf_free(&b);
 }
 
@@ -227,6 +282,43 @@ static void csv_writer_defuses_formulas_and_reads_back(void **state)
 	}
 }
 
+/* The stems kept of a word (text_stems) match a query's terms exactly as
+ * the word itself does (text_has_term), in the three languages, for
+ * tokens with several words, punctuation and none. */
+static void kept_stems_match_as_the_words_do(void **state)
+{
+	(void)state;
+	struct text_stemmers *t = text_stemmers_new();
+	assert_non_null(t);
+	static const char *const words[] = {
+	    "fentanyl",	 "fentanyl;",	"Tablets",   "tablet",	  "schools",   "école",
+	    "écoles",	 "héroïne",	"Heroin",    "героин",	  "героина",   "Героином",
+	    "a",	 "x",		"cannabis-", "(cocaine)", "vape/vapes", "overdoses,",
+	    "naïve",	 "1234",	"...",	     "jeunesse",  "молодёжь",  "fentanyl-tablets",
+	    "festivals", "nitazènes", "généraux",   "saisies"};
+	static const char *const queries[] = {"fentanyl tablets", "героин", "école jeune",
+					      "cannabis vape overdose", "heroin héroïne", "a x 1234",
+					      "молодежь festival", "nitazene", "general policy"};
+	for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		struct buf terms;
+		buf_init(&terms, 1 << 16);
+		buf_puts(&terms, " ");
+		assert_int_equal(text_index_terms(t, queries[q], &terms), TR_OK);
+		buf_puts(&terms, " ");
+		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+			struct buf st;
+			buf_init(&st, 1 << 16);
+			assert_int_equal(text_stems(t, words[w], &st), TR_OK);
+			int kept = text_stems_match(st.data ? st.data : "", terms.data);
+			if (kept != text_has_term(t, words[w], terms.data))
+				fail_msg("%s against %s: %d", words[w], terms.data, kept);
+			buf_free(&st);
+		}
+		buf_free(&terms);
+	}
+	text_stemmers_free(t);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -235,6 +327,7 @@ int main(void)
 	    cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),
 	    cmocka_unit_test(buf_refuses_to_grow_past_its_cap),
 	    cmocka_unit_test(buf_escapes_json_strings),
+	    cmocka_unit_test(json_strings_escape_at_every_position),
 	    cmocka_unit_test(times_round_trip_in_rfc3339),
 	    cmocka_unit_test(bad_times_are_refused),
 	    cmocka_unit_test(uuid7_is_valid_and_time_ordered),
@@ -243,6 +336,7 @@ int main(void)
 	    cmocka_unit_test(csv_writer_defuses_formulas_and_reads_back),
 	    cmocka_unit_test(csv_refuses_a_nul_byte_naming_row_and_column),
 	    cmocka_unit_test(times_are_bounded_to_1900_through_2200),
+	    cmocka_unit_test(kept_stems_match_as_the_words_do),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
