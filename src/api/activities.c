@@ -160,13 +160,8 @@ int api_activities_overlaps_country(struct http_req *req, struct http_resp *resp
 	json_t *items = json_array();
 	rc = activity_overlaps_country(c, api_caller(req), country, from, to, page.limit, items,
 				       &total);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
+	if ((rc = api_db_end(req, c, rc, items)))
 		return rc;
-	}
 	json_t *out = api_page_json(items, NULL);
 	json_object_set_new(out, "total", json_integer(total));
 	return http_resp_json(resp, 200, out);
@@ -307,11 +302,7 @@ int api_activities_export(struct http_req *req, struct http_resp *resp)
 	int csv = strcmp(format, "csv") == 0 || strcmp(format, "hxl") == 0;
 	if (!rc && csv)
 		rc = activity_org_names(c, items, &names);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
+	if ((rc = api_db_end(req, c, rc, items))) {
 		json_decref(names);
 		return rc;
 	}

@@ -153,10 +153,7 @@ static int an_load(struct http_req *req, struct aq_filter *f, struct aq_records 
 		http_field_error(req, "from", "too many records: narrow from, to, bbox or country");
 		return TR_ERR_INVALID;
 	}
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	return rc;
+	return api_db_end(req, c, rc, NULL);
 }
 
 /* The answer to a question the domain refused or could not compute. */

@@ -113,6 +113,16 @@ int api_db_fail(struct http_req *req, struct db_conn *c, int rc)
 	return rc;
 }
 
+int api_db_end(struct http_req *req, struct db_conn *c, int rc, json_t *drop)
+{
+	if (rc) {
+		rc = api_db_fail(req, c, rc);
+		json_decref(drop);
+	}
+	db_release(c);
+	return rc;
+}
+
 const char *api_client_addr(struct http_req *req)
 {
 	struct app *app = http_app(req);
@@ -155,10 +165,7 @@ int api_password_throttle(struct http_req *req, struct http_resp *resp, const ch
 	}
 	struct db_conn *c = api_db(req);
 	int rc = auth_account_delay(c, email, user_id, now, &delay);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc)
+	if ((rc = api_db_end(req, c, rc, NULL)))
 		return rc;
 	auth_throttle_wait(app->sign_in, delay);
 	return TR_OK;
@@ -221,14 +228,12 @@ int api_idem_replay(struct http_req *req, struct http_resp *resp, struct db_conn
 	if (!key || !who)
 		return 0;
 	struct db_stmt *s;
-	if (db_prepare(c,
-		       "SELECT status, body FROM idempotency_keys WHERE user_id = ? AND key = ?"
-		       " AND route = ?",
-		       &s))
+	if (db_prepare_vals(
+		c,
+		"SELECT status, body FROM idempotency_keys WHERE user_id = ? AND key = ?"
+		" AND route = ?",
+		DB_VALS(DB_TEXT(who->user_id), DB_TEXT(key), DB_TEXT(http_route_pattern(req))), &s))
 		return 0;
-	db_bind_text(s, 1, who->user_id);
-	db_bind_text(s, 2, key);
-	db_bind_text(s, 3, http_route_pattern(req));
 	int found = db_step(s) == DB_ROW;
 	if (found) {
 		http_resp_status(resp, (int)db_col_int64(s, 0));
@@ -247,16 +252,14 @@ void api_idem_save(struct http_req *req, struct db_conn *c, int status, json_t *
 		return;
 	char *text = json_dumps(body, JSON_COMPACT);
 	struct db_stmt *s;
-	if (text && !db_prepare(c,
-				"INSERT INTO idempotency_keys (user_id, key, route, status, body,"
-				" created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-				&s)) {
-		db_bind_text(s, 1, who->user_id);
-		db_bind_text(s, 2, key);
-		db_bind_text(s, 3, http_route_pattern(req));
-		db_bind_int64(s, 4, status);
-		db_bind_text(s, 5, text);
-		db_bind_int64(s, 6, tr_now_ms());
+	if (text &&
+	    !db_prepare_vals(c,
+			     "INSERT INTO idempotency_keys (user_id, key, route, status, body,"
+			     " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			     DB_VALS(DB_TEXT(who->user_id), DB_TEXT(key),
+				     DB_TEXT(http_route_pattern(req)), DB_INT(status),
+				     DB_TEXT(text), DB_INT(tr_now_ms())),
+			     &s)) {
 		db_step(s);
 		db_done(s);
 	}

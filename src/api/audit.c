@@ -103,13 +103,8 @@ int api_audit_list(struct http_req *req, struct http_resp *resp)
 	int more = 0;
 	struct db_conn *c = api_db(req);
 	rc = audit_list(c, &f, before, page.limit, items, &more);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
+	if ((rc = api_db_end(req, c, rc, items)))
 		return rc;
-	}
 	size_t n = json_array_size(items);
 	for (size_t i = 0; i < n; i++)
 		api_audit_actor_set(json_array_get(items, i));

@@ -36,13 +36,8 @@ int api_places_list(struct http_req *req, struct http_resp *resp)
 	json_t *items = json_array();
 	struct db_conn *c = api_db(req);
 	rc = place_search(c, q, country, (int)limit, items);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc) {
-		json_decref(items);
+	if ((rc = api_db_end(req, c, rc, items)))
 		return rc;
-	}
 	json_t *o = json_object();
 	json_object_set_new(o, "items", items);
 	json_object_set_new(o, "attribution", json_string("GeoNames (CC-BY 4.0)"));

@@ -350,10 +350,7 @@ int api_referrals_outcomes(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	json_t *out = NULL;
 	rc = referral_outcomes(c, by, country, from, to, cfg.suppress_below, &out);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
-	if (rc)
+	if ((rc = api_db_end(req, c, rc, NULL)))
 		return rc;
 	return http_resp_json(resp, 200, out);
 }

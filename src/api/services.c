@@ -130,14 +130,10 @@ int api_services_list(struct http_req *req, struct http_resp *resp)
 	char *next = NULL;
 	struct db_conn *c = api_db(req);
 	rc = service_list(c, &f, q.after, q.limit, items, &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, items);
 	const char *cursor = next ? api_cursor_make(req, next) : NULL;
 	free(next);
-	if (rc) {
-		json_decref(items);
+	if (rc)
 		return rc;
-	}
 	return http_resp_json(resp, 200, api_page_json(items, cursor));
 }

@@ -440,6 +440,20 @@ int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
 	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
 }
 
+int db_step_found(struct db_stmt *s)
+{
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+int db_find_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	return rc ? rc : db_step_found(s);
+}
+
 int db_int_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int64_t *out)
 {
 	struct db_stmt *s;

@@ -103,6 +103,9 @@ double db_col_double(struct db_stmt *s, int col);
 int db_col_is_null(struct db_stmt *s, int col);
 /** Resets s and clears its bindings, keeping it cached. */
 void db_done(struct db_stmt *s);
+/** Steps s once and finishes it (db_done): TR_OK when it gave a row,
+ * TR_ERR_NOT_FOUND when it gave none, else the error. */
+int db_step_found(struct db_stmt *s);
 
 /** Prepares, binds nothing, steps once and finishes: for statements with no
  * parameters whose result does not matter. */
@@ -138,6 +141,9 @@ int db_run_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
  * (s finished), else the error (s finished). */
 int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		struct db_stmt **out /* OUT */);
+/** Whether sql, bound with the n values, gives a row: TR_OK when it does,
+ * TR_ERR_NOT_FOUND when it gives none, else the error. */
+int db_find_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
 /** db_row_vals reading the first column as int64 into *out: TR_OK,
  * TR_ERR_NOT_FOUND without a row, or the error. */
 int db_int_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,

@@ -138,10 +138,10 @@ static int migrations_of(const char *dir, enum db_engine engine, char **names, i
 static int applied_already(struct db_conn *c, long version, int *yes)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT 1 FROM schema_migrations WHERE version = ?", &s);
+	int rc = db_prepare_vals(c, "SELECT 1 FROM schema_migrations WHERE version = ?",
+				 DB_VALS(DB_INT(version)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, version);
 	rc = db_step(s);
 	*yes = rc == DB_ROW;
 	db_done(s);
@@ -162,24 +162,19 @@ static int apply_one(struct db_conn *c, const char *path, const char *name, int 
 		rc = sql ? db_exec(c, sql) : TR_ERR_IO;
 		free(sql);
 		struct db_stmt *s;
-		if (!rc && !(rc = db_prepare(c,
-					     "INSERT INTO schema_migrations (version, name, "
-					     "applied_at) VALUES (?, ?, ?)",
-					     &s))) {
-			db_bind_int64(s, 1, version);
-			db_bind_text(s, 2, name);
-			db_bind_int64(s, 3, tr_now_ms());
+		if (!rc &&
+		    !(rc = db_prepare_vals(
+			  c,
+			  "INSERT INTO schema_migrations (version, name, "
+			  "applied_at) VALUES (?, ?, ?)",
+			  DB_VALS(DB_INT(version), DB_TEXT(name), DB_INT(tr_now_ms())), &s))) {
 			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 			db_done(s);
 		}
 		if (!rc)
 			(*applied)++;
 	}
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int db_migrate(struct db *db, const char *dir, int *applied, char *err, size_t errlen)

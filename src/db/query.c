@@ -101,3 +101,10 @@ int query_take(struct query *q, struct db_conn *c, struct db_stmt **out)
 	query_free(q);
 	return rc;
 }
+
+int query_find(struct query *q, struct db_conn *c)
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	return rc ? rc : db_step_found(s);
+}

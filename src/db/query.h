@@ -38,5 +38,8 @@ void query_param_int(struct query *q, int64_t v);
 int query_prepare(struct query *q, struct db_conn *c, struct db_stmt **out /* OUT */);
 /** query_prepare, then query_free: q is done with either way. */
 int query_take(struct query *q, struct db_conn *c, struct db_stmt **out /* OUT */);
+/** query_take, then whether the statement gives a row: TR_OK when it does,
+ * TR_ERR_NOT_FOUND when it gives none, else the error. */
+int query_find(struct query *q, struct db_conn *c);
 
 #endif

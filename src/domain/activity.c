@@ -245,16 +245,10 @@ static int activity_check(struct db_conn *c, const struct caller *who, json_t *a
 			  const char **field)
 {
 	const char *dist = json_string_value(json_object_get(a, "distribution"));
-	const char *tlp = json_string_value(json_object_get(a, "tlp"));
-	const char *group = json_string_value(json_object_get(a, "sharing_group_id"));
-	if (!dist || !acl_distribution_valid(dist))
+	if (dist && !acl_distribution_valid(dist))
 		return *field = "distribution", TR_ERR_INVALID;
-	if (!tlp || (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0))
-		return *field = "tlp", TR_ERR_INVALID;
-	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (group && !group_has_member(c, group, who->org_id))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, a, 1, field))
+		return TR_ERR_INVALID;
 	if (polygon_check(a))
 		return *field = "polygon", TR_ERR_INVALID;
 	int lat = json_is_number(json_object_get(a, "lat"));
@@ -362,9 +356,9 @@ static int activity_write(struct db_conn *c, json_t *a, int insert)
 }
 
 /* The fields a new record gets from its creator rather than its body. */
-static void owner_fill(json_t *a, const struct caller *who, const char *id, int64_t now)
+/* A record made by no user (a service's import) names no creator. */
+static void creator_fill(json_t *a, const struct caller *who)
 {
-	activity_rec_owner(a, who, id, now);
 	if (!who->user_id[0])
 		json_object_set_new(a, "created_by", json_null());
 }
@@ -422,11 +416,9 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 	*field = NULL;
 	if (!activity_role_can(who->role, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
-	json_t *a = json_deep_copy(body);
-	defaults_fill(a);
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
-	owner_fill(a, who, id, now);
+	int64_t now;
+	json_t *a = activity_rec_new(body, defaults_fill, who, id, &now);
+	creator_fill(a, who);
 	struct acl_share to = share_of(a);
 	int rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, NULL, &to, field);
 	if (rc) {
@@ -443,28 +435,19 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = audit_by(c, who, "create", "activity", id, request_id, now);
 	json_decref(a);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int activity_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *merged = NULL;
-	int rc = row_update_begin(c, who, id, activity_get, &cur);
+	json_t *cur, *merged;
+	int rc = row_owned_begin(c, who, id, activity_get, activity_role_can(who->role, ACT_UPDATE),
+				 body, &cur, &merged);
 	if (rc)
 		return rc;
-	merged = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(merged);
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !activity_role_can(who->role, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, &was, &will, field)))
 		goto out;
 	if ((rc = row_version_check(cur, version)))
@@ -491,11 +474,7 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 out:
 	json_decref(cur);
 	json_decref(merged);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* ---- import ---- */
@@ -628,7 +607,8 @@ int activity_import_row(struct activity_import *im, json_t *row)
 	defaults_fill(a);
 	char id[37];
 	tr_uuid7(id);
-	owner_fill(a, im->who, id, im->now);
+	activity_rec_owner(a, im->who, id, im->now);
+	creator_fill(a, im->who);
 	const char *field = NULL;
 	struct acl_share to = share_of(a);
 	int rc = bad ? TR_OK

@@ -6,6 +6,7 @@
 #include "core/timeutil.h"
 #include "db/query.h"
 #include "domain/overlap.h"
+#include "domain/row.h"
 #include "domain/tip.h"
 
 #include <math.h>
@@ -92,12 +93,7 @@ static int active_now(struct db_conn *c, const struct caller *who, int64_t now, 
 	acl_visible(&q, who, "a");
 	struct db_stmt *s;
 	int rc = activity_select_prepare(c, &q, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(active, activity_row_json(s));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return rc ? rc : row_all(s, activity_row_json, active);
 }
 
 int activity_gaps(struct db_conn *c, const struct caller *who, const char *country, int weeks,

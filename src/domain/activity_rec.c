@@ -2,20 +2,14 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "domain/acl.h"
+#include "domain/row.h"
+#include "domain/seq.h"
 #include "core/timeutil.h"
+#include "core/uuid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-json_t *activity_time_json(struct db_stmt *s, int col)
-{
-	if (db_col_is_null(s, col))
-		return json_null();
-	char t[32];
-	tr_time_format(db_col_int64(s, col), t);
-	return json_string(t);
-}
 
 void activity_rec_select(struct buf *b, const char *alias, const struct activity_rec_col *cols,
 			 size_t n)
@@ -38,7 +32,7 @@ json_t *activity_rec_value(struct db_stmt *s, int col, enum activity_rec_kind ki
 	case REC_REAL:
 		return json_real(db_col_double(s, col));
 	case REC_TIME:
-		return activity_time_json(s, col);
+		return row_time(s, col);
 	default:
 		return json_loads(db_col_text(s, col), 0, NULL);
 	}
@@ -146,7 +140,11 @@ int activity_rec_write(struct db_conn *c, const struct activity_rec_table *t, js
 	}
 	rc = db_step(s);
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	if (rc != DB_DONE)
+		return rc;
+	return t->stamped ? seq_stamp(c, t->table, "r", "r.id",
+				      json_string_value(json_object_get(r, "id")))
+			  : TR_OK;
 }
 
 void activity_rec_stamp(json_t *a, const char *key, int64_t ms)
@@ -165,4 +163,16 @@ void activity_rec_owner(json_t *r, const struct caller *who, const char *id, int
 	json_object_set_new(r, "created_by", json_string(who->user_id));
 	activity_rec_stamp(r, "created_at", now);
 	activity_rec_stamp(r, "updated_at", now);
+}
+
+json_t *activity_rec_new(json_t *body, void (*fill)(json_t *r), const struct caller *who,
+			 char id[37], int64_t *now)
+{
+	json_t *r = json_deep_copy(body);
+	if (fill)
+		fill(r);
+	*now = tr_now_ms();
+	tr_uuid7(id);
+	activity_rec_owner(r, who, id, *now);
+	return r;
 }

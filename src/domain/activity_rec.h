@@ -42,11 +42,13 @@ void activity_rec_query(struct query *q, const char *alias, const struct activit
 			size_t n, const char *tail);
 /** Where a table read column by column is written: an insert names the
  * first n_insert columns; an update sets [w_first, w_end), then the column
- * `also` when it is not 0, then version + 1, where id is the record's. */
+ * `also` when it is not 0, then version + 1, where id is the record's.
+ * With stamped, every write also takes a change number (seq_stamp). */
 struct activity_rec_table {
 	const char *table;
 	const struct activity_rec_col *cols;
 	size_t n_insert, w_first, w_end, also;
+	int stamped;
 };
 /** Inserts record r (insert) or updates its row from the table of
  * columns t; TR_OK when the statement ran. */
@@ -58,7 +60,10 @@ void activity_rec_stamp(json_t *a, const char *key, int64_t ms);
  * id, org_id, country (null when the caller has none), created_by,
  * created_at and updated_at (now). */
 void activity_rec_owner(json_t *r, const struct caller *who, const char *id, int64_t now);
-/** A time column as RFC 3339 text or null. */
-json_t *activity_time_json(struct db_stmt *s, int col);
+/** A new record: a copy of body, completed by fill when set, under a new id
+ * (written to id) with the fields of activity_rec_owner at *now (written).
+ * The caller's. */
+json_t *activity_rec_new(json_t *body, void (*fill)(json_t *r), const struct caller *who,
+			 char id[37], int64_t *now /* OUT */);
 
 #endif

@@ -254,23 +254,10 @@ static int64_t time_field(json_t *a, const char *name, int *has)
 /* Rules across fields, on the merged record. */
 static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, const char **field)
 {
-	const char *dist = json_string_value(json_object_get(a, "distribution"));
-	const char *tlp = json_string_value(json_object_get(a, "tlp"));
-	const char *group = json_string_value(json_object_get(a, "sharing_group_id"));
 	int hf, ht;
 	int64_t from = time_field(a, "observed_from", &hf), to = time_field(a, "observed_to", &ht);
-	if (!dist) /* a PATCH may send null */
-		return *field = "distribution", TR_ERR_INVALID;
-	if (!tlp)
-		return *field = "tlp", TR_ERR_INVALID;
-	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
-		return *field = "tlp", TR_ERR_INVALID;
-	if (strcmp(dist, "sharing_group") == 0 && !group)
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (strcmp(dist, "sharing_group") != 0 && group)
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (group && !group_has_member(c, group, who->org_id))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, a, 1, field))
+		return TR_ERR_INVALID;
 	if (hf && ht && to < from)
 		return *field = "observed_to", TR_ERR_INVALID;
 	const char *form = json_string_value(json_object_get(a, "drug_form"));
@@ -289,14 +276,12 @@ static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, c
 	json_t *v;
 	json_array_foreach(json_object_get(a, "countries"), i, v)
 	{
-		struct db_stmt *s;
-		if ((rc = db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s)))
-			return rc;
-		db_bind_text(s, 1, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc == DB_DONE)
+		rc = db_find_vals(c, "SELECT 1 FROM countries WHERE iso2 = ?",
+				  DB_VALS(DB_TEXT(json_string_value(v))));
+		if (rc == TR_ERR_NOT_FOUND)
 			return *field = "countries", TR_ERR_INVALID;
+		if (rc)
+			return rc;
 	}
 	return TR_OK;
 }
@@ -525,11 +510,7 @@ int alert_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 	int rc = db_begin(c);
 	if (!rc)
 		rc = create_in_tx(c, who, body, id, request_id, NULL, field);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* draft -> published -> retracted; a retraction says why. */
@@ -620,11 +601,7 @@ int alert_update(struct db_conn *c, const struct caller *who, const char *id, js
 	int rc = db_begin(c);
 	if (!rc)
 		rc = update_in_tx(c, who, id, body, version, request_id, NULL, field);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* ---- import ---- */
@@ -635,20 +612,16 @@ static int import_existing(struct db_conn *c, const char *id, char org[37], char
 			   int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
+	int rc = db_row_vals(
 	    c, "SELECT org_id, distribution, version FROM alerts " DB_ACL_EXEMPT " WHERE id = ?",
-	    &s);
+	    DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(org, 37, "%s", db_col_text(s, 0));
-		snprintf(dist, 24, "%s", db_col_text(s, 1));
-		*version = db_col_int64(s, 2);
-	}
+	snprintf(org, 37, "%s", db_col_text(s, 0));
+	snprintf(dist, 24, "%s", db_col_text(s, 1));
+	*version = db_col_int64(s, 2);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 /* A new record is created as by POST; one already here is updated as by
@@ -735,17 +708,14 @@ int alert_fed_put(struct db_conn *c, const struct alert_fed_origin *o, json_t *a
 	int64_t updated = time_field(a, "updated_at", &has);
 	int rc = alert_write(c, id, a, insert, &who, now);
 	struct db_stmt *s;
-	if (!rc &&
-	    !(rc = db_prepare(c,
-			      "UPDATE alerts " DB_ACL_EXEMPT " SET version = ?, origin_node = ?,"
-			      " received_from = ?, created_at = ?, updated_at = ? WHERE id = ?",
-			      &s))) {
-		db_bind_int64(s, 1, o->version);
-		db_bind_text(s, 2, o->origin_node);
-		db_bind_text(s, 3, o->received_from);
-		db_bind_int64(s, 4, created ? created : now);
-		db_bind_int64(s, 5, updated ? updated : now);
-		db_bind_text(s, 6, id);
+	if (!rc && !(rc = db_prepare_vals(
+			 c,
+			 "UPDATE alerts " DB_ACL_EXEMPT " SET version = ?, origin_node = ?,"
+			 " received_from = ?, created_at = ?, updated_at = ? WHERE id = ?",
+			 DB_VALS(DB_INT(o->version), DB_TEXT(o->origin_node),
+				 DB_TEXT(o->received_from), DB_INT(created ? created : now),
+				 DB_INT(updated ? updated : now), DB_TEXT(id)),
+			 &s))) {
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}

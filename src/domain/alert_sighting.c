@@ -154,20 +154,17 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 	/* the row and its change number (seq_stamp) in one transaction */
 	int tx = !rc && !(rc = db_begin(c));
 	if (!rc &&
-	    !(rc = db_prepare(c,
-			      "INSERT INTO alert_comments " DB_ACL_EXEMPT " (id, alert_id,"
-			      " org_id, country, user_id, body, distribution,"
-			      " sharing_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			      &s))) {
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, alert_id);
-		db_bind_text(s, 3, who->org_id);
-		db_bind_text(s, 4, who->country[0] ? who->country : NULL);
-		db_bind_text(s, 5, who->user_id);
-		db_bind_text(s, 6, json_string_value(json_object_get(body, "body")));
-		db_bind_text(s, 7, dist);
-		db_bind_text(s, 8, strcmp(dist, "sharing_group") == 0 ? group : NULL);
-		db_bind_int64(s, 9, tr_now_ms());
+	    !(rc = db_prepare_vals(
+		  c,
+		  "INSERT INTO alert_comments " DB_ACL_EXEMPT " (id, alert_id,"
+		  " org_id, country, user_id, body, distribution,"
+		  " sharing_group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		  DB_VALS(DB_TEXT(id), DB_TEXT(alert_id), DB_TEXT(who->org_id),
+			  DB_TEXT(who->country[0] ? who->country : NULL), DB_TEXT(who->user_id),
+			  DB_TEXT(json_string_value(json_object_get(body, "body"))), DB_TEXT(dist),
+			  DB_TEXT(strcmp(dist, "sharing_group") == 0 ? group : NULL),
+			  DB_INT(tr_now_ms())),
+		  &s))) {
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
@@ -177,6 +174,13 @@ int alert_comment_add(struct db_conn *c, const struct caller *who, const char *a
 		db_rollback(c);
 	json_decref(a);
 	return rc;
+}
+
+static json_t *comment_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "id", db_col_text(s, 0), "org_id",
+			 db_col_text(s, 1), "user_id", db_col_text(s, 2), "body", db_col_text(s, 3),
+			 "distribution", db_col_text(s, 4), "created_at", row_time(s, 5));
 }
 
 int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id, json_t *items)
@@ -194,16 +198,5 @@ int alert_comments(struct db_conn *c, const struct caller *who, const char *aler
 		   alert_id);
 	acl_visible(&q, who, "x");
 	query_sql(&q, " ORDER BY x.id LIMIT 1000");
-	struct db_stmt *s;
-	rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "id", db_col_text(s, 0),
-				     "org_id", db_col_text(s, 1), "user_id", db_col_text(s, 2),
-				     "body", db_col_text(s, 3), "distribution", db_col_text(s, 4),
-				     "created_at", row_time(s, 5)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_query_all(&q, c, comment_row, items);
 }

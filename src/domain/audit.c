@@ -1,5 +1,6 @@
 #include "domain/audit.h"
 #include "domain/acl.h"
+#include "domain/row.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -155,23 +156,14 @@ int audit_append(struct db_conn *c, const struct audit_entry *e, int64_t now)
 	const char *key_id = chain_key.set ? chain_key.id : NULL;
 	char hash[65];
 	entry_hash(prev, seq, now, f, chain_key.set, hash);
-	if ((rc = db_prepare(
+	if ((rc = db_run_vals(
 		 c,
 		 "INSERT INTO audit_log (seq, at, user_id, org_id, action, resource_type,"
 		 " resource_id, request_id, justification, detail, prev_hash, hash, key_id)"
 		 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		 &s)))
-		return rc;
-	db_bind_int64(s, 1, seq);
-	db_bind_int64(s, 2, now);
-	for (int i = 0; i < 8; i++)
-		db_bind_text(s, 3 + i, f[i]);
-	db_bind_text(s, 11, prev);
-	db_bind_text(s, 12, hash);
-	db_bind_text(s, 13, key_id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+		 DB_VALS(DB_INT(seq), DB_INT(now), DB_TEXT(f[0]), DB_TEXT(f[1]), DB_TEXT(f[2]),
+			 DB_TEXT(f[3]), DB_TEXT(f[4]), DB_TEXT(f[5]), DB_TEXT(f[6]), DB_TEXT(f[7]),
+			 DB_TEXT(prev), DB_TEXT(hash), DB_TEXT(key_id)))))
 		return rc;
 	return db_run_vals(c, "UPDATE audit_head SET hash = ?, key_id = ? WHERE id = 1",
 			   DB_VALS(DB_TEXT(hash), DB_TEXT(key_id)));
@@ -405,13 +397,29 @@ const char *const audit_resource_types[] = {
     "user",	  "token",     "session",  "sharing_group", "subscription", "webhook",
     "peer",	  NULL};
 
+/* An entry of the log as the API gives it. */
+static json_t *audit_row(struct db_stmt *s)
+{
+	char at[32];
+	tr_time_format(db_col_int64(s, 1), at);
+	json_t *detail = NULL;
+	if (db_col_text(s, 9))
+		detail = json_loads(db_col_text(s, 9), 0, NULL);
+	return json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:o?, s:s, s:s?}",
+			 "seq", (json_int_t)db_col_int64(s, 0), "at", at, "user_id",
+			 db_col_text(s, 2), "org_id", db_col_text(s, 3), "action",
+			 db_col_text(s, 4), "resource_type", db_col_text(s, 5), "resource_id",
+			 db_col_text(s, 6), "request_id", db_col_text(s, 7), "justification",
+			 db_col_text(s, 8), "detail", detail, "hash", db_col_text(s, 10),
+			 "user_name", db_col_text(s, 11));
+}
+
 int audit_list(struct db_conn *c, const struct audit_filter *filter, int64_t before, int limit,
 	       json_t *items, int *more)
 {
 	static const struct audit_filter all = {0};
 	const struct audit_filter *f = filter ? filter : &all;
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	return row_page_vals(
 	    c,
 	    "SELECT a.seq, a.at, a.user_id, a.org_id, a.action, a.resource_type,"
 	    " a.resource_id, a.request_id, a.justification, a.detail, a.hash, u.name"
@@ -427,34 +435,7 @@ int audit_list(struct db_conn *c, const struct audit_filter *filter, int64_t bef
 		    DB_TEXT(f->action), DB_TEXT(f->action), DB_INT(f->from),
 		    DB_INT(f->to ? f->to : INT64_MAX), DB_INT(before ? before : INT64_MAX),
 		    DB_INT(limit + 1)),
-	    &s);
-	if (rc)
-		return rc;
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		char at[32];
-		tr_time_format(db_col_int64(s, 1), at);
-		json_t *detail = NULL;
-		if (db_col_text(s, 9))
-			detail = json_loads(db_col_text(s, 9), 0, NULL);
-		json_array_append_new(
-		    items,
-		    json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:o?, s:s, "
-			      "s:s?}",
-			      "seq", (json_int_t)db_col_int64(s, 0), "at", at, "user_id",
-			      db_col_text(s, 2), "org_id", db_col_text(s, 3), "action",
-			      db_col_text(s, 4), "resource_type", db_col_text(s, 5), "resource_id",
-			      db_col_text(s, 6), "request_id", db_col_text(s, 7), "justification",
-			      db_col_text(s, 8), "detail", detail, "hash", db_col_text(s, 10),
-			      "user_name", db_col_text(s, 11)));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	    limit, audit_row, items, more);
 }
 
 int audit_by(struct db_conn *c, const struct caller *who, const char *action, const char *type,

@@ -225,8 +225,8 @@ static int failure_note(struct db_conn *c, const char *key, int64_t now)
 	if (rc)
 		return rc;
 	/* old failures no longer count; keep the table small */
-	if (!(rc = db_prepare(c, "DELETE FROM login_failures WHERE at < ?", &s))) {
-		db_bind_int64(s, 1, now - AUTH_FAILURE_WINDOW_MS);
+	if (!(rc = db_prepare_vals(c, "DELETE FROM login_failures WHERE at < ?",
+				   DB_VALS(DB_INT(now - AUTH_FAILURE_WINDOW_MS)), &s))) {
 		db_step(s);
 		db_done(s);
 	}
@@ -236,15 +236,13 @@ static int failure_note(struct db_conn *c, const char *key, int64_t now)
 static int user_email(struct db_conn *c, const char *user_id, char *out, size_t n)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT email FROM users WHERE id = ?", &s);
+	int rc =
+	    db_row_vals(c, "SELECT email FROM users WHERE id = ?", DB_VALS(DB_TEXT(user_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(out, n, "%s", db_col_text(s, 0));
+	snprintf(out, n, "%s", db_col_text(s, 0));
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 int auth_account_delay(struct db_conn *c, const char *email, const char *user_id, int64_t now,
@@ -290,11 +288,11 @@ int auth_login(struct db_conn *c, const char *email, const char *password, const
 	hash_hex(lower, key);
 	user_id[0] = '\0';
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT id, org_id, password_hash, disabled FROM users WHERE email = ?", &s);
+	int rc = db_prepare_vals(
+	    c, "SELECT id, org_id, password_hash, disabled FROM users WHERE email = ?",
+	    DB_VALS(DB_TEXT(lower)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, lower);
 	rc = db_step(s);
 	char hash[crypto_pwhash_STRBYTES] = "";
 	const char *reason = "unknown_account";
@@ -332,11 +330,8 @@ int auth_login(struct db_conn *c, const char *email, const char *password, const
 	}
 	if ((rc = db_begin(c)))
 		return rc;
-	if (!(rc = db_prepare(c, "DELETE FROM login_failures WHERE email_hash = ?", &s))) {
-		db_bind_text(s, 1, key);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
+	rc = db_run_vals(c, "DELETE FROM login_failures WHERE email_hash = ?",
+			 DB_VALS(DB_TEXT(key)));
 	if (!rc)
 		rc = auth_session_create(c, user_id, now, token, csrf);
 	struct audit_entry e = {user_id, org, "login", "user", user_id, request_id, NULL, NULL};
@@ -349,10 +344,10 @@ int auth_password_check(struct db_conn *c, const char *user_id, const char *pass
 			const char *request_id)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT email, org_id, password_hash FROM users WHERE id = ?", &s);
+	int rc = db_prepare_vals(c, "SELECT email, org_id, password_hash FROM users WHERE id = ?",
+				 DB_VALS(DB_TEXT(user_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
 	rc = db_step(s);
 	char key[65] = "", org[37] = "", hash[crypto_pwhash_STRBYTES] = "";
 	if (rc == DB_ROW) {
@@ -414,16 +409,14 @@ static void caller_fill(struct db_stmt *s, int first, struct caller *who)
 int auth_caller_load(struct db_conn *c, const char *user_id, struct caller *who)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0", &s);
+	int rc =
+	    db_row_vals(c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0",
+			DB_VALS(DB_TEXT(user_id)), &s);
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, user_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		caller_fill(s, 0, who);
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_UNAUTH : rc;
+	caller_fill(s, 0, who);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;
+	return TR_OK;
 }
 
 int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64_t idle_ms,
@@ -432,16 +425,15 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 	char h[65];
 	hash_hex(token, h);
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT " CALLER_COLS ", s.csrf, s.created_at, s.last_seen" ALERT_SEQ_COL
-		       " FROM sessions s JOIN users u ON u.id = s.user_id"
-		       " JOIN organisations o ON o.id = u.org_id"
-		       " WHERE s.token_hash = ? AND u.disabled = 0",
-		       &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT " CALLER_COLS
+				 ", s.csrf, s.created_at, s.last_seen" ALERT_SEQ_COL
+				 " FROM sessions s JOIN users u ON u.id = s.user_id"
+				 " JOIN organisations o ON o.id = u.org_id"
+				 " WHERE s.token_hash = ? AND u.disabled = 0",
+				 DB_VALS(DB_TEXT(h)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, h);
 	rc = db_step(s);
 	int64_t created = 0, seen = 0;
 	if (rc == DB_ROW) {
@@ -465,12 +457,11 @@ int auth_session_lookup(struct db_conn *c, const char *token, int64_t now, int64
 	/* the idle limit counts from the last request: written when it moved by
 	 * a second or more, so the limit is never exceeded, only met up to a
 	 * second early */
-	if (now - seen >= AUTH_SEEN_GRAIN_MS && !db_prepare(c,
-							    "UPDATE sessions SET last_seen = ?"
-							    " WHERE token_hash = ?",
-							    &s)) {
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, h);
+	if (now - seen >= AUTH_SEEN_GRAIN_MS &&
+	    !db_prepare_vals(c,
+			     "UPDATE sessions SET last_seen = ?"
+			     " WHERE token_hash = ?",
+			     DB_VALS(DB_INT(now), DB_TEXT(h)), &s)) {
 		db_step(s);
 		db_done(s);
 	}
@@ -498,18 +489,14 @@ int auth_token_create(struct db_conn *c, const struct caller *who, const char *r
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
-			     " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO api_tokens (id, user_id, name, token_hash, read_only,"
+		 " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(id), DB_TEXT(user_id), DB_TEXT(name), DB_TEXT(h),
+			 DB_INT(read_only ? 1 : 0), DB_INT(now), DB_INT(expires_at)),
+		 &s)))
 		return db_end(c, rc);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, user_id);
-	db_bind_text(s, 3, name);
-	db_bind_text(s, 4, h);
-	db_bind_int64(s, 5, read_only ? 1 : 0);
-	db_bind_int64(s, 6, now);
-	db_bind_int64(s, 7, expires_at);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
@@ -542,61 +529,43 @@ int auth_token_lookup(struct db_conn *c, const char *secret, int64_t now, struct
 	if (cacheable && token_cache_get(db_conn_pool(c), h, gen, now, who))
 		return TR_OK;
 	struct db_stmt *s;
-	int rc = db_prepare_vals(
-	    c,
-	    "SELECT " CALLER_COLS ", t.read_only, t.id" ALERT_SEQ_COL ", t.expires_at"
-	    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
-	    " JOIN organisations o ON o.id = u.org_id"
-	    " WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
-	    " AND u.disabled = 0",
-	    DB_VALS(DB_TEXT(h), DB_INT(now)), &s);
+	int rc =
+	    db_row_vals(c,
+			"SELECT " CALLER_COLS ", t.read_only, t.id" ALERT_SEQ_COL ", t.expires_at"
+			" FROM api_tokens t JOIN users u ON u.id = t.user_id"
+			" JOIN organisations o ON o.id = u.org_id"
+			" WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ?"
+			" AND u.disabled = 0",
+			DB_VALS(DB_TEXT(h), DB_INT(now)), &s);
 	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		caller_fill(s, 0, who);
-		who->read_only = db_col_int64(s, 5) != 0;
-		snprintf(who->token_id, sizeof(who->token_id), "%s", db_col_text(s, 6));
-		who->alert_seq = db_col_int64(s, 7);
-		who->alert_seq_read = true;
-		if (cacheable)
-			token_cache_put(db_conn_pool(c), h, gen, now, db_col_int64(s, 8), who);
-	}
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_UNAUTH : rc;
+	caller_fill(s, 0, who);
+	who->read_only = db_col_int64(s, 5) != 0;
+	snprintf(who->token_id, sizeof(who->token_id), "%s", db_col_text(s, 6));
+	who->alert_seq = db_col_int64(s, 7);
+	who->alert_seq_read = true;
+	if (cacheable)
+		token_cache_put(db_conn_pool(c), h, gen, now, db_col_int64(s, 8), who);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_UNAUTH : rc;
+	return TR_OK;
 }
 
 int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *request_id,
 		      const char *id, int64_t now)
 {
-	struct db_stmt *s;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
-			     " AND revoked_at IS NULL",
-			     &s)))
-		return db_end(c, rc);
-	db_bind_int64(s, 1, now);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->user_id);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		return db_end(c, rc);
+	rc = db_run_vals(c,
+			 "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ?"
+			 " AND revoked_at IS NULL",
+			 DB_VALS(DB_INT(now), DB_TEXT(id), DB_TEXT(who->user_id)));
 	/* how many rows changed is engine-specific; read the result back */
-	if ((rc = db_prepare(c,
-			     "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
-			     " AND revoked_at = ?",
-			     &s)))
-		return db_end(c, rc);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->user_id);
-	db_bind_int64(s, 3, now);
-	rc = db_step(s);
-	db_done(s);
-	rc = rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	if (!rc)
+		rc = db_find_vals(c,
+				  "SELECT 1 FROM api_tokens WHERE id = ? AND user_id = ?"
+				  " AND revoked_at = ?",
+				  DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id), DB_INT(now)));
 	if (!rc)
 		rc = audit_by(c, who, "revoke", "token", id, request_id, now);
 	return db_end(c, rc);
@@ -605,13 +574,12 @@ int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *r
 int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT id, name, read_only, created_at, expires_at, revoked_at,"
-			    " last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT id, name, read_only, created_at, expires_at, revoked_at,"
+				 " last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
+				 DB_VALS(DB_TEXT(user_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, user_id);
 	while ((rc = db_step(s)) == DB_ROW) {
 		char created[32], expires[32], revoked[32];
 		tr_time_format(db_col_int64(s, 3), created);
@@ -647,13 +615,11 @@ int auth_user_find_by_email(struct db_conn *c, const char *email, char id[37])
 		lower[i] = (char)tolower((unsigned char)email[i]);
 	lower[i] = '\0';
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT id FROM users WHERE email = ?", &s);
+	int rc =
+	    db_row_vals(c, "SELECT id FROM users WHERE email = ?", DB_VALS(DB_TEXT(lower)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, lower);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(id, 37, "%s", db_col_text(s, 0));
+	snprintf(id, 37, "%s", db_col_text(s, 0));
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }

@@ -1,4 +1,5 @@
 #include "domain/conf.h"
+#include "domain/row.h"
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -149,29 +150,25 @@ static int actions_of(struct db_conn *c, const struct caller *who, json_t *outco
 	return rc;
 }
 
+/* One version of an event's minutes. */
+static json_t *minutes_row(struct db_stmt *s)
+{
+	return json_pack("{s:I, s:s, s:s?, s:s, s:o}", "version", (json_int_t)db_col_int64(s, 0),
+			 "text", db_col_text(s, 1), "user_id", db_col_text(s, 2), "org_id",
+			 db_col_text(s, 3), "created_at", row_time(s, 4));
+}
+
 static int minutes_latest(struct db_conn *c, json_t *rec)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
-			    " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC"
-			    " LIMIT 1",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, json_string_value(json_object_get(rec, "id")));
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		json_object_set_new(rec, "minutes",
-				    json_pack("{s:I, s:s, s:s?, s:s, s:o}", "version",
-					      (json_int_t)db_col_int64(s, 0), "text",
-					      db_col_text(s, 1), "user_id", db_col_text(s, 2),
-					      "org_id", db_col_text(s, 3), "created_at",
-					      activity_time_json(s, 4)));
-	else
-		json_object_set_new(rec, "minutes", json_null());
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	json_t *m = NULL;
+	int rc = row_one_vals(c,
+			      "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
+			      " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC"
+			      " LIMIT 1",
+			      DB_VALS(DB_TEXT(json_string_value(json_object_get(rec, "id")))),
+			      minutes_row, &m);
+	json_object_set_new(rec, "minutes", rc ? json_null() : m);
+	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
 }
 
 /* One event: its latest minutes and what became of its outcomes. */
@@ -192,15 +189,8 @@ static int event_decorate(struct db_conn *c, const struct caller *who, json_t *r
 }
 
 /* An event goes only once it has no outcomes; its minutes go with it. */
-static int event_delete_check(struct db_conn *c, json_t *cur, const char **field)
-{
-	int64_t n = shrec_count(
-	    c, "SELECT COUNT(*) FROM conf_outcomes " DB_ACL_EXEMPT " WHERE event_id = ?",
-	    json_string_value(json_object_get(cur, "id")));
-	if (n < 0)
-		return TR_ERR_DB;
-	return n ? (*field = "outcomes", TR_ERR_CONFLICT) : TR_OK;
-}
+static const struct shrec_dependant event_dependants[] = {{"conf_outcomes", "event_id", "outcomes"},
+							  {NULL, NULL, NULL}};
 
 static int event_delete_owned(struct db_conn *c, const char *id)
 {
@@ -219,7 +209,7 @@ const struct shrec conf_event_table = {
     .check = event_check,
     .may_update = event_may_update,
     .decorate = event_decorate,
-    .delete_check = event_delete_check,
+    .dependants = event_dependants,
     .delete_owned = event_delete_owned,
 };
 
@@ -276,15 +266,8 @@ static const char *const outcome_fixed[] = {"event_id", NULL};
 
 /* An outcome goes only once it has no actions: what was decided and is
  * being followed up is not lost by accident. */
-static int outcome_delete_check(struct db_conn *c, json_t *cur, const char **field)
-{
-	int64_t n = shrec_count(
-	    c, "SELECT COUNT(*) FROM conf_actions " DB_ACL_EXEMPT " WHERE outcome_id = ?",
-	    json_string_value(json_object_get(cur, "id")));
-	if (n < 0)
-		return TR_ERR_DB;
-	return n ? (*field = "actions", TR_ERR_CONFLICT) : TR_OK;
-}
+static const struct shrec_dependant outcome_dependants[] = {
+    {"conf_actions", "outcome_id", "actions"}, {NULL, NULL, NULL}};
 
 const struct shrec conf_outcome_table = {
     .table = "conf_outcomes",
@@ -296,7 +279,7 @@ const struct shrec conf_outcome_table = {
     .fixed = outcome_fixed,
     .check = outcome_check,
     .decorate = outcome_decorate,
-    .delete_check = outcome_delete_check,
+    .dependants = outcome_dependants,
 };
 
 /* ---- actions ---- */
@@ -436,15 +419,14 @@ int conf_actions_due(struct db_conn *c, int64_t now,
 	 * owner organisation, which the notifications module checks can see
 	 * it before raising anything */
 	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT r.owner_org_id, r.id, r.due_on FROM conf_actions r " DB_ACL_EXEMPT
-		       " WHERE r.status IN ('open', 'in_progress') AND r.due_on < ?"
-		       " ORDER BY r.due_on, r.id",
-		       &s);
+	int rc = db_prepare_vals(
+	    c,
+	    "SELECT r.owner_org_id, r.id, r.due_on FROM conf_actions r " DB_ACL_EXEMPT
+	    " WHERE r.status IN ('open', 'in_progress') AND r.due_on < ?"
+	    " ORDER BY r.due_on, r.id",
+	    DB_VALS(DB_INT(now + SOON_MS)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, now + SOON_MS);
 	json_t *found = json_array();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_array_append_new(found,
@@ -478,16 +460,11 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	if ((rc = db_prepare(c,
-			     "SELECT COALESCE(MAX(m.version), 0) FROM conf_event_minutes m"
-			     " WHERE m.event_id = ?",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	int64_t version = rc == DB_ROW ? db_col_int64(s, 0) + 1 : 0;
-	db_done(s);
-	if (rc != DB_ROW)
+	int64_t version;
+	if ((rc = db_int_vals(c,
+			      "SELECT COALESCE(MAX(m.version), 0) + 1 FROM conf_event_minutes m"
+			      " WHERE m.event_id = ?",
+			      DB_VALS(DB_TEXT(id)), &version)))
 		goto out;
 	/* written from another version than the latest: someone changed the
 	 * minutes in the meantime */
@@ -497,17 +474,15 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 		goto out;
 	}
 	int64_t now = tr_now_ms();
-	if ((rc = db_prepare(c,
-			     "INSERT INTO conf_event_minutes (event_id, version, text, user_id,"
-			     " org_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc =
+		 db_prepare_vals(c,
+				 "INSERT INTO conf_event_minutes (event_id, version, text, user_id,"
+				 " org_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+				 DB_VALS(DB_TEXT(id), DB_INT(version),
+					 DB_TEXT(json_string_value(json_object_get(body, "text"))),
+					 DB_TEXT(who->user_id), DB_TEXT(who->org_id), DB_INT(now)),
+				 &s)))
 		goto out;
-	db_bind_text(s, 1, id);
-	db_bind_int64(s, 2, version);
-	db_bind_text(s, 3, json_string_value(json_object_get(body, "text")));
-	db_bind_text(s, 4, who->user_id);
-	db_bind_text(s, 5, who->org_id);
-	db_bind_int64(s, 6, now);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE) {
@@ -521,7 +496,7 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 	rc = audit_append(c, &e, now);
 out:
 	json_decref(ev);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 int conf_minutes_list(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -531,22 +506,11 @@ int conf_minutes_list(struct db_conn *c, const struct caller *who, const char *i
 	json_decref(ev);
 	if (rc)
 		return rc;
-	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
-			     " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC",
-			     &s)))
-		return rc;
-	db_bind_text(s, 1, id);
 	json_t *items = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:I, s:s, s:s?, s:s, s:o}", "version",
-				     (json_int_t)db_col_int64(s, 0), "text", db_col_text(s, 1),
-				     "user_id", db_col_text(s, 2), "org_id", db_col_text(s, 3),
-				     "created_at", activity_time_json(s, 4)));
-	db_done(s);
-	if (rc != DB_DONE) {
+	if ((rc = row_all_vals(c,
+			       "SELECT m.version, m.text, m.user_id, m.org_id, m.created_at FROM"
+			       " conf_event_minutes m WHERE m.event_id = ? ORDER BY m.version DESC",
+			       DB_VALS(DB_TEXT(id)), minutes_row, items))) {
 		json_decref(items);
 		return rc;
 	}

@@ -37,22 +37,15 @@ int country_list(struct db_conn *c, const char *status, const char *after, int l
 int country_get(struct db_conn *c, const char *iso2, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
-			    " WHERE iso2 = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
+			     " WHERE iso2 = ?",
+			     DB_VALS(DB_TEXT(iso2)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, iso2);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		*out = country_row(s);
-		rc = *out ? TR_OK : TR_ERR_NOMEM;
-	} else if (rc == DB_DONE) {
-		rc = TR_ERR_NOT_FOUND;
-	}
+	*out = country_row(s);
 	db_done(s);
-	return rc;
+	return *out ? TR_OK : TR_ERR_NOMEM;
 }
 
 int country_exists(struct db_conn *c, const char *iso2)

@@ -177,12 +177,10 @@ int fed_peer_add(struct db_conn *c, const char *name, const char *url, const cha
 	if (rc != DB_DONE)
 		return TR_ERR_DB;
 	/* nothing inserted: the name or the node is already a peer */
-	if ((rc = db_prepare(
-		 c, "SELECT 1 FROM fed_peers WHERE node_id = ? AND name = ? AND url = ?", &s)))
+	if ((rc = db_prepare_vals(
+		 c, "SELECT 1 FROM fed_peers WHERE node_id = ? AND name = ? AND url = ?",
+		 DB_VALS(DB_TEXT(node_id), DB_TEXT(name), DB_TEXT(url)), &s)))
 		return rc;
-	db_bind_text(s, 1, node_id);
-	db_bind_text(s, 2, name);
-	db_bind_text(s, 3, url);
 	rc = db_step(s);
 	db_done(s);
 	return rc == DB_ROW ? TR_OK : TR_ERR_CONFLICT;
@@ -195,14 +193,12 @@ static int node_pinned(struct db_conn *c, const char *node_id, const char *table
 	struct db_stmt *s;
 	char sql[96];
 	snprintf(sql, sizeof(sql), "SELECT public_key FROM %s WHERE node_id = ?", table);
-	int rc = db_prepare(c, sql, &s);
+	int rc = db_row_vals(c, sql, DB_VALS(DB_TEXT(node_id)), &s);
 	if (rc)
-		return -rc;
-	db_bind_text(s, 1, node_id);
-	rc = db_step(s);
-	int found = rc == DB_ROW && fed_hex32(db_col_text(s, 0), pk) == 0;
+		return rc == TR_ERR_NOT_FOUND ? 0 : -rc;
+	int found = fed_hex32(db_col_text(s, 0), pk) == 0;
 	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? found : -TR_ERR_DB;
+	return found;
 }
 
 int fed_node_trust(struct db_conn *c, const char *node_id, const char *pk_hex, int replace,
@@ -248,10 +244,9 @@ int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, con
 static int delete_returning(struct db_conn *c, const char *sql, const char *a, const char *b)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(a)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, a);
 	if (b)
 		db_bind_text(s, 2, b);
 	rc = db_step(s);
@@ -305,24 +300,20 @@ int fed_peer_get(struct db_conn *c, const char *node_id, struct fed_peer *out)
 {
 	struct db_stmt *s;
 	memset(out, 0, sizeof(*out));
-	int rc = db_prepare(c,
-			    "SELECT node_id, name, url, public_key, pass_along, pull_cursor FROM"
-			    " fed_peers WHERE node_id = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT node_id, name, url, public_key, pass_along, pull_cursor FROM"
+			     " fed_peers WHERE node_id = ?",
+			     DB_VALS(DB_TEXT(node_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, node_id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(out->node_id, sizeof(out->node_id), "%s", db_col_text(s, 0));
-		snprintf(out->name, sizeof(out->name), "%s", db_col_text(s, 1));
-		snprintf(out->url, sizeof(out->url), "%s", db_col_text(s, 2));
-		fed_hex32(db_col_text(s, 3), out->pk);
-		out->pass_along = (int)db_col_int64(s, 4);
-		out->pull_cursor = db_col_int64(s, 5);
-	}
+	snprintf(out->node_id, sizeof(out->node_id), "%s", db_col_text(s, 0));
+	snprintf(out->name, sizeof(out->name), "%s", db_col_text(s, 1));
+	snprintf(out->url, sizeof(out->url), "%s", db_col_text(s, 2));
+	fed_hex32(db_col_text(s, 3), out->pk);
+	out->pass_along = (int)db_col_int64(s, 4);
+	out->pull_cursor = db_col_int64(s, 5);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 int fed_peer_list(struct db_conn *c, json_t **out)
@@ -381,24 +372,16 @@ int fed_peer_ids(struct db_conn *c, char (*ids)[37], int max, int *n)
 
 void fed_peer_note(struct db_conn *c, const char *node_id, const char *err, int64_t now)
 {
-	struct db_stmt *s;
-	const char *sql =
-	    err ? "UPDATE fed_peers SET last_attempt_at = ?, last_error = ?, last_error_at = ?"
-		  " WHERE node_id = ?"
-		: "UPDATE fed_peers SET last_attempt_at = ?, last_success_at = ? WHERE node_id = ?";
-	if (db_prepare(c, sql, &s))
-		return;
-	db_bind_int64(s, 1, now);
-	if (err) {
-		db_bind_text(s, 2, err);
-		db_bind_int64(s, 3, now);
-		db_bind_text(s, 4, node_id);
-	} else {
-		db_bind_int64(s, 2, now);
-		db_bind_text(s, 3, node_id);
-	}
-	db_step(s);
-	db_done(s);
+	if (err)
+		db_run_vals(c,
+			    "UPDATE fed_peers SET last_attempt_at = ?, last_error = ?,"
+			    " last_error_at = ? WHERE node_id = ?",
+			    DB_VALS(DB_INT(now), DB_TEXT(err), DB_INT(now), DB_TEXT(node_id)));
+	else
+		db_run_vals(c,
+			    "UPDATE fed_peers SET last_attempt_at = ?, last_success_at = ?"
+			    " WHERE node_id = ?",
+			    DB_VALS(DB_INT(now), DB_INT(now), DB_TEXT(node_id)));
 }
 
 void fed_request_text(char *out, size_t n, const char *method, const char *path, int64_t after,

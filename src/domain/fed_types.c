@@ -1,5 +1,6 @@
 /* Federation, the record types that travel, as a table (fed_types.h):
  * alerts through their own module, the others through their columns. */
+#include "domain/row.h"
 #include "core/buf.h"
 #include "core/countof.h"
 #include "core/err.h"
@@ -188,18 +189,18 @@ static json_t *practice_extra(struct db_conn *c, const char *id)
 {
 	json_t *items = json_array();
 	struct db_stmt *s;
-	if (!db_prepare(c,
-			"SELECT r.id, r.verdict, r.comments, r.created_at, o.id, o.name, o.kind,"
-			" o.country FROM practice_reviews r JOIN organisations o ON o.id = r.org_id"
-			" WHERE r.practice_id = ? ORDER BY r.created_at, r.id",
-			&s)) {
-		db_bind_text(s, 1, id);
+	if (!db_prepare_vals(
+		c,
+		"SELECT r.id, r.verdict, r.comments, r.created_at, o.id, o.name, o.kind,"
+		" o.country FROM practice_reviews r JOIN organisations o ON o.id = r.org_id"
+		" WHERE r.practice_id = ? ORDER BY r.created_at, r.id",
+		DB_VALS(DB_TEXT(id)), &s)) {
 		while (db_step(s) == DB_ROW)
 			json_array_append_new(
-			    items, json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", db_col_text(s, 0),
-					     "verdict", db_col_text(s, 1), "comments",
-					     db_col_text(s, 2), "created_at",
-					     activity_time_json(s, 3), "org", org_json(s, 4)));
+			    items,
+			    json_pack("{s:s, s:s, s:s, s:o, s:o}", "id", db_col_text(s, 0),
+				      "verdict", db_col_text(s, 1), "comments", db_col_text(s, 2),
+				      "created_at", row_time(s, 3), "org", org_json(s, 4)));
 		db_done(s);
 	}
 	return json_pack("{s:o}", "reviews", items);
@@ -211,10 +212,10 @@ static json_t *practice_extra(struct db_conn *c, const char *id)
 static int practice_extra_put(struct db_conn *c, const char *origin, json_t *data, const char *id)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM practice_review_copies WHERE practice_id = ?", &s);
+	int rc = db_prepare_vals(c, "DELETE FROM practice_review_copies WHERE practice_id = ?",
+				 DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
 	rc = step_done(s);
 	size_t i;
 	json_t *v;
@@ -265,12 +266,12 @@ static json_t *proposal_extra(struct db_conn *c, const char *id)
 {
 	json_t *org = NULL;
 	struct db_stmt *s;
-	if (!db_prepare(c,
-			"SELECT o.id, o.name, o.kind, o.country FROM proposals p " DB_ACL_EXEMPT
-			" LEFT JOIN users u ON u.id = p.verified_by JOIN organisations o ON o.id ="
-			" COALESCE(p.verified_org_id, u.org_id) WHERE p.id = ?",
-			&s)) {
-		db_bind_text(s, 1, id);
+	if (!db_prepare_vals(
+		c,
+		"SELECT o.id, o.name, o.kind, o.country FROM proposals p " DB_ACL_EXEMPT
+		" LEFT JOIN users u ON u.id = p.verified_by JOIN organisations o ON o.id ="
+		" COALESCE(p.verified_org_id, u.org_id) WHERE p.id = ?",
+		DB_VALS(DB_TEXT(id)), &s)) {
 		if (db_step(s) == DB_ROW)
 			org = org_json(s, 0);
 		db_done(s);
@@ -723,8 +724,7 @@ int fed_type_withdraw(const struct fed_type *t, struct db_conn *c, const char *i
 	struct db_stmt *s;
 	int rc = TR_OK;
 	for (int i = 0; t->withdraw_children && t->withdraw_children[i] && !rc; i++) {
-		if (!(rc = db_prepare(c, t->withdraw_children[i], &s))) {
-			db_bind_text(s, 1, id);
+		if (!(rc = db_prepare_vals(c, t->withdraw_children[i], DB_VALS(DB_TEXT(id)), &s))) {
 			rc = step_done(s);
 		}
 	}

@@ -18,19 +18,11 @@
 
 static int members_json(struct db_conn *c, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	*out = json_array();
+	return row_all_vals(c,
 			    "SELECT org_id FROM sharing_group_members WHERE group_id = ?"
 			    " ORDER BY org_id",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	*out = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(*out, json_string(db_col_text(s, 0)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(id)), row_first_string, *out);
 }
 
 static json_t *group_row(struct db_stmt *s)
@@ -93,17 +85,9 @@ int group_list(struct db_conn *c, const struct caller *who, const char *after, i
 
 static int member_add(struct db_conn *c, const char *id, const char *org, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s);
+	int rc = db_find_vals(c, "SELECT 1 FROM organisations WHERE id = ?", DB_VALS(DB_TEXT(org)));
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, org);
-	rc = db_step(s);
-	db_done(s);
-	if (rc == DB_DONE)
-		return TR_ERR_INVALID;
-	if (rc != DB_ROW)
-		return rc;
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
 	return db_run_vals(c,
 			   "INSERT INTO sharing_group_members (group_id, org_id, added_at)"
 			   " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -136,18 +120,16 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		return rc;
 	const char *desc = json_string_value(json_object_get(body, "description"));
 	struct db_stmt *s;
-	if (!(rc = db_prepare(c,
-			      "INSERT INTO sharing_groups (id, name, description, owner_org_id,"
-			      " members_can_add, created_at, updated_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?, ?)",
-			      &s))) {
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, json_string_value(json_object_get(body, "name")));
-		db_bind_text(s, 3, desc ? desc : "");
-		db_bind_text(s, 4, who->org_id);
-		db_bind_int64(s, 5, json_is_true(json_object_get(body, "members_can_add")));
-		db_bind_int64(s, 6, now);
-		db_bind_int64(s, 7, now);
+	if (!(rc = db_prepare_vals(
+		  c,
+		  "INSERT INTO sharing_groups (id, name, description, owner_org_id,"
+		  " members_can_add, created_at, updated_at)"
+		  " VALUES (?, ?, ?, ?, ?, ?, ?)",
+		  DB_VALS(DB_TEXT(id), DB_TEXT(json_string_value(json_object_get(body, "name"))),
+			  DB_TEXT(desc ? desc : ""), DB_TEXT(who->org_id),
+			  DB_INT(json_is_true(json_object_get(body, "members_can_add"))),
+			  DB_INT(now), DB_INT(now)),
+		  &s))) {
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
@@ -157,45 +139,52 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 		rc = members_add(c, id, json_object_get(body, "members"), now, field);
 	if (!rc)
 		rc = audit_by(c, who, "create", "sharing_group", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int group_has_member(struct db_conn *c, const char *id, const char *org_id)
 {
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
-		       &s))
+	if (db_prepare_vals(c,
+			    "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
+			    DB_VALS(DB_TEXT(id), DB_TEXT(org_id)), &s))
 		return 0;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, org_id);
 	int rc = db_step(s);
 	db_done(s);
 	return rc == DB_ROW;
+}
+
+int group_share_check(struct db_conn *c, const struct caller *who, json_t *r, int tlp,
+		      const char **field)
+{
+	const char *dist = json_string_value(json_object_get(r, "distribution"));
+	const char *level = json_string_value(json_object_get(r, "tlp"));
+	const char *group = json_string_value(json_object_get(r, "sharing_group_id"));
+	if (!dist) /* a PATCH may send null */
+		return *field = "distribution", TR_ERR_INVALID;
+	if (tlp && (!level || (strcmp(level, "red") == 0 && strcmp(dist, "federation") == 0)))
+		return *field = "tlp", TR_ERR_INVALID;
+	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
+	    (group && !group_has_member(c, group, who->org_id)))
+		return *field = "sharing_group_id", TR_ERR_INVALID;
+	return TR_OK;
 }
 
 static int group_load(struct db_conn *c, const char *id, char owner[37], int *can_add,
 		      int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
-			    " WHERE id = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
+			     " WHERE id = ?",
+			     DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(owner, 37, "%s", db_col_text(s, 0));
-		*can_add = (int)db_col_int64(s, 1);
-		*version = db_col_int64(s, 2);
-	}
+	snprintf(owner, 37, "%s", db_col_text(s, 0));
+	*can_add = (int)db_col_int64(s, 1);
+	*version = db_col_int64(s, 2);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 static int set_column(struct db_conn *c, const char *id, const char *key, json_t *v)
@@ -205,18 +194,10 @@ static int set_column(struct db_conn *c, const char *id, const char *key, json_t
 			  : strcmp(key, "description") == 0
 			      ? "UPDATE sharing_groups SET description = ? WHERE id = ?"
 			      : "UPDATE sharing_groups SET members_can_add = ? WHERE id = ?";
-	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
-	if (rc)
-		return rc;
-	if (json_is_boolean(v))
-		db_bind_int64(s, 1, json_is_true(v));
-	else
-		db_bind_text(s, 1, json_string_value(v));
-	db_bind_text(s, 2, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(
+	    c, sql,
+	    DB_VALS(json_is_boolean(v) ? DB_INT(json_is_true(v)) : DB_TEXT(json_string_value(v)),
+		    DB_TEXT(id)));
 }
 
 static int members_remove(struct db_conn *c, const char *id, const char *owner, json_t *list,
@@ -265,16 +246,11 @@ static int group_apply(struct db_conn *c, const char *id, const char *owner, jso
 	if (!rc &&
 	    (json_object_get(body, "add_members") || json_object_get(body, "remove_members")))
 		rc = seq_stamp_group(c, id);
-	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE sharing_groups SET version = version + 1,"
-				     " updated_at = ? WHERE id = ?",
-				     &s))) {
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
+	if (!rc)
+		rc = db_run_vals(c,
+				 "UPDATE sharing_groups SET version = version + 1,"
+				 " updated_at = ? WHERE id = ?",
+				 DB_VALS(DB_INT(now), DB_TEXT(id)));
 	return rc;
 }
 
@@ -305,9 +281,5 @@ int group_update(struct db_conn *c, const struct caller *who, const char *id, js
 		rc = group_apply(c, id, owner, body, now, field);
 	if (!rc)
 		rc = audit_by(c, who, "update", "sharing_group", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

@@ -29,5 +29,12 @@ int group_update(struct db_conn *c, const struct caller *who, const char *id, js
 		 int64_t version, const char *request_id, const char **field /* OUT */);
 /** Whether org_id belongs to group id. */
 int group_has_member(struct db_conn *c, const char *id, const char *org_id);
+/** The sharing fields of record r as who writes them: a "distribution";
+ * with tlp (the record has one) a "tlp", never red for the federation; a
+ * "sharing_group_id" exactly for the sharing_group distribution, of a
+ * group who's organisation belongs to. TR_ERR_INVALID with *field naming
+ * the first that fails, else TR_OK. */
+int group_share_check(struct db_conn *c, const struct caller *who, json_t *r, int tlp,
+		      const char **field /* OUT */);
 
 #endif

@@ -108,16 +108,13 @@ int link_list(struct db_conn *c, const struct caller *who, const char *type, con
 		return rc;
 	json_decref(self);
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "SELECT id, a_type, a_id, b_type, b_id, created_at FROM record_links"
-			     " WHERE (a_type = ? AND a_id = ?) OR (b_type = ? AND b_id = ?)"
-			     " ORDER BY created_at, id LIMIT 1000",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "SELECT id, a_type, a_id, b_type, b_id, created_at FROM record_links"
+		 " WHERE (a_type = ? AND a_id = ?) OR (b_type = ? AND b_id = ?)"
+		 " ORDER BY created_at, id LIMIT 1000",
+		 DB_VALS(DB_TEXT(type), DB_TEXT(id), DB_TEXT(type), DB_TEXT(id)), &s)))
 		return rc;
-	db_bind_text(s, 1, type);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, type);
-	db_bind_text(s, 4, id);
 	json_t *rows = json_array();
 	while ((rc = db_step(s)) == DB_ROW) {
 		int a_is_self =
@@ -243,19 +240,15 @@ static int link_insert(struct db_conn *c, const struct caller *who, const char *
 	if (rc != DB_DONE)
 		return rc;
 	tr_uuid7(link_id);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO record_links (id, a_type, a_id, b_type, b_id, org_id,"
-			     " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO record_links (id, a_type, a_id, b_type, b_id, org_id,"
+		 " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(link_id), DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2),
+			 DB_TEXT(who->org_id), DB_TEXT(who->user_id[0] ? who->user_id : NULL),
+			 DB_INT(now)),
+		 &s)))
 		return rc;
-	db_bind_text(s, 1, link_id);
-	db_bind_text(s, 2, t1);
-	db_bind_text(s, 3, i1);
-	db_bind_text(s, 4, t2);
-	db_bind_text(s, 5, i2);
-	db_bind_text(s, 6, who->org_id);
-	db_bind_text_or_null(s, 7, who->user_id[0] ? who->user_id : NULL);
-	db_bind_int64(s, 8, now);
 	rc = db_step(s);
 	db_done(s);
 	*created = 1;
@@ -281,32 +274,22 @@ int link_add(struct db_conn *c, const struct caller *who, const char *type, cons
 		rc = link_insert(c, who, type, id, other_type, other_id, now, link_id, created);
 	if (!rc && *created)
 		rc = audit_both(c, who, "link", type, id, other_type, other_id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int link_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
-			    " WHERE id = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
+			     " WHERE id = ?",
+			     DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	json_t *row = rc == DB_ROW
-			  ? json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0),
-				      "a_id", db_col_text(s, 1), "b_type", db_col_text(s, 2),
-				      "b_id", db_col_text(s, 3), "created_at", row_time(s, 4))
-			  : NULL;
+	json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0), "a_id",
+				db_col_text(s, 1), "b_type", db_col_text(s, 2), "b_id",
+				db_col_text(s, 3), "created_at", row_time(s, 4));
 	db_done(s);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
 	json_t *a = NULL, *b = NULL;
 	const char *(k[]) = {"a_type", "a_id", "b_type", "b_id"};
 	rc = link_end_get(c, who, json_string_value(json_object_get(row, k[0])),
@@ -333,41 +316,25 @@ int link_remove(struct db_conn *c, const struct caller *who, const char *link_id
 		return rc;
 	struct db_stmt *s;
 	char t1[16] = "", i1[64] = "", t2[16] = "", i2[64] = "";
-	if ((rc = db_prepare(c, "SELECT a_type, a_id, b_type, b_id FROM record_links WHERE id = ?",
-			     &s)))
+	if ((rc = db_row_vals(c, "SELECT a_type, a_id, b_type, b_id FROM record_links WHERE id = ?",
+			      DB_VALS(DB_TEXT(link_id)), &s)))
 		goto out;
-	db_bind_text(s, 1, link_id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(t1, sizeof(t1), "%s", db_col_text(s, 0));
-		snprintf(i1, sizeof(i1), "%s", db_col_text(s, 1));
-		snprintf(t2, sizeof(t2), "%s", db_col_text(s, 2));
-		snprintf(i2, sizeof(i2), "%s", db_col_text(s, 3));
-	}
+	snprintf(t1, sizeof(t1), "%s", db_col_text(s, 0));
+	snprintf(i1, sizeof(i1), "%s", db_col_text(s, 1));
+	snprintf(t2, sizeof(t2), "%s", db_col_text(s, 2));
+	snprintf(i2, sizeof(i2), "%s", db_col_text(s, 3));
 	db_done(s);
-	if (rc != DB_ROW) {
-		rc = rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
-		goto out;
-	}
 	const char *field = NULL;
 	/* a link the caller does not see (one end hidden) is not there */
 	if ((rc = ends_check(c, who, t1, i1, t2, i2, &field)) == TR_ERR_INVALID)
 		rc = TR_ERR_NOT_FOUND;
 	if (rc)
 		goto out;
-	if ((rc = db_prepare(c, "DELETE FROM record_links WHERE id = ?", &s)))
-		goto out;
-	db_bind_text(s, 1, link_id);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_run_vals(c, "DELETE FROM record_links WHERE id = ?", DB_VALS(DB_TEXT(link_id)));
 	if (!rc)
 		rc = audit_both(c, who, "unlink", t1, i1, t2, i2, request_id, tr_now_ms());
 out:
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int link_set(struct db_conn *c, const struct caller *who, const char *type, const char *id,
@@ -388,12 +355,8 @@ int link_set(struct db_conn *c, const struct caller *who, const char *type, cons
 		json_array_foreach(list, j, v) keep |= strcmp(json_string_value(v), other) == 0;
 		if (keep)
 			continue;
-		struct db_stmt *s;
-		if ((rc = db_prepare(c, "DELETE FROM record_links WHERE id = ?", &s)))
-			break;
-		db_bind_text(s, 1, json_string_value(json_object_get(l, "id")));
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		rc = db_run_vals(c, "DELETE FROM record_links WHERE id = ?",
+				 DB_VALS(DB_TEXT(json_string_value(json_object_get(l, "id")))));
 	}
 	json_decref(have);
 	if (rc)

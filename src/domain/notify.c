@@ -52,22 +52,15 @@ int notify_inbox_add(struct db_conn *c, const char *user_id, const char *kind, c
 int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, const char *kind,
 		     const char *ref_type, const char *ref_id, const char *dedupe, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
-				 " AND (? = 0 OR role = 'org_admin') ORDER BY id",
-				 DB_VALS(DB_TEXT(org_id), DB_INT(admins_only)), &s);
-	if (rc)
-		return rc;
 	json_t *ids = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(ids, json_string(db_col_text(s, 0)));
-	db_done(s);
-	if (rc != DB_DONE) {
+	int rc = row_all_vals(c,
+			      "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
+			      " AND (? = 0 OR role = 'org_admin') ORDER BY id",
+			      DB_VALS(DB_TEXT(org_id), DB_INT(admins_only)), row_first_string, ids);
+	if (rc) {
 		json_decref(ids);
 		return rc;
 	}
-	rc = TR_OK;
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
@@ -86,24 +79,16 @@ int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, co
 {
 	if (n)
 		*n = 0;
-	struct db_stmt *s;
-	int rc =
-	    db_prepare_vals(c,
-			    "SELECT id FROM users WHERE disabled = 0"
-			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
-			    " AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
-			    " ORDER BY id",
-			    DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
-				    DB_TEXT(a->not_org), DB_INT(a->reviewers), DB_INT(a->admins)),
-			    &s);
-	if (rc)
-		return rc;
 	json_t *ids = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(ids, json_string(db_col_text(s, 0)));
-	db_done(s);
-	rc = rc == DB_DONE ? TR_OK : rc;
+	int rc = row_all_vals(c,
+			      "SELECT id FROM users WHERE disabled = 0"
+			      " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+			      " AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
+			      " AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
+			      " ORDER BY id",
+			      DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
+				      DB_TEXT(a->not_org), DB_INT(a->reviewers), DB_INT(a->admins)),
+			      row_first_string, ids);
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
@@ -253,16 +238,10 @@ int notify_inbox_read_all(struct db_conn *c, const char *user_id, int64_t now, i
 
 int notify_unread_count(struct db_conn *c, const char *user_id, int64_t *n)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT COUNT(*) FROM inbox_items WHERE user_id = ? AND read_at IS NULL", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, user_id);
-	rc = db_step(s);
-	*n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc;
+	*n = 0;
+	return db_int_vals(c,
+			   "SELECT COUNT(*) FROM inbox_items WHERE user_id = ? AND read_at IS NULL",
+			   DB_VALS(DB_TEXT(user_id)), n);
 }
 
 /* ---- outbox ---- */
@@ -276,32 +255,17 @@ int notify_mail_queue(struct db_conn *c, const char *user_id, const char *rcpt, 
 	char *sealed = NULL;
 	if (payload && config.has_key && !(sealed = tip_contact_seal(config.key, payload)))
 		return TR_ERR_NOMEM;
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO mail_outbox (id, user_id, rcpt, kind, ref_type, ref_id,"
-			    " subscription_id, payload, next_at, created_at)"
-			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc) {
-		free(sealed);
-		return rc;
-	}
 	char id[37];
 	tr_uuid7(id);
-	db_bind_text(s, 1, id);
-	db_bind_text_or_null(s, 2, user_id);
-	db_bind_text(s, 3, rcpt);
-	db_bind_text(s, 4, kind);
-	db_bind_text_or_null(s, 5, ref_type);
-	db_bind_text_or_null(s, 6, ref_id);
-	db_bind_text_or_null(s, 7, subscription_id);
-	db_bind_text_or_null(s, 8, sealed ? sealed : payload);
-	db_bind_int64(s, 9, now);
-	db_bind_int64(s, 10, now);
-	rc = db_step(s);
-	db_done(s);
+	int rc = db_run_vals(c,
+			     "INSERT INTO mail_outbox (id, user_id, rcpt, kind, ref_type, ref_id,"
+			     " subscription_id, payload, next_at, created_at)"
+			     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			     DB_VALS(DB_TEXT(id), DB_TEXT(user_id), DB_TEXT(rcpt), DB_TEXT(kind),
+				     DB_TEXT(ref_type), DB_TEXT(ref_id), DB_TEXT(subscription_id),
+				     DB_TEXT(sealed ? sealed : payload), DB_INT(now), DB_INT(now)));
 	free(sealed);
-	return rc == DB_DONE ? TR_OK : rc;
+	return rc;
 }
 
 /* ---- subscriptions matched by a new record ---- */
@@ -377,10 +341,10 @@ static int group_members(struct db_conn *c, const struct notify_record *r, json_
 	if (!r->share || r->dist != DIST_SHARING_GROUP || !r->group)
 		return TR_OK;
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT org_id FROM sharing_group_members WHERE group_id = ?", &s);
+	int rc = db_prepare_vals(c, "SELECT org_id FROM sharing_group_members WHERE group_id = ?",
+				 DB_VALS(DB_TEXT(r->group)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, r->group);
 	while ((rc = db_step(s)) == DB_ROW)
 		json_object_set_new(*members, db_col_text(s, 0), json_true());
 	db_done(s);
@@ -611,10 +575,9 @@ int notify_alert_published(struct db_conn *c, json_t *a, int64_t now, int *match
 static int delete_before(struct db_conn *c, const char *sql, int64_t t, int64_t *n)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_INT(t)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, t);
 	*n = 0;
 	while ((rc = db_step(s)) == DB_ROW)
 		(*n)++;
@@ -643,9 +606,5 @@ int notify_purge_run(struct db_conn *c, int64_t now, int mail_days, int inbox_da
 		    "DELETE FROM inbox_items WHERE read_at IS NOT NULL AND read_at < ?"
 		    " AND (delivery <> 'digest' OR digest_at IS NOT NULL) RETURNING id",
 		    now - inbox_days * 86400000LL, inbox);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

@@ -4,6 +4,7 @@
 #include "domain/conf.h"
 #include "domain/notify.h"
 #include "domain/referral.h"
+#include "domain/row.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -61,36 +62,38 @@ static int referral_expired(struct db_conn *c, const char *id, const char *user,
 /* One page of referrals with a deadline within 24 hours or passed, or
  * expired in the last week, after id `after` (processed, the last id in
  * after): *n how many. */
+/* A referral with a deadline: id, receiving and referring organisation's
+ * user, status, and the two deadlines (none: the largest time). */
+static json_t *referral_due_row(struct db_stmt *s)
+{
+	return json_pack("[s, s, s, s, I, I]", db_col_text(s, 0), db_col_text(s, 1),
+			 db_col_text(s, 2), db_col_text(s, 3),
+			 (json_int_t)(db_col_is_null(s, 4) ? INT64_MAX : db_col_int64(s, 4)),
+			 (json_int_t)(db_col_is_null(s, 5) ? INT64_MAX : db_col_int64(s, 5)));
+}
+
+/* A tip waiting for acknowledgement: id, organisation, assignee, due. */
+static json_t *tip_due_row(struct db_stmt *s)
+{
+	return json_pack("[s, s, s?, I]", db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+			 (json_int_t)db_col_int64(s, 3));
+}
+
 static int referral_deadline_page(struct db_conn *c, int64_t now, char after[37], int *raised,
 				  int *n)
 {
-	struct db_stmt *s;
 	/* no personal field is read here: ids, organisations and times only */
-	int rc = db_prepare(
+	int64_t soon = now + 24 * 3600 * 1000LL;
+	json_t *rows = json_array();
+	int rc = row_all_vals(
 	    c,
 	    "SELECT id, recv_org_id, ref_user_id, status, ack_due_at,"
 	    " contact_due_at, closed_at FROM referrals WHERE ((status = 'sent'"
 	    " AND ack_due_at <= ?) OR (status IN ('sent', 'acknowledged',"
 	    " 'accepted') AND contact_due_at <= ?) OR (status = 'expired'"
 	    " AND closed_at >= ?)) AND id > ? ORDER BY id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
-	    &s);
-	if (rc)
-		return rc;
-	int64_t soon = now + 24 * 3600 * 1000LL;
-	db_bind_int64(s, 1, soon);
-	db_bind_int64(s, 2, soon);
-	db_bind_int64(s, 3, now - 7 * 86400000LL);
-	db_bind_text(s, 4, after);
-	json_t *rows = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    rows,
-		    json_pack("[s, s, s, s, I, I]", db_col_text(s, 0), db_col_text(s, 1),
-			      db_col_text(s, 2), db_col_text(s, 3),
-			      (json_int_t)(db_col_is_null(s, 4) ? INT64_MAX : db_col_int64(s, 4)),
-			      (json_int_t)(db_col_is_null(s, 5) ? INT64_MAX : db_col_int64(s, 5))));
-	db_done(s);
-	rc = rc == DB_DONE ? TR_OK : rc;
+	    DB_VALS(DB_INT(soon), DB_INT(soon), DB_INT(now - 7 * 86400000LL), DB_TEXT(after)),
+	    referral_due_row, rows);
 	*n = (int)json_array_size(rows);
 	size_t i;
 	json_t *r;
@@ -171,27 +174,15 @@ static int action_deadlines(struct db_conn *c, int64_t now, int *raised)
 static int tip_deadline_page(struct db_conn *c, int64_t now, int64_t *due, char after[37],
 			     int *raised, int *n)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c,
-		       "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
-		       " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"
-		       " 'assigned') AND ack_due_at <= ? AND (ack_due_at > ? OR (ack_due_at = ?"
-		       " AND id > ?)) ORDER BY ack_due_at, id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
-		       &s);
-	if (rc)
-		return rc;
-	db_bind_int64(s, 1, now + 24 * 3600 * 1000LL);
-	db_bind_int64(s, 2, *due);
-	db_bind_int64(s, 3, *due);
-	db_bind_text(s, 4, after);
 	json_t *page = json_array();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(page, json_pack("[s, s, s?, I]", db_col_text(s, 0),
-						      db_col_text(s, 1), db_col_text(s, 2),
-						      (json_int_t)db_col_int64(s, 3)));
-	db_done(s);
-	rc = rc == DB_DONE ? TR_OK : rc;
+	int rc = row_all_vals(
+	    c,
+	    "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
+	    " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"
+	    " 'assigned') AND ack_due_at <= ? AND (ack_due_at > ? OR (ack_due_at = ?"
+	    " AND id > ?)) ORDER BY ack_due_at, id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
+	    DB_VALS(DB_INT(now + 24 * 3600 * 1000LL), DB_INT(*due), DB_INT(*due), DB_TEXT(after)),
+	    tip_due_row, page);
 	*n = (int)json_array_size(page);
 	size_t i;
 	json_t *t;
@@ -236,9 +227,5 @@ int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)
 		rc = referral_deadlines(c, now, raised);
 	if (!rc)
 		rc = action_deadlines(c, now, raised);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

@@ -259,9 +259,9 @@ static int recipient(struct db_conn *c, const char *user_id, struct caller *who,
 	if (rc)
 		return rc;
 	struct db_stmt *s;
-	if ((rc = db_prepare(c, "SELECT language FROM users WHERE id = ?", &s)))
+	if ((rc = db_prepare_vals(c, "SELECT language FROM users WHERE id = ?",
+				  DB_VALS(DB_TEXT(user_id)), &s)))
 		return rc;
-	db_bind_text(s, 1, user_id);
 	rc = db_step(s);
 	*l = lang_of(rc == DB_ROW ? db_col_text(s, 0) : NULL);
 	db_done(s);

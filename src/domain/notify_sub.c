@@ -164,11 +164,7 @@ int notify_sub_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = audit_by(c, who, "create", "subscription", id, request_id, now);
 	for (int i = 0; i < 3; i++)
 		free(lists[i]);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *id,
@@ -194,11 +190,7 @@ int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *i
 	int64_t now = tr_now_ms();
 	if (!rc)
 		rc = audit_by(c, who, "delete", "subscription", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* ---- the daily digest ---- */
@@ -260,26 +252,16 @@ int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued)
 		rc = notify_mail_queue(c, uid, json_string_value(json_object_get(emails, uid)),
 				       "digest", NULL, NULL, NULL, text, tr_now_ms());
 		free(text);
-		if (!rc &&
-		    !(rc = db_prepare(c,
-				      "UPDATE inbox_items SET digest_at = ? WHERE user_id = ?"
-				      " AND delivery = 'digest' AND digest_at IS NULL"
-				      " AND created_at <= ?",
-				      &s))) {
-			db_bind_int64(s, 1, at);
-			db_bind_text(s, 2, uid);
-			db_bind_int64(s, 3, at);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
-		}
+		if (!rc)
+			rc = db_run_vals(c,
+					 "UPDATE inbox_items SET digest_at = ? WHERE user_id = ?"
+					 " AND delivery = 'digest' AND digest_at IS NULL"
+					 " AND created_at <= ?",
+					 DB_VALS(DB_INT(at), DB_TEXT(uid), DB_INT(at)));
 		if (!rc)
 			(*queued)++;
 	}
 	json_decref(users);
 	json_decref(emails);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

@@ -15,18 +15,15 @@ int notify_tip_routed(struct db_conn *c, const char *tip_id, const char *org_id,
 static int tip_handlers(struct db_conn *c, const char *tip_id, char org[37], char user[37])
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT org_id, assigned_user_id FROM tips " DB_ACL_EXEMPT " WHERE id = ?", &s);
+	int rc = db_row_vals(
+	    c, "SELECT org_id, assigned_user_id FROM tips " DB_ACL_EXEMPT " WHERE id = ?",
+	    DB_VALS(DB_TEXT(tip_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, tip_id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(org, 37, "%s", db_col_text(s, 0));
-		snprintf(user, 37, "%s", db_col_is_null(s, 1) ? "" : db_col_text(s, 1));
-	}
+	snprintf(org, 37, "%s", db_col_text(s, 0));
+	snprintf(user, 37, "%s", db_col_is_null(s, 1) ? "" : db_col_text(s, 1));
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 int notify_tip_sender_message(struct db_conn *c, const char *tip_id, int64_t now)

@@ -65,17 +65,14 @@ int onboard_forgot(struct db_conn *c, const char *email, const char *request_id,
 	if (rc)
 		return rc;
 	struct db_stmt *s;
-	if ((rc = db_prepare(c, "SELECT email FROM users WHERE id = ? AND disabled = 0", &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(stored, sizeof(stored), "%s", db_col_text(s, 0));
-	db_done(s);
-	if (rc == DB_DONE)
+	rc = db_row_vals(c, "SELECT email FROM users WHERE id = ? AND disabled = 0",
+			 DB_VALS(DB_TEXT(id)), &s);
+	if (rc == TR_ERR_NOT_FOUND)
 		return TR_OK; /* disabled: no message, the same answer */
-	if (rc != DB_ROW)
+	if (rc)
 		return rc;
+	snprintf(stored, sizeof(stored), "%s", db_col_text(s, 0));
+	db_done(s);
 	if ((rc = db_begin(c)))
 		return rc;
 	char token[AUTH_SECRET_LEN];
@@ -87,11 +84,7 @@ int onboard_forgot(struct db_conn *c, const char *email, const char *request_id,
 				NULL, NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int onboard_password_set(struct db_conn *c, const char *token, const char *password,
@@ -125,13 +118,11 @@ int onboard_password_set(struct db_conn *c, const char *token, const char *passw
 		db_done(s);
 		rc = rc == DB_DONE ? (user[0] ? TR_OK : TR_ERR_INVALID) : rc;
 	}
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE users SET password_hash = ?, version = version + 1,"
-				     " updated_at = ? WHERE id = ? AND disabled = 0 RETURNING id",
-				     &s))) {
-		db_bind_text(s, 1, pw);
-		db_bind_int64(s, 2, now);
-		db_bind_text(s, 3, user);
+	if (!rc &&
+	    !(rc = db_prepare_vals(c,
+				   "UPDATE users SET password_hash = ?, version = version + 1,"
+				   " updated_at = ? WHERE id = ? AND disabled = 0 RETURNING id",
+				   DB_VALS(DB_TEXT(pw), DB_INT(now), DB_TEXT(user)), &s))) {
 		rc = db_step(s);
 		int found = rc == DB_ROW;
 		while (rc == DB_ROW)
@@ -139,15 +130,11 @@ int onboard_password_set(struct db_conn *c, const char *token, const char *passw
 		db_done(s);
 		rc = rc == DB_DONE ? (found ? TR_OK : TR_ERR_INVALID) : rc;
 	}
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE password_tokens SET used_at = ? WHERE user_id = ?"
-				     " AND used_at IS NULL",
-				     &s))) {
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, user);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
+	if (!rc)
+		rc = db_run_vals(c,
+				 "UPDATE password_tokens SET used_at = ? WHERE user_id = ?"
+				 " AND used_at IS NULL",
+				 DB_VALS(DB_INT(now), DB_TEXT(user)));
 	if (!rc)
 		rc = auth_user_logout_everywhere(c, user, now);
 	char detail[64];
@@ -156,9 +143,5 @@ int onboard_password_set(struct db_conn *c, const char *token, const char *passw
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	sodium_memzero(pw, sizeof(pw));
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

@@ -85,10 +85,10 @@ int org_list(struct db_conn *c, const struct caller *who, const char *country, c
 static int org_read(struct db_conn *c, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT " ORG_COLS " FROM organisations WHERE id = ?", &s);
+	int rc = db_prepare_vals(c, "SELECT " ORG_COLS " FROM organisations WHERE id = ?",
+				 DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
 	return row_one(s, org_row, out);
 }
 
@@ -182,11 +182,7 @@ int org_create(struct db_conn *c, const struct caller *who, json_t *body, const 
 	}
 	if (!rc)
 		rc = audit_by(c, who, "create", "organisation", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int org_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -218,17 +214,15 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 		rc = org_check(c, kind, country, parent, field);
 	int64_t now = tr_now_ms();
 	struct db_stmt *s;
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE organisations SET name = ?, kind = ?, country = ?,"
-				     " parent_id = ?, updated_at = ?, version = version + 1"
-				     " WHERE id = ?",
-				     &s))) {
-		db_bind_text(s, 1, json_string_value(json_object_get(merged, "name")));
-		db_bind_text(s, 2, kind);
-		db_bind_text(s, 3, country);
-		db_bind_text(s, 4, parent);
-		db_bind_int64(s, 5, now);
-		db_bind_text(s, 6, id);
+	if (!rc && !(rc = db_prepare_vals(
+			 c,
+			 "UPDATE organisations SET name = ?, kind = ?, country = ?,"
+			 " parent_id = ?, updated_at = ?, version = version + 1"
+			 " WHERE id = ?",
+			 DB_VALS(DB_TEXT(json_string_value(json_object_get(merged, "name"))),
+				 DB_TEXT(kind), DB_TEXT(country), DB_TEXT(parent), DB_INT(now),
+				 DB_TEXT(id)),
+			 &s))) {
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
@@ -236,11 +230,7 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 	json_decref(merged);
 	if (!rc)
 		rc = audit_by(c, who, "update", "organisation", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int org_add_cli(struct db_conn *c, const char *name, const char *kind, const char *country,
@@ -261,9 +251,5 @@ int org_add_cli(struct db_conn *c, const char *name, const char *kind, const cha
 	struct audit_entry e = {NULL, NULL, "create", "organisation", id, "cli", NULL, NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

@@ -183,9 +183,9 @@ static int places_clear(struct db_conn *c, const char *countries)
 		if (n == 2)
 			memcpy(cc, p, 2);
 		p += n + (comma != NULL);
-		if (!cc[0] || (rc = db_prepare(c, "DELETE FROM places WHERE country = ?", &s)))
+		if (!cc[0] || (rc = db_prepare_vals(c, "DELETE FROM places WHERE country = ?",
+						    DB_VALS(DB_TEXT(cc)), &s)))
 			continue;
-		db_bind_text(s, 1, cc);
 		rc = db_step(s);
 		db_done(s);
 		rc = rc == DB_DONE ? TR_OK : rc;
@@ -201,29 +201,16 @@ static int64_t place_cell(double lat, double lon)
 
 static int place_insert(struct db_conn *c, const struct place_city *p)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO places (id, name, name_key, country, feature, admin_code,"
-			    " lat, lon, population, cell) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			    " ON CONFLICT (id) DO NOTHING",
-			    &s);
-	if (rc)
-		return rc;
 	char key[400];
 	place_key(p->name, 0, key, sizeof(key));
-	db_bind_int64(s, 1, p->id);
-	db_bind_text(s, 2, p->name);
-	db_bind_text(s, 3, key);
-	db_bind_text(s, 4, p->country);
-	db_bind_text(s, 5, p->feature);
-	db_bind_text(s, 6, p->admin);
-	db_bind_double(s, 7, p->lat);
-	db_bind_double(s, 8, p->lon);
-	db_bind_int64(s, 9, p->population);
-	db_bind_int64(s, 10, place_cell(p->lat, p->lon));
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO places (id, name, name_key, country, feature, admin_code,"
+			   " lat, lon, population, cell) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			   " ON CONFLICT (id) DO NOTHING",
+			   DB_VALS(DB_INT(p->id), DB_TEXT(p->name), DB_TEXT(key),
+				   DB_TEXT(p->country), DB_TEXT(p->feature), DB_TEXT(p->admin),
+				   DB_REAL(p->lat), DB_REAL(p->lon), DB_INT(p->population),
+				   DB_INT(place_cell(p->lat, p->lon))));
 }
 
 int place_load_pbf(struct db_conn *c, const unsigned char *data, size_t len, const char *countries,

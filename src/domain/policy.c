@@ -38,15 +38,8 @@ static void doc_defaults(json_t *p)
 
 /* A document goes only once it has no commitments (they are deleted
  * first, each after its own assessments). */
-static int doc_delete_check(struct db_conn *c, json_t *cur, const char **field)
-{
-	int64_t n = shrec_count(
-	    c, "SELECT COUNT(*) FROM policy_commitments " DB_ACL_EXEMPT " WHERE document_id = ?",
-	    json_string_value(json_object_get(cur, "id")));
-	if (n < 0)
-		return TR_ERR_DB;
-	return n ? (*field = "commitments", TR_ERR_CONFLICT) : TR_OK;
-}
+static const struct shrec_dependant doc_dependants[] = {
+    {"policy_commitments", "document_id", "commitments"}, {NULL, NULL, NULL}};
 
 const struct shrec policy_document_table = {
     .table = "policy_documents",
@@ -56,7 +49,7 @@ const struct shrec policy_document_table = {
     .perm = RES_DOCUMENT,
     .share = SHARE_DOCUMENT,
     .defaults = doc_defaults,
-    .delete_check = doc_delete_check,
+    .dependants = doc_dependants,
 };
 
 /* ---- commitments ---- */
@@ -110,20 +103,10 @@ static int cmt_decorate(struct db_conn *c, const struct caller *who, json_t *rec
 /* A commitment goes only once no assessment speaks of it and no action
  * links to it: a State's record of implementation is never lost by the
  * deletion of what it implements. */
-static int cmt_delete_check(struct db_conn *c, json_t *cur, const char **field)
-{
-	const char *id = json_string_value(json_object_get(cur, "id"));
-	int64_t a = shrec_count(
-	    c, "SELECT COUNT(*) FROM policy_assessments " DB_ACL_EXEMPT " WHERE commitment_id = ?",
-	    id);
-	int64_t b = shrec_count(
-	    c, "SELECT COUNT(*) FROM conf_actions " DB_ACL_EXEMPT " WHERE commitment_id = ?", id);
-	if (a < 0 || b < 0)
-		return TR_ERR_DB;
-	if (a)
-		return *field = "assessments", TR_ERR_CONFLICT;
-	return b ? (*field = "actions", TR_ERR_CONFLICT) : TR_OK;
-}
+static const struct shrec_dependant cmt_dependants[] = {
+    {"policy_assessments", "commitment_id", "assessments"},
+    {"conf_actions", "commitment_id", "actions"},
+    {NULL, NULL, NULL}};
 
 const struct shrec policy_commitment_table = {
     .table = "policy_commitments",
@@ -135,6 +118,6 @@ const struct shrec policy_commitment_table = {
     .fixed = cmt_fixed,
     .defaults = cmt_defaults,
     .check = cmt_check,
-    .delete_check = cmt_delete_check,
+    .dependants = cmt_dependants,
     .decorate = cmt_decorate,
 };

@@ -3,6 +3,7 @@
  * comments; the State x commitment matrix and the evidence suggestions
  * built from them. */
 #include "domain/policy_assessment.h"
+#include "domain/row.h"
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -207,27 +208,23 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 	return TR_OK;
 }
 
+static json_t *comment_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s, s:o}", "id", db_col_text(s, 0), "org_id",
+			 db_col_text(s, 1), "user_id", db_col_text(s, 2), "text", db_col_text(s, 3),
+			 "created_at", row_time(s, 4));
+}
+
 static int comments_of(struct db_conn *c, json_t *rec)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	json_t *items = json_array();
+	json_object_set_new(rec, "comments", items);
+	return row_all_vals(c,
 			    "SELECT k.id, k.org_id, k.user_id, k.text, k.created_at FROM"
 			    " policy_assessment_comments k WHERE k.assessment_id = ?"
 			    " ORDER BY k.created_at, k.id",
-			    &s);
-	if (rc)
-		return rc;
-	json_t *items = json_array();
-	json_object_set_new(rec, "comments", items);
-	db_bind_text(s, 1, json_string_value(json_object_get(rec, "id")));
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s?, s:s, s:o}", "id",
-						       db_col_text(s, 0), "org_id",
-						       db_col_text(s, 1), "user_id",
-						       db_col_text(s, 2), "text", db_col_text(s, 3),
-						       "created_at", activity_time_json(s, 4)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(json_string_value(json_object_get(rec, "id")))),
+			    comment_row, items);
 }
 
 /* The links the reader sees, with their titles; the others are left out. */
@@ -294,17 +291,14 @@ int policy_comment_add(struct db_conn *c, const struct caller *who, const char *
 	tr_uuid7(cid);
 	int64_t now = tr_now_ms();
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO policy_assessment_comments (id, assessment_id, org_id,"
-			     " user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO policy_assessment_comments (id, assessment_id, org_id,"
+		 " user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(cid), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
+			 DB_TEXT(json_string_value(json_object_get(body, "text"))), DB_INT(now)),
+		 &s)))
 		goto out;
-	db_bind_text(s, 1, cid);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->org_id);
-	db_bind_text(s, 4, who->user_id);
-	db_bind_text(s, 5, json_string_value(json_object_get(body, "text")));
-	db_bind_int64(s, 6, now);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
@@ -312,7 +306,7 @@ int policy_comment_add(struct db_conn *c, const struct caller *who, const char *
 	rc = audit_by(c, who, "comment", "assessment", id, request_id, now);
 out:
 	json_decref(cur);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 /* ---- the matrix ---- */

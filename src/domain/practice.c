@@ -84,38 +84,27 @@ int practice_check_visible(struct db_conn *c, const struct caller *who, const ch
 	query_init(&q);
 	query_text(&q, "SELECT 1 FROM practices p WHERE p.id = ?", id);
 	practice_visible(&q, who, "p");
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return query_find(&q, c);
+}
+
+static json_t *review_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0), "reviewer_id",
+			 db_col_text(s, 1), "org_id", db_col_text(s, 2), "verdict",
+			 db_col_text(s, 3), "comments", db_col_text(s, 4), "created_at",
+			 row_time(s, 5));
 }
 
 static int reviews_of(struct db_conn *c, const char *id, json_t *items)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	return row_all_vals(c,
 			    "SELECT r.id, r.reviewer_id, r.org_id, r.verdict, r.comments,"
 			    " r.created_at FROM practice_reviews r WHERE r.practice_id = ?"
 			    /* a copy's reviews, as its origin had them (reviewers there) */
 			    " UNION ALL SELECT x.id, NULL, x.org_id, x.verdict, x.comments,"
 			    " x.created_at FROM practice_review_copies x WHERE x.practice_id = ?"
 			    " ORDER BY 6, 1",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0),
-				     "reviewer_id", db_col_text(s, 1), "org_id", db_col_text(s, 2),
-				     "verdict", db_col_text(s, 3), "comments", db_col_text(s, 4),
-				     "created_at", activity_time_json(s, 5)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(id), DB_TEXT(id)), review_row, items);
 }
 
 static int practice_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -201,16 +190,11 @@ static int practice_check(struct db_conn *c, json_t *p, const char **field)
 	const char *country = json_string_value(json_object_get(p, "origin_country"));
 	if (!country)
 		return TR_OK;
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT 1 FROM countries WHERE iso2 = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, country);
-	rc = db_step(s);
-	db_done(s);
-	if (rc == DB_DONE)
+	int rc =
+	    db_find_vals(c, "SELECT 1 FROM countries WHERE iso2 = ?", DB_VALS(DB_TEXT(country)));
+	if (rc == TR_ERR_NOT_FOUND)
 		return *field = "origin_country", TR_ERR_INVALID;
-	return rc == DB_ROW ? TR_OK : rc;
+	return rc;
 }
 
 /* What a search finds a practice by, in whatever language it is written. */
@@ -239,17 +223,13 @@ static int practice_index(struct db_conn *c, json_t *p)
 	return rc;
 }
 
-static const struct activity_rec_table table = {"practices",  cols,	   NCOLS - 1,
-						COL_WRITABLE, COL_CREATED, 0};
+static const struct activity_rec_table table = {"practices", cols, NCOLS - 1, COL_WRITABLE,
+						COL_CREATED, 0,	   1};
 
 static int practice_write(struct db_conn *c, json_t *p, int insert)
 {
 	int rc = activity_rec_write(c, &table, p, insert);
-	if (rc)
-		return rc;
-	if ((rc = practice_index(c, p)))
-		return rc;
-	return seq_stamp(c, "practices", "r", "r.id", json_string_value(json_object_get(p, "id")));
+	return rc ? rc : practice_index(c, p);
 }
 
 /* Whether who reviews practices of org_id: the reviewer flag, another
@@ -313,11 +293,8 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 	*field = NULL;
 	if (!practice_role_can(who->role, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
-	json_t *p = json_deep_copy(body);
-	defaults_fill(p);
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
-	activity_rec_owner(p, who, id, now);
+	int64_t now;
+	json_t *p = activity_rec_new(body, defaults_fill, who, id, &now);
 	if (strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
 		activity_rec_stamp(p, "submitted_at", now);
 	int rc = db_begin(c);
@@ -347,15 +324,11 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *merged = NULL;
-	int rc = row_update_begin(c, who, id, practice_read, &cur);
+	json_t *cur, *merged;
+	int rc = row_owned_begin(c, who, id, practice_read,
+				 practice_role_can(who->role, ACT_UPDATE), body, &cur, &merged);
 	if (rc)
 		return rc;
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !practice_role_can(who->role, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = row_version_check(cur, version)))
 		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
@@ -367,7 +340,6 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	merged = row_merged(cur, body);
 	json_object_del(merged, "reviews");
 	defaults_fill(merged);
 	if ((rc = practice_check(c, merged, field)))
@@ -453,13 +425,9 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	const char *verdict = json_string_value(json_object_get(body, "verdict"));
-	const char *comments = json_string_value(json_object_get(body, "comments"));
-	if (strcmp(verdict, "reject") == 0 && (!comments || !*comments)) {
-		*field = "comments";
-		rc = TR_ERR_INVALID;
+	const char *verdict, *comments;
+	if ((rc = row_review_verdict(body, &verdict, &comments, field)))
 		goto out;
-	}
 	int64_t since = 0, now = tr_now_ms();
 	tr_time_parse(json_string_value(json_object_get(cur, "submitted_at")), &since);
 	int verifies, mine;

@@ -69,9 +69,14 @@ static int problem_row_get(struct db_conn *c, const struct caller *who, const ch
 /* The linked records the caller sees: a link never reveals more than the
  * record it points to. Tips, alerts and activities are links of their own
  * (record_links, made from either side); partners are the problem's. */
+static json_t *partner_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0), "name", db_col_text(s, 1),
+			 "kind", db_col_text(s, 2));
+}
+
 static int links_read(struct db_conn *c, const struct caller *who, const char *id, json_t *p)
 {
-	struct db_stmt *s;
 	json_t *partners = json_array();
 	static const char *const kinds[][2] = {
 	    {"tips", "tip"}, {"alerts", "alert"}, {"activities", "activity"}};
@@ -100,19 +105,11 @@ static int links_read(struct db_conn *c, const struct caller *who, const char *i
 	json_object_set_new(p, "partners", partners);
 	if (rc)
 		return rc;
-	if ((rc = db_prepare(c,
-			     "SELECT o.id, o.name, o.kind FROM problem_partners x JOIN"
-			     " organisations o ON o.id = x.org_id WHERE x.problem_id = ?"
-			     " ORDER BY o.name LIMIT 1000",
-			     &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(partners,
-				      json_pack("{s:s, s:s, s:s}", "id", db_col_text(s, 0), "name",
-						db_col_text(s, 1), "kind", db_col_text(s, 2)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_all_vals(c,
+			    "SELECT o.id, o.name, o.kind FROM problem_partners x JOIN"
+			    " organisations o ON o.id = x.org_id WHERE x.problem_id = ?"
+			    " ORDER BY o.name LIMIT 1000",
+			    DB_VALS(DB_TEXT(id)), partner_row, partners);
 }
 
 /* The start of the response: the field, else the earliest response. */
@@ -236,42 +233,21 @@ static int visible_one(struct db_conn *c, const struct caller *who, const char *
 	acl_visible(&q, who, "x");
 	if (strcmp(table, "alerts") == 0)
 		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
+	int rc = query_find(&q, c);
+	return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
 }
 
 static int org_exists(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT 1 FROM organisations WHERE id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
+	int rc = db_find_vals(c, "SELECT 1 FROM organisations WHERE id = ?", DB_VALS(DB_TEXT(id)));
+	return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
 }
 
 static int problem_check(struct db_conn *c, const struct caller *who, json_t *body, json_t *m,
 			 const char **field)
 {
-	const char *dist = jstr(m, "distribution"), *tlp = jstr(m, "tlp");
-	const char *group = jstr(m, "sharing_group_id");
-	if (!dist) /* a PATCH may send null */
-		return *field = "distribution", TR_ERR_INVALID;
-	if (!tlp)
-		return *field = "tlp", TR_ERR_INVALID;
-	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
-		return *field = "tlp", TR_ERR_INVALID;
-	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (group && !group_has_member(c, group, who->org_id))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, m, 1, field))
+		return TR_ERR_INVALID;
 	static const char *const lists[] = {"tips", "alerts", "partners", "activities"};
 	for (int k = 0; k < 4; k++) {
 		size_t i;
@@ -417,24 +393,19 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = audit_by(c, who, "create", "problem", id, request_id, now);
 	json_decref(m);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *m = NULL;
-	int rc = row_update_begin(c, who, id, problem_row_get, &cur);
+	json_t *cur, *m;
+	int rc = row_owned_begin(c, who, id, problem_row_get,
+				 acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE), body, &cur, &m);
 	if (rc)
 		return rc;
-	m = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
-	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, &was, &will, field)))
 		goto out;
 	if ((rc = row_version_check(cur, version)))
@@ -447,5 +418,5 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 out:
 	json_decref(cur);
 	json_decref(m);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }

@@ -104,16 +104,15 @@ static int children(struct db_conn *c, const char *sql, const char *id, json_t *
 		    const char *const *keys, int n)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *o = json_object();
 		for (int i = 0; i < n; i++)
 			json_object_set_new(
 			    o, keys[i],
-			    i == n - 1 ? activity_time_json(s, i)
+			    i == n - 1 ? row_time(s, i)
 				       : json_string(db_col_text(s, i) ? db_col_text(s, i) : ""));
 		json_array_append_new(items, o);
 	}
@@ -159,16 +158,11 @@ int proposal_get(struct db_conn *c, const struct caller *who, const char *id, js
 /* The number of endorsements of a proposal the caller may see. */
 static int endorsement_count(struct db_conn *c, const char *id, json_int_t *n)
 {
-	struct db_stmt *s;
-	int rc =
-	    db_prepare(c, "SELECT COUNT(*) FROM proposal_endorsements WHERE proposal_id = ?", &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	*n = rc == DB_ROW ? (json_int_t)db_col_int64(s, 0) : 0;
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : TR_ERR_DB;
+	int64_t count = 0;
+	int rc = db_int_vals(c, "SELECT COUNT(*) FROM proposal_endorsements WHERE proposal_id = ?",
+			     DB_VALS(DB_TEXT(id)), &count);
+	*n = (json_int_t)count;
+	return rc;
 }
 
 int proposal_list(struct db_conn *c, const struct caller *who, const char *status,
@@ -226,13 +220,8 @@ static int tell_partners(struct db_conn *c, json_t *p, int64_t now)
 static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p,
 			  const char **field)
 {
-	const char *dist = json_string_value(json_object_get(p, "distribution"));
-	const char *group = json_string_value(json_object_get(p, "sharing_group_id"));
-	if (!dist) /* a PATCH may send null */
-		return *field = "distribution", TR_ERR_INVALID;
-	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
-	    (group && !group_has_member(c, group, who->org_id)))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, p, 0, field))
+		return TR_ERR_INVALID;
 	size_t i;
 	json_t *v;
 	int e;
@@ -262,16 +251,8 @@ static int proposal_check(struct db_conn *c, const struct caller *who, json_t *p
 	return TR_OK;
 }
 
-static const struct activity_rec_table table = {"proposals",  cols,	   NCOLS - 1,
-						COL_WRITABLE, COL_CREATED, 0};
-
-static int proposal_write(struct db_conn *c, json_t *p, int insert)
-{
-	int rc = activity_rec_write(c, &table, p, insert);
-	if (rc)
-		return rc;
-	return seq_stamp(c, "proposals", "r", "r.id", json_string_value(json_object_get(p, "id")));
-}
+static const struct activity_rec_table table = {"proposals", cols, NCOLS - 1, COL_WRITABLE,
+						COL_CREATED, 0,	   1};
 
 static void defaults_fill(json_t *p)
 {
@@ -299,11 +280,8 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	*field = NULL;
 	if (!acl_role_can(who->role, RES_PROPOSAL, ACT_CREATE))
 		return TR_ERR_FORBIDDEN;
-	json_t *p = json_deep_copy(body);
-	defaults_fill(p);
-	int64_t now = tr_now_ms();
-	tr_uuid7(id);
-	activity_rec_owner(p, who, id, now);
+	int64_t now;
+	json_t *p = activity_rec_new(body, defaults_fill, who, id, &now);
 	struct acl_share to = share_of(p);
 	int rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, NULL, &to, field);
 	if (rc) {
@@ -314,7 +292,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 	if (!rc)
 		rc = proposal_check(c, who, p, field);
 	if (!rc)
-		rc = proposal_write(c, p, 1);
+		rc = activity_rec_write(c, &table, p, 1);
 	if (!rc)
 		rc = tell_partners(c, p, now);
 	if (!rc)
@@ -339,18 +317,14 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *merged = NULL;
-	int rc = row_update_begin(c, who, id, proposal_read, &cur);
+	json_t *cur, *merged;
+	int rc =
+	    row_owned_begin(c, who, id, proposal_read,
+			    acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE), body, &cur, &merged);
 	if (rc)
 		return rc;
-	merged = row_merged(cur, body);
 	defaults_fill(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, &was, &will, field)))
 		goto out;
 	if ((rc = row_version_check(cur, version)))
@@ -366,7 +340,8 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		goto out;
 	int64_t now = tr_now_ms();
 	activity_rec_stamp(merged, "updated_at", now);
-	if ((rc = proposal_write(c, merged, 0)) || (rc = tell_partners(c, merged, now)) ||
+	if ((rc = activity_rec_write(c, &table, merged, 0)) ||
+	    (rc = tell_partners(c, merged, now)) ||
 	    (rc = proposal_subscribers(c, merged, from, now)))
 		goto out;
 	rc = shrec_audit_change(c, who, "proposal", id, request_id, &was, &will, now);
@@ -383,9 +358,9 @@ static int proposal_partner_endorses(struct db_conn *c, const struct caller *who
 	if (who->role != ROLE_PARTNER)
 		return 0;
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT kind FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(who->org_id)), &s))
 		return 0;
-	db_bind_text(s, 1, who->org_id);
 	int ok = db_step(s) == DB_ROW && db_col_text(s, 0) &&
 		 (strcmp(db_col_text(s, 0), "civil_society") == 0 ||
 		  strcmp(db_col_text(s, 0), "youth_organisation") == 0);
@@ -412,12 +387,10 @@ int proposal_may_endorse(struct db_conn *c, const struct caller *who, const char
 		 strcmp(status, "draft") != 0 && strcmp(status, "closed") != 0;
 	json_decref(cur);
 	struct db_stmt *s;
-	if (ok && !(rc = db_prepare(c,
-				    "SELECT 1 FROM proposal_endorsements WHERE proposal_id = ?"
-				    " AND org_id = ?",
-				    &s))) {
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, who->org_id);
+	if (ok && !(rc = db_prepare_vals(c,
+					 "SELECT 1 FROM proposal_endorsements WHERE proposal_id = ?"
+					 " AND org_id = ?",
+					 DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), &s))) {
 		rc = db_step(s);
 		db_done(s);
 		ok = rc == DB_DONE;
@@ -426,21 +399,47 @@ int proposal_may_endorse(struct db_conn *c, const struct caller *who, const char
 	return rc ? rc : ok ? TR_OK : TR_ERR_NOT_FOUND;
 }
 
-int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
-		     const char *request_id, const char **field)
+/* The start of a write of who's endorsement: a transaction, the proposal
+ * as who sees it in *cur, and TR_ERR_FORBIDDEN unless who endorses. On a
+ * failure the transaction is rolled back and *cur is NULL. */
+static int endorse_begin(struct db_conn *c, const struct caller *who, const char *id, json_t **cur,
+			 const char **field)
 {
 	*field = NULL;
+	*cur = NULL;
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = proposal_read(c, who, id, &cur)))
-		goto out;
-	if (!endorser(c, who)) {
+	if (!(rc = proposal_read(c, who, id, cur)) && !endorser(c, who)) {
 		*field = "endorser";
 		rc = TR_ERR_FORBIDDEN;
-		goto out;
 	}
+	if (rc) {
+		json_decref(*cur);
+		*cur = NULL;
+		db_rollback(c);
+	}
+	return rc;
+}
+
+/* The change number of who's endorsement of id and its audit entry. */
+static int endorse_stamp(struct db_conn *c, const struct caller *who, const char *id,
+			 const char *request_id, int64_t now)
+{
+	char key[80];
+	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
+	int rc =
+	    seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id", key);
+	return rc ? rc : audit_by(c, who, "endorse", "proposal", id, request_id, now);
+}
+
+int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		     const char *request_id, const char **field)
+{
+	json_t *cur;
+	int rc = endorse_begin(c, who, id, &cur, field);
+	if (rc)
+		return rc;
 	const char *status = json_string_value(json_object_get(cur, "status"));
 	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0 ||
 	    strcmp(status, "draft") == 0 || strcmp(status, "closed") == 0) {
@@ -450,30 +449,17 @@ int proposal_endorse(struct db_conn *c, const struct caller *who, const char *id
 		goto out;
 	}
 	int64_t now = tr_now_ms();
-	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO proposal_endorsements (proposal_id, org_id, user_id,"
-			     " comment, created_at) VALUES (?, ?, ?, ?, ?)",
-			     &s)))
-		goto out;
 	const char *comment = json_string_value(json_object_get(body, "comment"));
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->org_id);
-	db_bind_text(s, 3, who->user_id);
-	db_bind_text(s, 4, comment ? comment : "");
-	db_bind_int64(s, 5, now);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE) {
+	rc = db_run_vals(c,
+			 "INSERT INTO proposal_endorsements (proposal_id, org_id, user_id,"
+			 " comment, created_at) VALUES (?, ?, ?, ?, ?)",
+			 DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
+				 DB_TEXT(comment ? comment : ""), DB_INT(now)));
+	if (rc) {
 		*field = rc == TR_ERR_CONFLICT ? "endorsement" : NULL;
 		goto out;
 	}
-	char key[80];
-	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
-	if ((rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
-			    key)))
-		goto out;
-	rc = audit_by(c, who, "endorse", "proposal", id, request_id, now);
+	rc = endorse_stamp(c, who, id, request_id, now);
 out:
 	json_decref(cur);
 	return db_end(c, rc);
@@ -482,18 +468,10 @@ out:
 int proposal_endorse_update(struct db_conn *c, const struct caller *who, const char *id,
 			    json_t *body, const char *request_id, const char **field)
 {
-	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = endorse_begin(c, who, id, &cur, field);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = proposal_read(c, who, id, &cur)))
-		goto out;
-	if (!endorser(c, who)) {
-		*field = "endorser";
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	const char *status = json_string_value(json_object_get(cur, "status"));
 	if (strcmp(status, "closed") == 0) {
 		*field = "status";
@@ -502,13 +480,11 @@ int proposal_endorse_update(struct db_conn *c, const struct caller *who, const c
 	}
 	/* the organisation's own endorsement (a copy's changes at its origin) */
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "SELECT comment FROM proposal_endorsements WHERE proposal_id = ?"
-			     " AND org_id = ? AND origin_node IS NULL",
-			     &s)))
+	if ((rc = db_prepare_vals(c,
+				  "SELECT comment FROM proposal_endorsements WHERE proposal_id = ?"
+				  " AND org_id = ? AND origin_node IS NULL",
+				  DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), &s)))
 		goto out;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->org_id);
 	rc = db_step(s);
 	const char *comment = json_string_value(json_object_get(body, "comment"));
 	int same = rc == DB_ROW && strcmp(db_col_text(s, 0), comment ? comment : "") == 0;
@@ -521,24 +497,13 @@ int proposal_endorse_update(struct db_conn *c, const struct caller *who, const c
 	if (same)
 		goto out; /* the same comment: no new version */
 	int64_t now = tr_now_ms();
-	if ((rc = db_prepare(c,
-			     "UPDATE proposal_endorsements SET comment = ?, user_id = ?,"
-			     " version = version + 1 WHERE proposal_id = ? AND org_id = ?",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, comment ? comment : "");
-	db_bind_text(s, 2, who->user_id);
-	db_bind_text(s, 3, id);
-	db_bind_text(s, 4, who->org_id);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	char key[80];
-	snprintf(key, sizeof(key), "%s:%s", id, who->org_id);
+	rc = db_run_vals(c,
+			 "UPDATE proposal_endorsements SET comment = ?, user_id = ?,"
+			 " version = version + 1 WHERE proposal_id = ? AND org_id = ?",
+			 DB_VALS(DB_TEXT(comment ? comment : ""), DB_TEXT(who->user_id),
+				 DB_TEXT(id), DB_TEXT(who->org_id)));
 	if (!rc)
-		rc = seq_stamp(c, "proposal_endorsements", "r", "r.proposal_id || ':' || r.org_id",
-			       key);
-	if (!rc)
-		rc = audit_by(c, who, "endorse", "proposal", id, request_id, now);
+		rc = endorse_stamp(c, who, id, request_id, now);
 out:
 	json_decref(cur);
 	return db_end(c, rc);
@@ -567,35 +532,21 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	const char *verdict = json_string_value(json_object_get(body, "verdict"));
-	const char *comments = json_string_value(json_object_get(body, "comments"));
-	if (strcmp(verdict, "reject") == 0 && (!comments || !*comments)) {
-		*field = "comments";
-		rc = TR_ERR_INVALID;
+	const char *verdict, *comments;
+	if ((rc = row_review_verdict(body, &verdict, &comments, field)))
 		goto out;
-	}
 	int64_t now = tr_now_ms();
-	struct db_stmt *s;
 	tr_uuid7(rid);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
-			     " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, rid);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->user_id);
-	db_bind_text(s, 4, who->org_id);
-	db_bind_text(s, 5, verdict);
-	db_bind_text(s, 6, comments ? comments : "");
-	db_bind_int64(s, 7, now);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE) {
+	rc = db_run_vals(c,
+			 "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
+			 " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			 DB_VALS(DB_TEXT(rid), DB_TEXT(id), DB_TEXT(who->user_id),
+				 DB_TEXT(who->org_id), DB_TEXT(verdict),
+				 DB_TEXT(comments ? comments : ""), DB_INT(now)));
+	if (rc) {
 		*field = rc == TR_ERR_CONFLICT ? "reviewer" : NULL;
 		goto out;
 	}
-	rc = TR_OK;
 	if (strcmp(verdict, "verify") == 0) {
 		json_object_set_new(cur, "status", json_string("verified"));
 		json_object_set_new(cur, "verified_by", json_string(who->user_id));
@@ -603,7 +554,7 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 		activity_rec_stamp(cur, "verified_at", now);
 	}
 	activity_rec_stamp(cur, "updated_at", now);
-	if ((rc = proposal_write(c, cur, 0)))
+	if ((rc = activity_rec_write(c, &table, cur, 0)))
 		goto out;
 	char detail[80];
 	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\"}", verdict);

@@ -189,19 +189,18 @@ int referral_read_one(struct db_conn *c, const struct caller *who, const char *i
 static int consent_state(struct db_conn *c, const char *id, json_t **out)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT scope, subject, decision, given_at FROM referral_consents"
-			    " WHERE referral_id = ? ORDER BY seq",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT scope, subject, decision, given_at FROM referral_consents"
+				 " WHERE referral_id = ? ORDER BY seq",
+				 DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
 	*out = json_object();
 	while ((rc = db_step(s)) == DB_ROW)
 		json_object_set_new(*out, db_col_text(s, 0),
 				    json_pack("{s:s, s:s, s:o}", "subject", db_col_text(s, 1),
 					      "decision", db_col_text(s, 2), "given_at",
-					      activity_time_json(s, 3)));
+					      row_time(s, 3)));
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
@@ -317,25 +316,21 @@ static int service_of(struct db_conn *c, const char *service_id, char org[37], c
 		      int *panel, int64_t *ack_hours, int64_t *first_contact_days)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT s.org_id, s.type, o.kind, s.ack_hours, s.first_contact_days"
-			    " FROM services s JOIN organisations o"
-			    " ON o.id = s.org_id WHERE s.id = ? AND s.active = 1",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT s.org_id, s.type, o.kind, s.ack_hours, s.first_contact_days"
+			     " FROM services s JOIN organisations o"
+			     " ON o.id = s.org_id WHERE s.id = ? AND s.active = 1",
+			     DB_VALS(DB_TEXT(service_id)), &s);
 	if (rc)
-		return rc;
-	db_bind_text(s, 1, service_id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(org, 37, "%s", db_col_text(s, 0));
-		snprintf(type, 40, "%s", db_col_text(s, 1));
-		*panel = strcmp(db_col_text(s, 2), "diversion_panel") == 0 ||
-			 strcmp(type, "diversion_panel") == 0;
-		*ack_hours = db_col_is_null(s, 3) ? 0 : db_col_int64(s, 3);
-		*first_contact_days = db_col_is_null(s, 4) ? 0 : db_col_int64(s, 4);
-	}
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
+	snprintf(org, 37, "%s", db_col_text(s, 0));
+	snprintf(type, 40, "%s", db_col_text(s, 1));
+	*panel = strcmp(db_col_text(s, 2), "diversion_panel") == 0 ||
+		 strcmp(type, "diversion_panel") == 0;
+	*ack_hours = db_col_is_null(s, 3) ? 0 : db_col_int64(s, 3);
+	*first_contact_days = db_col_is_null(s, 4) ? 0 : db_col_int64(s, 4);
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_INVALID : rc;
+	return TR_OK;
 }
 
 /* Each linked record must be one the caller sees. */
@@ -731,14 +726,13 @@ out:
 
 static int64_t consent_next_seq(struct db_conn *c, const char *id)
 {
-	struct db_stmt *s;
-	if (db_prepare(
-		c, "SELECT COALESCE(MAX(seq), 0) FROM referral_consents WHERE referral_id = ?", &s))
-		return -1;
-	db_bind_text(s, 1, id);
-	int64_t n = db_step(s) == DB_ROW ? db_col_int64(s, 0) + 1 : -1;
-	db_done(s);
-	return n;
+	int64_t n;
+	return db_int_vals(c,
+			   "SELECT COALESCE(MAX(seq), 0) + 1 FROM referral_consents WHERE"
+			   " referral_id = ?",
+			   DB_VALS(DB_TEXT(id)), &n)
+		   ? -1
+		   : n;
 }
 
 /* One consent of a referral, for one scope. */
@@ -805,19 +799,11 @@ int referral_consent_add(struct db_conn *c, const struct caller *who, const char
 		if ((rc = referral_write(c, id, &ch, now)))
 			goto out;
 	} else {
-		struct db_stmt *s;
-		if ((rc = db_prepare(c,
-				     "UPDATE referrals SET updated_at = ?, version = version + 1"
-				     " WHERE id = ?",
-				     &s)))
+		if ((rc = db_run_vals(c,
+				      "UPDATE referrals SET updated_at = ?, version = version + 1"
+				      " WHERE id = ?",
+				      DB_VALS(DB_INT(now), DB_TEXT(id)))))
 			goto out;
-		db_bind_int64(s, 1, now);
-		db_bind_text(s, 2, id);
-		rc = db_step(s);
-		db_done(s);
-		if (rc != DB_DONE)
-			goto out;
-		rc = TR_OK;
 	}
 	char detail[200];
 	snprintf(detail, sizeof(detail), "{\"subject\":\"%s\",\"decision\":\"%s\",\"scopes\":%zu}",
@@ -830,6 +816,15 @@ out:
 	return db_end(c, rc);
 }
 
+static json_t *consent_json(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
+			 "version", (json_int_t)db_col_int64(s, 1), "subject", db_col_text(s, 2),
+			 "scope", db_col_text(s, 3), "decision", db_col_text(s, 4), "given_at",
+			 row_time(s, 5), "recorded_by", db_col_text(s, 6), "recorded_at",
+			 row_time(s, 7));
+}
+
 int referral_consents(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
 {
 	json_t *cur = NULL;
@@ -839,22 +834,9 @@ int referral_consents(struct db_conn *c, const struct caller *who, const char *i
 		return rc;
 	if (!acl_role_can(who->role, RES_REFERRAL_CONSENT, ACT_LIST))
 		return TR_ERR_FORBIDDEN;
-	struct db_stmt *s;
-	if ((rc = db_prepare(
-		 c,
-		 "SELECT id, seq, subject, scope, decision, given_at, recorded_by,"
-		 " recorded_at FROM referral_consents WHERE referral_id = ? ORDER BY seq",
-		 &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:I, s:s, s:s, s:s, s:o, s:s, s:o}", "id",
-				     db_col_text(s, 0), "version", (json_int_t)db_col_int64(s, 1),
-				     "subject", db_col_text(s, 2), "scope", db_col_text(s, 3),
-				     "decision", db_col_text(s, 4), "given_at",
-				     activity_time_json(s, 5), "recorded_by", db_col_text(s, 6),
-				     "recorded_at", activity_time_json(s, 7)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_all_vals(
+	    c,
+	    "SELECT id, seq, subject, scope, decision, given_at, recorded_by,"
+	    " recorded_at FROM referral_consents WHERE referral_id = ? ORDER BY seq",
+	    DB_VALS(DB_TEXT(id)), consent_json, items);
 }

@@ -16,19 +16,16 @@
 static int sealed_read(struct db_conn *c, const char *id, char **person, char **facts, char **notes)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(
-	    c, "SELECT person_enc, facts_enc, notes_enc FROM referrals WHERE id = ?", &s);
+	int rc =
+	    db_row_vals(c, "SELECT person_enc, facts_enc, notes_enc FROM referrals WHERE id = ?",
+			DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		*person = db_col_text(s, 0) ? strdup(db_col_text(s, 0)) : NULL;
-		*facts = db_col_text(s, 1) ? strdup(db_col_text(s, 1)) : NULL;
-		*notes = db_col_text(s, 2) ? strdup(db_col_text(s, 2)) : NULL;
-	}
+	*person = db_col_text(s, 0) ? strdup(db_col_text(s, 0)) : NULL;
+	*facts = db_col_text(s, 1) ? strdup(db_col_text(s, 1)) : NULL;
+	*notes = db_col_text(s, 2) ? strdup(db_col_text(s, 2)) : NULL;
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 /* The value of one field from the opened texts (NULL: erased or empty). */

@@ -209,6 +209,33 @@ int row_update_begin(struct db_conn *c, const struct caller *who, const char *id
 	return rc;
 }
 
+int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		    int may, json_t *body, json_t **cur, json_t **merged)
+{
+	*merged = NULL;
+	int rc = row_update_begin(c, who, id, read, cur);
+	if (rc)
+		return rc;
+	if (may && strcmp(json_string_value(json_object_get(*cur, "org_id")), who->org_id) == 0) {
+		*merged = row_merged(*cur, body);
+		return TR_OK;
+	}
+	json_decref(*cur);
+	*cur = NULL;
+	db_rollback(c);
+	return TR_ERR_FORBIDDEN;
+}
+
+int row_review_verdict(json_t *body, const char **verdict, const char **comments,
+		       const char **field)
+{
+	*verdict = json_string_value(json_object_get(body, "verdict"));
+	*comments = json_string_value(json_object_get(body, "comments"));
+	if (strcmp(*verdict, "reject") == 0 && (!*comments || !**comments))
+		return *field = "comments", TR_ERR_INVALID;
+	return TR_OK;
+}
+
 json_t *row_merged(json_t *cur, json_t *body)
 {
 	json_t *m = json_deep_copy(cur);
@@ -232,6 +259,36 @@ int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, siz
 	struct db_stmt *s;
 	int rc = db_prepare_vals(c, sql, v, n, &s);
 	return rc ? rc : row_one(s, make, out);
+}
+
+int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		 json_t *(*make)(struct db_stmt *s), json_t *items)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	return rc ? rc : row_all(s, make, items);
+}
+
+int row_all(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t *items)
+{
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_array_append_new(items, make(s));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+int row_query_all(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
+		  json_t *items)
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	return rc ? rc : row_all(s, make, items);
+}
+
+json_t *row_first_string(struct db_stmt *s)
+{
+	return json_string(db_col_text(s, 0));
 }
 
 int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,

@@ -33,18 +33,41 @@ typedef int (*row_read_fn)(struct db_conn *c, const struct caller *who, const ch
  * rolled back and *cur is NULL. */
 int row_update_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		     json_t **cur /* OUT */);
+/** The start of an update of a record owned by an organisation:
+ * row_update_begin, then *merged, a copy of *cur with the fields of body
+ * over it, and TR_ERR_FORBIDDEN unless the record is of who's organisation
+ * and may (whether who's role may update it) is set. On a failure the
+ * transaction is rolled back and *cur and *merged are NULL; else both are
+ * the caller's. */
+int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		    int may, json_t *body, json_t **cur /* OUT */, json_t **merged /* OUT */);
 /** A copy of the record cur with the fields of body over it (the
  * caller's). */
 json_t *row_merged(json_t *cur, json_t *body);
 /** Whether the move of a status from one value to another is one of the n
  * pairs {from, to} of moves, or no move at all. */
 int row_move_ok(const char *const (*moves)[2], size_t n, const char *from, const char *to);
+/** The verdict and comments of a review's body (borrowed from it):
+ * TR_ERR_INVALID with *field "comments" when a rejection gives no
+ * reason, else TR_OK. */
+int row_review_verdict(json_t *body, const char **verdict /* OUT */,
+		       const char **comments /* OUT */, const char **field /* OUT */);
 /** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
  * the "version" of the record cur, else TR_OK. */
 int row_version_check(json_t *cur, int64_t version);
 /** Prepares sql bound with the n values, then row_one with make. */
 int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		 json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
+/** Appends the JSON made by make of every row of s to items. Finishes s. */
+int row_all(struct db_stmt *s, json_t *(*make)(struct db_stmt *s), json_t *items);
+/** Prepares q (and frees it), then row_all. */
+int row_query_all(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
+		  json_t *items);
+/** Prepares sql bound with the n values, then row_all. */
+int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		 json_t *(*make)(struct db_stmt *s), json_t *items);
+/** A maker for row_all_vals: column 0 as a string (a NULL is skipped). */
+json_t *row_first_string(struct db_stmt *s);
 /** Prepares sql bound with the n values (its LIMIT limit + 1 among them),
  * then row_page with make. */
 int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,

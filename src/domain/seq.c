@@ -19,10 +19,10 @@ enum { SEQ_BLOCK = 4096 };
 static int seq_give_back(struct db_conn *c, int64_t last_used)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "UPDATE alert_seq SET n = ? WHERE id = 1", &s);
+	int rc = db_prepare_vals(c, "UPDATE alert_seq SET n = ? WHERE id = 1",
+				 DB_VALS(DB_INT(last_used)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, last_used);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	return rc;
@@ -37,10 +37,10 @@ int seq_next(struct db_conn *c, int64_t *n)
 	}
 	int64_t take = r && r->grow ? r->grow : 1;
 	struct db_stmt *s;
-	int rc = db_prepare(c, "UPDATE alert_seq SET n = n + ? WHERE id = 1 RETURNING n", &s);
+	int rc = db_prepare_vals(c, "UPDATE alert_seq SET n = n + ? WHERE id = 1 RETURNING n",
+				 DB_VALS(DB_INT(take)), &s);
 	if (rc)
 		return rc;
-	db_bind_int64(s, 1, take);
 	int64_t top = 0;
 	if (db_step(s) == DB_ROW)
 		top = db_col_int64(s, 0);
@@ -69,9 +69,9 @@ int seq_stamp(struct db_conn *c, const char *table, const char *alias, const cha
 	buf_printf(&b, "UPDATE %s " DB_ACL_EXEMPT " AS %s SET seq = ? WHERE %s = ?", table, alias,
 		   key);
 	struct db_stmt *s;
-	if (!rc && !(rc = b.err ? b.err : db_prepare(c, b.data, &s))) {
-		db_bind_int64(s, 1, n);
-		db_bind_text(s, 2, id);
+	if (!rc &&
+	    !(rc = b.err ? b.err
+			 : db_prepare_vals(c, b.data, DB_VALS(DB_INT(n), DB_TEXT(id)), &s))) {
 		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 		db_done(s);
 	}
@@ -86,9 +86,8 @@ int seq_is_copy(struct db_conn *c, const char *table, const char *id)
 		 "SELECT 1 FROM %s " DB_ACL_EXEMPT " WHERE id = ? AND origin_node IS NOT NULL",
 		 table);
 	struct db_stmt *s;
-	if (!id || db_prepare(c, sql, &s))
+	if (!id || db_prepare_vals(c, sql, DB_VALS(DB_TEXT(id)), &s))
 		return 0;
-	db_bind_text(s, 1, id);
 	int found = db_step(s) == DB_ROW;
 	db_done(s);
 	return found;
@@ -105,10 +104,9 @@ static int stamp_group_rows(struct db_conn *c, const char *table, const char *gr
 		 "SELECT id FROM %s " DB_ACL_EXEMPT " WHERE sharing_group_id = ? ORDER BY id",
 		 table);
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(group_id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, group_id);
 	size_t n = 0, cap = 0;
 	char(*ids)[37] = NULL;
 	while ((rc = db_step(s)) == DB_ROW) {

@@ -218,9 +218,9 @@ static int panel_ack_ok(struct db_conn *c, const char *org_id, json_t *p, const 
 	if (!json_is_integer(ack) || json_integer_value(ack) <= SERVICE_PANEL_ACK_HOURS)
 		return TR_OK;
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT kind FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(org_id)), &s))
 		return TR_ERR_DB;
-	db_bind_text(s, 1, org_id);
 	int rc = db_step(s);
 	int panel = rc == DB_ROW && strcmp(db_col_text(s, 0), "diversion_panel") == 0;
 	db_done(s);
@@ -232,9 +232,9 @@ static int panel_ack_ok(struct db_conn *c, const char *org_id, json_t *p, const 
 static int org_kind_ok(struct db_conn *c, const char *org_id)
 {
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT kind FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(org_id)), &s))
 		return -1;
-	db_bind_text(s, 1, org_id);
 	int rc = db_step(s), ok = 0;
 	for (const char *const *k = service_org_kinds; rc == DB_ROW && *k; k++)
 		if (strcmp(*k, db_col_text(s, 0)) == 0)
@@ -298,8 +298,8 @@ static void defaults_fill(json_t *p)
 		json_object_set_new(p, "active", json_true());
 }
 
-static const struct activity_rec_table table = {"services",   cols,	   NCOLS - 1,
-						COL_WRITABLE, COL_CREATED, 0};
+static const struct activity_rec_table table = {"services",  cols, NCOLS - 1, COL_WRITABLE,
+						COL_CREATED, 0,	   0};
 
 static int service_write(struct db_conn *c, json_t *p, int insert)
 {
@@ -354,18 +354,14 @@ int service_update(struct db_conn *c, const struct caller *who, const char *id, 
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *merged = NULL;
-	int rc = row_update_begin(c, who, id, service_get, &cur);
+	json_t *cur, *merged;
+	int rc =
+	    row_owned_begin(c, who, id, service_get,
+			    acl_role_can(who->role, RES_SERVICE, ACT_UPDATE), body, &cur, &merged);
 	if (rc)
 		return rc;
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !acl_role_can(who->role, RES_SERVICE, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = row_version_check(cur, version)))
 		goto out;
-	merged = row_merged(cur, body);
 	json_object_del(merged, "org_name");
 	defaults_fill(merged);
 	if (!json_is_string(json_object_get(merged, "country"))) {

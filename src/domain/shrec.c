@@ -121,15 +121,6 @@ int shrec_exists(struct db_conn *c, const char *sql, const char *v)
 	return db_exists(c, sql, v);
 }
 
-int shrec_finish(struct db_conn *c, int rc)
-{
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
-}
-
 static size_t chars(const char *s)
 {
 	size_t n = 0;
@@ -166,19 +157,7 @@ static struct acl_share share_of(json_t *p)
  * with federation), the sharing group with it and only with it. */
 static int share_check(struct db_conn *c, const struct caller *who, json_t *p, const char **field)
 {
-	const char *dist = json_string_value(json_object_get(p, "distribution"));
-	const char *tlp = json_string_value(json_object_get(p, "tlp"));
-	const char *group = json_string_value(json_object_get(p, "sharing_group_id"));
-	if (!dist)
-		return *field = "distribution", TR_ERR_INVALID;
-	if (!tlp)
-		return *field = "tlp", TR_ERR_INVALID;
-	if (strcmp(tlp, "red") == 0 && strcmp(dist, "federation") == 0)
-		return *field = "tlp", TR_ERR_INVALID;
-	if ((strcmp(dist, "sharing_group") == 0) != (group != NULL) ||
-	    (group && !group_has_member(c, group, who->org_id)))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	return TR_OK;
+	return group_share_check(c, who, p, 1, field);
 }
 
 /* The first writable column and the one after the last. */
@@ -188,8 +167,8 @@ static int share_check(struct db_conn *c, const struct caller *who, json_t *p, c
 static int write_row(const struct shrec *t, struct db_conn *c, json_t *p, int insert)
 {
 	/* updated_at (the last but one) is written again on every change */
-	struct activity_rec_table w = {t->table, t->cols,  t->ncols - 1,
-				       FIRST_W,	 END_W(t), t->ncols - 2};
+	struct activity_rec_table w = {t->table,     t->cols, t->ncols - 1, FIRST_W, END_W(t),
+				       t->ncols - 2, 0};
 	return activity_rec_write(c, &w, p, insert);
 }
 
@@ -226,7 +205,7 @@ int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *
 	if (!rc)
 		rc = audit_by(c, who, "create", t->entity, id, request_id, now);
 	json_decref(p);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
@@ -281,7 +260,7 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 out:
 	json_decref(cur);
 	json_decref(merged);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }
 
 int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *entity,
@@ -297,10 +276,22 @@ int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *
 	return audit_append(c, &e, now);
 }
 
-int64_t shrec_count(struct db_conn *c, const char *sql, const char *v)
+/* TR_ERR_CONFLICT naming the first kind of t's dependants that has a
+ * record depending on id. */
+static int dependants_check(const struct shrec *t, struct db_conn *c, const char *id,
+			    const char **field)
 {
-	int64_t n;
-	return db_int_vals(c, sql, DB_VALS(DB_TEXT(v)), &n) ? -1 : n;
+	for (const struct shrec_dependant *d = t->dependants; d && d->table; d++) {
+		char sql[200];
+		int64_t n;
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s " DB_ACL_EXEMPT " WHERE %s = ?",
+			 d->table, d->col);
+		if (db_int_vals(c, sql, DB_VALS(DB_TEXT(id)), &n))
+			return TR_ERR_DB;
+		if (n)
+			return *field = d->field, TR_ERR_CONFLICT;
+	}
+	return TR_OK;
 }
 
 int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
@@ -323,25 +314,23 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 	}
 	if ((rc = row_version_check(cur, version)))
 		goto out;
-	if (t->delete_check && (rc = t->delete_check(c, cur, field)))
+	if ((rc = dependants_check(t, c, id, field)))
 		goto out;
 	if (t->delete_owned && (rc = t->delete_owned(c, id)))
 		goto out;
 	char sql[160];
 	snprintf(sql, sizeof(sql), "DELETE FROM %s " DB_ACL_EXEMPT " WHERE id = ?", t->table);
-	if ((rc = db_prepare(c, sql, &s)))
+	if ((rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(id)), &s)))
 		goto out;
-	db_bind_text(s, 1, id);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
 		goto out;
 	/* the inbox items about it (its deadlines, its changes) go with it:
 	 * none is left pointing at a record that is gone */
-	if ((rc = db_prepare(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?", &s)))
+	if ((rc = db_prepare_vals(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?",
+				  DB_VALS(DB_TEXT(t->entity), DB_TEXT(id)), &s)))
 		goto out;
-	db_bind_text(s, 1, t->entity);
-	db_bind_text(s, 2, id);
 	rc = db_step(s);
 	db_done(s);
 	if (rc != DB_DONE)
@@ -355,5 +344,5 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 	free(was);
 out:
 	json_decref(cur);
-	return shrec_finish(c, rc);
+	return db_end(c, rc);
 }

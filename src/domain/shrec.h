@@ -30,6 +30,12 @@
 		"created_by", "created_by", REC_TEXT                                               \
 	}
 
+/** Records of another table that depend on a record: its column naming
+ * the record, and the field a refused deletion names. */
+struct shrec_dependant {
+	const char *table, *col, *field;
+};
+
 struct shrec {
 	const char *table;  /* "policy_documents", read as alias r */
 	const char *entity; /* the audit's resource type, "document" */
@@ -49,9 +55,10 @@ struct shrec {
 	int (*may_update)(const struct caller *who, json_t *cur);
 	/** Adds what the reader sees beside the row (full: one record). */
 	int (*decorate)(struct db_conn *c, const struct caller *who, json_t *rec, int full);
-	/** Refuses to delete cur while records of others depend on it:
-	 * TR_ERR_CONFLICT with *field naming them (NULL: nothing refuses). */
-	int (*delete_check)(struct db_conn *c, json_t *cur, const char **field);
+	/** The records that keep one from being deleted while any of them
+	 * depends on it: TR_ERR_CONFLICT naming the first that has some
+	 * (ended by an entry without a table; NULL: nothing refuses). */
+	const struct shrec_dependant *dependants;
 	/** Deletes what belongs to the record and goes with it (minutes,
 	 * comments), before the row itself (NULL: nothing does). */
 	int (*delete_owned)(struct db_conn *c, const char *id);
@@ -93,13 +100,10 @@ int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *
 
 /** Deletes a visible row of the caller's own organisation (a role with
  * the delete right) at version (If-Match; stale: TR_ERR_PRECONDITION),
- * after delete_check and delete_owned; the audit keeps that it was
+ * after the dependants check and delete_owned; the audit keeps that it was
  * deleted, by whom and when. */
 int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
 		 int64_t version, const char *request_id, const char **field /* OUT */);
-/** The number of rows of sql (one text parameter, a SELECT COUNT), -1 on
- * failure. */
-int64_t shrec_count(struct db_conn *c, const char *sql, const char *v);
 
 /** Whether v is a text in one or more languages: an object of language
  * codes (two letters) to non-empty strings of at most max characters. */
@@ -107,7 +111,5 @@ int shrec_texts_valid(json_t *v, size_t max);
 /** 1 when the row of sql (one text parameter) exists, 0 when not, -1 on
  * failure. */
 int shrec_exists(struct db_conn *c, const char *sql, const char *v);
-/** Commits, or rolls back and passes rc on. */
-int shrec_finish(struct db_conn *c, int rc);
 
 #endif

@@ -326,14 +326,13 @@ int signal_title(struct db_conn *c, const struct caller *who, const char *id, co
 	 * reference data has no Russian names, English stands in) */
 	char iso[3];
 	snprintf(iso, sizeof(iso), "%s", out);
-	if ((rc = db_prepare(c, "SELECT name_en, name_fr FROM countries WHERE iso2 = ?", &s)))
-		return rc;
-	db_bind_text(s, 1, iso);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(out, n, "%s", db_col_text(s, lang && strcmp(lang, "fr") == 0 ? 1 : 0));
+	rc = db_row_vals(c, "SELECT name_en, name_fr FROM countries WHERE iso2 = ?",
+			 DB_VALS(DB_TEXT(iso)), &s);
+	if (rc)
+		return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
+	snprintf(out, n, "%s", db_col_text(s, lang && strcmp(lang, "fr") == 0 ? 1 : 0));
 	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	return TR_OK;
 }
 
 /* A row of a list or a read (signal_row makes every row). */
@@ -415,7 +414,6 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	struct db_stmt *s;
 	char org[40] = "", status[20] = "";
 	int64_t cur = 0;
 	rc = signal_current(c, who, id, org, status, &cur);
@@ -440,23 +438,14 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 	else if (!rc && comment && !ack)
 		rc = (*field = "comment", TR_ERR_INVALID);
 	int64_t now = tr_now_ms();
-	if (!rc && !(rc = db_prepare(c,
-				     "UPDATE signals SET status = ?, dismissal_reason = ?,"
-				     " status_by = ?, status_at = ?, updated_at = ?,"
-				     " version = version + 1, status_comment = COALESCE(?,"
-				     " status_comment) WHERE id = ?",
-				     &s))) {
-		db_bind_text(s, 1, to);
-		db_bind_text_or_null(s, 2, why);
-		db_bind_text(s, 3, who->user_id);
-		db_bind_int64(s, 4, now);
-		db_bind_int64(s, 5, now);
-		db_bind_text_or_null(s, 6, comment);
-		db_bind_text(s, 7, id);
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
-	}
+	if (!rc)
+		rc = db_run_vals(c,
+				 "UPDATE signals SET status = ?, dismissal_reason = ?,"
+				 " status_by = ?, status_at = ?, updated_at = ?,"
+				 " version = version + 1, status_comment = COALESCE(?,"
+				 " status_comment) WHERE id = ?",
+				 DB_VALS(DB_TEXT(to), DB_TEXT(why), DB_TEXT(who->user_id),
+					 DB_INT(now), DB_INT(now), DB_TEXT(comment), DB_TEXT(id)));
 	if (!rc) {
 		char detail[64];
 		snprintf(detail, sizeof(detail), "{\"status\":[\"%s\",\"%s\"]}", status, to);
@@ -470,9 +459,5 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 					detail};
 		rc = audit_append(c, &e, now);
 	}
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

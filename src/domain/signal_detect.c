@@ -6,6 +6,7 @@
  * the signal of the week before it continues, closed when its alarm stops.
  * Reading and acting on signals is signal.c's. */
 #include "domain/signal.h"
+#include "domain/row.h"
 #include "domain/signal_impl.h"
 #include "analytics/ears.h"
 #include "analytics/spatial_geo.h"
@@ -283,29 +284,17 @@ static int signal_store(struct db_conn *c, const char *org, const struct detect_
 out:
 	stored_free(&cur);
 	stored_free(&prev);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 /* The organisations responsible for a country: its police and drug-control
  * agencies. A JSON array of ids, empty when there are none. */
 static int signal_addressees(struct db_conn *c, const char *country, json_t *orgs)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	return row_all_vals(c,
 			    "SELECT id FROM organisations WHERE country = ? AND kind IN"
 			    " ('police', 'drug_control_agency') ORDER BY id",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, country);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(orgs, json_string(db_col_text(s, 0)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(country)), row_first_string, orgs);
 }
 
 /* The police of the country whose declared areas (org_areas) hold the
@@ -314,14 +303,14 @@ static int signal_area_police(struct db_conn *c, const char *country, double lat
 			      json_t *orgs)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
+	int rc =
+	    db_prepare_vals(c,
 			    "SELECT a.org_id, a.lat, a.lon, a.radius_m FROM org_areas a JOIN"
 			    " organisations o ON o.id = a.org_id WHERE o.country = ? AND o.kind ="
 			    " 'police' ORDER BY a.org_id, a.id",
-			    &s);
+			    DB_VALS(DB_TEXT(country)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, country);
 	while ((rc = db_step(s)) == DB_ROW) {
 		const char *org = db_col_text(s, 0);
 		double km = spatial_geo_km(lon, lat, db_col_double(s, 2), db_col_double(s, 1));
@@ -356,26 +345,24 @@ int signal_emit(struct db_conn *c, const struct detect_hit *h, int64_t now, stru
 
 /* Closes the signals of earlier weeks that no signal of a later week
  * continues: their alarm stopped. Each closing is audited. */
+static json_t *id_org_row(struct db_stmt *s)
+{
+	return json_pack("[ss?]", db_col_text(s, 0), db_col_text(s, 1));
+}
+
 static int signal_close_stopped(struct db_conn *c, int64_t week, int64_t now,
 				struct signal_run *run)
 {
-	struct db_stmt *s;
 	json_t *ids = json_array();
-	int rc = db_prepare(c,
-			    "SELECT g.id, g.org_id FROM signals g WHERE g.closed_at IS NULL AND"
-			    " g.period_start < ? AND NOT EXISTS (SELECT 1 FROM signals n WHERE"
-			    " n.continues = g.id) ORDER BY g.id LIMIT 10000",
-			    &s);
+	int rc = row_all_vals(c,
+			      "SELECT g.id, g.org_id FROM signals g WHERE g.closed_at IS NULL AND"
+			      " g.period_start < ? AND NOT EXISTS (SELECT 1 FROM signals n WHERE"
+			      " n.continues = g.id) ORDER BY g.id LIMIT 10000",
+			      DB_VALS(DB_INT(week)), id_org_row, ids);
 	if (rc) {
 		json_decref(ids);
 		return rc;
 	}
-	db_bind_int64(s, 1, week);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(ids,
-				      json_pack("[ss?]", db_col_text(s, 0), db_col_text(s, 1)));
-	db_done(s);
-	rc = rc == DB_DONE ? TR_OK : rc;
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
@@ -384,17 +371,10 @@ static int signal_close_stopped(struct db_conn *c, int64_t week, int64_t now,
 			break;
 		const char *id = json_string_value(json_array_get(v, 0));
 		const char *org = json_string_value(json_array_get(v, 1));
-		if (!(rc = db_prepare(c,
-				      "UPDATE signals SET closed_at = ?, updated_at = ?,"
-				      " version = version + 1 WHERE id = ? AND closed_at IS NULL",
-				      &s))) {
-			db_bind_int64(s, 1, now);
-			db_bind_int64(s, 2, now);
-			db_bind_text(s, 3, id);
-			rc = db_step(s);
-			db_done(s);
-			rc = rc == DB_DONE ? TR_OK : rc;
-		}
+		rc = db_run_vals(c,
+				 "UPDATE signals SET closed_at = ?, updated_at = ?,"
+				 " version = version + 1 WHERE id = ? AND closed_at IS NULL",
+				 DB_VALS(DB_INT(now), DB_INT(now), DB_TEXT(id)));
 		struct audit_entry e = {NULL, org, "close", "signal", id, NULL, NULL, "{}"};
 		if (!rc)
 			rc = audit_append(c, &e, now);

@@ -178,7 +178,7 @@ static int sub_finish(struct db_conn *c, int rc, const struct caller *who, const
 {
 	struct audit_entry e = {who->user_id, who->org_id, action, "substance",
 				id,	      request_id,  NULL,   NULL};
-	rc = shrec_finish(c, rc ? rc : audit_append(c, &e, now));
+	rc = db_end(c, rc ? rc : audit_append(c, &e, now));
 	if (!rc)
 		generation++;
 	return rc;
@@ -235,18 +235,13 @@ int substance_all_exist(struct db_conn *c, json_t *ids, const char **bad)
 	*bad = NULL;
 	json_array_foreach(ids, i, v)
 	{
-		struct db_stmt *s;
-		int rc = db_prepare(c, "SELECT 1 FROM substances WHERE id = ?", &s);
-		if (rc)
-			return rc;
-		db_bind_text(s, 1, json_string_value(v));
-		rc = db_step(s);
-		db_done(s);
-		if (rc == DB_DONE) {
+		int rc = db_find_vals(c, "SELECT 1 FROM substances WHERE id = ?",
+				      DB_VALS(DB_TEXT(json_string_value(v))));
+		if (rc == TR_ERR_NOT_FOUND) {
 			*bad = json_string_value(v);
 			return TR_ERR_INVALID;
 		}
-		if (rc != DB_ROW)
+		if (rc)
 			return rc;
 	}
 	return TR_OK;
@@ -322,27 +317,23 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 		char id[37];
 		seed_id(in.field[cn], id);
 		struct db_stmt *s;
-		if (!(rc = db_prepare(
+		if (!(rc = db_prepare_vals(
 			  c,
 			  "INSERT INTO substances (id, name, class, synonyms, created_at,"
 			  " updated_at) VALUES (?, ?, ?, ?, ?, ?)"
 			  /* a seeded row nobody has edited takes the names of a newer seed */
 			  " ON CONFLICT (name) DO UPDATE SET synonyms = excluded.synonyms"
 			  " WHERE substances.version = 1",
+			  DB_VALS(DB_TEXT(id), DB_TEXT(in.field[cn]), DB_TEXT(in.field[cc]),
+				  DB_TEXT(text), DB_INT(now), DB_INT(now)),
 			  &s))) {
-			db_bind_text(s, 1, id);
-			db_bind_text(s, 2, in.field[cn]);
-			db_bind_text(s, 3, in.field[cc]);
-			db_bind_text(s, 4, text);
-			db_bind_int64(s, 5, now);
-			db_bind_int64(s, 6, now);
 			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 			db_done(s);
 		}
 		/* index under the id the row has (an earlier seed may have made it) */
 		char real[37] = "";
-		if (!rc && !(rc = db_prepare(c, "SELECT id FROM substances WHERE name = ?", &s))) {
-			db_bind_text(s, 1, in.field[cn]);
+		if (!rc && !(rc = db_prepare_vals(c, "SELECT id FROM substances WHERE name = ?",
+						  DB_VALS(DB_TEXT(in.field[cn])), &s))) {
 			if (db_step(s) == DB_ROW)
 				snprintf(real, sizeof(real), "%s", db_col_text(s, 0));
 			db_done(s);

@@ -145,22 +145,19 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 		return rc;
 	snprintf(t->reference, sizeof(t->reference), "%s", ref);
 	struct db_stmt *s;
-	if ((rc = db_prepare(c,
-			     "INSERT INTO tips " DB_ACL_EXEMPT " (id, code, secret_hash, org_id,"
-			     " country, distribution, category, description, status, lat, lon,"
-			     " place, precision_m, cell_x, cell_y, observed_at, language,"
-			     " contact_enc, ack_due_at, created_at, updated_at, reference) VALUES"
-			     " (?, ?, ?, ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?,"
-			     " ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO tips " DB_ACL_EXEMPT " (id, code, secret_hash, org_id,"
+		 " country, distribution, category, description, status, lat, lon,"
+		 " place, precision_m, cell_x, cell_y, observed_at, language,"
+		 " contact_enc, ack_due_at, created_at, updated_at, reference) VALUES"
+		 " (?, ?, ?, ?, ?, 'organisation', ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?,"
+		 " ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(t->id), DB_TEXT(t->code), DB_TEXT(t->secret_hash),
+			 DB_TEXT(t->org_id), DB_TEXT(t->country), DB_TEXT(t->category),
+			 DB_TEXT(t->description)),
+		 &s)))
 		return rc;
-	db_bind_text(s, 1, t->id);
-	db_bind_text(s, 2, t->code);
-	db_bind_text(s, 3, t->secret_hash);
-	db_bind_text(s, 4, t->org_id);
-	db_bind_text(s, 5, t->country);
-	db_bind_text(s, 6, t->category);
-	db_bind_text(s, 7, t->description);
 	if (t->has_loc) {
 		db_bind_double(s, 8, t->lat);
 		db_bind_double(s, 9, t->lon);
@@ -256,13 +253,12 @@ static int receipt_find(struct db_conn *c, const char *code, const char *secret,
 	tip_secret_hash(secret, want);
 	struct db_stmt *s;
 	/* the secret stands in for the access predicate on this path */
-	int rc = db_prepare(c,
-			    "SELECT id, secret_hash, status, category, outcome, created_at,"
-			    " acknowledged_at FROM tips " DB_ACL_EXEMPT " WHERE code = ?",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT id, secret_hash, status, category, outcome, created_at,"
+				 " acknowledged_at FROM tips " DB_ACL_EXEMPT " WHERE code = ?",
+				 DB_VALS(DB_TEXT(up)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, up);
 	rc = db_step(s);
 	int ok = 0;
 	if (rc == DB_ROW) {
@@ -286,22 +282,18 @@ static int receipt_find(struct db_conn *c, const char *code, const char *secret,
 	return ok ? TR_OK : TR_ERR_NOT_FOUND;
 }
 
+static json_t *message_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:o}", "direction", db_col_text(s, 0), "body",
+			 db_col_text(s, 1), "at", row_time(s, 2));
+}
+
 static int sender_messages(struct db_conn *c, const char *tip_id, json_t *items)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
+	return row_all_vals(c,
 			    "SELECT direction, body, created_at FROM tip_messages"
 			    " WHERE tip_id = ? ORDER BY created_at, id LIMIT 1000",
-			    &s);
-	if (rc)
-		return rc;
-	db_bind_text(s, 1, tip_id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(items,
-				      json_pack("{s:s, s:s, s:o}", "direction", db_col_text(s, 0),
-						"body", db_col_text(s, 1), "at", row_time(s, 2)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+			    DB_VALS(DB_TEXT(tip_id)), message_row, items);
 }
 
 int tip_receipt_get(struct db_conn *c, const char *code, const char *secret, json_t **out)
@@ -340,23 +332,17 @@ int tip_sender_message(struct db_conn *c, const char *code, const char *secret, 
 		return rc;
 	char id[37], mid[37];
 	json_t *row = NULL;
-	struct db_stmt *s;
 	if ((rc = receipt_find(c, code, secret, id, &row)))
 		goto out;
 	if (strcmp(json_string_value(json_object_get(row, "status")), "closed") == 0) {
 		rc = TR_ERR_CONFLICT;
 		goto out;
 	}
-	if ((rc = db_prepare(c,
-			     "SELECT COUNT(*) FROM tip_messages WHERE tip_id = ?"
-			     " AND direction = 'from_sender'",
-			     &s)))
-		goto out;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	int64_t n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_done(s);
-	if (rc != DB_ROW)
+	int64_t n;
+	if ((rc = db_int_vals(c,
+			      "SELECT COUNT(*) FROM tip_messages WHERE tip_id = ?"
+			      " AND direction = 'from_sender'",
+			      DB_VALS(DB_TEXT(id)), &n)))
 		goto out;
 	if (n >= SENDER_MESSAGES_MAX) {
 		rc = TR_ERR_RATE_LIMIT;
@@ -575,9 +561,9 @@ static int org_sees(struct db_conn *c, const char *org, json_t *tip)
 	if (strcmp(dist, "country") != 0)
 		return 0;
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT country FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT country FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(org)), &s))
 		return 0;
-	db_bind_text(s, 1, org);
 	int ok = db_step(s) == DB_ROW && db_col_text(s, 0) &&
 		 strcmp(db_col_text(s, 0), jstr(tip, "country")) == 0;
 	db_done(s);
@@ -587,9 +573,9 @@ static int org_sees(struct db_conn *c, const char *org, json_t *tip)
 static int user_in_org(struct db_conn *c, const char *user, const char *org1, const char *org2)
 {
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT org_id FROM users WHERE id = ? AND disabled = 0", &s))
+	if (db_prepare_vals(c, "SELECT org_id FROM users WHERE id = ? AND disabled = 0",
+			    DB_VALS(DB_TEXT(user)), &s))
 		return 0;
-	db_bind_text(s, 1, user);
 	int ok = db_step(s) == DB_ROW && (strcmp(db_col_text(s, 0), org1) == 0 ||
 					  (org2 && strcmp(db_col_text(s, 0), org2) == 0));
 	db_done(s);
@@ -612,15 +598,8 @@ static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur
 		return *field = "outcome", TR_ERR_INVALID;
 	if (strcmp(to, "closed") != 0 && jstr(m, "outcome"))
 		return *field = "outcome", TR_ERR_INVALID;
-	const char *dist = jstr(m, "distribution"), *group = jstr(m, "sharing_group_id");
-	if (!dist) /* a PATCH may send null */
-		return *field = "distribution", TR_ERR_INVALID;
-	if (strcmp(dist, "sharing_group") == 0 && !group)
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (strcmp(dist, "sharing_group") != 0 && group)
-		return *field = "sharing_group_id", TR_ERR_INVALID;
-	if (group && !group_has_member(c, group, who->org_id))
-		return *field = "sharing_group_id", TR_ERR_INVALID;
+	if (group_share_check(c, who, m, 0, field))
+		return TR_ERR_INVALID;
 	const char *aorg = jstr(m, "assigned_org_id"), *auser = jstr(m, "assigned_user_id");
 	if (rt >= 2 && rt < 4 && !aorg && !auser)
 		return *field = "assigned_user_id", TR_ERR_INVALID;
@@ -679,20 +658,15 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	       int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur = NULL, *m = NULL;
-	int rc = row_update_begin(c, who, id, tip_get, &cur);
+	json_t *cur, *m;
+	int rc = row_owned_begin(c, who, id, tip_get, acl_role_can(who->role, RES_TIP, ACT_UPDATE),
+				 body, &cur, &m);
 	if (rc)
 		return rc;
-	m = row_merged(cur, body);
 	struct acl_share was = share_of(cur), will = share_of(m);
 	/* how coarse the point is outside the organisation goes with who sees it */
 	int coarsen =
 	    !json_equal(json_object_get(cur, "coarsen_m"), json_object_get(m, "coarsen_m"));
-	if (strcmp(jstr(cur, "org_id"), who->org_id) != 0 ||
-	    !acl_role_can(who->role, RES_TIP, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
 	if ((rc = acl_distribution_allowed(who->role, SHARE_TIP, &was, &will, field)))
 		goto out;
 	if (coarsen && !acl_role_can(who->role, RES_TIP, ACT_SHARE)) {
@@ -797,17 +771,14 @@ int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, js
 	if ((rc = home_check(c, who, id, RES_TIP_NOTE, ACT_CREATE)))
 		goto out;
 	tr_uuid7(note_id);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
-			     " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			     &s)))
+	if ((rc = db_prepare_vals(
+		 c,
+		 "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
+		 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		 DB_VALS(DB_TEXT(note_id), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
+			 DB_TEXT(json_string_value(json_object_get(body, "body"))), DB_INT(now)),
+		 &s)))
 		goto out;
-	db_bind_text(s, 1, note_id);
-	db_bind_text(s, 2, id);
-	db_bind_text(s, 3, who->org_id);
-	db_bind_text(s, 4, who->user_id);
-	db_bind_text(s, 5, json_string_value(json_object_get(body, "body")));
-	db_bind_int64(s, 6, now);
 	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
 	db_done(s);
 	if (!rc) {
@@ -835,6 +806,22 @@ int tip_message_add(struct db_conn *c, const struct caller *who, const char *id,
 }
 
 /* The notes or the messages of a tip of the caller's organisation. */
+/* A note of the receiving organisation's. */
+static json_t *note_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0), "user_id",
+			 db_col_text(s, 1), "body", db_col_text(s, 2), "created_at",
+			 row_time(s, 3));
+}
+
+/* A message of the thread with the sender. */
+static json_t *thread_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0), "direction",
+			 db_col_text(s, 4), "user_id", row_text(s, 1), "body", db_col_text(s, 2),
+			 "at", row_time(s, 3));
+}
+
 static int home_items(struct db_conn *c, const struct caller *who, const char *id,
 		      enum resource res, json_t *items)
 {
@@ -851,21 +838,7 @@ static int home_items(struct db_conn *c, const struct caller *who, const char *i
 		   id);
 	acl_visible(&q, who, "t");
 	query_text(&q, " AND t.org_id = ? ORDER BY n.created_at, n.id LIMIT 1000", who->org_id);
-	struct db_stmt *s;
-	rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items,
-		    notes ? json_pack("{s:s, s:s, s:s, s:o}", "id", db_col_text(s, 0), "user_id",
-				      db_col_text(s, 1), "body", db_col_text(s, 2), "created_at",
-				      row_time(s, 3))
-			  : json_pack("{s:s, s:s, s:o, s:s, s:o}", "id", db_col_text(s, 0),
-				      "direction", db_col_text(s, 4), "user_id", row_text(s, 1),
-				      "body", db_col_text(s, 2), "at", row_time(s, 3)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_query_all(&q, c, notes ? note_row : thread_row, items);
 }
 
 int tip_notes(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
@@ -889,9 +862,9 @@ int tip_contact_sealed(struct db_conn *c, const struct caller *who, const char *
 	if ((rc = home_check(c, who, id, RES_TIP_CONTACT, ACT_READ)))
 		goto out;
 	/* the access check above is the predicate of this read */
-	if ((rc = db_prepare(c, "SELECT contact_enc FROM tips " DB_ACL_EXEMPT " WHERE id = ?", &s)))
+	if ((rc = db_prepare_vals(c, "SELECT contact_enc FROM tips " DB_ACL_EXEMPT " WHERE id = ?",
+				  DB_VALS(DB_TEXT(id)), &s)))
 		goto out;
-	db_bind_text(s, 1, id);
 	rc = db_step(s);
 	if (rc == DB_ROW && db_col_text(s, 0))
 		*sealed = strdup(db_col_text(s, 0));

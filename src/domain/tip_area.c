@@ -6,6 +6,7 @@
 #include "db/query.h"
 #include "domain/audit.h"
 #include "domain/overlap.h"
+#include "domain/row.h"
 #include "domain/tip.h"
 
 #include <math.h>
@@ -23,14 +24,13 @@ int tip_route(struct db_conn *c, const char *country, int has_loc, double lat, d
 	      char org_id[37])
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT o.id, a.lat, a.lon, a.radius_m FROM organisations o"
-			    " LEFT JOIN org_areas a ON a.org_id = o.id"
-			    " WHERE o.country = ? AND o.kind = 'police' ORDER BY o.id",
-			    &s);
+	int rc = db_prepare_vals(c,
+				 "SELECT o.id, a.lat, a.lon, a.radius_m FROM organisations o"
+				 " LEFT JOIN org_areas a ON a.org_id = o.id"
+				 " WHERE o.country = ? AND o.kind = 'police' ORDER BY o.id",
+				 DB_VALS(DB_TEXT(country)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, country);
 	double best = -1;
 	org_id[0] = '\0';
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -66,9 +66,9 @@ void tip_point_coarsen(double *lat, double *lon, double grid_m)
 static int is_police(struct db_conn *c, const char *org_id)
 {
 	struct db_stmt *s;
-	if (db_prepare(c, "SELECT kind FROM organisations WHERE id = ?", &s))
+	if (db_prepare_vals(c, "SELECT kind FROM organisations WHERE id = ?",
+			    DB_VALS(DB_TEXT(org_id)), &s))
 		return -1;
-	db_bind_text(s, 1, org_id);
 	int rc = db_step(s);
 	int police = rc == DB_ROW && strcmp(db_col_text(s, 0), "police") == 0;
 	db_done(s);
@@ -87,24 +87,13 @@ int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id
 	int rc = db_begin(c);
 	if (rc)
 		return rc;
-	struct db_stmt *s;
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
-	if ((rc = db_prepare(c,
-			     "INSERT INTO org_areas (id, org_id, lat, lon, radius_m, created_at)"
-			     " VALUES (?, ?, ?, ?, ?, ?)",
-			     &s))) {
-		db_rollback(c);
-		return rc;
-	}
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, org_id);
-	db_bind_double(s, 3, lat);
-	db_bind_double(s, 4, lon);
-	db_bind_double(s, 5, radius_m);
-	db_bind_int64(s, 6, now);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_run_vals(c,
+			 "INSERT INTO org_areas (id, org_id, lat, lon, radius_m, created_at)"
+			 " VALUES (?, ?, ?, ?, ?, ?)",
+			 DB_VALS(DB_TEXT(id), DB_TEXT(org_id), DB_REAL(lat), DB_REAL(lon),
+				 DB_REAL(radius_m), DB_INT(now)));
 	struct audit_entry e = {who->user_id, who->org_id, "create", "org_area",
 				id,	      request_id,  NULL,     NULL};
 	if (rc || (rc = audit_append(c, &e, now))) {
@@ -112,6 +101,13 @@ int tip_area_add(struct db_conn *c, const struct caller *who, const char *org_id
 		return rc;
 	}
 	return db_commit(c);
+}
+
+static json_t *area_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:f, s:f, s:f}", "id", db_col_text(s, 0), "org_id",
+			 db_col_text(s, 1), "lat", db_col_double(s, 2), "lon", db_col_double(s, 3),
+			 "radius_m", db_col_double(s, 4));
 }
 
 int tip_areas(struct db_conn *c, const char *org_id, json_t *items)
@@ -129,13 +125,7 @@ int tip_areas(struct db_conn *c, const char *org_id, json_t *items)
 		return rc;
 	if (org_id)
 		db_bind_text(s, 1, org_id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:f, s:f, s:f}", "id", db_col_text(s, 0), "org_id",
-				     db_col_text(s, 1), "lat", db_col_double(s, 2), "lon",
-				     db_col_double(s, 3), "radius_m", db_col_double(s, 4)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_all(s, area_row, items);
 }
 
 /* ---- counts for problems ---- */

@@ -104,26 +104,14 @@ static int insert_user(struct db_conn *c, const char *id, const char *email, con
 	if (password && (rc = auth_password_hash(password, hash, sizeof(hash))))
 		return rc;
 	lower_copy(email, lower, sizeof(lower));
-	struct db_stmt *s;
-	if ((rc =
-		 db_prepare(c,
-			    "INSERT INTO users (id, email, name, org_id, role, password_hash,"
-			    " reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s)))
-		return rc;
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, lower);
-	db_bind_text(s, 3, name);
-	db_bind_text(s, 4, org_id);
-	db_bind_text(s, 5, role);
-	db_bind_text(s, 6, password ? hash : NULL);
-	db_bind_int64(s, 7, reviewer);
-	db_bind_int64(s, 8, now);
-	db_bind_int64(s, 9, now);
-	rc = db_step(s);
-	db_done(s);
+	rc = db_run_vals(c,
+			 "INSERT INTO users (id, email, name, org_id, role, password_hash,"
+			 " reviewer, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 DB_VALS(DB_TEXT(id), DB_TEXT(lower), DB_TEXT(name), DB_TEXT(org_id),
+				 DB_TEXT(role), DB_TEXT(password ? hash : NULL), DB_INT(reviewer),
+				 DB_INT(now), DB_INT(now)));
 	sodium_memzero(hash, sizeof(hash));
-	return rc == DB_DONE ? TR_OK : rc;
+	return rc;
 }
 
 int user_create(struct db_conn *c, const struct caller *who, json_t *body, const char *request_id,
@@ -165,11 +153,7 @@ int user_create(struct db_conn *c, const struct caller *who, json_t *body, const
 	e.detail = detail;
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 struct user_row {
@@ -184,24 +168,20 @@ struct user_row {
 static int load_for_update(struct db_conn *c, const char *id, struct user_row *u)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "SELECT org_id, role, version, reviewer, disabled FROM users"
-			    " WHERE id = ?",
-			    &s);
+	int rc = db_row_vals(c,
+			     "SELECT org_id, role, version, reviewer, disabled FROM users"
+			     " WHERE id = ?",
+			     DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));
-		snprintf(u->role_name, sizeof(u->role_name), "%s", db_col_text(s, 1));
-		u->role = role_parse(db_col_text(s, 1));
-		u->version = db_col_int64(s, 2);
-		u->reviewer = db_col_int64(s, 3) != 0;
-		u->disabled = db_col_int64(s, 4) != 0;
-	}
+	snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));
+	snprintf(u->role_name, sizeof(u->role_name), "%s", db_col_text(s, 1));
+	u->role = role_parse(db_col_text(s, 1));
+	u->version = db_col_int64(s, 2);
+	u->reviewer = db_col_int64(s, 3) != 0;
+	u->disabled = db_col_int64(s, 4) != 0;
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 /* What a PATCH changed, for the audit log: the names of every field, and
@@ -331,15 +311,8 @@ static int apply_field(struct db_conn *c, const char *id, const char *key, json_
 
 static int version_bump(struct db_conn *c, const char *id, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
-	    c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?",
-	    DB_VALS(DB_INT(now), DB_TEXT(id)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	return db_run_vals(c, "UPDATE users SET version = version + 1, updated_at = ? WHERE id = ?",
+			   DB_VALS(DB_INT(now), DB_TEXT(id)));
 }
 
 /* Another user's password is set by an instance administrator, or by an
@@ -396,11 +369,7 @@ int user_update(struct db_conn *c, const struct caller *who, const char *id, jso
 	if (!rc)
 		rc = audit_append(c, &e, now);
 	free(detail);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int user_password_reset(struct db_conn *c, const struct caller *who, const char *id,
@@ -422,11 +391,7 @@ int user_password_reset(struct db_conn *c, const struct caller *who, const char 
 		rc = version_bump(c, id, now);
 	if (!rc)
 		rc = audit_by(c, who, "password_reset", "user", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 int user_add_cli(struct db_conn *c, const char *email, const char *name, const char *org_id,
@@ -441,9 +406,5 @@ int user_add_cli(struct db_conn *c, const char *email, const char *name, const c
 	struct audit_entry e = {NULL, NULL, "create", "user", id, "cli", NULL, NULL};
 	if (!rc)
 		rc = audit_append(c, &e, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }

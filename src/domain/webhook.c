@@ -185,11 +185,7 @@ int webhook_update(struct db_conn *c, const struct caller *who, const char *id, 
 	free(events);
 	if (!rc)
 		rc = audit(c, who, "update", id, request_id, now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 static int exec_id(struct db_conn *c, const char *sql, const char *id)
@@ -220,11 +216,20 @@ int webhook_delete(struct db_conn *c, const struct caller *who, const char *id,
 		rc = exec_id(c, "DELETE FROM webhooks WHERE id = ?", id);
 	if (!rc)
 		rc = audit(c, who, "delete", id, request_id, tr_now_ms());
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
+}
+
+static json_t *attempt_row(struct db_stmt *s)
+{
+	char at[32];
+	tr_time_format(db_col_int64(s, 7), at);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:s, s:s}", "id", db_col_text(s, 0), "delivery_id",
+	    db_col_text(s, 1), "event_type", db_col_text(s, 2), "attempt",
+	    (json_int_t)db_col_int64(s, 3), "status",
+	    db_col_is_null(s, 4) ? json_null() : json_integer(db_col_int64(s, 4)), "error",
+	    db_col_is_null(s, 5) ? json_null() : json_string(db_col_text(s, 5)), "duration_ms",
+	    (json_int_t)db_col_int64(s, 6), "at", at, "delivery_status", db_col_text(s, 8));
 }
 
 int webhook_attempts(struct db_conn *c, const struct caller *who, const char *id, const char *after,
@@ -235,8 +240,7 @@ int webhook_attempts(struct db_conn *c, const struct caller *who, const char *id
 	json_decref(cur);
 	if (rc)
 		return rc;
-	struct db_stmt *s;
-	rc = db_prepare_vals(
+	return row_page_vals(
 	    c,
 	    "SELECT a.id, a.delivery_id, d.event_type, a.attempt, a.status, a.error,"
 	    " a.duration_ms, a.created_at, d.status FROM webhook_attempts a"
@@ -244,32 +248,7 @@ int webhook_attempts(struct db_conn *c, const struct caller *who, const char *id
 	    " WHERE a.webhook_id = ? AND (? = '' OR a.id < ?) ORDER BY a.id DESC LIMIT ?",
 	    DB_VALS(DB_TEXT(id), DB_TEXT(after ? after : ""), DB_TEXT(after ? after : ""),
 		    DB_INT(limit + 1)),
-	    &s);
-	if (rc)
-		return rc;
-	int n = 0;
-	*more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*more = 1;
-			break;
-		}
-		char at[32];
-		tr_time_format(db_col_int64(s, 7), at);
-		json_array_append_new(
-		    items,
-		    json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:s, s:s}", "id",
-			      db_col_text(s, 0), "delivery_id", db_col_text(s, 1), "event_type",
-			      db_col_text(s, 2), "attempt", (json_int_t)db_col_int64(s, 3),
-			      "status",
-			      db_col_is_null(s, 4) ? json_null() : json_integer(db_col_int64(s, 4)),
-			      "error",
-			      db_col_is_null(s, 5) ? json_null() : json_string(db_col_text(s, 5)),
-			      "duration_ms", (json_int_t)db_col_int64(s, 6), "at", at,
-			      "delivery_status", db_col_text(s, 8)));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	    limit, attempt_row, items, more);
 }
 
 /* ---- events ---- */

@@ -68,35 +68,29 @@ static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, st
 		return rc;
 	if (!got)
 		return TR_ERR_CONFLICT;
-	rc = db_prepare(c,
-			"SELECT d.webhook_id, d.event_type, COALESCE(d.ref_type, ''),"
-			" COALESCE(d.ref_id, ''), d.attempts, w.url, w.secret_enc, w.created_by,"
-			" w.org_id, w.disabled, d.created_at FROM webhook_deliveries d"
-			" JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?",
-			&s);
+	rc = db_row_vals(c,
+			 "SELECT d.webhook_id, d.event_type, COALESCE(d.ref_type, ''),"
+			 " COALESCE(d.ref_id, ''), d.attempts, w.url, w.secret_enc, w.created_by,"
+			 " w.org_id, w.disabled, d.created_at FROM webhook_deliveries d"
+			 " JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?",
+			 DB_VALS(DB_TEXT(id)), &s);
 	if (rc)
 		return rc;
-	db_bind_text(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(j->id, sizeof(j->id), "%s", id);
-		snprintf(j->hook_id, sizeof(j->hook_id), "%s", db_col_text(s, 0));
-		snprintf(j->event, sizeof(j->event), "%s", db_col_text(s, 1));
-		snprintf(j->ref_type, sizeof(j->ref_type), "%s", db_col_text(s, 2));
-		snprintf(j->ref_id, sizeof(j->ref_id), "%s", db_col_text(s, 3));
-		j->attempts = (int)db_col_int64(s, 4);
-		j->url = strdup(db_col_text(s, 5));
-		j->secret = secret_open(db_col_text(s, 6));
-		j->created_by = strdup(db_col_text(s, 7));
-		j->org_id = strdup(db_col_text(s, 8));
-		j->disabled = (int)db_col_int64(s, 9);
-		j->created_at = db_col_int64(s, 10);
-		/* a secret that cannot be opened (another data key) fails the
-		 * attempt in send_one */
-		rc = j->url && j->created_by && j->org_id ? TR_OK : TR_ERR_NOMEM;
-	} else {
-		rc = rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
-	}
+	snprintf(j->id, sizeof(j->id), "%s", id);
+	snprintf(j->hook_id, sizeof(j->hook_id), "%s", db_col_text(s, 0));
+	snprintf(j->event, sizeof(j->event), "%s", db_col_text(s, 1));
+	snprintf(j->ref_type, sizeof(j->ref_type), "%s", db_col_text(s, 2));
+	snprintf(j->ref_id, sizeof(j->ref_id), "%s", db_col_text(s, 3));
+	j->attempts = (int)db_col_int64(s, 4);
+	j->url = strdup(db_col_text(s, 5));
+	j->secret = secret_open(db_col_text(s, 6));
+	j->created_by = strdup(db_col_text(s, 7));
+	j->org_id = strdup(db_col_text(s, 8));
+	j->disabled = (int)db_col_int64(s, 9);
+	j->created_at = db_col_int64(s, 10);
+	/* a secret that cannot be opened (another data key) fails the
+	 * attempt in send_one */
+	rc = j->url && j->created_by && j->org_id ? TR_OK : TR_ERR_NOMEM;
 	db_done(s);
 	return rc;
 }
@@ -228,30 +222,15 @@ static int64_t backoff(int attempts)
 static int attempt_insert(struct db_conn *c, const struct job *j, int attempt, long status,
 			  const char *err, int64_t took, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c,
-			    "INSERT INTO webhook_attempts (id, delivery_id, webhook_id, attempt,"
-			    " status, error, duration_ms, created_at)"
-			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-			    &s);
-	if (rc)
-		return rc;
 	char id[37];
 	tr_uuid7(id);
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, j->id);
-	db_bind_text(s, 3, j->hook_id);
-	db_bind_int64(s, 4, attempt);
-	if (status)
-		db_bind_int64(s, 5, status);
-	else
-		db_bind_null(s, 5);
-	db_bind_text_or_null(s, 6, err && err[0] ? err : NULL);
-	db_bind_int64(s, 7, took);
-	db_bind_int64(s, 8, now);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO webhook_attempts (id, delivery_id, webhook_id, attempt,"
+			   " status, error, duration_ms, created_at)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(id), DB_TEXT(j->id), DB_TEXT(j->hook_id),
+				   DB_INT(attempt), status ? DB_INT(status) : DB_NULL,
+				   DB_TEXT(err && err[0] ? err : NULL), DB_INT(took), DB_INT(now)));
 }
 
 /* Counts a failure in a row (or clears them on success): *failures gets
@@ -340,11 +319,7 @@ static int record(struct db_conn *c, const struct job *j, const char *outcome, l
 		rc = delivery_update(c, j, st,
 				     strcmp(outcome, "dropped") == 0 ? j->attempts : attempt,
 				     status, err, ok, now + backoff(attempt), now);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	return db_commit(c);
+	return db_end(c, rc);
 }
 
 static int send_one(struct db_conn *c, struct job *j, int64_t now)

@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "db/db_impl.h"
+#include "db/query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,40 @@ static void a_list_of_values_binds_runs_and_reads_one_row(void **state)
 	assert_int_equal(db_exists(c, "SELECT 1 FROM v WHERE d = ?", "y"), 1);
 	assert_int_equal(db_exists(c, "SELECT 1 FROM v WHERE d = ?", "z"), 0);
 	assert_int_equal(db_exists(c, "SELECT 1 FROM nowhere WHERE d = ?", "z"), -1);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
+static void finding_a_row_is_ok_not_found_or_the_error(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = open_temp(path, sizeof(path));
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec(c, "CREATE TABLE f (a TEXT, b BIGINT)"), TR_OK);
+	assert_int_equal(db_run_vals(c, "INSERT INTO f VALUES (?, ?)", DB_VALS(DB_TEXT("x"), DB_INT(1))),
+			 TR_OK);
+	assert_int_equal(db_find_vals(c, "SELECT 1 FROM f WHERE a = ?", DB_VALS(DB_TEXT("x"))), TR_OK);
+	assert_int_equal(db_find_vals(c, "SELECT 1 FROM f WHERE a = ?", DB_VALS(DB_TEXT("y"))),
+			 TR_ERR_NOT_FOUND);
+	assert_int_equal(db_find_vals(c, "SELECT 1 FROM nowhere WHERE a = ?", DB_VALS(DB_TEXT("x"))),
+			 TR_ERR_DB);
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT 1 FROM f WHERE a = ?", "x");
+	query_int(&q, " AND b = ?", 1);
+	assert_int_equal(query_find(&q, c), TR_OK);
+	query_init(&q);
+	query_text(&q, "SELECT 1 FROM f WHERE a = ?", "x");
+	query_int(&q, " AND b = ?", 2);
+	assert_int_equal(query_find(&q, c), TR_ERR_NOT_FOUND);
+	/* the statement is finished either way: the connection takes the next */
+	struct db_stmt *s;
+	assert_int_equal(db_prepare(c, "SELECT b FROM f", &s), TR_OK);
+	assert_int_equal(db_step_found(s), TR_OK);
+	assert_int_equal(db_prepare(c, "SELECT b FROM f WHERE b > 5", &s), TR_OK);
+	assert_int_equal(db_step_found(s), TR_ERR_NOT_FOUND);
 	db_release(c);
 	db_close(db);
 	unlink(path);
@@ -261,6 +296,7 @@ int main(void)
 		cmocka_unit_test(placeholders_become_numbered_outside_quotes),
 		cmocka_unit_test(statements_bind_step_and_are_cached),
 		cmocka_unit_test(a_list_of_values_binds_runs_and_reads_one_row),
+		cmocka_unit_test(finding_a_row_is_ok_not_found_or_the_error),
 		cmocka_unit_test(a_unique_violation_is_a_conflict),
 		cmocka_unit_test(release_rolls_back_an_open_transaction),
 		cmocka_unit_test(migrations_apply_once_in_order),

@@ -76,6 +76,28 @@ static void a_stale_if_match_is_a_failed_precondition(void **state)
 	json_decref(cur);
 }
 
+static void a_rejection_needs_a_reason(void **state)
+{
+	(void)state;
+	const char *verdict, *comments, *field = NULL;
+	json_t *b = json_pack("{s:s}", "verdict", "reject");
+	assert_int_equal(row_review_verdict(b, &verdict, &comments, &field), TR_ERR_INVALID);
+	assert_string_equal(field, "comments");
+	json_object_set_new(b, "comments", json_string(""));
+	assert_int_equal(row_review_verdict(b, &verdict, &comments, &field), TR_ERR_INVALID);
+	json_object_set_new(b, "comments", json_string("not evidence"));
+	field = NULL;
+	assert_int_equal(row_review_verdict(b, &verdict, &comments, &field), TR_OK);
+	assert_string_equal(verdict, "reject");
+	assert_string_equal(comments, "not evidence");
+	assert_null(field);
+	json_decref(b);
+	b = json_pack("{s:s}", "verdict", "verify");
+	assert_int_equal(row_review_verdict(b, &verdict, &comments, &field), TR_OK);
+	assert_null(comments);
+	json_decref(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -83,6 +105,7 @@ int main(void)
 	    cmocka_unit_test(the_query_after_a_key_binds_its_time_twice_and_its_id),
 	    cmocka_unit_test(a_status_moves_only_along_its_table),
 	    cmocka_unit_test(a_stale_if_match_is_a_failed_precondition),
+	    cmocka_unit_test(a_rejection_needs_a_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
