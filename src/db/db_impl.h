@@ -97,7 +97,6 @@ struct db {
 	/* db_write_gen's counter, shared by every process of this database
 	 * (a mapped file), NULL when there is none */
 	_Atomic uint64_t *gen;
-	void *ckpt; /* SQLite: the pool's checkpointer, NULL when none */
 };
 
 /* `?` outside quotes becomes $1..$n; *nparams gets n. */

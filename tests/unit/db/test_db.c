@@ -278,6 +278,43 @@ static void guarded_tables_need_the_access_predicate(void **state)
 	unlink(path);
 }
 
+/* Every commit moves the write counter (db_write_gen); and the WAL starts
+ * over after its checkpoints, so that many small commits keep it to a few
+ * MiB (a checkpointer beside the writer once let it grow by every commit). */
+static void commits_move_the_counter_and_the_wal_stays_small(void **state)
+{
+	(void)state;
+	char path[256], wal[300];
+	struct db *db = open_temp(path, sizeof(path));
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	struct db_conn *c = db_acquire(db);
+	uint64_t g0, g1;
+	assert_true(db_write_gen(c, &g0));
+	assert_int_equal(db_exec(c, "CREATE TABLE w (a TEXT)"), TR_OK);
+	for (int i = 0; i < 4000; i++) {
+		assert_int_equal(db_begin(c), TR_OK);
+		assert_int_equal(db_exec(c, "INSERT INTO w VALUES ('a row of a few bytes')"),
+				 TR_OK);
+		assert_int_equal(db_commit(c), TR_OK);
+	}
+	assert_true(db_write_gen(c, &g1));
+	assert_true(g1 >= g0 + 4000);
+	FILE *f = fopen(wal, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fclose(f);
+	if (size > 8L << 20)
+		fail_msg("the WAL is %ld bytes after 4,000 commits", size);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+	unlink(wal);
+	char gen[300];
+	snprintf(gen, sizeof(gen), "%s-gen", path);
+	unlink(gen);
+}
+
 static void bad_urls_are_refused(void **state)
 {
 	(void)state;
@@ -302,6 +339,7 @@ int main(void)
 		cmocka_unit_test(migrations_apply_once_in_order),
 		cmocka_unit_test(shared_migrations_and_an_engines_own),
 		cmocka_unit_test(guarded_tables_need_the_access_predicate),
+		cmocka_unit_test(commits_move_the_counter_and_the_wal_stays_small),
 		cmocka_unit_test(bad_urls_are_refused),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
