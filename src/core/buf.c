@@ -184,3 +184,10 @@ char *buf_detach(struct buf *b, size_t *len)
 	buf_init(b, b->max);
 	return p;
 }
+
+void str_copy(char *dst, size_t n, const char *src)
+{
+	size_t len = src ? strnlen(src, n - 1) : 0;
+	memcpy(dst, src ? src : "", len);
+	dst[len] = '\0';
+}

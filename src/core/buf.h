@@ -31,4 +31,8 @@ int buf_json_str(struct buf *b, const char *s);
 /** Hands the storage to the caller (free with free()); b is left empty. */
 char *buf_detach(struct buf *b, size_t *len);
 
+/** src (NULL: "") into dst of n bytes, NUL-terminated and cut to fit:
+ * a bounded copy into a fixed field. */
+void str_copy(char *dst, size_t n, const char *src);
+
 #endif

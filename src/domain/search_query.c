@@ -237,14 +237,6 @@ struct hits {
 	const char *tlp, *status, *org_id;
 };
 
-/* src (NULL: "") into dst of size n, cut to fit. */
-static void str_copy(char *dst, size_t n, const char *src)
-{
-	size_t len = src ? strnlen(src, n - 1) : 0;
-	memcpy(dst, src ? src : "", len);
-	dst[len] = '\0';
-}
-
 /* Takes snippet (malloc'd). */
 static void hit_add(struct hits *h, const char *type, const char *id, const char *title,
 		    char *snippet, double rank)

@@ -235,14 +235,6 @@ static const char *enum_name(const char *const *names, uint8_t v)
 	return "";
 }
 
-/* src into dst of size n, cut to fit. */
-static void str_copy(char *dst, size_t n, const char *src)
-{
-	size_t len = strnlen(src, n - 1);
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
 /* A hit from entry idx: its title, and its title, summary and body one
  * per line from its rendered object; TLP, status and organisation from
  * the entry. */
