@@ -39,6 +39,26 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
+void arena_reset(struct arena *a)
+{
+	struct chunk *keep = NULL;
+	struct chunk *c = a->head;
+	while (c) {
+		struct chunk *next = c->next;
+		if (next)
+			free(c);
+		else
+			keep = c;
+		c = next;
+	}
+	a->head = keep;
+	a->held = 0;
+	if (keep) {
+		keep->used = 0;
+		a->held = keep->size;
+	}
+}
+
 static struct chunk *arena_grow(struct arena *a, size_t need)
 {
 	size_t size = a->head ? a->head->size * 2 : ARENA_FIRST;

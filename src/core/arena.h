@@ -13,6 +13,9 @@ struct arena;
 struct arena *arena_new(void);
 /** Frees every allocation of a and a itself; a may be NULL. */
 void arena_free(struct arena *a);
+/** Frees every allocation of a but keeps its first block for the next
+ * owner: a request's arena is handed on this way. */
+void arena_reset(struct arena *a);
 /** n bytes aligned for any type, zeroed; NULL when out of memory. */
 void *arena_alloc(struct arena *a, size_t n);
 /** A copy of the n bytes at s with a NUL after them. */

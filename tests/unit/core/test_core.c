@@ -36,6 +36,27 @@ static void arena_allocations_are_aligned_and_zeroed(void **state)
 	arena_free(a);
 }
 
+/* A request's arena is handed on to the next request of its thread: after
+ * arena_reset it holds only its first block and gives zeroed memory again. */
+static void arena_reset_keeps_one_block_and_zeroes_again(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	arena_reset(a); /* an arena that never grew */
+	assert_int_equal(arena_used(a), 0);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 100; i++)
+			memset(arena_alloc(a, 1000), 0xCD, 1000);
+		assert_true(arena_used(a) > 100000);
+		arena_reset(a);
+		assert_int_equal(arena_used(a), 4096);
+		unsigned char *p = arena_alloc(a, 4000);
+		for (int k = 0; k < 4000; k++)
+			assert_int_equal(p[k], 0);
+	}
+	arena_free(a);
+}
+
 static void buf_refuses_to_grow_past_its_cap(void **state)
 {
 	(void)state;
@@ -325,6 +346,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),
+	    cmocka_unit_test(arena_reset_keeps_one_block_and_zeroes_again),
 	    cmocka_unit_test(buf_refuses_to_grow_past_its_cap),
 	    cmocka_unit_test(buf_escapes_json_strings),
 	    cmocka_unit_test(json_strings_escape_at_every_position),
