@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void serve_usage(FILE *f)
 {
@@ -29,7 +30,7 @@ static void serve_usage(FILE *f)
 	      "  --listen   address to listen on (env TRELLIS_LISTEN; default 127.0.0.1:8080)\n"
 	      "  --db       sqlite:PATH or postgres://... (env TRELLIS_DB; default "
 	      "sqlite:trellis.db)\n"
-	      "  --threads  worker threads (default: one per core)\n"
+	      "  --threads  worker threads (default: one per core; four per core on PostgreSQL)\n"
 	      "  --web      directory of the web app (default: web/ of the install)\n"
 	      "  --session-idle SECONDS  sign-out after inactivity (default 1800)\n"
 	      "  --session-max SECONDS   longest session (default 43200)\n"
@@ -266,13 +267,29 @@ static struct app *app_make(const struct serve_opts *o, unsigned pool)
 	return app;
 }
 
+/* One worker per core on SQLite, whose reads keep a core busy; four per
+ * core on PostgreSQL, where a worker spends most of a request waiting on
+ * its round trip and the others use the cores meanwhile (alerts list on
+ * two cores: 28,000 requests/s with two workers, 45,000-50,000 with 8). */
+static unsigned serve_default_threads(const char *url)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cores < 1)
+		cores = 1;
+	int remote = url && strncmp(url, "postgres", 8) == 0;
+	long n = remote ? 4 * cores : cores;
+	return (unsigned)(n > 64 ? 64 : n);
+}
+
 int cli_serve(int argc, char **argv)
 {
 	struct serve_opts o;
 	int rc = serve_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	unsigned pool = (o.threads ? o.threads : 2) + 2;
+	if (!o.threads)
+		o.threads = serve_default_threads(cli_db_url(o.dbflag));
+	unsigned pool = o.threads + 2;
 	struct app *app = app_make(&o, pool);
 	if (!app)
 		return 2;
