@@ -8,9 +8,14 @@
 
 void tr_uuid7(char out[37])
 {
+	tr_uuid7_at(tr_now_ms(), out);
+}
+
+void tr_uuid7_at(int64_t at_ms, char out[37])
+{
 	static const char hex[] = "0123456789abcdef";
 	unsigned char b[16];
-	uint64_t ms = (uint64_t)tr_now_ms();
+	uint64_t ms = (uint64_t)at_ms;
 	for (int i = 0; i < 6; i++)
 		b[i] = (unsigned char)(ms >> (40 - 8 * i));
 	randombytes_buf(b + 6, 10);

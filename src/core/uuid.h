@@ -3,10 +3,14 @@
 #define TR_CORE_UUID_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /** Writes a new UUIDv7 as text into out (37 bytes with the NUL). Needs
  * sodium_init() to have run. */
 void tr_uuid7(char out[37]);
+/** The same with at_ms (Unix milliseconds) in place of now: a record whose
+ * time is kept coarse gets an id that carries no finer time. */
+void tr_uuid7_at(int64_t at_ms, char out[37]);
 /** Whether s is a UUID in canonical lower- or upper-case text form. */
 bool tr_uuid_valid(const char *s);
 

@@ -41,17 +41,13 @@ const char *const tip_outcomes[] = {
 #define SENDER_MESSAGES_MAX 50
 
 /* Commits, or rolls back and passes rc on. */
-/* A random (version 4) id: a UUIDv7 would carry the exact time of a
- * public submission. */
-static void uuid4(char out[37])
+/* A tip's id is a UUIDv7 of its coarse time (below): it carries the minute
+ * its row already shows, never the exact time of a public submission, and
+ * the tips of one minute go into one end of each index instead of a random
+ * page apiece (a commit of 64 tips wrote some 190 pages to the WAL). */
+static void tip_id_new(int64_t coarse_ms, char out[37])
 {
-	unsigned char b[16];
-	randombytes_buf(b, sizeof(b));
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
+	tr_uuid7_at(coarse_ms, out);
 }
 
 /* Times written by a sender's request are kept to the minute, so a stored
@@ -139,7 +135,7 @@ int tip_insert(struct db_conn *c, struct tip_new *t)
 	if (t->pending_max > 0 && pending >= t->pending_max)
 		return TR_ERR_RATE_LIMIT;
 	int64_t now = coarse_now();
-	uuid4(t->id);
+	tip_id_new(now, t->id);
 	char ref[32];
 	if ((rc = reference_take(c, t->country, now, ref)))
 		return rc;
@@ -317,7 +313,7 @@ int tip_receipt_get(struct db_conn *c, const char *code, const char *secret, jso
 static int message_insert(struct db_conn *c, const char *tip_id, const char *direction,
 			  const char *user_id, const char *body, int64_t now, char id[37])
 {
-	uuid4(id);
+	tip_id_new(now, id);
 	return db_run_vals(c,
 			   "INSERT INTO tip_messages (id, tip_id, direction, user_id, body,"
 			   " created_at) VALUES (?, ?, ?, ?, ?, ?)",

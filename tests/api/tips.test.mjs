@@ -244,6 +244,22 @@ test('no address or user agent of a sender is stored or logged', async () => {
   assert.ok(!/\/api\/v1\/public\/tips\/[2-9A-Z]{10}/.test(logs), 'no receipt code in the logs');
 });
 
+test('the ids of what a sender writes carry the minute at most, as the rows do', async () => {
+  const r = await sendTip(srv.base, tip({ description: 'Minute probe: pills at the tram stop.', country: 'DE', lat: 52.52, lon: 13.405 }));
+  assert.equal(r.status, 201, r.text);
+  const more = await request(srv.base, 'POST', `/api/v1/public/tips/${r.body.code}/messages`, { body: { body: 'Minute probe follow-up.' }, headers: { 'X-Receipt-Secret': r.body.secret } });
+  assert.equal(more.status, 201, more.text);
+  const rows = sql(srv, "SELECT t.id || ' ' || t.created_at || ' ' || m.id || ' ' || m.created_at FROM tips t JOIN tip_messages m ON m.tip_id = t.id WHERE t.description LIKE 'Minute probe%'");
+  const [tipId, tipAt, msgId, msgAt] = rows.trim().split(/\s+/);
+  for (const [id, at] of [[tipId, tipAt], [msgId, msgAt]]) {
+    // a UUIDv7 whose 48-bit time is the row's own coarse time: a whole minute
+    assert.equal(id[14], '7', id);
+    const ms = parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    assert.equal(ms, Number(at), id);
+    assert.equal(ms % 60000, 0, `${id} carries a time finer than the minute`);
+  }
+});
+
 test('a flood from one address gets 429 with Retry-After; a contact needs the key', async () => {
   const s2 = await startServer({ env: { TRELLIS_TIP_POW_BITS: '0', TRELLIS_TIP_RATE: '3', TRELLIS_SECRET_KEY: '' } });
   try {
