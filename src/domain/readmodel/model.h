@@ -17,8 +17,12 @@ enum { ST_DRAFT, ST_PUBLISHED, ST_RETRACTED };
 /* An alert's rendered object. Texts are kept within a budget: filled
  * under the read lock (compare-and-swap into an empty slot), dropped only
  * under the write lock, so a reader holding the read lock may use one. */
+/* The fields a search hit copies, found once when the text is rendered */
+enum { TEXT_TITLE, TEXT_SUMMARY, TEXT_BODY, TEXT__FIELDS };
+
 struct text {
 	uint32_t len;
+	uint32_t at[TEXT__FIELDS]; /* where the field's string value starts, or UINT32_MAX */
 	char s[];
 };
 

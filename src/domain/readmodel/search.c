@@ -71,15 +71,12 @@ static int64_t driver_next(struct qword *d)
 	return best;
 }
 
-/* Appends the JSON string value after pat (,"key":") in an object this
- * module wrote: a quote inside a value is always escaped, so pat only
- * matches a key. */
-static void field_copy(const char *text, const char *pat, struct buf *out)
+/* Appends the unescaped value of text field f (struct text's at[]). */
+static void field_copy(const struct text *tx, int f, struct buf *out)
 {
-	const char *p = strstr(text, pat);
-	if (!p)
+	if (tx->at[f] == UINT32_MAX)
 		return;
-	for (p += strlen(pat); *p && *p != '"'; p++) {
+	for (const char *p = tx->s + tx->at[f]; *p && *p != '"'; p++) {
 		if (*p != '\\') {
 			size_t run = strcspn(p, "\"\\");
 			buf_append(out, p, run);
@@ -245,12 +242,12 @@ static int hit_make(const struct alert_cache *ac, uint32_t idx, const struct tex
 	struct buf t, x;
 	buf_init(&t, 1u << 20);
 	buf_init(&x, 1u << 22);
-	field_copy(tx->s, ",\"title\":\"", &t);
+	field_copy(tx, TEXT_TITLE, &t);
 	buf_append(&x, t.data ? t.data : "", t.len);
 	buf_puts(&x, "\n");
-	field_copy(tx->s, ",\"summary\":\"", &x);
+	field_copy(tx, TEXT_SUMMARY, &x);
 	buf_puts(&x, "\n");
-	field_copy(tx->s, ",\"body\":\"", &x);
+	field_copy(tx, TEXT_BODY, &x);
 	memcpy(h->id, e->id, sizeof(h->id));
 	h->rank = rank;
 	str_copy(h->tlp, sizeof(h->tlp), enum_name(acl_tlps, e->h.tlp));

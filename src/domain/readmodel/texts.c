@@ -4,6 +4,8 @@
 #include "domain/alert.h"
 #include "domain/readmodel/alerts.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,14 @@ struct text *texts_render(struct db_stmt *s)
 	if (t) {
 		t->len = (uint32_t)b.len;
 		memcpy(t->s, b.data, b.len + 1);
+		/* a quote inside a value is always escaped, so ,"key":" is a key */
+		static const char *const keys[TEXT__FIELDS] = {",\"title\":\"", ",\"summary\":\"",
+							       ",\"body\":\""};
+		for (int i = 0; i < TEXT__FIELDS; i++) {
+			const char *p = strstr(t->s, keys[i]);
+			t->at[i] =
+			    p ? (uint32_t)(p - t->s + (ptrdiff_t)strlen(keys[i])) : UINT32_MAX;
+		}
 	}
 	buf_free(&b);
 	return t;
