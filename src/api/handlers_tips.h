@@ -8,6 +8,7 @@
 #include "http/http.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 struct tips_job;
@@ -34,14 +35,21 @@ struct tips_state {
 	pthread_t thread;
 	int running, stop;
 	pthread_mutex_t mu;
-	pthread_cond_t work;
+	pthread_cond_t work; /* on the monotonic clock */
 	struct tips_job *head, *tail;
+	int queued;	     /* jobs in the queue */
+	atomic_int arriving; /* tips being read and checked, not yet queued */
+	int writer_waits;    /* 1: for any job; 2: for those arriving */
 };
 
 /** Queues a validated tip for the writer thread and waits until the batch
  * holding it is committed (or failed): the answer to the sender comes only
  * after the tip is durable. Returns tip_insert's result. */
 int tips_submit(struct tips_state *st, struct tip_new *t);
+/** A tip request began (+1) or ended without tips_submit (-1) its reading
+ * and checks: the writer gives such tips a moment to join its batch.
+ * tips_submit takes its tip off the count itself. */
+void tips_arriving(struct tips_state *st, int delta);
 
 HANDLER(api_tips_challenge);
 HANDLER(api_tips_submit);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define BATCH_MAX 256
 
@@ -33,15 +34,43 @@ static void batch_write(struct db_conn *c, struct tips_job *jobs)
 		j->rc = rcs[n++];
 }
 
+/* How long the writer waits for tips still being read and checked before
+ * it commits the ones queued: without it, on a busy machine the writer
+ * committed two tips at a time (one fsync and a dozen index pages each
+ * time) while the request threads it starved of CPU were still reading the
+ * next sixty. A human sender never notices a millisecond. */
+#define GATHER_NS 1000000L
+
+/* Under st->mu: waits until the tips being checked have joined the queue,
+ * the batch is full, or GATHER_NS have passed. */
+static void gather(struct tips_state *st)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += GATHER_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	st->writer_waits = 2;
+	while (!st->stop && st->queued < BATCH_MAX && atomic_load(&st->arriving) > 0)
+		if (pthread_cond_timedwait(&st->work, &st->mu, &until) == ETIMEDOUT)
+			break;
+	st->writer_waits = 0;
+}
+
 static void *writer_main(void *arg)
 {
 	struct tips_state *st = arg;
 	pthread_mutex_lock(&st->mu);
 	for (;;) {
+		st->writer_waits = 1;
 		while (!st->head && !st->stop)
 			pthread_cond_wait(&st->work, &st->mu);
+		st->writer_waits = 0;
 		if (!st->head && st->stop)
 			break;
+		gather(st);
 		/* take up to BATCH_MAX: everything that queued during the last commit */
 		struct tips_job *batch = st->head, *last = batch;
 		int n = 1;
@@ -53,6 +82,7 @@ static void *writer_main(void *arg)
 		if (!st->head)
 			st->tail = NULL;
 		last->next = NULL;
+		st->queued -= n;
 		pthread_mutex_unlock(&st->mu);
 		batch_write(st->conn, batch);
 		pthread_mutex_lock(&st->mu);
@@ -66,11 +96,18 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+void tips_arriving(struct tips_state *st, int delta)
+{
+	atomic_fetch_add(&st->arriving, delta);
+}
+
 int tips_submit(struct tips_state *st, struct tip_new *t)
 {
 	struct tips_job job = {.tip = t, .rc = TR_OK};
 	pthread_cond_init(&job.cv, NULL);
 	pthread_mutex_lock(&st->mu);
+	/* no longer arriving: queued, or refused below */
+	int still = atomic_fetch_sub(&st->arriving, 1) - 1;
 	if (st->stop || !st->running) {
 		pthread_mutex_unlock(&st->mu);
 		pthread_cond_destroy(&job.cv);
@@ -81,7 +118,11 @@ int tips_submit(struct tips_state *st, struct tip_new *t)
 	else
 		st->head = &job;
 	st->tail = &job;
-	pthread_cond_signal(&st->work);
+	st->queued++;
+	/* wake the writer only when what it waits for has come */
+	if (st->writer_waits == 1 ||
+	    (st->writer_waits == 2 && (still <= 0 || st->queued >= BATCH_MAX)))
+		pthread_cond_signal(&st->work);
 	while (!job.done)
 		pthread_cond_wait(&job.cv, &st->mu);
 	pthread_mutex_unlock(&st->mu);
@@ -105,7 +146,12 @@ int tips_module_start(struct app *app, char *err, size_t errlen)
 	if (!st)
 		return TR_ERR_NOMEM;
 	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->work, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&st->work, &ca);
+	pthread_condattr_destroy(&ca);
+	atomic_init(&st->arriving, 0);
 	const struct app_config *cfg = &app->config;
 	int64_t bits = cfg->tip_pow_bits, rate = cfg->tip_rate;
 	st->pending_max = cfg->tip_pending_max;

@@ -134,6 +134,7 @@ int api_tips_submit(struct http_req *req, struct http_resp *resp)
 	json_t *b;
 	if ((rc = api_body(req, tip_spec, N(tip_spec), 0, &b)))
 		return rc;
+	tips_arriving(st, 1);
 	struct tip_new t;
 	memset(&t, 0, sizeof(t));
 	rc = tip_fields(req, b, &t);
@@ -152,6 +153,7 @@ int api_tips_submit(struct http_req *req, struct http_resp *resp)
 	if (!rc && contact && !(t.contact_enc = tip_contact_seal(st->key, contact)))
 		rc = http_fail(req, TR_ERR_NOMEM, "out of memory");
 	if (rc) {
+		tips_arriving(st, -1);
 		json_decref(b);
 		return rc;
 	}
