@@ -278,7 +278,10 @@ static unsigned serve_default_threads(const char *url)
 		cores = 1;
 	int remote = url && strncmp(url, "postgres", 8) == 0;
 	long n = remote ? 4 * cores : cores;
-	return (unsigned)(n > 64 ? 64 : n);
+	/* each worker holds a connection: stay well inside PostgreSQL's
+	 * default of 100 */
+	long most = remote ? 32 : 256;
+	return (unsigned)(n > most ? most : n);
 }
 
 int cli_serve(int argc, char **argv)
