@@ -34,16 +34,6 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 	return rc;
 }
 
-const struct api_resource group_resource = {
-    .name = "sharing group",
-    .plural = "sharing groups",
-    .perm = RES_SHARING_GROUP,
-    .forbidden = "your role may not create sharing groups",
-    RES_CREATE(group_spec),
-    RES_PATCH(group_patch_spec),
-    .cursor_uuid = 1,
-    .get = group_get,
-    .list = list,
-    .create = group_create,
-    .update = group_update,
-};
+RESOURCE_CRUD(group_resource, "sharing group", "sharing groups", RES_SHARING_GROUP, group,
+	      RES_CREATE(group_spec), RES_PATCH(group_patch_spec), .cursor_uuid = 1, .list = list,
+	      .forbidden = "your role may not create sharing groups");

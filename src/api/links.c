@@ -55,19 +55,9 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 			 rquery_get(q, "other_type"), items);
 }
 
-const struct api_resource link_resource = {
-    .name = "link",
-    .plural = "links",
-    .perm = RES_LINK,
-    RES_CREATE(create_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .cursor_uuid = 1,
-    .forbidden = "your role may not link records",
-    .get = link_get,
-    .list = list,
-    .create = create,
-};
+RESOURCE(link_resource, "link", "links", RES_LINK, RES_CREATE(create_spec), RES_FILTERS(filters),
+	 RES_WHY(why), .cursor_uuid = 1, .get = link_get, .list = list, .create = create,
+	 .forbidden = "your role may not link records");
 
 int api_links_list(struct http_req *req, struct http_resp *resp)
 {

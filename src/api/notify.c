@@ -187,18 +187,9 @@ static const struct rwhy sub_why[] = {
     {"area", "must be {lat, lon, radius_m}: lat within 90, lon within 180, radius 1 m to 2000 km"},
 };
 
-const struct api_resource subscription_resource = {
-    .name = "subscription",
-    .plural = "subscriptions",
-    .perm = RES_SUBSCRIPTION,
-    RES_CREATE(sub_spec),
-    RES_WHY(sub_why),
-    .cursor_uuid = 1,
-    .check = sub_check_hook,
-    .get = notify_sub_get,
-    .list = sub_list,
-    .create = notify_sub_create,
-};
+RESOURCE(subscription_resource, "subscription", "subscriptions", RES_SUBSCRIPTION,
+	 RES_CREATE(sub_spec), RES_WHY(sub_why), .cursor_uuid = 1, .get = notify_sub_get,
+	 .list = sub_list, .create = notify_sub_create, .check = sub_check_hook);
 
 int api_subscriptions_delete(struct http_req *req, struct http_resp *resp)
 {

@@ -71,19 +71,9 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 			     q->limit, items, next);
 }
 
-const struct api_resource practice_resource = {
-    .name = "practice",
-    .plural = "practices",
-    .perm = RES_PRACTICE,
-    RES_CREATE(create_spec),
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .get = practice_get,
-    .list = list,
-    .create = practice_create,
-    .update = practice_update,
-};
+RESOURCE_CRUD(practice_resource, "practice", "practices", RES_PRACTICE, practice,
+	      RES_CREATE(create_spec), RES_PATCH(patch_spec), RES_FILTERS(filters), RES_WHY(why),
+	      .list = list);
 
 int api_practices_review(struct http_req *req, struct http_resp *resp)
 {

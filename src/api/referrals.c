@@ -136,22 +136,10 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 	return referral_list(c, who, &f, q->after, q->limit, items, next);
 }
 
-const struct api_resource referral_resource = {
-    .name = "referral",
-    .plural = "referrals",
-    .perm = RES_REFERRAL,
-    RES_CREATE(create_spec),
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .forbidden = "your role may not refer young people",
-    .fail = fail,
-    .check = check,
-    .get = referral_get,
-    .list = list,
-    .create = referral_create,
-    .update = referral_update,
-};
+RESOURCE_CRUD(referral_resource, "referral", "referrals", RES_REFERRAL, referral,
+	      RES_CREATE(create_spec), RES_PATCH(patch_spec), RES_FILTERS(filters), RES_WHY(why),
+	      .list = list, .check = check, .fail = fail,
+	      .forbidden = "your role may not refer young people");
 
 int api_referrals_list(struct http_req *req, struct http_resp *resp)
 {

@@ -160,6 +160,16 @@ struct api_resource {
 					 .add = add_,                                              \
 					 __VA_ARGS__}
 
+/* The declaration of var, the resource nm (plural pl) of the permission
+ * row perm_, then its other members (tables, domain functions, rules). */
+#define RESOURCE(var, nm, pl, perm_, ...)                                                          \
+	const struct api_resource var = {.name = nm, .plural = pl, .perm = perm_, __VA_ARGS__}
+/* RESOURCE for records the domain reads, creates and changes with
+ * pfx_get, pfx_create and pfx_update. */
+#define RESOURCE_CRUD(var, nm, pl, perm_, pfx, ...)                                                \
+	RESOURCE(var, nm, pl, perm_, .get = pfx##_get, .create = pfx##_create,                     \
+		 .update = pfx##_update, __VA_ARGS__)
+
 /** The four routes of a resource at path: list, create, get, patch. */
 #define RESOURCE_ROUTES(path, res)                                                                 \
 	{"GET", path, api_resource_list, 0, &res}, {"POST", path, api_resource_create, 0, &res},   \

@@ -325,19 +325,9 @@ static int triage_fail(struct http_req *req, struct db_conn *c, int rc, const ch
 }
 
 /* No staff create: tips come from the public (api_tips_submit). */
-const struct api_resource tip_resource = {
-    .name = "tip",
-    .plural = "tips",
-    .perm = RES_TIP,
-    RES_PATCH(triage_spec),
-    RES_FILTERS(filters),
-    RES_WHY(triage_why),
-    .read_forbidden = "your role may not do this with tips",
-    .fail = triage_fail,
-    .get = tip_get,
-    .list = tips_list,
-    .update = tip_update,
-};
+RESOURCE(tip_resource, "tip", "tips", RES_TIP, RES_PATCH(triage_spec), RES_FILTERS(filters),
+	 RES_WHY(triage_why), .get = tip_get, .list = tips_list, .update = tip_update,
+	 .fail = triage_fail, .read_forbidden = "your role may not do this with tips");
 
 static const struct vfield note_spec[] = {
     {"body", V_STRING, 1, 1, 10000, NULL, 0},

@@ -61,20 +61,10 @@ static const struct rwhy hook_why[] = {
 	    "(loopback, private and link-local targets are refused)"},
 };
 
-const struct api_resource webhook_resource = {
-    .name = "webhook",
-    .plural = "webhooks",
-    .perm = RES_WEBHOOK,
-    RES_CREATE(hook_spec),
-    RES_PATCH(hook_patch_spec),
-    RES_WHY(hook_why),
-    .cursor_uuid = 1,
-    .forbidden = "only an org_admin registers the webhooks of an organisation",
-    .check = hook_check,
-    .get = webhook_get,
-    .list = hook_list,
-    .update = webhook_update,
-};
+RESOURCE(webhook_resource, "webhook", "webhooks", RES_WEBHOOK, RES_CREATE(hook_spec),
+	 RES_PATCH(hook_patch_spec), RES_WHY(hook_why), .cursor_uuid = 1, .get = webhook_get,
+	 .list = hook_list, .update = webhook_update, .check = hook_check,
+	 .forbidden = "only an org_admin registers the webhooks of an organisation");
 
 /* The resource's checks, then the record with its secret: the only time
  * the secret is ever answered. */
