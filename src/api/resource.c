@@ -113,6 +113,33 @@ static int read_gate(struct http_req *req, const struct api_resource *r, enum ac
 	return http_fail(req, TR_ERR_FORBIDDEN, r->read_forbidden);
 }
 
+int api_resource_body(struct http_req *req, const struct api_resource *r, int partial, json_t **out)
+{
+	int rc = partial ? api_body(req, r->patch_spec, r->npatch, 1, out)
+			 : api_body(req, r->create_spec, r->ncreate, 0, out);
+	if (rc)
+		return rc;
+	if (r->check && r->check(req, *out, partial)) {
+		json_decref(*out);
+		*out = NULL;
+		return TR_ERR_INVALID;
+	}
+	return TR_OK;
+}
+
+/* The end of a create or an update by r's domain (rc, field): the record
+ * as the caller sees it with status, or the failure; releases c and body. */
+static int write_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+			const struct api_resource *r, int rc, const char *field, const char *id,
+			int status, json_t *body)
+{
+	rc = rc ? api_resource_fail(req, c, r, rc, field)
+		: api_resource_answer(req, resp, c, r, id, status);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}
+
 int api_resource_create(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
@@ -121,13 +148,9 @@ int api_resource_create(struct http_req *req, struct http_resp *resp)
 				 r->forbidden ? r->forbidden
 					      : "your role may not create these records");
 	json_t *body;
-	int rc = api_body(req, r->create_spec, r->ncreate, 0, &body);
+	int rc = api_resource_body(req, r, 0, &body);
 	if (rc)
 		return rc;
-	if (r->check && r->check(req, body, 0)) {
-		json_decref(body);
-		return TR_ERR_INVALID;
-	}
 	struct db_conn *c = api_db(req);
 	if (api_idem_replay(req, resp, c)) {
 		db_release(c);
@@ -137,11 +160,7 @@ int api_resource_create(struct http_req *req, struct http_resp *resp)
 	char id[37];
 	const char *field = NULL;
 	rc = r->create(c, api_caller(req), body, http_request_id(req), id, &field);
-	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return write_answer(req, resp, c, r, rc, field, id, 201, body);
 }
 
 int api_resource_update(struct http_req *req, struct http_resp *resp)
@@ -156,13 +175,9 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 		return TR_ERR_NOT_FOUND;
 	json_t *body;
 	int64_t version;
-	int rc = api_body(req, r->patch_spec, r->npatch, 1, &body);
+	int rc = api_resource_body(req, r, 1, &body);
 	if (rc)
 		return rc;
-	if (r->check && r->check(req, body, 1)) {
-		json_decref(body);
-		return TR_ERR_INVALID;
-	}
 	if ((rc = api_if_match(req, &version)) ||
 	    (r->before_update && (rc = r->before_update(req, resp, id, body)))) {
 		json_decref(body);
@@ -171,11 +186,7 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	const char *field = NULL;
 	rc = r->update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return write_answer(req, resp, c, r, rc, field, id, 200, body);
 }
 
 int api_resource_delete(struct http_req *req, struct http_resp *resp)

@@ -200,6 +200,10 @@ int api_resource_list(struct http_req *req, struct http_resp *resp);
 int api_rquery_read(struct http_req *req, const struct api_resource *r, const char *const *extra,
 		    struct rquery *q /* OUT */);
 int api_resource_create(struct http_req *req, struct http_resp *resp);
+/** The body of a create (partial 0) or a PATCH (1) of r: its field table,
+ * then r's own check; on failure *out is NULL and the errors answered. */
+int api_resource_body(struct http_req *req, const struct api_resource *r, int partial,
+		      json_t **out /* OUT */);
 int api_resource_get(struct http_req *req, struct http_resp *resp);
 int api_resource_update(struct http_req *req, struct http_resp *resp);
 int api_resource_delete(struct http_req *req, struct http_resp *resp);

@@ -74,13 +74,9 @@ int api_webhooks_create(struct http_req *req, struct http_resp *resp)
 	if (!acl_role_can(api_caller(req)->role, r->perm, ACT_CREATE))
 		return http_fail(req, TR_ERR_FORBIDDEN, r->forbidden);
 	json_t *body;
-	int rc = api_body(req, r->create_spec, r->ncreate, 0, &body);
+	int rc = api_resource_body(req, r, 0, &body);
 	if (rc)
 		return rc;
-	if (r->check(req, body, 0)) {
-		json_decref(body);
-		return TR_ERR_INVALID;
-	}
 	struct db_conn *c = api_db(req);
 	char id[37], *secret = NULL;
 	const char *field = NULL;
