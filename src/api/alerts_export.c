@@ -149,32 +149,34 @@ static void render_exchange(struct export *e, struct db_conn *c, json_t *a)
 	free(text);
 }
 
+/* The opening of the document of the format. */
+static int export_head(struct page_stream *p)
+{
+	struct export *e = (struct export *)p;
+	if (e->fmt == FMT_MISP) {
+		buf_puts(&e->ps.out, "{\"response\":[");
+	} else if (e->fmt == FMT_STIX) {
+		char fresh[37], id[STIX_ID_MAX];
+		tr_uuid7(fresh);
+		stix_id(id, "bundle", fresh);
+		json_t *defs = stix_tlp_definitions();
+		char *t = json_dumps(defs, JSON_COMPACT);
+		json_decref(defs);
+		t[strlen(t) - 1] = '\0'; /* the array stays open */
+		buf_printf(&e->ps.out, "{\"type\":\"bundle\",\"id\":\"%s\",\"objects\":%s", id, t);
+		free(t);
+		e->ps.first = 0;
+	} else {
+		page_stream_head(&e->ps, e->fmt == FMT_CSV ? csv_cols : NULL,
+				 e->fmt == FMT_GEOJSON);
+	}
+	return TR_OK;
+}
+
 /* Renders the next page into e->ps.out; sets done after the last. */
 static int export_next(struct page_stream *p)
 {
 	struct export *e = (struct export *)p;
-	if (!e->ps.started) {
-		e->ps.started = e->ps.first = 1;
-		if (e->fmt == FMT_MISP) {
-			buf_puts(&e->ps.out, "{\"response\":[");
-		} else if (e->fmt == FMT_STIX) {
-			char fresh[37], id[STIX_ID_MAX];
-			tr_uuid7(fresh);
-			stix_id(id, "bundle", fresh);
-			json_t *defs = stix_tlp_definitions();
-			char *t = json_dumps(defs, JSON_COMPACT);
-			json_decref(defs);
-			t[strlen(t) - 1] = '\0'; /* the array stays open */
-			buf_printf(&e->ps.out, "{\"type\":\"bundle\",\"id\":\"%s\",\"objects\":%s",
-				   id, t);
-			free(t);
-			e->ps.first = 0;
-		} else {
-			page_stream_head(&e->ps, e->fmt == FMT_CSV ? csv_cols : NULL,
-					 e->fmt == FMT_GEOJSON);
-		}
-		return TR_OK;
-	}
 	json_t *items = json_array();
 	char *next = NULL;
 	struct db_conn *c = db_acquire(e->db);
@@ -239,7 +241,7 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	e->db = app->db;
 	e->who = *api_caller(req);
 	e->fmt = fmt;
-	page_stream_init(&e->ps, export_next, export_release);
+	page_stream_init(&e->ps, export_head, export_next, export_release);
 	e->orgs_seen = json_object();
 	e->f.status = keep(e, 0, http_query(req, "status"));
 	e->f.category = keep(e, 1, http_query(req, "category"));
@@ -248,15 +250,12 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	e->f.tag = keep(e, 4, http_query(req, "tag"));
 	e->f.org_id = keep(e, 5, http_query(req, "organisation"));
 	e->f.drug_form = keep(e, 6, form);
-	struct http_stream st = {e, page_stream_fill, page_stream_free};
-	http_resp_stream(resp, &st);
-	http_resp_status(resp, 200);
-	http_resp_type(resp, fmt == FMT_CSV	  ? "text/csv; charset=utf-8"
-			     : fmt == FMT_GEOJSON ? "application/geo+json"
-						  : "application/json");
-	http_resp_header(resp, "Content-Disposition",
-			 fmt == FMT_CSV	      ? "attachment; filename=\"alerts.csv\""
-			 : fmt == FMT_GEOJSON ? "attachment; filename=\"alerts.geojson\""
-					      : "attachment; filename=\"alerts.json\"");
+	page_stream_answer(resp, &e->ps,
+			   fmt == FMT_CSV	? "text/csv; charset=utf-8"
+			   : fmt == FMT_GEOJSON ? "application/geo+json"
+						: "application/json",
+			   fmt == FMT_CSV	? "attachment; filename=\"alerts.csv\""
+			   : fmt == FMT_GEOJSON ? "attachment; filename=\"alerts.geojson\""
+						: "attachment; filename=\"alerts.json\"");
 	return TR_OK;
 }

@@ -75,10 +75,7 @@ int api_links_list(struct http_req *req, struct http_resp *resp)
 	json_t *items = json_array();
 	char *next = NULL;
 	rc = list(c, api_caller(req), &q, items, &next);
-	if (rc == TR_ERR_NOT_FOUND)
-		rc = http_fail(req, rc, "not found");
-	else if (rc)
-		rc = api_db_fail(req, c, rc);
+	rc = api_db_fail_as(req, c, rc, TR_ERR_NOT_FOUND, "not found");
 	return api_page_answer(resp, c, rc, items, 200);
 }
 

@@ -234,15 +234,16 @@ static void render(struct export *e, json_t *item)
 	free(s);
 }
 
+static int export_head(struct page_stream *p)
+{
+	struct export *e = (struct export *)p;
+	page_stream_head(&e->ps, e->fmt == FMT_CSV ? e->kind->cols : NULL, e->fmt == FMT_GEOJSON);
+	return TR_OK;
+}
+
 static int export_next(struct page_stream *p)
 {
 	struct export *e = (struct export *)p;
-	if (!e->ps.started) {
-		e->ps.started = e->ps.first = 1;
-		page_stream_head(&e->ps, e->fmt == FMT_CSV ? e->kind->cols : NULL,
-				 e->fmt == FMT_GEOJSON);
-		return TR_OK;
-	}
 	json_t *items = json_array();
 	char *next = NULL;
 	struct db_conn *c = db_acquire(e->db);
@@ -292,25 +293,23 @@ static int export_start(struct http_req *req, struct http_resp *resp, int k, enu
 	e->who = *api_caller(req);
 	e->kind = &kinds[k];
 	e->fmt = fmt;
-	page_stream_init(&e->ps, export_next, export_release);
+	page_stream_init(&e->ps, export_head, export_next, export_release);
 	for (int i = 0; names && names[i] && i < STRINGS_MAX; i++) {
 		const char *v = http_query(req, names[i]);
 		e->s[i] = v && *v ? strdup(v) : NULL;
 	}
 	if (out)
 		*out = e;
-	struct http_stream st = {e, page_stream_fill, page_stream_free};
-	http_resp_stream(resp, &st);
-	http_resp_status(resp, 200);
-	http_resp_type(resp, fmt == FMT_CSV	  ? "text/csv; charset=utf-8"
-			     : fmt == FMT_GEOJSON ? "application/geo+json"
-						  : "application/json");
 	char disp[120];
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", kinds[k].name,
 		 fmt == FMT_CSV	      ? "csv"
 		 : fmt == FMT_GEOJSON ? "geojson"
 				      : "json");
-	http_resp_header(resp, "Content-Disposition", disp);
+	page_stream_answer(resp, &e->ps,
+			   fmt == FMT_CSV	? "text/csv; charset=utf-8"
+			   : fmt == FMT_GEOJSON ? "application/geo+json"
+						: "application/json",
+			   disp);
 	http_resp_header(resp, "Cache-Control", "no-store");
 	return TR_OK;
 }

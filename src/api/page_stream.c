@@ -4,10 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void page_stream_init(struct page_stream *p, int (*next)(struct page_stream *p),
-		      void (*release)(struct page_stream *p))
+void page_stream_init(struct page_stream *p, int (*head)(struct page_stream *p),
+		      int (*next)(struct page_stream *p), void (*release)(struct page_stream *p))
 {
 	memset(p, 0, sizeof(*p));
+	p->head = head;
 	p->next = next;
 	p->release = release;
 	buf_init(&p->out, 8u << 20);
@@ -31,7 +32,14 @@ long page_stream_fill(void *state, char *dst, size_t max)
 			return 0;
 		buf_reset(&p->out);
 		p->sent = 0;
-		if (p->next(p) || p->out.err)
+		int rc;
+		if (!p->started) {
+			p->started = p->first = 1;
+			rc = p->head(p);
+		} else {
+			rc = p->next(p);
+		}
+		if (rc || p->out.err)
 			return -1;
 	}
 	size_t n = p->out.len - p->sent;
@@ -40,6 +48,16 @@ long page_stream_fill(void *state, char *dst, size_t max)
 	memcpy(dst, p->out.data + p->sent, n);
 	p->sent += n;
 	return (long)n;
+}
+
+void page_stream_answer(struct http_resp *resp, struct page_stream *p, const char *type,
+			const char *disposition)
+{
+	struct http_stream st = {p, page_stream_fill, page_stream_free};
+	http_resp_stream(resp, &st);
+	http_resp_status(resp, 200);
+	http_resp_type(resp, type);
+	http_resp_header(resp, "Content-Disposition", disposition);
 }
 
 void page_stream_page(struct page_stream *p, char *next, int csv)

@@ -9,10 +9,14 @@
 #define TR_API_PAGE_STREAM_H
 
 #include "core/buf.h"
+#include "http/http.h"
 
 #include <stddef.h>
 
 struct page_stream {
+	/** Renders the first chunk into out (page_stream_head, or the
+	 * export's own opening), before any page. */
+	int (*head)(struct page_stream *p);
 	/** Renders the next page into out (page_stream_page after it). */
 	int (*next)(struct page_stream *p);
 	/** Frees what the export owns beyond this part; may be NULL. */
@@ -23,9 +27,14 @@ struct page_stream {
 	int started, done, first;
 };
 
-/** An empty stream (its buffer capped at 8 MiB) rendered by next. */
-void page_stream_init(struct page_stream *p, int (*next)(struct page_stream *p),
-		      void (*release)(struct page_stream *p));
+/** An empty stream (its buffer capped at 8 MiB) begun by head, then
+ * rendered a page at a time by next. */
+void page_stream_init(struct page_stream *p, int (*head)(struct page_stream *p),
+		      int (*next)(struct page_stream *p), void (*release)(struct page_stream *p));
+/** Answers 200 with the stream p (an export's state, freed by
+ * page_stream_free) as type, with the header Content-Disposition. */
+void page_stream_answer(struct http_resp *resp, struct page_stream *p, const char *type,
+			const char *disposition);
 /** The http_stream fill: copies what is rendered to dst, rendering the
  * next page whenever all is sent; the bytes copied, 0 at the end, -1 on a
  * failure. */

@@ -205,10 +205,7 @@ int api_tips_receipt(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	json_t *out = NULL;
 	rc = tip_receipt_get(c, code, secret, &out);
-	if (rc == TR_ERR_NOT_FOUND)
-		rc = http_fail(req, rc, "no tip has this receipt");
-	else if (rc)
-		rc = api_db_fail(req, c, rc);
+	rc = api_db_fail_as(req, c, rc, TR_ERR_NOT_FOUND, "no tip has this receipt");
 	db_release(c);
 	if (rc)
 		return rc;
