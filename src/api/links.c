@@ -9,7 +9,6 @@
 #include "api/resource.h"
 #include "core/countof.h"
 #include "core/err.h"
-#include "core/uuid.h"
 #include "domain/link.h"
 
 #include <string.h>
@@ -81,12 +80,10 @@ int api_links_list(struct http_req *req, struct http_resp *resp)
 
 int api_links_delete(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	int rc = api_query_allow(req, NULL);
+	const char *id;
+	int rc = api_path_id_only(req, &id);
 	if (rc)
 		return rc;
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	struct db_conn *c = api_db(req);
 	rc = link_remove(c, api_caller(req), id, http_request_id(req));
 	if (rc == TR_ERR_NOT_FOUND)

@@ -6,7 +6,6 @@
 #include "api/validate.h"
 #include "core/countof.h"
 #include "core/err.h"
-#include "core/uuid.h"
 #include "domain/activity.h"
 #include "domain/practice.h"
 
@@ -77,11 +76,9 @@ RESOURCE_CRUD(practice_resource, "practice", "practices", RES_PRACTICE, practice
 
 int api_practices_review(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	const char *id;
 	json_t *body;
-	int rc = api_body(req, review_spec, N(review_spec), 0, &body);
+	int rc = api_path_body(req, review_spec, N(review_spec), &id, &body);
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);

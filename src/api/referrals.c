@@ -258,12 +258,10 @@ int api_referrals_person_erase(struct http_req *req, struct http_resp *resp)
 
 int api_referrals_consents_list(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	int rc = api_query_allow(req, NULL);
+	const char *id;
+	int rc = api_path_id_only(req, &id);
 	if (rc)
 		return rc;
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	struct db_conn *c = api_db(req);
 	json_t *items = json_array();
 	rc = referral_consents(c, api_caller(req), id, items);
@@ -282,11 +280,9 @@ int api_referrals_consents_create(struct http_req *req, struct http_resp *resp)
 {
 	if (!acl_role_can(api_caller(req)->role, RES_REFERRAL_CONSENT, ACT_CREATE))
 		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not record consent");
-	json_t *b = NULL;
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	int rc = api_body(req, consent_spec, N(consent_spec), 0, &b);
+	const char *id;
+	json_t *b;
+	int rc = api_path_body(req, consent_spec, N(consent_spec), &id, &b);
 	if (rc)
 		return rc;
 	if (!json_array_size(json_object_get(b, "scopes")))

@@ -40,6 +40,25 @@ const char *api_path_id(struct http_req *req)
 	return NULL;
 }
 
+int api_path_id_only(struct http_req *req, const char **id)
+{
+	int rc = api_query_allow(req, NULL);
+	if (rc)
+		return rc;
+	*id = api_path_id(req);
+	return *id ? TR_OK : TR_ERR_NOT_FOUND;
+}
+
+int api_path_body(struct http_req *req, const struct vfield *spec, size_t n, const char **id,
+		  json_t **body)
+{
+	*body = NULL;
+	*id = api_path_id(req);
+	if (!*id)
+		return TR_ERR_NOT_FOUND;
+	return api_body(req, spec, n, 0, body);
+}
+
 const struct api_resource *api_resource_owner(const struct api_resource *r)
 {
 	return r && r->parent ? r->parent : r;
@@ -455,22 +474,15 @@ int api_resource_act_status(struct http_req *req, struct http_resp *resp, const 
 				      json_t *body, const char *request_id, const char **field),
 			    int status)
 {
-	const struct api_resource *r = api_resource_of(req);
-	const char *id = api_path_id(req);
-	if (!id)
-		return TR_ERR_NOT_FOUND;
+	const char *id;
 	json_t *body;
-	int rc = api_body(req, spec, n, 0, &body);
+	int rc = api_path_body(req, spec, n, &id, &body);
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);
 	const char *field = NULL;
 	rc = fn(c, api_caller(req), id, body, http_request_id(req), &field);
-	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, status);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return write_answer(req, resp, c, api_resource_of(req), rc, field, id, status, body);
 }
 
 int api_shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *who,

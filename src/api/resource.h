@@ -207,6 +207,14 @@ int api_resource_body(struct http_req *req, const struct api_resource *r, int pa
 int api_resource_get(struct http_req *req, struct http_resp *resp);
 int api_resource_update(struct http_req *req, struct http_resp *resp);
 int api_resource_delete(struct http_req *req, struct http_resp *resp);
+/** The record id of the path of a request that takes no query string: a
+ * 400 naming any query argument, then a 404 for an id that is no UUID;
+ * TR_OK, or the failure answered. */
+int api_path_id_only(struct http_req *req, const char **id /* OUT */);
+/** The record id of the path (a 404 for an id that is no UUID), then the
+ * body against spec: TR_OK, or the failure answered. */
+int api_path_body(struct http_req *req, const struct vfield *spec, size_t n,
+		  const char **id /* OUT */, json_t **body /* OUT */);
 /** The resource whose records the route names: the parent of a part. */
 const struct api_resource *api_resource_owner(const struct api_resource *r);
 /** The record id of the path ("{id}"), or NULL after a 404 (an id that

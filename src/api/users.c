@@ -7,7 +7,6 @@
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
-#include "core/uuid.h"
 #include "domain/auth.h"
 #include "domain/user.h"
 
@@ -129,11 +128,9 @@ RESOURCE_CRUD(user_resource, "user", "users", RES_USER, user, RES_CREATE(user_sp
 /* An administrator sets another user's password: 204, no record. */
 int api_users_password_reset(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	const char *id;
 	json_t *body;
-	int rc = api_body(req, reset_spec, N(reset_spec), 0, &body);
+	int rc = api_path_body(req, reset_spec, N(reset_spec), &id, &body);
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);
