@@ -376,6 +376,19 @@ int api_page_text_end(struct http_req *req, struct http_resp *resp, const char *
 	return b->err;
 }
 
+/* A page of r's records into items, *next the sort key of the last one
+ * when more follow. */
+static int read_page(struct db_conn *c, const struct caller *who, const struct api_resource *r,
+		     const struct rquery *q, json_t *items, char **next)
+{
+	if (!r->list_ids)
+		return r->list(c, who, q, items, next);
+	int more = 0;
+	int rc = r->list_ids(c, who, q->after, q->limit, items, &more);
+	*next = rc ? NULL : api_resource_last_id(items, more);
+	return rc;
+}
+
 /* A page of r: the items and the cursor. */
 static int list_page(struct http_req *req, struct http_resp *resp, const struct api_resource *r,
 		     const struct rquery *q)
@@ -383,7 +396,7 @@ static int list_page(struct http_req *req, struct http_resp *resp, const struct 
 	char *next = NULL;
 	struct db_conn *c = api_db(req);
 	json_t *items = r->list_text ? NULL : json_array();
-	int rc = items ? r->list(c, api_caller(req), q, items, &next)
+	int rc = items ? read_page(c, api_caller(req), r, q, items, &next)
 		       : r->list_text(c, api_caller(req), q, api_page_text_begin(resp), &next);
 	if (rc)
 		rc = api_db_fail(req, c, rc);

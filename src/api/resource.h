@@ -92,6 +92,11 @@ struct api_resource {
 	 * key of the last one when more follow (malloc'd). */
 	int (*list)(struct db_conn *c, const struct caller *who, const struct rquery *q,
 		    json_t *items, char **next_key);
+	/** In place of list for a resource without filters whose pages are in
+	 * id order (cursor_uuid): a page after the id after, *more set when
+	 * more follow. */
+	int (*list_ids)(struct db_conn *c, const struct caller *who, const char *after, int limit,
+			json_t *items, int *more);
 	int (*create)(struct db_conn *c, const struct caller *who, json_t *body,
 		      const char *request_id, char id[37], const char **field);
 	int (*update)(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

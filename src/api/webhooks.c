@@ -47,15 +47,6 @@ static int hook_check(struct http_req *req, json_t *body, int partial)
 	return TR_OK;
 }
 
-static int hook_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
-		     json_t *items, char **next)
-{
-	int more = 0;
-	int rc = webhook_list(c, who, q->after, q->limit, items, &more);
-	*next = rc ? NULL : api_resource_last_id(items, more);
-	return rc;
-}
-
 static const struct rwhy hook_why[] = {
     {"url", "must be an http or https URL whose host resolves to public addresses only "
 	    "(loopback, private and link-local targets are refused)"},
@@ -63,7 +54,7 @@ static const struct rwhy hook_why[] = {
 
 RESOURCE(webhook_resource, "webhook", "webhooks", RES_WEBHOOK, RES_CREATE(hook_spec),
 	 RES_PATCH(hook_patch_spec), RES_WHY(hook_why), .cursor_uuid = 1, .get = webhook_get,
-	 .list = hook_list, .update = webhook_update, .check = hook_check,
+	 .list_ids = webhook_list, .update = webhook_update, .check = hook_check,
 	 .forbidden = "only an org_admin registers the webhooks of an organisation");
 
 /* The resource's checks, then the record with its secret: the only time
