@@ -20,7 +20,6 @@ enum fmt { FMT_JSON, FMT_CSV, FMT_GEOJSON, FMT_MISP, FMT_STIX };
 struct export
 {
 	struct page_stream ps; /* first: the stream's state is the export */
-	struct db *db;
 	struct caller who;
 	struct alert_filter f;
 	char *strings[8]; /* owned copies of the filter's strings */
@@ -173,27 +172,20 @@ static int export_head(struct page_stream *p)
 	return TR_OK;
 }
 
-/* Renders the next page into e->ps.out; sets done after the last. */
-static int export_next(struct page_stream *p)
+static int export_read(struct page_stream *p, struct db_conn *c, const char *after, int limit,
+		       json_t *items, char **next)
 {
 	struct export *e = (struct export *)p;
-	json_t *items = json_array();
-	char *next = NULL;
-	struct db_conn *c = db_acquire(e->db);
-	int rc = alert_list(c, &e->who, &e->f, e->ps.after, 200, items, &next);
-	size_t i;
-	json_t *a;
-	json_array_foreach(items, i, a)
-	{
-		if (e->fmt == FMT_MISP || e->fmt == FMT_STIX)
-			render_exchange(e, c, a);
-		else
-			render(e, a);
-	}
-	db_release(c);
-	json_decref(items);
-	page_stream_page(&e->ps, next, e->fmt == FMT_CSV);
-	return rc;
+	return alert_list(c, &e->who, &e->f, after, limit, items, next);
+}
+
+static void export_render(struct page_stream *p, struct db_conn *c, json_t *a)
+{
+	struct export *e = (struct export *)p;
+	if (e->fmt == FMT_MISP || e->fmt == FMT_STIX)
+		render_exchange(e, c, a);
+	else
+		render(e, a);
 }
 
 /* What the export owns beyond its stream. */
@@ -238,10 +230,11 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	if (!e)
 		return TR_ERR_NOMEM;
 	struct app *app = http_app(req);
-	e->db = app->db;
 	e->who = *api_caller(req);
 	e->fmt = fmt;
-	page_stream_init(&e->ps, export_head, export_next, export_release);
+	static const struct page_stream_ops ops = {export_head, export_read, export_render,
+						   export_release};
+	page_stream_init(&e->ps, &ops, app->db, fmt == FMT_CSV);
 	e->orgs_seen = json_object();
 	e->f.status = keep(e, 0, http_query(req, "status"));
 	e->f.category = keep(e, 1, http_query(req, "category"));
