@@ -107,20 +107,9 @@ static int country_query(struct http_req *req, const char *name, int required, c
 	return TR_OK;
 }
 
-const struct api_resource activity_resource = {
-    .name = "activity",
-    .plural = "activities",
-    .perm = RES_ACTIVITY,
-    .forbidden = "your role may not record activities",
-    RES_CREATE(create_spec),
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    .fail = activity_fail,
-    .get = activity_get,
-    .list = list,
-    .create = activity_create,
-    .update = activity_update,
-};
+RESOURCE_CRUD(activity_resource, "activity", "activities", RES_ACTIVITY, activity,
+	      RES_CREATE(create_spec), RES_PATCH(patch_spec), RES_FILTERS(filters), .list = list,
+	      .fail = activity_fail, .forbidden = "your role may not record activities");
 
 int api_activities_overlaps(struct http_req *req, struct http_resp *resp)
 {

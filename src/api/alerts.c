@@ -173,22 +173,10 @@ static int list_text(struct db_conn *c, const struct caller *who, const struct r
 }
 
 /* Each table beside the function it serves. */
-const struct api_resource alert_resource = {
-    .name = "alert",
-    .plural = "alerts",
-    .perm = RES_ALERT,
-    .get = alert_get,
-    RES_FILTERS(filters),
-    .list_text = list_text,
-    .forbidden = "your role may not create alerts",
-    RES_CREATE(alert_spec),
-    .create = alert_create,
-    RES_PATCH(alert_patch_spec),
-    .update = alert_update,
-    .check = alert_check,
-    RES_WHY(alert_why),
-    .fail = alert_fail,
-};
+RESOURCE_CRUD(alert_resource, "alert", "alerts", RES_ALERT, alert, RES_CREATE(alert_spec),
+	      RES_PATCH(alert_patch_spec), RES_FILTERS(filters), RES_WHY(alert_why),
+	      .list_text = list_text, .check = alert_check, .fail = alert_fail,
+	      .forbidden = "your role may not create alerts");
 
 static const struct vfield sighting_spec[] = {
     {"type", V_ENUM, 1, 0, 0, sighting_types, 0}, {"place_name", V_STRING, 0, 0, 300, NULL, 1},

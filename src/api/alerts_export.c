@@ -20,7 +20,6 @@ enum fmt { FMT_JSON, FMT_CSV, FMT_GEOJSON, FMT_MISP, FMT_STIX };
 struct export
 {
 	struct page_stream ps; /* first: the stream's state is the export */
-	struct db *db;
 	struct caller who;
 	struct alert_filter f;
 	char *strings[8]; /* owned copies of the filter's strings */
@@ -149,49 +148,44 @@ static void render_exchange(struct export *e, struct db_conn *c, json_t *a)
 	free(text);
 }
 
-/* Renders the next page into e->ps.out; sets done after the last. */
-static int export_next(struct page_stream *p)
+/* The opening of the document of the format. */
+static int export_head(struct page_stream *p)
 {
 	struct export *e = (struct export *)p;
-	if (!e->ps.started) {
-		e->ps.started = e->ps.first = 1;
-		if (e->fmt == FMT_MISP) {
-			buf_puts(&e->ps.out, "{\"response\":[");
-		} else if (e->fmt == FMT_STIX) {
-			char fresh[37], id[STIX_ID_MAX];
-			tr_uuid7(fresh);
-			stix_id(id, "bundle", fresh);
-			json_t *defs = stix_tlp_definitions();
-			char *t = json_dumps(defs, JSON_COMPACT);
-			json_decref(defs);
-			t[strlen(t) - 1] = '\0'; /* the array stays open */
-			buf_printf(&e->ps.out, "{\"type\":\"bundle\",\"id\":\"%s\",\"objects\":%s",
-				   id, t);
-			free(t);
-			e->ps.first = 0;
-		} else {
-			page_stream_head(&e->ps, e->fmt == FMT_CSV ? csv_cols : NULL,
-					 e->fmt == FMT_GEOJSON);
-		}
-		return TR_OK;
+	if (e->fmt == FMT_MISP) {
+		buf_puts(&e->ps.out, "{\"response\":[");
+	} else if (e->fmt == FMT_STIX) {
+		char fresh[37], id[STIX_ID_MAX];
+		tr_uuid7(fresh);
+		stix_id(id, "bundle", fresh);
+		json_t *defs = stix_tlp_definitions();
+		char *t = json_dumps(defs, JSON_COMPACT);
+		json_decref(defs);
+		t[strlen(t) - 1] = '\0'; /* the array stays open */
+		buf_printf(&e->ps.out, "{\"type\":\"bundle\",\"id\":\"%s\",\"objects\":%s", id, t);
+		free(t);
+		e->ps.first = 0;
+	} else {
+		page_stream_head(&e->ps, e->fmt == FMT_CSV ? csv_cols : NULL,
+				 e->fmt == FMT_GEOJSON);
 	}
-	json_t *items = json_array();
-	char *next = NULL;
-	struct db_conn *c = db_acquire(e->db);
-	int rc = alert_list(c, &e->who, &e->f, e->ps.after, 200, items, &next);
-	size_t i;
-	json_t *a;
-	json_array_foreach(items, i, a)
-	{
-		if (e->fmt == FMT_MISP || e->fmt == FMT_STIX)
-			render_exchange(e, c, a);
-		else
-			render(e, a);
-	}
-	db_release(c);
-	json_decref(items);
-	page_stream_page(&e->ps, next, e->fmt == FMT_CSV);
-	return rc;
+	return TR_OK;
+}
+
+static int export_read(struct page_stream *p, struct db_conn *c, const char *after, int limit,
+		       json_t *items, char **next)
+{
+	struct export *e = (struct export *)p;
+	return alert_list(c, &e->who, &e->f, after, limit, items, next);
+}
+
+static void export_render(struct page_stream *p, struct db_conn *c, json_t *a)
+{
+	struct export *e = (struct export *)p;
+	if (e->fmt == FMT_MISP || e->fmt == FMT_STIX)
+		render_exchange(e, c, a);
+	else
+		render(e, a);
 }
 
 /* What the export owns beyond its stream. */
@@ -236,10 +230,11 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	if (!e)
 		return TR_ERR_NOMEM;
 	struct app *app = http_app(req);
-	e->db = app->db;
 	e->who = *api_caller(req);
 	e->fmt = fmt;
-	page_stream_init(&e->ps, export_next, export_release);
+	static const struct page_stream_ops ops = {export_head, export_read, export_render,
+						   export_release};
+	page_stream_init(&e->ps, &ops, app->db, fmt == FMT_CSV);
 	e->orgs_seen = json_object();
 	e->f.status = keep(e, 0, http_query(req, "status"));
 	e->f.category = keep(e, 1, http_query(req, "category"));
@@ -248,15 +243,12 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 	e->f.tag = keep(e, 4, http_query(req, "tag"));
 	e->f.org_id = keep(e, 5, http_query(req, "organisation"));
 	e->f.drug_form = keep(e, 6, form);
-	struct http_stream st = {e, page_stream_fill, page_stream_free};
-	http_resp_stream(resp, &st);
-	http_resp_status(resp, 200);
-	http_resp_type(resp, fmt == FMT_CSV	  ? "text/csv; charset=utf-8"
-			     : fmt == FMT_GEOJSON ? "application/geo+json"
-						  : "application/json");
-	http_resp_header(resp, "Content-Disposition",
-			 fmt == FMT_CSV	      ? "attachment; filename=\"alerts.csv\""
-			 : fmt == FMT_GEOJSON ? "attachment; filename=\"alerts.geojson\""
-					      : "attachment; filename=\"alerts.json\"");
+	page_stream_answer(resp, &e->ps,
+			   fmt == FMT_CSV	? "text/csv; charset=utf-8"
+			   : fmt == FMT_GEOJSON ? "application/geo+json"
+						: "application/json",
+			   fmt == FMT_CSV	? "attachment; filename=\"alerts.csv\""
+			   : fmt == FMT_GEOJSON ? "attachment; filename=\"alerts.geojson\""
+						: "attachment; filename=\"alerts.json\"");
 	return TR_OK;
 }

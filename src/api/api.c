@@ -96,6 +96,13 @@ struct db_conn *api_db(struct http_req *req)
 	return db_acquire(app->db);
 }
 
+int api_db_fail_as(struct http_req *req, struct db_conn *c, int rc, int code, const char *message)
+{
+	if (rc && rc == code)
+		return http_fail(req, rc, message);
+	return rc ? api_db_fail(req, c, rc) : TR_OK;
+}
+
 int api_db_fail(struct http_req *req, struct db_conn *c, int rc)
 {
 	struct app *app = http_app(req);

@@ -31,6 +31,10 @@ json_t *api_page_json(json_t *items, const char *next_cursor);
 struct db_conn *api_db(struct http_req *req);
 /** Turns a database failure into the answer and counts it; returns rc. */
 int api_db_fail(struct http_req *req, struct db_conn *c, int rc);
+/** The answer to rc: message when rc is code (the one refusal the handler
+ * words itself, as a 404 "no tip has this receipt"), else api_db_fail's;
+ * TR_OK when rc is. */
+int api_db_fail_as(struct http_req *req, struct db_conn *c, int rc, int code, const char *message);
 /** Ends a handler's use of c: a failure rc answered by api_db_fail, c
  * released, and on a failure drop (may be NULL) freed. Returns rc. */
 int api_db_end(struct http_req *req, struct db_conn *c, int rc, json_t *drop);

@@ -106,10 +106,7 @@ int api_login(struct http_req *req, struct http_resp *resp)
 	json_t *u = NULL;
 	if (!rc)
 		u = me_json(c, &who, &rc);
-	if (rc == TR_ERR_UNAUTH)
-		rc = http_fail(req, rc, "the email or the password is wrong");
-	else if (rc)
-		rc = api_db_fail(req, c, rc);
+	rc = api_db_fail_as(req, c, rc, TR_ERR_UNAUTH, "the email or the password is wrong");
 	db_release(c);
 	if (rc)
 		return rc;

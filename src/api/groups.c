@@ -25,25 +25,6 @@ static const struct vfield group_patch_spec[] = {
     {"remove_members", V_UUIDS, 0, 0, 0, NULL, 0},
 };
 
-static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
-		char **next)
-{
-	int more = 0;
-	int rc = group_list(c, who, q->after, q->limit, items, &more);
-	*next = rc ? NULL : api_resource_last_id(items, more);
-	return rc;
-}
-
-const struct api_resource group_resource = {
-    .name = "sharing group",
-    .plural = "sharing groups",
-    .perm = RES_SHARING_GROUP,
-    .forbidden = "your role may not create sharing groups",
-    RES_CREATE(group_spec),
-    RES_PATCH(group_patch_spec),
-    .cursor_uuid = 1,
-    .get = group_get,
-    .list = list,
-    .create = group_create,
-    .update = group_update,
-};
+RESOURCE_CRUD(group_resource, "sharing group", "sharing groups", RES_SHARING_GROUP, group,
+	      RES_CREATE(group_spec), RES_PATCH(group_patch_spec), .cursor_uuid = 1,
+	      .list_ids = group_list, .forbidden = "your role may not create sharing groups");

@@ -2,9 +2,8 @@
 #ifndef TR_API_HANDLERS_H
 #define TR_API_HANDLERS_H
 
+#include "api/handler.h"
 #include "http/http.h"
-
-#define HANDLER(name) int name(struct http_req *req, struct http_resp *resp)
 
 HANDLER(api_healthz);
 HANDLER(api_readyz);

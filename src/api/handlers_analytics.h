@@ -4,12 +4,13 @@
 #ifndef TR_API_HANDLERS_ANALYTICS_H
 #define TR_API_HANDLERS_ANALYTICS_H
 
+#include "api/handler.h"
 #include "http/http.h"
 
-int api_analytics_timeseries(struct http_req *req, struct http_resp *resp);
-int api_analytics_aberrations(struct http_req *req, struct http_resp *resp);
-int api_analytics_hotspots(struct http_req *req, struct http_resp *resp);
-int api_analytics_scan(struct http_req *req, struct http_resp *resp);
+HANDLER(api_analytics_timeseries);
+HANDLER(api_analytics_aberrations);
+HANDLER(api_analytics_hotspots);
+HANDLER(api_analytics_scan);
 /** The signals: list, get and PATCH (acknowledge or dismiss). */
 extern const struct api_resource signal_resource;
 /** The small-count threshold the signals answer with (module start). */

@@ -6,6 +6,7 @@
 
 #include "api/app.h"
 #include "domain/fed.h"
+#include "api/handler.h"
 #include "http/http.h"
 
 #include <pthread.h>
@@ -37,20 +38,20 @@ int fed_module_start(struct app *app, int threads, char *err, size_t errlen);
 void fed_module_quiesce(struct app *app);
 void fed_module_stop(struct app *app);
 
-int api_fed_changes(struct http_req *req, struct http_resp *resp);
-int api_fed_node(struct http_req *req, struct http_resp *resp);
-int api_fed_peers_list(struct http_req *req, struct http_resp *resp);
-int api_fed_peer_preview(struct http_req *req, struct http_resp *resp);
-int api_alerts_received_by(struct http_req *req, struct http_resp *resp);
+HANDLER(api_fed_changes);
+HANDLER(api_fed_node);
+HANDLER(api_fed_peers_list);
+HANDLER(api_fed_peer_preview);
+HANDLER(api_alerts_received_by);
 /** GET .../{id}/received-by of the route's resource (practice, proposal,
  * activity): the peers that received the record, for its organisation. */
-int api_fed_received_by(struct http_req *req, struct http_resp *resp);
+HANDLER(api_fed_received_by);
 /** GET /api/v1/alerts/{id}/sightings/{sighting_id}/received-by, .../comments/
  * {comment_id}/received-by and /api/v1/proposals/{id}/endorsements/{org_id}/
  * received-by: the peers that received the part, for the organisation that
  * made it. */
-int api_sightings_received_by(struct http_req *req, struct http_resp *resp);
-int api_comments_received_by(struct http_req *req, struct http_resp *resp);
-int api_endorsements_received_by(struct http_req *req, struct http_resp *resp);
+HANDLER(api_sightings_received_by);
+HANDLER(api_comments_received_by);
+HANDLER(api_endorsements_received_by);
 
 #endif

@@ -2,16 +2,17 @@
 #ifndef TR_API_HANDLERS_REFERRALS_H
 #define TR_API_HANDLERS_REFERRALS_H
 
+#include "api/handler.h"
 #include "http/http.h"
 
 extern const struct api_resource service_resource;
-int api_services_list(struct http_req *req, struct http_resp *resp);
+HANDLER(api_services_list);
 extern const struct api_resource referral_resource;
-int api_referrals_list(struct http_req *req, struct http_resp *resp);
-int api_referrals_person(struct http_req *req, struct http_resp *resp);
-int api_referrals_person_erase(struct http_req *req, struct http_resp *resp);
-int api_referrals_consents_list(struct http_req *req, struct http_resp *resp);
-int api_referrals_consents_create(struct http_req *req, struct http_resp *resp);
-int api_referrals_outcomes(struct http_req *req, struct http_resp *resp);
+HANDLER(api_referrals_list);
+HANDLER(api_referrals_person);
+HANDLER(api_referrals_person_erase);
+HANDLER(api_referrals_consents_list);
+HANDLER(api_referrals_consents_create);
+HANDLER(api_referrals_outcomes);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "domain/tip.h"
 #include "domain/tip_intake.h"
+#include "api/handler.h"
 #include "http/http.h"
 
 #include <pthread.h>

@@ -9,7 +9,6 @@
 #include "api/resource.h"
 #include "core/countof.h"
 #include "core/err.h"
-#include "core/uuid.h"
 #include "domain/link.h"
 
 #include <string.h>
@@ -55,19 +54,9 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 			 rquery_get(q, "other_type"), items);
 }
 
-const struct api_resource link_resource = {
-    .name = "link",
-    .plural = "links",
-    .perm = RES_LINK,
-    RES_CREATE(create_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .cursor_uuid = 1,
-    .forbidden = "your role may not link records",
-    .get = link_get,
-    .list = list,
-    .create = create,
-};
+RESOURCE(link_resource, "link", "links", RES_LINK, RES_CREATE(create_spec), RES_FILTERS(filters),
+	 RES_WHY(why), .cursor_uuid = 1, .get = link_get, .list = list, .create = create,
+	 .forbidden = "your role may not link records");
 
 int api_links_list(struct http_req *req, struct http_resp *resp)
 {
@@ -85,21 +74,16 @@ int api_links_list(struct http_req *req, struct http_resp *resp)
 	json_t *items = json_array();
 	char *next = NULL;
 	rc = list(c, api_caller(req), &q, items, &next);
-	if (rc == TR_ERR_NOT_FOUND)
-		rc = http_fail(req, rc, "not found");
-	else if (rc)
-		rc = api_db_fail(req, c, rc);
+	rc = api_db_fail_as(req, c, rc, TR_ERR_NOT_FOUND, "not found");
 	return api_page_answer(resp, c, rc, items, 200);
 }
 
 int api_links_delete(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	int rc = api_query_allow(req, NULL);
+	const char *id;
+	int rc = api_path_id_only(req, &id);
 	if (rc)
 		return rc;
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	struct db_conn *c = api_db(req);
 	rc = link_remove(c, api_caller(req), id, http_request_id(req));
 	if (rc == TR_ERR_NOT_FOUND)

@@ -40,7 +40,6 @@ struct list_kind {
 struct export
 {
 	struct page_stream ps; /* first: the stream's state is the export */
-	struct db *db;
 	struct caller who;
 	const struct list_kind *kind;
 	char *s[STRINGS_MAX]; /* the filter's strings, owned */
@@ -234,26 +233,23 @@ static void render(struct export *e, json_t *item)
 	free(s);
 }
 
-static int export_next(struct page_stream *p)
+static int export_head(struct page_stream *p)
 {
 	struct export *e = (struct export *)p;
-	if (!e->ps.started) {
-		e->ps.started = e->ps.first = 1;
-		page_stream_head(&e->ps, e->fmt == FMT_CSV ? e->kind->cols : NULL,
-				 e->fmt == FMT_GEOJSON);
-		return TR_OK;
-	}
-	json_t *items = json_array();
-	char *next = NULL;
-	struct db_conn *c = db_acquire(e->db);
-	int rc = e->kind->page(c, e, e->ps.after, 200, items, &next);
-	db_release(c);
-	size_t i;
-	json_t *a;
-	json_array_foreach(items, i, a) render(e, a);
-	json_decref(items);
-	page_stream_page(&e->ps, next, e->fmt == FMT_CSV);
-	return rc;
+	page_stream_head(&e->ps, e->fmt == FMT_CSV ? e->kind->cols : NULL, e->fmt == FMT_GEOJSON);
+	return TR_OK;
+}
+
+static int export_read(struct page_stream *p, struct db_conn *c, const char *after, int limit,
+		       json_t *items, char **next)
+{
+	struct export *e = (struct export *)p;
+	return e->kind->page(c, e, after, limit, items, next);
+}
+
+static void export_render(struct page_stream *p, struct db_conn *c, json_t *item)
+{
+	render((struct export *)p, item);
 }
 
 /* What the export owns beyond its stream. */
@@ -288,29 +284,28 @@ static int export_start(struct http_req *req, struct http_resp *resp, int k, enu
 	if (!e)
 		return http_fail(req, TR_ERR_NOMEM, "out of memory");
 	struct app *app = http_app(req);
-	e->db = app->db;
 	e->who = *api_caller(req);
 	e->kind = &kinds[k];
 	e->fmt = fmt;
-	page_stream_init(&e->ps, export_next, export_release);
+	static const struct page_stream_ops ops = {export_head, export_read, export_render,
+						   export_release};
+	page_stream_init(&e->ps, &ops, app->db, fmt == FMT_CSV);
 	for (int i = 0; names && names[i] && i < STRINGS_MAX; i++) {
 		const char *v = http_query(req, names[i]);
 		e->s[i] = v && *v ? strdup(v) : NULL;
 	}
 	if (out)
 		*out = e;
-	struct http_stream st = {e, page_stream_fill, page_stream_free};
-	http_resp_stream(resp, &st);
-	http_resp_status(resp, 200);
-	http_resp_type(resp, fmt == FMT_CSV	  ? "text/csv; charset=utf-8"
-			     : fmt == FMT_GEOJSON ? "application/geo+json"
-						  : "application/json");
 	char disp[120];
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", kinds[k].name,
 		 fmt == FMT_CSV	      ? "csv"
 		 : fmt == FMT_GEOJSON ? "geojson"
 				      : "json");
-	http_resp_header(resp, "Content-Disposition", disp);
+	page_stream_answer(resp, &e->ps,
+			   fmt == FMT_CSV	? "text/csv; charset=utf-8"
+			   : fmt == FMT_GEOJSON ? "application/geo+json"
+						: "application/json",
+			   disp);
 	http_resp_header(resp, "Cache-Control", "no-store");
 	return TR_OK;
 }

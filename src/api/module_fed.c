@@ -407,10 +407,7 @@ void fed_module_stop(struct app *app)
 	struct fed_state *st = app->fed;
 	if (!st)
 		return;
-	pthread_mutex_lock(&st->mu);
-	atomic_store(&st->stop, 1);
-	pthread_cond_broadcast(&st->cv);
-	pthread_mutex_unlock(&st->mu);
+	fed_module_quiesce(app); /* stopping again is harmless */
 	pthread_join(st->manager, NULL);
 	struct fed_worker *w = st->workers;
 	while (w) {

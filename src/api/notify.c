@@ -174,31 +174,13 @@ static int sub_check_hook(struct http_req *req, json_t *body, int partial)
 	return sub_check(req, body);
 }
 
-static int sub_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
-		    json_t *items, char **next)
-{
-	int more = 0;
-	int rc = notify_sub_list(c, who, q->after, q->limit, items, &more);
-	*next = rc ? NULL : api_resource_last_id(items, more);
-	return rc;
-}
-
 static const struct rwhy sub_why[] = {
     {"area", "must be {lat, lon, radius_m}: lat within 90, lon within 180, radius 1 m to 2000 km"},
 };
 
-const struct api_resource subscription_resource = {
-    .name = "subscription",
-    .plural = "subscriptions",
-    .perm = RES_SUBSCRIPTION,
-    RES_CREATE(sub_spec),
-    RES_WHY(sub_why),
-    .cursor_uuid = 1,
-    .check = sub_check_hook,
-    .get = notify_sub_get,
-    .list = sub_list,
-    .create = notify_sub_create,
-};
+RESOURCE(subscription_resource, "subscription", "subscriptions", RES_SUBSCRIPTION,
+	 RES_CREATE(sub_spec), RES_WHY(sub_why), .cursor_uuid = 1, .get = notify_sub_get,
+	 .list_ids = notify_sub_list, .create = notify_sub_create, .check = sub_check_hook);
 
 int api_subscriptions_delete(struct http_req *req, struct http_resp *resp)
 {

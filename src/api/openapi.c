@@ -21,13 +21,9 @@ static json_t *field_schema(const struct vfield *f)
 		json_object_set_new(s, "minLength", json_integer((json_int_t)f->min));
 		json_object_set_new(s, "maxLength", json_integer((json_int_t)f->max));
 		break;
-	case V_ENUM: {
-		json_t *e = json_array();
-		for (const char *const *v = f->values; v && *v; v++)
-			json_array_append_new(e, json_string(*v));
-		json_object_set_new(s, "enum", e);
+	case V_ENUM:
+		json_object_set_new(s, "enum", validate_enum_json(f->values));
 		break;
-	}
 	case V_INT:
 	case V_NUMBER:
 		type = f->type == V_INT ? "integer" : "number";
@@ -97,13 +93,9 @@ static json_t *filter_param(const struct rfilter *f)
 	json_t *schema = json_pack("{s:s}", "type", "string");
 	const char *about = NULL;
 	switch (f->type) {
-	case RF_ENUM: {
-		json_t *e = json_array();
-		for (const char *const *v = f->values; v && *v; v++)
-			json_array_append_new(e, json_string(*v));
-		json_object_set_new(schema, "enum", e);
+	case RF_ENUM:
+		json_object_set_new(schema, "enum", validate_enum_json(f->values));
 		break;
-	}
 	case RF_TEXT:
 		json_object_set_new(schema, "minLength", json_integer(1));
 		json_object_set_new(schema, "maxLength", json_integer(f->max ? f->max : 200));

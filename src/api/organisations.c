@@ -30,23 +30,11 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 			items, next);
 }
 
-const struct api_resource org_resource = {
-    .name = "organisation",
-    .plural = "organisations",
-    .perm = RES_ORGANISATION,
-    .forbidden = "only instance administrators add organisations",
-    .update_forbidden = "only instance administrators change organisations",
-    RES_CREATE(org_spec),
-    .patch_spec = org_spec,
-    .npatch = N(org_spec) - 1,
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .cursor_uuid = 1,
-    .get = org_get,
-    .list = list,
-    .create = org_create,
-    .update = org_update,
-};
+RESOURCE_CRUD(org_resource, "organisation", "organisations", RES_ORGANISATION, org,
+	      RES_CREATE(org_spec), .patch_spec = org_spec, .npatch = N(org_spec) - 1,
+	      RES_FILTERS(filters), RES_WHY(why), .cursor_uuid = 1, .list = list,
+	      .forbidden = "only instance administrators add organisations",
+	      .update_forbidden = "only instance administrators change organisations");
 
 /* the form of an organisation, for GET /api/v1/schema/{form} */
 const struct vform api_form_organisation = {"organisation", org_spec, N(org_spec)};

@@ -6,7 +6,6 @@
 #include "api/validate.h"
 #include "core/countof.h"
 #include "core/err.h"
-#include "core/uuid.h"
 #include "domain/activity.h"
 #include "domain/practice.h"
 
@@ -71,27 +70,15 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 			     q->limit, items, next);
 }
 
-const struct api_resource practice_resource = {
-    .name = "practice",
-    .plural = "practices",
-    .perm = RES_PRACTICE,
-    RES_CREATE(create_spec),
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .get = practice_get,
-    .list = list,
-    .create = practice_create,
-    .update = practice_update,
-};
+RESOURCE_CRUD(practice_resource, "practice", "practices", RES_PRACTICE, practice,
+	      RES_CREATE(create_spec), RES_PATCH(patch_spec), RES_FILTERS(filters), RES_WHY(why),
+	      .list = list);
 
 int api_practices_review(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	const char *id;
 	json_t *body;
-	int rc = api_body(req, review_spec, N(review_spec), 0, &body);
+	int rc = api_path_body(req, review_spec, N(review_spec), &id, &body);
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);

@@ -138,20 +138,7 @@ static int get_weeks(struct db_conn *c, const struct caller *who, const char *id
 	return problem_get(c, who, id, weeks ? (int)strtol(weeks, NULL, 10) : 8, out);
 }
 
-const struct api_resource problem_resource = {
-    .name = "problem",
-    .plural = "problems",
-    .perm = RES_PROBLEM,
-    RES_CREATE(create_spec),
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .forbidden = "your role may not create problems",
-    .check = problem_nested,
-    .get = get,
-    .list = list,
-    .create = problem_create,
-    .update = problem_update,
-    RES_PARAMS(params),
-    .get_q = get_weeks,
-};
+RESOURCE(problem_resource, "problem", "problems", RES_PROBLEM, RES_CREATE(create_spec),
+	 RES_PATCH(patch_spec), RES_FILTERS(filters), RES_WHY(why), RES_PARAMS(params), .get = get,
+	 .get_q = get_weeks, .list = list, .create = problem_create, .update = problem_update,
+	 .check = problem_nested, .forbidden = "your role may not create problems");

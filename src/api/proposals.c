@@ -71,19 +71,9 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 	return proposal_list(c, who, rquery_get(q, "status"), q->after, q->limit, items, next);
 }
 
-const struct api_resource proposal_resource = {
-    .name = "proposal",
-    .plural = "proposals",
-    .perm = RES_PROPOSAL,
-    RES_CREATE(create_spec),
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .get = proposal_get,
-    .list = list,
-    .create = proposal_create,
-    .update = proposal_update,
-};
+RESOURCE_CRUD(proposal_resource, "proposal", "proposals", RES_PROPOSAL, proposal,
+	      RES_CREATE(create_spec), RES_PATCH(patch_spec), RES_FILTERS(filters), RES_WHY(why),
+	      .list = list);
 
 int api_proposals_endorse(struct http_req *req, struct http_resp *resp)
 {

@@ -136,22 +136,10 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 	return referral_list(c, who, &f, q->after, q->limit, items, next);
 }
 
-const struct api_resource referral_resource = {
-    .name = "referral",
-    .plural = "referrals",
-    .perm = RES_REFERRAL,
-    RES_CREATE(create_spec),
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .forbidden = "your role may not refer young people",
-    .fail = fail,
-    .check = check,
-    .get = referral_get,
-    .list = list,
-    .create = referral_create,
-    .update = referral_update,
-};
+RESOURCE_CRUD(referral_resource, "referral", "referrals", RES_REFERRAL, referral,
+	      RES_CREATE(create_spec), RES_PATCH(patch_spec), RES_FILTERS(filters), RES_WHY(why),
+	      .list = list, .check = check, .fail = fail,
+	      .forbidden = "your role may not refer young people");
 
 int api_referrals_list(struct http_req *req, struct http_resp *resp)
 {
@@ -270,12 +258,10 @@ int api_referrals_person_erase(struct http_req *req, struct http_resp *resp)
 
 int api_referrals_consents_list(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	int rc = api_query_allow(req, NULL);
+	const char *id;
+	int rc = api_path_id_only(req, &id);
 	if (rc)
 		return rc;
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
 	struct db_conn *c = api_db(req);
 	json_t *items = json_array();
 	rc = referral_consents(c, api_caller(req), id, items);
@@ -294,11 +280,9 @@ int api_referrals_consents_create(struct http_req *req, struct http_resp *resp)
 {
 	if (!acl_role_can(api_caller(req)->role, RES_REFERRAL_CONSENT, ACT_CREATE))
 		return http_fail(req, TR_ERR_FORBIDDEN, "your role may not record consent");
-	json_t *b = NULL;
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
-	int rc = api_body(req, consent_spec, N(consent_spec), 0, &b);
+	const char *id;
+	json_t *b;
+	int rc = api_path_body(req, consent_spec, N(consent_spec), &id, &b);
 	if (rc)
 		return rc;
 	if (!json_array_size(json_object_get(b, "scopes")))

@@ -40,6 +40,25 @@ const char *api_path_id(struct http_req *req)
 	return NULL;
 }
 
+int api_path_id_only(struct http_req *req, const char **id)
+{
+	int rc = api_query_allow(req, NULL);
+	if (rc)
+		return rc;
+	*id = api_path_id(req);
+	return *id ? TR_OK : TR_ERR_NOT_FOUND;
+}
+
+int api_path_body(struct http_req *req, const struct vfield *spec, size_t n, const char **id,
+		  json_t **body)
+{
+	*body = NULL;
+	*id = api_path_id(req);
+	if (!*id)
+		return TR_ERR_NOT_FOUND;
+	return api_body(req, spec, n, 0, body);
+}
+
 const struct api_resource *api_resource_owner(const struct api_resource *r)
 {
 	return r && r->parent ? r->parent : r;
@@ -113,6 +132,33 @@ static int read_gate(struct http_req *req, const struct api_resource *r, enum ac
 	return http_fail(req, TR_ERR_FORBIDDEN, r->read_forbidden);
 }
 
+int api_resource_body(struct http_req *req, const struct api_resource *r, int partial, json_t **out)
+{
+	int rc = partial ? api_body(req, r->patch_spec, r->npatch, 1, out)
+			 : api_body(req, r->create_spec, r->ncreate, 0, out);
+	if (rc)
+		return rc;
+	if (r->check && r->check(req, *out, partial)) {
+		json_decref(*out);
+		*out = NULL;
+		return TR_ERR_INVALID;
+	}
+	return TR_OK;
+}
+
+/* The end of a create or an update by r's domain (rc, field): the record
+ * as the caller sees it with status, or the failure; releases c and body. */
+static int write_answer(struct http_req *req, struct http_resp *resp, struct db_conn *c,
+			const struct api_resource *r, int rc, const char *field, const char *id,
+			int status, json_t *body)
+{
+	rc = rc ? api_resource_fail(req, c, r, rc, field)
+		: api_resource_answer(req, resp, c, r, id, status);
+	db_release(c);
+	json_decref(body);
+	return rc;
+}
+
 int api_resource_create(struct http_req *req, struct http_resp *resp)
 {
 	const struct api_resource *r = api_resource_of(req);
@@ -121,13 +167,9 @@ int api_resource_create(struct http_req *req, struct http_resp *resp)
 				 r->forbidden ? r->forbidden
 					      : "your role may not create these records");
 	json_t *body;
-	int rc = api_body(req, r->create_spec, r->ncreate, 0, &body);
+	int rc = api_resource_body(req, r, 0, &body);
 	if (rc)
 		return rc;
-	if (r->check && r->check(req, body, 0)) {
-		json_decref(body);
-		return TR_ERR_INVALID;
-	}
 	struct db_conn *c = api_db(req);
 	if (api_idem_replay(req, resp, c)) {
 		db_release(c);
@@ -137,11 +179,7 @@ int api_resource_create(struct http_req *req, struct http_resp *resp)
 	char id[37];
 	const char *field = NULL;
 	rc = r->create(c, api_caller(req), body, http_request_id(req), id, &field);
-	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, 201);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return write_answer(req, resp, c, r, rc, field, id, 201, body);
 }
 
 int api_resource_update(struct http_req *req, struct http_resp *resp)
@@ -156,13 +194,9 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 		return TR_ERR_NOT_FOUND;
 	json_t *body;
 	int64_t version;
-	int rc = api_body(req, r->patch_spec, r->npatch, 1, &body);
+	int rc = api_resource_body(req, r, 1, &body);
 	if (rc)
 		return rc;
-	if (r->check && r->check(req, body, 1)) {
-		json_decref(body);
-		return TR_ERR_INVALID;
-	}
 	if ((rc = api_if_match(req, &version)) ||
 	    (r->before_update && (rc = r->before_update(req, resp, id, body)))) {
 		json_decref(body);
@@ -171,11 +205,7 @@ int api_resource_update(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	const char *field = NULL;
 	rc = r->update(c, api_caller(req), id, body, version, http_request_id(req), &field);
-	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, 200);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return write_answer(req, resp, c, r, rc, field, id, 200, body);
 }
 
 int api_resource_delete(struct http_req *req, struct http_resp *resp)
@@ -346,6 +376,19 @@ int api_page_text_end(struct http_req *req, struct http_resp *resp, const char *
 	return b->err;
 }
 
+/* A page of r's records into items, *next the sort key of the last one
+ * when more follow. */
+static int read_page(struct db_conn *c, const struct caller *who, const struct api_resource *r,
+		     const struct rquery *q, json_t *items, char **next)
+{
+	if (!r->list_ids)
+		return r->list(c, who, q, items, next);
+	int more = 0;
+	int rc = r->list_ids(c, who, q->after, q->limit, items, &more);
+	*next = rc ? NULL : api_resource_last_id(items, more);
+	return rc;
+}
+
 /* A page of r: the items and the cursor. */
 static int list_page(struct http_req *req, struct http_resp *resp, const struct api_resource *r,
 		     const struct rquery *q)
@@ -353,7 +396,7 @@ static int list_page(struct http_req *req, struct http_resp *resp, const struct 
 	char *next = NULL;
 	struct db_conn *c = api_db(req);
 	json_t *items = r->list_text ? NULL : json_array();
-	int rc = items ? r->list(c, api_caller(req), q, items, &next)
+	int rc = items ? read_page(c, api_caller(req), r, q, items, &next)
 		       : r->list_text(c, api_caller(req), q, api_page_text_begin(resp), &next);
 	if (rc)
 		rc = api_db_fail(req, c, rc);
@@ -444,22 +487,15 @@ int api_resource_act_status(struct http_req *req, struct http_resp *resp, const 
 				      json_t *body, const char *request_id, const char **field),
 			    int status)
 {
-	const struct api_resource *r = api_resource_of(req);
-	const char *id = api_path_id(req);
-	if (!id)
-		return TR_ERR_NOT_FOUND;
+	const char *id;
 	json_t *body;
-	int rc = api_body(req, spec, n, 0, &body);
+	int rc = api_path_body(req, spec, n, &id, &body);
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);
 	const char *field = NULL;
 	rc = fn(c, api_caller(req), id, body, http_request_id(req), &field);
-	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, status);
-	db_release(c);
-	json_decref(body);
-	return rc;
+	return write_answer(req, resp, c, api_resource_of(req), rc, field, id, status, body);
 }
 
 int api_shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *who,

@@ -92,6 +92,11 @@ struct api_resource {
 	 * key of the last one when more follow (malloc'd). */
 	int (*list)(struct db_conn *c, const struct caller *who, const struct rquery *q,
 		    json_t *items, char **next_key);
+	/** In place of list for a resource without filters whose pages are in
+	 * id order (cursor_uuid): a page after the id after, *more set when
+	 * more follow. */
+	int (*list_ids)(struct db_conn *c, const struct caller *who, const char *after, int limit,
+			json_t *items, int *more);
 	int (*create)(struct db_conn *c, const struct caller *who, json_t *body,
 		      const char *request_id, char id[37], const char **field);
 	int (*update)(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -160,6 +165,16 @@ struct api_resource {
 					 .add = add_,                                              \
 					 __VA_ARGS__}
 
+/* The declaration of var, the resource nm (plural pl) of the permission
+ * row perm_, then its other members (tables, domain functions, rules). */
+#define RESOURCE(var, nm, pl, perm_, ...)                                                          \
+	const struct api_resource var = {.name = nm, .plural = pl, .perm = perm_, __VA_ARGS__}
+/* RESOURCE for records the domain reads, creates and changes with
+ * pfx_get, pfx_create and pfx_update. */
+#define RESOURCE_CRUD(var, nm, pl, perm_, pfx, ...)                                                \
+	RESOURCE(var, nm, pl, perm_, .get = pfx##_get, .create = pfx##_create,                     \
+		 .update = pfx##_update, __VA_ARGS__)
+
 /** The four routes of a resource at path: list, create, get, patch. */
 #define RESOURCE_ROUTES(path, res)                                                                 \
 	{"GET", path, api_resource_list, 0, &res}, {"POST", path, api_resource_create, 0, &res},   \
@@ -190,9 +205,21 @@ int api_resource_list(struct http_req *req, struct http_resp *resp);
 int api_rquery_read(struct http_req *req, const struct api_resource *r, const char *const *extra,
 		    struct rquery *q /* OUT */);
 int api_resource_create(struct http_req *req, struct http_resp *resp);
+/** The body of a create (partial 0) or a PATCH (1) of r: its field table,
+ * then r's own check; on failure *out is NULL and the errors answered. */
+int api_resource_body(struct http_req *req, const struct api_resource *r, int partial,
+		      json_t **out /* OUT */);
 int api_resource_get(struct http_req *req, struct http_resp *resp);
 int api_resource_update(struct http_req *req, struct http_resp *resp);
 int api_resource_delete(struct http_req *req, struct http_resp *resp);
+/** The record id of the path of a request that takes no query string: a
+ * 400 naming any query argument, then a 404 for an id that is no UUID;
+ * TR_OK, or the failure answered. */
+int api_path_id_only(struct http_req *req, const char **id /* OUT */);
+/** The record id of the path (a 404 for an id that is no UUID), then the
+ * body against spec: TR_OK, or the failure answered. */
+int api_path_body(struct http_req *req, const struct vfield *spec, size_t n,
+		  const char **id /* OUT */, json_t **body /* OUT */);
 /** The resource whose records the route names: the parent of a part. */
 const struct api_resource *api_resource_owner(const struct api_resource *r);
 /** The record id of the path ("{id}"), or NULL after a 404 (an id that

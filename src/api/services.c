@@ -65,21 +65,9 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 	return service_list(c, &f, q->after, q->limit, items, next);
 }
 
-const struct api_resource service_resource = {
-    .name = "service",
-    .plural = "services",
-    .perm = RES_SERVICE,
-    RES_CREATE(create_spec),
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    RES_WHY(why),
-    .cursor_uuid = 1,
-    .forbidden = "your role may not declare services",
-    .get = service_get,
-    .list = list,
-    .create = service_create,
-    .update = service_update,
-};
+RESOURCE_CRUD(service_resource, "service", "services", RES_SERVICE, service,
+	      RES_CREATE(create_spec), RES_PATCH(patch_spec), RES_FILTERS(filters), RES_WHY(why),
+	      .cursor_uuid = 1, .list = list, .forbidden = "your role may not declare services");
 
 /* A number of the query string in [lo, hi]; TR_OK when absent. */
 static int query_number(struct http_req *req, const char *name, double lo, double hi, double *out,

@@ -71,14 +71,5 @@ static int fail(struct http_req *req, struct db_conn *c, int rc, const char *fie
 	return http_fail(req, rc, msg);
 }
 
-const struct api_resource signal_resource = {
-    .name = "signal",
-    .plural = "signals",
-    .perm = RES_SIGNAL,
-    RES_PATCH(patch_spec),
-    RES_FILTERS(filters),
-    .fail = fail,
-    .get = get,
-    .list = list,
-    .update = signal_update,
-};
+RESOURCE(signal_resource, "signal", "signals", RES_SIGNAL, RES_PATCH(patch_spec),
+	 RES_FILTERS(filters), .get = get, .list = list, .update = signal_update, .fail = fail);

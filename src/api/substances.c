@@ -62,19 +62,7 @@ static int list(struct db_conn *c, const struct caller *who, const struct rquery
 			      q->limit, items, next);
 }
 
-const struct api_resource substance_resource = {
-    .name = "substance",
-    .plural = "substances",
-    .perm = RES_SUBSTANCE,
-    RES_CREATE(spec),
-    RES_PATCH(spec),
-    RES_FILTERS(filters),
-    .cursor_uuid = 1,
-    .forbidden = "your role may not add substances",
-    .fail = fail,
-    .check = check,
-    .get = substance_get,
-    .list = list,
-    .create = substance_create,
-    .update = substance_update,
-};
+RESOURCE_CRUD(substance_resource, "substance", "substances", RES_SUBSTANCE, substance,
+	      RES_CREATE(spec), RES_PATCH(spec), RES_FILTERS(filters), .cursor_uuid = 1,
+	      .list = list, .check = check, .fail = fail,
+	      .forbidden = "your role may not add substances");

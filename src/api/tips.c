@@ -207,10 +207,7 @@ int api_tips_receipt(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	json_t *out = NULL;
 	rc = tip_receipt_get(c, code, secret, &out);
-	if (rc == TR_ERR_NOT_FOUND)
-		rc = http_fail(req, rc, "no tip has this receipt");
-	else if (rc)
-		rc = api_db_fail(req, c, rc);
+	rc = api_db_fail_as(req, c, rc, TR_ERR_NOT_FOUND, "no tip has this receipt");
 	db_release(c);
 	if (rc)
 		return rc;
@@ -327,19 +324,9 @@ static int triage_fail(struct http_req *req, struct db_conn *c, int rc, const ch
 }
 
 /* No staff create: tips come from the public (api_tips_submit). */
-const struct api_resource tip_resource = {
-    .name = "tip",
-    .plural = "tips",
-    .perm = RES_TIP,
-    RES_PATCH(triage_spec),
-    RES_FILTERS(filters),
-    RES_WHY(triage_why),
-    .read_forbidden = "your role may not do this with tips",
-    .fail = triage_fail,
-    .get = tip_get,
-    .list = tips_list,
-    .update = tip_update,
-};
+RESOURCE(tip_resource, "tip", "tips", RES_TIP, RES_PATCH(triage_spec), RES_FILTERS(filters),
+	 RES_WHY(triage_why), .get = tip_get, .list = tips_list, .update = tip_update,
+	 .fail = triage_fail, .read_forbidden = "your role may not do this with tips");
 
 static const struct vfield note_spec[] = {
     {"body", V_STRING, 1, 1, 10000, NULL, 0},

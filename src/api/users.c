@@ -7,7 +7,6 @@
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
-#include "core/uuid.h"
 #include "domain/auth.h"
 #include "domain/user.h"
 
@@ -121,31 +120,17 @@ static int own_password_check(struct http_req *req, struct http_resp *resp, cons
 	return rc;
 }
 
-const struct api_resource user_resource = {
-    .name = "user",
-    .plural = "users",
-    .perm = RES_USER,
-    .forbidden = "your role may not create users",
-    RES_CREATE(user_spec),
-    RES_PATCH(user_patch_spec),
-    RES_FILTERS(filters),
-    .cursor_uuid = 1,
-    .fail = fail,
-    .get = user_get,
-    .list = list,
-    .create = user_create,
-    .update = user_update,
-    .before_update = own_password_check,
-};
+RESOURCE_CRUD(user_resource, "user", "users", RES_USER, user, RES_CREATE(user_spec),
+	      RES_PATCH(user_patch_spec), RES_FILTERS(filters), .cursor_uuid = 1, .list = list,
+	      .fail = fail, .before_update = own_password_check,
+	      .forbidden = "your role may not create users");
 
 /* An administrator sets another user's password: 204, no record. */
 int api_users_password_reset(struct http_req *req, struct http_resp *resp)
 {
-	const char *id = http_param(req, "id");
-	if (!tr_uuid_valid(id))
-		return http_fail(req, TR_ERR_NOT_FOUND, "not found");
+	const char *id;
 	json_t *body;
-	int rc = api_body(req, reset_spec, N(reset_spec), 0, &body);
+	int rc = api_path_body(req, reset_spec, N(reset_spec), &id, &body);
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);

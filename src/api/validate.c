@@ -197,6 +197,14 @@ int vhas(json_t *body, const char *name)
 	return json_object_get(body, name) != NULL;
 }
 
+json_t *validate_enum_json(const char *const *values)
+{
+	json_t *e = json_array();
+	for (const char *const *v = values; e && v && *v; v++)
+		json_array_append_new(e, json_string(*v));
+	return e;
+}
+
 json_t *validate_schema_json(const struct vfield *spec, size_t nfields)
 {
 	static const char *const types[] = {
@@ -227,13 +235,9 @@ json_t *validate_schema_json(const struct vfield *spec, size_t nfields)
 			json_object_set_new(j, "minimum", json_real(f->min));
 			json_object_set_new(j, "maximum", json_real(f->max));
 			break;
-		case V_ENUM: {
-			json_t *v = json_array();
-			for (const char *const *e = f->values; v && e && *e; e++)
-				json_array_append_new(v, json_string(*e));
-			json_object_set_new(j, "values", v ? v : json_array());
+		case V_ENUM:
+			json_object_set_new(j, "values", validate_enum_json(f->values));
 			break;
-		}
 		case V_STRINGS:
 			json_object_set_new(j, "max_items", json_integer(100));
 			json_object_set_new(j, "max_length",

@@ -49,6 +49,10 @@ struct vform {
 	size_t n;
 };
 
+/** The values of an enum (NULL-terminated, may be NULL) as a JSON array,
+ * for the schemas of forms and of the OpenAPI document; NULL when out of
+ * memory. */
+json_t *validate_enum_json(const char *const *values);
 /** The fields of spec as JSON: [{name, type, required, nullable, and
  * min_length/max_length, minimum/maximum or values as the type has}]. */
 json_t *validate_schema_json(const struct vfield *spec, size_t nfields);

@@ -47,34 +47,15 @@ static int hook_check(struct http_req *req, json_t *body, int partial)
 	return TR_OK;
 }
 
-static int hook_list(struct db_conn *c, const struct caller *who, const struct rquery *q,
-		     json_t *items, char **next)
-{
-	int more = 0;
-	int rc = webhook_list(c, who, q->after, q->limit, items, &more);
-	*next = rc ? NULL : api_resource_last_id(items, more);
-	return rc;
-}
-
 static const struct rwhy hook_why[] = {
     {"url", "must be an http or https URL whose host resolves to public addresses only "
 	    "(loopback, private and link-local targets are refused)"},
 };
 
-const struct api_resource webhook_resource = {
-    .name = "webhook",
-    .plural = "webhooks",
-    .perm = RES_WEBHOOK,
-    RES_CREATE(hook_spec),
-    RES_PATCH(hook_patch_spec),
-    RES_WHY(hook_why),
-    .cursor_uuid = 1,
-    .forbidden = "only an org_admin registers the webhooks of an organisation",
-    .check = hook_check,
-    .get = webhook_get,
-    .list = hook_list,
-    .update = webhook_update,
-};
+RESOURCE(webhook_resource, "webhook", "webhooks", RES_WEBHOOK, RES_CREATE(hook_spec),
+	 RES_PATCH(hook_patch_spec), RES_WHY(hook_why), .cursor_uuid = 1, .get = webhook_get,
+	 .list_ids = webhook_list, .update = webhook_update, .check = hook_check,
+	 .forbidden = "only an org_admin registers the webhooks of an organisation");
 
 /* The resource's checks, then the record with its secret: the only time
  * the secret is ever answered. */
@@ -84,13 +65,9 @@ int api_webhooks_create(struct http_req *req, struct http_resp *resp)
 	if (!acl_role_can(api_caller(req)->role, r->perm, ACT_CREATE))
 		return http_fail(req, TR_ERR_FORBIDDEN, r->forbidden);
 	json_t *body;
-	int rc = api_body(req, r->create_spec, r->ncreate, 0, &body);
+	int rc = api_resource_body(req, r, 0, &body);
 	if (rc)
 		return rc;
-	if (r->check(req, body, 0)) {
-		json_decref(body);
-		return TR_ERR_INVALID;
-	}
 	struct db_conn *c = api_db(req);
 	char id[37], *secret = NULL;
 	const char *field = NULL;
