@@ -363,14 +363,6 @@ static void creator_fill(json_t *a, const struct caller *who)
 		json_object_set_new(a, "created_by", json_null());
 }
 
-/* The sharing of a record (strings borrowed from it). */
-static struct acl_share share_of(json_t *a)
-{
-	return (struct acl_share){json_string_value(json_object_get(a, "distribution")),
-				  json_string_value(json_object_get(a, "tlp")),
-				  json_string_value(json_object_get(a, "sharing_group_id"))};
-}
-
 /* The module's rule for one activity, asked by the notifications for
  * each subscriber (activity_get with them as the caller). */
 static int activity_check_visible(struct db_conn *c, const struct caller *who, const char *id)
@@ -419,7 +411,7 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 	int64_t now;
 	json_t *a = activity_rec_new(body, defaults_fill, who, id, &now);
 	creator_fill(a, who);
-	struct acl_share to = share_of(a);
+	struct acl_share to = row_share(a, 1);
 	int rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, NULL, &to, field);
 	if (rc) {
 		json_decref(a);
@@ -442,14 +434,13 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur, *merged;
-	int rc = row_owned_begin(c, who, id, activity_get, activity_role_can(who->role, ACT_UPDATE),
-				 body, &cur, &merged);
+	struct row_change ch;
+	int rc =
+	    row_change_begin(c, who, id, activity_get, activity_role_can(who->role, ACT_UPDATE),
+			     body, SHARE_ACTIVITY, 1, NULL, &ch, field);
 	if (rc)
 		return rc;
-	struct acl_share was = share_of(cur), will = share_of(merged);
-	if ((rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, &was, &will, field)))
-		goto out;
+	json_t *cur = ch.cur, *merged = ch.next;
 	if ((rc = row_version_check(cur, version)))
 		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
@@ -470,11 +461,9 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = activity_write(c, merged, 0)))
 		goto out;
-	rc = shrec_audit_change(c, who, "activity", id, request_id, &was, &will, now);
+	rc = shrec_audit_change(c, who, "activity", id, request_id, &ch.was, &ch.will, now);
 out:
-	json_decref(cur);
-	json_decref(merged);
-	return db_end(c, rc);
+	return row_change_end(c, &ch, rc);
 }
 
 /* ---- import ---- */
@@ -610,7 +599,7 @@ int activity_import_row(struct activity_import *im, json_t *row)
 	activity_rec_owner(a, im->who, id, im->now);
 	creator_fill(a, im->who);
 	const char *field = NULL;
-	struct acl_share to = share_of(a);
+	struct acl_share to = row_share(a, 1);
 	int rc = bad ? TR_OK
 		     : acl_distribution_allowed(im->who->role, SHARE_ACTIVITY, NULL, &to, &field);
 	if (rc == TR_ERR_FORBIDDEN) {

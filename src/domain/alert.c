@@ -432,14 +432,6 @@ static void stamp_published(json_t *a, int64_t now)
 	}
 }
 
-/* The sharing of a record (strings borrowed from it). */
-static struct acl_share share_of(json_t *a)
-{
-	return (struct acl_share){json_string_value(json_object_get(a, "distribution")),
-				  json_string_value(json_object_get(a, "tlp")),
-				  json_string_value(json_object_get(a, "sharing_group_id"))};
-}
-
 /* An alert that became published raises its subscribers' notifications
  * in the same transaction (docs: notifications). was is the stored status
  * before the change (NULL on create). */
@@ -479,7 +471,7 @@ static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *bod
 	int rc = TR_OK;
 	if (strcmp(json_string_value(json_object_get(a, "status")), "retracted") == 0)
 		rc = (*field = "status", TR_ERR_INVALID);
-	struct acl_share to = share_of(a);
+	struct acl_share to = row_share(a, 1);
 	if (!rc)
 		rc = acl_distribution_allowed(who->role, SHARE_ALERT, NULL, &to, field);
 	if (!rc)
@@ -556,7 +548,7 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	const char *org = json_string_value(json_object_get(cur, "org_id"));
 	merged = row_merged(cur, body);
 	defaults_fill(merged);
-	struct acl_share was = share_of(cur), will = share_of(merged);
+	struct acl_share was = row_share(cur, 1), will = row_share(merged, 1);
 	if (strcmp(org, who->org_id) != 0 || !acl_role_can(who->role, RES_ALERT, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;

@@ -357,13 +357,6 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-/* The sharing of a record (strings borrowed from it). */
-static struct acl_share share_of(json_t *p)
-{
-	return (struct acl_share){jstr(p, "distribution"), jstr(p, "tlp"),
-				  jstr(p, "sharing_group_id")};
-}
-
 int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		   const char *request_id, char id[37], const char **field)
 {
@@ -375,7 +368,7 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		json_object_set_new(m, "tlp", json_string("amber"));
 	if (!jstr(m, "phase"))
 		json_object_set_new(m, "phase", json_string("scanning"));
-	struct acl_share to = share_of(m);
+	struct acl_share to = row_share(m, 1);
 	int rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, NULL, &to, field);
 	if (rc) {
 		json_decref(m);
@@ -400,23 +393,20 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur, *m;
-	int rc = row_owned_begin(c, who, id, problem_row_get,
-				 acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE), body, &cur, &m);
+	struct row_change ch;
+	int rc = row_change_begin(c, who, id, problem_row_get,
+				  acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE), body,
+				  SHARE_PROBLEM, 1, NULL, &ch, field);
 	if (rc)
 		return rc;
-	struct acl_share was = share_of(cur), will = share_of(m);
-	if ((rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, &was, &will, field)))
-		goto out;
-	if ((rc = row_version_check(cur, version)))
+	json_t *m = ch.next;
+	if ((rc = row_version_check(ch.cur, version)))
 		goto out;
 	int64_t now = tr_now_ms();
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))
 		goto out;
-	rc = shrec_audit_change(c, who, "problem", id, request_id, &was, &will, now);
+	rc = shrec_audit_change(c, who, "problem", id, request_id, &ch.was, &ch.will, now);
 out:
-	json_decref(cur);
-	json_decref(m);
-	return db_end(c, rc);
+	return row_change_end(c, &ch, rc);
 }

@@ -266,14 +266,6 @@ static void defaults_fill(json_t *p)
 		json_object_set_new(p, "status", json_string("draft"));
 }
 
-/* The sharing of a record (strings borrowed from it); proposals carry no
- * TLP. */
-static struct acl_share share_of(json_t *p)
-{
-	return (struct acl_share){json_string_value(json_object_get(p, "distribution")), NULL,
-				  json_string_value(json_object_get(p, "sharing_group_id"))};
-}
-
 int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		    const char *request_id, char id[37], const char **field)
 {
@@ -282,7 +274,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		return TR_ERR_FORBIDDEN;
 	int64_t now;
 	json_t *p = activity_rec_new(body, defaults_fill, who, id, &now);
-	struct acl_share to = share_of(p);
+	struct acl_share to = row_share(p, 0); /* proposals carry no TLP */
 	int rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, NULL, &to, field);
 	if (rc) {
 		json_decref(p);
@@ -317,16 +309,13 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur, *merged;
-	int rc =
-	    row_owned_begin(c, who, id, proposal_read,
-			    acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE), body, &cur, &merged);
+	struct row_change ch;
+	int rc = row_change_begin(c, who, id, proposal_read,
+				  acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE), body,
+				  SHARE_PROPOSAL, 0, defaults_fill, &ch, field);
 	if (rc)
 		return rc;
-	defaults_fill(merged);
-	struct acl_share was = share_of(cur), will = share_of(merged);
-	if ((rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, &was, &will, field)))
-		goto out;
+	json_t *cur = ch.cur, *merged = ch.next;
 	if ((rc = row_version_check(cur, version)))
 		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
@@ -344,11 +333,9 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	    (rc = tell_partners(c, merged, now)) ||
 	    (rc = proposal_subscribers(c, merged, from, now)))
 		goto out;
-	rc = shrec_audit_change(c, who, "proposal", id, request_id, &was, &will, now);
+	rc = shrec_audit_change(c, who, "proposal", id, request_id, &ch.was, &ch.will, now);
 out:
-	json_decref(cur);
-	json_decref(merged);
-	return db_end(c, rc);
+	return row_change_end(c, &ch, rc);
 }
 
 /* Civil-society and youth organisations endorse proposals through their

@@ -226,6 +226,38 @@ int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id,
 	return TR_ERR_FORBIDDEN;
 }
 
+struct acl_share row_share(json_t *r, int tlp)
+{
+	return (struct acl_share){json_string_value(json_object_get(r, "distribution")),
+				  tlp ? json_string_value(json_object_get(r, "tlp")) : NULL,
+				  json_string_value(json_object_get(r, "sharing_group_id"))};
+}
+
+int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		     int may, json_t *body, enum acl_shareable res, int tlp,
+		     void (*fill)(json_t *r), struct row_change *ch, const char **field)
+{
+	memset(ch, 0, sizeof(*ch));
+	int rc = row_owned_begin(c, who, id, read, may, body, &ch->cur, &ch->next);
+	if (rc)
+		return rc;
+	if (fill)
+		fill(ch->next);
+	ch->was = row_share(ch->cur, tlp);
+	ch->will = row_share(ch->next, tlp);
+	if ((rc = acl_distribution_allowed(who->role, res, &ch->was, &ch->will, field)))
+		row_change_end(c, ch, rc);
+	return rc;
+}
+
+int row_change_end(struct db_conn *c, struct row_change *ch, int rc)
+{
+	json_decref(ch->cur);
+	json_decref(ch->next);
+	memset(ch, 0, sizeof(*ch));
+	return db_end(c, rc);
+}
+
 int row_review_verdict(json_t *body, const char **verdict, const char **comments,
 		       const char **field)
 {

@@ -41,6 +41,30 @@ int row_update_begin(struct db_conn *c, const struct caller *who, const char *id
  * the caller's. */
 int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		    int may, json_t *body, json_t **cur /* OUT */, json_t **merged /* OUT */);
+/** The sharing of the record r (strings borrowed from it): distribution,
+ * sharing group and, when tlp is set, TLP (proposals and tips carry
+ * none). */
+struct acl_share row_share(json_t *r, int tlp);
+/** An update of a shareable record under way: the record as stored (cur)
+ * and as it will be (next), both the caller's until row_change_end, and
+ * their sharings (row_share, borrowed from them). */
+struct row_change {
+	json_t *cur, *next;
+	struct acl_share was, will;
+};
+/** The start of an update of a shareable record owned by an organisation:
+ * row_owned_begin into ch->cur and ch->next, fill (when set) run on next,
+ * then TR_ERR_FORBIDDEN (with *field) unless who's role may move its
+ * sharing (of res, with its TLP when tlp is set) from ch->was to ch->will
+ * (acl_distribution_allowed). On a failure the transaction is rolled back
+ * and both records are NULL. */
+int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		     int may, json_t *body, enum acl_shareable res, int tlp,
+		     void (*fill)(json_t *r), struct row_change *ch /* OUT */,
+		     const char **field /* OUT */);
+/** The end of an update row_change_begin started: both records released,
+ * then db_end(c, rc). */
+int row_change_end(struct db_conn *c, struct row_change *ch, int rc);
 /** A copy of the record cur with the fields of body over it (the
  * caller's). */
 json_t *row_merged(json_t *cur, json_t *body);

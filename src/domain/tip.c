@@ -618,12 +618,6 @@ static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur
 	return TR_OK;
 }
 
-/* The sharing of a tip (strings borrowed from it); tips carry no TLP. */
-static struct acl_share share_of(json_t *t)
-{
-	return (struct acl_share){jstr(t, "distribution"), NULL, jstr(t, "sharing_group_id")};
-}
-
 static int triage_write(struct db_conn *c, const char *id, json_t *cur, json_t *m, int64_t now)
 {
 	struct db_stmt *s;
@@ -658,17 +652,15 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	       int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur, *m;
-	int rc = row_owned_begin(c, who, id, tip_get, acl_role_can(who->role, RES_TIP, ACT_UPDATE),
-				 body, &cur, &m);
+	struct row_change ch; /* tips carry no TLP */
+	int rc = row_change_begin(c, who, id, tip_get, acl_role_can(who->role, RES_TIP, ACT_UPDATE),
+				  body, SHARE_TIP, 0, NULL, &ch, field);
 	if (rc)
 		return rc;
-	struct acl_share was = share_of(cur), will = share_of(m);
+	json_t *cur = ch.cur, *m = ch.next;
 	/* how coarse the point is outside the organisation goes with who sees it */
 	int coarsen =
 	    !json_equal(json_object_get(cur, "coarsen_m"), json_object_get(m, "coarsen_m"));
-	if ((rc = acl_distribution_allowed(who->role, SHARE_TIP, &was, &will, field)))
-		goto out;
 	if (coarsen && !acl_role_can(who->role, RES_TIP, ACT_SHARE)) {
 		*field = "distribution";
 		rc = TR_ERR_FORBIDDEN;
@@ -688,7 +680,7 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	    strcmp(assignee, who->user_id) != 0 && (rc = notify_tip_assigned(c, id, assignee, now)))
 		goto out;
 	char detail[300] = "";
-	int share = acl_share_changed(&was, &will) || coarsen;
+	int share = acl_share_changed(&ch.was, &ch.will) || coarsen;
 	snprintf(detail, sizeof(detail),
 		 "{\"status\":[\"%s\",\"%s\"],\"distribution\":[\"%s\",\"%s\"]}",
 		 jstr(cur, "status"), jstr(m, "status"), jstr(cur, "distribution"),
@@ -698,9 +690,7 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 				NULL,	      detail};
 	rc = audit_append(c, &e, now);
 out:
-	json_decref(cur);
-	json_decref(m);
-	return db_end(c, rc);
+	return row_change_end(c, &ch, rc);
 }
 
 /* What the single PATCH would have answered for rc: its status and code. */

@@ -98,6 +98,27 @@ static void a_rejection_needs_a_reason(void **state)
 	json_decref(b);
 }
 
+static void a_records_sharing_has_its_tlp_only_when_asked(void **state)
+{
+	(void)state;
+	json_t *r = json_pack("{s:s, s:s, s:s}", "distribution", "sharing_group", "tlp", "amber",
+			      "sharing_group_id", "g1");
+	struct acl_share with = row_share(r, 1), without = row_share(r, 0);
+	assert_string_equal(with.distribution, "sharing_group");
+	assert_string_equal(with.tlp, "amber");
+	assert_string_equal(with.sharing_group_id, "g1");
+	assert_string_equal(without.distribution, "sharing_group");
+	assert_null(without.tlp);
+	assert_string_equal(without.sharing_group_id, "g1");
+	json_decref(r);
+	json_t *bare = json_object();
+	struct acl_share none = row_share(bare, 1);
+	assert_null(none.distribution);
+	assert_null(none.tlp);
+	assert_null(none.sharing_group_id);
+	json_decref(bare);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +127,7 @@ int main(void)
 	    cmocka_unit_test(a_status_moves_only_along_its_table),
 	    cmocka_unit_test(a_stale_if_match_is_a_failed_precondition),
 	    cmocka_unit_test(a_rejection_needs_a_reason),
+	    cmocka_unit_test(a_records_sharing_has_its_tlp_only_when_asked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
