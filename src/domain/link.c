@@ -2,7 +2,6 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
-#include "domain/activity.h"
 #include "domain/audit.h"
 #include "domain/row.h"
 #include "domain/tip.h"
@@ -12,19 +11,25 @@
 
 const char *const link_types[] = {"alert", "activity", "problem", "tip", NULL};
 
-/* What each type reads for a summary; tips have no title, their
- * reference stands in. */
+/* Each type's resource in the permission table and what it reads for a
+ * summary; tips have no title, their reference stands in. */
 static const struct {
-	const char *type, *sql;
+	const char *type;
+	enum resource res;
+	const char *sql;
 } ends[] = {
-    {"alert", "SELECT x.id, x.title, x.status, x.org_id, NULL, x.tlp FROM alerts x"
-	      " WHERE x.id = ?"},
-    {"activity", "SELECT x.id, x.title, x.status, x.org_id, NULL, x.tlp FROM activities x"
-		 " WHERE x.id = ?"},
-    {"problem", "SELECT x.id, x.title, x.phase, x.org_id, NULL, x.tlp FROM problems x"
-		" WHERE x.id = ?"},
-    {"tip", "SELECT x.id, x.category, x.status, x.org_id, x.reference, NULL FROM tips x"
-	    " WHERE x.id = ?"},
+    {"alert", RES_ALERT,
+     "SELECT x.id, x.title, x.status, x.org_id, NULL, x.tlp FROM alerts x"
+     " WHERE x.id = ?"},
+    {"activity", RES_ACTIVITY,
+     "SELECT x.id, x.title, x.status, x.org_id, NULL, x.tlp FROM activities x"
+     " WHERE x.id = ?"},
+    {"problem", RES_PROBLEM,
+     "SELECT x.id, x.title, x.phase, x.org_id, NULL, x.tlp FROM problems x"
+     " WHERE x.id = ?"},
+    {"tip", RES_TIP,
+     "SELECT x.id, x.category, x.status, x.org_id, x.reference, NULL FROM tips x"
+     " WHERE x.id = ?"},
 };
 
 static int type_index(const char *type)
@@ -35,41 +40,18 @@ static int type_index(const char *type)
 	return -1;
 }
 
-/* Whether the role may see records of the type at all. */
-static int role_reads(enum role r, int k)
+/* Whether the role may act on records of the type k: read them at all
+ * (ACT_READ), or change them in its organisation (ACT_UPDATE). */
+static int role_may(enum role r, int k, enum action act)
 {
-	switch (k) {
-	case 0:
-		return acl_role_can(r, RES_ALERT, ACT_READ);
-	case 1:
-		return activity_role_can(r, ACT_READ);
-	case 2:
-		return acl_role_can(r, RES_PROBLEM, ACT_READ);
-	default:
-		return acl_role_can(r, RES_TIP, ACT_READ);
-	}
-}
-
-/* Whether the role may change records of the type (in its organisation). */
-static int role_changes(enum role r, int k)
-{
-	switch (k) {
-	case 0:
-		return acl_role_can(r, RES_ALERT, ACT_UPDATE);
-	case 1:
-		return activity_role_can(r, ACT_UPDATE);
-	case 2:
-		return acl_role_can(r, RES_PROBLEM, ACT_UPDATE);
-	default:
-		return acl_role_can(r, RES_TIP, ACT_UPDATE);
-	}
+	return acl_role_can(r, ends[k].res, act);
 }
 
 int link_end_get(struct db_conn *c, const struct caller *who, const char *type, const char *id,
 		 json_t **out)
 {
 	int k = type_index(type);
-	if (k < 0 || !role_reads(who->role, k))
+	if (k < 0 || !role_may(who->role, k, ACT_READ))
 		return TR_ERR_NOT_FOUND;
 	struct query q;
 	query_init(&q);
@@ -193,9 +175,10 @@ static int ends_check(struct db_conn *c, const struct caller *who, const char *t
 	}
 	const char *oa = json_string_value(json_object_get(a, "org_id"));
 	const char *ob = json_string_value(json_object_get(b, "org_id"));
-	int may =
-	    (oa && strcmp(oa, who->org_id) == 0 && role_changes(who->role, type_index(type))) ||
-	    (ob && strcmp(ob, who->org_id) == 0 && role_changes(who->role, type_index(other_type)));
+	int may = (oa && strcmp(oa, who->org_id) == 0 &&
+		   role_may(who->role, type_index(type), ACT_UPDATE)) ||
+		  (ob && strcmp(ob, who->org_id) == 0 &&
+		   role_may(who->role, type_index(other_type), ACT_UPDATE));
 	json_decref(a);
 	json_decref(b);
 	return may ? TR_OK : TR_ERR_FORBIDDEN;
