@@ -166,8 +166,12 @@ static int list_prepare(struct db_conn *c, const struct caller *who, const struc
 	return query_take(&q, c, out);
 }
 
-int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
-	       const char *after, int limit, json_t *items, char **next_key)
+/* Walks a page of the list, giving each row to emit with ctx; *next_key
+ * the cursor of the last row given ("<sort value>:<id>") when a further
+ * row exists. */
+static int list_walk(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+		     const char *after, int limit, void (*emit)(struct db_stmt *s, void *ctx),
+		     void *ctx, char **next_key)
 {
 	struct db_stmt *s;
 	*next_key = NULL;
@@ -181,7 +185,7 @@ int alert_list(struct db_conn *c, const struct caller *who, const struct alert_f
 			*next_key = strdup(last);
 			break;
 		}
-		json_array_append_new(items, alert_row(s));
+		emit(s, ctx);
 		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 29),
 			 db_col_text(s, 0));
 	}
@@ -189,31 +193,37 @@ int alert_list(struct db_conn *c, const struct caller *who, const struct alert_f
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+static void json_emit(struct db_stmt *s, void *items)
+{
+	json_array_append_new(items, alert_row(s));
+}
+
+int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+	       const char *after, int limit, json_t *items, char **next_key)
+{
+	return list_walk(c, who, f, after, limit, json_emit, items, next_key);
+}
+
+/* The JSON array written so far: its buffer and how many rows it has. */
+struct text_page {
+	struct buf *out;
+	int n;
+};
+
+static void text_emit(struct db_stmt *s, void *ctx)
+{
+	struct text_page *p = ctx;
+	buf_puts(p->out, p->n++ ? "," : "[");
+	alert_row_text(s, p->out);
+}
+
 int alert_list_text(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
 		    const char *after, int limit, struct buf *out, char **next_key)
 {
-	struct db_stmt *s;
-	*next_key = NULL;
-	int rc = list_prepare(c, who, f, after, limit, &s);
-	if (rc)
-		return rc;
-	int n = 0;
-	char last[100] = "";
-	buf_puts(out, "[");
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		if (n > 1)
-			buf_puts(out, ",");
-		alert_row_text(s, out);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 29),
-			 db_col_text(s, 0));
-	}
-	buf_puts(out, "]");
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? out->err : rc;
+	struct text_page p = {out, 0};
+	int rc = list_walk(c, who, f, after, limit, text_emit, &p, next_key);
+	buf_puts(out, p.n ? "]" : "[]");
+	return rc ? rc : out->err;
 }
 
 /* ---- writing ---- */
