@@ -47,6 +47,19 @@ static int role_may(enum role r, int k, enum action act)
 	return acl_role_can(r, ends[k].res, act);
 }
 
+/* The summary of an end of type (ctx) from its row of ends[].sql. */
+static json_t *end_row(struct db_stmt *s, void *type)
+{
+	json_t *e = json_pack("{s:s, s:s, s:o, s:o, s:o}", "type", (const char *)type, "id",
+			      db_col_text(s, 0), "title", row_text(s, 1), "status", row_text(s, 2),
+			      "org_id", row_text(s, 3));
+	if (e && !db_col_is_null(s, 4))
+		json_object_set_new(e, "reference", row_text(s, 4));
+	if (e && !db_col_is_null(s, 5))
+		json_object_set_new(e, "tlp", row_text(s, 5));
+	return e;
+}
+
 int link_end_get(struct db_conn *c, const struct caller *who, const char *type, const char *id,
 		 json_t **out)
 {
@@ -59,26 +72,7 @@ int link_end_get(struct db_conn *c, const struct caller *who, const char *type, 
 	acl_visible(&q, who, "x");
 	if (k == 0) /* an alert's draft stays home */
 		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		json_t *e = json_pack("{s:s, s:s, s:o, s:o, s:o}", "type", type, "id",
-				      db_col_text(s, 0), "title", row_text(s, 1), "status",
-				      row_text(s, 2), "org_id", row_text(s, 3));
-		if (!db_col_is_null(s, 4))
-			json_object_set_new(e, "reference", row_text(s, 4));
-		if (!db_col_is_null(s, 5))
-			json_object_set_new(e, "tlp", row_text(s, 5));
-		*out = e;
-		rc = e ? TR_OK : TR_ERR_NOMEM;
-	} else if (rc == DB_DONE) {
-		rc = TR_ERR_NOT_FOUND;
-	}
-	db_done(s);
-	return rc;
+	return row_query_one_ctx(&q, c, end_row, (void *)ends[k].type, out);
 }
 
 int link_list(struct db_conn *c, const struct caller *who, const char *type, const char *id,
@@ -260,19 +254,23 @@ int link_add(struct db_conn *c, const struct caller *who, const char *type, cons
 	return db_end(c, rc);
 }
 
+/* A row of record_links as stored: its two ends and when it was made. */
+static json_t *link_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0), "a_id",
+			 db_col_text(s, 1), "b_type", db_col_text(s, 2), "b_id", db_col_text(s, 3),
+			 "created_at", row_time(s, 4));
+}
+
 int link_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_row_vals(c,
-			     "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
-			     " WHERE id = ?",
-			     DB_VALS(DB_TEXT(id)), &s);
+	json_t *row = NULL;
+	int rc = row_one_vals(c,
+			      "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
+			      " WHERE id = ?",
+			      DB_VALS(DB_TEXT(id)), link_row, &row);
 	if (rc)
 		return rc;
-	json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0), "a_id",
-				db_col_text(s, 1), "b_type", db_col_text(s, 2), "b_id",
-				db_col_text(s, 3), "created_at", row_time(s, 4));
-	db_done(s);
 	json_t *a = NULL, *b = NULL;
 	const char *(k[]) = {"a_type", "a_id", "b_type", "b_id"};
 	rc = link_end_get(c, who, json_string_value(json_object_get(row, k[0])),

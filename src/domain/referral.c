@@ -186,23 +186,24 @@ int referral_read_one(struct db_conn *c, const struct caller *who, const char *i
 
 /* The consent in force per scope: {"service": {"subject","decision",
  * "given_at"}, ...} from the newest record of each scope. */
+static json_t *consent_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:o}", "subject", db_col_text(s, 1), "decision",
+			 db_col_text(s, 2), "given_at", row_time(s, 3));
+}
+
 static int consent_state(struct db_conn *c, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT scope, subject, decision, given_at FROM referral_consents"
-				 " WHERE referral_id = ? ORDER BY seq",
-				 DB_VALS(DB_TEXT(id)), &s);
-	if (rc)
-		return rc;
 	*out = json_object();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_object_set_new(*out, db_col_text(s, 0),
-				    json_pack("{s:s, s:s, s:o}", "subject", db_col_text(s, 1),
-					      "decision", db_col_text(s, 2), "given_at",
-					      row_time(s, 3)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	int rc = row_keyed_vals(c,
+				"SELECT scope, subject, decision, given_at FROM referral_consents"
+				" WHERE referral_id = ? ORDER BY seq",
+				DB_VALS(DB_TEXT(id)), consent_row, *out);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int referral_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)

@@ -65,6 +65,17 @@ int row_query_one_ctx(struct query *q, struct db_conn *c,
 	return rc ? rc : row_one_ctx(s, make, ctx, out);
 }
 
+int row_query_first(struct query *q, struct db_conn *c, struct db_stmt **out)
+{
+	int rc = query_take(q, c, out);
+	if (rc)
+		return rc;
+	if ((rc = db_step(*out)) == DB_ROW)
+		return TR_OK;
+	db_done(*out);
+	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
 int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
 		  json_t **out)
 {
@@ -316,6 +327,19 @@ int row_query_all(struct query *q, struct db_conn *c, json_t *(*make)(struct db_
 	struct db_stmt *s;
 	int rc = query_take(q, c, &s);
 	return rc ? rc : row_all(s, make, items);
+}
+
+int row_keyed_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		   json_t *(*make)(struct db_stmt *s), json_t *obj)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_object_set_new(obj, db_col_text(s, 0), make(s));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
 }
 
 json_t *row_first_string(struct db_stmt *s)

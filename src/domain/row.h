@@ -90,6 +90,11 @@ int row_query_all(struct query *q, struct db_conn *c, json_t *(*make)(struct db_
 /** Prepares sql bound with the n values, then row_all. */
 int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		 json_t *(*make)(struct db_stmt *s), json_t *items);
+/** Prepares sql bound with the n values, then sets in obj, for every row,
+ * the key of column 0 (text) to the JSON made by make; a later row's
+ * value replaces an earlier one's under the same key. Finishes s. */
+int row_keyed_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		   json_t *(*make)(struct db_stmt *s), json_t *obj);
 /** A maker for row_all_vals: column 0 as a string (a NULL is skipped). */
 json_t *row_first_string(struct db_stmt *s);
 /** Prepares sql bound with the n values (its LIMIT limit + 1 among them),
@@ -109,6 +114,10 @@ int row_one_ctx(struct db_stmt *s, json_t *(*make)(struct db_stmt *s, void *ctx)
 int row_query_one_ctx(struct query *q, struct db_conn *c,
 		      json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx,
 		      json_t **out /* OUT */);
+/** Prepares q (and frees it) and steps once: TR_OK with *out on its first
+ * row (finish it with db_done), TR_ERR_NOT_FOUND when there is none (s
+ * finished), else the error (s finished); db_row_vals for a query. */
+int row_query_first(struct query *q, struct db_conn *c, struct db_stmt **out /* OUT */);
 /** Prepares q (and frees it), then row_one with make. */
 int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
 		  json_t **out /* OUT */);
