@@ -96,24 +96,17 @@ int activity_get(struct db_conn *c, const struct caller *who, const char *id, js
 
 static void list_filters(struct query *q, const struct activity_filter *f)
 {
-	if (f->area_country)
-		query_text(q, " AND a.area_country = ?", f->area_country);
-	if (f->type)
-		query_text(q, " AND a.type = ?", f->type);
-	if (f->status)
-		query_text(q, " AND a.status = ?", f->status);
-	if (f->org_id)
-		query_text(q, " AND a.org_id = ?", f->org_id);
+	const struct row_filter by[] = {{" AND a.area_country = ?", f->area_country},
+					{" AND a.type = ?", f->type},
+					{" AND a.status = ?", f->status},
+					{" AND a.org_id = ?", f->org_id}};
+	row_filters(q, by, sizeof(by) / sizeof(by[0]));
 	if (f->from)
 		query_int(q, " AND (a.end_at IS NULL OR a.end_at > ?)", f->from);
 	if (f->to)
 		query_int(q, " AND a.start_at < ?", f->to);
-	if (f->has_bbox) {
-		query_double(q, " AND a.lon >= ?", f->bbox[0]);
-		query_double(q, " AND a.lat >= ?", f->bbox[1]);
-		query_double(q, " AND a.lon <= ?", f->bbox[2]);
-		query_double(q, " AND a.lat <= ?", f->bbox[3]);
-	}
+	if (f->has_bbox)
+		row_bbox(q, "a", f->bbox);
 }
 
 int activity_list(struct db_conn *c, const struct caller *who, const struct activity_filter *f,

@@ -107,31 +107,21 @@ int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_
 
 static void list_filters(struct query *q, const struct alert_filter *f)
 {
-	if (f->status)
-		query_text(q, " AND a.status = ?", f->status);
-	if (f->category)
-		query_text(q, " AND a.category = ?", f->category);
-	if (f->tlp)
-		query_text(q, " AND a.tlp = ?", f->tlp);
-	if (f->drug_form)
-		query_text(q, " AND a.drug_form = ?", f->drug_form);
-	if (f->org_id)
-		query_text(q, " AND a.org_id = ?", f->org_id);
-	if (f->substance)
-		query_text(q,
-			   " AND EXISTS (SELECT 1 FROM alert_substances x WHERE x.alert_id = a.id"
-			   " AND x.substance_id = ?)",
-			   f->substance);
-	if (f->country)
-		query_text(q,
-			   " AND EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
-			   " AND x.country = ?)",
-			   f->country);
-	if (f->tag)
-		query_text(q,
-			   " AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id"
-			   " AND x.tag = ?)",
-			   f->tag);
+	const struct row_filter by[] = {
+	    {" AND a.status = ?", f->status},
+	    {" AND a.category = ?", f->category},
+	    {" AND a.tlp = ?", f->tlp},
+	    {" AND a.drug_form = ?", f->drug_form},
+	    {" AND a.org_id = ?", f->org_id},
+	    {" AND EXISTS (SELECT 1 FROM alert_substances x WHERE x.alert_id = a.id"
+	     " AND x.substance_id = ?)",
+	     f->substance},
+	    {" AND EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
+	     " AND x.country = ?)",
+	     f->country},
+	    {" AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id AND x.tag = ?)",
+	     f->tag}};
+	row_filters(q, by, sizeof(by) / sizeof(by[0]));
 	if (f->observed_from) /* an alert seen once ends when it starts */
 		query_int(q, " AND COALESCE(a.observed_to, a.observed_from) >= ?",
 			  f->observed_from);
@@ -139,12 +129,8 @@ static void list_filters(struct query *q, const struct alert_filter *f)
 		query_int(q, " AND a.observed_from <= ?", f->observed_to);
 	if (f->updated_since)
 		query_int(q, " AND a.updated_at >= ?", f->updated_since);
-	if (f->has_bbox) {
-		query_double(q, " AND a.lon >= ?", f->bbox[0]);
-		query_double(q, " AND a.lat >= ?", f->bbox[1]);
-		query_double(q, " AND a.lon <= ?", f->bbox[2]);
-		query_double(q, " AND a.lat <= ?", f->bbox[3]);
-	}
+	if (f->has_bbox)
+		row_bbox(q, "a", f->bbox);
 }
 
 /* The page query of a list: filters, access, keyset cursor, order. */

@@ -204,20 +204,11 @@ int problem_list(struct db_conn *c, const struct caller *who, const struct probl
 	query_init(&q);
 	query_sql(&q, "SELECT " PROBLEM_COLS " FROM problems p WHERE 1 = 1");
 	acl_visible(&q, who, "p");
-	if (f->phase)
-		query_text(&q, " AND p.phase = ?", f->phase);
-	if (f->country)
-		query_text(&q, " AND p.country = ?", f->country);
+	const struct row_filter by[] = {{" AND p.phase = ?", f->phase},
+					{" AND p.country = ?", f->country}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	row_keyset(&q, "p", after, limit);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	int more;
-	rc = row_page(s, limit, problem_row, items, &more);
-	if (!rc && more && !(*next_key = row_page_key(items, more)))
-		rc = TR_ERR_NOMEM;
-	return rc;
+	return row_list(&q, c, limit, problem_row, "updated_at", items, next_key);
 }
 
 /* ---- writing ---- */

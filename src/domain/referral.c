@@ -235,10 +235,9 @@ int referral_list(struct db_conn *c, const struct caller *who, const struct refe
 		query_text(&q, " AND r.ref_org_id = ?", who->org_id);
 	else if (f->box && strcmp(f->box, "incoming") == 0)
 		query_text(&q, " AND r.recv_org_id = ?", who->org_id);
-	if (f->status)
-		query_text(&q, " AND r.status = ?", f->status);
-	if (f->pathway)
-		query_text(&q, " AND r.pathway = ?", f->pathway);
+	const struct row_filter by[] = {{" AND r.status = ?", f->status},
+					{" AND r.pathway = ?", f->pathway}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	if (f->overdue >= 0) {
 		query_sql(&q, f->overdue ? " AND (" : " AND NOT (");
 		query_int(&q, "(r.status = 'sent' AND (r.ack_due_at < ?", now);

@@ -123,6 +123,25 @@ void row_after(struct query *q, const char *key, const char *id, int desc, const
 	query_param_text(q, colon ? colon + 1 : "");
 }
 
+void row_filters(struct query *q, const struct row_filter *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].value)
+			query_text(q, f[i].sql, f[i].value);
+}
+
+void row_bbox(struct query *q, const char *alias, const double box[4])
+{
+	static const char *const tests[] = {"%s.lon >= ?", "%s.lat >= ?", "%s.lon <= ?",
+					    "%s.lat <= ?"};
+	char sql[80];
+	for (int i = 0; i < 4; i++) {
+		int k = snprintf(sql, sizeof(sql), " AND ");
+		snprintf(sql + k, sizeof(sql) - (size_t)k, tests[i], alias);
+		query_double(q, sql, box[i]);
+	}
+}
+
 void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,
 		   int limit)
 {

@@ -128,6 +128,17 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
 /** row_page with a maker that is given ctx. */
 int row_page_ctx(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s, void *ctx),
 		 void *ctx, json_t *items, int *more /* OUT */);
+/** A filter of a list: a condition with one `?` (" AND a.type = ?", SQL
+ * of the code's) and the text it is bound to, NULL when not given. */
+struct row_filter {
+	const char *sql, *value;
+};
+/** Appends to q each of the n filters whose value is given. The values
+ * must outlive query_prepare. */
+void row_filters(struct query *q, const struct row_filter *f, size_t n);
+/** Appends the test that the point (alias.lon, alias.lat) lies in box
+ * (min lon, min lat, max lon, max lat); alias is a name from the code. */
+void row_bbox(struct query *q, const char *alias, const double box[4]);
 /** Ends a list query newest change first, a page of limit rows (one more
  * to tell whether more follow) after the key "<updated_at ms>:<id>" when
  * after is set (row_page_key), on the table aliased alias (a name from the

@@ -168,12 +168,10 @@ int service_list(struct db_conn *c, const struct service_filter *f, const char *
 	char pat[64]; /* bound by reference until the statement is prepared */
 	select_start(&q);
 	query_sql(&q, " AND s.active = 1");
-	if (f->country)
-		query_text(&q, " AND s.country = ?", f->country);
-	if (f->type)
-		query_text(&q, " AND s.type = ?", f->type);
-	if (f->org_id)
-		query_text(&q, " AND s.org_id = ?", f->org_id);
+	const struct row_filter by[] = {{" AND s.country = ?", f->country},
+					{" AND s.type = ?", f->type},
+					{" AND s.org_id = ?", f->org_id}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	if (f->age >= 0) {
 		query_int(&q, " AND s.age_min <= ?", f->age);
 		query_int(&q, " AND s.age_max >= ?", f->age);

@@ -394,12 +394,10 @@ int signal_list(struct db_conn *c, const struct caller *who, const struct signal
 	query_init(&q);
 	query_sql(&q, "SELECT " SIGNAL_COLS " FROM signals g WHERE 1 = 1");
 	signal_visible(&q, who);
-	if (f->status)
-		query_text(&q, " AND g.status = ?", f->status);
-	if (f->country)
-		query_text(&q, " AND g.country = ?", f->country);
-	if (f->source)
-		query_text(&q, " AND g.source = ?", f->source);
+	const struct row_filter by[] = {{" AND g.status = ?", f->status},
+					{" AND g.country = ?", f->country},
+					{" AND g.source = ?", f->source}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	if (f->method) {
 		/* any method that raised it (methods is a JSON array of names) */
 		snprintf(method, sizeof(method), "%%\"%s\"%%", f->method);

@@ -469,12 +469,10 @@ int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filte
 	query_init(&q);
 	query_sql(&q, "SELECT " TIP_COLS " FROM tips t WHERE 1 = 1");
 	acl_visible(&q, who, "t");
-	if (f->status)
-		query_text(&q, " AND t.status = ?", f->status);
-	if (f->category)
-		query_text(&q, " AND t.category = ?", f->category);
-	if (f->assignee)
-		query_text(&q, " AND t.assigned_user_id = ?", f->assignee);
+	const struct row_filter by[] = {{" AND t.status = ?", f->status},
+					{" AND t.category = ?", f->category},
+					{" AND t.assigned_user_id = ?", f->assignee}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	if (f->overdue == 1)
 		query_int(&q, " AND t.status = 'new' AND t.ack_due_at < ?", now);
 	else if (f->overdue == 0)
