@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "domain/activity.h"
 #include "domain/activity_impl.h"
 #include "domain/shrec.h"
@@ -101,10 +102,9 @@ static void list_filters(struct query *q, const struct activity_filter *f)
 					{" AND a.status = ?", f->status},
 					{" AND a.org_id = ?", f->org_id}};
 	row_filters(q, by, sizeof(by) / sizeof(by[0]));
-	if (f->from)
-		query_int(q, " AND (a.end_at IS NULL OR a.end_at > ?)", f->from);
-	if (f->to)
-		query_int(q, " AND a.start_at < ?", f->to);
+	const struct row_int_filter period[] = {
+	    {" AND (a.end_at IS NULL OR a.end_at > ?)", f->from}, {" AND a.start_at < ?", f->to}};
+	row_int_filters(q, period, 2);
 	if (f->has_bbox)
 		row_bbox(q, "a", f->bbox);
 }
@@ -417,10 +417,7 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = activity_write(c, a, 1);
 	if (!rc)
 		rc = activity_subscribers(c, a, now);
-	if (!rc)
-		rc = audit_by(c, who, "create", "activity", id, request_id, now);
-	json_decref(a);
-	return db_end(c, rc);
+	return row_create_end(c, who, "activity", id, request_id, now, a, rc);
 }
 
 int activity_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

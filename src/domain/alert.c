@@ -122,13 +122,12 @@ static void list_filters(struct query *q, const struct alert_filter *f)
 	    {" AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id AND x.tag = ?)",
 	     f->tag}};
 	row_filters(q, by, sizeof(by) / sizeof(by[0]));
-	if (f->observed_from) /* an alert seen once ends when it starts */
-		query_int(q, " AND COALESCE(a.observed_to, a.observed_from) >= ?",
-			  f->observed_from);
-	if (f->observed_to)
-		query_int(q, " AND a.observed_from <= ?", f->observed_to);
-	if (f->updated_since)
-		query_int(q, " AND a.updated_at >= ?", f->updated_since);
+	const struct row_int_filter times[] = {
+	    /* an alert seen once ends when it starts */
+	    {" AND COALESCE(a.observed_to, a.observed_from) >= ?", f->observed_from},
+	    {" AND a.observed_from <= ?", f->observed_to},
+	    {" AND a.updated_at >= ?", f->updated_since}};
+	row_int_filters(q, times, 3);
 	if (f->has_bbox)
 		row_bbox(q, "a", f->bbox);
 }

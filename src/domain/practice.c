@@ -1,5 +1,6 @@
 #include "domain/practice.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "domain/search.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -304,10 +305,7 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = practice_write(c, p, 1);
 	if (!rc && strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
 		rc = tell_reviewers(c, p, now);
-	if (!rc)
-		rc = audit_by(c, who, "create", "practice", id, request_id, now);
-	json_decref(p);
-	return db_end(c, rc);
+	return row_create_end(c, who, "practice", id, request_id, now, p, rc);
 }
 
 /* The author's moves; reviews make the others. */

@@ -1,9 +1,9 @@
 #include "domain/problem.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
-#include "domain/audit.h"
 #include "domain/group.h"
 #include "domain/link.h"
 #include "domain/shrec.h"
@@ -374,10 +374,7 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = row_write(c, id, m, 1, who, now);
 	if (!rc)
 		rc = links_write(c, who, id, body);
-	if (!rc)
-		rc = audit_by(c, who, "create", "problem", id, request_id, now);
-	json_decref(m);
-	return db_end(c, rc);
+	return row_create_end(c, who, "problem", id, request_id, now, m, rc);
 }
 
 int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

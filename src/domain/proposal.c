@@ -1,5 +1,6 @@
 #include "domain/proposal.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "domain/shrec.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -289,10 +290,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = tell_partners(c, p, now);
 	if (!rc)
 		rc = proposal_subscribers(c, p, NULL, now);
-	if (!rc)
-		rc = audit_by(c, who, "create", "proposal", id, request_id, now);
-	json_decref(p);
-	return db_end(c, rc);
+	return row_create_end(c, who, "proposal", id, request_id, now, p, rc);
 }
 
 /* The proposer's moves; open -> verified is a reviewer's. */

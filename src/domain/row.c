@@ -130,6 +130,13 @@ void row_filters(struct query *q, const struct row_filter *f, size_t n)
 			query_text(q, f[i].sql, f[i].value);
 }
 
+void row_int_filters(struct query *q, const struct row_int_filter *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].value)
+			query_int(q, f[i].sql, f[i].value);
+}
+
 void row_bbox(struct query *q, const char *alias, const double box[4])
 {
 	static const char *const tests[] = {"%s.lon >= ?", "%s.lat >= ?", "%s.lon <= ?",

@@ -136,6 +136,14 @@ struct row_filter {
 /** Appends to q each of the n filters whose value is given. The values
  * must outlive query_prepare. */
 void row_filters(struct query *q, const struct row_filter *f, size_t n);
+/** A filter on a time or a number: its condition and value, 0 when not
+ * given. */
+struct row_int_filter {
+	const char *sql;
+	int64_t value;
+};
+/** Appends to q each of the n filters whose value is given (not 0). */
+void row_int_filters(struct query *q, const struct row_int_filter *f, size_t n);
 /** Appends the test that the point (alias.lon, alias.lat) lies in box
  * (min lon, min lat, max lon, max lat); alias is a name from the code. */
 void row_bbox(struct query *q, const char *alias, const double box[4]);

@@ -1,5 +1,6 @@
 #include "domain/service.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -342,10 +343,7 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = panel_ack_ok(c, who->org_id, p, field);
 	if (!rc)
 		rc = service_write(c, p, 1);
-	if (!rc)
-		rc = audit_by(c, who, "create", "service", id, request_id, now);
-	json_decref(p);
-	return db_end(c, rc);
+	return row_create_end(c, who, "service", id, request_id, now, p, rc);
 }
 
 int service_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
