@@ -417,7 +417,7 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = activity_write(c, a, 1);
 	if (!rc)
 		rc = activity_subscribers(c, a, now);
-	return row_create_end(c, who, "activity", id, request_id, now, a, rc);
+	return row_audit_end(c, who, "create", "activity", id, request_id, NULL, now, a, rc);
 }
 
 int activity_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

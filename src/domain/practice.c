@@ -305,7 +305,7 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = practice_write(c, p, 1);
 	if (!rc && strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
 		rc = tell_reviewers(c, p, now);
-	return row_create_end(c, who, "practice", id, request_id, now, p, rc);
+	return row_audit_end(c, who, "create", "practice", id, request_id, NULL, now, p, rc);
 }
 
 /* The author's moves; reviews make the others. */
@@ -351,10 +351,8 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 	if (to && strcmp(to, "submitted") == 0 && strcmp(from, "submitted") != 0 &&
 	    (rc = tell_reviewers(c, merged, now)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, to && strcmp(to, from) ? to : "update",
-				"practice",   id,	   request_id,
-				NULL,	      NULL};
-	rc = audit_append(c, &e, now);
+	rc = audit_by(c, who, to && strcmp(to, from) ? to : "update", "practice", id, request_id,
+		      now);
 out:
 	json_decref(cur);
 	json_decref(merged);
@@ -410,6 +408,8 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	if (rc)
 		return rc;
 	json_t *cur = NULL;
+	char detail[120] = "";
+	int64_t since = 0, now = tr_now_ms();
 	if ((rc = practice_read(c, who, id, &cur)))
 		goto out;
 	if (!reviewer_for(who, json_string_value(json_object_get(cur, "org_id")))) {
@@ -426,7 +426,6 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	const char *verdict, *comments;
 	if ((rc = row_review_verdict(body, &verdict, &comments, field)))
 		goto out;
-	int64_t since = 0, now = tr_now_ms();
 	tr_time_parse(json_string_value(json_object_get(cur, "submitted_at")), &since);
 	int verifies, mine;
 	if ((rc = round_count(c, id, since, who->user_id, &verifies, &mine)))
@@ -455,13 +454,8 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	if (publish && (rc = practice_subscribers(c, cur, now)))
 		goto out;
 	snprintf(status_out, 16, "%s", json_string_value(json_object_get(cur, "status")));
-	char detail[120];
 	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\",\"status\":\"%s\"}", verdict,
 		 json_string_value(json_object_get(cur, "status")));
-	struct audit_entry e = {who->user_id, who->org_id, "review", "practice",
-				id,	      request_id,  NULL,     detail};
-	rc = audit_append(c, &e, now);
 out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "review", "practice", id, request_id, detail, now, cur, rc);
 }

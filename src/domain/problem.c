@@ -374,7 +374,7 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = row_write(c, id, m, 1, who, now);
 	if (!rc)
 		rc = links_write(c, who, id, body);
-	return row_create_end(c, who, "problem", id, request_id, now, m, rc);
+	return row_audit_end(c, who, "create", "problem", id, request_id, NULL, now, m, rc);
 }
 
 int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

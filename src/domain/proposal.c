@@ -290,7 +290,7 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = tell_partners(c, p, now);
 	if (!rc)
 		rc = proposal_subscribers(c, p, NULL, now);
-	return row_create_end(c, who, "proposal", id, request_id, now, p, rc);
+	return row_audit_end(c, who, "create", "proposal", id, request_id, NULL, now, p, rc);
 }
 
 /* The proposer's moves; open -> verified is a reviewer's. */
@@ -502,6 +502,8 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	if (rc)
 		return rc;
 	json_t *cur = NULL;
+	char detail[80] = "";
+	int64_t now = tr_now_ms();
 	if ((rc = proposal_read(c, who, id, &cur)))
 		goto out;
 	if (!who->reviewer ||
@@ -520,7 +522,6 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	const char *verdict, *comments;
 	if ((rc = row_review_verdict(body, &verdict, &comments, field)))
 		goto out;
-	int64_t now = tr_now_ms();
 	tr_uuid7(rid);
 	rc = db_run_vals(c,
 			 "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
@@ -541,12 +542,7 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	activity_rec_stamp(cur, "updated_at", now);
 	if ((rc = activity_rec_write(c, &table, cur, 0)))
 		goto out;
-	char detail[80];
 	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\"}", verdict);
-	struct audit_entry e = {who->user_id, who->org_id, "review", "proposal",
-				id,	      request_id,  NULL,     detail};
-	rc = audit_append(c, &e, now);
 out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "review", "proposal", id, request_id, detail, now, cur, rc);
 }

@@ -9,10 +9,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
-/** The end of a create of the record rec of the resource type with id (rec
- * released here): its audit entry by who when rc is TR_OK, then
- * db_end. */
-int row_create_end(struct db_conn *c, const struct caller *who, const char *type, const char *id,
-		   const char *request_id, int64_t now, json_t *rec, int rc);
+/** The end of a write of the record id of the resource type: when rc is
+ * TR_OK, the audit entry of who's action with detail (JSON text, or NULL);
+ * then rec (may be NULL) released and db_end. */
+int row_audit_end(struct db_conn *c, const struct caller *who, const char *action, const char *type,
+		  const char *id, const char *request_id, const char *detail, int64_t now,
+		  json_t *rec, int rc);
 
 #endif

@@ -343,7 +343,7 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = panel_ack_ok(c, who->org_id, p, field);
 	if (!rc)
 		rc = service_write(c, p, 1);
-	return row_create_end(c, who, "service", id, request_id, now, p, rc);
+	return row_audit_end(c, who, "create", "service", id, request_id, NULL, now, p, rc);
 }
 
 int service_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
