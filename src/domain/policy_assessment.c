@@ -4,6 +4,7 @@
  * built from them. */
 #include "domain/policy_assessment.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -285,28 +286,19 @@ int policy_comment_add(struct db_conn *c, const struct caller *who, const char *
 	if (rc)
 		return rc;
 	json_t *cur = NULL;
+	int64_t now = tr_now_ms();
 	if ((rc = shrec_read(&policy_assessment_table, c, who, id, &cur)))
 		goto out;
 	char cid[37];
 	tr_uuid7(cid);
-	int64_t now = tr_now_ms();
-	struct db_stmt *s;
-	if ((rc = db_prepare_vals(
-		 c,
-		 "INSERT INTO policy_assessment_comments (id, assessment_id, org_id,"
-		 " user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		 DB_VALS(DB_TEXT(cid), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
-			 DB_TEXT(json_string_value(json_object_get(body, "text"))), DB_INT(now)),
-		 &s)))
-		goto out;
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		goto out;
-	rc = audit_by(c, who, "comment", "assessment", id, request_id, now);
+	rc = db_run_vals(
+	    c,
+	    "INSERT INTO policy_assessment_comments (id, assessment_id, org_id, user_id, text,"
+	    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+	    DB_VALS(DB_TEXT(cid), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
+		    DB_TEXT(json_string_value(json_object_get(body, "text"))), DB_INT(now)));
 out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "comment", "assessment", id, request_id, NULL, now, cur, rc);
 }
 
 /* ---- the matrix ---- */

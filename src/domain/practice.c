@@ -404,14 +404,12 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 {
 	*field = NULL;
 	status_out[0] = 0;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, practice_read, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
 	char detail[120] = "";
 	int64_t since = 0, now = tr_now_ms();
-	if ((rc = practice_read(c, who, id, &cur)))
-		goto out;
 	if (!reviewer_for(who, json_string_value(json_object_get(cur, "org_id")))) {
 		*field = "reviewer";
 		rc = TR_ERR_FORBIDDEN;

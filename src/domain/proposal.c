@@ -498,14 +498,12 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 			const char *request_id, char rid[37], const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, proposal_read, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
 	char detail[80] = "";
 	int64_t now = tr_now_ms();
-	if ((rc = proposal_read(c, who, id, &cur)))
-		goto out;
 	if (!who->reviewer ||
 	    strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0) {
 		*field = "reviewer";

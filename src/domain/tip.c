@@ -747,50 +747,50 @@ static int home_check(struct db_conn *c, const struct caller *who, const char *i
 	return home && acl_role_can(who->role, res, act) ? TR_OK : TR_ERR_FORBIDDEN;
 }
 
+/* A note of the receiving organisation's on tip id, as note_id. */
+static int note_insert(struct db_conn *c, const struct caller *who, const char *id,
+		       const char *body, int64_t now, char note_id[37])
+{
+	tr_uuid7(note_id);
+	return db_run_vals(c,
+			   "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body, created_at)"
+			   " VALUES (?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(note_id), DB_TEXT(id), DB_TEXT(who->org_id),
+				   DB_TEXT(who->user_id), DB_TEXT(body), DB_INT(now)));
+}
+
+/* Adds the text of body to tip id as a note (RES_TIP_NOTE) or a message to
+ * the sender (RES_TIP_MESSAGE), written as new_id and audited as action,
+ * when the caller's organisation is the tip's home and its role may. */
+static int home_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		    enum resource res, const char *action, const char *request_id, char new_id[37])
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	const char *text = json_string_value(json_object_get(body, "body"));
+	if (!(rc = home_check(c, who, id, res, ACT_CREATE)))
+		rc = res == RES_TIP_NOTE
+			 ? note_insert(c, who, id, text, now, new_id)
+			 : message_insert(c, id, "to_sender", who->user_id, text, now, new_id);
+	if (!rc)
+		rc = audit_by(c, who, action, "tip", id, request_id, now);
+	return db_end(c, rc);
+}
+
 int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		 const char *request_id, char note_id[37], const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
-	if (rc)
-		return rc;
-	struct db_stmt *s;
-	int64_t now = tr_now_ms();
-	if ((rc = home_check(c, who, id, RES_TIP_NOTE, ACT_CREATE)))
-		goto out;
-	tr_uuid7(note_id);
-	if ((rc = db_prepare_vals(
-		 c,
-		 "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
-		 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		 DB_VALS(DB_TEXT(note_id), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
-			 DB_TEXT(json_string_value(json_object_get(body, "body"))), DB_INT(now)),
-		 &s)))
-		goto out;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	if (!rc) {
-		rc = audit_by(c, who, "note", "tip", id, request_id, now);
-	}
-out:
-	return db_end(c, rc);
+	return home_add(c, who, id, body, RES_TIP_NOTE, "note", request_id, note_id);
 }
 
 int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    const char *request_id, char msg_id[37], const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
-	if (rc)
-		return rc;
-	int64_t now = tr_now_ms();
-	if (!(rc = home_check(c, who, id, RES_TIP_MESSAGE, ACT_CREATE)))
-		rc = message_insert(c, id, "to_sender", who->user_id,
-				    json_string_value(json_object_get(body, "body")), now, msg_id);
-	if (!rc) {
-		rc = audit_by(c, who, "message_to_sender", "tip", id, request_id, now);
-	}
-	return db_end(c, rc);
+	return home_add(c, who, id, body, RES_TIP_MESSAGE, "message_to_sender", request_id, msg_id);
 }
 
 /* The notes or the messages of a tip of the caller's organisation. */
