@@ -360,10 +360,7 @@ static void creator_fill(json_t *a, const struct caller *who)
  * each subscriber (activity_get with them as the caller). */
 static int activity_check_visible(struct db_conn *c, const struct caller *who, const char *id)
 {
-	json_t *a = NULL;
-	int rc = activity_get(c, who, id, &a);
-	json_decref(a);
-	return rc;
+	return row_seen(c, who, id, activity_get);
 }
 
 /* A new activity reaches the subscriptions to activities (type, area
@@ -404,15 +401,10 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 	int64_t now;
 	json_t *a = activity_rec_new(body, defaults_fill, who, id, &now);
 	creator_fill(a, who);
-	struct acl_share to = row_share(a, 1);
-	int rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, NULL, &to, field);
-	if (rc) {
-		json_decref(a);
+	int rc = row_share_begin(c, who, SHARE_ACTIVITY, 1, a, field);
+	if (rc)
 		return rc;
-	}
-	rc = db_begin(c);
-	if (!rc)
-		rc = activity_check(c, who, a, NULL, field);
+	rc = activity_check(c, who, a, NULL, field);
 	if (!rc)
 		rc = activity_write(c, a, 1);
 	if (!rc)

@@ -359,15 +359,10 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		json_object_set_new(m, "tlp", json_string("amber"));
 	if (!jstr(m, "phase"))
 		json_object_set_new(m, "phase", json_string("scanning"));
-	struct acl_share to = row_share(m, 1);
-	int rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, NULL, &to, field);
-	if (rc) {
-		json_decref(m);
+	int rc = row_share_begin(c, who, SHARE_PROBLEM, 1, m, field);
+	if (rc)
 		return rc;
-	}
-	rc = db_begin(c);
-	if (!rc)
-		rc = problem_check(c, who, body, m, field);
+	rc = problem_check(c, who, body, m, field);
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
 	if (!rc)

@@ -76,10 +76,7 @@ static int proposal_read(struct db_conn *c, const struct caller *who, const char
  * subscriber. */
 static int proposal_check_visible(struct db_conn *c, const struct caller *who, const char *id)
 {
-	json_t *p = NULL;
-	int rc = proposal_read(c, who, id, &p);
-	json_decref(p);
-	return rc;
+	return row_seen(c, who, id, proposal_read);
 }
 
 /* A proposal that became open (was: its status before, NULL on create)
@@ -275,15 +272,10 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		return TR_ERR_FORBIDDEN;
 	int64_t now;
 	json_t *p = activity_rec_new(body, defaults_fill, who, id, &now);
-	struct acl_share to = row_share(p, 0); /* proposals carry no TLP */
-	int rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, NULL, &to, field);
-	if (rc) {
-		json_decref(p);
+	int rc = row_share_begin(c, who, SHARE_PROPOSAL, 0, p, field); /* proposals carry no TLP */
+	if (rc)
 		return rc;
-	}
-	rc = db_begin(c);
-	if (!rc)
-		rc = proposal_check(c, who, p, field);
+	rc = proposal_check(c, who, p, field);
 	if (!rc)
 		rc = activity_rec_write(c, &table, p, 1);
 	if (!rc)

@@ -827,9 +827,7 @@ static json_t *consent_json(struct db_stmt *s)
 
 int referral_consents(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
 {
-	json_t *cur = NULL;
-	int rc = referral_read_one(c, who, id, &cur);
-	json_decref(cur);
+	int rc = row_seen(c, who, id, referral_read_one);
 	if (rc)
 		return rc;
 	if (!acl_role_can(who->role, RES_REFERRAL_CONSENT, ACT_LIST))

@@ -231,6 +231,14 @@ int row_create_begin(struct db_conn *c, const struct caller *who, enum resource 
 	return TR_OK;
 }
 
+int row_seen(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read)
+{
+	json_t *r = NULL;
+	int rc = read(c, who, id, &r);
+	json_decref(r);
+	return rc;
+}
+
 int row_update_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		     json_t **cur)
 {
@@ -268,6 +276,18 @@ struct acl_share row_share(json_t *r, int tlp)
 	return (struct acl_share){json_string_value(json_object_get(r, "distribution")),
 				  tlp ? json_string_value(json_object_get(r, "tlp")) : NULL,
 				  json_string_value(json_object_get(r, "sharing_group_id"))};
+}
+
+int row_share_begin(struct db_conn *c, const struct caller *who, enum acl_shareable res, int tlp,
+		    json_t *rec, const char **field)
+{
+	struct acl_share to = row_share(rec, tlp);
+	int rc = acl_distribution_allowed(who->role, res, NULL, &to, field);
+	if (!rc)
+		rc = db_begin(c);
+	if (rc)
+		json_decref(rec);
+	return rc;
 }
 
 int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,

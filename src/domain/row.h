@@ -28,6 +28,9 @@ int row_create_begin(struct db_conn *c, const struct caller *who, enum resource 
 /** How a module reads one record as who sees it. */
 typedef int (*row_read_fn)(struct db_conn *c, const struct caller *who, const char *id,
 			   json_t **out /* OUT */);
+/** Whether who sees the record id: TR_OK when read reads it (the record is
+ * dropped), else read's error (TR_ERR_NOT_FOUND when not seen). */
+int row_seen(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read);
 /** The start of an update: a transaction begun on c and the record id read
  * with read into *cur (the caller's). On a failure the transaction is
  * rolled back and *cur is NULL. */
@@ -45,6 +48,13 @@ int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id,
  * sharing group and, when tlp is set, TLP (proposals and tips carry
  * none). */
 struct acl_share row_share(json_t *r, int tlp);
+/** The start of a create of the shareable record rec: TR_ERR_FORBIDDEN
+ * (with *field) unless who's role may give it its sharing (of res, with its
+ * TLP when tlp is set; acl_distribution_allowed from none), then a
+ * transaction begun on c. On a failure rec is released and no transaction
+ * is open. */
+int row_share_begin(struct db_conn *c, const struct caller *who, enum acl_shareable res, int tlp,
+		    json_t *rec, const char **field /* OUT */);
 /** An update of a shareable record under way: the record as stored (cur)
  * and as it will be (next), both the caller's until row_change_end, and
  * their sharings (row_share, borrowed from them). */
