@@ -135,12 +135,10 @@ int practice_list(struct db_conn *c, const struct caller *who, const char *statu
 	struct query q;
 	select_start(&q);
 	practice_visible(&q, who, "p");
-	if (status)
-		query_text(&q, " AND p.status = ?", status);
-	if (country)
-		query_text(&q, " AND p.origin_country = ?", country);
-	if (evidence)
-		query_text(&q, " AND p.evidence_level = ?", evidence);
+	const struct row_filter by[] = {{" AND p.status = ?", status},
+					{" AND p.origin_country = ?", country},
+					{" AND p.evidence_level = ?", evidence}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	char like[300];
 	if (q_text) {
 		/* a stopgap until full-text search: a plain substring, with the

@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "domain/referral.h"
 #include "domain/referral_impl.h"
 #include "core/buf.h"
@@ -647,13 +648,11 @@ int referral_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, referral_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
 	struct change ch = {0};
-	if ((rc = referral_get(c, who, id, &cur)))
-		goto out;
 	if (!acl_role_can(who->role, RES_REFERRAL, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
@@ -762,17 +761,16 @@ int referral_consent_add(struct db_conn *c, const struct caller *who, const char
 			 const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, referral_read_one, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = referral_read_one(c, who, id, &cur)))
-		goto out;
+	char detail[200] = "";
+	int64_t now = tr_now_ms(), given = now;
 	if (!acl_role_can(who->role, RES_REFERRAL_CONSENT, ACT_CREATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	int64_t now = tr_now_ms(), given = now;
 	const char *at = json_string_value(json_object_get(body, "given_at"));
 	if (at && (tr_time_parse(at, &given) || given > now + 60000)) {
 		*field = "given_at";
@@ -805,15 +803,10 @@ int referral_consent_add(struct db_conn *c, const struct caller *who, const char
 				      DB_VALS(DB_INT(now), DB_TEXT(id)))))
 			goto out;
 	}
-	char detail[200];
 	snprintf(detail, sizeof(detail), "{\"subject\":\"%s\",\"decision\":\"%s\",\"scopes\":%zu}",
 		 subject, decision, json_array_size(json_object_get(body, "scopes")));
-	struct audit_entry e = {who->user_id, who->org_id, "consent", "referral",
-				id,	      request_id,  NULL,      detail};
-	rc = audit_append(c, &e, now);
 out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "consent", "referral", id, request_id, detail, now, cur, rc);
 }
 
 static json_t *consent_json(struct db_stmt *s)

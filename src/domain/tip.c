@@ -113,19 +113,16 @@ static int reference_take(struct db_conn *c, const char *country, int64_t now,
 	struct tm tm;
 	gmtime_r(&secs, &tm);
 	int year = tm.tm_year + 1900;
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
-				 " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
-				 " RETURNING n",
-				 DB_VALS(DB_TEXT(country), DB_INT(year)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(out, 32, "%.2s-%04d-%06lld", country, year, (long long)db_col_int64(s, 0));
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_DB : rc;
+	int64_t n;
+	int rc = db_int_vals(c,
+			     "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
+			     " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
+			     " RETURNING n",
+			     DB_VALS(DB_TEXT(country), DB_INT(year)), &n);
+	if (rc) /* an upsert that returns no row is the database's failure */
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_DB : rc;
+	snprintf(out, 32, "%.2s-%04d-%06lld", country, year, (long long)n);
+	return TR_OK;
 }
 
 int tip_insert(struct db_conn *c, struct tip_new *t)
