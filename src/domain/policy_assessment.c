@@ -162,6 +162,16 @@ static int asm_check(struct db_conn *c, const struct caller *who, json_t *p, jso
 
 static const char *const asm_fixed[] = {"state", "commitment_id", "period", "kind", NULL};
 
+/* How a status moved from was to now on the scale of policy_status_rank;
+ * "new" when there was no assessment before (had is 0). */
+static const char *change_of(const char *now, int had, const char *was)
+{
+	if (!had)
+		return "new";
+	int d = policy_status_rank(now) - policy_status_rank(was);
+	return d > 0 ? "improved" : d < 0 ? "declined" : "same";
+}
+
 /* The same State, commitment and kind in the period before, as the caller
  * sees it: the latest in time (policy_period_cmp; the text of periods
  * does not order them) of those before this one. */
@@ -194,18 +204,10 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 	if (rc != DB_DONE)
 		return rc;
 	const char *now = json_string_value(json_object_get(rec, "status"));
-	if (best[0]) {
-		int d = policy_status_rank(now) - policy_status_rank(was);
-		json_object_set_new(rec, "previous",
-				    json_pack("{s:s, s:s}", "period", best, "status", was));
-		json_object_set_new(rec, "change",
-				    json_string(d > 0	? "improved"
-						: d < 0 ? "declined"
-							: "same"));
-	} else {
-		json_object_set_new(rec, "previous", json_null());
-		json_object_set_new(rec, "change", json_string("new"));
-	}
+	json_object_set_new(rec, "previous",
+			    best[0] ? json_pack("{s:s, s:s}", "period", best, "status", was)
+				    : json_null());
+	json_object_set_new(rec, "change", json_string(change_of(now, best[0] != 0, was)));
 	return TR_OK;
 }
 
@@ -316,20 +318,13 @@ static json_t *cell_of(json_t *a, json_t *prev)
 	json_t *cell =
 	    json_pack("{s:O, s:O, s:O}", "assessment_id", json_object_get(a, "id"), "period",
 		      json_object_get(a, "period"), "status", json_object_get(a, "status"));
-	if (prev) {
-		const char *was = json_string_value(json_object_get(prev, "status"));
-		int d = policy_status_rank(st) - policy_status_rank(was);
-		json_object_set(cell, "previous_period", json_object_get(prev, "period"));
-		json_object_set(cell, "previous_status", json_object_get(prev, "status"));
-		json_object_set_new(cell, "change",
-				    json_string(d > 0	? "improved"
-						: d < 0 ? "declined"
-							: "same"));
-	} else {
-		json_object_set_new(cell, "previous_period", json_null());
-		json_object_set_new(cell, "previous_status", json_null());
-		json_object_set_new(cell, "change", json_string("new"));
-	}
+	json_t *none = json_null();
+	json_object_set(cell, "previous_period", prev ? json_object_get(prev, "period") : none);
+	json_object_set(cell, "previous_status", prev ? json_object_get(prev, "status") : none);
+	json_object_set_new(
+	    cell, "change",
+	    json_string(
+		change_of(st, prev != NULL, json_string_value(json_object_get(prev, "status")))));
 	return cell;
 }
 

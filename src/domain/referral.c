@@ -334,34 +334,26 @@ static int service_of(struct db_conn *c, const char *service_id, char org[37], c
 	return TR_OK;
 }
 
+/* A linked problem as links_check reads it: without indicators. */
+static int problem_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	return problem_get(c, who, id, 0, out);
+}
+
 /* Each linked record must be one the caller sees. */
 static int links_check(struct db_conn *c, const struct caller *who, json_t *body,
 		       const char **field)
 {
-	const char *tip = json_string_value(json_object_get(body, "tip_id"));
-	const char *alert = json_string_value(json_object_get(body, "alert_id"));
-	const char *problem = json_string_value(json_object_get(body, "problem_id"));
-	json_t *o = NULL;
-	int rc;
-	if (tip) {
-		rc = tip_get(c, who, tip, &o);
-		json_decref(o);
-		o = NULL;
+	static const struct {
+		const char *field;
+		row_read_fn read;
+	} links[] = {{"tip_id", tip_get}, {"alert_id", alert_get}, {"problem_id", problem_read}};
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		const char *id = json_string_value(json_object_get(body, links[i].field));
+		int rc = id ? row_seen(c, who, id, links[i].read) : TR_OK;
 		if (rc)
-			return *field = "tip_id", rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
-	}
-	if (alert) {
-		rc = alert_get(c, who, alert, &o);
-		json_decref(o);
-		o = NULL;
-		if (rc)
-			return *field = "alert_id", rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
-	}
-	if (problem) {
-		rc = problem_get(c, who, problem, 0, &o);
-		json_decref(o);
-		if (rc)
-			return *field = "problem_id", rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
+			return *field = links[i].field,
+			       rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
 	}
 	return TR_OK;
 }
