@@ -363,37 +363,29 @@ static int round_count(struct db_conn *c, const char *id, int64_t since, const c
 		       int *verifies, int *mine)
 {
 	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT r.verdict, r.reviewer_id FROM practice_reviews r"
-				 " WHERE r.practice_id = ? AND r.created_at >= ?",
-				 DB_VALS(DB_TEXT(id), DB_INT(since)), &s);
+	int rc =
+	    db_row_vals(c,
+			"SELECT COUNT(CASE WHEN r.verdict = 'verify' THEN 1 END),"
+			" COUNT(CASE WHEN r.reviewer_id = ? THEN 1 END) FROM practice_reviews r"
+			" WHERE r.practice_id = ? AND r.created_at >= ?",
+			DB_VALS(DB_TEXT(user), DB_TEXT(id), DB_INT(since)), &s);
 	if (rc)
 		return rc;
-	*verifies = *mine = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*verifies += strcmp(db_col_text(s, 0), "verify") == 0;
-		*mine |= strcmp(db_col_text(s, 1), user) == 0;
-	}
+	*verifies = (int)db_col_int64(s, 0);
+	*mine = db_col_int64(s, 1) > 0;
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return TR_OK;
 }
 
 static int review_insert(struct db_conn *c, const struct caller *who, const char *id,
 			 const char *rid, const char *verdict, const char *comments, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
-	    c,
-	    "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
-	    " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	    DB_VALS(DB_TEXT(rid), DB_TEXT(id), DB_TEXT(who->user_id), DB_TEXT(who->org_id),
-		    DB_TEXT(verdict), DB_TEXT(comments ? comments : ""), DB_INT(now)),
-	    &s);
-	if (rc)
-		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	return db_run_vals(c,
+			   "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
+			   " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(rid), DB_TEXT(id), DB_TEXT(who->user_id),
+				   DB_TEXT(who->org_id), DB_TEXT(verdict),
+				   DB_TEXT(comments ? comments : ""), DB_INT(now)));
 }
 
 int practice_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
