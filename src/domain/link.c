@@ -200,36 +200,26 @@ static int link_insert(struct db_conn *c, const struct caller *who, const char *
 {
 	order_ends(&t1, &i1, &t2, &i2);
 	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT id FROM record_links WHERE a_type = ? AND a_id = ? AND"
-				 " b_type = ? AND b_id = ?",
-				 DB_VALS(DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
+	int rc = db_row_vals(c,
+			     "SELECT id FROM record_links WHERE a_type = ? AND a_id = ? AND"
+			     " b_type = ? AND b_id = ?",
+			     DB_VALS(DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2)), &s);
+	if (rc == TR_OK) { /* linked already */
 		snprintf(link_id, 37, "%s", db_col_text(s, 0));
-	db_done(s);
-	if (rc == DB_ROW) {
+		db_done(s);
 		*created = 0;
 		return TR_OK;
 	}
-	if (rc != DB_DONE)
+	if (rc != TR_ERR_NOT_FOUND)
 		return rc;
 	tr_uuid7(link_id);
-	if ((rc = db_prepare_vals(
-		 c,
-		 "INSERT INTO record_links (id, a_type, a_id, b_type, b_id, org_id,"
-		 " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		 DB_VALS(DB_TEXT(link_id), DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2),
-			 DB_TEXT(who->org_id), DB_TEXT(who->user_id[0] ? who->user_id : NULL),
-			 DB_INT(now)),
-		 &s)))
-		return rc;
-	rc = db_step(s);
-	db_done(s);
 	*created = 1;
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO record_links (id, a_type, a_id, b_type, b_id, org_id,"
+			   " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(link_id), DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2),
+				   DB_TEXT(i2), DB_TEXT(who->org_id),
+				   DB_TEXT(who->user_id[0] ? who->user_id : NULL), DB_INT(now)));
 }
 
 int link_add(struct db_conn *c, const struct caller *who, const char *type, const char *id,
