@@ -5,10 +5,10 @@
 #include "domain/signal.h"
 #include "domain/signal_impl.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/analytics_q.h"
-#include "domain/audit.h"
 #include "domain/place.h"
 
 #include <math.h>
@@ -467,18 +467,9 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 				 " status_comment) WHERE id = ?",
 				 DB_VALS(DB_TEXT(to), DB_TEXT(why), DB_TEXT(who->user_id),
 					 DB_INT(now), DB_INT(now), DB_TEXT(comment), DB_TEXT(id)));
-	if (!rc) {
-		char detail[64];
+	char detail[64] = "";
+	if (!rc)
 		snprintf(detail, sizeof(detail), "{\"status\":[\"%s\",\"%s\"]}", status, to);
-		struct audit_entry e = {who->user_id,
-					who->org_id,
-					strcmp(to, "dismissed") == 0 ? "dismiss" : "acknowledge",
-					"signal",
-					id,
-					request_id,
-					NULL,
-					detail};
-		rc = audit_append(c, &e, now);
-	}
-	return db_end(c, rc);
+	return row_audit_end(c, who, to && strcmp(to, "dismissed") == 0 ? "dismiss" : "acknowledge",
+			     "signal", id, request_id, detail, now, NULL, rc);
 }
