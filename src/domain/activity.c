@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "domain/activity.h"
 #include "domain/activity_impl.h"
 #include "domain/shrec.h"
@@ -96,24 +97,16 @@ int activity_get(struct db_conn *c, const struct caller *who, const char *id, js
 
 static void list_filters(struct query *q, const struct activity_filter *f)
 {
-	if (f->area_country)
-		query_text(q, " AND a.area_country = ?", f->area_country);
-	if (f->type)
-		query_text(q, " AND a.type = ?", f->type);
-	if (f->status)
-		query_text(q, " AND a.status = ?", f->status);
-	if (f->org_id)
-		query_text(q, " AND a.org_id = ?", f->org_id);
-	if (f->from)
-		query_int(q, " AND (a.end_at IS NULL OR a.end_at > ?)", f->from);
-	if (f->to)
-		query_int(q, " AND a.start_at < ?", f->to);
-	if (f->has_bbox) {
-		query_double(q, " AND a.lon >= ?", f->bbox[0]);
-		query_double(q, " AND a.lat >= ?", f->bbox[1]);
-		query_double(q, " AND a.lon <= ?", f->bbox[2]);
-		query_double(q, " AND a.lat <= ?", f->bbox[3]);
-	}
+	const struct row_filter by[] = {{" AND a.area_country = ?", f->area_country},
+					{" AND a.type = ?", f->type},
+					{" AND a.status = ?", f->status},
+					{" AND a.org_id = ?", f->org_id}};
+	row_filters(q, by, sizeof(by) / sizeof(by[0]));
+	const struct row_int_filter period[] = {
+	    {" AND (a.end_at IS NULL OR a.end_at > ?)", f->from}, {" AND a.start_at < ?", f->to}};
+	row_int_filters(q, period, 2);
+	if (f->has_bbox)
+		row_bbox(q, "a", f->bbox);
 }
 
 int activity_list(struct db_conn *c, const struct caller *who, const struct activity_filter *f,
@@ -363,22 +356,11 @@ static void creator_fill(json_t *a, const struct caller *who)
 		json_object_set_new(a, "created_by", json_null());
 }
 
-/* The sharing of a record (strings borrowed from it). */
-static struct acl_share share_of(json_t *a)
-{
-	return (struct acl_share){json_string_value(json_object_get(a, "distribution")),
-				  json_string_value(json_object_get(a, "tlp")),
-				  json_string_value(json_object_get(a, "sharing_group_id"))};
-}
-
 /* The module's rule for one activity, asked by the notifications for
  * each subscriber (activity_get with them as the caller). */
 static int activity_check_visible(struct db_conn *c, const struct caller *who, const char *id)
 {
-	json_t *a = NULL;
-	int rc = activity_get(c, who, id, &a);
-	json_decref(a);
-	return rc;
+	return row_seen(c, who, id, activity_get);
 }
 
 /* A new activity reaches the subscriptions to activities (type, area
@@ -419,37 +401,28 @@ int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
 	int64_t now;
 	json_t *a = activity_rec_new(body, defaults_fill, who, id, &now);
 	creator_fill(a, who);
-	struct acl_share to = share_of(a);
-	int rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, NULL, &to, field);
-	if (rc) {
-		json_decref(a);
+	int rc = row_share_begin(c, who, SHARE_ACTIVITY, 1, a, field);
+	if (rc)
 		return rc;
-	}
-	rc = db_begin(c);
-	if (!rc)
-		rc = activity_check(c, who, a, NULL, field);
+	rc = activity_check(c, who, a, NULL, field);
 	if (!rc)
 		rc = activity_write(c, a, 1);
 	if (!rc)
 		rc = activity_subscribers(c, a, now);
-	if (!rc)
-		rc = audit_by(c, who, "create", "activity", id, request_id, now);
-	json_decref(a);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "create", "activity", id, request_id, NULL, now, a, rc);
 }
 
 int activity_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur, *merged;
-	int rc = row_owned_begin(c, who, id, activity_get, activity_role_can(who->role, ACT_UPDATE),
-				 body, &cur, &merged);
+	struct row_change ch;
+	int rc =
+	    row_change_begin(c, who, id, activity_get, activity_role_can(who->role, ACT_UPDATE),
+			     body, SHARE_ACTIVITY, 1, NULL, &ch, field);
 	if (rc)
 		return rc;
-	struct acl_share was = share_of(cur), will = share_of(merged);
-	if ((rc = acl_distribution_allowed(who->role, SHARE_ACTIVITY, &was, &will, field)))
-		goto out;
+	json_t *cur = ch.cur, *merged = ch.next;
 	if ((rc = row_version_check(cur, version)))
 		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
@@ -470,11 +443,9 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	activity_rec_stamp(merged, "updated_at", now);
 	if ((rc = activity_write(c, merged, 0)))
 		goto out;
-	rc = shrec_audit_change(c, who, "activity", id, request_id, &was, &will, now);
+	rc = shrec_audit_change(c, who, "activity", id, request_id, &ch.was, &ch.will, now);
 out:
-	json_decref(cur);
-	json_decref(merged);
-	return db_end(c, rc);
+	return row_change_end(c, &ch, rc);
 }
 
 /* ---- import ---- */
@@ -610,7 +581,7 @@ int activity_import_row(struct activity_import *im, json_t *row)
 	activity_rec_owner(a, im->who, id, im->now);
 	creator_fill(a, im->who);
 	const char *field = NULL;
-	struct acl_share to = share_of(a);
+	struct acl_share to = row_share(a, 1);
 	int rc = bad ? TR_OK
 		     : acl_distribution_allowed(im->who->role, SHARE_ACTIVITY, NULL, &to, &field);
 	if (rc == TR_ERR_FORBIDDEN) {

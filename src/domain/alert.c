@@ -107,44 +107,29 @@ int alert_get(struct db_conn *c, const struct caller *who, const char *id, json_
 
 static void list_filters(struct query *q, const struct alert_filter *f)
 {
-	if (f->status)
-		query_text(q, " AND a.status = ?", f->status);
-	if (f->category)
-		query_text(q, " AND a.category = ?", f->category);
-	if (f->tlp)
-		query_text(q, " AND a.tlp = ?", f->tlp);
-	if (f->drug_form)
-		query_text(q, " AND a.drug_form = ?", f->drug_form);
-	if (f->org_id)
-		query_text(q, " AND a.org_id = ?", f->org_id);
-	if (f->substance)
-		query_text(q,
-			   " AND EXISTS (SELECT 1 FROM alert_substances x WHERE x.alert_id = a.id"
-			   " AND x.substance_id = ?)",
-			   f->substance);
-	if (f->country)
-		query_text(q,
-			   " AND EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
-			   " AND x.country = ?)",
-			   f->country);
-	if (f->tag)
-		query_text(q,
-			   " AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id"
-			   " AND x.tag = ?)",
-			   f->tag);
-	if (f->observed_from) /* an alert seen once ends when it starts */
-		query_int(q, " AND COALESCE(a.observed_to, a.observed_from) >= ?",
-			  f->observed_from);
-	if (f->observed_to)
-		query_int(q, " AND a.observed_from <= ?", f->observed_to);
-	if (f->updated_since)
-		query_int(q, " AND a.updated_at >= ?", f->updated_since);
-	if (f->has_bbox) {
-		query_double(q, " AND a.lon >= ?", f->bbox[0]);
-		query_double(q, " AND a.lat >= ?", f->bbox[1]);
-		query_double(q, " AND a.lon <= ?", f->bbox[2]);
-		query_double(q, " AND a.lat <= ?", f->bbox[3]);
-	}
+	const struct row_filter by[] = {
+	    {" AND a.status = ?", f->status},
+	    {" AND a.category = ?", f->category},
+	    {" AND a.tlp = ?", f->tlp},
+	    {" AND a.drug_form = ?", f->drug_form},
+	    {" AND a.org_id = ?", f->org_id},
+	    {" AND EXISTS (SELECT 1 FROM alert_substances x WHERE x.alert_id = a.id"
+	     " AND x.substance_id = ?)",
+	     f->substance},
+	    {" AND EXISTS (SELECT 1 FROM alert_countries x WHERE x.alert_id = a.id"
+	     " AND x.country = ?)",
+	     f->country},
+	    {" AND EXISTS (SELECT 1 FROM alert_tags x WHERE x.alert_id = a.id AND x.tag = ?)",
+	     f->tag}};
+	row_filters(q, by, sizeof(by) / sizeof(by[0]));
+	const struct row_int_filter times[] = {
+	    /* an alert seen once ends when it starts */
+	    {" AND COALESCE(a.observed_to, a.observed_from) >= ?", f->observed_from},
+	    {" AND a.observed_from <= ?", f->observed_to},
+	    {" AND a.updated_at >= ?", f->updated_since}};
+	row_int_filters(q, times, 3);
+	if (f->has_bbox)
+		row_bbox(q, "a", f->bbox);
 }
 
 /* The page query of a list: filters, access, keyset cursor, order. */
@@ -166,8 +151,12 @@ static int list_prepare(struct db_conn *c, const struct caller *who, const struc
 	return query_take(&q, c, out);
 }
 
-int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
-	       const char *after, int limit, json_t *items, char **next_key)
+/* Walks a page of the list, giving each row to emit with ctx; *next_key
+ * the cursor of the last row given ("<sort value>:<id>") when a further
+ * row exists. */
+static int list_walk(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+		     const char *after, int limit, void (*emit)(struct db_stmt *s, void *ctx),
+		     void *ctx, char **next_key)
 {
 	struct db_stmt *s;
 	*next_key = NULL;
@@ -181,7 +170,7 @@ int alert_list(struct db_conn *c, const struct caller *who, const struct alert_f
 			*next_key = strdup(last);
 			break;
 		}
-		json_array_append_new(items, alert_row(s));
+		emit(s, ctx);
 		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 29),
 			 db_col_text(s, 0));
 	}
@@ -189,31 +178,37 @@ int alert_list(struct db_conn *c, const struct caller *who, const struct alert_f
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
 
+static void json_emit(struct db_stmt *s, void *items)
+{
+	json_array_append_new(items, alert_row(s));
+}
+
+int alert_list(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
+	       const char *after, int limit, json_t *items, char **next_key)
+{
+	return list_walk(c, who, f, after, limit, json_emit, items, next_key);
+}
+
+/* The JSON array written so far: its buffer and how many rows it has. */
+struct text_page {
+	struct buf *out;
+	int n;
+};
+
+static void text_emit(struct db_stmt *s, void *ctx)
+{
+	struct text_page *p = ctx;
+	buf_puts(p->out, p->n++ ? "," : "[");
+	alert_row_text(s, p->out);
+}
+
 int alert_list_text(struct db_conn *c, const struct caller *who, const struct alert_filter *f,
 		    const char *after, int limit, struct buf *out, char **next_key)
 {
-	struct db_stmt *s;
-	*next_key = NULL;
-	int rc = list_prepare(c, who, f, after, limit, &s);
-	if (rc)
-		return rc;
-	int n = 0;
-	char last[100] = "";
-	buf_puts(out, "[");
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		if (n > 1)
-			buf_puts(out, ",");
-		alert_row_text(s, out);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 29),
-			 db_col_text(s, 0));
-	}
-	buf_puts(out, "]");
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? out->err : rc;
+	struct text_page p = {out, 0};
+	int rc = list_walk(c, who, f, after, limit, text_emit, &p, next_key);
+	buf_puts(out, p.n ? "]" : "[]");
+	return rc ? rc : out->err;
 }
 
 /* ---- writing ---- */
@@ -432,14 +427,6 @@ static void stamp_published(json_t *a, int64_t now)
 	}
 }
 
-/* The sharing of a record (strings borrowed from it). */
-static struct acl_share share_of(json_t *a)
-{
-	return (struct acl_share){json_string_value(json_object_get(a, "distribution")),
-				  json_string_value(json_object_get(a, "tlp")),
-				  json_string_value(json_object_get(a, "sharing_group_id"))};
-}
-
 /* An alert that became published raises its subscribers' notifications
  * in the same transaction (docs: notifications). was is the stored status
  * before the change (NULL on create). */
@@ -479,7 +466,7 @@ static int create_in_tx(struct db_conn *c, const struct caller *who, json_t *bod
 	int rc = TR_OK;
 	if (strcmp(json_string_value(json_object_get(a, "status")), "retracted") == 0)
 		rc = (*field = "status", TR_ERR_INVALID);
-	struct acl_share to = share_of(a);
+	struct acl_share to = row_share(a, 1);
 	if (!rc)
 		rc = acl_distribution_allowed(who->role, SHARE_ALERT, NULL, &to, field);
 	if (!rc)
@@ -556,7 +543,7 @@ static int update_in_tx(struct db_conn *c, const struct caller *who, const char 
 	const char *org = json_string_value(json_object_get(cur, "org_id"));
 	merged = row_merged(cur, body);
 	defaults_fill(merged);
-	struct acl_share was = share_of(cur), will = share_of(merged);
+	struct acl_share was = row_share(cur, 1), will = row_share(merged, 1);
 	if (strcmp(org, who->org_id) != 0 || !acl_role_can(who->role, RES_ALERT, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;

@@ -185,9 +185,7 @@ static json_t *comment_row(struct db_stmt *s)
 
 int alert_comments(struct db_conn *c, const struct caller *who, const char *alert_id, json_t *items)
 {
-	json_t *a = NULL;
-	int rc = alert_get(c, who, alert_id, &a);
-	json_decref(a);
+	int rc = row_seen(c, who, alert_id, alert_get);
 	if (rc)
 		return rc;
 	struct query q;

@@ -1,5 +1,6 @@
 #include "domain/conf.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -453,7 +454,8 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 	if (rc)
 		return rc;
 	json_t *ev = NULL;
-	struct db_stmt *s = NULL;
+	char detail[64] = "";
+	int64_t now = tr_now_ms();
 	if ((rc = shrec_read(&conf_event_table, c, who, id, &ev)))
 		goto out;
 	if (!event_may_update(who, ev) || !acl_role_can(who->role, RES_EVENT, ACT_UPDATE)) {
@@ -473,30 +475,18 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 		rc = TR_ERR_PRECONDITION;
 		goto out;
 	}
-	int64_t now = tr_now_ms();
-	if ((rc =
-		 db_prepare_vals(c,
-				 "INSERT INTO conf_event_minutes (event_id, version, text, user_id,"
-				 " org_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-				 DB_VALS(DB_TEXT(id), DB_INT(version),
-					 DB_TEXT(json_string_value(json_object_get(body, "text"))),
-					 DB_TEXT(who->user_id), DB_TEXT(who->org_id), DB_INT(now)),
-				 &s)))
-		goto out;
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE) {
+	if ((rc = db_run_vals(c,
+			      "INSERT INTO conf_event_minutes (event_id, version, text, user_id,"
+			      " org_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+			      DB_VALS(DB_TEXT(id), DB_INT(version),
+				      DB_TEXT(json_string_value(json_object_get(body, "text"))),
+				      DB_TEXT(who->user_id), DB_TEXT(who->org_id), DB_INT(now))))) {
 		*field = rc == TR_ERR_CONFLICT ? "text" : NULL;
 		goto out;
 	}
-	char detail[64];
 	snprintf(detail, sizeof(detail), "{\"minutes_version\":%lld}", (long long)version);
-	struct audit_entry e = {who->user_id, who->org_id, "minutes", "event",
-				id,	      request_id,  NULL,      detail};
-	rc = audit_append(c, &e, now);
 out:
-	json_decref(ev);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "minutes", "event", id, request_id, detail, now, ev, rc);
 }
 
 int conf_minutes_list(struct db_conn *c, const struct caller *who, const char *id, json_t **out)

@@ -2,7 +2,6 @@
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
-#include "domain/activity.h"
 #include "domain/audit.h"
 #include "domain/row.h"
 #include "domain/tip.h"
@@ -12,19 +11,25 @@
 
 const char *const link_types[] = {"alert", "activity", "problem", "tip", NULL};
 
-/* What each type reads for a summary; tips have no title, their
- * reference stands in. */
+/* Each type's resource in the permission table and what it reads for a
+ * summary; tips have no title, their reference stands in. */
 static const struct {
-	const char *type, *sql;
+	const char *type;
+	enum resource res;
+	const char *sql;
 } ends[] = {
-    {"alert", "SELECT x.id, x.title, x.status, x.org_id, NULL, x.tlp FROM alerts x"
-	      " WHERE x.id = ?"},
-    {"activity", "SELECT x.id, x.title, x.status, x.org_id, NULL, x.tlp FROM activities x"
-		 " WHERE x.id = ?"},
-    {"problem", "SELECT x.id, x.title, x.phase, x.org_id, NULL, x.tlp FROM problems x"
-		" WHERE x.id = ?"},
-    {"tip", "SELECT x.id, x.category, x.status, x.org_id, x.reference, NULL FROM tips x"
-	    " WHERE x.id = ?"},
+    {"alert", RES_ALERT,
+     "SELECT x.id, x.title, x.status, x.org_id, NULL, x.tlp FROM alerts x"
+     " WHERE x.id = ?"},
+    {"activity", RES_ACTIVITY,
+     "SELECT x.id, x.title, x.status, x.org_id, NULL, x.tlp FROM activities x"
+     " WHERE x.id = ?"},
+    {"problem", RES_PROBLEM,
+     "SELECT x.id, x.title, x.phase, x.org_id, NULL, x.tlp FROM problems x"
+     " WHERE x.id = ?"},
+    {"tip", RES_TIP,
+     "SELECT x.id, x.category, x.status, x.org_id, x.reference, NULL FROM tips x"
+     " WHERE x.id = ?"},
 };
 
 static int type_index(const char *type)
@@ -35,41 +40,31 @@ static int type_index(const char *type)
 	return -1;
 }
 
-/* Whether the role may see records of the type at all. */
-static int role_reads(enum role r, int k)
+/* Whether the role may act on records of the type k: read them at all
+ * (ACT_READ), or change them in its organisation (ACT_UPDATE). */
+static int role_may(enum role r, int k, enum action act)
 {
-	switch (k) {
-	case 0:
-		return acl_role_can(r, RES_ALERT, ACT_READ);
-	case 1:
-		return activity_role_can(r, ACT_READ);
-	case 2:
-		return acl_role_can(r, RES_PROBLEM, ACT_READ);
-	default:
-		return acl_role_can(r, RES_TIP, ACT_READ);
-	}
+	return acl_role_can(r, ends[k].res, act);
 }
 
-/* Whether the role may change records of the type (in its organisation). */
-static int role_changes(enum role r, int k)
+/* The summary of an end of type (ctx) from its row of ends[].sql. */
+static json_t *end_row(struct db_stmt *s, void *type)
 {
-	switch (k) {
-	case 0:
-		return acl_role_can(r, RES_ALERT, ACT_UPDATE);
-	case 1:
-		return activity_role_can(r, ACT_UPDATE);
-	case 2:
-		return acl_role_can(r, RES_PROBLEM, ACT_UPDATE);
-	default:
-		return acl_role_can(r, RES_TIP, ACT_UPDATE);
-	}
+	json_t *e = json_pack("{s:s, s:s, s:o, s:o, s:o}", "type", (const char *)type, "id",
+			      db_col_text(s, 0), "title", row_text(s, 1), "status", row_text(s, 2),
+			      "org_id", row_text(s, 3));
+	if (e && !db_col_is_null(s, 4))
+		json_object_set_new(e, "reference", row_text(s, 4));
+	if (e && !db_col_is_null(s, 5))
+		json_object_set_new(e, "tlp", row_text(s, 5));
+	return e;
 }
 
 int link_end_get(struct db_conn *c, const struct caller *who, const char *type, const char *id,
 		 json_t **out)
 {
 	int k = type_index(type);
-	if (k < 0 || !role_reads(who->role, k))
+	if (k < 0 || !role_may(who->role, k, ACT_READ))
 		return TR_ERR_NOT_FOUND;
 	struct query q;
 	query_init(&q);
@@ -77,26 +72,7 @@ int link_end_get(struct db_conn *c, const struct caller *who, const char *type, 
 	acl_visible(&q, who, "x");
 	if (k == 0) /* an alert's draft stays home */
 		query_text(&q, " AND (x.status <> 'draft' OR x.org_id = ?)", who->org_id);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		json_t *e = json_pack("{s:s, s:s, s:o, s:o, s:o}", "type", type, "id",
-				      db_col_text(s, 0), "title", row_text(s, 1), "status",
-				      row_text(s, 2), "org_id", row_text(s, 3));
-		if (!db_col_is_null(s, 4))
-			json_object_set_new(e, "reference", row_text(s, 4));
-		if (!db_col_is_null(s, 5))
-			json_object_set_new(e, "tlp", row_text(s, 5));
-		*out = e;
-		rc = e ? TR_OK : TR_ERR_NOMEM;
-	} else if (rc == DB_DONE) {
-		rc = TR_ERR_NOT_FOUND;
-	}
-	db_done(s);
-	return rc;
+	return row_query_one_ctx(&q, c, end_row, (void *)ends[k].type, out);
 }
 
 int link_list(struct db_conn *c, const struct caller *who, const char *type, const char *id,
@@ -193,9 +169,10 @@ static int ends_check(struct db_conn *c, const struct caller *who, const char *t
 	}
 	const char *oa = json_string_value(json_object_get(a, "org_id"));
 	const char *ob = json_string_value(json_object_get(b, "org_id"));
-	int may =
-	    (oa && strcmp(oa, who->org_id) == 0 && role_changes(who->role, type_index(type))) ||
-	    (ob && strcmp(ob, who->org_id) == 0 && role_changes(who->role, type_index(other_type)));
+	int may = (oa && strcmp(oa, who->org_id) == 0 &&
+		   role_may(who->role, type_index(type), ACT_UPDATE)) ||
+		  (ob && strcmp(ob, who->org_id) == 0 &&
+		   role_may(who->role, type_index(other_type), ACT_UPDATE));
 	json_decref(a);
 	json_decref(b);
 	return may ? TR_OK : TR_ERR_FORBIDDEN;
@@ -223,36 +200,26 @@ static int link_insert(struct db_conn *c, const struct caller *who, const char *
 {
 	order_ends(&t1, &i1, &t2, &i2);
 	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT id FROM record_links WHERE a_type = ? AND a_id = ? AND"
-				 " b_type = ? AND b_id = ?",
-				 DB_VALS(DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
+	int rc = db_row_vals(c,
+			     "SELECT id FROM record_links WHERE a_type = ? AND a_id = ? AND"
+			     " b_type = ? AND b_id = ?",
+			     DB_VALS(DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2)), &s);
+	if (rc == TR_OK) { /* linked already */
 		snprintf(link_id, 37, "%s", db_col_text(s, 0));
-	db_done(s);
-	if (rc == DB_ROW) {
+		db_done(s);
 		*created = 0;
 		return TR_OK;
 	}
-	if (rc != DB_DONE)
+	if (rc != TR_ERR_NOT_FOUND)
 		return rc;
 	tr_uuid7(link_id);
-	if ((rc = db_prepare_vals(
-		 c,
-		 "INSERT INTO record_links (id, a_type, a_id, b_type, b_id, org_id,"
-		 " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		 DB_VALS(DB_TEXT(link_id), DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2), DB_TEXT(i2),
-			 DB_TEXT(who->org_id), DB_TEXT(who->user_id[0] ? who->user_id : NULL),
-			 DB_INT(now)),
-		 &s)))
-		return rc;
-	rc = db_step(s);
-	db_done(s);
 	*created = 1;
-	return rc == DB_DONE ? TR_OK : rc;
+	return db_run_vals(c,
+			   "INSERT INTO record_links (id, a_type, a_id, b_type, b_id, org_id,"
+			   " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(link_id), DB_TEXT(t1), DB_TEXT(i1), DB_TEXT(t2),
+				   DB_TEXT(i2), DB_TEXT(who->org_id),
+				   DB_TEXT(who->user_id[0] ? who->user_id : NULL), DB_INT(now)));
 }
 
 int link_add(struct db_conn *c, const struct caller *who, const char *type, const char *id,
@@ -277,19 +244,23 @@ int link_add(struct db_conn *c, const struct caller *who, const char *type, cons
 	return db_end(c, rc);
 }
 
+/* A row of record_links as stored: its two ends and when it was made. */
+static json_t *link_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0), "a_id",
+			 db_col_text(s, 1), "b_type", db_col_text(s, 2), "b_id", db_col_text(s, 3),
+			 "created_at", row_time(s, 4));
+}
+
 int link_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_row_vals(c,
-			     "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
-			     " WHERE id = ?",
-			     DB_VALS(DB_TEXT(id)), &s);
+	json_t *row = NULL;
+	int rc = row_one_vals(c,
+			      "SELECT a_type, a_id, b_type, b_id, created_at FROM record_links"
+			      " WHERE id = ?",
+			      DB_VALS(DB_TEXT(id)), link_row, &row);
 	if (rc)
 		return rc;
-	json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:o}", "a_type", db_col_text(s, 0), "a_id",
-				db_col_text(s, 1), "b_type", db_col_text(s, 2), "b_id",
-				db_col_text(s, 3), "created_at", row_time(s, 4));
-	db_done(s);
 	json_t *a = NULL, *b = NULL;
 	const char *(k[]) = {"a_type", "a_id", "b_type", "b_id"};
 	rc = link_end_get(c, who, json_string_value(json_object_get(row, k[0])),

@@ -118,17 +118,13 @@ int onboard_password_set(struct db_conn *c, const char *token, const char *passw
 		db_done(s);
 		rc = rc == DB_DONE ? (user[0] ? TR_OK : TR_ERR_INVALID) : rc;
 	}
-	if (!rc &&
-	    !(rc = db_prepare_vals(c,
-				   "UPDATE users SET password_hash = ?, version = version + 1,"
-				   " updated_at = ? WHERE id = ? AND disabled = 0 RETURNING id",
-				   DB_VALS(DB_TEXT(pw), DB_INT(now), DB_TEXT(user)), &s))) {
-		rc = db_step(s);
-		int found = rc == DB_ROW;
-		while (rc == DB_ROW)
-			rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? (found ? TR_OK : TR_ERR_INVALID) : rc;
+	if (!rc) { /* the user, by its key, once: no row when it is disabled */
+		rc = db_find_vals(c,
+				  "UPDATE users SET password_hash = ?, version = version + 1,"
+				  " updated_at = ? WHERE id = ? AND disabled = 0 RETURNING id",
+				  DB_VALS(DB_TEXT(pw), DB_INT(now), DB_TEXT(user)));
+		if (rc == TR_ERR_NOT_FOUND)
+			rc = TR_ERR_INVALID;
 	}
 	if (!rc)
 		rc = db_run_vals(c,

@@ -4,6 +4,7 @@
  * built from them. */
 #include "domain/policy_assessment.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -161,6 +162,16 @@ static int asm_check(struct db_conn *c, const struct caller *who, json_t *p, jso
 
 static const char *const asm_fixed[] = {"state", "commitment_id", "period", "kind", NULL};
 
+/* How a status moved from was to now on the scale of policy_status_rank;
+ * "new" when there was no assessment before (had is 0). */
+static const char *change_of(const char *now, int had, const char *was)
+{
+	if (!had)
+		return "new";
+	int d = policy_status_rank(now) - policy_status_rank(was);
+	return d > 0 ? "improved" : d < 0 ? "declined" : "same";
+}
+
 /* The same State, commitment and kind in the period before, as the caller
  * sees it: the latest in time (policy_period_cmp; the text of periods
  * does not order them) of those before this one. */
@@ -193,18 +204,10 @@ static int previous_of(struct db_conn *c, const struct caller *who, json_t *rec)
 	if (rc != DB_DONE)
 		return rc;
 	const char *now = json_string_value(json_object_get(rec, "status"));
-	if (best[0]) {
-		int d = policy_status_rank(now) - policy_status_rank(was);
-		json_object_set_new(rec, "previous",
-				    json_pack("{s:s, s:s}", "period", best, "status", was));
-		json_object_set_new(rec, "change",
-				    json_string(d > 0	? "improved"
-						: d < 0 ? "declined"
-							: "same"));
-	} else {
-		json_object_set_new(rec, "previous", json_null());
-		json_object_set_new(rec, "change", json_string("new"));
-	}
+	json_object_set_new(rec, "previous",
+			    best[0] ? json_pack("{s:s, s:s}", "period", best, "status", was)
+				    : json_null());
+	json_object_set_new(rec, "change", json_string(change_of(now, best[0] != 0, was)));
 	return TR_OK;
 }
 
@@ -285,28 +288,19 @@ int policy_comment_add(struct db_conn *c, const struct caller *who, const char *
 	if (rc)
 		return rc;
 	json_t *cur = NULL;
+	int64_t now = tr_now_ms();
 	if ((rc = shrec_read(&policy_assessment_table, c, who, id, &cur)))
 		goto out;
 	char cid[37];
 	tr_uuid7(cid);
-	int64_t now = tr_now_ms();
-	struct db_stmt *s;
-	if ((rc = db_prepare_vals(
-		 c,
-		 "INSERT INTO policy_assessment_comments (id, assessment_id, org_id,"
-		 " user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		 DB_VALS(DB_TEXT(cid), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
-			 DB_TEXT(json_string_value(json_object_get(body, "text"))), DB_INT(now)),
-		 &s)))
-		goto out;
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		goto out;
-	rc = audit_by(c, who, "comment", "assessment", id, request_id, now);
+	rc = db_run_vals(
+	    c,
+	    "INSERT INTO policy_assessment_comments (id, assessment_id, org_id, user_id, text,"
+	    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+	    DB_VALS(DB_TEXT(cid), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
+		    DB_TEXT(json_string_value(json_object_get(body, "text"))), DB_INT(now)));
 out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "comment", "assessment", id, request_id, NULL, now, cur, rc);
 }
 
 /* ---- the matrix ---- */
@@ -324,20 +318,13 @@ static json_t *cell_of(json_t *a, json_t *prev)
 	json_t *cell =
 	    json_pack("{s:O, s:O, s:O}", "assessment_id", json_object_get(a, "id"), "period",
 		      json_object_get(a, "period"), "status", json_object_get(a, "status"));
-	if (prev) {
-		const char *was = json_string_value(json_object_get(prev, "status"));
-		int d = policy_status_rank(st) - policy_status_rank(was);
-		json_object_set(cell, "previous_period", json_object_get(prev, "period"));
-		json_object_set(cell, "previous_status", json_object_get(prev, "status"));
-		json_object_set_new(cell, "change",
-				    json_string(d > 0	? "improved"
-						: d < 0 ? "declined"
-							: "same"));
-	} else {
-		json_object_set_new(cell, "previous_period", json_null());
-		json_object_set_new(cell, "previous_status", json_null());
-		json_object_set_new(cell, "change", json_string("new"));
-	}
+	json_t *none = json_null();
+	json_object_set(cell, "previous_period", prev ? json_object_get(prev, "period") : none);
+	json_object_set(cell, "previous_status", prev ? json_object_get(prev, "status") : none);
+	json_object_set_new(
+	    cell, "change",
+	    json_string(
+		change_of(st, prev != NULL, json_string_value(json_object_get(prev, "status")))));
 	return cell;
 }
 

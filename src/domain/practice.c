@@ -1,5 +1,6 @@
 #include "domain/practice.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "domain/search.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -134,12 +135,10 @@ int practice_list(struct db_conn *c, const struct caller *who, const char *statu
 	struct query q;
 	select_start(&q);
 	practice_visible(&q, who, "p");
-	if (status)
-		query_text(&q, " AND p.status = ?", status);
-	if (country)
-		query_text(&q, " AND p.origin_country = ?", country);
-	if (evidence)
-		query_text(&q, " AND p.evidence_level = ?", evidence);
+	const struct row_filter by[] = {{" AND p.status = ?", status},
+					{" AND p.origin_country = ?", country},
+					{" AND p.evidence_level = ?", evidence}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	char like[300];
 	if (q_text) {
 		/* a stopgap until full-text search: a plain substring, with the
@@ -304,10 +303,7 @@ int practice_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = practice_write(c, p, 1);
 	if (!rc && strcmp(json_string_value(json_object_get(p, "status")), "submitted") == 0)
 		rc = tell_reviewers(c, p, now);
-	if (!rc)
-		rc = audit_by(c, who, "create", "practice", id, request_id, now);
-	json_decref(p);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "create", "practice", id, request_id, NULL, now, p, rc);
 }
 
 /* The author's moves; reviews make the others. */
@@ -353,10 +349,8 @@ int practice_update(struct db_conn *c, const struct caller *who, const char *id,
 	if (to && strcmp(to, "submitted") == 0 && strcmp(from, "submitted") != 0 &&
 	    (rc = tell_reviewers(c, merged, now)))
 		goto out;
-	struct audit_entry e = {who->user_id, who->org_id, to && strcmp(to, from) ? to : "update",
-				"practice",   id,	   request_id,
-				NULL,	      NULL};
-	rc = audit_append(c, &e, now);
+	rc = audit_by(c, who, to && strcmp(to, from) ? to : "update", "practice", id, request_id,
+		      now);
 out:
 	json_decref(cur);
 	json_decref(merged);
@@ -369,37 +363,29 @@ static int round_count(struct db_conn *c, const char *id, int64_t since, const c
 		       int *verifies, int *mine)
 {
 	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT r.verdict, r.reviewer_id FROM practice_reviews r"
-				 " WHERE r.practice_id = ? AND r.created_at >= ?",
-				 DB_VALS(DB_TEXT(id), DB_INT(since)), &s);
+	int rc =
+	    db_row_vals(c,
+			"SELECT COUNT(CASE WHEN r.verdict = 'verify' THEN 1 END),"
+			" COUNT(CASE WHEN r.reviewer_id = ? THEN 1 END) FROM practice_reviews r"
+			" WHERE r.practice_id = ? AND r.created_at >= ?",
+			DB_VALS(DB_TEXT(user), DB_TEXT(id), DB_INT(since)), &s);
 	if (rc)
 		return rc;
-	*verifies = *mine = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		*verifies += strcmp(db_col_text(s, 0), "verify") == 0;
-		*mine |= strcmp(db_col_text(s, 1), user) == 0;
-	}
+	*verifies = (int)db_col_int64(s, 0);
+	*mine = db_col_int64(s, 1) > 0;
 	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return TR_OK;
 }
 
 static int review_insert(struct db_conn *c, const struct caller *who, const char *id,
 			 const char *rid, const char *verdict, const char *comments, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
-	    c,
-	    "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
-	    " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	    DB_VALS(DB_TEXT(rid), DB_TEXT(id), DB_TEXT(who->user_id), DB_TEXT(who->org_id),
-		    DB_TEXT(verdict), DB_TEXT(comments ? comments : ""), DB_INT(now)),
-	    &s);
-	if (rc)
-		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	return db_run_vals(c,
+			   "INSERT INTO practice_reviews (id, practice_id, reviewer_id, org_id,"
+			   " verdict, comments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(rid), DB_TEXT(id), DB_TEXT(who->user_id),
+				   DB_TEXT(who->org_id), DB_TEXT(verdict),
+				   DB_TEXT(comments ? comments : ""), DB_INT(now)));
 }
 
 int practice_review_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -408,12 +394,12 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 {
 	*field = NULL;
 	status_out[0] = 0;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, practice_read, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = practice_read(c, who, id, &cur)))
-		goto out;
+	char detail[120] = "";
+	int64_t since = 0, now = tr_now_ms();
 	if (!reviewer_for(who, json_string_value(json_object_get(cur, "org_id")))) {
 		*field = "reviewer";
 		rc = TR_ERR_FORBIDDEN;
@@ -428,7 +414,6 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	const char *verdict, *comments;
 	if ((rc = row_review_verdict(body, &verdict, &comments, field)))
 		goto out;
-	int64_t since = 0, now = tr_now_ms();
 	tr_time_parse(json_string_value(json_object_get(cur, "submitted_at")), &since);
 	int verifies, mine;
 	if ((rc = round_count(c, id, since, who->user_id, &verifies, &mine)))
@@ -457,13 +442,8 @@ int practice_review_add(struct db_conn *c, const struct caller *who, const char 
 	if (publish && (rc = practice_subscribers(c, cur, now)))
 		goto out;
 	snprintf(status_out, 16, "%s", json_string_value(json_object_get(cur, "status")));
-	char detail[120];
 	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\",\"status\":\"%s\"}", verdict,
 		 json_string_value(json_object_get(cur, "status")));
-	struct audit_entry e = {who->user_id, who->org_id, "review", "practice",
-				id,	      request_id,  NULL,     detail};
-	rc = audit_append(c, &e, now);
 out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "review", "practice", id, request_id, detail, now, cur, rc);
 }

@@ -1,9 +1,9 @@
 #include "domain/problem.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
-#include "domain/audit.h"
 #include "domain/group.h"
 #include "domain/link.h"
 #include "domain/shrec.h"
@@ -204,20 +204,11 @@ int problem_list(struct db_conn *c, const struct caller *who, const struct probl
 	query_init(&q);
 	query_sql(&q, "SELECT " PROBLEM_COLS " FROM problems p WHERE 1 = 1");
 	acl_visible(&q, who, "p");
-	if (f->phase)
-		query_text(&q, " AND p.phase = ?", f->phase);
-	if (f->country)
-		query_text(&q, " AND p.country = ?", f->country);
+	const struct row_filter by[] = {{" AND p.phase = ?", f->phase},
+					{" AND p.country = ?", f->country}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	row_keyset(&q, "p", after, limit);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	int more;
-	rc = row_page(s, limit, problem_row, items, &more);
-	if (!rc && more && !(*next_key = row_page_key(items, more)))
-		rc = TR_ERR_NOMEM;
-	return rc;
+	return row_list(&q, c, limit, problem_row, "updated_at", items, next_key);
 }
 
 /* ---- writing ---- */
@@ -357,13 +348,6 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 	return rc == DB_DONE ? TR_OK : rc;
 }
 
-/* The sharing of a record (strings borrowed from it). */
-static struct acl_share share_of(json_t *p)
-{
-	return (struct acl_share){jstr(p, "distribution"), jstr(p, "tlp"),
-				  jstr(p, "sharing_group_id")};
-}
-
 int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		   const char *request_id, char id[37], const char **field)
 {
@@ -375,48 +359,37 @@ int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
 		json_object_set_new(m, "tlp", json_string("amber"));
 	if (!jstr(m, "phase"))
 		json_object_set_new(m, "phase", json_string("scanning"));
-	struct acl_share to = share_of(m);
-	int rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, NULL, &to, field);
-	if (rc) {
-		json_decref(m);
+	int rc = row_share_begin(c, who, SHARE_PROBLEM, 1, m, field);
+	if (rc)
 		return rc;
-	}
-	rc = db_begin(c);
-	if (!rc)
-		rc = problem_check(c, who, body, m, field);
+	rc = problem_check(c, who, body, m, field);
 	int64_t now = tr_now_ms();
 	tr_uuid7(id);
 	if (!rc)
 		rc = row_write(c, id, m, 1, who, now);
 	if (!rc)
 		rc = links_write(c, who, id, body);
-	if (!rc)
-		rc = audit_by(c, who, "create", "problem", id, request_id, now);
-	json_decref(m);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "create", "problem", id, request_id, NULL, now, m, rc);
 }
 
 int problem_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur, *m;
-	int rc = row_owned_begin(c, who, id, problem_row_get,
-				 acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE), body, &cur, &m);
+	struct row_change ch;
+	int rc = row_change_begin(c, who, id, problem_row_get,
+				  acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE), body,
+				  SHARE_PROBLEM, 1, NULL, &ch, field);
 	if (rc)
 		return rc;
-	struct acl_share was = share_of(cur), will = share_of(m);
-	if ((rc = acl_distribution_allowed(who->role, SHARE_PROBLEM, &was, &will, field)))
-		goto out;
-	if ((rc = row_version_check(cur, version)))
+	json_t *m = ch.next;
+	if ((rc = row_version_check(ch.cur, version)))
 		goto out;
 	int64_t now = tr_now_ms();
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))
 		goto out;
-	rc = shrec_audit_change(c, who, "problem", id, request_id, &was, &will, now);
+	rc = shrec_audit_change(c, who, "problem", id, request_id, &ch.was, &ch.will, now);
 out:
-	json_decref(cur);
-	json_decref(m);
-	return db_end(c, rc);
+	return row_change_end(c, &ch, rc);
 }

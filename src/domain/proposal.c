@@ -1,5 +1,6 @@
 #include "domain/proposal.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "domain/shrec.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -75,10 +76,7 @@ static int proposal_read(struct db_conn *c, const struct caller *who, const char
  * subscriber. */
 static int proposal_check_visible(struct db_conn *c, const struct caller *who, const char *id)
 {
-	json_t *p = NULL;
-	int rc = proposal_read(c, who, id, &p);
-	json_decref(p);
-	return rc;
+	return row_seen(c, who, id, proposal_read);
 }
 
 /* A proposal that became open (was: its status before, NULL on create)
@@ -266,14 +264,6 @@ static void defaults_fill(json_t *p)
 		json_object_set_new(p, "status", json_string("draft"));
 }
 
-/* The sharing of a record (strings borrowed from it); proposals carry no
- * TLP. */
-static struct acl_share share_of(json_t *p)
-{
-	return (struct acl_share){json_string_value(json_object_get(p, "distribution")), NULL,
-				  json_string_value(json_object_get(p, "sharing_group_id"))};
-}
-
 int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		    const char *request_id, char id[37], const char **field)
 {
@@ -282,25 +272,17 @@ int proposal_create(struct db_conn *c, const struct caller *who, json_t *body,
 		return TR_ERR_FORBIDDEN;
 	int64_t now;
 	json_t *p = activity_rec_new(body, defaults_fill, who, id, &now);
-	struct acl_share to = share_of(p);
-	int rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, NULL, &to, field);
-	if (rc) {
-		json_decref(p);
+	int rc = row_share_begin(c, who, SHARE_PROPOSAL, 0, p, field); /* proposals carry no TLP */
+	if (rc)
 		return rc;
-	}
-	rc = db_begin(c);
-	if (!rc)
-		rc = proposal_check(c, who, p, field);
+	rc = proposal_check(c, who, p, field);
 	if (!rc)
 		rc = activity_rec_write(c, &table, p, 1);
 	if (!rc)
 		rc = tell_partners(c, p, now);
 	if (!rc)
 		rc = proposal_subscribers(c, p, NULL, now);
-	if (!rc)
-		rc = audit_by(c, who, "create", "proposal", id, request_id, now);
-	json_decref(p);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "create", "proposal", id, request_id, NULL, now, p, rc);
 }
 
 /* The proposer's moves; open -> verified is a reviewer's. */
@@ -317,16 +299,13 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur, *merged;
-	int rc =
-	    row_owned_begin(c, who, id, proposal_read,
-			    acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE), body, &cur, &merged);
+	struct row_change ch;
+	int rc = row_change_begin(c, who, id, proposal_read,
+				  acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE), body,
+				  SHARE_PROPOSAL, 0, defaults_fill, &ch, field);
 	if (rc)
 		return rc;
-	defaults_fill(merged);
-	struct acl_share was = share_of(cur), will = share_of(merged);
-	if ((rc = acl_distribution_allowed(who->role, SHARE_PROPOSAL, &was, &will, field)))
-		goto out;
+	json_t *cur = ch.cur, *merged = ch.next;
 	if ((rc = row_version_check(cur, version)))
 		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
@@ -344,11 +323,9 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	    (rc = tell_partners(c, merged, now)) ||
 	    (rc = proposal_subscribers(c, merged, from, now)))
 		goto out;
-	rc = shrec_audit_change(c, who, "proposal", id, request_id, &was, &will, now);
+	rc = shrec_audit_change(c, who, "proposal", id, request_id, &ch.was, &ch.will, now);
 out:
-	json_decref(cur);
-	json_decref(merged);
-	return db_end(c, rc);
+	return row_change_end(c, &ch, rc);
 }
 
 /* Civil-society and youth organisations endorse proposals through their
@@ -513,12 +490,12 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 			const char *request_id, char rid[37], const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, proposal_read, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = proposal_read(c, who, id, &cur)))
-		goto out;
+	char detail[80] = "";
+	int64_t now = tr_now_ms();
 	if (!who->reviewer ||
 	    strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0) {
 		*field = "reviewer";
@@ -535,7 +512,6 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	const char *verdict, *comments;
 	if ((rc = row_review_verdict(body, &verdict, &comments, field)))
 		goto out;
-	int64_t now = tr_now_ms();
 	tr_uuid7(rid);
 	rc = db_run_vals(c,
 			 "INSERT INTO proposal_reviews (id, proposal_id, reviewer_id, org_id,"
@@ -556,12 +532,7 @@ int proposal_review_add(struct db_conn *c, const struct caller *who, const char 
 	activity_rec_stamp(cur, "updated_at", now);
 	if ((rc = activity_rec_write(c, &table, cur, 0)))
 		goto out;
-	char detail[80];
 	snprintf(detail, sizeof(detail), "{\"verdict\":\"%s\"}", verdict);
-	struct audit_entry e = {who->user_id, who->org_id, "review", "proposal",
-				id,	      request_id,  NULL,     detail};
-	rc = audit_append(c, &e, now);
 out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "review", "proposal", id, request_id, detail, now, cur, rc);
 }

@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "domain/referral.h"
 #include "domain/referral_impl.h"
 #include "core/buf.h"
@@ -186,23 +187,24 @@ int referral_read_one(struct db_conn *c, const struct caller *who, const char *i
 
 /* The consent in force per scope: {"service": {"subject","decision",
  * "given_at"}, ...} from the newest record of each scope. */
+static json_t *consent_row(struct db_stmt *s)
+{
+	return json_pack("{s:s, s:s, s:o}", "subject", db_col_text(s, 1), "decision",
+			 db_col_text(s, 2), "given_at", row_time(s, 3));
+}
+
 static int consent_state(struct db_conn *c, const char *id, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT scope, subject, decision, given_at FROM referral_consents"
-				 " WHERE referral_id = ? ORDER BY seq",
-				 DB_VALS(DB_TEXT(id)), &s);
-	if (rc)
-		return rc;
 	*out = json_object();
-	while ((rc = db_step(s)) == DB_ROW)
-		json_object_set_new(*out, db_col_text(s, 0),
-				    json_pack("{s:s, s:s, s:o}", "subject", db_col_text(s, 1),
-					      "decision", db_col_text(s, 2), "given_at",
-					      row_time(s, 3)));
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	int rc = row_keyed_vals(c,
+				"SELECT scope, subject, decision, given_at FROM referral_consents"
+				" WHERE referral_id = ? ORDER BY seq",
+				DB_VALS(DB_TEXT(id)), consent_row, *out);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int referral_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -234,10 +236,9 @@ int referral_list(struct db_conn *c, const struct caller *who, const struct refe
 		query_text(&q, " AND r.ref_org_id = ?", who->org_id);
 	else if (f->box && strcmp(f->box, "incoming") == 0)
 		query_text(&q, " AND r.recv_org_id = ?", who->org_id);
-	if (f->status)
-		query_text(&q, " AND r.status = ?", f->status);
-	if (f->pathway)
-		query_text(&q, " AND r.pathway = ?", f->pathway);
+	const struct row_filter by[] = {{" AND r.status = ?", f->status},
+					{" AND r.pathway = ?", f->pathway}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	if (f->overdue >= 0) {
 		query_sql(&q, f->overdue ? " AND (" : " AND NOT (");
 		query_int(&q, "(r.status = 'sent' AND (r.ack_due_at < ?", now);
@@ -333,34 +334,26 @@ static int service_of(struct db_conn *c, const char *service_id, char org[37], c
 	return TR_OK;
 }
 
+/* A linked problem as links_check reads it: without indicators. */
+static int problem_read(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
+{
+	return problem_get(c, who, id, 0, out);
+}
+
 /* Each linked record must be one the caller sees. */
 static int links_check(struct db_conn *c, const struct caller *who, json_t *body,
 		       const char **field)
 {
-	const char *tip = json_string_value(json_object_get(body, "tip_id"));
-	const char *alert = json_string_value(json_object_get(body, "alert_id"));
-	const char *problem = json_string_value(json_object_get(body, "problem_id"));
-	json_t *o = NULL;
-	int rc;
-	if (tip) {
-		rc = tip_get(c, who, tip, &o);
-		json_decref(o);
-		o = NULL;
+	static const struct {
+		const char *field;
+		row_read_fn read;
+	} links[] = {{"tip_id", tip_get}, {"alert_id", alert_get}, {"problem_id", problem_read}};
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		const char *id = json_string_value(json_object_get(body, links[i].field));
+		int rc = id ? row_seen(c, who, id, links[i].read) : TR_OK;
 		if (rc)
-			return *field = "tip_id", rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
-	}
-	if (alert) {
-		rc = alert_get(c, who, alert, &o);
-		json_decref(o);
-		o = NULL;
-		if (rc)
-			return *field = "alert_id", rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
-	}
-	if (problem) {
-		rc = problem_get(c, who, problem, 0, &o);
-		json_decref(o);
-		if (rc)
-			return *field = "problem_id", rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
+			return *field = links[i].field,
+			       rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
 	}
 	return TR_OK;
 }
@@ -647,13 +640,11 @@ int referral_update(struct db_conn *c, const struct caller *who, const char *id,
 		    int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, referral_get, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
 	struct change ch = {0};
-	if ((rc = referral_get(c, who, id, &cur)))
-		goto out;
 	if (!acl_role_can(who->role, RES_REFERRAL, ACT_UPDATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
@@ -762,17 +753,16 @@ int referral_consent_add(struct db_conn *c, const struct caller *who, const char
 			 const char *request_id, const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, referral_read_one, &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = referral_read_one(c, who, id, &cur)))
-		goto out;
+	char detail[200] = "";
+	int64_t now = tr_now_ms(), given = now;
 	if (!acl_role_can(who->role, RES_REFERRAL_CONSENT, ACT_CREATE)) {
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	int64_t now = tr_now_ms(), given = now;
 	const char *at = json_string_value(json_object_get(body, "given_at"));
 	if (at && (tr_time_parse(at, &given) || given > now + 60000)) {
 		*field = "given_at";
@@ -805,15 +795,10 @@ int referral_consent_add(struct db_conn *c, const struct caller *who, const char
 				      DB_VALS(DB_INT(now), DB_TEXT(id)))))
 			goto out;
 	}
-	char detail[200];
 	snprintf(detail, sizeof(detail), "{\"subject\":\"%s\",\"decision\":\"%s\",\"scopes\":%zu}",
 		 subject, decision, json_array_size(json_object_get(body, "scopes")));
-	struct audit_entry e = {who->user_id, who->org_id, "consent", "referral",
-				id,	      request_id,  NULL,      detail};
-	rc = audit_append(c, &e, now);
 out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "consent", "referral", id, request_id, detail, now, cur, rc);
 }
 
 static json_t *consent_json(struct db_stmt *s)
@@ -827,9 +812,7 @@ static json_t *consent_json(struct db_stmt *s)
 
 int referral_consents(struct db_conn *c, const struct caller *who, const char *id, json_t *items)
 {
-	json_t *cur = NULL;
-	int rc = referral_read_one(c, who, id, &cur);
-	json_decref(cur);
+	int rc = row_seen(c, who, id, referral_read_one);
 	if (rc)
 		return rc;
 	if (!acl_role_can(who->role, RES_REFERRAL_CONSENT, ACT_LIST))

@@ -1,6 +1,7 @@
 /* Referrals: the deadline job (escalation and expiry) and the outcome
  * counts, with small counts hidden. See referral.h. */
 #include "domain/referral.h"
+#include "domain/row.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "db/query.h"
@@ -188,10 +189,9 @@ int referral_outcomes(struct db_conn *c, const char *by, const char *country, in
 	query_sql(&q, head);
 	if (country)
 		query_text(&q, " AND r.country = ?", country);
-	if (from)
-		query_int(&q, " AND r.sent_at >= ?", from);
-	if (to)
-		query_int(&q, " AND r.sent_at < ?", to);
+	const struct row_int_filter period[] = {{" AND r.sent_at >= ?", from},
+						{" AND r.sent_at < ?", to}};
+	row_int_filters(&q, period, 2);
 	struct db_stmt *s;
 	int rc = query_take(&q, c, &s);
 	if (!rc) {

@@ -65,6 +65,17 @@ int row_query_one_ctx(struct query *q, struct db_conn *c,
 	return rc ? rc : row_one_ctx(s, make, ctx, out);
 }
 
+int row_query_first(struct query *q, struct db_conn *c, struct db_stmt **out)
+{
+	int rc = query_take(q, c, out);
+	if (rc)
+		return rc;
+	if ((rc = db_step(*out)) == DB_ROW)
+		return TR_OK;
+	db_done(*out);
+	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
 int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
 		  json_t **out)
 {
@@ -110,6 +121,32 @@ void row_after(struct query *q, const char *key, const char *id, int desc, const
 	query_param_int(q, v);
 	query_param_int(q, v);
 	query_param_text(q, colon ? colon + 1 : "");
+}
+
+void row_filters(struct query *q, const struct row_filter *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].value)
+			query_text(q, f[i].sql, f[i].value);
+}
+
+void row_int_filters(struct query *q, const struct row_int_filter *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].value)
+			query_int(q, f[i].sql, f[i].value);
+}
+
+void row_bbox(struct query *q, const char *alias, const double box[4])
+{
+	static const char *const tests[] = {"%s.lon >= ?", "%s.lat >= ?", "%s.lon <= ?",
+					    "%s.lat <= ?"};
+	char sql[80];
+	for (int i = 0; i < 4; i++) {
+		int k = snprintf(sql, sizeof(sql), " AND ");
+		snprintf(sql + k, sizeof(sql) - (size_t)k, tests[i], alias);
+		query_double(q, sql, box[i]);
+	}
 }
 
 void row_keyset_on(struct query *q, const char *alias, const char *col, int desc, const char *after,
@@ -194,6 +231,14 @@ int row_create_begin(struct db_conn *c, const struct caller *who, enum resource 
 	return TR_OK;
 }
 
+int row_seen(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read)
+{
+	json_t *r = NULL;
+	int rc = read(c, who, id, &r);
+	json_decref(r);
+	return rc;
+}
+
 int row_update_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		     json_t **cur)
 {
@@ -224,6 +269,50 @@ int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id,
 	*cur = NULL;
 	db_rollback(c);
 	return TR_ERR_FORBIDDEN;
+}
+
+struct acl_share row_share(json_t *r, int tlp)
+{
+	return (struct acl_share){json_string_value(json_object_get(r, "distribution")),
+				  tlp ? json_string_value(json_object_get(r, "tlp")) : NULL,
+				  json_string_value(json_object_get(r, "sharing_group_id"))};
+}
+
+int row_share_begin(struct db_conn *c, const struct caller *who, enum acl_shareable res, int tlp,
+		    json_t *rec, const char **field)
+{
+	struct acl_share to = row_share(rec, tlp);
+	int rc = acl_distribution_allowed(who->role, res, NULL, &to, field);
+	if (!rc)
+		rc = db_begin(c);
+	if (rc)
+		json_decref(rec);
+	return rc;
+}
+
+int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		     int may, json_t *body, enum acl_shareable res, int tlp,
+		     void (*fill)(json_t *r), struct row_change *ch, const char **field)
+{
+	memset(ch, 0, sizeof(*ch));
+	int rc = row_owned_begin(c, who, id, read, may, body, &ch->cur, &ch->next);
+	if (rc)
+		return rc;
+	if (fill)
+		fill(ch->next);
+	ch->was = row_share(ch->cur, tlp);
+	ch->will = row_share(ch->next, tlp);
+	if ((rc = acl_distribution_allowed(who->role, res, &ch->was, &ch->will, field)))
+		row_change_end(c, ch, rc);
+	return rc;
+}
+
+int row_change_end(struct db_conn *c, struct row_change *ch, int rc)
+{
+	json_decref(ch->cur);
+	json_decref(ch->next);
+	memset(ch, 0, sizeof(*ch));
+	return db_end(c, rc);
 }
 
 int row_review_verdict(json_t *body, const char **verdict, const char **comments,
@@ -284,6 +373,19 @@ int row_query_all(struct query *q, struct db_conn *c, json_t *(*make)(struct db_
 	struct db_stmt *s;
 	int rc = query_take(q, c, &s);
 	return rc ? rc : row_all(s, make, items);
+}
+
+int row_keyed_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		   json_t *(*make)(struct db_stmt *s), json_t *obj)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		json_object_set_new(obj, db_col_text(s, 0), make(s));
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
 }
 
 json_t *row_first_string(struct db_stmt *s)

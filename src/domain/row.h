@@ -28,6 +28,9 @@ int row_create_begin(struct db_conn *c, const struct caller *who, enum resource 
 /** How a module reads one record as who sees it. */
 typedef int (*row_read_fn)(struct db_conn *c, const struct caller *who, const char *id,
 			   json_t **out /* OUT */);
+/** Whether who sees the record id: TR_OK when read reads it (the record is
+ * dropped), else read's error (TR_ERR_NOT_FOUND when not seen). */
+int row_seen(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read);
 /** The start of an update: a transaction begun on c and the record id read
  * with read into *cur (the caller's). On a failure the transaction is
  * rolled back and *cur is NULL. */
@@ -41,6 +44,37 @@ int row_update_begin(struct db_conn *c, const struct caller *who, const char *id
  * the caller's. */
 int row_owned_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		    int may, json_t *body, json_t **cur /* OUT */, json_t **merged /* OUT */);
+/** The sharing of the record r (strings borrowed from it): distribution,
+ * sharing group and, when tlp is set, TLP (proposals and tips carry
+ * none). */
+struct acl_share row_share(json_t *r, int tlp);
+/** The start of a create of the shareable record rec: TR_ERR_FORBIDDEN
+ * (with *field) unless who's role may give it its sharing (of res, with its
+ * TLP when tlp is set; acl_distribution_allowed from none), then a
+ * transaction begun on c. On a failure rec is released and no transaction
+ * is open. */
+int row_share_begin(struct db_conn *c, const struct caller *who, enum acl_shareable res, int tlp,
+		    json_t *rec, const char **field /* OUT */);
+/** An update of a shareable record under way: the record as stored (cur)
+ * and as it will be (next), both the caller's until row_change_end, and
+ * their sharings (row_share, borrowed from them). */
+struct row_change {
+	json_t *cur, *next;
+	struct acl_share was, will;
+};
+/** The start of an update of a shareable record owned by an organisation:
+ * row_owned_begin into ch->cur and ch->next, fill (when set) run on next,
+ * then TR_ERR_FORBIDDEN (with *field) unless who's role may move its
+ * sharing (of res, with its TLP when tlp is set) from ch->was to ch->will
+ * (acl_distribution_allowed). On a failure the transaction is rolled back
+ * and both records are NULL. */
+int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
+		     int may, json_t *body, enum acl_shareable res, int tlp,
+		     void (*fill)(json_t *r), struct row_change *ch /* OUT */,
+		     const char **field /* OUT */);
+/** The end of an update row_change_begin started: both records released,
+ * then db_end(c, rc). */
+int row_change_end(struct db_conn *c, struct row_change *ch, int rc);
 /** A copy of the record cur with the fields of body over it (the
  * caller's). */
 json_t *row_merged(json_t *cur, json_t *body);
@@ -66,6 +100,11 @@ int row_query_all(struct query *q, struct db_conn *c, json_t *(*make)(struct db_
 /** Prepares sql bound with the n values, then row_all. */
 int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		 json_t *(*make)(struct db_stmt *s), json_t *items);
+/** Prepares sql bound with the n values, then sets in obj, for every row,
+ * the key of column 0 (text) to the JSON made by make; a later row's
+ * value replaces an earlier one's under the same key. Finishes s. */
+int row_keyed_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		   json_t *(*make)(struct db_stmt *s), json_t *obj);
 /** A maker for row_all_vals: column 0 as a string (a NULL is skipped). */
 json_t *row_first_string(struct db_stmt *s);
 /** Prepares sql bound with the n values (its LIMIT limit + 1 among them),
@@ -85,6 +124,10 @@ int row_one_ctx(struct db_stmt *s, json_t *(*make)(struct db_stmt *s, void *ctx)
 int row_query_one_ctx(struct query *q, struct db_conn *c,
 		      json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx,
 		      json_t **out /* OUT */);
+/** Prepares q (and frees it) and steps once: TR_OK with *out on its first
+ * row (finish it with db_done), TR_ERR_NOT_FOUND when there is none (s
+ * finished), else the error (s finished); db_row_vals for a query. */
+int row_query_first(struct query *q, struct db_conn *c, struct db_stmt **out /* OUT */);
 /** Prepares q (and frees it), then row_one with make. */
 int row_query_one(struct query *q, struct db_conn *c, json_t *(*make)(struct db_stmt *s),
 		  json_t **out /* OUT */);
@@ -95,6 +138,25 @@ int row_page(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), j
 /** row_page with a maker that is given ctx. */
 int row_page_ctx(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s, void *ctx),
 		 void *ctx, json_t *items, int *more /* OUT */);
+/** A filter of a list: a condition with one `?` (" AND a.type = ?", SQL
+ * of the code's) and the text it is bound to, NULL when not given. */
+struct row_filter {
+	const char *sql, *value;
+};
+/** Appends to q each of the n filters whose value is given. The values
+ * must outlive query_prepare. */
+void row_filters(struct query *q, const struct row_filter *f, size_t n);
+/** A filter on a time or a number: its condition and value, 0 when not
+ * given. */
+struct row_int_filter {
+	const char *sql;
+	int64_t value;
+};
+/** Appends to q each of the n filters whose value is given (not 0). */
+void row_int_filters(struct query *q, const struct row_int_filter *f, size_t n);
+/** Appends the test that the point (alias.lon, alias.lat) lies in box
+ * (min lon, min lat, max lon, max lat); alias is a name from the code. */
+void row_bbox(struct query *q, const char *alias, const double box[4]);
 /** Ends a list query newest change first, a page of limit rows (one more
  * to tell whether more follow) after the key "<updated_at ms>:<id>" when
  * after is set (row_page_key), on the table aliased alias (a name from the

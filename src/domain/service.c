@@ -1,5 +1,6 @@
 #include "domain/service.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -168,12 +169,10 @@ int service_list(struct db_conn *c, const struct service_filter *f, const char *
 	char pat[64]; /* bound by reference until the statement is prepared */
 	select_start(&q);
 	query_sql(&q, " AND s.active = 1");
-	if (f->country)
-		query_text(&q, " AND s.country = ?", f->country);
-	if (f->type)
-		query_text(&q, " AND s.type = ?", f->type);
-	if (f->org_id)
-		query_text(&q, " AND s.org_id = ?", f->org_id);
+	const struct row_filter by[] = {{" AND s.country = ?", f->country},
+					{" AND s.type = ?", f->type},
+					{" AND s.org_id = ?", f->org_id}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	if (f->age >= 0) {
 		query_int(&q, " AND s.age_min <= ?", f->age);
 		query_int(&q, " AND s.age_max >= ?", f->age);
@@ -344,10 +343,7 @@ int service_create(struct db_conn *c, const struct caller *who, json_t *body,
 		rc = panel_ack_ok(c, who->org_id, p, field);
 	if (!rc)
 		rc = service_write(c, p, 1);
-	if (!rc)
-		rc = audit_by(c, who, "create", "service", id, request_id, now);
-	json_decref(p);
-	return db_end(c, rc);
+	return row_audit_end(c, who, "create", "service", id, request_id, NULL, now, p, rc);
 }
 
 int service_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

@@ -5,10 +5,10 @@
 #include "domain/signal.h"
 #include "domain/signal_impl.h"
 #include "domain/row.h"
+#include "domain/row_tx.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/analytics_q.h"
-#include "domain/audit.h"
 #include "domain/place.h"
 
 #include <math.h>
@@ -157,30 +157,70 @@ static json_t *text_json(struct db_stmt *s, int col)
 	return v && *v ? json_string(v) : json_null();
 }
 
+/* How a column of SIGNAL_COLS reads as JSON: text (empty is null), a
+ * time, a number, a whole number; MADE columns are read by signal_row
+ * itself. */
+enum col_kind { COL_TEXT, COL_TIME, COL_NUM, COL_INT, COL_MADE };
+
+/* The fields of SIGNAL_COLS, in its order. */
+static const struct {
+	const char *key;
+	enum col_kind kind;
+} signal_fields[] = {{"id", COL_TEXT},
+		     {"org_id", COL_TEXT},
+		     {"country", COL_TEXT},
+		     {"cell", COL_TEXT},
+		     {"method", COL_TEXT},
+		     {"source", COL_TEXT},
+		     {"category", COL_TEXT},
+		     {"period_start", COL_TIME},
+		     {"period_end", COL_TIME},
+		     {"observed", COL_MADE},
+		     {"expected", COL_NUM},
+		     {"upperbound", COL_NUM},
+		     {"score", COL_NUM},
+		     {"record_ids", COL_MADE},
+		     {"status", COL_TEXT},
+		     {"dismissal_reason", COL_TEXT},
+		     {"status_by", COL_TEXT},
+		     {"status_at", COL_TIME},
+		     {"first_seen", COL_TIME},
+		     {"last_seen", COL_TIME},
+		     {"continues", COL_TEXT},
+		     {"version", COL_INT},
+		     {"lat", COL_NUM},
+		     {"lon", COL_NUM},
+		     {"radius_m", COL_NUM},
+		     {"methods", COL_MADE},
+		     {"weeks", COL_MADE},
+		     {"closed_at", COL_TIME},
+		     {"status_comment", COL_TEXT},
+		     {"statistic", COL_NUM},
+		     {"p_adjusted", COL_NUM},
+		     {"continued_by", COL_TEXT},
+		     {"_org_key", COL_TEXT}};
+
+static json_t *col_json(struct db_stmt *s, int col, enum col_kind kind)
+{
+	switch (kind) {
+	case COL_TIME:
+		return row_time(s, col);
+	case COL_NUM:
+		return num_json(s, col);
+	case COL_INT:
+		return json_integer(db_col_int64(s, col));
+	default:
+		return text_json(s, col);
+	}
+}
+
 static int signal_row(struct db_stmt *s, json_t **out)
 {
-	static const char *const texts[] = {"id",     "org_id", "country", "cell",
-					    "method", "source", "category"};
 	json_t *g = json_object();
-	for (int i = 0; i < 7; i++)
-		json_object_set_new(g, texts[i], text_json(s, i));
-	json_object_set_new(g, "period_start", row_time(s, 7));
-	json_object_set_new(g, "period_end", row_time(s, 8));
-	double observed = db_col_double(s, 9);
-	json_object_set_new(g, "expected", num_json(s, 10));
-	json_object_set_new(g, "upperbound", num_json(s, 11));
-	json_object_set_new(g, "score", num_json(s, 12));
-	json_object_set_new(g, "status", text_json(s, 14));
-	json_object_set_new(g, "dismissal_reason", text_json(s, 15));
-	json_object_set_new(g, "status_by", text_json(s, 16));
-	json_object_set_new(g, "status_at", row_time(s, 17));
-	json_object_set_new(g, "first_seen", row_time(s, 18));
-	json_object_set_new(g, "last_seen", row_time(s, 19));
-	json_object_set_new(g, "continues", text_json(s, 20));
-	json_object_set_new(g, "version", json_integer(db_col_int64(s, 21)));
-	json_object_set_new(g, "lat", num_json(s, 22));
-	json_object_set_new(g, "lon", num_json(s, 23));
-	json_object_set_new(g, "radius_m", num_json(s, 24));
+	for (int i = 0; i < (int)(sizeof(signal_fields) / sizeof(signal_fields[0])); i++)
+		if (signal_fields[i].kind != COL_MADE)
+			json_object_set_new(g, signal_fields[i].key,
+					    col_json(s, i, signal_fields[i].kind));
 	json_t *methods = json_loads(db_col_text(s, 25) ? db_col_text(s, 25) : "", 0, NULL);
 	json_object_set_new(g, "methods", json_is_array(methods) ? methods : json_array());
 	if (!json_is_array(methods))
@@ -194,14 +234,8 @@ static int signal_row(struct db_stmt *s, json_t **out)
 					: !db_col_is_null(s, 27) ? "closed"
 					: weeks > 1		 ? "continuing"
 								 : "new"));
-	json_object_set_new(g, "closed_at", row_time(s, 27));
-	json_object_set_new(g, "status_comment", text_json(s, 28));
-	json_object_set_new(g, "statistic", num_json(s, 29));
-	json_object_set_new(g, "p_adjusted", num_json(s, 30));
-	json_object_set_new(g, "continued_by", text_json(s, 31));
-	json_object_set_new(g, "_org_key", text_json(s, 32));
 	/* the ids are filtered by signal_finish once the statement is done */
-	json_object_set_new(g, "observed", json_real(observed));
+	json_object_set_new(g, "observed", json_real(db_col_double(s, 9)));
 	const char *ids = db_col_text(s, 13);
 	json_object_set_new(g, "_ids", json_string(ids ? ids : "[]"));
 	*out = g;
@@ -268,20 +302,14 @@ static int signal_current(struct db_conn *c, const struct caller *who, const cha
 	query_text(&q, "SELECT g.org_key, g.status, g.version FROM signals g WHERE g.id = ?", id);
 	signal_visible(&q, who);
 	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
+	int rc = row_query_first(&q, c, &s);
 	if (rc)
 		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(org, 40, "%s", db_col_text(s, 0));
-		snprintf(status, 20, "%s", db_col_text(s, 1));
-		*version = db_col_int64(s, 2);
-		rc = TR_OK;
-	} else if (rc == DB_DONE) {
-		rc = TR_ERR_NOT_FOUND;
-	}
+	snprintf(org, 40, "%s", db_col_text(s, 0));
+	snprintf(status, 20, "%s", db_col_text(s, 1));
+	*version = db_col_int64(s, 2);
 	db_done(s);
-	return rc;
+	return TR_OK;
 }
 
 int signal_may_act_on(struct db_conn *c, const struct caller *who, const char *id)
@@ -303,14 +331,9 @@ int signal_title(struct db_conn *c, const struct caller *who, const char *id, co
 		   id);
 	signal_visible(&q, who);
 	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
+	int rc = row_query_first(&q, c, &s);
 	if (rc)
 		return rc;
-	rc = db_step(s);
-	if (rc != DB_ROW) {
-		db_done(s);
-		return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
-	}
 	snprintf(out, n, "%s", db_col_text(s, 0) ? db_col_text(s, 0) : "");
 	int point = !db_col_is_null(s, 1) && !db_col_is_null(s, 2);
 	double lat = db_col_double(s, 1), lon = db_col_double(s, 2), r = db_col_double(s, 3);
@@ -371,12 +394,10 @@ int signal_list(struct db_conn *c, const struct caller *who, const struct signal
 	query_init(&q);
 	query_sql(&q, "SELECT " SIGNAL_COLS " FROM signals g WHERE 1 = 1");
 	signal_visible(&q, who);
-	if (f->status)
-		query_text(&q, " AND g.status = ?", f->status);
-	if (f->country)
-		query_text(&q, " AND g.country = ?", f->country);
-	if (f->source)
-		query_text(&q, " AND g.source = ?", f->source);
+	const struct row_filter by[] = {{" AND g.status = ?", f->status},
+					{" AND g.country = ?", f->country},
+					{" AND g.source = ?", f->source}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	if (f->method) {
 		/* any method that raised it (methods is a JSON array of names) */
 		snprintf(method, sizeof(method), "%%\"%s\"%%", f->method);
@@ -446,18 +467,9 @@ int signal_update(struct db_conn *c, const struct caller *who, const char *id, j
 				 " status_comment) WHERE id = ?",
 				 DB_VALS(DB_TEXT(to), DB_TEXT(why), DB_TEXT(who->user_id),
 					 DB_INT(now), DB_INT(now), DB_TEXT(comment), DB_TEXT(id)));
-	if (!rc) {
-		char detail[64];
+	char detail[64] = "";
+	if (!rc)
 		snprintf(detail, sizeof(detail), "{\"status\":[\"%s\",\"%s\"]}", status, to);
-		struct audit_entry e = {who->user_id,
-					who->org_id,
-					strcmp(to, "dismissed") == 0 ? "dismiss" : "acknowledge",
-					"signal",
-					id,
-					request_id,
-					NULL,
-					detail};
-		rc = audit_append(c, &e, now);
-	}
-	return db_end(c, rc);
+	return row_audit_end(c, who, to && strcmp(to, "dismissed") == 0 ? "dismiss" : "acknowledge",
+			     "signal", id, request_id, detail, now, NULL, rc);
 }

@@ -359,15 +359,11 @@ static int signal_close_stopped(struct db_conn *c, int64_t week, int64_t now,
 			      " g.period_start < ? AND NOT EXISTS (SELECT 1 FROM signals n WHERE"
 			      " n.continues = g.id) ORDER BY g.id LIMIT 10000",
 			      DB_VALS(DB_INT(week)), id_org_row, ids);
-	if (rc) {
-		json_decref(ids);
-		return rc;
-	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
 	{
-		if (rc || (rc = db_begin(c)))
+		if (rc || (rc = db_begin(c))) /* a failed read closes none */
 			break;
 		const char *id = json_string_value(json_array_get(v, 0));
 		const char *org = json_string_value(json_array_get(v, 1));

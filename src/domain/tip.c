@@ -109,19 +109,16 @@ static int reference_take(struct db_conn *c, const char *country, int64_t now,
 	struct tm tm;
 	gmtime_r(&secs, &tm);
 	int year = tm.tm_year + 1900;
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
-				 " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
-				 " RETURNING n",
-				 DB_VALS(DB_TEXT(country), DB_INT(year)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(out, 32, "%.2s-%04d-%06lld", country, year, (long long)db_col_int64(s, 0));
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_DB : rc;
+	int64_t n;
+	int rc = db_int_vals(c,
+			     "INSERT INTO tip_ref_seq (country, year, n) VALUES (?, ?, 1)"
+			     " ON CONFLICT (country, year) DO UPDATE SET n = tip_ref_seq.n + 1"
+			     " RETURNING n",
+			     DB_VALS(DB_TEXT(country), DB_INT(year)), &n);
+	if (rc) /* an upsert that returns no row is the database's failure */
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_DB : rc;
+	snprintf(out, 32, "%.2s-%04d-%06lld", country, year, (long long)n);
+	return TR_OK;
 }
 
 int tip_insert(struct db_conn *c, struct tip_new *t)
@@ -465,12 +462,10 @@ int tip_list(struct db_conn *c, const struct caller *who, const struct tip_filte
 	query_init(&q);
 	query_sql(&q, "SELECT " TIP_COLS " FROM tips t WHERE 1 = 1");
 	acl_visible(&q, who, "t");
-	if (f->status)
-		query_text(&q, " AND t.status = ?", f->status);
-	if (f->category)
-		query_text(&q, " AND t.category = ?", f->category);
-	if (f->assignee)
-		query_text(&q, " AND t.assigned_user_id = ?", f->assignee);
+	const struct row_filter by[] = {{" AND t.status = ?", f->status},
+					{" AND t.category = ?", f->category},
+					{" AND t.assigned_user_id = ?", f->assignee}};
+	row_filters(&q, by, sizeof(by) / sizeof(by[0]));
 	if (f->overdue == 1)
 		query_int(&q, " AND t.status = 'new' AND t.ack_due_at < ?", now);
 	else if (f->overdue == 0)
@@ -614,12 +609,6 @@ static int triage_check(struct db_conn *c, const struct caller *who, json_t *cur
 	return TR_OK;
 }
 
-/* The sharing of a tip (strings borrowed from it); tips carry no TLP. */
-static struct acl_share share_of(json_t *t)
-{
-	return (struct acl_share){jstr(t, "distribution"), NULL, jstr(t, "sharing_group_id")};
-}
-
 static int triage_write(struct db_conn *c, const char *id, json_t *cur, json_t *m, int64_t now)
 {
 	struct db_stmt *s;
@@ -654,17 +643,15 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	       int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	json_t *cur, *m;
-	int rc = row_owned_begin(c, who, id, tip_get, acl_role_can(who->role, RES_TIP, ACT_UPDATE),
-				 body, &cur, &m);
+	struct row_change ch; /* tips carry no TLP */
+	int rc = row_change_begin(c, who, id, tip_get, acl_role_can(who->role, RES_TIP, ACT_UPDATE),
+				  body, SHARE_TIP, 0, NULL, &ch, field);
 	if (rc)
 		return rc;
-	struct acl_share was = share_of(cur), will = share_of(m);
+	json_t *cur = ch.cur, *m = ch.next;
 	/* how coarse the point is outside the organisation goes with who sees it */
 	int coarsen =
 	    !json_equal(json_object_get(cur, "coarsen_m"), json_object_get(m, "coarsen_m"));
-	if ((rc = acl_distribution_allowed(who->role, SHARE_TIP, &was, &will, field)))
-		goto out;
 	if (coarsen && !acl_role_can(who->role, RES_TIP, ACT_SHARE)) {
 		*field = "distribution";
 		rc = TR_ERR_FORBIDDEN;
@@ -684,7 +671,7 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	    strcmp(assignee, who->user_id) != 0 && (rc = notify_tip_assigned(c, id, assignee, now)))
 		goto out;
 	char detail[300] = "";
-	int share = acl_share_changed(&was, &will) || coarsen;
+	int share = acl_share_changed(&ch.was, &ch.will) || coarsen;
 	snprintf(detail, sizeof(detail),
 		 "{\"status\":[\"%s\",\"%s\"],\"distribution\":[\"%s\",\"%s\"]}",
 		 jstr(cur, "status"), jstr(m, "status"), jstr(cur, "distribution"),
@@ -694,9 +681,7 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 				NULL,	      detail};
 	rc = audit_append(c, &e, now);
 out:
-	json_decref(cur);
-	json_decref(m);
-	return db_end(c, rc);
+	return row_change_end(c, &ch, rc);
 }
 
 /* What the single PATCH would have answered for rc: its status and code. */
@@ -755,50 +740,50 @@ static int home_check(struct db_conn *c, const struct caller *who, const char *i
 	return home && acl_role_can(who->role, res, act) ? TR_OK : TR_ERR_FORBIDDEN;
 }
 
+/* A note of the receiving organisation's on tip id, as note_id. */
+static int note_insert(struct db_conn *c, const struct caller *who, const char *id,
+		       const char *body, int64_t now, char note_id[37])
+{
+	tr_uuid7(note_id);
+	return db_run_vals(c,
+			   "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body, created_at)"
+			   " VALUES (?, ?, ?, ?, ?, ?)",
+			   DB_VALS(DB_TEXT(note_id), DB_TEXT(id), DB_TEXT(who->org_id),
+				   DB_TEXT(who->user_id), DB_TEXT(body), DB_INT(now)));
+}
+
+/* Adds the text of body to tip id as a note (RES_TIP_NOTE) or a message to
+ * the sender (RES_TIP_MESSAGE), written as new_id and audited as action,
+ * when the caller's organisation is the tip's home and its role may. */
+static int home_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+		    enum resource res, const char *action, const char *request_id, char new_id[37])
+{
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
+	const char *text = json_string_value(json_object_get(body, "body"));
+	if (!(rc = home_check(c, who, id, res, ACT_CREATE)))
+		rc = res == RES_TIP_NOTE
+			 ? note_insert(c, who, id, text, now, new_id)
+			 : message_insert(c, id, "to_sender", who->user_id, text, now, new_id);
+	if (!rc)
+		rc = audit_by(c, who, action, "tip", id, request_id, now);
+	return db_end(c, rc);
+}
+
 int tip_note_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		 const char *request_id, char note_id[37], const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
-	if (rc)
-		return rc;
-	struct db_stmt *s;
-	int64_t now = tr_now_ms();
-	if ((rc = home_check(c, who, id, RES_TIP_NOTE, ACT_CREATE)))
-		goto out;
-	tr_uuid7(note_id);
-	if ((rc = db_prepare_vals(
-		 c,
-		 "INSERT INTO tip_notes (id, tip_id, org_id, user_id, body,"
-		 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		 DB_VALS(DB_TEXT(note_id), DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id),
-			 DB_TEXT(json_string_value(json_object_get(body, "body"))), DB_INT(now)),
-		 &s)))
-		goto out;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	if (!rc) {
-		rc = audit_by(c, who, "note", "tip", id, request_id, now);
-	}
-out:
-	return db_end(c, rc);
+	return home_add(c, who, id, body, RES_TIP_NOTE, "note", request_id, note_id);
 }
 
 int tip_message_add(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		    const char *request_id, char msg_id[37], const char **field)
 {
 	*field = NULL;
-	int rc = db_begin(c);
-	if (rc)
-		return rc;
-	int64_t now = tr_now_ms();
-	if (!(rc = home_check(c, who, id, RES_TIP_MESSAGE, ACT_CREATE)))
-		rc = message_insert(c, id, "to_sender", who->user_id,
-				    json_string_value(json_object_get(body, "body")), now, msg_id);
-	if (!rc) {
-		rc = audit_by(c, who, "message_to_sender", "tip", id, request_id, now);
-	}
-	return db_end(c, rc);
+	return home_add(c, who, id, body, RES_TIP_MESSAGE, "message_to_sender", request_id, msg_id);
 }
 
 /* The notes or the messages of a tip of the caller's organisation. */

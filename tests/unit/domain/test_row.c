@@ -98,6 +98,57 @@ static void a_rejection_needs_a_reason(void **state)
 	json_decref(b);
 }
 
+static void a_records_sharing_has_its_tlp_only_when_asked(void **state)
+{
+	(void)state;
+	json_t *r = json_pack("{s:s, s:s, s:s}", "distribution", "sharing_group", "tlp", "amber",
+			      "sharing_group_id", "g1");
+	struct acl_share with = row_share(r, 1), without = row_share(r, 0);
+	assert_string_equal(with.distribution, "sharing_group");
+	assert_string_equal(with.tlp, "amber");
+	assert_string_equal(with.sharing_group_id, "g1");
+	assert_string_equal(without.distribution, "sharing_group");
+	assert_null(without.tlp);
+	assert_string_equal(without.sharing_group_id, "g1");
+	json_decref(r);
+	json_t *bare = json_object();
+	struct acl_share none = row_share(bare, 1);
+	assert_null(none.distribution);
+	assert_null(none.tlp);
+	assert_null(none.sharing_group_id);
+	json_decref(bare);
+}
+
+static void only_the_given_filters_are_appended_in_their_order(void **state)
+{
+	(void)state;
+	struct query q;
+	query_init(&q);
+	const struct row_filter by[] = {
+	    {" AND a.type = ?", "x"}, {" AND a.status = ?", NULL}, {" AND a.org_id = ?", "o"}};
+	row_filters(&q, by, 3);
+	assert_string_equal(q.sql.data, " AND a.type = ? AND a.org_id = ?");
+	assert_int_equal(q.n, 2);
+	assert_string_equal(q.p[0].text, "x");
+	assert_string_equal(q.p[1].text, "o");
+	query_free(&q);
+}
+
+static void a_box_tests_the_point_of_its_alias_on_all_four_sides(void **state)
+{
+	(void)state;
+	struct query q;
+	query_init(&q);
+	const double box[4] = {1, 2, 3, 4};
+	row_bbox(&q, "t", box);
+	assert_string_equal(q.sql.data,
+			    " AND t.lon >= ? AND t.lat >= ? AND t.lon <= ? AND t.lat <= ?");
+	assert_int_equal(q.n, 4);
+	for (int i = 0; i < 4; i++)
+		assert_true(q.p[i].d == box[i]);
+	query_free(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +157,9 @@ int main(void)
 	    cmocka_unit_test(a_status_moves_only_along_its_table),
 	    cmocka_unit_test(a_stale_if_match_is_a_failed_precondition),
 	    cmocka_unit_test(a_rejection_needs_a_reason),
+	    cmocka_unit_test(a_records_sharing_has_its_tlp_only_when_asked),
+	    cmocka_unit_test(only_the_given_filters_are_appended_in_their_order),
+	    cmocka_unit_test(a_box_tests_the_point_of_its_alias_on_all_four_sides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
