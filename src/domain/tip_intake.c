@@ -1,6 +1,6 @@
 #include "domain/tip_intake.h"
+#include "core/addr.h"
 
-#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,12 +346,8 @@ void tip_rate_free(struct tip_rate *r)
 static uint64_t rate_who(const struct tip_rate *r, const char *addr)
 {
 	unsigned char bin[16];
-	const unsigned char *p = (const unsigned char *)addr;
-	size_t n = strlen(addr);
-	if (strchr(addr, ':') && inet_pton(AF_INET6, addr, bin) == 1) {
-		p = bin; /* one /64 is one source: an attacker holds them whole */
-		n = 8;
-	}
+	const unsigned char *p;
+	size_t n = addr_source(addr, bin, &p);
 	uint64_t h = 0;
 	crypto_generichash((unsigned char *)&h, sizeof(h), p, n, r->key, sizeof(r->key));
 	return h ? h : 1;

@@ -114,6 +114,25 @@ static void receipts_are_uniform_over_their_alphabet(void **state)
 	assert_true(tip_receipt_shape(c, TIP_CODE_LEN));
 }
 
+/* A listener on [::] sees IPv4 senders as ::ffff:a.b.c.d: each is still
+ * one address of its own, not one /64 shared by every IPv4 sender. Hosts
+ * of one IPv6 /64 share their limit. */
+static void mapped_ipv4_senders_are_limited_apart(void **state)
+{
+	(void)state;
+	struct tip_rate *r = tip_rate_new(1, 3600000);
+	assert_non_null(r);
+	int retry = 0;
+	assert_int_equal(tip_rate_take(r, "::ffff:192.0.2.1", 1000, &retry), 0);
+	assert_int_equal(tip_rate_take(r, "::ffff:192.0.2.1", 1001, &retry), 1);
+	assert_int_equal(tip_rate_take(r, "::ffff:198.51.100.7", 1002, &retry), 0);
+	assert_int_equal(tip_rate_take(r, "192.0.2.9", 1003, &retry), 0);
+	assert_int_equal(tip_rate_take(r, "2001:db8:1:2::1", 1004, &retry), 0);
+	assert_int_equal(tip_rate_take(r, "2001:db8:1:2:ffff::9", 1005, &retry), 1);
+	assert_int_equal(tip_rate_take(r, "2001:db8:1:3::1", 1006, &retry), 0);
+	tip_rate_free(r);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -122,6 +141,7 @@ int main(void)
 		cmocka_unit_test(a_challenge_is_spent_once),
 		cmocka_unit_test(a_colliding_entry_that_expires_does_not_free_a_spent_challenge),
 		cmocka_unit_test(receipts_are_uniform_over_their_alphabet),
+		cmocka_unit_test(mapped_ipv4_senders_are_limited_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
