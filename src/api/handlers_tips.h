@@ -3,6 +3,7 @@
 #ifndef TR_API_HANDLERS_TIPS_H
 #define TR_API_HANDLERS_TIPS_H
 
+#include "domain/auth.h"
 #include "domain/tip.h"
 #include "domain/tip_intake.h"
 #include "api/handler.h"
@@ -28,7 +29,7 @@ struct tips_state {
 	unsigned char key[TIP_KEY_LEN];
 	int has_key; /* contacts can be accepted */
 	struct tip_pow *pow;
-	struct tip_rate *rate; /* tips and sender messages per address */
+	struct auth_throttle *rate; /* tips and sender messages per address */
 	int64_t pending_max;
 	int64_t ack_days;
 	/* the group-commit writer */

@@ -133,7 +133,7 @@ int tips_submit(struct tips_state *st, struct tip_new *t)
 static void state_free(struct tips_state *st)
 {
 	tip_pow_free(st->pow);
-	tip_rate_free(st->rate);
+	auth_throttle_free(st->rate);
 	pthread_mutex_destroy(&st->mu);
 	pthread_cond_destroy(&st->work);
 	sodium_memzero(st->key, sizeof(st->key));
@@ -167,7 +167,7 @@ int tips_module_start(struct app *app, char *err, size_t errlen)
 		st->has_key = 1;
 	}
 	if (!rc && (!(st->pow = tip_pow_new((int)bits)) ||
-		    !(st->rate = tip_rate_new((int)rate, 3600 * 1000))))
+		    !(st->rate = auth_throttle_new((int)rate, 3600 * 1000))))
 		rc = TR_ERR_NOMEM;
 	if (rc) {
 		state_free(st);

@@ -24,7 +24,7 @@ static struct tips_state *tips_of(struct http_req *req)
 static int rate_take(struct http_req *req, struct http_resp *resp, struct tips_state *st)
 {
 	int retry = 0;
-	if (!tip_rate_take(st->rate, api_client_addr(req), tr_now_ms(), &retry))
+	if (!auth_throttle_take(st->rate, api_client_addr(req), tr_now_ms(), &retry))
 		return TR_OK;
 	char v[16];
 	snprintf(v, sizeof(v), "%d", retry);

@@ -55,14 +55,4 @@ void tip_pow_challenge(struct tip_pow *p, int64_t now, char out[64], int64_t *ex
 int tip_pow_check(struct tip_pow *p, const char *challenge, const char *nonce, int64_t now,
 		  const char **field /* OUT */, const char **why /* OUT */);
 
-/** A fixed-window rate limit per source address, in memory only. */
-struct tip_rate;
-/** limit events per window_ms per address (0 disables). Freed with
- * tip_rate_free. */
-struct tip_rate *tip_rate_new(int limit, int64_t window_ms);
-void tip_rate_free(struct tip_rate *r);
-/** Counts one event for addr; 0 when allowed, else 1 with *retry_s the
- * seconds until the window ends. IPv6 addresses count by their /64. */
-int tip_rate_take(struct tip_rate *r, const char *addr, int64_t now, int *retry_s /* OUT */);
-
 #endif

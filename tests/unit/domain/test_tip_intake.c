@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "domain/auth.h"
 #include "domain/tip_intake.h"
 
 #include <sodium.h>
@@ -114,23 +115,24 @@ static void receipts_are_uniform_over_their_alphabet(void **state)
 	assert_true(tip_receipt_shape(c, TIP_CODE_LEN));
 }
 
-/* A listener on [::] sees IPv4 senders as ::ffff:a.b.c.d: each is still
- * one address of its own, not one /64 shared by every IPv4 sender. Hosts
- * of one IPv6 /64 share their limit. */
+/* Tips count their senders with sign-in's throttle. A listener on [::]
+ * sees IPv4 senders as ::ffff:a.b.c.d: each is still one address of its
+ * own, not one /64 shared by every IPv4 sender. Hosts of one IPv6 /64
+ * share their limit. */
 static void mapped_ipv4_senders_are_limited_apart(void **state)
 {
 	(void)state;
-	struct tip_rate *r = tip_rate_new(1, 3600000);
+	struct auth_throttle *r = auth_throttle_new(1, 3600000);
 	assert_non_null(r);
 	int retry = 0;
-	assert_int_equal(tip_rate_take(r, "::ffff:192.0.2.1", 1000, &retry), 0);
-	assert_int_equal(tip_rate_take(r, "::ffff:192.0.2.1", 1001, &retry), 1);
-	assert_int_equal(tip_rate_take(r, "::ffff:198.51.100.7", 1002, &retry), 0);
-	assert_int_equal(tip_rate_take(r, "192.0.2.9", 1003, &retry), 0);
-	assert_int_equal(tip_rate_take(r, "2001:db8:1:2::1", 1004, &retry), 0);
-	assert_int_equal(tip_rate_take(r, "2001:db8:1:2:ffff::9", 1005, &retry), 1);
-	assert_int_equal(tip_rate_take(r, "2001:db8:1:3::1", 1006, &retry), 0);
-	tip_rate_free(r);
+	assert_int_equal(auth_throttle_take(r, "::ffff:192.0.2.1", 1000, &retry), 0);
+	assert_int_equal(auth_throttle_take(r, "::ffff:192.0.2.1", 1001, &retry), 1);
+	assert_int_equal(auth_throttle_take(r, "::ffff:198.51.100.7", 1002, &retry), 0);
+	assert_int_equal(auth_throttle_take(r, "192.0.2.9", 1003, &retry), 0);
+	assert_int_equal(auth_throttle_take(r, "2001:db8:1:2::1", 1004, &retry), 0);
+	assert_int_equal(auth_throttle_take(r, "2001:db8:1:2:ffff::9", 1005, &retry), 1);
+	assert_int_equal(auth_throttle_take(r, "2001:db8:1:3::1", 1006, &retry), 0);
+	auth_throttle_free(r);
 }
 
 int main(void)
