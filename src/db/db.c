@@ -440,6 +440,11 @@ int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
 	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
 }
 
+int db_row_text(struct db_conn *c, const char *sql, const char *key, struct db_stmt **out)
+{
+	return db_row_vals(c, sql, DB_VALS(DB_TEXT(key)), out);
+}
+
 int db_step_found(struct db_stmt *s)
 {
 	int rc = db_step(s);

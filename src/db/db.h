@@ -141,6 +141,10 @@ int db_run_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
  * (s finished), else the error (s finished). */
 int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		struct db_stmt **out /* OUT */);
+/** db_row_vals for the common lookup by one text key (an id, a code): sql
+ * bound with key as its one parameter. */
+int db_row_text(struct db_conn *c, const char *sql, const char *key,
+		struct db_stmt **out /* OUT */);
 /** Whether sql, bound with the n values, gives a row: TR_OK when it does,
  * TR_ERR_NOT_FOUND when it gives none, else the error. */
 int db_find_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);

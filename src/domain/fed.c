@@ -193,7 +193,7 @@ static int node_pinned(struct db_conn *c, const char *node_id, const char *table
 	struct db_stmt *s;
 	char sql[96];
 	snprintf(sql, sizeof(sql), "SELECT public_key FROM %s WHERE node_id = ?", table);
-	int rc = db_row_vals(c, sql, DB_VALS(DB_TEXT(node_id)), &s);
+	int rc = db_row_text(c, sql, node_id, &s);
 	if (rc)
 		return rc == TR_ERR_NOT_FOUND ? 0 : -rc;
 	int found = fed_hex32(db_col_text(s, 0), pk) == 0;
@@ -300,10 +300,10 @@ int fed_peer_get(struct db_conn *c, const char *node_id, struct fed_peer *out)
 {
 	struct db_stmt *s;
 	memset(out, 0, sizeof(*out));
-	int rc = db_row_vals(c,
+	int rc = db_row_text(c,
 			     "SELECT node_id, name, url, public_key, pass_along, pull_cursor FROM"
 			     " fed_peers WHERE node_id = ?",
-			     DB_VALS(DB_TEXT(node_id)), &s);
+			     node_id, &s);
 	if (rc)
 		return rc;
 	snprintf(out->node_id, sizeof(out->node_id), "%s", db_col_text(s, 0));

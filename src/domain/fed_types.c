@@ -211,12 +211,9 @@ static json_t *practice_extra(struct db_conn *c, const char *id)
  * the origin's is left out), replacing those of the last version. */
 static int practice_extra_put(struct db_conn *c, const char *origin, json_t *data, const char *id)
 {
+	int rc = db_run_vals(c, "DELETE FROM practice_review_copies WHERE practice_id = ?",
+			     DB_VALS(DB_TEXT(id)));
 	struct db_stmt *s;
-	int rc = db_prepare_vals(c, "DELETE FROM practice_review_copies WHERE practice_id = ?",
-				 DB_VALS(DB_TEXT(id)), &s);
-	if (rc)
-		return rc;
-	rc = step_done(s);
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(data, "reviews"), i, v)

@@ -174,10 +174,10 @@ static int group_load(struct db_conn *c, const char *id, char owner[37], int *ca
 		      int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_row_vals(c,
+	int rc = db_row_text(c,
 			     "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
 			     " WHERE id = ?",
-			     DB_VALS(DB_TEXT(id)), &s);
+			     id, &s);
 	if (rc)
 		return rc;
 	snprintf(owner, 37, "%s", db_col_text(s, 0));

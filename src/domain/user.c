@@ -168,10 +168,10 @@ struct user_row {
 static int load_for_update(struct db_conn *c, const char *id, struct user_row *u)
 {
 	struct db_stmt *s;
-	int rc = db_row_vals(c,
+	int rc = db_row_text(c,
 			     "SELECT org_id, role, version, reviewer, disabled FROM users"
 			     " WHERE id = ?",
-			     DB_VALS(DB_TEXT(id)), &s);
+			     id, &s);
 	if (rc)
 		return rc;
 	snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));

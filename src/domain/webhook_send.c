@@ -68,12 +68,12 @@ static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, st
 		return rc;
 	if (!got)
 		return TR_ERR_CONFLICT;
-	rc = db_row_vals(c,
+	rc = db_row_text(c,
 			 "SELECT d.webhook_id, d.event_type, COALESCE(d.ref_type, ''),"
 			 " COALESCE(d.ref_id, ''), d.attempts, w.url, w.secret_enc, w.created_by,"
 			 " w.org_id, w.disabled, d.created_at FROM webhook_deliveries d"
 			 " JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?",
-			 DB_VALS(DB_TEXT(id)), &s);
+			 id, &s);
 	if (rc)
 		return rc;
 	snprintf(j->id, sizeof(j->id), "%s", id);
