@@ -222,18 +222,14 @@ int notify_inbox_read_all(struct db_conn *c, const char *user_id, int64_t now, i
 {
 	int64_t before = 0;
 	int rc = notify_unread_count(c, user_id, &before);
-	struct db_stmt *s;
 	if (!rc)
-		rc = db_prepare_vals(c,
-				     "UPDATE inbox_items SET read_at = ? WHERE user_id = ?"
-				     " AND read_at IS NULL",
-				     DB_VALS(DB_INT(now), DB_TEXT(user_id)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	db_done(s);
-	*n = before;
-	return rc == DB_DONE ? TR_OK : rc;
+		rc = db_run_vals(c,
+				 "UPDATE inbox_items SET read_at = ? WHERE user_id = ?"
+				 " AND read_at IS NULL",
+				 DB_VALS(DB_INT(now), DB_TEXT(user_id)));
+	if (!rc)
+		*n = before;
+	return rc;
 }
 
 int notify_unread_count(struct db_conn *c, const char *user_id, int64_t *n)
@@ -607,4 +603,39 @@ int notify_purge_run(struct db_conn *c, int64_t now, int mail_days, int inbox_da
 		    " AND (delivery <> 'digest' OR digest_at IS NOT NULL) RETURNING id",
 		    now - inbox_days * 86400000LL, inbox);
 	return db_end(c, rc);
+}
+
+int notify_due_read(struct db_conn *c, const char *table, int64_t now, int max,
+		    struct notify_due *d)
+{
+	memset(d, 0, sizeof(*d));
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "SELECT id, next_at FROM %s WHERE status = 'queued' AND next_at <= ?"
+		 " ORDER BY next_at, id LIMIT ?",
+		 table);
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_INT(now), DB_INT(max)), &s);
+	if (rc)
+		return rc;
+	d->ids = calloc((size_t)max, sizeof(*d->ids));
+	d->was = calloc((size_t)max, sizeof(*d->was));
+	if (!d->ids || !d->was)
+		rc = TR_ERR_NOMEM;
+	while (!rc && d->n < max && (rc = db_step(s)) == DB_ROW) {
+		str_copy(d->ids[d->n], sizeof(d->ids[d->n]), db_col_text(s, 0));
+		d->was[d->n++] = db_col_int64(s, 1);
+	}
+	db_done(s);
+	rc = rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	if (rc)
+		notify_due_free(d);
+	return rc;
+}
+
+void notify_due_free(struct notify_due *d)
+{
+	free(d->ids);
+	free(d->was);
+	memset(d, 0, sizeof(*d));
 }

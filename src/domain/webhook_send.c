@@ -351,30 +351,15 @@ static int send_one(struct db_conn *c, struct job *j, int64_t now)
 int webhook_send_due(struct db_conn *c, int64_t now, int max, int *sent)
 {
 	*sent = 0;
-	struct db_stmt *s;
-	int rc =
-	    db_prepare_vals(c,
-			    "SELECT id, next_at FROM webhook_deliveries WHERE status = 'queued'"
-			    " AND next_at <= ? ORDER BY next_at, id LIMIT ?",
-			    DB_VALS(DB_INT(now), DB_INT(max)), &s);
+	struct notify_due d;
+	int rc = notify_due_read(c, "webhook_deliveries", now, max, &d);
 	if (rc)
 		return rc;
-	char(*ids)[37] = calloc((size_t)max, sizeof(*ids));
-	int64_t *was = calloc((size_t)max, sizeof(*was));
-	int n = 0;
-	if (!ids || !was)
-		rc = TR_ERR_NOMEM;
-	while (!rc && (rc = db_step(s)) == DB_ROW && n < max) {
-		snprintf(ids[n], sizeof(ids[n]), "%s", db_col_text(s, 0));
-		was[n++] = db_col_int64(s, 1);
-	}
-	db_done(s);
-	rc = rc == DB_DONE || rc == DB_ROW ? TR_OK : rc;
 	/* a slow receiver must not hold the mail sender long: the rest wait
 	 * for the next round */
-	for (int i = 0; i < n && !rc && tr_now_ms() - now < SEND_TIMEOUT_MS; i++) {
+	for (int i = 0; i < d.n && !rc && tr_now_ms() - now < SEND_TIMEOUT_MS; i++) {
 		struct job j = {0};
-		int cr = claim(c, ids[i], was[i], now, &j);
+		int cr = claim(c, d.ids[i], d.was[i], now, &j);
 		if (cr == TR_ERR_CONFLICT || cr == TR_ERR_NOT_FOUND) {
 			job_clear(&j);
 			continue;
@@ -383,7 +368,6 @@ int webhook_send_due(struct db_conn *c, int64_t now, int max, int *sent)
 		job_clear(&j);
 		(*sent)++;
 	}
-	free(ids);
-	free(was);
+	notify_due_free(&d);
 	return rc;
 }
