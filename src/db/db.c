@@ -445,6 +445,13 @@ int db_row_text(struct db_conn *c, const char *sql, const char *key, struct db_s
 	return db_row_vals(c, sql, DB_VALS(DB_TEXT(key)), out);
 }
 
+int db_step_done(struct db_stmt *s)
+{
+	int rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
 int db_step_found(struct db_stmt *s)
 {
 	int rc = db_step(s);

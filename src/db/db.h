@@ -107,6 +107,10 @@ void db_done(struct db_stmt *s);
  * TR_ERR_NOT_FOUND when it gave none, else the error. */
 int db_step_found(struct db_stmt *s);
 
+/** Steps a write (a statement that gives no row) once and finishes it
+ * (db_done): TR_OK when it ran to its end, else TR_ERR_DB. */
+int db_step_done(struct db_stmt *s);
+
 /** Prepares, binds nothing, steps once and finishes: for statements with no
  * parameters whose result does not matter. */
 int db_run(struct db_conn *c, const char *sql);

@@ -163,8 +163,7 @@ static int apply_one(struct db_conn *c, const char *path, const char *name, int 
 			  "INSERT INTO schema_migrations (version, name, "
 			  "applied_at) VALUES (?, ?, ?)",
 			  DB_VALS(DB_INT(version), DB_TEXT(name), DB_INT(tr_now_ms())), &s))) {
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 		if (!rc)
 			(*applied)++;

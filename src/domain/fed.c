@@ -66,8 +66,7 @@ static int node_make(struct db_conn *c, const unsigned char key[crypto_secretbox
 	    DB_VALS(DB_TEXT(id), DB_TEXT(pk_hex), DB_TEXT(box_hex), DB_INT(tr_now_ms())), &s);
 	if (rc)
 		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_step_done(s);
 	return rc;
 }
 
@@ -234,8 +233,7 @@ int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, con
 	    DB_VALS(DB_TEXT(node_id), DB_TEXT(pk_hex), DB_TEXT(via), DB_INT(tr_now_ms())), &s);
 	if (rc)
 		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_step_done(s);
 	return rc;
 }
 

@@ -44,8 +44,7 @@ int search_index_flush(struct db_conn *c, int write)
 				     " AND d.doc_id = json_extract(j.value, '$[1]') ORDER BY j.key",
 				     &s))) {
 			db_bind_text(s, 1, held.rows.data);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 	}
 	buf_free(&held.rows);
@@ -85,8 +84,7 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 			db_bind_text(s, 1, type);
 			db_bind_text(s, 2, id);
 			db_bind_text(s, 3, v);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 	} else if (!rc) {
 		/* the FTS row shares its rowid with search_docs */
@@ -96,8 +94,7 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 				      &s))) {
 			db_bind_text(s, 1, type);
 			db_bind_text(s, 2, id);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 		if (!rc && held.c == c)
 			rc = index_hold(type, id, v);
@@ -108,8 +105,7 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 					   &s))) {
 			db_bind_text(s, 1, type);
 			db_bind_text(s, 2, id);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 		if (!rc && held.c != c &&
 		    !(rc = db_prepare(c,
@@ -119,8 +115,7 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 			db_bind_text(s, 1, v);
 			db_bind_text(s, 2, type);
 			db_bind_text(s, 3, id);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 	}
 	buf_free(&terms);

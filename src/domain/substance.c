@@ -33,14 +33,12 @@ const char *const substance_classes[] = {"synthetic_cannabinoid",
 
 static json_t *sub_row(struct db_stmt *s)
 {
-	char created[32], updated[32];
-	tr_time_format(db_col_int64(s, 5), created);
-	tr_time_format(db_col_int64(s, 6), updated);
 	json_t *syn = json_loads(db_col_text(s, 4), 0, NULL);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "id", db_col_text(s, 0),
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", db_col_text(s, 0),
 			 "name", db_col_text(s, 1), "class", db_col_text(s, 2), "description",
 			 db_col_text(s, 3), "synonyms", syn ? syn : json_array(), "created_at",
-			 created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 7));
+			 row_time(s, 5), "updated_at", row_time(s, 6), "version",
+			 (json_int_t)db_col_int64(s, 7));
 }
 
 int substance_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -327,8 +325,7 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 			  DB_VALS(DB_TEXT(id), DB_TEXT(in.field[cn]), DB_TEXT(in.field[cc]),
 				  DB_TEXT(text), DB_INT(now), DB_INT(now)),
 			  &s))) {
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 		/* index under the id the row has (an earlier seed may have made it) */
 		char real[37] = "";

@@ -32,16 +32,13 @@ int webhook_url_check(const char *url)
 
 static json_t *hook_row(struct db_stmt *s)
 {
-	char created[32], updated[32];
-	tr_time_format(db_col_int64(s, 7), created);
-	tr_time_format(db_col_int64(s, 8), updated);
 	json_t *events = json_loads(db_col_text(s, 4), 0, NULL);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:s, s:s, s:I}", "id",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:o, s:o, s:I}", "id",
 			 db_col_text(s, 0), "org_id", db_col_text(s, 1), "created_by",
 			 db_col_text(s, 2), "url", db_col_text(s, 3), "event_types",
 			 events ? events : json_array(), "active", !db_col_int64(s, 5), "failures",
-			 (json_int_t)db_col_int64(s, 6), "created_at", created, "updated_at",
-			 updated, "version", (json_int_t)db_col_int64(s, 9));
+			 (json_int_t)db_col_int64(s, 6), "created_at", row_time(s, 7), "updated_at",
+			 row_time(s, 8), "version", (json_int_t)db_col_int64(s, 9));
 }
 
 int webhook_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)

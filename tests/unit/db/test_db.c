@@ -164,6 +164,31 @@ static void a_row_by_one_text_key_is_read_or_not_found(void **state)
 	unlink(path);
 }
 
+static void a_write_steps_to_its_end_or_is_a_db_error(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = open_temp(path, sizeof(path));
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec(c, "CREATE TABLE w (id TEXT PRIMARY KEY)"), TR_OK);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("a")), &s),
+			 TR_OK);
+	assert_int_equal(db_step_done(s), TR_OK);
+	/* a constraint violation, or a row where none was wanted */
+	assert_int_equal(db_prepare_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("a")), &s),
+			 TR_OK);
+	assert_int_equal(db_step_done(s), TR_ERR_DB);
+	assert_int_equal(db_prepare(c, "SELECT id FROM w", &s), TR_OK);
+	assert_int_equal(db_step_done(s), TR_ERR_DB);
+	/* finished either way: the same text prepares again */
+	assert_int_equal(db_prepare(c, "SELECT id FROM w", &s), TR_OK);
+	db_done(s);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
 static void a_unique_violation_is_a_conflict(void **state)
 {
 	(void)state;
@@ -357,6 +382,7 @@ int main(void)
 		cmocka_unit_test(a_list_of_values_binds_runs_and_reads_one_row),
 		cmocka_unit_test(finding_a_row_is_ok_not_found_or_the_error),
 		cmocka_unit_test(a_row_by_one_text_key_is_read_or_not_found),
+		cmocka_unit_test(a_write_steps_to_its_end_or_is_a_db_error),
 		cmocka_unit_test(a_unique_violation_is_a_conflict),
 		cmocka_unit_test(release_rolls_back_an_open_transaction),
 		cmocka_unit_test(migrations_apply_once_in_order),
