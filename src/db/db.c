@@ -452,6 +452,13 @@ int db_step_done(struct db_stmt *s)
 	return rc;
 }
 
+int db_write_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	return rc ? rc : db_step_done(s);
+}
+
 int db_step_found(struct db_stmt *s)
 {
 	int rc = db_step(s);

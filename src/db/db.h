@@ -140,6 +140,9 @@ int db_prepare_vals(struct db_conn *c, const char *sql, const struct db_val *v, 
 /** Prepares, binds the n values, steps once and finishes: TR_OK when the
  * statement ran to its end, DB_ROW when it gave a row, else the error. */
 int db_run_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
+/** Prepares sql, binds the n values and db_step_done: TR_OK when the
+ * write ran to its end, else the error of the prepare or TR_ERR_DB. */
+int db_write_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
 /** Prepares, binds the n values and steps once: TR_OK with *out on its
  * first row (finish it with db_done), TR_ERR_NOT_FOUND when there is none
  * (s finished), else the error (s finished). */

@@ -102,6 +102,19 @@ int query_take(struct query *q, struct db_conn *c, struct db_stmt **out)
 	return rc;
 }
 
+int query_row(struct query *q, struct db_conn *c, struct db_stmt **out)
+{
+	int rc = query_take(q, c, out);
+	if (rc)
+		return rc;
+	rc = db_step(*out);
+	if (rc == DB_ROW)
+		return TR_OK;
+	db_done(*out);
+	*out = NULL;
+	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
 int query_find(struct query *q, struct db_conn *c)
 {
 	struct db_stmt *s;

@@ -546,8 +546,7 @@ static int signed_put(struct db_conn *c, const char *type, const char *id, const
 		db_bind_text(s, 3, text);
 		db_bind_text(s, 4, sig);
 	}
-	rc = db_step_done(s);
-	return rc;
+	return db_step_done(s);
 }
 
 /* An unsigned record: only a tombstone, and only from the node the copy
@@ -682,32 +681,23 @@ static int bundle_seen(struct db_conn *c, const char *bid, const char *peer, int
 	db_done(s);
 	if (rc == DB_ROW)
 		return TR_ERR_CONFLICT;
-	if ((rc = db_prepare(
-		 c, "INSERT INTO fed_bundles_seen (id, peer, expires_at) VALUES (?, ?, ?)", &s)))
+	if ((rc = db_prepare_vals(
+		 c, "INSERT INTO fed_bundles_seen (id, peer, expires_at) VALUES (?, ?, ?)",
+		 DB_VALS(DB_TEXT(bid), DB_TEXT(peer), DB_INT(expires)), &s)))
 		return rc;
-	db_bind_text(s, 1, bid);
-	db_bind_text(s, 2, peer);
-	db_bind_int64(s, 3, expires);
-	rc = db_step_done(s);
-	return rc;
+	return db_step_done(s);
 }
 
 static int cursor_save(struct db_conn *c, const char *peer, int64_t cursor, int changed,
 		       int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	return db_write_vals(
 	    c,
 	    "UPDATE fed_peers SET pull_cursor = ?, last_change_at = CASE WHEN ? = 1"
 	    " THEN ? ELSE last_change_at END, last_attempt_at = ?, last_success_at = ?"
 	    " WHERE node_id = ?",
 	    DB_VALS(DB_INT(cursor), DB_INT(changed ? 1 : 0), DB_INT(now), DB_INT(now), DB_INT(now),
-		    DB_TEXT(peer)),
-	    &s);
-	if (rc)
-		return rc;
-	rc = db_step_done(s);
-	return rc;
+		    DB_TEXT(peer)));
 }
 
 /* A bundle's pages fit in SQLite's page cache while it is applied (else

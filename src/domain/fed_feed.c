@@ -698,14 +698,12 @@ int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
 		return TR_ERR_NOT_FOUND;
 	}
 	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
+	int rc = query_row(&q, c, &s);
 	if (rc)
 		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(org, 37, "%s", db_col_text(s, 0));
+	snprintf(org, 37, "%s", db_col_text(s, 0));
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+	return TR_OK;
 }
 
 /* Adds the name this node gives node (a peer's name, or one it learned)

@@ -18,6 +18,13 @@ static void select_start(const struct shrec *t, struct query *q)
 	activity_rec_query(q, "r", t->cols, t->ncols, tail);
 }
 
+/* One record of t, its columns as t lists them (ctx: t). */
+static json_t *shrec_row(struct db_stmt *s, void *ctx)
+{
+	const struct shrec *t = ctx;
+	return activity_rec_json(s, t->cols, t->ncols);
+}
+
 int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
 	       json_t **out)
 {
@@ -26,17 +33,7 @@ int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *wh
 	select_start(t, &q);
 	query_text(&q, " AND r.id = ?", id);
 	acl_visible(&q, who, "r");
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = activity_rec_json(s, t->cols, t->ncols)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one_ctx(&q, c, shrec_row, (void *)t, out);
 }
 
 int shrec_get(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,

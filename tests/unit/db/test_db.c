@@ -184,6 +184,22 @@ static void a_write_steps_to_its_end_or_is_a_db_error(void **state)
 	/* finished either way: the same text prepares again */
 	assert_int_equal(db_prepare(c, "SELECT id FROM w", &s), TR_OK);
 	db_done(s);
+	assert_int_equal(db_write_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("b"))), TR_OK);
+	assert_int_equal(db_write_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("b"))),
+			 TR_ERR_DB);
+	assert_int_equal(db_write_vals(c, "INSERT INTO nowhere VALUES (?)", DB_VALS(DB_TEXT("b"))),
+			 TR_ERR_DB);
+	/* a query's first row, or not found */
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT id FROM w WHERE id = ?", "b");
+	assert_int_equal(query_row(&q, c, &s), TR_OK);
+	assert_string_equal(db_col_text(s, 0), "b");
+	db_done(s);
+	query_init(&q);
+	query_text(&q, "SELECT id FROM w WHERE id = ?", "z");
+	assert_int_equal(query_row(&q, c, &s), TR_ERR_NOT_FOUND);
+	assert_null(s);
 	db_release(c);
 	db_close(db);
 	unlink(path);
