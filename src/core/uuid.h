@@ -7,6 +7,10 @@
 /** Writes a new UUIDv7 as text into out (37 bytes with the NUL). Needs
  * sodium_init() to have run. */
 void tr_uuid7(char out[37]);
+/** Writes the 16 bytes b as UUID text into out (37 bytes with the NUL),
+ * after setting their version nibble to version and their variant bits
+ * to RFC 9562's. */
+void tr_uuid_format(unsigned char b[16], int version, char out[37]);
 /** Whether s is a UUID in canonical lower- or upper-case text form. */
 bool tr_uuid_valid(const char *s);
 

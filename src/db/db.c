@@ -430,13 +430,16 @@ int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
 		struct db_stmt **out)
 {
 	int rc = db_prepare_vals(c, sql, v, n, out);
-	if (rc)
-		return rc;
-	rc = db_step(*out);
+	return rc ? rc : db_step_row(out);
+}
+
+int db_step_row(struct db_stmt **s)
+{
+	int rc = db_step(*s);
 	if (rc == DB_ROW)
 		return TR_OK;
-	db_done(*out);
-	*out = NULL;
+	db_done(*s);
+	*s = NULL;
 	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
 }
 
@@ -457,6 +460,22 @@ int db_write_vals(struct db_conn *c, const char *sql, const struct db_val *v, si
 	struct db_stmt *s;
 	int rc = db_prepare_vals(c, sql, v, n, &s);
 	return rc ? rc : db_step_done(s);
+}
+
+int db_write_found_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	if (rc)
+		return rc;
+	rc = db_step(s);
+	int found = rc == DB_ROW;
+	while (rc == DB_ROW)
+		rc = db_step(s);
+	db_done(s);
+	if (rc != DB_DONE)
+		return rc;
+	return found ? TR_OK : TR_ERR_NOT_FOUND;
 }
 
 int db_step_found(struct db_stmt *s)

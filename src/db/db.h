@@ -107,6 +107,11 @@ void db_done(struct db_stmt *s);
  * TR_ERR_NOT_FOUND when it gave none, else the error. */
 int db_step_found(struct db_stmt *s);
 
+/** Steps *s once: TR_OK on its first row (finish it with db_done), else
+ * finishes it, sets *s to NULL and returns TR_ERR_NOT_FOUND when it gave
+ * no row, or the error. */
+int db_step_row(struct db_stmt **s);
+
 /** Steps a write (a statement that gives no row) once and finishes it
  * (db_done): TR_OK when it ran to its end, else TR_ERR_DB. */
 int db_step_done(struct db_stmt *s);
@@ -143,6 +148,10 @@ int db_run_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
 /** Prepares sql, binds the n values and db_step_done: TR_OK when the
  * write ran to its end, else the error of the prepare or TR_ERR_DB. */
 int db_write_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
+/** Runs a write that returns what it touched (RETURNING), bound with the
+ * n values, to its end: TR_OK when it returned a row, TR_ERR_NOT_FOUND
+ * when it returned none, else the error. */
+int db_write_found_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
 /** Prepares, binds the n values and steps once: TR_OK with *out on its
  * first row (finish it with db_done), TR_ERR_NOT_FOUND when there is none
  * (s finished), else the error (s finished). */

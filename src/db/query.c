@@ -105,14 +105,7 @@ int query_take(struct query *q, struct db_conn *c, struct db_stmt **out)
 int query_row(struct query *q, struct db_conn *c, struct db_stmt **out)
 {
 	int rc = query_take(q, c, out);
-	if (rc)
-		return rc;
-	rc = db_step(*out);
-	if (rc == DB_ROW)
-		return TR_OK;
-	db_done(*out);
-	*out = NULL;
-	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return rc ? rc : db_step_row(out);
 }
 
 int query_find(struct query *q, struct db_conn *c)

@@ -201,21 +201,10 @@ int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id
 
 int notify_inbox_read(struct db_conn *c, const char *user_id, const char *id, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "UPDATE inbox_items SET read_at = COALESCE(read_at, ?)"
-				 " WHERE id = ? AND user_id = ? RETURNING id",
-				 DB_VALS(DB_INT(now), DB_TEXT(id), DB_TEXT(user_id)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	int found = rc == DB_ROW;
-	while (rc == DB_ROW)
-		rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	return found ? TR_OK : TR_ERR_NOT_FOUND;
+	return db_write_found_vals(c,
+				   "UPDATE inbox_items SET read_at = COALESCE(read_at, ?)"
+				   " WHERE id = ? AND user_id = ? RETURNING id",
+				   DB_VALS(DB_INT(now), DB_TEXT(id), DB_TEXT(user_id)));
 }
 
 int notify_inbox_read_all(struct db_conn *c, const char *user_id, int64_t now, int64_t *n)

@@ -169,22 +169,10 @@ int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *i
 		      const char *request_id)
 {
 	int rc = db_begin(c);
-	struct db_stmt *s;
 	if (!rc)
-		rc = db_prepare(
-		    c, "DELETE FROM subscriptions WHERE id = ? AND user_id = ? RETURNING id", &s);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->user_id);
-	rc = db_step(s);
-	int found = rc == DB_ROW;
-	while (rc == DB_ROW)
-		rc = db_step(s);
-	db_done(s);
-	rc = rc == DB_DONE ? (found ? TR_OK : TR_ERR_NOT_FOUND) : rc;
+		rc = db_write_found_vals(
+		    c, "DELETE FROM subscriptions WHERE id = ? AND user_id = ? RETURNING id",
+		    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)));
 	int64_t now = tr_now_ms();
 	if (!rc)
 		rc = audit_by(c, who, "delete", "subscription", id, request_id, now);

@@ -203,18 +203,13 @@ int substance_update(struct db_conn *c, const struct caller *who, const char *id
 	*field = "name";
 	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_UPDATE))
 		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
-	if (rc)
-		return rc;
-	json_t *cur = NULL;
-	if ((rc = substance_get(c, who, id, &cur))) {
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, substance_get, &cur);
+	if (!rc && (rc = row_version_check(cur, version)))
 		db_rollback(c);
-		return rc;
-	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
+	if (rc) {
 		json_decref(cur);
-		db_rollback(c);
-		return TR_ERR_PRECONDITION;
+		return rc;
 	}
 	json_object_update(cur, body);
 	int64_t now = tr_now_ms();
@@ -266,23 +261,13 @@ static json_t *seed_synonyms(const char *fr, const char *ru, const char *list, c
  * hash of the name), so alerts that name them travel between instances. */
 static void seed_id(const char *name, char id[37])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char h[16];
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, sizeof(h));
 	crypto_generichash_update(&st, (const unsigned char *)"trellis-substance:", 18);
 	crypto_generichash_update(&st, (const unsigned char *)name, strlen(name));
 	crypto_generichash_final(&st, h, sizeof(h));
-	h[6] = (unsigned char)(0x80 | (h[6] & 0x0f));
-	h[8] = (unsigned char)(0x80 | (h[8] & 0x3f));
-	int o = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			id[o++] = '-';
-		id[o++] = hex[h[i] >> 4];
-		id[o++] = hex[h[i] & 15];
-	}
-	id[o] = '\0';
+	tr_uuid_format(h, 8, id);
 }
 
 int substance_seed(struct db_conn *c, const char *data_dir, int *count)

@@ -52,22 +52,13 @@ static void job_clear(struct job *j)
 static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, struct job *j)
 {
 	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	int rc = db_write_found_vals(
 	    c,
 	    "UPDATE webhook_deliveries SET next_at = ? WHERE id = ? AND next_at = ?"
 	    " AND status = 'queued' RETURNING id",
-	    DB_VALS(DB_INT(now + 2 * SEND_TIMEOUT_MS), DB_TEXT(id), DB_INT(was)), &s);
+	    DB_VALS(DB_INT(now + 2 * SEND_TIMEOUT_MS), DB_TEXT(id), DB_INT(was)));
 	if (rc)
-		return rc;
-	rc = db_step(s);
-	int got = rc == DB_ROW;
-	while (rc == DB_ROW)
-		rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	if (!got)
-		return TR_ERR_CONFLICT;
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_CONFLICT : rc;
 	rc = db_row_text(c,
 			 "SELECT d.webhook_id, d.event_type, COALESCE(d.ref_type, ''),"
 			 " COALESCE(d.ref_id, ''), d.attempts, w.url, w.secret_enc, w.created_by,"
