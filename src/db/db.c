@@ -465,17 +465,13 @@ int db_write_vals(struct db_conn *c, const char *sql, const struct db_val *v, si
 int db_write_found_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n)
 {
 	struct db_stmt *s;
-	int rc = db_prepare_vals(c, sql, v, n, &s);
+	int rc = db_row_vals(c, sql, v, n, &s);
 	if (rc)
 		return rc;
-	rc = db_step(s);
-	int found = rc == DB_ROW;
-	while (rc == DB_ROW)
-		rc = db_step(s);
+	while ((rc = db_step(s)) == DB_ROW)
+		;
 	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	return found ? TR_OK : TR_ERR_NOT_FOUND;
+	return rc == DB_DONE ? TR_OK : rc;
 }
 
 int db_step_found(struct db_stmt *s)

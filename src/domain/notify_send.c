@@ -119,26 +119,14 @@ static void draft_free(struct draft *d)
 
 static void html_escape(struct buf *b, const char *s)
 {
+	static const char special[] = "<>&\"'";
+	static const char *const entity[] = {"&lt;", "&gt;", "&amp;", "&quot;", "&#39;"};
 	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			buf_puts(b, "&lt;");
-			break;
-		case '>':
-			buf_puts(b, "&gt;");
-			break;
-		case '&':
-			buf_puts(b, "&amp;");
-			break;
-		case '"':
-			buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			buf_puts(b, "&#39;");
-			break;
-		default:
+		const char *e = strchr(special, *s);
+		if (e)
+			buf_puts(b, entity[e - special]);
+		else
 			buf_append(b, s, 1);
-		}
 	}
 }
 

@@ -3,6 +3,7 @@
 #include "core/err.h"
 #include "core/text.h"
 #include "db/query.h"
+#include "domain/row.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -339,6 +340,20 @@ static void key_range(struct query *q, const char *key, char *hi, size_t hilen)
 	query_text(q, " AND p.name_key < ?)", hi);
 }
 
+/* One row of a place search as JSON. */
+static json_t *place_row(struct db_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(db_col_int64(s, 0)));
+	json_object_set_new(o, "name", json_string(db_col_text(s, 1)));
+	json_object_set_new(o, "country", json_string(db_col_text(s, 2)));
+	json_object_set_new(o, "lat", json_real(db_col_double(s, 3)));
+	json_object_set_new(o, "lon", json_real(db_col_double(s, 4)));
+	json_object_set_new(o, "population", json_integer(db_col_int64(s, 5)));
+	json_object_set_new(o, "feature", json_string(db_col_text(s, 6)));
+	return o;
+}
+
 int place_search(struct db_conn *c, const char *q, const char *country, int limit, json_t *items)
 {
 	char key[400], lat[400], hi[2][420];
@@ -359,23 +374,7 @@ int place_search(struct db_conn *c, const char *q, const char *country, int limi
 	if (country)
 		query_text(&qy, " AND p.country = ?", country);
 	query_int(&qy, " ORDER BY p.population DESC, p.id LIMIT ?", limit);
-	struct db_stmt *s;
-	int rc = query_take(&qy, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_integer(db_col_int64(s, 0)));
-		json_object_set_new(o, "name", json_string(db_col_text(s, 1)));
-		json_object_set_new(o, "country", json_string(db_col_text(s, 2)));
-		json_object_set_new(o, "lat", json_real(db_col_double(s, 3)));
-		json_object_set_new(o, "lon", json_real(db_col_double(s, 4)));
-		json_object_set_new(o, "population", json_integer(db_col_int64(s, 5)));
-		json_object_set_new(o, "feature", json_string(db_col_text(s, 6)));
-		json_array_append_new(items, o);
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_query_all(&qy, c, place_row, items);
 }
 
 /* ---- the place near a point ---- */

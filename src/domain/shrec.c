@@ -299,7 +299,6 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 	if (rc)
 		return rc;
 	json_t *cur = NULL;
-	struct db_stmt *s = NULL;
 	if ((rc = shrec_read(t, c, who, id, &cur)))
 		goto out;
 	/* only the creating organisation deletes, never an organiser or an
@@ -317,20 +316,12 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 		goto out;
 	char sql[160];
 	snprintf(sql, sizeof(sql), "DELETE FROM %s " DB_ACL_EXEMPT " WHERE id = ?", t->table);
-	if ((rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(id)), &s)))
-		goto out;
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = db_run_vals(c, sql, DB_VALS(DB_TEXT(id)))))
 		goto out;
 	/* the inbox items about it (its deadlines, its changes) go with it:
 	 * none is left pointing at a record that is gone */
-	if ((rc = db_prepare_vals(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?",
-				  DB_VALS(DB_TEXT(t->entity), DB_TEXT(id)), &s)))
-		goto out;
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = db_run_vals(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?",
+			      DB_VALS(DB_TEXT(t->entity), DB_TEXT(id)))))
 		goto out;
 	/* the audit keeps the record as it was, so a deletion can be read
 	 * back (these records hold no personal data) */

@@ -140,12 +140,11 @@ int webhook_update(struct db_conn *c, const struct caller *who, const char *id, 
 	*field = NULL;
 	if (!acl_role_can(who->role, RES_WEBHOOK, ACT_UPDATE))
 		return TR_ERR_FORBIDDEN;
-	json_t *cur = NULL;
-	int rc = db_begin(c);
-	if (!rc)
-		rc = webhook_get(c, who, id, &cur);
-	if (!rc && version >= 0 && version != json_integer_value(json_object_get(cur, "version")))
-		rc = TR_ERR_PRECONDITION;
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, webhook_get, &cur);
+	if (rc)
+		return rc;
+	rc = row_version_check(cur, version);
 	json_decref(cur);
 	const char *url = json_string_value(json_object_get(body, "url"));
 	if (!rc && url && webhook_url_check(url)) {
@@ -156,29 +155,16 @@ int webhook_update(struct db_conn *c, const struct caller *who, const char *id, 
 	json_t *ev = json_object_get(body, "event_types");
 	char *events = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	int64_t now = tr_now_ms();
-	struct db_stmt *s = NULL;
+	int64_t dis = active ? (json_is_true(active) ? 0 : 1) : -1;
 	if (!rc)
-		rc = db_prepare(
+		rc = db_run_vals(
 		    c,
 		    "UPDATE webhooks SET url = COALESCE(?, url), event_types = COALESCE(?, "
 		    "event_types), disabled = CASE WHEN ? < 0 THEN disabled ELSE ? END,"
 		    " failures = CASE WHEN ? = 0 THEN 0 ELSE failures END,"
 		    " updated_at = ?, version = version + 1 WHERE id = ? AND org_id = ?",
-		    &s);
-	if (!rc) {
-		int64_t dis = active ? (json_is_true(active) ? 0 : 1) : -1;
-		db_bind_text_or_null(s, 1, url);
-		db_bind_text_or_null(s, 2, events);
-		db_bind_int64(s, 3, dis);
-		db_bind_int64(s, 4, dis);
-		db_bind_int64(s, 5, dis);
-		db_bind_int64(s, 6, now);
-		db_bind_text(s, 7, id);
-		db_bind_text(s, 8, who->org_id);
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
-	}
+		    DB_VALS(DB_TEXT(url), DB_TEXT(events), DB_INT(dis), DB_INT(dis), DB_INT(dis),
+			    DB_INT(now), DB_TEXT(id), DB_TEXT(who->org_id)));
 	free(events);
 	if (!rc)
 		rc = audit(c, who, "update", id, request_id, now);
@@ -200,13 +186,12 @@ int webhook_delete(struct db_conn *c, const struct caller *who, const char *id,
 {
 	if (!acl_role_can(who->role, RES_WEBHOOK, ACT_DELETE))
 		return TR_ERR_FORBIDDEN;
-	json_t *cur = NULL;
-	int rc = db_begin(c);
-	if (!rc)
-		rc = webhook_get(c, who, id, &cur);
+	json_t *cur;
+	int rc = row_update_begin(c, who, id, webhook_get, &cur);
+	if (rc)
+		return rc;
 	json_decref(cur);
-	if (!rc)
-		rc = exec_id(c, "DELETE FROM webhook_attempts WHERE webhook_id = ?", id);
+	rc = exec_id(c, "DELETE FROM webhook_attempts WHERE webhook_id = ?", id);
 	if (!rc)
 		rc = exec_id(c, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", id);
 	if (!rc)
@@ -275,16 +260,11 @@ static int in_group(struct db_conn *c, const char *group, const char *org, int *
 	*yes = 0;
 	if (!group)
 		return TR_OK;
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
-	    c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
-	    DB_VALS(DB_TEXT(group), DB_TEXT(org)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	*yes = rc == DB_ROW;
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	int rc =
+	    db_find_vals(c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
+			 DB_VALS(DB_TEXT(group), DB_TEXT(org)));
+	*yes = rc == TR_OK;
+	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
 }
 
 struct hook_ref {
