@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "domain/row_change.h"
 #include "domain/substance.h"
 #include "core/buf.h"
 #include "core/csv.h"
@@ -201,16 +202,11 @@ int substance_update(struct db_conn *c, const struct caller *who, const char *id
 		     int64_t version, const char *request_id, const char **field)
 {
 	*field = "name";
-	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_UPDATE))
-		return TR_ERR_FORBIDDEN;
 	json_t *cur;
-	int rc = row_update_begin(c, who, id, substance_get, &cur);
-	if (!rc && (rc = row_version_check(cur, version)))
-		db_rollback(c);
-	if (rc) {
-		json_decref(cur);
+	int rc =
+	    row_change_begin(c, who, RES_SUBSTANCE, ACT_UPDATE, id, substance_get, version, &cur);
+	if (rc)
 		return rc;
-	}
 	json_object_update(cur, body);
 	int64_t now = tr_now_ms();
 	rc = sub_write(c,

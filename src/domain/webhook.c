@@ -1,6 +1,7 @@
 #include "domain/webhook.h"
 #include "domain/webhook_target.h"
 #include "domain/row.h"
+#include "domain/row_change.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -134,20 +135,26 @@ int webhook_create(struct db_conn *c, const struct caller *who, json_t *body,
 	return rc;
 }
 
+/* The start of a change of the webhook id (row_change_begin); the record
+ * read is not needed after. */
+static int hook_begin(struct db_conn *c, const struct caller *who, const char *id, enum action act,
+		      int64_t version)
+{
+	json_t *cur;
+	int rc = row_change_begin(c, who, RES_WEBHOOK, act, id, webhook_get, version, &cur);
+	json_decref(cur);
+	return rc;
+}
+
 int webhook_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	if (!acl_role_can(who->role, RES_WEBHOOK, ACT_UPDATE))
-		return TR_ERR_FORBIDDEN;
-	json_t *cur;
-	int rc = row_update_begin(c, who, id, webhook_get, &cur);
+	int rc = hook_begin(c, who, id, ACT_UPDATE, version);
 	if (rc)
 		return rc;
-	rc = row_version_check(cur, version);
-	json_decref(cur);
 	const char *url = json_string_value(json_object_get(body, "url"));
-	if (!rc && url && webhook_url_check(url)) {
+	if (url && webhook_url_check(url)) {
 		*field = "url";
 		rc = TR_ERR_INVALID;
 	}
@@ -184,13 +191,9 @@ int webhook_disable(struct db_conn *c, const char *id)
 int webhook_delete(struct db_conn *c, const struct caller *who, const char *id,
 		   const char *request_id)
 {
-	if (!acl_role_can(who->role, RES_WEBHOOK, ACT_DELETE))
-		return TR_ERR_FORBIDDEN;
-	json_t *cur;
-	int rc = row_update_begin(c, who, id, webhook_get, &cur);
+	int rc = hook_begin(c, who, id, ACT_DELETE, -1);
 	if (rc)
 		return rc;
-	json_decref(cur);
 	rc = exec_id(c, "DELETE FROM webhook_attempts WHERE webhook_id = ?", id);
 	if (!rc)
 		rc = exec_id(c, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", id);
