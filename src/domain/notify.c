@@ -57,10 +57,6 @@ int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, con
 			      "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
 			      " AND (? = 0 OR role = 'org_admin') ORDER BY id",
 			      DB_VALS(DB_TEXT(org_id), DB_INT(admins_only)), row_first_string, ids);
-	if (rc) {
-		json_decref(ids);
-		return rc;
-	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
