@@ -1,5 +1,6 @@
 #include "domain/place.h"
 #include "analytics/spatial_geo.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/text.h"
 #include "db/query.h"
@@ -279,24 +280,23 @@ static const char *translit(unsigned cp)
 					   "i",	 "y",	 "k", "l", "m", "n",  "o",  "p",
 					   "r",	 "s",	 "t", "u", "f", "kh", "ts", "ch",
 					   "sh", "shch", "",  "y", "",	"e",  "yu", "ya"};
+	static const struct {
+		unsigned cp;
+		const char *latin;
+	} other[] = {
+	    {0x451, "e"},  /* ё */
+	    {0x454, "ye"}, /* є */
+	    {0x456, "i"},  /* і */
+	    {0x457, "yi"}, /* ї */
+	    {0x45E, "u"},  /* ў */
+	    {0x491, "g"},  /* ґ */
+	};
 	if (cp >= 0x430 && cp <= 0x44F)
 		return ru[cp - 0x430];
-	switch (cp) {
-	case 0x451:
-		return "e"; /* ё */
-	case 0x454:
-		return "ye"; /* є */
-	case 0x456:
-		return "i"; /* і */
-	case 0x457:
-		return "yi"; /* ї */
-	case 0x45E:
-		return "u"; /* ў */
-	case 0x491:
-		return "g"; /* ґ */
-	default:
-		return NULL;
-	}
+	for (size_t i = 0; i < N(other); i++)
+		if (other[i].cp == cp)
+			return other[i].latin;
+	return NULL;
 }
 
 size_t place_key(const char *name, int translit_cyr, char *out, size_t outlen)
