@@ -4,6 +4,7 @@
  * given time, for operators and for tests that need another clock. */
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/notify.h"
@@ -32,48 +33,41 @@ static int env_copy(const char *name, char *out, size_t n, char *err, size_t err
 int cli_notify_config(struct notify_config *cfg, char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	int64_t timeout_s = 30, attempts = 30;
-	int rc = env_copy("TRELLIS_SMTP_URL", cfg->smtp_url, sizeof(cfg->smtp_url), err, errlen);
-	if (!rc)
-		rc = env_copy("TRELLIS_SMTP_USER", cfg->smtp_user, sizeof(cfg->smtp_user), err,
-			      errlen);
-	if (!rc)
-		rc = env_copy("TRELLIS_SMTP_PASSWORD", cfg->smtp_password,
-			      sizeof(cfg->smtp_password), err, errlen);
-	if (!rc)
-		rc = env_copy("TRELLIS_MAIL_FROM", cfg->mail_from, sizeof(cfg->mail_from), err,
-			      errlen);
-	if (!rc)
-		rc = env_copy("TRELLIS_PUBLIC_URL", cfg->public_url, sizeof(cfg->public_url), err,
-			      errlen);
-	if (!rc)
-		rc = env_copy("TRELLIS_WEBHOOK_ALLOW", cfg->webhook_allow,
-			      sizeof(cfg->webhook_allow), err, errlen);
-	if (!rc)
-		rc = cli_env_int("TRELLIS_WEBHOOK_RETRY_MS", 30000, 10, 86400000,
-				 &cfg->webhook_retry_ms, err, errlen);
-	if (!rc)
-		rc = cli_env_int("TRELLIS_SMTP_RETRY_MS", 60000, 10, 86400000, &cfg->retry_base_ms,
+	int64_t timeout_s = 0, attempts = 0, keep = 0, inbox_keep = 0;
+	const struct {
+		const char *name;
+		char *out;
+		size_t n;
+	} texts[] = {
+	    {"TRELLIS_SMTP_URL", cfg->smtp_url, sizeof(cfg->smtp_url)},
+	    {"TRELLIS_SMTP_USER", cfg->smtp_user, sizeof(cfg->smtp_user)},
+	    {"TRELLIS_SMTP_PASSWORD", cfg->smtp_password, sizeof(cfg->smtp_password)},
+	    {"TRELLIS_MAIL_FROM", cfg->mail_from, sizeof(cfg->mail_from)},
+	    {"TRELLIS_PUBLIC_URL", cfg->public_url, sizeof(cfg->public_url)},
+	    {"TRELLIS_WEBHOOK_ALLOW", cfg->webhook_allow, sizeof(cfg->webhook_allow)},
+	};
+	/* each integer: its default, the least and the most it may be */
+	const struct {
+		const char *name;
+		int64_t def, min, max;
+		int64_t *out;
+	} ints[] = {
+	    {"TRELLIS_WEBHOOK_RETRY_MS", 30000, 10, 86400000, &cfg->webhook_retry_ms},
+	    {"TRELLIS_SMTP_RETRY_MS", 60000, 10, 86400000, &cfg->retry_base_ms},
+	    {"TRELLIS_SMTP_RETRY_MAX_MS", 6 * 3600000, 10, 7 * 86400000LL, &cfg->retry_max_ms},
+	    {"TRELLIS_SMTP_ATTEMPTS", 30, 1, 1000, &attempts},
+	    {"TRELLIS_SMTP_TIMEOUT_S", 30, 1, 600, &timeout_s},
+	    {"TRELLIS_NOTIFY_POLL_MS", 1000, 10, 600000, &cfg->poll_ms},
+	    {"TRELLIS_DEADLINE_INTERVAL_S", 600, 0, 86400, &cfg->deadline_poll_ms},
+	    {"TRELLIS_OUTBOX_KEEP_DAYS", 30, 1, 36500, &keep},
+	    {"TRELLIS_INBOX_KEEP_DAYS", 180, 0, 36500, &inbox_keep},
+	};
+	int rc = TR_OK;
+	for (size_t i = 0; !rc && i < N(texts); i++)
+		rc = env_copy(texts[i].name, texts[i].out, texts[i].n, err, errlen);
+	for (size_t i = 0; !rc && i < N(ints); i++)
+		rc = cli_env_int(ints[i].name, ints[i].def, ints[i].min, ints[i].max, ints[i].out,
 				 err, errlen);
-	if (!rc)
-		rc = cli_env_int("TRELLIS_SMTP_RETRY_MAX_MS", 6 * 3600000, 10, 7 * 86400000LL,
-				 &cfg->retry_max_ms, err, errlen);
-	if (!rc)
-		rc = cli_env_int("TRELLIS_SMTP_ATTEMPTS", 30, 1, 1000, &attempts, err, errlen);
-	if (!rc)
-		rc = cli_env_int("TRELLIS_SMTP_TIMEOUT_S", 30, 1, 600, &timeout_s, err, errlen);
-	if (!rc)
-		rc = cli_env_int("TRELLIS_NOTIFY_POLL_MS", 1000, 10, 600000, &cfg->poll_ms, err,
-				 errlen);
-	if (!rc)
-		rc = cli_env_int("TRELLIS_DEADLINE_INTERVAL_S", 600, 0, 86400,
-				 &cfg->deadline_poll_ms, err, errlen);
-	int64_t keep = 30, inbox_keep = 180;
-	if (!rc)
-		rc = cli_env_int("TRELLIS_OUTBOX_KEEP_DAYS", 30, 1, 36500, &keep, err, errlen);
-	if (!rc)
-		rc =
-		    cli_env_int("TRELLIS_INBOX_KEEP_DAYS", 180, 0, 36500, &inbox_keep, err, errlen);
 	if (rc)
 		return rc;
 	cfg->outbox_keep_days = (int)keep;

@@ -430,14 +430,48 @@ int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size
 		struct db_stmt **out)
 {
 	int rc = db_prepare_vals(c, sql, v, n, out);
-	if (rc)
-		return rc;
-	rc = db_step(*out);
+	return rc ? rc : db_step_row(out);
+}
+
+int db_step_row(struct db_stmt **s)
+{
+	int rc = db_step(*s);
 	if (rc == DB_ROW)
 		return TR_OK;
-	db_done(*out);
-	*out = NULL;
+	db_done(*s);
+	*s = NULL;
 	return rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+}
+
+int db_row_text(struct db_conn *c, const char *sql, const char *key, struct db_stmt **out)
+{
+	return db_row_vals(c, sql, DB_VALS(DB_TEXT(key)), out);
+}
+
+int db_step_done(struct db_stmt *s)
+{
+	int rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
+	db_done(s);
+	return rc;
+}
+
+int db_write_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n)
+{
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, v, n, &s);
+	return rc ? rc : db_step_done(s);
+}
+
+int db_write_found_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n)
+{
+	struct db_stmt *s;
+	int rc = db_row_vals(c, sql, v, n, &s);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		;
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
 }
 
 int db_step_found(struct db_stmt *s)

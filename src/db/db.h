@@ -107,6 +107,15 @@ void db_done(struct db_stmt *s);
  * TR_ERR_NOT_FOUND when it gave none, else the error. */
 int db_step_found(struct db_stmt *s);
 
+/** Steps *s once: TR_OK on its first row (finish it with db_done), else
+ * finishes it, sets *s to NULL and returns TR_ERR_NOT_FOUND when it gave
+ * no row, or the error. */
+int db_step_row(struct db_stmt **s);
+
+/** Steps a write (a statement that gives no row) once and finishes it
+ * (db_done): TR_OK when it ran to its end, else TR_ERR_DB. */
+int db_step_done(struct db_stmt *s);
+
 /** Prepares, binds nothing, steps once and finishes: for statements with no
  * parameters whose result does not matter. */
 int db_run(struct db_conn *c, const char *sql);
@@ -136,10 +145,21 @@ int db_prepare_vals(struct db_conn *c, const char *sql, const struct db_val *v, 
 /** Prepares, binds the n values, steps once and finishes: TR_OK when the
  * statement ran to its end, DB_ROW when it gave a row, else the error. */
 int db_run_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
+/** Prepares sql, binds the n values and db_step_done: TR_OK when the
+ * write ran to its end, else the error of the prepare or TR_ERR_DB. */
+int db_write_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
+/** Runs a write that returns what it touched (RETURNING), bound with the
+ * n values, to its end: TR_OK when it returned a row, TR_ERR_NOT_FOUND
+ * when it returned none, else the error. */
+int db_write_found_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
 /** Prepares, binds the n values and steps once: TR_OK with *out on its
  * first row (finish it with db_done), TR_ERR_NOT_FOUND when there is none
  * (s finished), else the error (s finished). */
 int db_row_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		struct db_stmt **out /* OUT */);
+/** db_row_vals for the common lookup by one text key (an id, a code): sql
+ * bound with key as its one parameter. */
+int db_row_text(struct db_conn *c, const char *sql, const char *key,
 		struct db_stmt **out /* OUT */);
 /** Whether sql, bound with the n values, gives a row: TR_OK when it does,
  * TR_ERR_NOT_FOUND when it gives none, else the error. */

@@ -137,15 +137,10 @@ static int migrations_of(const char *dir, enum db_engine engine, char **names, i
 
 static int applied_already(struct db_conn *c, long version, int *yes)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c, "SELECT 1 FROM schema_migrations WHERE version = ?",
-				 DB_VALS(DB_INT(version)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	*yes = rc == DB_ROW;
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	int rc = db_find_vals(c, "SELECT 1 FROM schema_migrations WHERE version = ?",
+			      DB_VALS(DB_INT(version)));
+	*yes = rc == TR_OK;
+	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
 }
 
 static int apply_one(struct db_conn *c, const char *path, const char *name, int *applied)
@@ -168,8 +163,7 @@ static int apply_one(struct db_conn *c, const char *path, const char *name, int 
 			  "INSERT INTO schema_migrations (version, name, "
 			  "applied_at) VALUES (?, ?, ?)",
 			  DB_VALS(DB_INT(version), DB_TEXT(name), DB_INT(tr_now_ms())), &s))) {
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 		if (!rc)
 			(*applied)++;

@@ -102,6 +102,12 @@ int query_take(struct query *q, struct db_conn *c, struct db_stmt **out)
 	return rc;
 }
 
+int query_row(struct query *q, struct db_conn *c, struct db_stmt **out)
+{
+	int rc = query_take(q, c, out);
+	return rc ? rc : db_step_row(out);
+}
+
 int query_find(struct query *q, struct db_conn *c)
 {
 	struct db_stmt *s;

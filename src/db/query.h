@@ -41,5 +41,9 @@ int query_take(struct query *q, struct db_conn *c, struct db_stmt **out /* OUT *
 /** query_take, then whether the statement gives a row: TR_OK when it does,
  * TR_ERR_NOT_FOUND when it gives none, else the error. */
 int query_find(struct query *q, struct db_conn *c);
+/** query_take, then one step: TR_OK with *out on its first row (finish it
+ * with db_done), TR_ERR_NOT_FOUND when there is none, else the error (s
+ * finished either way). */
+int query_row(struct query *q, struct db_conn *c, struct db_stmt **out /* OUT */);
 
 #endif

@@ -66,6 +66,13 @@ int aq_tips_present(struct db_conn *c)
 	return db_table_exists(c, "tips");
 }
 
+/* A filter that applies when a value is given: sql has one `?`. */
+static void filter_eq(struct query *q, const char *sql, const char *v)
+{
+	if (v)
+		query_text(q, sql, v);
+}
+
 /* The select list is the same for every source: id, country, category,
  * org_id, time, lat, lon, coarsening grid (m; tips only). */
 static void aq_select(struct query *q, const struct caller *who, const struct aq_filter *f,
@@ -98,8 +105,7 @@ static void aq_select(struct query *q, const struct caller *who, const struct aq
 				query_text(q, " AND COALESCE(x.country, a.country) = ?",
 					   f->country);
 		}
-		if (f->category)
-			query_text(q, " AND a.category = ?", f->category);
+		filter_eq(q, " AND a.category = ?", f->category);
 		break;
 	case AQ_SIGHTINGS:
 		*tcol = "s.observed_at";
@@ -107,10 +113,8 @@ static void aq_select(struct query *q, const struct caller *who, const struct aq
 		query_sql(q, "SELECT s.id, s.country, a.category, s.org_id, s.observed_at, s.lat,"
 			     " s.lon, 0 FROM alert_sightings s JOIN alerts a ON a.id = s.alert_id"
 			     " WHERE s.type = 'seen' AND a.status = 'published'");
-		if (f->country)
-			query_text(q, " AND s.country = ?", f->country);
-		if (f->category)
-			query_text(q, " AND a.category = ?", f->category);
+		filter_eq(q, " AND s.country = ?", f->country);
+		filter_eq(q, " AND a.category = ?", f->category);
 		break;
 	default:
 		*tcol = "COALESCE(t.observed_at, t.created_at)";
@@ -119,10 +123,8 @@ static void aq_select(struct query *q, const struct caller *who, const struct aq
 			     " COALESCE(t.observed_at, t.created_at), t.lat, t.lon, t.coarsen_m"
 			     " FROM tips t"
 			     " WHERE t.duplicate_of IS NULL");
-		if (f->country)
-			query_text(q, " AND t.country = ?", f->country);
-		if (f->category)
-			query_text(q, " AND t.category = ?", f->category);
+		filter_eq(q, " AND t.country = ?", f->country);
+		filter_eq(q, " AND t.category = ?", f->category);
 		break;
 	}
 	/* a sighting is seen with its alert: the predicate is the alert's */

@@ -3,6 +3,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/row.h"
 #include "domain/token_cache.h"
 
 #include <arpa/inet.h>
@@ -236,8 +237,7 @@ static int failure_note(struct db_conn *c, const char *key, int64_t now)
 static int user_email(struct db_conn *c, const char *user_id, char *out, size_t n)
 {
 	struct db_stmt *s;
-	int rc =
-	    db_row_vals(c, "SELECT email FROM users WHERE id = ?", DB_VALS(DB_TEXT(user_id)), &s);
+	int rc = db_row_text(c, "SELECT email FROM users WHERE id = ?", user_id, &s);
 	if (rc)
 		return rc;
 	snprintf(out, n, "%s", db_col_text(s, 0));
@@ -344,23 +344,16 @@ int auth_password_check(struct db_conn *c, const char *user_id, const char *pass
 			const char *request_id)
 {
 	struct db_stmt *s;
-	int rc = db_prepare_vals(c, "SELECT email, org_id, password_hash FROM users WHERE id = ?",
-				 DB_VALS(DB_TEXT(user_id)), &s);
+	int rc = db_row_text(c, "SELECT email, org_id, password_hash FROM users WHERE id = ?",
+			     user_id, &s);
 	if (rc)
 		return rc;
-	rc = db_step(s);
 	char key[65] = "", org[37] = "", hash[crypto_pwhash_STRBYTES] = "";
-	if (rc == DB_ROW) {
-		email_key(db_col_text(s, 0), key);
-		snprintf(org, sizeof(org), "%s", db_col_text(s, 1));
-		if (db_col_text(s, 2))
-			snprintf(hash, sizeof(hash), "%s", db_col_text(s, 2));
-	}
+	email_key(db_col_text(s, 0), key);
+	snprintf(org, sizeof(org), "%s", db_col_text(s, 1));
+	if (db_col_text(s, 2))
+		snprintf(hash, sizeof(hash), "%s", db_col_text(s, 2));
 	db_done(s);
-	if (rc == DB_DONE)
-		return TR_ERR_NOT_FOUND;
-	if (rc != DB_ROW)
-		return rc;
 	int usable = hash[0] != '\0';
 	if (!usable)
 		snprintf(hash, sizeof(hash), "%s", dummy_hash);
@@ -409,9 +402,8 @@ static void caller_fill(struct db_stmt *s, int first, struct caller *who)
 int auth_caller_load(struct db_conn *c, const char *user_id, struct caller *who)
 {
 	struct db_stmt *s;
-	int rc =
-	    db_row_vals(c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0",
-			DB_VALS(DB_TEXT(user_id)), &s);
+	int rc = db_row_text(
+	    c, "SELECT " CALLER_COLS CALLER_JOIN " WHERE u.id = ? AND u.disabled = 0", user_id, &s);
 	if (rc)
 		return rc == TR_ERR_NOT_FOUND ? TR_ERR_UNAUTH : rc;
 	caller_fill(s, 0, who);
@@ -571,28 +563,25 @@ int auth_token_revoke(struct db_conn *c, const struct caller *who, const char *r
 	return db_end(c, rc);
 }
 
+/* One api_tokens row as the token list shows it. */
+static json_t *token_row(struct db_stmt *s)
+{
+	char created[32], expires[32], revoked[32];
+	tr_time_format(db_col_int64(s, 3), created);
+	tr_time_format(db_col_int64(s, 4), expires);
+	tr_time_format(db_col_int64(s, 5), revoked);
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:s?}", "id", db_col_text(s, 0), "name",
+			 db_col_text(s, 1), "read_only", (int)db_col_int64(s, 2), "created_at",
+			 created, "expires_at", expires, "revoked_at",
+			 db_col_is_null(s, 5) ? NULL : revoked);
+}
+
 int auth_token_list(struct db_conn *c, const char *user_id, json_t *items)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT id, name, read_only, created_at, expires_at, revoked_at,"
-				 " last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
-				 DB_VALS(DB_TEXT(user_id)), &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		char created[32], expires[32], revoked[32];
-		tr_time_format(db_col_int64(s, 3), created);
-		tr_time_format(db_col_int64(s, 4), expires);
-		tr_time_format(db_col_int64(s, 5), revoked);
-		json_array_append_new(
-		    items, json_pack("{s:s, s:s, s:b, s:s, s:s, s:s?}", "id", db_col_text(s, 0),
-				     "name", db_col_text(s, 1), "read_only",
-				     (int)db_col_int64(s, 2), "created_at", created, "expires_at",
-				     expires, "revoked_at", db_col_is_null(s, 5) ? NULL : revoked));
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_all_vals(c,
+			    "SELECT id, name, read_only, created_at, expires_at, revoked_at,"
+			    " last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
+			    DB_VALS(DB_TEXT(user_id)), token_row, items);
 }
 
 int auth_user_logout_everywhere(struct db_conn *c, const char *user_id, int64_t now)
@@ -615,8 +604,7 @@ int auth_user_find_by_email(struct db_conn *c, const char *email, char id[37])
 		lower[i] = (char)tolower((unsigned char)email[i]);
 	lower[i] = '\0';
 	struct db_stmt *s;
-	int rc =
-	    db_row_vals(c, "SELECT id FROM users WHERE email = ?", DB_VALS(DB_TEXT(lower)), &s);
+	int rc = db_row_text(c, "SELECT id FROM users WHERE email = ?", lower, &s);
 	if (rc)
 		return rc;
 	snprintf(id, 37, "%s", db_col_text(s, 0));

@@ -36,16 +36,10 @@ int country_list(struct db_conn *c, const char *status, const char *after, int l
 
 int country_get(struct db_conn *c, const char *iso2, json_t **out)
 {
-	struct db_stmt *s;
-	int rc = db_row_vals(c,
-			     "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
-			     " WHERE iso2 = ?",
-			     DB_VALS(DB_TEXT(iso2)), &s);
-	if (rc)
-		return rc;
-	*out = country_row(s);
-	db_done(s);
-	return *out ? TR_OK : TR_ERR_NOMEM;
+	return row_one_vals(c,
+			    "SELECT iso2, iso3, name_en, name_fr, osce_status FROM countries"
+			    " WHERE iso2 = ?",
+			    DB_VALS(DB_TEXT(iso2)), country_row, out);
 }
 
 int country_exists(struct db_conn *c, const char *iso2)

@@ -30,16 +30,14 @@ static int seal_key(const char *data_key_hex, unsigned char key[crypto_secretbox
 int fed_node_public(struct db_conn *c, char node_id[37], char pk_hex[65])
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT node_id, public_key FROM fed_node WHERE id = 1", &s);
+	int rc =
+	    db_row_vals(c, "SELECT node_id, public_key FROM fed_node WHERE id = 1", NULL, 0, &s);
 	if (rc)
 		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		snprintf(node_id, 37, "%s", db_col_text(s, 0));
-		snprintf(pk_hex, 65, "%s", db_col_text(s, 1));
-	}
+	snprintf(node_id, 37, "%s", db_col_text(s, 0));
+	snprintf(pk_hex, 65, "%s", db_col_text(s, 1));
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : rc;
+	return TR_OK;
 }
 
 /* Makes the identity unless another process made it first. */
@@ -58,17 +56,11 @@ static int node_make(struct db_conn *c, const unsigned char key[crypto_secretbox
 	tr_uuid7(id);
 	sodium_bin2hex(pk_hex, sizeof(pk_hex), pk, sizeof(pk));
 	sodium_bin2hex(box_hex, sizeof(box_hex), box, sizeof(box));
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	return db_write_vals(
 	    c,
 	    "INSERT INTO fed_node (id, node_id, public_key, sealed_seed, created_at)"
 	    " VALUES (1, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-	    DB_VALS(DB_TEXT(id), DB_TEXT(pk_hex), DB_TEXT(box_hex), DB_INT(tr_now_ms())), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	    DB_VALS(DB_TEXT(id), DB_TEXT(pk_hex), DB_TEXT(box_hex), DB_INT(tr_now_ms())));
 }
 
 int fed_node_load(struct db_conn *c, const char *data_key_hex, int create, struct fed_node *out,
@@ -193,7 +185,7 @@ static int node_pinned(struct db_conn *c, const char *node_id, const char *table
 	struct db_stmt *s;
 	char sql[96];
 	snprintf(sql, sizeof(sql), "SELECT public_key FROM %s WHERE node_id = ?", table);
-	int rc = db_row_vals(c, sql, DB_VALS(DB_TEXT(node_id)), &s);
+	int rc = db_row_text(c, sql, node_id, &s);
 	if (rc)
 		return rc == TR_ERR_NOT_FOUND ? 0 : -rc;
 	int found = fed_hex32(db_col_text(s, 0), pk) == 0;
@@ -224,19 +216,13 @@ int fed_node_trust(struct db_conn *c, const char *node_id, const char *pk_hex, i
 
 int fed_node_pin(struct db_conn *c, const char *node_id, const char *pk_hex, const char *via)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	return db_write_vals(
 	    c,
 	    "INSERT INTO fed_nodes (node_id, public_key, via, first_seen_at) VALUES"
 	    " (?, ?, ?, ?) ON CONFLICT (node_id) DO UPDATE SET public_key ="
 	    " excluded.public_key, via = excluded.via, first_seen_at ="
 	    " excluded.first_seen_at",
-	    DB_VALS(DB_TEXT(node_id), DB_TEXT(pk_hex), DB_TEXT(via), DB_INT(tr_now_ms())), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	    DB_VALS(DB_TEXT(node_id), DB_TEXT(pk_hex), DB_TEXT(via), DB_INT(tr_now_ms())));
 }
 
 /* Runs a DELETE ... RETURNING with the text parameters a and b (b may be
@@ -300,10 +286,10 @@ int fed_peer_get(struct db_conn *c, const char *node_id, struct fed_peer *out)
 {
 	struct db_stmt *s;
 	memset(out, 0, sizeof(*out));
-	int rc = db_row_vals(c,
+	int rc = db_row_text(c,
 			     "SELECT node_id, name, url, public_key, pass_along, pull_cursor FROM"
 			     " fed_peers WHERE node_id = ?",
-			     DB_VALS(DB_TEXT(node_id)), &s);
+			     node_id, &s);
 	if (rc)
 		return rc;
 	snprintf(out->node_id, sizeof(out->node_id), "%s", db_col_text(s, 0));
@@ -393,12 +379,8 @@ void fed_request_text(char *out, size_t n, const char *method, const char *path,
 
 int fed_head(struct db_conn *c, int64_t *seq)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT n FROM alert_seq WHERE id = 1", &s);
+	int rc = db_int_vals(c, "SELECT n FROM alert_seq WHERE id = 1", NULL, 0, seq);
 	if (rc)
-		return rc;
-	rc = db_step(s);
-	*seq = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_done(s);
-	return rc == DB_ROW ? TR_OK : TR_ERR_DB;
+		*seq = 0;
+	return rc == TR_ERR_NOT_FOUND ? TR_ERR_DB : rc;
 }

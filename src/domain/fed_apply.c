@@ -213,31 +213,23 @@ static int org_ensure(struct db_conn *c, json_t *org, const char *origin, const 
 		return *why = "claims an organisation that is not of its origin node", 1;
 	if (exists && !renamed)
 		return TR_OK;
-	if (renamed)
-		rc = db_prepare(c, "UPDATE organisations SET name = ?, updated_at = ? WHERE id = ?",
-				&s);
-	else
-		rc = db_prepare(c,
-				"INSERT INTO organisations (name, updated_at, id, kind, country,"
-				" created_at, origin_node, listed_by) VALUES (?, ?, ?, ?, (SELECT"
-				" iso2 FROM countries WHERE iso2 = ?), ?, ?, ?)",
-				&s);
-	if (rc)
-		return rc;
+	const char *nm = json_string_value(name);
 	int64_t now = tr_now_ms();
-	db_bind_text(s, 1, json_string_value(name));
-	db_bind_int64(s, 2, now);
-	db_bind_text(s, 3, id);
-	if (!renamed) {
-		db_bind_text(s, 4, json_string_value(kind));
-		db_bind_text(s, 5, country ? country : "");
-		db_bind_int64(s, 6, now);
-		db_bind_text(s, 7, origin);
-		db_bind_text(s, 8, listed_by);
-	}
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	if (renamed)
+		rc = db_prepare_vals(
+		    c, "UPDATE organisations SET name = ?, updated_at = ? WHERE id = ?",
+		    DB_VALS(DB_TEXT(nm), DB_INT(now), DB_TEXT(id)), &s);
+	else
+		rc = db_prepare_vals(
+		    c,
+		    "INSERT INTO organisations (name, updated_at, id, kind, country,"
+		    " created_at, origin_node, listed_by) VALUES (?, ?, ?, ?, (SELECT"
+		    " iso2 FROM countries WHERE iso2 = ?), ?, ?, ?)",
+		    DB_VALS(DB_TEXT(nm), DB_INT(now), DB_TEXT(id), DB_TEXT(json_string_value(kind)),
+			    DB_TEXT(country ? country : ""), DB_INT(now), DB_TEXT(origin),
+			    DB_TEXT(listed_by)),
+		    &s);
+	return rc ? rc : db_step_done(s);
 }
 
 int fed_org_ensure(struct db_conn *c, json_t *org, const char *origin, const char **why)
@@ -294,18 +286,13 @@ static int parent_here(struct db_conn *c, const struct fed_type *t, json_t *data
  * organisation one of its members. */
 static int group_member_here(struct db_conn *c, const char *id, const char *owner, const char **why)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT 1 FROM sharing_group_members WHERE group_id = ?"
-				 " AND org_id = ?",
-				 DB_VALS(DB_TEXT(id), DB_TEXT(owner)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return TR_ERR_DB;
-	return rc == DB_ROW ? TR_OK : (*why = "not a member of its sharing group here", 1);
+	int rc = db_find_vals(c,
+			      "SELECT 1 FROM sharing_group_members WHERE group_id = ?"
+			      " AND org_id = ?",
+			      DB_VALS(DB_TEXT(id), DB_TEXT(owner)));
+	if (rc == TR_ERR_NOT_FOUND)
+		return (*why = "not a member of its sharing group here", 1);
+	return rc;
 }
 
 /* A member organisation of another node, new here: made a remote
@@ -333,12 +320,10 @@ static int group_members_put(struct db_conn *c, const struct fed_node *me, const
 			     json_t *members, const char *origin, int64_t now)
 {
 	struct db_stmt *s;
-	int rc = db_prepare(c, "DELETE FROM sharing_group_members WHERE group_id = ?", &s);
-	if (!rc) {
-		db_bind_text(s, 1, id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
-	}
+	int rc = db_prepare_vals(c, "DELETE FROM sharing_group_members WHERE group_id = ?",
+				 DB_VALS(DB_TEXT(id)), &s);
+	if (!rc)
+		rc = db_step_done(s);
 	size_t i;
 	json_t *m;
 	json_array_foreach(members, i, m)
@@ -350,7 +335,7 @@ static int group_members_put(struct db_conn *c, const struct fed_node *me, const
 		int here = strcmp(node, me->node_id) == 0;
 		if (!here && (rc = member_org_ensure(c, m, node, origin)))
 			break;
-		if ((rc = db_prepare(
+		if ((rc = db_prepare_vals(
 			 c,
 			 here ? "INSERT INTO sharing_group_members (group_id, org_id,"
 				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
@@ -358,14 +343,9 @@ static int group_members_put(struct db_conn *c, const struct fed_node *me, const
 			      : "INSERT INTO sharing_group_members (group_id, org_id,"
 				" added_at) SELECT ?, id, ? FROM organisations WHERE id = ?"
 				" AND origin_node = ?",
-			 &s)))
+			 DB_VALS(DB_TEXT(id), DB_INT(now), DB_TEXT(org), DB_TEXT(node)), &s)))
 			break;
-		db_bind_text(s, 1, id);
-		db_bind_int64(s, 2, now);
-		db_bind_text(s, 3, org);
-		db_bind_text(s, 4, node);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		rc = db_step_done(s);
 	}
 	return rc;
 }
@@ -411,8 +391,7 @@ static int group_ensure(struct db_conn *c, const struct fed_node *me, json_t *g,
 		db_bind_text(s, 4, owner);
 		db_bind_int64(s, 5, now);
 	}
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_step_done(s);
 	return rc ? rc : group_members_put(c, me, id, json_object_get(g, "members"), origin, now);
 }
 
@@ -567,9 +546,7 @@ static int signed_put(struct db_conn *c, const char *type, const char *id, const
 		db_bind_text(s, 3, text);
 		db_bind_text(s, 4, sig);
 	}
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	return db_step_done(s);
 }
 
 /* An unsigned record: only a tombstone, and only from the node the copy
@@ -704,34 +681,23 @@ static int bundle_seen(struct db_conn *c, const char *bid, const char *peer, int
 	db_done(s);
 	if (rc == DB_ROW)
 		return TR_ERR_CONFLICT;
-	if ((rc = db_prepare(
-		 c, "INSERT INTO fed_bundles_seen (id, peer, expires_at) VALUES (?, ?, ?)", &s)))
+	if ((rc = db_prepare_vals(
+		 c, "INSERT INTO fed_bundles_seen (id, peer, expires_at) VALUES (?, ?, ?)",
+		 DB_VALS(DB_TEXT(bid), DB_TEXT(peer), DB_INT(expires)), &s)))
 		return rc;
-	db_bind_text(s, 1, bid);
-	db_bind_text(s, 2, peer);
-	db_bind_int64(s, 3, expires);
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+	return db_step_done(s);
 }
 
 static int cursor_save(struct db_conn *c, const char *peer, int64_t cursor, int changed,
 		       int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	return db_write_vals(
 	    c,
 	    "UPDATE fed_peers SET pull_cursor = ?, last_change_at = CASE WHEN ? = 1"
 	    " THEN ? ELSE last_change_at END, last_attempt_at = ?, last_success_at = ?"
 	    " WHERE node_id = ?",
 	    DB_VALS(DB_INT(cursor), DB_INT(changed ? 1 : 0), DB_INT(now), DB_INT(now), DB_INT(now),
-		    DB_TEXT(peer)),
-	    &s);
-	if (rc)
-		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
+		    DB_TEXT(peer)));
 }
 
 /* A bundle's pages fit in SQLite's page cache while it is applied (else
@@ -905,8 +871,7 @@ static int node_name_take(struct db_conn *c, const struct fed_peer *from, const 
 		int rc = db_prepare_vals(c, sql[i], v, i ? 5 : 3, &s);
 		if (rc)
 			return rc;
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		rc = db_step_done(s);
 		if (rc)
 			return rc;
 	}

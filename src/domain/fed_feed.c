@@ -200,16 +200,14 @@ static int ledger_children_drop(struct db_conn *c, const char *peer, const char 
 			   " (SELECT %s FROM %s %s " DB_ACL_EXEMPT " WHERE %s = ?)",
 			   t->name, t->key, t->table, t->alias, t->parent_col);
 		struct db_stmt *s;
-		rc = b.err ? b.err : db_prepare(c, b.data, &s);
+		rc = b.err ? b.err
+			   : db_prepare_vals(
+				 c, b.data,
+				 DB_VALS(DB_INT(seq), DB_INT(now), DB_TEXT(peer), DB_TEXT(id)), &s);
 		buf_free(&b);
 		if (rc)
 			break;
-		db_bind_int64(s, 1, seq);
-		db_bind_int64(s, 2, now);
-		db_bind_text(s, 3, peer);
-		db_bind_text(s, 4, id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		rc = db_step_done(s);
 	}
 	return rc;
 }
@@ -230,8 +228,7 @@ static int ledger_put(struct db_conn *c, const char *peer, json_t *r, int64_t se
 	    &s);
 	if (rc)
 		return rc;
-	rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
+	rc = db_step_done(s);
 	const char *op = json_string_value(json_object_get(r, "op"));
 	if (!rc && op && strcmp(op, "tombstone") == 0)
 		rc = ledger_children_drop(c, peer, json_string_value(json_object_get(r, "type")),
@@ -558,8 +555,7 @@ static int changes_collect(struct db_conn *c, const struct fed_node *me, const s
 		db_bind_int64(s, 1, after);
 		db_bind_int64(s, 2, now);
 		db_bind_text(s, 3, to->node_id);
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		rc = db_step_done(s);
 	}
 	if (rc || (rc = db_commit(c)))
 		db_rollback(c);
@@ -702,14 +698,12 @@ int fed_child_org(struct db_conn *c, const struct caller *who, const char *type,
 		return TR_ERR_NOT_FOUND;
 	}
 	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
+	int rc = query_row(&q, c, &s);
 	if (rc)
 		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		snprintf(org, 37, "%s", db_col_text(s, 0));
+	snprintf(org, 37, "%s", db_col_text(s, 0));
 	db_done(s);
-	return rc == DB_ROW ? TR_OK : rc == DB_DONE ? TR_ERR_NOT_FOUND : TR_ERR_DB;
+	return TR_OK;
 }
 
 /* Adds the name this node gives node (a peer's name, or one it learned)

@@ -174,7 +174,6 @@ static const struct fed_col comment_cols[] = {
 /* ---- who reviewed a practice, who verified a proposal ---- */
 
 static int in_list(const char *v, const char *const *list);
-static int step_done(struct db_stmt *s);
 
 static json_t *org_json(struct db_stmt *s, int col)
 {
@@ -211,12 +210,9 @@ static json_t *practice_extra(struct db_conn *c, const char *id)
  * the origin's is left out), replacing those of the last version. */
 static int practice_extra_put(struct db_conn *c, const char *origin, json_t *data, const char *id)
 {
+	int rc = db_run_vals(c, "DELETE FROM practice_review_copies WHERE practice_id = ?",
+			     DB_VALS(DB_TEXT(id)));
 	struct db_stmt *s;
-	int rc = db_prepare_vals(c, "DELETE FROM practice_review_copies WHERE practice_id = ?",
-				 DB_VALS(DB_TEXT(id)), &s);
-	if (rc)
-		return rc;
-	rc = step_done(s);
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(data, "reviews"), i, v)
@@ -252,7 +248,7 @@ static int practice_extra_put(struct db_conn *c, const char *origin, json_t *dat
 		db_bind_text(s, 4, verdict);
 		db_bind_text(s, 5, comments ? json_string_value(comments) : "");
 		db_bind_int64(s, 6, ms);
-		rc = step_done(s);
+		rc = db_step_done(s);
 	}
 	return rc;
 }
@@ -297,7 +293,7 @@ static int proposal_extra_put(struct db_conn *c, const char *origin, json_t *dat
 	else
 		db_bind_null(s, 1);
 	db_bind_text(s, 2, id);
-	return step_done(s);
+	return db_step_done(s);
 }
 
 /* a child follows its parent's distribution (and sharing group) and status */
@@ -582,13 +578,6 @@ json_t *fed_type_clean(const struct fed_type *t, struct db_conn *c, json_t *d, c
 	return a;
 }
 
-static int step_done(struct db_stmt *s)
-{
-	int rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-	db_done(s);
-	return rc;
-}
-
 /* The text a search finds a copy by (practices only are searched so). */
 static int copy_index(const struct fed_type *t, struct db_conn *c, const char *id, json_t *a)
 {
@@ -637,7 +626,7 @@ static int copy_cells(const struct fed_type *t, struct db_conn *c, const char *i
 		db_bind_null(s, 2);
 	}
 	db_bind_text(s, 3, id);
-	return step_done(s);
+	return db_step_done(s);
 }
 
 /* Binds the columns of a, from parameter 1 on; the next parameter. */
@@ -705,7 +694,7 @@ int fed_type_put(const struct fed_type *t, struct db_conn *c, const struct alert
 			db_bind_int64(s, k++, o->version);
 		db_bind_text(s, k++, id);
 	}
-	if ((rc = step_done(s)))
+	if ((rc = db_step_done(s)))
 		return rc;
 	if ((rc = copy_index(t, c, id, a)) || (rc = copy_cells(t, c, id, a)))
 		return rc;
@@ -725,7 +714,7 @@ int fed_type_withdraw(const struct fed_type *t, struct db_conn *c, const char *i
 	int rc = TR_OK;
 	for (int i = 0; t->withdraw_children && t->withdraw_children[i] && !rc; i++) {
 		if (!(rc = db_prepare_vals(c, t->withdraw_children[i], DB_VALS(DB_TEXT(id)), &s))) {
-			rc = step_done(s);
+			rc = db_step_done(s);
 		}
 	}
 	if (rc)
@@ -753,7 +742,7 @@ int fed_type_withdraw(const struct fed_type *t, struct db_conn *c, const char *i
 	}
 	db_bind_text(s, k++, id);
 	db_bind_text(s, k++, o->origin_node);
-	if ((rc = step_done(s)))
+	if ((rc = db_step_done(s)))
 		return rc;
 	if (!t->withdraw_set)
 		return TR_OK;

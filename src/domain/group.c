@@ -27,14 +27,11 @@ static int members_json(struct db_conn *c, const char *id, json_t **out)
 
 static json_t *group_row(struct db_stmt *s)
 {
-	char created[32], updated[32];
-	tr_time_format(db_col_int64(s, 5), created);
-	tr_time_format(db_col_int64(s, 6), updated);
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:I}", "id", db_col_text(s, 0),
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:I}", "id", db_col_text(s, 0),
 			 "name", db_col_text(s, 1), "description", db_col_text(s, 2),
 			 "owner_org_id", db_col_text(s, 3), "members_can_add",
-			 (int)db_col_int64(s, 4), "created_at", created, "updated_at", updated,
-			 "version", (json_int_t)db_col_int64(s, 7));
+			 (int)db_col_int64(s, 4), "created_at", row_time(s, 5), "updated_at",
+			 row_time(s, 6), "version", (json_int_t)db_col_int64(s, 7));
 }
 
 int group_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -130,8 +127,7 @@ int group_create(struct db_conn *c, const struct caller *who, json_t *body, cons
 			  DB_INT(json_is_true(json_object_get(body, "members_can_add"))),
 			  DB_INT(now), DB_INT(now)),
 		  &s))) {
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		rc = db_step_done(s);
 	}
 	if (!rc)
 		rc = member_add(c, id, who->org_id, now);
@@ -174,10 +170,10 @@ static int group_load(struct db_conn *c, const char *id, char owner[37], int *ca
 		      int64_t *version)
 {
 	struct db_stmt *s;
-	int rc = db_row_vals(c,
+	int rc = db_row_text(c,
 			     "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
 			     " WHERE id = ?",
-			     DB_VALS(DB_TEXT(id)), &s);
+			     id, &s);
 	if (rc)
 		return rc;
 	snprintf(owner, 37, "%s", db_col_text(s, 0));

@@ -57,10 +57,6 @@ int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, con
 			      "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
 			      " AND (? = 0 OR role = 'org_admin') ORDER BY id",
 			      DB_VALS(DB_TEXT(org_id), DB_INT(admins_only)), row_first_string, ids);
-	if (rc) {
-		json_decref(ids);
-		return rc;
-	}
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
@@ -201,39 +197,24 @@ int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id
 
 int notify_inbox_read(struct db_conn *c, const char *user_id, const char *id, int64_t now)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "UPDATE inbox_items SET read_at = COALESCE(read_at, ?)"
-				 " WHERE id = ? AND user_id = ? RETURNING id",
-				 DB_VALS(DB_INT(now), DB_TEXT(id), DB_TEXT(user_id)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	int found = rc == DB_ROW;
-	while (rc == DB_ROW)
-		rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	return found ? TR_OK : TR_ERR_NOT_FOUND;
+	return db_write_found_vals(c,
+				   "UPDATE inbox_items SET read_at = COALESCE(read_at, ?)"
+				   " WHERE id = ? AND user_id = ? RETURNING id",
+				   DB_VALS(DB_INT(now), DB_TEXT(id), DB_TEXT(user_id)));
 }
 
 int notify_inbox_read_all(struct db_conn *c, const char *user_id, int64_t now, int64_t *n)
 {
 	int64_t before = 0;
 	int rc = notify_unread_count(c, user_id, &before);
-	struct db_stmt *s;
 	if (!rc)
-		rc = db_prepare_vals(c,
-				     "UPDATE inbox_items SET read_at = ? WHERE user_id = ?"
-				     " AND read_at IS NULL",
-				     DB_VALS(DB_INT(now), DB_TEXT(user_id)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	db_done(s);
-	*n = before;
-	return rc == DB_DONE ? TR_OK : rc;
+		rc = db_run_vals(c,
+				 "UPDATE inbox_items SET read_at = ? WHERE user_id = ?"
+				 " AND read_at IS NULL",
+				 DB_VALS(DB_INT(now), DB_TEXT(user_id)));
+	if (!rc)
+		*n = before;
+	return rc;
 }
 
 int notify_unread_count(struct db_conn *c, const char *user_id, int64_t *n)
@@ -607,4 +588,39 @@ int notify_purge_run(struct db_conn *c, int64_t now, int mail_days, int inbox_da
 		    " AND (delivery <> 'digest' OR digest_at IS NOT NULL) RETURNING id",
 		    now - inbox_days * 86400000LL, inbox);
 	return db_end(c, rc);
+}
+
+int notify_due_read(struct db_conn *c, const char *table, int64_t now, int max,
+		    struct notify_due *d)
+{
+	memset(d, 0, sizeof(*d));
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "SELECT id, next_at FROM %s WHERE status = 'queued' AND next_at <= ?"
+		 " ORDER BY next_at, id LIMIT ?",
+		 table);
+	struct db_stmt *s;
+	int rc = db_prepare_vals(c, sql, DB_VALS(DB_INT(now), DB_INT(max)), &s);
+	if (rc)
+		return rc;
+	d->ids = calloc((size_t)max, sizeof(*d->ids));
+	d->was = calloc((size_t)max, sizeof(*d->was));
+	if (!d->ids || !d->was)
+		rc = TR_ERR_NOMEM;
+	while (!rc && d->n < max && (rc = db_step(s)) == DB_ROW) {
+		str_copy(d->ids[d->n], sizeof(d->ids[d->n]), db_col_text(s, 0));
+		d->was[d->n++] = db_col_int64(s, 1);
+	}
+	db_done(s);
+	rc = rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	if (rc)
+		notify_due_free(d);
+	return rc;
+}
+
+void notify_due_free(struct notify_due *d)
+{
+	free(d->ids);
+	free(d->was);
+	memset(d, 0, sizeof(*d));
 }

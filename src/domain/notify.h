@@ -178,4 +178,19 @@ int notify_digest_run(struct db_conn *c, int64_t at, int any_hour, int *queued /
 int notify_purge_run(struct db_conn *c, int64_t now, int mail_days, int inbox_days,
 		     int64_t *mail /* OUT */, int64_t *inbox /* OUT */);
 
+/** The queued rows of an outbox table due by some time, oldest first:
+ * their ids and next_at (both malloc'd, n of each; notify_due_free). */
+struct notify_due {
+	char (*ids)[37];
+	int64_t *was;
+	int n;
+};
+/** Reads up to max rows of table (mail_outbox or webhook_deliveries, a
+ * name from the code) whose status is queued and next_at <= now into *d.
+ * On an error *d is empty. */
+int notify_due_read(struct db_conn *c, const char *table, int64_t now, int max,
+		    struct notify_due *d /* OUT */);
+/** Frees the arrays of d. */
+void notify_due_free(struct notify_due *d);
+
 #endif

@@ -119,26 +119,14 @@ static void draft_free(struct draft *d)
 
 static void html_escape(struct buf *b, const char *s)
 {
+	static const char special[] = "<>&\"'";
+	static const char *const entity[] = {"&lt;", "&gt;", "&amp;", "&quot;", "&#39;"};
 	for (; s && *s; s++) {
-		switch (*s) {
-		case '<':
-			buf_puts(b, "&lt;");
-			break;
-		case '>':
-			buf_puts(b, "&gt;");
-			break;
-		case '&':
-			buf_puts(b, "&amp;");
-			break;
-		case '"':
-			buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			buf_puts(b, "&#39;");
-			break;
-		default:
+		const char *e = strchr(special, *s);
+		if (e)
+			buf_puts(b, entity[e - special]);
+		else
 			buf_append(b, s, 1);
-		}
 	}
 }
 
@@ -591,31 +579,18 @@ static int claim_next(struct db_conn *c, char (*ids)[37], const int64_t *was, in
 int notify_send_due(struct db_conn *c, struct smtp *smtp, int64_t now, int max,
 		    struct notify_send_stats *st)
 {
-	struct db_stmt *s;
-	int rc = db_prepare_vals(c,
-				 "SELECT id, next_at FROM mail_outbox WHERE status = 'queued'"
-				 " AND next_at <= ? ORDER BY next_at, id LIMIT ?",
-				 DB_VALS(DB_INT(now), DB_INT(max)), &s);
+	struct notify_due d;
+	int rc = notify_due_read(c, "mail_outbox", now, max, &d);
 	if (rc)
 		return rc;
-	char(*ids)[37] = calloc((size_t)max, sizeof(*ids));
-	int64_t *was = calloc((size_t)max, sizeof(*was));
-	int n = 0, i = 0;
-	if (!ids || !was)
-		rc = TR_ERR_NOMEM;
-	while (ids && was && n < max && (rc = db_step(s)) == DB_ROW) {
-		snprintf(ids[n], 37, "%s", db_col_text(s, 0));
-		was[n++] = db_col_int64(s, 1);
-	}
-	db_done(s);
-	rc = rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	int i = 0;
 	/* one commit per message: the mark of one and the claim of the next
 	 * share a transaction, and a message is marked only once accepted */
 	struct outmsg m;
 	memset(&m, 0, sizeof(m));
 	int have = 0;
-	if (!rc && n && !(rc = db_begin(c))) {
-		have = claim_next(c, ids, was, n, &i, now, &m);
+	if (d.n && !(rc = db_begin(c))) {
+		have = claim_next(c, d.ids, d.was, d.n, &i, now, &m);
 		rc = have < 0 ? -have : db_commit(c);
 		if (rc)
 			db_rollback(c);
@@ -630,7 +605,7 @@ int notify_send_due(struct db_conn *c, struct smtp *smtp, int64_t now, int max,
 					    o.why[0] ? o.why : NULL);
 			outmsg_clear(&m);
 			if (!rc && !down)
-				have = claim_next(c, ids, was, n, &i, now, &m);
+				have = claim_next(c, d.ids, d.was, d.n, &i, now, &m);
 			if (have < 0)
 				rc = -have;
 			if (!rc)
@@ -644,7 +619,6 @@ int notify_send_due(struct db_conn *c, struct smtp *smtp, int64_t now, int max,
 		}
 	}
 	outmsg_clear(&m);
-	free(ids);
-	free(was);
+	notify_due_free(&d);
 	return rc;
 }

@@ -57,9 +57,7 @@ static json_t *list_json(const char *text)
 
 static json_t *sub_row(struct db_stmt *s)
 {
-	char created[32], updated[32], unsub[700];
-	tr_time_format(db_col_int64(s, 11), created);
-	tr_time_format(db_col_int64(s, 12), updated);
+	char unsub[700];
 	snprintf(unsub, sizeof(unsub), "%s/subscriptions?unsubscribe=%s",
 		 notify_config()->public_url, db_col_text(s, 0));
 	json_t *area = db_col_is_null(s, 8)
@@ -69,13 +67,13 @@ static json_t *sub_row(struct db_stmt *s)
 	/* a record type without TLP has no ceiling to show */
 	const struct notify_type *t = notify_type_of(db_col_text(s, 2));
 	json_t *tlp = t && !(t->filters & NF_TLP) ? json_null() : json_string(db_col_text(s, 9));
-	return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:I, s:s}", "id",
-			 db_col_text(s, 0), "user_id", db_col_text(s, 1), "record_type",
-			 db_col_text(s, 2), "categories", list_json(db_col_text(s, 3)),
-			 "substances", list_json(db_col_text(s, 4)), "countries",
-			 list_json(db_col_text(s, 5)), "area", area, "tlp_max", tlp, "delivery",
-			 db_col_text(s, 10), "created_at", created, "updated_at", updated,
-			 "version", (json_int_t)db_col_int64(s, 13), "unsubscribe_url", unsub);
+	return json_pack(
+	    "{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:I, s:s}", "id",
+	    db_col_text(s, 0), "user_id", db_col_text(s, 1), "record_type", db_col_text(s, 2),
+	    "categories", list_json(db_col_text(s, 3)), "substances", list_json(db_col_text(s, 4)),
+	    "countries", list_json(db_col_text(s, 5)), "area", area, "tlp_max", tlp, "delivery",
+	    db_col_text(s, 10), "created_at", row_time(s, 11), "updated_at", row_time(s, 12),
+	    "version", (json_int_t)db_col_int64(s, 13), "unsubscribe_url", unsub);
 }
 
 int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -171,22 +169,10 @@ int notify_sub_delete(struct db_conn *c, const struct caller *who, const char *i
 		      const char *request_id)
 {
 	int rc = db_begin(c);
-	struct db_stmt *s;
 	if (!rc)
-		rc = db_prepare(
-		    c, "DELETE FROM subscriptions WHERE id = ? AND user_id = ? RETURNING id", &s);
-	if (rc) {
-		db_rollback(c);
-		return rc;
-	}
-	db_bind_text(s, 1, id);
-	db_bind_text(s, 2, who->user_id);
-	rc = db_step(s);
-	int found = rc == DB_ROW;
-	while (rc == DB_ROW)
-		rc = db_step(s);
-	db_done(s);
-	rc = rc == DB_DONE ? (found ? TR_OK : TR_ERR_NOT_FOUND) : rc;
+		rc = db_write_found_vals(
+		    c, "DELETE FROM subscriptions WHERE id = ? AND user_id = ? RETURNING id",
+		    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)));
 	int64_t now = tr_now_ms();
 	if (!rc)
 		rc = audit_by(c, who, "delete", "subscription", id, request_id, now);

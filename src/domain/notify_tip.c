@@ -15,9 +15,9 @@ int notify_tip_routed(struct db_conn *c, const char *tip_id, const char *org_id,
 static int tip_handlers(struct db_conn *c, const char *tip_id, char org[37], char user[37])
 {
 	struct db_stmt *s;
-	int rc = db_row_vals(
-	    c, "SELECT org_id, assigned_user_id FROM tips " DB_ACL_EXEMPT " WHERE id = ?",
-	    DB_VALS(DB_TEXT(tip_id)), &s);
+	int rc = db_row_text(
+	    c, "SELECT org_id, assigned_user_id FROM tips " DB_ACL_EXEMPT " WHERE id = ?", tip_id,
+	    &s);
 	if (rc)
 		return rc;
 	snprintf(org, 37, "%s", db_col_text(s, 0));

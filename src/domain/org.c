@@ -42,18 +42,15 @@ int org_kind_valid(const char *kind)
 
 static json_t *org_row(struct db_stmt *s)
 {
-	char created[32], updated[32];
-	tr_time_format(db_col_int64(s, 6), created);
-	tr_time_format(db_col_int64(s, 7), updated);
 	/* origin_node: the node of a remote organisation (federation), null
 	 * here; origin_node_name: that node's name when it is a peer, else as
 	 * the peer that passed its records along names it */
-	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:s, s:s, s:I, s:s?, s:s?}", "id",
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s?, s:o, s:o, s:I, s:s?, s:s?}", "id",
 			 db_col_text(s, 0), "key", db_col_text(s, 1), "name", db_col_text(s, 2),
 			 "kind", db_col_text(s, 3), "country", db_col_text(s, 4), "parent_id",
-			 db_col_text(s, 5), "created_at", created, "updated_at", updated, "version",
-			 (json_int_t)db_col_int64(s, 8), "origin_node", db_col_text(s, 9),
-			 "origin_node_name", db_col_text(s, 10));
+			 db_col_text(s, 5), "created_at", row_time(s, 6), "updated_at",
+			 row_time(s, 7), "version", (json_int_t)db_col_int64(s, 8), "origin_node",
+			 db_col_text(s, 9), "origin_node_name", db_col_text(s, 10));
 }
 
 int org_list(struct db_conn *c, const struct caller *who, const char *country, const char *kind,
@@ -223,8 +220,7 @@ int org_update(struct db_conn *c, const struct caller *who, const char *id, json
 				 DB_TEXT(kind), DB_TEXT(country), DB_TEXT(parent), DB_INT(now),
 				 DB_TEXT(id)),
 			 &s))) {
-		rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-		db_done(s);
+		rc = db_step_done(s);
 	}
 	json_decref(cur);
 	json_decref(merged);

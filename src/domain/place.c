@@ -1,8 +1,10 @@
 #include "domain/place.h"
 #include "analytics/spatial_geo.h"
+#include "core/countof.h"
 #include "core/err.h"
 #include "core/text.h"
 #include "db/query.h"
+#include "domain/row.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -278,24 +280,23 @@ static const char *translit(unsigned cp)
 					   "i",	 "y",	 "k", "l", "m", "n",  "o",  "p",
 					   "r",	 "s",	 "t", "u", "f", "kh", "ts", "ch",
 					   "sh", "shch", "",  "y", "",	"e",  "yu", "ya"};
+	static const struct {
+		unsigned cp;
+		const char *latin;
+	} other[] = {
+	    {0x451, "e"},  /* ё */
+	    {0x454, "ye"}, /* є */
+	    {0x456, "i"},  /* і */
+	    {0x457, "yi"}, /* ї */
+	    {0x45E, "u"},  /* ў */
+	    {0x491, "g"},  /* ґ */
+	};
 	if (cp >= 0x430 && cp <= 0x44F)
 		return ru[cp - 0x430];
-	switch (cp) {
-	case 0x451:
-		return "e"; /* ё */
-	case 0x454:
-		return "ye"; /* є */
-	case 0x456:
-		return "i"; /* і */
-	case 0x457:
-		return "yi"; /* ї */
-	case 0x45E:
-		return "u"; /* ў */
-	case 0x491:
-		return "g"; /* ґ */
-	default:
-		return NULL;
-	}
+	for (size_t i = 0; i < N(other); i++)
+		if (other[i].cp == cp)
+			return other[i].latin;
+	return NULL;
 }
 
 size_t place_key(const char *name, int translit_cyr, char *out, size_t outlen)
@@ -339,6 +340,20 @@ static void key_range(struct query *q, const char *key, char *hi, size_t hilen)
 	query_text(q, " AND p.name_key < ?)", hi);
 }
 
+/* One row of a place search as JSON. */
+static json_t *place_row(struct db_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(db_col_int64(s, 0)));
+	json_object_set_new(o, "name", json_string(db_col_text(s, 1)));
+	json_object_set_new(o, "country", json_string(db_col_text(s, 2)));
+	json_object_set_new(o, "lat", json_real(db_col_double(s, 3)));
+	json_object_set_new(o, "lon", json_real(db_col_double(s, 4)));
+	json_object_set_new(o, "population", json_integer(db_col_int64(s, 5)));
+	json_object_set_new(o, "feature", json_string(db_col_text(s, 6)));
+	return o;
+}
+
 int place_search(struct db_conn *c, const char *q, const char *country, int limit, json_t *items)
 {
 	char key[400], lat[400], hi[2][420];
@@ -359,23 +374,7 @@ int place_search(struct db_conn *c, const char *q, const char *country, int limi
 	if (country)
 		query_text(&qy, " AND p.country = ?", country);
 	query_int(&qy, " ORDER BY p.population DESC, p.id LIMIT ?", limit);
-	struct db_stmt *s;
-	int rc = query_take(&qy, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_integer(db_col_int64(s, 0)));
-		json_object_set_new(o, "name", json_string(db_col_text(s, 1)));
-		json_object_set_new(o, "country", json_string(db_col_text(s, 2)));
-		json_object_set_new(o, "lat", json_real(db_col_double(s, 3)));
-		json_object_set_new(o, "lon", json_real(db_col_double(s, 4)));
-		json_object_set_new(o, "population", json_integer(db_col_int64(s, 5)));
-		json_object_set_new(o, "feature", json_string(db_col_text(s, 6)));
-		json_array_append_new(items, o);
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_query_all(&qy, c, place_row, items);
 }
 
 /* ---- the place near a point ---- */

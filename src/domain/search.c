@@ -32,21 +32,16 @@ int search_index_flush(struct db_conn *c, int write)
 		return TR_OK;
 	held.c = NULL;
 	if (!rc && write && held.n) {
-		struct db_stmt *s;
 		buf_puts(&held.rows, "]");
 		/* OR REPLACE: the row a document had (committed, or held twice) */
-		if (!(rc = held.rows.err) &&
-		    !(rc =
-			  db_prepare(c,
-				     "INSERT OR REPLACE INTO search_fts (rowid, terms) SELECT d.id,"
-				     " json_extract(j.value, '$[2]') FROM json_each(?) j JOIN"
-				     " search_docs d ON d.doc_type = json_extract(j.value, '$[0]')"
-				     " AND d.doc_id = json_extract(j.value, '$[1]') ORDER BY j.key",
-				     &s))) {
-			db_bind_text(s, 1, held.rows.data);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
-		}
+		if (!(rc = held.rows.err))
+			rc = db_write_vals(
+			    c,
+			    "INSERT OR REPLACE INTO search_fts (rowid, terms) SELECT d.id,"
+			    " json_extract(j.value, '$[2]') FROM json_each(?) j JOIN"
+			    " search_docs d ON d.doc_type = json_extract(j.value, '$[0]')"
+			    " AND d.doc_id = json_extract(j.value, '$[1]') ORDER BY j.key",
+			    DB_VALS(DB_TEXT(held.rows.data)));
 	}
 	buf_free(&held.rows);
 	held.n = 0;
@@ -75,53 +70,30 @@ int search_index_put(struct db_conn *c, const char *type, const char *id, const 
 	buf_init(&terms, 4u << 20);
 	int rc = text_index_terms(t, text, &terms);
 	const char *v = terms.data ? terms.data : "";
-	struct db_stmt *s;
 	if (!rc && db_conn_engine(c) == DB_POSTGRES) {
-		if (!(rc = db_prepare(c,
-				      "INSERT INTO search_docs (doc_type, doc_id, terms)"
-				      " VALUES (?, ?, ?) ON CONFLICT (doc_type, doc_id)"
-				      " DO UPDATE SET terms = excluded.terms",
-				      &s))) {
-			db_bind_text(s, 1, type);
-			db_bind_text(s, 2, id);
-			db_bind_text(s, 3, v);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
-		}
+		rc = db_write_vals(c,
+				   "INSERT INTO search_docs (doc_type, doc_id, terms)"
+				   " VALUES (?, ?, ?) ON CONFLICT (doc_type, doc_id)"
+				   " DO UPDATE SET terms = excluded.terms",
+				   DB_VALS(DB_TEXT(type), DB_TEXT(id), DB_TEXT(v)));
 	} else if (!rc) {
 		/* the FTS row shares its rowid with search_docs */
-		if (!(rc = db_prepare(c,
-				      "INSERT INTO search_docs (doc_type, doc_id) VALUES (?, ?)"
-				      " ON CONFLICT (doc_type, doc_id) DO NOTHING",
-				      &s))) {
-			db_bind_text(s, 1, type);
-			db_bind_text(s, 2, id);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
-		}
+		rc = db_write_vals(c,
+				   "INSERT INTO search_docs (doc_type, doc_id) VALUES (?, ?)"
+				   " ON CONFLICT (doc_type, doc_id) DO NOTHING",
+				   DB_VALS(DB_TEXT(type), DB_TEXT(id)));
 		if (!rc && held.c == c)
 			rc = index_hold(type, id, v);
-		else if (!rc &&
-			 !(rc = db_prepare(c,
+		else if (!rc)
+			rc = db_write_vals(c,
 					   "DELETE FROM search_fts WHERE rowid = (SELECT id FROM"
 					   " search_docs WHERE doc_type = ? AND doc_id = ?)",
-					   &s))) {
-			db_bind_text(s, 1, type);
-			db_bind_text(s, 2, id);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
-		}
-		if (!rc && held.c != c &&
-		    !(rc = db_prepare(c,
-				      "INSERT INTO search_fts (rowid, terms) SELECT id, ?"
-				      " FROM search_docs WHERE doc_type = ? AND doc_id = ?",
-				      &s))) {
-			db_bind_text(s, 1, v);
-			db_bind_text(s, 2, type);
-			db_bind_text(s, 3, id);
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
-		}
+					   DB_VALS(DB_TEXT(type), DB_TEXT(id)));
+		if (!rc && held.c != c)
+			rc = db_write_vals(c,
+					   "INSERT INTO search_fts (rowid, terms) SELECT id, ?"
+					   " FROM search_docs WHERE doc_type = ? AND doc_id = ?",
+					   DB_VALS(DB_TEXT(v), DB_TEXT(type), DB_TEXT(id)));
 	}
 	buf_free(&terms);
 	return rc;

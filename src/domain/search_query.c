@@ -314,10 +314,7 @@ static int search_substances(struct db_conn *c, struct qbuild *b, struct snipper
 			  " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
 			  " JOIN substances x ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
 			  " AND search_fts MATCH ?");
-	if (db_conn_engine(c) == DB_POSTGRES)
-		query_param_text(&q, b->pg.data);
-	else
-		query_param_text(&q, b->fts.data);
+	query_param_text(&q, db_conn_engine(c) == DB_POSTGRES ? b->pg.data : b->fts.data);
 	query_int(&q, " ORDER BY r DESC, x.id LIMIT ?", limit);
 	struct db_stmt *s;
 	int rc = query_take(&q, c, &s);

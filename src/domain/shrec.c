@@ -18,6 +18,13 @@ static void select_start(const struct shrec *t, struct query *q)
 	activity_rec_query(q, "r", t->cols, t->ncols, tail);
 }
 
+/* One record of t, its columns as t lists them (ctx: t). */
+static json_t *shrec_row(struct db_stmt *s, void *ctx)
+{
+	const struct shrec *t = ctx;
+	return activity_rec_json(s, t->cols, t->ncols);
+}
+
 int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
 	       json_t **out)
 {
@@ -26,17 +33,7 @@ int shrec_read(const struct shrec *t, struct db_conn *c, const struct caller *wh
 	select_start(t, &q);
 	query_text(&q, " AND r.id = ?", id);
 	acl_visible(&q, who, "r");
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = (*out = activity_rec_json(s, t->cols, t->ncols)) ? TR_OK : TR_ERR_NOMEM;
-	else if (rc == DB_DONE)
-		rc = TR_ERR_NOT_FOUND;
-	db_done(s);
-	return rc;
+	return row_query_one_ctx(&q, c, shrec_row, (void *)t, out);
 }
 
 int shrec_get(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
@@ -302,7 +299,6 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 	if (rc)
 		return rc;
 	json_t *cur = NULL;
-	struct db_stmt *s = NULL;
 	if ((rc = shrec_read(t, c, who, id, &cur)))
 		goto out;
 	/* only the creating organisation deletes, never an organiser or an
@@ -320,20 +316,12 @@ int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *
 		goto out;
 	char sql[160];
 	snprintf(sql, sizeof(sql), "DELETE FROM %s " DB_ACL_EXEMPT " WHERE id = ?", t->table);
-	if ((rc = db_prepare_vals(c, sql, DB_VALS(DB_TEXT(id)), &s)))
-		goto out;
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = db_run_vals(c, sql, DB_VALS(DB_TEXT(id)))))
 		goto out;
 	/* the inbox items about it (its deadlines, its changes) go with it:
 	 * none is left pointing at a record that is gone */
-	if ((rc = db_prepare_vals(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?",
-				  DB_VALS(DB_TEXT(t->entity), DB_TEXT(id)), &s)))
-		goto out;
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = db_run_vals(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?",
+			      DB_VALS(DB_TEXT(t->entity), DB_TEXT(id)))))
 		goto out;
 	/* the audit keeps the record as it was, so a deletion can be read
 	 * back (these records hold no personal data) */

@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "domain/row_versioned.h"
 #include "domain/substance.h"
 #include "core/buf.h"
 #include "core/csv.h"
@@ -33,14 +34,12 @@ const char *const substance_classes[] = {"synthetic_cannabinoid",
 
 static json_t *sub_row(struct db_stmt *s)
 {
-	char created[32], updated[32];
-	tr_time_format(db_col_int64(s, 5), created);
-	tr_time_format(db_col_int64(s, 6), updated);
 	json_t *syn = json_loads(db_col_text(s, 4), 0, NULL);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:s, s:I}", "id", db_col_text(s, 0),
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:I}", "id", db_col_text(s, 0),
 			 "name", db_col_text(s, 1), "class", db_col_text(s, 2), "description",
 			 db_col_text(s, 3), "synonyms", syn ? syn : json_array(), "created_at",
-			 created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 7));
+			 row_time(s, 5), "updated_at", row_time(s, 6), "version",
+			 (json_int_t)db_col_int64(s, 7));
 }
 
 int substance_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -203,21 +202,11 @@ int substance_update(struct db_conn *c, const struct caller *who, const char *id
 		     int64_t version, const char *request_id, const char **field)
 {
 	*field = "name";
-	if (!acl_role_can(who->role, RES_SUBSTANCE, ACT_UPDATE))
-		return TR_ERR_FORBIDDEN;
-	int rc = db_begin(c);
+	json_t *cur;
+	int rc = row_versioned_begin(c, who, RES_SUBSTANCE, ACT_UPDATE, id, substance_get, version,
+				     &cur);
 	if (rc)
 		return rc;
-	json_t *cur = NULL;
-	if ((rc = substance_get(c, who, id, &cur))) {
-		db_rollback(c);
-		return rc;
-	}
-	if (version >= 0 && version != json_integer_value(json_object_get(cur, "version"))) {
-		json_decref(cur);
-		db_rollback(c);
-		return TR_ERR_PRECONDITION;
-	}
 	json_object_update(cur, body);
 	int64_t now = tr_now_ms();
 	rc = sub_write(c,
@@ -268,23 +257,13 @@ static json_t *seed_synonyms(const char *fr, const char *ru, const char *list, c
  * hash of the name), so alerts that name them travel between instances. */
 static void seed_id(const char *name, char id[37])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char h[16];
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, sizeof(h));
 	crypto_generichash_update(&st, (const unsigned char *)"trellis-substance:", 18);
 	crypto_generichash_update(&st, (const unsigned char *)name, strlen(name));
 	crypto_generichash_final(&st, h, sizeof(h));
-	h[6] = (unsigned char)(0x80 | (h[6] & 0x0f));
-	h[8] = (unsigned char)(0x80 | (h[8] & 0x3f));
-	int o = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			id[o++] = '-';
-		id[o++] = hex[h[i] >> 4];
-		id[o++] = hex[h[i] & 15];
-	}
-	id[o] = '\0';
+	tr_uuid_format(h, 8, id);
 }
 
 int substance_seed(struct db_conn *c, const char *data_dir, int *count)
@@ -327,8 +306,7 @@ int substance_seed(struct db_conn *c, const char *data_dir, int *count)
 			  DB_VALS(DB_TEXT(id), DB_TEXT(in.field[cn]), DB_TEXT(in.field[cc]),
 				  DB_TEXT(text), DB_INT(now), DB_INT(now)),
 			  &s))) {
-			rc = db_step(s) == DB_DONE ? TR_OK : TR_ERR_DB;
-			db_done(s);
+			rc = db_step_done(s);
 		}
 		/* index under the id the row has (an earlier seed may have made it) */
 		char real[37] = "";

@@ -20,15 +20,12 @@
 
 static json_t *user_row(struct db_stmt *s)
 {
-	char created[32], updated[32];
-	tr_time_format(db_col_int64(s, 7), created);
-	tr_time_format(db_col_int64(s, 8), updated);
-	json_t *u =
-	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:I}", "id", db_col_text(s, 0),
-		      "email", db_col_text(s, 1), "name", db_col_text(s, 2), "org_id",
-		      db_col_text(s, 3), "role", db_col_text(s, 4), "reviewer",
-		      (int)db_col_int64(s, 5), "disabled", (int)db_col_int64(s, 6), "created_at",
-		      created, "updated_at", updated, "version", (json_int_t)db_col_int64(s, 9));
+	json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o, s:o, s:I}", "id",
+			      db_col_text(s, 0), "email", db_col_text(s, 1), "name",
+			      db_col_text(s, 2), "org_id", db_col_text(s, 3), "role",
+			      db_col_text(s, 4), "reviewer", (int)db_col_int64(s, 5), "disabled",
+			      (int)db_col_int64(s, 6), "created_at", row_time(s, 7), "updated_at",
+			      row_time(s, 8), "version", (json_int_t)db_col_int64(s, 9));
 	/* the language of the user's e-mail and the hour (UTC) of their digest */
 	if (u) {
 		json_object_set_new(u, "language", json_string(db_col_text(s, 10)));
@@ -168,10 +165,10 @@ struct user_row {
 static int load_for_update(struct db_conn *c, const char *id, struct user_row *u)
 {
 	struct db_stmt *s;
-	int rc = db_row_vals(c,
+	int rc = db_row_text(c,
 			     "SELECT org_id, role, version, reviewer, disabled FROM users"
 			     " WHERE id = ?",
-			     DB_VALS(DB_TEXT(id)), &s);
+			     id, &s);
 	if (rc)
 		return rc;
 	snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));

@@ -1,6 +1,7 @@
 #include "domain/webhook.h"
 #include "domain/webhook_target.h"
 #include "domain/row.h"
+#include "domain/row_versioned.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -32,16 +33,13 @@ int webhook_url_check(const char *url)
 
 static json_t *hook_row(struct db_stmt *s)
 {
-	char created[32], updated[32];
-	tr_time_format(db_col_int64(s, 7), created);
-	tr_time_format(db_col_int64(s, 8), updated);
 	json_t *events = json_loads(db_col_text(s, 4), 0, NULL);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:s, s:s, s:I}", "id",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:I, s:o, s:o, s:I}", "id",
 			 db_col_text(s, 0), "org_id", db_col_text(s, 1), "created_by",
 			 db_col_text(s, 2), "url", db_col_text(s, 3), "event_types",
 			 events ? events : json_array(), "active", !db_col_int64(s, 5), "failures",
-			 (json_int_t)db_col_int64(s, 6), "created_at", created, "updated_at",
-			 updated, "version", (json_int_t)db_col_int64(s, 9));
+			 (json_int_t)db_col_int64(s, 6), "created_at", row_time(s, 7), "updated_at",
+			 row_time(s, 8), "version", (json_int_t)db_col_int64(s, 9));
 }
 
 int webhook_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -137,21 +135,26 @@ int webhook_create(struct db_conn *c, const struct caller *who, json_t *body,
 	return rc;
 }
 
+/* The start of a change of the webhook id (row_versioned_begin); the record
+ * read is not needed after. */
+static int hook_begin(struct db_conn *c, const struct caller *who, const char *id, enum action act,
+		      int64_t version)
+{
+	json_t *cur;
+	int rc = row_versioned_begin(c, who, RES_WEBHOOK, act, id, webhook_get, version, &cur);
+	json_decref(cur);
+	return rc;
+}
+
 int webhook_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
 		   int64_t version, const char *request_id, const char **field)
 {
 	*field = NULL;
-	if (!acl_role_can(who->role, RES_WEBHOOK, ACT_UPDATE))
-		return TR_ERR_FORBIDDEN;
-	json_t *cur = NULL;
-	int rc = db_begin(c);
-	if (!rc)
-		rc = webhook_get(c, who, id, &cur);
-	if (!rc && version >= 0 && version != json_integer_value(json_object_get(cur, "version")))
-		rc = TR_ERR_PRECONDITION;
-	json_decref(cur);
+	int rc = hook_begin(c, who, id, ACT_UPDATE, version);
+	if (rc)
+		return rc;
 	const char *url = json_string_value(json_object_get(body, "url"));
-	if (!rc && url && webhook_url_check(url)) {
+	if (url && webhook_url_check(url)) {
 		*field = "url";
 		rc = TR_ERR_INVALID;
 	}
@@ -159,29 +162,16 @@ int webhook_update(struct db_conn *c, const struct caller *who, const char *id, 
 	json_t *ev = json_object_get(body, "event_types");
 	char *events = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 	int64_t now = tr_now_ms();
-	struct db_stmt *s = NULL;
+	int64_t dis = active ? (json_is_true(active) ? 0 : 1) : -1;
 	if (!rc)
-		rc = db_prepare(
+		rc = db_run_vals(
 		    c,
 		    "UPDATE webhooks SET url = COALESCE(?, url), event_types = COALESCE(?, "
 		    "event_types), disabled = CASE WHEN ? < 0 THEN disabled ELSE ? END,"
 		    " failures = CASE WHEN ? = 0 THEN 0 ELSE failures END,"
 		    " updated_at = ?, version = version + 1 WHERE id = ? AND org_id = ?",
-		    &s);
-	if (!rc) {
-		int64_t dis = active ? (json_is_true(active) ? 0 : 1) : -1;
-		db_bind_text_or_null(s, 1, url);
-		db_bind_text_or_null(s, 2, events);
-		db_bind_int64(s, 3, dis);
-		db_bind_int64(s, 4, dis);
-		db_bind_int64(s, 5, dis);
-		db_bind_int64(s, 6, now);
-		db_bind_text(s, 7, id);
-		db_bind_text(s, 8, who->org_id);
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
-	}
+		    DB_VALS(DB_TEXT(url), DB_TEXT(events), DB_INT(dis), DB_INT(dis), DB_INT(dis),
+			    DB_INT(now), DB_TEXT(id), DB_TEXT(who->org_id)));
 	free(events);
 	if (!rc)
 		rc = audit(c, who, "update", id, request_id, now);
@@ -201,15 +191,10 @@ int webhook_disable(struct db_conn *c, const char *id)
 int webhook_delete(struct db_conn *c, const struct caller *who, const char *id,
 		   const char *request_id)
 {
-	if (!acl_role_can(who->role, RES_WEBHOOK, ACT_DELETE))
-		return TR_ERR_FORBIDDEN;
-	json_t *cur = NULL;
-	int rc = db_begin(c);
-	if (!rc)
-		rc = webhook_get(c, who, id, &cur);
-	json_decref(cur);
-	if (!rc)
-		rc = exec_id(c, "DELETE FROM webhook_attempts WHERE webhook_id = ?", id);
+	int rc = hook_begin(c, who, id, ACT_DELETE, -1);
+	if (rc)
+		return rc;
+	rc = exec_id(c, "DELETE FROM webhook_attempts WHERE webhook_id = ?", id);
 	if (!rc)
 		rc = exec_id(c, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", id);
 	if (!rc)
@@ -278,16 +263,11 @@ static int in_group(struct db_conn *c, const char *group, const char *org, int *
 	*yes = 0;
 	if (!group)
 		return TR_OK;
-	struct db_stmt *s;
-	int rc = db_prepare_vals(
-	    c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
-	    DB_VALS(DB_TEXT(group), DB_TEXT(org)), &s);
-	if (rc)
-		return rc;
-	rc = db_step(s);
-	*yes = rc == DB_ROW;
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	int rc =
+	    db_find_vals(c, "SELECT 1 FROM sharing_group_members WHERE group_id = ? AND org_id = ?",
+			 DB_VALS(DB_TEXT(group), DB_TEXT(org)));
+	*yes = rc == TR_OK;
+	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
 }
 
 struct hook_ref {

@@ -52,28 +52,19 @@ static void job_clear(struct job *j)
 static int claim(struct db_conn *c, const char *id, int64_t was, int64_t now, struct job *j)
 {
 	struct db_stmt *s;
-	int rc = db_prepare_vals(
+	int rc = db_write_found_vals(
 	    c,
 	    "UPDATE webhook_deliveries SET next_at = ? WHERE id = ? AND next_at = ?"
 	    " AND status = 'queued' RETURNING id",
-	    DB_VALS(DB_INT(now + 2 * SEND_TIMEOUT_MS), DB_TEXT(id), DB_INT(was)), &s);
+	    DB_VALS(DB_INT(now + 2 * SEND_TIMEOUT_MS), DB_TEXT(id), DB_INT(was)));
 	if (rc)
-		return rc;
-	rc = db_step(s);
-	int got = rc == DB_ROW;
-	while (rc == DB_ROW)
-		rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
-		return rc;
-	if (!got)
-		return TR_ERR_CONFLICT;
-	rc = db_row_vals(c,
+		return rc == TR_ERR_NOT_FOUND ? TR_ERR_CONFLICT : rc;
+	rc = db_row_text(c,
 			 "SELECT d.webhook_id, d.event_type, COALESCE(d.ref_type, ''),"
 			 " COALESCE(d.ref_id, ''), d.attempts, w.url, w.secret_enc, w.created_by,"
 			 " w.org_id, w.disabled, d.created_at FROM webhook_deliveries d"
 			 " JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?",
-			 DB_VALS(DB_TEXT(id)), &s);
+			 id, &s);
 	if (rc)
 		return rc;
 	snprintf(j->id, sizeof(j->id), "%s", id);
@@ -351,30 +342,15 @@ static int send_one(struct db_conn *c, struct job *j, int64_t now)
 int webhook_send_due(struct db_conn *c, int64_t now, int max, int *sent)
 {
 	*sent = 0;
-	struct db_stmt *s;
-	int rc =
-	    db_prepare_vals(c,
-			    "SELECT id, next_at FROM webhook_deliveries WHERE status = 'queued'"
-			    " AND next_at <= ? ORDER BY next_at, id LIMIT ?",
-			    DB_VALS(DB_INT(now), DB_INT(max)), &s);
+	struct notify_due d;
+	int rc = notify_due_read(c, "webhook_deliveries", now, max, &d);
 	if (rc)
 		return rc;
-	char(*ids)[37] = calloc((size_t)max, sizeof(*ids));
-	int64_t *was = calloc((size_t)max, sizeof(*was));
-	int n = 0;
-	if (!ids || !was)
-		rc = TR_ERR_NOMEM;
-	while (!rc && (rc = db_step(s)) == DB_ROW && n < max) {
-		snprintf(ids[n], sizeof(ids[n]), "%s", db_col_text(s, 0));
-		was[n++] = db_col_int64(s, 1);
-	}
-	db_done(s);
-	rc = rc == DB_DONE || rc == DB_ROW ? TR_OK : rc;
 	/* a slow receiver must not hold the mail sender long: the rest wait
 	 * for the next round */
-	for (int i = 0; i < n && !rc && tr_now_ms() - now < SEND_TIMEOUT_MS; i++) {
+	for (int i = 0; i < d.n && !rc && tr_now_ms() - now < SEND_TIMEOUT_MS; i++) {
 		struct job j = {0};
-		int cr = claim(c, ids[i], was[i], now, &j);
+		int cr = claim(c, d.ids[i], d.was[i], now, &j);
 		if (cr == TR_ERR_CONFLICT || cr == TR_ERR_NOT_FOUND) {
 			job_clear(&j);
 			continue;
@@ -383,7 +359,6 @@ int webhook_send_due(struct db_conn *c, int64_t now, int max, int *sent)
 		job_clear(&j);
 		(*sent)++;
 	}
-	free(ids);
-	free(was);
+	notify_due_free(&d);
 	return rc;
 }

@@ -483,14 +483,10 @@ void alert_cache_stats(struct db_conn *c, long *alerts, long *texts, size_t *byt
 
 static int seq_now(struct db_conn *c, int64_t *n)
 {
-	struct db_stmt *s;
-	int rc = db_prepare(c, "SELECT n FROM alert_seq WHERE id = 1", &s);
+	int rc = db_int_vals(c, "SELECT n FROM alert_seq WHERE id = 1", NULL, 0, n);
 	if (rc)
-		return rc;
-	rc = db_step(s);
-	*n = rc == DB_ROW ? db_col_int64(s, 0) : 0;
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+		*n = 0;
+	return rc == TR_ERR_NOT_FOUND ? TR_OK : rc;
 }
 
 /* Loads the rows stamped after `after`, under the write lock. A failure

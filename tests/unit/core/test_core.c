@@ -211,6 +211,19 @@ static void uuid7_is_valid_and_time_ordered(void **state)
 	assert_false(tr_uuid_valid(NULL));
 }
 
+static void uuid_format_sets_version_and_variant(void **state)
+{
+	(void)state;
+	unsigned char b[16];
+	memset(b, 0xff, sizeof(b));
+	char out[37];
+	tr_uuid_format(b, 8, out);
+	assert_string_equal(out, "ffffffff-ffff-8fff-bfff-ffffffffffff");
+	memset(b, 0, sizeof(b));
+	tr_uuid_format(b, 7, out);
+	assert_string_equal(out, "00000000-0000-7000-8000-000000000000");
+}
+
 static void csv_reads_quotes_and_line_breaks(void **state)
 {
 	(void)state;
@@ -353,6 +366,7 @@ int main(void)
 	    cmocka_unit_test(times_round_trip_in_rfc3339),
 	    cmocka_unit_test(bad_times_are_refused),
 	    cmocka_unit_test(uuid7_is_valid_and_time_ordered),
+	    cmocka_unit_test(uuid_format_sets_version_and_variant),
 	    cmocka_unit_test(csv_reads_quotes_and_line_breaks),
 	    cmocka_unit_test(csv_reports_malformed_rows),
 	    cmocka_unit_test(csv_writer_defuses_formulas_and_reads_back),

@@ -142,6 +142,69 @@ static void finding_a_row_is_ok_not_found_or_the_error(void **state)
 	unlink(path);
 }
 
+static void a_row_by_one_text_key_is_read_or_not_found(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = open_temp(path, sizeof(path));
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec(c, "CREATE TABLE k (id TEXT, n BIGINT)"), TR_OK);
+	assert_int_equal(db_run_vals(c, "INSERT INTO k VALUES (?, ?)", DB_VALS(DB_TEXT("a"), DB_INT(7))),
+			 TR_OK);
+	struct db_stmt *s = NULL;
+	assert_int_equal(db_row_text(c, "SELECT n FROM k WHERE id = ?", "a", &s), TR_OK);
+	assert_non_null(s);
+	assert_int_equal(db_col_int64(s, 0), 7);
+	db_done(s);
+	assert_int_equal(db_row_text(c, "SELECT n FROM k WHERE id = ?", "b", &s), TR_ERR_NOT_FOUND);
+	assert_null(s);
+	assert_int_equal(db_row_text(c, "SELECT n FROM nowhere WHERE id = ?", "a", &s), TR_ERR_DB);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
+static void a_write_steps_to_its_end_or_is_a_db_error(void **state)
+{
+	(void)state;
+	char path[256];
+	struct db *db = open_temp(path, sizeof(path));
+	struct db_conn *c = db_acquire(db);
+	assert_int_equal(db_exec(c, "CREATE TABLE w (id TEXT PRIMARY KEY)"), TR_OK);
+	struct db_stmt *s;
+	assert_int_equal(db_prepare_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("a")), &s),
+			 TR_OK);
+	assert_int_equal(db_step_done(s), TR_OK);
+	/* a constraint violation, or a row where none was wanted */
+	assert_int_equal(db_prepare_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("a")), &s),
+			 TR_OK);
+	assert_int_equal(db_step_done(s), TR_ERR_DB);
+	assert_int_equal(db_prepare(c, "SELECT id FROM w", &s), TR_OK);
+	assert_int_equal(db_step_done(s), TR_ERR_DB);
+	/* finished either way: the same text prepares again */
+	assert_int_equal(db_prepare(c, "SELECT id FROM w", &s), TR_OK);
+	db_done(s);
+	assert_int_equal(db_write_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("b"))), TR_OK);
+	assert_int_equal(db_write_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("b"))),
+			 TR_ERR_DB);
+	assert_int_equal(db_write_vals(c, "INSERT INTO nowhere VALUES (?)", DB_VALS(DB_TEXT("b"))),
+			 TR_ERR_DB);
+	/* a query's first row, or not found */
+	struct query q;
+	query_init(&q);
+	query_text(&q, "SELECT id FROM w WHERE id = ?", "b");
+	assert_int_equal(query_row(&q, c, &s), TR_OK);
+	assert_string_equal(db_col_text(s, 0), "b");
+	db_done(s);
+	query_init(&q);
+	query_text(&q, "SELECT id FROM w WHERE id = ?", "z");
+	assert_int_equal(query_row(&q, c, &s), TR_ERR_NOT_FOUND);
+	assert_null(s);
+	db_release(c);
+	db_close(db);
+	unlink(path);
+}
+
 static void a_unique_violation_is_a_conflict(void **state)
 {
 	(void)state;
@@ -334,6 +397,8 @@ int main(void)
 		cmocka_unit_test(statements_bind_step_and_are_cached),
 		cmocka_unit_test(a_list_of_values_binds_runs_and_reads_one_row),
 		cmocka_unit_test(finding_a_row_is_ok_not_found_or_the_error),
+		cmocka_unit_test(a_row_by_one_text_key_is_read_or_not_found),
+		cmocka_unit_test(a_write_steps_to_its_end_or_is_a_db_error),
 		cmocka_unit_test(a_unique_violation_is_a_conflict),
 		cmocka_unit_test(release_rolls_back_an_open_transaction),
 		cmocka_unit_test(migrations_apply_once_in_order),
