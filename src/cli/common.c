@@ -19,7 +19,7 @@ const char *cli_db_url(const char *flag)
 
 int cli_home(char *home, size_t len)
 {
-	if (tr_home(home, len)) {
+	if (tr_home(getenv("TRELLIS_HOME"), home, len)) {
 		fprintf(stderr, "trellis: cannot find the install root (db/migrations); set "
 				"TRELLIS_HOME\n");
 		return 2;

@@ -16,11 +16,10 @@ static int has_migrations(const char *dir)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int tr_home(char *out, size_t outlen)
+int tr_home(const char *given, char *out, size_t outlen)
 {
-	const char *env = getenv("TRELLIS_HOME");
-	if (env && *env) {
-		snprintf(out, outlen, "%s", env);
+	if (given && *given) {
+		snprintf(out, outlen, "%s", given);
 		return has_migrations(out) ? TR_OK : TR_ERR_IO;
 	}
 	char exe[PATH_MAX];

@@ -1,4 +1,5 @@
 #include "domain/auth.h"
+#include "core/addr.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/uuid.h"
@@ -6,10 +7,8 @@
 #include "domain/row.h"
 #include "domain/token_cache.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -116,15 +115,8 @@ void auth_throttle_free(struct auth_throttle *t)
 static uint64_t throttle_who(const struct auth_throttle *t, const char *addr)
 {
 	unsigned char bin[16];
-	const unsigned char *p = (const unsigned char *)addr;
-	size_t n = strlen(addr);
-	if (strchr(addr, ':') && inet_pton(AF_INET6, addr, bin) == 1) {
-		/* one /64 is one source (an attacker holds it whole); an IPv4
-		 * address mapped into IPv6 is still one address */
-		int mapped = IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(const void *)bin);
-		p = bin;
-		n = mapped ? 16 : 8;
-	}
+	const unsigned char *p;
+	size_t n = addr_source(addr, bin, &p);
 	uint64_t h = 0;
 	crypto_generichash((unsigned char *)&h, sizeof(h), p, n, t->key, sizeof(t->key));
 	return h ? h : 1;

@@ -61,7 +61,7 @@ static void setup(void)
 	snprintf(path, sizeof(path), "/tmp/trellis-fuzz-fed-%d.db", (int)getpid());
 	unlink(path);
 	snprintf(url, sizeof(url), "sqlite:%s", path);
-	CHECK(tr_home(home, sizeof(home)) == TR_OK);
+	CHECK(tr_home(getenv("TRELLIS_HOME"), home, sizeof(home)) == TR_OK);
 	CHECK(db_open(url, 1, &db, err, sizeof(err)) == TR_OK);
 	snprintf(dir, sizeof(dir), "%s/db/migrations", home);
 	CHECK(db_migrate(db, dir, &applied, err, sizeof(err)) == TR_OK);

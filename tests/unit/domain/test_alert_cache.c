@@ -104,7 +104,7 @@ static int setup(void **state)
 	unlink(path);
 	snprintf(url, sizeof(url), "sqlite:%s", path);
 	char home[4096], dir[4200], err[300];
-	assert_int_equal(tr_home(home, sizeof(home)), TR_OK);
+	assert_int_equal(tr_home(getenv("TRELLIS_HOME"), home, sizeof(home)), TR_OK);
 	assert_int_equal(db_open(url, 8, &db, err, sizeof(err)), TR_OK);
 	db_guard_tables(db, acl_guarded_tables);
 	int applied, nc, no;

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,7 +33,7 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "/tmp/trellis-unit-audit-%d.db", (int)getpid());
 	unlink(path);
 	snprintf(url, sizeof(url), "sqlite:%s", path);
-	assert_int_equal(tr_home(home, sizeof(home)), TR_OK);
+	assert_int_equal(tr_home(getenv("TRELLIS_HOME"), home, sizeof(home)), TR_OK);
 	assert_int_equal(db_open(url, 2, &db, err, sizeof(err)), TR_OK);
 	snprintf(dir, sizeof(dir), "%s/db/migrations", home);
 	assert_int_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdlib.h>
 
 #include "core/err.h"
 #include "core/paths.h"
@@ -34,7 +35,7 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "/tmp/trellis-unit-notify-fanout-%d.db", (int)getpid());
 	unlink(path);
 	snprintf(url, sizeof(url), "sqlite:%s", path);
-	assert_int_equal(tr_home(home, sizeof(home)), TR_OK);
+	assert_int_equal(tr_home(getenv("TRELLIS_HOME"), home, sizeof(home)), TR_OK);
 	assert_int_equal(db_open(url, 1, &db, err, sizeof(err)), TR_OK);
 	snprintf(dir, sizeof(dir), "%s/db/migrations", home);
 	assert_int_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);
