@@ -89,11 +89,22 @@ static void dbsq_pool_open(struct db *db, const char *path)
 	    !in_wal(db->conns[0].sq) ||
 	    snprintf(gpath, sizeof(gpath), "%s-gen", path) >= (int)sizeof(gpath))
 		return;
-	int fd = open(gpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* the database file's mode (and owner, for root), as SQLite gives its
+	 * -wal and -shm: whoever may write the database moves the counter */
+	struct stat dbst;
+	int known = stat(path, &dbst) == 0;
+	mode_t mode = known ? dbst.st_mode & 0777 : 0600;
+	int fd = open(gpath, O_RDWR | O_CREAT | O_CLOEXEC, mode);
 	if (fd < 0)
 		return;
 	struct stat st;
 	void *m = MAP_FAILED;
+	int fresh = fstat(fd, &st) == 0 && st.st_size == 0;
+	if (fresh && known) {
+		(void)fchmod(fd, mode); /* past the umask */
+		if (geteuid() == 0)
+			(void)!fchown(fd, dbst.st_uid, dbst.st_gid);
+	}
 	if (fstat(fd, &st) == 0 &&
 	    (st.st_size >= GEN_FILE_SIZE || ftruncate(fd, GEN_FILE_SIZE) == 0))
 		m = mmap(NULL, GEN_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "core/err.h"
@@ -378,6 +379,37 @@ static void commits_move_the_counter_and_the_wal_stays_small(void **state)
 	unlink(gen);
 }
 
+/* The counter file beside the database takes the database file's mode, as
+ * SQLite's -wal and -shm do: a user who may write the database but could
+ * not open a 0600 counter would write without moving it. */
+static void the_counter_file_has_the_database_files_mode(void **state)
+{
+	(void)state;
+	char path[256], gen[300], url[300], err[300];
+	snprintf(path, sizeof(path), "/tmp/trellis-unit-mode-%d.db", (int)getpid());
+	snprintf(gen, sizeof(gen), "%s-gen", path);
+	unlink(path);
+	unlink(gen);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0664), 0);
+	snprintf(url, sizeof(url), "sqlite:%s", path);
+	struct db *db = NULL;
+	assert_int_equal(db_open(url, 2, &db, err, sizeof(err)), TR_OK);
+	struct stat st;
+	assert_int_equal(stat(gen, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0664);
+	db_close(db);
+	unlink(path);
+	unlink(gen);
+	char wal[300];
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", path);
+	unlink(wal);
+}
+
 static void bad_urls_are_refused(void **state)
 {
 	(void)state;
@@ -405,6 +437,7 @@ int main(void)
 		cmocka_unit_test(shared_migrations_and_an_engines_own),
 		cmocka_unit_test(guarded_tables_need_the_access_predicate),
 		cmocka_unit_test(commits_move_the_counter_and_the_wal_stays_small),
+		cmocka_unit_test(the_counter_file_has_the_database_files_mode),
 		cmocka_unit_test(bad_urls_are_refused),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
