@@ -185,6 +185,9 @@ static char *snippet_make(struct snipper *sp, const char *text)
 	signed char hit[4096]; /* -1 until tested */
 	int n = 0, firsti = -1;
 	while (*p && n < 4096) {
+		/* the window and one word past it (for the closing ellipsis) */
+		if (firsti >= 0 && n > (firsti > 8 ? firsti - 8 : 0) + 30)
+			break;
 		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
 			p++;
 		if (!*p)

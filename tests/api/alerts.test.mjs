@@ -251,6 +251,29 @@ test('search folds accents, stems English, French and Russian, and ranks with sn
   assertProblem(assert, await api.get('/api/v1/search?q=x&type=tip'), 400, 'type');
 });
 
+test('a snippet is the thirty words around the first match, with ellipses where the text goes on', async () => {
+  const words = Array.from({ length: 70 }, (_, i) => `w${i}`);
+  words[40] = 'quizzicalwort';
+  const r = await api.post('/api/v1/alerts', { body: base({ title: 'Window probe', summary: words.join(' ') }) });
+  assert.equal(r.status, 201, r.text);
+  const hit = (await api.get('/api/v1/search?q=quizzicalwort&type=alert')).body.items[0];
+  // title (2 words) then the summary: the match is word 42 of the text; the
+  // window starts 8 words before it and holds 30
+  const shown = hit.snippet.replace(/^… /, '').replace(/ …$/, '').split(' ');
+  assert.ok(hit.snippet.startsWith('… '), hit.snippet);
+  assert.ok(hit.snippet.endsWith(' …'), hit.snippet);
+  assert.equal(shown.length, 30, hit.snippet);
+  assert.equal(shown[0], 'w32');
+  assert.equal(shown[8], '<mark>quizzicalwort</mark>');
+  assert.equal(shown[29], 'w61');
+  // a match near the end: no closing ellipsis
+  const tail = [...words.slice(0, 60), 'quizzicaltail', 'w61', 'w62'];
+  await api.post('/api/v1/alerts', { body: base({ title: 'Tail probe', summary: tail.join(' ') }) });
+  const t = (await api.get('/api/v1/search?q=quizzicaltail&type=alert')).body.items[0];
+  assert.ok(t.snippet.startsWith('… ') && !t.snippet.endsWith(' …'), t.snippet);
+  assert.ok(t.snippet.endsWith('w62'), t.snippet);
+});
+
 test('export streams JSON, CSV and GeoJSON with distribution applied', async () => {
   const j = await api.get('/api/v1/alerts/export?format=json');
   assert.equal(j.status, 200);
