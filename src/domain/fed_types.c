@@ -583,25 +583,7 @@ static int copy_index(const struct fed_type *t, struct db_conn *c, const char *i
 {
 	if (strcmp(t->name, "practice") != 0)
 		return TR_OK;
-	struct buf b;
-	buf_init(&b, 1u << 20);
-	static const char *const keys[] = {"title",
-					   "summary",
-					   "description",
-					   "target_group",
-					   "approach",
-					   "evidence_rationale",
-					   "evaluation_findings",
-					   "lessons_learned",
-					   NULL};
-	for (int i = 0; a && keys[i]; i++) {
-		const char *v = json_string_value(json_object_get(a, keys[i]));
-		if (v)
-			buf_printf(&b, "%s\n", v);
-	}
-	int rc = b.err ? b.err : search_index_put(c, t->name, id, b.data ? b.data : "");
-	buf_free(&b);
-	return rc;
+	return practice_index(c, id, a);
 }
 
 /* The grid cell of an activity's copy, as activity.c keeps it for the

@@ -196,8 +196,7 @@ static int practice_check(struct db_conn *c, json_t *p, const char **field)
 	return rc;
 }
 
-/* What a search finds a practice by, in whatever language it is written. */
-static int practice_index(struct db_conn *c, json_t *p)
+int practice_index(struct db_conn *c, const char *id, const json_t *p)
 {
 	static const char *const keys[] = {"title",
 					   "summary",
@@ -214,10 +213,8 @@ static int practice_index(struct db_conn *c, json_t *p)
 		if (v)
 			buf_printf(&text, "%s\n", v);
 	}
-	int rc = text.err
-		     ? text.err
-		     : search_index_put(c, "practice", json_string_value(json_object_get(p, "id")),
-					text.data ? text.data : "");
+	int rc =
+	    text.err ? text.err : search_index_put(c, "practice", id, text.data ? text.data : "");
 	buf_free(&text);
 	return rc;
 }
@@ -228,7 +225,7 @@ static const struct activity_rec_table table = {"practices", cols, NCOLS - 1, CO
 static int practice_write(struct db_conn *c, json_t *p, int insert)
 {
 	int rc = activity_rec_write(c, &table, p, insert);
-	return rc ? rc : practice_index(c, p);
+	return rc ? rc : practice_index(c, json_string_value(json_object_get(p, "id")), p);
 }
 
 /* Whether who reviews practices of org_id: the reviewer flag, another

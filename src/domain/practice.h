@@ -38,6 +38,11 @@ int practice_check_visible(struct db_conn *c, const struct caller *who, const ch
  * each reviewer it would tell that a practice waits for review. */
 int practice_may_review(struct db_conn *c, const struct caller *who, const char *id);
 
+/** Puts the text a search finds practice id by: its searchable fields of
+ * p (none when p is NULL), in whatever language they are written. Used for
+ * local practices and for federated copies alike. */
+int practice_index(struct db_conn *c, const char *id, const json_t *p);
+
 /** One visible practice with its reviews, or TR_ERR_NOT_FOUND. */
 int practice_get(struct db_conn *c, const struct caller *who, const char *id,
 		 json_t **out /* OUT */);
