@@ -261,7 +261,12 @@ static void *worker_main(void *arg)
 			break;
 		if (rc || rep.refused) /* a success was noted with the bundle */
 			note(st, p.node_id, err);
-		if (rc && nap(st, &w->stop, st->retry_ms))
+		/* a peer that answers refused records at once (no long poll) is
+		 * asked again after the pause, not at once: each refusal is an
+		 * audit entry; a page that moved the cursor with more to come
+		 * goes on */
+		int stuck = rep.refused && (!rep.more || rep.cursor == p.pull_cursor);
+		if ((rc || stuck) && nap(st, &w->stop, st->retry_ms))
 			break;
 	}
 	page_free(&pages[0]);

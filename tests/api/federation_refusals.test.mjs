@@ -128,6 +128,19 @@ test('a refused record is written to the audit log, naming the peer, its node, t
   assert.equal(v.status, 0, v.stderr + v.stdout);
 });
 
+test('a peer that answers refused records at once is asked again only after the retry pause', async () => {
+  // F answers every pull at once with a record R refuses: R waits
+  // TRELLIS_FED_RETRY_MS (200 ms here) between such pulls, instead of
+  // pulling again at once and writing a refusal to the audit log each time
+  let pulls = 0;
+  answer = () => { pulls++; return bundle({ records: [record({ id: uuid7(), data: { ...record().data, tlp: 'red' } })] }); };
+  await errorIs('record refused: bad tlp');
+  const from = pulls;
+  await new Promise((r) => setTimeout(r, 1000));
+  const n = pulls - from;
+  assert.ok(n >= 2 && n <= 8, `${n} pulls in a second`);
+});
+
 test('a record of another node is taken only as its origin signed it', async () => {
   const G = { id: uuid7(), ...keyPair() };
   const ofG = uuid7();
