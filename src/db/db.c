@@ -488,6 +488,15 @@ int db_find_vals(struct db_conn *c, const char *sql, const struct db_val *v, siz
 	return rc ? rc : db_step_found(s);
 }
 
+int db_lock_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n)
+{
+	char locked[512];
+	int len = snprintf(locked, sizeof(locked), "%s%s", sql, c->ops->lock_rows);
+	if (len < 0 || (size_t)len >= sizeof(locked))
+		return TR_ERR_INTERNAL;
+	return db_find_vals(c, locked, v, n);
+}
+
 int db_int_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int64_t *out)
 {
 	struct db_stmt *s;

@@ -164,6 +164,11 @@ int db_row_text(struct db_conn *c, const char *sql, const char *key,
 /** Whether sql, bound with the n values, gives a row: TR_OK when it does,
  * TR_ERR_NOT_FOUND when it gives none, else the error. */
 int db_find_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
+/** db_find_vals that also locks the rows found until the transaction
+ * ends, against writers that reference them (PostgreSQL's FOR UPDATE,
+ * appended to sql: a plain SELECT of one table); SQLite's writers are
+ * serialised by the write transaction already. */
+int db_lock_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n);
 /** db_row_vals reading the first column as int64 into *out: TR_OK,
  * TR_ERR_NOT_FOUND without a row, or the error. */
 int db_int_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,

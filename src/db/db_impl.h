@@ -37,6 +37,7 @@ struct db_ops {
 	const char *begin; /* the statement that opens a write transaction */
 	/* the dialect's snippets */
 	const char *table_exists; /* one row when the table named by ? exists */
+	const char *lock_rows;	  /* appended to a SELECT to lock its rows for the transaction */
 	int (*open)(struct db_conn *c, const char *url);
 	void (*close)(struct db_conn *c);
 	int (*exec)(struct db_conn *c, const char *sql);

@@ -243,6 +243,7 @@ const struct db_ops dbpg_ops = {
     .begin = "BEGIN",
     .table_exists = "SELECT 1 " DB_ACL_EXEMPT " FROM information_schema.tables"
 		    " WHERE table_name = ? AND table_schema = current_schema()",
+    .lock_rows = " FOR UPDATE",
     .open = dbpg_open,
     .close = dbpg_close,
     .exec = dbpg_exec,

@@ -230,6 +230,7 @@ const struct db_ops dbsq_ops = {
     .begin = "BEGIN IMMEDIATE",
     .table_exists = "SELECT 1 " DB_ACL_EXEMPT " FROM sqlite_master WHERE type = 'table'"
 		    " AND name = ?",
+    .lock_rows = "",
     .open = dbsq_open,
     .close = dbsq_close,
     .exec = dbsq_exec,

@@ -194,7 +194,12 @@ int webhook_delete(struct db_conn *c, const struct caller *who, const char *id,
 	int rc = hook_begin(c, who, id, ACT_DELETE, -1);
 	if (rc)
 		return rc;
-	rc = exec_id(c, "DELETE FROM webhook_attempts WHERE webhook_id = ?", id);
+	/* the sender's record of an attempt (which references the webhook)
+	 * waits for this delete, instead of adding one after its attempts
+	 * are gone and failing the delete of its delivery on PostgreSQL */
+	rc = db_lock_vals(c, "SELECT 1 FROM webhooks WHERE id = ?", DB_VALS(DB_TEXT(id)));
+	if (!rc)
+		rc = exec_id(c, "DELETE FROM webhook_attempts WHERE webhook_id = ?", id);
 	if (!rc)
 		rc = exec_id(c, "DELETE FROM webhook_deliveries WHERE webhook_id = ?", id);
 	if (!rc)

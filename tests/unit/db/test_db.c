@@ -46,7 +46,8 @@ static void statements_bind_step_and_are_cached(void **state)
 	char path[256];
 	struct db *db = open_temp(path, sizeof(path));
 	struct db_conn *c = db_acquire(db);
-	assert_int_equal(db_exec(c, "CREATE TABLE t (a TEXT, b BIGINT, c DOUBLE PRECISION)"), TR_OK);
+	assert_int_equal(db_exec(c, "CREATE TABLE t (a TEXT, b BIGINT, c DOUBLE PRECISION)"),
+			 TR_OK);
 	for (int i = 0; i < 3; i++) {
 		struct db_stmt *s;
 		assert_int_equal(db_prepare(c, "INSERT INTO t VALUES (?, ?, ?)", &s), TR_OK);
@@ -79,8 +80,8 @@ static void a_list_of_values_binds_runs_and_reads_one_row(void **state)
 	char path[256];
 	struct db *db = open_temp(path, sizeof(path));
 	struct db_conn *c = db_acquire(db);
-	assert_int_equal(db_exec(c, "CREATE TABLE v (a TEXT, b BIGINT, c DOUBLE PRECISION, d TEXT)"),
-			 TR_OK);
+	assert_int_equal(
+	    db_exec(c, "CREATE TABLE v (a TEXT, b BIGINT, c DOUBLE PRECISION, d TEXT)"), TR_OK);
 	assert_int_equal(db_run_vals(c, "INSERT INTO v VALUES (?, ?, ?, ?)",
 				     DB_VALS(DB_TEXT("x"), DB_INT(7), DB_REAL(0.5), DB_NULL)),
 			 TR_OK);
@@ -116,13 +117,21 @@ static void finding_a_row_is_ok_not_found_or_the_error(void **state)
 	struct db *db = open_temp(path, sizeof(path));
 	struct db_conn *c = db_acquire(db);
 	assert_int_equal(db_exec(c, "CREATE TABLE f (a TEXT, b BIGINT)"), TR_OK);
-	assert_int_equal(db_run_vals(c, "INSERT INTO f VALUES (?, ?)", DB_VALS(DB_TEXT("x"), DB_INT(1))),
+	assert_int_equal(
+	    db_run_vals(c, "INSERT INTO f VALUES (?, ?)", DB_VALS(DB_TEXT("x"), DB_INT(1))), TR_OK);
+	assert_int_equal(db_find_vals(c, "SELECT 1 FROM f WHERE a = ?", DB_VALS(DB_TEXT("x"))),
 			 TR_OK);
-	assert_int_equal(db_find_vals(c, "SELECT 1 FROM f WHERE a = ?", DB_VALS(DB_TEXT("x"))), TR_OK);
 	assert_int_equal(db_find_vals(c, "SELECT 1 FROM f WHERE a = ?", DB_VALS(DB_TEXT("y"))),
 			 TR_ERR_NOT_FOUND);
-	assert_int_equal(db_find_vals(c, "SELECT 1 FROM nowhere WHERE a = ?", DB_VALS(DB_TEXT("x"))),
-			 TR_ERR_DB);
+	assert_int_equal(
+	    db_find_vals(c, "SELECT 1 FROM nowhere WHERE a = ?", DB_VALS(DB_TEXT("x"))), TR_ERR_DB);
+	/* a lock is a find (SQLite's write transaction already serialises) */
+	assert_int_equal(db_begin(c), TR_OK);
+	assert_int_equal(db_lock_vals(c, "SELECT 1 FROM f WHERE a = ?", DB_VALS(DB_TEXT("x"))),
+			 TR_OK);
+	assert_int_equal(db_lock_vals(c, "SELECT 1 FROM f WHERE a = ?", DB_VALS(DB_TEXT("y"))),
+			 TR_ERR_NOT_FOUND);
+	assert_int_equal(db_commit(c), TR_OK);
 	struct query q;
 	query_init(&q);
 	query_text(&q, "SELECT 1 FROM f WHERE a = ?", "x");
@@ -150,8 +159,8 @@ static void a_row_by_one_text_key_is_read_or_not_found(void **state)
 	struct db *db = open_temp(path, sizeof(path));
 	struct db_conn *c = db_acquire(db);
 	assert_int_equal(db_exec(c, "CREATE TABLE k (id TEXT, n BIGINT)"), TR_OK);
-	assert_int_equal(db_run_vals(c, "INSERT INTO k VALUES (?, ?)", DB_VALS(DB_TEXT("a"), DB_INT(7))),
-			 TR_OK);
+	assert_int_equal(
+	    db_run_vals(c, "INSERT INTO k VALUES (?, ?)", DB_VALS(DB_TEXT("a"), DB_INT(7))), TR_OK);
 	struct db_stmt *s = NULL;
 	assert_int_equal(db_row_text(c, "SELECT n FROM k WHERE id = ?", "a", &s), TR_OK);
 	assert_non_null(s);
@@ -185,7 +194,8 @@ static void a_write_steps_to_its_end_or_is_a_db_error(void **state)
 	/* finished either way: the same text prepares again */
 	assert_int_equal(db_prepare(c, "SELECT id FROM w", &s), TR_OK);
 	db_done(s);
-	assert_int_equal(db_write_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("b"))), TR_OK);
+	assert_int_equal(db_write_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("b"))),
+			 TR_OK);
 	assert_int_equal(db_write_vals(c, "INSERT INTO w VALUES (?)", DB_VALS(DB_TEXT("b"))),
 			 TR_ERR_DB);
 	assert_int_equal(db_write_vals(c, "INSERT INTO nowhere VALUES (?)", DB_VALS(DB_TEXT("b"))),
@@ -259,8 +269,8 @@ static void migrations_apply_once_in_order(void **state)
 	assert_int_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);
 	assert_int_equal(applied, 0);
 	/* a failing migration leaves nothing behind */
-	snprintf(cmd, sizeof(cmd), "echo 'INSERT INTO a VALUES (2); BROKEN;' > %s/sqlite/0003_c.sql",
-		 dir);
+	snprintf(cmd, sizeof(cmd),
+		 "echo 'INSERT INTO a VALUES (2); BROKEN;' > %s/sqlite/0003_c.sql", dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_not_equal(db_migrate(db, dir, &applied, err, sizeof(err)), TR_OK);
 	assert_non_null(strstr(err, "0003_c.sql"));
@@ -323,12 +333,13 @@ static void guarded_tables_need_the_access_predicate(void **state)
 	struct db *db = open_temp(path, sizeof(path));
 	db_guard_tables(db, guarded);
 	struct db_conn *c = db_acquire(db);
-	assert_int_equal(db_exec(c, "CREATE TABLE alerts (id TEXT); CREATE TABLE alerts_x (id TEXT)"),
-			 TR_OK);
+	assert_int_equal(
+	    db_exec(c, "CREATE TABLE alerts (id TEXT); CREATE TABLE alerts_x (id TEXT)"), TR_OK);
 	struct db_stmt *s;
 	assert_int_equal(db_prepare(c, "SELECT id FROM alerts", &s), TR_ERR_INTERNAL);
 	assert_non_null(strstr(db_errmsg(c), "alerts"));
-	assert_int_equal(db_prepare(c, "SELECT a.id FROM x JOIN alerts a ON 1", &s), TR_ERR_INTERNAL);
+	assert_int_equal(db_prepare(c, "SELECT a.id FROM x JOIN alerts a ON 1", &s),
+			 TR_ERR_INTERNAL);
 	/* other tables whose names contain the word are not guarded */
 	assert_int_equal(db_prepare(c, "SELECT id FROM alerts_x", &s), TR_OK);
 	db_done(s);
@@ -425,20 +436,20 @@ static void bad_urls_are_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(placeholders_become_numbered_outside_quotes),
-		cmocka_unit_test(statements_bind_step_and_are_cached),
-		cmocka_unit_test(a_list_of_values_binds_runs_and_reads_one_row),
-		cmocka_unit_test(finding_a_row_is_ok_not_found_or_the_error),
-		cmocka_unit_test(a_row_by_one_text_key_is_read_or_not_found),
-		cmocka_unit_test(a_write_steps_to_its_end_or_is_a_db_error),
-		cmocka_unit_test(a_unique_violation_is_a_conflict),
-		cmocka_unit_test(release_rolls_back_an_open_transaction),
-		cmocka_unit_test(migrations_apply_once_in_order),
-		cmocka_unit_test(shared_migrations_and_an_engines_own),
-		cmocka_unit_test(guarded_tables_need_the_access_predicate),
-		cmocka_unit_test(commits_move_the_counter_and_the_wal_stays_small),
-		cmocka_unit_test(the_counter_file_has_the_database_files_mode),
-		cmocka_unit_test(bad_urls_are_refused),
+	    cmocka_unit_test(placeholders_become_numbered_outside_quotes),
+	    cmocka_unit_test(statements_bind_step_and_are_cached),
+	    cmocka_unit_test(a_list_of_values_binds_runs_and_reads_one_row),
+	    cmocka_unit_test(finding_a_row_is_ok_not_found_or_the_error),
+	    cmocka_unit_test(a_row_by_one_text_key_is_read_or_not_found),
+	    cmocka_unit_test(a_write_steps_to_its_end_or_is_a_db_error),
+	    cmocka_unit_test(a_unique_violation_is_a_conflict),
+	    cmocka_unit_test(release_rolls_back_an_open_transaction),
+	    cmocka_unit_test(migrations_apply_once_in_order),
+	    cmocka_unit_test(shared_migrations_and_an_engines_own),
+	    cmocka_unit_test(guarded_tables_need_the_access_predicate),
+	    cmocka_unit_test(commits_move_the_counter_and_the_wal_stays_small),
+	    cmocka_unit_test(the_counter_file_has_the_database_files_mode),
+	    cmocka_unit_test(bad_urls_are_refused),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }
