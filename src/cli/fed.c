@@ -94,8 +94,8 @@ int cli_node(int argc, char **argv)
 	const char *dbflag = NULL, *node = NULL, *key = NULL;
 	int replace = 0;
 	const struct cli_flag flags[] = {
-	    CLI_VALUE("node-id", node),
-	    CLI_VALUE("public-key", key),
+	    CLI_NEED("node-id", node, 1u << 1 /* trust */),
+	    CLI_NEED("public-key", key, 1u << 1 /* trust */),
 	    CLI_SWITCH("replace", replace, 1),
 	    CLI_VALUE("db", dbflag),
 	};
@@ -104,10 +104,6 @@ int cli_node(int argc, char **argv)
 		return status;
 	const char *verb = verbs[v];
 	const char *target = optind < argc - 1 ? argv[optind + 1] : NULL;
-	if (strcmp(verb, "trust") == 0 && (!node || !key)) {
-		fputs("trellis node trust: --node-id and --public-key are required\n", stderr);
-		return 2;
-	}
 	if (strcmp(verb, "forget") == 0 && !target) {
 		fputs("trellis node forget: name the node (its id)\n", stderr);
 		return 2;
@@ -193,10 +189,10 @@ int cli_peer(int argc, char **argv)
 	const char *name = NULL, *url = NULL, *node = NULL, *key = NULL, *dbflag = NULL;
 	int pass = 1;
 	const struct cli_flag flags[] = {
-	    CLI_VALUE("name", name),
-	    CLI_VALUE("url", url),
-	    CLI_VALUE("node-id", node),
-	    CLI_VALUE("public-key", key),
+	    CLI_NEED("name", name, 1u << 0 /* add */),
+	    CLI_NEED("url", url, 1u << 0 /* add */),
+	    CLI_NEED("node-id", node, 1u << 0 /* add */),
+	    CLI_NEED("public-key", key, 1u << 0 /* add */),
 	    CLI_SWITCH("no-pass-along", pass, 0),
 	    CLI_VALUE("db", dbflag),
 	};
@@ -207,11 +203,6 @@ int cli_peer(int argc, char **argv)
 	const char *target = optind < argc - 1 ? argv[optind + 1] : NULL;
 	if (strcmp(verb, "remove") == 0 && !target) {
 		fputs("trellis peer remove: name the peer (its name or node id)\n", stderr);
-		return 2;
-	}
-	if (strcmp(verb, "add") == 0 && (!name || !url || !node || !key)) {
-		fputs("trellis peer add: --name, --url, --node-id and --public-key are required\n",
-		      stderr);
 		return 2;
 	}
 	struct db *db;
