@@ -54,8 +54,8 @@ int cli_verb(int argc, char **argv, const char *const *verbs, const char *usage)
 int cli_flags(int argc, char **argv, const struct cli_flag *flags, size_t n, const char *usage);
 /** cli_verb, then cli_flags on what follows the verb, then the flags the
  * verb needs (when one is missing, one line naming all of them: "trellis
- * CMD VERB: --a and --b are required"): -1 with *verb the verb's index, else the exit
- * status (the usage or the line printed). */
+ * CMD VERB: --a and --b are required"): -1 with *verb the verb's index,
+ * else the exit status (the usage or that line printed). */
 int cli_verb_flags(int argc, char **argv, const char *const *verbs, const struct cli_flag *flags,
 		   size_t n, const char *usage, int *verb /* OUT */);
 /** 0, or 2 after saying so when argv has arguments left after optind. */
