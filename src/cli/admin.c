@@ -40,17 +40,15 @@ int cli_user(int argc, char **argv)
 	const char *email = NULL, *name = NULL, *org = NULL, *role = NULL, *dbflag = NULL;
 	int pw = 0;
 	const struct cli_flag flags[] = {
-	    CLI_VALUE("email", email),
-	    CLI_VALUE("name", name),
-	    CLI_VALUE("org", org),
-	    CLI_VALUE("role", role),
-	    CLI_SWITCH("password-stdin", pw, 1),
-	    CLI_VALUE("db", dbflag),
+	    CLI_NEED("email", email, ~0u),	 CLI_NEED("name", name, ~0u),
+	    CLI_NEED("org", org, ~0u),		 CLI_NEED("role", role, ~0u),
+	    CLI_SWITCH("password-stdin", pw, 1), CLI_VALUE("db", dbflag),
 	};
 	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), user_usage, &v);
 	if (status >= 0)
 		return status;
-	if (!email || !name || !org || !role || !strchr(email, '@')) {
+	/* an address without its @ is told as the flags missing are */
+	if (!strchr(email, '@')) {
 		fputs("trellis user add: --email, --name, --org and --role are required\n", stderr);
 		return 2;
 	}
@@ -92,7 +90,7 @@ int cli_token(int argc, char **argv)
 	const char *email = NULL, *name = "cli", *dbflag = NULL, *daystext = NULL;
 	int ro = 0;
 	const struct cli_flag flags[] = {
-	    CLI_VALUE("email", email),
+	    CLI_NEED("email", email, ~0u),
 	    CLI_VALUE("name", name),
 	    CLI_VALUE("expires-days", daystext),
 	    CLI_SWITCH("read-only", ro, 1),
@@ -105,10 +103,6 @@ int cli_token(int argc, char **argv)
 	long days = daystext ? strtol(daystext, &end, 10) : 90;
 	if (daystext && (*end || days < 1 || days > 3660)) {
 		fprintf(stderr, "trellis token create: bad --expires-days '%s'\n", daystext);
-		return 2;
-	}
-	if (!email) {
-		fputs("trellis token create: --email is required\n", stderr);
 		return 2;
 	}
 	struct db *db;
@@ -140,18 +134,14 @@ int cli_org(int argc, char **argv)
 	static const char *const verbs[] = {"add", NULL};
 	const char *name = NULL, *kind = NULL, *country = NULL, *dbflag = NULL;
 	const struct cli_flag flags[] = {
-	    CLI_VALUE("name", name),
-	    CLI_VALUE("kind", kind),
+	    CLI_NEED("name", name, ~0u),
+	    CLI_NEED("kind", kind, ~0u),
 	    CLI_VALUE("country", country),
 	    CLI_VALUE("db", dbflag),
 	};
 	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), org_usage, &v);
 	if (status >= 0)
 		return status;
-	if (!name || !kind) {
-		fputs("trellis org add: --name and --kind are required\n", stderr);
-		return 2;
-	}
 	struct db *db;
 	struct db_conn *conn;
 	if (cli_open(dbflag, &db, &conn))

@@ -93,22 +93,51 @@ static int sp_ulong(const char *s, unsigned long long max, unsigned long long *o
 
 enum { SP_GI = 1, SP_ST = 2 };
 
-/* The options and which method takes them. */
-static const struct {
+/* The options and which method takes them; a whole number's least and
+ * most values (most 0: the option is not a whole number). */
+static const struct sp_option {
 	const char *name;
 	int methods;
+	unsigned long long min, max;
 } sp_options[] = {
-    {"--input", SP_GI | SP_ST}, {"--metric", SP_GI | SP_ST}, {"--distance", SP_GI},
-    {"--adjust", SP_GI},	{"--max-radius", SP_ST},     {"--max-days", SP_ST},
-    {"--max-share", SP_ST},	{"--replications", SP_ST},   {"--seed", SP_ST},
-    {"--threads", SP_ST},	{"--max-clusters", SP_ST},
+    {"--input", SP_GI | SP_ST, 0, 0},
+    {"--metric", SP_GI | SP_ST, 0, 0},
+    {"--distance", SP_GI, 0, 0},
+    {"--adjust", SP_GI, 0, 0},
+    {"--max-radius", SP_ST, 0, 0},
+    {"--max-days", SP_ST, 1, 1000000},
+    {"--max-share", SP_ST, 0, 0},
+    {"--replications", SP_ST, 0, 1000000},
+    {"--seed", SP_ST, 0, UINT64_MAX},
+    {"--threads", SP_ST, 1, 1024},
+    {"--max-clusters", SP_ST, 0, SIZE_MAX},
 };
 
-/* Sets option name to val; returns 0, or -1 when val is out of range. */
-static int sp_set(struct sp_opts *o, const char *name, const char *val)
+/* Stores u, in its bounds, as the whole-number option name. */
+static void sp_set_whole(struct sp_opts *o, const char *name, unsigned long long u)
 {
+	if (strcmp(name, "--max-days") == 0)
+		o->scan.max_days = (int)u;
+	else if (strcmp(name, "--replications") == 0)
+		o->scan.replications = (unsigned)u;
+	else if (strcmp(name, "--seed") == 0)
+		o->scan.seed = (uint64_t)u;
+	else if (strcmp(name, "--threads") == 0)
+		o->scan.threads = (unsigned)u;
+	else
+		o->scan.max_clusters = (size_t)u;
+}
+
+/* Sets option opt to val; returns 0, or -1 when val is out of range. */
+static int sp_set(struct sp_opts *o, const struct sp_option *opt, const char *val)
+{
+	const char *name = opt->name;
 	unsigned long long u = 0;
-	if (strcmp(name, "--input") == 0) {
+	if (opt->max) {
+		if (sp_ulong(val, opt->max, &u) != 0 || u < opt->min)
+			return -1;
+		sp_set_whole(o, name, u);
+	} else if (strcmp(name, "--input") == 0) {
 		o->input = val;
 	} else if (strcmp(name, "--metric") == 0) {
 		if (strcmp(val, "euclidean") == 0)
@@ -130,36 +159,17 @@ static int sp_set(struct sp_opts *o, const char *name, const char *val)
 	} else if (strcmp(name, "--max-share") == 0) {
 		double *f = &o->scan.max_share;
 		return sp_double(val, f) == 0 && *f > 0 && *f <= 1 ? 0 : -1;
-	} else if (strcmp(name, "--max-days") == 0) {
-		if (sp_ulong(val, 1000000, &u) != 0 || u == 0)
-			return -1;
-		o->scan.max_days = (int)u;
-	} else if (strcmp(name, "--replications") == 0) {
-		if (sp_ulong(val, 1000000, &u) != 0)
-			return -1;
-		o->scan.replications = (unsigned)u;
-	} else if (strcmp(name, "--seed") == 0) {
-		if (sp_ulong(val, UINT64_MAX, &u) != 0)
-			return -1;
-		o->scan.seed = (uint64_t)u;
-	} else if (strcmp(name, "--threads") == 0) {
-		if (sp_ulong(val, 1024, &u) != 0 || u == 0)
-			return -1;
-		o->scan.threads = (unsigned)u;
-	} else if (strcmp(name, "--max-clusters") == 0) {
-		if (sp_ulong(val, SIZE_MAX, &u) != 0)
-			return -1;
-		o->scan.max_clusters = (size_t)u;
 	}
 	return 0;
 }
 
-static int sp_known(const char *name, int method)
+/* The option name of method, or NULL: unknown. */
+static const struct sp_option *sp_find(const char *name, int method)
 {
 	for (size_t i = 0; i < sizeof sp_options / sizeof sp_options[0]; i++)
 		if (strcmp(sp_options[i].name, name) == 0)
-			return (sp_options[i].methods & method) != 0;
-	return 0;
+			return sp_options[i].methods & method ? &sp_options[i] : NULL;
+	return NULL;
 }
 
 /* Parses argv; returns -1 to go on, else the exit status (help: 0). */
@@ -185,12 +195,13 @@ static int sp_parse(int argc, char **argv, int method, struct sp_opts *o)
 			return sp_usage_error(o->method, "unknown option", arg);
 		memcpy(name, arg, len);
 		name[len] = '\0';
-		if (!sp_known(name, method))
+		const struct sp_option *opt = sp_find(name, method);
+		if (!opt)
 			return sp_usage_error(o->method, "unknown option", arg);
 		val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 		if (!val)
 			return sp_usage_error(o->method, "option needs a value", name);
-		if (sp_set(o, name, val) != 0) {
+		if (sp_set(o, opt, val) != 0) {
 			char both[160];
 			snprintf(both, sizeof both, "%s %s", name, val);
 			return sp_usage_error(o->method, "bad value for option", both);

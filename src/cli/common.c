@@ -78,9 +78,11 @@ int cli_flags(int argc, char **argv, const struct cli_flag *flags, size_t n, con
 	struct option opts[CLI_FLAGS_MAX + 2] = {{0}};
 	size_t k = n < CLI_FLAGS_MAX ? n : CLI_FLAGS_MAX;
 	for (size_t i = 0; i < k; i++)
-		opts[i] =
-		    (struct option){flags[i].name, flags[i].value ? required_argument : no_argument,
-				    0, 1000 + (int)i};
+		opts[i] = (struct option){flags[i].name,
+					  !flags[i].value ? no_argument
+					  : flags[i].on	  ? optional_argument
+							  : required_argument,
+					  0, 1000 + (int)i};
 	opts[k] = (struct option){"help", no_argument, 0, 'h'};
 	int c;
 	optind = 1;
@@ -92,10 +94,37 @@ int cli_flags(int argc, char **argv, const struct cli_flag *flags, size_t n, con
 		const struct cli_flag *f = &flags[c - 1000];
 		if (f->value)
 			*f->value = optarg;
-		else
+		if (f->on)
 			*f->on = f->set;
 	}
 	return -1;
+}
+
+/* -1 when every flag of need (a verb's bit) has its value, else 2 after a
+ * line on stderr naming all of them. */
+static int cli_need(const char *cmd, const struct cli_flag *flags, size_t n, unsigned need)
+{
+	size_t all = 0, missing = 0;
+	for (size_t i = 0; i < n; i++)
+		if (flags[i].need & need) {
+			all++;
+			missing += !*flags[i].value;
+		}
+	if (!missing)
+		return -1;
+	char line[400];
+	size_t len = (size_t)snprintf(line, sizeof(line), "trellis %s: ", cmd);
+	for (size_t i = 0, k = 0; i < n && len < sizeof(line); i++)
+		if (flags[i].need & need) {
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s--%s",
+						k == 0	       ? ""
+						: k + 1 == all ? " and "
+							       : ", ",
+						flags[i].name);
+			k++;
+		}
+	fprintf(stderr, "%s %s required\n", line, all == 1 ? "is" : "are");
+	return 2;
 }
 
 int cli_verb_flags(int argc, char **argv, const char *const *verbs, const struct cli_flag *flags,
@@ -104,7 +133,12 @@ int cli_verb_flags(int argc, char **argv, const char *const *verbs, const struct
 	*verb = cli_verb(argc, argv, verbs, usage);
 	if (*verb < 0)
 		return -*verb - 1;
-	return cli_flags(argc - 1, argv + 1, flags, n, usage);
+	int status = cli_flags(argc - 1, argv + 1, flags, n, usage);
+	if (status >= 0)
+		return status;
+	char cmd[100];
+	snprintf(cmd, sizeof(cmd), "%s %s", argv[0], argv[1]);
+	return cli_need(cmd, flags, n, 1u << *verb);
 }
 
 int cli_no_args(const char *name, int argc, char **argv)

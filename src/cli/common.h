@@ -16,20 +16,32 @@ int cli_home(char *home, size_t len);
 int cli_db_open(const char *url, int pool, const char *home, struct db **db /* OUT */, int quiet);
 
 /** One flag of a subcommand (--help is every subcommand's): a flag with a
- * value stores it in *value; a switch sets *on to set. */
+ * value stores it in *value; a switch sets *on to set; a flag with both
+ * takes an optional value (--name[=VALUE]) and does both. need: the verbs
+ * (bit 1 << the verb's index; ~0u: every one, or the command without a
+ * verb) that cannot go without the flag's value. */
 struct cli_flag {
 	const char *name;
 	const char **value;
 	int *on;
 	int set;
+	unsigned need;
 };
 #define CLI_VALUE(nm, var)                                                                         \
 	{                                                                                          \
-		nm, &(var), NULL, 0                                                                \
+		nm, &(var), NULL, 0, 0                                                             \
+	}
+#define CLI_NEED(nm, var, verbs)                                                                   \
+	{                                                                                          \
+		nm, &(var), NULL, 0, verbs                                                         \
 	}
 #define CLI_SWITCH(nm, var, v)                                                                     \
 	{                                                                                          \
-		nm, NULL, &(var), v                                                                \
+		nm, NULL, &(var), v, 0                                                             \
+	}
+#define CLI_OPTIONAL(nm, var, given)                                                               \
+	{                                                                                          \
+		nm, &(var), &(given), 1, 0                                                         \
 	}
 
 /** The index of the verb argv[1] in verbs (NULL-terminated), or -1 - the
@@ -40,8 +52,10 @@ int cli_verb(int argc, char **argv, const char *const *verbs, const char *usage)
  * --help, on stdout; 2 for a flag not in flags). optind is then the first
  * argument after them. */
 int cli_flags(int argc, char **argv, const struct cli_flag *flags, size_t n, const char *usage);
-/** cli_verb, then cli_flags on what follows the verb: -1 with *verb the
- * verb's index, else the exit status (the usage printed). */
+/** cli_verb, then cli_flags on what follows the verb, then the flags the
+ * verb needs (when one is missing, one line naming all of them: "trellis
+ * CMD VERB: --a and --b are required"): -1 with *verb the verb's index,
+ * else the exit status (the usage or that line printed). */
 int cli_verb_flags(int argc, char **argv, const char *const *verbs, const struct cli_flag *flags,
 		   size_t n, const char *usage, int *verb /* OUT */);
 /** 0, or 2 after saying so when argv has arguments left after optind. */

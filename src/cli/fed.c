@@ -25,8 +25,52 @@ static const char node_usage[] =
     "  trust first. trust --replace: the node changed its key. list: the pinned\n"
     "  keys (NODE_ID PUBLIC_KEY VIA FIRST_SEEN). forget: unpin a node's key.\n";
 
+/* What the verbs of node and peer are given: their flags' values and the
+ * argument after the flags. */
+struct fed_args {
+	const char *dbflag, *name, *url, *node, *key, *target;
+	int replace, pass;
+};
+
+/* A verb of node or peer: what it runs on the database (the exit status),
+ * and, for a verb that names what it acts on, the line said when the name
+ * is missing. */
+struct fed_verb {
+	const char *name;
+	int (*run)(struct db_conn *conn, const struct fed_args *a);
+	const char *no_target;
+};
+
+#define FED_VERBS_MAX 8
+
+/* Reads the verb and flags of argv into a, then runs the verb on the
+ * database of --db: the exit status. */
+static int fed_cmd(int argc, char **argv, const struct fed_verb *verbs, size_t n,
+		   const struct cli_flag *flags, size_t nflags, const char *usage,
+		   struct fed_args *a)
+{
+	const char *names[FED_VERBS_MAX + 1] = {NULL};
+	for (size_t i = 0; i < n && i < FED_VERBS_MAX; i++)
+		names[i] = verbs[i].name;
+	int v, status = cli_verb_flags(argc, argv, names, flags, nflags, usage, &v);
+	if (status >= 0)
+		return status;
+	a->target = optind < argc - 1 ? argv[optind + 1] : NULL;
+	if (verbs[v].no_target && !a->target) {
+		fputs(verbs[v].no_target, stderr);
+		return 2;
+	}
+	struct db *db;
+	struct db_conn *conn;
+	if (cli_open(a->dbflag, &db, &conn))
+		return 2;
+	status = verbs[v].run(conn, a);
+	cli_close(db, conn);
+	return status;
+}
+
 /* trellis node key: this node's id and public key, made on first use. */
-static int node_key(struct db_conn *conn)
+static int node_key(struct db_conn *conn, const struct fed_args *a)
 {
 	char id[37], pk[65], err[200];
 	int rc = fed_node_public(conn, id, pk);
@@ -46,10 +90,10 @@ static int node_key(struct db_conn *conn)
 	return rc ? 2 : 0;
 }
 
-static int node_trust(struct db_conn *conn, const char *node, const char *key, int replace)
+static int node_trust(struct db_conn *conn, const struct fed_args *a)
 {
 	const char *field = NULL;
-	int rc = fed_node_trust(conn, node, key, replace, &field);
+	int rc = fed_node_trust(conn, a->node, a->key, a->replace, &field);
 	if (rc == TR_ERR_INVALID)
 		fprintf(stderr, "trellis node trust: bad --%s%s\n", field,
 			strcmp(field, "node-id") == 0 ? " (a node id, not this node's)" : "");
@@ -65,7 +109,7 @@ static int node_trust(struct db_conn *conn, const char *node, const char *key, i
 	return rc ? 2 : 0;
 }
 
-static int node_list(struct db_conn *conn)
+static int node_list(struct db_conn *conn, const struct fed_args *a)
 {
 	json_t *items = NULL;
 	if (fed_node_list(conn, &items)) {
@@ -88,51 +132,32 @@ static int node_list(struct db_conn *conn)
 	return 0;
 }
 
+static int node_forget(struct db_conn *conn, const struct fed_args *a)
+{
+	int rc = fed_node_forget(conn, a->target);
+	if (rc)
+		fprintf(stderr, "trellis node forget: %s\n",
+			rc == TR_ERR_NOT_FOUND ? "no key is pinned for that node"
+					       : db_errmsg(conn));
+	return rc ? 2 : 0;
+}
+
 int cli_node(int argc, char **argv)
 {
-	static const char *const verbs[] = {"key", "trust", "list", "forget", NULL};
-	const char *dbflag = NULL, *node = NULL, *key = NULL;
-	int replace = 0;
-	const struct cli_flag flags[] = {
-	    CLI_VALUE("node-id", node),
-	    CLI_VALUE("public-key", key),
-	    CLI_SWITCH("replace", replace, 1),
-	    CLI_VALUE("db", dbflag),
+	static const struct fed_verb verbs[] = {
+	    {"key", node_key, NULL},
+	    {"trust", node_trust, NULL},
+	    {"list", node_list, NULL},
+	    {"forget", node_forget, "trellis node forget: name the node (its id)\n"},
 	};
-	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), node_usage, &v);
-	if (status >= 0)
-		return status;
-	const char *verb = verbs[v];
-	const char *target = optind < argc - 1 ? argv[optind + 1] : NULL;
-	if (strcmp(verb, "trust") == 0 && (!node || !key)) {
-		fputs("trellis node trust: --node-id and --public-key are required\n", stderr);
-		return 2;
-	}
-	if (strcmp(verb, "forget") == 0 && !target) {
-		fputs("trellis node forget: name the node (its id)\n", stderr);
-		return 2;
-	}
-	struct db *db;
-	struct db_conn *conn;
-	if (cli_open(dbflag, &db, &conn))
-		return 2;
-	int rc;
-	if (strcmp(verb, "key") == 0) {
-		rc = node_key(conn);
-	} else if (strcmp(verb, "trust") == 0) {
-		rc = node_trust(conn, node, key, replace);
-	} else if (strcmp(verb, "list") == 0) {
-		rc = node_list(conn);
-	} else {
-		rc = fed_node_forget(conn, target);
-		if (rc)
-			fprintf(stderr, "trellis node forget: %s\n",
-				rc == TR_ERR_NOT_FOUND ? "no key is pinned for that node"
-						       : db_errmsg(conn));
-		rc = rc ? 2 : 0;
-	}
-	cli_close(db, conn);
-	return rc;
+	struct fed_args a = {0};
+	const struct cli_flag flags[] = {
+	    CLI_NEED("node-id", a.node, 1u << 1 /* trust */),
+	    CLI_NEED("public-key", a.key, 1u << 1 /* trust */),
+	    CLI_SWITCH("replace", a.replace, 1),
+	    CLI_VALUE("db", a.dbflag),
+	};
+	return fed_cmd(argc, argv, verbs, N(verbs), flags, N(flags), node_usage, &a);
 }
 
 static const char peer_usage[] =
@@ -144,7 +169,7 @@ static const char peer_usage[] =
     "  `trellis serve`; both sides add each other. --no-pass-along: what comes from\n"
     "  this peer goes to no other peer.\n";
 
-static int peer_list(struct db_conn *conn)
+static int peer_list(struct db_conn *conn, const struct fed_args *a)
 {
 	json_t *items = NULL;
 	int rc = fed_peer_list(conn, &items);
@@ -173,11 +198,10 @@ static int peer_list(struct db_conn *conn)
 	return 0;
 }
 
-static int peer_add(struct db_conn *conn, const char *name, const char *url, const char *node,
-		    const char *key, int pass)
+static int peer_add(struct db_conn *conn, const struct fed_args *a)
 {
 	const char *field = NULL;
-	int rc = fed_peer_add(conn, name, url, node, key, pass, &field);
+	int rc = fed_peer_add(conn, a->name, a->url, a->node, a->key, a->pass, &field);
 	if (rc == TR_ERR_INVALID)
 		fprintf(stderr, "trellis peer add: bad --%s\n", field);
 	else if (rc == TR_ERR_CONFLICT)
@@ -187,49 +211,30 @@ static int peer_add(struct db_conn *conn, const char *name, const char *url, con
 	return rc ? 2 : 0;
 }
 
+static int peer_remove(struct db_conn *conn, const struct fed_args *a)
+{
+	int rc = fed_peer_remove(conn, a->target);
+	if (rc)
+		fprintf(stderr, "trellis peer remove: %s\n",
+			rc == TR_ERR_NOT_FOUND ? "no such peer" : db_errmsg(conn));
+	return rc ? 2 : 0;
+}
+
 int cli_peer(int argc, char **argv)
 {
-	static const char *const verbs[] = {"add", "list", "remove", NULL};
-	const char *name = NULL, *url = NULL, *node = NULL, *key = NULL, *dbflag = NULL;
-	int pass = 1;
-	const struct cli_flag flags[] = {
-	    CLI_VALUE("name", name),
-	    CLI_VALUE("url", url),
-	    CLI_VALUE("node-id", node),
-	    CLI_VALUE("public-key", key),
-	    CLI_SWITCH("no-pass-along", pass, 0),
-	    CLI_VALUE("db", dbflag),
+	static const struct fed_verb verbs[] = {
+	    {"add", peer_add, NULL},
+	    {"list", peer_list, NULL},
+	    {"remove", peer_remove, "trellis peer remove: name the peer (its name or node id)\n"},
 	};
-	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), peer_usage, &v);
-	if (status >= 0)
-		return status;
-	const char *verb = verbs[v];
-	const char *target = optind < argc - 1 ? argv[optind + 1] : NULL;
-	if (strcmp(verb, "remove") == 0 && !target) {
-		fputs("trellis peer remove: name the peer (its name or node id)\n", stderr);
-		return 2;
-	}
-	if (strcmp(verb, "add") == 0 && (!name || !url || !node || !key)) {
-		fputs("trellis peer add: --name, --url, --node-id and --public-key are required\n",
-		      stderr);
-		return 2;
-	}
-	struct db *db;
-	struct db_conn *conn;
-	if (cli_open(dbflag, &db, &conn))
-		return 2;
-	int rc = 0;
-	if (strcmp(verb, "list") == 0) {
-		rc = peer_list(conn);
-	} else if (strcmp(verb, "remove") == 0) {
-		rc = fed_peer_remove(conn, target);
-		if (rc)
-			fprintf(stderr, "trellis peer remove: %s\n",
-				rc == TR_ERR_NOT_FOUND ? "no such peer" : db_errmsg(conn));
-		rc = rc ? 2 : 0;
-	} else {
-		rc = peer_add(conn, name, url, node, key, pass);
-	}
-	cli_close(db, conn);
-	return rc;
+	struct fed_args a = {.pass = 1};
+	const struct cli_flag flags[] = {
+	    CLI_NEED("name", a.name, 1u << 0 /* add */),
+	    CLI_NEED("url", a.url, 1u << 0 /* add */),
+	    CLI_NEED("node-id", a.node, 1u << 0 /* add */),
+	    CLI_NEED("public-key", a.key, 1u << 0 /* add */),
+	    CLI_SWITCH("no-pass-along", a.pass, 0),
+	    CLI_VALUE("db", a.dbflag),
+	};
+	return fed_cmd(argc, argv, verbs, N(verbs), flags, N(flags), peer_usage, &a);
 }

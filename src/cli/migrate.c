@@ -2,34 +2,25 @@
 #include "cli/common.h"
 #include "domain/seed.h"
 #include "cli/gazetteer.h"
+#include "core/countof.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+static const char migrate_usage[] =
+    "usage: trellis migrate [--db URL]\n"
+    "Applies the pending schema migrations, each in a transaction.\n";
+
 int cli_migrate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 	const char *dbflag = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			dbflag = optarg;
-		} else if (c == 'h') {
-			puts("usage: trellis migrate [--db URL]\n"
-			     "Applies the pending schema migrations, each in a transaction.");
-			return 0;
-		} else {
-			fputs("usage: trellis migrate [--db URL]\n", stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "trellis migrate: unexpected argument '%s'\n", argv[optind]);
+	const struct cli_flag flags[] = {CLI_VALUE("db", dbflag)};
+	int status = cli_flags(argc, argv, flags, N(flags), migrate_usage);
+	if (status >= 0)
+		return status;
+	if (cli_no_args("migrate", argc, argv))
 		return 2;
-	}
 	char home[4096];
 	struct db *db;
 	if (cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, &db, 0))
@@ -50,33 +41,17 @@ static const char seed_usage[] =
 
 int cli_seed(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					     {"reference", no_argument, 0, 'r'},
-					     {"gazetteer", optional_argument, 0, 'g'},
-					     {"countries", required_argument, 0, 'c'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
 	const char *dbflag = NULL, *gazetteer = NULL, *countries = NULL;
-	int c, reference = 0, places = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			dbflag = optarg;
-		} else if (c == 'r') {
-			reference = 1;
-		} else if (c == 'g') {
-			places = 1;
-			gazetteer = optarg;
-		} else if (c == 'c') {
-			countries = optarg;
-		} else if (c == 'h') {
-			fputs(seed_usage, stdout);
-			return 0;
-		} else {
-			fputs(seed_usage, stderr);
-			return 2;
-		}
-	}
+	int reference = 0, places = 0;
+	const struct cli_flag flags[] = {
+	    CLI_VALUE("db", dbflag),
+	    CLI_SWITCH("reference", reference, 1),
+	    CLI_OPTIONAL("gazetteer", gazetteer, places),
+	    CLI_VALUE("countries", countries),
+	};
+	int status = cli_flags(argc, argv, flags, N(flags), seed_usage);
+	if (status >= 0)
+		return status;
 	if ((!reference && !places) || optind < argc || (countries && !places)) {
 		fputs(seed_usage, stderr);
 		return 2;

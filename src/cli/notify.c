@@ -6,13 +6,11 @@
 #include "cli/common.h"
 #include "core/countof.h"
 #include "core/err.h"
-#include "core/timeutil.h"
 #include "domain/notify.h"
 #include "domain/notify_deadline.h"
 #include "domain/tip_intake.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,40 +111,16 @@ static const char notify_usage[] =
 
 int cli_notify(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-					     {"at", required_argument, 0, 'a'},
-					     {"help", no_argument, 0, 'h'},
-					     {0, 0, 0, 0}};
-	if (argc < 2 || (strcmp(argv[1], "digest") != 0 && strcmp(argv[1], "deadlines") != 0 &&
-			 strcmp(argv[1], "purge") != 0)) {
-		int help = argc >= 2 && (strcmp(argv[1], "--help") == 0);
-		fputs(notify_usage, help ? stdout : stderr);
-		return help ? 0 : 2;
-	}
-	const char *verb = argv[1], *dbflag = NULL;
-	int64_t at = tr_now_ms();
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			dbflag = optarg;
-		} else if (c == 'a') {
-			if (tr_time_parse(optarg, &at)) {
-				fprintf(stderr, "trellis notify: --at: bad time '%s'\n", optarg);
-				return 2;
-			}
-		} else if (c == 'h') {
-			fputs(notify_usage, stdout);
-			return 0;
-		} else {
-			fputs(notify_usage, stderr);
-			return 2;
-		}
-	}
-	if (optind < argc - 1) {
-		fprintf(stderr, "trellis notify: unexpected argument '%s'\n", argv[optind + 1]);
+	static const char *const verbs[] = {"digest", "deadlines", "purge", NULL};
+	enum { DIGEST, DEADLINES, PURGE };
+	const char *dbflag = NULL, *attext = NULL;
+	const struct cli_flag flags[] = {CLI_VALUE("db", dbflag), CLI_VALUE("at", attext)};
+	int v, status = cli_verb_flags(argc, argv, verbs, flags, N(flags), notify_usage, &v);
+	if (status >= 0)
+		return status;
+	int64_t at;
+	if (cli_at("notify", attext, &at) || cli_no_args("notify", argc - 1, argv + 1))
 		return 2;
-	}
 	struct notify_config cfg;
 	char err[300];
 	if (cli_notify_config(&cfg, err, sizeof(err))) {
@@ -154,30 +128,27 @@ int cli_notify(int argc, char **argv)
 		return 2;
 	}
 	notify_configure(&cfg);
-	char home[4096];
 	struct db *db;
-	if (cli_home(home, sizeof(home)) || cli_db_open(cli_db_url(dbflag), 1, home, &db, 1))
+	struct db_conn *conn;
+	if (cli_open(dbflag, &db, &conn))
 		return 2;
-	struct db_conn *conn = db_acquire(db);
 	int n = 0, rc;
 	int64_t mail = 0, inbox = 0;
-	int purge = strcmp(verb, "purge") == 0;
-	if (purge)
+	if (v == PURGE)
 		rc = notify_purge_run(conn, at, cfg.outbox_keep_days, cfg.inbox_keep_days, &mail,
 				      &inbox);
-	else if (strcmp(verb, "digest") == 0)
+	else if (v == DIGEST)
 		rc = notify_digest_run(conn, at, 1, &n);
 	else
 		rc = notify_deadlines_run(conn, at, &n);
 	if (rc)
 		fprintf(stderr, "trellis notify: %s: %s\n", tr_strerror(rc), db_errmsg(conn));
-	db_release(conn);
-	db_close(db);
+	cli_close(db, conn);
 	if (rc)
 		return 1;
-	if (purge)
+	if (v == PURGE)
 		printf("{\"mail\":%lld,\"inbox\":%lld}\n", (long long)mail, (long long)inbox);
 	else
-		printf("{\"%s\":%d}\n", strcmp(verb, "digest") == 0 ? "queued" : "raised", n);
+		printf("{\"%s\":%d}\n", v == DIGEST ? "queued" : "raised", n);
 	return 0;
 }
