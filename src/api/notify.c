@@ -200,13 +200,10 @@ int api_auth_forgot(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return rc;
 	struct app *app = http_app(req);
-	int retry_s = 0;
-	if (auth_throttle_take(app->sign_in, api_client_addr(req), tr_now_ms(), &retry_s)) {
+	rc = api_throttle_take(req, resp, app->sign_in, "too many requests from this address");
+	if (rc) {
 		json_decref(body);
-		char v[16];
-		snprintf(v, sizeof(v), "%d", retry_s);
-		http_resp_header(resp, "Retry-After", v);
-		return http_fail(req, TR_ERR_RATE_LIMIT, "too many requests from this address");
+		return rc;
 	}
 	struct db_conn *c = api_db(req);
 	rc = onboard_forgot(c, vstr(body, "email"), http_request_id(req), tr_now_ms());

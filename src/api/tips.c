@@ -23,14 +23,8 @@ static struct tips_state *tips_of(struct http_req *req)
 /* Counts one submission from the request's address (in memory only). */
 static int rate_take(struct http_req *req, struct http_resp *resp, struct tips_state *st)
 {
-	int retry = 0;
-	if (!auth_throttle_take(st->rate, api_client_addr(req), tr_now_ms(), &retry))
-		return TR_OK;
-	char v[16];
-	snprintf(v, sizeof(v), "%d", retry);
-	http_resp_header(resp, "Retry-After", v);
-	return http_fail(req, TR_ERR_RATE_LIMIT,
-			 "too many submissions from your network; try later");
+	return api_throttle_take(req, resp, st->rate,
+				 "too many submissions from your network; try later");
 }
 
 static int no_module(struct http_req *req)
