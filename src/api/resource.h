@@ -66,6 +66,21 @@ struct rwhy {
 	const char *field, *message;
 };
 
+/** Who sees a record: its distribution (req: required on create) and the
+ * sharing group that distribution sharing_group names, the same two
+ * fields in every body that shares a record. */
+#define SHARING_FIELDS(req)                                                                        \
+	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                                 \
+	{                                                                                          \
+		"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1                                       \
+	}
+/** The message of the rule on sharing_group_id (a row of an rwhy table). */
+#define SHARING_GROUP_WHY                                                                          \
+	{                                                                                          \
+		"sharing_group_id", "is required with distribution sharing_group (only then), "    \
+				    "and your organisation must belong to the group"               \
+	}
+
 struct api_resource {
 	const char *name;   /* singular, "practice" */
 	const char *plural; /* for messages, "practices" */

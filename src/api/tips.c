@@ -286,13 +286,9 @@ static int tips_list(struct db_conn *c, const struct caller *who, const struct r
 }
 
 static const struct vfield triage_spec[] = {
-    {"status", V_ENUM, 0, 0, 0, tip_statuses, 0},
-    {"assigned_user_id", V_UUID, 0, 0, 0, NULL, 1},
-    {"assigned_org_id", V_UUID, 0, 0, 0, NULL, 1},
-    {"outcome", V_ENUM, 0, 0, 0, tip_outcomes, 1},
-    {"duplicate_of", V_UUID, 0, 0, 0, NULL, 1},
-    {"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
-    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"status", V_ENUM, 0, 0, 0, tip_statuses, 0},  {"assigned_user_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"assigned_org_id", V_UUID, 0, 0, 0, NULL, 1}, {"outcome", V_ENUM, 0, 0, 0, tip_outcomes, 1},
+    {"duplicate_of", V_UUID, 0, 0, 0, NULL, 1},	   SHARING_FIELDS(0),
     {"coarsen_m", V_INT, 0, 0, 100000, NULL, 0},
 };
 
@@ -300,8 +296,7 @@ static const struct rwhy triage_why[] = {
     {"status", "cannot move this way (new -> triaged -> assigned -> actioned -> "
 	       "closed, or closed from any; closed is final)"},
     {"outcome", "is required to close, and only then"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
+    SHARING_GROUP_WHY,
     {"assigned_user_id", "must name an active user of the receiving or assigned "
 			 "organisation (assigned needs a user or an organisation)"},
     {"assigned_org_id", "must be an organisation that sees the tip: widen its "
