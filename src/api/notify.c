@@ -221,7 +221,7 @@ int api_auth_forgot(struct http_req *req, struct http_resp *resp)
 
 static const struct vfield password_spec[] = {
     {"token", V_STRING, 1, 20, 200, NULL, 0},
-    {"password", V_STRING, 1, 12, 1024, NULL, 0},
+    VFIELD_PASSWORD(1),
 };
 
 int api_auth_password(struct http_req *req, struct http_resp *resp)
