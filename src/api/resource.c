@@ -152,8 +152,12 @@ static int write_answer(struct http_req *req, struct http_resp *resp, struct db_
 			const struct api_resource *r, int rc, const char *field, const char *id,
 			int status, json_t *body)
 {
-	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, status);
+	if (rc)
+		rc = api_resource_fail(req, c, r, rc, field);
+	else if (status == 204)
+		http_resp_status(resp, 204); /* a change that answers no record */
+	else
+		rc = api_resource_answer(req, resp, c, r, id, status);
 	db_release(c);
 	json_decref(body);
 	return rc;

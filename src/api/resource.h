@@ -291,7 +291,8 @@ int api_resource_act(struct http_req *req, struct http_resp *resp, const struct 
 		     int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
 			       json_t *body, const char *request_id, const char **field));
 /** api_resource_act answering with status (200 for a change of a record's
- * part, "PATCH .../{id}/endorsements"). */
+ * part, "PATCH .../{id}/endorsements"; 204 for a change that answers no
+ * record, as a password reset). */
 int api_resource_act_status(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
 			    size_t n,
 			    int (*fn)(struct db_conn *c, const struct caller *who, const char *id,

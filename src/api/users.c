@@ -126,22 +126,17 @@ RESOURCE_CRUD(user_resource, "user", "users", RES_USER, user, RES_CREATE(user_sp
 	      .fail = fail, .before_update = own_password_check,
 	      .forbidden = "your role may not create users");
 
-/* An administrator sets another user's password: 204, no record. */
+static int password_reset(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+			  const char *request_id, const char **field)
+{
+	return user_password_reset(c, who, id, vstr(body, "password"), request_id, field);
+}
+
+/* An administrator sets another user's password: 204, no record; a
+ * refusal is answered by fail, the user resource's (the route's). */
 int api_users_password_reset(struct http_req *req, struct http_resp *resp)
 {
-	const char *id;
-	json_t *body;
-	int rc = api_path_body(req, reset_spec, N(reset_spec), &id, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = user_password_reset(c, api_caller(req), id, vstr(body, "password"),
-				 http_request_id(req), &field);
-	if (rc)
-		rc = fail(req, c, rc, field);
-	json_decref(body);
-	return api_no_content(resp, c, rc);
+	return api_resource_act_status(req, resp, reset_spec, N(reset_spec), password_reset, 204);
 }
 
 /* the form of a user, for GET /api/v1/schema/{form} */
