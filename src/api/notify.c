@@ -104,9 +104,7 @@ int api_inbox_read_all(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	int64_t n = 0;
 	int rc = notify_inbox_read_all(c, api_caller(req)->user_id, tr_now_ms(), &n);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	if (rc)
 		return rc;
 	return http_resp_json(resp, 200, json_pack("{s:I}", "marked", (json_int_t)n));
@@ -207,9 +205,7 @@ int api_auth_forgot(struct http_req *req, struct http_resp *resp)
 	}
 	struct db_conn *c = api_db(req);
 	rc = onboard_forgot(c, vstr(body, "email"), http_request_id(req), tr_now_ms());
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	json_decref(body);
 	if (rc)
 		return rc;

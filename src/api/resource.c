@@ -402,9 +402,7 @@ static int list_page(struct http_req *req, struct http_resp *resp, const struct 
 	json_t *items = r->list_text ? NULL : json_array();
 	int rc = items ? read_page(c, api_caller(req), r, q, items, &next)
 		       : r->list_text(c, api_caller(req), q, api_page_text_begin(resp), &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	if (!rc)
 		rc = items ? http_resp_json(
 				 resp, 200,

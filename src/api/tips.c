@@ -479,9 +479,7 @@ int api_tips_bulk(struct http_req *req, struct http_resp *resp)
 	json_t *results = json_array();
 	struct db_conn *c = api_db(req);
 	rc = tip_bulk(c, api_caller(req), ids, change, http_request_id(req), results);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	json_decref(b);
 	json_decref(change);
 	if (rc) {
