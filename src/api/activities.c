@@ -37,9 +37,7 @@
 	    {"reached_female", V_INT, 0, 0, 1e9, NULL, 1},                                         \
 	    {"reached_male", V_INT, 0, 0, 1e9, NULL, 1},                                           \
 	    {"budget", V_NUMBER, 0, 0, 1e12, NULL, 1}, {"currency", V_STRING, 0, 3, 3, NULL, 1},   \
-	    {"practice_id", V_UUID, 0, 0, 0, NULL, 1},                                             \
-	    {"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                             \
-	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                        \
+	    {"practice_id", V_UUID, 0, 0, 0, NULL, 1}, SHARING_FIELDS(req),                        \
 	{                                                                                          \
 		"tlp", V_ENUM, req, 0, 0, acl_tlps, 0                                              \
 	}

@@ -19,9 +19,7 @@ static const char *const sighting_types[] = {"seen", "false_positive", NULL};
 #define ALERT_FIELDS(req)                                                                          \
 	{"title", V_STRING, req, 3, 300, NULL, 0}, {"summary", V_STRING, 0, 0, 2000, NULL, 0},     \
 	    {"body", V_STRING, 0, 0, 50000, NULL, 0},                                              \
-	    {"category", V_ENUM, req, 0, 0, alert_categories, 0},                                  \
-	    {"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                             \
-	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                        \
+	    {"category", V_ENUM, req, 0, 0, alert_categories, 0}, SHARING_FIELDS(req),             \
 	    {"tlp", V_ENUM, req, 0, 0, acl_tlps, 0}, {"location", V_OBJECT, 0, 0, 0, NULL, 1},     \
 	    {"observed_from", V_TIME, 0, 0, 0, NULL, 1},                                           \
 	    {"observed_to", V_TIME, 0, 0, 0, NULL, 1},                                             \
@@ -122,8 +120,7 @@ static int alert_check(struct http_req *req, json_t *body, int partial)
 
 static const struct rwhy alert_why[] = {
     {"tlp", "red can never be combined with federation"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
+    SHARING_GROUP_WHY,
     {"observed_to", "must not be before observed_from"},
     {"substances", "names a substance that does not exist"},
     {"countries", "names a country that does not exist"},
@@ -197,8 +194,7 @@ RESOURCE_PART(sighting_resource, "alert sighting", RES_SIGHTING, alert_resource,
 
 static const struct vfield comment_spec[] = {
     {"body", V_STRING, 1, 1, 10000, NULL, 0},
-    {"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
-    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
+    SHARING_FIELDS(0),
 };
 
 RESOURCE_PART(comment_resource, "alert comment", RES_COMMENT, alert_resource, "alert_id",

@@ -157,21 +157,30 @@ const char *api_client_addr(struct http_req *req)
 	return out;
 }
 
+int api_throttle_take(struct http_req *req, struct http_resp *resp, struct auth_throttle *t,
+		      const char *detail)
+{
+	int retry = 0;
+	if (!auth_throttle_take(t, api_client_addr(req), tr_now_ms(), &retry))
+		return TR_OK;
+	char ra[16];
+	snprintf(ra, sizeof(ra), "%d", retry);
+	http_resp_header(resp, "Retry-After", ra);
+	return http_fail(req, TR_ERR_RATE_LIMIT, detail);
+}
+
 int api_password_throttle(struct http_req *req, struct http_resp *resp, const char *email,
 			  const char *user_id)
 {
 	struct app *app = http_app(req);
-	int64_t now = tr_now_ms(), delay = 0;
-	int retry = 0;
-	if (auth_throttle_take(app->sign_in, api_client_addr(req), now, &retry)) {
-		char ra[16];
-		snprintf(ra, sizeof(ra), "%d", retry);
-		http_resp_header(resp, "Retry-After", ra);
-		return http_fail(req, TR_ERR_RATE_LIMIT,
-				 "too many failed sign-ins from your address; try later");
-	}
+	int64_t delay = 0;
+	int rc = api_throttle_take(req, resp, app->sign_in,
+				   "too many failed sign-ins from your address; try later");
+	if (rc)
+		return rc;
+	int64_t now = tr_now_ms();
 	struct db_conn *c = api_db(req);
-	int rc = auth_account_delay(c, email, user_id, now, &delay);
+	rc = auth_account_delay(c, email, user_id, now, &delay);
 	if ((rc = api_db_end(req, c, rc, NULL)))
 		return rc;
 	auth_throttle_wait(app->sign_in, delay);

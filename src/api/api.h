@@ -54,6 +54,11 @@ int api_query_bbox(struct http_req *req, double box[4] /* OUT */, int *has /* OU
  * or logged): behind a trusted proxy (--trust-proxy) the last address of
  * X-Forwarded-For, otherwise the peer's; arena-owned. */
 const char *api_client_addr(struct http_req *req);
+struct auth_throttle;
+/** Reserves one attempt of the request's source address in t: TR_OK when
+ * allowed, else a 429 with detail and Retry-After (the seconds t names). */
+int api_throttle_take(struct http_req *req, struct http_resp *resp, struct auth_throttle *t,
+		      const char *detail);
 /** Before a password is checked (sign-in, own password change): 429 with
  * Retry-After when the source has failed too often, else waits the
  * account's growing delay (email, or user_id when email is NULL) without

@@ -127,9 +127,7 @@ int api_logout(struct http_req *req, struct http_resp *resp)
 	if (cookie && api_caller(req)->via_session) {
 		struct db_conn *c = api_db(req);
 		int rc = auth_session_delete(c, cookie);
-		if (rc)
-			rc = api_db_fail(req, c, rc);
-		db_release(c);
+		rc = api_db_end(req, c, rc, NULL);
 		if (rc)
 			return rc;
 	}
@@ -213,9 +211,7 @@ int api_tokens_create(struct http_req *req, struct http_resp *resp)
 	int ro = json_is_true(json_object_get(body, "read_only"));
 	rc = auth_token_create(c, who, http_request_id(req), who->user_id, vstr(body, "name"),
 			       expires, ro, now, id, secret);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	tr_time_format(expires, exp);
 	json_t *out =
 	    rc ? NULL

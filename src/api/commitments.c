@@ -252,9 +252,7 @@ static int matrix_answer(struct http_req *req, struct http_resp *resp, const cha
 	json_t *m = NULL;
 	struct db_conn *c = api_db(req);
 	int rc = policy_matrix(c, api_caller(req), state, theme, document_id, period, &m);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	if (rc)
 		return rc;
 	if (!format || strcmp(format, "json") == 0)

@@ -98,9 +98,7 @@ int api_fed_changes(struct http_req *req, struct http_resp *resp)
 	c = api_db(req);
 	rc =
 	    fed_changes_text(c, &st->me, &p, after, st->bundle_max, tr_now_ms(), &out, &len, &more);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	if (rc)
 		return rc;
 	http_resp_take(resp, out, len);

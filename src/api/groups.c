@@ -12,16 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The fields of a create and a change (req: required on create); the
+ * members are given whole on create, added and removed on a change. */
+#define GROUP_FIELDS(req)                                                                          \
+	{"name", V_STRING, req, 1, 200, NULL, 0}, {"description", V_STRING, 0, 0, 2000, NULL, 0},  \
+	{                                                                                          \
+		"members_can_add", V_BOOL, 0, 0, 0, NULL, 0                                        \
+	}
+
 static const struct vfield group_spec[] = {
-    {"name", V_STRING, 1, 1, 200, NULL, 0},
-    {"description", V_STRING, 0, 0, 2000, NULL, 0},
-    {"members_can_add", V_BOOL, 0, 0, 0, NULL, 0},
+    GROUP_FIELDS(1),
     {"members", V_UUIDS, 0, 0, 0, NULL, 0},
 };
 
 static const struct vfield group_patch_spec[] = {
-    {"name", V_STRING, 0, 1, 200, NULL, 0},	   {"description", V_STRING, 0, 0, 2000, NULL, 0},
-    {"members_can_add", V_BOOL, 0, 0, 0, NULL, 0}, {"add_members", V_UUIDS, 0, 0, 0, NULL, 0},
+    GROUP_FIELDS(0),
+    {"add_members", V_UUIDS, 0, 0, 0, NULL, 0},
     {"remove_members", V_UUIDS, 0, 0, 0, NULL, 0},
 };
 

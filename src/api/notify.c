@@ -104,9 +104,7 @@ int api_inbox_read_all(struct http_req *req, struct http_resp *resp)
 	struct db_conn *c = api_db(req);
 	int64_t n = 0;
 	int rc = notify_inbox_read_all(c, api_caller(req)->user_id, tr_now_ms(), &n);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	if (rc)
 		return rc;
 	return http_resp_json(resp, 200, json_pack("{s:I}", "marked", (json_int_t)n));
@@ -200,19 +198,14 @@ int api_auth_forgot(struct http_req *req, struct http_resp *resp)
 	if (rc)
 		return rc;
 	struct app *app = http_app(req);
-	int retry_s = 0;
-	if (auth_throttle_take(app->sign_in, api_client_addr(req), tr_now_ms(), &retry_s)) {
+	rc = api_throttle_take(req, resp, app->sign_in, "too many requests from this address");
+	if (rc) {
 		json_decref(body);
-		char v[16];
-		snprintf(v, sizeof(v), "%d", retry_s);
-		http_resp_header(resp, "Retry-After", v);
-		return http_fail(req, TR_ERR_RATE_LIMIT, "too many requests from this address");
+		return rc;
 	}
 	struct db_conn *c = api_db(req);
 	rc = onboard_forgot(c, vstr(body, "email"), http_request_id(req), tr_now_ms());
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	json_decref(body);
 	if (rc)
 		return rc;
@@ -224,7 +217,7 @@ int api_auth_forgot(struct http_req *req, struct http_resp *resp)
 
 static const struct vfield password_spec[] = {
     {"token", V_STRING, 1, 20, 200, NULL, 0},
-    {"password", V_STRING, 1, 12, 1024, NULL, 0},
+    VFIELD_PASSWORD(1),
 };
 
 int api_auth_password(struct http_req *req, struct http_resp *resp)

@@ -16,13 +16,11 @@
 #define PROBLEM_FIELDS(req)                                                                        \
 	{"title", V_STRING, req, 3, 300, NULL, 0},                                                 \
 	    {"description", V_STRING, 0, 0, 20000, NULL, 0},                                       \
-	    {"phase", V_ENUM, 0, 0, 0, problem_phases, 0},                                         \
-	    {"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                             \
-	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1}, {"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0}, \
-	    {"area", V_OBJECT, 0, 0, 0, NULL, 1}, {"tips", V_UUIDS, 0, 0, 0, NULL, 0},             \
-	    {"alerts", V_UUIDS, 0, 0, 0, NULL, 0}, {"partners", V_UUIDS, 0, 0, 0, NULL, 0},        \
-	    {"activities", V_UUIDS, 0, 0, 0, NULL, 0}, {"analysis", V_OBJECT, 0, 0, 0, NULL, 0},   \
-	    {"responses", V_ARRAY, 0, 0, 0, NULL, 0},                                              \
+	    {"phase", V_ENUM, 0, 0, 0, problem_phases, 0}, SHARING_FIELDS(req),                    \
+	    {"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0}, {"area", V_OBJECT, 0, 0, 0, NULL, 1},           \
+	    {"tips", V_UUIDS, 0, 0, 0, NULL, 0}, {"alerts", V_UUIDS, 0, 0, 0, NULL, 0},            \
+	    {"partners", V_UUIDS, 0, 0, 0, NULL, 0}, {"activities", V_UUIDS, 0, 0, 0, NULL, 0},    \
+	    {"analysis", V_OBJECT, 0, 0, 0, NULL, 0}, {"responses", V_ARRAY, 0, 0, 0, NULL, 0},    \
 	{                                                                                          \
 		"response_started_at", V_TIME, 0, 0, 0, NULL, 1                                    \
 	}
@@ -33,8 +31,7 @@ static const struct vfield patch_spec[] = {PROBLEM_FIELDS(0)};
 static const struct rwhy why[] = {
     {"tlp", "is required, and red can never be combined with federation"},
     {"distribution", "is required"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
+    SHARING_GROUP_WHY,
     {"tips", "names a tip that does not exist or that you cannot see"},
     {"alerts", "names an alert that does not exist or that you cannot see"},
     {"partners", "names an organisation that does not exist"},

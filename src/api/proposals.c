@@ -19,10 +19,7 @@ static const char *const statuses_create[] = {"draft", "open", NULL};
 	    {"description", V_STRING, 0, 0, 20000, NULL, 0},                                       \
 	    {"partners", V_UUIDS, 0, 0, 0, NULL, 0}, {"countries", V_STRINGS, 0, 0, 2, NULL, 0},   \
 	    {"practices", V_UUIDS, 0, 0, 0, NULL, 0}, {"activities", V_UUIDS, 0, 0, 0, NULL, 0},   \
-	    {"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                             \
-	{                                                                                          \
-		"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1                                       \
-	}
+	    SHARING_FIELDS(req)
 
 static const struct vfield create_spec[] = {
     PROPOSAL_FIELDS(1),
@@ -42,8 +39,7 @@ static const struct vfield endorse_spec[] = {
 
 static const struct rwhy why[] = {
     {"distribution", "is required"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
+    SHARING_GROUP_WHY,
     {"partners", "must name existing organisations other than your own"},
     {"countries", "names a country that does not exist"},
     {"practices", "names a practice you cannot see"},

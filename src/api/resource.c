@@ -152,8 +152,12 @@ static int write_answer(struct http_req *req, struct http_resp *resp, struct db_
 			const struct api_resource *r, int rc, const char *field, const char *id,
 			int status, json_t *body)
 {
-	rc = rc ? api_resource_fail(req, c, r, rc, field)
-		: api_resource_answer(req, resp, c, r, id, status);
+	if (rc)
+		rc = api_resource_fail(req, c, r, rc, field);
+	else if (status == 204)
+		http_resp_status(resp, 204); /* a change that answers no record */
+	else
+		rc = api_resource_answer(req, resp, c, r, id, status);
 	db_release(c);
 	json_decref(body);
 	return rc;
@@ -398,9 +402,7 @@ static int list_page(struct http_req *req, struct http_resp *resp, const struct 
 	json_t *items = r->list_text ? NULL : json_array();
 	int rc = items ? read_page(c, api_caller(req), r, q, items, &next)
 		       : r->list_text(c, api_caller(req), q, api_page_text_begin(resp), &next);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	if (!rc)
 		rc = items ? http_resp_json(
 				 resp, 200,

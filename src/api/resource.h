@@ -66,6 +66,21 @@ struct rwhy {
 	const char *field, *message;
 };
 
+/** Who sees a record: its distribution (req: required on create) and the
+ * sharing group that distribution sharing_group names, the same two
+ * fields in every body that shares a record. */
+#define SHARING_FIELDS(req)                                                                        \
+	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                                 \
+	{                                                                                          \
+		"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1                                       \
+	}
+/** The message of the rule on sharing_group_id (a row of an rwhy table). */
+#define SHARING_GROUP_WHY                                                                          \
+	{                                                                                          \
+		"sharing_group_id", "is required with distribution sharing_group (only then), "    \
+				    "and your organisation must belong to the group"               \
+	}
+
 struct api_resource {
 	const char *name;   /* singular, "practice" */
 	const char *plural; /* for messages, "practices" */
@@ -276,7 +291,8 @@ int api_resource_act(struct http_req *req, struct http_resp *resp, const struct 
 		     int (*fn)(struct db_conn *c, const struct caller *who, const char *id,
 			       json_t *body, const char *request_id, const char **field));
 /** api_resource_act answering with status (200 for a change of a record's
- * part, "PATCH .../{id}/endorsements"). */
+ * part, "PATCH .../{id}/endorsements"; 204 for a change that answers no
+ * record, as a password reset). */
 int api_resource_act_status(struct http_req *req, struct http_resp *resp, const struct vfield *spec,
 			    size_t n,
 			    int (*fn)(struct db_conn *c, const struct caller *who, const char *id,

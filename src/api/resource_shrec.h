@@ -10,18 +10,14 @@
 
 /** The sharing fields of a body (req: required on create). */
 #define SHARE_FIELDS(req)                                                                          \
-	{"distribution", V_ENUM, req, 0, 0, acl_distributions, 0},                                 \
-	    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},                                        \
+	SHARING_FIELDS(req),                                                                       \
 	{                                                                                          \
 		"tlp", V_ENUM, 0, 0, 0, acl_tlps, 0                                                \
 	}
 /** The messages of the sharing rules (an rwhy table's first rows). */
 #define SHARE_WHY                                                                                  \
 	{"distribution", "is required"}, {"tlp", "red is never shared with federation"},           \
-	{                                                                                          \
-		"sharing_group_id", "is required with distribution sharing_group (only then), "    \
-				    "and your organisation must belong to the group"               \
-	}
+	    SHARING_GROUP_WHY
 
 /** A page of the visible records of t: each filter of the resource of q
  * an equality on the column of its name. */

@@ -23,14 +23,8 @@ static struct tips_state *tips_of(struct http_req *req)
 /* Counts one submission from the request's address (in memory only). */
 static int rate_take(struct http_req *req, struct http_resp *resp, struct tips_state *st)
 {
-	int retry = 0;
-	if (!auth_throttle_take(st->rate, api_client_addr(req), tr_now_ms(), &retry))
-		return TR_OK;
-	char v[16];
-	snprintf(v, sizeof(v), "%d", retry);
-	http_resp_header(resp, "Retry-After", v);
-	return http_fail(req, TR_ERR_RATE_LIMIT,
-			 "too many submissions from your network; try later");
+	return api_throttle_take(req, resp, st->rate,
+				 "too many submissions from your network; try later");
 }
 
 static int no_module(struct http_req *req)
@@ -292,13 +286,9 @@ static int tips_list(struct db_conn *c, const struct caller *who, const struct r
 }
 
 static const struct vfield triage_spec[] = {
-    {"status", V_ENUM, 0, 0, 0, tip_statuses, 0},
-    {"assigned_user_id", V_UUID, 0, 0, 0, NULL, 1},
-    {"assigned_org_id", V_UUID, 0, 0, 0, NULL, 1},
-    {"outcome", V_ENUM, 0, 0, 0, tip_outcomes, 1},
-    {"duplicate_of", V_UUID, 0, 0, 0, NULL, 1},
-    {"distribution", V_ENUM, 0, 0, 0, acl_distributions, 0},
-    {"sharing_group_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"status", V_ENUM, 0, 0, 0, tip_statuses, 0},  {"assigned_user_id", V_UUID, 0, 0, 0, NULL, 1},
+    {"assigned_org_id", V_UUID, 0, 0, 0, NULL, 1}, {"outcome", V_ENUM, 0, 0, 0, tip_outcomes, 1},
+    {"duplicate_of", V_UUID, 0, 0, 0, NULL, 1},	   SHARING_FIELDS(0),
     {"coarsen_m", V_INT, 0, 0, 100000, NULL, 0},
 };
 
@@ -306,8 +296,7 @@ static const struct rwhy triage_why[] = {
     {"status", "cannot move this way (new -> triaged -> assigned -> actioned -> "
 	       "closed, or closed from any; closed is final)"},
     {"outcome", "is required to close, and only then"},
-    {"sharing_group_id", "is required with distribution sharing_group (only then), and "
-			 "your organisation must belong to the group"},
+    SHARING_GROUP_WHY,
     {"assigned_user_id", "must name an active user of the receiving or assigned "
 			 "organisation (assigned needs a user or an organisation)"},
     {"assigned_org_id", "must be an organisation that sees the tip: widen its "
@@ -490,9 +479,7 @@ int api_tips_bulk(struct http_req *req, struct http_resp *resp)
 	json_t *results = json_array();
 	struct db_conn *c = api_db(req);
 	rc = tip_bulk(c, api_caller(req), ids, change, http_request_id(req), results);
-	if (rc)
-		rc = api_db_fail(req, c, rc);
-	db_release(c);
+	rc = api_db_end(req, c, rc, NULL);
 	json_decref(b);
 	json_decref(change);
 	if (rc) {

@@ -15,30 +15,31 @@
 static const char *const roles[] = {"admin",   "org_admin", "analyst", "officer",
 				    "partner", "viewer",    NULL};
 
+/* The fields of a create and a change (req: required on create). */
+#define USER_FIELDS(req)                                                                           \
+	{"name", V_STRING, req, 1, 200, NULL, 0}, {"org_id", V_UUID, req, 0, 0, NULL, 0},          \
+	    {"role", V_ENUM, req, 0, 0, roles, 0}, VFIELD_PASSWORD(0),                             \
+	{                                                                                          \
+		"reviewer", V_BOOL, 0, 0, 0, NULL, 0                                               \
+	}
+
 static const struct vfield user_spec[] = {
-    {"email", V_EMAIL, 1, 0, 0, NULL, 0},	  {"name", V_STRING, 1, 1, 200, NULL, 0},
-    {"org_id", V_UUID, 1, 0, 0, NULL, 0},	  {"role", V_ENUM, 1, 0, 0, roles, 0},
-    {"password", V_STRING, 0, 12, 1024, NULL, 0}, {"reviewer", V_BOOL, 0, 0, 0, NULL, 0},
+    {"email", V_EMAIL, 1, 0, 0, NULL, 0},
+    USER_FIELDS(1),
 };
 
 /* The languages of e-mail (the web app's too). */
 static const char *const user_languages[] = {"en", "fr", "ru", NULL};
 
 static const struct vfield user_patch_spec[] = {
-    {"name", V_STRING, 0, 1, 200, NULL, 0},
-    {"org_id", V_UUID, 0, 0, 0, NULL, 0},
-    {"role", V_ENUM, 0, 0, 0, roles, 0},
-    {"password", V_STRING, 0, 12, 1024, NULL, 0},
-    {"reviewer", V_BOOL, 0, 0, 0, NULL, 0},
+    USER_FIELDS(0),
     {"disabled", V_BOOL, 0, 0, 0, NULL, 0},
     {"current_password", V_STRING, 0, 1, 1024, NULL, 0},
     {"language", V_ENUM, 0, 0, 0, user_languages, 0},
     {"digest_hour", V_INT, 0, 0, 23, NULL, 0},
 };
 
-static const struct vfield reset_spec[] = {
-    {"password", V_STRING, 1, 12, 1024, NULL, 0},
-};
+static const struct vfield reset_spec[] = {VFIELD_PASSWORD(1)};
 
 /* The answers of the users' own refusals, by route: the message of the
  * field (when the domain names one) and the problem's detail. */
@@ -125,22 +126,17 @@ RESOURCE_CRUD(user_resource, "user", "users", RES_USER, user, RES_CREATE(user_sp
 	      .fail = fail, .before_update = own_password_check,
 	      .forbidden = "your role may not create users");
 
-/* An administrator sets another user's password: 204, no record. */
+static int password_reset(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
+			  const char *request_id, const char **field)
+{
+	return user_password_reset(c, who, id, vstr(body, "password"), request_id, field);
+}
+
+/* An administrator sets another user's password: 204, no record; a
+ * refusal is answered by fail, the user resource's (the route's). */
 int api_users_password_reset(struct http_req *req, struct http_resp *resp)
 {
-	const char *id;
-	json_t *body;
-	int rc = api_path_body(req, reset_spec, N(reset_spec), &id, &body);
-	if (rc)
-		return rc;
-	struct db_conn *c = api_db(req);
-	const char *field = NULL;
-	rc = user_password_reset(c, api_caller(req), id, vstr(body, "password"),
-				 http_request_id(req), &field);
-	if (rc)
-		rc = fail(req, c, rc, field);
-	json_decref(body);
-	return api_no_content(resp, c, rc);
+	return api_resource_act_status(req, resp, reset_spec, N(reset_spec), password_reset, 204);
 }
 
 /* the form of a user, for GET /api/v1/schema/{form} */

@@ -34,6 +34,13 @@ struct vfield {
 	int nullable; /* JSON null accepted (clears the field on PATCH) */
 };
 
+/** A new password (req: required), the same rule wherever one is chosen:
+ * a user's create and change, a reset, a password set by e-mailed link. */
+#define VFIELD_PASSWORD(req)                                                                       \
+	{                                                                                          \
+		"password", V_STRING, req, 12, 1024, NULL, 0                                       \
+	}
+
 /** Checks body against the nfields of spec. For a PATCH (partial = 1)
  * no field is required but at least one must be given. JSON null is
  * accepted only for nullable fields, on create and PATCH alike. Returns TR_OK or

@@ -13,14 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct vfield hook_spec[] = {
-    {"url", V_STRING, 1, 8, 2000, NULL, 0},
-    {"event_types", V_STRINGS, 1, 0, 32, NULL, 0},
-};
+/* The fields of a create and a change (req: required on create). */
+#define HOOK_FIELDS(req)                                                                           \
+	{"url", V_STRING, req, 8, 2000, NULL, 0},                                                  \
+	{                                                                                          \
+		"event_types", V_STRINGS, req, 0, 32, NULL, 0                                      \
+	}
+
+static const struct vfield hook_spec[] = {HOOK_FIELDS(1)};
 
 static const struct vfield hook_patch_spec[] = {
-    {"url", V_STRING, 0, 8, 2000, NULL, 0},
-    {"event_types", V_STRINGS, 0, 0, 32, NULL, 0},
+    HOOK_FIELDS(0),
     {"active", V_BOOL, 0, 0, 0, NULL, 0},
 };
 
