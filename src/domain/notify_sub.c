@@ -86,12 +86,10 @@ int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, 
 int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		    json_t *items, int *more)
 {
-	return row_page_vals(
-	    c,
-	    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
-	    " ORDER BY id LIMIT ?",
-	    DB_VALS(DB_TEXT(who->user_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
-	    sub_row, items, more);
+	return row_owned_page(c,
+			      "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
+			      " ORDER BY id LIMIT ?",
+			      who->user_id, after, limit, sub_row, items, more);
 }
 
 /* The area: lat in [-90, 90], lon in [-180, 180], radius in (0, 2000 km]. */

@@ -400,3 +400,11 @@ int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, si
 	int rc = db_prepare_vals(c, sql, v, n, &s);
 	return rc ? rc : row_page(s, limit, make, items, more);
 }
+
+int row_owned_page(struct db_conn *c, const char *sql, const char *owner, const char *after,
+		   int limit, json_t *(*make)(struct db_stmt *s), json_t *items, int *more)
+{
+	return row_page_vals(
+	    c, sql, DB_VALS(DB_TEXT(owner), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
+	    make, items, more);
+}

@@ -111,6 +111,12 @@ json_t *row_first_string(struct db_stmt *s);
  * then row_page with make. */
 int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
 		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more /* OUT */);
+/** A page of the records of one owner (a user, an organisation) in id
+ * order after the id after (from the first when NULL): sql's parameters are
+ * the owner, the id after and its LIMIT (limit + 1); then row_page_vals. */
+int row_owned_page(struct db_conn *c, const char *sql, const char *owner, const char *after,
+		   int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
+		   int *more /* OUT */);
 /** Who reads and when: the context of a maker whose rows depend on the
  * reader (row_one_ctx, row_page_ctx). */
 struct row_reader {

@@ -51,12 +51,10 @@ int webhook_get(struct db_conn *c, const struct caller *who, const char *id, jso
 int webhook_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		 json_t *items, int *more)
 {
-	return row_page_vals(
-	    c,
-	    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
-	    " ORDER BY id LIMIT ?",
-	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
-	    hook_row, items, more);
+	return row_owned_page(c,
+			      "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
+			      " ORDER BY id LIMIT ?",
+			      who->org_id, after, limit, hook_row, items, more);
 }
 
 static char *secret_seal(const char *secret)
