@@ -419,12 +419,10 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	struct row_change ch;
 	int rc =
 	    row_change_begin(c, who, id, activity_get, activity_role_can(who->role, ACT_UPDATE),
-			     body, SHARE_ACTIVITY, 1, NULL, &ch, field);
+			     body, SHARE_ACTIVITY, 1, NULL, version, &ch, field);
 	if (rc)
 		return rc;
 	json_t *cur = ch.cur, *merged = ch.next;
-	if ((rc = row_version_check(cur, version)))
-		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	if (strcmp(from, "cancelled") == 0 && to && strcmp(to, from) != 0) {

@@ -76,20 +76,21 @@ static json_t *sub_row(struct db_stmt *s)
 	    "version", (json_int_t)db_col_int64(s, 13), "unsubscribe_url", unsub);
 }
 
+/* A user's own subscriptions. */
+static const struct row_owned subs = {
+    "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?",
+    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?",
+    sub_row};
+
 int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	return row_one_vals(c,
-			    "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?",
-			    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)), sub_row, out);
+	return row_owned_one(&subs, c, id, who->user_id, out);
 }
 
 int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		    json_t *items, int *more)
 {
-	return row_owned_page(c,
-			      "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
-			      " ORDER BY id LIMIT ?",
-			      who->user_id, after, limit, sub_row, items, more);
+	return row_owned_page(&subs, c, who->user_id, after, limit, items, more);
 }
 
 /* The area: lat in [-90, 90], lon in [-180, 180], radius in (0, 2000 km]. */

@@ -379,12 +379,10 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	struct row_change ch;
 	int rc = row_change_begin(c, who, id, problem_row_get,
 				  acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE), body,
-				  SHARE_PROBLEM, 1, NULL, &ch, field);
+				  SHARE_PROBLEM, 1, NULL, version, &ch, field);
 	if (rc)
 		return rc;
 	json_t *m = ch.next;
-	if ((rc = row_version_check(ch.cur, version)))
-		goto out;
 	int64_t now = tr_now_ms();
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))

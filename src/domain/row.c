@@ -292,7 +292,8 @@ int row_share_begin(struct db_conn *c, const struct caller *who, enum acl_sharea
 
 int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		     int may, json_t *body, enum acl_shareable res, int tlp,
-		     void (*fill)(json_t *r), struct row_change *ch, const char **field)
+		     void (*fill)(json_t *r), int64_t version, struct row_change *ch,
+		     const char **field)
 {
 	memset(ch, 0, sizeof(*ch));
 	int rc = row_owned_begin(c, who, id, read, may, body, &ch->cur, &ch->next);
@@ -302,7 +303,8 @@ int row_change_begin(struct db_conn *c, const struct caller *who, const char *id
 		fill(ch->next);
 	ch->was = row_share(ch->cur, tlp);
 	ch->will = row_share(ch->next, tlp);
-	if ((rc = acl_distribution_allowed(who->role, res, &ch->was, &ch->will, field)))
+	if ((rc = acl_distribution_allowed(who->role, res, &ch->was, &ch->will, field)) ||
+	    (rc = row_version_check(ch->cur, version)))
 		row_change_end(c, ch, rc);
 	return rc;
 }
@@ -401,10 +403,16 @@ int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, si
 	return rc ? rc : row_page(s, limit, make, items, more);
 }
 
-int row_owned_page(struct db_conn *c, const char *sql, const char *owner, const char *after,
-		   int limit, json_t *(*make)(struct db_stmt *s), json_t *items, int *more)
+int row_owned_one(const struct row_owned *t, struct db_conn *c, const char *id, const char *owner,
+		  json_t **out)
+{
+	return row_one_vals(c, t->one_sql, DB_VALS(DB_TEXT(id), DB_TEXT(owner)), t->make, out);
+}
+
+int row_owned_page(const struct row_owned *t, struct db_conn *c, const char *owner,
+		   const char *after, int limit, json_t *items, int *more)
 {
 	return row_page_vals(
-	    c, sql, DB_VALS(DB_TEXT(owner), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
-	    make, items, more);
+	    c, t->page_sql, DB_VALS(DB_TEXT(owner), DB_TEXT(after ? after : ""), DB_INT(limit + 1)),
+	    limit, t->make, items, more);
 }

@@ -66,11 +66,12 @@ struct row_change {
  * row_owned_begin into ch->cur and ch->next, fill (when set) run on next,
  * then TR_ERR_FORBIDDEN (with *field) unless who's role may move its
  * sharing (of res, with its TLP when tlp is set) from ch->was to ch->will
- * (acl_distribution_allowed). On a failure the transaction is rolled back
- * and both records are NULL. */
+ * (acl_distribution_allowed), then row_version_check of version (-1: the
+ * caller checks it later, after checks of its own that come first). On a
+ * failure the transaction is rolled back and both records are NULL. */
 int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		     int may, json_t *body, enum acl_shareable res, int tlp,
-		     void (*fill)(json_t *r), struct row_change *ch /* OUT */,
+		     void (*fill)(json_t *r), int64_t version, struct row_change *ch /* OUT */,
 		     const char **field /* OUT */);
 /** The end of an update row_change_begin started: both records released,
  * then db_end(c, rc). */
@@ -111,12 +112,21 @@ json_t *row_first_string(struct db_stmt *s);
  * then row_page with make. */
 int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
 		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more /* OUT */);
-/** A page of the records of one owner (a user, an organisation) in id
- * order after the id after (from the first when NULL): sql's parameters are
- * the owner, the id after and its LIMIT (limit + 1); then row_page_vals. */
-int row_owned_page(struct db_conn *c, const char *sql, const char *owner, const char *after,
-		   int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
-		   int *more /* OUT */);
+/** A table whose records each belong to one owner (a user, an
+ * organisation): the SQL of one record (its parameters the id and the
+ * owner), the SQL of a page in id order (the owner, the id after and its
+ * LIMIT), and the maker of a record from a row of either. */
+struct row_owned {
+	const char *one_sql, *page_sql;
+	json_t *(*make)(struct db_stmt *s);
+};
+/** The record id of owner's in t: row_one_vals. */
+int row_owned_one(const struct row_owned *t, struct db_conn *c, const char *id, const char *owner,
+		  json_t **out /* OUT */);
+/** A page of owner's records in t after the id after (from the first when
+ * NULL): row_page_vals. */
+int row_owned_page(const struct row_owned *t, struct db_conn *c, const char *owner,
+		   const char *after, int limit, json_t *items, int *more /* OUT */);
 /** Who reads and when: the context of a maker whose rows depend on the
  * reader (row_one_ctx, row_page_ctx). */
 struct row_reader {

@@ -645,7 +645,7 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	*field = NULL;
 	struct row_change ch; /* tips carry no TLP */
 	int rc = row_change_begin(c, who, id, tip_get, acl_role_can(who->role, RES_TIP, ACT_UPDATE),
-				  body, SHARE_TIP, 0, NULL, &ch, field);
+				  body, SHARE_TIP, 0, NULL, -1, &ch, field);
 	if (rc)
 		return rc;
 	json_t *cur = ch.cur, *m = ch.next;

@@ -42,19 +42,20 @@ static json_t *hook_row(struct db_stmt *s)
 			 row_time(s, 8), "version", (json_int_t)db_col_int64(s, 9));
 }
 
+/* An organisation's own webhooks. */
+static const struct row_owned hooks = {
+    "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?",
+    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?", hook_row};
+
 int webhook_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	return row_one_vals(c, "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?",
-			    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), hook_row, out);
+	return row_owned_one(&hooks, c, id, who->org_id, out);
 }
 
 int webhook_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		 json_t *items, int *more)
 {
-	return row_owned_page(c,
-			      "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
-			      " ORDER BY id LIMIT ?",
-			      who->org_id, after, limit, hook_row, items, more);
+	return row_owned_page(&hooks, c, who->org_id, after, limit, items, more);
 }
 
 static char *secret_seal(const char *secret)
