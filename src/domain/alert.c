@@ -163,19 +163,8 @@ static int list_walk(struct db_conn *c, const struct caller *who, const struct a
 	int rc = list_prepare(c, who, f, after, limit, &s);
 	if (rc)
 		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		emit(s, ctx);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 29),
-			 db_col_text(s, 0));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	static const int sort_col[] = {29};
+	return row_walk(s, limit, sort_col, 1, emit, ctx, next_key);
 }
 
 static void json_emit(struct db_stmt *s, void *items)

@@ -142,6 +142,11 @@ static json_t *inbox_row(struct db_stmt *s)
 			 "created_at", created, "link", link);
 }
 
+static void inbox_emit(struct db_stmt *s, void *items)
+{
+	json_array_append_new(items, inbox_row(s));
+}
+
 int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, const char *kind,
 		      const char *ref_type, const char *after, int limit, json_t *items,
 		      char **next_key)
@@ -171,19 +176,8 @@ int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, c
 	    &s);
 	if (rc)
 		return rc;
-	int n = 0;
-	char key[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(key);
-			break;
-		}
-		json_array_append_new(items, inbox_row(s));
-		snprintf(key, sizeof(key), "%lld:%lld:%s", (long long)db_col_int64(s, 7),
-			 (long long)db_col_int64(s, 6), db_col_text(s, 0));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	static const int rank_created[] = {7, 6};
+	return row_walk(s, limit, rank_created, 2, inbox_emit, items, next_key);
 }
 
 int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)

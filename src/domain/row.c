@@ -416,3 +416,32 @@ int row_owned_page(const struct row_owned *t, struct db_conn *c, const char *own
 	    c, t->page_sql, DB_VALS(DB_TEXT(owner), DB_TEXT(after ? after : ""), DB_INT(limit + 1)),
 	    limit, t->make, items, more);
 }
+
+/* The cursor row_walk gives: the key columns, then the id. */
+static void walk_cursor(struct db_stmt *s, const int *keys, size_t nkeys, char *out, size_t size)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < nkeys && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len,
+					"%lld:", (long long)db_col_int64(s, keys[i]));
+	if (len < size)
+		snprintf(out + len, size - len, "%s", db_col_text(s, 0));
+}
+
+int row_walk(struct db_stmt *s, int limit, const int *keys, size_t nkeys,
+	     void (*emit)(struct db_stmt *s, void *ctx), void *ctx, char **next_key)
+{
+	int n = 0, rc;
+	char last[100] = "";
+	*next_key = NULL;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		emit(s, ctx);
+		walk_cursor(s, keys, nkeys, last, sizeof(last));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}

@@ -198,6 +198,13 @@ char *row_page_key(json_t *items, int more);
  * end of a list that row_keyset_on(field) ordered. */
 int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(struct db_stmt *s),
 	     const char *field, json_t *items, char **next_key /* OUT */);
+/** Steps s, bound with LIMIT limit + 1, giving up to limit rows to emit
+ * with ctx; *next_key (malloc'd) the cursor of the last row given when a
+ * further row exists, else NULL: the row's int64 columns keys[0..nkeys)
+ * and then its text column 0 (the id), joined by ':' (at most 99
+ * characters). Finishes s. */
+int row_walk(struct db_stmt *s, int limit, const int *keys, size_t nkeys,
+	     void (*emit)(struct db_stmt *s, void *ctx), void *ctx, char **next_key /* OUT */);
 /** row_page for a list whose cursor is the id: *next_key the last item's
  * "id" when a further row exists, else NULL (malloc'd). */
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
