@@ -184,18 +184,26 @@ char *row_page_key(json_t *items, int more)
 	return row_page_key_on(items, more, "updated_at");
 }
 
-int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(struct db_stmt *s),
-	     const char *field, json_t *items, char **next_key)
+int row_list_ctx(struct query *q, struct db_conn *c, int limit,
+		 json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx, const char *field,
+		 json_t *items, char **next_key)
 {
 	struct db_stmt *s;
 	int more = 0;
 	*next_key = NULL;
 	int rc = query_take(q, c, &s);
 	if (!rc)
-		rc = row_page(s, limit, make, items, &more);
+		rc = row_page_ctx(s, limit, make, ctx, items, &more);
 	if (!rc && more && !(*next_key = row_page_key_on(items, more, field)))
 		rc = TR_ERR_NOMEM;
 	return rc;
+}
+
+int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(struct db_stmt *s),
+	     const char *field, json_t *items, char **next_key)
+{
+	struct plain_maker m = {make};
+	return row_list_ctx(q, c, limit, plain_make, &m, field, items, next_key);
 }
 
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,

@@ -205,6 +205,10 @@ int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(stru
  * characters). Finishes s. */
 int row_walk(struct db_stmt *s, int limit, const int *keys, size_t nkeys,
 	     void (*emit)(struct db_stmt *s, void *ctx), void *ctx, char **next_key /* OUT */);
+/** row_list with a maker that is given ctx. */
+int row_list_ctx(struct query *q, struct db_conn *c, int limit,
+		 json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx, const char *field,
+		 json_t *items, char **next_key /* OUT */);
 /** row_page for a list whose cursor is the id: *next_key the last item's
  * "id" when a further row exists, else NULL (malloc'd). */
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
