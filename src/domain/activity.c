@@ -343,9 +343,7 @@ static int activity_write(struct db_conn *c, json_t *a, int insert)
 	db_bind_int64(s, k + 2, seq);
 	if (!insert)
 		db_bind_text(s, k + 3, json_string_value(json_object_get(a, "id")));
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 /* The fields a new record gets from its creator rather than its body. */

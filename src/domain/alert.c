@@ -358,9 +358,7 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		db_bind_text(s, 30, who->user_id[0] ? who->user_id : NULL); /* none: federation */
 		db_bind_int64(s, 31, now);
 	}
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = row_step_write(s)))
 		return rc;
 	if ((rc = links_write(c, id, "alert_substances", "substance_id",
 			      json_object_get(a, "substances"), insert)) ||

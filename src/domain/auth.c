@@ -471,9 +471,7 @@ int auth_token_create(struct db_conn *c, const struct caller *who, const char *r
 			 DB_INT(read_only ? 1 : 0), DB_INT(now), DB_INT(expires_at)),
 		 &s)))
 		return db_end(c, rc);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = row_step_write(s)))
 		return db_end(c, rc);
 	/* whose token, its scope and expiry; never its name (free text) */
 	tr_time_format(expires_at, exp);

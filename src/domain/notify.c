@@ -422,9 +422,7 @@ static int deliver_matches(struct db_conn *c, const struct notify_record *r, con
 		db_bind_text(in, 6, m[i].sub_id);
 		db_bind_text(in, 7, m[i].delivery);
 		db_bind_int64(in, 8, now);
-		rc = db_step(in);
-		db_done(in);
-		rc = rc == DB_DONE ? TR_OK : rc;
+		rc = row_step_write(in);
 		if (rc || !out || strcmp(m[i].delivery, "email") != 0)
 			continue;
 		tr_uuid7(id);
@@ -437,9 +435,7 @@ static int deliver_matches(struct db_conn *c, const struct notify_record *r, con
 		db_bind_text(out, 7, m[i].sub_id);
 		db_bind_int64(out, 8, now);
 		db_bind_int64(out, 9, now);
-		rc = db_step(out);
-		db_done(out);
-		rc = rc == DB_DONE ? TR_OK : rc;
+		rc = row_step_write(out);
 	}
 	if (in)
 		db_done(in);

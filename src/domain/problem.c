@@ -343,9 +343,7 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		db_bind_text(s, 18, who->user_id);
 		db_bind_int64(s, 19, now);
 	}
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 int problem_create(struct db_conn *c, const struct caller *who, json_t *body,

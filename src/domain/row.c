@@ -453,3 +453,10 @@ int row_walk(struct db_stmt *s, int limit, const int *keys, size_t nkeys,
 	db_done(s);
 	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
 }
+
+int row_step_write(struct db_stmt *s)
+{
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}

@@ -90,6 +90,11 @@ int row_review_verdict(json_t *body, const char **verdict /* OUT */,
 /** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
  * the "version" of the record cur, else TR_OK. */
 int row_version_check(json_t *cur, int64_t version);
+/** Steps the write s (bound, giving no row) once and finishes it: TR_OK
+ * when it ran to its end, else what db_step answered (DB_ROW, or the error
+ * as it is: TR_ERR_CONFLICT for a broken constraint, where db_step_done
+ * would answer TR_ERR_DB). */
+int row_step_write(struct db_stmt *s);
 /** Prepares sql bound with the n values, then row_one with make. */
 int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		 json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);

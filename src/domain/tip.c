@@ -634,9 +634,7 @@ static int triage_write(struct db_conn *c, const char *id, json_t *cur, json_t *
 	ack ? db_bind_int64(s, 9, ack) : db_bind_null(s, 9);
 	db_bind_int64(s, 10, now);
 	db_bind_text(s, 11, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 int tip_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
