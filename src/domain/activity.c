@@ -365,10 +365,6 @@ static int activity_check_visible(struct db_conn *c, const struct caller *who, c
  * country, place, TLP), in the transaction that writes it. */
 static int activity_subscribers(struct db_conn *c, json_t *a, int64_t now)
 {
-	json_t *countries = json_array();
-	const char *area = json_string_value(json_object_get(a, "area_country"));
-	if (area)
-		json_array_append_new(countries, json_string(area));
 	json_t *lat = json_object_get(a, "lat"), *lon = json_object_get(a, "lon");
 	struct notify_record r = {
 	    .type = "activity",
@@ -376,7 +372,6 @@ static int activity_subscribers(struct db_conn *c, json_t *a, int64_t now)
 	    .id = json_string_value(json_object_get(a, "id")),
 	    .org_id = json_string_value(json_object_get(a, "org_id")),
 	    .category = json_string_value(json_object_get(a, "type")),
-	    .countries = countries,
 	    .tlp = json_string_value(json_object_get(a, "tlp")),
 	    .has_loc = json_is_number(lat) && json_is_number(lon),
 	    .lat = json_number_value(lat),
@@ -385,9 +380,8 @@ static int activity_subscribers(struct db_conn *c, json_t *a, int64_t now)
 	};
 	if (!r.tlp)
 		r.tlp = "red";
-	int rc = notify_record_new(c, &r, now, NULL);
-	json_decref(countries);
-	return rc;
+	return notify_record_new_in(c, &r, json_string_value(json_object_get(a, "area_country")),
+				    now);
 }
 
 int activity_create(struct db_conn *c, const struct caller *who, json_t *body,

@@ -444,6 +444,18 @@ static int deliver_matches(struct db_conn *c, const struct notify_record *r, con
 	return rc;
 }
 
+int notify_record_new_in(struct db_conn *c, const struct notify_record *r, const char *country,
+			 int64_t now)
+{
+	struct notify_record in = *r;
+	in.countries = json_array();
+	if (country)
+		json_array_append_new(in.countries, json_string(country));
+	int rc = notify_record_new(c, &in, now, NULL);
+	json_decref(in.countries);
+	return rc;
+}
+
 int notify_record_new(struct db_conn *c, const struct notify_record *r, int64_t now, int *matched)
 {
 	if (matched)
