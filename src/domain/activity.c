@@ -343,9 +343,7 @@ static int activity_write(struct db_conn *c, json_t *a, int insert)
 	db_bind_int64(s, k + 2, seq);
 	if (!insert)
 		db_bind_text(s, k + 3, json_string_value(json_object_get(a, "id")));
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 /* The fields a new record gets from its creator rather than its body. */
@@ -367,10 +365,6 @@ static int activity_check_visible(struct db_conn *c, const struct caller *who, c
  * country, place, TLP), in the transaction that writes it. */
 static int activity_subscribers(struct db_conn *c, json_t *a, int64_t now)
 {
-	json_t *countries = json_array();
-	const char *area = json_string_value(json_object_get(a, "area_country"));
-	if (area)
-		json_array_append_new(countries, json_string(area));
 	json_t *lat = json_object_get(a, "lat"), *lon = json_object_get(a, "lon");
 	struct notify_record r = {
 	    .type = "activity",
@@ -378,7 +372,6 @@ static int activity_subscribers(struct db_conn *c, json_t *a, int64_t now)
 	    .id = json_string_value(json_object_get(a, "id")),
 	    .org_id = json_string_value(json_object_get(a, "org_id")),
 	    .category = json_string_value(json_object_get(a, "type")),
-	    .countries = countries,
 	    .tlp = json_string_value(json_object_get(a, "tlp")),
 	    .has_loc = json_is_number(lat) && json_is_number(lon),
 	    .lat = json_number_value(lat),
@@ -387,9 +380,8 @@ static int activity_subscribers(struct db_conn *c, json_t *a, int64_t now)
 	};
 	if (!r.tlp)
 		r.tlp = "red";
-	int rc = notify_record_new(c, &r, now, NULL);
-	json_decref(countries);
-	return rc;
+	return notify_record_new_in(c, &r, json_string_value(json_object_get(a, "area_country")),
+				    now);
 }
 
 int activity_create(struct db_conn *c, const struct caller *who, json_t *body,
@@ -419,12 +411,10 @@ int activity_update(struct db_conn *c, const struct caller *who, const char *id,
 	struct row_change ch;
 	int rc =
 	    row_change_begin(c, who, id, activity_get, activity_role_can(who->role, ACT_UPDATE),
-			     body, SHARE_ACTIVITY, 1, NULL, &ch, field);
+			     body, SHARE_ACTIVITY, 1, NULL, version, &ch, field);
 	if (rc)
 		return rc;
 	json_t *cur = ch.cur, *merged = ch.next;
-	if ((rc = row_version_check(cur, version)))
-		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	if (strcmp(from, "cancelled") == 0 && to && strcmp(to, from) != 0) {

@@ -138,9 +138,7 @@ int activity_rec_write(struct db_conn *c, const struct activity_rec_table *t, js
 			k = activity_rec_bind(s, k, r, t->cols + t->also, 1);
 		db_bind_text(s, k, json_string_value(json_object_get(r, "id")));
 	}
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = row_step_write(s)))
 		return rc;
 	return t->stamped ? seq_stamp(c, t->table, "r", "r.id",
 				      json_string_value(json_object_get(r, "id")))

@@ -163,19 +163,8 @@ static int list_walk(struct db_conn *c, const struct caller *who, const struct a
 	int rc = list_prepare(c, who, f, after, limit, &s);
 	if (rc)
 		return rc;
-	int n = 0;
-	char last[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(last);
-			break;
-		}
-		emit(s, ctx);
-		snprintf(last, sizeof(last), "%lld:%s", (long long)db_col_int64(s, 29),
-			 db_col_text(s, 0));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	static const int sort_col[] = {29};
+	return row_walk(s, limit, sort_col, 1, emit, ctx, next_key);
 }
 
 static void json_emit(struct db_stmt *s, void *items)
@@ -369,9 +358,7 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		db_bind_text(s, 30, who->user_id[0] ? who->user_id : NULL); /* none: federation */
 		db_bind_int64(s, 31, now);
 	}
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = row_step_write(s)))
 		return rc;
 	if ((rc = links_write(c, id, "alert_substances", "substance_id",
 			      json_object_get(a, "substances"), insert)) ||

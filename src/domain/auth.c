@@ -4,6 +4,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 #include "domain/audit.h"
+#include "domain/keyed_table.h"
 #include "domain/row.h"
 #include "domain/token_cache.h"
 
@@ -76,40 +77,29 @@ struct throttle_slot {
 };
 
 struct auth_throttle {
+	struct keyed_table kt; /* first: keyed_table_new */
 	int limit;
 	int64_t window_ms;
-	unsigned char key[32];
-	pthread_mutex_t mu;
 	atomic_int waiting;
-	struct throttle_slot *slot;
+	struct throttle_slot *slot; /* kt's */
 };
 
 struct auth_throttle *auth_throttle_new(int limit, int64_t window_ms)
 {
-	struct auth_throttle *t = calloc(1, sizeof(*t));
+	struct auth_throttle *t = keyed_table_new(sizeof(*t), THROTTLE_SLOTS, sizeof(*t->slot));
 	if (!t)
 		return NULL;
-	t->slot = calloc(THROTTLE_SLOTS, sizeof(*t->slot));
-	if (!t->slot) {
-		free(t);
-		return NULL;
-	}
+	t->slot = t->kt.slots;
 	t->limit = limit;
 	t->window_ms = window_ms > 0 ? window_ms : AUTH_FAILURE_WINDOW_MS;
-	randombytes_buf(t->key, sizeof(t->key));
-	pthread_mutex_init(&t->mu, NULL);
 	atomic_init(&t->waiting, 0);
 	return t;
 }
 
 void auth_throttle_free(struct auth_throttle *t)
 {
-	if (!t)
-		return;
-	pthread_mutex_destroy(&t->mu);
-	free(t->slot);
-	sodium_memzero(t->key, sizeof(t->key));
-	free(t);
+	if (t)
+		keyed_table_free(&t->kt);
 }
 
 static uint64_t throttle_who(const struct auth_throttle *t, const char *addr)
@@ -118,7 +108,7 @@ static uint64_t throttle_who(const struct auth_throttle *t, const char *addr)
 	const unsigned char *p;
 	size_t n = addr_source(addr, bin, &p);
 	uint64_t h = 0;
-	crypto_generichash((unsigned char *)&h, sizeof(h), p, n, t->key, sizeof(t->key));
+	crypto_generichash((unsigned char *)&h, sizeof(h), p, n, t->kt.key, sizeof(t->kt.key));
 	return h ? h : 1;
 }
 
@@ -150,7 +140,7 @@ int auth_throttle_take(struct auth_throttle *t, const char *addr, int64_t now, i
 		return 0;
 	uint64_t who = throttle_who(t, addr ? addr : "unknown");
 	int limited = 0;
-	pthread_mutex_lock(&t->mu);
+	pthread_mutex_lock(&t->kt.mu);
 	struct throttle_slot *s = throttle_slot(t, who, now, 1);
 	if (now - s->window >= t->window_ms) {
 		s->window = now;
@@ -164,7 +154,7 @@ int auth_throttle_take(struct auth_throttle *t, const char *addr, int64_t now, i
 	} else {
 		s->n++;
 	}
-	pthread_mutex_unlock(&t->mu);
+	pthread_mutex_unlock(&t->kt.mu);
 	return limited;
 }
 
@@ -173,11 +163,11 @@ void auth_throttle_refund(struct auth_throttle *t, const char *addr, int64_t now
 	if (!t || t->limit <= 0)
 		return;
 	uint64_t who = throttle_who(t, addr ? addr : "unknown");
-	pthread_mutex_lock(&t->mu);
+	pthread_mutex_lock(&t->kt.mu);
 	struct throttle_slot *s = throttle_slot(t, who, now, 0);
 	if (s && s->n > 0 && now - s->window < t->window_ms)
 		s->n--;
-	pthread_mutex_unlock(&t->mu);
+	pthread_mutex_unlock(&t->kt.mu);
 }
 
 void auth_throttle_wait(struct auth_throttle *t, int64_t delay_ms)
@@ -481,9 +471,7 @@ int auth_token_create(struct db_conn *c, const struct caller *who, const char *r
 			 DB_INT(read_only ? 1 : 0), DB_INT(now), DB_INT(expires_at)),
 		 &s)))
 		return db_end(c, rc);
-	rc = db_step(s);
-	db_done(s);
-	if (rc != DB_DONE)
+	if ((rc = row_step_write(s)))
 		return db_end(c, rc);
 	/* whose token, its scope and expiry; never its name (free text) */
 	tr_time_format(expires_at, exp);

@@ -142,6 +142,11 @@ static json_t *inbox_row(struct db_stmt *s)
 			 "created_at", created, "link", link);
 }
 
+static void inbox_emit(struct db_stmt *s, void *items)
+{
+	json_array_append_new(items, inbox_row(s));
+}
+
 int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, const char *kind,
 		      const char *ref_type, const char *after, int limit, json_t *items,
 		      char **next_key)
@@ -171,19 +176,8 @@ int notify_inbox_list(struct db_conn *c, const char *user_id, int unread_only, c
 	    &s);
 	if (rc)
 		return rc;
-	int n = 0;
-	char key[100] = "";
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (n++ == limit) {
-			*next_key = strdup(key);
-			break;
-		}
-		json_array_append_new(items, inbox_row(s));
-		snprintf(key, sizeof(key), "%lld:%lld:%s", (long long)db_col_int64(s, 7),
-			 (long long)db_col_int64(s, 6), db_col_text(s, 0));
-	}
-	db_done(s);
-	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+	static const int rank_created[] = {7, 6};
+	return row_walk(s, limit, rank_created, 2, inbox_emit, items, next_key);
 }
 
 int notify_inbox_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
@@ -428,9 +422,7 @@ static int deliver_matches(struct db_conn *c, const struct notify_record *r, con
 		db_bind_text(in, 6, m[i].sub_id);
 		db_bind_text(in, 7, m[i].delivery);
 		db_bind_int64(in, 8, now);
-		rc = db_step(in);
-		db_done(in);
-		rc = rc == DB_DONE ? TR_OK : rc;
+		rc = row_step_write(in);
 		if (rc || !out || strcmp(m[i].delivery, "email") != 0)
 			continue;
 		tr_uuid7(id);
@@ -443,14 +435,24 @@ static int deliver_matches(struct db_conn *c, const struct notify_record *r, con
 		db_bind_text(out, 7, m[i].sub_id);
 		db_bind_int64(out, 8, now);
 		db_bind_int64(out, 9, now);
-		rc = db_step(out);
-		db_done(out);
-		rc = rc == DB_DONE ? TR_OK : rc;
+		rc = row_step_write(out);
 	}
 	if (in)
 		db_done(in);
 	if (out)
 		db_done(out);
+	return rc;
+}
+
+int notify_record_new_in(struct db_conn *c, const struct notify_record *r, const char *country,
+			 int64_t now)
+{
+	struct notify_record in = *r;
+	in.countries = json_array();
+	if (country)
+		json_array_append_new(in.countries, json_string(country));
+	int rc = notify_record_new(c, &in, now, NULL);
+	json_decref(in.countries);
 	return rc;
 }
 

@@ -150,6 +150,12 @@ struct notify_record {
 int notify_record_new(struct db_conn *c, const struct notify_record *r, int64_t now,
 		      int *matched /* OUT */);
 
+/** notify_record_new for r with, as its countries, the one code country
+ * (none when NULL) in place of r->countries: the records that carry a
+ * single country field. */
+int notify_record_new_in(struct db_conn *c, const struct notify_record *r, const char *country,
+			 int64_t now);
+
 /** An alert became published (a, the alert as written): inside the same
  * transaction, every matching subscription whose owner may see it gets an
  * inbox item, and an e-mail when it asks for one. *matched (may be NULL)

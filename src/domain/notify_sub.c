@@ -76,22 +76,21 @@ static json_t *sub_row(struct db_stmt *s)
 	    "version", (json_int_t)db_col_int64(s, 13), "unsubscribe_url", unsub);
 }
 
+/* A user's own subscriptions. */
+static const struct row_owned subs = {
+    "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?",
+    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?",
+    sub_row};
+
 int notify_sub_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	return row_one_vals(c,
-			    "SELECT " SUB_COLS " FROM subscriptions WHERE id = ? AND user_id = ?",
-			    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id)), sub_row, out);
+	return row_owned_one(&subs, c, id, who->user_id, out);
 }
 
 int notify_sub_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		    json_t *items, int *more)
 {
-	return row_page_vals(
-	    c,
-	    "SELECT " SUB_COLS " FROM subscriptions WHERE user_id = ? AND id > ?"
-	    " ORDER BY id LIMIT ?",
-	    DB_VALS(DB_TEXT(who->user_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
-	    sub_row, items, more);
+	return row_owned_page(&subs, c, who->user_id, after, limit, items, more);
 }
 
 /* The area: lat in [-90, 90], lon in [-180, 180], radius in (0, 2000 km]. */
@@ -126,37 +125,25 @@ int notify_sub_create(struct db_conn *c, const struct caller *who, json_t *body,
 	for (int i = 0; i < 3 && !rc; i++)
 		if (!(lists[i] = list_text(json_object_get(body, names[i]))))
 			rc = TR_ERR_NOMEM;
-	struct db_stmt *s = NULL;
 	if (!rc)
 		rc = db_begin(c);
-	if (!rc)
-		rc = db_prepare(
-		    c,
-		    "INSERT INTO subscriptions (id, user_id, record_type, categories,"
-		    " substances, countries, lat, lon, radius_m, tlp_max, delivery,"
-		    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		    &s);
 	int64_t now = tr_now_ms();
 	if (!rc) {
 		tr_uuid7(id);
 		const char *tlp = json_string_value(json_object_get(body, "tlp_max"));
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, who->user_id);
-		db_bind_text(s, 3, json_string_value(json_object_get(body, "record_type")));
-		for (int i = 0; i < 3; i++)
-			db_bind_text(s, 4 + i, lists[i]);
-		for (int i = 0; i < 3; i++)
-			if (has_area)
-				db_bind_double(s, 7 + i, area[i]);
-			else
-				db_bind_null(s, 7 + i);
-		db_bind_text(s, 10, tlp ? tlp : "red");
-		db_bind_text(s, 11, json_string_value(json_object_get(body, "delivery")));
-		db_bind_int64(s, 12, now);
-		db_bind_int64(s, 13, now);
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
+		rc = db_run_vals(
+		    c,
+		    "INSERT INTO subscriptions (id, user_id, record_type, categories,"
+		    " substances, countries, lat, lon, radius_m, tlp_max, delivery,"
+		    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    DB_VALS(DB_TEXT(id), DB_TEXT(who->user_id),
+			    DB_TEXT(json_string_value(json_object_get(body, "record_type"))),
+			    DB_TEXT(lists[0]), DB_TEXT(lists[1]), DB_TEXT(lists[2]),
+			    has_area ? DB_REAL(area[0]) : DB_NULL,
+			    has_area ? DB_REAL(area[1]) : DB_NULL,
+			    has_area ? DB_REAL(area[2]) : DB_NULL, DB_TEXT(tlp ? tlp : "red"),
+			    DB_TEXT(json_string_value(json_object_get(body, "delivery"))),
+			    DB_INT(now), DB_INT(now)));
 	}
 	if (!rc)
 		rc = audit_by(c, who, "create", "subscription", id, request_id, now);

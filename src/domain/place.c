@@ -188,9 +188,7 @@ static int places_clear(struct db_conn *c, const char *countries)
 		if (!cc[0] || (rc = db_prepare_vals(c, "DELETE FROM places WHERE country = ?",
 						    DB_VALS(DB_TEXT(cc)), &s)))
 			continue;
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
+		rc = row_step_write(s);
 	}
 	return rc;
 }

@@ -265,22 +265,16 @@ static int tell_reviewers(struct db_conn *c, json_t *p, int64_t now)
  * it is asked of practice_check_visible for each subscriber. */
 static int practice_subscribers(struct db_conn *c, json_t *p, int64_t now)
 {
-	json_t *countries = json_array();
-	const char *origin = json_string_value(json_object_get(p, "origin_country"));
-	if (origin)
-		json_array_append_new(countries, json_string(origin));
 	struct notify_record r = {
 	    .type = "practice",
 	    .res = RES_PRACTICE,
 	    .id = json_string_value(json_object_get(p, "id")),
 	    .org_id = json_string_value(json_object_get(p, "org_id")),
 	    .category = json_string_value(json_object_get(p, "setting")),
-	    .countries = countries,
 	    .check = practice_check_visible,
 	};
-	int rc = notify_record_new(c, &r, now, NULL);
-	json_decref(countries);
-	return rc;
+	return notify_record_new_in(c, &r, json_string_value(json_object_get(p, "origin_country")),
+				    now);
 }
 
 int practice_create(struct db_conn *c, const struct caller *who, json_t *body,

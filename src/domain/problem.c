@@ -343,9 +343,7 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		db_bind_text(s, 18, who->user_id);
 		db_bind_int64(s, 19, now);
 	}
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 int problem_create(struct db_conn *c, const struct caller *who, json_t *body,
@@ -379,12 +377,10 @@ int problem_update(struct db_conn *c, const struct caller *who, const char *id, 
 	struct row_change ch;
 	int rc = row_change_begin(c, who, id, problem_row_get,
 				  acl_role_can(who->role, RES_PROBLEM, ACT_UPDATE), body,
-				  SHARE_PROBLEM, 1, NULL, &ch, field);
+				  SHARE_PROBLEM, 1, NULL, version, &ch, field);
 	if (rc)
 		return rc;
 	json_t *m = ch.next;
-	if ((rc = row_version_check(ch.cur, version)))
-		goto out;
 	int64_t now = tr_now_ms();
 	if ((rc = problem_check(c, who, body, m, field)) ||
 	    (rc = row_write(c, id, m, 0, who, now)) || (rc = links_write(c, who, id, body)))

@@ -302,12 +302,10 @@ int proposal_update(struct db_conn *c, const struct caller *who, const char *id,
 	struct row_change ch;
 	int rc = row_change_begin(c, who, id, proposal_read,
 				  acl_role_can(who->role, RES_PROPOSAL, ACT_UPDATE), body,
-				  SHARE_PROPOSAL, 0, defaults_fill, &ch, field);
+				  SHARE_PROPOSAL, 0, defaults_fill, version, &ch, field);
 	if (rc)
 		return rc;
 	json_t *cur = ch.cur, *merged = ch.next;
-	if ((rc = row_version_check(cur, version)))
-		goto out;
 	const char *from = json_string_value(json_object_get(cur, "status"));
 	const char *to = json_string_value(json_object_get(body, "status"));
 	if (!status_move_ok(from, to ? to : from) || strcmp(from, "closed") == 0) {

@@ -416,9 +416,7 @@ static int referral_insert(struct db_conn *c, const struct caller *who, json_t *
 	db_bind_int64(s, 20, now);
 	db_bind_int64(s, 21, now);
 	free(subst_text);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 int referral_create(struct db_conn *c, const struct caller *who, json_t *body,
@@ -580,9 +578,7 @@ static int referral_write(struct db_conn *c, const char *id, const struct change
 			db_bind_null(s, 7 + i);
 	db_bind_int64(s, 14, now);
 	db_bind_text(s, 15, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 /* The rules of a status move; fills ch's times. */

@@ -184,18 +184,26 @@ char *row_page_key(json_t *items, int more)
 	return row_page_key_on(items, more, "updated_at");
 }
 
-int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(struct db_stmt *s),
-	     const char *field, json_t *items, char **next_key)
+int row_list_ctx(struct query *q, struct db_conn *c, int limit,
+		 json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx, const char *field,
+		 json_t *items, char **next_key)
 {
 	struct db_stmt *s;
 	int more = 0;
 	*next_key = NULL;
 	int rc = query_take(q, c, &s);
 	if (!rc)
-		rc = row_page(s, limit, make, items, &more);
+		rc = row_page_ctx(s, limit, make, ctx, items, &more);
 	if (!rc && more && !(*next_key = row_page_key_on(items, more, field)))
 		rc = TR_ERR_NOMEM;
 	return rc;
+}
+
+int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(struct db_stmt *s),
+	     const char *field, json_t *items, char **next_key)
+{
+	struct plain_maker m = {make};
+	return row_list_ctx(q, c, limit, plain_make, &m, field, items, next_key);
 }
 
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
@@ -292,7 +300,8 @@ int row_share_begin(struct db_conn *c, const struct caller *who, enum acl_sharea
 
 int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		     int may, json_t *body, enum acl_shareable res, int tlp,
-		     void (*fill)(json_t *r), struct row_change *ch, const char **field)
+		     void (*fill)(json_t *r), int64_t version, struct row_change *ch,
+		     const char **field)
 {
 	memset(ch, 0, sizeof(*ch));
 	int rc = row_owned_begin(c, who, id, read, may, body, &ch->cur, &ch->next);
@@ -302,7 +311,8 @@ int row_change_begin(struct db_conn *c, const struct caller *who, const char *id
 		fill(ch->next);
 	ch->was = row_share(ch->cur, tlp);
 	ch->will = row_share(ch->next, tlp);
-	if ((rc = acl_distribution_allowed(who->role, res, &ch->was, &ch->will, field)))
+	if ((rc = acl_distribution_allowed(who->role, res, &ch->was, &ch->will, field)) ||
+	    (rc = row_version_check(ch->cur, version)))
 		row_change_end(c, ch, rc);
 	return rc;
 }
@@ -399,4 +409,54 @@ int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, si
 	struct db_stmt *s;
 	int rc = db_prepare_vals(c, sql, v, n, &s);
 	return rc ? rc : row_page(s, limit, make, items, more);
+}
+
+int row_owned_one(const struct row_owned *t, struct db_conn *c, const char *id, const char *owner,
+		  json_t **out)
+{
+	return row_one_vals(c, t->one_sql, DB_VALS(DB_TEXT(id), DB_TEXT(owner)), t->make, out);
+}
+
+int row_owned_page(const struct row_owned *t, struct db_conn *c, const char *owner,
+		   const char *after, int limit, json_t *items, int *more)
+{
+	return row_page_vals(
+	    c, t->page_sql, DB_VALS(DB_TEXT(owner), DB_TEXT(after ? after : ""), DB_INT(limit + 1)),
+	    limit, t->make, items, more);
+}
+
+/* The cursor row_walk gives: the key columns, then the id. */
+static void walk_cursor(struct db_stmt *s, const int *keys, size_t nkeys, char *out, size_t size)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < nkeys && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len,
+					"%lld:", (long long)db_col_int64(s, keys[i]));
+	if (len < size)
+		snprintf(out + len, size - len, "%s", db_col_text(s, 0));
+}
+
+int row_walk(struct db_stmt *s, int limit, const int *keys, size_t nkeys,
+	     void (*emit)(struct db_stmt *s, void *ctx), void *ctx, char **next_key)
+{
+	int n = 0, rc;
+	char last[100] = "";
+	*next_key = NULL;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n++ == limit) {
+			*next_key = strdup(last);
+			break;
+		}
+		emit(s, ctx);
+		walk_cursor(s, keys, nkeys, last, sizeof(last));
+	}
+	db_done(s);
+	return rc == DB_ROW || rc == DB_DONE ? TR_OK : rc;
+}
+
+int row_step_write(struct db_stmt *s)
+{
+	int rc = db_step(s);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
 }

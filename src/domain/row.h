@@ -66,11 +66,12 @@ struct row_change {
  * row_owned_begin into ch->cur and ch->next, fill (when set) run on next,
  * then TR_ERR_FORBIDDEN (with *field) unless who's role may move its
  * sharing (of res, with its TLP when tlp is set) from ch->was to ch->will
- * (acl_distribution_allowed). On a failure the transaction is rolled back
- * and both records are NULL. */
+ * (acl_distribution_allowed), then row_version_check of version (-1: the
+ * caller checks it later, after checks of its own that come first). On a
+ * failure the transaction is rolled back and both records are NULL. */
 int row_change_begin(struct db_conn *c, const struct caller *who, const char *id, row_read_fn read,
 		     int may, json_t *body, enum acl_shareable res, int tlp,
-		     void (*fill)(json_t *r), struct row_change *ch /* OUT */,
+		     void (*fill)(json_t *r), int64_t version, struct row_change *ch /* OUT */,
 		     const char **field /* OUT */);
 /** The end of an update row_change_begin started: both records released,
  * then db_end(c, rc). */
@@ -89,6 +90,11 @@ int row_review_verdict(json_t *body, const char **verdict /* OUT */,
 /** TR_ERR_PRECONDITION when version (>= 0: an If-Match was sent) is not
  * the "version" of the record cur, else TR_OK. */
 int row_version_check(json_t *cur, int64_t version);
+/** Steps the write s (bound, giving no row) once and finishes it: TR_OK
+ * when it ran to its end, else what db_step answered (DB_ROW, or the error
+ * as it is: TR_ERR_CONFLICT for a broken constraint, where db_step_done
+ * would answer TR_ERR_DB). */
+int row_step_write(struct db_stmt *s);
 /** Prepares sql bound with the n values, then row_one with make. */
 int row_one_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		 json_t *(*make)(struct db_stmt *s), json_t **out /* OUT */);
@@ -111,6 +117,21 @@ json_t *row_first_string(struct db_stmt *s);
  * then row_page with make. */
 int row_page_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n, int limit,
 		  json_t *(*make)(struct db_stmt *s), json_t *items, int *more /* OUT */);
+/** A table whose records each belong to one owner (a user, an
+ * organisation): the SQL of one record (its parameters the id and the
+ * owner), the SQL of a page in id order (the owner, the id after and its
+ * LIMIT), and the maker of a record from a row of either. */
+struct row_owned {
+	const char *one_sql, *page_sql;
+	json_t *(*make)(struct db_stmt *s);
+};
+/** The record id of owner's in t: row_one_vals. */
+int row_owned_one(const struct row_owned *t, struct db_conn *c, const char *id, const char *owner,
+		  json_t **out /* OUT */);
+/** A page of owner's records in t after the id after (from the first when
+ * NULL): row_page_vals. */
+int row_owned_page(const struct row_owned *t, struct db_conn *c, const char *owner,
+		   const char *after, int limit, json_t *items, int *more /* OUT */);
 /** Who reads and when: the context of a maker whose rows depend on the
  * reader (row_one_ctx, row_page_ctx). */
 struct row_reader {
@@ -182,6 +203,17 @@ char *row_page_key(json_t *items, int more);
  * end of a list that row_keyset_on(field) ordered. */
 int row_list(struct query *q, struct db_conn *c, int limit, json_t *(*make)(struct db_stmt *s),
 	     const char *field, json_t *items, char **next_key /* OUT */);
+/** Steps s, bound with LIMIT limit + 1, giving up to limit rows to emit
+ * with ctx; *next_key (malloc'd) the cursor of the last row given when a
+ * further row exists, else NULL: the row's int64 columns keys[0..nkeys)
+ * and then its text column 0 (the id), joined by ':' (at most 99
+ * characters). Finishes s. */
+int row_walk(struct db_stmt *s, int limit, const int *keys, size_t nkeys,
+	     void (*emit)(struct db_stmt *s, void *ctx), void *ctx, char **next_key /* OUT */);
+/** row_list with a maker that is given ctx. */
+int row_list_ctx(struct query *q, struct db_conn *c, int limit,
+		 json_t *(*make)(struct db_stmt *s, void *ctx), void *ctx, const char *field,
+		 json_t *items, char **next_key /* OUT */);
 /** row_page for a list whose cursor is the id: *next_key the last item's
  * "id" when a further row exists, else NULL (malloc'd). */
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,

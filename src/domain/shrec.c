@@ -59,6 +59,13 @@ static void filters_add(struct query *q, const struct shrec_eq *eq, size_t n)
 		}
 }
 
+/* A row of t's columns, for row_list_ctx. */
+static json_t *rec_json(struct db_stmt *s, void *t)
+{
+	const struct shrec *sh = t;
+	return activity_rec_json(s, sh->cols, sh->ncols);
+}
+
 int shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *who,
 	       const struct shrec_eq *eq, size_t n, void (*extra)(struct query *q, void *ctx),
 	       void *ctx, const char *after, int limit, json_t *items, char **next_key)
@@ -71,26 +78,11 @@ int shrec_list(const struct shrec *t, struct db_conn *c, const struct caller *wh
 	if (extra)
 		extra(&q, ctx);
 	row_keyset(&q, "r", after, limit);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
+	int rc = row_list_ctx(&q, c, limit, rec_json, (void *)t, "updated_at", items, next_key);
 	if (rc)
 		return rc;
-	int k = 0, more = 0;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (k++ == limit) {
-			more = 1;
-			break;
-		}
-		json_array_append_new(items, activity_rec_json(s, t->cols, t->ncols));
-	}
-	db_done(s);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return rc;
-	if (more && !(*next_key = row_page_key(items, more)))
-		return TR_ERR_NOMEM;
 	size_t i;
 	json_t *row;
-	rc = TR_OK;
 	json_array_foreach(items, i, row) if (!rc && t->decorate) rc = t->decorate(c, who, row, 0);
 	return rc;
 }

@@ -139,9 +139,7 @@ static int signal_insert(struct db_conn *c, const char *org, const struct detect
 	bind_num(s, 26, h->statistic);
 	bind_num(s, 27, h->p_adjusted);
 	free(ids);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 /* The union of a stored JSON array of strings and more (capped). */
@@ -216,9 +214,7 @@ static int signal_merge(struct db_conn *c, const struct stored *st, const struct
 			}
 		}
 		db_bind_text(s, i, st->id);
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
+		rc = row_step_write(s);
 	}
 	free(mt);
 	free(it);

@@ -634,9 +634,7 @@ static int triage_write(struct db_conn *c, const char *id, json_t *cur, json_t *
 	ack ? db_bind_int64(s, 9, ack) : db_bind_null(s, 9);
 	db_bind_int64(s, 10, now);
 	db_bind_text(s, 11, id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 int tip_update(struct db_conn *c, const struct caller *who, const char *id, json_t *body,
@@ -645,7 +643,7 @@ int tip_update(struct db_conn *c, const struct caller *who, const char *id, json
 	*field = NULL;
 	struct row_change ch; /* tips carry no TLP */
 	int rc = row_change_begin(c, who, id, tip_get, acl_role_can(who->role, RES_TIP, ACT_UPDATE),
-				  body, SHARE_TIP, 0, NULL, &ch, field);
+				  body, SHARE_TIP, 0, NULL, -1, &ch, field);
 	if (rc)
 		return rc;
 	json_t *cur = ch.cur, *m = ch.next;

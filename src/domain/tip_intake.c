@@ -1,4 +1,5 @@
 #include "domain/tip_intake.h"
+#include "domain/keyed_table.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -142,36 +143,25 @@ struct pow_spent {
 };
 
 struct tip_pow {
+	struct keyed_table kt; /* first: keyed_table_new */
 	int bits;
-	unsigned char key[32];
-	pthread_mutex_t mu;
-	struct pow_spent *spent;
+	struct pow_spent *spent; /* kt's */
 };
 
 struct tip_pow *tip_pow_new(int bits)
 {
-	struct tip_pow *p = calloc(1, sizeof(*p));
+	struct tip_pow *p = keyed_table_new(sizeof(*p), POW_SPENT, sizeof(*p->spent));
 	if (!p)
 		return NULL;
-	p->spent = calloc(POW_SPENT, sizeof(*p->spent));
-	if (!p->spent) {
-		free(p);
-		return NULL;
-	}
+	p->spent = p->kt.slots;
 	p->bits = bits;
-	randombytes_buf(p->key, sizeof(p->key));
-	pthread_mutex_init(&p->mu, NULL);
 	return p;
 }
 
 void tip_pow_free(struct tip_pow *p)
 {
-	if (!p)
-		return;
-	pthread_mutex_destroy(&p->mu);
-	free(p->spent);
-	sodium_memzero(p->key, sizeof(p->key));
-	free(p);
+	if (p)
+		keyed_table_free(&p->kt);
 }
 
 int tip_pow_bits(const struct tip_pow *p)
@@ -181,7 +171,7 @@ int tip_pow_bits(const struct tip_pow *p)
 
 static void pow_mac(const struct tip_pow *p, const unsigned char *raw, unsigned char mac[16])
 {
-	crypto_generichash(mac, 16, raw, POW_RAW - 16, p->key, sizeof(p->key));
+	crypto_generichash(mac, 16, raw, POW_RAW - 16, p->kt.key, sizeof(p->kt.key));
 }
 
 void tip_pow_challenge(struct tip_pow *p, int64_t now, char out[64], int64_t *expires)
@@ -223,7 +213,7 @@ static int pow_spend(struct tip_pow *p, const unsigned char mac[16], int64_t exp
 	memcpy(&h, mac, sizeof(h));
 	struct pow_spent *free_slot = NULL;
 	int rc = 0;
-	pthread_mutex_lock(&p->mu);
+	pthread_mutex_lock(&p->kt.mu);
 	for (int i = 0; i < POW_PROBE; i++) {
 		struct pow_spent *s = &p->spent[(h + (uint32_t)i) % POW_SPENT];
 		if (s->expires > now && sodium_memcmp(s->mac, mac, 16) == 0) {
@@ -239,7 +229,7 @@ static int pow_spend(struct tip_pow *p, const unsigned char mac[16], int64_t exp
 		memcpy(free_slot->mac, mac, 16);
 		free_slot->expires = expires;
 	}
-	pthread_mutex_unlock(&p->mu);
+	pthread_mutex_unlock(&p->kt.mu);
 	return rc;
 }
 

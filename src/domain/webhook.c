@@ -42,21 +42,20 @@ static json_t *hook_row(struct db_stmt *s)
 			 row_time(s, 8), "version", (json_int_t)db_col_int64(s, 9));
 }
 
+/* An organisation's own webhooks. */
+static const struct row_owned hooks = {
+    "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?",
+    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?", hook_row};
+
 int webhook_get(struct db_conn *c, const struct caller *who, const char *id, json_t **out)
 {
-	return row_one_vals(c, "SELECT " HOOK_COLS " FROM webhooks WHERE id = ? AND org_id = ?",
-			    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id)), hook_row, out);
+	return row_owned_one(&hooks, c, id, who->org_id, out);
 }
 
 int webhook_list(struct db_conn *c, const struct caller *who, const char *after, int limit,
 		 json_t *items, int *more)
 {
-	return row_page_vals(
-	    c,
-	    "SELECT " HOOK_COLS " FROM webhooks WHERE org_id = ? AND id > ?"
-	    " ORDER BY id LIMIT ?",
-	    DB_VALS(DB_TEXT(who->org_id), DB_TEXT(after ? after : ""), DB_INT(limit + 1)), limit,
-	    hook_row, items, more);
+	return row_owned_page(&hooks, c, who->org_id, after, limit, items, more);
 }
 
 static char *secret_seal(const char *secret)
@@ -99,27 +98,15 @@ int webhook_create(struct db_conn *c, const struct caller *who, json_t *body,
 		return TR_ERR_NOMEM;
 	}
 	int64_t now = tr_now_ms();
-	struct db_stmt *s = NULL;
 	rc = db_begin(c);
-	if (!rc)
-		rc = db_prepare(
+	if (!rc) {
+		tr_uuid7(id);
+		rc = db_run_vals(
 		    c,
 		    "INSERT INTO webhooks (id, org_id, created_by, url, event_types,"
 		    " secret_enc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		    &s);
-	if (!rc) {
-		tr_uuid7(id);
-		db_bind_text(s, 1, id);
-		db_bind_text(s, 2, who->org_id);
-		db_bind_text(s, 3, who->user_id);
-		db_bind_text(s, 4, url);
-		db_bind_text(s, 5, events);
-		db_bind_text(s, 6, sealed);
-		db_bind_int64(s, 7, now);
-		db_bind_int64(s, 8, now);
-		rc = db_step(s);
-		db_done(s);
-		rc = rc == DB_DONE ? TR_OK : rc;
+		    DB_VALS(DB_TEXT(id), DB_TEXT(who->org_id), DB_TEXT(who->user_id), DB_TEXT(url),
+			    DB_TEXT(events), DB_TEXT(sealed), DB_INT(now), DB_INT(now)));
 	}
 	if (!rc)
 		rc = audit(c, who, "create", id, request_id, now);

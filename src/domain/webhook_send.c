@@ -10,6 +10,7 @@
 #include "domain/alert.h"
 #include "domain/auth.h"
 #include "domain/notify.h"
+#include "domain/row.h"
 #include "domain/tip_intake.h"
 #include "domain/webhook.h"
 #include "domain/webhook_target.h"
@@ -281,9 +282,7 @@ static int delivery_update(struct db_conn *c, const struct job *j, const char *s
 	else
 		db_bind_null(s, 6);
 	db_bind_text(s, 7, j->id);
-	rc = db_step(s);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return row_step_write(s);
 }
 
 /* Records the attempt and its outcome, disabling the webhook after too
