@@ -175,16 +175,21 @@ int webhook_disable(struct db_conn *c, const char *id)
 	return exec_id(c, "UPDATE webhooks SET disabled = 1 WHERE id = ?", id);
 }
 
+int webhook_lock(struct db_conn *c, const char *id)
+{
+	return db_lock_vals(c, "SELECT 1 FROM webhooks WHERE id = ?", DB_VALS(DB_TEXT(id)));
+}
+
 int webhook_delete(struct db_conn *c, const struct caller *who, const char *id,
 		   const char *request_id)
 {
 	int rc = hook_begin(c, who, id, ACT_DELETE, -1);
 	if (rc)
 		return rc;
-	/* the sender's record of an attempt (which references the webhook)
-	 * waits for this delete, instead of adding one after its attempts
-	 * are gone and failing the delete of its delivery on PostgreSQL */
-	rc = db_lock_vals(c, "SELECT 1 FROM webhooks WHERE id = ?", DB_VALS(DB_TEXT(id)));
+	/* the sender's record of an attempt waits for this delete, instead
+	 * of adding one after the attempts are gone and failing the delete
+	 * of its delivery on PostgreSQL */
+	rc = webhook_lock(c, id);
 	if (!rc)
 		rc = exec_id(c, "DELETE FROM webhook_attempts WHERE webhook_id = ?", id);
 	if (!rc)

@@ -49,6 +49,11 @@ int webhook_alert(struct db_conn *c, json_t *a, const char *event, int64_t now);
 /** Disables webhook id (its deliveries failed too often), in the
  * caller's transaction. */
 int webhook_disable(struct db_conn *c, const char *id);
+/** Locks webhook id's row until the transaction ends (db_lock_vals): its
+ * delete and the sender's record of an attempt both take it first, so
+ * neither adds to or removes the rows the other is writing. TR_OK,
+ * TR_ERR_NOT_FOUND when it is gone, else the error. */
+int webhook_lock(struct db_conn *c, const char *id);
 /** Something new for org_id about a tip (no content), in the transaction. */
 int webhook_tip(struct db_conn *c, const char *org_id, int64_t now);
 

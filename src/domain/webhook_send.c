@@ -296,8 +296,7 @@ static int record(struct db_conn *c, const struct job *j, const char *outcome, l
 	int rc = db_begin(c);
 	/* the webhook first, as its delete does: a delete waits for this
 	 * record, or this finds the webhook gone and records nothing */
-	if (!rc && (rc = db_lock_vals(c, "SELECT 1 FROM webhooks WHERE id = ?",
-				      DB_VALS(DB_TEXT(j->hook_id)))) == TR_ERR_NOT_FOUND)
+	if (!rc && (rc = webhook_lock(c, j->hook_id)) == TR_ERR_NOT_FOUND)
 		return db_end(c, TR_OK);
 	if (!rc && (ok || failed))
 		rc = attempt_insert(c, j, attempt, status, err, took, now);
