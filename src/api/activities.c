@@ -219,7 +219,7 @@ int api_activities_import(struct http_req *req, struct http_resp *resp)
 		return TR_OK;
 	}
 	json_t *org = NULL;
-	struct activity_import_report *rep = calloc(1, sizeof(*rep));
+	struct activity_import_report *rep = arena_alloc(http_arena(req), sizeof(*rep));
 	struct activity_import *im = NULL;
 	int rc = rep ? org_get(c, who, who->org_id, &org) : TR_ERR_NOMEM;
 	if (!rc)
@@ -241,7 +241,6 @@ int api_activities_import(struct http_req *req, struct http_resp *resp)
 	}
 	db_release(c);
 	json_decref(org);
-	free(rep);
 	return rc;
 }
 

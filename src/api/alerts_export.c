@@ -22,7 +22,6 @@ struct export
 	struct page_stream ps; /* first: the stream's state is the export */
 	struct caller who;
 	struct alert_filter f;
-	char *strings[8]; /* owned copies of the filter's strings */
 	enum fmt fmt;
 	json_t *orgs_seen; /* STIX: identities written */
 };
@@ -191,15 +190,7 @@ static void export_render(struct page_stream *p, struct db_conn *c, json_t *a)
 /* What the export owns beyond its stream. */
 static void export_release(struct page_stream *p)
 {
-	struct export *e = (struct export *)p;
-	for (int i = 0; i < 8; i++)
-		free(e->strings[i]);
-	json_decref(e->orgs_seen);
-}
-
-static const char *keep(struct export *e, int slot, const char *v)
-{
-	return v ? (e->strings[slot] = strdup(v)) : NULL;
+	json_decref(((struct export *)p)->orgs_seen);
 }
 
 int api_alerts_export(struct http_req *req, struct http_resp *resp)
@@ -226,7 +217,7 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 		rc = http_field_error(req, "format", "must be json, csv, geojson, misp or stix");
 	if (rc)
 		return rc;
-	struct export *e = calloc(1, sizeof(*e));
+	struct export *e = arena_alloc(http_arena(req), sizeof(*e));
 	if (!e)
 		return TR_ERR_NOMEM;
 	struct app *app = http_app(req);
@@ -236,13 +227,13 @@ int api_alerts_export(struct http_req *req, struct http_resp *resp)
 						   export_release};
 	page_stream_init(&e->ps, &ops, app->db, fmt == FMT_CSV);
 	e->orgs_seen = json_object();
-	e->f.status = keep(e, 0, http_query(req, "status"));
-	e->f.category = keep(e, 1, http_query(req, "category"));
-	e->f.country = keep(e, 2, http_query(req, "country"));
-	e->f.tlp = keep(e, 3, http_query(req, "tlp"));
-	e->f.tag = keep(e, 4, http_query(req, "tag"));
-	e->f.org_id = keep(e, 5, http_query(req, "organisation"));
-	e->f.drug_form = keep(e, 6, form);
+	e->f.status = http_query(req, "status");
+	e->f.category = http_query(req, "category");
+	e->f.country = http_query(req, "country");
+	e->f.tlp = http_query(req, "tlp");
+	e->f.tag = http_query(req, "tag");
+	e->f.org_id = http_query(req, "organisation");
+	e->f.drug_form = form;
 	page_stream_answer(resp, &e->ps,
 			   fmt == FMT_CSV	? "text/csv; charset=utf-8"
 			   : fmt == FMT_GEOJSON ? "application/geo+json"

@@ -42,7 +42,7 @@ struct export
 	struct page_stream ps; /* first: the stream's state is the export */
 	struct caller who;
 	const struct list_kind *kind;
-	char *s[STRINGS_MAX]; /* the filter's strings, owned */
+	const char *s[STRINGS_MAX]; /* the filter's strings, the request arena's */
 	struct tip_filter tf;
 	struct audit_filter af; /* its strings are s[] */
 	enum fmt fmt;
@@ -253,13 +253,6 @@ static void export_render(struct page_stream *p, struct db_conn *c, json_t *item
 }
 
 /* What the export owns beyond its stream. */
-static void export_release(struct page_stream *p)
-{
-	struct export *e = (struct export *)p;
-	for (int i = 0; i < STRINGS_MAX; i++)
-		free(e->s[i]);
-}
-
 /* ---- the routes ---- */
 
 static int format_read(struct http_req *req, enum fmt *fmt)
@@ -280,19 +273,18 @@ static int format_read(struct http_req *req, enum fmt *fmt)
 static int export_start(struct http_req *req, struct http_resp *resp, int k, enum fmt fmt,
 			const char *const *names, struct export **out)
 {
-	struct export *e = calloc(1, sizeof(*e));
+	struct export *e = arena_alloc(http_arena(req), sizeof(*e));
 	if (!e)
 		return http_fail(req, TR_ERR_NOMEM, "out of memory");
 	struct app *app = http_app(req);
 	e->who = *api_caller(req);
 	e->kind = &kinds[k];
 	e->fmt = fmt;
-	static const struct page_stream_ops ops = {export_head, export_read, export_render,
-						   export_release};
+	static const struct page_stream_ops ops = {export_head, export_read, export_render, NULL};
 	page_stream_init(&e->ps, &ops, app->db, fmt == FMT_CSV);
 	for (int i = 0; names && names[i] && i < STRINGS_MAX; i++) {
 		const char *v = http_query(req, names[i]);
-		e->s[i] = v && *v ? strdup(v) : NULL;
+		e->s[i] = v && *v ? v : NULL; /* the arena's, as e is */
 	}
 	if (out)
 		*out = e;

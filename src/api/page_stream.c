@@ -24,7 +24,6 @@ void page_stream_free(void *state)
 		p->ops->release(p);
 	free(p->after);
 	buf_free(&p->out);
-	free(state);
 }
 
 /* Renders the next page into out; the last closes the JSON text ("]}")

@@ -47,15 +47,18 @@ struct page_stream {
  * and rendered by ops; csv: the pages are CSV rows, not a JSON list. */
 void page_stream_init(struct page_stream *p, const struct page_stream_ops *ops, struct db *db,
 		      int csv);
-/** Answers 200 with the stream p (an export's state, freed by
- * page_stream_free) as type, with the header Content-Disposition. */
+/** Answers 200 with the stream p (an export's state, in the request's
+ * arena: the server keeps the request until the stream is freed; what p
+ * holds besides goes in page_stream_free) as type, with the header
+ * Content-Disposition. */
 void page_stream_answer(struct http_resp *resp, struct page_stream *p, const char *type,
 			const char *disposition);
 /** The http_stream fill: copies what is rendered to dst, rendering the
  * next page whenever all is sent; the bytes copied, 0 at the end, -1 on a
  * failure. */
 long page_stream_fill(void *state, char *dst, size_t max);
-/** The http_stream free: release, then the stream and state (malloc'd). */
+/** The http_stream free: release, then what the stream holds (not the
+ * state itself, which is the request arena's). */
 void page_stream_free(void *state);
 /** The first chunk: the CSV header row of cols when not NULL, else the
  * opening of a JSON list ({"items":[) or of a GeoJSON FeatureCollection. */

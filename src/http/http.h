@@ -187,7 +187,9 @@ void http_resp_file(struct http_resp *resp, int fd, uint64_t offset, uint64_t le
 /** Sends data as the body without copying it: it must outlive the server
  * (caches of the application). */
 void http_resp_static(struct http_resp *resp, const char *data, size_t len);
-/** Streams the body (chunked); the layer calls stream->free when done. */
+/** Streams the body (chunked); the layer calls stream->free when done.
+ * The request and its arena are kept until then: the stream's state may
+ * live in the arena. */
 void http_resp_stream(struct http_resp *resp, const struct http_stream *stream);
 
 #endif

@@ -82,12 +82,22 @@ static ssize_t stream_cb(void *cls, uint64_t pos, char *out, size_t max)
 	return (ssize_t)n;
 }
 
+/* A streamed response's stream and the request it came from, which it
+ * holds until the stream is freed. */
+struct stream_box {
+	struct http_stream st;
+	struct http_req *req;
+};
+
+static void req_release(struct http_req *req);
+
 static void stream_free_cb(void *cls)
 {
-	struct http_stream *st = cls;
-	if (st->free)
-		st->free(st->state);
-	free(st);
+	struct stream_box *box = cls;
+	if (box->st.free)
+		box->st.free(box->st.state);
+	req_release(box->req);
+	free(box);
 }
 
 static struct MHD_Response *response_build(struct http_req *req)
@@ -95,13 +105,19 @@ static struct MHD_Response *response_build(struct http_req *req)
 	struct http_resp *resp = &req->resp;
 	struct MHD_Response *r;
 	if (resp->streaming) {
-		struct http_stream *st = malloc(sizeof(*st));
-		if (!st)
+		struct stream_box *box = malloc(sizeof(*box));
+		if (!box)
 			return NULL;
-		*st = resp->stream;
+		*box = (struct stream_box){resp->stream, req};
 		resp->streaming = 0;
-		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_cb, st,
-						      stream_free_cb);
+		atomic_fetch_add(&req->holds, 1);
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_cb,
+						      &box->st, stream_free_cb);
+		if (!r) {
+			resp->streaming = 1; /* on_completed frees it */
+			atomic_fetch_sub(&req->holds, 1);
+			free(box);
+		}
 	} else if (resp->fixed) {
 		r = MHD_create_response_from_buffer(resp->fixed_len, (void *)(uintptr_t)resp->fixed,
 						    MHD_RESPMEM_PERSISTENT);
@@ -377,6 +393,7 @@ static struct http_req *req_take(void)
 		struct arena *a = req->arena;
 		memset(req, 0, sizeof(*req));
 		req->arena = a;
+		atomic_init(&req->holds, 1);
 		return req;
 	}
 	req = calloc(1, sizeof(*req));
@@ -387,6 +404,7 @@ static struct http_req *req_take(void)
 		free(req);
 		return NULL;
 	}
+	atomic_init(&req->holds, 1);
 	return req;
 }
 
@@ -399,6 +417,13 @@ static void req_give_back(struct http_req *req)
 			return;
 	}
 	spare_drop(req);
+}
+
+/* Lets go of req; the last to let go gives it back. */
+static void req_release(struct http_req *req)
+{
+	if (atomic_fetch_sub(&req->holds, 1) == 1)
+		req_give_back(req);
 }
 
 /* "%016llx" without printf */
@@ -573,8 +598,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		close(req->resp.file_fd);
 	buf_free(&req->resp.body);
 	buf_free(&req->body);
-	req_give_back(req);
 	*con_cls = NULL;
+	req_release(req);
 	atomic_fetch_sub(&s->inflight, 1);
 }
 

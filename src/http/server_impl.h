@@ -63,6 +63,9 @@ struct http_resp {
 
 struct http_req {
 	struct http_server *server;
+	/* who still holds it: the connection, and a streamed response until
+	 * its stream is freed (the stream's state may live in the arena) */
+	atomic_int holds;
 	struct MHD_Connection *conn;
 	struct arena *arena;
 	const char *method;

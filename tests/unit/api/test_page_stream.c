@@ -104,6 +104,7 @@ static void a_json_list_is_paged_and_closed(void **state)
 	assert_string_equal(n->after_seen[2], "4");
 	free(all);
 	page_stream_free(n);
+	free(n); /* the state is its owner's (a request arena's, in the server) */
 	db_close(db);
 	unlink(path);
 }
@@ -122,6 +123,7 @@ static void csv_rows_are_not_closed(void **state)
 	assert_int_equal(n->reads, 1);
 	free(all);
 	page_stream_free(n);
+	free(n); /* the state is its owner's (a request arena's, in the server) */
 	db_close(db);
 	unlink(path);
 }
@@ -138,6 +140,7 @@ static void an_empty_list_is_still_a_list(void **state)
 	assert_string_equal(all, "{\"items\":[]}");
 	free(all);
 	page_stream_free(n);
+	free(n); /* the state is its owner's (a request arena's, in the server) */
 	db_close(db);
 	unlink(path);
 }
