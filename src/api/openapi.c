@@ -18,8 +18,7 @@ static json_t *field_schema(const struct vfield *f)
 	const char *type = "string";
 	switch (f->type) {
 	case V_STRING:
-		json_object_set_new(s, "minLength", json_integer((json_int_t)f->min));
-		json_object_set_new(s, "maxLength", json_integer((json_int_t)f->max));
+		validate_bounds_json(s, f, "minLength", "maxLength", 0);
 		break;
 	case V_ENUM:
 		json_object_set_new(s, "enum", validate_enum_json(f->values));
@@ -27,8 +26,7 @@ static json_t *field_schema(const struct vfield *f)
 	case V_INT:
 	case V_NUMBER:
 		type = f->type == V_INT ? "integer" : "number";
-		json_object_set_new(s, "minimum", json_real(f->min));
-		json_object_set_new(s, "maximum", json_real(f->max));
+		validate_bounds_json(s, f, "minimum", "maximum", 1);
 		break;
 	case V_BOOL:
 		type = "boolean";
