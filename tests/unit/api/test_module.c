@@ -31,34 +31,37 @@ static void stop_of_a_module_never_started_is_a_no_op(void **unused)
 	assert_null(slot);
 }
 
-static void start_publishes_the_state_and_stop_hands_it_back_once(void **unused)
+/* A state started in slot with a worker of period_ms (no thread when 0). */
+static struct state *started(void **slot, int64_t period_ms)
 {
-	(void)unused;
 	char err[64] = "";
-	void *slot = NULL;
 	struct state *st = module_state_new("test", sizeof(*st), err, sizeof(err));
 	assert_non_null(st);
 	assert_int_equal(st->runs, 0);
-	st->w = (struct worker){.run = run, .period_ms = 0, .start_error = "test: no thread"};
-	assert_int_equal(module_start(&slot, st, &st->w, err, sizeof(err)), TR_OK);
+	st->w = (struct worker){.run = run, .period_ms = period_ms, .start_error = "no thread"};
+	assert_int_equal(module_start(slot, st, &st->w, err, sizeof(err)), TR_OK);
+	assert_string_equal(err, "");
+	return st;
+}
+
+static void start_publishes_the_state_and_stop_hands_it_back_once(void **unused)
+{
+	(void)unused;
+	void *slot = NULL;
+	struct state *st = started(&slot, 0);
 	assert_ptr_equal(slot, st);
 	assert_ptr_equal(st->w.arg, st);
 	assert_ptr_equal(module_stop(&slot, offsetof(struct state, w)), st);
 	assert_null(slot);
 	assert_null(module_stop(&slot, offsetof(struct state, w)));
 	free(st);
-	assert_string_equal(err, "");
 }
 
-static void a_worker_with_a_period_runs_until_stopped(void **unused)
+static void stop_joins_a_running_worker_thread(void **unused)
 {
 	(void)unused;
-	char err[64] = "";
 	void *slot = NULL;
-	struct state *st = module_state_new("test", sizeof(*st), err, sizeof(err));
-	assert_non_null(st);
-	st->w = (struct worker){.run = run, .period_ms = 3600000, .start_error = "test: no thread"};
-	assert_int_equal(module_start(&slot, st, &st->w, err, sizeof(err)), TR_OK);
+	started(&slot, 3600000);
 	free(module_stop(&slot, offsetof(struct state, w)));
 	assert_null(slot);
 }
@@ -68,7 +71,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(stop_of_a_module_never_started_is_a_no_op),
 	    cmocka_unit_test(start_publishes_the_state_and_stop_hands_it_back_once),
-	    cmocka_unit_test(a_worker_with_a_period_runs_until_stopped),
+	    cmocka_unit_test(stop_joins_a_running_worker_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
