@@ -5,6 +5,7 @@
  * TRELLIS_INBOX_KEEP_DAYS, read by the command line). Configuration comes from `trellis serve`
  * (notify_configure); nothing here reads the environment. */
 #include "api/app.h"
+#include "api/module.h"
 #include "core/err.h"
 #include "core/smtp.h"
 #include "core/timeutil.h"
@@ -87,11 +88,9 @@ static int tick(void *arg)
 int notify_module_start(struct app *app, char *err, size_t errlen)
 {
 	const struct notify_config *cfg = notify_config();
-	struct notify_state *st = calloc(1, sizeof(*st));
-	if (!st) {
-		snprintf(err, errlen, "notify: out of memory");
+	struct notify_state *st = module_state_new("notify", sizeof(*st), err, errlen);
+	if (!st)
 		return TR_ERR_NOMEM;
-	}
 	st->db = app->db;
 	st->last_deadline = 0;
 	st->last_purge = -1;
@@ -111,23 +110,19 @@ int notify_module_start(struct app *app, char *err, size_t errlen)
 		      stderr);
 	}
 	st->sender = (struct worker){.run = tick,
-				     .arg = st,
 				     .period_ms = cfg->poll_ms,
 				     .start_error = "notify: cannot start the sender thread"};
-	app->notify = st;
-	return worker_start(&st->sender, err, errlen);
+	return module_start(&app->notify, st, &st->sender, err, errlen);
 }
 
 /* Safe when start failed or never ran. */
 void notify_module_stop(struct app *app)
 {
-	struct notify_state *st = app->notify;
+	struct notify_state *st = module_stop(&app->notify, offsetof(struct notify_state, sender));
 	if (!st)
 		return;
-	worker_stop(&st->sender);
 	if (st->smtp)
 		smtp_free(st->smtp);
 	curl_global_cleanup();
 	free(st);
-	app->notify = NULL;
 }

@@ -6,6 +6,7 @@
  * retention period (as `trellis retention run`). */
 #include "api/app.h"
 #include "api/handlers_referrals.h"
+#include "api/module.h"
 #include "api/module_referrals.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -66,11 +67,9 @@ static int jobs_once(void *arg)
 
 int referrals_module_start(struct app *app, char *err, size_t errlen)
 {
-	struct referrals_state *st = calloc(1, sizeof(*st));
-	if (!st) {
-		snprintf(err, errlen, "referrals: out of memory");
+	struct referrals_state *st = module_state_new("referrals", sizeof(*st), err, errlen);
+	if (!st)
 		return TR_ERR_NOMEM;
-	}
 	st->db = app->db;
 	int rc = referrals_configure(&app->config, &st->cfg, err, errlen);
 	if (rc) {
@@ -78,22 +77,15 @@ int referrals_module_start(struct app *app, char *err, size_t errlen)
 		return rc;
 	}
 	st->jobs = (struct worker){.run = jobs_once,
-				   .arg = st,
 				   .period_ms = (int64_t)app->config.referral_job_interval_s * 1000,
 				   .wait_first = 1,
 				   .start_error = "referrals: cannot start the scheduler thread"};
-	app->referrals = st;
-	return worker_start(&st->jobs, err, errlen);
+	return module_start(&app->referrals, st, &st->jobs, err, errlen);
 }
 
 void referrals_module_stop(struct app *app)
 {
-	struct referrals_state *st = app->referrals;
-	if (!st)
-		return;
-	worker_stop(&st->jobs);
-	free(st);
-	app->referrals = NULL;
+	free(module_stop(&app->referrals, offsetof(struct referrals_state, jobs)));
 }
 
 void referrals_config_of(struct app *app, struct referrals_config *out)

@@ -4,6 +4,7 @@
  * start (the small-count threshold, whether the tips table exists). */
 #include "api/app.h"
 #include "api/handlers_analytics.h"
+#include "api/module.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "core/worker.h"
@@ -43,11 +44,9 @@ static int detect_once(void *arg)
 
 int signals_module_start(struct app *app, char *err, size_t errlen)
 {
-	struct signals_state *st = calloc(1, sizeof(*st));
-	if (!st) {
-		snprintf(err, errlen, "signals: out of memory");
+	struct signals_state *st = module_state_new("signals", sizeof(*st), err, errlen);
+	if (!st)
 		return TR_ERR_NOMEM;
-	}
 	st->db = app->db;
 	st->cfg.suppress_below = (int)app->config.suppress_below;
 	api_signals_configure(st->cfg.suppress_below);
@@ -55,23 +54,16 @@ int signals_module_start(struct app *app, char *err, size_t errlen)
 	st->cfg.tips_present = aq_tips_present(c);
 	db_release(c);
 	st->detect = (struct worker){.run = detect_once,
-				     .arg = st,
 				     .period_ms = (int64_t)app->config.detect_interval_s * 1000,
 				     .wait_first = 1,
 				     .start_error = "signals: cannot start the detection thread"};
-	app->signals = st;
-	return worker_start(&st->detect, err, errlen);
+	return module_start(&app->signals, st, &st->detect, err, errlen);
 }
 
 /* Must be safe to call when start failed or never ran. */
 void signals_module_stop(struct app *app)
 {
-	struct signals_state *st = app->signals;
-	if (!st)
-		return;
-	worker_stop(&st->detect);
-	free(st);
-	app->signals = NULL;
+	free(module_stop(&app->signals, offsetof(struct signals_state, detect)));
 }
 
 void analytics_config_of(struct app *app, struct analytics_config *out)

@@ -12,14 +12,23 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The keyword of a string of a kind that bodies and query strings share:
+ * a UUID's format, a country code's pattern (t: V_UUID or V_COUNTRY). */
+static void string_kind(json_t *s, enum vtype t)
+{
+	if (t == V_UUID)
+		json_object_set_new(s, "format", json_string("uuid"));
+	else
+		json_object_set_new(s, "pattern", json_string("^[A-Z]{2}$"));
+}
+
 static json_t *field_schema(const struct vfield *f)
 {
 	json_t *s = json_object();
 	const char *type = "string";
 	switch (f->type) {
 	case V_STRING:
-		json_object_set_new(s, "minLength", json_integer((json_int_t)f->min));
-		json_object_set_new(s, "maxLength", json_integer((json_int_t)f->max));
+		validate_bounds_json(s, f, "minLength", "maxLength", 0);
 		break;
 	case V_ENUM:
 		json_object_set_new(s, "enum", validate_enum_json(f->values));
@@ -27,17 +36,14 @@ static json_t *field_schema(const struct vfield *f)
 	case V_INT:
 	case V_NUMBER:
 		type = f->type == V_INT ? "integer" : "number";
-		json_object_set_new(s, "minimum", json_real(f->min));
-		json_object_set_new(s, "maximum", json_real(f->max));
+		validate_bounds_json(s, f, "minimum", "maximum", 1);
 		break;
 	case V_BOOL:
 		type = "boolean";
 		break;
 	case V_UUID:
-		json_object_set_new(s, "format", json_string("uuid"));
-		break;
 	case V_COUNTRY:
-		json_object_set_new(s, "pattern", json_string("^[A-Z]{2}$"));
+		string_kind(s, f->type);
 		break;
 	case V_TIME:
 		json_object_set_new(s, "description",
@@ -101,10 +107,8 @@ static json_t *filter_param(const struct rfilter *f)
 		json_object_set_new(schema, "maxLength", json_integer(f->max ? f->max : 200));
 		break;
 	case RF_COUNTRY:
-		json_object_set_new(schema, "pattern", json_string("^[A-Z]{2}$"));
-		break;
 	case RF_UUID:
-		json_object_set_new(schema, "format", json_string("uuid"));
+		string_kind(schema, f->type == RF_UUID ? V_UUID : V_COUNTRY);
 		break;
 	case RF_BOOL:
 		json_object_set_new(schema, "enum", json_pack("[s, s]", "true", "false"));
@@ -144,6 +148,15 @@ static void camel(char *out, size_t n, const char *verb, const char *name)
 	out[k < n ? k : n - 1] = '\0';
 }
 
+/* The route's method in lower case ("get"), as OpenAPI names operations. */
+static void method_lower(const struct http_route *r, char out[8])
+{
+	size_t i = 0;
+	for (; r->method[i] && i + 1 < 8; i++)
+		out[i] = (char)tolower((unsigned char)r->method[i]);
+	out[i] = '\0';
+}
+
 /* Other routes: the method and the path ("getActivitiesByIdOverlaps"). */
 static void route_op_id(const struct http_route *r, char *out, size_t n)
 {
@@ -161,10 +174,7 @@ static void route_op_id(const struct http_route *r, char *out, size_t n)
 	}
 	name[k] = '\0';
 	char verb[8];
-	size_t i = 0;
-	for (; r->method[i] && i + 1 < sizeof(verb); i++)
-		verb[i] = (char)tolower((unsigned char)r->method[i]);
-	verb[i] = '\0';
+	method_lower(r, verb);
 	camel(out, n, verb, name);
 }
 
@@ -176,10 +186,7 @@ static json_t *operation(json_t *paths, const struct http_route *r)
 		json_object_set_new(paths, r->pattern, item);
 	}
 	char m[8];
-	size_t i = 0;
-	for (; r->method[i] && i + 1 < sizeof(m); i++)
-		m[i] = (char)tolower((unsigned char)r->method[i]);
-	m[i] = '\0';
+	method_lower(r, m);
 	json_t *op = json_object_get(item, m);
 	if (!op) {
 		op = json_pack("{s:{s:{s:s}}}", "responses", "200", "description", "OK");

@@ -23,16 +23,9 @@ static const struct rfilter filters[] = {
     {"kind", RF_ENUM, org_kinds, 0},
 };
 
-static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
-		char **next)
-{
-	return org_list(c, who, rquery_get(q, "country"), rquery_get(q, "kind"), q->after, q->limit,
-			items, next);
-}
-
 RESOURCE_CRUD(org_resource, "organisation", "organisations", RES_ORGANISATION, org,
 	      RES_CREATE(org_spec), .patch_spec = org_spec, .npatch = N(org_spec) - 1,
-	      RES_FILTERS(filters), RES_WHY(why), .cursor_uuid = 1, .list = list,
+	      RES_FILTERS(filters), RES_WHY(why), .cursor_uuid = 1, .list2 = org_list,
 	      .forbidden = "only instance administrators add organisations",
 	      .update_forbidden = "only instance administrators change organisations");
 

@@ -109,13 +109,7 @@ static int fail(struct http_req *req, struct db_conn *c, int rc, const char *fie
 				 "TRELLIS_SECRET_KEY");
 		return http_fail(req, rc, "personal data cannot be handled now");
 	}
-	bool answered = rc == TR_ERR_INVALID || rc == TR_ERR_CONFLICT || rc == TR_ERR_FORBIDDEN;
-	for (size_t i = 0; answered && field && i < N(why); i++)
-		if (strcmp(why[i].field, field) == 0) {
-			http_field_error(req, field, why[i].message);
-			return http_fail(req, rc, why[i].message);
-		}
-	return api_domain_fail(req, c, rc, field);
+	return api_resource_why(req, c, &referral_resource, rc, field);
 }
 
 static const char *const boxes[] = {"mine", "incoming", NULL};

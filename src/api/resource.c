@@ -6,6 +6,7 @@
 #include "core/timeutil.h"
 #include "core/uuid.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,10 @@ int api_page_text_end(struct http_req *req, struct http_resp *resp, const char *
 static int read_page(struct db_conn *c, const struct caller *who, const struct api_resource *r,
 		     const struct rquery *q, json_t *items, char **next)
 {
+	if (r->list2) {
+		assert(r->nfilters == 2);
+		return r->list2(c, who, q->value[0], q->value[1], q->after, q->limit, items, next);
+	}
 	if (!r->list_ids)
 		return r->list(c, who, q, items, next);
 	int more = 0;

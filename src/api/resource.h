@@ -112,6 +112,12 @@ struct api_resource {
 	 * more follow. */
 	int (*list_ids)(struct db_conn *c, const struct caller *who, const char *after, int limit,
 			json_t *items, int *more);
+	/** In place of list for a resource of two filters whose domain list
+	 * takes their values, in their order, before the cursor's key and
+	 * the limit (org_list: country, kind). */
+	int (*list2)(struct db_conn *c, const struct caller *who, const char *first,
+		     const char *second, const char *after, int limit, json_t *items,
+		     char **next_key);
 	int (*create)(struct db_conn *c, const struct caller *who, json_t *body,
 		      const char *request_id, char id[37], const char **field);
 	int (*update)(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

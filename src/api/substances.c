@@ -55,14 +55,7 @@ static int fail(struct http_req *req, struct db_conn *c, int rc, const char *fie
 	return api_domain_fail(req, c, rc, "name");
 }
 
-static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
-		char **next)
-{
-	return substance_list(c, who, rquery_get(q, "class"), rquery_get(q, "q"), q->after,
-			      q->limit, items, next);
-}
-
 RESOURCE_CRUD(substance_resource, "substance", "substances", RES_SUBSTANCE, substance,
 	      RES_CREATE(spec), RES_PATCH(spec), RES_FILTERS(filters), .cursor_uuid = 1,
-	      .list = list, .check = check, .fail = fail,
+	      .list2 = substance_list, .check = check, .fail = fail,
 	      .forbidden = "your role may not add substances");

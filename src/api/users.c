@@ -78,13 +78,6 @@ static const struct rfilter filters[] = {
     {"role", RF_ENUM, roles, 0},
 };
 
-static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
-		char **next)
-{
-	return user_list(c, who, rquery_get(q, "org_id"), rquery_get(q, "role"), q->after, q->limit,
-			 items, next);
-}
-
 /* One's own password changes only with the current one, checked (and
  * throttled) like a sign-in; it then leaves the body. */
 static int own_password_check(struct http_req *req, struct http_resp *resp, const char *id,
@@ -122,8 +115,8 @@ static int own_password_check(struct http_req *req, struct http_resp *resp, cons
 }
 
 RESOURCE_CRUD(user_resource, "user", "users", RES_USER, user, RES_CREATE(user_spec),
-	      RES_PATCH(user_patch_spec), RES_FILTERS(filters), .cursor_uuid = 1, .list = list,
-	      .fail = fail, .before_update = own_password_check,
+	      RES_PATCH(user_patch_spec), RES_FILTERS(filters), .cursor_uuid = 1,
+	      .list2 = user_list, .fail = fail, .before_update = own_password_check,
 	      .forbidden = "your role may not create users");
 
 static int password_reset(struct db_conn *c, const struct caller *who, const char *id, json_t *body,

@@ -205,6 +205,13 @@ json_t *validate_enum_json(const char *const *values)
 	return e;
 }
 
+void validate_bounds_json(json_t *j, const struct vfield *f, const char *lo, const char *hi,
+			  int real)
+{
+	json_object_set_new(j, lo, real ? json_real(f->min) : json_integer((json_int_t)f->min));
+	json_object_set_new(j, hi, real ? json_real(f->max) : json_integer((json_int_t)f->max));
+}
+
 json_t *validate_schema_json(const struct vfield *spec, size_t nfields)
 {
 	static const char *const types[] = {
@@ -224,16 +231,11 @@ json_t *validate_schema_json(const struct vfield *spec, size_t nfields)
 			continue;
 		switch (f->type) {
 		case V_STRING:
-			json_object_set_new(j, "min_length", json_integer((json_int_t)f->min));
-			json_object_set_new(j, "max_length", json_integer((json_int_t)f->max));
+			validate_bounds_json(j, f, "min_length", "max_length", 0);
 			break;
 		case V_INT:
-			json_object_set_new(j, "minimum", json_integer((json_int_t)f->min));
-			json_object_set_new(j, "maximum", json_integer((json_int_t)f->max));
-			break;
 		case V_NUMBER:
-			json_object_set_new(j, "minimum", json_real(f->min));
-			json_object_set_new(j, "maximum", json_real(f->max));
+			validate_bounds_json(j, f, "minimum", "maximum", f->type == V_NUMBER);
 			break;
 		case V_ENUM:
 			json_object_set_new(j, "values", validate_enum_json(f->values));

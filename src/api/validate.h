@@ -60,6 +60,10 @@ struct vform {
  * for the schemas of forms and of the OpenAPI document; NULL when out of
  * memory. */
 json_t *validate_enum_json(const char *const *values);
+/** Sets the bounds of f, [min, max], on the JSON object j under the names
+ * lo and hi: as integers, or as reals when real is set. */
+void validate_bounds_json(json_t *j, const struct vfield *f, const char *lo, const char *hi,
+			  int real);
 /** The fields of spec as JSON: [{name, type, required, nullable, and
  * min_length/max_length, minimum/maximum or values as the type has}]. */
 json_t *validate_schema_json(const struct vfield *spec, size_t nfields);
