@@ -11,14 +11,6 @@
 #include <jansson.h>
 #include <stdint.h>
 
-extern const char *const alert_statuses[];
-extern const char *const alert_reliabilities[];
-extern const char *const alert_ews_fields[];
-/** The physical forms of the MISP taxonomy drug-form (predicate form). An
- * alert has one (its primary form, as the taxonomy's predicate says) or
- * none: a product seen in two forms is two alerts, related by substance. */
-extern const char *const alert_drug_forms[];
-
 /** Filters of the list (NULL or 0 when not given). */
 struct alert_filter {
 	const char *status, *category, *substance, *country, *org_id, *tlp, *tag;

@@ -9,14 +9,10 @@
 
 #include "db/db.h"
 #include "domain/acl.h"
+#include "domain/vocab.h"
 
 #include <jansson.h>
 #include <stdint.h>
-
-extern const char *const practice_statuses[];
-extern const char *const practice_evidence_levels[];
-extern const char *const practice_designs[];
-extern const char *const practice_verdicts[];
 
 /** Role rules of practices and proposals (docs/access.md). */
 /** The module's row of the one permission table (acl.c). */

@@ -22,21 +22,10 @@
 
 #include "db/db.h"
 #include "domain/acl.h"
+#include "domain/vocab.h"
 
 #include <jansson.h>
 #include <stdint.h>
-
-extern const char *const referral_pathways[];
-extern const char *const referral_statuses[];
-extern const char *const referral_urgencies[];
-extern const char *const referral_genders[];
-extern const char *const referral_outcome_values[];
-extern const char *const referral_age_bands[];
-extern const char *const referral_person_fields[]; /* readable fields, with facts and notes */
-extern const char *const referral_consent_subjects[];
-extern const char *const referral_consent_scopes[];
-extern const char *const referral_consent_decisions[];
-extern const char *const referral_outcome_dimensions[];
 
 /** Sets the data key from TRELLIS_SECRET_KEY (64 hex characters);
  * configuration read once at start. 0, or -1 when hex is bad. NULL or
