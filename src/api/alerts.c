@@ -16,7 +16,7 @@
 static const char *const statuses_create[] = {"draft", "published", NULL};
 static const char *const sighting_types[] = {"seen", "false_positive", NULL};
 
-#define ALERT_FIELDS(req)                                                                          \
+#define ALERT_FIELDS(req, statuses)                                                                \
 	{"title", V_STRING, req, 3, 300, NULL, 0}, {"summary", V_STRING, 0, 0, 2000, NULL, 0},     \
 	    {"body", V_STRING, 0, 0, 50000, NULL, 0},                                              \
 	    {"category", V_ENUM, req, 0, 0, alert_categories, 0}, SHARING_FIELDS(req),             \
@@ -27,17 +27,14 @@ static const char *const sighting_types[] = {"seen", "false_positive", NULL};
 	    {"credibility", V_INT, 0, 1, 6, NULL, 1}, {"substances", V_UUIDS, 0, 0, 0, NULL, 0},   \
 	    {"drug_form", V_ENUM, 0, 0, 0, alert_drug_forms, 1},                                   \
 	    {"countries", V_STRINGS, 0, 0, 2, NULL, 0}, {"tags", V_STRINGS, 0, 0, 50, NULL, 0},    \
+	    {"ews", V_OBJECT, 0, 0, 0, NULL, 0},                                                   \
 	{                                                                                          \
-		"ews", V_OBJECT, 0, 0, 0, NULL, 0                                                  \
+		"status", V_ENUM, 0, 0, 0, statuses, 0                                             \
 	}
 
-static const struct vfield alert_spec[] = {
-    ALERT_FIELDS(1),
-    {"status", V_ENUM, 0, 0, 0, statuses_create, 0},
-};
+static const struct vfield alert_spec[] = {ALERT_FIELDS(1, statuses_create)};
 static const struct vfield alert_patch_spec[] = {
-    ALERT_FIELDS(0),
-    {"status", V_ENUM, 0, 0, 0, alert_statuses, 0},
+    ALERT_FIELDS(0, alert_statuses),
     {"retraction_reason", V_STRING, 0, 3, 2000, NULL, 0},
 };
 

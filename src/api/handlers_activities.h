@@ -3,6 +3,7 @@
 #define TR_API_HANDLERS_ACTIVITIES_H
 
 #include "api/handler.h"
+#include "api/validate.h"
 #include "http/http.h"
 
 struct db_conn;
@@ -15,6 +16,9 @@ HANDLER(api_activities_import);
 HANDLER(api_activities_export);
 extern const struct api_resource practice_resource;
 HANDLER(api_practices_review);
+/** The body of a review, of a practice or of a proposal: a verdict
+ * (practice_verdicts: verify or reject) and comments (practices.c). */
+extern const struct vfield api_review_spec[2];
 extern const struct api_resource proposal_resource;
 HANDLER(api_proposals_endorse);
 HANDLER(api_proposals_endorse_update);

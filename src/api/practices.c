@@ -14,7 +14,7 @@
 
 static const char *const statuses_create[] = {"draft", "submitted", NULL};
 
-#define PRACTICE_FIELDS(req)                                                                       \
+#define PRACTICE_FIELDS(req, statuses)                                                             \
 	{"title", V_STRING, req, 3, 300, NULL, 0}, {"summary", V_STRING, 0, 0, 2000, NULL, 0},     \
 	    {"description", V_STRING, 0, 0, 50000, NULL, 0},                                       \
 	    {"origin_country", V_COUNTRY, 0, 0, 0, NULL, 1},                                       \
@@ -27,20 +27,14 @@ static const char *const statuses_create[] = {"draft", "submitted", NULL};
 	    {"evaluation_findings", V_STRING, 0, 0, 10000, NULL, 0},                               \
 	    {"resources_needed", V_STRING, 0, 0, 10000, NULL, 0},                                  \
 	    {"lessons_learned", V_STRING, 0, 0, 10000, NULL, 0},                                   \
-	    {"language", V_STRING, 0, 2, 8, NULL, 0},                                              \
+	    {"language", V_STRING, 0, 2, 8, NULL, 0}, {"links", V_STRINGS, 0, 0, 2000, NULL, 0},   \
 	{                                                                                          \
-		"links", V_STRINGS, 0, 0, 2000, NULL, 0                                            \
+		"status", V_ENUM, 0, 0, 0, statuses, 0                                             \
 	}
 
-static const struct vfield create_spec[] = {
-    PRACTICE_FIELDS(1),
-    {"status", V_ENUM, 0, 0, 0, statuses_create, 0},
-};
-static const struct vfield patch_spec[] = {
-    PRACTICE_FIELDS(0),
-    {"status", V_ENUM, 0, 0, 0, practice_statuses, 0},
-};
-static const struct vfield review_spec[] = {
+static const struct vfield create_spec[] = {PRACTICE_FIELDS(1, statuses_create)};
+static const struct vfield patch_spec[] = {PRACTICE_FIELDS(0, practice_statuses)};
+const struct vfield api_review_spec[2] = {
     {"verdict", V_ENUM, 1, 0, 0, practice_verdicts, 0},
     {"comments", V_STRING, 0, 0, 10000, NULL, 0},
 };
@@ -78,7 +72,7 @@ int api_practices_review(struct http_req *req, struct http_resp *resp)
 {
 	const char *id;
 	json_t *body;
-	int rc = api_path_body(req, review_spec, N(review_spec), &id, &body);
+	int rc = api_path_body(req, api_review_spec, N(api_review_spec), &id, &body);
 	if (rc)
 		return rc;
 	struct db_conn *c = api_db(req);

@@ -6,7 +6,6 @@
 #include "core/countof.h"
 #include "core/err.h"
 #include "core/uuid.h"
-#include "domain/practice.h"
 #include "domain/proposal.h"
 
 #include <stdlib.h>
@@ -14,25 +13,18 @@
 
 static const char *const statuses_create[] = {"draft", "open", NULL};
 
-#define PROPOSAL_FIELDS(req)                                                                       \
+#define PROPOSAL_FIELDS(req, statuses)                                                             \
 	{"title", V_STRING, req, 3, 300, NULL, 0},                                                 \
 	    {"description", V_STRING, 0, 0, 20000, NULL, 0},                                       \
 	    {"partners", V_UUIDS, 0, 0, 0, NULL, 0}, {"countries", V_STRINGS, 0, 0, 2, NULL, 0},   \
 	    {"practices", V_UUIDS, 0, 0, 0, NULL, 0}, {"activities", V_UUIDS, 0, 0, 0, NULL, 0},   \
-	    SHARING_FIELDS(req)
+	    SHARING_FIELDS(req),                                                                   \
+	{                                                                                          \
+		"status", V_ENUM, 0, 0, 0, statuses, 0                                             \
+	}
 
-static const struct vfield create_spec[] = {
-    PROPOSAL_FIELDS(1),
-    {"status", V_ENUM, 0, 0, 0, statuses_create, 0},
-};
-static const struct vfield patch_spec[] = {
-    PROPOSAL_FIELDS(0),
-    {"status", V_ENUM, 0, 0, 0, proposal_statuses, 0},
-};
-static const struct vfield review_spec[] = {
-    {"verdict", V_ENUM, 1, 0, 0, practice_verdicts, 0},
-    {"comments", V_STRING, 0, 0, 10000, NULL, 0},
-};
+static const struct vfield create_spec[] = {PROPOSAL_FIELDS(1, statuses_create)};
+static const struct vfield patch_spec[] = {PROPOSAL_FIELDS(0, proposal_statuses)};
 static const struct vfield endorse_spec[] = {
     {"comment", V_STRING, 0, 0, 2000, NULL, 0},
 };
@@ -91,5 +83,5 @@ static int review(struct db_conn *c, const struct caller *who, const char *id, j
 
 int api_proposals_review(struct http_req *req, struct http_resp *resp)
 {
-	return api_resource_act(req, resp, review_spec, N(review_spec), review);
+	return api_resource_act(req, resp, api_review_spec, N(api_review_spec), review);
 }
