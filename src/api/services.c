@@ -50,24 +50,11 @@ static const struct rfilter filters[] = {
     {"org_id", RF_UUID, NULL, 0},
 };
 
-static int list(struct db_conn *c, const struct caller *who, const struct rquery *q, json_t *items,
-		char **next)
-{
-	(void)who;
-	struct service_filter f = {rquery_get(q, "country"),
-				   rquery_get(q, "type"),
-				   rquery_get(q, "language"),
-				   rquery_get(q, "org_id"),
-				   -1,
-				   0,
-				   0,
-				   0};
-	return service_list(c, &f, q->after, q->limit, items, next);
-}
-
+/* No list of the mechanism: GET /api/v1/services is api_services_list,
+ * which reads lat, lon and age beside these filters. */
 RESOURCE_CRUD(service_resource, "service", "services", RES_SERVICE, service,
 	      RES_CREATE(create_spec), RES_PATCH(patch_spec), RES_FILTERS(filters), RES_WHY(why),
-	      .cursor_uuid = 1, .list = list, .forbidden = "your role may not declare services");
+	      .cursor_uuid = 1, .forbidden = "your role may not declare services");
 
 /* A number of the query string in [lo, hi]; TR_OK when absent. */
 static int query_number(struct http_req *req, const char *name, double lo, double hi, double *out,
