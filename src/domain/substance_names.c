@@ -1,6 +1,7 @@
 /* The substances' display names by id, kept per pool for the related
  * alerts' reasons, and the signature that tells a cache of substances
  * when another process changed them. */
+#include "core/array.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/substance.h"
@@ -64,14 +65,9 @@ static int names_make(struct db_conn *c, struct sub_name **out, size_t *n)
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct sub_name *v = realloc(*out, cap * sizeof(*v));
-			if (!v) {
-				rc = TR_ERR_NOMEM;
-				break;
-			}
-			*out = v;
+		if (tr_array_reserve((void **)out, &cap, *n + 1, sizeof(**out), 256)) {
+			rc = TR_ERR_NOMEM;
+			break;
 		}
 		snprintf((*out)[*n].id, sizeof((*out)[*n].id), "%s", db_col_text(s, 0));
 		snprintf((*out)[*n].name, sizeof((*out)[*n].name), "%s", db_col_text(s, 1));
