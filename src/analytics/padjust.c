@@ -1,25 +1,11 @@
 #include "analytics/padjust.h"
 
+#include "analytics/stats.h"
 #include "core/err.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A p-value and where it came from: sorting these keeps R's order(p), ties
- * by position. */
-struct pa_item {
-	double p;
-	size_t at;
-};
-
-static int pa_cmp(const void *a, const void *b)
-{
-	const struct pa_item *x = a, *y = b;
-	if (x->p != y->p)
-		return x->p < y->p ? -1 : 1;
-	return (x->at > y->at) - (x->at < y->at);
-}
 
 int padjust_method_parse(const char *name, enum padjust_method *out)
 {
@@ -58,13 +44,14 @@ const char *padjust_method_name(enum padjust_method m)
 /* The step-down (holm) and step-up (BH) passes over the m sorted p-values.
  * The products are formed as R forms them, (m - k + 1) * p and (m / k) * p,
  * so that the results agree to the last bit. */
-static void pa_stepwise(const struct pa_item *s, size_t m, enum padjust_method method, double *adj)
+static void pa_stepwise(const struct stats_keyed *s, size_t m, enum padjust_method method,
+			double *adj)
 {
 	double dm = (double)m;
 	if (method == PADJUST_HOLM) {
 		double run = 0.0;
 		for (size_t k = 1; k <= m; k++) {
-			double v = (double)(m - k + 1) * s[k - 1].p;
+			double v = (double)(m - k + 1) * s[k - 1].key;
 			run = k == 1 || v > run ? v : run;
 			adj[s[k - 1].at] = fmin(1.0, run);
 		}
@@ -72,7 +59,7 @@ static void pa_stepwise(const struct pa_item *s, size_t m, enum padjust_method m
 	}
 	double run = 0.0;
 	for (size_t k = m; k >= 1; k--) {
-		double v = dm / (double)k * s[k - 1].p;
+		double v = dm / (double)k * s[k - 1].key;
 		run = k == m || v < run ? v : run;
 		adj[s[k - 1].at] = fmin(1.0, run);
 	}
@@ -93,17 +80,17 @@ int padjust(const double *p, size_t n, enum padjust_method method, double *adj)
 			adj[i] = isnan(p[i]) ? p[i] : fmin(1.0, (double)m * p[i]);
 		return TR_OK;
 	}
-	struct pa_item *s = malloc(m * sizeof *s);
+	struct stats_keyed *s = malloc(m * sizeof *s);
 	if (!s)
 		return TR_ERR_NOMEM;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!isnan(p[i]))
-			s[k++] = (struct pa_item){.p = p[i], .at = i};
+			s[k++] = (struct stats_keyed){.key = p[i], .at = i};
 		else
 			adj[i] = p[i];
 	}
-	qsort(s, m, sizeof *s, pa_cmp);
+	stats_keyed_sort(s, m); /* R's order(p), ties by position */
 	pa_stepwise(s, m, method, adj);
 	free(s);
 	return TR_OK;

@@ -1,6 +1,7 @@
 #include "analytics/ts.h"
 #include "analytics/points_csv.h"
 
+#include "core/array.h"
 #include "core/err.h"
 
 #include <errno.h>
@@ -34,27 +35,9 @@ static int pc_fail_col(struct ts_error *err, size_t row, size_t col, const char 
 	return ts_fail(err, row, name, "%s", message);
 }
 
-static int pc_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return TR_OK;
-	size_t c = *cap ? *cap : 16;
-	while (c < need) {
-		if (c > ((size_t)-1) / 2 / size)
-			return TR_ERR_NOMEM;
-		c *= 2;
-	}
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return TR_ERR_NOMEM;
-	*p = q;
-	*cap = c;
-	return TR_OK;
-}
-
 static int pc_put(struct pc_record *r, char ch)
 {
-	if (pc_grow((void **)&r->text, &r->cap, r->used + 2, 1) != TR_OK)
+	if (tr_array_reserve((void **)&r->text, &r->cap, r->used + 2, 1, 16) != TR_OK)
 		return TR_ERR_NOMEM;
 	r->text[r->used++] = ch;
 	return TR_OK;
@@ -63,10 +46,10 @@ static int pc_put(struct pc_record *r, char ch)
 static int pc_field_open(struct pc_record *r)
 {
 	size_t cap = r->fcap;
-	if (pc_grow((void **)&r->off, &cap, r->nf + 1, sizeof *r->off) != TR_OK)
+	if (tr_array_reserve((void **)&r->off, &cap, r->nf + 1, sizeof *r->off, 16) != TR_OK)
 		return TR_ERR_NOMEM;
 	cap = r->fcap;
-	if (pc_grow((void **)&r->flen, &cap, r->nf + 1, sizeof *r->flen) != TR_OK)
+	if (tr_array_reserve((void **)&r->flen, &cap, r->nf + 1, sizeof *r->flen, 16) != TR_OK)
 		return TR_ERR_NOMEM;
 	r->fcap = cap;
 	r->off[r->nf] = r->used;
@@ -292,36 +275,22 @@ static int pc_sink_grow(struct points_csv *out, struct pc_sink *s, enum points_k
 {
 	if (out->n < s->cap)
 		return TR_OK;
-	size_t c = s->cap ? s->cap * 2 : 1024;
-	double *x = realloc(out->x, c * sizeof *x);
-	if (x)
-		out->x = x;
-	double *y = realloc(out->y, c * sizeof *y);
-	if (y)
-		out->y = y;
-	size_t *off = realloc(out->id_off, c * sizeof *off);
-	if (off)
-		out->id_off = off;
-	if (!x || !y || !off)
+	/* the arrays of a point share one capacity */
+	size_t c = tr_array_cap(s->cap, out->n + 1, sizeof(double), 1024);
+	if (!c || tr_array_resize((void **)&out->x, c, sizeof *out->x) ||
+	    tr_array_resize((void **)&out->y, c, sizeof *out->y) ||
+	    tr_array_resize((void **)&out->id_off, c, sizeof *out->id_off) ||
+	    (kind == POINTS_VALUE ? tr_array_resize((void **)&out->value, c, sizeof *out->value)
+				  : tr_array_resize((void **)&out->day, c, sizeof *out->day)))
 		return TR_ERR_NOMEM;
-	if (kind == POINTS_VALUE) {
-		double *v = realloc(out->value, c * sizeof *v);
-		if (!v)
-			return TR_ERR_NOMEM;
-		out->value = v;
-	} else {
-		int32_t *d = realloc(out->day, c * sizeof *d);
-		if (!d)
-			return TR_ERR_NOMEM;
-		out->day = d;
-	}
 	s->cap = c;
 	return TR_OK;
 }
 
 static int pc_id_add(struct points_csv *out, struct pc_sink *s, const char *id, size_t len)
 {
-	if (pc_grow((void **)&out->ids, &s->ids_cap, s->ids_used + len + 1, 1) != TR_OK)
+	if (tr_array_reserve((void **)&out->ids, &s->ids_cap, s->ids_used + len + 1, 1, 16) !=
+	    TR_OK)
 		return TR_ERR_NOMEM;
 	memcpy(out->ids + s->ids_used, id, len);
 	out->ids[s->ids_used + len] = '\0';

@@ -2,6 +2,20 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct stats_keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+void stats_keyed_sort(struct stats_keyed *v, size_t n)
+{
+	qsort(v, n, sizeof *v, keyed_cmp);
+}
 
 double stats_pnorm(double x)
 {

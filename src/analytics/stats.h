@@ -1,7 +1,10 @@
-/** Distribution functions used by the detectors. Pure, thread-safe: no
- * function here keeps state or touches a global (lgamma's signgam included). */
+/** Distribution functions used by the detectors, and the ordering of
+ * values by rank they share. Pure, thread-safe: no function here keeps
+ * state or touches a global (lgamma's signgam included). */
 #ifndef TR_ANALYTICS_STATS_H
 #define TR_ANALYTICS_STATS_H
+
+#include <stddef.h>
 
 /** Standard normal CDF. */
 double stats_pnorm(double x);
@@ -27,5 +30,14 @@ double stats_qpois(double p, double mu);
  * integer x with P(X <= x) >= p (with R's fuzz), X counting failures before
  * the size-th success. 0 < p < 1, size >= 0, 0 < prob <= 1; NaN otherwise. */
 double stats_qnbinom(double p, double size, double prob);
+
+/** A value to order by and the position it came from. */
+struct stats_keyed {
+	double key;
+	size_t at;
+};
+/** Sorts v by key, ascending, ties by position (R's order()); no key may
+ * be NaN. */
+void stats_keyed_sort(struct stats_keyed *v, size_t n);
 
 #endif

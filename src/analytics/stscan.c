@@ -2,6 +2,8 @@
 #include "analytics/stscan.h"
 
 #include "analytics/spatial_grid.h"
+#include "analytics/stats.h"
+#include "core/array.h"
 #include "core/err.h"
 
 #include <math.h>
@@ -274,27 +276,14 @@ static int st_model_logs(struct st_model *m)
 	return TR_OK;
 }
 
-struct st_cand {
-	double d;
-	uint32_t l;
-};
-
-static int st_cand_cmp(const void *a, const void *b)
-{
-	const struct st_cand *p = a, *q = b;
-	if (p->d != q->d)
-		return p->d < q->d ? -1 : 1;
-	return p->l < q->l ? -1 : p->l > q->l;
-}
-
 /* Neighbour search state over the distinct locations. */
 struct st_search {
 	const struct stscan_params *p;
 	struct spatial_grid *grid; /* NULL: every location is a candidate */
 	double *pts;		   /* grid coordinates, dim per location */
 	int dim;
-	struct st_cand *cand; /* nloc */
-	size_t cap;	      /* pairs allocated in nb_loc, nb_dist */
+	struct stats_keyed *cand; /* nloc: distance and location */
+	size_t cap;		  /* pairs allocated in nb_loc, nb_dist */
 };
 
 static int st_search_open(struct st_search *s, const struct st_model *m)
@@ -339,9 +328,9 @@ static size_t st_candidates(struct st_search *s, const struct st_model *m, size_
 	double r = s->p->max_radius;
 	if (!s->grid) {
 		for (size_t l = 0; l < m->nloc; l++)
-			s->cand[k++] = (struct st_cand){
+			s->cand[k++] = (struct stats_keyed){
 			    spatial_geo_dist(s->p->metric, m->lx[c], m->ly[c], m->lx[l], m->ly[l]),
-			    (uint32_t)l};
+			    l};
 	} else {
 		struct spatial_span sp[SPATIAL_GRID_SPANS];
 		size_t ns = spatial_grid_near(s->grid, s->pts + (size_t)s->dim * c, sp);
@@ -352,10 +341,10 @@ static size_t st_candidates(struct st_search *s, const struct st_model *m, size_
 				double d = spatial_geo_dist(s->p->metric, m->lx[c], m->ly[c],
 							    m->lx[l], m->ly[l]);
 				if (d <= r)
-					s->cand[k++] = (struct st_cand){d, (uint32_t)l};
+					s->cand[k++] = (struct stats_keyed){d, l};
 			}
 	}
-	qsort(s->cand, k, sizeof *s->cand, st_cand_cmp);
+	stats_keyed_sort(s->cand, k);
 	return k;
 }
 
@@ -368,8 +357,8 @@ static size_t st_cut(const struct st_search *s, const struct st_model *m, size_t
 	for (size_t i = 0; i < k;) {
 		size_t j = i;
 		size_t add = 0;
-		while (j < k && s->cand[j].d == s->cand[i].d)
-			add += m->loc_n[s->cand[j++].l];
+		while (j < k && s->cand[j].key == s->cand[i].key)
+			add += m->loc_n[s->cand[j++].at];
 		if ((double)(nz + add) > cap)
 			break;
 		nz += add;
@@ -397,21 +386,16 @@ static int st_model_neighbours(struct st_model *m, const struct stscan_params *p
 		if (used + keep > s.cap) {
 			size_t cap =
 			    (used + keep) * 2 < ST_PAIRS_MAX ? (used + keep) * 2 : ST_PAIRS_MAX;
-			uint32_t *nl = realloc(m->nb_loc, cap * sizeof *nl);
-			if (nl)
-				m->nb_loc = nl;
-			double *nd = realloc(m->nb_dist, cap * sizeof *nd);
-			if (nd)
-				m->nb_dist = nd;
-			if (!nl || !nd) {
+			if (tr_array_resize((void **)&m->nb_loc, cap, sizeof *m->nb_loc) ||
+			    tr_array_resize((void **)&m->nb_dist, cap, sizeof *m->nb_dist)) {
 				rc = TR_ERR_NOMEM;
 				break;
 			}
 			s.cap = cap;
 		}
 		for (size_t i = 0; i < keep; i++) {
-			m->nb_loc[used + i] = s.cand[i].l;
-			m->nb_dist[used + i] = s.cand[i].d;
+			m->nb_loc[used + i] = (uint32_t)s.cand[i].at;
+			m->nb_dist[used + i] = s.cand[i].key;
 		}
 		used += keep;
 	}
@@ -708,19 +692,6 @@ static int st_replicate(const struct st_model *m, const struct stscan_params *p,
 
 /* ---- clusters ---- */
 
-struct st_rank {
-	double llr;
-	size_t centre;
-};
-
-static int st_rank_cmp(const void *a, const void *b)
-{
-	const struct st_rank *p = a, *q = b;
-	if (p->llr != q->llr)
-		return p->llr > q->llr ? -1 : 1;
-	return p->centre < q->centre ? -1 : p->centre > q->centre;
-}
-
 static int st_double_cmp(const void *a, const void *b)
 {
 	double p = *(const double *)a, q = *(const double *)b;
@@ -789,7 +760,7 @@ static int st_overlaps(const struct st_model *m, size_t c, const struct st_best 
 static int st_clusters(const struct st_model *m, const struct stscan_params *p,
 		       const struct st_best *best, double *maxllr, struct stscan_result *out)
 {
-	struct st_rank *rank = malloc(m->nloc * sizeof *rank);
+	struct stats_keyed *rank = malloc(m->nloc * sizeof *rank);
 	unsigned char *used = calloc(m->nloc, 1);
 	size_t limit = p->max_clusters ? p->max_clusters : m->nloc;
 	out->clusters = calloc(limit < m->nloc ? limit : m->nloc, sizeof *out->clusters);
@@ -797,22 +768,22 @@ static int st_clusters(const struct st_model *m, const struct stscan_params *p,
 	size_t nr = 0;
 	for (size_t c = 0; rc == TR_OK && c < m->nloc; c++)
 		if (best[c].llr > 0.0)
-			rank[nr++] = (struct st_rank){best[c].llr, c};
+			rank[nr++] = (struct stats_keyed){-best[c].llr, c}; /* strongest first */
 	if (rc == TR_OK) {
-		qsort(rank, nr, sizeof *rank, st_rank_cmp);
+		stats_keyed_sort(rank, nr);
 		qsort(maxllr, p->replications, sizeof *maxllr, st_double_cmp);
 	}
 	for (size_t i = 0; rc == TR_OK && i < nr && out->n < limit; i++) {
-		const struct st_best *b = &best[rank[i].centre];
-		if (st_overlaps(m, rank[i].centre, b, used))
+		const struct st_best *b = &best[rank[i].at];
+		if (st_overlaps(m, rank[i].at, b, used))
 			continue;
 		struct stscan_cluster *q = &out->clusters[out->n];
-		rc = st_cluster_make(m, rank[i].centre, b, q);
+		rc = st_cluster_make(m, rank[i].at, b, q);
 		if (rc != TR_OK)
 			break;
 		q->p = st_pvalue(maxllr, p->replications, b->llr);
 		out->n++;
-		for (size_t k = m->nb_off[rank[i].centre]; k < b->nb_end; k++)
+		for (size_t k = m->nb_off[rank[i].at]; k < b->nb_end; k++)
 			used[m->nb_loc[k]] = 1;
 	}
 	free(rank);

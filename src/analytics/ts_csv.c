@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/array.h"
 #include "core/err.h"
 
 /* Outcome of reading one record. */
@@ -56,28 +57,9 @@ struct csv_out {
 	size_t plen, pcap;
 };
 
-/* Makes room for need more elements of size sz in *p holding len of cap. */
-static int csv_grow(void **p, size_t *cap, size_t len, size_t need, size_t sz)
-{
-	if (*cap - len >= need)
-		return 0;
-	size_t ncap = *cap ? *cap : 256;
-	while (ncap - len < need) {
-		if (ncap > SIZE_MAX / 2 / sz)
-			return -1;
-		ncap *= 2;
-	}
-	void *q = realloc(*p, ncap * sz);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = ncap;
-	return 0;
-}
-
 static int rec_put(struct csv_rec *r, char c)
 {
-	if (csv_grow((void **)&r->text, &r->tcap, r->tlen, 1, 1) != 0)
+	if (tr_array_reserve((void **)&r->text, &r->tcap, r->tlen + 1, 1, 256) != TR_OK)
 		return CSV_NOMEM;
 	r->text[r->tlen++] = c;
 	return CSV_OK;
@@ -87,7 +69,7 @@ static int rec_field_begin(struct csv_rec *r)
 {
 	if (r->nf == TS_CSV_MAX_COLUMNS)
 		return CSV_TOO_WIDE;
-	if (csv_grow((void **)&r->f, &r->ocap, r->nf, 1, sizeof *r->f) != 0)
+	if (tr_array_reserve((void **)&r->f, &r->ocap, r->nf + 1, sizeof *r->f, 256) != TR_OK)
 		return CSV_NOMEM;
 	r->f[r->nf++] = (struct csv_field){r->tlen, 0, 0};
 	return CSV_OK;
@@ -310,17 +292,10 @@ static int out_reserve(struct csv_out *o)
 {
 	if (o->n < o->cap)
 		return TR_OK;
-	if (o->cap > SIZE_MAX / 2 / sizeof(double))
+	size_t ncap = tr_array_cap(o->cap, o->n + 1, sizeof(double), 256);
+	if (!ncap || tr_array_resize((void **)&o->counts, ncap, sizeof *o->counts) ||
+	    tr_array_resize((void **)&o->poff, ncap, sizeof *o->poff))
 		return TR_ERR_NOMEM;
-	size_t ncap = o->cap ? o->cap * 2 : 256;
-	double *c = realloc(o->counts, ncap * sizeof *c);
-	if (!c)
-		return TR_ERR_NOMEM;
-	o->counts = c;
-	size_t *p = realloc(o->poff, ncap * sizeof *p);
-	if (!p)
-		return TR_ERR_NOMEM;
-	o->poff = p;
 	o->cap = ncap;
 	return TR_OK;
 }
@@ -329,7 +304,7 @@ static int out_reserve(struct csv_out *o)
 static int out_label(struct csv_out *o, const struct csv_rec *r, size_t i)
 {
 	size_t len = rec_len(r, i);
-	if (csv_grow((void **)&o->pool, &o->pcap, o->plen, len + 1, 1) != 0)
+	if (tr_array_reserve((void **)&o->pool, &o->pcap, o->plen + len + 1, 1, 256) != TR_OK)
 		return TR_ERR_NOMEM;
 	memcpy(o->pool + o->plen, rec_field(r, i), len);
 	o->pool[o->plen + len] = '\0';

@@ -31,8 +31,8 @@ struct fed_state {
 
 /** Starts federation: loads (or makes) the node identity and the pullers.
  * Without TRELLIS_SECRET_KEY federation stays off (a log line says so)
- * and /fed/v1 answers 404. threads: the HTTP worker threads. */
-int fed_module_start(struct app *app, int threads, char *err, size_t errlen);
+ * and /fed/v1 answers 404. */
+int fed_module_start(struct app *app, char *err, size_t errlen);
 /** Tells the long-polls and pullers to end (before the HTTP server stops,
  * which waits for the requests in flight). */
 void fed_module_quiesce(struct app *app);

@@ -8,6 +8,7 @@
 #include "core/worker.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /** A zeroed state of size bytes for the module name ("referrals"); NULL
  * with "<name>: out of memory" written in err. The caller frees it until
@@ -18,6 +19,12 @@ void *module_state_new(const char *name, size_t size, char *err, size_t errlen);
  * given st: TR_OK, or TR_ERR_INTERNAL with err written. module_stop is
  * safe either way. */
 int module_start(void **slot, void *st, struct worker *w, char *err, size_t errlen);
+
+/** module_start with w a scheduler: run every interval_s seconds (none
+ * when 0), the first time one interval after the start; start_error is
+ * its message when its thread cannot start. */
+int module_schedule(void **slot, void *st, struct worker *w, int (*run)(void *arg),
+		    int64_t interval_s, const char *start_error, char *err, size_t errlen);
 
 /** Stops the worker at worker_at (offsetof) in the state published in
  * *slot and clears the slot: the state, for the module to release what it

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/timeutil.h"
+#include "core/worker.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -338,7 +339,7 @@ static void state_free(struct fed_state *st)
 	free(st);
 }
 
-int fed_module_start(struct app *app, int threads, char *err, size_t errlen)
+int fed_module_start(struct app *app, char *err, size_t errlen)
 {
 	const char *key = app->config.secret_key;
 	if (!*key) {
@@ -377,16 +378,15 @@ int fed_module_start(struct app *app, int threads, char *err, size_t errlen)
 	if (!rc && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		snprintf(err, errlen, "federation: libcurl failed to initialise");
 		rc = TR_ERR_INTERNAL;
+	} else if (!rc) {
+		rc = worker_thread_start(&st->manager, manager_main, st,
+					 "federation: cannot start the puller thread", err, errlen);
+		if (rc)
+			curl_global_cleanup();
 	}
 	if (rc) {
 		state_free(st);
 		return rc;
-	}
-	if (pthread_create(&st->manager, NULL, manager_main, st) != 0) {
-		curl_global_cleanup();
-		state_free(st);
-		snprintf(err, errlen, "federation: cannot start the puller thread");
-		return TR_ERR_INTERNAL;
 	}
 	st->running = 1;
 	fprintf(stderr, "{\"level\":\"info\",\"msg\":\"federation on\",\"node_id\":\"%s\"}\n",

@@ -76,11 +76,9 @@ int referrals_module_start(struct app *app, char *err, size_t errlen)
 		free(st);
 		return rc;
 	}
-	st->jobs = (struct worker){.run = jobs_once,
-				   .period_ms = (int64_t)app->config.referral_job_interval_s * 1000,
-				   .wait_first = 1,
-				   .start_error = "referrals: cannot start the scheduler thread"};
-	return module_start(&app->referrals, st, &st->jobs, err, errlen);
+	return module_schedule(&app->referrals, st, &st->jobs, jobs_once,
+			       app->config.referral_job_interval_s,
+			       "referrals: cannot start the scheduler thread", err, errlen);
 }
 
 void referrals_module_stop(struct app *app)

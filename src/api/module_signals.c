@@ -53,11 +53,9 @@ int signals_module_start(struct app *app, char *err, size_t errlen)
 	struct db_conn *c = db_acquire(app->db);
 	st->cfg.tips_present = aq_tips_present(c);
 	db_release(c);
-	st->detect = (struct worker){.run = detect_once,
-				     .period_ms = (int64_t)app->config.detect_interval_s * 1000,
-				     .wait_first = 1,
-				     .start_error = "signals: cannot start the detection thread"};
-	return module_start(&app->signals, st, &st->detect, err, errlen);
+	return module_schedule(&app->signals, st, &st->detect, detect_once,
+			       app->config.detect_interval_s,
+			       "signals: cannot start the detection thread", err, errlen);
 }
 
 /* Must be safe to call when start failed or never ran. */

@@ -1,6 +1,7 @@
 #include "api/app.h"
 #include "api/handlers.h"
 #include "core/err.h"
+#include "core/worker.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -169,17 +170,17 @@ int tips_module_start(struct app *app, char *err, size_t errlen)
 	if (!rc && (!(st->pow = tip_pow_new((int)bits)) ||
 		    !(st->rate = auth_throttle_new((int)rate, 3600 * 1000))))
 		rc = TR_ERR_NOMEM;
+	if (!rc) {
+		st->conn = db_acquire(app->db);
+		st->running = 1;
+		rc = worker_thread_start(&st->thread, writer_main, st,
+					 "tips: cannot start the writer thread", err, errlen);
+		if (rc)
+			db_release(st->conn);
+	}
 	if (rc) {
 		state_free(st);
 		return rc;
-	}
-	st->conn = db_acquire(app->db);
-	st->running = 1;
-	if (pthread_create(&st->thread, NULL, writer_main, st) != 0) {
-		db_release(st->conn);
-		state_free(st);
-		snprintf(err, errlen, "tips: cannot start the writer thread");
-		return TR_ERR_INTERNAL;
 	}
 	app->tips = st;
 	return TR_OK;

@@ -34,6 +34,17 @@ static int read_password(char *out, size_t n)
 	return strlen(out) >= 12 ? 0 : -1;
 }
 
+/* The end of a command that made one thing: out (its id, a token) on
+ * standard output when rc is TR_OK (the failure was told already), the
+ * database closed; the exit code. */
+static int admin_done(struct db *db, struct db_conn *conn, int rc, const char *out)
+{
+	if (!rc)
+		printf("%s\n", out);
+	cli_close(db, conn);
+	return rc ? 2 : 0;
+}
+
 int cli_user(int argc, char **argv)
 {
 	static const char *const verbs[] = {"add", NULL};
@@ -73,11 +84,8 @@ int cli_user(int argc, char **argv)
 	else if ((rc = user_add_cli(conn, email, name, org_id, role, pw ? password : NULL, id)))
 		fprintf(stderr, "trellis user add: %s\n",
 			rc == TR_ERR_CONFLICT ? "that email is already taken" : db_errmsg(conn));
-	else
-		printf("%s\n", id);
 	sodium_memzero(password, sizeof(password));
-	cli_close(db, conn);
-	return rc ? 2 : 0;
+	return admin_done(db, conn, rc, id);
 }
 
 static const char token_usage[] =
@@ -117,11 +125,9 @@ int cli_token(int argc, char **argv)
 	else if ((rc = auth_token_create(conn, NULL, "cli", uid, name, now + days * 86400000LL, ro,
 					 now, id, secret)))
 		fprintf(stderr, "trellis token create: %s\n", db_errmsg(conn));
-	else
-		printf("%s\n", secret);
+	rc = admin_done(db, conn, rc, secret);
 	sodium_memzero(secret, sizeof(secret));
-	cli_close(db, conn);
-	return rc ? 2 : 0;
+	return rc;
 }
 
 static const char org_usage[] =
@@ -154,10 +160,7 @@ int cli_org(int argc, char **argv)
 			field && strcmp(field, "kind") == 0 ? "unknown --kind"
 			: field				    ? "--country is missing or unknown"
 							    : db_errmsg(conn));
-	else
-		printf("%s\n", id);
-	cli_close(db, conn);
-	return rc ? 2 : 0;
+	return admin_done(db, conn, rc, id);
 }
 
 static const char audit_usage[] =

@@ -177,17 +177,41 @@ static int serve_args(int argc, char **argv, struct serve_opts *o)
 	return -1;
 }
 
+/* The background modules: started in this order before serving, stopped
+ * in reverse after (a stop is safe when its start failed or never ran). */
+static const struct app_module {
+	const char *name;
+	int (*start)(struct app *app, char *err, size_t errlen);
+	void (*stop)(struct app *app);
+} app_modules[] = {
+    {"tips", tips_module_start, tips_module_stop},
+    {"signals", signals_module_start, signals_module_stop},
+    {"referrals", referrals_module_start, referrals_module_stop},
+    {"federation", fed_module_start, fed_module_stop},
+    {"notify", notify_module_start, notify_module_stop},
+};
+
+/* Starts the modules in order until one fails: TR_OK, or its tr_err with
+ * its message in err (its name when it left none). */
+static int app_modules_start(struct app *app, char *err, size_t errlen)
+{
+	int rc = TR_OK;
+	for (size_t i = 0; rc == TR_OK && i < N(app_modules); i++) {
+		rc = app_modules[i].start(app, err, errlen);
+		if (rc && !*err)
+			snprintf(err, errlen, "%s: %s", app_modules[i].name, tr_strerror(rc));
+	}
+	return rc;
+}
+
 /* Stops what was started and frees the application (any part may be
  * missing: each stop and free takes what is not there). */
 static void app_free(struct app *app)
 {
 	if (!app)
 		return;
-	notify_module_stop(app);
-	fed_module_stop(app);
-	referrals_module_stop(app);
-	signals_module_stop(app);
-	tips_module_stop(app);
+	for (size_t i = N(app_modules); i-- > 0;)
+		app_modules[i].stop(app);
 	outline_free(app->outlines);
 	api_countries_cache_free(app);
 	db_close(app->db);
@@ -320,11 +344,7 @@ int cli_serve(int argc, char **argv)
 				  .authenticate = api_authenticate};
 	struct http_server *srv;
 	char err[512] = "";
-	if (tips_module_start(app, err, sizeof(err)) ||
-	    signals_module_start(app, err, sizeof(err)) ||
-	    referrals_module_start(app, err, sizeof(err)) ||
-	    fed_module_start(app, (int)pool - 2, err, sizeof(err)) ||
-	    notify_module_start(app, err, sizeof(err)) ||
+	if (app_modules_start(app, err, sizeof(err)) ||
 	    http_server_start(&cfg, &srv, err, sizeof(err))) {
 		fprintf(stderr, "trellis: %s\n", err);
 		app_free(app);

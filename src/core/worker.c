@@ -42,6 +42,16 @@ static void *loop(void *arg)
 	return NULL;
 }
 
+int worker_thread_start(pthread_t *t, void *(*main)(void *), void *arg, const char *what, char *err,
+			size_t errlen)
+{
+	if (pthread_create(t, NULL, main, arg) != 0) {
+		snprintf(err, errlen, "%s", what);
+		return TR_ERR_INTERNAL;
+	}
+	return TR_OK;
+}
+
 int worker_start(struct worker *w, char *err, size_t errlen)
 {
 	pthread_mutex_init(&w->mu, NULL);
@@ -49,12 +59,9 @@ int worker_start(struct worker *w, char *err, size_t errlen)
 	w->started = w->stop = 0;
 	if (w->period_ms <= 0)
 		return TR_OK;
-	if (pthread_create(&w->thread, NULL, loop, w) != 0) {
-		snprintf(err, errlen, "%s", w->start_error);
-		return TR_ERR_INTERNAL;
-	}
-	w->started = 1;
-	return TR_OK;
+	int rc = worker_thread_start(&w->thread, loop, w, w->start_error, err, errlen);
+	w->started = rc == TR_OK;
+	return rc;
 }
 
 void worker_stop(struct worker *w)

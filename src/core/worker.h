@@ -4,6 +4,7 @@
 #define TR_CORE_WORKER_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct worker {
@@ -20,6 +21,11 @@ struct worker {
 	pthread_t thread;
 };
 
+/** Starts a thread running main(arg) into *t: TR_OK, or TR_ERR_INTERNAL
+ * with the message what (for instance "tips: cannot start the writer
+ * thread") written in err. */
+int worker_thread_start(pthread_t *t, void *(*main)(void *), void *arg, const char *what, char *err,
+			size_t errlen);
 /** Starts w's thread (when its period is positive). TR_OK, or
  * TR_ERR_INTERNAL with err written; worker_stop is safe either way. */
 int worker_start(struct worker *w, char *err, size_t errlen);

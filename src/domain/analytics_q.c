@@ -1,4 +1,5 @@
 #include "domain/analytics_q.h"
+#include "core/array.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/alert.h"
@@ -205,14 +206,8 @@ static int aq_point_seen(struct aq_record *e, const struct aq_filter *f, const s
 static int aq_push(struct aq_records *r, struct db_stmt *s, const struct aq_filter *f,
 		   const struct caller *who)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct aq_record *v = realloc(r->v, cap * sizeof(*v));
-		if (!v)
-			return TR_ERR_NOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
+	if (tr_array_reserve((void **)&r->v, &r->cap, r->n + 1, sizeof(*r->v), 256))
+		return TR_ERR_NOMEM;
 	struct aq_record *e = &r->v[r->n++];
 	memset(e, 0, sizeof(*e));
 	const char *t;

@@ -52,20 +52,55 @@ int notify_inbox_add(struct db_conn *c, const char *user_id, const char *kind, c
 int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, const char *kind,
 		     const char *ref_type, const char *ref_id, const char *dedupe, int64_t now)
 {
-	json_t *ids = json_array();
-	int rc = row_all_vals(c,
-			      "SELECT id FROM users WHERE org_id = ? AND disabled = 0"
-			      " AND (? = 0 OR role = 'org_admin') ORDER BY id",
-			      DB_VALS(DB_TEXT(org_id), DB_INT(admins_only)), row_first_string, ids);
-	size_t i;
-	json_t *v;
-	json_array_foreach(ids, i, v)
-	{
+	if (!org_id) /* no organisation, no users (the audience's NULL is every one) */
+		return TR_OK;
+	struct notify_audience a = {org_id, NULL, 0, admins_only, NULL};
+	return notify_inbox_audience(c, &a, kind, ref_type, ref_id, dedupe, now, NULL);
+}
+
+int notify_rows_each(struct db_conn *c, const char *sql, const struct db_val *v, size_t nv,
+		     json_t *(*make)(struct db_stmt *s), int (*each)(void *ctx, json_t *row),
+		     void *ctx, int *n)
+{
+	json_t *rows = json_array();
+	int rc = row_all_vals(c, sql, v, nv, make, rows);
+	if (n)
+		*n = (int)json_array_size(rows);
+	for (size_t i = 0; !rc && i < json_array_size(rows); i++)
+		rc = each(ctx, json_array_get(rows, i));
+	json_decref(rows);
+	return rc;
+}
+
+/* One item of notify_inbox_audience. */
+struct audience_item {
+	struct db_conn *c;
+	const struct notify_audience *a;
+	const char *kind, *ref_type, *ref_id, *dedupe;
+	int64_t now;
+	int *n;
+};
+
+/* The item for the user whose id is row, when the audience's rule lets it. */
+static int audience_user(void *ctx, json_t *row)
+{
+	const struct audience_item *it = ctx;
+	const char *user_id = json_string_value(row);
+	if (it->a->check) {
+		struct caller who;
+		memset(&who, 0, sizeof(who));
+		int rc = auth_caller_load(it->c, user_id, &who);
 		if (rc)
-			break;
-		rc = notify_inbox_add(c, json_string_value(v), kind, ref_type, ref_id, dedupe, now);
+			return rc == TR_ERR_UNAUTH ? TR_OK : rc;
+		/* the module's own rule, with this user as the caller */
+		rc = it->a->check(it->c, &who, it->ref_id);
+		if (rc)
+			return rc == TR_ERR_NOT_FOUND || rc == TR_ERR_FORBIDDEN ? TR_OK : rc;
 	}
-	json_decref(ids);
+	int rc = notify_inbox_add(it->c, user_id, it->kind, it->ref_type, it->ref_id, it->dedupe,
+				  it->now);
+	if (!rc && it->n)
+		(*it->n)++;
 	return rc;
 }
 
@@ -75,41 +110,17 @@ int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, co
 {
 	if (n)
 		*n = 0;
-	json_t *ids = json_array();
-	int rc = row_all_vals(c,
-			      "SELECT id FROM users WHERE disabled = 0"
-			      " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-			      " AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
-			      " AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
-			      " ORDER BY id",
-			      DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
-				      DB_TEXT(a->not_org), DB_INT(a->reviewers), DB_INT(a->admins)),
-			      row_first_string, ids);
-	size_t i;
-	json_t *v;
-	json_array_foreach(ids, i, v)
-	{
-		if (rc)
-			break;
-		struct caller who;
-		memset(&who, 0, sizeof(who));
-		if ((rc = auth_caller_load(c, json_string_value(v), &who))) {
-			rc = rc == TR_ERR_UNAUTH ? TR_OK : rc;
-			continue;
-		}
-		/* the module's own rule, with this user as the caller */
-		rc = a->check(c, &who, ref_id);
-		if (rc == TR_ERR_NOT_FOUND || rc == TR_ERR_FORBIDDEN) {
-			rc = TR_OK;
-			continue;
-		}
-		if (!rc)
-			rc = notify_inbox_add(c, who.user_id, kind, ref_type, ref_id, dedupe, now);
-		if (!rc && n)
-			(*n)++;
-	}
-	json_decref(ids);
-	return rc;
+	struct audience_item it = {c, a, kind, ref_type, ref_id, dedupe, now, n};
+	return notify_rows_each(c,
+				"SELECT id FROM users WHERE disabled = 0"
+				" AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+				" AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
+				" AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
+				" ORDER BY id",
+				DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
+					DB_TEXT(a->not_org), DB_INT(a->reviewers),
+					DB_INT(a->admins)),
+				row_first_string, audience_user, &it, NULL);
 }
 
 /* The web app's page for a record. */

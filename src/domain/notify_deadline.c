@@ -59,9 +59,6 @@ static int referral_expired(struct db_conn *c, const char *id, const char *user,
 #define NOTIFY_STR_(x) #x
 #define NOTIFY_STR(x) NOTIFY_STR_(x)
 
-/* One page of referrals with a deadline within 24 hours or passed, or
- * expired in the last week, after id `after` (processed, the last id in
- * after): *n how many. */
 /* A referral with a deadline: id, receiving and referring organisation's
  * user, status, and the two deadlines (none: the largest time). */
 static json_t *referral_due_row(struct db_stmt *s)
@@ -79,13 +76,52 @@ static json_t *tip_due_row(struct db_stmt *s)
 			 (json_int_t)db_col_int64(s, 3));
 }
 
+/* A deadline pass over one page: its connection and time, the key of the
+ * last row handled, and the count of items raised. */
+struct deadline_run {
+	struct db_conn *c;
+	int64_t now;
+	char *after;  /* 37 bytes */
+	int64_t *due; /* the tips' pass: the last row's deadline */
+	int *raised;
+};
+
+/* One row of referral_due_row. */
+static int referral_due(void *ctx, json_t *r)
+{
+	const struct deadline_run *run = ctx;
+	struct db_conn *c = run->c;
+	int64_t now = run->now, soon = now + 24 * 3600 * 1000LL;
+	const char *id = json_string_value(json_array_get(r, 0));
+	snprintf(run->after, 37, "%s", id);
+	const char *recv = json_string_value(json_array_get(r, 1));
+	const char *status = json_string_value(json_array_get(r, 3));
+	int64_t ack = json_integer_value(json_array_get(r, 4));
+	int64_t contact = json_integer_value(json_array_get(r, 5));
+	int rc = TR_OK;
+	if (strcmp(status, "expired") == 0) {
+		rc = referral_expired(c, id, json_string_value(json_array_get(r, 2)), now);
+	} else {
+		if (strcmp(status, "sent") == 0 && ack <= soon)
+			rc = referral_deadline(c, id, recv, "ack", ack <= now, now);
+		if (!rc && contact <= soon)
+			rc = referral_deadline(c, id, recv, "contact", contact <= now, now);
+	}
+	if (!rc)
+		(*run->raised)++;
+	return rc;
+}
+
+/* One page of referrals with a deadline within 24 hours or passed, or
+ * expired in the last week, after id `after` (processed, the last id in
+ * after): *n how many. */
 static int referral_deadline_page(struct db_conn *c, int64_t now, char after[37], int *raised,
 				  int *n)
 {
 	/* no personal field is read here: ids, organisations and times only */
 	int64_t soon = now + 24 * 3600 * 1000LL;
-	json_t *rows = json_array();
-	int rc = row_all_vals(
+	struct deadline_run run = {c, now, after, NULL, raised};
+	return notify_rows_each(
 	    c,
 	    "SELECT id, recv_org_id, ref_user_id, status, ack_due_at,"
 	    " contact_due_at, closed_at FROM referrals WHERE ((status = 'sent'"
@@ -93,33 +129,7 @@ static int referral_deadline_page(struct db_conn *c, int64_t now, char after[37]
 	    " 'accepted') AND contact_due_at <= ?) OR (status = 'expired'"
 	    " AND closed_at >= ?)) AND id > ? ORDER BY id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
 	    DB_VALS(DB_INT(soon), DB_INT(soon), DB_INT(now - 7 * 86400000LL), DB_TEXT(after)),
-	    referral_due_row, rows);
-	*n = (int)json_array_size(rows);
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r)
-	{
-		if (rc)
-			break;
-		const char *id = json_string_value(json_array_get(r, 0));
-		snprintf(after, 37, "%s", id);
-		const char *recv = json_string_value(json_array_get(r, 1));
-		const char *status = json_string_value(json_array_get(r, 3));
-		int64_t ack = json_integer_value(json_array_get(r, 4));
-		int64_t contact = json_integer_value(json_array_get(r, 5));
-		if (strcmp(status, "expired") == 0) {
-			rc = referral_expired(c, id, json_string_value(json_array_get(r, 2)), now);
-		} else {
-			if (strcmp(status, "sent") == 0 && ack <= soon)
-				rc = referral_deadline(c, id, recv, "ack", ack <= now, now);
-			if (!rc && contact <= soon)
-				rc = referral_deadline(c, id, recv, "contact", contact <= now, now);
-		}
-		if (!rc)
-			(*raised)++;
-	}
-	json_decref(rows);
-	return rc;
+	    referral_due_row, referral_due, &run, n);
 }
 
 static int referral_deadlines(struct db_conn *c, int64_t now, int *raised)
@@ -167,6 +177,31 @@ static int action_deadlines(struct db_conn *c, int64_t now, int *raised)
 	return conf_actions_due(c, now, action_due, &run);
 }
 
+/* One row of tip_due_row. */
+static int tip_due(void *ctx, json_t *t)
+{
+	const struct deadline_run *run = ctx;
+	struct db_conn *c = run->c;
+	int64_t now = run->now;
+	const char *id = json_string_value(json_array_get(t, 0));
+	const char *org = json_string_value(json_array_get(t, 1));
+	const char *user = json_string_value(json_array_get(t, 2));
+	*run->due = json_integer_value(json_array_get(t, 3));
+	snprintf(run->after, 37, "%s", id);
+	int overdue = *run->due <= now;
+	char key[64], esc[64];
+	snprintf(key, sizeof(key), "%s:%s", overdue ? "overdue" : "due", id);
+	snprintf(esc, sizeof(esc), "escalated:%s", id);
+	const char *kind = overdue ? "tip_overdue" : "tip_deadline";
+	int rc = user ? notify_inbox_add(c, user, kind, "tip", id, key, now)
+		      : notify_inbox_org(c, org, 0, kind, "tip", id, key, now);
+	if (!rc && overdue) /* escalation to the organisation's administrators */
+		rc = notify_inbox_org(c, org, 1, "tip_escalated", "tip", id, esc, now);
+	if (!rc)
+		(*run->raised)++;
+	return rc;
+}
+
 /* One page of the tips not acknowledged whose deadline is within 24
  * hours or passed, after (*due, after) in deadline order (processed, the
  * last key in them): the assignee, else the organisation, is told; once
@@ -174,41 +209,15 @@ static int action_deadlines(struct db_conn *c, int64_t now, int *raised)
 static int tip_deadline_page(struct db_conn *c, int64_t now, int64_t *due, char after[37],
 			     int *raised, int *n)
 {
-	json_t *page = json_array();
-	int rc = row_all_vals(
+	struct deadline_run run = {c, now, after, due, raised};
+	return notify_rows_each(
 	    c,
 	    "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
 	    " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"
 	    " 'assigned') AND ack_due_at <= ? AND (ack_due_at > ? OR (ack_due_at = ?"
 	    " AND id > ?)) ORDER BY ack_due_at, id LIMIT " NOTIFY_STR(DEADLINE_PAGE),
 	    DB_VALS(DB_INT(now + 24 * 3600 * 1000LL), DB_INT(*due), DB_INT(*due), DB_TEXT(after)),
-	    tip_due_row, page);
-	*n = (int)json_array_size(page);
-	size_t i;
-	json_t *t;
-	json_array_foreach(page, i, t)
-	{
-		if (rc)
-			break;
-		const char *id = json_string_value(json_array_get(t, 0));
-		const char *org = json_string_value(json_array_get(t, 1));
-		const char *user = json_string_value(json_array_get(t, 2));
-		*due = json_integer_value(json_array_get(t, 3));
-		snprintf(after, 37, "%s", id);
-		int overdue = *due <= now;
-		char key[64], esc[64];
-		snprintf(key, sizeof(key), "%s:%s", overdue ? "overdue" : "due", id);
-		snprintf(esc, sizeof(esc), "escalated:%s", id);
-		const char *kind = overdue ? "tip_overdue" : "tip_deadline";
-		rc = user ? notify_inbox_add(c, user, kind, "tip", id, key, now)
-			  : notify_inbox_org(c, org, 0, kind, "tip", id, key, now);
-		if (!rc && overdue) /* escalation to the organisation's administrators */
-			rc = notify_inbox_org(c, org, 1, "tip_escalated", "tip", id, esc, now);
-		if (!rc)
-			(*raised)++;
-	}
-	json_decref(page);
-	return rc;
+	    tip_due_row, tip_due, &run, n);
 }
 
 int notify_deadlines_run(struct db_conn *c, int64_t now, int *raised)

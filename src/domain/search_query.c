@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "domain/practice.h"
 #include "domain/substance.h"
+#include "domain/substance_cache.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -299,48 +300,82 @@ static int search_alerts(struct db_conn *c, const struct caller *who, struct qbu
 	return rc;
 }
 
+/* A search of one type of record through search_docs: pg_sql on
+ * PostgreSQL (with the tsquery as its parameter), fts_sql on SQLite; the
+ * query's text bound either way. The caller adds its filters and order. */
+static void search_docs_query(struct query *q, struct db_conn *c, const struct qbuild *b,
+			      const char *pg_sql, const char *fts_sql)
+{
+	int pg = db_conn_engine(c) == DB_POSTGRES;
+	query_init(q);
+	if (pg)
+		query_text(q, pg_sql, b->pg.data);
+	else
+		query_sql(q, fts_sql);
+	query_param_text(q, pg ? b->pg.data : b->fts.data);
+}
+
+/* Runs q and hands each row to hit, which adds it to items. */
+static int search_rows(struct query *q, struct db_conn *c, struct snipper *sp, struct hits *items,
+		       void (*hit)(struct db_stmt *s, struct snipper *sp, struct hits *items))
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		hit(s, sp, items);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+static void substance_hit(struct db_stmt *s, struct snipper *sp, struct hits *items)
+{
+	/* synonyms are JSON; show their names */
+	json_t *syn = json_loads(db_col_text(s, 2), 0, NULL);
+	struct buf text;
+	buf_init(&text, 1u << 16);
+	buf_printf(&text, "%s", db_col_text(s, 1));
+	size_t i;
+	json_t *e;
+	json_array_foreach(syn, i, e)
+	    buf_printf(&text, ", %s", json_string_value(json_object_get(e, "name")));
+	buf_printf(&text, ". %s", db_col_text(s, 3));
+	json_decref(syn);
+	hit_add(items, "substance", db_col_text(s, 0), db_col_text(s, 1),
+		snippet_make(sp, text.data), db_col_double(s, 4));
+	buf_free(&text);
+}
+
 static int search_substances(struct db_conn *c, struct qbuild *b, struct snipper *sp, int limit,
 			     struct hits *items)
 {
 	struct query q;
-	query_init(&q);
-	if (db_conn_engine(c) == DB_POSTGRES)
-		query_text(&q,
-			   "SELECT x.id, x.name, x.synonyms, x.description, ts_rank(d.tsv,"
-			   " to_tsquery('simple', ?)) AS r FROM search_docs d JOIN substances x"
-			   " ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
-			   " AND d.tsv @@ to_tsquery('simple', ?)",
-			   b->pg.data);
-	else
-		query_sql(&q,
+	search_docs_query(&q, c, b,
+			  "SELECT x.id, x.name, x.synonyms, x.description, ts_rank(d.tsv,"
+			  " to_tsquery('simple', ?)) AS r FROM search_docs d JOIN substances x"
+			  " ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
+			  " AND d.tsv @@ to_tsquery('simple', ?)",
 			  "SELECT x.id, x.name, x.synonyms, x.description, -bm25(search_fts) AS r"
 			  " FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid"
 			  " JOIN substances x ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
 			  " AND search_fts MATCH ?");
-	query_param_text(&q, db_conn_engine(c) == DB_POSTGRES ? b->pg.data : b->fts.data);
 	query_int(&q, " ORDER BY r DESC, x.id LIMIT ?", limit);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		/* synonyms are JSON; show their names */
-		json_t *syn = json_loads(db_col_text(s, 2), 0, NULL);
-		struct buf text;
-		buf_init(&text, 1u << 16);
-		buf_printf(&text, "%s", db_col_text(s, 1));
-		size_t i;
-		json_t *e;
-		json_array_foreach(syn, i, e)
-		    buf_printf(&text, ", %s", json_string_value(json_object_get(e, "name")));
-		buf_printf(&text, ". %s", db_col_text(s, 3));
-		json_decref(syn);
-		hit_add(items, "substance", db_col_text(s, 0), db_col_text(s, 1),
-			snippet_make(sp, text.data), db_col_double(s, 4));
-		buf_free(&text);
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return search_rows(&q, c, sp, items, substance_hit);
+}
+
+static void practice_hit(struct db_stmt *s, struct snipper *sp, struct hits *items)
+{
+	struct buf text;
+	buf_init(&text, 1u << 20);
+	buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1),
+		   db_col_text(s, 2) ? db_col_text(s, 2) : "",
+		   db_col_text(s, 3) ? db_col_text(s, 3) : "");
+	char *snip = snippet_make(sp, text.data);
+	items->status = db_col_text(s, 5);
+	items->org_id = db_col_text(s, 6);
+	hit_add(items, "practice", db_col_text(s, 0), db_col_text(s, 1), snip, db_col_double(s, 4));
+	buf_free(&text);
 }
 
 /* Practices: published ones for everyone, the rest as practice_visible says. */
@@ -348,44 +383,20 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 			    struct snipper *sp, int limit, struct hits *items)
 {
 	struct query q;
-	query_init(&q);
-	if (db_conn_engine(c) == DB_POSTGRES)
-		query_text(&q,
-			   "SELECT p.id, p.title, p.summary, p.description, ts_rank(d.tsv,"
-			   " to_tsquery('simple', ?)) AS r, p.status, p.org_id FROM search_docs d"
-			   " JOIN practices p"
-			   " ON p.id = d.doc_id WHERE d.doc_type = 'practice'"
-			   " AND d.tsv @@ to_tsquery('simple', ?)",
-			   b->pg.data);
-	else
-		query_sql(&q,
+	search_docs_query(&q, c, b,
+			  "SELECT p.id, p.title, p.summary, p.description, ts_rank(d.tsv,"
+			  " to_tsquery('simple', ?)) AS r, p.status, p.org_id FROM search_docs d"
+			  " JOIN practices p"
+			  " ON p.id = d.doc_id WHERE d.doc_type = 'practice'"
+			  " AND d.tsv @@ to_tsquery('simple', ?)",
 			  "SELECT p.id, p.title, p.summary, p.description, f.r, p.status, p.org_id"
 			  " FROM (SELECT rowid,"
 			  " -bm25(search_fts) AS r FROM search_fts WHERE search_fts MATCH ?"
 			  " ORDER BY rowid DESC LIMIT 300) f JOIN search_docs d ON d.id = f.rowid"
 			  " JOIN practices p ON p.id = d.doc_id WHERE d.doc_type = 'practice'");
-	query_param_text(&q, db_conn_engine(c) == DB_POSTGRES ? b->pg.data : b->fts.data);
 	practice_visible(&q, who, "p");
 	query_int(&q, " ORDER BY r DESC, p.id LIMIT ?", limit);
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct buf text;
-		buf_init(&text, 1u << 20);
-		buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1),
-			   db_col_text(s, 2) ? db_col_text(s, 2) : "",
-			   db_col_text(s, 3) ? db_col_text(s, 3) : "");
-		char *snip = snippet_make(sp, text.data);
-		items->status = db_col_text(s, 5);
-		items->org_id = db_col_text(s, 6);
-		hit_add(items, "practice", db_col_text(s, 0), db_col_text(s, 1), snip,
-			db_col_double(s, 4));
-		buf_free(&text);
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	return search_rows(&q, c, sp, items, practice_hit);
 }
 
 static int rank_cmp(const void *x, const void *y)
@@ -523,54 +534,43 @@ static int names_make(struct db_conn *c, struct text_stemmers *t, struct buf *al
  * takes its own copy. */
 static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
-	uint64_t pool;
-	unsigned long gen;
-	int64_t checked; /* when the signature was last read */
-	char sig[160];
+	struct substance_stamp stamp;
 	char *all; /* NULL: none made yet */
 	int nsub;
 } names_cache;
 
-/* The cached stems when they are still good (a copy in *all), under the lock. */
-static int names_cached(uint64_t pool, unsigned long gen, const char *sig, int64_t now, char **all,
-			int *nsub)
+/* Where names_get's copy goes. */
+struct names_copy {
+	char **all;
+	int *nsub;
+};
+
+/* Under the lock: a copy of the stems in *all when they still hold. */
+static int names_cached(void *ctx, const struct substance_stamp *now, int sig_read)
 {
-	if (!names_cache.all || names_cache.pool != pool)
+	const struct names_copy *o = ctx;
+	if (!names_cache.all || !substance_stamp_holds(&names_cache.stamp, now, sig_read))
 		return 0;
-	if (sig ? strcmp(names_cache.sig, sig) != 0
-		: names_cache.gen != gen || now - names_cache.checked >= 1000)
-		return 0;
-	names_cache.gen = gen;
-	if (sig)
-		names_cache.checked = now;
-	*all = strdup(names_cache.all);
-	*nsub = names_cache.nsub;
+	*o->all = strdup(names_cache.all);
+	*o->nsub = names_cache.nsub;
 	return 1;
 }
 
 /* A copy of the substances' stems (free it) and how many substances. */
 static int names_get(struct db_conn *c, struct text_stemmers *t, char **all, int *nsub)
 {
-	uint64_t pool = db_conn_pool(c);
-	unsigned long gen = substance_generation(); /* before anything is read */
-	int64_t now = tr_now_ms();
-	char sig[sizeof(names_cache.sig)];
+	struct names_copy o = {all, nsub};
+	struct substance_stamp now;
+	int held;
 	*all = NULL;
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			int rc = substance_signature(c, sig, sizeof(sig));
-			if (rc)
-				return rc;
-		}
-		pthread_mutex_lock(&names_lock);
-		int hit = names_cached(pool, gen, pass ? sig : NULL, now, all, nsub);
-		pthread_mutex_unlock(&names_lock);
-		if (hit)
-			return *all ? TR_OK : TR_ERR_NOMEM;
-	}
+	int rc = substance_cache_look(c, &names_lock, names_cached, &o, &now, &held);
+	if (rc)
+		return rc;
+	if (held)
+		return *all ? TR_OK : TR_ERR_NOMEM;
 	struct buf b;
 	buf_init(&b, 8u << 20);
-	int rc = names_make(c, t, &b, nsub);
+	rc = names_make(c, t, &b, nsub);
 	if (rc) {
 		buf_free(&b);
 		return rc;
@@ -584,10 +584,7 @@ static int names_get(struct db_conn *c, struct text_stemmers *t, char **all, int
 		free(names_cache.all);
 		names_cache.all = keep;
 		names_cache.nsub = *nsub;
-		names_cache.pool = pool;
-		names_cache.gen = gen;
-		names_cache.checked = now;
-		snprintf(names_cache.sig, sizeof(names_cache.sig), "%s", sig);
+		names_cache.stamp = now;
 	}
 	pthread_mutex_unlock(&names_lock);
 	return TR_OK;

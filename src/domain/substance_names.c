@@ -1,9 +1,11 @@
 /* The substances' display names by id, kept per pool for the related
  * alerts' reasons, and the signature that tells a cache of substances
  * when another process changed them. */
+#include "core/array.h"
 #include "core/err.h"
 #include "core/timeutil.h"
 #include "domain/substance.h"
+#include "domain/substance_cache.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +34,43 @@ int substance_signature(struct db_conn *c, char *sig, size_t n)
 	return rc;
 }
 
+int substance_stamp_holds(struct substance_stamp *st, const struct substance_stamp *now,
+			  int sig_read)
+{
+	if (st->pool != now->pool)
+		return 0;
+	if (sig_read ? strcmp(st->sig, now->sig) != 0
+		     : st->gen != now->gen || now->checked - st->checked >= 1000)
+		return 0;
+	if (sig_read) {
+		st->gen = now->gen;
+		st->checked = now->checked;
+	}
+	return 1;
+}
+
+int substance_cache_look(struct db_conn *c, pthread_mutex_t *lock,
+			 int (*look)(void *ctx, const struct substance_stamp *now, int sig_read),
+			 void *ctx, struct substance_stamp *now, int *held)
+{
+	now->pool = db_conn_pool(c);
+	now->gen = substance_generation(); /* before anything is read */
+	now->checked = tr_now_ms();
+	now->sig[0] = '\0';
+	*held = 0;
+	for (int pass = 0; pass < 2 && !*held; pass++) {
+		if (pass == 1) {
+			int rc = substance_signature(c, now->sig, sizeof(now->sig));
+			if (rc)
+				return rc;
+		}
+		pthread_mutex_lock(lock);
+		*held = look(ctx, now, pass);
+		pthread_mutex_unlock(lock);
+	}
+	return TR_OK;
+}
+
 struct sub_name {
 	char id[37];
 	char name[SUBSTANCE_NAME_MAX + 1];
@@ -41,10 +80,7 @@ struct sub_name {
  * a substance, or when the signature (read at most once a second) moved. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
-	uint64_t pool;
-	unsigned long gen;
-	int64_t checked;
-	char sig[160];
+	struct substance_stamp stamp;
 	struct sub_name *v; /* NULL: none made yet */
 	size_t n;
 } cache;
@@ -64,14 +100,9 @@ static int names_make(struct db_conn *c, struct sub_name **out, size_t *n)
 	if (rc)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			struct sub_name *v = realloc(*out, cap * sizeof(*v));
-			if (!v) {
-				rc = TR_ERR_NOMEM;
-				break;
-			}
-			*out = v;
+		if (tr_array_reserve((void **)out, &cap, *n + 1, sizeof(**out), 256)) {
+			rc = TR_ERR_NOMEM;
+			break;
 		}
 		snprintf((*out)[*n].id, sizeof((*out)[*n].id), "%s", db_col_text(s, 0));
 		snprintf((*out)[*n].name, sizeof((*out)[*n].name), "%s", db_col_text(s, 1));
@@ -86,56 +117,45 @@ static int names_make(struct db_conn *c, struct sub_name **out, size_t *n)
 	return rc;
 }
 
-/* Under the lock: whether the names kept hold (sig: the signature just
- * read, NULL when not read), copying id's name into name when they do. */
-static int kept(uint64_t pool, unsigned long gen, const char *sig, int64_t now, const char *id,
-		char *name, size_t n)
+/* The name substance_name_of looks for, and where it goes. */
+struct name_query {
+	const char *id;
+	char *name;
+	size_t n;
+};
+
+/* Under the lock: copies the name asked for when the names kept hold. */
+static int kept(void *ctx, const struct substance_stamp *now, int sig_read)
 {
-	if (!cache.v || cache.pool != pool || cache.gen != gen)
+	const struct name_query *q = ctx;
+	if (!cache.v || !substance_stamp_holds(&cache.stamp, now, sig_read))
 		return 0;
-	if (sig ? strcmp(cache.sig, sig) != 0 : now - cache.checked >= 1000)
-		return 0;
-	if (sig)
-		cache.checked = now;
 	struct sub_name key;
-	snprintf(key.id, sizeof(key.id), "%s", id);
+	snprintf(key.id, sizeof(key.id), "%s", q->id);
 	const struct sub_name *f = bsearch(&key, cache.v, cache.n, sizeof(key), by_id);
-	snprintf(name, n, "%s", f ? f->name : "");
+	snprintf(q->name, q->n, "%s", f ? f->name : "");
 	return 1;
 }
 
 int substance_name_of(struct db_conn *c, const char *id, char *name, size_t n)
 {
-	uint64_t pool = db_conn_pool(c);
-	unsigned long gen = substance_generation(); /* before anything is read */
-	int64_t now = tr_now_ms();
-	char sig[sizeof(cache.sig)];
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			int rc = substance_signature(c, sig, sizeof(sig));
-			if (rc)
-				return rc;
-		}
-		pthread_mutex_lock(&lock);
-		int hit = kept(pool, gen, pass ? sig : NULL, now, id, name, n);
-		pthread_mutex_unlock(&lock);
-		if (hit)
-			return TR_OK;
-	}
+	struct name_query q = {id, name, n};
+	struct substance_stamp now;
+	int held;
+	int rc = substance_cache_look(c, &lock, kept, &q, &now, &held);
+	if (rc || held)
+		return rc;
 	struct sub_name *v;
 	size_t count;
-	int rc = names_make(c, &v, &count);
+	rc = names_make(c, &v, &count);
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&lock);
 	free(cache.v);
 	cache.v = v;
 	cache.n = count;
-	cache.pool = pool;
-	cache.gen = gen;
-	cache.checked = now;
-	snprintf(cache.sig, sizeof(cache.sig), "%s", sig);
-	kept(pool, gen, NULL, now, id, name, n);
+	cache.stamp = now;
+	kept(&q, &now, 0);
 	pthread_mutex_unlock(&lock);
 	return TR_OK;
 }

@@ -2,6 +2,7 @@
  * into the indexes (list orders, substance lists, grid, postings); the
  * first load in bulk, then each sync by change number (alert_seq). */
 #include "domain/readmodel/alerts.h"
+#include "core/array.h"
 #include "core/err.h"
 #include "domain/overlap.h"
 #include "domain/readmodel/model.h"
@@ -418,16 +419,13 @@ static int entry_put(struct alert_cache *ac, struct entry *ne, int bulk)
 		return entry_link(ac, idx, 0);
 	}
 	if (ac->n == ac->cap) {
-		uint32_t nc = ac->cap ? ac->cap * 2 : 1024;
-		struct entry *v = realloc(ac->e, nc * sizeof(*v));
-		if (!v)
+		/* the entries and their hot parts share one capacity */
+		size_t nc = tr_array_cap(ac->cap, (size_t)ac->n + 1, sizeof(*ac->e), 1024);
+		if (!nc || nc >= UINT32_MAX ||
+		    tr_array_resize((void **)&ac->e, nc, sizeof(*ac->e)) ||
+		    tr_array_resize((void **)&ac->hot, nc, sizeof(*ac->hot)))
 			return TR_ERR_NOMEM;
-		ac->e = v;
-		struct hot *h = realloc(ac->hot, nc * sizeof(*h));
-		if (!h)
-			return TR_ERR_NOMEM;
-		ac->hot = h;
-		ac->cap = nc;
+		ac->cap = (uint32_t)nc;
 		if (bits_grow(ac))
 			return TR_ERR_NOMEM;
 	}
