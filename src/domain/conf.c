@@ -462,12 +462,12 @@ int conf_minutes_add(struct db_conn *c, const struct caller *who, const char *id
 		rc = TR_ERR_FORBIDDEN;
 		goto out;
 	}
-	int64_t version;
-	if ((rc = db_int_vals(c,
-			      "SELECT COALESCE(MAX(m.version), 0) + 1 FROM conf_event_minutes m"
-			      " WHERE m.event_id = ?",
-			      DB_VALS(DB_TEXT(id)), &version)))
+	/* the next version follows the latest, the one the event shows (none
+	 * yet: 1) */
+	if ((rc = minutes_latest(c, ev)))
 		goto out;
+	int64_t version =
+	    json_integer_value(json_object_get(json_object_get(ev, "minutes"), "version")) + 1;
 	/* written from another version than the latest: someone changed the
 	 * minutes in the meantime */
 	json_t *base = json_object_get(body, "base_version");

@@ -50,6 +50,17 @@ static const char *const proposal_open[] = {"open",	   "verified", "agreed",
 					    "implemented", "closed",   NULL};
 static const char *const sighting_types[] = {"seen", "false_positive", NULL};
 #define COUNTRY_REF "SELECT 1 FROM countries WHERE iso2 = ?"
+/* clang-format off */
+/* The sharing of a type that goes to a sharing group too (FT_GROUP): a
+ * copy is the federation's or a group's, never narrower. */
+#define FED_GROUP_COLS                                                                             \
+	{"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},                         \
+	{"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL}
+/* When a record was made and last changed, both required. */
+#define FED_TIME_COLS                                                                              \
+	{"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},                                    \
+	{"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL}
+/* clang-format on */
 
 /* An activity's polygon as activity.c takes it: a closed ring of 4 to 1000
  * [lon, lat] positions. */
@@ -89,8 +100,7 @@ static const struct fed_col practice_cols[] = {
     {"status", REC_TEXT, 1, 20, only_published, NULL, 0, 0, NULL},
     {"submitted_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
     {"published_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
-    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
+    FED_TIME_COLS,
 };
 
 static const struct fed_col proposal_cols[] = {
@@ -102,10 +112,8 @@ static const struct fed_col proposal_cols[] = {
     {"activities", REC_JSON, 1, 100, NULL, NULL, 0, 0, NULL},
     {"status", REC_TEXT, 1, 20, proposal_open, NULL, 0, 0, NULL},
     {"verified_at", REC_TIME, 0, 0, NULL, NULL, 0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
-    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
-    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
+    FED_GROUP_COLS,
+    FED_TIME_COLS,
 };
 
 static const char *const proposal_children[] = {
@@ -145,11 +153,9 @@ static const struct fed_col activity_cols[] = {
     {"currency", REC_TEXT, 0, 3, NULL, NULL, 0, 0, NULL},
     {"practice_id", REC_TEXT, 0, 36, NULL, "SELECT 1 FROM practices " DB_ACL_EXEMPT " WHERE id = ?",
      0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
-    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
+    FED_GROUP_COLS,
     {"tlp", REC_TEXT, 1, 20, tlps_not_red, NULL, 0, 0, NULL},
-    {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
-    {"updated_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
+    FED_TIME_COLS,
 };
 
 static const struct fed_col sighting_cols[] = {
@@ -166,8 +172,7 @@ static const struct fed_col sighting_cols[] = {
 static const struct fed_col comment_cols[] = {
     {"alert_id", REC_TEXT, 1, 36, NULL, NULL, 0, 0, NULL},
     {"body", REC_TEXT, 1, 20000, NULL, NULL, 0, 0, NULL},
-    {"distribution", REC_TEXT, 1, 20, fed_or_group, NULL, 0, 0, NULL},
-    {"sharing_group_id", REC_TEXT, 0, 36, NULL, NULL, 0, 0, NULL},
+    FED_GROUP_COLS,
     {"created_at", REC_TIME, 1, 0, NULL, NULL, 0, 0, NULL},
 };
 
