@@ -585,17 +585,11 @@ int alert_update(struct db_conn *c, const struct caller *who, const char *id, js
 static int import_existing(struct db_conn *c, const char *id, char org[37], char dist[24],
 			   int64_t *version)
 {
-	struct db_stmt *s;
-	int rc = db_row_vals(
+	const struct row_var v[] = {
+	    {.text = org, .size = 37}, {.text = dist, .size = 24}, {.num = version}};
+	return row_scan_vals(
 	    c, "SELECT org_id, distribution, version FROM alerts " DB_ACL_EXEMPT " WHERE id = ?",
-	    DB_VALS(DB_TEXT(id)), &s);
-	if (rc)
-		return rc;
-	snprintf(org, 37, "%s", db_col_text(s, 0));
-	snprintf(dist, 24, "%s", db_col_text(s, 1));
-	*version = db_col_int64(s, 2);
-	db_done(s);
-	return TR_OK;
+	    DB_VALS(DB_TEXT(id)), v, 3);
 }
 
 /* A new record is created as by POST; one already here is updated as by

@@ -460,3 +460,38 @@ int row_step_write(struct db_stmt *s)
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
+
+void row_scan(struct db_stmt *s, const struct row_var *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *t;
+		if (!v[i].text)
+			*v[i].num = db_col_int64(s, (int)i);
+		else
+			snprintf(v[i].text, v[i].size, "%s", (t = db_col_text(s, (int)i)) ? t : "");
+	}
+	db_done(s);
+}
+
+int row_scan_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		  const struct row_var *vars, size_t nv)
+{
+	struct db_stmt *s;
+	int rc = db_row_vals(c, sql, v, n, &s);
+	if (!rc)
+		row_scan(s, vars, nv);
+	return rc;
+}
+
+int row_query_each(struct query *q, struct db_conn *c, void (*each)(struct db_stmt *s, void *ctx),
+		   void *ctx)
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		each(s, ctx);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}

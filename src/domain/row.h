@@ -219,4 +219,25 @@ int row_list_ctx(struct query *q, struct db_conn *c, int limit,
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
 		 char **next_key /* OUT */);
 
+/** Where row_scan puts a column of a row: a text column copied into text,
+ * a buffer of size bytes (cut to fit; NULL reads as ""), or, when text is
+ * NULL, an integer column into *num (NULL reads as 0). */
+struct row_var {
+	char *text;
+	size_t size;
+	int64_t *num;
+};
+/** Copies the columns 0 to n - 1 of the current row of s into the n vars
+ * (column i into v[i]), then finishes s (db_done). */
+void row_scan(struct db_stmt *s, const struct row_var *v, size_t n);
+/** Prepares sql bound with the n values and row_scan's its first row into
+ * the nv vars: TR_OK, TR_ERR_NOT_FOUND without a row, else the error. */
+int row_scan_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		  const struct row_var *vars, size_t nv);
+/** Prepares q (and frees it) and gives every row of it, in turn, to each
+ * with ctx: TR_OK when all were given, else the error of the step.
+ * Finishes the statement. */
+int row_query_each(struct query *q, struct db_conn *c, void (*each)(struct db_stmt *s, void *ctx),
+		   void *ctx);
+
 #endif
