@@ -270,14 +270,6 @@ static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, c
 	return TR_OK;
 }
 
-static void bind_json(struct db_stmt *s, int i, json_t *a, const char *name, int object)
-{
-	json_t *v = json_object_get(a, name);
-	char *text = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
-	db_bind_text(s, i, text ? text : object ? "{}" : "[]");
-	free(text);
-}
-
 static int alert_index(struct db_conn *c, const char *id, json_t *a);
 
 /* Binds the location's lat, lon, place name, precision and grid cell (x,
@@ -322,17 +314,16 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		     " observed_to = ?, reliability = ?, credibility = ?, tags = ?,"
 		     " countries = ?, substances = ?, ews = ?, updated_at = ?, published_at = ?,"
 		     " drug_form = ?, version = version + 1 WHERE id = ?";
+	static const struct row_text_field texts[] = {
+	    {"title", NULL},	    {"summary", ""},
+	    {"body", ""},	    {"category", NULL},
+	    {"status", NULL},	    {"retraction_reason", NULL},
+	    {"distribution", NULL}, {"sharing_group_id", NULL},
+	    {"tlp", NULL}};
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = row_prepare_texts(c, sql, a, texts, 9, &s);
 	if (rc)
 		return rc;
-	static const char *const texts[] = {"title",	    "summary",		"body",
-					    "category",	    "status",		"retraction_reason",
-					    "distribution", "sharing_group_id", "tlp"};
-	for (int i = 0; i < 9; i++) {
-		const char *v = json_string_value(json_object_get(a, texts[i]));
-		db_bind_text(s, i + 1, v ? v : (i == 1 || i == 2) ? "" : NULL);
-	}
 	bind_location(s, 10, json_object_get(a, "location"));
 	int has;
 	int64_t t = time_field(a, "observed_from", &has);
@@ -343,21 +334,17 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 	json_t *cred = json_object_get(a, "credibility");
 	json_is_integer(cred) ? db_bind_int64(s, 19, json_integer_value(cred))
 			      : db_bind_null(s, 19);
-	bind_json(s, 20, a, "tags", 0);
-	bind_json(s, 21, a, "countries", 0);
-	bind_json(s, 22, a, "substances", 0);
-	bind_json(s, 23, a, "ews", 1);
+	row_bind_json(s, 20, json_object_get(a, "tags"), "[]");
+	row_bind_json(s, 21, json_object_get(a, "countries"), "[]");
+	row_bind_json(s, 22, json_object_get(a, "substances"), "[]");
+	row_bind_json(s, 23, json_object_get(a, "ews"), "{}");
 	db_bind_int64(s, 24, now);
 	t = time_field(a, "published_at", &has);
 	has ? db_bind_int64(s, 25, t) : db_bind_null(s, 25);
 	db_bind_text(s, 26, json_string_value(json_object_get(a, "drug_form")));
 	db_bind_text(s, 27, id);
-	if (insert) {
-		db_bind_text(s, 28, who->org_id);
-		db_bind_text(s, 29, who->country[0] ? who->country : NULL);
-		db_bind_text(s, 30, who->user_id[0] ? who->user_id : NULL); /* none: federation */
-		db_bind_int64(s, 31, now);
-	}
+	if (insert)
+		row_bind_owner(s, 28, who, now);
 	if ((rc = row_step_write(s)))
 		return rc;
 	if ((rc = links_write(c, id, "alert_substances", "substance_id",

@@ -291,13 +291,6 @@ static int links_write(struct db_conn *c, const struct caller *who, const char *
 	return TR_OK;
 }
 
-static void bind_json(struct db_stmt *s, int i, json_t *v, const char *empty)
-{
-	char *text = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
-	db_bind_text(s, i, text ? text : empty);
-	free(text);
-}
-
 static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		     const struct caller *who, int64_t now)
 {
@@ -312,14 +305,13 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		     " radius_m = ?, place_name = ?, analysis = ?, responses = ?,"
 		     " response_started_at = ?, updated_at = ?, version = version + 1"
 		     " WHERE id = ?";
+	static const struct row_text_field texts[] = {
+	    {"distribution", NULL}, {"sharing_group_id", NULL}, {"tlp", NULL},
+	    {"title", NULL},	    {"description", ""},	{"phase", NULL}};
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = row_prepare_texts(c, sql, m, texts, 6, &s);
 	if (rc)
 		return rc;
-	static const char *const texts[] = {"distribution", "sharing_group_id", "tlp",
-					    "title",	    "description",	"phase"};
-	for (int i = 0; i < 6; i++)
-		db_bind_text(s, i + 1, jstr(m, texts[i]) ? jstr(m, texts[i]) : i == 4 ? "" : NULL);
 	json_t *area = json_object_get(m, "area");
 	if (json_is_object(area)) {
 		db_bind_double(s, 7, json_number_value(json_object_get(area, "lat")));
@@ -330,19 +322,15 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		for (int i = 7; i <= 10; i++)
 			db_bind_null(s, i);
 	}
-	bind_json(s, 11, json_object_get(m, "analysis"), "{}");
-	bind_json(s, 12, json_object_get(m, "responses"), "[]");
+	row_bind_json(s, 11, json_object_get(m, "analysis"), "{}");
+	row_bind_json(s, 12, json_object_get(m, "responses"), "[]");
 	int64_t start = 0;
 	const char *rs = jstr(m, "response_started_at");
 	rs && !tr_time_parse(rs, &start) ? db_bind_int64(s, 13, start) : db_bind_null(s, 13);
 	db_bind_int64(s, 14, now);
 	db_bind_text(s, 15, id);
-	if (insert) {
-		db_bind_text(s, 16, who->org_id);
-		db_bind_text_or_null(s, 17, who->country[0] ? who->country : NULL);
-		db_bind_text(s, 18, who->user_id);
-		db_bind_int64(s, 19, now);
-	}
+	if (insert) /* the caller is a user: problems do not come by federation */
+		row_bind_owner(s, 16, who, now);
 	return row_step_write(s);
 }
 

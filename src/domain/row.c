@@ -495,3 +495,28 @@ int row_query_each(struct query *q, struct db_conn *c, void (*each)(struct db_st
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
 }
+
+int row_prepare_texts(struct db_conn *c, const char *sql, json_t *r, const struct row_text_field *f,
+		      size_t n, struct db_stmt **out)
+{
+	int rc = db_prepare(c, sql, out);
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *v = json_string_value(json_object_get(r, f[i].key));
+		db_bind_text(*out, (int)i + 1, v ? v : f[i].absent);
+	}
+	return rc;
+}
+
+void row_bind_owner(struct db_stmt *s, int i, const struct caller *who, int64_t now)
+{
+	db_bind_vals(s, i,
+		     DB_VALS(DB_TEXT(who->org_id), DB_TEXT(who->country[0] ? who->country : NULL),
+			     DB_TEXT(who->user_id[0] ? who->user_id : NULL), DB_INT(now)));
+}
+
+void row_bind_json(struct db_stmt *s, int i, json_t *v, const char *empty)
+{
+	char *text = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
+	db_bind_text(s, i, text ? text : empty);
+	free(text);
+}

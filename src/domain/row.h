@@ -239,5 +239,21 @@ int row_scan_vals(struct db_conn *c, const char *sql, const struct db_val *v, si
  * Finishes the statement. */
 int row_query_each(struct query *q, struct db_conn *c, void (*each)(struct db_stmt *s, void *ctx),
 		   void *ctx);
+/** A text field of a record and what a write binds when the record has
+ * none (NULL: NULL). */
+struct row_text_field {
+	const char *key, *absent;
+};
+/** Prepares sql and binds the n text fields f of the record r from
+ * parameter 1 on. */
+int row_prepare_texts(struct db_conn *c, const char *sql, json_t *r, const struct row_text_field *f,
+		      size_t n, struct db_stmt **out /* OUT */);
+/** Binds, from parameter i on, the columns an insert of a record of who's
+ * ends with: org_id, country (NULL when who has none), created_by (NULL
+ * when who is no user: federation) and created_at (now). */
+void row_bind_owner(struct db_stmt *s, int i, const struct caller *who, int64_t now);
+/** Binds the JSON v as compact text at parameter i, or empty when v is
+ * absent, null or cannot be written. */
+void row_bind_json(struct db_stmt *s, int i, json_t *v, const char *empty);
 
 #endif
