@@ -55,20 +55,12 @@ static json_t *alert_row(struct db_stmt *s)
 							  : json_integer(db_col_int64(s, 16)));
 		json_object_set_new(a, "location", loc);
 	}
-	json_object_set_new(a, "observed_from", row_time(s, 17));
-	json_object_set_new(a, "observed_to", row_time(s, 18));
-	json_object_set_new(a, "reliability", row_text(s, 19));
-	json_object_set_new(a, "credibility",
-			    db_col_is_null(s, 20) ? json_null()
-						  : json_integer(db_col_int64(s, 20)));
-	json_object_set_new(a, "tags", row_json(s, 21, 0));
-	json_object_set_new(a, "countries", row_json(s, 22, 0));
-	json_object_set_new(a, "substances", row_json(s, 23, 0));
-	json_object_set_new(a, "ews", row_json(s, 24, 1));
-	json_object_set_new(a, "created_at", row_time(s, 25));
-	json_object_set_new(a, "updated_at", row_time(s, 26));
-	json_object_set_new(a, "published_at", row_time(s, 27));
-	json_object_set_new(a, "version", json_integer(db_col_int64(s, 28)));
+	static const struct row_col rest[] = {
+	    {"observed_from", ROW_TIME}, {"observed_to", ROW_TIME},  {"reliability", ROW_TEXT},
+	    {"credibility", ROW_INT},	 {"tags", ROW_ARRAY},	     {"countries", ROW_ARRAY},
+	    {"substances", ROW_ARRAY},	 {"ews", ROW_OBJECT},	     {"created_at", ROW_TIME},
+	    {"updated_at", ROW_TIME},	 {"published_at", ROW_TIME}, {"version", ROW_INT}};
+	row_set(a, s, 17, rest, 12);
 	int df = alert_drug_form_col(s);
 	if (df >= 0)
 		json_object_set_new(a, "drug_form", row_text(s, df));
@@ -299,29 +291,19 @@ static void bind_location(struct db_stmt *s, int k, json_t *loc)
 static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		       const struct caller *who, int64_t now)
 {
-	const char *sql =
-	    insert ? "INSERT INTO alerts " DB_ACL_EXEMPT " (title, summary, body, category,"
-		     " status, retraction_reason, distribution, sharing_group_id, tlp, lat, lon,"
-		     " place_name, precision_m, cell_x, cell_y, observed_from, observed_to,"
-		     " reliability, credibility, tags, countries, substances, ews, updated_at,"
-		     " published_at, drug_form, id, org_id, country, created_by, created_at)"
-		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		     " ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		   : "UPDATE alerts " DB_ACL_EXEMPT " SET title = ?, summary = ?, body = ?,"
-		     " category = ?, status = ?, retraction_reason = ?, distribution = ?,"
-		     " sharing_group_id = ?, tlp = ?, lat = ?, lon = ?, place_name = ?,"
-		     " precision_m = ?, cell_x = ?, cell_y = ?, observed_from = ?,"
-		     " observed_to = ?, reliability = ?, credibility = ?, tags = ?,"
-		     " countries = ?, substances = ?, ews = ?, updated_at = ?, published_at = ?,"
-		     " drug_form = ?, version = version + 1 WHERE id = ?";
 	static const struct row_text_field texts[] = {
 	    {"title", NULL},	    {"summary", ""},
 	    {"body", ""},	    {"category", NULL},
 	    {"status", NULL},	    {"retraction_reason", NULL},
 	    {"distribution", NULL}, {"sharing_group_id", NULL},
 	    {"tlp", NULL}};
+	static const char *const cols[] = {
+	    "lat",	     "lon",	    "place_name",  "precision_m",  "cell_x",   "cell_y",
+	    "observed_from", "observed_to", "reliability", "credibility",  "tags",     "countries",
+	    "substances",    "ews",	    "updated_at",  "published_at", "drug_form"};
+	static const struct row_writer w = {"alerts", texts, 9, cols, 17};
 	struct db_stmt *s;
-	int rc = row_prepare_texts(c, sql, a, texts, 9, &s);
+	int rc = row_write_prepare(c, &w, a, insert, &s);
 	if (rc)
 		return rc;
 	bind_location(s, 10, json_object_get(a, "location"));

@@ -45,12 +45,10 @@ static json_t *problem_row(struct db_stmt *s)
 				    json_pack("{s:f, s:f, s:f, s:o}", "lat", db_col_double(s, 10),
 					      "lon", db_col_double(s, 11), "radius_m",
 					      db_col_double(s, 12), "place_name", row_text(s, 13)));
-	json_object_set_new(p, "analysis", row_json(s, 14, 1));
-	json_object_set_new(p, "responses", row_json(s, 15, 0));
-	json_object_set_new(p, "response_started_at", row_time(s, 16));
-	json_object_set_new(p, "created_at", row_time(s, 17));
-	json_object_set_new(p, "updated_at", row_time(s, 18));
-	json_object_set_new(p, "version", json_integer(db_col_int64(s, 19)));
+	static const struct row_col rest[] = {
+	    {"analysis", ROW_OBJECT}, {"responses", ROW_ARRAY}, {"response_started_at", ROW_TIME},
+	    {"created_at", ROW_TIME}, {"updated_at", ROW_TIME}, {"version", ROW_INT}};
+	row_set(p, s, 14, rest, 6);
 	return p;
 }
 
@@ -294,22 +292,20 @@ static int links_write(struct db_conn *c, const struct caller *who, const char *
 static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		     const struct caller *who, int64_t now)
 {
-	const char *sql =
-	    insert ? "INSERT INTO problems " DB_ACL_EXEMPT " (distribution, sharing_group_id, tlp,"
-		     " title, description, phase, lat, lon, radius_m, place_name, analysis,"
-		     " responses, response_started_at, updated_at, id, org_id, country,"
-		     " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		     " ?, ?, ?, ?, ?)"
-		   : "UPDATE problems " DB_ACL_EXEMPT " SET distribution = ?, sharing_group_id = ?,"
-		     " tlp = ?, title = ?, description = ?, phase = ?, lat = ?, lon = ?,"
-		     " radius_m = ?, place_name = ?, analysis = ?, responses = ?,"
-		     " response_started_at = ?, updated_at = ?, version = version + 1"
-		     " WHERE id = ?";
 	static const struct row_text_field texts[] = {
 	    {"distribution", NULL}, {"sharing_group_id", NULL}, {"tlp", NULL},
 	    {"title", NULL},	    {"description", ""},	{"phase", NULL}};
+	static const char *const cols[] = {"lat",
+					   "lon",
+					   "radius_m",
+					   "place_name",
+					   "analysis",
+					   "responses",
+					   "response_started_at",
+					   "updated_at"};
+	static const struct row_writer w = {"problems", texts, 6, cols, 8};
 	struct db_stmt *s;
-	int rc = row_prepare_texts(c, sql, m, texts, 6, &s);
+	int rc = row_write_prepare(c, &w, m, insert, &s);
 	if (rc)
 		return rc;
 	json_t *area = json_object_get(m, "area");
