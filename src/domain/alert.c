@@ -55,20 +55,12 @@ static json_t *alert_row(struct db_stmt *s)
 							  : json_integer(db_col_int64(s, 16)));
 		json_object_set_new(a, "location", loc);
 	}
-	json_object_set_new(a, "observed_from", row_time(s, 17));
-	json_object_set_new(a, "observed_to", row_time(s, 18));
-	json_object_set_new(a, "reliability", row_text(s, 19));
-	json_object_set_new(a, "credibility",
-			    db_col_is_null(s, 20) ? json_null()
-						  : json_integer(db_col_int64(s, 20)));
-	json_object_set_new(a, "tags", row_json(s, 21, 0));
-	json_object_set_new(a, "countries", row_json(s, 22, 0));
-	json_object_set_new(a, "substances", row_json(s, 23, 0));
-	json_object_set_new(a, "ews", row_json(s, 24, 1));
-	json_object_set_new(a, "created_at", row_time(s, 25));
-	json_object_set_new(a, "updated_at", row_time(s, 26));
-	json_object_set_new(a, "published_at", row_time(s, 27));
-	json_object_set_new(a, "version", json_integer(db_col_int64(s, 28)));
+	static const struct row_col rest[] = {
+	    {"observed_from", ROW_TIME}, {"observed_to", ROW_TIME},  {"reliability", ROW_TEXT},
+	    {"credibility", ROW_INT},	 {"tags", ROW_ARRAY},	     {"countries", ROW_ARRAY},
+	    {"substances", ROW_ARRAY},	 {"ews", ROW_OBJECT},	     {"created_at", ROW_TIME},
+	    {"updated_at", ROW_TIME},	 {"published_at", ROW_TIME}, {"version", ROW_INT}};
+	row_set(a, s, 17, rest, 12);
 	int df = alert_drug_form_col(s);
 	if (df >= 0)
 		json_object_set_new(a, "drug_form", row_text(s, df));
@@ -270,14 +262,6 @@ static int alert_check(struct db_conn *c, const struct caller *who, json_t *a, c
 	return TR_OK;
 }
 
-static void bind_json(struct db_stmt *s, int i, json_t *a, const char *name, int object)
-{
-	json_t *v = json_object_get(a, name);
-	char *text = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
-	db_bind_text(s, i, text ? text : object ? "{}" : "[]");
-	free(text);
-}
-
 static int alert_index(struct db_conn *c, const char *id, json_t *a);
 
 /* Binds the location's lat, lon, place name, precision and grid cell (x,
@@ -307,32 +291,21 @@ static void bind_location(struct db_stmt *s, int k, json_t *loc)
 static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 		       const struct caller *who, int64_t now)
 {
-	const char *sql =
-	    insert ? "INSERT INTO alerts " DB_ACL_EXEMPT " (title, summary, body, category,"
-		     " status, retraction_reason, distribution, sharing_group_id, tlp, lat, lon,"
-		     " place_name, precision_m, cell_x, cell_y, observed_from, observed_to,"
-		     " reliability, credibility, tags, countries, substances, ews, updated_at,"
-		     " published_at, drug_form, id, org_id, country, created_by, created_at)"
-		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		     " ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		   : "UPDATE alerts " DB_ACL_EXEMPT " SET title = ?, summary = ?, body = ?,"
-		     " category = ?, status = ?, retraction_reason = ?, distribution = ?,"
-		     " sharing_group_id = ?, tlp = ?, lat = ?, lon = ?, place_name = ?,"
-		     " precision_m = ?, cell_x = ?, cell_y = ?, observed_from = ?,"
-		     " observed_to = ?, reliability = ?, credibility = ?, tags = ?,"
-		     " countries = ?, substances = ?, ews = ?, updated_at = ?, published_at = ?,"
-		     " drug_form = ?, version = version + 1 WHERE id = ?";
+	static const struct row_text_field texts[] = {
+	    {"title", NULL},	    {"summary", ""},
+	    {"body", ""},	    {"category", NULL},
+	    {"status", NULL},	    {"retraction_reason", NULL},
+	    {"distribution", NULL}, {"sharing_group_id", NULL},
+	    {"tlp", NULL}};
+	static const char *const cols[] = {
+	    "lat",	     "lon",	    "place_name",  "precision_m",  "cell_x",   "cell_y",
+	    "observed_from", "observed_to", "reliability", "credibility",  "tags",     "countries",
+	    "substances",    "ews",	    "updated_at",  "published_at", "drug_form"};
+	static const struct row_writer w = {"alerts", texts, 9, cols, 17};
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = row_write_prepare(c, &w, a, insert, &s);
 	if (rc)
 		return rc;
-	static const char *const texts[] = {"title",	    "summary",		"body",
-					    "category",	    "status",		"retraction_reason",
-					    "distribution", "sharing_group_id", "tlp"};
-	for (int i = 0; i < 9; i++) {
-		const char *v = json_string_value(json_object_get(a, texts[i]));
-		db_bind_text(s, i + 1, v ? v : (i == 1 || i == 2) ? "" : NULL);
-	}
 	bind_location(s, 10, json_object_get(a, "location"));
 	int has;
 	int64_t t = time_field(a, "observed_from", &has);
@@ -343,21 +316,17 @@ static int alert_write(struct db_conn *c, const char *id, json_t *a, int insert,
 	json_t *cred = json_object_get(a, "credibility");
 	json_is_integer(cred) ? db_bind_int64(s, 19, json_integer_value(cred))
 			      : db_bind_null(s, 19);
-	bind_json(s, 20, a, "tags", 0);
-	bind_json(s, 21, a, "countries", 0);
-	bind_json(s, 22, a, "substances", 0);
-	bind_json(s, 23, a, "ews", 1);
+	row_bind_json(s, 20, json_object_get(a, "tags"), "[]");
+	row_bind_json(s, 21, json_object_get(a, "countries"), "[]");
+	row_bind_json(s, 22, json_object_get(a, "substances"), "[]");
+	row_bind_json(s, 23, json_object_get(a, "ews"), "{}");
 	db_bind_int64(s, 24, now);
 	t = time_field(a, "published_at", &has);
 	has ? db_bind_int64(s, 25, t) : db_bind_null(s, 25);
 	db_bind_text(s, 26, json_string_value(json_object_get(a, "drug_form")));
 	db_bind_text(s, 27, id);
-	if (insert) {
-		db_bind_text(s, 28, who->org_id);
-		db_bind_text(s, 29, who->country[0] ? who->country : NULL);
-		db_bind_text(s, 30, who->user_id[0] ? who->user_id : NULL); /* none: federation */
-		db_bind_int64(s, 31, now);
-	}
+	if (insert)
+		row_bind_owner(s, 28, who, now);
 	if ((rc = row_step_write(s)))
 		return rc;
 	if ((rc = links_write(c, id, "alert_substances", "substance_id",
@@ -585,17 +554,11 @@ int alert_update(struct db_conn *c, const struct caller *who, const char *id, js
 static int import_existing(struct db_conn *c, const char *id, char org[37], char dist[24],
 			   int64_t *version)
 {
-	struct db_stmt *s;
-	int rc = db_row_vals(
+	const struct row_var v[] = {
+	    {.text = org, .size = 37}, {.text = dist, .size = 24}, {.num = version}};
+	return row_scan_vals(
 	    c, "SELECT org_id, distribution, version FROM alerts " DB_ACL_EXEMPT " WHERE id = ?",
-	    DB_VALS(DB_TEXT(id)), &s);
-	if (rc)
-		return rc;
-	snprintf(org, 37, "%s", db_col_text(s, 0));
-	snprintf(dist, 24, "%s", db_col_text(s, 1));
-	*version = db_col_int64(s, 2);
-	db_done(s);
-	return TR_OK;
+	    DB_VALS(DB_TEXT(id)), v, 3);
 }
 
 /* A new record is created as by POST; one already here is updated as by

@@ -419,23 +419,24 @@ int audit_list(struct db_conn *c, const struct audit_filter *filter, int64_t bef
 {
 	static const struct audit_filter all = {0};
 	const struct audit_filter *f = filter ? filter : &all;
-	return row_page_vals(
-	    c,
-	    "SELECT a.seq, a.at, a.user_id, a.org_id, a.action, a.resource_type,"
-	    " a.resource_id, a.request_id, a.justification, a.detail, a.hash, u.name"
-	    " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
-	    " WHERE (CAST(? AS TEXT) IS NULL OR a.user_id = ?)"
-	    " AND (CAST(? AS TEXT) IS NULL OR a.resource_type = ?)"
-	    " AND (CAST(? AS TEXT) IS NULL OR a.resource_id = ?)"
-	    " AND (CAST(? AS TEXT) IS NULL OR a.action = ?)"
-	    " AND a.at >= ? AND a.at <= ? AND a.seq < ?"
-	    " ORDER BY a.seq DESC LIMIT ?",
-	    DB_VALS(DB_TEXT(f->user_id), DB_TEXT(f->user_id), DB_TEXT(f->resource_type),
-		    DB_TEXT(f->resource_type), DB_TEXT(f->resource_id), DB_TEXT(f->resource_id),
-		    DB_TEXT(f->action), DB_TEXT(f->action), DB_INT(f->from),
-		    DB_INT(f->to ? f->to : INT64_MAX), DB_INT(before ? before : INT64_MAX),
-		    DB_INT(limit + 1)),
-	    limit, audit_row, items, more);
+	const struct row_filter eq[] = {{" AND a.user_id = ?", f->user_id},
+					{" AND a.resource_type = ?", f->resource_type},
+					{" AND a.resource_id = ?", f->resource_id},
+					{" AND a.action = ?", f->action}};
+	struct query q;
+	query_init(&q);
+	query_int(&q,
+		  "SELECT a.seq, a.at, a.user_id, a.org_id, a.action, a.resource_type,"
+		  " a.resource_id, a.request_id, a.justification, a.detail, a.hash, u.name"
+		  " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id WHERE a.at >= ?",
+		  f->from);
+	query_int(&q, " AND a.at <= ?", f->to ? f->to : INT64_MAX);
+	query_int(&q, " AND a.seq < ?", before ? before : INT64_MAX);
+	row_filters(&q, eq, 4);
+	query_int(&q, " ORDER BY a.seq DESC LIMIT ?", limit + 1);
+	struct db_stmt *s;
+	int rc = query_take(&q, c, &s);
+	return rc ? rc : row_page(s, limit, audit_row, items, more);
 }
 
 int audit_by(struct db_conn *c, const struct caller *who, const char *action, const char *type,

@@ -29,15 +29,9 @@ static int seal_key(const char *data_key_hex, unsigned char key[crypto_secretbox
 
 int fed_node_public(struct db_conn *c, char node_id[37], char pk_hex[65])
 {
-	struct db_stmt *s;
-	int rc =
-	    db_row_vals(c, "SELECT node_id, public_key FROM fed_node WHERE id = 1", NULL, 0, &s);
-	if (rc)
-		return rc;
-	snprintf(node_id, 37, "%s", db_col_text(s, 0));
-	snprintf(pk_hex, 65, "%s", db_col_text(s, 1));
-	db_done(s);
-	return TR_OK;
+	const struct row_var v[] = {{.text = node_id, .size = 37}, {.text = pk_hex, .size = 65}};
+	return row_scan_vals(c, "SELECT node_id, public_key FROM fed_node WHERE id = 1", NULL, 0, v,
+			     2);
 }
 
 /* Makes the identity unless another process made it first. */
@@ -284,21 +278,24 @@ int fed_peer_remove(struct db_conn *c, const char *name_or_id)
 
 int fed_peer_get(struct db_conn *c, const char *node_id, struct fed_peer *out)
 {
-	struct db_stmt *s;
+	/* a key of more than 64 digits stays one, cut to 65: fed_hex32 refuses it */
+	char pk_hex[66];
+	int64_t pass_along = 0;
 	memset(out, 0, sizeof(*out));
-	int rc = db_row_text(c,
-			     "SELECT node_id, name, url, public_key, pass_along, pull_cursor FROM"
-			     " fed_peers WHERE node_id = ?",
-			     node_id, &s);
+	const struct row_var v[] = {{.text = out->node_id, .size = sizeof(out->node_id)},
+				    {.text = out->name, .size = sizeof(out->name)},
+				    {.text = out->url, .size = sizeof(out->url)},
+				    {.text = pk_hex, .size = sizeof(pk_hex)},
+				    {.num = &pass_along},
+				    {.num = &out->pull_cursor}};
+	int rc = row_scan_vals(c,
+			       "SELECT node_id, name, url, public_key, pass_along, pull_cursor FROM"
+			       " fed_peers WHERE node_id = ?",
+			       DB_VALS(DB_TEXT(node_id)), v, 6);
 	if (rc)
 		return rc;
-	snprintf(out->node_id, sizeof(out->node_id), "%s", db_col_text(s, 0));
-	snprintf(out->name, sizeof(out->name), "%s", db_col_text(s, 1));
-	snprintf(out->url, sizeof(out->url), "%s", db_col_text(s, 2));
-	fed_hex32(db_col_text(s, 3), out->pk);
-	out->pass_along = (int)db_col_int64(s, 4);
-	out->pull_cursor = db_col_int64(s, 5);
-	db_done(s);
+	fed_hex32(pk_hex, out->pk);
+	out->pass_along = (int)pass_along;
 	return TR_OK;
 }
 

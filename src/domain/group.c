@@ -169,18 +169,14 @@ int group_share_check(struct db_conn *c, const struct caller *who, json_t *r, in
 static int group_load(struct db_conn *c, const char *id, char owner[37], int *can_add,
 		      int64_t *version)
 {
-	struct db_stmt *s;
-	int rc = db_row_text(c,
-			     "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
-			     " WHERE id = ?",
-			     id, &s);
-	if (rc)
-		return rc;
-	snprintf(owner, 37, "%s", db_col_text(s, 0));
-	*can_add = (int)db_col_int64(s, 1);
-	*version = db_col_int64(s, 2);
-	db_done(s);
-	return TR_OK;
+	int64_t can = 0;
+	const struct row_var v[] = {{.text = owner, .size = 37}, {.num = &can}, {.num = version}};
+	int rc = row_scan_vals(c,
+			       "SELECT owner_org_id, members_can_add, version FROM sharing_groups"
+			       " WHERE id = ?",
+			       DB_VALS(DB_TEXT(id)), v, 3);
+	*can_add = (int)can;
+	return rc;
 }
 
 static int set_column(struct db_conn *c, const char *id, const char *key, json_t *v)

@@ -45,12 +45,10 @@ static json_t *problem_row(struct db_stmt *s)
 				    json_pack("{s:f, s:f, s:f, s:o}", "lat", db_col_double(s, 10),
 					      "lon", db_col_double(s, 11), "radius_m",
 					      db_col_double(s, 12), "place_name", row_text(s, 13)));
-	json_object_set_new(p, "analysis", row_json(s, 14, 1));
-	json_object_set_new(p, "responses", row_json(s, 15, 0));
-	json_object_set_new(p, "response_started_at", row_time(s, 16));
-	json_object_set_new(p, "created_at", row_time(s, 17));
-	json_object_set_new(p, "updated_at", row_time(s, 18));
-	json_object_set_new(p, "version", json_integer(db_col_int64(s, 19)));
+	static const struct row_col rest[] = {
+	    {"analysis", ROW_OBJECT}, {"responses", ROW_ARRAY}, {"response_started_at", ROW_TIME},
+	    {"created_at", ROW_TIME}, {"updated_at", ROW_TIME}, {"version", ROW_INT}};
+	row_set(p, s, 14, rest, 6);
 	return p;
 }
 
@@ -291,35 +289,25 @@ static int links_write(struct db_conn *c, const struct caller *who, const char *
 	return TR_OK;
 }
 
-static void bind_json(struct db_stmt *s, int i, json_t *v, const char *empty)
-{
-	char *text = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
-	db_bind_text(s, i, text ? text : empty);
-	free(text);
-}
-
 static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		     const struct caller *who, int64_t now)
 {
-	const char *sql =
-	    insert ? "INSERT INTO problems " DB_ACL_EXEMPT " (distribution, sharing_group_id, tlp,"
-		     " title, description, phase, lat, lon, radius_m, place_name, analysis,"
-		     " responses, response_started_at, updated_at, id, org_id, country,"
-		     " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		     " ?, ?, ?, ?, ?)"
-		   : "UPDATE problems " DB_ACL_EXEMPT " SET distribution = ?, sharing_group_id = ?,"
-		     " tlp = ?, title = ?, description = ?, phase = ?, lat = ?, lon = ?,"
-		     " radius_m = ?, place_name = ?, analysis = ?, responses = ?,"
-		     " response_started_at = ?, updated_at = ?, version = version + 1"
-		     " WHERE id = ?";
+	static const struct row_text_field texts[] = {
+	    {"distribution", NULL}, {"sharing_group_id", NULL}, {"tlp", NULL},
+	    {"title", NULL},	    {"description", ""},	{"phase", NULL}};
+	static const char *const cols[] = {"lat",
+					   "lon",
+					   "radius_m",
+					   "place_name",
+					   "analysis",
+					   "responses",
+					   "response_started_at",
+					   "updated_at"};
+	static const struct row_writer w = {"problems", texts, 6, cols, 8};
 	struct db_stmt *s;
-	int rc = db_prepare(c, sql, &s);
+	int rc = row_write_prepare(c, &w, m, insert, &s);
 	if (rc)
 		return rc;
-	static const char *const texts[] = {"distribution", "sharing_group_id", "tlp",
-					    "title",	    "description",	"phase"};
-	for (int i = 0; i < 6; i++)
-		db_bind_text(s, i + 1, jstr(m, texts[i]) ? jstr(m, texts[i]) : i == 4 ? "" : NULL);
 	json_t *area = json_object_get(m, "area");
 	if (json_is_object(area)) {
 		db_bind_double(s, 7, json_number_value(json_object_get(area, "lat")));
@@ -330,19 +318,15 @@ static int row_write(struct db_conn *c, const char *id, json_t *m, int insert,
 		for (int i = 7; i <= 10; i++)
 			db_bind_null(s, i);
 	}
-	bind_json(s, 11, json_object_get(m, "analysis"), "{}");
-	bind_json(s, 12, json_object_get(m, "responses"), "[]");
+	row_bind_json(s, 11, json_object_get(m, "analysis"), "{}");
+	row_bind_json(s, 12, json_object_get(m, "responses"), "[]");
 	int64_t start = 0;
 	const char *rs = jstr(m, "response_started_at");
 	rs && !tr_time_parse(rs, &start) ? db_bind_int64(s, 13, start) : db_bind_null(s, 13);
 	db_bind_int64(s, 14, now);
 	db_bind_text(s, 15, id);
-	if (insert) {
-		db_bind_text(s, 16, who->org_id);
-		db_bind_text_or_null(s, 17, who->country[0] ? who->country : NULL);
-		db_bind_text(s, 18, who->user_id);
-		db_bind_int64(s, 19, now);
-	}
+	if (insert) /* the caller is a user: problems do not come by federation */
+		row_bind_owner(s, 16, who, now);
 	return row_step_write(s);
 }
 

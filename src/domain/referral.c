@@ -316,21 +316,21 @@ static int age_years(int64_t birth, int64_t now)
 static int service_of(struct db_conn *c, const char *service_id, char org[37], char type[40],
 		      int *panel, int64_t *ack_hours, int64_t *first_contact_days)
 {
-	struct db_stmt *s;
-	int rc = db_row_vals(c,
-			     "SELECT s.org_id, s.type, o.kind, s.ack_hours, s.first_contact_days"
-			     " FROM services s JOIN organisations o"
-			     " ON o.id = s.org_id WHERE s.id = ? AND s.active = 1",
-			     DB_VALS(DB_TEXT(service_id)), &s);
+	char kind[40];
+	/* a NULL deadline reads as 0: the type's */
+	const struct row_var v[] = {{.text = org, .size = 37},
+				    {.text = type, .size = 40},
+				    {.text = kind, .size = sizeof(kind)},
+				    {.num = ack_hours},
+				    {.num = first_contact_days}};
+	int rc = row_scan_vals(c,
+			       "SELECT s.org_id, s.type, o.kind, s.ack_hours, s.first_contact_days"
+			       " FROM services s JOIN organisations o"
+			       " ON o.id = s.org_id WHERE s.id = ? AND s.active = 1",
+			       DB_VALS(DB_TEXT(service_id)), v, 5);
 	if (rc)
 		return rc == TR_ERR_NOT_FOUND ? TR_ERR_INVALID : rc;
-	snprintf(org, 37, "%s", db_col_text(s, 0));
-	snprintf(type, 40, "%s", db_col_text(s, 1));
-	*panel = strcmp(db_col_text(s, 2), "diversion_panel") == 0 ||
-		 strcmp(type, "diversion_panel") == 0;
-	*ack_hours = db_col_is_null(s, 3) ? 0 : db_col_int64(s, 3);
-	*first_contact_days = db_col_is_null(s, 4) ? 0 : db_col_int64(s, 4);
-	db_done(s);
+	*panel = strcmp(kind, "diversion_panel") == 0 || strcmp(type, "diversion_panel") == 0;
 	return TR_OK;
 }
 

@@ -1,4 +1,5 @@
 #include "domain/row.h"
+#include "core/buf.h"
 #include "core/uuid.h"
 #include "core/err.h"
 #include "core/timeutil.h"
@@ -459,4 +460,114 @@ int row_step_write(struct db_stmt *s)
 	int rc = db_step(s);
 	db_done(s);
 	return rc == DB_DONE ? TR_OK : rc;
+}
+
+void row_scan(struct db_stmt *s, const struct row_var *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *t;
+		if (!v[i].text)
+			*v[i].num = db_col_int64(s, (int)i);
+		else
+			snprintf(v[i].text, v[i].size, "%s", (t = db_col_text(s, (int)i)) ? t : "");
+	}
+	db_done(s);
+}
+
+int row_scan_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		  const struct row_var *vars, size_t nv)
+{
+	struct db_stmt *s;
+	int rc = db_row_vals(c, sql, v, n, &s);
+	if (!rc)
+		row_scan(s, vars, nv);
+	return rc;
+}
+
+int row_query_each(struct query *q, struct db_conn *c, void (*each)(struct db_stmt *s, void *ctx),
+		   void *ctx)
+{
+	struct db_stmt *s;
+	int rc = query_take(q, c, &s);
+	if (rc)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		each(s, ctx);
+	db_done(s);
+	return rc == DB_DONE ? TR_OK : rc;
+}
+
+/* Prepares sql and binds the n text fields f of the record r from
+ * parameter 1 on. */
+static int row_prepare_texts(struct db_conn *c, const char *sql, json_t *r,
+			     const struct row_text_field *f, size_t n, struct db_stmt **out)
+{
+	int rc = db_prepare(c, sql, out);
+	for (size_t i = 0; !rc && i < n; i++) {
+		const char *v = json_string_value(json_object_get(r, f[i].key));
+		db_bind_text(*out, (int)i + 1, v ? v : f[i].absent);
+	}
+	return rc;
+}
+
+int row_write_prepare(struct db_conn *c, const struct row_writer *w, json_t *r, int insert,
+		      struct db_stmt **out)
+{
+	size_t n = w->ntexts + w->ncols;
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_printf(
+	    &b, insert ? "INSERT INTO %s " DB_ACL_EXEMPT " (" : "UPDATE %s " DB_ACL_EXEMPT " SET ",
+	    w->table);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, insert ? "%s, " : "%s = ?, ",
+			   i < w->ntexts ? w->texts[i].key : w->cols[i - w->ntexts]);
+	if (insert) {
+		buf_puts(&b, "id, org_id, country, created_by, created_at) VALUES (");
+		for (size_t i = 0; i < n + 5; i++)
+			buf_puts(&b, i ? ", ?" : "?");
+		buf_puts(&b, ")");
+	} else {
+		buf_puts(&b, "version = version + 1 WHERE id = ?");
+	}
+	int rc = b.err ? b.err : row_prepare_texts(c, b.data, r, w->texts, w->ntexts, out);
+	buf_free(&b);
+	return rc;
+}
+
+void row_bind_owner(struct db_stmt *s, int i, const struct caller *who, int64_t now)
+{
+	db_bind_vals(s, i,
+		     DB_VALS(DB_TEXT(who->org_id), DB_TEXT(who->country[0] ? who->country : NULL),
+			     DB_TEXT(who->user_id[0] ? who->user_id : NULL), DB_INT(now)));
+}
+
+void row_bind_json(struct db_stmt *s, int i, json_t *v, const char *empty)
+{
+	char *text = v && !json_is_null(v) ? json_dumps(v, JSON_COMPACT) : NULL;
+	db_bind_text(s, i, text ? text : empty);
+	free(text);
+}
+
+void row_set(json_t *o, struct db_stmt *s, int first, const struct row_col *cols, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int col = first + (int)i;
+		json_t *v;
+		switch (cols[i].kind) {
+		case ROW_TEXT:
+			v = row_text(s, col);
+			break;
+		case ROW_TIME:
+			v = row_time(s, col);
+			break;
+		case ROW_INT:
+			v = db_col_is_null(s, col) ? json_null()
+						   : json_integer(db_col_int64(s, col));
+			break;
+		default:
+			v = row_json(s, col, cols[i].kind == ROW_OBJECT);
+		}
+		json_object_set_new(o, cols[i].key, v);
+	}
 }

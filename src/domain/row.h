@@ -219,4 +219,65 @@ int row_list_ctx(struct query *q, struct db_conn *c, int limit,
 int row_page_ids(struct db_stmt *s, int limit, json_t *(*make)(struct db_stmt *s), json_t *items,
 		 char **next_key /* OUT */);
 
+/** Where row_scan puts a column of a row: a text column copied into text,
+ * a buffer of size bytes (cut to fit; NULL reads as ""), or, when text is
+ * NULL, an integer column into *num (NULL reads as 0). */
+struct row_var {
+	char *text;
+	size_t size;
+	int64_t *num;
+};
+/** Copies the columns 0 to n - 1 of the current row of s into the n vars
+ * (column i into v[i]), then finishes s (db_done). */
+void row_scan(struct db_stmt *s, const struct row_var *v, size_t n);
+/** Prepares sql bound with the n values and row_scan's its first row into
+ * the nv vars: TR_OK, TR_ERR_NOT_FOUND without a row, else the error. */
+int row_scan_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
+		  const struct row_var *vars, size_t nv);
+/** Prepares q (and frees it) and gives every row of it, in turn, to each
+ * with ctx: TR_OK when all were given, else the error of the step.
+ * Finishes the statement. */
+int row_query_each(struct query *q, struct db_conn *c, void (*each)(struct db_stmt *s, void *ctx),
+		   void *ctx);
+/** How row_set reads a column: row_text, row_time, an integer (NULL:
+ * null), row_json as an array or as an object. */
+enum row_kind { ROW_TEXT, ROW_TIME, ROW_INT, ROW_ARRAY, ROW_OBJECT };
+/** A column of a row and the key row_set gives it. */
+struct row_col {
+	const char *key;
+	enum row_kind kind;
+};
+/** Sets in o the key of each of the n cols to the JSON of column first + i
+ * of the current row of s, read as its kind. */
+void row_set(json_t *o, struct db_stmt *s, int first, const struct row_col *cols, size_t n);
+/** A text field of a record and what a write binds when the record has
+ * none (NULL: NULL). */
+struct row_text_field {
+	const char *key, *absent;
+};
+/** The full write of a record (row_write_prepare): its table, the text
+ * fields of the record bound first (each key is its column), then the
+ * columns the caller binds after them. */
+struct row_writer {
+	const char *table;
+	const struct row_text_field *texts;
+	size_t ntexts;
+	const char *const *cols;
+	size_t ncols;
+};
+/** Prepares the full write of the record r in w's table and binds its text
+ * fields (row_prepare_texts). With insert, an insert of w's columns, then
+ * of id, org_id, country, created_by and created_at (the last four
+ * row_bind_owner's); else an update of w's columns and of version
+ * (version + 1) of the row whose id is the parameter after them. */
+int row_write_prepare(struct db_conn *c, const struct row_writer *w, json_t *r, int insert,
+		      struct db_stmt **out /* OUT */);
+/** Binds, from parameter i on, the columns an insert of a record of who's
+ * ends with: org_id, country (NULL when who has none), created_by (NULL
+ * when who is no user: federation) and created_at (now). */
+void row_bind_owner(struct db_stmt *s, int i, const struct caller *who, int64_t now);
+/** Binds the JSON v as compact text at parameter i, or empty when v is
+ * absent, null or cannot be written. */
+void row_bind_json(struct db_stmt *s, int i, json_t *v, const char *empty);
+
 #endif

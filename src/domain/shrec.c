@@ -197,59 +197,88 @@ int shrec_create(const struct shrec *t, struct db_conn *c, const struct caller *
 	return db_end(c, rc);
 }
 
-int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
-		 json_t *body, int64_t version, const char *request_id, const char **field)
+/* A change of the record id of t by who (body: a PATCH's, NULL for a
+ * deletion; version: the If-Match, or -1). */
+struct shrec_op {
+	const struct shrec *t;
+	struct db_conn *c;
+	const struct caller *who;
+	const char *id, *request_id;
+	json_t *body;
+	int64_t version;
+	const char **field;
+};
+
+/* Runs step on the record of op as who sees it (cur, read in the
+ * transaction step runs in), then ends that transaction: committed when
+ * step answers TR_OK. */
+static int shrec_run(const struct shrec_op *op, int (*step)(const struct shrec_op *op, json_t *cur))
 {
-	*field = NULL;
-	int rc = db_begin(c);
+	*op->field = NULL;
+	int rc = db_begin(op->c);
 	if (rc)
 		return rc;
-	json_t *cur = NULL, *merged = NULL;
-	if ((rc = shrec_read(t, c, who, id, &cur)))
-		goto out;
-	int may = t->may_update
-		      ? t->may_update(who, cur)
-		      : strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0;
-	if (!may || !acl_role_can(who->role, t->perm, ACT_UPDATE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
-	for (const char *const *k = t->fixed; k && *k; k++)
-		if (json_object_get(body, *k) &&
-		    !json_equal(json_object_get(body, *k), json_object_get(cur, *k))) {
-			*field = *k;
-			rc = TR_ERR_INVALID;
-			goto out;
-		}
-	merged = row_merged(cur, body);
+	json_t *cur = NULL;
+	if (!(rc = shrec_read(op->t, op->c, op->who, op->id, &cur)))
+		rc = step(op, cur);
+	json_decref(cur);
+	return db_end(op->c, rc);
+}
+
+/* Whether the record cur is of who's organisation: the creating one. */
+static int shrec_own(const struct caller *who, json_t *cur)
+{
+	return strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) == 0;
+}
+
+/* The update of op's record from cur to merged (cur with the body over
+ * it). */
+static int update_merged(const struct shrec_op *op, json_t *cur, json_t *merged)
+{
+	const struct shrec *t = op->t;
 	if (t->defaults)
 		t->defaults(merged);
 	struct acl_share was = share_of(cur), will = share_of(merged);
-	if ((rc = acl_distribution_allowed(who->role, t->share, &was, &will, field)))
-		goto out;
+	int rc = acl_distribution_allowed(op->who->role, t->share, &was, &will, op->field);
+	if (rc)
+		return rc;
 	/* an organiser or owner follows a record up; who sees it stays the
 	 * creating organisation's decision */
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 &&
-	    acl_share_changed(&was, &will)) {
-		*field = "distribution";
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
-	if ((rc = row_version_check(cur, version)))
-		goto out;
-	if ((rc = share_check(c, who, merged, field)))
-		goto out;
-	if (t->check && (rc = t->check(c, who, merged, cur, field)))
-		goto out;
+	if (!shrec_own(op->who, cur) && acl_share_changed(&was, &will))
+		return *op->field = "distribution", TR_ERR_FORBIDDEN;
+	if ((rc = row_version_check(cur, op->version)) ||
+	    (rc = share_check(op->c, op->who, merged, op->field)) ||
+	    (t->check && (rc = t->check(op->c, op->who, merged, cur, op->field))))
+		return rc;
 	int64_t now = tr_now_ms();
 	activity_rec_stamp(merged, "updated_at", now);
-	if ((rc = write_row(t, c, merged, 0)))
-		goto out;
-	rc = shrec_audit_change(c, who, t->entity, id, request_id, &was, &will, now);
-out:
-	json_decref(cur);
+	if ((rc = write_row(t, op->c, merged, 0)))
+		return rc;
+	return shrec_audit_change(op->c, op->who, t->entity, op->id, op->request_id, &was, &will,
+				  now);
+}
+
+static int update_step(const struct shrec_op *op, json_t *cur)
+{
+	const struct shrec *t = op->t;
+	int may = t->may_update ? t->may_update(op->who, cur) : shrec_own(op->who, cur);
+	if (!may || !acl_role_can(op->who->role, t->perm, ACT_UPDATE))
+		return TR_ERR_FORBIDDEN;
+	for (const char *const *k = t->fixed; k && *k; k++)
+		if (json_object_get(op->body, *k) &&
+		    !json_equal(json_object_get(op->body, *k), json_object_get(cur, *k)))
+			return *op->field = *k, TR_ERR_INVALID;
+	json_t *merged = row_merged(cur, op->body);
+	int rc = update_merged(op, cur, merged);
 	json_decref(merged);
-	return db_end(c, rc);
+	return rc;
+}
+
+int shrec_update(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
+		 json_t *body, int64_t version, const char *request_id, const char **field)
+{
+	const struct shrec_op op = {t, c, who, id, request_id, body, version, field};
+	return shrec_run(&op, update_step);
 }
 
 int shrec_audit_change(struct db_conn *c, const struct caller *who, const char *entity,
@@ -283,46 +312,40 @@ static int dependants_check(const struct shrec *t, struct db_conn *c, const char
 	return TR_OK;
 }
 
-int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
-		 int64_t version, const char *request_id, const char **field)
+static int delete_step(const struct shrec_op *op, json_t *cur)
 {
-	*field = NULL;
-	int rc = db_begin(c);
-	if (rc)
-		return rc;
-	json_t *cur = NULL;
-	if ((rc = shrec_read(t, c, who, id, &cur)))
-		goto out;
+	const struct shrec *t = op->t;
 	/* only the creating organisation deletes, never an organiser or an
 	 * owner who may change it */
-	if (strcmp(json_string_value(json_object_get(cur, "org_id")), who->org_id) != 0 ||
-	    !acl_role_can(who->role, t->perm, ACT_DELETE)) {
-		rc = TR_ERR_FORBIDDEN;
-		goto out;
-	}
-	if ((rc = row_version_check(cur, version)))
-		goto out;
-	if ((rc = dependants_check(t, c, id, field)))
-		goto out;
-	if (t->delete_owned && (rc = t->delete_owned(c, id)))
-		goto out;
+	if (!shrec_own(op->who, cur) || !acl_role_can(op->who->role, t->perm, ACT_DELETE))
+		return TR_ERR_FORBIDDEN;
+	int rc;
+	if ((rc = row_version_check(cur, op->version)) ||
+	    (rc = dependants_check(t, op->c, op->id, op->field)) ||
+	    (t->delete_owned && (rc = t->delete_owned(op->c, op->id))))
+		return rc;
 	char sql[160];
 	snprintf(sql, sizeof(sql), "DELETE FROM %s " DB_ACL_EXEMPT " WHERE id = ?", t->table);
-	if ((rc = db_run_vals(c, sql, DB_VALS(DB_TEXT(id)))))
-		goto out;
+	if ((rc = db_run_vals(op->c, sql, DB_VALS(DB_TEXT(op->id)))))
+		return rc;
 	/* the inbox items about it (its deadlines, its changes) go with it:
 	 * none is left pointing at a record that is gone */
-	if ((rc = db_run_vals(c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?",
-			      DB_VALS(DB_TEXT(t->entity), DB_TEXT(id)))))
-		goto out;
+	if ((rc = db_run_vals(op->c, "DELETE FROM inbox_items WHERE ref_type = ? AND ref_id = ?",
+			      DB_VALS(DB_TEXT(t->entity), DB_TEXT(op->id)))))
+		return rc;
 	/* the audit keeps the record as it was, so a deletion can be read
 	 * back (these records hold no personal data) */
 	char *was = json_dumps(cur, JSON_COMPACT | JSON_SORT_KEYS);
-	struct audit_entry e = {who->user_id, who->org_id, "delete", t->entity,
-				id,	      request_id,  NULL,     was};
-	rc = was ? audit_append(c, &e, tr_now_ms()) : TR_ERR_NOMEM;
+	struct audit_entry e = {op->who->user_id, op->who->org_id, "delete", t->entity,
+				op->id,		  op->request_id,  NULL,     was};
+	rc = was ? audit_append(op->c, &e, tr_now_ms()) : TR_ERR_NOMEM;
 	free(was);
-out:
-	json_decref(cur);
-	return db_end(c, rc);
+	return rc;
+}
+
+int shrec_delete(const struct shrec *t, struct db_conn *c, const struct caller *who, const char *id,
+		 int64_t version, const char *request_id, const char **field)
+{
+	const struct shrec_op op = {t, c, who, id, request_id, NULL, version, field};
+	return shrec_run(&op, delete_step);
 }

@@ -301,15 +301,13 @@ static int signal_current(struct db_conn *c, const struct caller *who, const cha
 	query_init(&q);
 	query_text(&q, "SELECT g.org_key, g.status, g.version FROM signals g WHERE g.id = ?", id);
 	signal_visible(&q, who);
+	const struct row_var v[] = {
+	    {.text = org, .size = 40}, {.text = status, .size = 20}, {.num = version}};
 	struct db_stmt *s;
 	int rc = row_query_first(&q, c, &s);
-	if (rc)
-		return rc;
-	snprintf(org, 40, "%s", db_col_text(s, 0));
-	snprintf(status, 20, "%s", db_col_text(s, 1));
-	*version = db_col_int64(s, 2);
-	db_done(s);
-	return TR_OK;
+	if (!rc)
+		row_scan(s, v, 3);
+	return rc;
 }
 
 int signal_may_act_on(struct db_conn *c, const struct caller *who, const char *id)

@@ -130,6 +130,32 @@ int tip_areas(struct db_conn *c, const char *org_id, json_t *items)
 
 /* ---- counts for problems ---- */
 
+/* A count of tips by week around a point (the arguments of
+ * tip_count_weeks). */
+struct week_count {
+	const struct caller *who;
+	double lat, lon, radius_m;
+	int64_t from;
+	int weeks;
+	int64_t *counts;
+};
+
+/* Counts the tip of a row in its week when it lies within the radius
+ * (ctx: struct week_count). */
+static void week_count_row(struct db_stmt *s, void *ctx)
+{
+	const struct week_count *k = ctx;
+	double tlat = db_col_double(s, 0), tlon = db_col_double(s, 1);
+	/* another organisation's tip counts where its views show it */
+	if (strcmp(db_col_text(s, 3), k->who->org_id) != 0 && db_col_int64(s, 4) > 0)
+		tip_point_coarsen(&tlat, &tlon, (double)db_col_int64(s, 4));
+	if (tip_distance_m(k->lat, k->lon, tlat, tlon) > k->radius_m)
+		return;
+	int64_t w = (db_col_int64(s, 2) - k->from) / (7 * DAY_MS);
+	if (w >= 0 && w < k->weeks)
+		k->counts[w]++;
+}
+
 int tip_count_weeks(struct db_conn *c, const struct caller *who, double lat, double lon,
 		    double radius_m, int64_t from, int weeks, int64_t *counts)
 {
@@ -159,21 +185,6 @@ int tip_count_weeks(struct db_conn *c, const struct caller *who, double lat, dou
 	query_int(&q, " AND COALESCE(t.observed_at, t.created_at) < ?", to);
 	acl_visible(&q, who, "t");
 	query_sql(&q, " LIMIT 100000");
-	struct db_stmt *s;
-	int rc = query_take(&q, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		double tlat = db_col_double(s, 0), tlon = db_col_double(s, 1);
-		/* another organisation's tip counts where its views show it */
-		if (strcmp(db_col_text(s, 3), who->org_id) != 0 && db_col_int64(s, 4) > 0)
-			tip_point_coarsen(&tlat, &tlon, (double)db_col_int64(s, 4));
-		if (tip_distance_m(lat, lon, tlat, tlon) > radius_m)
-			continue;
-		int64_t w = (db_col_int64(s, 2) - from) / (7 * DAY_MS);
-		if (w >= 0 && w < weeks)
-			counts[w]++;
-	}
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
+	struct week_count k = {who, lat, lon, radius_m, from, weeks, counts};
+	return row_query_each(&q, c, week_count_row, &k);
 }

@@ -157,28 +157,25 @@ struct user_row {
 	char org_id[37];
 	char role_name[16];
 	int role;
-	int reviewer;
-	int disabled;
+	int64_t reviewer, disabled; /* flags: 0 or not */
 	int64_t version;
 };
 
 static int load_for_update(struct db_conn *c, const char *id, struct user_row *u)
 {
-	struct db_stmt *s;
-	int rc = db_row_text(c,
-			     "SELECT org_id, role, version, reviewer, disabled FROM users"
-			     " WHERE id = ?",
-			     id, &s);
-	if (rc)
-		return rc;
-	snprintf(u->org_id, sizeof(u->org_id), "%s", db_col_text(s, 0));
-	snprintf(u->role_name, sizeof(u->role_name), "%s", db_col_text(s, 1));
-	u->role = role_parse(db_col_text(s, 1));
-	u->version = db_col_int64(s, 2);
-	u->reviewer = db_col_int64(s, 3) != 0;
-	u->disabled = db_col_int64(s, 4) != 0;
-	db_done(s);
-	return TR_OK;
+	const struct row_var v[] = {{.text = u->org_id, .size = sizeof(u->org_id)},
+				    {.text = u->role_name, .size = sizeof(u->role_name)},
+				    {.num = &u->version},
+				    {.num = &u->reviewer},
+				    {.num = &u->disabled}};
+	int rc = row_scan_vals(c,
+			       "SELECT org_id, role, version, reviewer, disabled FROM users"
+			       " WHERE id = ?",
+			       DB_VALS(DB_TEXT(id)), v, 5);
+	/* the roles a user may hold are all shorter than role_name */
+	if (!rc)
+		u->role = role_parse(u->role_name);
+	return rc;
 }
 
 /* What a PATCH changed, for the audit log: the names of every field, and
