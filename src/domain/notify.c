@@ -58,20 +58,6 @@ int notify_inbox_org(struct db_conn *c, const char *org_id, int admins_only, con
 	return notify_inbox_audience(c, &a, kind, ref_type, ref_id, dedupe, now, NULL);
 }
 
-int notify_rows_each(struct db_conn *c, const char *sql, const struct db_val *v, size_t nv,
-		     json_t *(*make)(struct db_stmt *s), int (*each)(void *ctx, json_t *row),
-		     void *ctx, int *n)
-{
-	json_t *rows = json_array();
-	int rc = row_all_vals(c, sql, v, nv, make, rows);
-	if (n)
-		*n = (int)json_array_size(rows);
-	for (size_t i = 0; !rc && i < json_array_size(rows); i++)
-		rc = each(ctx, json_array_get(rows, i));
-	json_decref(rows);
-	return rc;
-}
-
 /* One item of notify_inbox_audience. */
 struct audience_item {
 	struct db_conn *c;
@@ -111,16 +97,15 @@ int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, co
 	if (n)
 		*n = 0;
 	struct audience_item it = {c, a, kind, ref_type, ref_id, dedupe, now, n};
-	return notify_rows_each(c,
-				"SELECT id FROM users WHERE disabled = 0"
-				" AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-				" AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
-				" AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
-				" ORDER BY id",
-				DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
-					DB_TEXT(a->not_org), DB_INT(a->reviewers),
-					DB_INT(a->admins)),
-				row_first_string, audience_user, &it, NULL);
+	return row_all_each(c,
+			    "SELECT id FROM users WHERE disabled = 0"
+			    " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+			    " AND (CAST(? AS TEXT) IS NULL OR org_id <> ?)"
+			    " AND (? = 0 OR reviewer = 1) AND (? = 0 OR role = 'org_admin')"
+			    " ORDER BY id",
+			    DB_VALS(DB_TEXT(a->org_id), DB_TEXT(a->org_id), DB_TEXT(a->not_org),
+				    DB_TEXT(a->not_org), DB_INT(a->reviewers), DB_INT(a->admins)),
+			    row_first_string, audience_user, &it, NULL);
 }
 
 /* The web app's page for a record. */

@@ -98,14 +98,6 @@ struct notify_audience {
 int notify_inbox_audience(struct db_conn *c, const struct notify_audience *a, const char *kind,
 			  const char *ref_type, const char *ref_id, const char *dedupe, int64_t now,
 			  int *n /* OUT */);
-/** Runs sql bound with the nv values, makes every row with make (rows it
- * makes NULL are left out), then hands each made row to each, in order,
- * until one fails: TR_OK, or the first error of the query or of each. *n
- * (may be NULL) gets how many rows were made. The passes over the users
- * and the deadlines. */
-int notify_rows_each(struct db_conn *c, const char *sql, const struct db_val *v, size_t nv,
-		     json_t *(*make)(struct db_stmt *s), int (*each)(void *ctx, json_t *row),
-		     void *ctx, int *n /* OUT */);
 
 /** A page of user_id's inbox, unread first then newest; filters: unread
  * only, kind, ref_type (NULL: any). after is the cursor "<rank>:<created>:<id>". */

@@ -121,7 +121,7 @@ static int referral_deadline_page(struct db_conn *c, int64_t now, char after[37]
 	/* no personal field is read here: ids, organisations and times only */
 	int64_t soon = now + 24 * 3600 * 1000LL;
 	struct deadline_run run = {c, now, after, NULL, raised};
-	return notify_rows_each(
+	return row_all_each(
 	    c,
 	    "SELECT id, recv_org_id, ref_user_id, status, ack_due_at,"
 	    " contact_due_at, closed_at FROM referrals WHERE ((status = 'sent'"
@@ -210,7 +210,7 @@ static int tip_deadline_page(struct db_conn *c, int64_t now, int64_t *due, char 
 			     int *raised, int *n)
 {
 	struct deadline_run run = {c, now, after, due, raised};
-	return notify_rows_each(
+	return row_all_each(
 	    c,
 	    "SELECT id, org_id, assigned_user_id, ack_due_at FROM tips " DB_ACL_EXEMPT
 	    " WHERE acknowledged_at IS NULL AND status IN ('new', 'triaged',"

@@ -571,3 +571,17 @@ void row_set(json_t *o, struct db_stmt *s, int first, const struct row_col *cols
 		json_object_set_new(o, cols[i].key, v);
 	}
 }
+
+int row_all_each(struct db_conn *c, const char *sql, const struct db_val *v, size_t nv,
+		 json_t *(*make)(struct db_stmt *s), int (*each)(void *ctx, json_t *row), void *ctx,
+		 int *n)
+{
+	json_t *rows = json_array();
+	int rc = row_all_vals(c, sql, v, nv, make, rows);
+	if (n)
+		*n = (int)json_array_size(rows);
+	for (size_t i = 0; !rc && i < json_array_size(rows); i++)
+		rc = each(ctx, json_array_get(rows, i));
+	json_decref(rows);
+	return rc;
+}

@@ -111,6 +111,15 @@ int row_all_vals(struct db_conn *c, const char *sql, const struct db_val *v, siz
  * value replaces an earlier one's under the same key. Finishes s. */
 int row_keyed_vals(struct db_conn *c, const char *sql, const struct db_val *v, size_t n,
 		   json_t *(*make)(struct db_stmt *s), json_t *obj);
+/** Runs sql bound with the nv values, makes every row with make (rows it
+ * makes NULL are left out), then hands each made row to each, in order,
+ * until one fails: TR_OK, or the first error of the query or of each. *n
+ * (may be NULL) gets how many rows were made. Unlike row_query_each, the
+ * statement is done before the first row is handed on, so each may write
+ * on the same connection. */
+int row_all_each(struct db_conn *c, const char *sql, const struct db_val *v, size_t nv,
+		 json_t *(*make)(struct db_stmt *s), int (*each)(void *ctx, json_t *row), void *ctx,
+		 int *n /* OUT */);
 /** A maker for row_all_vals: column 0 as a string (a NULL is skipped). */
 json_t *row_first_string(struct db_stmt *s);
 /** Prepares sql bound with the n values (its LIMIT limit + 1 among them),

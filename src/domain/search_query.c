@@ -7,6 +7,7 @@
 #include "domain/readmodel/alerts.h"
 #include "core/timeutil.h"
 #include "domain/practice.h"
+#include "domain/row.h"
 #include "domain/substance.h"
 #include "domain/substance_cache.h"
 
@@ -315,22 +316,16 @@ static void search_docs_query(struct query *q, struct db_conn *c, const struct q
 	query_param_text(q, pg ? b->pg.data : b->fts.data);
 }
 
-/* Runs q and hands each row to hit, which adds it to items. */
-static int search_rows(struct query *q, struct db_conn *c, struct snipper *sp, struct hits *items,
-		       void (*hit)(struct db_stmt *s, struct snipper *sp, struct hits *items))
-{
-	struct db_stmt *s;
-	int rc = query_take(q, c, &s);
-	if (rc)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW)
-		hit(s, sp, items);
-	db_done(s);
-	return rc == DB_DONE ? TR_OK : rc;
-}
+/* Where a search's rows go: the snipper of their texts and the hits. */
+struct search_into {
+	struct snipper *sp;
+	struct hits *items;
+};
 
-static void substance_hit(struct db_stmt *s, struct snipper *sp, struct hits *items)
+/* The hit of a substance's row (ctx: struct search_into). */
+static void substance_hit(struct db_stmt *s, void *ctx)
 {
+	const struct search_into *to = ctx;
 	/* synonyms are JSON; show their names */
 	json_t *syn = json_loads(db_col_text(s, 2), 0, NULL);
 	struct buf text;
@@ -342,8 +337,8 @@ static void substance_hit(struct db_stmt *s, struct snipper *sp, struct hits *it
 	    buf_printf(&text, ", %s", json_string_value(json_object_get(e, "name")));
 	buf_printf(&text, ". %s", db_col_text(s, 3));
 	json_decref(syn);
-	hit_add(items, "substance", db_col_text(s, 0), db_col_text(s, 1),
-		snippet_make(sp, text.data), db_col_double(s, 4));
+	hit_add(to->items, "substance", db_col_text(s, 0), db_col_text(s, 1),
+		snippet_make(to->sp, text.data), db_col_double(s, 4));
 	buf_free(&text);
 }
 
@@ -361,20 +356,24 @@ static int search_substances(struct db_conn *c, struct qbuild *b, struct snipper
 			  " JOIN substances x ON x.id = d.doc_id WHERE d.doc_type = 'substance'"
 			  " AND search_fts MATCH ?");
 	query_int(&q, " ORDER BY r DESC, x.id LIMIT ?", limit);
-	return search_rows(&q, c, sp, items, substance_hit);
+	struct search_into to = {sp, items};
+	return row_query_each(&q, c, substance_hit, &to);
 }
 
-static void practice_hit(struct db_stmt *s, struct snipper *sp, struct hits *items)
+/* The hit of a practice's row (ctx: struct search_into). */
+static void practice_hit(struct db_stmt *s, void *ctx)
 {
+	const struct search_into *to = ctx;
 	struct buf text;
 	buf_init(&text, 1u << 20);
 	buf_printf(&text, "%s\n%s\n%s", db_col_text(s, 1),
 		   db_col_text(s, 2) ? db_col_text(s, 2) : "",
 		   db_col_text(s, 3) ? db_col_text(s, 3) : "");
-	char *snip = snippet_make(sp, text.data);
-	items->status = db_col_text(s, 5);
-	items->org_id = db_col_text(s, 6);
-	hit_add(items, "practice", db_col_text(s, 0), db_col_text(s, 1), snip, db_col_double(s, 4));
+	char *snip = snippet_make(to->sp, text.data);
+	to->items->status = db_col_text(s, 5);
+	to->items->org_id = db_col_text(s, 6);
+	hit_add(to->items, "practice", db_col_text(s, 0), db_col_text(s, 1), snip,
+		db_col_double(s, 4));
 	buf_free(&text);
 }
 
@@ -396,7 +395,8 @@ static int search_practices(struct db_conn *c, const struct caller *who, struct 
 			  " JOIN practices p ON p.id = d.doc_id WHERE d.doc_type = 'practice'");
 	practice_visible(&q, who, "p");
 	query_int(&q, " ORDER BY r DESC, p.id LIMIT ?", limit);
-	return search_rows(&q, c, sp, items, practice_hit);
+	struct search_into to = {sp, items};
+	return row_query_each(&q, c, practice_hit, &to);
 }
 
 static int rank_cmp(const void *x, const void *y)
