@@ -7,12 +7,15 @@
 // half of their points that weigh most (topojson-simplify: neighbours keep
 // one shared border, so no gap opens between them); at the overview's
 // closest zoom the lost corners are under a pixel or two, and every point
-// less is one the dashboard's first render does not project. Run by
-// scripts/web-vendor from the npm packages.
+// less is one the dashboard's first render does not project. Rings that
+// cross the antimeridian are written unwrapped (web/js/geo.js), so the
+// browser reads them as they are. Run by scripts/web-vendor from the npm
+// packages.
 // Usage: node scripts/map-overview.mjs NODE_MODULES OUT.json
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { unwrap } from '../web/js/geo.js';
 
 const [nm, out] = process.argv.slice(2);
 const { default: feature } = await import(pathToFileURL(join(nm, 'topojson-client/src/feature.js')).href);
@@ -35,5 +38,5 @@ const features = [
   ...feature(coarse, coarse.objects.countries).features,
   ...feature(fine, small).features,
 ].filter((f) => f.geometry)
-  .map((f) => ({ type: 'Feature', id: f.id, properties: {}, geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } }));
+  .map((f) => unwrap({ type: 'Feature', id: f.id, properties: {}, geometry: { type: f.geometry.type, coordinates: round(f.geometry.coordinates) } }));
 writeFileSync(out, JSON.stringify({ type: 'FeatureCollection', features }));

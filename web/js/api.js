@@ -2,6 +2,7 @@
 // on unsafe methods, problem+json errors as ApiError, ETags for If-Match.
 import { t, language } from './i18n.js';
 import { preflight } from './check.js';
+import { withQuery } from './url.js';
 
 let csrfToken = null;
 let onUnauthorized = null;
@@ -29,14 +30,22 @@ export class ApiError extends Error {
   }
 }
 
-function withQuery(path, query) {
-  if (!query) return path;
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
-    if (v !== undefined && v !== null && v !== '') q.set(k, v);
-  }
-  const s = q.toString();
-  return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
+// The answers early.js asked for before the app ran, by URL: each is taken
+// once, by the first GET of that URL within EARLY_MS of the page's start
+// (later the answer would be stale). When the app runs first, early.js
+// finds this and asks nothing.
+const EARLY_MS = 10000;
+const early = globalThis.trellisEarly || (globalThis.trellisEarly = { at: 0, answers: new Map() });
+function takeEarly(url) {
+  const answer = early.answers.get(url);
+  if (!answer) return null;
+  early.answers.delete(url);
+  return Date.now() - early.at < EARLY_MS ? answer : null;
+}
+
+/** fetch(url) for a GET of a file or an API answer read as it is: early.js's answer when it has one. */
+export function fetchFirst(url) {
+  return takeEarly(url) || fetch(url);
 }
 
 /**
@@ -63,12 +72,14 @@ export async function request(method, path, { body, query, etag, headers } = {})
   if (etag) h['If-Match'] = etag;
   let res;
   try {
-    res = await fetch(withQuery(`/api/v1${path}`, query), {
+    const url = withQuery(`/api/v1${path}`, query);
+    const asked = method === 'GET' && !etag && !headers ? takeEarly(url) : null;
+    res = await (asked || fetch(url, {
       method,
       headers: h,
       credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }));
   } catch {
     throw new ApiError(0, { title: t('error.network'), detail: t('error.network') });
   }

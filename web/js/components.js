@@ -256,11 +256,42 @@ export function useSubmit() {
   return { busy, error, setError, f: (error && error.fields) || {}, submit };
 }
 
-/** Runs fn() now and whenever deps change: { data, error, loading, reload }. */
-export function useAsync(fn, deps) {
-  const [state, setState] = useState({ data: null, error: null, loading: true });
+// The outcomes of the promises remember() was given, once they are known:
+// { data } or { error }.
+const outcomes = new WeakMap();
+
+/** p, whose outcome outcome(p) will then answer without waiting. */
+export function remember(p) {
+  p.then((data) => outcomes.set(p, { data }), (error) => outcomes.set(p, { error }));
+  return p;
+}
+
+/** The outcome of a remembered promise ({ data } or { error }), or undefined while it is pending. */
+export function outcome(p) {
+  return p ? outcomes.get(p) : undefined;
+}
+
+/**
+ * Runs fn() now and whenever deps change: { data, error, loading, reload }.
+ * known: the outcome of the first run when it is already there ({ data } or
+ * { error }, as outcome() answers; or a function answering it, called on the
+ * first render only): the first render shows it, with no frame of loading
+ * and no second render.
+ */
+export function useAsync(fn, deps, known) {
+  const skip = useRef(false);
+  const [state, setState] = useState(() => {
+    const k = typeof known === 'function' ? known() : known;
+    skip.current = Boolean(k);
+    return k ? { data: k.error ? null : k.data, error: k.error || null, loading: false }
+      : { data: null, error: null, loading: true };
+  });
   const [tick, setTick] = useState(0);
   useEffect(() => {
+    if (skip.current) { // the first run's outcome is shown already
+      skip.current = false;
+      return undefined;
+    }
     let live = true;
     setState((s) => ({ ...s, loading: true, error: null }));
     fn().then(

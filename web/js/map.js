@@ -4,11 +4,14 @@
 // Co-operation are highlighted. Where the deployment has street tiles
 // (TRELLIS_TILES) they are drawn under the shapes. Loaded only by the pages
 // that show it.
-import { html, useEffect, useRef, useState } from './lib.js';
+import { html, useEffect, useLayoutEffect, useRef, useState } from './lib.js';
+import { remember, outcome } from './components.js';
+import { fetchFirst } from './api.js';
 import { t, countryName } from './i18n.js';
 import { navigate } from './router.js';
 import { PlaceSearch, placeZoom } from './place-search.js';
 import { drawLight } from './map-light.js';
+import { unwrap } from './geo.js';
 
 // world-atlas names shapes by ISO 3166-1 numeric code; the API uses alpha-2.
 // Covers the States and Partners of data/osce_countries.csv.
@@ -81,34 +84,6 @@ const STYLE = {
   other: { fillColor: '#d9dee5', fillOpacity: 1 },
 };
 
-// Rings that cross the antimeridian (Russia's Chukotka, Fiji, Alaska's
-// Aleutians) jump from +180 to -180; unwrap them so Leaflet does not draw a
-// band across the whole map.
-function unwrapRing(ring) {
-  // most rings do not cross: keep them as they are (no copy to collect)
-  let crosses = false;
-  for (let i = 1; i < ring.length && !crosses; i++) crosses = Math.abs(ring[i][0] - ring[i - 1][0]) > 180;
-  if (!crosses) return ring;
-  let shift = 0;
-  return ring.map(([lng, lat], i) => {
-    if (i > 0) {
-      const prev = ring[i - 1][0];
-      if (lng - prev > 180) shift -= 360;
-      else if (prev - lng > 180) shift += 360;
-    }
-    return [lng + shift, lat];
-  });
-}
-
-function unwrap(feature) {
-  const g = feature.geometry;
-  if (!g) return feature;
-  let coords = g.coordinates;
-  if (g.type === 'Polygon') coords = coords.map(unwrapRing);
-  else if (g.type === 'MultiPolygon') coords = coords.map((poly) => poly.map(unwrapRing));
-  return { ...feature, geometry: { ...g, coordinates: coords } };
-}
-
 let streets = null;
 /**
  * The deployment's street tiles (GET /api/v1/map, TRELLIS_TILES): null when
@@ -117,7 +92,7 @@ let streets = null;
  */
 export function loadStreets() {
   if (!streets) {
-    streets = fetch('/api/v1/map')
+    streets = remember(fetchFirst('/api/v1/map')
       .then((r) => (r.ok ? r.json() : { tiles: null }))
       .then(async ({ tiles }) => {
         if (!tiles || tiles.type !== 'pmtiles') return tiles || null;
@@ -125,7 +100,7 @@ export function loadStreets() {
         const archive = new PMTiles(tiles.url);
         return { ...tiles, archive, header: await archive.getHeader() };
       })
-      .catch(() => null);
+      .catch(() => null));
   }
   return streets;
 }
@@ -182,10 +157,10 @@ let overview = null;
 /** The overview shapes (scripts/map-overview.mjs), loaded once. */
 export function loadOverview() {
   if (!overview) {
-    overview = fetch('/vendor/countries-overview.json').then((r) => {
+    overview = remember(fetchFirst('/vendor/countries-overview.json').then((r) => {
       if (!r.ok) throw new Error('map shapes');
       return r.json();
-    }).then((world) => world.features.map(unwrap));
+    }).then((world) => world.features)); // unwrapped already (scripts/map-overview.mjs)
     overview.catch(() => { overview = null; });
   }
   return overview;
@@ -325,8 +300,16 @@ export function CountryMap({ countries, lang, layers = null, shown = null, light
     for (const c of countries || []) if (NUMERIC[c.iso2]) m.set(NUMERIC[c.iso2], c);
     return m;
   };
-  // the light view, until the real map is wanted
-  useEffect(() => {
+  const drawn = useRef(null); // the points drawn: { layers, shown }
+  const drawPoints = () => {
+    const list = pointList(layers, shown);
+    drawn.current = { layers, shown: shown && shown.join(',') };
+    return list;
+  };
+  // the light view, until the real map is wanted; drawn before the page is
+  // first painted when its shapes are here already (the dashboard's first
+  // render: main.js waits for them), with its points when they are too
+  useLayoutEffect(() => {
     if (full) return undefined;
     let live = true;
     let observer = null;
@@ -350,7 +333,7 @@ export function CountryMap({ countries, lang, layers = null, shown = null, light
       lightView.current = view;
       return view;
     };
-    Promise.all([loadOverview(), loadStreets()]).then(([features, street]) => {
+    const show = ([features, street]) => {
       if (!live || !el.current) return;
       if (street) { // tiles are drawn by Leaflet
         setFull(true);
@@ -359,6 +342,7 @@ export function CountryMap({ countries, lang, layers = null, shown = null, light
       const view = draw(features);
       el.current.dataset.shapes = 'overview';
       el.current.dataset.ready = String(view.shapeCount);
+      if (layers) el.current.dataset.points = String(view.setPoints(drawPoints()));
       setReady((n) => n + 1);
       observer = new ResizeObserver(() => {
         const v = lightView.current;
@@ -366,7 +350,10 @@ export function CountryMap({ countries, lang, layers = null, shown = null, light
         draw(features).setPoints(v.points);
       });
       observer.observe(el.current);
-    }, () => live && setFailed(true));
+    };
+    const [shapes, street] = [outcome(loadOverview()), outcome(loadStreets())];
+    if (shapes && street && !shapes.error) show([shapes.data, street.data]);
+    else Promise.all([loadOverview(), loadStreets()]).then(show, () => live && setFailed(true));
     return () => {
       live = false;
       if (observer) observer.disconnect();
@@ -452,7 +439,9 @@ export function CountryMap({ countries, lang, layers = null, shown = null, light
   // the layers of points, redrawn when they or the choice of layers change
   useEffect(() => {
     if (!ready || !layers) return;
-    const list = pointList(layers, shown);
+    const now = drawn.current;
+    if (lightView.current && now && now.layers === layers && now.shown === (shown && shown.join(','))) return;
+    const list = drawPoints();
     if (lightView.current) {
       el.current.dataset.points = String(lightView.current.setPoints(list));
       return;

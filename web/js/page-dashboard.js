@@ -4,7 +4,7 @@
 import { html, useMemo, useState } from './lib.js';
 import { t, tn, countryName, formatNumber, formatDateTime, language } from './i18n.js';
 import { get, countries as loadCountries } from './api.js';
-import { PageHeader, useAsync } from './components.js';
+import { PageHeader, useAsync, remember, outcome } from './components.js';
 import { CountryMap, loadOverview, loadStreets } from './map.js';
 import { SvgLineChart } from './chart.js';
 import { panels } from './dashboard-panels.js';
@@ -12,6 +12,7 @@ import { routes, allowed } from './routes.js';
 import { matchRoute } from './router.js';
 import { can } from './can.js';
 import { InboxItem } from './page-inbox.js';
+import { INBOX, mapAsks, weeklySources, dashboardAsks } from './dashboard-data.js';
 
 function StatCard({ value, label, href }) {
   const body = html`<span class="stat-value">${value}</span><span class="stat-label">${label}</span>`;
@@ -31,23 +32,35 @@ export function warm() {
 
 // The roles that may list tips (others get 403: the dashboard does not ask).
 
-/** A getter that asks once per path and query, answers from cache after. */
+/**
+ * A getter that asks once per path and query, answers from cache after;
+ * its peek(path, query) answers the request if it was made, and asks nothing.
+ */
 function shared(cache) {
-  return (path, query) => {
-    const key = `${path}?${new URLSearchParams(query)}`;
-    if (!cache.has(key)) cache.set(key, get(path, query));
-    return cache.get(key);
+  const key = (path, query) => `${path}?${new URLSearchParams(query)}`;
+  const fetch = (path, query) => {
+    const k = key(path, query);
+    if (!cache.has(k)) cache.set(k, remember(get(path, query)));
+    return cache.get(k);
   };
+  fetch.peek = (path, query) => cache.get(key(path, query));
+  return fetch;
 }
+
+/** An outcome ({ data } or { error }, or undefined) with its data passed through f. */
+const mapOutcome = (o, f) => o && (o.error ? o : { data: f(o.data) });
 
 // The first dashboard's requests, asked for by main.js as soon as the session
 // is known, before the app is drawn; the first Dashboard to mount soon after
-// takes them, any later one asks again.
+// takes them, any later one asks again. Answers a promise that settles when
+// every one of them (and the map's shapes) has: main.js draws the app then,
+// so that the dashboard is drawn once, whole, rather than panel by panel.
 let early = null;
 export function prefetchEarly(me) {
   const cache = new Map();
-  prefetch(me, shared(cache));
+  const asked = prefetch(me, shared(cache));
   early = { id: me.id, cache, at: Date.now() };
+  return Promise.allSettled([...asked, loadOverview(), loadStreets()]);
 }
 
 /** One request per path and query for the whole dashboard: panels and map share them. */
@@ -67,21 +80,16 @@ function useShared(me) {
  * the map's shapes are read (the longest task of the page).
  */
 function prefetch(me, fetch) {
-  const quiet = (p) => p.catch(() => {});
-  quiet(loadCountries());
-  for (const p of panels) if (!p.can || can(me, ...p.can)) quiet(fetch(p.endpoint, { ...p.query, limit: 500 }));
-  quiet(fetch('/alerts', { limit: 500 }));
-  quiet(fetch('/activities', { limit: 500 }));
-  for (const source of ['alerts', ...(can(me, 'tip', 'list') ? ['tips'] : [])]) {
-    quiet(fetch('/analytics/timeseries', { source, interval: 'week' }));
-  }
+  const asked = [remember(loadCountries()), ...dashboardAsks(me).map(([path, query]) => fetch(path, query))];
+  for (const p of asked) p.catch(() => {});
+  return asked;
 }
 
 function Panel({ panel, me, fetch }) {
-  const { data, error, loading } = useAsync(async () => {
-    const page = await fetch(panel.endpoint, { ...panel.query, limit: 500 });
-    return { n: page.items.length, more: Boolean(page.next_cursor) };
-  }, [panel.id]);
+  const query = { ...panel.query, limit: 500 };
+  const count = (page) => ({ n: page.items.length, more: Boolean(page.next_cursor) });
+  const { data, error, loading } = useAsync(async () => count(await fetch(panel.endpoint, query)), [panel.id],
+    mapOutcome(outcome(fetch.peek(panel.endpoint, query)), count));
   const missing = error && (error.status === 404 || error.status === 405);
   const m = matchRoute(routes, (panel.href || '').split('?')[0]);
   const href = m && allowed(m.route, me) ? panel.href : null;
@@ -127,25 +135,27 @@ const LAYERS = ['alerts', 'tips', 'activities'];
 
 /** The points of the map: the visible records with a location; a list that fails is left out quietly. */
 function useMapLayers(me, fetch) {
+  const asks = mapAsks(me);
+  const known = asks.map(([path, query]) => (path ? outcome(fetch.peek(path, query)) : { data: null }));
+  const items = (o) => (o.error ? [] : o.data && o.data.items);
   return useAsync(async () => {
     const quiet = (p) => p.then((r) => r.items, () => []);
-    const tips = can(me, 'tip', 'list');
-    const [alerts, tipItems, activities] = await Promise.all([
-      quiet(fetch('/alerts', { limit: 500 })),
-      tips ? quiet(fetch('/tips', { limit: 500 })) : Promise.resolve(null),
-      quiet(fetch('/activities', { limit: 500 })),
-    ]);
-    const has = (l) => l && l.lat != null && l.lon != null;
-    const layers = [
-      { id: 'alerts', label: t('dash.layer_alerts'), points: alerts.filter((a) => has(a.location))
-        .map((a) => ({ lat: a.location.lat, lon: a.location.lon, label: a.title, href: `/alerts/${a.id}` })) },
-      tipItems && { id: 'tips', label: t('dash.layer_tips'), points: tipItems.filter((x) => has(x.location))
-        .map((x) => ({ lat: x.location.lat, lon: x.location.lon, label: t(`tipcat.${x.category}`), href: `/tips/${x.id}` })) },
-      { id: 'activities', label: t('dash.layer_activities'), points: activities.filter((a) => has(a))
-        .map((a) => ({ lat: a.lat, lon: a.lon, label: a.title, href: `/activities/${a.id}` })) },
-    ].filter(Boolean);
-    return layers;
-  }, [me.role, language()]);
+    return mapLayers(...await Promise.all(asks.map(([path, query]) => (path ? quiet(fetch(path, query)) : null))));
+  }, [me.role, language()], () => known.every(Boolean) && { data: mapLayers(...known.map(items)) });
+}
+
+/** The layers of the map from the lists (tipItems null: the role may not list tips). */
+function mapLayers(alerts, tipItems, activities) {
+  const has = (l) => l && l.lat != null && l.lon != null;
+  const layers = [
+    { id: 'alerts', label: t('dash.layer_alerts'), points: alerts.filter((a) => has(a.location))
+      .map((a) => ({ lat: a.location.lat, lon: a.location.lon, label: a.title, href: `/alerts/${a.id}` })) },
+    tipItems && { id: 'tips', label: t('dash.layer_tips'), points: tipItems.filter((x) => has(x.location))
+      .map((x) => ({ lat: x.location.lat, lon: x.location.lon, label: t(`tipcat.${x.category}`), href: `/tips/${x.id}` })) },
+    { id: 'activities', label: t('dash.layer_activities'), points: activities.filter((a) => has(a))
+      .map((a) => ({ lat: a.lat, lon: a.lon, label: a.title, href: `/activities/${a.id}` })) },
+  ].filter(Boolean);
+  return layers;
 }
 
 function LayerToggles({ layers, shown, setShown }) {
@@ -162,17 +172,23 @@ function LayerToggles({ layers, shown, setShown }) {
     </fieldset>`;
 }
 
+/** The weekly chart's lines from [{ source, items }] (null: that source failed). */
+function weeklyLines(all) {
+  const got = all.filter(Boolean);
+  if (!got.length) return null;
+  const x = got[0].items.map((i) => Date.parse(i.period) / 1000);
+  return { x, series: got.map((g) => ({ label: t(`source.${g.source}`), values: g.items.map((i) => i.count) })) };
+}
+
 /** Counts by week over the last year: alerts, and tips for the roles that may see them. */
 function WeeklyChart({ me, fetch }) {
-  const { data, error } = useAsync(async () => {
-    const sources = ['alerts', ...(can(me, 'tip', 'list') ? ['tips'] : [])];
-    const all = await Promise.all(sources.map((source) => fetch('/analytics/timeseries', { source, interval: 'week' })
-      .then((r) => ({ source, items: r.items }), () => null)));
-    const got = all.filter(Boolean);
-    if (!got.length) return null;
-    const x = got[0].items.map((i) => Date.parse(i.period) / 1000);
-    return { x, series: got.map((g) => ({ label: t(`source.${g.source}`), values: g.items.map((i) => i.count) })) };
-  }, [me.role, language()]);
+  const sources = weeklySources(me);
+  const query = (source) => ({ source, interval: 'week' });
+  const known = sources.map((source) => outcome(fetch.peek('/analytics/timeseries', query(source))));
+  const { data, error } = useAsync(async () => weeklyLines(await Promise.all(sources.map((source) =>
+    fetch('/analytics/timeseries', query(source)).then((r) => ({ source, items: r.items }), () => null)))),
+  [me.role, language()], () => known.every(Boolean)
+    && { data: weeklyLines(known.map((o, i) => (o.error ? null : { source: sources[i], items: o.data.items }))) });
   return html`
     <section class="card" aria-labelledby="weekly-title">
       <h2 id="weekly-title">${t('dash.weekly')}</h2>
@@ -183,7 +199,10 @@ function WeeklyChart({ me, fetch }) {
 }
 
 function OverdueTips({ fetch }) {
-  const { data } = useAsync(() => fetch('/tips', { overdue: 'true', limit: 500 }).then((p) => p.items, () => []), []);
+  const query = { overdue: 'true', limit: 500 };
+  const o = outcome(fetch.peek('/tips', query));
+  const { data } = useAsync(() => fetch('/tips', query).then((p) => p.items, () => []), [],
+    o && { data: o.error ? [] : o.data.items });
   if (!data || data.length === 0) return null;
   return html`
     <section class="card" aria-labelledby="overdue-title">
@@ -199,8 +218,9 @@ function OverdueTips({ fetch }) {
 }
 
 /** "What's new for you": the latest unread inbox items and a link to the inbox. */
-function WhatsNew({ onUnread }) {
-  const { data, reload } = useAsync(() => get('/inbox', { unread: 'true', limit: 5 }), []);
+function WhatsNew({ onUnread, fetch }) {
+  // the first run may take the dashboard's early answer; a reload asks again
+  const { data, reload } = useAsync(() => get('/inbox', INBOX), [], outcome(fetch.peek('/inbox', INBOX)));
   const read = () => { reload(); onUnread && onUnread(); };
   return html`
     <section class="card whats-new" aria-labelledby="new-title" data-whats-new>
@@ -221,7 +241,7 @@ export default function Dashboard({ me, org, onUnread }) {
     warm();
     prefetch(me, fetch);
   }, [me.id]);
-  const countries = useAsync(loadCountries, []);
+  const countries = useAsync(loadCountries, [], outcome(loadCountries()));
   const layers = useMapLayers(me, fetch);
   const [shown, setShown] = useState(LAYERS);
   const list = countries.data || [];
@@ -233,7 +253,7 @@ export default function Dashboard({ me, org, onUnread }) {
   return html`
     <${PageHeader} title=${t('dash.welcome', { name: me.name })}
       subtitle=${[org && org.name, me.country && countryName(me.country), t(`role.${me.role}`)].filter(Boolean).join(' · ')} />
-    <${WhatsNew} onUnread=${onUnread} />
+    <${WhatsNew} onUnread=${onUnread} fetch=${fetch} />
     <ul class="stats" aria-label=${t('dash.area')}>
       <${StatCard} value=${countries.data ? formatNumber(ps) : '…'} label=${t('dash.participating')} />
       <${StatCard} value=${countries.data ? formatNumber(partners) : '…'} label=${t('dash.partners')} />
