@@ -13,6 +13,9 @@ export const mapAsks = (me) => [['/alerts', { limit: 500 }], can(me, 'tip', 'lis
 /** The sources of the weekly chart. */
 export const weeklySources = (me) => ['alerts', ...(can(me, 'tip', 'list') ? ['tips'] : [])];
 
+/** The one key of a request by path and query (the dashboard's cache, the list below). */
+export const askKey = (path, query) => `${path}?${new URLSearchParams(query)}`;
+
 /** Every [path, query] of the first render but the countries (api.js's countries()): one each. */
 export function dashboardAsks(me) {
   const asks = [['/inbox', INBOX]];
@@ -21,7 +24,7 @@ export function dashboardAsks(me) {
   for (const source of weeklySources(me)) asks.push(['/analytics/timeseries', { source, interval: 'week' }]);
   const seen = new Set();
   return asks.filter(([path, query]) => {
-    const k = `${path}?${new URLSearchParams(query)}`;
+    const k = askKey(path, query);
     return !seen.has(k) && seen.add(k);
   });
 }

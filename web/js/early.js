@@ -8,9 +8,10 @@ import { withQuery } from './url.js';
 
 if (location.pathname === '/' && !globalThis.trellisEarly) {
   const answers = new Map();
+  const json = { headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   globalThis.trellisEarly = { at: Date.now(), answers };
   const ask = (url) => {
-    const p = fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    const p = fetch(url, json);
     p.catch(() => {}); // the app sees the failure when it takes the answer
     answers.set(url, p);
     return p;
@@ -20,7 +21,7 @@ if (location.pathname === '/' && !globalThis.trellisEarly) {
   ask('/api/v1/map');
   // the app reads /me again: it takes a copy, handed over once the asks
   // below are made, so that it never asks first for what is asked here
-  const me = fetch('/api/v1/me', { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  const me = fetch('/api/v1/me', json);
   const copy = me.then((r) => r.clone()); // before the body is read below
   const asked = me.then((r) => (r.ok ? r.json() : null)).then((who) => {
     if (!who) return;

@@ -12,7 +12,7 @@ import { routes, allowed } from './routes.js';
 import { matchRoute } from './router.js';
 import { can } from './can.js';
 import { InboxItem } from './page-inbox.js';
-import { INBOX, mapAsks, weeklySources, dashboardAsks } from './dashboard-data.js';
+import { INBOX, mapAsks, weeklySources, dashboardAsks, askKey } from './dashboard-data.js';
 
 function StatCard({ value, label, href }) {
   const body = html`<span class="stat-value">${value}</span><span class="stat-label">${label}</span>`;
@@ -30,20 +30,17 @@ export function warm() {
   loadStreets();
 }
 
-// The roles that may list tips (others get 403: the dashboard does not ask).
-
 /**
  * A getter that asks once per path and query, answers from cache after;
  * its peek(path, query) answers the request if it was made, and asks nothing.
  */
 function shared(cache) {
-  const key = (path, query) => `${path}?${new URLSearchParams(query)}`;
   const fetch = (path, query) => {
-    const k = key(path, query);
+    const k = askKey(path, query);
     if (!cache.has(k)) cache.set(k, remember(get(path, query)));
     return cache.get(k);
   };
-  fetch.peek = (path, query) => cache.get(key(path, query));
+  fetch.peek = (path, query) => cache.get(askKey(path, query));
   return fetch;
 }
 
